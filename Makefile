@@ -1,0 +1,157 @@
+# W.A.T. Welcome Table — see README.md.
+#
+#   make run        install what is missing, build, start the kiosk with a demo event
+#   make test       install what is missing, build, run every test; ends "N passed, N failed"
+#   make test SANITIZE=1 WERROR=1   what CI runs (ASan + UBSan, warnings are errors)
+#   make bench      figures as JSON lines          make fuzz    each fuzz target, bounded
+#   make deps       apt-get the build and test dependencies (idempotent)
+#   make format-check
+
+CC       ?= cc
+CXX      ?= c++
+FUZZ_CC  ?= clang
+SANITIZE ?= 0
+WERROR   ?= 0
+FUZZ_SECONDS ?= 20
+
+ifeq ($(SANITIZE),1)
+BUILD ?= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT := -O1 -g
+else
+BUILD ?= build
+SANFLAGS :=
+OPT := -O2 -g
+endif
+
+# Every library the project uses, found through pkg-config.
+PKGS := sqlite3 libsodium sdl2 SDL2_ttf libqrencode zxing cairo libarchive libv4l2 \
+        libsystemd libpng libturbojpeg
+# Debian 12's libcups2-dev has no .pc file: cups-config tells.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --image --libs 2>/dev/null)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra $(SANFLAGS) $(PKG_CFLAGS) -pthread
+LDFLAGS  += $(SANFLAGS) -pthread
+LDLIBS   += $(PKG_LIBS) -lm
+
+# Programs: a main() each; everything else in src/ goes into libwat.a.
+MAIN_SRCS := $(wildcard src/watctl.c src/kiosk.c src/rastertoescpos.c)
+LIB_C     := $(filter-out $(MAIN_SRCS),$(wildcard src/*.c))
+LIB_CXX   := $(wildcard src/*.cpp)
+LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
+LIB       := $(BUILD)/libwat.a
+PROGS     := $(patsubst src/%.c,$(BUILD)/%,$(MAIN_SRCS))
+PROGS     := $(subst $(BUILD)/kiosk,$(BUILD)/wat-kiosk,$(PROGS))
+
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRCS := $(wildcard tests/bench/bench_*.c)
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
+
+# Debian packages for building, testing and running (see docs/ARCHITECTURE.md).
+APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
+	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
+	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
+	libturbojpeg0-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
+	libcmocka-dev bats minisign unzip poppler-utils ghostscript imagemagick \
+	xvfb xauth xdotool clang-format fonts-dejavu-core qrencode
+
+.PHONY: all deps test unit e2e run bench fuzz format format-check clean install
+.DELETE_ON_ERROR:
+
+all: $(PROGS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: src/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/wat-kiosk: $(BUILD)/obj/kiosk.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -lstdc++
+
+deps:
+	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: deps
+	$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@BUILD=$(BUILD) tests/run
+
+run: deps
+	$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) assets/demo/run
+
+# Benchmarks are built optimised and without sanitizers, whatever SANITIZE says.
+build/bench/%: tests/bench/%.c
+	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/libwat.a
+	@mkdir -p $(@D)
+	$(CC) -D_GNU_SOURCE -Isrc -std=c17 -O2 -g -Wall -Wextra $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
+
+bench: deps $(BENCH_BINS)
+	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all
+	@for b in $(BENCH_BINS); do BUILD=build $$b || exit 1; done
+
+# libFuzzer targets: the library built again with clang's fuzzer instrumentation.
+FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS) -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(LIB_CXX:src/%.cpp=build/obj/%.o)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lstdc++ -pthread
+
+fuzz: deps $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		n=$$(basename $$f); mkdir -p build/fuzz/corpus/$$n; \
+		seeds=; [ -d tests/fuzz/seeds/$$n ] && seeds=tests/fuzz/seeds/$$n; \
+		echo "== $$n ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=16384 build/fuzz/corpus/$$n $$seeds 2>build/fuzz/$$n.log || { tail -40 build/fuzz/$$n.log; exit 1; }; \
+		tail -1 build/fuzz/$$n.log; \
+	done
+
+FORMAT_FILES := $(wildcard src/*.c src/*.h src/*.cpp tests/unit/*.c tests/fuzz/*.c tests/bench/*.c tests/bench/*.h tests/unit/*.h)
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+PREFIX ?= /usr/local
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

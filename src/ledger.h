@@ -1,0 +1,182 @@
+/* ledger.h — the station's append-only ledger on sqlite.
+ *
+ * One database file per station, one connection, owned by whichever thread
+ * opened it (never share a struct ledger between threads).  Every call that
+ * records something returns only after COMMIT, so what the caller then shows or
+ * prints is on disk.  Entries are never updated or deleted; a mistake is undone
+ * by an annul entry.  Walker and total figures come from tables maintained in
+ * the same transaction as the entries (derived data, rebuilt by
+ * ledger_rebuild), so a scan costs the same with 100 or 100,000 entries.
+ * The schema and the entry format are in docs/FORMATS.md. */
+#ifndef WAT_LEDGER_H
+#define WAT_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "badge.h"
+#include "roster.h"
+#include "rules.h"
+#include "stamp.h"
+
+#define LEDGER_HASH_LEN    32
+#define LEDGER_STATION_MAX 16
+
+struct ledger;
+
+/* The event as set up at init and changed by settings entries. */
+struct ledger_event {
+	char name[128];
+	char city[64];
+	char date[11];      /* YYYY-MM-DD */
+	int64_t goal_cents; /* 0: none */
+	int64_t lap_m;      /* lap length in metres; 0: unknown */
+	struct rules_settings rules;
+	char org_name[128]; /* legal name, for receipts */
+	char org_ein[16];
+	char premium_desc[64]; /* e.g. "event T-shirt"; "" when none */
+	int64_t premium_cents;
+	enum rules_role role; /* this station's role */
+	char station[LEDGER_STATION_MAX + 1];
+	char event_tag[BADGE_TAG_LEN + 1];
+};
+
+struct ledger_walker {
+	uint32_t id;
+	char *name, *team, *email, *phone, *ext_id; /* NULL when absent */
+	int active;                                 /* registration not annulled */
+	int checked_in;
+	int64_t laps;
+	int64_t raised_cents;
+	int64_t reg_seq; /* the entry that registered the walker; 0: only seen by badge */
+};
+
+struct ledger_entry {
+	int64_t seq;
+	const char *
+	    kind; /* "event", "walker", "walker-update", "checkin", "lap", "donation", "annul", "settings", ... */
+	struct stamp at;
+	const char *op;       /* operator */
+	uint32_t walker;      /* 0: none */
+	int64_t ref;          /* annul: the entry undone; else 0 */
+	int64_t amount_cents; /* donation; else 0 */
+	const char *line;     /* the canonical JSON text that is hashed */
+	unsigned char hash[LEDGER_HASH_LEN];
+	int64_t annulled_by; /* 0: in force */
+};
+
+struct ledger_totals {
+	int64_t walkers; /* registered, not annulled */
+	int64_t checked_in;
+	int64_t laps;
+	int64_t manual_laps;
+	int64_t donations;
+	int64_t cash_cents, check_cents, other_cents, total_cents;
+	int64_t checks;   /* number of checks */
+	int64_t annulled; /* entries undone */
+	int64_t last_seq;
+	int64_t last_wall_ms;
+};
+
+struct ledger_team {
+	const char *team; /* "" for walkers with no team */
+	int64_t walkers, laps, raised_cents;
+};
+
+/* What a scan did, for the screen and the CLI. */
+struct ledger_scan {
+	enum badge_status badge; /* BADGE_OK or why the code was refused */
+	uint32_t walker;
+	int known;                    /* registered on this station */
+	char name[128];               /* the walker's name, or "Walker 42" */
+	struct rules_verdict verdict; /* valid when badge == BADGE_OK */
+	int64_t seq;                  /* entry written (lap or check-in), 0: none */
+	int64_t laps, raised_cents;   /* the walker's figures after the scan */
+	char message[256];            /* plain sentence for the screen */
+};
+
+struct ledger_import {
+	size_t added, updated, unchanged;
+};
+
+struct ledger_init {
+	const char *name, *city, *date, *station;
+	int64_t goal_cents;
+};
+
+/* Opens (creating if needed) and migrates the database; checks WAL and
+ * synchronous=FULL.  Fails with a plain message when another program holds it. */
+int ledger_open(const char *path, struct ledger **out, char **cause);
+void ledger_free(struct ledger *l);
+
+/* 1 once init has run. */
+int ledger_has_event(struct ledger *l);
+/* Sets the event up on an empty ledger: makes the badge key, records the event. */
+int ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op, char **cause);
+int ledger_event(struct ledger *l, struct ledger_event *out);
+/* Changes one setting (see docs/FORMATS.md for keys, e.g. "goal", "min-lap",
+ * "holdoff", "role", "org-name"); validates the value; records a settings entry. */
+int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
+
+int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
+                      const char *phone, const char *ext_id, const char *op, uint32_t *id,
+                      char **cause);
+int ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
+                         struct ledger_import *res, char **cause);
+/* 0 found, -1 with *cause ("No walker 42."). Free with ledger_walker_clear. */
+int ledger_walker_get(struct ledger *l, uint32_t id, struct ledger_walker *w, char **cause);
+void ledger_walker_clear(struct ledger_walker *w);
+/* Calls cb for each walker whose name/team/email/id matches text (NULL: all),
+ * case- and accent-insensitive, ordered by name; stops when cb returns non-zero. */
+int ledger_walkers(struct ledger *l, const char *text,
+                   int (*cb)(const struct ledger_walker *, void *), void *arg, char **cause);
+int ledger_teams(struct ledger *l, int (*cb)(const struct ledger_team *, void *), void *arg,
+                 char **cause);
+
+int ledger_badge_code(struct ledger *l, uint32_t id, char *out, size_t len, char **cause);
+
+/* A badge scan with this station's role (or `role` when >= 0).  Returns 0 when
+ * the scan was handled, accepted or refused (see out->badge, out->verdict);
+ * -1 only when it could not be recorded (disk), with *cause. */
+int ledger_scan(struct ledger *l, const char *code, size_t len, int role, const char *op,
+                struct ledger_scan *out, char **cause);
+/* A volunteer's check-in or manual lap by walker number (same result shape). */
+int ledger_checkin(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
+                   char **cause);
+int ledger_lap(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
+               char **cause);
+
+int ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
+                  const char *check_no, const char *donor, const char *op, int64_t *seq,
+                  char **cause);
+/* Undoes entry seq (once; an annulment itself cannot be annulled). */
+int ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op,
+                 int64_t *annul_seq, char **cause);
+
+/* A generic entry for later modules (printing, close-out): data_json is a
+ * JSON object written by the caller; walker/ref/amount are indexed copies. */
+int ledger_append(struct ledger *l, const char *kind, uint32_t walker, int64_t ref,
+                  int64_t amount_cents, const char *data_json, const char *op, int64_t *seq,
+                  char **cause);
+
+int ledger_totals(struct ledger *l, struct ledger_totals *t, char **cause);
+/* Entries from seq `from` on, in sequence order; stops when cb returns non-zero. */
+int ledger_entries(struct ledger *l, int64_t from, int (*cb)(const struct ledger_entry *, void *),
+                   void *arg, char **cause);
+int ledger_entry_get(struct ledger *l, int64_t seq, int (*cb)(const struct ledger_entry *, void *),
+                     void *arg, char **cause);
+
+/* Recomputes the hash chain and the derived tables and compares; 0 when all
+ * agree, -1 with the first difference in *cause. */
+int ledger_check(struct ledger *l, char **cause);
+
+/* A sentence when the clock looks wrong now, else NULL (borrowed). */
+const char *ledger_clock_doubt(struct ledger *l);
+
+/* The station id and the head of the hash chain. */
+int ledger_head(struct ledger *l, int64_t *seq, unsigned char hash[LEDGER_HASH_LEN]);
+
+/* Test hook: the clock the ledger stamps entries with (NULL: the real one). */
+void ledger_set_clock(struct ledger *l, void (*now)(struct stamp *, void *), void *arg);
+
+#endif

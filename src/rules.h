@@ -1,0 +1,75 @@
+/* rules.h — what a scan, a lap or a donation means.  Pure C: no sqlite, no
+ * SDL; the ledger feeds it the walker's state and records what it decides. */
+#ifndef WAT_RULES_H
+#define WAT_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stamp.h"
+
+#define RULES_DEFAULT_MIN_LAP_MS 60000
+#define RULES_DEFAULT_HOLDOFF_MS 5000
+
+enum rules_role {
+	RULES_ROLE_WELCOME, /* scans check walkers in */
+	RULES_ROLE_LAP,     /* scans count laps */
+	RULES_ROLE_BOTH,    /* the first scan checks in, later scans count laps */
+};
+
+struct rules_settings {
+	int64_t min_lap_ms;         /* a lap needs at least this since the last one */
+	int64_t holdoff_ms;         /* the same code again within this is one scan */
+	int64_t max_donation_cents; /* inclusive */
+};
+
+/* What the ledger knows of one walker. */
+struct rules_walker {
+	int checked_in;
+	int64_t laps;
+	int has_last_scan; /* last scan that counted (check-in or lap) */
+	struct stamp last_scan;
+	int has_last_lap;
+	struct stamp last_lap;
+};
+
+enum rules_outcome {
+	RULES_CHECKIN,         /* first check-in: record it, "Welcome, Maria!" */
+	RULES_WELCOME_BACK,    /* already checked in: record nothing */
+	RULES_LAP,             /* record a lap (and a check-in first if none yet) */
+	RULES_ALREADY_COUNTED, /* same code within the hold-off: record nothing */
+	RULES_LAP_TOO_SOON,    /* refused: since_ms tells how long ago the last lap was */
+};
+
+struct rules_verdict {
+	enum rules_outcome outcome;
+	int record_checkin; /* write a check-in entry */
+	int record_lap;     /* write a lap entry */
+	int64_t since_ms;   /* since the last counted scan / lap, when known */
+	int64_t lap_number; /* the lap this scan makes, for RULES_LAP */
+};
+
+void rules_settings_default(struct rules_settings *s);
+
+/* Decides what a scan at a station of this role means for the walker now. */
+void rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum rules_role role,
+                const struct stamp *now, struct rules_verdict *v);
+
+/* A short plain sentence for a verdict, e.g. "Lap too soon: the last lap was
+ * 40 s ago." (malloc'd). */
+char *rules_describe(const struct rules_verdict *v, const char *name);
+
+/* Checks a donation before it is recorded: cents within (0, max], a method,
+ * a check number for checks (digits, 1-20 characters).  Returns 0 or -1 with
+ * *cause. */
+enum rules_method { RULES_CASH, RULES_CHECK, RULES_OTHER };
+int rules_donation(const struct rules_settings *s, int64_t cents, enum rules_method m,
+                   const char *check_no, char **cause);
+const char *rules_method_name(enum rules_method m); /* "cash", "check", "other" */
+int rules_method_parse(const char *text, enum rules_method *m);
+
+/* Why the clock looks wrong, or NULL when it looks right: before the event's
+ * date minus a day, or earlier than the last entry's wall time. */
+const char *rules_clock_doubt(int64_t now_wall_ms, int64_t event_day, int64_t last_wall_ms);
+
+#endif

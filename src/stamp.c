@@ -1,0 +1,80 @@
+#include "stamp.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void
+stamp_read_boot(char *out)
+{
+	static char cached[STAMP_BOOT_LEN + 1];
+	FILE *f;
+
+	if (cached[0] == '\0' && (f = fopen("/proc/sys/kernel/random/boot_id", "r")) != NULL) {
+		if (fgets(cached, sizeof cached, f) == NULL)
+			cached[0] = '\0';
+		cached[strcspn(cached, "\n")] = '\0';
+		fclose(f);
+	}
+	memcpy(out, cached, sizeof cached);
+}
+
+void
+stamp_now(struct stamp *st)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	st->wall_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	st->mono_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	stamp_read_boot(st->boot);
+}
+
+int
+stamp_elapsed(const struct stamp *a, const struct stamp *b, int64_t *ms)
+{
+	if (a->boot[0] != '\0' && strcmp(a->boot, b->boot) == 0) {
+		*ms = b->mono_ms - a->mono_ms;
+		return 1;
+	}
+	*ms = b->wall_ms - a->wall_ms;
+	return 0;
+}
+
+char *
+stamp_format_utc(int64_t wall_ms, char *buf, unsigned long len)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+int64_t
+stamp_parse_date(const char *text)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, m, d, n = 0, leap;
+	int64_t days;
+
+	if (strlen(text) != 10 || sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+		return -1;
+	if (text[4] != '-' || text[7] != '-' || y < 2000 || y > 2999 || m < 1 || m > 12)
+		return -1;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+		return -1;
+	/* days from civil (Howard Hinnant's algorithm) */
+	y -= m <= 2;
+	{
+		int era = y / 400;
+		int yoe = y - era * 400;
+		int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+		int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+		days = (int64_t)era * 146097 + doe - 719468;
+	}
+	return days;
+}

@@ -1,0 +1,31 @@
+/* util.h — allocation that cannot fail, and the error-message convention.
+ *
+ * Errors are return values: a function that can fail for a user-facing reason
+ * returns -1 and, when `cause` is not NULL, stores a malloc'd plain sentence in
+ * *cause (the caller frees it).  Out-of-memory is the one fatal error. */
+#ifndef WAT_UTIL_H
+#define WAT_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Stores a formatted message in *cause when cause is not NULL; returns -1. */
+int util_fail(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reads a whole file (up to max bytes) into a NUL-terminated buffer. */
+int util_read_file(const char *path, size_t max, char **data, size_t *len, char **cause);
+
+/* Wipes secrets in a way the compiler keeps. */
+void util_wipe(void *p, size_t len);
+
+#endif
