@@ -114,8 +114,11 @@ int ledger_has_event(struct ledger *l);
 /* Sets the event up on an empty ledger: makes the badge key, records the event. */
 int ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op, char **cause);
 int ledger_event(struct ledger *l, struct ledger_event *out);
-/* Changes one setting (see docs/FORMATS.md for keys, e.g. "goal", "min-lap",
- * "holdoff", "role", "org-name"); validates the value; records a settings entry. */
+/* Changes one setting; validates and normalises the value; records a settings
+ * entry.  Keys: name, city, date (YYYY-MM-DD), goal (amount), lap-length (400,
+ * 400m, 0.4km, 0.25mi), min-lap and holdoff (seconds), max-donation (amount),
+ * org-name, org-ein (NN-NNNNNNN), premium-desc, premium-value (amount), role
+ * (welcome, lap, both), walker-base (first walker number of this station). */
 int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
@@ -166,9 +169,16 @@ int ledger_entries(struct ledger *l, int64_t from, int (*cb)(const struct ledger
 int ledger_entry_get(struct ledger *l, int64_t seq, int (*cb)(const struct ledger_entry *, void *),
                      void *arg, char **cause);
 
+/* The walker's entries, newest first (for the walker's card). */
+int ledger_walker_entries(struct ledger *l, uint32_t id,
+                          int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
+
 /* Recomputes the hash chain and the derived tables and compares; 0 when all
  * agree, -1 with the first difference in *cause. */
 int ledger_check(struct ledger *l, char **cause);
+
+/* Recomputes the derived tables (walkers, totals, settings) from the entries. */
+int ledger_rebuild(struct ledger *l, char **cause);
 
 /* A sentence when the clock looks wrong now, else NULL (borrowed). */
 const char *ledger_clock_doubt(struct ledger *l);

@@ -1,0 +1,794 @@
+/* watctl — the station's command-line tool (see README.md and docs/).
+ *
+ * Exit status: 0 done, 1 refused by a rule or could not be recorded (the
+ * message says why), 2 bad usage or input.  Messages on stderr are plain
+ * sentences; results on stdout. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "ledger.h"
+#include "roster.h"
+#include "scan_cli.h"
+#include "stamp.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+
+#define WATCTL_OK      0
+#define WATCTL_REFUSED 1
+#define WATCTL_USAGE   2
+#define WATCTL_MAXARGS 32
+
+#define WATCTL_ROSTER_MAX (64u * 1024 * 1024)
+
+struct watctl_ctx {
+	const char *db;
+	const char *op;
+	struct ledger *l;
+};
+
+/* Parsed options of one command: "name=" takes a value, "lap" is a flag. */
+struct watctl_args {
+	int npos;
+	char *pos[WATCTL_MAXARGS];
+	const char *val[WATCTL_MAXARGS];
+	int set[WATCTL_MAXARGS];
+	const char *const *opts;
+};
+
+static int watctl_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+watctl_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+static int
+watctl_cause(int code, char *cause)
+{
+	fprintf(stderr, "%s\n", cause != NULL ? cause : "Something went wrong.");
+	free(cause);
+	return code;
+}
+
+static int
+watctl_opt_index(const char *const *opts, const char *name, int *takes)
+{
+	int i;
+	size_t n;
+
+	for (i = 0; opts[i] != NULL; i++) {
+		n = strcspn(opts[i], "=");
+		if (strncmp(opts[i], name, n) == 0 && name[n] == '\0') {
+			*takes = opts[i][n] == '=';
+			return i;
+		}
+	}
+	return -1;
+}
+
+static int
+watctl_parse(int argc, char **argv, const char *const *opts, struct watctl_args *a)
+{
+	int i, k, takes;
+
+	memset(a, 0, sizeof *a);
+	a->opts = opts;
+	for (i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
+			if ((k = watctl_opt_index(opts, argv[i] + 2, &takes)) < 0)
+				return watctl_fail(WATCTL_USAGE, "Unknown option %s.", argv[i]);
+			if (takes) {
+				if (i + 1 >= argc)
+					return watctl_fail(WATCTL_USAGE, "Option %s needs a value.",
+					                   argv[i]);
+				a->val[k] = argv[++i];
+			}
+			a->set[k] = 1;
+		} else if (a->npos < WATCTL_MAXARGS)
+			a->pos[a->npos++] = argv[i];
+		else
+			return watctl_fail(WATCTL_USAGE, "Too many arguments.");
+	}
+	return 0;
+}
+
+static const char *
+watctl_val(const struct watctl_args *a, const char *name)
+{
+	int takes, k = watctl_opt_index(a->opts, name, &takes);
+
+	return k >= 0 ? a->val[k] : NULL;
+}
+
+static int
+watctl_flag(const struct watctl_args *a, const char *name)
+{
+	int takes, k = watctl_opt_index(a->opts, name, &takes);
+
+	return k >= 0 && a->set[k];
+}
+
+static int
+watctl_number(const char *s, const char *what, int64_t max, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return watctl_fail(WATCTL_USAGE, "The %s \"%s\" is not a number.", what,
+		                   s ? s : "");
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > max)
+		return watctl_fail(WATCTL_USAGE,
+		                   "The %s \"%s\" is not a number from 1 to %" PRId64 ".", what, s,
+		                   max);
+	*out = v;
+	return 0;
+}
+
+/* ---- commands --------------------------------------------------------------- */
+
+static int
+watctl_init(struct watctl_ctx *c, int argc, char **argv)
+{
+	static const char *const opts[] = {"name=", "city=", "date=", "goal=", "station=", NULL};
+	struct watctl_args a;
+	struct ledger_init in;
+	struct ledger_event ev;
+	char *cause = NULL;
+	const char *goal;
+	int rc;
+
+	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+		return rc;
+	memset(&in, 0, sizeof in);
+	in.name = watctl_val(&a, "name");
+	in.city = watctl_val(&a, "city");
+	in.date = watctl_val(&a, "date");
+	in.station = watctl_val(&a, "station");
+	if (in.name == NULL || in.city == NULL || in.date == NULL || a.npos != 0)
+		return watctl_fail(WATCTL_USAGE,
+		                   "Usage: watctl --db FILE init --name NAME --city "
+		                   "CITY --date YYYY-MM-DD [--goal AMOUNT] [--station ID]");
+	if ((goal = watctl_val(&a, "goal")) != NULL &&
+	    amount_parse(goal, INT64_C(100000000000), &in.goal_cents, &cause) != 0)
+		return watctl_cause(WATCTL_USAGE, cause);
+	if (ledger_init_event(c->l, &in, c->op, &cause) != 0)
+		return watctl_cause(ledger_has_event(c->l) ? WATCTL_REFUSED : WATCTL_USAGE, cause);
+	ledger_event(c->l, &ev);
+	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n", ev.name,
+	       ev.city, ev.date, ev.station, ev.event_tag);
+	return WATCTL_OK;
+}
+
+static int
+watctl_set(struct watctl_ctx *c, int argc, char **argv)
+{
+	char *cause = NULL;
+
+	if (argc != 2)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE set KEY VALUE");
+	if (ledger_set(c->l, argv[0], argv[1], c->op, &cause) != 0)
+		return watctl_cause(WATCTL_USAGE, cause);
+	printf("%s is now %s.\n", argv[0], argv[1]);
+	return WATCTL_OK;
+}
+
+static int
+watctl_settings(struct watctl_ctx *c, int argc, char **argv)
+{
+	struct ledger_event ev;
+	char g[32], m[32], p[32];
+	static const char *const roles[] = {"welcome", "lap", "both"};
+
+	if (ledger_event(c->l, &ev) != 0)
+		return watctl_fail(WATCTL_REFUSED, "The event has not been set up yet (run init).");
+	printf("name\t%s\ncity\t%s\ndate\t%s\ngoal\t%s\nlap-length\t%" PRId64 " m\n"
+	       "min-lap\t%" PRId64 " s\nholdoff\t%" PRId64 " s\nmax-donation\t%s\n"
+	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
+	       "station\t%s\nbadge-tag\t%s\n",
+	       ev.name, ev.city, ev.date, amount_format(ev.goal_cents, g, sizeof g), ev.lap_m,
+	       ev.rules.min_lap_ms / 1000, ev.rules.holdoff_ms / 1000,
+	       amount_format(ev.rules.max_donation_cents, m, sizeof m), ev.org_name, ev.org_ein,
+	       ev.premium_desc, amount_format(ev.premium_cents, p, sizeof p), roles[ev.role],
+	       ev.station, ev.event_tag);
+	return WATCTL_OK;
+}
+
+static int
+watctl_roster(struct watctl_ctx *c, int argc, char **argv)
+{
+	struct roster *r = NULL;
+	struct ledger_import res;
+	char *data = NULL, *cause = NULL;
+	size_t len;
+	int rc;
+
+	if (argc != 2 || strcmp(argv[0], "import") != 0)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE roster import FILE.csv");
+	if (util_read_file(argv[1], WATCTL_ROSTER_MAX, &data, &len, &cause) != 0)
+		return watctl_cause(WATCTL_USAGE, cause);
+	if (roster_parse(data, len, &r, &cause) != 0) {
+		fprintf(stderr, "%s: nothing was imported.\n", argv[1]);
+		rc = watctl_cause(WATCTL_USAGE, cause);
+		goto end;
+	}
+	if (ledger_roster_import(c->l, r, c->op, &res, &cause) != 0) {
+		rc = watctl_cause(WATCTL_REFUSED, cause);
+		goto end;
+	}
+	printf("Imported %s: %zu added, %zu updated, %zu unchanged.\n", argv[1], res.added,
+	       res.updated, res.unchanged);
+	rc = WATCTL_OK;
+end:
+	roster_free(r);
+	free(data);
+	return rc;
+}
+
+static void
+watctl_print_walker_line(const struct ledger_walker *w)
+{
+	char raised[32];
+
+	printf("%" PRIu32 "\t%s\t%s\t%s\t%" PRId64 " laps\t%s%s\n", w->id,
+	       w->name ? w->name : "(seen by badge)", w->team ? w->team : "-",
+	       w->checked_in ? "checked in" : "not checked in", w->laps,
+	       amount_format(w->raised_cents, raised, sizeof raised),
+	       w->active || w->reg_seq == 0 ? "" : "\tannulled");
+}
+
+static int
+watctl_walker_line_cb(const struct ledger_walker *w, void *arg)
+{
+	size_t *n = arg;
+
+	watctl_print_walker_line(w);
+	(*n)++;
+	return 0;
+}
+
+static int
+watctl_entry_line_cb(const struct ledger_entry *e, void *arg)
+{
+	char when[32];
+	const char *data = strstr(e->line, "\"data\":");
+
+	stamp_format_utc(e->at.wall_ms, when, sizeof when);
+	printf("%6" PRId64 "  %s  %-13s", e->seq, when, e->kind);
+	if (e->walker != 0)
+		printf(" walker %-6" PRIu32, e->walker);
+	if (e->ref != 0)
+		printf(" of %" PRId64, e->ref);
+	printf(" by %s", e->op);
+	if (data != NULL)
+		printf("  %.*s", (int)(strlen(data + 7) - 1), data + 7);
+	if (e->annulled_by != 0)
+		printf("  [annulled by %" PRId64 "]", e->annulled_by);
+	putchar('\n');
+	return arg != NULL && --*(int *)arg <= 0;
+}
+
+static int
+watctl_walker(struct watctl_ctx *c, int argc, char **argv)
+{
+	static const char *const opts[] = {"name=", "team=", "email=", "phone=", "id=", NULL};
+	struct watctl_args a;
+	struct ledger_walker w;
+	char code[BADGE_CODE_MAX], raised[32], *cause = NULL;
+	int64_t id;
+	uint32_t nid;
+	size_t n = 0;
+	int rc, recent = 10;
+
+	if (argc < 1)
+		goto usage;
+	if ((rc = watctl_parse(argc - 1, argv + 1, opts, &a)) != 0)
+		return rc;
+	if (strcmp(argv[0], "add") == 0) {
+		if (watctl_val(&a, "name") == NULL || a.npos != 0)
+			goto usage;
+		if (ledger_walker_add(c->l, watctl_val(&a, "name"), watctl_val(&a, "team"),
+		                      watctl_val(&a, "email"), watctl_val(&a, "phone"),
+		                      watctl_val(&a, "id"), c->op, &nid, &cause) != 0)
+			return watctl_cause(WATCTL_USAGE, cause);
+		if (ledger_badge_code(c->l, nid, code, sizeof code, &cause) != 0)
+			return watctl_cause(WATCTL_REFUSED, cause);
+		printf("%" PRIu32 "\t%s\n", nid, code);
+		return WATCTL_OK;
+	}
+	if (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "find") == 0) {
+		const char *text = NULL;
+
+		if (strcmp(argv[0], "find") == 0) {
+			if (a.npos != 1)
+				goto usage;
+			text = a.pos[0];
+		} else if (a.npos != 0)
+			goto usage;
+		if (ledger_walkers(c->l, text, watctl_walker_line_cb, &n, &cause) != 0)
+			return watctl_cause(WATCTL_REFUSED, cause);
+		if (n == 0 && text != NULL)
+			return watctl_fail(WATCTL_REFUSED, "No walker matches \"%s\".", text);
+		return WATCTL_OK;
+	}
+	if (strcmp(argv[0], "show") == 0) {
+		if (a.npos != 1 || watctl_number(a.pos[0], "walker number", BADGE_MAX_WALKER, &id))
+			goto usage;
+		if (ledger_walker_get(c->l, (uint32_t)id, &w, &cause) != 0)
+			return watctl_cause(WATCTL_REFUSED, cause);
+		printf("Walker %" PRIu32 ": %s\n", w.id, w.name ? w.name : "(seen by badge only)");
+		if (w.team)
+			printf("Team: %s\n", w.team);
+		if (w.email)
+			printf("Email: %s\n", w.email);
+		if (w.phone)
+			printf("Phone: %s\n", w.phone);
+		if (w.ext_id)
+			printf("Registration id: %s\n", w.ext_id);
+		printf("Status: %s%s\nLaps: %" PRId64 "\nRaised: %s\n",
+		       w.checked_in ? "checked in" : "not checked in",
+		       w.reg_seq > 0 && !w.active ? " (registration annulled)" : "", w.laps,
+		       amount_format(w.raised_cents, raised, sizeof raised));
+		if (w.reg_seq > 0 && w.active &&
+		    ledger_badge_code(c->l, w.id, code, sizeof code, NULL) == 0)
+			printf("Badge code: %s\n", code);
+		printf("Recent entries:\n");
+		ledger_walker_clear(&w);
+		ledger_walker_entries(c->l, (uint32_t)id, watctl_entry_line_cb, &recent, NULL);
+		return WATCTL_OK;
+	}
+usage:
+	return watctl_fail(
+	    WATCTL_USAGE,
+	    "Usage: watctl --db FILE walker add --name NAME [--team T] [--email E] [--phone P] "
+	    "[--id REG-ID]\n       watctl --db FILE walker list | find TEXT | show ID");
+}
+
+static int
+watctl_badge_code(struct watctl_ctx *c, int argc, char **argv)
+{
+	char code[BADGE_CODE_MAX], *cause = NULL;
+	int64_t id;
+	int rc;
+
+	if (argc != 1)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE badge-code ID");
+	if ((rc = watctl_number(argv[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+		return rc;
+	if (ledger_badge_code(c->l, (uint32_t)id, code, sizeof code, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	printf("%s\n", code);
+	return WATCTL_OK;
+}
+
+/* Prints what a scan or a hand entry did; refused outcomes exit 1. */
+static int
+watctl_outcome(const struct ledger_scan *s)
+{
+	if (s->badge != BADGE_OK)
+		return watctl_fail(WATCTL_REFUSED, "%s", s->message);
+	if (s->verdict.outcome == RULES_LAP_TOO_SOON)
+		return watctl_fail(WATCTL_REFUSED, "%s", s->message);
+	printf("%s\n", s->message);
+	if (s->seq != 0)
+		printf("Recorded as entry %" PRId64 ".\n", s->seq);
+	return WATCTL_OK;
+}
+
+static int
+watctl_scan(struct watctl_ctx *c, int argc, char **argv)
+{
+	static const char *const opts[] = {"lap", "welcome", "both", NULL};
+	struct watctl_args a;
+	struct ledger_scan s;
+	char *cause = NULL;
+	int rc, role = -1;
+
+	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+		return rc;
+	if (a.npos != 1)
+		return watctl_fail(
+		    WATCTL_USAGE, "Usage: watctl --db FILE scan CODE [--lap | --welcome | --both]");
+	if (watctl_flag(&a, "lap"))
+		role = RULES_ROLE_LAP;
+	else if (watctl_flag(&a, "welcome"))
+		role = RULES_ROLE_WELCOME;
+	else if (watctl_flag(&a, "both"))
+		role = RULES_ROLE_BOTH;
+	if (ledger_scan(c->l, a.pos[0], strlen(a.pos[0]), role, c->op, &s, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	return watctl_outcome(&s);
+}
+
+static int
+watctl_by_hand(struct watctl_ctx *c, int argc, char **argv, int lap)
+{
+	struct ledger_scan s;
+	char *cause = NULL;
+	int64_t id;
+	int rc;
+
+	if (argc != 1)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE %s ID",
+		                   lap ? "lap" : "checkin");
+	if ((rc = watctl_number(argv[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+		return rc;
+	if ((lap ? ledger_lap : ledger_checkin)(c->l, (uint32_t)id, c->op, &s, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	return watctl_outcome(&s);
+}
+
+static int
+watctl_lap(struct watctl_ctx *c, int argc, char **argv)
+{
+	return watctl_by_hand(c, argc, argv, 1);
+}
+
+static int
+watctl_checkin(struct watctl_ctx *c, int argc, char **argv)
+{
+	return watctl_by_hand(c, argc, argv, 0);
+}
+
+static int
+watctl_donate(struct watctl_ctx *c, int argc, char **argv)
+{
+	static const char *const opts[] = {"method=", "check-no=", "donor=", NULL};
+	struct watctl_args a;
+	struct ledger_event ev;
+	enum rules_method m;
+	char *cause = NULL, shown[32];
+	int64_t id, cents, seq;
+	int rc;
+
+	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+		return rc;
+	if (a.npos != 2 || watctl_val(&a, "method") == NULL)
+		return watctl_fail(
+		    WATCTL_USAGE,
+		    "Usage: watctl --db FILE donate ID AMOUNT --method cash|check|other "
+		    "[--check-no N] [--donor NAME]");
+	if ((rc = watctl_number(a.pos[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+		return rc;
+	if (rules_method_parse(watctl_val(&a, "method"), &m) != 0)
+		return watctl_fail(WATCTL_USAGE, "The method must be cash, check or other.");
+	ledger_event(c->l, &ev);
+	if (amount_parse(a.pos[1], ev.rules.max_donation_cents, &cents, &cause) != 0)
+		return watctl_cause(WATCTL_USAGE, cause);
+	if (ledger_donate(c->l, (uint32_t)id, cents, m, watctl_val(&a, "check-no"),
+	                  watctl_val(&a, "donor"), c->op, &seq, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	printf("Donation of %s (%s) for walker %" PRId64 " recorded as entry %" PRId64 ".\n",
+	       amount_format(cents, shown, sizeof shown), rules_method_name(m), id, seq);
+	return WATCTL_OK;
+}
+
+static int
+watctl_annul(struct watctl_ctx *c, int argc, char **argv)
+{
+	static const char *const opts[] = {"reason=", NULL};
+	struct watctl_args a;
+	char *cause = NULL;
+	int64_t seq, by;
+	int rc;
+
+	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+		return rc;
+	if (a.npos != 1 || watctl_val(&a, "reason") == NULL)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE annul SEQ --reason TEXT");
+	if ((rc = watctl_number(a.pos[0], "entry number", INT64_MAX, &seq)) != 0)
+		return rc;
+	if (ledger_annul(c->l, seq, watctl_val(&a, "reason"), c->op, &by, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	printf("Entry %" PRId64 " is annulled by entry %" PRId64 ".\n", seq, by);
+	return WATCTL_OK;
+}
+
+struct watctl_report {
+	struct strbuf *b;
+	int json;
+	int first;
+};
+
+static int
+watctl_report_walker(const struct ledger_walker *w, void *arg)
+{
+	struct watctl_report *r = arg;
+	char raised[32];
+
+	if (w->reg_seq > 0 && !w->active)
+		return 0;
+	if (r->json) {
+		strbuf_printf(r->b, "%s{\"id\":%" PRIu32 ",\"name\":", r->first ? "" : ",", w->id);
+		strbuf_json(r->b, w->name ? w->name : "");
+		strbuf_puts(r->b, ",\"team\":");
+		strbuf_json(r->b, w->team ? w->team : "");
+		strbuf_printf(r->b,
+		              ",\"registered\":%s,\"checked_in\":%s,\"laps\":%" PRId64
+		              ",\"raised_cents\":%" PRId64 "}",
+		              w->reg_seq > 0 ? "true" : "false", w->checked_in ? "true" : "false",
+		              w->laps, w->raised_cents);
+	} else
+		strbuf_printf(r->b, "  %6" PRIu32 "  %-32s %-20s %5" PRId64 " %12s%s\n", w->id,
+		              w->name ? w->name : "(seen by badge)", w->team ? w->team : "",
+		              w->laps, amount_format(w->raised_cents, raised, sizeof raised),
+		              w->checked_in ? "" : "  not checked in");
+	r->first = 0;
+	return 0;
+}
+
+static int
+watctl_report_team(const struct ledger_team *t, void *arg)
+{
+	struct watctl_report *r = arg;
+	char raised[32];
+
+	if (r->json) {
+		strbuf_printf(r->b, "%s{\"team\":", r->first ? "" : ",");
+		strbuf_json(r->b, t->team);
+		strbuf_printf(r->b,
+		              ",\"walkers\":%" PRId64 ",\"laps\":%" PRId64
+		              ",\"raised_cents\":%" PRId64 "}",
+		              t->walkers, t->laps, t->raised_cents);
+	} else
+		strbuf_printf(r->b, "  %-32s %7" PRId64 " %7" PRId64 " %12s\n",
+		              *t->team ? t->team : "(no team)", t->walkers, t->laps,
+		              amount_format(t->raised_cents, raised, sizeof raised));
+	r->first = 0;
+	return 0;
+}
+
+static int
+watctl_report(struct watctl_ctx *c, int argc, char **argv)
+{
+	static const char *const opts[] = {"json", NULL};
+	struct watctl_args a;
+	struct ledger_event ev;
+	struct ledger_totals t;
+	struct strbuf b = STRBUF_INIT;
+	struct watctl_report r = {&b, 0, 1};
+	char m[5][32], *cause = NULL;
+	const char *doubt;
+	int rc;
+
+	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+		return rc;
+	if (a.npos != 0)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE report [--json]");
+	r.json = watctl_flag(&a, "json");
+	if (ledger_event(c->l, &ev) != 0)
+		return watctl_fail(WATCTL_REFUSED, "The event has not been set up yet (run init).");
+	if (ledger_totals(c->l, &t, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	doubt = ledger_clock_doubt(c->l);
+	if (r.json) {
+		strbuf_puts(&b, "{\"event\":{\"name\":");
+		strbuf_json(&b, ev.name);
+		strbuf_puts(&b, ",\"city\":");
+		strbuf_json(&b, ev.city);
+		strbuf_puts(&b, ",\"date\":");
+		strbuf_json(&b, ev.date);
+		strbuf_puts(&b, ",\"station\":");
+		strbuf_json(&b, ev.station);
+		strbuf_printf(&b, ",\"goal_cents\":%" PRId64 "}", ev.goal_cents);
+		strbuf_printf(
+		    &b,
+		    ",\"totals\":{\"walkers\":%" PRId64 ",\"checked_in\":%" PRId64
+		    ",\"laps\":%" PRId64 ",\"manual_laps\":%" PRId64 ",\"donations\":%" PRId64
+		    ",\"cash_cents\":%" PRId64 ",\"check_cents\":%" PRId64 ",\"checks\":%" PRId64
+		    ",\"other_cents\":%" PRId64 ",\"total_cents\":%" PRId64 ",\"annulled\":%" PRId64
+		    ",\"last_seq\":%" PRId64 "}",
+		    t.walkers, t.checked_in, t.laps, t.manual_laps, t.donations, t.cash_cents,
+		    t.check_cents, t.checks, t.other_cents, t.total_cents, t.annulled, t.last_seq);
+		strbuf_puts(&b, ",\"clock_doubt\":");
+		if (doubt != NULL)
+			strbuf_json(&b, doubt);
+		else
+			strbuf_puts(&b, "null");
+		strbuf_puts(&b, ",\"walkers\":[");
+	} else {
+		strbuf_printf(&b, "%s — %s, %s (station %s)\n", ev.name, ev.city, ev.date,
+		              ev.station);
+		if (doubt != NULL)
+			strbuf_printf(&b, "Warning: %s\n", doubt);
+		strbuf_printf(
+		    &b,
+		    "Walkers registered: %" PRId64 "\nChecked in: %" PRId64 "\nLaps: %" PRId64
+		    " (%" PRId64 " entered by hand)\nDonations: %" PRId64 "\n"
+		    "  cash   %12s\n  checks %12s (%" PRId64 " checks)\n  other  %12s\n"
+		    "  total  %12s",
+		    t.walkers, t.checked_in, t.laps, t.manual_laps, t.donations,
+		    amount_format(t.cash_cents, m[0], 32), amount_format(t.check_cents, m[1], 32),
+		    t.checks, amount_format(t.other_cents, m[2], 32),
+		    amount_format(t.total_cents, m[3], 32));
+		if (ev.goal_cents > 0)
+			strbuf_printf(&b, " of a %s goal (%" PRId64 "%%)",
+			              amount_format(ev.goal_cents, m[4], 32),
+			              t.total_cents * 100 / ev.goal_cents);
+		strbuf_printf(&b, "\nEntries: %" PRId64 " (%" PRId64 " annulled)\n\nWalkers:\n",
+		              t.last_seq, t.annulled);
+	}
+	if (ledger_walkers(c->l, NULL, watctl_report_walker, &r, &cause) != 0) {
+		strbuf_free(&b);
+		return watctl_cause(WATCTL_REFUSED, cause);
+	}
+	strbuf_puts(&b,
+	            r.json ? "],\"teams\":["
+	                   : "\nTeams:                             walkers    laps       raised\n");
+	r.first = 1;
+	ledger_teams(c->l, watctl_report_team, &r, NULL);
+	if (r.json)
+		strbuf_puts(&b, "]}\n");
+	fputs(b.s, stdout);
+	strbuf_free(&b);
+	return WATCTL_OK;
+}
+
+static int
+watctl_log(struct watctl_ctx *c, int argc, char **argv)
+{
+	char *cause = NULL;
+
+	if (argc != 0)
+		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE log");
+	if (ledger_entries(c->l, 1, watctl_entry_line_cb, NULL, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	return WATCTL_OK;
+}
+
+static int
+watctl_check(struct watctl_ctx *c, int argc, char **argv)
+{
+	struct ledger_totals t;
+	char *cause = NULL;
+
+	if (ledger_check(c->l, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	ledger_totals(c->l, &t, NULL);
+	printf("The ledger is intact: %" PRId64 " entries, hash chain and figures agree.\n",
+	       t.last_seq);
+	return WATCTL_OK;
+}
+
+static int
+watctl_rebuild(struct watctl_ctx *c, int argc, char **argv)
+{
+	char *cause = NULL;
+
+	if (ledger_rebuild(c->l, &cause) != 0)
+		return watctl_cause(WATCTL_REFUSED, cause);
+	printf("Figures recomputed from the entries.\n");
+	return WATCTL_OK;
+}
+
+static int
+watctl_decode(struct watctl_ctx *c, int argc, char **argv)
+{
+	return scan_cli_decode(argc + 1, argv - 1);
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+enum { WATCTL_NODB, WATCTL_DB, WATCTL_EVENT };
+
+struct watctl_cmd {
+	const char *name;
+	int (*fn)(struct watctl_ctx *, int, char **);
+	int needs; /* WATCTL_NODB, WATCTL_DB (open it), WATCTL_EVENT (and set up) */
+	const char *help;
+};
+
+static const struct watctl_cmd watctl_cmds[] = {
+    {"init", watctl_init, WATCTL_DB,
+     "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]"},
+    {"set", watctl_set, WATCTL_EVENT, "set KEY VALUE        change a setting (see 'settings')"},
+    {"settings", watctl_settings, WATCTL_EVENT, "settings             show the event's settings"},
+    {"roster", watctl_roster, WATCTL_EVENT, "roster import FILE.csv"},
+    {"walker", watctl_walker, WATCTL_EVENT,
+     "walker add --name N [--team T] [--email E] | list | find TEXT | show ID"},
+    {"badge-code", watctl_badge_code, WATCTL_EVENT, "badge-code ID        the walker's badge code"},
+    {"scan", watctl_scan, WATCTL_EVENT, "scan CODE [--lap|--welcome|--both]"},
+    {"checkin", watctl_checkin, WATCTL_EVENT, "checkin ID           check a walker in by hand"},
+    {"lap", watctl_lap, WATCTL_EVENT, "lap ID               add a lap by hand"},
+    {"donate", watctl_donate, WATCTL_EVENT,
+     "donate ID AMOUNT --method cash|check|other [--check-no N] [--donor NAME]"},
+    {"annul", watctl_annul, WATCTL_EVENT, "annul SEQ --reason TEXT"},
+    {"report", watctl_report, WATCTL_EVENT, "report [--json]      totals, walkers, teams"},
+    {"log", watctl_log, WATCTL_DB, "log                  the ledger, one entry a line"},
+    {"check", watctl_check, WATCTL_DB, "check                verify the hash chain and figures"},
+    {"rebuild", watctl_rebuild, WATCTL_DB,
+     "rebuild              recompute figures from the entries"},
+    {"decode", watctl_decode, WATCTL_NODB, "decode IMAGE...      print the QR codes in pictures"},
+};
+
+static int
+watctl_usage(int code)
+{
+	size_t i;
+	FILE *f = code == WATCTL_OK ? stdout : stderr;
+
+	fprintf(f, "Usage: watctl [--db FILE] [--op NAME] COMMAND ...\n"
+	           "The ledger is --db FILE, else $WAT_DB. Commands:\n");
+	for (i = 0; i < nitems(watctl_cmds); i++)
+		fprintf(f, "  %s\n", watctl_cmds[i].help);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct watctl_ctx c = {NULL, "watctl", NULL};
+	const struct watctl_cmd *cmd = NULL;
+	char *cause = NULL;
+	size_t i;
+	int rc = WATCTL_USAGE, k = 1;
+
+	/* A full disk or a file-size limit must be an error, not a signal. */
+	signal(SIGXFSZ, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	c.db = getenv("WAT_DB");
+	while (k < argc && strncmp(argv[k], "--", 2) == 0) {
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
+			return watctl_usage(WATCTL_OK);
+		if (strcmp(argv[k], "--version") == 0) {
+			printf("watctl %s\n", WAT_VERSION);
+			return WATCTL_OK;
+		}
+		if (k + 1 >= argc)
+			return watctl_usage(WATCTL_USAGE);
+		if (strcmp(argv[k], "--db") == 0)
+			c.db = argv[k + 1];
+		else if (strcmp(argv[k], "--op") == 0)
+			c.op = argv[k + 1];
+		else {
+			fprintf(stderr, "Unknown option %s.\n", argv[k]);
+			return watctl_usage(WATCTL_USAGE);
+		}
+		k += 2;
+	}
+	if (k >= argc)
+		return watctl_usage(WATCTL_USAGE);
+	for (i = 0; i < nitems(watctl_cmds); i++)
+		if (strcmp(watctl_cmds[i].name, argv[k]) == 0)
+			cmd = &watctl_cmds[i];
+	if (cmd == NULL) {
+		fprintf(stderr, "Unknown command \"%s\".\n", argv[k]);
+		return watctl_usage(WATCTL_USAGE);
+	}
+	if (cmd->needs != WATCTL_NODB) {
+		if (c.db == NULL || *c.db == '\0') {
+			fprintf(stderr, "Say which ledger: --db FILE (or set WAT_DB).\n");
+			return WATCTL_USAGE;
+		}
+		if (ledger_open(c.db, &c.l, &cause) != 0) {
+			rc = watctl_cause(WATCTL_REFUSED, cause);
+			goto end;
+		}
+		if (cmd->needs == WATCTL_EVENT && !ledger_has_event(c.l)) {
+			rc = watctl_fail(
+			    WATCTL_REFUSED,
+			    "%s has no event yet: set it up first with 'watctl --db %s init ...'.",
+			    c.db, c.db);
+			goto end;
+		}
+	}
+	rc = cmd->fn(&c, argc - k - 1, argv + k + 1);
+end:
+	ledger_free(c.l);
+	return rc;
+}
