@@ -110,42 +110,45 @@ static int ledger_load(struct ledger *, char **);
 
 /* ---- sqlite plumbing ---------------------------------------------------- */
 
+/* A plain sentence for a sqlite failure: what is wrong, then what it means
+ * for the entry (`what`), or for opening the ledger when what is NULL. */
 static int
 ledger_db_fail(struct ledger *l, char **cause, const char *what)
 {
 	int code = sqlite3_extended_errcode(l->db) & 0xff;
+	char *problem, *effect;
 
 	switch (code) {
-	case SQLITE_FULL:
-		return util_fail(
-		    cause,
-		    "The disk is full: %s was NOT recorded. Free some space (or use a larger card) "
-		    "and try again.",
-		    what);
+	case SQLITE_FULL: problem = xstrdup("The disk is full"); break;
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return util_fail(
-		    cause,
-		    "The ledger %s is in use by another program (is the kiosk running?): %s was "
-		    "NOT recorded.",
-		    l->path, what);
+		problem = xasprintf("The ledger %s is in use by another program (is the kiosk "
+		                    "running?)",
+		                    l->path);
+		break;
 	case SQLITE_READONLY:
-		return util_fail(cause, "The ledger %s is read-only: %s was NOT recorded.", l->path,
-		                 what);
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+		problem = xasprintf("The ledger %s cannot be written (read-only or no permission)",
+		                    l->path);
+		break;
 	case SQLITE_IOERR:
-		return util_fail(
-		    cause,
-		    "The disk could not be written (I/O error): %s was NOT recorded. Check the "
-		    "card and try again.",
-		    what);
+		problem = xstrdup("The disk could not be written (I/O error; check the card)");
+		break;
 	case SQLITE_CORRUPT:
-	case SQLITE_NOTADB:
-		return util_fail(cause, "The ledger %s is damaged or not a ledger (%s).", l->path,
-		                 sqlite3_errmsg(l->db));
+	case SQLITE_NOTADB: problem = xasprintf("%s is damaged or is not a ledger", l->path); break;
 	default:
-		return util_fail(cause, "The ledger could not record %s: %s.", what,
-		                 sqlite3_errmsg(l->db));
+		problem = xasprintf("The ledger %s failed (%s)", l->path, sqlite3_errmsg(l->db));
+		break;
 	}
+	if (what != NULL)
+		effect = xasprintf(": %s was NOT recorded. Fix that and try again.", what);
+	else
+		effect = xstrdup(".");
+	util_fail(cause, "%s%s", problem, effect);
+	free(problem);
+	free(effect);
+	return -1;
 }
 
 /* A cached prepared statement, reset and with bindings cleared. */
@@ -674,7 +677,7 @@ ledger_open(const char *path, struct ledger **out, char **cause)
 	*out = l;
 	return 0;
 dbfail:
-	ledger_db_fail(l, cause, "anything");
+	ledger_db_fail(l, cause, NULL);
 fail:
 	ledger_free(l);
 	return -1;
@@ -976,7 +979,7 @@ ledger_redo_walker(struct ledger *l, int64_t id)
 	if (ledger_exec1(
 	        l,
 	        "UPDATE walkers SET name = NULL, team = NULL, email = NULL, phone = NULL, ext_id = "
-	        "NULL, active = 0, reg_seq = 0 WHERE id = ?1",
+	        "NULL, active = 0 WHERE id = ?1",
 	        id) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -1452,14 +1455,20 @@ ledger_fields_json(struct strbuf *b, const struct ledger_field *f, size_t n, con
 	strbuf_puts(b, "}");
 }
 
+/* A trimmed copy with line breaks and tabs turned into spaces, or NULL when
+ * nothing is left (a CSV field may hold a newline; a name may not). */
 static char *
 ledger_clean(const char *s)
 {
-	char *c;
+	char *c, *p;
 
 	if (s == NULL)
 		return NULL;
-	c = text_trim(xstrdup(s));
+	c = xstrdup(s);
+	for (p = c; *p != '\0'; p++)
+		if (*p == '\r' || *p == '\n' || *p == '\t')
+			*p = ' ';
+	text_trim(c);
 	if (*c == '\0') {
 		free(c);
 		return NULL;
@@ -1628,7 +1637,7 @@ ledger_walker_get(struct ledger *l, uint32_t id, struct ledger_walker *w, char *
 
 /* One roster row: added, updated (details changed) or unchanged. */
 static int
-ledger_import_row(struct ledger *l, const struct roster_row *r, const char *op,
+ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op,
                   struct ledger_import *res, char **cause)
 {
 	static const char by_ext[] =
@@ -1640,9 +1649,20 @@ ledger_import_row(struct ledger *l, const struct roster_row *r, const char *op,
 	sqlite3_stmt *st;
 	struct ledger_walker w;
 	struct strbuf data = STRBUF_INIT;
+	struct roster_row clean = {raw->line,
+	                           ledger_clean(raw->name),
+	                           ledger_clean(raw->team),
+	                           ledger_clean(raw->email),
+	                           ledger_clean(raw->phone),
+	                           ledger_clean(raw->ext_id)};
+	const struct roster_row *r = &clean;
 	int found = 0, rc = -1;
 
 	memset(&w, 0, sizeof w);
+	if (r->name == NULL) {
+		util_fail(cause, "A walker needs a name.");
+		goto end;
+	}
 	if (r->ext_id != NULL) {
 		st = ledger_stmt(l, by_ext);
 		sqlite3_bind_text(st, 1, r->ext_id, -1, SQLITE_STATIC);
@@ -1652,8 +1672,10 @@ ledger_import_row(struct ledger *l, const struct roster_row *r, const char *op,
 		ledger_bind_text(st, 2, r->team);
 		ledger_bind_text(st, 3, r->email);
 	}
-	if (st == NULL)
-		return ledger_db_fail(l, cause, "the roster");
+	if (st == NULL) {
+		ledger_db_fail(l, cause, "the roster");
+		goto end;
+	}
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		ledger_walker_row(st, &w);
 		found = 1;
@@ -1699,6 +1721,11 @@ ledger_import_row(struct ledger *l, const struct roster_row *r, const char *op,
 end:
 	strbuf_free(&data);
 	ledger_walker_clear(&w);
+	free(clean.name);
+	free(clean.team);
+	free(clean.email);
+	free(clean.phone);
+	free(clean.ext_id);
 	return rc;
 }
 

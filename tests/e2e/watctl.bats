@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# watctl on real sqlite files: a walk day, rosters, forged codes, exit codes.
+
+setup() {
+	DB="$BATS_TEST_TMPDIR/station.db"
+	FIX="$REPO/tests/fixtures/roster"
+	w() { "$WATCTL" --db "$DB" "$@"; }
+	w init --name "Walk Against Traffick" --city "Jackson" --date 2026-11-24 --goal '$5,000' >/dev/null
+}
+
+@test "a whole walk day: roster, walk-up, check-ins, laps, donations, a correction, the report" {
+	run w roster import "$FIX/good.csv"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"5 added"* ]]
+	run w walker add --name "Dana Walkup" --team "Hope Walkers" --email dana@example.org
+	[ "$status" -eq 0 ]
+	read -r id code <<<"$output"
+	[ "$id" = 6 ]
+	[[ "$code" =~ ^W1-[0-9A-Z]{4}-6-[0-9A-Z]{12}$ ]]
+	zoe=$(w badge-code 1)
+
+	run w scan "$zoe"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Welcome, Zoë Ångström!"* ]]
+	run w scan "$zoe"
+	[[ "$output" == *"Already counted"* ]]
+	run w checkin 6
+	[[ "$output" == *"Welcome, Dana Walkup!"* ]]
+	run w lap 6
+	[[ "$output" == *"lap 1"* ]]
+	run w lap 6
+	[[ "$output" == *"lap 2"* ]]
+	run w donate 1 '$1,025.00' --method check --check-no 1043 --donor "Ann Lee"
+	[ "$status" -eq 0 ]
+	run w donate 6 20 --method cash
+	[ "$status" -eq 0 ]
+	run w donate 6 5 --method other
+	[ "$status" -eq 0 ]
+	dup=$(w log | awk '$4 == "donation" && /"cents":500/ {print $1}')
+	run w annul "$dup" --reason "entered on the wrong walker"
+	[ "$status" -eq 0 ]
+
+	run w report --json
+	[ "$status" -eq 0 ]
+	echo "$output" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+t = r["totals"]
+assert t["walkers"] == 6, t
+assert t["checked_in"] == 2, t
+assert t["laps"] == 2 and t["manual_laps"] == 2, t
+assert t["cash_cents"] == 2000 and t["check_cents"] == 102500 and t["other_cents"] == 0, t
+assert t["total_cents"] == 104500 and t["checks"] == 1 and t["annulled"] == 1, t
+hope = [x for x in r["teams"] if x["team"] == "Hope Walkers"][0]
+assert hope["walkers"] == 3 and hope["raised_cents"] == 104500, hope
+zoe = [x for x in r["walkers"] if x["id"] == 1][0]
+assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
+'
+	run w report
+	[[ "$output" == *'total     $1,045.00 of a $5,000.00 goal (20%)'* ]]
+	run w log
+	[[ "$output" == *"[annulled by"* ]]
+	run w check
+	[ "$status" -eq 0 ]
+}
+
+@test "the same roster imported twice changes nothing" {
+	w roster import "$FIX/good.csv"
+	before=$(w log | wc -l)
+	run w roster import "$FIX/good.csv"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 added, 0 updated, 5 unchanged"* ]]
+	[ "$(w log | wc -l)" -eq "$before" ]
+}
+
+@test "a roster with errors names every line and imports nothing" {
+	run w roster import "$FIX/bad.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nothing was imported"* ]]
+	[[ "$output" == *"Line 3:"*"name"* ]]
+	[[ "$output" == *"Line 4:"*"R-1"*"line 2"* ]]
+	[[ "$output" == *"Line 5:"*"UTF-8"* ]]
+	[[ "$output" == *"Line 6:"*"quote"* ]]
+	[ "$(w log | wc -l)" -eq 1 ]
+	run w roster import "$FIX/longname.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Line 2:"*"300"* ]]
+	run w roster import "$FIX/noname.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"name"* ]]
+	run w roster import "$BATS_TEST_TMPDIR/missing.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Cannot open"* ]]
+	[ "$(w log | wc -l)" -eq 1 ]
+}
+
+@test "forged, foreign, random, empty and huge codes are each refused in plain words" {
+	w walker add --name Maria >/dev/null
+	code=$(w badge-code 1)
+	last=${code: -1}
+	if [ "$last" = A ]; then repl=B; else repl=A; fi
+	run w scan "${code%?}$repl"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"forged"* || "$output" == *"altered"* ]]
+	other="$BATS_TEST_TMPDIR/other.db"
+	"$WATCTL" --db "$other" init --name Other --city Memphis --date 2026-11-24 >/dev/null
+	"$WATCTL" --db "$other" walker add --name Eve >/dev/null
+	run w scan "$("$WATCTL" --db "$other" badge-code 1)"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"another event"* ]]
+	run w scan "HELLO WORLD"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not a W.A.T. badge"* ]]
+	run w scan ""
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"empty"* || "$output" == *"nothing"* || "$output" == *"Nothing"* ]]
+	run w scan "$(head -c 10240 /dev/zero | tr '\0' 'W')"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"too long"* ]]
+	# nothing of that reached the ledger
+	[ "$(w log | wc -l)" -eq 2 ]
+}
+
+@test "laps at the lap point: already counted, too soon, then counted" {
+	w walker add --name Maria >/dev/null
+	w set min-lap 2 >/dev/null
+	w set holdoff 1 >/dev/null
+	code=$(w badge-code 1)
+	run w scan "$code" --lap
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Maria — lap 1"* ]]
+	run w scan "$code" --lap
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Already counted"* ]]
+	sleep 1.2
+	run w scan "$code" --lap
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"too soon"* ]]
+	sleep 1
+	run w scan "$code" --lap
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"lap 2"* ]]
+}
+
+@test "bad usage and bad input exit 2 with a sentence; refusals exit 1" {
+	run "$WATCTL"
+	[ "$status" -eq 2 ]
+	run w frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Unknown command"* ]]
+	w walker add --name Maria >/dev/null
+	for bad in -5 abc 1e9 25.555 0 '10,5'; do
+		run w donate 1 "$bad" --method cash
+		[ "$status" -eq 2 ]
+		[ -n "$output" ]
+	done
+	run w donate 1 25 --method bitcoin
+	[ "$status" -eq 2 ]
+	run w donate 1 25 --method check
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"check number"* ]]
+	run w donate 99 25 --method cash
+	[ "$status" -eq 1 ]
+	run w annul 1 --reason "oops"
+	[ "$status" -eq 1 ]
+	run w annul 2
+	[ "$status" -eq 2 ]
+	run w set date 2026-13-01
+	[ "$status" -eq 2 ]
+	run "$WATCTL" --db "$BATS_TEST_TMPDIR/empty.db" report
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"init"* ]]
+	run w init --name X --city Y --date 2026-11-24
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already"* ]]
+}
+
+@test "walker find is case- and accent-insensitive" {
+	w roster import "$FIX/good.csv" >/dev/null
+	run w walker find "zoe angstrom"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Zoë Ångström"* ]]
+	run w walker find "ИВАН"
+	[[ "$output" == *"Иван"* ]] || [[ "$output" == *"Ив"* ]]
+	run w walker find "nobody-here"
+	[ "$status" -eq 1 ]
+	run w walker show 2
+	[[ "$output" == *"Maria Lopez, Jr."* ]]
+	[[ "$output" == *"Badge code: W1-"* ]]
+}
+
+@test "a file that is not a ledger is refused, and a running station locks its ledger" {
+	echo "hello" >"$BATS_TEST_TMPDIR/notes.txt"
+	run "$WATCTL" --db "$BATS_TEST_TMPDIR/notes.txt" report
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"notes.txt"* ]]
+	# hold the ledger open with sqlite3 in exclusive mode, as the kiosk does
+	flag="$BATS_TEST_TMPDIR/held"
+	sqlite3 "$DB" "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; SELECT 1;" \
+		".shell touch $flag; sleep 3" "COMMIT;" >/dev/null &
+	for _ in $(seq 50); do [ -e "$flag" ] && break; sleep 0.1; done
+	[ -e "$flag" ]
+	run w walker add --name Late
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"in use by another program"* ]]
+	wait
+}

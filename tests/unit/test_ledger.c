@@ -1,0 +1,690 @@
+/* test_ledger.c — the ledger on real sqlite files: durability settings,
+ * append-only triggers, the hash chain, migrations, the rules applied,
+ * annulments, roster imports and the derived figures. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "ledger.h"
+#include "roster.h"
+
+#define BOOT_A "6f1c2f8e-4c1a-4b8e-9d7e-2a1b3c4d5e6f"
+#define BOOT_B "0b9a8c7d-1e2f-4a3b-8c5d-6e7f8a9b0c1d"
+#define T0     1795521600000LL /* 2026-11-24 12:00:00 UTC */
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct ledger *l;
+	struct stamp now; /* the clock the ledger sees */
+};
+
+static void
+fake_clock(struct stamp *st, void *arg)
+{
+	*st = ((struct fixture *)arg)->now;
+}
+
+static void
+advance(struct fixture *f, int64_t ms)
+{
+	f->now.mono_ms += ms;
+	f->now.wall_ms += ms;
+}
+
+static void
+reopen(struct fixture *f)
+{
+	char *cause = NULL;
+
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_equal(ledger_open(f->path, &f->l, &cause), 0);
+	ledger_set_clock(f->l, fake_clock, f);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct ledger_init in = {"Walk Against Traffick", "Jackson", "2026-11-24", "T1", 500000};
+	char *cause = NULL;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/wat-ledger-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/station.db", f->dir);
+	f->now.wall_ms = T0;
+	f->now.mono_ms = 1000000;
+	snprintf(f->now.boot, sizeof f->now.boot, "%s", BOOT_A);
+	assert_int_equal(ledger_open(f->path, &f->l, &cause), 0);
+	ledger_set_clock(f->l, fake_clock, f);
+	assert_int_equal(ledger_init_event(f->l, &in, "test", &cause), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	ledger_free(f->l);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+static uint32_t
+add(struct fixture *f, const char *name, const char *team)
+{
+	uint32_t id = 0;
+	char *cause = NULL;
+
+	assert_int_equal(ledger_walker_add(f->l, name, team, NULL, NULL, NULL, "test", &id, &cause),
+	                 0);
+	return id;
+}
+
+static void
+scan(struct fixture *f, uint32_t id, int role, struct ledger_scan *out)
+{
+	char code[BADGE_CODE_MAX], *cause = NULL;
+
+	assert_int_equal(ledger_badge_code(f->l, id, code, sizeof code, &cause), 0);
+	assert_int_equal(ledger_scan(f->l, code, strlen(code), role, "test", out, &cause), 0);
+}
+
+/* Runs one SQL statement on the file with a second connection (ledger closed). */
+static int
+raw_sql(struct fixture *f, const char *sql)
+{
+	sqlite3 *db;
+	int rc;
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+static void
+test_durability_settings(void **state)
+{
+	struct fixture *f = *state;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char wal[128];
+
+	/* the -shm file is never made: exclusive locking */
+	snprintf(wal, sizeof wal, "%s-shm", f->path);
+	assert_int_not_equal(access(wal, F_OK), 0);
+	/* a second program is refused while the ledger is open */
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "SELECT COUNT(*) FROM entries", NULL, NULL, NULL),
+	                     SQLITE_OK);
+	sqlite3_close(db);
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	reopen(f);
+}
+
+static void
+test_second_open_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *other = NULL;
+	char *cause = NULL;
+
+	assert_int_equal(ledger_open(f->path, &other, &cause), -1);
+	assert_non_null(strstr(cause, "in use by another program"));
+	free(cause);
+}
+
+static void
+test_append_only(void **state)
+{
+	struct fixture *f = *state;
+
+	add(f, "Maria", NULL);
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_not_equal(raw_sql(f, "UPDATE entries SET op = 'x' WHERE seq = 1"), SQLITE_OK);
+	assert_int_not_equal(raw_sql(f, "DELETE FROM entries WHERE seq = 2"), SQLITE_OK);
+	/* a gap in the numbering is refused too */
+	assert_int_not_equal(raw_sql(f,
+	                             "INSERT INTO entries(seq, kind, wall_ms, mono_ms, boot, op, "
+	                             "line, hash) VALUES (9, 'lap', 0, 0, '', '', '{}', x'00')"),
+	                     SQLITE_OK);
+	reopen(f);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static void
+test_chain_detects_edits(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+
+	add(f, "Maria", NULL);
+	add(f, "Ann", NULL);
+	ledger_free(f->l);
+	f->l = NULL;
+	/* someone with the file and a sqlite shell drops the trigger and edits */
+	assert_int_equal(raw_sql(f, "DROP TRIGGER entries_no_update; UPDATE entries SET line = "
+	                            "replace(line, 'Maria', 'Mario') WHERE seq = 2"),
+	                 SQLITE_OK);
+	reopen(f);
+	assert_int_equal(ledger_check(f->l, &cause), -1);
+	assert_non_null(strstr(cause, "Entry 2 was altered"));
+	free(cause);
+}
+
+static void
+test_check_detects_stale_figures(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+
+	add(f, "Maria", NULL);
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_equal(raw_sql(f, "UPDATE walkers SET laps = 40 WHERE id = 1"), SQLITE_OK);
+	reopen(f);
+	assert_int_equal(ledger_check(f->l, &cause), -1);
+	assert_non_null(strstr(cause, "walkers"));
+	free(cause);
+	assert_int_equal(ledger_rebuild(f->l, NULL), 0);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static void
+test_migration_from_v1(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_totals before, after;
+	struct ledger_scan s;
+	uint32_t a = add(f, "Maria", "Hope"), b = add(f, "Ann", NULL);
+
+	scan(f, a, RULES_ROLE_WELCOME, &s);
+	advance(f, 120000);
+	scan(f, a, RULES_ROLE_LAP, &s);
+	assert_int_equal(ledger_donate(f->l, b, 2500, RULES_CASH, NULL, "Bo", "test", NULL, NULL),
+	                 0);
+	assert_int_equal(ledger_totals(f->l, &before, NULL), 0);
+	ledger_free(f->l);
+	f->l = NULL;
+	/* what a version-1 file held: the entries, nothing derived */
+	assert_int_equal(raw_sql(f, "DROP TABLE walkers; DROP TABLE counters; DROP TABLE settings; "
+	                            "DROP TABLE annulled; DROP INDEX entries_walker; DROP INDEX "
+	                            "entries_kind; PRAGMA user_version = 1"),
+	                 SQLITE_OK);
+	reopen(f);
+	assert_int_equal(ledger_totals(f->l, &after, NULL), 0);
+	assert_int_equal(after.walkers, 2);
+	assert_int_equal(after.laps, before.laps);
+	assert_int_equal(after.cash_cents, 2500);
+	assert_int_equal(after.checked_in, 1);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_equal(raw_sql(f, "PRAGMA user_version = 99"), SQLITE_OK);
+	assert_int_equal(ledger_open(f->path, &f->l, &cause), -1);
+	assert_non_null(strstr(cause, "newer version"));
+	free(cause);
+	assert_int_equal(raw_sql(f, "PRAGMA user_version = 2"), SQLITE_OK);
+	reopen(f);
+}
+
+static void
+test_not_a_ledger(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], *cause = NULL;
+	struct ledger *l = NULL;
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/notes.txt", f->dir);
+	fp = fopen(path, "w");
+	fputs("these are not the droids\n", fp);
+	fclose(fp);
+	assert_int_equal(ledger_open(path, &l, &cause), -1);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+}
+
+static void
+test_scan_rules(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	uint32_t id = add(f, "Maria", NULL);
+
+	scan(f, id, RULES_ROLE_WELCOME, &s);
+	assert_int_equal(s.verdict.outcome, RULES_CHECKIN);
+	assert_string_equal(s.name, "Maria");
+	assert_true(s.seq > 0);
+	advance(f, 2000);
+	scan(f, id, RULES_ROLE_WELCOME, &s);
+	assert_int_equal(s.verdict.outcome, RULES_ALREADY_COUNTED);
+	assert_int_equal(s.seq, 0);
+	advance(f, 10000);
+	scan(f, id, RULES_ROLE_WELCOME, &s);
+	assert_int_equal(s.verdict.outcome, RULES_WELCOME_BACK);
+	advance(f, 60000);
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(s.laps, 1);
+	advance(f, 40000);
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP_TOO_SOON);
+	assert_non_null(strstr(s.message, "40 s"));
+	advance(f, 20000);
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(s.laps, 2);
+	/* a reboot: the monotonic clock restarts, the wall clock says 30 s */
+	f->now.mono_ms = 5000;
+	snprintf(f->now.boot, sizeof f->now.boot, "%s", BOOT_B);
+	advance(f, 30000);
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP_TOO_SOON);
+}
+
+static void
+test_lap_point_sees_unknown_walker(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	struct badge_event be;
+	struct ledger_event ev;
+	struct ledger_walker w;
+	char code[BADGE_CODE_MAX], *cause = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	/* a badge made for walker 10001 on another station of the same event */
+	ledger_event(f->l, &ev);
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM secrets", -1, &st, NULL), 0);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	memcpy(be.key, sqlite3_column_blob(st, 0), BADGE_KEY_LEN);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	memcpy(be.tag, ev.event_tag, sizeof be.tag);
+	badge_encode(&be, 10001, code, sizeof code);
+	reopen(f);
+	assert_int_equal(ledger_scan(f->l, code, strlen(code), RULES_ROLE_LAP, "t", &s, &cause), 0);
+	assert_int_equal(s.badge, BADGE_OK);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_false(s.known);
+	assert_string_equal(s.name, "Walker 10001");
+	/* it is counted, and this station's own numbers do not take 10001 */
+	assert_int_equal(ledger_walker_get(f->l, 10001, &w, NULL), 0);
+	assert_int_equal(w.laps, 1);
+	assert_true(w.checked_in);
+	ledger_walker_clear(&w);
+	assert_int_equal(add(f, "Maria", NULL), 1);
+}
+
+static void
+test_forged_and_foreign_codes(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	struct ledger_totals t;
+	char code[BADGE_CODE_MAX], *cause = NULL;
+	uint32_t id = add(f, "Maria", NULL);
+	size_t n;
+
+	assert_int_equal(ledger_badge_code(f->l, id, code, sizeof code, NULL), 0);
+	n = strlen(code);
+	code[n - 1] = code[n - 1] == 'A' ? 'B' : 'A';
+	assert_int_equal(ledger_scan(f->l, code, n, -1, "t", &s, &cause), 0);
+	assert_int_equal(s.badge, BADGE_FORGED);
+	assert_true(strlen(s.message) > 10);
+	assert_int_equal(ledger_scan(f->l, "https://example.com/", 20, -1, "t", &s, &cause), 0);
+	assert_int_equal(s.badge, BADGE_NOT_OURS);
+	assert_int_equal(ledger_scan(f->l, "", 0, -1, "t", &s, &cause), 0);
+	assert_int_equal(s.badge, BADGE_EMPTY);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.checked_in, 0);
+	assert_int_equal(t.last_seq, 2); /* the event and the walker: no scan recorded */
+}
+
+static void
+test_donations_and_annulments(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_totals t;
+	struct ledger_walker w;
+	int64_t d1, d2, d3, by;
+	char *cause = NULL;
+	uint32_t id = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_donate(f->l, id, 2500, RULES_CASH, NULL, NULL, "t", &d1, NULL), 0);
+	assert_int_equal(
+	    ledger_donate(f->l, id, 10000, RULES_CHECK, "1043", "Ann Lee", "t", &d2, NULL), 0);
+	assert_int_equal(ledger_donate(f->l, id, 500, RULES_OTHER, NULL, NULL, "t", &d3, NULL), 0);
+	/* refused: no check number, zero, over the maximum, unknown walker */
+	assert_int_equal(ledger_donate(f->l, id, 100, RULES_CHECK, NULL, NULL, "t", NULL, &cause),
+	                 -1);
+	free(cause);
+	assert_int_equal(ledger_donate(f->l, id, 0, RULES_CASH, NULL, NULL, "t", NULL, &cause), -1);
+	free(cause);
+	assert_int_equal(
+	    ledger_donate(f->l, id, 100000000, RULES_CASH, NULL, NULL, "t", NULL, &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_donate(f->l, 77, 100, RULES_CASH, NULL, NULL, "t", NULL, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "77"));
+	free(cause);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.total_cents, 13000);
+	assert_int_equal(t.checks, 1);
+
+	assert_int_equal(ledger_annul(f->l, d2, "entered twice", "t", &by, NULL), 0);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.check_cents, 0);
+	assert_int_equal(t.checks, 0);
+	assert_int_equal(t.total_cents, 3000);
+	assert_int_equal(t.annulled, 1);
+	assert_int_equal(ledger_walker_get(f->l, id, &w, NULL), 0);
+	assert_int_equal(w.raised_cents, 3000);
+	ledger_walker_clear(&w);
+	/* once only; an annulment is not annulled; a reason is required */
+	assert_int_equal(ledger_annul(f->l, d2, "again", "t", NULL, &cause), -1);
+	assert_non_null(strstr(cause, "already annulled"));
+	free(cause);
+	assert_int_equal(ledger_annul(f->l, by, "undo", "t", NULL, &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_annul(f->l, d1, "  ", "t", NULL, &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_annul(f->l, 9999, "x", "t", NULL, &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_annul(f->l, 1, "x", "t", NULL, &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static void
+test_annul_lap_and_checkin(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s, s2;
+	struct ledger_totals t;
+
+	uint32_t id = add(f, "Maria", NULL);
+	scan(f, id, RULES_ROLE_LAP, &s); /* checks in and counts lap 1 */
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	advance(f, 70000);
+	scan(f, id, RULES_ROLE_LAP, &s2);
+	assert_int_equal(s2.laps, 2);
+	assert_int_equal(ledger_annul(f->l, s2.seq, "scanned by mistake", "t", NULL, NULL), 0);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.laps, 1);
+	/* the last lap in force is lap 1 again, 80 s ago, so a lap now counts */
+	advance(f, 10000);
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(s.laps, 2);
+	assert_int_equal(ledger_annul(f->l, s.seq, "test", "t", NULL, NULL), 0);
+	assert_int_equal(ledger_annul(f->l, 3, "wrong person", "t", NULL, NULL), 0); /* check-in */
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.checked_in, 0);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+	reopen(f);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static void
+test_manual_entries(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	struct ledger_totals t;
+	char *cause = NULL;
+	uint32_t id = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0); /* no timing rule by hand */
+	assert_int_equal(s.laps, 2);
+	assert_int_equal(ledger_checkin(f->l, id, "vol", &s, NULL), 0);
+	assert_int_equal(s.verdict.outcome, RULES_WELCOME_BACK);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.manual_laps, 2);
+	assert_int_equal(t.checked_in, 1);
+	assert_int_equal(ledger_lap(f->l, 500, "vol", &s, &cause), -1);
+	free(cause);
+}
+
+static void
+test_settings_and_annul(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event ev;
+	char *cause = NULL;
+	int64_t seq = 0;
+
+	assert_int_equal(ledger_set(f->l, "min-lap", "90", "c", NULL), 0);
+	assert_int_equal(ledger_set(f->l, "lap-length", "0.25mi", "c", NULL), 0);
+	assert_int_equal(ledger_set(f->l, "org-ein", "64-0123456", "c", NULL), 0);
+	assert_int_equal(ledger_set(f->l, "goal", "$8,000", "c", NULL), 0);
+	assert_int_equal(ledger_set(f->l, "role", "lap", "c", NULL), 0);
+	ledger_event(f->l, &ev);
+	assert_int_equal(ev.rules.min_lap_ms, 90000);
+	assert_int_equal(ev.lap_m, 402);
+	assert_string_equal(ev.org_ein, "64-0123456");
+	assert_int_equal(ev.goal_cents, 800000);
+	assert_int_equal(ev.role, RULES_ROLE_LAP);
+	assert_int_equal(ledger_set(f->l, "org-ein", "640123456", "c", &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_set(f->l, "date", "2026-02-30", "c", &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_set(f->l, "colour", "red", "c", &cause), -1);
+	assert_non_null(strstr(cause, "min-lap"));
+	free(cause);
+	/* annulling a settings entry brings the earlier value back */
+	{
+		struct ledger_totals t;
+
+		ledger_totals(f->l, &t, NULL);
+		seq = t.last_seq; /* the role entry */
+	}
+	assert_int_equal(ledger_annul(f->l, seq, "wrong station", "c", NULL, NULL), 0);
+	ledger_event(f->l, &ev);
+	assert_int_equal(ev.role, RULES_ROLE_BOTH);
+	reopen(f);
+	ledger_event(f->l, &ev);
+	assert_int_equal(ev.role, RULES_ROLE_BOTH);
+	assert_int_equal(ev.rules.min_lap_ms, 90000);
+}
+
+static const char roster_csv[] = "\xef\xbb\xbf"
+                                 "First Name,Last Name,Team,Email,Registration ID\r\n"
+                                 "Zoë,Ångström,Hope,zoe@example.org,R-1\r\n"
+                                 "Maria,\"Lopez, Jr.\",Hope,,R-2\r\n"
+                                 "Иван,Петров,,,R-3\r\n";
+
+static void
+test_roster_import_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct roster *r = NULL;
+	struct ledger_import res;
+	struct ledger_totals t;
+	char *cause = NULL;
+
+	assert_int_equal(roster_parse(roster_csv, sizeof roster_csv - 1, &r, &cause), 0);
+	assert_int_equal(ledger_roster_import(f->l, r, "c", &res, &cause), 0);
+	assert_int_equal(res.added, 3);
+	assert_int_equal(ledger_roster_import(f->l, r, "c", &res, &cause), 0);
+	assert_int_equal(res.added, 0);
+	assert_int_equal(res.unchanged, 3);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.walkers, 3);
+	assert_int_equal(t.last_seq, 4);
+	roster_free(r);
+
+	/* a later roster with a changed team updates one walker */
+	{
+		static const char csv3[] = "name,team,email,id\n"
+		                           "Zoë Ångström,Grace,zoe@example.org,R-1\n";
+		assert_int_equal(roster_parse(csv3, sizeof csv3 - 1, &r, &cause), 0);
+		assert_int_equal(ledger_roster_import(f->l, r, "c", &res, &cause), 0);
+		assert_int_equal(res.updated, 1);
+		roster_free(r);
+	}
+	{
+		struct ledger_walker w;
+
+		assert_int_equal(ledger_walker_get(f->l, 1, &w, NULL), 0);
+		assert_string_equal(w.team, "Grace");
+		assert_string_equal(w.name, "Zoë Ångström");
+		ledger_walker_clear(&w);
+	}
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static int
+count_cb(const struct ledger_walker *w, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+static void
+test_find(void **state)
+{
+	struct fixture *f = *state;
+	size_t n;
+
+	add(f, "Zoë Ångström", "Hope");
+	add(f, "Иван Петров", NULL);
+	add(f, "Maria Lopez", "Hope");
+	n = 0;
+	assert_int_equal(ledger_walkers(f->l, "ZOE ang", count_cb, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(ledger_walkers(f->l, "иван", count_cb, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(ledger_walkers(f->l, "hope", count_cb, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ledger_walkers(f->l, "3", count_cb, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(ledger_walkers(f->l, NULL, count_cb, &n, NULL), 0);
+	assert_int_equal(n, 3);
+}
+
+static void
+test_annul_registration(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	struct ledger_totals t;
+	char code[BADGE_CODE_MAX], *cause = NULL;
+	uint32_t id = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_badge_code(f->l, id, code, sizeof code, NULL), 0);
+	assert_int_equal(ledger_annul(f->l, 2, "registered twice", "c", NULL, NULL), 0);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.walkers, 0);
+	assert_int_equal(ledger_scan(f->l, code, strlen(code), -1, "t", &s, &cause), 0);
+	assert_int_not_equal(s.badge, BADGE_OK);
+	assert_non_null(strstr(s.message, "annulled"));
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+static void
+test_clock_doubt(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_null(ledger_clock_doubt(f->l));
+	f->now.wall_ms = 86400000; /* 1970: a Pi without its clock */
+	assert_non_null(ledger_clock_doubt(f->l));
+	f->now.wall_ms = T0;
+	assert_null(ledger_clock_doubt(f->l));
+}
+
+static void
+test_init_validation(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *l = NULL;
+	char path[128], *cause = NULL;
+	struct ledger_init bad = {"Walk", "Jackson", "24/11/2026", "T1", 0};
+	struct ledger_init station = {"Walk", "Jackson", "2026-11-24", "lap point!", 0};
+	struct ledger_init again = {"Walk", "Jackson", "2026-11-24", NULL, 0};
+
+	snprintf(path, sizeof path, "%s/other.db", f->dir);
+	assert_int_equal(ledger_open(path, &l, &cause), 0);
+	assert_int_equal(ledger_init_event(l, &bad, "c", &cause), -1);
+	assert_non_null(strstr(cause, "YYYY-MM-DD"));
+	free(cause);
+	assert_int_equal(ledger_init_event(l, &station, "c", &cause), -1);
+	free(cause);
+	assert_false(ledger_has_event(l));
+	ledger_free(l);
+	assert_int_equal(ledger_init_event(f->l, &again, "c", &cause), -1);
+	assert_non_null(strstr(cause, "already"));
+	free(cause);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_durability_settings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_open_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chain_detects_edits, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_check_detects_stale_figures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_a_ledger, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_scan_rules, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lap_point_sees_unknown_walker, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_forged_and_foreign_codes, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_donations_and_annulments, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_annul_lap_and_checkin, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_manual_entries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_settings_and_annul, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_roster_import_twice, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_annul_registration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_clock_doubt, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_init_validation, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
