@@ -115,7 +115,7 @@ run: deps
 build/bench/%: tests/bench/%.c
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/libwat.a
 	@mkdir -p $(@D)
-	$(CC) -D_GNU_SOURCE -Isrc -std=c17 -O2 -g -Wall -Wextra $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
+	$(CC) -D_GNU_SOURCE -Isrc -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
 
 bench: deps $(BENCH_BINS)
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all

@@ -35,6 +35,7 @@ struct ledger {
 	struct ledger_stmt stmts[LEDGER_MAX_STMTS];
 	size_t nstmts;
 	int in_tx;
+	int batch; /* inside ledger_batch: one transaction for many calls */
 
 	/* the head of the chain, as committed */
 	int64_t last_seq;
@@ -257,6 +258,8 @@ ledger_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int
 ledger_tx_begin(struct ledger *l, char **cause, const char *what)
 {
+	if (l->batch)
+		return 0;
 	if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return ledger_db_fail(l, cause, what);
 	l->in_tx = 1;
@@ -271,6 +274,7 @@ ledger_tx_rollback(struct ledger *l)
 	if (l->in_tx)
 		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 	l->in_tx = 0;
+	l->batch = 0;
 	ledger_load(l, NULL);
 }
 
@@ -278,6 +282,8 @@ ledger_tx_rollback(struct ledger *l)
 static int
 ledger_tx_commit(struct ledger *l, char **cause, const char *what)
 {
+	if (l->batch)
+		return 0;
 	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		ledger_db_fail(l, cause, what);
 		ledger_tx_rollback(l);
@@ -287,6 +293,30 @@ ledger_tx_commit(struct ledger *l, char **cause, const char *what)
 	l->last_seq = l->tx_seq;
 	memcpy(l->last_hash, l->tx_hash, LEDGER_HASH_LEN);
 	return 0;
+}
+
+int
+ledger_batch_begin(struct ledger *l, char **cause)
+{
+	if (l->batch)
+		return util_fail(cause, "Internal error: a batch is already open.");
+	if (ledger_tx_begin(l, cause, "the batch") != 0)
+		return -1;
+	l->batch = 1;
+	return 0;
+}
+
+int
+ledger_batch_end(struct ledger *l, int commit, char **cause)
+{
+	if (!l->batch)
+		return util_fail(cause, "Internal error: no batch is open.");
+	if (!commit) {
+		ledger_tx_rollback(l);
+		return 0;
+	}
+	l->batch = 0;
+	return ledger_tx_commit(l, cause, "the batch");
 }
 
 /* ---- settings ------------------------------------------------------------ */

@@ -186,6 +186,12 @@ const char *ledger_clock_doubt(struct ledger *l);
 /* The station id and the head of the hash chain. */
 int ledger_head(struct ledger *l, int64_t *seq, unsigned char hash[LEDGER_HASH_LEN]);
 
+/* Many calls in one transaction (imports, HQ merges, benchmarks): nothing
+ * in between is acknowledged until ledger_batch_end(l, 1) commits; a failure
+ * inside rolls the whole batch back. */
+int ledger_batch_begin(struct ledger *l, char **cause);
+int ledger_batch_end(struct ledger *l, int commit, char **cause);
+
 /* Test hook: the clock the ledger stamps entries with (NULL: the real one). */
 void ledger_set_clock(struct ledger *l, void (*now)(struct stamp *, void *), void *arg);
 

@@ -58,6 +58,10 @@ void rules_scan(const struct rules_settings *s, const struct rules_walker *w, en
 /* A short plain sentence for a verdict, e.g. "Lap too soon: the last lap was
  * 40 s ago." (malloc'd). */
 char *rules_describe(const struct rules_verdict *v, const char *name);
+/* The same, adding the settings' minimum when a lap was too soon: "Lap too
+ * soon: the last lap was 40 s ago. Laps need at least 60 s." (malloc'd). */
+char *rules_describe_limit(const struct rules_settings *s, const struct rules_verdict *v,
+                           const char *name);
 
 /* Checks a donation before it is recorded: cents within (0, max], a method,
  * a check number for checks (digits, 1-20 characters).  Returns 0 or -1 with

@@ -499,6 +499,17 @@ watctl_annul(struct watctl_ctx *c, int argc, char **argv)
 	return WATCTL_OK;
 }
 
+/* Appends s padded with spaces to width characters (not bytes: names are UTF-8). */
+static void
+watctl_pad(struct strbuf *b, const char *s, size_t width)
+{
+	size_t n = text_length(s);
+
+	strbuf_puts(b, s);
+	while (n++ < width)
+		strbuf_puts(b, " ");
+}
+
 struct watctl_report {
 	struct strbuf *b;
 	int json;
@@ -523,11 +534,15 @@ watctl_report_walker(const struct ledger_walker *w, void *arg)
 		              ",\"raised_cents\":%" PRId64 "}",
 		              w->reg_seq > 0 ? "true" : "false", w->checked_in ? "true" : "false",
 		              w->laps, w->raised_cents);
-	} else
-		strbuf_printf(r->b, "  %6" PRIu32 "  %-32s %-20s %5" PRId64 " %12s%s\n", w->id,
-		              w->name ? w->name : "(seen by badge)", w->team ? w->team : "",
-		              w->laps, amount_format(w->raised_cents, raised, sizeof raised),
+	} else {
+		strbuf_printf(r->b, "  %6" PRIu32 "  ", w->id);
+		watctl_pad(r->b, w->name ? w->name : "(seen by badge)", 32);
+		strbuf_puts(r->b, " ");
+		watctl_pad(r->b, w->team ? w->team : "", 20);
+		strbuf_printf(r->b, " %5" PRId64 " %12s%s\n", w->laps,
+		              amount_format(w->raised_cents, raised, sizeof raised),
 		              w->checked_in ? "" : "  not checked in");
+	}
 	r->first = 0;
 	return 0;
 }
@@ -545,10 +560,12 @@ watctl_report_team(const struct ledger_team *t, void *arg)
 		              ",\"walkers\":%" PRId64 ",\"laps\":%" PRId64
 		              ",\"raised_cents\":%" PRId64 "}",
 		              t->walkers, t->laps, t->raised_cents);
-	} else
-		strbuf_printf(r->b, "  %-32s %7" PRId64 " %7" PRId64 " %12s\n",
-		              *t->team ? t->team : "(no team)", t->walkers, t->laps,
+	} else {
+		strbuf_puts(r->b, "  ");
+		watctl_pad(r->b, *t->team ? t->team : "(no team)", 32);
+		strbuf_printf(r->b, " %7" PRId64 " %7" PRId64 " %12s\n", t->walkers, t->laps,
 		              amount_format(t->raised_cents, raised, sizeof raised));
+	}
 	r->first = 0;
 	return 0;
 }
