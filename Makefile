@@ -68,6 +68,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 
 .PHONY: all deps test unit e2e run bench fuzz format format-check clean install
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: $(PROGS)
 
@@ -126,9 +127,12 @@ FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS) -c -o $@ $<
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) $(LIB_CXX:src/%.cpp=build/obj/%.o)
+build/fuzz/libwat.a: $(FUZZ_OBJS) $(LIB_CXX:src/%.cpp=build/obj/%.o)
+	rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libwat.a
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lstdc++ -pthread
+	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) -lm -lstdc++ -pthread
 
 fuzz: deps $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

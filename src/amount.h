@@ -12,7 +12,7 @@
  * optional leading '$', comma thousands groups of exactly three digits, at
  * most two decimals) into cents > 0 and <= max_cents.  Rejects "-5", "abc",
  * "1e9", "25.555", "10,5", "0".  Returns 0, or -1 with a plain sentence in
- * *cause saying what is wrong. */
+ * *cause saying what is wrong.  max_cents <= 0 means AMOUNT_DEFAULT_MAX_CENTS. */
 int amount_parse(const char *text, int64_t max_cents, int64_t *cents, char **cause);
 
 /* "$1,025.00" (negative as "-$5.00"); returns buf. len >= 32 is always enough. */

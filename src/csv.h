@@ -24,7 +24,9 @@ struct csv_reader *csv_reader_new(const char *data, size_t len);
 void csv_reader_free(struct csv_reader *r);
 
 /* Returns 1 with a record, 0 at the end, -1 on malformed input with *cause
- * naming the line ("Line 7: a quoted field is never closed."). */
+ * naming the line ("Line 7: a quoted field is never closed.").  After -1
+ * the reader goes on with the next record, so a caller can list every
+ * problem. */
 int csv_next(struct csv_reader *r, struct csv_record *rec, char **cause);
 
 /* Returns a malloc'd field ready to write: quoted when it holds a comma,

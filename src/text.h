@@ -10,7 +10,8 @@ int text_valid_utf8(const char *s, size_t len);
 
 /* A malloc'd search key: lowercase, Latin accents removed ("Zoë Ångström" →
  * "zoe angstrom", "ß" → "ss"), runs of spaces collapsed, other scripts kept
- * as they are.  Invalid UTF-8 bytes are dropped. */
+ * as they are (only Greek and Cyrillic capitals are lowered).  Invalid UTF-8
+ * bytes and control characters are dropped, and the ends trimmed. */
 char *text_fold(const char *s);
 
 /* 1 when folded needle occurs in folded haystack (both from text_fold). */

@@ -1,0 +1,73 @@
+/* libFuzzer target for roster.c (and text.c): a roster is refused with a
+ * message or every row keeps the rules; folding is safe on any bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roster.h"
+#include "text.h"
+#include "util.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+fuzz_roster_field(const char *s, size_t max)
+{
+	char *folded;
+
+	if (s == NULL)
+		return;
+	if (*s == '\0' || !text_valid_utf8(s, strlen(s)) || text_length(s) > max)
+		abort();
+	if (s[0] == ' ' || s[strlen(s) - 1] == ' ')
+		abort(); /* trimmed */
+	folded = text_fold(s);
+	if (!text_valid_utf8(folded, strlen(folded)) || !text_contains(folded, ""))
+		abort();
+	free(folded);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct roster *r = NULL;
+	char *cause = NULL, *text, *once, *twice;
+	size_t i, j;
+
+	if (roster_parse((const char *)data, size, &r, &cause) == 0) {
+		if (r == NULL || r->n == 0 || cause != NULL)
+			abort();
+		for (i = 0; i < r->n; i++) {
+			if (r->rows[i].name == NULL)
+				abort();
+			fuzz_roster_field(r->rows[i].name, ROSTER_MAX_NAME);
+			fuzz_roster_field(r->rows[i].team, ROSTER_MAX_TEAM);
+			fuzz_roster_field(r->rows[i].email, ROSTER_MAX_EMAIL);
+			fuzz_roster_field(r->rows[i].phone, ROSTER_MAX_PHONE);
+			fuzz_roster_field(r->rows[i].ext_id, ROSTER_MAX_EXTID);
+			if (i > 0 && r->rows[i].line <= r->rows[i - 1].line)
+				abort();
+			for (j = 0; j < i && r->rows[i].ext_id != NULL; j++) {
+				if (r->rows[j].ext_id != NULL &&
+				    strcmp(r->rows[i].ext_id, r->rows[j].ext_id) == 0)
+					abort();
+			}
+		}
+		roster_free(r);
+	} else if (r != NULL || cause == NULL || *cause == '\0')
+		abort();
+	free(cause);
+
+	/* Folding any bytes gives valid UTF-8 and folding again changes nothing. */
+	text = xstrndup((const char *)data, size);
+	once = text_fold(text);
+	twice = text_fold(once);
+	if (!text_valid_utf8(once, strlen(once)) || strcmp(once, twice) != 0)
+		abort();
+	text_valid_utf8((const char *)data, size);
+	text_length(once);
+	free(twice);
+	free(once);
+	free(text);
+	return 0;
+}
