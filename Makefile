@@ -26,7 +26,7 @@ endif
 
 # Every library the project uses, found through pkg-config.
 PKGS := sqlite3 libsodium sdl2 SDL2_ttf libqrencode zxing cairo libarchive libv4l2 \
-        libsystemd libpng libturbojpeg
+        libsystemd libpng libturbojpeg freetype2
 # Debian 12's libcups2-dev has no .pc file: cups-config tells.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --image --libs 2>/dev/null)
@@ -62,7 +62,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
-	libturbojpeg0-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
+	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format fonts-dejavu-core qrencode
 
@@ -152,10 +152,13 @@ format-check:
 PREFIX ?= /usr/local
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
+	install -d $(DESTDIR)/usr/lib/cups/filter $(DESTDIR)/usr/share/cups/model/wat
+	install -m 755 $(BUILD)/rastertoescpos $(DESTDIR)/usr/lib/cups/filter/rastertoescpos
+	install -m 644 assets/ppd/*.ppd $(DESTDIR)/usr/share/cups/model/wat/
 
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d build/fuzz/obj/*.d build/bench/*.d)

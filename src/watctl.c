@@ -12,6 +12,7 @@
 
 #include "amount.h"
 #include "ledger.h"
+#include "print_cli.h"
 #include "roster.h"
 #include "scan_cli.h"
 #include "stamp.h"
@@ -699,6 +700,30 @@ watctl_decode(struct watctl_ctx *c, int argc, char **argv)
 	return scan_cli_decode(argc + 1, argv - 1);
 }
 
+static int
+watctl_receipt(struct watctl_ctx *c, int argc, char **argv)
+{
+	return print_cli_receipt(c->l, c->op, argc, argv);
+}
+
+static int
+watctl_badge(struct watctl_ctx *c, int argc, char **argv)
+{
+	return print_cli_badge(c->l, c->op, argc, argv);
+}
+
+static int
+watctl_badges(struct watctl_ctx *c, int argc, char **argv)
+{
+	return print_cli_badges(c->l, c->op, argc, argv);
+}
+
+static int
+watctl_slip(struct watctl_ctx *c, int argc, char **argv)
+{
+	return print_cli_slip(c->l, c->op, argc, argv);
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 
 enum { WATCTL_NODB, WATCTL_DB, WATCTL_EVENT };
@@ -726,6 +751,12 @@ static const struct watctl_cmd watctl_cmds[] = {
      "donate ID AMOUNT --method cash|check|other [--check-no N] [--donor NAME]"},
     {"annul", watctl_annul, WATCTL_EVENT, "annul SEQ --reason TEXT"},
     {"report", watctl_report, WATCTL_EVENT, "report [--json]      totals, walkers, teams"},
+    {"receipt", watctl_receipt, WATCTL_EVENT,
+     "receipt SEQ --out FILE.pdf | --print [--printer Q]   a donation receipt (reprints: COPY)"},
+    {"badge", watctl_badge, WATCTL_EVENT, "badge ID --out FILE.pdf | --print [--printer Q]"},
+    {"badges", watctl_badges, WATCTL_EVENT,
+     "badges --out FILE.pdf | --print [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7]   badge sheets"},
+    {"slip", watctl_slip, WATCTL_EVENT, "slip ID --out FILE.pdf | --print   a walker's slip"},
     {"log", watctl_log, WATCTL_DB, "log                  the ledger, one entry a line"},
     {"check", watctl_check, WATCTL_DB, "check                verify the hash chain and figures"},
     {"rebuild", watctl_rebuild, WATCTL_DB,

@@ -1,0 +1,78 @@
+/* print.h — sends a PDF to CUPS and follows the job to its end, off the
+ * caller's thread.
+ *
+ * print_submit copies the PDF and returns at once; a worker thread connects
+ * (CUPS_SERVER or client.conf, with timeouts), submits to the named queue or
+ * the default one, then follows the job until it is completed, stopped,
+ * aborted, canceled, or still not done at the deadline (an unplugged printer
+ * leaves a job "processing" for ever).  A job that failed is canceled so it
+ * cannot come out later as an unrecorded duplicate.  The caller polls
+ * (never blocks) and shows status.message; the printer's state reasons come
+ * as plain words.  With no print server or no printer the PDF goes to the
+ * spool folder and status.spool_path says where.  The ledger entry is the
+ * record; the paper is a copy. */
+#ifndef WAT_PRINT_H
+#define WAT_PRINT_H
+
+#include <stddef.h>
+
+#define PRINT_DEFAULT_CONNECT_MS  3000
+#define PRINT_DEFAULT_DEADLINE_MS 60000
+
+struct print_job;
+
+struct print_request {
+	const char *printer;   /* CUPS queue; NULL or "": the default destination */
+	const char *title;     /* job title, e.g. "Receipt A-42" */
+	const char *spool_dir; /* where the PDF goes without CUPS or printer; NULL: nowhere */
+	int connect_ms;        /* 0: PRINT_DEFAULT_CONNECT_MS */
+	int deadline_ms;       /* 0: PRINT_DEFAULT_DEADLINE_MS */
+	int roll;              /* a roll page: ask CUPS for a page of the PDF's own size */
+};
+
+enum print_state {
+	PRINT_CONNECTING,
+	PRINT_SENDING,
+	PRINT_QUEUED,   /* waiting in the queue (pending or held) */
+	PRINT_PRINTING, /* processing */
+	PRINT_DONE,     /* the printer finished the job */
+	PRINT_FAILED,   /* see outcome and message */
+	PRINT_SPOOLED,  /* no CUPS or no printer: saved as spool_path */
+};
+
+struct print_status {
+	enum print_state state;
+	int finished; /* DONE, FAILED or SPOOLED */
+	int job_id;   /* 0 until CUPS took the job */
+	char queue[128];
+	/* For the ledger: "completed", "stopped", "aborted", "canceled",
+	 * "timeout", "refused", "error", "spooled"; "" while running. */
+	char outcome[16];
+	char reasons[256]; /* the printer's state reasons in words, "" when none */
+	char message[512]; /* a plain sentence for the screen */
+	char spool_path[1024];
+};
+
+int print_submit(const struct print_request *rq, const void *pdf, size_t len,
+                 struct print_job **out, char **cause);
+/* Copies the current status; returns 1 when the job is finished.  Never blocks
+ * for long (a mutex held only to copy). */
+int print_poll(struct print_job *j, struct print_status *st);
+/* Blocks up to timeout_ms (< 0: until finished); returns 1 when finished.
+ * For the command line; the screen polls. */
+int print_wait(struct print_job *j, int timeout_ms, struct print_status *st);
+/* Asks the worker to cancel the CUPS job (the outcome becomes "canceled"). */
+void print_cancel(struct print_job *j);
+/* Lets go of a job; one still running finishes on its own and frees itself. */
+void print_free(struct print_job *j);
+
+const char *print_state_name(enum print_state s);
+/* "media-empty-error,offline-report" -> "out of paper; offline" (malloc'd). */
+char *print_reasons_words(const char *keywords);
+
+/* Saves a PDF as <dir>/<title>-<time>.pdf (folders made as needed); *path
+ * is malloc'd. */
+int print_spool(const char *dir, const char *title, const void *pdf, size_t len, char **path,
+                char **cause);
+
+#endif

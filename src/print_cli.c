@@ -1,0 +1,743 @@
+/* print_cli.c — receipts, badges and slips from the ledger, to a file or a
+ * printer, each request recorded; see print_cli.h. */
+#include "print_cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "amount.h"
+#include "layout.h"
+#include "ledger.h"
+#include "print.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define PRINT_CLI_OK      0
+#define PRINT_CLI_REFUSED 1
+#define PRINT_CLI_USAGE   2
+
+struct print_cli_opts {
+	int64_t id; /* SEQ or walker ID; -1: none */
+	const char *out, *printer, *paper_name, *assets, *spool, *layout, *match;
+	int print;
+	int deadline_s;
+	enum layout_paper paper;
+};
+
+static int print_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int
+print_cli_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+static int
+print_cli_cause(int code, char *cause)
+{
+	fprintf(stderr, "%s\n", cause != NULL ? cause : "Something went wrong.");
+	free(cause);
+	return code;
+}
+
+static int
+print_cli_number(const char *s, int64_t *v)
+{
+	char *end;
+	long long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n <= 0)
+		return -1;
+	*v = n;
+	return 0;
+}
+
+/* Parses the options; takes_id: a SEQ/ID comes first. */
+static int
+print_cli_parse(int argc, char **argv, int takes_id, struct print_cli_opts *o, const char *usage)
+{
+	const char *v;
+	int i;
+
+	memset(o, 0, sizeof *o);
+	o->id = -1;
+	o->printer = getenv("WAT_PRINTER");
+	o->paper_name = getenv("WAT_PAPER");
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--print") == 0) {
+			o->print = 1;
+			continue;
+		}
+		if (strncmp(argv[i], "--", 2) != 0) {
+			if (!takes_id || o->id != -1 || print_cli_number(argv[i], &o->id) != 0)
+				goto usage;
+			continue;
+		}
+		if (i + 1 >= argc)
+			goto usage;
+		v = argv[++i];
+		if (strcmp(argv[i - 1], "--out") == 0)
+			o->out = v;
+		else if (strcmp(argv[i - 1], "--printer") == 0)
+			o->printer = v;
+		else if (strcmp(argv[i - 1], "--paper") == 0)
+			o->paper_name = v;
+		else if (strcmp(argv[i - 1], "--assets") == 0)
+			o->assets = v;
+		else if (strcmp(argv[i - 1], "--spool") == 0)
+			o->spool = v;
+		else if (strcmp(argv[i - 1], "--layout") == 0)
+			o->layout = v;
+		else if (strcmp(argv[i - 1], "--match") == 0)
+			o->match = v;
+		else if (strcmp(argv[i - 1], "--deadline") == 0) {
+			int64_t s;
+
+			if (print_cli_number(v, &s) != 0 || s > 3600)
+				return print_cli_fail(PRINT_CLI_USAGE,
+				                      "--deadline takes seconds (1 to 3600).");
+			o->deadline_s = (int)s;
+		} else
+			goto usage;
+	}
+	if ((takes_id && o->id == -1) || (o->out == NULL) == (o->print == 0))
+		goto usage;
+	o->paper = LAYOUT_ROLL80;
+	if (o->paper_name != NULL && *o->paper_name != '\0' &&
+	    layout_paper_parse(o->paper_name, &o->paper) != 0)
+		return print_cli_fail(PRINT_CLI_USAGE,
+		                      "Unknown paper \"%s\": use 58mm, 80mm, letter or a4.",
+		                      o->paper_name);
+	return 0;
+usage:
+	return print_cli_fail(PRINT_CLI_USAGE, "Usage: watctl %s", usage);
+}
+
+char *
+print_cli_assets(const char *dir)
+{
+	static const char *beside[] = {"../share/wat", "../assets", "../../assets"};
+	char exe[PATH_MAX], *slash, *p, *font;
+	ssize_t n;
+	size_t i;
+
+	if (dir == NULL || *dir == '\0')
+		dir = getenv("WAT_ASSETS");
+	if (dir != NULL && *dir != '\0')
+		return xstrdup(dir);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; i < nitems(beside); i++) {
+		p = xasprintf("%s/%s", exe, beside[i]);
+		font = xasprintf("%s/fonts/DejaVuSans.ttf", p);
+		if (access(font, R_OK) == 0) {
+			free(font);
+			return p;
+		}
+		free(font);
+		free(p);
+	}
+	return NULL;
+}
+
+static char *
+print_cli_spool(const char *dir)
+{
+	const char *home = getenv("HOME");
+
+	if (dir == NULL || *dir == '\0')
+		dir = getenv("WAT_SPOOL");
+	if (dir != NULL && *dir != '\0')
+		return xstrdup(dir);
+	return xasprintf("%s/.local/state/wat/spool",
+	                 home != NULL && *home != '\0' ? home : "/tmp");
+}
+
+/* ---- reading entries ---- */
+
+/* The value of key in the entry's "data" object: a string (unescaped) or a
+ * bare number/literal as text; NULL when absent.  Malloc'd. */
+static char *
+print_cli_field(const char *line, const char *key)
+{
+	const char *p = strstr(line, "\"data\":{"), *q;
+	struct strbuf b = STRBUF_INIT;
+	size_t klen = strlen(key);
+	int depth = 0, want;
+
+	if (p == NULL)
+		return NULL;
+	p += 7;
+	while (*p != '\0') {
+		if (*p == '{' || *p == '[') {
+			depth++;
+			p++;
+			continue;
+		}
+		if (*p == '}' || *p == ']') {
+			if (--depth == 0)
+				break;
+			p++;
+			continue;
+		}
+		if (*p != '"') {
+			p++;
+			continue;
+		}
+		/* a string: a key when followed by ':' at depth 1 */
+		q = p + 1;
+		while (*q != '\0' && *q != '"')
+			q += *q == '\\' && q[1] != '\0' ? 2 : 1;
+		if (*q == '\0')
+			break;
+		want = depth == 1 && q[1] == ':' && (size_t)(q - p - 1) == klen &&
+		       strncmp(p + 1, key, klen) == 0;
+		p = q + 1;
+		if (!want)
+			continue;
+		p++; /* the ':' */
+		if (*p != '"') {
+			q = p;
+			while (*q != '\0' && *q != ',' && *q != '}' && *q != ']')
+				q++;
+			return xstrndup(p, (size_t)(q - p));
+		}
+		for (p++; *p != '\0' && *p != '"'; p++) {
+			if (*p != '\\') {
+				strbuf_add(&b, p, 1);
+				continue;
+			}
+			p++;
+			switch (*p) {
+			case 'n': strbuf_add(&b, "\n", 1); break;
+			case 't': strbuf_add(&b, "\t", 1); break;
+			case 'r': strbuf_add(&b, "\r", 1); break;
+			case 'b': strbuf_add(&b, "\b", 1); break;
+			case 'f': strbuf_add(&b, "\f", 1); break;
+			case 'u': {
+				unsigned cp = 0;
+				int i;
+
+				for (i = 1; i <= 4 && p[i] != '\0'; i++)
+					cp = cp * 16 + (unsigned)(p[i] <= '9'
+					                              ? p[i] - '0'
+					                              : (p[i] | 0x20) - 'a' + 10);
+				p += i - 1;
+				if (cp < 0x80) {
+					char c = (char)cp;
+					strbuf_add(&b, &c, 1);
+				} else
+					strbuf_add(&b, "?", 1); /* only controls are escaped */
+				break;
+			}
+			case '\0': p--; break;
+			default: strbuf_add(&b, p, 1); break;
+			}
+		}
+		return strbuf_take(&b);
+	}
+	strbuf_free(&b);
+	return NULL;
+}
+
+struct print_cli_donation {
+	int found;
+	int is_donation;
+	int64_t annulled_by;
+	uint32_t walker;
+	int64_t cents, wall_ms;
+	char *method, *check_no, *donor;
+};
+
+static int
+print_cli_donation_cb(const struct ledger_entry *e, void *arg)
+{
+	struct print_cli_donation *d = arg;
+
+	d->found = 1;
+	d->is_donation = strcmp(e->kind, "donation") == 0;
+	d->annulled_by = e->annulled_by;
+	d->walker = e->walker;
+	d->cents = e->amount_cents;
+	d->wall_ms = e->at.wall_ms;
+	d->method = print_cli_field(e->line, "method");
+	d->check_no = print_cli_field(e->line, "check_no");
+	d->donor = print_cli_field(e->line, "donor");
+	return 1;
+}
+
+struct print_cli_prior {
+	int64_t seq;
+	int delivered;
+};
+
+static int
+print_cli_prior_cb(const struct ledger_entry *e, void *arg)
+{
+	struct print_cli_prior *p = arg;
+	char *what, *of, *outcome;
+
+	if (strcmp(e->kind, "print") != 0 || e->ref != p->seq)
+		return 0;
+	what = print_cli_field(e->line, "what");
+	of = print_cli_field(e->line, "of");
+	outcome = print_cli_field(e->line, "outcome");
+	if (what != NULL && strcmp(what, "receipt") == 0 && of != NULL &&
+	    strtoll(of, NULL, 10) == p->seq && outcome != NULL &&
+	    (strcmp(outcome, "completed") == 0 || strcmp(outcome, "saved") == 0 ||
+	     strcmp(outcome, "spooled") == 0))
+		p->delivered = 1;
+	free(what);
+	free(of);
+	free(outcome);
+	return p->delivered;
+}
+
+static int
+print_cli_donation_get(struct ledger *l, int64_t seq, struct print_cli_donation *d, char **cause)
+{
+	memset(d, 0, sizeof *d);
+	if (ledger_entry_get(l, seq, print_cli_donation_cb, d, cause) != 0)
+		return -1;
+	if (!d->found || !d->is_donation)
+		return util_fail(
+		    cause, "Entry %" PRId64 " is not a donation: there is no receipt for it.", seq);
+	if (d->annulled_by != 0)
+		return util_fail(cause,
+		                 "Donation %" PRId64 " was annulled by entry %" PRId64
+		                 ": no receipt can be printed for it.",
+		                 seq, d->annulled_by);
+	return 0;
+}
+
+static void
+print_cli_donation_clear(struct print_cli_donation *d)
+{
+	free(d->method);
+	free(d->check_no);
+	free(d->donor);
+}
+
+int
+print_cli_receipt_delivered(struct ledger *l, int64_t seq, char **cause)
+{
+	struct print_cli_donation d;
+	struct print_cli_prior p = {seq, 0};
+	int rc;
+
+	if (print_cli_donation_get(l, seq, &d, cause) != 0) {
+		print_cli_donation_clear(&d);
+		return -1;
+	}
+	/* print entries carry the walker, so the walker's index finds them */
+	rc = ledger_walker_entries(l, d.walker, print_cli_prior_cb, &p, cause);
+	print_cli_donation_clear(&d);
+	return rc != 0 ? -1 : p.delivered;
+}
+
+static void
+print_cli_when(int64_t wall_ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+int
+print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
+                      const char *assets_dir, int *copy, char **pdf, size_t *len, char **cause)
+{
+	struct print_cli_donation d;
+	struct ledger_event ev;
+	struct ledger_walker w;
+	struct layout_receipt r;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	char when[64], *number = NULL;
+	int delivered, rc = -1;
+
+	memset(&w, 0, sizeof w);
+	if (print_cli_donation_get(l, seq, &d, cause) != 0)
+		goto end;
+	if ((delivered = print_cli_receipt_delivered(l, seq, cause)) < 0)
+		goto end;
+	if (ledger_event(l, &ev) != 0) {
+		util_fail(cause, "Cannot read the event's settings.");
+		goto end;
+	}
+	if (ledger_walker_get(l, d.walker, &w, cause) != 0)
+		goto end;
+	number = xasprintf("%s-%" PRId64, ev.station, seq);
+	print_cli_when(d.wall_ms, when, sizeof when);
+	memset(&r, 0, sizeof r);
+	r.org_name = ev.org_name;
+	r.org_ein = ev.org_ein;
+	r.event = ev.name;
+	r.city = ev.city;
+	r.when = when;
+	r.number = number;
+	r.walker = w.name;
+	r.walker_id = w.id;
+	r.donor = d.donor;
+	r.cents = d.cents;
+	r.method = d.method;
+	r.check_no = d.check_no;
+	r.premium_desc = ev.premium_desc;
+	r.premium_cents = ev.premium_cents;
+	r.copy = delivered;
+	layout_receipt_doc(&r, &doc);
+	if (layout_render(&doc, paper, assets_dir, pdf, len, cause) != 0)
+		goto end;
+	*copy = delivered;
+	rc = 0;
+end:
+	layout_doc_free(&doc);
+	free(number);
+	ledger_walker_clear(&w);
+	print_cli_donation_clear(&d);
+	return rc;
+}
+
+int
+print_cli_record(struct ledger *l, const char *op, const char *what, int64_t of, uint32_t walker,
+                 int copy, const char *outcome, const char *queue, int job, const char *file,
+                 const char *reasons, char **cause)
+{
+	struct strbuf b = STRBUF_INIT;
+	int rc;
+
+	strbuf_puts(&b, "{\"what\":");
+	strbuf_json(&b, what);
+	if (of > 0) /* sheets of badges: how many */
+		strbuf_printf(&b, ",\"%s\":%" PRId64, strcmp(what, "badges") == 0 ? "count" : "of",
+		              of);
+	if (strcmp(what, "receipt") == 0)
+		strbuf_printf(&b, ",\"copy\":%s", copy ? "true" : "false");
+	strbuf_puts(&b, ",\"outcome\":");
+	strbuf_json(&b, outcome);
+	if (queue != NULL && *queue != '\0') {
+		strbuf_puts(&b, ",\"queue\":");
+		strbuf_json(&b, queue);
+	}
+	if (job > 0)
+		strbuf_printf(&b, ",\"job\":%d", job);
+	if (file != NULL && *file != '\0') {
+		strbuf_puts(&b, ",\"file\":");
+		strbuf_json(&b, file);
+	}
+	if (reasons != NULL && *reasons != '\0') {
+		strbuf_puts(&b, ",\"reasons\":");
+		strbuf_json(&b, reasons);
+	}
+	strbuf_puts(&b, "}");
+	rc = ledger_append(l, "print", walker, strcmp(what, "receipt") == 0 ? of : 0, 0, b.s, op,
+	                   NULL, cause);
+	strbuf_free(&b);
+	return rc;
+}
+
+/* Delivers a PDF (file or printer), records the outcome, says it; returns
+ * the exit status. */
+static int
+print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts *o,
+                  const char *what, int64_t of, uint32_t walker, int copy, const char *title,
+                  const char *pdf, size_t len)
+{
+	struct print_request rq;
+	struct print_job *job = NULL;
+	struct print_status st;
+	char *cause = NULL, *spool = NULL;
+	int rc = PRINT_CLI_REFUSED;
+
+	if (o->out != NULL) {
+		if (layout_write_file(o->out, pdf, len, &cause) != 0)
+			return print_cli_cause(PRINT_CLI_REFUSED, cause);
+		if (print_cli_record(l, op, what, of, walker, copy, "saved", NULL, 0, o->out, NULL,
+		                     &cause) != 0)
+			return print_cli_cause(PRINT_CLI_REFUSED, cause);
+		printf("%s%s saved as %s.\n", title, copy ? " (COPY)" : "", o->out);
+		return PRINT_CLI_OK;
+	}
+	spool = print_cli_spool(o->spool);
+	memset(&rq, 0, sizeof rq);
+	rq.printer = o->printer;
+	rq.title = title;
+	rq.spool_dir = spool;
+	rq.deadline_ms = o->deadline_s * 1000;
+	rq.roll = layout_paper_is_roll(o->paper);
+	if (print_submit(&rq, pdf, len, &job, &cause) != 0) {
+		free(spool);
+		return print_cli_cause(PRINT_CLI_REFUSED, cause);
+	}
+	print_wait(job, -1, &st);
+	print_free(job);
+	free(spool);
+	if (print_cli_record(l, op, what, of, walker, copy, st.outcome, st.queue, st.job_id,
+	                     st.spool_path, st.reasons, &cause) != 0)
+		return print_cli_cause(PRINT_CLI_REFUSED, cause);
+	if (st.state == PRINT_DONE) {
+		printf("%s%s: %s\n", title, copy ? " (COPY)" : "", st.message);
+		rc = PRINT_CLI_OK;
+	} else
+		fprintf(stderr, "%s was not printed: %s\n", title, st.message);
+	return rc;
+}
+
+int
+print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
+{
+	struct print_cli_opts o;
+	struct print_cli_donation d;
+	struct ledger_event ev;
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	size_t len;
+	int copy = 0, rc;
+
+	if ((rc = print_cli_parse(argc, argv, 1, &o,
+	                          "receipt SEQ --out FILE.pdf | --print [--printer QUEUE] "
+	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
+		return rc;
+	if ((assets = print_cli_assets(o.assets)) == NULL)
+		return print_cli_fail(
+		    PRINT_CLI_REFUSED,
+		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+	if (print_cli_receipt_pdf(l, o.id, o.paper, assets, &copy, &pdf, &len, &cause) != 0) {
+		free(assets);
+		return print_cli_cause(PRINT_CLI_REFUSED, cause);
+	}
+	memset(&d, 0, sizeof d);
+	if (print_cli_donation_get(l, o.id, &d, &cause) != 0 || ledger_event(l, &ev) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	title = xasprintf("Receipt %s-%" PRId64, ev.station, o.id);
+	rc = print_cli_deliver(l, op, &o, "receipt", o.id, d.walker, copy, title, pdf, len);
+end:
+	print_cli_donation_clear(&d);
+	free(title);
+	free(pdf);
+	free(assets);
+	return rc;
+}
+
+static int
+print_cli_badge_of(struct ledger *l, uint32_t id, struct ledger_walker *w, char *code, size_t len,
+                   char **cause)
+{
+	if (ledger_walker_get(l, id, w, cause) != 0)
+		return -1;
+	if (w->reg_seq > 0 && !w->active)
+		return util_fail(cause, "Walker %" PRIu32 "'s registration was annulled.", id);
+	return ledger_badge_code(l, id, code, len, cause);
+}
+
+int
+print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
+{
+	struct print_cli_opts o;
+	struct ledger_event ev;
+	struct ledger_walker w;
+	struct layout_badge b;
+	char code[BADGE_CODE_MAX], *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	size_t len;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	if ((rc = print_cli_parse(argc, argv, 1, &o,
+	                          "badge ID --out FILE.pdf | --print [--printer QUEUE] "
+	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
+		return rc;
+	if (o.id > BADGE_MAX_WALKER)
+		return print_cli_fail(PRINT_CLI_USAGE, "No walker %" PRId64 ".", o.id);
+	if ((assets = print_cli_assets(o.assets)) == NULL)
+		return print_cli_fail(
+		    PRINT_CLI_REFUSED,
+		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+	if (ledger_event(l, &ev) != 0 ||
+	    print_cli_badge_of(l, (uint32_t)o.id, &w, code, sizeof code, &cause) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
+	if (layout_badge_pdf(&b, o.paper, assets, &pdf, &len, &cause) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	title = xasprintf("Badge %" PRIu32, w.id);
+	rc = print_cli_deliver(l, op, &o, "badge", w.id, w.id, 0, title, pdf, len);
+end:
+	free(title);
+	free(pdf);
+	free(assets);
+	ledger_walker_clear(&w);
+	return rc;
+}
+
+struct print_cli_sheet {
+	struct ledger *l;
+	struct layout_badge *b;
+	char (*codes)[BADGE_CODE_MAX];
+	char **strings;
+	size_t n, cap, nstrings;
+	const char *event;
+	char *cause;
+};
+
+static int
+print_cli_sheet_cb(const struct ledger_walker *w, void *arg)
+{
+	struct print_cli_sheet *s = arg;
+
+	if (!w->active || w->reg_seq <= 0)
+		return 0; /* annulled, or only seen by badge: has a badge already */
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->b = xrealloc(s->b, s->cap * sizeof *s->b);
+		s->codes = xrealloc(s->codes, s->cap * sizeof *s->codes);
+		s->strings = xrealloc(s->strings, 2 * s->cap * sizeof *s->strings);
+	}
+	/* the walker is borrowed for the callback only: keep copies */
+	s->strings[s->nstrings++] = xstrdup(w->name != NULL ? w->name : "");
+	s->strings[s->nstrings++] = xstrdup(w->team != NULL ? w->team : "");
+	s->b[s->n] = (struct layout_badge){s->strings[s->nstrings - 2], w->id, NULL, s->event,
+	                                   s->strings[s->nstrings - 1]};
+	s->n++;
+	return 0;
+}
+
+int
+print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
+{
+	struct print_cli_opts o;
+	struct print_cli_sheet s;
+	struct ledger_event ev;
+	const struct layout_sheet *sheet;
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	size_t len, i;
+	int rc;
+
+	memset(&s, 0, sizeof s);
+	if ((rc = print_cli_parse(argc, argv, 0, &o,
+	                          "badges --out FILE.pdf | --print [--printer QUEUE] "
+	                          "[--layout 2x5|3x10|2x3|a4-2x7|a4-3x7] [--match TEXT]")) != 0)
+		return rc;
+	if ((sheet = layout_sheet_find(o.layout)) == NULL) {
+		fprintf(stderr, "Unknown layout \"%s\". Layouts:\n", o.layout);
+		for (i = 0; layout_sheet_get(i) != NULL; i++)
+			fprintf(stderr, "  %-8s %s\n", layout_sheet_get(i)->name,
+			        layout_sheet_get(i)->description);
+		return PRINT_CLI_USAGE;
+	}
+	o.paper = sheet->paper;
+	if ((assets = print_cli_assets(o.assets)) == NULL)
+		return print_cli_fail(
+		    PRINT_CLI_REFUSED,
+		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+	if (ledger_event(l, &ev) != 0) {
+		rc = print_cli_fail(PRINT_CLI_REFUSED, "Cannot read the event's settings.");
+		goto end;
+	}
+	s.l = l;
+	s.event = ev.name;
+	if (ledger_walkers(l, o.match, print_cli_sheet_cb, &s, &cause) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	if (s.n == 0) {
+		rc = print_cli_fail(
+		    PRINT_CLI_REFUSED, "No registered walkers%s%s: no badges to make.",
+		    o.match != NULL ? " match " : "", o.match != NULL ? o.match : "");
+		goto end;
+	}
+	for (i = 0; i < s.n; i++) {
+		if (ledger_badge_code(l, s.b[i].walker, s.codes[i], sizeof s.codes[i], &cause) !=
+		    0) {
+			rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+			goto end;
+		}
+		s.b[i].code = s.codes[i];
+	}
+	if (layout_badges_pdf(s.b, s.n, sheet, assets, &pdf, &len, &cause) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	title = xasprintf("%zu badges (%s)", s.n, sheet->name);
+	rc = print_cli_deliver(l, op, &o, "badges", (int64_t)s.n, 0, 0, title, pdf, len);
+end:
+	for (i = 0; i < s.nstrings; i++)
+		free(s.strings[i]);
+	free(s.strings);
+	free(s.codes);
+	free(s.b);
+	free(title);
+	free(pdf);
+	free(assets);
+	return rc;
+}
+
+int
+print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
+{
+	struct print_cli_opts o;
+	struct ledger_event ev;
+	struct ledger_walker w;
+	struct layout_slip s;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	char when[64], *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	size_t len;
+	int rc;
+
+	memset(&w, 0, sizeof w);
+	if ((rc = print_cli_parse(argc, argv, 1, &o,
+	                          "slip ID --out FILE.pdf | --print [--printer QUEUE] "
+	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
+		return rc;
+	if (o.id > BADGE_MAX_WALKER)
+		return print_cli_fail(PRINT_CLI_USAGE, "No walker %" PRId64 ".", o.id);
+	if ((assets = print_cli_assets(o.assets)) == NULL)
+		return print_cli_fail(
+		    PRINT_CLI_REFUSED,
+		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+	if (ledger_event(l, &ev) != 0 || ledger_walker_get(l, (uint32_t)o.id, &w, &cause) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	s = (struct layout_slip){w.name,         w.id,   ev.name,
+	                         when,           w.laps, ev.lap_m > 0 ? ev.lap_m * w.laps : -1,
+	                         w.raised_cents, 0};
+	layout_slip_doc(&s, &doc);
+	if (layout_render(&doc, o.paper, assets, &pdf, &len, &cause) != 0) {
+		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		goto end;
+	}
+	title = xasprintf("Slip %" PRIu32, w.id);
+	rc = print_cli_deliver(l, op, &o, "slip", w.id, w.id, 0, title, pdf, len);
+end:
+	layout_doc_free(&doc);
+	free(title);
+	free(pdf);
+	free(assets);
+	ledger_walker_clear(&w);
+	return rc;
+}

@@ -1,0 +1,56 @@
+/* print_cli.h — the printing commands of watctl, and what the kiosk shares
+ * with them: pages built from the ledger, and the "print" ledger entries.
+ *
+ *   receipt SEQ  --out FILE.pdf | --print [--printer QUEUE]
+ *   badge ID     --out FILE.pdf | --print [--printer QUEUE]
+ *   badges       --out FILE.pdf | --print [--printer QUEUE] [--layout 2x5|3x10|...] [--match TEXT]
+ *   slip ID      --out FILE.pdf | --print [--printer QUEUE]
+ * common:        [--paper 58mm|80mm|letter|a4] [--assets DIR] [--spool DIR] [--deadline SECONDS]
+ *
+ * Defaults: --printer $WAT_PRINTER else CUPS's default; --paper $WAT_PAPER
+ * else 80mm; --assets $WAT_ASSETS else found beside the program
+ * (../share/wat or the source tree's assets/); --spool $WAT_SPOOL else
+ * $HOME/.local/state/wat/spool.
+ *
+ * Every request is recorded with its outcome as a ledger entry of kind
+ * "print", ref = the receipt's donation entry (else 0), walker = the walker:
+ *   {"what":"receipt","of":7,"copy":false,"outcome":"completed","queue":"Q","job":3}
+ * ("count" instead of "of" for sheets of badges).  outcome is print.h's
+ * ("completed", "stopped", "aborted", "canceled", "timeout", "refused",
+ * "error", "spooled") or "saved" for --out; "file", "reasons" when known.  A receipt already delivered once (completed,
+ * saved or spooled) prints as a COPY.
+ *
+ * The functions take the arguments after the command name and return the
+ * watctl exit status: 0 done, 1 refused or not printed (the message says
+ * why and what to do), 2 usage. */
+#ifndef WAT_PRINT_CLI_H
+#define WAT_PRINT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layout.h"
+
+struct ledger;
+
+int print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv);
+int print_cli_badge(struct ledger *l, const char *op, int argc, char **argv);
+int print_cli_badges(struct ledger *l, const char *op, int argc, char **argv);
+int print_cli_slip(struct ledger *l, const char *op, int argc, char **argv);
+
+/* The receipt for donation entry seq as a PDF; *copy says whether it is
+ * marked COPY (delivered before).  -1 with *cause for a missing, annulled
+ * or non-donation entry. */
+int print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
+                          const char *assets_dir, int *copy, char **pdf, size_t *len, char **cause);
+/* 1 when the receipt for donation seq was delivered before, 0 if not, -1 on error. */
+int print_cli_receipt_delivered(struct ledger *l, int64_t seq, char **cause);
+/* Records one print request and its outcome (see above). */
+int print_cli_record(struct ledger *l, const char *op, const char *what, int64_t of,
+                     uint32_t walker, int copy, const char *outcome, const char *queue, int job,
+                     const char *file, const char *reasons, char **cause);
+/* The assets folder: dir if given, else $WAT_ASSETS, else beside the
+ * program; NULL when none has the fonts.  Malloc'd. */
+char *print_cli_assets(const char *dir);
+
+#endif

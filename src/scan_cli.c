@@ -1,0 +1,87 @@
+/* scan_cli.c — `watctl decode`. */
+#include "scan_cli.h"
+
+#include "scan_decode.h"
+#include "scan_file.h"
+#include "strbuf.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void
+scan_cli_escape(struct strbuf *b, const char *payload, size_t len)
+{
+	size_t i, start = 0;
+	const char *rep;
+
+	for (i = 0; i < len; i++) {
+		switch (payload[i]) {
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		case '|': rep = "\\|"; break;
+		default: continue;
+		}
+		strbuf_add(b, payload + start, i - start);
+		strbuf_puts(b, rep);
+		start = i + 1;
+	}
+	strbuf_add(b, payload + start, len - start);
+}
+
+int
+scan_cli_decode(int argc, char **argv)
+{
+	struct scan_decoder *d = NULL;
+	struct scan_image img = {NULL, 0, 0};
+	struct scan_codes codes = SCAN_CODES_INIT;
+	struct strbuf line = STRBUF_INIT;
+	char *cause = NULL;
+	size_t j;
+	int i, rc = 0;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: watctl decode IMAGE...\n");
+		rc = 1;
+		goto out;
+	}
+	d = scan_decode_new(NULL);
+	for (i = 1; i < argc; i++) {
+		if (scan_file_load(argv[i], &img, &cause) != 0) {
+			fprintf(stderr, "watctl decode: %s\n", cause);
+			free(cause);
+			cause = NULL;
+			rc = 2;
+			continue;
+		}
+		if (scan_decode_luma(d, img.luma, img.width, img.height, img.width, &codes,
+		                     &cause) < 0) {
+			fprintf(stderr, "watctl decode: %s: %s\n", argv[i], cause);
+			free(cause);
+			cause = NULL;
+			rc = 2;
+			scan_file_image_free(&img);
+			continue;
+		}
+		strbuf_puts(&line, argv[i]);
+		strbuf_puts(&line, "\t");
+		for (j = 0; j < codes.n; j++) {
+			if (j > 0)
+				strbuf_puts(&line, "|");
+			scan_cli_escape(&line, codes.v[j].text, codes.v[j].len);
+		}
+		strbuf_puts(&line, "\n");
+		fwrite(line.s, 1, line.len, stdout);
+		line.len = 0;
+		scan_codes_free(&codes);
+		scan_file_image_free(&img);
+	}
+	if (fflush(stdout) != 0)
+		rc = rc ? rc : 1;
+out:
+	strbuf_free(&line);
+	scan_decode_free(d);
+	return rc;
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# Printing end to end: watctl receipt/badge/badges/slip through a private
+# cupsd (a PDF queue writing PostScript to a file, our ESC/POS queue writing
+# printer bytes to a file, a queue whose device fails), the ledger's record
+# of each print, and QR round trips.
+
+load lib/cupsd
+
+setup_file() {
+	export WAT_ASSETS="$REPO/assets"
+	unset WAT_PRINTER WAT_PAPER
+	export PT=$(mktemp -d /tmp/wat-print-bats-XXXXXX)
+	chmod 755 "$PT" # filters run as lp and must reach it
+	export DB="$PT/station.db"
+	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
+	w init --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 --station A >/dev/null
+	w set org-name "International Outreach Ministries" >/dev/null
+	w set org-ein 64-0123456 >/dev/null
+	w walker add --name "Zoë Ångström" --team Hope >/dev/null
+	w walker add --name "Ana Lima" >/dev/null
+	w donate 1 125 --method check --check-no 1234 --donor "Pat O'Neil" >"$PT/gift"
+	export GIFT=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/gift")
+	if "$WATCTL" --help 2>&1 | grep -q "receipt"; then
+		export HAVE_RECEIPT=1
+	fi
+	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
+		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
+		echo "$CUPSD_PID" >"$PT/cupsd.pid"
+		# cups-filters' generic PDF printer: the job comes out as PDF (behind a PJL header)
+		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
+			-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+			-o printer-error-policy=abort-job 2>/dev/null ||
+			lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
+				-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
+		lpadmin -p pos -E -v "file://$PT/cupsd/out/pos.bin" \
+			-P "$REPO/assets/ppd/wat-escpos-80mm.ppd" -o printer-error-policy=abort-job 2>/dev/null
+		lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" \
+			-m drv:///sample.drv/generic.ppd 2>/dev/null
+		export CUPS_SERVER
+	fi
+}
+
+teardown_file() {
+	if [ -f "$PT/cupsd.pid" ]; then
+		CUPSD_PID=$(cat "$PT/cupsd.pid")
+		cupsd_stop
+	fi
+	rm -rf "$PT"
+}
+
+setup() {
+	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
+	[ -n "${HAVE_RECEIPT:-}" ] || skip "watctl has no receipt command yet (print_cli not wired)"
+}
+
+need_cupsd() {
+	[ -f "$PT/cupsd.pid" ] || skip "no private cupsd here (needs root, cupsd and $BUILD/rastertoescpos)"
+}
+
+@test "receipt on a PDF queue: the printed text has the walker, the amount and the statement" {
+	need_cupsd
+	run w receipt "$GIFT" --print --printer pdfq
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Printed on pdfq"* ]]
+	out="$PT/cupsd/out/pdfq.out"
+	[ -s "$out" ]
+	if head -c 4 "$out" | grep -q '%!PS'; then
+		ps2pdf "$out" "$PT/pdfq.pdf"
+	else
+		cp "$out" "$PT/pdfq.pdf"
+	fi
+	pdftotext -layout "$PT/pdfq.pdf" "$PT/pdfq.txt"
+	grep -q "Zoë Ångström" "$PT/pdfq.txt"
+	grep -q '\$125.00' "$PT/pdfq.txt"
+	grep -q "No goods or services were provided in" "$PT/pdfq.txt"
+	run w log
+	[[ "$output" == *'"what":"receipt","of":'"$GIFT"',"copy":false,"outcome":"completed","queue":"pdfq"'* ]]
+}
+
+@test "a reprint is marked COPY" {
+	need_cupsd
+	run w receipt "$GIFT" --out "$PT/again.pdf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"(COPY)"* ]]
+	pdftotext "$PT/again.pdf" - | grep -q COPY
+}
+
+@test "receipt on the ESC/POS queue: init, raster bands, cut" {
+	need_cupsd
+	run w receipt "$GIFT" --print --printer pos --paper 80mm
+	echo "$output"
+	[ "$status" -eq 0 ]
+	f="$PT/cupsd/out/pos.bin"
+	[ -s "$f" ]
+	[ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')" = "1b40" ]
+	# GS v 0, mode 0, 72 bytes (576 dots) a row
+	od -An -v -tx1 "$f" | tr -d '\n' | tr -s ' ' | grep -q "1d 76 30 00 48 00"
+	[ "$(tail -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = "1b4a781d5601" ]
+}
+
+@test "a queue whose device fails: reported as failed, and the ledger says not printed" {
+	need_cupsd
+	w donate 2 40 --method cash >"$PT/g2"
+	seq=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g2")
+	run w receipt "$seq" --print --printer bad --deadline 30
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"was not printed"* ]]
+	run w log
+	echo "$output" | grep -E '"what":"receipt","of":'"$seq"',"copy":false,"outcome":"(stopped|aborted)"'
+	# never delivered: the next one is the original, not a COPY
+	run w receipt "$seq" --out "$PT/g2.pdf"
+	[ "$status" -eq 0 ]
+	! pdftotext "$PT/g2.pdf" - | grep -q COPY
+}
+
+@test "no print server: the PDF goes to the spool folder and the message says where" {
+	CUPS_SERVER="$PT/nothing-here.sock" run w receipt "$GIFT" --print --spool "$PT/spool"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"saved as $PT/spool/"* ]]
+	ls "$PT/spool/"*.pdf
+	run w log
+	[[ "$output" == *'"outcome":"spooled"'* ]]
+}
+
+@test "badge, sheets of badges and a slip as PDF files" {
+	run w badge 1 --out "$PT/badge.pdf" --paper 58mm
+	[ "$status" -eq 0 ]
+	pdftotext "$PT/badge.pdf" - | grep -q "Walker #1"
+	for layout in 2x5 3x10 a4-3x7; do
+		run w badges --out "$PT/sheet-$layout.pdf" --layout "$layout"
+		[ "$status" -eq 0 ]
+		pdftotext "$PT/sheet-$layout.pdf" - | grep -q "Lima"
+	done
+	run w slip 1 --out "$PT/slip.pdf"
+	[ "$status" -eq 0 ]
+	pdftotext "$PT/slip.pdf" - | grep -q "Raised"
+}
+
+@test "round trip: the QR codes of a receipt and a badge decode to the receipt number and badge code" {
+	if ! "$WATCTL" --help 2>&1 | grep -q "decode"; then
+		skip "watctl decode is not there yet"
+	fi
+	w receipt "$GIFT" --out "$PT/rt.pdf" >/dev/null
+	w badge 1 --out "$PT/rtb.pdf" >/dev/null
+	pdftoppm -r 203 -png -singlefile "$PT/rt.pdf" "$PT/rt"
+	pdftoppm -r 203 -png -singlefile "$PT/rtb.pdf" "$PT/rtb"
+	run "$WATCTL" decode "$PT/rt.png"
+	echo "$output"
+	[[ "$output" == *"A-$GIFT"* ]]
+	code=$(w badge-code 1)
+	run "$WATCTL" decode "$PT/rtb.png"
+	echo "$output"
+	[[ "$output" == *"$code"* ]]
+}
