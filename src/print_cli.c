@@ -12,15 +12,12 @@
 #include <unistd.h>
 
 #include "amount.h"
+#include "cli.h"
 #include "layout.h"
 #include "ledger.h"
 #include "print.h"
 #include "strbuf.h"
 #include "util.h"
-
-#define PRINT_CLI_OK      0
-#define PRINT_CLI_REFUSED 1
-#define PRINT_CLI_USAGE   2
 
 struct print_cli_opts {
 	int64_t id; /* SEQ or walker ID; -1: none */
@@ -29,28 +26,6 @@ struct print_cli_opts {
 	int deadline_s;
 	enum layout_paper paper;
 };
-
-static int print_cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-print_cli_fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
-static int
-print_cli_cause(int code, char *cause)
-{
-	fprintf(stderr, "%s\n", cause != NULL ? cause : "Something went wrong.");
-	free(cause);
-	return code;
-}
 
 static int
 print_cli_number(const char *s, int64_t *v)
@@ -110,8 +85,7 @@ print_cli_parse(int argc, char **argv, int takes_id, struct print_cli_opts *o, c
 			int64_t s;
 
 			if (print_cli_number(v, &s) != 0 || s > 3600)
-				return print_cli_fail(PRINT_CLI_USAGE,
-				                      "--deadline takes seconds (1 to 3600).");
+				return cli_fail(CLI_USAGE, "--deadline takes seconds (1 to 3600).");
 			o->deadline_s = (int)s;
 		} else
 			goto usage;
@@ -121,12 +95,11 @@ print_cli_parse(int argc, char **argv, int takes_id, struct print_cli_opts *o, c
 	o->paper = LAYOUT_ROLL80;
 	if (o->paper_name != NULL && *o->paper_name != '\0' &&
 	    layout_paper_parse(o->paper_name, &o->paper) != 0)
-		return print_cli_fail(PRINT_CLI_USAGE,
-		                      "Unknown paper \"%s\": use 58mm, 80mm, letter or a4.",
-		                      o->paper_name);
+		return cli_fail(CLI_USAGE, "Unknown paper \"%s\": use 58mm, 80mm, letter or a4.",
+		                o->paper_name);
 	return 0;
 usage:
-	return print_cli_fail(PRINT_CLI_USAGE, "Usage: watctl %s", usage);
+	return cli_fail(CLI_USAGE, "Usage: watctl %s", usage);
 }
 
 char *
@@ -467,16 +440,16 @@ print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts 
 	struct print_job *job = NULL;
 	struct print_status st;
 	char *cause = NULL, *spool = NULL;
-	int rc = PRINT_CLI_REFUSED;
+	int rc = CLI_REFUSED;
 
 	if (o->out != NULL) {
 		if (layout_write_file(o->out, pdf, len, &cause) != 0)
-			return print_cli_cause(PRINT_CLI_REFUSED, cause);
+			return cli_cause(CLI_REFUSED, cause);
 		if (print_cli_record(l, op, what, of, walker, copy, "saved", NULL, 0, o->out, NULL,
 		                     &cause) != 0)
-			return print_cli_cause(PRINT_CLI_REFUSED, cause);
+			return cli_cause(CLI_REFUSED, cause);
 		printf("%s%s saved as %s.\n", title, copy ? " (COPY)" : "", o->out);
-		return PRINT_CLI_OK;
+		return CLI_OK;
 	}
 	spool = print_cli_spool(o->spool);
 	memset(&rq, 0, sizeof rq);
@@ -487,17 +460,17 @@ print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts 
 	rq.roll = layout_paper_is_roll(o->paper);
 	if (print_submit(&rq, pdf, len, &job, &cause) != 0) {
 		free(spool);
-		return print_cli_cause(PRINT_CLI_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	}
 	print_wait(job, -1, &st);
 	print_free(job);
 	free(spool);
 	if (print_cli_record(l, op, what, of, walker, copy, st.outcome, st.queue, st.job_id,
 	                     st.spool_path, st.reasons, &cause) != 0)
-		return print_cli_cause(PRINT_CLI_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	if (st.state == PRINT_DONE) {
 		printf("%s%s: %s\n", title, copy ? " (COPY)" : "", st.message);
-		rc = PRINT_CLI_OK;
+		rc = CLI_OK;
 	} else
 		fprintf(stderr, "%s was not printed: %s\n", title, st.message);
 	return rc;
@@ -518,16 +491,15 @@ print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return print_cli_fail(
-		    PRINT_CLI_REFUSED,
-		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return cli_fail(CLI_REFUSED,
+		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
 	if (print_cli_receipt_pdf(l, o.id, o.paper, assets, &copy, &pdf, &len, &cause) != 0) {
 		free(assets);
-		return print_cli_cause(PRINT_CLI_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	}
 	memset(&d, 0, sizeof d);
 	if (print_cli_donation_get(l, o.id, &d, &cause) != 0 || ledger_event(l, &ev) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	title = xasprintf("Receipt %s-%" PRId64, ev.station, o.id);
@@ -568,19 +540,18 @@ print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;
 	if (o.id > BADGE_MAX_WALKER)
-		return print_cli_fail(PRINT_CLI_USAGE, "No walker %" PRId64 ".", o.id);
+		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return print_cli_fail(
-		    PRINT_CLI_REFUSED,
-		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return cli_fail(CLI_REFUSED,
+		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
 	if (ledger_event(l, &ev) != 0 ||
 	    print_cli_badge_of(l, (uint32_t)o.id, &w, code, sizeof code, &cause) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
 	if (layout_badge_pdf(&b, o.paper, assets, &pdf, &len, &cause) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	title = xasprintf("Badge %" PRIu32, w.id);
@@ -646,39 +617,37 @@ print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
 		for (i = 0; layout_sheet_get(i) != NULL; i++)
 			fprintf(stderr, "  %-8s %s\n", layout_sheet_get(i)->name,
 			        layout_sheet_get(i)->description);
-		return PRINT_CLI_USAGE;
+		return CLI_USAGE;
 	}
 	o.paper = sheet->paper;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return print_cli_fail(
-		    PRINT_CLI_REFUSED,
-		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return cli_fail(CLI_REFUSED,
+		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
 	if (ledger_event(l, &ev) != 0) {
-		rc = print_cli_fail(PRINT_CLI_REFUSED, "Cannot read the event's settings.");
+		rc = cli_fail(CLI_REFUSED, "Cannot read the event's settings.");
 		goto end;
 	}
 	s.l = l;
 	s.event = ev.name;
 	if (ledger_walkers(l, o.match, print_cli_sheet_cb, &s, &cause) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	if (s.n == 0) {
-		rc = print_cli_fail(
-		    PRINT_CLI_REFUSED, "No registered walkers%s%s: no badges to make.",
-		    o.match != NULL ? " match " : "", o.match != NULL ? o.match : "");
+		rc = cli_fail(CLI_REFUSED, "No registered walkers%s%s: no badges to make.",
+		              o.match != NULL ? " match " : "", o.match != NULL ? o.match : "");
 		goto end;
 	}
 	for (i = 0; i < s.n; i++) {
 		if (ledger_badge_code(l, s.b[i].walker, s.codes[i], sizeof s.codes[i], &cause) !=
 		    0) {
-			rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+			rc = cli_cause(CLI_REFUSED, cause);
 			goto end;
 		}
 		s.b[i].code = s.codes[i];
 	}
 	if (layout_badges_pdf(s.b, s.n, sheet, assets, &pdf, &len, &cause) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	title = xasprintf("%zu badges (%s)", s.n, sheet->name);
@@ -713,13 +682,12 @@ print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;
 	if (o.id > BADGE_MAX_WALKER)
-		return print_cli_fail(PRINT_CLI_USAGE, "No walker %" PRId64 ".", o.id);
+		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return print_cli_fail(
-		    PRINT_CLI_REFUSED,
-		    "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return cli_fail(CLI_REFUSED,
+		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
 	if (ledger_event(l, &ev) != 0 || ledger_walker_get(l, (uint32_t)o.id, &w, &cause) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
@@ -728,7 +696,7 @@ print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
 	                         w.raised_cents, 0};
 	layout_slip_doc(&s, &doc);
 	if (layout_render(&doc, o.paper, assets, &pdf, &len, &cause) != 0) {
-		rc = print_cli_cause(PRINT_CLI_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	title = xasprintf("Slip %" PRIu32, w.id);

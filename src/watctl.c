@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "cli.h"
 #include "ledger.h"
 #include "print_cli.h"
 #include "roster.h"
@@ -20,11 +21,6 @@
 #include "text.h"
 #include "util.h"
 
-#define WATCTL_OK      0
-#define WATCTL_REFUSED 1
-#define WATCTL_USAGE   2
-#define WATCTL_MAXARGS 32
-
 #define WATCTL_ROSTER_MAX (64u * 1024 * 1024)
 
 struct watctl_ctx {
@@ -33,147 +29,39 @@ struct watctl_ctx {
 	struct ledger *l;
 };
 
-/* Parsed options of one command: "name=" takes a value, "lap" is a flag. */
-struct watctl_args {
-	int npos;
-	char *pos[WATCTL_MAXARGS];
-	const char *val[WATCTL_MAXARGS];
-	int set[WATCTL_MAXARGS];
-	const char *const *opts;
-};
-
-static int watctl_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-watctl_fail(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return code;
-}
-
-static int
-watctl_cause(int code, char *cause)
-{
-	fprintf(stderr, "%s\n", cause != NULL ? cause : "Something went wrong.");
-	free(cause);
-	return code;
-}
-
-static int
-watctl_opt_index(const char *const *opts, const char *name, int *takes)
-{
-	int i;
-	size_t n;
-
-	for (i = 0; opts[i] != NULL; i++) {
-		n = strcspn(opts[i], "=");
-		if (strncmp(opts[i], name, n) == 0 && name[n] == '\0') {
-			*takes = opts[i][n] == '=';
-			return i;
-		}
-	}
-	return -1;
-}
-
-static int
-watctl_parse(int argc, char **argv, const char *const *opts, struct watctl_args *a)
-{
-	int i, k, takes;
-
-	memset(a, 0, sizeof *a);
-	a->opts = opts;
-	for (i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) == 0 && argv[i][2] != '\0') {
-			if ((k = watctl_opt_index(opts, argv[i] + 2, &takes)) < 0)
-				return watctl_fail(WATCTL_USAGE, "Unknown option %s.", argv[i]);
-			if (takes) {
-				if (i + 1 >= argc)
-					return watctl_fail(WATCTL_USAGE, "Option %s needs a value.",
-					                   argv[i]);
-				a->val[k] = argv[++i];
-			}
-			a->set[k] = 1;
-		} else if (a->npos < WATCTL_MAXARGS)
-			a->pos[a->npos++] = argv[i];
-		else
-			return watctl_fail(WATCTL_USAGE, "Too many arguments.");
-	}
-	return 0;
-}
-
-static const char *
-watctl_val(const struct watctl_args *a, const char *name)
-{
-	int takes, k = watctl_opt_index(a->opts, name, &takes);
-
-	return k >= 0 ? a->val[k] : NULL;
-}
-
-static int
-watctl_flag(const struct watctl_args *a, const char *name)
-{
-	int takes, k = watctl_opt_index(a->opts, name, &takes);
-
-	return k >= 0 && a->set[k];
-}
-
-static int
-watctl_number(const char *s, const char *what, int64_t max, int64_t *out)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return watctl_fail(WATCTL_USAGE, "The %s \"%s\" is not a number.", what,
-		                   s ? s : "");
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 1 || v > max)
-		return watctl_fail(WATCTL_USAGE,
-		                   "The %s \"%s\" is not a number from 1 to %" PRId64 ".", what, s,
-		                   max);
-	*out = v;
-	return 0;
-}
-
 /* ---- commands --------------------------------------------------------------- */
 
 static int
 watctl_init(struct watctl_ctx *c, int argc, char **argv)
 {
-	static const char *const opts[] = {"name=", "city=", "date=", "goal=", "station=", NULL};
-	struct watctl_args a;
+	struct cli_opt opts[] = {CLI_VALUE("name"), CLI_VALUE("city"), CLI_VALUE("date"),
+	                         CLI_VALUE("goal"), CLI_VALUE("station")};
+	struct cli_args a;
 	struct ledger_init in;
 	struct ledger_event ev;
 	char *cause = NULL;
 	const char *goal;
 	int rc;
 
-	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
 		return rc;
 	memset(&in, 0, sizeof in);
-	in.name = watctl_val(&a, "name");
-	in.city = watctl_val(&a, "city");
-	in.date = watctl_val(&a, "date");
-	in.station = watctl_val(&a, "station");
+	in.name = cli_val(opts, nitems(opts), "name");
+	in.city = cli_val(opts, nitems(opts), "city");
+	in.date = cli_val(opts, nitems(opts), "date");
+	in.station = cli_val(opts, nitems(opts), "station");
 	if (in.name == NULL || in.city == NULL || in.date == NULL || a.npos != 0)
-		return watctl_fail(WATCTL_USAGE,
-		                   "Usage: watctl --db FILE init --name NAME --city "
-		                   "CITY --date YYYY-MM-DD [--goal AMOUNT] [--station ID]");
-	if ((goal = watctl_val(&a, "goal")) != NULL &&
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE init --name NAME --city "
+		                           "CITY --date YYYY-MM-DD [--goal AMOUNT] [--station ID]");
+	if ((goal = cli_val(opts, nitems(opts), "goal")) != NULL &&
 	    amount_parse(goal, INT64_C(100000000000), &in.goal_cents, &cause) != 0)
-		return watctl_cause(WATCTL_USAGE, cause);
+		return cli_cause(CLI_USAGE, cause);
 	if (ledger_init_event(c->l, &in, c->op, &cause) != 0)
-		return watctl_cause(ledger_has_event(c->l) ? WATCTL_REFUSED : WATCTL_USAGE, cause);
+		return cli_cause(ledger_has_event(c->l) ? CLI_REFUSED : CLI_USAGE, cause);
 	ledger_event(c->l, &ev);
 	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n", ev.name,
 	       ev.city, ev.date, ev.station, ev.event_tag);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
@@ -182,11 +70,11 @@ watctl_set(struct watctl_ctx *c, int argc, char **argv)
 	char *cause = NULL;
 
 	if (argc != 2)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE set KEY VALUE");
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE set KEY VALUE");
 	if (ledger_set(c->l, argv[0], argv[1], c->op, &cause) != 0)
-		return watctl_cause(WATCTL_USAGE, cause);
+		return cli_cause(CLI_USAGE, cause);
 	printf("%s is now %s.\n", argv[0], argv[1]);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
@@ -197,7 +85,7 @@ watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 	static const char *const roles[] = {"welcome", "lap", "both"};
 
 	if (ledger_event(c->l, &ev) != 0)
-		return watctl_fail(WATCTL_REFUSED, "The event has not been set up yet (run init).");
+		return cli_fail(CLI_REFUSED, "The event has not been set up yet (run init).");
 	printf("name\t%s\ncity\t%s\ndate\t%s\ngoal\t%s\nlap-length\t%" PRId64 " m\n"
 	       "min-lap\t%" PRId64 " s\nholdoff\t%" PRId64 " s\nmax-donation\t%s\n"
 	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
@@ -207,7 +95,7 @@ watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 	       amount_format(ev.rules.max_donation_cents, m, sizeof m), ev.org_name, ev.org_ein,
 	       ev.premium_desc, amount_format(ev.premium_cents, p, sizeof p), roles[ev.role],
 	       ev.station, ev.event_tag);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
@@ -220,21 +108,21 @@ watctl_roster(struct watctl_ctx *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 2 || strcmp(argv[0], "import") != 0)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE roster import FILE.csv");
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE roster import FILE.csv");
 	if (util_read_file(argv[1], WATCTL_ROSTER_MAX, &data, &len, &cause) != 0)
-		return watctl_cause(WATCTL_USAGE, cause);
+		return cli_cause(CLI_USAGE, cause);
 	if (roster_parse(data, len, &r, &cause) != 0) {
 		fprintf(stderr, "%s: nothing was imported.\n", argv[1]);
-		rc = watctl_cause(WATCTL_USAGE, cause);
+		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
 	if (ledger_roster_import(c->l, r, c->op, &res, &cause) != 0) {
-		rc = watctl_cause(WATCTL_REFUSED, cause);
+		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	printf("Imported %s: %zu added, %zu updated, %zu unchanged.\n", argv[1], res.added,
 	       res.updated, res.unchanged);
-	rc = WATCTL_OK;
+	rc = CLI_OK;
 end:
 	roster_free(r);
 	free(data);
@@ -287,8 +175,9 @@ watctl_entry_line_cb(const struct ledger_entry *e, void *arg)
 static int
 watctl_walker(struct watctl_ctx *c, int argc, char **argv)
 {
-	static const char *const opts[] = {"name=", "team=", "email=", "phone=", "id=", NULL};
-	struct watctl_args a;
+	struct cli_opt opts[] = {CLI_VALUE("name"), CLI_VALUE("team"), CLI_VALUE("email"),
+	                         CLI_VALUE("phone"), CLI_VALUE("id")};
+	struct cli_args a;
 	struct ledger_walker w;
 	char code[BADGE_CODE_MAX], raised[32], *cause = NULL;
 	int64_t id;
@@ -298,19 +187,21 @@ watctl_walker(struct watctl_ctx *c, int argc, char **argv)
 
 	if (argc < 1)
 		goto usage;
-	if ((rc = watctl_parse(argc - 1, argv + 1, opts, &a)) != 0)
+	if ((rc = cli_parse(argc - 1, argv + 1, opts, nitems(opts), &a)) != 0)
 		return rc;
 	if (strcmp(argv[0], "add") == 0) {
-		if (watctl_val(&a, "name") == NULL || a.npos != 0)
+		if (cli_val(opts, nitems(opts), "name") == NULL || a.npos != 0)
 			goto usage;
-		if (ledger_walker_add(c->l, watctl_val(&a, "name"), watctl_val(&a, "team"),
-		                      watctl_val(&a, "email"), watctl_val(&a, "phone"),
-		                      watctl_val(&a, "id"), c->op, &nid, &cause) != 0)
-			return watctl_cause(WATCTL_USAGE, cause);
+		if (ledger_walker_add(c->l, cli_val(opts, nitems(opts), "name"),
+		                      cli_val(opts, nitems(opts), "team"),
+		                      cli_val(opts, nitems(opts), "email"),
+		                      cli_val(opts, nitems(opts), "phone"),
+		                      cli_val(opts, nitems(opts), "id"), c->op, &nid, &cause) != 0)
+			return cli_cause(CLI_USAGE, cause);
 		if (ledger_badge_code(c->l, nid, code, sizeof code, &cause) != 0)
-			return watctl_cause(WATCTL_REFUSED, cause);
+			return cli_cause(CLI_REFUSED, cause);
 		printf("%" PRIu32 "\t%s\n", nid, code);
-		return WATCTL_OK;
+		return CLI_OK;
 	}
 	if (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "find") == 0) {
 		const char *text = NULL;
@@ -322,16 +213,16 @@ watctl_walker(struct watctl_ctx *c, int argc, char **argv)
 		} else if (a.npos != 0)
 			goto usage;
 		if (ledger_walkers(c->l, text, watctl_walker_line_cb, &n, &cause) != 0)
-			return watctl_cause(WATCTL_REFUSED, cause);
+			return cli_cause(CLI_REFUSED, cause);
 		if (n == 0 && text != NULL)
-			return watctl_fail(WATCTL_REFUSED, "No walker matches \"%s\".", text);
-		return WATCTL_OK;
+			return cli_fail(CLI_REFUSED, "No walker matches \"%s\".", text);
+		return CLI_OK;
 	}
 	if (strcmp(argv[0], "show") == 0) {
-		if (a.npos != 1 || watctl_number(a.pos[0], "walker number", BADGE_MAX_WALKER, &id))
+		if (a.npos != 1 || cli_number(a.pos[0], "walker number", BADGE_MAX_WALKER, &id))
 			goto usage;
 		if (ledger_walker_get(c->l, (uint32_t)id, &w, &cause) != 0)
-			return watctl_cause(WATCTL_REFUSED, cause);
+			return cli_cause(CLI_REFUSED, cause);
 		printf("Walker %" PRIu32 ": %s\n", w.id, w.name ? w.name : "(seen by badge only)");
 		if (w.team)
 			printf("Team: %s\n", w.team);
@@ -351,11 +242,11 @@ watctl_walker(struct watctl_ctx *c, int argc, char **argv)
 		printf("Recent entries:\n");
 		ledger_walker_clear(&w);
 		ledger_walker_entries(c->l, (uint32_t)id, watctl_entry_line_cb, &recent, NULL);
-		return WATCTL_OK;
+		return CLI_OK;
 	}
 usage:
-	return watctl_fail(
-	    WATCTL_USAGE,
+	return cli_fail(
+	    CLI_USAGE,
 	    "Usage: watctl --db FILE walker add --name NAME [--team T] [--email E] [--phone P] "
 	    "[--id REG-ID]\n       watctl --db FILE walker list | find TEXT | show ID");
 }
@@ -368,13 +259,13 @@ watctl_badge_code(struct watctl_ctx *c, int argc, char **argv)
 	int rc;
 
 	if (argc != 1)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE badge-code ID");
-	if ((rc = watctl_number(argv[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE badge-code ID");
+	if ((rc = cli_number(argv[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
 		return rc;
 	if (ledger_badge_code(c->l, (uint32_t)id, code, sizeof code, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	printf("%s\n", code);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 /* Prints what a scan or a hand entry did; refused outcomes exit 1. */
@@ -382,37 +273,37 @@ static int
 watctl_outcome(const struct ledger_scan *s)
 {
 	if (s->badge != BADGE_OK)
-		return watctl_fail(WATCTL_REFUSED, "%s", s->message);
+		return cli_fail(CLI_REFUSED, "%s", s->message);
 	if (s->verdict.outcome == RULES_LAP_TOO_SOON)
-		return watctl_fail(WATCTL_REFUSED, "%s", s->message);
+		return cli_fail(CLI_REFUSED, "%s", s->message);
 	printf("%s\n", s->message);
 	if (s->seq != 0)
 		printf("Recorded as entry %" PRId64 ".\n", s->seq);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
 watctl_scan(struct watctl_ctx *c, int argc, char **argv)
 {
-	static const char *const opts[] = {"lap", "welcome", "both", NULL};
-	struct watctl_args a;
+	struct cli_opt opts[] = {CLI_FLAG("lap"), CLI_FLAG("welcome"), CLI_FLAG("both")};
+	struct cli_args a;
 	struct ledger_scan s;
 	char *cause = NULL;
 	int rc, role = -1;
 
-	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
 		return rc;
 	if (a.npos != 1)
-		return watctl_fail(
-		    WATCTL_USAGE, "Usage: watctl --db FILE scan CODE [--lap | --welcome | --both]");
-	if (watctl_flag(&a, "lap"))
+		return cli_fail(CLI_USAGE,
+		                "Usage: watctl --db FILE scan CODE [--lap | --welcome | --both]");
+	if (cli_given(opts, nitems(opts), "lap"))
 		role = RULES_ROLE_LAP;
-	else if (watctl_flag(&a, "welcome"))
+	else if (cli_given(opts, nitems(opts), "welcome"))
 		role = RULES_ROLE_WELCOME;
-	else if (watctl_flag(&a, "both"))
+	else if (cli_given(opts, nitems(opts), "both"))
 		role = RULES_ROLE_BOTH;
 	if (ledger_scan(c->l, a.pos[0], strlen(a.pos[0]), role, c->op, &s, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	return watctl_outcome(&s);
 }
 
@@ -425,12 +316,12 @@ watctl_by_hand(struct watctl_ctx *c, int argc, char **argv, int lap)
 	int rc;
 
 	if (argc != 1)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE %s ID",
-		                   lap ? "lap" : "checkin");
-	if ((rc = watctl_number(argv[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE %s ID",
+		                lap ? "lap" : "checkin");
+	if ((rc = cli_number(argv[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
 		return rc;
 	if ((lap ? ledger_lap : ledger_checkin)(c->l, (uint32_t)id, c->op, &s, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	return watctl_outcome(&s);
 }
 
@@ -449,55 +340,54 @@ watctl_checkin(struct watctl_ctx *c, int argc, char **argv)
 static int
 watctl_donate(struct watctl_ctx *c, int argc, char **argv)
 {
-	static const char *const opts[] = {"method=", "check-no=", "donor=", NULL};
-	struct watctl_args a;
+	struct cli_opt opts[] = {CLI_VALUE("method"), CLI_VALUE("check-no"), CLI_VALUE("donor")};
+	struct cli_args a;
 	struct ledger_event ev;
 	enum rules_method m;
 	char *cause = NULL, shown[32];
 	int64_t id, cents, seq;
 	int rc;
 
-	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
 		return rc;
-	if (a.npos != 2 || watctl_val(&a, "method") == NULL)
-		return watctl_fail(
-		    WATCTL_USAGE,
-		    "Usage: watctl --db FILE donate ID AMOUNT --method cash|check|other "
-		    "[--check-no N] [--donor NAME]");
-	if ((rc = watctl_number(a.pos[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+	if (a.npos != 2 || cli_val(opts, nitems(opts), "method") == NULL)
+		return cli_fail(
+		    CLI_USAGE, "Usage: watctl --db FILE donate ID AMOUNT --method cash|check|other "
+		               "[--check-no N] [--donor NAME]");
+	if ((rc = cli_number(a.pos[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
 		return rc;
-	if (rules_method_parse(watctl_val(&a, "method"), &m) != 0)
-		return watctl_fail(WATCTL_USAGE, "The method must be cash, check or other.");
+	if (rules_method_parse(cli_val(opts, nitems(opts), "method"), &m) != 0)
+		return cli_fail(CLI_USAGE, "The method must be cash, check or other.");
 	ledger_event(c->l, &ev);
 	if (amount_parse(a.pos[1], ev.rules.max_donation_cents, &cents, &cause) != 0)
-		return watctl_cause(WATCTL_USAGE, cause);
-	if (ledger_donate(c->l, (uint32_t)id, cents, m, watctl_val(&a, "check-no"),
-	                  watctl_val(&a, "donor"), c->op, &seq, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_USAGE, cause);
+	if (ledger_donate(c->l, (uint32_t)id, cents, m, cli_val(opts, nitems(opts), "check-no"),
+	                  cli_val(opts, nitems(opts), "donor"), c->op, &seq, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
 	printf("Donation of %s (%s) for walker %" PRId64 " recorded as entry %" PRId64 ".\n",
 	       amount_format(cents, shown, sizeof shown), rules_method_name(m), id, seq);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
 watctl_annul(struct watctl_ctx *c, int argc, char **argv)
 {
-	static const char *const opts[] = {"reason=", NULL};
-	struct watctl_args a;
+	struct cli_opt opts[] = {CLI_VALUE("reason")};
+	struct cli_args a;
 	char *cause = NULL;
 	int64_t seq, by;
 	int rc;
 
-	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
 		return rc;
-	if (a.npos != 1 || watctl_val(&a, "reason") == NULL)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE annul SEQ --reason TEXT");
-	if ((rc = watctl_number(a.pos[0], "entry number", INT64_MAX, &seq)) != 0)
+	if (a.npos != 1 || cli_val(opts, nitems(opts), "reason") == NULL)
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE annul SEQ --reason TEXT");
+	if ((rc = cli_number(a.pos[0], "entry number", INT64_MAX, &seq)) != 0)
 		return rc;
-	if (ledger_annul(c->l, seq, watctl_val(&a, "reason"), c->op, &by, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+	if (ledger_annul(c->l, seq, cli_val(opts, nitems(opts), "reason"), c->op, &by, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
 	printf("Entry %" PRId64 " is annulled by entry %" PRId64 ".\n", seq, by);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 /* Appends s padded with spaces to width characters (not bytes: names are UTF-8). */
@@ -574,8 +464,8 @@ watctl_report_team(const struct ledger_team *t, void *arg)
 static int
 watctl_report(struct watctl_ctx *c, int argc, char **argv)
 {
-	static const char *const opts[] = {"json", NULL};
-	struct watctl_args a;
+	struct cli_opt opts[] = {CLI_FLAG("json")};
+	struct cli_args a;
 	struct ledger_event ev;
 	struct ledger_totals t;
 	struct strbuf b = STRBUF_INIT;
@@ -584,15 +474,15 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 	const char *doubt;
 	int rc;
 
-	if ((rc = watctl_parse(argc, argv, opts, &a)) != 0)
+	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
 		return rc;
 	if (a.npos != 0)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE report [--json]");
-	r.json = watctl_flag(&a, "json");
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE report [--json]");
+	r.json = cli_given(opts, nitems(opts), "json");
 	if (ledger_event(c->l, &ev) != 0)
-		return watctl_fail(WATCTL_REFUSED, "The event has not been set up yet (run init).");
+		return cli_fail(CLI_REFUSED, "The event has not been set up yet (run init).");
 	if (ledger_totals(c->l, &t, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	doubt = ledger_clock_doubt(c->l);
 	if (r.json) {
 		strbuf_puts(&b, "{\"event\":{\"name\":");
@@ -643,7 +533,7 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 	}
 	if (ledger_walkers(c->l, NULL, watctl_report_walker, &r, &cause) != 0) {
 		strbuf_free(&b);
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	}
 	strbuf_puts(&b,
 	            r.json ? "],\"teams\":["
@@ -654,7 +544,7 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 		strbuf_puts(&b, "]}\n");
 	fputs(b.s, stdout);
 	strbuf_free(&b);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
@@ -663,10 +553,10 @@ watctl_log(struct watctl_ctx *c, int argc, char **argv)
 	char *cause = NULL;
 
 	if (argc != 0)
-		return watctl_fail(WATCTL_USAGE, "Usage: watctl --db FILE log");
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE log");
 	if (ledger_entries(c->l, 1, watctl_entry_line_cb, NULL, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
-	return WATCTL_OK;
+		return cli_cause(CLI_REFUSED, cause);
+	return CLI_OK;
 }
 
 static int
@@ -676,11 +566,11 @@ watctl_check(struct watctl_ctx *c, int argc, char **argv)
 	char *cause = NULL;
 
 	if (ledger_check(c->l, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	ledger_totals(c->l, &t, NULL);
 	printf("The ledger is intact: %" PRId64 " entries, hash chain and figures agree.\n",
 	       t.last_seq);
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
@@ -689,9 +579,9 @@ watctl_rebuild(struct watctl_ctx *c, int argc, char **argv)
 	char *cause = NULL;
 
 	if (ledger_rebuild(c->l, &cause) != 0)
-		return watctl_cause(WATCTL_REFUSED, cause);
+		return cli_cause(CLI_REFUSED, cause);
 	printf("Figures recomputed from the entries.\n");
-	return WATCTL_OK;
+	return CLI_OK;
 }
 
 static int
@@ -768,7 +658,7 @@ static int
 watctl_usage(int code)
 {
 	size_t i;
-	FILE *f = code == WATCTL_OK ? stdout : stderr;
+	FILE *f = code == CLI_OK ? stdout : stderr;
 
 	fprintf(f, "Usage: watctl [--db FILE] [--op NAME] COMMAND ...\n"
 	           "The ledger is --db FILE, else $WAT_DB. Commands:\n");
@@ -784,7 +674,7 @@ main(int argc, char **argv)
 	const struct watctl_cmd *cmd = NULL;
 	char *cause = NULL;
 	size_t i;
-	int rc = WATCTL_USAGE, k = 1;
+	int rc = CLI_USAGE, k = 1;
 
 	/* A full disk or a file-size limit must be an error, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -792,44 +682,44 @@ main(int argc, char **argv)
 	c.db = getenv("WAT_DB");
 	while (k < argc && strncmp(argv[k], "--", 2) == 0) {
 		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
-			return watctl_usage(WATCTL_OK);
+			return watctl_usage(CLI_OK);
 		if (strcmp(argv[k], "--version") == 0) {
 			printf("watctl %s\n", WAT_VERSION);
-			return WATCTL_OK;
+			return CLI_OK;
 		}
 		if (k + 1 >= argc)
-			return watctl_usage(WATCTL_USAGE);
+			return watctl_usage(CLI_USAGE);
 		if (strcmp(argv[k], "--db") == 0)
 			c.db = argv[k + 1];
 		else if (strcmp(argv[k], "--op") == 0)
 			c.op = argv[k + 1];
 		else {
 			fprintf(stderr, "Unknown option %s.\n", argv[k]);
-			return watctl_usage(WATCTL_USAGE);
+			return watctl_usage(CLI_USAGE);
 		}
 		k += 2;
 	}
 	if (k >= argc)
-		return watctl_usage(WATCTL_USAGE);
+		return watctl_usage(CLI_USAGE);
 	for (i = 0; i < nitems(watctl_cmds); i++)
 		if (strcmp(watctl_cmds[i].name, argv[k]) == 0)
 			cmd = &watctl_cmds[i];
 	if (cmd == NULL) {
 		fprintf(stderr, "Unknown command \"%s\".\n", argv[k]);
-		return watctl_usage(WATCTL_USAGE);
+		return watctl_usage(CLI_USAGE);
 	}
 	if (cmd->needs != WATCTL_NODB) {
 		if (c.db == NULL || *c.db == '\0') {
 			fprintf(stderr, "Say which ledger: --db FILE (or set WAT_DB).\n");
-			return WATCTL_USAGE;
+			return CLI_USAGE;
 		}
 		if (ledger_open(c.db, &c.l, &cause) != 0) {
-			rc = watctl_cause(WATCTL_REFUSED, cause);
+			rc = cli_cause(CLI_REFUSED, cause);
 			goto end;
 		}
 		if (cmd->needs == WATCTL_EVENT && !ledger_has_event(c.l)) {
-			rc = watctl_fail(
-			    WATCTL_REFUSED,
+			rc = cli_fail(
+			    CLI_REFUSED,
 			    "%s has no event yet: set it up first with 'watctl --db %s init ...'.",
 			    c.db, c.db);
 			goto end;
