@@ -10,7 +10,7 @@
 #define CLI_REFUSED 1 /* a rule refused, or it could not be recorded */
 #define CLI_USAGE   2 /* bad usage or bad input */
 
-#define CLI_MAXPOS 32
+#define CLI_MAXPOS 256 /* merge takes many bundles */
 #define CLI_MAXREP 8
 
 /* One option: "--name VALUE" when takes, else a flag "--name".  cli_parse

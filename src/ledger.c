@@ -746,6 +746,38 @@ ledger_now(struct ledger *l, struct stamp *st)
 }
 
 int
+ledger_badge_key(struct ledger *l, struct badge_event *out, char **cause)
+{
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	*out = l->badge;
+	return 0;
+}
+
+int
+ledger_closed(struct ledger *l, int64_t *seq)
+{
+	static const char sql[] = "SELECT seq, kind FROM entries e WHERE kind IN ('closeout', "
+	                          "'reopen') AND NOT EXISTS (SELECT 1 FROM annulled a WHERE "
+	                          "a.seq = e.seq) ORDER BY seq DESC LIMIT 1";
+	sqlite3_stmt *st = ledger_stmt(l, sql);
+	int closed = 0;
+
+	if (seq != NULL)
+		*seq = 0;
+	if (st == NULL)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(st, 1), "closeout") == 0) {
+		closed = 1;
+		if (seq != NULL)
+			*seq = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return closed;
+}
+
+int
 ledger_has_event(struct ledger *l)
 {
 	return l->has_event;
@@ -1358,7 +1390,10 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 	                         cause) != 0)
 		goto end;
 	goal = xasprintf("%" PRId64, in->goal_cents > 0 ? in->goal_cents : 0);
-	badge_event_generate(&be);
+	if (in->badge != NULL)
+		be = *in->badge;
+	else
+		badge_event_generate(&be);
 
 	if (ledger_tx_begin(l, cause, "the event") != 0)
 		goto end;
@@ -2073,6 +2108,11 @@ ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
 	memset(&w, 0, sizeof w);
 	if (!l->has_event) {
 		util_fail(cause, "The event has not been set up yet (run init first).");
+		goto end;
+	}
+	if (ledger_closed(l, NULL)) {
+		util_fail(cause, "The station is closed out: the count is done. To take this "
+		                 "donation, a coordinator must reopen the station first.");
 		goto end;
 	}
 	if (rules_donation(&l->ev.rules, cents, m, c, cause) != 0 ||

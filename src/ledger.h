@@ -102,12 +102,21 @@ struct ledger_import {
 struct ledger_init {
 	const char *name, *city, *date, *station;
 	int64_t goal_cents;
+	const struct badge_event *badge; /* joining an event: its badge key; NULL: a new one */
 };
 
 /* Opens (creating if needed) and migrates the database; checks WAL and
  * synchronous=FULL.  Fails with a plain message when another program holds it. */
 int ledger_open(const char *path, struct ledger **out, char **cause);
 void ledger_free(struct ledger *l);
+
+/* The event's badge tag and key, for the event pack a second station joins
+ * with (secret: never shown or exported otherwise). */
+int ledger_badge_key(struct ledger *l, struct badge_event *out, char **cause);
+
+/* 1 when the station is closed out (the last closeout/reopen entry in force
+ * is a closeout, *seq set to it), 0 when open. */
+int ledger_closed(struct ledger *l, int64_t *seq);
 
 /* 1 once init has run. */
 int ledger_has_event(struct ledger *l);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "bundle_cli.h"
 #include "cli.h"
 #include "ledger.h"
 #include "print_cli.h"
@@ -621,37 +622,58 @@ enum { WATCTL_NODB, WATCTL_DB, WATCTL_EVENT };
 struct watctl_cmd {
 	const char *name;
 	int (*fn)(struct watctl_ctx *, int, char **);
+	int (*ledger_fn)(struct ledger *, int, char **); /* commands of other modules */
 	int needs; /* WATCTL_NODB, WATCTL_DB (open it), WATCTL_EVENT (and set up) */
 	const char *help;
 };
 
 static const struct watctl_cmd watctl_cmds[] = {
-    {"init", watctl_init, WATCTL_DB,
+    {"init", watctl_init, NULL, WATCTL_DB,
      "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]"},
-    {"set", watctl_set, WATCTL_EVENT, "set KEY VALUE        change a setting (see 'settings')"},
-    {"settings", watctl_settings, WATCTL_EVENT, "settings             show the event's settings"},
-    {"roster", watctl_roster, WATCTL_EVENT, "roster import FILE.csv"},
-    {"walker", watctl_walker, WATCTL_EVENT,
+    {"set", watctl_set, NULL, WATCTL_EVENT,
+     "set KEY VALUE        change a setting (see 'settings')"},
+    {"settings", watctl_settings, NULL, WATCTL_EVENT,
+     "settings             show the event's settings"},
+    {"roster", watctl_roster, NULL, WATCTL_EVENT, "roster import FILE.csv"},
+    {"walker", watctl_walker, NULL, WATCTL_EVENT,
      "walker add --name N [--team T] [--email E] | list | find TEXT | show ID"},
-    {"badge-code", watctl_badge_code, WATCTL_EVENT, "badge-code ID        the walker's badge code"},
-    {"scan", watctl_scan, WATCTL_EVENT, "scan CODE [--lap|--welcome|--both]"},
-    {"checkin", watctl_checkin, WATCTL_EVENT, "checkin ID           check a walker in by hand"},
-    {"lap", watctl_lap, WATCTL_EVENT, "lap ID               add a lap by hand"},
-    {"donate", watctl_donate, WATCTL_EVENT,
+    {"badge-code", watctl_badge_code, NULL, WATCTL_EVENT,
+     "badge-code ID        the walker's badge code"},
+    {"scan", watctl_scan, NULL, WATCTL_EVENT, "scan CODE [--lap|--welcome|--both]"},
+    {"checkin", watctl_checkin, NULL, WATCTL_EVENT,
+     "checkin ID           check a walker in by hand"},
+    {"lap", watctl_lap, NULL, WATCTL_EVENT, "lap ID               add a lap by hand"},
+    {"donate", watctl_donate, NULL, WATCTL_EVENT,
      "donate ID AMOUNT --method cash|check|other [--check-no N] [--donor NAME]"},
-    {"annul", watctl_annul, WATCTL_EVENT, "annul SEQ --reason TEXT"},
-    {"report", watctl_report, WATCTL_EVENT, "report [--json]      totals, walkers, teams"},
-    {"receipt", watctl_receipt, WATCTL_EVENT,
+    {"annul", watctl_annul, NULL, WATCTL_EVENT, "annul SEQ --reason TEXT"},
+    {"report", watctl_report, NULL, WATCTL_EVENT, "report [--json]      totals, walkers, teams"},
+    {"receipt", watctl_receipt, NULL, WATCTL_EVENT,
      "receipt SEQ --out FILE.pdf | --print [--printer Q]   a donation receipt (reprints: COPY)"},
-    {"badge", watctl_badge, WATCTL_EVENT, "badge ID --out FILE.pdf | --print [--printer Q]"},
-    {"badges", watctl_badges, WATCTL_EVENT,
+    {"badge", watctl_badge, NULL, WATCTL_EVENT, "badge ID --out FILE.pdf | --print [--printer Q]"},
+    {"badges", watctl_badges, NULL, WATCTL_EVENT,
      "badges --out FILE.pdf | --print [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7]   badge sheets"},
-    {"slip", watctl_slip, WATCTL_EVENT, "slip ID --out FILE.pdf | --print   a walker's slip"},
-    {"log", watctl_log, WATCTL_DB, "log                  the ledger, one entry a line"},
-    {"check", watctl_check, WATCTL_DB, "check                verify the hash chain and figures"},
-    {"rebuild", watctl_rebuild, WATCTL_DB,
+    {"slip", watctl_slip, NULL, WATCTL_EVENT, "slip ID --out FILE.pdf | --print   a walker's slip"},
+    {"close", NULL, bundle_cli_close, WATCTL_EVENT,
+     "close --cash AMOUNT|--count 20x5,10x3,... --counter A --counter B [--note TEXT]"},
+    {"reopen", NULL, bundle_cli_reopen, WATCTL_EVENT, "reopen --reason TEXT   after a close-out"},
+    {"export", NULL, bundle_cli_export, WATCTL_EVENT,
+     "export --out DIR | --usb [--keys DIR]   the signed bundle for HQ"},
+    {"pubkey", NULL, bundle_cli_pubkey, WATCTL_DB,
+     "pubkey [--keys DIR]   the station's public key (minisign format)"},
+    {"event-pack", NULL, bundle_cli_event_pack, WATCTL_DB,
+     "event-pack export FILE | import FILE --station ID [--walker-base N]"},
+    {"verify", NULL, bundle_cli_verify, WATCTL_NODB, "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
+    {"merge", NULL, bundle_cli_merge, WATCTL_NODB,
+     "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
+    {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB,
+     "hq-report --db HQ.db   totals by city, event and station (HQ)"},
+    {"log", watctl_log, NULL, WATCTL_DB, "log                  the ledger, one entry a line"},
+    {"check", watctl_check, NULL, WATCTL_DB,
+     "check                verify the hash chain and figures"},
+    {"rebuild", watctl_rebuild, NULL, WATCTL_DB,
      "rebuild              recompute figures from the entries"},
-    {"decode", watctl_decode, WATCTL_NODB, "decode IMAGE...      print the QR codes in pictures"},
+    {"decode", watctl_decode, NULL, WATCTL_NODB,
+     "decode IMAGE...      print the QR codes in pictures"},
 };
 
 static int
@@ -725,7 +747,11 @@ main(int argc, char **argv)
 			goto end;
 		}
 	}
-	rc = cmd->fn(&c, argc - k - 1, argv + k + 1);
+	if (cmd->ledger_fn != NULL) {
+		bundle_cli_setup(c.db, c.op);
+		rc = cmd->ledger_fn(c.l, argc - k - 1, argv + k + 1);
+	} else
+		rc = cmd->fn(&c, argc - k - 1, argv + k + 1);
 end:
 	ledger_free(c.l);
 	return rc;

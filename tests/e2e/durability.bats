@@ -22,18 +22,21 @@ assert_acks_present() {
 	[ "$missing" -eq 0 ]
 }
 
-@test "kill -9 during a tight loop of laps loses no acknowledged entry" {
+@test "kill -9 during a tight loop of scans loses no acknowledged entry" {
 	acks="$BATS_TEST_TMPDIR/acks"
 	: >"$acks"
-	( set +e; while :; do "$WATCTL" --db "$DB" lap 1 >>"$acks" 2>/dev/null; done ) &
+	w set min-lap 0 >/dev/null
+	w set holdoff 0 >/dev/null
+	code=$(w badge-code 1)
+	( set +e; while :; do "$WATCTL" --db "$DB" scan "$code" --lap >>"$acks" 2>/dev/null; done ) &
 	loop=$!
 	for round in $(seq 40); do
 		sleep "0.0$((RANDOM % 9 + 1))"
-		pkill -9 -f -- "--db $DB lap" || true
+		pkill -9 -f -- "--db $DB scan" || true
 	done
 	kill "$loop" || true
 	wait "$loop" 2>/dev/null || true
-	pkill -9 -f -- "--db $DB lap" || true
+	pkill -9 -f -- "--db $DB scan" || true
 	sleep 0.2
 	n=$(grep -c '^Recorded as entry' "$acks")
 	echo "acknowledged: $n"

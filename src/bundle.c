@@ -1,0 +1,1692 @@
+/* bundle.c — ledger.jsonl checked and turned into CSVs and figures; the
+ * manifest; the zip (libarchive); safe writes.  See bundle.h, docs/BUNDLE.md. */
+#include "bundle.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <sodium.h>
+
+#include "amount.h"
+#include "csv.h"
+#include "stamp.h"
+#include "strbuf.h"
+#include "util.h"
+
+const char *const bundle_csv_names[BUNDLE_NCSV] = {
+    "walkers.csv", "checkins.csv", "laps.csv", "donations.csv", "annulments.csv", "closeout.csv",
+};
+
+static const char *const bundle_csv_headers[BUNDLE_NCSV] = {
+    "walker,name,team,email,phone,external_id,registered_seq,registration_annulled,"
+    "checked_in,laps,raised",
+    "seq,time_utc,walker,name,operator,annulled_by",
+    "seq,time_utc,walker,name,manual,operator,annulled_by",
+    "seq,time_utc,walker,walker_name,amount,method,check_no,donor,operator,annulled_by",
+    "seq,time_utc,annuls_seq,annuls_kind,walker,amount,reason,operator",
+    "seq,time_utc,kind,cash_expected,cash_counted,cash_over_short,denominations,"
+    "checks_expected,checks_expected_total,checks_counted,checks_counted_total,"
+    "checks_over_short,counter_1,counter_2,receipts_not_printed,note,operator,annulled_by",
+};
+
+#define BUNDLE_CSV_BOM "\xef\xbb\xbf" /* so spreadsheets read the file as UTF-8 */
+#define BUNDLE_CRLF    "\r\n"
+
+/* ---- a small strict JSON reader ------------------------------------------
+ * Values are spans of the input; nothing is copied until asked. */
+
+enum { BJ_NONE, BJ_STR, BJ_NUM, BJ_OBJ, BJ_ARR, BJ_TRUE, BJ_FALSE, BJ_NULL };
+
+struct bundle_jv {
+	int type;
+	const char *p; /* raw text; strings include their quotes */
+	size_t n;
+};
+
+#define BJ_MAX_DEPTH 16
+
+static const char *
+bundle_json_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static int
+bundle_json_hex4(const char *p, const char *e, unsigned *v)
+{
+	int i;
+
+	*v = 0;
+	if (e - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		*v <<= 4;
+		if (c >= '0' && c <= '9')
+			*v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			*v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static int
+bundle_json_string(const char **pp, const char *e)
+{
+	const char *p = *pp;
+	unsigned v;
+
+	if (p >= e || *p != '"')
+		return -1;
+	for (p++; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"') {
+			*pp = p + 1;
+			return 0;
+		}
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			if (++p >= e)
+				return -1;
+			if (*p == 'u') {
+				if (bundle_json_hex4(p + 1, e, &v) != 0)
+					return -1;
+				p += 4;
+			} else if (strchr("\"\\/bfnrt", *p) == NULL || *p == '\0')
+				return -1;
+		}
+	}
+	return -1;
+}
+
+static int
+bundle_json_number(const char **pp, const char *e)
+{
+	const char *p = *pp;
+
+	if (p < e && *p == '-')
+		p++;
+	if (p >= e || *p < '0' || *p > '9')
+		return -1;
+	if (*p == '0')
+		p++;
+	else
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	if (p < e && *p == '.') {
+		p++;
+		if (p >= e || *p < '0' || *p > '9')
+			return -1;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < e && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= e || *p < '0' || *p > '9')
+			return -1;
+		while (p < e && *p >= '0' && *p <= '9')
+			p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+static int
+bundle_json_value(const char **pp, const char *e, struct bundle_jv *v, int depth)
+{
+	const char *p = bundle_json_ws(*pp, e), *start = p;
+	struct bundle_jv sub;
+
+	if (p >= e || depth > BJ_MAX_DEPTH)
+		return -1;
+	switch (*p) {
+	case '"':
+		v->type = BJ_STR;
+		if (bundle_json_string(&p, e) != 0)
+			return -1;
+		break;
+	case '{':
+	case '[': {
+		char close = *p == '{' ? '}' : ']';
+		v->type = *p == '{' ? BJ_OBJ : BJ_ARR;
+		p = bundle_json_ws(p + 1, e);
+		if (p < e && *p == close) {
+			p++;
+			break;
+		}
+		for (;;) {
+			if (v->type == BJ_OBJ) {
+				p = bundle_json_ws(p, e);
+				if (bundle_json_string(&p, e) != 0)
+					return -1;
+				p = bundle_json_ws(p, e);
+				if (p >= e || *p != ':')
+					return -1;
+				p++;
+			}
+			if (bundle_json_value(&p, e, &sub, depth + 1) != 0)
+				return -1;
+			p = bundle_json_ws(p, e);
+			if (p < e && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < e && *p == close) {
+				p++;
+				break;
+			}
+			return -1;
+		}
+		break;
+	}
+	case 't':
+	case 'f':
+	case 'n': {
+		static const char *const words[] = {"true", "false", "null"};
+		static const int types[] = {BJ_TRUE, BJ_FALSE, BJ_NULL};
+		size_t i;
+		for (i = 0; i < 3; i++) {
+			size_t wl = strlen(words[i]);
+			if ((size_t)(e - p) >= wl && memcmp(p, words[i], wl) == 0) {
+				v->type = types[i];
+				p += wl;
+				break;
+			}
+		}
+		if (i == 3)
+			return -1;
+		break;
+	}
+	default:
+		v->type = BJ_NUM;
+		if (bundle_json_number(&p, e) != 0)
+			return -1;
+	}
+	v->p = start;
+	v->n = (size_t)(p - start);
+	*pp = p;
+	return 0;
+}
+
+/* Parses a whole text as one value (nothing but spaces around it). */
+static int
+bundle_json_parse(const char *s, size_t n, struct bundle_jv *v)
+{
+	const char *p = s, *e = s + n;
+
+	if (bundle_json_value(&p, e, v, 0) != 0)
+		return -1;
+	return bundle_json_ws(p, e) == e ? 0 : -1;
+}
+
+/* Finds members of a (valid) object by key: out[i].type is BJ_NONE when absent. */
+static void
+bundle_json_members(const struct bundle_jv *obj, const char *const *keys, struct bundle_jv *out,
+                    size_t nkeys)
+{
+	const char *p, *e, *k;
+	struct bundle_jv v;
+	size_t i, kl;
+
+	for (i = 0; i < nkeys; i++)
+		out[i].type = BJ_NONE;
+	if (obj->type != BJ_OBJ)
+		return;
+	p = obj->p + 1;
+	e = obj->p + obj->n - 1;
+	for (;;) {
+		p = bundle_json_ws(p, e);
+		if (p >= e || *p != '"')
+			return;
+		k = p + 1;
+		if (bundle_json_string(&p, e) != 0)
+			return;
+		kl = (size_t)(p - 1 - k);
+		p = bundle_json_ws(p, e);
+		p++; /* ':' */
+		if (bundle_json_value(&p, e, &v, 0) != 0)
+			return;
+		for (i = 0; i < nkeys; i++)
+			if (out[i].type == BJ_NONE && strlen(keys[i]) == kl &&
+			    memcmp(keys[i], k, kl) == 0)
+				out[i] = v;
+		p = bundle_json_ws(p, e);
+		if (p < e && *p == ',')
+			p++;
+	}
+}
+
+static void
+bundle_utf8_put(struct strbuf *b, unsigned cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		strbuf_add(b, u, 1);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		strbuf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		strbuf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		strbuf_add(b, u, 4);
+	}
+}
+
+/* A string value unescaped (malloc'd); a number or boolean as its text; NULL
+ * when absent or null.  \u0000 becomes U+FFFD so the result stays a C string. */
+static char *
+bundle_json_str(const struct bundle_jv *v)
+{
+	struct strbuf b = STRBUF_INIT;
+	const char *p, *e;
+	unsigned cp, lo;
+
+	if (v->type == BJ_NONE || v->type == BJ_NULL)
+		return NULL;
+	if (v->type != BJ_STR)
+		return xstrndup(v->p, v->n);
+	p = v->p + 1;
+	e = v->p + v->n - 1;
+	strbuf_add(&b, "", 0);
+	while (p < e) {
+		const char *q = p;
+		while (q < e && *q != '\\')
+			q++;
+		strbuf_add(&b, p, (size_t)(q - p));
+		if (q >= e)
+			break;
+		q++;
+		switch (*q) {
+		case 'b': strbuf_add(&b, "\b", 1); break;
+		case 'f': strbuf_add(&b, "\f", 1); break;
+		case 'n': strbuf_add(&b, "\n", 1); break;
+		case 'r': strbuf_add(&b, "\r", 1); break;
+		case 't': strbuf_add(&b, "\t", 1); break;
+		case 'u':
+			bundle_json_hex4(q + 1, e, &cp);
+			q += 4;
+			if (cp >= 0xd800 && cp < 0xdc00 && e - q >= 7 && q[1] == '\\' &&
+			    q[2] == 'u' && bundle_json_hex4(q + 3, e, &lo) == 0 && lo >= 0xdc00 &&
+			    lo < 0xe000) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				q += 6;
+			} else if (cp >= 0xd800 && cp < 0xe000)
+				cp = 0xfffd;
+			if (cp == 0)
+				cp = 0xfffd;
+			bundle_utf8_put(&b, cp);
+			break;
+		default: strbuf_add(&b, q, 1); break;
+		}
+		p = q + 1;
+	}
+	return strbuf_take(&b);
+}
+
+static int
+bundle_json_int(const struct bundle_jv *v, int64_t *out)
+{
+	const char *p;
+	int64_t n = 0;
+	int neg = 0;
+
+	if (v->type != BJ_NUM || v->n == 0 || v->n > 19)
+		return -1;
+	p = v->p;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	}
+	for (; p < v->p + v->n; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	*out = neg ? -n : n;
+	return 0;
+}
+
+/* Compares a string value with a C string (no escapes expected in ours). */
+static int
+bundle_json_is(const struct bundle_jv *v, const char *s)
+{
+	size_t n = strlen(s);
+
+	return v->type == BJ_STR && v->n == n + 2 && memcmp(v->p + 1, s, n) == 0;
+}
+
+/* ---- hex -------------------------------------------------------------- */
+
+void
+bundle_hex(const unsigned char *bin, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[bin[i] >> 4];
+		out[2 * i + 1] = digits[bin[i] & 15];
+	}
+	out[2 * len] = '\0';
+}
+
+int
+bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len)
+{
+	size_t i;
+	int hi, lo;
+
+	if (hexlen != 2 * len)
+		return -1;
+	for (i = 0; i < len; i++) {
+		hi = hex[2 * i];
+		lo = hex[2 * i + 1];
+#define BUNDLE_NIB(c)                                                                              \
+	((c) >= '0' && (c) <= '9' ? (c) - '0' : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10 : -1)
+		hi = BUNDLE_NIB(hi);
+		lo = BUNDLE_NIB(lo);
+#undef BUNDLE_NIB
+		if (hi < 0 || lo < 0)
+			return -1;
+		bin[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* ---- ledger.jsonl ------------------------------------------------------ */
+
+#define BUNDLE_PFX_HASH  "{\"hash\":\""
+#define BUNDLE_PFX_PREV  "\",\"prev\":\""
+#define BUNDLE_PFX_ENTRY "\",\"entry\":"
+#define BUNDLE_PFX_LEN   (9 + 64 + 10 + 64 + 10)
+
+void
+bundle_jsonl_add(struct strbuf *b, const char *line, size_t len,
+                 const unsigned char prev[BUNDLE_HASH_LEN],
+                 const unsigned char hash[BUNDLE_HASH_LEN])
+{
+	char hex[2 * BUNDLE_HASH_LEN + 1];
+
+	strbuf_add(b, BUNDLE_PFX_HASH, 9);
+	bundle_hex(hash, BUNDLE_HASH_LEN, hex);
+	strbuf_add(b, hex, 64);
+	strbuf_add(b, BUNDLE_PFX_PREV, 10);
+	bundle_hex(prev, BUNDLE_HASH_LEN, hex);
+	strbuf_add(b, hex, 64);
+	strbuf_add(b, BUNDLE_PFX_ENTRY, 10);
+	strbuf_add(b, line, len);
+	strbuf_add(b, "}\n", 2);
+}
+
+/* What the computation keeps of an entry beyond struct bundle_entry. */
+struct bundle_raw {
+	struct bundle_jv data; /* the "data" object, or BJ_NONE */
+	struct bundle_jv op;
+};
+
+struct bundle_walker {
+	uint32_t id;
+	char *name, *team, *email, *phone, *ext_id;
+	int64_t reg_seq;
+	int reg_annulled;
+	int checked_in;
+	int64_t laps, raised;
+};
+
+struct bundle_walkers {
+	struct bundle_walker *w;
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: index + 1, 0 empty */
+	size_t nslots;
+};
+
+static struct bundle_walker *
+bundle_walker_find(struct bundle_walkers *ws, uint32_t id, int create)
+{
+	size_t i, mask;
+	uint32_t *old;
+	size_t oldn, j;
+
+	if (ws->nslots == 0 || (ws->n + 1) * 2 > ws->nslots) {
+		if (!create && ws->nslots != 0)
+			goto look;
+		if (!create)
+			return NULL;
+		old = ws->slots;
+		oldn = ws->nslots;
+		ws->nslots = oldn ? oldn * 2 : 1024;
+		ws->slots = xcalloc(ws->nslots, sizeof *ws->slots);
+		for (j = 0; j < ws->n; j++) {
+			i = (ws->w[j].id * 2654435761u) & (ws->nslots - 1);
+			while (ws->slots[i] != 0)
+				i = (i + 1) & (ws->nslots - 1);
+			ws->slots[i] = (uint32_t)j + 1;
+		}
+		free(old);
+	}
+look:
+	mask = ws->nslots - 1;
+	i = (id * 2654435761u) & mask;
+	while (ws->slots[i] != 0) {
+		if (ws->w[ws->slots[i] - 1].id == id)
+			return &ws->w[ws->slots[i] - 1];
+		i = (i + 1) & mask;
+	}
+	if (!create)
+		return NULL;
+	if (ws->n == ws->cap) {
+		ws->cap = ws->cap ? ws->cap * 2 : 256;
+		ws->w = xrealloc(ws->w, ws->cap * sizeof *ws->w);
+	}
+	memset(&ws->w[ws->n], 0, sizeof ws->w[ws->n]);
+	ws->w[ws->n].id = id;
+	ws->slots[i] = (uint32_t)++ws->n;
+	return &ws->w[ws->n - 1];
+}
+
+static void
+bundle_walkers_free(struct bundle_walkers *ws)
+{
+	size_t i;
+
+	for (i = 0; i < ws->n; i++) {
+		free(ws->w[i].name);
+		free(ws->w[i].team);
+		free(ws->w[i].email);
+		free(ws->w[i].phone);
+		free(ws->w[i].ext_id);
+	}
+	free(ws->w);
+	free(ws->slots);
+}
+
+static int
+bundle_walker_cmp(const void *a, const void *b)
+{
+	const struct bundle_walker *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+void
+bundle_content_free(struct bundle_content *c)
+{
+	int i;
+
+	for (i = 0; i < BUNDLE_NCSV; i++)
+		free(c->csv[i]);
+	free(c->entries);
+	memset(c, 0, sizeof *c);
+}
+
+/* A CSV text field, Excel-safe. */
+static void
+bundle_csv_text(struct strbuf *b, const char *s)
+{
+	char *f = csv_field(s != NULL ? s : "", 1);
+
+	strbuf_puts(b, f);
+	free(f);
+}
+
+static void
+bundle_csv_money(struct strbuf *b, int64_t cents)
+{
+	char buf[32];
+
+	strbuf_puts(b, amount_format_plain(cents, buf, sizeof buf));
+}
+
+static void
+bundle_csv_time(struct strbuf *b, int64_t wall_ms)
+{
+	char buf[32];
+
+	strbuf_puts(b, stamp_format_utc(wall_ms, buf, sizeof buf));
+}
+
+/* A data member as text for a CSV (numbers as written, strings unescaped). */
+static void
+bundle_csv_member(struct strbuf *b, const struct bundle_jv *data, const char *key)
+{
+	struct bundle_jv v;
+	char *s;
+
+	bundle_json_members(data, &key, &v, 1);
+	s = bundle_json_str(&v);
+	if (v.type == BJ_ARR) {
+		/* a list of numbers or names: joined with spaces */
+		free(s);
+		s = xstrndup(v.p + 1, v.n - 2);
+		for (char *q = s; *q != '\0'; q++)
+			if (*q == ',' || *q == '"')
+				*q = *q == ',' ? ' ' : ' ';
+		bundle_csv_text(b, s);
+	} else if (v.type == BJ_NUM)
+		strbuf_add(b, v.p, v.n);
+	else
+		bundle_csv_text(b, s);
+	free(s);
+}
+
+static int64_t
+bundle_member_int(const struct bundle_jv *data, const char *key, int64_t dflt)
+{
+	struct bundle_jv v;
+	int64_t n;
+
+	bundle_json_members(data, &key, &v, 1);
+	return bundle_json_int(&v, &n) == 0 ? n : dflt;
+}
+
+static void
+bundle_csv_money_member(struct strbuf *b, const struct bundle_jv *data, const char *key)
+{
+	struct bundle_jv v;
+	int64_t n;
+
+	bundle_json_members(data, &key, &v, 1);
+	if (bundle_json_int(&v, &n) == 0)
+		bundle_csv_money(b, n);
+}
+
+/* Sets *field from data[key] when present (null clears). */
+static void
+bundle_walker_field(char **field, const struct bundle_jv *data, const char *key)
+{
+	struct bundle_jv v;
+
+	bundle_json_members(data, &key, &v, 1);
+	if (v.type == BJ_NONE)
+		return;
+	free(*field);
+	*field = bundle_json_str(&v);
+}
+
+static const char *
+bundle_name_of(struct bundle_walkers *ws, uint32_t id)
+{
+	struct bundle_walker *w = id != 0 ? bundle_walker_find(ws, id, 0) : NULL;
+
+	return w != NULL && w->name != NULL ? w->name : "";
+}
+
+static void
+bundle_annulled_col(struct strbuf *b, const struct bundle_entry *e)
+{
+	if (e->annulled_by != 0)
+		strbuf_printf(b, "%" PRId64, e->annulled_by);
+}
+
+static int
+bundle_is(const struct bundle_entry *e, const char *kind)
+{
+	return strcmp(e->kind, kind) == 0;
+}
+
+static int
+bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned char *prev,
+                  struct bundle_entry *e, struct bundle_raw *raw, char *station, char **cause)
+{
+	static const char *const keys[] = {"seq", "station", "kind", "wall_ms",
+	                                   "op",  "walker",  "ref",  "data"};
+	struct bundle_jv entry, m[8], v;
+	unsigned char got[BUNDLE_HASH_LEN], want[BUNDLE_HASH_LEN], p[BUNDLE_HASH_LEN];
+	crypto_generichash_state st;
+	const char *body;
+	size_t blen;
+	int64_t n;
+	char *s;
+
+	if (len < BUNDLE_PFX_LEN + 3 || memcmp(line, BUNDLE_PFX_HASH, 9) != 0 ||
+	    memcmp(line + 73, BUNDLE_PFX_PREV, 10) != 0 ||
+	    memcmp(line + 147, BUNDLE_PFX_ENTRY, 10) != 0 || line[len - 1] != '}')
+		return util_fail(cause, "ledger.jsonl line %zu is not a ledger line.", lineno);
+	if (bundle_unhex(line + 9, 64, want, sizeof want) != 0 ||
+	    bundle_unhex(line + 83, 64, p, sizeof p) != 0)
+		return util_fail(
+		    cause, "ledger.jsonl line %zu: a hash is not 64 lowercase hex digits.", lineno);
+	if (memcmp(p, prev, BUNDLE_HASH_LEN) != 0)
+		return util_fail(cause,
+		                 "ledger.jsonl line %zu: its \"prev\" is not the hash of the line "
+		                 "before: an entry was removed, added or reordered.",
+		                 lineno);
+	body = line + BUNDLE_PFX_LEN;
+	blen = len - BUNDLE_PFX_LEN - 1;
+	crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_LEN);
+	crypto_generichash_update(&st, prev, BUNDLE_HASH_LEN);
+	crypto_generichash_update(&st, (const unsigned char *)body, blen);
+	crypto_generichash_final(&st, got, BUNDLE_HASH_LEN);
+	if (memcmp(got, want, BUNDLE_HASH_LEN) != 0)
+		return util_fail(cause,
+		                 "ledger.jsonl line %zu: the entry does not match its hash: it was "
+		                 "changed.",
+		                 lineno);
+	if (bundle_json_parse(body, blen, &entry) != 0 || entry.type != BJ_OBJ)
+		return util_fail(cause, "ledger.jsonl line %zu: the entry is not a JSON object.",
+		                 lineno);
+	bundle_json_members(&entry, keys, m, nitems(keys));
+	memset(e, 0, sizeof *e);
+	memcpy(e->hash, want, BUNDLE_HASH_LEN);
+	if (bundle_json_int(&m[0], &e->seq) != 0)
+		return util_fail(cause, "ledger.jsonl line %zu: the entry has no sequence number.",
+		                 lineno);
+	if (e->seq != (int64_t)lineno)
+		return util_fail(
+		    cause,
+		    "ledger.jsonl line %zu holds entry %" PRId64
+		    " where entry %zu belongs: the sequence has a gap or was reordered.",
+		    lineno, e->seq, lineno);
+	if (m[1].type != BJ_STR || m[1].n < 3 || m[1].n > BUNDLE_STATION_MAX + 2)
+		return util_fail(cause, "ledger.jsonl line %zu: the entry has no station id.",
+		                 lineno);
+	s = bundle_json_str(&m[1]);
+	if (station[0] == '\0')
+		snprintf(station, BUNDLE_STATION_MAX + 1, "%s", s);
+	else if (strcmp(station, s) != 0) {
+		util_fail(cause,
+		          "ledger.jsonl line %zu is from station \"%s\", the others from \"%s\": a "
+		          "bundle holds one station's ledger.",
+		          lineno, s, station);
+		free(s);
+		return -1;
+	}
+	free(s);
+	if (m[2].type != BJ_STR || m[2].n < 3 || m[2].n - 2 >= sizeof e->kind)
+		return util_fail(cause, "ledger.jsonl line %zu: the entry has no kind.", lineno);
+	memcpy(e->kind, m[2].p + 1, m[2].n - 2);
+	if (bundle_json_int(&m[3], &e->wall_ms) != 0)
+		return util_fail(cause, "ledger.jsonl line %zu: the entry has no time.", lineno);
+	raw->op = m[4];
+	raw->data = m[7];
+	if (bundle_json_int(&m[5], &n) == 0 && n > 0 && n <= UINT32_MAX)
+		e->walker = (uint32_t)n;
+	if (bundle_json_int(&m[6], &n) == 0)
+		e->ref = n;
+	if (bundle_is(e, "donation")) {
+		static const char *const dk[] = {"cents", "method"};
+		struct bundle_jv d[2];
+		bundle_json_members(&raw->data, dk, d, 2);
+		if (bundle_json_int(&d[0], &e->cents) != 0 || e->cents <= 0)
+			return util_fail(
+			    cause, "ledger.jsonl line %zu: a donation without an amount.", lineno);
+		if (bundle_json_is(&d[1], "cash") || bundle_json_is(&d[1], "check") ||
+		    bundle_json_is(&d[1], "other"))
+			memcpy(e->method, d[1].p + 1, d[1].n - 2);
+		else
+			return util_fail(
+			    cause, "ledger.jsonl line %zu: a donation without a known method.",
+			    lineno);
+	} else if (bundle_is(e, "lap")) {
+		static const char *const lk[] = {"how", "manual"};
+		struct bundle_jv d[2];
+		bundle_json_members(&raw->data, lk, d, 2);
+		e->manual = bundle_json_is(&d[0], "manual") || d[1].type == BJ_TRUE;
+	} else if (bundle_is(e, "annul") && e->ref <= 0) {
+		static const char *const rk[] = {"ref"};
+		bundle_json_members(&raw->data, rk, &v, 1);
+		if (bundle_json_int(&v, &n) == 0)
+			e->ref = n;
+	}
+	return 0;
+}
+
+static void
+bundle_csv_begin(struct strbuf *b, enum bundle_csv which)
+{
+	strbuf_puts(b, BUNDLE_CSV_BOM);
+	strbuf_puts(b, bundle_csv_headers[which]);
+	strbuf_puts(b, BUNDLE_CRLF);
+}
+
+static void
+bundle_op_col(struct strbuf *b, const struct bundle_raw *r)
+{
+	char *s = bundle_json_str(&r->op);
+
+	bundle_csv_text(b, s);
+	free(s);
+}
+
+int
+bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause)
+{
+	struct bundle_entry *es = NULL;
+	struct bundle_raw *raws = NULL;
+	struct bundle_walkers ws = {0};
+	struct bundle_figures *f = &out->fig;
+	struct strbuf csv[BUNDLE_NCSV];
+	unsigned char prev[BUNDLE_HASH_LEN] = {0};
+	const char *p = jsonl, *end = jsonl + len, *nl;
+	size_t n = 0, cap = 0, i;
+	int rc = -1, k;
+
+	memset(out, 0, sizeof *out);
+	memset(csv, 0, sizeof csv);
+	if (len == 0)
+		return util_fail(cause, "ledger.jsonl is empty.");
+	if (sodium_init() < 0)
+		return util_fail(cause, "The cryptography library could not start.");
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			util_fail(cause, "ledger.jsonl line %zu is cut short (no line end).",
+			          n + 1);
+			goto end;
+		}
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			es = xrealloc(es, cap * sizeof *es);
+			raws = xrealloc(raws, cap * sizeof *raws);
+		}
+		if (bundle_parse_line(p, (size_t)(nl - p), n + 1, prev, &es[n], &raws[n],
+		                      f->station, cause) != 0)
+			goto end;
+		memcpy(prev, es[n].hash, BUNDLE_HASH_LEN);
+		n++;
+		p = nl + 1;
+	}
+
+	/* Annulments: each names an earlier entry in force, never an annulment. */
+	for (i = 0; i < n; i++) {
+		struct bundle_entry *e = &es[i], *t;
+		if (!bundle_is(e, "annul"))
+			continue;
+		if (e->ref <= 0 || e->ref >= e->seq) {
+			util_fail(cause,
+			          "ledger.jsonl entry %" PRId64 " annuls entry %" PRId64
+			          ", which does not come before it.",
+			          e->seq, e->ref);
+			goto end;
+		}
+		t = &es[e->ref - 1];
+		if (bundle_is(t, "annul") || t->annulled_by != 0) {
+			util_fail(cause,
+			          "ledger.jsonl entry %" PRId64 " annuls entry %" PRId64
+			          ", which is an annulment or already annulled.",
+			          e->seq, e->ref);
+			goto end;
+		}
+		t->annulled_by = e->seq;
+		f->annulled++;
+	}
+
+	/* Walkers, as registered and updated. */
+	for (i = 0; i < n; i++) {
+		struct bundle_entry *e = &es[i];
+		struct bundle_walker *w;
+		if (e->walker == 0)
+			continue;
+		w = bundle_walker_find(&ws, e->walker, 1);
+		if (bundle_is(e, "walker")) {
+			/* a registration sets every field (absent ones empty) */
+			if (e->annulled_by != 0) {
+				if (w->reg_seq == 0) {
+					w->reg_seq = e->seq;
+					w->reg_annulled = 1;
+				}
+				continue;
+			}
+			w->reg_seq = e->seq;
+			w->reg_annulled = 0;
+			free(w->name), free(w->team), free(w->email), free(w->phone),
+			    free(w->ext_id);
+			w->name = w->team = w->email = w->phone = w->ext_id = NULL;
+		} else if (!bundle_is(e, "walker-update") || e->annulled_by != 0)
+			continue;
+		bundle_walker_field(&w->name, &raws[i].data, "name");
+		bundle_walker_field(&w->team, &raws[i].data, "team");
+		bundle_walker_field(&w->email, &raws[i].data, "email");
+		bundle_walker_field(&w->phone, &raws[i].data, "phone");
+		bundle_walker_field(&w->ext_id, &raws[i].data, "ext_id");
+	}
+
+	for (k = 0; k < BUNDLE_NCSV; k++)
+		bundle_csv_begin(&csv[k], (enum bundle_csv)k);
+	for (i = 0; i < n; i++) {
+		struct bundle_entry *e = &es[i];
+		struct bundle_raw *r = &raws[i];
+		struct bundle_walker *w = e->walker ? bundle_walker_find(&ws, e->walker, 0) : NULL;
+		struct strbuf *b;
+
+		if (bundle_is(e, "checkin")) {
+			b = &csv[BUNDLE_CHECKINS];
+			strbuf_printf(b, "%" PRId64 ",", e->seq);
+			bundle_csv_time(b, e->wall_ms);
+			strbuf_printf(b, ",%" PRIu32 ",", e->walker);
+			bundle_csv_text(b, bundle_name_of(&ws, e->walker));
+			strbuf_puts(b, ",");
+			bundle_op_col(b, r);
+			strbuf_puts(b, ",");
+			bundle_annulled_col(b, e);
+			strbuf_puts(b, BUNDLE_CRLF);
+			if (e->annulled_by == 0 && w != NULL)
+				w->checked_in = 1;
+		} else if (bundle_is(e, "lap")) {
+			b = &csv[BUNDLE_LAPS];
+			strbuf_printf(b, "%" PRId64 ",", e->seq);
+			bundle_csv_time(b, e->wall_ms);
+			strbuf_printf(b, ",%" PRIu32 ",", e->walker);
+			bundle_csv_text(b, bundle_name_of(&ws, e->walker));
+			strbuf_puts(b, e->manual ? ",yes," : ",no,");
+			bundle_op_col(b, r);
+			strbuf_puts(b, ",");
+			bundle_annulled_col(b, e);
+			strbuf_puts(b, BUNDLE_CRLF);
+			if (e->annulled_by == 0) {
+				f->laps++;
+				f->manual_laps += e->manual;
+				if (w != NULL)
+					w->laps++;
+			}
+		} else if (bundle_is(e, "donation")) {
+			b = &csv[BUNDLE_DONATIONS];
+			strbuf_printf(b, "%" PRId64 ",", e->seq);
+			bundle_csv_time(b, e->wall_ms);
+			strbuf_puts(b, ",");
+			if (e->walker != 0)
+				strbuf_printf(b, "%" PRIu32, e->walker);
+			strbuf_puts(b, ",");
+			bundle_csv_text(b, bundle_name_of(&ws, e->walker));
+			strbuf_puts(b, ",");
+			bundle_csv_money(b, e->cents);
+			strbuf_printf(b, ",%s,", e->method);
+			bundle_csv_member(b, &r->data, "check_no");
+			strbuf_puts(b, ",");
+			bundle_csv_member(b, &r->data, "donor");
+			strbuf_puts(b, ",");
+			bundle_op_col(b, r);
+			strbuf_puts(b, ",");
+			bundle_annulled_col(b, e);
+			strbuf_puts(b, BUNDLE_CRLF);
+			if (e->annulled_by == 0) {
+				f->donations++;
+				f->total_cents += e->cents;
+				if (strcmp(e->method, "cash") == 0)
+					f->cash_cents += e->cents;
+				else if (strcmp(e->method, "check") == 0) {
+					f->check_cents += e->cents;
+					f->checks++;
+				} else
+					f->other_cents += e->cents;
+				if (w != NULL)
+					w->raised += e->cents;
+			}
+		} else if (bundle_is(e, "annul")) {
+			struct bundle_entry *t = &es[e->ref - 1];
+			b = &csv[BUNDLE_ANNULMENTS];
+			strbuf_printf(b, "%" PRId64 ",", e->seq);
+			bundle_csv_time(b, e->wall_ms);
+			strbuf_printf(b, ",%" PRId64 ",%s,", e->ref, t->kind);
+			if (t->walker != 0)
+				strbuf_printf(b, "%" PRIu32, t->walker);
+			strbuf_puts(b, ",");
+			if (t->cents != 0)
+				bundle_csv_money(b, t->cents);
+			strbuf_puts(b, ",");
+			bundle_csv_member(b, &r->data, "reason");
+			strbuf_puts(b, ",");
+			bundle_op_col(b, r);
+			strbuf_puts(b, BUNDLE_CRLF);
+		} else if (bundle_is(e, "closeout") || bundle_is(e, "reopen")) {
+			int co = bundle_is(e, "closeout");
+			const struct bundle_jv *d = &r->data;
+			b = &csv[BUNDLE_CLOSEOUT];
+			strbuf_printf(b, "%" PRId64 ",", e->seq);
+			bundle_csv_time(b, e->wall_ms);
+			strbuf_printf(b, ",%s,", e->kind);
+			if (co) {
+				bundle_csv_money_member(b, d, "cash_expected_cents");
+				strbuf_puts(b, ",");
+				bundle_csv_money_member(b, d, "cash_cents");
+				strbuf_puts(b, ",");
+				bundle_csv_money(
+				    b, bundle_member_int(d, "cash_cents", 0) -
+				           bundle_member_int(d, "cash_expected_cents", 0));
+				strbuf_puts(b, ",");
+				bundle_csv_member(b, d, "denominations");
+				strbuf_printf(b, ",%" PRId64 ",",
+				              bundle_member_int(d, "checks_expected", 0));
+				bundle_csv_money_member(b, d, "check_expected_cents");
+				strbuf_printf(b, ",%" PRId64 ",",
+				              bundle_member_int(d, "checks", 0));
+				bundle_csv_money_member(b, d, "check_cents");
+				strbuf_puts(b, ",");
+				bundle_csv_money(
+				    b, bundle_member_int(d, "check_cents", 0) -
+				           bundle_member_int(d, "check_expected_cents", 0));
+				strbuf_puts(b, ",");
+				{
+					static const char *const ck[] = {"counters"};
+					struct bundle_jv c, c1, c2;
+					const char *q;
+					char *s1 = NULL, *s2 = NULL;
+					bundle_json_members(d, ck, &c, 1);
+					if (c.type == BJ_ARR) {
+						q = c.p + 1;
+						if (bundle_json_value(&q, c.p + c.n, &c1, 0) == 0) {
+							s1 = bundle_json_str(&c1);
+							q = bundle_json_ws(q, c.p + c.n);
+							if (*q == ',' &&
+							    (q++, bundle_json_value(&q, c.p + c.n,
+							                            &c2, 0)) == 0)
+								s2 = bundle_json_str(&c2);
+						}
+					}
+					bundle_csv_text(b, s1);
+					strbuf_puts(b, ",");
+					bundle_csv_text(b, s2);
+					free(s1);
+					free(s2);
+				}
+				strbuf_puts(b, ",");
+				bundle_csv_member(b, d, "unprinted");
+				strbuf_puts(b, ",");
+				bundle_csv_member(b, d, "note");
+			} else {
+				strbuf_puts(b, ",,,,,,,,,,,,,");
+				bundle_csv_member(b, d, "reason");
+			}
+			strbuf_puts(b, ",");
+			bundle_op_col(b, r);
+			strbuf_puts(b, ",");
+			bundle_annulled_col(b, e);
+			strbuf_puts(b, BUNDLE_CRLF);
+			if (e->annulled_by == 0)
+				f->closed = co;
+		} else if (bundle_is(e, "export")) {
+			int64_t x = bundle_member_int(&r->data, "n", 0);
+			if (x <= f->export_no) {
+				util_fail(cause,
+				          "ledger.jsonl entry %" PRId64 " records export %" PRId64
+				          " after export %" PRId64 ": export numbers only go up.",
+				          e->seq, x, f->export_no);
+				goto end;
+			}
+			f->export_no = x;
+			f->export_seq = e->seq;
+		}
+	}
+
+	/* walkers.csv: registered walkers and those only seen by badge, by number. */
+	qsort(ws.w, ws.n, sizeof *ws.w, bundle_walker_cmp);
+	free(ws.slots); /* the order changed: no more look-ups */
+	ws.slots = NULL;
+	ws.nslots = 0;
+	for (i = 0; i < ws.n; i++) {
+		struct bundle_walker *w = &ws.w[i];
+		struct strbuf *b = &csv[BUNDLE_WALKERS];
+		strbuf_printf(b, "%" PRIu32 ",", w->id);
+		bundle_csv_text(b, w->name);
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, w->team);
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, w->email);
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, w->phone);
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, w->ext_id);
+		strbuf_printf(b, ",%" PRId64 ",%s,%s,%" PRId64 ",", w->reg_seq,
+		              w->reg_annulled ? "yes" : "no", w->checked_in ? "yes" : "no",
+		              w->laps);
+		bundle_csv_money(b, w->raised);
+		strbuf_puts(b, BUNDLE_CRLF);
+		if (w->reg_seq != 0 && !w->reg_annulled)
+			f->walkers++;
+		f->checked_in += w->checked_in;
+	}
+
+	f->entries = (int64_t)n;
+	f->last_seq = (int64_t)n;
+	memcpy(f->head, prev, BUNDLE_HASH_LEN);
+	f->last_wall_ms = es[n - 1].wall_ms;
+	for (k = 0; k < BUNDLE_NCSV; k++) {
+		out->csv_len[k] = csv[k].len;
+		out->csv[k] = strbuf_take(&csv[k]);
+	}
+	out->entries = es;
+	es = NULL;
+	rc = 0;
+end:
+	if (rc != 0) {
+		for (k = 0; k < BUNDLE_NCSV; k++)
+			strbuf_free(&csv[k]);
+		memset(out, 0, sizeof *out);
+	}
+	bundle_walkers_free(&ws);
+	free(raws);
+	free(es);
+	return rc;
+}
+
+/* ---- manifest ------------------------------------------------------------ */
+
+void
+bundle_meta_clear(struct bundle_meta *m)
+{
+	free(m->event_name);
+	free(m->city);
+	free(m->date);
+	free(m->event_tag);
+	free(m->software);
+	free(m->public_key);
+	memset(m, 0, sizeof *m);
+}
+
+static void
+bundle_kv_str(struct strbuf *b, const char *key, const char *val, int comma)
+{
+	strbuf_printf(b, "  \"%s\": ", key);
+	strbuf_json(b, val != NULL ? val : "");
+	strbuf_puts(b, comma ? ",\n" : "\n");
+}
+
+static void
+bundle_kv_money(struct strbuf *b, const char *key, int64_t cents)
+{
+	char buf[32];
+
+	strbuf_printf(b, "    \"%s\": \"%s\",\n", key, amount_format_plain(cents, buf, sizeof buf));
+}
+
+char *
+bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f)
+{
+	struct strbuf b = STRBUF_INIT;
+	char head[2 * BUNDLE_HASH_LEN + 1], when[32];
+	int i;
+
+	bundle_hex(f->head, BUNDLE_HASH_LEN, head);
+	strbuf_puts(&b, "{\n");
+	bundle_kv_str(&b, "format", BUNDLE_FORMAT, 1);
+	bundle_kv_str(&b, "software", m->software, 1);
+	strbuf_puts(&b, "  \"event\": {\"name\": ");
+	strbuf_json(&b, m->event_name ? m->event_name : "");
+	strbuf_puts(&b, ", \"city\": ");
+	strbuf_json(&b, m->city ? m->city : "");
+	strbuf_puts(&b, ", \"date\": ");
+	strbuf_json(&b, m->date ? m->date : "");
+	strbuf_puts(&b, ", \"tag\": ");
+	strbuf_json(&b, m->event_tag ? m->event_tag : "");
+	strbuf_puts(&b, "},\n");
+	bundle_kv_str(&b, "station", f->station, 1);
+	bundle_kv_str(&b, "key_id", m->key_id, 1);
+	bundle_kv_str(&b, "public_key", m->public_key, 1);
+	strbuf_printf(&b, "  \"export\": %" PRId64 ",\n", m->export_no);
+	strbuf_printf(&b, "  \"exported_wall_ms\": %" PRId64 ",\n", m->exported_wall_ms);
+	bundle_kv_str(&b, "exported_utc", stamp_format_utc(m->exported_wall_ms, when, sizeof when),
+	              1);
+	strbuf_printf(&b, "  \"clock_trusted\": %s,\n", m->clock_trusted ? "true" : "false");
+	strbuf_printf(&b, "  \"closed\": %s,\n", f->closed ? "true" : "false");
+	strbuf_printf(&b,
+	              "  \"counts\": {\n    \"entries\": %" PRId64 ",\n    \"walkers\": %" PRId64
+	              ",\n    \"checked_in\": %" PRId64 ",\n    \"laps\": %" PRId64
+	              ",\n    \"manual_laps\": %" PRId64 ",\n    \"donations\": %" PRId64
+	              ",\n    \"checks\": %" PRId64 ",\n    \"annulled\": %" PRId64 "\n  },\n",
+	              f->entries, f->walkers, f->checked_in, f->laps, f->manual_laps, f->donations,
+	              f->checks, f->annulled);
+	strbuf_puts(&b, "  \"totals\": {\n");
+	bundle_kv_money(&b, "cash", f->cash_cents);
+	bundle_kv_money(&b, "check", f->check_cents);
+	bundle_kv_money(&b, "other", f->other_cents);
+	strbuf_printf(&b, "    \"total\": \"%s\"\n  },\n",
+	              amount_format_plain(f->total_cents, when, sizeof when));
+	strbuf_printf(&b,
+	              "  \"totals_cents\": {\"cash\": %" PRId64 ", \"check\": %" PRId64
+	              ", \"other\": %" PRId64 ", \"total\": %" PRId64 "},\n",
+	              f->cash_cents, f->check_cents, f->other_cents, f->total_cents);
+	strbuf_printf(&b, "  \"ledger\": {\"last_seq\": %" PRId64 ", \"head\": \"%s\"},\n",
+	              f->last_seq, head);
+	strbuf_puts(&b, "  \"files\": [");
+	for (i = 0; i < BUNDLE_NCSV; i++)
+		strbuf_printf(&b, "\"%s\", ", bundle_csv_names[i]);
+	strbuf_puts(&b, "\"ledger.jsonl\"]\n}\n");
+	return strbuf_take(&b);
+}
+
+int
+bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struct bundle_figures *f,
+                      char **cause)
+{
+	static const char *const top[] = {
+	    "format",       "software",         "event",  "station", "key_id",       "public_key",
+	    "export",       "exported_wall_ms", "closed", "counts",  "totals_cents", "ledger",
+	    "clock_trusted"};
+	static const char *const ev[] = {"name", "city", "date", "tag"};
+	static const char *const cn[] = {"entries",     "walkers",   "checked_in", "laps",
+	                                 "manual_laps", "donations", "checks",     "annulled"};
+	static const char *const tc[] = {"cash", "check", "other", "total"};
+	static const char *const lg[] = {"last_seq", "head"};
+	struct bundle_jv root, t[nitems(top)], e[4], c[nitems(cn)], x[4], l[2];
+	int64_t *cnt[nitems(cn)], *tot[4];
+	char *s;
+	size_t i;
+
+	memset(m, 0, sizeof *m);
+	memset(f, 0, sizeof *f);
+	if (bundle_json_parse(text, len, &root) != 0 || root.type != BJ_OBJ)
+		return util_fail(cause, "manifest.json is not valid JSON.");
+	bundle_json_members(&root, top, t, nitems(top));
+	if (!bundle_json_is(&t[0], BUNDLE_FORMAT))
+		return util_fail(cause, "manifest.json is not of format %s.", BUNDLE_FORMAT);
+	m->software = bundle_json_str(&t[1]);
+	bundle_json_members(&t[2], ev, e, 4);
+	m->event_name = bundle_json_str(&e[0]);
+	m->city = bundle_json_str(&e[1]);
+	m->date = bundle_json_str(&e[2]);
+	m->event_tag = bundle_json_str(&e[3]);
+	s = bundle_json_str(&t[3]);
+	if (s == NULL || strlen(s) == 0 || strlen(s) > BUNDLE_STATION_MAX) {
+		free(s);
+		bundle_meta_clear(m);
+		return util_fail(cause, "manifest.json names no station.");
+	}
+	snprintf(f->station, sizeof f->station, "%s", s);
+	free(s);
+	s = bundle_json_str(&t[4]);
+	snprintf(m->key_id, sizeof m->key_id, "%s", s != NULL ? s : "");
+	free(s);
+	m->public_key = bundle_json_str(&t[5]);
+	if (bundle_json_int(&t[6], &m->export_no) != 0 ||
+	    bundle_json_int(&t[7], &m->exported_wall_ms) != 0) {
+		bundle_meta_clear(m);
+		return util_fail(cause, "manifest.json has no export number or time.");
+	}
+	f->export_no = m->export_no;
+	f->closed = t[8].type == BJ_TRUE;
+	m->clock_trusted = t[12].type == BJ_TRUE;
+	cnt[0] = &f->entries, cnt[1] = &f->walkers, cnt[2] = &f->checked_in, cnt[3] = &f->laps;
+	cnt[4] = &f->manual_laps, cnt[5] = &f->donations, cnt[6] = &f->checks;
+	cnt[7] = &f->annulled;
+	bundle_json_members(&t[9], cn, c, nitems(cn));
+	for (i = 0; i < nitems(cn); i++)
+		if (bundle_json_int(&c[i], cnt[i]) != 0) {
+			bundle_meta_clear(m);
+			return util_fail(cause, "manifest.json has no count of %s.", cn[i]);
+		}
+	tot[0] = &f->cash_cents, tot[1] = &f->check_cents, tot[2] = &f->other_cents;
+	tot[3] = &f->total_cents;
+	bundle_json_members(&t[10], tc, x, 4);
+	for (i = 0; i < 4; i++)
+		if (bundle_json_int(&x[i], tot[i]) != 0) {
+			bundle_meta_clear(m);
+			return util_fail(cause, "manifest.json has no %s total.", tc[i]);
+		}
+	bundle_json_members(&t[11], lg, l, 2);
+	if (bundle_json_int(&l[0], &f->last_seq) != 0 || l[1].type != BJ_STR ||
+	    bundle_unhex(l[1].p + 1, l[1].n - 2, f->head, BUNDLE_HASH_LEN) != 0) {
+		bundle_meta_clear(m);
+		return util_fail(cause, "manifest.json has no ledger head.");
+	}
+	return 0;
+}
+
+/* Printable ASCII for the trusted comment: other bytes, TAB and '%' as %XX. */
+static void
+bundle_tc_text(struct strbuf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0'; p++) {
+		if (*p < 0x20 || *p > 0x7e || *p == '%')
+			strbuf_printf(b, "%%%02X", *p);
+		else
+			strbuf_add(b, (const char *)p, 1);
+	}
+}
+
+char *
+bundle_trusted_comment(const struct bundle_meta *m, const struct bundle_figures *f,
+                       const char *file)
+{
+	struct strbuf b = STRBUF_INIT;
+	char head[2 * BUNDLE_HASH_LEN + 1];
+
+	bundle_hex(f->head, BUNDLE_HASH_LEN, head);
+	strbuf_puts(&b, "wat-bundle:1\tevent:");
+	bundle_tc_text(&b, m->event_name);
+	strbuf_puts(&b, "\tcity:");
+	bundle_tc_text(&b, m->city);
+	strbuf_puts(&b, "\tdate:");
+	bundle_tc_text(&b, m->date);
+	strbuf_puts(&b, "\tstation:");
+	bundle_tc_text(&b, f->station);
+	strbuf_printf(&b, "\texport:%" PRId64 "\tseq:%" PRId64 "\thead:%s\tfile:", m->export_no,
+	              f->last_seq, head);
+	bundle_tc_text(&b, file);
+	return strbuf_take(&b);
+}
+
+/* Lowercase ASCII letters and digits; anything else one '-'. */
+static void
+bundle_slug(struct strbuf *b, const char *s, int keep_case)
+{
+	int dash = 0, any = 0;
+
+	for (; s != NULL && *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+			if (dash && any)
+				strbuf_add(b, "-", 1);
+			if (!keep_case && c >= 'A' && c <= 'Z')
+				c = (unsigned char)(c - 'A' + 'a');
+			strbuf_add(b, (const char *)&c, 1);
+			dash = 0;
+			any = 1;
+		} else
+			dash = 1;
+	}
+	if (!any)
+		strbuf_puts(b, "x");
+}
+
+char *
+bundle_file_name(const char *city, const char *date, const char *station, int64_t n)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	strbuf_puts(&b, "wat-");
+	bundle_slug(&b, city, 0);
+	strbuf_puts(&b, "-");
+	bundle_slug(&b, date, 0);
+	strbuf_puts(&b, "-");
+	bundle_slug(&b, station, 1);
+	strbuf_printf(&b, "-%" PRId64 ".zip", n);
+	return strbuf_take(&b);
+}
+
+/* ---- zip ------------------------------------------------------------------ */
+
+static la_ssize_t
+bundle_zip_out(struct archive *a, void *arg, const void *buf, size_t n)
+{
+	strbuf_add(arg, buf, n);
+	return (la_ssize_t)n;
+}
+
+int
+bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
+                 char **cause)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = NULL;
+	size_t i, off;
+	la_ssize_t w;
+	int rc = -1;
+
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:compression-level=1") != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
+	    archive_write_open(a, out, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
+		util_fail(cause, "Cannot start the zip: %s.", archive_error_string(a));
+		goto end;
+	}
+	for (i = 0; i < n; i++) {
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, files[i].name);
+		archive_entry_set_size(e, (la_int64_t)files[i].len);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_mtime(e, (time_t)mtime, 0);
+		if (archive_write_header(a, e) != ARCHIVE_OK) {
+			util_fail(cause, "Cannot add %s to the zip: %s.", files[i].name,
+			          archive_error_string(a));
+			goto end;
+		}
+		for (off = 0; off < files[i].len; off += (size_t)w) {
+			w = archive_write_data(a, files[i].data + off, files[i].len - off);
+			if (w <= 0) {
+				util_fail(cause, "Cannot add %s to the zip: %s.", files[i].name,
+				          archive_error_string(a));
+				goto end;
+			}
+		}
+		archive_entry_free(e);
+		e = NULL;
+	}
+	if (archive_write_close(a) != ARCHIVE_OK) {
+		util_fail(cause, "Cannot finish the zip: %s.", archive_error_string(a));
+		goto end;
+	}
+	rc = 0;
+end:
+	if (e != NULL)
+		archive_entry_free(e);
+	archive_write_free(a);
+	return rc;
+}
+
+void
+bundle_files_free(struct bundle_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && files != NULL; i++) {
+		free(files[i].name);
+		free(files[i].data);
+	}
+	free(files);
+}
+
+int
+bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t *nfiles,
+                char **cause)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	struct bundle_file *fs = NULL;
+	struct strbuf b = STRBUF_INIT;
+	size_t n = 0, i, total = 0;
+	const char *name;
+	char buf[65536];
+	la_ssize_t got;
+	int r, rc = -1;
+
+	if (len > BUNDLE_MAX_ZIP) {
+		util_fail(cause, "The bundle is far too large to be a W.A.T. bundle.");
+		goto end;
+	}
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK) {
+		util_fail(cause, "The bundle is not a readable zip file: %s.",
+		          archive_error_string(a));
+		goto end;
+	}
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		name = archive_entry_pathname(e);
+		if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL ||
+		    strchr(name, '\\') != NULL || strlen(name) > 64 ||
+		    archive_entry_filetype(e) != AE_IFREG) {
+			util_fail(cause, "The zip holds an unexpected member (%.64s).",
+			          name != NULL ? name : "without a name");
+			goto end;
+		}
+		for (i = 0; i < n; i++)
+			if (strcmp(fs[i].name, name) == 0) {
+				util_fail(cause, "The zip holds %s twice.", name);
+				goto end;
+			}
+		if (n >= 32) {
+			util_fail(cause, "The zip holds too many files to be a W.A.T. bundle.");
+			goto end;
+		}
+		while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
+			total += (size_t)got;
+			if (b.len + (size_t)got > BUNDLE_MAX_FILE ||
+			    total > 4 * (size_t)BUNDLE_MAX_ZIP) {
+				util_fail(cause, "%s in the zip is far too large.", name);
+				goto end;
+			}
+			strbuf_add(&b, buf, (size_t)got);
+		}
+		if (got < 0) {
+			util_fail(cause, "%s in the zip is damaged: %s.", name,
+			          archive_error_string(a));
+			goto end;
+		}
+		fs = xrealloc(fs, (n + 1) * sizeof *fs);
+		fs[n].name = xstrdup(name);
+		fs[n].len = b.len;
+		fs[n].data = strbuf_take(&b);
+		n++;
+	}
+	if (r != ARCHIVE_EOF) {
+		util_fail(cause, "The zip is damaged: %s.",
+		          archive_error_string(a) ? archive_error_string(a) : "unreadable");
+		goto end;
+	}
+	*files = fs;
+	*nfiles = n;
+	fs = NULL;
+	n = 0;
+	rc = 0;
+end:
+	strbuf_free(&b);
+	bundle_files_free(fs, n);
+	archive_read_free(a);
+	return rc;
+}
+
+char *
+bundle_sha256sums(const struct bundle_file *files, size_t n)
+{
+	struct strbuf b = STRBUF_INIT;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+		bundle_hex(h, sizeof h, hex);
+		strbuf_printf(&b, "%s  %s\n", hex, files[i].name);
+	}
+	return strbuf_take(&b);
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static int
+bundle_io_fail(char **cause, int err, const char *dir, const char *name)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+		return util_fail(
+		    cause,
+		    "The folder %s is full: %s was NOT written. Free some space or use "
+		    "another USB stick, then export again.",
+		    dir, name);
+	case EFBIG:
+		return util_fail(
+		    cause,
+		    "%s is too large for the folder %s (a file size limit): it was NOT "
+		    "written. Use another USB stick.",
+		    name, dir);
+	case EROFS:
+		return util_fail(
+		    cause,
+		    "The folder %s is read-only (is the USB stick's lock switch on?): %s "
+		    "was NOT written.",
+		    dir, name);
+	case EACCES:
+	case EPERM:
+		return util_fail(cause, "No permission to write into %s: %s was NOT written.", dir,
+		                 name);
+	case ENOENT:
+	case ENOTDIR:
+		return util_fail(
+		    cause,
+		    "The folder %s does not exist (is the USB stick plugged in?): %s was "
+		    "NOT written.",
+		    dir, name);
+	case EIO:
+		return util_fail(
+		    cause,
+		    "The USB stick or disk holding %s could not be written (I/O error): "
+		    "%s was NOT written. Try another stick.",
+		    dir, name);
+	default: return util_fail(cause, "Cannot write %s into %s: %s.", name, dir, strerror(err));
+	}
+}
+
+int
+bundle_write_atomic(const char *dir, const char *name, const void *data, size_t len, char **cause)
+{
+	return bundle_write_mode(dir, name, data, len, 0644, cause);
+}
+
+int
+bundle_write_mode(const char *dir, const char *name, const void *data, size_t len, int mode,
+                  char **cause)
+{
+	char *tmp = xasprintf("%s/.%s.part", dir, name), *path = xasprintf("%s/%s", dir, name);
+	const char *p = data;
+	int fd = -1, dfd = -1, rc = -1, err;
+	ssize_t w;
+
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode)) == -1) {
+		bundle_io_fail(cause, errno, dir, name);
+		goto end;
+	}
+	while (len > 0) {
+		if ((w = write(fd, p, len > (1u << 20) ? (1u << 20) : len)) <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			bundle_io_fail(cause, w == 0 ? ENOSPC : errno, dir, name);
+			goto end;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) == -1) {
+		bundle_io_fail(cause, errno, dir, name);
+		goto end;
+	}
+	err = close(fd);
+	fd = -1;
+	if (err == -1) {
+		bundle_io_fail(cause, errno, dir, name);
+		goto end;
+	}
+	if (rename(tmp, path) == -1) {
+		bundle_io_fail(cause, errno, dir, name);
+		goto end;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(dfd) == -1) {
+		/* renamed but maybe not durable: say so rather than claim success */
+		err = errno;
+		unlink(path);
+		bundle_io_fail(cause, err, dir, name);
+		goto end;
+	}
+	rc = 0;
+end:
+	if (dfd != -1)
+		close(dfd);
+	if (fd != -1)
+		close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	free(path);
+	free(tmp);
+	return rc;
+}
+
+int
+bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
+            const struct sign_key *key, const char *name, int64_t mtime, struct strbuf *zip,
+            char **minisig, struct bundle_figures *fig, char **cause)
+{
+	struct bundle_content c;
+	struct bundle_file files[BUNDLE_NCSV + 3];
+	char *manifest = NULL, *sums = NULL, *tc = NULL;
+	size_t n = 0;
+	int rc = -1, k;
+
+	if (bundle_compute(jsonl, len, &c, cause) != 0)
+		return -1;
+	if (c.fig.export_no != meta->export_no) {
+		util_fail(cause,
+		          "The ledger's last export entry is number %" PRId64 ", not %" PRId64 ".",
+		          c.fig.export_no, meta->export_no);
+		goto end;
+	}
+	manifest = bundle_manifest(meta, &c.fig);
+	files[n++] = (struct bundle_file){(char *)"manifest.json", manifest, strlen(manifest)};
+	for (k = 0; k < BUNDLE_NCSV; k++)
+		files[n++] =
+		    (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k], c.csv_len[k]};
+	files[n++] = (struct bundle_file){(char *)"ledger.jsonl", (char *)jsonl, len};
+	sums = bundle_sha256sums(files, n);
+	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums, strlen(sums)};
+	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
+		goto end;
+	tc = bundle_trusted_comment(meta, &c.fig, name);
+	if (sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
+	              minisig, cause) != 0)
+		goto end;
+	if (fig != NULL)
+		*fig = c.fig;
+	rc = 0;
+end:
+	free(tc);
+	free(sums);
+	free(manifest);
+	bundle_content_free(&c);
+	return rc;
+}
+
+/* Walks a dotted path through nested objects. */
+static int
+bundle_json_path(const char *json, size_t len, const char *path, struct bundle_jv *out)
+{
+	struct bundle_jv cur;
+	char key[64];
+	const char *k = key;
+	size_t n;
+
+	if (bundle_json_parse(json, len, &cur) != 0)
+		return -1;
+	while (*path != '\0') {
+		n = strcspn(path, ".");
+		if (n >= sizeof key)
+			return -1;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		bundle_json_members(&cur, &k, out, 1);
+		if (out->type == BJ_NONE)
+			return -1;
+		cur = *out;
+		path += n + (path[n] == '.');
+	}
+	*out = cur;
+	return 0;
+}
+
+int
+bundle_json_get_int(const char *json, size_t len, const char *path, int64_t *out)
+{
+	struct bundle_jv v;
+
+	if (bundle_json_path(json, len, path, &v) != 0)
+		return -1;
+	return bundle_json_int(&v, out);
+}
+
+char *
+bundle_json_get_str(const char *json, size_t len, const char *path)
+{
+	struct bundle_jv v;
+
+	if (bundle_json_path(json, len, path, &v) != 0 || (v.type != BJ_STR && v.type != BJ_NUM))
+		return NULL;
+	return bundle_json_str(&v);
+}

@@ -1,0 +1,223 @@
+/* bundle.h — the signed bundle a station sends to headquarters.
+ *
+ *   wat-<city>-<date>-<station>-<n>.zip          manifest.json, walkers.csv,
+ *   wat-<city>-<date>-<station>-<n>.zip.minisig  checkins.csv, laps.csv,
+ *                                                donations.csv, annulments.csv,
+ *                                                closeout.csv, ledger.jsonl,
+ *                                                SHA256SUMS
+ *
+ * Everything in the zip except ledger.jsonl is computed from ledger.jsonl by
+ * bundle_compute, by the exporter and again by the verifier, so HQ checks the
+ * CSVs and the manifest against the hash-chained ledger byte for byte.  The
+ * byte formats are in docs/BUNDLE.md.
+ *
+ * bundle.c: the ledger.jsonl model, CSVs, manifest, zip (libarchive), safe
+ * file writes.  bundle_export.c: export from a station's ledger.
+ * bundle_verify.c: verification.  hq.c: HQ's database. */
+#ifndef WAT_BUNDLE_H
+#define WAT_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sign.h"
+
+struct ledger;
+struct strbuf;
+
+#define BUNDLE_FORMAT      "wat-bundle/1"
+#define BUNDLE_HASH_LEN    32
+#define BUNDLE_STATION_MAX 16
+#define BUNDLE_MAX_ZIP     (512u * 1024 * 1024) /* refused beyond, before reading */
+#define BUNDLE_MAX_FILE    (256u * 1024 * 1024) /* one member, uncompressed */
+
+enum bundle_csv {
+	BUNDLE_WALKERS,
+	BUNDLE_CHECKINS,
+	BUNDLE_LAPS,
+	BUNDLE_DONATIONS,
+	BUNDLE_ANNULMENTS,
+	BUNDLE_CLOSEOUT,
+	BUNDLE_NCSV
+};
+extern const char *const bundle_csv_names[BUNDLE_NCSV];
+
+/* One ledger entry as HQ needs it. */
+struct bundle_entry {
+	int64_t seq;
+	char kind[24];
+	uint32_t walker;
+	int64_t ref;
+	int64_t cents;  /* donation amount; 0 otherwise */
+	char method[8]; /* donation: "cash", "check", "other"; else "" */
+	int manual;     /* lap entered by hand */
+	int64_t wall_ms;
+	int64_t annulled_by; /* 0: in force */
+	unsigned char hash[BUNDLE_HASH_LEN];
+};
+
+/* Figures computed from the entries (what the manifest states). */
+struct bundle_figures {
+	char station[BUNDLE_STATION_MAX + 1];
+	int64_t entries, walkers, checked_in, laps, manual_laps, donations, checks, annulled;
+	int64_t cash_cents, check_cents, other_cents, total_cents;
+	int64_t last_seq;
+	unsigned char head[BUNDLE_HASH_LEN];
+	int64_t export_no;  /* n of the last "export" entry; 0: none */
+	int64_t export_seq; /* its seq */
+	int closed;         /* the last close-out is not followed by a reopen */
+	int64_t last_wall_ms;
+};
+
+/* What ledger.jsonl says, computed; every pointer is owned. */
+struct bundle_content {
+	struct bundle_figures fig;
+	char *csv[BUNDLE_NCSV];
+	size_t csv_len[BUNDLE_NCSV];
+	struct bundle_entry *entries; /* fig.entries of them, in order */
+};
+
+/* Appends one ledger.jsonl line:
+ *   {"hash":"<64 hex>","prev":"<64 hex>","entry":<line verbatim>}\n */
+void bundle_jsonl_add(struct strbuf *b, const char *line, size_t len,
+                      const unsigned char prev[BUNDLE_HASH_LEN],
+                      const unsigned char hash[BUNDLE_HASH_LEN]);
+
+/* Checks ledger.jsonl (every hash recomputed, prev links, seq 1..N without a
+ * gap, one station, well-formed JSON) and computes the CSVs and figures.
+ * -1 with the precise reason ("ledger.jsonl line 7: ...") otherwise. */
+int bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause);
+void bundle_content_free(struct bundle_content *c);
+
+/* What the manifest says beyond the figures. */
+struct bundle_meta {
+	char *event_name, *city, *date, *event_tag;
+	char *software;
+	char key_id[17];
+	char *public_key; /* base64, as minisign -P takes it */
+	int64_t export_no;
+	int64_t exported_wall_ms;
+	int clock_trusted;
+};
+void bundle_meta_clear(struct bundle_meta *m);
+
+/* The manifest.json text (malloc'd). */
+char *bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f);
+/* Parses a manifest: meta fields and the stated figures. */
+int bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m,
+                          struct bundle_figures *f, char **cause);
+
+/* The trusted comment that names the bundle (printable ASCII and TABs). */
+char *bundle_trusted_comment(const struct bundle_meta *m, const struct bundle_figures *f,
+                             const char *file);
+/* "wat-jackson-ms-2026-05-02-T1-3.zip" (malloc'd). */
+char *bundle_file_name(const char *city, const char *date, const char *station, int64_t n);
+
+struct bundle_file {
+	char *name;
+	char *data; /* NUL-terminated for convenience */
+	size_t len;
+};
+/* A zip of the files in order (deflate), mtime for every member. */
+int bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
+                     char **cause);
+/* Reads every member of a zip held in memory (size limits, no duplicates,
+ * plain names only).  Free with bundle_files_free. */
+int bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t *n,
+                    char **cause);
+void bundle_files_free(struct bundle_file *files, size_t n);
+
+/* The SHA256SUMS text for files ("<hex>  <name>\n" each, as sha256sum -c reads). */
+char *bundle_sha256sums(const struct bundle_file *files, size_t n);
+/* A member of a JSON object text by dotted path ("data.of"): as an integer,
+ * or as a malloc'd string (NULL when absent, null or not a string/number). */
+int bundle_json_get_int(const char *json, size_t len, const char *path, int64_t *out);
+char *bundle_json_get_str(const char *json, size_t len, const char *path);
+void bundle_hex(const unsigned char *bin, size_t len, char *out);
+int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len);
+
+/* Writes dir/name through dir/.name.part: write, fsync, rename, fsync dir.
+ * A full or read-only folder gives a plain message and leaves nothing behind. */
+int bundle_write_atomic(const char *dir, const char *name, const void *data, size_t len,
+                        char **cause);
+/* The same with the file's mode (0600 for secrets). */
+int bundle_write_mode(const char *dir, const char *name, const void *data, size_t len, int mode,
+                      char **cause);
+
+/* Builds a whole bundle from ledger.jsonl: computes the CSVs and figures,
+ * writes the manifest (meta->export_no must match the ledger's last export
+ * entry), SHA256SUMS and the zip, and signs it.  *zip and *minisig are the
+ * caller's; fig (when not NULL) gets the figures. */
+int bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
+                const struct sign_key *key, const char *name, int64_t mtime, struct strbuf *zip,
+                char **minisig, struct bundle_figures *fig, char **cause);
+
+/* ---- export (bundle_export.c) ---- */
+
+struct bundle_export_opts {
+	const char *out_dir;  /* the USB stick's folder */
+	const char *keys_dir; /* station.key / station.pub */
+	const char *copy_dir; /* the second copy on the station's disk; NULL: none */
+	const char *op;       /* operator, for the export entry */
+};
+
+struct bundle_export_result {
+	char *zip_path, *sig_path; /* in out_dir */
+	char *name;
+	int64_t export_no, last_seq;
+	char head[2 * BUNDLE_HASH_LEN + 1];
+	char key_id[17];
+	struct bundle_figures fig;
+};
+void bundle_export_result_clear(struct bundle_export_result *r);
+
+/* Records an "export" entry, writes the zip and its .minisig into out_dir
+ * (and copy_dir), reads them back and verifies them.  Only a 0 return means
+ * the files are complete and safe to take away. */
+int bundle_export(struct ledger *l, const struct bundle_export_opts *o,
+                  struct bundle_export_result *res, char **cause);
+
+/* The same in two steps, for the kiosk: the snapshot (checks the key and the
+ * folders, records the export entry, copies the ledger out: ~0.1 s for a full
+ * day) on the thread that owns the ledger; the rest (build, sign, write,
+ * read back, verify: ~1 s) on any other thread.  The snapshot is the
+ * caller's (bundle_snapshot_free). */
+struct bundle_snapshot;
+int bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
+                           struct bundle_snapshot **out, char **cause);
+int bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export_opts *o,
+                         struct bundle_export_result *res, char **cause);
+void bundle_snapshot_free(struct bundle_snapshot *s);
+
+/* Mounted removable media where a bundle can go: the mount points listed in
+ * mounts (NULL: /proc/self/mounts) under one of the colon-separated prefixes
+ * (NULL: "/media/:/run/media/:/mnt/"), mounted read-write, in mount order.
+ * *dirs is the caller's (free each and the array).  0 with *n == 0 when there
+ * is no stick. */
+int bundle_usb_dirs(const char *mounts, const char *prefixes, char ***dirs, size_t *n,
+                    char **cause);
+
+/* ---- verification (bundle_verify.c) ---- */
+
+struct bundle_report {
+	struct bundle_meta meta;
+	struct bundle_content content;
+	struct sign_pub pub; /* the key that signed */
+	int key_checked;     /* 1: against an expected key; 0: the manifest's own */
+	char *trusted;       /* the signature's trusted comment */
+};
+void bundle_report_clear(struct bundle_report *r);
+
+/* Verifies a bundle held in memory.  expected NULL: the key named in the
+ * manifest (the report says so).  name: the zip's file name (for the
+ * export-number check), or NULL. */
+int bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen,
+                      const char *name, const struct sign_pub *expected, struct bundle_report *rep,
+                      char **cause);
+/* Reads PATH and PATH.minisig. */
+int bundle_verify_file(const char *path, const struct sign_pub *expected, struct bundle_report *rep,
+                       char **cause);
+/* A plain multi-line summary of a verified bundle (malloc'd). */
+char *bundle_summary(const struct bundle_report *rep);
+
+#endif

@@ -1,0 +1,570 @@
+/* bundle_cli.c — watctl's close-out, export, verify, HQ and event-pack
+ * commands (see bundle_cli.h). */
+#include "bundle_cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sodium.h>
+
+#include "amount.h"
+#include "bundle.h"
+#include "cli.h"
+#include "closeout.h"
+#include "hq.h"
+#include "ledger.h"
+#include "sign.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+
+static const char *bundle_cli_db;
+static const char *bundle_cli_op = "watctl";
+
+void
+bundle_cli_setup(const char *db_path, const char *op)
+{
+	bundle_cli_db = db_path;
+	if (op != NULL && *op != '\0')
+		bundle_cli_op = op;
+}
+
+/* "<db>.keys" unless dir is given. */
+static char *
+bundle_cli_dir(const char *given, const char *suffix)
+{
+	if (given != NULL)
+		return xstrdup(given);
+	if (bundle_cli_db == NULL)
+		return NULL;
+	return xasprintf("%s%s", bundle_cli_db, suffix);
+}
+
+/* ---- export ---- */
+
+int
+bundle_cli_export(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"out", 1, 0, {0}},
+	                      {"keys", 1, 0, {0}},
+	                      {"copy", 1, 0, {0}},
+	                      {"no-copy", 0, 0, {0}},
+	                      {"usb", 0, 0, {0}}};
+	struct bundle_export_opts eo;
+	struct bundle_export_result res;
+	struct cli_args a;
+	char *keys = NULL, *copy = NULL, *cause = NULL, money[32], **sticks = NULL;
+	const char *usb = NULL;
+	size_t nsticks = 0, i;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (a.npos != 0 || o[0].n + o[4].n != 1 || l == NULL)
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE export --out DIR | --usb "
+		                           "[--keys DIR] [--copy DIR | --no-copy]");
+	if (o[4].n) {
+		/* the one mounted stick; WAT_USB_PREFIXES overrides where sticks are mounted */
+		if (bundle_usb_dirs(NULL, getenv("WAT_USB_PREFIXES"), &sticks, &nsticks, &cause) !=
+		    0)
+			return cli_cause(CLI_REFUSED, cause);
+		if (nsticks != 1) {
+			rc = cli_fail(CLI_REFUSED,
+			              nsticks == 0
+			                  ? "No USB stick is mounted (looked under /media, "
+			                    "/run/media and /mnt): plug one in, or give --out DIR."
+			                  : "Several USB sticks are mounted: say which with --out "
+			                    "DIR.");
+			goto end;
+		}
+		usb = sticks[0];
+	}
+	if ((keys = bundle_cli_dir(o[1].n ? o[1].val[0] : NULL, ".keys")) == NULL) {
+		rc = cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
+		goto end;
+	}
+	copy = o[3].n ? NULL : bundle_cli_dir(o[2].n ? o[2].val[0] : NULL, ".exports");
+	/* A file-size limit must be an error message, not a signal. */
+	signal(SIGXFSZ, SIG_IGN);
+	memset(&eo, 0, sizeof eo);
+	eo.out_dir = usb != NULL ? usb : o[0].val[0];
+	eo.keys_dir = keys;
+	eo.copy_dir = copy;
+	eo.op = bundle_cli_op;
+	if (bundle_export(l, &eo, &res, &cause) != 0) {
+		fprintf(stderr, "Export FAILED: ");
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("Exported %s and %s.minisig to %s", res.name, res.name, eo.out_dir);
+	if (copy != NULL)
+		printf(" (a copy is kept in %s)", copy);
+	printf(".\nRead back and verified: safe to remove the USB stick.\n");
+	printf("Export %" PRId64 ": %" PRId64 " entries, %" PRId64 " donations, total %s%s.\n",
+	       res.export_no, res.last_seq, res.fig.donations,
+	       amount_format(res.fig.total_cents, money, sizeof money),
+	       res.fig.closed ? "" : " (the station is NOT closed out yet)");
+	printf("Key id %s, ledger head %s\n", res.key_id, res.head);
+	bundle_export_result_clear(&res);
+	rc = CLI_OK;
+end:
+	for (i = 0; i < nsticks; i++)
+		free(sticks[i]);
+	free(sticks);
+	free(copy);
+	free(keys);
+	return rc;
+}
+
+/* ---- verify ---- */
+
+int
+bundle_cli_verify(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"pubkey", 1, 0, {0}}};
+	struct bundle_report rep;
+	struct sign_pub pub;
+	struct cli_args a;
+	char *cause = NULL, *summary;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (a.npos != 1)
+		return cli_fail(CLI_USAGE, "Usage: watctl verify BUNDLE.zip [--pubkey FILE]");
+	if (o[0].n && sign_pub_load(o[0].val[0], &pub, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	if (bundle_verify_file(a.pos[0], o[0].n ? &pub : NULL, &rep, &cause) != 0) {
+		fprintf(stderr, "%s is NOT valid: ", a.pos[0]);
+		return cli_cause(CLI_REFUSED, cause);
+	}
+	summary = bundle_summary(&rep);
+	printf("%s: ", a.pos[0]);
+	fputs(summary, stdout);
+	free(summary);
+	bundle_report_clear(&rep);
+	return CLI_OK;
+}
+
+/* ---- HQ ---- */
+
+int
+bundle_cli_merge(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}};
+	struct bundle_report rep;
+	struct hq_merge_result res;
+	struct sign_pub pub;
+	struct cli_args a;
+	struct hq *h = NULL;
+	struct hq_totals t;
+	char *cause = NULL, money[32];
+	int rc, i, bad = 0;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (a.npos < 1 || o[0].n != 1)
+		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip... "
+		                           "[--pubkey FILE]");
+	if (o[1].n && sign_pub_load(o[1].val[0], &pub, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	if (hq_open(o[0].val[0], &h, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	for (i = 0; i < a.npos; i++) {
+		if (bundle_verify_file(a.pos[i], o[1].n ? &pub : NULL, &rep, &cause) != 0) {
+			fprintf(stderr, "%s: refused, it does not verify: %s\n", a.pos[i], cause);
+			free(cause);
+			cause = NULL;
+			bad = 1;
+			continue;
+		}
+		if (hq_merge(h, &rep, a.pos[i], &res, &cause) != 0) {
+			bundle_report_clear(&rep);
+			rc = cli_cause(CLI_REFUSED, cause);
+			goto end;
+		}
+		bundle_report_clear(&rep);
+		if (res.outcome == HQ_REFUSED) {
+			fprintf(stderr, "%s: %s\n", a.pos[i], res.message);
+			bad = 1;
+		} else
+			printf("%s: %s\n", a.pos[i], res.message);
+	}
+	if (hq_totals(h, NULL, &t, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("HQ now holds %" PRId64 " events, %" PRId64 " stations, %" PRId64
+	       " donations, total %s.\n",
+	       t.events, t.stations, t.donations,
+	       amount_format(t.total_cents, money, sizeof money));
+	rc = bad ? CLI_REFUSED : CLI_OK;
+end:
+	hq_free(h);
+	return rc;
+}
+
+int
+bundle_cli_hq_report(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"db", 1, 0, {0}}};
+	struct cli_args a;
+	struct hq *h = NULL;
+	char *cause = NULL, *text = NULL;
+	struct stat sb;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (a.npos != 0 || o[0].n != 1)
+		return cli_fail(CLI_USAGE, "Usage: watctl hq-report --db HQ.db");
+	if (stat(o[0].val[0], &sb) != 0)
+		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).",
+		                o[0].val[0]);
+	if (hq_open(o[0].val[0], &h, &cause) != 0 || hq_report(h, &text, &cause) != 0) {
+		hq_free(h);
+		return cli_cause(CLI_REFUSED, cause);
+	}
+	fputs(text, stdout);
+	free(text);
+	hq_free(h);
+	return CLI_OK;
+}
+
+/* ---- close-out ---- */
+
+/* An amount that may be zero ("0", "0.00", "$0"). */
+static int
+bundle_cli_amount0(const char *s, int64_t *cents, char **cause)
+{
+	const char *p = s;
+
+	while (*p == ' ' || *p == '$')
+		p++;
+	if (strspn(p, "0.") == strlen(p) && *p == '0') {
+		*cents = 0;
+		return 0;
+	}
+	return amount_parse(s, 100000000, cents, cause);
+}
+
+int
+bundle_cli_close(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"cash", 1, 0, {0}},        {"count", 1, 0, {0}},
+	                      {"counter", 1, 0, {0}},     {"checks", 1, 0, {0}},
+	                      {"check-total", 1, 0, {0}}, {"note", 1, 0, {0}}};
+	struct closeout_count c;
+	struct closeout_result r;
+	struct cli_args a;
+	char *cause = NULL, *text, *end;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (l == NULL || a.npos != 0 || (o[0].n + o[1].n) != 1 || o[2].n != 2 || o[3].n > 1 ||
+	    o[4].n > 1 || o[5].n > 1)
+		return cli_fail(CLI_USAGE,
+		                "Usage: watctl --db FILE close --cash AMOUNT | --count "
+		                "20x5,10x3,... --counter NAME --counter NAME [--checks N] "
+		                "[--check-total AMOUNT] [--note TEXT]");
+	memset(&c, 0, sizeof c);
+	if (o[0].n && bundle_cli_amount0(o[0].val[0], &c.cash_cents, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	if (o[1].n) {
+		if (closeout_denominations(o[1].val[0], &c.cash_cents, &cause) != 0)
+			return cli_cause(CLI_USAGE, cause);
+		c.denominations = o[1].val[0];
+	}
+	c.checks = -1;
+	c.check_cents = -1;
+	if (o[3].n) {
+		errno = 0;
+		c.checks = strtoll(o[3].val[0], &end, 10);
+		if (errno != 0 || *end != '\0' || *o[3].val[0] == '\0' || c.checks < 0)
+			return cli_fail(CLI_USAGE,
+			                "The number of checks \"%s\" is not a "
+			                "count.",
+			                o[3].val[0]);
+	}
+	if (o[4].n && bundle_cli_amount0(o[4].val[0], &c.check_cents, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	c.counter[0] = o[2].val[0];
+	c.counter[1] = o[2].val[1];
+	c.note = o[5].n ? o[5].val[0] : NULL;
+	if (closeout_record(l, &c, bundle_cli_op, &r, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	text = closeout_describe(&r);
+	fputs(text, stdout);
+	free(text);
+	closeout_result_free(&r);
+	return CLI_OK;
+}
+
+int
+bundle_cli_reopen(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"reason", 1, 0, {0}}};
+	struct cli_args a;
+	char *cause = NULL;
+	int64_t seq;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (l == NULL || a.npos != 0 || o[0].n != 1)
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE reopen --reason TEXT");
+	if (closeout_reopen(l, o[0].val[0], bundle_cli_op, &seq, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	printf("The station is reopened (entry %" PRId64 "). Close out again before the final "
+	       "export.\n",
+	       seq);
+	return CLI_OK;
+}
+
+/* ---- keys ---- */
+
+int
+bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"keys", 1, 0, {0}}};
+	struct sign_key *k = NULL;
+	struct sign_pub pub;
+	struct cli_args a;
+	char *keys, *cause = NULL, *text, id[17];
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (a.npos != 0)
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE pubkey [--keys DIR]");
+	if ((keys = bundle_cli_dir(o[0].n ? o[0].val[0] : NULL, ".keys")) == NULL)
+		return cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
+	rc = sign_key_open(keys, &k, &cause);
+	free(keys);
+	if (rc != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	sign_key_public(k, &pub);
+	sign_key_free(k);
+	text = sign_pub_format(&pub);
+	fputs(text, stdout);
+	free(text);
+	sign_keyid_hex(pub.id, id);
+	fprintf(stderr,
+	        "Key id %s. HQ checks bundles with: minisign -Vm BUNDLE.zip -p station.pub\n", id);
+	return CLI_OK;
+}
+
+/* ---- event packs ----
+ * {"format":"wat-event-pack/1","station":"T1","event":{"name":..,"city":..,"date":..,
+ *  "tag":..},"badge_key":"<64 hex>","settings":{"goal":"25.00",...}}
+ * The badge key is a secret: the file is written 0600. */
+
+#define BUNDLE_PACK_FORMAT "wat-event-pack/1"
+
+static void
+bundle_cli_setting(struct strbuf *b, int *first, const char *key, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	strbuf_printf(b, "%s\"%s\":", *first ? "" : ",", key);
+	strbuf_json(b, value);
+	*first = 0;
+}
+
+static char *
+bundle_cli_pack_text(const struct ledger_event *ev, const unsigned char key[32])
+{
+	struct strbuf b = STRBUF_INIT;
+	char hex[65], buf[32];
+	int first = 1;
+
+	strbuf_puts(&b, "{\"format\":\"" BUNDLE_PACK_FORMAT "\",\"station\":");
+	strbuf_json(&b, ev->station);
+	strbuf_puts(&b, ",\"event\":{\"name\":");
+	strbuf_json(&b, ev->name);
+	strbuf_puts(&b, ",\"city\":");
+	strbuf_json(&b, ev->city);
+	strbuf_puts(&b, ",\"date\":");
+	strbuf_json(&b, ev->date);
+	strbuf_puts(&b, ",\"tag\":");
+	strbuf_json(&b, ev->event_tag);
+	bundle_hex(key, 32, hex);
+	strbuf_printf(&b, "},\"badge_key\":\"%s\",\"settings\":{", hex);
+	sodium_memzero(hex, sizeof hex);
+	if (ev->goal_cents > 0)
+		bundle_cli_setting(&b, &first, "goal",
+		                   amount_format_plain(ev->goal_cents, buf, sizeof buf));
+	if (ev->lap_m > 0) {
+		snprintf(buf, sizeof buf, "%" PRId64, ev->lap_m);
+		bundle_cli_setting(&b, &first, "lap-length", buf);
+	}
+	snprintf(buf, sizeof buf, "%" PRId64, ev->rules.min_lap_ms / 1000);
+	bundle_cli_setting(&b, &first, "min-lap", buf);
+	snprintf(buf, sizeof buf, "%" PRId64, ev->rules.holdoff_ms / 1000);
+	bundle_cli_setting(&b, &first, "holdoff", buf);
+	bundle_cli_setting(&b, &first, "max-donation",
+	                   amount_format_plain(ev->rules.max_donation_cents, buf, sizeof buf));
+	bundle_cli_setting(&b, &first, "org-name", ev->org_name);
+	bundle_cli_setting(&b, &first, "org-ein", ev->org_ein);
+	bundle_cli_setting(&b, &first, "premium-desc", ev->premium_desc);
+	if (ev->premium_cents > 0)
+		bundle_cli_setting(&b, &first, "premium-value",
+		                   amount_format_plain(ev->premium_cents, buf, sizeof buf));
+	strbuf_puts(&b, "}}\n");
+	return strbuf_take(&b);
+}
+
+static int
+bundle_cli_pack_export(struct ledger *l, const char *file)
+{
+	struct ledger_event ev;
+	struct badge_event be;
+	char *text = NULL, *cause = NULL, *dir = xstrdup(file), *slash;
+	const char *name;
+	int rc = CLI_REFUSED;
+
+	if (ledger_event(l, &ev) != 0 || ledger_badge_key(l, &be, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	text = bundle_cli_pack_text(&ev, be.key);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		name = slash + 1;
+		if (*dir == '\0')
+			strcpy(dir, "/");
+	} else {
+		name = file;
+		strcpy(dir, ".");
+	}
+	if (bundle_write_mode(dir, name, text, strlen(text), 0600, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
+	       "coordinator's stick only, and import it on the second station with\n"
+	       "  watctl --db STATION2.db event-pack import %s --station T2\n",
+	       ev.name, file, file);
+	rc = CLI_OK;
+end:
+	if (text != NULL) {
+		sodium_memzero(text, strlen(text));
+		free(text);
+	}
+	sodium_memzero(&be, sizeof be);
+	free(dir);
+	return rc;
+}
+
+static int
+bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
+                       const char *walker_base)
+{
+	static const char *const keys[] = {"goal",    "lap-length",   "min-lap",
+	                                   "holdoff", "max-donation", "org-name",
+	                                   "org-ein", "premium-desc", "premium-value"};
+	struct ledger_init in;
+	struct badge_event be;
+	char *data = NULL, *cause = NULL, *from = NULL, *name = NULL, *city = NULL, *date = NULL;
+	char *tag = NULL, *hex = NULL, *fmt = NULL, path[64], *v;
+	size_t len = 0, i;
+	int rc = CLI_USAGE;
+
+	memset(&be, 0, sizeof be);
+	if (util_read_file(file, 65536, &data, &len, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	fmt = bundle_json_get_str(data, len, "format");
+	from = bundle_json_get_str(data, len, "station");
+	name = bundle_json_get_str(data, len, "event.name");
+	city = bundle_json_get_str(data, len, "event.city");
+	date = bundle_json_get_str(data, len, "event.date");
+	tag = bundle_json_get_str(data, len, "event.tag");
+	hex = bundle_json_get_str(data, len, "badge_key");
+	if (fmt == NULL || strcmp(fmt, BUNDLE_PACK_FORMAT) != 0 || from == NULL || name == NULL ||
+	    tag == NULL || strlen(tag) != BADGE_TAG_LEN || hex == NULL ||
+	    bundle_unhex(hex, strlen(hex), be.key, BADGE_KEY_LEN) != 0) {
+		cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
+		goto end;
+	}
+	if (strcasecmp(from, station) == 0) {
+		rc = cli_fail(CLI_REFUSED,
+		              "This pack comes from station %s: the joining station needs "
+		              "another id (e.g. --station T2).",
+		              from);
+		goto end;
+	}
+	memcpy(be.tag, tag, BADGE_TAG_LEN + 1);
+	memset(&in, 0, sizeof in);
+	in.name = name;
+	in.city = city;
+	in.date = date;
+	in.station = station;
+	in.badge = &be;
+	if (ledger_init_event(l, &in, bundle_cli_op, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	for (i = 0; i < nitems(keys); i++) {
+		snprintf(path, sizeof path, "settings.%s", keys[i]);
+		if ((v = bundle_json_get_str(data, len, path)) == NULL)
+			continue;
+		if (ledger_set(l, keys[i], v, bundle_cli_op, &cause) != 0) {
+			fprintf(stderr, "Setting %s was not copied: %s\n", keys[i], cause);
+			free(cause);
+			cause = NULL;
+		}
+		free(v);
+	}
+	if (ledger_set(l, "walker-base", walker_base, bundle_cli_op, &cause) != 0) {
+		fprintf(stderr, "The walker numbers could not be moved: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
+	printf("Station %s joined \"%s\" (%s). Badges of either station verify on both; new "
+	       "walkers here are numbered from %s.\n",
+	       station, name, tag, walker_base);
+	rc = CLI_OK;
+end:
+	sodium_memzero(&be, sizeof be);
+	if (hex != NULL)
+		sodium_memzero(hex, strlen(hex));
+	if (data != NULL)
+		sodium_memzero(data, len);
+	free(data);
+	free(fmt);
+	free(from);
+	free(name);
+	free(city);
+	free(date);
+	free(tag);
+	free(hex);
+	return rc;
+}
+
+int
+bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"station", 1, 0, {0}}, {"walker-base", 1, 0, {0}}};
+	struct cli_args a;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (l == NULL || a.npos != 2 ||
+	    (strcmp(a.pos[0], "export") != 0 && strcmp(a.pos[0], "import") != 0) ||
+	    (strcmp(a.pos[0], "import") == 0 && o[0].n != 1))
+		return cli_fail(CLI_USAGE,
+		                "Usage: watctl --db FILE event-pack export FILE\n"
+		                "       watctl --db NEW.db event-pack import FILE --station ID "
+		                "[--walker-base N]");
+	if (strcmp(a.pos[0], "export") == 0)
+		return bundle_cli_pack_export(l, a.pos[1]);
+	return bundle_cli_pack_import(l, a.pos[1], o[0].val[0], o[1].n ? o[1].val[0] : "100000");
+}

@@ -1,0 +1,367 @@
+/* bundle_export.c — a station's ledger exported as a signed bundle: an
+ * "export" entry, the zip and its .minisig written safely to the USB stick
+ * and to the station's own disk, read back and verified. */
+#include "bundle.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ledger.h"
+#include "stamp.h"
+#include "strbuf.h"
+#include "util.h"
+
+#ifndef WAT_VERSION
+#define WAT_VERSION "unknown"
+#endif
+
+struct bundle_collect {
+	struct strbuf jsonl;
+	unsigned char prev[BUNDLE_HASH_LEN];
+	int64_t last_seq;
+	int64_t last_export;
+};
+
+static int
+bundle_collect_cb(const struct ledger_entry *e, void *arg)
+{
+	struct bundle_collect *c = arg;
+	size_t len = strlen(e->line);
+	int64_t n;
+
+	bundle_jsonl_add(&c->jsonl, e->line, len, c->prev, e->hash);
+	memcpy(c->prev, e->hash, BUNDLE_HASH_LEN);
+	c->last_seq = e->seq;
+	if (strcmp(e->kind, "export") == 0 &&
+	    bundle_json_get_int(e->line, len, "data.n", &n) == 0 && n > c->last_export)
+		c->last_export = n;
+	return 0;
+}
+
+void
+bundle_export_result_clear(struct bundle_export_result *r)
+{
+	free(r->zip_path);
+	free(r->sig_path);
+	free(r->name);
+	memset(r, 0, sizeof *r);
+}
+
+/* Fails early, before an export number is used, when the folder cannot take files. */
+static int
+bundle_export_dir_ok(const char *dir, char **cause)
+{
+	struct stat sb;
+
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return util_fail(cause,
+		                 "The folder %s does not exist (is the USB stick plugged in and "
+		                 "mounted?).",
+		                 dir);
+	if (access(dir, W_OK) != 0) {
+		if (errno == EROFS)
+			return util_fail(
+			    cause,
+			    "The folder %s is read-only (is the USB stick's lock switch "
+			    "on?): nothing was written.",
+			    dir);
+		return util_fail(cause, "No permission to write into %s: nothing was written.",
+		                 dir);
+	}
+	return 0;
+}
+
+/* Writes the pair: the signature first, then the zip; a failure removes both. */
+static int
+bundle_export_write(const char *dir, const char *name, const struct strbuf *zip,
+                    const char *minisig, char **cause)
+{
+	char *signame = xasprintf("%s.minisig", name), *sigpath = xasprintf("%s/%s", dir, signame);
+	int rc = -1;
+
+	if (bundle_write_atomic(dir, signame, minisig, strlen(minisig), cause) != 0)
+		goto end;
+	if (bundle_write_atomic(dir, name, zip->s, zip->len, cause) != 0) {
+		unlink(sigpath);
+		goto end;
+	}
+	rc = 0;
+end:
+	free(sigpath);
+	free(signame);
+	return rc;
+}
+
+static void
+bundle_export_remove(const char *dir, const char *name)
+{
+	char *p = xasprintf("%s/%s", dir, name), *s = xasprintf("%s/%s.minisig", dir, name);
+
+	unlink(p);
+	unlink(s);
+	free(s);
+	free(p);
+}
+
+struct bundle_snapshot {
+	struct strbuf jsonl;
+	struct bundle_meta meta;
+	char *name;
+	struct sign_pub pub;
+	int64_t donations, laps, total_cents, head_seq;
+	unsigned char head[BUNDLE_HASH_LEN];
+};
+
+void
+bundle_snapshot_free(struct bundle_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	strbuf_free(&s->jsonl);
+	bundle_meta_clear(&s->meta);
+	free(s->name);
+	free(s);
+}
+
+int
+bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
+                       struct bundle_snapshot **out, char **cause)
+{
+	struct bundle_snapshot *s = xcalloc(1, sizeof *s);
+	struct bundle_collect c;
+	struct ledger_event ev;
+	struct ledger_totals t;
+	struct sign_key *key = NULL;
+	struct strbuf data = STRBUF_INIT;
+	struct stamp now;
+	int64_t seq, n;
+	int rc = -1;
+
+	memset(&c, 0, sizeof c);
+	if (!ledger_has_event(l)) {
+		util_fail(cause, "The event has not been set up yet: there is nothing to export.");
+		goto end;
+	}
+	if (ledger_event(l, &ev) != 0) {
+		util_fail(cause, "The event settings could not be read.");
+		goto end;
+	}
+	/* The key (made on first use) and the folders, before a number is used. */
+	if (sign_key_open(o->keys_dir, &key, cause) != 0)
+		goto end;
+	sign_key_public(key, &s->pub);
+	sign_key_free(key);
+	key = NULL;
+	if (bundle_export_dir_ok(o->out_dir, cause) != 0)
+		goto end;
+	if (o->copy_dir != NULL && mkdir(o->copy_dir, 0700) == -1 && errno != EEXIST) {
+		util_fail(cause, "Cannot make the station's export folder %s: %s.", o->copy_dir,
+		          strerror(errno));
+		goto end;
+	}
+
+	if (ledger_entries(l, 1, bundle_collect_cb, &c, cause) != 0)
+		goto end;
+	n = c.last_export + 1;
+	s->name = bundle_file_name(ev.city, ev.date, ev.station, n);
+	strbuf_printf(&data, "{\"n\":%" PRId64 ",\"file\":", n);
+	strbuf_json(&data, s->name);
+	strbuf_puts(&data, "}");
+	if (ledger_append(l, "export", 0, 0, 0, data.s, o->op, &seq, cause) != 0)
+		goto end;
+	if (ledger_entries(l, c.last_seq + 1, bundle_collect_cb, &c, cause) != 0)
+		goto end;
+	if (ledger_totals(l, &t, cause) != 0 || ledger_head(l, &s->head_seq, s->head) != 0)
+		goto end;
+	s->donations = t.donations;
+	s->laps = t.laps;
+	s->total_cents = t.total_cents;
+
+	stamp_now(&now);
+	s->meta.event_name = xstrdup(ev.name);
+	s->meta.city = xstrdup(ev.city);
+	s->meta.date = xstrdup(ev.date);
+	s->meta.event_tag = xstrdup(ev.event_tag);
+	s->meta.software = xstrdup("watctl " WAT_VERSION);
+	sign_keyid_hex(s->pub.id, s->meta.key_id);
+	s->meta.public_key = sign_pub_base64(&s->pub);
+	s->meta.export_no = n;
+	s->meta.exported_wall_ms = now.wall_ms;
+	s->meta.clock_trusted = ledger_clock_doubt(l) == NULL;
+	s->jsonl = c.jsonl;
+	memset(&c.jsonl, 0, sizeof c.jsonl);
+	*out = s;
+	s = NULL;
+	rc = 0;
+end:
+	strbuf_free(&data);
+	strbuf_free(&c.jsonl);
+	sign_key_free(key);
+	bundle_snapshot_free(s);
+	return rc;
+}
+
+int
+bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export_opts *o,
+                     struct bundle_export_result *res, char **cause)
+{
+	struct bundle_report rep;
+	struct sign_key *key = NULL;
+	struct sign_pub pub;
+	struct strbuf zip = STRBUF_INIT;
+	char *minisig = NULL, *why = NULL;
+	int rc = -1, wrote_out = 0;
+
+	memset(res, 0, sizeof *res);
+	memset(&rep, 0, sizeof rep);
+	if (sign_key_open(o->keys_dir, &key, cause) != 0)
+		goto end;
+	sign_key_public(key, &pub);
+	if (memcmp(&pub, &s->pub, sizeof pub) != 0) {
+		util_fail(cause, "The station key changed during the export; export again.");
+		goto end;
+	}
+	if (bundle_pack(s->jsonl.s, s->jsonl.len, &s->meta, key, s->name,
+	                s->meta.exported_wall_ms / 1000, &zip, &minisig, &res->fig, cause) != 0)
+		goto end;
+	sign_key_free(key); /* wiped as soon as the signature exists */
+	key = NULL;
+
+	/* The export's own figures must agree with the ledger's. */
+	if (s->total_cents != res->fig.total_cents || s->donations != res->fig.donations ||
+	    s->laps != res->fig.laps || s->head_seq != res->fig.last_seq ||
+	    memcmp(s->head, res->fig.head, BUNDLE_HASH_LEN) != 0) {
+		util_fail(
+		    cause,
+		    "The export does not agree with the ledger's own figures (donations %" PRId64
+		    "/%" PRId64 ", laps %" PRId64 "/%" PRId64
+		    "); nothing was written. Run `watctl check`.",
+		    res->fig.donations, s->donations, res->fig.laps, s->laps);
+		goto end;
+	}
+
+	if (o->copy_dir != NULL) {
+		if (bundle_export_write(o->copy_dir, s->name, &zip, minisig, &why) != 0) {
+			util_fail(cause, "The station's own copy could not be written: %s", why);
+			goto end;
+		}
+	}
+	if (bundle_export_write(o->out_dir, s->name, &zip, minisig, cause) != 0)
+		goto end;
+	wrote_out = 1;
+
+	/* Read back what is on the stick and verify it as HQ will. */
+	res->zip_path = xasprintf("%s/%s", o->out_dir, s->name);
+	res->sig_path = xasprintf("%s/%s.minisig", o->out_dir, s->name);
+	free(why);
+	why = NULL;
+	if (bundle_verify_file(res->zip_path, &pub, &rep, &why) != 0) {
+		util_fail(cause,
+		          "The bundle read back from %s does not verify (%s): the USB stick may be "
+		          "failing. It was removed; try another stick.",
+		          o->out_dir, why);
+		goto end;
+	}
+	res->name = xstrdup(s->name);
+	res->export_no = s->meta.export_no;
+	res->last_seq = res->fig.last_seq;
+	bundle_hex(res->fig.head, BUNDLE_HASH_LEN, res->head);
+	memcpy(res->key_id, s->meta.key_id, sizeof res->key_id);
+	rc = 0;
+end:
+	if (rc != 0) {
+		/* the station's copy stays: it is complete and verified by its signature */
+		if (wrote_out)
+			bundle_export_remove(o->out_dir, s->name);
+		free(res->zip_path);
+		free(res->sig_path);
+		res->zip_path = res->sig_path = NULL;
+	}
+	bundle_report_clear(&rep);
+	free(why);
+	free(minisig);
+	strbuf_free(&zip);
+	sign_key_free(key);
+	return rc;
+}
+
+int
+bundle_export(struct ledger *l, const struct bundle_export_opts *o,
+              struct bundle_export_result *res, char **cause)
+{
+	struct bundle_snapshot *s = NULL;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	if (bundle_export_snapshot(l, o, &s, cause) != 0)
+		return -1;
+	rc = bundle_export_finish(s, o, res, cause);
+	bundle_snapshot_free(s);
+	return rc;
+}
+
+/* /proc/mounts escapes spaces and such as \040 (octal). */
+static void
+bundle_usb_unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r != '\0') {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
+int
+bundle_usb_dirs(const char *mounts, const char *prefixes, char ***dirs, size_t *n, char **cause)
+{
+	char *data = NULL, *line, *save = NULL, *pfx = NULL, *p, *psave, *dev, *dir, *opts;
+	char **out = NULL;
+	size_t len, count = 0;
+	int rc = -1;
+
+	*dirs = NULL;
+	*n = 0;
+	if (util_read_file(mounts != NULL ? mounts : "/proc/self/mounts", 1 << 20, &data, &len,
+	                   cause) != 0)
+		goto end;
+	for (line = strtok_r(data, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		dev = strtok_r(line, " ", &psave);
+		dir = strtok_r(NULL, " ", &psave);
+		(void)strtok_r(NULL, " ", &psave); /* type */
+		opts = strtok_r(NULL, " ", &psave);
+		if (dev == NULL || dir == NULL || opts == NULL)
+			continue;
+		if (strncmp(opts, "ro", 2) == 0 && (opts[2] == ',' || opts[2] == '\0'))
+			continue;
+		bundle_usb_unescape(dir);
+		free(pfx);
+		pfx = xstrdup(prefixes != NULL ? prefixes : "/media/:/run/media/:/mnt/");
+		for (p = strtok_r(pfx, ":", &psave); p != NULL; p = strtok_r(NULL, ":", &psave))
+			if (*p != '\0' && strncmp(dir, p, strlen(p)) == 0 && dir[strlen(p)] != '\0')
+				break;
+		if (p == NULL)
+			continue;
+		out = xrealloc(out, (count + 1) * sizeof *out);
+		out[count++] = xstrdup(dir);
+	}
+	*dirs = out;
+	*n = count;
+	out = NULL;
+	rc = 0;
+end:
+	free(out);
+	free(pfx);
+	free(data);
+	return rc;
+}

@@ -1,0 +1,358 @@
+/* bundle_verify.c — everything HQ checks before it trusts a bundle: the
+ * signature and its key, the member hashes, the ledger's hash chain and
+ * sequence, and every CSV and manifest figure recomputed from the ledger. */
+#include "bundle.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "amount.h"
+#include "strbuf.h"
+#include "util.h"
+
+static const char *const bundle_verify_members[] = {
+    "manifest.json",  "walkers.csv",  "checkins.csv", "laps.csv",   "donations.csv",
+    "annulments.csv", "closeout.csv", "ledger.jsonl", "SHA256SUMS",
+};
+
+void
+bundle_report_clear(struct bundle_report *r)
+{
+	bundle_meta_clear(&r->meta);
+	bundle_content_free(&r->content);
+	free(r->trusted);
+	memset(r, 0, sizeof *r);
+}
+
+static const struct bundle_file *
+bundle_verify_find(const struct bundle_file *fs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(fs[i].name, name) == 0)
+			return &fs[i];
+	return NULL;
+}
+
+/* The first line (1-based) where a and b differ. */
+static size_t
+bundle_verify_diffline(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t i, line = 1;
+
+	for (i = 0; i < alen && i < blen && a[i] == b[i]; i++)
+		if (a[i] == '\n')
+			line++;
+	return line;
+}
+
+static int
+bundle_verify_sums(const struct bundle_file *fs, size_t n, const struct bundle_file *sums,
+                   char **cause)
+{
+	const char *p = sums->data, *end = sums->data + sums->len, *nl;
+	unsigned char want[32], got[32];
+	const struct bundle_file *f;
+	size_t listed = 0, i;
+	char name[80];
+
+	while (p < end) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if (nl - p < 67 || p[64] != ' ' || p[65] != ' ' ||
+		    nl - p - 66 >= (long)sizeof name || bundle_unhex(p, 64, want, sizeof want) != 0)
+			return util_fail(cause, "SHA256SUMS is malformed.");
+		memcpy(name, p + 66, (size_t)(nl - p - 66));
+		name[nl - p - 66] = '\0';
+		if ((f = bundle_verify_find(fs, n, name)) == NULL || f == sums)
+			return util_fail(cause, "SHA256SUMS lists %s, which is not in the bundle.",
+			                 name);
+		crypto_hash_sha256(got, (const unsigned char *)f->data, f->len);
+		if (memcmp(got, want, sizeof got) != 0)
+			return util_fail(
+			    cause,
+			    "The SHA-256 of %s does not match SHA256SUMS: the file was "
+			    "changed.",
+			    name);
+		listed++;
+		p = nl + 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (&fs[i] == sums)
+			continue;
+		if (strstr(sums->data, fs[i].name) == NULL)
+			return util_fail(cause, "SHA256SUMS does not list %s.", fs[i].name);
+	}
+	if (listed != n - 1)
+		return util_fail(cause, "SHA256SUMS lists a file twice.");
+	return 0;
+}
+
+#define BUNDLE_CMP(field, what)                                                                    \
+	do {                                                                                       \
+		if (said->field != got->field)                                                     \
+			return util_fail(cause,                                                    \
+			                 "manifest.json states %" PRId64 " " what                  \
+			                 " but the ledger gives %" PRId64 ".",                     \
+			                 (int64_t)said->field, (int64_t)got->field);               \
+	} while (0)
+#define BUNDLE_CMP_MONEY(field, what)                                                              \
+	do {                                                                                       \
+		if (said->field != got->field)                                                     \
+			return util_fail(                                                          \
+			    cause, "manifest.json states %s " what " but the ledger gives %s.",    \
+			    amount_format(said->field, a, sizeof a),                               \
+			    amount_format(got->field, b, sizeof b));                               \
+	} while (0)
+
+static int
+bundle_verify_figures(const struct bundle_figures *said, const struct bundle_figures *got,
+                      char **cause)
+{
+	char a[32], b[32];
+
+	if (strcmp(said->station, got->station) != 0)
+		return util_fail(cause,
+		                 "manifest.json names station %s but the ledger is station %s.",
+		                 said->station, got->station);
+	BUNDLE_CMP(last_seq, "as the last entry");
+	if (memcmp(said->head, got->head, BUNDLE_HASH_LEN) != 0)
+		return util_fail(cause, "manifest.json states another ledger head hash than the "
+		                        "ledger's last entry.");
+	BUNDLE_CMP(entries, "entries");
+	BUNDLE_CMP(walkers, "walkers");
+	BUNDLE_CMP(checked_in, "walkers checked in");
+	BUNDLE_CMP(laps, "laps");
+	BUNDLE_CMP(manual_laps, "laps by hand");
+	BUNDLE_CMP(donations, "donations");
+	BUNDLE_CMP(checks, "checks");
+	BUNDLE_CMP(annulled, "annulled entries");
+	BUNDLE_CMP_MONEY(cash_cents, "in cash");
+	BUNDLE_CMP_MONEY(check_cents, "in checks");
+	BUNDLE_CMP_MONEY(other_cents, "by other methods");
+	BUNDLE_CMP_MONEY(total_cents, "in all");
+	if (said->closed != got->closed)
+		return util_fail(cause,
+		                 "manifest.json says the station is %s but the ledger says %s.",
+		                 said->closed ? "closed" : "open", got->closed ? "closed" : "open");
+	if (got->export_no == 0)
+		return util_fail(cause, "The ledger records no export: this is not an exported "
+		                        "bundle.");
+	BUNDLE_CMP(export_no, "as the export number");
+	return 0;
+}
+
+/* The value of "key:" in a trusted comment (malloc'd), or NULL. */
+static char *
+bundle_verify_tc_field(const char *tc, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = tc;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, key, kl) == 0 && p[kl] == ':')
+			return xstrndup(p + kl + 1, strcspn(p + kl + 1, "\t"));
+		p = strchr(p, '\t');
+		if (p != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+int
+bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
+                  const struct sign_pub *expected, struct bundle_report *rep, char **cause)
+{
+	struct bundle_file *fs = NULL;
+	struct bundle_figures said;
+	const struct bundle_file *f, *sums;
+	struct bundle_content *c = &rep->content;
+	char *why = NULL, *tc_file = NULL, *want_tc = NULL, *pubtext = NULL, kid[17];
+	const char *base;
+	size_t n = 0, i;
+	int rc = -1, k;
+
+	memset(rep, 0, sizeof *rep);
+	/* With the expected key, the signature comes first: nothing else is read
+	 * from a file that is not what the station signed. */
+	if (expected != NULL) {
+		rep->pub = *expected;
+		rep->key_checked = 1;
+		if (sign_verify(expected, zip, zlen, minisig, slen, &rep->trusted, &why) != 0) {
+			util_fail(cause, "Signature: %s", why);
+			goto end;
+		}
+	}
+	if (bundle_zip_read(zip, zlen, &fs, &n, &why) != 0) {
+		util_fail(cause, "%s%s", why,
+		          expected == NULL ? " (Was the file changed or cut short after signing?)"
+		                           : "");
+		goto end;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < (int)nitems(bundle_verify_members); k++)
+			if (strcmp(fs[i].name, bundle_verify_members[k]) == 0)
+				break;
+		if (k == (int)nitems(bundle_verify_members)) {
+			util_fail(cause, "The bundle holds an unexpected file: %s.", fs[i].name);
+			goto end;
+		}
+	}
+	for (k = 0; k < (int)nitems(bundle_verify_members); k++)
+		if (bundle_verify_find(fs, n, bundle_verify_members[k]) == NULL) {
+			util_fail(cause, "The bundle has no %s.", bundle_verify_members[k]);
+			goto end;
+		}
+	f = bundle_verify_find(fs, n, "manifest.json");
+	if (bundle_manifest_parse(f->data, f->len, &rep->meta, &said, cause) != 0)
+		goto end;
+	if (expected == NULL) {
+		if (rep->meta.public_key == NULL ||
+		    sign_pub_parse(rep->meta.public_key, strlen(rep->meta.public_key), &rep->pub,
+		                   NULL) != 0) {
+			util_fail(cause, "manifest.json holds no usable public key; give the "
+			                 "station's key with --pubkey.");
+			goto end;
+		}
+		if (sign_verify(&rep->pub, zip, zlen, minisig, slen, &rep->trusted, &why) != 0) {
+			util_fail(cause, "Signature: %s", why);
+			goto end;
+		}
+	}
+	sign_keyid_hex(rep->pub.id, kid);
+	if (strcmp(rep->meta.key_id, kid) != 0) {
+		util_fail(cause, "manifest.json names key %s but the bundle was signed by key %s.",
+		          rep->meta.key_id, kid);
+		goto end;
+	}
+	pubtext = sign_pub_base64(&rep->pub);
+	if (rep->meta.public_key == NULL || strcmp(rep->meta.public_key, pubtext) != 0) {
+		util_fail(cause, "manifest.json holds another public key than the one that signed "
+		                 "the bundle.");
+		goto end;
+	}
+
+	sums = bundle_verify_find(fs, n, "SHA256SUMS");
+	if (bundle_verify_sums(fs, n, sums, cause) != 0)
+		goto end;
+
+	f = bundle_verify_find(fs, n, "ledger.jsonl");
+	if (bundle_compute(f->data, f->len, c, cause) != 0)
+		goto end;
+	for (k = 0; k < BUNDLE_NCSV; k++) {
+		f = bundle_verify_find(fs, n, bundle_csv_names[k]);
+		if (f->len != c->csv_len[k] || memcmp(f->data, c->csv[k], f->len) != 0) {
+			util_fail(
+			    cause,
+			    "%s does not match the ledger (first difference on line %zu): it was "
+			    "edited after export.",
+			    bundle_csv_names[k],
+			    bundle_verify_diffline(f->data, f->len, c->csv[k], c->csv_len[k]));
+			goto end;
+		}
+	}
+	if (bundle_verify_figures(&said, &c->fig, cause) != 0)
+		goto end;
+
+	/* The trusted comment names this very export; the file name agrees. */
+	tc_file = bundle_verify_tc_field(rep->trusted, "file");
+	want_tc = bundle_trusted_comment(&rep->meta, &c->fig, tc_file != NULL ? tc_file : "");
+	if (tc_file == NULL || strcmp(want_tc, rep->trusted) != 0) {
+		util_fail(cause,
+		          "The signature's trusted comment does not describe this bundle (event, "
+		          "station, export number or ledger head differ).");
+		goto end;
+	}
+	if (name != NULL) {
+		base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 : name;
+		if (strcmp(base, tc_file) != 0) {
+			util_fail(cause,
+			          "This file is named %s but was signed as %s (export %" PRId64
+			          "): an older or other export renamed?",
+			          base, tc_file, c->fig.export_no);
+			goto end;
+		}
+	}
+	rc = 0;
+end:
+	if (rc != 0) {
+		bundle_meta_clear(&rep->meta);
+		bundle_content_free(&rep->content);
+		free(rep->trusted);
+		rep->trusted = NULL;
+	}
+	free(pubtext);
+	free(want_tc);
+	free(tc_file);
+	free(why);
+	bundle_files_free(fs, n);
+	return rc;
+}
+
+int
+bundle_verify_file(const char *path, const struct sign_pub *expected, struct bundle_report *rep,
+                   char **cause)
+{
+	char *zip = NULL, *sig = NULL, *sigpath = xasprintf("%s.minisig", path), *why = NULL;
+	size_t zlen = 0, slen = 0;
+	int rc = -1;
+
+	memset(rep, 0, sizeof *rep);
+	if (util_read_file(path, BUNDLE_MAX_ZIP, &zip, &zlen, cause) != 0)
+		goto end;
+	if (util_read_file(sigpath, SIGN_MINISIG_MAX, &sig, &slen, &why) != 0) {
+		util_fail(cause,
+		          "The signature %s cannot be read (%s): without it the bundle cannot be "
+		          "trusted.",
+		          sigpath, why);
+		goto end;
+	}
+	rc = bundle_verify_mem(zip, zlen, sig, slen, path, expected, rep, cause);
+end:
+	free(why);
+	free(sig);
+	free(zip);
+	free(sigpath);
+	return rc;
+}
+
+char *
+bundle_summary(const struct bundle_report *rep)
+{
+	const struct bundle_figures *f = &rep->content.fig;
+	struct strbuf b = STRBUF_INIT;
+	char head[2 * BUNDLE_HASH_LEN + 1], kid[17], a[32], c[32], d[32], t[32];
+
+	bundle_hex(f->head, BUNDLE_HASH_LEN, head);
+	sign_keyid_hex(rep->pub.id, kid);
+	strbuf_printf(&b,
+	              "Bundle verified: signature, hashes, ledger chain, CSVs and totals agree.\n");
+	strbuf_printf(&b, "  Event:    %s (%s, %s)\n",
+	              rep->meta.event_name ? rep->meta.event_name : "",
+	              rep->meta.city ? rep->meta.city : "", rep->meta.date ? rep->meta.date : "");
+	strbuf_printf(&b, "  Station:  %s, export %" PRId64 ", %s\n", f->station, f->export_no,
+	              f->closed ? "closed out" : "NOT closed out");
+	strbuf_printf(&b, "  Key:      %s (%s)\n", kid,
+	              rep->key_checked ? "the expected station key"
+	                               : "the key inside the bundle; pass --pubkey to check it is "
+	                                 "the station's");
+	strbuf_printf(&b, "  Ledger:   %" PRId64 " entries, head %s\n", f->last_seq, head);
+	strbuf_printf(&b,
+	              "  Walkers:  %" PRId64 " registered, %" PRId64 " checked in, %" PRId64
+	              " laps (%" PRId64 " by hand)\n",
+	              f->walkers, f->checked_in, f->laps, f->manual_laps);
+	strbuf_printf(&b,
+	              "  Money:    %s cash, %s in %" PRId64 " checks, %s other: %s from %" PRId64
+	              " donations\n",
+	              amount_format(f->cash_cents, a, sizeof a),
+	              amount_format(f->check_cents, c, sizeof c), f->checks,
+	              amount_format(f->other_cents, d, sizeof d),
+	              amount_format(f->total_cents, t, sizeof t), f->donations);
+	strbuf_printf(&b, "  Annulled: %" PRId64 " entries\n", f->annulled);
+	return strbuf_take(&b);
+}

@@ -1,0 +1,419 @@
+/* closeout.c — expected vs counted, over/short, and the closeout/reopen
+ * entries.  Reads the ledger's entries; parses their data with the bundle
+ * module's small JSON reader. */
+#include "closeout.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bundle.h"
+#include "ledger.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+
+#define CLOSEOUT_MAX_CENTS (100000000LL) /* $1,000,000.00 counted in one envelope */
+
+/* Per-donation receipt state while walking the ledger.  A receipt counts as
+ * given when a "print" entry of it completed, was spooled or saved as a PDF
+ * (as print_cli decides whether a reprint is a COPY). */
+struct closeout_walk {
+	struct closeout_expected *e;
+	int64_t *donations; /* seqs of donations in force */
+	size_t ndonations, cap;
+	unsigned char *printed; /* by seq: a completed receipt exists */
+	size_t nprinted;
+};
+
+static int
+closeout_walk_cb(const struct ledger_entry *en, void *arg)
+{
+	struct closeout_walk *w = arg;
+	struct closeout_expected *e = w->e;
+	size_t len = strlen(en->line);
+	int64_t of;
+	char *what, *outcome;
+
+	if (strcmp(en->kind, "donation") == 0 && en->annulled_by == 0) {
+		char *method = bundle_json_get_str(en->line, len, "data.method");
+		if (method != NULL && strcmp(method, "check") == 0) {
+			struct closeout_check *c;
+			e->list = xrealloc(e->list, (e->nlist + 1) * sizeof *e->list);
+			c = &e->list[e->nlist++];
+			c->seq = en->seq;
+			c->walker = en->walker;
+			c->cents = en->amount_cents;
+			c->check_no = bundle_json_get_str(en->line, len, "data.check_no");
+			c->donor = bundle_json_get_str(en->line, len, "data.donor");
+			if (c->check_no == NULL)
+				c->check_no = xstrdup("");
+			if (c->donor == NULL)
+				c->donor = xstrdup("");
+		}
+		free(method);
+		if (w->ndonations == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 64;
+			w->donations = xrealloc(w->donations, w->cap * sizeof *w->donations);
+		}
+		w->donations[w->ndonations++] = en->seq;
+	} else if (strcmp(en->kind, "print") == 0 && en->annulled_by == 0) {
+		what = bundle_json_get_str(en->line, len, "data.what");
+		outcome = bundle_json_get_str(en->line, len, "data.outcome");
+		if (what != NULL && outcome != NULL && strcmp(what, "receipt") == 0 &&
+		    (strcmp(outcome, "completed") == 0 || strcmp(outcome, "spooled") == 0 ||
+		     strcmp(outcome, "saved") == 0) &&
+		    bundle_json_get_int(en->line, len, "data.of", &of) == 0 && of > 0 &&
+		    of < en->seq) {
+			if ((size_t)of >= w->nprinted) {
+				size_t n = (size_t)of + 1024;
+				w->printed = xrealloc(w->printed, n);
+				memset(w->printed + w->nprinted, 0, n - w->nprinted);
+				w->nprinted = n;
+			}
+			w->printed[of] = 1;
+		}
+		free(what);
+		free(outcome);
+	} else if (strcmp(en->kind, "closeout") == 0 && en->annulled_by == 0) {
+		e->closed = 1;
+		e->closed_seq = en->seq;
+	} else if (strcmp(en->kind, "reopen") == 0 && en->annulled_by == 0) {
+		e->closed = 0;
+	}
+	return 0;
+}
+
+void
+closeout_expected_free(struct closeout_expected *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nlist; i++) {
+		free(e->list[i].check_no);
+		free(e->list[i].donor);
+	}
+	free(e->list);
+	free(e->unprinted);
+	memset(e, 0, sizeof *e);
+}
+
+int
+closeout_expected(struct ledger *l, struct closeout_expected *e, char **cause)
+{
+	struct closeout_walk w;
+	struct ledger_totals t;
+	size_t i;
+	int rc = -1;
+
+	memset(e, 0, sizeof *e);
+	memset(&w, 0, sizeof w);
+	w.e = e;
+	if (ledger_totals(l, &t, cause) != 0)
+		goto end;
+	e->cash_cents = t.cash_cents;
+	e->check_cents = t.check_cents;
+	e->other_cents = t.other_cents;
+	e->total_cents = t.total_cents;
+	e->checks = t.checks;
+	if (ledger_entries(l, 1, closeout_walk_cb, &w, cause) != 0)
+		goto end;
+	for (i = 0; i < w.ndonations; i++) {
+		int64_t s = w.donations[i];
+		if ((size_t)s < w.nprinted && w.printed[s])
+			continue;
+		e->unprinted = xrealloc(e->unprinted, (e->nunprinted + 1) * sizeof *e->unprinted);
+		e->unprinted[e->nunprinted++] = s;
+	}
+	rc = 0;
+end:
+	if (rc != 0)
+		closeout_expected_free(e);
+	free(w.donations);
+	free(w.printed);
+	return rc;
+}
+
+/* Bills and coins in circulation, in cents. */
+static const int64_t closeout_us_pieces[] = {10000, 5000, 2000, 1000, 500, 200,
+                                             100,   50,   25,   10,   5,   1};
+
+int
+closeout_denominations(const char *text, int64_t *cents, char **cause)
+{
+	char *copy = xstrdup(text), *item, *save = NULL, *x, *why = NULL;
+	int64_t total = 0, value, count;
+	char *end;
+	size_t i;
+	int rc = -1;
+
+	for (item = strtok_r(copy, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+		text_trim(item);
+		if ((x = strpbrk(item, "xX*")) == NULL) {
+			util_fail(cause,
+			          "\"%s\" is not a denomination count: write value x count, e.g. "
+			          "20x5,10x3,0.25x4.",
+			          item);
+			goto end;
+		}
+		*x = '\0';
+		if (amount_parse(item, 10000, &value, &why) != 0) {
+			util_fail(cause, "The denomination \"%s\" is not a bill or coin value: %s",
+			          item, why);
+			goto end;
+		}
+		for (i = 0; i < nitems(closeout_us_pieces); i++)
+			if (closeout_us_pieces[i] == value)
+				break;
+		if (i == nitems(closeout_us_pieces)) {
+			util_fail(cause, "$%s is not a US bill or coin.", item);
+			goto end;
+		}
+		count = strtoll(text_trim(x + 1), &end, 10);
+		if (*text_trim(x + 1) == '\0' || *end != '\0' || count < 0 || count > 100000) {
+			util_fail(cause, "\"%s\" is not a count of $%s pieces.", x + 1, item);
+			goto end;
+		}
+		total += value * count;
+		if (total > CLOSEOUT_MAX_CENTS) {
+			util_fail(cause, "The counted cash is implausibly large.");
+			goto end;
+		}
+	}
+	if (total == 0 && strspn(text, " ,") == strlen(text)) {
+		util_fail(cause, "No denominations were given.");
+		goto end;
+	}
+	*cents = total;
+	rc = 0;
+end:
+	free(why);
+	free(copy);
+	return rc;
+}
+
+static int
+closeout_name_ok(const char *s)
+{
+	return s != NULL && strspn(s, " \t") != strlen(s) && text_valid_utf8(s, strlen(s)) &&
+	       text_length(s) <= CLOSEOUT_NAME_MAX && strpbrk(s, "\r\n") == NULL;
+}
+
+void
+closeout_result_free(struct closeout_result *r)
+{
+	closeout_expected_free(&r->exp);
+	memset(r, 0, sizeof *r);
+}
+
+int
+closeout_record(struct ledger *l, const struct closeout_count *c, const char *op,
+                struct closeout_result *r, char **cause)
+{
+	struct strbuf d = STRBUF_INIT;
+	char *a = NULL, *b = NULL, *n0 = NULL, *n1 = NULL;
+	size_t i;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (!closeout_name_ok(c->counter[0]) || !closeout_name_ok(c->counter[1])) {
+		util_fail(cause, "Two people count the cash: give both names.");
+		goto end;
+	}
+	a = text_fold(c->counter[0]);
+	b = text_fold(c->counter[1]);
+	if (strcmp(text_trim(a), text_trim(b)) == 0) {
+		util_fail(cause, "The two counters must be two different people.");
+		goto end;
+	}
+	if (c->cash_cents < 0 || c->cash_cents > CLOSEOUT_MAX_CENTS || c->checks < -1 ||
+	    c->checks > 100000 || c->check_cents < -1 || c->check_cents > CLOSEOUT_MAX_CENTS) {
+		util_fail(cause, "The counted amounts are impossible.");
+		goto end;
+	}
+	if (c->note != NULL &&
+	    (!text_valid_utf8(c->note, strlen(c->note)) || text_length(c->note) > 500)) {
+		util_fail(cause, "The note must be plain text of at most 500 characters.");
+		goto end;
+	}
+	if (closeout_expected(l, &r->exp, cause) != 0)
+		goto end;
+	if (r->exp.closed) {
+		util_fail(cause,
+		          "The station is already closed out (entry %" PRId64 "); reopen it first "
+		          "to count again.",
+		          r->exp.closed_seq);
+		goto end;
+	}
+	r->count = *c;
+	if (r->count.checks < 0)
+		r->count.checks = r->exp.checks;
+	if (r->count.check_cents < 0)
+		r->count.check_cents = r->exp.check_cents;
+	r->cash_over_short = r->count.cash_cents - r->exp.cash_cents;
+	r->check_over_short = r->count.check_cents - r->exp.check_cents;
+	if ((r->cash_over_short != 0 || r->check_over_short != 0 ||
+	     r->count.checks != r->exp.checks) &&
+	    (c->note == NULL || strspn(c->note, " \t") == strlen(c->note))) {
+		char x[32], y[32];
+		util_fail(
+		    cause,
+		    "The count differs from the ledger (cash %s %s, checks %s %s): write "
+		    "the reason in a note; over/short is recorded, never fixed.",
+		    amount_format(r->cash_over_short < 0 ? -r->cash_over_short : r->cash_over_short,
+		                  x, sizeof x),
+		    r->cash_over_short < 0   ? "short"
+		    : r->cash_over_short > 0 ? "over"
+		                             : "even",
+		    amount_format(r->check_over_short < 0 ? -r->check_over_short
+		                                          : r->check_over_short,
+		                  y, sizeof y),
+		    r->check_over_short < 0   ? "short"
+		    : r->check_over_short > 0 ? "over"
+		                              : "even");
+		goto end;
+	}
+
+	strbuf_printf(&d, "{\"cash_cents\":%" PRId64 ",\"cash_expected_cents\":%" PRId64,
+	              r->count.cash_cents, r->exp.cash_cents);
+	if (c->denominations != NULL) {
+		strbuf_puts(&d, ",\"denominations\":");
+		strbuf_json(&d, c->denominations);
+	}
+	strbuf_printf(&d,
+	              ",\"checks\":%" PRId64 ",\"check_cents\":%" PRId64
+	              ",\"checks_expected\":%" PRId64 ",\"check_expected_cents\":%" PRId64
+	              ",\"other_expected_cents\":%" PRId64 ",\"counters\":[",
+	              r->count.checks, r->count.check_cents, r->exp.checks, r->exp.check_cents,
+	              r->exp.other_cents);
+	n0 = text_trim(xstrdup(c->counter[0]));
+	n1 = text_trim(xstrdup(c->counter[1]));
+	strbuf_json(&d, n0);
+	strbuf_puts(&d, ",");
+	strbuf_json(&d, n1);
+	strbuf_puts(&d, "]");
+	if (c->note != NULL && *c->note != '\0') {
+		strbuf_puts(&d, ",\"note\":");
+		strbuf_json(&d, c->note);
+	}
+	strbuf_puts(&d, ",\"unprinted\":[");
+	for (i = 0; i < r->exp.nunprinted; i++)
+		strbuf_printf(&d, "%s%" PRId64, i ? "," : "", r->exp.unprinted[i]);
+	strbuf_puts(&d, "]}");
+	if (ledger_append(l, "closeout", 0, 0, r->count.cash_cents + r->count.check_cents, d.s, op,
+	                  &r->seq, cause) != 0)
+		goto end;
+	rc = 0;
+end:
+	if (rc != 0)
+		closeout_result_free(r);
+	strbuf_free(&d);
+	free(n1);
+	free(n0);
+	free(a);
+	free(b);
+	return rc;
+}
+
+int
+closeout_is_closed(struct ledger *l)
+{
+	return ledger_closed(l, NULL);
+}
+
+int
+closeout_reopen(struct ledger *l, const char *reason, const char *op, int64_t *seq, char **cause)
+{
+	struct strbuf d = STRBUF_INIT;
+	char *why = reason != NULL ? text_trim(xstrdup(reason)) : NULL;
+	int closed, rc = -1;
+
+	if (why == NULL || *why == '\0') {
+		util_fail(cause, "Say why the station is reopened (a reason is required).");
+		goto end;
+	}
+	if (!text_valid_utf8(why, strlen(why)) || text_length(why) > 200) {
+		util_fail(cause, "The reason must be plain text of at most 200 characters.");
+		goto end;
+	}
+	if ((closed = closeout_is_closed(l)) < 0) {
+		util_fail(cause, "The ledger could not be read.");
+		goto end;
+	}
+	if (!closed) {
+		util_fail(cause, "The station is not closed out: there is nothing to reopen.");
+		goto end;
+	}
+	strbuf_puts(&d, "{\"reason\":");
+	strbuf_json(&d, why);
+	strbuf_puts(&d, "}");
+	rc = ledger_append(l, "reopen", 0, 0, 0, d.s, op, seq, cause);
+end:
+	strbuf_free(&d);
+	free(why);
+	return rc;
+}
+
+static void
+closeout_line_money(struct strbuf *b, const char *label, int64_t cents)
+{
+	char buf[32];
+
+	strbuf_printf(b, "  %-24s %14s\n", label, amount_format(cents, buf, sizeof buf));
+}
+
+static void
+closeout_over_short(struct strbuf *b, const char *what, int64_t d)
+{
+	char buf[32];
+
+	if (d == 0)
+		strbuf_printf(b, "  %-24s %14s\n", what, "even");
+	else
+		strbuf_printf(b, "  %-24s %14s %s\n", what,
+		              amount_format(d < 0 ? -d : d, buf, sizeof buf),
+		              d > 0 ? "OVER" : "SHORT");
+}
+
+char *
+closeout_describe(const struct closeout_result *r)
+{
+	struct strbuf b = STRBUF_INIT;
+	char buf[32];
+	size_t i;
+
+	strbuf_printf(&b, "Close-out recorded as entry %" PRId64 ".\n", r->seq);
+	strbuf_puts(&b, "Cash\n");
+	closeout_line_money(&b, "expected", r->exp.cash_cents);
+	closeout_line_money(&b, "counted", r->count.cash_cents);
+	if (r->count.denominations != NULL)
+		strbuf_printf(&b, "  %-24s %14s\n", "by denomination", r->count.denominations);
+	closeout_over_short(&b, "over/short", r->cash_over_short);
+	strbuf_printf(&b, "Checks (%zu listed)\n", r->exp.nlist);
+	for (i = 0; i < r->exp.nlist; i++) {
+		const struct closeout_check *c = &r->exp.list[i];
+		strbuf_printf(&b, "  #%-10s %-20.20s %10s  (entry %" PRId64 ")\n", c->check_no,
+		              c->donor, amount_format(c->cents, buf, sizeof buf), c->seq);
+	}
+	strbuf_printf(&b, "  %-24s %14" PRId64 "\n", "expected count", r->exp.checks);
+	closeout_line_money(&b, "expected total", r->exp.check_cents);
+	strbuf_printf(&b, "  %-24s %14" PRId64 "\n", "counted count", r->count.checks);
+	closeout_line_money(&b, "counted total", r->count.check_cents);
+	closeout_over_short(&b, "over/short", r->check_over_short);
+	closeout_line_money(&b, "Other methods", r->exp.other_cents);
+	closeout_line_money(&b, "All donations", r->exp.total_cents);
+	strbuf_printf(&b, "Counted by: %s and %s\n", r->count.counter[0], r->count.counter[1]);
+	if (r->count.note != NULL && *r->count.note != '\0')
+		strbuf_printf(&b, "Note: %s\n", r->count.note);
+	if (r->exp.nunprinted == 0)
+		strbuf_puts(&b, "Every donation has a printed receipt.\n");
+	else {
+		strbuf_printf(&b, "Receipts never printed (%zu): entries", r->exp.nunprinted);
+		for (i = 0; i < r->exp.nunprinted && i < 50; i++)
+			strbuf_printf(&b, " %" PRId64, r->exp.unprinted[i]);
+		strbuf_puts(&b, i < r->exp.nunprinted ? " ...\n" : "\n");
+	}
+	return strbuf_take(&b);
+}

@@ -1,0 +1,81 @@
+/* closeout.h — the day's close-out: what the ledger expects in the envelope,
+ * what two people counted, over/short, receipts never printed; recorded as a
+ * "closeout" entry.  A donation after closing needs a "reopen" entry first.
+ *
+ *   closeout data: {"cash_cents":N,"cash_expected_cents":N,"denominations":"20x5,...",
+ *                   "checks":N,"check_cents":N,"checks_expected":N,
+ *                   "check_expected_cents":N,"other_expected_cents":N,
+ *                   "counters":["A","B"],"note":"...","unprinted":[seq,...]}
+ *   reopen data:   {"reason":"..."}
+ *
+ * (amount = counted cash + counted checks).  See docs/BUNDLE.md. */
+#ifndef WAT_CLOSEOUT_H
+#define WAT_CLOSEOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ledger;
+
+#define CLOSEOUT_NAME_MAX 100 /* characters in a counter's name */
+
+struct closeout_check {
+	int64_t seq;
+	uint32_t walker;
+	int64_t cents;
+	char *check_no, *donor; /* "" when absent */
+};
+
+/* What the ledger says should be in the envelope. */
+struct closeout_expected {
+	int64_t cash_cents, check_cents, other_cents, total_cents;
+	int64_t checks;
+	struct closeout_check *list; /* the checks in force, in order */
+	size_t nlist;
+	int64_t *unprinted; /* donations in force without a completed receipt */
+	size_t nunprinted;
+	int closed;         /* the last close-out is in force (no reopen after it) */
+	int64_t closed_seq; /* that close-out */
+};
+
+/* What was counted. */
+struct closeout_count {
+	int64_t cash_cents;        /* counted cash */
+	const char *denominations; /* "20x5,10x3,0.25x4" when counted by denomination, or NULL */
+	int64_t checks;            /* checks in hand; -1: as listed */
+	int64_t check_cents;       /* their total; -1: as listed */
+	const char *counter[2];    /* two different people */
+	const char *note;          /* NULL: none (an over/short reason) */
+};
+
+struct closeout_result {
+	int64_t seq; /* the closeout entry */
+	struct closeout_expected exp;
+	struct closeout_count count; /* as recorded (checks filled in); strings borrowed */
+	int64_t cash_over_short;     /* counted - expected: > 0 over, < 0 short */
+	int64_t check_over_short;
+};
+
+int closeout_expected(struct ledger *l, struct closeout_expected *e, char **cause);
+void closeout_expected_free(struct closeout_expected *e);
+
+/* Parses "20x5,10x3,1x7,0.25x4" (value x count, values as amounts) into cents. */
+int closeout_denominations(const char *text, int64_t *cents, char **cause);
+
+/* Checks the count (two different non-empty names, amounts in range), works
+ * out over/short and records the closeout entry.  Refuses when already closed. */
+int closeout_record(struct ledger *l, const struct closeout_count *c, const char *op,
+                    struct closeout_result *r, char **cause);
+void closeout_result_free(struct closeout_result *r);
+
+/* Records a reopen entry (a reason is required); refuses when not closed. */
+int closeout_reopen(struct ledger *l, const char *reason, const char *op, int64_t *seq,
+                    char **cause);
+
+/* 1 closed, 0 open, -1 the ledger could not be read. */
+int closeout_is_closed(struct ledger *l);
+
+/* The close-out as plain text lines (the sheet's content), malloc'd. */
+char *closeout_describe(const struct closeout_result *r);
+
+#endif

@@ -1,0 +1,316 @@
+#!/usr/bin/env bats
+# Close-out and the signed bundle, end to end: stock minisign and sha256sum
+# accept our bundles; every kind of tampering is refused with its reason; HQ
+# merges two stations and a re-export counting everything once; a full or
+# read-only USB folder leaves no file that looks complete.
+
+setup() {
+	if ! "$WATCTL" --help 2>/dev/null | grep -q '^  export'; then
+		skip "watctl has no export command yet (bundle_cli not wired in)"
+	fi
+	T="$BATS_TEST_TMPDIR"
+	DB="$T/t1.db"
+	USB="$T/usb"
+	mkdir -p "$USB"
+	w() { "$WATCTL" --db "$DB" "$@"; }
+}
+
+teardown() {
+	for m in "$T/tiny" "$T/ro"; do
+		if mountpoint -q "$m" 2>/dev/null; then umount "$m"; fi
+	done
+}
+
+# A station's day: walkers with dangerous names, laps, donations, an annulment.
+day() {
+	local db=$1 station=$2
+	"$WATCTL" --db "$db" init --name "Walk Against Traffick" --city "Jackson, MS" \
+		--date 2026-05-02 --station "$station" >/dev/null
+	"$WATCTL" --db "$db" walker add --name '=HYPERLINK("http://x","y")' >/dev/null
+	"$WATCTL" --db "$db" walker add --name '+1' >/dev/null
+	"$WATCTL" --db "$db" walker add --name 'Zoë Ångström' >/dev/null
+	"$WATCTL" --db "$db" lap 1 >/dev/null
+	"$WATCTL" --db "$db" lap 2 >/dev/null
+	"$WATCTL" --db "$db" donate 1 25 --method cash >/dev/null
+	"$WATCTL" --db "$db" donate 2 40.50 --method check --check-no 1043 --donor Ann >/dev/null
+	"$WATCTL" --db "$db" donate 3 10 --method other >/dev/null
+	"$WATCTL" --db "$db" donate 3 99 --method cash >/dev/null
+	local last
+	last=$("$WATCTL" --db "$db" log | tail -1 | awk '{print $1}')
+	"$WATCTL" --db "$db" annul "$last" --reason "typed twice" >/dev/null
+}
+
+bundle() { ls "$USB"/wat-*-"$1".zip; }
+
+# Rebuilds a bundle from the folder x/ (files in bundle order) and signs it
+# with the station's own key, as an insider with the key could.
+rezip_and_sign() {
+	local out=$1
+	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
+	rm -f "$out"
+	(cd "$T/x" && zip -q -X "$out" manifest.json walkers.csv checkins.csv laps.csv \
+		donations.csv annulments.csv closeout.csv ledger.jsonl SHA256SUMS)
+	rm -f "$out.minisig"
+	minisign -S -s "$DB.keys/station.key" -m "$out" -t "forged" </dev/null >/dev/null
+}
+
+unpack() {
+	rm -rf "$T/x"
+	mkdir -p "$T/x"
+	(cd "$T/x" && unzip -q "$1")
+}
+
+@test "stock minisign and sha256sum accept an export; watctl verify agrees" {
+	day "$DB" T1
+	run w export --out "$USB"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"safe to remove"* ]]
+	z=$(bundle 1)
+	[ "$(basename "$z")" = "wat-jackson-ms-2026-05-02-T1-1.zip" ]
+	[ -f "$z.minisig" ]
+	[ -f "$DB.exports/$(basename "$z")" ]
+	[ "$(stat -c %a "$DB.keys/station.key")" = 600 ]
+	w pubkey >"$T/station.pub"
+	cmp "$T/station.pub" "$DB.keys/station.pub"
+	run minisign -Vm "$z" -p "$T/station.pub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"station:T1"*"export:1"* ]]
+	run minisign -H -Vm "$z" -p "$T/station.pub"
+	[ "$status" -eq 0 ]
+	unpack "$z"
+	run bash -c "cd '$T/x' && sha256sum -c SHA256SUMS"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c ': OK$' <<<"$output")" -eq 8 ]
+	run "$WATCTL" verify "$z" --pubkey "$T/station.pub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$25.00 cash"* ]]
+	[[ "$output" == *"\$75.50 from 3 donations"* ]]
+	[[ "$output" == *"expected station key"* ]]
+	grep -q '"total": "75.50"' "$T/x/manifest.json"
+}
+
+@test "walkers named =HYPERLINK(...) or +1 are neutralised in every CSV" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	unpack "$(bundle 1)"
+	grep -q "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"" "$T/x/walkers.csv"
+	grep -q ",'+1," "$T/x/walkers.csv"
+	grep -q ",'+1," "$T/x/donations.csv"
+	grep -q "Zoë Ångström" "$T/x/walkers.csv"
+	# no field anywhere starts a formula
+	! grep -qE '(^|,)"?[=+@-]' "$T/x/walkers.csv" "$T/x/donations.csv" "$T/x/laps.csv"
+	grep -q "40.50,check,1043,Ann" "$T/x/donations.csv"
+}
+
+@test "a flipped byte in the zip is refused" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	printf '\x58' | dd of="$z" bs=1 seek=300 conv=notrunc status=none
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"NOT valid"*"changed after it was signed"* ]]
+	run minisign -Vm "$z" -p "$DB.keys/station.pub"
+	[ "$status" -ne 0 ]
+}
+
+@test "a CSV edited, its hash updated and re-signed is refused" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	unpack "$z"
+	sed -i 's/40\.50,check/400.50,check/' "$T/x/donations.csv"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"donations.csv does not match the ledger"* ]]
+}
+
+@test "an entry removed from ledger.jsonl is refused" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	unpack "$z"
+	sed -i '5d' "$T/x/ledger.jsonl"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"ledger.jsonl line 5"*"removed"* ]]
+}
+
+@test "a bundle signed by another key is refused" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	minisign -G -W -p "$T/other.pub" -s "$T/other.key" >/dev/null
+	rm -f "$z.minisig"
+	minisign -S -s "$T/other.key" -m "$z" </dev/null >/dev/null
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"signed by another key"* ]]
+	# with no --pubkey the manifest still names the station's key
+	run "$WATCTL" verify "$z"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"another key"* ]]
+}
+
+@test "an older export replayed is refused: renamed, or merged again at HQ" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	w donate 1 5 --method cash >/dev/null
+	w export --out "$USB" >/dev/null
+	z1=$(bundle 1) z2=$(bundle 2)
+	run "$WATCTL" merge --db "$T/hq.db" "$z2"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$T/hq.db" "$z1"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"older export replayed"*"nothing counted"* ]]
+	# the older export renamed as the newer one
+	mkdir -p "$T/old"
+	cp "$z1" "$T/old/$(basename "$z2")"
+	cp "$z1.minisig" "$T/old/$(basename "$z2").minisig"
+	run "$WATCTL" verify "$T/old/$(basename "$z2")" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"signed as $(basename "$z1")"* ]]
+}
+
+@test "two stations and a re-export merged at HQ count every dollar once" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	w donate 2 20 --method cash >/dev/null
+	w export --out "$USB" >/dev/null
+	DB2="$T/t2.db"
+	day "$DB2" T2
+	"$WATCTL" --db "$DB2" donate 1 1.25 --method cash >/dev/null
+	"$WATCTL" --db "$DB2" export --out "$USB" >/dev/null
+	a1=$(ls "$USB"/*-T1-1.zip) a2=$(ls "$USB"/*-T1-2.zip) b1=$(ls "$USB"/*-T2-1.zip)
+	run "$WATCTL" merge --db "$T/hq.db" "$a1" "$b1" "$a2"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$T/hq.db" "$a2" "$b1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Already merged"* ]]
+	# T1: 75.50 + 20, T2: 75.50 + 1.25
+	[[ "$output" == *"8 donations, total \$172.25"* ]]
+	run "$WATCTL" hq-report --db "$T/hq.db"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Jackson, MS"* ]]
+	[[ "$output" == *"station T1"*"\$95.50"* ]]
+	[[ "$output" == *"station T2"*"\$76.75"* ]]
+	[[ "$output" == *"national total"*"\$172.25"* ]]
+}
+
+@test "close-out with short and over cash, and a donation after closing" {
+	day "$DB" T1
+	# expected cash: 25.00
+	run w close --cash 20 --counter Ann --counter Ann
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"two different people"* ]]
+	run w close --cash 20 --counter Ann --counter Bob
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"\$5.00 short"*"note"* ]]
+	run w close --count 10x2 --counter Ann --counter Bob --note "a five is missing"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$5.00 SHORT"* ]]
+	[[ "$output" == *"#1043"*"\$40.50"* ]]
+	[[ "$output" == *"Receipts never printed (3)"* ]]
+	run w donate 1 5 --method cash
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"closed out"*"reopen"* ]]
+	run w reopen --reason "a late donor"
+	[ "$status" -eq 0 ]
+	w donate 1 5 --method cash >/dev/null
+	run w close --cash 35 --counter Ann --counter Bob --note "five over, tip jar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$5.00 OVER"* ]]
+	w export --out "$USB" >/dev/null
+	unpack "$(bundle 1)"
+	grep -q ',closeout,25.00,20.00,-5.00,10x2,' "$T/x/closeout.csv"
+	grep -q ',reopen,' "$T/x/closeout.csv"
+	grep -q ',closeout,30.00,35.00,5.00,' "$T/x/closeout.csv"
+	grep -q '"closed": true' "$T/x/manifest.json"
+}
+
+@test "export to a full folder: a clear message and no file that looks complete" {
+	[ "$(id -u)" -eq 0 ] || skip "mounting a tiny tmpfs needs root"
+	day "$DB" T1
+	for i in $(seq 60); do w walker add --name "Walker number $i with a long name $RANDOM$RANDOM" >/dev/null; done
+	mkdir -p "$T/tiny"
+	mount -t tmpfs -o size=12k tmpfs "$T/tiny" || skip "cannot mount tmpfs here"
+	run w export --out "$T/tiny"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"is full"* ]]
+	[ -z "$(ls -A "$T/tiny")" ]
+	# the next export to a good stick works and says it is safe
+	run w export --out "$USB"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"safe to remove"* ]]
+}
+
+@test "export to a read-only folder: a clear message, nothing written" {
+	[ "$(id -u)" -eq 0 ] || skip "mounting a read-only tmpfs needs root"
+	day "$DB" T1
+	mkdir -p "$T/ro"
+	mount -t tmpfs -o ro,size=1m tmpfs "$T/ro" || skip "cannot mount tmpfs here"
+	run w export --out "$T/ro"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"read-only"* ]]
+	[ -z "$(ls -A "$T/ro")" ]
+	run w export --out "$T/no-such-stick"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"does not exist"* ]]
+}
+
+@test "event pack: a second station joins; badges verify on both; HQ sees one event" {
+	day "$DB" T1
+	run w event-pack export "$USB/event.pack"
+	if [[ "$output" == *"does not have yet"* ]]; then skip "the ledger has no badge-key import yet"; fi
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %a "$USB/event.pack")" = 600 ]
+	DB2="$T/t2.db"
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --station T1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"another id"* ]]
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --station T2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	"$WATCTL" --db "$DB2" walker add --name Bob >/dev/null
+	c1=$(w badge-code 1 | cut -f2)
+	c2=$("$WATCTL" --db "$DB2" badge-code 100001 | cut -f2)
+	run "$WATCTL" --db "$DB2" scan "$c1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Recorded as entry"* ]]
+	run w scan "$c2"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Recorded as entry"* ]]
+	"$WATCTL" --db "$DB2" donate 100001 12 --method cash >/dev/null
+	w export --out "$USB" >/dev/null
+	"$WATCTL" --db "$DB2" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$T/hq.db" "$USB"/*-T1-1.zip "$USB"/*-T2-1.zip
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 events, 2 stations"*"total \$87.50"* ]]
+}
