@@ -660,6 +660,34 @@ test_init_validation(void **state)
 	free(cause);
 }
 
+static void
+test_closed_refuses_donations(void **state)
+{
+	struct fixture *f = *state;
+	int64_t close_seq = 0, seq = 0;
+	char *cause = NULL;
+	uint32_t id = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_closed(f->l, NULL), 0);
+	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(ledger_closed(f->l, &seq), 1);
+	assert_int_equal(seq, close_seq);
+	assert_int_equal(ledger_donate(f->l, id, 500, RULES_CASH, NULL, NULL, "t", NULL, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "closed out"));
+	free(cause);
+	/* a reopening (or annulling the close-out) opens it again */
+	assert_int_equal(ledger_append(f->l, "reopen", 0, 0, 0, "{\"reason\":\"late envelope\"}",
+	                               "c", NULL, NULL),
+	                 0);
+	assert_int_equal(ledger_closed(f->l, NULL), 0);
+	assert_int_equal(ledger_donate(f->l, id, 500, RULES_CASH, NULL, NULL, "t", NULL, NULL), 0);
+	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(ledger_closed(f->l, NULL), 1);
+	assert_int_equal(ledger_annul(f->l, close_seq, "counted too early", "c", NULL, NULL), 0);
+	assert_int_equal(ledger_closed(f->l, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -684,6 +712,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_annul_registration, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_clock_doubt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_init_validation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_closed_refuses_donations, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
