@@ -74,7 +74,7 @@ fill(struct ledger *l, size_t walkers, size_t laps, size_t donations)
 int
 main(void)
 {
-	struct ledger_init in = {"Bench Walk", "Jackson", "2026-11-24", "T1", 0};
+	struct ledger_init in = {"Bench Walk", "Jackson", "2026-11-24", "T1", 0, NULL};
 	char dir[] = "/tmp/wat-bench-bundle-XXXXXX", path[600], out[600], keys[600], copy[600];
 	char cmd[700], *cause = NULL;
 	struct ledger *l = NULL;

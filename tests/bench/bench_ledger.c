@@ -139,7 +139,7 @@ bench_fsync_floor(const char *dir, size_t n)
 int
 main(int argc, char **argv)
 {
-	struct ledger_init in = {"Bench Walk", "Jackson", "2026-11-24", "T1", 0};
+	struct ledger_init in = {"Bench Walk", "Jackson", "2026-11-24", "T1", 0, NULL};
 	char dir[] = "/tmp/wat-bench-XXXXXX", path[512], *cause = NULL;
 	struct ledger *l = NULL;
 	struct ledger_totals t;

@@ -55,7 +55,8 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct ledger_init in = {"Walk Against Traffick", "Jackson", "2026-11-24", "T1", 500000};
+	struct ledger_init in = {
+	    "Walk Against Traffick", "Jackson", "2026-11-24", "T1", 500000, NULL};
 	char *cause = NULL;
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/wat-ledger-XXXXXX");
@@ -642,9 +643,9 @@ test_init_validation(void **state)
 	struct fixture *f = *state;
 	struct ledger *l = NULL;
 	char path[128], *cause = NULL;
-	struct ledger_init bad = {"Walk", "Jackson", "24/11/2026", "T1", 0};
-	struct ledger_init station = {"Walk", "Jackson", "2026-11-24", "lap point!", 0};
-	struct ledger_init again = {"Walk", "Jackson", "2026-11-24", NULL, 0};
+	struct ledger_init bad = {"Walk", "Jackson", "24/11/2026", "T1", 0, NULL};
+	struct ledger_init station = {"Walk", "Jackson", "2026-11-24", "lap point!", 0, NULL};
+	struct ledger_init again = {"Walk", "Jackson", "2026-11-24", NULL, 0, NULL};
 
 	snprintf(path, sizeof path, "%s/other.db", f->dir);
 	assert_int_equal(ledger_open(path, &l, &cause), 0);

@@ -22,7 +22,8 @@ static int64_t gift, small_gift, annulled;
 static int
 setup(void **state)
 {
-	struct ledger_init in = {"Walk Against Traffick", "Jackson, MS", "2026-05-02", "A", 0};
+	struct ledger_init in = {
+	    "Walk Against Traffick", "Jackson, MS", "2026-05-02", "A", 0, NULL};
 	const char *repo = getenv("REPO");
 	char *path, *cause = NULL;
 	uint32_t id;
