@@ -15,65 +15,12 @@
 #include "sign.h"
 #include "strbuf.h"
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static void
-die(const char *what, char *cause)
-{
-	fprintf(stderr, "bench_bundle: %s: %s\n", what, cause ? cause : "failed");
-	exit(1);
-}
-
-static void
-fill(struct ledger *l, size_t walkers, size_t laps, size_t donations)
-{
-	static const enum rules_method methods[] = {RULES_CASH, RULES_CHECK, RULES_OTHER};
-	struct strbuf csv = STRBUF_INIT;
-	struct roster *r = NULL;
-	struct ledger_import res;
-	struct ledger_scan s;
-	char *cause = NULL, check[16];
-	size_t i;
-
-	strbuf_puts(&csv, "name,team,email,id\n");
-	for (i = 0; i < walkers; i++)
-		strbuf_printf(&csv, "Walker %zu Name,Team %zu,w%zu@example.org,R-%zu\n", i, i % 50,
-		              i, i);
-	if (roster_parse(csv.s, csv.len, &r, &cause) != 0 ||
-	    ledger_roster_import(l, r, "bench", &res, &cause) != 0)
-		die("roster", cause);
-	roster_free(r);
-	strbuf_free(&csv);
-	for (i = 0; i < laps + donations; i++) {
-		if (i % 5000 == 0 && ledger_batch_begin(l, &cause) != 0)
-			die("batch", cause);
-		if (i < laps) {
-			if (ledger_lap(l, (uint32_t)(i % walkers + 1), "bench", &s, &cause) != 0)
-				die("lap", cause);
-		} else {
-			size_t k = i - laps;
-			snprintf(check, sizeof check, "%zu", 1000 + k);
-			if (ledger_donate(l, (uint32_t)(k % walkers + 1),
-			                  500 + (int64_t)(k % 9) * 250, methods[k % 3], check,
-			                  k % 2 ? "A Sponsor" : NULL, "bench", NULL, &cause) != 0)
-				die("donation", cause);
-		}
-		if ((i % 5000 == 4999 || i == laps + donations - 1) &&
-		    ledger_batch_end(l, 1, &cause) != 0)
-			die("batch", cause);
-	}
-}
+#include "bench.h"
 
 int
 main(void)
 {
+	bench_name = "bench_bundle";
 	struct ledger_init in = {"Bench Walk", "Jackson", "2026-11-24", "T1", 0, NULL};
 	char dir[] = "/tmp/wat-bench-bundle-XXXXXX", path[600], out[600], keys[600], copy[600];
 	char cmd[700], *cause = NULL;
@@ -87,7 +34,7 @@ main(void)
 	double t0, export_ms, verify_ms, fill_ms, snap_ms;
 
 	if (mkdtemp(dir) == NULL)
-		die("mkdtemp", NULL);
+		bench_die("mkdtemp", NULL);
 	snprintf(path, sizeof path, "%s/day.db", dir);
 	snprintf(out, sizeof out, "%s/usb", dir);
 	snprintf(keys, sizeof keys, "%s/day.db.keys", dir);
@@ -96,10 +43,10 @@ main(void)
 	if (ledger_open(path, &l, &cause) != 0 || ledger_init_event(l, &in, "bench", &cause) != 0 ||
 	    ledger_set(l, "min-lap", "0", "bench", &cause) != 0 ||
 	    ledger_set(l, "holdoff", "0", "bench", &cause) != 0)
-		die("setup", cause);
-	t0 = now_ms();
-	fill(l, 5000, 100000, 10000);
-	fill_ms = now_ms() - t0;
+		bench_die("setup", cause);
+	t0 = bench_now_ms();
+	bench_fill_day(l, 5000, 100000, 10000);
+	fill_ms = bench_now_ms() - t0;
 	printf("{\"bench\":\"bundle_fill_5000_walkers_100000_laps_10000_donations\",\"ms\":%.1f}\n",
 	       fill_ms);
 
@@ -110,18 +57,18 @@ main(void)
 	o.op = "bench";
 	/* the first export makes the key; time the second, as on the day */
 	if (bundle_export(l, &o, &res, &cause) != 0)
-		die("export", cause);
+		bench_die("export", cause);
 	bundle_export_result_clear(&res);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	if (bundle_export_snapshot(l, &o, &snap, &cause) != 0)
-		die("export", cause);
-	snap_ms = now_ms() - t0;
+		bench_die("export", cause);
+	snap_ms = bench_now_ms() - t0;
 	if (bundle_export_finish(snap, &o, &res, &cause) != 0)
-		die("export", cause);
-	export_ms = now_ms() - t0;
+		bench_die("export", cause);
+	export_ms = bench_now_ms() - t0;
 	bundle_snapshot_free(snap);
 	if (stat(res.zip_path, &sb) != 0)
-		die("export", "no zip");
+		bench_die("export", "no zip");
 	printf("{\"bench\":\"bundle_export_snapshot_day\",\"ms\":%.1f,\"note\":\"the part on "
 	       "the ledger's thread\"}\n",
 	       snap_ms);
@@ -132,22 +79,22 @@ main(void)
 
 	snprintf(path, sizeof path, "%.500s/station.pub", keys);
 	if (sign_pub_load(path, &pub, &cause) != 0)
-		die("pubkey", cause);
-	t0 = now_ms();
+		bench_die("pubkey", cause);
+	t0 = bench_now_ms();
 	if (bundle_verify_file(res.zip_path, &pub, &rep, &cause) != 0)
-		die("verify", cause);
-	verify_ms = now_ms() - t0;
+		bench_die("verify", cause);
+	verify_ms = bench_now_ms() - t0;
 	printf("{\"bench\":\"bundle_verify_day\",\"ms\":%.1f,\"entries\":%" PRId64
 	       ",\"target_ms\":1000}\n",
 	       verify_ms, rep.content.fig.last_seq);
 	bundle_report_clear(&rep);
 	bundle_export_result_clear(&res);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	if (closeout_is_closed(l) != 0)
-		die("closeout", "closed?");
+		bench_die("closeout", "closed?");
 	printf("{\"bench\":\"closeout_is_closed_day\",\"ms\":%.1f,\"note\":\"a full scan of "
 	       "the entries until the ledger keeps the state\"}\n",
-	       now_ms() - t0);
+	       bench_now_ms() - t0);
 	ledger_free(l);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : 1;

@@ -8,39 +8,17 @@
 
 #include "layout.h"
 
+#include "bench.h"
+
 #define BENCH_N 200
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static void
 report(const char *name, double *v, size_t n, size_t bytes)
 {
-	qsort(v, n, sizeof *v, cmp_double);
+	qsort(v, n, sizeof *v, bench_cmp);
 	printf("{\"bench\":\"%s\",\"n\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
 	       "\"pdf_bytes\":%zu}\n",
 	       name, n, v[n / 2], v[(size_t)(0.99 * (double)(n - 1))], v[n - 1], bytes);
-}
-
-static void
-die(const char *what, char *cause)
-{
-	fprintf(stderr, "bench_print: %s: %s\n", what, cause != NULL ? cause : "failed");
-	exit(1);
 }
 
 int
@@ -75,44 +53,44 @@ main(void)
 		                                  codes[i], "Walk Against Traffick", "Team Hope"};
 	}
 
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	d = (struct layout_doc)LAYOUT_DOC_INIT;
 	layout_receipt_doc(&r, &d);
 	if (layout_render(&d, LAYOUT_ROLL80, assets, &pdf, &len, &cause) != 0)
-		die("receipt", cause);
-	first = now_ms() - t0;
+		bench_die("receipt", cause);
+	first = bench_now_ms() - t0;
 	layout_doc_free(&d);
 	free(pdf);
 	printf("{\"bench\":\"layout_first_call_with_font_load\",\"ms\":%.3f}\n", first);
 
 	for (i = 0; i < BENCH_N; i++) {
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		d = (struct layout_doc)LAYOUT_DOC_INIT;
 		layout_receipt_doc(&r, &d);
 		if (layout_render(&d, LAYOUT_ROLL80, assets, &pdf, &len, &cause) != 0)
-			die("receipt", cause);
+			bench_die("receipt", cause);
 		layout_doc_free(&d);
 		free(pdf);
-		t[i] = now_ms() - t0;
+		t[i] = bench_now_ms() - t0;
 	}
 	report("layout_receipt_80mm", t, BENCH_N, len);
 
 	for (i = 0; i < BENCH_N; i++) {
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (layout_badge_pdf(&badges[0], LAYOUT_ROLL80, assets, &pdf, &len, &cause) != 0)
-			die("badge", cause);
+			bench_die("badge", cause);
 		free(pdf);
-		t[i] = now_ms() - t0;
+		t[i] = bench_now_ms() - t0;
 	}
 	report("layout_badge_80mm", t, BENCH_N, len);
 
 	for (i = 0; i < BENCH_N / 4; i++) {
-		t0 = now_ms();
+		t0 = bench_now_ms();
 		if (layout_badges_pdf(badges, 30, layout_sheet_find("3x10"), assets, &pdf, &len,
 		                      &cause) != 0)
-			die("badges", cause);
+			bench_die("badges", cause);
 		free(pdf);
-		t[i] = now_ms() - t0;
+		t[i] = bench_now_ms() - t0;
 	}
 	report("layout_30_badges_3x10_letter", t, BENCH_N / 4, len);
 	return 0;
