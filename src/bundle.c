@@ -17,6 +17,7 @@
 
 #include "amount.h"
 #include "csv.h"
+#include "json.h"
 #include "stamp.h"
 #include "strbuf.h"
 #include "util.h"
@@ -39,348 +40,6 @@ static const char *const bundle_csv_headers[BUNDLE_NCSV] = {
 
 #define BUNDLE_CSV_BOM "\xef\xbb\xbf" /* so spreadsheets read the file as UTF-8 */
 #define BUNDLE_CRLF    "\r\n"
-
-/* ---- a small strict JSON reader ------------------------------------------
- * Values are spans of the input; nothing is copied until asked. */
-
-enum { BJ_NONE, BJ_STR, BJ_NUM, BJ_OBJ, BJ_ARR, BJ_TRUE, BJ_FALSE, BJ_NULL };
-
-struct bundle_jv {
-	int type;
-	const char *p; /* raw text; strings include their quotes */
-	size_t n;
-};
-
-#define BJ_MAX_DEPTH 16
-
-static const char *
-bundle_json_ws(const char *p, const char *e)
-{
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-		p++;
-	return p;
-}
-
-static int
-bundle_json_hex4(const char *p, const char *e, unsigned *v)
-{
-	int i;
-
-	*v = 0;
-	if (e - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-		*v <<= 4;
-		if (c >= '0' && c <= '9')
-			*v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			*v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	return 0;
-}
-
-static int
-bundle_json_string(const char **pp, const char *e)
-{
-	const char *p = *pp;
-	unsigned v;
-
-	if (p >= e || *p != '"')
-		return -1;
-	for (p++; p < e; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c == '"') {
-			*pp = p + 1;
-			return 0;
-		}
-		if (c < 0x20)
-			return -1;
-		if (c == '\\') {
-			if (++p >= e)
-				return -1;
-			if (*p == 'u') {
-				if (bundle_json_hex4(p + 1, e, &v) != 0)
-					return -1;
-				p += 4;
-			} else if (strchr("\"\\/bfnrt", *p) == NULL || *p == '\0')
-				return -1;
-		}
-	}
-	return -1;
-}
-
-static int
-bundle_json_number(const char **pp, const char *e)
-{
-	const char *p = *pp;
-
-	if (p < e && *p == '-')
-		p++;
-	if (p >= e || *p < '0' || *p > '9')
-		return -1;
-	if (*p == '0')
-		p++;
-	else
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	if (p < e && *p == '.') {
-		p++;
-		if (p >= e || *p < '0' || *p > '9')
-			return -1;
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	if (p < e && (*p == 'e' || *p == 'E')) {
-		p++;
-		if (p < e && (*p == '+' || *p == '-'))
-			p++;
-		if (p >= e || *p < '0' || *p > '9')
-			return -1;
-		while (p < e && *p >= '0' && *p <= '9')
-			p++;
-	}
-	*pp = p;
-	return 0;
-}
-
-static int
-bundle_json_value(const char **pp, const char *e, struct bundle_jv *v, int depth)
-{
-	const char *p = bundle_json_ws(*pp, e), *start = p;
-	struct bundle_jv sub;
-
-	if (p >= e || depth > BJ_MAX_DEPTH)
-		return -1;
-	switch (*p) {
-	case '"':
-		v->type = BJ_STR;
-		if (bundle_json_string(&p, e) != 0)
-			return -1;
-		break;
-	case '{':
-	case '[': {
-		char close = *p == '{' ? '}' : ']';
-		v->type = *p == '{' ? BJ_OBJ : BJ_ARR;
-		p = bundle_json_ws(p + 1, e);
-		if (p < e && *p == close) {
-			p++;
-			break;
-		}
-		for (;;) {
-			if (v->type == BJ_OBJ) {
-				p = bundle_json_ws(p, e);
-				if (bundle_json_string(&p, e) != 0)
-					return -1;
-				p = bundle_json_ws(p, e);
-				if (p >= e || *p != ':')
-					return -1;
-				p++;
-			}
-			if (bundle_json_value(&p, e, &sub, depth + 1) != 0)
-				return -1;
-			p = bundle_json_ws(p, e);
-			if (p < e && *p == ',') {
-				p++;
-				continue;
-			}
-			if (p < e && *p == close) {
-				p++;
-				break;
-			}
-			return -1;
-		}
-		break;
-	}
-	case 't':
-	case 'f':
-	case 'n': {
-		static const char *const words[] = {"true", "false", "null"};
-		static const int types[] = {BJ_TRUE, BJ_FALSE, BJ_NULL};
-		size_t i;
-		for (i = 0; i < 3; i++) {
-			size_t wl = strlen(words[i]);
-			if ((size_t)(e - p) >= wl && memcmp(p, words[i], wl) == 0) {
-				v->type = types[i];
-				p += wl;
-				break;
-			}
-		}
-		if (i == 3)
-			return -1;
-		break;
-	}
-	default:
-		v->type = BJ_NUM;
-		if (bundle_json_number(&p, e) != 0)
-			return -1;
-	}
-	v->p = start;
-	v->n = (size_t)(p - start);
-	*pp = p;
-	return 0;
-}
-
-/* Parses a whole text as one value (nothing but spaces around it). */
-static int
-bundle_json_parse(const char *s, size_t n, struct bundle_jv *v)
-{
-	const char *p = s, *e = s + n;
-
-	if (bundle_json_value(&p, e, v, 0) != 0)
-		return -1;
-	return bundle_json_ws(p, e) == e ? 0 : -1;
-}
-
-/* Finds members of a (valid) object by key: out[i].type is BJ_NONE when absent. */
-static void
-bundle_json_members(const struct bundle_jv *obj, const char *const *keys, struct bundle_jv *out,
-                    size_t nkeys)
-{
-	const char *p, *e, *k;
-	struct bundle_jv v;
-	size_t i, kl;
-
-	for (i = 0; i < nkeys; i++)
-		out[i].type = BJ_NONE;
-	if (obj->type != BJ_OBJ)
-		return;
-	p = obj->p + 1;
-	e = obj->p + obj->n - 1;
-	for (;;) {
-		p = bundle_json_ws(p, e);
-		if (p >= e || *p != '"')
-			return;
-		k = p + 1;
-		if (bundle_json_string(&p, e) != 0)
-			return;
-		kl = (size_t)(p - 1 - k);
-		p = bundle_json_ws(p, e);
-		p++; /* ':' */
-		if (bundle_json_value(&p, e, &v, 0) != 0)
-			return;
-		for (i = 0; i < nkeys; i++)
-			if (out[i].type == BJ_NONE && strlen(keys[i]) == kl &&
-			    memcmp(keys[i], k, kl) == 0)
-				out[i] = v;
-		p = bundle_json_ws(p, e);
-		if (p < e && *p == ',')
-			p++;
-	}
-}
-
-static void
-bundle_utf8_put(struct strbuf *b, unsigned cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		strbuf_add(b, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		strbuf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		strbuf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		strbuf_add(b, u, 4);
-	}
-}
-
-/* A string value unescaped (malloc'd); a number or boolean as its text; NULL
- * when absent or null.  \u0000 becomes U+FFFD so the result stays a C string. */
-static char *
-bundle_json_str(const struct bundle_jv *v)
-{
-	struct strbuf b = STRBUF_INIT;
-	const char *p, *e;
-	unsigned cp, lo;
-
-	if (v->type == BJ_NONE || v->type == BJ_NULL)
-		return NULL;
-	if (v->type != BJ_STR)
-		return xstrndup(v->p, v->n);
-	p = v->p + 1;
-	e = v->p + v->n - 1;
-	strbuf_add(&b, "", 0);
-	while (p < e) {
-		const char *q = p;
-		while (q < e && *q != '\\')
-			q++;
-		strbuf_add(&b, p, (size_t)(q - p));
-		if (q >= e)
-			break;
-		q++;
-		switch (*q) {
-		case 'b': strbuf_add(&b, "\b", 1); break;
-		case 'f': strbuf_add(&b, "\f", 1); break;
-		case 'n': strbuf_add(&b, "\n", 1); break;
-		case 'r': strbuf_add(&b, "\r", 1); break;
-		case 't': strbuf_add(&b, "\t", 1); break;
-		case 'u':
-			bundle_json_hex4(q + 1, e, &cp);
-			q += 4;
-			if (cp >= 0xd800 && cp < 0xdc00 && e - q >= 7 && q[1] == '\\' &&
-			    q[2] == 'u' && bundle_json_hex4(q + 3, e, &lo) == 0 && lo >= 0xdc00 &&
-			    lo < 0xe000) {
-				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-				q += 6;
-			} else if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;
-			if (cp == 0)
-				cp = 0xfffd;
-			bundle_utf8_put(&b, cp);
-			break;
-		default: strbuf_add(&b, q, 1); break;
-		}
-		p = q + 1;
-	}
-	return strbuf_take(&b);
-}
-
-static int
-bundle_json_int(const struct bundle_jv *v, int64_t *out)
-{
-	const char *p;
-	int64_t n = 0;
-	int neg = 0;
-
-	if (v->type != BJ_NUM || v->n == 0 || v->n > 19)
-		return -1;
-	p = v->p;
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	}
-	for (; p < v->p + v->n; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (*p - '0');
-	}
-	*out = neg ? -n : n;
-	return 0;
-}
-
-/* Compares a string value with a C string (no escapes expected in ours). */
-static int
-bundle_json_is(const struct bundle_jv *v, const char *s)
-{
-	size_t n = strlen(s);
-
-	return v->type == BJ_STR && v->n == n + 2 && memcmp(v->p + 1, s, n) == 0;
-}
 
 /* ---- hex -------------------------------------------------------------- */
 
@@ -447,8 +106,8 @@ bundle_jsonl_add(struct strbuf *b, const char *line, size_t len,
 
 /* What the computation keeps of an entry beyond struct bundle_entry. */
 struct bundle_raw {
-	struct bundle_jv data; /* the "data" object, or BJ_NONE */
-	struct bundle_jv op;
+	struct json_value data; /* the "data" object, or JSON_NONE */
+	struct json_value op;
 };
 
 struct bundle_walker {
@@ -574,14 +233,14 @@ bundle_csv_time(struct strbuf *b, int64_t wall_ms)
 
 /* A data member as text for a CSV (numbers as written, strings unescaped). */
 static void
-bundle_csv_member(struct strbuf *b, const struct bundle_jv *data, const char *key)
+bundle_csv_member(struct strbuf *b, const struct json_value *data, const char *key)
 {
-	struct bundle_jv v;
+	struct json_value v;
 	char *s;
 
-	bundle_json_members(data, &key, &v, 1);
-	s = bundle_json_str(&v);
-	if (v.type == BJ_ARR) {
+	json_members(data, &key, &v, 1);
+	s = json_str(&v);
+	if (v.type == JSON_ARRAY) {
 		/* a list of numbers or names: joined with spaces */
 		free(s);
 		s = xstrndup(v.p + 1, v.n - 2);
@@ -589,7 +248,7 @@ bundle_csv_member(struct strbuf *b, const struct bundle_jv *data, const char *ke
 			if (*q == ',' || *q == '"')
 				*q = *q == ',' ? ' ' : ' ';
 		bundle_csv_text(b, s);
-	} else if (v.type == BJ_NUM)
+	} else if (v.type == JSON_NUMBER)
 		strbuf_add(b, v.p, v.n);
 	else
 		bundle_csv_text(b, s);
@@ -597,37 +256,37 @@ bundle_csv_member(struct strbuf *b, const struct bundle_jv *data, const char *ke
 }
 
 static int64_t
-bundle_member_int(const struct bundle_jv *data, const char *key, int64_t dflt)
+bundle_member_int(const struct json_value *data, const char *key, int64_t dflt)
 {
-	struct bundle_jv v;
+	struct json_value v;
 	int64_t n;
 
-	bundle_json_members(data, &key, &v, 1);
-	return bundle_json_int(&v, &n) == 0 ? n : dflt;
+	json_members(data, &key, &v, 1);
+	return json_int(&v, &n) == 0 ? n : dflt;
 }
 
 static void
-bundle_csv_money_member(struct strbuf *b, const struct bundle_jv *data, const char *key)
+bundle_csv_money_member(struct strbuf *b, const struct json_value *data, const char *key)
 {
-	struct bundle_jv v;
+	struct json_value v;
 	int64_t n;
 
-	bundle_json_members(data, &key, &v, 1);
-	if (bundle_json_int(&v, &n) == 0)
+	json_members(data, &key, &v, 1);
+	if (json_int(&v, &n) == 0)
 		bundle_csv_money(b, n);
 }
 
 /* Sets *field from data[key] when present (null clears). */
 static void
-bundle_walker_field(char **field, const struct bundle_jv *data, const char *key)
+bundle_walker_field(char **field, const struct json_value *data, const char *key)
 {
-	struct bundle_jv v;
+	struct json_value v;
 
-	bundle_json_members(data, &key, &v, 1);
-	if (v.type == BJ_NONE)
+	json_members(data, &key, &v, 1);
+	if (v.type == JSON_NONE)
 		return;
 	free(*field);
-	*field = bundle_json_str(&v);
+	*field = json_str(&v);
 }
 
 static const char *
@@ -657,7 +316,7 @@ bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned ch
 {
 	static const char *const keys[] = {"seq", "station", "kind", "wall_ms",
 	                                   "op",  "walker",  "ref",  "data"};
-	struct bundle_jv entry, m[8], v;
+	struct json_value entry, m[8], v;
 	unsigned char got[BUNDLE_HASH_LEN], want[BUNDLE_HASH_LEN], p[BUNDLE_HASH_LEN];
 	crypto_generichash_state st;
 	const char *body;
@@ -689,13 +348,13 @@ bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned ch
 		                 "ledger.jsonl line %zu: the entry does not match its hash: it was "
 		                 "changed.",
 		                 lineno);
-	if (bundle_json_parse(body, blen, &entry) != 0 || entry.type != BJ_OBJ)
+	if (json_parse(body, blen, &entry) != 0 || entry.type != JSON_OBJECT)
 		return util_fail(cause, "ledger.jsonl line %zu: the entry is not a JSON object.",
 		                 lineno);
-	bundle_json_members(&entry, keys, m, nitems(keys));
+	json_members(&entry, keys, m, nitems(keys));
 	memset(e, 0, sizeof *e);
 	memcpy(e->hash, want, BUNDLE_HASH_LEN);
-	if (bundle_json_int(&m[0], &e->seq) != 0)
+	if (json_int(&m[0], &e->seq) != 0)
 		return util_fail(cause, "ledger.jsonl line %zu: the entry has no sequence number.",
 		                 lineno);
 	if (e->seq != (int64_t)lineno)
@@ -704,10 +363,10 @@ bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned ch
 		    "ledger.jsonl line %zu holds entry %" PRId64
 		    " where entry %zu belongs: the sequence has a gap or was reordered.",
 		    lineno, e->seq, lineno);
-	if (m[1].type != BJ_STR || m[1].n < 3 || m[1].n > BUNDLE_STATION_MAX + 2)
+	if (m[1].type != JSON_STRING || m[1].n < 3 || m[1].n > BUNDLE_STATION_MAX + 2)
 		return util_fail(cause, "ledger.jsonl line %zu: the entry has no station id.",
 		                 lineno);
-	s = bundle_json_str(&m[1]);
+	s = json_str(&m[1]);
 	if (station[0] == '\0')
 		snprintf(station, BUNDLE_STATION_MAX + 1, "%s", s);
 	else if (strcmp(station, s) != 0) {
@@ -719,26 +378,25 @@ bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned ch
 		return -1;
 	}
 	free(s);
-	if (m[2].type != BJ_STR || m[2].n < 3 || m[2].n - 2 >= sizeof e->kind)
+	if (m[2].type != JSON_STRING || m[2].n < 3 || m[2].n - 2 >= sizeof e->kind)
 		return util_fail(cause, "ledger.jsonl line %zu: the entry has no kind.", lineno);
 	memcpy(e->kind, m[2].p + 1, m[2].n - 2);
-	if (bundle_json_int(&m[3], &e->wall_ms) != 0)
+	if (json_int(&m[3], &e->wall_ms) != 0)
 		return util_fail(cause, "ledger.jsonl line %zu: the entry has no time.", lineno);
 	raw->op = m[4];
 	raw->data = m[7];
-	if (bundle_json_int(&m[5], &n) == 0 && n > 0 && n <= UINT32_MAX)
+	if (json_int(&m[5], &n) == 0 && n > 0 && n <= UINT32_MAX)
 		e->walker = (uint32_t)n;
-	if (bundle_json_int(&m[6], &n) == 0)
+	if (json_int(&m[6], &n) == 0)
 		e->ref = n;
 	if (bundle_is(e, "donation")) {
 		static const char *const dk[] = {"cents", "method"};
-		struct bundle_jv d[2];
-		bundle_json_members(&raw->data, dk, d, 2);
-		if (bundle_json_int(&d[0], &e->cents) != 0 || e->cents <= 0)
+		struct json_value d[2];
+		json_members(&raw->data, dk, d, 2);
+		if (json_int(&d[0], &e->cents) != 0 || e->cents <= 0)
 			return util_fail(
 			    cause, "ledger.jsonl line %zu: a donation without an amount.", lineno);
-		if (bundle_json_is(&d[1], "cash") || bundle_json_is(&d[1], "check") ||
-		    bundle_json_is(&d[1], "other"))
+		if (json_is(&d[1], "cash") || json_is(&d[1], "check") || json_is(&d[1], "other"))
 			memcpy(e->method, d[1].p + 1, d[1].n - 2);
 		else
 			return util_fail(
@@ -746,13 +404,13 @@ bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned ch
 			    lineno);
 	} else if (bundle_is(e, "lap")) {
 		static const char *const lk[] = {"how", "manual"};
-		struct bundle_jv d[2];
-		bundle_json_members(&raw->data, lk, d, 2);
-		e->manual = bundle_json_is(&d[0], "manual") || d[1].type == BJ_TRUE;
+		struct json_value d[2];
+		json_members(&raw->data, lk, d, 2);
+		e->manual = json_is(&d[0], "manual") || d[1].type == JSON_TRUE;
 	} else if (bundle_is(e, "annul") && e->ref <= 0) {
 		static const char *const rk[] = {"ref"};
-		bundle_json_members(&raw->data, rk, &v, 1);
-		if (bundle_json_int(&v, &n) == 0)
+		json_members(&raw->data, rk, &v, 1);
+		if (json_int(&v, &n) == 0)
 			e->ref = n;
 	}
 	return 0;
@@ -769,7 +427,7 @@ bundle_csv_begin(struct strbuf *b, enum bundle_csv which)
 static void
 bundle_op_col(struct strbuf *b, const struct bundle_raw *r)
 {
-	char *s = bundle_json_str(&r->op);
+	char *s = json_str(&r->op);
 
 	bundle_csv_text(b, s);
 	free(s);
@@ -956,7 +614,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 			strbuf_puts(b, BUNDLE_CRLF);
 		} else if (bundle_is(e, "closeout") || bundle_is(e, "reopen")) {
 			int co = bundle_is(e, "closeout");
-			const struct bundle_jv *d = &r->data;
+			const struct json_value *d = &r->data;
 			b = &csv[BUNDLE_CLOSEOUT];
 			strbuf_printf(b, "%" PRId64 ",", e->seq);
 			bundle_csv_time(b, e->wall_ms);
@@ -984,20 +642,13 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 				strbuf_puts(b, ",");
 				{
 					static const char *const ck[] = {"counters"};
-					struct bundle_jv c, c1, c2;
-					const char *q;
+					struct json_value c, c1, c2;
 					char *s1 = NULL, *s2 = NULL;
-					bundle_json_members(d, ck, &c, 1);
-					if (c.type == BJ_ARR) {
-						q = c.p + 1;
-						if (bundle_json_value(&q, c.p + c.n, &c1, 0) == 0) {
-							s1 = bundle_json_str(&c1);
-							q = bundle_json_ws(q, c.p + c.n);
-							if (*q == ',' &&
-							    (q++, bundle_json_value(&q, c.p + c.n,
-							                            &c2, 0)) == 0)
-								s2 = bundle_json_str(&c2);
-						}
+					json_members(d, ck, &c, 1);
+					if (json_item(&c, 0, &c1) == 0) {
+						s1 = json_str(&c1);
+						if (json_item(&c, 1, &c2) == 0)
+							s2 = json_str(&c2);
 					}
 					bundle_csv_text(b, s1);
 					strbuf_puts(b, ",");
@@ -1183,25 +834,25 @@ bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struc
 	                                 "manual_laps", "donations", "checks",     "annulled"};
 	static const char *const tc[] = {"cash", "check", "other", "total"};
 	static const char *const lg[] = {"last_seq", "head"};
-	struct bundle_jv root, t[nitems(top)], e[4], c[nitems(cn)], x[4], l[2];
+	struct json_value root, t[nitems(top)], e[4], c[nitems(cn)], x[4], l[2];
 	int64_t *cnt[nitems(cn)], *tot[4];
 	char *s;
 	size_t i;
 
 	memset(m, 0, sizeof *m);
 	memset(f, 0, sizeof *f);
-	if (bundle_json_parse(text, len, &root) != 0 || root.type != BJ_OBJ)
+	if (json_parse(text, len, &root) != 0 || root.type != JSON_OBJECT)
 		return util_fail(cause, "manifest.json is not valid JSON.");
-	bundle_json_members(&root, top, t, nitems(top));
-	if (!bundle_json_is(&t[0], BUNDLE_FORMAT))
+	json_members(&root, top, t, nitems(top));
+	if (!json_is(&t[0], BUNDLE_FORMAT))
 		return util_fail(cause, "manifest.json is not of format %s.", BUNDLE_FORMAT);
-	m->software = bundle_json_str(&t[1]);
-	bundle_json_members(&t[2], ev, e, 4);
-	m->event_name = bundle_json_str(&e[0]);
-	m->city = bundle_json_str(&e[1]);
-	m->date = bundle_json_str(&e[2]);
-	m->event_tag = bundle_json_str(&e[3]);
-	s = bundle_json_str(&t[3]);
+	m->software = json_str(&t[1]);
+	json_members(&t[2], ev, e, 4);
+	m->event_name = json_str(&e[0]);
+	m->city = json_str(&e[1]);
+	m->date = json_str(&e[2]);
+	m->event_tag = json_str(&e[3]);
+	s = json_str(&t[3]);
 	if (s == NULL || strlen(s) == 0 || strlen(s) > BUNDLE_STATION_MAX) {
 		free(s);
 		bundle_meta_clear(m);
@@ -1209,37 +860,36 @@ bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struc
 	}
 	snprintf(f->station, sizeof f->station, "%s", s);
 	free(s);
-	s = bundle_json_str(&t[4]);
+	s = json_str(&t[4]);
 	snprintf(m->key_id, sizeof m->key_id, "%s", s != NULL ? s : "");
 	free(s);
-	m->public_key = bundle_json_str(&t[5]);
-	if (bundle_json_int(&t[6], &m->export_no) != 0 ||
-	    bundle_json_int(&t[7], &m->exported_wall_ms) != 0) {
+	m->public_key = json_str(&t[5]);
+	if (json_int(&t[6], &m->export_no) != 0 || json_int(&t[7], &m->exported_wall_ms) != 0) {
 		bundle_meta_clear(m);
 		return util_fail(cause, "manifest.json has no export number or time.");
 	}
 	f->export_no = m->export_no;
-	f->closed = t[8].type == BJ_TRUE;
-	m->clock_trusted = t[12].type == BJ_TRUE;
+	f->closed = t[8].type == JSON_TRUE;
+	m->clock_trusted = t[12].type == JSON_TRUE;
 	cnt[0] = &f->entries, cnt[1] = &f->walkers, cnt[2] = &f->checked_in, cnt[3] = &f->laps;
 	cnt[4] = &f->manual_laps, cnt[5] = &f->donations, cnt[6] = &f->checks;
 	cnt[7] = &f->annulled;
-	bundle_json_members(&t[9], cn, c, nitems(cn));
+	json_members(&t[9], cn, c, nitems(cn));
 	for (i = 0; i < nitems(cn); i++)
-		if (bundle_json_int(&c[i], cnt[i]) != 0) {
+		if (json_int(&c[i], cnt[i]) != 0) {
 			bundle_meta_clear(m);
 			return util_fail(cause, "manifest.json has no count of %s.", cn[i]);
 		}
 	tot[0] = &f->cash_cents, tot[1] = &f->check_cents, tot[2] = &f->other_cents;
 	tot[3] = &f->total_cents;
-	bundle_json_members(&t[10], tc, x, 4);
+	json_members(&t[10], tc, x, 4);
 	for (i = 0; i < 4; i++)
-		if (bundle_json_int(&x[i], tot[i]) != 0) {
+		if (json_int(&x[i], tot[i]) != 0) {
 			bundle_meta_clear(m);
 			return util_fail(cause, "manifest.json has no %s total.", tc[i]);
 		}
-	bundle_json_members(&t[11], lg, l, 2);
-	if (bundle_json_int(&l[0], &f->last_seq) != 0 || l[1].type != BJ_STR ||
+	json_members(&t[11], lg, l, 2);
+	if (json_int(&l[0], &f->last_seq) != 0 || l[1].type != JSON_STRING ||
 	    bundle_unhex(l[1].p + 1, l[1].n - 2, f->head, BUNDLE_HASH_LEN) != 0) {
 		bundle_meta_clear(m);
 		return util_fail(cause, "manifest.json has no ledger head.");
@@ -1642,51 +1292,4 @@ end:
 	free(manifest);
 	bundle_content_free(&c);
 	return rc;
-}
-
-/* Walks a dotted path through nested objects. */
-static int
-bundle_json_path(const char *json, size_t len, const char *path, struct bundle_jv *out)
-{
-	struct bundle_jv cur;
-	char key[64];
-	const char *k = key;
-	size_t n;
-
-	if (bundle_json_parse(json, len, &cur) != 0)
-		return -1;
-	while (*path != '\0') {
-		n = strcspn(path, ".");
-		if (n >= sizeof key)
-			return -1;
-		memcpy(key, path, n);
-		key[n] = '\0';
-		bundle_json_members(&cur, &k, out, 1);
-		if (out->type == BJ_NONE)
-			return -1;
-		cur = *out;
-		path += n + (path[n] == '.');
-	}
-	*out = cur;
-	return 0;
-}
-
-int
-bundle_json_get_int(const char *json, size_t len, const char *path, int64_t *out)
-{
-	struct bundle_jv v;
-
-	if (bundle_json_path(json, len, path, &v) != 0)
-		return -1;
-	return bundle_json_int(&v, out);
-}
-
-char *
-bundle_json_get_str(const char *json, size_t len, const char *path)
-{
-	struct bundle_jv v;
-
-	if (bundle_json_path(json, len, path, &v) != 0 || (v.type != BJ_STR && v.type != BJ_NUM))
-		return NULL;
-	return bundle_json_str(&v);
 }

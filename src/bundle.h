@@ -12,8 +12,8 @@
  * byte formats are in docs/BUNDLE.md.
  *
  * bundle.c: the ledger.jsonl model, CSVs, manifest, zip (libarchive), safe
- * file writes.  bundle_export.c: export from a station's ledger.
- * bundle_verify.c: verification.  hq.c: HQ's database. */
+ * file writes (JSON is read with json.h).  bundle_export.c: export from a
+ * station's ledger.  bundle_verify.c: verification.  hq.c: HQ's database. */
 #ifndef WAT_BUNDLE_H
 #define WAT_BUNDLE_H
 
@@ -129,10 +129,6 @@ void bundle_files_free(struct bundle_file *files, size_t n);
 
 /* The SHA256SUMS text for files ("<hex>  <name>\n" each, as sha256sum -c reads). */
 char *bundle_sha256sums(const struct bundle_file *files, size_t n);
-/* A member of a JSON object text by dotted path ("data.of"): as an integer,
- * or as a malloc'd string (NULL when absent, null or not a string/number). */
-int bundle_json_get_int(const char *json, size_t len, const char *path, int64_t *out);
-char *bundle_json_get_str(const char *json, size_t len, const char *path);
 void bundle_hex(const unsigned char *bin, size_t len, char *out);
 int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len);
 

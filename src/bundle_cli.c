@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -18,7 +20,10 @@
 #include "cli.h"
 #include "closeout.h"
 #include "hq.h"
+#include "json.h"
+#include "layout.h"
 #include "ledger.h"
+#include "print_cli.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "text.h"
@@ -254,32 +259,149 @@ bundle_cli_amount0(const char *s, int64_t *cents, char **cause)
 	return amount_parse(s, 100000000, cents, cause);
 }
 
+/* Where the close-out sheet goes, parsed and checked before anything is
+ * recorded. */
+struct bundle_cli_sheet {
+	const char *out; /* the PDF file; NULL: none */
+	int print;       /* and/or to CUPS */
+	struct print_cli_dest dest;
+	char *assets;
+};
+
+#define BUNDLE_CLI_SHEET_OPTS                                                                      \
+	{"print", 0, 0, {0}}, {"printer", 1, 0, {0}}, {"paper", 1, 0, {0}}, {"assets", 1, 0, {0}}, \
+	    {"spool", 1, 0, {0}},                                                                  \
+	{                                                                                          \
+		"deadline", 1, 0,                                                                  \
+		{                                                                                  \
+			0                                                                          \
+		}                                                                                  \
+	}
+
+static int
+bundle_cli_sheet_parse(const struct cli_opt *o, size_t n, const char *file_opt,
+                       struct bundle_cli_sheet *s)
+{
+	const char *paper = cli_val(o, n, "paper"), *deadline = cli_val(o, n, "deadline");
+	int64_t secs = 0;
+	char *font;
+	int ok;
+
+	memset(s, 0, sizeof *s);
+	s->out = cli_val(o, n, file_opt);
+	s->print = cli_given(o, n, "print") > 0;
+	s->dest.paper = LAYOUT_LETTER; /* the sheet goes into the envelope */
+	if (paper != NULL && layout_paper_parse(paper, &s->dest.paper) != 0)
+		return cli_fail(CLI_USAGE, "Unknown paper \"%s\": use letter, a4, 80mm or 58mm.",
+		                paper);
+	if (deadline != NULL && cli_number(deadline, "deadline in seconds", 3600, &secs) != 0)
+		return CLI_USAGE;
+	s->dest.deadline_s = (int)secs;
+	s->dest.printer = cli_val(o, n, "printer");
+	s->dest.spool = cli_val(o, n, "spool");
+	if (s->out == NULL && !s->print)
+		return CLI_OK;
+	s->assets = print_cli_assets(cli_val(o, n, "assets"));
+	font = s->assets != NULL ? xasprintf("%s/fonts/DejaVuSans.ttf", s->assets) : NULL;
+	ok = font != NULL && access(font, R_OK) == 0;
+	free(font);
+	if (!ok)
+		return cli_fail(CLI_REFUSED,
+		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+	return CLI_OK;
+}
+
+/* Lays the sheet out and saves and/or prints it, each recorded as a "print"
+ * entry {"what":"closeout","of":SEQ,...}; returns the exit status. */
+static int
+bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int64_t wall_ms,
+                         int64_t head_seq, const unsigned char head[LEDGER_HASH_LEN],
+                         const struct bundle_cli_sheet *s)
+{
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	struct closeout_sheet sh;
+	struct print_cli_dest d;
+	struct ledger_event ev;
+	char hex[2 * LEDGER_HASH_LEN + 1], when[64], *pdf = NULL, *cause = NULL, *title = NULL;
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+	size_t len;
+	int rc = CLI_OK, rc2;
+
+	if (ledger_event(l, &ev) != 0) {
+		rc = cli_fail(CLI_REFUSED, "Cannot read the event's settings.");
+		goto end;
+	}
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(when, sizeof when, "?");
+	bundle_hex(head, LEDGER_HASH_LEN, hex);
+	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, head_seq, hex};
+	closeout_sheet_doc(r, &sh, &doc);
+	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	title = xasprintf("Close-out sheet %s-%" PRId64, ev.station, r->seq);
+	if (s->out != NULL) {
+		d = s->dest;
+		d.out = s->out;
+		rc = print_cli_deliver_pdf(l, bundle_cli_op, "closeout", r->seq, 0, title, pdf, len,
+		                           &d);
+	}
+	if (s->print) {
+		d = s->dest;
+		d.out = NULL;
+		if ((rc2 = print_cli_deliver_pdf(l, bundle_cli_op, "closeout", r->seq, 0, title,
+		                                 pdf, len, &d)) != CLI_OK)
+			rc = rc2;
+	}
+end:
+	free(title);
+	free(pdf);
+	layout_doc_free(&doc);
+	return rc;
+}
+
 int
 bundle_cli_close(struct ledger *l, int argc, char **argv)
 {
 	struct cli_opt o[] = {{"cash", 1, 0, {0}},        {"count", 1, 0, {0}},
 	                      {"counter", 1, 0, {0}},     {"checks", 1, 0, {0}},
-	                      {"check-total", 1, 0, {0}}, {"note", 1, 0, {0}}};
+	                      {"check-total", 1, 0, {0}}, {"note", 1, 0, {0}},
+	                      {"sheet", 1, 0, {0}},       BUNDLE_CLI_SHEET_OPTS};
+	unsigned char head[LEDGER_HASH_LEN];
+	struct bundle_cli_sheet sheet;
 	struct closeout_count c;
 	struct closeout_result r;
 	struct cli_args a;
 	char *cause = NULL, *text, *end;
+	int64_t head_seq;
 	int rc;
 
+	memset(&sheet, 0, sizeof sheet);
+	memset(&r, 0, sizeof r);
 	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
 		return rc;
 	if (l == NULL || a.npos != 0 || (o[0].n + o[1].n) != 1 || o[2].n != 2 || o[3].n > 1 ||
-	    o[4].n > 1 || o[5].n > 1)
-		return cli_fail(CLI_USAGE,
-		                "Usage: watctl --db FILE close --cash AMOUNT | --count "
-		                "20x5,10x3,... --counter NAME --counter NAME [--checks N] "
-		                "[--check-total AMOUNT] [--note TEXT]");
+	    o[4].n > 1 || o[5].n > 1) {
+		rc = cli_fail(CLI_USAGE,
+		              "Usage: watctl --db FILE close --cash AMOUNT | --count "
+		              "20x5,10x3,... --counter NAME --counter NAME [--checks N] "
+		              "[--check-total AMOUNT] [--note TEXT] [--sheet FILE.pdf] [--print "
+		              "[--printer QUEUE]] [--paper letter|a4|80mm|58mm]");
+		goto end;
+	}
 	memset(&c, 0, sizeof c);
-	if (o[0].n && bundle_cli_amount0(o[0].val[0], &c.cash_cents, &cause) != 0)
-		return cli_cause(CLI_USAGE, cause);
+	if (o[0].n && bundle_cli_amount0(o[0].val[0], &c.cash_cents, &cause) != 0) {
+		rc = cli_cause(CLI_USAGE, cause);
+		goto end;
+	}
 	if (o[1].n) {
-		if (closeout_denominations(o[1].val[0], &c.cash_cents, &cause) != 0)
-			return cli_cause(CLI_USAGE, cause);
+		if (closeout_denominations(o[1].val[0], &c.cash_cents, &cause) != 0) {
+			rc = cli_cause(CLI_USAGE, cause);
+			goto end;
+		}
 		c.denominations = o[1].val[0];
 	}
 	c.checks = -1;
@@ -287,24 +409,91 @@ bundle_cli_close(struct ledger *l, int argc, char **argv)
 	if (o[3].n) {
 		errno = 0;
 		c.checks = strtoll(o[3].val[0], &end, 10);
-		if (errno != 0 || *end != '\0' || *o[3].val[0] == '\0' || c.checks < 0)
-			return cli_fail(CLI_USAGE,
-			                "The number of checks \"%s\" is not a "
-			                "count.",
-			                o[3].val[0]);
+		if (errno != 0 || *end != '\0' || *o[3].val[0] == '\0' || c.checks < 0) {
+			rc = cli_fail(CLI_USAGE, "The number of checks \"%s\" is not a count.",
+			              o[3].val[0]);
+			goto end;
+		}
 	}
-	if (o[4].n && bundle_cli_amount0(o[4].val[0], &c.check_cents, &cause) != 0)
-		return cli_cause(CLI_USAGE, cause);
+	if (o[4].n && bundle_cli_amount0(o[4].val[0], &c.check_cents, &cause) != 0) {
+		rc = cli_cause(CLI_USAGE, cause);
+		goto end;
+	}
+	/* the sheet's options are checked before the close-out is recorded */
+	if ((rc = bundle_cli_sheet_parse(o, nitems(o), "sheet", &sheet)) != CLI_OK)
+		goto end;
 	c.counter[0] = o[2].val[0];
 	c.counter[1] = o[2].val[1];
 	c.note = o[5].n ? o[5].val[0] : NULL;
-	if (closeout_record(l, &c, bundle_cli_op, &r, &cause) != 0)
-		return cli_cause(CLI_REFUSED, cause);
+	if (closeout_record(l, &c, bundle_cli_op, &r, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
 	text = closeout_describe(&r);
 	fputs(text, stdout);
 	free(text);
+	if (sheet.out == NULL && !sheet.print)
+		goto end;
+	fflush(stdout);
+	/* the head right after the close-out: its own entry */
+	if (ledger_head(l, &head_seq, head) != 0) {
+		rc =
+		    cli_fail(CLI_REFUSED, "The close-out is recorded, but the ledger's head cannot "
+		                          "be read: print the sheet with watctl close-sheet.");
+		goto end;
+	}
+	if ((rc = bundle_cli_sheet_deliver(l, &r, (int64_t)time(NULL) * 1000, head_seq, head,
+	                                   &sheet)) != CLI_OK)
+		fprintf(stderr,
+		        "The close-out is recorded (entry %" PRId64 "); print the sheet again "
+		        "with: watctl close-sheet --print (or --out FILE.pdf)\n",
+		        r.seq);
+end:
 	closeout_result_free(&r);
-	return CLI_OK;
+	free(sheet.assets);
+	return rc;
+}
+
+int
+bundle_cli_close_sheet(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {{"out", 1, 0, {0}}, BUNDLE_CLI_SHEET_OPTS};
+	struct bundle_cli_sheet sheet;
+	struct closeout_result r;
+	struct closeout_entry info;
+	struct cli_args a;
+	char *cause = NULL;
+	int64_t seq = 0;
+	int rc;
+
+	memset(&sheet, 0, sizeof sheet);
+	memset(&r, 0, sizeof r);
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (l == NULL || a.npos > 1 || (o[0].n == 0 && o[1].n == 0)) {
+		rc = cli_fail(CLI_USAGE,
+		              "Usage: watctl --db FILE close-sheet [SEQ] --out FILE.pdf | "
+		              "--print [--printer QUEUE] [--paper letter|a4|80mm|58mm]");
+		goto end;
+	}
+	if (a.npos == 1 && (rc = cli_number(a.pos[0], "close-out entry", INT64_MAX, &seq)) != 0)
+		goto end;
+	if ((rc = bundle_cli_sheet_parse(o, nitems(o), "out", &sheet)) != CLI_OK)
+		goto end;
+	if (closeout_load(l, seq, &r, &info, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	if (info.reopen_seq != 0)
+		fprintf(stderr,
+		        "Note: the station was reopened after this close-out (entry %" PRId64
+		        "); close out again for the final count.\n",
+		        info.reopen_seq);
+	rc = bundle_cli_sheet_deliver(l, &r, info.wall_ms, r.seq, info.hash, &sheet);
+end:
+	closeout_result_free(&r);
+	free(sheet.assets);
+	return rc;
 }
 
 int
@@ -480,13 +669,13 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	memset(&be, 0, sizeof be);
 	if (util_read_file(file, 65536, &data, &len, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	fmt = bundle_json_get_str(data, len, "format");
-	from = bundle_json_get_str(data, len, "station");
-	name = bundle_json_get_str(data, len, "event.name");
-	city = bundle_json_get_str(data, len, "event.city");
-	date = bundle_json_get_str(data, len, "event.date");
-	tag = bundle_json_get_str(data, len, "event.tag");
-	hex = bundle_json_get_str(data, len, "badge_key");
+	fmt = json_get_str(data, len, "format");
+	from = json_get_str(data, len, "station");
+	name = json_get_str(data, len, "event.name");
+	city = json_get_str(data, len, "event.city");
+	date = json_get_str(data, len, "event.date");
+	tag = json_get_str(data, len, "event.tag");
+	hex = json_get_str(data, len, "badge_key");
 	if (fmt == NULL || strcmp(fmt, BUNDLE_PACK_FORMAT) != 0 || from == NULL || name == NULL ||
 	    tag == NULL || strlen(tag) != BADGE_TAG_LEN || hex == NULL ||
 	    bundle_unhex(hex, strlen(hex), be.key, BADGE_KEY_LEN) != 0) {
@@ -513,7 +702,7 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	}
 	for (i = 0; i < nitems(keys); i++) {
 		snprintf(path, sizeof path, "settings.%s", keys[i]);
-		if ((v = bundle_json_get_str(data, len, path)) == NULL)
+		if ((v = json_get_str(data, len, path)) == NULL)
 			continue;
 		if (ledger_set(l, keys[i], v, bundle_cli_op, &cause) != 0) {
 			fprintf(stderr, "Setting %s was not copied: %s\n", keys[i], cause);

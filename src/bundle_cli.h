@@ -11,6 +11,10 @@
  *   hq-report --db HQ.db                                        (no ledger)
  *   close --cash AMOUNT | --count 20x5,10x3,...  --counter A --counter B
  *         [--checks N] [--check-total AMOUNT] [--note TEXT]     (ledger)
+ *         [--sheet FILE.pdf] [--print [--printer QUEUE]] [--paper letter|a4|80mm|58mm]
+ *         [--assets DIR] [--spool DIR] [--deadline SECONDS]
+ *   close-sheet [SEQ] --out FILE.pdf | --print [...as close]     (ledger)
+ *         the sheet of the last close-out in force (or of entry SEQ), again
  *   reopen --reason TEXT                                        (ledger)
  *   pubkey [--keys DIR]                                         (ledger or --keys)
  *   event-pack export FILE | import FILE --station ID [--walker-base N]  (ledger)
@@ -31,6 +35,7 @@ int bundle_cli_verify(struct ledger *l, int argc, char **argv);
 int bundle_cli_merge(struct ledger *l, int argc, char **argv);
 int bundle_cli_hq_report(struct ledger *l, int argc, char **argv);
 int bundle_cli_close(struct ledger *l, int argc, char **argv);
+int bundle_cli_close_sheet(struct ledger *l, int argc, char **argv);
 int bundle_cli_reopen(struct ledger *l, int argc, char **argv);
 int bundle_cli_pubkey(struct ledger *l, int argc, char **argv);
 int bundle_cli_event_pack(struct ledger *l, int argc, char **argv);

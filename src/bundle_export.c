@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "ledger.h"
 #include "stamp.h"
 #include "strbuf.h"
@@ -37,8 +38,8 @@ bundle_collect_cb(const struct ledger_entry *e, void *arg)
 	bundle_jsonl_add(&c->jsonl, e->line, len, c->prev, e->hash);
 	memcpy(c->prev, e->hash, BUNDLE_HASH_LEN);
 	c->last_seq = e->seq;
-	if (strcmp(e->kind, "export") == 0 &&
-	    bundle_json_get_int(e->line, len, "data.n", &n) == 0 && n > c->last_export)
+	if (strcmp(e->kind, "export") == 0 && json_get_int(e->line, len, "data.n", &n) == 0 &&
+	    n > c->last_export)
 		c->last_export = n;
 	return 0;
 }

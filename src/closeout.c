@@ -1,6 +1,6 @@
 /* closeout.c — expected vs counted, over/short, and the closeout/reopen
- * entries.  Reads the ledger's entries; parses their data with the bundle
- * module's small JSON reader. */
+ * entries, and the printed sheet.  Reads the ledger's entries; parses their
+ * data with json.h. */
 #include "closeout.h"
 
 #include <inttypes.h>
@@ -10,6 +10,8 @@
 
 #include "amount.h"
 #include "bundle.h"
+#include "json.h"
+#include "layout.h"
 #include "ledger.h"
 #include "strbuf.h"
 #include "text.h"
@@ -38,7 +40,7 @@ closeout_walk_cb(const struct ledger_entry *en, void *arg)
 	char *what, *outcome;
 
 	if (strcmp(en->kind, "donation") == 0 && en->annulled_by == 0) {
-		char *method = bundle_json_get_str(en->line, len, "data.method");
+		char *method = json_get_str(en->line, len, "data.method");
 		if (method != NULL && strcmp(method, "check") == 0) {
 			struct closeout_check *c;
 			e->list = xrealloc(e->list, (e->nlist + 1) * sizeof *e->list);
@@ -46,8 +48,8 @@ closeout_walk_cb(const struct ledger_entry *en, void *arg)
 			c->seq = en->seq;
 			c->walker = en->walker;
 			c->cents = en->amount_cents;
-			c->check_no = bundle_json_get_str(en->line, len, "data.check_no");
-			c->donor = bundle_json_get_str(en->line, len, "data.donor");
+			c->check_no = json_get_str(en->line, len, "data.check_no");
+			c->donor = json_get_str(en->line, len, "data.donor");
 			if (c->check_no == NULL)
 				c->check_no = xstrdup("");
 			if (c->donor == NULL)
@@ -60,13 +62,12 @@ closeout_walk_cb(const struct ledger_entry *en, void *arg)
 		}
 		w->donations[w->ndonations++] = en->seq;
 	} else if (strcmp(en->kind, "print") == 0 && en->annulled_by == 0) {
-		what = bundle_json_get_str(en->line, len, "data.what");
-		outcome = bundle_json_get_str(en->line, len, "data.outcome");
+		what = json_get_str(en->line, len, "data.what");
+		outcome = json_get_str(en->line, len, "data.outcome");
 		if (what != NULL && outcome != NULL && strcmp(what, "receipt") == 0 &&
 		    (strcmp(outcome, "completed") == 0 || strcmp(outcome, "spooled") == 0 ||
 		     strcmp(outcome, "saved") == 0) &&
-		    bundle_json_get_int(en->line, len, "data.of", &of) == 0 && of > 0 &&
-		    of < en->seq) {
+		    json_get_int(en->line, len, "data.of", &of) == 0 && of > 0 && of < en->seq) {
 			if ((size_t)of >= w->nprinted) {
 				size_t n = (size_t)of + 1024;
 				w->printed = xrealloc(w->printed, n);
@@ -204,7 +205,11 @@ closeout_name_ok(const char *s)
 void
 closeout_result_free(struct closeout_result *r)
 {
+	size_t i;
+
 	closeout_expected_free(&r->exp);
+	for (i = 0; i < nitems(r->own); i++)
+		free(r->own[i]);
 	memset(r, 0, sizeof *r);
 }
 
@@ -416,4 +421,291 @@ closeout_describe(const struct closeout_result *r)
 		strbuf_puts(&b, i < r->exp.nunprinted ? " ...\n" : "\n");
 	}
 	return strbuf_take(&b);
+}
+
+/* ---- reading a close-out back ---- */
+
+struct closeout_find {
+	int64_t want;            /* 0: the last close-out in force */
+	int64_t seq, reopen_seq; /* the close-out found, the reopen after it */
+	struct closeout_entry info;
+	char *line;                    /* its entry, copied */
+	struct closeout_check *checks; /* every check donation, annulled or not */
+	int64_t *annulled_by;
+	size_t nchecks;
+};
+
+static int
+closeout_find_cb(const struct ledger_entry *en, void *arg)
+{
+	struct closeout_find *f = arg;
+	size_t len = strlen(en->line);
+	struct closeout_check *c;
+	char *method;
+
+	if (f->seq > 0 && en->seq > f->seq && f->want != 0 && f->reopen_seq != 0)
+		return 1; /* the one asked for, and what followed it: done */
+	if (strcmp(en->kind, "donation") == 0) {
+		method = json_get_str(en->line, len, "data.method");
+		if (method != NULL && strcmp(method, "check") == 0) {
+			f->checks = xrealloc(f->checks, (f->nchecks + 1) * sizeof *f->checks);
+			f->annulled_by =
+			    xrealloc(f->annulled_by, (f->nchecks + 1) * sizeof *f->annulled_by);
+			c = &f->checks[f->nchecks];
+			f->annulled_by[f->nchecks++] = en->annulled_by;
+			c->seq = en->seq;
+			c->walker = en->walker;
+			c->cents = en->amount_cents;
+			c->check_no = json_get_str(en->line, len, "data.check_no");
+			c->donor = json_get_str(en->line, len, "data.donor");
+			if (c->check_no == NULL)
+				c->check_no = xstrdup("");
+			if (c->donor == NULL)
+				c->donor = xstrdup("");
+		}
+		free(method);
+	} else if (strcmp(en->kind, "closeout") == 0 && en->annulled_by == 0 &&
+	           (f->want == 0 || f->want == en->seq)) {
+		free(f->line);
+		f->line = xstrdup(en->line);
+		f->seq = en->seq;
+		f->reopen_seq = 0;
+		f->info.wall_ms = en->at.wall_ms;
+		memcpy(f->info.hash, en->hash, sizeof f->info.hash);
+	} else if (strcmp(en->kind, "reopen") == 0 && en->annulled_by == 0 && f->seq > 0 &&
+	           f->reopen_seq == 0)
+		f->reopen_seq = en->seq;
+	return 0;
+}
+
+static int64_t
+closeout_member_int(const struct json_value *data, const char *key)
+{
+	struct json_value v;
+	int64_t n;
+
+	return json_member(data, key, &v) == 0 && json_int(&v, &n) == 0 ? n : 0;
+}
+
+static char *
+closeout_member_str(const struct json_value *data, const char *key)
+{
+	struct json_value v;
+
+	json_member(data, key, &v);
+	return v.type == JSON_STRING ? json_str(&v) : NULL;
+}
+
+int
+closeout_load(struct ledger *l, int64_t seq, struct closeout_result *r, struct closeout_entry *info,
+              char **cause)
+{
+	struct closeout_find f;
+	struct json_value data, v, names[2];
+	struct closeout_expected *e = &r->exp;
+	const char *it = NULL;
+	size_t i;
+	int64_t n;
+	int rc = -1;
+
+	memset(r, 0, sizeof *r);
+	memset(&f, 0, sizeof f);
+	f.want = seq;
+	if (ledger_entries(l, 1, closeout_find_cb, &f, cause) != 0)
+		goto end;
+	if (f.seq == 0) {
+		if (seq == 0)
+			util_fail(cause, "There is no close-out in the ledger: close out first "
+			                 "(watctl close).");
+		else
+			util_fail(cause, "Entry %" PRId64 " is not a close-out in force.", seq);
+		goto end;
+	}
+	if (json_get(f.line, strlen(f.line), "data", &data) != 0 || data.type != JSON_OBJECT) {
+		util_fail(cause, "Close-out entry %" PRId64 " cannot be read.", f.seq);
+		goto end;
+	}
+	r->seq = f.seq;
+	/* the checks in force at the close-out: before it, not yet annulled then */
+	for (i = 0; i < f.nchecks; i++) {
+		if (f.checks[i].seq > f.seq || (f.annulled_by[i] != 0 && f.annulled_by[i] < f.seq))
+			continue;
+		e->list = xrealloc(e->list, (e->nlist + 1) * sizeof *e->list);
+		e->list[e->nlist++] = f.checks[i];
+		f.checks[i].check_no = f.checks[i].donor = NULL;
+	}
+	e->cash_cents = closeout_member_int(&data, "cash_expected_cents");
+	e->check_cents = closeout_member_int(&data, "check_expected_cents");
+	e->other_cents = closeout_member_int(&data, "other_expected_cents");
+	e->total_cents = e->cash_cents + e->check_cents + e->other_cents;
+	e->checks = closeout_member_int(&data, "checks_expected");
+	if (json_member(&data, "unprinted", &v) == 0)
+		while (json_next(&v, &it, NULL, &names[0]))
+			if (json_int(&names[0], &n) == 0) {
+				e->unprinted = xrealloc(e->unprinted,
+				                        (e->nunprinted + 1) * sizeof *e->unprinted);
+				e->unprinted[e->nunprinted++] = n;
+			}
+	e->closed = f.reopen_seq == 0;
+	e->closed_seq = f.seq;
+	r->count.cash_cents = closeout_member_int(&data, "cash_cents");
+	r->count.checks = closeout_member_int(&data, "checks");
+	r->count.check_cents = closeout_member_int(&data, "check_cents");
+	r->own[0] = closeout_member_str(&data, "denominations");
+	r->own[3] = closeout_member_str(&data, "note");
+	json_member(&data, "counters", &v);
+	for (i = 0; i < 2; i++) {
+		json_item(&v, i, &names[i]);
+		r->own[1 + i] = names[i].type == JSON_STRING ? json_str(&names[i]) : xstrdup("?");
+	}
+	r->count.denominations = r->own[0];
+	r->count.counter[0] = r->own[1];
+	r->count.counter[1] = r->own[2];
+	r->count.note = r->own[3];
+	r->cash_over_short = r->count.cash_cents - e->cash_cents;
+	r->check_over_short = r->count.check_cents - e->check_cents;
+	if (info != NULL) {
+		*info = f.info;
+		info->reopen_seq = f.reopen_seq;
+	}
+	rc = 0;
+end:
+	if (rc != 0)
+		closeout_result_free(r);
+	for (i = 0; i < f.nchecks; i++) {
+		free(f.checks[i].check_no);
+		free(f.checks[i].donor);
+	}
+	free(f.checks);
+	free(f.annulled_by);
+	free(f.line);
+	return rc;
+}
+
+/* ---- the printed sheet ---- */
+
+/* Text for one table cell: tabs and line ends would break the row. */
+static char *
+closeout_cell(const char *s)
+{
+	char *c = xstrdup(s != NULL ? s : ""), *p;
+
+	for (p = c; *p != '\0'; p++)
+		if (*p == '\t' || *p == '\r' || *p == '\n')
+			*p = ' ';
+	return c;
+}
+
+/* "$5.00 short", "$5.00 over", "even". */
+static char *
+closeout_os_text(int64_t d, char *buf, size_t len)
+{
+	char a[32];
+
+	if (d == 0)
+		snprintf(buf, len, "$0.00 even");
+	else
+		snprintf(buf, len, "%s %s", amount_format(d < 0 ? -d : d, a, sizeof a),
+		         d > 0 ? "over" : "short");
+	return buf;
+}
+
+void
+closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet *s,
+                   struct layout_doc *d)
+{
+	char a[32], b[32], c[64], *cell[2], *prefix = NULL;
+	const struct closeout_expected *e = &r->exp;
+	struct strbuf t = STRBUF_INIT;
+	size_t i;
+
+	layout_doc_add(d, LAYOUT_TITLE, "Close-out sheet", NULL);
+	if (s->event != NULL && *s->event != '\0')
+		layout_doc_add(d, LAYOUT_HEADING, s->event, NULL);
+	layout_doc_addf(d, LAYOUT_CENTER, "%s%s%s - station %s", s->city != NULL ? s->city : "",
+	                s->city != NULL && *s->city != '\0' ? ", " : "",
+	                s->date != NULL ? s->date : "", s->station != NULL ? s->station : "");
+	snprintf(c, sizeof c, "entry %" PRId64, r->seq);
+	layout_doc_add(d, LAYOUT_PAIR, "Close-out", c);
+	if (s->when != NULL && *s->when != '\0')
+		layout_doc_add(d, LAYOUT_PAIR, "Recorded", s->when);
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+
+	layout_doc_add(d, LAYOUT_HEADING, "Totals by method", NULL);
+	layout_doc_add(d, LAYOUT_TABLE, "Method\tExpected\tCounted\tOver/short", "h");
+	layout_doc_addf(d, LAYOUT_TABLE, "Cash\t%s\t%s\t%s",
+	                amount_format(e->cash_cents, a, sizeof a),
+	                amount_format(r->count.cash_cents, b, sizeof b),
+	                closeout_os_text(r->cash_over_short, c, sizeof c));
+	layout_doc_addf(d, LAYOUT_TABLE, "Checks (%" PRId64 ")\t%s\t%s\t%s", e->checks,
+	                amount_format(e->check_cents, a, sizeof a),
+	                amount_format(r->count.check_cents, b, sizeof b),
+	                closeout_os_text(r->check_over_short, c, sizeof c));
+	layout_doc_addf(d, LAYOUT_TABLE, "In the envelope\t%s\t%s\t%s",
+	                amount_format(e->cash_cents + e->check_cents, a, sizeof a),
+	                amount_format(r->count.cash_cents + r->count.check_cents, b, sizeof b),
+	                closeout_os_text(r->cash_over_short + r->check_over_short, c, sizeof c));
+	layout_doc_add(d, LAYOUT_PAIR, "Other methods (not in the envelope)",
+	               amount_format(e->other_cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_PAIR, "All donations", amount_format(e->total_cents, a, sizeof a));
+	if (r->count.denominations != NULL && *r->count.denominations != '\0')
+		layout_doc_add(d, LAYOUT_PAIR, "Cash by denomination", r->count.denominations);
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+
+	layout_doc_addf(d, LAYOUT_HEADING, "Checks listed in the ledger (%zu)", e->nlist);
+	if (e->nlist == 0)
+		layout_doc_add(d, LAYOUT_TEXT, "No checks.", NULL);
+	else
+		layout_doc_add(d, LAYOUT_TABLE, "Check no.\tDonor\tAmount\tEntry", "h");
+	for (i = 0; i < e->nlist; i++) {
+		cell[0] = closeout_cell(e->list[i].check_no);
+		cell[1] = closeout_cell(e->list[i].donor);
+		layout_doc_addf(d, LAYOUT_TABLE, "%s%s\t%s\t%s\t%" PRId64,
+		                *cell[0] != '\0' ? "#" : "", cell[0], cell[1],
+		                amount_format(e->list[i].cents, a, sizeof a), e->list[i].seq);
+		free(cell[0]);
+		free(cell[1]);
+	}
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+
+	layout_doc_add(d, LAYOUT_HEADING, "Over/short", NULL);
+	layout_doc_add(d, LAYOUT_PAIR, "Cash", closeout_os_text(r->cash_over_short, c, sizeof c));
+	layout_doc_add(d, LAYOUT_PAIR, "Checks",
+	               closeout_os_text(r->check_over_short, c, sizeof c));
+	if (r->count.checks != e->checks) {
+		snprintf(c, sizeof c, "%" PRId64 " counted, %" PRId64 " listed", r->count.checks,
+		         e->checks);
+		layout_doc_add(d, LAYOUT_PAIR, "Number of checks", c);
+	}
+	if (r->count.note != NULL && *r->count.note != '\0')
+		layout_doc_addf(d, LAYOUT_TEXT, "Note: %s", r->count.note);
+	if (e->nunprinted == 0)
+		layout_doc_add(d, LAYOUT_SMALL, "Every donation has a printed receipt.", NULL);
+	else {
+		strbuf_printf(&t, "Receipts never printed (%zu): entries", e->nunprinted);
+		for (i = 0; i < e->nunprinted && i < 200; i++)
+			strbuf_printf(&t, " %" PRId64, e->unprinted[i]);
+		strbuf_puts(&t, i < e->nunprinted ? " ..." : "");
+		layout_doc_add(d, LAYOUT_SMALL, t.s, NULL);
+	}
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+
+	layout_doc_add(d, LAYOUT_HEADING, "Counted by", NULL);
+	layout_doc_addf(d, LAYOUT_SIGN, "Counter 1: %s", r->count.counter[0]);
+	layout_doc_addf(d, LAYOUT_SIGN, "Counter 2: %s", r->count.counter[1]);
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+
+	layout_doc_addf(d, LAYOUT_SMALL, "Ledger head after this close-out: entry %" PRId64,
+	                s->head_seq);
+	layout_doc_addf(d, LAYOUT_SMALL, "BLAKE2b-256 %s", s->head_hex != NULL ? s->head_hex : "?");
+	prefix = bundle_file_name(s->city != NULL ? s->city : "", s->date != NULL ? s->date : "",
+	                          s->station != NULL ? s->station : "", 0);
+	prefix[strlen(prefix) - strlen("0.zip")] = '\0';
+	layout_doc_addf(d, LAYOUT_SMALL,
+	                "Bundle: %s<n>.zip, the export made after this close-out. Line %" PRId64
+	                " of its ledger.jsonl carries this hash, and so does every later "
+	                "export.",
+	                prefix, s->head_seq);
+	free(prefix);
+	strbuf_free(&t);
 }

@@ -54,6 +54,7 @@ struct closeout_result {
 	struct closeout_count count; /* as recorded (checks filled in); strings borrowed */
 	int64_t cash_over_short;     /* counted - expected: > 0 over, < 0 short */
 	int64_t check_over_short;
+	char *own[4]; /* closeout_load: the strings count points at (freed with the result) */
 };
 
 int closeout_expected(struct ledger *l, struct closeout_expected *e, char **cause);
@@ -77,5 +78,37 @@ int closeout_is_closed(struct ledger *l);
 
 /* The close-out as plain text lines (the sheet's content), malloc'd. */
 char *closeout_describe(const struct closeout_result *r);
+
+/* A recorded close-out entry as read back by closeout_load. */
+struct closeout_entry {
+	int64_t wall_ms;
+	unsigned char hash[32]; /* BLAKE2b-256: the ledger's head right after the close-out */
+	int64_t reopen_seq;     /* the reopen entry in force that followed it; 0: none */
+};
+
+/* Reads close-out entry seq back (0: the last one in force): the count and
+ * the expected figures as recorded, the checks in force at that moment
+ * (not now) and the receipts it listed as never printed.  -1 with *cause
+ * when there is none, or seq is not a close-out in force. */
+int closeout_load(struct ledger *l, int64_t seq, struct closeout_result *r,
+                  struct closeout_entry *info, char **cause);
+
+/* What the printed sheet says besides the count.  Strings borrowed; NULL or
+ * "" when unknown. */
+struct closeout_sheet {
+	const char *event, *city, *date, *station;
+	const char *when;     /* the close-out's date and time, as it should read */
+	int64_t head_seq;     /* the ledger's head right after the close-out: its seq */
+	const char *head_hex; /* and its BLAKE2b-256 hash, 64 hex digits */
+};
+
+struct layout_doc;
+/* The close-out sheet that goes into the envelope, as layout blocks (pure:
+ * no ledger, no cairo): event, totals by method (expected, counted,
+ * over/short), the check list, over/short, the note, receipts never printed,
+ * the two counters' names on signature lines, the ledger head and the name
+ * of the bundle that will carry it. */
+void closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet *s,
+                        struct layout_doc *d);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "amount.h"
 #include "cli.h"
+#include "json.h"
 #include "layout.h"
 #include "ledger.h"
 #include "print.h"
@@ -147,91 +148,6 @@ print_cli_spool(const char *dir)
 
 /* ---- reading entries ---- */
 
-/* The value of key in the entry's "data" object: a string (unescaped) or a
- * bare number/literal as text; NULL when absent.  Malloc'd. */
-static char *
-print_cli_field(const char *line, const char *key)
-{
-	const char *p = strstr(line, "\"data\":{"), *q;
-	struct strbuf b = STRBUF_INIT;
-	size_t klen = strlen(key);
-	int depth = 0, want;
-
-	if (p == NULL)
-		return NULL;
-	p += 7;
-	while (*p != '\0') {
-		if (*p == '{' || *p == '[') {
-			depth++;
-			p++;
-			continue;
-		}
-		if (*p == '}' || *p == ']') {
-			if (--depth == 0)
-				break;
-			p++;
-			continue;
-		}
-		if (*p != '"') {
-			p++;
-			continue;
-		}
-		/* a string: a key when followed by ':' at depth 1 */
-		q = p + 1;
-		while (*q != '\0' && *q != '"')
-			q += *q == '\\' && q[1] != '\0' ? 2 : 1;
-		if (*q == '\0')
-			break;
-		want = depth == 1 && q[1] == ':' && (size_t)(q - p - 1) == klen &&
-		       strncmp(p + 1, key, klen) == 0;
-		p = q + 1;
-		if (!want)
-			continue;
-		p++; /* the ':' */
-		if (*p != '"') {
-			q = p;
-			while (*q != '\0' && *q != ',' && *q != '}' && *q != ']')
-				q++;
-			return xstrndup(p, (size_t)(q - p));
-		}
-		for (p++; *p != '\0' && *p != '"'; p++) {
-			if (*p != '\\') {
-				strbuf_add(&b, p, 1);
-				continue;
-			}
-			p++;
-			switch (*p) {
-			case 'n': strbuf_add(&b, "\n", 1); break;
-			case 't': strbuf_add(&b, "\t", 1); break;
-			case 'r': strbuf_add(&b, "\r", 1); break;
-			case 'b': strbuf_add(&b, "\b", 1); break;
-			case 'f': strbuf_add(&b, "\f", 1); break;
-			case 'u': {
-				unsigned cp = 0;
-				int i;
-
-				for (i = 1; i <= 4 && p[i] != '\0'; i++)
-					cp = cp * 16 + (unsigned)(p[i] <= '9'
-					                              ? p[i] - '0'
-					                              : (p[i] | 0x20) - 'a' + 10);
-				p += i - 1;
-				if (cp < 0x80) {
-					char c = (char)cp;
-					strbuf_add(&b, &c, 1);
-				} else
-					strbuf_add(&b, "?", 1); /* only controls are escaped */
-				break;
-			}
-			case '\0': p--; break;
-			default: strbuf_add(&b, p, 1); break;
-			}
-		}
-		return strbuf_take(&b);
-	}
-	strbuf_free(&b);
-	return NULL;
-}
-
 struct print_cli_donation {
 	int found;
 	int is_donation;
@@ -245,6 +161,7 @@ static int
 print_cli_donation_cb(const struct ledger_entry *e, void *arg)
 {
 	struct print_cli_donation *d = arg;
+	size_t len;
 
 	d->found = 1;
 	d->is_donation = strcmp(e->kind, "donation") == 0;
@@ -252,9 +169,10 @@ print_cli_donation_cb(const struct ledger_entry *e, void *arg)
 	d->walker = e->walker;
 	d->cents = e->amount_cents;
 	d->wall_ms = e->at.wall_ms;
-	d->method = print_cli_field(e->line, "method");
-	d->check_no = print_cli_field(e->line, "check_no");
-	d->donor = print_cli_field(e->line, "donor");
+	len = strlen(e->line);
+	d->method = json_get_str(e->line, len, "data.method");
+	d->check_no = json_get_str(e->line, len, "data.check_no");
+	d->donor = json_get_str(e->line, len, "data.donor");
 	return 1;
 }
 
@@ -267,21 +185,17 @@ static int
 print_cli_prior_cb(const struct ledger_entry *e, void *arg)
 {
 	struct print_cli_prior *p = arg;
-	char *what, *of, *outcome;
+	struct json_value root, m[3];
+	static const char *const keys[] = {"what", "of", "outcome"};
+	int64_t of;
 
-	if (strcmp(e->kind, "print") != 0 || e->ref != p->seq)
+	if (strcmp(e->kind, "print") != 0 || e->ref != p->seq ||
+	    json_get(e->line, strlen(e->line), "data", &root) != 0)
 		return 0;
-	what = print_cli_field(e->line, "what");
-	of = print_cli_field(e->line, "of");
-	outcome = print_cli_field(e->line, "outcome");
-	if (what != NULL && strcmp(what, "receipt") == 0 && of != NULL &&
-	    strtoll(of, NULL, 10) == p->seq && outcome != NULL &&
-	    (strcmp(outcome, "completed") == 0 || strcmp(outcome, "saved") == 0 ||
-	     strcmp(outcome, "spooled") == 0))
+	json_members(&root, keys, m, nitems(keys));
+	if (json_is(&m[0], "receipt") && json_int(&m[1], &of) == 0 && of == p->seq &&
+	    (json_is(&m[2], "completed") || json_is(&m[2], "saved") || json_is(&m[2], "spooled")))
 		p->delivered = 1;
-	free(what);
-	free(of);
-	free(outcome);
 	return p->delivered;
 }
 
@@ -432,9 +346,9 @@ print_cli_record(struct ledger *l, const char *op, const char *what, int64_t of,
 /* Delivers a PDF (file or printer), records the outcome, says it; returns
  * the exit status. */
 static int
-print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts *o,
-                  const char *what, int64_t of, uint32_t walker, int copy, const char *title,
-                  const char *pdf, size_t len)
+print_cli_deliver_dest(struct ledger *l, const char *op, const struct print_cli_dest *o,
+                       const char *what, int64_t of, uint32_t walker, int copy, const char *title,
+                       const char *pdf, size_t len)
 {
 	struct print_request rq;
 	struct print_job *job = NULL;
@@ -453,7 +367,7 @@ print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts 
 	}
 	spool = print_cli_spool(o->spool);
 	memset(&rq, 0, sizeof rq);
-	rq.printer = o->printer;
+	rq.printer = o->printer != NULL && *o->printer != '\0' ? o->printer : getenv("WAT_PRINTER");
 	rq.title = title;
 	rq.spool_dir = spool;
 	rq.deadline_ms = o->deadline_s * 1000;
@@ -474,6 +388,24 @@ print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts 
 	} else
 		fprintf(stderr, "%s was not printed: %s\n", title, st.message);
 	return rc;
+}
+
+static int
+print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts *o,
+                  const char *what, int64_t of, uint32_t walker, int copy, const char *title,
+                  const char *pdf, size_t len)
+{
+	struct print_cli_dest d = {o->out, o->printer, o->spool, o->deadline_s, o->paper};
+
+	return print_cli_deliver_dest(l, op, &d, what, of, walker, copy, title, pdf, len);
+}
+
+int
+print_cli_deliver_pdf(struct ledger *l, const char *op, const char *what, int64_t of,
+                      uint32_t walker, const char *title, const char *pdf, size_t len,
+                      const struct print_cli_dest *d)
+{
+	return print_cli_deliver_dest(l, op, d, what, of, walker, 0, title, pdf, len);
 }
 
 int

@@ -15,7 +15,8 @@
  * Every request is recorded with its outcome as a ledger entry of kind
  * "print", ref = the receipt's donation entry (else 0), walker = the walker:
  *   {"what":"receipt","of":7,"copy":false,"outcome":"completed","queue":"Q","job":3}
- * ("count" instead of "of" for sheets of badges).  outcome is print.h's
+ * ("count" instead of "of" for sheets of badges; "of" is the close-out's
+ * entry for a close-out sheet, "what":"closeout").  outcome is print.h's
  * ("completed", "stopped", "aborted", "canceled", "timeout", "refused",
  * "error", "spooled") or "saved" for --out; "file", "reasons" when known.  A receipt already delivered once (completed,
  * saved or spooled) prints as a COPY.
@@ -49,6 +50,22 @@ int print_cli_receipt_delivered(struct ledger *l, int64_t seq, char **cause);
 int print_cli_record(struct ledger *l, const char *op, const char *what, int64_t of,
                      uint32_t walker, int copy, const char *outcome, const char *queue, int job,
                      const char *file, const char *reasons, char **cause);
+/* Where a PDF goes: a file, or a printer. */
+struct print_cli_dest {
+	const char *out;         /* write this PDF file; NULL: print */
+	const char *printer;     /* CUPS queue; NULL or "": $WAT_PRINTER, else CUPS's default */
+	const char *spool;       /* NULL or "": $WAT_SPOOL, else $HOME/.local/state/wat/spool */
+	int deadline_s;          /* 0: print.h's default */
+	enum layout_paper paper; /* a roll asks CUPS for the PDF's own page size */
+};
+/* Delivers a PDF made elsewhere (the close-out sheet, ...) as the commands
+ * above do: saves it, or submits it and waits for the job's end (spooled
+ * when there is no CUPS or printer); records the outcome as a "print" entry
+ * {"what":what,"of":of,...}; says what happened (stdout, or stderr when not
+ * printed).  Returns the exit status: 0 saved or printed, 1 otherwise. */
+int print_cli_deliver_pdf(struct ledger *l, const char *op, const char *what, int64_t of,
+                          uint32_t walker, const char *title, const char *pdf, size_t len,
+                          const struct print_cli_dest *d);
 /* The assets folder: dir if given, else $WAT_ASSETS, else beside the
  * program; NULL when none has the fonts.  Malloc'd. */
 char *print_cli_assets(const char *dir);

@@ -654,8 +654,11 @@ static const struct watctl_cmd watctl_cmds[] = {
      "badges --out FILE.pdf | --print [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7]   badge sheets"},
     {"slip", watctl_slip, NULL, WATCTL_EVENT, "slip ID --out FILE.pdf | --print   a walker's slip"},
     {"close", NULL, bundle_cli_close, WATCTL_EVENT,
-     "close --cash AMOUNT|--count 20x5,10x3,... --counter A --counter B [--note TEXT]"},
+     "close --cash AMOUNT|--count 20x5,10x3,... --counter A --counter B [--note TEXT]\n"
+     "        [--sheet FILE.pdf | --print]   count the money; print the envelope sheet"},
     {"reopen", NULL, bundle_cli_reopen, WATCTL_EVENT, "reopen --reason TEXT   after a close-out"},
+    {"close-sheet", NULL, bundle_cli_close_sheet, WATCTL_EVENT,
+     "close-sheet [SEQ] --out FILE.pdf | --print [--printer Q] [--paper letter|a4|80mm|58mm]"},
     {"export", NULL, bundle_cli_export, WATCTL_EVENT,
      "export --out DIR | --usb [--keys DIR]   the signed bundle for HQ"},
     {"pubkey", NULL, bundle_cli_pubkey, WATCTL_DB,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "json.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "util.h"
@@ -93,8 +94,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		break;
 	default:
-		free(bundle_json_get_str(copy, n, "data.what"));
-		bundle_json_get_int(copy, n, "data.of", &v);
+		free(json_get_str(copy, n, "data.what"));
+		json_get_int(copy, n, "data.of", &v);
 		break;
 	}
 	free(cause);

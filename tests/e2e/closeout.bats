@@ -1,0 +1,190 @@
+#!/usr/bin/env bats
+# The printed close-out sheet end to end: `watctl close --sheet/--print` and
+# `watctl close-sheet`; pdftotext of the PDF shows the counters, over/short,
+# the checks and the ledger head, and the export made after it carries that
+# head; printing goes through a private cupsd, or the spool without one.
+
+load lib/cupsd
+
+setup_file() {
+	export WAT_ASSETS="$REPO/assets"
+	unset WAT_PRINTER WAT_PAPER
+	export PT=$(mktemp -d /tmp/wat-closeout-bats-XXXXXX)
+	chmod 755 "$PT" # filters run as lp and must reach it
+	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
+		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
+		echo "$CUPSD_PID" >"$PT/cupsd.pid"
+		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
+			-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+			-o printer-error-policy=abort-job 2>/dev/null ||
+			lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
+				-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
+		echo "$CUPS_SERVER" >"$PT/cups_server"
+	fi
+}
+
+teardown_file() {
+	if [ -f "$PT/cupsd.pid" ]; then
+		CUPSD_PID=$(cat "$PT/cupsd.pid")
+		cupsd_stop
+	fi
+	rm -rf "$PT"
+}
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	DB="$T/t1.db"
+	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
+	unset CUPS_SERVER
+}
+
+# A day: cash, two checks, one other, nothing printed.
+day() {
+	w init --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 \
+		--station T1 >/dev/null
+	w walker add --name 'Zoë Ångström' >/dev/null
+	w walker add --name 'Ana Lima' >/dev/null
+	w donate 1 25 --method cash >/dev/null
+	w donate 2 40.50 --method check --check-no 1043 --donor "Pat O'Neil" >/dev/null
+	w donate 2 12 --method check --check-no 2207 --donor Ann >/dev/null
+	w donate 1 10 --method other >/dev/null
+}
+
+need_close_sheet() {
+	"$WATCTL" --help 2>&1 | grep -q "close-sheet" ||
+		skip "watctl has no close-sheet command yet (one line in src/watctl.c)"
+}
+
+need_cupsd() {
+	[ -f "$PT/cupsd.pid" ] || skip "no private cupsd here (needs root, cupsd and $BUILD/rastertoescpos)"
+	export CUPS_SERVER=$(cat "$PT/cups_server")
+}
+
+# The hash of ledger.jsonl's line N in the bundle zip $1.
+jsonl_hash() {
+	unzip -p "$1" ledger.jsonl | sed -n "${2}p" | cut -c10-73
+}
+
+@test "close --sheet: the PDF has both names, over/short, the checks and the ledger head the export carries" {
+	day
+	run w close --count 10x2 --counter "Ann Smith" --counter "Bob Jones" \
+		--note "a five is missing" --sheet "$T/sheet.pdf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$5.00 SHORT"* ]]
+	[[ "$output" == *"saved as $T/sheet.pdf"* ]]
+	seq=$(sed -n 's/^Close-out recorded as entry \([0-9]*\)\..*/\1/p' <<<"$output")
+	[ -n "$seq" ]
+	pdftotext -layout "$T/sheet.pdf" "$T/sheet.txt"
+	cat "$T/sheet.txt"
+	grep -q "Close-out sheet" "$T/sheet.txt"
+	grep -q "Walk Against Traffick" "$T/sheet.txt"
+	grep -q "Counter 1: Ann Smith" "$T/sheet.txt"
+	grep -q "Counter 2: Bob Jones" "$T/sheet.txt"
+	grep -Eq 'Cash +\$25\.00 +\$20\.00 +\$5\.00 short' "$T/sheet.txt"
+	grep -q "#1043" "$T/sheet.txt"
+	grep -q "#2207" "$T/sheet.txt"
+	grep -q "Pat O'Neil" "$T/sheet.txt"
+	grep -q "Note: a five is missing" "$T/sheet.txt"
+	grep -q "Ledger head after this close-out: entry $seq" "$T/sheet.txt"
+	head=$(sed -n 's/.*BLAKE2b-256 \([0-9a-f]\{64\}\).*/\1/p' "$T/sheet.txt")
+	[ ${#head} -eq 64 ]
+	grep -q "wat-jackson-ms-2026-05-02-T1-<n>.zip" "$T/sheet.txt"
+	# recorded as a print of the close-out
+	run w log
+	[[ "$output" == *'"what":"closeout","of":'"$seq"',"outcome":"saved","file":"'"$T/sheet.pdf"'"'* ]]
+	# the export made after it: named as the sheet says, line $seq carries the head
+	mkdir -p "$T/usb"
+	w export --out "$T/usb" >/dev/null
+	zip=$(ls "$T"/usb/wat-jackson-ms-2026-05-02-T1-*.zip)
+	[ "$(jsonl_hash "$zip" "$seq")" = "$head" ]
+}
+
+@test "close-sheet reprints the last close-out as it was, even after a reopen" {
+	need_close_sheet
+	day
+	w close --cash 25 --counter Ann --counter Bob --sheet "$T/first.pdf" >/dev/null
+	run w close-sheet --out "$T/again.pdf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	diff <(pdftotext -layout "$T/first.pdf" - | grep -v '^Recorded') \
+		<(pdftotext -layout "$T/again.pdf" - | grep -v '^Recorded')
+	w reopen --reason "a late donor" >/dev/null
+	w donate 1 5 --method check --check-no 99 >/dev/null
+	run w close-sheet --out "$T/third.pdf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"reopened after this close-out"* ]]
+	diff <(pdftotext -layout "$T/first.pdf" - | grep -v '^Recorded') \
+		<(pdftotext -layout "$T/third.pdf" - | grep -v '^Recorded')
+	! pdftotext "$T/third.pdf" - | grep -q "#99"
+}
+
+@test "close-sheet: nothing to print before a close-out; bad usage" {
+	need_close_sheet
+	day
+	run w close-sheet --out "$T/x.pdf"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no close-out"* ]]
+	[ ! -e "$T/x.pdf" ]
+	run w close-sheet
+	[ "$status" -eq 2 ]
+	run w close-sheet 3 --out "$T/x.pdf"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not a close-out"* ]]
+}
+
+@test "close --print to a PDF queue: printed and recorded" {
+	need_cupsd
+	day
+	run w close --cash 25 --counter "Ann Smith" --counter "Bob Jones" --print --printer pdfq
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Printed on pdfq"* ]]
+	out="$PT/cupsd/out/pdfq.out"
+	[ -s "$out" ]
+	if head -c 4 "$out" | grep -q '%!PS'; then
+		ps2pdf "$out" "$T/pdfq.pdf"
+	else
+		cp "$out" "$T/pdfq.pdf"
+	fi
+	pdftotext -layout "$T/pdfq.pdf" - | grep -q "Counter 2: Bob Jones"
+	run w log
+	[[ "$output" == *'"what":"closeout","of":'*',"outcome":"completed","queue":"pdfq"'* ]]
+}
+
+@test "close --print without a print server: the close-out stands, the sheet is spooled" {
+	day
+	CUPS_SERVER="$T/nothing-here.sock" run w close --cash 25 --counter Ann --counter Bob \
+		--print --spool "$T/spool" --paper 80mm
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Close-out recorded as entry"* ]]
+	[[ "$output" == *"saved as $T/spool/"* ]]
+	[[ "$output" == *"close-sheet"* ]]
+	ls "$T"/spool/*.pdf
+	run w log
+	[[ "$output" == *'"what":"closeout"'*'"outcome":"spooled"'* ]]
+	run w donate 1 5 --method cash
+	[ "$status" -eq 1 ] # closed all the same
+}
+
+@test "close: bad sheet options are refused before anything is recorded" {
+	day
+	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper A5
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Unknown paper"* ]]
+	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --assets "$T/none"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"fonts"* ]]
+	run w log
+	[[ "$output" != *"closeout"* ]]
+	[ ! -e "$T/s.pdf" ]
+	# and a sheet on a receipt roll
+	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper 58mm
+	[ "$status" -eq 0 ]
+	pdftotext "$T/s.pdf" - | grep -q "Bob"
+}
