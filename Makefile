@@ -113,13 +113,12 @@ run: deps
 	@BUILD=$(BUILD) assets/demo/run
 
 # Benchmarks are built optimised and without sanitizers, whatever SANITIZE says.
-build/bench/%: tests/bench/%.c
-	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build build/libwat.a
+build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Isrc -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
 
-bench: deps $(BENCH_BINS)
-	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all
+bench: deps
+	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do BUILD=build $$b || exit 1; done
 
 # libFuzzer targets: the library built again with clang's fuzzer instrumentation.
