@@ -1,0 +1,271 @@
+/* kiosk.c — wat-kiosk: the touchscreen program on the welcome table.
+ *
+ *   wat-kiosk --db FILE [--window WxH] [--rotate DEG] [--assets DIR] [--usb DIR]
+ *             [--camera auto|DEV] [--frames PATH [--frames-fps N]] [--wedge auto|DEV]
+ *             [--script FILE] [--no-sound] [--software]
+ *
+ * Sets up in order (screen, ledger thread, script), runs the loop, and
+ * unwinds through one label. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "kiosk_app.h"
+#include "kiosk_script.h"
+#include "kiosk_worker.h"
+#include "scan.h"
+#include "screens.h"
+#include "ui.h"
+#include "util.h"
+
+#define KIOSK_SCRIPT_TIMEOUT_MS 15000 /* a request that takes longer fails the script */
+
+static void
+kiosk_usage(void)
+{
+	fprintf(stderr, "usage: wat-kiosk --db FILE [--window WxH] [--rotate 0|90|180|270]\n"
+	                "                 [--assets DIR] [--usb DIR] [--camera auto|DEV]\n"
+	                "                 [--frames PATH [--frames-fps N]] [--wedge auto|DEV]\n"
+	                "                 [--script FILE]\n"
+	                "                 [--no-sound] [--software]\n");
+}
+
+static int
+kiosk_isdir(const char *path)
+{
+	char *probe = xasprintf("%s/fonts/DejaVuSans.ttf", path);
+	int ok = access(probe, R_OK) == 0;
+
+	free(probe);
+	return ok;
+}
+
+/* The assets folder: --assets, $WAT_ASSETS, beside the program (build/,
+ * build/san/) or installed under share/wat. */
+static char *
+kiosk_assets(const char *given)
+{
+	static const char *const rel[] = {"/../assets", "/../../assets", "/../share/wat"};
+	char exe[PATH_MAX], *slash, *p;
+	ssize_t n;
+
+	if (given != NULL)
+		return xstrdup(given);
+	if ((p = getenv("WAT_ASSETS")) != NULL && *p != '\0')
+		return xstrdup(p);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		for (size_t i = 0; i < nitems(rel); i++) {
+			p = xasprintf("%s%s", exe, rel[i]);
+			if (kiosk_isdir(p))
+				return p;
+			free(p);
+		}
+	}
+	return xstrdup("assets");
+}
+
+static const char *
+kiosk_device_words(enum scan_device_state st, int camera)
+{
+	switch (st) {
+	case SCAN_DEVICE_MISSING: return camera ? "Camera missing" : "Scanner missing";
+	case SCAN_DEVICE_DISCONNECTED: return camera ? "Camera unplugged" : "Scanner unplugged";
+	case SCAN_DEVICE_FAILED: return camera ? "Camera not working" : "Scanner not working";
+	default: return NULL;
+	}
+}
+
+/* Hands the scan module's codes to the kiosk and keeps the status chip current. */
+static void
+kiosk_scan_poll(struct scan *sc, struct kiosk *k)
+{
+	struct scan_result res;
+	struct scan_status st;
+	const char *words;
+	char chip[sizeof k->scanner_status];
+
+	while (scan_poll(sc, &res) == 1)
+		kiosk_scan(k, res.text);
+	scan_status(sc, &st);
+	words = kiosk_device_words(st.camera, 1);
+	if (words == NULL)
+		words = kiosk_device_words(st.wedge, 0);
+	snprintf(chip, sizeof chip, "%s", words != NULL ? words : "");
+	if (strcmp(chip, k->scanner_status) != 0) {
+		memcpy(k->scanner_status, chip, sizeof chip);
+		ui_invalidate(k->ui);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},     {"window", required_argument, NULL, 'w'},
+	    {"rotate", required_argument, NULL, 'r'}, {"assets", required_argument, NULL, 'a'},
+	    {"usb", required_argument, NULL, 'u'},    {"script", required_argument, NULL, 's'},
+	    {"no-sound", no_argument, NULL, 'n'},     {"software", no_argument, NULL, 'S'},
+	    {"camera", required_argument, NULL, 'c'}, {"frames", required_argument, NULL, 'f'},
+	    {"wedge", required_argument, NULL, 'g'},  {"frames-fps", required_argument, NULL, 'F'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	struct scan_config scfg;
+	struct scan *sc = NULL;
+	struct ui_config cfg = {0, 0, 0, NULL, 1, 0};
+	const char *db = NULL, *script_path = NULL, *usb = NULL, *assets_arg = NULL;
+	char *assets = NULL, *fonts = NULL, *cause = NULL;
+	struct ui *u = NULL;
+	struct kiosk_worker *w = NULL;
+	struct kiosk_script *script = NULL;
+	struct kiosk k;
+	struct ui_event ev;
+	uint64_t watchdog_us = 0;
+	int64_t last_pet = 0, wait_until = 0, idle_since = 0;
+	int c, rc = 1, ready = 0, kinit = 0, quit = 0;
+
+	memset(&scfg, 0, sizeof scfg);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'w':
+			if (sscanf(optarg, "%dx%d", &cfg.width, &cfg.height) != 2 ||
+			    cfg.width < 100 || cfg.height < 100) {
+				fprintf(stderr, "wat-kiosk: --window wants WxH, e.g. 800x480\n");
+				return 2;
+			}
+			break;
+		case 'r': cfg.rotation = atoi(optarg); break;
+		case 'a': assets_arg = optarg; break;
+		case 'u': usb = optarg; break;
+		case 's': script_path = optarg; break;
+		case 'n': cfg.sound = 0; break;
+		case 'S': cfg.software = 1; break;
+		case 'c': scfg.camera = optarg; break;
+		case 'f': scfg.frames = optarg; break;
+		case 'g': scfg.wedge = optarg; break;
+		case 'F': scfg.frames_fps = atoi(optarg); break;
+		default: kiosk_usage(); return 2;
+		}
+	}
+	if (db == NULL || optind != argc) {
+		kiosk_usage();
+		return 2;
+	}
+	if (script_path != NULL) {
+		cfg.sound = 0;
+		cfg.software = 1;
+		if (cfg.width == 0)
+			cfg.width = 800, cfg.height = 480;
+		if (kiosk_script_open(script_path, &script, &cause) != 0)
+			goto end;
+	}
+	assets = kiosk_assets(assets_arg);
+	fonts = xasprintf("%s/fonts", assets);
+	cfg.font_dir = fonts;
+
+	if (ui_open(&cfg, &u, &cause) != 0)
+		goto end;
+	if (kiosk_worker_start(db, kiosk_wake, u, &w, &cause) != 0)
+		goto end;
+	kiosk_init(&k, u, w);
+	kinit = 1;
+	k.db_path = db;
+	k.script = script != NULL;
+	if (usb != NULL)
+		k.usb_dir = usb;
+	if (scfg.camera != NULL || scfg.frames != NULL || scfg.wedge != NULL) {
+		scfg.wakeup = kiosk_wake;
+		scfg.wakeup_arg = u;
+		if ((sc = scan_new(&scfg, &cause)) == NULL)
+			goto end;
+	}
+	if (sd_watchdog_enabled(0, &watchdog_us) <= 0)
+		watchdog_us = 0;
+
+	while (!quit) {
+		if (sc != NULL)
+			kiosk_scan_poll(sc, &k);
+		kiosk_dispatch(&k);
+		kiosk_tick(&k);
+		if (ui_dirty(u)) {
+			kiosk_frame(&k);
+			if (!ready && k.screen != SCREEN_OPENING) {
+				sd_notify(0, "READY=1"); /* harmless without systemd */
+				ready = 1;
+			}
+		}
+		if (watchdog_us != 0 && k.now_ms - last_pet >= (int64_t)(watchdog_us / 2000)) {
+			sd_notify(0, "WATCHDOG=1");
+			last_pet = k.now_ms;
+		}
+		if (script == NULL) {
+			int timeout = k.screen == SCREEN_RESULT ? 250 : 1000;
+			if (ui_poll(u, ui_dirty(u) ? 0 : timeout, &ev)) {
+				if (ev.type == UI_EV_QUIT)
+					quit = 1;
+				kiosk_handle(&k, &ev);
+			}
+			continue;
+		}
+
+		/* script mode: a command only when everything before it has settled */
+		if (ui_poll(u, 0, &ev)) {
+			if (ev.type == UI_EV_QUIT)
+				quit = 1;
+			kiosk_handle(&k, &ev);
+			continue;
+		}
+		if (ui_dirty(u))
+			continue;
+		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING) {
+			if (idle_since == 0)
+				idle_since = k.now_ms;
+			if (k.now_ms - idle_since > KIOSK_SCRIPT_TIMEOUT_MS) {
+				util_fail(&cause, "%s: the ledger did not answer in %d s.",
+				          script_path, KIOSK_SCRIPT_TIMEOUT_MS / 1000);
+				goto end;
+			}
+			if (ui_poll(u, 20, &ev))
+				kiosk_handle(&k, &ev);
+			continue;
+		}
+		idle_since = 0;
+		if (wait_until > k.now_ms) {
+			if (ui_poll(u, (int)(wait_until - k.now_ms), &ev))
+				kiosk_handle(&k, &ev);
+			continue;
+		}
+		{
+			int64_t wait_ms = 0;
+			int s = kiosk_script_step(script, &k, &wait_ms, &cause);
+			if (s < 0)
+				goto end;
+			if (s > 0)
+				quit = 1;
+			wait_until = wait_ms > 0 ? k.now_ms + wait_ms : 0;
+		}
+	}
+	rc = 0;
+end:
+	if (cause != NULL) {
+		fprintf(stderr, "wat-kiosk: %s\n", cause);
+		free(cause);
+	}
+	scan_free(sc); /* its threads wake the UI: stop them first */
+	if (w != NULL)
+		kiosk_worker_stop(w);
+	if (kinit)
+		kiosk_fini(&k);
+	kiosk_script_free(script);
+	ui_free(u);
+	free(fonts);
+	free(assets);
+	return rc;
+}

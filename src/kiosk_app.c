@@ -1,0 +1,658 @@
+#include "kiosk_app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "amount.h"
+#include "screens.h"
+#include "util.h"
+
+const struct screen_ops *const screens[SCREEN_COUNT] = {
+    [SCREEN_OPENING] = &screen_opening_ops,   [SCREEN_FATAL] = &screen_fatal_ops,
+    [SCREEN_SETUP] = &screen_setup_ops,       [SCREEN_HOME] = &screen_home_ops,
+    [SCREEN_RESULT] = &screen_result_ops,     [SCREEN_FIND] = &screen_find_ops,
+    [SCREEN_WALKER] = &screen_walker_ops,     [SCREEN_BADGE] = &screen_badge_ops,
+    [SCREEN_REGISTER] = &screen_register_ops, [SCREEN_DONATE] = &screen_donate_ops,
+    [SCREEN_CORRECT] = &screen_correct_ops,   [SCREEN_PIN] = &screen_pin_ops,
+    [SCREEN_COORD] = &screen_coord_ops,       [SCREEN_SETTINGS] = &screen_settings_ops,
+    [SCREEN_IMPORT] = &screen_import_ops,
+};
+
+void
+kiosk_go(struct kiosk *k, enum screen_id s)
+{
+	k->screen = s;
+	k->screen_at_ms = k->now_ms;
+	k->waiting = 0;
+	k->msg[0] = '\0';
+	k->enter = k->escape = 0;
+	k->kb_accents = k->kb_shift = 0;
+	if (screens[s]->enter != NULL)
+		screens[s]->enter(k);
+	ui_invalidate(k->ui);
+}
+
+void
+kiosk_post(struct kiosk *k, struct kiosk_req *q)
+{
+	q->coordinator = k->coordinator;
+	k->waiting = kiosk_worker_post(k->w, q);
+	ui_invalidate(k->ui);
+}
+
+void
+kiosk_scan(struct kiosk *k, const char *code)
+{
+	struct kiosk_req q;
+
+	if (!k->st.has_event) {
+		kiosk_message(k, UI_BAD, "Set the event up before scanning badges.");
+		return;
+	}
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_SCAN;
+	snprintf(q.a, sizeof q.a, "%s", code);
+	/* not kiosk_post: a scan never makes the current screen wait */
+	kiosk_worker_post(k->w, &q);
+}
+
+void
+kiosk_message(struct kiosk *k, enum ui_color c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(k->msg, sizeof k->msg, fmt, ap);
+	va_end(ap);
+	k->msg_color = c;
+	ui_invalidate(k->ui);
+}
+
+void
+kiosk_keep(struct kiosk_reply **slot, struct kiosk_reply *r)
+{
+	if (*slot != r)
+		kiosk_reply_free(*slot);
+	*slot = r;
+}
+
+enum ui_color
+kiosk_scan_color(const struct kiosk_reply *r)
+{
+	if (r->rc != 0 || r->scan.badge != BADGE_OK)
+		return UI_BAD;
+	switch (r->scan.verdict.outcome) {
+	case RULES_ALREADY_COUNTED:
+	case RULES_LAP_TOO_SOON: return UI_WARN;
+	default: return UI_OK;
+	}
+}
+
+const char *
+kiosk_money(int64_t cents, char *buf, size_t len)
+{
+	return amount_format(cents, buf, len);
+}
+
+const char *
+kiosk_role_name(int role)
+{
+	switch (role) {
+	case RULES_ROLE_LAP: return "Lap point";
+	case RULES_ROLE_BOTH: return "Welcome table + laps";
+	default: return "Welcome table";
+	}
+}
+
+void
+kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len)
+{
+	time_t t = (time_t)(e->wall_ms / 1000);
+	struct tm tm;
+	char when[16] = "?", money[48] = "";
+
+	if (localtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%H:%M", &tm);
+	if (e->amount_cents != 0)
+		kiosk_money(e->amount_cents, money, sizeof money);
+	if (strcmp(e->kind, "annul") == 0)
+		snprintf(buf, len, "%s  #%lld undid #%lld (%s)", when, (long long)e->seq,
+		         (long long)e->ref, e->op);
+	else
+		snprintf(buf, len, "%s  #%lld %s%s%s  (%s)%s", when, (long long)e->seq, e->kind,
+		         money[0] ? " " : "", money, e->op,
+		         e->annulled_by != 0 ? " \xe2\x80\x94 undone" : "");
+}
+
+struct ui_rect
+kiosk_inset(struct ui_rect r, int d)
+{
+	return (struct ui_rect){r.x + d, r.y + d, r.w - 2 * d, r.h - 2 * d};
+}
+
+struct ui_rect
+kiosk_col(struct ui_rect r, int i, int n, int gap)
+{
+	int w = (r.w - gap * (n - 1)) / n;
+
+	return (struct ui_rect){r.x + i * (w + gap), r.y,
+	                        i == n - 1 ? r.x + r.w - (r.x + i * (w + gap)) : w, r.h};
+}
+
+struct ui_rect
+kiosk_row(struct ui_rect r, int i, int n, int gap)
+{
+	int h = (r.h - gap * (n - 1)) / n;
+
+	return (struct ui_rect){r.x, r.y + i * (h + gap), r.w, h};
+}
+
+int
+kiosk_header(struct kiosk *k, const char *title, const char *back)
+{
+	struct ui *u = k->ui;
+	int h = ui_px(u, 56), pad = ui_px(u, 8), x = ui_px(u, 16), pressed = 0;
+	struct ui_rect bar = {0, 0, ui_width(u), h};
+
+	ui_fill(u, bar, UI_ACCENT);
+	if (back != NULL) {
+		struct ui_rect b = {pad, pad, ui_px(u, 130), h - 2 * pad};
+		if (ui_button(u, b, back, UI_WHITE, 20) && !k->waiting)
+			pressed = 1;
+		if (k->escape && !k->waiting) {
+			k->escape = 0;
+			pressed = 1;
+		}
+		x = b.x + b.w + ui_px(u, 16);
+	}
+	ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - ui_px(u, 170), h}, title, 26, 1,
+	        UI_WHITE, UI_LEFT);
+	if (k->coordinator)
+		ui_text(u, (struct ui_rect){ui_width(u) - ui_px(u, 170), 0, ui_px(u, 160), h},
+		        "Coordinator", 18, 1, UI_WARN, UI_RIGHT);
+	if (pressed)
+		ui_invalidate(u);
+	return pressed;
+}
+
+struct ui_rect
+kiosk_body(struct kiosk *k)
+{
+	int top = ui_px(k->ui, 56), m = ui_px(k->ui, 10);
+
+	return (struct ui_rect){m, top + m, ui_width(k->ui) - 2 * m,
+	                        ui_height(k->ui) - top - 2 * m};
+}
+
+void
+kiosk_draw_message(struct kiosk *k, struct ui_rect r)
+{
+	if (k->waiting) {
+		ui_text(k->ui, r, "Working\xe2\x80\xa6", 22, 1, UI_DIM, UI_LEFT);
+		return;
+	}
+	if (k->msg[0] == '\0')
+		return;
+	/* wrapped, from the top: roster errors come one per line */
+	ui_text_wrap(k->ui, r, k->msg, strchr(k->msg, '\n') != NULL ? 17 : 20,
+	             strchr(k->msg, '\n') == NULL, k->msg_color == UI_WARN ? UI_FG : k->msg_color,
+	             UI_LEFT);
+}
+
+void
+kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb kb,
+            const char *placeholder)
+{
+	struct ui *u = k->ui;
+	char shown[KIOSK_FIELD_MAX * 3 + 8];
+	int pad = ui_px(u, 12);
+
+	ui_fill(u, r, UI_WHITE);
+	ui_border(u, r, UI_ACCENT, ui_px(u, 3));
+	if (value[0] == '\0' && placeholder != NULL) {
+		ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, placeholder, 22, 0,
+		        UI_DIM, UI_LEFT);
+		return;
+	}
+	if (kb == KIOSK_KB_PIN) {
+		size_t n = strlen(value), i;
+		shown[0] = '\0';
+		for (i = 0; i < n && i < 16; i++)
+			strcat(shown, "\xe2\x97\x8f "); /* ● */
+	} else {
+		snprintf(shown, sizeof shown, "%s", value);
+	}
+	strcat(shown, "_");
+	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, shown, 28, 1, UI_FG,
+	        UI_LEFT);
+}
+
+static int
+kiosk_allowed(enum kiosk_kb kb, const char *text)
+{
+	size_t n = strlen(text);
+
+	switch (kb) {
+	case KIOSK_KB_DIGITS:
+	case KIOSK_KB_PIN: return strspn(text, "0123456789") == n;
+	case KIOSK_KB_AMOUNT: return strspn(text, "0123456789.,$") == n;
+	default: return 1;
+	}
+}
+
+static void
+kiosk_insert(char *buf, size_t size, const char *text)
+{
+	size_t n = strlen(buf), t = strlen(text);
+
+	if (n + t + 1 > size)
+		return;
+	memcpy(buf + n, text, t + 1);
+}
+
+static void
+kiosk_backspace(char *buf)
+{
+	size_t n = strlen(buf);
+
+	while (n > 0) {
+		n--;
+		if (((unsigned char)buf[n] & 0xc0) != 0x80)
+			break;
+	}
+	buf[n] = '\0';
+}
+
+void
+kiosk_type(struct kiosk *k, const char *text)
+{
+	if (k->field != NULL) {
+		if (kiosk_allowed(k->field_kb, text)) {
+			kiosk_insert(k->field, k->field_size, text);
+			k->msg[0] = '\0';
+		}
+		ui_invalidate(k->ui);
+		return;
+	}
+	/* a keyboard-wedge scanner types the code and Enter */
+	for (; *text != '\0'; text++) {
+		if ((unsigned char)*text < 0x20 || (unsigned char)*text >= 0x7f)
+			continue;
+		if (k->scanlen < BADGE_SCAN_MAX)
+			k->scanbuf[k->scanlen++] = *text;
+	}
+	k->scanbuf[k->scanlen] = '\0';
+	k->scan_typed_ms = k->now_ms;
+}
+
+void
+kiosk_key(struct kiosk *k, enum ui_key key)
+{
+	switch (key) {
+	case UI_KEY_RETURN:
+		if (k->field != NULL) {
+			/* a badge scanned while a text field shows is still a scan */
+			if (k->field_kb <= KIOSK_KB_EMAIL && strncasecmp(k->field, "W1-", 3) == 0) {
+				kiosk_scan(k, k->field);
+				k->field[0] = '\0';
+			} else {
+				k->enter = 1;
+			}
+		} else if (k->scanlen > 0) {
+			kiosk_scan(k, k->scanbuf);
+			k->scanlen = 0;
+			k->scanbuf[0] = '\0';
+		} else {
+			k->enter = 1;
+		}
+		break;
+	case UI_KEY_BACKSPACE:
+		if (k->field != NULL) {
+			kiosk_backspace(k->field);
+			k->msg[0] = '\0';
+		}
+		break;
+	case UI_KEY_ESCAPE: k->escape = 1; break;
+	default: break;
+	}
+	ui_invalidate(k->ui);
+}
+
+/* Uppercase of a Latin-1 lowercase letter or œ, as UTF-8. */
+static void
+kiosk_upper(const char *in, char *out, size_t len)
+{
+	unsigned char c0 = (unsigned char)in[0], c1 = (unsigned char)in[1];
+	unsigned cp;
+
+	if (c0 < 0x80) {
+		snprintf(out, len, "%c", c0 >= 'a' && c0 <= 'z' ? c0 - 32 : c0);
+		return;
+	}
+	if ((c0 >> 5) != 6) {
+		snprintf(out, len, "%s", in);
+		return;
+	}
+	cp = ((c0 & 0x1fu) << 6) | (c1 & 0x3fu);
+	if (cp >= 0xe0 && cp <= 0xfe && cp != 0xf7)
+		cp -= 0x20;
+	else if (cp == 0x153)
+		cp = 0x152;
+	snprintf(out, len, "%c%c", 0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
+}
+
+static const char *const kiosk_rows[2][3][10] = {
+    {{"q", "w", "e", "r", "t", "y", "u", "i", "o", "p"},
+     {"a", "s", "d", "f", "g", "h", "j", "k", "l", "'"},
+     {"z", "x", "c", "v", "b", "n", "m", "-", ",", "."}},
+    {{"\xc3\xa1", "\xc3\xa0", "\xc3\xa2", "\xc3\xa4", "\xc3\xa3", "\xc3\xa5", "\xc3\xa6",
+      "\xc3\xa7", "\xc3\xa9", "\xc3\xa8"},
+     {"\xc3\xaa", "\xc3\xab", "\xc3\xad", "\xc3\xac", "\xc3\xae", "\xc3\xaf", "\xc3\xb1",
+      "\xc3\xb3", "\xc3\xb2", "\xc3\xb4"},
+     {"\xc3\xb6", "\xc3\xb5", "\xc3\xb8", "\xc5\x93", "\xc3\x9f", "\xc3\xba", "\xc3\xb9",
+      "\xc3\xbb", "\xc3\xbc", "\xc3\xbd"}},
+};
+
+static int
+kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kiosk_kb kb,
+             const char *done)
+{
+	static const char *const keys[4][3] = {
+	    {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {".", "0", "\xe2\x8c\xab"}};
+	struct ui *u = k->ui;
+	int gap = ui_px(u, 6), fired = 0;
+
+	for (int row = 0; row < 5; row++) {
+		struct ui_rect rr = kiosk_row(r, row, 5, gap);
+		if (row == 4) {
+			if (ui_button(u, rr, done, UI_OK, 26))
+				fired = 1;
+			break;
+		}
+		for (int c = 0; c < 3; c++) {
+			const char *key = keys[row][c];
+			struct ui_rect kr = kiosk_col(rr, c, 3, gap);
+			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT)
+				continue;
+			if (!ui_button(u, kr, key, UI_KEY, 30))
+				continue;
+			if (row == 3 && c == 2)
+				kiosk_backspace(buf);
+			else
+				kiosk_insert(buf, size, key);
+		}
+	}
+	return fired;
+}
+
+static int
+kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kiosk_kb kb,
+                    const char *done)
+{
+	struct ui *u = k->ui;
+	int gap = ui_px(u, 5), fired = 0, upper;
+	size_t n = strlen(buf);
+
+	k->field = buf;
+	k->field_size = size;
+	k->field_kb = kb;
+	if (k->enter) {
+		k->enter = 0;
+		fired = 1;
+		ui_invalidate(u); /* whatever Return does shows in the next frame */
+	}
+	if (kb >= KIOSK_KB_DIGITS)
+		return kiosk_keypad(k, r, buf, size, kb, done) || fired;
+
+	upper = k->kb_shift;
+	if (kb == KIOSK_KB_NAME && (n == 0 || buf[n - 1] == ' ' || buf[n - 1] == '-'))
+		upper = !upper;
+	/* digits (not for names: bigger keys), three letter rows, then the wide keys */
+	for (int row = kb == KIOSK_KB_NAME; row < 5; row++) {
+		struct ui_rect rr =
+		    kb == KIOSK_KB_NAME ? kiosk_row(r, row - 1, 4, gap) : kiosk_row(r, row, 5, gap);
+		if (row == 0) {
+			static const char *const digits[10] = {"1", "2", "3", "4", "5",
+			                                       "6", "7", "8", "9", "0"};
+			for (int c = 0; c < 10; c++)
+				if (ui_button(u, kiosk_col(rr, c, 10, gap), digits[c], UI_KEY, 24))
+					kiosk_insert(buf, size, digits[c]);
+			continue;
+		}
+		if (row <= 3) {
+			for (int c = 0; c < 10; c++) {
+				const char *key = kiosk_rows[k->kb_accents][row - 1][c];
+				char label[8];
+				if (upper)
+					kiosk_upper(key, label, sizeof label);
+				else
+					snprintf(label, sizeof label, "%s", key);
+				if (ui_button(u, kiosk_col(rr, c, 10, gap), label, UI_KEY, 26)) {
+					kiosk_insert(buf, size, label);
+					k->kb_shift = 0;
+				}
+			}
+			continue;
+		}
+		/* ⇧  àé  @  space  ⌫  done */
+		{
+			int unit = (rr.w - 5 * gap) / 12;
+			struct ui_rect b = {rr.x, rr.y, unit * 3 / 2, rr.h};
+			if (ui_button(u, b, "\xe2\x87\xa7", k->kb_shift ? UI_ACCENT : UI_DIM, 26))
+				k->kb_shift = !k->kb_shift;
+			b.x += b.w + gap;
+			b.w = unit * 3 / 2;
+			if (ui_button(u, b, k->kb_accents ? "abc" : "\xc3\xa0\xc3\xa9",
+			              k->kb_accents ? UI_ACCENT : UI_DIM, 22))
+				k->kb_accents = !k->kb_accents;
+			b.x += b.w + gap;
+			b.w = unit;
+			if (ui_button(u, b, "@", UI_KEY, 24))
+				kiosk_insert(buf, size, "@");
+			b.x += b.w + gap;
+			b.w = unit * 4;
+			if (ui_button(u, b, "space", UI_KEY, 20))
+				kiosk_insert(buf, size, " ");
+			b.x += b.w + gap;
+			b.w = unit * 3 / 2;
+			if (ui_button(u, b, "\xe2\x8c\xab", UI_DIM, 26))
+				kiosk_backspace(buf);
+			b.x += b.w + gap;
+			b.w = rr.x + rr.w - b.x;
+			if (ui_button(u, b, done, UI_OK, 22))
+				fired = 1;
+		}
+	}
+	(void)kb;
+	return fired;
+}
+
+int
+kiosk_keyboard(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kiosk_kb kb,
+               const char *done)
+{
+	char *before = xstrdup(buf);
+	int fired = kiosk_keyboard_draw(k, r, buf, size, kb, done);
+
+	if (strcmp(before, buf) != 0)
+		k->msg[0] = '\0'; /* the complaint was about what is no longer there */
+	free(before);
+	return fired;
+}
+
+enum kiosk_ask_result
+kiosk_ask(struct kiosk *k, const char *title, const char *prompt, char *buf, size_t size,
+          enum kiosk_kb kb, int optional)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, kbd;
+	int gap = ui_px(u, 8), line = ui_px(u, 40), field = ui_px(u, 60);
+	enum kiosk_ask_result res = KIOSK_ASK_NONE;
+	const char *done = optional && buf[0] == '\0' ? "Skip" : "Next";
+
+	if (kiosk_header(k, title, "Back"))
+		return KIOSK_ASK_BACK;
+	if (kb >= KIOSK_KB_DIGITS) {
+		/* keypad on the right, the question on the left */
+		left = kiosk_col(body, 0, 2, gap * 2);
+		kbd = kiosk_col(body, 1, 2, gap * 2);
+		if (ui_width(u) < ui_height(u)) { /* portrait: stacked */
+			left = (struct ui_rect){body.x, body.y, body.w, body.h * 2 / 5};
+			kbd = (struct ui_rect){body.x, body.y + left.h + gap, body.w,
+			                       body.h - left.h - gap};
+		}
+		ui_text(u, (struct ui_rect){left.x, left.y, left.w, line}, prompt, 24, 1, UI_FG,
+		        UI_LEFT);
+		kiosk_field(k, (struct ui_rect){left.x, left.y + line + gap, left.w, field}, buf,
+		            kb, NULL);
+		kiosk_draw_message(k, (struct ui_rect){left.x, left.y + line + field + 2 * gap,
+		                                       left.w, left.h - line - field - 2 * gap});
+	} else {
+		int top = line + field + line + 2 * gap;
+		ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, 24, 1, UI_FG,
+		        UI_LEFT);
+		kiosk_field(k, (struct ui_rect){body.x, body.y + line, body.w, field}, buf, kb,
+		            NULL);
+		kiosk_draw_message(
+		    k, (struct ui_rect){body.x, body.y + line + field + gap, body.w, line});
+		kbd = (struct ui_rect){body.x, body.y + top, body.w, body.h - top};
+	}
+	if (kiosk_keyboard(k, kbd, buf, size, kb, done) && !k->waiting) {
+		res =
+		    buf[0] == '\0' ? (optional ? KIOSK_ASK_SKIP : KIOSK_ASK_NONE) : KIOSK_ASK_DONE;
+		if (res == KIOSK_ASK_NONE)
+			kiosk_message(k, UI_BAD, "Please fill this in first.");
+	}
+	return res;
+}
+
+/* ---- the main loop's parts ----------------------------------------------- */
+
+#define KIOSK_COORDINATOR_IDLE_MS (10 * 60 * 1000)
+#define KIOSK_SCAN_TYPED_MS       1500 /* a wedge scanner types a code in well under this */
+
+void
+kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
+{
+	memset(k, 0, sizeof *k);
+	k->ui = u;
+	k->w = w;
+	k->usb_dir = "/media/usb";
+	k->now_ms = kiosk_now_us() / 1000;
+	k->screen = SCREEN_OPENING;
+}
+
+void
+kiosk_fini(struct kiosk *k)
+{
+	kiosk_keep(&k->result, NULL);
+	kiosk_keep(&k->card, NULL);
+	kiosk_keep(&k->list, NULL);
+	util_wipe(k->pin1, sizeof k->pin1);
+	util_wipe(k->pin2, sizeof k->pin2);
+}
+
+void
+kiosk_wake(void *arg)
+{
+	ui_wake(arg);
+}
+
+static void
+kiosk_scan_reply(struct kiosk *k, struct kiosk_reply *r)
+{
+	enum ui_color c = kiosk_scan_color(r);
+
+	ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : c == UI_WARN ? UI_SOUND_WARN : UI_SOUND_ERROR);
+	switch (k->screen) {
+	case SCREEN_HOME:
+	case SCREEN_RESULT:
+	case SCREEN_FIND:
+	case SCREEN_WALKER:
+	case SCREEN_BADGE:
+		kiosk_keep(&k->result, r);
+		kiosk_go(k, SCREEN_RESULT);
+		break;
+	default:
+		/* in the middle of a form: say it in the message line, keep the form */
+		kiosk_message(k, c == UI_WARN ? UI_FG : c, "Scan: %s",
+		              r->rc != 0 ? (r->cause ? r->cause : "not recorded")
+		                         : r->scan.message);
+		kiosk_reply_free(r);
+		break;
+	}
+}
+
+int
+kiosk_dispatch(struct kiosk *k)
+{
+	struct kiosk_reply *r;
+	int n = 0;
+
+	while ((r = kiosk_worker_take(k->w)) != NULL) {
+		n++;
+		k->st = r->st;
+		ui_invalidate(k->ui);
+		if (r->op == KIOSK_OP_OPEN) {
+			if (r->rc != 0) {
+				kiosk_go(k, SCREEN_FATAL);
+				kiosk_message(k, UI_WHITE, "%s", r->cause ? r->cause : "");
+			} else {
+				kiosk_go(k, r->st.has_event ? SCREEN_HOME : SCREEN_SETUP);
+			}
+		} else if (r->op == KIOSK_OP_SCAN) {
+			kiosk_scan_reply(k, r);
+			r = NULL;
+		} else if (k->waiting != 0 && r->tag == k->waiting) {
+			k->waiting = 0;
+			if (screens[k->screen]->reply != NULL)
+				screens[k->screen]->reply(k, &r);
+		}
+		kiosk_reply_free(r);
+	}
+	return n;
+}
+
+void
+kiosk_tick(struct kiosk *k)
+{
+	k->now_ms = kiosk_now_us() / 1000;
+	if (k->scanlen > 0 && k->now_ms - k->scan_typed_ms > KIOSK_SCAN_TYPED_MS) {
+		k->scanlen = 0; /* typed without Enter: not a scan */
+		k->scanbuf[0] = '\0';
+	}
+	if (k->coordinator && !k->script &&
+	    k->now_ms - k->coordinator_at_ms > KIOSK_COORDINATOR_IDLE_MS &&
+	    k->screen != SCREEN_SETUP) {
+		k->coordinator = 0;
+		if (k->screen >= SCREEN_PIN)
+			kiosk_go(k, SCREEN_HOME);
+	}
+	if (screens[k->screen]->tick != NULL)
+		screens[k->screen]->tick(k);
+}
+
+void
+kiosk_frame(struct kiosk *k)
+{
+	int64_t t0 = kiosk_now_us();
+
+	k->field = NULL;
+	ui_begin(k->ui);
+	screens[k->screen]->draw(k);
+	ui_end(k->ui);
+	k->frame_us = kiosk_now_us() - t0;
+}
+
+void
+kiosk_handle(struct kiosk *k, const struct ui_event *ev)
+{
+	switch (ev->type) {
+	case UI_EV_TEXT: kiosk_type(k, ev->text); break;
+	case UI_EV_KEY: kiosk_key(k, ev->key); break;
+	default: break;
+	}
+}

@@ -1,0 +1,162 @@
+/* kiosk_app.h — the kiosk's state shared by its screens, and the helpers
+ * they draw with (kiosk_app.c).  Screens are a table of operations
+ * (screens.h); the ledger lives on the worker thread (kiosk_worker.h). */
+#ifndef WAT_KIOSK_APP_H
+#define WAT_KIOSK_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiosk_worker.h"
+#include "ui.h"
+
+enum screen_id {
+	SCREEN_OPENING,
+	SCREEN_FATAL,
+	SCREEN_SETUP,
+	SCREEN_HOME,
+	SCREEN_RESULT,
+	SCREEN_FIND,
+	SCREEN_WALKER,
+	SCREEN_BADGE,
+	SCREEN_REGISTER,
+	SCREEN_DONATE,
+	SCREEN_CORRECT,
+	SCREEN_PIN,
+	SCREEN_COORD,
+	SCREEN_SETTINGS,
+	SCREEN_IMPORT,
+	SCREEN_COUNT,
+};
+
+/* What an on-screen keyboard types. */
+enum kiosk_kb {
+	KIOSK_KB_TEXT,   /* letters, digits, accents */
+	KIOSK_KB_NAME,   /* the same, each word capitalised */
+	KIOSK_KB_EMAIL,  /* lowercase */
+	KIOSK_KB_DIGITS, /* keypad */
+	KIOSK_KB_AMOUNT, /* keypad with a decimal point */
+	KIOSK_KB_PIN,    /* keypad, shown as dots */
+};
+
+enum kiosk_ask_result { KIOSK_ASK_NONE, KIOSK_ASK_DONE, KIOSK_ASK_BACK, KIOSK_ASK_SKIP };
+
+#define KIOSK_FIELD_MAX 256
+#define KIOSK_MSG_MAX   1024
+
+struct kiosk {
+	struct ui *ui;
+	struct kiosk_worker *w;
+	const char *db_path;
+	const char *usb_dir;
+	int script; /* script mode: no sound, no idle timeouts */
+
+	enum screen_id screen;
+	int64_t screen_at_ms; /* when the screen was entered */
+	int64_t now_ms;       /* monotonic, read once per loop */
+
+	struct kiosk_status st;
+	uint64_t waiting; /* the tag of the reply the screen waits for; 0: none */
+	char msg[KIOSK_MSG_MAX];
+	enum ui_color msg_color;
+
+	int coordinator; /* unlocked by the PIN */
+	int64_t coordinator_at_ms;
+
+	/* typed into whatever field the frame showed, else into the scan buffer */
+	char *field;
+	size_t field_size;
+	enum kiosk_kb field_kb;
+	int enter, escape; /* Return / Escape typed, for the next frame */
+	int kb_accents, kb_shift;
+	char scanbuf[BADGE_SCAN_MAX + 1];
+	size_t scanlen;
+	int64_t scan_typed_ms;
+	char scanner_status[64]; /* "" when fine, else e.g. "No scanner" (set by the scan source) */
+
+	/* the last scan's answer, for the result screen */
+	struct kiosk_reply *result;
+	/* the walker card on show */
+	struct kiosk_reply *card;
+
+	/* per screen */
+	int step;
+	char a[KIOSK_FIELD_MAX], b[KIOSK_FIELD_MAX], c[KIOSK_FIELD_MAX], d[KIOSK_FIELD_MAX];
+	char query[KIOSK_FIELD_MAX], query_sent[KIOSK_FIELD_MAX];
+	struct kiosk_reply *list; /* find results, recent entries, folder listing */
+	int64_t cents;
+	int method;
+	int64_t seq;
+	uint32_t walker;
+	const char *setting_key;
+	const char *setting_label;
+	char pin1[16], pin2[16];
+	int pin_change;   /* the PIN screen sets a new PIN */
+	int64_t frame_us; /* the last frame's render time, for the benchmark */
+};
+
+struct screen_ops {
+	const char *name;
+	void (*enter)(struct kiosk *k);
+	void (*draw)(struct kiosk *k);
+	/* a worker reply for this screen (k->waiting already cleared); may take
+	 * ownership by setting *r to NULL */
+	void (*reply)(struct kiosk *k, struct kiosk_reply **r);
+	/* called every turn of the main loop (timeouts) */
+	void (*tick)(struct kiosk *k);
+};
+
+/* Switches screens (enter runs now; the next frame draws it). */
+void kiosk_go(struct kiosk *k, enum screen_id s);
+/* Posts a request; the screen shows "Working…" until its reply. */
+void kiosk_post(struct kiosk *k, struct kiosk_req *q);
+/* The hook every scan source calls with a code (keyboard wedge, camera, script). */
+void kiosk_scan(struct kiosk *k, const char *code);
+void kiosk_message(struct kiosk *k, enum ui_color c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Takes an owned reply into a slot, freeing what was there. */
+void kiosk_keep(struct kiosk_reply **slot, struct kiosk_reply *r);
+
+/* Drawing helpers: a header bar with a Back button (returns 1 when pressed). */
+int kiosk_header(struct kiosk *k, const char *title, const char *back);
+/* The area below the header. */
+struct ui_rect kiosk_body(struct kiosk *k);
+void kiosk_draw_message(struct kiosk *k, struct ui_rect r);
+void kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb kb,
+                 const char *placeholder);
+/* Keyboard or keypad editing buf in r; returns 1 when its Done key was pressed. */
+int kiosk_keyboard(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kiosk_kb kb,
+                   const char *done);
+/* A whole screen asking for one value. */
+enum kiosk_ask_result kiosk_ask(struct kiosk *k, const char *title, const char *prompt, char *buf,
+                                size_t size, enum kiosk_kb kb, int optional);
+/* Splits r into n columns / rows with a gap. */
+struct ui_rect kiosk_col(struct ui_rect r, int i, int n, int gap);
+struct ui_rect kiosk_row(struct ui_rect r, int i, int n, int gap);
+struct ui_rect kiosk_inset(struct ui_rect r, int d);
+
+/* Text typed by a keyboard; Return/Escape. */
+void kiosk_type(struct kiosk *k, const char *text);
+void kiosk_key(struct kiosk *k, enum ui_key key);
+/* The colour of a scan's answer: UI_OK, UI_WARN or UI_BAD. */
+enum ui_color kiosk_scan_color(const struct kiosk_reply *r);
+/* "$1,025.00" */
+const char *kiosk_money(int64_t cents, char *buf, size_t len);
+const char *kiosk_role_name(int role);
+/* "14:03  lap 7", "14:05  donation $20.00 (undone)" for lists of entries. */
+void kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len);
+
+/* The main loop's parts, shared by wat-kiosk and the benchmark. */
+void kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w);
+void kiosk_fini(struct kiosk *k);
+/* Takes the worker's replies and hands each to its screen; returns how many. */
+int kiosk_dispatch(struct kiosk *k);
+/* Runs timeouts (result screen, coordinator lock, half-typed scans). */
+void kiosk_tick(struct kiosk *k);
+/* Draws one frame of the current screen. */
+void kiosk_frame(struct kiosk *k);
+void kiosk_handle(struct kiosk *k, const struct ui_event *ev);
+/* The worker's wake callback: arg is the struct ui. */
+void kiosk_wake(void *arg);
+
+#endif

@@ -1,0 +1,550 @@
+#include "kiosk_worker.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include "kiosk_clock.h"
+#include "pin.h"
+#include "roster.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define KIOSK_ROSTER_MAX  (32u * 1024 * 1024)
+#define KIOSK_RECENT_SCAN 5000 /* entries looked at for a walker's recent ones */
+
+struct kiosk_node {
+	struct kiosk_node *next;
+	struct kiosk_req req;
+	struct kiosk_reply *reply;
+};
+
+struct kiosk_worker {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct kiosk_node *reqs, **reqs_tail;
+	struct kiosk_node *replies, **replies_tail;
+	int pending;
+	uint64_t next_tag;
+	void (*wake)(void *);
+	void *arg;
+
+	/* the worker thread's own */
+	char *db_path;
+	char *pin_file;
+	struct ledger *l;
+	int pin_counted;
+	int64_t pin_failures;
+	struct stamp pin_last_fail;
+};
+
+int64_t
+kiosk_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void
+kiosk_copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+static void
+kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
+{
+	struct statvfs vfs;
+	const char *doubt;
+	char *dir, *slash, hash[PIN_HASH_MAX];
+
+	memset(st, 0, sizeof *st);
+	st->disk_free_mb = -1;
+	if (w->l == NULL)
+		return;
+	st->open = 1;
+	st->has_event = ledger_has_event(w->l);
+	if (st->has_event)
+		ledger_event(w->l, &st->event);
+	ledger_totals(w->l, &st->totals, NULL);
+	if (st->has_event && (doubt = ledger_clock_doubt(w->l)) != NULL)
+		kiosk_copy(st->clock_doubt, sizeof st->clock_doubt, doubt);
+	dir = xstrdup(w->db_path);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if (statvfs(dir[0] != '\0' ? dir : "/", &vfs) == 0)
+		st->disk_free_mb = (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize / (1024 * 1024));
+	free(dir);
+	st->pin_set = pin_load(w->pin_file, hash, sizeof hash, NULL) == 0;
+	util_wipe(hash, sizeof hash);
+}
+
+static void
+kiosk_found_from(struct kiosk_found *f, const struct ledger_walker *lw)
+{
+	f->id = lw->id;
+	kiosk_copy(f->name, sizeof f->name, lw->name);
+	kiosk_copy(f->team, sizeof f->team, lw->team);
+	f->checked_in = lw->checked_in;
+	f->laps = lw->laps;
+	f->raised_cents = lw->raised_cents;
+}
+
+static int
+kiosk_find_cb(const struct ledger_walker *lw, void *arg)
+{
+	struct kiosk_reply *r = arg;
+
+	if (r->nfound < KIOSK_FIND_MAX)
+		kiosk_found_from(&r->found[r->nfound], lw);
+	r->nfound++;
+	return r->nfound > KIOSK_FIND_MAX; /* one more tells "more than shown" */
+}
+
+struct kiosk_recent_ctx {
+	struct kiosk_reply *r;
+	uint32_t walker;
+	struct kiosk_recent ring[KIOSK_RECENT_MAX];
+	size_t n;
+};
+
+static int
+kiosk_recent_cb(const struct ledger_entry *e, void *arg)
+{
+	struct kiosk_recent_ctx *c = arg;
+	struct kiosk_recent *k;
+
+	if (c->walker != 0 && e->walker != c->walker)
+		return 0;
+	if (strcmp(e->kind, "checkin") != 0 && strcmp(e->kind, "lap") != 0 &&
+	    strcmp(e->kind, "donation") != 0 && strcmp(e->kind, "walker") != 0 &&
+	    strcmp(e->kind, "annul") != 0)
+		return 0;
+	k = &c->ring[c->n % KIOSK_RECENT_MAX];
+	c->n++;
+	memset(k, 0, sizeof *k);
+	k->seq = e->seq;
+	k->wall_ms = e->at.wall_ms;
+	k->amount_cents = e->amount_cents;
+	k->ref = e->ref;
+	k->annulled_by = e->annulled_by;
+	k->walker = e->walker;
+	kiosk_copy(k->kind, sizeof k->kind, e->kind);
+	kiosk_copy(k->op, sizeof k->op, e->op);
+	return 0;
+}
+
+/* The newest entries first. */
+static void
+kiosk_recent(struct kiosk_worker *w, uint32_t walker, struct kiosk_reply *r)
+{
+	struct kiosk_recent_ctx c;
+	struct ledger_totals t;
+	int64_t from;
+	size_t n, i;
+
+	memset(&c, 0, sizeof c);
+	c.r = r;
+	c.walker = walker;
+	if (ledger_totals(w->l, &t, NULL) != 0)
+		return;
+	from = t.last_seq - (walker != 0 ? KIOSK_RECENT_SCAN : 200);
+	ledger_entries(w->l, from < 1 ? 1 : from, kiosk_recent_cb, &c, NULL);
+	n = c.n < KIOSK_RECENT_MAX ? c.n : KIOSK_RECENT_MAX;
+	for (i = 0; i < n; i++)
+		r->recent[i] = c.ring[(c.n - 1 - i) % KIOSK_RECENT_MAX];
+	r->nrecent = n;
+}
+
+static int
+kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **cause)
+{
+	struct ledger_walker lw;
+
+	memset(&lw, 0, sizeof lw);
+	if (ledger_walker_get(w->l, id, &lw, cause) != 0)
+		return -1;
+	kiosk_found_from(&r->walker, &lw);
+	kiosk_copy(r->email, sizeof r->email, lw.email);
+	ledger_walker_clear(&lw);
+	if (ledger_badge_code(w->l, id, r->code, sizeof r->code, NULL) != 0)
+		r->code[0] = '\0';
+	kiosk_recent(w, id, r);
+	return 0;
+}
+
+static int
+kiosk_pin_cb(const struct ledger_entry *e, void *arg)
+{
+	struct kiosk_worker *w = arg;
+
+	if (strcmp(e->kind, "pin-fail") == 0) {
+		w->pin_failures++;
+		w->pin_last_fail = e->at;
+	} else if (strcmp(e->kind, "pin-ok") == 0 || strcmp(e->kind, "pin-set") == 0) {
+		w->pin_failures = 0;
+	}
+	return 0;
+}
+
+static int
+kiosk_pin_check(struct kiosk_worker *w, const char *pin, struct kiosk_reply *r, char **cause)
+{
+	char hash[PIN_HASH_MAX];
+	struct stamp now;
+	int64_t since = 0, delay;
+	int rc = -1;
+
+	if (pin_load(w->pin_file, hash, sizeof hash, cause) != 0) {
+		if (cause != NULL && *cause == NULL)
+			util_fail(cause, "No PIN is set yet.");
+		return -1;
+	}
+	if (!w->pin_counted) { /* once per start: the tries survive a reboot */
+		w->pin_failures = 0;
+		ledger_entries(w->l, 1, kiosk_pin_cb, w, NULL);
+		w->pin_counted = 1;
+	}
+	stamp_now(&now);
+	delay = pin_delay_ms(w->pin_failures);
+	if (delay > 0) {
+		stamp_elapsed(&w->pin_last_fail, &now, &since);
+		if (since >= 0 && since < delay) {
+			r->pin_wait_ms = delay - since;
+			util_fail(cause, "Too many wrong PINs. Wait %lld s and try again.",
+			          (long long)((r->pin_wait_ms + 999) / 1000));
+			goto end;
+		}
+	}
+	if (!pin_verify(hash, pin)) {
+		if (ledger_append(w->l, "pin-fail", 0, 0, 0, "{}", "coordinator", NULL, cause) != 0)
+			goto end;
+		w->pin_failures++;
+		w->pin_last_fail = now;
+		r->pin_wait_ms = pin_delay_ms(w->pin_failures);
+		if (r->pin_wait_ms > 0)
+			util_fail(cause, "Wrong PIN. Wait %lld s before the next try.",
+			          (long long)(r->pin_wait_ms / 1000));
+		else
+			util_fail(cause, "Wrong PIN. Try again.");
+		goto end;
+	}
+	if (ledger_append(w->l, "pin-ok", 0, 0, 0, "{}", "coordinator", NULL, cause) != 0)
+		goto end;
+	w->pin_failures = 0;
+	rc = 0;
+end:
+	util_wipe(hash, sizeof hash);
+	return rc;
+}
+
+static int
+kiosk_pin_set(struct kiosk_worker *w, const char *pin, char **cause)
+{
+	char hash[PIN_HASH_MAX];
+	int rc = -1;
+
+	if (pin_hash(pin, hash, sizeof hash, cause) != 0)
+		goto end;
+	if (pin_store(w->pin_file, hash, cause) != 0)
+		goto end;
+	if (ledger_append(w->l, "pin-set", 0, 0, 0, "{}", "coordinator", NULL, cause) != 0)
+		goto end;
+	w->pin_failures = 0;
+	rc = 0;
+end:
+	util_wipe(hash, sizeof hash);
+	return rc;
+}
+
+static int
+kiosk_import(struct kiosk_worker *w, const char *path, const char *op, struct kiosk_reply *r,
+             char **cause)
+{
+	struct roster *ro = NULL;
+	char *data = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (util_read_file(path, KIOSK_ROSTER_MAX, &data, &len, cause) != 0)
+		goto end;
+	if (roster_parse(data, len, &ro, cause) != 0)
+		goto end;
+	if (ledger_roster_import(w->l, ro, op, &r->import, cause) != 0)
+		goto end;
+	rc = 0;
+end:
+	roster_free(ro);
+	free(data);
+	return rc;
+}
+
+static int
+kiosk_listdir(const char *path, struct kiosk_reply *r, char **cause)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (d == NULL)
+		return util_fail(cause, "%s cannot be read: %s. Is the USB stick plugged in?", path,
+		                 strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n < 5 || strcasecmp(de->d_name + n - 4, ".csv") != 0)
+			continue;
+		if (r->nfound < KIOSK_FIND_MAX)
+			kiosk_copy(r->found[r->nfound].name, sizeof r->found[0].name, de->d_name);
+		r->nfound++;
+	}
+	closedir(d);
+	return 0;
+}
+
+static void
+kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r)
+{
+	const char *op = q->coordinator ? "coordinator" : "volunteer";
+	char *cause = NULL;
+	int rc = 0;
+
+	if (w->l == NULL && q->op != KIOSK_OP_REFRESH) {
+		r->rc = -1;
+		r->cause = xstrdup("The database is not open.");
+		return;
+	}
+	switch (q->op) {
+	case KIOSK_OP_OPEN:
+	case KIOSK_OP_REFRESH:
+	case KIOSK_OP_QUIT: break;
+	case KIOSK_OP_SCAN:
+		rc = ledger_scan(w->l, q->a, strlen(q->a), -1, "scan", &r->scan, &cause);
+		break;
+	case KIOSK_OP_CHECKIN:
+	case KIOSK_OP_LAP:
+		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin : ledger_lap)(w->l, q->walker, op,
+		                                                               &r->scan, &cause);
+		if (rc == 0)
+			rc = kiosk_card(w, q->walker, r, &cause);
+		break;
+	case KIOSK_OP_FIND:
+		rc = ledger_walkers(w->l, q->a[0] != '\0' ? q->a : NULL, kiosk_find_cb, r, &cause);
+		break;
+	case KIOSK_OP_WALKER: rc = kiosk_card(w, q->walker, r, &cause); break;
+	case KIOSK_OP_ADD: {
+		uint32_t id = 0;
+		rc = ledger_walker_add(w->l, q->a, q->b[0] ? q->b : NULL, q->c[0] ? q->c : NULL,
+		                       NULL, NULL, op, &id, &cause);
+		if (rc == 0)
+			rc = kiosk_card(w, id, r, &cause);
+		break;
+	}
+	case KIOSK_OP_DONATE:
+		rc = ledger_donate(w->l, q->walker, q->cents, q->method, q->a[0] ? q->a : NULL,
+		                   q->b[0] ? q->b : NULL, op, &r->seq, &cause);
+		if (rc == 0 && q->walker != 0)
+			rc = kiosk_card(w, q->walker, r, &cause);
+		break;
+	case KIOSK_OP_ANNUL:
+		rc = ledger_annul(w->l, q->seq, q->a, op, &r->seq, &cause);
+		if (rc == 0)
+			kiosk_recent(w, q->walker, r);
+		break;
+	case KIOSK_OP_RECENT: kiosk_recent(w, q->walker, r); break;
+	case KIOSK_OP_SET: rc = ledger_set(w->l, q->a, q->b, op, &cause); break;
+	case KIOSK_OP_INIT: {
+		struct ledger_init in = {
+		    .name = q->a, .city = q->b, .date = q->c, .goal_cents = q->cents};
+		rc = ledger_init_event(w->l, &in, op, &cause);
+		break;
+	}
+	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->a, op, r, &cause); break;
+	case KIOSK_OP_LISTDIR: rc = kiosk_listdir(q->a, r, &cause); break;
+	case KIOSK_OP_PIN_CHECK: rc = kiosk_pin_check(w, q->a, r, &cause); break;
+	case KIOSK_OP_PIN_SET: rc = kiosk_pin_set(w, q->a, &cause); break;
+	case KIOSK_OP_SET_CLOCK: rc = kiosk_clock_set(q->a, &cause); break;
+	}
+	r->rc = rc;
+	r->cause = cause;
+}
+
+static void
+kiosk_reply_push(struct kiosk_worker *w, struct kiosk_node *n)
+{
+	void (*wake)(void *);
+	void *arg;
+
+	pthread_mutex_lock(&w->lock);
+	n->next = NULL;
+	*w->replies_tail = n;
+	w->replies_tail = &n->next;
+	wake = w->wake;
+	arg = w->arg;
+	pthread_mutex_unlock(&w->lock);
+	if (wake != NULL)
+		wake(arg);
+}
+
+static void *
+kiosk_main(void *arg)
+{
+	struct kiosk_worker *w = arg;
+	struct kiosk_node *n;
+	char *cause = NULL;
+	int quit = 0;
+
+	/* the ledger is opened, used and closed by this thread only */
+	n = xcalloc(1, sizeof *n);
+	n->reply = xcalloc(1, sizeof *n->reply);
+	n->reply->op = KIOSK_OP_OPEN;
+	n->reply->posted_us = kiosk_now_us();
+	if (ledger_open(w->db_path, &w->l, &cause) != 0) {
+		w->l = NULL;
+		n->reply->rc = -1;
+		n->reply->cause = cause;
+	}
+	kiosk_status(w, &n->reply->st);
+	n->reply->done_us = kiosk_now_us();
+	kiosk_reply_push(w, n);
+
+	while (!quit) {
+		pthread_mutex_lock(&w->lock);
+		while (w->reqs == NULL)
+			pthread_cond_wait(&w->cond, &w->lock);
+		n = w->reqs;
+		w->reqs = n->next;
+		if (w->reqs == NULL)
+			w->reqs_tail = &w->reqs;
+		pthread_mutex_unlock(&w->lock);
+
+		quit = n->req.op == KIOSK_OP_QUIT;
+		kiosk_run(w, &n->req, n->reply);
+		kiosk_status(w, &n->reply->st);
+		n->reply->done_us = kiosk_now_us();
+		kiosk_reply_push(w, n);
+	}
+	ledger_free(w->l);
+	w->l = NULL;
+	return NULL;
+}
+
+int
+kiosk_worker_start(const char *db_path, void (*wake)(void *), void *arg, struct kiosk_worker **out,
+                   char **cause)
+{
+	struct kiosk_worker *w = xcalloc(1, sizeof *w);
+
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->reqs_tail = &w->reqs;
+	w->replies_tail = &w->replies;
+	w->wake = wake;
+	w->arg = arg;
+	w->db_path = xstrdup(db_path);
+	w->pin_file = pin_path(db_path);
+	w->pending = 1; /* the OPEN reply */
+	if (pthread_create(&w->thread, NULL, kiosk_main, w) != 0) {
+		free(w->db_path);
+		free(w->pin_file);
+		free(w);
+		return util_fail(cause, "The ledger thread could not start.");
+	}
+	*out = w;
+	return 0;
+}
+
+uint64_t
+kiosk_worker_post(struct kiosk_worker *w, const struct kiosk_req *r)
+{
+	struct kiosk_node *n = xcalloc(1, sizeof *n);
+	uint64_t tag;
+
+	n->req = *r;
+	n->reply = xcalloc(1, sizeof *n->reply);
+	n->reply->op = r->op;
+	n->reply->posted_us = kiosk_now_us();
+	pthread_mutex_lock(&w->lock);
+	tag = ++w->next_tag;
+	n->reply->tag = tag;
+	*w->reqs_tail = n;
+	w->reqs_tail = &n->next;
+	w->pending++;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return tag;
+}
+
+struct kiosk_reply *
+kiosk_worker_take(struct kiosk_worker *w)
+{
+	struct kiosk_node *n;
+	struct kiosk_reply *r = NULL;
+
+	pthread_mutex_lock(&w->lock);
+	if ((n = w->replies) != NULL) {
+		w->replies = n->next;
+		if (w->replies == NULL)
+			w->replies_tail = &w->replies;
+		w->pending--;
+	}
+	pthread_mutex_unlock(&w->lock);
+	if (n != NULL) {
+		r = n->reply;
+		util_wipe(&n->req, sizeof n->req); /* may hold a PIN */
+		free(n);
+	}
+	return r;
+}
+
+int
+kiosk_worker_pending(struct kiosk_worker *w)
+{
+	int n;
+
+	pthread_mutex_lock(&w->lock);
+	n = w->pending;
+	pthread_mutex_unlock(&w->lock);
+	return n;
+}
+
+void
+kiosk_reply_free(struct kiosk_reply *r)
+{
+	if (r == NULL)
+		return;
+	free(r->cause);
+	free(r);
+}
+
+void
+kiosk_worker_stop(struct kiosk_worker *w)
+{
+	struct kiosk_req q;
+	struct kiosk_reply *r;
+
+	if (w == NULL)
+		return;
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_QUIT;
+	pthread_mutex_lock(&w->lock);
+	w->wake = NULL;
+	pthread_mutex_unlock(&w->lock);
+	kiosk_worker_post(w, &q);
+	pthread_join(w->thread, NULL);
+	while ((r = kiosk_worker_take(w)) != NULL)
+		kiosk_reply_free(r);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w->db_path);
+	free(w->pin_file);
+	free(w);
+}

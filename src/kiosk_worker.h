@@ -1,0 +1,114 @@
+/* kiosk_worker.h — the thread that owns the ledger.
+ *
+ * The UI thread never touches the disk: it posts requests, the worker opens the
+ * ledger (one connection, used by this thread only), runs them in order and
+ * queues replies, then calls wake() so the UI draws the answer.  Every reply
+ * carries the station's status after the request (totals, clock, disk).
+ * No SDL here: wake is the UI's ui_wake. */
+#ifndef WAT_KIOSK_WORKER_H
+#define WAT_KIOSK_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ledger.h"
+
+#define KIOSK_FIND_MAX   7
+#define KIOSK_RECENT_MAX 8
+#define KIOSK_TEXT_MAX   256
+
+enum kiosk_op {
+	KIOSK_OP_OPEN,      /* sent by the worker itself once the ledger is open (or not) */
+	KIOSK_OP_REFRESH,   /* status only */
+	KIOSK_OP_SCAN,      /* a: the code */
+	KIOSK_OP_CHECKIN,   /* walker */
+	KIOSK_OP_LAP,       /* walker */
+	KIOSK_OP_FIND,      /* a: the text typed so far */
+	KIOSK_OP_WALKER,    /* walker: card and recent entries */
+	KIOSK_OP_ADD,       /* a: name, b: team, c: email */
+	KIOSK_OP_DONATE,    /* walker, cents, method, a: check number, b: donor */
+	KIOSK_OP_ANNUL,     /* seq, a: reason */
+	KIOSK_OP_RECENT,    /* walker (0: the whole station): recent entries */
+	KIOSK_OP_SET,       /* a: key, b: value */
+	KIOSK_OP_INIT,      /* a: name, b: city, c: date, cents: goal */
+	KIOSK_OP_IMPORT,    /* a: path of a roster CSV */
+	KIOSK_OP_LISTDIR,   /* a: a folder: its *.csv files in found[].name */
+	KIOSK_OP_PIN_CHECK, /* a: the PIN */
+	KIOSK_OP_PIN_SET,   /* a: the new PIN */
+	KIOSK_OP_SET_CLOCK, /* a: "YYYY-MM-DD HH:MM" local time */
+	KIOSK_OP_QUIT,
+};
+
+struct kiosk_req {
+	enum kiosk_op op;
+	uint32_t walker;
+	int64_t cents, seq;
+	enum rules_method method;
+	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
+	char a[KIOSK_TEXT_MAX], b[KIOSK_TEXT_MAX], c[KIOSK_TEXT_MAX];
+};
+
+struct kiosk_found {
+	uint32_t id;
+	char name[128];
+	char team[64];
+	int checked_in;
+	int64_t laps, raised_cents;
+};
+
+struct kiosk_recent {
+	int64_t seq, wall_ms, amount_cents, ref, annulled_by;
+	char kind[24];
+	char op[32];
+	uint32_t walker;
+};
+
+struct kiosk_status {
+	int open;
+	int has_event;
+	struct ledger_event event;
+	struct ledger_totals totals;
+	char clock_doubt[200];
+	int64_t disk_free_mb; /* -1: unknown */
+	int pin_set;
+};
+
+struct kiosk_reply {
+	enum kiosk_op op;
+	uint64_t tag;
+	int rc;      /* 0 done, -1 refused or failed: cause says why */
+	char *cause; /* malloc'd or NULL */
+	struct kiosk_status st;
+	struct ledger_scan scan;   /* SCAN, CHECKIN, LAP */
+	int64_t seq;               /* DONATE, ANNUL */
+	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE */
+	char email[128];
+	char code[BADGE_CODE_MAX]; /* WALKER, ADD: the badge code */
+	size_t nfound;
+	struct kiosk_found found[KIOSK_FIND_MAX];
+	size_t nrecent;
+	struct kiosk_recent recent[KIOSK_RECENT_MAX];
+	struct ledger_import import;
+	int64_t pin_wait_ms;        /* PIN_CHECK refused: how long to wait */
+	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
+};
+
+struct kiosk_worker;
+
+/* Starts the thread; it opens db_path and answers with a KIOSK_OP_OPEN reply. */
+int kiosk_worker_start(const char *db_path, void (*wake)(void *), void *arg,
+                       struct kiosk_worker **out, char **cause);
+/* Stops the thread after the requests already posted; closes the ledger. */
+void kiosk_worker_stop(struct kiosk_worker *w);
+
+/* Queues a copy of r; returns its tag (echoed in the reply). */
+uint64_t kiosk_worker_post(struct kiosk_worker *w, const struct kiosk_req *r);
+/* The next reply, or NULL; free with kiosk_reply_free. */
+struct kiosk_reply *kiosk_worker_take(struct kiosk_worker *w);
+void kiosk_reply_free(struct kiosk_reply *r);
+/* Requests posted whose replies were not taken yet. */
+int kiosk_worker_pending(struct kiosk_worker *w);
+
+int64_t kiosk_now_us(void);
+
+#endif

@@ -1,0 +1,595 @@
+/* screen_coord.c — coordinator mode: the PIN, the menu, event settings,
+ * roster import, and the first-start setup of the event. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "amount.h"
+#include "kiosk_clock.h"
+#include "pin.h"
+#include "screens.h"
+#include "util.h"
+
+/* ---- PIN ----------------------------------------------------------------- */
+
+enum { PIN_ENTER, PIN_CHOOSE, PIN_AGAIN };
+
+static void
+screen_pin_enter(struct kiosk *k)
+{
+	util_wipe(k->pin1, sizeof k->pin1);
+	util_wipe(k->pin2, sizeof k->pin2);
+	k->step = k->pin_change || !k->st.pin_set ? PIN_CHOOSE : PIN_ENTER;
+}
+
+static void
+screen_pin_post(struct kiosk *k, enum kiosk_op op, const char *pin)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = op;
+	snprintf(q.a, sizeof q.a, "%s", pin);
+	kiosk_post(k, &q);
+	util_wipe(&q, sizeof q);
+}
+
+/* Choose a PIN and type it again; 1 once both agree (the PIN is in k->pin1). */
+static int
+screen_pin_choose(struct kiosk *k, const char *title, int *back)
+{
+	enum kiosk_ask_result r;
+	char *cause = NULL;
+
+	*back = 0;
+	if (k->step == PIN_CHOOSE || k->step == 4) {
+		r = kiosk_ask(k, title, "Choose a coordinator PIN (4 to 8 digits)", k->pin1,
+		              sizeof k->pin1, KIOSK_KB_PIN, 0);
+		if (r == KIOSK_ASK_BACK)
+			*back = 1;
+		if (r != KIOSK_ASK_DONE)
+			return 0;
+		if (pin_valid(k->pin1, &cause) != 0) {
+			kiosk_message(k, UI_BAD, "%s", cause);
+			free(cause);
+			util_wipe(k->pin1, sizeof k->pin1);
+			return 0;
+		}
+		k->step++;
+		k->msg[0] = '\0';
+		util_wipe(k->pin2, sizeof k->pin2);
+		return 0;
+	}
+	r = kiosk_ask(k, title, "Type the same PIN again", k->pin2, sizeof k->pin2, KIOSK_KB_PIN,
+	              0);
+	if (r == KIOSK_ASK_BACK) {
+		k->step--;
+		return 0;
+	}
+	if (r != KIOSK_ASK_DONE)
+		return 0;
+	if (strcmp(k->pin1, k->pin2) != 0) {
+		k->step--;
+		util_wipe(k->pin1, sizeof k->pin1);
+		util_wipe(k->pin2, sizeof k->pin2);
+		kiosk_message(k, UI_BAD, "The two PINs were different. Choose it again.");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+screen_pin_draw(struct kiosk *k)
+{
+	enum kiosk_ask_result r;
+	int back;
+
+	if (k->step == PIN_ENTER) {
+		r = kiosk_ask(k, "Coordinator", "Enter the coordinator PIN", k->pin1,
+		              sizeof k->pin1, KIOSK_KB_PIN, 0);
+		if (r == KIOSK_ASK_BACK) {
+			kiosk_go(k, SCREEN_HOME);
+		} else if (r == KIOSK_ASK_DONE) {
+			screen_pin_post(k, KIOSK_OP_PIN_CHECK, k->pin1);
+			util_wipe(k->pin1, sizeof k->pin1);
+		}
+		return;
+	}
+	if (screen_pin_choose(k, k->pin_change ? "Change the PIN" : "Coordinator", &back)) {
+		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin1);
+		util_wipe(k->pin1, sizeof k->pin1);
+		util_wipe(k->pin2, sizeof k->pin2);
+	} else if (back) {
+		k->pin_change = 0;
+		kiosk_go(k, k->coordinator ? SCREEN_COORD : SCREEN_HOME);
+	}
+}
+
+static void
+screen_pin_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	if ((*r)->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", (*r)->cause ? (*r)->cause : "Refused.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		if ((*r)->op == KIOSK_OP_PIN_SET)
+			k->step = PIN_CHOOSE;
+		return;
+	}
+	k->coordinator = 1;
+	k->coordinator_at_ms = k->now_ms;
+	k->pin_change = 0;
+	kiosk_go(k, SCREEN_COORD);
+	if ((*r)->op == KIOSK_OP_PIN_SET)
+		kiosk_message(k, UI_OK, "The new PIN is saved.");
+}
+
+const struct screen_ops screen_pin_ops = {"pin", screen_pin_enter, screen_pin_draw,
+                                          screen_pin_reply, NULL};
+
+/* ---- the coordinator's menu ---------------------------------------------- */
+
+static void
+screen_coord_draw(struct kiosk *k)
+{
+	static const char *const roles[] = {"welcome", "lap", "both"};
+	static const char *const role_labels[] = {"Welcome table", "Lap point", "Both"};
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), row, grid;
+	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 34);
+	char rot[48];
+
+	k->coordinator_at_ms = k->now_ms;
+	if (kiosk_header(k, "Coordinator", "Home")) {
+		kiosk_go(k, SCREEN_HOME);
+		return;
+	}
+	row = (struct ui_rect){body.x, body.y, body.w, rh};
+	ui_text(u, kiosk_col(row, 0, 4, gap), "Station role", 22, 1, UI_FG, UI_LEFT);
+	for (int i = 0; i < 3; i++) {
+		int on = (int)k->st.event.role == i;
+		if (ui_button(u, kiosk_col(row, i + 1, 4, gap), role_labels[i],
+		              on ? UI_ACCENT : UI_PANEL, 22) &&
+		    !on && !k->waiting) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_SET;
+			snprintf(q.a, sizeof q.a, "role");
+			snprintf(q.b, sizeof q.b, "%s", roles[i]);
+			kiosk_post(k, &q);
+		}
+	}
+	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
+	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
+	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
+	{
+		struct ui_rect r0 = kiosk_row(grid, 0, 3, gap), r1 = kiosk_row(grid, 1, 3, gap),
+		               r2 = kiosk_row(grid, 2, 3, gap);
+		if (ui_button(u, kiosk_col(r0, 0, 3, gap), "Event settings", UI_ACCENT, 22))
+			kiosk_go(k, SCREEN_SETTINGS);
+		if (ui_button(u, kiosk_col(r0, 1, 3, gap), "Import roster", UI_ACCENT, 22))
+			kiosk_go(k, SCREEN_IMPORT);
+		if (ui_button(u, kiosk_col(r0, 2, 3, gap), "Corrections", UI_ACCENT, 22)) {
+			k->walker = 0;
+			kiosk_go(k, SCREEN_CORRECT);
+		}
+		if (ui_button(u, kiosk_col(r1, 0, 3, gap), "Close-out", UI_PANEL, 22))
+			kiosk_message(k, UI_FG, "Close-out and export to USB: coming soon.");
+		if (ui_button(u, kiosk_col(r1, 1, 3, gap), "Printing", UI_PANEL, 22))
+			kiosk_message(k, UI_FG, "Badge and receipt printing: coming soon.");
+		if (ui_button(u, kiosk_col(r1, 2, 3, gap), rot, UI_PANEL, 22))
+			ui_set_rotation(u, (ui_rotation(u) + 90) % 360);
+		if (ui_button(u, kiosk_col(r2, 0, 3, gap), "Change PIN", UI_PANEL, 22)) {
+			k->pin_change = 1;
+			kiosk_go(k, SCREEN_PIN);
+		}
+		if (ui_button(u, kiosk_col(r2, 1, 3, gap), "Set the clock", UI_PANEL, 22)) {
+			kiosk_go(k, SCREEN_SETTINGS);
+			k->setting_key = "clock";
+			k->setting_label = "Date and time now (YYYY-MM-DD HH:MM)";
+			kiosk_clock_now(k->a, sizeof k->a);
+			k->step = 1;
+		}
+		if (ui_button(u, kiosk_col(r2, 2, 3, gap), "Lock", UI_BAD, 22)) {
+			k->coordinator = 0;
+			kiosk_go(k, SCREEN_HOME);
+		}
+	}
+}
+
+static void
+screen_coord_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	if ((*r)->rc != 0)
+		kiosk_message(k, UI_BAD, "%s", (*r)->cause ? (*r)->cause : "Refused.");
+	else
+		kiosk_message(k, UI_OK, "This station is now: %s.",
+		              kiosk_role_name((*r)->st.event.role));
+}
+
+const struct screen_ops screen_coord_ops = {"coord", NULL, screen_coord_draw, screen_coord_reply,
+                                            NULL};
+
+/* ---- event settings ------------------------------------------------------ */
+
+static const struct {
+	const char *key, *label;
+} screen_settings_keys[] = {
+    {"name", "Event name"},
+    {"city", "City"},
+    {"date", "Date"},
+    {"goal", "Goal"},
+    {"lap-length", "Lap length"},
+    {"min-lap", "Shortest lap"},
+    {"holdoff", "Scan hold-off"},
+    {"max-donation", "Largest donation"},
+    {"org-name", "Organisation"},
+    {"org-ein", "EIN"},
+    {"premium-desc", "Premium"},
+    {"premium-value", "Premium value"},
+};
+
+static void
+screen_settings_value(struct kiosk *k, const char *key, char *buf, size_t len)
+{
+	const struct ledger_event *e = &k->st.event;
+	char m[48];
+
+	if (strcmp(key, "name") == 0)
+		snprintf(buf, len, "%s", e->name);
+	else if (strcmp(key, "city") == 0)
+		snprintf(buf, len, "%s", e->city);
+	else if (strcmp(key, "date") == 0)
+		snprintf(buf, len, "%s", e->date);
+	else if (strcmp(key, "goal") == 0)
+		snprintf(buf, len, "%s",
+		         e->goal_cents ? kiosk_money(e->goal_cents, m, sizeof m) : "");
+	else if (strcmp(key, "lap-length") == 0)
+		snprintf(buf, len, e->lap_m ? "%" PRId64 "m" : "", e->lap_m);
+	else if (strcmp(key, "min-lap") == 0)
+		snprintf(buf, len, "%" PRId64 "s", e->rules.min_lap_ms / 1000);
+	else if (strcmp(key, "holdoff") == 0)
+		snprintf(buf, len, "%" PRId64 "s", e->rules.holdoff_ms / 1000);
+	else if (strcmp(key, "max-donation") == 0)
+		snprintf(buf, len, "%s", kiosk_money(e->rules.max_donation_cents, m, sizeof m));
+	else if (strcmp(key, "org-name") == 0)
+		snprintf(buf, len, "%s", e->org_name);
+	else if (strcmp(key, "org-ein") == 0)
+		snprintf(buf, len, "%s", e->org_ein);
+	else if (strcmp(key, "premium-desc") == 0)
+		snprintf(buf, len, "%s", e->premium_desc);
+	else if (strcmp(key, "premium-value") == 0)
+		snprintf(buf, len, "%s",
+		         e->premium_cents ? kiosk_money(e->premium_cents, m, sizeof m) : "");
+	else
+		buf[0] = '\0';
+}
+
+static void
+screen_settings_enter(struct kiosk *k)
+{
+	k->step = 0;
+}
+
+static void
+screen_settings_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), grid;
+	int gap = ui_px(u, 8), lh = ui_px(u, 32), n = (int)nitems(screen_settings_keys);
+	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows = (n + cols - 1) / cols;
+	char value[160], label[256];
+
+	k->coordinator_at_ms = k->now_ms;
+	if (k->step == 1) {
+		enum kiosk_ask_result r = kiosk_ask(k, "Event settings", k->setting_label, k->a,
+		                                    sizeof k->a, KIOSK_KB_TEXT, 1);
+		int clock = strcmp(k->setting_key, "clock") == 0;
+		if (r == KIOSK_ASK_BACK && clock) {
+			kiosk_go(k, SCREEN_COORD);
+		} else if (r == KIOSK_ASK_BACK) {
+			k->step = 0;
+			k->msg[0] = '\0';
+		} else if (r != KIOSK_ASK_NONE) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = clock ? KIOSK_OP_SET_CLOCK : KIOSK_OP_SET;
+			snprintf(q.a, sizeof q.a, "%s", k->setting_key);
+			snprintf(q.b, sizeof q.b, "%s", k->a);
+			kiosk_post(k, &q);
+		}
+		return;
+	}
+	if (kiosk_header(k, "Event settings", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	kiosk_draw_message(k, (struct ui_rect){body.x, body.y, body.w, lh});
+	grid = (struct ui_rect){body.x, body.y + lh + gap, body.w, body.h - lh - gap};
+	for (int i = 0; i < n; i++) {
+		struct ui_rect c =
+		    kiosk_col(kiosk_row(grid, i % rows, rows, gap), i / rows, cols, gap);
+		screen_settings_value(k, screen_settings_keys[i].key, value, sizeof value);
+		snprintf(label, sizeof label, "%s: %s", screen_settings_keys[i].label,
+		         value[0] ? value : "\xe2\x80\x94");
+		if (ui_button(u, c, label, UI_PANEL, 20)) {
+			k->setting_key = screen_settings_keys[i].key;
+			k->setting_label = screen_settings_keys[i].label;
+			snprintf(k->a, sizeof k->a, "%s", value);
+			k->step = 1;
+			k->msg[0] = '\0';
+		}
+	}
+}
+
+static void
+screen_settings_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	if ((*r)->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", (*r)->cause ? (*r)->cause : "Refused.");
+		return;
+	}
+	if ((*r)->op == KIOSK_OP_SET_CLOCK) {
+		kiosk_go(k, SCREEN_COORD);
+		kiosk_message(k, UI_OK, "The clock is set.");
+		return;
+	}
+	k->step = 0;
+	kiosk_message(k, UI_OK, "Saved: %s.", k->setting_label);
+}
+
+const struct screen_ops screen_settings_ops = {"settings", screen_settings_enter,
+                                               screen_settings_draw, screen_settings_reply, NULL};
+
+/* ---- roster import ------------------------------------------------------- */
+
+static void
+screen_import_enter(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	k->step = 0;
+	kiosk_keep(&k->list, NULL);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_LISTDIR;
+	snprintf(q.a, sizeof q.a, "%s", k->usb_dir);
+	kiosk_post(k, &q);
+}
+
+static void
+screen_import_post(struct kiosk *k, const char *path)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_IMPORT;
+	snprintf(q.a, sizeof q.a, "%s", path);
+	snprintf(k->c, sizeof k->c, "%s", path);
+	kiosk_post(k, &q);
+}
+
+static void
+screen_import_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, right;
+	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
+	char line[300];
+
+	k->coordinator_at_ms = k->now_ms;
+	if (k->step == 1) {
+		enum kiosk_ask_result r =
+		    kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->d, sizeof k->d,
+		              KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->step = 0;
+		} else if (r == KIOSK_ASK_DONE) {
+			k->step = 0;
+			screen_import_post(k, k->d);
+		}
+		return;
+	}
+	if (kiosk_header(k, "Import roster", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	left = kiosk_col(body, 0, 2, gap * 2);
+	right = kiosk_col(body, 1, 2, gap * 2);
+	if (ui_width(u) < ui_height(u)) {
+		left = kiosk_row(body, 0, 2, gap);
+		right = kiosk_row(body, 1, 2, gap);
+	}
+	snprintf(line, sizeof line, "CSV files on the USB stick:");
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 20, 1, UI_FG, UI_LEFT);
+	y = left.y + lh + gap;
+	if (k->list != NULL) {
+		for (size_t i = 0; i < k->list->nfound && i < KIOSK_FIND_MAX &&
+		                   y + rh <= left.y + left.h - rh - gap;
+		     i++, y += rh + gap) {
+			const char *name = k->list->found[i].name;
+			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, name, UI_ACCENT,
+			              22) &&
+			    !k->waiting) {
+				snprintf(line, sizeof line, "%s/%s", k->usb_dir, name);
+				screen_import_post(k, line);
+			}
+		}
+		if (k->list->nfound == 0)
+			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, "No CSV file there.",
+			        20, 0, UI_DIM, UI_LEFT);
+	}
+	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
+	              "Type a path\xe2\x80\xa6", UI_PANEL, 22)) {
+		k->step = 1;
+		k->msg[0] = '\0';
+	}
+	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh},
+	        "The whole file is checked before anything is imported.", 17, 0, UI_DIM, UI_LEFT);
+	kiosk_draw_message(
+	    k, (struct ui_rect){right.x, right.y + lh + gap, right.w, right.h - lh - gap});
+}
+
+static void
+screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->op == KIOSK_OP_LISTDIR) {
+		if (x->rc != 0)
+			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No USB stick.");
+		kiosk_keep(&k->list, x);
+		*r = NULL;
+		return;
+	}
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "Nothing was imported.\n%s",
+		              x->cause ? x->cause : "The file was refused.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	kiosk_message(k, UI_OK, "Imported.\n%zu new walkers\n%zu updated\n%zu unchanged",
+	              x->import.added, x->import.updated, x->import.unchanged);
+	ui_sound(k->ui, UI_SOUND_OK);
+}
+
+const struct screen_ops screen_import_ops = {"import", screen_import_enter, screen_import_draw,
+                                             screen_import_reply, NULL};
+
+/* ---- first start: set the event up --------------------------------------- */
+
+enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_GOAL, SETUP_PIN, SETUP_PIN2, SETUP_SAVING };
+
+static void
+screen_setup_enter(struct kiosk *k)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	k->step = SETUP_NAME;
+	snprintf(k->a, sizeof k->a, "Walk Against Traffick");
+	k->b[0] = k->d[0] = '\0';
+	k->c[0] = '\0';
+	if (localtime_r(&t, &tm) != NULL)
+		strftime(k->c, sizeof k->c, "%Y-%m-%d", &tm);
+}
+
+static void
+screen_setup_step(struct kiosk *k, int step)
+{
+	k->step = step;
+	k->msg[0] = '\0';
+	ui_invalidate(k->ui);
+}
+
+static void
+screen_setup_save(struct kiosk *k)
+{
+	struct kiosk_req q;
+	char *cause = NULL;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_INIT;
+	q.coordinator = 1;
+	snprintf(q.a, sizeof q.a, "%s", k->a);
+	snprintf(q.b, sizeof q.b, "%s", k->b);
+	snprintf(q.c, sizeof q.c, "%s", k->c);
+	if (k->d[0] != '\0' && amount_parse(k->d, INT64_MAX / 2, &q.cents, &cause) != 0) {
+		free(cause);
+		q.cents = 0;
+	}
+	k->coordinator = 1;
+	k->step = SETUP_SAVING;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_setup_draw(struct kiosk *k)
+{
+	const char *title = "Set up the event";
+	enum kiosk_ask_result r = KIOSK_ASK_NONE;
+	char *cause = NULL;
+	int64_t cents;
+	int back;
+
+	switch (k->step) {
+	case SETUP_NAME:
+		r = kiosk_ask(k, title, "Step 1: the event's name", k->a, sizeof k->a,
+		              KIOSK_KB_NAME, 0);
+		if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_CITY);
+		break;
+	case SETUP_CITY:
+		r = kiosk_ask(k, title, "Step 2: the city", k->b, sizeof k->b, KIOSK_KB_NAME, 0);
+		if (r == KIOSK_ASK_BACK)
+			screen_setup_step(k, SETUP_NAME);
+		else if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_DATE);
+		break;
+	case SETUP_DATE:
+		r = kiosk_ask(k, title, "Step 3: the date of the walk (YYYY-MM-DD)", k->c,
+		              sizeof k->c, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK)
+			screen_setup_step(k, SETUP_CITY);
+		else if (r == KIOSK_ASK_DONE && stamp_parse_date(k->c) < 0)
+			kiosk_message(k, UI_BAD, "Write the date as YYYY-MM-DD, e.g. 2026-05-02.");
+		else if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_GOAL);
+		break;
+	case SETUP_GOAL:
+		r = kiosk_ask(k, title, "Step 4: fundraising goal in dollars (optional)", k->d,
+		              sizeof k->d, KIOSK_KB_AMOUNT, 1);
+		if (r == KIOSK_ASK_BACK) {
+			screen_setup_step(k, SETUP_DATE);
+		} else if (r == KIOSK_ASK_DONE &&
+		           amount_parse(k->d, INT64_MAX / 2, &cents, &cause) != 0) {
+			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
+			free(cause);
+		} else if (r != KIOSK_ASK_NONE) {
+			if (k->st.pin_set)
+				screen_setup_save(k);
+			else
+				screen_setup_step(k, SETUP_PIN);
+		}
+		break;
+	case SETUP_PIN:
+	case SETUP_PIN2:
+		if (screen_pin_choose(k, title, &back))
+			screen_setup_save(k);
+		else if (back)
+			screen_setup_step(k, SETUP_GOAL);
+		break;
+	default:
+		kiosk_header(k, title, NULL);
+		kiosk_draw_message(k, kiosk_body(k));
+		if (!k->waiting &&
+		    ui_button(k->ui,
+		              (struct ui_rect){kiosk_body(k).x, ui_height(k->ui) - ui_px(k->ui, 80),
+		                               ui_px(k->ui, 200), ui_px(k->ui, 64)},
+		              "Back", UI_PANEL, 24))
+			screen_setup_step(k, SETUP_NAME);
+		break;
+	}
+}
+
+static void
+screen_setup_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "The event was not saved.");
+		return;
+	}
+	if (x->op == KIOSK_OP_INIT && k->pin1[0] != '\0') {
+		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin1);
+		util_wipe(k->pin1, sizeof k->pin1);
+		util_wipe(k->pin2, sizeof k->pin2);
+		return;
+	}
+	kiosk_go(k, SCREEN_HOME);
+	kiosk_message(k, UI_OK, "The event is ready. Welcome!");
+}
+
+const struct screen_ops screen_setup_ops = {"setup", screen_setup_enter, screen_setup_draw,
+                                            screen_setup_reply, NULL};

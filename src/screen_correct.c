@@ -1,0 +1,203 @@
+/* screen_correct.c — undo a mistake with an annul entry: pick the entry, a
+ * reason, confirm.  Nothing disappears: undone entries stay listed. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens.h"
+
+enum { CORRECT_LIST, CORRECT_REASON, CORRECT_TYPED, CORRECT_CONFIRM };
+
+static const char *const screen_correct_reasons[] = {"Scanned twice", "Wrong walker",
+                                                     "Wrong amount", "Test entry"};
+
+static void
+screen_correct_load(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_RECENT;
+	q.walker = k->walker;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_correct_enter(struct kiosk *k)
+{
+	k->step = CORRECT_LIST;
+	k->seq = 0;
+	k->d[0] = '\0';
+	kiosk_keep(&k->list, NULL);
+	screen_correct_load(k);
+}
+
+static void
+screen_correct_step(struct kiosk *k, int step)
+{
+	k->step = step;
+	ui_invalidate(k->ui);
+}
+
+static const struct kiosk_recent *
+screen_correct_chosen(struct kiosk *k)
+{
+	for (size_t i = 0; k->list != NULL && i < k->list->nrecent; i++)
+		if (k->list->recent[i].seq == k->seq)
+			return &k->list->recent[i];
+	return NULL;
+}
+
+static void
+screen_correct_list(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k);
+	int gap = ui_px(u, 6), rh = ui_px(u, 50), y, bw = ui_px(u, 130);
+	char line[256];
+
+	if (kiosk_header(k, k->walker ? "Correct a mistake" : "Corrections", "Back")) {
+		kiosk_go(k, k->walker ? SCREEN_WALKER : SCREEN_COORD);
+		return;
+	}
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, ui_px(u, 30)},
+	        "Nothing is deleted: an undo is recorded with who, when and why.", 18, 0, UI_DIM,
+	        UI_LEFT);
+	y = body.y + ui_px(u, 34);
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, ui_px(u, 30)});
+	y += ui_px(u, 34);
+	if (k->list == NULL)
+		return;
+	if (k->list->nrecent == 0)
+		ui_text(u, (struct ui_rect){body.x, y, body.w, rh}, "No entries to correct.", 22, 1,
+		        UI_FG, UI_LEFT);
+	for (size_t i = 0; i < k->list->nrecent && y + rh <= body.y + body.h; i++) {
+		const struct kiosk_recent *e = &k->list->recent[i];
+		int can = strcmp(e->kind, "annul") != 0 && e->annulled_by == 0;
+		kiosk_entry_line(e, line, sizeof line);
+		ui_fill(u, (struct ui_rect){body.x, y, body.w, rh}, UI_PANEL);
+		ui_text(u, (struct ui_rect){body.x + gap * 2, y, body.w - bw - gap * 4, rh}, line,
+		        20, can, can ? UI_FG : UI_DIM, UI_LEFT);
+		if (can) {
+			if (ui_button(u, (struct ui_rect){body.x + body.w - bw, y, bw, rh}, "Undo",
+			              UI_BAD, 22)) {
+				k->seq = e->seq;
+				screen_correct_step(k, CORRECT_REASON);
+			}
+		}
+		y += rh + gap;
+	}
+}
+
+static void
+screen_correct_reason(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), grid;
+	int gap = ui_px(u, 10), line = ui_px(u, 46);
+	char prompt[128];
+
+	if (kiosk_header(k, "Correct a mistake", "Back")) {
+		screen_correct_step(k, CORRECT_LIST);
+		return;
+	}
+	snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->seq);
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, 28, 1, UI_FG, UI_LEFT);
+	grid = (struct ui_rect){body.x, body.y + line + gap, body.w, body.h - line - gap};
+	for (int i = 0; i < 6; i++) {
+		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 2, 3, gap), i % 2, 2, gap);
+		if (i < 4 && ui_button(u, c, screen_correct_reasons[i], UI_ACCENT, 26)) {
+			snprintf(k->d, sizeof k->d, "%s", screen_correct_reasons[i]);
+			screen_correct_step(k, CORRECT_CONFIRM);
+		} else if (i == 4 && ui_button(u, c, "Other reason\xe2\x80\xa6", UI_PANEL, 26)) {
+			k->d[0] = '\0';
+			screen_correct_step(k, CORRECT_TYPED);
+		}
+	}
+}
+
+static void
+screen_correct_confirm(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), row;
+	const struct kiosk_recent *e = screen_correct_chosen(k);
+	int gap = ui_px(u, 10), lh = ui_px(u, 40), y = body.y, btn = ui_px(u, 70);
+	char line[300];
+
+	if (kiosk_header(k, "Correct a mistake", "Back")) {
+		screen_correct_step(k, CORRECT_REASON);
+		return;
+	}
+	if (e != NULL)
+		kiosk_entry_line(e, line, sizeof line);
+	else
+		snprintf(line, sizeof line, "Entry #%lld", (long long)k->seq);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Undo this entry?", 32, 1, UI_FG,
+	        UI_LEFT);
+	y += lh + gap;
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
+	y += lh;
+	snprintf(line, sizeof line, "Reason: %s", k->d);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 0, UI_FG, UI_LEFT);
+	y += lh;
+	snprintf(line, sizeof line, "Recorded now, by the %s. The entry stays in the ledger.",
+	         k->coordinator ? "coordinator" : "volunteer");
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_DIM, UI_LEFT);
+	y += lh;
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
+	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Cancel", UI_PANEL, 26) && !k->waiting)
+		screen_correct_step(k, CORRECT_LIST);
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Undo it", UI_BAD, 26) && !k->waiting) {
+		struct kiosk_req q;
+		memset(&q, 0, sizeof q);
+		q.op = KIOSK_OP_ANNUL;
+		q.seq = k->seq;
+		q.walker = k->walker;
+		snprintf(q.a, sizeof q.a, "%s", k->d);
+		kiosk_post(k, &q);
+	}
+}
+
+static void
+screen_correct_draw(struct kiosk *k)
+{
+	enum kiosk_ask_result r;
+
+	switch (k->step) {
+	case CORRECT_LIST: screen_correct_list(k); break;
+	case CORRECT_REASON: screen_correct_reason(k); break;
+	case CORRECT_TYPED:
+		r = kiosk_ask(k, "Correct a mistake", "Why? (a few words)", k->d, sizeof k->d,
+		              KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK)
+			screen_correct_step(k, CORRECT_REASON);
+		else if (r == KIOSK_ASK_DONE)
+			screen_correct_step(k, CORRECT_CONFIRM);
+		break;
+	default: screen_correct_confirm(k); break;
+	}
+}
+
+static void
+screen_correct_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "Not undone.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	if (x->op == KIOSK_OP_ANNUL) {
+		kiosk_message(k, UI_OK, "Entry #%lld is undone (recorded as entry #%lld).",
+		              (long long)k->seq, (long long)x->seq);
+		ui_sound(k->ui, UI_SOUND_OK);
+		k->step = CORRECT_LIST;
+	}
+	kiosk_keep(&k->list, x);
+	*r = NULL;
+}
+
+const struct screen_ops screen_correct_ops = {"correct", screen_correct_enter, screen_correct_draw,
+                                              screen_correct_reply, NULL};

@@ -1,0 +1,266 @@
+/* screen_find.c — find a walker by name, the walker's card, the badge QR. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens.h"
+
+static void
+screen_find_enter(struct kiosk *k)
+{
+	k->query[0] = '\0';
+	snprintf(k->query_sent, sizeof k->query_sent, "\x01"); /* search at once */
+	kiosk_keep(&k->list, NULL);
+}
+
+static void
+screen_find_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), res, kbd;
+	int gap = ui_px(u, 8), field = ui_px(u, 56), row_h = ui_px(u, 48), cols, rows, shown = 0;
+	struct kiosk_reply *l = k->list;
+
+	if (kiosk_header(k, "Find a walker", "Back")) {
+		kiosk_go(k, SCREEN_HOME);
+		return;
+	}
+	/* results as you type: one search in flight at a time, the latest text next */
+	if (strcmp(k->query, k->query_sent) != 0 && !k->waiting) {
+		struct kiosk_req q;
+		memset(&q, 0, sizeof q);
+		q.op = KIOSK_OP_FIND;
+		snprintf(q.a, sizeof q.a, "%s", k->query);
+		snprintf(k->query_sent, sizeof k->query_sent, "%s", k->query);
+		kiosk_post(k, &q);
+	}
+	kiosk_field(k, (struct ui_rect){body.x, body.y, body.w, field}, k->query, KIOSK_KB_NAME,
+	            "Type a name, a team or a walker number");
+	kbd = (struct ui_rect){body.x, body.y + body.h * 47 / 100, body.w, body.h * 53 / 100};
+	res = (struct ui_rect){body.x, body.y + field + gap, body.w,
+	                       kbd.y - gap - (body.y + field + gap)};
+	cols = res.w >= ui_px(u, 700) ? 2 : 1;
+	rows = (res.h + gap) / (row_h + gap);
+	if (rows < 1)
+		rows = 1;
+	if (l != NULL) {
+		size_t n = l->nfound < KIOSK_FIND_MAX ? l->nfound : KIOSK_FIND_MAX;
+		for (size_t i = 0; i < n && shown < rows * cols; i++, shown++) {
+			const struct kiosk_found *f = &l->found[i];
+			struct ui_rect c = kiosk_col(res, shown % cols, cols, gap);
+			char label[256];
+			c.y = res.y + (shown / cols) * (row_h + gap);
+			c.h = row_h;
+			snprintf(label, sizeof label, "%s%s%s  \xc2\xb7  #%u", f->name,
+			         f->team[0] ? " \xc2\xb7 " : "", f->team, f->id);
+			if (ui_button(u, c, label, UI_PANEL, 22)) {
+				k->walker = f->id;
+				kiosk_go(k, SCREEN_WALKER);
+				return;
+			}
+		}
+		if (l->nfound == 0 && k->query[0] != '\0')
+			ui_text(u, (struct ui_rect){res.x, res.y, res.w, row_h},
+			        "No walker matches. Check the spelling, or register them as a new "
+			        "walker.",
+			        20, 1, UI_FG, UI_LEFT);
+		else if (l->nfound > (size_t)shown)
+			ui_text(u,
+			        (struct ui_rect){res.x, kbd.y - ui_px(u, 26), res.w, ui_px(u, 24)},
+			        "More walkers match: type more letters.", 17, 0, UI_DIM, UI_RIGHT);
+	}
+	if (kiosk_keyboard(k, kbd, k->query, sizeof k->query, KIOSK_KB_NAME, "Search") &&
+	    l != NULL && l->nfound == 1) {
+		k->walker = l->found[0].id;
+		kiosk_go(k, SCREEN_WALKER);
+	}
+}
+
+static void
+screen_find_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	if ((*r)->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", (*r)->cause ? (*r)->cause : "Search failed.");
+		return;
+	}
+	kiosk_keep(&k->list, *r);
+	*r = NULL;
+}
+
+const struct screen_ops screen_find_ops = {"find", screen_find_enter, screen_find_draw,
+                                           screen_find_reply, NULL};
+
+/* ---- walker card --------------------------------------------------------- */
+
+static void
+screen_walker_enter(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	if (k->card != NULL && k->card->walker.id != k->walker)
+		kiosk_keep(&k->card, NULL);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_WALKER;
+	q.walker = k->walker;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_walker_act(struct kiosk *k, enum kiosk_op op)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = op;
+	q.walker = k->walker;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_walker_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, right;
+	struct kiosk_reply *c = k->card;
+	int gap = ui_px(u, 10), lh = ui_px(u, 30), y, portrait = ui_width(u) < ui_height(u);
+	char title[64], line[256], money[48];
+
+	snprintf(title, sizeof title, "Walker #%u", k->walker);
+	if (kiosk_header(k, title, "Back")) {
+		kiosk_go(k, SCREEN_FIND);
+		return;
+	}
+	if (portrait) {
+		left = (struct ui_rect){body.x, body.y, body.w, body.h / 2};
+		right =
+		    (struct ui_rect){body.x, body.y + body.h / 2 + gap, body.w, body.h / 2 - gap};
+	} else {
+		left = (struct ui_rect){body.x, body.y, body.w * 56 / 100, body.h};
+		right =
+		    (struct ui_rect){left.x + left.w + gap, body.y, body.w - left.w - gap, body.h};
+	}
+	if (c == NULL) {
+		kiosk_draw_message(k, (struct ui_rect){left.x, left.y, left.w, lh});
+		return;
+	}
+	y = left.y;
+	ui_text(u, (struct ui_rect){left.x, y, left.w, ui_px(u, 50)}, c->walker.name, 36, 1, UI_FG,
+	        UI_LEFT);
+	y += ui_px(u, 50);
+	if (c->walker.team[0] != '\0') {
+		snprintf(line, sizeof line, "Team %s", c->walker.team);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, 20, 0, UI_DIM, UI_LEFT);
+	}
+	y += lh;
+	ui_text(u, (struct ui_rect){left.x, y, left.w, lh},
+	        c->walker.checked_in ? "Checked in" : "Not checked in yet", 22, 1,
+	        c->walker.checked_in ? UI_OK : UI_BAD, UI_LEFT);
+	y += lh + gap / 2;
+	kiosk_money(c->walker.raised_cents, money, sizeof money);
+	snprintf(line, sizeof line, "%lld lap%s  \xc2\xb7  %s raised", (long long)c->walker.laps,
+	         c->walker.laps == 1 ? "" : "s", money);
+	ui_text(u, (struct ui_rect){left.x, y, left.w, ui_px(u, 44)}, line, 30, 1, UI_ACCENT,
+	        UI_LEFT);
+	y += ui_px(u, 44) + gap / 2;
+	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
+	y += lh;
+	for (size_t i = 0; i < c->nrecent && y + ui_px(u, 26) <= left.y + left.h; i++) {
+		kiosk_entry_line(&c->recent[i], line, sizeof line);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, ui_px(u, 26)}, line, 17, 0,
+		        c->recent[i].annulled_by ? UI_DIM : UI_FG, UI_LEFT);
+		y += ui_px(u, 26);
+	}
+
+	{
+		int n = c->walker.checked_in ? 3 : 4, i = 0;
+		if (!c->walker.checked_in &&
+		    ui_button(u, kiosk_row(right, i++, n, gap), "Check in", UI_OK, 26))
+			screen_walker_act(k, KIOSK_OP_CHECKIN);
+		if (ui_button(u, kiosk_row(right, i++, n, gap), "+1 lap", UI_OK, 26))
+			screen_walker_act(k, KIOSK_OP_LAP);
+		if (ui_button(u, kiosk_row(right, i++, n, gap), "Donation", UI_ACCENT, 26))
+			kiosk_go(k, SCREEN_DONATE);
+		{
+			struct ui_rect last = kiosk_row(right, i, n, gap);
+			if (ui_button(u, kiosk_col(last, 0, 2, gap), "Badge QR", UI_ACCENT, 24))
+				kiosk_go(k, SCREEN_BADGE);
+			if (ui_button(u, kiosk_col(last, 1, 2, gap), "Correct", UI_PANEL, 24))
+				kiosk_go(k, SCREEN_CORRECT);
+		}
+	}
+}
+
+static void
+screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "That did not work.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
+		enum ui_color c = kiosk_scan_color(x);
+		kiosk_message(k, c == UI_WARN ? UI_FG : c, "%s", x->scan.message);
+		ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : UI_SOUND_WARN);
+	}
+	kiosk_keep(&k->card, x);
+	*r = NULL;
+}
+
+const struct screen_ops screen_walker_ops = {"walker", screen_walker_enter, screen_walker_draw,
+                                             screen_walker_reply, NULL};
+
+/* ---- badge QR ------------------------------------------------------------ */
+
+static void
+screen_badge_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), qr, info;
+	struct kiosk_reply *c = k->card;
+	int gap = ui_px(u, 16), side, y, lh = ui_px(u, 36);
+	char line[128];
+
+	if (kiosk_header(k, "Badge", "Back")) {
+		kiosk_go(k, SCREEN_WALKER);
+		return;
+	}
+	if (c == NULL || c->code[0] == '\0') {
+		ui_text(u, body, "No badge code for this walker.", 24, 1, UI_BAD, UI_CENTER);
+		return;
+	}
+	if (ui_width(u) >= ui_height(u)) {
+		side = body.h < body.w / 2 ? body.h : body.w / 2;
+		qr = (struct ui_rect){body.x, body.y, side, side};
+		info = (struct ui_rect){body.x + side + gap, body.y, body.w - side - gap, body.h};
+	} else {
+		side = body.w < body.h * 55 / 100 ? body.w : body.h * 55 / 100;
+		qr = (struct ui_rect){body.x + (body.w - side) / 2, body.y, side, side};
+		info = (struct ui_rect){body.x, body.y + side + gap, body.w, body.h - side - gap};
+	}
+	ui_qr(u, qr, c->code);
+	y = info.y + ui_px(u, 10);
+	ui_text(u, (struct ui_rect){info.x, y, info.w, ui_px(u, 56)}, c->walker.name, 38, 1, UI_FG,
+	        UI_LEFT);
+	y += ui_px(u, 60);
+	snprintf(line, sizeof line, "Walker #%u", c->walker.id);
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, line, 24, 1, UI_DIM, UI_LEFT);
+	y += lh;
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, c->code, 20, 0, UI_FG, UI_LEFT);
+	y += lh + gap;
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "Take a photo of this code, or scan it",
+	        20, 0, UI_FG, UI_LEFT);
+	y += lh;
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "at the table and at the lap point.",
+	        20, 0, UI_FG, UI_LEFT);
+	y += lh;
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "Printed badges: coming soon.", 18, 0,
+	        UI_DIM, UI_LEFT);
+	if (ui_button(
+	        u, (struct ui_rect){info.x, info.y + info.h - ui_px(u, 64), info.w, ui_px(u, 64)},
+	        "Done", UI_OK, 26))
+		kiosk_go(k, SCREEN_HOME);
+}
+
+const struct screen_ops screen_badge_ops = {"badge", NULL, screen_badge_draw, NULL, NULL};

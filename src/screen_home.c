@@ -1,0 +1,283 @@
+/* screen_home.c — start-up, the home/scan screen and the scan result. */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens.h"
+
+#define SCREEN_RESULT_OK_MS   4000
+#define SCREEN_RESULT_WARN_MS 6000
+#define SCREEN_REFRESH_MS     30000
+#define SCREEN_DISK_LOW_MB    200
+#define SCREEN_MESSAGE_MS     10000 /* a note on the home screen fades */
+
+static void
+screen_opening_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+
+	ui_text(u, (struct ui_rect){0, 0, ui_width(u), ui_height(u)}, "Starting\xe2\x80\xa6", 36, 1,
+	        UI_DIM, UI_CENTER);
+}
+
+const struct screen_ops screen_opening_ops = {"opening", NULL, screen_opening_draw, NULL, NULL};
+
+static void
+screen_fatal_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
+	int m = ui_px(u, 24);
+
+	ui_fill(u, all, UI_BAD);
+	ui_text(u, (struct ui_rect){m, ui_height(u) / 5, all.w - 2 * m, ui_px(u, 60)},
+	        "The ledger cannot be opened", 36, 1, UI_WHITE, UI_CENTER);
+	ui_text_wrap(
+	    u, (struct ui_rect){m, ui_height(u) / 5 + ui_px(u, 80), all.w - 2 * m, ui_px(u, 90)},
+	    k->msg, 20, 0, UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, ui_height(u) * 3 / 5, all.w - 2 * m, ui_px(u, 40)},
+	        "Nothing was lost. Call the coordinator, then restart the kiosk.", 22, 1, UI_WHITE,
+	        UI_CENTER);
+}
+
+static void
+screen_fatal_enter(struct kiosk *k)
+{
+	/* the message was set by the caller before kiosk_go cleared it */
+}
+
+const struct screen_ops screen_fatal_ops = {"fatal", screen_fatal_enter, screen_fatal_draw, NULL,
+                                            NULL};
+
+/* ---- home ---------------------------------------------------------------- */
+
+static int
+screen_home_chip(struct kiosk *k, int x, int y, int h, int maxw, const char *text, enum ui_color c)
+{
+	struct ui *u = k->ui;
+	int pad = ui_px(u, 10), w = ui_text_width(u, text, 18, 1) + 2 * pad;
+
+	if (w > maxw)
+		w = maxw;
+	ui_fill(u, (struct ui_rect){x, y, w, h}, c);
+	ui_text(u, (struct ui_rect){x + pad, y, w - 2 * pad, h}, text, 18, 1,
+	        c == UI_WARN ? UI_FG : UI_WHITE, UI_LEFT);
+	return w;
+}
+
+static void
+screen_home_tile(struct kiosk *k, struct ui_rect r, const char *value, const char *label)
+{
+	struct ui *u = k->ui;
+	int lh = ui_px(u, 28);
+
+	ui_fill(u, r, UI_PANEL);
+	ui_text(u, (struct ui_rect){r.x, r.y + ui_px(u, 4), r.w, r.h - lh - ui_px(u, 4)}, value, 42,
+	        1, UI_FG, UI_CENTER);
+	ui_text(u, (struct ui_rect){r.x, r.y + r.h - lh - ui_px(u, 6), r.w, lh}, label, 18, 0,
+	        UI_DIM, UI_CENTER);
+}
+
+static void
+screen_home_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	const struct ledger_event *ev = &k->st.event;
+	const struct ledger_totals *t = &k->st.totals;
+	int W = ui_width(u), H = ui_height(u), m = ui_px(u, 12), gap = ui_px(u, 10);
+	int hb = ui_px(u, 56), y, btn_h = ui_px(u, 64), chip_h = ui_px(u, 34), x;
+	char num[3][48], line[160];
+
+	/* header: the event and this station's role */
+	ui_fill(u, (struct ui_rect){0, 0, W, hb}, UI_ACCENT);
+	ui_text(u, (struct ui_rect){m + ui_px(u, 4), 0, W * 3 / 5, hb}, ev->name, 26, 1, UI_WHITE,
+	        UI_LEFT);
+	ui_text(u, (struct ui_rect){W * 3 / 5, 0, W * 2 / 5 - m - ui_px(u, 4), hb},
+	        kiosk_role_name(ev->role), 20, 1, UI_WHITE, UI_RIGHT);
+	y = hb + gap;
+
+	/* what needs attention, as plain chips */
+	x = m;
+	if (k->st.clock_doubt[0] != '\0')
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->st.clock_doubt, UI_WARN) + gap;
+	if (k->st.disk_free_mb >= 0 && k->st.disk_free_mb < SCREEN_DISK_LOW_MB) {
+		snprintf(line, sizeof line, "Disk nearly full (%lld MB left)",
+		         (long long)k->st.disk_free_mb);
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, line, UI_BAD) + gap;
+	}
+	if (k->scanner_status[0] != '\0' && x < W - m)
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->scanner_status, UI_WARN) + gap;
+	if (k->msg[0] != '\0' && x < W - m)
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->msg, k->msg_color) + gap;
+	y += chip_h + gap;
+
+	/* the call to action */
+	{
+		int avail = H - y - btn_h - m - gap;
+		int big = avail * 30 / 100, sub = ui_px(u, 30), tiles = avail * 36 / 100;
+		int thermo = avail - big - sub - tiles - 3 * gap;
+		if (thermo > ui_px(u, 60)) { /* tall screens: keep the bar a bar */
+			y += (thermo - ui_px(u, 60)) / 2;
+			thermo = ui_px(u, 60);
+		}
+		ui_text(u, (struct ui_rect){m, y, W - 2 * m, big}, "Scan your badge", 50, 1,
+		        UI_ACCENT, UI_CENTER);
+		y += big;
+		ui_text(u, (struct ui_rect){m, y, W - 2 * m, sub},
+		        "Hold the QR code on your badge under the scanner", 20, 0, UI_DIM,
+		        UI_CENTER);
+		y += sub + gap;
+		snprintf(num[0], sizeof num[0], "%lld", (long long)t->checked_in);
+		snprintf(num[1], sizeof num[1], "%lld", (long long)t->laps);
+		kiosk_money(t->total_cents, num[2], sizeof num[2]);
+		{
+			struct ui_rect row = {m, y, W - 2 * m, tiles};
+			screen_home_tile(k, kiosk_col(row, 0, 3, gap), num[0], "checked in");
+			screen_home_tile(k, kiosk_col(row, 1, 3, gap), num[1], "laps");
+			screen_home_tile(k, kiosk_col(row, 2, 3, gap), num[2], "raised");
+		}
+		y += tiles + gap;
+		/* the thermometer toward the goal */
+		if (ev->goal_cents > 0 && thermo > ui_px(u, 20)) {
+			struct ui_rect bar = {m, y + gap / 2, W - 2 * m, thermo - gap};
+			int64_t pct = t->total_cents * 100 / ev->goal_cents;
+			int fill = (int)((int64_t)bar.w * (pct > 100 ? 100 : pct) / 100);
+			char goal[48];
+			ui_fill(u, bar, UI_PANEL);
+			ui_fill(u, (struct ui_rect){bar.x, bar.y, fill, bar.h}, UI_OK);
+			ui_border(u, bar, UI_LINE, ui_px(u, 2));
+			kiosk_money(ev->goal_cents, goal, sizeof goal);
+			snprintf(line, sizeof line, "%lld%% of the %s goal", (long long)pct, goal);
+			ui_text(u, kiosk_inset(bar, ui_px(u, 6)), line, 20, 1,
+			        pct >= 50 ? UI_WHITE : UI_FG, pct >= 50 ? UI_LEFT : UI_RIGHT);
+		}
+	}
+
+	/* volunteers' way in */
+	{
+		struct ui_rect row = {m, H - m - btn_h, W - 2 * m, btn_h};
+		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Find a walker", UI_ACCENT, 24))
+			kiosk_go(k, SCREEN_FIND);
+		if (ui_button(u, kiosk_col(row, 1, 3, gap), "New walker", UI_ACCENT, 24))
+			kiosk_go(k, SCREEN_REGISTER);
+		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Coordinator", UI_PANEL, 24))
+			kiosk_go(k, k->coordinator ? SCREEN_COORD : SCREEN_PIN);
+	}
+}
+
+static void
+screen_home_tick(struct kiosk *k)
+{
+	static int64_t last;
+	struct kiosk_req q;
+
+	if (k->msg[0] != '\0' && k->now_ms - k->screen_at_ms > SCREEN_MESSAGE_MS) {
+		k->msg[0] = '\0';
+		ui_invalidate(k->ui);
+	}
+	/* the clock and the disk can change while nobody touches the screen */
+	if (k->script || k->now_ms - last < SCREEN_REFRESH_MS)
+		return;
+	last = k->now_ms;
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_REFRESH;
+	kiosk_worker_post(k->w, &q);
+}
+
+const struct screen_ops screen_home_ops = {"home", NULL, screen_home_draw, NULL, screen_home_tick};
+
+/* ---- scan result --------------------------------------------------------- */
+
+static void
+screen_result_words(const struct kiosk_reply *r, char *title, size_t tlen)
+{
+	const struct ledger_scan *s = &r->scan;
+
+	if (r->rc != 0) {
+		snprintf(title, tlen, "Not recorded");
+		return;
+	}
+	switch (s->badge) {
+	case BADGE_OK: break;
+	case BADGE_OTHER_EVENT: snprintf(title, tlen, "Badge of another event"); return;
+	case BADGE_FORGED: snprintf(title, tlen, "This badge is not valid"); return;
+	case BADGE_NOT_OURS: snprintf(title, tlen, "Not a W.A.T. badge"); return;
+	default: snprintf(title, tlen, "Badge could not be read"); return;
+	}
+	switch (s->verdict.outcome) {
+	case RULES_CHECKIN: snprintf(title, tlen, "Welcome, %s!", s->name); break;
+	case RULES_WELCOME_BACK: snprintf(title, tlen, "Welcome back, %s", s->name); break;
+	case RULES_LAP:
+		snprintf(title, tlen, "%s \xe2\x80\x94 lap %lld", s->name,
+		         (long long)s->verdict.lap_number);
+		break;
+	case RULES_ALREADY_COUNTED: snprintf(title, tlen, "Already counted"); break;
+	case RULES_LAP_TOO_SOON:
+		snprintf(title, tlen, "Lap too soon (%lld s ago)",
+		         (long long)(s->verdict.since_ms / 1000));
+		break;
+	}
+}
+
+static void
+screen_result_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct kiosk_reply *r = k->result;
+	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
+	enum ui_color bg, fg;
+	char title[256], money[48], line[256];
+	int m = ui_px(u, 24), H = all.h;
+	const char *detail;
+
+	if (r == NULL) {
+		kiosk_go(k, SCREEN_HOME);
+		return;
+	}
+	bg = kiosk_scan_color(r);
+	fg = bg == UI_WARN ? UI_FG : UI_WHITE;
+	ui_fill(u, all, bg);
+	screen_result_words(r, title, sizeof title);
+	ui_text(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100}, title, 64, 1, fg,
+	        UI_CENTER);
+	detail = r->rc != 0 ? (r->cause != NULL ? r->cause : "") : r->scan.message;
+	/* the ledger's sentence, unless it only repeats the title */
+	if (strncmp(detail, title, strlen(title) - 1) == 0 && strlen(detail) <= strlen(title) + 1) {
+		switch (r->scan.verdict.outcome) {
+		case RULES_CHECKIN: detail = "You are checked in. Enjoy the walk!"; break;
+		case RULES_ALREADY_COUNTED:
+			detail = "This badge was just scanned: it counts once.";
+			break;
+		default: detail = ""; break;
+		}
+	}
+	ui_text_wrap(u, (struct ui_rect){m, H * 40 / 100, all.w - 2 * m, H * 16 / 100}, detail, 24,
+	             0, fg, UI_CENTER);
+	if (r->rc == 0 && r->scan.badge == BADGE_OK) {
+		kiosk_money(r->scan.raised_cents, money, sizeof money);
+		snprintf(line, sizeof line, "%lld lap%s  \xc2\xb7  %s raised",
+		         (long long)r->scan.laps, r->scan.laps == 1 ? "" : "s", money);
+		ui_text(u, (struct ui_rect){m, H * 56 / 100, all.w - 2 * m, H * 14 / 100}, line, 36,
+		        1, fg, UI_CENTER);
+	} else if (r->rc != 0) {
+		ui_text(u, (struct ui_rect){m, H * 56 / 100, all.w - 2 * m, H * 14 / 100},
+		        "Please show this to a volunteer.", 30, 1, fg, UI_CENTER);
+	}
+	ui_text(u, (struct ui_rect){m, H * 82 / 100, all.w - 2 * m, H * 12 / 100},
+	        "Touch the screen to continue", 22, 0, fg, UI_CENTER);
+	if (ui_hit(u, all))
+		kiosk_go(k, SCREEN_HOME);
+}
+
+static void
+screen_result_tick(struct kiosk *k)
+{
+	int64_t show = SCREEN_RESULT_OK_MS;
+
+	if (k->result != NULL && kiosk_scan_color(k->result) != UI_OK)
+		show = SCREEN_RESULT_WARN_MS;
+	if (k->now_ms - k->screen_at_ms >= show)
+		kiosk_go(k, SCREEN_HOME);
+}
+
+const struct screen_ops screen_result_ops = {"result", NULL, screen_result_draw, NULL,
+                                             screen_result_tick};

@@ -1,0 +1,17 @@
+/* screens.h — the kiosk's screens as a table of operations, one file each
+ * (screen_*.c); the table itself is in kiosk_app.c. */
+#ifndef WAT_SCREENS_H
+#define WAT_SCREENS_H
+
+#include "kiosk_app.h"
+
+extern const struct screen_ops screen_opening_ops, screen_fatal_ops, screen_setup_ops;
+extern const struct screen_ops screen_home_ops, screen_result_ops;
+extern const struct screen_ops screen_find_ops, screen_walker_ops, screen_badge_ops;
+extern const struct screen_ops screen_register_ops, screen_donate_ops, screen_correct_ops;
+extern const struct screen_ops screen_pin_ops, screen_coord_ops, screen_settings_ops;
+extern const struct screen_ops screen_import_ops;
+
+extern const struct screen_ops *const screens[SCREEN_COUNT];
+
+#endif

@@ -1,0 +1,186 @@
+/* bench_kiosk.c — the kiosk's figures with SDL's software renderer (dummy
+ * video driver) at 1280x800 on a full day's ledger (5,000 walkers, 100,000
+ * laps, 10,000 donations, real file, synchronous=FULL): time to the first
+ * frame, frame render p50/p99 per screen, scan → committed → screen drawn,
+ * and RSS.  JSON lines on stdout. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kiosk_app.h"
+#include "screens.h"
+#include "ui.h"
+
+#include "bench.h"
+
+#define BENCH_FRAMES 1000
+#define BENCH_SCANS  500
+#define BENCH_CODES  64
+
+static void
+bench_kiosk_fill(const char *path)
+{
+	struct ledger_init in = {.name = "Bench Walk", .city = "Jackson", .date = "2026-11-24"};
+	struct ledger *l = NULL;
+	char *cause = NULL;
+
+	if (ledger_open(path, &l, &cause) != 0 || ledger_init_event(l, &in, "bench", &cause) != 0 ||
+	    ledger_set(l, "min-lap", "0", "bench", &cause) != 0 ||
+	    ledger_set(l, "holdoff", "0", "bench", &cause) != 0 ||
+	    ledger_set(l, "role", "lap", "bench", &cause) != 0 ||
+	    ledger_set(l, "goal", "250000", "bench", &cause) != 0)
+		bench_die("setup", cause);
+	bench_fill_day(l, 5000, 100000, 10000);
+	ledger_free(l);
+}
+
+/* Runs the loop until the worker has nothing pending and the frame is drawn. */
+static void
+bench_kiosk_settle(struct kiosk *k)
+{
+	struct ui_event ev;
+
+	for (int i = 0; i < 100000; i++) {
+		if (ui_poll(k->ui, kiosk_worker_pending(k->w) > 0 ? 5 : 0, &ev))
+			kiosk_handle(k, &ev);
+		kiosk_dispatch(k);
+		if (ui_dirty(k->ui))
+			kiosk_frame(k);
+		else if (kiosk_worker_pending(k->w) == 0 && k->screen != SCREEN_OPENING)
+			return;
+	}
+	bench_die("settle", "the kiosk did not settle");
+}
+
+static void
+bench_kiosk_frames(struct kiosk *k, const char *screen)
+{
+	double *t = calloc(BENCH_FRAMES, sizeof *t);
+
+	for (int i = 0; i < BENCH_FRAMES; i++) {
+		ui_invalidate(k->ui);
+		kiosk_frame(k);
+		t[i] = k->frame_us / 1000.0;
+	}
+	printf("{\"bench\":\"kiosk_frame_%s_1280x800_software\",\"n\":%d,\"p50_ms\":%.3f,"
+	       "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"target_p99_ms\":4}\n",
+	       screen, BENCH_FRAMES, bench_pct(t, BENCH_FRAMES, 0.5),
+	       bench_pct(t, BENCH_FRAMES, 0.99), bench_pct(t, BENCH_FRAMES, 1.0));
+	free(t);
+}
+
+static long
+bench_kiosk_status_kb(const char *key)
+{
+	char line[256];
+	long v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = strtol(line + strlen(key), NULL, 10);
+	if (f != NULL)
+		fclose(f);
+	return v;
+}
+
+int
+main(void)
+{
+	struct ui_config cfg = {1280, 800, 0, "assets/fonts", 0, 1};
+	char dir[] = "/tmp/bench_kiosk_XXXXXX", path[300], cmd[400];
+	static char codes[BENCH_CODES][BADGE_CODE_MAX];
+	struct kiosk_worker *w = NULL;
+	struct ui *u = NULL;
+	struct kiosk k;
+	char *cause = NULL;
+	double t0, *t;
+	pid_t pid;
+	int status;
+
+	bench_name = "bench_kiosk";
+	setenv("SDL_VIDEODRIVER", "dummy", 0);
+	setenv("SDL_AUDIODRIVER", "dummy", 0);
+	if (mkdtemp(dir) == NULL)
+		bench_die("mkdtemp", NULL);
+	snprintf(path, sizeof path, "%s/day.db", dir);
+
+	/* the day is written by another process, so its memory is not ours */
+	t0 = bench_now_ms();
+	if ((pid = fork()) == 0) {
+		bench_kiosk_fill(path);
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		bench_die("fill", NULL);
+	printf("{\"bench\":\"kiosk_fill_day\",\"ms\":%.1f}\n", bench_now_ms() - t0);
+
+	/* start → first frame of the home screen (ledger open, totals read) */
+	t0 = bench_now_ms();
+	if (ui_open(&cfg, &u, &cause) != 0)
+		bench_die("ui", cause);
+	if (kiosk_worker_start(path, kiosk_wake, u, &w, &cause) != 0)
+		bench_die("worker", cause);
+	kiosk_init(&k, u, w);
+	k.script = 1; /* no idle refreshes in the middle of the figures */
+	bench_kiosk_settle(&k);
+	printf("{\"bench\":\"kiosk_first_frame_day_loaded\",\"ms\":%.1f,\"screen\":\"%s\","
+	       "\"target_ms\":300}\n",
+	       bench_now_ms() - t0, screens[k.screen]->name);
+
+	bench_kiosk_frames(&k, "home");
+
+	/* badge codes of some walkers, through the worker as the screens get them */
+	for (uint32_t i = 0; i < BENCH_CODES; i++) {
+		k.walker = i * 70 + 1;
+		kiosk_go(&k, SCREEN_WALKER);
+		bench_kiosk_settle(&k);
+		if (k.card == NULL || k.card->code[0] == '\0')
+			bench_die("badge", "no code");
+		memcpy(codes[i], k.card->code, BADGE_CODE_MAX);
+	}
+	bench_kiosk_frames(&k, "walker");
+	kiosk_go(&k, SCREEN_FIND);
+	ui_inject_text(u, "walker 12");
+	bench_kiosk_settle(&k);
+	bench_kiosk_frames(&k, "find_keyboard");
+
+	/* scan (code in hand) → ledger committed → result screen drawn */
+	t = calloc(BENCH_SCANS, sizeof *t);
+	for (int i = 0; i < BENCH_SCANS; i++) {
+		int64_t before = k.result != NULL ? k.result->done_us : 0;
+		struct ui_event ev;
+		kiosk_go(&k, SCREEN_HOME);
+		kiosk_frame(&k);
+		t0 = bench_now_ms();
+		kiosk_scan(&k, codes[i % BENCH_CODES]);
+		while (k.result == NULL || k.result->done_us == before) {
+			ui_poll(u, 5, &ev);
+			kiosk_dispatch(&k);
+		}
+		kiosk_frame(&k);
+		t[i] = bench_now_ms() - t0;
+		if (k.screen != SCREEN_RESULT || k.result->scan.seq == 0)
+			bench_die("scan", "not recorded");
+	}
+	printf("{\"bench\":\"kiosk_scan_to_screen_day_loaded\",\"n\":%d,\"p50_ms\":%.3f,"
+	       "\"p99_ms\":%.3f,\"max_ms\":%.3f,\"target_p99_ms\":5}\n",
+	       BENCH_SCANS, bench_pct(t, BENCH_SCANS, 0.5), bench_pct(t, BENCH_SCANS, 0.99),
+	       bench_pct(t, BENCH_SCANS, 1.0));
+	free(t);
+	bench_kiosk_frames(&k, "scan_result");
+
+	printf("{\"bench\":\"kiosk_rss_day_loaded\",\"rss_mb\":%.1f,\"peak_mb\":%.1f,"
+	       "\"target_mb\":40}\n",
+	       bench_kiosk_status_kb("VmRSS:") / 1024.0, bench_kiosk_status_kb("VmHWM:") / 1024.0);
+
+	kiosk_worker_stop(w);
+	kiosk_fini(&k);
+	ui_free(u);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : 1;
+}

@@ -1,0 +1,365 @@
+/* The kiosk's UI layer (headless, SDL's dummy driver), the PIN module and
+ * the ledger worker thread. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kiosk_clock.h"
+#include "kiosk_worker.h"
+#include "pin.h"
+#include "ui.h"
+#include "util.h"
+
+static struct ui *
+test_ui_open(int rotation)
+{
+	struct ui_config cfg = {800, 480, rotation, "assets/fonts", 0, 1};
+	struct ui *u = NULL;
+	char *cause = NULL;
+
+	if (ui_open(&cfg, &u, &cause) != 0)
+		fail_msg("ui_open: %s", cause);
+	return u;
+}
+
+static void
+test_ui_push(Uint32 type, int x, int y)
+{
+	SDL_Event e;
+
+	SDL_zero(e);
+	e.type = type;
+	e.button.button = SDL_BUTTON_LEFT;
+	e.button.x = x;
+	e.button.y = y;
+	SDL_PushEvent(&e);
+}
+
+/* Takes every queued event (window events come first after opening). */
+static void
+test_ui_drain(struct ui *u)
+{
+	struct ui_event ev;
+
+	while (ui_poll(u, 0, &ev))
+		;
+}
+
+/* Draws a frame with one button; returns whether it fired. */
+static int
+test_ui_frame(struct ui *u, struct ui_rect r)
+{
+	int fired;
+
+	ui_begin(u);
+	fired = ui_button(u, r, "Press me", UI_ACCENT, 24);
+	ui_end(u);
+	return fired;
+}
+
+static void
+test_ui_fires_on_release(void **state)
+{
+	struct ui *u = test_ui_open(0);
+	struct ui_rect r = {100, 100, 200, 80};
+	struct ui_event ev;
+
+	test_ui_drain(u);
+	test_ui_push(SDL_MOUSEBUTTONDOWN, 150, 140);
+	assert_int_equal(ui_poll(u, 100, &ev), 1);
+	assert_int_equal(ev.type, UI_EV_INPUT);
+	assert_false(test_ui_frame(u, r)); /* pressed: not yet */
+	test_ui_push(SDL_MOUSEBUTTONUP, 160, 150);
+	assert_int_equal(ui_poll(u, 100, &ev), 1);
+	assert_int_equal(ev.type, UI_EV_INPUT);
+	assert_true(test_ui_frame(u, r));  /* released inside: fires */
+	assert_false(test_ui_frame(u, r)); /* once */
+	ui_free(u);
+}
+
+static void
+test_ui_release_outside_cancels(void **state)
+{
+	struct ui *u = test_ui_open(0);
+	struct ui_rect r = {100, 100, 200, 80};
+	struct ui_event ev;
+
+	test_ui_drain(u);
+	test_ui_push(SDL_MOUSEBUTTONDOWN, 150, 140);
+	ui_poll(u, 100, &ev);
+	test_ui_frame(u, r);
+	test_ui_push(SDL_MOUSEBUTTONUP, 500, 400); /* slid off the button */
+	ui_poll(u, 100, &ev);
+	assert_false(test_ui_frame(u, r));
+	/* pressed elsewhere, released on it: no either */
+	test_ui_push(SDL_MOUSEBUTTONDOWN, 10, 10);
+	ui_poll(u, 100, &ev);
+	test_ui_push(SDL_MOUSEBUTTONUP, 150, 140);
+	ui_poll(u, 100, &ev);
+	assert_false(test_ui_frame(u, r));
+	ui_free(u);
+}
+
+static void
+test_ui_rotation_turns_touches(void **state)
+{
+	static const int rotations[] = {90, 180, 270};
+
+	for (size_t i = 0; i < sizeof rotations / sizeof rotations[0]; i++) {
+		struct ui *u = test_ui_open(rotations[i]);
+		struct ui_rect r = {20, 30, 120, 60};
+		int x, y, fired = 0;
+
+		if (rotations[i] != 180) { /* portrait: the logical screen is 480x800 */
+			assert_int_equal(ui_width(u), 480);
+			assert_int_equal(ui_height(u), 800);
+		}
+		test_ui_drain(u);
+		test_ui_frame(u, r);
+		assert_int_equal(ui_button_at(u, "Press me", &x, &y), 0);
+		ui_inject_tap(u, x, y);
+		test_ui_drain(u);
+		fired = test_ui_frame(u, r);
+		assert_true(fired);
+		ui_free(u);
+	}
+}
+
+static void
+test_ui_text_recorded_and_safe(void **state)
+{
+	struct ui *u = test_ui_open(0);
+	char *all;
+
+	ui_begin(u);
+	ui_text(u, (struct ui_rect){0, 0, 800, 60}, "Zoë Ångström", 30, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){0, 60, 800, 60}, "bad \xff\xfe utf-8 \xc0\xaf", 30, 0, UI_FG,
+	        UI_LEFT);
+	ui_text(u, (struct ui_rect){0, 120, 800, 60}, "Иван 王小明 محمد", 30, 0, UI_FG, UI_LEFT);
+	ui_text_wrap(u, (struct ui_rect){0, 200, 200, 200},
+	             "A long sentence that must wrap over several lines of a narrow box.", 20, 0,
+	             UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){0, 420, 60, 40}, "Far too long for this tiny box", 20, 0, UI_FG,
+	        UI_LEFT);
+	ui_end(u);
+	assert_true(ui_seen(u, "Zoë"));
+	assert_true(ui_seen(u, "bad ?? utf-8 ??"));
+	assert_true(ui_seen(u, "must wrap over several lines"));
+	assert_false(ui_seen(u, "not drawn"));
+	all = ui_seen_all(u);
+	assert_non_null(strstr(all, "Иван"));
+	free(all);
+	ui_free(u);
+}
+
+static void
+test_ui_draw(void *arg)
+{
+	struct ui *u = arg;
+
+	ui_begin(u);
+	ui_fill(u, (struct ui_rect){0, 0, 400, 480}, UI_OK);
+	ui_qr(u, (struct ui_rect){400, 0, 400, 400}, "W1-K7QF-42-8XJ2M4PQ9RTA");
+	ui_end(u);
+}
+
+static void
+test_ui_screenshot_png(void **state)
+{
+	struct ui *u = test_ui_open(0);
+	char path[] = "/tmp/test_ui_XXXXXX.png", *cause = NULL, *data = NULL;
+	size_t len = 0;
+	int fd = mkstemps(path, 4);
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(ui_screenshot(u, path, test_ui_draw, u, &cause), 0);
+	assert_int_equal(util_read_file(path, 1 << 22, &data, &len, &cause), 0);
+	assert_true(len > 100);
+	assert_memory_equal(data, "\x89PNG\r\n\x1a\n", 8);
+	free(data);
+	assert_int_equal(ui_screenshot(u, "/nonexistent/dir/x.png", test_ui_draw, u, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	unlink(path);
+	ui_free(u);
+}
+
+static void
+test_pin(void **state)
+{
+	char dir[] = "/tmp/test_pin_XXXXXX", hash[PIN_HASH_MAX], back[PIN_HASH_MAX], *path,
+	     *cause = NULL;
+	struct stat st;
+
+	assert_int_equal(pin_valid("1234", NULL), 0);
+	assert_int_equal(pin_valid("123", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(pin_valid("12a4", NULL), -1);
+	assert_int_equal(pin_valid("123456789", NULL), -1);
+	assert_int_equal(pin_delay_ms(0), 0);
+	assert_int_equal(pin_delay_ms(2), 0);
+	assert_int_equal(pin_delay_ms(3), 5000);
+	assert_int_equal(pin_delay_ms(4), 10000);
+	assert_int_equal(pin_delay_ms(100), 300000);
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/station.db.pin", dir);
+	assert_int_equal(pin_load(path, back, sizeof back, NULL), 1);
+	assert_int_equal(pin_hash("2468", hash, sizeof hash, NULL), 0);
+	assert_non_null(strstr(hash, "$argon2id$"));
+	assert_int_equal(pin_store(path, hash, NULL), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(pin_load(path, back, sizeof back, NULL), 0);
+	assert_string_equal(back, hash);
+	assert_true(pin_verify(back, "2468"));
+	assert_false(pin_verify(back, "2469"));
+	unlink(path);
+	rmdir(dir);
+	free(path);
+}
+
+/* Only malformed times: a valid one would ask timedated to change the clock. */
+static void
+test_clock_refuses_malformed(void **state)
+{
+	static const char *const bad[] = {"",
+	                                  "2026-13-45 09:00",
+	                                  "2026-05-02",
+	                                  "2026-05-02 25:00",
+	                                  "2026-05-02 09:30x",
+	                                  "1999-05-02 09:30",
+	                                  "tomorrow"};
+	char now[32], *cause = NULL;
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(kiosk_clock_set(bad[i], &cause), -1);
+		assert_non_null(strstr(cause, "YYYY-MM-DD HH:MM"));
+		free(cause);
+		cause = NULL;
+	}
+	kiosk_clock_now(now, sizeof now);
+	assert_int_equal(strlen(now), 16);
+	assert_int_equal(now[4], '-');
+	assert_int_equal(now[10], ' ');
+}
+
+static void
+test_worker_wake(void *arg)
+{
+	(void)arg;
+}
+
+/* Waits for the reply with tag (0: the OPEN reply). */
+static struct kiosk_reply *
+test_worker_wait(struct kiosk_worker *w, uint64_t tag)
+{
+	for (int i = 0; i < 5000; i++) {
+		struct kiosk_reply *r = kiosk_worker_take(w);
+		if (r != NULL && r->tag == tag)
+			return r;
+		kiosk_reply_free(r);
+		usleep(1000);
+	}
+	fail_msg("no reply");
+	return NULL;
+}
+
+static void
+test_worker(void **state)
+{
+	char dir[] = "/tmp/test_worker_XXXXXX", *db;
+	struct kiosk_worker *w = NULL;
+	struct kiosk_reply *r;
+	struct kiosk_req q;
+
+	assert_non_null(mkdtemp(dir));
+	db = xasprintf("%s/station.db", dir);
+	assert_int_equal(kiosk_worker_start(db, test_worker_wake, NULL, &w, NULL), 0);
+	r = test_worker_wait(w, 0);
+	assert_int_equal(r->op, KIOSK_OP_OPEN);
+	assert_int_equal(r->rc, 0);
+	assert_false(r->st.has_event);
+	kiosk_reply_free(r);
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_INIT;
+	snprintf(q.a, sizeof q.a, "Walk");
+	snprintf(q.b, sizeof q.b, "Jackson");
+	snprintf(q.c, sizeof q.c, "2026-11-24");
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, 0);
+	assert_true(r->st.has_event);
+	kiosk_reply_free(r);
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_ADD;
+	snprintf(q.a, sizeof q.a, "Zoë Ångström");
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, 0);
+	assert_int_equal(r->walker.id, 1);
+	assert_true(strncmp(r->code, "W1-", 3) == 0);
+	kiosk_reply_free(r);
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_FIND;
+	snprintf(q.a, sizeof q.a, "ZOE");
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->nfound, 1);
+	assert_string_equal(r->found[0].name, "Zoë Ångström");
+	kiosk_reply_free(r);
+
+	/* a wrong PIN with none set is refused with words, not a crash */
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PIN_CHECK;
+	snprintf(q.a, sizeof q.a, "1234");
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, -1);
+	assert_non_null(r->cause);
+	kiosk_reply_free(r);
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_DONATE;
+	q.walker = 1;
+	q.cents = 2500;
+	q.method = RULES_CASH;
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, 0);
+	assert_true(r->seq > 0);
+	assert_int_equal(r->st.totals.total_cents, 2500);
+	kiosk_reply_free(r);
+
+	kiosk_worker_stop(w);
+	free(db);
+	assert_int_equal(system("rm -rf /tmp/test_worker_*") >= 0, 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_ui_fires_on_release),
+	    cmocka_unit_test(test_ui_release_outside_cancels),
+	    cmocka_unit_test(test_ui_rotation_turns_touches),
+	    cmocka_unit_test(test_ui_text_recorded_and_safe),
+	    cmocka_unit_test(test_ui_screenshot_png),
+	    cmocka_unit_test(test_pin),
+	    cmocka_unit_test(test_clock_refuses_malformed),
+	    cmocka_unit_test(test_worker),
+	};
+
+	setenv("SDL_VIDEODRIVER", "dummy", 1);
+	setenv("SDL_AUDIODRIVER", "dummy", 1);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
