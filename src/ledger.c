@@ -321,7 +321,17 @@ ledger_batch_end(struct ledger *l, int commit, char **cause)
 
 /* ---- settings ------------------------------------------------------------ */
 
-enum ledger_stype { LS_TEXT, LS_DATE, LS_MONEY, LS_SECONDS, LS_METRES, LS_ROLE, LS_EIN, LS_COUNT };
+enum ledger_stype {
+	LS_TEXT,
+	LS_DATE,
+	LS_MONEY,
+	LS_SECONDS,
+	LS_METRES,
+	LS_ROLE,
+	LS_EIN,
+	LS_COUNT,
+	LS_PAPER,
+};
 
 struct ledger_setting {
 	const char *key;
@@ -346,6 +356,8 @@ static const struct ledger_setting ledger_settings[] = {
     {"premium-value", LS_MONEY, 0, 100000, "premium value"},
     {"role", LS_ROLE, 0, 0, "station role"},
     {"walker-base", LS_COUNT, 0, 900000, "first walker number of this station"},
+    {"printer", LS_TEXT, 0, 127, "printer queue"},
+    {"paper", LS_PAPER, 0, 0, "receipt paper"},
 };
 
 static const struct ledger_setting *
@@ -486,6 +498,14 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 		} else
 			util_fail(cause, "The EIN must be written NN-NNNNNNN (e.g. 64-0123456).");
 		break;
+	case LS_PAPER:
+		if (strcmp(t, "58mm") == 0 || strcmp(t, "80mm") == 0 || strcmp(t, "letter") == 0 ||
+		    strcmp(t, "a4") == 0) {
+			*out = xstrdup(t);
+			rc = 0;
+		} else
+			util_fail(cause, "The paper must be 58mm, 80mm, letter or a4.");
+		break;
 	case LS_COUNT:
 		if (ledger_parse_count(t, &v) != 0 || v < s->min || v > s->max)
 			util_fail(cause,
@@ -521,6 +541,7 @@ ledger_load_event(struct ledger *l)
 	memcpy(ev->station, station, sizeof station);
 	rules_settings_default(&ev->rules);
 	ev->role = RULES_ROLE_BOTH;
+	snprintf(ev->paper, sizeof ev->paper, "80mm");
 	memcpy(ev->event_tag, l->badge.tag, sizeof ev->event_tag);
 	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
@@ -557,6 +578,10 @@ ledger_load_event(struct ledger *l)
 			                                     : RULES_ROLE_BOTH;
 		else if (strcmp(k, "tag") == 0)
 			ledger_copy(ev->event_tag, sizeof ev->event_tag, v);
+		else if (strcmp(k, "printer") == 0)
+			ledger_copy(ev->printer, sizeof ev->printer, v);
+		else if (strcmp(k, "paper") == 0)
+			ledger_copy(ev->paper, sizeof ev->paper, v);
 	}
 	if (st != NULL)
 		sqlite3_reset(st);

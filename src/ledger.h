@@ -37,6 +37,8 @@ struct ledger_event {
 	char premium_desc[64]; /* e.g. "event T-shirt"; "" when none */
 	int64_t premium_cents;
 	enum rules_role role; /* this station's role */
+	char printer[128];    /* CUPS queue; "": the default printer */
+	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 };
@@ -127,7 +129,8 @@ int ledger_event(struct ledger *l, struct ledger_event *out);
  * entry.  Keys: name, city, date (YYYY-MM-DD), goal (amount), lap-length (400,
  * 400m, 0.4km, 0.25mi), min-lap and holdoff (seconds), max-donation (amount),
  * org-name, org-ein (NN-NNNNNNN), premium-desc, premium-value (amount), role
- * (welcome, lap, both), walker-base (first walker number of this station). */
+ * (welcome, lap, both), walker-base (first walker number of this station),
+ * printer (CUPS queue; empty: the default), paper (58mm, 80mm, letter, a4). */
 int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,

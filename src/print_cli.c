@@ -26,6 +26,7 @@ struct print_cli_opts {
 	int print;
 	int deadline_s;
 	enum layout_paper paper;
+	struct ledger_event ev; /* the station's printer and paper settings */
 };
 
 static int
@@ -44,9 +45,12 @@ print_cli_number(const char *s, int64_t *v)
 	return 0;
 }
 
-/* Parses the options; takes_id: a SEQ/ID comes first. */
+/* Parses the options; takes_id: a SEQ/ID comes first.  The printer and the
+ * paper: the option, else $WAT_PRINTER / $WAT_PAPER, else the station's
+ * settings (printer, paper). */
 static int
-print_cli_parse(int argc, char **argv, int takes_id, struct print_cli_opts *o, const char *usage)
+print_cli_parse(struct ledger *l, int argc, char **argv, int takes_id, struct print_cli_opts *o,
+                const char *usage)
 {
 	const char *v;
 	int i;
@@ -93,6 +97,12 @@ print_cli_parse(int argc, char **argv, int takes_id, struct print_cli_opts *o, c
 	}
 	if ((takes_id && o->id == -1) || (o->out == NULL) == (o->print == 0))
 		goto usage;
+	if (ledger_event(l, &o->ev) == 0) {
+		if ((o->printer == NULL || *o->printer == '\0') && o->ev.printer[0] != '\0')
+			o->printer = o->ev.printer;
+		if ((o->paper_name == NULL || *o->paper_name == '\0') && o->ev.paper[0] != '\0')
+			o->paper_name = o->ev.paper;
+	}
 	o->paper = LAYOUT_ROLL80;
 	if (o->paper_name != NULL && *o->paper_name != '\0' &&
 	    layout_paper_parse(o->paper_name, &o->paper) != 0)
@@ -418,7 +428,7 @@ print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
 	size_t len;
 	int copy = 0, rc;
 
-	if ((rc = print_cli_parse(argc, argv, 1, &o,
+	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
 	                          "receipt SEQ --out FILE.pdf | --print [--printer QUEUE] "
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;
@@ -467,7 +477,7 @@ print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
 	int rc;
 
 	memset(&w, 0, sizeof w);
-	if ((rc = print_cli_parse(argc, argv, 1, &o,
+	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
 	                          "badge ID --out FILE.pdf | --print [--printer QUEUE] "
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;
@@ -540,7 +550,7 @@ print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
 	int rc;
 
 	memset(&s, 0, sizeof s);
-	if ((rc = print_cli_parse(argc, argv, 0, &o,
+	if ((rc = print_cli_parse(l, argc, argv, 0, &o,
 	                          "badges --out FILE.pdf | --print [--printer QUEUE] "
 	                          "[--layout 2x5|3x10|2x3|a4-2x7|a4-3x7] [--match TEXT]")) != 0)
 		return rc;
@@ -609,7 +619,7 @@ print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
 	int rc;
 
 	memset(&w, 0, sizeof w);
-	if ((rc = print_cli_parse(argc, argv, 1, &o,
+	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
 	                          "slip ID --out FILE.pdf | --print [--printer QUEUE] "
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;

@@ -90,12 +90,13 @@ watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 	printf("name\t%s\ncity\t%s\ndate\t%s\ngoal\t%s\nlap-length\t%" PRId64 " m\n"
 	       "min-lap\t%" PRId64 " s\nholdoff\t%" PRId64 " s\nmax-donation\t%s\n"
 	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
-	       "station\t%s\nbadge-tag\t%s\n",
+	       "station\t%s\nbadge-tag\t%s\nprinter\t%s\npaper\t%s\n",
 	       ev.name, ev.city, ev.date, amount_format(ev.goal_cents, g, sizeof g), ev.lap_m,
 	       ev.rules.min_lap_ms / 1000, ev.rules.holdoff_ms / 1000,
 	       amount_format(ev.rules.max_donation_cents, m, sizeof m), ev.org_name, ev.org_ein,
 	       ev.premium_desc, amount_format(ev.premium_cents, p, sizeof p), roles[ev.role],
-	       ev.station, ev.event_tag);
+	       ev.station, ev.event_tag, ev.printer[0] ? ev.printer : "(the default printer)",
+	       ev.paper);
 	return CLI_OK;
 }
 
