@@ -132,14 +132,6 @@ char *bundle_sha256sums(const struct bundle_file *files, size_t n);
 void bundle_hex(const unsigned char *bin, size_t len, char *out);
 int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len);
 
-/* Writes dir/name through dir/.name.part: write, fsync, rename, fsync dir.
- * A full or read-only folder gives a plain message and leaves nothing behind. */
-int bundle_write_atomic(const char *dir, const char *name, const void *data, size_t len,
-                        char **cause);
-/* The same with the file's mode (0600 for secrets). */
-int bundle_write_mode(const char *dir, const char *name, const void *data, size_t len, int mode,
-                      char **cause);
-
 /* Builds a whole bundle from ledger.jsonl: computes the CSVs and figures,
  * writes the manifest (meta->export_no must match the ledger's last export
  * entry), SHA256SUMS and the zip, and signs it.  *zip and *minisig are the

@@ -633,7 +633,7 @@ bundle_cli_pack_export(struct ledger *l, const char *file)
 		name = file;
 		strcpy(dir, ".");
 	}
-	if (bundle_write_mode(dir, name, text, strlen(text), 0600, &cause) != 0) {
+	if (util_write_file(dir, name, text, strlen(text), 0600, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}

@@ -85,9 +85,9 @@ bundle_export_write(const char *dir, const char *name, const struct strbuf *zip,
 	char *signame = xasprintf("%s.minisig", name), *sigpath = xasprintf("%s/%s", dir, signame);
 	int rc = -1;
 
-	if (bundle_write_atomic(dir, signame, minisig, strlen(minisig), cause) != 0)
+	if (util_write_file(dir, signame, minisig, strlen(minisig), 0644, cause) != 0)
 		goto end;
-	if (bundle_write_atomic(dir, name, zip->s, zip->len, cause) != 0) {
+	if (util_write_file(dir, name, zip->s, zip->len, 0644, cause) != 0) {
 		unlink(sigpath);
 		goto end;
 	}

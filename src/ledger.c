@@ -9,6 +9,7 @@
 #include "ledger.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -101,9 +102,21 @@ static const char ledger_schema_v2[] =
     "CREATE INDEX walkers_ext ON walkers(ext_id) WHERE ext_id IS NOT NULL;"
     "CREATE INDEX walkers_fold ON walkers(fold);";
 
-static const char *const ledger_counter_names[] = {
-    "walkers", "checked_in", "laps",  "manual_laps", "donations",
-    "cash",    "check",      "other", "checks",      "annulled",
+/* The counters table's keys and where each lands in struct ledger_totals. */
+static const struct ledger_counter {
+	const char *key;
+	size_t off;
+} ledger_counters[] = {
+    {"walkers", offsetof(struct ledger_totals, walkers)},
+    {"checked_in", offsetof(struct ledger_totals, checked_in)},
+    {"laps", offsetof(struct ledger_totals, laps)},
+    {"manual_laps", offsetof(struct ledger_totals, manual_laps)},
+    {"donations", offsetof(struct ledger_totals, donations)},
+    {"cash", offsetof(struct ledger_totals, cash_cents)},
+    {"check", offsetof(struct ledger_totals, check_cents)},
+    {"other", offsetof(struct ledger_totals, other_cents)},
+    {"checks", offsetof(struct ledger_totals, checks)},
+    {"annulled", offsetof(struct ledger_totals, annulled)},
 };
 
 static int ledger_rebuild_locked(struct ledger *, char **);
@@ -840,13 +853,13 @@ ledger_counters_reset(struct ledger *l)
 
 	if (ledger_exec_i(l, "DELETE FROM counters", 0, NULL) != 0)
 		return -1;
-	for (i = 0; i < nitems(ledger_counter_names); i++) {
+	for (i = 0; i < nitems(ledger_counters); i++) {
 		static const char sql[] = "INSERT INTO counters(key, value) VALUES (?1, 0)";
 		sqlite3_stmt *st = ledger_stmt(l, sql);
 
 		if (st == NULL)
 			return -1;
-		sqlite3_bind_text(st, 1, ledger_counter_names[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 1, ledger_counters[i].key, -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			return -1;
 		sqlite3_reset(st);
@@ -2239,28 +2252,12 @@ ledger_totals(struct ledger *l, struct ledger_totals *t, char **cause)
 		return ledger_db_fail(l, cause, "the totals");
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *k = (const char *)sqlite3_column_text(st, 0);
-		int64_t v = sqlite3_column_int64(st, 1);
+		size_t c;
 
-		if (strcmp(k, "walkers") == 0)
-			t->walkers = v;
-		else if (strcmp(k, "checked_in") == 0)
-			t->checked_in = v;
-		else if (strcmp(k, "laps") == 0)
-			t->laps = v;
-		else if (strcmp(k, "manual_laps") == 0)
-			t->manual_laps = v;
-		else if (strcmp(k, "donations") == 0)
-			t->donations = v;
-		else if (strcmp(k, "cash") == 0)
-			t->cash_cents = v;
-		else if (strcmp(k, "check") == 0)
-			t->check_cents = v;
-		else if (strcmp(k, "other") == 0)
-			t->other_cents = v;
-		else if (strcmp(k, "checks") == 0)
-			t->checks = v;
-		else if (strcmp(k, "annulled") == 0)
-			t->annulled = v;
+		for (c = 0; c < nitems(ledger_counters); c++)
+			if (strcmp(k, ledger_counters[c].key) == 0)
+				*(int64_t *)((char *)t + ledger_counters[c].off) =
+				    sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
 	t->total_cents = t->cash_cents + t->check_cents + t->other_cents;

@@ -95,61 +95,23 @@ sign_printable(const char *s, size_t len)
 	return 1;
 }
 
-/* Writes data to path through a temporary file: fsync, rename, fsync dir. */
+/* Writes data to path whole or not at all (util_write_file). */
 static int
 sign_write_file(const char *path, const void *data, size_t len, mode_t mode, char **cause)
 {
-	char *tmp = xasprintf("%s.tmp", path), *dir = NULL, *slash;
-	int fd = -1, dfd = -1, rc = -1;
-	const char *p = data;
-	ssize_t w;
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	const char *name = path;
+	int rc;
 
-	unlink(tmp);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) == -1) {
-		util_fail(cause, "Cannot write %s: %s.", tmp, strerror(errno));
-		goto end;
-	}
-	if (fchmod(fd, mode) == -1) {
-		util_fail(cause, "Cannot set the mode of %s: %s.", tmp, strerror(errno));
-		goto end;
-	}
-	while (len > 0) {
-		if ((w = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			util_fail(cause, "Cannot write %s: %s.", tmp, strerror(errno));
-			goto end;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		util_fail(cause, "Cannot write %s: %s.", tmp, strerror(errno));
-		goto end;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1) {
-		util_fail(cause, "Cannot write %s: %s.", path, strerror(errno));
-		goto end;
-	}
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
+	if (slash != NULL) {
+		*slash = '\0';
+		name = slash + 1;
+		if (*dir == '\0')
+			strcpy(dir, "/");
+	} else
 		strcpy(dir, ".");
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1)
-		fsync(dfd);
-	rc = 0;
-end:
-	if (dfd != -1)
-		close(dfd);
-	if (fd != -1)
-		close(fd);
-	if (rc != 0)
-		unlink(tmp);
+	rc = util_write_file(dir, name, data, len, (int)mode, cause);
 	free(dir);
-	free(tmp);
 	return rc;
 }
 

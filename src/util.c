@@ -1,9 +1,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void
 util_oom(void)
@@ -150,4 +153,112 @@ util_wipe(void *p, size_t len)
 
 	while (len--)
 		*v++ = 0;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+int
+util_write_fail(char **cause, int err, const char *dir, const char *name)
+{
+	switch (err) {
+	case ENOSPC:
+	case EDQUOT:
+		return util_fail(
+		    cause,
+		    "The folder %s is full: %s was NOT written. Free some space (or use "
+		    "another USB stick) and try again.",
+		    dir, name);
+	case EFBIG:
+		return util_fail(
+		    cause,
+		    "%s is too large for the folder %s (a file size limit): it was NOT "
+		    "written.",
+		    name, dir);
+	case EROFS:
+		return util_fail(
+		    cause,
+		    "The folder %s is read-only (is the USB stick's lock switch on?): %s "
+		    "was NOT written.",
+		    dir, name);
+	case EACCES:
+	case EPERM:
+		return util_fail(cause, "No permission to write into %s: %s was NOT written.", dir,
+		                 name);
+	case ENOENT:
+	case ENOTDIR:
+		return util_fail(
+		    cause,
+		    "The folder %s does not exist (is the USB stick plugged in?): %s was "
+		    "NOT written.",
+		    dir, name);
+	case EIO:
+		return util_fail(
+		    cause,
+		    "The disk or USB stick holding %s could not be written (I/O error): "
+		    "%s was NOT written. Try another one.",
+		    dir, name);
+	default: return util_fail(cause, "Cannot write %s into %s: %s.", name, dir, strerror(err));
+	}
+}
+
+int
+util_write_file(const char *dir, const char *name, const void *data, size_t len, int mode,
+                char **cause)
+{
+	char *tmp = xasprintf("%s/.%s.part", dir, name), *path = xasprintf("%s/%s", dir, name);
+	const char *p = data;
+	int fd = -1, dfd = -1, rc = -1, err;
+	ssize_t w;
+
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode)) == -1) {
+		util_write_fail(cause, errno, dir, name);
+		goto end;
+	}
+	if (fchmod(fd, (mode_t)mode) == -1) { /* whatever the umask */
+		util_write_fail(cause, errno, dir, name);
+		goto end;
+	}
+	while (len > 0) {
+		if ((w = write(fd, p, len > (1u << 20) ? (1u << 20) : len)) <= 0) {
+			if (w == -1 && errno == EINTR)
+				continue;
+			util_write_fail(cause, w == 0 ? ENOSPC : errno, dir, name);
+			goto end;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) == -1) {
+		util_write_fail(cause, errno, dir, name);
+		goto end;
+	}
+	err = close(fd);
+	fd = -1;
+	if (err == -1) {
+		util_write_fail(cause, errno, dir, name);
+		goto end;
+	}
+	if (rename(tmp, path) == -1) {
+		util_write_fail(cause, errno, dir, name);
+		goto end;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(dfd) == -1) {
+		/* renamed but maybe not durable: say so rather than claim success */
+		err = errno;
+		unlink(path);
+		util_write_fail(cause, err, dir, name);
+		goto end;
+	}
+	rc = 0;
+end:
+	if (dfd != -1)
+		close(dfd);
+	if (fd != -1)
+		close(fd);
+	if (rc != 0)
+		unlink(tmp);
+	free(path);
+	free(tmp);
+	return rc;
 }

@@ -25,6 +25,15 @@ int util_fail(char **cause, const char *fmt, ...) __attribute__((format(printf, 
 /* Reads a whole file (up to max bytes) into a NUL-terminated buffer. */
 int util_read_file(const char *path, size_t max, char **data, size_t *len, char **cause);
 
+/* Writes dir/name so that it is either whole or absent: a hidden temporary
+ * file, fsync, rename, fsync of the folder.  mode is set whatever the umask.
+ * Failures say in plain words what happened (full, read-only, missing folder,
+ * I/O error) and that the file was NOT written. */
+int util_write_file(const char *dir, const char *name, const void *data, size_t len, int mode,
+                    char **cause);
+/* The plain sentence for errno err while writing name into dir; returns -1. */
+int util_write_fail(char **cause, int err, const char *dir, const char *name);
+
 /* Wipes secrets in a way the compiler keeps. */
 void util_wipe(void *p, size_t len);
 

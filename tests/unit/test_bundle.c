@@ -378,7 +378,7 @@ test_write_atomic(void **state)
 	size_t len;
 
 	assert_int_equal(mkdir(dir, 0755), 0);
-	assert_int_equal(bundle_write_atomic(dir, "a.zip", "hello", 5, &cause), 0);
+	assert_int_equal(util_write_file(dir, "a.zip", "hello", 5, 0644, &cause), 0);
 	path = xasprintf("%s/a.zip", dir);
 	assert_int_equal(util_read_file(path, 100, &data, &len, &cause), 0);
 	assert_int_equal(len, 5);
@@ -389,7 +389,7 @@ test_write_atomic(void **state)
 	free(path);
 	free(dir);
 	/* a folder that is not there */
-	assert_int_equal(bundle_write_atomic("/nonexistent-wat", "a.zip", "x", 1, &cause), -1);
+	assert_int_equal(util_write_file("/nonexistent-wat", "a.zip", "x", 1, 0644, &cause), -1);
 	assert_non_null(strstr(cause, "does not exist"));
 	free(cause);
 }
