@@ -1,13 +1,14 @@
 /* kiosk.c — wat-kiosk: the touchscreen program on the welcome table.
  *
  *   wat-kiosk --db FILE [--window WxH] [--rotate DEG] [--assets DIR] [--usb DIR]
- *             [--camera auto|DEV] [--frames PATH [--frames-fps N]] [--wedge auto|DEV]
- *             [--script FILE] [--no-sound] [--software]
+ *             [--spool DIR] [--camera auto|DEV] [--frames PATH [--frames-fps N]]
+ *             [--wedge auto|DEV] [--script FILE] [--no-sound] [--software]
  *
  * Sets up in order (screen, ledger thread, script), runs the loop, and
  * unwinds through one label. */
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@ static void
 kiosk_usage(void)
 {
 	fprintf(stderr, "usage: wat-kiosk --db FILE [--window WxH] [--rotate 0|90|180|270]\n"
-	                "                 [--assets DIR] [--usb DIR] [--camera auto|DEV]\n"
+	                "                 [--assets DIR] [--usb DIR] [--spool DIR]\n"
+	                "                 [--camera auto|DEV]\n"
 	                "                 [--frames PATH [--frames-fps N]] [--wedge auto|DEV]\n"
 	                "                 [--script FILE]\n"
 	                "                 [--no-sound] [--software]\n");
@@ -72,6 +74,21 @@ kiosk_assets(const char *given)
 	return xstrdup("assets");
 }
 
+/* Where pages go without CUPS or a printer: --spool, $WAT_SPOOL, else
+ * $HOME/.local/state/wat/spool (as watctl). */
+static char *
+kiosk_spool(const char *given)
+{
+	const char *home = getenv("HOME");
+
+	if (given == NULL || *given == '\0')
+		given = getenv("WAT_SPOOL");
+	if (given != NULL && *given != '\0')
+		return xstrdup(given);
+	return xasprintf("%s/.local/state/wat/spool",
+	                 home != NULL && *home != '\0' ? home : "/tmp");
+}
+
 static const char *
 kiosk_device_words(enum scan_device_state st, int camera)
 {
@@ -108,19 +125,27 @@ kiosk_scan_poll(struct scan *sc, struct kiosk *k)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},     {"window", required_argument, NULL, 'w'},
-	    {"rotate", required_argument, NULL, 'r'}, {"assets", required_argument, NULL, 'a'},
-	    {"usb", required_argument, NULL, 'u'},    {"script", required_argument, NULL, 's'},
-	    {"no-sound", no_argument, NULL, 'n'},     {"software", no_argument, NULL, 'S'},
-	    {"camera", required_argument, NULL, 'c'}, {"frames", required_argument, NULL, 'f'},
-	    {"wedge", required_argument, NULL, 'g'},  {"frames-fps", required_argument, NULL, 'F'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"window", required_argument, NULL, 'w'},
+	                                     {"rotate", required_argument, NULL, 'r'},
+	                                     {"assets", required_argument, NULL, 'a'},
+	                                     {"usb", required_argument, NULL, 'u'},
+	                                     {"script", required_argument, NULL, 's'},
+	                                     {"no-sound", no_argument, NULL, 'n'},
+	                                     {"software", no_argument, NULL, 'S'},
+	                                     {"camera", required_argument, NULL, 'c'},
+	                                     {"frames", required_argument, NULL, 'f'},
+	                                     {"wedge", required_argument, NULL, 'g'},
+	                                     {"frames-fps", required_argument, NULL, 'F'},
+	                                     {"spool", required_argument, NULL, 'p'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct scan_config scfg;
 	struct scan *sc = NULL;
 	struct ui_config cfg = {0, 0, 0, NULL, 1, 0};
 	const char *db = NULL, *script_path = NULL, *usb = NULL, *assets_arg = NULL;
-	char *assets = NULL, *fonts = NULL, *cause = NULL;
+	const char *spool_arg = NULL;
+	char *assets = NULL, *fonts = NULL, *spool = NULL, *cause = NULL;
 	struct ui *u = NULL;
 	struct kiosk_worker *w = NULL;
 	struct kiosk_script *script = NULL;
@@ -144,6 +169,7 @@ main(int argc, char **argv)
 		case 'r': cfg.rotation = atoi(optarg); break;
 		case 'a': assets_arg = optarg; break;
 		case 'u': usb = optarg; break;
+		case 'p': spool_arg = optarg; break;
 		case 's': script_path = optarg; break;
 		case 'n': cfg.sound = 0; break;
 		case 'S': cfg.software = 1; break;
@@ -169,6 +195,9 @@ main(int argc, char **argv)
 	assets = kiosk_assets(assets_arg);
 	fonts = xasprintf("%s/fonts", assets);
 	cfg.font_dir = fonts;
+	spool = kiosk_spool(spool_arg);
+	/* a full USB stick's file-size limit must be a message, not a signal */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (ui_open(&cfg, &u, &cause) != 0)
 		goto end;
@@ -178,8 +207,12 @@ main(int argc, char **argv)
 	kinit = 1;
 	k.db_path = db;
 	k.script = script != NULL;
-	if (usb != NULL)
+	k.assets_dir = assets;
+	k.spool_dir = spool;
+	if (usb != NULL) {
 		k.usb_dir = usb;
+		k.usb_given = 1;
+	}
 	if (scfg.camera != NULL || scfg.frames != NULL || scfg.wedge != NULL) {
 		scfg.wakeup = kiosk_wake;
 		scfg.wakeup_arg = u;
@@ -206,7 +239,8 @@ main(int argc, char **argv)
 			last_pet = k.now_ms;
 		}
 		if (script == NULL) {
-			int timeout = k.screen == SCREEN_RESULT ? 250 : 1000;
+			/* a print job is followed by polling: look again soon */
+			int timeout = kiosk_busy(&k) ? 100 : k.screen == SCREEN_RESULT ? 250 : 1000;
 			if (ui_poll(u, ui_dirty(u) ? 0 : timeout, &ev)) {
 				if (ev.type == UI_EV_QUIT)
 					quit = 1;
@@ -224,11 +258,13 @@ main(int argc, char **argv)
 		}
 		if (ui_dirty(u))
 			continue;
-		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING) {
+		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING || kiosk_busy(&k)) {
 			if (idle_since == 0)
 				idle_since = k.now_ms;
 			if (k.now_ms - idle_since > KIOSK_SCRIPT_TIMEOUT_MS) {
-				util_fail(&cause, "%s: the ledger did not answer in %d s.",
+				util_fail(&cause,
+				          "%s: the ledger (or a print or an export) did not finish "
+				          "in %d s.",
 				          script_path, KIOSK_SCRIPT_TIMEOUT_MS / 1000);
 				goto end;
 			}
@@ -265,6 +301,7 @@ end:
 		kiosk_fini(&k);
 	kiosk_script_free(script);
 	ui_free(u);
+	free(spool);
 	free(fonts);
 	free(assets);
 	return rc;

@@ -7,6 +7,8 @@
 #include <time.h>
 
 #include "amount.h"
+#include "kiosk_export.h"
+#include "kiosk_print.h"
 #include "screens.h"
 #include "util.h"
 
@@ -18,7 +20,9 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_REGISTER] = &screen_register_ops, [SCREEN_DONATE] = &screen_donate_ops,
     [SCREEN_CORRECT] = &screen_correct_ops,   [SCREEN_PIN] = &screen_pin_ops,
     [SCREEN_COORD] = &screen_coord_ops,       [SCREEN_SETTINGS] = &screen_settings_ops,
-    [SCREEN_IMPORT] = &screen_import_ops,
+    [SCREEN_IMPORT] = &screen_import_ops,     [SCREEN_PRINT] = &screen_print_ops,
+    [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
+    [SCREEN_EXPORT] = &screen_export_ops,
 };
 
 void
@@ -551,6 +555,11 @@ kiosk_fini(struct kiosk *k)
 	kiosk_keep(&k->result, NULL);
 	kiosk_keep(&k->card, NULL);
 	kiosk_keep(&k->list, NULL);
+	kiosk_keep(&k->close, NULL);
+	kiosk_print_free(k->print);
+	k->print = NULL;
+	kiosk_export_free(k->export);
+	k->export = NULL;
 	util_wipe(k->pin1, sizeof k->pin1);
 	util_wipe(k->pin2, sizeof k->pin2);
 }
@@ -606,6 +615,12 @@ kiosk_dispatch(struct kiosk *k)
 		} else if (r->op == KIOSK_OP_SCAN) {
 			kiosk_scan_reply(k, r);
 			r = NULL;
+		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->rc != 0) {
+			/* nobody waits for it, but a print the ledger lost must show */
+			snprintf(k->printer_status, sizeof k->printer_status,
+			         "The last print is not in the ledger: %s",
+			         r->cause != NULL ? r->cause : "not recorded");
+			k->printer_color = UI_BAD;
 		} else if (k->waiting != 0 && r->tag == k->waiting) {
 			k->waiting = 0;
 			if (screens[k->screen]->reply != NULL)
@@ -616,10 +631,26 @@ kiosk_dispatch(struct kiosk *k)
 	return n;
 }
 
+int
+kiosk_busy(struct kiosk *k)
+{
+	const struct bundle_export_result *res;
+	const char *cause;
+	int running = k->export != NULL && kiosk_export_result(k->export, &res, &cause) < 0;
+	int changed = running != k->export_running;
+
+	if (changed) { /* started or ended: the next frame shows it, so not settled yet */
+		k->export_running = running;
+		ui_invalidate(k->ui);
+	}
+	return kiosk_print_poll(k) || running || changed;
+}
+
 void
 kiosk_tick(struct kiosk *k)
 {
 	k->now_ms = kiosk_now_us() / 1000;
+	kiosk_busy(k);
 	if (k->scanlen > 0 && k->now_ms - k->scan_typed_ms > KIOSK_SCAN_TYPED_MS) {
 		k->scanlen = 0; /* typed without Enter: not a scan */
 		k->scanbuf[0] = '\0';
@@ -628,7 +659,7 @@ kiosk_tick(struct kiosk *k)
 	    k->now_ms - k->coordinator_at_ms > KIOSK_COORDINATOR_IDLE_MS &&
 	    k->screen != SCREEN_SETUP) {
 		k->coordinator = 0;
-		if (k->screen >= SCREEN_PIN)
+		if (k->screen >= SCREEN_PIN && k->screen != SCREEN_PRINT)
 			kiosk_go(k, SCREEN_HOME);
 	}
 	if (screens[k->screen]->tick != NULL)

@@ -26,6 +26,10 @@ enum screen_id {
 	SCREEN_COORD,
 	SCREEN_SETTINGS,
 	SCREEN_IMPORT,
+	SCREEN_PRINT,   /* a print job: progress, outcome, try again, print elsewhere */
+	SCREEN_PRINTER, /* coordinator: printer queue, paper, test print */
+	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
+	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
 	SCREEN_COUNT,
 };
 
@@ -93,6 +97,23 @@ struct kiosk {
 	char pin1[16], pin2[16];
 	int pin_change;   /* the PIN screen sets a new PIN */
 	int64_t frame_us; /* the last frame's render time, for the benchmark */
+
+	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
+	struct kiosk_print *print;
+	enum screen_id print_back; /* where the print screen's Done goes */
+	char printer_status[300];  /* the home chip: "" when the last print went fine */
+	enum ui_color printer_color;
+	struct kiosk_export *export;
+	struct kiosk_reply *close; /* the close-out's figures on show */
+	const char *assets_dir;    /* fonts for printed pages */
+	const char *spool_dir;     /* PDFs without CUPS or printer */
+	int usb_given;             /* --usb: use usb_dir, else look for mounted sticks */
+	int64_t export_at_ms;
+	int export_running;
+	int64_t denom[12]; /* close-out: pieces counted per bill or coin */
+	int denom_sel;
+	char cash[32]; /* close-out: the cash total as typed */
+	char note[KIOSK_FIELD_MAX];
 };
 
 struct screen_ops {
@@ -145,6 +166,9 @@ const char *kiosk_money(int64_t cents, char *buf, size_t len);
 const char *kiosk_role_name(int role);
 /* "14:03  lap 7", "14:05  donation $20.00 (undone)" for lists of entries. */
 void kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len);
+
+/* 1 while a print or an export is on its way (the loop polls; scripts wait). */
+int kiosk_busy(struct kiosk *k);
 
 /* The main loop's parts, shared by wat-kiosk and the benchmark. */
 void kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w);

@@ -9,9 +9,15 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
+#include "bundle.h"
+#include "closeout.h"
 #include "kiosk_clock.h"
+#include "layout.h"
 #include "pin.h"
+#include "print.h"
+#include "print_cli.h"
 #include "roster.h"
+#include "sign.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -310,6 +316,396 @@ kiosk_listdir(const char *path, struct kiosk_reply *r, char **cause)
 	return 0;
 }
 
+/* ---- printing: pages made where the ledger is ---------------------------- */
+
+/* The station's printer and paper (the default paper: an 80 mm roll). */
+static void
+kiosk_station_paper(const struct ledger_event *ev, struct kiosk_reply *r, enum layout_paper *paper)
+{
+	*paper = LAYOUT_ROLL80;
+	if (ev->paper[0] != '\0' && layout_paper_parse(ev->paper, paper) != 0)
+		*paper = LAYOUT_ROLL80;
+	kiosk_copy(r->printer, sizeof r->printer, ev->printer);
+	r->roll = layout_paper_is_roll(*paper);
+}
+
+static void
+kiosk_rec(struct kiosk_reply *r, const char *what, int64_t of, uint32_t walker, int copy)
+{
+	kiosk_copy(r->rec.what, sizeof r->rec.what, what);
+	r->rec.of = of;
+	r->rec.walker = walker;
+	r->rec.copy = copy;
+}
+
+static int
+kiosk_entry_walker_cb(const struct ledger_entry *e, void *arg)
+{
+	*(uint32_t *)arg = e->walker;
+	return 1;
+}
+
+static int
+kiosk_receipt_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                  char **cause)
+{
+	struct ledger_event ev;
+	enum layout_paper paper;
+	uint32_t walker = 0;
+	int copy = 0;
+
+	if (ledger_event(w->l, &ev) != 0)
+		return util_fail(cause, "The event's settings cannot be read.");
+	kiosk_station_paper(&ev, r, &paper);
+	if (print_cli_receipt_pdf(w->l, q->seq, paper, q->path, &copy, &r->pdf, &r->pdf_len,
+	                          cause) != 0)
+		return -1;
+	ledger_entry_get(w->l, q->seq, kiosk_entry_walker_cb, &walker, NULL);
+	kiosk_rec(r, "receipt", q->seq, walker, copy);
+	snprintf(r->rec.title, sizeof r->rec.title, "Receipt %s-%lld", ev.station,
+	         (long long)q->seq);
+	return 0;
+}
+
+static int
+kiosk_badge_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                char **cause)
+{
+	struct ledger_event ev;
+	struct ledger_walker lw;
+	struct layout_badge b;
+	enum layout_paper paper;
+	char code[BADGE_CODE_MAX];
+	int rc = -1;
+
+	memset(&lw, 0, sizeof lw);
+	if (ledger_event(w->l, &ev) != 0) {
+		util_fail(cause, "The event's settings cannot be read.");
+		goto end;
+	}
+	kiosk_station_paper(&ev, r, &paper);
+	if (ledger_walker_get(w->l, q->walker, &lw, cause) != 0)
+		goto end;
+	if (lw.reg_seq > 0 && !lw.active) {
+		util_fail(cause, "Walker %u's registration was undone: no badge.", q->walker);
+		goto end;
+	}
+	if (ledger_badge_code(w->l, q->walker, code, sizeof code, cause) != 0)
+		goto end;
+	b = (struct layout_badge){lw.name, lw.id, code, ev.name, lw.team};
+	if (layout_badge_pdf(&b, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
+		goto end;
+	kiosk_rec(r, "badge", lw.id, lw.id, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "Badge %u", lw.id);
+	rc = 0;
+end:
+	ledger_walker_clear(&lw);
+	return rc;
+}
+
+static void
+kiosk_when(int64_t wall_ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M %Z", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+static int
+kiosk_slip_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+               char **cause)
+{
+	struct ledger_event ev;
+	struct ledger_walker lw;
+	struct layout_slip s;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	enum layout_paper paper;
+	char when[64];
+	int rc = -1;
+
+	memset(&lw, 0, sizeof lw);
+	if (ledger_event(w->l, &ev) != 0) {
+		util_fail(cause, "The event's settings cannot be read.");
+		goto end;
+	}
+	kiosk_station_paper(&ev, r, &paper);
+	if (ledger_walker_get(w->l, q->walker, &lw, cause) != 0)
+		goto end;
+	kiosk_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	s = (struct layout_slip){
+	    lw.name,         lw.id, ev.name, when, lw.laps, ev.lap_m > 0 ? ev.lap_m * lw.laps : -1,
+	    lw.raised_cents, 0};
+	layout_slip_doc(&s, &doc);
+	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
+		goto end;
+	kiosk_rec(r, "slip", lw.id, lw.id, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "Slip %u", lw.id);
+	rc = 0;
+end:
+	layout_doc_free(&doc);
+	ledger_walker_clear(&lw);
+	return rc;
+}
+
+static int
+kiosk_test_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+               char **cause)
+{
+	struct ledger_event ev;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	enum layout_paper paper;
+	char when[64];
+	int rc = -1;
+
+	if (ledger_event(w->l, &ev) != 0)
+		return util_fail(cause, "The event's settings cannot be read.");
+	kiosk_station_paper(&ev, r, &paper);
+	kiosk_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	layout_doc_add(&doc, LAYOUT_TITLE, "Test print", NULL);
+	layout_doc_add(&doc, LAYOUT_CENTER, ev.name, NULL);
+	layout_doc_add(&doc, LAYOUT_RULE, "", NULL);
+	layout_doc_add(&doc, LAYOUT_PAIR, "Printer", ev.printer[0] ? ev.printer : "the default");
+	layout_doc_add(&doc, LAYOUT_PAIR, "Paper", layout_paper_name(paper));
+	layout_doc_add(&doc, LAYOUT_PAIR, "Station", ev.station);
+	layout_doc_add(&doc, LAYOUT_PAIR, "Time", when);
+	layout_doc_add(&doc, LAYOUT_TEXT,
+	               "If you can read this and scan the code, receipts and badges will print "
+	               "here.",
+	               NULL);
+	layout_doc_add(&doc, LAYOUT_QR, "TEST PRINT", "small");
+	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
+		goto end;
+	kiosk_rec(r, "test", 0, 0, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "Test print");
+	rc = 0;
+end:
+	layout_doc_free(&doc);
+	return rc;
+}
+
+/* The last close-out's sheet, as bundle_cli_close_sheet makes it: on Letter,
+ * or on the station's paper when that is a sheet (A4). */
+static int
+kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                char **cause)
+{
+	struct ledger_event ev;
+	struct closeout_result cr;
+	struct closeout_entry info;
+	struct closeout_sheet sh;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	enum layout_paper paper = LAYOUT_LETTER, station;
+	char when[64], hex[2 * LEDGER_HASH_LEN + 1];
+	int rc = -1;
+
+	memset(&cr, 0, sizeof cr);
+	if (ledger_event(w->l, &ev) != 0) {
+		util_fail(cause, "The event's settings cannot be read.");
+		goto end;
+	}
+	kiosk_station_paper(&ev, r, &station);
+	if (!layout_paper_is_roll(station))
+		paper = station; /* a station set to A4 prints its sheet on A4 */
+	if (q->b[0] != '\0' && layout_paper_parse(q->b, &paper) != 0)
+		paper = LAYOUT_LETTER;
+	r->roll = layout_paper_is_roll(paper);
+	if (closeout_load(w->l, 0, &cr, &info, cause) != 0)
+		goto end;
+	kiosk_when(info.wall_ms, when, sizeof when);
+	bundle_hex(info.hash, LEDGER_HASH_LEN, hex);
+	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, cr.seq, hex};
+	closeout_sheet_doc(&cr, &sh, &doc);
+	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
+		goto end;
+	kiosk_rec(r, "closeout", cr.seq, 0, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "Close-out sheet %s-%lld", ev.station,
+	         (long long)cr.seq);
+	rc = 0;
+end:
+	layout_doc_free(&doc);
+	closeout_result_free(&cr);
+	return rc;
+}
+
+static int
+kiosk_record(struct kiosk_worker *w, const struct kiosk_print_rec *x, const char *op, char **cause)
+{
+	return print_cli_record(w->l, op, x->what, x->of, x->walker, x->copy, x->outcome, x->queue,
+	                        x->job, x->file, x->reasons, cause);
+}
+
+/* The mounted USB sticks (or the one folder the kiosk was given). */
+static int
+kiosk_sticks(const char *given, struct kiosk_reply *r, char **cause)
+{
+	char **dirs = NULL;
+	size_t n = 0, i;
+
+	if (given[0] != '\0') {
+		kiosk_copy(r->sticks[0], sizeof r->sticks[0], given);
+		r->nsticks = 1;
+		return 0;
+	}
+	if (bundle_usb_dirs(NULL, getenv("WAT_USB_PREFIXES"), &dirs, &n, cause) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (r->nsticks < nitems(r->sticks))
+			kiosk_copy(r->sticks[r->nsticks++], sizeof r->sticks[0], dirs[i]);
+		free(dirs[i]);
+	}
+	free(dirs);
+	return 0;
+}
+
+/* "Print elsewhere": the PDF saved on the USB stick (or a given folder). */
+static int
+kiosk_save_pdf(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+               struct kiosk_reply *r, char **cause)
+{
+	struct kiosk_print_rec x = q->rec;
+	char *path = NULL;
+	int rc = -1;
+
+	if (kiosk_sticks(q->path, r, cause) != 0)
+		goto end;
+	if (r->nsticks == 0) {
+		util_fail(cause, "No USB stick is plugged in: plug one in and try again.");
+		goto end;
+	}
+	if (q->blob == NULL ||
+	    print_spool(r->sticks[0], x.title, q->blob, q->blob_len, &path, cause) != 0)
+		goto end;
+	kiosk_copy(x.outcome, sizeof x.outcome, "saved");
+	kiosk_copy(x.file, sizeof x.file, path);
+	x.queue[0] = x.reasons[0] = '\0';
+	x.job = 0;
+	if (kiosk_record(w, &x, op, cause) != 0)
+		goto end;
+	r->rec = x;
+	rc = 0;
+end:
+	free(path);
+	return rc;
+}
+
+/* ---- close-out and export ------------------------------------------------- */
+
+static void
+kiosk_close_from(struct kiosk_close *c, const struct closeout_expected *e)
+{
+	size_t i;
+
+	c->closed = e->closed;
+	c->closed_seq = e->closed_seq;
+	c->cash_cents = e->cash_cents;
+	c->check_cents = e->check_cents;
+	c->other_cents = e->other_cents;
+	c->total_cents = e->total_cents;
+	c->checks = e->checks;
+	c->nlist = e->nlist;
+	for (i = 0; i < e->nlist && i < KIOSK_CHECKS_MAX; i++) {
+		c->list[i].seq = e->list[i].seq;
+		c->list[i].cents = e->list[i].cents;
+		kiosk_copy(c->list[i].check_no, sizeof c->list[i].check_no, e->list[i].check_no);
+		kiosk_copy(c->list[i].donor, sizeof c->list[i].donor, e->list[i].donor);
+	}
+	c->nunprinted = e->nunprinted;
+	for (i = 0; i < e->nunprinted && i < KIOSK_UNPRINTED_MAX; i++)
+		c->unprinted[i] = e->unprinted[i];
+}
+
+static int
+kiosk_close_info(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
+{
+	struct closeout_expected e;
+	int rc;
+
+	memset(&e, 0, sizeof e);
+	rc = closeout_expected(w->l, &e, cause);
+	if (rc == 0)
+		kiosk_close_from(&r->close, &e);
+	closeout_expected_free(&e);
+	return rc;
+}
+
+static int
+kiosk_close(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+            struct kiosk_reply *r, char **cause)
+{
+	struct closeout_count c;
+	struct closeout_result res;
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	memset(&res, 0, sizeof res);
+	c.cash_cents = q->cents;
+	c.denominations = q->a[0] != '\0' ? q->a : NULL;
+	c.checks = q->checks;
+	c.check_cents = q->check_cents;
+	c.counter[0] = q->b;
+	c.counter[1] = q->c;
+	c.note = q->d[0] != '\0' ? q->d : NULL;
+	rc = closeout_record(w->l, &c, op, &res, cause);
+	if (rc == 0) {
+		kiosk_close_from(&r->close, &res.exp);
+		r->close.closed = 1;
+		r->close.closed_seq = r->close.seq = r->seq = res.seq;
+		r->close.cash_counted = res.count.cash_cents;
+		r->close.checks_counted = res.count.checks;
+		r->close.check_counted = res.count.check_cents;
+		r->close.cash_over_short = res.cash_over_short;
+		r->close.check_over_short = res.check_over_short;
+	}
+	closeout_result_free(&res);
+	return rc;
+}
+
+static int
+kiosk_export_info(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                  char **cause)
+{
+	struct sign_key *key = NULL;
+	struct sign_pub pub;
+	char *keys = xasprintf("%s.keys", w->db_path), *text = NULL;
+	int rc = -1;
+
+	if (sign_key_open(keys, &key, cause) != 0) /* made on first use */
+		goto end;
+	sign_key_public(key, &pub);
+	text = sign_pub_format(&pub);
+	kiosk_copy(r->pubkey, sizeof r->pubkey, text);
+	sign_keyid_hex(pub.id, r->key_id);
+	if (kiosk_sticks(q->path, r, cause) != 0)
+		goto end;
+	rc = 0;
+end:
+	free(text);
+	sign_key_free(key);
+	free(keys);
+	return rc;
+}
+
+static int
+kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+             struct kiosk_reply *r, char **cause)
+{
+	struct bundle_export_opts o;
+	char *keys = xasprintf("%s.keys", w->db_path), *copy = xasprintf("%s.exports", w->db_path);
+	int rc;
+
+	memset(&o, 0, sizeof o);
+	o.out_dir = q->path;
+	o.keys_dir = keys;
+	o.copy_dir = copy;
+	o.op = op;
+	rc = bundle_export_snapshot(w->l, &o, &r->snap, cause);
+	free(copy);
+	free(keys);
+	return rc;
+}
+
 static void
 kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r)
 {
@@ -372,6 +768,22 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PIN_CHECK: rc = kiosk_pin_check(w, q->a, r, &cause); break;
 	case KIOSK_OP_PIN_SET: rc = kiosk_pin_set(w, q->a, &cause); break;
 	case KIOSK_OP_SET_CLOCK: rc = kiosk_clock_set(q->a, &cause); break;
+	case KIOSK_OP_RECEIPT_PDF: rc = kiosk_receipt_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_BADGE_PDF: rc = kiosk_badge_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_SLIP_PDF: rc = kiosk_slip_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_TEST_PDF: rc = kiosk_test_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_SHEET_PDF: rc = kiosk_sheet_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_PRINT_RECORD: rc = kiosk_record(w, &q->rec, op, &cause); break;
+	case KIOSK_OP_SAVE_PDF: rc = kiosk_save_pdf(w, q, op, r, &cause); break;
+	case KIOSK_OP_CLOSE_INFO: rc = kiosk_close_info(w, r, &cause); break;
+	case KIOSK_OP_CLOSE:
+		rc = kiosk_close(w, q, op, r, &cause);
+		if (rc != 0) /* the screen shows what is expected beside the refusal */
+			kiosk_close_info(w, r, NULL);
+		break;
+	case KIOSK_OP_REOPEN: rc = closeout_reopen(w->l, q->a, op, &r->seq, &cause); break;
+	case KIOSK_OP_EXPORT_INFO: rc = kiosk_export_info(w, q, r, &cause); break;
+	case KIOSK_OP_EXPORT: rc = kiosk_export(w, q, op, r, &cause); break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -428,6 +840,8 @@ kiosk_main(void *arg)
 
 		quit = n->req.op == KIOSK_OP_QUIT;
 		kiosk_run(w, &n->req, n->reply);
+		free(n->req.blob);
+		n->req.blob = NULL;
 		kiosk_status(w, &n->reply->st);
 		n->reply->done_us = kiosk_now_us();
 		kiosk_reply_push(w, n);
@@ -522,6 +936,8 @@ kiosk_reply_free(struct kiosk_reply *r)
 	if (r == NULL)
 		return;
 	free(r->cause);
+	free(r->pdf);
+	bundle_snapshot_free(r->snap);
 	free(r);
 }
 

@@ -13,6 +13,8 @@
 
 #include "ledger.h"
 
+struct bundle_snapshot;
+
 #define KIOSK_FIND_MAX   7
 #define KIOSK_RECENT_MAX 8
 #define KIOSK_TEXT_MAX   256
@@ -36,16 +38,71 @@ enum kiosk_op {
 	KIOSK_OP_PIN_CHECK, /* a: the PIN */
 	KIOSK_OP_PIN_SET,   /* a: the new PIN */
 	KIOSK_OP_SET_CLOCK, /* a: "YYYY-MM-DD HH:MM" local time */
+	/* pages as PDF (reply pdf, title, what, of, copy, printer, paper); path: assets */
+	KIOSK_OP_RECEIPT_PDF,  /* seq: the donation */
+	KIOSK_OP_BADGE_PDF,    /* walker */
+	KIOSK_OP_SLIP_PDF,     /* walker */
+	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
+	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; b: paper ("" letter, or A4) */
+	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry */
+	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
+	KIOSK_OP_CLOSE_INFO,   /* close: what the envelope should hold */
+	KIOSK_OP_CLOSE,        /* cents: cash counted, a: denominations (""), checks and
+	                          check_cents (-1: as listed), b and c: counters, d: note */
+	KIOSK_OP_REOPEN,       /* a: reason */
+	KIOSK_OP_EXPORT_INFO,  /* the station key; path: the stick ("" find mounted ones) */
+	KIOSK_OP_EXPORT,       /* path: the stick: the snapshot (reply snap) */
 	KIOSK_OP_QUIT,
+};
+
+#define KIOSK_PATH_MAX      1024
+#define KIOSK_CHECKS_MAX    8
+#define KIOSK_UNPRINTED_MAX 16
+
+/* A print request and its outcome (print_cli_record's fields). */
+struct kiosk_print_rec {
+	char what[16];
+	int64_t of;
+	uint32_t walker;
+	int copy;
+	char outcome[16];
+	char queue[128];
+	int job;
+	char file[KIOSK_PATH_MAX];
+	char reasons[256];
+	char title[128];
 };
 
 struct kiosk_req {
 	enum kiosk_op op;
 	uint32_t walker;
 	int64_t cents, seq;
+	int64_t checks, check_cents; /* CLOSE */
 	enum rules_method method;
 	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
-	char a[KIOSK_TEXT_MAX], b[KIOSK_TEXT_MAX], c[KIOSK_TEXT_MAX];
+	char a[KIOSK_TEXT_MAX], b[KIOSK_TEXT_MAX], c[KIOSK_TEXT_MAX], d[KIOSK_TEXT_MAX];
+	char path[KIOSK_PATH_MAX];
+	struct kiosk_print_rec rec;
+	char *blob; /* SAVE_PDF: malloc'd bytes, freed by the worker */
+	size_t blob_len;
+};
+
+/* The close-out: expected figures, then (CLOSE) what was recorded. */
+struct kiosk_close {
+	int closed;
+	int64_t closed_seq;
+	int64_t cash_cents, check_cents, other_cents, total_cents, checks;
+	size_t nlist; /* checks in force (the first KIOSK_CHECKS_MAX listed) */
+	struct {
+		int64_t seq, cents;
+		char check_no[24];
+		char donor[64];
+	} list[KIOSK_CHECKS_MAX];
+	size_t nunprinted;
+	int64_t unprinted[KIOSK_UNPRINTED_MAX];
+	/* CLOSE */
+	int64_t seq, cash_counted, checks_counted, check_counted;
+	int64_t cash_over_short, check_over_short;
 };
 
 struct kiosk_found {
@@ -89,7 +146,21 @@ struct kiosk_reply {
 	size_t nrecent;
 	struct kiosk_recent recent[KIOSK_RECENT_MAX];
 	struct ledger_import import;
-	int64_t pin_wait_ms;        /* PIN_CHECK refused: how long to wait */
+	int64_t pin_wait_ms; /* PIN_CHECK refused: how long to wait */
+	/* *_PDF: the page (malloc'd, freed with the reply unless taken) */
+	char *pdf;
+	size_t pdf_len;
+	struct kiosk_print_rec rec; /* what, of, walker, copy, title; SAVE_PDF: file */
+	char printer[128];          /* the station's queue; "": CUPS's default */
+	int roll;                   /* on a receipt roll: CUPS gets the page's own size */
+	struct kiosk_close close;
+	/* EXPORT_INFO: the station key and the mounted sticks */
+	char pubkey[256]; /* minisign's .pub text */
+	char key_id[17];
+	char sticks[4][KIOSK_PATH_MAX / 4];
+	size_t nsticks;
+	/* EXPORT: the snapshot (bundle.h; freed with the reply unless taken) */
+	struct bundle_snapshot *snap;
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 

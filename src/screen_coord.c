@@ -163,37 +163,59 @@ screen_coord_draw(struct kiosk *k)
 	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
 	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
+	/* the menu: a grid of 4 x 3 (2 x 6 on a portrait panel) */
 	{
-		struct ui_rect r0 = kiosk_row(grid, 0, 3, gap), r1 = kiosk_row(grid, 1, 3, gap),
-		               r2 = kiosk_row(grid, 2, 3, gap);
-		if (ui_button(u, kiosk_col(r0, 0, 3, gap), "Event settings", UI_ACCENT, 22))
-			kiosk_go(k, SCREEN_SETTINGS);
-		if (ui_button(u, kiosk_col(r0, 1, 3, gap), "Import roster", UI_ACCENT, 22))
-			kiosk_go(k, SCREEN_IMPORT);
-		if (ui_button(u, kiosk_col(r0, 2, 3, gap), "Corrections", UI_ACCENT, 22)) {
-			k->walker = 0;
-			kiosk_go(k, SCREEN_CORRECT);
-		}
-		if (ui_button(u, kiosk_col(r1, 0, 3, gap), "Close-out", UI_PANEL, 22))
-			kiosk_message(k, UI_FG, "Close-out and export to USB: coming soon.");
-		if (ui_button(u, kiosk_col(r1, 1, 3, gap), "Printing", UI_PANEL, 22))
-			kiosk_message(k, UI_FG, "Badge and receipt printing: coming soon.");
-		if (ui_button(u, kiosk_col(r1, 2, 3, gap), rot, UI_PANEL, 22))
-			ui_set_rotation(u, (ui_rotation(u) + 90) % 360);
-		if (ui_button(u, kiosk_col(r2, 0, 3, gap), "Change PIN", UI_PANEL, 22)) {
-			k->pin_change = 1;
-			kiosk_go(k, SCREEN_PIN);
-		}
-		if (ui_button(u, kiosk_col(r2, 1, 3, gap), "Set the clock", UI_PANEL, 22)) {
-			kiosk_go(k, SCREEN_SETTINGS);
-			k->setting_key = "clock";
-			k->setting_label = "Date and time now (YYYY-MM-DD HH:MM)";
-			kiosk_clock_now(k->a, sizeof k->a);
-			k->step = 1;
-		}
-		if (ui_button(u, kiosk_col(r2, 2, 3, gap), "Lock", UI_BAD, 22)) {
-			k->coordinator = 0;
-			kiosk_go(k, SCREEN_HOME);
+		const struct {
+			const char *label;
+			enum ui_color color;
+			int action;
+		} items[] = {
+		    {"Event settings", UI_ACCENT, 0},
+		    {"Import roster", UI_ACCENT, 1},
+		    {"Corrections", UI_ACCENT, 2},
+		    {"Printer", UI_ACCENT, 3},
+		    {"Close-out", UI_OK, 4},
+		    {"Export to USB", UI_OK, 5},
+		    {rot, UI_PANEL, 6},
+		    {"Set the clock", UI_PANEL, 7},
+		    {"Change PIN", UI_PANEL, 8},
+		    {"Lock", UI_BAD, 9},
+		};
+		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
+		int rows = (n + cols - 1) / cols;
+		for (int i = 0; i < n; i++) {
+			struct ui_rect c =
+			    kiosk_col(kiosk_row(grid, i / cols, rows, gap), i % cols, cols, gap);
+			if (!ui_button(u, c, items[i].label, items[i].color, 21))
+				continue;
+			switch (items[i].action) {
+			case 0: kiosk_go(k, SCREEN_SETTINGS); break;
+			case 1: kiosk_go(k, SCREEN_IMPORT); break;
+			case 2:
+				k->walker = 0;
+				kiosk_go(k, SCREEN_CORRECT);
+				break;
+			case 3: kiosk_go(k, SCREEN_PRINTER); break;
+			case 4: kiosk_go(k, SCREEN_CLOSE); break;
+			case 5: kiosk_go(k, SCREEN_EXPORT); break;
+			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
+			case 7:
+				kiosk_go(k, SCREEN_SETTINGS);
+				k->setting_key = "clock";
+				k->setting_label = "Date and time now (YYYY-MM-DD HH:MM)";
+				kiosk_clock_now(k->a, sizeof k->a);
+				k->step = 1;
+				break;
+			case 8:
+				k->pin_change = 1;
+				kiosk_go(k, SCREEN_PIN);
+				break;
+			default:
+				k->coordinator = 0;
+				kiosk_go(k, SCREEN_HOME);
+				break;
+			}
+			return;
 		}
 	}
 }
@@ -228,6 +250,8 @@ static const struct {
     {"org-ein", "EIN"},
     {"premium-desc", "Premium"},
     {"premium-value", "Premium value"},
+    {"printer", "Printer queue"},
+    {"paper", "Paper"},
 };
 
 static void
@@ -262,6 +286,10 @@ screen_settings_value(struct kiosk *k, const char *key, char *buf, size_t len)
 	else if (strcmp(key, "premium-value") == 0)
 		snprintf(buf, len, "%s",
 		         e->premium_cents ? kiosk_money(e->premium_cents, m, sizeof m) : "");
+	else if (strcmp(key, "printer") == 0)
+		snprintf(buf, len, "%s", e->printer);
+	else if (strcmp(key, "paper") == 0)
+		snprintf(buf, len, "%s", e->paper[0] ? e->paper : "80mm");
 	else
 		buf[0] = '\0';
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "kiosk_print.h"
 #include "screens.h"
 
 enum { DONATE_AMOUNT, DONATE_METHOD, DONATE_CHECK, DONATE_DONOR, DONATE_CONFIRM, DONATE_DONE };
@@ -96,7 +97,8 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 	         k->c[0] ? ", given by " : "", k->c);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 22, 0, UI_FG, UI_LEFT);
 	y += lh;
-	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
+	/* the ledger's refusal can take a few lines (e.g. the station is closed out) */
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, body.y + body.h - btn - gap - y});
 	{
 		struct ui_rect row = {body.x, body.y + body.h - btn, body.w, btn};
 		if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Change", UI_PANEL, 26) &&
@@ -135,11 +137,15 @@ screen_donate_done(struct kiosk *k)
 	snprintf(line, sizeof line, "Entry #%lld is saved. Thank you!", (long long)k->seq);
 	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, line, 24, 0,
 	        UI_WHITE, UI_CENTER);
-	ui_text(u, (struct ui_rect){m, H * 58 / 100, all.w - 2 * m, H * 8 / 100},
-	        "Receipts: coming with printing.", 18, 0, UI_WHITE, UI_CENTER);
-	if (ui_button(u, (struct ui_rect){all.w / 4, H * 72 / 100, all.w / 2, ui_px(u, 70)}, "Done",
-	              UI_WHITE, 28))
-		kiosk_go(k, SCREEN_WALKER);
+	{
+		struct ui_rect row = {all.w / 8, H * 68 / 100, all.w * 3 / 4, ui_px(u, 70)};
+		int gap = ui_px(u, 16);
+		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Print receipt", UI_WHITE, 28))
+			kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, k->seq, k->walker, NULL,
+			                  SCREEN_WALKER);
+		else if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", UI_WHITE, 28))
+			kiosk_go(k, SCREEN_WALKER);
+	}
 }
 
 static void

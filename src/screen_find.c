@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kiosk_print.h"
 #include "screens.h"
 
 static void
@@ -164,9 +165,24 @@ screen_walker_draw(struct kiosk *k)
 	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
 	y += lh;
 	for (size_t i = 0; i < c->nrecent && y + ui_px(u, 26) <= left.y + left.h; i++) {
-		kiosk_entry_line(&c->recent[i], line, sizeof line);
-		ui_text(u, (struct ui_rect){left.x, y, left.w, ui_px(u, 26)}, line, 17, 0,
-		        c->recent[i].annulled_by ? UI_DIM : UI_FG, UI_LEFT);
+		const struct kiosk_recent *e = &c->recent[i];
+		int rw = 0;
+		kiosk_entry_line(e, line, sizeof line);
+		if (strcmp(e->kind, "donation") == 0 && e->annulled_by == 0) {
+			/* a receipt again (a COPY once one was delivered) */
+			char label[48];
+			rw = ui_px(u, 130);
+			snprintf(label, sizeof label, "Receipt #%lld", (long long)e->seq);
+			if (ui_button(
+			        u, (struct ui_rect){left.x + left.w - rw, y + 1, rw, ui_px(u, 24)},
+			        label, UI_PANEL, 15) &&
+			    !k->waiting)
+				kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, e->seq, k->walker, NULL,
+				                  SCREEN_WALKER);
+			rw += ui_px(u, 6);
+		}
+		ui_text(u, (struct ui_rect){left.x, y, left.w - rw, ui_px(u, 26)}, line, 17, 0,
+		        e->annulled_by ? UI_DIM : UI_FG, UI_LEFT);
 		y += ui_px(u, 26);
 	}
 
@@ -181,9 +197,13 @@ screen_walker_draw(struct kiosk *k)
 			kiosk_go(k, SCREEN_DONATE);
 		{
 			struct ui_rect last = kiosk_row(right, i, n, gap);
-			if (ui_button(u, kiosk_col(last, 0, 2, gap), "Badge QR", UI_ACCENT, 24))
+			if (ui_button(u, kiosk_col(last, 0, 3, gap), "Badge QR", UI_ACCENT, 22))
 				kiosk_go(k, SCREEN_BADGE);
-			if (ui_button(u, kiosk_col(last, 1, 2, gap), "Correct", UI_PANEL, 24))
+			if (ui_button(u, kiosk_col(last, 1, 3, gap), "Print slip", UI_ACCENT, 22) &&
+			    !k->waiting)
+				kiosk_print_start(k, KIOSK_OP_SLIP_PDF, 0, k->walker, NULL,
+				                  SCREEN_WALKER);
+			if (ui_button(u, kiosk_col(last, 2, 3, gap), "Correct", UI_PANEL, 22))
 				kiosk_go(k, SCREEN_CORRECT);
 		}
 	}
@@ -254,13 +274,15 @@ screen_badge_draw(struct kiosk *k)
 	y += lh;
 	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "at the table and at the lap point.",
 	        20, 0, UI_FG, UI_LEFT);
-	y += lh;
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "Printed badges: coming soon.", 18, 0,
-	        UI_DIM, UI_LEFT);
-	if (ui_button(
-	        u, (struct ui_rect){info.x, info.y + info.h - ui_px(u, 64), info.w, ui_px(u, 64)},
-	        "Done", UI_OK, 26))
-		kiosk_go(k, SCREEN_HOME);
+	{
+		struct ui_rect row = {info.x, info.y + info.h - ui_px(u, 64), info.w, ui_px(u, 64)};
+		if (ui_button(u, kiosk_col(row, 0, 2, gap / 2), "Print badge", UI_ACCENT, 24) &&
+		    !k->waiting)
+			kiosk_print_start(k, KIOSK_OP_BADGE_PDF, 0, c->walker.id, NULL,
+			                  SCREEN_BADGE);
+		else if (ui_button(u, kiosk_col(row, 1, 2, gap / 2), "Done", UI_OK, 26))
+			kiosk_go(k, SCREEN_HOME);
+	}
 }
 
 const struct screen_ops screen_badge_ops = {"badge", NULL, screen_badge_draw, NULL, NULL};

@@ -106,6 +106,10 @@ screen_home_draw(struct kiosk *k)
 	}
 	if (k->scanner_status[0] != '\0' && x < W - m)
 		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->scanner_status, UI_WARN) + gap;
+	if (k->printer_status[0] != '\0' && x < W - m)
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->printer_status,
+		                      k->printer_color) +
+		     gap;
 	if (k->msg[0] != '\0' && x < W - m)
 		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->msg, k->msg_color) + gap;
 	y += chip_h + gap;

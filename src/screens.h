@@ -10,7 +10,8 @@ extern const struct screen_ops screen_home_ops, screen_result_ops;
 extern const struct screen_ops screen_find_ops, screen_walker_ops, screen_badge_ops;
 extern const struct screen_ops screen_register_ops, screen_donate_ops, screen_correct_ops;
 extern const struct screen_ops screen_pin_ops, screen_coord_ops, screen_settings_ops;
-extern const struct screen_ops screen_import_ops;
+extern const struct screen_ops screen_import_ops, screen_print_ops, screen_printer_ops;
+extern const struct screen_ops screen_close_ops, screen_export_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
 

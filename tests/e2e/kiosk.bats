@@ -130,3 +130,159 @@ rotate() { event; kiosk "$1" rotate; }
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
+
+# ---- printing, close-out, export (issues 5 and 6) ----
+
+load lib/cupsd
+
+teardown() {
+	cupsd_stop
+	if [ -n "${PT:-}" ]; then rm -rf "$PT"; fi
+}
+
+# the seq the kiosk's next entry gets
+next_seq() { echo $(($(w log | tail -1 | awk '{print $1}') + 1)); }
+
+no_cups() {
+	export CUPS_SERVER="$BATS_TEST_TMPDIR/no-cupsd.sock" WAT_SPOOL="$BATS_TEST_TMPDIR/spool-$1"
+	export RECEIPT_OUTCOME="No printer: saved as PDF"
+}
+
+receipt_spool() {
+	event
+	no_cups "$1"
+	GIFT=$(next_seq)
+	export GIFT
+	kiosk "$1" receipt
+	n=$(ls "$WAT_SPOOL"/Receipt*.pdf | wc -l)
+	[ "$n" -eq 2 ] # the receipt and its COPY
+	f=$(ls -tr "$WAT_SPOOL"/Receipt*.pdf | head -1)
+	pdftotext "$f" - >"$BATS_TEST_TMPDIR/r.txt"
+	grep -q "María López" "$BATS_TEST_TMPDIR/r.txt"
+	grep -q '\$40.00' "$BATS_TEST_TMPDIR/r.txt"
+	grep -q "No goods or services were provided" "$BATS_TEST_TMPDIR/r.txt"
+	! grep -q COPY "$BATS_TEST_TMPDIR/r.txt"
+	pdftotext "$(ls -t "$WAT_SPOOL"/Receipt*.pdf | head -1)" - | grep -q COPY
+	ls "$WAT_SPOOL"/Slip*.pdf "$WAT_SPOOL"/Badge*.pdf >/dev/null
+	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":false,"outcome":"spooled"'
+	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":true,"outcome":"spooled"'
+	w log | grep -q '"what":"slip","of":1,"outcome":"spooled"'
+	w log | grep -q '"what":"badge","of":1,"outcome":"spooled"'
+}
+@test "kiosk: without a printer the receipt is saved as PDF (walker, amount, statement); the reprint is a COPY" { both receipt_spool; }
+
+printer_settings() {
+	event
+	no_cups "$1"
+	kiosk "$1" printer
+	w settings | grep -q 'nosuchq'
+	w settings | grep -q '58mm'
+	w log | grep -q '"what":"test","outcome":"spooled"'
+	ls "$WAT_SPOOL"/Test-print*.pdf >/dev/null
+}
+@test "kiosk: coordinator sets the printer queue and paper; a test print (saved as PDF without CUPS)" { both printer_settings; }
+
+private_cupsd() {
+	cupsd_usable || skip "no private cupsd here (needs root and cupsd)"
+	PT=$(mktemp -d /tmp/wat-kiosk-bats-XXXXXX)
+	chmod 755 "$PT" # filters run as lp and must reach it
+	cupsd_start "$PT/cupsd" >&2
+	lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
+		-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd -o printer-error-policy=abort-job 2>/dev/null ||
+		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
+			-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
+	lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" -m drv:///sample.drv/generic.ppd 2>/dev/null
+	export CUPS_SERVER WAT_SPOOL="$BATS_TEST_TMPDIR/spool"
+}
+
+receipt_cups() {
+	event
+	w set printer pdfq >/dev/null
+	export RECEIPT_OUTCOME="Printed"
+	GIFT=$(next_seq)
+	export GIFT
+	kiosk "$1" receipt
+	[ -s "$PT/cupsd/out/pdfq.out" ]
+	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":false,"outcome":"completed","queue":"pdfq"'
+	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":true,"outcome":"completed","queue":"pdfq"'
+	w log | grep -q '"what":"badge","of":1,"outcome":"completed","queue":"pdfq"'
+	[ ! -d "$WAT_SPOOL" ] || [ -z "$(ls "$WAT_SPOOL")" ]
+}
+@test "kiosk: receipt, reprint (COPY), slip and badge print on a private cupsd's queue" {
+	private_cupsd
+	both receipt_cups
+}
+
+receipt_fail() {
+	event
+	w set printer bad >/dev/null
+	export USB
+	kiosk "$1" receipt-fail
+	w log | grep -q '"what":"receipt".*"outcome":"stopped","queue":"bad"'
+	w log | grep -q '"what":"receipt".*"outcome":"saved","file":"'"$USB"'/Receipt'
+	ls "$USB"/Receipt*.pdf >/dev/null
+	rm -f "$USB"/Receipt*.pdf
+}
+@test "kiosk: a failing printer says so; try again; print elsewhere saves the PDF on the USB stick" {
+	private_cupsd
+	both receipt_fail
+}
+
+closeout() {
+	event
+	w donate 1 40 --method cash >/dev/null
+	w donate 1 25 --method cash >/dev/null
+	w donate 2 30 --method check --check-no 1043 --donor "Ann Lee" >/dev/null
+	no_cups "$1"
+	kiosk "$1" closeout
+	w log | grep closeout | grep -q '"cash_cents":6300,"cash_expected_cents":6500,"denominations":"20.00x3,1.00x3"'
+	w log | grep closeout | grep -q '"counters":\["Ann Lee","Bob Diaz"\],"note":"two dollars given back as change"'
+	w log | grep -q '"what":"closeout".*"outcome":"spooled"'
+	w log | grep -q 'reopen.*late sponsor check'
+	# the refused donation left nothing
+	[ "$(w log | awk '$4 == "donation"' | wc -l)" -eq 3 ]
+	f=$(ls "$WAT_SPOOL"/Close-out*.pdf)
+	pdftotext "$f" - >"$BATS_TEST_TMPDIR/sheet.txt"
+	grep -q "Ann Lee" "$BATS_TEST_TMPDIR/sheet.txt"
+	grep -q "Bob Diaz" "$BATS_TEST_TMPDIR/sheet.txt"
+	grep -qi "short" "$BATS_TEST_TMPDIR/sheet.txt"
+	grep -q "1043" "$BATS_TEST_TMPDIR/sheet.txt"
+}
+@test "kiosk: close-out by denomination with cash short (note required), sheet, donation refused when closed, reopen" { both closeout; }
+
+closeout_over() {
+	event
+	w donate 1 40 --method cash >/dev/null
+	w donate 1 25 --method cash >/dev/null
+	w donate 2 30 --method check --check-no 1043 --donor "Ann Lee" >/dev/null
+	kiosk "$1" closeout-over
+	w log | grep closeout | grep -q '"cash_cents":7000,"cash_expected_cents":6500,"checks":0,"check_cents":0,"checks_expected":1,"check_expected_cents":3000'
+	w log | grep closeout | grep -q '"counters":\["Ann Lee","Bob Diaz"\],"note":"check 1043 given back to the donor"'
+}
+@test "kiosk: close-out with cash over and a check missing; the same name twice is refused" { both closeout_over; }
+
+export_usb() {
+	event
+	w donate 1 40 --method cash >/dev/null
+	w pubkey >"$BATS_TEST_TMPDIR/station.pub" 2>"$BATS_TEST_TMPDIR/pubkey.err"
+	KEYID=$(sed -n 's/^Key id \([0-9A-Fa-f]*\)\..*/\1/p' "$BATS_TEST_TMPDIR/pubkey.err")
+	export KEYID
+	[ -n "$KEYID" ]
+	rm -f "$USB"/wat-*
+	kiosk "$1" export
+	zip=$(ls "$USB"/wat-*.zip)
+	[ -f "$zip.minisig" ]
+	minisign -Vm "$zip" -p "$BATS_TEST_TMPDIR/station.pub"
+	"$WATCTL" verify "$zip" --pubkey "$BATS_TEST_TMPDIR/station.pub"
+	[ -f "$DB.exports/$(basename "$zip")" ]
+	! ls -a "$USB" | grep -q '\.part'
+}
+@test "kiosk: export to the USB stick (--usb), safe to remove after the read-back; stock minisign accepts it" { both export_usb; }
+
+export_missing() {
+	event
+	USB="$BATS_TEST_TMPDIR/pulled-stick"
+	kiosk "$1" export-missing
+	[ ! -e "$USB" ]
+}
+@test "kiosk: export to a stick that is gone says so and writes nothing" { both export_missing; }

@@ -1,0 +1,245 @@
+#include "kiosk_print.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static struct kiosk_print *
+kiosk_print_get(struct kiosk *k)
+{
+	if (k->print == NULL)
+		k->print = xcalloc(1, sizeof *k->print);
+	return k->print;
+}
+
+static void
+kiosk_print_reset(struct kiosk_print *p)
+{
+	if (p->job != NULL)
+		print_free(p->job); /* a job still running finishes and frees itself */
+	free(p->pdf);
+	memset(p, 0, sizeof *p);
+}
+
+void
+kiosk_print_free(struct kiosk_print *p)
+{
+	if (p == NULL)
+		return;
+	kiosk_print_reset(p);
+	free(p);
+}
+
+static void
+kiosk_print_post(struct kiosk *k, struct kiosk_print *p)
+{
+	struct kiosk_req q = p->again;
+
+	p->phase = KIOSK_PRINT_MAKING;
+	kiosk_post(k, &q);
+}
+
+void
+kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walker,
+                  const char *paper, enum screen_id back)
+{
+	struct kiosk_print *p = kiosk_print_get(k);
+	struct kiosk_req q;
+
+	k->print_back = back;
+	if (p->phase == KIOSK_PRINT_RUNNING || p->phase == KIOSK_PRINT_MAKING ||
+	    p->phase == KIOSK_PRINT_SAVING) {
+		/* one job at a time: show the one on its way */
+		kiosk_go(k, SCREEN_PRINT);
+		kiosk_message(k, UI_FG, "Another print is on its way: wait for it first.");
+		return;
+	}
+	kiosk_print_reset(p);
+	memset(&q, 0, sizeof q);
+	q.op = op;
+	q.seq = seq;
+	q.walker = walker;
+	snprintf(q.b, sizeof q.b, "%s", paper != NULL ? paper : "");
+	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
+	p->again = q;
+	kiosk_go(k, SCREEN_PRINT);
+	kiosk_print_post(k, p);
+}
+
+void
+kiosk_print_again(struct kiosk *k)
+{
+	struct kiosk_print *p = kiosk_print_get(k);
+	struct kiosk_req q = p->again;
+
+	if (p->phase == KIOSK_PRINT_RUNNING || p->phase == KIOSK_PRINT_MAKING ||
+	    p->phase == KIOSK_PRINT_SAVING || q.op == 0)
+		return;
+	kiosk_print_reset(p);
+	p->again = q;
+	k->msg[0] = '\0';
+	kiosk_print_post(k, p);
+}
+
+void
+kiosk_print_save(struct kiosk *k, const char *dir)
+{
+	struct kiosk_print *p = kiosk_print_get(k);
+	struct kiosk_req q;
+
+	if (p->pdf == NULL || p->phase == KIOSK_PRINT_RUNNING)
+		return;
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_SAVE_PDF;
+	q.rec = p->rec;
+	q.blob = xmalloc(p->len);
+	memcpy(q.blob, p->pdf, p->len);
+	q.blob_len = p->len;
+	snprintf(q.path, sizeof q.path, "%s", dir);
+	p->phase = KIOSK_PRINT_SAVING;
+	p->save_failed = 0;
+	k->msg[0] = '\0';
+	kiosk_post(k, &q);
+}
+
+static void
+kiosk_print_submit(struct kiosk *k, struct kiosk_print *p)
+{
+	struct print_request rq;
+	char *cause = NULL;
+
+	memset(&rq, 0, sizeof rq);
+	rq.printer = p->printer;
+	rq.title = p->rec.title;
+	rq.spool_dir = k->spool_dir;
+	rq.roll = p->roll;
+	if (print_submit(&rq, p->pdf, p->len, &p->job, &cause) != 0) {
+		p->job = NULL;
+		p->phase = KIOSK_PRINT_REFUSED;
+		snprintf(p->message, sizeof p->message, "%s",
+		         cause != NULL ? cause : "The page could not be sent.");
+		free(cause);
+		return;
+	}
+	memset(&p->st, 0, sizeof p->st);
+	p->phase = KIOSK_PRINT_RUNNING;
+}
+
+void
+kiosk_print_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_print *p = kiosk_print_get(k);
+	struct kiosk_reply *x = *r;
+
+	if (x->op == KIOSK_OP_SAVE_PDF) {
+		if (x->rc != 0) {
+			p->phase = KIOSK_PRINT_FINISHED;
+			p->save_failed = 1;
+			snprintf(p->message, sizeof p->message, "Not saved: %s",
+			         x->cause != NULL ? x->cause : "the file could not be written.");
+			ui_sound(k->ui, UI_SOUND_ERROR);
+			return;
+		}
+		p->rec = x->rec;
+		p->phase = KIOSK_PRINT_SAVED;
+		snprintf(p->message, sizeof p->message, "Saved as %s", x->rec.file);
+		ui_sound(k->ui, UI_SOUND_OK);
+		return;
+	}
+	if (x->rc != 0) {
+		p->phase = KIOSK_PRINT_REFUSED;
+		snprintf(p->message, sizeof p->message, "%s",
+		         x->cause != NULL ? x->cause : "The page could not be made.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	p->rec = x->rec;
+	snprintf(p->printer, sizeof p->printer, "%s", x->printer);
+	p->roll = x->roll;
+	p->pdf = x->pdf;
+	p->len = x->pdf_len;
+	x->pdf = NULL;
+	kiosk_print_submit(k, p);
+}
+
+/* The home screen's printer chip, from the last outcome. */
+static void
+kiosk_print_chip(struct kiosk *k, const struct print_status *st)
+{
+	switch (st->state) {
+	case PRINT_DONE:
+		snprintf(k->printer_status, sizeof k->printer_status, "%s%s",
+		         st->reasons[0] ? "Printer: " : "", st->reasons);
+		k->printer_color = UI_WARN;
+		break;
+	case PRINT_SPOOLED:
+		snprintf(k->printer_status, sizeof k->printer_status,
+		         "No printer: pages are saved as PDF");
+		k->printer_color = UI_WARN;
+		break;
+	default:
+		if (st->reasons[0] != '\0')
+			snprintf(k->printer_status, sizeof k->printer_status, "Printer: %s",
+			         st->reasons);
+		else
+			snprintf(k->printer_status, sizeof k->printer_status,
+			         "Printer: the last print failed (%s)", st->outcome);
+		k->printer_color = UI_BAD;
+		break;
+	}
+}
+
+int
+kiosk_print_poll(struct kiosk *k)
+{
+	struct kiosk_print *p = k->print;
+	struct print_status st;
+	struct kiosk_req q;
+
+	if (p == NULL)
+		return 0;
+	if (p->phase == KIOSK_PRINT_MAKING || p->phase == KIOSK_PRINT_SAVING) {
+		if (k->screen == SCREEN_PRINT && k->waiting != 0)
+			return 1;
+		/* the screen was left before the worker answered: the answer is lost */
+		p->phase = KIOSK_PRINT_REFUSED;
+		snprintf(p->message, sizeof p->message, "Interrupted: nothing was printed.");
+		return 0;
+	}
+	if (p->phase != KIOSK_PRINT_RUNNING || p->job == NULL)
+		return 0;
+	if (!print_poll(p->job, &st)) {
+		if (st.state != p->st.state || strcmp(st.reasons, p->st.reasons) != 0) {
+			if (st.reasons[0] != '\0') { /* out of paper, offline: say so at once */
+				snprintf(k->printer_status, sizeof k->printer_status, "Printer: %s",
+				         st.reasons);
+				k->printer_color = UI_WARN;
+			}
+			ui_invalidate(k->ui);
+		}
+		p->st = st;
+		return 1;
+	}
+	p->st = st;
+	print_free(p->job);
+	p->job = NULL;
+	p->phase = KIOSK_PRINT_FINISHED;
+	/* the ledger is the record: every request and its outcome */
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PRINT_RECORD;
+	q.coordinator = k->coordinator;
+	q.rec = p->rec;
+	snprintf(q.rec.outcome, sizeof q.rec.outcome, "%s", st.outcome);
+	snprintf(q.rec.queue, sizeof q.rec.queue, "%s", st.queue);
+	q.rec.job = st.job_id;
+	snprintf(q.rec.file, sizeof q.rec.file, "%s", st.spool_path);
+	snprintf(q.rec.reasons, sizeof q.rec.reasons, "%s", st.reasons);
+	p->rec = q.rec;
+	kiosk_worker_post(k->w, &q); /* not kiosk_post: no screen waits for it */
+	kiosk_print_chip(k, &st);
+	ui_sound(k->ui, st.state == PRINT_DONE ? UI_SOUND_OK : UI_SOUND_WARN);
+	ui_invalidate(k->ui);
+	return 1; /* just finished: the outcome is not on screen yet */
+}

@@ -1,0 +1,794 @@
+/* screen_close.c — coordinator: the day's close-out (count the cash, the
+ * checks, two counters, expected vs counted, over/short, confirm; the sheet
+ * for the envelope; reopen with a reason) and the export of the signed
+ * bundle to a USB stick, with the station's public key as a QR code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "kiosk_export.h"
+#include "kiosk_print.h"
+#include "screens.h"
+#include "util.h"
+
+#define SCREEN_CASH_MAX 100000000 /* $1,000,000.00, as closeout.c */
+
+enum {
+	CLOSE_LOOK,
+	CLOSE_CASH,
+	CLOSE_DENOM,
+	CLOSE_CHECKS,
+	CLOSE_CHECK_N,
+	CLOSE_CHECK_TOTAL,
+	CLOSE_NAME1,
+	CLOSE_NAME2,
+	CLOSE_REVIEW,
+	CLOSE_NOTE,
+	CLOSE_DONE,
+	CLOSE_REOPEN,
+};
+
+/* Bills and coins, in cents (as closeout_denominations takes them). */
+static const int64_t screen_pieces[12] = {10000, 5000, 2000, 1000, 500, 200, 100, 50, 25, 10, 5, 1};
+
+static void
+screen_close_info(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_CLOSE_INFO;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_close_step(struct kiosk *k, int step)
+{
+	k->step = step;
+	k->msg[0] = '\0';
+	ui_invalidate(k->ui);
+}
+
+static void
+screen_close_enter(struct kiosk *k)
+{
+	k->step = CLOSE_LOOK;
+	k->a[0] = k->b[0] = k->c[0] = k->d[0] = k->query[0] = k->note[0] = '\0';
+	k->cash[0] = k->query_sent[0] = '\0';
+	k->cents = 0;
+	k->method = 1; /* checks as listed */
+	memset(k->denom, 0, sizeof k->denom);
+	k->denom_sel = -1;
+	screen_close_info(k);
+}
+
+/* An amount that may be zero. */
+static int
+screen_close_amount(const char *text, int64_t *cents, char **cause)
+{
+	const char *p = text;
+
+	while (*p == ' ' || *p == '$')
+		p++;
+	if (*p == '0' && strspn(p, "0.") == strlen(p)) {
+		*cents = 0;
+		return 0;
+	}
+	return amount_parse(text, SCREEN_CASH_MAX, cents, cause);
+}
+
+/* "$5.00 over", "$5.00 short", "even". */
+static const char *
+screen_close_diff(int64_t d, char *buf, size_t len)
+{
+	char m[48];
+
+	if (d == 0)
+		snprintf(buf, len, "even");
+	else
+		snprintf(buf, len, "%s %s", kiosk_money(d < 0 ? -d : d, m, sizeof m),
+		         d < 0 ? "short" : "over");
+	return buf;
+}
+
+static int64_t
+screen_close_checks(struct kiosk *k, int64_t *cents)
+{
+	const struct kiosk_close *e = &k->close->close;
+	char *cause = NULL;
+
+	*cents = e->check_cents;
+	if (k->method)
+		return e->checks;
+	if (screen_close_amount(k->query, cents, &cause) != 0)
+		*cents = 0;
+	free(cause);
+	return strtoll(k->d, NULL, 10);
+}
+
+static void
+screen_close_pair(struct ui *u, struct ui_rect r, const char *key, const char *value,
+                  enum ui_color c)
+{
+	ui_text(u, (struct ui_rect){r.x, r.y, r.w * 60 / 100, r.h}, key, 20, 0, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x + r.w * 60 / 100, r.y, r.w * 40 / 100, r.h}, value, 20, 1,
+	        c, UI_RIGHT);
+}
+
+/* What the envelope should hold, and the receipts never printed. */
+static int
+screen_close_expected(struct kiosk *k, struct ui_rect r)
+{
+	struct ui *u = k->ui;
+	const struct kiosk_close *e = &k->close->close;
+	int lh = ui_px(u, 30), y = r.y;
+	char m[48], key[64], line[400];
+	size_t used = 0;
+
+	ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Expected in the envelope", 22, 1, UI_FG,
+	        UI_LEFT);
+	y += lh;
+	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, "Cash",
+	                  kiosk_money(e->cash_cents, m, sizeof m), UI_FG);
+	y += lh;
+	snprintf(key, sizeof key, "Checks (%lld)", (long long)e->checks);
+	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, key,
+	                  kiosk_money(e->check_cents, m, sizeof m), UI_FG);
+	y += lh;
+	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
+	                  kiosk_money(e->other_cents, m, sizeof m), UI_DIM);
+	y += lh + ui_px(u, 6);
+	if (e->nunprinted == 0) {
+		snprintf(line, sizeof line, "Every receipt was printed or saved.");
+	} else {
+		used = (size_t)snprintf(line, sizeof line, "Receipts never printed: %zu (entry",
+		                        e->nunprinted);
+		for (size_t i = 0; i < e->nunprinted && i < KIOSK_UNPRINTED_MAX && used < 300; i++)
+			used += (size_t)snprintf(line + used, sizeof line - used, "%s #%lld",
+			                         i ? "," : "", (long long)e->unprinted[i]);
+		snprintf(line + used, sizeof line - used, "%s)",
+		         e->nunprinted > KIOSK_UNPRINTED_MAX ? " \xe2\x80\xa6" : "");
+	}
+	y += ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 2 * lh}, line, 18, 0,
+	                  e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
+	return y;
+}
+
+static void
+screen_close_look(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, right;
+	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 30), y;
+	const struct kiosk_close *e;
+	char line[200];
+
+	if (kiosk_header(k, "Close-out", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	left = (struct ui_rect){body.x, body.y, body.w * 55 / 100, body.h};
+	right =
+	    (struct ui_rect){left.x + left.w + 2 * gap, body.y, body.w - left.w - 2 * gap, body.h};
+	if (k->close == NULL) {
+		kiosk_draw_message(k, (struct ui_rect){left.x, left.y, left.w, lh});
+		return;
+	}
+	e = &k->close->close;
+	y = screen_close_expected(k, left);
+	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
+	y = right.y;
+	if (e->closed) {
+		snprintf(line, sizeof line, "Closed out (entry #%lld)", (long long)e->closed_seq);
+		ui_text(u, (struct ui_rect){right.x, y, right.w, rh}, line, 24, 1, UI_OK, UI_LEFT);
+		y += rh + gap;
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Print close-out sheet",
+		              UI_ACCENT, 22) &&
+		    !k->waiting)
+			kiosk_print_start(k, KIOSK_OP_SHEET_PDF, 0, 0, "", SCREEN_CLOSE);
+		y += rh + gap;
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen", UI_PANEL,
+		              22) &&
+		    !k->waiting) {
+			k->note[0] = '\0';
+			screen_close_step(k, CLOSE_REOPEN);
+		}
+	} else {
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Count the cash",
+		              UI_ACCENT, 22) &&
+		    !k->waiting)
+			screen_close_step(k, CLOSE_CASH);
+		y += rh + gap;
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh},
+		              "Count by bill and coin", UI_ACCENT, 22) &&
+		    !k->waiting)
+			screen_close_step(k, CLOSE_DENOM);
+		y += rh + gap;
+	}
+	y += rh + gap;
+	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Export to USB stick", UI_PANEL,
+	              22) &&
+	    !k->waiting)
+		kiosk_go(k, SCREEN_EXPORT);
+}
+
+static void
+screen_close_denom_store(struct kiosk *k)
+{
+	if (k->denom_sel >= 0)
+		k->denom[k->denom_sel] = strtoll(k->query_sent, NULL, 10);
+}
+
+/* Bill by bill: a tile per bill or coin, the keypad types the count of the one chosen. */
+static void
+screen_close_denom(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, right, grid;
+	int gap = ui_px(u, 6), lh = ui_px(u, 34);
+	int64_t total = 0;
+	char label[64], m[48], line[96], den[KIOSK_TEXT_MAX];
+	size_t n = 0;
+
+	if (kiosk_header(k, "Count by bill and coin", "Back")) {
+		screen_close_step(k, CLOSE_LOOK);
+		return;
+	}
+	left = kiosk_col(body, 0, 2, 2 * gap);
+	right = kiosk_col(body, 1, 2, 2 * gap);
+	if (k->denom_sel >= 0)
+		k->denom[k->denom_sel] = strtoll(k->query_sent, NULL, 10);
+	for (int i = 0; i < 12; i++)
+		total += screen_pieces[i] * k->denom[i];
+	snprintf(line, sizeof line, "Total: %s", kiosk_money(total, m, sizeof m));
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 26, 1, UI_FG, UI_LEFT);
+	grid = (struct ui_rect){left.x, left.y + lh + gap, left.w, left.h - 2 * lh - 2 * gap};
+	for (int i = 0; i < 12; i++) {
+		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 3, 4, gap), i % 3, 3, gap);
+		if (screen_pieces[i] >= 100)
+			snprintf(label, sizeof label, "$%lld \xc3\x97 %lld",
+			         (long long)(screen_pieces[i] / 100), (long long)k->denom[i]);
+		else
+			snprintf(label, sizeof label, "%lld\xc2\xa2 \xc3\x97 %lld",
+			         (long long)screen_pieces[i], (long long)k->denom[i]);
+		if (ui_button(u, c, label, i == k->denom_sel ? UI_ACCENT : UI_PANEL, 18)) {
+			screen_close_denom_store(k);
+			k->denom_sel = i;
+			if (k->denom[i] > 0)
+				snprintf(k->query_sent, sizeof k->query_sent, "%lld",
+				         (long long)k->denom[i]);
+			else
+				k->query_sent[0] = '\0';
+		}
+	}
+	kiosk_draw_message(k, (struct ui_rect){left.x, left.y + left.h - lh, left.w, lh});
+	if (k->denom_sel < 0) {
+		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.", 22, 1,
+		             UI_FG, UI_LEFT);
+		return;
+	}
+	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap}, k->query_sent,
+	            KIOSK_KB_DIGITS, "How many?");
+	if (!kiosk_keyboard(
+	        k,
+	        (struct ui_rect){right.x, right.y + lh + 2 * gap, right.w, right.h - lh - 2 * gap},
+	        k->query_sent, 7, KIOSK_KB_DIGITS, "Next"))
+		return;
+	screen_close_denom_store(k);
+	for (int i = 0; i < 12; i++) {
+		if (k->denom[i] <= 0)
+			continue;
+		amount_format_plain(screen_pieces[i], m, sizeof m);
+		n += (size_t)snprintf(den + n, sizeof den - n, "%s%sx%lld", n ? "," : "", m,
+		                      (long long)k->denom[i]);
+	}
+	if (n == 0) {
+		kiosk_message(k, UI_BAD, "Nothing counted yet: tap a bill or coin first.");
+		return;
+	}
+	snprintf(k->a, sizeof k->a, "%s", den);
+	k->cents = total;
+	screen_close_step(k, CLOSE_CHECKS);
+}
+
+static void
+screen_close_checks_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	const struct kiosk_close *e = &k->close->close;
+	struct ui_rect body = kiosk_body(k), row;
+	int gap = ui_px(u, 10), lh = ui_px(u, 28), btn = ui_px(u, 64), y = body.y;
+	char m[48], line[256];
+
+	if (kiosk_header(k, "Close-out: checks", "Back")) {
+		screen_close_step(k, k->a[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
+		return;
+	}
+	snprintf(line, sizeof line,
+	         "The station lists %lld check%s, %s in all:", (long long)e->checks,
+	         e->checks == 1 ? "" : "s", kiosk_money(e->check_cents, m, sizeof m));
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 22, 1, UI_FG, UI_LEFT);
+	y += lh + gap / 2;
+	for (size_t i = 0;
+	     i < e->nlist && i < KIOSK_CHECKS_MAX && y + lh <= body.y + body.h - btn - gap;
+	     i++, y += lh) {
+		snprintf(line, sizeof line, "No. %s  \xc2\xb7  %s  \xc2\xb7  %s  (entry #%lld)",
+		         e->list[i].check_no[0] ? e->list[i].check_no : "?",
+		         e->list[i].donor[0] ? e->list[i].donor : "no donor name",
+		         kiosk_money(e->list[i].cents, m, sizeof m), (long long)e->list[i].seq);
+		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh}, line, 18, 0, UI_FG,
+		        UI_LEFT);
+	}
+	if (e->nlist > KIOSK_CHECKS_MAX)
+		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh},
+		        "\xe2\x80\xa6 and more: the sheet lists them all.", 18, 0, UI_DIM, UI_LEFT);
+	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
+	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", UI_OK, 22)) {
+		k->method = 1;
+		screen_close_step(k, CLOSE_NAME1);
+	}
+	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", UI_PANEL, 22)) {
+		k->method = 0;
+		screen_close_step(k, CLOSE_CHECK_N);
+	}
+}
+
+static void
+screen_close_review(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	const struct kiosk_close *e = &k->close->close;
+	struct ui_rect body = kiosk_body(k), row, c;
+	int gap = ui_px(u, 8), lh = ui_px(u, 32), btn = ui_px(u, 62), y = body.y;
+	int64_t checks, check_cents, cash_d, check_d;
+	char m1[48], m2[48], d[64], line[1100];
+	int differs;
+
+	if (kiosk_header(k, "Close-out: check and confirm", "Back")) {
+		screen_close_step(k, CLOSE_NAME2);
+		return;
+	}
+	checks = screen_close_checks(k, &check_cents);
+	cash_d = k->cents - e->cash_cents;
+	check_d = check_cents - e->check_cents;
+	differs = cash_d != 0 || check_d != 0 || checks != e->checks;
+	row = (struct ui_rect){body.x, y, body.w, lh};
+	ui_text(u, kiosk_col(row, 1, 4, gap), "Expected", 18, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), "Counted", 18, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), "Over/short", 18, 1, UI_DIM, UI_RIGHT);
+	row.y += lh;
+	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1), 22, 0,
+	        UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->cents, m2, sizeof m2), 22, 0, UI_FG,
+	        UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), screen_close_diff(cash_d, d, sizeof d), 22, 1,
+	        cash_d ? UI_BAD : UI_OK, UI_RIGHT);
+	row.y += lh;
+	snprintf(line, sizeof line, "Checks (%lld)", (long long)checks);
+	ui_text(u, kiosk_col(row, 0, 4, gap), line, 22, 1, UI_FG, UI_LEFT);
+	snprintf(line, sizeof line, "%lld: %s", (long long)e->checks,
+	         kiosk_money(e->check_cents, m1, sizeof m1));
+	ui_text(u, kiosk_col(row, 1, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
+	snprintf(line, sizeof line, "%lld: %s", (long long)checks,
+	         kiosk_money(check_cents, m2, sizeof m2));
+	ui_text(u, kiosk_col(row, 2, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), screen_close_diff(check_d, d, sizeof d), 22, 1,
+	        check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
+	y = row.y + lh + gap;
+	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->b, k->c,
+	         k->a[0] ? ", bill by bill: " : "", k->a);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
+	y += lh;
+	snprintf(line, sizeof line, "Receipts never printed: %zu", e->nunprinted);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0,
+	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
+	y += lh;
+	if (k->note[0] != '\0') {
+		snprintf(line, sizeof line, "Note: %s", k->note);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
+	} else if (differs) {
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
+		        "The count differs: write the reason in a note. Over/short is recorded, "
+		        "never fixed.",
+		        20, 1, UI_BAD, UI_LEFT);
+	}
+	y += lh;
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, body.y + body.h - btn - gap - y});
+	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
+	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Count again", UI_PANEL, 22) && !k->waiting)
+		screen_close_step(k, CLOSE_LOOK);
+	c = kiosk_col(row, 1, 3, gap);
+	if (ui_button(u, c, k->note[0] ? "Change the note" : "Write a note", UI_ACCENT, 22) &&
+	    !k->waiting)
+		screen_close_step(k, CLOSE_NOTE);
+	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", UI_OK, 22) &&
+	    !k->waiting) {
+		struct kiosk_req q;
+		memset(&q, 0, sizeof q);
+		q.op = KIOSK_OP_CLOSE;
+		q.cents = k->cents;
+		snprintf(q.a, sizeof q.a, "%s", k->a);
+		q.checks = k->method ? -1 : checks;
+		q.check_cents = k->method ? -1 : check_cents;
+		snprintf(q.b, sizeof q.b, "%s", k->b);
+		snprintf(q.c, sizeof q.c, "%s", k->c);
+		snprintf(q.d, sizeof q.d, "%s", k->note);
+		kiosk_post(k, &q);
+	}
+}
+
+static void
+screen_close_done(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	const struct kiosk_close *e = &k->close->close;
+	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)}, row;
+	int m = ui_px(u, 24), H = all.h, gap = ui_px(u, 10);
+	char d1[64], d2[64], line[256];
+
+	ui_fill(u, all, UI_OK);
+	snprintf(line, sizeof line, "Closed out (entry #%lld)", (long long)e->seq);
+	ui_text(u, (struct ui_rect){m, H * 6 / 100, all.w - 2 * m, H * 16 / 100}, line, 44, 1,
+	        UI_WHITE, UI_CENTER);
+	snprintf(line, sizeof line, "Cash %s  \xc2\xb7  Checks %s",
+	         screen_close_diff(e->cash_over_short, d1, sizeof d1),
+	         screen_close_diff(e->check_over_short, d2, sizeof d2));
+	ui_text(u, (struct ui_rect){m, H * 26 / 100, all.w - 2 * m, H * 12 / 100}, line, 30, 1,
+	        UI_WHITE, UI_CENTER);
+	ui_text_wrap(u, (struct ui_rect){m, H * 42 / 100, all.w - 2 * m, H * 20 / 100},
+	             "Print the close-out sheet, both sign it, and put it in the envelope with "
+	             "the money. Then export the bundle to a USB stick.",
+	             22, 0, UI_WHITE, UI_CENTER);
+	row = (struct ui_rect){m, H * 70 / 100, all.w - 2 * m, ui_px(u, 70)};
+	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Print close-out sheet", UI_WHITE, 22))
+		kiosk_print_start(k, KIOSK_OP_SHEET_PDF, 0, 0, "", SCREEN_CLOSE);
+	if (ui_button(u, kiosk_col(row, 1, 3, gap), "Export to USB stick", UI_WHITE, 22))
+		kiosk_go(k, SCREEN_EXPORT);
+	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Done", UI_WHITE, 22))
+		kiosk_go(k, SCREEN_COORD);
+}
+
+static void
+screen_close_draw(struct kiosk *k)
+{
+	const char *title = "Close-out";
+	enum kiosk_ask_result r;
+	char *cause = NULL;
+	int64_t v;
+
+	k->coordinator_at_ms = k->now_ms;
+	if (k->close == NULL && k->step != CLOSE_LOOK)
+		k->step = CLOSE_LOOK;
+	switch (k->step) {
+	case CLOSE_LOOK: screen_close_look(k); break;
+	case CLOSE_CASH:
+		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->cash,
+		              sizeof k->cash, KIOSK_KB_AMOUNT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			screen_close_step(k, CLOSE_LOOK);
+		} else if (r == KIOSK_ASK_DONE) {
+			if (screen_close_amount(k->cash, &k->cents, &cause) != 0) {
+				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
+				free(cause);
+			} else {
+				k->a[0] = '\0'; /* a total, not bill by bill */
+				screen_close_step(k, CLOSE_CHECKS);
+			}
+		}
+		break;
+	case CLOSE_DENOM: screen_close_denom(k); break;
+	case CLOSE_CHECKS: screen_close_checks_draw(k); break;
+	case CLOSE_CHECK_N:
+		r = kiosk_ask(k, title, "How many checks are in hand?", k->d, 8, KIOSK_KB_DIGITS,
+		              0);
+		if (r == KIOSK_ASK_BACK)
+			screen_close_step(k, CLOSE_CHECKS);
+		else if (r == KIOSK_ASK_DONE)
+			screen_close_step(k, CLOSE_CHECK_TOTAL);
+		break;
+	case CLOSE_CHECK_TOTAL:
+		r = kiosk_ask(k, title, "Their total in dollars", k->query, sizeof k->query,
+		              KIOSK_KB_AMOUNT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			screen_close_step(k, CLOSE_CHECK_N);
+		} else if (r == KIOSK_ASK_DONE) {
+			if (screen_close_amount(k->query, &v, &cause) != 0) {
+				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
+				free(cause);
+			} else {
+				screen_close_step(k, CLOSE_NAME1);
+			}
+		}
+		break;
+	case CLOSE_NAME1:
+		r = kiosk_ask(k, title, "First person counting: their name", k->b, sizeof k->b,
+		              KIOSK_KB_NAME, 0);
+		if (r == KIOSK_ASK_BACK)
+			screen_close_step(k, CLOSE_CHECKS);
+		else if (r == KIOSK_ASK_DONE)
+			screen_close_step(k, CLOSE_NAME2);
+		break;
+	case CLOSE_NAME2:
+		r = kiosk_ask(k, title, "Second person counting: their name", k->c, sizeof k->c,
+		              KIOSK_KB_NAME, 0);
+		if (r == KIOSK_ASK_BACK)
+			screen_close_step(k, CLOSE_NAME1);
+		else if (r == KIOSK_ASK_DONE)
+			screen_close_step(k, CLOSE_REVIEW);
+		break;
+	case CLOSE_REVIEW: screen_close_review(k); break;
+	case CLOSE_NOTE:
+		r = kiosk_ask(k, title, "Why does the count differ? (recorded with the close-out)",
+		              k->note, sizeof k->note, KIOSK_KB_TEXT, 1);
+		if (r != KIOSK_ASK_NONE)
+			screen_close_step(k, CLOSE_REVIEW);
+		break;
+	case CLOSE_DONE: screen_close_done(k); break;
+	case CLOSE_REOPEN:
+		r = kiosk_ask(k, "Reopen the station", "Why reopen? (e.g. a late donation)",
+		              k->note, sizeof k->note, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			screen_close_step(k, CLOSE_LOOK);
+		} else if (r == KIOSK_ASK_DONE) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_REOPEN;
+			snprintf(q.a, sizeof q.a, "%s", k->note);
+			kiosk_post(k, &q);
+		}
+		break;
+	default: break;
+	}
+}
+
+static void
+screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	switch (x->op) {
+	case KIOSK_OP_CLOSE_INFO:
+		if (x->rc != 0) {
+			kiosk_message(k, UI_BAD, "%s",
+			              x->cause ? x->cause : "Cannot read the ledger.");
+			return;
+		}
+		kiosk_keep(&k->close, x);
+		*r = NULL;
+		break;
+	case KIOSK_OP_CLOSE:
+		if (x->rc != 0) {
+			kiosk_message(k, UI_BAD, "Not closed out: %s",
+			              x->cause ? x->cause : "the ledger refused it.");
+			ui_sound(k->ui, UI_SOUND_ERROR);
+			kiosk_keep(&k->close, x); /* the figures as they are now */
+			*r = NULL;
+			return;
+		}
+		kiosk_keep(&k->close, x);
+		*r = NULL;
+		ui_sound(k->ui, UI_SOUND_OK);
+		screen_close_step(k, CLOSE_DONE);
+		break;
+	case KIOSK_OP_REOPEN:
+		if (x->rc != 0) {
+			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "Not reopened.");
+			return;
+		}
+		screen_close_step(k, CLOSE_LOOK);
+		kiosk_message(
+		    k, UI_OK,
+		    "Reopened (entry #%lld): donations can be taken again. Close out again "
+		    "before the final export.",
+		    (long long)x->seq);
+		screen_close_info(k);
+		break;
+	default: break;
+	}
+}
+
+const struct screen_ops screen_close_ops = {"close", screen_close_enter, screen_close_draw,
+                                            screen_close_reply, NULL};
+
+/* ---- export to a USB stick ------------------------------------------------ */
+
+static void
+screen_export_enter(struct kiosk *k)
+{
+	const struct bundle_export_result *res;
+	const char *cause;
+	struct kiosk_req q;
+
+	/* a finished export's result was seen: start afresh */
+	if (k->export != NULL && kiosk_export_result(k->export, &res, &cause) >= 0) {
+		kiosk_export_free(k->export);
+		k->export = NULL;
+	}
+	kiosk_keep(&k->list, NULL);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_EXPORT_INFO;
+	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
+	kiosk_post(k, &q);
+}
+
+static void
+screen_export_go(struct kiosk *k, const char *dir)
+{
+	struct kiosk_req q;
+
+	kiosk_export_free(k->export);
+	k->export = NULL;
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_EXPORT;
+	snprintf(q.path, sizeof q.path, "%s", dir);
+	snprintf(k->d, sizeof k->d, "%s", dir);
+	k->msg[0] = '\0';
+	kiosk_post(k, &q);
+}
+
+/* What the export is doing, or how it ended; 1 while it runs. */
+static int
+screen_export_state(struct kiosk *k, struct ui_rect r)
+{
+	struct ui *u = k->ui;
+	const struct bundle_export_result *res;
+	const char *cause;
+	int lh = ui_px(u, 34), y = r.y, st;
+	char line[600], m[48];
+
+	if (k->waiting) {
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Copying the ledger\xe2\x80\xa6", 26,
+		        1, UI_FG, UI_LEFT);
+		return 1;
+	}
+	if (k->export == NULL)
+		return 0;
+	st = kiosk_export_result(k->export, &res, &cause);
+	if (st < 0) {
+		snprintf(line, sizeof line,
+		         "Writing, reading back and verifying\xe2\x80\xa6 %lld s",
+		         (long long)((k->now_ms - k->export_at_ms) / 1000));
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x, y + lh, r.w, lh}, "Do not remove the USB stick.",
+		        22, 1, UI_BAD, UI_LEFT);
+		return 1;
+	}
+	if (st > 0) {
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Export failed", 30, 1, UI_BAD,
+		        UI_LEFT);
+		ui_text_wrap(u, (struct ui_rect){r.x, y + lh, r.w, 4 * lh}, cause, 20, 0, UI_FG,
+		             UI_LEFT);
+		return 0;
+	}
+	ui_fill(u, (struct ui_rect){r.x, y, r.w, lh * 2}, UI_OK);
+	ui_text(u, (struct ui_rect){r.x + ui_px(u, 8), y, r.w - ui_px(u, 16), lh * 2},
+	        "Safe to remove the USB stick", 30, 1, UI_WHITE, UI_CENTER);
+	y += 2 * lh + ui_px(u, 6);
+	snprintf(line, sizeof line,
+	         "Read back and verified: %s (export %lld: %lld entries, %lld donations, %s).%s",
+	         res->name, (long long)res->export_no, (long long)res->last_seq,
+	         (long long)res->fig.donations, kiosk_money(res->fig.total_cents, m, sizeof m),
+	         res->fig.closed ? ""
+	                         : " The station is not closed out yet: export again after the "
+	                           "close-out.");
+	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 4 * lh}, line, 18, 0, UI_FG, UI_LEFT);
+	return 0;
+}
+
+static void
+screen_export_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, right;
+	struct kiosk_reply *x = k->list;
+	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), side, y, running;
+	char line[KIOSK_PATH_MAX + 64];
+
+	k->coordinator_at_ms = k->now_ms;
+	running = kiosk_busy(k) && k->export != NULL;
+	if (kiosk_header(k, "Export to USB stick", running ? NULL : "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	side = body.h - 2 * lh < body.w * 38 / 100 ? body.h - 2 * lh : body.w * 38 / 100;
+	left = (struct ui_rect){body.x, body.y, side, body.h};
+	right = (struct ui_rect){body.x + side + 2 * gap, body.y, body.w - side - 2 * gap, body.h};
+	if (x != NULL && x->rc == 0 && x->op == KIOSK_OP_EXPORT_INFO) {
+		ui_qr(u, (struct ui_rect){left.x, left.y, side, side}, x->pubkey);
+		snprintf(line, sizeof line, "Station key id %s", x->key_id);
+		ui_text(u, (struct ui_rect){left.x, left.y + side, side, lh}, line, 18, 1, UI_FG,
+		        UI_CENTER);
+		ui_text(u, (struct ui_rect){left.x, left.y + side + lh, side, lh},
+		        "Give HQ this public key", 16, 0, UI_DIM, UI_CENTER);
+	}
+	y = right.y;
+	if (screen_export_state(k, (struct ui_rect){right.x, y, right.w, right.h - rh - gap}))
+		return;
+	if (k->export != NULL) {
+		const struct bundle_export_result *res;
+		const char *cause;
+		int st = kiosk_export_result(k->export, &res, &cause);
+		if (ui_button(u, (struct ui_rect){right.x, right.y + right.h - rh, right.w, rh},
+		              st == 0 ? "Done" : "Try again", st == 0 ? UI_OK : UI_ACCENT, 24)) {
+			if (st == 0)
+				kiosk_go(k, SCREEN_COORD);
+			else
+				screen_export_go(k, k->d);
+		}
+		return;
+	}
+	if (x == NULL) {
+		kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, 3 * lh});
+		return;
+	}
+	if (x->nsticks == 0) {
+		ui_text_wrap(u, (struct ui_rect){right.x, y, right.w, 3 * lh},
+		             "No USB stick found. Plug one in, wait a moment, then look again.", 22,
+		             1, UI_FG, UI_LEFT);
+		if (ui_button(u, (struct ui_rect){right.x, y + 3 * lh, right.w, rh}, "Look again",
+		              UI_ACCENT, 22))
+			screen_export_enter(k);
+		return;
+	}
+	ui_text(u, (struct ui_rect){right.x, y, right.w, lh},
+	        "The signed bundle for HQ (zip + .minisig):", 20, 1, UI_FG, UI_LEFT);
+	y += lh + gap;
+	for (size_t i = 0; i < x->nsticks; i++, y += rh + gap) {
+		snprintf(line, sizeof line, "%s%s", x->nsticks == 1 ? "" : "Export to ",
+		         x->nsticks == 1 ? "Export to USB stick" : x->sticks[i]);
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, line, UI_ACCENT, 24))
+			screen_export_go(k, x->sticks[i]);
+	}
+	if (x->nsticks == 1) {
+		snprintf(line, sizeof line, "USB stick: %s", x->sticks[0]);
+		ui_text(u, (struct ui_rect){right.x, y, right.w, lh}, line, 18, 0, UI_DIM, UI_LEFT);
+		y += lh;
+	}
+	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
+}
+
+static void
+screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+	char *cause = NULL;
+
+	if (x->op == KIOSK_OP_EXPORT_INFO) {
+		if (x->rc != 0)
+			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No station key.");
+		kiosk_keep(&k->list, x);
+		*r = NULL;
+		return;
+	}
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "Export failed: %s",
+		              x->cause ? x->cause : "the ledger could not be copied.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	if (kiosk_export_start(x->snap, k->d, k->db_path, kiosk_wake, k->ui, &k->export, &cause) !=
+	    0) {
+		kiosk_message(k, UI_BAD, "%s", cause);
+		free(cause);
+		return;
+	}
+	x->snap = NULL; /* the export thread's now */
+	k->export_at_ms = k->now_ms;
+}
+
+static void
+screen_export_tick(struct kiosk *k)
+{
+	static int64_t last;
+
+	/* the seconds count while the export runs */
+	if (k->export_running && k->now_ms - last >= 1000) {
+		last = k->now_ms;
+		ui_invalidate(k->ui);
+	}
+}
+
+const struct screen_ops screen_export_ops = {"export", screen_export_enter, screen_export_draw,
+                                             screen_export_reply, screen_export_tick};
