@@ -64,7 +64,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format fonts-dejavu-core qrencode
+	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode
 
 .PHONY: all deps test unit e2e run bench fuzz format format-check clean install
 .DELETE_ON_ERROR:
@@ -156,6 +156,10 @@ install: all
 	install -d $(DESTDIR)/usr/lib/cups/filter $(DESTDIR)/usr/share/cups/model/wat
 	install -m 755 $(BUILD)/rastertoescpos $(DESTDIR)/usr/lib/cups/filter/rastertoescpos
 	install -m 644 assets/ppd/*.ppd $(DESTDIR)/usr/share/cups/model/wat/
+	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
+
+# The appliance: make image / image-test [ARCH=arm64|amd64] (see docs/APPLIANCE.md).
+include image/Makefile.inc
 
 clean:
 	rm -rf build
