@@ -958,6 +958,14 @@ ledger_apply_walker_update(struct ledger *l, int64_t seq)
 	return ledger_refold(l, id);
 }
 
+/* A check-in or lap by scan is also the walker's last scan (the hold-off's
+ * reference); one entered by hand is not. */
+#define LEDGER_SET_LAST_SCAN                                                                       \
+	"scan_wall = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.wall_ms ELSE "   \
+	"scan_wall END, scan_mono = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN "   \
+	"e.mono_ms ELSE scan_mono END, scan_boot = CASE WHEN json_extract(e.line, '$.data.how') "  \
+	"= 'scan' THEN e.boot ELSE scan_boot END "
+
 static int
 ledger_apply_checkin(struct ledger *l, int64_t seq)
 {
@@ -973,14 +981,7 @@ ledger_apply_checkin(struct ledger *l, int64_t seq)
 	if (ledger_exec1(
 	        l,
 	        "UPDATE walkers SET checkin_seq = CASE WHEN checkin_seq = 0 THEN e.seq ELSE "
-	        "checkin_seq END, "
-	        "scan_wall = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.wall_ms "
-	        "ELSE scan_wall END, "
-	        "scan_mono = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.mono_ms "
-	        "ELSE scan_mono END, "
-	        "scan_boot = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.boot "
-	        "ELSE "
-	        "scan_boot END "
+	        "checkin_seq END, " LEDGER_SET_LAST_SCAN
 	        "FROM entries e WHERE e.seq = ?1 AND walkers.id = e.walker",
 	        seq) != 0)
 		return -1;
@@ -997,14 +998,7 @@ ledger_apply_lap(struct ledger *l, int64_t seq)
 	if (ledger_exec1(
 	        l,
 	        "UPDATE walkers SET laps = laps + 1, lap_wall = e.wall_ms, lap_mono = e.mono_ms, "
-	        "lap_boot = e.boot, "
-	        "scan_wall = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.wall_ms "
-	        "ELSE scan_wall END, "
-	        "scan_mono = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.mono_ms "
-	        "ELSE scan_mono END, "
-	        "scan_boot = CASE WHEN json_extract(e.line, '$.data.how') = 'scan' THEN e.boot "
-	        "ELSE "
-	        "scan_boot END "
+	        "lap_boot = e.boot, " LEDGER_SET_LAST_SCAN
 	        "FROM entries e WHERE e.seq = ?1 AND walkers.id = e.walker",
 	        seq) != 0)
 		return -1;
@@ -1056,6 +1050,45 @@ ledger_apply_donation(struct ledger *l, int64_t seq)
 	return ledger_donation_counters(l, seq, 1);
 }
 
+static int ledger_apply(struct ledger *, int64_t, const char *);
+
+/* Applies again, in order, the entries a query selects (seq, kind; ?1 = arg).
+ * Returns how many were registrations ("walker"), or -1. */
+static int
+ledger_replay(struct ledger *l, const char *sql, int64_t arg)
+{
+	sqlite3_stmt *st = ledger_stmt(l, sql);
+	int64_t *seqs = NULL;
+	char(*kinds)[16] = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc = -1, registrations = 0;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, arg);
+	/* collected first: the appliers use cached statements, this one among them */
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			seqs = xrealloc(seqs, cap * sizeof *seqs);
+			kinds = xrealloc(kinds, cap * sizeof *kinds);
+		}
+		seqs[n] = sqlite3_column_int64(st, 0);
+		ledger_copy(kinds[n++], sizeof *kinds, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	for (i = 0; i < n; i++) {
+		if (ledger_apply(l, seqs[i], kinds[i]) != 0)
+			goto end;
+		registrations += strcmp(kinds[i], "walker") == 0;
+	}
+	rc = registrations;
+end:
+	free(seqs);
+	free(kinds);
+	return rc;
+}
+
 /* The walker's details again from its registration and updates in force. */
 static int
 ledger_redo_walker(struct ledger *l, int64_t id)
@@ -1063,33 +1096,19 @@ ledger_redo_walker(struct ledger *l, int64_t id)
 	static const char sql[] = "SELECT seq, kind FROM entries e WHERE walker = ?1 AND kind IN "
 	                          "('walker', 'walker-update') AND NOT EXISTS (SELECT 1 FROM "
 	                          "annulled a WHERE a.seq = e.seq) ORDER BY seq";
-	int64_t seqs[256];
-	int kinds[256];
-	size_t n = 0, i;
-	sqlite3_stmt *st = ledger_stmt(l, sql);
+	int registrations;
 
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	while (sqlite3_step(st) == SQLITE_ROW && n < nitems(seqs)) {
-		seqs[n] = sqlite3_column_int64(st, 0);
-		kinds[n++] = strcmp((const char *)sqlite3_column_text(st, 1), "walker") == 0;
-	}
-	sqlite3_reset(st);
 	if (ledger_exec1(
 	        l,
 	        "UPDATE walkers SET name = NULL, team = NULL, email = NULL, phone = NULL, ext_id = "
 	        "NULL, active = 0 WHERE id = ?1",
 	        id) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (kinds[i]) {
-			/* re-registering counts once: undo the count it adds */
-			if (ledger_apply_walker(l, seqs[i]) != 0 || ledger_count(l, "walkers", -1))
-				return -1;
-		} else if (ledger_apply_walker_update(l, seqs[i]) != 0)
-			return -1;
-	}
+	if ((registrations = ledger_replay(l, sql, id)) < 0)
+		return -1;
+	/* a registration applied again is still one walker: take back what it counted */
+	if (ledger_count(l, "walkers", -registrations) != 0)
+		return -1;
 	return ledger_refold(l, id);
 }
 
@@ -1099,34 +1118,10 @@ ledger_redo_settings(struct ledger *l)
 	static const char sql[] = "SELECT seq, kind FROM entries e WHERE kind IN ('event', "
 	                          "'settings') AND NOT EXISTS (SELECT 1 FROM annulled a WHERE "
 	                          "a.seq = e.seq) ORDER BY seq";
-	sqlite3_stmt *st;
-	int64_t *seqs = NULL;
-	int *ev = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc = -1;
 
-	if (ledger_exec_i(l, "DELETE FROM settings", 0, NULL) != 0 ||
-	    (st = ledger_stmt(l, sql)) == NULL)
+	if (ledger_exec_i(l, "DELETE FROM settings", 0, NULL) != 0)
 		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			seqs = xrealloc(seqs, cap * sizeof *seqs);
-			ev = xrealloc(ev, cap * sizeof *ev);
-		}
-		seqs[n] = sqlite3_column_int64(st, 0);
-		ev[n++] = strcmp((const char *)sqlite3_column_text(st, 1), "event") == 0;
-	}
-	sqlite3_reset(st);
-	for (i = 0; i < n; i++)
-		if ((ev[i] ? ledger_apply_event(l, seqs[i]) : ledger_apply_settings(l, seqs[i])) !=
-		    0)
-			goto end;
-	rc = 0;
-end:
-	free(seqs);
-	free(ev);
-	return rc;
+	return ledger_replay(l, sql, 0) < 0 ? -1 : 0;
 }
 
 static int

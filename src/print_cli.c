@@ -45,6 +45,12 @@ print_cli_number(const char *s, int64_t *v)
 	return 0;
 }
 
+static int
+print_cli_no_fonts(void)
+{
+	return cli_fail(CLI_REFUSED, "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+}
+
 /* Parses the options; takes_id: a SEQ/ID comes first.  The printer and the
  * paper: the option, else $WAT_PRINTER / $WAT_PAPER, else the station's
  * settings (printer, paper). */
@@ -433,8 +439,7 @@ print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
 		return rc;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return cli_fail(CLI_REFUSED,
-		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return print_cli_no_fonts();
 	if (print_cli_receipt_pdf(l, o.id, o.paper, assets, &copy, &pdf, &len, &cause) != 0) {
 		free(assets);
 		return cli_cause(CLI_REFUSED, cause);
@@ -484,8 +489,7 @@ print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
 	if (o.id > BADGE_MAX_WALKER)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return cli_fail(CLI_REFUSED,
-		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return print_cli_no_fonts();
 	if (ledger_event(l, &ev) != 0 ||
 	    print_cli_badge_of(l, (uint32_t)o.id, &w, code, sizeof code, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -563,8 +567,7 @@ print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
 	}
 	o.paper = sheet->paper;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return cli_fail(CLI_REFUSED,
-		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return print_cli_no_fonts();
 	if (ledger_event(l, &ev) != 0) {
 		rc = cli_fail(CLI_REFUSED, "Cannot read the event's settings.");
 		goto end;
@@ -626,8 +629,7 @@ print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
 	if (o.id > BADGE_MAX_WALKER)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return cli_fail(CLI_REFUSED,
-		                "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
+		return print_cli_no_fonts();
 	if (ledger_event(l, &ev) != 0 || ledger_walker_get(l, (uint32_t)o.id, &w, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
