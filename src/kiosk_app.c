@@ -52,7 +52,9 @@ kiosk_scan(struct kiosk *k, const char *code)
 {
 	struct kiosk_req q;
 
-	if (!k->st.has_event) {
+	/* While the ledger is still opening nothing is known yet: the worker takes
+	 * requests in order, so the scan waits behind the opening, not lost. */
+	if (!k->st.has_event && k->screen != SCREEN_OPENING) {
 		kiosk_message(k, UI_BAD, "Set the event up before scanning badges.");
 		return;
 	}
