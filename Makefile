@@ -66,7 +66,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode
 
-.PHONY: all deps test unit e2e run bench fuzz format format-check clean install
+.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -149,17 +149,20 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 PREFIX ?= /usr/local
-install: all
+# install-app: the programs, assets and CUPS filter only (what the image's
+# first stage builds inside the target root); install: also the board files.
+install: install-app
+	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
+install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
 	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
 	install -d $(DESTDIR)/usr/lib/cups/filter $(DESTDIR)/usr/share/cups/model/wat
 	install -m 755 $(BUILD)/rastertoescpos $(DESTDIR)/usr/lib/cups/filter/rastertoescpos
 	install -m 644 assets/ppd/*.ppd $(DESTDIR)/usr/share/cups/model/wat/
-	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
 
 # The appliance: make image / image-test [ARCH=arm64|amd64] (see docs/APPLIANCE.md).
-include image/Makefile.inc
+-include image/Makefile.inc
 
 clean:
 	rm -rf build

@@ -89,17 +89,6 @@ kiosk_spool(const char *given)
 	                 home != NULL && *home != '\0' ? home : "/tmp");
 }
 
-static const char *
-kiosk_device_words(enum scan_device_state st, int camera)
-{
-	switch (st) {
-	case SCAN_DEVICE_MISSING: return camera ? "Camera missing" : "Scanner missing";
-	case SCAN_DEVICE_DISCONNECTED: return camera ? "Camera unplugged" : "Scanner unplugged";
-	case SCAN_DEVICE_FAILED: return camera ? "Camera not working" : "Scanner not working";
-	default: return NULL;
-	}
-}
-
 /* Hands the scan module's codes to the kiosk and keeps the status chip current. */
 static void
 kiosk_scan_poll(struct scan *sc, struct kiosk *k)
@@ -112,9 +101,7 @@ kiosk_scan_poll(struct scan *sc, struct kiosk *k)
 	while (scan_poll(sc, &res) == 1)
 		kiosk_scan(k, res.text);
 	scan_status(sc, &st);
-	words = kiosk_device_words(st.camera, 1);
-	if (words == NULL)
-		words = kiosk_device_words(st.wedge, 0);
+	words = scan_status_chip(&st);
 	snprintf(chip, sizeof chip, "%s", words != NULL ? words : "");
 	if (strcmp(chip, k->scanner_status) != 0) {
 		memcpy(k->scanner_status, chip, sizeof chip);

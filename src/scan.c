@@ -673,3 +673,33 @@ scan_wedge_text(enum scan_device_state st)
 	}
 	return "";
 }
+
+static const char *
+scan_device_chip(enum scan_device_state st, int camera)
+{
+	switch (st) {
+	case SCAN_DEVICE_MISSING: return camera ? "Camera missing" : "Scanner missing";
+	case SCAN_DEVICE_DISCONNECTED: return camera ? "Camera unplugged" : "Scanner unplugged";
+	case SCAN_DEVICE_FAILED: return camera ? "Camera not working" : "Scanner not working";
+	default: return NULL;
+	}
+}
+
+const char *
+scan_status_chip(const struct scan_status *st)
+{
+	enum scan_device_state c = st->camera, w = st->wedge;
+
+	/* lost or broken: always said, the camera first */
+	if (c == SCAN_DEVICE_DISCONNECTED || c == SCAN_DEVICE_FAILED)
+		return scan_device_chip(c, 1);
+	if (w == SCAN_DEVICE_DISCONNECTED || w == SCAN_DEVICE_FAILED)
+		return scan_device_chip(w, 0);
+	if (c == SCAN_DEVICE_OK || w == SCAN_DEVICE_OK)
+		return NULL;
+	if (c == SCAN_DEVICE_MISSING && w == SCAN_DEVICE_MISSING)
+		return "No scanner or camera";
+	if (c == SCAN_DEVICE_MISSING)
+		return scan_device_chip(c, 1);
+	return scan_device_chip(w, 0);
+}

@@ -112,5 +112,10 @@ void scan_push_frame(struct scan *s, const uint8_t *luma, int width, int height,
 /* Plain words for the screen: what the state means and what to do. */
 const char *scan_camera_text(enum scan_device_state st);
 const char *scan_wedge_text(enum scan_device_state st);
+/* The home screen's warning chip for both sources together, or NULL when
+ * there is nothing to warn about. A source that was never found is not worth
+ * a warning while the other one works (a station with a scanner and no
+ * camera); one that was working and went away always is. */
+const char *scan_status_chip(const struct scan_status *st);
 
 #endif

@@ -218,6 +218,14 @@ ui_open(const struct ui_config *c, struct ui **out, char **cause)
 		util_fail(cause, "The screen could not be opened: %s", SDL_GetError());
 		goto end;
 	}
+	/* On the console (KMSDRM) SDL's first choice is desktop "opengl", which
+	 * on Mesa's software driver (QEMU's virtio-gpu without virgl) shows only
+	 * glClear: a blank screen in the clear colour. GLES2 draws everything
+	 * there, and is what the Pi's vc4/v3d drive natively. */
+	if (!c->software && SDL_GetHint(SDL_HINT_RENDER_DRIVER) == NULL &&
+	    SDL_GetCurrentVideoDriver() != NULL &&
+	    SDL_strcasecmp(SDL_GetCurrentVideoDriver(), "kmsdrm") == 0)
+		SDL_SetHint(SDL_HINT_RENDER_DRIVER, "opengles2");
 	if (TTF_Init() != 0) {
 		util_fail(cause, "The font engine failed: %s", TTF_GetError());
 		goto end;

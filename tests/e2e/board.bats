@@ -102,6 +102,17 @@ board_root() {
 	[ "$output" = 1 ]
 }
 
+@test "board: the launcher's kiosk command: ledger, USB stick, scanner grab, camera, rotation" {
+	S="$T/drm"
+	mkdir -p "$S/card0-HDMI-A-1"
+	echo connected >"$S/card0-HDMI-A-1/status"
+	WAT_DRM_SYSFS="$S" WAT_USB=/media/wat-usb WAT_ROTATE=90 run "$B/libexec/wat-kiosk-launch" --print-command
+	[ "$status" -eq 0 ]
+	[ "$output" = "wat-kiosk --db /var/lib/wat/kiosk/station.db --usb /media/wat-usb --rotate 90 --wedge /dev/wat-scanner --camera auto" ]
+	WAT_DRM_SYSFS="$S" WAT_CAMERA=off WAT_ROTATE=45 run "$B/libexec/wat-kiosk-launch" --print-command
+	[ "$output" = "wat-kiosk --db /var/lib/wat/kiosk/station.db --wedge /dev/wat-scanner" ]
+}
+
 @test "board: wat.conf.example parses cleanly" {
 	run "$B/libexec/wat-provision" --parse "$B/wat.conf.example"
 	echo "$output"
@@ -122,6 +133,7 @@ board_root() {
 		SCANNER_IDS="05e0:1200, zzzz:1"
 		STATION_NAME="no quote end
 		PRINTER_PAPER=58mm # thin paper
+		CAMERA=maybe
 	CONF
 	run "$B/libexec/wat-provision" --parse "$T/bad.conf"
 	[ "$status" -eq 1 ]
@@ -133,6 +145,7 @@ board_root() {
 	[[ "$output" == *"unknown setting EVIL"* ]]
 	[[ "$output" == *"SCANNER_IDS"* ]]
 	[[ "$output" == *"unbalanced quotes"* ]]
+	[[ "$output" == *'CAMERA: auto or off (got "maybe")'* ]]
 	[[ "$output" == *"STATION_NAME=Lap Point"* ]]
 	[[ "$output" == *"PRINTER_PAPER=58mm"* ]]
 }
@@ -141,7 +154,7 @@ board_root() {
 	mkdir -p "$T/boot" "$T/state" "$T/root/etc" "$T/root/usr/share/zoneinfo/America"
 	: >"$T/root/usr/share/zoneinfo/America/Chicago"
 	: >"$T/root/etc/hosts"
-	printf 'STATION_NAME="Lap Point 2"\nTIMEZONE=America/Chicago\nWIFI_SSID="Park"\nWIFI_PSK="s3cret-pass"\nSCANNER_IDS=0627:0001\nSCREEN_ROTATE=90\n' >"$T/boot/wat.conf"
+	printf 'STATION_NAME="Lap Point 2"\nTIMEZONE=America/Chicago\nWIFI_SSID="Park"\nWIFI_PSK="s3cret-pass"\nSCANNER_IDS=0627:0001\nSCREEN_ROTATE=90\nCAMERA=off\n' >"$T/boot/wat.conf"
 	export WAT_BOOT="$T/boot" WAT_STATE="$T/state" WAT_ROOT="$T/root"
 	run "$B/libexec/wat-provision" --apply
 	echo "$output"
@@ -155,6 +168,7 @@ board_root() {
 	[ "$(readlink "$T/root/etc/localtime")" = /usr/share/zoneinfo/America/Chicago ]
 	grep -qx 0627:0001 "$T/root/etc/wat/scanners.list"
 	grep -qx WAT_ROTATE=90 "$T/root/run/wat/kiosk.env"
+	grep -qx WAT_CAMERA=off "$T/root/run/wat/kiosk.env"
 	# next boot: the blanked file is not applied again, the secret stays
 	run "$B/libexec/wat-provision" --apply
 	[[ "$output" != *applied* ]]

@@ -663,6 +663,39 @@ test_scan_push(void **state)
 	scan_free(s);
 }
 
+/* The home screen's chip: a station with a scanner and no camera (or the
+ * reverse) shows nothing; a source that went away always shows. */
+static void
+test_status_chip(void **state)
+{
+	struct scan_status st;
+
+	(void)state;
+	memset(&st, 0, sizeof st);
+	assert_null(scan_status_chip(&st)); /* nothing configured: nothing to say */
+	st.camera = SCAN_DEVICE_MISSING;
+	st.wedge = SCAN_DEVICE_OK;
+	assert_null(scan_status_chip(&st));
+	st.camera = SCAN_DEVICE_OK;
+	st.wedge = SCAN_DEVICE_MISSING;
+	assert_null(scan_status_chip(&st));
+	st.camera = SCAN_DEVICE_MISSING;
+	assert_string_equal(scan_status_chip(&st), "No scanner or camera");
+	st.camera = SCAN_DEVICE_OFF;
+	assert_string_equal(scan_status_chip(&st), "Scanner missing");
+	st.camera = SCAN_DEVICE_MISSING;
+	st.wedge = SCAN_DEVICE_OFF;
+	assert_string_equal(scan_status_chip(&st), "Camera missing");
+	st.camera = SCAN_DEVICE_OK;
+	st.wedge = SCAN_DEVICE_DISCONNECTED;
+	assert_string_equal(scan_status_chip(&st), "Scanner unplugged");
+	st.camera = SCAN_DEVICE_FAILED;
+	assert_string_equal(scan_status_chip(&st), "Camera not working");
+	st.camera = SCAN_DEVICE_DISCONNECTED;
+	st.wedge = SCAN_DEVICE_OK;
+	assert_string_equal(scan_status_chip(&st), "Camera unplugged");
+}
+
 static void
 test_scan_missing_devices(void **state)
 {
@@ -891,21 +924,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_wedge_badge),
-	    cmocka_unit_test(test_wedge_shift_and_symbols),
-	    cmocka_unit_test(test_wedge_timeout),
-	    cmocka_unit_test(test_wedge_garbage),
-	    cmocka_unit_test(test_wedge_long),
-	    cmocka_unit_test(test_keys_burst),
-	    cmocka_unit_test(test_load_formats),
-	    cmocka_unit_test(test_file_list),
-	    cmocka_unit_test(test_cli_escape),
-	    cmocka_unit_test(test_cli_decode),
-	    cmocka_unit_test(test_scan_files),
-	    cmocka_unit_test(test_scan_push),
-	    cmocka_unit_test(test_scan_missing_devices),
-	    cmocka_unit_test(test_scan_wedge_fifo),
-	    cmocka_unit_test(test_evdev_find),
+	    cmocka_unit_test(test_wedge_badge),     cmocka_unit_test(test_wedge_shift_and_symbols),
+	    cmocka_unit_test(test_wedge_timeout),   cmocka_unit_test(test_wedge_garbage),
+	    cmocka_unit_test(test_wedge_long),      cmocka_unit_test(test_keys_burst),
+	    cmocka_unit_test(test_load_formats),    cmocka_unit_test(test_file_list),
+	    cmocka_unit_test(test_cli_escape),      cmocka_unit_test(test_cli_decode),
+	    cmocka_unit_test(test_scan_files),      cmocka_unit_test(test_scan_push),
+	    cmocka_unit_test(test_status_chip),     cmocka_unit_test(test_scan_missing_devices),
+	    cmocka_unit_test(test_scan_wedge_fifo), cmocka_unit_test(test_evdev_find),
 	    cmocka_unit_test(test_uinput),
 	};
 
