@@ -70,6 +70,15 @@ rootfs() {
 	build_pkgs=$(pkgs image/packages.build)
 	version=$(git describe --always --dirty 2>/dev/null || echo unknown)
 	say "stage 1 ($ARCH): mmdebstrap $SUITE -> $OUT/base"
+	# An interrupted mmdebstrap can leave /proc, /sys and /dev mounted in its
+	# half-made root: unmount them before removing it, never through them.
+	if [ -d "$OUT/base.part" ]; then
+		part=$(cd "$OUT/base.part" && pwd)
+		awk -v p="$part/" 'index($2, p) == 1 {print $2}' /proc/mounts | sort -r |
+			while read -r m; do umount -l "$m"; done
+		! awk -v p="$part/" 'index($2, p) == 1 {exit 1}' /proc/mounts ||
+			die "something is still mounted under $part: unmount it first"
+	fi
 	rm -rf "$OUT/base.part"
 	# INITRD=No: the kernel's postinst does not build an initramfs (the hooks
 	# build exactly one, last). force-confold: our /etc/default files are in
