@@ -28,7 +28,7 @@ die() { printf 'image: %s\n' "$*" >&2; exit 1; }
 pkgs() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$@" | tr -s ' \n' ' '; }
 
 DEPS="mmdebstrap qemu-user-static binfmt-support arch-test genimage dosfstools mtools e2fsprogs fdisk
- qemu-system-arm qemu-system-x86 systemd python3"
+ qemu-system-arm qemu-system-x86 systemd python3 minisign"
 
 deps() {
 	local missing="" p
