@@ -19,8 +19,8 @@
 #include "bundle.h"
 #include "cli.h"
 #include "closeout.h"
+#include "event_pack.h"
 #include "hq.h"
-#include "json.h"
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
@@ -550,80 +550,20 @@ bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
 	return CLI_OK;
 }
 
-/* ---- event packs ----
- * {"format":"wat-event-pack/1","station":"T1","event":{"name":..,"city":..,"date":..,
- *  "tag":..},"badge_key":"<64 hex>","settings":{"goal":"25.00",...}}
- * The badge key is a secret: the file is written 0600. */
-
-#define BUNDLE_PACK_FORMAT "wat-event-pack/1"
-
-static void
-bundle_cli_setting(struct strbuf *b, int *first, const char *key, const char *value)
-{
-	if (value == NULL || *value == '\0')
-		return;
-	strbuf_printf(b, "%s\"%s\":", *first ? "" : ",", key);
-	strbuf_json(b, value);
-	*first = 0;
-}
-
-static char *
-bundle_cli_pack_text(const struct ledger_event *ev, const unsigned char key[32])
-{
-	struct strbuf b = STRBUF_INIT;
-	char hex[65], buf[32];
-	int first = 1;
-
-	strbuf_puts(&b, "{\"format\":\"" BUNDLE_PACK_FORMAT "\",\"station\":");
-	strbuf_json(&b, ev->station);
-	strbuf_puts(&b, ",\"event\":{\"name\":");
-	strbuf_json(&b, ev->name);
-	strbuf_puts(&b, ",\"city\":");
-	strbuf_json(&b, ev->city);
-	strbuf_puts(&b, ",\"date\":");
-	strbuf_json(&b, ev->date);
-	strbuf_puts(&b, ",\"tag\":");
-	strbuf_json(&b, ev->event_tag);
-	bundle_hex(key, 32, hex);
-	strbuf_printf(&b, "},\"badge_key\":\"%s\",\"settings\":{", hex);
-	sodium_memzero(hex, sizeof hex);
-	if (ev->goal_cents > 0)
-		bundle_cli_setting(&b, &first, "goal",
-		                   amount_format_plain(ev->goal_cents, buf, sizeof buf));
-	if (ev->lap_m > 0) {
-		snprintf(buf, sizeof buf, "%" PRId64, ev->lap_m);
-		bundle_cli_setting(&b, &first, "lap-length", buf);
-	}
-	snprintf(buf, sizeof buf, "%" PRId64, ev->rules.min_lap_ms / 1000);
-	bundle_cli_setting(&b, &first, "min-lap", buf);
-	snprintf(buf, sizeof buf, "%" PRId64, ev->rules.holdoff_ms / 1000);
-	bundle_cli_setting(&b, &first, "holdoff", buf);
-	bundle_cli_setting(&b, &first, "max-donation",
-	                   amount_format_plain(ev->rules.max_donation_cents, buf, sizeof buf));
-	bundle_cli_setting(&b, &first, "org-name", ev->org_name);
-	bundle_cli_setting(&b, &first, "org-ein", ev->org_ein);
-	bundle_cli_setting(&b, &first, "premium-desc", ev->premium_desc);
-	if (ev->premium_cents > 0)
-		bundle_cli_setting(&b, &first, "premium-value",
-		                   amount_format_plain(ev->premium_cents, buf, sizeof buf));
-	strbuf_puts(&b, "}}\n");
-	return strbuf_take(&b);
-}
+/* ---- event packs (event_pack.h; the format in docs/BUNDLE.md) ---- */
 
 static int
 bundle_cli_pack_export(struct ledger *l, const char *file)
 {
-	struct ledger_event ev;
-	struct badge_event be;
-	char *text = NULL, *cause = NULL, *dir = xstrdup(file), *slash;
+	struct event_pack p;
+	char *cause = NULL, *dir = xstrdup(file), *slash;
 	const char *name;
 	int rc = CLI_REFUSED;
 
-	if (ledger_event(l, &ev) != 0 || ledger_badge_key(l, &be, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
-		goto end;
+	if (event_pack_from_ledger(l, &p, &cause) != 0) {
+		free(dir);
+		return cli_cause(CLI_REFUSED, cause);
 	}
-	text = bundle_cli_pack_text(&ev, be.key);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
 		name = slash + 1;
@@ -633,21 +573,17 @@ bundle_cli_pack_export(struct ledger *l, const char *file)
 		name = file;
 		strcpy(dir, ".");
 	}
-	if (util_write_file(dir, name, text, strlen(text), 0600, &cause) != 0) {
+	if (event_pack_write(&p, dir, name, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
 	       "coordinator's stick only, and import it on the second station with\n"
 	       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-	       ev.name, file, file);
+	       p.name, file, file);
 	rc = CLI_OK;
 end:
-	if (text != NULL) {
-		sodium_memzero(text, strlen(text));
-		free(text);
-	}
-	sodium_memzero(&be, sizeof be);
+	event_pack_clear(&p);
 	free(dir);
 	return rc;
 }
@@ -656,84 +592,44 @@ static int
 bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
                        const char *walker_base)
 {
-	static const char *const keys[] = {"goal",    "lap-length",   "min-lap",
-	                                   "holdoff", "max-donation", "org-name",
-	                                   "org-ein", "premium-desc", "premium-value"};
-	struct ledger_init in;
-	struct badge_event be;
-	char *data = NULL, *cause = NULL, *from = NULL, *name = NULL, *city = NULL, *date = NULL;
-	char *tag = NULL, *hex = NULL, *fmt = NULL, path[64], *v;
-	size_t len = 0, i;
-	int rc = CLI_USAGE;
+	struct event_pack p;
+	char *data = NULL, *cause = NULL, *notes = NULL;
+	size_t len = 0;
+	int rc = CLI_USAGE, jr;
 
-	memset(&be, 0, sizeof be);
-	if (util_read_file(file, 65536, &data, &len, &cause) != 0)
+	memset(&p, 0, sizeof p);
+	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	fmt = json_get_str(data, len, "format");
-	from = json_get_str(data, len, "station");
-	name = json_get_str(data, len, "event.name");
-	city = json_get_str(data, len, "event.city");
-	date = json_get_str(data, len, "event.date");
-	tag = json_get_str(data, len, "event.tag");
-	hex = json_get_str(data, len, "badge_key");
-	if (fmt == NULL || strcmp(fmt, BUNDLE_PACK_FORMAT) != 0 || from == NULL || name == NULL ||
-	    tag == NULL || strlen(tag) != BADGE_TAG_LEN || hex == NULL ||
-	    bundle_unhex(hex, strlen(hex), be.key, BADGE_KEY_LEN) != 0) {
-		cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
+	if (event_pack_parse(data, len, &p, &cause) != 0) {
+		free(cause);
+		rc = cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
 		goto end;
 	}
-	if (strcasecmp(from, station) == 0) {
+	jr = event_pack_join(l, &p, station, walker_base, bundle_cli_op, &notes, &cause);
+	if (jr == EVENT_PACK_SAME_STATION) {
+		free(cause);
 		rc = cli_fail(CLI_REFUSED,
 		              "This pack comes from station %s: the joining station needs "
 		              "another id (e.g. --station T2).",
-		              from);
+		              p.station);
 		goto end;
 	}
-	memcpy(be.tag, tag, BADGE_TAG_LEN + 1);
-	memset(&in, 0, sizeof in);
-	in.name = name;
-	in.city = city;
-	in.date = date;
-	in.station = station;
-	in.badge = &be;
-	if (ledger_init_event(l, &in, bundle_cli_op, &cause) != 0) {
+	if (jr != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	for (i = 0; i < nitems(keys); i++) {
-		snprintf(path, sizeof path, "settings.%s", keys[i]);
-		if ((v = json_get_str(data, len, path)) == NULL)
-			continue;
-		if (ledger_set(l, keys[i], v, bundle_cli_op, &cause) != 0) {
-			fprintf(stderr, "Setting %s was not copied: %s\n", keys[i], cause);
-			free(cause);
-			cause = NULL;
-		}
-		free(v);
-	}
-	if (ledger_set(l, "walker-base", walker_base, bundle_cli_op, &cause) != 0) {
-		fprintf(stderr, "The walker numbers could not be moved: %s\n", cause);
-		free(cause);
-		cause = NULL;
-	}
+	if (notes != NULL)
+		fputs(notes, stderr);
 	printf("Station %s joined \"%s\" (%s). Badges of either station verify on both; new "
 	       "walkers here are numbered from %s.\n",
-	       station, name, tag, walker_base);
+	       station, p.name, p.badge.tag, walker_base);
 	rc = CLI_OK;
 end:
-	sodium_memzero(&be, sizeof be);
-	if (hex != NULL)
-		sodium_memzero(hex, strlen(hex));
+	event_pack_clear(&p);
 	if (data != NULL)
 		sodium_memzero(data, len);
 	free(data);
-	free(fmt);
-	free(from);
-	free(name);
-	free(city);
-	free(date);
-	free(tag);
-	free(hex);
+	free(notes);
 	return rc;
 }
 

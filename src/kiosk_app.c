@@ -22,7 +22,8 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_COORD] = &screen_coord_ops,       [SCREEN_SETTINGS] = &screen_settings_ops,
     [SCREEN_IMPORT] = &screen_import_ops,     [SCREEN_PRINT] = &screen_print_ops,
     [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
-    [SCREEN_EXPORT] = &screen_export_ops,
+    [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
+    [SCREEN_PACK] = &screen_pack_ops,
 };
 
 void
@@ -493,6 +494,30 @@ enum kiosk_ask_result
 kiosk_ask(struct kiosk *k, const char *title, const char *prompt, char *buf, size_t size,
           enum kiosk_kb kb, int optional)
 {
+	return kiosk_ask_or(k, title, prompt, buf, size, kb, optional, NULL);
+}
+
+/* The prompt in r, with the aside button on its right when there is one. */
+static int
+kiosk_ask_prompt(struct kiosk *k, struct ui_rect r, const char *prompt, const char *aside)
+{
+	struct ui *u = k->ui;
+	int bw = r.w * 45 / 100, gap = ui_px(u, 8);
+
+	if (aside == NULL) {
+		ui_text(u, r, prompt, 24, 1, UI_FG, UI_LEFT);
+		return 0;
+	}
+	ui_text(u, (struct ui_rect){r.x, r.y, r.w - bw - gap, r.h}, prompt, 24, 1, UI_FG, UI_LEFT);
+	return ui_button(u, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h - gap / 2}, aside,
+	                 UI_ACCENT, 20) &&
+	       !k->waiting;
+}
+
+enum kiosk_ask_result
+kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, size_t size,
+             enum kiosk_kb kb, int optional, const char *aside)
+{
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, kbd;
 	int gap = ui_px(u, 8), line = ui_px(u, 40), field = ui_px(u, 60);
@@ -510,23 +535,30 @@ kiosk_ask(struct kiosk *k, const char *title, const char *prompt, char *buf, siz
 			kbd = (struct ui_rect){body.x, body.y + left.h + gap, body.w,
 			                       body.h - left.h - gap};
 		}
-		ui_text(u, (struct ui_rect){left.x, left.y, left.w, line}, prompt, 24, 1, UI_FG,
-		        UI_LEFT);
+		if (kiosk_ask_prompt(k, (struct ui_rect){left.x, left.y, left.w, line}, prompt,
+		                     aside))
+			res = KIOSK_ASK_ASIDE;
 		kiosk_field(k, (struct ui_rect){left.x, left.y + line + gap, left.w, field}, buf,
 		            kb, NULL);
 		kiosk_draw_message(k, (struct ui_rect){left.x, left.y + line + field + 2 * gap,
 		                                       left.w, left.h - line - field - 2 * gap});
 	} else {
-		int top = line + field + line + 2 * gap;
-		ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, 24, 1, UI_FG,
-		        UI_LEFT);
+		/* a refusal longer than the line takes a second one from the keyboard */
+		int msg =
+		    k->msg[0] != '\0' && !k->waiting && ui_text_width(u, k->msg, 20, 1) > body.w
+		        ? line * 8 / 5
+		        : line;
+		int top = line + field + msg + 2 * gap;
+		if (kiosk_ask_prompt(k, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
+		                     aside))
+			res = KIOSK_ASK_ASIDE;
 		kiosk_field(k, (struct ui_rect){body.x, body.y + line, body.w, field}, buf, kb,
 		            NULL);
 		kiosk_draw_message(
-		    k, (struct ui_rect){body.x, body.y + line + field + gap, body.w, line});
+		    k, (struct ui_rect){body.x, body.y + line + field + gap, body.w, msg});
 		kbd = (struct ui_rect){body.x, body.y + top, body.w, body.h - top};
 	}
-	if (kiosk_keyboard(k, kbd, buf, size, kb, done) && !k->waiting) {
+	if (kiosk_keyboard(k, kbd, buf, size, kb, done) && !k->waiting && res == KIOSK_ASK_NONE) {
 		res =
 		    buf[0] == '\0' ? (optional ? KIOSK_ASK_SKIP : KIOSK_ASK_NONE) : KIOSK_ASK_DONE;
 		if (res == KIOSK_ASK_NONE)
@@ -558,6 +590,7 @@ kiosk_fini(struct kiosk *k)
 	kiosk_keep(&k->card, NULL);
 	kiosk_keep(&k->list, NULL);
 	kiosk_keep(&k->close, NULL);
+	kiosk_keep(&k->pack, NULL);
 	kiosk_print_free(k->print);
 	k->print = NULL;
 	kiosk_export_free(k->export);
@@ -659,7 +692,7 @@ kiosk_tick(struct kiosk *k)
 	}
 	if (k->coordinator && !k->script &&
 	    k->now_ms - k->coordinator_at_ms > KIOSK_COORDINATOR_IDLE_MS &&
-	    k->screen != SCREEN_SETUP) {
+	    k->screen != SCREEN_SETUP && k->screen != SCREEN_JOIN) {
 		k->coordinator = 0;
 		if (k->screen >= SCREEN_PIN && k->screen != SCREEN_PRINT)
 			kiosk_go(k, SCREEN_HOME);

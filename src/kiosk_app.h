@@ -14,6 +14,7 @@ enum screen_id {
 	SCREEN_OPENING,
 	SCREEN_FATAL,
 	SCREEN_SETUP,
+	SCREEN_JOIN, /* first start: join an event from a pack on a USB stick */
 	SCREEN_HOME,
 	SCREEN_RESULT,
 	SCREEN_FIND,
@@ -30,6 +31,7 @@ enum screen_id {
 	SCREEN_PRINTER, /* coordinator: printer queue, paper, test print */
 	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
 	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
+	SCREEN_PACK,    /* coordinator: the event pack to USB stick, for a second station */
 	SCREEN_COUNT,
 };
 
@@ -43,7 +45,13 @@ enum kiosk_kb {
 	KIOSK_KB_PIN,    /* keypad, shown as dots */
 };
 
-enum kiosk_ask_result { KIOSK_ASK_NONE, KIOSK_ASK_DONE, KIOSK_ASK_BACK, KIOSK_ASK_SKIP };
+enum kiosk_ask_result {
+	KIOSK_ASK_NONE,
+	KIOSK_ASK_DONE,
+	KIOSK_ASK_BACK,
+	KIOSK_ASK_SKIP,
+	KIOSK_ASK_ASIDE, /* kiosk_ask_or's other button */
+};
 
 #define KIOSK_FIELD_MAX 256
 #define KIOSK_MSG_MAX   1024
@@ -114,6 +122,9 @@ struct kiosk {
 	int denom_sel;
 	char cash[32]; /* close-out: the cash total as typed */
 	char note[KIOSK_FIELD_MAX];
+	/* joining an event: the pack chosen on the stick, and what it holds */
+	char pack_path[KIOSK_PATH_MAX];
+	struct kiosk_reply *pack;
 };
 
 struct screen_ops {
@@ -151,6 +162,11 @@ int kiosk_keyboard(struct kiosk *k, struct ui_rect r, char *buf, size_t size, en
 /* A whole screen asking for one value. */
 enum kiosk_ask_result kiosk_ask(struct kiosk *k, const char *title, const char *prompt, char *buf,
                                 size_t size, enum kiosk_kb kb, int optional);
+/* The same with another way on: a button labelled aside beside the prompt
+ * (KIOSK_ASK_ASIDE when pressed). */
+enum kiosk_ask_result kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt,
+                                   char *buf, size_t size, enum kiosk_kb kb, int optional,
+                                   const char *aside);
 /* Splits r into n columns / rows with a gap. */
 struct ui_rect kiosk_col(struct ui_rect r, int i, int n, int gap);
 struct ui_rect kiosk_row(struct ui_rect r, int i, int n, int gap);

@@ -11,6 +11,7 @@
 
 #include "bundle.h"
 #include "closeout.h"
+#include "event_pack.h"
 #include "kiosk_clock.h"
 #include "layout.h"
 #include "pin.h"
@@ -706,6 +707,121 @@ kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 	return rc;
 }
 
+/* ---- the event pack (event_pack.h) ---------------------------------------- */
+
+static void
+kiosk_pack_info(struct kiosk_pack *x, const struct event_pack *p, const char *file)
+{
+	kiosk_copy(x->file, sizeof x->file, file);
+	kiosk_copy(x->name, sizeof x->name, p->name);
+	kiosk_copy(x->city, sizeof x->city, p->city);
+	kiosk_copy(x->date, sizeof x->date, p->date);
+	kiosk_copy(x->from, sizeof x->from, p->station);
+	event_pack_next_station(p->station, x->next, sizeof x->next);
+}
+
+/* "Event pack to USB stick": written whole or not at all, read back. */
+static int
+kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                  char **cause)
+{
+	struct event_pack p;
+	char *name = NULL, *path = NULL;
+	int rc = -1;
+
+	if (event_pack_from_ledger(w->l, &p, cause) != 0)
+		return -1;
+	if (kiosk_sticks(q->path, r, cause) != 0)
+		goto end;
+	if (r->nsticks == 0) {
+		util_fail(cause, "No USB stick is plugged in: plug one in and try again.");
+		goto end;
+	}
+	name = event_pack_file_name(&p);
+	if (event_pack_write(&p, r->sticks[0], name, cause) != 0)
+		goto end;
+	path = xasprintf("%s/%s", r->sticks[0], name);
+	kiosk_pack_info(&r->pack, &p, path);
+	rc = 0;
+end:
+	event_pack_clear(&p);
+	free(path);
+	free(name);
+	return rc;
+}
+
+static int
+kiosk_pack_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kiosk_found *)a)->name, ((const struct kiosk_found *)b)->name);
+}
+
+/* The packs on the stick(s), by name. */
+static int
+kiosk_pack_list(const char *given, struct kiosk_reply *r, char **cause)
+{
+	size_t i, n;
+
+	if (kiosk_sticks(given, r, cause) != 0)
+		return -1;
+	for (i = 0; i < r->nsticks; i++) {
+		DIR *d = opendir(r->sticks[i]);
+		struct dirent *de;
+		if (d == NULL) {
+			if (given[0] != '\0')
+				return util_fail(
+				    cause, "%s cannot be read: %s. Is the USB stick plugged in?",
+				    r->sticks[i], strerror(errno));
+			continue;
+		}
+		while ((de = readdir(d)) != NULL) {
+			size_t len = strlen(de->d_name), sl = strlen(EVENT_PACK_SUFFIX);
+			if (de->d_name[0] == '.' || len <= sl ||
+			    strcasecmp(de->d_name + len - sl, EVENT_PACK_SUFFIX) != 0)
+				continue;
+			if (r->nfound < KIOSK_FIND_MAX) {
+				kiosk_copy(r->found[r->nfound].name, sizeof r->found[0].name,
+				           de->d_name);
+				r->found[r->nfound].id = (uint32_t)i;
+			}
+			r->nfound++;
+		}
+		closedir(d);
+	}
+	n = r->nfound < KIOSK_FIND_MAX ? r->nfound : KIOSK_FIND_MAX;
+	qsort(r->found, n, sizeof r->found[0], kiosk_pack_cmp);
+	return 0;
+}
+
+static int
+kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
+{
+	struct event_pack p;
+
+	if (event_pack_load(q->path, &p, cause) != 0)
+		return -1;
+	kiosk_pack_info(&r->pack, &p, q->path);
+	event_pack_clear(&p);
+	return 0;
+}
+
+static int
+kiosk_pack_join(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+                struct kiosk_reply *r, char **cause)
+{
+	struct event_pack p;
+	int rc = -1;
+
+	if (event_pack_load(q->path, &p, cause) != 0)
+		return -1;
+	kiosk_pack_info(&r->pack, &p, q->path);
+	event_pack_walker_base(q->a, r->pack.walker_base, sizeof r->pack.walker_base);
+	if (event_pack_join(w->l, &p, q->a, r->pack.walker_base, op, &r->notes, cause) == 0)
+		rc = 0;
+	event_pack_clear(&p);
+	return rc;
+}
+
 static void
 kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r)
 {
@@ -784,6 +900,10 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_REOPEN: rc = closeout_reopen(w->l, q->a, op, &r->seq, &cause); break;
 	case KIOSK_OP_EXPORT_INFO: rc = kiosk_export_info(w, q, r, &cause); break;
 	case KIOSK_OP_EXPORT: rc = kiosk_export(w, q, op, r, &cause); break;
+	case KIOSK_OP_PACK_EXPORT: rc = kiosk_pack_export(w, q, r, &cause); break;
+	case KIOSK_OP_PACK_LIST: rc = kiosk_pack_list(q->path, r, &cause); break;
+	case KIOSK_OP_PACK_READ: rc = kiosk_pack_read(q, r, &cause); break;
+	case KIOSK_OP_PACK_JOIN: rc = kiosk_pack_join(w, q, op, r, &cause); break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -936,6 +1056,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	if (r == NULL)
 		return;
 	free(r->cause);
+	free(r->notes);
 	free(r->pdf);
 	bundle_snapshot_free(r->snap);
 	free(r);

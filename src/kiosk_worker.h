@@ -52,6 +52,13 @@ enum kiosk_op {
 	KIOSK_OP_REOPEN,       /* a: reason */
 	KIOSK_OP_EXPORT_INFO,  /* the station key; path: the stick ("" find mounted ones) */
 	KIOSK_OP_EXPORT,       /* path: the stick: the snapshot (reply snap) */
+	/* the event pack a second station joins with (event_pack.h) */
+	KIOSK_OP_PACK_EXPORT, /* path: the stick ("" the mounted one): written there (reply pack) */
+	KIOSK_OP_PACK_LIST,   /* path: the stick ("" mounted ones): its *.pack files in found[]
+	                         (name; id: the stick's index in sticks[]) */
+	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
+	KIOSK_OP_PACK_JOIN,   /* path: a pack, a: this station's id: the empty ledger joins its
+	                         event (reply pack, notes) */
 	KIOSK_OP_QUIT,
 };
 
@@ -103,6 +110,15 @@ struct kiosk_close {
 	/* CLOSE */
 	int64_t seq, cash_counted, checks_counted, check_counted;
 	int64_t cash_over_short, check_over_short;
+};
+
+/* An event pack as the screens show it: never its badge key. */
+struct kiosk_pack {
+	char file[KIOSK_PATH_MAX]; /* where it is */
+	char name[128], city[64], date[11];
+	char from[LEDGER_STATION_MAX + 1]; /* the station that made it */
+	char next[LEDGER_STATION_MAX + 1]; /* READ: an id for this station (T1 -> T2) */
+	char walker_base[16];              /* JOIN: this station's walker numbers start above */
 };
 
 struct kiosk_found {
@@ -159,6 +175,9 @@ struct kiosk_reply {
 	char key_id[17];
 	char sticks[4][KIOSK_PATH_MAX / 4];
 	size_t nsticks;
+	/* PACK_*: the event pack; PACK_JOIN: settings not copied (lines, malloc'd) or NULL */
+	struct kiosk_pack pack;
+	char *notes;
 	/* EXPORT: the snapshot (bundle.h; freed with the reply unless taken) */
 	struct bundle_snapshot *snap;
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */

@@ -36,15 +36,15 @@ screen_pin_post(struct kiosk *k, enum kiosk_op op, const char *pin)
 	util_wipe(&q, sizeof q);
 }
 
-/* Choose a PIN and type it again; 1 once both agree (the PIN is in k->pin1). */
-static int
-screen_pin_choose(struct kiosk *k, const char *title, int *back)
+/* Choose a PIN and type it again (screens.h). */
+int
+screen_pin_choose(struct kiosk *k, const char *title, int first, int *back)
 {
 	enum kiosk_ask_result r;
 	char *cause = NULL;
 
 	*back = 0;
-	if (k->step == PIN_CHOOSE || k->step == 4) {
+	if (k->step == first) {
 		r = kiosk_ask(k, title, "Choose a coordinator PIN (4 to 8 digits)", k->pin1,
 		              sizeof k->pin1, KIOSK_KB_PIN, 0);
 		if (r == KIOSK_ASK_BACK)
@@ -97,7 +97,8 @@ screen_pin_draw(struct kiosk *k)
 		}
 		return;
 	}
-	if (screen_pin_choose(k, k->pin_change ? "Change the PIN" : "Coordinator", &back)) {
+	if (screen_pin_choose(k, k->pin_change ? "Change the PIN" : "Coordinator", PIN_CHOOSE,
+	                      &back)) {
 		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin1);
 		util_wipe(k->pin1, sizeof k->pin1);
 		util_wipe(k->pin2, sizeof k->pin2);
@@ -176,6 +177,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
+		    {"Event pack to USB", UI_ACCENT, 10},
 		    {rot, UI_PANEL, 6},
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
@@ -198,6 +200,7 @@ screen_coord_draw(struct kiosk *k)
 			case 3: kiosk_go(k, SCREEN_PRINTER); break;
 			case 4: kiosk_go(k, SCREEN_CLOSE); break;
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
+			case 10: kiosk_go(k, SCREEN_PACK); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
@@ -542,10 +545,13 @@ screen_setup_draw(struct kiosk *k)
 
 	switch (k->step) {
 	case SETUP_NAME:
-		r = kiosk_ask(k, title, "Step 1: the event's name", k->a, sizeof k->a,
-		              KIOSK_KB_NAME, 0);
+		/* or a second station: the event from the first one's pack */
+		r = kiosk_ask_or(k, title, "Step 1: the event's name", k->a, sizeof k->a,
+		                 KIOSK_KB_NAME, 0, "Join an event from a USB stick");
 		if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_CITY);
+		else if (r == KIOSK_ASK_ASIDE)
+			kiosk_go(k, SCREEN_JOIN);
 		break;
 	case SETUP_CITY:
 		r = kiosk_ask(k, title, "Step 2: the city", k->b, sizeof k->b, KIOSK_KB_NAME, 0);
@@ -582,7 +588,7 @@ screen_setup_draw(struct kiosk *k)
 		break;
 	case SETUP_PIN:
 	case SETUP_PIN2:
-		if (screen_pin_choose(k, title, &back))
+		if (screen_pin_choose(k, title, SETUP_PIN, &back))
 			screen_setup_save(k);
 		else if (back)
 			screen_setup_step(k, SETUP_GOAL);

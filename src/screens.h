@@ -12,7 +12,13 @@ extern const struct screen_ops screen_register_ops, screen_donate_ops, screen_co
 extern const struct screen_ops screen_pin_ops, screen_coord_ops, screen_settings_ops;
 extern const struct screen_ops screen_import_ops, screen_print_ops, screen_printer_ops;
 extern const struct screen_ops screen_close_ops, screen_export_ops;
+extern const struct screen_ops screen_join_ops, screen_pack_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
+
+/* Choose a coordinator PIN and type it again (screen_coord.c): k->step is
+ * `first` for the first, first + 1 for the second; 1 once both agree (the
+ * PIN is in k->pin1); *back when Back was pressed on the first. */
+int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
 
 #endif

@@ -286,3 +286,91 @@ export_missing() {
 	[ ! -e "$USB" ]
 }
 @test "kiosk: export to a stick that is gone says so and writes nothing" { both export_missing; }
+
+# ---- a second station (lap point) from the touchscreen: the event pack ----
+
+# the pack's file name on the stick, from the event's city and date
+pack_name() { echo "wat-jackson-$(date +%F)-event.pack"; }
+
+pack_join() {
+	local size=$1 db1=$DB
+	DB2="$BATS_TEST_TMPDIR/lap.db"
+	rm -f "$DB2" "$DB2-wal" "$DB2-shm" "$DB2.pin" "$USB"/*.pack
+	event
+	PACK=$(pack_name)
+	export PACK
+	kiosk "$size" pack-export
+	[ -f "$USB/$PACK" ]
+	[ "$(stat -c %a "$USB/$PACK")" = 600 ]
+	! ls -a "$USB" | grep -q '^\.'"$PACK"
+	# station 2: a new ledger, joined on its own first-start screen
+	DB=$DB2 kiosk "$size" join
+	DB=$db1
+	run "$WATCTL" --db "$DB2" settings
+	echo "$output"
+	[[ "$output" == *"Walk Against Traffick"* ]]
+	[[ "$output" == *"station"*"T2"* ]]
+	tag1=$(w settings | awk '$1 == "badge-tag" {print $2}')
+	tag2=$("$WATCTL" --db "$DB2" settings | awk '$1 == "badge-tag" {print $2}')
+	[ -n "$tag1" ] && [ "$tag1" = "$tag2" ]
+	[ "$(stat -c %a "$DB2.pin")" = 600 ]
+	# a badge made on station 1 is accepted on station 2, and the other way
+	run "$WATCTL" --db "$DB2" scan "$BADGE1"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Recorded as entry"* ]]
+	"$WATCTL" --db "$DB2" walker add --name "Lap Walker" >/dev/null
+	c2=$("$WATCTL" --db "$DB2" badge-code 100001 | cut -f2)
+	run w scan "$c2"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Recorded as entry"* ]]
+	# a forged badge is still refused on station 2
+	run "$WATCTL" --db "$DB2" scan "$FORGED"
+	[[ "$output" != *"Recorded as entry"* ]]
+}
+@test "kiosk: event pack to the USB stick on station 1; station 2 joins from it as T2; badges work on both" { both pack_join; }
+
+pack_bad() {
+	local size=$1
+	rm -f "$USB"/*.pack
+	printf 'PK\003\004 this is a zip, not a pack\n' >"$USB/bad.pack"
+	printf '{"format":"wat-event-pack/1","station":"T1","event":{"name":"Walk","city":"Jackson","date":"2026-05-02","tag":"K7QF"},"badge_key":"00ff"}\n' >"$USB/damaged.pack"
+	printf '{"format":"wat-event-pack/9","station":"T1"}\n' >"$USB/newer.pack"
+	kiosk "$size" join-bad
+	# nothing joined, nothing written
+	run "$WATCTL" --db "$DB" settings
+	[[ "$output" != *"Walk"* ]]
+	[ "$(w log | wc -l)" -eq 0 ]
+}
+@test "kiosk: a bad, damaged or newer event pack is refused on the join screen, naming the problem" { both pack_bad; }
+
+pack_missing() {
+	event
+	USB="$BATS_TEST_TMPDIR/pulled-stick"
+	kiosk "$1" pack-missing
+	[ ! -e "$USB" ]
+	DB="$BATS_TEST_TMPDIR/new.db" kiosk "$1" join-nostick
+}
+@test "kiosk: no USB stick: the event pack is not written and the join screen says so" {
+	pack_missing 800x480
+}
+
+pack_not_empty() {
+	command -v sqlite3 >/dev/null || skip "no sqlite3 shell (APT_PKGS)"
+	event
+	PACK=$(pack_name)
+	export PACK
+	rm -f "$USB"/*.pack
+	w event-pack export "$USB/$PACK" >/dev/null
+	# a ledger with an entry but no event: made by hand, as no program makes one
+	local used="$BATS_TEST_TMPDIR/used.db"
+	rm -f "$used"*
+	"$WATCTL" --db "$used" settings >/dev/null 2>&1 || true
+	sqlite3 "$used" "INSERT INTO entries(seq, kind, wall_ms, mono_ms, boot, op, line, hash) VALUES (1, 'pin-fail', 0, 0, 'b', 'x', '{}', x'00')"
+	DB=$used kiosk "$1" join-notempty
+	run "$WATCTL" --db "$used" settings
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"has no event yet"* ]]
+}
+@test "kiosk: a ledger that is not empty is refused on the join screen" { pack_not_empty 800x480; }

@@ -1,0 +1,372 @@
+/* event_pack.c — the event pack (see event_pack.h; the format in docs/BUNDLE.md):
+ *
+ * {"format":"wat-event-pack/1","station":"T1","event":{"name":..,"city":..,
+ *  "date":..,"tag":..},"badge_key":"<64 hex>","settings":{"goal":"25.00",...}} */
+#include "event_pack.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "amount.h"
+#include "bundle.h"
+#include "json.h"
+#include "ledger.h"
+#include "strbuf.h"
+#include "util.h"
+
+const char *const event_pack_keys[EVENT_PACK_SETTINGS] = {
+    "goal",     "lap-length", "min-lap",      "holdoff",      "max-donation",
+    "org-name", "org-ein",    "premium-desc", "premium-value"};
+
+static void
+event_pack_free_str(char **s)
+{
+	if (*s != NULL) {
+		util_wipe(*s, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
+void
+event_pack_clear(struct event_pack *p)
+{
+	size_t i;
+
+	event_pack_free_str(&p->station);
+	event_pack_free_str(&p->name);
+	event_pack_free_str(&p->city);
+	event_pack_free_str(&p->date);
+	for (i = 0; i < EVENT_PACK_SETTINGS; i++)
+		event_pack_free_str(&p->settings[i]);
+	util_wipe(&p->badge, sizeof p->badge);
+}
+
+/* ---- making and writing ---------------------------------------------------- */
+
+int
+event_pack_from_ledger(struct ledger *l, struct event_pack *p, char **cause)
+{
+	struct ledger_event ev;
+	char buf[32];
+
+	memset(p, 0, sizeof *p);
+	if (ledger_badge_key(l, &p->badge, cause) != 0)
+		return -1;
+	if (ledger_event(l, &ev) != 0) {
+		util_wipe(&p->badge, sizeof p->badge);
+		return util_fail(cause, "The event has not been set up yet.");
+	}
+	p->station = xstrdup(ev.station);
+	p->name = xstrdup(ev.name);
+	p->city = xstrdup(ev.city);
+	p->date = xstrdup(ev.date);
+	/* the same keys, in the same order, as event_pack_keys */
+	if (ev.goal_cents > 0)
+		p->settings[0] = xstrdup(amount_format_plain(ev.goal_cents, buf, sizeof buf));
+	if (ev.lap_m > 0)
+		p->settings[1] = xasprintf("%" PRId64, ev.lap_m);
+	p->settings[2] = xasprintf("%" PRId64, ev.rules.min_lap_ms / 1000);
+	p->settings[3] = xasprintf("%" PRId64, ev.rules.holdoff_ms / 1000);
+	p->settings[4] = xstrdup(amount_format_plain(ev.rules.max_donation_cents, buf, sizeof buf));
+	if (ev.org_name[0] != '\0')
+		p->settings[5] = xstrdup(ev.org_name);
+	if (ev.org_ein[0] != '\0')
+		p->settings[6] = xstrdup(ev.org_ein);
+	if (ev.premium_desc[0] != '\0')
+		p->settings[7] = xstrdup(ev.premium_desc);
+	if (ev.premium_cents > 0)
+		p->settings[8] = xstrdup(amount_format_plain(ev.premium_cents, buf, sizeof buf));
+	return 0;
+}
+
+char *
+event_pack_format(const struct event_pack *p)
+{
+	struct strbuf b = STRBUF_INIT;
+	char hex[2 * BADGE_KEY_LEN + 1];
+	int first = 1;
+	size_t i;
+
+	strbuf_puts(&b, "{\"format\":\"" EVENT_PACK_FORMAT "\",\"station\":");
+	strbuf_json(&b, p->station);
+	strbuf_puts(&b, ",\"event\":{\"name\":");
+	strbuf_json(&b, p->name);
+	strbuf_puts(&b, ",\"city\":");
+	strbuf_json(&b, p->city != NULL ? p->city : "");
+	strbuf_puts(&b, ",\"date\":");
+	strbuf_json(&b, p->date != NULL ? p->date : "");
+	strbuf_puts(&b, ",\"tag\":");
+	strbuf_json(&b, p->badge.tag);
+	bundle_hex(p->badge.key, BADGE_KEY_LEN, hex);
+	strbuf_printf(&b, "},\"badge_key\":\"%s\",\"settings\":{", hex);
+	util_wipe(hex, sizeof hex);
+	for (i = 0; i < EVENT_PACK_SETTINGS; i++) {
+		if (p->settings[i] == NULL || p->settings[i][0] == '\0')
+			continue;
+		strbuf_printf(&b, "%s\"%s\":", first ? "" : ",", event_pack_keys[i]);
+		strbuf_json(&b, p->settings[i]);
+		first = 0;
+	}
+	strbuf_puts(&b, "}}\n");
+	return strbuf_take(&b);
+}
+
+char *
+event_pack_file_name(const struct event_pack *p)
+{
+	/* the bundles' own naming ("wat-<city>-<date>-<station>-<n>.zip"), so the
+	 * pack sorts beside them: "-event-0.zip" becomes "-event.pack" */
+	char *zip = bundle_file_name(p->city, p->date, "event", 0);
+	size_t n = strlen(zip);
+	char *name;
+
+	if (n > 6 && strcmp(zip + n - 6, "-0.zip") == 0)
+		zip[n - 6] = '\0';
+	name = xasprintf("%s" EVENT_PACK_SUFFIX, zip);
+	free(zip);
+	return name;
+}
+
+int
+event_pack_write(const struct event_pack *p, const char *dir, const char *name, char **cause)
+{
+	char *text = event_pack_format(p), *path = xasprintf("%s/%s", dir, name), *back = NULL;
+	size_t len = strlen(text), blen = 0;
+	int rc = -1;
+
+	if (util_write_file(dir, name, text, len, 0600, cause) != 0)
+		goto end;
+	/* read back: a stick that lies about what it stored is caught here, not
+	 * at the other station */
+	if (util_read_file(path, EVENT_PACK_MAX, &back, &blen, NULL) != 0 || blen != len ||
+	    memcmp(back, text, len) != 0) {
+		unlink(path);
+		util_fail(cause,
+		          "The event pack read back from %s is not what was written: the USB stick "
+		          "may be failing. It was removed; try another stick.",
+		          dir);
+		goto end;
+	}
+	rc = 0;
+end:
+	if (back != NULL) {
+		util_wipe(back, blen);
+		free(back);
+	}
+	util_wipe(text, len);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/* ---- reading ----------------------------------------------------------------- */
+
+static int
+event_pack_tag_ok(const char *tag)
+{
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* badge.c's */
+
+	return tag != NULL && strlen(tag) == BADGE_TAG_LEN && strspn(tag, b32) == BADGE_TAG_LEN;
+}
+
+int
+event_pack_parse(const char *data, size_t len, struct event_pack *p, char **cause)
+{
+	struct json_value v;
+	char *fmt = NULL, *tag = NULL, *hex = NULL, *s, path[64];
+	size_t i;
+	int rc = -1;
+
+	memset(p, 0, sizeof *p);
+	if (json_parse(data, len, &v) != 0 || v.type != JSON_OBJECT) {
+		util_fail(cause, "This is not a W.A.T. event pack: it is not the JSON text a pack "
+		                 "is made of.");
+		goto end;
+	}
+	fmt = json_get_str(data, len, "format");
+	if (fmt == NULL) {
+		util_fail(cause, "This is not a W.A.T. event pack: it has no \"format\".");
+		goto end;
+	}
+	if (strcmp(fmt, EVENT_PACK_FORMAT) != 0) {
+		if (strncmp(fmt, "wat-event-pack/", 15) == 0)
+			util_fail(cause,
+			          "This event pack is of another version (%.40s) than this station "
+			          "reads (" EVENT_PACK_FORMAT
+			          "): make it on a station with the same software.",
+			          fmt);
+		else
+			util_fail(cause,
+			          "This is not a W.A.T. event pack: its format is \"%.40s\".", fmt);
+		goto end;
+	}
+	p->station = json_get_str(data, len, "station");
+	if (p->station == NULL || p->station[0] == '\0') {
+		util_fail(cause, "The event pack is damaged: the station that made it is missing.");
+		goto end;
+	}
+	p->name = json_get_str(data, len, "event.name");
+	if (p->name == NULL || p->name[0] == '\0') {
+		util_fail(cause, "The event pack is damaged: the event's name is missing.");
+		goto end;
+	}
+	if ((p->city = json_get_str(data, len, "event.city")) == NULL)
+		p->city = xstrdup("");
+	if ((p->date = json_get_str(data, len, "event.date")) == NULL)
+		p->date = xstrdup("");
+	tag = json_get_str(data, len, "event.tag");
+	if (!event_pack_tag_ok(tag)) {
+		util_fail(cause, "The event pack is damaged: the event's badge tag is missing or "
+		                 "is not 4 characters of 0-9 and A-Z.");
+		goto end;
+	}
+	memcpy(p->badge.tag, tag, BADGE_TAG_LEN + 1);
+	hex = json_get_str(data, len, "badge_key");
+	if (hex == NULL || bundle_unhex(hex, strlen(hex), p->badge.key, BADGE_KEY_LEN) != 0) {
+		util_fail(cause, "The event pack is damaged: its badge key is missing or is not 64 "
+		                 "hexadecimal digits.");
+		goto end;
+	}
+	for (i = 0; i < EVENT_PACK_SETTINGS; i++) {
+		snprintf(path, sizeof path, "settings.%s", event_pack_keys[i]);
+		if ((s = json_get_str(data, len, path)) != NULL && s[0] == '\0')
+			event_pack_free_str(&s);
+		p->settings[i] = s;
+	}
+	rc = 0;
+end:
+	if (rc != 0)
+		event_pack_clear(p);
+	free(fmt);
+	free(tag);
+	event_pack_free_str(&hex);
+	return rc;
+}
+
+int
+event_pack_load(const char *path, struct event_pack *p, char **cause)
+{
+	const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	char *data = NULL, *why = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	memset(p, 0, sizeof *p);
+	if (util_read_file(path, EVENT_PACK_MAX, &data, &len, cause) != 0)
+		return -1;
+	if (event_pack_parse(data, len, p, &why) != 0) {
+		util_fail(cause, "%s cannot be used. %s Make the pack again on the first station.",
+		          base, why);
+		goto end;
+	}
+	rc = 0;
+end:
+	free(why);
+	util_wipe(data, len);
+	free(data);
+	return rc;
+}
+
+/* ---- joining ----------------------------------------------------------------- */
+
+/* The number an id ends with (T12 → 12), -1 when none; *prefix: its length. */
+static long
+event_pack_id_number(const char *id, size_t *prefix)
+{
+	size_t n = strlen(id), i = n;
+
+	while (i > 0 && id[i - 1] >= '0' && id[i - 1] <= '9')
+		i--;
+	*prefix = i;
+	if (i == n || n - i > 6)
+		return -1;
+	return strtol(id + i, NULL, 10);
+}
+
+void
+event_pack_next_station(const char *from, char *buf, size_t len)
+{
+	size_t prefix = 0, i;
+	long n = from != NULL && strlen(from) <= LEDGER_STATION_MAX
+	             ? event_pack_id_number(from, &prefix)
+	             : -1;
+
+	if (n < 0 || snprintf(buf, len, "%.*s%ld", (int)prefix, from, n + 1) >= (int)len ||
+	    strlen(buf) > LEDGER_STATION_MAX) {
+		snprintf(buf, len, "T2");
+		return;
+	}
+	for (i = 0; buf[i] != '\0'; i++)
+		if (buf[i] >= 'a' && buf[i] <= 'z')
+			buf[i] = (char)(buf[i] - 'a' + 'A');
+}
+
+void
+event_pack_walker_base(const char *station, char *buf, size_t len)
+{
+	size_t prefix;
+	long n = station != NULL ? event_pack_id_number(station, &prefix) : -1;
+
+	snprintf(buf, len, "%ld", n >= 2 && n <= 10 ? (n - 1) * 100000 : 100000);
+}
+
+int
+event_pack_join(struct ledger *l, const struct event_pack *p, const char *station,
+                const char *walker_base, const char *op, char **notes, char **cause)
+{
+	struct strbuf nb = STRBUF_INIT;
+	struct ledger_totals t;
+	struct ledger_init in;
+	char next[LEDGER_STATION_MAX + 8], *why = NULL;
+	size_t i;
+
+	if (notes != NULL)
+		*notes = NULL;
+	if (strcasecmp(p->station, station) == 0) {
+		event_pack_next_station(p->station, next, sizeof next);
+		util_fail(cause,
+		          "This pack comes from station %s: the station that joins needs another "
+		          "id (e.g. %s).",
+		          p->station, next);
+		return EVENT_PACK_SAME_STATION;
+	}
+	/* ledger_init_event refuses a ledger with an event ("already holds...");
+	 * one with entries but no event gets its own sentence here */
+	if (!ledger_has_event(l) && ledger_totals(l, &t, NULL) == 0 && t.last_seq != 0)
+		return util_fail(cause,
+		                 "This station's ledger is not empty (it holds %" PRId64
+		                 " %s): only a new, empty ledger can join an event.",
+		                 t.last_seq, t.last_seq == 1 ? "entry" : "entries");
+	memset(&in, 0, sizeof in);
+	in.name = p->name;
+	in.city = p->city;
+	in.date = p->date;
+	in.station = station;
+	in.badge = &p->badge;
+	if (ledger_init_event(l, &in, op, cause) != 0)
+		return -1;
+	for (i = 0; i < EVENT_PACK_SETTINGS; i++) {
+		if (p->settings[i] == NULL)
+			continue;
+		if (ledger_set(l, event_pack_keys[i], p->settings[i], op, &why) != 0) {
+			strbuf_printf(&nb, "Setting %s was not copied: %s\n", event_pack_keys[i],
+			              why != NULL ? why : "refused");
+			free(why);
+			why = NULL;
+		}
+	}
+	if (walker_base != NULL && ledger_set(l, "walker-base", walker_base, op, &why) != 0) {
+		strbuf_printf(&nb, "The walker numbers could not be moved: %s\n",
+		              why != NULL ? why : "refused");
+		free(why);
+	}
+	if (notes != NULL && nb.len > 0)
+		*notes = strbuf_take(&nb);
+	strbuf_free(&nb);
+	return 0;
+}

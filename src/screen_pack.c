@@ -1,0 +1,341 @@
+/* screen_pack.c — a second station (lap point) of the same event, on the
+ * touchscreen alone: the coordinator writes the event pack to a USB stick on
+ * the first station ("pack"), and the second station joins the event from it
+ * on its first start ("join").  The pack is read, written and joined by the
+ * worker (event_pack.h, as `watctl event-pack` does). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "screens.h"
+#include "util.h"
+
+/* ---- coordinator: the event pack to a USB stick ----------------------------- */
+
+static void
+screen_pack_enter(struct kiosk *k)
+{
+	kiosk_keep(&k->list, NULL); /* the last write's reply */
+}
+
+static void
+screen_pack_write(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	kiosk_keep(&k->list, NULL);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PACK_EXPORT;
+	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
+	kiosk_post(k, &q);
+}
+
+static void
+screen_pack_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k);
+	struct kiosk_reply *x = k->list;
+	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), y = body.y;
+	int done = x != NULL && x->rc == 0;
+	char line[KIOSK_PATH_MAX + 600];
+
+	k->coordinator_at_ms = k->now_ms;
+	if (kiosk_header(k, "Event pack to USB stick", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	if (!done) {
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
+		        "For a second station (lap point) of this event", 22, 1, UI_FG, UI_LEFT);
+		y += lh + gap / 2;
+		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
+		             "The pack is one file on the USB stick. It holds this event, its "
+		             "settings and its badge key, so that badges made on either station "
+		             "work on both. Each station keeps its own ledger; HQ merges them.",
+		             18, 0, UI_FG, UI_LEFT);
+		y += 3 * lh + gap;
+		if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh},
+		              x == NULL ? "Write the event pack to the USB stick" : "Try again",
+		              UI_ACCENT, 24) &&
+		    !k->waiting) {
+			screen_pack_write(k); /* frees x */
+			return;
+		}
+		y += rh + gap;
+		if (k->waiting)
+			kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
+		else if (x != NULL)
+			ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y},
+			             x->cause != NULL ? x->cause : "The pack was not written.", 20,
+			             1, UI_BAD, UI_LEFT);
+		return;
+	}
+	ui_fill(u, (struct ui_rect){body.x, y, body.w, 2 * lh}, UI_OK);
+	ui_text(u, (struct ui_rect){body.x + gap, y, body.w - 2 * gap, 2 * lh},
+	        "Event pack written to the USB stick", 28, 1, UI_WHITE, UI_CENTER);
+	y += 2 * lh + gap;
+	snprintf(line, sizeof line, "File: %s", x->pack.file);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 18, 1, UI_FG, UI_LEFT);
+	y += lh + gap / 2;
+	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
+	                  "1. Take the stick to the other station (a new, empty one). On its "
+	                  "first start, tap \xe2\x80\x9cJoin an event from a USB "
+	                  "stick\xe2\x80\x9d, tap this file and give the station its own id (T2, "
+	                  "T3\xe2\x80\xa6).",
+	                  18, 0, UI_FG, UI_LEFT) +
+	     gap;
+	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 2 * lh},
+	             "2. Then delete the file from the stick: it holds the badge key, with which "
+	             "anyone could make badges for this event.",
+	             18, 1, UI_BAD, UI_LEFT);
+	if (ui_button(u,
+	              (struct ui_rect){body.x + body.w - ui_px(u, 200), body.y + body.h - rh,
+	                               ui_px(u, 200), rh},
+	              "Done", UI_OK, 24))
+		kiosk_go(k, SCREEN_COORD);
+}
+
+static void
+screen_pack_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	ui_sound(k->ui, (*r)->rc == 0 ? UI_SOUND_OK : UI_SOUND_ERROR);
+	kiosk_keep(&k->list, *r);
+	*r = NULL;
+}
+
+const struct screen_ops screen_pack_ops = {"pack", screen_pack_enter, screen_pack_draw,
+                                           screen_pack_reply, NULL};
+
+/* ---- first start: join an event from a USB stick ---------------------------- */
+
+enum { JOIN_LIST, JOIN_ID, JOIN_PIN, JOIN_PIN2 };
+
+static void
+screen_join_list(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	kiosk_keep(&k->list, NULL);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PACK_LIST;
+	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
+	kiosk_post(k, &q);
+}
+
+static void
+screen_join_enter(struct kiosk *k)
+{
+	k->step = JOIN_LIST;
+	k->pack_path[0] = '\0';
+	k->b[0] = '\0';
+	kiosk_keep(&k->pack, NULL);
+	screen_join_list(k);
+}
+
+static void
+screen_join_read(struct kiosk *k, const char *dir, const char *name)
+{
+	struct kiosk_req q;
+
+	snprintf(k->pack_path, sizeof k->pack_path, "%s/%s", dir, name);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PACK_READ;
+	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
+	k->msg[0] = '\0';
+	kiosk_post(k, &q);
+}
+
+static void
+screen_join_post(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PACK_JOIN;
+	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
+	snprintf(q.a, sizeof q.a, "%s", k->b);
+	k->coordinator = 1; /* as the set-up: whoever sets the station up */
+	kiosk_post(k, &q);
+}
+
+/* On the home screen: joined, and what is left to do. */
+static void
+screen_join_home(struct kiosk *k)
+{
+	struct kiosk_reply *x = k->pack;
+	int notes = x != NULL && x->notes != NULL;
+
+	kiosk_go(k, SCREEN_HOME);
+	kiosk_message(k, notes ? UI_WARN : UI_OK,
+	              notes
+	                  ? "Station %s joined the event, but some settings were not copied: "
+	                    "check them in Event settings."
+	                  : "Station %s joined the event. Now delete the pack from the USB stick.",
+	              k->st.event.station);
+}
+
+static void
+screen_join_list_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, right;
+	struct kiosk_reply *x = k->list;
+	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
+	char line[KIOSK_PATH_MAX + 160];
+
+	if (kiosk_header(k, "Join an event from a USB stick", "Back")) {
+		kiosk_go(k, SCREEN_SETUP);
+		return;
+	}
+	left = kiosk_col(body, 0, 2, gap * 2);
+	right = kiosk_col(body, 1, 2, gap * 2);
+	if (ui_width(u) < ui_height(u)) {
+		left = kiosk_row(body, 0, 2, gap);
+		right = kiosk_row(body, 1, 2, gap);
+	}
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
+	        "Event packs on the USB stick:", 20, 1, UI_FG, UI_LEFT);
+	y = left.y + lh + gap;
+	if (x != NULL && x->op == KIOSK_OP_PACK_LIST && x->rc == 0) {
+		for (size_t i = 0;
+		     i < x->nfound && i < KIOSK_FIND_MAX && y + rh <= left.y + left.h - rh - gap;
+		     i++, y += rh + gap) {
+			const struct kiosk_found *f = &x->found[i];
+			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, f->name,
+			              UI_ACCENT, 22) &&
+			    !k->waiting && f->id < x->nsticks)
+				screen_join_read(k, x->sticks[f->id], f->name);
+		}
+		if (x->nsticks == 0)
+			ui_text_wrap(
+			    u, (struct ui_rect){left.x, y, left.w, 2 * lh},
+			    "No USB stick found. Plug it in, wait a moment, then look again.", 20,
+			    0, UI_DIM, UI_LEFT);
+		else if (x->nfound == 0)
+			ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 2 * lh},
+			             "No event pack (a .pack file) on the stick.", 20, 0, UI_DIM,
+			             UI_LEFT);
+	}
+	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh}, "Look again",
+	              UI_PANEL, 22) &&
+	    !k->waiting) {
+		k->msg[0] = '\0';
+		screen_join_list(k); /* frees x */
+		return;
+	}
+	snprintf(line, sizeof line,
+	         "On the first station: Coordinator \xe2\x86\x92 Event pack to USB stick. Plug "
+	         "that stick in here and tap the pack: this station joins the same event, with "
+	         "its own id and its own ledger.%s%s",
+	         x != NULL && x->nsticks == 1 ? "\nUSB stick: " : "",
+	         x != NULL && x->nsticks == 1 ? x->sticks[0] : "");
+	y = right.y +
+	    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line, 17, 0,
+	                 UI_DIM, UI_LEFT) +
+	    2 * gap;
+	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
+}
+
+static void
+screen_join_draw(struct kiosk *k)
+{
+	const struct kiosk_pack *p = k->pack != NULL ? &k->pack->pack : NULL;
+	enum kiosk_ask_result r;
+	char title[200], prompt[200];
+	int back;
+
+	switch (k->step) {
+	case JOIN_LIST: screen_join_list_draw(k); break;
+	case JOIN_ID:
+		snprintf(title, sizeof title, "Join \xe2\x80\x9c%s\xe2\x80\x9d", p ? p->name : "");
+		snprintf(prompt, sizeof prompt, "This station's own id (the pack is from %s)",
+		         p ? p->from : "?");
+		r = kiosk_ask(k, title, prompt, k->b, sizeof k->b, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->step = JOIN_LIST;
+			k->msg[0] = '\0';
+		} else if (r == KIOSK_ASK_DONE) {
+			screen_join_post(k);
+		}
+		break;
+	case JOIN_PIN:
+	case JOIN_PIN2:
+		if (screen_pin_choose(k, "This station's coordinator PIN", JOIN_PIN, &back)) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_PIN_SET;
+			snprintf(q.a, sizeof q.a, "%s", k->pin1);
+			kiosk_post(k, &q);
+			util_wipe(&q, sizeof q);
+			util_wipe(k->pin1, sizeof k->pin1);
+			util_wipe(k->pin2, sizeof k->pin2);
+		} else if (back) {
+			/* joined already: the PIN is asked at the first tap on Coordinator */
+			screen_join_home(k);
+		}
+		break;
+	default: break;
+	}
+}
+
+static void
+screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	switch (x->op) {
+	case KIOSK_OP_PACK_LIST:
+		if (x->rc != 0)
+			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No USB stick.");
+		kiosk_keep(&k->list, x);
+		*r = NULL;
+		break;
+	case KIOSK_OP_PACK_READ:
+		if (x->rc != 0) {
+			kiosk_message(k, UI_BAD, "%s",
+			              x->cause ? x->cause : "The pack was refused.");
+			ui_sound(k->ui, UI_SOUND_ERROR);
+			break;
+		}
+		snprintf(k->b, sizeof k->b, "%s", x->pack.next);
+		kiosk_keep(&k->pack, x);
+		*r = NULL;
+		k->step = JOIN_ID;
+		kiosk_message(k, UI_FG, "Event: %s, %s, %s", k->pack->pack.name, k->pack->pack.city,
+		              k->pack->pack.date);
+		break;
+	case KIOSK_OP_PACK_JOIN:
+		if (x->rc != 0) {
+			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "Not joined.");
+			ui_sound(k->ui, UI_SOUND_ERROR);
+			break;
+		}
+		ui_sound(k->ui, UI_SOUND_OK);
+		kiosk_keep(&k->pack, x);
+		*r = NULL;
+		if (k->st.pin_set) {
+			screen_join_home(k);
+		} else {
+			k->step = JOIN_PIN;
+			util_wipe(k->pin1, sizeof k->pin1);
+			util_wipe(k->pin2, sizeof k->pin2);
+			kiosk_message(k, UI_OK, "Joined as station %s. Now choose its PIN.",
+			              k->st.event.station);
+		}
+		break;
+	case KIOSK_OP_PIN_SET:
+		if (x->rc != 0) {
+			kiosk_message(k, UI_BAD, "%s",
+			              x->cause ? x->cause : "The PIN was not saved.");
+			k->step = JOIN_PIN;
+			break;
+		}
+		screen_join_home(k);
+		break;
+	default: break;
+	}
+}
+
+const struct screen_ops screen_join_ops = {"join", screen_join_enter, screen_join_draw,
+                                           screen_join_reply, NULL};
