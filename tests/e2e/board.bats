@@ -177,7 +177,7 @@ board_root() {
 
 @test "image: the Pi firmware files are on the boot partition of build/wat-arm64.img" {
 	img="$REPO/build/wat-arm64.img"
-	[ -f "$img" ] || skip "no $img (make image builds it, ~20 min)"
+	[ -f "$img" ] || skip "no $img (make image builds it, about 10 min)"
 	command -v mdir >/dev/null || skip "mtools missing (make image-deps)"
 	run "$REPO/image/check-boot" "$img" arm64
 	echo "$output"
