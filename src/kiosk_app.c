@@ -157,6 +157,30 @@ kiosk_row(struct ui_rect r, int i, int n, int gap)
 	return (struct ui_rect){r.x, r.y + i * (h + gap), r.w, h};
 }
 
+void
+kiosk_halves(struct kiosk *k, struct ui_rect body, int gap, struct ui_rect *a, struct ui_rect *b)
+{
+	if (ui_width(k->ui) < ui_height(k->ui)) { /* portrait: stacked */
+		*a = kiosk_row(body, 0, 2, gap);
+		*b = kiosk_row(body, 1, 2, gap);
+	} else {
+		*a = kiosk_col(body, 0, 2, gap * 2);
+		*b = kiosk_col(body, 1, 2, gap * 2);
+	}
+}
+
+void
+kiosk_post_usb(struct kiosk *k, enum kiosk_op op)
+{
+	struct kiosk_req q;
+
+	kiosk_keep(&k->list, NULL);
+	memset(&q, 0, sizeof q);
+	q.op = op;
+	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
+	kiosk_post(k, &q);
+}
+
 int
 kiosk_header(struct kiosk *k, const char *title, const char *back)
 {

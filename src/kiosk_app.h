@@ -170,6 +170,11 @@ enum kiosk_ask_result kiosk_ask_or(struct kiosk *k, const char *title, const cha
 /* Splits r into n columns / rows with a gap. */
 struct ui_rect kiosk_col(struct ui_rect r, int i, int n, int gap);
 struct ui_rect kiosk_row(struct ui_rect r, int i, int n, int gap);
+/* Two halves of body: side by side, or stacked on a portrait screen. */
+void kiosk_halves(struct kiosk *k, struct ui_rect body, int gap, struct ui_rect *a,
+                  struct ui_rect *b);
+/* Asks the worker op about the USB stick (the --usb folder, else found). */
+void kiosk_post_usb(struct kiosk *k, enum kiosk_op op);
 struct ui_rect kiosk_inset(struct ui_rect r, int d);
 
 /* Text typed by a keyboard; Return/Escape. */

@@ -599,18 +599,13 @@ screen_export_enter(struct kiosk *k)
 {
 	const struct bundle_export_result *res;
 	const char *cause;
-	struct kiosk_req q;
 
 	/* a finished export's result was seen: start afresh */
 	if (k->export != NULL && kiosk_export_result(k->export, &res, &cause) >= 0) {
 		kiosk_export_free(k->export);
 		k->export = NULL;
 	}
-	kiosk_keep(&k->list, NULL);
-	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_EXPORT_INFO;
-	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
-	kiosk_post(k, &q);
+	kiosk_post_usb(k, KIOSK_OP_EXPORT_INFO);
 }
 
 static void

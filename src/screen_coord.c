@@ -425,12 +425,7 @@ screen_import_draw(struct kiosk *k)
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
-	left = kiosk_col(body, 0, 2, gap * 2);
-	right = kiosk_col(body, 1, 2, gap * 2);
-	if (ui_width(u) < ui_height(u)) {
-		left = kiosk_row(body, 0, 2, gap);
-		right = kiosk_row(body, 1, 2, gap);
-	}
+	kiosk_halves(k, body, gap, &left, &right);
 	snprintf(line, sizeof line, "CSV files on the USB stick:");
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 20, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;

@@ -21,13 +21,7 @@ screen_pack_enter(struct kiosk *k)
 static void
 screen_pack_write(struct kiosk *k)
 {
-	struct kiosk_req q;
-
-	kiosk_keep(&k->list, NULL);
-	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_PACK_EXPORT;
-	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
-	kiosk_post(k, &q);
+	kiosk_post_usb(k, KIOSK_OP_PACK_EXPORT);
 }
 
 static void
@@ -114,13 +108,7 @@ enum { JOIN_LIST, JOIN_ID, JOIN_PIN, JOIN_PIN2 };
 static void
 screen_join_list(struct kiosk *k)
 {
-	struct kiosk_req q;
-
-	kiosk_keep(&k->list, NULL);
-	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_PACK_LIST;
-	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
-	kiosk_post(k, &q);
+	kiosk_post_usb(k, KIOSK_OP_PACK_LIST);
 }
 
 static void
@@ -188,12 +176,7 @@ screen_join_list_draw(struct kiosk *k)
 		kiosk_go(k, SCREEN_SETUP);
 		return;
 	}
-	left = kiosk_col(body, 0, 2, gap * 2);
-	right = kiosk_col(body, 1, 2, gap * 2);
-	if (ui_width(u) < ui_height(u)) {
-		left = kiosk_row(body, 0, 2, gap);
-		right = kiosk_row(body, 1, 2, gap);
-	}
+	kiosk_halves(k, body, gap, &left, &right);
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
 	        "Event packs on the USB stick:", 20, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
