@@ -8,7 +8,9 @@
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <glob.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "strbuf.h"
 #include "util.h"
@@ -167,6 +169,34 @@ ui_make_sound(struct ui *u, enum ui_sound s, const int *freq, const int *ms, int
 	}
 }
 
+/* Somewhere a sound can go: a sound server of this session, or an ALSA
+ * playback device. Without one, SDL's ALSA backend fills stderr (the
+ * station's journal) with a dozen lines of failed lookups for nothing. */
+static int
+ui_sound_possible(void)
+{
+	const char *run = getenv("XDG_RUNTIME_DIR");
+	char path[512];
+	glob_t g;
+	int n;
+
+	if (getenv("SDL_AUDIODRIVER") != NULL || getenv("PULSE_SERVER") != NULL)
+		return 1;
+	if (run != NULL && *run != '\0') {
+		snprintf(path, sizeof path, "%s/pulse/native", run);
+		if (access(path, F_OK) == 0)
+			return 1;
+		snprintf(path, sizeof path, "%s/pipewire-0", run);
+		if (access(path, F_OK) == 0)
+			return 1;
+	}
+	if (glob("/dev/snd/pcmC*p", GLOB_NOSORT, NULL, &g) != 0)
+		return 0;
+	n = (int)g.gl_pathc;
+	globfree(&g);
+	return n > 0;
+}
+
 static void
 ui_open_audio(struct ui *u)
 {
@@ -175,7 +205,7 @@ ui_open_audio(struct ui *u)
 	static const int bad_f[] = {180}, bad_ms[] = {550};
 	SDL_AudioSpec want, have;
 
-	if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
+	if (!ui_sound_possible() || SDL_InitSubSystem(SDL_INIT_AUDIO) != 0)
 		return;
 	SDL_zero(want);
 	want.freq = 22050;

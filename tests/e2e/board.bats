@@ -40,7 +40,7 @@ board_root() {
 
 @test "board: the kiosk unit has what the appliance relies on" {
 	u="$B/systemd/wat-kiosk.service"
-	for line in Type=notify WatchdogSec= Restart=always User=kiosk "SupplementaryGroups=video render input lp" \
+	for line in Type=notify WatchdogSec= Restart=always User=kiosk "SupplementaryGroups=video render input lp audio" \
 		TTYPath=/dev/tty1 Conflicts=getty@tty1.service ProtectSystem=strict StateDirectory=wat/kiosk \
 		NoNewPrivileges=yes "RestrictAddressFamilies=AF_UNIX" DevicePolicy=closed "DeviceAllow=char-drm rw"; do
 		grep -q "^$line" "$u" || { echo "missing $line"; return 1; }

@@ -66,3 +66,18 @@ colours() { convert "$1" -format '%k' info:; }
 	KIOSK=
 	w log | grep checkin
 }
+
+@test "kiosk x11: with sound on and no sound device, nothing from ALSA on stderr" {
+	compgen -G '/dev/snd/pcmC*p' >/dev/null && skip "this machine has a sound device"
+	mkdir -p "$BATS_TEST_TMPDIR/run" # a session with no sound server
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" \
+	SDL_VIDEODRIVER=x11 "$WAT_KIOSK" --db "$DB" --window 800x480 2>"$BATS_TEST_TMPDIR/kiosk.err" &
+	KIOSK=$!
+	timeout 10 xdotool search --sync --name 'W.A.T. Welcome Table' >/dev/null
+	sleep 0.5
+	kill "$KIOSK"
+	wait "$KIOSK" || true
+	KIOSK=
+	cat "$BATS_TEST_TMPDIR/kiosk.err"
+	! grep -q ALSA "$BATS_TEST_TMPDIR/kiosk.err"
+}
