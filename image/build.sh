@@ -76,7 +76,7 @@ rootfs() {
 		part=$(cd "$OUT/base.part" && pwd)
 		awk -v p="$part/" 'index($2, p) == 1 {print $2}' /proc/mounts | sort -r |
 			while read -r m; do umount -l "$m"; done
-		! awk -v p="$part/" 'index($2, p) == 1 {exit 1}' /proc/mounts ||
+		awk -v p="$part/" 'index($2, p) == 1 {n++} END {exit n > 0}' /proc/mounts ||
 			die "something is still mounted under $part: unmount it first"
 	fi
 	rm -rf "$OUT/base.part"
