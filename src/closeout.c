@@ -596,14 +596,13 @@ closeout_cell(const char *s)
 	return c;
 }
 
-/* "$5.00 short", "$5.00 over", "even". */
-static char *
+const char *
 closeout_os_text(int64_t d, char *buf, size_t len)
 {
 	char a[32];
 
 	if (d == 0)
-		snprintf(buf, len, "$0.00 even");
+		snprintf(buf, len, "even");
 	else
 		snprintf(buf, len, "%s %s", amount_format(d < 0 ? -d : d, a, sizeof a),
 		         d > 0 ? "over" : "short");

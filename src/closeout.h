@@ -111,4 +111,7 @@ struct layout_doc;
 void closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet *s,
                         struct layout_doc *d);
 
+/* An over/short figure in words: "$5.00 over", "$5.00 short", "even". */
+const char *closeout_os_text(int64_t d, char *buf, size_t len);
+
 #endif

@@ -18,6 +18,7 @@
 #include "kiosk_app.h"
 #include "kiosk_script.h"
 #include "kiosk_worker.h"
+#include "print_cli.h"
 #include "scan.h"
 #include "screens.h"
 #include "ui.h"
@@ -34,59 +35,6 @@ kiosk_usage(void)
 	                "                 [--frames PATH [--frames-fps N]] [--wedge auto|DEV]\n"
 	                "                 [--script FILE]\n"
 	                "                 [--no-sound] [--software]\n");
-}
-
-static int
-kiosk_isdir(const char *path)
-{
-	char *probe = xasprintf("%s/fonts/DejaVuSans.ttf", path);
-	int ok = access(probe, R_OK) == 0;
-
-	free(probe);
-	return ok;
-}
-
-/* The assets folder: --assets, $WAT_ASSETS, beside the program (build/,
- * build/san/) or installed under share/wat. */
-static char *
-kiosk_assets(const char *given)
-{
-	static const char *const rel[] = {"/../assets", "/../../assets", "/../share/wat"};
-	char exe[PATH_MAX], *slash, *p;
-	ssize_t n;
-
-	if (given != NULL)
-		return xstrdup(given);
-	if ((p = getenv("WAT_ASSETS")) != NULL && *p != '\0')
-		return xstrdup(p);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < nitems(rel); i++) {
-			p = xasprintf("%s%s", exe, rel[i]);
-			if (kiosk_isdir(p))
-				return p;
-			free(p);
-		}
-	}
-	return xstrdup("assets");
-}
-
-/* Where pages go without CUPS or a printer: --spool, $WAT_SPOOL, else
- * $HOME/.local/state/wat/spool (as watctl). */
-static char *
-kiosk_spool(const char *given)
-{
-	const char *home = getenv("HOME");
-
-	if (given == NULL || *given == '\0')
-		given = getenv("WAT_SPOOL");
-	if (given != NULL && *given != '\0')
-		return xstrdup(given);
-	return xasprintf("%s/.local/state/wat/spool",
-	                 home != NULL && *home != '\0' ? home : "/tmp");
 }
 
 /* Hands the scan module's codes to the kiosk and keeps the status chip current. */
@@ -179,10 +127,12 @@ main(int argc, char **argv)
 		if (kiosk_script_open(script_path, &script, &cause) != 0)
 			goto end;
 	}
-	assets = kiosk_assets(assets_arg);
+	/* as watctl finds them: --assets, $WAT_ASSETS, beside the program */
+	if ((assets = print_cli_assets(assets_arg)) == NULL)
+		assets = xstrdup("assets");
 	fonts = xasprintf("%s/fonts", assets);
 	cfg.font_dir = fonts;
-	spool = kiosk_spool(spool_arg);
+	spool = print_cli_spool(spool_arg);
 	/* a full USB stick's file-size limit must be a message, not a signal */
 	signal(SIGXFSZ, SIG_IGN);
 

@@ -368,86 +368,24 @@ kiosk_receipt_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
 	return 0;
 }
 
+/* A walker's badge (kind "badge") or slip ("slip"), made as watctl makes it. */
 static int
-kiosk_badge_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
-                char **cause)
+kiosk_walker_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                 const char *kind, char **cause)
 {
 	struct ledger_event ev;
-	struct ledger_walker lw;
-	struct layout_badge b;
 	enum layout_paper paper;
-	char code[BADGE_CODE_MAX];
-	int rc = -1;
+	int badge = strcmp(kind, "badge") == 0;
 
-	memset(&lw, 0, sizeof lw);
-	if (ledger_event(w->l, &ev) != 0) {
-		util_fail(cause, "The event's settings cannot be read.");
-		goto end;
-	}
+	if (ledger_event(w->l, &ev) != 0)
+		return util_fail(cause, "The event's settings cannot be read.");
 	kiosk_station_paper(&ev, r, &paper);
-	if (ledger_walker_get(w->l, q->walker, &lw, cause) != 0)
-		goto end;
-	if (lw.reg_seq > 0 && !lw.active) {
-		util_fail(cause, "Walker %u's registration was undone: no badge.", q->walker);
-		goto end;
-	}
-	if (ledger_badge_code(w->l, q->walker, code, sizeof code, cause) != 0)
-		goto end;
-	b = (struct layout_badge){lw.name, lw.id, code, ev.name, lw.team};
-	if (layout_badge_pdf(&b, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
-		goto end;
-	kiosk_rec(r, "badge", lw.id, lw.id, 0);
-	snprintf(r->rec.title, sizeof r->rec.title, "Badge %u", lw.id);
-	rc = 0;
-end:
-	ledger_walker_clear(&lw);
-	return rc;
-}
-
-static void
-kiosk_when(int64_t wall_ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(wall_ms / 1000);
-	struct tm tm;
-
-	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M %Z", &tm) == 0)
-		snprintf(buf, len, "?");
-}
-
-static int
-kiosk_slip_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
-               char **cause)
-{
-	struct ledger_event ev;
-	struct ledger_walker lw;
-	struct layout_slip s;
-	struct layout_doc doc = LAYOUT_DOC_INIT;
-	enum layout_paper paper;
-	char when[64];
-	int rc = -1;
-
-	memset(&lw, 0, sizeof lw);
-	if (ledger_event(w->l, &ev) != 0) {
-		util_fail(cause, "The event's settings cannot be read.");
-		goto end;
-	}
-	kiosk_station_paper(&ev, r, &paper);
-	if (ledger_walker_get(w->l, q->walker, &lw, cause) != 0)
-		goto end;
-	kiosk_when((int64_t)time(NULL) * 1000, when, sizeof when);
-	s = (struct layout_slip){
-	    lw.name,         lw.id, ev.name, when, lw.laps, ev.lap_m > 0 ? ev.lap_m * lw.laps : -1,
-	    lw.raised_cents, 0};
-	layout_slip_doc(&s, &doc);
-	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
-		goto end;
-	kiosk_rec(r, "slip", lw.id, lw.id, 0);
-	snprintf(r->rec.title, sizeof r->rec.title, "Slip %u", lw.id);
-	rc = 0;
-end:
-	layout_doc_free(&doc);
-	ledger_walker_clear(&lw);
-	return rc;
+	if ((badge ? print_cli_badge_pdf : print_cli_slip_pdf)(w->l, q->walker, paper, q->path,
+	                                                       &r->pdf, &r->pdf_len, cause) != 0)
+		return -1;
+	kiosk_rec(r, kind, q->walker, q->walker, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "%s %u", badge ? "Badge" : "Slip", q->walker);
+	return 0;
 }
 
 static int
@@ -463,7 +401,7 @@ kiosk_test_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_r
 	if (ledger_event(w->l, &ev) != 0)
 		return util_fail(cause, "The event's settings cannot be read.");
 	kiosk_station_paper(&ev, r, &paper);
-	kiosk_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
 	layout_doc_add(&doc, LAYOUT_TITLE, "Test print", NULL);
 	layout_doc_add(&doc, LAYOUT_CENTER, ev.name, NULL);
 	layout_doc_add(&doc, LAYOUT_RULE, "", NULL);
@@ -514,7 +452,7 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	r->roll = layout_paper_is_roll(paper);
 	if (closeout_load(w->l, 0, &cr, &info, cause) != 0)
 		goto end;
-	kiosk_when(info.wall_ms, when, sizeof when);
+	print_cli_when(info.wall_ms, when, sizeof when);
 	bundle_hex(info.hash, LEDGER_HASH_LEN, hex);
 	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, cr.seq, hex};
 	closeout_sheet_doc(&cr, &sh, &doc);
@@ -885,8 +823,8 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PIN_SET: rc = kiosk_pin_set(w, q->a, &cause); break;
 	case KIOSK_OP_SET_CLOCK: rc = kiosk_clock_set(q->a, &cause); break;
 	case KIOSK_OP_RECEIPT_PDF: rc = kiosk_receipt_pdf(w, q, r, &cause); break;
-	case KIOSK_OP_BADGE_PDF: rc = kiosk_badge_pdf(w, q, r, &cause); break;
-	case KIOSK_OP_SLIP_PDF: rc = kiosk_slip_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_BADGE_PDF: rc = kiosk_walker_pdf(w, q, r, "badge", &cause); break;
+	case KIOSK_OP_SLIP_PDF: rc = kiosk_walker_pdf(w, q, r, "slip", &cause); break;
 	case KIOSK_OP_TEST_PDF: rc = kiosk_test_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_SHEET_PDF: rc = kiosk_sheet_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_PRINT_RECORD: rc = kiosk_record(w, &q->rec, op, &cause); break;

@@ -149,7 +149,7 @@ print_cli_assets(const char *dir)
 	return NULL;
 }
 
-static char *
+char *
 print_cli_spool(const char *dir)
 {
 	const char *home = getenv("HOME");
@@ -257,7 +257,7 @@ print_cli_receipt_delivered(struct ledger *l, int64_t seq, char **cause)
 	return rc != 0 ? -1 : p.delivered;
 }
 
-static void
+void
 print_cli_when(int64_t wall_ms, char *buf, size_t len)
 {
 	time_t t = (time_t)(wall_ms / 1000);
@@ -471,17 +471,37 @@ print_cli_badge_of(struct ledger *l, uint32_t id, struct ledger_walker *w, char 
 }
 
 int
-print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
+print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const char *assets_dir,
+                    char **pdf, size_t *len, char **cause)
 {
-	struct print_cli_opts o;
 	struct ledger_event ev;
 	struct ledger_walker w;
 	struct layout_badge b;
-	char code[BADGE_CODE_MAX], *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	char code[BADGE_CODE_MAX];
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	if (ledger_event(l, &ev) != 0) {
+		util_fail(cause, "Cannot read the event's settings.");
+		goto end;
+	}
+	if (print_cli_badge_of(l, id, &w, code, sizeof code, cause) != 0)
+		goto end;
+	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
+	rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+end:
+	ledger_walker_clear(&w);
+	return rc;
+}
+
+int
+print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
+{
+	struct print_cli_opts o;
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
 	int rc;
 
-	memset(&w, 0, sizeof w);
 	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
 	                          "badge ID --out FILE.pdf | --print [--printer QUEUE] "
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
@@ -490,23 +510,16 @@ print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
-	if (ledger_event(l, &ev) != 0 ||
-	    print_cli_badge_of(l, (uint32_t)o.id, &w, code, sizeof code, &cause) != 0) {
+	if (print_cli_badge_pdf(l, (uint32_t)o.id, o.paper, assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
-	if (layout_badge_pdf(&b, o.paper, assets, &pdf, &len, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
-		goto end;
-	}
-	title = xasprintf("Badge %" PRIu32, w.id);
-	rc = print_cli_deliver(l, op, &o, "badge", w.id, w.id, 0, title, pdf, len);
+	title = xasprintf("Badge %" PRId64, o.id);
+	rc = print_cli_deliver(l, op, &o, "badge", o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
 	free(pdf);
 	free(assets);
-	ledger_walker_clear(&w);
 	return rc;
 }
 
@@ -610,18 +623,43 @@ end:
 }
 
 int
-print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
+print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const char *assets_dir,
+                   char **pdf, size_t *len, char **cause)
 {
-	struct print_cli_opts o;
 	struct ledger_event ev;
 	struct ledger_walker w;
 	struct layout_slip s;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
-	char when[64], *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	char when[64];
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	if (ledger_event(l, &ev) != 0) {
+		util_fail(cause, "Cannot read the event's settings.");
+		goto end;
+	}
+	if (ledger_walker_get(l, id, &w, cause) != 0)
+		goto end;
+	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	s = (struct layout_slip){w.name,         w.id,   ev.name,
+	                         when,           w.laps, ev.lap_m > 0 ? ev.lap_m * w.laps : -1,
+	                         w.raised_cents, 0};
+	layout_slip_doc(&s, &doc);
+	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
+end:
+	layout_doc_free(&doc);
+	ledger_walker_clear(&w);
+	return rc;
+}
+
+int
+print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
+{
+	struct print_cli_opts o;
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
 	int rc;
 
-	memset(&w, 0, sizeof w);
 	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
 	                          "slip ID --out FILE.pdf | --print [--printer QUEUE] "
 	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
@@ -630,26 +668,15 @@ print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
-	if (ledger_event(l, &ev) != 0 || ledger_walker_get(l, (uint32_t)o.id, &w, &cause) != 0) {
+	if (print_cli_slip_pdf(l, (uint32_t)o.id, o.paper, assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
-	s = (struct layout_slip){w.name,         w.id,   ev.name,
-	                         when,           w.laps, ev.lap_m > 0 ? ev.lap_m * w.laps : -1,
-	                         w.raised_cents, 0};
-	layout_slip_doc(&s, &doc);
-	if (layout_render(&doc, o.paper, assets, &pdf, &len, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
-		goto end;
-	}
-	title = xasprintf("Slip %" PRIu32, w.id);
-	rc = print_cli_deliver(l, op, &o, "slip", w.id, w.id, 0, title, pdf, len);
+	title = xasprintf("Slip %" PRId64, o.id);
+	rc = print_cli_deliver(l, op, &o, "slip", o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
-	layout_doc_free(&doc);
 	free(title);
 	free(pdf);
 	free(assets);
-	ledger_walker_clear(&w);
 	return rc;
 }

@@ -44,6 +44,15 @@ int print_cli_slip(struct ledger *l, const char *op, int argc, char **argv);
  * or non-donation entry. */
 int print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
                           const char *assets_dir, int *copy, char **pdf, size_t *len, char **cause);
+/* Walker id's badge, and walker id's slip (laps, distance, money as of now),
+ * as PDFs.  -1 with *cause for a missing walker, or (badge) an annulled
+ * registration. */
+int print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper,
+                        const char *assets_dir, char **pdf, size_t *len, char **cause);
+int print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper,
+                       const char *assets_dir, char **pdf, size_t *len, char **cause);
+/* wall_ms as local "YYYY-MM-DD HH:MM ZONE" for a printout ("?" if it cannot be). */
+void print_cli_when(int64_t wall_ms, char *buf, size_t len);
 /* 1 when the receipt for donation seq was delivered before, 0 if not, -1 on error. */
 int print_cli_receipt_delivered(struct ledger *l, int64_t seq, char **cause);
 /* Records one print request and its outcome (see above). */
@@ -69,5 +78,8 @@ int print_cli_deliver_pdf(struct ledger *l, const char *op, const char *what, in
 /* The assets folder: dir if given, else $WAT_ASSETS, else beside the
  * program; NULL when none has the fonts.  Malloc'd. */
 char *print_cli_assets(const char *dir);
+/* Where pages go without CUPS or a printer: dir if given, else $WAT_SPOOL,
+ * else $HOME/.local/state/wat/spool.  Malloc'd. */
+char *print_cli_spool(const char *dir);
 
 #endif

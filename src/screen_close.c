@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "closeout.h"
 #include "kiosk_export.h"
 #include "kiosk_print.h"
 #include "screens.h"
@@ -76,20 +77,6 @@ screen_close_amount(const char *text, int64_t *cents, char **cause)
 		return 0;
 	}
 	return amount_parse(text, SCREEN_CASH_MAX, cents, cause);
-}
-
-/* "$5.00 over", "$5.00 short", "even". */
-static const char *
-screen_close_diff(int64_t d, char *buf, size_t len)
-{
-	char m[48];
-
-	if (d == 0)
-		snprintf(buf, len, "even");
-	else
-		snprintf(buf, len, "%s %s", kiosk_money(d < 0 ? -d : d, m, sizeof m),
-		         d < 0 ? "short" : "over");
-	return buf;
 }
 
 static int64_t
@@ -363,7 +350,7 @@ screen_close_review(struct kiosk *k)
 	        UI_FG, UI_RIGHT);
 	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->cents, m2, sizeof m2), 22, 0, UI_FG,
 	        UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), screen_close_diff(cash_d, d, sizeof d), 22, 1,
+	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d), 22, 1,
 	        cash_d ? UI_BAD : UI_OK, UI_RIGHT);
 	row.y += lh;
 	snprintf(line, sizeof line, "Checks (%lld)", (long long)checks);
@@ -374,7 +361,7 @@ screen_close_review(struct kiosk *k)
 	snprintf(line, sizeof line, "%lld: %s", (long long)checks,
 	         kiosk_money(check_cents, m2, sizeof m2));
 	ui_text(u, kiosk_col(row, 2, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), screen_close_diff(check_d, d, sizeof d), 22, 1,
+	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d), 22, 1,
 	        check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
 	y = row.y + lh + gap;
 	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->b, k->c,
@@ -433,8 +420,8 @@ screen_close_done(struct kiosk *k)
 	ui_text(u, (struct ui_rect){m, H * 6 / 100, all.w - 2 * m, H * 16 / 100}, line, 44, 1,
 	        UI_WHITE, UI_CENTER);
 	snprintf(line, sizeof line, "Cash %s  \xc2\xb7  Checks %s",
-	         screen_close_diff(e->cash_over_short, d1, sizeof d1),
-	         screen_close_diff(e->check_over_short, d2, sizeof d2));
+	         closeout_os_text(e->cash_over_short, d1, sizeof d1),
+	         closeout_os_text(e->check_over_short, d2, sizeof d2));
 	ui_text(u, (struct ui_rect){m, H * 26 / 100, all.w - 2 * m, H * 12 / 100}, line, 30, 1,
 	        UI_WHITE, UI_CENTER);
 	ui_text_wrap(u, (struct ui_rect){m, H * 42 / 100, all.w - 2 * m, H * 20 / 100},
