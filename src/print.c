@@ -28,6 +28,7 @@ struct print_job {
 	struct print_status st;
 
 	char *printer, *title, *spool_dir, *pdf;
+	char name[PRINT_NAME_MAX]; /* the title as CUPS gets it (print_safe_name) */
 	size_t len;
 	int connect_ms, deadline_ms, roll;
 };
@@ -110,6 +111,33 @@ print_reasons_words(const char *keywords)
 	}
 	free(copy);
 	return strbuf_take(&b);
+}
+
+size_t
+print_safe_name(const char *in, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(in != NULL ? in : "");
+	size_t n = 0;
+
+	if (len == 0)
+		return 0;
+	for (; *p != '\0' && n + 1 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')
+			out[n++] = (char)*p;
+		else if ((*p & 0xc0) == 0x80)
+			continue; /* the rest of a UTF-8 character already replaced */
+		else if (n == 0 || out[n - 1] != '_')
+			out[n++] = '_';
+	}
+	while (n > 0 && out[n - 1] == '_')
+		n--;
+	if (n == 0 && len > 5) {
+		memcpy(out, "print", 5);
+		n = 5;
+	}
+	out[n] = '\0';
+	return n;
 }
 
 static void
@@ -222,7 +250,7 @@ int
 print_spool(const char *dir, const char *title, const void *pdf, size_t len, char **path,
             char **cause)
 {
-	char stamp[32], *name, *p;
+	char stamp[32], name[PRINT_NAME_MAX];
 	struct tm tm;
 	time_t now = time(NULL);
 	int i;
@@ -233,12 +261,7 @@ print_spool(const char *dir, const char *title, const void *pdf, size_t len, cha
 		return -1;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	name = xstrdup(title != NULL && *title != '\0' ? title : "print");
-	for (p = name; *p != '\0'; p++) { /* a safe file name */
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			*p = '-';
-	}
+	print_safe_name(title, name, sizeof name);
 	for (i = 0; i < 1000; i++) {
 		*path = i == 0 ? xasprintf("%s/%s-%s.pdf", dir, name, stamp)
 		               : xasprintf("%s/%s-%s-%d.pdf", dir, name, stamp, i);
@@ -247,7 +270,6 @@ print_spool(const char *dir, const char *title, const void *pdf, size_t len, cha
 		free(*path);
 		*path = NULL;
 	}
-	free(name);
 	if (*path == NULL)
 		return util_fail(cause, "Too many files in %s.", dir);
 	if (layout_write_file(*path, pdf, len, cause) != 0) {
@@ -368,6 +390,16 @@ print_pdf_size(const char *pdf, size_t len, double *w, double *h)
 	return 0;
 }
 
+/* Every option value goes to CUPS through print_safe_name too. */
+static int
+print_add_option(const char *name, const char *value, int n, cups_option_t **options)
+{
+	char safe[PRINT_NAME_MAX];
+
+	print_safe_name(value, safe, sizeof safe);
+	return cupsAddOption(name, safe, n, options);
+}
+
 /* Follows the job; returns when it has an outcome. */
 static void
 print_follow(struct print_job *j, http_t *http, cups_dest_t *dest, const char *printer_uri)
@@ -468,8 +500,8 @@ print_send(struct print_job *j, http_t *http, cups_dest_t *dest, cups_dinfo_t *i
 {
 	size_t off, chunk;
 
-	if (cupsStartDestDocument(http, dest, info, job_id, j->title, CUPS_FORMAT_PDF, 0, NULL,
-	                          1) != HTTP_STATUS_CONTINUE)
+	if (cupsStartDestDocument(http, dest, info, job_id, j->name, CUPS_FORMAT_PDF, 0, NULL, 1) !=
+	    HTTP_STATUS_CONTINUE)
 		return -1;
 	for (off = 0; off < j->len; off += chunk) {
 		chunk = j->len - off < 65536 ? j->len - off : 65536;
@@ -518,10 +550,10 @@ print_run(struct print_job *j)
 	info = cupsCopyDestInfo(http, dest);
 	if (j->roll && print_pdf_size(j->pdf, j->len, &w, &h) == 0) {
 		snprintf(size, sizeof size, "Custom.%.2fx%.2f", w, h);
-		num_options = cupsAddOption("PageSize", size, num_options, &options);
+		num_options = print_add_option("PageSize", size, num_options, &options);
 	}
 	print_set(j, PRINT_SENDING, NULL, "Sending to %s...", dest->name);
-	if (cupsCreateDestJob(http, dest, info, &job_id, j->title, num_options, options) >
+	if (cupsCreateDestJob(http, dest, info, &job_id, j->name, num_options, options) >
 	        IPP_STATUS_OK_CONFLICTING ||
 	    job_id <= 0) {
 		print_set(j, PRINT_FAILED, "refused", "The printer %s refused the job: %s.",
@@ -585,6 +617,7 @@ print_submit(const struct print_request *rq, const void *pdf, size_t len, struct
 	j->refs = 2;
 	j->printer = rq->printer != NULL && *rq->printer != '\0' ? xstrdup(rq->printer) : NULL;
 	j->title = xstrdup(rq->title != NULL ? rq->title : "W.A.T.");
+	print_safe_name(j->title, j->name, sizeof j->name);
 	j->spool_dir = rq->spool_dir != NULL ? xstrdup(rq->spool_dir) : NULL;
 	j->pdf = xmalloc(len);
 	memcpy(j->pdf, pdf, len);

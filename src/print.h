@@ -67,6 +67,14 @@ void print_cancel(struct print_job *j);
 void print_free(struct print_job *j);
 
 const char *print_state_name(enum print_state s);
+/* Debian 12's cupsd 2.4.2-3+deb12u10 crashes on a document name (or an
+ * option value) holding a blank or a control character, so every name and
+ * value we send to CUPS goes through here: ASCII letters, digits, '-' and
+ * '.' are kept, every run of anything else becomes one '_' ("Receipt A-7"
+ * -> "Receipt_A-7", "Zoë" -> "Zo_"); never empty ("print").  The same
+ * characters make safe file names.  Returns the length written. */
+#define PRINT_NAME_MAX 128
+size_t print_safe_name(const char *in, char *out, size_t len);
 /* "media-empty-error,offline-report" -> "out of paper; offline" (malloc'd). */
 char *print_reasons_words(const char *keywords);
 

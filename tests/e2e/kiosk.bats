@@ -178,7 +178,7 @@ printer_settings() {
 	w settings | grep -q 'nosuchq'
 	w settings | grep -q '58mm'
 	w log | grep -q '"what":"test","outcome":"spooled"'
-	ls "$WAT_SPOOL"/Test-print*.pdf >/dev/null
+	ls "$WAT_SPOOL"/Test_print*.pdf >/dev/null
 }
 @test "kiosk: coordinator sets the printer queue and paper; a test print (saved as PDF without CUPS)" { both printer_settings; }
 
@@ -187,10 +187,11 @@ private_cupsd() {
 	PT=$(mktemp -d /tmp/wat-kiosk-bats-XXXXXX)
 	chmod 755 "$PT" # filters run as lp and must reach it
 	cupsd_start "$PT/cupsd" >&2
-	lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-		-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd -o printer-error-policy=abort-job 2>/dev/null ||
-		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-			-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
+	# several pages in one kiosk run: each job in its own file, out/pdfq/job-ID.out
+	cupsd_job_queue pdfq "$PT/cupsd/out/pdfq" -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o printer-error-policy=abort-job 2>/dev/null ||
+		cupsd_job_queue pdfq "$PT/cupsd/out/pdfq" -m drv:///sample.drv/generic.ppd \
+			-o printer-error-policy=abort-job
 	lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" -m drv:///sample.drv/generic.ppd 2>/dev/null
 	export CUPS_SERVER WAT_SPOOL="$BATS_TEST_TMPDIR/spool"
 }
@@ -202,10 +203,22 @@ receipt_cups() {
 	GIFT=$(next_seq)
 	export GIFT
 	kiosk "$1" receipt
-	[ -s "$PT/cupsd/out/pdfq.out" ]
-	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":false,"outcome":"completed","queue":"pdfq"'
-	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":true,"outcome":"completed","queue":"pdfq"'
-	w log | grep -q '"what":"badge","of":1,"outcome":"completed","queue":"pdfq"'
+	# each page as it came out of the printer, found by the job the ledger names
+	page() { # page WHAT-PATTERN -> the text of that job's output
+		local job
+		job=$(w log | grep -o "\"what\":$1,\"outcome\":\"completed\",\"queue\":\"pdfq\",\"job\":[0-9]*" |
+			tail -1 | sed 's/.*"job"://')
+		[ -n "$job" ] || return 1
+		cupsd_pdftotext "$PT/cupsd/out/pdfq/job-$job.out" "$BATS_TEST_TMPDIR/job-$job.txt" &&
+			cat "$BATS_TEST_TMPDIR/job-$job.txt"
+	}
+	page '"receipt","of":'"$GIFT"',"copy":false' >"$BATS_TEST_TMPDIR/receipt.txt"
+	grep -q "María López" "$BATS_TEST_TMPDIR/receipt.txt"
+	grep -q '\$40.00' "$BATS_TEST_TMPDIR/receipt.txt"
+	! grep -q COPY "$BATS_TEST_TMPDIR/receipt.txt"
+	page '"receipt","of":'"$GIFT"',"copy":true' | grep -q COPY
+	page '"slip","of":1' | grep -q "Raised"
+	page '"badge","of":1' | grep -q "María López"
 	[ ! -d "$WAT_SPOOL" ] || [ -z "$(ls "$WAT_SPOOL")" ]
 }
 @test "kiosk: receipt, reprint (COPY), slip and badge print on a private cupsd's queue" {

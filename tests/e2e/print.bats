@@ -27,13 +27,9 @@ setup_file() {
 		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
 		echo "$CUPSD_PID" >"$PT/cupsd.pid"
 		# cups-filters' generic PDF printer: the job comes out as PDF (behind a PJL header)
-		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-			-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
-			-o printer-error-policy=abort-job 2>/dev/null ||
-			lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-				-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
-		lpadmin -p pos -E -v "file://$PT/cupsd/out/pos.bin" \
-			-P "$REPO/assets/ppd/wat-escpos-80mm.ppd" -o printer-error-policy=abort-job 2>/dev/null
+		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
+		cupsd_file_queue pos "$PT/cupsd/out/pos.bin" \
+			-P "$REPO/assets/ppd/wat-escpos-80mm.ppd" -o printer-error-policy=abort-job
 		lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" \
 			-m drv:///sample.drv/generic.ppd 2>/dev/null
 		export CUPS_SERVER
@@ -63,14 +59,7 @@ need_cupsd() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Printed on pdfq"* ]]
-	out="$PT/cupsd/out/pdfq.out"
-	[ -s "$out" ]
-	if head -c 4 "$out" | grep -q '%!PS'; then
-		ps2pdf "$out" "$PT/pdfq.pdf"
-	else
-		cp "$out" "$PT/pdfq.pdf"
-	fi
-	pdftotext -layout "$PT/pdfq.pdf" "$PT/pdfq.txt"
+	cupsd_pdftotext "$PT/cupsd/out/pdfq.out" "$PT/pdfq.txt"
 	grep -q "Zoë Ångström" "$PT/pdfq.txt"
 	grep -q '\$125.00' "$PT/pdfq.txt"
 	grep -q "No goods or services were provided in" "$PT/pdfq.txt"
@@ -97,6 +86,33 @@ need_cupsd() {
 	# GS v 0, mode 0, 72 bytes (576 dots) a row
 	od -An -v -tx1 "$f" | tr -d '\n' | tr -s ' ' | grep -q "1d 76 30 00 48 00"
 	[ "$(tail -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = "1b4a781d5601" ]
+}
+
+# cupsd deb12u10 writes a job over the file: device's output without
+# truncating it; each job gets a fresh file, and each file holds one job.
+@test "two receipts in a row on the ESC/POS queue: each output holds exactly one whole job" {
+	need_cupsd
+	w donate 2 7 --method cash --donor "A sponsor with a rather long name, to make a longer receipt" >"$PT/g3"
+	long=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g3")
+	w donate 2 3 --method cash >"$PT/g4"
+	short=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g4")
+	for seq in "$long" "$short"; do
+		cupsd_output pos "$PT/cupsd/out/pos-$seq.bin"
+		run w receipt "$seq" --print --printer pos --paper 80mm
+		echo "$output"
+		[ "$status" -eq 0 ]
+	done
+	for seq in "$long" "$short"; do
+		f="$PT/cupsd/out/pos-$seq.bin"
+		od -An -v -tx1 "$f" | tr -d '\n' | tr -s ' ' >"$PT/hex-$seq"
+		# one init at the start, one cut at the end, nothing after it
+		[ "$(grep -o "1b 40" "$PT/hex-$seq" | wc -l)" -ge 1 ]
+		[ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')" = "1b40" ]
+		[ "$(grep -o "1d 56 01" "$PT/hex-$seq" | wc -l)" -eq 1 ]
+		[ "$(tail -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = "1b4a781d5601" ]
+	done
+	# the long receipt really is longer: the short one is not its leftover
+	[ "$(stat -c %s "$PT/cupsd/out/pos-$long.bin")" -gt "$(stat -c %s "$PT/cupsd/out/pos-$short.bin")" ]
 }
 
 @test "a queue whose device fails: reported as failed, and the ledger says not printed" {
