@@ -241,6 +241,42 @@ receipt_fail() {
 	both receipt_fail
 }
 
+receipt_lost() {
+	event
+	cupsd_job_queue late "$PT/cupsd/out/late" -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o printer-error-policy=abort-job
+	w set printer late >/dev/null
+	export WAT_SETTLE_MS=300
+	touch "$PT/cupsd/out/late/hold"
+	# as a crash of cupsd and systemd's restart of it would: once the job is at
+	# the printer, cupsd dies; once the kiosk has saved the PDF, it is back and
+	# the printer prints the job after all
+	(
+		for _ in $(seq 1 300); do ls "$PT"/cupsd/out/late/job-*.waiting >/dev/null 2>&1 && break; sleep 0.1; done
+		cupsd_crash
+		for _ in $(seq 1 300); do ls "$WAT_SPOOL"/Receipt*.pdf >/dev/null 2>&1 && break; sleep 0.1; done
+		cupsd_start "$PT/cupsd" >&2
+		echo "$CUPSD_PID" >"$PT/restarted.pid"
+		rm -f "$PT/cupsd/out/late/hold"
+	) &
+	kiosk "$1" receipt-lost
+	wait
+	CUPSD_PID=$(cat "$PT/restarted.pid")
+	lost=$(w log | grep '"what":"receipt".*"outcome":"lost","queue":"late"' | tail -1)
+	[ -n "$lost" ]
+	seq=$(echo "$lost" | awk '{print $1}')
+	job=$(echo "$lost" | sed 's/.*"job":\([0-9]*\).*/\1/')
+	w log | grep -q '"outcome":"completed","queue":"late","job":'"$job"',"settles":'"$seq"
+	cupsd_pdftotext "$PT/cupsd/out/late/job-$job.out" "$BATS_TEST_TMPDIR/late.txt"
+	grep -q "María López" "$BATS_TEST_TMPDIR/late.txt"
+	grep -q '\$25.00' "$BATS_TEST_TMPDIR/late.txt"
+	rm -f "$WAT_SPOOL"/Receipt*.pdf
+}
+@test "kiosk: the print server stops mid-receipt: said in words, PDF kept; the job that printed after the restart is recorded" {
+	private_cupsd
+	both receipt_lost
+}
+
 closeout() {
 	event
 	w donate 1 40 --method cash >/dev/null

@@ -116,7 +116,12 @@ teardown(void **state)
 static void
 run(const char *printer, const char *spool, int roll, int deadline_ms, struct print_status *st)
 {
-	struct print_request rq = {printer, "Receipt A-7", spool, 2000, deadline_ms, roll};
+	struct print_request rq = {.printer = printer,
+	                           .title = "Receipt A-7",
+	                           .spool_dir = spool,
+	                           .connect_ms = 2000,
+	                           .deadline_ms = deadline_ms,
+	                           .roll = roll};
 	struct print_job *j = NULL;
 	char *cause = NULL;
 	int polls = 0;
@@ -301,7 +306,8 @@ test_no_such_printer(void **state)
 static void
 test_cancel(void **state)
 {
-	struct print_request rq = {"stuck", "Receipt A-7", NULL, 2000, 30000, 0};
+	struct print_request rq = {
+	    .printer = "stuck", .title = "Receipt A-7", .connect_ms = 2000, .deadline_ms = 30000};
 	struct print_job *j = NULL;
 	struct print_status st;
 	char *cause = NULL;
@@ -319,6 +325,43 @@ test_cancel(void **state)
 	print_free(j);
 }
 
+/* Settling lost jobs: a job the server finished is "completed" (printed
+ * late), one it never heard of is "unknown"; a settle-only request sends
+ * nothing. */
+static void
+test_settle(void **state)
+{
+	struct print_status st;
+	struct print_lost lost[2];
+	struct print_request rq = {.connect_ms = 2000, .lost = lost, .nlost = 2};
+	struct print_job *j = NULL;
+	char *cause = NULL;
+
+	NEED_CUPSD();
+	run("pdfq", NULL, 0, 30000, &st);
+	assert_string_equal(st.outcome, "completed");
+	memset(lost, 0, sizeof lost);
+	lost[0] = (struct print_lost){.seq = 7, .job = st.job_id};
+	snprintf(lost[0].queue, sizeof lost[0].queue, "pdfq");
+	lost[1] = (struct print_lost){.seq = 9, .job = 99999};
+	snprintf(lost[1].queue, sizeof lost[1].queue, "pdfq");
+	assert_int_equal(print_submit(&rq, NULL, 0, &j, &cause), 0);
+	assert_int_equal(print_wait(j, 20000, &st), 1);
+	print_free(j);
+	assert_string_equal(st.outcome, "settled");
+	assert_int_equal(st.job_id, 0); /* nothing sent */
+	assert_int_equal(st.nsettled, 2);
+	assert_int_equal(st.settled[0].seq, 7);
+	assert_string_equal(st.settled[0].outcome, "completed");
+	assert_int_equal(st.settled[1].seq, 9);
+	assert_string_equal(st.settled[1].outcome, "unknown");
+	/* no page and nothing to settle: refused */
+	rq.nlost = 0;
+	assert_int_equal(print_submit(&rq, NULL, 0, &j, &cause), -1);
+	assert_non_null(strstr(cause, "Nothing to print"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -327,7 +370,7 @@ main(void)
 	    cmocka_unit_test(test_no_server_spools), cmocka_unit_test(test_pdf_queue),
 	    cmocka_unit_test(test_escpos_queue),     cmocka_unit_test(test_failing_device),
 	    cmocka_unit_test(test_stuck_printer),    cmocka_unit_test(test_no_such_printer),
-	    cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_cancel),           cmocka_unit_test(test_settle),
 	};
 	const char *r = getenv("REPO"), *b = getenv("BUILD");
 

@@ -2,8 +2,12 @@
 #
 #   cupsd_start DIR [FILTER...]   starts cupsd with everything under DIR, our
 #                                 filters (paths) visible in its ServerBin;
-#                                 exports CUPS_SERVER=DIR/cups.sock, sets CUPSD_PID
+#                                 exports CUPS_SERVER=DIR/cups.sock, sets CUPSD_PID;
+#                                 again on the same DIR: a restart with the same queues
+#                                 and jobs (DirtyCleanInterval 0 keeps them on disk)
 #   cupsd_stop                    stops it by its PID
+#   cupsd_crash                   kills it (SIGKILL) with the filters and backends it
+#                                 started, as a crash and systemd's clean-up of the unit do
 #   cupsd_usable                  0 when a private cupsd can run here (root, cupsd)
 #   cupsd_file_queue Q FILE ARGS  adds queue Q printing into FILE (a file: device),
 #                                 ARGS go to lpadmin (-m PPD or -P FILE, -o ...)
@@ -41,16 +45,16 @@ cupsd_start() {
 	for f in /usr/lib/cups/*; do
 		case "$(basename "$f")" in
 		filter | backend) ;;
-		*) ln -s "$f" "$dir/bin/" ;;
+		*) ln -sfn "$f" "$dir/bin/" ;;
 		esac
 	done
 	for f in /usr/lib/cups/backend/*; do
-		ln -s "$f" "$dir/bin/backend/"
+		ln -sfn "$f" "$dir/bin/backend/"
 	done
 	# a copy, not a link: cupsd wants a backend owned by root and not writable by others
 	install -m 0755 "$(dirname "${BASH_SOURCE[0]}")/jobfile" "$dir/bin/backend/jobfile"
 	for f in /usr/lib/cups/filter/*; do
-		ln -s "$f" "$dir/bin/filter/"
+		ln -sfn "$f" "$dir/bin/filter/"
 	done
 	for f in "$@"; do
 		ln -sf "$f" "$dir/bin/filter/$(basename "$f")"
@@ -83,6 +87,7 @@ Browsing No
 LogLevel info
 DefaultAuthType None
 JobRetryInterval 1
+DirtyCleanInterval 0
 <Location />
   Order allow,deny
   Allow all
@@ -105,6 +110,16 @@ EOF
 	echo "cupsd did not start:" >&2
 	cat "$dir/log/cupsd.out" "$dir/log/error_log" >&2 2>/dev/null
 	return 1
+}
+
+cupsd_crash() {
+	if [ -n "${CUPSD_PID:-}" ]; then
+		# (also from a subshell, where cupsd is not a child to wait for; under set -e)
+		pkill -9 -P "$CUPSD_PID" 2>/dev/null || true
+		kill -9 "$CUPSD_PID" 2>/dev/null || true
+		wait "$CUPSD_PID" 2>/dev/null || true
+		CUPSD_PID=
+	fi
 }
 
 cupsd_stop() {
