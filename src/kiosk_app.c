@@ -199,11 +199,13 @@ kiosk_header(struct kiosk *k, const char *title, const char *back)
 		}
 		x = b.x + b.w + ui_px(u, 16);
 	}
-	ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - ui_px(u, 170), h}, title, 26, 1,
-	        UI_WHITE, UI_LEFT);
-	if (k->coordinator)
-		ui_text(u, (struct ui_rect){ui_width(u) - ui_px(u, 170), 0, ui_px(u, 160), h},
-		        "Coordinator", 18, 1, UI_WARN, UI_RIGHT);
+	{
+		int lock = k->coordinator && !k->unlock ? ui_px(u, 300) : 0;
+		ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - lock - pad, h}, title, 26, 1,
+		        UI_WHITE, UI_LEFT);
+		kiosk_unlocked_bar(
+		    k, (struct ui_rect){ui_width(u) - lock - pad, pad, lock, h - 2 * pad});
+	}
 	if (pressed)
 		ui_invalidate(u);
 	return pressed;
@@ -591,10 +593,132 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 	return res;
 }
 
+/* ---- coordinator mode ------------------------------------------------------ */
+
+int
+kiosk_coordinator_screen(const struct kiosk *k)
+{
+	switch (k->screen) {
+	case SCREEN_COORD:
+	case SCREEN_SETTINGS:
+	case SCREEN_IMPORT:
+	case SCREEN_PRINTER:
+	case SCREEN_CLOSE:
+	case SCREEN_EXPORT:
+	case SCREEN_PACK: return 1;
+	case SCREEN_CORRECT: return k->walker == 0; /* the whole station's corrections */
+	default: return 0;
+	}
+}
+
+void
+kiosk_lock(struct kiosk *k)
+{
+	k->coordinator = 0;
+	k->unlock = 0;
+	util_wipe(k->unlock_pin, sizeof k->unlock_pin);
+	if (kiosk_coordinator_screen(k) || k->screen == SCREEN_PIN)
+		kiosk_go(k, SCREEN_HOME);
+	ui_invalidate(k->ui);
+}
+
+void
+kiosk_unlock(struct kiosk *k, void (*then)(struct kiosk *k))
+{
+	k->unlock = 1;
+	k->unlock_then = then;
+	util_wipe(k->unlock_pin, sizeof k->unlock_pin);
+	k->msg[0] = '\0';
+	ui_invalidate(k->ui);
+}
+
+void
+kiosk_unlocked_bar(struct kiosk *k, struct ui_rect r)
+{
+	if (!k->coordinator || k->unlock)
+		return;
+	if (ui_button(k->ui, r, "Coordinator unlocked \xe2\x80\x94 Lock", UI_WARN, 18))
+		kiosk_lock(k);
+}
+
+/* A wait after wrong PINs, counted down: 1 while it lasts (drawn in r). */
+int
+kiosk_pin_wait(struct kiosk *k, struct ui_rect r)
+{
+	char line[128];
+	int64_t left = k->pin_wait_until_ms - k->now_ms;
+
+	if (left <= 0)
+		return 0;
+	snprintf(line, sizeof line, "Too many wrong tries. Try again in %lld s.",
+	         (long long)((left + 999) / 1000));
+	ui_text_wrap(k->ui, r, line, 28, 1, UI_BAD, UI_LEFT);
+	return 1;
+}
+
+static void
+kiosk_unlock_draw(struct kiosk *k)
+{
+	struct ui_rect body;
+	enum kiosk_ask_result r;
+	struct kiosk_req q;
+
+	if (k->pin_wait_until_ms > k->now_ms) {
+		/* no keypad while the wait lasts: a tap is not another wrong PIN */
+		if (kiosk_header(k, "Coordinator PIN", "Back")) {
+			k->unlock = 0;
+			if (kiosk_coordinator_screen(k))
+				kiosk_go(k, SCREEN_HOME);
+			return;
+		}
+		body = kiosk_body(k);
+		kiosk_pin_wait(k, (struct ui_rect){body.x, body.y, body.w, body.h / 2});
+		return;
+	}
+	r = kiosk_ask(k, "Coordinator PIN", "Enter the coordinator PIN to go on", k->unlock_pin,
+	              sizeof k->unlock_pin, KIOSK_KB_PIN, 0);
+	if (r == KIOSK_ASK_BACK) {
+		k->unlock = 0;
+		util_wipe(k->unlock_pin, sizeof k->unlock_pin);
+		if (kiosk_coordinator_screen(k))
+			kiosk_go(k, SCREEN_HOME);
+		ui_invalidate(k->ui);
+	} else if (r == KIOSK_ASK_DONE) {
+		memset(&q, 0, sizeof q);
+		q.op = KIOSK_OP_PIN_CHECK;
+		snprintf(q.a, sizeof q.a, "%s", k->unlock_pin);
+		kiosk_post(k, &q);
+		util_wipe(&q, sizeof q);
+		util_wipe(k->unlock_pin, sizeof k->unlock_pin);
+	}
+}
+
+static void
+kiosk_unlock_reply(struct kiosk *k, struct kiosk_reply *r)
+{
+	void (*then)(struct kiosk * k) = k->unlock_then;
+
+	if (r->rc != 0) {
+		if (r->pin_wait_ms > 0)
+			k->pin_wait_until_ms = k->now_ms + r->pin_wait_ms;
+		kiosk_message(k, UI_BAD, "%s", r->cause ? r->cause : "Refused.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	k->unlock = 0;
+	k->unlock_then = NULL;
+	k->coordinator = 1;
+	k->active_ms = k->now_ms;
+	k->pin_wait_until_ms = 0;
+	k->msg[0] = '\0';
+	ui_invalidate(k->ui);
+	if (then != NULL)
+		then(k);
+}
+
 /* ---- the main loop's parts ----------------------------------------------- */
 
-#define KIOSK_COORDINATOR_IDLE_MS (10 * 60 * 1000)
-#define KIOSK_SCAN_TYPED_MS       1500 /* a wedge scanner types a code in well under this */
+#define KIOSK_SCAN_TYPED_MS 1500 /* a wedge scanner types a code in well under this */
 
 void
 kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
@@ -621,6 +745,9 @@ kiosk_fini(struct kiosk *k)
 	k->export = NULL;
 	util_wipe(k->pin1, sizeof k->pin1);
 	util_wipe(k->pin2, sizeof k->pin2);
+	util_wipe(k->pin_old, sizeof k->pin_old);
+	util_wipe(k->recovery, sizeof k->recovery);
+	util_wipe(k->unlock_pin, sizeof k->unlock_pin);
 }
 
 void
@@ -669,7 +796,10 @@ kiosk_dispatch(struct kiosk *k)
 				kiosk_go(k, SCREEN_FATAL);
 				kiosk_message(k, UI_WHITE, "%s", r->cause ? r->cause : "");
 			} else {
-				kiosk_go(k, r->st.has_event ? SCREEN_HOME : SCREEN_SETUP);
+				/* the coordinator PIN before anything else */
+				kiosk_go(k, !r->st.pin_set    ? SCREEN_PIN
+				            : r->st.has_event ? SCREEN_HOME
+				                              : SCREEN_SETUP);
 			}
 		} else if (r->op == KIOSK_OP_SCAN) {
 			kiosk_scan_reply(k, r);
@@ -686,7 +816,9 @@ kiosk_dispatch(struct kiosk *k)
 			k->printer_color = UI_WARN;
 		} else if (k->waiting != 0 && r->tag == k->waiting) {
 			k->waiting = 0;
-			if (screens[k->screen]->reply != NULL)
+			if (k->unlock && r->op == KIOSK_OP_PIN_CHECK)
+				kiosk_unlock_reply(k, r);
+			else if (screens[k->screen]->reply != NULL)
 				screens[k->screen]->reply(k, &r);
 		}
 		kiosk_reply_free(r);
@@ -718,12 +850,24 @@ kiosk_tick(struct kiosk *k)
 		k->scanlen = 0; /* typed without Enter: not a scan */
 		k->scanbuf[0] = '\0';
 	}
-	if (k->coordinator && !k->script &&
-	    k->now_ms - k->coordinator_at_ms > KIOSK_COORDINATOR_IDLE_MS &&
-	    k->screen != SCREEN_SETUP && k->screen != SCREEN_JOIN) {
+	if (k->coordinator && k->st.event.lock_ms > 0 &&
+	    k->now_ms - k->active_ms > k->st.event.lock_ms && k->screen != SCREEN_SETUP &&
+	    k->screen != SCREEN_JOIN) {
+		/* nobody touched it for a while: locked, the form on show kept under the PIN */
 		k->coordinator = 0;
-		if (k->screen >= SCREEN_PIN && k->screen != SCREEN_PRINT)
-			kiosk_go(k, SCREEN_HOME);
+		if (kiosk_coordinator_screen(k)) {
+			kiosk_unlock(k, NULL);
+			kiosk_message(k, UI_FG, "Locked: nobody touched the station for %lld s.",
+			              (long long)(k->st.event.lock_ms / 1000));
+		}
+		ui_invalidate(k->ui);
+	}
+	if (k->pin_wait_until_ms > k->now_ms) {
+		ui_invalidate(k->ui); /* the wait counts down on screen */
+	} else if (k->pin_wait_until_ms != 0) {
+		k->pin_wait_until_ms = 0; /* over: the keypad again */
+		k->msg[0] = '\0';
+		ui_invalidate(k->ui);
 	}
 	if (screens[k->screen]->tick != NULL)
 		screens[k->screen]->tick(k);
@@ -736,7 +880,10 @@ kiosk_frame(struct kiosk *k)
 
 	k->field = NULL;
 	ui_begin(k->ui);
-	screens[k->screen]->draw(k);
+	if (k->unlock)
+		kiosk_unlock_draw(k);
+	else
+		screens[k->screen]->draw(k);
 	ui_end(k->ui);
 	k->frame_us = kiosk_now_us() - t0;
 }
@@ -744,6 +891,8 @@ kiosk_frame(struct kiosk *k)
 void
 kiosk_handle(struct kiosk *k, const struct ui_event *ev)
 {
+	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT)
+		k->active_ms = k->now_ms;
 	switch (ev->type) {
 	case UI_EV_TEXT: kiosk_type(k, ev->text); break;
 	case UI_EV_KEY: kiosk_key(k, ev->key); break;

@@ -72,8 +72,13 @@ struct kiosk {
 	char msg[KIOSK_MSG_MAX];
 	enum ui_color msg_color;
 
-	int coordinator; /* unlocked by the PIN */
-	int64_t coordinator_at_ms;
+	int coordinator;   /* unlocked by the PIN; locks after the event's lock_ms idle */
+	int64_t active_ms; /* the last touch or key */
+	/* the PIN asked over the screen on show, its form kept (kiosk_unlock) */
+	int unlock;
+	void (*unlock_then)(struct kiosk *k);
+	char unlock_pin[16];
+	int64_t pin_wait_until_ms; /* wrong PINs: no try before this (counted down) */
 
 	/* typed into whatever field the frame showed, else into the scan buffer */
 	char *field;
@@ -103,8 +108,11 @@ struct kiosk {
 	const char *setting_key;
 	const char *setting_label;
 	char pin1[16], pin2[16];
-	int pin_change;   /* the PIN screen sets a new PIN */
-	int64_t frame_us; /* the last frame's render time, for the benchmark */
+	int pin_change;              /* the PIN screen changes the PIN (asks the current one) */
+	char pin_old[32];            /* the current PIN, or the recovery code, while choosing */
+	int pin_with_code;           /* pin_old is the recovery code */
+	char recovery[PIN_CODE_MAX]; /* a new recovery code, on show until written down */
+	int64_t frame_us;            /* the last frame's render time, for the benchmark */
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
 	struct kiosk_print *print;
@@ -137,6 +145,19 @@ struct screen_ops {
 	/* called every turn of the main loop (timeouts) */
 	void (*tick)(struct kiosk *k);
 };
+
+/* Asks for the coordinator PIN over the screen on show, keeping whatever it
+ * holds (a cash count half typed); then(k) runs once unlocked (may be NULL).
+ * Back leaves a coordinator screen for home. */
+void kiosk_unlock(struct kiosk *k, void (*then)(struct kiosk *k));
+/* Locks coordinator mode now (the bar's Lock, the menu's Home). */
+void kiosk_lock(struct kiosk *k);
+/* 1 for the screens only an unlocked coordinator sees. */
+int kiosk_coordinator_screen(const struct kiosk *k);
+/* While unlocked, the "Coordinator unlocked — Lock" button in r (headers). */
+void kiosk_unlocked_bar(struct kiosk *k, struct ui_rect r);
+/* After wrong PINs: the wait counted down in r; 1 while it lasts (draw no keypad). */
+int kiosk_pin_wait(struct kiosk *k, struct ui_rect r);
 
 /* Switches screens (enter runs now; the next frame draws it). */
 void kiosk_go(struct kiosk *k, enum screen_id s);

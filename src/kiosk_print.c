@@ -77,12 +77,11 @@ kiosk_print_post(struct kiosk *k, struct kiosk_print *p)
 	kiosk_post(k, &q);
 }
 
-void
-kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walker,
-                  const char *paper, enum screen_id back)
+/* Shows the print screen and asks the worker for the page q describes. */
+static void
+kiosk_print_begin(struct kiosk *k, const struct kiosk_req *q, enum screen_id back)
 {
 	struct kiosk_print *p = kiosk_print_get(k);
-	struct kiosk_req q;
 
 	k->print_back = back;
 	if (p->phase == KIOSK_PRINT_RUNNING || p->phase == KIOSK_PRINT_MAKING ||
@@ -93,15 +92,37 @@ kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walke
 		return;
 	}
 	kiosk_print_reset(p);
+	p->again = *q;
+	kiosk_go(k, SCREEN_PRINT);
+	kiosk_print_post(k, p);
+}
+
+void
+kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walker,
+                  const char *paper, enum screen_id back)
+{
+	struct kiosk_req q;
+
 	memset(&q, 0, sizeof q);
 	q.op = op;
 	q.seq = seq;
 	q.walker = walker;
 	snprintf(q.b, sizeof q.b, "%s", paper != NULL ? paper : "");
 	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
-	p->again = q;
-	kiosk_go(k, SCREEN_PRINT);
-	kiosk_print_post(k, p);
+	kiosk_print_begin(k, &q, back);
+}
+
+void
+kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_RECOVERY_PDF;
+	snprintf(q.a, sizeof q.a, "%s", code);
+	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
+	kiosk_print_begin(k, &q, back);
+	util_wipe(&q, sizeof q);
 }
 
 void
@@ -149,7 +170,8 @@ kiosk_print_submit(struct kiosk *k, struct kiosk_print *p)
 	memset(&rq, 0, sizeof rq);
 	rq.printer = p->printer;
 	rq.title = p->rec.title;
-	rq.spool_dir = k->spool_dir;
+	/* a recovery code is never left in the spool folder */
+	rq.spool_dir = strcmp(p->rec.what, "recovery") == 0 ? NULL : k->spool_dir;
 	rq.roll = p->roll;
 	rq.noun = print_cli_noun(p->rec.what);
 	rq.lost = k->st.lost; /* settled before the page is sent */

@@ -43,6 +43,9 @@ struct kiosk_print {
  * its Done button goes to back.  paper: for the close-out sheet ("" letter). */
 void kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walker,
                        const char *paper, enum screen_id back);
+/* Prints the coordinator's recovery code (never saved to the spool folder;
+ * "Print elsewhere" still offers the USB stick); Done goes to back. */
+void kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back);
 /* The print screen's replies (the page, or a saved copy). */
 void kiosk_print_reply(struct kiosk *k, struct kiosk_reply **r);
 /* Makes the same page again and prints it. */

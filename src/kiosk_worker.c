@@ -46,9 +46,7 @@ struct kiosk_worker {
 	char *db_path;
 	char *pin_file;
 	struct ledger *l;
-	int pin_counted;
-	int64_t pin_failures;
-	struct stamp pin_last_fail;
+	struct pin_throttle pin;
 	size_t nlost; /* print jobs lost, not settled (print_cli_lost), kept current */
 	struct print_lost lost[PRINT_SETTLE_MAX];
 };
@@ -73,7 +71,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 {
 	struct statvfs vfs;
 	const char *doubt;
-	char *dir, *slash, hash[PIN_HASH_MAX];
+	char *dir, *slash;
 
 	memset(st, 0, sizeof *st);
 	st->disk_free_mb = -1;
@@ -94,8 +92,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 	if (statvfs(dir[0] != '\0' ? dir : "/", &vfs) == 0)
 		st->disk_free_mb = (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize / (1024 * 1024));
 	free(dir);
-	st->pin_set = pin_load(w->pin_file, hash, sizeof hash, NULL) == 0;
-	util_wipe(hash, sizeof hash);
+	st->pin_set = pin_is_set(w->pin_file);
 	st->nlost = w->nlost;
 	memcpy(st->lost, w->lost, w->nlost * sizeof *w->lost);
 }
@@ -192,90 +189,6 @@ kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **ca
 		r->code[0] = '\0';
 	kiosk_recent(w, id, r);
 	return 0;
-}
-
-static int
-kiosk_pin_cb(const struct ledger_entry *e, void *arg)
-{
-	struct kiosk_worker *w = arg;
-
-	if (strcmp(e->kind, "pin-fail") == 0) {
-		w->pin_failures++;
-		w->pin_last_fail = e->at;
-	} else if (strcmp(e->kind, "pin-ok") == 0 || strcmp(e->kind, "pin-set") == 0) {
-		w->pin_failures = 0;
-	}
-	return 0;
-}
-
-static int
-kiosk_pin_check(struct kiosk_worker *w, const char *pin, struct kiosk_reply *r, char **cause)
-{
-	char hash[PIN_HASH_MAX];
-	struct stamp now;
-	int64_t since = 0, delay;
-	int rc = -1;
-
-	if (pin_load(w->pin_file, hash, sizeof hash, cause) != 0) {
-		if (cause != NULL && *cause == NULL)
-			util_fail(cause, "No PIN is set yet.");
-		return -1;
-	}
-	if (!w->pin_counted) { /* once per start: the tries survive a reboot */
-		w->pin_failures = 0;
-		ledger_entries(w->l, 1, kiosk_pin_cb, w, NULL);
-		w->pin_counted = 1;
-	}
-	stamp_now(&now);
-	delay = pin_delay_ms(w->pin_failures);
-	if (delay > 0) {
-		stamp_elapsed(&w->pin_last_fail, &now, &since);
-		if (since >= 0 && since < delay) {
-			r->pin_wait_ms = delay - since;
-			util_fail(cause, "Too many wrong PINs. Wait %lld s and try again.",
-			          (long long)((r->pin_wait_ms + 999) / 1000));
-			goto end;
-		}
-	}
-	if (!pin_verify(hash, pin)) {
-		if (ledger_append(w->l, "pin-fail", 0, 0, 0, "{}", "coordinator", NULL, cause) != 0)
-			goto end;
-		w->pin_failures++;
-		w->pin_last_fail = now;
-		r->pin_wait_ms = pin_delay_ms(w->pin_failures);
-		if (r->pin_wait_ms > 0)
-			util_fail(cause, "Wrong PIN. Wait %lld s before the next try.",
-			          (long long)(r->pin_wait_ms / 1000));
-		else
-			util_fail(cause, "Wrong PIN. Try again.");
-		goto end;
-	}
-	if (ledger_append(w->l, "pin-ok", 0, 0, 0, "{}", "coordinator", NULL, cause) != 0)
-		goto end;
-	w->pin_failures = 0;
-	rc = 0;
-end:
-	util_wipe(hash, sizeof hash);
-	return rc;
-}
-
-static int
-kiosk_pin_set(struct kiosk_worker *w, const char *pin, char **cause)
-{
-	char hash[PIN_HASH_MAX];
-	int rc = -1;
-
-	if (pin_hash(pin, hash, sizeof hash, cause) != 0)
-		goto end;
-	if (pin_store(w->pin_file, hash, cause) != 0)
-		goto end;
-	if (ledger_append(w->l, "pin-set", 0, 0, 0, "{}", "coordinator", NULL, cause) != 0)
-		goto end;
-	w->pin_failures = 0;
-	rc = 0;
-end:
-	util_wipe(hash, sizeof hash);
-	return rc;
 }
 
 static int
@@ -422,6 +335,45 @@ kiosk_test_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_r
 		goto end;
 	kiosk_rec(r, "test", 0, 0, 0);
 	snprintf(r->rec.title, sizeof r->rec.title, "Test print");
+	rc = 0;
+end:
+	layout_doc_free(&doc);
+	return rc;
+}
+
+/* The coordinator's recovery code on paper (q->a), to keep with the event's
+ * papers; the code is not recorded anywhere, only that a slip was printed. */
+static int
+kiosk_recovery_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                   char **cause)
+{
+	struct ledger_event ev;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	enum layout_paper paper;
+	char when[64];
+	int rc = -1;
+
+	if (ledger_event(w->l, &ev) != 0)
+		memset(&ev, 0, sizeof ev); /* a fresh station: no event yet */
+	kiosk_station_paper(&ev, r, &paper);
+	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	layout_doc_add(&doc, LAYOUT_HEADING, "Coordinator recovery code", NULL);
+	if (ev.name[0] != '\0')
+		layout_doc_add(&doc, LAYOUT_CENTER, ev.name, NULL);
+	layout_doc_add(&doc, LAYOUT_RULE, "", NULL);
+	layout_doc_add(&doc, LAYOUT_BIG, q->a, NULL);
+	layout_doc_add(&doc, LAYOUT_PAIR, "Station", ev.station[0] ? ev.station : "new");
+	layout_doc_add(&doc, LAYOUT_PAIR, "Made", when);
+	layout_doc_add(&doc, LAYOUT_TEXT,
+	               "If the PIN is forgotten: Coordinator, Forgot the PIN?, type this code, "
+	               "then choose a new PIN. The code works once: a new one is shown then.",
+	               NULL);
+	layout_doc_add(&doc, LAYOUT_SMALL,
+	               "Keep this slip with the event's papers, apart from the station.", NULL);
+	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
+		goto end;
+	kiosk_rec(r, "recovery", 0, 0, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "Recovery code");
 	rc = 0;
 end:
 	layout_doc_free(&doc);
@@ -793,6 +745,23 @@ kiosk_pack_join(struct kiosk_worker *w, const struct kiosk_req *q, const char *o
 	return rc;
 }
 
+/* What only an unlocked coordinator may ask (the first start's set-up and a
+ * join unlock the kiosk themselves). */
+static int
+kiosk_coordinator_op(enum kiosk_op op)
+{
+	static const enum kiosk_op ops[] = {
+	    KIOSK_OP_SET,    KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT,
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(ops); i++)
+		if (ops[i] == op)
+			return 1;
+	return 0;
+}
+
 static void
 kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r)
 {
@@ -803,6 +772,12 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	if (w->l == NULL && q->op != KIOSK_OP_REFRESH) {
 		r->rc = -1;
 		r->cause = xstrdup("The database is not open.");
+		return;
+	}
+	if (!q->coordinator && kiosk_coordinator_op(q->op)) {
+		/* the screens ask for the PIN first; this is the last line */
+		r->rc = -1;
+		r->cause = xstrdup("Only a coordinator can do this: enter the PIN.");
 		return;
 	}
 	switch (q->op) {
@@ -838,7 +813,9 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;
 	case KIOSK_OP_ANNUL:
-		rc = ledger_annul(w->l, q->seq, q->a, op, &r->seq, &cause);
+		rc = ledger_annul(w->l, q->seq, q->a, op,
+		                  q->coordinator ? RULES_COORDINATOR : RULES_VOLUNTEER,
+		                  &r->need_pin, &r->seq, &cause);
 		if (rc == 0)
 			kiosk_recent(w, q->walker, r);
 		break;
@@ -852,13 +829,19 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	}
 	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->a, op, r, &cause); break;
 	case KIOSK_OP_LISTDIR: rc = kiosk_listdir(q->a, r, &cause); break;
-	case KIOSK_OP_PIN_CHECK: rc = kiosk_pin_check(w, q->a, r, &cause); break;
-	case KIOSK_OP_PIN_SET: rc = kiosk_pin_set(w, q->a, &cause); break;
+	case KIOSK_OP_PIN_CHECK:
+		rc = pin_check(w->l, w->pin_file, &w->pin, q->a, 0, &r->pin_wait_ms, &cause);
+		break;
+	case KIOSK_OP_PIN_SET:
+		rc = pin_set(w->l, w->pin_file, &w->pin, q->a, q->b, q->c, r->recovery,
+		             &r->pin_wait_ms, &cause);
+		break;
 	case KIOSK_OP_SET_CLOCK: rc = kiosk_clock_set(q->a, &cause); break;
 	case KIOSK_OP_RECEIPT_PDF: rc = kiosk_receipt_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_BADGE_PDF: rc = kiosk_walker_pdf(w, q, r, "badge", &cause); break;
 	case KIOSK_OP_SLIP_PDF: rc = kiosk_walker_pdf(w, q, r, "slip", &cause); break;
 	case KIOSK_OP_TEST_PDF: rc = kiosk_test_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_RECOVERY_PDF: rc = kiosk_recovery_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_SHEET_PDF: rc = kiosk_sheet_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_PRINT_RECORD: rc = kiosk_record(w, q, op, r, &cause); break;
 	case KIOSK_OP_SAVE_PDF: rc = kiosk_save_pdf(w, q, op, r, &cause); break;
@@ -932,6 +915,9 @@ kiosk_main(void *arg)
 
 		quit = n->req.op == KIOSK_OP_QUIT;
 		kiosk_run(w, &n->req, n->reply);
+		if (n->req.op == KIOSK_OP_PIN_CHECK || n->req.op == KIOSK_OP_PIN_SET ||
+		    n->req.op == KIOSK_OP_RECOVERY_PDF)
+			util_wipe(&n->req, sizeof n->req);
 		free(n->req.blob);
 		n->req.blob = NULL;
 		kiosk_status(w, &n->reply->st);
@@ -1031,6 +1017,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->notes);
 	free(r->pdf);
 	bundle_snapshot_free(r->snap);
+	util_wipe(r->recovery, sizeof r->recovery);
 	free(r);
 }
 

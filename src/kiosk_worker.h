@@ -13,6 +13,7 @@
 
 #include "ledger.h"
 #include "print.h"
+#include "pin.h"
 #include "print_cli.h"
 
 struct bundle_snapshot;
@@ -38,13 +39,15 @@ enum kiosk_op {
 	KIOSK_OP_IMPORT,    /* a: path of a roster CSV */
 	KIOSK_OP_LISTDIR,   /* a: a folder: its *.csv files in found[].name */
 	KIOSK_OP_PIN_CHECK, /* a: the PIN */
-	KIOSK_OP_PIN_SET,   /* a: the new PIN */
+	KIOSK_OP_PIN_SET,   /* a: the new PIN, b: the current one, c: or the recovery code
+	                       (reply recovery: a new code to show once) */
 	KIOSK_OP_SET_CLOCK, /* a: "YYYY-MM-DD HH:MM" local time */
 	/* pages as PDF (reply pdf, title, what, of, copy, printer, paper); path: assets */
 	KIOSK_OP_RECEIPT_PDF,  /* seq: the donation */
 	KIOSK_OP_BADGE_PDF,    /* walker */
 	KIOSK_OP_SLIP_PDF,     /* walker */
 	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
+	KIOSK_OP_RECOVERY_PDF, /* a: the coordinator's recovery code, on paper */
 	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; b: paper ("" letter, or A4) */
 	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
@@ -158,7 +161,9 @@ struct kiosk_reply {
 	size_t nrecent;
 	struct kiosk_recent recent[KIOSK_RECENT_MAX];
 	struct ledger_import import;
-	int64_t pin_wait_ms; /* PIN_CHECK refused: how long to wait */
+	int64_t pin_wait_ms;         /* PIN_CHECK refused: how long to wait */
+	int need_pin;                /* ANNUL refused: the coordinator could do it */
+	char recovery[PIN_CODE_MAX]; /* PIN_SET: a new recovery code, shown once */
 	/* *_PDF: the page (malloc'd, freed with the reply unless taken) */
 	char *pdf;
 	size_t pdf_len;

@@ -371,6 +371,8 @@ static const struct ledger_setting ledger_settings[] = {
     {"walker-base", LS_COUNT, 0, 900000, "first walker number of this station"},
     {"printer", LS_TEXT, 0, 127, "printer queue"},
     {"paper", LS_PAPER, 0, 0, "receipt paper"},
+    {"undo-minutes", LS_COUNT, 0, 240, "minutes a volunteer may undo a lap or check-in"},
+    {"lock-seconds", LS_SECONDS, 15, 3600, "coordinator lock after idle"},
 };
 
 static const struct ledger_setting *
@@ -554,6 +556,7 @@ ledger_load_event(struct ledger *l)
 	memcpy(ev->station, station, sizeof station);
 	rules_settings_default(&ev->rules);
 	ev->role = RULES_ROLE_BOTH;
+	ev->lock_ms = LEDGER_DEFAULT_LOCK_MS;
 	snprintf(ev->paper, sizeof ev->paper, "80mm");
 	memcpy(ev->event_tag, l->badge.tag, sizeof ev->event_tag);
 	while (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
@@ -595,6 +598,10 @@ ledger_load_event(struct ledger *l)
 			ledger_copy(ev->printer, sizeof ev->printer, v);
 		else if (strcmp(k, "paper") == 0)
 			ledger_copy(ev->paper, sizeof ev->paper, v);
+		else if (strcmp(k, "undo-minutes") == 0)
+			ev->rules.undo_ms = n * 60000;
+		else if (strcmp(k, "lock-seconds") == 0)
+			ev->lock_ms = n * 1000;
 	}
 	if (st != NULL)
 		sqlite3_reset(st);
@@ -774,7 +781,7 @@ ledger_set_clock(struct ledger *l, void (*now)(struct stamp *, void *), void *ar
 	l->clock_arg = arg;
 }
 
-static void
+void
 ledger_now(struct ledger *l, struct stamp *st)
 {
 	if (l->clock != NULL)
@@ -2177,18 +2184,36 @@ end:
 	return rc;
 }
 
-int
-ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op, int64_t *annul_seq,
-             char **cause)
+/* Money recorded after entry seq: a donation, or an undone one. */
+static int
+ledger_money_since(struct ledger *l, int64_t seq)
 {
-	static const char sql[] = "SELECT e.kind, e.walker, a.by_seq FROM entries e LEFT JOIN "
-	                          "annulled a ON a.seq = e.seq WHERE e.seq = ?1";
+	return ledger_query_i(l,
+	                      "SELECT EXISTS (SELECT 1 FROM entries WHERE seq > ?1 AND (kind = "
+	                      "'donation' OR (kind = 'annul' AND ref IN (SELECT seq FROM entries "
+	                      "WHERE kind = 'donation'))))",
+	                      1, &seq, 0) != 0;
+}
+
+int
+ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op, enum rules_who who,
+             int *need_coordinator, int64_t *annul_seq, char **cause)
+{
+	static const char sql[] = "SELECT e.kind, e.walker, a.by_seq, e.wall_ms, e.mono_ms, e.boot "
+	                          "FROM entries e LEFT JOIN annulled a ON a.seq = e.seq WHERE "
+	                          "e.seq = ?1";
 	sqlite3_stmt *st = ledger_stmt(l, sql);
 	struct strbuf data = STRBUF_INIT;
+	struct rules_annul a;
+	struct stamp at, now;
 	char kind[32] = "", *why = ledger_clean(reason);
-	int64_t walker = 0, by = 0;
-	int found = 0, rc = -1;
+	int64_t walker = 0, closed_seq = 0, by = 0;
+	int found = 0, need = 0, rc = -1;
 
+	if (need_coordinator != NULL)
+		*need_coordinator = 0;
+	memset(&a, 0, sizeof a);
+	memset(&at, 0, sizeof at);
 	if (st == NULL) {
 		ledger_db_fail(l, cause, "the annulment");
 		goto end;
@@ -2199,23 +2224,34 @@ ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op, 
 		ledger_copy(kind, sizeof kind, (const char *)sqlite3_column_text(st, 0));
 		walker = sqlite3_column_int64(st, 1);
 		by = sqlite3_column_int64(st, 2);
+		at.wall_ms = sqlite3_column_int64(st, 3);
+		at.mono_ms = sqlite3_column_int64(st, 4);
+		ledger_copy(at.boot, sizeof at.boot, (const char *)sqlite3_column_text(st, 5));
 	}
 	sqlite3_reset(st);
-	if (!found)
+	if (!found) {
 		util_fail(cause, "There is no entry %" PRId64 " in this ledger.", seq);
-	else if (by != 0)
+		goto end;
+	}
+	if (by != 0) {
 		util_fail(cause, "Entry %" PRId64 " was already annulled by entry %" PRId64 ".",
 		          seq, by);
-	else if (strcmp(kind, "annul") == 0)
-		util_fail(cause,
-		          "Entry %" PRId64 " is itself an annulment and cannot be annulled; "
-		          "record the entry again instead.",
-		          seq);
-	else if (strcmp(kind, "event") == 0)
-		util_fail(cause, "The event's own entry cannot be annulled; change its settings "
-		                 "instead.");
-	else if (why == NULL)
-		util_fail(cause, "Say why entry %" PRId64 " is annulled (a reason is required).",
+		goto end;
+	}
+	a.kind = kind;
+	ledger_now(l, &now);
+	/* the volunteer's window is measured on this boot's clock only */
+	a.age_known = stamp_elapsed(&at, &now, &a.age_ms) == 1 && at.boot[0] != '\0';
+	a.closed = ledger_closed(l, &closed_seq);
+	a.is_closed_seq = a.closed && closed_seq == seq;
+	a.money_since = strcmp(kind, "reopen") == 0 && ledger_money_since(l, seq);
+	if (rules_annul(&l->ev.rules, &a, who, &need, cause) != 0) {
+		if (need_coordinator != NULL)
+			*need_coordinator = need;
+		goto end;
+	}
+	if (why == NULL)
+		util_fail(cause, "Say why entry %" PRId64 " is undone (a reason is required).",
 		          seq);
 	else if (text_length(why) > 200 || !text_valid_utf8(why, strlen(why)))
 		util_fail(cause, "The reason must be plain text of at most 200 characters.");
@@ -2312,6 +2348,21 @@ ledger_entries(struct ledger *l, int64_t from, int (*cb)(const struct ledger_ent
 {
 	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.seq >= ?1 ORDER BY e.seq", from, NULL, cb,
 	                   arg, cause);
+}
+
+int64_t
+ledger_kind_last(struct ledger *l, const char *kind)
+{
+	sqlite3_stmt *st = ledger_stmt(l, "SELECT MAX(seq) FROM entries WHERE kind = ?1");
+	int64_t seq = 0;
+
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return seq;
 }
 
 int

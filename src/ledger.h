@@ -19,8 +19,9 @@
 #include "rules.h"
 #include "stamp.h"
 
-#define LEDGER_HASH_LEN    32
-#define LEDGER_STATION_MAX 16
+#define LEDGER_HASH_LEN        32
+#define LEDGER_STATION_MAX     16
+#define LEDGER_DEFAULT_LOCK_MS (60 * 1000)
 
 struct ledger;
 
@@ -39,6 +40,7 @@ struct ledger_event {
 	enum rules_role role; /* this station's role */
 	char printer[128];    /* CUPS queue; "": the default printer */
 	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
+	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 };
@@ -130,7 +132,9 @@ int ledger_event(struct ledger *l, struct ledger_event *out);
  * 400m, 0.4km, 0.25mi), min-lap and holdoff (seconds), max-donation (amount),
  * org-name, org-ein (NN-NNNNNNN), premium-desc, premium-value (amount), role
  * (welcome, lap, both), walker-base (first walker number of this station),
- * printer (CUPS queue; empty: the default), paper (58mm, 80mm, letter, a4). */
+ * printer (CUPS queue; empty: the default), paper (58mm, 80mm, letter, a4),
+ * undo-minutes (how old a lap or check-in a volunteer may undo; default 10),
+ * lock-seconds (the kiosk's coordinator mode locks after this idle; 60). */
 int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
@@ -164,9 +168,12 @@ int ledger_lap(struct ledger *l, uint32_t id, const char *op, struct ledger_scan
 int ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
                   const char *check_no, const char *donor, const char *op, int64_t *seq,
                   char **cause);
-/* Undoes entry seq (once; an annulment itself cannot be annulled). */
+/* Undoes entry seq (once; an annulment itself cannot be annulled) when `who`
+ * may (rules_annul: money, settings and old laps need the coordinator;
+ * nothing while a close-out is in force but that close-out).  Refused with
+ * *need_coordinator set (may be NULL) when the coordinator could do it. */
 int ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op,
-                 int64_t *annul_seq, char **cause);
+                 enum rules_who who, int *need_coordinator, int64_t *annul_seq, char **cause);
 
 /* A generic entry for later modules (printing, close-out): data_json is a
  * JSON object written by the caller; walker/ref/amount are indexed copies. */
@@ -178,6 +185,8 @@ int ledger_totals(struct ledger *l, struct ledger_totals *t, char **cause);
 /* Entries from seq `from` on, in sequence order; stops when cb returns non-zero. */
 int ledger_entries(struct ledger *l, int64_t from, int (*cb)(const struct ledger_entry *, void *),
                    void *arg, char **cause);
+/* The last entry of one kind (0: none). */
+int64_t ledger_kind_last(struct ledger *l, const char *kind);
 /* Entries of one kind from seq `from` on, in sequence order (the kind index). */
 int ledger_kind_entries(struct ledger *l, const char *kind, int64_t from,
                         int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
@@ -209,5 +218,7 @@ int ledger_batch_end(struct ledger *l, int commit, char **cause);
 
 /* Test hook: the clock the ledger stamps entries with (NULL: the real one). */
 void ledger_set_clock(struct ledger *l, void (*now)(struct stamp *, void *), void *arg);
+/* Now, as the ledger stamps its entries (the clock above, else stamp_now). */
+void ledger_now(struct ledger *l, struct stamp *st);
 
 #endif

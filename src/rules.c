@@ -21,6 +21,7 @@ rules_settings_default(struct rules_settings *s)
 	s->min_lap_ms = RULES_DEFAULT_MIN_LAP_MS;
 	s->holdoff_ms = RULES_DEFAULT_HOLDOFF_MS;
 	s->max_donation_cents = AMOUNT_DEFAULT_MAX_CENTS;
+	s->undo_ms = RULES_DEFAULT_UNDO_MS;
 }
 
 /* Milliseconds from then to now, or -1 when they cannot be trusted: a
@@ -214,6 +215,42 @@ rules_donation(const struct rules_settings *s, int64_t cents, enum rules_method 
 	if (m == RULES_CHECK)
 		return rules_check_number(check_no, cause);
 	return 0;
+}
+
+int
+rules_annul(const struct rules_settings *s, const struct rules_annul *a, enum rules_who who,
+            int *need_coordinator, char **cause)
+{
+	int coordinator_only;
+
+	*need_coordinator = 0;
+	if (strcmp(a->kind, "annul") == 0)
+		return util_fail(cause, "That entry is itself an undo and cannot be undone; record "
+		                        "the entry again instead.");
+	if (strcmp(a->kind, "event") == 0)
+		return util_fail(cause, "The event's own entry cannot be undone; change its "
+		                        "settings instead.");
+	if (a->closed && !a->is_closed_seq)
+		return util_fail(
+		    cause, "The station is closed out: the count is done. A coordinator must "
+		           "reopen the station (Close-out, Reopen) before anything is undone.");
+	if (strcmp(a->kind, "reopen") == 0 && a->money_since)
+		return util_fail(cause, "Money was recorded after this reopening: close out again "
+		                        "with a new count instead of undoing it.");
+	coordinator_only = !((strcmp(a->kind, "lap") == 0 || strcmp(a->kind, "checkin") == 0) &&
+	                     a->age_known && a->age_ms >= 0 && a->age_ms <= s->undo_ms);
+	if (who == RULES_COORDINATOR || !coordinator_only)
+		return 0;
+	*need_coordinator = 1;
+	if (strcmp(a->kind, "lap") == 0 || strcmp(a->kind, "checkin") == 0)
+		return util_fail(cause,
+		                 "Only a coordinator can undo a %s older than %lld minutes: enter "
+		                 "the PIN.",
+		                 strcmp(a->kind, "lap") == 0 ? "lap" : "check-in",
+		                 (long long)(s->undo_ms / 60000));
+	if (strcmp(a->kind, "donation") == 0)
+		return util_fail(cause, "Only a coordinator can undo a donation: enter the PIN.");
+	return util_fail(cause, "Only a coordinator can undo this: enter the PIN.");
 }
 
 const char *

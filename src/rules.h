@@ -10,6 +10,7 @@
 
 #define RULES_DEFAULT_MIN_LAP_MS 60000
 #define RULES_DEFAULT_HOLDOFF_MS 5000
+#define RULES_DEFAULT_UNDO_MS    (10 * 60 * 1000)
 
 enum rules_role {
 	RULES_ROLE_WELCOME, /* scans check walkers in */
@@ -21,6 +22,7 @@ struct rules_settings {
 	int64_t min_lap_ms;         /* a lap needs at least this since the last one */
 	int64_t holdoff_ms;         /* the same code again within this is one scan */
 	int64_t max_donation_cents; /* inclusive */
+	int64_t undo_ms;            /* a volunteer may undo a lap or check-in this young */
 };
 
 /* What the ledger knows of one walker. */
@@ -71,6 +73,31 @@ int rules_donation(const struct rules_settings *s, int64_t cents, enum rules_met
                    const char *check_no, char **cause);
 const char *rules_method_name(enum rules_method m); /* "cash", "check", "other" */
 int rules_method_parse(const char *text, enum rules_method *m);
+
+/* Who asks to undo (annul) an entry: a volunteer at the table, or the
+ * coordinator (the kiosk unlocked by the PIN; watctl, whose user owns the
+ * ledger file). */
+enum rules_who { RULES_VOLUNTEER, RULES_COORDINATOR };
+
+/* What the ledger knows of an entry someone wants to annul. */
+struct rules_annul {
+	const char *kind;
+	int age_known;     /* age_ms measured on this boot's monotonic clock */
+	int64_t age_ms;    /* since it was recorded */
+	int closed;        /* a close-out is in force */
+	int is_closed_seq; /* this entry is that close-out */
+	int money_since;   /* money was recorded after this entry (a reopen) */
+};
+
+/* Who may undo what: nobody the event's own entry or an annulment; while a
+ * close-out is in force nothing but that close-out (a coordinator reopens
+ * first); a volunteer a lap or check-in younger than s->undo_ms (on this
+ * boot's clock: a reboot or a wrong clock never widens it); a coordinator
+ * anything else, except a reopen after which money was recorded.  0 when
+ * `who` may, else -1 with *cause in plain words; *need_coordinator is set
+ * when the coordinator could (the kiosk then asks for the PIN). */
+int rules_annul(const struct rules_settings *s, const struct rules_annul *a, enum rules_who who,
+                int *need_coordinator, char **cause);
 
 /* Why the clock looks wrong, or NULL when it looks right: before the event's
  * date minus a day, or earlier than the last entry's wall time. */

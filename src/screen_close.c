@@ -445,7 +445,6 @@ screen_close_draw(struct kiosk *k)
 	char *cause = NULL;
 	int64_t v;
 
-	k->coordinator_at_ms = k->now_ms;
 	if (k->close == NULL && k->step != CLOSE_LOOK)
 		k->step = CLOSE_LOOK;
 	switch (k->step) {
@@ -668,7 +667,6 @@ screen_export_draw(struct kiosk *k)
 	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), side, y, running;
 	char line[KIOSK_PATH_MAX + 64];
 
-	k->coordinator_at_ms = k->now_ms;
 	running = kiosk_busy(k) && k->export != NULL;
 	if (kiosk_header(k, "Export to USB stick", running ? NULL : "Back")) {
 		kiosk_go(k, SCREEN_COORD);

@@ -8,20 +8,36 @@
 
 #include "amount.h"
 #include "kiosk_clock.h"
+#include "kiosk_print.h"
 #include "pin.h"
 #include "screens.h"
 #include "util.h"
 
 /* ---- PIN ----------------------------------------------------------------- */
 
-enum { PIN_ENTER, PIN_CHOOSE, PIN_AGAIN };
+/* The PIN screen: enter it (or, forgotten, the recovery code), change it
+ * (the current one first), or choose the first one, which the kiosk asks for
+ * before anything else.  A new recovery code is shown once, printable. */
+enum { PIN_ENTER, PIN_OLD, PIN_CODE, PIN_CHOOSE, PIN_AGAIN, PIN_SHOW_CODE };
+
+static void
+screen_pin_wipe(struct kiosk *k)
+{
+	util_wipe(k->pin1, sizeof k->pin1);
+	util_wipe(k->pin2, sizeof k->pin2);
+	util_wipe(k->pin_old, sizeof k->pin_old);
+	k->pin_with_code = 0;
+}
 
 static void
 screen_pin_enter(struct kiosk *k)
 {
-	util_wipe(k->pin1, sizeof k->pin1);
-	util_wipe(k->pin2, sizeof k->pin2);
-	k->step = k->pin_change || !k->st.pin_set ? PIN_CHOOSE : PIN_ENTER;
+	if (k->recovery[0] != '\0') { /* back from printing it */
+		k->step = PIN_SHOW_CODE;
+		return;
+	}
+	screen_pin_wipe(k);
+	k->step = !k->st.pin_set ? PIN_CHOOSE : k->pin_change ? PIN_OLD : PIN_ENTER;
 }
 
 static void
@@ -32,6 +48,8 @@ screen_pin_post(struct kiosk *k, enum kiosk_op op, const char *pin)
 	memset(&q, 0, sizeof q);
 	q.op = op;
 	snprintf(q.a, sizeof q.a, "%s", pin);
+	if (op == KIOSK_OP_PIN_SET)
+		snprintf(k->pin_with_code ? q.c : q.b, sizeof q.b, "%s", k->pin_old);
 	kiosk_post(k, &q);
 	util_wipe(&q, sizeof q);
 }
@@ -45,7 +63,7 @@ screen_pin_choose(struct kiosk *k, const char *title, int first, int *back)
 
 	*back = 0;
 	if (k->step == first) {
-		r = kiosk_ask(k, title, "Choose a coordinator PIN (4 to 8 digits)", k->pin1,
+		r = kiosk_ask(k, title, "Choose a coordinator PIN (6 to 8 digits)", k->pin1,
 		              sizeof k->pin1, KIOSK_KB_PIN, 0);
 		if (r == KIOSK_ASK_BACK)
 			*back = 1;
@@ -80,49 +98,155 @@ screen_pin_choose(struct kiosk *k, const char *title, int first, int *back)
 	return 1;
 }
 
+/* Where the PIN screen goes when done: set-up on a fresh station, else on. */
+static void
+screen_pin_leave(struct kiosk *k)
+{
+	screen_pin_wipe(k);
+	k->pin_change = 0;
+	if (!k->st.has_event)
+		kiosk_go(k, SCREEN_SETUP);
+	else
+		kiosk_go(k, k->coordinator ? SCREEN_COORD : SCREEN_HOME);
+}
+
+static void
+screen_pin_show_code(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), row;
+	int gap = ui_px(u, 10), lh = ui_px(u, 30), y = body.y, btn = ui_px(u, 66);
+
+	kiosk_header(k, "Recovery code", NULL);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
+	        "If the PIN is ever forgotten, this code lets a new one be chosen:", 20, 0, UI_FG,
+	        UI_LEFT);
+	y += lh + gap;
+	ui_text(u, (struct ui_rect){body.x, y, body.w, ui_px(u, 70)}, k->recovery, 48, 1, UI_ACCENT,
+	        UI_CENTER);
+	y += ui_px(u, 70) + gap;
+	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
+	                  "Write it down or print it now, and keep it apart from the station "
+	                  "(with the event's papers). It is shown only this once.",
+	                  20, 0, UI_FG, UI_LEFT);
+	kiosk_draw_message(k, (struct ui_rect){body.x, y + gap, body.w, lh});
+	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print it", UI_ACCENT, 24))
+		kiosk_print_recovery(k, k->recovery, SCREEN_PIN);
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "I have written it down", UI_OK, 22)) {
+		util_wipe(k->recovery, sizeof k->recovery);
+		screen_pin_leave(k);
+	}
+}
+
 static void
 screen_pin_draw(struct kiosk *k)
 {
+	struct ui_rect body;
 	enum kiosk_ask_result r;
 	int back;
 
-	if (k->step == PIN_ENTER) {
-		r = kiosk_ask(k, "Coordinator", "Enter the coordinator PIN", k->pin1,
-		              sizeof k->pin1, KIOSK_KB_PIN, 0);
+	switch (k->step) {
+	case PIN_ENTER:
+	case PIN_OLD:
+		if (k->pin_wait_until_ms > k->now_ms) {
+			/* no keypad while the wait lasts: a tap is not another wrong PIN */
+			if (kiosk_header(k, "Coordinator", "Back"))
+				screen_pin_leave(k);
+			body = kiosk_body(k);
+			kiosk_pin_wait(k, (struct ui_rect){body.x, body.y, body.w, body.h / 2});
+			return;
+		}
+		r = kiosk_ask_or(k, k->step == PIN_OLD ? "Change the PIN" : "Coordinator",
+		                 k->step == PIN_OLD ? "Type the current PIN"
+		                                    : "Enter the coordinator PIN",
+		                 k->pin1, sizeof k->pin1, KIOSK_KB_PIN, 0, "Forgot the PIN?");
 		if (r == KIOSK_ASK_BACK) {
-			kiosk_go(k, SCREEN_HOME);
+			screen_pin_leave(k);
+		} else if (r == KIOSK_ASK_ASIDE) {
+			screen_pin_wipe(k);
+			k->step = PIN_CODE;
+			k->msg[0] = '\0';
+		} else if (r == KIOSK_ASK_DONE && k->step == PIN_OLD) {
+			/* checked with the new one (PIN_SET), so a wrong one costs one try */
+			snprintf(k->pin_old, sizeof k->pin_old, "%s", k->pin1);
+			util_wipe(k->pin1, sizeof k->pin1);
+			k->step = PIN_CHOOSE;
+			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE) {
 			screen_pin_post(k, KIOSK_OP_PIN_CHECK, k->pin1);
 			util_wipe(k->pin1, sizeof k->pin1);
 		}
 		return;
+	case PIN_CODE:
+		if (k->pin_wait_until_ms > k->now_ms) {
+			if (kiosk_header(k, "Forgotten PIN", "Back"))
+				screen_pin_leave(k);
+			body = kiosk_body(k);
+			kiosk_pin_wait(k, (struct ui_rect){body.x, body.y, body.w, body.h / 2});
+			return;
+		}
+		r = kiosk_ask(k, "Forgotten PIN",
+		              "The recovery code (on paper, e.g. ABCD-EFGH-...)", k->pin_old,
+		              sizeof k->pin_old, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			screen_pin_wipe(k);
+			k->step = PIN_ENTER;
+			k->msg[0] = '\0';
+		} else if (r == KIOSK_ASK_DONE) {
+			k->pin_with_code = 1;
+			k->step = PIN_CHOOSE;
+			k->msg[0] = '\0';
+		}
+		return;
+	case PIN_SHOW_CODE: screen_pin_show_code(k); return;
+	default: break;
 	}
-	if (screen_pin_choose(k, k->pin_change ? "Change the PIN" : "Coordinator", PIN_CHOOSE,
-	                      &back)) {
+	if (screen_pin_choose(k,
+	                      !k->st.pin_set  ? "This station's coordinator PIN"
+	                      : k->pin_change ? "Change the PIN"
+	                                      : "A new PIN",
+	                      PIN_CHOOSE, &back)) {
 		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin1);
 		util_wipe(k->pin1, sizeof k->pin1);
 		util_wipe(k->pin2, sizeof k->pin2);
+	} else if (back && !k->st.pin_set) {
+		/* the first PIN comes before anything else: nowhere to go back to */
+		kiosk_message(k, UI_FG, "Choose the PIN first: it guards money and settings.");
 	} else if (back) {
-		k->pin_change = 0;
-		kiosk_go(k, k->coordinator ? SCREEN_COORD : SCREEN_HOME);
+		screen_pin_leave(k);
 	}
 }
 
 static void
 screen_pin_reply(struct kiosk *k, struct kiosk_reply **r)
 {
-	if ((*r)->rc != 0) {
-		kiosk_message(k, UI_BAD, "%s", (*r)->cause ? (*r)->cause : "Refused.");
+	struct kiosk_reply *x = *r;
+
+	if (x->rc != 0) {
+		if (x->pin_wait_ms > 0)
+			k->pin_wait_until_ms = k->now_ms + x->pin_wait_ms;
+		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "Refused.");
 		ui_sound(k->ui, UI_SOUND_ERROR);
-		if ((*r)->op == KIOSK_OP_PIN_SET)
-			k->step = PIN_CHOOSE;
+		if (x->op == KIOSK_OP_PIN_SET) { /* the current PIN or the code was wrong */
+			int code = k->pin_with_code;
+			screen_pin_wipe(k);
+			k->step = !k->st.pin_set ? PIN_CHOOSE : code ? PIN_CODE : PIN_OLD;
+		}
 		return;
 	}
 	k->coordinator = 1;
-	k->coordinator_at_ms = k->now_ms;
-	k->pin_change = 0;
-	kiosk_go(k, SCREEN_COORD);
-	if ((*r)->op == KIOSK_OP_PIN_SET)
+	k->active_ms = k->now_ms;
+	k->pin_wait_until_ms = 0;
+	if (x->op == KIOSK_OP_PIN_SET && x->recovery[0] != '\0') {
+		snprintf(k->recovery, sizeof k->recovery, "%s", x->recovery);
+		screen_pin_wipe(k);
+		k->step = PIN_SHOW_CODE;
+		kiosk_message(k, UI_OK, "The PIN is saved.");
+		return;
+	}
+	screen_pin_leave(k);
+	if (x->op == KIOSK_OP_PIN_SET)
 		kiosk_message(k, UI_OK, "The new PIN is saved.");
 }
 
@@ -141,9 +265,8 @@ screen_coord_draw(struct kiosk *k)
 	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 34);
 	char rot[48];
 
-	k->coordinator_at_ms = k->now_ms;
 	if (kiosk_header(k, "Coordinator", "Home")) {
-		kiosk_go(k, SCREEN_HOME);
+		kiosk_lock(k); /* leaving the menu for home locks it */
 		return;
 	}
 	row = (struct ui_rect){body.x, body.y, body.w, rh};
@@ -213,10 +336,7 @@ screen_coord_draw(struct kiosk *k)
 				k->pin_change = 1;
 				kiosk_go(k, SCREEN_PIN);
 				break;
-			default:
-				k->coordinator = 0;
-				kiosk_go(k, SCREEN_HOME);
-				break;
+			default: kiosk_lock(k); break;
 			}
 			return;
 		}
@@ -255,6 +375,8 @@ static const struct {
     {"premium-value", "Premium value"},
     {"printer", "Printer queue"},
     {"paper", "Paper"},
+    {"undo-minutes", "Volunteer undo (minutes)"},
+    {"lock-seconds", "Lock after idle"},
 };
 
 static void
@@ -293,6 +415,10 @@ screen_settings_value(struct kiosk *k, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%s", e->printer);
 	else if (strcmp(key, "paper") == 0)
 		snprintf(buf, len, "%s", e->paper[0] ? e->paper : "80mm");
+	else if (strcmp(key, "undo-minutes") == 0)
+		snprintf(buf, len, "%" PRId64, e->rules.undo_ms / 60000);
+	else if (strcmp(key, "lock-seconds") == 0)
+		snprintf(buf, len, "%" PRId64 "s", e->lock_ms / 1000);
 	else
 		buf[0] = '\0';
 }
@@ -312,7 +438,6 @@ screen_settings_draw(struct kiosk *k)
 	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows = (n + cols - 1) / cols;
 	char value[160], label[256];
 
-	k->coordinator_at_ms = k->now_ms;
 	if (k->step == 1) {
 		enum kiosk_ask_result r = kiosk_ask(k, "Event settings", k->setting_label, k->a,
 		                                    sizeof k->a, KIOSK_KB_TEXT, 1);
@@ -408,7 +533,6 @@ screen_import_draw(struct kiosk *k)
 	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
 	char line[300];
 
-	k->coordinator_at_ms = k->now_ms;
 	if (k->step == 1) {
 		enum kiosk_ask_result r =
 		    kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->d, sizeof k->d,
@@ -484,7 +608,7 @@ const struct screen_ops screen_import_ops = {"import", screen_import_enter, scre
 
 /* ---- first start: set the event up --------------------------------------- */
 
-enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_GOAL, SETUP_PIN, SETUP_PIN2, SETUP_SAVING };
+enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_GOAL, SETUP_SAVING };
 
 static void
 screen_setup_enter(struct kiosk *k)
@@ -536,7 +660,6 @@ screen_setup_draw(struct kiosk *k)
 	enum kiosk_ask_result r = KIOSK_ASK_NONE;
 	char *cause = NULL;
 	int64_t cents;
-	int back;
 
 	switch (k->step) {
 	case SETUP_NAME:
@@ -575,18 +698,8 @@ screen_setup_draw(struct kiosk *k)
 			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 			free(cause);
 		} else if (r != KIOSK_ASK_NONE) {
-			if (k->st.pin_set)
-				screen_setup_save(k);
-			else
-				screen_setup_step(k, SETUP_PIN);
+			screen_setup_save(k); /* the PIN was chosen first, before anything else */
 		}
-		break;
-	case SETUP_PIN:
-	case SETUP_PIN2:
-		if (screen_pin_choose(k, title, SETUP_PIN, &back))
-			screen_setup_save(k);
-		else if (back)
-			screen_setup_step(k, SETUP_GOAL);
 		break;
 	default:
 		kiosk_header(k, title, NULL);
@@ -608,12 +721,6 @@ screen_setup_reply(struct kiosk *k, struct kiosk_reply **r)
 
 	if (x->rc != 0) {
 		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "The event was not saved.");
-		return;
-	}
-	if (x->op == KIOSK_OP_INIT && k->pin1[0] != '\0') {
-		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin1);
-		util_wipe(k->pin1, sizeof k->pin1);
-		util_wipe(k->pin2, sizeof k->pin2);
 		return;
 	}
 	kiosk_go(k, SCREEN_HOME);

@@ -116,6 +116,19 @@ screen_correct_reason(struct kiosk *k)
 }
 
 static void
+screen_correct_post(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_ANNUL;
+	q.seq = k->seq;
+	q.walker = k->walker;
+	snprintf(q.a, sizeof q.a, "%s", k->d);
+	kiosk_post(k, &q);
+}
+
+static void
 screen_correct_confirm(struct kiosk *k)
 {
 	struct ui *u = k->ui;
@@ -148,15 +161,8 @@ screen_correct_confirm(struct kiosk *k)
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Cancel", UI_PANEL, 26) && !k->waiting)
 		screen_correct_step(k, CORRECT_LIST);
-	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Undo it", UI_BAD, 26) && !k->waiting) {
-		struct kiosk_req q;
-		memset(&q, 0, sizeof q);
-		q.op = KIOSK_OP_ANNUL;
-		q.seq = k->seq;
-		q.walker = k->walker;
-		snprintf(q.a, sizeof q.a, "%s", k->d);
-		kiosk_post(k, &q);
-	}
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Undo it", UI_BAD, 26) && !k->waiting)
+		screen_correct_post(k);
 }
 
 static void
@@ -184,6 +190,12 @@ screen_correct_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
 
+	if (x->rc != 0 && x->op == KIOSK_OP_ANNUL && x->need_pin && !k->coordinator) {
+		/* money, or an old lap: the coordinator's PIN, then undone as confirmed */
+		kiosk_unlock(k, screen_correct_post);
+		kiosk_message(k, UI_FG, "%s", x->cause ? x->cause : "The coordinator's PIN.");
+		return;
+	}
 	if (x->rc != 0) {
 		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "Not undone.");
 		ui_sound(k->ui, UI_SOUND_ERROR);

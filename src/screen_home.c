@@ -91,8 +91,12 @@ screen_home_draw(struct kiosk *k)
 	ui_fill(u, (struct ui_rect){0, 0, W, hb}, UI_ACCENT);
 	ui_text(u, (struct ui_rect){m + ui_px(u, 4), 0, W * 3 / 5, hb}, ev->name, 26, 1, UI_WHITE,
 	        UI_LEFT);
-	ui_text(u, (struct ui_rect){W * 3 / 5, 0, W * 2 / 5 - m - ui_px(u, 4), hb},
-	        kiosk_role_name(ev->role), 20, 1, UI_WHITE, UI_RIGHT);
+	if (k->coordinator) /* unlocked: say so where the role is, with the way to lock */
+		kiosk_unlocked_bar(k, (struct ui_rect){W - m - ui_px(u, 300), ui_px(u, 8),
+		                                       ui_px(u, 300), hb - ui_px(u, 16)});
+	else
+		ui_text(u, (struct ui_rect){W * 3 / 5, 0, W * 2 / 5 - m - ui_px(u, 4), hb},
+		        kiosk_role_name(ev->role), 20, 1, UI_WHITE, UI_RIGHT);
 	y = hb + gap;
 
 	/* what needs attention, as plain chips */

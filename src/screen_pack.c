@@ -34,7 +34,6 @@ screen_pack_draw(struct kiosk *k)
 	int done = x != NULL && x->rc == 0;
 	char line[KIOSK_PATH_MAX + 600];
 
-	k->coordinator_at_ms = k->now_ms;
 	if (kiosk_header(k, "Event pack to USB stick", "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
@@ -103,7 +102,7 @@ const struct screen_ops screen_pack_ops = {"pack", screen_pack_enter, screen_pac
 
 /* ---- first start: join an event from a USB stick ---------------------------- */
 
-enum { JOIN_LIST, JOIN_ID, JOIN_PIN, JOIN_PIN2 };
+enum { JOIN_LIST, JOIN_ID };
 
 static void
 screen_join_list(struct kiosk *k)
@@ -226,7 +225,6 @@ screen_join_draw(struct kiosk *k)
 	const struct kiosk_pack *p = k->pack != NULL ? &k->pack->pack : NULL;
 	enum kiosk_ask_result r;
 	char title[200], prompt[200];
-	int back;
 
 	switch (k->step) {
 	case JOIN_LIST: screen_join_list_draw(k); break;
@@ -240,22 +238,6 @@ screen_join_draw(struct kiosk *k)
 			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE) {
 			screen_join_post(k);
-		}
-		break;
-	case JOIN_PIN:
-	case JOIN_PIN2:
-		if (screen_pin_choose(k, "This station's coordinator PIN", JOIN_PIN, &back)) {
-			struct kiosk_req q;
-			memset(&q, 0, sizeof q);
-			q.op = KIOSK_OP_PIN_SET;
-			snprintf(q.a, sizeof q.a, "%s", k->pin1);
-			kiosk_post(k, &q);
-			util_wipe(&q, sizeof q);
-			util_wipe(k->pin1, sizeof k->pin1);
-			util_wipe(k->pin2, sizeof k->pin2);
-		} else if (back) {
-			/* joined already: the PIN is asked at the first tap on Coordinator */
-			screen_join_home(k);
 		}
 		break;
 	default: break;
@@ -297,24 +279,7 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_OK);
 		kiosk_keep(&k->pack, x);
 		*r = NULL;
-		if (k->st.pin_set) {
-			screen_join_home(k);
-		} else {
-			k->step = JOIN_PIN;
-			util_wipe(k->pin1, sizeof k->pin1);
-			util_wipe(k->pin2, sizeof k->pin2);
-			kiosk_message(k, UI_OK, "Joined as station %s. Now choose its PIN.",
-			              k->st.event.station);
-		}
-		break;
-	case KIOSK_OP_PIN_SET:
-		if (x->rc != 0) {
-			kiosk_message(k, UI_BAD, "%s",
-			              x->cause ? x->cause : "The PIN was not saved.");
-			k->step = JOIN_PIN;
-			break;
-		}
-		screen_join_home(k);
+		screen_join_home(k); /* its PIN was chosen first, before anything else */
 		break;
 	default: break;
 	}

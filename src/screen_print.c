@@ -182,7 +182,6 @@ screen_printer_draw(struct kiosk *k)
 	const char *paper = ev->paper[0] != '\0' ? ev->paper : "80mm";
 	char line[400];
 
-	k->coordinator_at_ms = k->now_ms;
 	if (k->step == 1) {
 		enum kiosk_ask_result r =
 		    kiosk_ask(k, "Printer", "CUPS printer queue (leave empty: the default printer)",

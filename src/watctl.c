@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "amount.h"
 #include "bundle_cli.h"
 #include "cli.h"
 #include "ledger.h"
+#include "pin.h"
 #include "print_cli.h"
 #include "roster.h"
 #include "scan_cli.h"
@@ -32,17 +35,89 @@ struct watctl_ctx {
 
 /* ---- commands --------------------------------------------------------------- */
 
+/* A PIN (or code) from the first line of a file, or typed on the terminal
+ * without echo (twice when confirm).  0, or CLI_USAGE after a sentence. */
+static int
+watctl_secret(const char *file, const char *prompt, int confirm, char *out, size_t len)
+{
+	char *data = NULL, *cause = NULL, again[64];
+	size_t n = 0;
+	struct termios old, quiet;
+	int rc = CLI_USAGE, tty;
+
+	if (file != NULL) {
+		if (util_read_file(file, 4096, &data, &n, &cause) != 0)
+			return cli_cause(CLI_USAGE, cause);
+		data[strcspn(data, "\r\n")] = '\0';
+		snprintf(out, len, "%s", text_trim(data));
+		util_wipe(data, n);
+		free(data);
+		return 0;
+	}
+	if (!isatty(STDIN_FILENO))
+		return -1; /* the caller says what to give instead */
+	tty = tcgetattr(STDIN_FILENO, &old) == 0;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	for (int i = 0; i < (confirm ? 2 : 1); i++) {
+		char *buf = i == 0 ? out : again;
+		size_t size = i == 0 ? len : sizeof again;
+
+		fprintf(stderr, "%s", i == 0 ? prompt : "Type it again: ");
+		if (tty)
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		if (fgets(buf, (int)size, stdin) == NULL)
+			buf[0] = '\0';
+		if (tty)
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fprintf(stderr, "\n");
+		buf[strcspn(buf, "\r\n")] = '\0';
+	}
+	if (confirm && strcmp(out, again) != 0)
+		cli_fail(CLI_USAGE, "The two PINs were different: nothing was changed.");
+	else
+		rc = 0;
+	util_wipe(again, sizeof again);
+	return rc;
+}
+
+/* Sets the station's PIN and says the recovery code once. */
+static int
+watctl_pin_store(struct watctl_ctx *c, const char *pin, const char *old, const char *code)
+{
+	struct pin_throttle t;
+	char *path = pin_path(c->db), *cause = NULL, fresh[PIN_CODE_MAX];
+	int64_t wait_ms = 0;
+	int rc;
+
+	memset(&t, 0, sizeof t);
+	rc = pin_set(c->l, path, &t, pin, old, code, fresh, &wait_ms, &cause);
+	free(path);
+	if (rc != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	printf("The coordinator PIN is set.\n");
+	if (fresh[0] != '\0')
+		printf(
+		    "Recovery code (write it down and keep it apart from the station; it is shown "
+		    "only now):\n\n    %s\n\nWith it a forgotten PIN can be replaced (kiosk: "
+		    "Coordinator, Forgot the PIN?).\n",
+		    fresh);
+	util_wipe(fresh, sizeof fresh);
+	return CLI_OK;
+}
+
 static int
 watctl_init(struct watctl_ctx *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {CLI_VALUE("name"), CLI_VALUE("city"), CLI_VALUE("date"),
-	                         CLI_VALUE("goal"), CLI_VALUE("station")};
+	struct cli_opt opts[] = {CLI_VALUE("name"),    CLI_VALUE("city"),    CLI_VALUE("date"),
+	                         CLI_VALUE("goal"),    CLI_VALUE("station"), CLI_VALUE("pin-file"),
+	                         CLI_FLAG("pin-later")};
 	struct cli_args a;
 	struct ledger_init in;
 	struct ledger_event ev;
-	char *cause = NULL;
+	char *cause = NULL, pin[64] = "";
 	const char *goal;
-	int rc;
+	int rc, later;
 
 	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
 		return rc;
@@ -51,18 +126,90 @@ watctl_init(struct watctl_ctx *c, int argc, char **argv)
 	in.city = cli_val(opts, nitems(opts), "city");
 	in.date = cli_val(opts, nitems(opts), "date");
 	in.station = cli_val(opts, nitems(opts), "station");
-	if (in.name == NULL || in.city == NULL || in.date == NULL || a.npos != 0)
-		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE init --name NAME --city "
-		                           "CITY --date YYYY-MM-DD [--goal AMOUNT] [--station ID]");
+	later = cli_given(opts, nitems(opts), "pin-later");
+	if (in.name == NULL || in.city == NULL || in.date == NULL || a.npos != 0 ||
+	    (later && cli_val(opts, nitems(opts), "pin-file") != NULL))
+		return cli_fail(CLI_USAGE,
+		                "Usage: watctl --db FILE init --name NAME --city CITY --date "
+		                "YYYY-MM-DD [--goal AMOUNT] [--station ID] [--pin-file FILE | "
+		                "--pin-later]");
 	if ((goal = cli_val(opts, nitems(opts), "goal")) != NULL &&
 	    amount_parse(goal, INT64_C(100000000000), &in.goal_cents, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (ledger_init_event(c->l, &in, c->op, &cause) != 0)
-		return cli_cause(ledger_has_event(c->l) ? CLI_REFUSED : CLI_USAGE, cause);
+	/* the PIN first: nothing is set up with a PIN that would be refused */
+	if (!later) {
+		rc = watctl_secret(cli_val(opts, nitems(opts), "pin-file"),
+		                   "Choose the coordinator PIN (6 to 8 digits): ", 1, pin,
+		                   sizeof pin);
+		if (rc < 0)
+			rc = cli_fail(
+			    CLI_USAGE,
+			    "init sets the coordinator PIN: give --pin-file FILE (the PIN on "
+			    "its first line), run it on a terminal to type it, or give "
+			    "--pin-later to have the kiosk ask for it when it first starts.");
+		if (rc == 0 && pin_valid(pin, &cause) != 0)
+			rc = cli_cause(CLI_USAGE, cause);
+		if (rc != 0)
+			goto end;
+	}
+	if (ledger_init_event(c->l, &in, c->op, &cause) != 0) {
+		rc = cli_cause(ledger_has_event(c->l) ? CLI_REFUSED : CLI_USAGE, cause);
+		goto end;
+	}
 	ledger_event(c->l, &ev);
 	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n", ev.name,
 	       ev.city, ev.date, ev.station, ev.event_tag);
-	return CLI_OK;
+	if (later)
+		printf("No coordinator PIN yet: the kiosk asks for one before anything else when "
+		       "it first starts.\n");
+	else
+		rc = watctl_pin_store(c, pin, NULL, NULL);
+end:
+	util_wipe(pin, sizeof pin);
+	return rc;
+}
+
+/* pin set: a new PIN, with the current one or the recovery code. */
+static int
+watctl_pin(struct watctl_ctx *c, int argc, char **argv)
+{
+	struct cli_opt opts[] = {CLI_VALUE("pin-file"), CLI_VALUE("old-pin-file"),
+	                         CLI_VALUE("recovery")};
+	struct cli_args a;
+	char pin[64] = "", old[64] = "", *path = NULL;
+	const char *code;
+	int rc;
+
+	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
+		return rc;
+	code = cli_val(opts, nitems(opts), "recovery");
+	if (a.npos != 1 || strcmp(a.pos[0], "set") != 0 ||
+	    (code != NULL && cli_val(opts, nitems(opts), "old-pin-file") != NULL))
+		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE pin set [--pin-file NEW] "
+		                           "[--old-pin-file FILE | --recovery CODE]");
+	path = pin_path(c->db);
+	if (code == NULL && pin_is_set(path)) {
+		rc = watctl_secret(cli_val(opts, nitems(opts), "old-pin-file"),
+		                   "The current PIN: ", 0, old, sizeof old);
+		if (rc < 0)
+			rc = cli_fail(CLI_USAGE,
+			              "Give the current PIN (--old-pin-file FILE, or type "
+			              "it on a terminal) or --recovery CODE.");
+		if (rc != 0)
+			goto end;
+	}
+	rc = watctl_secret(cli_val(opts, nitems(opts), "pin-file"),
+	                   "The new PIN (6 to 8 digits): ", 1, pin, sizeof pin);
+	if (rc < 0)
+		rc = cli_fail(CLI_USAGE, "Give the new PIN: --pin-file FILE, or type it on a "
+		                         "terminal.");
+	if (rc == 0)
+		rc = watctl_pin_store(c, pin, old, code);
+end:
+	free(path);
+	util_wipe(pin, sizeof pin);
+	util_wipe(old, sizeof old);
+	return rc;
 }
 
 static int
@@ -90,13 +237,14 @@ watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 	printf("name\t%s\ncity\t%s\ndate\t%s\ngoal\t%s\nlap-length\t%" PRId64 " m\n"
 	       "min-lap\t%" PRId64 " s\nholdoff\t%" PRId64 " s\nmax-donation\t%s\n"
 	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
-	       "station\t%s\nbadge-tag\t%s\nprinter\t%s\npaper\t%s\n",
+	       "station\t%s\nbadge-tag\t%s\nprinter\t%s\npaper\t%s\nundo-minutes\t%" PRId64
+	       "\nlock-seconds\t%" PRId64 "\n",
 	       ev.name, ev.city, ev.date, amount_format(ev.goal_cents, g, sizeof g), ev.lap_m,
 	       ev.rules.min_lap_ms / 1000, ev.rules.holdoff_ms / 1000,
 	       amount_format(ev.rules.max_donation_cents, m, sizeof m), ev.org_name, ev.org_ein,
 	       ev.premium_desc, amount_format(ev.premium_cents, p, sizeof p), roles[ev.role],
 	       ev.station, ev.event_tag, ev.printer[0] ? ev.printer : "(the default printer)",
-	       ev.paper);
+	       ev.paper, ev.rules.undo_ms / 60000, ev.lock_ms / 1000);
 	return CLI_OK;
 }
 
@@ -386,7 +534,8 @@ watctl_annul(struct watctl_ctx *c, int argc, char **argv)
 		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE annul SEQ --reason TEXT");
 	if ((rc = cli_number(a.pos[0], "entry number", INT64_MAX, &seq)) != 0)
 		return rc;
-	if (ledger_annul(c->l, seq, cli_val(opts, nitems(opts), "reason"), c->op, &by, &cause) != 0)
+	if (ledger_annul(c->l, seq, cli_val(opts, nitems(opts), "reason"), c->op, RULES_COORDINATOR,
+	                 NULL, &by, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	printf("Entry %" PRId64 " is annulled by entry %" PRId64 ".\n", seq, by);
 	return CLI_OK;
@@ -630,7 +779,10 @@ struct watctl_cmd {
 
 static const struct watctl_cmd watctl_cmds[] = {
     {"init", watctl_init, NULL, WATCTL_DB,
-     "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]"},
+     "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]\n"
+     "        [--pin-file FILE | --pin-later]   set the event up, and the coordinator PIN"},
+    {"pin", watctl_pin, NULL, WATCTL_EVENT,
+     "pin set [--pin-file NEW] [--old-pin-file F | --recovery CODE]   a new coordinator PIN"},
     {"set", watctl_set, NULL, WATCTL_EVENT,
      "set KEY VALUE        change a setting (see 'settings')"},
     {"settings", watctl_settings, NULL, WATCTL_EVENT,

@@ -24,7 +24,7 @@ teardown() {
 # A station's day: walkers with dangerous names, laps, donations, an annulment.
 day() {
 	local db=$1 station=$2
-	"$WATCTL" --db "$db" init --name "Walk Against Traffick" --city "Jackson, MS" \
+	"$WATCTL" --db "$db" init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" \
 		--date 2026-05-02 --station "$station" >/dev/null
 	"$WATCTL" --db "$db" walker add --name '=HYPERLINK("http://x","y")' >/dev/null
 	"$WATCTL" --db "$db" walker add --name '+1' >/dev/null

@@ -36,7 +36,7 @@ setup() {
 
 # A day: cash, two checks, one other, nothing printed.
 day() {
-	w init --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 \
+	w init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 \
 		--station T1 >/dev/null
 	w walker add --name 'Zoë Ångström' >/dev/null
 	w walker add --name 'Ana Lima' >/dev/null
@@ -177,4 +177,25 @@ jsonl_hash() {
 	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper 58mm
 	[ "$status" -eq 0 ]
 	pdftotext "$T/s.pdf" - | grep -q "Bob"
+}
+
+# A $500 cash donation undone after the close-out would leave the station
+# "closed" with a count that no longer matches: refused until a reopen is
+# recorded, and then it names who undid it.
+@test "annul after a close-out: refused until a reopen is recorded; the close-out's figures stay" {
+	day
+	gift=$(w donate 1 500 --method cash | sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p')
+	w close --cash 525 --counter Ann --counter Bob >/dev/null
+	run w annul "$gift" --reason "oops"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"closed out"*"reopen the station"* ]]
+	! w log | grep -q '"kind":"donation"}'
+	w report | grep -q '\$587.50'
+	run w reopen --reason "a gift entered by mistake"
+	[ "$status" -eq 0 ]
+	run w annul "$gift" --reason "entered by mistake"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	w log | grep "annul" | grep -q 'by tester.*"reason":"entered by mistake","kind":"donation"'
 }

@@ -8,7 +8,7 @@ teardown() {
 setup() {
 	DB="$BATS_TEST_TMPDIR/station.db"
 	w() { "$WATCTL" --db "$DB" "$@"; }
-	w init --name "Walk" --city "Jackson" --date 2026-11-24 >/dev/null
+	w init --pin-later --name "Walk" --city "Jackson" --date 2026-11-24 >/dev/null
 	w walker add --name Maria >/dev/null
 }
 
@@ -82,7 +82,7 @@ for i in range(4000): print(f"Walker number {i} with a long name,Team {i % 40},R
 		skip "cannot mount a tmpfs here (needs root)"
 	fi
 	db="$mnt/station.db"
-	"$WATCTL" --db "$db" init --name Walk --city Jackson --date 2026-11-24 >/dev/null
+	"$WATCTL" --db "$db" init --pin-later --name Walk --city Jackson --date 2026-11-24 >/dev/null
 	"$WATCTL" --db "$db" walker add --name Maria >/dev/null
 	acks="$BATS_TEST_TMPDIR/acks"
 	status_fill=0

@@ -15,7 +15,12 @@ setup() {
 }
 
 event() {
-	w init --name "Walk Against Traffick" --city "Jackson" --date "$(date +%F)" --goal 5000 >/dev/null
+	export PIN=246813
+	echo "$PIN" >"$BATS_TEST_TMPDIR/pin"
+	RECOVERY=$(w init --name "Walk Against Traffick" --city "Jackson" --date "$(date +%F)" \
+		--goal 5000 --pin-file "$BATS_TEST_TMPDIR/pin" |
+		grep -Eo '[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}')
+	export RECOVERY
 	w walker add --name "María López" --team Sunrise >/dev/null
 	w walker add --name "Zoë Ångström" >/dev/null
 	BADGE1=$(w badge-code 1)
@@ -24,7 +29,7 @@ event() {
 	last=${BADGE1: -1}
 	if [ "$last" = A ]; then swap=B; else swap=A; fi
 	FORGED="${BADGE1%?}$swap"
-	"$WATCTL" --db "$BATS_TEST_TMPDIR/other.db" init --name Other --city Elsewhere --date "$(date +%F)" >/dev/null
+	"$WATCTL" --db "$BATS_TEST_TMPDIR/other.db" init --pin-later --name Other --city Elsewhere --date "$(date +%F)" >/dev/null
 	"$WATCTL" --db "$BATS_TEST_TMPDIR/other.db" walker add --name Someone >/dev/null
 	OTHER=$("$WATCTL" --db "$BATS_TEST_TMPDIR/other.db" badge-code 1)
 	export BADGE1 BADGE2 FORGED OTHER
@@ -91,6 +96,52 @@ correct() {
 }
 @test "kiosk: a lap is undone with a reason and stays listed" { both correct; }
 
+undo_money() {
+	event
+	w donate 1 500 --method cash >/dev/null
+	kiosk "$1" undo-money
+	w log | grep annul | grep -q 'by coordinator.*"reason":"Wrong amount","kind":"donation"'
+	w report | grep -q '\$0.00'
+}
+@test "kiosk: a volunteer undoing a donation is asked for the coordinator PIN, then it is undone" {
+	both undo_money
+}
+
+undo_closed() {
+	event
+	w donate 1 500 --method cash >/dev/null
+	w close --cash 500 --counter Ann --counter Bob >/dev/null
+	kiosk "$1" undo-closed
+	! w log | grep -q ' annul '
+}
+@test "kiosk: after the close-out, undoing money asks to reopen the station first" { both undo_closed; }
+
+forgot_pin() {
+	event
+	no_cups "$1"
+	# as read off the slip: lower case, spaces for dashes
+	RECOVERY_TYPED=$(echo "$RECOVERY" | tr 'A-Z-' 'a-z ')
+	export RECOVERY_TYPED
+	kiosk "$1" forgot-pin
+	w log | grep -q pin-recover
+	w log | grep -q '"what":"recovery","outcome":"error"'
+	# the code is nowhere on the station's disk
+	[ ! -d "$WAT_SPOOL" ] || ! ls "$WAT_SPOOL" | grep -qi recovery
+	! grep -rq "$RECOVERY" "$BATS_TEST_TMPDIR" --include='*.pdf'
+}
+@test "kiosk: a forgotten PIN is replaced with the recovery code; the new code is shown once, printable, never saved" {
+	both forgot_pin
+}
+
+idle_lock() {
+	event
+	w set lock-seconds 15 >/dev/null
+	kiosk "$1" idle-lock
+}
+@test "kiosk: coordinator mode left alone locks after the idle time, the form kept under the PIN" {
+	idle_lock 800x480
+}
+
 coord() {
 	event
 	cp "$REPO/assets/demo/roster.csv" "$USB/roster.csv"
@@ -106,7 +157,10 @@ setup_event() { kiosk "$1" setup; w settings | grep -q 'Walk Against Traffick'; 
 @test "kiosk: first start on an empty ledger walks through setting the event up" { both setup_event; }
 
 clock() {
-	w init --name "Walk Against Traffick" --city Jackson --date 2099-05-02 >/dev/null
+	export PIN=246813
+	echo "$PIN" >"$BATS_TEST_TMPDIR/pin"
+	w init --name "Walk Against Traffick" --city Jackson --date 2099-05-02 \
+		--pin-file "$BATS_TEST_TMPDIR/pin" >/dev/null
 	kiosk "$1" clock
 }
 @test "kiosk: a clock before the event's date shows on the home screen" { both clock; }
@@ -254,6 +308,7 @@ receipt_lost() {
 	(
 		for _ in $(seq 1 300); do ls "$PT"/cupsd/out/late/job-*.waiting >/dev/null 2>&1 && break; sleep 0.1; done
 		cupsd_crash
+		rm -f "$PT"/cupsd/out/late/job-*.waiting # the killed backend's
 		for _ in $(seq 1 300); do ls "$WAT_SPOOL"/Receipt*.pdf >/dev/null 2>&1 && break; sleep 0.1; done
 		cupsd_start "$PT/cupsd" >&2
 		echo "$CUPSD_PID" >"$PT/restarted.pid"

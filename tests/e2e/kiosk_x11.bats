@@ -2,13 +2,28 @@
 # wat-kiosk in a real X window (Xvfb), driven by xdotool like a person: a
 # scanner typing a badge code + Enter, a click on a button.
 
+# The kiosk's window id once it is mapped.  xdotool's search walks the window
+# tree and fails with BadWindow when a window goes away under it (SDL makes
+# and drops helper windows at start): look again.
+kiosk_window() {
+	local wid
+	for _ in 1 2 3 4 5; do
+		wid=$(timeout 10 xdotool search --sync --name 'W.A.T. Welcome Table' 2>/dev/null | head -1)
+		[ -n "$wid" ] && echo "$wid" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 setup() {
 	for c in Xvfb xdotool import convert compare; do
 		command -v "$c" >/dev/null || skip "$c is not installed"
 	done
 	DB="$BATS_TEST_TMPDIR/station.db"
 	w() { "$WATCTL" --db "$DB" "$@"; }
-	w init --name "Walk Against Traffick" --city Jackson --date "$(date +%F)" >/dev/null
+	echo 246813 >"$BATS_TEST_TMPDIR/pin"
+	w init --name "Walk Against Traffick" --city Jackson --date "$(date +%F)" \
+		--pin-file "$BATS_TEST_TMPDIR/pin" >/dev/null
 	w walker add --name "María López" >/dev/null
 	BADGE1=$(w badge-code 1)
 	Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$BATS_TEST_TMPDIR/display" 2>/dev/null &
@@ -34,7 +49,7 @@ colours() { convert "$1" -format '%k' info:; }
 	SDL_VIDEODRIVER=x11 SDL_AUDIODRIVER=dummy "$WAT_KIOSK" --db "$DB" --window 800x480 --no-sound \
 		2>"$BATS_TEST_TMPDIR/kiosk.err" &
 	KIOSK=$!
-	wid=$(timeout 10 xdotool search --sync --name 'W.A.T. Welcome Table' | head -1)
+	wid=$(kiosk_window)
 	[ -n "$wid" ]
 	xdotool windowmove --sync "$wid" 0 0 windowfocus --sync "$wid" || true
 	sleep 0.5
@@ -73,7 +88,7 @@ colours() { convert "$1" -format '%k' info:; }
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" \
 	SDL_VIDEODRIVER=x11 "$WAT_KIOSK" --db "$DB" --window 800x480 2>"$BATS_TEST_TMPDIR/kiosk.err" &
 	KIOSK=$!
-	timeout 10 xdotool search --sync --name 'W.A.T. Welcome Table' >/dev/null
+	kiosk_window >/dev/null
 	sleep 0.5
 	kill "$KIOSK"
 	wait "$KIOSK" || true

@@ -13,7 +13,7 @@ setup_file() {
 	chmod 755 "$PT" # filters run as lp and must reach it
 	export DB="$PT/station.db"
 	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
-	w init --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 --station A >/dev/null
+	w init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 --station A >/dev/null
 	w set org-name "International Outreach Ministries" >/dev/null
 	w set org-ein 64-0123456 >/dev/null
 	w walker add --name "Zoë Ångström" --team Hope >/dev/null

@@ -5,7 +5,7 @@ setup() {
 	DB="$BATS_TEST_TMPDIR/station.db"
 	FIX="$REPO/tests/fixtures/roster"
 	w() { "$WATCTL" --db "$DB" "$@"; }
-	w init --name "Walk Against Traffick" --city "Jackson" --date 2026-11-24 --goal '$5,000' >/dev/null
+	w init --pin-later --name "Walk Against Traffick" --city "Jackson" --date 2026-11-24 --goal '$5,000' >/dev/null
 }
 
 @test "a whole walk day: roster, walk-up, check-ins, laps, donations, a correction, the report" {
@@ -103,7 +103,7 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"forged"* || "$output" == *"altered"* ]]
 	other="$BATS_TEST_TMPDIR/other.db"
-	"$WATCTL" --db "$other" init --name Other --city Memphis --date 2026-11-24 >/dev/null
+	"$WATCTL" --db "$other" init --pin-later --name Other --city Memphis --date 2026-11-24 >/dev/null
 	"$WATCTL" --db "$other" walker add --name Eve >/dev/null
 	run w scan "$("$WATCTL" --db "$other" badge-code 1)"
 	[ "$status" -eq 1 ]
@@ -170,7 +170,7 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	run "$WATCTL" --db "$BATS_TEST_TMPDIR/empty.db" report
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"init"* ]]
-	run w init --name X --city Y --date 2026-11-24
+	run w init --pin-later --name X --city Y --date 2026-11-24
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"already"* ]]
 }
@@ -204,4 +204,46 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"in use by another program"* ]]
 	wait
+}
+
+# A station made with init has its coordinator PIN from the start (the first
+# person at the kiosk no longer chooses it), and a recovery code shown once.
+@test "init sets the coordinator PIN (6+ digits) and shows a one-time recovery code; pin set needs the old PIN or the code" {
+	db="$BATS_TEST_TMPDIR/pin.db"
+	p() { "$WATCTL" --db "$db" "$@"; }
+	run p init --name W --city J --date 2026-11-24 </dev/null
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--pin-file"* ]]
+	[ ! -e "$db.pin" ]
+	echo 1234 >"$BATS_TEST_TMPDIR/short"
+	run p init --name W --city J --date 2026-11-24 --pin-file "$BATS_TEST_TMPDIR/short"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"6 to 8 digits"* ]]
+	echo 246813 >"$BATS_TEST_TMPDIR/pin"
+	run p init --name W --city J --date 2026-11-24 --pin-file "$BATS_TEST_TMPDIR/pin"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	code=$(echo "$output" | grep -Eo '[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}')
+	[ -n "$code" ]
+	[ "$(stat -c %a "$db.pin")" = 600 ]
+	! grep -q "$code" "$db.pin"
+	p log | grep -q pin-set
+	# a new PIN: not without the current one
+	echo 135790 >"$BATS_TEST_TMPDIR/new"
+	run p pin set --pin-file "$BATS_TEST_TMPDIR/new" </dev/null
+	[ "$status" -eq 2 ]
+	echo 999999 >"$BATS_TEST_TMPDIR/wrong"
+	run p pin set --pin-file "$BATS_TEST_TMPDIR/new" --old-pin-file "$BATS_TEST_TMPDIR/wrong"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Wrong PIN"* ]]
+	# forgotten: the recovery code, once; a new code comes with it
+	run p pin set --pin-file "$BATS_TEST_TMPDIR/new" --recovery "$code"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Recovery code"* ]]
+	run p pin set --pin-file "$BATS_TEST_TMPDIR/pin" --recovery "$code"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Wrong recovery code"* ]]
+	p log | grep -q pin-recover
 }

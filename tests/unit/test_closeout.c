@@ -224,7 +224,8 @@ test_load(void **state)
 	assert_int_equal(
 	    ledger_donate(l, 1, 4050, RULES_CHECK, "1043", "Pat O'Neil", "t", &gift, &cause), 0);
 	assert_int_equal(ledger_donate(l, 1, 900, RULES_CHECK, "9", "Gone", "t", &seq, &cause), 0);
-	assert_int_equal(ledger_annul(l, seq, "typo", "t", NULL, &cause), 0);
+	assert_int_equal(ledger_annul(l, seq, "typo", "t", RULES_COORDINATOR, NULL, NULL, &cause),
+	                 0);
 	assert_int_equal(ledger_donate(l, 1, 1000, RULES_OTHER, NULL, NULL, "t", &seq, &cause), 0);
 
 	/* nothing to read back yet */
@@ -249,7 +250,8 @@ test_load(void **state)
 
 	/* a gift annulled and another made after a reopen change nothing of it */
 	assert_int_equal(closeout_reopen(l, "a late donor", "t", &reopen, &cause), 0);
-	assert_int_equal(ledger_annul(l, gift, "bounced", "t", NULL, &cause), 0);
+	assert_int_equal(
+	    ledger_annul(l, gift, "bounced", "t", RULES_COORDINATOR, NULL, NULL, &cause), 0);
 	assert_int_equal(ledger_donate(l, 1, 700, RULES_CHECK, "5", "Late", "t", &late, &cause), 0);
 	assert_int_equal(closeout_load(l, rec.seq, &back, &info, &cause), 0);
 	assert_int_equal(info.reopen_seq, reopen);

@@ -409,7 +409,8 @@ test_donations_and_annulments(void **state)
 	assert_int_equal(t.total_cents, 13000);
 	assert_int_equal(t.checks, 1);
 
-	assert_int_equal(ledger_annul(f->l, d2, "entered twice", "t", &by, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, d2, "entered twice", "t", RULES_COORDINATOR, NULL, &by, NULL), 0);
 	ledger_totals(f->l, &t, NULL);
 	assert_int_equal(t.check_cents, 0);
 	assert_int_equal(t.checks, 0);
@@ -419,16 +420,21 @@ test_donations_and_annulments(void **state)
 	assert_int_equal(w.raised_cents, 3000);
 	ledger_walker_clear(&w);
 	/* once only; an annulment is not annulled; a reason is required */
-	assert_int_equal(ledger_annul(f->l, d2, "again", "t", NULL, &cause), -1);
+	assert_int_equal(
+	    ledger_annul(f->l, d2, "again", "t", RULES_COORDINATOR, NULL, NULL, &cause), -1);
 	assert_non_null(strstr(cause, "already annulled"));
 	free(cause);
-	assert_int_equal(ledger_annul(f->l, by, "undo", "t", NULL, &cause), -1);
+	assert_int_equal(ledger_annul(f->l, by, "undo", "t", RULES_COORDINATOR, NULL, NULL, &cause),
+	                 -1);
 	free(cause);
-	assert_int_equal(ledger_annul(f->l, d1, "  ", "t", NULL, &cause), -1);
+	assert_int_equal(ledger_annul(f->l, d1, "  ", "t", RULES_COORDINATOR, NULL, NULL, &cause),
+	                 -1);
 	free(cause);
-	assert_int_equal(ledger_annul(f->l, 9999, "x", "t", NULL, &cause), -1);
+	assert_int_equal(ledger_annul(f->l, 9999, "x", "t", RULES_COORDINATOR, NULL, NULL, &cause),
+	                 -1);
 	free(cause);
-	assert_int_equal(ledger_annul(f->l, 1, "x", "t", NULL, &cause), -1);
+	assert_int_equal(ledger_annul(f->l, 1, "x", "t", RULES_COORDINATOR, NULL, NULL, &cause),
+	                 -1);
 	free(cause);
 	assert_int_equal(ledger_check(f->l, NULL), 0);
 }
@@ -446,7 +452,9 @@ test_annul_lap_and_checkin(void **state)
 	advance(f, 70000);
 	scan(f, id, RULES_ROLE_LAP, &s2);
 	assert_int_equal(s2.laps, 2);
-	assert_int_equal(ledger_annul(f->l, s2.seq, "scanned by mistake", "t", NULL, NULL), 0);
+	assert_int_equal(ledger_annul(f->l, s2.seq, "scanned by mistake", "t", RULES_COORDINATOR,
+	                              NULL, NULL, NULL),
+	                 0);
 	ledger_totals(f->l, &t, NULL);
 	assert_int_equal(t.laps, 1);
 	/* the last lap in force is lap 1 again, 80 s ago, so a lap now counts */
@@ -454,8 +462,11 @@ test_annul_lap_and_checkin(void **state)
 	scan(f, id, RULES_ROLE_LAP, &s);
 	assert_int_equal(s.verdict.outcome, RULES_LAP);
 	assert_int_equal(s.laps, 2);
-	assert_int_equal(ledger_annul(f->l, s.seq, "test", "t", NULL, NULL), 0);
-	assert_int_equal(ledger_annul(f->l, 3, "wrong person", "t", NULL, NULL), 0); /* check-in */
+	assert_int_equal(
+	    ledger_annul(f->l, s.seq, "test", "t", RULES_COORDINATOR, NULL, NULL, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, 3, "wrong person", "t", RULES_COORDINATOR, NULL, NULL, NULL),
+	    0); /* check-in */
 	ledger_totals(f->l, &t, NULL);
 	assert_int_equal(t.checked_in, 0);
 	assert_int_equal(ledger_check(f->l, NULL), 0);
@@ -518,7 +529,8 @@ test_settings_and_annul(void **state)
 		ledger_totals(f->l, &t, NULL);
 		seq = t.last_seq; /* the role entry */
 	}
-	assert_int_equal(ledger_annul(f->l, seq, "wrong station", "c", NULL, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, seq, "wrong station", "c", RULES_COORDINATOR, NULL, NULL, NULL), 0);
 	ledger_event(f->l, &ev);
 	assert_int_equal(ev.role, RULES_ROLE_BOTH);
 	reopen(f);
@@ -616,7 +628,8 @@ test_annul_registration(void **state)
 	uint32_t id = add(f, "Maria", NULL);
 
 	assert_int_equal(ledger_badge_code(f->l, id, code, sizeof code, NULL), 0);
-	assert_int_equal(ledger_annul(f->l, 2, "registered twice", "c", NULL, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, 2, "registered twice", "c", RULES_COORDINATOR, NULL, NULL, NULL), 0);
 	ledger_totals(f->l, &t, NULL);
 	assert_int_equal(t.walkers, 0);
 	assert_int_equal(ledger_scan(f->l, code, strlen(code), -1, "t", &s, &cause), 0);
@@ -685,7 +698,77 @@ test_closed_refuses_donations(void **state)
 	assert_int_equal(ledger_donate(f->l, id, 500, RULES_CASH, NULL, NULL, "t", NULL, NULL), 0);
 	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
 	assert_int_equal(ledger_closed(f->l, NULL), 1);
-	assert_int_equal(ledger_annul(f->l, close_seq, "counted too early", "c", NULL, NULL), 0);
+	assert_int_equal(ledger_annul(f->l, close_seq, "counted too early", "c", RULES_COORDINATOR,
+	                              NULL, NULL, NULL),
+	                 0);
+	assert_int_equal(ledger_closed(f->l, NULL), 0);
+}
+
+/* Who may undo money: a volunteer cannot undo a donation (the kiosk then asks
+ * for the PIN), may undo a fresh lap; after a close-out nothing is undone
+ * until a reopen is recorded, not even by the coordinator, except the
+ * close-out itself; a reopen after which money came in stays. */
+static void
+test_who_may_undo_money(void **state)
+{
+	struct fixture *f = *state;
+	int64_t gift = 0, close_seq = 0, reopen = 0, by = 0;
+	struct ledger_scan sc;
+	char *cause = NULL;
+	int need = 0;
+	uint32_t id = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_donate(f->l, id, 50000, RULES_CASH, NULL, NULL, "t", &gift, NULL),
+	                 0);
+	assert_int_equal(
+	    ledger_annul(f->l, gift, "oops", "volunteer", RULES_VOLUNTEER, &need, NULL, &cause),
+	    -1);
+	assert_int_equal(need, 1);
+	assert_non_null(strstr(cause, "Only a coordinator can undo a donation"));
+	free(cause);
+	cause = NULL;
+	/* a lap just recorded: the volunteer may */
+	assert_int_equal(ledger_checkin(f->l, id, "volunteer", &sc, NULL), 0);
+	assert_int_equal(ledger_annul(f->l, sc.seq, "wrong walker", "volunteer", RULES_VOLUNTEER,
+	                              &need, &by, NULL),
+	                 0);
+	assert_int_equal(need, 0);
+	/* closed out: the $500 stays in the count until a reopen is recorded */
+	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, gift, "oops", "c", RULES_COORDINATOR, &need, NULL, &cause), -1);
+	assert_int_equal(need, 0);
+	assert_non_null(strstr(cause, "closed out"));
+	assert_non_null(strstr(cause, "reopen"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(
+	    ledger_annul(f->l, sc.seq + 0, "x", "volunteer", RULES_VOLUNTEER, &need, NULL, &cause),
+	    -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_append(f->l, "reopen", 0, 0, 0, "{\"reason\":\"check bounced\"}",
+	                               "c", &reopen, NULL),
+	                 0);
+	assert_int_equal(
+	    ledger_annul(f->l, gift, "check bounced", "c", RULES_COORDINATOR, &need, NULL, NULL),
+	    0);
+	/* money after the reopen: the reopen cannot be undone (the count would be stale) */
+	assert_int_equal(
+	    ledger_annul(f->l, reopen, "x", "c", RULES_COORDINATOR, &need, NULL, &cause), -1);
+	assert_non_null(strstr(cause, "close out again"));
+	free(cause);
+	cause = NULL;
+	/* the close-out in force may be undone by the coordinator only (a reopen) */
+	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, close_seq, "x", "volunteer", RULES_VOLUNTEER, &need, NULL, &cause),
+	    -1);
+	assert_int_equal(need, 1);
+	free(cause);
+	assert_int_equal(
+	    ledger_annul(f->l, close_seq, "too early", "c", RULES_COORDINATOR, &need, NULL, NULL),
+	    0);
 	assert_int_equal(ledger_closed(f->l, NULL), 0);
 }
 
@@ -714,6 +797,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_clock_doubt, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_init_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_closed_refuses_donations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_who_may_undo_money, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,7 +47,7 @@ setup(void **state)
 	        0 ||
 	    ledger_donate(l, 2, 2000, RULES_CASH, NULL, NULL, "t", &small_gift, &cause) != 0 ||
 	    ledger_donate(l, 2, 3000, RULES_CASH, NULL, NULL, "t", &annulled, &cause) != 0 ||
-	    ledger_annul(l, annulled, "typo", "t", NULL, &cause) != 0) {
+	    ledger_annul(l, annulled, "typo", "t", RULES_COORDINATOR, NULL, NULL, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		return -1;
 	}

@@ -480,6 +480,62 @@ test_clock_doubt(void **state)
 	assert_null(rules_clock_doubt(start + 2 * 86400000LL, day, last));
 }
 
+/* Who may undo what, by kind, age and the close-out. */
+static void
+test_annul_who(void **state)
+{
+	struct rules_settings s;
+	struct rules_annul a = {.kind = "lap", .age_known = 1, .age_ms = 60000};
+	char *cause = NULL;
+	int need;
+
+	rules_settings_default(&s);
+	assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, NULL), 0);
+	a.age_ms = s.undo_ms + 1; /* old: the coordinator's */
+	assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, &cause), -1);
+	assert_int_equal(need, 1);
+	assert_non_null(strstr(cause, "older than 10 minutes"));
+	free(cause);
+	assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, NULL), 0);
+	/* an age not measured on this boot, or negative, never widens the window */
+	a.age_ms = 1000;
+	a.age_known = 0;
+	assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, NULL), -1);
+	a.age_known = 1;
+	a.age_ms = -5;
+	assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, NULL), -1);
+	a = (struct rules_annul){.kind = "checkin", .age_known = 1, .age_ms = 0};
+	assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, NULL), 0);
+	/* money and settings: the coordinator, however young */
+	for (const char *const *k = (const char *const[]){"donation", "settings", "walker",
+	                                                  "closeout", "reopen", NULL};
+	     *k != NULL; k++) {
+		a = (struct rules_annul){.kind = *k, .age_known = 1, .age_ms = 0};
+		assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, NULL), -1);
+		assert_int_equal(need, 1);
+		assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, NULL), 0);
+	}
+	/* closed out: nothing but the close-out itself, by nobody */
+	a = (struct rules_annul){.kind = "donation", .closed = 1};
+	assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, &cause), -1);
+	assert_int_equal(need, 0);
+	assert_non_null(strstr(cause, "reopen the station"));
+	free(cause);
+	a = (struct rules_annul){.kind = "lap", .closed = 1, .age_known = 1};
+	assert_int_equal(rules_annul(&s, &a, RULES_VOLUNTEER, &need, NULL), -1);
+	assert_int_equal(need, 0);
+	a = (struct rules_annul){.kind = "closeout", .closed = 1, .is_closed_seq = 1};
+	assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, NULL), 0);
+	/* never: the event, an undo, a reopen money came after */
+	a = (struct rules_annul){.kind = "event"};
+	assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, NULL), -1);
+	a = (struct rules_annul){.kind = "annul"};
+	assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, NULL), -1);
+	a = (struct rules_annul){.kind = "reopen", .money_since = 1};
+	assert_int_equal(rules_annul(&s, &a, RULES_COORDINATOR, &need, NULL), -1);
+	assert_int_equal(need, 0);
+}
+
 int
 main(void)
 {
@@ -490,7 +546,7 @@ main(void)
 	    cmocka_unit_test(test_both),           cmocka_unit_test(test_across_boots),
 	    cmocka_unit_test(test_wrong_clock),    cmocka_unit_test(test_describe),
 	    cmocka_unit_test(test_donation),       cmocka_unit_test(test_methods),
-	    cmocka_unit_test(test_clock_doubt),
+	    cmocka_unit_test(test_clock_doubt),    cmocka_unit_test(test_annul_who),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -194,42 +194,6 @@ test_ui_screenshot_png(void **state)
 	ui_free(u);
 }
 
-static void
-test_pin(void **state)
-{
-	char dir[] = "/tmp/test_pin_XXXXXX", hash[PIN_HASH_MAX], back[PIN_HASH_MAX], *path,
-	     *cause = NULL;
-	struct stat st;
-
-	assert_int_equal(pin_valid("1234", NULL), 0);
-	assert_int_equal(pin_valid("123", &cause), -1);
-	free(cause);
-	cause = NULL;
-	assert_int_equal(pin_valid("12a4", NULL), -1);
-	assert_int_equal(pin_valid("123456789", NULL), -1);
-	assert_int_equal(pin_delay_ms(0), 0);
-	assert_int_equal(pin_delay_ms(2), 0);
-	assert_int_equal(pin_delay_ms(3), 5000);
-	assert_int_equal(pin_delay_ms(4), 10000);
-	assert_int_equal(pin_delay_ms(100), 300000);
-
-	assert_non_null(mkdtemp(dir));
-	path = xasprintf("%s/station.db.pin", dir);
-	assert_int_equal(pin_load(path, back, sizeof back, NULL), 1);
-	assert_int_equal(pin_hash("2468", hash, sizeof hash, NULL), 0);
-	assert_non_null(strstr(hash, "$argon2id$"));
-	assert_int_equal(pin_store(path, hash, NULL), 0);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(pin_load(path, back, sizeof back, NULL), 0);
-	assert_string_equal(back, hash);
-	assert_true(pin_verify(back, "2468"));
-	assert_false(pin_verify(back, "2469"));
-	unlink(path);
-	rmdir(dir);
-	free(path);
-}
-
 /* Only malformed times: a valid one would ask timedated to change the clock. */
 static void
 test_clock_refuses_malformed(void **state)
@@ -354,7 +318,7 @@ main(void)
 	    cmocka_unit_test(test_ui_rotation_turns_touches),
 	    cmocka_unit_test(test_ui_text_recorded_and_safe),
 	    cmocka_unit_test(test_ui_screenshot_png),
-	    cmocka_unit_test(test_pin),
+
 	    cmocka_unit_test(test_clock_refuses_malformed),
 	    cmocka_unit_test(test_worker),
 	};
