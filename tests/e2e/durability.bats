@@ -101,9 +101,9 @@ for i in range(4000): print(f"Walker number {i} with a long name,Team {i % 40},R
 }
 
 # Power cuts, for real: a kill -9 keeps the page cache, a power cut does not.
-# tests/crash/ simulates them below sqlite (a crash VFS); see
-# docs/ARCHITECTURE.md. WAT_CRASHES sets the number of power cuts (make bench
-# runs 10,000).
+# tests/crash/ simulates them below sqlite (a crash VFS) and below the files
+# written whole (wrapped syscalls); see docs/ARCHITECTURE.md. WAT_CRASHES
+# sets the number of power cuts (make bench runs 10,000).
 crash_counts() {
 	local line
 	while IFS= read -r line; do echo "# $line" >&3; done <<<"$1"
@@ -130,4 +130,13 @@ crash_counts() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" =~ lost:\ [1-9] ]]
+}
+
+@test "power cuts: files written whole (keys, event packs, bundles) are the old or the new one, never a mix" {
+	run "$REPO/$BUILD/tests/crash_files"
+	echo "$output"
+	crash_counts "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *": 0 cases failed"* ]]
+	[[ "$output" == *"naive writer"*"(caught, as it must be)"* ]]
 }
