@@ -95,6 +95,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -lstdc++
 
+# Power cuts (tests/crash/, test-only): walk days on the ledger through a
+# sqlite VFS that simulates them, and files written whole through a wrapped
+# syscall layer.  Run by tests/e2e/durability.bats and by make bench.
+CRASH_BINS := $(BUILD)/tests/crash_ledger $(BUILD)/tests/crash_files
+$(BUILD)/tests/crash_ledger: tests/crash/crash_ledger.c tests/crash/crashvfs.c tests/crash/crashvfs.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/crash $(CFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDFLAGS) $(LDLIBS) -lstdc++
+CRASHFS_WRAP := -Wl,--wrap=open,--wrap=write,--wrap=fsync,--wrap=close,--wrap=rename,--wrap=unlink,--wrap=mkdir
+$(BUILD)/tests/crash_files: tests/crash/crash_files.c tests/crash/crashfs.c tests/crash/crashfs.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/crash $(CFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDFLAGS) $(CRASHFS_WRAP) $(LDLIBS) -lstdc++
+
 deps:
 	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -105,7 +117,7 @@ deps:
 	fi
 
 test: deps
-	$(MAKE) --no-print-directory all $(UNIT_BINS)
+	$(MAKE) --no-print-directory all $(UNIT_BINS) $(CRASH_BINS)
 	@BUILD=$(BUILD) tests/run
 
 run: deps
@@ -117,9 +129,12 @@ build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE -Isrc -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
 
+# CRASHES: how many power cuts crash_ledger simulates.
+CRASHES ?= 10000
 bench: deps
-	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all $(BENCH_BINS)
+	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all $(BENCH_BINS) build/tests/crash_ledger build/tests/crash_files
 	@for b in $(BENCH_BINS); do BUILD=build $$b || exit 1; done
+	@build/tests/crash_ledger --crashes $(CRASHES) --json && build/tests/crash_files --json
 
 # libFuzzer targets: the library built again with clang's fuzzer instrumentation.
 FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)
@@ -142,7 +157,7 @@ fuzz: deps $(FUZZ_BINS)
 		tail -1 build/fuzz/$$n.log; \
 	done
 
-FORMAT_FILES := $(wildcard src/*.c src/*.h src/*.cpp tests/unit/*.c tests/fuzz/*.c tests/bench/*.c tests/bench/*.h tests/unit/*.h)
+FORMAT_FILES := $(wildcard src/*.c src/*.h src/*.cpp tests/unit/*.c tests/fuzz/*.c tests/bench/*.c tests/bench/*.h tests/unit/*.h tests/crash/*.c tests/crash/*.h)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:

@@ -77,22 +77,29 @@ bundle_export_dir_ok(const char *dir, char **cause)
 	return 0;
 }
 
-/* Writes the pair: the signature first, then the zip; a failure removes both. */
+/* Writes the pair: the signature first, then the zip, so a zip on disk
+ * always has its signature; a failure removes both (the zip first: a
+ * folder whose fsync failed keeps what util_write_file renamed). */
 static int
 bundle_export_write(const char *dir, const char *name, const struct strbuf *zip,
                     const char *minisig, char **cause)
 {
 	char *signame = xasprintf("%s.minisig", name), *sigpath = xasprintf("%s/%s", dir, signame);
+	char *zippath = xasprintf("%s/%s", dir, name);
 	int rc = -1;
 
-	if (util_write_file(dir, signame, minisig, strlen(minisig), 0644, cause) != 0)
+	if (util_write_file(dir, signame, minisig, strlen(minisig), 0644, cause) != 0) {
+		unlink(sigpath);
 		goto end;
+	}
 	if (util_write_file(dir, name, zip->s, zip->len, 0644, cause) != 0) {
+		unlink(zippath);
 		unlink(sigpath);
 		goto end;
 	}
 	rc = 0;
 end:
+	free(zippath);
 	free(sigpath);
 	free(signame);
 	return rc;
@@ -160,7 +167,7 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 	key = NULL;
 	if (bundle_export_dir_ok(o->out_dir, cause) != 0)
 		goto end;
-	if (o->copy_dir != NULL && mkdir(o->copy_dir, 0700) == -1 && errno != EEXIST) {
+	if (o->copy_dir != NULL && util_mkdir(o->copy_dir, 0700) == -1) {
 		util_fail(cause, "Cannot make the station's export folder %s: %s.", o->copy_dir,
 		          strerror(errno));
 		goto end;

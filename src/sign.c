@@ -354,7 +354,7 @@ sign_key_open(const char *dir, struct sign_key **out, char **cause)
 	char *text = NULL;
 	int rc = -1;
 
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+	if (util_mkdir(dir, 0700) == -1) {
 		util_fail(cause, "Cannot make the key folder %s: %s.", dir, strerror(errno));
 		goto end;
 	}

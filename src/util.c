@@ -158,6 +158,41 @@ util_wipe(void *p, size_t len)
 /* ---- files ---------------------------------------------------------------- */
 
 int
+util_mkdir(const char *dir, int mode)
+{
+	char *parent = xstrdup(dir), *slash = strrchr(parent, '/');
+	int made, fd, rc = -1, err;
+
+	if (slash == NULL)
+		strcpy(parent, ".");
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	made = mkdir(dir, (mode_t)mode) == 0;
+	if (!made && errno != EEXIST)
+		goto end;
+	/* The new name is durable only once the folder above is synced; when
+	 * it was there already, an earlier run may have made it moments ago. */
+	if ((fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		if (fsync(fd) == -1 && made) {
+			err = errno;
+			close(fd);
+			errno = err;
+			goto end;
+		}
+		close(fd);
+	} else if (made)
+		goto end;
+	rc = 0;
+end:
+	err = errno;
+	free(parent);
+	errno = err;
+	return rc;
+}
+
+int
 util_write_fail(char **cause, int err, const char *dir, const char *name)
 {
 	switch (err) {
@@ -244,10 +279,13 @@ util_write_file(const char *dir, const char *name, const void *data, size_t len,
 		goto end;
 	}
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 || fsync(dfd) == -1) {
-		/* renamed but maybe not durable: say so rather than claim success */
-		err = errno;
-		unlink(path);
-		util_write_fail(cause, err, dir, name);
+		/* Renamed but maybe not durable: say so rather than claim success.
+		 * The new file stays: the old one is gone already, and removing
+		 * the new one would leave neither. */
+		util_fail(cause,
+		          "%s was written into %s but the disk did not confirm it is kept (%s): "
+		          "write it again, or use another disk or USB stick.",
+		          name, dir, strerror(errno));
 		goto end;
 	}
 	rc = 0;

@@ -25,12 +25,19 @@ int util_fail(char **cause, const char *fmt, ...) __attribute__((format(printf, 
 /* Reads a whole file (up to max bytes) into a NUL-terminated buffer. */
 int util_read_file(const char *path, size_t max, char **data, size_t *len, char **cause);
 
-/* Writes dir/name so that it is either whole or absent: a hidden temporary
- * file, fsync, rename, fsync of the folder.  mode is set whatever the umask.
- * Failures say in plain words what happened (full, read-only, missing folder,
- * I/O error) and that the file was NOT written. */
+/* Writes dir/name so that after a power cut it is the old file (or absent)
+ * or the new one, whole: a hidden temporary file, fsync, rename, fsync of
+ * the folder (tests/crash/crash_files checks it).  mode is set whatever the
+ * umask.  Failures say in plain words what happened (full, read-only,
+ * missing folder, I/O error) and that the file was NOT written; when only
+ * the folder's fsync failed, the new file stays and the message says the
+ * disk did not confirm it. */
 int util_write_file(const char *dir, const char *name, const void *data, size_t len, int mode,
                     char **cause);
+/* mkdir(dir) when missing, then an fsync of the folder above, so that the
+ * folder (and what util_write_file puts in it) survives a power cut.
+ * Returns 0, or -1 with errno set. */
+int util_mkdir(const char *dir, int mode);
 /* The plain sentence for errno err while writing name into dir; returns -1. */
 int util_write_fail(char **cause, int err, const char *dir, const char *name);
 
