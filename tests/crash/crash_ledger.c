@@ -616,7 +616,7 @@ do_annul(struct run *r, char **cause)
 	i = (size_t)rnd(r, r->ndonations);
 	seq = r->donations[i];
 	r->donations[i] = r->donations[--r->ndonations];
-	return ledger_annul(r->l, seq, "entered twice", OP, NULL, cause);
+	return ledger_annul(r->l, seq, "entered twice", OP, RULES_COORDINATOR, NULL, NULL, cause);
 }
 
 static int
