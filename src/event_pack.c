@@ -16,6 +16,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 const char *const event_pack_keys[EVENT_PACK_SETTINGS] = {
@@ -219,6 +220,14 @@ event_pack_parse(const char *data, size_t len, struct event_pack *p, char **caus
 		p->city = xstrdup("");
 	if ((p->date = json_get_str(data, len, "event.date")) == NULL)
 		p->date = xstrdup("");
+	/* shown on the join screen and the terminal before any ledger checks them */
+	if (text_check(p->station, "station", NULL) != 0 ||
+	    text_check(p->name, "name", NULL) != 0 || text_check(p->city, "city", NULL) != 0 ||
+	    text_check(p->date, "date", NULL) != 0) {
+		util_fail(cause, "The event pack is damaged: its station, event name, city or date "
+		                 "holds control characters.");
+		goto end;
+	}
 	tag = json_get_str(data, len, "event.tag");
 	if (!event_pack_tag_ok(tag)) {
 		util_fail(cause, "The event pack is damaged: the event's badge tag is missing or "

@@ -20,6 +20,7 @@
 
 #include "amount.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 struct hq {
@@ -427,26 +428,35 @@ hq_report(struct hq *h, char **text, char **cause)
 	while (sqlite3_step(cities) == SQLITE_ROW) {
 		const char *city = (const char *)sqlite3_column_text(cities, 0);
 		struct strbuf where = STRBUF_INIT;
-		strbuf_printf(&b, "%s\n", city);
+		char *safe = text_escape(city, 0);
+
+		/* names come from the stations' bundles: escaped for HQ's terminal */
+		strbuf_printf(&b, "%s\n", safe);
+		free(safe);
 		sqlite3_bind_text(events, 1, city, -1, SQLITE_TRANSIENT);
 		while (sqlite3_step(events) == SQLITE_ROW) {
 			const char *tag = (const char *)sqlite3_column_text(events, 0);
-			char label[200];
-			snprintf(label, sizeof label, "%s (%s, %s)", sqlite3_column_text(events, 1),
-			         sqlite3_column_text(events, 2), tag);
-			strbuf_printf(&b, "  %s\n", label);
+			char *label = xasprintf("%s (%s, %s)", sqlite3_column_text(events, 1),
+			                        sqlite3_column_text(events, 2), tag),
+			     *safe_label = text_escape(label, 0);
+
+			strbuf_printf(&b, "  %s\n", safe_label);
+			free(safe_label);
+			free(label);
 			sqlite3_bind_text(stations, 1, tag, -1, SQLITE_TRANSIENT);
 			while (sqlite3_step(stations) == SQLITE_ROW) {
 				const char *st = (const char *)sqlite3_column_text(stations, 0);
-				char sl[120];
+				char sl[120], *safe_st;
 				if (hq_sum(h, "e.event_tag = ?1 AND e.station = ?2", tag, st, &t,
 				           cause) != 0) {
 					strbuf_free(&where);
 					goto end;
 				}
-				snprintf(sl, sizeof sl, "station %s (export %lld, %lld entries)",
-				         st, (long long)sqlite3_column_int64(stations, 1),
+				safe_st = text_escape(st, 0);
+				snprintf(sl, sizeof sl, "station %.40s (export %lld, %lld entries)",
+				         safe_st, (long long)sqlite3_column_int64(stations, 1),
 				         (long long)sqlite3_column_int64(stations, 2));
+				free(safe_st);
 				hq_report_line(&b, "    ", sl, &t);
 			}
 			sqlite3_reset(stations);

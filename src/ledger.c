@@ -436,8 +436,8 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 	switch (s->type) {
 	case LS_TEXT:
 		n = text_length(t);
-		if (!text_valid_utf8(t, strlen(t)) || strpbrk(t, "\r\n\t") != NULL)
-			util_fail(cause, "The %s must be plain text on one line.", s->label);
+		if (text_check(t, s->label, cause) != 0)
+			;
 		else if ((int64_t)n < s->min)
 			util_fail(cause, "The %s cannot be empty.", s->label);
 		else if ((int64_t)n > s->max)
@@ -1307,6 +1307,8 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 
 	if (op == NULL || *op == '\0')
 		op = "unknown";
+	if (text_check(op, "operator's name", cause) != 0)
+		goto end;
 	if (data_json != NULL &&
 	    (!text_valid_utf8(data_json, strlen(data_json)) || *data_json != '{')) {
 		util_fail(cause, "Internal error: an entry's data is not a JSON object.");
@@ -1523,10 +1525,8 @@ ledger_check_fields(const struct ledger_field *f, size_t n, char **cause)
 	for (i = 0; i < n; i++) {
 		if (f[i].value == NULL)
 			continue;
-		if (!text_valid_utf8(f[i].value, strlen(f[i].value)) ||
-		    strpbrk(f[i].value, "\r\n\t") != NULL)
-			return util_fail(cause, "The %s must be plain text on one line.",
-			                 f[i].label);
+		if (text_check(f[i].value, f[i].label, cause) != 0)
+			return -1;
 		if (text_length(f[i].value) > f[i].max)
 			return util_fail(cause, "The %s is too long (at most %zu characters).",
 			                 f[i].label, f[i].max);
@@ -2217,7 +2217,9 @@ ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op, 
 	else if (why == NULL)
 		util_fail(cause, "Say why entry %" PRId64 " is annulled (a reason is required).",
 		          seq);
-	else if (text_length(why) > 200 || !text_valid_utf8(why, strlen(why)))
+	else if (text_check(why, "reason", cause) != 0)
+		;
+	else if (text_length(why) > 200)
 		util_fail(cause, "The reason must be plain text of at most 200 characters.");
 	else {
 		strbuf_puts(&data, "{\"reason\":");

@@ -60,8 +60,8 @@ watctl_init(struct watctl_ctx *c, int argc, char **argv)
 	if (ledger_init_event(c->l, &in, c->op, &cause) != 0)
 		return cli_cause(ledger_has_event(c->l) ? CLI_REFUSED : CLI_USAGE, cause);
 	ledger_event(c->l, &ev);
-	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n", ev.name,
-	       ev.city, ev.date, ev.station, ev.event_tag);
+	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n",
+	       cli_esc(ev.name), cli_esc(ev.city), ev.date, ev.station, ev.event_tag);
 	return CLI_OK;
 }
 
@@ -74,7 +74,7 @@ watctl_set(struct watctl_ctx *c, int argc, char **argv)
 		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE set KEY VALUE");
 	if (ledger_set(c->l, argv[0], argv[1], c->op, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	printf("%s is now %s.\n", argv[0], argv[1]);
+	printf("%s is now %s.\n", cli_esc(argv[0]), cli_esc(argv[1]));
 	return CLI_OK;
 }
 
@@ -91,12 +91,13 @@ watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 	       "min-lap\t%" PRId64 " s\nholdoff\t%" PRId64 " s\nmax-donation\t%s\n"
 	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
 	       "station\t%s\nbadge-tag\t%s\nprinter\t%s\npaper\t%s\n",
-	       ev.name, ev.city, ev.date, amount_format(ev.goal_cents, g, sizeof g), ev.lap_m,
-	       ev.rules.min_lap_ms / 1000, ev.rules.holdoff_ms / 1000,
-	       amount_format(ev.rules.max_donation_cents, m, sizeof m), ev.org_name, ev.org_ein,
-	       ev.premium_desc, amount_format(ev.premium_cents, p, sizeof p), roles[ev.role],
-	       ev.station, ev.event_tag, ev.printer[0] ? ev.printer : "(the default printer)",
-	       ev.paper);
+	       cli_esc(ev.name), cli_esc(ev.city), cli_esc(ev.date),
+	       amount_format(ev.goal_cents, g, sizeof g), ev.lap_m, ev.rules.min_lap_ms / 1000,
+	       ev.rules.holdoff_ms / 1000, amount_format(ev.rules.max_donation_cents, m, sizeof m),
+	       cli_esc(ev.org_name), cli_esc(ev.org_ein), cli_esc(ev.premium_desc),
+	       amount_format(ev.premium_cents, p, sizeof p), roles[ev.role], cli_esc(ev.station),
+	       cli_esc(ev.event_tag), ev.printer[0] ? cli_esc(ev.printer) : "(the default printer)",
+	       cli_esc(ev.paper));
 	return CLI_OK;
 }
 
@@ -137,7 +138,7 @@ watctl_print_walker_line(const struct ledger_walker *w)
 	char raised[32];
 
 	printf("%" PRIu32 "\t%s\t%s\t%s\t%" PRId64 " laps\t%s%s\n", w->id,
-	       w->name ? w->name : "(seen by badge)", w->team ? w->team : "-",
+	       w->name ? cli_esc(w->name) : "(seen by badge)", w->team ? cli_esc(w->team) : "-",
 	       w->checked_in ? "checked in" : "not checked in", w->laps,
 	       amount_format(w->raised_cents, raised, sizeof raised),
 	       w->active || w->reg_seq == 0 ? "" : "\tannulled");
@@ -159,15 +160,21 @@ watctl_entry_line_cb(const struct ledger_entry *e, void *arg)
 	char when[32];
 	const char *data = strstr(e->line, "\"data\":");
 
+	char *text;
+
 	stamp_format_utc(e->at.wall_ms, when, sizeof when);
-	printf("%6" PRId64 "  %s  %-13s", e->seq, when, e->kind);
+	printf("%6" PRId64 "  %s  %-13s", e->seq, when, cli_esc(e->kind));
 	if (e->walker != 0)
 		printf(" walker %-6" PRIu32, e->walker);
 	if (e->ref != 0)
 		printf(" of %" PRId64, e->ref);
-	printf(" by %s", e->op);
-	if (data != NULL)
-		printf("  %.*s", (int)(strlen(data + 7) - 1), data + 7);
+	printf(" by %s", cli_esc(e->op));
+	if (data != NULL) {
+		/* the JSON escapes C0 controls; C1 and bidi overrides are escaped here */
+		text = xstrndup(data + 7, strlen(data + 7) - 1);
+		printf("  %s", cli_esc(text));
+		free(text);
+	}
 	if (e->annulled_by != 0)
 		printf("  [annulled by %" PRId64 "]", e->annulled_by);
 	putchar('\n');
@@ -225,15 +232,16 @@ watctl_walker(struct watctl_ctx *c, int argc, char **argv)
 			goto usage;
 		if (ledger_walker_get(c->l, (uint32_t)id, &w, &cause) != 0)
 			return cli_cause(CLI_REFUSED, cause);
-		printf("Walker %" PRIu32 ": %s\n", w.id, w.name ? w.name : "(seen by badge only)");
+		printf("Walker %" PRIu32 ": %s\n", w.id,
+		       w.name ? cli_esc(w.name) : "(seen by badge only)");
 		if (w.team)
-			printf("Team: %s\n", w.team);
+			printf("Team: %s\n", cli_esc(w.team));
 		if (w.email)
-			printf("Email: %s\n", w.email);
+			printf("Email: %s\n", cli_esc(w.email));
 		if (w.phone)
-			printf("Phone: %s\n", w.phone);
+			printf("Phone: %s\n", cli_esc(w.phone));
 		if (w.ext_id)
-			printf("Registration id: %s\n", w.ext_id);
+			printf("Registration id: %s\n", cli_esc(w.ext_id));
 		printf("Status: %s%s\nLaps: %" PRId64 "\nRaised: %s\n",
 		       w.checked_in ? "checked in" : "not checked in",
 		       w.reg_seq > 0 && !w.active ? " (registration annulled)" : "", w.laps,
@@ -278,7 +286,7 @@ watctl_outcome(const struct ledger_scan *s)
 		return cli_fail(CLI_REFUSED, "%s", s->message);
 	if (s->verdict.outcome == RULES_LAP_TOO_SOON)
 		return cli_fail(CLI_REFUSED, "%s", s->message);
-	printf("%s\n", s->message);
+	printf("%s\n", cli_esc(s->message));
 	if (s->seq != 0)
 		printf("Recorded as entry %" PRId64 ".\n", s->seq);
 	return CLI_OK;
@@ -396,9 +404,10 @@ watctl_annul(struct watctl_ctx *c, int argc, char **argv)
 static void
 watctl_pad(struct strbuf *b, const char *s, size_t width)
 {
-	size_t n = text_length(s);
+	const char *safe = cli_esc(s);
+	size_t n = text_length(safe);
 
-	strbuf_puts(b, s);
+	strbuf_puts(b, safe);
 	while (n++ < width)
 		strbuf_puts(b, " ");
 }
@@ -472,7 +481,7 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 	struct ledger_totals t;
 	struct strbuf b = STRBUF_INIT;
 	struct watctl_report r = {&b, 0, 1};
-	char m[5][32], *cause = NULL;
+	char m[5][32], *cause = NULL, *text;
 	const char *doubt;
 	int rc;
 
@@ -512,8 +521,8 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 			strbuf_puts(&b, "null");
 		strbuf_puts(&b, ",\"walkers\":[");
 	} else {
-		strbuf_printf(&b, "%s — %s, %s (station %s)\n", ev.name, ev.city, ev.date,
-		              ev.station);
+		strbuf_printf(&b, "%s — %s, %s (station %s)\n", cli_esc(ev.name), cli_esc(ev.city),
+		              cli_esc(ev.date), cli_esc(ev.station));
 		if (doubt != NULL)
 			strbuf_printf(&b, "Warning: %s\n", doubt);
 		strbuf_printf(
@@ -542,8 +551,14 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 	                   : "\nTeams:                             walkers    laps       raised\n");
 	r.first = 1;
 	ledger_teams(c->l, watctl_report_team, &r, NULL);
-	if (r.json)
+	if (r.json) {
 		strbuf_puts(&b, "]}\n");
+		/* JSON escapes C0 controls itself; text_escape writes C1 controls and
+		 * bidi overrides as \uXXXX, which JSON reads back as the same text */
+		text = text_escape(b.s, TEXT_KEEP_LINES);
+		strbuf_free(&b);
+		b.s = text;
+	}
 	fputs(b.s, stdout);
 	strbuf_free(&b);
 	return CLI_OK;
