@@ -367,10 +367,10 @@ end:
 int
 bundle_cli_close(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"cash", 1, 0, {0}},        {"count", 1, 0, {0}},
-	                      {"counter", 1, 0, {0}},     {"checks", 1, 0, {0}},
-	                      {"check-total", 1, 0, {0}}, {"note", 1, 0, {0}},
-	                      {"sheet", 1, 0, {0}},       BUNDLE_CLI_SHEET_OPTS};
+	struct cli_opt o[] = {{"cash", 1, 0, {0}},           {"count", 1, 0, {0}},
+	                      {"counter", CLI_MANY, 0, {0}}, {"checks", 1, 0, {0}},
+	                      {"check-total", 1, 0, {0}},    {"note", 1, 0, {0}},
+	                      {"sheet", 1, 0, {0}},          BUNDLE_CLI_SHEET_OPTS};
 	unsigned char head[LEDGER_HASH_LEN];
 	struct bundle_cli_sheet sheet;
 	struct closeout_count c;

@@ -74,6 +74,8 @@ cli_parse(int argc, char **argv, struct cli_opt *opts, size_t nopts, struct cli_
 				break;
 		if (k == nopts)
 			return cli_fail(CLI_USAGE, "Unknown option %s.", argv[i]);
+		if (opts[k].n > 0 && opts[k].takes != CLI_MANY)
+			return cli_fail(CLI_USAGE, "%s given twice: give it once.", argv[i]);
 		if (opts[k].n == CLI_MAXREP)
 			return cli_fail(CLI_USAGE, "Option %s is given too often.", argv[i]);
 		if (opts[k].takes) {

@@ -14,7 +14,9 @@
 #define CLI_MAXREP 8
 
 /* One option: "--name VALUE" when takes, else a flag "--name".  cli_parse
- * fills n (times given) and val (each value, in order). */
+ * fills n (times given) and val (each value, in order).  An option is given
+ * once ("--name given twice" otherwise) unless takes is CLI_MANY. */
+#define CLI_MANY 2
 struct cli_opt {
 	const char *name;
 	int takes;

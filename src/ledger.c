@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "amount.h"
 #include "strbuf.h"
@@ -400,29 +401,88 @@ ledger_parse_count(const char *s, int64_t *v)
 	return 0;
 }
 
-/* "400", "400m", "0.4km", "0.25mi", "0.25 mile" → metres. */
+/* "400", "400m", "0.4km", "0.25mi", "0.25 mile", "2 miles" → metres, rounded:
+ * at most 6 digits and 3 decimals, then a unit (case ignored) after optional
+ * spaces; no sign, exponent, hex, inf or nan.  0 (not known) or 1 m to max.
+ * Whole numbers only, in thousandths of the unit: nothing can overflow (a
+ * double took "1e308km" and wrote INT64_MIN). */
 static int
-ledger_parse_metres(const char *s, int64_t *m)
+ledger_parse_metres(const char *s, int64_t max, int64_t *m)
 {
-	char *end;
-	double v;
+	static const struct {
+		const char *name;
+		int64_t um; /* micrometres in one */
+	} units[] = {{"", 1000000},      {"m", 1000000},       {"km", 1000000000},
+	             {"mi", 1609344000}, {"mile", 1609344000}, {"miles", 1609344000}};
+	int64_t milli = 0, scale = 100, v;
+	size_t digits = 0, decimals = 0, i;
+	const char *p = s;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0 || v != v)
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 6)
+			return -1;
+		milli = milli * 10 + (*p - '0');
+	}
+	if (digits == 0)
 		return -1;
-	while (*end == ' ')
-		end++;
-	if (*end == '\0' || strcmp(end, "m") == 0)
-		;
-	else if (strcmp(end, "km") == 0)
-		v *= 1000;
-	else if (strcmp(end, "mi") == 0 || strcmp(end, "mile") == 0 || strcmp(end, "miles") == 0)
-		v *= 1609.344;
-	else
+	milli *= 1000;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10) {
+			if (++decimals > 3)
+				return -1;
+			milli += (*p - '0') * scale;
+		}
+		if (decimals == 0)
+			return -1;
+	}
+	while (*p == ' ')
+		p++;
+	for (i = 0; i < nitems(units); i++)
+		if (strcasecmp(p, units[i].name) == 0)
+			break;
+	if (i == nitems(units))
 		return -1;
-	*m = (int64_t)(v + 0.5);
+	/* at most 999999999 x 1609344000 < 2^63 */
+	v = (milli * units[i].um + 500000000) / 1000000000;
+	if ((milli != 0 && v < 1) || v > max)
+		return -1;
+	*m = v;
 	return 0;
+}
+
+static int
+ledger_days_in_month(int y, int m)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+/* The event's date: a real date written YYYY-MM-DD, from 2000-01-01 to
+ * 2099-12-31.  A real date outside that (9999-12-31) is a mistyped year: it
+ * is said to be out of range, not "not a date", and refused, because every
+ * clock warning of the day is judged against the event's date. */
+static int
+ledger_parse_date(const char *t, const char *label, char **cause)
+{
+	int y, m, d;
+
+	if (strlen(t) != 10 || strspn(t, "0123456789") != 4 || t[4] != '-' ||
+	    strspn(t + 5, "0123456789") != 2 || t[7] != '-' || strspn(t + 8, "0123456789") != 2)
+		goto bad;
+	y = atoi(t);
+	m = atoi(t + 5);
+	d = atoi(t + 8);
+	if (m < 1 || m > 12 || d < 1 || d > ledger_days_in_month(y, m))
+		goto bad;
+	if (y < 2000 || y > 2099 || stamp_parse_date(t) < 0)
+		return util_fail(cause,
+		                 "The %s %s is out of range: a walk's date is from 2000-01-01 to "
+		                 "2099-12-31.",
+		                 label, t);
+	return 0;
+bad:
+	return util_fail(cause, "The %s \"%s\" is not a date written YYYY-MM-DD.", label, t);
 }
 
 static int
@@ -450,10 +510,7 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 		}
 		break;
 	case LS_DATE:
-		if (stamp_parse_date(t) < 0)
-			util_fail(cause, "The %s \"%s\" is not a date written YYYY-MM-DD.",
-			          s->label, t);
-		else {
+		if (ledger_parse_date(t, s->label, cause) == 0) {
 			*out = xstrdup(t);
 			rc = 0;
 		}
@@ -486,11 +543,11 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 		}
 		break;
 	case LS_METRES:
-		if (ledger_parse_metres(t, &v) != 0 || v > s->max)
-			util_fail(
-			    cause,
-			    "The %s \"%s\" is not a distance (write 400, 400m, 0.4km or 0.25mi).",
-			    s->label, t);
+		if (ledger_parse_metres(t, s->max, &v) != 0)
+			util_fail(cause,
+			          "The %s \"%s\" is not a distance from 1 m to %" PRId64
+			          " km: write 400, 400m, 0.4km or 0.25mi (0: not known).",
+			          s->label, t, s->max / 1000);
 		else {
 			*out = xasprintf("%" PRId64, v);
 			rc = 0;
@@ -1373,13 +1430,17 @@ ledger_append(struct ledger *l, const char *kind, uint32_t walker, int64_t ref,
 	return ledger_tx_commit(l, cause, "the entry");
 }
 
+/* A station id (docs/FORMATS.md): 1 to 16 of A-Z, 0-9 and '-', starting and
+ * ending with a letter or digit, no "--": it goes into file names and onto
+ * command lines, where "-rf" would read as an option. */
 static int
 ledger_valid_station(const char *s)
 {
 	size_t n = strlen(s);
 
 	return n >= 1 && n <= LEDGER_STATION_MAX &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n && s[0] != '-' &&
+	       s[n - 1] != '-' && strstr(s, "--") == NULL;
 }
 
 int
@@ -1413,7 +1474,9 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 		goto end;
 	}
 	if (!ledger_valid_station(station)) {
-		util_fail(cause, "The station id \"%s\" may use only letters, digits and '-'.",
+		util_fail(cause,
+		          "The station id \"%s\" may use only letters, digits and '-', and starts "
+		          "and ends with a letter or digit (T1, T2, LAP-2).",
 		          station);
 		goto end;
 	}
@@ -1476,24 +1539,30 @@ end:
 }
 
 int
-ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause)
+ledger_setting_parse(const char *key, const char *value, char **canon, char **cause)
 {
 	const struct ledger_setting *s = ledger_setting_find(key);
+	struct strbuf keys = STRBUF_INIT;
+	size_t i;
+
+	*canon = NULL;
+	if (s != NULL)
+		return ledger_setting_canon(s, value, canon, cause);
+	for (i = 0; i < nitems(ledger_settings); i++)
+		strbuf_printf(&keys, "%s%s", i ? ", " : "", ledger_settings[i].key);
+	util_fail(cause, "There is no setting \"%s\". Settings: %s.", key, keys.s);
+	strbuf_free(&keys);
+	return -1;
+}
+
+int
+ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause)
+{
 	struct strbuf data = STRBUF_INIT;
 	char *canon = NULL;
 	int rc = -1;
-	size_t i;
 
-	if (s == NULL) {
-		struct strbuf keys = STRBUF_INIT;
-
-		for (i = 0; i < nitems(ledger_settings); i++)
-			strbuf_printf(&keys, "%s%s", i ? ", " : "", ledger_settings[i].key);
-		util_fail(cause, "There is no setting \"%s\". Settings: %s.", key, keys.s);
-		strbuf_free(&keys);
-		return -1;
-	}
-	if (ledger_setting_canon(s, value, &canon, cause) != 0)
+	if (ledger_setting_parse(key, value, &canon, cause) != 0)
 		return -1;
 	strbuf_puts(&data, "{\"key\":");
 	strbuf_json(&data, key);

@@ -126,12 +126,18 @@ int ledger_has_event(struct ledger *l);
 int ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op, char **cause);
 int ledger_event(struct ledger *l, struct ledger_event *out);
 /* Changes one setting; validates and normalises the value; records a settings
- * entry.  Keys: name, city, date (YYYY-MM-DD), goal (amount), lap-length (400,
- * 400m, 0.4km, 0.25mi), min-lap and holdoff (seconds), max-donation (amount),
- * org-name, org-ein (NN-NNNNNNN), premium-desc, premium-value (amount), role
- * (welcome, lap, both), walker-base (first walker number of this station),
- * printer (CUPS queue; empty: the default), paper (58mm, 80mm, letter, a4). */
+ * entry.  Keys: name, city, date (YYYY-MM-DD, 2000 to 2099), goal (amount),
+ * lap-length (400, 400m, 0.4km, 0.25mi; 1 m to 100 km, 0: not known),
+ * min-lap and holdoff (seconds), max-donation (amount), org-name, org-ein
+ * (NN-NNNNNNN), premium-desc, premium-value (amount), role (welcome, lap,
+ * both), walker-base (first walker number of this station), printer (CUPS
+ * queue; empty: the default), paper (58mm, 80mm, letter, a4).  Text values
+ * are refused with a control character or bidi override (text_check). */
 int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
+/* What ledger_set would record for key (*canon, malloc'd), or -1 with the
+ * sentence it would refuse value with; reads no ledger (checks before a join,
+ * the fuzz target). */
+int ledger_setting_parse(const char *key, const char *value, char **canon, char **cause);
 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
                       const char *phone, const char *ext_id, const char *op, uint32_t *id,

@@ -715,7 +715,7 @@ main(int argc, char **argv)
 	const struct watctl_cmd *cmd = NULL;
 	char *cause = NULL;
 	size_t i;
-	int rc = CLI_USAGE, k = 1;
+	int rc = CLI_USAGE, k = 1, db_given = 0, op_given = 0;
 
 	/* A full disk or a file-size limit must be an error, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -730,11 +730,15 @@ main(int argc, char **argv)
 		}
 		if (k + 1 >= argc)
 			return watctl_usage(CLI_USAGE);
-		if (strcmp(argv[k], "--db") == 0)
-			c.db = argv[k + 1];
-		else if (strcmp(argv[k], "--op") == 0)
-			c.op = argv[k + 1];
-		else {
+		if (strcmp(argv[k], "--db") == 0 || strcmp(argv[k], "--op") == 0) {
+			const char **slot = argv[k][2] == 'd' ? &c.db : &c.op;
+			int *seen = argv[k][2] == 'd' ? &db_given : &op_given;
+
+			if ((*seen)++)
+				return cli_fail(CLI_USAGE, "%s given twice: give it once.",
+				                argv[k]);
+			*slot = argv[k + 1];
+		} else {
 			fprintf(stderr, "Unknown option %s.\n", argv[k]);
 			return watctl_usage(CLI_USAGE);
 		}
