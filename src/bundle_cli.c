@@ -601,6 +601,8 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	int rc = CLI_USAGE, jr;
 
 	memset(&p, 0, sizeof p);
+	if (event_pack_walker_base_check(walker_base, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
 	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
 	if (event_pack_parse(data, len, &p, &cause) != 0) {
