@@ -9,6 +9,7 @@
 #include "ledger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <sodium.h>
@@ -17,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "amount.h"
 #include "strbuf.h"
@@ -34,6 +37,8 @@ struct ledger_stmt {
 struct ledger {
 	sqlite3 *db;
 	char *path;
+	char *copy_dir; /* a read-only ledger is read from a private copy here */
+	int read_only;  /* nothing may be written: the card (or the file) is read-only */
 	struct ledger_stmt stmts[LEDGER_MAX_STMTS];
 	size_t nstmts;
 	int in_tx;
@@ -142,13 +147,21 @@ ledger_db_fail(struct ledger *l, char **cause, const char *what)
 		                    l->path);
 		break;
 	case SQLITE_READONLY:
+		problem =
+		    xasprintf("The card is read-only: the ledger %s cannot be written", l->path);
+		break;
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
 		problem = xasprintf("The ledger %s cannot be written (read-only or no permission)",
 		                    l->path);
 		break;
 	case SQLITE_IOERR:
-		problem = xstrdup("The disk could not be written (I/O error; check the card)");
+		if (sqlite3_system_errno(l->db) == EROFS)
+			problem = xasprintf(
+			    "The card is read-only: the ledger %s cannot be written", l->path);
+		else
+			problem =
+			    xstrdup("The disk could not be written (I/O error; check the card)");
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB: problem = xasprintf("%s is damaged or is not a ledger", l->path); break;
@@ -269,9 +282,21 @@ ledger_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, f, -1, free);
 }
 
+/* The sentence for a write to a ledger that cannot be written. */
+static int
+ledger_read_only_fail(const char *path, const char *what, char **cause)
+{
+	return util_fail(cause,
+	                 "The card is read-only: the ledger %s cannot be written, so %s was NOT "
+	                 "recorded. Reading it still works (report, log, check).",
+	                 path, what != NULL ? what : "nothing");
+}
+
 static int
 ledger_tx_begin(struct ledger *l, char **cause, const char *what)
 {
+	if (l->read_only)
+		return ledger_read_only_fail(l->path, what, cause);
 	if (l->batch)
 		return 0;
 	if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -745,8 +770,9 @@ fail:
 	return -1;
 }
 
-int
-ledger_open(const char *path, struct ledger **out, char **cause)
+/* Opens the file at path, which exists, as the one connection. */
+static int
+ledger_open_file(const char *path, struct ledger **out, char **cause)
 {
 	struct ledger *l = xcalloc(1, sizeof *l);
 	const char *mode;
@@ -754,11 +780,12 @@ ledger_open(const char *path, struct ledger **out, char **cause)
 	int64_t sync;
 	int rc;
 
-	if (sodium_init() < 0)
+	if (sodium_init() < 0) {
+		free(l);
 		return util_fail(cause, "The crypto library could not start.");
+	}
 	l->path = xstrdup(path);
-	rc = sqlite3_open_v2(
-	    path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		util_fail(cause, "Cannot open the ledger %s: %s.", path,
 		          l->db ? sqlite3_errmsg(l->db) : "out of memory");
@@ -808,10 +835,188 @@ fail:
 	return -1;
 }
 
+/* 0 when the ledger at path can be written in place; else why not (EROFS:
+ * the card is mounted read-only; EACCES: the file, its WAL or its folder is
+ * not writable, or the file is marked read-only (0444), which counts even
+ * for root, who could write it anyway). */
+static int
+ledger_writable(const char *path, const struct stat *sb)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *wal = xasprintf("%s-wal", path);
+	struct stat ws;
+	int err = 0;
+
+	if (slash != NULL)
+		slash[slash == dir] = '\0';
+	else
+		strcpy(dir, ".");
+	if (access(path, W_OK) != 0)
+		err = errno;
+	else if ((sb->st_mode & 0222) == 0)
+		err = EACCES;
+	else if (access(dir, W_OK) != 0)
+		err = errno;
+	else if (stat(wal, &ws) == 0 && (access(wal, W_OK) != 0 || (ws.st_mode & 0222) == 0))
+		err = errno == EROFS ? EROFS : EACCES;
+	free(wal);
+	free(dir);
+	return err;
+}
+
+/* Copies src to dst (made 0600); a missing src copies nothing. */
+static int
+ledger_copy_file(const char *src, const char *dst, int must_exist, char **cause)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in, out = -1, rc = -1;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		return util_fail(cause, "Cannot read the ledger %s: %s.", src, strerror(errno));
+	}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		goto fail;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			goto fail;
+	if (n < 0)
+		goto fail;
+	rc = 0;
+	goto end;
+fail:
+	util_fail(cause, "Cannot copy the read-only ledger %s to read it: %s.", src,
+	          strerror(errno));
+end:
+	if (out >= 0)
+		close(out);
+	close(in);
+	return rc;
+}
+
+/* A ledger that cannot be written (a card the kernel remounted read-only, a
+ * 0444 file) is read from a copy of the file and its WAL in a private folder
+ * ($TMPDIR, else /dev/shm, a tmpfs): sqlite cannot open a WAL database where
+ * it cannot write, and immutable=1 would skip what is only in the WAL.  The
+ * copy is writable for sqlite (WAL recovery, check's savepoint) but marked
+ * read-only for us, and removed by ledger_free. */
+static int
+ledger_open_copy(const char *path, struct ledger **out, char **cause)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir, *db = NULL, *from = NULL, *to = NULL;
+	struct ledger *l = NULL;
+	int rc = -1;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	dir = xasprintf("%s/wat-ledger-XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL) {
+		util_fail(cause, "Cannot make a folder in %s to read the read-only ledger: %s.",
+		          tmp, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	db = xasprintf("%s/ledger.db", dir);
+	from = xasprintf("%s-wal", path);
+	to = xasprintf("%s-wal", db);
+	if (ledger_copy_file(path, db, 1, cause) != 0 || ledger_copy_file(from, to, 0, cause) != 0)
+		goto end;
+	if (ledger_open_file(db, &l, cause) != 0)
+		goto end;
+	free(l->path);
+	l->path = xstrdup(path);
+	l->copy_dir = dir;
+	l->read_only = 1;
+	dir = NULL;
+	*out = l;
+	rc = 0;
+end:
+	if (dir != NULL) {
+		ledger_remove_files(db);
+		rmdir(dir);
+	}
+	free(to);
+	free(from);
+	free(db);
+	free(dir);
+	return rc;
+}
+
+int
+ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, char **cause)
+{
+	struct stat sb;
+	char *wal;
+	int fd, err;
+
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return util_fail(cause, "Cannot open the ledger %s: %s.", path,
+			                 strerror(errno));
+		if (how != LEDGER_CREATE)
+			return util_fail(cause,
+			                 "There is no ledger %s: check the file name (only "
+			                 "'watctl init' makes a new ledger).",
+			                 path);
+		/* made here, 0600 whatever the umask: it holds the badge key (sqlite
+		 * gives its -wal and -shm the same mode) */
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+			if (errno == EROFS)
+				return ledger_read_only_fail(path, "the new ledger", cause);
+			return util_fail(cause, "Cannot make the ledger %s: %s.", path,
+			                 strerror(errno));
+		}
+		fchmod(fd, 0600);
+		close(fd);
+		return ledger_open_file(path, out, cause);
+	}
+	if (S_ISDIR(sb.st_mode))
+		return util_fail(cause, "%s is a folder, not a ledger.", path);
+	if ((err = ledger_writable(path, &sb)) != 0) {
+		if (how != LEDGER_READ)
+			return ledger_read_only_fail(path, "anything", cause);
+		return ledger_open_copy(path, out, cause);
+	}
+	/* a ledger made by an older version (0644) is made private now */
+	if ((sb.st_mode & 077) != 0 && sb.st_uid == geteuid()) {
+		chmod(path, 0600);
+		wal = xasprintf("%s-wal", path);
+		chmod(wal, 0600);
+		free(wal);
+	}
+	return ledger_open_file(path, out, cause);
+}
+
+int
+ledger_open(const char *path, struct ledger **out, char **cause)
+{
+	return ledger_open_mode(path, LEDGER_CREATE, out, cause);
+}
+
+int
+ledger_remove_files(const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	char *p;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nitems(suffix); i++) {
+		p = xasprintf("%s%s", path, suffix[i]);
+		if (unlink(p) != 0 && errno != ENOENT)
+			rc = -1;
+		free(p);
+	}
+	return rc;
+}
+
 void
 ledger_free(struct ledger *l)
 {
 	size_t i;
+	char *p;
 
 	if (l == NULL)
 		return;
@@ -819,6 +1024,13 @@ ledger_free(struct ledger *l)
 		sqlite3_finalize(l->stmts[i].stmt);
 	if (l->db != NULL)
 		sqlite3_close(l->db);
+	if (l->copy_dir != NULL) {
+		p = xasprintf("%s/ledger.db", l->copy_dir);
+		ledger_remove_files(p);
+		free(p);
+		rmdir(l->copy_dir);
+		free(l->copy_dir);
+	}
 	sodium_memzero(&l->badge, sizeof l->badge);
 	free(l->path);
 	free(l);

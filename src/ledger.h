@@ -107,10 +107,28 @@ struct ledger_init {
 	const struct badge_event *badge; /* joining an event: its badge key; NULL: a new one */
 };
 
-/* Opens (creating if needed) and migrates the database; checks WAL and
- * synchronous=FULL.  Fails with a plain message when another program holds it. */
+/* How a ledger is opened.  Only LEDGER_CREATE makes a new file (0600: it
+ * holds the badge key), so a mistyped --db is an error, not a new ledger.
+ * A ledger that cannot be written (a card remounted read-only, a 0444 file)
+ * is refused for LEDGER_CREATE and LEDGER_WRITE in words ("The card is
+ * read-only"), and opened for LEDGER_READ from a private copy of the file
+ * and its WAL, so what is only in the WAL is read too; every write to it is
+ * then refused with the same words. */
+enum ledger_open {
+	LEDGER_CREATE, /* init, joining an event, the kiosk's first start */
+	LEDGER_WRITE,  /* commands that record entries */
+	LEDGER_READ,   /* report, log, check...: record nothing */
+};
+
+/* Opens and migrates the database; checks WAL and synchronous=FULL.  Fails
+ * with a plain message when another program holds it. */
+int ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, char **cause);
+/* ledger_open_mode(path, LEDGER_CREATE, ...): the kiosk and the tests. */
 int ledger_open(const char *path, struct ledger **out, char **cause);
 void ledger_free(struct ledger *l);
+/* Removes the ledger file and its -wal and -shm (a failed init leaves
+ * nothing); 0, or -1 when one could not be removed. */
+int ledger_remove_files(const char *path);
 
 /* The event's badge tag and key, for the event pack a second station joins
  * with (secret: never shown or exported otherwise). */

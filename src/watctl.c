@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "amount.h"
 #include "bundle_cli.h"
@@ -639,61 +640,84 @@ struct watctl_cmd {
 	const char *name;
 	int (*fn)(struct watctl_ctx *, int, char **);
 	int (*ledger_fn)(struct ledger *, int, char **); /* commands of other modules */
-	int needs; /* WATCTL_NODB, WATCTL_DB (open it), WATCTL_EVENT (and set up) */
+	int needs;            /* WATCTL_NODB, WATCTL_DB (open it), WATCTL_EVENT (and set up) */
+	enum ledger_open how; /* LEDGER_CREATE only for what makes a ledger */
+	const char *reads;    /* subcommands that only read ("list find show") */
 	const char *help;
 };
 
 static const struct watctl_cmd watctl_cmds[] = {
-    {"init", watctl_init, NULL, WATCTL_DB,
+    {"init", watctl_init, NULL, WATCTL_DB, LEDGER_CREATE, NULL,
      "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]"},
-    {"set", watctl_set, NULL, WATCTL_EVENT,
+    {"set", watctl_set, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "set KEY VALUE        change a setting (see 'settings')"},
-    {"settings", watctl_settings, NULL, WATCTL_EVENT,
+    {"settings", watctl_settings, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
      "settings             show the event's settings"},
-    {"roster", watctl_roster, NULL, WATCTL_EVENT, "roster import FILE.csv"},
-    {"walker", watctl_walker, NULL, WATCTL_EVENT,
+    {"roster", watctl_roster, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL, "roster import FILE.csv"},
+    {"walker", watctl_walker, NULL, WATCTL_EVENT, LEDGER_WRITE, "list find show",
      "walker add --name N [--team T] [--email E] | list | find TEXT | show ID"},
-    {"badge-code", watctl_badge_code, NULL, WATCTL_EVENT,
+    {"badge-code", watctl_badge_code, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
      "badge-code ID        the walker's badge code"},
-    {"scan", watctl_scan, NULL, WATCTL_EVENT, "scan CODE [--lap|--welcome|--both]"},
-    {"checkin", watctl_checkin, NULL, WATCTL_EVENT,
+    {"scan", watctl_scan, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "scan CODE [--lap|--welcome|--both]"},
+    {"checkin", watctl_checkin, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "checkin ID           check a walker in by hand"},
-    {"lap", watctl_lap, NULL, WATCTL_EVENT, "lap ID               add a lap by hand"},
-    {"donate", watctl_donate, NULL, WATCTL_EVENT,
+    {"lap", watctl_lap, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "lap ID               add a lap by hand"},
+    {"donate", watctl_donate, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "donate ID AMOUNT --method cash|check|other [--check-no N] [--donor NAME]"},
-    {"annul", watctl_annul, NULL, WATCTL_EVENT, "annul SEQ --reason TEXT"},
-    {"report", watctl_report, NULL, WATCTL_EVENT, "report [--json]      totals, walkers, teams"},
-    {"receipt", watctl_receipt, NULL, WATCTL_EVENT,
+    {"annul", watctl_annul, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL, "annul SEQ --reason TEXT"},
+    {"report", watctl_report, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
+     "report [--json]      totals, walkers, teams"},
+    {"receipt", watctl_receipt, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "receipt SEQ --out FILE.pdf | --print [--printer Q]   a donation receipt (reprints: COPY)"},
-    {"badge", watctl_badge, NULL, WATCTL_EVENT, "badge ID --out FILE.pdf | --print [--printer Q]"},
-    {"badges", watctl_badges, NULL, WATCTL_EVENT,
+    {"badge", watctl_badge, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "badge ID --out FILE.pdf | --print [--printer Q]"},
+    {"badges", watctl_badges, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "badges --out FILE.pdf | --print [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7]   badge sheets"},
-    {"slip", watctl_slip, NULL, WATCTL_EVENT, "slip ID --out FILE.pdf | --print   a walker's slip"},
-    {"close", NULL, bundle_cli_close, WATCTL_EVENT,
+    {"slip", watctl_slip, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "slip ID --out FILE.pdf | --print   a walker's slip"},
+    {"close", NULL, bundle_cli_close, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "close --cash AMOUNT|--count 20x5,10x3,... --counter A --counter B [--note TEXT]\n"
      "        [--sheet FILE.pdf | --print]   count the money; print the envelope sheet"},
-    {"reopen", NULL, bundle_cli_reopen, WATCTL_EVENT, "reopen --reason TEXT   after a close-out"},
-    {"close-sheet", NULL, bundle_cli_close_sheet, WATCTL_EVENT,
+    {"reopen", NULL, bundle_cli_reopen, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "reopen --reason TEXT   after a close-out"},
+    {"close-sheet", NULL, bundle_cli_close_sheet, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "close-sheet [SEQ] --out FILE.pdf | --print [--printer Q] [--paper letter|a4|80mm|58mm]"},
-    {"export", NULL, bundle_cli_export, WATCTL_EVENT,
+    {"export", NULL, bundle_cli_export, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "export --out DIR | --usb [--keys DIR]   the signed bundle for HQ"},
-    {"pubkey", NULL, bundle_cli_pubkey, WATCTL_DB,
+    {"pubkey", NULL, bundle_cli_pubkey, WATCTL_NODB, LEDGER_READ, NULL,
      "pubkey [--keys DIR]   the station's public key (minisign format)"},
-    {"event-pack", NULL, bundle_cli_event_pack, WATCTL_DB,
+    {"event-pack", NULL, bundle_cli_event_pack, WATCTL_DB, LEDGER_CREATE, "export",
      "event-pack export FILE | import FILE --station ID [--walker-base N]"},
-    {"verify", NULL, bundle_cli_verify, WATCTL_NODB, "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
-    {"merge", NULL, bundle_cli_merge, WATCTL_NODB,
+    {"verify", NULL, bundle_cli_verify, WATCTL_NODB, LEDGER_READ, NULL,
+     "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
+    {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,
      "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
-    {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB,
+    {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-report --db HQ.db   totals by city, event and station (HQ)"},
-    {"log", watctl_log, NULL, WATCTL_DB, "log                  the ledger, one entry a line"},
-    {"check", watctl_check, NULL, WATCTL_DB,
+    {"log", watctl_log, NULL, WATCTL_DB, LEDGER_READ, NULL,
+     "log                  the ledger, one entry a line"},
+    {"check", watctl_check, NULL, WATCTL_DB, LEDGER_READ, NULL,
      "check                verify the hash chain and figures"},
-    {"rebuild", watctl_rebuild, NULL, WATCTL_DB,
+    {"rebuild", watctl_rebuild, NULL, WATCTL_DB, LEDGER_WRITE, NULL,
      "rebuild              recompute figures from the entries"},
-    {"decode", watctl_decode, NULL, WATCTL_NODB,
+    {"decode", watctl_decode, NULL, WATCTL_NODB, LEDGER_READ, NULL,
      "decode IMAGE...      print the QR codes in pictures"},
 };
+
+/* 1 when word is one of the space-separated words of list. */
+static int
+watctl_word_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0') && n > 0)
+			return 1;
+	return 0;
+}
 
 static int
 watctl_usage(int code)
@@ -715,7 +739,7 @@ main(int argc, char **argv)
 	const struct watctl_cmd *cmd = NULL;
 	char *cause = NULL;
 	size_t i;
-	int rc = CLI_USAGE, k = 1, db_given = 0, op_given = 0;
+	int rc = CLI_USAGE, k = 1, db_given = 0, op_given = 0, created = 0;
 
 	/* A full disk or a file-size limit must be an error, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -754,12 +778,21 @@ main(int argc, char **argv)
 		return watctl_usage(CLI_USAGE);
 	}
 	if (cmd->needs != WATCTL_NODB) {
+		enum ledger_open how = cmd->how;
+		struct stat sb;
+
 		if (c.db == NULL || *c.db == '\0') {
 			fprintf(stderr, "Say which ledger: --db FILE (or set WAT_DB).\n");
 			return CLI_USAGE;
 		}
-		if (ledger_open(c.db, &c.l, &cause) != 0) {
-			rc = cli_cause(CLI_REFUSED, cause);
+		if (cmd->reads != NULL && k + 1 < argc && watctl_word_in(argv[k + 1], cmd->reads))
+			how = LEDGER_READ;
+		/* a ledger this command makes and then fails to set up is removed */
+		created = how == LEDGER_CREATE && stat(c.db, &sb) != 0 && errno == ENOENT;
+		if (ledger_open_mode(c.db, how, &c.l, &cause) != 0) {
+			rc = cli_cause(stat(c.db, &sb) != 0 && errno == ENOENT ? CLI_USAGE
+			                                                       : CLI_REFUSED,
+			               cause);
 			goto end;
 		}
 		if (cmd->needs == WATCTL_EVENT && !ledger_has_event(c.l)) {
@@ -777,5 +810,7 @@ main(int argc, char **argv)
 		rc = cmd->fn(&c, argc - k - 1, argv + k + 1);
 end:
 	ledger_free(c.l);
+	if (created && rc != CLI_OK)
+		ledger_remove_files(c.db);
 	return rc;
 }
