@@ -71,6 +71,49 @@ hq_free(struct hq *h)
 	free(h);
 }
 
+static int64_t
+hq_count(struct hq *h, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* 0 when the file is empty (a new HQ database) or HQ's own; else -1 with a
+ * sentence, before anything is written to it: a station's ledger given as
+ * --db once got HQ's tables added beside its own. */
+static int
+hq_is_hq(struct hq *h, char **cause)
+{
+	int64_t all = hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
+
+	if (all < 0)
+		return hq_fail(h, cause, "be read (is it an HQ database?)");
+	if (all == 0)
+		return 0;
+	if (hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                "('meta', 'secrets')") == 2)
+		return util_fail(
+		    cause,
+		    "%s is a station's ledger, not an HQ database: nothing was changed. "
+		    "Give merge the HQ database (a new file is made if there is none).",
+		    h->path);
+	if (hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                "('stations', 'entries', 'merges')") != 3 ||
+	    hq_count(h, "SELECT COUNT(*) FROM pragma_table_info('entries') WHERE name = "
+	                "'event_tag'") != 1)
+		return util_fail(cause,
+		                 "%s is a database of another program, not an HQ database: nothing "
+		                 "was changed.",
+		                 h->path);
+	return 0;
+}
+
 int
 hq_open(const char *path, struct hq **out, char **cause)
 {
@@ -86,10 +129,14 @@ hq_open(const char *path, struct hq **out, char **cause)
 	}
 	sqlite3_busy_timeout(h->db, 2000);
 	/* One connection, exclusive: see shared notes on sqlite (WAL-reset bug). */
-	if (sqlite3_exec(h->db,
-	                 "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL;"
-	                 "PRAGMA synchronous=FULL;",
-	                 NULL, NULL, NULL) != SQLITE_OK ||
+	if (sqlite3_exec(h->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
+		goto end;
+	}
+	if (hq_is_hq(h, cause) != 0)
+		goto end;
+	if (sqlite3_exec(h->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
+	                 NULL) != SQLITE_OK ||
 	    sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;

@@ -727,6 +727,28 @@ ledger_load(struct ledger *l, char **cause)
 
 /* ---- open and migrate ------------------------------------------------------ */
 
+/* 0 when a file without a schema version is empty (a new ledger); else -1
+ * naming what it is instead (HQ's database, another program's), checked
+ * before anything is written to it. */
+static int
+ledger_foreign(struct ledger *l, char **cause)
+{
+	if (ledger_query_i(l, "SELECT COUNT(*) FROM sqlite_master", 0, NULL, 0) == 0)
+		return 0;
+	if (ledger_query_i(l,
+	                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                   "('stations', 'merges')",
+	                   0, NULL, 0) == 2)
+		return util_fail(
+		    cause,
+		    "%s is an HQ database, not a station's ledger: nothing was changed. "
+		    "Give the station's ledger with --db (HQ reads this one with "
+		    "hq-report).",
+		    l->path);
+	return util_fail(cause, "%s is a database of another program, not a W.A.T. ledger.",
+	                 l->path);
+}
+
 static int
 ledger_migrate(struct ledger *l, char **cause)
 {
@@ -742,11 +764,9 @@ ledger_migrate(struct ledger *l, char **cause)
 		    l->path, version);
 	if (ledger_tx_begin(l, cause, "the schema") != 0)
 		return -1;
-	if (version == 0 &&
-	    ledger_query_i(l, "SELECT COUNT(*) FROM sqlite_master", 0, NULL, 0) > 0) {
+	if (version == 0 && ledger_foreign(l, cause) != 0) {
 		ledger_tx_rollback(l);
-		return util_fail(cause, "%s is a database of another program, not a W.A.T. ledger.",
-		                 l->path);
+		return -1;
 	}
 	/* Stepwise: each step takes version N to N+1. */
 	if (version < 1 && ledger_exec_script(l, ledger_schema_v1, cause) != 0)
@@ -777,7 +797,7 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 	struct ledger *l = xcalloc(1, sizeof *l);
 	const char *mode;
 	sqlite3_stmt *st = NULL;
-	int64_t sync;
+	int64_t sync, version;
 	int rc;
 
 	if (sodium_init() < 0) {
@@ -796,6 +816,17 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 	 * no second writer can hit the WAL-reset bug of sqlite < 3.51.3. */
 	if (sqlite3_exec(l->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dbfail;
+	/* another program's database is refused before journal_mode changes it */
+	if ((st = ledger_stmt(l, "PRAGMA user_version")) == NULL)
+		goto dbfail;
+	rc = sqlite3_step(st);
+	version = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		goto dbfail;
+	st = NULL;
+	if (version == 0 && ledger_foreign(l, cause) != 0)
+		goto fail;
 	if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
 		goto dbfail;
 	rc = sqlite3_step(st);

@@ -356,6 +356,7 @@ sys.exit(p.returncode)' "$@"
 	[ "$(sha256sum <"$DB")" = "$sum" ]
 }
 
+# Refused like any file that is not a ledger (exit 1), before anything is written.
 @test "edges: merge refuses a station's ledger, and station commands refuse an HQ database" {
 	event
 	w walker add --name "María López" >/dev/null
@@ -364,10 +365,10 @@ sys.exit(p.returncode)' "$@"
 	schema=$(sqlite3 "$DB" .schema)
 	run "$WATCTL" merge --db "$DB" "$zip"
 	echo "$output"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"station's ledger, not an HQ database"* ]]
 	run "$WATCTL" hq-report --db "$DB"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"station's ledger, not an HQ database"* ]]
 	[ "$(sqlite3 "$DB" .schema)" = "$schema" ]
 	run w check
@@ -378,14 +379,14 @@ sys.exit(p.returncode)' "$@"
 	for cmd in report log check "set name X" "walker add --name Y"; do
 		run "$WATCTL" --db "$T/hq.db" $cmd
 		echo "[$cmd] $output"
-		[ "$status" -eq 2 ]
+		[ "$status" -eq 1 ]
 		[[ "$output" == *"HQ database, not a station's ledger"* ]]
 	done
 	[ "$(sqlite3 "$T/hq.db" .schema)" = "$hq" ]
 	# some other database is neither
 	sqlite3 "$T/other.db" "CREATE TABLE notes(x)"
 	run "$WATCTL" merge --db "$T/other.db" "$zip"
-	[ "$status" -eq 2 ]
+	[ "$status" -eq 1 ]
 	[[ "$output" == *"not an HQ database"* ]]
 }
 
