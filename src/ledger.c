@@ -63,6 +63,27 @@ struct ledger {
 
 /* ---- schema ------------------------------------------------------------ */
 
+/* The triggers that make `entries` append-only, as sqlite keeps their text
+ * (ledger_check compares it byte for byte). */
+#define LEDGER_TRIGGER_NO_UPDATE                                                                   \
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN"                          \
+	" SELECT RAISE(ABORT, 'the ledger is append-only: entries are never changed'); END"
+#define LEDGER_TRIGGER_NO_DELETE                                                                   \
+	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN"                          \
+	" SELECT RAISE(ABORT, 'the ledger is append-only: entries are never deleted'); END"
+#define LEDGER_TRIGGER_IN_ORDER                                                                    \
+	"CREATE TRIGGER entries_in_order BEFORE INSERT ON entries"                                 \
+	" WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM entries) BEGIN"                 \
+	" SELECT RAISE(ABORT, 'ledger entries must be numbered without gaps'); END"
+
+static const struct ledger_trigger {
+	const char *name, *sql, *guards;
+} ledger_triggers[] = {
+    {"entries_in_order", LEDGER_TRIGGER_IN_ORDER, "entries being added out of sequence"},
+    {"entries_no_delete", LEDGER_TRIGGER_NO_DELETE, "entries being deleted"},
+    {"entries_no_update", LEDGER_TRIGGER_NO_UPDATE, "entries being changed"},
+};
+
 /* Version 1: the ledger itself.  Never changes shape: what HQ receives. */
 static const char ledger_schema_v1[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -78,14 +99,8 @@ static const char ledger_schema_v1[] =
     " boot TEXT NOT NULL,"
     " op TEXT NOT NULL,"
     " line TEXT NOT NULL,"
-    " hash BLOB NOT NULL);"
-    "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN"
-    " SELECT RAISE(ABORT, 'the ledger is append-only: entries are never changed'); END;"
-    "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN"
-    " SELECT RAISE(ABORT, 'the ledger is append-only: entries are never deleted'); END;"
-    "CREATE TRIGGER entries_in_order BEFORE INSERT ON entries"
-    " WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM entries) BEGIN"
-    " SELECT RAISE(ABORT, 'ledger entries must be numbered without gaps'); END;";
+    " hash BLOB NOT NULL);" LEDGER_TRIGGER_NO_UPDATE ";" LEDGER_TRIGGER_NO_DELETE
+    ";" LEDGER_TRIGGER_IN_ORDER ";";
 
 /* Version 2: derived tables, rebuilt from the entries by the migration. */
 static const char ledger_schema_v2[] =
@@ -2717,6 +2732,60 @@ ledger_digest(struct ledger *l, const char *sql, unsigned char out[32])
 	return 0;
 }
 
+/* The triggers on entries are exactly ours: none dropped, changed or added
+ * (a dropped one lets entries be changed or deleted without sqlite refusing;
+ * check used to say "intact" all the same). */
+static int
+ledger_check_triggers(struct ledger *l, char **cause)
+{
+	static const char sql[] = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+	                          "tbl_name = 'entries' ORDER BY name";
+	sqlite3_stmt *st = NULL;
+	int seen[nitems(ledger_triggers)] = {0};
+	const char *name, *text;
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_db_fail(l, cause, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		text = (const char *)sqlite3_column_text(st, 1);
+		for (i = 0; i < nitems(ledger_triggers); i++)
+			if (strcmp(name, ledger_triggers[i].name) == 0)
+				break;
+		if (i == nitems(ledger_triggers)) {
+			util_fail(cause,
+			          "The ledger has a trigger on its entries that this program never "
+			          "makes (%s): someone added it. Keep the file as it is and tell "
+			          "HQ.",
+			          name);
+			goto end;
+		}
+		seen[i] = 1;
+		if (text == NULL || strcmp(text, ledger_triggers[i].sql) != 0) {
+			util_fail(cause,
+			          "The ledger's append-only trigger %s was changed: it no longer "
+			          "stops %s. Keep the file as it is and tell HQ.",
+			          name, ledger_triggers[i].guards);
+			goto end;
+		}
+	}
+	for (i = 0; i < nitems(ledger_triggers); i++)
+		if (!seen[i]) {
+			util_fail(
+			    cause,
+			    "The ledger's append-only trigger %s is missing (it was dropped): "
+			    "nothing stopped %s. Keep the file as it is and tell HQ.",
+			    ledger_triggers[i].name, ledger_triggers[i].guards);
+			goto end;
+		}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 ledger_check(struct ledger *l, char **cause)
 {
@@ -2763,6 +2832,9 @@ ledger_check(struct ledger *l, char **cause)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	/* after the chain: an entry altered is the worse news, and names the entry */
+	if (ledger_check_triggers(l, cause) != 0)
+		goto end;
 
 	for (i = 0; i < nitems(ledger_derived_sql); i++)
 		ledger_digest(l, ledger_derived_sql[i], before[i]);
