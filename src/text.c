@@ -281,7 +281,7 @@ text_check(const char *s, const char *label, char **cause)
 		if (text_is_control(c))
 			return util_fail(cause,
 			                 "The %s holds an invisible control character (U+%04X): "
-			                 "type it again without it.",
+			                 "remove it.",
 			                 label, (unsigned)c);
 		p += n;
 		len -= n;

@@ -206,8 +206,8 @@ test_check_controls(void **state)
 		cause = NULL;
 	}
 	assert_int_equal(text_check("Walk\x1b", "city", &cause), -1);
-	assert_string_equal(cause, "The city holds an invisible control character (U+001B): type "
-	                           "it again without it.");
+	assert_string_equal(cause,
+	                    "The city holds an invisible control character (U+001B): remove it.");
 	free(cause);
 	assert_int_equal(text_check("a\xe2\x80\xae", "team", NULL), -1);
 	for (i = 0; i < sizeof allowed / sizeof *allowed; i++)
