@@ -301,10 +301,16 @@ ledger_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int
 ledger_read_only_fail(const char *path, const char *what, char **cause)
 {
+	if (what == NULL)
+		return util_fail(
+		    cause,
+		    "The card is read-only: the ledger %s cannot be written, so nothing "
+		    "was recorded. Reading it still works (report, log, check).",
+		    path);
 	return util_fail(cause,
 	                 "The card is read-only: the ledger %s cannot be written, so %s was NOT "
 	                 "recorded. Reading it still works (report, log, check).",
-	                 path, what != NULL ? what : "nothing");
+	                 path, what);
 }
 
 static int
@@ -832,14 +838,8 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 	if (sqlite3_exec(l->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dbfail;
 	/* another program's database is refused before journal_mode changes it */
-	if ((st = ledger_stmt(l, "PRAGMA user_version")) == NULL)
+	if ((version = ledger_query_i(l, "PRAGMA user_version", 0, NULL, -1)) < 0)
 		goto dbfail;
-	rc = sqlite3_step(st);
-	version = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		goto dbfail;
-	st = NULL;
 	if (version == 0 && ledger_foreign(l, cause) != 0)
 		goto fail;
 	if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
@@ -902,8 +902,10 @@ ledger_writable(const char *path, const struct stat *sb)
 		err = EACCES;
 	else if (access(dir, W_OK) != 0)
 		err = errno;
-	else if (stat(wal, &ws) == 0 && (access(wal, W_OK) != 0 || (ws.st_mode & 0222) == 0))
-		err = errno == EROFS ? EROFS : EACCES;
+	else if (stat(wal, &ws) == 0 && access(wal, W_OK) != 0)
+		err = errno;
+	else if (stat(wal, &ws) == 0 && (ws.st_mode & 0222) == 0)
+		err = EACCES;
 	free(wal);
 	free(dir);
 	return err;
@@ -1010,7 +1012,11 @@ ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, ch
 		 * gives its -wal and -shm the same mode) */
 		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
 			if (errno == EROFS)
-				return ledger_read_only_fail(path, "the new ledger", cause);
+				return util_fail(
+				    cause,
+				    "The card is read-only: the ledger %s cannot be made "
+				    "there.",
+				    path);
 			return util_fail(cause, "Cannot make the ledger %s: %s.", path,
 			                 strerror(errno));
 		}
@@ -1022,7 +1028,7 @@ ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, ch
 		return util_fail(cause, "%s is a folder, not a ledger.", path);
 	if ((err = ledger_writable(path, &sb)) != 0) {
 		if (how != LEDGER_READ)
-			return ledger_read_only_fail(path, "anything", cause);
+			return ledger_read_only_fail(path, NULL, cause);
 		return ledger_open_copy(path, out, cause);
 	}
 	/* a ledger made by an older version (0644) is made private now */
