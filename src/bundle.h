@@ -28,8 +28,14 @@ struct strbuf;
 #define BUNDLE_FORMAT      "wat-bundle/1"
 #define BUNDLE_HASH_LEN    32
 #define BUNDLE_STATION_MAX 16
-#define BUNDLE_MAX_ZIP     (512u * 1024 * 1024) /* refused beyond, before reading */
-#define BUNDLE_MAX_FILE    (256u * 1024 * 1024) /* one member, uncompressed */
+/* Limits from the biggest real day x 10 (5,000 walkers, 100,000 laps, 10,000
+ * donations: an 8.1 MB zip whose biggest member, ledger.jsonl, is 42 MB;
+ * measured by make bench, docs/BUNDLE.md): a zip bomb is refused by name
+ * before or while it inflates, in bounded memory. */
+#define BUNDLE_MAX_ZIP (80u * 1024 * 1024) /* refused beyond, before reading */
+/* The most member `name` of a bundle may unpack to (bytes); a name that is
+ * not a bundle's gets 64 KiB (and is then refused by name). */
+size_t bundle_member_max(const char *name);
 
 enum bundle_csv {
 	BUNDLE_WALKERS,
@@ -121,8 +127,10 @@ struct bundle_file {
 /* A zip of the files in order (deflate), mtime for every member. */
 int bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
                      char **cause);
-/* Reads every member of a zip held in memory (size limits, no duplicates,
- * plain names only).  Free with bundle_files_free. */
+/* Reads every member of a zip held in memory (no duplicates, plain names
+ * only), each within bundle_member_max: one whose header says more is
+ * refused before it is inflated, one that inflates to more than its header
+ * says (or than the cap) as soon as it does.  Free with bundle_files_free. */
 int bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t *n,
                     char **cause);
 void bundle_files_free(struct bundle_file *files, size_t n);

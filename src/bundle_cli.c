@@ -146,11 +146,11 @@ bundle_cli_verify(struct ledger *l, int argc, char **argv)
 	if (o[0].n && sign_pub_load(o[0].val[0], &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
 	if (bundle_verify_file(a.pos[0], o[0].n ? &pub : NULL, &rep, &cause) != 0) {
-		fprintf(stderr, "%s is NOT valid: ", a.pos[0]);
+		fprintf(stderr, "%s is NOT valid: ", cli_esc(a.pos[0]));
 		return cli_cause(CLI_REFUSED, cause);
 	}
 	summary = bundle_summary(&rep);
-	printf("%s: ", a.pos[0]);
+	printf("%s: ", cli_esc(a.pos[0]));
 	fputs(summary, stdout);
 	free(summary);
 	bundle_report_clear(&rep);
@@ -183,7 +183,8 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 		return cli_cause(CLI_REFUSED, cause);
 	for (i = 0; i < a.npos; i++) {
 		if (bundle_verify_file(a.pos[i], o[1].n ? &pub : NULL, &rep, &cause) != 0) {
-			fprintf(stderr, "%s: refused, it does not verify: %s\n", a.pos[i], cause);
+			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a.pos[i]),
+			        cli_esc(cause));
 			free(cause);
 			cause = NULL;
 			bad = 1;
@@ -196,10 +197,10 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 		}
 		bundle_report_clear(&rep);
 		if (res.outcome == HQ_REFUSED) {
-			fprintf(stderr, "%s: %s\n", a.pos[i], res.message);
+			fprintf(stderr, "%s: %s\n", cli_esc(a.pos[i]), cli_esc(res.message));
 			bad = 1;
 		} else
-			printf("%s: %s\n", a.pos[i], res.message);
+			printf("%s: %s\n", cli_esc(a.pos[i]), cli_esc(res.message));
 	}
 	if (hq_totals(h, NULL, &t, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -366,16 +367,16 @@ end:
 int
 bundle_cli_close(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"cash", 1, 0, {0}},        {"count", 1, 0, {0}},
-	                      {"counter", 1, 0, {0}},     {"checks", 1, 0, {0}},
-	                      {"check-total", 1, 0, {0}}, {"note", 1, 0, {0}},
-	                      {"sheet", 1, 0, {0}},       BUNDLE_CLI_SHEET_OPTS};
+	struct cli_opt o[] = {{"cash", 1, 0, {0}},           {"count", 1, 0, {0}},
+	                      {"counter", CLI_MANY, 0, {0}}, {"checks", 1, 0, {0}},
+	                      {"check-total", 1, 0, {0}},    {"note", 1, 0, {0}},
+	                      {"sheet", 1, 0, {0}},          BUNDLE_CLI_SHEET_OPTS};
 	unsigned char head[LEDGER_HASH_LEN];
 	struct bundle_cli_sheet sheet;
 	struct closeout_count c;
 	struct closeout_result r;
 	struct cli_args a;
-	char *cause = NULL, *text, *end;
+	char *cause = NULL, *text, *summary, *end;
 	int64_t head_seq;
 	int rc;
 
@@ -430,7 +431,9 @@ bundle_cli_close(struct ledger *l, int argc, char **argv)
 		goto end;
 	}
 	text = closeout_describe(&r);
-	fputs(text, stdout);
+	summary = text_escape(text, TEXT_KEEP_LINES);
+	fputs(summary, stdout);
+	free(summary);
 	free(text);
 	if (sheet.out == NULL && !sheet.print)
 		goto end;
@@ -580,7 +583,7 @@ bundle_cli_pack_export(struct ledger *l, const char *file)
 	printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
 	       "coordinator's stick only, and import it on the second station with\n"
 	       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-	       p.name, file, file);
+	       cli_esc(p.name), cli_esc(file), cli_esc(file));
 	rc = CLI_OK;
 end:
 	event_pack_clear(&p);
@@ -598,6 +601,8 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	int rc = CLI_USAGE, jr;
 
 	memset(&p, 0, sizeof p);
+	if (event_pack_walker_base_check(walker_base, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
 	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
 	if (event_pack_parse(data, len, &p, &cause) != 0) {
@@ -618,11 +623,15 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	if (notes != NULL)
-		fputs(notes, stderr);
+	if (notes != NULL) {
+		char *safe = text_escape(notes, TEXT_KEEP_LINES);
+
+		fputs(safe, stderr);
+		free(safe);
+	}
 	printf("Station %s joined \"%s\" (%s). Badges of either station verify on both; new "
 	       "walkers here are numbered from %s.\n",
-	       station, p.name, p.badge.tag, walker_base);
+	       cli_esc(station), cli_esc(p.name), cli_esc(p.badge.tag), cli_esc(walker_base));
 	rc = CLI_OK;
 end:
 	event_pack_clear(&p);

@@ -12,6 +12,7 @@
 
 #include "amount.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 static const char *const bundle_verify_members[] = {
@@ -327,16 +328,25 @@ bundle_summary(const struct bundle_report *rep)
 	const struct bundle_figures *f = &rep->content.fig;
 	struct strbuf b = STRBUF_INIT;
 	char head[2 * BUNDLE_HASH_LEN + 1], kid[17], a[32], c[32], d[32], t[32];
+	char *name, *city, *date, *station;
 
 	bundle_hex(f->head, BUNDLE_HASH_LEN, head);
 	sign_keyid_hex(rep->pub.id, kid);
 	strbuf_printf(&b,
 	              "Bundle verified: signature, hashes, ledger chain, CSVs and totals agree.\n");
-	strbuf_printf(&b, "  Event:    %s (%s, %s)\n",
-	              rep->meta.event_name ? rep->meta.event_name : "",
-	              rep->meta.city ? rep->meta.city : "", rep->meta.date ? rep->meta.date : "");
-	strbuf_printf(&b, "  Station:  %s, export %" PRId64 ", %s\n", f->station, f->export_no,
+	/* what a station wrote, shown to HQ: escaped, a hostile bundle cannot
+	 * drive HQ's terminal or fake a line of this summary */
+	name = text_escape(rep->meta.event_name ? rep->meta.event_name : "", 0);
+	city = text_escape(rep->meta.city ? rep->meta.city : "", 0);
+	date = text_escape(rep->meta.date ? rep->meta.date : "", 0);
+	station = text_escape(f->station, 0);
+	strbuf_printf(&b, "  Event:    %s (%s, %s)\n", name, city, date);
+	strbuf_printf(&b, "  Station:  %s, export %" PRId64 ", %s\n", station, f->export_no,
 	              f->closed ? "closed out" : "NOT closed out");
+	free(name);
+	free(city);
+	free(date);
+	free(station);
 	strbuf_printf(&b, "  Key:      %s (%s)\n", kid,
 	              rep->key_checked ? "the expected station key"
 	                               : "the key inside the bundle; pass --pubkey to check it is "

@@ -7,24 +7,50 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+#include "util.h"
+
+static void
+cli_say(const char *msg)
+{
+	char *safe = text_escape(msg, TEXT_KEEP_LINES);
+
+	fprintf(stderr, "%s\n", safe);
+	free(safe);
+}
+
 int
 cli_fail(int code, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg;
 
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	cli_say(msg);
+	free(msg);
 	return code;
 }
 
 int
 cli_cause(int code, char *cause)
 {
-	fprintf(stderr, "%s\n", cause != NULL ? cause : "Something went wrong.");
+	cli_say(cause != NULL ? cause : "Something went wrong.");
 	free(cause);
 	return code;
+}
+
+const char *
+cli_esc(const char *s)
+{
+	static char *ring[CLI_ESC_RING];
+	static size_t next;
+	char **slot = &ring[next++ % CLI_ESC_RING];
+
+	free(*slot);
+	*slot = text_escape(s != NULL ? s : "", 0);
+	return *slot;
 }
 
 int
@@ -48,6 +74,8 @@ cli_parse(int argc, char **argv, struct cli_opt *opts, size_t nopts, struct cli_
 				break;
 		if (k == nopts)
 			return cli_fail(CLI_USAGE, "Unknown option %s.", argv[i]);
+		if (opts[k].n > 0 && opts[k].takes != CLI_MANY)
+			return cli_fail(CLI_USAGE, "%s given twice: give it once.", argv[i]);
 		if (opts[k].n == CLI_MAXREP)
 			return cli_fail(CLI_USAGE, "Option %s is given too often.", argv[i]);
 		if (opts[k].takes) {

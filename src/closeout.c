@@ -227,6 +227,9 @@ closeout_record(struct ledger *l, const struct closeout_count *c, const char *op
 		util_fail(cause, "Two people count the cash: give both names.");
 		goto end;
 	}
+	if (text_check(c->counter[0], "counter's name", cause) != 0 ||
+	    text_check(c->counter[1], "counter's name", cause) != 0)
+		goto end;
 	a = text_fold(c->counter[0]);
 	b = text_fold(c->counter[1]);
 	if (strcmp(text_trim(a), text_trim(b)) == 0) {
@@ -238,8 +241,9 @@ closeout_record(struct ledger *l, const struct closeout_count *c, const char *op
 		util_fail(cause, "The counted amounts are impossible.");
 		goto end;
 	}
-	if (c->note != NULL &&
-	    (!text_valid_utf8(c->note, strlen(c->note)) || text_length(c->note) > 500)) {
+	if (c->note != NULL && text_check(c->note, "note", cause) != 0)
+		goto end;
+	if (c->note != NULL && text_length(c->note) > 500) {
 		util_fail(cause, "The note must be plain text of at most 500 characters.");
 		goto end;
 	}
@@ -339,7 +343,9 @@ closeout_reopen(struct ledger *l, const char *reason, const char *op, int64_t *s
 		util_fail(cause, "Say why the station is reopened (a reason is required).");
 		goto end;
 	}
-	if (!text_valid_utf8(why, strlen(why)) || text_length(why) > 200) {
+	if (text_check(why, "reason", cause) != 0)
+		goto end;
+	if (text_length(why) > 200) {
 		util_fail(cause, "The reason must be plain text of at most 200 characters.");
 		goto end;
 	}

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 const char *const event_pack_keys[EVENT_PACK_SETTINGS] = {
@@ -219,6 +220,14 @@ event_pack_parse(const char *data, size_t len, struct event_pack *p, char **caus
 		p->city = xstrdup("");
 	if ((p->date = json_get_str(data, len, "event.date")) == NULL)
 		p->date = xstrdup("");
+	/* shown on the join screen and the terminal before any ledger checks them */
+	if (text_check(p->station, "station", NULL) != 0 ||
+	    text_check(p->name, "name", NULL) != 0 || text_check(p->city, "city", NULL) != 0 ||
+	    text_check(p->date, "date", NULL) != 0) {
+		util_fail(cause, "The event pack is damaged: its station, event name, city or date "
+		                 "holds control characters.");
+		goto end;
+	}
 	tag = json_get_str(data, len, "event.tag");
 	if (!event_pack_tag_ok(tag)) {
 		util_fail(cause, "The event pack is damaged: the event's badge tag is missing or "
@@ -316,6 +325,23 @@ event_pack_walker_base(const char *station, char *buf, size_t len)
 }
 
 int
+event_pack_walker_base_check(const char *base, char **cause)
+{
+	char *canon = NULL;
+	int ok = base != NULL && ledger_setting_parse("walker-base", base, &canon, NULL) == 0 &&
+	         strcmp(canon, "0") != 0;
+
+	free(canon);
+	if (ok)
+		return 0;
+	return util_fail(cause,
+	                 "The first walker number of a station that joins must be a whole number "
+	                 "from 1 to 900000, not \"%s\": the first station numbers its walkers "
+	                 "from 1 (use 100000 for T2, 200000 for T3...). Nothing was changed.",
+	                 base != NULL ? base : "");
+}
+
+int
 event_pack_join(struct ledger *l, const struct event_pack *p, const char *station,
                 const char *walker_base, const char *op, char **notes, char **cause)
 {
@@ -327,6 +353,8 @@ event_pack_join(struct ledger *l, const struct event_pack *p, const char *statio
 
 	if (notes != NULL)
 		*notes = NULL;
+	if (walker_base != NULL && event_pack_walker_base_check(walker_base, cause) != 0)
+		return -1;
 	if (strcasecmp(p->station, station) == 0) {
 		event_pack_next_station(p->station, next, sizeof next);
 		util_fail(cause,

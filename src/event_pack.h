@@ -54,13 +54,19 @@ char *event_pack_file_name(const struct event_pack *p);
  * takes it: letters, digits, '-'): the same event tag and badge key, the
  * pack's settings, and walker-base (where this station's walker numbers
  * start).  Returns 0; -1 refused (*cause: a ledger that is not empty, a bad
- * station id...); or EVENT_PACK_SAME_STATION when station is the pack's own
+ * station id, a walker-base event_pack_walker_base_check refuses...); or EVENT_PACK_SAME_STATION when station is the pack's own
  * (*cause says so).  A setting the ledger refuses does not stop the join:
  * *notes (when not NULL) gets one line for each ("Setting goal was not
  * copied: ..."), malloc'd, or NULL when every one was copied. */
 #define EVENT_PACK_SAME_STATION (-2)
 int event_pack_join(struct ledger *l, const struct event_pack *p, const char *station,
                     const char *walker_base, const char *op, char **notes, char **cause);
+
+/* 0 when base may start a joining station's walker numbers: a whole number
+ * from 1 to 900000 (0 is the first station's: its walkers are 1, 2, ...,
+ * and the same number gives the same badge code on both); else -1 and a
+ * sentence.  event_pack_join checks it before anything is written. */
+int event_pack_walker_base_check(const char *base, char **cause);
 
 /* An id for the station that joins from `from`: T1 → T2, LAP-3 → LAP-4;
  * "T2" when from ends without a number. */

@@ -20,6 +20,7 @@
 
 #include "amount.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 struct hq {
@@ -70,6 +71,49 @@ hq_free(struct hq *h)
 	free(h);
 }
 
+static int64_t
+hq_count(struct hq *h, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* 0 when the file is empty (a new HQ database) or HQ's own; else -1 with a
+ * sentence, before anything is written to it: a station's ledger given as
+ * --db once got HQ's tables added beside its own. */
+static int
+hq_is_hq(struct hq *h, char **cause)
+{
+	int64_t all = hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
+
+	if (all < 0)
+		return hq_fail(h, cause, "be read (is it an HQ database?)");
+	if (all == 0)
+		return 0;
+	if (hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                "('meta', 'secrets')") == 2)
+		return util_fail(
+		    cause,
+		    "%s is a station's ledger, not an HQ database: nothing was changed. "
+		    "Give merge the HQ database (a new file is made if there is none).",
+		    h->path);
+	if (hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                "('stations', 'entries', 'merges')") != 3 ||
+	    hq_count(h, "SELECT COUNT(*) FROM pragma_table_info('entries') WHERE name = "
+	                "'event_tag'") != 1)
+		return util_fail(cause,
+		                 "%s is a database of another program, not an HQ database: nothing "
+		                 "was changed.",
+		                 h->path);
+	return 0;
+}
+
 int
 hq_open(const char *path, struct hq **out, char **cause)
 {
@@ -85,10 +129,14 @@ hq_open(const char *path, struct hq **out, char **cause)
 	}
 	sqlite3_busy_timeout(h->db, 2000);
 	/* One connection, exclusive: see shared notes on sqlite (WAL-reset bug). */
-	if (sqlite3_exec(h->db,
-	                 "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL;"
-	                 "PRAGMA synchronous=FULL;",
-	                 NULL, NULL, NULL) != SQLITE_OK ||
+	if (sqlite3_exec(h->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
+		goto end;
+	}
+	if (hq_is_hq(h, cause) != 0)
+		goto end;
+	if (sqlite3_exec(h->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
+	                 NULL) != SQLITE_OK ||
 	    sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
@@ -427,26 +475,35 @@ hq_report(struct hq *h, char **text, char **cause)
 	while (sqlite3_step(cities) == SQLITE_ROW) {
 		const char *city = (const char *)sqlite3_column_text(cities, 0);
 		struct strbuf where = STRBUF_INIT;
-		strbuf_printf(&b, "%s\n", city);
+		char *safe = text_escape(city, 0);
+
+		/* names come from the stations' bundles: escaped for HQ's terminal */
+		strbuf_printf(&b, "%s\n", safe);
+		free(safe);
 		sqlite3_bind_text(events, 1, city, -1, SQLITE_TRANSIENT);
 		while (sqlite3_step(events) == SQLITE_ROW) {
 			const char *tag = (const char *)sqlite3_column_text(events, 0);
-			char label[200];
-			snprintf(label, sizeof label, "%s (%s, %s)", sqlite3_column_text(events, 1),
-			         sqlite3_column_text(events, 2), tag);
-			strbuf_printf(&b, "  %s\n", label);
+			char *label = xasprintf("%s (%s, %s)", sqlite3_column_text(events, 1),
+			                        sqlite3_column_text(events, 2), tag),
+			     *safe_label = text_escape(label, 0);
+
+			strbuf_printf(&b, "  %s\n", safe_label);
+			free(safe_label);
+			free(label);
 			sqlite3_bind_text(stations, 1, tag, -1, SQLITE_TRANSIENT);
 			while (sqlite3_step(stations) == SQLITE_ROW) {
 				const char *st = (const char *)sqlite3_column_text(stations, 0);
-				char sl[120];
+				char sl[120], *safe_st;
 				if (hq_sum(h, "e.event_tag = ?1 AND e.station = ?2", tag, st, &t,
 				           cause) != 0) {
 					strbuf_free(&where);
 					goto end;
 				}
-				snprintf(sl, sizeof sl, "station %s (export %lld, %lld entries)",
-				         st, (long long)sqlite3_column_int64(stations, 1),
+				safe_st = text_escape(st, 0);
+				snprintf(sl, sizeof sl, "station %.40s (export %lld, %lld entries)",
+				         safe_st, (long long)sqlite3_column_int64(stations, 1),
 				         (long long)sqlite3_column_int64(stations, 2));
+				free(safe_st);
 				hq_report_line(&b, "    ", sl, &t);
 			}
 			sqlite3_reset(stations);

@@ -9,6 +9,7 @@
 #include "ledger.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <inttypes.h>
 #include <sodium.h>
@@ -16,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "amount.h"
 #include "strbuf.h"
@@ -33,6 +37,8 @@ struct ledger_stmt {
 struct ledger {
 	sqlite3 *db;
 	char *path;
+	char *copy_dir; /* a read-only ledger is read from a private copy here */
+	int read_only;  /* nothing may be written: the card (or the file) is read-only */
 	struct ledger_stmt stmts[LEDGER_MAX_STMTS];
 	size_t nstmts;
 	int in_tx;
@@ -57,6 +63,27 @@ struct ledger {
 
 /* ---- schema ------------------------------------------------------------ */
 
+/* The triggers that make `entries` append-only, as sqlite keeps their text
+ * (ledger_check compares it byte for byte). */
+#define LEDGER_TRIGGER_NO_UPDATE                                                                   \
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN"                          \
+	" SELECT RAISE(ABORT, 'the ledger is append-only: entries are never changed'); END"
+#define LEDGER_TRIGGER_NO_DELETE                                                                   \
+	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN"                          \
+	" SELECT RAISE(ABORT, 'the ledger is append-only: entries are never deleted'); END"
+#define LEDGER_TRIGGER_IN_ORDER                                                                    \
+	"CREATE TRIGGER entries_in_order BEFORE INSERT ON entries"                                 \
+	" WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM entries) BEGIN"                 \
+	" SELECT RAISE(ABORT, 'ledger entries must be numbered without gaps'); END"
+
+static const struct ledger_trigger {
+	const char *name, *sql, *guards;
+} ledger_triggers[] = {
+    {"entries_in_order", LEDGER_TRIGGER_IN_ORDER, "entries being added out of sequence"},
+    {"entries_no_delete", LEDGER_TRIGGER_NO_DELETE, "entries being deleted"},
+    {"entries_no_update", LEDGER_TRIGGER_NO_UPDATE, "entries being changed"},
+};
+
 /* Version 1: the ledger itself.  Never changes shape: what HQ receives. */
 static const char ledger_schema_v1[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -72,14 +99,8 @@ static const char ledger_schema_v1[] =
     " boot TEXT NOT NULL,"
     " op TEXT NOT NULL,"
     " line TEXT NOT NULL,"
-    " hash BLOB NOT NULL);"
-    "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN"
-    " SELECT RAISE(ABORT, 'the ledger is append-only: entries are never changed'); END;"
-    "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN"
-    " SELECT RAISE(ABORT, 'the ledger is append-only: entries are never deleted'); END;"
-    "CREATE TRIGGER entries_in_order BEFORE INSERT ON entries"
-    " WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM entries) BEGIN"
-    " SELECT RAISE(ABORT, 'ledger entries must be numbered without gaps'); END;";
+    " hash BLOB NOT NULL);" LEDGER_TRIGGER_NO_UPDATE ";" LEDGER_TRIGGER_NO_DELETE
+    ";" LEDGER_TRIGGER_IN_ORDER ";";
 
 /* Version 2: derived tables, rebuilt from the entries by the migration. */
 static const char ledger_schema_v2[] =
@@ -141,13 +162,21 @@ ledger_db_fail(struct ledger *l, char **cause, const char *what)
 		                    l->path);
 		break;
 	case SQLITE_READONLY:
+		problem =
+		    xasprintf("The card is read-only: the ledger %s cannot be written", l->path);
+		break;
 	case SQLITE_PERM:
 	case SQLITE_CANTOPEN:
 		problem = xasprintf("The ledger %s cannot be written (read-only or no permission)",
 		                    l->path);
 		break;
 	case SQLITE_IOERR:
-		problem = xstrdup("The disk could not be written (I/O error; check the card)");
+		if (sqlite3_system_errno(l->db) == EROFS)
+			problem = xasprintf(
+			    "The card is read-only: the ledger %s cannot be written", l->path);
+		else
+			problem =
+			    xstrdup("The disk could not be written (I/O error; check the card)");
 		break;
 	case SQLITE_CORRUPT:
 	case SQLITE_NOTADB: problem = xasprintf("%s is damaged or is not a ledger", l->path); break;
@@ -268,9 +297,27 @@ ledger_sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, f, -1, free);
 }
 
+/* The sentence for a write to a ledger that cannot be written. */
+static int
+ledger_read_only_fail(const char *path, const char *what, char **cause)
+{
+	if (what == NULL)
+		return util_fail(
+		    cause,
+		    "The card is read-only: the ledger %s cannot be written, so nothing "
+		    "was recorded. Reading it still works (report, log, check).",
+		    path);
+	return util_fail(cause,
+	                 "The card is read-only: the ledger %s cannot be written, so %s was NOT "
+	                 "recorded. Reading it still works (report, log, check).",
+	                 path, what);
+}
+
 static int
 ledger_tx_begin(struct ledger *l, char **cause, const char *what)
 {
+	if (l->read_only)
+		return ledger_read_only_fail(l->path, what, cause);
 	if (l->batch)
 		return 0;
 	if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -402,29 +449,88 @@ ledger_parse_count(const char *s, int64_t *v)
 	return 0;
 }
 
-/* "400", "400m", "0.4km", "0.25mi", "0.25 mile" → metres. */
+/* "400", "400m", "0.4km", "0.25mi", "0.25 mile", "2 miles" → metres, rounded:
+ * at most 6 digits and 3 decimals, then a unit (case ignored) after optional
+ * spaces; no sign, exponent, hex, inf or nan.  0 (not known) or 1 m to max.
+ * Whole numbers only, in thousandths of the unit: nothing can overflow (a
+ * double took "1e308km" and wrote INT64_MIN). */
 static int
-ledger_parse_metres(const char *s, int64_t *m)
+ledger_parse_metres(const char *s, int64_t max, int64_t *m)
 {
-	char *end;
-	double v;
+	static const struct {
+		const char *name;
+		int64_t um; /* micrometres in one */
+	} units[] = {{"", 1000000},      {"m", 1000000},       {"km", 1000000000},
+	             {"mi", 1609344000}, {"mile", 1609344000}, {"miles", 1609344000}};
+	int64_t milli = 0, scale = 100, v;
+	size_t digits = 0, decimals = 0, i;
+	const char *p = s;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || v < 0 || v != v)
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 6)
+			return -1;
+		milli = milli * 10 + (*p - '0');
+	}
+	if (digits == 0)
 		return -1;
-	while (*end == ' ')
-		end++;
-	if (*end == '\0' || strcmp(end, "m") == 0)
-		;
-	else if (strcmp(end, "km") == 0)
-		v *= 1000;
-	else if (strcmp(end, "mi") == 0 || strcmp(end, "mile") == 0 || strcmp(end, "miles") == 0)
-		v *= 1609.344;
-	else
+	milli *= 1000;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10) {
+			if (++decimals > 3)
+				return -1;
+			milli += (*p - '0') * scale;
+		}
+		if (decimals == 0)
+			return -1;
+	}
+	while (*p == ' ')
+		p++;
+	for (i = 0; i < nitems(units); i++)
+		if (strcasecmp(p, units[i].name) == 0)
+			break;
+	if (i == nitems(units))
 		return -1;
-	*m = (int64_t)(v + 0.5);
+	/* at most 999999999 x 1609344000 < 2^63 */
+	v = (milli * units[i].um + 500000000) / 1000000000;
+	if ((milli != 0 && v < 1) || v > max)
+		return -1;
+	*m = v;
 	return 0;
+}
+
+static int
+ledger_days_in_month(int y, int m)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+}
+
+/* The event's date: a real date written YYYY-MM-DD, from 2000-01-01 to
+ * 2099-12-31.  A real date outside that (9999-12-31) is a mistyped year: it
+ * is said to be out of range, not "not a date", and refused, because every
+ * clock warning of the day is judged against the event's date. */
+static int
+ledger_parse_date(const char *t, const char *label, char **cause)
+{
+	int y, m, d;
+
+	if (strlen(t) != 10 || strspn(t, "0123456789") != 4 || t[4] != '-' ||
+	    strspn(t + 5, "0123456789") != 2 || t[7] != '-' || strspn(t + 8, "0123456789") != 2)
+		goto bad;
+	y = atoi(t);
+	m = atoi(t + 5);
+	d = atoi(t + 8);
+	if (m < 1 || m > 12 || d < 1 || d > ledger_days_in_month(y, m))
+		goto bad;
+	if (y < 2000 || y > 2099 || stamp_parse_date(t) < 0)
+		return util_fail(cause,
+		                 "The %s %s is out of range: a walk's date is from 2000-01-01 to "
+		                 "2099-12-31.",
+		                 label, t);
+	return 0;
+bad:
+	return util_fail(cause, "The %s \"%s\" is not a date written YYYY-MM-DD.", label, t);
 }
 
 static int
@@ -438,8 +544,8 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 	switch (s->type) {
 	case LS_TEXT:
 		n = text_length(t);
-		if (!text_valid_utf8(t, strlen(t)) || strpbrk(t, "\r\n\t") != NULL)
-			util_fail(cause, "The %s must be plain text on one line.", s->label);
+		if (text_check(t, s->label, cause) != 0)
+			;
 		else if ((int64_t)n < s->min)
 			util_fail(cause, "The %s cannot be empty.", s->label);
 		else if ((int64_t)n > s->max)
@@ -452,10 +558,7 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 		}
 		break;
 	case LS_DATE:
-		if (stamp_parse_date(t) < 0)
-			util_fail(cause, "The %s \"%s\" is not a date written YYYY-MM-DD.",
-			          s->label, t);
-		else {
+		if (ledger_parse_date(t, s->label, cause) == 0) {
 			*out = xstrdup(t);
 			rc = 0;
 		}
@@ -488,11 +591,11 @@ ledger_setting_canon(const struct ledger_setting *s, const char *value, char **o
 		}
 		break;
 	case LS_METRES:
-		if (ledger_parse_metres(t, &v) != 0 || v > s->max)
-			util_fail(
-			    cause,
-			    "The %s \"%s\" is not a distance (write 400, 400m, 0.4km or 0.25mi).",
-			    s->label, t);
+		if (ledger_parse_metres(t, s->max, &v) != 0)
+			util_fail(cause,
+			          "The %s \"%s\" is not a distance from 1 m to %" PRId64
+			          " km: write 400, 400m, 0.4km or 0.25mi (0: not known).",
+			          s->label, t, s->max / 1000);
 		else {
 			*out = xasprintf("%" PRId64, v);
 			rc = 0;
@@ -652,6 +755,28 @@ ledger_load(struct ledger *l, char **cause)
 
 /* ---- open and migrate ------------------------------------------------------ */
 
+/* 0 when a file without a schema version is empty (a new ledger); else -1
+ * naming what it is instead (HQ's database, another program's), checked
+ * before anything is written to it. */
+static int
+ledger_foreign(struct ledger *l, char **cause)
+{
+	if (ledger_query_i(l, "SELECT COUNT(*) FROM sqlite_master", 0, NULL, 0) == 0)
+		return 0;
+	if (ledger_query_i(l,
+	                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                   "('stations', 'merges')",
+	                   0, NULL, 0) == 2)
+		return util_fail(
+		    cause,
+		    "%s is an HQ database, not a station's ledger: nothing was changed. "
+		    "Give the station's ledger with --db (HQ reads this one with "
+		    "hq-report).",
+		    l->path);
+	return util_fail(cause, "%s is a database of another program, not a W.A.T. ledger.",
+	                 l->path);
+}
+
 static int
 ledger_migrate(struct ledger *l, char **cause)
 {
@@ -667,11 +792,9 @@ ledger_migrate(struct ledger *l, char **cause)
 		    l->path, version);
 	if (ledger_tx_begin(l, cause, "the schema") != 0)
 		return -1;
-	if (version == 0 &&
-	    ledger_query_i(l, "SELECT COUNT(*) FROM sqlite_master", 0, NULL, 0) > 0) {
+	if (version == 0 && ledger_foreign(l, cause) != 0) {
 		ledger_tx_rollback(l);
-		return util_fail(cause, "%s is a database of another program, not a W.A.T. ledger.",
-		                 l->path);
+		return -1;
 	}
 	/* Stepwise: each step takes version N to N+1. */
 	if (version < 1 && ledger_exec_script(l, ledger_schema_v1, cause) != 0)
@@ -695,20 +818,22 @@ fail:
 	return -1;
 }
 
-int
-ledger_open(const char *path, struct ledger **out, char **cause)
+/* Opens the file at path, which exists, as the one connection. */
+static int
+ledger_open_file(const char *path, struct ledger **out, char **cause)
 {
 	struct ledger *l = xcalloc(1, sizeof *l);
 	const char *mode;
 	sqlite3_stmt *st = NULL;
-	int64_t sync;
+	int64_t sync, version;
 	int rc;
 
-	if (sodium_init() < 0)
+	if (sodium_init() < 0) {
+		free(l);
 		return util_fail(cause, "The crypto library could not start.");
+	}
 	l->path = xstrdup(path);
-	rc = sqlite3_open_v2(
-	    path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		util_fail(cause, "Cannot open the ledger %s: %s.", path,
 		          l->db ? sqlite3_errmsg(l->db) : "out of memory");
@@ -719,6 +844,11 @@ ledger_open(const char *path, struct ledger **out, char **cause)
 	 * no second writer can hit the WAL-reset bug of sqlite < 3.51.3. */
 	if (sqlite3_exec(l->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dbfail;
+	/* another program's database is refused before journal_mode changes it */
+	if ((version = ledger_query_i(l, "PRAGMA user_version", 0, NULL, -1)) < 0)
+		goto dbfail;
+	if (version == 0 && ledger_foreign(l, cause) != 0)
+		goto fail;
 	if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
 		goto dbfail;
 	rc = sqlite3_step(st);
@@ -758,10 +888,194 @@ fail:
 	return -1;
 }
 
+/* 0 when the ledger at path can be written in place; else why not (EROFS:
+ * the card is mounted read-only; EACCES: the file, its WAL or its folder is
+ * not writable, or the file is marked read-only (0444), which counts even
+ * for root, who could write it anyway). */
+static int
+ledger_writable(const char *path, const struct stat *sb)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/'), *wal = xasprintf("%s-wal", path);
+	struct stat ws;
+	int err = 0;
+
+	if (slash != NULL)
+		slash[slash == dir] = '\0';
+	else
+		strcpy(dir, ".");
+	if (access(path, W_OK) != 0)
+		err = errno;
+	else if ((sb->st_mode & 0222) == 0)
+		err = EACCES;
+	else if (access(dir, W_OK) != 0)
+		err = errno;
+	else if (stat(wal, &ws) == 0 && access(wal, W_OK) != 0)
+		err = errno;
+	else if (stat(wal, &ws) == 0 && (ws.st_mode & 0222) == 0)
+		err = EACCES;
+	free(wal);
+	free(dir);
+	return err;
+}
+
+/* Copies src to dst (made 0600); a missing src copies nothing. */
+static int
+ledger_copy_file(const char *src, const char *dst, int must_exist, char **cause)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in, out = -1, rc = -1;
+
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		return util_fail(cause, "Cannot read the ledger %s: %s.", src, strerror(errno));
+	}
+	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		goto fail;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			goto fail;
+	if (n < 0)
+		goto fail;
+	rc = 0;
+	goto end;
+fail:
+	util_fail(cause, "Cannot copy the read-only ledger %s to read it: %s.", src,
+	          strerror(errno));
+end:
+	if (out >= 0)
+		close(out);
+	close(in);
+	return rc;
+}
+
+/* A ledger that cannot be written (a card the kernel remounted read-only, a
+ * 0444 file) is read from a copy of the file and its WAL in a private folder
+ * ($TMPDIR, else /dev/shm, a tmpfs): sqlite cannot open a WAL database where
+ * it cannot write, and immutable=1 would skip what is only in the WAL.  The
+ * copy is writable for sqlite (WAL recovery, check's savepoint) but marked
+ * read-only for us, and removed by ledger_free. */
+static int
+ledger_open_copy(const char *path, struct ledger **out, char **cause)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir, *db = NULL, *from = NULL, *to = NULL;
+	struct ledger *l = NULL;
+	int rc = -1;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+	dir = xasprintf("%s/wat-ledger-XXXXXX", tmp);
+	if (mkdtemp(dir) == NULL) {
+		util_fail(cause, "Cannot make a folder in %s to read the read-only ledger: %s.",
+		          tmp, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	db = xasprintf("%s/ledger.db", dir);
+	from = xasprintf("%s-wal", path);
+	to = xasprintf("%s-wal", db);
+	if (ledger_copy_file(path, db, 1, cause) != 0 || ledger_copy_file(from, to, 0, cause) != 0)
+		goto end;
+	if (ledger_open_file(db, &l, cause) != 0)
+		goto end;
+	free(l->path);
+	l->path = xstrdup(path);
+	l->copy_dir = dir;
+	l->read_only = 1;
+	dir = NULL;
+	*out = l;
+	rc = 0;
+end:
+	if (dir != NULL) {
+		ledger_remove_files(db);
+		rmdir(dir);
+	}
+	free(to);
+	free(from);
+	free(db);
+	free(dir);
+	return rc;
+}
+
+int
+ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, char **cause)
+{
+	struct stat sb;
+	char *wal;
+	int fd, err;
+
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT)
+			return util_fail(cause, "Cannot open the ledger %s: %s.", path,
+			                 strerror(errno));
+		if (how != LEDGER_CREATE)
+			return util_fail(cause,
+			                 "There is no ledger %s: check the file name (only "
+			                 "'watctl init' makes a new ledger).",
+			                 path);
+		/* made here, 0600 whatever the umask: it holds the badge key (sqlite
+		 * gives its -wal and -shm the same mode) */
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+			if (errno == EROFS)
+				return util_fail(
+				    cause,
+				    "The card is read-only: the ledger %s cannot be made "
+				    "there.",
+				    path);
+			return util_fail(cause, "Cannot make the ledger %s: %s.", path,
+			                 strerror(errno));
+		}
+		fchmod(fd, 0600);
+		close(fd);
+		return ledger_open_file(path, out, cause);
+	}
+	if (S_ISDIR(sb.st_mode))
+		return util_fail(cause, "%s is a folder, not a ledger.", path);
+	if ((err = ledger_writable(path, &sb)) != 0) {
+		if (how != LEDGER_READ)
+			return ledger_read_only_fail(path, NULL, cause);
+		return ledger_open_copy(path, out, cause);
+	}
+	/* a ledger made by an older version (0644) is made private now */
+	if ((sb.st_mode & 077) != 0 && sb.st_uid == geteuid()) {
+		chmod(path, 0600);
+		wal = xasprintf("%s-wal", path);
+		chmod(wal, 0600);
+		free(wal);
+	}
+	return ledger_open_file(path, out, cause);
+}
+
+int
+ledger_open(const char *path, struct ledger **out, char **cause)
+{
+	return ledger_open_mode(path, LEDGER_CREATE, out, cause);
+}
+
+int
+ledger_remove_files(const char *path)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+	char *p;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nitems(suffix); i++) {
+		p = xasprintf("%s%s", path, suffix[i]);
+		if (unlink(p) != 0 && errno != ENOENT)
+			rc = -1;
+		free(p);
+	}
+	return rc;
+}
+
 void
 ledger_free(struct ledger *l)
 {
 	size_t i;
+	char *p;
 
 	if (l == NULL)
 		return;
@@ -769,6 +1083,13 @@ ledger_free(struct ledger *l)
 		sqlite3_finalize(l->stmts[i].stmt);
 	if (l->db != NULL)
 		sqlite3_close(l->db);
+	if (l->copy_dir != NULL) {
+		p = xasprintf("%s/ledger.db", l->copy_dir);
+		ledger_remove_files(p);
+		free(p);
+		rmdir(l->copy_dir);
+		free(l->copy_dir);
+	}
 	sodium_memzero(&l->badge, sizeof l->badge);
 	free(l->path);
 	free(l);
@@ -1314,6 +1635,8 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 
 	if (op == NULL || *op == '\0')
 		op = "unknown";
+	if (text_check(op, "operator's name", cause) != 0)
+		goto end;
 	if (data_json != NULL &&
 	    (!text_valid_utf8(data_json, strlen(data_json)) || *data_json != '{')) {
 		util_fail(cause, "Internal error: an entry's data is not a JSON object.");
@@ -1378,13 +1701,17 @@ ledger_append(struct ledger *l, const char *kind, uint32_t walker, int64_t ref,
 	return ledger_tx_commit(l, cause, "the entry");
 }
 
+/* A station id (docs/FORMATS.md): 1 to 16 of A-Z, 0-9 and '-', starting and
+ * ending with a letter or digit, no "--": it goes into file names and onto
+ * command lines, where "-rf" would read as an option. */
 static int
 ledger_valid_station(const char *s)
 {
 	size_t n = strlen(s);
 
 	return n >= 1 && n <= LEDGER_STATION_MAX &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n && s[0] != '-' &&
+	       s[n - 1] != '-' && strstr(s, "--") == NULL;
 }
 
 int
@@ -1418,7 +1745,9 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 		goto end;
 	}
 	if (!ledger_valid_station(station)) {
-		util_fail(cause, "The station id \"%s\" may use only letters, digits and '-'.",
+		util_fail(cause,
+		          "The station id \"%s\" may use only letters, digits and '-', and starts "
+		          "and ends with a letter or digit (T1, T2, LAP-2).",
 		          station);
 		goto end;
 	}
@@ -1481,24 +1810,30 @@ end:
 }
 
 int
-ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause)
+ledger_setting_parse(const char *key, const char *value, char **canon, char **cause)
 {
 	const struct ledger_setting *s = ledger_setting_find(key);
+	struct strbuf keys = STRBUF_INIT;
+	size_t i;
+
+	*canon = NULL;
+	if (s != NULL)
+		return ledger_setting_canon(s, value, canon, cause);
+	for (i = 0; i < nitems(ledger_settings); i++)
+		strbuf_printf(&keys, "%s%s", i ? ", " : "", ledger_settings[i].key);
+	util_fail(cause, "There is no setting \"%s\". Settings: %s.", key, keys.s);
+	strbuf_free(&keys);
+	return -1;
+}
+
+int
+ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause)
+{
 	struct strbuf data = STRBUF_INIT;
 	char *canon = NULL;
 	int rc = -1;
-	size_t i;
 
-	if (s == NULL) {
-		struct strbuf keys = STRBUF_INIT;
-
-		for (i = 0; i < nitems(ledger_settings); i++)
-			strbuf_printf(&keys, "%s%s", i ? ", " : "", ledger_settings[i].key);
-		util_fail(cause, "There is no setting \"%s\". Settings: %s.", key, keys.s);
-		strbuf_free(&keys);
-		return -1;
-	}
-	if (ledger_setting_canon(s, value, &canon, cause) != 0)
+	if (ledger_setting_parse(key, value, &canon, cause) != 0)
 		return -1;
 	strbuf_puts(&data, "{\"key\":");
 	strbuf_json(&data, key);
@@ -1530,10 +1865,8 @@ ledger_check_fields(const struct ledger_field *f, size_t n, char **cause)
 	for (i = 0; i < n; i++) {
 		if (f[i].value == NULL)
 			continue;
-		if (!text_valid_utf8(f[i].value, strlen(f[i].value)) ||
-		    strpbrk(f[i].value, "\r\n\t") != NULL)
-			return util_fail(cause, "The %s must be plain text on one line.",
-			                 f[i].label);
+		if (text_check(f[i].value, f[i].label, cause) != 0)
+			return -1;
 		if (text_length(f[i].value) > f[i].max)
 			return util_fail(cause, "The %s is too long (at most %zu characters).",
 			                 f[i].label, f[i].max);
@@ -2253,7 +2586,9 @@ ledger_annul(struct ledger *l, int64_t seq, const char *reason, const char *op, 
 	if (why == NULL)
 		util_fail(cause, "Say why entry %" PRId64 " is undone (a reason is required).",
 		          seq);
-	else if (text_length(why) > 200 || !text_valid_utf8(why, strlen(why)))
+	else if (text_check(why, "reason", cause) != 0)
+		;
+	else if (text_length(why) > 200)
 		util_fail(cause, "The reason must be plain text of at most 200 characters.");
 	else {
 		strbuf_puts(&data, "{\"reason\":");
@@ -2454,6 +2789,60 @@ ledger_digest(struct ledger *l, const char *sql, unsigned char out[32])
 	return 0;
 }
 
+/* The triggers on entries are exactly ours: none dropped, changed or added
+ * (a dropped one lets entries be changed or deleted without sqlite refusing;
+ * check used to say "intact" all the same). */
+static int
+ledger_check_triggers(struct ledger *l, char **cause)
+{
+	static const char sql[] = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
+	                          "tbl_name = 'entries' ORDER BY name";
+	sqlite3_stmt *st = NULL;
+	int seen[nitems(ledger_triggers)] = {0};
+	const char *name, *text;
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_db_fail(l, cause, NULL);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		text = (const char *)sqlite3_column_text(st, 1);
+		for (i = 0; i < nitems(ledger_triggers); i++)
+			if (strcmp(name, ledger_triggers[i].name) == 0)
+				break;
+		if (i == nitems(ledger_triggers)) {
+			util_fail(cause,
+			          "The ledger has a trigger on its entries that this program never "
+			          "makes (%s): someone added it. Keep the file as it is and tell "
+			          "HQ.",
+			          name);
+			goto end;
+		}
+		seen[i] = 1;
+		if (text == NULL || strcmp(text, ledger_triggers[i].sql) != 0) {
+			util_fail(cause,
+			          "The ledger's append-only trigger %s was changed: it no longer "
+			          "stops %s. Keep the file as it is and tell HQ.",
+			          name, ledger_triggers[i].guards);
+			goto end;
+		}
+	}
+	for (i = 0; i < nitems(ledger_triggers); i++)
+		if (!seen[i]) {
+			util_fail(
+			    cause,
+			    "The ledger's append-only trigger %s is missing (it was dropped): "
+			    "nothing stopped %s. Keep the file as it is and tell HQ.",
+			    ledger_triggers[i].name, ledger_triggers[i].guards);
+			goto end;
+		}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 ledger_check(struct ledger *l, char **cause)
 {
@@ -2500,6 +2889,9 @@ ledger_check(struct ledger *l, char **cause)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	/* after the chain: an entry altered is the worse news, and names the entry */
+	if (ledger_check_triggers(l, cause) != 0)
+		goto end;
 
 	for (i = 0; i < nitems(ledger_derived_sql); i++)
 		ledger_digest(l, ledger_derived_sql[i], before[i]);

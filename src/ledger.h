@@ -109,10 +109,28 @@ struct ledger_init {
 	const struct badge_event *badge; /* joining an event: its badge key; NULL: a new one */
 };
 
-/* Opens (creating if needed) and migrates the database; checks WAL and
- * synchronous=FULL.  Fails with a plain message when another program holds it. */
+/* How a ledger is opened.  Only LEDGER_CREATE makes a new file (0600: it
+ * holds the badge key), so a mistyped --db is an error, not a new ledger.
+ * A ledger that cannot be written (a card remounted read-only, a 0444 file)
+ * is refused for LEDGER_CREATE and LEDGER_WRITE in words ("The card is
+ * read-only"), and opened for LEDGER_READ from a private copy of the file
+ * and its WAL, so what is only in the WAL is read too; every write to it is
+ * then refused with the same words. */
+enum ledger_open {
+	LEDGER_CREATE, /* init, joining an event, the kiosk's first start */
+	LEDGER_WRITE,  /* commands that record entries */
+	LEDGER_READ,   /* report, log, check...: record nothing */
+};
+
+/* Opens and migrates the database; checks WAL and synchronous=FULL.  Fails
+ * with a plain message when another program holds it. */
+int ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, char **cause);
+/* ledger_open_mode(path, LEDGER_CREATE, ...): the kiosk and the tests. */
 int ledger_open(const char *path, struct ledger **out, char **cause);
 void ledger_free(struct ledger *l);
+/* Removes the ledger file and its -wal and -shm (a failed init leaves
+ * nothing); 0, or -1 when one could not be removed. */
+int ledger_remove_files(const char *path);
 
 /* The event's badge tag and key, for the event pack a second station joins
  * with (secret: never shown or exported otherwise). */
@@ -128,14 +146,20 @@ int ledger_has_event(struct ledger *l);
 int ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op, char **cause);
 int ledger_event(struct ledger *l, struct ledger_event *out);
 /* Changes one setting; validates and normalises the value; records a settings
- * entry.  Keys: name, city, date (YYYY-MM-DD), goal (amount), lap-length (400,
- * 400m, 0.4km, 0.25mi), min-lap and holdoff (seconds), max-donation (amount),
- * org-name, org-ein (NN-NNNNNNN), premium-desc, premium-value (amount), role
- * (welcome, lap, both), walker-base (first walker number of this station),
- * printer (CUPS queue; empty: the default), paper (58mm, 80mm, letter, a4),
- * undo-minutes (how old a lap or check-in a volunteer may undo; default 10),
- * lock-seconds (the kiosk's coordinator mode locks after this idle; 60). */
+ * entry.  Keys: name, city, date (YYYY-MM-DD, 2000 to 2099), goal (amount),
+ * lap-length (400, 400m, 0.4km, 0.25mi; 1 m to 100 km, 0: not known),
+ * min-lap and holdoff (seconds), max-donation (amount), org-name, org-ein
+ * (NN-NNNNNNN), premium-desc, premium-value (amount), role (welcome, lap,
+ * both), walker-base (first walker number of this station), printer (CUPS
+ * queue; empty: the default), paper (58mm, 80mm, letter, a4), undo-minutes
+ * (how old a lap or check-in a volunteer may undo; default 10), lock-seconds
+ * (the kiosk's coordinator mode locks after this idle; 60).  Text values are
+ * refused with a control character or bidi override (text_check). */
 int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
+/* What ledger_set would record for key (*canon, malloc'd), or -1 with the
+ * sentence it would refuse value with; reads no ledger (checks before a join,
+ * the fuzz target). */
+int ledger_setting_parse(const char *key, const char *value, char **canon, char **cause);
 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
                       const char *phone, const char *ext_id, const char *op, uint32_t *id,

@@ -277,11 +277,19 @@ roster_check_row(struct roster_state *st, const struct roster_row *row)
 {
 	size_t i, n;
 	const char *value;
+	char *why = NULL;
 
 	if (row->name == NULL)
 		roster_problem(st, row->line, "Line %zu: the name is missing.", row->line);
 	for (i = 0; i < nitems(roster_limits); i++) {
 		value = *(char *const *)((const char *)row + roster_limits[i].offset);
+		if (value != NULL && text_check(value, roster_limits[i].what, &why) != 0) {
+			/* "The name holds..." → "Line 3: the name holds..." */
+			why[0] = (char)(why[0] - 'A' + 'a');
+			roster_problem(st, row->line, "Line %zu: %s", row->line, why);
+			free(why);
+			continue;
+		}
 		if (value == NULL || (n = text_length(value)) <= roster_limits[i].max)
 			continue;
 		roster_problem(st, row->line,

@@ -4,6 +4,7 @@
 #include "scan_decode.h"
 #include "scan_file.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -22,6 +23,7 @@ scan_cli_escape(struct strbuf *b, const char *payload, size_t len)
 		case '\r': rep = "\\r"; break;
 		case '\t': rep = "\\t"; break;
 		case '|': rep = "\\|"; break;
+		case '\0': rep = "\\x00"; break;
 		default: continue;
 		}
 		strbuf_add(b, payload + start, i - start);
@@ -73,7 +75,14 @@ scan_cli_decode(int argc, char **argv)
 			scan_cli_escape(&line, codes.v[j].text, codes.v[j].len);
 		}
 		strbuf_puts(&line, "\n");
-		fwrite(line.s, 1, line.len, stdout);
+		{
+			/* a code is anyone's text: no control character reaches the
+			 * terminal (ESC as \x1b; its own TAB and newline are kept) */
+			char *safe = text_escape(line.s, TEXT_KEEP_LINES);
+
+			fputs(safe, stdout);
+			free(safe);
+		}
 		line.len = 0;
 		scan_codes_free(&codes);
 		scan_file_image_free(&img);

@@ -259,3 +259,56 @@ text_length(const char *s)
 	}
 	return n;
 }
+
+int
+text_is_control(unsigned long c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029 ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+int
+text_check(const char *s, const char *label, char **cause)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), n;
+	uint32_t c;
+
+	while (len > 0) {
+		if ((n = text_decode(p, len, &c)) == 0)
+			return util_fail(cause, "The %s is not valid text (it is not UTF-8).",
+			                 label);
+		if (text_is_control(c))
+			return util_fail(cause,
+			                 "The %s holds an invisible control character (U+%04X): "
+			                 "remove it.",
+			                 label, (unsigned)c);
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+char *
+text_escape(const char *s, int flags)
+{
+	struct strbuf b = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), n;
+	uint32_t c;
+
+	while (len > 0) {
+		if ((n = text_decode(p, len, &c)) == 0) {
+			strbuf_printf(&b, "\\x%02x", *p);
+			n = 1;
+		} else if ((flags & TEXT_KEEP_LINES) && (c == '\n' || c == '\t'))
+			strbuf_add(&b, (const char *)p, n);
+		else if (text_is_control(c))
+			strbuf_printf(&b, c < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)c);
+		else
+			strbuf_add(&b, (const char *)p, n);
+		p += n;
+		len -= n;
+	}
+	return strbuf_take(&b);
+}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -157,8 +158,8 @@ watctl_init(struct watctl_ctx *c, int argc, char **argv)
 		goto end;
 	}
 	ledger_event(c->l, &ev);
-	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n", ev.name,
-	       ev.city, ev.date, ev.station, ev.event_tag);
+	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n",
+	       cli_esc(ev.name), cli_esc(ev.city), ev.date, ev.station, ev.event_tag);
 	if (later)
 		printf("No coordinator PIN yet: the kiosk asks for one before anything else when "
 		       "it first starts.\n");
@@ -221,7 +222,7 @@ watctl_set(struct watctl_ctx *c, int argc, char **argv)
 		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE set KEY VALUE");
 	if (ledger_set(c->l, argv[0], argv[1], c->op, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	printf("%s is now %s.\n", argv[0], argv[1]);
+	printf("%s is now %s.\n", cli_esc(argv[0]), cli_esc(argv[1]));
 	return CLI_OK;
 }
 
@@ -239,12 +240,13 @@ watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
 	       "station\t%s\nbadge-tag\t%s\nprinter\t%s\npaper\t%s\nundo-minutes\t%" PRId64
 	       "\nlock-seconds\t%" PRId64 "\n",
-	       ev.name, ev.city, ev.date, amount_format(ev.goal_cents, g, sizeof g), ev.lap_m,
-	       ev.rules.min_lap_ms / 1000, ev.rules.holdoff_ms / 1000,
-	       amount_format(ev.rules.max_donation_cents, m, sizeof m), ev.org_name, ev.org_ein,
-	       ev.premium_desc, amount_format(ev.premium_cents, p, sizeof p), roles[ev.role],
-	       ev.station, ev.event_tag, ev.printer[0] ? ev.printer : "(the default printer)",
-	       ev.paper, ev.rules.undo_ms / 60000, ev.lock_ms / 1000);
+	       cli_esc(ev.name), cli_esc(ev.city), cli_esc(ev.date),
+	       amount_format(ev.goal_cents, g, sizeof g), ev.lap_m, ev.rules.min_lap_ms / 1000,
+	       ev.rules.holdoff_ms / 1000, amount_format(ev.rules.max_donation_cents, m, sizeof m),
+	       cli_esc(ev.org_name), cli_esc(ev.org_ein), cli_esc(ev.premium_desc),
+	       amount_format(ev.premium_cents, p, sizeof p), roles[ev.role], cli_esc(ev.station),
+	       cli_esc(ev.event_tag), ev.printer[0] ? cli_esc(ev.printer) : "(the default printer)",
+	       cli_esc(ev.paper), ev.rules.undo_ms / 60000, ev.lock_ms / 1000);
 	return CLI_OK;
 }
 
@@ -285,7 +287,7 @@ watctl_print_walker_line(const struct ledger_walker *w)
 	char raised[32];
 
 	printf("%" PRIu32 "\t%s\t%s\t%s\t%" PRId64 " laps\t%s%s\n", w->id,
-	       w->name ? w->name : "(seen by badge)", w->team ? w->team : "-",
+	       w->name ? cli_esc(w->name) : "(seen by badge)", w->team ? cli_esc(w->team) : "-",
 	       w->checked_in ? "checked in" : "not checked in", w->laps,
 	       amount_format(w->raised_cents, raised, sizeof raised),
 	       w->active || w->reg_seq == 0 ? "" : "\tannulled");
@@ -307,15 +309,21 @@ watctl_entry_line_cb(const struct ledger_entry *e, void *arg)
 	char when[32];
 	const char *data = strstr(e->line, "\"data\":");
 
+	char *text;
+
 	stamp_format_utc(e->at.wall_ms, when, sizeof when);
-	printf("%6" PRId64 "  %s  %-13s", e->seq, when, e->kind);
+	printf("%6" PRId64 "  %s  %-13s", e->seq, when, cli_esc(e->kind));
 	if (e->walker != 0)
 		printf(" walker %-6" PRIu32, e->walker);
 	if (e->ref != 0)
 		printf(" of %" PRId64, e->ref);
-	printf(" by %s", e->op);
-	if (data != NULL)
-		printf("  %.*s", (int)(strlen(data + 7) - 1), data + 7);
+	printf(" by %s", cli_esc(e->op));
+	if (data != NULL) {
+		/* the JSON escapes C0 controls; C1 and bidi overrides are escaped here */
+		text = xstrndup(data + 7, strlen(data + 7) - 1);
+		printf("  %s", cli_esc(text));
+		free(text);
+	}
 	if (e->annulled_by != 0)
 		printf("  [annulled by %" PRId64 "]", e->annulled_by);
 	putchar('\n');
@@ -373,15 +381,16 @@ watctl_walker(struct watctl_ctx *c, int argc, char **argv)
 			goto usage;
 		if (ledger_walker_get(c->l, (uint32_t)id, &w, &cause) != 0)
 			return cli_cause(CLI_REFUSED, cause);
-		printf("Walker %" PRIu32 ": %s\n", w.id, w.name ? w.name : "(seen by badge only)");
+		printf("Walker %" PRIu32 ": %s\n", w.id,
+		       w.name ? cli_esc(w.name) : "(seen by badge only)");
 		if (w.team)
-			printf("Team: %s\n", w.team);
+			printf("Team: %s\n", cli_esc(w.team));
 		if (w.email)
-			printf("Email: %s\n", w.email);
+			printf("Email: %s\n", cli_esc(w.email));
 		if (w.phone)
-			printf("Phone: %s\n", w.phone);
+			printf("Phone: %s\n", cli_esc(w.phone));
 		if (w.ext_id)
-			printf("Registration id: %s\n", w.ext_id);
+			printf("Registration id: %s\n", cli_esc(w.ext_id));
 		printf("Status: %s%s\nLaps: %" PRId64 "\nRaised: %s\n",
 		       w.checked_in ? "checked in" : "not checked in",
 		       w.reg_seq > 0 && !w.active ? " (registration annulled)" : "", w.laps,
@@ -426,7 +435,7 @@ watctl_outcome(const struct ledger_scan *s)
 		return cli_fail(CLI_REFUSED, "%s", s->message);
 	if (s->verdict.outcome == RULES_LAP_TOO_SOON)
 		return cli_fail(CLI_REFUSED, "%s", s->message);
-	printf("%s\n", s->message);
+	printf("%s\n", cli_esc(s->message));
 	if (s->seq != 0)
 		printf("Recorded as entry %" PRId64 ".\n", s->seq);
 	return CLI_OK;
@@ -545,9 +554,10 @@ watctl_annul(struct watctl_ctx *c, int argc, char **argv)
 static void
 watctl_pad(struct strbuf *b, const char *s, size_t width)
 {
-	size_t n = text_length(s);
+	const char *safe = cli_esc(s);
+	size_t n = text_length(safe);
 
-	strbuf_puts(b, s);
+	strbuf_puts(b, safe);
 	while (n++ < width)
 		strbuf_puts(b, " ");
 }
@@ -621,7 +631,7 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 	struct ledger_totals t;
 	struct strbuf b = STRBUF_INIT;
 	struct watctl_report r = {&b, 0, 1};
-	char m[5][32], *cause = NULL;
+	char m[5][32], *cause = NULL, *text;
 	const char *doubt;
 	int rc;
 
@@ -661,8 +671,8 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 			strbuf_puts(&b, "null");
 		strbuf_puts(&b, ",\"walkers\":[");
 	} else {
-		strbuf_printf(&b, "%s — %s, %s (station %s)\n", ev.name, ev.city, ev.date,
-		              ev.station);
+		strbuf_printf(&b, "%s — %s, %s (station %s)\n", cli_esc(ev.name), cli_esc(ev.city),
+		              cli_esc(ev.date), cli_esc(ev.station));
 		if (doubt != NULL)
 			strbuf_printf(&b, "Warning: %s\n", doubt);
 		strbuf_printf(
@@ -691,8 +701,14 @@ watctl_report(struct watctl_ctx *c, int argc, char **argv)
 	                   : "\nTeams:                             walkers    laps       raised\n");
 	r.first = 1;
 	ledger_teams(c->l, watctl_report_team, &r, NULL);
-	if (r.json)
+	if (r.json) {
 		strbuf_puts(&b, "]}\n");
+		/* JSON escapes C0 controls itself; text_escape writes C1 controls and
+		 * bidi overrides as \uXXXX, which JSON reads back as the same text */
+		text = text_escape(b.s, TEXT_KEEP_LINES);
+		strbuf_free(&b);
+		b.s = text;
+	}
 	fputs(b.s, stdout);
 	strbuf_free(&b);
 	return CLI_OK;
@@ -773,64 +789,87 @@ struct watctl_cmd {
 	const char *name;
 	int (*fn)(struct watctl_ctx *, int, char **);
 	int (*ledger_fn)(struct ledger *, int, char **); /* commands of other modules */
-	int needs; /* WATCTL_NODB, WATCTL_DB (open it), WATCTL_EVENT (and set up) */
+	int needs;            /* WATCTL_NODB, WATCTL_DB (open it), WATCTL_EVENT (and set up) */
+	enum ledger_open how; /* LEDGER_CREATE only for what makes a ledger */
+	const char *reads;    /* subcommands that only read ("list find show") */
 	const char *help;
 };
 
 static const struct watctl_cmd watctl_cmds[] = {
-    {"init", watctl_init, NULL, WATCTL_DB,
+    {"init", watctl_init, NULL, WATCTL_DB, LEDGER_CREATE, NULL,
      "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]\n"
      "        [--pin-file FILE | --pin-later]   set the event up, and the coordinator PIN"},
-    {"pin", watctl_pin, NULL, WATCTL_EVENT,
+    {"pin", watctl_pin, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "pin set [--pin-file NEW] [--old-pin-file F | --recovery CODE]   a new coordinator PIN"},
-    {"set", watctl_set, NULL, WATCTL_EVENT,
+    {"set", watctl_set, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "set KEY VALUE        change a setting (see 'settings')"},
-    {"settings", watctl_settings, NULL, WATCTL_EVENT,
+    {"settings", watctl_settings, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
      "settings             show the event's settings"},
-    {"roster", watctl_roster, NULL, WATCTL_EVENT, "roster import FILE.csv"},
-    {"walker", watctl_walker, NULL, WATCTL_EVENT,
+    {"roster", watctl_roster, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL, "roster import FILE.csv"},
+    {"walker", watctl_walker, NULL, WATCTL_EVENT, LEDGER_WRITE, "list find show",
      "walker add --name N [--team T] [--email E] | list | find TEXT | show ID"},
-    {"badge-code", watctl_badge_code, NULL, WATCTL_EVENT,
+    {"badge-code", watctl_badge_code, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
      "badge-code ID        the walker's badge code"},
-    {"scan", watctl_scan, NULL, WATCTL_EVENT, "scan CODE [--lap|--welcome|--both]"},
-    {"checkin", watctl_checkin, NULL, WATCTL_EVENT,
+    {"scan", watctl_scan, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "scan CODE [--lap|--welcome|--both]"},
+    {"checkin", watctl_checkin, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "checkin ID           check a walker in by hand"},
-    {"lap", watctl_lap, NULL, WATCTL_EVENT, "lap ID               add a lap by hand"},
-    {"donate", watctl_donate, NULL, WATCTL_EVENT,
+    {"lap", watctl_lap, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "lap ID               add a lap by hand"},
+    {"donate", watctl_donate, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "donate ID AMOUNT --method cash|check|other [--check-no N] [--donor NAME]"},
-    {"annul", watctl_annul, NULL, WATCTL_EVENT, "annul SEQ --reason TEXT"},
-    {"report", watctl_report, NULL, WATCTL_EVENT, "report [--json]      totals, walkers, teams"},
-    {"receipt", watctl_receipt, NULL, WATCTL_EVENT,
+    {"annul", watctl_annul, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL, "annul SEQ --reason TEXT"},
+    {"report", watctl_report, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
+     "report [--json]      totals, walkers, teams"},
+    {"receipt", watctl_receipt, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "receipt SEQ --out FILE.pdf | --print [--printer Q]   a donation receipt (reprints: COPY)"},
-    {"badge", watctl_badge, NULL, WATCTL_EVENT, "badge ID --out FILE.pdf | --print [--printer Q]"},
-    {"badges", watctl_badges, NULL, WATCTL_EVENT,
+    {"badge", watctl_badge, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "badge ID --out FILE.pdf | --print [--printer Q]"},
+    {"badges", watctl_badges, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "badges --out FILE.pdf | --print [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7]   badge sheets"},
-    {"slip", watctl_slip, NULL, WATCTL_EVENT, "slip ID --out FILE.pdf | --print   a walker's slip"},
-    {"close", NULL, bundle_cli_close, WATCTL_EVENT,
+    {"slip", watctl_slip, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "slip ID --out FILE.pdf | --print   a walker's slip"},
+    {"close", NULL, bundle_cli_close, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "close --cash AMOUNT|--count 20x5,10x3,... --counter A --counter B [--note TEXT]\n"
      "        [--sheet FILE.pdf | --print]   count the money; print the envelope sheet"},
-    {"reopen", NULL, bundle_cli_reopen, WATCTL_EVENT, "reopen --reason TEXT   after a close-out"},
-    {"close-sheet", NULL, bundle_cli_close_sheet, WATCTL_EVENT,
+    {"reopen", NULL, bundle_cli_reopen, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "reopen --reason TEXT   after a close-out"},
+    {"close-sheet", NULL, bundle_cli_close_sheet, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "close-sheet [SEQ] --out FILE.pdf | --print [--printer Q] [--paper letter|a4|80mm|58mm]"},
-    {"export", NULL, bundle_cli_export, WATCTL_EVENT,
+    {"export", NULL, bundle_cli_export, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "export --out DIR | --usb [--keys DIR]   the signed bundle for HQ"},
-    {"pubkey", NULL, bundle_cli_pubkey, WATCTL_DB,
+    {"pubkey", NULL, bundle_cli_pubkey, WATCTL_NODB, LEDGER_READ, NULL,
      "pubkey [--keys DIR]   the station's public key (minisign format)"},
-    {"event-pack", NULL, bundle_cli_event_pack, WATCTL_DB,
+    {"event-pack", NULL, bundle_cli_event_pack, WATCTL_DB, LEDGER_CREATE, "export",
      "event-pack export FILE | import FILE --station ID [--walker-base N]"},
-    {"verify", NULL, bundle_cli_verify, WATCTL_NODB, "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
-    {"merge", NULL, bundle_cli_merge, WATCTL_NODB,
+    {"verify", NULL, bundle_cli_verify, WATCTL_NODB, LEDGER_READ, NULL,
+     "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
+    {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,
      "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
-    {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB,
+    {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-report --db HQ.db   totals by city, event and station (HQ)"},
-    {"log", watctl_log, NULL, WATCTL_DB, "log                  the ledger, one entry a line"},
-    {"check", watctl_check, NULL, WATCTL_DB,
+    {"log", watctl_log, NULL, WATCTL_DB, LEDGER_READ, NULL,
+     "log                  the ledger, one entry a line"},
+    {"check", watctl_check, NULL, WATCTL_DB, LEDGER_READ, NULL,
      "check                verify the hash chain and figures"},
-    {"rebuild", watctl_rebuild, NULL, WATCTL_DB,
+    {"rebuild", watctl_rebuild, NULL, WATCTL_DB, LEDGER_WRITE, NULL,
      "rebuild              recompute figures from the entries"},
-    {"decode", watctl_decode, NULL, WATCTL_NODB,
+    {"decode", watctl_decode, NULL, WATCTL_NODB, LEDGER_READ, NULL,
      "decode IMAGE...      print the QR codes in pictures"},
 };
+
+/* 1 when word is one of the space-separated words of list. */
+static int
+watctl_word_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0') && n > 0)
+			return 1;
+	return 0;
+}
 
 static int
 watctl_usage(int code)
@@ -852,7 +891,7 @@ main(int argc, char **argv)
 	const struct watctl_cmd *cmd = NULL;
 	char *cause = NULL;
 	size_t i;
-	int rc = CLI_USAGE, k = 1;
+	int rc = CLI_USAGE, k = 1, db_given = 0, op_given = 0, created = 0;
 
 	/* A full disk or a file-size limit must be an error, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -867,11 +906,15 @@ main(int argc, char **argv)
 		}
 		if (k + 1 >= argc)
 			return watctl_usage(CLI_USAGE);
-		if (strcmp(argv[k], "--db") == 0)
-			c.db = argv[k + 1];
-		else if (strcmp(argv[k], "--op") == 0)
-			c.op = argv[k + 1];
-		else {
+		if (strcmp(argv[k], "--db") == 0 || strcmp(argv[k], "--op") == 0) {
+			const char **slot = argv[k][2] == 'd' ? &c.db : &c.op;
+			int *seen = argv[k][2] == 'd' ? &db_given : &op_given;
+
+			if ((*seen)++)
+				return cli_fail(CLI_USAGE, "%s given twice: give it once.",
+				                argv[k]);
+			*slot = argv[k + 1];
+		} else {
 			fprintf(stderr, "Unknown option %s.\n", argv[k]);
 			return watctl_usage(CLI_USAGE);
 		}
@@ -887,12 +930,21 @@ main(int argc, char **argv)
 		return watctl_usage(CLI_USAGE);
 	}
 	if (cmd->needs != WATCTL_NODB) {
+		enum ledger_open how = cmd->how;
+		struct stat sb;
+
 		if (c.db == NULL || *c.db == '\0') {
 			fprintf(stderr, "Say which ledger: --db FILE (or set WAT_DB).\n");
 			return CLI_USAGE;
 		}
-		if (ledger_open(c.db, &c.l, &cause) != 0) {
-			rc = cli_cause(CLI_REFUSED, cause);
+		if (cmd->reads != NULL && k + 1 < argc && watctl_word_in(argv[k + 1], cmd->reads))
+			how = LEDGER_READ;
+		/* a ledger this command makes and then fails to set up is removed */
+		created = how == LEDGER_CREATE && stat(c.db, &sb) != 0 && errno == ENOENT;
+		if (ledger_open_mode(c.db, how, &c.l, &cause) != 0) {
+			rc = cli_cause(stat(c.db, &sb) != 0 && errno == ENOENT ? CLI_USAGE
+			                                                       : CLI_REFUSED,
+			               cause);
 			goto end;
 		}
 		if (cmd->needs == WATCTL_EVENT && !ledger_has_event(c.l)) {
@@ -910,5 +962,7 @@ main(int argc, char **argv)
 		rc = cmd->fn(&c, argc - k - 1, argv + k + 1);
 end:
 	ledger_free(c.l);
+	if (created && rc != CLI_OK)
+		ledger_remove_files(c.db);
 	return rc;
 }

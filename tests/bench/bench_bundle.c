@@ -14,6 +14,7 @@
 #include "roster.h"
 #include "sign.h"
 #include "strbuf.h"
+#include "util.h"
 
 #include "bench.h"
 
@@ -76,6 +77,28 @@ main(void)
 	       ",\"zip_bytes\":%lld,\"target_ms\":2000,\"includes\":\"read ledger, CSVs, zip, "
 	       "sign, write+fsync twice, read back and verify\"}\n",
 	       export_ms, res.last_seq, (long long)sb.st_size);
+
+	/* the day's members beside the caps a zip bomb meets (bundle_member_max:
+	 * ten times these sizes, docs/BUNDLE.md) */
+	{
+		struct bundle_file *fs = NULL;
+		char *zip = NULL;
+		size_t zlen = 0, nf = 0, i;
+
+		if (util_read_file(res.zip_path, BUNDLE_MAX_ZIP, &zip, &zlen, &cause) != 0 ||
+		    bundle_zip_read(zip, zlen, &fs, &nf, &cause) != 0)
+			bench_die("caps", cause);
+		printf("{\"bench\":\"bundle_zip_cap\",\"bytes\":%zu,\"cap\":%u,\"ratio\":%.1f}\n",
+		       zlen, BUNDLE_MAX_ZIP, (double)BUNDLE_MAX_ZIP / (double)zlen);
+		for (i = 0; i < nf; i++)
+			printf("{\"bench\":\"bundle_member_cap\",\"member\":\"%s\",\"bytes\":%zu,"
+			       "\"cap\":%zu,\"ratio\":%.1f}\n",
+			       fs[i].name, fs[i].len, bundle_member_max(fs[i].name),
+			       (double)bundle_member_max(fs[i].name) /
+			           (double)(fs[i].len ? fs[i].len : 1));
+		bundle_files_free(fs, nf);
+		free(zip);
+	}
 
 	snprintf(path, sizeof path, "%.500s/station.pub", keys);
 	if (sign_pub_load(path, &pub, &cause) != 0)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "event_pack.h"
+#include "text.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -43,6 +44,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < EVENT_PACK_SETTINGS; i++)
 		if (p.settings[i] != NULL && p.settings[i][0] == '\0')
 			abort();
+	/* shown on the join screen: nothing that drives a terminal or reorders text */
+	if (text_check(p.station, "station", NULL) != 0 || text_check(p.name, "name", NULL) != 0 ||
+	    text_check(p.city, "city", NULL) != 0 || text_check(p.date, "date", NULL) != 0)
+		abort();
 	text = event_pack_format(&p);
 	if (event_pack_parse(text, strlen(text), &q, &cause) != 0)
 		abort();

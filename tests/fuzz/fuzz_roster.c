@@ -19,6 +19,8 @@ fuzz_roster_field(const char *s, size_t max)
 		return;
 	if (*s == '\0' || !text_valid_utf8(s, strlen(s)) || text_length(s) > max)
 		abort();
+	if (text_check(s, "field", NULL) != 0)
+		abort(); /* no control character or bidi override gets into the ledger */
 	if (s[0] == ' ' || s[strlen(s) - 1] == ' ')
 		abort(); /* trimmed */
 	folded = text_fold(s);

@@ -346,6 +346,17 @@ test_join_refusals(void **state)
 	assert_non_null(strstr(cause, "may use only letters, digits and '-'"));
 	free(cause);
 	cause = NULL;
+	assert_int_equal(event_pack_join(f->l2, &p, "-rf", "100000", "test", &notes, &cause), -1);
+	assert_non_null(strstr(cause, "starts and ends with a letter or digit"));
+	free(cause);
+	cause = NULL;
+	/* walker numbers that would be the first station's, or none at all */
+	assert_int_equal(event_pack_join(f->l2, &p, "T2", "-1", "test", &notes, &cause), -1);
+	assert_non_null(strstr(cause, "from 1 to 900000"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(event_pack_join(f->l2, &p, "T2", "0", "test", &notes, NULL), -1);
+	assert_int_equal(event_pack_join(f->l2, &p, "T2", "999999", "test", &notes, NULL), -1);
 	assert_int_equal(
 	    event_pack_join(f->l2, &p, "T23456789012345678", NULL, "test", &notes, &cause), -1);
 	assert_non_null(strstr(cause, "too long"));

@@ -772,6 +772,80 @@ test_who_may_undo_money(void **state)
 	assert_int_equal(ledger_closed(f->l, NULL), 0);
 }
 
+/* The settings' parsers, as ledger_set and the kiosk's settings screen use
+ * them: strict, with units, in range; nothing reaches the ledger otherwise. */
+static void
+test_setting_parse(void **state)
+{
+	static const struct {
+		const char *in, *want; /* want NULL: refused */
+	} lap[] = {
+	    {"400", "400"},    {"400m", "400"},      {"0.4km", "400"},
+	    {"0.25mi", "402"}, {"0.25 mile", "402"}, {"2 miles", "3219"},
+	    {"1 KM", "1000"},  {"100km", "100000"},  {"0", "0"},
+	    {"0.001km", "1"},  {" 400 ", "400"},     {"1e308km", NULL},
+	    {"inf", NULL},     {"nan", NULL},        {"99999999999999999999mi", NULL},
+	    {"0x10", NULL},    {"-0", NULL},         {"+400", NULL},
+	    {"1e3", NULL},     {"400mm", NULL},      {".5km", NULL},
+	    {"400.", NULL},    {"0.0001km", NULL},   {"100.001km", NULL},
+	    {"1000000", NULL}, {"4 00", NULL},       {"", NULL},
+	};
+	static const struct {
+		const char *in;
+		const char *why; /* NULL: accepted */
+	} date[] = {
+	    {"2026-11-24", NULL},           {"2000-01-01", NULL},
+	    {"2099-12-31", NULL},           {"2028-02-29", NULL},
+	    {"9999-12-31", "out of range"}, {"2100-01-01", "out of range"},
+	    {"1999-12-31", "out of range"}, {"2027-02-29", "not a date"},
+	    {"2026-13-01", "not a date"},   {"24/11/2026", "not a date"},
+	    {"+026-11-24", "not a date"},   {"2026-11-4", "not a date"},
+	};
+	char *canon = NULL, *cause = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof lap / sizeof *lap; i++) {
+		int rc = ledger_setting_parse("lap-length", lap[i].in, &canon, &cause);
+
+		if (lap[i].want == NULL) {
+			if (rc != -1)
+				fail_msg("lap-length \"%s\" accepted as %s", lap[i].in, canon);
+			assert_non_null(strstr(cause, "lap length"));
+			free(cause);
+			cause = NULL;
+		} else {
+			if (rc != 0)
+				fail_msg("lap-length \"%s\" refused: %s", lap[i].in, cause);
+			assert_string_equal(canon, lap[i].want);
+			free(canon);
+		}
+	}
+	for (i = 0; i < sizeof date / sizeof *date; i++) {
+		int rc = ledger_setting_parse("date", date[i].in, &canon, &cause);
+
+		if (date[i].why == NULL) {
+			assert_int_equal(rc, 0);
+			free(canon);
+		} else {
+			assert_int_equal(rc, -1);
+			if (strstr(cause, date[i].why) == NULL)
+				fail_msg("date %s: %s", date[i].in, cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	assert_int_equal(ledger_setting_parse("name", "Walk\x1b[31m", &canon, &cause), -1);
+	assert_non_null(strstr(cause, "event name"));
+	free(cause);
+	assert_int_equal(ledger_setting_parse("walker-base", "-1", &canon, NULL), -1);
+	assert_int_equal(ledger_setting_parse("walker-base", "100000", &canon, NULL), 0);
+	free(canon);
+	assert_int_equal(ledger_setting_parse("colour", "red", &canon, &cause), -1);
+	assert_non_null(strstr(cause, "no setting"));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -798,6 +872,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_init_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_closed_refuses_donations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_who_may_undo_money, setup, teardown),
+	    cmocka_unit_test(test_setting_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

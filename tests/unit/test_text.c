@@ -162,6 +162,96 @@ test_contains(void **state)
 	free(hay);
 }
 
+/* Every free-text field is checked by text_check: names, city, team, donor,
+ * reasons, notes, settings.  What it refuses, and what it lets through. */
+static void
+test_check_controls(void **state)
+{
+	static const char *const refused[] = {
+	    "Walk\x1b[31mX", /* ESC: a terminal colour */
+	    "a\tb",          /* TAB */
+	    "a\nb",          /* line feed */
+	    "a\rb",          /* CR */
+	    "a\x7f",         /* DEL */
+	    "\x07",          /* BEL */
+	    "a\xc2\x85",     /* U+0085 NEL, a C1 control */
+	    "a\xc2\x9b"
+	    "2J",            /* U+009B CSI */
+	    "a\xe2\x80\xa8", /* U+2028 line separator */
+	    "a\xe2\x80\xaa", /* U+202A LRE */
+	    "pay\xe2\x80\xae"
+	    "gnp",           /* U+202E RLO: reads "paypng" */
+	    "a\xe2\x81\xa6", /* U+2066 LRI */
+	    "a\xe2\x81\xa9", /* U+2069 PDI */
+	    "Zo\xeb",        /* Latin-1, not UTF-8 */
+	};
+	static const char *const allowed[] = {
+	    "",
+	    "Walk Against Traffick",
+	    "Zo\xc3\xab \xc3\x85ngstr\xc3\xb6m",             /* Zoë Ångström */
+	    "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x80\x8f", /* Hebrew and an RLM */
+	    "\xe7\x8e\x8b\xe8\x8a\xb3",                      /* 王芳 */
+	    "a\xc2\xa0"
+	    "b",                 /* no-break space */
+	    "=HYPERLINK(\"x\")", /* CSV's business, not ours */
+	};
+	char *cause = NULL;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof refused / sizeof *refused; i++) {
+		assert_int_equal(text_check(refused[i], "event name", &cause), -1);
+		assert_non_null(strstr(cause, "event name"));
+		free(cause);
+		cause = NULL;
+	}
+	assert_int_equal(text_check("Walk\x1b", "city", &cause), -1);
+	assert_string_equal(cause,
+	                    "The city holds an invisible control character (U+001B): remove it.");
+	free(cause);
+	assert_int_equal(text_check("a\xe2\x80\xae", "team", NULL), -1);
+	for (i = 0; i < sizeof allowed / sizeof *allowed; i++)
+		assert_int_equal(text_check(allowed[i], "name", NULL), 0);
+}
+
+static void
+assert_escape(const char *in, int flags, const char *want)
+{
+	char *got = text_escape(in, flags);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void
+test_escape(void **state)
+{
+	(void)state;
+	assert_escape("plain Zo\xc3\xab", 0, "plain Zo\xc3\xab");
+	assert_escape("\x1b[2J\x1b]0;owned\x07", 0, "\\x1b[2J\\x1b]0;owned\\x07");
+	assert_escape("a\tb\nc\r", 0, "a\\x09b\\x0ac\\x0d");
+	assert_escape("a\tb\nc\r", TEXT_KEEP_LINES, "a\tb\nc\\x0d");
+	assert_escape("\xc2\x9b"
+	              "31m",
+	              0, "\\u009b31m");
+	assert_escape("pay\xe2\x80\xae"
+	              "gnp",
+	              0, "pay\\u202egnp");
+	assert_escape("\xe2\x81\xa6x\xe2\x81\xa9", 0, "\\u2066x\\u2069");
+	assert_escape("Zo\xeb", 0, "Zo\\xeb");
+	assert_escape("\xff\xfe", 0, "\\xff\\xfe");
+	assert_escape("", 0, "");
+	/* what it writes is itself clean: escaping twice changes nothing */
+	{
+		char *once = text_escape("\x1b\xe2\x80\xae\xff", 0), *twice = text_escape(once, 0);
+
+		assert_int_equal(text_check(once, "x", NULL), 0);
+		assert_string_equal(once, twice);
+		free(once);
+		free(twice);
+	}
+}
+
 static void
 test_trim(void **state)
 {
@@ -198,6 +288,8 @@ main(void)
 	    cmocka_unit_test(test_valid_utf8),
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_fold_latin),
+	    cmocka_unit_test(test_check_controls),
+	    cmocka_unit_test(test_escape),
 	    cmocka_unit_test(test_fold_other_scripts),
 	    cmocka_unit_test(test_fold_spaces_and_garbage),
 	    cmocka_unit_test(test_contains),
