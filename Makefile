@@ -66,7 +66,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode
 
-.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app
+.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app screenshots
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -119,6 +119,11 @@ deps:
 test: deps
 	$(MAKE) --no-print-directory all $(UNIT_BINS) $(CRASH_BINS)
 	@BUILD=$(BUILD) tests/run
+
+# docs/screenshots from the kiosk's test scripts (tests/kiosk/screenshots)
+screenshots: deps
+	$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) tests/kiosk/screenshots
 
 run: deps
 	$(MAKE) --no-print-directory all
