@@ -69,6 +69,14 @@ systemctl --root="$R" mask getty@.service serial-getty@.service autovt@.service 
 # Nothing to enable networking unless wat.conf has Wi-Fi (wat-provision starts it).
 systemctl --root="$R" disable wpa_supplicant.service >/dev/null 2>&1 || true
 
+# cupsd writes its queues and jobs at once (its default: within 30 s), so a
+# receipt on its way when cupsd crashes is still known after systemd restarts
+# it, and the kiosk can look it up (docs/PRINTING.md).
+c=$R/etc/cups/cupsd.conf
+if [ -f "$c" ] && ! grep -q '^DirtyCleanInterval' "$c"; then
+	printf '\n# W.A.T.: jobs on disk at once (board/install.sh)\nDirtyCleanInterval 0\n' >>"$c"
+fi
+
 # The data partition's content (genimage makes the watdata image from it).
 uid() { awk -F: -v n="$1" '$1 == n { print $3 }' "$R/etc/passwd"; }
 gid() { awk -F: -v n="$1" '$1 == n { print $3 }' "$R/etc/group"; }

@@ -211,7 +211,9 @@ main(int argc, char **argv)
 		}
 		idle_since = 0;
 		if (wait_until > k.now_ms) {
-			if (ui_poll(u, (int)(wait_until - k.now_ms), &ev))
+			/* in slices, so the ticks (timeouts, background jobs) run meanwhile */
+			int64_t left = wait_until - k.now_ms;
+			if (ui_poll(u, left < 100 ? (int)left : 100, &ev))
 				kiosk_handle(&k, &ev);
 			continue;
 		}

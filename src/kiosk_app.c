@@ -680,6 +680,10 @@ kiosk_dispatch(struct kiosk *k)
 			         "The last print is not in the ledger: %s",
 			         r->cause != NULL ? r->cause : "not recorded");
 			k->printer_color = UI_BAD;
+		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->notes != NULL) {
+			/* what became of a page lost when the print server stopped */
+			snprintf(k->printer_status, sizeof k->printer_status, "%s", r->notes);
+			k->printer_color = UI_WARN;
 		} else if (k->waiting != 0 && r->tag == k->waiting) {
 			k->waiting = 0;
 			if (screens[k->screen]->reply != NULL)

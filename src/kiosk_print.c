@@ -6,6 +6,18 @@
 
 #include "util.h"
 
+/* How often jobs lost when the print server stopped are looked up;
+ * WAT_SETTLE_MS changes it (the tests). */
+static int64_t
+kiosk_settle_ms(void)
+{
+	const char *v = getenv("WAT_SETTLE_MS");
+	long n = v != NULL ? strtol(v, NULL, 10) : 0;
+
+	return n > 0 ? n : 15000;
+}
+#define KIOSK_SETTLE_MS kiosk_settle_ms()
+
 static struct kiosk_print *
 kiosk_print_get(struct kiosk *k)
 {
@@ -14,13 +26,19 @@ kiosk_print_get(struct kiosk *k)
 	return k->print;
 }
 
+/* Forgets the page and its job; the settling of lost jobs goes on. */
 static void
 kiosk_print_reset(struct kiosk_print *p)
 {
+	struct print_job *settle = p->settle;
+	int64_t settle_at = p->settle_at_ms;
+
 	if (p->job != NULL)
 		print_free(p->job); /* a job still running finishes and frees itself */
 	free(p->pdf);
 	memset(p, 0, sizeof *p);
+	p->settle = settle;
+	p->settle_at_ms = settle_at;
 }
 
 void
@@ -29,7 +47,25 @@ kiosk_print_free(struct kiosk_print *p)
 	if (p == NULL)
 		return;
 	kiosk_print_reset(p);
+	if (p->settle != NULL)
+		print_free(p->settle);
 	free(p);
+}
+
+/* Records a print's outcome and the fates of lost jobs it learnt. */
+static void
+kiosk_print_record(struct kiosk *k, const struct print_cli_rec *rec, const struct print_status *st)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PRINT_RECORD;
+	q.coordinator = k->coordinator;
+	if (rec != NULL)
+		q.rec = *rec;
+	q.nsettled = st->nsettled;
+	memcpy(q.settled, st->settled, st->nsettled * sizeof *st->settled);
+	kiosk_worker_post(k->w, &q); /* not kiosk_post: no screen waits for it */
 }
 
 static void
@@ -115,6 +151,9 @@ kiosk_print_submit(struct kiosk *k, struct kiosk_print *p)
 	rq.title = p->rec.title;
 	rq.spool_dir = k->spool_dir;
 	rq.roll = p->roll;
+	rq.noun = print_cli_noun(p->rec.what);
+	rq.lost = k->st.lost; /* settled before the page is sent */
+	rq.nlost = k->st.nlost;
 	if (print_submit(&rq, p->pdf, p->len, &p->job, &cause) != 0) {
 		p->job = NULL;
 		p->phase = KIOSK_PRINT_REFUSED;
@@ -180,6 +219,12 @@ kiosk_print_chip(struct kiosk *k, const struct print_status *st)
 		k->printer_color = UI_WARN;
 		break;
 	default:
+		if (strcmp(st->outcome, "lost") == 0) {
+			snprintf(k->printer_status, sizeof k->printer_status,
+			         "The print server stopped: a page may still print");
+			k->printer_color = UI_BAD;
+			break;
+		}
 		if (st->reasons[0] != '\0')
 			snprintf(k->printer_status, sizeof k->printer_status, "Printer: %s",
 			         st->reasons);
@@ -191,15 +236,50 @@ kiosk_print_chip(struct kiosk *k, const struct print_status *st)
 	}
 }
 
+/* Jobs lost when the print server stopped are looked up every
+ * KIOSK_SETTLE_MS while no page is on its way (a page on its way settles
+ * them first itself), so one that printed late, or is cancelled before it
+ * can, is recorded soon after the server is back. */
+static void
+kiosk_print_settle(struct kiosk *k, struct kiosk_print *p)
+{
+	struct print_request rq;
+	struct print_status st;
+	char *cause = NULL;
+
+	if (p->settle != NULL) {
+		if (!print_poll(p->settle, &st))
+			return;
+		print_free(p->settle);
+		p->settle = NULL;
+		p->settle_at_ms = k->now_ms;
+		if (st.nsettled > 0)
+			kiosk_print_record(k, NULL, &st);
+		return;
+	}
+	if (k->st.nlost == 0 || p->phase == KIOSK_PRINT_RUNNING || p->phase == KIOSK_PRINT_MAKING ||
+	    k->now_ms - p->settle_at_ms < KIOSK_SETTLE_MS)
+		return;
+	memset(&rq, 0, sizeof rq);
+	rq.lost = k->st.lost;
+	rq.nlost = k->st.nlost;
+	rq.connect_ms = 1000;
+	if (print_submit(&rq, NULL, 0, &p->settle, &cause) != 0) {
+		p->settle = NULL;
+		free(cause);
+	}
+	p->settle_at_ms = k->now_ms;
+}
+
 int
 kiosk_print_poll(struct kiosk *k)
 {
-	struct kiosk_print *p = k->print;
+	struct kiosk_print *p = kiosk_print_get(k);
 	struct print_status st;
-	struct kiosk_req q;
 
 	if (p == NULL)
 		return 0;
+	kiosk_print_settle(k, p);
 	if (p->phase == KIOSK_PRINT_MAKING || p->phase == KIOSK_PRINT_SAVING) {
 		if (k->screen == SCREEN_PRINT && k->waiting != 0)
 			return 1;
@@ -227,17 +307,13 @@ kiosk_print_poll(struct kiosk *k)
 	p->job = NULL;
 	p->phase = KIOSK_PRINT_FINISHED;
 	/* the ledger is the record: every request and its outcome */
-	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_PRINT_RECORD;
-	q.coordinator = k->coordinator;
-	q.rec = p->rec;
-	snprintf(q.rec.outcome, sizeof q.rec.outcome, "%s", st.outcome);
-	snprintf(q.rec.queue, sizeof q.rec.queue, "%s", st.queue);
-	q.rec.job = st.job_id;
-	snprintf(q.rec.file, sizeof q.rec.file, "%s", st.spool_path);
-	snprintf(q.rec.reasons, sizeof q.rec.reasons, "%s", st.reasons);
-	p->rec = q.rec;
-	kiosk_worker_post(k->w, &q); /* not kiosk_post: no screen waits for it */
+	snprintf(p->rec.outcome, sizeof p->rec.outcome, "%s", st.outcome);
+	snprintf(p->rec.queue, sizeof p->rec.queue, "%s", st.queue);
+	p->rec.job = st.job_id;
+	snprintf(p->rec.file, sizeof p->rec.file, "%s", st.spool_path);
+	snprintf(p->rec.reasons, sizeof p->rec.reasons, "%s", st.reasons);
+	kiosk_print_record(k, &p->rec, &st);
+	p->settle_at_ms = k->now_ms;
 	kiosk_print_chip(k, &st);
 	ui_sound(k->ui, st.state == PRINT_DONE ? UI_SOUND_OK : UI_SOUND_WARN);
 	ui_invalidate(k->ui);

@@ -23,8 +23,8 @@ enum kiosk_print_phase {
 
 struct kiosk_print {
 	enum kiosk_print_phase phase;
-	struct kiosk_req again;     /* the request that made the page */
-	struct kiosk_print_rec rec; /* what it is; the outcome once known */
+	struct kiosk_req again;   /* the request that made the page */
+	struct print_cli_rec rec; /* what it is; the outcome once known */
 	char printer[128];
 	int roll;
 	char *pdf; /* kept for "Print elsewhere" */
@@ -33,6 +33,9 @@ struct kiosk_print {
 	struct print_status st;
 	char message[KIOSK_PATH_MAX + 128]; /* REFUSED, SAVED, or a failed save */
 	int save_failed;
+	/* jobs lost when the print server stopped are looked up now and then */
+	struct print_job *settle;
+	int64_t settle_at_ms;
 };
 
 /* Asks the worker for a page (op: KIOSK_OP_RECEIPT_PDF, ..._BADGE_PDF,

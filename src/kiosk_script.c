@@ -13,6 +13,10 @@ struct kiosk_script {
 	char *data;
 	char *next; /* the next line */
 	int line;
+	/* wait-text: the text awaited, until when, and the command's line */
+	char *await;
+	int64_t await_until_ms;
+	int await_line;
 };
 
 int
@@ -38,6 +42,7 @@ kiosk_script_free(struct kiosk_script *s)
 		return;
 	free(s->path);
 	free(s->data);
+	free(s->await);
 	free(s);
 }
 
@@ -103,6 +108,21 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 	int rc = 0, x, y;
 
 	*wait_ms = 0;
+	if (s->await != NULL) {
+		if (!ui_seen(k->ui, s->await) && k->now_ms < s->await_until_ms) {
+			*wait_ms = 100; /* look again after the next frames */
+			return 0;
+		}
+		if (!ui_seen(k->ui, s->await)) {
+			s->line = s->await_line;
+			rc = kiosk_script_fail(s, k, cause,
+			                       "the text did not come on the screen:", s->await);
+		}
+		free(s->await);
+		s->await = NULL;
+		if (rc != 0)
+			return rc;
+	}
 	for (;;) {
 		if (s->next == NULL || *s->next == '\0')
 			return 1;
@@ -148,6 +168,18 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 		kiosk_scan(k, arg);
 	} else if (strcmp(cmd, "wait") == 0) {
 		*wait_ms = strtoll(arg, NULL, 10);
+	} else if (strcmp(cmd, "wait-text") == 0) {
+		char *text = NULL;
+		long long ms = strtoll(arg, &text, 10);
+		while (text != NULL && (*text == ' ' || *text == '\t'))
+			text++;
+		if (ms <= 0 || text == NULL || *text == '\0')
+			rc = kiosk_script_fail(s, k, cause, "wait-text needs MS TEXT, not", arg);
+		else {
+			s->await = xstrdup(text);
+			s->await_until_ms = k->now_ms + ms;
+			s->await_line = s->line;
+		}
 	} else if (strcmp(cmd, "screenshot") == 0) {
 		char *why = NULL;
 		if (ui_screenshot(k->ui, arg, kiosk_script_draw, k, &why) != 0) {

@@ -9,6 +9,8 @@
  *   scan CODE          a code from the scan source (camera or scanner)
  *   wait MS            let MS milliseconds pass (timeouts run)
  *   screenshot FILE    the frame as a PNG
+ *   wait-text MS TEXT  waits up to MS milliseconds for TEXT on the screen (what a
+ *                      background job shows: a print settled later, ...)
  *   expect-text TEXT   fails unless TEXT is part of a string drawn in the last frame
  *   expect-no-text TEXT
  *   expect-screen NAME fails unless the current screen is NAME (home, result, ...)

@@ -49,6 +49,8 @@ struct kiosk_worker {
 	int pin_counted;
 	int64_t pin_failures;
 	struct stamp pin_last_fail;
+	size_t nlost; /* print jobs lost, not settled (print_cli_lost), kept current */
+	struct print_lost lost[PRINT_SETTLE_MAX];
 };
 
 int64_t
@@ -94,6 +96,8 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 	free(dir);
 	st->pin_set = pin_load(w->pin_file, hash, sizeof hash, NULL) == 0;
 	util_wipe(hash, sizeof hash);
+	st->nlost = w->nlost;
+	memcpy(st->lost, w->lost, w->nlost * sizeof *w->lost);
 }
 
 static void
@@ -468,11 +472,38 @@ end:
 	return rc;
 }
 
-static int
-kiosk_record(struct kiosk_worker *w, const struct kiosk_print_rec *x, const char *op, char **cause)
+static void
+kiosk_lost_refresh(struct kiosk_worker *w)
 {
-	return print_cli_record(w->l, op, x->what, x->of, x->walker, x->copy, x->outcome, x->queue,
-	                        x->job, x->file, x->reasons, cause);
+	if (print_cli_lost(w->l, w->lost, nitems(w->lost), &w->nlost, NULL) != 0)
+		w->nlost = 0;
+}
+
+/* A print's outcome, after the fates of lost jobs it learnt (said in notes). */
+static int
+kiosk_record(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+             struct kiosk_reply *r, char **cause)
+{
+	struct print_cli_rec settled;
+	struct strbuf notes = STRBUF_INIT;
+	char text[512];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < q->nsettled && rc == 0; i++) {
+		if ((rc = print_cli_settle(w->l, op, &q->settled[i], &settled, cause)) != 0)
+			break;
+		/* volunteers read pages and actions, not entry numbers */
+		snprintf(text, sizeof text, "The %s on its way when the print server stopped %s.",
+		         print_cli_noun(settled.what), print_cli_settle_fate(settled.outcome));
+		strbuf_printf(&notes, "%s%s", notes.len > 0 ? " " : "", text);
+	}
+	if (rc == 0 && q->rec.what[0] != '\0')
+		rc = print_cli_record(w->l, op, &q->rec, cause);
+	kiosk_lost_refresh(w);
+	r->notes = notes.len > 0 ? strbuf_take(&notes) : NULL;
+	strbuf_free(&notes);
+	return rc;
 }
 
 /* The mounted USB sticks (or the one folder the kiosk was given). */
@@ -503,7 +534,7 @@ static int
 kiosk_save_pdf(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
                struct kiosk_reply *r, char **cause)
 {
-	struct kiosk_print_rec x = q->rec;
+	struct kiosk_req x = *q;
 	char *path = NULL;
 	int rc = -1;
 
@@ -514,15 +545,17 @@ kiosk_save_pdf(struct kiosk_worker *w, const struct kiosk_req *q, const char *op
 		goto end;
 	}
 	if (q->blob == NULL ||
-	    print_spool(r->sticks[0], x.title, q->blob, q->blob_len, &path, cause) != 0)
+	    print_spool(r->sticks[0], x.rec.title, q->blob, q->blob_len, &path, cause) != 0)
 		goto end;
-	kiosk_copy(x.outcome, sizeof x.outcome, "saved");
-	kiosk_copy(x.file, sizeof x.file, path);
-	x.queue[0] = x.reasons[0] = '\0';
-	x.job = 0;
-	if (kiosk_record(w, &x, op, cause) != 0)
+	kiosk_copy(x.rec.outcome, sizeof x.rec.outcome, "saved");
+	kiosk_copy(x.rec.file, sizeof x.rec.file, path);
+	x.rec.queue[0] = x.rec.reasons[0] = '\0';
+	x.rec.job = 0;
+	x.rec.settles = 0;
+	x.nsettled = 0;
+	if (kiosk_record(w, &x, op, r, cause) != 0)
 		goto end;
-	r->rec = x;
+	r->rec = x.rec;
 	rc = 0;
 end:
 	free(path);
@@ -827,7 +860,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_SLIP_PDF: rc = kiosk_walker_pdf(w, q, r, "slip", &cause); break;
 	case KIOSK_OP_TEST_PDF: rc = kiosk_test_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_SHEET_PDF: rc = kiosk_sheet_pdf(w, q, r, &cause); break;
-	case KIOSK_OP_PRINT_RECORD: rc = kiosk_record(w, &q->rec, op, &cause); break;
+	case KIOSK_OP_PRINT_RECORD: rc = kiosk_record(w, q, op, r, &cause); break;
 	case KIOSK_OP_SAVE_PDF: rc = kiosk_save_pdf(w, q, op, r, &cause); break;
 	case KIOSK_OP_CLOSE_INFO: rc = kiosk_close_info(w, r, &cause); break;
 	case KIOSK_OP_CLOSE:
@@ -881,7 +914,8 @@ kiosk_main(void *arg)
 		w->l = NULL;
 		n->reply->rc = -1;
 		n->reply->cause = cause;
-	}
+	} else
+		kiosk_lost_refresh(w);
 	kiosk_status(w, &n->reply->st);
 	n->reply->done_us = kiosk_now_us();
 	kiosk_reply_push(w, n);

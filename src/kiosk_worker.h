@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "ledger.h"
+#include "print.h"
+#include "print_cli.h"
 
 struct bundle_snapshot;
 
@@ -44,7 +46,8 @@ enum kiosk_op {
 	KIOSK_OP_SLIP_PDF,     /* walker */
 	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
 	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; b: paper ("" letter, or A4) */
-	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry */
+	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
+	                          lost jobs' fates (reply notes: them in words) */
 	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
 	KIOSK_OP_CLOSE_INFO,   /* close: what the envelope should hold */
 	KIOSK_OP_CLOSE,        /* cents: cash counted, a: denominations (""), checks and
@@ -66,20 +69,6 @@ enum kiosk_op {
 #define KIOSK_CHECKS_MAX    8
 #define KIOSK_UNPRINTED_MAX 16
 
-/* A print request and its outcome (print_cli_record's fields). */
-struct kiosk_print_rec {
-	char what[16];
-	int64_t of;
-	uint32_t walker;
-	int copy;
-	char outcome[16];
-	char queue[128];
-	int job;
-	char file[KIOSK_PATH_MAX];
-	char reasons[256];
-	char title[128];
-};
-
 struct kiosk_req {
 	enum kiosk_op op;
 	uint32_t walker;
@@ -89,7 +78,11 @@ struct kiosk_req {
 	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
 	char a[KIOSK_TEXT_MAX], b[KIOSK_TEXT_MAX], c[KIOSK_TEXT_MAX], d[KIOSK_TEXT_MAX];
 	char path[KIOSK_PATH_MAX];
-	struct kiosk_print_rec rec;
+	struct print_cli_rec rec;
+	/* PRINT_RECORD: lost jobs whose fate the print learnt (recorded before rec;
+	 * rec.what "" when the request only settled) */
+	size_t nsettled;
+	struct print_settled settled[PRINT_SETTLE_MAX];
 	char *blob; /* SAVE_PDF: malloc'd bytes, freed by the worker */
 	size_t blob_len;
 };
@@ -144,6 +137,9 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	/* print jobs lost when the print server stopped, not settled yet */
+	size_t nlost;
+	struct print_lost lost[PRINT_SETTLE_MAX];
 };
 
 struct kiosk_reply {
@@ -166,9 +162,9 @@ struct kiosk_reply {
 	/* *_PDF: the page (malloc'd, freed with the reply unless taken) */
 	char *pdf;
 	size_t pdf_len;
-	struct kiosk_print_rec rec; /* what, of, walker, copy, title; SAVE_PDF: file */
-	char printer[128];          /* the station's queue; "": CUPS's default */
-	int roll;                   /* on a receipt roll: CUPS gets the page's own size */
+	struct print_cli_rec rec; /* what, of, walker, copy, title; SAVE_PDF: file */
+	char printer[128];        /* the station's queue; "": CUPS's default */
+	int roll;                 /* on a receipt roll: CUPS gets the page's own size */
 	struct kiosk_close close;
 	/* EXPORT_INFO: the station key and the mounted sticks */
 	char pubkey[256]; /* minisign's .pub text */

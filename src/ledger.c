@@ -2261,8 +2261,9 @@ ledger_totals(struct ledger *l, struct ledger_totals *t, char **cause)
 	return 0;
 }
 
+/* The entries sql selects; ?1 is arg, ?2 text (when not NULL). */
 static int
-ledger_each(struct ledger *l, const char *sql, int64_t arg,
+ledger_each(struct ledger *l, const char *sql, int64_t arg, const char *text,
             int (*cb)(const struct ledger_entry *, void *), void *cbarg, char **cause)
 {
 	sqlite3_stmt *st = NULL;
@@ -2273,6 +2274,8 @@ ledger_each(struct ledger *l, const char *sql, int64_t arg,
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return ledger_db_fail(l, cause, "the entries");
 	sqlite3_bind_int64(st, 1, arg);
+	if (text != NULL)
+		sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof e);
 		e.seq = sqlite3_column_int64(st, 0);
@@ -2307,8 +2310,16 @@ int
 ledger_entries(struct ledger *l, int64_t from, int (*cb)(const struct ledger_entry *, void *),
                void *arg, char **cause)
 {
-	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.seq >= ?1 ORDER BY e.seq", from, cb, arg,
-	                   cause);
+	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.seq >= ?1 ORDER BY e.seq", from, NULL, cb,
+	                   arg, cause);
+}
+
+int
+ledger_kind_entries(struct ledger *l, const char *kind, int64_t from,
+                    int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause)
+{
+	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.kind = ?2 AND e.seq >= ?1 ORDER BY e.seq",
+	                   from, kind, cb, arg, cause);
 }
 
 int
@@ -2319,15 +2330,15 @@ ledger_entry_get(struct ledger *l, int64_t seq, int (*cb)(const struct ledger_en
 
 	if (n == 0)
 		return util_fail(cause, "There is no entry %" PRId64 " in this ledger.", seq);
-	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.seq = ?1", seq, cb, arg, cause);
+	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.seq = ?1", seq, NULL, cb, arg, cause);
 }
 
 int
 ledger_walker_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledger_entry *, void *),
                       void *arg, char **cause)
 {
-	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.walker = ?1 ORDER BY e.seq DESC", id, cb,
-	                   arg, cause);
+	return ledger_each(l, LEDGER_ENTRY_SQL "WHERE e.walker = ?1 ORDER BY e.seq DESC", id, NULL,
+	                   cb, arg, cause);
 }
 
 int

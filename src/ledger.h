@@ -178,6 +178,9 @@ int ledger_totals(struct ledger *l, struct ledger_totals *t, char **cause);
 /* Entries from seq `from` on, in sequence order; stops when cb returns non-zero. */
 int ledger_entries(struct ledger *l, int64_t from, int (*cb)(const struct ledger_entry *, void *),
                    void *arg, char **cause);
+/* Entries of one kind from seq `from` on, in sequence order (the kind index). */
+int ledger_kind_entries(struct ledger *l, const char *kind, int64_t from,
+                        int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
 int ledger_entry_get(struct ledger *l, int64_t seq, int (*cb)(const struct ledger_entry *, void *),
                      void *arg, char **cause);
 

@@ -17,7 +17,9 @@
 
 #define PRINT_POLL_MS    250
 #define PRINT_IO_SECONDS 10.0 /* one IPP request may take this long */
-#define PRINT_LOST_POLLS 8    /* failed status requests in a row: contact lost */
+#define PRINT_LOST_MS                                                                              \
+	6000 /* status requests failing this long: the server is gone
+                                 (a restart by systemd takes about a second) */
 
 struct print_job {
 	pthread_t thread;
@@ -27,8 +29,11 @@ struct print_job {
 	int cancel; /* set by print_cancel; also httpConnect2's cancel flag */
 	struct print_status st;
 
-	char *printer, *title, *spool_dir, *pdf;
+	char *printer, *title, *spool_dir, *pdf, *noun;
+	char name[PRINT_NAME_MAX]; /* the title as CUPS gets it (print_safe_name) */
 	size_t len;
+	struct print_lost lost[PRINT_SETTLE_MAX];
+	size_t nlost;
 	int connect_ms, deadline_ms, roll;
 };
 
@@ -112,6 +117,33 @@ print_reasons_words(const char *keywords)
 	return strbuf_take(&b);
 }
 
+size_t
+print_safe_name(const char *in, char *out, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)(in != NULL ? in : "");
+	size_t n = 0;
+
+	if (len == 0)
+		return 0;
+	for (; *p != '\0' && n + 1 < len; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')
+			out[n++] = (char)*p;
+		else if ((*p & 0xc0) == 0x80)
+			continue; /* the rest of a UTF-8 character already replaced */
+		else if (n == 0 || out[n - 1] != '_')
+			out[n++] = '_';
+	}
+	while (n > 0 && out[n - 1] == '_')
+		n--;
+	if (n == 0 && len > 5) {
+		memcpy(out, "print", 5);
+		n = 5;
+	}
+	out[n] = '\0';
+	return n;
+}
+
 static void
 print_unref(struct print_job *j)
 {
@@ -128,6 +160,7 @@ print_unref(struct print_job *j)
 	free(j->title);
 	free(j->spool_dir);
 	free(j->pdf);
+	free(j->noun);
 	free(j);
 }
 
@@ -222,7 +255,7 @@ int
 print_spool(const char *dir, const char *title, const void *pdf, size_t len, char **path,
             char **cause)
 {
-	char stamp[32], *name, *p;
+	char stamp[32], name[PRINT_NAME_MAX];
 	struct tm tm;
 	time_t now = time(NULL);
 	int i;
@@ -233,12 +266,7 @@ print_spool(const char *dir, const char *title, const void *pdf, size_t len, cha
 		return -1;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	name = xstrdup(title != NULL && *title != '\0' ? title : "print");
-	for (p = name; *p != '\0'; p++) { /* a safe file name */
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			*p = '-';
-	}
+	print_safe_name(title, name, sizeof name);
 	for (i = 0; i < 1000; i++) {
 		*path = i == 0 ? xasprintf("%s/%s-%s.pdf", dir, name, stamp)
 		               : xasprintf("%s/%s-%s-%d.pdf", dir, name, stamp, i);
@@ -247,7 +275,6 @@ print_spool(const char *dir, const char *title, const void *pdf, size_t len, cha
 		free(*path);
 		*path = NULL;
 	}
-	free(name);
 	if (*path == NULL)
 		return util_fail(cause, "Too many files in %s.", dir);
 	if (layout_write_file(*path, pdf, len, cause) != 0) {
@@ -277,6 +304,35 @@ print_fallback(struct print_job *j, const char *why)
 	snprintf(j->st.spool_path, sizeof j->st.spool_path, "%s", path);
 	pthread_mutex_unlock(&j->lock);
 	print_set(j, PRINT_SPOOLED, "spooled", "%s The PDF was saved as %s.", why, path);
+	free(path);
+}
+
+/* The server stopped (crashed, or restarted and did not come back in time)
+ * with our job on its way: whether it printed is not known now.  The PDF is
+ * kept; the caller records the job as "lost" and a later request settles it
+ * (see print_lost). */
+static void
+print_lost_job(struct print_job *j)
+{
+	char *path = NULL, *cause = NULL;
+
+	if (j->spool_dir != NULL &&
+	    print_spool(j->spool_dir, j->title, j->pdf, j->len, &path, &cause) == 0) {
+		pthread_mutex_lock(&j->lock);
+		snprintf(j->st.spool_path, sizeof j->st.spool_path, "%s", path);
+		pthread_mutex_unlock(&j->lock);
+		print_set(j, PRINT_FAILED, "lost",
+		          "The print server stopped; the %s was saved as PDF %s. Once the server "
+		          "is back, the station checks whether it printed.",
+		          j->noun, path);
+	} else {
+		print_set(j, PRINT_FAILED, "lost",
+		          "The print server stopped; the %s may or may not have printed%s%s. Once "
+		          "the server is back, the station checks.",
+		          j->noun, cause != NULL ? ", and it could not be saved: " : "",
+		          cause != NULL ? cause : "");
+	}
+	free(cause);
 	free(path);
 }
 
@@ -368,13 +424,23 @@ print_pdf_size(const char *pdf, size_t len, double *w, double *h)
 	return 0;
 }
 
+/* Every option value goes to CUPS through print_safe_name too. */
+static int
+print_add_option(const char *name, const char *value, int n, cups_option_t **options)
+{
+	char safe[PRINT_NAME_MAX];
+
+	print_safe_name(value, safe, sizeof safe);
+	return cupsAddOption(name, safe, n, options);
+}
+
 /* Follows the job; returns when it has an outcome. */
 static void
 print_follow(struct print_job *j, http_t *http, cups_dest_t *dest, const char *printer_uri)
 {
 	struct print_seen seen;
-	int64_t start = print_now_ms();
-	int lost = 0, canceled_sent = 0;
+	int64_t start = print_now_ms(), lost_since = 0;
+	int canceled_sent = 0;
 	char *words = NULL, detail[400];
 
 	for (;;) {
@@ -383,18 +449,16 @@ print_follow(struct print_job *j, http_t *http, cups_dest_t *dest, const char *p
 			canceled_sent = 1;
 		}
 		if (print_look(http, printer_uri, j->st.job_id, &seen) != 0) {
-			if (++lost >= PRINT_LOST_POLLS) {
-				print_set(
-				    j, PRINT_FAILED, "error",
-				    "Lost contact with the print server (%s); the receipt may "
-				    "or may not have printed.",
-				    cupsLastErrorString());
+			if (lost_since == 0)
+				lost_since = print_now_ms();
+			else if (print_now_ms() - lost_since > PRINT_LOST_MS) {
+				print_lost_job(j);
 				break;
 			}
 			print_nap(j, PRINT_POLL_MS);
 			continue;
 		}
-		lost = 0;
+		lost_since = 0;
 		free(words);
 		words = print_reasons_words(seen.printer_reasons);
 		pthread_mutex_lock(&j->lock);
@@ -462,14 +526,75 @@ end:
 	free(words);
 }
 
+/* What became of a lost job, asked of the (restarted) server: 1 settled
+ * with *outcome set, 0 not yet (still printing, or no answer). */
+static int
+print_settle_one(http_t *http, const struct print_lost *x, char *outcome, size_t len)
+{
+	static const char *attrs[] = {"job-state"};
+	char uri[256];
+	ipp_t *rq, *resp;
+	ipp_attribute_t *a;
+	ipp_jstate_t state;
+
+	snprintf(uri, sizeof uri, "ipp://localhost/jobs/%d", x->job);
+	rq = ippNewRequest(IPP_OP_GET_JOB_ATTRIBUTES);
+	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_URI, "job-uri", NULL, uri);
+	ippAddString(rq, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", NULL, cupsUser());
+	ippAddStrings(rq, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes",
+	              (int)nitems(attrs), NULL, attrs);
+	if ((resp = cupsDoRequest(http, rq, "/")) == NULL)
+		return 0;
+	if (ippGetStatusCode(resp) == IPP_STATUS_ERROR_NOT_FOUND) {
+		ippDelete(resp);
+		snprintf(outcome, len, "unknown");
+		return 1;
+	}
+	a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
+	state = a != NULL ? (ipp_jstate_t)ippGetInteger(a, 0) : (ipp_jstate_t)0;
+	ippDelete(resp);
+	switch (state) {
+	case IPP_JSTATE_PENDING:
+	case IPP_JSTATE_HELD:
+	case IPP_JSTATE_STOPPED:
+		/* still waiting: it was saved as PDF, and must not come out later as
+		 * an unrecorded second copy */
+		if (cupsCancelJob2(http, x->queue, x->job, 0) != IPP_STATUS_OK)
+			return 0;
+		snprintf(outcome, len, "canceled");
+		return 1;
+	case IPP_JSTATE_COMPLETED: snprintf(outcome, len, "completed"); return 1;
+	case IPP_JSTATE_CANCELED: snprintf(outcome, len, "canceled"); return 1;
+	case IPP_JSTATE_ABORTED: snprintf(outcome, len, "aborted"); return 1;
+	default: return 0; /* printing now: settled by a later request */
+	}
+}
+
+static void
+print_settle(struct print_job *j, http_t *http)
+{
+	struct print_settled x;
+	size_t i;
+
+	for (i = 0; i < j->nlost; i++) {
+		memset(&x, 0, sizeof x);
+		x.seq = j->lost[i].seq;
+		if (!print_settle_one(http, &j->lost[i], x.outcome, sizeof x.outcome))
+			continue;
+		pthread_mutex_lock(&j->lock);
+		j->st.settled[j->st.nsettled++] = x;
+		pthread_mutex_unlock(&j->lock);
+	}
+}
+
 /* Sends the PDF as the job's one document. */
 static int
 print_send(struct print_job *j, http_t *http, cups_dest_t *dest, cups_dinfo_t *info, int job_id)
 {
 	size_t off, chunk;
 
-	if (cupsStartDestDocument(http, dest, info, job_id, j->title, CUPS_FORMAT_PDF, 0, NULL,
-	                          1) != HTTP_STATUS_CONTINUE)
+	if (cupsStartDestDocument(http, dest, info, job_id, j->name, CUPS_FORMAT_PDF, 0, NULL, 1) !=
+	    HTTP_STATUS_CONTINUE)
 		return -1;
 	for (off = 0; off < j->len; off += chunk) {
 		chunk = j->len - off < 65536 ? j->len - off : 65536;
@@ -495,10 +620,19 @@ print_run(struct print_job *j)
 	http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
 	                    j->connect_ms, &j->cancel);
 	if (http == NULL) {
-		print_fallback(j, "The print server is not running.");
+		if (j->len == 0)
+			print_set(j, PRINT_FAILED, "error", "The print server is not running.");
+		else
+			print_fallback(j, "The print server is not running.");
 		goto end;
 	}
 	httpSetTimeout(http, PRINT_IO_SECONDS, print_timeout, NULL);
+	print_settle(j, http);
+	if (j->len == 0) {
+		print_set(j, PRINT_DONE, "settled", "Checked %zu of %zu earlier jobs.",
+		          j->st.nsettled, j->nlost);
+		goto end;
+	}
 	if ((dest = cupsGetNamedDest(http, j->printer, NULL)) == NULL) {
 		char *why = j->printer != NULL ? xasprintf("There is no printer %s.", j->printer)
 		                               : xstrdup("No printer is set up.");
@@ -518,10 +652,10 @@ print_run(struct print_job *j)
 	info = cupsCopyDestInfo(http, dest);
 	if (j->roll && print_pdf_size(j->pdf, j->len, &w, &h) == 0) {
 		snprintf(size, sizeof size, "Custom.%.2fx%.2f", w, h);
-		num_options = cupsAddOption("PageSize", size, num_options, &options);
+		num_options = print_add_option("PageSize", size, num_options, &options);
 	}
 	print_set(j, PRINT_SENDING, NULL, "Sending to %s...", dest->name);
-	if (cupsCreateDestJob(http, dest, info, &job_id, j->title, num_options, options) >
+	if (cupsCreateDestJob(http, dest, info, &job_id, j->name, num_options, options) >
 	        IPP_STATUS_OK_CONFLICTING ||
 	    job_id <= 0) {
 		print_set(j, PRINT_FAILED, "refused", "The printer %s refused the job: %s.",
@@ -532,9 +666,17 @@ print_run(struct print_job *j)
 	j->st.job_id = job_id;
 	pthread_mutex_unlock(&j->lock);
 	if (print_send(j, http, dest, info, job_id) != 0) {
-		print_set(j, PRINT_FAILED, "error", "Could not send the job to %s: %s.", dest->name,
-		          cupsLastErrorString());
-		cupsCancelDestJob(http, dest, job_id);
+		char *why = xstrdup(cupsLastErrorString());
+
+		/* a server that died while taking the document cannot cancel it either:
+		 * after its restart the job may still be there */
+		if (cupsCancelDestJob(http, dest, job_id) != IPP_STATUS_OK &&
+		    cupsLastError() >= IPP_STATUS_ERROR_INTERNAL)
+			print_lost_job(j);
+		else
+			print_set(j, PRINT_FAILED, "error", "Could not send the job to %s: %s.",
+			          dest->name, why);
+		free(why);
 		goto end;
 	}
 	print_set(j, PRINT_QUEUED, NULL, "Sent to %s.", dest->name);
@@ -577,7 +719,7 @@ print_submit(const struct print_request *rq, const void *pdf, size_t len, struct
 	int err;
 
 	*out = NULL;
-	if (len == 0)
+	if (len == 0 && rq->nlost == 0)
 		return util_fail(cause, "Nothing to print.");
 	j = xcalloc(1, sizeof *j);
 	pthread_mutex_init(&j->lock, NULL);
@@ -585,10 +727,16 @@ print_submit(const struct print_request *rq, const void *pdf, size_t len, struct
 	j->refs = 2;
 	j->printer = rq->printer != NULL && *rq->printer != '\0' ? xstrdup(rq->printer) : NULL;
 	j->title = xstrdup(rq->title != NULL ? rq->title : "W.A.T.");
+	print_safe_name(j->title, j->name, sizeof j->name);
 	j->spool_dir = rq->spool_dir != NULL ? xstrdup(rq->spool_dir) : NULL;
-	j->pdf = xmalloc(len);
-	memcpy(j->pdf, pdf, len);
+	j->pdf = xmalloc(len > 0 ? len : 1);
+	if (len > 0)
+		memcpy(j->pdf, pdf, len);
 	j->len = len;
+	j->noun = xstrdup(rq->noun != NULL && *rq->noun != '\0' ? rq->noun : "page");
+	j->nlost = rq->nlost < PRINT_SETTLE_MAX ? rq->nlost : PRINT_SETTLE_MAX;
+	if (j->nlost > 0)
+		memcpy(j->lost, rq->lost, j->nlost * sizeof *j->lost);
 	j->connect_ms = rq->connect_ms > 0 ? rq->connect_ms : PRINT_DEFAULT_CONNECT_MS;
 	j->deadline_ms = rq->deadline_ms > 0 ? rq->deadline_ms : PRINT_DEFAULT_DEADLINE_MS;
 	j->roll = rq->roll;

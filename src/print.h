@@ -15,11 +15,31 @@
 #define WAT_PRINT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PRINT_DEFAULT_CONNECT_MS  3000
 #define PRINT_DEFAULT_DEADLINE_MS 60000
 
 struct print_job;
+
+/* A job that was on its way when the print server stopped (a print entry
+ * with outcome "lost"): after the restart cupsd may still print it.  Each
+ * request carries the ones not settled yet; once connected, and before
+ * anything new is sent, the worker looks each up: still waiting in the
+ * queue, it is canceled; otherwise what became of it is reported, never
+ * guessed (one still printing stays unsettled until it ends). */
+#define PRINT_SETTLE_MAX 8
+struct print_lost {
+	int64_t seq; /* the ledger entry that recorded it lost */
+	int job;
+	char queue[128];
+};
+struct print_settled {
+	int64_t seq;
+	/* "completed" (printed late), "canceled" (by us, or before), "aborted",
+	 * "unknown" (the restarted server has no record of the job) */
+	char outcome[16];
+};
 
 struct print_request {
 	const char *printer;   /* CUPS queue; NULL or "": the default destination */
@@ -28,6 +48,10 @@ struct print_request {
 	int connect_ms;        /* 0: PRINT_DEFAULT_CONNECT_MS */
 	int deadline_ms;       /* 0: PRINT_DEFAULT_DEADLINE_MS */
 	int roll;              /* a roll page: ask CUPS for a page of the PDF's own size */
+	const char *noun;      /* what it is, for messages: "receipt"; NULL: "page" */
+	/* lost jobs to settle first; with no PDF (len 0) the request only settles */
+	const struct print_lost *lost;
+	size_t nlost;
 };
 
 enum print_state {
@@ -47,12 +71,16 @@ struct print_status {
 	char queue[128];
 	/* For the ledger: "completed", "stopped", "aborted", "canceled",
 	 * "timeout", "refused", "error", "spooled"; "" while running. */
-	char outcome[16];
+	char outcome[16];  /* also "lost": the server stopped mid-job (see print_lost);
+	                      "settled": a settle-only request ended */
 	char reasons[256]; /* the printer's state reasons in words, "" when none */
 	char message[512]; /* a plain sentence for the screen */
 	char spool_path[1024];
+	size_t nsettled; /* the request's lost jobs whose fate is now known */
+	struct print_settled settled[PRINT_SETTLE_MAX];
 };
 
+/* pdf/len: the page; NULL/0 only with lost jobs to settle. */
 int print_submit(const struct print_request *rq, const void *pdf, size_t len,
                  struct print_job **out, char **cause);
 /* Copies the current status; returns 1 when the job is finished.  Never blocks
@@ -67,6 +95,14 @@ void print_cancel(struct print_job *j);
 void print_free(struct print_job *j);
 
 const char *print_state_name(enum print_state s);
+/* Debian 12's cupsd 2.4.2-3+deb12u10 crashes on a document name (or an
+ * option value) holding a blank or a control character, so every name and
+ * value we send to CUPS goes through here: ASCII letters, digits, '-' and
+ * '.' are kept, every run of anything else becomes one '_' ("Receipt A-7"
+ * -> "Receipt_A-7", "Zoë" -> "Zo_"); never empty ("print").  The same
+ * characters make safe file names.  Returns the length written. */
+#define PRINT_NAME_MAX 128
+size_t print_safe_name(const char *in, char *out, size_t len);
 /* "media-empty-error,offline-report" -> "out of paper; offline" (malloc'd). */
 char *print_reasons_words(const char *keywords);
 

@@ -322,72 +322,213 @@ end:
 }
 
 int
-print_cli_record(struct ledger *l, const char *op, const char *what, int64_t of, uint32_t walker,
-                 int copy, const char *outcome, const char *queue, int job, const char *file,
-                 const char *reasons, char **cause)
+print_cli_record(struct ledger *l, const char *op, const struct print_cli_rec *r, char **cause)
 {
 	struct strbuf b = STRBUF_INIT;
-	int rc;
+	int receipt = strcmp(r->what, "receipt") == 0, rc;
 
 	strbuf_puts(&b, "{\"what\":");
-	strbuf_json(&b, what);
-	if (of > 0) /* sheets of badges: how many */
-		strbuf_printf(&b, ",\"%s\":%" PRId64, strcmp(what, "badges") == 0 ? "count" : "of",
-		              of);
-	if (strcmp(what, "receipt") == 0)
-		strbuf_printf(&b, ",\"copy\":%s", copy ? "true" : "false");
+	strbuf_json(&b, r->what);
+	if (r->of > 0) /* sheets of badges: how many */
+		strbuf_printf(&b, ",\"%s\":%" PRId64,
+		              strcmp(r->what, "badges") == 0 ? "count" : "of", r->of);
+	if (receipt)
+		strbuf_printf(&b, ",\"copy\":%s", r->copy ? "true" : "false");
 	strbuf_puts(&b, ",\"outcome\":");
-	strbuf_json(&b, outcome);
-	if (queue != NULL && *queue != '\0') {
+	strbuf_json(&b, r->outcome);
+	if (r->queue[0] != '\0') {
 		strbuf_puts(&b, ",\"queue\":");
-		strbuf_json(&b, queue);
+		strbuf_json(&b, r->queue);
 	}
-	if (job > 0)
-		strbuf_printf(&b, ",\"job\":%d", job);
-	if (file != NULL && *file != '\0') {
+	if (r->job > 0)
+		strbuf_printf(&b, ",\"job\":%d", r->job);
+	if (r->file[0] != '\0') {
 		strbuf_puts(&b, ",\"file\":");
-		strbuf_json(&b, file);
+		strbuf_json(&b, r->file);
 	}
-	if (reasons != NULL && *reasons != '\0') {
+	if (r->reasons[0] != '\0') {
 		strbuf_puts(&b, ",\"reasons\":");
-		strbuf_json(&b, reasons);
+		strbuf_json(&b, r->reasons);
 	}
+	if (r->settles > 0)
+		strbuf_printf(&b, ",\"settles\":%" PRId64, r->settles);
 	strbuf_puts(&b, "}");
-	rc = ledger_append(l, "print", walker, strcmp(what, "receipt") == 0 ? of : 0, 0, b.s, op,
-	                   NULL, cause);
+	rc = ledger_append(l, "print", r->walker, receipt ? r->of : 0, 0, b.s, op, NULL, cause);
 	strbuf_free(&b);
 	return rc;
 }
 
+/* ---- jobs lost when the print server stopped ---- */
+
+/* A JSON string into buf ("" when it is not one). */
+static void
+print_cli_copy_str(const struct json_value *v, char *buf, size_t len)
+{
+	char *t = json_str(v);
+
+	snprintf(buf, len, "%s", t != NULL ? t : "");
+	free(t);
+}
+
+struct print_cli_losts {
+	struct print_lost *out;
+	size_t max, n;
+};
+
+static int
+print_cli_lost_cb(const struct ledger_entry *e, void *arg)
+{
+	struct print_cli_losts *x = arg;
+	struct json_value root, m[4];
+	static const char *const keys[] = {"outcome", "job", "queue", "settles"};
+	int64_t job, settles;
+	size_t i;
+
+	if (json_get(e->line, strlen(e->line), "data", &root) != 0)
+		return 0;
+	json_members(&root, keys, m, nitems(keys));
+	if (json_int(&m[3], &settles) == 0) {
+		for (i = 0; i < x->n; i++) {
+			if (x->out[i].seq == settles) {
+				memmove(&x->out[i], &x->out[i + 1],
+				        (x->n - i - 1) * sizeof *x->out);
+				x->n--;
+				break;
+			}
+		}
+		return 0;
+	}
+	if (!json_is(&m[0], "lost") || json_int(&m[1], &job) != 0 || job <= 0 || job > INT_MAX ||
+	    x->n == x->max)
+		return 0;
+	memset(&x->out[x->n], 0, sizeof x->out[x->n]);
+	x->out[x->n].seq = e->seq;
+	x->out[x->n].job = (int)job;
+	print_cli_copy_str(&m[2], x->out[x->n].queue, sizeof x->out[x->n].queue);
+	x->n++;
+	return 0;
+}
+
+int
+print_cli_lost(struct ledger *l, struct print_lost *out, size_t max, size_t *n, char **cause)
+{
+	struct print_cli_losts x = {out, max, 0};
+	int rc = ledger_kind_entries(l, "print", 1, print_cli_lost_cb, &x, cause);
+
+	*n = x.n;
+	return rc;
+}
+
+static int
+print_cli_rec_cb(const struct ledger_entry *e, void *arg)
+{
+	struct print_cli_rec *r = arg;
+	struct json_value root, m[6];
+	static const char *const keys[] = {"what", "of", "count", "copy", "queue", "job"};
+	int64_t v;
+
+	if (strcmp(e->kind, "print") != 0 || json_get(e->line, strlen(e->line), "data", &root) != 0)
+		return 1;
+	json_members(&root, keys, m, nitems(keys));
+	print_cli_copy_str(&m[0], r->what, sizeof r->what);
+	if (json_int(&m[1], &v) == 0 || json_int(&m[2], &v) == 0)
+		r->of = v;
+	r->copy = json_is(&m[3], "true");
+	print_cli_copy_str(&m[4], r->queue, sizeof r->queue);
+	if (json_int(&m[5], &v) == 0 && v > 0 && v <= INT_MAX)
+		r->job = (int)v;
+	r->walker = e->walker;
+	return 1;
+}
+
+int
+print_cli_settle(struct ledger *l, const char *op, const struct print_settled *x,
+                 struct print_cli_rec *r, char **cause)
+{
+	memset(r, 0, sizeof *r);
+	if (ledger_entry_get(l, x->seq, print_cli_rec_cb, r, cause) != 0)
+		return -1;
+	if (r->what[0] == '\0')
+		return util_fail(cause, "Entry %" PRId64 " is not a print.", x->seq);
+	snprintf(r->outcome, sizeof r->outcome, "%s", x->outcome);
+	r->settles = x->seq;
+	return print_cli_record(l, op, r, cause);
+}
+
+const char *
+print_cli_settle_fate(const char *outcome)
+{
+	if (strcmp(outcome, "completed") == 0)
+		return "printed after all, once the print server was back";
+	if (strcmp(outcome, "canceled") == 0)
+		return "was still waiting when the print server came back and was canceled: it "
+		       "will not print";
+	if (strcmp(outcome, "aborted") == 0)
+		return "did not print: the printer could not print it after the restart";
+	return "is not known to the restarted print server: it may or may not have printed";
+}
+
+void
+print_cli_settle_text(const struct print_cli_rec *r, char *buf, size_t len)
+{
+	snprintf(buf, len,
+	         "The %s%s of entry %" PRId64 " (job %d, lost when the print server stopped) %s.",
+	         r->what, r->copy ? " copy" : "", r->of, r->job, print_cli_settle_fate(r->outcome));
+}
+
+const char *
+print_cli_noun(const char *what)
+{
+	static const char *const nouns[][2] = {
+	    {"receipt", "receipt"},          {"badge", "badge"},
+	    {"badges", "sheet of badges"},   {"slip", "slip"},
+	    {"closeout", "close-out sheet"}, {"test", "test page"},
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(nouns); i++)
+		if (strcmp(what, nouns[i][0]) == 0)
+			return nouns[i][1];
+	return "page";
+}
+
 /* Delivers a PDF (file or printer), records the outcome, says it; returns
- * the exit status. */
+ * the exit status.  r: what it is (what, of, walker, copy, title). */
 static int
 print_cli_deliver_dest(struct ledger *l, const char *op, const struct print_cli_dest *o,
-                       const char *what, int64_t of, uint32_t walker, int copy, const char *title,
-                       const char *pdf, size_t len)
+                       struct print_cli_rec *r, const char *pdf, size_t len)
 {
 	struct print_request rq;
 	struct print_job *job = NULL;
 	struct print_status st;
-	char *cause = NULL, *spool = NULL;
+	struct print_lost lost[PRINT_SETTLE_MAX];
+	struct print_cli_rec settled;
+	char *cause = NULL, *spool = NULL, text[512];
+	size_t i, nlost = 0;
 	int rc = CLI_REFUSED;
 
 	if (o->out != NULL) {
 		if (layout_write_file(o->out, pdf, len, &cause) != 0)
 			return cli_cause(CLI_REFUSED, cause);
-		if (print_cli_record(l, op, what, of, walker, copy, "saved", NULL, 0, o->out, NULL,
-		                     &cause) != 0)
+		snprintf(r->outcome, sizeof r->outcome, "saved");
+		snprintf(r->file, sizeof r->file, "%s", o->out);
+		if (print_cli_record(l, op, r, &cause) != 0)
 			return cli_cause(CLI_REFUSED, cause);
-		printf("%s%s saved as %s.\n", title, copy ? " (COPY)" : "", o->out);
+		printf("%s%s saved as %s.\n", r->title, r->copy ? " (COPY)" : "", o->out);
 		return CLI_OK;
 	}
+	if (print_cli_lost(l, lost, nitems(lost), &nlost, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
 	spool = print_cli_spool(o->spool);
 	memset(&rq, 0, sizeof rq);
 	rq.printer = o->printer != NULL && *o->printer != '\0' ? o->printer : getenv("WAT_PRINTER");
-	rq.title = title;
+	rq.title = r->title;
+	rq.noun = print_cli_noun(r->what);
 	rq.spool_dir = spool;
 	rq.deadline_ms = o->deadline_s * 1000;
 	rq.roll = layout_paper_is_roll(o->paper);
+	rq.lost = lost;
+	rq.nlost = nlost;
 	if (print_submit(&rq, pdf, len, &job, &cause) != 0) {
 		free(spool);
 		return cli_cause(CLI_REFUSED, cause);
@@ -395,15 +536,41 @@ print_cli_deliver_dest(struct ledger *l, const char *op, const struct print_cli_
 	print_wait(job, -1, &st);
 	print_free(job);
 	free(spool);
-	if (print_cli_record(l, op, what, of, walker, copy, st.outcome, st.queue, st.job_id,
-	                     st.spool_path, st.reasons, &cause) != 0)
+	for (i = 0; i < st.nsettled; i++) {
+		if (print_cli_settle(l, op, &st.settled[i], &settled, &cause) != 0)
+			return cli_cause(CLI_REFUSED, cause);
+		print_cli_settle_text(&settled, text, sizeof text);
+		printf("%s\n", text);
+	}
+	snprintf(r->outcome, sizeof r->outcome, "%s", st.outcome);
+	snprintf(r->queue, sizeof r->queue, "%s", st.queue);
+	r->job = st.job_id;
+	snprintf(r->file, sizeof r->file, "%s", st.spool_path);
+	snprintf(r->reasons, sizeof r->reasons, "%s", st.reasons);
+	if (print_cli_record(l, op, r, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	if (st.state == PRINT_DONE) {
-		printf("%s%s: %s\n", title, copy ? " (COPY)" : "", st.message);
+		printf("%s%s: %s\n", r->title, r->copy ? " (COPY)" : "", st.message);
 		rc = CLI_OK;
 	} else
-		fprintf(stderr, "%s was not printed: %s\n", title, st.message);
+		fprintf(stderr, "%s was not printed: %s\n", r->title, st.message);
 	return rc;
+}
+
+static int
+print_cli_deliver_what(struct ledger *l, const char *op, const char *what, int64_t of,
+                       uint32_t walker, int copy, const char *title, const char *pdf, size_t len,
+                       const struct print_cli_dest *d)
+{
+	struct print_cli_rec r;
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.what, sizeof r.what, "%s", what);
+	r.of = of;
+	r.walker = walker;
+	r.copy = copy;
+	snprintf(r.title, sizeof r.title, "%s", title);
+	return print_cli_deliver_dest(l, op, d, &r, pdf, len);
 }
 
 static int
@@ -413,7 +580,7 @@ print_cli_deliver(struct ledger *l, const char *op, const struct print_cli_opts 
 {
 	struct print_cli_dest d = {o->out, o->printer, o->spool, o->deadline_s, o->paper};
 
-	return print_cli_deliver_dest(l, op, &d, what, of, walker, copy, title, pdf, len);
+	return print_cli_deliver_what(l, op, what, of, walker, copy, title, pdf, len, &d);
 }
 
 int
@@ -421,7 +588,7 @@ print_cli_deliver_pdf(struct ledger *l, const char *op, const char *what, int64_
                       uint32_t walker, const char *title, const char *pdf, size_t len,
                       const struct print_cli_dest *d)
 {
-	return print_cli_deliver_dest(l, op, d, what, of, walker, 0, title, pdf, len);
+	return print_cli_deliver_what(l, op, what, of, walker, 0, title, pdf, len, d);
 }
 
 int

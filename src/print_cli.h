@@ -18,7 +18,12 @@
  * ("count" instead of "of" for sheets of badges; "of" is the close-out's
  * entry for a close-out sheet, "what":"closeout").  outcome is print.h's
  * ("completed", "stopped", "aborted", "canceled", "timeout", "refused",
- * "error", "spooled") or "saved" for --out; "file", "reasons" when known.  A receipt already delivered once (completed,
+ * "error", "spooled", "lost") or "saved" for --out; "file", "reasons" when
+ * known.  A job lost when the print server stopped is settled by a later
+ * print once the server answers: a second entry with "settles":SEQ (the lost
+ * one) and what really became of it ("completed": printed late; "canceled":
+ * it was still queued and we canceled it; "aborted"; "unknown": the restarted
+ * server has no record of it).  A receipt already delivered once (completed,
  * saved or spooled) prints as a COPY.
  *
  * The functions take the arguments after the command name and return the
@@ -31,6 +36,7 @@
 #include <stdint.h>
 
 #include "layout.h"
+#include "print.h"
 
 struct ledger;
 
@@ -55,10 +61,38 @@ int print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper,
 void print_cli_when(int64_t wall_ms, char *buf, size_t len);
 /* 1 when the receipt for donation seq was delivered before, 0 if not, -1 on error. */
 int print_cli_receipt_delivered(struct ledger *l, int64_t seq, char **cause);
+/* One print request and its outcome, as a "print" entry records it. */
+struct print_cli_rec {
+	char what[16]; /* receipt, badge, badges, slip, closeout, test */
+	int64_t of;    /* the donation / walker / close-out entry; badges: how many */
+	uint32_t walker;
+	int copy; /* receipts: a reprint */
+	char outcome[16];
+	char queue[128];
+	int job;
+	char file[1024];
+	char reasons[256];
+	char title[128]; /* not recorded: the job's title, for messages */
+	int64_t settles; /* a lost job's entry whose fate this records; 0: none */
+};
 /* Records one print request and its outcome (see above). */
-int print_cli_record(struct ledger *l, const char *op, const char *what, int64_t of,
-                     uint32_t walker, int copy, const char *outcome, const char *queue, int job,
-                     const char *file, const char *reasons, char **cause);
+int print_cli_record(struct ledger *l, const char *op, const struct print_cli_rec *r, char **cause);
+/* The lost jobs (outcome "lost": the print server stopped mid-job) not
+ * settled yet, oldest first, at most max. */
+int print_cli_lost(struct ledger *l, struct print_lost *out, size_t max, size_t *n, char **cause);
+/* Records what became of a lost job: a print entry copying the lost one's
+ * what/of/walker/copy/queue/job, with the new outcome and "settles":SEQ; *r
+ * is that record.  A receipt that printed late counts as delivered. */
+int print_cli_settle(struct ledger *l, const char *op, const struct print_settled *x,
+                     struct print_cli_rec *r, char **cause);
+/* The sentence saying it, for the log and the coordinator: "The receipt of
+ * entry 7 (job 12, lost when the print server stopped) printed after all,
+ * once the print server was back."; and its end alone ("printed after all,
+ * once the print server was back"), for words without entry numbers. */
+void print_cli_settle_text(const struct print_cli_rec *r, char *buf, size_t len);
+const char *print_cli_settle_fate(const char *outcome);
+/* The words for a print entry's what: "receipt", "close-out sheet", ... */
+const char *print_cli_noun(const char *what);
 /* Where a PDF goes: a file, or a printer. */
 struct print_cli_dest {
 	const char *out;         /* write this PDF file; NULL: print */

@@ -42,7 +42,10 @@ screen_print_words(const struct kiosk_print *p, enum ui_color *c)
 		switch (p->st.state) {
 		case PRINT_DONE: *c = UI_OK; return "Printed";
 		case PRINT_SPOOLED: *c = UI_WARN; return "No printer: saved as PDF";
-		default: *c = UI_BAD; return "Not printed";
+		default:
+			*c = UI_BAD;
+			return strcmp(p->st.outcome, "lost") == 0 ? "The print server stopped"
+			                                          : "Not printed";
 		}
 	default: return "";
 	}

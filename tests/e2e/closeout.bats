@@ -14,11 +14,7 @@ setup_file() {
 	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
 		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
 		echo "$CUPSD_PID" >"$PT/cupsd.pid"
-		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-			-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
-			-o printer-error-policy=abort-job 2>/dev/null ||
-			lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-				-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
+		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
 		echo "$CUPS_SERVER" >"$PT/cups_server"
 	fi
 }
@@ -142,14 +138,8 @@ jsonl_hash() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Printed on pdfq"* ]]
-	out="$PT/cupsd/out/pdfq.out"
-	[ -s "$out" ]
-	if head -c 4 "$out" | grep -q '%!PS'; then
-		ps2pdf "$out" "$T/pdfq.pdf"
-	else
-		cp "$out" "$T/pdfq.pdf"
-	fi
-	pdftotext -layout "$T/pdfq.pdf" - | grep -q "Counter 2: Bob Jones"
+	cupsd_pdftotext "$PT/cupsd/out/pdfq.out" "$T/pdfq.txt"
+	grep -q "Counter 2: Bob Jones" "$T/pdfq.txt"
 	run w log
 	[[ "$output" == *'"what":"closeout","of":'*',"outcome":"completed","queue":"pdfq"'* ]]
 }

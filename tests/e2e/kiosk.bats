@@ -178,7 +178,7 @@ printer_settings() {
 	w settings | grep -q 'nosuchq'
 	w settings | grep -q '58mm'
 	w log | grep -q '"what":"test","outcome":"spooled"'
-	ls "$WAT_SPOOL"/Test-print*.pdf >/dev/null
+	ls "$WAT_SPOOL"/Test_print*.pdf >/dev/null
 }
 @test "kiosk: coordinator sets the printer queue and paper; a test print (saved as PDF without CUPS)" { both printer_settings; }
 
@@ -187,10 +187,11 @@ private_cupsd() {
 	PT=$(mktemp -d /tmp/wat-kiosk-bats-XXXXXX)
 	chmod 755 "$PT" # filters run as lp and must reach it
 	cupsd_start "$PT/cupsd" >&2
-	lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-		-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd -o printer-error-policy=abort-job 2>/dev/null ||
-		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-			-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
+	# several pages in one kiosk run: each job in its own file, out/pdfq/job-ID.out
+	cupsd_job_queue pdfq "$PT/cupsd/out/pdfq" -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o printer-error-policy=abort-job 2>/dev/null ||
+		cupsd_job_queue pdfq "$PT/cupsd/out/pdfq" -m drv:///sample.drv/generic.ppd \
+			-o printer-error-policy=abort-job
 	lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" -m drv:///sample.drv/generic.ppd 2>/dev/null
 	export CUPS_SERVER WAT_SPOOL="$BATS_TEST_TMPDIR/spool"
 }
@@ -202,10 +203,22 @@ receipt_cups() {
 	GIFT=$(next_seq)
 	export GIFT
 	kiosk "$1" receipt
-	[ -s "$PT/cupsd/out/pdfq.out" ]
-	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":false,"outcome":"completed","queue":"pdfq"'
-	w log | grep -q '"what":"receipt","of":'"$GIFT"',"copy":true,"outcome":"completed","queue":"pdfq"'
-	w log | grep -q '"what":"badge","of":1,"outcome":"completed","queue":"pdfq"'
+	# each page as it came out of the printer, found by the job the ledger names
+	page() { # page WHAT-PATTERN -> the text of that job's output
+		local job
+		job=$(w log | grep -o "\"what\":$1,\"outcome\":\"completed\",\"queue\":\"pdfq\",\"job\":[0-9]*" |
+			tail -1 | sed 's/.*"job"://')
+		[ -n "$job" ] || return 1
+		cupsd_pdftotext "$PT/cupsd/out/pdfq/job-$job.out" "$BATS_TEST_TMPDIR/job-$job.txt" &&
+			cat "$BATS_TEST_TMPDIR/job-$job.txt"
+	}
+	page '"receipt","of":'"$GIFT"',"copy":false' >"$BATS_TEST_TMPDIR/receipt.txt"
+	grep -q "María López" "$BATS_TEST_TMPDIR/receipt.txt"
+	grep -q '\$40.00' "$BATS_TEST_TMPDIR/receipt.txt"
+	! grep -q COPY "$BATS_TEST_TMPDIR/receipt.txt"
+	page '"receipt","of":'"$GIFT"',"copy":true' | grep -q COPY
+	page '"slip","of":1' | grep -q "Raised"
+	page '"badge","of":1' | grep -q "María López"
 	[ ! -d "$WAT_SPOOL" ] || [ -z "$(ls "$WAT_SPOOL")" ]
 }
 @test "kiosk: receipt, reprint (COPY), slip and badge print on a private cupsd's queue" {
@@ -226,6 +239,42 @@ receipt_fail() {
 @test "kiosk: a failing printer says so; try again; print elsewhere saves the PDF on the USB stick" {
 	private_cupsd
 	both receipt_fail
+}
+
+receipt_lost() {
+	event
+	cupsd_job_queue late "$PT/cupsd/out/late" -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o printer-error-policy=abort-job
+	w set printer late >/dev/null
+	export WAT_SETTLE_MS=300
+	touch "$PT/cupsd/out/late/hold"
+	# as a crash of cupsd and systemd's restart of it would: once the job is at
+	# the printer, cupsd dies; once the kiosk has saved the PDF, it is back and
+	# the printer prints the job after all
+	(
+		for _ in $(seq 1 300); do ls "$PT"/cupsd/out/late/job-*.waiting >/dev/null 2>&1 && break; sleep 0.1; done
+		cupsd_crash
+		for _ in $(seq 1 300); do ls "$WAT_SPOOL"/Receipt*.pdf >/dev/null 2>&1 && break; sleep 0.1; done
+		cupsd_start "$PT/cupsd" >&2
+		echo "$CUPSD_PID" >"$PT/restarted.pid"
+		rm -f "$PT/cupsd/out/late/hold"
+	) &
+	kiosk "$1" receipt-lost
+	wait
+	CUPSD_PID=$(cat "$PT/restarted.pid")
+	lost=$(w log | grep '"what":"receipt".*"outcome":"lost","queue":"late"' | tail -1)
+	[ -n "$lost" ]
+	seq=$(echo "$lost" | awk '{print $1}')
+	job=$(echo "$lost" | sed 's/.*"job":\([0-9]*\).*/\1/')
+	w log | grep -q '"outcome":"completed","queue":"late","job":'"$job"',"settles":'"$seq"
+	cupsd_pdftotext "$PT/cupsd/out/late/job-$job.out" "$BATS_TEST_TMPDIR/late.txt"
+	grep -q "María López" "$BATS_TEST_TMPDIR/late.txt"
+	grep -q '\$25.00' "$BATS_TEST_TMPDIR/late.txt"
+	rm -f "$WAT_SPOOL"/Receipt*.pdf
+}
+@test "kiosk: the print server stops mid-receipt: said in words, PDF kept; the job that printed after the restart is recorded" {
+	private_cupsd
+	both receipt_lost
 }
 
 closeout() {

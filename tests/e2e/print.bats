@@ -27,15 +27,14 @@ setup_file() {
 		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
 		echo "$CUPSD_PID" >"$PT/cupsd.pid"
 		# cups-filters' generic PDF printer: the job comes out as PDF (behind a PJL header)
-		lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-			-m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
-			-o printer-error-policy=abort-job 2>/dev/null ||
-			lpadmin -p pdfq -E -v "file://$PT/cupsd/out/pdfq.out" \
-				-m drv:///sample.drv/generic.ppd -o printer-error-policy=abort-job 2>/dev/null
-		lpadmin -p pos -E -v "file://$PT/cupsd/out/pos.bin" \
-			-P "$REPO/assets/ppd/wat-escpos-80mm.ppd" -o printer-error-policy=abort-job 2>/dev/null
+		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
+		cupsd_file_queue pos "$PT/cupsd/out/pos.bin" \
+			-P "$REPO/assets/ppd/wat-escpos-80mm.ppd" -o printer-error-policy=abort-job
 		lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" \
 			-m drv:///sample.drv/generic.ppd 2>/dev/null
+		# a printer the tests can make wait (hold) or refuse jobs (refuse)
+		cupsd_job_queue late "$PT/cupsd/out/late" -m drv:///sample.drv/generic.ppd \
+			-o printer-error-policy=abort-job
 		export CUPS_SERVER
 	fi
 }
@@ -63,14 +62,7 @@ need_cupsd() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Printed on pdfq"* ]]
-	out="$PT/cupsd/out/pdfq.out"
-	[ -s "$out" ]
-	if head -c 4 "$out" | grep -q '%!PS'; then
-		ps2pdf "$out" "$PT/pdfq.pdf"
-	else
-		cp "$out" "$PT/pdfq.pdf"
-	fi
-	pdftotext -layout "$PT/pdfq.pdf" "$PT/pdfq.txt"
+	cupsd_pdftotext "$PT/cupsd/out/pdfq.out" "$PT/pdfq.txt"
 	grep -q "Zoë Ångström" "$PT/pdfq.txt"
 	grep -q '\$125.00' "$PT/pdfq.txt"
 	grep -q "No goods or services were provided in" "$PT/pdfq.txt"
@@ -97,6 +89,33 @@ need_cupsd() {
 	# GS v 0, mode 0, 72 bytes (576 dots) a row
 	od -An -v -tx1 "$f" | tr -d '\n' | tr -s ' ' | grep -q "1d 76 30 00 48 00"
 	[ "$(tail -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = "1b4a781d5601" ]
+}
+
+# cupsd deb12u10 writes a job over the file: device's output without
+# truncating it; each job gets a fresh file, and each file holds one job.
+@test "two receipts in a row on the ESC/POS queue: each output holds exactly one whole job" {
+	need_cupsd
+	w donate 2 7 --method cash --donor "A sponsor with a rather long name, to make a longer receipt" >"$PT/g3"
+	long=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g3")
+	w donate 2 3 --method cash >"$PT/g4"
+	short=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g4")
+	for seq in "$long" "$short"; do
+		cupsd_output pos "$PT/cupsd/out/pos-$seq.bin"
+		run w receipt "$seq" --print --printer pos --paper 80mm
+		echo "$output"
+		[ "$status" -eq 0 ]
+	done
+	for seq in "$long" "$short"; do
+		f="$PT/cupsd/out/pos-$seq.bin"
+		od -An -v -tx1 "$f" | tr -d '\n' | tr -s ' ' >"$PT/hex-$seq"
+		# one init at the start, one cut at the end, nothing after it
+		[ "$(grep -o "1b 40" "$PT/hex-$seq" | wc -l)" -ge 1 ]
+		[ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' \n')" = "1b40" ]
+		[ "$(grep -o "1d 56 01" "$PT/hex-$seq" | wc -l)" -eq 1 ]
+		[ "$(tail -c 6 "$f" | od -An -tx1 | tr -d ' \n')" = "1b4a781d5601" ]
+	done
+	# the long receipt really is longer: the short one is not its leftover
+	[ "$(stat -c %s "$PT/cupsd/out/pos-$long.bin")" -gt "$(stat -c %s "$PT/cupsd/out/pos-$short.bin")" ]
 }
 
 @test "a queue whose device fails: reported as failed, and the ledger says not printed" {
@@ -154,4 +173,92 @@ need_cupsd() {
 	run "$WATCTL" decode "$PT/rtb.png"
 	echo "$output"
 	[[ "$output" == *"$code"* ]]
+}
+
+# The print server dies with a receipt on its way (cupsd crashes, systemd
+# starts it again): watctl says so, keeps the PDF, records the job "lost";
+# the next print looks the job up on the restarted server and records what
+# really became of it.
+crash_mid_job() { # crash_mid_job SEQ: prints SEQ on "late", crashes cupsd mid-job
+	local seq=$1 job
+	touch "$PT/cupsd/out/late/hold"
+	w receipt "$seq" --print --printer late --spool "$PT/lost-spool" --deadline 120 \
+		>"$PT/lost.out" 2>&1 &
+	local pid=$!
+	for _ in $(seq 1 200); do
+		ls "$PT"/cupsd/out/late/job-*.waiting >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	ls "$PT"/cupsd/out/late/job-*.waiting >/dev/null
+	CUPSD_PID=$(cat "$PT/cupsd.pid")
+	cupsd_crash
+	rm -f "$PT"/cupsd/out/late/job-*.waiting
+	wait "$pid" || true
+	cat "$PT/lost.out"
+}
+
+restart_cupsd() {
+	cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2
+	echo "$CUPSD_PID" >"$PT/cupsd.pid"
+}
+
+@test "the print server dies mid-job: the receipt is saved as PDF, and a job that printed after the restart is recorded as printed late" {
+	need_cupsd
+	w donate 2 11 --method cash >"$PT/g5"
+	seq=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g5")
+	run crash_mid_job "$seq"
+	echo "$output"
+	[[ "$output" == *"was not printed: The print server stopped; the receipt was saved as PDF $PT/lost-spool/"* ]]
+	ls "$PT"/lost-spool/Receipt_A-"$seq"-*.pdf
+	lost=$(w log | grep '"what":"receipt","of":'"$seq"',"copy":false,"outcome":"lost","queue":"late","job":' | awk '{print $1}')
+	[ -n "$lost" ]
+	job=$(w log | awk -v s="$lost" '$1 == s' | sed 's/.*"job":\([0-9]*\).*/\1/')
+	# systemd starts cupsd again; the printer is back: the job prints late
+	restart_cupsd
+	rm -f "$PT/cupsd/out/late/hold"
+	for _ in $(seq 1 100); do [ -s "$PT/cupsd/out/late/job-$job.out" ] && break; sleep 0.1; done
+	[ -s "$PT/cupsd/out/late/job-$job.out" ]
+	for _ in $(seq 1 100); do lpstat -W completed -o late | grep -q "late-$job " && break; sleep 0.1; done
+	# the next print settles it first
+	run w receipt "$GIFT" --print --printer pdfq
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"The receipt of entry $seq (job $job, lost when the print server stopped) printed after all"* ]]
+	w log | grep -q '"what":"receipt","of":'"$seq"',"copy":false,"outcome":"completed","queue":"late","job":'"$job"',"settles":'"$lost"
+	# it was delivered after all: a reprint is a COPY
+	run w receipt "$seq" --out "$PT/late-copy.pdf"
+	[[ "$output" == *"(COPY)"* ]]
+	# settled once: the print after that says nothing of it
+	run w receipt "$GIFT" --out "$PT/again2.pdf"
+	[[ "$output" != *"lost when"* ]]
+}
+
+@test "the print server dies mid-job: a job still queued after the restart is canceled and never prints" {
+	need_cupsd
+	w donate 2 12 --method cash >"$PT/g6"
+	seq=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g6")
+	run crash_mid_job "$seq"
+	echo "$output"
+	[[ "$output" == *"The print server stopped; the receipt was saved as PDF"* ]]
+	lost=$(w log | grep '"what":"receipt","of":'"$seq"',"copy":false,"outcome":"lost"' | awk '{print $1}')
+	job=$(w log | awk -v s="$lost" '$1 == s' | sed 's/.*"job":\([0-9]*\).*/\1/')
+	# back, but the printer holds the job in the queue
+	touch "$PT/cupsd/out/late/refuse"
+	restart_cupsd
+	rm -f "$PT/cupsd/out/late/hold"
+	for _ in $(seq 1 100); do lpstat -l -o late | grep -q "job-hold-until-specified" && break; sleep 0.1; done
+	lpstat -l -o late | grep -q "job-hold-until-specified" # held in the queue
+	run w receipt "$GIFT" --print --printer pdfq
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"The receipt of entry $seq (job $job, lost when the print server stopped) was still waiting when the print server came back and was canceled"* ]]
+	w log | grep -q '"outcome":"canceled","queue":"late","job":'"$job"',"settles":'"$lost"
+	# the printer takes jobs again: the canceled one never comes out
+	rm -f "$PT/cupsd/out/late/refuse"
+	cupsenable late
+	sleep 2
+	[ ! -e "$PT/cupsd/out/late/job-$job.out" ]
+	# not delivered: the receipt prints again as the original
+	run w receipt "$seq" --out "$PT/never.pdf"
+	[[ "$output" != *"(COPY)"* ]]
 }

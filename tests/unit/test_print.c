@@ -83,17 +83,17 @@ setup(void **state)
 		return -1;
 	}
 	setenv("CUPS_SERVER", sock, 1);
-	if (sh("lpadmin -p pdfq -E -v file://%s/cupsd/out/pdfq.ps -m drv:///sample.drv/generic.ppd "
-	       "-o printer-error-policy=abort-job 2>/dev/null && "
-	       "lpadmin -p pos -E -v file://%s/cupsd/out/pos.bin -P "
-	       "%s/assets/ppd/wat-escpos-80mm.ppd "
-	       "-o printer-error-policy=abort-job 2>/dev/null && "
+	if (sh("bash -c '. %s/tests/e2e/lib/cupsd.bash && "
+	       "cupsd_file_queue pdfq %s/cupsd/out/pdfq.ps -m drv:///sample.drv/generic.ppd "
+	       "-o printer-error-policy=abort-job && "
+	       "cupsd_file_queue pos %s/cupsd/out/pos.bin -P %s/assets/ppd/wat-escpos-80mm.ppd "
+	       "-o printer-error-policy=abort-job' 2>/dev/null && "
 	       "lpadmin -p bad -E -v file:///nonexistent/dir/out.ps -m "
 	       "drv:///sample.drv/generic.ppd "
 	       "2>/dev/null && "
 	       "lpadmin -p stuck -E -v socket://127.0.0.1:9 -m drv:///sample.drv/generic.ppd "
 	       "2>/dev/null",
-	       tmp, tmp, repo) != 0) {
+	       repo, tmp, tmp, repo) != 0) {
 		fprintf(stderr, "cannot add the queues\n");
 		return -1;
 	}
@@ -116,7 +116,12 @@ teardown(void **state)
 static void
 run(const char *printer, const char *spool, int roll, int deadline_ms, struct print_status *st)
 {
-	struct print_request rq = {printer, "Receipt A-7", spool, 2000, deadline_ms, roll};
+	struct print_request rq = {.printer = printer,
+	                           .title = "Receipt A-7",
+	                           .spool_dir = spool,
+	                           .connect_ms = 2000,
+	                           .deadline_ms = deadline_ms,
+	                           .roll = roll};
 	struct print_job *j = NULL;
 	char *cause = NULL;
 	int polls = 0;
@@ -156,6 +161,34 @@ test_reason_words(void **state)
 	assert_string_equal(w, "com.example-thing");
 	free(w);
 	assert_string_equal(print_state_name(PRINT_SPOOLED), "spooled");
+}
+
+/* cupsd deb12u10 dies on a document name or option value with a blank or
+ * a control character: what we send is made of safe characters. */
+static void
+test_safe_name(void **state)
+{
+	char out[PRINT_NAME_MAX], small[8];
+
+	assert_int_equal(print_safe_name("Receipt A-7", out, sizeof out), 11);
+	assert_string_equal(out, "Receipt_A-7");
+	print_safe_name("Close-out sheet T1-42", out, sizeof out);
+	assert_string_equal(out, "Close-out_sheet_T1-42");
+	print_safe_name("Zo\xc3\xab \t\x1b[31m Lima\n", out, sizeof out);
+	assert_string_equal(out, "Zo_31m_Lima");
+	print_safe_name("Custom.204.09x841.89", out, sizeof out);
+	assert_string_equal(out, "Custom.204.09x841.89");
+	print_safe_name("a/b\\c'd\"e", out, sizeof out);
+	assert_string_equal(out, "a_b_c_d_e");
+	print_safe_name(" \t\r\n", out, sizeof out);
+	assert_string_equal(out, "print");
+	print_safe_name(NULL, out, sizeof out);
+	assert_string_equal(out, "print");
+	assert_int_equal(print_safe_name("Receipt A-7", small, sizeof small), 7);
+	assert_string_equal(small, "Receipt");
+	/* a bidi override, DEL and a C1 CSI */
+	print_safe_name("x\xe2\x80\xae\x7f\xc2\x9b y", out, sizeof out);
+	assert_string_equal(out, "x_y");
 }
 
 static void
@@ -273,7 +306,8 @@ test_no_such_printer(void **state)
 static void
 test_cancel(void **state)
 {
-	struct print_request rq = {"stuck", "Receipt A-7", NULL, 2000, 30000, 0};
+	struct print_request rq = {
+	    .printer = "stuck", .title = "Receipt A-7", .connect_ms = 2000, .deadline_ms = 30000};
 	struct print_job *j = NULL;
 	struct print_status st;
 	char *cause = NULL;
@@ -291,14 +325,52 @@ test_cancel(void **state)
 	print_free(j);
 }
 
+/* Settling lost jobs: a job the server finished is "completed" (printed
+ * late), one it never heard of is "unknown"; a settle-only request sends
+ * nothing. */
+static void
+test_settle(void **state)
+{
+	struct print_status st;
+	struct print_lost lost[2];
+	struct print_request rq = {.connect_ms = 2000, .lost = lost, .nlost = 2};
+	struct print_job *j = NULL;
+	char *cause = NULL;
+
+	NEED_CUPSD();
+	run("pdfq", NULL, 0, 30000, &st);
+	assert_string_equal(st.outcome, "completed");
+	memset(lost, 0, sizeof lost);
+	lost[0] = (struct print_lost){.seq = 7, .job = st.job_id};
+	snprintf(lost[0].queue, sizeof lost[0].queue, "pdfq");
+	lost[1] = (struct print_lost){.seq = 9, .job = 99999};
+	snprintf(lost[1].queue, sizeof lost[1].queue, "pdfq");
+	assert_int_equal(print_submit(&rq, NULL, 0, &j, &cause), 0);
+	assert_int_equal(print_wait(j, 20000, &st), 1);
+	print_free(j);
+	assert_string_equal(st.outcome, "settled");
+	assert_int_equal(st.job_id, 0); /* nothing sent */
+	assert_int_equal(st.nsettled, 2);
+	assert_int_equal(st.settled[0].seq, 7);
+	assert_string_equal(st.settled[0].outcome, "completed");
+	assert_int_equal(st.settled[1].seq, 9);
+	assert_string_equal(st.settled[1].outcome, "unknown");
+	/* no page and nothing to settle: refused */
+	rq.nlost = 0;
+	assert_int_equal(print_submit(&rq, NULL, 0, &j, &cause), -1);
+	assert_non_null(strstr(cause, "Nothing to print"));
+	free(cause);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_reason_words),    cmocka_unit_test(test_no_server_spools),
-	    cmocka_unit_test(test_pdf_queue),       cmocka_unit_test(test_escpos_queue),
-	    cmocka_unit_test(test_failing_device),  cmocka_unit_test(test_stuck_printer),
-	    cmocka_unit_test(test_no_such_printer), cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_reason_words),     cmocka_unit_test(test_safe_name),
+	    cmocka_unit_test(test_no_server_spools), cmocka_unit_test(test_pdf_queue),
+	    cmocka_unit_test(test_escpos_queue),     cmocka_unit_test(test_failing_device),
+	    cmocka_unit_test(test_stuck_printer),    cmocka_unit_test(test_no_such_printer),
+	    cmocka_unit_test(test_cancel),           cmocka_unit_test(test_settle),
 	};
 	const char *r = getenv("REPO"), *b = getenv("BUILD");
 

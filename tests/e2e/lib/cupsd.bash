@@ -2,9 +2,27 @@
 #
 #   cupsd_start DIR [FILTER...]   starts cupsd with everything under DIR, our
 #                                 filters (paths) visible in its ServerBin;
-#                                 exports CUPS_SERVER=DIR/cups.sock, sets CUPSD_PID
+#                                 exports CUPS_SERVER=DIR/cups.sock, sets CUPSD_PID;
+#                                 again on the same DIR: a restart with the same queues
+#                                 and jobs (DirtyCleanInterval 0 keeps them on disk)
 #   cupsd_stop                    stops it by its PID
+#   cupsd_crash                   kills it (SIGKILL) with the filters and backends it
+#                                 started, as a crash and systemd's clean-up of the unit do
 #   cupsd_usable                  0 when a private cupsd can run here (root, cupsd)
+#   cupsd_file_queue Q FILE ARGS  adds queue Q printing into FILE (a file: device),
+#                                 ARGS go to lpadmin (-m PPD or -P FILE, -o ...)
+#   cupsd_output Q FILE           a fresh, empty FILE for Q's next job
+#   cupsd_pdf_queue Q FILE        a file: queue whose jobs come out as PDF (cups-filters'
+#                                 generic PDF printer) or else PostScript
+#   cupsd_job_queue Q DIR ARGS    adds queue Q whose every job lands in its own file,
+#                                 DIR/job-ID.out (our test backend, lib/jobfile)
+#   cupsd_pdftotext OUT TXT       the text of a PDF or PostScript job's output
+#
+# Since cups-daemon 2.4.2-3+deb12u10 a file: device is opened without O_CREAT
+# or O_TRUNC: the file must exist (writable by lp) before the job, and a
+# shorter second job would leave the end of the first behind.  So every
+# file: queue is added by cupsd_file_queue, and a test that prints twice and
+# reads the bytes gives each job its own file with cupsd_output.
 #
 # cupsd refuses to run jobs as root, so filters and the file device run as lp:
 # DIR and its out/ folder are made readable/writable for lp.
@@ -22,11 +40,21 @@ cupsd_start() {
 	chown lp:lp "$dir"/out "$dir"/spool "$dir"/spool/tmp
 	chmod 1777 "$dir"/out
 	# ServerBin: the system's programs, plus ours in filter/
+	mkdir -p "$dir/bin/backend"
+	chmod 755 "$dir/bin/backend"
 	for f in /usr/lib/cups/*; do
-		[ "$(basename "$f")" = filter ] || ln -s "$f" "$dir/bin/"
+		case "$(basename "$f")" in
+		filter | backend) ;;
+		*) ln -sfn "$f" "$dir/bin/" ;;
+		esac
 	done
+	for f in /usr/lib/cups/backend/*; do
+		ln -sfn "$f" "$dir/bin/backend/"
+	done
+	# a copy, not a link: cupsd wants a backend owned by root and not writable by others
+	install -m 0755 "$(dirname "${BASH_SOURCE[0]}")/jobfile" "$dir/bin/backend/jobfile"
 	for f in /usr/lib/cups/filter/*; do
-		ln -s "$f" "$dir/bin/filter/"
+		ln -sfn "$f" "$dir/bin/filter/"
 	done
 	for f in "$@"; do
 		ln -sf "$f" "$dir/bin/filter/$(basename "$f")"
@@ -59,6 +87,7 @@ Browsing No
 LogLevel info
 DefaultAuthType None
 JobRetryInterval 1
+DirtyCleanInterval 0
 <Location />
   Order allow,deny
   Allow all
@@ -83,10 +112,61 @@ EOF
 	return 1
 }
 
+cupsd_crash() {
+	if [ -n "${CUPSD_PID:-}" ]; then
+		# (also from a subshell, where cupsd is not a child to wait for; under set -e)
+		pkill -9 -P "$CUPSD_PID" 2>/dev/null || true
+		kill -9 "$CUPSD_PID" 2>/dev/null || true
+		wait "$CUPSD_PID" 2>/dev/null || true
+		CUPSD_PID=
+	fi
+}
+
 cupsd_stop() {
 	if [ -n "${CUPSD_PID:-}" ]; then
 		kill "$CUPSD_PID" 2>/dev/null
 		wait "$CUPSD_PID" 2>/dev/null
 		CUPSD_PID=
 	fi
+}
+
+cupsd_output() {
+	local q=$1 file=$2
+	rm -f "$file"
+	: >"$file" && chown lp:lp "$file" && chmod 0644 "$file" || return 1
+	lpadmin -p "$q" -v "file://$file" || return 1
+}
+
+cupsd_file_queue() {
+	local q=$1 file=$2
+	shift 2
+	rm -f "$file"
+	: >"$file" && chown lp:lp "$file" && chmod 0644 "$file" || return 1
+	lpadmin -p "$q" -E -v "file://$file" "$@"
+}
+
+cupsd_pdf_queue() {
+	local q=$1 file=$2
+	cupsd_file_queue "$q" "$file" -m lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd \
+		-o printer-error-policy=abort-job 2>/dev/null ||
+		cupsd_file_queue "$q" "$file" -m drv:///sample.drv/generic.ppd \
+			-o printer-error-policy=abort-job
+}
+
+cupsd_job_queue() {
+	local q=$1 dir=$2
+	shift 2
+	mkdir -p "$dir" && chown lp:lp "$dir" && chmod 0755 "$dir" || return 1
+	lpadmin -p "$q" -E -v "jobfile:$dir" "$@"
+}
+
+cupsd_pdftotext() {
+	local out=$1 txt=$2
+	[ -s "$out" ] || return 1
+	if head -c 4 "$out" | grep -q '%!PS'; then
+		ps2pdf "$out" "$txt.pdf" || return 1
+	else
+		cp "$out" "$txt.pdf"
+	fi
+	pdftotext -layout "$txt.pdf" "$txt"
 }
