@@ -5,6 +5,7 @@
 #   make test SANITIZE=1 WERROR=1   what CI runs (ASan + UBSan, warnings are errors)
 #   make bench      figures as JSON lines          make fuzz    each fuzz target, bounded
 #   make deps       apt-get the build and test dependencies (idempotent)
+#   make fresh-test (root) make test in a fresh Debian 12 root from today's packages
 #   make format-check
 
 CC       ?= cc
@@ -66,7 +67,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode
 
-.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app screenshots
+.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -124,6 +125,10 @@ test: deps
 screenshots: deps
 	$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) tests/kiosk/screenshots
+
+# The README's make test, run in a fresh Debian 12 root (see tests/fresh-test).
+fresh-test:
+	@tests/fresh-test
 
 run: deps
 	$(MAKE) --no-print-directory all

@@ -56,8 +56,10 @@ cupsd_start() {
 	for f in /usr/lib/cups/filter/*; do
 		ln -sfn "$f" "$dir/bin/filter/"
 	done
+	# Ours copied, not linked: cupsd runs filters as lp, which cannot reach a
+	# build in a private home (root's /root, a Debian 12 user's 0700 home).
 	for f in "$@"; do
-		ln -sf "$f" "$dir/bin/filter/$(basename "$f")"
+		install -m 0755 "$f" "$dir/bin/filter/$(basename "$f")"
 	done
 	if command -v runuser >/dev/null && ! runuser -u lp -- test -x "$dir/bin"; then
 		echo "cupsd_start: lp cannot reach $dir (a parent folder is private)" >&2
