@@ -1,0 +1,155 @@
+/* ledger_int.h — what the ledger's files share, and only they: the ledger's
+ * struct, the sqlite plumbing, and the helpers each part lends the others.
+ * The ledger is split along its concerns:
+ *   ledger_db.c        schema, sqlite plumbing, open and migrate
+ *   ledger_settings.c  the settings: parsing, canonical values, the event
+ *   ledger_fold.c      entries applied to the derived tables (the figures)
+ *   ledger_append.c    appending: the canonical line, the chain, init, set
+ *   ledger_walkers.c   walkers and the roster
+ *   ledger_money.c     scans, laps, donations, annulments
+ *   ledger_query.c     reading: totals, entries
+ *   ledger_check.c     checking the chain, the triggers and the figures
+ * Only these files include sqlite. */
+#ifndef WAT_LEDGER_INT_H
+#define WAT_LEDGER_INT_H
+
+#include "ledger.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <inttypes.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "amount.h"
+#include "strbuf.h"
+#include "text.h"
+#include "util.h"
+
+#define LEDGER_SCHEMA_VERSION 2
+
+struct ledger_stmt {
+	const char *sql; /* identity: the literal's address */
+	sqlite3_stmt *stmt;
+};
+
+struct ledger {
+	sqlite3 *db;
+	char *path;
+	char *copy_dir;            /* a read-only ledger is read from a private copy here */
+	int read_only;             /* nothing may be written: the card (or the file) is read-only */
+	struct ledger_stmt *stmts; /* every statement ever prepared by ledger_stmt */
+	size_t nstmts, capstmts;
+	int in_tx;
+	int batch; /* inside ledger_batch: one transaction for many calls */
+
+	/* the head of the chain, as committed */
+	int64_t last_seq;
+	unsigned char last_hash[LEDGER_HASH_LEN];
+	int64_t last_wall_ms;
+	/* the head while a transaction is open */
+	int64_t tx_seq;
+	unsigned char tx_hash[LEDGER_HASH_LEN];
+
+	int has_event;
+	struct ledger_event ev;
+	struct badge_event badge;
+
+	void (*clock)(struct stamp *, void *);
+	void *clock_arg;
+	char doubt[160];
+};
+
+/* The append-only triggers, as sqlite keeps their text (ledger_check compares
+ * it byte for byte). */
+#define LEDGER_TRIGGER_NO_UPDATE                                                                   \
+	"CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN"                          \
+	" SELECT RAISE(ABORT, 'the ledger is append-only: entries are never changed'); END"
+#define LEDGER_TRIGGER_NO_DELETE                                                                   \
+	"CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN"                          \
+	" SELECT RAISE(ABORT, 'the ledger is append-only: entries are never deleted'); END"
+#define LEDGER_TRIGGER_IN_ORDER                                                                    \
+	"CREATE TRIGGER entries_in_order BEFORE INSERT ON entries"                                 \
+	" WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM entries) BEGIN"                 \
+	" SELECT RAISE(ABORT, 'ledger entries must be numbered without gaps'); END"
+
+#define LEDGER_NTRIGGERS 3
+extern const struct ledger_trigger {
+	const char *name, *sql, *guards;
+} ledger_triggers[LEDGER_NTRIGGERS];
+
+/* The counters table's keys and where each lands in struct ledger_totals. */
+#define LEDGER_NCOUNTERS 10
+extern const struct ledger_counter {
+	const char *key;
+	size_t off;
+} ledger_counters[LEDGER_NCOUNTERS];
+
+/* A walker's field as given, for validation and JSON. */
+struct ledger_field {
+	const char *key;
+	const char *value;
+	size_t max;
+	const char *label;
+};
+
+#define LEDGER_WALKER_COLS                                                                         \
+	"id, name, team, email, phone, ext_id, reg_seq, active, checkin_seq, laps, raised"
+
+/* The setting types and their table (ledger_settings.c). */
+enum ledger_stype {
+	LS_TEXT,
+	LS_DATE,
+	LS_MONEY,
+	LS_SECONDS,
+	LS_METRES,
+	LS_ROLE,
+	LS_EIN,
+	LS_COUNT,
+	LS_PAPER,
+};
+
+struct ledger_setting {
+	const char *key;
+	enum ledger_stype type;
+	int64_t min, max; /* characters for text; the value otherwise */
+	const char *label;
+};
+
+/* ---- ledger_db.c: the sqlite plumbing ---- */
+/* A plain sentence for a sqlite failure; `what` was not recorded (NULL: opening). */
+int ledger_db_fail(struct ledger *l, char **cause, const char *what);
+/* A cached prepared statement for a string literal (its address is the key),
+ * reset and with bindings cleared; NULL when sqlite refuses it. */
+sqlite3_stmt *ledger_stmt(struct ledger *l, const char *sql);
+void ledger_bind_text(sqlite3_stmt *st, int i, const char *s);
+int ledger_exec_i(struct ledger *l, const char *sql, int n, const int64_t *args);
+int ledger_exec1(struct ledger *l, const char *sql, int64_t a);
+int64_t ledger_query_i(struct ledger *l, const char *sql, int n, const int64_t *args, int64_t def);
+int ledger_tx_begin(struct ledger *l, char **cause, const char *what);
+void ledger_tx_rollback(struct ledger *l);
+int ledger_tx_commit(struct ledger *l, char **cause, const char *what);
+const struct ledger_setting *ledger_setting_find(const char *key);
+int ledger_setting_canon(const struct ledger_setting *s, const char *value, char **out,
+                         char **cause);
+void ledger_copy(char *dst, size_t len, const char *src);
+void ledger_load_event(struct ledger *l);
+int ledger_load(struct ledger *l, char **cause);
+int ledger_apply(struct ledger *l, int64_t seq, const char *kind);
+int ledger_rebuild_locked(struct ledger *l, char **cause);
+void ledger_chain_hash(const unsigned char prev[LEDGER_HASH_LEN], const char *line, size_t len,
+                       unsigned char out[LEDGER_HASH_LEN]);
+int ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int64_t amount,
+               const char *data_json, const char *op, int64_t *seq_out, char **cause);
+int ledger_check_fields(const struct ledger_field *f, size_t n, char **cause);
+char *ledger_clean(const char *s);
+void ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w);
+
+#endif
