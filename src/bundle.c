@@ -2,6 +2,7 @@
  * manifest; the zip (libarchive); safe writes.  See bundle.h, docs/BUNDLE.md. */
 #include "bundle.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -17,6 +18,8 @@
 
 #include "amount.h"
 #include "csv.h"
+#include "entry.h"
+#include "fold.h"
 #include "json.h"
 #include "stamp.h"
 #include "strbuf.h"
@@ -104,96 +107,6 @@ bundle_jsonl_add(struct strbuf *b, const char *line, size_t len,
 	strbuf_add(b, "}\n", 2);
 }
 
-/* What the computation keeps of an entry beyond struct bundle_entry. */
-struct bundle_raw {
-	struct json_value data; /* the "data" object, or JSON_NONE */
-	struct json_value op;
-};
-
-struct bundle_walker {
-	uint32_t id;
-	char *name, *team, *email, *phone, *ext_id;
-	int64_t reg_seq;
-	int reg_annulled;
-	int checked_in;
-	int64_t laps, raised;
-};
-
-struct bundle_walkers {
-	struct bundle_walker *w;
-	size_t n, cap;
-	uint32_t *slots; /* open addressing: index + 1, 0 empty */
-	size_t nslots;
-};
-
-static struct bundle_walker *
-bundle_walker_find(struct bundle_walkers *ws, uint32_t id, int create)
-{
-	size_t i, mask;
-	uint32_t *old;
-	size_t oldn, j;
-
-	if (ws->nslots == 0 || (ws->n + 1) * 2 > ws->nslots) {
-		if (!create && ws->nslots != 0)
-			goto look;
-		if (!create)
-			return NULL;
-		old = ws->slots;
-		oldn = ws->nslots;
-		ws->nslots = oldn ? oldn * 2 : 1024;
-		ws->slots = xcalloc(ws->nslots, sizeof *ws->slots);
-		for (j = 0; j < ws->n; j++) {
-			i = (ws->w[j].id * 2654435761u) & (ws->nslots - 1);
-			while (ws->slots[i] != 0)
-				i = (i + 1) & (ws->nslots - 1);
-			ws->slots[i] = (uint32_t)j + 1;
-		}
-		free(old);
-	}
-look:
-	mask = ws->nslots - 1;
-	i = (id * 2654435761u) & mask;
-	while (ws->slots[i] != 0) {
-		if (ws->w[ws->slots[i] - 1].id == id)
-			return &ws->w[ws->slots[i] - 1];
-		i = (i + 1) & mask;
-	}
-	if (!create)
-		return NULL;
-	if (ws->n == ws->cap) {
-		ws->cap = ws->cap ? ws->cap * 2 : 256;
-		ws->w = xrealloc(ws->w, ws->cap * sizeof *ws->w);
-	}
-	memset(&ws->w[ws->n], 0, sizeof ws->w[ws->n]);
-	ws->w[ws->n].id = id;
-	ws->slots[i] = (uint32_t)++ws->n;
-	return &ws->w[ws->n - 1];
-}
-
-static void
-bundle_walkers_free(struct bundle_walkers *ws)
-{
-	size_t i;
-
-	for (i = 0; i < ws->n; i++) {
-		free(ws->w[i].name);
-		free(ws->w[i].team);
-		free(ws->w[i].email);
-		free(ws->w[i].phone);
-		free(ws->w[i].ext_id);
-	}
-	free(ws->w);
-	free(ws->slots);
-}
-
-static int
-bundle_walker_cmp(const void *a, const void *b)
-{
-	const struct bundle_walker *x = a, *y = b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
 void
 bundle_content_free(struct bundle_content *c)
 {
@@ -202,6 +115,7 @@ bundle_content_free(struct bundle_content *c)
 	for (i = 0; i < BUNDLE_NCSV; i++)
 		free(c->csv[i]);
 	free(c->entries);
+	free(c->walkers);
 	memset(c, 0, sizeof *c);
 }
 
@@ -276,59 +190,31 @@ bundle_csv_money_member(struct strbuf *b, const struct json_value *data, const c
 		bundle_csv_money(b, n);
 }
 
-/* Sets *field from data[key] when present (null clears). */
-static void
-bundle_walker_field(char **field, const struct json_value *data, const char *key)
-{
-	struct json_value v;
-
-	json_members(data, &key, &v, 1);
-	if (v.type == JSON_NONE)
-		return;
-	free(*field);
-	*field = json_str(&v);
-}
-
 static const char *
-bundle_name_of(struct bundle_walkers *ws, uint32_t id)
+bundle_name_of(const struct fold *f, uint32_t id)
 {
-	struct bundle_walker *w = id != 0 ? bundle_walker_find(ws, id, 0) : NULL;
+	const struct fold_walker *w = id != 0 ? fold_walker(f, id) : NULL;
 
 	return w != NULL && w->name != NULL ? w->name : "";
 }
 
-static void
-bundle_annulled_col(struct strbuf *b, const struct bundle_entry *e)
-{
-	if (e->annulled_by != 0)
-		strbuf_printf(b, "%" PRId64, e->annulled_by);
-}
-
-static int
-bundle_is(const struct bundle_entry *e, const char *kind)
-{
-	return strcmp(e->kind, kind) == 0;
-}
-
+/* Checks line lineno against the hash chain and decodes its entry (e
+ * borrows from line). */
 static int
 bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned char *prev,
-                  struct bundle_entry *e, struct bundle_raw *raw, char *station, char **cause)
+                  unsigned char hash[BUNDLE_HASH_LEN], struct entry *e, char *station, char **cause)
 {
-	static const char *const keys[] = {"seq", "station", "kind", "wall_ms",
-	                                   "op",  "walker",  "ref",  "data"};
-	struct json_value entry, m[8], v;
-	unsigned char got[BUNDLE_HASH_LEN], want[BUNDLE_HASH_LEN], p[BUNDLE_HASH_LEN];
+	unsigned char got[BUNDLE_HASH_LEN], p[BUNDLE_HASH_LEN];
 	crypto_generichash_state st;
 	const char *body;
 	size_t blen;
-	int64_t n;
-	char *s;
+	char *why = NULL;
 
 	if (len < BUNDLE_PFX_LEN + 3 || memcmp(line, BUNDLE_PFX_HASH, 9) != 0 ||
 	    memcmp(line + 73, BUNDLE_PFX_PREV, 10) != 0 ||
 	    memcmp(line + 147, BUNDLE_PFX_ENTRY, 10) != 0 || line[len - 1] != '}')
 		return util_fail(cause, "ledger.jsonl line %zu is not a ledger line.", lineno);
-	if (bundle_unhex(line + 9, 64, want, sizeof want) != 0 ||
+	if (bundle_unhex(line + 9, 64, hash, BUNDLE_HASH_LEN) != 0 ||
 	    bundle_unhex(line + 83, 64, p, sizeof p) != 0)
 		return util_fail(
 		    cause, "ledger.jsonl line %zu: a hash is not 64 lowercase hex digits.", lineno);
@@ -343,76 +229,29 @@ bundle_parse_line(const char *line, size_t len, size_t lineno, const unsigned ch
 	crypto_generichash_update(&st, prev, BUNDLE_HASH_LEN);
 	crypto_generichash_update(&st, (const unsigned char *)body, blen);
 	crypto_generichash_final(&st, got, BUNDLE_HASH_LEN);
-	if (memcmp(got, want, BUNDLE_HASH_LEN) != 0)
+	if (memcmp(got, hash, BUNDLE_HASH_LEN) != 0)
 		return util_fail(cause,
 		                 "ledger.jsonl line %zu: the entry does not match its hash: it was "
 		                 "changed.",
 		                 lineno);
-	if (json_parse(body, blen, &entry) != 0 || entry.type != JSON_OBJECT)
-		return util_fail(cause, "ledger.jsonl line %zu: the entry is not a JSON object.",
-		                 lineno);
-	json_members(&entry, keys, m, nitems(keys));
-	memset(e, 0, sizeof *e);
-	memcpy(e->hash, want, BUNDLE_HASH_LEN);
-	if (json_int(&m[0], &e->seq) != 0)
-		return util_fail(cause, "ledger.jsonl line %zu: the entry has no sequence number.",
-		                 lineno);
+	if (entry_decode(body, blen, e, &why) != 0) {
+		util_fail(cause, "ledger.jsonl line %zu: %s", lineno, why);
+		free(why);
+		return -1;
+	}
 	if (e->seq != (int64_t)lineno)
 		return util_fail(
 		    cause,
 		    "ledger.jsonl line %zu holds entry %" PRId64
 		    " where entry %zu belongs: the sequence has a gap or was reordered.",
 		    lineno, e->seq, lineno);
-	if (m[1].type != JSON_STRING || m[1].n < 3 || m[1].n > BUNDLE_STATION_MAX + 2)
-		return util_fail(cause, "ledger.jsonl line %zu: the entry has no station id.",
-		                 lineno);
-	s = json_str(&m[1]);
 	if (station[0] == '\0')
-		snprintf(station, BUNDLE_STATION_MAX + 1, "%s", s);
-	else if (strcmp(station, s) != 0) {
-		util_fail(cause,
-		          "ledger.jsonl line %zu is from station \"%s\", the others from \"%s\": a "
-		          "bundle holds one station's ledger.",
-		          lineno, s, station);
-		free(s);
-		return -1;
-	}
-	free(s);
-	if (m[2].type != JSON_STRING || m[2].n < 3 || m[2].n - 2 >= sizeof e->kind)
-		return util_fail(cause, "ledger.jsonl line %zu: the entry has no kind.", lineno);
-	memcpy(e->kind, m[2].p + 1, m[2].n - 2);
-	if (json_int(&m[3], &e->wall_ms) != 0)
-		return util_fail(cause, "ledger.jsonl line %zu: the entry has no time.", lineno);
-	raw->op = m[4];
-	raw->data = m[7];
-	if (json_int(&m[5], &n) == 0 && n > 0 && n <= UINT32_MAX)
-		e->walker = (uint32_t)n;
-	if (json_int(&m[6], &n) == 0)
-		e->ref = n;
-	if (bundle_is(e, "donation")) {
-		static const char *const dk[] = {"cents", "method"};
-		struct json_value d[2];
-		json_members(&raw->data, dk, d, 2);
-		if (json_int(&d[0], &e->cents) != 0 || e->cents <= 0)
-			return util_fail(
-			    cause, "ledger.jsonl line %zu: a donation without an amount.", lineno);
-		if (json_is(&d[1], "cash") || json_is(&d[1], "check") || json_is(&d[1], "other"))
-			memcpy(e->method, d[1].p + 1, d[1].n - 2);
-		else
-			return util_fail(
-			    cause, "ledger.jsonl line %zu: a donation without a known method.",
-			    lineno);
-	} else if (bundle_is(e, "lap")) {
-		static const char *const lk[] = {"how", "manual"};
-		struct json_value d[2];
-		json_members(&raw->data, lk, d, 2);
-		e->manual = json_is(&d[0], "manual") || d[1].type == JSON_TRUE;
-	} else if (bundle_is(e, "annul") && e->ref <= 0) {
-		static const char *const rk[] = {"ref"};
-		json_members(&raw->data, rk, &v, 1);
-		if (json_int(&v, &n) == 0)
-			e->ref = n;
-	}
+		snprintf(station, BUNDLE_STATION_MAX + 1, "%s", e->station);
+	else if (strcmp(station, e->station) != 0)
+		return util_fail(cause,
+		                 "ledger.jsonl line %zu is from station \"%s\", the others from "
+		                 "\"%s\": a bundle holds one station's ledger.",
+		                 lineno, e->station, station);
 	return 0;
 }
 
@@ -425,25 +264,157 @@ bundle_csv_begin(struct strbuf *b, enum bundle_csv which)
 }
 
 static void
-bundle_op_col(struct strbuf *b, const struct bundle_raw *r)
+bundle_op_col(struct strbuf *b, const struct entry *e)
 {
-	char *s = json_str(&r->op);
+	char *s = json_str(&e->op);
 
 	bundle_csv_text(b, s);
 	free(s);
 }
 
+static void
+bundle_annulled_col(struct strbuf *b, int64_t by)
+{
+	if (by != 0)
+		strbuf_printf(b, "%" PRId64, by);
+}
+
+/* "seq,time,walker,name" of a walker's row. */
+static void
+bundle_csv_walker_row(struct strbuf *b, const struct fold *f, const struct entry *e)
+{
+	strbuf_printf(b, "%" PRId64 ",", e->seq);
+	bundle_csv_time(b, e->at.wall_ms);
+	strbuf_printf(b, ",%" PRIu32 ",", e->walker);
+	bundle_csv_text(b, bundle_name_of(f, e->walker));
+}
+
+/* ",op,annulled_by" and the row's end. */
+static void
+bundle_csv_row_end(struct strbuf *b, const struct entry *e, int64_t by)
+{
+	strbuf_puts(b, ",");
+	bundle_op_col(b, e);
+	strbuf_puts(b, ",");
+	bundle_annulled_col(b, by);
+	strbuf_puts(b, BUNDLE_CRLF);
+}
+
+/* The rows of the CSVs an entry makes; its figures are the fold's. */
+static void
+bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es,
+                const struct entry *e)
+{
+	const struct json_value *d = &e->data;
+	int64_t by = fold_annulled_by(f, e->seq);
+	struct strbuf *b;
+
+	switch (e->kind) {
+	case ENTRY_CHECKIN:
+	case ENTRY_LAP:
+		b = &csv[e->kind == ENTRY_LAP ? BUNDLE_LAPS : BUNDLE_CHECKINS];
+		bundle_csv_walker_row(b, f, e);
+		if (e->kind == ENTRY_LAP)
+			strbuf_puts(b, e->manual ? ",yes" : ",no");
+		bundle_csv_row_end(b, e, by);
+		break;
+	case ENTRY_DONATION:
+		b = &csv[BUNDLE_DONATIONS];
+		bundle_csv_walker_row(b, f, e);
+		strbuf_puts(b, ",");
+		bundle_csv_money(b, e->cents);
+		strbuf_printf(b, ",%s,", rules_method_name(e->method));
+		bundle_csv_member(b, d, "check_no");
+		strbuf_puts(b, ",");
+		bundle_csv_member(b, d, "donor");
+		bundle_csv_row_end(b, e, by);
+		break;
+	case ENTRY_ANNUL: {
+		const struct entry *t = &es[e->ref.seq - 1];
+		b = &csv[BUNDLE_ANNULMENTS];
+		strbuf_printf(b, "%" PRId64 ",", e->seq);
+		bundle_csv_time(b, e->at.wall_ms);
+		strbuf_printf(b, ",%" PRId64 ",%s,", e->ref.seq, entry_kind(t->kind)->name);
+		if (t->walker != 0)
+			strbuf_printf(b, "%" PRIu32, t->walker);
+		strbuf_puts(b, ",");
+		if (t->cents != 0)
+			bundle_csv_money(b, t->cents);
+		strbuf_puts(b, ",");
+		bundle_csv_member(b, d, "reason");
+		strbuf_puts(b, ",");
+		bundle_op_col(b, e);
+		strbuf_puts(b, BUNDLE_CRLF);
+		break;
+	}
+	case ENTRY_CLOSEOUT:
+	case ENTRY_REOPEN:
+		b = &csv[BUNDLE_CLOSEOUT];
+		strbuf_printf(b, "%" PRId64 ",", e->seq);
+		bundle_csv_time(b, e->at.wall_ms);
+		strbuf_printf(b, ",%s,", entry_kind(e->kind)->name);
+		if (e->kind == ENTRY_CLOSEOUT) {
+			bundle_csv_money_member(b, d, "cash_expected_cents");
+			strbuf_puts(b, ",");
+			bundle_csv_money_member(b, d, "cash_cents");
+			strbuf_puts(b, ",");
+			bundle_csv_money(b, bundle_member_int(d, "cash_cents", 0) -
+			                        bundle_member_int(d, "cash_expected_cents", 0));
+			strbuf_puts(b, ",");
+			bundle_csv_member(b, d, "denominations");
+			strbuf_printf(b, ",%" PRId64 ",",
+			              bundle_member_int(d, "checks_expected", 0));
+			bundle_csv_money_member(b, d, "check_expected_cents");
+			strbuf_printf(b, ",%" PRId64 ",", bundle_member_int(d, "checks", 0));
+			bundle_csv_money_member(b, d, "check_cents");
+			strbuf_puts(b, ",");
+			bundle_csv_money(b, bundle_member_int(d, "check_cents", 0) -
+			                        bundle_member_int(d, "check_expected_cents", 0));
+			strbuf_puts(b, ",");
+			{
+				static const char *const ck[] = {"counters"};
+				struct json_value c, c1, c2;
+				char *s1 = NULL, *s2 = NULL;
+				json_members(d, ck, &c, 1);
+				if (json_item(&c, 0, &c1) == 0) {
+					s1 = json_str(&c1);
+					if (json_item(&c, 1, &c2) == 0)
+						s2 = json_str(&c2);
+				}
+				bundle_csv_text(b, s1);
+				strbuf_puts(b, ",");
+				bundle_csv_text(b, s2);
+				free(s1);
+				free(s2);
+			}
+			strbuf_puts(b, ",");
+			bundle_csv_member(b, d, "unprinted");
+			strbuf_puts(b, ",");
+			bundle_csv_member(b, d, "note");
+		} else {
+			strbuf_puts(b, ",,,,,,,,,,,,,");
+			bundle_csv_member(b, d, "reason");
+		}
+		bundle_csv_row_end(b, e, by);
+		break;
+	default: break;
+	}
+}
+
 int
 bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause)
 {
-	struct bundle_entry *es = NULL;
-	struct bundle_raw *raws = NULL;
-	struct bundle_walkers ws = {0};
+	struct entry *es = NULL;
+	struct bundle_entry *be = NULL;
+	struct fold *fold = NULL;
+	const struct fold_walker *ws;
+	const struct fold_figures *ff;
 	struct bundle_figures *f = &out->fig;
 	struct strbuf csv[BUNDLE_NCSV];
-	unsigned char prev[BUNDLE_HASH_LEN] = {0};
+	unsigned char prev[BUNDLE_HASH_LEN] = {0}, (*hashes)[BUNDLE_HASH_LEN] = NULL;
 	const char *p = jsonl, *end = jsonl + len, *nl;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0, i, nw;
+	int64_t export_n = 0;
 	int rc = -1, k;
 
 	memset(out, 0, sizeof *out);
@@ -461,237 +432,43 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			es = xrealloc(es, cap * sizeof *es);
-			raws = xrealloc(raws, cap * sizeof *raws);
+			hashes = xrealloc(hashes, cap * sizeof *hashes);
 		}
-		if (bundle_parse_line(p, (size_t)(nl - p), n + 1, prev, &es[n], &raws[n],
+		if (bundle_parse_line(p, (size_t)(nl - p), n + 1, prev, hashes[n], &es[n],
 		                      f->station, cause) != 0)
 			goto end;
-		memcpy(prev, es[n].hash, BUNDLE_HASH_LEN);
+		memcpy(prev, hashes[n], BUNDLE_HASH_LEN);
+		/* export numbers only go up (every export is numbered after the last) */
+		if (es[n].kind == ENTRY_EXPORT) {
+			if (es[n].export_n <= export_n) {
+				util_fail(cause,
+				          "ledger.jsonl entry %" PRId64 " records export %" PRId64
+				          " after export %" PRId64 ": export numbers only go up.",
+				          es[n].seq, es[n].export_n, export_n);
+				goto end;
+			}
+			export_n = es[n].export_n;
+		}
 		n++;
 		p = nl + 1;
 	}
-
-	/* Annulments: each names an earlier entry in force, never an annulment. */
-	for (i = 0; i < n; i++) {
-		struct bundle_entry *e = &es[i], *t;
-		if (!bundle_is(e, "annul"))
-			continue;
-		if (e->ref <= 0 || e->ref >= e->seq) {
-			util_fail(cause,
-			          "ledger.jsonl entry %" PRId64 " annuls entry %" PRId64
-			          ", which does not come before it.",
-			          e->seq, e->ref);
+	{
+		char *why = NULL;
+		if (fold_run(es, n, NULL, &fold, &why) != 0) {
+			util_fail(cause, "ledger.jsonl: %s", why);
+			free(why);
 			goto end;
 		}
-		t = &es[e->ref - 1];
-		if (bundle_is(t, "annul") || t->annulled_by != 0) {
-			util_fail(cause,
-			          "ledger.jsonl entry %" PRId64 " annuls entry %" PRId64
-			          ", which is an annulment or already annulled.",
-			          e->seq, e->ref);
-			goto end;
-		}
-		t->annulled_by = e->seq;
-		f->annulled++;
-	}
-
-	/* Walkers, as registered and updated. */
-	for (i = 0; i < n; i++) {
-		struct bundle_entry *e = &es[i];
-		struct bundle_walker *w;
-		if (e->walker == 0)
-			continue;
-		w = bundle_walker_find(&ws, e->walker, 1);
-		if (bundle_is(e, "walker")) {
-			/* a registration sets every field (absent ones empty) */
-			if (e->annulled_by != 0) {
-				if (w->reg_seq == 0) {
-					w->reg_seq = e->seq;
-					w->reg_annulled = 1;
-				}
-				continue;
-			}
-			w->reg_seq = e->seq;
-			w->reg_annulled = 0;
-			free(w->name), free(w->team), free(w->email), free(w->phone),
-			    free(w->ext_id);
-			w->name = w->team = w->email = w->phone = w->ext_id = NULL;
-		} else if (!bundle_is(e, "walker-update") || e->annulled_by != 0)
-			continue;
-		bundle_walker_field(&w->name, &raws[i].data, "name");
-		bundle_walker_field(&w->team, &raws[i].data, "team");
-		bundle_walker_field(&w->email, &raws[i].data, "email");
-		bundle_walker_field(&w->phone, &raws[i].data, "phone");
-		bundle_walker_field(&w->ext_id, &raws[i].data, "ext_id");
 	}
 
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		bundle_csv_begin(&csv[k], (enum bundle_csv)k);
-	for (i = 0; i < n; i++) {
-		struct bundle_entry *e = &es[i];
-		struct bundle_raw *r = &raws[i];
-		struct bundle_walker *w = e->walker ? bundle_walker_find(&ws, e->walker, 0) : NULL;
-		struct strbuf *b;
-
-		if (bundle_is(e, "checkin")) {
-			b = &csv[BUNDLE_CHECKINS];
-			strbuf_printf(b, "%" PRId64 ",", e->seq);
-			bundle_csv_time(b, e->wall_ms);
-			strbuf_printf(b, ",%" PRIu32 ",", e->walker);
-			bundle_csv_text(b, bundle_name_of(&ws, e->walker));
-			strbuf_puts(b, ",");
-			bundle_op_col(b, r);
-			strbuf_puts(b, ",");
-			bundle_annulled_col(b, e);
-			strbuf_puts(b, BUNDLE_CRLF);
-			if (e->annulled_by == 0 && w != NULL)
-				w->checked_in = 1;
-		} else if (bundle_is(e, "lap")) {
-			b = &csv[BUNDLE_LAPS];
-			strbuf_printf(b, "%" PRId64 ",", e->seq);
-			bundle_csv_time(b, e->wall_ms);
-			strbuf_printf(b, ",%" PRIu32 ",", e->walker);
-			bundle_csv_text(b, bundle_name_of(&ws, e->walker));
-			strbuf_puts(b, e->manual ? ",yes," : ",no,");
-			bundle_op_col(b, r);
-			strbuf_puts(b, ",");
-			bundle_annulled_col(b, e);
-			strbuf_puts(b, BUNDLE_CRLF);
-			if (e->annulled_by == 0) {
-				f->laps++;
-				f->manual_laps += e->manual;
-				if (w != NULL)
-					w->laps++;
-			}
-		} else if (bundle_is(e, "donation")) {
-			b = &csv[BUNDLE_DONATIONS];
-			strbuf_printf(b, "%" PRId64 ",", e->seq);
-			bundle_csv_time(b, e->wall_ms);
-			strbuf_puts(b, ",");
-			if (e->walker != 0)
-				strbuf_printf(b, "%" PRIu32, e->walker);
-			strbuf_puts(b, ",");
-			bundle_csv_text(b, bundle_name_of(&ws, e->walker));
-			strbuf_puts(b, ",");
-			bundle_csv_money(b, e->cents);
-			strbuf_printf(b, ",%s,", e->method);
-			bundle_csv_member(b, &r->data, "check_no");
-			strbuf_puts(b, ",");
-			bundle_csv_member(b, &r->data, "donor");
-			strbuf_puts(b, ",");
-			bundle_op_col(b, r);
-			strbuf_puts(b, ",");
-			bundle_annulled_col(b, e);
-			strbuf_puts(b, BUNDLE_CRLF);
-			if (e->annulled_by == 0) {
-				f->donations++;
-				f->total_cents += e->cents;
-				if (strcmp(e->method, "cash") == 0)
-					f->cash_cents += e->cents;
-				else if (strcmp(e->method, "check") == 0) {
-					f->check_cents += e->cents;
-					f->checks++;
-				} else
-					f->other_cents += e->cents;
-				if (w != NULL)
-					w->raised += e->cents;
-			}
-		} else if (bundle_is(e, "annul")) {
-			struct bundle_entry *t = &es[e->ref - 1];
-			b = &csv[BUNDLE_ANNULMENTS];
-			strbuf_printf(b, "%" PRId64 ",", e->seq);
-			bundle_csv_time(b, e->wall_ms);
-			strbuf_printf(b, ",%" PRId64 ",%s,", e->ref, t->kind);
-			if (t->walker != 0)
-				strbuf_printf(b, "%" PRIu32, t->walker);
-			strbuf_puts(b, ",");
-			if (t->cents != 0)
-				bundle_csv_money(b, t->cents);
-			strbuf_puts(b, ",");
-			bundle_csv_member(b, &r->data, "reason");
-			strbuf_puts(b, ",");
-			bundle_op_col(b, r);
-			strbuf_puts(b, BUNDLE_CRLF);
-		} else if (bundle_is(e, "closeout") || bundle_is(e, "reopen")) {
-			int co = bundle_is(e, "closeout");
-			const struct json_value *d = &r->data;
-			b = &csv[BUNDLE_CLOSEOUT];
-			strbuf_printf(b, "%" PRId64 ",", e->seq);
-			bundle_csv_time(b, e->wall_ms);
-			strbuf_printf(b, ",%s,", e->kind);
-			if (co) {
-				bundle_csv_money_member(b, d, "cash_expected_cents");
-				strbuf_puts(b, ",");
-				bundle_csv_money_member(b, d, "cash_cents");
-				strbuf_puts(b, ",");
-				bundle_csv_money(
-				    b, bundle_member_int(d, "cash_cents", 0) -
-				           bundle_member_int(d, "cash_expected_cents", 0));
-				strbuf_puts(b, ",");
-				bundle_csv_member(b, d, "denominations");
-				strbuf_printf(b, ",%" PRId64 ",",
-				              bundle_member_int(d, "checks_expected", 0));
-				bundle_csv_money_member(b, d, "check_expected_cents");
-				strbuf_printf(b, ",%" PRId64 ",",
-				              bundle_member_int(d, "checks", 0));
-				bundle_csv_money_member(b, d, "check_cents");
-				strbuf_puts(b, ",");
-				bundle_csv_money(
-				    b, bundle_member_int(d, "check_cents", 0) -
-				           bundle_member_int(d, "check_expected_cents", 0));
-				strbuf_puts(b, ",");
-				{
-					static const char *const ck[] = {"counters"};
-					struct json_value c, c1, c2;
-					char *s1 = NULL, *s2 = NULL;
-					json_members(d, ck, &c, 1);
-					if (json_item(&c, 0, &c1) == 0) {
-						s1 = json_str(&c1);
-						if (json_item(&c, 1, &c2) == 0)
-							s2 = json_str(&c2);
-					}
-					bundle_csv_text(b, s1);
-					strbuf_puts(b, ",");
-					bundle_csv_text(b, s2);
-					free(s1);
-					free(s2);
-				}
-				strbuf_puts(b, ",");
-				bundle_csv_member(b, d, "unprinted");
-				strbuf_puts(b, ",");
-				bundle_csv_member(b, d, "note");
-			} else {
-				strbuf_puts(b, ",,,,,,,,,,,,,");
-				bundle_csv_member(b, d, "reason");
-			}
-			strbuf_puts(b, ",");
-			bundle_op_col(b, r);
-			strbuf_puts(b, ",");
-			bundle_annulled_col(b, e);
-			strbuf_puts(b, BUNDLE_CRLF);
-			if (e->annulled_by == 0)
-				f->closed = co;
-		} else if (bundle_is(e, "export")) {
-			int64_t x = bundle_member_int(&r->data, "n", 0);
-			if (x <= f->export_no) {
-				util_fail(cause,
-				          "ledger.jsonl entry %" PRId64 " records export %" PRId64
-				          " after export %" PRId64 ": export numbers only go up.",
-				          e->seq, x, f->export_no);
-				goto end;
-			}
-			f->export_no = x;
-			f->export_seq = e->seq;
-		}
-	}
-
-	/* walkers.csv: registered walkers and those only seen by badge, by number. */
-	qsort(ws.w, ws.n, sizeof *ws.w, bundle_walker_cmp);
-	free(ws.slots); /* the order changed: no more look-ups */
-	ws.slots = NULL;
-	ws.nslots = 0;
-	for (i = 0; i < ws.n; i++) {
-		struct bundle_walker *w = &ws.w[i];
+	for (i = 0; i < n; i++)
+		bundle_csv_rows(csv, fold, es, &es[i]);
+	/* walkers.csv: registered walkers and those only seen by badge, by number */
+	ws = fold_walkers(fold, &nw);
+	for (i = 0; i < nw; i++) {
+		const struct fold_walker *w = &ws[i];
 		struct strbuf *b = &csv[BUNDLE_WALKERS];
 		strbuf_printf(b, "%" PRIu32 ",", w->id);
 		bundle_csv_text(b, w->name);
@@ -704,25 +481,61 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		strbuf_puts(b, ",");
 		bundle_csv_text(b, w->ext_id);
 		strbuf_printf(b, ",%" PRId64 ",%s,%s,%" PRId64 ",", w->reg_seq,
-		              w->reg_annulled ? "yes" : "no", w->checked_in ? "yes" : "no",
-		              w->laps);
-		bundle_csv_money(b, w->raised);
+		              w->reg_seq != 0 && !w->active ? "yes" : "no",
+		              w->checkin_seq != 0 ? "yes" : "no", w->laps);
+		bundle_csv_money(b, w->cash_cents + w->check_cents + w->other_cents);
 		strbuf_puts(b, BUNDLE_CRLF);
-		if (w->reg_seq != 0 && !w->reg_annulled)
-			f->walkers++;
-		f->checked_in += w->checked_in;
 	}
 
+	/* the figures: the fold's */
+	ff = fold_figures(fold);
+	f->walkers = ff->walkers;
+	f->checked_in = ff->checked_in;
+	f->laps = ff->laps;
+	f->manual_laps = ff->manual_laps;
+	f->flagged_laps = ff->flagged_laps;
+	f->donations = ff->donations;
+	f->checks = ff->checks;
+	f->annulled = ff->annulled;
+	f->cash_cents = ff->cash_cents;
+	f->check_cents = ff->check_cents;
+	f->other_cents = ff->other_cents;
+	f->total_cents = ff->total_cents;
+	f->closed = fold_station(fold)->closed_seq != 0;
+	f->export_no = fold_station(fold)->export_n;
+	f->export_seq = fold_station(fold)->export_seq;
 	f->entries = (int64_t)n;
 	f->last_seq = (int64_t)n;
 	memcpy(f->head, prev, BUNDLE_HASH_LEN);
-	f->last_wall_ms = es[n - 1].wall_ms;
+	f->last_wall_ms = es[n - 1].at.wall_ms;
+
+	/* the entries as HQ keeps them */
+	be = xcalloc(n, sizeof *be);
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &es[i];
+		struct bundle_entry *b = &be[i];
+		b->seq = e->seq;
+		snprintf(b->kind, sizeof b->kind, "%s", entry_kind(e->kind)->name);
+		b->walker = e->walker;
+		b->ref = e->ref.other ? 0 : e->ref.seq;
+		b->cents = e->kind == ENTRY_DONATION ? e->cents : 0;
+		if (e->kind == ENTRY_DONATION)
+			snprintf(b->method, sizeof b->method, "%s", rules_method_name(e->method));
+		b->manual = e->kind == ENTRY_LAP && e->manual;
+		b->wall_ms = e->at.wall_ms;
+		b->annulled_by = fold_annulled_by(fold, e->seq);
+		memcpy(b->hash, hashes[i], BUNDLE_HASH_LEN);
+	}
 	for (k = 0; k < BUNDLE_NCSV; k++) {
 		out->csv_len[k] = csv[k].len;
 		out->csv[k] = strbuf_take(&csv[k]);
 	}
-	out->entries = es;
-	es = NULL;
+	out->entries = be;
+	out->walkers = xcalloc(nw ? nw : 1, sizeof *out->walkers);
+	for (i = 0; i < nw; i++)
+		if (ws[i].active)
+			out->walkers[out->nwalkers++] = ws[i].id;
+	assert((int64_t)out->nwalkers == f->walkers);
 	rc = 0;
 end:
 	if (rc != 0) {
@@ -730,8 +543,8 @@ end:
 			strbuf_free(&csv[k]);
 		memset(out, 0, sizeof *out);
 	}
-	bundle_walkers_free(&ws);
-	free(raws);
+	fold_free(fold);
+	free(hashes);
 	free(es);
 	return rc;
 }
@@ -844,8 +657,20 @@ bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struc
 	if (json_parse(text, len, &root) != 0 || root.type != JSON_OBJECT)
 		return util_fail(cause, "manifest.json is not valid JSON.");
 	json_members(&root, top, t, nitems(top));
-	if (!json_is(&t[0], BUNDLE_FORMAT))
-		return util_fail(cause, "manifest.json is not of format %s.", BUNDLE_FORMAT);
+	if (!json_is(&t[0], BUNDLE_FORMAT)) {
+		char *fmt = json_str(&t[0]);
+		int other = fmt != NULL && strncmp(fmt, "wat-bundle/", 11) == 0;
+		if (other)
+			util_fail(cause,
+			          "This bundle is of format %.40s, which this software cannot read "
+			          "(it reads %s): it was made by another version of W.A.T.; update "
+			          "this software to read it. Nothing was read from it.",
+			          fmt, BUNDLE_FORMAT);
+		else
+			util_fail(cause, "manifest.json is not of format %s.", BUNDLE_FORMAT);
+		free(fmt);
+		return -1;
+	}
 	m->software = json_str(&t[1]);
 	json_members(&t[2], ev, e, 4);
 	m->event_name = json_str(&e[0]);

@@ -65,7 +65,8 @@ struct bundle_entry {
 /* Figures computed from the entries (what the manifest states). */
 struct bundle_figures {
 	char station[BUNDLE_STATION_MAX + 1];
-	int64_t entries, walkers, checked_in, laps, manual_laps, donations, checks, annulled;
+	int64_t entries, walkers, checked_in, laps, manual_laps, flagged_laps, donations, checks,
+	    annulled;
 	int64_t cash_cents, check_cents, other_cents, total_cents;
 	int64_t last_seq;
 	unsigned char head[BUNDLE_HASH_LEN];
@@ -81,6 +82,8 @@ struct bundle_content {
 	char *csv[BUNDLE_NCSV];
 	size_t csv_len[BUNDLE_NCSV];
 	struct bundle_entry *entries; /* fig.entries of them, in order */
+	uint32_t *walkers;            /* the walkers registered (in force), by number */
+	size_t nwalkers;              /* == fig.walkers */
 };
 
 /* Appends one ledger.jsonl line:

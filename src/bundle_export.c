@@ -121,7 +121,8 @@ struct bundle_snapshot {
 	struct bundle_meta meta;
 	char *name;
 	struct sign_pub pub;
-	int64_t donations, laps, total_cents, head_seq;
+	struct ledger_totals tot; /* the ledger's own figures */
+	int64_t head_seq;
 	unsigned char head[BUNDLE_HASH_LEN];
 };
 
@@ -186,9 +187,7 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 		goto end;
 	if (ledger_totals(l, &t, cause) != 0 || ledger_head(l, &s->head_seq, s->head) != 0)
 		goto end;
-	s->donations = t.donations;
-	s->laps = t.laps;
-	s->total_cents = t.total_cents;
+	s->tot = t;
 
 	stamp_now(&now);
 	s->meta.event_name = xstrdup(ev.name);
@@ -212,6 +211,41 @@ end:
 	sign_key_free(key);
 	bundle_snapshot_free(s);
 	return rc;
+}
+
+/* 0 when every figure of the bundle (fig) is the ledger's own (t); else -1
+ * naming the first that differs. */
+static int
+bundle_export_agree(const struct ledger_totals *t, const struct bundle_figures *fig, char **cause)
+{
+	const struct {
+		const char *what;
+		int64_t ledger, bundle;
+	} f[] = {
+	    {"walkers", t->walkers, fig->walkers},
+	    {"walkers checked in", t->checked_in, fig->checked_in},
+	    {"laps", t->laps, fig->laps},
+	    {"laps entered by hand", t->manual_laps, fig->manual_laps},
+	    {"laps flagged", t->flagged_laps, fig->flagged_laps},
+	    {"donations", t->donations, fig->donations},
+	    {"checks", t->checks, fig->checks},
+	    {"cash (cents)", t->cash_cents, fig->cash_cents},
+	    {"checks (cents)", t->check_cents, fig->check_cents},
+	    {"other (cents)", t->other_cents, fig->other_cents},
+	    {"total (cents)", t->total_cents, fig->total_cents},
+	    {"entries annulled", t->annulled, fig->annulled},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (f[i].ledger != f[i].bundle)
+			return util_fail(
+			    cause,
+			    "The export does not agree with the ledger's own figures (%s: "
+			    "%" PRId64 " in the export, %" PRId64
+			    " in the ledger); nothing was written. Run `watctl check`.",
+			    f[i].what, f[i].bundle, f[i].ledger);
+	return 0;
 }
 
 int
@@ -240,16 +274,16 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 	sign_key_free(key); /* wiped as soon as the signature exists */
 	key = NULL;
 
-	/* The export's own figures must agree with the ledger's. */
-	if (s->total_cents != res->fig.total_cents || s->donations != res->fig.donations ||
-	    s->laps != res->fig.laps || s->head_seq != res->fig.last_seq ||
+	/* The export's own figures (the fold's, from the entries) must agree with
+	 * the ledger's derived tables, every one of them. */
+	if (bundle_export_agree(&s->tot, &res->fig, cause) != 0)
+		goto end;
+	if (s->head_seq != res->fig.last_seq ||
 	    memcmp(s->head, res->fig.head, BUNDLE_HASH_LEN) != 0) {
-		util_fail(
-		    cause,
-		    "The export does not agree with the ledger's own figures (donations %" PRId64
-		    "/%" PRId64 ", laps %" PRId64 "/%" PRId64
-		    "); nothing was written. Run `watctl check`.",
-		    res->fig.donations, s->donations, res->fig.laps, s->laps);
+		util_fail(cause,
+		          "The export ends at entry %" PRId64 " but the ledger at entry %" PRId64
+		          "; nothing was written. Run `watctl check`.",
+		          res->fig.last_seq, s->head_seq);
 		goto end;
 	}
 

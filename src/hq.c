@@ -5,9 +5,18 @@
  *   entries(event_tag, station, seq, kind, walker, ref, cents, method, manual,
  *           wall_ms, hash)        -- one row per ledger entry, never updated
  *   merges(file, event_tag, station, export_no, last_seq, added, wall_ms)
+ *   figures(event_tag, station, walkers, checked_in, laps, manual_laps,
+ *           flagged_laps, donations, checks, cash_cents, check_cents,
+ *           other_cents, annulled)   -- the fold's figures of the station's
+ *                                        last merged export (fold.h)
+ *   walkers(event_tag, station, walker)  -- its walkers registered in force
  *
- * Annulments are applied when reporting (an annul entry may arrive in a later
- * export than the entry it undoes). */
+ * Every bundle holds its station's whole ledger, so each merge replaces the
+ * station's figures with those the fold made of it (bundle_compute): HQ's
+ * sums are the fold's, the same as the station's own and the bundle's.  An
+ * annulment that arrives in a later export than the entry it undoes takes
+ * it out then.  A database made before the figures were kept gets them at
+ * open, folded from its entries. */
 #include "hq.h"
 
 #include <inttypes.h>
@@ -19,6 +28,8 @@
 #include <sqlite3.h>
 
 #include "amount.h"
+#include "entry.h"
+#include "fold.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -46,13 +57,19 @@ static const char hq_schema[] =
     " file TEXT NOT NULL, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
     " export_no INTEGER NOT NULL, last_seq INTEGER NOT NULL, added INTEGER NOT NULL,"
     " wall_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS figures("
+    " event_tag TEXT NOT NULL, station TEXT NOT NULL, walkers INTEGER NOT NULL,"
+    " checked_in INTEGER NOT NULL, laps INTEGER NOT NULL, manual_laps INTEGER NOT NULL,"
+    " flagged_laps INTEGER NOT NULL, donations INTEGER NOT NULL, checks INTEGER NOT NULL,"
+    " cash_cents INTEGER NOT NULL, check_cents INTEGER NOT NULL, other_cents INTEGER NOT NULL,"
+    " annulled INTEGER NOT NULL, PRIMARY KEY(event_tag, station));"
+    "CREATE TABLE IF NOT EXISTS walkers("
+    " event_tag TEXT NOT NULL, station TEXT NOT NULL, walker INTEGER NOT NULL,"
+    " PRIMARY KEY(event_tag, station, walker));"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
     " SELECT RAISE(ABORT, 'merged entries are never changed'); END;";
 
-/* Entries in force: not undone by an annul entry of the same station. */
-#define HQ_IN_FORCE                                                                                \
-	" NOT EXISTS (SELECT 1 FROM entries a WHERE a.kind = 'annul' AND a.event_tag = "           \
-	"e.event_tag AND a.station = e.station AND a.ref = e.seq) "
+static int hq_refold(struct hq *h, char **cause);
 
 static int
 hq_fail(struct hq *h, char **cause, const char *what)
@@ -141,6 +158,8 @@ hq_open(const char *path, struct hq **out, char **cause)
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
 	}
+	if (hq_refold(h, cause) != 0)
+		goto end;
 	*out = h;
 	h = NULL;
 	rc = 0;
@@ -182,6 +201,166 @@ hq_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Replaces a station's figures and walkers with the fold's (fig; walkers
+ * ws[0..nw)), inside the caller's transaction. */
+static int
+hq_store_figures(struct hq *h, const char *tag, const char *station, const struct fold_figures *fig,
+                 const uint32_t *ws, size_t nw)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(h->db, "DELETE FROM walkers WHERE event_tag = ?1 AND station = ?2",
+	                       -1, &st, NULL) != SQLITE_OK)
+		goto end;
+	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto end;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(
+	        h->db, "INSERT INTO walkers(event_tag, station, walker) VALUES (?1, ?2, ?3)", -1,
+	        &st, NULL) != SQLITE_OK)
+		goto end;
+	for (i = 0; i < nw; i++) {
+		sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, ws[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite3_prepare_v2(
+	        h->db,
+	        "INSERT OR REPLACE INTO figures(event_tag, station, walkers, "
+	        "checked_in, laps, manual_laps, flagged_laps, donations, checks, "
+	        "cash_cents, check_cents, other_cents, annulled) VALUES (?1, ?2, ?3, "
+	        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	        -1, &st, NULL) != SQLITE_OK)
+		goto end;
+	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, fig->walkers);
+	sqlite3_bind_int64(st, 4, fig->checked_in);
+	sqlite3_bind_int64(st, 5, fig->laps);
+	sqlite3_bind_int64(st, 6, fig->manual_laps);
+	sqlite3_bind_int64(st, 7, fig->flagged_laps);
+	sqlite3_bind_int64(st, 8, fig->donations);
+	sqlite3_bind_int64(st, 9, fig->checks);
+	sqlite3_bind_int64(st, 10, fig->cash_cents);
+	sqlite3_bind_int64(st, 11, fig->check_cents);
+	sqlite3_bind_int64(st, 12, fig->other_cents);
+	sqlite3_bind_int64(st, 13, fig->annulled);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto end;
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A database from before the figures were kept: each station's figures
+ * folded from the entries it holds (their kinds, walkers, references,
+ * amounts and methods: all that the figures HQ reports depend on). */
+static int
+hq_refold(struct hq *h, char **cause)
+{
+	sqlite3_stmt *sts = NULL, *es = NULL;
+	struct entry *e = NULL;
+	size_t n, cap = 0;
+	int rc = -1;
+
+	if (hq_count(h, "SELECT COUNT(*) FROM stations s WHERE NOT EXISTS (SELECT 1 FROM figures "
+	                "f WHERE f.event_tag = s.event_tag AND f.station = s.station)") == 0)
+		return 0;
+	if (sqlite3_prepare_v2(h->db,
+	                       "SELECT event_tag, station FROM stations s WHERE NOT EXISTS (SELECT "
+	                       "1 FROM figures f WHERE f.event_tag = s.event_tag AND f.station = "
+	                       "s.station)",
+	                       -1, &sts, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h->db,
+	                       "SELECT seq, kind, walker, ref, cents, method, manual, wall_ms FROM "
+	                       "entries WHERE event_tag = ?1 AND station = ?2 ORDER BY seq",
+	                       -1, &es, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be brought up to date");
+		goto end;
+	}
+	while (sqlite3_step(sts) == SQLITE_ROW) {
+		const char *tag = (const char *)sqlite3_column_text(sts, 0),
+		           *station = (const char *)sqlite3_column_text(sts, 1);
+		struct fold *f = NULL;
+		const struct fold_walker *ws;
+		uint32_t *ids;
+		size_t nw, i, k = 0;
+		char *why = NULL;
+
+		sqlite3_bind_text(es, 1, tag, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(es, 2, station, -1, SQLITE_TRANSIENT);
+		for (n = 0; sqlite3_step(es) == SQLITE_ROW; n++) {
+			const char *kind = (const char *)sqlite3_column_text(es, 1);
+			const char *method = (const char *)sqlite3_column_text(es, 5);
+			if (n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				e = xrealloc(e, cap * sizeof *e);
+			}
+			memset(&e[n], 0, sizeof e[n]);
+			e[n].seq = sqlite3_column_int64(es, 0);
+			if (e[n].seq != (int64_t)n + 1 ||
+			    entry_kind_find(kind, strlen(kind), &e[n].kind) != 0) {
+				util_fail(
+				    cause,
+				    "The HQ database %s holds an entry %" PRId64
+				    " of station %s that cannot be read; nothing was changed.",
+				    h->path, e[n].seq, station);
+				sqlite3_reset(es);
+				goto end;
+			}
+			e[n].walker = (uint32_t)sqlite3_column_int64(es, 2);
+			e[n].ref.seq = sqlite3_column_int64(es, 3);
+			e[n].cents = sqlite3_column_int64(es, 4);
+			rules_method_parse(method, &e[n].method);
+			e[n].manual = sqlite3_column_int(es, 6);
+			e[n].at.wall_ms = sqlite3_column_int64(es, 7);
+		}
+		sqlite3_reset(es);
+		if (fold_run(e, n, NULL, &f, &why) != 0) {
+			util_fail(cause, "The HQ database %s: station %s: %s", h->path, station,
+			          why);
+			free(why);
+			goto end;
+		}
+		ws = fold_walkers(f, &nw);
+		ids = xcalloc(nw ? nw : 1, sizeof *ids);
+		for (i = 0; i < nw; i++)
+			if (ws[i].active)
+				ids[k++] = ws[i].id;
+		i = (size_t)hq_store_figures(h, tag, station, fold_figures(f), ids, k);
+		free(ids);
+		fold_free(f);
+		if (i != 0) {
+			hq_fail(h, cause, "be brought up to date");
+			goto end;
+		}
+	}
+	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be brought up to date");
+		goto end;
+	}
+	rc = 0;
+end:
+	if (rc != 0)
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_finalize(es);
+	sqlite3_finalize(sts);
+	free(e);
+	return rc;
 }
 
 int
@@ -347,6 +526,28 @@ hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
 		hq_fail(h, cause, "be written");
 		goto end;
 	}
+	{
+		/* the station's figures: the fold's of its whole ledger (rep) */
+		struct fold_figures ff = {
+		    .walkers = f->walkers,
+		    .checked_in = f->checked_in,
+		    .laps = f->laps,
+		    .manual_laps = f->manual_laps,
+		    .flagged_laps = f->flagged_laps,
+		    .donations = f->donations,
+		    .checks = f->checks,
+		    .cash_cents = f->cash_cents,
+		    .check_cents = f->check_cents,
+		    .other_cents = f->other_cents,
+		    .total_cents = f->total_cents,
+		    .annulled = f->annulled,
+		};
+		if (hq_store_figures(h, tag, f->station, &ff, rep->content.walkers,
+		                     rep->content.nwalkers) != 0) {
+			hq_fail(h, cause, "be written");
+			goto end;
+		}
+	}
 	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "commit the merge");
 		goto end;
@@ -371,7 +572,9 @@ end:
 	return rc;
 }
 
-/* Figures of the entries matching a WHERE clause on e (with ?1, ?2 bound). */
+/* The figures of the stations matching a WHERE clause on e (with ?1, ?2
+ * bound): the sum of their fold figures; a walker registered at two
+ * stations of an event counts once. */
 static int
 hq_sum(struct hq *h, const char *where, const char *a, const char *b, struct hq_totals *t,
        char **cause)
@@ -381,23 +584,15 @@ hq_sum(struct hq *h, const char *where, const char *a, const char *b, struct hq_
 	int rc = -1;
 
 	memset(t, 0, sizeof *t);
-	strbuf_printf(
-	    &sql,
-	    "SELECT COUNT(DISTINCT e.event_tag), COUNT(DISTINCT e.event_tag || '/' || "
-	    "e.station),"
-	    " (SELECT COUNT(DISTINCT e.event_tag || '/' || e.walker) FROM entries e WHERE "
-	    "e.kind = 'walker' AND (%s) AND " HQ_IN_FORCE "),"
-	    " COALESCE(SUM(e.kind = 'lap' AND " HQ_IN_FORCE "), 0),"
-	    " COALESCE(SUM(e.kind = 'donation' AND " HQ_IN_FORCE "), 0),"
-	    " COALESCE(SUM(e.kind = 'donation' AND e.method = 'check' AND " HQ_IN_FORCE "), 0),"
-	    " COALESCE(SUM(CASE WHEN e.kind = 'donation' AND e.method = 'cash' AND " HQ_IN_FORCE
-	    " THEN e.cents END), 0),"
-	    " COALESCE(SUM(CASE WHEN e.kind = 'donation' AND e.method = 'check' AND " HQ_IN_FORCE
-	    " THEN e.cents END), 0),"
-	    " COALESCE(SUM(CASE WHEN e.kind = 'donation' AND e.method = 'other' AND " HQ_IN_FORCE
-	    " THEN e.cents END), 0)"
-	    " FROM entries e WHERE %s",
-	    where, where);
+	strbuf_printf(&sql,
+	              "SELECT COUNT(DISTINCT e.event_tag), COUNT(*),"
+	              " (SELECT COUNT(*) FROM (SELECT DISTINCT e.event_tag, e.walker FROM walkers e"
+	              " WHERE %s)),"
+	              " COALESCE(SUM(e.laps), 0), COALESCE(SUM(e.donations), 0),"
+	              " COALESCE(SUM(e.checks), 0), COALESCE(SUM(e.cash_cents), 0),"
+	              " COALESCE(SUM(e.check_cents), 0), COALESCE(SUM(e.other_cents), 0)"
+	              " FROM figures e WHERE %s",
+	              where, where);
 	if (sqlite3_prepare_v2(h->db, sql.s, -1, &st, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be read");
 		goto end;

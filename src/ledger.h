@@ -74,6 +74,7 @@ struct ledger_totals {
 	int64_t checked_in;
 	int64_t laps;
 	int64_t manual_laps;
+	int64_t flagged_laps; /* scanned too soon for the settings (laps from elsewhere) */
 	int64_t donations;
 	int64_t cash_cents, check_cents, other_cents, total_cents;
 	int64_t checks;   /* number of checks */
@@ -231,6 +232,9 @@ int ledger_rebuild(struct ledger *l, char **cause);
 /* A sentence when the clock looks wrong now, else NULL (borrowed). */
 const char *ledger_clock_doubt(struct ledger *l);
 
+/* The ledger's identity: the hash of its first entry (entry.h's references
+ * into another station's ledger name it); -1 before the event is set up. */
+int ledger_identity(struct ledger *l, unsigned char id[LEDGER_HASH_LEN]);
 /* The station id and the head of the hash chain. */
 int ledger_head(struct ledger *l, int64_t *seq, unsigned char hash[LEDGER_HASH_LEN]);
 

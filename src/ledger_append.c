@@ -1,6 +1,8 @@
 /* ledger_append.c — see ledger_int.h. */
 #include "ledger_int.h"
 
+#include <assert.h>
+
 /* ---- appending ------------------------------------------------------------ */
 
 void
@@ -53,8 +55,11 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 	sqlite3_stmt *st;
 	unsigned char hash[LEDGER_HASH_LEN];
 	int64_t seq = l->tx_seq + 1;
-	char *line = NULL;
+	struct entry e;
+	char *line = NULL, *why = NULL;
 	int rc = -1;
+
+	assert(l->in_tx || l->batch); /* an entry goes in with its figures, or not at all */
 
 	if (op == NULL || *op == '\0')
 		op = "unknown";
@@ -67,6 +72,12 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 	}
 	ledger_now(l, &now);
 	line = ledger_line(l, seq, kind, &now, op, walker, ref, data_json);
+	/* what the kind's definition says it must hold, before it is written */
+	if (entry_decode(line, strlen(line), &e, &why) != 0) {
+		util_fail(cause, "Internal error, nothing was recorded: %s", why);
+		free(why);
+		goto end;
+	}
 	ledger_chain_hash(l->tx_hash, line, strlen(line), hash);
 	if ((st = ledger_stmt(l, sql)) == NULL) {
 		ledger_db_fail(l, cause, "the entry");
@@ -92,10 +103,8 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 		goto end;
 	}
 	sqlite3_reset(st);
-	if (ledger_apply(l, seq, kind) != 0) {
-		ledger_db_fail(l, cause, "the entry");
+	if (ledger_apply(l, &e, cause) != 0)
 		goto end;
-	}
 	l->tx_seq = seq;
 	memcpy(l->tx_hash, hash, LEDGER_HASH_LEN);
 	if (now.wall_ms > l->last_wall_ms)

@@ -27,13 +27,20 @@ static const char ledger_schema_v1[] =
     " hash BLOB NOT NULL);" LEDGER_TRIGGER_NO_UPDATE ";" LEDGER_TRIGGER_NO_DELETE
     ";" LEDGER_TRIGGER_IN_ORDER ";";
 
-/* Version 2: derived tables, rebuilt from the entries by the migration. */
+/* Version 2: the indexes and the first derived tables. */
 static const char ledger_schema_v2[] =
     "CREATE INDEX entries_walker ON entries(walker, seq) WHERE walker IS NOT NULL;"
     "CREATE INDEX entries_kind ON entries(kind, seq);"
     "CREATE TABLE annulled(seq INTEGER PRIMARY KEY, by_seq INTEGER NOT NULL);"
     "CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE counters(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE counters(key TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+
+/* Version 3: the derived tables as the fold (fold.h) fills them; they are
+ * only ever a copy of what the entries say, so each version that changes
+ * them drops and remakes them, and the migration refolds every entry. */
+static const char ledger_schema_v3[] =
+    "DROP TABLE IF EXISTS walkers;"
+    "DELETE FROM annulled; DELETE FROM settings; DELETE FROM counters;"
     "CREATE TABLE walkers("
     " id INTEGER PRIMARY KEY,"
     " name TEXT, team TEXT, email TEXT, phone TEXT, ext_id TEXT,"
@@ -42,6 +49,13 @@ static const char ledger_schema_v2[] =
     " active INTEGER NOT NULL DEFAULT 0,"
     " checkin_seq INTEGER NOT NULL DEFAULT 0,"
     " laps INTEGER NOT NULL DEFAULT 0,"
+    " manual_laps INTEGER NOT NULL DEFAULT 0,"
+    " flagged_laps INTEGER NOT NULL DEFAULT 0,"
+    " donations INTEGER NOT NULL DEFAULT 0,"
+    " checks INTEGER NOT NULL DEFAULT 0,"
+    " cash INTEGER NOT NULL DEFAULT 0,"
+    " check_cents INTEGER NOT NULL DEFAULT 0,"
+    " other INTEGER NOT NULL DEFAULT 0,"
     " raised INTEGER NOT NULL DEFAULT 0,"
     " scan_wall INTEGER, scan_mono INTEGER, scan_boot TEXT,"
     " lap_wall INTEGER, lap_mono INTEGER, lap_boot TEXT);"
@@ -333,13 +347,15 @@ ledger_migrate(struct ledger *l, char **cause)
 	/* Stepwise: each step takes version N to N+1. */
 	if (version < 1 && ledger_exec_script(l, ledger_schema_v1, cause) != 0)
 		goto fail;
-	if (version < 2) {
-		if (ledger_exec_script(l, ledger_schema_v2, cause) != 0)
+	if (version < 2 && ledger_exec_script(l, ledger_schema_v2, cause) != 0)
+		goto fail;
+	if (version < 3) {
+		if (ledger_exec_script(l, ledger_schema_v3, cause) != 0)
 			goto fail;
 		if (ledger_load(l, cause) != 0 || ledger_rebuild_locked(l, cause) != 0)
 			goto fail;
 	}
-	if (ledger_exec_script(l, "PRAGMA user_version = 2", cause) != 0)
+	if (ledger_exec_script(l, "PRAGMA user_version = " LEDGER_SCHEMA_VERSION_TEXT, cause) != 0)
 		goto fail;
 	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		ledger_db_fail(l, cause, "the schema");
@@ -383,6 +399,15 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 		goto dbfail;
 	if (version == 0 && ledger_foreign(l, cause) != 0)
 		goto fail;
+	/* and one of a newer schema before anything is written to it */
+	if (version > LEDGER_SCHEMA_VERSION) {
+		util_fail(cause,
+		          "The ledger %s was written by a newer version of this program (schema "
+		          "%" PRId64 "; this one reads up to %d); update the software. Nothing "
+		          "was changed.",
+		          path, version, LEDGER_SCHEMA_VERSION);
+		goto fail;
+	}
 	if (sqlite3_prepare_v2(l->db, "PRAGMA journal_mode=WAL", -1, &st, NULL) != SQLITE_OK)
 		goto dbfail;
 	rc = sqlite3_step(st);
@@ -658,24 +683,12 @@ ledger_badge_key(struct ledger *l, struct badge_event *out, char **cause)
 int
 ledger_closed(struct ledger *l, int64_t *seq)
 {
-	static const char sql[] = "SELECT seq, kind FROM entries e WHERE kind IN ('closeout', "
-	                          "'reopen') AND NOT EXISTS (SELECT 1 FROM annulled a WHERE "
-	                          "a.seq = e.seq) ORDER BY seq DESC LIMIT 1";
-	sqlite3_stmt *st = ledger_stmt(l, sql);
-	int closed = 0;
+	int64_t closed =
+	    ledger_query_i(l, "SELECT value FROM counters WHERE key = 'closed_seq'", 0, NULL, 0);
 
 	if (seq != NULL)
-		*seq = 0;
-	if (st == NULL)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    strcmp((const char *)sqlite3_column_text(st, 1), "closeout") == 0) {
-		closed = 1;
-		if (seq != NULL)
-			*seq = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return closed;
+		*seq = closed;
+	return closed != 0;
 }
 
 int

@@ -29,11 +29,14 @@
 #include <unistd.h>
 
 #include "amount.h"
+#include "entry.h"
+#include "fold.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION 2
+#define LEDGER_SCHEMA_VERSION      3
+#define LEDGER_SCHEMA_VERSION_TEXT "3"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
@@ -86,7 +89,7 @@ extern const struct ledger_trigger {
 } ledger_triggers[LEDGER_NTRIGGERS];
 
 /* The counters table's keys and where each lands in struct ledger_totals. */
-#define LEDGER_NCOUNTERS 10
+#define LEDGER_NCOUNTERS 11
 extern const struct ledger_counter {
 	const char *key;
 	size_t off;
@@ -142,7 +145,9 @@ int ledger_setting_canon(const struct ledger_setting *s, const char *value, char
 void ledger_copy(char *dst, size_t len, const char *src);
 void ledger_load_event(struct ledger *l);
 int ledger_load(struct ledger *l, char **cause);
-int ledger_apply(struct ledger *l, int64_t seq, const char *kind);
+/* ---- ledger_fold.c ---- */
+/* Applies one entry just appended (decoded from its line) to the derived tables. */
+int ledger_apply(struct ledger *l, const struct entry *e, char **cause);
 int ledger_rebuild_locked(struct ledger *l, char **cause);
 void ledger_chain_hash(const unsigned char prev[LEDGER_HASH_LEN], const char *line, size_t len,
                        unsigned char out[LEDGER_HASH_LEN]);

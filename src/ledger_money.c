@@ -155,17 +155,7 @@ ledger_by_hand(struct ledger *l, uint32_t id, int lap, const char *op, struct le
 	out->known = w.reg_seq > 0;
 	ledger_display_name(&w, id, out->name, sizeof out->name);
 	ledger_walker_clear(&w);
-	if (lap) {
-		out->verdict.outcome = RULES_LAP;
-		out->verdict.record_lap = 1;
-		out->verdict.record_checkin = !rw.checked_in;
-		out->verdict.lap_number = rw.laps + 1;
-	} else if (rw.checked_in) {
-		out->verdict.outcome = RULES_WELCOME_BACK;
-	} else {
-		out->verdict.outcome = RULES_CHECKIN;
-		out->verdict.record_checkin = 1;
-	}
+	rules_by_hand(&rw, lap, &out->verdict);
 	return ledger_record(l, id, "manual", op, out, cause);
 }
 

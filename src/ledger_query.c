@@ -124,6 +124,22 @@ ledger_walker_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledg
 }
 
 int
+ledger_identity(struct ledger *l, unsigned char id[LEDGER_HASH_LEN])
+{
+	sqlite3_stmt *st = ledger_stmt(l, "SELECT hash FROM entries WHERE seq = 1");
+	int rc = -1;
+
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == LEDGER_HASH_LEN) {
+		memcpy(id, sqlite3_column_blob(st, 0), LEDGER_HASH_LEN);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
 ledger_head(struct ledger *l, int64_t *seq, unsigned char hash[LEDGER_HASH_LEN])
 {
 	*seq = l->last_seq;

@@ -37,13 +37,15 @@ rules_since(const struct stamp *then, const struct stamp *now)
 	return ms < 0 ? -1 : ms;
 }
 
-static void
-rules_lap(const struct rules_settings *s, const struct rules_walker *w, const struct stamp *now,
-          struct rules_verdict *v)
+void
+rules_lap_check(const struct rules_settings *s, const struct rules_walker *w,
+                const struct stamp *now, struct rules_verdict *v)
 {
 	const struct stamp *from = NULL;
 	int64_t ms;
 
+	memset(v, 0, sizeof *v);
+	v->since_ms = -1;
 	if (w->has_last_scan) {
 		ms = rules_since(&w->last_scan, now);
 		if (ms >= 0 && ms < s->holdoff_ms) {
@@ -81,7 +83,7 @@ rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum ru
 	v->since_ms = -1;
 
 	if (role == RULES_ROLE_LAP) {
-		rules_lap(s, w, now, v);
+		rules_lap_check(s, w, now, v);
 		return;
 	}
 	if (!w->checked_in) {
@@ -90,7 +92,7 @@ rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum ru
 		return;
 	}
 	if (role == RULES_ROLE_BOTH) {
-		rules_lap(s, w, now, v);
+		rules_lap_check(s, w, now, v);
 		return;
 	}
 	v->outcome = RULES_WELCOME_BACK;
@@ -98,6 +100,24 @@ rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum ru
 		v->since_ms = rules_since(&w->last_scan, now);
 		if (v->since_ms >= 0 && v->since_ms < s->holdoff_ms)
 			v->outcome = RULES_ALREADY_COUNTED;
+	}
+}
+
+void
+rules_by_hand(const struct rules_walker *w, int lap, struct rules_verdict *v)
+{
+	memset(v, 0, sizeof *v);
+	v->since_ms = -1;
+	if (lap) {
+		v->outcome = RULES_LAP;
+		v->record_lap = 1;
+		v->record_checkin = !w->checked_in;
+		v->lap_number = w->laps + 1;
+	} else if (w->checked_in) {
+		v->outcome = RULES_WELCOME_BACK;
+	} else {
+		v->outcome = RULES_CHECKIN;
+		v->record_checkin = 1;
 	}
 }
 

@@ -53,6 +53,16 @@ struct rules_verdict {
 
 void rules_settings_default(struct rules_settings *s);
 
+/* A lap scanned now: RULES_LAP, RULES_ALREADY_COUNTED (within the hold-off
+ * of the last scan) or RULES_LAP_TOO_SOON (before min_lap since the last lap,
+ * or the check-in for a first lap).  rules_scan asks it at the station; the
+ * fold asks it again of every lap, whichever station scanned it. */
+void rules_lap_check(const struct rules_settings *s, const struct rules_walker *w,
+                     const struct stamp *now, struct rules_verdict *v);
+/* A check-in or lap entered by hand (walker card, watctl checkin/lap): always
+ * recorded, with a check-in first when the walker has none. */
+void rules_by_hand(const struct rules_walker *w, int lap, struct rules_verdict *v);
+
 /* Decides what a scan at a station of this role means for the walker now. */
 void rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum rules_role role,
                 const struct stamp *now, struct rules_verdict *v);

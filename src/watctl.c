@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "amount.h"
+#include "bundle.h"
 #include "bundle_cli.h"
 #include "cli.h"
 #include "ledger.h"
@@ -730,6 +731,8 @@ static int
 watctl_check(struct watctl_ctx *c, int argc, char **argv)
 {
 	struct ledger_totals t;
+	unsigned char id[LEDGER_HASH_LEN];
+	char hex[2 * LEDGER_HASH_LEN + 1];
 	char *cause = NULL;
 
 	if (ledger_check(c->l, &cause) != 0)
@@ -737,6 +740,10 @@ watctl_check(struct watctl_ctx *c, int argc, char **argv)
 	ledger_totals(c->l, &t, NULL);
 	printf("The ledger is intact: %" PRId64 " entries, hash chain and figures agree.\n",
 	       t.last_seq);
+	if (ledger_identity(c->l, id) == 0) {
+		bundle_hex(id, sizeof id, hex);
+		printf("Ledger identity (the hash of its first entry): %s\n", hex);
+	}
 	return CLI_OK;
 }
 

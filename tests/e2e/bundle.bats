@@ -314,3 +314,47 @@ unpack() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"1 events, 2 stations"*"total \$87.50"* ]]
 }
+
+@test "export refuses when any figure of the ledger's tables differs from its entries" {
+	day "$DB" T1
+	# the derived tables disagree with the entries on one figure only
+	sqlite3 "$DB" "UPDATE counters SET value = value + 1 WHERE key = 'manual_laps'"
+	run w export --out "$USB"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"laps entered by hand"*"in the export"*"in the ledger"* ]]
+	[ -z "$(ls -A "$USB")" ]
+	run w check
+	[ "$status" -ne 0 ]
+}
+
+@test "a bundle of a newer format is refused in words, never guessed at" {
+	day "$DB" T1
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	unpack "$z"
+	sed -i 's|"wat-bundle/1"|"wat-bundle/2"|' "$T/x/manifest.json"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"format wat-bundle/2"*"cannot read"*"update"* ]]
+	run "$WATCTL" merge --db "$T/hq.db" "$z"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"wat-bundle/2"* ]]
+}
+
+@test "the ledger's identity is the hash of its first entry, as the bundle carries it" {
+	day "$DB" T1
+	run w check
+	[ "$status" -eq 0 ]
+	id=$(sed -n 's/^Ledger identity (the hash of its first entry): \([0-9a-f]\{64\}\)$/\1/p' <<<"$output")
+	[ -n "$id" ]
+	w export --out "$USB" >/dev/null
+	unpack "$(bundle 1)"
+	[ "$(head -1 "$T/x/ledger.jsonl" | cut -c10-73)" = "$id" ]
+	# another station's ledger of the same event has another identity
+	day "$T/t2.db" T2
+	[ "$("$WATCTL" --db "$T/t2.db" check | tail -1)" != "Ledger identity (the hash of its first entry): $id" ]
+}

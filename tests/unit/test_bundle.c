@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "bundle.h"
 #include "bundle_fixture.h"
@@ -110,7 +111,9 @@ small_day(struct fx *x)
 	int64_t d;
 
 	fx_init(x, "T1");
-	fx_add(x, "event", 0, 0, "{\"name\":\"W\",\"city\":\"Jackson, MS\"}");
+	fx_add(
+	    x, "event", 0, 0,
+	    "{\"name\":\"W\",\"city\":\"Jackson, MS\",\"date\":\"2026-05-02\",\"tag\":\"TEST\"}");
 	fx_walker(x, 1, "\"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\"");
 	fx_walker(x, 2, "\"+1\"");
 	fx_walker(x, 3, "\"Zoë Ångström\"");
@@ -471,6 +474,23 @@ test_hq_merge(void **state)
 	assert_int_equal(hq_totals(h, NULL, &t, &cause), 0);
 	assert_int_equal(t.total_cents, 1000 + 700);
 	hq_free(h);
+
+	/* a database from before HQ kept the fold's figures gets them at open */
+	{
+		sqlite3 *raw = NULL;
+		struct hq_totals t2;
+		assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+		assert_int_equal(
+		    sqlite3_exec(raw, "DROP TABLE figures; DROP TABLE walkers", NULL, NULL, NULL),
+		    SQLITE_OK);
+		sqlite3_close(raw);
+		assert_int_equal(hq_open(db, &h, &cause), 0);
+		assert_int_equal(hq_totals(h, NULL, &t2, &cause), 0);
+		assert_memory_equal(&t, &t2, sizeof t);
+		assert_int_equal(t2.walkers, 2);
+		assert_int_equal(t2.laps, 3);
+		hq_free(h);
+	}
 
 	packed_free(&a1);
 	packed_free(&a2);

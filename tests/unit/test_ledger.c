@@ -16,9 +16,10 @@
 #include "ledger.h"
 #include "roster.h"
 
-#define BOOT_A "6f1c2f8e-4c1a-4b8e-9d7e-2a1b3c4d5e6f"
-#define BOOT_B "0b9a8c7d-1e2f-4a3b-8c5d-6e7f8a9b0c1d"
-#define T0     1795521600000LL /* 2026-11-24 12:00:00 UTC */
+#define BOOT_A        "6f1c2f8e-4c1a-4b8e-9d7e-2a1b3c4d5e6f"
+#define BOOT_B        "0b9a8c7d-1e2f-4a3b-8c5d-6e7f8a9b0c1d"
+#define T0            1795521600000LL /* 2026-11-24 12:00:00 UTC */
+#define CLOSEOUT_DATA "{\"cash_cents\":0,\"cash_expected_cents\":0}"
 
 struct fixture {
 	char dir[64];
@@ -683,7 +684,8 @@ test_closed_refuses_donations(void **state)
 	uint32_t id = add(f, "Maria", NULL);
 
 	assert_int_equal(ledger_closed(f->l, NULL), 0);
-	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(
+	    ledger_append(f->l, "closeout", 0, 0, 0, CLOSEOUT_DATA, "c", &close_seq, NULL), 0);
 	assert_int_equal(ledger_closed(f->l, &seq), 1);
 	assert_int_equal(seq, close_seq);
 	assert_int_equal(ledger_donate(f->l, id, 500, RULES_CASH, NULL, NULL, "t", NULL, &cause),
@@ -696,7 +698,8 @@ test_closed_refuses_donations(void **state)
 	                 0);
 	assert_int_equal(ledger_closed(f->l, NULL), 0);
 	assert_int_equal(ledger_donate(f->l, id, 500, RULES_CASH, NULL, NULL, "t", NULL, NULL), 0);
-	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(
+	    ledger_append(f->l, "closeout", 0, 0, 0, CLOSEOUT_DATA, "c", &close_seq, NULL), 0);
 	assert_int_equal(ledger_closed(f->l, NULL), 1);
 	assert_int_equal(ledger_annul(f->l, close_seq, "counted too early", "c", RULES_COORDINATOR,
 	                              NULL, NULL, NULL),
@@ -734,7 +737,8 @@ test_who_may_undo_money(void **state)
 	                 0);
 	assert_int_equal(need, 0);
 	/* closed out: the $500 stays in the count until a reopen is recorded */
-	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(
+	    ledger_append(f->l, "closeout", 0, 0, 0, CLOSEOUT_DATA, "c", &close_seq, NULL), 0);
 	assert_int_equal(
 	    ledger_annul(f->l, gift, "oops", "c", RULES_COORDINATOR, &need, NULL, &cause), -1);
 	assert_int_equal(need, 0);
@@ -760,7 +764,8 @@ test_who_may_undo_money(void **state)
 	free(cause);
 	cause = NULL;
 	/* the close-out in force may be undone by the coordinator only (a reopen) */
-	assert_int_equal(ledger_append(f->l, "closeout", 0, 0, 0, "{}", "c", &close_seq, NULL), 0);
+	assert_int_equal(
+	    ledger_append(f->l, "closeout", 0, 0, 0, CLOSEOUT_DATA, "c", &close_seq, NULL), 0);
 	assert_int_equal(
 	    ledger_annul(f->l, close_seq, "x", "volunteer", RULES_VOLUNTEER, &need, NULL, &cause),
 	    -1);

@@ -128,6 +128,13 @@ cupsd_stop() {
 	if [ -n "${CUPSD_PID:-}" ]; then
 		kill "$CUPSD_PID" 2>/dev/null
 		wait "$CUPSD_PID" 2>/dev/null
+		# one restarted from a subshell is not our child: wait until it is gone,
+		# or it still writes its cache while the test removes the folder
+		for _ in $(seq 1 100); do
+			kill -0 "$CUPSD_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$CUPSD_PID" 2>/dev/null || true
 		CUPSD_PID=
 	fi
 }

@@ -1,0 +1,415 @@
+/* fold.c — what the entries mean for the figures; see fold.h. */
+#include "fold.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct fold {
+	struct rules_settings s;
+	struct fold_walker *w; /* by number once the fold is done */
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: index + 1, 0 empty */
+	size_t nslots;
+	int64_t *annulled_by; /* [seq - 1] */
+	size_t nentries;
+	struct fold_figures fig;
+	struct fold_station st;
+};
+
+void
+fold_walker_init(struct fold_walker *w, uint32_t id)
+{
+	memset(w, 0, sizeof *w);
+	w->id = id;
+}
+
+static void
+fold_walker_details_clear(struct fold_walker *w)
+{
+	free(w->name);
+	free(w->team);
+	free(w->email);
+	free(w->phone);
+	free(w->ext_id);
+	w->name = w->team = w->email = w->phone = w->ext_id = NULL;
+}
+
+void
+fold_walker_clear(struct fold_walker *w)
+{
+	fold_walker_details_clear(w);
+}
+
+void
+fold_walker_rules(const struct fold_walker *w, struct rules_walker *rw)
+{
+	memset(rw, 0, sizeof *rw);
+	rw->checked_in = w->checkin_seq != 0;
+	rw->laps = w->laps;
+	rw->has_last_scan = w->has_scan;
+	rw->last_scan = w->last_scan;
+	rw->has_last_lap = w->has_lap;
+	rw->last_lap = w->last_lap;
+}
+
+/* A detail the entry gives replaces the one before (a registration gives
+ * them all: absent ones become empty). */
+static void
+fold_detail(char **field, const struct entry *e, const char *key, int all)
+{
+	struct json_value v = entry_member(e, key);
+
+	if (v.type == JSON_NONE && !all)
+		return;
+	free(*field);
+	*field = v.type == JSON_STRING ? json_str(&v) : NULL;
+}
+
+void
+fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rules_settings *s)
+{
+	struct rules_walker rw;
+	struct rules_verdict v;
+	int reg = e->kind == ENTRY_WALKER;
+
+	assert(e->walker == w->id);
+	switch (e->kind) {
+	case ENTRY_WALKER:
+	case ENTRY_WALKER_UPDATE:
+		if (reg) {
+			w->reg_seq = e->seq;
+			w->active = 1;
+		}
+		fold_detail(&w->name, e, "name", reg);
+		fold_detail(&w->team, e, "team", reg);
+		fold_detail(&w->email, e, "email", reg);
+		fold_detail(&w->phone, e, "phone", reg);
+		fold_detail(&w->ext_id, e, "ext_id", reg);
+		break;
+	case ENTRY_CHECKIN:
+		if (w->checkin_seq == 0)
+			w->checkin_seq = e->seq;
+		if (!e->manual) {
+			w->has_scan = 1;
+			w->last_scan = e->at;
+		}
+		break;
+	case ENTRY_LAP:
+		if (!e->manual) {
+			/* the rules' judgement, as at the station that scanned it */
+			fold_walker_rules(w, &rw);
+			rules_lap_check(s, &rw, &e->at, &v);
+			w->flagged_laps += v.outcome != RULES_LAP;
+			w->has_scan = 1;
+			w->last_scan = e->at;
+		}
+		w->laps++;
+		w->manual_laps += e->manual;
+		w->has_lap = 1;
+		w->last_lap = e->at;
+		break;
+	case ENTRY_DONATION:
+		w->donations++;
+		if (e->method == RULES_CASH)
+			w->cash_cents += e->cents;
+		else if (e->method == RULES_CHECK) {
+			w->check_cents += e->cents;
+			w->checks++;
+		} else
+			w->other_cents += e->cents;
+		break;
+	default: assert(!"not a walker's entry"); break;
+	}
+}
+
+void
+fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sign)
+{
+	f->walkers += sign * (w->active != 0);
+	f->checked_in += sign * (w->checkin_seq != 0);
+	f->laps += sign * w->laps;
+	f->manual_laps += sign * w->manual_laps;
+	f->flagged_laps += sign * w->flagged_laps;
+	f->donations += sign * w->donations;
+	f->checks += sign * w->checks;
+	f->cash_cents += sign * w->cash_cents;
+	f->check_cents += sign * w->check_cents;
+	f->other_cents += sign * w->other_cents;
+	f->total_cents += sign * (w->cash_cents + w->check_cents + w->other_cents);
+}
+
+void
+fold_station_apply(struct fold_station *s, const struct entry *e)
+{
+	switch (e->kind) {
+	case ENTRY_CLOSEOUT: s->closed_seq = e->seq; break;
+	case ENTRY_REOPEN: s->closed_seq = 0; break;
+	case ENTRY_EXPORT:
+		s->export_n = e->export_n;
+		s->export_seq = e->seq;
+		break;
+	case ENTRY_ANNUL: s->annulled++; break;
+	default: break; /* event, settings: the ledger's and fold_run's settings */
+	}
+}
+
+int
+fold_setting_judges(const char *key)
+{
+	return strcmp(key, "min-lap") == 0 || strcmp(key, "holdoff") == 0;
+}
+
+void
+fold_apply_setting(struct rules_settings *s, const char *key, const char *value)
+{
+	char *end;
+	long long n = value != NULL ? strtoll(value, &end, 10) : 0;
+
+	if (value == NULL || end == value || *end != '\0' || n < 0)
+		return; /* not a canonical number of seconds: judged by the defaults */
+	if (strcmp(key, "min-lap") == 0)
+		s->min_lap_ms = n * 1000;
+	else if (strcmp(key, "holdoff") == 0)
+		s->holdoff_ms = n * 1000;
+}
+
+/* ---- the whole ledger at once ---- */
+
+static struct fold_walker *
+fold_find(struct fold *f, uint32_t id, int create)
+{
+	size_t i, j, mask;
+
+	if (create && (f->n + 1) * 2 > f->nslots) {
+		free(f->slots);
+		f->nslots = f->nslots ? f->nslots * 2 : 1024;
+		f->slots = xcalloc(f->nslots, sizeof *f->slots);
+		for (j = 0; j < f->n; j++) {
+			i = (f->w[j].id * 2654435761u) & (f->nslots - 1);
+			while (f->slots[i] != 0)
+				i = (i + 1) & (f->nslots - 1);
+			f->slots[i] = (uint32_t)j + 1;
+		}
+	}
+	if (f->nslots == 0)
+		return NULL;
+	mask = f->nslots - 1;
+	for (i = (id * 2654435761u) & mask; f->slots[i] != 0; i = (i + 1) & mask)
+		if (f->w[f->slots[i] - 1].id == id)
+			return &f->w[f->slots[i] - 1];
+	if (!create)
+		return NULL;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 256;
+		f->w = xrealloc(f->w, f->cap * sizeof *f->w);
+	}
+	fold_walker_init(&f->w[f->n], id);
+	f->slots[i] = (uint32_t)++f->n;
+	return &f->w[f->n - 1];
+}
+
+static int
+fold_walker_cmp(const void *a, const void *b)
+{
+	const struct fold_walker *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Each annulment names an earlier entry of this ledger that may be
+ * annulled and is not already. */
+static int
+fold_annulments(struct fold *f, const struct entry *es, size_t n, char **cause)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &es[i], *t;
+
+		if (e->kind != ENTRY_ANNUL)
+			continue;
+		if (e->ref.other)
+			return util_fail(cause,
+			                 "Entry %" PRId64
+			                 " annuls an entry of another station's ledger, "
+			                 "which this ledger cannot do.",
+			                 e->seq);
+		if (e->ref.seq <= 0 || e->ref.seq >= e->seq)
+			return util_fail(cause,
+			                 "Entry %" PRId64 " annuls entry %" PRId64
+			                 ", which does not come before it.",
+			                 e->seq, e->ref.seq);
+		t = &es[e->ref.seq - 1];
+		if (!entry_kind(t->kind)->annullable || f->annulled_by[t->seq - 1] != 0)
+			return util_fail(cause,
+			                 "Entry %" PRId64 " annuls entry %" PRId64
+			                 ", which is an annulment, the event or already annulled.",
+			                 e->seq, e->ref.seq);
+		f->annulled_by[t->seq - 1] = e->seq;
+	}
+	return 0;
+}
+
+struct fold *
+fold_new(const struct rules_settings *s)
+{
+	struct fold *f = xcalloc(1, sizeof *f);
+
+	f->s = *s;
+	return f;
+}
+
+void
+fold_walker_step(struct fold_walker *w, const struct entry *e, int64_t annulled_by,
+                 const struct rules_settings *s)
+{
+	if (annulled_by != 0) {
+		/* a registration annulled still numbers the walker */
+		if (e->kind == ENTRY_WALKER && w->reg_seq == 0)
+			w->reg_seq = e->seq;
+		return;
+	}
+	if (entry_kind(e->kind)->scope == ENTRY_WALKER_SCOPE)
+		fold_walker_apply(w, e, s);
+}
+
+void
+fold_step(struct fold *f, const struct entry *e, int64_t annulled_by)
+{
+	enum entry_scope scope = entry_kind(e->kind)->scope;
+
+	/* every walker an entry names is one (only seen by badge, or named by a print) */
+	if (e->walker != 0)
+		fold_walker_step(fold_find(f, e->walker, 1), e, annulled_by, &f->s);
+	if (annulled_by == 0 && (scope == ENTRY_STATION || scope == ENTRY_UNDO))
+		fold_station_apply(&f->st, e);
+}
+
+void
+fold_finish(struct fold *f)
+{
+	size_t i;
+
+	qsort(f->w, f->n, sizeof *f->w, fold_walker_cmp);
+	free(f->slots); /* the order changed: look-ups by bisection now */
+	f->slots = NULL;
+	f->nslots = 0;
+	memset(&f->fig, 0, sizeof f->fig);
+	for (i = 0; i < f->n; i++)
+		fold_figures_walker(&f->fig, &f->w[i], 1);
+	f->fig.annulled = f->st.annulled;
+}
+
+int
+fold_run(const struct entry *es, size_t n, const struct rules_settings *given, struct fold **out,
+         char **cause)
+{
+	struct fold *f;
+	struct rules_settings s;
+	size_t i;
+
+	*out = NULL;
+	if (given != NULL) {
+		s = *given;
+	} else {
+		/* the settings in force among es (the last for each key) */
+		int64_t *by = xcalloc(n > 0 ? n : 1, sizeof *by);
+		rules_settings_default(&s);
+		for (i = 0; i < n; i++)
+			if (es[i].kind == ENTRY_ANNUL && es[i].ref.seq > 0 &&
+			    es[i].ref.seq < es[i].seq && !es[i].ref.other)
+				by[es[i].ref.seq - 1] = es[i].seq;
+		for (i = 0; i < n; i++) {
+			struct json_value k, v;
+			char *key, *value;
+
+			if (es[i].kind != ENTRY_SETTINGS || by[i] != 0)
+				continue;
+			k = entry_member(&es[i], "key");
+			v = entry_member(&es[i], "value");
+			key = json_str(&k);
+			value = json_str(&v);
+			if (key != NULL)
+				fold_apply_setting(&s, key, value);
+			free(key);
+			free(value);
+		}
+		free(by);
+	}
+	f = fold_new(&s);
+	f->annulled_by = xcalloc(n > 0 ? n : 1, sizeof *f->annulled_by);
+	f->nentries = n;
+	for (i = 0; i < n; i++)
+		assert(es[i].seq == (int64_t)i + 1);
+	if (fold_annulments(f, es, n, cause) != 0) {
+		fold_free(f);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		fold_step(f, &es[i], f->annulled_by[i]);
+	fold_finish(f);
+	*out = f;
+	return 0;
+}
+
+void
+fold_free(struct fold *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		fold_walker_clear(&f->w[i]);
+	free(f->w);
+	free(f->slots);
+	free(f->annulled_by);
+	free(f);
+}
+
+const struct fold_figures *
+fold_figures(const struct fold *f)
+{
+	return &f->fig;
+}
+
+const struct fold_station *
+fold_station(const struct fold *f)
+{
+	return &f->st;
+}
+
+const struct fold_walker *
+fold_walkers(const struct fold *f, size_t *n)
+{
+	*n = f->n;
+	return f->w;
+}
+
+const struct fold_walker *
+fold_walker(const struct fold *f, uint32_t id)
+{
+	size_t lo = 0, hi = f->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->w[mid].id == id)
+			return &f->w[mid];
+		if (f->w[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int64_t
+fold_annulled_by(const struct fold *f, int64_t seq)
+{
+	return seq >= 1 && (size_t)seq <= f->nentries ? f->annulled_by[seq - 1] : 0;
+}

@@ -1,0 +1,114 @@
+/* fold.h — what the entries mean for the figures, once: the station's derived
+ * tables (ledger_fold.c), the bundle's recomputation (bundle.c) and HQ's sums
+ * (hq.c) all come from here.  Pure C (libc, entry.h, rules.h).
+ *
+ * The figures are a function of the entries in force (not annulled), taken
+ * in sequence order: an annulment takes its target out as if it had never
+ * been.  Each kind's effect (entry.h's scope):
+ *   walker         registers the walker: every detail from the entry (absent
+ *                  ones empty); the walker is "active" while a registration
+ *                  of theirs is in force
+ *   walker-update  the details it gives replace those before
+ *   checkin        the walker's first check-in in force checks them in
+ *   lap            one lap; "manual" when entered by hand; "flagged" when a
+ *                  scan came too soon after the walker's last scan or lap
+ *                  for the event's settings (min-lap, holdoff) as they stand
+ *                  (the rules' own judgement, rules_lap_check: the same
+ *                  whichever station the laps came from, whenever they
+ *                  arrived)
+ *   donation       money by method (cash, check, other; checks counted)
+ *   settings/event the event's settings (the last in force for each key)
+ *   closeout       closes the station; reopen opens it again
+ *   export         the export's number
+ *   annul          counted as an annulment
+ *   print, pin-*   nothing (records)
+ * A check-in, lap or donation counts for the station whatever became of the
+ * walker's registration (money received is money received). */
+#ifndef WAT_FOLD_H
+#define WAT_FOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "entry.h"
+#include "rules.h"
+#include "stamp.h"
+
+/* One walker's figures and details. */
+struct fold_walker {
+	uint32_t id;
+	int64_t reg_seq; /* the registration in force, else the first one; 0: only seen by badge */
+	int active;      /* a registration is in force */
+	char *name, *team, *email, *phone, *ext_id; /* owned; NULL when not given */
+	int64_t checkin_seq;                        /* the check-in in force; 0: none */
+	int64_t laps, manual_laps, flagged_laps;
+	int64_t donations, checks;
+	int64_t cash_cents, check_cents, other_cents;
+	int has_scan, has_lap; /* the last check-in or lap by scan; the last lap */
+	struct stamp last_scan, last_lap;
+};
+
+/* The station's figures: the sum of its walkers' and its own. */
+struct fold_figures {
+	int64_t walkers; /* active registrations */
+	int64_t checked_in, laps, manual_laps, flagged_laps;
+	int64_t donations, checks;
+	int64_t cash_cents, check_cents, other_cents, total_cents;
+	int64_t annulled;
+};
+
+/* The station's own state. */
+struct fold_station {
+	int64_t closed_seq; /* the close-out in force (not followed by a reopen); 0: open */
+	int64_t export_n, export_seq;
+	int64_t annulled;
+};
+
+void fold_walker_init(struct fold_walker *w, uint32_t id);
+void fold_walker_clear(struct fold_walker *w);
+/* The walker's judgement by the rules (for flagging a lap). */
+void fold_walker_rules(const struct fold_walker *w, struct rules_walker *rw);
+/* Applies one entry in force of ENTRY_WALKER_SCOPE to its walker; s: the
+ * event's settings as they stand (a lap too soon is flagged by them). */
+void fold_walker_apply(struct fold_walker *w, const struct entry *e,
+                       const struct rules_settings *s);
+/* Adds (sign +1) or takes back (-1) a walker's share of the figures. */
+void fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sign);
+/* Applies one entry in force of ENTRY_STATION or ENTRY_UNDO to the station. */
+void fold_station_apply(struct fold_station *s, const struct entry *e);
+/* 1 when a settings entry for key changes what fold_walker_apply judges. */
+int fold_setting_judges(const char *key);
+
+/* A whole ledger, entry by entry in sequence order (the station's rebuild
+ * streams them), or all at once (fold_run: a bundle). */
+struct fold;
+/* s: the event's settings as they stand (copied). */
+struct fold *fold_new(const struct rules_settings *s);
+/* The next entry; annulled_by: the entry that annuls it, 0 when in force. */
+void fold_step(struct fold *f, const struct entry *e, int64_t annulled_by);
+/* Done: the walkers by number, the figures summed. */
+void fold_finish(struct fold *f);
+/* One walker's step of fold_step (the station refolds one walker with it). */
+void fold_walker_step(struct fold_walker *w, const struct entry *e, int64_t annulled_by,
+                      const struct rules_settings *s);
+/* Entries es[0..n) of one ledger, in sequence order (es[i].seq == i + 1),
+ * decoded by entry_decode. */
+/* Folds es; -1 with *cause for an annulment that does not name an earlier
+ * entry in force that may be annulled.  s: the event's settings as they
+ * stand; NULL: those the settings entries in force among es make. */
+int fold_run(const struct entry *es, size_t n, const struct rules_settings *s, struct fold **out,
+             char **cause);
+void fold_free(struct fold *f);
+const struct fold_figures *fold_figures(const struct fold *f);
+const struct fold_station *fold_station(const struct fold *f);
+/* The walkers by number (borrowed). */
+const struct fold_walker *fold_walkers(const struct fold *f, size_t *n);
+const struct fold_walker *fold_walker(const struct fold *f, uint32_t id);
+/* The entry that annulled es[seq - 1]; 0 when it is in force. */
+int64_t fold_annulled_by(const struct fold *f, int64_t seq);
+
+/* A settings entry's canonical value into the rules' settings (the keys
+ * fold_setting_judges names; others change nothing here). */
+void fold_apply_setting(struct rules_settings *s, const char *key, const char *value);
+
+#endif
