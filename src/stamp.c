@@ -1,22 +1,33 @@
 #include "stamp.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+/* The kernel's boot id, read once for the process: the kiosk's threads
+ * (worker, printing, export) all stamp entries. */
+static char stamp_boot[STAMP_BOOT_LEN + 1];
+static pthread_once_t stamp_boot_once = PTHREAD_ONCE_INIT;
+
+static void
+stamp_boot_read(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	if (f == NULL)
+		return; /* no boot id: elapsed times fall back to the wall clock */
+	if (fgets(stamp_boot, sizeof stamp_boot, f) == NULL)
+		stamp_boot[0] = '\0';
+	stamp_boot[strcspn(stamp_boot, "\n")] = '\0';
+	fclose(f);
+}
+
 static void
 stamp_read_boot(char *out)
 {
-	static char cached[STAMP_BOOT_LEN + 1];
-	FILE *f;
-
-	if (cached[0] == '\0' && (f = fopen("/proc/sys/kernel/random/boot_id", "r")) != NULL) {
-		if (fgets(cached, sizeof cached, f) == NULL)
-			cached[0] = '\0';
-		cached[strcspn(cached, "\n")] = '\0';
-		fclose(f);
-	}
-	memcpy(out, cached, sizeof cached);
+	pthread_once(&stamp_boot_once, stamp_boot_read);
+	memcpy(out, stamp_boot, sizeof stamp_boot);
 }
 
 void
