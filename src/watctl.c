@@ -484,7 +484,10 @@ watctl_outcome(const struct ledger_scan *s)
 static int
 watctl_scan(struct watctl_ctx *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {CLI_FLAG("lap"), CLI_FLAG("welcome"), CLI_FLAG("both")};
+	/* --lap, --welcome, --both: the roles' own names */
+	struct cli_opt opts[] = {CLI_FLAG(rules_role_name(RULES_ROLE_LAP)),
+	                         CLI_FLAG(rules_role_name(RULES_ROLE_WELCOME)),
+	                         CLI_FLAG(rules_role_name(RULES_ROLE_BOTH))};
 	struct cli_args a;
 	struct ledger_scan s;
 	char *cause = NULL;
@@ -497,7 +500,7 @@ watctl_scan(struct watctl_ctx *c, int argc, char **argv)
 		                "Usage: watctl --db FILE scan CODE [--lap | --welcome | --both]");
 	for (size_t i = 0; i < nitems(opts); i++) {
 		enum rules_role r;
-		if (cli_given(opts, nitems(opts), opts[i].name) &&
+		if (role < 0 && cli_given(opts, nitems(opts), opts[i].name) &&
 		    rules_role_parse(opts[i].name, &r) == 0)
 			role = (int)r;
 	}

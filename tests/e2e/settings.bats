@@ -14,10 +14,12 @@ setup() {
 	[ "$(echo "$keys" | wc -l)" -ge 18 ]
 }
 
-@test "settings: docs/FORMATS.md holds the table watctl settings --markdown prints" {
+@test "settings: docs/FORMATS.md holds the table watctl settings --markdown prints; the guide names every key" {
 	sed -n '/^<!-- settings: generated/,/^<!-- end of settings -->/p' "$REPO/docs/FORMATS.md" |
 		sed '1d;$d' >"$T/doc.md"
 	diff -u "$T/table.md" "$T/doc.md"
+	# and the coordinator's guide names every key
+	for k in $keys; do grep -q "\`$k\`" "$REPO/docs/COORDINATOR-GUIDE.md" || { echo "[$k]"; false; }; done
 }
 
 @test "settings: watctl set --help and watctl settings name every key" {
