@@ -19,9 +19,17 @@
 #include "text.h"
 #include "util.h"
 
-const char *const event_pack_keys[EVENT_PACK_SETTINGS] = {
-    "goal",     "lap-length", "min-lap",      "holdoff",      "max-donation",
-    "org-name", "org-ein",    "premium-desc", "premium-value"};
+const char *
+event_pack_key(size_t i)
+{
+	const struct setting *s;
+	size_t j, n = 0;
+
+	for (j = 0; i < EVENT_PACK_SETTINGS && (s = setting_at(j)) != NULL; j++)
+		if (s->pack && n++ == i)
+			return s->key;
+	return NULL;
+}
 
 static void
 event_pack_free_str(char **s)
@@ -53,7 +61,8 @@ int
 event_pack_from_ledger(struct ledger *l, struct event_pack *p, char **cause)
 {
 	struct ledger_event ev;
-	char buf[32];
+	char canon[512], buf[512];
+	size_t i;
 
 	memset(p, 0, sizeof *p);
 	if (ledger_badge_key(l, &p->badge, cause) != 0)
@@ -66,22 +75,15 @@ event_pack_from_ledger(struct ledger *l, struct event_pack *p, char **cause)
 	p->name = xstrdup(ev.name);
 	p->city = xstrdup(ev.city);
 	p->date = xstrdup(ev.date);
-	/* the same keys, in the same order, as event_pack_keys */
-	if (ev.goal_cents > 0)
-		p->settings[0] = xstrdup(amount_format_plain(ev.goal_cents, buf, sizeof buf));
-	if (ev.lap_m > 0)
-		p->settings[1] = xasprintf("%" PRId64, ev.lap_m);
-	p->settings[2] = xasprintf("%" PRId64, ev.rules.min_lap_ms / 1000);
-	p->settings[3] = xasprintf("%" PRId64, ev.rules.holdoff_ms / 1000);
-	p->settings[4] = xstrdup(amount_format_plain(ev.rules.max_donation_cents, buf, sizeof buf));
-	if (ev.org_name[0] != '\0')
-		p->settings[5] = xstrdup(ev.org_name);
-	if (ev.org_ein[0] != '\0')
-		p->settings[6] = xstrdup(ev.org_ein);
-	if (ev.premium_desc[0] != '\0')
-		p->settings[7] = xstrdup(ev.premium_desc);
-	if (ev.premium_cents > 0)
-		p->settings[8] = xstrdup(amount_format_plain(ev.premium_cents, buf, sizeof buf));
+	/* each setting the pack carries, as one would type it; none when unset */
+	for (i = 0; i < EVENT_PACK_SETTINGS && event_pack_key(i) != NULL; i++) {
+		const struct setting *s = setting_find(event_pack_key(i));
+		ledger_event_value(&ev, s, canon, sizeof canon);
+		if (!setting_is_unset(s, canon)) {
+			setting_typed(s, canon, buf, sizeof buf);
+			p->settings[i] = xstrdup(buf);
+		}
+	}
 	return 0;
 }
 
@@ -109,7 +111,7 @@ event_pack_format(const struct event_pack *p)
 	for (i = 0; i < EVENT_PACK_SETTINGS; i++) {
 		if (p->settings[i] == NULL || p->settings[i][0] == '\0')
 			continue;
-		strbuf_printf(&b, "%s\"%s\":", first ? "" : ",", event_pack_keys[i]);
+		strbuf_printf(&b, "%s\"%s\":", first ? "" : ",", event_pack_key(i));
 		strbuf_json(&b, p->settings[i]);
 		first = 0;
 	}
@@ -242,7 +244,7 @@ event_pack_parse(const char *data, size_t len, struct event_pack *p, char **caus
 		goto end;
 	}
 	for (i = 0; i < EVENT_PACK_SETTINGS; i++) {
-		snprintf(path, sizeof path, "settings.%s", event_pack_keys[i]);
+		snprintf(path, sizeof path, "settings.%s", event_pack_key(i));
 		if ((s = json_get_str(data, len, path)) != NULL && s[0] == '\0')
 			event_pack_free_str(&s);
 		p->settings[i] = s;
@@ -381,8 +383,8 @@ event_pack_join(struct ledger *l, const struct event_pack *p, const char *statio
 	for (i = 0; i < EVENT_PACK_SETTINGS; i++) {
 		if (p->settings[i] == NULL)
 			continue;
-		if (ledger_set(l, event_pack_keys[i], p->settings[i], op, &why) != 0) {
-			strbuf_printf(&nb, "Setting %s was not copied: %s\n", event_pack_keys[i],
+		if (ledger_set(l, event_pack_key(i), p->settings[i], op, &why) != 0) {
+			strbuf_printf(&nb, "Setting %s was not copied: %s\n", event_pack_key(i),
 			              why != NULL ? why : "refused");
 			free(why);
 			why = NULL;

@@ -21,14 +21,16 @@ struct ledger;
 #define EVENT_PACK_SUFFIX   ".pack" /* what the kiosk lists on a USB stick */
 #define EVENT_PACK_SETTINGS 9
 
-/* The settings a pack carries, in the order they are written (ledger_set keys). */
-extern const char *const event_pack_keys[EVENT_PACK_SETTINGS];
+/* The settings a pack carries, in the order they are written (ledger_set
+ * keys): the settings table's entries marked pack (setting.h), in its order.
+ * NULL past the last; test_setting checks there are EVENT_PACK_SETTINGS. */
+const char *event_pack_key(size_t i);
 
 struct event_pack {
 	char *station;                       /* the station that made it */
 	char *name, *city, *date;            /* city and date "" when absent */
 	struct badge_event badge;            /* the event's tag and badge key */
-	char *settings[EVENT_PACK_SETTINGS]; /* value of event_pack_keys[i]; NULL: absent */
+	char *settings[EVENT_PACK_SETTINGS]; /* value of event_pack_key(i); NULL: absent */
 };
 
 /* Wipes and frees what p holds (p itself is the caller's). */

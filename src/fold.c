@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "setting.h"
 #include "util.h"
 
 struct fold {
@@ -160,21 +161,16 @@ fold_station_apply(struct fold_station *s, const struct entry *e)
 int
 fold_setting_judges(const char *key)
 {
-	return strcmp(key, "min-lap") == 0 || strcmp(key, "holdoff") == 0;
+	const struct setting *s = setting_find(key);
+
+	return s != NULL && s->judges;
 }
 
 void
 fold_apply_setting(struct rules_settings *s, const char *key, const char *value)
 {
-	char *end;
-	long long n = value != NULL ? strtoll(value, &end, 10) : 0;
-
-	if (value == NULL || end == value || *end != '\0' || n < 0)
-		return; /* not a canonical number of seconds: judged by the defaults */
-	if (strcmp(key, "min-lap") == 0)
-		s->min_lap_ms = n * 1000;
-	else if (strcmp(key, "holdoff") == 0)
-		s->holdoff_ms = n * 1000;
+	if (fold_setting_judges(key))
+		setting_apply_rules(s, key, value);
 }
 
 /* ---- the whole ledger at once ---- */
@@ -294,7 +290,8 @@ fold_finish(struct fold *f)
 {
 	size_t i;
 
-	qsort(f->w, f->n, sizeof *f->w, fold_walker_cmp);
+	if (f->n > 0) /* qsort(NULL, 0, ...) is undefined: an event with no walkers */
+		qsort(f->w, f->n, sizeof *f->w, fold_walker_cmp);
 	free(f->slots); /* the order changed: look-ups by bisection now */
 	f->slots = NULL;
 	f->nslots = 0;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "amount.h"
+#include "setting.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -357,9 +358,8 @@ layout_slip_doc(const struct layout_slip *s, struct layout_doc *d)
 	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
 	snprintf(laps, sizeof laps, "%lld", (long long)s->laps);
 	layout_doc_add(d, LAYOUT_PAIR, "Laps", laps);
-	if (s->distance_m >= 0) {
-		snprintf(dist, sizeof dist, "%.2f km (%.2f mi)", s->distance_m / 1000.0,
-		         s->distance_m / 1609.344);
+	if (s->distance_um >= 0) {
+		setting_distance_format(s->distance_um, dist, sizeof dist);
 		layout_doc_add(d, LAYOUT_PAIR, "Distance", dist);
 	}
 	layout_doc_add(d, LAYOUT_PAIR, "Raised",

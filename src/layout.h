@@ -109,7 +109,7 @@ struct layout_slip {
 	uint32_t walker;
 	const char *event, *when;
 	int64_t laps;
-	int64_t distance_m; /* < 0: unknown lap length */
+	int64_t distance_um; /* micrometres, exact; < 0: unknown lap length */
 	int64_t raised_cents, goal_cents;
 };
 void layout_slip_doc(const struct layout_slip *s, struct layout_doc *d);

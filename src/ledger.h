@@ -17,6 +17,7 @@
 #include "badge.h"
 #include "roster.h"
 #include "rules.h"
+#include "setting.h"
 #include "stamp.h"
 
 #define LEDGER_HASH_LEN        32
@@ -29,15 +30,16 @@ struct ledger;
 struct ledger_event {
 	char name[128];
 	char city[64];
-	char date[11];      /* YYYY-MM-DD */
-	int64_t goal_cents; /* 0: none */
-	int64_t lap_m;      /* lap length in metres; 0: unknown */
+	char date[11];             /* YYYY-MM-DD */
+	int64_t goal_cents;        /* 0: none */
+	struct setting_length lap; /* as typed; milli 0: not known */
 	struct rules_settings rules;
 	char org_name[128]; /* legal name, for receipts */
 	char org_ein[16];
 	char premium_desc[64]; /* e.g. "event T-shirt"; "" when none */
 	int64_t premium_cents;
 	enum rules_role role; /* this station's role */
+	int64_t walker_base;  /* walk-up numbers of this station start above it */
 	char printer[128];    /* CUPS queue; "": the default printer */
 	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
 	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
@@ -146,21 +148,18 @@ int ledger_has_event(struct ledger *l);
 /* Sets the event up on an empty ledger: makes the badge key, records the event. */
 int ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op, char **cause);
 int ledger_event(struct ledger *l, struct ledger_event *out);
-/* Changes one setting; validates and normalises the value; records a settings
- * entry.  Keys: name, city, date (YYYY-MM-DD, 2000 to 2099), goal (amount),
- * lap-length (400, 400m, 0.4km, 0.25mi; 1 m to 100 km, 0: not known),
- * min-lap and holdoff (seconds), max-donation (amount), org-name, org-ein
- * (NN-NNNNNNN), premium-desc, premium-value (amount), role (welcome, lap,
- * both), walker-base (first walker number of this station), printer (CUPS
- * queue; empty: the default), paper (58mm, 80mm, letter, a4), undo-minutes
- * (how old a lap or check-in a volunteer may undo; default 10), lock-seconds
- * (the kiosk's coordinator mode locks after this idle; 60).  Text values are
- * refused with a control character or bidi override (text_check). */
+/* Changes one setting; validates and normalises the value by the settings
+ * table (setting.h: every key, its range and how it is written); records a
+ * settings entry.  Text values are refused with a control character or bidi
+ * override (text_check). */
 int ledger_set(struct ledger *l, const char *key, const char *value, const char *op, char **cause);
 /* What ledger_set would record for key (*canon, malloc'd), or -1 with the
  * sentence it would refuse value with; reads no ledger (checks before a join,
  * the fuzz target). */
 int ledger_setting_parse(const char *key, const char *value, char **canon, char **cause);
+/* The event's canonical value of setting s (what a settings entry records). */
+void ledger_event_value(const struct ledger_event *ev, const struct setting *s, char *buf,
+                        size_t len);
 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
                       const char *phone, const char *ext_id, const char *op, uint32_t *id,

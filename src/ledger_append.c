@@ -183,12 +183,9 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 		          station);
 		goto end;
 	}
-	if (ledger_setting_canon(ledger_setting_find("name"), in->name ? in->name : "", &name,
-	                         cause) != 0 ||
-	    ledger_setting_canon(ledger_setting_find("city"), in->city ? in->city : "", &city,
-	                         cause) != 0 ||
-	    ledger_setting_canon(ledger_setting_find("date"), in->date ? in->date : "", &date,
-	                         cause) != 0)
+	if (setting_canon(setting_find("name"), in->name ? in->name : "", &name, cause) != 0 ||
+	    setting_canon(setting_find("city"), in->city ? in->city : "", &city, cause) != 0 ||
+	    setting_canon(setting_find("date"), in->date ? in->date : "", &date, cause) != 0)
 		goto end;
 	goal = xasprintf("%" PRId64, in->goal_cents > 0 ? in->goal_cents : 0);
 	if (in->badge != NULL)

@@ -106,26 +106,6 @@ struct ledger_field {
 #define LEDGER_WALKER_COLS                                                                         \
 	"id, name, team, email, phone, ext_id, reg_seq, active, checkin_seq, laps, raised"
 
-/* The setting types and their table (ledger_settings.c). */
-enum ledger_stype {
-	LS_TEXT,
-	LS_DATE,
-	LS_MONEY,
-	LS_SECONDS,
-	LS_METRES,
-	LS_ROLE,
-	LS_EIN,
-	LS_COUNT,
-	LS_PAPER,
-};
-
-struct ledger_setting {
-	const char *key;
-	enum ledger_stype type;
-	int64_t min, max; /* characters for text; the value otherwise */
-	const char *label;
-};
-
 /* ---- ledger_db.c: the sqlite plumbing ---- */
 /* A plain sentence for a sqlite failure; `what` was not recorded (NULL: opening). */
 int ledger_db_fail(struct ledger *l, char **cause, const char *what);
@@ -139,9 +119,6 @@ int64_t ledger_query_i(struct ledger *l, const char *sql, int n, const int64_t *
 int ledger_tx_begin(struct ledger *l, char **cause, const char *what);
 void ledger_tx_rollback(struct ledger *l);
 int ledger_tx_commit(struct ledger *l, char **cause, const char *what);
-const struct ledger_setting *ledger_setting_find(const char *key);
-int ledger_setting_canon(const struct ledger_setting *s, const char *value, char **out,
-                         char **cause);
 void ledger_copy(char *dst, size_t len, const char *src);
 void ledger_load_event(struct ledger *l);
 int ledger_load(struct ledger *l, char **cause);

@@ -809,7 +809,7 @@ print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const
 		goto end;
 	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
 	s = (struct layout_slip){w.name,         w.id,   ev.name,
-	                         when,           w.laps, ev.lap_m > 0 ? ev.lap_m * w.laps : -1,
+	                         when,           w.laps, setting_distance(&ev.lap, w.laps),
 	                         w.raised_cents, 0};
 	layout_slip_doc(&s, &doc);
 	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);

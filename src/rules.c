@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "amount.h"
+#include "setting.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -18,10 +19,7 @@ static const char *const rules_methods[] = {"cash", "check", "other"};
 void
 rules_settings_default(struct rules_settings *s)
 {
-	s->min_lap_ms = RULES_DEFAULT_MIN_LAP_MS;
-	s->holdoff_ms = RULES_DEFAULT_HOLDOFF_MS;
-	s->max_donation_cents = AMOUNT_DEFAULT_MAX_CENTS;
-	s->undo_ms = RULES_DEFAULT_UNDO_MS;
+	setting_rules_default(s); /* the settings table's defaults */
 }
 
 /* Milliseconds from then to now, or -1 when they cannot be trusted: a
@@ -279,6 +277,30 @@ rules_method_name(enum rules_method m)
 	if ((size_t)m >= nitems(rules_methods))
 		return "unknown";
 	return rules_methods[m];
+}
+
+static const char *const rules_roles[] = {
+    [RULES_ROLE_WELCOME] = "welcome", [RULES_ROLE_LAP] = "lap", [RULES_ROLE_BOTH] = "both"};
+
+const char *
+rules_role_name(enum rules_role r)
+{
+	if ((size_t)r >= nitems(rules_roles))
+		return "both";
+	return rules_roles[r];
+}
+
+int
+rules_role_parse(const char *text, enum rules_role *r)
+{
+	size_t i;
+
+	for (i = 0; text != NULL && i < nitems(rules_roles); i++)
+		if (strcmp(text, rules_roles[i]) == 0) {
+			*r = (enum rules_role)i;
+			return 0;
+		}
+	return -1;
 }
 
 int

@@ -8,15 +8,17 @@
 
 #include "stamp.h"
 
-#define RULES_DEFAULT_MIN_LAP_MS 60000
-#define RULES_DEFAULT_HOLDOFF_MS 5000
-#define RULES_DEFAULT_UNDO_MS    (10 * 60 * 1000)
-
 enum rules_role {
 	RULES_ROLE_WELCOME, /* scans check walkers in */
 	RULES_ROLE_LAP,     /* scans count laps */
 	RULES_ROLE_BOTH,    /* the first scan checks in, later scans count laps */
 };
+
+/* The one spelling of each role ("welcome", "lap", "both"): settings, the
+ * kiosk's buttons and watctl's scan options.  rules_role_parse returns 0, or
+ * -1 for anything else (case matters: these are keys, not prose). */
+const char *rules_role_name(enum rules_role r);
+int rules_role_parse(const char *text, enum rules_role *r);
 
 struct rules_settings {
 	int64_t min_lap_ms;         /* a lap needs at least this since the last one */

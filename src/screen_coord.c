@@ -258,8 +258,9 @@ const struct screen_ops screen_pin_ops = {"pin", screen_pin_enter, screen_pin_dr
 static void
 screen_coord_draw(struct kiosk *k)
 {
-	static const char *const roles[] = {"welcome", "lap", "both"};
-	static const char *const role_labels[] = {"Welcome table", "Lap point", "Both"};
+	static const char *const role_labels[] = {[RULES_ROLE_WELCOME] = "Welcome table",
+	                                          [RULES_ROLE_LAP] = "Lap point",
+	                                          [RULES_ROLE_BOTH] = "Both"};
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
 	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 34);
@@ -270,7 +271,7 @@ screen_coord_draw(struct kiosk *k)
 		return;
 	}
 	row = (struct ui_rect){body.x, body.y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 4, gap), "Station role", 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, 22, 1, UI_FG, UI_LEFT);
 	for (int i = 0; i < 3; i++) {
 		int on = (int)k->st.event.role == i;
 		if (ui_button(u, kiosk_col(row, i + 1, 4, gap), role_labels[i],
@@ -279,8 +280,8 @@ screen_coord_draw(struct kiosk *k)
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_SET;
-			snprintf(q.a, sizeof q.a, "role");
-			snprintf(q.b, sizeof q.b, "%s", roles[i]);
+			snprintf(q.a, sizeof q.a, "%s", setting_find("role")->key);
+			snprintf(q.b, sizeof q.b, "%s", rules_role_name((enum rules_role)i));
 			kiosk_post(k, &q);
 		}
 	}
@@ -358,69 +359,40 @@ const struct screen_ops screen_coord_ops = {"coord", NULL, screen_coord_draw, sc
 
 /* ---- event settings ------------------------------------------------------ */
 
-static const struct {
-	const char *key, *label;
-} screen_settings_keys[] = {
-    {"name", "Event name"},
-    {"city", "City"},
-    {"date", "Date"},
-    {"goal", "Goal"},
-    {"lap-length", "Lap length"},
-    {"min-lap", "Shortest lap"},
-    {"holdoff", "Scan hold-off"},
-    {"max-donation", "Largest donation"},
-    {"org-name", "Organisation"},
-    {"org-ein", "EIN"},
-    {"premium-desc", "Premium"},
-    {"premium-value", "Premium value"},
-    {"printer", "Printer queue"},
-    {"paper", "Paper"},
-    {"undo-minutes", "Volunteer undo (minutes)"},
-    {"lock-seconds", "Lock after idle"},
-};
-
-static void
-screen_settings_value(struct kiosk *k, const char *key, char *buf, size_t len)
+/* The settings on this screen: those of the table on the form, in its order. */
+static const struct setting *
+screen_settings_at(int i)
 {
-	const struct ledger_event *e = &k->st.event;
-	char m[48];
+	const struct setting *s;
+	size_t j;
 
-	if (strcmp(key, "name") == 0)
-		snprintf(buf, len, "%s", e->name);
-	else if (strcmp(key, "city") == 0)
-		snprintf(buf, len, "%s", e->city);
-	else if (strcmp(key, "date") == 0)
-		snprintf(buf, len, "%s", e->date);
-	else if (strcmp(key, "goal") == 0)
-		snprintf(buf, len, "%s",
-		         e->goal_cents ? kiosk_money(e->goal_cents, m, sizeof m) : "");
-	else if (strcmp(key, "lap-length") == 0)
-		snprintf(buf, len, e->lap_m ? "%" PRId64 "m" : "", e->lap_m);
-	else if (strcmp(key, "min-lap") == 0)
-		snprintf(buf, len, "%" PRId64 "s", e->rules.min_lap_ms / 1000);
-	else if (strcmp(key, "holdoff") == 0)
-		snprintf(buf, len, "%" PRId64 "s", e->rules.holdoff_ms / 1000);
-	else if (strcmp(key, "max-donation") == 0)
-		snprintf(buf, len, "%s", kiosk_money(e->rules.max_donation_cents, m, sizeof m));
-	else if (strcmp(key, "org-name") == 0)
-		snprintf(buf, len, "%s", e->org_name);
-	else if (strcmp(key, "org-ein") == 0)
-		snprintf(buf, len, "%s", e->org_ein);
-	else if (strcmp(key, "premium-desc") == 0)
-		snprintf(buf, len, "%s", e->premium_desc);
-	else if (strcmp(key, "premium-value") == 0)
-		snprintf(buf, len, "%s",
-		         e->premium_cents ? kiosk_money(e->premium_cents, m, sizeof m) : "");
-	else if (strcmp(key, "printer") == 0)
-		snprintf(buf, len, "%s", e->printer);
-	else if (strcmp(key, "paper") == 0)
-		snprintf(buf, len, "%s", e->paper[0] ? e->paper : "80mm");
-	else if (strcmp(key, "undo-minutes") == 0)
-		snprintf(buf, len, "%" PRId64, e->rules.undo_ms / 60000);
-	else if (strcmp(key, "lock-seconds") == 0)
-		snprintf(buf, len, "%" PRId64 "s", e->lock_ms / 1000);
-	else
+	for (j = 0; (s = setting_at(j)) != NULL; j++)
+		if (s->kiosk == SETTING_KIOSK_FORM && i-- == 0)
+			return s;
+	return NULL;
+}
+
+static int
+screen_settings_count(void)
+{
+	int n = 0;
+
+	while (screen_settings_at(n) != NULL)
+		n++;
+	return n;
+}
+
+/* The value as people read it; "" when unset (shown as a dash). */
+static void
+screen_settings_value(struct kiosk *k, const struct setting *s, char *buf, size_t len)
+{
+	char canon[512];
+
+	ledger_event_value(&k->st.event, s, canon, sizeof canon);
+	if (setting_is_unset(s, canon))
 		buf[0] = '\0';
+	else
+		setting_show(s, canon, buf, len);
 }
 
 static void
@@ -434,7 +406,7 @@ screen_settings_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), grid;
-	int gap = ui_px(u, 8), lh = ui_px(u, 32), n = (int)nitems(screen_settings_keys);
+	int gap = ui_px(u, 8), lh = ui_px(u, 32), n = screen_settings_count();
 	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows = (n + cols - 1) / cols;
 	char value[160], label[256];
 
@@ -466,12 +438,13 @@ screen_settings_draw(struct kiosk *k)
 	for (int i = 0; i < n; i++) {
 		struct ui_rect c =
 		    kiosk_col(kiosk_row(grid, i % rows, rows, gap), i / rows, cols, gap);
-		screen_settings_value(k, screen_settings_keys[i].key, value, sizeof value);
-		snprintf(label, sizeof label, "%s: %s", screen_settings_keys[i].label,
+		const struct setting *s = screen_settings_at(i);
+		screen_settings_value(k, s, value, sizeof value);
+		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
 		if (ui_button(u, c, label, UI_PANEL, 20)) {
-			k->setting_key = screen_settings_keys[i].key;
-			k->setting_label = screen_settings_keys[i].label;
+			k->setting_key = s->key;
+			k->setting_label = s->label;
 			snprintf(k->a, sizeof k->a, "%s", value);
 			k->step = 1;
 			k->msg[0] = '\0';

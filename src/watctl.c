@@ -214,16 +214,52 @@ end:
 	return rc;
 }
 
+/* The keys, how each is written and what it does: set's usage. */
+static void
+watctl_set_usage(FILE *f)
+{
+	const struct setting *s;
+	char def[160];
+	size_t i;
+
+	fprintf(f, "Usage: watctl --db FILE set KEY VALUE\nKeys:\n");
+	for (i = 0; (s = setting_at(i)) != NULL; i++) {
+		setting_show(s, s->def, def, sizeof def);
+		fprintf(f, "  %-13s %s", s->key, s->help);
+		if (*s->def != '\0' && s->id != SETTING_NAME && s->id != SETTING_CITY &&
+		    s->id != SETTING_DATE)
+			fprintf(f, " Default: %s.", def);
+		fputc('\n', f);
+	}
+}
+
 static int
 watctl_set(struct watctl_ctx *c, int argc, char **argv)
 {
 	char *cause = NULL;
 
-	if (argc != 2)
-		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE set KEY VALUE");
+	if (argc == 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		watctl_set_usage(stdout);
+		return CLI_OK;
+	}
+	if (argc != 2) {
+		watctl_set_usage(stderr);
+		return CLI_USAGE;
+	}
 	if (ledger_set(c->l, argv[0], argv[1], c->op, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
 	printf("%s is now %s.\n", cli_esc(argv[0]), cli_esc(argv[1]));
+	return CLI_OK;
+}
+
+/* settings --markdown: the table of docs/FORMATS.md; needs no ledger. */
+static int
+watctl_settings_markdown(void)
+{
+	char *md = setting_markdown();
+
+	fputs(md, stdout);
+	free(md);
 	return CLI_OK;
 }
 
@@ -231,23 +267,26 @@ static int
 watctl_settings(struct watctl_ctx *c, int argc, char **argv)
 {
 	struct ledger_event ev;
-	char g[32], m[32], p[32];
-	static const char *const roles[] = {"welcome", "lap", "both"};
+	const struct setting *s;
+	char canon[512], shown[512];
+	size_t i;
 
+	if (argc == 1 && strcmp(argv[0], "--markdown") == 0)
+		return watctl_settings_markdown();
+	if (argc != 0)
+		return cli_fail(CLI_USAGE,
+		                "Usage: watctl --db FILE settings | settings --markdown");
 	if (ledger_event(c->l, &ev) != 0)
 		return cli_fail(CLI_REFUSED, "The event has not been set up yet (run init).");
-	printf("name\t%s\ncity\t%s\ndate\t%s\ngoal\t%s\nlap-length\t%" PRId64 " m\n"
-	       "min-lap\t%" PRId64 " s\nholdoff\t%" PRId64 " s\nmax-donation\t%s\n"
-	       "org-name\t%s\norg-ein\t%s\npremium-desc\t%s\npremium-value\t%s\nrole\t%s\n"
-	       "station\t%s\nbadge-tag\t%s\nprinter\t%s\npaper\t%s\nundo-minutes\t%" PRId64
-	       "\nlock-seconds\t%" PRId64 "\n",
-	       cli_esc(ev.name), cli_esc(ev.city), cli_esc(ev.date),
-	       amount_format(ev.goal_cents, g, sizeof g), ev.lap_m, ev.rules.min_lap_ms / 1000,
-	       ev.rules.holdoff_ms / 1000, amount_format(ev.rules.max_donation_cents, m, sizeof m),
-	       cli_esc(ev.org_name), cli_esc(ev.org_ein), cli_esc(ev.premium_desc),
-	       amount_format(ev.premium_cents, p, sizeof p), roles[ev.role], cli_esc(ev.station),
-	       cli_esc(ev.event_tag), ev.printer[0] ? cli_esc(ev.printer) : "(the default printer)",
-	       cli_esc(ev.paper), ev.rules.undo_ms / 60000, ev.lock_ms / 1000);
+	for (i = 0; (s = setting_at(i)) != NULL; i++) {
+		ledger_event_value(&ev, s, canon, sizeof canon);
+		setting_show(s, canon, shown, sizeof shown);
+		printf("%s\t%s\n", s->key,
+		       canon[0] == '\0' && s->empty != NULL ? s->empty : cli_esc(shown));
+		if (s->id == SETTING_ROLE) /* the station's own, beside its role */
+			printf("station\t%s\nbadge-tag\t%s\n", cli_esc(ev.station),
+			       cli_esc(ev.event_tag));
+	}
 	return CLI_OK;
 }
 
@@ -445,7 +484,10 @@ watctl_outcome(const struct ledger_scan *s)
 static int
 watctl_scan(struct watctl_ctx *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {CLI_FLAG("lap"), CLI_FLAG("welcome"), CLI_FLAG("both")};
+	/* --lap, --welcome, --both: the roles' own names */
+	struct cli_opt opts[] = {CLI_FLAG(rules_role_name(RULES_ROLE_LAP)),
+	                         CLI_FLAG(rules_role_name(RULES_ROLE_WELCOME)),
+	                         CLI_FLAG(rules_role_name(RULES_ROLE_BOTH))};
 	struct cli_args a;
 	struct ledger_scan s;
 	char *cause = NULL;
@@ -456,12 +498,12 @@ watctl_scan(struct watctl_ctx *c, int argc, char **argv)
 	if (a.npos != 1)
 		return cli_fail(CLI_USAGE,
 		                "Usage: watctl --db FILE scan CODE [--lap | --welcome | --both]");
-	if (cli_given(opts, nitems(opts), "lap"))
-		role = RULES_ROLE_LAP;
-	else if (cli_given(opts, nitems(opts), "welcome"))
-		role = RULES_ROLE_WELCOME;
-	else if (cli_given(opts, nitems(opts), "both"))
-		role = RULES_ROLE_BOTH;
+	for (size_t i = 0; i < nitems(opts); i++) {
+		enum rules_role r;
+		if (role < 0 && cli_given(opts, nitems(opts), opts[i].name) &&
+		    rules_role_parse(opts[i].name, &r) == 0)
+			role = (int)r;
+	}
 	if (ledger_scan(c->l, a.pos[0], strlen(a.pos[0]), role, c->op, &s, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	return watctl_outcome(&s);
@@ -809,9 +851,9 @@ static const struct watctl_cmd watctl_cmds[] = {
     {"pin", watctl_pin, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "pin set [--pin-file NEW] [--old-pin-file F | --recovery CODE]   a new coordinator PIN"},
     {"set", watctl_set, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
-     "set KEY VALUE        change a setting (see 'settings')"},
+     "set KEY VALUE        change a setting ('set --help': the keys)"},
     {"settings", watctl_settings, NULL, WATCTL_EVENT, LEDGER_READ, NULL,
-     "settings             show the event's settings"},
+     "settings [--markdown]   the event's settings (--markdown: the keys, no ledger)"},
     {"roster", watctl_roster, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL, "roster import FILE.csv"},
     {"walker", watctl_walker, NULL, WATCTL_EVENT, LEDGER_WRITE, "list find show",
      "walker add --name N [--team T] [--email E] | list | find TEXT | show ID"},
@@ -936,6 +978,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "Unknown command \"%s\".\n", argv[k]);
 		return watctl_usage(CLI_USAGE);
 	}
+	/* the settings table needs no ledger */
+	if (cmd->fn == watctl_settings && k + 2 == argc && strcmp(argv[k + 1], "--markdown") == 0)
+		return watctl_settings_markdown();
+	if (cmd->fn == watctl_set && k + 2 == argc && strcmp(argv[k + 1], "--help") == 0)
+		return watctl_set(&c, 1, argv + k + 1);
 	if (cmd->needs != WATCTL_NODB) {
 		enum ledger_open how = cmd->how;
 		struct stat sb;

@@ -321,13 +321,14 @@ sys.exit(p.returncode)' "$@"
 	[ "$(w log | wc -l)" -eq "$n" ]
 	run w settings
 	[[ "$output" == *$'lap-length\t400 m'* ]]
-	for pair in 400:400 400m:400 0.4km:400 0.25mi:402 "0.25 mile:402" 1mi:1609 "2 miles:3219" \
-		100km:100000 "1 KM:1000" 0:0; do
+	# kept as typed, with its unit (whole metres made 0.25mi 402 m)
+	for pair in "400:400 m" "400m:400 m" "0.4km:0.4 km" "0.25mi:0.25 mi" "0.25 mile:0.25 mi" \
+		"1mi:1 mi" "2 miles:2 mi" "100km:100 km" "1 KM:1 km" "0:0 m"; do
 		run w set lap-length "${pair%:*}"
 		echo "[$pair] $output"
 		[ "$status" -eq 0 ]
 		run w settings
-		[[ "$output" == *$'lap-length\t'"${pair##*:} m"* ]]
+		[[ "$output" == *$'lap-length\t'"${pair##*:}"$'\n'* ]]
 	done
 	# nothing in the ledger is out of range
 	[ -z "$(w log | grep -- '-9223372036854775808')" ]

@@ -110,7 +110,7 @@ test_round_trip(void **state)
 	assert_int_equal(ledger_badge_key(f->l1, &be, NULL), 0);
 	assert_memory_equal(&p.badge, &be, sizeof be);
 	assert_string_equal(p.settings[0], "2500.00"); /* goal */
-	assert_string_equal(p.settings[1], "400");     /* lap-length */
+	assert_string_equal(p.settings[1], "400 m");   /* lap-length */
 	assert_string_equal(p.settings[5], "Hard Places \"Community\"");
 	assert_string_equal(p.settings[8], "5.00"); /* premium-value */
 	assert_null(p.settings[6]);                 /* org-ein: not set */
@@ -119,7 +119,8 @@ test_round_trip(void **state)
 	assert_non_null(strstr(text, "{\"format\":\"wat-event-pack/1\",\"station\":\"T1\","
 	                             "\"event\":{\"name\":\"Walk Against Traffick\",\"city\":"
 	                             "\"Jackson, MS\",\"date\":\"2026-05-02\",\"tag\":\""));
-	assert_non_null(strstr(text, "\"settings\":{\"goal\":\"2500.00\",\"lap-length\":\"400\","));
+	assert_non_null(
+	    strstr(text, "\"settings\":{\"goal\":\"2500.00\",\"lap-length\":\"400 m\","));
 	assert_int_equal(text[strlen(text) - 1], '\n');
 	assert_int_equal(event_pack_parse(text, strlen(text), &q, &cause), 0);
 	assert_string_equal(q.station, p.station);
@@ -302,7 +303,8 @@ test_join(void **state)
 	assert_string_equal(e2.city, e1.city);
 	assert_string_equal(e2.date, e1.date);
 	assert_int_equal(e2.goal_cents, 250000);
-	assert_int_equal(e2.lap_m, 400);
+	assert_int_equal(e2.lap.milli, 400000);
+	assert_int_equal(e2.lap.unit, SETTING_M);
 	assert_string_equal(e2.org_name, "Hard Places \"Community\"");
 	assert_int_equal(e2.premium_cents, 500);
 

@@ -281,7 +281,8 @@ test_generic_sheet(void **state)
 static void
 test_slip(void **state)
 {
-	struct layout_slip s = {"Ana", 7, "W.A.T.", "2026-05-02 15:00", 12, 4800, 12345, 800000};
+	struct layout_slip s = {"Ana", 7,     "W.A.T.", "2026-05-02 15:00", 12, 4800000000 /* µm */,
+	                        12345, 800000};
 	struct layout_doc d = LAYOUT_DOC_INIT;
 	char *t;
 

@@ -512,7 +512,8 @@ test_settings_and_annul(void **state)
 	assert_int_equal(ledger_set(f->l, "role", "lap", "c", NULL), 0);
 	ledger_event(f->l, &ev);
 	assert_int_equal(ev.rules.min_lap_ms, 90000);
-	assert_int_equal(ev.lap_m, 402);
+	assert_int_equal(ev.lap.milli, 250); /* as typed: 0.25 mi, not 402 m */
+	assert_int_equal(ev.lap.unit, SETTING_MI);
 	assert_string_equal(ev.org_ein, "64-0123456");
 	assert_int_equal(ev.goal_cents, 800000);
 	assert_int_equal(ev.role, RULES_ROLE_LAP);
@@ -785,15 +786,37 @@ test_setting_parse(void **state)
 	static const struct {
 		const char *in, *want; /* want NULL: refused */
 	} lap[] = {
-	    {"400", "400"},    {"400m", "400"},      {"0.4km", "400"},
-	    {"0.25mi", "402"}, {"0.25 mile", "402"}, {"2 miles", "3219"},
-	    {"1 KM", "1000"},  {"100km", "100000"},  {"0", "0"},
-	    {"0.001km", "1"},  {" 400 ", "400"},     {"1e308km", NULL},
-	    {"inf", NULL},     {"nan", NULL},        {"99999999999999999999mi", NULL},
-	    {"0x10", NULL},    {"-0", NULL},         {"+400", NULL},
-	    {"1e3", NULL},     {"400mm", NULL},      {".5km", NULL},
-	    {"400.", NULL},    {"0.0001km", NULL},   {"100.001km", NULL},
-	    {"1000000", NULL}, {"4 00", NULL},       {"", NULL},
+	    {"400", "400 m"},
+	    {"400m", "400 m"},
+	    {"0.4km", "0.4 km"},
+	    {"0.25mi", "0.25 mi"},
+	    {"0.25 mile", "0.25 mi"},
+	    {"2 miles", "2 mi"},
+	    {"1 KM", "1 km"},
+	    {"100km", "100 km"},
+	    {"0", "0 m"},
+	    {"0.001km", "0.001 km"},
+	    {" 400 ", "400 m"},
+	    {"1.500", "1.5 m"},
+	    {"1.250 mi", "1.25 mi"},
+	    {"400.000m", "400 m"},
+	    {"0.5", NULL},
+	    {"1e308km", NULL},
+	    {"inf", NULL},
+	    {"nan", NULL},
+	    {"99999999999999999999mi", NULL},
+	    {"0x10", NULL},
+	    {"-0", NULL},
+	    {"+400", NULL},
+	    {"1e3", NULL},
+	    {"400mm", NULL},
+	    {".5km", NULL},
+	    {"400.", NULL},
+	    {"0.0001km", NULL},
+	    {"100.001km", NULL},
+	    {"1000000", NULL},
+	    {"4 00", NULL},
+	    {"", NULL},
 	};
 	static const struct {
 		const char *in;
