@@ -39,6 +39,32 @@ bench_pct(double *v, size_t n, double p)
 	return v[(size_t)(p * (double)(n - 1))];
 }
 
+/* One figure beside its peer measured in the same run, as a JSON line:
+ *   {"bench":NAME,"stat":STAT,"ms":V,"peer":PEER,"peer_ms":P,"ratio":V/P,"goal_ratio":G...}
+ * ratio below 1 is faster than the peer; goal 0: no goal on the ratio.  The
+ * peer is a stock tool doing the same work or the floor of that work; extra
+ * (may be "") adds ",\"key\":value" pairs.  tests/bench/figures-table turns
+ * these lines into the README's table. */
+static inline void
+bench_pair(const char *name, const char *stat, double ms, const char *peer, double peer_ms,
+           double goal, const char *extra)
+{
+	printf("{\"bench\":\"%s\",\"stat\":\"%s\",\"ms\":%.3f,\"peer\":\"%s\",\"peer_ms\":%.3f,"
+	       "\"ratio\":%.2f",
+	       name, stat, ms, peer, peer_ms, peer_ms > 0 ? ms / peer_ms : 0.0);
+	if (goal > 0)
+		printf(",\"goal_ratio\":%.2f", goal);
+	printf("%s}\n", extra != NULL ? extra : "");
+	fflush(stdout);
+}
+
+/* The median of v (sorted in place). */
+static inline double
+bench_median(double *v, size_t n)
+{
+	return bench_pct(v, n, 0.5);
+}
+
 static inline void
 bench_die(const char *what, char *cause)
 {
