@@ -65,7 +65,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode
+	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode jq
 
 .PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
@@ -95,6 +95,9 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -lstdc++
+
+# A USB stick that returns other bytes than it was given: read(2) wrapped.
+$(BUILD)/tests/test_bundle_readback: LDFLAGS += -Wl,--wrap=read
 
 # Power cuts (tests/crash/, test-only): walk days on the ledger through a
 # sqlite VFS that simulates them, and files written whole through a wrapped

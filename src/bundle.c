@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -798,19 +799,41 @@ bundle_file_name(const char *city, const char *date, const char *station, int64_
 
 /* ---- zip ------------------------------------------------------------------ */
 
+/* Where the zip goes: the buffer, and a copy into tee (a pipe to the
+ * checker) when it is not -1. */
+struct bundle_zip_sink {
+	struct strbuf *out;
+	int tee;
+};
+
 static la_ssize_t
 bundle_zip_out(struct archive *a, void *arg, const void *buf, size_t n)
 {
-	strbuf_add(arg, buf, n);
+	struct bundle_zip_sink *k = arg;
+	const char *p = buf;
+	size_t off = 0;
+	ssize_t w;
+
+	strbuf_add(k->out, buf, n);
+	while (k->tee >= 0 && off < n) {
+		if ((w = write(k->tee, p + off, n - off)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			archive_set_error(a, errno, "the zip checker stopped reading");
+			return -1;
+		}
+		off += (size_t)w;
+	}
 	return (la_ssize_t)n;
 }
 
-int
-bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
-                 char **cause)
+static int
+bundle_zip_write_tee(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
+                     int tee, char **cause)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = NULL;
+	struct bundle_zip_sink sink = {out, tee};
 	size_t i, off;
 	la_ssize_t w;
 	int rc = -1;
@@ -819,7 +842,7 @@ bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struc
 	    archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK ||
 	    archive_write_set_options(a, "zip:compression-level=1") != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, out, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
+	    archive_write_open(a, &sink, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
 		util_fail(cause, "Cannot start the zip: %s.", archive_error_string(a));
 		goto end;
 	}
@@ -856,6 +879,13 @@ end:
 		archive_entry_free(e);
 	archive_write_free(a);
 	return rc;
+}
+
+int
+bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
+                 char **cause)
+{
+	return bundle_zip_write_tee(files, n, mtime, out, -1, cause);
 }
 
 void
@@ -1001,23 +1031,164 @@ end:
 	return rc;
 }
 
+/* The members of an opened archive against files (see bundle_zip_check). */
+static int
+bundle_zip_same(struct archive *a, const struct bundle_file *files, size_t n, char **cause)
+{
+	struct archive_entry *e;
+	static _Thread_local char buf[65536];
+	size_t i = 0, off;
+	la_ssize_t got;
+	int r;
+
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (i >= n || name == NULL || strcmp(name, files[i].name) != 0)
+			return util_fail(cause, "The zip just made holds %s where %s belongs.",
+			                 name != NULL ? name : "a member without a name",
+			                 i < n ? files[i].name : "nothing");
+		off = 0;
+		while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
+			if ((size_t)got > files[i].len - off ||
+			    memcmp(buf, files[i].data + off, (size_t)got) != 0)
+				break;
+			off += (size_t)got;
+		}
+		if (got != 0 || off != files[i].len)
+			return util_fail(
+			    cause, "%s in the zip just made does not unpack to what was put in.",
+			    files[i].name);
+		i++;
+	}
+	if (r != ARCHIVE_EOF || i != n)
+		return util_fail(cause, "The zip just made is damaged or incomplete.");
+	return 0;
+}
+
+int
+bundle_zip_check(const void *zip, size_t len, const struct bundle_file *files, size_t n,
+                 char **cause)
+{
+	struct archive *a = archive_read_new();
+	int rc = -1;
+
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK)
+		util_fail(cause, "The zip just made is not readable: %s.", archive_error_string(a));
+	else
+		rc = bundle_zip_same(a, files, n, cause);
+	archive_read_free(a);
+	return rc;
+}
+
+/* The checker's side of the pipe: the zip as it is written, unpacked and
+ * compared member by member on the other core. */
+struct bundle_zip_checker {
+	int fd;
+	const struct bundle_file *files;
+	size_t n;
+	int rc;
+	char *cause;
+};
+
+static void *
+bundle_zip_checker_run(void *arg)
+{
+	struct bundle_zip_checker *c = arg;
+	struct archive *a = archive_read_new();
+	char buf[4096];
+
+	c->rc = -1;
+	archive_read_support_format_zip(a);
+	if (archive_read_open_fd(a, c->fd, 65536) != ARCHIVE_OK)
+		util_fail(&c->cause, "The zip just made is not readable: %s.",
+		          archive_error_string(a));
+	else
+		c->rc = bundle_zip_same(a, c->files, c->n, &c->cause);
+	archive_read_free(a);
+	/* the writer must never block on a full pipe nobody reads */
+	for (;;) {
+		ssize_t got = read(c->fd, buf, sizeof buf);
+		if (got > 0 || (got < 0 && errno == EINTR))
+			continue;
+		break;
+	}
+	close(c->fd);
+	return NULL;
+}
+
+/* SHA-256 of one member, on the other core while the ledger is computed. */
+struct bundle_sha_job {
+	const struct bundle_file *f;
+	unsigned char h[crypto_hash_sha256_BYTES];
+};
+
+static void *
+bundle_sha_run(void *arg)
+{
+	struct bundle_sha_job *j = arg;
+
+	crypto_hash_sha256(j->h, (const unsigned char *)j->f->data, j->f->len);
+	return NULL;
+}
+
+static void
+bundle_sha_line(struct strbuf *b, const unsigned char *h, const char *name)
+{
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+	bundle_hex(h, crypto_hash_sha256_BYTES, hex);
+	strbuf_printf(b, "%s  %s\n", hex, name);
+}
+
 char *
 bundle_sha256sums(const struct bundle_file *files, size_t n)
 {
 	struct strbuf b = STRBUF_INIT;
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char hex[2 * crypto_hash_sha256_BYTES + 1];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
-		bundle_hex(h, sizeof h, hex);
-		strbuf_printf(&b, "%s  %s\n", hex, files[i].name);
+		bundle_sha_line(&b, h, files[i].name);
 	}
 	return strbuf_take(&b);
 }
 
 /* ---- files ---------------------------------------------------------------- */
+
+/* Writes the zip into *zip while the other core unpacks it from a pipe and
+ * compares every member with files; falls back to doing it in turn. */
+static int
+bundle_pack_zip(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *zip,
+                char **cause)
+{
+	struct bundle_zip_checker chk = {-1, files, n, -1, NULL};
+	pthread_t th;
+	int pfd[2] = {-1, -1}, rc = -1;
+
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		goto alone;
+	chk.fd = pfd[0];
+	if (pthread_create(&th, NULL, bundle_zip_checker_run, &chk) != 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		goto alone;
+	}
+	rc = bundle_zip_write_tee(files, n, mtime, zip, pfd[1], cause);
+	close(pfd[1]); /* the checker reads to the end, so the writer never blocks */
+	pthread_join(th, NULL);
+	if (rc == 0 && chk.rc != 0) {
+		util_fail(cause, "%s", chk.cause);
+		rc = -1;
+	}
+	free(chk.cause);
+	return rc;
+alone:
+	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
+		return -1;
+	return bundle_zip_check(zip->s, zip->len, files, n, cause);
+}
 
 int
 bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
@@ -1025,13 +1196,23 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
             char **minisig, struct bundle_figures *fig, char **cause)
 {
 	struct bundle_content c;
-	struct bundle_file files[BUNDLE_NCSV + 3];
-	char *manifest = NULL, *sums = NULL, *tc = NULL;
-	size_t n = 0;
-	int rc = -1, k;
+	struct bundle_file files[BUNDLE_NCSV + 3],
+	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_sha_job job = {&ledger, {0}};
+	struct strbuf sums = STRBUF_INIT;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char *manifest = NULL, *tc = NULL;
+	pthread_t th;
+	int rc = -1, k, hashing = 0;
+	size_t n = 0, i;
 
+	memset(&c, 0, sizeof c);
+	if (sodium_init() < 0)
+		return util_fail(cause, "The cryptography library could not start.");
+	/* the ledger's SHA-256 on the other core while this one computes */
+	hashing = pthread_create(&th, NULL, bundle_sha_run, &job) == 0;
 	if (bundle_compute(jsonl, len, &c, cause) != 0)
-		return -1;
+		goto end;
 	if (c.fig.export_no != meta->export_no) {
 		util_fail(cause,
 		          "The ledger's last export entry is number %" PRId64 ", not %" PRId64 ".",
@@ -1043,10 +1224,21 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		files[n++] =
 		    (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k], c.csv_len[k]};
-	files[n++] = (struct bundle_file){(char *)"ledger.jsonl", (char *)jsonl, len};
-	sums = bundle_sha256sums(files, n);
-	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums, strlen(sums)};
-	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
+	files[n++] = ledger;
+	for (i = 0; i + 1 < n; i++) {
+		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+		bundle_sha_line(&sums, h, files[i].name);
+	}
+	if (hashing) {
+		pthread_join(th, NULL);
+		hashing = 0;
+	} else
+		bundle_sha_run(&job);
+	bundle_sha_line(&sums, job.h, ledger.name);
+	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
+	/* the zip unpacks to exactly these members: with them computed by
+	 * bundle_compute, as every verifier does, it is a bundle that verifies */
+	if (bundle_pack_zip(files, n, mtime, zip, cause) != 0)
 		goto end;
 	tc = bundle_trusted_comment(meta, &c.fig, name);
 	if (sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
@@ -1056,8 +1248,10 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		*fig = c.fig;
 	rc = 0;
 end:
+	if (hashing)
+		pthread_join(th, NULL);
 	free(tc);
-	free(sums);
+	strbuf_free(&sums);
 	free(manifest);
 	bundle_content_free(&c);
 	return rc;
