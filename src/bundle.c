@@ -402,6 +402,146 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 	}
 }
 
+/* One run of ledger.jsonl lines parsed and checked (bundle_parse_line):
+ * lines first..first+n-1, from p to end, into es and hashes.  The first
+ * line's "prev" is taken from the line itself (first_prev) and linked to the
+ * run before once both are done. */
+struct bundle_run {
+	const char *p, *end;
+	size_t first, n;
+	struct entry *es;
+	unsigned char (*hashes)[BUNDLE_HASH_LEN];
+	unsigned char first_prev[BUNDLE_HASH_LEN];
+	int have_first_prev;
+	char station[BUNDLE_STATION_MAX + 1];
+	size_t failed_at; /* the line that failed; 0: none */
+	char *cause;
+};
+
+static void *
+bundle_run_parse(void *arg)
+{
+	struct bundle_run *r = arg;
+	const char *p = r->p, *nl;
+	unsigned char prev[BUNDLE_HASH_LEN];
+	size_t i;
+
+	memcpy(prev, r->first_prev, BUNDLE_HASH_LEN);
+	for (i = 0; i < r->n; i++) {
+		nl = memchr(p, '\n', (size_t)(r->end - p));
+		if (i == 0 && !r->have_first_prev && nl - p > 147 &&
+		    bundle_unhex(p + 83, 64, r->first_prev, BUNDLE_HASH_LEN) == 0) {
+			memcpy(prev, r->first_prev, BUNDLE_HASH_LEN);
+			r->have_first_prev = 1;
+		}
+		if (bundle_parse_line(p, (size_t)(nl - p), r->first + i, prev, r->hashes[i],
+		                      &r->es[i], r->station, &r->cause) != 0) {
+			r->failed_at = r->first + i;
+			return NULL;
+		}
+		memcpy(prev, r->hashes[i], BUNDLE_HASH_LEN);
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* Parses every line of jsonl (n of them, each ending in LF) into es and
+ * hashes: in two runs on two cores for a big ledger, the second run's first
+ * line linked to the first run's last afterwards.  The first failure in line
+ * order is the one reported, in the words a single run would use. */
+static int
+bundle_parse_lines(const char *jsonl, size_t len, size_t n, struct entry *es,
+                   unsigned char (*hashes)[BUNDLE_HASH_LEN], char *station, size_t *failed,
+                   char **cause)
+{
+	struct bundle_run r[2];
+	const char *end = jsonl + len, *mid, *p;
+	size_t na = 0;
+	pthread_t th;
+	int two = 0, rc = -1;
+
+	memset(r, 0, sizeof r);
+	r[0] = (struct bundle_run){jsonl, end, 1, n, es, hashes, {0}, 1, "", 0, NULL};
+	if (n >= 4096 && (mid = memchr(jsonl + len / 2, '\n', len - len / 2)) != NULL) {
+		for (p = jsonl; p <= mid; p++, na++)
+			if ((p = memchr(p, '\n', (size_t)(mid - p) + 1)) == NULL)
+				break;
+		if (na > 0 && na < n) {
+			r[0].n = na;
+			r[0].end = mid + 1;
+			r[1] =
+			    (struct bundle_run){mid + 1, end, na + 1, n - na, es + na, hashes + na,
+			                        {0},     0,   "",     0,      NULL};
+			two = pthread_create(&th, NULL, bundle_run_parse, &r[1]) == 0;
+		}
+	}
+	bundle_run_parse(&r[0]);
+	if (r[1].n > 0 && !two)
+		bundle_run_parse(&r[1]);
+	if (two)
+		pthread_join(th, NULL);
+	*failed = 0;
+	if (r[0].failed_at != 0) {
+		*failed = r[0].failed_at;
+		*cause = r[0].cause;
+		r[0].cause = NULL;
+		goto end;
+	}
+	snprintf(station, BUNDLE_STATION_MAX + 1, "%s", r[0].station);
+	if (r[1].n == 0) {
+		rc = 0;
+		goto end;
+	}
+	if (r[1].have_first_prev && memcmp(r[1].first_prev, hashes[na - 1], BUNDLE_HASH_LEN) != 0) {
+		*failed = na + 1;
+		util_fail(cause,
+		          "ledger.jsonl line %zu: its \"prev\" is not the hash of the line "
+		          "before: an entry was removed, added or reordered.",
+		          na + 1);
+		goto end;
+	}
+	if (r[1].failed_at == na + 1 ||
+	    (r[1].failed_at != 0 && strcmp(r[1].station, station) == 0)) {
+		*failed = r[1].failed_at;
+		*cause = r[1].cause;
+		r[1].cause = NULL;
+		goto end;
+	}
+	if (strcmp(r[1].station, station) != 0) {
+		*failed = na + 1;
+		util_fail(cause,
+		          "ledger.jsonl line %zu is from station \"%s\", the others from "
+		          "\"%s\": a bundle holds one station's ledger.",
+		          na + 1, r[1].station, station);
+		goto end;
+	}
+	rc = 0;
+end:
+	free(r[0].cause);
+	free(r[1].cause);
+	return rc;
+}
+
+/* Export numbers only go up (every export is numbered after the last). */
+static int
+bundle_exports_up(const struct entry *es, size_t n, char **cause)
+{
+	int64_t export_n = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (es[i].kind != ENTRY_EXPORT)
+			continue;
+		if (es[i].export_n <= export_n)
+			return util_fail(cause,
+			                 "ledger.jsonl entry %" PRId64 " records export %" PRId64
+			                 " after export %" PRId64 ": export numbers only go up.",
+			                 es[i].seq, es[i].export_n, export_n);
+		export_n = es[i].export_n;
+	}
+	return 0;
+}
+
 int
 bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause)
 {
@@ -414,8 +554,8 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	struct strbuf csv[BUNDLE_NCSV];
 	unsigned char prev[BUNDLE_HASH_LEN] = {0}, (*hashes)[BUNDLE_HASH_LEN] = NULL;
 	const char *p = jsonl, *end = jsonl + len, *nl;
-	size_t n = 0, cap = 0, i, nw;
-	int64_t export_n = 0;
+	size_t n = 0, i, nw, bad = 0;
+	char *why = NULL;
 	int rc = -1, k;
 
 	memset(out, 0, sizeof *out);
@@ -424,42 +564,33 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		return util_fail(cause, "ledger.jsonl is empty.");
 	if (sodium_init() < 0)
 		return util_fail(cause, "The cryptography library could not start.");
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			util_fail(cause, "ledger.jsonl line %zu is cut short (no line end).",
-			          n + 1);
+	/* count the lines; a last one without its LF is cut short */
+	for (; p < end; p = nl + 1, n++)
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+	/* the lines up to the first bad one in order (or the last, cut short
+	 * without its LF), then that one's error; an export numbered out of
+	 * order before it comes first */
+	es = xcalloc(n + 1, sizeof *es);
+	hashes = xcalloc(n + 1, sizeof *hashes);
+	if (bundle_parse_lines(jsonl, (size_t)(p - jsonl), n, es, hashes, f->station, &bad, &why) !=
+	    0) {
+		if (bundle_exports_up(es, bad - 1, cause) != 0)
 			goto end;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			es = xrealloc(es, cap * sizeof *es);
-			hashes = xrealloc(hashes, cap * sizeof *hashes);
-		}
-		if (bundle_parse_line(p, (size_t)(nl - p), n + 1, prev, hashes[n], &es[n],
-		                      f->station, cause) != 0)
-			goto end;
-		memcpy(prev, hashes[n], BUNDLE_HASH_LEN);
-		/* export numbers only go up (every export is numbered after the last) */
-		if (es[n].kind == ENTRY_EXPORT) {
-			if (es[n].export_n <= export_n) {
-				util_fail(cause,
-				          "ledger.jsonl entry %" PRId64 " records export %" PRId64
-				          " after export %" PRId64 ": export numbers only go up.",
-				          es[n].seq, es[n].export_n, export_n);
-				goto end;
-			}
-			export_n = es[n].export_n;
-		}
-		n++;
-		p = nl + 1;
+		*cause = why;
+		why = NULL;
+		goto end;
 	}
-	{
-		char *why = NULL;
-		if (fold_run(es, n, NULL, &fold, &why) != 0) {
-			util_fail(cause, "ledger.jsonl: %s", why);
-			free(why);
-			goto end;
-		}
+	if (bundle_exports_up(es, n, cause) != 0)
+		goto end;
+	if (p < end) {
+		util_fail(cause, "ledger.jsonl line %zu is cut short (no line end).", n + 1);
+		goto end;
+	}
+	memcpy(prev, hashes[n - 1], BUNDLE_HASH_LEN);
+	if (fold_run(es, n, NULL, &fold, &why) != 0) {
+		util_fail(cause, "ledger.jsonl: %s", why);
+		goto end;
 	}
 
 	for (k = 0; k < BUNDLE_NCSV; k++)
@@ -544,6 +675,7 @@ end:
 			strbuf_free(&csv[k]);
 		memset(out, 0, sizeof *out);
 	}
+	free(why);
 	fold_free(fold);
 	free(hashes);
 	free(es);
