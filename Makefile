@@ -4,6 +4,7 @@
 #   make test       install what is missing, build, run every test; ends "N passed, N failed"
 #   make test SANITIZE=1 WERROR=1   what CI runs (ASan + UBSan, warnings are errors)
 #   make bench      figures as JSON lines          make fuzz    each fuzz target, bounded
+#   make figures    make bench, then the README's figures table from it
 #   make deps       apt-get the build and test dependencies (idempotent)
 #   make fresh-test (root) make test in a fresh Debian 12 root from today's packages
 #   make format-check
@@ -67,7 +68,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode jq
 
-.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app screenshots fresh-test
+.PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -144,10 +145,18 @@ build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
 
 # CRASHES: how many power cuts crash_ledger simulates.
 CRASHES ?= 10000
+# Every line is also kept in build/bench/figures.jsonl; make figures then
+# remakes the README's figures table from it (tests/bench/figures-table).
 bench: deps
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all $(BENCH_BINS) build/tests/crash_ledger build/tests/crash_files
-	@for b in $(BENCH_BINS); do BUILD=build $$b || exit 1; done
-	@build/tests/crash_ledger --crashes $(CRASHES) --json && build/tests/crash_files --json
+	@: >build/bench/figures.jsonl; \
+	for b in $(BENCH_BINS) "build/tests/crash_ledger --crashes $(CRASHES) --json" \
+	    "build/tests/crash_files --json"; do \
+	  BUILD=build $$b >build/bench/last.jsonl || exit 1; \
+	  tee -a build/bench/figures.jsonl <build/bench/last.jsonl; \
+	done
+figures: bench
+	tests/bench/figures-table build/bench/figures.jsonl --readme README.md
 
 # libFuzzer targets: the library built again with clang's fuzzer instrumentation.
 FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)
