@@ -1168,7 +1168,7 @@ static int
 bundle_zip_same(struct archive *a, const struct bundle_file *files, size_t n, char **cause)
 {
 	struct archive_entry *e;
-	static _Thread_local char buf[65536];
+	char buf[65536];
 	size_t i = 0, off;
 	la_ssize_t got;
 	int r;

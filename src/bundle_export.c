@@ -113,7 +113,8 @@ end:
 static int
 bundle_export_readback(const char *path, const void *want, size_t len, char **cause)
 {
-	static char buf[1 << 20];
+	const size_t cap = 1 << 20;
+	char *buf = xmalloc(cap);
 	struct stat sb;
 	size_t off = 0;
 	ssize_t got;
@@ -130,7 +131,7 @@ bundle_export_readback(const char *path, const void *want, size_t len, char **ca
 	}
 	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 	while (off < len) {
-		size_t want_n = len - off < sizeof buf ? len - off : sizeof buf;
+		size_t want_n = len - off < cap ? len - off : cap;
 		if ((got = read(fd, buf, want_n)) < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
@@ -150,6 +151,7 @@ bundle_export_readback(const char *path, const void *want, size_t len, char **ca
 end:
 	if (fd >= 0)
 		close(fd);
+	free(buf);
 	return rc;
 }
 
