@@ -294,7 +294,8 @@ fold_finish(struct fold *f)
 {
 	size_t i;
 
-	qsort(f->w, f->n, sizeof *f->w, fold_walker_cmp);
+	if (f->n > 0) /* no walkers yet: f->w is NULL, which qsort may not get */
+		qsort(f->w, f->n, sizeof *f->w, fold_walker_cmp);
 	free(f->slots); /* the order changed: look-ups by bisection now */
 	f->slots = NULL;
 	f->nslots = 0;
