@@ -111,7 +111,8 @@ main(void)
 	struct ui *u = NULL;
 	struct kiosk k;
 	char *cause = NULL;
-	double t0, *t, *ft, rss_bare;
+	double t0, *t, *ft, rss_bare, first_ms;
+	const char *first_screen;
 	char floor_path[320], block[4096], extra[300];
 	int fd;
 	pid_t pid;
@@ -145,9 +146,8 @@ main(void)
 	kiosk_init(&k, u, w);
 	k.script = 1; /* no idle refreshes in the middle of the figures */
 	bench_kiosk_settle(&k);
-	printf("{\"bench\":\"kiosk_first_frame_day_loaded\",\"ms\":%.1f,\"screen\":\"%s\","
-	       "\"target_ms\":300}\n",
-	       bench_now_ms() - t0, screens[k.screen]->name);
+	first_ms = bench_now_ms() - t0;
+	first_screen = screens[k.screen]->name;
 
 	bench_kiosk_frames(&k, "home");
 
@@ -216,6 +216,19 @@ main(void)
 
 	kiosk_worker_stop(w);
 	kiosk_fini(&k);
+	ui_free(u);
+
+	/* the first frame's floor: the screen opened again and an empty frame
+	 * drawn, no ledger */
+	t0 = bench_now_ms();
+	if (ui_open(&cfg, &u, &cause) != 0)
+		bench_die("ui", cause);
+	ui_begin(u);
+	ui_end(u);
+	snprintf(extra, sizeof extra, ",\"screen\":\"%s\",\"target_ms\":300", first_screen);
+	bench_pair("kiosk_first_frame_day_loaded", "once", first_ms,
+	           "the screen opened and an empty frame drawn, no ledger", bench_now_ms() - t0, 0,
+	           extra);
 	ui_free(u);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : 1;
