@@ -404,6 +404,18 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 	}
 }
 
+/* Hands the message *why over to *cause (which may be NULL: then it is freed). */
+static int
+bundle_pass(char **cause, char **why)
+{
+	if (cause != NULL)
+		*cause = *why;
+	else
+		free(*why);
+	*why = NULL;
+	return -1;
+}
+
 /* One run of ledger.jsonl lines parsed and checked (bundle_parse_line):
  * lines first..first+n-1, from p to end, into es and hashes.  The first
  * line's "prev" is taken from the line itself (first_prev) and linked to the
@@ -485,8 +497,7 @@ bundle_parse_lines(const char *jsonl, size_t len, size_t n, struct entry *es,
 	*failed = 0;
 	if (r[0].failed_at != 0) {
 		*failed = r[0].failed_at;
-		*cause = r[0].cause;
-		r[0].cause = NULL;
+		bundle_pass(cause, &r[0].cause);
 		goto end;
 	}
 	snprintf(station, BUNDLE_STATION_MAX + 1, "%s", r[0].station);
@@ -505,8 +516,7 @@ bundle_parse_lines(const char *jsonl, size_t len, size_t n, struct entry *es,
 	if (r[1].failed_at == na + 1 ||
 	    (r[1].failed_at != 0 && strcmp(r[1].station, station) == 0)) {
 		*failed = r[1].failed_at;
-		*cause = r[1].cause;
-		r[1].cause = NULL;
+		bundle_pass(cause, &r[1].cause);
 		goto end;
 	}
 	if (strcmp(r[1].station, station) != 0) {
@@ -579,8 +589,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	    0) {
 		if (bundle_exports_up(es, bad - 1, cause) != 0)
 			goto end;
-		*cause = why;
-		why = NULL;
+		bundle_pass(cause, &why);
 		goto end;
 	}
 	if (bundle_exports_up(es, n, cause) != 0)

@@ -95,6 +95,18 @@ bundle_verify_sums(const struct bundle_file *fs, size_t n, const struct bundle_f
 	return 0;
 }
 
+/* Hands the message *why over to *cause (which may be NULL: then it is freed). */
+static int
+bundle_verify_pass(char **cause, char **why)
+{
+	if (cause != NULL)
+		*cause = *why;
+	else
+		free(*why);
+	*why = NULL;
+	return -1;
+}
+
 /* SHA256SUMS checked on the other core while the ledger is computed. */
 struct bundle_verify_sums_job {
 	const struct bundle_file *fs, *sums;
@@ -273,13 +285,11 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		hashing = 0;
 	}
 	if (job.rc != 0) {
-		*cause = job.cause;
-		job.cause = NULL;
+		bundle_verify_pass(cause, &job.cause);
 		goto end;
 	}
 	if (computed != 0) {
-		*cause = why;
-		why = NULL;
+		bundle_verify_pass(cause, &why);
 		goto end;
 	}
 	for (k = 0; k < BUNDLE_NCSV; k++) {
