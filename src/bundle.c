@@ -201,6 +201,22 @@ bundle_name_of(const struct fold *f, uint32_t id)
 	return w != NULL && w->name != NULL ? w->name : "";
 }
 
+/* 0 when line has the ledger line's shape and both its hashes are hex, with
+ * its "prev" in prev: what bundle_parse_line checks before the chain. */
+static int
+bundle_line_prev(const char *line, size_t len, unsigned char prev[BUNDLE_HASH_LEN])
+{
+	unsigned char hash[BUNDLE_HASH_LEN];
+
+	if (len < BUNDLE_PFX_LEN + 3 || memcmp(line, BUNDLE_PFX_HASH, 9) != 0 ||
+	    memcmp(line + 73, BUNDLE_PFX_PREV, 10) != 0 ||
+	    memcmp(line + 147, BUNDLE_PFX_ENTRY, 10) != 0 || line[len - 1] != '}' ||
+	    bundle_unhex(line + 9, 64, hash, BUNDLE_HASH_LEN) != 0 ||
+	    bundle_unhex(line + 83, 64, prev, BUNDLE_HASH_LEN) != 0)
+		return -1;
+	return 0;
+}
+
 /* Checks line lineno against the hash chain and decodes its entry (e
  * borrows from line). */
 static int
@@ -443,8 +459,8 @@ bundle_run_parse(void *arg)
 	memcpy(prev, r->first_prev, BUNDLE_HASH_LEN);
 	for (i = 0; i < r->n; i++) {
 		nl = memchr(p, '\n', (size_t)(r->end - p));
-		if (i == 0 && !r->have_first_prev && nl - p > 147 &&
-		    bundle_unhex(p + 83, 64, r->first_prev, BUNDLE_HASH_LEN) == 0) {
+		if (i == 0 && !r->have_first_prev &&
+		    bundle_line_prev(p, (size_t)(nl - p), r->first_prev) == 0) {
 			memcpy(prev, r->first_prev, BUNDLE_HASH_LEN);
 			r->have_first_prev = 1;
 		}

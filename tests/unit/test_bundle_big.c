@@ -120,6 +120,14 @@ test_faults(void **state)
 		s[at[LINES - 1] + 175] ^= 1;
 		expect(s, x.jsonl.len, msg);
 		free(s);
+		/* line k not a ledger line (its "prev" hex intact but unlinked) */
+		s = xmalloc(x.jsonl.len);
+		memcpy(s, x.jsonl.s, x.jsonl.len);
+		s[at[k - 1] + 1] = 'X';
+		s[at[k - 1] + 100] = s[at[k - 1] + 100] == '0' ? '1' : '0';
+		snprintf(msg, sizeof msg, "line %zu is not a ledger line", k);
+		expect(s, x.jsonl.len, msg);
+		free(s);
 		/* the file cut short inside line k */
 		snprintf(msg, sizeof msg, "line %zu is cut short", k);
 		expect(x.jsonl.s, at[k - 1] + 40, msg);
