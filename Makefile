@@ -4,6 +4,7 @@
 #   make test       install what is missing, build, run every test; ends "N passed, N failed"
 #   make test SANITIZE=1 WERROR=1   what CI runs (ASan + UBSan, warnings are errors)
 #   make bench      figures as JSON lines          make fuzz    each fuzz target, bounded
+#   make figures    make bench, then the README's figures table from it
 #   make deps       apt-get the build and test dependencies (idempotent)
 #   make fresh-test (root) make test in a fresh Debian 12 root from today's packages
 #   make format-check
@@ -65,9 +66,9 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3
+	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq
 
-.PHONY: all deps test unit e2e run bench fuzz format format-check clean install install-app screenshots fresh-test
+.PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -95,6 +96,9 @@ $(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -lstdc++
+
+# A USB stick that returns other bytes than it was given: read(2) wrapped.
+$(BUILD)/tests/test_bundle_readback: LDFLAGS += -Wl,--wrap=read
 
 # Power cuts (tests/crash/, test-only): walk days on the ledger through a
 # sqlite VFS that simulates them, and files written whole through a wrapped
@@ -141,10 +145,18 @@ build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
 
 # CRASHES: how many power cuts crash_ledger simulates.
 CRASHES ?= 10000
+# Every line is also kept in build/bench/figures.jsonl; make figures then
+# remakes the README's figures table from it (tests/bench/figures-table).
 bench: deps
 	$(MAKE) --no-print-directory SANITIZE=0 BUILD=build all $(BENCH_BINS) build/tests/crash_ledger build/tests/crash_files
-	@for b in $(BENCH_BINS); do BUILD=build $$b || exit 1; done
-	@build/tests/crash_ledger --crashes $(CRASHES) --json && build/tests/crash_files --json
+	@: >build/bench/figures.jsonl; \
+	for b in $(BENCH_BINS) "build/tests/crash_ledger --crashes $(CRASHES) --json" \
+	    "build/tests/crash_files --json"; do \
+	  BUILD=build $$b >build/bench/last.jsonl || exit 1; \
+	  tee -a build/bench/figures.jsonl <build/bench/last.jsonl; \
+	done
+figures: bench
+	tests/bench/figures-table build/bench/figures.jsonl --readme README.md
 
 # libFuzzer targets: the library built again with clang's fuzzer instrumentation.
 FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,27 +60,29 @@ bundle_hex(const unsigned char *bin, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+/* Each byte's value as a lowercase hex digit plus one, or 0: not one.  A
+ * table, since a verifier unhexes 128 digits per ledger line. */
+static const unsigned char bundle_nibble1[256] = {
+    ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 int
 bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len)
 {
+	const unsigned char *h = (const unsigned char *)hex;
+	unsigned hi, lo, bad = 0;
 	size_t i;
-	int hi, lo;
 
 	if (hexlen != 2 * len)
 		return -1;
 	for (i = 0; i < len; i++) {
-		hi = hex[2 * i];
-		lo = hex[2 * i + 1];
-#define BUNDLE_NIB(c)                                                                              \
-	((c) >= '0' && (c) <= '9' ? (c) - '0' : (c) >= 'a' && (c) <= 'f' ? (c) - 'a' + 10 : -1)
-		hi = BUNDLE_NIB(hi);
-		lo = BUNDLE_NIB(lo);
-#undef BUNDLE_NIB
-		if (hi < 0 || lo < 0)
-			return -1;
-		bin[i] = (unsigned char)(hi << 4 | lo);
+		hi = bundle_nibble1[h[2 * i]];
+		lo = bundle_nibble1[h[2 * i + 1]];
+		bad |= (hi == 0) | (lo == 0);
+		bin[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 /* ---- ledger.jsonl ------------------------------------------------------ */
@@ -196,6 +199,22 @@ bundle_name_of(const struct fold *f, uint32_t id)
 	const struct fold_walker *w = id != 0 ? fold_walker(f, id) : NULL;
 
 	return w != NULL && w->name != NULL ? w->name : "";
+}
+
+/* 0 when line has the ledger line's shape and both its hashes are hex, with
+ * its "prev" in prev: what bundle_parse_line checks before the chain. */
+static int
+bundle_line_prev(const char *line, size_t len, unsigned char prev[BUNDLE_HASH_LEN])
+{
+	unsigned char hash[BUNDLE_HASH_LEN];
+
+	if (len < BUNDLE_PFX_LEN + 3 || memcmp(line, BUNDLE_PFX_HASH, 9) != 0 ||
+	    memcmp(line + 73, BUNDLE_PFX_PREV, 10) != 0 ||
+	    memcmp(line + 147, BUNDLE_PFX_ENTRY, 10) != 0 || line[len - 1] != '}' ||
+	    bundle_unhex(line + 9, 64, hash, BUNDLE_HASH_LEN) != 0 ||
+	    bundle_unhex(line + 83, 64, prev, BUNDLE_HASH_LEN) != 0)
+		return -1;
+	return 0;
 }
 
 /* Checks line lineno against the hash chain and decodes its entry (e
@@ -401,6 +420,156 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 	}
 }
 
+/* Hands the message *why over to *cause (which may be NULL: then it is freed). */
+static int
+bundle_pass(char **cause, char **why)
+{
+	if (cause != NULL)
+		*cause = *why;
+	else
+		free(*why);
+	*why = NULL;
+	return -1;
+}
+
+/* One run of ledger.jsonl lines parsed and checked (bundle_parse_line):
+ * lines first..first+n-1, from p to end, into es and hashes.  The first
+ * line's "prev" is taken from the line itself (first_prev) and linked to the
+ * run before once both are done. */
+struct bundle_run {
+	const char *p, *end;
+	size_t first, n;
+	struct entry *es;
+	unsigned char (*hashes)[BUNDLE_HASH_LEN];
+	unsigned char first_prev[BUNDLE_HASH_LEN];
+	int have_first_prev;
+	char station[BUNDLE_STATION_MAX + 1];
+	size_t failed_at; /* the line that failed; 0: none */
+	char *cause;
+};
+
+static void *
+bundle_run_parse(void *arg)
+{
+	struct bundle_run *r = arg;
+	const char *p = r->p, *nl;
+	unsigned char prev[BUNDLE_HASH_LEN];
+	size_t i;
+
+	memcpy(prev, r->first_prev, BUNDLE_HASH_LEN);
+	for (i = 0; i < r->n; i++) {
+		nl = memchr(p, '\n', (size_t)(r->end - p));
+		if (i == 0 && !r->have_first_prev &&
+		    bundle_line_prev(p, (size_t)(nl - p), r->first_prev) == 0) {
+			memcpy(prev, r->first_prev, BUNDLE_HASH_LEN);
+			r->have_first_prev = 1;
+		}
+		if (bundle_parse_line(p, (size_t)(nl - p), r->first + i, prev, r->hashes[i],
+		                      &r->es[i], r->station, &r->cause) != 0) {
+			r->failed_at = r->first + i;
+			return NULL;
+		}
+		memcpy(prev, r->hashes[i], BUNDLE_HASH_LEN);
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+/* Parses every line of jsonl (n of them, each ending in LF) into es and
+ * hashes: in two runs on two cores for a big ledger, the second run's first
+ * line linked to the first run's last afterwards.  The first failure in line
+ * order is the one reported, in the words a single run would use. */
+static int
+bundle_parse_lines(const char *jsonl, size_t len, size_t n, struct entry *es,
+                   unsigned char (*hashes)[BUNDLE_HASH_LEN], char *station, size_t *failed,
+                   char **cause)
+{
+	struct bundle_run r[2];
+	const char *end = jsonl + len, *mid, *p;
+	size_t na = 0;
+	pthread_t th;
+	int two = 0, rc = -1;
+
+	memset(r, 0, sizeof r);
+	r[0] = (struct bundle_run){jsonl, end, 1, n, es, hashes, {0}, 1, "", 0, NULL};
+	if (n >= 4096 && (mid = memchr(jsonl + len / 2, '\n', len - len / 2)) != NULL) {
+		for (p = jsonl; p <= mid; p++, na++)
+			if ((p = memchr(p, '\n', (size_t)(mid - p) + 1)) == NULL)
+				break;
+		if (na > 0 && na < n) {
+			r[0].n = na;
+			r[0].end = mid + 1;
+			r[1] =
+			    (struct bundle_run){mid + 1, end, na + 1, n - na, es + na, hashes + na,
+			                        {0},     0,   "",     0,      NULL};
+			two = pthread_create(&th, NULL, bundle_run_parse, &r[1]) == 0;
+		}
+	}
+	bundle_run_parse(&r[0]);
+	if (r[1].n > 0 && !two)
+		bundle_run_parse(&r[1]);
+	if (two)
+		pthread_join(th, NULL);
+	*failed = 0;
+	if (r[0].failed_at != 0) {
+		*failed = r[0].failed_at;
+		bundle_pass(cause, &r[0].cause);
+		goto end;
+	}
+	snprintf(station, BUNDLE_STATION_MAX + 1, "%s", r[0].station);
+	if (r[1].n == 0) {
+		rc = 0;
+		goto end;
+	}
+	if (r[1].have_first_prev && memcmp(r[1].first_prev, hashes[na - 1], BUNDLE_HASH_LEN) != 0) {
+		*failed = na + 1;
+		util_fail(cause,
+		          "ledger.jsonl line %zu: its \"prev\" is not the hash of the line "
+		          "before: an entry was removed, added or reordered.",
+		          na + 1);
+		goto end;
+	}
+	if (r[1].failed_at == na + 1 ||
+	    (r[1].failed_at != 0 && strcmp(r[1].station, station) == 0)) {
+		*failed = r[1].failed_at;
+		bundle_pass(cause, &r[1].cause);
+		goto end;
+	}
+	if (strcmp(r[1].station, station) != 0) {
+		*failed = na + 1;
+		util_fail(cause,
+		          "ledger.jsonl line %zu is from station \"%s\", the others from "
+		          "\"%s\": a bundle holds one station's ledger.",
+		          na + 1, r[1].station, station);
+		goto end;
+	}
+	rc = 0;
+end:
+	free(r[0].cause);
+	free(r[1].cause);
+	return rc;
+}
+
+/* Export numbers only go up (every export is numbered after the last). */
+static int
+bundle_exports_up(const struct entry *es, size_t n, char **cause)
+{
+	int64_t export_n = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (es[i].kind != ENTRY_EXPORT)
+			continue;
+		if (es[i].export_n <= export_n)
+			return util_fail(cause,
+			                 "ledger.jsonl entry %" PRId64 " records export %" PRId64
+			                 " after export %" PRId64 ": export numbers only go up.",
+			                 es[i].seq, es[i].export_n, export_n);
+		export_n = es[i].export_n;
+	}
+	return 0;
+}
+
 int
 bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause)
 {
@@ -413,8 +582,8 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	struct strbuf csv[BUNDLE_NCSV];
 	unsigned char prev[BUNDLE_HASH_LEN] = {0}, (*hashes)[BUNDLE_HASH_LEN] = NULL;
 	const char *p = jsonl, *end = jsonl + len, *nl;
-	size_t n = 0, cap = 0, i, nw;
-	int64_t export_n = 0;
+	size_t n = 0, i, nw, bad = 0;
+	char *why = NULL;
 	int rc = -1, k;
 
 	memset(out, 0, sizeof *out);
@@ -423,42 +592,32 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		return util_fail(cause, "ledger.jsonl is empty.");
 	if (sodium_init() < 0)
 		return util_fail(cause, "The cryptography library could not start.");
-	while (p < end) {
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			util_fail(cause, "ledger.jsonl line %zu is cut short (no line end).",
-			          n + 1);
+	/* count the lines; a last one without its LF is cut short */
+	for (; p < end; p = nl + 1, n++)
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			break;
+	/* the lines up to the first bad one in order (or the last, cut short
+	 * without its LF), then that one's error; an export numbered out of
+	 * order before it comes first */
+	es = xcalloc(n + 1, sizeof *es);
+	hashes = xcalloc(n + 1, sizeof *hashes);
+	if (bundle_parse_lines(jsonl, (size_t)(p - jsonl), n, es, hashes, f->station, &bad, &why) !=
+	    0) {
+		if (bundle_exports_up(es, bad - 1, cause) != 0)
 			goto end;
-		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			es = xrealloc(es, cap * sizeof *es);
-			hashes = xrealloc(hashes, cap * sizeof *hashes);
-		}
-		if (bundle_parse_line(p, (size_t)(nl - p), n + 1, prev, hashes[n], &es[n],
-		                      f->station, cause) != 0)
-			goto end;
-		memcpy(prev, hashes[n], BUNDLE_HASH_LEN);
-		/* export numbers only go up (every export is numbered after the last) */
-		if (es[n].kind == ENTRY_EXPORT) {
-			if (es[n].export_n <= export_n) {
-				util_fail(cause,
-				          "ledger.jsonl entry %" PRId64 " records export %" PRId64
-				          " after export %" PRId64 ": export numbers only go up.",
-				          es[n].seq, es[n].export_n, export_n);
-				goto end;
-			}
-			export_n = es[n].export_n;
-		}
-		n++;
-		p = nl + 1;
+		bundle_pass(cause, &why);
+		goto end;
 	}
-	{
-		char *why = NULL;
-		if (fold_run(es, n, NULL, &fold, &why) != 0) {
-			util_fail(cause, "ledger.jsonl: %s", why);
-			free(why);
-			goto end;
-		}
+	if (bundle_exports_up(es, n, cause) != 0)
+		goto end;
+	if (p < end) {
+		util_fail(cause, "ledger.jsonl line %zu is cut short (no line end).", n + 1);
+		goto end;
+	}
+	memcpy(prev, hashes[n - 1], BUNDLE_HASH_LEN);
+	if (fold_run(es, n, NULL, &fold, &why) != 0) {
+		util_fail(cause, "ledger.jsonl: %s", why);
+		goto end;
 	}
 
 	for (k = 0; k < BUNDLE_NCSV; k++)
@@ -543,6 +702,7 @@ end:
 			strbuf_free(&csv[k]);
 		memset(out, 0, sizeof *out);
 	}
+	free(why);
 	fold_free(fold);
 	free(hashes);
 	free(es);
@@ -798,19 +958,41 @@ bundle_file_name(const char *city, const char *date, const char *station, int64_
 
 /* ---- zip ------------------------------------------------------------------ */
 
+/* Where the zip goes: the buffer, and a copy into tee (a pipe to the
+ * checker) when it is not -1. */
+struct bundle_zip_sink {
+	struct strbuf *out;
+	int tee;
+};
+
 static la_ssize_t
 bundle_zip_out(struct archive *a, void *arg, const void *buf, size_t n)
 {
-	strbuf_add(arg, buf, n);
+	struct bundle_zip_sink *k = arg;
+	const char *p = buf;
+	size_t off = 0;
+	ssize_t w;
+
+	strbuf_add(k->out, buf, n);
+	while (k->tee >= 0 && off < n) {
+		if ((w = write(k->tee, p + off, n - off)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			archive_set_error(a, errno, "the zip checker stopped reading");
+			return -1;
+		}
+		off += (size_t)w;
+	}
 	return (la_ssize_t)n;
 }
 
-int
-bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
-                 char **cause)
+static int
+bundle_zip_write_tee(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
+                     int tee, char **cause)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = NULL;
+	struct bundle_zip_sink sink = {out, tee};
 	size_t i, off;
 	la_ssize_t w;
 	int rc = -1;
@@ -819,7 +1001,7 @@ bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struc
 	    archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK ||
 	    archive_write_set_options(a, "zip:compression-level=1") != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, out, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
+	    archive_write_open(a, &sink, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
 		util_fail(cause, "Cannot start the zip: %s.", archive_error_string(a));
 		goto end;
 	}
@@ -856,6 +1038,13 @@ end:
 		archive_entry_free(e);
 	archive_write_free(a);
 	return rc;
+}
+
+int
+bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
+                 char **cause)
+{
+	return bundle_zip_write_tee(files, n, mtime, out, -1, cause);
 }
 
 void
@@ -1001,23 +1190,164 @@ end:
 	return rc;
 }
 
+/* The members of an opened archive against files (see bundle_zip_check). */
+static int
+bundle_zip_same(struct archive *a, const struct bundle_file *files, size_t n, char **cause)
+{
+	struct archive_entry *e;
+	char buf[65536];
+	size_t i = 0, off;
+	la_ssize_t got;
+	int r;
+
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (i >= n || name == NULL || strcmp(name, files[i].name) != 0)
+			return util_fail(cause, "The zip just made holds %s where %s belongs.",
+			                 name != NULL ? name : "a member without a name",
+			                 i < n ? files[i].name : "nothing");
+		off = 0;
+		while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
+			if ((size_t)got > files[i].len - off ||
+			    memcmp(buf, files[i].data + off, (size_t)got) != 0)
+				break;
+			off += (size_t)got;
+		}
+		if (got != 0 || off != files[i].len)
+			return util_fail(
+			    cause, "%s in the zip just made does not unpack to what was put in.",
+			    files[i].name);
+		i++;
+	}
+	if (r != ARCHIVE_EOF || i != n)
+		return util_fail(cause, "The zip just made is damaged or incomplete.");
+	return 0;
+}
+
+int
+bundle_zip_check(const void *zip, size_t len, const struct bundle_file *files, size_t n,
+                 char **cause)
+{
+	struct archive *a = archive_read_new();
+	int rc = -1;
+
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK)
+		util_fail(cause, "The zip just made is not readable: %s.", archive_error_string(a));
+	else
+		rc = bundle_zip_same(a, files, n, cause);
+	archive_read_free(a);
+	return rc;
+}
+
+/* The checker's side of the pipe: the zip as it is written, unpacked and
+ * compared member by member on the other core. */
+struct bundle_zip_checker {
+	int fd;
+	const struct bundle_file *files;
+	size_t n;
+	int rc;
+	char *cause;
+};
+
+static void *
+bundle_zip_checker_run(void *arg)
+{
+	struct bundle_zip_checker *c = arg;
+	struct archive *a = archive_read_new();
+	char buf[4096];
+
+	c->rc = -1;
+	archive_read_support_format_zip(a);
+	if (archive_read_open_fd(a, c->fd, 65536) != ARCHIVE_OK)
+		util_fail(&c->cause, "The zip just made is not readable: %s.",
+		          archive_error_string(a));
+	else
+		c->rc = bundle_zip_same(a, c->files, c->n, &c->cause);
+	archive_read_free(a);
+	/* the writer must never block on a full pipe nobody reads */
+	for (;;) {
+		ssize_t got = read(c->fd, buf, sizeof buf);
+		if (got > 0 || (got < 0 && errno == EINTR))
+			continue;
+		break;
+	}
+	close(c->fd);
+	return NULL;
+}
+
+/* SHA-256 of one member, on the other core while the ledger is computed. */
+struct bundle_sha_job {
+	const struct bundle_file *f;
+	unsigned char h[crypto_hash_sha256_BYTES];
+};
+
+static void *
+bundle_sha_run(void *arg)
+{
+	struct bundle_sha_job *j = arg;
+
+	crypto_hash_sha256(j->h, (const unsigned char *)j->f->data, j->f->len);
+	return NULL;
+}
+
+static void
+bundle_sha_line(struct strbuf *b, const unsigned char *h, const char *name)
+{
+	char hex[2 * crypto_hash_sha256_BYTES + 1];
+
+	bundle_hex(h, crypto_hash_sha256_BYTES, hex);
+	strbuf_printf(b, "%s  %s\n", hex, name);
+}
+
 char *
 bundle_sha256sums(const struct bundle_file *files, size_t n)
 {
 	struct strbuf b = STRBUF_INIT;
 	unsigned char h[crypto_hash_sha256_BYTES];
-	char hex[2 * crypto_hash_sha256_BYTES + 1];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
-		bundle_hex(h, sizeof h, hex);
-		strbuf_printf(&b, "%s  %s\n", hex, files[i].name);
+		bundle_sha_line(&b, h, files[i].name);
 	}
 	return strbuf_take(&b);
 }
 
 /* ---- files ---------------------------------------------------------------- */
+
+/* Writes the zip into *zip while the other core unpacks it from a pipe and
+ * compares every member with files; falls back to doing it in turn. */
+static int
+bundle_pack_zip(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *zip,
+                char **cause)
+{
+	struct bundle_zip_checker chk = {-1, files, n, -1, NULL};
+	pthread_t th;
+	int pfd[2] = {-1, -1}, rc = -1;
+
+	if (pipe2(pfd, O_CLOEXEC) != 0)
+		goto alone;
+	chk.fd = pfd[0];
+	if (pthread_create(&th, NULL, bundle_zip_checker_run, &chk) != 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		goto alone;
+	}
+	rc = bundle_zip_write_tee(files, n, mtime, zip, pfd[1], cause);
+	close(pfd[1]); /* the checker reads to the end, so the writer never blocks */
+	pthread_join(th, NULL);
+	if (rc == 0 && chk.rc != 0) {
+		util_fail(cause, "%s", chk.cause);
+		rc = -1;
+	}
+	free(chk.cause);
+	return rc;
+alone:
+	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
+		return -1;
+	return bundle_zip_check(zip->s, zip->len, files, n, cause);
+}
 
 int
 bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
@@ -1025,13 +1355,23 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
             char **minisig, struct bundle_figures *fig, char **cause)
 {
 	struct bundle_content c;
-	struct bundle_file files[BUNDLE_NCSV + 3];
-	char *manifest = NULL, *sums = NULL, *tc = NULL;
-	size_t n = 0;
-	int rc = -1, k;
+	struct bundle_file files[BUNDLE_NCSV + 3],
+	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_sha_job job = {&ledger, {0}};
+	struct strbuf sums = STRBUF_INIT;
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char *manifest = NULL, *tc = NULL;
+	pthread_t th;
+	int rc = -1, k, hashing = 0;
+	size_t n = 0, i;
 
+	memset(&c, 0, sizeof c);
+	if (sodium_init() < 0)
+		return util_fail(cause, "The cryptography library could not start.");
+	/* the ledger's SHA-256 on the other core while this one computes */
+	hashing = pthread_create(&th, NULL, bundle_sha_run, &job) == 0;
 	if (bundle_compute(jsonl, len, &c, cause) != 0)
-		return -1;
+		goto end;
 	if (c.fig.export_no != meta->export_no) {
 		util_fail(cause,
 		          "The ledger's last export entry is number %" PRId64 ", not %" PRId64 ".",
@@ -1043,10 +1383,21 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		files[n++] =
 		    (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k], c.csv_len[k]};
-	files[n++] = (struct bundle_file){(char *)"ledger.jsonl", (char *)jsonl, len};
-	sums = bundle_sha256sums(files, n);
-	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums, strlen(sums)};
-	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
+	files[n++] = ledger;
+	for (i = 0; i + 1 < n; i++) {
+		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+		bundle_sha_line(&sums, h, files[i].name);
+	}
+	if (hashing) {
+		pthread_join(th, NULL);
+		hashing = 0;
+	} else
+		bundle_sha_run(&job);
+	bundle_sha_line(&sums, job.h, ledger.name);
+	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
+	/* the zip unpacks to exactly these members: with them computed by
+	 * bundle_compute, as every verifier does, it is a bundle that verifies */
+	if (bundle_pack_zip(files, n, mtime, zip, cause) != 0)
 		goto end;
 	tc = bundle_trusted_comment(meta, &c.fig, name);
 	if (sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
@@ -1056,8 +1407,10 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		*fig = c.fig;
 	rc = 0;
 end:
+	if (hashing)
+		pthread_join(th, NULL);
 	free(tc);
-	free(sums);
+	strbuf_free(&sums);
 	free(manifest);
 	bundle_content_free(&c);
 	return rc;

@@ -4,6 +4,7 @@
 #include "bundle.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,35 @@ bundle_verify_sums(const struct bundle_file *fs, size_t n, const struct bundle_f
 	return 0;
 }
 
+/* Hands the message *why over to *cause (which may be NULL: then it is freed). */
+static int
+bundle_verify_pass(char **cause, char **why)
+{
+	if (cause != NULL)
+		*cause = *why;
+	else
+		free(*why);
+	*why = NULL;
+	return -1;
+}
+
+/* SHA256SUMS checked on the other core while the ledger is computed. */
+struct bundle_verify_sums_job {
+	const struct bundle_file *fs, *sums;
+	size_t n;
+	int rc;
+	char *cause;
+};
+
+static void *
+bundle_verify_sums_run(void *arg)
+{
+	struct bundle_verify_sums_job *j = arg;
+
+	j->rc = bundle_verify_sums(j->fs, j->n, j->sums, &j->cause);
+	return NULL;
+}
+
 #define BUNDLE_CMP(field, what)                                                                    \
 	do {                                                                                       \
 		if (said->field != got->field)                                                     \
@@ -175,8 +205,10 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 	struct bundle_content *c = &rep->content;
 	char *why = NULL, *tc_file = NULL, *want_tc = NULL, *pubtext = NULL, kid[17];
 	const char *base;
+	struct bundle_verify_sums_job job = {NULL, NULL, 0, 0, NULL};
+	pthread_t th;
 	size_t n = 0, i;
-	int rc = -1, k;
+	int rc = -1, k, hashing = 0, computed;
 
 	memset(rep, 0, sizeof *rep);
 	/* With the expected key, the signature comes first: nothing else is read
@@ -238,13 +270,28 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		goto end;
 	}
 
+	/* SHA256SUMS, then the ledger: their failures in that order, their work
+	 * on both cores */
 	sums = bundle_verify_find(fs, n, "SHA256SUMS");
-	if (bundle_verify_sums(fs, n, sums, cause) != 0)
-		goto end;
-
+	job = (struct bundle_verify_sums_job){fs, sums, n, -1, NULL};
+	if (pthread_create(&th, NULL, bundle_verify_sums_run, &job) != 0)
+		bundle_verify_sums_run(&job);
+	else
+		hashing = 1;
 	f = bundle_verify_find(fs, n, "ledger.jsonl");
-	if (bundle_compute(f->data, f->len, c, cause) != 0)
+	computed = bundle_compute(f->data, f->len, c, &why);
+	if (hashing) {
+		pthread_join(th, NULL);
+		hashing = 0;
+	}
+	if (job.rc != 0) {
+		bundle_verify_pass(cause, &job.cause);
 		goto end;
+	}
+	if (computed != 0) {
+		bundle_verify_pass(cause, &why);
+		goto end;
+	}
 	for (k = 0; k < BUNDLE_NCSV; k++) {
 		f = bundle_verify_find(fs, n, bundle_csv_names[k]);
 		if (f->len != c->csv_len[k] || memcmp(f->data, c->csv[k], f->len) != 0) {
@@ -287,6 +334,7 @@ end:
 		free(rep->trusted);
 		rep->trusted = NULL;
 	}
+	free(job.cause);
 	free(pubtext);
 	free(want_tc);
 	free(tc_file);

@@ -22,7 +22,9 @@
 #define SCAN_RETRY_MS     1000 /* how often a missing device is looked for */
 #define SCAN_STALL_MS     5000 /* a camera silent this long is reopened */
 #define SCAN_DEFAULT_HOLD 1000
-#define SCAN_INVERT_EVERY 3 /* frames; light-on-dark codes cost a second pass */
+/* frames; a full-resolution pass for light-on-dark codes costs more than the
+ * plain pass, the half-resolution one a sixth of it (docs/SCANNING.md) */
+#define SCAN_INVERT_EVERY 8
 
 struct scan_frame {
 	uint8_t *luma;
@@ -199,13 +201,20 @@ scan_seen_fresh(struct scan_seen *seen, size_t *nseen, const char *text, int64_t
 	return 1;
 }
 
+int
+scan_invert_full(uint64_t index)
+{
+	return index % SCAN_INVERT_EVERY == 0;
+}
+
 static void *
 scan_decode_main(void *arg)
 {
 	struct scan *s = arg;
-	struct scan_decode_options plain_o = {0, 1, 8}, full_o = {1, 1, 8};
+	struct scan_decode_options plain_o = {0, 1, 8, 0}, full_o = {1, 1, 8, 0},
+	                           half_o = {1, 1, 8, 1};
 	struct scan_decoder *plain = scan_decode_new(&plain_o), *full = scan_decode_new(&full_o),
-	                    *d;
+	                    *half = scan_decode_new(&half_o), *d;
 	struct scan_frame work, t;
 	struct scan_codes codes = SCAN_CODES_INIT;
 	struct scan_seen seen[SCAN_SEEN_MAX];
@@ -230,9 +239,9 @@ scan_decode_main(void *arg)
 		s->has_ready = 0;
 		pthread_mutex_unlock(&s->lock);
 
-		/* The inverted pass runs only on every few frames: most frames
-		 * hold no code, and a dark-mode phone is read within 100 ms. */
-		d = !s->cfg.no_invert && index % SCAN_INVERT_EVERY == 0 ? full : plain;
+		/* Most frames hold no code: light-on-dark ones are looked for at
+		 * half resolution on each, at full resolution every few. */
+		d = s->cfg.no_invert ? plain : scan_invert_full(index) ? full : half;
 		t0 = scan_ms();
 		n = scan_decode_luma(d, work.luma, work.width, work.height, work.width, &codes,
 		                     NULL);
@@ -265,6 +274,7 @@ scan_decode_main(void *arg)
 		free(seen[i].text);
 	free(r);
 	free(work.luma);
+	scan_decode_free(half);
 	scan_decode_free(full);
 	scan_decode_free(plain);
 	return NULL;

@@ -57,7 +57,7 @@ struct scan_config {
 	int wedge_timeout_ms; /* 0: SCAN_WEDGE_TIMEOUT_MS */
 	int wedge_nograb;     /* tests only: read a FIFO of input_events */
 	int hold_ms;          /* 0: 1000; a code seen again within this is the same sighting */
-	int no_invert;        /* never look for light-on-dark codes (else on every 3rd frame) */
+	int no_invert;        /* never look for light-on-dark codes (else see scan_invert_full) */
 	/* Called from a scanning thread when a result or a state change is ready
 	 * (e.g. to SDL_PushEvent); must not call back into scan. */
 	void (*wakeup)(void *arg);
@@ -94,6 +94,11 @@ struct scan;
  * configuration (frames that do not exist) or when threads cannot start;
  * absent cameras and scanners are states, not errors. */
 struct scan *scan_new(const struct scan_config *cfg, char **cause);
+/* Light-on-dark codes (a phone in dark mode) are looked for in every camera
+ * frame where no other code was read: at half resolution (big modules: a
+ * phone held up to the camera), and at full resolution on frame numbers
+ * where this returns 1 (every SCAN_INVERT_EVERY-th), for small ones. */
+int scan_invert_full(uint64_t index);
 /* Stops the threads (within a few ms) and frees everything; NULL is fine. */
 void scan_free(struct scan *s);
 

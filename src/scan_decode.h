@@ -35,6 +35,10 @@ struct scan_decode_options {
 	int try_invert;  /* also read light-on-dark codes (phones in dark mode); default 1 */
 	int try_harder;  /* default 1 */
 	int max_symbols; /* codes per frame; default 8 */
+	/* with try_invert: look for light-on-dark codes at half resolution only
+	 * (a quarter of the pixels: a phone held up to the camera has big
+	 * modules); the camera's frames between full inverted passes.  Default 0. */
+	int invert_half;
 };
 
 /* opts may be NULL for the defaults. */

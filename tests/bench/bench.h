@@ -39,6 +39,42 @@ bench_pct(double *v, size_t n, double p)
 	return v[(size_t)(p * (double)(n - 1))];
 }
 
+/* One figure beside its peer measured in the same run, as a JSON line:
+ *   {"bench":NAME,"stat":STAT,"value":V,"unit":U,"peer":PEER,"peer_value":P,
+ *    "ratio":V/P[,"goal_ratio":G]...}
+ * A ratio below 1 is better than the peer; goal 0: no goal on the ratio.
+ * The peer is a stock tool doing the same work or the floor of that work;
+ * extra (may be "") adds ",\"key\":value" pairs.  tests/bench/figures-table
+ * turns these lines into the README's table. */
+static inline void
+bench_pair_unit(const char *name, const char *stat, const char *unit, double value,
+                const char *peer, double peer_value, double goal, const char *extra)
+{
+	printf("{\"bench\":\"%s\",\"stat\":\"%s\",\"value\":%.3f,\"unit\":\"%s\","
+	       "\"peer\":\"%s\",\"peer_value\":%.3f,\"ratio\":%.2f",
+	       name, stat, value, unit, peer, peer_value,
+	       peer_value > 0 ? value / peer_value : 0.0);
+	if (goal > 0)
+		printf(",\"goal_ratio\":%.2f", goal);
+	printf("%s}\n", extra != NULL ? extra : "");
+	fflush(stdout);
+}
+
+/* The same in milliseconds. */
+static inline void
+bench_pair(const char *name, const char *stat, double ms, const char *peer, double peer_ms,
+           double goal, const char *extra)
+{
+	bench_pair_unit(name, stat, "ms", ms, peer, peer_ms, goal, extra);
+}
+
+/* The median of v (sorted in place). */
+static inline double
+bench_median(double *v, size_t n)
+{
+	return bench_pct(v, n, 0.5);
+}
+
 static inline void
 bench_die(const char *what, char *cause)
 {

@@ -1,11 +1,15 @@
-/* bench_scan.c — decode time per frame (median, p95) at 640x480 and 1280x720,
- * with a badge and without (most camera frames hold none), and the time from
- * a frame's arrival to its code being delivered through the scanning thread.
- * One JSON line per figure. */
+/* bench_scan.c — decode time per frame (median, p95, mean) at 640x480 and
+ * 1280x720, with a badge and without (most camera frames hold none), in the
+ * camera's schedule of light-on-dark passes and as watctl decode reads a
+ * picture, each beside the plain pass on the same frames in the same run; and
+ * the time from a frame's arrival to its code being delivered through the
+ * scanning thread, beside the decode alone.  One JSON line per figure. */
 #include "scan.h"
 #include "scan_decode.h"
 #include "scan_synth.h"
 #include "util.h"
+
+#include "bench.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -42,20 +46,6 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* cpu may be NULL (times spent in other threads). */
-static void
-report(const char *name, double *t, double *cpu, int n, int ok, int total)
-{
-	qsort(t, (size_t)n, sizeof *t, cmp_double);
-	printf("{\"bench\":\"%s\",\"median_ms\":%.3f,\"p95_ms\":%.3f", name, t[n / 2],
-	       t[(n * 95) / 100]);
-	if (cpu != NULL) {
-		qsort(cpu, (size_t)n, sizeof *cpu, cmp_double);
-		printf(",\"cpu_median_ms\":%.3f", cpu[n / 2]);
-	}
-	printf(",\"frames\":%d,\"read\":%d,\"expected\":%d}\n", n, ok, total);
-}
-
 /* A camera-like frame: a badge at a slight angle, soft focus, sensor noise
  * (sigma 3 in good light; 8 in dim light, where the binarizer sees speckle
  * everywhere and decoding costs about three times as much). */
@@ -77,42 +67,118 @@ make_frame(struct scan_image *f, int w, int h, int i, const char *text, double n
 	scan_synth_noise(f, noise, (unsigned)i);
 }
 
-static void
-bench_decode(const char *name, int w, int h, int with_code, int invert, double noise, int runs)
+enum bench_mode {
+	MODE_PLAIN,  /* no light-on-dark search: the floor */
+	MODE_FILE,   /* a full-resolution inverted pass whenever nothing was read (watctl decode) */
+	MODE_CAMERA, /* the camera's schedule (scan_invert_full) */
+};
+
+struct bench_stats {
+	double median, p95, mean, cpu_median;
+	int read;
+};
+
+static struct scan_decoder *
+bench_decoder(enum bench_mode m, uint64_t index, struct scan_decoder *const ds[3])
 {
-	struct scan_decode_options o = {invert, 1, 8};
-	struct scan_decoder *d = scan_decode_new(&o);
+	if (m == MODE_PLAIN)
+		return ds[0];
+	if (m == MODE_FILE)
+		return ds[1];
+	return scan_invert_full(index) ? ds[1] : ds[2];
+}
+
+static void
+bench_stats(double *t, double *cpu, int n, int ok, struct bench_stats *st)
+{
+	double sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += t[i];
+	qsort(t, (size_t)n, sizeof *t, cmp_double);
+	qsort(cpu, (size_t)n, sizeof *cpu, cmp_double);
+	st->median = t[n / 2];
+	st->p95 = t[(n * 95) / 100];
+	st->mean = sum / n;
+	st->cpu_median = cpu[n / 2];
+	st->read = ok;
+}
+
+/* Frames decoded in mode m and in the peer mode, alternately on the same
+ * frames (so both see the same load); one JSON line with both. */
+static void
+bench_decode(const char *name, int w, int h, int with_code, int dark, double noise, int runs,
+             enum bench_mode m, enum bench_mode peer, double target_ms)
+{
+	static const char *const what[] = {
+	    "the plain pass (no light-on-dark search)",
+	    "a full-resolution inverted pass on every frame without a code",
+	    "the camera's schedule"};
+	struct scan_decode_options o[3] = {{0, 1, 8, 0}, {1, 1, 8, 0}, {1, 1, 8, 1}};
+	struct scan_decoder *ds[3];
 	struct scan_image f[FRAMES];
 	struct scan_codes codes = SCAN_CODES_INIT;
-	double *t = xcalloc((size_t)runs, sizeof *t), *cpu = xcalloc((size_t)runs, sizeof *cpu), t0,
-	       c0;
-	int i, ok = 0;
+	double *t[2], *cpu[2], t0, c0;
+	enum bench_mode modes[2] = {m, peer};
+	struct bench_stats st[2];
+	int i, k, ok[2] = {0, 0};
+	char extra[500], target[40] = "";
 
-	for (i = 0; i < FRAMES; i++)
+	for (k = 0; k < 3; k++)
+		ds[k] = scan_decode_new(&o[k]);
+	for (k = 0; k < 2; k++) {
+		t[k] = xcalloc((size_t)runs, sizeof *t[k]);
+		cpu[k] = xcalloc((size_t)runs, sizeof *cpu[k]);
+	}
+	for (i = 0; i < FRAMES; i++) {
 		make_frame(&f[i], w, h, i, with_code ? "W1-K7QF-42-8XJ2M4PQ9RTA" : NULL, noise);
+		if (dark)
+			for (size_t p = 0; p < (size_t)w * (size_t)h; p++)
+				f[i].luma[p] = (uint8_t)(255 - f[i].luma[p]);
+	}
 	for (i = 0; i < runs; i++) {
 		struct scan_image *fr = &f[i % FRAMES];
-		t0 = now_ms();
-		c0 = cpu_ms();
-		if (scan_decode_luma(d, fr->luma, fr->width, fr->height, fr->width, &codes, NULL) ==
-		    1)
-			ok++;
-		t[i] = now_ms() - t0;
-		cpu[i] = cpu_ms() - c0;
-		scan_codes_free(&codes);
+		for (k = 0; k < 2; k++) {
+			struct scan_decoder *d = bench_decoder(modes[k], (uint64_t)i, ds);
+			t0 = now_ms();
+			c0 = cpu_ms();
+			if (scan_decode_luma(d, fr->luma, fr->width, fr->height, fr->width, &codes,
+			                     NULL) == 1)
+				ok[k]++;
+			t[k][i] = now_ms() - t0;
+			cpu[k][i] = cpu_ms() - c0;
+			scan_codes_free(&codes);
+		}
 	}
-	report(name, t, cpu, runs, ok, with_code ? runs : 0);
+	for (k = 0; k < 2; k++)
+		bench_stats(t[k], cpu[k], runs, ok[k], &st[k]);
+	if (target_ms > 0)
+		snprintf(target, sizeof target, ",\"target_ms\":%.1f", target_ms);
+	snprintf(extra, sizeof extra,
+	         ",\"mode\":\"%s\",\"p95_ms\":%.3f,\"mean_ms\":%.3f,\"cpu_median_ms\":%.3f,"
+	         "\"peer_p95_ms\":%.3f,\"peer_mean_ms\":%.3f,\"frames\":%d,\"read\":%d,"
+	         "\"peer_read\":%d,\"expected\":%d%s",
+	         what[m], st[0].p95, st[0].mean, st[0].cpu_median, st[1].p95, st[1].mean, runs,
+	         st[0].read, st[1].read, with_code ? runs : 0, target);
+	bench_pair(name, "median", st[0].median, what[peer], st[1].median, 0, extra);
 	for (i = 0; i < FRAMES; i++)
 		scan_file_image_free(&f[i]);
-	free(cpu);
-	free(t);
-	scan_decode_free(d);
+	for (k = 0; k < 2; k++) {
+		free(cpu[k]);
+		free(t[k]);
+	}
+	for (k = 0; k < 3; k++)
+		scan_decode_free(ds[k]);
 }
 
 /* scan_push_frame() to scan_poll() returning the code, through the threads. */
 static void
 bench_latency(int runs)
 {
+	struct scan_decode_options o = {1, 1, 8, 1};
+	struct scan_decoder *d = scan_decode_new(&o);
+	struct scan_codes codes = SCAN_CODES_INIT;
+	double *dt = xcalloc((size_t)runs, sizeof *dt), t1;
 	struct scan_config cfg = {0};
 	struct scan_result r;
 	struct scan *s;
@@ -130,6 +196,10 @@ bench_latency(int runs)
 		/* A new walker each time, so no frame is held off as a repeat. */
 		snprintf(text, sizeof text, "W1-BNCH-%d-8XJ2M4PQ9RTA", i);
 		make_frame(&f, 640, 480, i, text, 3);
+		t1 = now_ms();
+		scan_decode_luma(d, f.luma, f.width, f.height, f.width, &codes, NULL);
+		dt[i] = now_ms() - t1;
+		scan_codes_free(&codes);
 		t0 = now_ms();
 		scan_push_frame(s, f.luma, f.width, f.height, f.width, NULL);
 		t[i] = -1;
@@ -145,23 +215,38 @@ bench_latency(int runs)
 			t[i] = 1000;
 		scan_file_image_free(&f);
 	}
-	report("frame_to_code_640x480", t, NULL, runs, ok, runs);
+	{
+		char extra[200];
+		qsort(t, (size_t)runs, sizeof *t, cmp_double);
+		qsort(dt, (size_t)runs, sizeof *dt, cmp_double);
+		snprintf(extra, sizeof extra,
+		         ",\"p95_ms\":%.3f,\"frames\":%d,\"read\":%d,\"expected\":%d",
+		         t[(runs * 95) / 100], runs, ok, runs);
+		bench_pair("frame_to_code_640x480", "median", t[runs / 2],
+		           "the decode alone, same frames", dt[runs / 2], 0, extra);
+	}
+	free(dt);
 	free(t);
+	scan_decode_free(d);
 	scan_free(s);
 }
 
 int
 main(void)
 {
-	/* Empty frames: with the inverted pass (watctl decode, every 3rd camera
-	 * frame) and without (the other camera frames). */
-	bench_decode("decode_640x480", 640, 480, 1, 1, 3, 300);
-	bench_decode("decode_640x480_empty", 640, 480, 0, 1, 3, 300);
-	bench_decode("decode_640x480_empty_noinvert", 640, 480, 0, 0, 3, 300);
-	bench_decode("decode_640x480_dim", 640, 480, 1, 1, 8, 300);
-	bench_decode("decode_1280x720", 1280, 720, 1, 1, 3, 150);
-	bench_decode("decode_1280x720_empty", 1280, 720, 0, 1, 3, 150);
-	bench_decode("decode_1280x720_empty_noinvert", 1280, 720, 0, 0, 3, 150);
+	bench_name = "bench_scan";
+	/* Each figure beside the plain pass on the same frames: what looking
+	 * for light-on-dark codes costs on top. */
+	bench_decode("decode_640x480", 640, 480, 1, 0, 3, 300, MODE_CAMERA, MODE_PLAIN, 0.5);
+	bench_decode("decode_640x480_empty", 640, 480, 0, 0, 3, 300, MODE_CAMERA, MODE_PLAIN, 1.0);
+	bench_decode("decode_640x480_empty_file", 640, 480, 0, 0, 3, 300, MODE_FILE, MODE_PLAIN, 0);
+	bench_decode("decode_640x480_dim", 640, 480, 1, 0, 8, 300, MODE_CAMERA, MODE_PLAIN, 0);
+	bench_decode("decode_640x480_dark_mode", 640, 480, 1, 1, 3, 120, MODE_CAMERA, MODE_FILE, 0);
+	bench_decode("decode_1280x720", 1280, 720, 1, 0, 3, 150, MODE_CAMERA, MODE_PLAIN, 0);
+	bench_decode("decode_1280x720_empty", 1280, 720, 0, 0, 3, 150, MODE_CAMERA, MODE_PLAIN,
+	             4.0);
+	bench_decode("decode_1280x720_empty_file", 1280, 720, 0, 0, 3, 150, MODE_FILE, MODE_PLAIN,
+	             0);
 	bench_latency(100);
 	return 0;
 }
