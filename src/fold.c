@@ -70,6 +70,20 @@ fold_detail(char **field, const struct entry *e, const char *key, int all)
 	*field = v.type == JSON_STRING ? json_str(&v) : NULL;
 }
 
+/* 1 when lap e was written by the scan that wrote the walker's check-in:
+ * that check-in, scanned, is the first in force and the entry just before
+ * it, on the same boot less than FOLD_SAME_SCAN_MS earlier (the two are
+ * stamped one after the other in one transaction). */
+#define FOLD_SAME_SCAN_MS 1000
+static int
+fold_same_scan(const struct fold_walker *w, const struct entry *e)
+{
+	int64_t ms;
+
+	return w->checkin_seq == e->seq - 1 && w->has_scan &&
+	       stamp_elapsed(&w->last_scan, &e->at, &ms) == 1 && ms >= 0 && ms < FOLD_SAME_SCAN_MS;
+}
+
 void
 fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rules_settings *s)
 {
@@ -103,6 +117,18 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 		if (!e->manual) {
 			/* the rules' judgement, as at the station that scanned it */
 			fold_walker_rules(w, &rw);
+			if (fold_same_scan(w, e)) {
+				/* A scan of a walker not checked in writes the
+				 * check-in, then this lap: one scan, judged as
+				 * before that check-in (or it would be a scan
+				 * within the hold-off of itself).  Before it the
+				 * last scan was a lap's (no check-in in force), at
+				 * or before the last lap: judged from the last lap,
+				 * the same verdict while holdoff <= min-lap. */
+				rw.checked_in = 0;
+				rw.has_last_scan = w->has_lap;
+				rw.last_scan = w->last_lap;
+			}
 			rules_lap_check(s, &rw, &e->at, &v);
 			w->flagged_laps += v.outcome != RULES_LAP;
 			w->has_scan = 1;

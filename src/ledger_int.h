@@ -35,8 +35,8 @@
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION      3
-#define LEDGER_SCHEMA_VERSION_TEXT "3"
+#define LEDGER_SCHEMA_VERSION      4
+#define LEDGER_SCHEMA_VERSION_TEXT "4"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */

@@ -119,6 +119,50 @@ raw_sql(struct fixture *f, const char *sql)
 	return rc;
 }
 
+/* A lap point's first scan of a walker writes the check-in and the lap:
+ * one scan, counted and never flagged as a scan within its own hold-off,
+ * live and after a rebuild (the property test found it flagged). */
+static void
+test_lap_with_checkin_not_flagged(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_totals t;
+	struct ledger_scan s;
+	char *cause = NULL;
+	uint32_t id = add(f, "Maria Lopez", NULL);
+
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(ledger_totals(f->l, &t, &cause), 0);
+	assert_int_equal(t.checked_in, 1);
+	assert_int_equal(t.laps, 1);
+	assert_int_equal(t.flagged_laps, 0);
+	advance(f, 2000); /* within the hold-off: refused, nothing written */
+	scan(f, id, RULES_ROLE_LAP, &s);
+	assert_int_equal(s.verdict.outcome, RULES_ALREADY_COUNTED);
+	assert_int_equal(ledger_rebuild(f->l, &cause), 0);
+	assert_int_equal(ledger_check(f->l, &cause), 0);
+	assert_int_equal(ledger_totals(f->l, &t, &cause), 0);
+	assert_int_equal(t.laps, 1);
+	assert_int_equal(t.flagged_laps, 0);
+
+	/* a check-in and a later scan's lap, next to each other in the ledger,
+	 * are two scans: the lap is timed from the check-in */
+	id = add(f, "Ann Lee", NULL);
+	advance(f, 600000);
+	scan(f, id, RULES_ROLE_BOTH, &s);
+	assert_int_equal(s.verdict.outcome, RULES_CHECKIN);
+	advance(f, 65000);
+	scan(f, id, RULES_ROLE_BOTH, &s);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(ledger_set(f->l, "min-lap", "120", "test", &cause), 0);
+	assert_int_equal(ledger_totals(f->l, &t, &cause), 0);
+	assert_int_equal(t.laps, 2);
+	assert_int_equal(t.flagged_laps, 1);
+	assert_int_equal(ledger_rebuild(f->l, &cause), 0);
+	assert_int_equal(ledger_check(f->l, &cause), 0);
+}
+
 static void
 test_durability_settings(void **state)
 {
@@ -879,6 +923,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_durability_settings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lap_with_checkin_not_flagged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_open_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chain_detects_edits, setup, teardown),
