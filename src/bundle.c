@@ -411,7 +411,7 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 			strbuf_puts(b, ",");
 			bundle_csv_member(b, d, "note");
 		} else {
-			strbuf_puts(b, ",,,,,,,,,,,,,");
+			strbuf_puts(b, ",,,,,,,,,,,,");
 			bundle_csv_member(b, d, "reason");
 		}
 		bundle_csv_row_end(b, e, by);

@@ -17,6 +17,7 @@
 #include "bundle.h"
 #include "bundle_fixture.h"
 #include "closeout.h"
+#include "csv.h"
 #include "hq.h"
 #include "sign.h"
 #include "strbuf.h"
@@ -181,6 +182,44 @@ test_roundtrip(void **state)
 	assert_int_equal(rep.key_checked, 0);
 	bundle_report_clear(&rep);
 	packed_free(&p);
+	strbuf_free(&x.jsonl);
+}
+
+/* closeout.csv: a reopen row has the header's columns, its reason under
+ * "note" (it had one column too many: the reason under "operator"). */
+static void
+test_closeout_csv_reopen(void **state)
+{
+	struct fx x;
+	struct bundle_content c;
+	struct csv_reader *r;
+	struct csv_record rec;
+	char *cause = NULL;
+	size_t ncols = 0, rows = 0;
+
+	small_day(&x);
+	fx_add(&x, "reopen", 0, 0, "{\"reason\":\"a late donor\"}");
+	if (bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause) != 0)
+		fail_msg("%s", cause);
+	r = csv_reader_new(c.csv[BUNDLE_CLOSEOUT], c.csv_len[BUNDLE_CLOSEOUT]);
+	while (csv_next(r, &rec, &cause) == 1) {
+		if (ncols == 0) {
+			ncols = rec.nfields;
+			assert_string_equal(rec.fields[15], "note");
+			continue;
+		}
+		assert_int_equal(rec.nfields, ncols);
+		assert_string_equal(rec.fields[16], "test"); /* the operator */
+		assert_string_equal(rec.fields[17], "");     /* in force */
+		if (strcmp(rec.fields[2], "reopen") == 0)
+			assert_string_equal(rec.fields[15], "a late donor");
+		rows++;
+	}
+	assert_null(cause);
+	assert_int_equal(rows, 2);
+	assert_int_equal(c.fig.closed, 0);
+	csv_reader_free(r);
+	bundle_content_free(&c);
 	strbuf_free(&x.jsonl);
 }
 
@@ -556,8 +595,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_roundtrip),     cmocka_unit_test(test_tamper),
 	    cmocka_unit_test(test_ledger_errors), cmocka_unit_test(test_write_atomic),
-	    cmocka_unit_test(test_hq_merge),      cmocka_unit_test(test_denominations),
-	    cmocka_unit_test(test_usb_dirs),
+	    cmocka_unit_test(test_hq_merge),      cmocka_unit_test(test_closeout_csv_reopen),
+	    cmocka_unit_test(test_denominations), cmocka_unit_test(test_usb_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
