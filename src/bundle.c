@@ -117,6 +117,7 @@ bundle_content_free(struct bundle_content *c)
 
 	for (i = 0; i < BUNDLE_NCSV; i++)
 		free(c->csv[i]);
+	free(c->closeout_v1);
 	free(c->entries);
 	free(c->walkers);
 	memset(c, 0, sizeof *c);
@@ -327,6 +328,7 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 	const struct json_value *d = &e->data;
 	int64_t by = fold_annulled_by(f, e->seq);
 	struct strbuf *b;
+	size_t start, mid;
 
 	switch (e->kind) {
 	case ENTRY_CHECKIN:
@@ -369,9 +371,11 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 	case ENTRY_CLOSEOUT:
 	case ENTRY_REOPEN:
 		b = &csv[BUNDLE_CLOSEOUT];
+		start = b->len;
 		strbuf_printf(b, "%" PRId64 ",", e->seq);
 		bundle_csv_time(b, e->at.wall_ms);
 		strbuf_printf(b, ",%s,", entry_kind(e->kind)->name);
+		mid = b->len;
 		if (e->kind == ENTRY_CLOSEOUT) {
 			bundle_csv_money_member(b, d, "cash_expected_cents");
 			strbuf_puts(b, ",");
@@ -415,6 +419,12 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 			bundle_csv_member(b, d, "reason");
 		}
 		bundle_csv_row_end(b, e, by);
+		/* the same row as software before 2026-12-02 wrote it: a reopen's
+		 * row had one empty column too many (csv[BUNDLE_NCSV]) */
+		strbuf_add(&csv[BUNDLE_NCSV], b->s + start, mid - start);
+		if (e->kind == ENTRY_REOPEN)
+			strbuf_puts(&csv[BUNDLE_NCSV], ",");
+		strbuf_add(&csv[BUNDLE_NCSV], b->s + mid, b->len - mid);
 		break;
 	default: break;
 	}
@@ -579,7 +589,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	const struct fold_walker *ws;
 	const struct fold_figures *ff;
 	struct bundle_figures *f = &out->fig;
-	struct strbuf csv[BUNDLE_NCSV];
+	struct strbuf csv[BUNDLE_NCSV + 1]; /* + closeout.csv as older software wrote it */
 	unsigned char prev[BUNDLE_HASH_LEN] = {0}, (*hashes)[BUNDLE_HASH_LEN] = NULL;
 	const char *p = jsonl, *end = jsonl + len, *nl;
 	size_t n = 0, i, nw, bad = 0;
@@ -622,6 +632,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		bundle_csv_begin(&csv[k], (enum bundle_csv)k);
+	bundle_csv_begin(&csv[BUNDLE_NCSV], BUNDLE_CLOSEOUT);
 	for (i = 0; i < n; i++)
 		bundle_csv_rows(csv, fold, es, &es[i]);
 	/* walkers.csv: registered walkers and those only seen by badge, by number */
@@ -685,6 +696,8 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		b->annulled_by = fold_annulled_by(fold, e->seq);
 		memcpy(b->hash, hashes[i], BUNDLE_HASH_LEN);
 	}
+	out->closeout_v1_len = csv[BUNDLE_NCSV].len;
+	out->closeout_v1 = strbuf_take(&csv[BUNDLE_NCSV]);
 	for (k = 0; k < BUNDLE_NCSV; k++) {
 		out->csv_len[k] = csv[k].len;
 		out->csv[k] = strbuf_take(&csv[k]);
@@ -698,7 +711,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	rc = 0;
 end:
 	if (rc != 0) {
-		for (k = 0; k < BUNDLE_NCSV; k++)
+		for (k = 0; k <= BUNDLE_NCSV; k++)
 			strbuf_free(&csv[k]);
 		memset(out, 0, sizeof *out);
 	}

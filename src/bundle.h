@@ -81,6 +81,10 @@ struct bundle_content {
 	struct bundle_figures fig;
 	char *csv[BUNDLE_NCSV];
 	size_t csv_len[BUNDLE_NCSV];
+	/* closeout.csv as software before 2026-12-02 wrote it (a reopen's row
+	 * had one empty column too many): a bundle it made still verifies */
+	char *closeout_v1;
+	size_t closeout_v1_len;
 	struct bundle_entry *entries; /* fig.entries of them, in order */
 	uint32_t *walkers;            /* the walkers registered (in force), by number */
 	size_t nwalkers;              /* == fig.walkers */

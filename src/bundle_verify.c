@@ -294,6 +294,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 	}
 	for (k = 0; k < BUNDLE_NCSV; k++) {
 		f = bundle_verify_find(fs, n, bundle_csv_names[k]);
+		if (k == BUNDLE_CLOSEOUT && f->len == c->closeout_v1_len &&
+		    memcmp(f->data, c->closeout_v1, f->len) == 0)
+			continue; /* as an older W.A.T. wrote it */
 		if (f->len != c->csv_len[k] || memcmp(f->data, c->csv[k], f->len) != 0) {
 			util_fail(
 			    cause,

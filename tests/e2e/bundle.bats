@@ -358,3 +358,30 @@ unpack() {
 	day "$T/t2.db" T2
 	[ "$("$WATCTL" --db "$T/t2.db" check | tail -1)" != "Ledger identity (the hash of its first entry): $id" ]
 }
+
+@test "a bundle from before closeout.csv's reopen rows were fixed still verifies; any other change does not" {
+	day "$DB" T1
+	w close --cash 25 --counter Ann --counter Bob >/dev/null
+	w reopen --reason "a late donor" >/dev/null
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	tc=$(sed -n 's/^trusted comment: //p' "$z.minisig")
+	unpack "$z"
+	grep -q ',reopen,,,,,,,,,,,,,a late donor,' "$T/x/closeout.csv"
+	# as software before 2026-12-02 wrote it: one empty column more
+	sed -i 's/,reopen,,/,reopen,,,/' "$T/x/closeout.csv"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	rm -f "$z.minisig"
+	minisign -S -s "$DB.keys/station.key" -m "$z" -t "$tc" </dev/null >/dev/null
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# but not two more
+	sed -i 's/,reopen,,/,reopen,,,/' "$T/x/closeout.csv"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"closeout.csv does not match the ledger"* ]]
+}
