@@ -34,6 +34,7 @@ inst 644 "$B/systemd/logind.conf.d/wat.conf" "$D/usr/lib/systemd/logind.conf.d/5
 inst 644 "$B/systemd/journald.conf.d/wat.conf" "$D/usr/lib/systemd/journald.conf.d/50-wat.conf"
 inst 644 "$B/systemd/network/50-wat-wlan.network" "$D/usr/lib/systemd/network/50-wat-wlan.network"
 inst 644 "$B/systemd/wpa_supplicant@wlan0.service.d/wat.conf" "$D/usr/lib/systemd/system/wpa_supplicant@wlan0.service.d/wat.conf"
+inst 644 "$B/systemd/cups.service.d/wat.conf" "$D/usr/lib/systemd/system/cups.service.d/50-wat.conf"
 for r in "$B"/udev/*.rules; do inst 644 "$r" "$D/usr/lib/udev/rules.d/$(basename "$r")"; done
 for x in "$B"/libexec/*; do inst 755 "$x" "$D/usr/libexec/wat/$(basename "$x")"; done
 inst 644 "$B/conf/scanners.list" "$D/usr/lib/wat/scanners.list"

@@ -4,6 +4,7 @@
 #   image/build.sh deps            apt-get what the build needs (idempotent)
 #   image/build.sh rootfs ARCH     stage 1: mmdebstrap + app built inside -> build/image-ARCH/base/
 #   image/build.sh image ARCH      stage 2: board/ files + genimage -> build/wat-ARCH.img
+#                                  and build/wat-ARCH.packages.txt (dpkg-query -W of its root)
 #
 # Stage 1 is slow (10-25 min here: packages configured under qemu-user, the app
 # compiled under qemu-user, one initramfs). Stage 2 takes about a minute, so a
@@ -124,6 +125,12 @@ image() {
 		die "libraries missing in the image: $(chroot "$R" ldd /usr/bin/wat-kiosk | grep 'not found')"
 	fi
 	image/check-boot "$R/boot/firmware" "$ARCH"
+	# The exact versions the image was built from: in the image (a station can
+	# say what it runs) and beside it (compare two builds, find a Debian update).
+	mkdir -p "$R/usr/share/wat"
+	chroot "$R" dpkg-query -W >"$R/usr/share/wat/packages.txt"
+	[ -s "$R/usr/share/wat/packages.txt" ] || die "dpkg-query -W in the $ARCH root listed nothing"
+	cp "$R/usr/share/wat/packages.txt" "build/wat-$ARCH.packages.txt.part"
 	say "stage 2 ($ARCH): genimage"
 	cat >"$OUT/genimage.cfg" <<CFG
 image boot.vfat {
@@ -153,8 +160,10 @@ CFG
 	$NICE genimage --rootpath "$R" --tmppath "$OUT/genimage.tmp" --inputpath "$OUT/genimage.out" \
 		--outputpath "$OUT/genimage.out" --config "$OUT/genimage.cfg"
 	mv "$OUT/genimage.out/wat-$ARCH.img" "build/wat-$ARCH.img"
+	mv "build/wat-$ARCH.packages.txt.part" "build/wat-$ARCH.packages.txt"
 	rm -rf "$OUT/genimage.tmp" "$OUT/genimage.out"
 	say "build/wat-$ARCH.img: $(du -h --apparent-size "build/wat-$ARCH.img" | cut -f1) ($(du -h "build/wat-$ARCH.img" | cut -f1) on disk)"
+	say "build/wat-$ARCH.packages.txt: $(wc -l <"build/wat-$ARCH.packages.txt") packages; $(grep -P '^(cups-daemon|libsdl2-2\.0-0|libsqlite3-0|linux-image-[^\t:]*)(:\w+)?\t' "build/wat-$ARCH.packages.txt" | tr '\t\n' '= ')"
 	sfdisk -l "build/wat-$ARCH.img" >&2
 }
 

@@ -57,6 +57,26 @@ board_root() {
 	grep -q '^CMA=' "$B/raspi/raspi-firmware"
 }
 
+@test "board: the image-test shell announces itself, then reads commands" {
+	grep -qx 'ExecStart=/usr/libexec/wat/wat-testshell' "$B/systemd/wat-testshell@.service"
+	# an interactive sh ignores SIGTERM: stopped by a hang-up, or every power-off waits 90 s
+	grep -qx 'KillSignal=SIGHUP' "$B/systemd/wat-testshell@.service"
+	run sh -c "printf 'echo answered-\$((6*7))\\n' | '$B/libexec/wat-testshell'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the announcement comes first (image/qemu-test types nothing before it)
+	[ "$(printf '%s\n' "$output" | grep -v '^$' | head -1)" = WAT-TESTSHELL-READY ]
+	[ "$(printf '%s\n' "$output" | grep -v '^$' | sed -n 2p)" = answered-42 ]
+}
+
+@test "board: cupsd is restarted when it crashes (a cups.service drop-in, installed)" {
+	grep -qx 'Restart=on-failure' "$B/systemd/cups.service.d/wat.conf"
+	grep -qx '\[Service\]' "$B/systemd/cups.service.d/wat.conf"
+	"$B/install.sh" --destdir "$T/root" >/dev/null
+	cmp "$B/systemd/cups.service.d/wat.conf" "$T/root/usr/lib/systemd/system/cups.service.d/50-wat.conf"
+	grep -q 'DirtyCleanInterval 0' "$B/install.sh"
+}
+
 @test "board: shell helpers parse (sh -n)" {
 	for f in "$B"/libexec/* "$B/install.sh" "$REPO/image/build.sh" "$REPO/image/check-boot" "$REPO"/image/hooks/*; do
 		sh -n "$f" || bash -n "$f" || { echo "syntax: $f"; return 1; }
