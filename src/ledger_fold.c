@@ -59,8 +59,7 @@ ledger_col_text(sqlite3_stmt *st, int i)
 	return s != NULL ? xstrdup((const char *)s) : NULL;
 }
 
-/* Walker id's row into w (w fresh when there is none): 1 found, 0 none. */
-static int
+int
 ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w)
 {
 	static const char sql[] = "SELECT " LEDGER_FOLD_COLS " FROM walkers WHERE id = ?1";

@@ -133,5 +133,8 @@ int ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref,
 int ledger_check_fields(const struct ledger_field *f, size_t n, char **cause);
 char *ledger_clean(const char *s);
 void ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w);
+/* Walker id's row as the fold keeps it (w fresh when there is none): 1
+ * found, 0 none, -1 the database failed; fold_walker_clear(w) after. */
+int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
 
 #endif

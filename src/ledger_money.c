@@ -3,41 +3,32 @@
 
 /* ---- scans, laps, donations, annulments ----------------------------------------- */
 
-/* The rules' view of a walker; 0 when the walker has no row yet. */
+/* The rules' view of a walker (the fold's, fold_walker_rules) and the
+ * walker, from one read of their row; 0 when the walker has no row yet. */
 static int
 ledger_rules_walker(struct ledger *l, uint32_t id, struct rules_walker *rw, struct ledger_walker *w)
 {
-	static const char sql[] = "SELECT " LEDGER_WALKER_COLS ", scan_wall, scan_mono, scan_boot, "
-	                          "lap_wall, lap_mono, lap_boot FROM walkers WHERE id = ?1";
-	sqlite3_stmt *st = ledger_stmt(l, sql);
-	int found = 0;
+	struct fold_walker fw;
+	int found = ledger_walker_load(l, id, &fw);
 
-	memset(rw, 0, sizeof *rw);
+	fold_walker_rules(&fw, rw);
 	memset(w, 0, sizeof *w);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		ledger_walker_row(st, w);
-		rw->checked_in = w->checked_in;
-		rw->laps = w->laps;
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL) {
-			rw->has_last_scan = 1;
-			rw->last_scan.wall_ms = sqlite3_column_int64(st, 11);
-			rw->last_scan.mono_ms = sqlite3_column_int64(st, 12);
-			ledger_copy(rw->last_scan.boot, sizeof rw->last_scan.boot,
-			            (const char *)sqlite3_column_text(st, 13));
-		}
-		if (sqlite3_column_type(st, 14) != SQLITE_NULL) {
-			rw->has_last_lap = 1;
-			rw->last_lap.wall_ms = sqlite3_column_int64(st, 14);
-			rw->last_lap.mono_ms = sqlite3_column_int64(st, 15);
-			ledger_copy(rw->last_lap.boot, sizeof rw->last_lap.boot,
-			            (const char *)sqlite3_column_text(st, 16));
-		}
+	if (found > 0) {
+		/* the details move to w */
+		w->id = id;
+		w->name = fw.name;
+		w->team = fw.team;
+		w->email = fw.email;
+		w->phone = fw.phone;
+		w->ext_id = fw.ext_id;
+		fw.name = fw.team = fw.email = fw.phone = fw.ext_id = NULL;
+		w->reg_seq = fw.reg_seq;
+		w->active = fw.active;
+		w->checked_in = fw.checkin_seq != 0;
+		w->laps = fw.laps;
+		w->raised_cents = fw.cash_cents + fw.check_cents + fw.other_cents;
 	}
-	sqlite3_reset(st);
+	fold_walker_clear(&fw);
 	return found;
 }
 
