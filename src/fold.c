@@ -242,35 +242,44 @@ fold_walker_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* Each annulment names an earlier entry of this ledger that may be
- * annulled and is not already. */
+int
+fold_annul_check(int64_t seq, const struct entry_ref *ref, const struct entry_kind_def *target,
+                 int already, char **cause)
+{
+	if (ref->other)
+		return util_fail(cause,
+		                 "Entry %" PRId64 " annuls an entry of another station's ledger, "
+		                 "which this ledger cannot do.",
+		                 seq);
+	if (ref->seq <= 0 || ref->seq >= seq)
+		return util_fail(cause,
+		                 "Entry %" PRId64 " annuls entry %" PRId64
+		                 ", which does not come before it.",
+		                 seq, ref->seq);
+	if (target == NULL || !target->annullable || already)
+		return util_fail(cause,
+		                 "Entry %" PRId64 " annuls entry %" PRId64
+		                 ", which is an annulment, the event or already annulled.",
+		                 seq, ref->seq);
+	return 0;
+}
+
+/* Which entry annuls which, each annulment checked by fold_annul_check. */
 static int
 fold_annulments(struct fold *f, const struct entry *es, size_t n, char **cause)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct entry *e = &es[i], *t;
+		const struct entry *e = &es[i];
+		const struct entry *t =
+		    e->ref.seq > 0 && e->ref.seq < e->seq ? &es[e->ref.seq - 1] : NULL;
 
 		if (e->kind != ENTRY_ANNUL)
 			continue;
-		if (e->ref.other)
-			return util_fail(cause,
-			                 "Entry %" PRId64
-			                 " annuls an entry of another station's ledger, "
-			                 "which this ledger cannot do.",
-			                 e->seq);
-		if (e->ref.seq <= 0 || e->ref.seq >= e->seq)
-			return util_fail(cause,
-			                 "Entry %" PRId64 " annuls entry %" PRId64
-			                 ", which does not come before it.",
-			                 e->seq, e->ref.seq);
-		t = &es[e->ref.seq - 1];
-		if (!entry_kind(t->kind)->annullable || f->annulled_by[t->seq - 1] != 0)
-			return util_fail(cause,
-			                 "Entry %" PRId64 " annuls entry %" PRId64
-			                 ", which is an annulment, the event or already annulled.",
-			                 e->seq, e->ref.seq);
+		if (fold_annul_check(e->seq, &e->ref, t != NULL ? entry_kind(t->kind) : NULL,
+		                     t != NULL && f->annulled_by[t->seq - 1] != 0, cause) != 0)
+			return -1;
 		f->annulled_by[t->seq - 1] = e->seq;
 	}
 	return 0;

@@ -99,6 +99,12 @@ void fold_walker_step(struct fold_walker *w, const struct entry *e, int64_t annu
 int fold_run(const struct entry *es, size_t n, const struct rules_settings *s, struct fold **out,
              char **cause);
 void fold_free(struct fold *f);
+/* 0 when entry seq may annul ref: an earlier entry of the same ledger, of a
+ * kind that may be annulled (target; NULL: no such entry), not annulled
+ * already; else -1 with a sentence naming both.  The one rule, for the fold
+ * and the station's annulled table. */
+int fold_annul_check(int64_t seq, const struct entry_ref *ref, const struct entry_kind_def *target,
+                     int already, char **cause);
 const struct fold_figures *fold_figures(const struct fold *f);
 const struct fold_station *fold_station(const struct fold *f);
 /* The walkers by number (borrowed). */

@@ -562,15 +562,18 @@ ledger_annulled_rebuild(struct ledger *l, char **cause)
 		int64_t args[2] = {sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 0)};
 		const char *kind = (const char *)sqlite3_column_text(st, 2);
 
-		if (args[0] <= 0 || args[0] >= args[1] || kind == NULL ||
-		    entry_kind_find(kind, strlen(kind), &k) != 0 || !entry_kind(k)->annullable ||
-		    ledger_query_i(l, "SELECT COUNT(*) FROM annulled WHERE seq = ?1", 1, args, 0) >
-		        0) {
-			util_fail(cause,
-			          "The ledger cannot be read: entry %" PRId64
-			          " annuls entry %" PRId64
-			          ", which is not an earlier entry in force that may be annulled.",
-			          args[1], args[0]);
+		struct entry_ref ref = {.seq = args[0]};
+		char *why = NULL;
+
+		if (fold_annul_check(
+		        args[1], &ref,
+		        kind != NULL && entry_kind_find(kind, strlen(kind), &k) == 0 ? entry_kind(k)
+		                                                                     : NULL,
+		        ledger_query_i(l, "SELECT COUNT(*) FROM annulled WHERE seq = ?1", 1, args,
+		                       0) > 0,
+		        &why) != 0) {
+			util_fail(cause, "The ledger cannot be read: %s", why);
+			free(why);
 			goto end;
 		}
 		if (ledger_exec_i(l, "INSERT INTO annulled(seq, by_seq) VALUES (?1, ?2)", 2,

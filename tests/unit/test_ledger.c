@@ -259,6 +259,37 @@ test_check_detects_stale_figures(void **state)
 	assert_int_equal(ledger_check(f->l, NULL), 0);
 }
 
+/* The station's annulled table is rebuilt by the fold's one rule
+ * (fold_annul_check): an annulment of an annulment written into the file
+ * by hand is refused, naming both entries. */
+static void
+test_rebuild_refuses_bad_annulment(void **state)
+{
+	struct fixture *f = *state;
+	char *cause = NULL;
+	int64_t d, by = 0;
+	uint32_t a = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_donate(f->l, a, 2500, RULES_CASH, NULL, NULL, "t", &d, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, d, "entered twice", "t", RULES_COORDINATOR, NULL, &by, NULL), 0);
+	ledger_free(f->l);
+	f->l = NULL;
+	assert_int_equal(
+	    raw_sql(f, "INSERT INTO entries(seq, kind, walker, ref, amount, wall_ms, mono_ms, boot, "
+	               "op, line, hash) SELECT MAX(seq) + 1, 'annul', NULL, MAX(seq), 0, 0, 0, 'b', "
+	               "'x', '{\"seq\":' || (MAX(seq) + 1) || ',\"station\":\"T1\",\"kind\":"
+	               "\"annul\",\"wall_ms\":0,\"mono_ms\":0,\"boot\":\"b\",\"op\":\"x\","
+	               "\"ref\":' || MAX(seq) || ',\"data\":{\"reason\":\"x\"}}', zeroblob(32) "
+	               "FROM entries"),
+	    SQLITE_OK);
+	reopen(f);
+	assert_int_equal(ledger_rebuild(f->l, &cause), -1);
+	assert_non_null(strstr(cause, "The ledger cannot be read"));
+	assert_non_null(strstr(cause, "which is an annulment"));
+	free(cause);
+}
+
 static void
 test_migration_from_v1(void **state)
 {
@@ -928,6 +959,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chain_detects_edits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_check_detects_stale_figures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rebuild_refuses_bad_annulment, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_not_a_ledger, setup, teardown),
