@@ -659,6 +659,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 
 	/* the figures: the fold's */
 	ff = fold_figures(fold);
+	out->folded = *ff;
 	f->walkers = ff->walkers;
 	f->checked_in = ff->checked_in;
 	f->laps = ff->laps;

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fold.h"
 #include "sign.h"
 
 struct ledger;
@@ -86,6 +87,7 @@ struct bundle_content {
 	char *closeout_v1;
 	size_t closeout_v1_len;
 	struct bundle_entry *entries; /* fig.entries of them, in order */
+	struct fold_figures folded;   /* the fold's figures, as HQ keeps them */
 	uint32_t *walkers;            /* the walkers registered (in force), by number */
 	size_t nwalkers;              /* == fig.walkers */
 };

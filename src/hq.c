@@ -526,27 +526,11 @@ hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
 		hq_fail(h, cause, "be written");
 		goto end;
 	}
-	{
-		/* the station's figures: the fold's of its whole ledger (rep) */
-		struct fold_figures ff = {
-		    .walkers = f->walkers,
-		    .checked_in = f->checked_in,
-		    .laps = f->laps,
-		    .manual_laps = f->manual_laps,
-		    .flagged_laps = f->flagged_laps,
-		    .donations = f->donations,
-		    .checks = f->checks,
-		    .cash_cents = f->cash_cents,
-		    .check_cents = f->check_cents,
-		    .other_cents = f->other_cents,
-		    .total_cents = f->total_cents,
-		    .annulled = f->annulled,
-		};
-		if (hq_store_figures(h, tag, f->station, &ff, rep->content.walkers,
-		                     rep->content.nwalkers) != 0) {
-			hq_fail(h, cause, "be written");
-			goto end;
-		}
+	/* the station's figures: the fold's of its whole ledger */
+	if (hq_store_figures(h, tag, f->station, &rep->content.folded, rep->content.walkers,
+	                     rep->content.nwalkers) != 0) {
+		hq_fail(h, cause, "be written");
+		goto end;
 	}
 	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "commit the merge");

@@ -276,12 +276,13 @@ test_rebuild_refuses_bad_annulment(void **state)
 	ledger_free(f->l);
 	f->l = NULL;
 	assert_int_equal(
-	    raw_sql(f, "INSERT INTO entries(seq, kind, walker, ref, amount, wall_ms, mono_ms, boot, "
-	               "op, line, hash) SELECT MAX(seq) + 1, 'annul', NULL, MAX(seq), 0, 0, 0, 'b', "
-	               "'x', '{\"seq\":' || (MAX(seq) + 1) || ',\"station\":\"T1\",\"kind\":"
-	               "\"annul\",\"wall_ms\":0,\"mono_ms\":0,\"boot\":\"b\",\"op\":\"x\","
-	               "\"ref\":' || MAX(seq) || ',\"data\":{\"reason\":\"x\"}}', zeroblob(32) "
-	               "FROM entries"),
+	    raw_sql(f,
+	            "INSERT INTO entries(seq, kind, walker, ref, amount, wall_ms, mono_ms, boot, "
+	            "op, line, hash) SELECT MAX(seq) + 1, 'annul', NULL, MAX(seq), 0, 0, 0, 'b', "
+	            "'x', '{\"seq\":' || (MAX(seq) + 1) || ',\"station\":\"T1\",\"kind\":"
+	            "\"annul\",\"wall_ms\":0,\"mono_ms\":0,\"boot\":\"b\",\"op\":\"x\","
+	            "\"ref\":' || MAX(seq) || ',\"data\":{\"reason\":\"x\"}}', zeroblob(32) "
+	            "FROM entries"),
 	    SQLITE_OK);
 	reopen(f);
 	assert_int_equal(ledger_rebuild(f->l, &cause), -1);
