@@ -704,10 +704,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		out->csv[k] = strbuf_take(&csv[k]);
 	}
 	out->entries = be;
-	out->walkers = xcalloc(nw ? nw : 1, sizeof *out->walkers);
-	for (i = 0; i < nw; i++)
-		if (ws[i].active)
-			out->walkers[out->nwalkers++] = ws[i].id;
+	out->walkers = fold_registered(fold, &out->nwalkers);
 	assert((int64_t)out->nwalkers == f->walkers);
 	rc = 0;
 end:

@@ -242,6 +242,19 @@ fold_walker_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+uint32_t *
+fold_registered(const struct fold *f, size_t *n)
+{
+	uint32_t *ids = xcalloc(f->n ? f->n : 1, sizeof *ids);
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < f->n; i++)
+		if (f->w[i].active)
+			ids[(*n)++] = f->w[i].id;
+	return ids;
+}
+
 int
 fold_annul_check(int64_t seq, const struct entry_ref *ref, const struct entry_kind_def *target,
                  int already, char **cause)

@@ -110,6 +110,9 @@ const struct fold_station *fold_station(const struct fold *f);
 /* The walkers by number (borrowed). */
 const struct fold_walker *fold_walkers(const struct fold *f, size_t *n);
 const struct fold_walker *fold_walker(const struct fold *f, uint32_t id);
+/* The numbers of the walkers registered (in force), ascending: *n of them
+ * (the figures' walkers); malloc'd, never NULL. */
+uint32_t *fold_registered(const struct fold *f, size_t *n);
 /* The entry that annulled es[seq - 1]; 0 when it is in force. */
 int64_t fold_annulled_by(const struct fold *f, int64_t seq);
 

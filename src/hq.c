@@ -296,9 +296,9 @@ hq_refold(struct hq *h, char **cause)
 		const char *tag = (const char *)sqlite3_column_text(sts, 0),
 		           *station = (const char *)sqlite3_column_text(sts, 1);
 		struct fold *f = NULL;
-		const struct fold_walker *ws;
 		uint32_t *ids;
-		size_t nw, i, k = 0;
+		size_t nw;
+		int stored;
 		char *why = NULL;
 
 		sqlite3_bind_text(es, 1, tag, -1, SQLITE_TRANSIENT);
@@ -336,15 +336,11 @@ hq_refold(struct hq *h, char **cause)
 			free(why);
 			goto end;
 		}
-		ws = fold_walkers(f, &nw);
-		ids = xcalloc(nw ? nw : 1, sizeof *ids);
-		for (i = 0; i < nw; i++)
-			if (ws[i].active)
-				ids[k++] = ws[i].id;
-		i = (size_t)hq_store_figures(h, tag, station, fold_figures(f), ids, k);
+		ids = fold_registered(f, &nw);
+		stored = hq_store_figures(h, tag, station, fold_figures(f), ids, nw);
 		free(ids);
 		fold_free(f);
-		if (i != 0) {
+		if (stored != 0) {
 			hq_fail(h, cause, "be brought up to date");
 			goto end;
 		}
