@@ -209,20 +209,9 @@ const char *kiosk_role_name(int role);
 /* "14:03  lap 7", "14:05  donation $20.00 (undone)" for lists of entries. */
 void kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len);
 
-/* 1 while a print or an export is on its way (the loop polls; scripts wait). */
-int kiosk_busy(struct kiosk *k);
-
-/* The main loop's parts, shared by wat-kiosk and the benchmark. */
-void kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w);
-void kiosk_fini(struct kiosk *k);
-/* Takes the worker's replies and hands each to its screen; returns how many. */
-int kiosk_dispatch(struct kiosk *k);
-/* Runs timeouts (result screen, coordinator lock, half-typed scans). */
-void kiosk_tick(struct kiosk *k);
-/* Draws one frame of the current screen. */
-void kiosk_frame(struct kiosk *k);
-void kiosk_handle(struct kiosk *k, const struct ui_event *ev);
-/* The worker's wake callback: arg is the struct ui. */
-void kiosk_wake(void *arg);
+/* The PIN asked over the screen on show (k->unlock): drawn instead of the
+ * screen, and the worker's answer to it (kiosk_loop.c calls them). */
+void kiosk_unlock_draw(struct kiosk *k);
+void kiosk_unlock_reply(struct kiosk *k, struct kiosk_reply *r);
 
 #endif

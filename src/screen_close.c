@@ -10,6 +10,7 @@
 #include "closeout.h"
 #include "kiosk_export.h"
 #include "kiosk_print.h"
+#include "kiosk_loop.h"
 #include "screens.h"
 #include "util.h"
 
