@@ -59,7 +59,7 @@ kiosk_scan(struct kiosk *k, const char *code)
 	}
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_SCAN;
-	snprintf(q.a, sizeof q.a, "%s", code);
+	snprintf(q.scan.code, sizeof q.scan.code, "%s", code);
 	/* not kiosk_post: a scan never makes the current screen wait */
 	kiosk_worker_post(k->w, &q);
 }
@@ -684,7 +684,7 @@ kiosk_unlock_draw(struct kiosk *k)
 	} else if (r == KIOSK_ASK_DONE) {
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_PIN_CHECK;
-		snprintf(q.a, sizeof q.a, "%s", k->unlock_pin);
+		snprintf(q.pin.pin, sizeof q.pin.pin, "%s", k->unlock_pin);
 		kiosk_post(k, &q);
 		util_wipe(&q, sizeof q);
 		util_wipe(k->unlock_pin, sizeof k->unlock_pin);

@@ -396,13 +396,13 @@ screen_close_review(struct kiosk *k)
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_CLOSE;
-		q.cents = k->cents;
-		snprintf(q.a, sizeof q.a, "%s", k->a);
-		q.checks = k->method ? -1 : checks;
-		q.check_cents = k->method ? -1 : check_cents;
-		snprintf(q.b, sizeof q.b, "%s", k->b);
-		snprintf(q.c, sizeof q.c, "%s", k->c);
-		snprintf(q.d, sizeof q.d, "%s", k->note);
+		q.close.cash_cents = k->cents;
+		snprintf(q.close.denominations, sizeof q.close.denominations, "%s", k->a);
+		q.close.checks = k->method ? -1 : checks;
+		q.close.check_cents = k->method ? -1 : check_cents;
+		snprintf(q.close.counter[0], sizeof q.close.counter[0], "%s", k->b);
+		snprintf(q.close.counter[1], sizeof q.close.counter[1], "%s", k->c);
+		snprintf(q.close.note, sizeof q.close.note, "%s", k->note);
 		kiosk_post(k, &q);
 	}
 }
@@ -522,7 +522,7 @@ screen_close_draw(struct kiosk *k)
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_REOPEN;
-			snprintf(q.a, sizeof q.a, "%s", k->note);
+			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->note);
 			kiosk_post(k, &q);
 		}
 		break;

@@ -47,9 +47,10 @@ screen_pin_post(struct kiosk *k, enum kiosk_op op, const char *pin)
 
 	memset(&q, 0, sizeof q);
 	q.op = op;
-	snprintf(q.a, sizeof q.a, "%s", pin);
+	snprintf(q.pin.pin, sizeof q.pin.pin, "%s", pin);
 	if (op == KIOSK_OP_PIN_SET)
-		snprintf(k->pin_with_code ? q.c : q.b, sizeof q.b, "%s", k->pin_old);
+		snprintf(k->pin_with_code ? q.pin.code : q.pin.current, sizeof q.pin.code, "%s",
+		         k->pin_old);
 	kiosk_post(k, &q);
 	util_wipe(&q, sizeof q);
 }
@@ -280,8 +281,9 @@ screen_coord_draw(struct kiosk *k)
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_SET;
-			snprintf(q.a, sizeof q.a, "%s", setting_find("role")->key);
-			snprintf(q.b, sizeof q.b, "%s", rules_role_name((enum rules_role)i));
+			snprintf(q.set.key, sizeof q.set.key, "%s", setting_find("role")->key);
+			snprintf(q.set.value, sizeof q.set.value, "%s",
+			         rules_role_name((enum rules_role)i));
 			kiosk_post(k, &q);
 		}
 	}
@@ -423,8 +425,8 @@ screen_settings_draw(struct kiosk *k)
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = clock ? KIOSK_OP_SET_CLOCK : KIOSK_OP_SET;
-			snprintf(q.a, sizeof q.a, "%s", k->setting_key);
-			snprintf(q.b, sizeof q.b, "%s", k->a);
+			snprintf(q.set.key, sizeof q.set.key, "%s", k->setting_key);
+			snprintf(q.set.value, sizeof q.set.value, "%s", k->a);
 			kiosk_post(k, &q);
 		}
 		return;
@@ -482,7 +484,7 @@ screen_import_enter(struct kiosk *k)
 	kiosk_keep(&k->list, NULL);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_LISTDIR;
-	snprintf(q.a, sizeof q.a, "%s", k->usb_dir);
+	snprintf(q.file.path, sizeof q.file.path, "%s", k->usb_dir);
 	kiosk_post(k, &q);
 }
 
@@ -493,7 +495,7 @@ screen_import_post(struct kiosk *k, const char *path)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_IMPORT;
-	snprintf(q.a, sizeof q.a, "%s", path);
+	snprintf(q.file.path, sizeof q.file.path, "%s", path);
 	snprintf(k->c, sizeof k->c, "%s", path);
 	kiosk_post(k, &q);
 }
@@ -614,12 +616,12 @@ screen_setup_save(struct kiosk *k)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_INIT;
 	q.coordinator = 1;
-	snprintf(q.a, sizeof q.a, "%s", k->a);
-	snprintf(q.b, sizeof q.b, "%s", k->b);
-	snprintf(q.c, sizeof q.c, "%s", k->c);
-	if (k->d[0] != '\0' && amount_parse(k->d, INT64_MAX / 2, &q.cents, &cause) != 0) {
+	snprintf(q.init.name, sizeof q.init.name, "%s", k->a);
+	snprintf(q.init.city, sizeof q.init.city, "%s", k->b);
+	snprintf(q.init.date, sizeof q.init.date, "%s", k->c);
+	if (k->d[0] != '\0' && amount_parse(k->d, INT64_MAX / 2, &q.init.goal_cents, &cause) != 0) {
 		free(cause);
-		q.cents = 0;
+		q.init.goal_cents = 0;
 	}
 	k->coordinator = 1;
 	k->step = SETUP_SAVING;

@@ -124,7 +124,7 @@ screen_correct_post(struct kiosk *k)
 	q.op = KIOSK_OP_ANNUL;
 	q.seq = k->seq;
 	q.walker = k->walker;
-	snprintf(q.a, sizeof q.a, "%s", k->d);
+	snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->d);
 	kiosk_post(k, &q);
 }
 

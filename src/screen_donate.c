@@ -110,10 +110,11 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_DONATE;
 			q.walker = k->walker;
-			q.cents = k->cents;
-			q.method = (enum rules_method)k->method;
-			snprintf(q.a, sizeof q.a, "%s", k->method == RULES_CHECK ? k->b : "");
-			snprintf(q.b, sizeof q.b, "%s", k->c);
+			q.donate.cents = k->cents;
+			q.donate.method = (enum rules_method)k->method;
+			snprintf(q.donate.check_no, sizeof q.donate.check_no, "%s",
+			         k->method == RULES_CHECK ? k->b : "");
+			snprintf(q.donate.donor, sizeof q.donate.donor, "%s", k->c);
 			kiosk_post(k, &q);
 		}
 	}

@@ -30,7 +30,7 @@ screen_find_draw(struct kiosk *k)
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_FIND;
-		snprintf(q.a, sizeof q.a, "%s", k->query);
+		snprintf(q.find.text, sizeof q.find.text, "%s", k->query);
 		snprintf(k->query_sent, sizeof k->query_sent, "%s", k->query);
 		kiosk_post(k, &q);
 	}

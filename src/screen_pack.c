@@ -141,7 +141,7 @@ screen_join_post(struct kiosk *k)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_JOIN;
 	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
-	snprintf(q.a, sizeof q.a, "%s", k->b);
+	snprintf(q.join.station, sizeof q.join.station, "%s", k->b);
 	k->coordinator = 1; /* as the set-up: whoever sets the station up */
 	kiosk_post(k, &q);
 }

@@ -166,8 +166,8 @@ screen_printer_set(struct kiosk *k, const char *key, const char *value)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_SET;
-	snprintf(q.a, sizeof q.a, "%s", key);
-	snprintf(q.b, sizeof q.b, "%s", value);
+	snprintf(q.set.key, sizeof q.set.key, "%s", key);
+	snprintf(q.set.value, sizeof q.set.value, "%s", value);
 	k->setting_key = key;
 	kiosk_post(k, &q);
 }

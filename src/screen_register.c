@@ -51,9 +51,9 @@ screen_register_draw(struct kiosk *k)
 		} else if (r != KIOSK_ASK_NONE) {
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_ADD;
-			snprintf(q.a, sizeof q.a, "%s", k->a);
-			snprintf(q.b, sizeof q.b, "%s", k->b);
-			snprintf(q.c, sizeof q.c, "%s", k->c);
+			snprintf(q.add.name, sizeof q.add.name, "%s", k->a);
+			snprintf(q.add.team, sizeof q.add.team, "%s", k->b);
+			snprintf(q.add.email, sizeof q.add.email, "%s", k->c);
 			kiosk_post(k, &q);
 		}
 		break;

@@ -259,9 +259,9 @@ test_worker(void **state)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_INIT;
-	snprintf(q.a, sizeof q.a, "Walk");
-	snprintf(q.b, sizeof q.b, "Jackson");
-	snprintf(q.c, sizeof q.c, "2026-11-24");
+	snprintf(q.init.name, sizeof q.init.name, "Walk");
+	snprintf(q.init.city, sizeof q.init.city, "Jackson");
+	snprintf(q.init.date, sizeof q.init.date, "2026-11-24");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, 0);
 	assert_true(r->st.has_event);
@@ -269,7 +269,7 @@ test_worker(void **state)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_ADD;
-	snprintf(q.a, sizeof q.a, "Zoë Ångström");
+	snprintf(q.add.name, sizeof q.add.name, "Zoë Ångström");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, 0);
 	assert_int_equal(r->walker.id, 1);
@@ -278,7 +278,7 @@ test_worker(void **state)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_FIND;
-	snprintf(q.a, sizeof q.a, "ZOE");
+	snprintf(q.find.text, sizeof q.find.text, "ZOE");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->nfound, 1);
 	assert_string_equal(r->found[0].name, "Zoë Ångström");
@@ -287,7 +287,7 @@ test_worker(void **state)
 	/* a wrong PIN with none set is refused with words, not a crash */
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PIN_CHECK;
-	snprintf(q.a, sizeof q.a, "1234");
+	snprintf(q.pin.pin, sizeof q.pin.pin, "1234");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, -1);
 	assert_non_null(r->cause);
@@ -296,8 +296,8 @@ test_worker(void **state)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_DONATE;
 	q.walker = 1;
-	q.cents = 2500;
-	q.method = RULES_CASH;
+	q.donate.cents = 2500;
+	q.donate.method = RULES_CASH;
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, 0);
 	assert_true(r->seq > 0);
