@@ -56,6 +56,97 @@ enum kiosk_ask_result {
 #define KIOSK_FIELD_MAX 256
 #define KIOSK_MSG_MAX   1024
 
+/* Each screen's own state, kept while the kiosk runs (a print or the PIN
+ * over a form comes back to it as it was); its enter sets it up.  Only the
+ * screen's own file reads and writes it (screen_*.c); what screens share is
+ * in struct kiosk itself (the walker on show, the last replies). */
+struct screen_donate_state {
+	int step;
+	char amount[KIOSK_FIELD_MAX];   /* as typed */
+	char check_no[KIOSK_FIELD_MAX]; /* checks only */
+	char donor[KIOSK_FIELD_MAX];    /* "": the walker */
+	int64_t cents;                  /* the amount, once parsed */
+	enum rules_method method;
+	int64_t seq; /* the donation, once recorded */
+};
+
+struct screen_register_state {
+	int step;
+	char name[KIOSK_FIELD_MAX], team[KIOSK_FIELD_MAX], email[KIOSK_FIELD_MAX];
+};
+
+struct screen_correct_state {
+	int step;
+	int64_t seq; /* the entry to undo */
+	char reason[KIOSK_FIELD_MAX];
+};
+
+struct screen_find_state {
+	char query[KIOSK_FIELD_MAX];      /* as typed */
+	char query_sent[KIOSK_FIELD_MAX]; /* the last text searched for */
+};
+
+struct screen_print_state {
+	int step; /* the job, or where else to print it */
+};
+
+struct screen_printer_state {
+	int step;
+	char queue[KIOSK_FIELD_MAX]; /* the queue's name as typed */
+	const char *key;             /* the setting last saved */
+};
+
+struct screen_close_state {
+	int step;
+	char cash[32];                       /* the cash total as typed */
+	int64_t cash_cents;                  /* cash counted */
+	int64_t denom[12];                   /* pieces counted per bill or coin */
+	int denom_sel;                       /* the bill or coin being typed; -1: none */
+	char denom_typed[KIOSK_FIELD_MAX];   /* its count as typed */
+	char denominations[KIOSK_FIELD_MAX]; /* "" counted as a total, else bill by bill */
+	int checks_as_listed;                /* 1: the checks in hand are those listed */
+	char checks[KIOSK_FIELD_MAX];        /* else how many, as typed */
+	char check_total[KIOSK_FIELD_MAX];   /* and their total, as typed */
+	char counter[2][KIOSK_FIELD_MAX];    /* the two people counting */
+	char note[KIOSK_FIELD_MAX];          /* the close-out's note, or a reopen's reason */
+};
+
+struct screen_export_state {
+	char dir[KIOSK_FIELD_MAX]; /* the stick written to */
+};
+
+struct screen_pin_state {
+	int step;
+	char pin1[16], pin2[16];     /* a new PIN, typed twice */
+	int change;                  /* the PIN screen changes the PIN (asks the current one) */
+	char old[32];                /* the current PIN, or the recovery code, while choosing */
+	int with_code;               /* old is the recovery code */
+	char recovery[PIN_CODE_MAX]; /* a new recovery code, on show until written down */
+};
+
+struct screen_settings_state {
+	int step;
+	const char *key, *label;     /* the setting being typed */
+	char value[KIOSK_FIELD_MAX]; /* as typed */
+};
+
+struct screen_import_state {
+	int step;
+	char typed[KIOSK_FIELD_MAX]; /* a path typed */
+	char path[KIOSK_FIELD_MAX];  /* the file last imported */
+};
+
+struct screen_setup_state {
+	int step;
+	char name[KIOSK_FIELD_MAX], city[KIOSK_FIELD_MAX], date[KIOSK_FIELD_MAX];
+	char goal[KIOSK_FIELD_MAX]; /* dollars as typed, optional */
+};
+
+struct screen_join_state {
+	int step;
+	char station[KIOSK_FIELD_MAX]; /* this station's id as typed */
+};
+
 struct kiosk {
 	struct ui *ui;
 	struct kiosk_worker *w;
@@ -96,23 +187,26 @@ struct kiosk {
 	/* the walker card on show */
 	struct kiosk_reply *card;
 
-	/* per screen */
-	int step;
-	char a[KIOSK_FIELD_MAX], b[KIOSK_FIELD_MAX], c[KIOSK_FIELD_MAX], d[KIOSK_FIELD_MAX];
-	char query[KIOSK_FIELD_MAX], query_sent[KIOSK_FIELD_MAX];
+	/* what the screens share */
+	uint32_t walker;          /* the walker on show; 0: the whole station */
 	struct kiosk_reply *list; /* find results, recent entries, folder listing */
-	int64_t cents;
-	int method;
-	int64_t seq;
-	uint32_t walker;
-	const char *setting_key;
-	const char *setting_label;
-	char pin1[16], pin2[16];
-	int pin_change;              /* the PIN screen changes the PIN (asks the current one) */
-	char pin_old[32];            /* the current PIN, or the recovery code, while choosing */
-	int pin_with_code;           /* pin_old is the recovery code */
-	char recovery[PIN_CODE_MAX]; /* a new recovery code, on show until written down */
-	int64_t frame_us;            /* the last frame's render time, for the benchmark */
+
+	/* each screen's own */
+	struct screen_donate_state donate;
+	struct screen_register_state reg;
+	struct screen_correct_state correct;
+	struct screen_find_state find;
+	struct screen_print_state print_screen;
+	struct screen_printer_state printer;
+	struct screen_close_state closeout;
+	struct screen_export_state export_screen;
+	struct screen_pin_state pin;
+	struct screen_settings_state settings;
+	struct screen_import_state import;
+	struct screen_setup_state setup;
+	struct screen_join_state join;
+
+	int64_t frame_us; /* the last frame's render time, for the benchmark */
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
 	struct kiosk_print *print;
@@ -126,10 +220,6 @@ struct kiosk {
 	int usb_given;             /* --usb: use usb_dir, else look for mounted sticks */
 	int64_t export_at_ms;
 	int export_running;
-	int64_t denom[12]; /* close-out: pieces counted per bill or coin */
-	int denom_sel;
-	char cash[32]; /* close-out: the cash total as typed */
-	char note[KIOSK_FIELD_MAX];
 	/* joining an event: the pack chosen on the stick, and what it holds */
 	char pack_path[KIOSK_PATH_MAX];
 	struct kiosk_reply *pack;

@@ -37,10 +37,10 @@ kiosk_fini(struct kiosk *k)
 	k->print = NULL;
 	kiosk_export_free(k->export);
 	k->export = NULL;
-	util_wipe(k->pin1, sizeof k->pin1);
-	util_wipe(k->pin2, sizeof k->pin2);
-	util_wipe(k->pin_old, sizeof k->pin_old);
-	util_wipe(k->recovery, sizeof k->recovery);
+	util_wipe(k->pin.pin1, sizeof k->pin.pin1);
+	util_wipe(k->pin.pin2, sizeof k->pin.pin2);
+	util_wipe(k->pin.old, sizeof k->pin.old);
+	util_wipe(k->pin.recovery, sizeof k->pin.recovery);
 	util_wipe(k->unlock_pin, sizeof k->unlock_pin);
 }
 

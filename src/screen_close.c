@@ -47,7 +47,7 @@ screen_close_info(struct kiosk *k)
 static void
 screen_close_step(struct kiosk *k, int step)
 {
-	k->step = step;
+	k->closeout.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
 }
@@ -55,13 +55,14 @@ screen_close_step(struct kiosk *k, int step)
 static void
 screen_close_enter(struct kiosk *k)
 {
-	k->step = CLOSE_LOOK;
-	k->a[0] = k->b[0] = k->c[0] = k->d[0] = k->query[0] = k->note[0] = '\0';
-	k->cash[0] = k->query_sent[0] = '\0';
-	k->cents = 0;
-	k->method = 1; /* checks as listed */
-	memset(k->denom, 0, sizeof k->denom);
-	k->denom_sel = -1;
+	k->closeout.step = CLOSE_LOOK;
+	k->closeout.denominations[0] = k->closeout.counter[0][0] = k->closeout.counter[1][0] =
+	    k->closeout.checks[0] = k->closeout.check_total[0] = k->closeout.note[0] = '\0';
+	k->closeout.cash[0] = k->closeout.denom_typed[0] = '\0';
+	k->closeout.cash_cents = 0;
+	k->closeout.checks_as_listed = 1; /* checks as listed */
+	memset(k->closeout.denom, 0, sizeof k->closeout.denom);
+	k->closeout.denom_sel = -1;
 	screen_close_info(k);
 }
 
@@ -87,12 +88,12 @@ screen_close_checks(struct kiosk *k, int64_t *cents)
 	char *cause = NULL;
 
 	*cents = e->check_cents;
-	if (k->method)
+	if (k->closeout.checks_as_listed)
 		return e->checks;
-	if (screen_close_amount(k->query, cents, &cause) != 0)
+	if (screen_close_amount(k->closeout.check_total, cents, &cause) != 0)
 		*cents = 0;
 	free(cause);
-	return strtoll(k->d, NULL, 10);
+	return strtoll(k->closeout.checks, NULL, 10);
 }
 
 static void
@@ -179,7 +180,7 @@ screen_close_look(struct kiosk *k)
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen", UI_PANEL,
 		              22) &&
 		    !k->waiting) {
-			k->note[0] = '\0';
+			k->closeout.note[0] = '\0';
 			screen_close_step(k, CLOSE_REOPEN);
 		}
 	} else {
@@ -204,8 +205,9 @@ screen_close_look(struct kiosk *k)
 static void
 screen_close_denom_store(struct kiosk *k)
 {
-	if (k->denom_sel >= 0)
-		k->denom[k->denom_sel] = strtoll(k->query_sent, NULL, 10);
+	if (k->closeout.denom_sel >= 0)
+		k->closeout.denom[k->closeout.denom_sel] =
+		    strtoll(k->closeout.denom_typed, NULL, 10);
 }
 
 /* Bill by bill: a tile per bill or coin, the keypad types the count of the one chosen. */
@@ -225,10 +227,11 @@ screen_close_denom(struct kiosk *k)
 	}
 	left = kiosk_col(body, 0, 2, 2 * gap);
 	right = kiosk_col(body, 1, 2, 2 * gap);
-	if (k->denom_sel >= 0)
-		k->denom[k->denom_sel] = strtoll(k->query_sent, NULL, 10);
+	if (k->closeout.denom_sel >= 0)
+		k->closeout.denom[k->closeout.denom_sel] =
+		    strtoll(k->closeout.denom_typed, NULL, 10);
 	for (int i = 0; i < 12; i++)
-		total += screen_pieces[i] * k->denom[i];
+		total += screen_pieces[i] * k->closeout.denom[i];
 	snprintf(line, sizeof line, "Total: %s", kiosk_money(total, m, sizeof m));
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 26, 1, UI_FG, UI_LEFT);
 	grid = (struct ui_rect){left.x, left.y + lh + gap, left.w, left.h - 2 * lh - 2 * gap};
@@ -236,47 +239,48 @@ screen_close_denom(struct kiosk *k)
 		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 3, 4, gap), i % 3, 3, gap);
 		if (screen_pieces[i] >= 100)
 			snprintf(label, sizeof label, "$%lld \xc3\x97 %lld",
-			         (long long)(screen_pieces[i] / 100), (long long)k->denom[i]);
+			         (long long)(screen_pieces[i] / 100),
+			         (long long)k->closeout.denom[i]);
 		else
 			snprintf(label, sizeof label, "%lld\xc2\xa2 \xc3\x97 %lld",
-			         (long long)screen_pieces[i], (long long)k->denom[i]);
-		if (ui_button(u, c, label, i == k->denom_sel ? UI_ACCENT : UI_PANEL, 18)) {
+			         (long long)screen_pieces[i], (long long)k->closeout.denom[i]);
+		if (ui_button(u, c, label, i == k->closeout.denom_sel ? UI_ACCENT : UI_PANEL, 18)) {
 			screen_close_denom_store(k);
-			k->denom_sel = i;
-			if (k->denom[i] > 0)
-				snprintf(k->query_sent, sizeof k->query_sent, "%lld",
-				         (long long)k->denom[i]);
+			k->closeout.denom_sel = i;
+			if (k->closeout.denom[i] > 0)
+				snprintf(k->closeout.denom_typed, sizeof k->closeout.denom_typed,
+				         "%lld", (long long)k->closeout.denom[i]);
 			else
-				k->query_sent[0] = '\0';
+				k->closeout.denom_typed[0] = '\0';
 		}
 	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, left.y + left.h - lh, left.w, lh});
-	if (k->denom_sel < 0) {
+	if (k->closeout.denom_sel < 0) {
 		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.", 22, 1,
 		             UI_FG, UI_LEFT);
 		return;
 	}
-	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap}, k->query_sent,
-	            KIOSK_KB_DIGITS, "How many?");
+	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap},
+	            k->closeout.denom_typed, KIOSK_KB_DIGITS, "How many?");
 	if (!kiosk_keyboard(
 	        k,
 	        (struct ui_rect){right.x, right.y + lh + 2 * gap, right.w, right.h - lh - 2 * gap},
-	        k->query_sent, 7, KIOSK_KB_DIGITS, "Next"))
+	        k->closeout.denom_typed, 7, KIOSK_KB_DIGITS, "Next"))
 		return;
 	screen_close_denom_store(k);
 	for (int i = 0; i < 12; i++) {
-		if (k->denom[i] <= 0)
+		if (k->closeout.denom[i] <= 0)
 			continue;
 		amount_format_plain(screen_pieces[i], m, sizeof m);
 		n += (size_t)snprintf(den + n, sizeof den - n, "%s%sx%lld", n ? "," : "", m,
-		                      (long long)k->denom[i]);
+		                      (long long)k->closeout.denom[i]);
 	}
 	if (n == 0) {
 		kiosk_message(k, UI_BAD, "Nothing counted yet: tap a bill or coin first.");
 		return;
 	}
-	snprintf(k->a, sizeof k->a, "%s", den);
-	k->cents = total;
+	snprintf(k->closeout.denominations, sizeof k->closeout.denominations, "%s", den);
+	k->closeout.cash_cents = total;
 	screen_close_step(k, CLOSE_CHECKS);
 }
 
@@ -290,7 +294,8 @@ screen_close_checks_draw(struct kiosk *k)
 	char m[48], line[256];
 
 	if (kiosk_header(k, "Close-out: checks", "Back")) {
-		screen_close_step(k, k->a[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
+		screen_close_step(k,
+		                  k->closeout.denominations[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
 		return;
 	}
 	snprintf(line, sizeof line,
@@ -313,11 +318,11 @@ screen_close_checks_draw(struct kiosk *k)
 		        "\xe2\x80\xa6 and more: the sheet lists them all.", 18, 0, UI_DIM, UI_LEFT);
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", UI_OK, 22)) {
-		k->method = 1;
+		k->closeout.checks_as_listed = 1;
 		screen_close_step(k, CLOSE_NAME1);
 	}
 	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", UI_PANEL, 22)) {
-		k->method = 0;
+		k->closeout.checks_as_listed = 0;
 		screen_close_step(k, CLOSE_CHECK_N);
 	}
 }
@@ -338,7 +343,7 @@ screen_close_review(struct kiosk *k)
 		return;
 	}
 	checks = screen_close_checks(k, &check_cents);
-	cash_d = k->cents - e->cash_cents;
+	cash_d = k->closeout.cash_cents - e->cash_cents;
 	check_d = check_cents - e->check_cents;
 	differs = cash_d != 0 || check_d != 0 || checks != e->checks;
 	row = (struct ui_rect){body.x, y, body.w, lh};
@@ -349,8 +354,8 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", 22, 1, UI_FG, UI_LEFT);
 	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1), 22, 0,
 	        UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->cents, m2, sizeof m2), 22, 0, UI_FG,
-	        UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->closeout.cash_cents, m2, sizeof m2),
+	        22, 0, UI_FG, UI_RIGHT);
 	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d), 22, 1,
 	        cash_d ? UI_BAD : UI_OK, UI_RIGHT);
 	row.y += lh;
@@ -365,16 +370,17 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d), 22, 1,
 	        check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
 	y = row.y + lh + gap;
-	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->b, k->c,
-	         k->a[0] ? ", bill by bill: " : "", k->a);
+	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->closeout.counter[0],
+	         k->closeout.counter[1], k->closeout.denominations[0] ? ", bill by bill: " : "",
+	         k->closeout.denominations);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line, "Receipts never printed: %zu", e->nunprinted);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0,
 	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	y += lh;
-	if (k->note[0] != '\0') {
-		snprintf(line, sizeof line, "Note: %s", k->note);
+	if (k->closeout.note[0] != '\0') {
+		snprintf(line, sizeof line, "Note: %s", k->closeout.note);
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
 	} else if (differs) {
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
@@ -388,7 +394,8 @@ screen_close_review(struct kiosk *k)
 	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Count again", UI_PANEL, 22) && !k->waiting)
 		screen_close_step(k, CLOSE_LOOK);
 	c = kiosk_col(row, 1, 3, gap);
-	if (ui_button(u, c, k->note[0] ? "Change the note" : "Write a note", UI_ACCENT, 22) &&
+	if (ui_button(u, c, k->closeout.note[0] ? "Change the note" : "Write a note", UI_ACCENT,
+	              22) &&
 	    !k->waiting)
 		screen_close_step(k, CLOSE_NOTE);
 	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", UI_OK, 22) &&
@@ -396,13 +403,16 @@ screen_close_review(struct kiosk *k)
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_CLOSE;
-		q.close.cash_cents = k->cents;
-		snprintf(q.close.denominations, sizeof q.close.denominations, "%s", k->a);
-		q.close.checks = k->method ? -1 : checks;
-		q.close.check_cents = k->method ? -1 : check_cents;
-		snprintf(q.close.counter[0], sizeof q.close.counter[0], "%s", k->b);
-		snprintf(q.close.counter[1], sizeof q.close.counter[1], "%s", k->c);
-		snprintf(q.close.note, sizeof q.close.note, "%s", k->note);
+		q.close.cash_cents = k->closeout.cash_cents;
+		snprintf(q.close.denominations, sizeof q.close.denominations, "%s",
+		         k->closeout.denominations);
+		q.close.checks = k->closeout.checks_as_listed ? -1 : checks;
+		q.close.check_cents = k->closeout.checks_as_listed ? -1 : check_cents;
+		snprintf(q.close.counter[0], sizeof q.close.counter[0], "%s",
+		         k->closeout.counter[0]);
+		snprintf(q.close.counter[1], sizeof q.close.counter[1], "%s",
+		         k->closeout.counter[1]);
+		snprintf(q.close.note, sizeof q.close.note, "%s", k->closeout.note);
 		kiosk_post(k, &q);
 	}
 }
@@ -446,21 +456,22 @@ screen_close_draw(struct kiosk *k)
 	char *cause = NULL;
 	int64_t v;
 
-	if (k->close == NULL && k->step != CLOSE_LOOK)
-		k->step = CLOSE_LOOK;
-	switch (k->step) {
+	if (k->close == NULL && k->closeout.step != CLOSE_LOOK)
+		k->closeout.step = CLOSE_LOOK;
+	switch (k->closeout.step) {
 	case CLOSE_LOOK: screen_close_look(k); break;
 	case CLOSE_CASH:
-		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->cash,
-		              sizeof k->cash, KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->closeout.cash,
+		              sizeof k->closeout.cash, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_LOOK);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (screen_close_amount(k->cash, &k->cents, &cause) != 0) {
+			if (screen_close_amount(k->closeout.cash, &k->closeout.cash_cents,
+			                        &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
-				k->a[0] = '\0'; /* a total, not bill by bill */
+				k->closeout.denominations[0] = '\0'; /* a total, not bill by bill */
 				screen_close_step(k, CLOSE_CHECKS);
 			}
 		}
@@ -468,20 +479,20 @@ screen_close_draw(struct kiosk *k)
 	case CLOSE_DENOM: screen_close_denom(k); break;
 	case CLOSE_CHECKS: screen_close_checks_draw(k); break;
 	case CLOSE_CHECK_N:
-		r = kiosk_ask(k, title, "How many checks are in hand?", k->d, 8, KIOSK_KB_DIGITS,
-		              0);
+		r = kiosk_ask(k, title, "How many checks are in hand?", k->closeout.checks, 8,
+		              KIOSK_KB_DIGITS, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_CHECKS);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_CHECK_TOTAL);
 		break;
 	case CLOSE_CHECK_TOTAL:
-		r = kiosk_ask(k, title, "Their total in dollars", k->query, sizeof k->query,
-		              KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Their total in dollars", k->closeout.check_total,
+		              sizeof k->closeout.check_total, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_CHECK_N);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (screen_close_amount(k->query, &v, &cause) != 0) {
+			if (screen_close_amount(k->closeout.check_total, &v, &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
@@ -490,16 +501,17 @@ screen_close_draw(struct kiosk *k)
 		}
 		break;
 	case CLOSE_NAME1:
-		r = kiosk_ask(k, title, "First person counting: their name", k->b, sizeof k->b,
-		              KIOSK_KB_NAME, 0);
+		r = kiosk_ask(k, title, "First person counting: their name", k->closeout.counter[0],
+		              sizeof k->closeout.counter[0], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_CHECKS);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_NAME2);
 		break;
 	case CLOSE_NAME2:
-		r = kiosk_ask(k, title, "Second person counting: their name", k->c, sizeof k->c,
-		              KIOSK_KB_NAME, 0);
+		r = kiosk_ask(k, title, "Second person counting: their name",
+		              k->closeout.counter[1], sizeof k->closeout.counter[1], KIOSK_KB_NAME,
+		              0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_NAME1);
 		else if (r == KIOSK_ASK_DONE)
@@ -508,21 +520,21 @@ screen_close_draw(struct kiosk *k)
 	case CLOSE_REVIEW: screen_close_review(k); break;
 	case CLOSE_NOTE:
 		r = kiosk_ask(k, title, "Why does the count differ? (recorded with the close-out)",
-		              k->note, sizeof k->note, KIOSK_KB_TEXT, 1);
+		              k->closeout.note, sizeof k->closeout.note, KIOSK_KB_TEXT, 1);
 		if (r != KIOSK_ASK_NONE)
 			screen_close_step(k, CLOSE_REVIEW);
 		break;
 	case CLOSE_DONE: screen_close_done(k); break;
 	case CLOSE_REOPEN:
 		r = kiosk_ask(k, "Reopen the station", "Why reopen? (e.g. a late donation)",
-		              k->note, sizeof k->note, KIOSK_KB_TEXT, 0);
+		              k->closeout.note, sizeof k->closeout.note, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_LOOK);
 		} else if (r == KIOSK_ASK_DONE) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_REOPEN;
-			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->note);
+			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->closeout.note);
 			kiosk_post(k, &q);
 		}
 		break;
@@ -605,7 +617,7 @@ screen_export_go(struct kiosk *k, const char *dir)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_EXPORT;
 	snprintf(q.path, sizeof q.path, "%s", dir);
-	snprintf(k->d, sizeof k->d, "%s", dir);
+	snprintf(k->export_screen.dir, sizeof k->export_screen.dir, "%s", dir);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
 }
@@ -696,7 +708,7 @@ screen_export_draw(struct kiosk *k)
 			if (st == 0)
 				kiosk_go(k, SCREEN_COORD);
 			else
-				screen_export_go(k, k->d);
+				screen_export_go(k, k->export_screen.dir);
 		}
 		return;
 	}
@@ -749,8 +761,8 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (kiosk_export_start(x->snap, k->d, k->db_path, kiosk_wake, k->ui, &k->export, &cause) !=
-	    0) {
+	if (kiosk_export_start(x->snap, k->export_screen.dir, k->db_path, kiosk_wake, k->ui,
+	                       &k->export, &cause) != 0) {
 		kiosk_message(k, UI_BAD, "%s", cause);
 		free(cause);
 		return;

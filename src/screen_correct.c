@@ -24,9 +24,9 @@ screen_correct_load(struct kiosk *k)
 static void
 screen_correct_enter(struct kiosk *k)
 {
-	k->step = CORRECT_LIST;
-	k->seq = 0;
-	k->d[0] = '\0';
+	k->correct.step = CORRECT_LIST;
+	k->correct.seq = 0;
+	k->correct.reason[0] = '\0';
 	kiosk_keep(&k->list, NULL);
 	screen_correct_load(k);
 }
@@ -34,7 +34,7 @@ screen_correct_enter(struct kiosk *k)
 static void
 screen_correct_step(struct kiosk *k, int step)
 {
-	k->step = step;
+	k->correct.step = step;
 	ui_invalidate(k->ui);
 }
 
@@ -42,7 +42,7 @@ static const struct kiosk_recent *
 screen_correct_chosen(struct kiosk *k)
 {
 	for (size_t i = 0; k->list != NULL && i < k->list->nrecent; i++)
-		if (k->list->recent[i].seq == k->seq)
+		if (k->list->recent[i].seq == k->correct.seq)
 			return &k->list->recent[i];
 	return NULL;
 }
@@ -80,7 +80,7 @@ screen_correct_list(struct kiosk *k)
 		if (can) {
 			if (ui_button(u, (struct ui_rect){body.x + body.w - bw, y, bw, rh}, "Undo",
 			              UI_BAD, 22)) {
-				k->seq = e->seq;
+				k->correct.seq = e->seq;
 				screen_correct_step(k, CORRECT_REASON);
 			}
 		}
@@ -100,16 +100,17 @@ screen_correct_reason(struct kiosk *k)
 		screen_correct_step(k, CORRECT_LIST);
 		return;
 	}
-	snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->seq);
+	snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->correct.seq);
 	ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, 28, 1, UI_FG, UI_LEFT);
 	grid = (struct ui_rect){body.x, body.y + line + gap, body.w, body.h - line - gap};
 	for (int i = 0; i < 6; i++) {
 		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 2, 3, gap), i % 2, 2, gap);
 		if (i < 4 && ui_button(u, c, screen_correct_reasons[i], UI_ACCENT, 26)) {
-			snprintf(k->d, sizeof k->d, "%s", screen_correct_reasons[i]);
+			snprintf(k->correct.reason, sizeof k->correct.reason, "%s",
+			         screen_correct_reasons[i]);
 			screen_correct_step(k, CORRECT_CONFIRM);
 		} else if (i == 4 && ui_button(u, c, "Other reason\xe2\x80\xa6", UI_PANEL, 26)) {
-			k->d[0] = '\0';
+			k->correct.reason[0] = '\0';
 			screen_correct_step(k, CORRECT_TYPED);
 		}
 	}
@@ -122,9 +123,9 @@ screen_correct_post(struct kiosk *k)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_ANNUL;
-	q.seq = k->seq;
+	q.seq = k->correct.seq;
 	q.walker = k->walker;
-	snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->d);
+	snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->correct.reason);
 	kiosk_post(k, &q);
 }
 
@@ -144,13 +145,13 @@ screen_correct_confirm(struct kiosk *k)
 	if (e != NULL)
 		kiosk_entry_line(e, line, sizeof line);
 	else
-		snprintf(line, sizeof line, "Entry #%lld", (long long)k->seq);
+		snprintf(line, sizeof line, "Entry #%lld", (long long)k->correct.seq);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Undo this entry?", 32, 1, UI_FG,
 	        UI_LEFT);
 	y += lh + gap;
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
 	y += lh;
-	snprintf(line, sizeof line, "Reason: %s", k->d);
+	snprintf(line, sizeof line, "Reason: %s", k->correct.reason);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 0, UI_FG, UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line, "Recorded now, by the %s. The entry stays in the ledger.",
@@ -170,12 +171,12 @@ screen_correct_draw(struct kiosk *k)
 {
 	enum kiosk_ask_result r;
 
-	switch (k->step) {
+	switch (k->correct.step) {
 	case CORRECT_LIST: screen_correct_list(k); break;
 	case CORRECT_REASON: screen_correct_reason(k); break;
 	case CORRECT_TYPED:
-		r = kiosk_ask(k, "Correct a mistake", "Why? (a few words)", k->d, sizeof k->d,
-		              KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, "Correct a mistake", "Why? (a few words)", k->correct.reason,
+		              sizeof k->correct.reason, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_correct_step(k, CORRECT_REASON);
 		else if (r == KIOSK_ASK_DONE)
@@ -203,9 +204,9 @@ screen_correct_reply(struct kiosk *k, struct kiosk_reply **r)
 	}
 	if (x->op == KIOSK_OP_ANNUL) {
 		kiosk_message(k, UI_OK, "Entry #%lld is undone (recorded as entry #%lld).",
-		              (long long)k->seq, (long long)x->seq);
+		              (long long)k->correct.seq, (long long)x->seq);
 		ui_sound(k->ui, UI_SOUND_OK);
-		k->step = CORRECT_LIST;
+		k->correct.step = CORRECT_LIST;
 	}
 	kiosk_keep(&k->list, x);
 	*r = NULL;

@@ -14,17 +14,17 @@ enum { DONATE_AMOUNT, DONATE_METHOD, DONATE_CHECK, DONATE_DONOR, DONATE_CONFIRM,
 static void
 screen_donate_enter(struct kiosk *k)
 {
-	k->step = DONATE_AMOUNT;
-	k->a[0] = k->b[0] = k->c[0] = '\0';
-	k->cents = 0;
-	k->method = RULES_CASH;
-	k->seq = 0;
+	k->donate.step = DONATE_AMOUNT;
+	k->donate.amount[0] = k->donate.check_no[0] = k->donate.donor[0] = '\0';
+	k->donate.cents = 0;
+	k->donate.method = RULES_CASH;
+	k->donate.seq = 0;
 }
 
 static void
 screen_donate_step(struct kiosk *k, int step)
 {
-	k->step = step;
+	k->donate.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
 }
@@ -52,14 +52,14 @@ screen_donate_method(struct kiosk *k, const char *title)
 		return;
 	}
 	snprintf(prompt, sizeof prompt, "How is the %s paid?",
-	         kiosk_money(k->cents, money, sizeof money));
+	         kiosk_money(k->donate.cents, money, sizeof money));
 	ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, 30, 1, UI_FG, UI_LEFT);
 	row = (struct ui_rect){body.x, body.y + line + gap, body.w, body.h * 55 / 100};
 	for (int i = 0; i < 3; i++) {
 		if (ui_button(u, kiosk_col(row, i, 3, gap), methods[i].label, UI_ACCENT, 36)) {
-			k->method = methods[i].m;
-			screen_donate_step(k,
-			                   k->method == RULES_CHECK ? DONATE_CHECK : DONATE_DONOR);
+			k->donate.method = methods[i].m;
+			screen_donate_step(k, k->donate.method == RULES_CHECK ? DONATE_CHECK
+			                                                      : DONATE_DONOR);
 		}
 	}
 	ui_text(u, (struct ui_rect){body.x, row.y + row.h + gap, body.w, line},
@@ -80,21 +80,21 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 		screen_donate_step(k, DONATE_DONOR);
 		return;
 	}
-	kiosk_money(k->cents, money, sizeof money);
+	kiosk_money(k->donate.cents, money, sizeof money);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, ui_px(u, 70)}, money, 60, 1, UI_FG, UI_LEFT);
 	y += ui_px(u, 70);
-	words = amount_words(k->cents);
+	words = amount_words(k->donate.cents);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, words, 22, 0, UI_FG, UI_LEFT);
 	free(words);
 	y += lh + gap;
-	if (k->method == RULES_CHECK)
-		snprintf(line, sizeof line, "Check number %s", k->b);
+	if (k->donate.method == RULES_CHECK)
+		snprintf(line, sizeof line, "Check number %s", k->donate.check_no);
 	else
-		snprintf(line, sizeof line, "Paid by %s", rules_method_name(k->method));
+		snprintf(line, sizeof line, "Paid by %s", rules_method_name(k->donate.method));
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line, "For %s (#%u)%s%s", screen_donate_who(k), k->walker,
-	         k->c[0] ? ", given by " : "", k->c);
+	         k->donate.donor[0] ? ", given by " : "", k->donate.donor);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 22, 0, UI_FG, UI_LEFT);
 	y += lh;
 	/* the ledger's refusal can take a few lines (e.g. the station is closed out) */
@@ -110,11 +110,11 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_DONATE;
 			q.walker = k->walker;
-			q.donate.cents = k->cents;
-			q.donate.method = (enum rules_method)k->method;
+			q.donate.cents = k->donate.cents;
+			q.donate.method = (enum rules_method)k->donate.method;
 			snprintf(q.donate.check_no, sizeof q.donate.check_no, "%s",
-			         k->method == RULES_CHECK ? k->b : "");
-			snprintf(q.donate.donor, sizeof q.donate.donor, "%s", k->c);
+			         k->donate.method == RULES_CHECK ? k->donate.check_no : "");
+			snprintf(q.donate.donor, sizeof q.donate.donor, "%s", k->donate.donor);
 			kiosk_post(k, &q);
 		}
 	}
@@ -131,18 +131,19 @@ screen_donate_done(struct kiosk *k)
 	ui_fill(u, all, UI_OK);
 	ui_text(u, (struct ui_rect){m, H * 10 / 100, all.w - 2 * m, H * 20 / 100},
 	        "Donation recorded", 52, 1, UI_WHITE, UI_CENTER);
-	snprintf(line, sizeof line, "%s %s for %s", kiosk_money(k->cents, money, sizeof money),
-	         rules_method_name(k->method), screen_donate_who(k));
+	snprintf(line, sizeof line, "%s %s for %s",
+	         kiosk_money(k->donate.cents, money, sizeof money),
+	         rules_method_name(k->donate.method), screen_donate_who(k));
 	ui_text(u, (struct ui_rect){m, H * 34 / 100, all.w - 2 * m, H * 12 / 100}, line, 32, 1,
 	        UI_WHITE, UI_CENTER);
-	snprintf(line, sizeof line, "Entry #%lld is saved. Thank you!", (long long)k->seq);
+	snprintf(line, sizeof line, "Entry #%lld is saved. Thank you!", (long long)k->donate.seq);
 	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, line, 24, 0,
 	        UI_WHITE, UI_CENTER);
 	{
 		struct ui_rect row = {all.w / 8, H * 68 / 100, all.w * 3 / 4, ui_px(u, 70)};
 		int gap = ui_px(u, 16);
 		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Print receipt", UI_WHITE, 28))
-			kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, k->seq, k->walker, NULL,
+			kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, k->donate.seq, k->walker, NULL,
 			                  SCREEN_WALKER);
 		else if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", UI_WHITE, 28))
 			kiosk_go(k, SCREEN_WALKER);
@@ -158,14 +159,15 @@ screen_donate_draw(struct kiosk *k)
 	char *cause = NULL;
 
 	snprintf(title, sizeof title, "Donation for %s", screen_donate_who(k));
-	switch (k->step) {
+	switch (k->donate.step) {
 	case DONATE_AMOUNT:
-		r = kiosk_ask(k, title, "Amount in dollars", k->a, sizeof k->a, KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Amount in dollars", k->donate.amount,
+		              sizeof k->donate.amount, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			kiosk_go(k, SCREEN_WALKER);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (amount_parse(k->a, max > 0 ? max : AMOUNT_DEFAULT_MAX_CENTS, &k->cents,
-			                 &cause) != 0) {
+			if (amount_parse(k->donate.amount, max > 0 ? max : AMOUNT_DEFAULT_MAX_CENTS,
+			                 &k->donate.cents, &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
@@ -175,18 +177,19 @@ screen_donate_draw(struct kiosk *k)
 		break;
 	case DONATE_METHOD: screen_donate_method(k, title); break;
 	case DONATE_CHECK:
-		r = kiosk_ask(k, title, "Check number", k->b, sizeof k->b, KIOSK_KB_DIGITS, 0);
+		r = kiosk_ask(k, title, "Check number", k->donate.check_no,
+		              sizeof k->donate.check_no, KIOSK_KB_DIGITS, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_donate_step(k, DONATE_METHOD);
 		else if (r == KIOSK_ASK_DONE)
 			screen_donate_step(k, DONATE_DONOR);
 		break;
 	case DONATE_DONOR:
-		r = kiosk_ask(k, title, "Donor's name, if not the walker (optional)", k->c,
-		              sizeof k->c, KIOSK_KB_NAME, 1);
+		r = kiosk_ask(k, title, "Donor's name, if not the walker (optional)",
+		              k->donate.donor, sizeof k->donate.donor, KIOSK_KB_NAME, 1);
 		if (r == KIOSK_ASK_BACK)
-			screen_donate_step(k,
-			                   k->method == RULES_CHECK ? DONATE_CHECK : DONATE_METHOD);
+			screen_donate_step(k, k->donate.method == RULES_CHECK ? DONATE_CHECK
+			                                                      : DONATE_METHOD);
 		else if (r != KIOSK_ASK_NONE)
 			screen_donate_step(k, DONATE_CONFIRM);
 		break;
@@ -204,7 +207,7 @@ screen_donate_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	k->seq = (*r)->seq;
+	k->donate.seq = (*r)->seq;
 	kiosk_keep(&k->card, *r);
 	*r = NULL;
 	ui_sound(k->ui, UI_SOUND_OK);

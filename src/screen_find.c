@@ -8,8 +8,8 @@
 static void
 screen_find_enter(struct kiosk *k)
 {
-	k->query[0] = '\0';
-	snprintf(k->query_sent, sizeof k->query_sent, "\x01"); /* search at once */
+	k->find.query[0] = '\0';
+	snprintf(k->find.query_sent, sizeof k->find.query_sent, "\x01"); /* search at once */
 	kiosk_keep(&k->list, NULL);
 }
 
@@ -26,16 +26,16 @@ screen_find_draw(struct kiosk *k)
 		return;
 	}
 	/* results as you type: one search in flight at a time, the latest text next */
-	if (strcmp(k->query, k->query_sent) != 0 && !k->waiting) {
+	if (strcmp(k->find.query, k->find.query_sent) != 0 && !k->waiting) {
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_FIND;
-		snprintf(q.find.text, sizeof q.find.text, "%s", k->query);
-		snprintf(k->query_sent, sizeof k->query_sent, "%s", k->query);
+		snprintf(q.find.text, sizeof q.find.text, "%s", k->find.query);
+		snprintf(k->find.query_sent, sizeof k->find.query_sent, "%s", k->find.query);
 		kiosk_post(k, &q);
 	}
-	kiosk_field(k, (struct ui_rect){body.x, body.y, body.w, field}, k->query, KIOSK_KB_NAME,
-	            "Type a name, a team or a walker number");
+	kiosk_field(k, (struct ui_rect){body.x, body.y, body.w, field}, k->find.query,
+	            KIOSK_KB_NAME, "Type a name, a team or a walker number");
 	kbd = (struct ui_rect){body.x, body.y + body.h * 47 / 100, body.w, body.h * 53 / 100};
 	res = (struct ui_rect){body.x, body.y + field + gap, body.w,
 	                       kbd.y - gap - (body.y + field + gap)};
@@ -59,7 +59,7 @@ screen_find_draw(struct kiosk *k)
 				return;
 			}
 		}
-		if (l->nfound == 0 && k->query[0] != '\0')
+		if (l->nfound == 0 && k->find.query[0] != '\0')
 			ui_text(u, (struct ui_rect){res.x, res.y, res.w, row_h},
 			        "No walker matches. Check the spelling, or register them as a new "
 			        "walker.",
@@ -69,7 +69,7 @@ screen_find_draw(struct kiosk *k)
 			        (struct ui_rect){res.x, kbd.y - ui_px(u, 26), res.w, ui_px(u, 24)},
 			        "More walkers match: type more letters.", 17, 0, UI_DIM, UI_RIGHT);
 	}
-	if (kiosk_keyboard(k, kbd, k->query, sizeof k->query, KIOSK_KB_NAME, "Search") &&
+	if (kiosk_keyboard(k, kbd, k->find.query, sizeof k->find.query, KIOSK_KB_NAME, "Search") &&
 	    l != NULL && l->nfound == 1) {
 		k->walker = l->found[0].id;
 		kiosk_go(k, SCREEN_WALKER);

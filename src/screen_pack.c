@@ -113,9 +113,9 @@ screen_join_list(struct kiosk *k)
 static void
 screen_join_enter(struct kiosk *k)
 {
-	k->step = JOIN_LIST;
+	k->join.step = JOIN_LIST;
 	k->pack_path[0] = '\0';
-	k->b[0] = '\0';
+	k->join.station[0] = '\0';
 	kiosk_keep(&k->pack, NULL);
 	screen_join_list(k);
 }
@@ -141,7 +141,7 @@ screen_join_post(struct kiosk *k)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_JOIN;
 	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
-	snprintf(q.join.station, sizeof q.join.station, "%s", k->b);
+	snprintf(q.join.station, sizeof q.join.station, "%s", k->join.station);
 	k->coordinator = 1; /* as the set-up: whoever sets the station up */
 	kiosk_post(k, &q);
 }
@@ -226,15 +226,16 @@ screen_join_draw(struct kiosk *k)
 	enum kiosk_ask_result r;
 	char title[200], prompt[200];
 
-	switch (k->step) {
+	switch (k->join.step) {
 	case JOIN_LIST: screen_join_list_draw(k); break;
 	case JOIN_ID:
 		snprintf(title, sizeof title, "Join \xe2\x80\x9c%s\xe2\x80\x9d", p ? p->name : "");
 		snprintf(prompt, sizeof prompt, "This station's own id (the pack is from %s)",
 		         p ? p->from : "?");
-		r = kiosk_ask(k, title, prompt, k->b, sizeof k->b, KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, title, prompt, k->join.station, sizeof k->join.station,
+		              KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
-			k->step = JOIN_LIST;
+			k->join.step = JOIN_LIST;
 			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE) {
 			screen_join_post(k);
@@ -263,10 +264,10 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 			ui_sound(k->ui, UI_SOUND_ERROR);
 			break;
 		}
-		snprintf(k->b, sizeof k->b, "%s", x->pack.next);
+		snprintf(k->join.station, sizeof k->join.station, "%s", x->pack.next);
 		kiosk_keep(&k->pack, x);
 		*r = NULL;
-		k->step = JOIN_ID;
+		k->join.step = JOIN_ID;
 		kiosk_message(k, UI_FG, "Event: %s, %s, %s", k->pack->pack.name, k->pack->pack.city,
 		              k->pack->pack.date);
 		break;

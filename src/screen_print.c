@@ -14,7 +14,7 @@ enum { PRINT_SHOW, PRINT_ELSEWHERE };
 static void
 screen_print_enter(struct kiosk *k)
 {
-	k->step = PRINT_SHOW;
+	k->print_screen.step = PRINT_SHOW;
 }
 
 /* The job's state as a title and a colour. */
@@ -91,19 +91,19 @@ screen_print_draw(struct kiosk *k)
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	failed = p->phase == KIOSK_PRINT_REFUSED || (p->phase == KIOSK_PRINT_FINISHED &&
 	                                             (p->st.state != PRINT_DONE || p->save_failed));
-	if (k->step == PRINT_ELSEWHERE) {
+	if (k->print_screen.step == PRINT_ELSEWHERE) {
 		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Save PDF to the USB stick", UI_ACCENT,
 		              20)) {
-			k->step = PRINT_SHOW;
+			k->print_screen.step = PRINT_SHOW;
 			kiosk_print_save(k, k->usb_given ? k->usb_dir : "");
 		}
 		if (ui_button(u, kiosk_col(row, 1, 3, gap), "Save PDF on this station", UI_ACCENT,
 		              20)) {
-			k->step = PRINT_SHOW;
+			k->print_screen.step = PRINT_SHOW;
 			kiosk_print_save(k, k->spool_dir != NULL ? k->spool_dir : "");
 		}
 		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", UI_PANEL, 22))
-			k->step = PRINT_SHOW;
+			k->print_screen.step = PRINT_SHOW;
 		return;
 	}
 	if (p->phase == KIOSK_PRINT_RUNNING) {
@@ -121,7 +121,7 @@ screen_print_draw(struct kiosk *k)
 			kiosk_print_again(k);
 		if (n == 3 &&
 		    ui_button(u, kiosk_col(row, i++, n, gap), "Print elsewhere", UI_ACCENT, 24))
-			k->step = PRINT_ELSEWHERE;
+			k->print_screen.step = PRINT_ELSEWHERE;
 		if (ui_button(u, kiosk_col(row, i, n, gap), "Done", UI_PANEL, 24))
 			kiosk_go(k, k->print_back);
 		return;
@@ -156,7 +156,7 @@ static const struct {
 static void
 screen_printer_enter(struct kiosk *k)
 {
-	k->step = 0;
+	k->printer.step = 0;
 }
 
 static void
@@ -168,7 +168,7 @@ screen_printer_set(struct kiosk *k, const char *key, const char *value)
 	q.op = KIOSK_OP_SET;
 	snprintf(q.set.key, sizeof q.set.key, "%s", key);
 	snprintf(q.set.value, sizeof q.set.value, "%s", value);
-	k->setting_key = key;
+	k->printer.key = key;
 	kiosk_post(k, &q);
 }
 
@@ -182,15 +182,15 @@ screen_printer_draw(struct kiosk *k)
 	const char *paper = ev->paper[0] != '\0' ? ev->paper : "80mm";
 	char line[400];
 
-	if (k->step == 1) {
+	if (k->printer.step == 1) {
 		enum kiosk_ask_result r =
 		    kiosk_ask(k, "Printer", "CUPS printer queue (leave empty: the default printer)",
-		              k->a, sizeof k->a, KIOSK_KB_TEXT, 1);
+		              k->printer.queue, sizeof k->printer.queue, KIOSK_KB_TEXT, 1);
 		if (r == KIOSK_ASK_BACK) {
-			k->step = 0;
+			k->printer.step = 0;
 		} else if (r != KIOSK_ASK_NONE) {
-			k->step = 0;
-			screen_printer_set(k, "printer", k->a);
+			k->printer.step = 0;
+			screen_printer_set(k, "printer", k->printer.queue);
 		}
 		return;
 	}
@@ -202,8 +202,8 @@ screen_printer_draw(struct kiosk *k)
 	         ev->printer[0] != '\0' ? ev->printer : "the default printer");
 	if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh}, line, UI_PANEL, 22) &&
 	    !k->waiting) {
-		snprintf(k->a, sizeof k->a, "%s", ev->printer);
-		k->step = 1;
+		snprintf(k->printer.queue, sizeof k->printer.queue, "%s", ev->printer);
+		k->printer.step = 1;
 		k->msg[0] = '\0';
 	}
 	y += rh + gap;
@@ -243,7 +243,7 @@ screen_printer_reply(struct kiosk *k, struct kiosk_reply **r)
 		return;
 	}
 	kiosk_message(k, UI_OK, "Saved: the %s.",
-	              k->setting_key != NULL && strcmp(k->setting_key, "paper") == 0
+	              k->printer.key != NULL && strcmp(k->printer.key, "paper") == 0
 	                  ? "paper"
 	                  : "printer queue");
 }
