@@ -1,5 +1,6 @@
 #include "kiosk_app.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
 void
 kiosk_go(struct kiosk *k, enum screen_id s)
 {
+	assert(s < SCREEN_COUNT && screens[s] != NULL && screens[s]->draw != NULL);
 	k->screen = s;
 	k->screen_at_ms = k->now_ms;
 	k->waiting = 0;
@@ -141,7 +143,10 @@ kiosk_inset(struct ui_rect r, int d)
 struct ui_rect
 kiosk_col(struct ui_rect r, int i, int n, int gap)
 {
-	int w = (r.w - gap * (n - 1)) / n;
+	int w;
+
+	assert(n > 0 && i >= 0 && i < n);
+	w = (r.w - gap * (n - 1)) / n;
 
 	return (struct ui_rect){r.x + i * (w + gap), r.y,
 	                        i == n - 1 ? r.x + r.w - (r.x + i * (w + gap)) : w, r.h};
@@ -150,7 +155,10 @@ kiosk_col(struct ui_rect r, int i, int n, int gap)
 struct ui_rect
 kiosk_row(struct ui_rect r, int i, int n, int gap)
 {
-	int h = (r.h - gap * (n - 1)) / n;
+	int h;
+
+	assert(n > 0 && i >= 0 && i < n);
+	h = (r.h - gap * (n - 1)) / n;
 
 	return (struct ui_rect){r.x, r.y + i * (h + gap), r.w, h};
 }
@@ -505,8 +513,12 @@ int
 kiosk_keyboard(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kiosk_kb kb,
                const char *done)
 {
-	char *before = xstrdup(buf);
-	int fired = kiosk_keyboard_draw(k, r, buf, size, kb, done);
+	char *before;
+	int fired;
+
+	assert(size > 0 && strlen(buf) < size);
+	before = xstrdup(buf);
+	fired = kiosk_keyboard_draw(k, r, buf, size, kb, done);
 
 	if (strcmp(before, buf) != 0)
 		k->msg[0] = '\0'; /* the complaint was about what is no longer there */
@@ -596,15 +608,10 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 int
 kiosk_coordinator_screen(const struct kiosk *k)
 {
-	switch (k->screen) {
-	case SCREEN_COORD:
-	case SCREEN_SETTINGS:
-	case SCREEN_IMPORT:
-	case SCREEN_PRINTER:
-	case SCREEN_CLOSE:
-	case SCREEN_EXPORT:
-	case SCREEN_PACK: return 1;
-	case SCREEN_CORRECT: return k->walker == 0; /* the whole station's corrections */
+	assert(k->screen < SCREEN_COUNT && screens[k->screen] != NULL);
+	switch (screens[k->screen]->coordinator) {
+	case SCREEN_COORDINATOR: return 1;
+	case SCREEN_COORDINATOR_STATION: return k->walker == 0;
 	default: return 0;
 	}
 }
@@ -696,6 +703,7 @@ kiosk_unlock_reply(struct kiosk *k, struct kiosk_reply *r)
 {
 	void (*then)(struct kiosk * k) = k->unlock_then;
 
+	assert(k->unlock); /* only the PIN over a screen waits for this reply */
 	if (r->rc != 0) {
 		if (r->pin_wait_ms > 0)
 			k->pin_wait_until_ms = k->now_ms + r->pin_wait_ms;

@@ -225,6 +225,15 @@ struct kiosk {
 	struct kiosk_reply *pack;
 };
 
+/* Who may see a screen (screen_ops.coordinator). */
+enum screen_access {
+	SCREEN_ANYONE,
+	SCREEN_COORDINATOR, /* only an unlocked coordinator */
+	/* only an unlocked coordinator while about the whole station (no walker
+	 * on show: k->walker 0), else anyone (corrections) */
+	SCREEN_COORDINATOR_STATION,
+};
+
 struct screen_ops {
 	const char *name;
 	void (*enter)(struct kiosk *k);
@@ -234,6 +243,7 @@ struct screen_ops {
 	void (*reply)(struct kiosk *k, struct kiosk_reply **r);
 	/* called every turn of the main loop (timeouts) */
 	void (*tick)(struct kiosk *k);
+	enum screen_access coordinator;
 };
 
 /* Asks for the coordinator PIN over the screen on show, keeping whatever it

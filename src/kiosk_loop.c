@@ -4,6 +4,7 @@
  * kiosk_export.h), which themselves draw on kiosk_app.h. */
 #include "kiosk_loop.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@
 void
 kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
 {
+	for (int i = 0; i < SCREEN_COUNT; i++) /* every screen is in the table */
+		assert(screens[i] != NULL && screens[i]->name != NULL && screens[i]->draw != NULL);
 	memset(k, 0, sizeof *k);
 	k->ui = u;
 	k->w = w;

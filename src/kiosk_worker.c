@@ -1,5 +1,6 @@
 #include "kiosk_worker.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
@@ -970,6 +971,7 @@ kiosk_worker_post(struct kiosk_worker *w, const struct kiosk_req *r)
 	struct kiosk_node *n = xcalloc(1, sizeof *n);
 	uint64_t tag;
 
+	assert(r->op <= KIOSK_OP_QUIT);
 	n->req = *r;
 	n->reply = xcalloc(1, sizeof *n->reply);
 	n->reply->op = r->op;

@@ -2,6 +2,7 @@
  * checks, two counters, expected vs counted, over/short, confirm; the sheet
  * for the envelope; reopen with a reason) and the export of the signed
  * bundle to a USB stick, with the station's public key as a QR code. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,8 @@ enum {
 
 /* Bills and coins, in cents (as closeout_denominations takes them). */
 static const int64_t screen_pieces[12] = {10000, 5000, 2000, 1000, 500, 200, 100, 50, 25, 10, 5, 1};
+static_assert(nitems(screen_pieces) == nitems(((struct screen_close_state *)0)->denom),
+              "a count per bill or coin");
 
 static void
 screen_close_info(struct kiosk *k)
@@ -205,6 +208,7 @@ screen_close_look(struct kiosk *k)
 static void
 screen_close_denom_store(struct kiosk *k)
 {
+	assert(k->closeout.denom_sel < (int)nitems(k->closeout.denom));
 	if (k->closeout.denom_sel >= 0)
 		k->closeout.denom[k->closeout.denom_sel] =
 		    strtoll(k->closeout.denom_typed, NULL, 10);
@@ -227,9 +231,7 @@ screen_close_denom(struct kiosk *k)
 	}
 	left = kiosk_col(body, 0, 2, 2 * gap);
 	right = kiosk_col(body, 1, 2, 2 * gap);
-	if (k->closeout.denom_sel >= 0)
-		k->closeout.denom[k->closeout.denom_sel] =
-		    strtoll(k->closeout.denom_typed, NULL, 10);
+	screen_close_denom_store(k);
 	for (int i = 0; i < 12; i++)
 		total += screen_pieces[i] * k->closeout.denom[i];
 	snprintf(line, sizeof line, "Total: %s", kiosk_money(total, m, sizeof m));
@@ -588,8 +590,13 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 	}
 }
 
-const struct screen_ops screen_close_ops = {"close", screen_close_enter, screen_close_draw,
-                                            screen_close_reply, NULL};
+const struct screen_ops screen_close_ops = {
+    .name = "close",
+    .enter = screen_close_enter,
+    .draw = screen_close_draw,
+    .reply = screen_close_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- export to a USB stick ------------------------------------------------ */
 
@@ -783,5 +790,11 @@ screen_export_tick(struct kiosk *k)
 	}
 }
 
-const struct screen_ops screen_export_ops = {"export", screen_export_enter, screen_export_draw,
-                                             screen_export_reply, screen_export_tick};
+const struct screen_ops screen_export_ops = {
+    .name = "export",
+    .enter = screen_export_enter,
+    .draw = screen_export_draw,
+    .reply = screen_export_reply,
+    .tick = screen_export_tick,
+    .coordinator = SCREEN_COORDINATOR,
+};

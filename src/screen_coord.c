@@ -251,8 +251,13 @@ screen_pin_reply(struct kiosk *k, struct kiosk_reply **r)
 		kiosk_message(k, UI_OK, "The new PIN is saved.");
 }
 
-const struct screen_ops screen_pin_ops = {"pin", screen_pin_enter, screen_pin_draw,
-                                          screen_pin_reply, NULL};
+const struct screen_ops screen_pin_ops = {
+    .name = "pin",
+    .enter = screen_pin_enter,
+    .draw = screen_pin_draw,
+    .reply = screen_pin_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- the coordinator's menu ---------------------------------------------- */
 
@@ -356,8 +361,12 @@ screen_coord_reply(struct kiosk *k, struct kiosk_reply **r)
 		              kiosk_role_name((*r)->st.event.role));
 }
 
-const struct screen_ops screen_coord_ops = {"coord", NULL, screen_coord_draw, screen_coord_reply,
-                                            NULL};
+const struct screen_ops screen_coord_ops = {
+    .name = "coord",
+    .draw = screen_coord_draw,
+    .reply = screen_coord_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- event settings ------------------------------------------------------ */
 
@@ -471,8 +480,13 @@ screen_settings_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_message(k, UI_OK, "Saved: %s.", k->settings.label);
 }
 
-const struct screen_ops screen_settings_ops = {"settings", screen_settings_enter,
-                                               screen_settings_draw, screen_settings_reply, NULL};
+const struct screen_ops screen_settings_ops = {
+    .name = "settings",
+    .enter = screen_settings_enter,
+    .draw = screen_settings_draw,
+    .reply = screen_settings_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- roster import ------------------------------------------------------- */
 
@@ -579,8 +593,13 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 	ui_sound(k->ui, UI_SOUND_OK);
 }
 
-const struct screen_ops screen_import_ops = {"import", screen_import_enter, screen_import_draw,
-                                             screen_import_reply, NULL};
+const struct screen_ops screen_import_ops = {
+    .name = "import",
+    .enter = screen_import_enter,
+    .draw = screen_import_draw,
+    .reply = screen_import_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- first start: set the event up --------------------------------------- */
 
@@ -706,5 +725,10 @@ screen_setup_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_message(k, UI_OK, "The event is ready. Welcome!");
 }
 
-const struct screen_ops screen_setup_ops = {"setup", screen_setup_enter, screen_setup_draw,
-                                            screen_setup_reply, NULL};
+const struct screen_ops screen_setup_ops = {
+    .name = "setup",
+    .enter = screen_setup_enter,
+    .draw = screen_setup_draw,
+    .reply = screen_setup_reply,
+    .coordinator = SCREEN_ANYONE,
+};

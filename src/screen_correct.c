@@ -212,5 +212,10 @@ screen_correct_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_correct_ops = {"correct", screen_correct_enter, screen_correct_draw,
-                                              screen_correct_reply, NULL};
+const struct screen_ops screen_correct_ops = {
+    .name = "correct",
+    .enter = screen_correct_enter,
+    .draw = screen_correct_draw,
+    .reply = screen_correct_reply,
+    .coordinator = SCREEN_COORDINATOR_STATION,
+};

@@ -214,5 +214,10 @@ screen_donate_reply(struct kiosk *k, struct kiosk_reply **r)
 	screen_donate_step(k, DONATE_DONE);
 }
 
-const struct screen_ops screen_donate_ops = {"donate", screen_donate_enter, screen_donate_draw,
-                                             screen_donate_reply, NULL};
+const struct screen_ops screen_donate_ops = {
+    .name = "donate",
+    .enter = screen_donate_enter,
+    .draw = screen_donate_draw,
+    .reply = screen_donate_reply,
+    .coordinator = SCREEN_ANYONE,
+};

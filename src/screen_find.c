@@ -87,8 +87,13 @@ screen_find_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_find_ops = {"find", screen_find_enter, screen_find_draw,
-                                           screen_find_reply, NULL};
+const struct screen_ops screen_find_ops = {
+    .name = "find",
+    .enter = screen_find_enter,
+    .draw = screen_find_draw,
+    .reply = screen_find_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- walker card --------------------------------------------------------- */
 
@@ -228,8 +233,13 @@ screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_walker_ops = {"walker", screen_walker_enter, screen_walker_draw,
-                                             screen_walker_reply, NULL};
+const struct screen_ops screen_walker_ops = {
+    .name = "walker",
+    .enter = screen_walker_enter,
+    .draw = screen_walker_draw,
+    .reply = screen_walker_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- badge QR ------------------------------------------------------------ */
 
@@ -285,4 +295,8 @@ screen_badge_draw(struct kiosk *k)
 	}
 }
 
-const struct screen_ops screen_badge_ops = {"badge", NULL, screen_badge_draw, NULL, NULL};
+const struct screen_ops screen_badge_ops = {
+    .name = "badge",
+    .draw = screen_badge_draw,
+    .coordinator = SCREEN_ANYONE,
+};

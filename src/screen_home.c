@@ -19,7 +19,11 @@ screen_opening_draw(struct kiosk *k)
 	        UI_DIM, UI_CENTER);
 }
 
-const struct screen_ops screen_opening_ops = {"opening", NULL, screen_opening_draw, NULL, NULL};
+const struct screen_ops screen_opening_ops = {
+    .name = "opening",
+    .draw = screen_opening_draw,
+    .coordinator = SCREEN_ANYONE,
+};
 
 static void
 screen_fatal_draw(struct kiosk *k)
@@ -45,8 +49,12 @@ screen_fatal_enter(struct kiosk *k)
 	/* the message was set by the caller before kiosk_go cleared it */
 }
 
-const struct screen_ops screen_fatal_ops = {"fatal", screen_fatal_enter, screen_fatal_draw, NULL,
-                                            NULL};
+const struct screen_ops screen_fatal_ops = {
+    .name = "fatal",
+    .enter = screen_fatal_enter,
+    .draw = screen_fatal_draw,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- home ---------------------------------------------------------------- */
 
@@ -191,7 +199,12 @@ screen_home_tick(struct kiosk *k)
 	kiosk_worker_post(k->w, &q);
 }
 
-const struct screen_ops screen_home_ops = {"home", NULL, screen_home_draw, NULL, screen_home_tick};
+const struct screen_ops screen_home_ops = {
+    .name = "home",
+    .draw = screen_home_draw,
+    .tick = screen_home_tick,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- scan result --------------------------------------------------------- */
 
@@ -287,5 +300,9 @@ screen_result_tick(struct kiosk *k)
 		kiosk_go(k, SCREEN_HOME);
 }
 
-const struct screen_ops screen_result_ops = {"result", NULL, screen_result_draw, NULL,
-                                             screen_result_tick};
+const struct screen_ops screen_result_ops = {
+    .name = "result",
+    .draw = screen_result_draw,
+    .tick = screen_result_tick,
+    .coordinator = SCREEN_ANYONE,
+};

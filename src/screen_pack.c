@@ -97,8 +97,13 @@ screen_pack_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_pack_ops = {"pack", screen_pack_enter, screen_pack_draw,
-                                           screen_pack_reply, NULL};
+const struct screen_ops screen_pack_ops = {
+    .name = "pack",
+    .enter = screen_pack_enter,
+    .draw = screen_pack_draw,
+    .reply = screen_pack_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- first start: join an event from a USB stick ---------------------------- */
 
@@ -286,5 +291,10 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 	}
 }
 
-const struct screen_ops screen_join_ops = {"join", screen_join_enter, screen_join_draw,
-                                           screen_join_reply, NULL};
+const struct screen_ops screen_join_ops = {
+    .name = "join",
+    .enter = screen_join_enter,
+    .draw = screen_join_draw,
+    .reply = screen_join_reply,
+    .coordinator = SCREEN_ANYONE,
+};

@@ -139,8 +139,13 @@ screen_print_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_print_reply(k, r);
 }
 
-const struct screen_ops screen_print_ops = {"print", screen_print_enter, screen_print_draw,
-                                            screen_print_reply, NULL};
+const struct screen_ops screen_print_ops = {
+    .name = "print",
+    .enter = screen_print_enter,
+    .draw = screen_print_draw,
+    .reply = screen_print_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- the coordinator's printer settings ---------------------------------- */
 
@@ -248,5 +253,10 @@ screen_printer_reply(struct kiosk *k, struct kiosk_reply **r)
 	                  : "printer queue");
 }
 
-const struct screen_ops screen_printer_ops = {"printer", screen_printer_enter, screen_printer_draw,
-                                              screen_printer_reply, NULL};
+const struct screen_ops screen_printer_ops = {
+    .name = "printer",
+    .enter = screen_printer_enter,
+    .draw = screen_printer_draw,
+    .reply = screen_printer_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};

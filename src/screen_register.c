@@ -76,5 +76,10 @@ screen_register_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_go(k, SCREEN_BADGE);
 }
 
-const struct screen_ops screen_register_ops = {"register", screen_register_enter,
-                                               screen_register_draw, screen_register_reply, NULL};
+const struct screen_ops screen_register_ops = {
+    .name = "register",
+    .enter = screen_register_enter,
+    .draw = screen_register_draw,
+    .reply = screen_register_reply,
+    .coordinator = SCREEN_ANYONE,
+};
