@@ -191,24 +191,24 @@ int
 kiosk_header(struct kiosk *k, const char *title, const char *back)
 {
 	struct ui *u = k->ui;
-	int h = ui_px(u, 56), pad = ui_px(u, 8), x = ui_px(u, 16), pressed = 0;
+	int h = k->style.header, pad = k->style.gap, x = k->style.gap_l, pressed = 0;
 	struct ui_rect bar = {0, 0, ui_width(u), h};
 
-	ui_fill(u, bar, UI_ACCENT);
+	ui_fill(u, bar, k->style.bar);
 	if (back != NULL) {
-		struct ui_rect b = {pad, pad, ui_px(u, 130), h - 2 * pad};
-		if (ui_button(u, b, back, UI_WHITE, 20) && !k->waiting)
+		struct ui_rect b = {pad, pad, k->style.back_w, h - 2 * pad};
+		if (ui_button(u, b, back, UI_WHITE, k->style.font.body) && !k->waiting)
 			pressed = 1;
 		if (k->escape && !k->waiting) {
 			k->escape = 0;
 			pressed = 1;
 		}
-		x = b.x + b.w + ui_px(u, 16);
+		x = b.x + b.w + k->style.gap_l;
 	}
 	{
-		int lock = k->coordinator && !k->unlock ? ui_px(u, 300) : 0;
-		ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - lock - pad, h}, title, 26, 1,
-		        UI_WHITE, UI_LEFT);
+		int lock = k->coordinator && !k->unlock ? k->style.lock_w : 0;
+		ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - lock - pad, h}, title,
+		        k->style.font.title, 1, UI_WHITE, UI_LEFT);
 		kiosk_unlocked_bar(
 		    k, (struct ui_rect){ui_width(u) - lock - pad, pad, lock, h - 2 * pad});
 	}
@@ -220,7 +220,7 @@ kiosk_header(struct kiosk *k, const char *title, const char *back)
 struct ui_rect
 kiosk_body(struct kiosk *k)
 {
-	int top = ui_px(k->ui, 56), m = ui_px(k->ui, 10);
+	int top = k->style.header, m = k->style.margin;
 
 	return (struct ui_rect){m, top + m, ui_width(k->ui) - 2 * m,
 	                        ui_height(k->ui) - top - 2 * m};
@@ -230,13 +230,14 @@ void
 kiosk_draw_message(struct kiosk *k, struct ui_rect r)
 {
 	if (k->waiting) {
-		ui_text(k->ui, r, "Working\xe2\x80\xa6", 22, 1, UI_DIM, UI_LEFT);
+		ui_text(k->ui, r, "Working\xe2\x80\xa6", k->style.font.text, 1, UI_DIM, UI_LEFT);
 		return;
 	}
 	if (k->msg[0] == '\0')
 		return;
 	/* wrapped, from the top: roster errors come one per line */
-	ui_text_wrap(k->ui, r, k->msg, strchr(k->msg, '\n') != NULL ? 17 : 20,
+	ui_text_wrap(k->ui, r, k->msg,
+	             strchr(k->msg, '\n') != NULL ? k->style.font.hint : k->style.font.body,
 	             strchr(k->msg, '\n') == NULL, k->msg_color == UI_WARN ? UI_FG : k->msg_color,
 	             UI_LEFT);
 }
@@ -247,13 +248,13 @@ kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb 
 {
 	struct ui *u = k->ui;
 	char shown[KIOSK_FIELD_MAX * 3 + 8];
-	int pad = ui_px(u, 12);
+	int pad = k->style.pad;
 
 	ui_fill(u, r, UI_WHITE);
-	ui_border(u, r, UI_ACCENT, ui_px(u, 3));
+	ui_border(u, r, UI_ACCENT, k->style.border);
 	if (value[0] == '\0' && placeholder != NULL) {
-		ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, placeholder, 22, 0,
-		        UI_DIM, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, placeholder,
+		        k->style.font.text, 0, UI_DIM, UI_LEFT);
 		return;
 	}
 	if (kb == KIOSK_KB_PIN) {
@@ -265,8 +266,8 @@ kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb 
 		snprintf(shown, sizeof shown, "%s", value);
 	}
 	strcat(shown, "_");
-	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, shown, 28, 1, UI_FG,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, shown, k->style.font.key,
+	        1, UI_FG, UI_LEFT);
 }
 
 static int
@@ -402,12 +403,12 @@ kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kio
 	static const char *const keys[4][3] = {
 	    {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {".", "0", "\xe2\x8c\xab"}};
 	struct ui *u = k->ui;
-	int gap = ui_px(u, 6), fired = 0;
+	int gap = k->style.gap_s, fired = 0;
 
 	for (int row = 0; row < 5; row++) {
 		struct ui_rect rr = kiosk_row(r, row, 5, gap);
 		if (row == 4) {
-			if (ui_button(u, rr, done, UI_OK, 26))
+			if (ui_button(u, rr, done, k->style.done, k->style.font.title))
 				fired = 1;
 			break;
 		}
@@ -416,7 +417,7 @@ kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kio
 			struct ui_rect kr = kiosk_col(rr, c, 3, gap);
 			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT)
 				continue;
-			if (!ui_button(u, kr, key, UI_KEY, 30))
+			if (!ui_button(u, kr, key, k->style.key, k->style.font.big))
 				continue;
 			if (row == 3 && c == 2)
 				kiosk_backspace(buf);
@@ -432,7 +433,7 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
                     const char *done)
 {
 	struct ui *u = k->ui;
-	int gap = ui_px(u, 5), fired = 0, upper;
+	int gap = k->style.tight, fired = 0, upper;
 	size_t n = strlen(buf);
 
 	k->field = buf;
@@ -457,7 +458,8 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 			static const char *const digits[10] = {"1", "2", "3", "4", "5",
 			                                       "6", "7", "8", "9", "0"};
 			for (int c = 0; c < 10; c++)
-				if (ui_button(u, kiosk_col(rr, c, 10, gap), digits[c], UI_KEY, 24))
+				if (ui_button(u, kiosk_col(rr, c, 10, gap), digits[c], k->style.key,
+				              k->style.font.label))
 					kiosk_insert(buf, size, digits[c]);
 			continue;
 		}
@@ -469,7 +471,8 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 					kiosk_upper(key, label, sizeof label);
 				else
 					snprintf(label, sizeof label, "%s", key);
-				if (ui_button(u, kiosk_col(rr, c, 10, gap), label, UI_KEY, 26)) {
+				if (ui_button(u, kiosk_col(rr, c, 10, gap), label, k->style.key,
+				              k->style.font.title)) {
 					kiosk_insert(buf, size, label);
 					k->kb_shift = 0;
 				}
@@ -480,28 +483,29 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 		{
 			int unit = (rr.w - 5 * gap) / 12;
 			struct ui_rect b = {rr.x, rr.y, unit * 3 / 2, rr.h};
-			if (ui_button(u, b, "\xe2\x87\xa7", k->kb_shift ? UI_ACCENT : UI_DIM, 26))
+			if (ui_button(u, b, "\xe2\x87\xa7", k->kb_shift ? UI_ACCENT : UI_DIM,
+			              k->style.font.title))
 				k->kb_shift = !k->kb_shift;
 			b.x += b.w + gap;
 			b.w = unit * 3 / 2;
 			if (ui_button(u, b, k->kb_accents ? "abc" : "\xc3\xa0\xc3\xa9",
-			              k->kb_accents ? UI_ACCENT : UI_DIM, 22))
+			              k->kb_accents ? UI_ACCENT : UI_DIM, k->style.font.text))
 				k->kb_accents = !k->kb_accents;
 			b.x += b.w + gap;
 			b.w = unit;
-			if (ui_button(u, b, "@", UI_KEY, 24))
+			if (ui_button(u, b, "@", k->style.key, k->style.font.label))
 				kiosk_insert(buf, size, "@");
 			b.x += b.w + gap;
 			b.w = unit * 4;
-			if (ui_button(u, b, "space", UI_KEY, 20))
+			if (ui_button(u, b, "space", k->style.key, k->style.font.body))
 				kiosk_insert(buf, size, " ");
 			b.x += b.w + gap;
 			b.w = unit * 3 / 2;
-			if (ui_button(u, b, "\xe2\x8c\xab", UI_DIM, 26))
+			if (ui_button(u, b, "\xe2\x8c\xab", UI_DIM, k->style.font.title))
 				kiosk_backspace(buf);
 			b.x += b.w + gap;
 			b.w = rr.x + rr.w - b.x;
-			if (ui_button(u, b, done, UI_OK, 22))
+			if (ui_button(u, b, done, k->style.done, k->style.font.text))
 				fired = 1;
 		}
 	}
@@ -538,15 +542,16 @@ static int
 kiosk_ask_prompt(struct kiosk *k, struct ui_rect r, const char *prompt, const char *aside)
 {
 	struct ui *u = k->ui;
-	int bw = r.w * 45 / 100, gap = ui_px(u, 8);
+	int bw = r.w * 45 / 100, gap = k->style.gap;
 
 	if (aside == NULL) {
-		ui_text(u, r, prompt, 24, 1, UI_FG, UI_LEFT);
+		ui_text(u, r, prompt, k->style.font.label, 1, UI_FG, UI_LEFT);
 		return 0;
 	}
-	ui_text(u, (struct ui_rect){r.x, r.y, r.w - bw - gap, r.h}, prompt, 24, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x, r.y, r.w - bw - gap, r.h}, prompt, k->style.font.label, 1,
+	        UI_FG, UI_LEFT);
 	return ui_button(u, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h - gap / 2}, aside,
-	                 UI_ACCENT, 20) &&
+	                 k->style.primary, k->style.font.body) &&
 	       !k->waiting;
 }
 
@@ -556,7 +561,7 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, kbd;
-	int gap = ui_px(u, 8), line = ui_px(u, 40), field = ui_px(u, 60);
+	int gap = k->style.gap, line = k->style.line_l, field = k->style.row_l;
 	enum kiosk_ask_result res = KIOSK_ASK_NONE;
 	const char *done = optional && buf[0] == '\0' ? "Skip" : "Next";
 
@@ -580,10 +585,10 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 		                                       left.w, left.h - line - field - 2 * gap});
 	} else {
 		/* a refusal longer than the line takes a second one from the keyboard */
-		int msg =
-		    k->msg[0] != '\0' && !k->waiting && ui_text_width(u, k->msg, 20, 1) > body.w
-		        ? line * 8 / 5
-		        : line;
+		int msg = k->msg[0] != '\0' && !k->waiting &&
+		                  ui_text_width(u, k->msg, k->style.font.body, 1) > body.w
+		              ? line * 8 / 5
+		              : line;
 		int top = line + field + msg + 2 * gap;
 		if (kiosk_ask_prompt(k, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
 		                     aside))
@@ -642,7 +647,8 @@ kiosk_unlocked_bar(struct kiosk *k, struct ui_rect r)
 {
 	if (!k->coordinator || k->unlock)
 		return;
-	if (ui_button(k->ui, r, "Coordinator unlocked \xe2\x80\x94 Lock", UI_WARN, 18))
+	if (ui_button(k->ui, r, "Coordinator unlocked \xe2\x80\x94 Lock", UI_WARN,
+	              k->style.font.small))
 		kiosk_lock(k);
 }
 
@@ -657,7 +663,7 @@ kiosk_pin_wait(struct kiosk *k, struct ui_rect r)
 		return 0;
 	snprintf(line, sizeof line, "Too many wrong tries. Try again in %lld s.",
 	         (long long)((left + 999) / 1000));
-	ui_text_wrap(k->ui, r, line, 28, 1, UI_BAD, UI_LEFT);
+	ui_text_wrap(k->ui, r, line, k->style.font.key, 1, UI_BAD, UI_LEFT);
 	return 1;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiosk_style.h"
 #include "kiosk_worker.h"
 #include "ui.h"
 
@@ -155,8 +156,9 @@ struct kiosk {
 	int script; /* script mode: no sound, no idle timeouts */
 
 	enum screen_id screen;
-	int64_t screen_at_ms; /* when the screen was entered */
-	int64_t now_ms;       /* monotonic, read once per loop */
+	int64_t screen_at_ms;     /* when the screen was entered */
+	int64_t now_ms;           /* monotonic, read once per loop */
+	struct kiosk_style style; /* the sizes screens draw with, for this frame's window */
 
 	struct kiosk_status st;
 	uint64_t waiting; /* the tag of the reply the screen waits for; 0: none */

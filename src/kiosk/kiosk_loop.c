@@ -26,6 +26,7 @@ kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
 	k->usb_dir = "/media/usb";
 	k->now_ms = kiosk_now_us() / 1000;
 	k->screen = SCREEN_OPENING;
+	kiosk_style_scale(&k->style, u);
 }
 
 void
@@ -176,6 +177,7 @@ kiosk_frame(struct kiosk *k)
 	int64_t t0 = kiosk_now_us();
 
 	k->field = NULL;
+	kiosk_style_scale(&k->style, k->ui); /* the window may have turned */
 	ui_begin(k->ui);
 	if (k->unlock)
 		kiosk_unlock_draw(k);

@@ -100,12 +100,15 @@ screen_close_checks(struct kiosk *k, int64_t *cents)
 }
 
 static void
-screen_close_pair(struct ui *u, struct ui_rect r, const char *key, const char *value,
+screen_close_pair(struct kiosk *k, struct ui_rect r, const char *key, const char *value,
                   enum ui_color c)
 {
-	ui_text(u, (struct ui_rect){r.x, r.y, r.w * 60 / 100, r.h}, key, 20, 0, UI_FG, UI_LEFT);
-	ui_text(u, (struct ui_rect){r.x + r.w * 60 / 100, r.y, r.w * 40 / 100, r.h}, value, 20, 1,
-	        c, UI_RIGHT);
+	struct ui *u = k->ui;
+
+	ui_text(u, (struct ui_rect){r.x, r.y, r.w * 60 / 100, r.h}, key, k->style.font.body, 0,
+	        UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x + r.w * 60 / 100, r.y, r.w * 40 / 100, r.h}, value,
+	        k->style.font.body, 1, c, UI_RIGHT);
 }
 
 /* What the envelope should hold, and the receipts never printed. */
@@ -114,23 +117,23 @@ screen_close_expected(struct kiosk *k, struct ui_rect r)
 {
 	struct ui *u = k->ui;
 	const struct kiosk_close *e = &k->close->close;
-	int lh = ui_px(u, 30), y = r.y;
+	int lh = k->style.line_s, y = r.y;
 	char m[48], key[64], line[400];
 	size_t used = 0;
 
-	ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Expected in the envelope", 22, 1, UI_FG,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Expected in the envelope",
+	        k->style.font.text, 1, UI_FG, UI_LEFT);
 	y += lh;
-	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, "Cash",
+	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, "Cash",
 	                  kiosk_money(e->cash_cents, m, sizeof m), UI_FG);
 	y += lh;
 	snprintf(key, sizeof key, "Checks (%lld)", (long long)e->checks);
-	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, key,
+	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, key,
 	                  kiosk_money(e->check_cents, m, sizeof m), UI_FG);
 	y += lh;
-	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
+	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
 	                  kiosk_money(e->other_cents, m, sizeof m), UI_DIM);
-	y += lh + ui_px(u, 6);
+	y += lh + k->style.gap_s;
 	if (e->nunprinted == 0) {
 		snprintf(line, sizeof line, "Every receipt was printed or saved.");
 	} else {
@@ -142,7 +145,7 @@ screen_close_expected(struct kiosk *k, struct ui_rect r)
 		snprintf(line + used, sizeof line - used, "%s)",
 		         e->nunprinted > KIOSK_UNPRINTED_MAX ? " \xe2\x80\xa6" : "");
 	}
-	y += ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 2 * lh}, line, 18, 0,
+	y += ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 2 * lh}, line, k->style.font.small, 0,
 	                  e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	return y;
 }
@@ -152,7 +155,7 @@ screen_close_look(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
-	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 30), y;
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line_s, y;
 	const struct kiosk_close *e;
 	char line[200];
 
@@ -173,34 +176,35 @@ screen_close_look(struct kiosk *k)
 	y = right.y;
 	if (e->closed) {
 		snprintf(line, sizeof line, "Closed out (entry #%lld)", (long long)e->closed_seq);
-		ui_text(u, (struct ui_rect){right.x, y, right.w, rh}, line, 24, 1, UI_OK, UI_LEFT);
+		ui_text(u, (struct ui_rect){right.x, y, right.w, rh}, line, k->style.font.label, 1,
+		        UI_OK, UI_LEFT);
 		y += rh + gap;
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Print close-out sheet",
-		              UI_ACCENT, 22) &&
+		              k->style.primary, k->style.font.text) &&
 		    !k->waiting)
 			kiosk_print_start(k, KIOSK_OP_SHEET_PDF, 0, 0, "", SCREEN_CLOSE);
 		y += rh + gap;
-		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen", UI_PANEL,
-		              22) &&
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen",
+		              k->style.quiet, k->style.font.text) &&
 		    !k->waiting) {
 			k->closeout.note[0] = '\0';
 			screen_close_step(k, CLOSE_REOPEN);
 		}
 	} else {
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Count the cash",
-		              UI_ACCENT, 22) &&
+		              k->style.primary, k->style.font.text) &&
 		    !k->waiting)
 			screen_close_step(k, CLOSE_CASH);
 		y += rh + gap;
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh},
-		              "Count by bill and coin", UI_ACCENT, 22) &&
+		              "Count by bill and coin", k->style.primary, k->style.font.text) &&
 		    !k->waiting)
 			screen_close_step(k, CLOSE_DENOM);
 		y += rh + gap;
 	}
 	y += rh + gap;
-	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Export to USB stick", UI_PANEL,
-	              22) &&
+	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Export to USB stick",
+	              k->style.quiet, k->style.font.text) &&
 	    !k->waiting)
 		kiosk_go(k, SCREEN_EXPORT);
 }
@@ -220,7 +224,7 @@ screen_close_denom(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right, grid;
-	int gap = ui_px(u, 6), lh = ui_px(u, 34);
+	int gap = k->style.gap_s, lh = k->style.line;
 	int64_t total = 0;
 	char label[64], m[48], line[96], den[KIOSK_TEXT_MAX];
 	size_t n = 0;
@@ -235,7 +239,8 @@ screen_close_denom(struct kiosk *k)
 	for (int i = 0; i < 12; i++)
 		total += screen_pieces[i] * k->closeout.denom[i];
 	snprintf(line, sizeof line, "Total: %s", kiosk_money(total, m, sizeof m));
-	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 26, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.title, 1,
+	        UI_FG, UI_LEFT);
 	grid = (struct ui_rect){left.x, left.y + lh + gap, left.w, left.h - 2 * lh - 2 * gap};
 	for (int i = 0; i < 12; i++) {
 		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 3, 4, gap), i % 3, 3, gap);
@@ -246,7 +251,8 @@ screen_close_denom(struct kiosk *k)
 		else
 			snprintf(label, sizeof label, "%lld\xc2\xa2 \xc3\x97 %lld",
 			         (long long)screen_pieces[i], (long long)k->closeout.denom[i]);
-		if (ui_button(u, c, label, i == k->closeout.denom_sel ? UI_ACCENT : UI_PANEL, 18)) {
+		if (ui_button(u, c, label, i == k->closeout.denom_sel ? UI_ACCENT : UI_PANEL,
+		              k->style.font.small)) {
 			screen_close_denom_store(k);
 			k->closeout.denom_sel = i;
 			if (k->closeout.denom[i] > 0)
@@ -258,8 +264,8 @@ screen_close_denom(struct kiosk *k)
 	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, left.y + left.h - lh, left.w, lh});
 	if (k->closeout.denom_sel < 0) {
-		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.", 22, 1,
-		             UI_FG, UI_LEFT);
+		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.",
+		             k->style.font.text, 1, UI_FG, UI_LEFT);
 		return;
 	}
 	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap},
@@ -292,7 +298,7 @@ screen_close_checks_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	const struct kiosk_close *e = &k->close->close;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), lh = ui_px(u, 28), btn = ui_px(u, 64), y = body.y;
+	int gap = k->style.margin, lh = k->style.line_s, btn = k->style.button, y = body.y;
 	char m[48], line[256];
 
 	if (kiosk_header(k, "Close-out: checks", "Back")) {
@@ -303,7 +309,8 @@ screen_close_checks_draw(struct kiosk *k)
 	snprintf(line, sizeof line,
 	         "The station lists %lld check%s, %s in all:", (long long)e->checks,
 	         e->checks == 1 ? "" : "s", kiosk_money(e->check_cents, m, sizeof m));
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.text, 1, UI_FG,
+	        UI_LEFT);
 	y += lh + gap / 2;
 	for (size_t i = 0;
 	     i < e->nlist && i < KIOSK_CHECKS_MAX && y + lh <= body.y + body.h - btn - gap;
@@ -312,18 +319,21 @@ screen_close_checks_draw(struct kiosk *k)
 		         e->list[i].check_no[0] ? e->list[i].check_no : "?",
 		         e->list[i].donor[0] ? e->list[i].donor : "no donor name",
 		         kiosk_money(e->list[i].cents, m, sizeof m), (long long)e->list[i].seq);
-		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh}, line, 18, 0, UI_FG,
-		        UI_LEFT);
+		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh}, line,
+		        k->style.font.small, 0, UI_FG, UI_LEFT);
 	}
 	if (e->nlist > KIOSK_CHECKS_MAX)
 		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh},
-		        "\xe2\x80\xa6 and more: the sheet lists them all.", 18, 0, UI_DIM, UI_LEFT);
+		        "\xe2\x80\xa6 and more: the sheet lists them all.", k->style.font.small, 0,
+		        UI_DIM, UI_LEFT);
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", UI_OK, 22)) {
+	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", k->style.done,
+	              k->style.font.text)) {
 		k->closeout.checks_as_listed = 1;
 		screen_close_step(k, CLOSE_NAME1);
 	}
-	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", UI_PANEL, 22)) {
+	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", k->style.quiet,
+	              k->style.font.text)) {
 		k->closeout.checks_as_listed = 0;
 		screen_close_step(k, CLOSE_CHECK_N);
 	}
@@ -335,7 +345,7 @@ screen_close_review(struct kiosk *k)
 	struct ui *u = k->ui;
 	const struct kiosk_close *e = &k->close->close;
 	struct ui_rect body = kiosk_body(k), row, c;
-	int gap = ui_px(u, 8), lh = ui_px(u, 32), btn = ui_px(u, 62), y = body.y;
+	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.row_l, y = body.y;
 	int64_t checks, check_cents, cash_d, check_d;
 	char m1[48], m2[48], d[64], line[1100];
 	int differs;
@@ -349,58 +359,64 @@ screen_close_review(struct kiosk *k)
 	check_d = check_cents - e->check_cents;
 	differs = cash_d != 0 || check_d != 0 || checks != e->checks;
 	row = (struct ui_rect){body.x, y, body.w, lh};
-	ui_text(u, kiosk_col(row, 1, 4, gap), "Expected", 18, 1, UI_DIM, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 2, 4, gap), "Counted", 18, 1, UI_DIM, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), "Over/short", 18, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 1, 4, gap), "Expected", k->style.font.small, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), "Counted", k->style.font.small, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), "Over/short", k->style.font.small, 1, UI_DIM,
+	        UI_RIGHT);
 	row.y += lh;
-	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", 22, 1, UI_FG, UI_LEFT);
-	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1), 22, 0,
-	        UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", k->style.font.text, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1),
+	        k->style.font.text, 0, UI_FG, UI_RIGHT);
 	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->closeout.cash_cents, m2, sizeof m2),
-	        22, 0, UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d), 22, 1,
-	        cash_d ? UI_BAD : UI_OK, UI_RIGHT);
+	        k->style.font.text, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d),
+	        k->style.font.text, 1, cash_d ? UI_BAD : UI_OK, UI_RIGHT);
 	row.y += lh;
 	snprintf(line, sizeof line, "Checks (%lld)", (long long)checks);
-	ui_text(u, kiosk_col(row, 0, 4, gap), line, 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 4, gap), line, k->style.font.text, 1, UI_FG, UI_LEFT);
 	snprintf(line, sizeof line, "%lld: %s", (long long)e->checks,
 	         kiosk_money(e->check_cents, m1, sizeof m1));
-	ui_text(u, kiosk_col(row, 1, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 1, 4, gap), line, k->style.font.text, 0, UI_FG, UI_RIGHT);
 	snprintf(line, sizeof line, "%lld: %s", (long long)checks,
 	         kiosk_money(check_cents, m2, sizeof m2));
-	ui_text(u, kiosk_col(row, 2, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d), 22, 1,
-	        check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), line, k->style.font.text, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d),
+	        k->style.font.text, 1, check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
 	y = row.y + lh + gap;
 	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->closeout.counter[0],
 	         k->closeout.counter[1], k->closeout.denominations[0] ? ", bill by bill: " : "",
 	         k->closeout.denominations);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_FG,
+	        UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line, "Receipts never printed: %zu", e->nunprinted);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0,
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
 	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	y += lh;
 	if (k->closeout.note[0] != '\0') {
 		snprintf(line, sizeof line, "Note: %s", k->closeout.note);
-		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
+		        UI_FG, UI_LEFT);
 	} else if (differs) {
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
 		        "The count differs: write the reason in a note. Over/short is recorded, "
 		        "never fixed.",
-		        20, 1, UI_BAD, UI_LEFT);
+		        k->style.font.body, 1, UI_BAD, UI_LEFT);
 	}
 	y += lh;
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, body.y + body.h - btn - gap - y});
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Count again", UI_PANEL, 22) && !k->waiting)
+	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Count again", k->style.quiet,
+	              k->style.font.text) &&
+	    !k->waiting)
 		screen_close_step(k, CLOSE_LOOK);
 	c = kiosk_col(row, 1, 3, gap);
-	if (ui_button(u, c, k->closeout.note[0] ? "Change the note" : "Write a note", UI_ACCENT,
-	              22) &&
+	if (ui_button(u, c, k->closeout.note[0] ? "Change the note" : "Write a note",
+	              k->style.primary, k->style.font.text) &&
 	    !k->waiting)
 		screen_close_step(k, CLOSE_NOTE);
-	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", UI_OK, 22) &&
+	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", k->style.done,
+	              k->style.font.text) &&
 	    !k->waiting) {
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
@@ -425,28 +441,30 @@ screen_close_done(struct kiosk *k)
 	struct ui *u = k->ui;
 	const struct kiosk_close *e = &k->close->close;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)}, row;
-	int m = ui_px(u, 24), H = all.h, gap = ui_px(u, 10);
+	int m = k->style.margin_l, H = all.h, gap = k->style.margin;
 	char d1[64], d2[64], line[256];
 
 	ui_fill(u, all, UI_OK);
 	snprintf(line, sizeof line, "Closed out (entry #%lld)", (long long)e->seq);
-	ui_text(u, (struct ui_rect){m, H * 6 / 100, all.w - 2 * m, H * 16 / 100}, line, 44, 1,
-	        UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, H * 6 / 100, all.w - 2 * m, H * 16 / 100}, line,
+	        k->style.font.figure, 1, UI_WHITE, UI_CENTER);
 	snprintf(line, sizeof line, "Cash %s  \xc2\xb7  Checks %s",
 	         closeout_os_text(e->cash_over_short, d1, sizeof d1),
 	         closeout_os_text(e->check_over_short, d2, sizeof d2));
-	ui_text(u, (struct ui_rect){m, H * 26 / 100, all.w - 2 * m, H * 12 / 100}, line, 30, 1,
-	        UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, H * 26 / 100, all.w - 2 * m, H * 12 / 100}, line,
+	        k->style.font.big, 1, UI_WHITE, UI_CENTER);
 	ui_text_wrap(u, (struct ui_rect){m, H * 42 / 100, all.w - 2 * m, H * 20 / 100},
 	             "Print the close-out sheet, both sign it, and put it in the envelope with "
 	             "the money. Then export the bundle to a USB stick.",
-	             22, 0, UI_WHITE, UI_CENTER);
-	row = (struct ui_rect){m, H * 70 / 100, all.w - 2 * m, ui_px(u, 70)};
-	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Print close-out sheet", UI_WHITE, 22))
+	             k->style.font.text, 0, UI_WHITE, UI_CENTER);
+	row = (struct ui_rect){m, H * 70 / 100, all.w - 2 * m, k->style.button_l};
+	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Print close-out sheet", UI_WHITE,
+	              k->style.font.text))
 		kiosk_print_start(k, KIOSK_OP_SHEET_PDF, 0, 0, "", SCREEN_CLOSE);
-	if (ui_button(u, kiosk_col(row, 1, 3, gap), "Export to USB stick", UI_WHITE, 22))
+	if (ui_button(u, kiosk_col(row, 1, 3, gap), "Export to USB stick", UI_WHITE,
+	              k->style.font.text))
 		kiosk_go(k, SCREEN_EXPORT);
-	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Done", UI_WHITE, 22))
+	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Done", UI_WHITE, k->style.font.text))
 		kiosk_go(k, SCREEN_COORD);
 }
 
@@ -636,12 +654,12 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 	struct ui *u = k->ui;
 	const struct bundle_export_result *res;
 	const char *cause;
-	int lh = ui_px(u, 34), y = r.y, st;
+	int lh = k->style.line, y = r.y, st;
 	char line[600], m[48];
 
 	if (k->waiting) {
-		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Copying the ledger\xe2\x80\xa6", 26,
-		        1, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Copying the ledger\xe2\x80\xa6",
+		        k->style.font.title, 1, UI_FG, UI_LEFT);
 		return 1;
 	}
 	if (k->export == NULL)
@@ -651,22 +669,23 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 		snprintf(line, sizeof line,
 		         "Writing, reading back and verifying\xe2\x80\xa6 %lld s",
 		         (long long)((k->now_ms - k->export_at_ms) / 1000));
-		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, k->style.font.label, 1, UI_FG,
+		        UI_LEFT);
 		ui_text(u, (struct ui_rect){r.x, y + lh, r.w, lh}, "Do not remove the USB stick.",
-		        22, 1, UI_BAD, UI_LEFT);
+		        k->style.font.text, 1, UI_BAD, UI_LEFT);
 		return 1;
 	}
 	if (st > 0) {
-		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Export failed", 30, 1, UI_BAD,
-		        UI_LEFT);
-		ui_text_wrap(u, (struct ui_rect){r.x, y + lh, r.w, 4 * lh}, cause, 20, 0, UI_FG,
-		             UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Export failed", k->style.font.big, 1,
+		        UI_BAD, UI_LEFT);
+		ui_text_wrap(u, (struct ui_rect){r.x, y + lh, r.w, 4 * lh}, cause,
+		             k->style.font.body, 0, UI_FG, UI_LEFT);
 		return 0;
 	}
 	ui_fill(u, (struct ui_rect){r.x, y, r.w, lh * 2}, UI_OK);
-	ui_text(u, (struct ui_rect){r.x + ui_px(u, 8), y, r.w - ui_px(u, 16), lh * 2},
-	        "Safe to remove the USB stick", 30, 1, UI_WHITE, UI_CENTER);
-	y += 2 * lh + ui_px(u, 6);
+	ui_text(u, (struct ui_rect){r.x + k->style.gap, y, r.w - k->style.gap_l, lh * 2},
+	        "Safe to remove the USB stick", k->style.font.big, 1, UI_WHITE, UI_CENTER);
+	y += 2 * lh + k->style.gap_s;
 	snprintf(line, sizeof line,
 	         "Read back and verified: %s (export %lld: %lld entries, %lld donations, %s).%s",
 	         res->name, (long long)res->export_no, (long long)res->last_seq,
@@ -674,7 +693,8 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 	         res->fig.closed ? ""
 	                         : " The station is not closed out yet: export again after the "
 	                           "close-out.");
-	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 4 * lh}, line, 18, 0, UI_FG, UI_LEFT);
+	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 4 * lh}, line, k->style.font.small, 0, UI_FG,
+	             UI_LEFT);
 	return 0;
 }
 
@@ -684,7 +704,7 @@ screen_export_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	struct kiosk_reply *x = k->list;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), side, y, running;
+	int gap = k->style.margin, lh = k->style.line_s, rh = k->style.row_l, side, y, running;
 	char line[KIOSK_PATH_MAX + 64];
 
 	running = kiosk_busy(k) && k->export != NULL;
@@ -698,10 +718,10 @@ screen_export_draw(struct kiosk *k)
 	if (x != NULL && x->rc == 0 && x->op == KIOSK_OP_EXPORT_INFO) {
 		ui_qr(u, (struct ui_rect){left.x, left.y, side, side}, x->pubkey);
 		snprintf(line, sizeof line, "Station key id %s", x->key_id);
-		ui_text(u, (struct ui_rect){left.x, left.y + side, side, lh}, line, 18, 1, UI_FG,
-		        UI_CENTER);
+		ui_text(u, (struct ui_rect){left.x, left.y + side, side, lh}, line,
+		        k->style.font.small, 1, UI_FG, UI_CENTER);
 		ui_text(u, (struct ui_rect){left.x, left.y + side + lh, side, lh},
-		        "Give HQ this public key", 16, 0, UI_DIM, UI_CENTER);
+		        "Give HQ this public key", k->style.font.hint, 0, UI_DIM, UI_CENTER);
 	}
 	y = right.y;
 	if (screen_export_state(k, (struct ui_rect){right.x, y, right.w, right.h - rh - gap}))
@@ -711,7 +731,8 @@ screen_export_draw(struct kiosk *k)
 		const char *cause;
 		int st = kiosk_export_result(k->export, &res, &cause);
 		if (ui_button(u, (struct ui_rect){right.x, right.y + right.h - rh, right.w, rh},
-		              st == 0 ? "Done" : "Try again", st == 0 ? UI_OK : UI_ACCENT, 24)) {
+		              st == 0 ? "Done" : "Try again", st == 0 ? UI_OK : UI_ACCENT,
+		              k->style.font.label)) {
 			if (st == 0)
 				kiosk_go(k, SCREEN_COORD);
 			else
@@ -725,25 +746,28 @@ screen_export_draw(struct kiosk *k)
 	}
 	if (x->nsticks == 0) {
 		ui_text_wrap(u, (struct ui_rect){right.x, y, right.w, 3 * lh},
-		             "No USB stick found. Plug one in, wait a moment, then look again.", 22,
-		             1, UI_FG, UI_LEFT);
+		             "No USB stick found. Plug one in, wait a moment, then look again.",
+		             k->style.font.text, 1, UI_FG, UI_LEFT);
 		if (ui_button(u, (struct ui_rect){right.x, y + 3 * lh, right.w, rh}, "Look again",
-		              UI_ACCENT, 22))
+		              k->style.primary, k->style.font.text))
 			screen_export_enter(k);
 		return;
 	}
 	ui_text(u, (struct ui_rect){right.x, y, right.w, lh},
-	        "The signed bundle for HQ (zip + .minisig):", 20, 1, UI_FG, UI_LEFT);
+	        "The signed bundle for HQ (zip + .minisig):", k->style.font.body, 1, UI_FG,
+	        UI_LEFT);
 	y += lh + gap;
 	for (size_t i = 0; i < x->nsticks; i++, y += rh + gap) {
 		snprintf(line, sizeof line, "%s%s", x->nsticks == 1 ? "" : "Export to ",
 		         x->nsticks == 1 ? "Export to USB stick" : x->sticks[i]);
-		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, line, UI_ACCENT, 24))
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, line, k->style.primary,
+		              k->style.font.label))
 			screen_export_go(k, x->sticks[i]);
 	}
 	if (x->nsticks == 1) {
 		snprintf(line, sizeof line, "USB stick: %s", x->sticks[0]);
-		ui_text(u, (struct ui_rect){right.x, y, right.w, lh}, line, 18, 0, UI_DIM, UI_LEFT);
+		ui_text(u, (struct ui_rect){right.x, y, right.w, lh}, line, k->style.font.small, 0,
+		        UI_DIM, UI_LEFT);
 		y += lh;
 	}
 	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});

@@ -116,25 +116,27 @@ screen_pin_show_code(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), y = body.y, btn = ui_px(u, 66);
+	int gap = k->style.margin, lh = k->style.line_s, y = body.y, btn = k->style.button;
 
 	kiosk_header(k, "Recovery code", NULL);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
-	        "If the PIN is ever forgotten, this code lets a new one be chosen:", 20, 0, UI_FG,
-	        UI_LEFT);
+	        "If the PIN is ever forgotten, this code lets a new one be chosen:",
+	        k->style.font.body, 0, UI_FG, UI_LEFT);
 	y += lh + gap;
-	ui_text(u, (struct ui_rect){body.x, y, body.w, ui_px(u, 70)}, k->pin.recovery, 48, 1,
-	        UI_ACCENT, UI_CENTER);
-	y += ui_px(u, 70) + gap;
+	ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.button_l}, k->pin.recovery,
+	        k->style.font.figure, 1, UI_ACCENT, UI_CENTER);
+	y += k->style.button_l + gap;
 	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
 	                  "Write it down or print it now, and keep it apart from the station "
 	                  "(with the event's papers). It is shown only this once.",
-	                  20, 0, UI_FG, UI_LEFT);
+	                  k->style.font.body, 0, UI_FG, UI_LEFT);
 	kiosk_draw_message(k, (struct ui_rect){body.x, y + gap, body.w, lh});
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print it", UI_ACCENT, 24))
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print it", k->style.primary,
+	              k->style.font.label))
 		kiosk_print_recovery(k, k->pin.recovery, SCREEN_PIN);
-	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "I have written it down", UI_OK, 22)) {
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "I have written it down", k->style.done,
+	              k->style.font.text)) {
 		util_wipe(k->pin.recovery, sizeof k->pin.recovery);
 		screen_pin_leave(k);
 	}
@@ -269,7 +271,7 @@ screen_coord_draw(struct kiosk *k)
 	                                          [RULES_ROLE_BOTH] = "Both"};
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
-	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 34);
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line;
 	char rot[48];
 
 	if (kiosk_header(k, "Coordinator", "Home")) {
@@ -277,11 +279,12 @@ screen_coord_draw(struct kiosk *k)
 		return;
 	}
 	row = (struct ui_rect){body.x, body.y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, k->style.font.text, 1,
+	        UI_FG, UI_LEFT);
 	for (int i = 0; i < 3; i++) {
 		int on = (int)k->st.event.role == i;
 		if (ui_button(u, kiosk_col(row, i + 1, 4, gap), role_labels[i],
-		              on ? UI_ACCENT : UI_PANEL, 22) &&
+		              on ? UI_ACCENT : UI_PANEL, k->style.font.text) &&
 		    !on && !k->waiting) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
@@ -319,7 +322,7 @@ screen_coord_draw(struct kiosk *k)
 		for (int i = 0; i < n; i++) {
 			struct ui_rect c =
 			    kiosk_col(kiosk_row(grid, i / cols, rows, gap), i % cols, cols, gap);
-			if (!ui_button(u, c, items[i].label, items[i].color, 21))
+			if (!ui_button(u, c, items[i].label, items[i].color, k->style.font.body))
 				continue;
 			switch (items[i].action) {
 			case 0: kiosk_go(k, SCREEN_SETTINGS); break;
@@ -417,7 +420,7 @@ screen_settings_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), grid;
-	int gap = ui_px(u, 8), lh = ui_px(u, 32), n = screen_settings_count();
+	int gap = k->style.gap, lh = k->style.line_s, n = screen_settings_count();
 	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows = (n + cols - 1) / cols;
 	char value[160], label[256];
 
@@ -454,7 +457,7 @@ screen_settings_draw(struct kiosk *k)
 		screen_settings_value(k, s, value, sizeof value);
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
-		if (ui_button(u, c, label, UI_PANEL, 20)) {
+		if (ui_button(u, c, label, k->style.quiet, k->style.font.body)) {
 			k->settings.key = s->key;
 			k->settings.label = s->label;
 			snprintf(k->settings.value, sizeof k->settings.value, "%s", value);
@@ -520,7 +523,7 @@ screen_import_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
-	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
+	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[300];
 
 	if (k->import.step == 1) {
@@ -541,15 +544,16 @@ screen_import_draw(struct kiosk *k)
 	}
 	kiosk_halves(k, body, gap, &left, &right);
 	snprintf(line, sizeof line, "CSV files on the USB stick:");
-	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 20, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.body, 1, UI_FG,
+	        UI_LEFT);
 	y = left.y + lh + gap;
 	if (k->list != NULL) {
 		for (size_t i = 0; i < k->list->nfound && i < KIOSK_FIND_MAX &&
 		                   y + rh <= left.y + left.h - rh - gap;
 		     i++, y += rh + gap) {
 			const char *name = k->list->found[i].name;
-			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, name, UI_ACCENT,
-			              22) &&
+			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, name,
+			              k->style.primary, k->style.font.text) &&
 			    !k->waiting) {
 				snprintf(line, sizeof line, "%s/%s", k->usb_dir, name);
 				screen_import_post(k, line);
@@ -557,15 +561,16 @@ screen_import_draw(struct kiosk *k)
 		}
 		if (k->list->nfound == 0)
 			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, "No CSV file there.",
-			        20, 0, UI_DIM, UI_LEFT);
+			        k->style.font.body, 0, UI_DIM, UI_LEFT);
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
-	              "Type a path\xe2\x80\xa6", UI_PANEL, 22)) {
+	              "Type a path\xe2\x80\xa6", k->style.quiet, k->style.font.text)) {
 		k->import.step = 1;
 		k->msg[0] = '\0';
 	}
 	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh},
-	        "The whole file is checked before anything is imported.", 17, 0, UI_DIM, UI_LEFT);
+	        "The whole file is checked before anything is imported.", k->style.font.hint, 0,
+	        UI_DIM, UI_LEFT);
 	kiosk_draw_message(
 	    k, (struct ui_rect){right.x, right.y + lh + gap, right.w, right.h - lh - gap});
 }
@@ -704,9 +709,9 @@ screen_setup_draw(struct kiosk *k)
 		kiosk_draw_message(k, kiosk_body(k));
 		if (!k->waiting &&
 		    ui_button(k->ui,
-		              (struct ui_rect){kiosk_body(k).x, ui_height(k->ui) - ui_px(k->ui, 80),
-		                               ui_px(k->ui, 200), ui_px(k->ui, 64)},
-		              "Back", UI_PANEL, 24))
+		              (struct ui_rect){kiosk_body(k).x, ui_height(k->ui) - k->style.tall,
+		                               k->style.col_w, k->style.button},
+		              "Back", k->style.quiet, k->style.font.label))
 			screen_setup_step(k, SETUP_NAME);
 		break;
 	}

@@ -30,7 +30,7 @@ screen_pack_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k);
 	struct kiosk_reply *x = k->list;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), y = body.y;
+	int gap = k->style.margin, lh = k->style.line_s, rh = k->style.row_l, y = body.y;
 	int done = x != NULL && x->rc == 0;
 	char line[KIOSK_PATH_MAX + 600];
 
@@ -40,17 +40,18 @@ screen_pack_draw(struct kiosk *k)
 	}
 	if (!done) {
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
-		        "For a second station (lap point) of this event", 22, 1, UI_FG, UI_LEFT);
+		        "For a second station (lap point) of this event", k->style.font.text, 1,
+		        UI_FG, UI_LEFT);
 		y += lh + gap / 2;
 		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
 		             "The pack is one file on the USB stick. It holds this event, its "
 		             "settings and its badge key, so that badges made on either station "
 		             "work on both. Each station keeps its own ledger; HQ merges them.",
-		             18, 0, UI_FG, UI_LEFT);
+		             k->style.font.small, 0, UI_FG, UI_LEFT);
 		y += 3 * lh + gap;
 		if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh},
 		              x == NULL ? "Write the event pack to the USB stick" : "Try again",
-		              UI_ACCENT, 24) &&
+		              k->style.primary, k->style.font.label) &&
 		    !k->waiting) {
 			screen_pack_write(k); /* frees x */
 			return;
@@ -60,32 +61,33 @@ screen_pack_draw(struct kiosk *k)
 			kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
 		else if (x != NULL)
 			ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y},
-			             x->cause != NULL ? x->cause : "The pack was not written.", 20,
-			             1, UI_BAD, UI_LEFT);
+			             x->cause != NULL ? x->cause : "The pack was not written.",
+			             k->style.font.body, 1, UI_BAD, UI_LEFT);
 		return;
 	}
 	ui_fill(u, (struct ui_rect){body.x, y, body.w, 2 * lh}, UI_OK);
 	ui_text(u, (struct ui_rect){body.x + gap, y, body.w - 2 * gap, 2 * lh},
-	        "Event pack written to the USB stick", 28, 1, UI_WHITE, UI_CENTER);
+	        "Event pack written to the USB stick", k->style.font.key, 1, UI_WHITE, UI_CENTER);
 	y += 2 * lh + gap;
 	snprintf(line, sizeof line, "File: %s", x->pack.file);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 18, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.small, 1, UI_FG,
+	        UI_LEFT);
 	y += lh + gap / 2;
 	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
 	                  "1. Take the stick to the other station (a new, empty one). On its "
 	                  "first start, tap \xe2\x80\x9cJoin an event from a USB "
 	                  "stick\xe2\x80\x9d, tap this file and give the station its own id (T2, "
 	                  "T3\xe2\x80\xa6).",
-	                  18, 0, UI_FG, UI_LEFT) +
+	                  k->style.font.small, 0, UI_FG, UI_LEFT) +
 	     gap;
 	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 2 * lh},
 	             "2. Then delete the file from the stick: it holds the badge key, with which "
 	             "anyone could make badges for this event.",
-	             18, 1, UI_BAD, UI_LEFT);
+	             k->style.font.small, 1, UI_BAD, UI_LEFT);
 	if (ui_button(u,
-	              (struct ui_rect){body.x + body.w - ui_px(u, 200), body.y + body.h - rh,
-	                               ui_px(u, 200), rh},
-	              "Done", UI_OK, 24))
+	              (struct ui_rect){body.x + body.w - k->style.col_w, body.y + body.h - rh,
+	                               k->style.col_w, rh},
+	              "Done", k->style.done, k->style.font.label))
 		kiosk_go(k, SCREEN_COORD);
 }
 
@@ -173,7 +175,7 @@ screen_join_list_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	struct kiosk_reply *x = k->list;
-	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
+	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[KIOSK_PATH_MAX + 160];
 
 	if (kiosk_header(k, "Join an event from a USB stick", "Back")) {
@@ -182,7 +184,7 @@ screen_join_list_draw(struct kiosk *k)
 	}
 	kiosk_halves(k, body, gap, &left, &right);
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
-	        "Event packs on the USB stick:", 20, 1, UI_FG, UI_LEFT);
+	        "Event packs on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
 	if (x != NULL && x->op == KIOSK_OP_PACK_LIST && x->rc == 0) {
 		for (size_t i = 0;
@@ -190,22 +192,22 @@ screen_join_list_draw(struct kiosk *k)
 		     i++, y += rh + gap) {
 			const struct kiosk_found *f = &x->found[i];
 			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, f->name,
-			              UI_ACCENT, 22) &&
+			              k->style.primary, k->style.font.text) &&
 			    !k->waiting && f->id < x->nsticks)
 				screen_join_read(k, x->sticks[f->id], f->name);
 		}
 		if (x->nsticks == 0)
 			ui_text_wrap(
 			    u, (struct ui_rect){left.x, y, left.w, 2 * lh},
-			    "No USB stick found. Plug it in, wait a moment, then look again.", 20,
-			    0, UI_DIM, UI_LEFT);
+			    "No USB stick found. Plug it in, wait a moment, then look again.",
+			    k->style.font.body, 0, UI_DIM, UI_LEFT);
 		else if (x->nfound == 0)
 			ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 2 * lh},
-			             "No event pack (a .pack file) on the stick.", 20, 0, UI_DIM,
-			             UI_LEFT);
+			             "No event pack (a .pack file) on the stick.",
+			             k->style.font.body, 0, UI_DIM, UI_LEFT);
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh}, "Look again",
-	              UI_PANEL, 22) &&
+	              k->style.quiet, k->style.font.text) &&
 	    !k->waiting) {
 		k->msg[0] = '\0';
 		screen_join_list(k); /* frees x */
@@ -218,8 +220,8 @@ screen_join_list_draw(struct kiosk *k)
 	         x != NULL && x->nsticks == 1 ? "\nUSB stick: " : "",
 	         x != NULL && x->nsticks == 1 ? x->sticks[0] : "");
 	y = right.y +
-	    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line, 17, 0,
-	                 UI_DIM, UI_LEFT) +
+	    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line,
+	                 k->style.font.hint, 0, UI_DIM, UI_LEFT) +
 	    2 * gap;
 	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
 }

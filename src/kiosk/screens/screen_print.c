@@ -57,7 +57,7 @@ screen_print_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct kiosk_print *p = k->print;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), y = body.y, btn = ui_px(u, 66), lh = ui_px(u, 34);
+	int gap = k->style.margin, y = body.y, btn = k->style.button, lh = k->style.line;
 	enum ui_color c;
 	const char *words, *detail = "";
 	char title[200];
@@ -69,12 +69,13 @@ screen_print_draw(struct kiosk *k)
 	}
 	snprintf(title, sizeof title, "%s%s", p->rec.title[0] ? p->rec.title : "The page",
 	         p->rec.copy ? " (COPY)" : "");
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, title, 24, 1, UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, title, k->style.font.label, 1, UI_DIM,
+	        UI_LEFT);
 	y += lh + gap;
 	words = screen_print_words(p, &c);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, ui_px(u, 60)}, words, 44, 1,
-	        c == UI_WARN ? UI_FG : c, UI_LEFT);
-	y += ui_px(u, 60) + gap;
+	ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.row_l}, words, k->style.font.figure,
+	        1, c == UI_WARN ? UI_FG : c, UI_LEFT);
+	y += k->style.row_l + gap;
 	if (p->phase == KIOSK_PRINT_REFUSED || p->phase == KIOSK_PRINT_SAVED || p->save_failed)
 		detail = p->message;
 	else if (p->phase == KIOSK_PRINT_FINISHED)
@@ -82,7 +83,7 @@ screen_print_draw(struct kiosk *k)
 	else if (p->phase == KIOSK_PRINT_RUNNING && p->st.reasons[0] != '\0')
 		detail = p->st.reasons;
 	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.h - (y - body.y) - btn - lh},
-	             detail, 22, 0, UI_FG, UI_LEFT);
+	             detail, k->style.font.text, 0, UI_FG, UI_LEFT);
 	kiosk_draw_message(k,
 	                   (struct ui_rect){body.x, body.y + body.h - btn - lh - gap, body.w, lh});
 	if (k->waiting)
@@ -92,43 +93,48 @@ screen_print_draw(struct kiosk *k)
 	failed = p->phase == KIOSK_PRINT_REFUSED || (p->phase == KIOSK_PRINT_FINISHED &&
 	                                             (p->st.state != PRINT_DONE || p->save_failed));
 	if (k->print_screen.step == PRINT_ELSEWHERE) {
-		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Save PDF to the USB stick", UI_ACCENT,
-		              20)) {
+		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Save PDF to the USB stick",
+		              k->style.primary, k->style.font.body)) {
 			k->print_screen.step = PRINT_SHOW;
 			kiosk_print_save(k, k->usb_given ? k->usb_dir : "");
 		}
-		if (ui_button(u, kiosk_col(row, 1, 3, gap), "Save PDF on this station", UI_ACCENT,
-		              20)) {
+		if (ui_button(u, kiosk_col(row, 1, 3, gap), "Save PDF on this station",
+		              k->style.primary, k->style.font.body)) {
 			k->print_screen.step = PRINT_SHOW;
 			kiosk_print_save(k, k->spool_dir != NULL ? k->spool_dir : "");
 		}
-		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", UI_PANEL, 22))
+		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", k->style.quiet,
+		              k->style.font.text))
 			k->print_screen.step = PRINT_SHOW;
 		return;
 	}
 	if (p->phase == KIOSK_PRINT_RUNNING) {
-		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Cancel", UI_PANEL, 24) &&
+		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Cancel", k->style.quiet,
+		              k->style.font.label) &&
 		    p->job != NULL)
 			print_cancel(p->job);
-		if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", UI_OK, 24))
+		if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", k->style.done,
+		              k->style.font.label))
 			kiosk_go(k, k->print_back);
 		return;
 	}
 	if (failed) {
 		/* no page at all (refused): nothing to print elsewhere */
 		int n = p->pdf != NULL ? 3 : 2, i = 0;
-		if (ui_button(u, kiosk_col(row, i++, n, gap), "Try again", UI_ACCENT, 24))
+		if (ui_button(u, kiosk_col(row, i++, n, gap), "Try again", k->style.primary,
+		              k->style.font.label))
 			kiosk_print_again(k);
-		if (n == 3 &&
-		    ui_button(u, kiosk_col(row, i++, n, gap), "Print elsewhere", UI_ACCENT, 24))
+		if (n == 3 && ui_button(u, kiosk_col(row, i++, n, gap), "Print elsewhere",
+		                        k->style.primary, k->style.font.label))
 			k->print_screen.step = PRINT_ELSEWHERE;
-		if (ui_button(u, kiosk_col(row, i, n, gap), "Done", UI_PANEL, 24))
+		if (ui_button(u, kiosk_col(row, i, n, gap), "Done", k->style.quiet,
+		              k->style.font.label))
 			kiosk_go(k, k->print_back);
 		return;
 	}
 	if (p->phase == KIOSK_PRINT_FINISHED || p->phase == KIOSK_PRINT_SAVED) {
 		if (ui_button(u, (struct ui_rect){body.x + body.w / 4, row.y, body.w / 2, btn},
-		              "Done", UI_OK, 26))
+		              "Done", k->style.done, k->style.font.title))
 			kiosk_go(k, k->print_back);
 	}
 }
@@ -183,7 +189,7 @@ screen_printer_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	const struct ledger_event *ev = &k->st.event;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), rh = ui_px(u, 58), lh = ui_px(u, 32), y = body.y;
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line_s, y = body.y;
 	const char *paper = ev->paper[0] != '\0' ? ev->paper : "80mm";
 	char line[400];
 
@@ -205,7 +211,8 @@ screen_printer_draw(struct kiosk *k)
 	}
 	snprintf(line, sizeof line, "Printer queue: %s",
 	         ev->printer[0] != '\0' ? ev->printer : "the default printer");
-	if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh}, line, UI_PANEL, 22) &&
+	if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh}, line, k->style.quiet,
+	              k->style.font.text) &&
 	    !k->waiting) {
 		snprintf(k->printer.queue, sizeof k->printer.queue, "%s", ev->printer);
 		k->printer.step = 1;
@@ -213,31 +220,32 @@ screen_printer_draw(struct kiosk *k)
 	}
 	y += rh + gap;
 	row = (struct ui_rect){body.x, y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", k->style.font.text, 1, UI_FG, UI_LEFT);
 	for (int i = 0; i < 4; i++) {
 		int on = strcasecmp(paper, screen_papers[i].value) == 0;
 		if (ui_button(u, kiosk_col(row, i + 1, 5, gap), screen_papers[i].label,
-		              on ? UI_ACCENT : UI_PANEL, 20) &&
+		              on ? UI_ACCENT : UI_PANEL, k->style.font.body) &&
 		    !on && !k->waiting)
 			screen_printer_set(k, "paper", screen_papers[i].value);
 	}
 	y += rh + gap;
-	if (ui_button(u, (struct ui_rect){body.x, y, body.w / 2 - gap, rh}, "Test print", UI_OK,
-	              24) &&
+	if (ui_button(u, (struct ui_rect){body.x, y, body.w / 2 - gap, rh}, "Test print",
+	              k->style.done, k->style.font.label) &&
 	    !k->waiting)
 		kiosk_print_start(k, KIOSK_OP_TEST_PDF, 0, 0, NULL, SCREEN_PRINTER);
 	kiosk_draw_message(k, (struct ui_rect){body.x + body.w / 2, y, body.w / 2, rh});
 	y += rh + gap;
 	snprintf(line, sizeof line, "Last print: %s",
 	         k->printer_status[0] != '\0' ? k->printer_status : "no trouble.");
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 19, 0, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.small, 0, UI_FG,
+	        UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line,
 	         "Receipts and badges print on the roll; the close-out sheet on Letter. "
 	         "Without a printer, pages are saved as PDF in %s.",
 	         k->spool_dir != NULL ? k->spool_dir : "the spool folder");
-	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y}, line, 17, 0,
-	             UI_DIM, UI_LEFT);
+	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y}, line,
+	             k->style.font.hint, 0, UI_DIM, UI_LEFT);
 }
 
 static void
