@@ -110,10 +110,12 @@ struct screen_close_state {
 	char check_total[KIOSK_FIELD_MAX];   /* and their total, as typed */
 	char counter[2][KIOSK_FIELD_MAX];    /* the two people counting */
 	char note[KIOSK_FIELD_MAX];          /* the close-out's note, or a reopen's reason */
+	struct kiosk_reply *figures;         /* what the envelope should hold, or the close-out */
 };
 
 struct screen_export_state {
 	char dir[KIOSK_FIELD_MAX]; /* the stick written to */
+	int64_t started_ms;        /* when the export began */
 };
 
 struct screen_pin_state {
@@ -146,6 +148,8 @@ struct screen_setup_state {
 struct screen_join_state {
 	int step;
 	char station[KIOSK_FIELD_MAX]; /* this station's id as typed */
+	char path[KIOSK_PATH_MAX];     /* the pack chosen on the stick */
+	struct kiosk_reply *pack;      /* what it holds */
 };
 
 struct kiosk {
@@ -216,15 +220,10 @@ struct kiosk {
 	char printer_status[300];  /* the home chip: "" when the last print went fine */
 	enum ui_color printer_color;
 	struct kiosk_export *export;
-	struct kiosk_reply *close; /* the close-out's figures on show */
-	const char *assets_dir;    /* fonts for printed pages */
-	const char *spool_dir;     /* PDFs without CUPS or printer */
-	int usb_given;             /* --usb: use usb_dir, else look for mounted sticks */
-	int64_t export_at_ms;
+	const char *assets_dir; /* fonts for printed pages */
+	const char *spool_dir;  /* PDFs without CUPS or printer */
+	int usb_given;          /* --usb: use usb_dir, else look for mounted sticks */
 	int export_running;
-	/* joining an event: the pack chosen on the stick, and what it holds */
-	char pack_path[KIOSK_PATH_MAX];
-	struct kiosk_reply *pack;
 };
 
 /* Who may see a screen (screen_ops.coordinator). */

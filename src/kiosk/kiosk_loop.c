@@ -35,8 +35,8 @@ kiosk_fini(struct kiosk *k)
 	kiosk_keep(&k->result, NULL);
 	kiosk_keep(&k->card, NULL);
 	kiosk_keep(&k->list, NULL);
-	kiosk_keep(&k->close, NULL);
-	kiosk_keep(&k->pack, NULL);
+	kiosk_keep(&k->closeout.figures, NULL);
+	kiosk_keep(&k->join.pack, NULL);
 	kiosk_print_free(k->print);
 	k->print = NULL;
 	kiosk_export_free(k->export);

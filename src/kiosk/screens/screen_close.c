@@ -87,7 +87,7 @@ screen_close_amount(const char *text, int64_t *cents, char **cause)
 static int64_t
 screen_close_checks(struct kiosk *k, int64_t *cents)
 {
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->closeout.figures->close;
 	char *cause = NULL;
 
 	*cents = e->check_cents;
@@ -116,7 +116,7 @@ static int
 screen_close_expected(struct kiosk *k, struct ui_rect r)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->closeout.figures->close;
 	int lh = k->style.line_s, y = r.y;
 	char m[48], key[64], line[400];
 	size_t used = 0;
@@ -166,11 +166,11 @@ screen_close_look(struct kiosk *k)
 	left = (struct ui_rect){body.x, body.y, body.w * 55 / 100, body.h};
 	right =
 	    (struct ui_rect){left.x + left.w + 2 * gap, body.y, body.w - left.w - 2 * gap, body.h};
-	if (k->close == NULL) {
+	if (k->closeout.figures == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){left.x, left.y, left.w, lh});
 		return;
 	}
-	e = &k->close->close;
+	e = &k->closeout.figures->close;
 	y = screen_close_expected(k, left);
 	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
 	y = right.y;
@@ -296,7 +296,7 @@ static void
 screen_close_checks_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->closeout.figures->close;
 	struct ui_rect body = kiosk_body(k), row;
 	int gap = k->style.margin, lh = k->style.line_s, btn = k->style.button, y = body.y;
 	char m[48], line[256];
@@ -343,7 +343,7 @@ static void
 screen_close_review(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->closeout.figures->close;
 	struct ui_rect body = kiosk_body(k), row, c;
 	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.row_l, y = body.y;
 	int64_t checks, check_cents, cash_d, check_d;
@@ -439,7 +439,7 @@ static void
 screen_close_done(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->closeout.figures->close;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)}, row;
 	int m = k->style.margin_l, H = all.h, gap = k->style.margin;
 	char d1[64], d2[64], line[256];
@@ -476,7 +476,7 @@ screen_close_draw(struct kiosk *k)
 	char *cause = NULL;
 	int64_t v;
 
-	if (k->close == NULL && k->closeout.step != CLOSE_LOOK)
+	if (k->closeout.figures == NULL && k->closeout.step != CLOSE_LOOK)
 		k->closeout.step = CLOSE_LOOK;
 	switch (k->closeout.step) {
 	case CLOSE_LOOK: screen_close_look(k); break;
@@ -574,7 +574,7 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 			              x->cause ? x->cause : "Cannot read the ledger.");
 			return;
 		}
-		kiosk_keep(&k->close, x);
+		kiosk_keep(&k->closeout.figures, x);
 		*r = NULL;
 		break;
 	case KIOSK_OP_CLOSE:
@@ -582,11 +582,11 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 			kiosk_message(k, UI_BAD, "Not closed out: %s",
 			              x->cause ? x->cause : "the ledger refused it.");
 			ui_sound(k->ui, UI_SOUND_ERROR);
-			kiosk_keep(&k->close, x); /* the figures as they are now */
+			kiosk_keep(&k->closeout.figures, x); /* the figures as they are now */
 			*r = NULL;
 			return;
 		}
-		kiosk_keep(&k->close, x);
+		kiosk_keep(&k->closeout.figures, x);
 		*r = NULL;
 		ui_sound(k->ui, UI_SOUND_OK);
 		screen_close_step(k, CLOSE_DONE);
@@ -668,7 +668,7 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 	if (st < 0) {
 		snprintf(line, sizeof line,
 		         "Writing, reading back and verifying\xe2\x80\xa6 %lld s",
-		         (long long)((k->now_ms - k->export_at_ms) / 1000));
+		         (long long)((k->now_ms - k->export_screen.started_ms) / 1000));
 		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, k->style.font.label, 1, UI_FG,
 		        UI_LEFT);
 		ui_text(u, (struct ui_rect){r.x, y + lh, r.w, lh}, "Do not remove the USB stick.",
@@ -799,7 +799,7 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 		return;
 	}
 	x->snap = NULL; /* the export thread's now */
-	k->export_at_ms = k->now_ms;
+	k->export_screen.started_ms = k->now_ms;
 }
 
 static void

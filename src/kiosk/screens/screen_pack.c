@@ -121,9 +121,9 @@ static void
 screen_join_enter(struct kiosk *k)
 {
 	k->join.step = JOIN_LIST;
-	k->pack_path[0] = '\0';
+	k->join.path[0] = '\0';
 	k->join.station[0] = '\0';
-	kiosk_keep(&k->pack, NULL);
+	kiosk_keep(&k->join.pack, NULL);
 	screen_join_list(k);
 }
 
@@ -132,10 +132,10 @@ screen_join_read(struct kiosk *k, const char *dir, const char *name)
 {
 	struct kiosk_req q;
 
-	snprintf(k->pack_path, sizeof k->pack_path, "%s/%s", dir, name);
+	snprintf(k->join.path, sizeof k->join.path, "%s/%s", dir, name);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_READ;
-	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
+	snprintf(q.path, sizeof q.path, "%s", k->join.path);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
 }
@@ -147,7 +147,7 @@ screen_join_post(struct kiosk *k)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_JOIN;
-	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
+	snprintf(q.path, sizeof q.path, "%s", k->join.path);
 	snprintf(q.join.station, sizeof q.join.station, "%s", k->join.station);
 	k->coordinator = 1; /* as the set-up: whoever sets the station up */
 	kiosk_post(k, &q);
@@ -157,7 +157,7 @@ screen_join_post(struct kiosk *k)
 static void
 screen_join_home(struct kiosk *k)
 {
-	struct kiosk_reply *x = k->pack;
+	struct kiosk_reply *x = k->join.pack;
 	int notes = x != NULL && x->notes != NULL;
 
 	kiosk_go(k, SCREEN_HOME);
@@ -229,7 +229,7 @@ screen_join_list_draw(struct kiosk *k)
 static void
 screen_join_draw(struct kiosk *k)
 {
-	const struct kiosk_pack *p = k->pack != NULL ? &k->pack->pack : NULL;
+	const struct kiosk_pack *p = k->join.pack != NULL ? &k->join.pack->pack : NULL;
 	enum kiosk_ask_result r;
 	char title[200], prompt[200];
 
@@ -272,11 +272,11 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 			break;
 		}
 		snprintf(k->join.station, sizeof k->join.station, "%s", x->pack.next);
-		kiosk_keep(&k->pack, x);
+		kiosk_keep(&k->join.pack, x);
 		*r = NULL;
 		k->join.step = JOIN_ID;
-		kiosk_message(k, UI_FG, "Event: %s, %s, %s", k->pack->pack.name, k->pack->pack.city,
-		              k->pack->pack.date);
+		kiosk_message(k, UI_FG, "Event: %s, %s, %s", k->join.pack->pack.name,
+		              k->join.pack->pack.city, k->join.pack->pack.date);
 		break;
 	case KIOSK_OP_PACK_JOIN:
 		if (x->rc != 0) {
@@ -285,7 +285,7 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 			break;
 		}
 		ui_sound(k->ui, UI_SOUND_OK);
-		kiosk_keep(&k->pack, x);
+		kiosk_keep(&k->join.pack, x);
 		*r = NULL;
 		screen_join_home(k); /* its PIN was chosen first, before anything else */
 		break;
