@@ -270,6 +270,21 @@ kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb 
 	        1, UI_FG, UI_LEFT);
 }
 
+/* 1 for the kinds typed on a keypad (digits), 0 for a full keyboard. */
+static int
+kiosk_keypad_kb(enum kiosk_kb kb)
+{
+	switch (kb) {
+	case KIOSK_KB_DIGITS:
+	case KIOSK_KB_AMOUNT:
+	case KIOSK_KB_PIN: return 1;
+	case KIOSK_KB_TEXT:
+	case KIOSK_KB_NAME:
+	case KIOSK_KB_EMAIL: break;
+	}
+	return 0;
+}
+
 static int
 kiosk_allowed(enum kiosk_kb kb, const char *text)
 {
@@ -335,7 +350,7 @@ kiosk_key(struct kiosk *k, enum ui_key key)
 	case UI_KEY_RETURN:
 		if (k->field != NULL) {
 			/* a badge scanned while a text field shows is still a scan */
-			if (k->field_kb <= KIOSK_KB_EMAIL && strncasecmp(k->field, "W1-", 3) == 0) {
+			if (!kiosk_keypad_kb(k->field_kb) && strncasecmp(k->field, "W1-", 3) == 0) {
 				kiosk_scan(k, k->field);
 				k->field[0] = '\0';
 			} else {
@@ -444,7 +459,7 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 		fired = 1;
 		ui_invalidate(u); /* whatever Return does shows in the next frame */
 	}
-	if (kb >= KIOSK_KB_DIGITS)
+	if (kiosk_keypad_kb(kb))
 		return kiosk_keypad(k, r, buf, size, kb, done) || fired;
 
 	upper = k->kb_shift;
@@ -567,7 +582,7 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 
 	if (kiosk_header(k, title, "Back"))
 		return KIOSK_ASK_BACK;
-	if (kb >= KIOSK_KB_DIGITS) {
+	if (kiosk_keypad_kb(kb)) {
 		/* keypad on the right, the question on the left */
 		left = kiosk_col(body, 0, 2, gap * 2);
 		kbd = kiosk_col(body, 1, 2, gap * 2);
