@@ -107,10 +107,10 @@ struct kiosk {
 	struct screen_register_state reg;
 	struct screen_correct_state correct;
 	struct screen_find_state find;
-	struct screen_print_state print_screen;
+	struct screen_print_state print;
 	struct screen_printer_state printer;
-	struct screen_close_state closeout;
-	struct screen_export_state export_screen;
+	struct screen_close_state close;
+	struct screen_export_state export;
 	struct screen_pin_state pin;
 	struct screen_settings_state settings;
 	struct screen_import_state import;
@@ -120,11 +120,11 @@ struct kiosk {
 	int64_t frame_us; /* the last frame's render time, for the benchmark */
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
-	struct kiosk_print *print;
+	struct kiosk_print *print_job;
 	enum screen_id print_back; /* where the print screen's Done goes */
 	char printer_status[300];  /* the home chip: "" when the last print went fine */
 	enum ui_color printer_color;
-	struct kiosk_export *export;
+	struct kiosk_export *export_job;
 	const char *assets_dir; /* fonts for printed pages */
 	const char *spool_dir;  /* PDFs without CUPS or printer */
 	int usb_given;          /* --usb: use usb_dir, else look for mounted sticks */

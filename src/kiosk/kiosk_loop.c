@@ -35,12 +35,12 @@ kiosk_fini(struct kiosk *k)
 	kiosk_keep(&k->result, NULL);
 	kiosk_keep(&k->card, NULL);
 	kiosk_keep(&k->list, NULL);
-	kiosk_keep(&k->closeout.figures, NULL);
+	kiosk_keep(&k->close.figures, NULL);
 	kiosk_keep(&k->join.pack, NULL);
-	kiosk_print_free(k->print);
-	k->print = NULL;
-	kiosk_export_free(k->export);
-	k->export = NULL;
+	kiosk_print_free(k->print_job);
+	k->print_job = NULL;
+	kiosk_export_free(k->export_job);
+	k->export_job = NULL;
 	util_wipe(k->pin.pin1, sizeof k->pin.pin1);
 	util_wipe(k->pin.pin2, sizeof k->pin.pin2);
 	util_wipe(k->pin.old, sizeof k->pin.old);
@@ -129,7 +129,7 @@ kiosk_busy(struct kiosk *k)
 {
 	const struct bundle_export_result *res;
 	const char *cause;
-	int running = k->export != NULL && kiosk_export_result(k->export, &res, &cause) < 0;
+	int running = k->export_job != NULL && kiosk_export_result(k->export_job, &res, &cause) < 0;
 	int changed = running != k->export_running;
 
 	if (changed) { /* started or ended: the next frame shows it, so not settled yet */

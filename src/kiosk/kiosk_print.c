@@ -21,9 +21,9 @@ kiosk_settle_ms(void)
 static struct kiosk_print *
 kiosk_print_get(struct kiosk *k)
 {
-	if (k->print == NULL)
-		k->print = xcalloc(1, sizeof *k->print);
-	return k->print;
+	if (k->print_job == NULL)
+		k->print_job = xcalloc(1, sizeof *k->print_job);
+	return k->print_job;
 }
 
 /* Forgets the page and its job; the settling of lost jobs goes on. */

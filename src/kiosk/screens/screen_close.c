@@ -50,7 +50,7 @@ screen_close_info(struct kiosk *k)
 static void
 screen_close_step(struct kiosk *k, int step)
 {
-	k->closeout.step = step;
+	k->close.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
 }
@@ -58,14 +58,14 @@ screen_close_step(struct kiosk *k, int step)
 static void
 screen_close_enter(struct kiosk *k)
 {
-	k->closeout.step = CLOSE_LOOK;
-	k->closeout.denominations[0] = k->closeout.counter[0][0] = k->closeout.counter[1][0] =
-	    k->closeout.checks[0] = k->closeout.check_total[0] = k->closeout.note[0] = '\0';
-	k->closeout.cash[0] = k->closeout.denom_typed[0] = '\0';
-	k->closeout.cash_cents = 0;
-	k->closeout.checks_as_listed = 1; /* checks as listed */
-	memset(k->closeout.denom, 0, sizeof k->closeout.denom);
-	k->closeout.denom_sel = -1;
+	k->close.step = CLOSE_LOOK;
+	k->close.denominations[0] = k->close.counter[0][0] = k->close.counter[1][0] =
+	    k->close.checks[0] = k->close.check_total[0] = k->close.note[0] = '\0';
+	k->close.cash[0] = k->close.denom_typed[0] = '\0';
+	k->close.cash_cents = 0;
+	k->close.checks_as_listed = 1; /* checks as listed */
+	memset(k->close.denom, 0, sizeof k->close.denom);
+	k->close.denom_sel = -1;
 	screen_close_info(k);
 }
 
@@ -87,16 +87,16 @@ screen_close_amount(const char *text, int64_t *cents, char **cause)
 static int64_t
 screen_close_checks(struct kiosk *k, int64_t *cents)
 {
-	const struct kiosk_close *e = &k->closeout.figures->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	char *cause = NULL;
 
 	*cents = e->check_cents;
-	if (k->closeout.checks_as_listed)
+	if (k->close.checks_as_listed)
 		return e->checks;
-	if (screen_close_amount(k->closeout.check_total, cents, &cause) != 0)
+	if (screen_close_amount(k->close.check_total, cents, &cause) != 0)
 		*cents = 0;
 	free(cause);
-	return strtoll(k->closeout.checks, NULL, 10);
+	return strtoll(k->close.checks, NULL, 10);
 }
 
 static void
@@ -116,7 +116,7 @@ static int
 screen_close_expected(struct kiosk *k, struct ui_rect r)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->closeout.figures->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	int lh = k->style.line_s, y = r.y;
 	char m[48], key[64], line[400];
 	size_t used = 0;
@@ -166,11 +166,11 @@ screen_close_look(struct kiosk *k)
 	left = (struct ui_rect){body.x, body.y, body.w * 55 / 100, body.h};
 	right =
 	    (struct ui_rect){left.x + left.w + 2 * gap, body.y, body.w - left.w - 2 * gap, body.h};
-	if (k->closeout.figures == NULL) {
+	if (k->close.figures == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){left.x, left.y, left.w, lh});
 		return;
 	}
-	e = &k->closeout.figures->close;
+	e = &k->close.figures->close;
 	y = screen_close_expected(k, left);
 	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
 	y = right.y;
@@ -187,7 +187,7 @@ screen_close_look(struct kiosk *k)
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen",
 		              k->style.quiet, k->style.font.text) &&
 		    !k->waiting) {
-			k->closeout.note[0] = '\0';
+			k->close.note[0] = '\0';
 			screen_close_step(k, CLOSE_REOPEN);
 		}
 	} else {
@@ -212,10 +212,9 @@ screen_close_look(struct kiosk *k)
 static void
 screen_close_denom_store(struct kiosk *k)
 {
-	assert(k->closeout.denom_sel < (int)nitems(k->closeout.denom));
-	if (k->closeout.denom_sel >= 0)
-		k->closeout.denom[k->closeout.denom_sel] =
-		    strtoll(k->closeout.denom_typed, NULL, 10);
+	assert(k->close.denom_sel < (int)nitems(k->close.denom));
+	if (k->close.denom_sel >= 0)
+		k->close.denom[k->close.denom_sel] = strtoll(k->close.denom_typed, NULL, 10);
 }
 
 /* Bill by bill: a tile per bill or coin, the keypad types the count of the one chosen. */
@@ -237,7 +236,7 @@ screen_close_denom(struct kiosk *k)
 	right = kiosk_col(body, 1, 2, 2 * gap);
 	screen_close_denom_store(k);
 	for (int i = 0; i < 12; i++)
-		total += screen_pieces[i] * k->closeout.denom[i];
+		total += screen_pieces[i] * k->close.denom[i];
 	snprintf(line, sizeof line, "Total: %s", kiosk_money(total, m, sizeof m));
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.title, 1,
 	        UI_FG, UI_LEFT);
@@ -246,49 +245,48 @@ screen_close_denom(struct kiosk *k)
 		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 3, 4, gap), i % 3, 3, gap);
 		if (screen_pieces[i] >= 100)
 			snprintf(label, sizeof label, "$%lld \xc3\x97 %lld",
-			         (long long)(screen_pieces[i] / 100),
-			         (long long)k->closeout.denom[i]);
+			         (long long)(screen_pieces[i] / 100), (long long)k->close.denom[i]);
 		else
 			snprintf(label, sizeof label, "%lld\xc2\xa2 \xc3\x97 %lld",
-			         (long long)screen_pieces[i], (long long)k->closeout.denom[i]);
-		if (ui_button(u, c, label, i == k->closeout.denom_sel ? UI_ACCENT : UI_PANEL,
+			         (long long)screen_pieces[i], (long long)k->close.denom[i]);
+		if (ui_button(u, c, label, i == k->close.denom_sel ? UI_ACCENT : UI_PANEL,
 		              k->style.font.small)) {
 			screen_close_denom_store(k);
-			k->closeout.denom_sel = i;
-			if (k->closeout.denom[i] > 0)
-				snprintf(k->closeout.denom_typed, sizeof k->closeout.denom_typed,
-				         "%lld", (long long)k->closeout.denom[i]);
+			k->close.denom_sel = i;
+			if (k->close.denom[i] > 0)
+				snprintf(k->close.denom_typed, sizeof k->close.denom_typed, "%lld",
+				         (long long)k->close.denom[i]);
 			else
-				k->closeout.denom_typed[0] = '\0';
+				k->close.denom_typed[0] = '\0';
 		}
 	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, left.y + left.h - lh, left.w, lh});
-	if (k->closeout.denom_sel < 0) {
+	if (k->close.denom_sel < 0) {
 		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.",
 		             k->style.font.text, 1, UI_FG, UI_LEFT);
 		return;
 	}
-	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap},
-	            k->closeout.denom_typed, KIOSK_KB_DIGITS, "How many?");
+	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap}, k->close.denom_typed,
+	            KIOSK_KB_DIGITS, "How many?");
 	if (!kiosk_keyboard(
 	        k,
 	        (struct ui_rect){right.x, right.y + lh + 2 * gap, right.w, right.h - lh - 2 * gap},
-	        k->closeout.denom_typed, 7, KIOSK_KB_DIGITS, "Next"))
+	        k->close.denom_typed, 7, KIOSK_KB_DIGITS, "Next"))
 		return;
 	screen_close_denom_store(k);
 	for (int i = 0; i < 12; i++) {
-		if (k->closeout.denom[i] <= 0)
+		if (k->close.denom[i] <= 0)
 			continue;
 		amount_format_plain(screen_pieces[i], m, sizeof m);
 		n += (size_t)snprintf(den + n, sizeof den - n, "%s%sx%lld", n ? "," : "", m,
-		                      (long long)k->closeout.denom[i]);
+		                      (long long)k->close.denom[i]);
 	}
 	if (n == 0) {
 		kiosk_message(k, UI_BAD, "Nothing counted yet: tap a bill or coin first.");
 		return;
 	}
-	snprintf(k->closeout.denominations, sizeof k->closeout.denominations, "%s", den);
-	k->closeout.cash_cents = total;
+	snprintf(k->close.denominations, sizeof k->close.denominations, "%s", den);
+	k->close.cash_cents = total;
 	screen_close_step(k, CLOSE_CHECKS);
 }
 
@@ -296,14 +294,13 @@ static void
 screen_close_checks_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->closeout.figures->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	struct ui_rect body = kiosk_body(k), row;
 	int gap = k->style.margin, lh = k->style.line_s, btn = k->style.button, y = body.y;
 	char m[48], line[256];
 
 	if (kiosk_header(k, "Close-out: checks", "Back")) {
-		screen_close_step(k,
-		                  k->closeout.denominations[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
+		screen_close_step(k, k->close.denominations[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
 		return;
 	}
 	snprintf(line, sizeof line,
@@ -329,12 +326,12 @@ screen_close_checks_draw(struct kiosk *k)
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", k->style.done,
 	              k->style.font.text)) {
-		k->closeout.checks_as_listed = 1;
+		k->close.checks_as_listed = 1;
 		screen_close_step(k, CLOSE_NAME1);
 	}
 	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", k->style.quiet,
 	              k->style.font.text)) {
-		k->closeout.checks_as_listed = 0;
+		k->close.checks_as_listed = 0;
 		screen_close_step(k, CLOSE_CHECK_N);
 	}
 }
@@ -343,7 +340,7 @@ static void
 screen_close_review(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->closeout.figures->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	struct ui_rect body = kiosk_body(k), row, c;
 	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.row_l, y = body.y;
 	int64_t checks, check_cents, cash_d, check_d;
@@ -355,7 +352,7 @@ screen_close_review(struct kiosk *k)
 		return;
 	}
 	checks = screen_close_checks(k, &check_cents);
-	cash_d = k->closeout.cash_cents - e->cash_cents;
+	cash_d = k->close.cash_cents - e->cash_cents;
 	check_d = check_cents - e->check_cents;
 	differs = cash_d != 0 || check_d != 0 || checks != e->checks;
 	row = (struct ui_rect){body.x, y, body.w, lh};
@@ -367,7 +364,7 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", k->style.font.text, 1, UI_FG, UI_LEFT);
 	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1),
 	        k->style.font.text, 0, UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->closeout.cash_cents, m2, sizeof m2),
+	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->close.cash_cents, m2, sizeof m2),
 	        k->style.font.text, 0, UI_FG, UI_RIGHT);
 	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d),
 	        k->style.font.text, 1, cash_d ? UI_BAD : UI_OK, UI_RIGHT);
@@ -383,9 +380,9 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d),
 	        k->style.font.text, 1, check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
 	y = row.y + lh + gap;
-	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->closeout.counter[0],
-	         k->closeout.counter[1], k->closeout.denominations[0] ? ", bill by bill: " : "",
-	         k->closeout.denominations);
+	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->close.counter[0],
+	         k->close.counter[1], k->close.denominations[0] ? ", bill by bill: " : "",
+	         k->close.denominations);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_FG,
 	        UI_LEFT);
 	y += lh;
@@ -393,8 +390,8 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
 	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	y += lh;
-	if (k->closeout.note[0] != '\0') {
-		snprintf(line, sizeof line, "Note: %s", k->closeout.note);
+	if (k->close.note[0] != '\0') {
+		snprintf(line, sizeof line, "Note: %s", k->close.note);
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
 		        UI_FG, UI_LEFT);
 	} else if (differs) {
@@ -411,8 +408,8 @@ screen_close_review(struct kiosk *k)
 	    !k->waiting)
 		screen_close_step(k, CLOSE_LOOK);
 	c = kiosk_col(row, 1, 3, gap);
-	if (ui_button(u, c, k->closeout.note[0] ? "Change the note" : "Write a note",
-	              k->style.primary, k->style.font.text) &&
+	if (ui_button(u, c, k->close.note[0] ? "Change the note" : "Write a note", k->style.primary,
+	              k->style.font.text) &&
 	    !k->waiting)
 		screen_close_step(k, CLOSE_NOTE);
 	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", k->style.done,
@@ -421,16 +418,14 @@ screen_close_review(struct kiosk *k)
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_CLOSE;
-		q.close.cash_cents = k->closeout.cash_cents;
+		q.close.cash_cents = k->close.cash_cents;
 		snprintf(q.close.denominations, sizeof q.close.denominations, "%s",
-		         k->closeout.denominations);
-		q.close.checks = k->closeout.checks_as_listed ? -1 : checks;
-		q.close.check_cents = k->closeout.checks_as_listed ? -1 : check_cents;
-		snprintf(q.close.counter[0], sizeof q.close.counter[0], "%s",
-		         k->closeout.counter[0]);
-		snprintf(q.close.counter[1], sizeof q.close.counter[1], "%s",
-		         k->closeout.counter[1]);
-		snprintf(q.close.note, sizeof q.close.note, "%s", k->closeout.note);
+		         k->close.denominations);
+		q.close.checks = k->close.checks_as_listed ? -1 : checks;
+		q.close.check_cents = k->close.checks_as_listed ? -1 : check_cents;
+		snprintf(q.close.counter[0], sizeof q.close.counter[0], "%s", k->close.counter[0]);
+		snprintf(q.close.counter[1], sizeof q.close.counter[1], "%s", k->close.counter[1]);
+		snprintf(q.close.note, sizeof q.close.note, "%s", k->close.note);
 		kiosk_post(k, &q);
 	}
 }
@@ -439,7 +434,7 @@ static void
 screen_close_done(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->closeout.figures->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)}, row;
 	int m = k->style.margin_l, H = all.h, gap = k->style.margin;
 	char d1[64], d2[64], line[256];
@@ -476,22 +471,21 @@ screen_close_draw(struct kiosk *k)
 	char *cause = NULL;
 	int64_t v;
 
-	if (k->closeout.figures == NULL && k->closeout.step != CLOSE_LOOK)
-		k->closeout.step = CLOSE_LOOK;
-	switch (k->closeout.step) {
+	if (k->close.figures == NULL && k->close.step != CLOSE_LOOK)
+		k->close.step = CLOSE_LOOK;
+	switch (k->close.step) {
 	case CLOSE_LOOK: screen_close_look(k); break;
 	case CLOSE_CASH:
-		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->closeout.cash,
-		              sizeof k->closeout.cash, KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->close.cash,
+		              sizeof k->close.cash, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_LOOK);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (screen_close_amount(k->closeout.cash, &k->closeout.cash_cents,
-			                        &cause) != 0) {
+			if (screen_close_amount(k->close.cash, &k->close.cash_cents, &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
-				k->closeout.denominations[0] = '\0'; /* a total, not bill by bill */
+				k->close.denominations[0] = '\0'; /* a total, not bill by bill */
 				screen_close_step(k, CLOSE_CHECKS);
 			}
 		}
@@ -499,7 +493,7 @@ screen_close_draw(struct kiosk *k)
 	case CLOSE_DENOM: screen_close_denom(k); break;
 	case CLOSE_CHECKS: screen_close_checks_draw(k); break;
 	case CLOSE_CHECK_N:
-		r = kiosk_ask(k, title, "How many checks are in hand?", k->closeout.checks, 8,
+		r = kiosk_ask(k, title, "How many checks are in hand?", k->close.checks, 8,
 		              KIOSK_KB_DIGITS, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_CHECKS);
@@ -507,12 +501,12 @@ screen_close_draw(struct kiosk *k)
 			screen_close_step(k, CLOSE_CHECK_TOTAL);
 		break;
 	case CLOSE_CHECK_TOTAL:
-		r = kiosk_ask(k, title, "Their total in dollars", k->closeout.check_total,
-		              sizeof k->closeout.check_total, KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Their total in dollars", k->close.check_total,
+		              sizeof k->close.check_total, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_CHECK_N);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (screen_close_amount(k->closeout.check_total, &v, &cause) != 0) {
+			if (screen_close_amount(k->close.check_total, &v, &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
@@ -521,17 +515,16 @@ screen_close_draw(struct kiosk *k)
 		}
 		break;
 	case CLOSE_NAME1:
-		r = kiosk_ask(k, title, "First person counting: their name", k->closeout.counter[0],
-		              sizeof k->closeout.counter[0], KIOSK_KB_NAME, 0);
+		r = kiosk_ask(k, title, "First person counting: their name", k->close.counter[0],
+		              sizeof k->close.counter[0], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_CHECKS);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_NAME2);
 		break;
 	case CLOSE_NAME2:
-		r = kiosk_ask(k, title, "Second person counting: their name",
-		              k->closeout.counter[1], sizeof k->closeout.counter[1], KIOSK_KB_NAME,
-		              0);
+		r = kiosk_ask(k, title, "Second person counting: their name", k->close.counter[1],
+		              sizeof k->close.counter[1], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_NAME1);
 		else if (r == KIOSK_ASK_DONE)
@@ -540,21 +533,21 @@ screen_close_draw(struct kiosk *k)
 	case CLOSE_REVIEW: screen_close_review(k); break;
 	case CLOSE_NOTE:
 		r = kiosk_ask(k, title, "Why does the count differ? (recorded with the close-out)",
-		              k->closeout.note, sizeof k->closeout.note, KIOSK_KB_TEXT, 1);
+		              k->close.note, sizeof k->close.note, KIOSK_KB_TEXT, 1);
 		if (r != KIOSK_ASK_NONE)
 			screen_close_step(k, CLOSE_REVIEW);
 		break;
 	case CLOSE_DONE: screen_close_done(k); break;
 	case CLOSE_REOPEN:
 		r = kiosk_ask(k, "Reopen the station", "Why reopen? (e.g. a late donation)",
-		              k->closeout.note, sizeof k->closeout.note, KIOSK_KB_TEXT, 0);
+		              k->close.note, sizeof k->close.note, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_LOOK);
 		} else if (r == KIOSK_ASK_DONE) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_REOPEN;
-			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->closeout.note);
+			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->close.note);
 			kiosk_post(k, &q);
 		}
 		break;
@@ -574,7 +567,7 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 			              x->cause ? x->cause : "Cannot read the ledger.");
 			return;
 		}
-		kiosk_keep(&k->closeout.figures, x);
+		kiosk_keep(&k->close.figures, x);
 		*r = NULL;
 		break;
 	case KIOSK_OP_CLOSE:
@@ -582,11 +575,11 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 			kiosk_message(k, UI_BAD, "Not closed out: %s",
 			              x->cause ? x->cause : "the ledger refused it.");
 			ui_sound(k->ui, UI_SOUND_ERROR);
-			kiosk_keep(&k->closeout.figures, x); /* the figures as they are now */
+			kiosk_keep(&k->close.figures, x); /* the figures as they are now */
 			*r = NULL;
 			return;
 		}
-		kiosk_keep(&k->closeout.figures, x);
+		kiosk_keep(&k->close.figures, x);
 		*r = NULL;
 		ui_sound(k->ui, UI_SOUND_OK);
 		screen_close_step(k, CLOSE_DONE);
@@ -625,9 +618,9 @@ screen_export_enter(struct kiosk *k)
 	const char *cause;
 
 	/* a finished export's result was seen: start afresh */
-	if (k->export != NULL && kiosk_export_result(k->export, &res, &cause) >= 0) {
-		kiosk_export_free(k->export);
-		k->export = NULL;
+	if (k->export_job != NULL && kiosk_export_result(k->export_job, &res, &cause) >= 0) {
+		kiosk_export_free(k->export_job);
+		k->export_job = NULL;
 	}
 	kiosk_post_usb(k, KIOSK_OP_EXPORT_INFO);
 }
@@ -637,12 +630,12 @@ screen_export_go(struct kiosk *k, const char *dir)
 {
 	struct kiosk_req q;
 
-	kiosk_export_free(k->export);
-	k->export = NULL;
+	kiosk_export_free(k->export_job);
+	k->export_job = NULL;
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_EXPORT;
 	snprintf(q.path, sizeof q.path, "%s", dir);
-	snprintf(k->export_screen.dir, sizeof k->export_screen.dir, "%s", dir);
+	snprintf(k->export.dir, sizeof k->export.dir, "%s", dir);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
 }
@@ -662,13 +655,13 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 		        k->style.font.title, 1, UI_FG, UI_LEFT);
 		return 1;
 	}
-	if (k->export == NULL)
+	if (k->export_job == NULL)
 		return 0;
-	st = kiosk_export_result(k->export, &res, &cause);
+	st = kiosk_export_result(k->export_job, &res, &cause);
 	if (st < 0) {
 		snprintf(line, sizeof line,
 		         "Writing, reading back and verifying\xe2\x80\xa6 %lld s",
-		         (long long)((k->now_ms - k->export_screen.started_ms) / 1000));
+		         (long long)((k->now_ms - k->export.started_ms) / 1000));
 		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, k->style.font.label, 1, UI_FG,
 		        UI_LEFT);
 		ui_text(u, (struct ui_rect){r.x, y + lh, r.w, lh}, "Do not remove the USB stick.",
@@ -707,7 +700,7 @@ screen_export_draw(struct kiosk *k)
 	int gap = k->style.margin, lh = k->style.line_s, rh = k->style.row_l, side, y, running;
 	char line[KIOSK_PATH_MAX + 64];
 
-	running = kiosk_busy(k) && k->export != NULL;
+	running = kiosk_busy(k) && k->export_job != NULL;
 	if (kiosk_header(k, "Export to USB stick", running ? NULL : "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
@@ -726,17 +719,17 @@ screen_export_draw(struct kiosk *k)
 	y = right.y;
 	if (screen_export_state(k, (struct ui_rect){right.x, y, right.w, right.h - rh - gap}))
 		return;
-	if (k->export != NULL) {
+	if (k->export_job != NULL) {
 		const struct bundle_export_result *res;
 		const char *cause;
-		int st = kiosk_export_result(k->export, &res, &cause);
+		int st = kiosk_export_result(k->export_job, &res, &cause);
 		if (ui_button(u, (struct ui_rect){right.x, right.y + right.h - rh, right.w, rh},
 		              st == 0 ? "Done" : "Try again", st == 0 ? UI_OK : UI_ACCENT,
 		              k->style.font.label)) {
 			if (st == 0)
 				kiosk_go(k, SCREEN_COORD);
 			else
-				screen_export_go(k, k->export_screen.dir);
+				screen_export_go(k, k->export.dir);
 		}
 		return;
 	}
@@ -792,14 +785,14 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (kiosk_export_start(x->snap, k->export_screen.dir, k->db_path, kiosk_wake, k->ui,
-	                       &k->export, &cause) != 0) {
+	if (kiosk_export_start(x->snap, k->export.dir, k->db_path, kiosk_wake, k->ui,
+	                       &k->export_job, &cause) != 0) {
 		kiosk_message(k, UI_BAD, "%s", cause);
 		free(cause);
 		return;
 	}
 	x->snap = NULL; /* the export thread's now */
-	k->export_screen.started_ms = k->now_ms;
+	k->export.started_ms = k->now_ms;
 }
 
 static void

@@ -14,7 +14,7 @@ enum { PRINT_SHOW, PRINT_ELSEWHERE };
 static void
 screen_print_enter(struct kiosk *k)
 {
-	k->print_screen.step = PRINT_SHOW;
+	k->print.step = PRINT_SHOW;
 }
 
 /* The job's state as a title and a colour. */
@@ -55,7 +55,7 @@ static void
 screen_print_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	struct kiosk_print *p = k->print;
+	struct kiosk_print *p = k->print_job;
 	struct ui_rect body = kiosk_body(k), row;
 	int gap = k->style.margin, y = body.y, btn = k->style.button, lh = k->style.line;
 	enum ui_color c;
@@ -92,20 +92,20 @@ screen_print_draw(struct kiosk *k)
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	failed = p->phase == KIOSK_PRINT_REFUSED || (p->phase == KIOSK_PRINT_FINISHED &&
 	                                             (p->st.state != PRINT_DONE || p->save_failed));
-	if (k->print_screen.step == PRINT_ELSEWHERE) {
+	if (k->print.step == PRINT_ELSEWHERE) {
 		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Save PDF to the USB stick",
 		              k->style.primary, k->style.font.body)) {
-			k->print_screen.step = PRINT_SHOW;
+			k->print.step = PRINT_SHOW;
 			kiosk_print_save(k, k->usb_given ? k->usb_dir : "");
 		}
 		if (ui_button(u, kiosk_col(row, 1, 3, gap), "Save PDF on this station",
 		              k->style.primary, k->style.font.body)) {
-			k->print_screen.step = PRINT_SHOW;
+			k->print.step = PRINT_SHOW;
 			kiosk_print_save(k, k->spool_dir != NULL ? k->spool_dir : "");
 		}
 		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", k->style.quiet,
 		              k->style.font.text))
-			k->print_screen.step = PRINT_SHOW;
+			k->print.step = PRINT_SHOW;
 		return;
 	}
 	if (p->phase == KIOSK_PRINT_RUNNING) {
@@ -126,7 +126,7 @@ screen_print_draw(struct kiosk *k)
 			kiosk_print_again(k);
 		if (n == 3 && ui_button(u, kiosk_col(row, i++, n, gap), "Print elsewhere",
 		                        k->style.primary, k->style.font.label))
-			k->print_screen.step = PRINT_ELSEWHERE;
+			k->print.step = PRINT_ELSEWHERE;
 		if (ui_button(u, kiosk_col(row, i, n, gap), "Done", k->style.quiet,
 		              k->style.font.label))
 			kiosk_go(k, k->print_back);

@@ -1,5 +1,5 @@
 /* screen_state.h — each screen's own state, a member of struct kiosk
- * (kiosk_app.h) named after the screen: k->donate, k->closeout, k->pin...
+ * (kiosk_app.h) named after the screen: k->donate, k->close, k->pin...
  * Kept while the kiosk runs (a print or the PIN over a form comes back to
  * it as it was); the screen's enter sets it up.  Only the screen's own file
  * reads and writes it (screen_*.c); what screens share is in struct kiosk
