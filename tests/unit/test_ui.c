@@ -13,9 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kiosk_app.h"
 #include "kiosk_clock.h"
+#include "kiosk_style.h"
 #include "kiosk_worker.h"
 #include "pin.h"
+#include "screens.h"
 #include "ui.h"
 #include "util.h"
 
@@ -309,6 +312,62 @@ test_worker(void **state)
 	assert_int_equal(system("rm -rf /tmp/test_worker_*") >= 0, 1);
 }
 
+/* One style for every screen: designed at 800x480, scaled by the window;
+ * text sizes stay in design pixels (ui_text scales them itself). */
+static void
+test_style_scales_with_window(void **state)
+{
+	static const int sizes[][2] = {{800, 480}, {1600, 960}, {1280, 800}};
+	static const int header[] = {56, 112, 90}; /* 1280x800: 56 * min(1.6, 1.667) */
+
+	(void)state;
+	for (size_t i = 0; i < nitems(sizes); i++) {
+		struct ui_config cfg = {sizes[i][0], sizes[i][1], 0, "assets/fonts", 0, 1};
+		struct ui *u = NULL;
+		struct kiosk_style s;
+		char *cause = NULL;
+
+		if (ui_open(&cfg, &u, &cause) != 0)
+			fail_msg("ui_open: %s", cause);
+		kiosk_style_scale(&s, u);
+		assert_int_equal(s.header, header[i]);
+		assert_int_equal(s.header, ui_px(u, 56));
+		assert_int_equal(s.back_w, ui_px(u, 130));
+		assert_int_equal(s.font.title, 26);
+		assert_true(s.gap < s.margin && s.line < s.row && s.row < s.button);
+		ui_free(u);
+	}
+}
+
+/* Who may see a screen is the screen's own flag, corrections of the whole
+ * station (no walker on show) being a coordinator's. */
+static void
+test_screens_coordinator_flag(void **state)
+{
+	struct kiosk *k = xcalloc(1, sizeof *k);
+
+	(void)state;
+	for (int s = 0; s < SCREEN_COUNT; s++) {
+		assert_non_null(screens[s]);
+		assert_non_null(screens[s]->name);
+		assert_non_null(screens[s]->draw);
+	}
+	k->screen = SCREEN_HOME;
+	assert_false(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_DONATE;
+	assert_false(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_CLOSE;
+	assert_true(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_PACK;
+	assert_true(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_CORRECT;
+	k->walker = 0;
+	assert_true(kiosk_coordinator_screen(k));
+	k->walker = 7;
+	assert_false(kiosk_coordinator_screen(k));
+	free(k);
+}
+
 int
 main(void)
 {
@@ -318,6 +377,8 @@ main(void)
 	    cmocka_unit_test(test_ui_rotation_turns_touches),
 	    cmocka_unit_test(test_ui_text_recorded_and_safe),
 	    cmocka_unit_test(test_ui_screenshot_png),
+	    cmocka_unit_test(test_style_scales_with_window),
+	    cmocka_unit_test(test_screens_coordinator_flag),
 
 	    cmocka_unit_test(test_clock_refuses_malformed),
 	    cmocka_unit_test(test_worker),
