@@ -8,20 +8,21 @@
 
 #include "ui.h"
 
-/* Text sizes, in design pixels: ui_text and ui_button scale them themselves. */
+/* Text sizes, in design pixels (ui_text and ui_button scale them
+ * themselves): a scale from small to large, named by what each is mostly for. */
 struct kiosk_fonts {
-	int hint;   /* fine print, lists of many lines */
-	int small;  /* secondary lines, the lock bar */
-	int body;   /* messages, wide keys */
-	int text;   /* the text of a form, most buttons */
-	int label;  /* prompts, headings in the body */
-	int title;  /* the header's title, keyboard keys, big buttons */
-	int key;    /* the typed value */
-	int big;    /* keypad digits, a figure */
-	int large;  /* choices shown big (cash, check, other) */
-	int figure; /* a walker's laps, the job's state */
-	int banner; /* "Donation recorded", a scan's welcome */
-	int hero;   /* an amount to confirm */
+	int hint;   /* 17: fine print, messages of several lines */
+	int small;  /* 18: secondary lines, the lock bar, column heads */
+	int body;   /* 20: messages, the Back button, wide keys */
+	int text;   /* 22: the text of a form, most buttons */
+	int label;  /* 24: prompts, headings in the body */
+	int title;  /* 26: the header's title, keyboard keys, big buttons */
+	int key;    /* 28: the typed value, a full-screen line */
+	int big;    /* 30: keypad digits, a question */
+	int large;  /* 36: choices shown big (cash, check, other), a name */
+	int figure; /* 44: the state of a print, a scan's verdict */
+	int banner; /* 52: "Donation recorded", "Scan your badge" */
+	int hero;   /* 64: an amount to confirm, a walker's welcome */
 };
 
 /* Lengths in window pixels: the design's, scaled to the window. */
