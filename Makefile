@@ -76,7 +76,6 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
-.SECONDARY:
 
 all: $(PROGS) $(BUILD)/includes.ok
 
@@ -170,6 +169,11 @@ bench: deps
 	done
 figures: bench
 	tests/bench/figures-table build/bench/figures.jsonl --readme README.md
+
+# Objects are kept (not intermediate files).  Only these: a bare .SECONDARY:
+# would also stop a header that was moved or removed (its -MP empty rule)
+# from remaking what included it.
+.SECONDARY: $(LIB_OBJS) $(MAIN_OBJS) $(FUZZ_OBJS)
 
 # libFuzzer targets: the library built again with clang's fuzzer instrumentation.
 FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)
