@@ -1,11 +1,13 @@
 #include "cli.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "text.h"
 #include "util.h"
@@ -53,66 +55,233 @@ cli_esc(const char *s)
 	return *slot;
 }
 
-int
-cli_parse(int argc, char **argv, struct cli_opt *opts, size_t nopts, struct cli_args *a)
+/* 1 when word is one of the space-separated words of list. */
+static int
+cli_word_in(const char *word, const char *list)
 {
-	size_t k;
-	int i;
+	size_t n = strlen(word);
+	const char *p;
 
-	memset(a, 0, sizeof *a);
-	for (k = 0; k < nopts; k++)
-		opts[k].n = 0;
-	for (i = 0; i < argc; i++) {
-		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
-			if (a->npos == CLI_MAXPOS)
-				return cli_fail(CLI_USAGE, "Too many arguments.");
-			a->pos[a->npos++] = argv[i];
-			continue;
-		}
-		for (k = 0; k < nopts; k++)
-			if (strcmp(opts[k].name, argv[i] + 2) == 0)
-				break;
-		if (k == nopts)
-			return cli_fail(CLI_USAGE, "Unknown option %s.", argv[i]);
-		if (opts[k].n > 0 && opts[k].takes != CLI_MANY)
-			return cli_fail(CLI_USAGE, "%s given twice: give it once.", argv[i]);
-		if (opts[k].n == CLI_MAXREP)
-			return cli_fail(CLI_USAGE, "Option %s is given too often.", argv[i]);
-		if (opts[k].takes) {
-			if (i + 1 >= argc)
-				return cli_fail(CLI_USAGE, "Option %s needs a value.", argv[i]);
-			opts[k].val[opts[k].n] = argv[++i];
-		}
-		opts[k].n++;
-	}
+	for (p = list; n > 0 && (p = strstr(p, word)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
 	return 0;
 }
 
-static const struct cli_opt *
-cli_find(const struct cli_opt *opts, size_t nopts, const char *name)
+static int
+cli_opt_index(const struct cli_opt *opts, const char *name)
 {
-	size_t k;
+	int k;
 
-	for (k = 0; k < nopts; k++)
+	for (k = 0; opts != NULL && opts[k].name != NULL; k++)
 		if (strcmp(opts[k].name, name) == 0)
-			return &opts[k];
-	return NULL;
+			return k;
+	return -1;
+}
+
+/* The words before "--help" or a parse error: the usage follows it. */
+static enum cli_ret
+cli_bad(const struct cli_cmd_ctx *c, const char *fmt, const char *word)
+{
+	cli_fail(CLI_USAGE, fmt, word);
+	return cli_usage(c);
+}
+
+/* Options anywhere among the words; the rest positional.  *help when
+ * "--help" is among them (or "-h" is the only one). */
+static enum cli_ret
+cli_parse(const struct cli_cmd_ctx *c, int argc, char **argv, struct cli_args *a, int *help)
+{
+	const struct cli_opt *opts = c->entry->opts;
+	int i, k;
+
+	memset(a, 0, sizeof *a);
+	a->opts = opts;
+	a->pos = xcalloc((size_t)argc + 1, sizeof *a->pos);
+	*help = argc == 1 && strcmp(argv[0], "-h") == 0;
+	for (i = 0; i < argc && !*help; i++) {
+		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
+			a->pos[a->npos++] = argv[i];
+			continue;
+		}
+		if ((k = cli_opt_index(opts, argv[i] + 2)) < 0) {
+			if (strcmp(argv[i], "--help") == 0) {
+				*help = 1;
+				break;
+			}
+			return cli_bad(c, "Unknown option %s.", argv[i]);
+		}
+		assert(k < CLI_MAXOPT);
+		if (a->n[k] > 0 && opts[k].takes != CLI_TAKES_MANY)
+			return cli_bad(c, "%s given twice: give it once.", argv[i]);
+		if (a->n[k] == CLI_MAXREP)
+			return cli_bad(c, "Option %s is given too often.", argv[i]);
+		if (opts[k].takes != CLI_TAKES_FLAG) {
+			if (i + 1 >= argc)
+				return cli_bad(c, "Option %s needs a value.", argv[i]);
+			a->val[k][a->n[k]] = argv[++i];
+		}
+		a->n[k]++;
+	}
+	return CLI_OK;
 }
 
 const char *
-cli_val(const struct cli_opt *opts, size_t nopts, const char *name)
+cli_nth(const struct cli_args *a, const char *name, int i)
 {
-	const struct cli_opt *o = cli_find(opts, nopts, name);
+	int k = cli_opt_index(a->opts, name);
 
-	return o != NULL && o->takes && o->n > 0 ? o->val[o->n - 1] : NULL;
+	assert(k >= 0); /* a name the entry does not declare is a slip of ours */
+	return a->opts[k].takes != CLI_TAKES_FLAG && i >= 0 && i < a->n[k] ? a->val[k][i] : NULL;
+}
+
+const char *
+cli_val(const struct cli_args *a, const char *name)
+{
+	int k = cli_opt_index(a->opts, name);
+
+	assert(k >= 0);
+	return cli_nth(a, name, a->n[k] - 1);
 }
 
 int
-cli_given(const struct cli_opt *opts, size_t nopts, const char *name)
+cli_given(const struct cli_args *a, const char *name)
 {
-	const struct cli_opt *o = cli_find(opts, nopts, name);
+	int k = cli_opt_index(a->opts, name);
 
-	return o != NULL ? o->n : 0;
+	assert(k >= 0);
+	return a->n[k];
+}
+
+/* ---- commands ---- */
+
+/* What stands between "watctl" and the command's name in its usage. */
+static const char *
+cli_db_words(const struct cli_cmd_entry *e)
+{
+	return e->needs >= CLI_LEDGER ? "--db FILE " : e->needs == CLI_PATH ? "[--db FILE] " : "";
+}
+
+void
+cli_cmd_usage(const struct cli_cmd_entry *e, FILE *f)
+{
+	const char *p = e->usage != NULL ? e->usage : "", *nl;
+	int first = 1;
+
+	do {
+		nl = strchr(p, '\n');
+		int len = nl != NULL ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(f, "%s watctl %s%s%s%.*s\n", first ? "Usage:" : "      ", cli_db_words(e),
+		        e->name, len > 0 ? " " : "", len, p);
+		first = 0;
+		p = nl + 1;
+	} while (nl != NULL);
+	if (e->more != NULL)
+		e->more(f);
+}
+
+void
+cli_cmd_list(const struct cli_cmd_entry *e, FILE *f)
+{
+	const char *p = e->usage != NULL ? e->usage : "", *nl;
+
+	do {
+		nl = strchr(p, '\n');
+		int len = nl != NULL ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(f, "  %s%s%.*s\n", e->name, len > 0 ? " " : "", len, p);
+		p = nl + 1;
+	} while (nl != NULL);
+	if (e->about != NULL)
+		fprintf(f, "      %s\n", e->about);
+}
+
+enum cli_ret
+cli_usage(const struct cli_cmd_ctx *c)
+{
+	cli_cmd_usage(c->entry, stderr);
+	return CLI_USAGE;
+}
+
+const struct cli_cmd_entry *
+cli_cmd_find(const struct cli_cmd_entry *const *table, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(table[i]->name, name) == 0)
+			return table[i];
+	return NULL;
+}
+
+/* Opens c->db as e needs; CLI_OK, or the exit status after a sentence.
+ * *created: the file did not exist (a failed init removes it). */
+static enum cli_ret
+cli_cmd_open(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, const struct cli_args *a,
+             int *created)
+{
+	enum ledger_open how = e->how;
+	struct stat sb;
+	char *cause = NULL;
+
+	if (c->db == NULL || *c->db == '\0')
+		return cli_fail(CLI_USAGE, "Say which ledger: --db FILE (or set WAT_DB).");
+	if (e->reads != NULL && a->npos > 0 && cli_word_in(a->pos[0], e->reads))
+		how = LEDGER_READ;
+	*created = how == LEDGER_CREATE && stat(c->db, &sb) != 0 && errno == ENOENT;
+	if (ledger_open_mode(c->db, how, &c->l, &cause) != 0)
+		return cli_cause(stat(c->db, &sb) != 0 && errno == ENOENT ? CLI_USAGE : CLI_REFUSED,
+		                 cause);
+	if (e->needs == CLI_EVENT && !ledger_has_event(c->l))
+		return cli_fail(
+		    CLI_REFUSED,
+		    "%s has no event yet: set it up first with 'watctl --db %s init ...'.", c->db,
+		    c->db);
+	return CLI_OK;
+}
+
+/* Parses, answers --help, opens the ledger when open says so, runs. */
+static enum cli_ret
+cli_cmd_go(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv, int open)
+{
+	struct cli_args a;
+	enum cli_ret rc;
+	int help = 0, created = 0;
+
+	assert(e->exec != NULL && e->name != NULL);
+	c->entry = e;
+	if ((rc = cli_parse(c, argc, argv, &a, &help)) != CLI_OK)
+		goto end;
+	if (help) {
+		cli_cmd_usage(e, stdout);
+		goto end;
+	}
+	if (open && e->needs >= CLI_LEDGER && (e->bare == NULL || !cli_given(&a, e->bare)) &&
+	    (rc = cli_cmd_open(e, c, &a, &created)) != CLI_OK)
+		goto end;
+	rc = e->exec(c, &a);
+end:
+	if (open) {
+		ledger_free(c->l);
+		c->l = NULL;
+		if (created && rc != CLI_OK)
+			ledger_remove_files(c->db);
+	}
+	free(a.pos);
+	return rc;
+}
+
+enum cli_ret
+cli_cmd_run(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv)
+{
+	return cli_cmd_go(e, c, argc, argv, 1);
+}
+
+enum cli_ret
+cli_cmd_exec(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv)
+{
+	return cli_cmd_go(e, c, argc, argv, 0);
 }
 
 int
