@@ -121,7 +121,7 @@ const struct cli_cmd_entry bundle_cli_export_entry = {
     .opts = CLI_OPTS(CLI_VALUE("out"), CLI_VALUE("keys"), CLI_VALUE("copy"), CLI_FLAG("no-copy"),
                      CLI_FLAG("usb")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = bundle_cli_export,
 };
 
@@ -469,7 +469,7 @@ const struct cli_cmd_entry bundle_cli_close_entry = {
                      CLI_VALUE("checks"), CLI_VALUE("check-total"), CLI_VALUE("note"),
                      CLI_VALUE("sheet"), BUNDLE_CLI_SHEET_OPTS),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = bundle_cli_close,
 };
 
@@ -515,7 +515,7 @@ const struct cli_cmd_entry bundle_cli_close_sheet_entry = {
     .about = "the sheet of the last close-out in force (or of entry SEQ), again",
     .opts = CLI_OPTS(CLI_VALUE("out"), BUNDLE_CLI_SHEET_OPTS),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = bundle_cli_close_sheet,
 };
 
@@ -541,7 +541,7 @@ const struct cli_cmd_entry bundle_cli_reopen_entry = {
     .about = "take more money after a close-out (close out again before the final export)",
     .opts = CLI_OPTS(CLI_VALUE("reason")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = bundle_cli_reopen,
 };
 
@@ -692,7 +692,7 @@ const struct cli_cmd_entry bundle_cli_event_pack_entry = {
     .about = "a second station of the event (import makes its ledger: --db NEW.db)",
     .opts = CLI_OPTS(CLI_VALUE("station"), CLI_VALUE("walker-base")),
     .needs = CLI_LEDGER,
-    .how = LEDGER_CREATE,
+    .how = CLI_CREATE,
     .reads = "export",
     .exec = bundle_cli_event_pack,
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ledger.h"
 #include "text.h"
 #include "util.h"
 
@@ -221,7 +222,9 @@ static enum cli_ret
 cli_cmd_open(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, const struct cli_args *a,
              int *created)
 {
-	enum ledger_open how = e->how;
+	static const enum ledger_open how_of[] = {
+	    [CLI_READ] = LEDGER_READ, [CLI_WRITE] = LEDGER_WRITE, [CLI_CREATE] = LEDGER_CREATE};
+	enum ledger_open how = how_of[e->how];
 	struct stat sb;
 	char *cause = NULL;
 

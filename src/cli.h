@@ -10,7 +10,7 @@
  *       .about = "annul an entry (it stays in the ledger, marked)",
  *       .opts = CLI_OPTS(CLI_VALUE("reason")),
  *       .needs = CLI_EVENT,
- *       .how = LEDGER_WRITE,
+ *       .how = CLI_WRITE,
  *       .exec = ledger_cli_annul,
  *   };
  *
@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "ledger.h"
+struct ledger;
 
 /* watctl's exit status */
 enum cli_ret {
@@ -75,6 +75,13 @@ enum cli_needs {
 	CLI_EVENT,  /* the ledger, open, with its event set up */
 };
 
+/* How it is opened (ledger_open_mode's LEDGER_READ, _WRITE, _CREATE). */
+enum cli_open {
+	CLI_READ,   /* report, log, check...: record nothing */
+	CLI_WRITE,  /* commands that record entries */
+	CLI_CREATE, /* only for what makes a ledger (init, event-pack import) */
+};
+
 struct cli_cmd_entry;
 
 /* What every command runs with. */
@@ -92,8 +99,8 @@ struct cli_cmd_entry {
 	const char *about;          /* one line, for the list of commands */
 	const struct cli_opt *opts; /* CLI_OPTS(...), or NULL: none */
 	enum cli_needs needs;
-	enum ledger_open how; /* LEDGER_CREATE only for what makes a ledger */
-	const char *reads;    /* first words with which LEDGER_READ is enough ("list find") */
+	enum cli_open how;
+	const char *reads;    /* first words with which CLI_READ is enough ("list find") */
 	const char *bare;     /* an option with which nothing is needed (settings --markdown) */
 	void (*more)(FILE *); /* printed after the usage (set: the keys), or NULL */
 	enum cli_ret (*exec)(struct cli_cmd_ctx *, struct cli_args *);

@@ -84,7 +84,7 @@ const struct cli_cmd_entry ledger_cli_init_entry = {
     .opts = CLI_OPTS(CLI_VALUE("name"), CLI_VALUE("city"), CLI_VALUE("date"), CLI_VALUE("goal"),
                      CLI_VALUE("station"), CLI_VALUE("pin-file"), CLI_FLAG("pin-later")),
     .needs = CLI_LEDGER,
-    .how = LEDGER_CREATE,
+    .how = CLI_CREATE,
     .exec = ledger_cli_init,
 };
 
@@ -124,7 +124,7 @@ const struct cli_cmd_entry ledger_cli_roster_entry = {
     .usage = "import FILE.csv",
     .about = "add or update walkers from the online registration's CSV",
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_roster,
 };
 
@@ -255,7 +255,7 @@ const struct cli_cmd_entry ledger_cli_walker_entry = {
     .opts = CLI_OPTS(CLI_VALUE("name"), CLI_VALUE("team"), CLI_VALUE("email"), CLI_VALUE("phone"),
                      CLI_VALUE("id")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .reads = "list find show",
     .exec = ledger_cli_walker,
 };
@@ -282,7 +282,7 @@ const struct cli_cmd_entry ledger_cli_badge_code_entry = {
     .usage = "ID",
     .about = "the walker's badge code",
     .needs = CLI_EVENT,
-    .how = LEDGER_READ,
+    .how = CLI_READ,
     .exec = ledger_cli_badge_code,
 };
 
@@ -329,7 +329,7 @@ const struct cli_cmd_entry ledger_cli_scan_entry = {
     /* the roles' own names (rules_role_name) */
     .opts = CLI_OPTS(CLI_FLAG("lap"), CLI_FLAG("welcome"), CLI_FLAG("both")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_scan,
 };
 
@@ -361,7 +361,7 @@ const struct cli_cmd_entry ledger_cli_lap_entry = {
     .usage = "ID",
     .about = "add a lap by hand",
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_lap,
 };
 
@@ -376,7 +376,7 @@ const struct cli_cmd_entry ledger_cli_checkin_entry = {
     .usage = "ID",
     .about = "check a walker in by hand",
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_checkin,
 };
 
@@ -412,7 +412,7 @@ const struct cli_cmd_entry ledger_cli_donate_entry = {
     .about = "record a donation for a walker",
     .opts = CLI_OPTS(CLI_VALUE("method"), CLI_VALUE("check-no"), CLI_VALUE("donor")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_donate,
 };
 
@@ -440,7 +440,7 @@ const struct cli_cmd_entry ledger_cli_annul_entry = {
     .about = "undo an entry (it stays in the ledger, marked annulled)",
     .opts = CLI_OPTS(CLI_VALUE("reason")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_annul,
 };
 
@@ -609,7 +609,7 @@ const struct cli_cmd_entry ledger_cli_report_entry = {
     .about = "totals, walkers, teams",
     .opts = CLI_OPTS(CLI_FLAG("json")),
     .needs = CLI_EVENT,
-    .how = LEDGER_READ,
+    .how = CLI_READ,
     .exec = ledger_cli_report,
 };
 
@@ -629,7 +629,7 @@ const struct cli_cmd_entry ledger_cli_log_entry = {
     .name = "log",
     .about = "the ledger, one entry a line",
     .needs = CLI_LEDGER,
-    .how = LEDGER_READ,
+    .how = CLI_READ,
     .exec = ledger_cli_log,
 };
 
@@ -657,7 +657,7 @@ const struct cli_cmd_entry ledger_cli_check_entry = {
     .name = "check",
     .about = "verify the hash chain and figures",
     .needs = CLI_LEDGER,
-    .how = LEDGER_READ,
+    .how = CLI_READ,
     .exec = ledger_cli_check,
 };
 
@@ -676,6 +676,6 @@ const struct cli_cmd_entry ledger_cli_rebuild_entry = {
     .name = "rebuild",
     .about = "recompute figures from the entries",
     .needs = CLI_LEDGER,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = ledger_cli_rebuild,
 };

@@ -123,6 +123,6 @@ const struct cli_cmd_entry pin_cli_pin_entry = {
     .about = "a new coordinator PIN",
     .opts = CLI_OPTS(CLI_VALUE("pin-file"), CLI_VALUE("old-pin-file"), CLI_VALUE("recovery")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = pin_cli_pin,
 };

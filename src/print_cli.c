@@ -620,7 +620,7 @@ const struct cli_cmd_entry print_cli_receipt_entry = {
     .about = "a donation receipt (reprints are marked COPY)",
     .opts = CLI_OPTS(PRINT_CLI_OPTS),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = print_cli_receipt,
 };
 
@@ -693,7 +693,7 @@ const struct cli_cmd_entry print_cli_badge_entry = {
     .about = "a walker's badge",
     .opts = CLI_OPTS(PRINT_CLI_OPTS),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = print_cli_badge,
 };
 
@@ -802,7 +802,7 @@ const struct cli_cmd_entry print_cli_badges_entry = {
     .about = "sheets of badges of the registered walkers (or those matching TEXT)",
     .opts = CLI_OPTS(PRINT_CLI_OPTS, CLI_VALUE("layout"), CLI_VALUE("match")),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = print_cli_badges,
 };
 
@@ -870,6 +870,6 @@ const struct cli_cmd_entry print_cli_slip_entry = {
     .about = "a walker's slip: laps, distance and money as of now",
     .opts = CLI_OPTS(PRINT_CLI_OPTS),
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .exec = print_cli_slip,
 };

@@ -45,7 +45,7 @@ const struct cli_cmd_entry setting_cli_set_entry = {
     .usage = "KEY VALUE",
     .about = "change a setting ('set --help': the keys)",
     .needs = CLI_EVENT,
-    .how = LEDGER_WRITE,
+    .how = CLI_WRITE,
     .more = setting_cli_keys,
     .exec = setting_cli_set,
 };
@@ -93,7 +93,7 @@ const struct cli_cmd_entry setting_cli_settings_entry = {
     .about = "the event's settings (--markdown: the keys as a table, no ledger needed)",
     .opts = CLI_OPTS(CLI_FLAG("markdown")),
     .needs = CLI_EVENT,
-    .how = LEDGER_READ,
+    .how = CLI_READ,
     .bare = "markdown",
     .exec = setting_cli_settings,
 };
