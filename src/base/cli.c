@@ -7,9 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "ledger.h"
 #include "text.h"
 #include "util.h"
 
@@ -216,75 +214,47 @@ cli_cmd_find(const struct cli_cmd_entry *const *table, size_t n, const char *nam
 	return NULL;
 }
 
-/* Opens c->db as e needs; CLI_OK, or the exit status after a sentence.
- * *created: the file did not exist (a failed init removes it). */
-static enum cli_ret
-cli_cmd_open(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, const struct cli_args *a,
-             int *created)
+enum cli_ret
+cli_cmd_parse(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv,
+              struct cli_args *a, int *help)
 {
-	static const enum ledger_open how_of[] = {
-	    [CLI_READ] = LEDGER_READ, [CLI_WRITE] = LEDGER_WRITE, [CLI_CREATE] = LEDGER_CREATE};
-	enum ledger_open how = how_of[e->how];
-	struct stat sb;
-	char *cause = NULL;
-
-	if (c->db == NULL || *c->db == '\0')
-		return cli_fail(CLI_USAGE, "Say which ledger: --db FILE (or set WAT_DB).");
-	if (e->reads != NULL && a->npos > 0 && cli_word_in(a->pos[0], e->reads))
-		how = LEDGER_READ;
-	*created = how == LEDGER_CREATE && stat(c->db, &sb) != 0 && errno == ENOENT;
-	if (ledger_open_mode(c->db, how, &c->l, &cause) != 0)
-		return cli_cause(stat(c->db, &sb) != 0 && errno == ENOENT ? CLI_USAGE : CLI_REFUSED,
-		                 cause);
-	if (e->needs == CLI_EVENT && !ledger_has_event(c->l))
-		return cli_fail(
-		    CLI_REFUSED,
-		    "%s has no event yet: set it up first with 'watctl --db %s init ...'.", c->db,
-		    c->db);
-	return CLI_OK;
-}
-
-/* Parses, answers --help, opens the ledger when open says so, runs. */
-static enum cli_ret
-cli_cmd_go(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv, int open)
-{
-	struct cli_args a;
-	enum cli_ret rc;
-	int help = 0, created = 0;
-
 	assert(e->exec != NULL && e->name != NULL);
 	c->entry = e;
-	if ((rc = cli_parse(c, argc, argv, &a, &help)) != CLI_OK)
-		goto end;
-	if (help) {
-		cli_cmd_usage(e, stdout);
-		goto end;
-	}
-	if (open && e->needs >= CLI_LEDGER && (e->bare == NULL || !cli_given(&a, e->bare)) &&
-	    (rc = cli_cmd_open(e, c, &a, &created)) != CLI_OK)
-		goto end;
-	rc = e->exec(c, &a);
-end:
-	if (open) {
-		ledger_free(c->l);
-		c->l = NULL;
-		if (created && rc != CLI_OK)
-			ledger_remove_files(c->db);
-	}
-	free(a.pos);
-	return rc;
+	return cli_parse(c, argc, argv, a, help);
 }
 
-enum cli_ret
-cli_cmd_run(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv)
+void
+cli_args_free(struct cli_args *a)
 {
-	return cli_cmd_go(e, c, argc, argv, 1);
+	free(a->pos);
+	a->pos = NULL;
+}
+
+int
+cli_cmd_ledger(const struct cli_cmd_entry *e, const struct cli_args *a, enum cli_open *how)
+{
+	if (e->needs < CLI_LEDGER || (e->bare != NULL && cli_given(a, e->bare)))
+		return 0;
+	*how =
+	    e->reads != NULL && a->npos > 0 && cli_word_in(a->pos[0], e->reads) ? CLI_READ : e->how;
+	return 1;
 }
 
 enum cli_ret
 cli_cmd_exec(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv)
 {
-	return cli_cmd_go(e, c, argc, argv, 0);
+	struct cli_args a;
+	enum cli_ret rc;
+	int help = 0;
+
+	if ((rc = cli_cmd_parse(e, c, argc, argv, &a, &help)) == CLI_OK) {
+		if (help)
+			cli_cmd_usage(e, stdout);
+		else
+			rc = e->exec(c, &a);
+	}
+	cli_args_free(&a);
+	return rc;
 }
 
 int

@@ -4,16 +4,20 @@
  * message says why), 2 bad usage or input.  Messages on stderr are plain
  * sentences; results on stdout.
  *
- * This file is the table of commands and main.  Each command is an entry
- * (cli.h) beside its function in the *_cli.c file it belongs to; adding one
- * is that entry and its line here (docs/ARCHITECTURE.md). */
+ * This file is the table of commands, and main, which runs an entry with
+ * the ledger it needs.  Each command is an entry (cli.h) beside its
+ * function in the *_cli.c file it belongs to; adding one is that entry and
+ * its line here (docs/ARCHITECTURE.md). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bundle_cli.h"
 #include "cli.h"
+#include "ledger.h"
 #include "ledger_cli.h"
 #include "pin_cli.h"
 #include "print_cli.h"
@@ -101,6 +105,59 @@ const struct cli_cmd_entry watctl_help_entry = {
     .exec = watctl_help,
 };
 
+/* Opens c->db as a command needs; CLI_OK, or the exit status after a
+ * sentence.  *created: the file did not exist (a failed init removes it). */
+static enum cli_ret
+watctl_open(struct cli_cmd_ctx *c, enum cli_open how, int *created)
+{
+	static const enum ledger_open modes[] = {
+	    [CLI_READ] = LEDGER_READ, [CLI_WRITE] = LEDGER_WRITE, [CLI_CREATE] = LEDGER_CREATE};
+	struct stat sb;
+	char *cause = NULL;
+
+	if (c->db == NULL || *c->db == '\0')
+		return cli_fail(CLI_USAGE, "Say which ledger: --db FILE (or set WAT_DB).");
+	*created = how == CLI_CREATE && stat(c->db, &sb) != 0 && errno == ENOENT;
+	if (ledger_open_mode(c->db, modes[how], &c->l, &cause) != 0)
+		return cli_cause(stat(c->db, &sb) != 0 && errno == ENOENT ? CLI_USAGE : CLI_REFUSED,
+		                 cause);
+	if (c->entry->needs == CLI_EVENT && !ledger_has_event(c->l))
+		return cli_fail(
+		    CLI_REFUSED,
+		    "%s has no event yet: set it up first with 'watctl --db %s init ...'.", c->db,
+		    c->db);
+	return CLI_OK;
+}
+
+/* Runs e with the words after its name: parsed by its options before
+ * anything is opened (--help: its usage), the ledger opened as it needs,
+ * closed after; a ledger made for a command that failed is removed. */
+static enum cli_ret
+watctl_run(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc, char **argv)
+{
+	struct cli_args a;
+	enum cli_open how;
+	enum cli_ret rc;
+	int help = 0, created = 0;
+
+	if ((rc = cli_cmd_parse(e, c, argc, argv, &a, &help)) != CLI_OK)
+		goto end;
+	if (help) {
+		cli_cmd_usage(e, stdout);
+		goto end;
+	}
+	if (cli_cmd_ledger(e, &a, &how) && (rc = watctl_open(c, how, &created)) != CLI_OK)
+		goto end;
+	rc = e->exec(c, &a);
+end:
+	ledger_free(c->l);
+	c->l = NULL;
+	if (created && rc != CLI_OK)
+		ledger_remove_files(c->db);
+	cli_args_free(&a);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -141,5 +198,5 @@ main(int argc, char **argv)
 		fprintf(stderr, "Unknown command \"%s\".\n", argv[k]);
 		return watctl_usage(CLI_USAGE);
 	}
-	return cli_cmd_run(cmd, &c, argc - k - 1, argv + k + 1);
+	return watctl_run(cmd, &c, argc - k - 1, argv + k + 1);
 }

@@ -15,7 +15,8 @@
  *   };
  *
  * The usage is written once: `watctl help CMD`, `watctl CMD --help`, the
- * message on bad usage (cli_usage) and `watctl --help` all print it. */
+ * message on bad usage (cli_usage) and `watctl --help` all print it.
+ * Plain C (base/): watctl.c opens the ledger a command needs. */
 #ifndef WAT_CLI_H
 #define WAT_CLI_H
 
@@ -122,13 +123,17 @@ void cli_cmd_list(const struct cli_cmd_entry *e, FILE *f);
 /* The entry called name among the n of table, or NULL. */
 const struct cli_cmd_entry *cli_cmd_find(const struct cli_cmd_entry *const *table, size_t n,
                                          const char *name);
-/* Runs e with the words after its name: parses them by e->opts ("--help":
- * the usage on stdout), opens the ledger as e needs (c->db), runs e->exec,
- * closes the ledger.  A ledger made for a command that fails is removed. */
-enum cli_ret cli_cmd_run(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc,
-                         char **argv);
-/* Parses the words and runs e->exec with c as it is (its ledger, if any,
- * already open): cli_cmd_run without the ledger, for tests. */
+/* Parses the words after e's name by e->opts into *a (cli_args_free
+ * after), with c->entry = e: CLI_OK, or CLI_USAGE after the sentence and
+ * the usage.  *help: "--help" was among them (or "-h" alone). */
+enum cli_ret cli_cmd_parse(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc,
+                           char **argv, struct cli_args *a, int *help);
+void cli_args_free(struct cli_args *a);
+/* 1 and *how when e needs the ledger open with these words (CLI_READ when
+ * .reads names the first), 0 when not (CLI_NONE, CLI_PATH, .bare given). */
+int cli_cmd_ledger(const struct cli_cmd_entry *e, const struct cli_args *a, enum cli_open *how);
+/* Parses the words, answers --help, and runs e->exec with c as it is (its
+ * ledger, if any, open already): watctl's main opens the ledger first. */
 enum cli_ret cli_cmd_exec(const struct cli_cmd_entry *e, struct cli_cmd_ctx *c, int argc,
                           char **argv);
 
