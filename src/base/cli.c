@@ -94,6 +94,9 @@ cli_parse(const struct cli_cmd_ctx *c, int argc, char **argv, struct cli_args *a
 	const struct cli_opt *opts = c->entry->opts;
 	int i, k;
 
+	for (k = 0; opts != NULL && opts[k].name != NULL; k++)
+		;
+	assert(k <= CLI_MAXOPT); /* an entry declares at most CLI_MAXOPT options */
 	memset(a, 0, sizeof *a);
 	a->opts = opts;
 	a->pos = xcalloc((size_t)argc + 1, sizeof *a->pos);
@@ -110,7 +113,6 @@ cli_parse(const struct cli_cmd_ctx *c, int argc, char **argv, struct cli_args *a
 			}
 			return cli_bad(c, "Unknown option %s.", argv[i]);
 		}
-		assert(k < CLI_MAXOPT);
 		if (a->n[k] > 0 && opts[k].takes != CLI_TAKES_MANY)
 			return cli_bad(c, "%s given twice: give it once.", argv[i]);
 		if (a->n[k] == CLI_MAXREP)
