@@ -24,6 +24,7 @@
 #include "ui.h"
 #include "util.h"
 
+#define KIOSK_MIN_TARGET        48    /* px: a fingertip, the least a touch target may be */
 #define KIOSK_SCRIPT_TIMEOUT_MS 15000 /* a request that takes longer fails the script */
 
 static void
@@ -140,6 +141,8 @@ main(int argc, char **argv)
 		goto end;
 	if (kiosk_worker_start(db, kiosk_wake, u, &w, &cause) != 0)
 		goto end;
+	if (script != NULL)
+		ui_check(u, KIOSK_MIN_TARGET);
 	kiosk_init(&k, u, w);
 	kinit = 1;
 	k.db_path = db;

@@ -124,6 +124,16 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 		if (rc != 0)
 			return rc;
 	}
+	/* every frame a script settles on is checked: nothing cut off, nothing too small to touch */
+	{
+		char *faults = ui_faults(k->ui);
+		if (faults != NULL) {
+			util_fail(cause, "%s:%d: the screen %s is not laid out for a finger:\n%s",
+			          s->path, s->line, screens[k->screen]->name, faults);
+			free(faults);
+			return -1;
+		}
+	}
 	for (;;) {
 		if (s->next == NULL || *s->next == '\0')
 			return 1;

@@ -16,7 +16,9 @@
  *   expect-screen NAME fails unless the current screen is NAME (home, result, ...)
  *   rotate DEG         0, 90, 180 or 270
  *   quit
- * Blank lines and lines starting with # are skipped. */
+ * Blank lines and lines starting with # are skipped.  Before each command the
+ * last frame is checked (ui_check): any text cut off or any touch target under
+ * 48x48 px fails the script, naming the screen and the text. */
 #ifndef WAT_KIOSK_SCRIPT_H
 #define WAT_KIOSK_SCRIPT_H
 

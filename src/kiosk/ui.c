@@ -6,6 +6,7 @@
 #include <math.h>
 #include <png.h>
 #include <qrencode.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <glob.h>
@@ -19,11 +20,13 @@
 #define UI_MAX_FONT     256  /* pixels */
 #define UI_MAX_SEEN     512  /* strings recorded per frame */
 #define UI_MAX_BUTTONS  128
+#define UI_MAX_FAULTS   32                 /* layout faults recorded per frame */
 #define UI_CACHE_BUDGET (2u * 1024 * 1024) /* bytes of rendered text kept between frames */
 
 struct ui_cached {
 	char *text;
 	int px, bold, maxw;
+	int cut; /* drawn shortened with "…" */
 	enum ui_color color;
 	SDL_Texture *tex;
 	int w, h;
@@ -61,6 +64,10 @@ struct ui {
 	int nseen;
 	struct ui_seen_button buttons[UI_MAX_BUTTONS];
 	int nbuttons;
+	/* layout faults (ui_check): text cut off, touch targets too small */
+	int min_target;
+	char *faults[UI_MAX_FAULTS];
+	int nfaults;
 
 	/* screenshot armed for the next ui_end */
 	const char *shot_path;
@@ -316,8 +323,11 @@ ui_forget_frame(struct ui *u)
 		free(u->seen[i]);
 	for (int i = 0; i < u->nbuttons; i++)
 		free(u->buttons[i].label);
+	for (int i = 0; i < u->nfaults; i++)
+		free(u->faults[i]);
 	u->nseen = 0;
 	u->nbuttons = 0;
+	u->nfaults = 0;
 }
 
 void
@@ -837,6 +847,7 @@ ui_render(struct ui *u, const char *text, int px, int bold, int maxw, enum ui_co
 	}
 	if (w > maxw)
 		fit = ui_ellipsize(f, text, maxw);
+	e->cut = fit != NULL;
 	s = TTF_RenderUTF8_Blended(f, fit != NULL ? fit : text, ui_palette[c]);
 	free(fit);
 	if (s == NULL)
@@ -863,6 +874,26 @@ ui_record(struct ui *u, const char *text)
 		u->seen[u->nseen++] = xstrdup(text);
 }
 
+static void ui_fault(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Only when ui_check asked for it (script mode): a fault of the frame's layout. */
+static void
+ui_fault(struct ui *u, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[512];
+
+	if (u->min_target <= 0 || u->nfaults >= UI_MAX_FAULTS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	for (int i = 0; i < u->nfaults; i++)
+		if (strcmp(u->faults[i], buf) == 0)
+			return;
+	u->faults[u->nfaults++] = xstrdup(buf);
+}
+
 static void
 ui_draw_text(struct ui *u, struct ui_rect r, const char *clean, int px, int bold, enum ui_color c,
              enum ui_align a)
@@ -872,6 +903,8 @@ ui_draw_text(struct ui *u, struct ui_rect r, const char *clean, int px, int bold
 
 	if (e == NULL)
 		return;
+	if (e->cut)
+		ui_fault(u, "text cut off: \"%s\"", clean);
 	dst.w = e->w;
 	dst.h = e->h;
 	dst.y = r.y + (r.h - e->h) / 2;
@@ -943,6 +976,8 @@ ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int bol
 		while (*p == ' ' || *p == '\n')
 			p++;
 	}
+	if (*p != '\0')
+		ui_fault(u, "text cut off (no room for its last lines): \"%s\"", p);
 	free(line);
 	free(clean);
 	return y - r.y;
@@ -965,8 +1000,8 @@ ui_inside(struct ui_rect r, int x, int y)
 	return x >= r.x && y >= r.y && x < r.x + r.w && y < r.y + r.h;
 }
 
-int
-ui_hit(struct ui *u, struct ui_rect r)
+static int
+ui_released_in(struct ui *u, struct ui_rect r)
 {
 	if (u->released && ui_inside(r, u->press_x, u->press_y) &&
 	    ui_inside(r, u->rel_x, u->rel_y)) {
@@ -975,6 +1010,15 @@ ui_hit(struct ui *u, struct ui_rect r)
 		return 1;
 	}
 	return 0;
+}
+
+int
+ui_hit(struct ui *u, struct ui_rect r)
+{
+	if (r.w < u->min_target || r.h < u->min_target)
+		ui_fault(u, "touch target %dx%d px at %d,%d (under %dx%d)", r.w, r.h, r.x, r.y,
+		         u->min_target, u->min_target);
+	return ui_released_in(u, r);
 }
 
 int
@@ -989,12 +1033,15 @@ ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, i
 		ui_border(u, r, UI_LINE, ui_px(u, 2) > 0 ? ui_px(u, 2) : 1);
 	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 1,
 	        held ? UI_WHITE : ui_on(bg), UI_CENTER);
+	if (r.w < u->min_target || r.h < u->min_target)
+		ui_fault(u, "button \"%s\" is %dx%d px (under %dx%d)", label, r.w, r.h,
+		         u->min_target, u->min_target);
 	if (u->nbuttons < UI_MAX_BUTTONS) {
 		u->buttons[u->nbuttons].r = r;
 		u->buttons[u->nbuttons].label = xstrdup(label);
 		u->nbuttons++;
 	}
-	return ui_hit(u, r);
+	return ui_released_in(u, r);
 }
 
 int
@@ -1052,6 +1099,27 @@ ui_button_at(struct ui *u, const char *label, int *x, int *y)
 		return 0;
 	}
 	return -1;
+}
+
+void
+ui_check(struct ui *u, int min_target)
+{
+	u->min_target = min_target;
+}
+
+char *
+ui_faults(struct ui *u)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	if (u->nfaults == 0)
+		return NULL;
+	for (int i = 0; i < u->nfaults; i++) {
+		strbuf_puts(&b, "  ");
+		strbuf_puts(&b, u->faults[i]);
+		strbuf_puts(&b, "\n");
+	}
+	return strbuf_take(&b);
 }
 
 char *

@@ -117,6 +117,12 @@ void ui_sound(struct ui *u, enum ui_sound s);
 int ui_seen(struct ui *u, const char *text);
 /* The window coordinates of the centre of the last frame's button labelled label. */
 int ui_button_at(struct ui *u, const char *label, int *x, int *y);
+/* Script mode: from now on, record the frame's layout faults: text cut off
+ * (shortened with "…", or wrapped lines that found no room) and touch targets
+ * (buttons, ui_hit areas) narrower or lower than min_target window pixels. */
+void ui_check(struct ui *u, int min_target);
+/* The last frame's faults, one per line (malloc'd), or NULL when there were none. */
+char *ui_faults(struct ui *u);
 /* Every string of the last frame, one per line (malloc'd), for error messages. */
 char *ui_seen_all(struct ui *u);
 

@@ -51,6 +51,9 @@ both() {
 	done
 }
 
+walk() { event; kiosk "$1" walk; }
+@test "kiosk: every screen fits a finger: no touch target under 48x48 px, no text cut off" { both walk; }
+
 home() { event; kiosk "$1" home; }
 @test "kiosk: home screen shows the event, totals and goal" { both home; }
 
