@@ -191,7 +191,8 @@ int
 kiosk_header(struct kiosk *k, const char *title, const char *back)
 {
 	struct ui *u = k->ui;
-	int h = k->style.header, pad = k->style.gap, x = k->style.gap_l, pressed = 0;
+	/* the header's buttons take all but a thin rim of the bar: 48 px at 800x480 */
+	int h = k->style.header, pad = k->style.tight, x = k->style.gap_l, pressed = 0;
 	struct ui_rect bar = {0, 0, ui_width(u), h};
 
 	ui_fill(u, bar, k->style.bar);
@@ -507,11 +508,11 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 			              k->kb_accents ? UI_ACCENT : UI_DIM, k->style.font.text))
 				k->kb_accents = !k->kb_accents;
 			b.x += b.w + gap;
-			b.w = unit;
+			b.w = unit * 3 / 2;
 			if (ui_button(u, b, "@", k->style.key, k->style.font.label))
 				kiosk_insert(buf, size, "@");
 			b.x += b.w + gap;
-			b.w = unit * 4;
+			b.w = unit * 7 / 2;
 			if (ui_button(u, b, "space", k->style.key, k->style.font.body))
 				kiosk_insert(buf, size, " ");
 			b.x += b.w + gap;
@@ -552,21 +553,11 @@ kiosk_ask(struct kiosk *k, const char *title, const char *prompt, char *buf, siz
 	return kiosk_ask_or(k, title, prompt, buf, size, kb, optional, NULL);
 }
 
-/* The prompt in r, with the aside button on its right when there is one. */
+/* The aside button (another way to answer: "Forgot the PIN?") in r. */
 static int
-kiosk_ask_prompt(struct kiosk *k, struct ui_rect r, const char *prompt, const char *aside)
+kiosk_ask_aside(struct kiosk *k, struct ui_rect r, const char *aside)
 {
-	struct ui *u = k->ui;
-	int bw = r.w * 45 / 100, gap = k->style.gap;
-
-	if (aside == NULL) {
-		ui_text(u, r, prompt, k->style.font.label, 1, UI_FG, UI_LEFT);
-		return 0;
-	}
-	ui_text(u, (struct ui_rect){r.x, r.y, r.w - bw - gap, r.h}, prompt, k->style.font.label, 1,
-	        UI_FG, UI_LEFT);
-	return ui_button(u, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h - gap / 2}, aside,
-	                 k->style.primary, k->style.font.body) &&
+	return aside != NULL && ui_button(k->ui, r, aside, k->style.primary, k->style.font.body) &&
 	       !k->waiting;
 }
 
@@ -591,27 +582,48 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 			kbd = (struct ui_rect){body.x, body.y + left.h + gap, body.w,
 			                       body.h - left.h - gap};
 		}
-		if (kiosk_ask_prompt(k, (struct ui_rect){left.x, left.y, left.w, line}, prompt,
-		                     aside))
-			res = KIOSK_ASK_ASIDE;
+		/* the aside, a finger high, at the foot of the question's column */
+		int bh = aside != NULL ? k->style.button : 0;
+		/* a long question ("Step 4: fundraising goal in dollars (optional)") takes
+		 * two lines of the column */
+		if (ui_text_width(u, prompt, k->style.font.label, 1) > left.w) {
+			line = k->style.line * 2;
+			ui_text_wrap(u, (struct ui_rect){left.x, left.y, left.w, line}, prompt,
+			             k->style.font.label, 1, UI_FG, UI_LEFT);
+		} else
+			ui_text(u, (struct ui_rect){left.x, left.y, left.w, line}, prompt,
+			        k->style.font.label, 1, UI_FG, UI_LEFT);
 		kiosk_field(k, (struct ui_rect){left.x, left.y + line + gap, left.w, field}, buf,
 		            kb, NULL);
-		kiosk_draw_message(k, (struct ui_rect){left.x, left.y + line + field + 2 * gap,
-		                                       left.w, left.h - line - field - 2 * gap});
-	} else {
-		/* a refusal longer than the line takes a second one from the keyboard */
-		int msg = k->msg[0] != '\0' && !k->waiting &&
-		                  ui_text_width(u, k->msg, k->style.font.body, 1) > body.w
-		              ? line * 8 / 5
-		              : line;
-		int top = line + field + msg + 2 * gap;
-		if (kiosk_ask_prompt(k, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
-		                     aside))
+		kiosk_draw_message(k,
+		                   (struct ui_rect){left.x, left.y + line + field + 2 * gap, left.w,
+		                                    left.h - line - field - 3 * gap - bh});
+		if (kiosk_ask_aside(k, (struct ui_rect){left.x, left.y + left.h - bh, left.w, bh},
+		                    aside))
 			res = KIOSK_ASK_ASIDE;
-		kiosk_field(k, (struct ui_rect){body.x, body.y + line, body.w, field}, buf, kb,
-		            NULL);
-		kiosk_draw_message(
-		    k, (struct ui_rect){body.x, body.y + line + field + gap, body.w, msg});
+	} else {
+		/* a refusal longer than the line takes a second one from the keyboard;
+		 * the prompt, field and message are kept tight so that even then each
+		 * of the five rows of keys stays a finger high (48 px at 800x480) */
+		int msg, top;
+		line = k->style.line_s;
+		field = k->style.row;
+		msg = k->msg[0] != '\0' && !k->waiting &&
+		              ui_text_width(u, k->msg, k->style.font.body, 1) > body.w
+		          ? k->style.line * 8 / 5
+		          : k->style.line;
+		top = line + field + msg + gap;
+		/* the aside beside the field, as high as it */
+		int bw = aside != NULL ? body.w * 45 / 100 : 0;
+		ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
+		        k->style.font.label, 1, UI_FG, UI_LEFT);
+		kiosk_field(
+		    k, (struct ui_rect){body.x, body.y + line, body.w - bw - (bw ? gap : 0), field},
+		    buf, kb, NULL);
+		if (kiosk_ask_aside(
+		        k, (struct ui_rect){body.x + body.w - bw, body.y + line, bw, field}, aside))
+			res = KIOSK_ASK_ASIDE;
+		kiosk_draw_message(k, (struct ui_rect){body.x, body.y + line + field, body.w, msg});
 		kbd = (struct ui_rect){body.x, body.y + top, body.w, body.h - top};
 	}
 	if (kiosk_keyboard(k, kbd, buf, size, kb, done) && !k->waiting && res == KIOSK_ASK_NONE) {

@@ -207,6 +207,8 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 	} else if (strcmp(cmd, "expect-screen") == 0) {
 		if (strcmp(screens[k->screen]->name, arg) != 0)
 			rc = kiosk_script_fail(s, k, cause, "expected the screen", arg);
+	} else if (strcmp(cmd, "min-target") == 0) {
+		ui_check(k->ui, atoi(arg));
 	} else if (strcmp(cmd, "rotate") == 0) {
 		ui_set_rotation(k->ui, atoi(arg));
 	} else if (strcmp(cmd, "quit") == 0) {

@@ -15,6 +15,7 @@
  *   expect-no-text TEXT
  *   expect-screen NAME fails unless the current screen is NAME (home, result, ...)
  *   rotate DEG         0, 90, 180 or 270
+ *   min-target PX      the least touch target from here on (48 unless said)
  *   quit
  * Blank lines and lines starting with # are skipped.  Before each command the
  * last frame is checked (ui_check): any text cut off or any touch target under

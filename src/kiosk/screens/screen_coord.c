@@ -413,6 +413,7 @@ static void
 screen_settings_enter(struct kiosk *k)
 {
 	k->settings.step = 0;
+	k->settings.page = 0;
 }
 
 static void
@@ -421,7 +422,7 @@ screen_settings_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), grid;
 	int gap = k->style.gap, lh = k->style.line_s, n = screen_settings_count();
-	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows = (n + cols - 1) / cols;
+	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows, per, pages;
 	char value[160], label[256];
 
 	if (k->settings.step == 1) {
@@ -450,9 +451,21 @@ screen_settings_draw(struct kiosk *k)
 	}
 	kiosk_draw_message(k, (struct ui_rect){body.x, body.y, body.w, lh});
 	grid = (struct ui_rect){body.x, body.y + lh + gap, body.w, body.h - lh - gap};
-	for (int i = 0; i < n; i++) {
+	/* rows a finger high; when they do not all fit, pages, and the last cell
+	 * turns the page */
+	rows = (grid.h + gap) / (k->style.row + gap);
+	if (rows < 1)
+		rows = 1;
+	per = rows * cols;
+	if (n > per)
+		per--;
+	pages = (n + per - 1) / per;
+	if (k->settings.page >= pages)
+		k->settings.page = 0;
+	for (int j = 0; j < per && k->settings.page * per + j < n; j++) {
+		int i = k->settings.page * per + j;
 		struct ui_rect c =
-		    kiosk_col(kiosk_row(grid, i % rows, rows, gap), i / rows, cols, gap);
+		    kiosk_col(kiosk_row(grid, j % rows, rows, gap), j / rows, cols, gap);
 		const struct setting *s = screen_settings_at(i);
 		screen_settings_value(k, s, value, sizeof value);
 		snprintf(label, sizeof label, "%s: %s", s->label,
@@ -464,6 +477,15 @@ screen_settings_draw(struct kiosk *k)
 			k->settings.step = 1;
 			k->msg[0] = '\0';
 		}
+	}
+	if (pages > 1) {
+		int j = rows * cols - 1;
+		snprintf(label, sizeof label, "More settings (%d of %d)", k->settings.page + 1,
+		         pages);
+		if (ui_button(u,
+		              kiosk_col(kiosk_row(grid, j % rows, rows, gap), j / rows, cols, gap),
+		              label, k->style.primary, k->style.font.body))
+			k->settings.page = (k->settings.page + 1) % pages;
 	}
 }
 

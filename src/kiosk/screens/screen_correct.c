@@ -63,8 +63,15 @@ screen_correct_list(struct kiosk *k)
 	        "Nothing is deleted: an undo is recorded with who, when and why.",
 	        k->style.font.small, 0, UI_DIM, UI_LEFT);
 	y = body.y + k->style.line;
-	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, k->style.line_s});
-	y += k->style.line;
+	{
+		/* a refusal longer than the line ("reopen the station first") takes two */
+		int tw = k->msg[0] != '\0' && !k->waiting
+		             ? ui_text_width(u, k->msg, k->style.font.body, 1)
+		             : 0;
+		int mh = tw > body.w ? (tw / body.w + 1) * k->style.line * 4 / 5 : k->style.line_s;
+		kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, mh});
+		y += mh + k->style.tight;
+	}
 	if (k->list == NULL)
 		return;
 	if (k->list->nrecent == 0)
@@ -164,7 +171,8 @@ screen_correct_confirm(struct kiosk *k)
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_DIM,
 	        UI_LEFT);
 	y += lh;
-	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
+	/* a refusal may take several lines: all the room above the buttons */
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, body.y + body.h - btn - gap - y});
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Cancel", k->style.quiet,
 	              k->style.font.title) &&

@@ -173,27 +173,27 @@ screen_walker_draw(struct kiosk *k)
 	y += k->style.line_l + gap / 2;
 	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
 	y += lh;
-	for (size_t i = 0; i < c->nrecent && y + k->style.margin_l <= left.y + left.h; i++) {
+	for (size_t i = 0; i < c->nrecent; i++) {
 		const struct kiosk_recent *e = &c->recent[i];
-		int rw = 0;
+		/* a donation's row is a finger high: its Receipt button beside it */
+		int receipt = strcmp(e->kind, "donation") == 0 && e->annulled_by == 0;
+		int rh = receipt ? k->style.row : k->style.margin_l, rw = 0;
+		if (y + rh > left.y + left.h)
+			break;
 		kiosk_entry_line(e, line, sizeof line);
-		if (strcmp(e->kind, "donation") == 0 && e->annulled_by == 0) {
+		if (receipt) {
 			/* a receipt again (a COPY once one was delivered) */
-			char label[48];
 			rw = k->style.back_w;
-			snprintf(label, sizeof label, "Receipt #%lld", (long long)e->seq);
-			if (ui_button(u,
-			              (struct ui_rect){left.x + left.w - rw, y + 1, rw,
-			                               k->style.margin_l},
-			              label, k->style.quiet, k->style.font.hint) &&
+			if (ui_button(u, (struct ui_rect){left.x + left.w - rw, y, rw, rh},
+			              "Receipt", k->style.quiet, k->style.font.body) &&
 			    !k->waiting)
 				kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, e->seq, k->walker, NULL,
 				                  SCREEN_WALKER);
 			rw += k->style.gap_s;
 		}
-		ui_text(u, (struct ui_rect){left.x, y, left.w - rw, k->style.margin_l}, line,
-		        k->style.font.hint, 0, e->annulled_by ? UI_DIM : UI_FG, UI_LEFT);
-		y += k->style.margin_l;
+		ui_text(u, (struct ui_rect){left.x, y, left.w - rw, rh}, line, k->style.font.hint,
+		        0, e->annulled_by ? UI_DIM : UI_FG, UI_LEFT);
+		y += rh;
 	}
 
 	{

@@ -83,6 +83,7 @@ struct screen_settings_state {
 	int step;
 	const char *key, *label;     /* the setting being typed */
 	char value[KIOSK_FIELD_MAX]; /* as typed */
+	int page;                    /* which page of the settings is shown */
 };
 
 struct screen_import_state {
