@@ -21,6 +21,7 @@
 #include "print_cli.h"
 #include "roster.h"
 #include "sign.h"
+#include "stamp.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -63,6 +64,17 @@ kiosk_now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The wall clock now (UTC ms): when a scan was answered, so the screen can
+ * say when the scan that counted was. */
+static int64_t
+kiosk_worker_wall_ms(void)
+{
+	struct stamp st;
+
+	stamp_now(&st);
+	return st.wall_ms;
 }
 
 static void
@@ -793,11 +805,13 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_SCAN:
 		rc = ledger_scan(w->l, q->scan.code, strlen(q->scan.code), -1, "scan", &r->scan,
 		                 &cause);
+		r->at_wall_ms = kiosk_worker_wall_ms();
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:
 		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin : ledger_lap)(w->l, q->walker, op,
 		                                                               &r->scan, &cause);
+		r->at_wall_ms = kiosk_worker_wall_ms();
 		if (rc == 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;

@@ -203,6 +203,7 @@ struct kiosk_reply {
 	char *cause; /* malloc'd or NULL */
 	struct kiosk_status st;
 	struct ledger_scan scan;   /* SCAN, CHECKIN, LAP */
+	int64_t at_wall_ms;        /* SCAN, CHECKIN, LAP: when the ledger answered (UTC ms) */
 	int64_t seq;               /* DONATE, ANNUL */
 	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE */
 	char email[128];

@@ -1,6 +1,7 @@
 /* screen_home.c — start-up, the home/scan screen and the scan result. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "screens.h"
 
@@ -100,8 +101,8 @@ screen_home_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){m + k->style.tight, 0, W * 3 / 5, hb}, ev->name,
 	        k->style.font.title, 1, UI_WHITE, UI_LEFT);
 	if (k->coordinator) /* unlocked: say so where the role is, with the way to lock */
-		kiosk_unlocked_bar(k, (struct ui_rect){W - m - k->style.lock_w, k->style.gap,
-		                                       k->style.lock_w, hb - k->style.gap_l});
+		kiosk_unlocked_bar(k, (struct ui_rect){W - m - k->style.lock_w, k->style.tight,
+		                                       k->style.lock_w, hb - 2 * k->style.tight});
 	else
 		ui_text(u, (struct ui_rect){W * 3 / 5, 0, W * 2 / 5 - m - k->style.tight, hb},
 		        kiosk_role_name(ev->role), k->style.font.body, 1, UI_WHITE, UI_RIGHT);
@@ -211,10 +212,36 @@ const struct screen_ops screen_home_ops = {
 
 /* ---- scan result --------------------------------------------------------- */
 
+/* What the rule asks, from the ledger's sentence: "Laps need at least 60 s." */
+static const char *
+screen_result_limit(const char *message)
+{
+	const char *p = strstr(message, "Laps need");
+
+	return p != NULL ? p : "";
+}
+
+/* The local time of the scan that counted ("10:42"), from when the ledger
+ * answered less the time since; 0 when the ledger could not measure it. */
+static int
+screen_result_counted_at(const struct kiosk_reply *r, char *buf, size_t len)
+{
+	time_t t;
+	struct tm tm;
+
+	if (r->scan.verdict.since_ms < 0 || r->at_wall_ms <= 0)
+		return 0;
+	t = (time_t)((r->at_wall_ms - r->scan.verdict.since_ms) / 1000);
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%H:%M", &tm) == 0)
+		return 0;
+	return 1;
+}
+
 static void
 screen_result_words(const struct kiosk_reply *r, char *title, size_t tlen)
 {
 	const struct ledger_scan *s = &r->scan;
+	char when[16];
 
 	if (r->rc != 0) {
 		snprintf(title, tlen, "Not recorded");
@@ -234,12 +261,32 @@ screen_result_words(const struct kiosk_reply *r, char *title, size_t tlen)
 		snprintf(title, tlen, "%s \xe2\x80\x94 lap %lld", s->name,
 		         (long long)s->verdict.lap_number);
 		break;
-	case RULES_ALREADY_COUNTED: snprintf(title, tlen, "Already counted"); break;
+	case RULES_ALREADY_COUNTED:
+		if (screen_result_counted_at(r, when, sizeof when))
+			snprintf(title, tlen, "Already counted at %s", when);
+		else
+			snprintf(title, tlen, "Already counted");
+		break;
 	case RULES_LAP_TOO_SOON:
-		snprintf(title, tlen, "Lap too soon (%lld s ago)",
-		         (long long)(s->verdict.since_ms / 1000));
+		if (s->verdict.since_ms >= 0)
+			snprintf(title, tlen, "Lap too soon: %lld s after the last",
+			         (long long)(s->verdict.since_ms / 1000));
+		else
+			snprintf(title, tlen, "Lap too soon");
 		break;
 	}
+}
+
+/* An amber result names whose scan it was: "María López · walker 7". */
+static void
+screen_result_who(const struct kiosk_reply *r, char *buf, size_t len)
+{
+	const struct ledger_scan *s = &r->scan;
+
+	if (!s->known)
+		snprintf(buf, len, "Walker %u", s->walker);
+	else
+		snprintf(buf, len, "%s  \xc2\xb7  walker %u", s->name, s->walker);
 }
 
 static void
@@ -264,8 +311,25 @@ screen_result_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100}, title,
 	        k->style.font.hero, 1, fg, UI_CENTER);
 	detail = r->rc != 0 ? (r->cause != NULL ? r->cause : "") : r->scan.message;
+	if (r->rc == 0 && r->scan.badge == BADGE_OK &&
+	    (r->scan.verdict.outcome == RULES_ALREADY_COUNTED ||
+	     r->scan.verdict.outcome == RULES_LAP_TOO_SOON)) {
+		/* on a busy line: whose scan it was, and what to do */
+		screen_result_who(r, line, sizeof line);
+		ui_text(u, (struct ui_rect){m, H * 38 / 100, all.w - 2 * m, H * 12 / 100}, line,
+		        k->style.font.large, 1, fg, UI_CENTER);
+		detail = r->scan.verdict.outcome == RULES_ALREADY_COUNTED
+		             ? "This badge was just scanned: it counts once."
+		             : screen_result_limit(r->scan.message);
+		ui_text_wrap(u, (struct ui_rect){m, H * 50 / 100, all.w - 2 * m, H * 10 / 100},
+		             detail, k->style.font.label, 0, fg, UI_CENTER);
+		detail = NULL;
+	}
 	/* the ledger's sentence, unless it only repeats the title */
-	if (strncmp(detail, title, strlen(title) - 1) == 0 && strlen(detail) <= strlen(title) + 1) {
+	if (detail == NULL) {
+		/* drawn above */
+	} else if (strncmp(detail, title, strlen(title) - 1) == 0 &&
+	           strlen(detail) <= strlen(title) + 1) {
 		switch (r->scan.verdict.outcome) {
 		case RULES_CHECKIN: detail = "You are checked in. Enjoy the walk!"; break;
 		case RULES_ALREADY_COUNTED:
@@ -274,8 +338,9 @@ screen_result_draw(struct kiosk *k)
 		default: detail = ""; break;
 		}
 	}
-	ui_text_wrap(u, (struct ui_rect){m, H * 40 / 100, all.w - 2 * m, H * 16 / 100}, detail,
-	             k->style.font.label, 0, fg, UI_CENTER);
+	if (detail != NULL)
+		ui_text_wrap(u, (struct ui_rect){m, H * 40 / 100, all.w - 2 * m, H * 16 / 100},
+		             detail, k->style.font.label, 0, fg, UI_CENTER);
 	if (r->rc == 0 && r->scan.badge == BADGE_OK) {
 		kiosk_money(r->scan.raised_cents, money, sizeof money);
 		snprintf(line, sizeof line, "%lld lap%s  \xc2\xb7  %s raised",
