@@ -114,23 +114,78 @@ kiosk_role_name(int role)
 	}
 }
 
+/* Who did it, in words: "scanned", "by a volunteer", "by the coordinator". */
+static const char *
+kiosk_entry_who(const char *op, char *buf, size_t len)
+{
+	if (strcmp(op, "scan") == 0)
+		return "scanned";
+	if (strcmp(op, "volunteer") == 0)
+		return "by a volunteer";
+	if (strcmp(op, "coordinator") == 0 || strcmp(op, "watctl") == 0)
+		return "by the coordinator"; /* watctl: at the coordinator's laptop */
+	if (strcmp(op, "import") == 0)
+		return "from the roster";
+	snprintf(buf, len, "by %s", op[0] != '\0' ? op : "someone");
+	return buf;
+}
+
+/* "Lap 3", "Check-in", "Donation $40.00 cash", "Registration". */
+static void
+kiosk_entry_what(const char *kind, int64_t n, int64_t cents, const char *method, char *buf,
+                 size_t len)
+{
+	char money[48];
+
+	if (strcmp(kind, "lap") == 0) {
+		if (n > 0)
+			snprintf(buf, len, "Lap %lld", (long long)n);
+		else
+			snprintf(buf, len, "A lap");
+	} else if (strcmp(kind, "checkin") == 0) {
+		snprintf(buf, len, "Check-in");
+	} else if (strcmp(kind, "donation") == 0) {
+		kiosk_money(cents, money, sizeof money);
+		snprintf(buf, len, "Donation %s%s%s", cents != 0 ? money : "", method[0] ? " " : "",
+		         method);
+	} else if (strcmp(kind, "walker") == 0) {
+		snprintf(buf, len, "Registration");
+	} else {
+		snprintf(buf, len, "%s", kind);
+	}
+}
+
 void
-kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len)
+kiosk_entry_line(const struct kiosk_recent *e, int ledger, char *buf, size_t len)
 {
 	time_t t = (time_t)(e->wall_ms / 1000);
 	struct tm tm;
-	char when[16] = "?", money[48] = "";
+	char when[16] = "?", what[96], who[48], num[32] = "";
 
 	if (localtime_r(&t, &tm) != NULL)
 		strftime(when, sizeof when, "%H:%M", &tm);
-	if (e->amount_cents != 0)
-		kiosk_money(e->amount_cents, money, sizeof money);
-	if (strcmp(e->kind, "annul") == 0)
-		snprintf(buf, len, "%s  #%lld undid #%lld (%s)", when, (long long)e->seq,
-		         (long long)e->ref, e->op);
+	/* entry numbers only where the coordinator looks at the ledger itself */
+	if (ledger)
+		snprintf(num, sizeof num, "#%lld ", (long long)e->seq);
+	if (strcmp(e->kind, "annul") == 0) {
+		kiosk_entry_what(e->ref_kind[0] ? e->ref_kind : "entry", e->ref_n, 0, "", what,
+		                 sizeof what);
+		if (ledger)
+			snprintf(buf, len, "%s  %s%s #%lld undone: %s", when, num, what,
+			         (long long)e->ref, e->reason[0] ? e->reason : "no reason given");
+		else
+			snprintf(buf, len, "%s  %s undone: %s", when, what,
+			         e->reason[0] ? e->reason : "no reason given");
+		return;
+	}
+	kiosk_entry_what(e->kind, e->n, e->amount_cents, e->method, what, sizeof what);
+	if (strcmp(e->kind, "walker") == 0)
+		snprintf(buf, len, "%s  %sRegistered %s%s", when, num,
+		         kiosk_entry_who(e->op, who, sizeof who),
+		         e->annulled_by != 0 ? " \xe2\x80\x94 undone" : "");
 	else
-		snprintf(buf, len, "%s  #%lld %s%s%s  (%s)%s", when, (long long)e->seq, e->kind,
-		         money[0] ? " " : "", money, e->op,
+		snprintf(buf, len, "%s  %s%s, %s%s", when, num, what,
+		         kiosk_entry_who(e->op, who, sizeof who),
 		         e->annulled_by != 0 ? " \xe2\x80\x94 undone" : "");
 }
 

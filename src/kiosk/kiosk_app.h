@@ -212,8 +212,9 @@ enum ui_color kiosk_scan_color(const struct kiosk_reply *r);
 /* "$1,025.00" */
 const char *kiosk_money(int64_t cents, char *buf, size_t len);
 const char *kiosk_role_name(int role);
-/* "14:03  lap 7", "14:05  donation $20.00 (undone)" for lists of entries. */
-void kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len);
+/* "14:03  Lap 7, scanned", "14:05  Lap 7 undone: entered twice" for lists of
+ * entries; with ledger (the coordinator's station-wide list) the entry numbers too. */
+void kiosk_entry_line(const struct kiosk_recent *e, int ledger, char *buf, size_t len);
 
 /* The PIN asked over the screen on show (k->unlock): drawn instead of the
  * screen, and the worker's answer to it (kiosk_loop.c calls them). */

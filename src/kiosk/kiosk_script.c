@@ -134,6 +134,25 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 			return -1;
 		}
 	}
+	/* a volunteer's screen speaks of people and actions, never of entry numbers */
+	if (!kiosk_coordinator_screen(k)) {
+		char *seen = ui_seen_all(k->ui), *p, *eol;
+		for (p = seen; (p = strchr(p, '#')) != NULL; p++) {
+			if (p[1] < '0' || p[1] > '9')
+				continue;
+			while (p > seen && p[-1] != '\n')
+				p--;
+			eol = strchr(p, '\n');
+			if (eol != NULL)
+				*eol = '\0';
+			util_fail(cause,
+			          "%s:%d: the volunteer screen %s shows an entry number:\n%s",
+			          s->path, s->line, screens[k->screen]->name, p);
+			free(seen);
+			return -1;
+		}
+		free(seen);
+	}
 	for (;;) {
 		if (s->next == NULL || *s->next == '\0')
 			return 1;

@@ -19,7 +19,8 @@
  *   quit
  * Blank lines and lines starting with # are skipped.  Before each command the
  * last frame is checked (ui_check): any text cut off or any touch target under
- * 48x48 px fails the script, naming the screen and the text. */
+ * 48x48 px fails the script, naming the screen and the text; so does a "#"
+ * and a digit (an entry number) on a screen a volunteer sees. */
 #ifndef WAT_KIOSK_SCRIPT_H
 #define WAT_KIOSK_SCRIPT_H
 

@@ -14,6 +14,7 @@
 #include "bundle.h"
 #include "closeout.h"
 #include "event_pack.h"
+#include "json.h"
 #include "kiosk_clock.h"
 #include "layout.h"
 #include "pin.h"
@@ -143,6 +144,38 @@ struct kiosk_recent_ctx {
 	size_t n;
 };
 
+/* What the entry's data says in words a volunteer reads: the lap's number,
+ * a donation's method, an undo's reason and what it undid. */
+static void
+kiosk_recent_words(struct kiosk_recent_ctx *c, struct kiosk_recent *k, const char *line)
+{
+	size_t len = line != NULL ? strlen(line) : 0;
+	char *s;
+
+	if (len == 0)
+		return;
+	if (strcmp(k->kind, "lap") == 0 && json_get_int(line, len, "data.n", &k->n) != 0)
+		k->n = 0;
+	if ((s = json_get_str(line, len, "data.method")) != NULL) {
+		kiosk_copy(k->method, sizeof k->method, s);
+		free(s);
+	}
+	if (strcmp(k->kind, "annul") != 0)
+		return;
+	if ((s = json_get_str(line, len, "data.reason")) != NULL) {
+		kiosk_copy(k->reason, sizeof k->reason, s);
+		free(s);
+	}
+	if ((s = json_get_str(line, len, "data.kind")) != NULL) {
+		kiosk_copy(k->ref_kind, sizeof k->ref_kind, s);
+		free(s);
+	}
+	/* the entry undone is older: still in the ring when recent */
+	for (size_t i = 0; i + 1 < c->n && i < KIOSK_RECENT_MAX; i++)
+		if (c->ring[i].seq == k->ref)
+			k->ref_n = c->ring[i].n;
+}
+
 static int
 kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 {
@@ -166,6 +199,7 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 	k->walker = e->walker;
 	kiosk_copy(k->kind, sizeof k->kind, e->kind);
 	kiosk_copy(k->op, sizeof k->op, e->op);
+	kiosk_recent_words(c, k, e->line);
 	return 0;
 }
 

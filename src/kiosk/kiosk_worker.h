@@ -181,6 +181,12 @@ struct kiosk_recent {
 	char kind[24];
 	char op[32];
 	uint32_t walker;
+	/* for people's words: a lap's number (0: unknown); an annul's reason and
+	 * the kind and lap number of what it undid; a donation's method */
+	int64_t n, ref_n;
+	char reason[96];
+	char ref_kind[24];
+	char method[16];
 };
 
 struct kiosk_status {

@@ -1045,6 +1045,25 @@ ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, i
 }
 
 int
+ui_row(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg)
+{
+	int held =
+	    u->down && ui_inside(r, u->press_x, u->press_y) && ui_inside(r, u->cur_x, u->cur_y);
+
+	ui_fill(u, r, held ? UI_LINE : bg);
+	ui_border(u, r, UI_LINE, ui_px(u, 2) > 0 ? ui_px(u, 2) : 1);
+	if (r.w < u->min_target || r.h < u->min_target)
+		ui_fault(u, "row \"%s\" is %dx%d px (under %dx%d)", label, r.w, r.h, u->min_target,
+		         u->min_target);
+	if (u->nbuttons < UI_MAX_BUTTONS) {
+		u->buttons[u->nbuttons].r = r;
+		u->buttons[u->nbuttons].label = xstrdup(label);
+		u->nbuttons++;
+	}
+	return ui_released_in(u, r);
+}
+
+int
 ui_qr(struct ui *u, struct ui_rect r, const char *text)
 {
 	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);

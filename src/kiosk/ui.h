@@ -106,6 +106,9 @@ int ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int
                  enum ui_color c, enum ui_align a);
 /* A button: fires (returns 1) when released inside after being pressed inside. */
 int ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size);
+/* A row of a list: a tappable area with its background and border, known to
+ * script mode by label (press LABEL); the caller draws its text on top. */
+int ui_row(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg);
 /* A tappable area with no drawing of its own. */
 int ui_hit(struct ui *u, struct ui_rect r);
 /* Draws text as a QR code (libqrencode, ECC M) as large as fits in r. */

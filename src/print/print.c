@@ -291,19 +291,22 @@ print_fallback(struct print_job *j, const char *why)
 {
 	char *path = NULL, *cause = NULL;
 
+	/* why ends with ':' and what became of the page follows */
 	if (j->spool_dir == NULL) {
-		print_set(j, PRINT_FAILED, "error", "%s", why);
+		print_set(j, PRINT_FAILED, "error", "%s the %s was not printed.", why, j->noun);
 		return;
 	}
 	if (print_spool(j->spool_dir, j->title, j->pdf, j->len, &path, &cause) != 0) {
-		print_set(j, PRINT_FAILED, "error", "%s %s", why, cause);
+		print_set(j, PRINT_FAILED, "error", "%s the %s was not saved either: %s", why,
+		          j->noun, cause);
 		free(cause);
 		return;
 	}
 	pthread_mutex_lock(&j->lock);
 	snprintf(j->st.spool_path, sizeof j->st.spool_path, "%s", path);
 	pthread_mutex_unlock(&j->lock);
-	print_set(j, PRINT_SPOOLED, "spooled", "%s The PDF was saved as %s.", why, path);
+	print_set(j, PRINT_SPOOLED, "spooled", "%s the %s was saved as PDF (%s).", why, j->noun,
+	          path);
 	free(path);
 }
 
@@ -620,10 +623,12 @@ print_run(struct print_job *j)
 	http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1,
 	                    j->connect_ms, &j->cancel);
 	if (http == NULL) {
+		/* in a volunteer's words: no printer, and what became of the page */
 		if (j->len == 0)
-			print_set(j, PRINT_FAILED, "error", "The print server is not running.");
+			print_set(j, PRINT_FAILED, "error",
+			          "No printer: the print service is not running on this station.");
 		else
-			print_fallback(j, "The print server is not running.");
+			print_fallback(j, "No printer:");
 		goto end;
 	}
 	httpSetTimeout(http, PRINT_IO_SECONDS, print_timeout, NULL);
@@ -634,8 +639,8 @@ print_run(struct print_job *j)
 		goto end;
 	}
 	if ((dest = cupsGetNamedDest(http, j->printer, NULL)) == NULL) {
-		char *why = j->printer != NULL ? xasprintf("There is no printer %s.", j->printer)
-		                               : xstrdup("No printer is set up.");
+		char *why = j->printer != NULL ? xasprintf("There is no printer %s:", j->printer)
+		                               : xstrdup("No printer is set up:");
 
 		print_fallback(j, why);
 		free(why);

@@ -747,8 +747,8 @@ screen_export_draw(struct kiosk *k)
 		return;
 	}
 	ui_text(u, (struct ui_rect){right.x, y, right.w, lh},
-	        "The signed bundle for HQ (zip + .minisig):", k->style.font.body, 1, UI_FG,
-	        UI_LEFT);
+	        "The signed bundle for HQ (a .zip file and its signature):", k->style.font.body, 1,
+	        UI_FG, UI_LEFT);
 	y += lh + gap;
 	for (size_t i = 0; i < x->nsticks; i++, y += rh + gap) {
 		snprintf(line, sizeof line, "%s%s", x->nsticks == 1 ? "" : "Export to ",

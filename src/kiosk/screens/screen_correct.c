@@ -80,7 +80,7 @@ screen_correct_list(struct kiosk *k)
 	for (size_t i = 0; i < k->list->nrecent && y + rh <= body.y + body.h; i++) {
 		const struct kiosk_recent *e = &k->list->recent[i];
 		int can = strcmp(e->kind, "annul") != 0 && e->annulled_by == 0;
-		kiosk_entry_line(e, line, sizeof line);
+		kiosk_entry_line(e, k->walker == 0, line, sizeof line);
 		ui_fill(u, (struct ui_rect){body.x, y, body.w, rh}, UI_PANEL);
 		ui_text(u, (struct ui_rect){body.x + gap * 2, y, body.w - bw - gap * 4, rh}, line,
 		        k->style.font.body, can, can ? UI_FG : UI_DIM, UI_LEFT);
@@ -107,7 +107,10 @@ screen_correct_reason(struct kiosk *k)
 		screen_correct_step(k, CORRECT_LIST);
 		return;
 	}
-	snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->correct.seq);
+	if (k->walker == 0) /* the coordinator's station-wide list, by entry number */
+		snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->correct.seq);
+	else
+		snprintf(prompt, sizeof prompt, "Why undo it?");
 	ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, k->style.font.key, 1,
 	        UI_FG, UI_LEFT);
 	grid = (struct ui_rect){body.x, body.y + line + gap, body.w, body.h - line - gap};
@@ -153,9 +156,9 @@ screen_correct_confirm(struct kiosk *k)
 		return;
 	}
 	if (e != NULL)
-		kiosk_entry_line(e, line, sizeof line);
+		kiosk_entry_line(e, k->walker == 0, line, sizeof line);
 	else
-		snprintf(line, sizeof line, "Entry #%lld", (long long)k->correct.seq);
+		snprintf(line, sizeof line, "The entry chosen");
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Undo this entry?", k->style.font.big,
 	        1, UI_FG, UI_LEFT);
 	y += lh + gap;
@@ -220,8 +223,11 @@ screen_correct_reply(struct kiosk *k, struct kiosk_reply **r)
 		return;
 	}
 	if (x->op == KIOSK_OP_ANNUL) {
-		kiosk_message(k, UI_OK, "Entry #%lld is undone (recorded as entry #%lld).",
-		              (long long)k->correct.seq, (long long)x->seq);
+		if (k->walker == 0)
+			kiosk_message(k, UI_OK, "Entry #%lld is undone (recorded as entry #%lld).",
+			              (long long)k->correct.seq, (long long)x->seq);
+		else
+			kiosk_message(k, UI_OK, "Undone. It stays listed, marked undone.");
 		ui_sound(k->ui, UI_SOUND_OK);
 		k->correct.step = CORRECT_LIST;
 	}

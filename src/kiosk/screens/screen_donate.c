@@ -98,7 +98,7 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.label, 1, UI_FG,
 	        UI_LEFT);
 	y += lh;
-	snprintf(line, sizeof line, "For %s (#%u)%s%s", screen_donate_who(k), k->walker,
+	snprintf(line, sizeof line, "For %s (walker %u)%s%s", screen_donate_who(k), k->walker,
 	         k->donate.donor[0] ? ", given by " : "", k->donate.donor);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.text, 0, UI_FG,
 	        UI_LEFT);
@@ -144,7 +144,7 @@ screen_donate_done(struct kiosk *k)
 	         rules_method_name(k->donate.method), screen_donate_who(k));
 	ui_text(u, (struct ui_rect){m, H * 34 / 100, all.w - 2 * m, H * 12 / 100}, line,
 	        k->style.font.big, 1, UI_WHITE, UI_CENTER);
-	snprintf(line, sizeof line, "Entry #%lld is saved. Thank you!", (long long)k->donate.seq);
+	snprintf(line, sizeof line, "It is saved. Thank you!");
 	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, line,
 	        k->style.font.label, 0, UI_WHITE, UI_CENTER);
 	{

@@ -40,7 +40,12 @@ screen_find_draw(struct kiosk *k)
 	kbd = (struct ui_rect){body.x, body.y + body.h * 47 / 100, body.w, body.h * 53 / 100};
 	res = (struct ui_rect){body.x, body.y + field + gap, body.w,
 	                       kbd.y - gap - (body.y + field + gap)};
-	cols = res.w >= k->style.wide_w ? 2 : 1;
+	/* a dense list: columns of a narrow column and a quarter, rows of two lines
+	 * (the name; team, number and whether checked in) */
+	cols = res.w / (k->style.col_w * 5 / 4);
+	if (cols < 1)
+		cols = 1;
+	gap = k->style.gap_s;
 	rows = (res.h + gap) / (row_h + gap);
 	if (rows < 1)
 		rows = 1;
@@ -48,17 +53,30 @@ screen_find_draw(struct kiosk *k)
 		size_t n = l->nfound < KIOSK_FIND_MAX ? l->nfound : KIOSK_FIND_MAX;
 		for (size_t i = 0; i < n && shown < rows * cols; i++, shown++) {
 			const struct kiosk_found *f = &l->found[i];
-			struct ui_rect c = kiosk_col(res, shown % cols, cols, gap);
+			struct ui_rect c = kiosk_col(res, shown % cols, cols, gap), t;
 			char label[256];
 			c.y = res.y + (shown / cols) * (row_h + gap);
 			c.h = row_h;
-			snprintf(label, sizeof label, "%s%s%s  \xc2\xb7  #%u", f->name,
-			         f->team[0] ? " \xc2\xb7 " : "", f->team, f->id);
-			if (ui_button(u, c, label, k->style.quiet, k->style.font.text)) {
+			if (ui_row(u, c, f->name, k->style.quiet)) {
 				k->walker = f->id;
 				kiosk_go(k, SCREEN_WALKER);
 				return;
 			}
+			t = kiosk_inset(c, k->style.gap);
+			ui_text(u, (struct ui_rect){t.x, t.y, t.w, t.h * 55 / 100}, f->name,
+			        k->style.font.body, 1, UI_FG, UI_LEFT);
+			snprintf(label, sizeof label, "%s%swalker %u", f->team,
+			         f->team[0] ? "  \xc2\xb7  " : "", f->id);
+			ui_text(u,
+			        (struct ui_rect){t.x, t.y + t.h * 55 / 100, t.w * 62 / 100,
+			                         t.h * 45 / 100},
+			        label, k->style.font.hint, 0, UI_DIM, UI_LEFT);
+			ui_text(u,
+			        (struct ui_rect){t.x + t.w * 62 / 100, t.y + t.h * 55 / 100,
+			                         t.w * 38 / 100, t.h * 45 / 100},
+			        f->checked_in ? "\xe2\x9c\x93 checked in" : "not in yet",
+			        k->style.font.hint, f->checked_in, f->checked_in ? UI_OK : UI_DIM,
+			        UI_RIGHT);
 		}
 		if (l->nfound == 0 && k->find.query[0] != '\0')
 			ui_text(u, (struct ui_rect){res.x, res.y, res.w, row_h},
@@ -133,7 +151,7 @@ screen_walker_draw(struct kiosk *k)
 	int gap = k->style.margin, lh = k->style.line_s, y, portrait = ui_width(u) < ui_height(u);
 	char title[64], line[256], money[48];
 
-	snprintf(title, sizeof title, "Walker #%u", k->walker);
+	snprintf(title, sizeof title, "Walker %u", k->walker);
 	if (kiosk_header(k, title, "Back")) {
 		kiosk_go(k, SCREEN_FIND);
 		return;
@@ -180,7 +198,7 @@ screen_walker_draw(struct kiosk *k)
 		int rh = receipt ? k->style.row : k->style.margin_l, rw = 0;
 		if (y + rh > left.y + left.h)
 			break;
-		kiosk_entry_line(e, line, sizeof line);
+		kiosk_entry_line(e, 0, line, sizeof line);
 		if (receipt) {
 			/* a receipt again (a COPY once one was delivered) */
 			rw = k->style.back_w;
@@ -285,7 +303,7 @@ screen_badge_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){info.x, y, info.w, k->style.header}, c->walker.name,
 	        k->style.font.large, 1, UI_FG, UI_LEFT);
 	y += k->style.row_l;
-	snprintf(line, sizeof line, "Walker #%u", c->walker.id);
+	snprintf(line, sizeof line, "Walker %u", c->walker.id);
 	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, line, k->style.font.label, 1, UI_DIM,
 	        UI_LEFT);
 	y += lh;
