@@ -157,13 +157,19 @@ screen_home_draw(struct kiosk *k)
 		if (ev->goal_cents > 0 && thermo > k->style.gap_l) {
 			struct ui_rect bar = {m, y + gap / 2, W - 2 * m, thermo - gap};
 			int64_t pct = t->total_cents * 100 / ev->goal_cents;
-			int fill = (int)((int64_t)bar.w * (pct > 100 ? 100 : pct) / 100);
-			char goal[48];
+			int64_t part =
+			    t->total_cents > ev->goal_cents ? ev->goal_cents : t->total_cents;
+			int fill = (int)((int64_t)bar.w * part / ev->goal_cents);
+			char goal[48], raised[48];
+			/* the first dollars show: a sliver, and the amount, never "0%" */
+			if (t->total_cents > 0 && fill < k->style.gap_s)
+				fill = k->style.gap_s;
 			ui_fill(u, bar, UI_PANEL);
 			ui_fill(u, (struct ui_rect){bar.x, bar.y, fill, bar.h}, UI_OK);
 			ui_border(u, bar, UI_LINE, k->style.hair);
 			kiosk_money(ev->goal_cents, goal, sizeof goal);
-			snprintf(line, sizeof line, "%lld%% of the %s goal", (long long)pct, goal);
+			kiosk_money(t->total_cents, raised, sizeof raised);
+			snprintf(line, sizeof line, "%s raised of the %s goal", raised, goal);
 			ui_text(u, kiosk_inset(bar, k->style.gap_s), line, k->style.font.body, 1,
 			        pct >= 50 ? UI_WHITE : UI_FG, pct >= 50 ? UI_LEFT : UI_RIGHT);
 		}
