@@ -318,6 +318,8 @@ kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb 
 		shown[0] = '\0';
 		for (i = 0; i < n && i < 16; i++)
 			strcat(shown, "\xe2\x97\x8f "); /* ● */
+	} else if (kb == KIOSK_KB_AMOUNT) {
+		snprintf(shown, sizeof shown, "$ %s", value); /* dollars, as on a till */
 	} else {
 		snprintf(shown, sizeof shown, "%s", value);
 	}

@@ -80,6 +80,13 @@ find() {
 	kiosk "$1" find
 	w walker show 2 | grep -qi 'laps.*1\|1 lap'
 }
+cash() {
+	event
+	kiosk "$1" cash
+	w walker show 1 | grep -q '20.00'
+}
+@test "kiosk: cash by a quick amount, the cash handed over and the change due" { both cash; }
+
 find_many() {
 	event
 	w checkin 1 >/dev/null

@@ -9,14 +9,27 @@
 #include "kiosk_print.h"
 #include "screens.h"
 
-enum { DONATE_AMOUNT, DONATE_METHOD, DONATE_CHECK, DONATE_DONOR, DONATE_CONFIRM, DONATE_DONE };
+enum {
+	DONATE_AMOUNT,
+	DONATE_METHOD,
+	DONATE_CHECK,
+	DONATE_TENDERED,
+	DONATE_DONOR,
+	DONATE_CONFIRM,
+	DONATE_DONE
+};
+
+/* The bills people hand over: one touch for the amount, or for the cash given. */
+static const int screen_donate_quick[] = {5, 10, 20, 50, 100};
+#define SCREEN_DONATE_NQUICK (int)(sizeof screen_donate_quick / sizeof screen_donate_quick[0])
 
 static void
 screen_donate_enter(struct kiosk *k)
 {
 	k->donate.step = DONATE_AMOUNT;
 	k->donate.amount[0] = k->donate.check_no[0] = k->donate.donor[0] = '\0';
-	k->donate.cents = 0;
+	k->donate.tendered[0] = '\0';
+	k->donate.cents = k->donate.tendered_cents = 0;
 	k->donate.method = RULES_CASH;
 	k->donate.seq = 0;
 }
@@ -60,8 +73,11 @@ screen_donate_method(struct kiosk *k, const char *title)
 		if (ui_button(u, kiosk_col(row, i, 3, gap), methods[i].label, k->style.primary,
 		              k->style.font.large)) {
 			k->donate.method = methods[i].m;
-			screen_donate_step(k, k->donate.method == RULES_CHECK ? DONATE_CHECK
-			                                                      : DONATE_DONOR);
+			k->donate.tendered[0] = '\0';
+			k->donate.tendered_cents = 0;
+			screen_donate_step(k, k->donate.method == RULES_CHECK  ? DONATE_CHECK
+			                      : k->donate.method == RULES_CASH ? DONATE_TENDERED
+			                                                       : DONATE_DONOR);
 		}
 	}
 	ui_text(u, (struct ui_rect){body.x, row.y + row.h + gap, body.w, line},
@@ -91,10 +107,17 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 	        UI_LEFT);
 	free(words);
 	y += lh + gap;
-	if (k->donate.method == RULES_CHECK)
+	if (k->donate.method == RULES_CHECK) {
 		snprintf(line, sizeof line, "Check number %s", k->donate.check_no);
-	else
+	} else if (k->donate.method == RULES_CASH && k->donate.tendered_cents > 0) {
+		char given[48], change[48];
+		snprintf(
+		    line, sizeof line, "Cash: %s handed over, change due %s",
+		    kiosk_money(k->donate.tendered_cents, given, sizeof given),
+		    kiosk_money(k->donate.tendered_cents - k->donate.cents, change, sizeof change));
+	} else {
 		snprintf(line, sizeof line, "Paid by %s", rules_method_name(k->donate.method));
+	}
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.label, 1, UI_FG,
 	        UI_LEFT);
 	y += lh;
@@ -144,7 +167,12 @@ screen_donate_done(struct kiosk *k)
 	         rules_method_name(k->donate.method), screen_donate_who(k));
 	ui_text(u, (struct ui_rect){m, H * 34 / 100, all.w - 2 * m, H * 12 / 100}, line,
 	        k->style.font.big, 1, UI_WHITE, UI_CENTER);
-	snprintf(line, sizeof line, "It is saved. Thank you!");
+	if (k->donate.method == RULES_CASH && k->donate.tendered_cents > k->donate.cents)
+		snprintf(
+		    line, sizeof line, "Change due: %s. It is saved. Thank you!",
+		    kiosk_money(k->donate.tendered_cents - k->donate.cents, money, sizeof money));
+	else
+		snprintf(line, sizeof line, "It is saved. Thank you!");
 	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, line,
 	        k->style.font.label, 0, UI_WHITE, UI_CENTER);
 	{
@@ -160,6 +188,97 @@ screen_donate_done(struct kiosk *k)
 	}
 }
 
+/* The quick amounts under the keypad's question (where kiosk_ask leaves the
+ * left column, or the top part when portrait, free below the message): the
+ * dollars touched, or 0. */
+static int
+screen_donate_quick_row(struct kiosk *k, int64_t at_least_cents, struct ui_rect *above)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), left, rows;
+	int gap = k->style.gap, h = k->style.button, n = 0, idx[SCREEN_DONATE_NQUICK];
+	char label[16];
+
+	if (ui_width(u) < ui_height(u))
+		left = (struct ui_rect){body.x, body.y, body.w, body.h * 2 / 5};
+	else
+		left = kiosk_col(body, 0, 2, gap * 2);
+	for (int i = 0; i < SCREEN_DONATE_NQUICK; i++)
+		if ((int64_t)screen_donate_quick[i] * 100 >= at_least_cents)
+			idx[n++] = i;
+	/* up to three a row, two rows at most */
+	rows = (struct ui_rect){left.x,
+	                        left.y + left.h -
+	                            (n > 3   ? 2 * h + gap
+	                             : n > 0 ? h
+	                                     : 0),
+	                        left.w,
+	                        n > 3   ? 2 * h + gap
+	                        : n > 0 ? h
+	                                : 0};
+	if (above != NULL)
+		*above = (struct ui_rect){left.x, rows.y - k->style.line_l - gap, left.w,
+		                          k->style.line_l};
+	for (int j = 0; j < n; j++) {
+		int per = n > 3 ? 3 : n, r = j / 3, c = j % 3;
+		struct ui_rect row = kiosk_row(rows, r, n > 3 ? 2 : 1, gap);
+		snprintf(label, sizeof label, "$%d", screen_donate_quick[idx[j]]);
+		if (ui_button(u, kiosk_col(row, c, r == 0 ? per : n - 3, gap), label,
+		              k->style.primary, k->style.font.big) &&
+		    !k->waiting)
+			return screen_donate_quick[idx[j]];
+	}
+	return 0;
+}
+
+/* Cash handed over: the change due, or why the amount will not do. */
+static void
+screen_donate_tendered(struct kiosk *k, const char *title)
+{
+	enum kiosk_ask_result r;
+	char *cause = NULL, money[48];
+	struct ui_rect above;
+	int quick;
+
+	r = kiosk_ask(k, title, "Cash handed over (optional)", k->donate.tendered,
+	              sizeof k->donate.tendered, KIOSK_KB_AMOUNT, 1);
+	quick = screen_donate_quick_row(k, k->donate.cents, &above);
+	if (quick > 0) {
+		snprintf(k->donate.tendered, sizeof k->donate.tendered, "%d", quick);
+		r = KIOSK_ASK_DONE;
+	}
+	if (r == KIOSK_ASK_BACK) {
+		screen_donate_step(k, DONATE_METHOD);
+	} else if (r == KIOSK_ASK_SKIP) {
+		k->donate.tendered_cents = 0;
+		screen_donate_step(k, DONATE_DONOR);
+	} else if (r == KIOSK_ASK_DONE) {
+		if (amount_parse(k->donate.tendered, AMOUNT_DEFAULT_MAX_CENTS,
+		                 &k->donate.tendered_cents, &cause) != 0) {
+			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
+			free(cause);
+		} else if (k->donate.tendered_cents < k->donate.cents) {
+			kiosk_message(k, UI_BAD, "That is less than the %s donation.",
+			              kiosk_money(k->donate.cents, money, sizeof money));
+			k->donate.tendered_cents = 0;
+		} else {
+			screen_donate_step(k, DONATE_DONOR);
+		}
+	}
+	if (k->donate.step == DONATE_TENDERED && k->msg[0] == '\0' &&
+	    k->donate.tendered[0] != '\0') {
+		/* the change as it is typed, above the quick amounts */
+		int64_t c = 0;
+		if (amount_parse(k->donate.tendered, AMOUNT_DEFAULT_MAX_CENTS, &c, NULL) == 0 &&
+		    c >= k->donate.cents) {
+			char line[96];
+			snprintf(line, sizeof line, "Change due: %s",
+			         kiosk_money(c - k->donate.cents, money, sizeof money));
+			ui_text(k->ui, above, line, k->style.font.big, 1, UI_OK, UI_LEFT);
+		}
+	}
+}
+
 static void
 screen_donate_draw(struct kiosk *k)
 {
@@ -170,9 +289,14 @@ screen_donate_draw(struct kiosk *k)
 
 	snprintf(title, sizeof title, "Donation for %s", screen_donate_who(k));
 	switch (k->donate.step) {
-	case DONATE_AMOUNT:
+	case DONATE_AMOUNT: {
+		int quick;
 		r = kiosk_ask(k, title, "Amount in dollars", k->donate.amount,
 		              sizeof k->donate.amount, KIOSK_KB_AMOUNT, 0);
+		if ((quick = screen_donate_quick_row(k, 0, NULL)) > 0) {
+			snprintf(k->donate.amount, sizeof k->donate.amount, "%d", quick);
+			r = KIOSK_ASK_DONE;
+		}
 		if (r == KIOSK_ASK_BACK) {
 			kiosk_go(k, SCREEN_WALKER);
 		} else if (r == KIOSK_ASK_DONE) {
@@ -185,6 +309,8 @@ screen_donate_draw(struct kiosk *k)
 			}
 		}
 		break;
+	}
+	case DONATE_TENDERED: screen_donate_tendered(k, title); break;
 	case DONATE_METHOD: screen_donate_method(k, title); break;
 	case DONATE_CHECK:
 		r = kiosk_ask(k, title, "Check number", k->donate.check_no,
@@ -198,8 +324,9 @@ screen_donate_draw(struct kiosk *k)
 		r = kiosk_ask(k, title, "Donor's name, if not the walker (optional)",
 		              k->donate.donor, sizeof k->donate.donor, KIOSK_KB_NAME, 1);
 		if (r == KIOSK_ASK_BACK)
-			screen_donate_step(k, k->donate.method == RULES_CHECK ? DONATE_CHECK
-			                                                      : DONATE_METHOD);
+			screen_donate_step(k, k->donate.method == RULES_CHECK  ? DONATE_CHECK
+			                      : k->donate.method == RULES_CASH ? DONATE_TENDERED
+			                                                       : DONATE_METHOD);
 		else if (r != KIOSK_ASK_NONE)
 			screen_donate_step(k, DONATE_CONFIRM);
 		break;

@@ -19,6 +19,8 @@ struct screen_donate_state {
 	char check_no[KIOSK_FIELD_MAX]; /* checks only */
 	char donor[KIOSK_FIELD_MAX];    /* "": the walker */
 	int64_t cents;                  /* the amount, once parsed */
+	char tendered[KIOSK_FIELD_MAX]; /* cash handed over, as typed ("": not said) */
+	int64_t tendered_cents;         /* parsed; 0: not said */
 	enum rules_method method;
 	int64_t seq; /* the donation, once recorded */
 };
