@@ -89,6 +89,47 @@ test_ui_fires_on_release(void **state)
 	ui_free(u);
 }
 
+/* ui_check: what script mode fails on.  Nothing is recorded until asked;
+ * then a button under the minimum, a row too low, text shortened with "…" and
+ * wrapped text with no room for its last line are each named; a frame that
+ * fits has none, and a new frame forgets the last one's. */
+static void
+test_ui_check_faults(void **state)
+{
+	struct ui *u = test_ui_open(0);
+	char *f;
+
+	ui_begin(u);
+	ui_button(u, (struct ui_rect){0, 0, 130, 40}, "Back", UI_WHITE, 20);
+	ui_end(u);
+	assert_null(ui_faults(u)); /* not asked */
+
+	ui_check(u, 48);
+	ui_begin(u);
+	ui_button(u, (struct ui_rect){0, 0, 130, 40}, "Back", UI_WHITE, 20);
+	ui_row(u, (struct ui_rect){0, 50, 300, 30}, "María López", UI_PANEL);
+	ui_text(u, (struct ui_rect){0, 100, 60, 30}, "Event name: Walk Against Traffick", 20, 0,
+	        UI_FG, UI_LEFT);
+	ui_text_wrap(u, (struct ui_rect){0, 140, 200, 30},
+	             "reopen the station (Close-out, Reopen) before anything is undone.", 20, 0,
+	             UI_FG, UI_LEFT);
+	ui_end(u);
+	f = ui_faults(u);
+	assert_non_null(f);
+	assert_non_null(strstr(f, "button \"Back\" is 130x40 px (under 48x48)"));
+	assert_non_null(strstr(f, "row \"María López\" is 300x30 px"));
+	assert_non_null(strstr(f, "text cut off: \"Event name: Walk Against Traffick\""));
+	assert_non_null(strstr(f, "no room for its last lines"));
+	free(f);
+
+	ui_begin(u);
+	ui_button(u, (struct ui_rect){0, 0, 130, 48}, "Back", UI_WHITE, 20);
+	ui_text(u, (struct ui_rect){0, 100, 400, 30}, "Event name", 20, 0, UI_FG, UI_LEFT);
+	ui_end(u);
+	assert_null(ui_faults(u));
+	ui_free(u);
+}
+
 static void
 test_ui_release_outside_cancels(void **state)
 {
@@ -373,6 +414,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ui_fires_on_release),
+	    cmocka_unit_test(test_ui_check_faults),
 	    cmocka_unit_test(test_ui_release_outside_cancels),
 	    cmocka_unit_test(test_ui_rotation_turns_touches),
 	    cmocka_unit_test(test_ui_text_recorded_and_safe),
