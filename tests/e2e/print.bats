@@ -138,7 +138,7 @@ need_cupsd() {
 	CUPS_SERVER="$PT/nothing-here.sock" run w receipt "$GIFT" --print --spool "$PT/spool"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"saved as $PT/spool/"* ]]
+	[[ "$output" == *"No printer: the receipt was saved as PDF ($PT/spool/"* ]]
 	ls "$PT/spool/"*.pdf
 	run w log
 	[[ "$output" == *'"outcome":"spooled"'* ]]
