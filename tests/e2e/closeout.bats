@@ -151,7 +151,7 @@ jsonl_hash() {
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Close-out recorded as entry"* ]]
-	[[ "$output" == *"saved as $T/spool/"* ]]
+	[[ "$output" == *"saved as PDF ($T/spool/"* ]]
 	[[ "$output" == *"close-sheet"* ]]
 	ls "$T"/spool/*.pdf
 	run w log

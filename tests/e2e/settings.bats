@@ -75,7 +75,13 @@ setup() {
 		grep -F '| Coordinator menu: ' "$T/table.md" | sed 's/.*| Coordinator menu: \([^|]*\) |.*/expect-text \1/'
 		echo "press Event settings"
 		echo "expect-screen settings"
-		grep -F '| Event settings: ' "$T/table.md" | sed 's/.*| Event settings: \([^|]*\) |.*/expect-text \1: /'
+		# the settings come in pages of eleven (six rows of two, the last cell
+		# turning the page), in the table's order
+		grep -F '| Event settings: ' "$T/table.md" | sed 's/.*| Event settings: \([^|]*\) |.*/expect-text \1: /' |
+			awk 'NR > 1 && (NR - 1) % 11 == 0 { print "press More settings (" (NR - 1) / 11 " of " pages ")" } { print }' \
+				pages=$(( ($(grep -cF '| Event settings: ' "$T/table.md") + 10) / 11 ))
+		echo "press Back"
+		echo "press Event settings"
 		echo "expect-text Lap length: 0.25 mi"
 		echo "expect-text Shortest lap: 90 s"
 	} >"$T/settings.script"
