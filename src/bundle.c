@@ -120,7 +120,71 @@ bundle_content_free(struct bundle_content *c)
 	free(c->closeout_v1);
 	free(c->entries);
 	free(c->walkers);
+	free(c->event_name);
+	free(c->city);
+	free(c->date);
+	free(c->event_tag);
 	memset(c, 0, sizeof *c);
+}
+
+void
+bundle_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	crypto_hash_sha256(out, data, len);
+}
+
+int
+bundle_clock_trusted(const struct bundle_content *c, int64_t exported_wall_ms)
+{
+	return rules_clock_doubt(exported_wall_ms, stamp_parse_date(c->date ? c->date : ""),
+	                         c->max_wall_ms) == NULL;
+}
+
+/* One of the event's fields (name, city, date, tag) into *slot. */
+static void
+bundle_event_put(struct bundle_content *c, const char *key, const struct json_value *v)
+{
+	char **slot = strcmp(key, "name") == 0   ? &c->event_name
+	              : strcmp(key, "city") == 0 ? &c->city
+	              : strcmp(key, "date") == 0 ? &c->date
+	              : strcmp(key, "tag") == 0  ? &c->event_tag
+	                                         : NULL;
+	char *val;
+
+	if (slot == NULL || (val = json_str(v)) == NULL)
+		return;
+	free(*slot);
+	*slot = val;
+}
+
+/* The event as the ledger states it, as the station's settings table folds
+ * it (ledger_fold.c): the event entry, then each settings entry in force. */
+static void
+bundle_event_fold(struct bundle_content *c, const struct entry *es, size_t n,
+                  const struct fold *fold)
+{
+	static const char *const keys[] = {"name", "city", "date", "tag"};
+	struct json_value k, v;
+	size_t i, j;
+	char *key;
+
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &es[i];
+		if (e->at.wall_ms > c->max_wall_ms)
+			c->max_wall_ms = e->at.wall_ms;
+		if (e->kind == ENTRY_EVENT) {
+			for (j = 0; j < nitems(keys); j++) {
+				v = entry_member(e, keys[j]);
+				bundle_event_put(c, keys[j], &v);
+			}
+		} else if (e->kind == ENTRY_SETTINGS && fold_annulled_by(fold, e->seq) == 0) {
+			k = entry_member(e, "key");
+			v = entry_member(e, "value");
+			if ((key = json_str(&k)) != NULL)
+				bundle_event_put(c, key, &v);
+			free(key);
+		}
+	}
 }
 
 /* A CSV text field, Excel-safe. */
@@ -705,6 +769,9 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	}
 	out->entries = be;
 	out->walkers = fold_registered(fold, &out->nwalkers);
+	bundle_event_fold(out, es, n, fold);
+	if (f->export_seq > 0)
+		out->export_wall_ms = es[f->export_seq - 1].at.wall_ms;
 	assert((int64_t)out->nwalkers == f->walkers);
 	rc = 0;
 end:
@@ -1366,6 +1433,7 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
             char **minisig, struct bundle_figures *fig, char **cause)
 {
 	struct bundle_content c;
+	struct bundle_meta m;
 	struct bundle_file files[BUNDLE_NCSV + 3],
 	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
 	struct bundle_sha_job job = {&ledger, {0}};
@@ -1389,7 +1457,12 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		          c.fig.export_no, meta->export_no);
 		goto end;
 	}
-	manifest = bundle_manifest(meta, &c.fig);
+	/* clock_trusted as every verifier computes it from the ledger */
+	m = *meta;
+	if (c.fig.export_seq > 0)
+		m.exported_wall_ms = c.export_wall_ms; /* the export entry's own time */
+	m.clock_trusted = bundle_clock_trusted(&c, m.exported_wall_ms);
+	manifest = bundle_manifest(&m, &c.fig);
 	files[n++] = (struct bundle_file){(char *)"manifest.json", manifest, strlen(manifest)};
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		files[n++] =

@@ -90,7 +90,20 @@ struct bundle_content {
 	struct fold_figures folded;   /* the fold's figures, as HQ keeps them */
 	uint32_t *walkers;            /* the walkers registered (in force), by number */
 	size_t nwalkers;              /* == fig.walkers */
+	/* the event as the ledger states it: its "event" entry, then the
+	 * settings entries in force for name, city, date and tag, in order */
+	char *event_name, *city, *date, *event_tag;
+	int64_t export_wall_ms; /* the wall time of the last export entry */
+	int64_t max_wall_ms;    /* the latest wall time of any entry */
 };
+
+/* The ledger's identity (the hash of its first entry, entry.h). */
+#define bundle_identity(c) ((c)->entries[0].hash)
+
+/* What manifest.json's clock_trusted must say of a bundle exported at
+ * exported_wall_ms: 1 unless the clock then showed a date before the event
+ * or a time earlier than an entry already recorded (rules_clock_doubt). */
+int bundle_clock_trusted(const struct bundle_content *c, int64_t exported_wall_ms);
 
 /* Appends one ledger.jsonl line:
  *   {"hash":"<64 hex>","prev":"<64 hex>","entry":<line verbatim>}\n */
@@ -151,6 +164,8 @@ int bundle_zip_check(const void *zip, size_t len, const struct bundle_file *file
 /* The SHA256SUMS text for files ("<hex>  <name>\n" each, as sha256sum -c reads). */
 char *bundle_sha256sums(const struct bundle_file *files, size_t n);
 void bundle_hex(const unsigned char *bin, size_t len, char *out);
+/* SHA-256 of data (HQ's log chains its decisions with it). */
+void bundle_sha256(const void *data, size_t len, unsigned char out[32]);
 int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len);
 
 /* Builds a whole bundle from ledger.jsonl: computes the CSVs and figures,

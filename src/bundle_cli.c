@@ -196,7 +196,7 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 			goto end;
 		}
 		bundle_report_clear(&rep);
-		if (res.outcome == HQ_REFUSED) {
+		if (res.outcome == HQ_REFUSED || res.outcome == HQ_HELD) {
 			fprintf(stderr, "%s: %s\n", cli_esc(a.pos[i]), cli_esc(res.message));
 			bad = 1;
 		} else

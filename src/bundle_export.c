@@ -239,7 +239,7 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 		goto end;
 	s->tot = t;
 
-	stamp_now(&now);
+	ledger_now(l, &now); /* the clock the export entry was stamped by */
 	s->meta.event_name = xstrdup(ev.name);
 	s->meta.city = xstrdup(ev.city);
 	s->meta.date = xstrdup(ev.date);

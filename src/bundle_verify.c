@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "amount.h"
+#include "json.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
@@ -178,6 +179,133 @@ bundle_verify_figures(const struct bundle_figures *said, const struct bundle_fig
 	return 0;
 }
 
+/* *s escaped in place (the old text freed); returns it. */
+static char *
+bundle_verify_esc(char **s)
+{
+	char *e = text_escape(*s, 0);
+
+	free(*s);
+	*s = e;
+	return e;
+}
+
+/* The first member where two JSON objects differ, as a dotted path into
+ * *path (a member of want that said lacks or states otherwise, or one said
+ * has and want does not): 1, or 0 when they have the same members. */
+static int
+bundle_verify_jdiff(const struct json_value *said, const struct json_value *want,
+                    struct strbuf *path, int *extra, struct json_value *so, struct json_value *wo)
+{
+	const char *it = NULL;
+	struct json_value k, v, o;
+	size_t mark = path->len;
+	char *key;
+
+	while (json_next(want, &it, &k, &v)) {
+		key = json_str(&k);
+		strbuf_printf(path, "%s%s", mark > 0 ? "." : "", key != NULL ? key : "?");
+		if (json_member(said, key != NULL ? key : "", &o) != 0 || o.type != v.type ||
+		    (v.type != JSON_OBJECT && (o.n != v.n || memcmp(o.p, v.p, v.n) != 0))) {
+			free(key);
+			*so = o;
+			*wo = v;
+			return 1;
+		}
+		free(key);
+		if (v.type == JSON_OBJECT && bundle_verify_jdiff(&o, &v, path, extra, so, wo))
+			return 1;
+		path->len = mark;
+		path->s[mark] = '\0';
+	}
+	it = NULL;
+	while (json_next(said, &it, &k, &v)) {
+		key = json_str(&k);
+		if (json_member(want, key != NULL ? key : "", &o) != 0) {
+			strbuf_printf(path, "%s%s", mark > 0 ? "." : "", key != NULL ? key : "?");
+			*extra = 1;
+			free(key);
+			return 1;
+		}
+		free(key);
+	}
+	return 0;
+}
+
+/* manifest.json, every byte of it, is what W.A.T. writes for this ledger,
+ * this key and this export: the event's name, city, date and tag as the
+ * ledger states them, the counts, totals (as text and in cents), the
+ * ledger head, the files, clock_trusted as the ledger's times give it, and
+ * the export time within BUNDLE_EXPORT_SLACK of the export entry.  A
+ * mismatch names the field. */
+#define BUNDLE_EXPORT_SLACK (10 * 60 * 1000)
+static int
+bundle_verify_manifest(const struct bundle_file *mf, const struct bundle_report *rep,
+                       const char *pubtext, char **cause)
+{
+	const struct bundle_content *c = &rep->content;
+	struct bundle_meta want = rep->meta;
+	struct json_value js, jw, so = {0}, wo = {0};
+	struct strbuf path = STRBUF_INIT;
+	char *text, *safe, *a, *b;
+	int extra = 0, rc = 0;
+	int64_t d = rep->meta.exported_wall_ms - c->export_wall_ms;
+
+	if (d < -BUNDLE_EXPORT_SLACK || d > BUNDLE_EXPORT_SLACK)
+		return util_fail(cause,
+		                 "manifest.json's exported_wall_ms is %" PRId64
+		                 " but the ledger's export entry was made at %" PRId64
+		                 ": the manifest does not describe this export.",
+		                 rep->meta.exported_wall_ms, c->export_wall_ms);
+	want.event_name = c->event_name;
+	want.city = c->city;
+	want.date = c->date;
+	want.event_tag = c->event_tag;
+	want.public_key = (char *)pubtext;
+	want.export_no = c->fig.export_no;
+	want.clock_trusted = bundle_clock_trusted(c, rep->meta.exported_wall_ms);
+	text = bundle_manifest(&want, &c->fig);
+	if (mf->len == strlen(text) && memcmp(mf->data, text, mf->len) == 0)
+		goto end;
+	rc = -1;
+	if (json_parse(mf->data, mf->len, &js) != 0 || json_parse(text, strlen(text), &jw) != 0 ||
+	    !bundle_verify_jdiff(&js, &jw, &path, &extra, &so, &wo)) {
+		util_fail(cause,
+		          "manifest.json is not laid out as W.A.T. writes it (first difference on "
+		          "line %zu): it was edited after export.",
+		          bundle_verify_diffline(mf->data, mf->len, text, strlen(text)));
+		goto end;
+	}
+	safe = text_escape(path.s, 0);
+	if (extra)
+		util_fail(
+		    cause,
+		    "manifest.json holds a field %s that W.A.T. does not write: it was edited "
+		    "after export.",
+		    safe);
+	else if (strcmp(path.s, "clock_trusted") == 0)
+		util_fail(
+		    cause, "manifest.json's clock_trusted says %s but the ledger's times give %s.",
+		    want.clock_trusted ? "false" : "true", want.clock_trusted ? "true" : "false");
+	else {
+		/* what a hostile manifest says, escaped and cut short */
+		a = xstrndup(so.p != NULL ? so.p : "nothing",
+		             so.p != NULL ? (so.n < 80 ? so.n : 80) : 7);
+		b = xstrndup(wo.p, wo.n < 80 ? wo.n : 80);
+		util_fail(cause,
+		          "manifest.json's %s says %s but the ledger, the signature and the export "
+		          "give %s: it was edited after export.",
+		          safe, bundle_verify_esc(&a), bundle_verify_esc(&b));
+		free(a);
+		free(b);
+	}
+	free(safe);
+end:
+	free(text);
+	strbuf_free(&path);
+	return rc;
+}
+
 /* The value of "key:" in a trusted comment (malloc'd), or NULL. */
 static char *
 bundle_verify_tc_field(const char *tc, const char *key)
@@ -307,7 +435,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 			goto end;
 		}
 	}
-	if (bundle_verify_figures(&said, &c->fig, cause) != 0)
+	if (bundle_verify_figures(&said, &c->fig, cause) != 0 ||
+	    bundle_verify_manifest(bundle_verify_find(fs, n, "manifest.json"), rep, pubtext,
+	                           cause) != 0)
 		goto end;
 
 	/* The trusted comment names this very export; the file name agrees. */

@@ -16,6 +16,7 @@
 #include "amount.h"
 #include "bundle.h"
 #include "bundle_cli.h"
+#include "hq_cli.h"
 #include "cli.h"
 #include "ledger.h"
 #include "pin.h"
@@ -896,7 +897,19 @@ static const struct watctl_cmd watctl_cmds[] = {
     {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,
      "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
     {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB, LEDGER_READ, NULL,
-     "hq-report --db HQ.db   totals by city, event and station (HQ)"},
+     "hq-report --db HQ.db   totals by city, event and station, the held apart (HQ)"},
+    {"hq-pending", NULL, hq_cli_pending, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-pending --db HQ.db   the held bundles: why, and how to decide (HQ)"},
+    {"hq-accept", NULL, hq_cli_accept, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-accept --db HQ.db ID --reason TEXT   count a held bundle (HQ)"},
+    {"hq-refuse", NULL, hq_cli_refuse, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-refuse --db HQ.db ID --reason TEXT   never count a held bundle (HQ)"},
+    {"hq-revoke", NULL, hq_cli_revoke, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-revoke --db HQ.db ID --reason TEXT   take a counted ledger out of the totals (HQ)"},
+    {"hq-distrust", NULL, hq_cli_distrust, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-distrust --db HQ.db EVENT --reason TEXT   hold a lost stick's event (HQ)"},
+    {"hq-log", NULL, hq_cli_log, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-log --db HQ.db   HQ's decisions, the hash chain checked (HQ)"},
     {"log", watctl_log, NULL, WATCTL_DB, LEDGER_READ, NULL,
      "log                  the ledger, one entry a line"},
     {"check", watctl_check, NULL, WATCTL_DB, LEDGER_READ, NULL,

@@ -1,0 +1,27 @@
+/* hq_cli.h — watctl's commands for HQ's decisions (no ledger; all --db HQ.db):
+ *
+ *   hq-pending --db HQ.db                       the held bundles, why, how to decide
+ *   hq-accept  --db HQ.db ID --reason TEXT      count held bundle ID (a person checked it)
+ *   hq-refuse  --db HQ.db ID --reason TEXT      never count held bundle ID (HQ keeps it)
+ *   hq-revoke  --db HQ.db ID --reason TEXT      undo a wrong acceptance: bundle ID's
+ *                                               ledger leaves the totals
+ *   hq-distrust --db HQ.db EVENT --reason TEXT  a lost charter or stick: the event's
+ *                                               bundles held until a person checks
+ *                                               their key ids against the paper sheets
+ *   hq-log     --db HQ.db                       HQ's decisions, the hash chain checked
+ *
+ * Each decision is recorded in HQ's hash-chained log (hq.h).  Exit status as
+ * bundle_cli.h's. */
+#ifndef WAT_HQ_CLI_H
+#define WAT_HQ_CLI_H
+
+struct ledger;
+
+int hq_cli_pending(struct ledger *l, int argc, char **argv);
+int hq_cli_accept(struct ledger *l, int argc, char **argv);
+int hq_cli_refuse(struct ledger *l, int argc, char **argv);
+int hq_cli_revoke(struct ledger *l, int argc, char **argv);
+int hq_cli_distrust(struct ledger *l, int argc, char **argv);
+int hq_cli_log(struct ledger *l, int argc, char **argv);
+
+#endif

@@ -1,0 +1,253 @@
+#!/usr/bin/env bats
+# HQ counts what chains to it, once (issue 16): the attacks of the issue as
+# tests, real watctl on real files, stock minisign; HQ's held bundles,
+# pending, accept, refuse, revoke and distrust; its hash-chained log; an HQ
+# database of an earlier main upgraded.
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	USB="$T/usb"
+	mkdir -p "$USB"
+	HQ="$T/hq.db"
+}
+
+# A station's day at Jackson: two walkers, a lap, $229 in three donations.
+day() {
+	local db=$1 station=$2
+	"$WATCTL" --db "$db" init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" \
+		--date 2026-05-02 --station "$station" >/dev/null
+	"$WATCTL" --db "$db" walker add --name Ann >/dev/null
+	"$WATCTL" --db "$db" walker add --name Bob >/dev/null
+	"$WATCTL" --db "$db" lap 1 >/dev/null
+	"$WATCTL" --db "$db" donate 1 100 --method cash >/dev/null
+	"$WATCTL" --db "$db" donate 2 99 --method check --check-no 1043 >/dev/null
+	"$WATCTL" --db "$db" donate 2 30 --method other >/dev/null
+}
+
+tag_of() { "$WATCTL" --db "$1" event-pack export "$T/pack-$$.json" >/dev/null &&
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["tag"])' \
+		"$T/pack-$$.json"; }
+
+unpack() {
+	rm -rf "$T/x"
+	mkdir -p "$T/x"
+	(cd "$T/x" && unzip -q "$1")
+}
+
+# Rezips x/ (after an edit of manifest.json by the python in $1), SHA256SUMS
+# remade, and signs it with the station's own key and the original trusted
+# comment, as a station's insider could: minisign -V says OK.
+forge() {
+	local zip=$1 key=$2 out=$3 edit=$4
+	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
+	unpack "$zip"
+	python3 - "$T/x/manifest.json" "$edit" <<-'PY'
+		import sys
+		p, edit = sys.argv[1], sys.argv[2]
+		s = open(p).read()
+		exec(edit)
+		open(p, "w").write(s)
+	PY
+	(cd "$T/x" && sha256sum manifest.json walkers.csv checkins.csv laps.csv donations.csv \
+		annulments.csv closeout.csv ledger.jsonl >SHA256SUMS)
+	mkdir -p "$(dirname "$out")"
+	rm -f "$out" "$out.minisig"
+	(cd "$T/x" && zip -q -X "$out" manifest.json walkers.csv checkins.csv laps.csv \
+		donations.csv annulments.csv closeout.csv ledger.jsonl SHA256SUMS)
+	tc=$(sed -n 's/^trusted comment: //p' "$zip.minisig")
+	minisign -S -s "$key" -m "$out" -t "$tc" </dev/null >/dev/null
+	minisign -Vm "$out" -p "${key%.key}.pub" >/dev/null
+}
+
+@test "attack: a re-tagged manifest re-signed with the station key is refused naming event.tag; HQ counts \$229 once" {
+	day "$T/t1.db" T1
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	z=$(ls "$USB"/*-T1-1.zip)
+	forge "$z" "$T/t1.db.keys/station.key" "$T/forged/$(basename "$z")" \
+		's = s.replace("\"tag\": \"", "\"tag\": \"Q", 1)'
+	run "$WATCTL" verify "$T/forged/$(basename "$z")" --pubkey "$T/t1.db.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"event.tag"* ]]
+	run "$WATCTL" merge --db "$HQ" "$z" "$T/forged/$(basename "$z")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"total \$229.00"* ]]
+}
+
+@test "attack: the manifest's totals strings, clock_trusted, files and an added field are bound, each refused by name" {
+	day "$T/t1.db" T1
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	z=$(ls "$USB"/*-T1-1.zip)
+	k="$T/t1.db.keys/station.key"
+	n=0
+	while IFS='|' read -r field edit; do
+		forge "$z" "$k" "$T/f$n/$(basename "$z")" "$edit"
+		run "$WATCTL" verify "$T/f$n/$(basename "$z")" --pubkey "$T/t1.db.keys/station.pub"
+		echo "$field: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"$field"* ]]
+		n=$((n + 1))
+	done <<-'EOF2'
+		totals.cash|s = s.replace('"cash": "100.00"', '"cash": "1000.00"', 1)
+		totals.total|s = s.replace('"total": "229.00"', '"total": "2290.00"', 1)
+		clock_trusted|s = s.replace('"clock_trusted": true', '"clock_trusted": false', 1) if '"clock_trusted": true' in s else s.replace('"clock_trusted": false', '"clock_trusted": true', 1)
+		files|s = s.replace('"ledger.jsonl"]', '"ledger.jsonl", "extra.csv"]', 1)
+		exported_utc|import re; s = re.sub(r'"exported_utc": "[^"]*"', '"exported_utc": "2026-05-02T12:00:00Z"', s)
+		event.name|s = s.replace('"Walk Against Traffick"', '"Walk For Traffick"', 1)
+		event.city|s = s.replace('"Jackson, MS"', '"Biloxi, MS"', 1)
+		secret|s = s.replace('{\n', '{\n  "secret": 1,\n', 1)
+	EOF2
+	[ "$n" -eq 8 ]
+}
+
+# An outsider who knows only the event tag (printed on every badge) writes an
+# event pack of their own and joins as station T1 with their own key.
+outsider() {
+	local db=$1 tag=$2 station=$3
+	python3 - "$T/outsider-pack.json" "$tag" <<-'PY'
+		import json, sys, os
+		json.dump({"format": "wat-event-pack/1", "station": "T9",
+		           "event": {"name": "Walk Against Traffick", "city": "Jackson, MS",
+		                     "date": "2026-05-02", "tag": sys.argv[2]},
+		           "badge_key": os.urandom(32).hex(),
+		           "settings": {"min-lap": "60", "holdoff": "5", "max-donation": "100000.00"}},
+		          open(sys.argv[1], "w"))
+	PY
+	"$WATCTL" --db "$db" event-pack import "$T/outsider-pack.json" --station "$station" >/dev/null
+	"$WATCTL" --db "$db" walker add --name Mallory --walker-base 900 >/dev/null 2>&1 ||
+		"$WATCTL" --db "$db" walker add --name Mallory >/dev/null
+	"$WATCTL" --db "$db" donate "$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')" \
+		19998 --method cash >/dev/null 2>&1 || true
+}
+
+@test "attack: a bundle under a real station's id with another key is held, never a lockout; the real one counts once accepted" {
+	day "$T/t1.db" T1
+	tag=$(tag_of "$T/t1.db")
+	outsider "$T/evil.db" "$tag" T1
+	mkdir -p "$T/evil"
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	evil=$(ls "$T/evil"/*.zip) real=$(ls "$USB"/*-T1-1.zip)
+	# the outsider's arrives first
+	run "$WATCTL" merge --db "$HQ" "$evil"
+	echo "$output"
+	run "$WATCTL" merge --db "$HQ" "$real"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$(basename "$real")"* ]]
+	[[ "$output" == *"another key"* ]]
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*-T1-1.zip.*/\1/p' | tail -1)
+	bad=$("$WATCTL" hq-report --db "$HQ" | sed -n 's/.*\$19,998.*bundle #\([0-9]*\).*/\1/p' | head -1)
+	# HQ checked the key id on the paper close-out sheet: the outsider's
+	# acceptance is revoked, the real one accepted
+	[ -n "$bad" ]
+	run "$WATCTL" hq-revoke --db "$HQ" "$bad" --reason "key id is not the one on T1's sheet"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "key id checked against T1's close-out sheet"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$229.00"* ]]
+	[[ "$output" == *"revoked"* ]]
+	# and the real station's next export counts without a person
+	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$230.00"* ]]
+}
+
+@test "a forked ledger (the same entry number with another hash) is held, with its reason, and never counted" {
+	day "$T/t1.db" T1
+	"$WATCTL" --db "$T/t1.db" pubkey >/dev/null
+	cp "$T/t1.db" "$T/copy.db"
+	cp -r "$T/t1.db.keys" "$T/copy.db.keys"
+	"$WATCTL" --db "$T/t1.db" donate 1 5 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	mkdir -p "$T/fork"
+	"$WATCTL" --db "$T/copy.db" donate 2 500 --method cash >/dev/null
+	"$WATCTL" --db "$T/copy.db" export --out "$T/fork" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)" "$(ls "$T/fork"/*-T1-1.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"*"fork"* ]]
+	[[ "$output" == *"total \$234.00"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"entry "*"another hash"* ]]
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -1)
+	run "$WATCTL" hq-refuse --db "$HQ" "$id" --reason "the copied card"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"Nothing is held"* ]]
+}
+
+@test "a distrusted event's bundles are held until a person accepts each; every decision is in HQ's hash-chained log" {
+	day "$T/t1.db" T1
+	tag=$(tag_of "$T/t1.db")
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-distrust --db "$HQ" "$tag" --reason "the coordinator's stick was lost"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$0.00"* ]]
+	[[ "$output" == *"Held"*"-T1-1.zip"* ]]
+	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"distrusted"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"-T1-1.zip"* && "$output" == *"-T1-2.zip"* ]]
+	[[ "$output" == *"key "* ]]
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*-T1-2.zip.*/\1/p')
+	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "key id matches the sheet in the envelope"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$230.00"* ]]
+	run "$WATCTL" hq-log --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"counted"*"distrust"*"held"*"accept"* ]]
+	[[ "$output" == *"chain intact"* ]]
+	# an edited decision breaks the chain, and hq-log says so
+	sqlite3 "$HQ" "DROP TRIGGER log_no_update; UPDATE log SET reason = 'x' WHERE seq = 2" ||
+		skip "sqlite3 is not installed"
+	run "$WATCTL" hq-log --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"decision 2"* ]]
+}
+
+@test "an HQ database of an earlier main is upgraded and reports the same" {
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
+	n=0
+	for sql in "$REPO"/tests/fixtures/hq/v*.sql; do
+		db="$T/$(basename "${sql%.sql}").db"
+		sqlite3 "$db" <"$sql"
+		run "$WATCTL" hq-report --db "$db"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		diff <(echo "$output" | sed "s/  \[bundle #[0-9]*\]$//" | grep -v "^Held\|^  #\|^$") <(grep -v "^$" "${sql%.sql}.report")
+		[ "$(sqlite3 "$db" 'PRAGMA user_version')" -ge 2 ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 1 ]
+}
