@@ -964,17 +964,22 @@ trust_hq_chain(const struct sign_pub *root, const char *text, size_t len, struct
 int
 trust_hq_load(const char *dir, struct trust_hq *out, char **cause)
 {
-	struct sign_pub root;
-	char *path = xasprintf("%s/hq.pub", dir), *data = NULL, *line;
-	size_t len = 0;
+	struct sign_pub root, current;
+	char *path = xasprintf("%s/hq-root.pub", dir), *data = NULL, *line, id[17];
+	size_t len = 0, i;
 	int rc = -1;
 
+	/* after hq-rotate, hq.pub is the newest key and hq-root.pub the first */
+	if (access(path, F_OK) != 0) {
+		free(path);
+		path = xasprintf("%s/hq.pub", dir);
+	}
 	if (sign_pub_load(path, &root, cause) != 0)
 		goto end;
 	free(path);
 	path = xasprintf("%s/hq-rotations", dir);
 	if (util_read_file(path, (size_t)TRUST_FILE_MAX * TRUST_HQ_MAX, &data, &len, NULL) != 0) {
-		if (errno != ENOENT && access(path, F_OK) == 0) {
+		if (access(path, F_OK) == 0) {
 			util_fail(cause, "Cannot read HQ's key rotations %s.", path);
 			goto end;
 		}
@@ -982,6 +987,21 @@ trust_hq_load(const char *dir, struct trust_hq *out, char **cause)
 	}
 	if (trust_hq_chain(&root, data, len, out, cause) != 0)
 		goto end;
+	free(path);
+	path = xasprintf("%s/hq.pub", dir);
+	if (sign_pub_load(path, &current, cause) != 0)
+		goto end;
+	for (i = 0; i < out->n; i++)
+		if (trust_same_pub(&out->keys[i], &current))
+			break;
+	if (i == out->n) {
+		sign_keyid_hex(current.id, id);
+		util_fail(cause,
+		          "HQ's key %s in %s is not reached by its rotations from hq-root.pub: the "
+		          "key folder is inconsistent.",
+		          id, dir);
+		goto end;
+	}
 	/* The sealing keys published beside hq.pub, unless a rotation named newer. */
 	if (out->seal[0] == '\0') {
 		free(path);

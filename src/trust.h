@@ -31,7 +31,7 @@
 #define TRUST_STATION_MAX 16 /* as the ledger's station id */
 #define TRUST_NAME_MAX    127
 #define TRUST_CITY_MAX    63
-#define TRUST_ORG_MAX     127
+#define TRUST_ORG_MAX     120
 #define TRUST_EIN_MAX     10 /* NN-NNNNNNN */
 #define TRUST_URL_MAX     255
 #define TRUST_CODE_MAX    64
@@ -127,8 +127,11 @@ int trust_rotation_verify(const struct trust_rotation *r, char **cause);
  * the key before it.  A broken link refuses the whole chain. */
 int trust_hq_chain(const struct sign_pub *root, const char *text, size_t len, struct trust_hq *out,
                    char **cause);
-/* DIR/hq.pub and DIR/hq-rotations (when present): a published key folder
- * (assets/hq) or HQ's own key folder (hq-init's). */
+/* A published key folder (assets/hq) or HQ's own (hq-init's): the chain
+ * from DIR/hq-root.pub (the first key; DIR/hq.pub when there is no
+ * hq-root.pub) through DIR/hq-rotations (when present), which must reach
+ * DIR/hq.pub (the newest key).  Sealing keys: the newest rotation's, else
+ * DIR/hq-seal.pub and DIR/hq-backup.pub ("" when absent). */
 int trust_hq_load(const char *dir, struct trust_hq *out, char **cause);
 
 /* Checks one field's value as the parsers do; 0, or -1 naming the field. */
