@@ -427,9 +427,11 @@ trust_cli_init_finish(const char *db, struct ledger *l, struct trust_cli_charter
 		tc->ev = NULL;
 	}
 	if (trust_station_event_keyid(keys, id) == 0)
-		printf("%s event key id: %s (on the close-out sheet; HQ knows the event by it). "
+		printf("Event key id: %s%s (on the close-out sheet; HQ knows the event by it). "
 		       "The station is certified (serial 1).\n",
-		       tc != NULL ? "Chartered" : "Unchartered: this station made its own", id);
+		       id,
+		       tc != NULL ? ", the charter's"
+		                  : " (no charter: this station made the event key)");
 	rc = CLI_OK;
 end:
 	free(keys);
