@@ -653,7 +653,7 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	}
 	if (p.cert != NULL) {
 		char *keys = bundle_cli_dir(NULL, ".keys"), *hq = trust_cli_hq_pub_dir();
-		int tr = keys == NULL || hq == NULL
+		int tr = keys == NULL || (hq == NULL && p.charter != NULL)
 		             ? util_fail(&cause, "Cannot find HQ's published keys (assets/hq).")
 		             : trust_station_join(keys, hq, &p, station, &cause);
 		free(hq);

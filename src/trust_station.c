@@ -381,6 +381,11 @@ trust_station_join(const char *keys_dir, const char *hq_dir, const struct event_
 		goto end;
 	}
 	if (p->charter != NULL) {
+		if (hq_dir == NULL) {
+			util_fail(cause,
+			          "Cannot find HQ's published keys to check the pack's charter.");
+			goto end;
+		}
 		if (trust_charter_parse(p->charter, strlen(p->charter), &ch, &why) != 0 ||
 		    trust_hq_load(hq_dir, &hq, &why) != 0 ||
 		    trust_charter_verify_hq(&ch, &hq, &why) != 0) {
