@@ -479,10 +479,29 @@ age_chunk_nonce(unsigned char nonce[12], uint64_t counter, int last)
 
 /* ---- I/O ---------------------------------------------------------------------- */
 
+/* Output to a file descriptor (fd >= 0) or to a growing buffer. */
+struct age_wr {
+	int fd;
+	unsigned char *buf;
+	size_t len, cap;
+};
+
 static int
-age_write_all(int fd, const void *buf, size_t len)
+age_write_all(struct age_wr *w, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
+	int fd = w->fd;
+
+	if (fd < 0) {
+		if (w->cap - w->len < len) {
+			while (w->cap - w->len < len)
+				w->cap = w->cap == 0 ? 65536 : w->cap * 2;
+			w->buf = xrealloc(w->buf, w->cap);
+		}
+		memcpy(w->buf + w->len, buf, len);
+		w->len += len;
+		return 0;
+	}
 
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
@@ -499,7 +518,9 @@ age_write_all(int fd, const void *buf, size_t len)
  * chunks (what is buffered first, then straight from the fd). */
 struct age_rd {
 	int fd;
-	int err; /* errno of a failed read */
+	int err;                  /* errno of a failed read */
+	const unsigned char *mem; /* not NULL: read from memory, not from fd */
+	size_t memlen, mempos;
 	size_t pos, len;
 	unsigned char buf[4096];
 };
@@ -507,6 +528,8 @@ struct age_rd {
 static int
 age_rd_byte(struct age_rd *rd)
 {
+	if (rd->mem != NULL)
+		return rd->mempos < rd->memlen ? rd->mem[rd->mempos++] : -1;
 	if (rd->pos == rd->len) {
 		ssize_t n;
 		do
@@ -528,6 +551,12 @@ age_rd_read(struct age_rd *rd, unsigned char *dst, size_t want)
 {
 	size_t got = 0;
 
+	if (rd->mem != NULL) {
+		got = rd->memlen - rd->mempos < want ? rd->memlen - rd->mempos : want;
+		memcpy(dst, rd->mem + rd->mempos, got);
+		rd->mempos += got;
+		return (ssize_t)got;
+	}
 	if (rd->pos < rd->len) {
 		got = rd->len - rd->pos < want ? rd->len - rd->pos : want;
 		memcpy(dst, rd->buf + rd->pos, got);
@@ -548,17 +577,11 @@ age_rd_read(struct age_rd *rd, unsigned char *dst, size_t want)
 	return (ssize_t)got;
 }
 
-static ssize_t
-age_read_full(int fd, unsigned char *dst, size_t want)
-{
-	struct age_rd rd = {.fd = fd};
-	return age_rd_read(&rd, dst, want);
-}
-
 /* ---- sealing ------------------------------------------------------------------ */
 
-int
-age_encrypt(const struct age_recipient *r, size_t n, int in_fd, int out_fd, char **cause)
+static int
+age_seal(const struct age_recipient *r, size_t n, struct age_rd *in, struct age_wr *out,
+         char **cause)
 {
 	unsigned char filekey[AGE_FILEKEY_LEN], key[32], eph[32], share[32], shared[32];
 	unsigned char salt[64], body[AGE_FILEKEY_LEN + AGE_TAG_LEN], mac[32], nonce[12];
@@ -599,8 +622,7 @@ age_encrypt(const struct age_recipient *r, size_t n, int in_fd, int out_fd, char
 	age_b64(mac, sizeof mac, b1, sizeof b1);
 	hlen += (size_t)sprintf(hdr + hlen, " %s\n", b1);
 	randombytes_buf(pnonce, sizeof pnonce);
-	if (age_write_all(out_fd, hdr, hlen) != 0 ||
-	    age_write_all(out_fd, pnonce, sizeof pnonce) != 0)
+	if (age_write_all(out, hdr, hlen) != 0 || age_write_all(out, pnonce, sizeof pnonce) != 0)
 		goto wfail;
 	age_hkdf(pnonce, sizeof pnonce, filekey, sizeof filekey, "payload", key);
 
@@ -612,14 +634,14 @@ age_encrypt(const struct age_recipient *r, size_t n, int in_fd, int out_fd, char
 		abort();
 	}
 	for (;;) {
-		ssize_t got = age_read_full(in_fd, plain + held, AGE_CHUNK + 1 - held);
+		ssize_t got = age_rd_read(in, plain + held, AGE_CHUNK + 1 - held);
 		size_t total;
 		int last;
 
 		if (got < 0) {
 			util_fail(cause,
 			          "The file to seal could not be read (%s): nothing was sealed.",
-			          strerror(errno));
+			          strerror(in->err));
 			goto end;
 		}
 		total = held + (size_t)got;
@@ -629,7 +651,7 @@ age_encrypt(const struct age_recipient *r, size_t n, int in_fd, int out_fd, char
 		age_chunk_nonce(nonce, counter++, last);
 		crypto_aead_chacha20poly1305_ietf_encrypt(sealed, NULL, plain, total, NULL, 0, NULL,
 		                                          nonce, key);
-		if (age_write_all(out_fd, sealed, total + AGE_TAG_LEN) != 0)
+		if (age_write_all(out, sealed, total + AGE_TAG_LEN) != 0)
 			goto wfail;
 		if (last)
 			break;
@@ -701,10 +723,9 @@ age_unwrap(const struct age_identity *ids, size_t n, const unsigned char share[3
 }
 
 static int
-age_open(const struct age_identity *ids, size_t n, int in_fd, int out_fd, const char *name,
-         char **cause)
+age_open(const struct age_identity *ids, size_t n, struct age_rd *rd, struct age_wr *out,
+         const char *name, char **cause)
 {
-	struct age_rd *rd = xcalloc(1, sizeof *rd);
 	unsigned char filekey[AGE_FILEKEY_LEN], key[32], mac[32], want[32], nonce[12];
 	unsigned char pnonce[AGE_NONCE_LEN], share[32], body[32];
 	unsigned char *sealed = NULL, *plain = NULL;
@@ -714,7 +735,6 @@ age_open(const struct age_identity *ids, size_t n, int in_fd, int out_fd, const 
 	int rc = -1, r, found = 0, x25519 = 0, other = 0;
 
 	age_init();
-	rd->fd = in_fd;
 	r = age_hdr_line(rd, hdr, &hlen, &line, &llen);
 	if (r == -1 && rd->err == 0 && hlen == 0) {
 		util_fail(cause, "%s is empty: it is not a sealed (age) file.", name);
@@ -846,7 +866,7 @@ age_open(const struct age_identity *ids, size_t n, int in_fd, int out_fd, const 
 			util_fail(cause, "%s is damaged: it ends with an empty last part.", name);
 			goto end;
 		}
-		if (age_write_all(out_fd, plain, total - AGE_TAG_LEN) != 0) {
+		if (age_write_all(out, plain, total - AGE_TAG_LEN) != 0) {
 			util_fail(cause, "The opened file could not be written (%s).",
 			          strerror(errno));
 			goto end;
@@ -879,14 +899,81 @@ end:
 		sodium_free(plain);
 	free(sealed);
 	free(hdr);
-	free(rd);
+	return rc;
+}
+
+int
+age_encrypt(const struct age_recipient *r, size_t n, int in_fd, int out_fd, char **cause)
+{
+	struct age_rd *in = xcalloc(1, sizeof *in);
+	struct age_wr out = {.fd = out_fd};
+	int rc;
+
+	in->fd = in_fd;
+	rc = age_seal(r, n, in, &out, cause);
+	free(in);
 	return rc;
 }
 
 int
 age_decrypt(const struct age_identity *ids, size_t n, int in_fd, int out_fd, char **cause)
 {
-	return age_open(ids, n, in_fd, out_fd, "The sealed file", cause);
+	struct age_rd *in = xcalloc(1, sizeof *in);
+	struct age_wr out = {.fd = out_fd};
+	int rc;
+
+	in->fd = in_fd;
+	rc = age_open(ids, n, in, &out, "The sealed file", cause);
+	free(in);
+	return rc;
+}
+
+int
+age_encrypt_mem(const struct age_recipient *r, size_t n, const void *in, size_t len,
+                unsigned char **out, size_t *outlen, char **cause)
+{
+	struct age_rd *rd = xcalloc(1, sizeof *rd);
+	struct age_wr w = {.fd = -1};
+	int rc;
+
+	rd->fd = -1;
+	rd->mem = in != NULL ? in : (const void *)"";
+	rd->memlen = len;
+	rc = age_seal(r, n, rd, &w, cause);
+	free(rd);
+	if (rc != 0) {
+		free(w.buf);
+		return -1;
+	}
+	*out = w.buf;
+	*outlen = w.len;
+	return 0;
+}
+
+int
+age_decrypt_mem(const struct age_identity *ids, size_t n, const void *in, size_t len,
+                const char *name, unsigned char **out, size_t *outlen, char **cause)
+{
+	struct age_rd *rd = xcalloc(1, sizeof *rd);
+	struct age_wr w = {.fd = -1};
+	int rc;
+
+	rd->fd = -1;
+	rd->mem = in != NULL ? in : (const void *)"";
+	rd->memlen = len;
+	rc = age_open(ids, n, rd, &w, name != NULL ? name : "The sealed file", cause);
+	free(rd);
+	if (rc != 0) {
+		if (w.buf != NULL)
+			sodium_memzero(w.buf, w.len);
+		free(w.buf);
+		return -1;
+	}
+	if (w.buf == NULL)
+		w.buf = xmalloc(1);
+	*out = w.buf;
+	*outlen = w.len;
+	return 0;
 }
 
 /* ---- whole files -------------------------------------------------------------- */
@@ -916,9 +1003,18 @@ age_file(const struct age_recipient *r, const struct age_identity *ids, size_t n
 		goto end;
 	}
 	fchmod(ofd, r != NULL ? 0644 : 0600);
-	if (r != NULL ? age_encrypt(r, n, ifd, ofd, &err) : age_open(ids, n, ifd, ofd, in, &err)) {
-		util_fail(cause, "%s", err);
-		goto end;
+	{
+		struct age_rd *rd = xcalloc(1, sizeof *rd);
+		struct age_wr w = {.fd = ofd};
+		int failed;
+
+		rd->fd = ifd;
+		failed = r != NULL ? age_seal(r, n, rd, &w, &err) : age_open(ids, n, rd, &w, in, &err);
+		free(rd);
+		if (failed) {
+			util_fail(cause, "%s", err);
+			goto end;
+		}
 	}
 	if (fsync(ofd) != 0 || close(ofd) != 0) {
 		ofd = -1;

@@ -79,6 +79,14 @@ int age_encrypt(const struct age_recipient *r, size_t n, int in_fd, int out_fd, 
  * truncated, trailing data, or a read/write error. */
 int age_decrypt(const struct age_identity *ids, size_t n, int in_fd, int out_fd, char **cause);
 
+/* The same from memory to a malloc'd buffer (the caller's, *outlen bytes;
+ * wipe an opened one when it is secret).  name (NULL: "The sealed file")
+ * starts the refusals' sentences. */
+int age_encrypt_mem(const struct age_recipient *r, size_t n, const void *in, size_t len,
+                    unsigned char **out, size_t *outlen, char **cause);
+int age_decrypt_mem(const struct age_identity *ids, size_t n, const void *in, size_t len,
+                    const char *name, unsigned char **out, size_t *outlen, char **cause);
+
 /* The same on whole files: out is written as a temporary file beside it
  * (mode 0600 for plain output, 0644 for sealed), fsync'd and renamed only
  * on success; an existing out is replaced. */

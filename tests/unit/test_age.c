@@ -380,6 +380,44 @@ test_damage(void **state)
 	free(sealed);
 }
 
+/* In memory: the same bytes as through files, stock age opens them. */
+static void
+test_mem(void **state)
+{
+	struct age_identity id;
+	struct age_recipient r;
+	char *key = path_of("m.txt"), *sealed = path_of("m.age"), *plain = path_of("m"), *cmd;
+	char *cause = NULL;
+
+	stock_key("m.txt", &id, &r);
+	for (size_t i = 0; i < nitems(sizes); i++) {
+		size_t n = sizes[i], slen, blen;
+		unsigned char *p = pattern(n), *s, *b;
+
+		assert_int_equal(age_encrypt_mem(&r, 1, p, n, &s, &slen, &cause), 0);
+		write_file(sealed, s, slen);
+		write_file(plain, p, n);
+		cmd = xasprintf("age -d -i '%s' '%s' | cmp - '%s'", key, sealed, plain);
+		run(cmd);
+		free(cmd);
+		assert_int_equal(age_decrypt_mem(&id, 1, s, slen, "m.age", &b, &blen, &cause), 0);
+		assert_int_equal(blen, n);
+		if (n > 0)
+			assert_memory_equal(b, p, n);
+		free(b);
+		s[slen - 5] ^= 4; /* the last tag */
+		assert_int_equal(age_decrypt_mem(&id, 1, s, slen, "m.age", &b, &blen, &cause), -1);
+		assert_non_null(strstr(cause, "m.age is damaged"));
+		free(cause);
+		cause = NULL;
+		free(s);
+		free(p);
+	}
+	free(key);
+	free(sealed);
+	free(plain);
+}
+
 /* Streaming: a 40 MB file goes through pipes without being held whole. */
 static void
 test_stream_pipe(void **state)
@@ -421,6 +459,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_keys_roundtrip), cmocka_unit_test(test_interop_sizes),
 	    cmocka_unit_test(test_two_recipients), cmocka_unit_test(test_damage),
+	    cmocka_unit_test(test_mem),
 	    cmocka_unit_test(test_stream_pipe),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
