@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "age_cli.h"
 #include "amount.h"
 #include "bundle.h"
 #include "bundle_cli.h"
@@ -923,6 +924,8 @@ static const struct watctl_cmd watctl_cmds[] = {
      "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
     {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,
      "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
+    {"hq-init", NULL, age_cli_hq_init, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-init --dir DIR    HQ's signing, sealing and backup keys (HQ; keeps existing ones)"},
     {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-report --db HQ.db   totals by city, event and station (HQ)"},
     {"log", watctl_log, NULL, WATCTL_DB, LEDGER_READ, NULL,
