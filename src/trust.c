@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "json.h"
 #include "strbuf.h"
 #include "text.h"
@@ -87,11 +88,11 @@ trust_check_ein(const char *s, char **cause)
 	return 0;
 }
 
-/* The form of an age X25519 recipient (T-age's age.c checks the checksum
- * when it seals). */
+/* An age X25519 recipient: its form, then age.c's parse (bech32 checksum). */
 int
 trust_check_age(const char *s, const char *field, char **cause)
 {
+	struct age_recipient r;
 	size_t i, n = strlen(s);
 
 	if (n != 62 || strncmp(s, "age1", 4) != 0)
@@ -102,6 +103,9 @@ trust_check_age(const char *s, const char *field, char **cause)
 			return util_fail(cause,
 			                 "The %s is not an age public key (it holds \"%c\").",
 			                 field, s[i] >= 0x21 && s[i] <= 0x7e ? s[i] : '?');
+	if (age_recipient_parse(s, &r, NULL) != 0)
+		return util_fail(cause, "The %s is not an age public key (its checksum fails).",
+		                 field);
 	return 0;
 }
 

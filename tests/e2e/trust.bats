@@ -5,18 +5,9 @@
 # one station; HQ's key rotates and the lost-key procedure (HQ-GUIDE.md).
 # Stock minisign, age-keygen and sha256sum check what we write.
 
-# An HQ key folder as hq-init lays it out (hq.key/hq.pub from sign.c; the
-# sealing keys from stock age-keygen).
+# An HQ key folder (watctl hq-init: sign.c's signing key, age sealing keys).
 make_hq() {
-	local dir=$1 tmp="$BATS_TEST_TMPDIR/k$RANDOM"
-	mkdir -p -m 700 "$dir"
-	"$WATCTL" pubkey --keys "$tmp" >/dev/null
-	mv "$tmp/station.key" "$dir/hq.key"
-	mv "$tmp/station.pub" "$dir/hq.pub"
-	for k in seal backup; do
-		age-keygen -o "$dir/hq-$k.key" 2>/dev/null
-		age-keygen -y "$dir/hq-$k.key" >"$dir/hq-$k.pub"
-	done
+	"$WATCTL" hq-init --dir "$1" >/dev/null
 }
 
 # What a station image carries: the public half of an HQ folder.

@@ -17,8 +17,8 @@
 #include "trust.h"
 #include "util.h"
 
-#define SEAL   "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs3290gq"
-#define BACKUP "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj"
+#define SEAL   "age1efdlhdggf8pp6ncmr8mfmfgcpq8vhpyc0l0j5vxky6anjwt2tyysjscqqr"
+#define BACKUP "age1ardywnqknvwf0pr26wz4a68tha338hczjn8y7v639n6md9ey4a8qn5w0n3"
 
 static char tmpdir[] = "/tmp/wat-test-trust-XXXXXX";
 
