@@ -65,7 +65,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
-	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
+	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test

@@ -126,6 +126,11 @@ struct bundle_meta {
 	int64_t export_no;
 	int64_t exported_wall_ms;
 	int clock_trusted;
+	/* The chain of trust (docs/TRUST.md): the station's certificate and the
+	 * event's charter, zip members "station.cert" and "charter" (NULL:
+	 * absent), bound by their SHA-256 in the manifest's "trust" member. */
+	char *cert, *charter;
+	char cert_sha256[65], charter_sha256[65]; /* as the manifest says; "" absent */
 };
 void bundle_meta_clear(struct bundle_meta *m);
 

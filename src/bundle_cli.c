@@ -20,6 +20,8 @@
 #include "cli.h"
 #include "closeout.h"
 #include "event_pack.h"
+#include "trust_cli.h"
+#include "trust_station.h"
 #include "hq.h"
 #include "layout.h"
 #include "ledger.h"
@@ -556,16 +558,27 @@ bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
 /* ---- event packs (event_pack.h; the format in docs/BUNDLE.md) ---- */
 
 static int
-bundle_cli_pack_export(struct ledger *l, const char *file)
+bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_station)
 {
 	struct event_pack p;
-	char *cause = NULL, *dir = xstrdup(file), *slash;
+	char *cause = NULL, *dir = xstrdup(file), *slash, *keys = bundle_cli_dir(NULL, ".keys");
+	char next[LEDGER_STATION_MAX + 8];
 	const char *name;
 	int rc = CLI_REFUSED;
 
 	if (event_pack_from_ledger(l, &p, &cause) != 0) {
+		free(keys);
 		free(dir);
 		return cli_cause(CLI_REFUSED, cause);
+	}
+	/* the joining station's key and certificate (trust_station.h) */
+	if (for_station == NULL) {
+		event_pack_next_station(p.station, next, sizeof next);
+		for_station = next;
+	}
+	if (keys != NULL && trust_station_pack(keys, for_station, &p, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
 	}
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
@@ -580,13 +593,22 @@ bundle_cli_pack_export(struct ledger *l, const char *file)
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
-	       "coordinator's stick only, and import it on the second station with\n"
-	       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-	       cli_esc(p.name), cli_esc(file), cli_esc(file));
+	if (p.cert != NULL)
+		printf("Event pack of \"%s\" written to %s for station %s (certified by this "
+		       "station). It holds the badge key and that station's key: keep it on the "
+		       "coordinator's stick only, and import it on station %s with\n"
+		       "  watctl --db STATION2.db event-pack import %s --station %s\n",
+		       cli_esc(p.name), cli_esc(file), p.for_station, p.for_station, cli_esc(file),
+		       p.for_station);
+	else
+		printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
+		       "coordinator's stick only, and import it on the second station with\n"
+		       "  watctl --db STATION2.db event-pack import %s --station T2\n",
+		       cli_esc(p.name), cli_esc(file), cli_esc(file));
 	rc = CLI_OK;
 end:
 	event_pack_clear(&p);
+	free(keys);
 	free(dir);
 	return rc;
 }
@@ -610,6 +632,12 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 		rc = cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
 		goto end;
 	}
+	if (station == NULL)
+		station = p.for_station;
+	if (station == NULL) {
+		rc = cli_fail(CLI_USAGE, "Say which station this is: --station ID.");
+		goto end;
+	}
 	jr = event_pack_join(l, &p, station, walker_base, bundle_cli_op, &notes, &cause);
 	if (jr == EVENT_PACK_SAME_STATION) {
 		free(cause);
@@ -623,6 +651,21 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
+	if (p.cert != NULL) {
+		char *keys = bundle_cli_dir(NULL, ".keys"), *hq = trust_cli_hq_pub_dir();
+		int tr = keys == NULL || (hq == NULL && p.charter != NULL)
+		             ? util_fail(&cause, "Cannot find HQ's published keys (assets/hq).")
+		             : trust_station_join(keys, hq, &p, station, &cause);
+		free(hq);
+		free(keys);
+		if (tr != 0) {
+			rc = cli_cause(CLI_REFUSED, cause);
+			goto end;
+		}
+	} else
+		fprintf(stderr, "This pack holds no station certificate (the first station runs "
+		                "older software): HQ will hold this station's bundles until it "
+		                "accepts them.\n");
 	if (notes != NULL) {
 		char *safe = text_escape(notes, TEXT_KEEP_LINES);
 
@@ -653,12 +696,13 @@ bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
 		return rc;
 	if (l == NULL || a.npos != 2 ||
 	    (strcmp(a.pos[0], "export") != 0 && strcmp(a.pos[0], "import") != 0) ||
-	    (strcmp(a.pos[0], "import") == 0 && o[0].n != 1))
+	    (strcmp(a.pos[0], "export") == 0 && o[1].n != 0))
 		return cli_fail(CLI_USAGE,
-		                "Usage: watctl --db FILE event-pack export FILE\n"
-		                "       watctl --db NEW.db event-pack import FILE --station ID "
+		                "Usage: watctl --db FILE event-pack export FILE [--station ID]\n"
+		                "       watctl --db NEW.db event-pack import FILE [--station ID] "
 		                "[--walker-base N]");
 	if (strcmp(a.pos[0], "export") == 0)
-		return bundle_cli_pack_export(l, a.pos[1]);
-	return bundle_cli_pack_import(l, a.pos[1], o[0].val[0], o[1].n ? o[1].val[0] : "100000");
+		return bundle_cli_pack_export(l, a.pos[1], o[0].n ? o[0].val[0] : NULL);
+	return bundle_cli_pack_import(l, a.pos[1], o[0].n ? o[0].val[0] : NULL,
+	                              o[1].n ? o[1].val[0] : "100000");
 }

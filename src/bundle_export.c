@@ -250,6 +250,19 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 	s->meta.export_no = n;
 	s->meta.exported_wall_ms = now.wall_ms;
 	s->meta.clock_trusted = ledger_clock_doubt(l) == NULL;
+	/* the chain of trust: the certificate and charter kept beside the key */
+	{
+		char *cp = xasprintf("%s/station.cert", o->keys_dir), *hp = NULL;
+		size_t clen;
+		if (util_read_file(cp, 16384, &s->meta.cert, &clen, NULL) != 0)
+			s->meta.cert = NULL;
+		hp = xasprintf("%s/charter", o->keys_dir);
+		if (s->meta.cert != NULL &&
+		    util_read_file(hp, 16384, &s->meta.charter, &clen, NULL) != 0)
+			s->meta.charter = NULL;
+		free(hp);
+		free(cp);
+	}
 	s->jsonl = c.jsonl;
 	memset(&c.jsonl, 0, sizeof c.jsonl);
 	*out = s;

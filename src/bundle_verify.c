@@ -15,12 +15,15 @@
 #include "json.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust.h"
 #include "util.h"
 
 static const char *const bundle_verify_members[] = {
     "manifest.json",  "walkers.csv",  "checkins.csv", "laps.csv",   "donations.csv",
     "annulments.csv", "closeout.csv", "ledger.jsonl", "SHA256SUMS",
 };
+/* Members a bundle may hold besides: the chain of trust (docs/TRUST.md). */
+static const char *const bundle_verify_optional[] = {"station.cert", "charter"};
 
 void
 bundle_report_clear(struct bundle_report *r)
@@ -40,6 +43,44 @@ bundle_verify_find(const struct bundle_file *fs, size_t n, const char *name)
 		if (strcmp(fs[i].name, name) == 0)
 			return &fs[i];
 	return NULL;
+}
+
+/* station.cert and charter: present exactly when the manifest's "trust"
+ * names them, with the SHA-256 it says; kept in the report's meta for the
+ * chain check (T-hq's merge). */
+static int
+bundle_verify_trust(const struct bundle_file *fs, size_t n, struct bundle_meta *m, char **cause)
+{
+	const char *names[2] = {"station.cert", "charter"};
+	const char *want[2] = {m->cert_sha256, m->charter_sha256};
+	char **keep[2] = {&m->cert, &m->charter};
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65];
+	const struct bundle_file *f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		f = bundle_verify_find(fs, n, names[i]);
+		if (f == NULL && want[i][0] == '\0')
+			continue;
+		if (f == NULL)
+			return util_fail(cause, "manifest.json binds %s but the bundle has none.",
+			                 names[i]);
+		if (want[i][0] == '\0')
+			return util_fail(
+			    cause,
+			    "The bundle holds %s but manifest.json does not bind it (its "
+			    "trust.%s is missing).",
+			    names[i], i == 0 ? "cert_sha256" : "charter_sha256");
+		crypto_hash_sha256(h, (const unsigned char *)f->data, f->len);
+		bundle_hex(h, sizeof h, hex);
+		if (strcmp(hex, want[i]) != 0)
+			return util_fail(
+			    cause, "%s is not the one manifest.json binds (trust.%s differs).",
+			    names[i], i == 0 ? "cert_sha256" : "charter_sha256");
+		*keep[i] = xstrndup(f->data, f->len);
+	}
+	return 0;
 }
 
 /* The first line (1-based) where a and b differ. */
@@ -359,7 +400,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		for (k = 0; k < (int)nitems(bundle_verify_members); k++)
 			if (strcmp(fs[i].name, bundle_verify_members[k]) == 0)
 				break;
-		if (k == (int)nitems(bundle_verify_members)) {
+		if (k == (int)nitems(bundle_verify_members) &&
+		    strcmp(fs[i].name, bundle_verify_optional[0]) != 0 &&
+		    strcmp(fs[i].name, bundle_verify_optional[1]) != 0) {
 			util_fail(cause, "The bundle holds an unexpected file: %s.", fs[i].name);
 			goto end;
 		}
@@ -371,6 +414,8 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		}
 	f = bundle_verify_find(fs, n, "manifest.json");
 	if (bundle_manifest_parse(f->data, f->len, &rep->meta, &said, cause) != 0)
+		goto end;
+	if (bundle_verify_trust(fs, n, &rep->meta, cause) != 0)
 		goto end;
 	if (expected == NULL) {
 		if (rep->meta.public_key == NULL ||
@@ -396,6 +441,24 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		util_fail(cause, "manifest.json holds another public key than the one that signed "
 		                 "the bundle.");
 		goto end;
+	}
+	/* the certificate is this station's: its key signed the bundle */
+	if (rep->meta.cert != NULL) {
+		struct trust_cert tc;
+		int same;
+		if (trust_cert_parse(rep->meta.cert, strlen(rep->meta.cert), &tc, &why) != 0) {
+			util_fail(cause, "station.cert: %s", why);
+			goto end;
+		}
+		same = memcmp(&tc.station_pub, &rep->pub, sizeof tc.station_pub) == 0 &&
+		       strcmp(tc.station, said.station) == 0;
+		trust_cert_clear(&tc);
+		if (!same) {
+			util_fail(cause,
+			          "station.cert certifies another station or key than the one "
+			          "that signed the bundle.");
+			goto end;
+		}
 	}
 
 	/* SHA256SUMS, then the ledger: their failures in that order, their work

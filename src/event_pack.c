@@ -52,6 +52,11 @@ event_pack_clear(struct event_pack *p)
 	event_pack_free_str(&p->date);
 	for (i = 0; i < EVENT_PACK_SETTINGS; i++)
 		event_pack_free_str(&p->settings[i]);
+	event_pack_free_str(&p->for_station);
+	event_pack_free_str(&p->station_key);
+	event_pack_free_str(&p->cert);
+	event_pack_free_str(&p->event_pub);
+	event_pack_free_str(&p->charter);
 	util_wipe(&p->badge, sizeof p->badge);
 }
 
@@ -115,7 +120,24 @@ event_pack_format(const struct event_pack *p)
 		strbuf_json(&b, p->settings[i]);
 		first = 0;
 	}
-	strbuf_puts(&b, "}}\n");
+	strbuf_puts(&b, "}");
+	if (p->cert != NULL) {
+		static const char *const names[] = {"for_station", "station_key", "cert",
+		                                    "event_pub", "charter"};
+		const char *vals[] = {p->for_station, p->station_key, p->cert, p->event_pub,
+		                      p->charter};
+		strbuf_puts(&b, ",\"trust\":{");
+		first = 1;
+		for (i = 0; i < nitems(names); i++) {
+			if (vals[i] == NULL)
+				continue;
+			strbuf_printf(&b, "%s\"%s\":", first ? "" : ",", names[i]);
+			strbuf_json(&b, vals[i]);
+			first = 0;
+		}
+		strbuf_puts(&b, "}");
+	}
+	strbuf_puts(&b, "}\n");
 	return strbuf_take(&b);
 }
 
@@ -248,6 +270,20 @@ event_pack_parse(const char *data, size_t len, struct event_pack *p, char **caus
 		if ((s = json_get_str(data, len, path)) != NULL && s[0] == '\0')
 			event_pack_free_str(&s);
 		p->settings[i] = s;
+	}
+	/* the chain of trust (trust_station_join checks what it holds) */
+	p->cert = json_get_str(data, len, "trust.cert");
+	if (p->cert != NULL) {
+		p->for_station = json_get_str(data, len, "trust.for_station");
+		p->station_key = json_get_str(data, len, "trust.station_key");
+		p->event_pub = json_get_str(data, len, "trust.event_pub");
+		p->charter = json_get_str(data, len, "trust.charter");
+		if (p->for_station == NULL || p->station_key == NULL || p->event_pub == NULL ||
+		    text_check(p->for_station, "station", NULL) != 0) {
+			util_fail(cause, "The event pack is damaged: its station certificate comes "
+			                 "without its station, key or event key.");
+			goto end;
+		}
 	}
 	rc = 0;
 end:

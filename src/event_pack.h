@@ -31,6 +31,13 @@ struct event_pack {
 	char *name, *city, *date;            /* city and date "" when absent */
 	struct badge_event badge;            /* the event's tag and badge key */
 	char *settings[EVENT_PACK_SETTINGS]; /* value of event_pack_key(i); NULL: absent */
+	/* The joining station's place in the chain of trust (trust_station.h),
+	 * all NULL in a pack of a station without certificates: */
+	char *for_station; /* the station id its certificate names */
+	char *station_key; /* its secret key (minisign secret key file text) */
+	char *cert;        /* its certificate (trust.h), made by the first station */
+	char *event_pub;   /* the event's public key (base64) */
+	char *charter;     /* the event's charter; NULL: an unchartered event */
 };
 
 /* Wipes and frees what p holds (p itself is the caller's). */

@@ -13,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "age_cli.h"
 #include "amount.h"
 #include "bundle.h"
 #include "bundle_cli.h"
@@ -26,6 +27,7 @@
 #include "stamp.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust_cli.h"
 #include "util.h"
 
 #define WATCTL_ROSTER_MAX (64u * 1024 * 1024)
@@ -112,14 +114,16 @@ watctl_pin_store(struct watctl_ctx *c, const char *pin, const char *old, const c
 static int
 watctl_init(struct watctl_ctx *c, int argc, char **argv)
 {
-	struct cli_opt opts[] = {CLI_VALUE("name"),    CLI_VALUE("city"),    CLI_VALUE("date"),
-	                         CLI_VALUE("goal"),    CLI_VALUE("station"), CLI_VALUE("pin-file"),
-	                         CLI_FLAG("pin-later")};
+	struct cli_opt opts[] = {
+	    CLI_VALUE("name"),     CLI_VALUE("city"),    CLI_VALUE("date"),
+	    CLI_VALUE("goal"),     CLI_VALUE("station"), CLI_VALUE("pin-file"),
+	    CLI_FLAG("pin-later"), CLI_VALUE("charter"), CLI_VALUE("event-key")};
 	struct cli_args a;
 	struct ledger_init in;
 	struct ledger_event ev;
+	struct trust_cli_charter tc;
 	char *cause = NULL, pin[64] = "";
-	const char *goal;
+	const char *goal, *charter;
 	int rc, later;
 
 	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
@@ -130,12 +134,19 @@ watctl_init(struct watctl_ctx *c, int argc, char **argv)
 	in.date = cli_val(opts, nitems(opts), "date");
 	in.station = cli_val(opts, nitems(opts), "station");
 	later = cli_given(opts, nitems(opts), "pin-later");
-	if (in.name == NULL || in.city == NULL || in.date == NULL || a.npos != 0 ||
-	    (later && cli_val(opts, nitems(opts), "pin-file") != NULL))
+	charter = cli_val(opts, nitems(opts), "charter");
+	memset(&tc, 0, sizeof tc);
+	if ((charter == NULL ? (in.name == NULL || in.city == NULL || in.date == NULL ||
+	                        cli_val(opts, nitems(opts), "event-key") != NULL)
+	                     : (in.name != NULL || in.city != NULL || in.date != NULL)) ||
+	    a.npos != 0 || (later && cli_val(opts, nitems(opts), "pin-file") != NULL))
 		return cli_fail(CLI_USAGE,
 		                "Usage: watctl --db FILE init --name NAME --city CITY --date "
 		                "YYYY-MM-DD [--goal AMOUNT] [--station ID] [--pin-file FILE | "
-		                "--pin-later]");
+		                "--pin-later]\n"
+		                "   or: watctl --db FILE init --charter FILE --event-key FILE "
+		                "[--goal AMOUNT] [--station ID] [--pin-file FILE | --pin-later]\n"
+		                "(with a charter, the event's name, city and date come from it)");
 	if ((goal = cli_val(opts, nitems(opts), "goal")) != NULL &&
 	    amount_parse(goal, INT64_C(100000000000), &in.goal_cents, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
@@ -155,6 +166,14 @@ watctl_init(struct watctl_ctx *c, int argc, char **argv)
 		if (rc != 0)
 			goto end;
 	}
+	if (charter != NULL) {
+		if ((rc = trust_cli_charter_open(charter, cli_val(opts, nitems(opts), "event-key"),
+		                                 &tc)) != CLI_OK)
+			goto end;
+		in.name = tc.c.name;
+		in.city = tc.c.city;
+		in.date = tc.c.date;
+	}
 	if (ledger_init_event(c->l, &in, c->op, &cause) != 0) {
 		rc = cli_cause(ledger_has_event(c->l) ? CLI_REFUSED : CLI_USAGE, cause);
 		goto end;
@@ -162,12 +181,16 @@ watctl_init(struct watctl_ctx *c, int argc, char **argv)
 	ledger_event(c->l, &ev);
 	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n",
 	       cli_esc(ev.name), cli_esc(ev.city), ev.date, ev.station, ev.event_tag);
+	if ((rc = trust_cli_init_finish(c->db, c->l, charter != NULL ? &tc : NULL, c->op)) !=
+	    CLI_OK)
+		goto end;
 	if (later)
 		printf("No coordinator PIN yet: the kiosk asks for one before anything else when "
 		       "it first starts.\n");
 	else
 		rc = watctl_pin_store(c, pin, NULL, NULL);
 end:
+	trust_cli_charter_clear(&tc);
 	util_wipe(pin, sizeof pin);
 	return rc;
 }
@@ -847,8 +870,14 @@ struct watctl_cmd {
 
 static const struct watctl_cmd watctl_cmds[] = {
     {"init", watctl_init, NULL, WATCTL_DB, LEDGER_CREATE, NULL,
-     "init --name N --city C --date YYYY-MM-DD [--goal $] [--station ID]\n"
+     "init --name N --city C --date YYYY-MM-DD | --charter F --event-key F\n"
+     "        [--goal $] [--station ID]\n"
      "        [--pin-file FILE | --pin-later]   set the event up, and the coordinator PIN"},
+    {"hq-charter", NULL, trust_cli_hq_charter, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-charter --hq DIR --event ID --name N --city C --date D --org O --ein E\n"
+     "        --inbox URL --upload-code CODE --out DIR   an event's charter + key (HQ)"},
+    {"hq-rotate", NULL, trust_cli_hq_rotate, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-rotate --hq DIR [--seal-pub F --backup-pub F]   a new HQ key, announced (HQ)"},
     {"pin", watctl_pin, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
      "pin set [--pin-file NEW] [--old-pin-file F | --recovery CODE]   a new coordinator PIN"},
     {"set", watctl_set, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
@@ -896,6 +925,8 @@ static const struct watctl_cmd watctl_cmds[] = {
      "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
     {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,
      "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
+    {"hq-init", NULL, age_cli_hq_init, WATCTL_NODB, LEDGER_READ, NULL,
+     "hq-init --dir DIR    HQ's signing, sealing and backup keys (HQ; keeps existing ones)"},
     {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-report --db HQ.db   totals by city, event and station, the held apart (HQ)"},
     {"hq-pending", NULL, hq_cli_pending, WATCTL_NODB, LEDGER_READ, NULL,

@@ -49,7 +49,8 @@ rezip_and_sign() {
 	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
 	rm -f "$out"
 	(cd "$T/x" && zip -q -X "$out" manifest.json walkers.csv checkins.csv laps.csv \
-		donations.csv annulments.csv closeout.csv ledger.jsonl SHA256SUMS)
+		donations.csv annulments.csv closeout.csv ledger.jsonl \
+		$(ls station.cert charter 2>/dev/null) SHA256SUMS)
 	rm -f "$out.minisig"
 	minisign -S -s "$DB.keys/station.key" -m "$out" -t "forged" </dev/null >/dev/null
 }
@@ -83,7 +84,7 @@ unpack() {
 	run bash -c "cd '$T/x' && sha256sum -c SHA256SUMS"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c ': OK$' <<<"$output")" -eq 8 ]
+	[ "$(grep -c ': OK$' <<<"$output")" -eq 9 ] # 8 + station.cert (docs/TRUST.md)
 	run "$WATCTL" verify "$z" --pubkey "$T/station.pub"
 	echo "$output"
 	[ "$status" -eq 0 ]

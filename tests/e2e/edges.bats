@@ -427,7 +427,7 @@ sys.exit(p.returncode)' "$@"
 	[ -e "$DB-wal" ]
 	[ "$(stat -c %a "$DB-wal")" = 600 ]
 	# a ledger made 0644 by an older version is made 0600 when next written
-	rm -f "$DB"* && (umask 022 && event)
+	rm -rf "$DB"* && (umask 022 && event)
 	chmod 0644 "$DB"
 	(umask 022 && w walker add --name Ann >/dev/null)
 	[ "$(stat -c %a "$DB")" = 600 ]
@@ -449,7 +449,7 @@ sys.exit(p.returncode)' "$@"
 	run "$WATCTL" --db "$T/s.db" init --pin-later --name Walk --city Jackson --date 2026-11-24 --station lap-2
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"station LAP-2"* ]]
-	rm -f "$T"/s.db*
+	rm -rf "$T"/s.db*
 	run "$WATCTL" --db "$T/s.db" init --pin-later --name Walk --city Jackson --date 9999-12-31
 	echo "$output"
 	[ "$status" -eq 2 ]

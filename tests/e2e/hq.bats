@@ -48,12 +48,12 @@ forge() {
 		exec(edit)
 		open(p, "w").write(s)
 	PY
-	(cd "$T/x" && sha256sum manifest.json walkers.csv checkins.csv laps.csv donations.csv \
-		annulments.csv closeout.csv ledger.jsonl >SHA256SUMS)
+	# the members in the zip's own order, SHA256SUMS remade over the others
+	members=$(unzip -Z1 "$zip" | tr '\n' ' ')
+	(cd "$T/x" && sha256sum $(echo "$members" | sed 's/SHA256SUMS//') >SHA256SUMS)
 	mkdir -p "$(dirname "$out")"
 	rm -f "$out" "$out.minisig"
-	(cd "$T/x" && zip -q -X "$out" manifest.json walkers.csv checkins.csv laps.csv \
-		donations.csv annulments.csv closeout.csv ledger.jsonl SHA256SUMS)
+	(cd "$T/x" && zip -q -X "$out" $members)
 	tc=$(sed -n 's/^trusted comment: //p' "$zip.minisig")
 	minisign -S -s "$key" -m "$out" -t "$tc" </dev/null >/dev/null
 	minisign -Vm "$out" -p "${key%.key}.pub" >/dev/null
@@ -92,7 +92,7 @@ forge() {
 		totals.cash|s = s.replace('"cash": "100.00"', '"cash": "1000.00"', 1)
 		totals.total|s = s.replace('"total": "229.00"', '"total": "2290.00"', 1)
 		clock_trusted|s = s.replace('"clock_trusted": true', '"clock_trusted": false', 1) if '"clock_trusted": true' in s else s.replace('"clock_trusted": false', '"clock_trusted": true', 1)
-		files|s = s.replace('"ledger.jsonl"]', '"ledger.jsonl", "extra.csv"]', 1)
+		files|s = s.replace('"files": [', '"files": ["extra.csv", ', 1)
 		exported_utc|import re; s = re.sub(r'"exported_utc": "[^"]*"', '"exported_utc": "2026-05-02T12:00:00Z"', s)
 		event.name|s = s.replace('"Walk Against Traffick"', '"Walk For Traffick"', 1)
 		event.city|s = s.replace('"Jackson, MS"', '"Biloxi, MS"', 1)
