@@ -23,6 +23,7 @@
 #include "trust_cli.h"
 #include "trust_station.h"
 #include "hq.h"
+#include "hq_cli.h"
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
@@ -164,7 +165,7 @@ bundle_cli_verify(struct ledger *l, int argc, char **argv)
 int
 bundle_cli_merge(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}};
+	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}, {"hq", 1, 0, {0}}};
 	struct bundle_report rep;
 	struct hq_merge_result res;
 	struct sign_pub pub;
@@ -178,11 +179,14 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 		return rc;
 	if (a.npos < 1 || o[0].n != 1)
 		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip... "
-		                           "[--pubkey FILE]");
+		                           "[--pubkey FILE] [--hq DIR]");
 	if (o[1].n && sign_pub_load(o[1].val[0], &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
 	if (hq_open(o[0].val[0], &h, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
+	/* what chains to HQ's keys counts; the rest is held (hq.h) */
+	if ((rc = hq_cli_keys(h, o[2].n ? o[2].val[0] : NULL)) != 0)
+		goto end;
 	for (i = 0; i < a.npos; i++) {
 		if (bundle_verify_file(a.pos[i], o[1].n ? &pub : NULL, &rep, &cause) != 0) {
 			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a.pos[i]),

@@ -49,6 +49,7 @@
 #include "stamp.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust.h"
 #include "util.h"
 
 #define HQ_ID_HEX (2 * BUNDLE_HASH_LEN + 1)
@@ -56,6 +57,8 @@
 struct hq {
 	sqlite3 *db;
 	char *path;
+	int chain;            /* 1: each bundle must chain to HQ's keys */
+	struct trust_hq keys; /* HQ's signing keys (the published one, then rotations) */
 };
 
 static const char hq_schema[] =
@@ -64,7 +67,9 @@ static const char hq_schema[] =
     " event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
     " key_id TEXT NOT NULL, public_key TEXT NOT NULL,"
     " last_seq INTEGER NOT NULL, head BLOB NOT NULL, last_export INTEGER NOT NULL,"
-    " bundle INTEGER NOT NULL, state TEXT NOT NULL, vouched INTEGER NOT NULL);"
+    " bundle INTEGER NOT NULL, state TEXT NOT NULL, vouched INTEGER NOT NULL,"
+    " event TEXT NOT NULL DEFAULT '', event_key TEXT NOT NULL DEFAULT '',"
+    " serial INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS stations_name ON stations(event_tag, station);"
     "CREATE TABLE IF NOT EXISTS entries("
     " identity TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -87,8 +92,16 @@ static const char hq_schema[] =
     " event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
     " key_id TEXT NOT NULL, export_no INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
     " total_cents INTEGER NOT NULL, outcome TEXT NOT NULL, reason_code TEXT NOT NULL,"
-    " reason TEXT NOT NULL, data BLOB, sig BLOB);"
+    " reason TEXT NOT NULL, data BLOB, sig BLOB,"
+    " event TEXT NOT NULL DEFAULT '', event_key TEXT NOT NULL DEFAULT '', head BLOB);"
     "CREATE INDEX IF NOT EXISTS bundles_held ON bundles(outcome) WHERE outcome = 'held';"
+    "CREATE TABLE IF NOT EXISTS certs("
+    " event TEXT NOT NULL, station TEXT NOT NULL, serial INTEGER NOT NULL,"
+    " station_pub TEXT NOT NULL, identity TEXT NOT NULL, bundle INTEGER NOT NULL,"
+    " PRIMARY KEY(event, serial));"
+    "CREATE TABLE IF NOT EXISTS events_accepted("
+    " event_key TEXT PRIMARY KEY, event TEXT NOT NULL, wall_ms INTEGER NOT NULL,"
+    " reason TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS distrusted("
     " event TEXT PRIMARY KEY, wall_ms INTEGER NOT NULL, reason TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log("
@@ -118,7 +131,9 @@ static const char hq_upgrade_1[] =
     " s.date, s.key_id, m.export_no, m.last_seq, 0, 'counted', '', 'merged before HQ schema 2'"
     " FROM v1_merges m JOIN v1_stations s USING(event_tag, station)"
     " JOIN v1_ids i USING(event_tag, station) ORDER BY m.rowid;"
-    "INSERT INTO stations SELECT i.identity, s.event_tag, s.station, s.event_name, s.city,"
+    "INSERT INTO stations(identity, event_tag, station, event_name, city, date, key_id,"
+    " public_key, last_seq, head, last_export, bundle, state, vouched)"
+    " SELECT i.identity, s.event_tag, s.station, s.event_name, s.city,"
     " s.date, s.key_id, s.public_key, s.last_seq, s.head, s.last_export,"
     " COALESCE((SELECT MAX(b.id) FROM bundles b WHERE b.identity = i.identity), 0),"
     " 'counted', 0 FROM v1_stations s JOIN v1_ids i USING(event_tag, station);"
@@ -652,10 +667,175 @@ hq_case_set(struct hq_case *c, const char *code, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* What a bundle's certificate and charter say (hq_chain_read). */
+struct hq_chain {
+	int cert;                        /* 1: the bundle has a station.cert */
+	int chartered;                   /* 1: and a charter */
+	char event[TRUST_EVENT_MAX + 1]; /* the certificate's event id */
+	char event_key[17];              /* the key id that signed the certificate */
+	char station_pub[64];            /* the certified station key */
+	unsigned char ledger[TRUST_LEDGER_LEN];
+	int64_t serial;
+};
+
+/* The chain cert -> event key -> charter -> HQ's key, checked (h->chain),
+ * into ch; what breaks it into c ("chain", or "unchartered": an event HQ
+ * has not accepted by its key id). */
+static int
+hq_chain_read(struct hq *h, const struct bundle_report *rep, const char *id, struct hq_chain *ch,
+              struct hq_case *c)
+{
+	const struct bundle_meta *m = &rep->meta;
+	struct trust_cert tc;
+	struct trust_charter tch;
+	char *why = NULL, *pub;
+	static const unsigned char zero[TRUST_LEDGER_LEN];
+	char lid[HQ_ID_HEX];
+	sqlite3_stmt *st;
+	int rc = 0, known;
+
+	memset(ch, 0, sizeof *ch);
+	memset(&tc, 0, sizeof tc);
+	memset(&tch, 0, sizeof tch);
+	if (m->cert == NULL) {
+		if (h->chain)
+			hq_case_set(
+			    c, "chain",
+			    "This bundle carries no station certificate (its station runs "
+			    "software from before certificates, or joined with a pack that had "
+			    "none): nothing chains it to an event HQ chartered or accepted. "
+			    "Check its key id %s against the station's paper close-out sheet.",
+			    m->key_id);
+		return 0;
+	}
+	if (trust_cert_parse(m->cert, strlen(m->cert), &tc, &why) != 0) {
+		hq_case_set(c, "chain", "station.cert cannot be read: %.200s", why);
+		goto end;
+	}
+	ch->cert = 1;
+	snprintf(ch->event, sizeof ch->event, "%s", tc.event);
+	sign_keyid_hex(tc.event_key, ch->event_key);
+	pub = sign_pub_base64(&tc.station_pub);
+	snprintf(ch->station_pub, sizeof ch->station_pub, "%s", pub);
+	free(pub);
+	memcpy(ch->ledger, tc.ledger, sizeof ch->ledger);
+	ch->serial = tc.serial;
+	bundle_hex(tc.ledger, TRUST_LEDGER_LEN, lid);
+	if (memcmp(tc.ledger, zero, sizeof zero) != 0 && strcmp(lid, id) != 0)
+		hq_case_set(
+		    c, "chain",
+		    "station.cert certifies another ledger (%.8s) than this bundle's (%.8s): "
+		    "a station's key folder copied to another ledger?",
+		    lid, id);
+	if (!h->chain)
+		goto end;
+	if (m->charter != NULL) {
+		ch->chartered = 1;
+		if (trust_charter_parse(m->charter, strlen(m->charter), &tch, &why) != 0 ||
+		    trust_charter_verify_hq(&tch, &h->keys, &why) != 0) {
+			hq_case_set(
+			    c, "chain",
+			    "The bundle's charter is not one HQ issued (%.200s): an outsider's "
+			    "event?",
+			    why);
+			goto end;
+		}
+		if (strcmp(tch.event, tc.event) != 0 ||
+		    trust_cert_verify(&tc, &tch.event_pub, &why) != 0) {
+			hq_case_set(c, "chain",
+			            "station.cert is not made by the key of the event HQ chartered "
+			            "(%s): %.200s",
+			            tch.event, why != NULL ? why : "another event id");
+			goto end;
+		}
+		goto end;
+	}
+	/* no charter: an event HQ accepted by its key id (hq-accept --event-key) */
+	if ((st = hq_prep(h, "SELECT 1 FROM events_accepted WHERE event_key = ?1", 1,
+	                  ch->event_key)) == NULL) {
+		rc = -1;
+		goto end;
+	}
+	known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!known)
+		hq_case_set(
+		    c, "unchartered",
+		    "Event %s has no charter from HQ: its first station made its own event "
+		    "key, key id %s. If that key id is the one on the event's paper close-out "
+		    "sheet, accept the event once: watctl hq-accept --db HQ.db --event-key %s "
+		    "--reason \"...\" (its held bundles then count).",
+		    tc.event, ch->event_key, ch->event_key);
+end:
+	free(why);
+	trust_cert_clear(&tc);
+	trust_charter_clear(&tch);
+	return rc;
+}
+
+/* A second certificate for one station id, or one serial seen twice. */
+static int
+hq_cert_check(struct hq *h, const struct hq_chain *ch, const char *id, const char *station,
+              struct hq_case *c)
+{
+	sqlite3_stmt *st;
+
+	if (!ch->cert)
+		return 0;
+	if ((st = hq_prep(h,
+	                  "SELECT station, station_pub, identity, bundle FROM certs WHERE event = "
+	                  "?1 AND serial = ?2",
+	                  1, ch->event)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 2, ch->serial);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s0 = (const char *)sqlite3_column_text(st, 0),
+		           *p0 = (const char *)sqlite3_column_text(st, 1),
+		           *i0 = (const char *)sqlite3_column_text(st, 2);
+		if (strcmp(s0, station) != 0 || strcmp(p0, ch->station_pub) != 0)
+			hq_case_set(
+			    c, "serial",
+			    "Certificate serial %" PRId64 " of event %s was counted before for "
+			    "station %s (bundle #%lld): one serial used twice (a lost event "
+			    "pack reused, or a forged certificate).",
+			    ch->serial, ch->event, s0, (long long)sqlite3_column_int64(st, 3));
+		else if (strcmp(i0, id) != 0)
+			hq_case_set(
+			    c, "cert",
+			    "The certificate of station %s (serial %" PRId64 ") was counted "
+			    "before with another ledger (%.8s, bundle #%lld): one pack or key "
+			    "folder used on two stations.",
+			    station, ch->serial, i0, (long long)sqlite3_column_int64(st, 3));
+	}
+	sqlite3_finalize(st);
+	if ((st = hq_prep(h,
+	                  "SELECT serial, bundle FROM certs WHERE event = ?1 AND station = ?2 AND "
+	                  "(serial <> ?3 OR station_pub <> ?4)",
+	                  2, ch->event, station)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 3, ch->serial);
+	sqlite3_bind_text(st, 4, ch->station_pub, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		hq_case_set(c, "cert",
+		            "A second certificate for station %s of event %s: serial %" PRId64
+		            " here, serial %lld counted before (bundle #%lld).",
+		            station, ch->event, ch->serial, (long long)sqlite3_column_int64(st, 0),
+		            (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void
+hq_set_keys(struct hq *h, const struct trust_hq *keys)
+{
+	h->keys = *keys;
+	h->chain = 1;
+}
+
 /* The reasons a bundle of ledger id must wait for a person (sets c). */
 static int
 hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
-         const struct hq_station *s, struct hq_case *c)
+         const struct hq_station *s, struct hq_chain *ch, struct hq_case *c)
 {
 	const struct bundle_figures *f = &rep->content.fig;
 	const struct bundle_meta *m = &rep->meta;
@@ -663,8 +843,15 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 	int rc = 0;
 
 	memset(c, 0, sizeof *c);
-	/* a distrusted event: only a station a person vouched for, same key */
-	if ((st = hq_prep(h, "SELECT reason FROM distrusted WHERE event = ?1", 1, tag)) == NULL)
+	memset(ch, 0, sizeof *ch);
+	/* a distrusted event (by tag, event id or event key id): only a station
+	 * a person vouched for, same key */
+	if (hq_chain_read(h, rep, id, ch, &(struct hq_case){{0}, {0}}) != 0)
+		return -1;
+	if ((st = hq_prep(h,
+	                  "SELECT reason FROM distrusted WHERE event IN (?1, NULLIF(?2, ''), "
+	                  "NULLIF(?3, ''))",
+	                  3, tag, ch->event, ch->event_key)) == NULL)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW &&
 	    !(s->found && s->vouched && strcmp(s->key, m->public_key) == 0))
@@ -680,6 +867,11 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 		            "HQ revoked this station's ledger (bundle #%" PRId64
 		            "): its bundles are not counted until a person accepts one.",
 		            s->bundle);
+	/* a ledger HQ counts, signed by the same key, chained (or a person
+	 * accepted it) when it first came */
+	if (!(s->found && strcmp(s->state, "counted") == 0 && strcmp(s->key, m->public_key) == 0) &&
+	    hq_chain_read(h, rep, id, ch, c) != 0)
+		return -1;
 	if (s->found && strcmp(s->state, "distrusted") == 0)
 		hq_case_set(c, "distrusted",
 		            "This station's event was distrusted: its bundles wait until a person "
@@ -736,6 +928,8 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 		}
 		sqlite3_finalize(st);
 	}
+	if (hq_cert_check(h, ch, id, f->station, c) != 0)
+		return -1;
 	return rc;
 }
 
@@ -755,8 +949,8 @@ hq_subject(const struct bundle_report *rep, const char *id)
  * (held).  *out: its id. */
 static int
 hq_bundle_add(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
-              const char *file, const char *outcome, const struct hq_case *c, int keep,
-              int64_t *out, char **cause)
+              const struct hq_chain *ch, const char *file, const char *outcome,
+              const struct hq_case *c, int keep, int64_t *out, char **cause)
 {
 	const struct bundle_meta *m = &rep->meta;
 	const struct bundle_figures *f = &rep->content.fig;
@@ -774,8 +968,9 @@ hq_bundle_add(struct hq *h, const struct bundle_report *rep, const char *id, con
 	if ((st = hq_prep(h,
 	                  "INSERT INTO bundles(wall_ms, file, identity, event_tag, station, "
 	                  "event_name, city, date, key_id, export_no, last_seq, total_cents, "
-	                  "outcome, reason_code, reason, data, sig) VALUES (?1, ?2, ?3, ?4, ?5, "
-	                  "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	                  "outcome, reason_code, reason, data, sig, event, event_key, head) VALUES "
+	                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	                  "?17, ?18, ?19, ?20)",
 	                  0)) == NULL) {
 		hq_fail(h, cause, "be written");
 		goto end;
@@ -799,6 +994,9 @@ hq_bundle_add(struct hq *h, const struct bundle_report *rep, const char *id, con
 		sqlite3_bind_blob(st, 16, data, (int)len, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 17, sig, (int)slen, SQLITE_STATIC);
 	}
+	sqlite3_bind_text(st, 18, ch->event, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 19, ch->event_key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 20, f->head, BUNDLE_HASH_LEN, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		hq_fail(h, cause, "be written");
 		goto end;
@@ -831,7 +1029,7 @@ hq_bundle_set(struct hq *h, int64_t id, const char *outcome, const struct hq_cas
 /* The entries HQ lacks, the ledger's row and its figures: the bundle counts. */
 static int
 hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
-            const struct hq_station *s, int64_t bundle, int vouch)
+            const struct hq_chain *ch, const struct hq_station *s, int64_t bundle, int vouch)
 {
 	const struct bundle_figures *f = &rep->content.fig;
 	const struct bundle_meta *m = &rep->meta;
@@ -889,6 +1087,30 @@ hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const
 	sqlite3_bind_int(st, 13, vouch);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto end;
+	/* its certificate, when it has one: seen once per (event, serial) */
+	if (ch->cert) {
+		sqlite3_finalize(st);
+		if ((st = hq_prep(
+		         h,
+		         "UPDATE stations SET event = ?2, event_key = ?3, serial = ?4 WHERE "
+		         "identity = ?1",
+		         3, id, ch->event, ch->event_key)) == NULL)
+			goto end;
+		sqlite3_bind_int64(st, 4, ch->serial);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_finalize(st);
+		if ((st =
+		         hq_prep(h,
+		                 "INSERT OR IGNORE INTO certs(event, station, serial, station_pub, "
+		                 "identity, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		                 5, ch->event, f->station, NULL, ch->station_pub, id)) == NULL)
+			goto end;
+		sqlite3_bind_int64(st, 3, ch->serial);
+		sqlite3_bind_int64(st, 6, bundle);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+	}
 	/* the ledger's figures: the fold's of its whole ledger */
 	if (hq_store_figures(h, id, tag, f->station, &rep->content.folded, rep->content.walkers,
 	                     rep->content.nwalkers) != 0)
@@ -911,6 +1133,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 	const char *outcome;
 	struct hq_station s;
 	struct hq_case c;
+	struct hq_chain ch;
 	char id[HQ_ID_HEX], *subject = NULL, *why = NULL;
 	int64_t bundle = held_id;
 	int rc = -1, in_tx = 0;
@@ -925,7 +1148,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 		goto end;
 	}
 	in_tx = 1;
-	if (hq_station_load(h, id, &s) != 0 || hq_judge(h, rep, id, tag, &s, &c) != 0) {
+	if (hq_station_load(h, id, &s) != 0 || hq_judge(h, rep, id, tag, &s, &ch, &c) != 0) {
 		hq_fail(h, cause, "be read");
 		goto end;
 	}
@@ -935,8 +1158,8 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 		sqlite3_stmt *q =
 		    hq_prep(h,
 		            "SELECT id FROM bundles WHERE outcome = 'held' AND identity "
-		            "= ?1 AND key_id = ?2 AND export_no = ?3 AND data IS NOT "
-		            "NULL",
+		            "= ?1 AND key_id = ?2 AND export_no = ?3 AND head = ?4 AND "
+		            "data IS NOT NULL",
 		            2, id, m->key_id);
 		int64_t before = 0;
 		if (q == NULL) {
@@ -944,6 +1167,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 			goto end;
 		}
 		sqlite3_bind_int64(q, 3, f->export_no);
+		sqlite3_bind_blob(q, 4, f->head, BUNDLE_HASH_LEN, SQLITE_STATIC);
 		if (held_id == 0 && sqlite3_step(q) == SQLITE_ROW)
 			before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
@@ -955,7 +1179,8 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 			}
 		} else if (before != 0)
 			bundle = before;
-		else if (hq_bundle_add(h, rep, id, tag, file, "held", &c, 1, &bundle, cause) != 0)
+		else if (hq_bundle_add(h, rep, id, tag, &ch, file, "held", &c, 1, &bundle, cause) !=
+		         0)
 			goto end;
 		res->bundle = bundle;
 		why = xasprintf("%s", c.why);
@@ -984,15 +1209,16 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 			         ") already merged: an older export replayed; nothing counted.",
 			         f->export_no, f->station, f->last_seq, s.last_export, s.last_seq);
 		}
-		if (hq_bundle_add(h, rep, id, tag, file, outcome, NULL, 0, &bundle, cause) != 0 ||
+		if (hq_bundle_add(h, rep, id, tag, &ch, file, outcome, NULL, 0, &bundle, cause) !=
+		        0 ||
 		    hq_log_add(h, outcome, bundle, subject, res->message) != 0) {
 			hq_fail(h, cause, "be written");
 			goto end;
 		}
 		res->bundle = bundle;
 	} else {
-		if (held_id == 0 &&
-		    hq_bundle_add(h, rep, id, tag, file, "counted", NULL, 0, &bundle, cause) != 0)
+		if (held_id == 0 && hq_bundle_add(h, rep, id, tag, &ch, file, "counted", NULL, 0,
+		                                  &bundle, cause) != 0)
 			goto end;
 		if (f->last_seq <= s.last_seq) {
 			/* a person restores a ledger HQ holds: its figures from the entries */
@@ -1004,7 +1230,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 				hq_fail(h, cause, "be written");
 				goto end;
 			}
-		} else if (hq_count_in(h, rep, id, tag, &s, bundle, held_id != 0) != 0) {
+		} else if (hq_count_in(h, rep, id, tag, &ch, &s, bundle, held_id != 0) != 0) {
 			hq_fail(h, cause, "be written");
 			goto end;
 		}
@@ -1288,8 +1514,8 @@ hq_distrust(struct hq *h, const char *event, const char *reason, char **msg, cha
 	if ((st = hq_prep(h,
 	                  "SELECT s.identity, s.bundle, b.file, s.station, s.event_name, s.city, "
 	                  "s.date, s.last_export, s.key_id, s.last_seq FROM stations s LEFT JOIN "
-	                  "bundles b ON b.id = s.bundle WHERE s.event_tag = ?1 AND s.state = "
-	                  "'counted'",
+	                  "bundles b ON b.id = s.bundle WHERE ?1 IN (s.event_tag, s.event, "
+	                  "s.event_key) AND s.state = 'counted'",
 	                  1, event)) == NULL)
 		goto end;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -1626,4 +1852,62 @@ end:
 	sqlite3_finalize(cities);
 	strbuf_free(&b);
 	return rc;
+}
+
+int
+hq_accept_event(struct hq *h, const char *event_key, const char *reason, char **msg, char **cause)
+{
+	char *subject;
+	size_t i, n = strlen(event_key);
+	int ok;
+
+	for (i = 0; i < n; i++)
+		if (!((event_key[i] >= '0' && event_key[i] <= '9') ||
+		      (event_key[i] >= 'A' && event_key[i] <= 'F')))
+			break;
+	if (n != 16 || i != n)
+		return util_fail(cause,
+		                 "An event key id is 16 digits and capital letters A-F, as on the "
+		                 "close-out sheet (e.g. 8C1E0A7F3B2D4411).");
+	if (hq_tx_begin(h, cause) != 0)
+		return -1;
+	subject = xasprintf("event key %s", event_key);
+	ok = hq_run(hq_prep(h,
+	                    "INSERT OR IGNORE INTO events_accepted(event_key, event, wall_ms, "
+	                    "reason) SELECT ?1, COALESCE((SELECT event FROM bundles WHERE "
+	                    "event_key = ?1 LIMIT 1), ''), CAST((julianday('now') - 2440587.5) * "
+	                    "86400000 AS INTEGER), ?2",
+	                    2, event_key, reason)) == 0 &&
+	     hq_log_add(h, "accept-event", 0, subject, reason) == 0;
+	free(subject);
+	if (hq_tx_end(h, ok, cause) != 0)
+		return -1;
+	*msg = xasprintf("HQ accepts the event of key %s: the stations it certified count from now "
+	                 "on.",
+	                 event_key);
+	return 0;
+}
+
+int
+hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t *n, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT id FROM bundles WHERE outcome = 'held' AND reason_code "
+	                           "= 'unchartered' AND event_key = ?1 ORDER BY id",
+	                           1, event_key);
+	size_t cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return 0;
 }

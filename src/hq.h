@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "bundle.h"
+#include "trust.h"
 
 struct hq;
 
@@ -46,6 +47,22 @@ struct hq_totals {
 
 int hq_open(const char *path, struct hq **out, char **cause);
 void hq_free(struct hq *h);
+
+/* HQ's signing keys (trust_hq_load of HQ's key folder): from now on a
+ * bundle counts only when its station certificate chains to a charter one
+ * of them signed, or to an event HQ accepted by its key id; any other is
+ * held ("chain", "unchartered").  watctl's merge always sets them; without
+ * them (the library alone, tests) the chain is not judged. */
+void hq_set_keys(struct hq *h, const struct trust_hq *keys);
+
+/* HQ accepts an event without a charter by its event key id (16 hex
+ * digits, as on the close-out sheet): certificates that key signed chain
+ * from now on.  Recorded in HQ's log. */
+int hq_accept_event(struct hq *h, const char *event_key, const char *reason, char **msg,
+                    char **cause);
+/* The held bundles waiting for event key event_key ("unchartered"), by id
+ * (malloc'd array in *ids, *n of them). */
+int hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t *n, char **cause);
 
 /* Merges a verified bundle in one transaction: counted, or held with its
  * reason (the bytes of file and file.minisig kept), or already there.  -1

@@ -12,21 +12,54 @@
 #include "bundle.h"
 #include "cli.h"
 #include "hq.h"
+#include "trust.h"
+#include "trust_cli.h"
 #include "util.h"
 
 /* Opens the HQ database named by --db, which must exist. */
 static int
-hq_cli_open(const char *path, struct hq **h)
+hq_cli_open_new(const char *path, struct hq **h, int create)
 {
 	struct stat sb;
 	char *cause = NULL;
 
-	if (stat(path, &sb) != 0)
+	if (!create && stat(path, &sb) != 0)
 		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).",
 		                path);
 	if (hq_open(path, h, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	return CLI_OK;
+}
+
+int
+hq_cli_keys(struct hq *h, const char *given)
+{
+	const char *env = getenv("WAT_HQ_DIR");
+	char *dir = NULL, *cause = NULL;
+	struct trust_hq keys;
+	int rc = CLI_OK;
+
+	if (given != NULL && *given != '\0')
+		dir = xstrdup(given);
+	else if (env != NULL && *env != '\0')
+		dir = xstrdup(env);
+	else if ((dir = trust_cli_hq_pub_dir()) == NULL)
+		return cli_fail(CLI_USAGE, "Cannot find HQ's keys: give --hq DIR (HQ's key folder) "
+		                           "or set WAT_HQ_DIR.");
+	if (trust_hq_load(dir, &keys, &cause) != 0)
+		rc = cli_fail(CLI_USAGE, "HQ's keys in %s cannot be used: %s", cli_esc(dir),
+		              cli_esc(cause));
+	else
+		hq_set_keys(h, &keys);
+	free(cause);
+	free(dir);
+	return rc;
+}
+
+static int
+hq_cli_open(const char *path, struct hq **h)
+{
+	return hq_cli_open_new(path, h, 0);
 }
 
 /* --db HQ.db [ARG] [--reason TEXT]: the parsed options, the HQ opened. */
@@ -120,31 +153,19 @@ hq_cli_rmdir(char *dir, const char *file)
 	free(dir);
 }
 
-int
-hq_cli_accept(struct ledger *l, int argc, char **argv)
+/* Counts held bundle id: its kept bytes verified again as merge verified
+ * them.  CLI exit code; the result said. */
+static int
+hq_cli_accept_one(struct hq *h, int64_t id, const char *reason)
 {
-	struct cli_args a;
-	const char *reason;
-	struct hq *h = NULL;
 	struct hq_held b;
 	struct bundle_report rep;
 	struct hq_merge_result res;
 	char *cause = NULL, *dir = NULL;
-	int64_t id;
 	int rc, have = 0;
 
-	(void)l;
-	memset(&b, 0, sizeof b);
-	if ((rc = hq_cli_args(argc, argv, 1, 1, "hq-accept --db HQ.db ID --reason TEXT", &a,
-	                      &reason, &h)) != 0)
-		return rc;
-	if ((rc = cli_number(a.pos[0], "the held bundle's number", INT64_MAX, &id)) != 0)
-		goto end;
-	if (hq_held_load(h, id, &b, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
-		goto end;
-	}
-	/* what HQ kept is checked again, as merge checked it, before it counts */
+	if (hq_held_load(h, id, &b, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
 	if (b.data != NULL) {
 		if (hq_cli_reverify(&b, &dir, &rep, &cause) != 0) {
 			rc = cli_fail(CLI_REFUSED, "Bundle #%" PRId64 " does not verify: %s", id,
@@ -159,7 +180,7 @@ hq_cli_accept(struct ledger *l, int argc, char **argv)
 		goto end;
 	}
 	if (res.outcome == HQ_HELD) {
-		fprintf(stderr, "%s\n", cli_esc(res.message));
+		fprintf(stderr, "#%" PRId64 ": %s\n", id, cli_esc(res.message));
 		rc = CLI_REFUSED;
 	} else {
 		printf("%s\n", cli_esc(res.message));
@@ -170,6 +191,56 @@ end:
 		bundle_report_clear(&rep);
 	hq_cli_rmdir(dir, b.file != NULL ? b.file : "");
 	hq_held_free(&b);
+	return rc;
+}
+
+int
+hq_cli_accept(struct ledger *l, int argc, char **argv)
+{
+	struct cli_opt o[] = {CLI_VALUE("db"), CLI_VALUE("reason"), CLI_VALUE("event-key"),
+	                      CLI_VALUE("hq")};
+	struct cli_args a;
+	struct hq *h = NULL;
+	char *cause = NULL, *msg = NULL;
+	int64_t id, *ids = NULL;
+	size_t i, n = 0;
+	int rc;
+
+	(void)l;
+	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
+		return rc;
+	if (o[0].n != 1 || o[1].n != 1 || (o[2].n ? a.npos != 0 : a.npos != 1))
+		return cli_fail(
+		    CLI_USAGE,
+		    "Usage: watctl hq-accept --db HQ.db ID --reason TEXT  (a held bundle)\n"
+		    "       watctl hq-accept --db HQ.db --event-key KEYID --reason TEXT  "
+		    "(an event without a charter)");
+	if (strlen(o[1].val[0]) < 3)
+		return cli_fail(CLI_USAGE,
+		                "Say why with --reason (at least a few words): HQ's log keeps it.");
+	/* an event may be accepted before any of its bundles came */
+	if ((rc = hq_cli_open_new(o[0].val[0], &h, o[2].n != 0)) != 0)
+		return rc;
+	if ((rc = hq_cli_keys(h, o[3].n ? o[3].val[0] : NULL)) != 0)
+		goto end;
+	if (o[2].n == 0) {
+		if ((rc = cli_number(a.pos[0], "the held bundle's number", INT64_MAX, &id)) == 0)
+			rc = hq_cli_accept_one(h, id, o[1].val[0]);
+		goto end;
+	}
+	/* the event, then each of its bundles held for want of it */
+	if (hq_accept_event(h, o[2].val[0], o[1].val[0], &msg, &cause) != 0 ||
+	    hq_held_for_event(h, o[2].val[0], &ids, &n, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("%s\n", msg);
+	for (i = 0; i < n; i++)
+		if (hq_cli_accept_one(h, ids[i], o[1].val[0]) != CLI_OK)
+			rc = CLI_REFUSED;
+end:
+	free(ids);
+	free(msg);
 	hq_free(h);
 	return rc;
 }

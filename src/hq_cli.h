@@ -2,6 +2,10 @@
  *
  *   hq-pending --db HQ.db                       the held bundles, why, how to decide
  *   hq-accept  --db HQ.db ID --reason TEXT      count held bundle ID (a person checked it)
+ *   hq-accept  --db HQ.db --event-key KEYID --reason TEXT
+ *                                               an event without a charter, by the key id
+ *                                               on its close-out sheet; its held bundles
+ *                                               are then counted
  *   hq-refuse  --db HQ.db ID --reason TEXT      never count held bundle ID (HQ keeps it)
  *   hq-revoke  --db HQ.db ID --reason TEXT      undo a wrong acceptance: bundle ID's
  *                                               ledger leaves the totals
@@ -15,7 +19,12 @@
 #ifndef WAT_HQ_CLI_H
 #define WAT_HQ_CLI_H
 
+struct hq;
 struct ledger;
+
+/* HQ's keys for the chain check: --hq DIR, else $WAT_HQ_DIR, else the
+ * published keys (trust_cli_hq_pub_dir).  CLI exit code. */
+int hq_cli_keys(struct hq *h, const char *given_dir);
 
 int hq_cli_pending(struct ledger *l, int argc, char **argv);
 int hq_cli_accept(struct ledger *l, int argc, char **argv);

@@ -924,7 +924,7 @@ static const struct watctl_cmd watctl_cmds[] = {
     {"verify", NULL, bundle_cli_verify, WATCTL_NODB, LEDGER_READ, NULL,
      "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
     {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,
-     "merge --db HQ.db BUNDLE.zip... [--pubkey FILE]   (HQ)"},
+     "merge --db HQ.db BUNDLE.zip... [--pubkey FILE] [--hq DIR]   (HQ)"},
     {"hq-init", NULL, age_cli_hq_init, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-init --dir DIR    HQ's signing, sealing and backup keys (HQ; keeps existing ones)"},
     {"hq-report", NULL, bundle_cli_hq_report, WATCTL_NODB, LEDGER_READ, NULL,
@@ -932,7 +932,8 @@ static const struct watctl_cmd watctl_cmds[] = {
     {"hq-pending", NULL, hq_cli_pending, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-pending --db HQ.db   the held bundles: why, and how to decide (HQ)"},
     {"hq-accept", NULL, hq_cli_accept, WATCTL_NODB, LEDGER_READ, NULL,
-     "hq-accept --db HQ.db ID --reason TEXT   count a held bundle (HQ)"},
+     "hq-accept --db HQ.db ID | --event-key KEYID --reason TEXT   count a held bundle, or\n"
+     "        an event without a charter by its key id (HQ)"},
     {"hq-refuse", NULL, hq_cli_refuse, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-refuse --db HQ.db ID --reason TEXT   never count a held bundle (HQ)"},
     {"hq-revoke", NULL, hq_cli_revoke, WATCTL_NODB, LEDGER_READ, NULL,

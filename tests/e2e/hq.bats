@@ -1,28 +1,65 @@
 #!/usr/bin/env bats
 # HQ counts what chains to it, once (issue 16): the attacks of the issue as
-# tests, real watctl on real files, stock minisign; HQ's held bundles,
-# pending, accept, refuse, revoke and distrust; its hash-chained log; an HQ
-# database of an earlier main upgraded.
+# tests, real watctl on real files, stock minisign; a bundle counts only when
+# its station certificate chains to a charter HQ signed (or an event HQ
+# accepted by its key id); HQ's held bundles, pending, accept, refuse, revoke
+# and distrust; its hash-chained log; an HQ database of an earlier main
+# upgraded.
 
 setup() {
 	T="$BATS_TEST_TMPDIR"
 	USB="$T/usb"
 	mkdir -p "$USB"
 	HQ="$T/hq.db"
+	# HQ's own key folder (merge checks the chain with it) and what station
+	# images carry of it
+	HQK="$T/hqkeys" STICK="$T/stick"
+	"$WATCTL" hq-init --dir "$HQK" >/dev/null
+	mkdir -p "$T/assets-hq" "$STICK"
+	cp "$HQK"/hq.pub "$HQK"/hq-seal.pub "$HQK"/hq-backup.pub "$T/assets-hq/"
+	export WAT_HQ_KEYS="$T/assets-hq" WAT_HQ_DIR="$HQK"
 }
 
-# A station's day at Jackson: two walkers, a lap, $229 in three donations.
+# HQ charters the Jackson walk: the charter and its event key on the stick.
+charter() {
+	"$WATCTL" hq-charter --hq "$HQK" --event 2026-jackson-ms --name "Walk Against Traffick" \
+		--city "Jackson, MS" --date 2026-05-02 --org "International Outreach Ministries" \
+		--ein 64-0123456 --inbox https://hq.example.org/inbox --upload-code K7Q-22XM \
+		--out "$STICK" >/dev/null
+}
+
+# The walk's money at one station: two walkers, a lap, $229 in three donations.
+money() {
+	local db=$1
+	"$WATCTL" --db "$db" walker add --name Ann >/dev/null
+	"$WATCTL" --db "$db" walker add --name Bob >/dev/null
+	"$WATCTL" --db "$db" lap "$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')" >/dev/null
+	local a b
+	a=$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')
+	b=$("$WATCTL" --db "$db" walker list | awk 'NR==2{print $1}')
+	"$WATCTL" --db "$db" donate "$a" 100 --method cash >/dev/null
+	"$WATCTL" --db "$db" donate "$b" 99 --method check --check-no 1043 >/dev/null
+	"$WATCTL" --db "$db" donate "$b" 30 --method other >/dev/null
+}
+
+# The first station of the chartered walk, T1, and its day.
+chartered_day() {
+	local db=$1
+	[ -f "$STICK/2026-jackson-ms.charter" ] || charter
+	"$WATCTL" --db "$db" init --charter "$STICK/2026-jackson-ms.charter" \
+		--event-key "$STICK/2026-jackson-ms.event.key" --pin-later >/dev/null
+	money "$db"
+}
+
+# A station's day without a charter (its first station makes the event key).
 day() {
 	local db=$1 station=$2
 	"$WATCTL" --db "$db" init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" \
 		--date 2026-05-02 --station "$station" >/dev/null
-	"$WATCTL" --db "$db" walker add --name Ann >/dev/null
-	"$WATCTL" --db "$db" walker add --name Bob >/dev/null
-	"$WATCTL" --db "$db" lap 1 >/dev/null
-	"$WATCTL" --db "$db" donate 1 100 --method cash >/dev/null
-	"$WATCTL" --db "$db" donate 2 99 --method check --check-no 1043 >/dev/null
-	"$WATCTL" --db "$db" donate 2 30 --method other >/dev/null
+	money "$db"
 }
+
+event_key_of() { sed -n 's/.*"event_key":"\([0-9A-F]*\)".*/\1/p' "$1.keys/station.cert" | head -1; }
 
 tag_of() { "$WATCTL" --db "$1" event-pack export "$T/pack-$$.json" >/dev/null &&
 	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["tag"])' \
@@ -60,7 +97,7 @@ forge() {
 }
 
 @test "attack: a re-tagged manifest re-signed with the station key is refused naming event.tag; HQ counts \$229 once" {
-	day "$T/t1.db" T1
+	chartered_day "$T/t1.db"
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
 	z=$(ls "$USB"/*-T1-1.zip)
 	forge "$z" "$T/t1.db.keys/station.key" "$T/forged/$(basename "$z")" \
@@ -121,32 +158,38 @@ outsider() {
 		19998 --method cash >/dev/null 2>&1 || true
 }
 
-@test "attack: a bundle under a real station's id with another key is held, never a lockout; the real one counts once accepted" {
-	day "$T/t1.db" T1
+@test "attack: the outsider's pack and bundle are held, not counted; a wrong acceptance is revoked, never a lockout" {
+	chartered_day "$T/t1.db"
 	tag=$(tag_of "$T/t1.db")
 	outsider "$T/evil.db" "$tag" T1
 	mkdir -p "$T/evil"
 	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
 	evil=$(ls "$T/evil"/*.zip) real=$(ls "$USB"/*-T1-1.zip)
-	# the outsider's arrives first
+	# the outsider's arrives first: held, nothing counted
 	run "$WATCTL" merge --db "$HQ" "$evil"
 	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"*"no station certificate"* ]]
+	[[ "$output" == *"total \$0.00"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	evil_id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -1)
+	# a person wrongly accepts it (the key id was not checked) ...
+	run "$WATCTL" hq-accept --db "$HQ" "$evil_id" --reason "looked fine"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ... so the real T1 is held (another key under its id), not locked out
 	run "$WATCTL" merge --db "$HQ" "$real"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"held"* ]]
+	[[ "$output" == *"held"*"another key"* ]]
 	run "$WATCTL" hq-pending --db "$HQ"
 	echo "$output"
-	[ "$status" -eq 0 ]
 	[[ "$output" == *"$(basename "$real")"* ]]
-	[[ "$output" == *"another key"* ]]
-	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*-T1-1.zip.*/\1/p' | tail -1)
-	bad=$("$WATCTL" hq-report --db "$HQ" | sed -n 's/.*\$19,998.*bundle #\([0-9]*\).*/\1/p' | head -1)
-	# HQ checked the key id on the paper close-out sheet: the outsider's
-	# acceptance is revoked, the real one accepted
-	[ -n "$bad" ]
-	run "$WATCTL" hq-revoke --db "$HQ" "$bad" --reason "key id is not the one on T1's sheet"
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | tail -1)
+	# HQ checks the key ids on the paper close-out sheet: revoke, accept
+	run "$WATCTL" hq-revoke --db "$HQ" "$evil_id" --reason "key id is not the one on T1's sheet"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "key id checked against T1's close-out sheet"
@@ -155,19 +198,110 @@ outsider() {
 	run "$WATCTL" hq-report --db "$HQ"
 	echo "$output"
 	[[ "$output" == *"national total"*"\$229.00"* ]]
-	[[ "$output" == *"revoked"* ]]
-	# and the real station's next export counts without a person
+	[[ "$output" == *"revoked: not counted"* ]]
+	# the real station's next export counts without a person; the
+	# outsider's next one is held (its ledger was revoked)
 	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
 	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"total \$230.00"* ]]
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$T/evil"/*-2.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"revoked"* ]]
+	[[ "$output" == *"total \$230.00"* ]]
+}
+
+@test "two chartered stations and a re-export merged at HQ count everything once; a copied pack's second ledger is held" {
+	chartered_day "$T/t1.db"
+	"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/ev.pack" >/dev/null
+	"$WATCTL" --db "$T/t2.db" event-pack import "$STICK/ev.pack" >/dev/null
+	money "$T/t2.db"
+	# the same pack used again on a third card (a lost pack)
+	"$WATCTL" --db "$T/t2b.db" event-pack import "$STICK/ev.pack" >/dev/null
+	money "$T/t2b.db"
+	mkdir -p "$T/b"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2b.db" export --out "$T/b" >/dev/null
+	"$WATCTL" --db "$T/t1.db" donate 1 20 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	a1=$(ls "$USB"/*-T1-1.zip) a2=$(ls "$USB"/*-T1-2.zip) b1=$(ls "$USB"/*-T2-1.zip)
+	run "$WATCTL" merge --db "$HQ" "$a1" "$b1" "$a2"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$HQ" "$a2" "$b1" "$a1"
+	echo "$output"
+	[[ "$output" == *"Already merged"* ]]
+	[[ "$output" == *"older export replayed"* ]]
+	[[ "$output" == *"total \$478.00"* ]]
+	run "$WATCTL" merge --db "$HQ" "$(ls "$T/b"/*.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"* ]]
+	[[ "$output" == *"total \$478.00"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T1"*"\$249.00"* ]]
+	[[ "$output" == *"station T2"*"\$229.00"* ]]
+	[[ "$output" == *"national total"*"\$478.00"* ]]
+	[[ "$output" == *"Held, not counted"* ]]
+}
+
+@test "an unchartered event is held, accepted once by its event key id, and merged" {
+	day "$T/u1.db" T1
+	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no charter"*"$(event_key_of "$T/u1.db")"* ]]
+	[[ "$output" == *"total \$0.00"* ]]
+	run "$WATCTL" hq-accept --db "$HQ" --event-key 0123 --reason "typo"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"16 digits"* ]]
+	run "$WATCTL" hq-accept --db "$HQ" --event-key "$(event_key_of "$T/u1.db")" \
+		--reason "the key id on Jackson's close-out sheet"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Accepted"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" == *"national total"*"\$229.00"* ]]
+	"$WATCTL" --db "$T/u1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$230.00"* ]]
+}
+
+@test "a charter HQ did not sign chains nothing: the bundle is held" {
+	chartered_day "$T/t1.db"
+	# another HQ (an outsider's) charters an event of the same id
+	"$WATCTL" hq-init --dir "$T/fakehq" >/dev/null
+	mkdir -p "$T/fakestick"
+	"$WATCTL" hq-charter --hq "$T/fakehq" --event 2026-jackson-ms --name "Walk Against Traffick" \
+		--city "Jackson, MS" --date 2026-05-02 --org "International Outreach Ministries" \
+		--ein 64-0123456 --inbox https://hq.example.org/inbox --upload-code K7Q-22XM \
+		--out "$T/fakestick" >/dev/null
+	WAT_HQ_KEYS="$T/fakehq" "$WATCTL" --db "$T/f.db" init --charter \
+		"$T/fakestick/2026-jackson-ms.charter" --event-key "$T/fakestick/2026-jackson-ms.event.key" \
+		--pin-later >/dev/null
+	"$WATCTL" --db "$T/f.db" walker add --name Mallory >/dev/null
+	"$WATCTL" --db "$T/f.db" donate 1 9998 --method cash >/dev/null
+	mkdir -p "$T/f"
+	"$WATCTL" --db "$T/f.db" export --out "$T/f" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$T/f"/*.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not one HQ issued"* ]]
+	[[ "$output" == *"total \$0.00"* ]]
 }
 
 @test "a forked ledger (the same entry number with another hash) is held, with its reason, and never counted" {
-	day "$T/t1.db" T1
-	"$WATCTL" --db "$T/t1.db" pubkey >/dev/null
+	chartered_day "$T/t1.db"
 	cp "$T/t1.db" "$T/copy.db"
 	cp -r "$T/t1.db.keys" "$T/copy.db.keys"
 	"$WATCTL" --db "$T/t1.db" donate 1 5 --method cash >/dev/null
@@ -184,6 +318,10 @@ outsider() {
 	echo "$output"
 	[[ "$output" == *"entry "*"another hash"* ]]
 	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -1)
+	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "try"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot be counted beside it"* ]]
 	run "$WATCTL" hq-refuse --db "$HQ" "$id" --reason "the copied card"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -193,14 +331,14 @@ outsider() {
 }
 
 @test "a distrusted event's bundles are held until a person accepts each; every decision is in HQ's hash-chained log" {
-	day "$T/t1.db" T1
-	tag=$(tag_of "$T/t1.db")
+	chartered_day "$T/t1.db"
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
 	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)"
 	[ "$status" -eq 0 ]
-	run "$WATCTL" hq-distrust --db "$HQ" "$tag" --reason "the coordinator's stick was lost"
+	run "$WATCTL" hq-distrust --db "$HQ" 2026-jackson-ms --reason "the coordinator's stick was lost"
 	echo "$output"
 	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 station(s)"* ]]
 	run "$WATCTL" hq-report --db "$HQ"
 	echo "$output"
 	[[ "$output" == *"national total"*"\$0.00"* ]]
@@ -222,14 +360,20 @@ outsider() {
 	run "$WATCTL" hq-report --db "$HQ"
 	echo "$output"
 	[[ "$output" == *"national total"*"\$230.00"* ]]
+	# the station a person vouched for counts again without one
+	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-3.zip)"
+	echo "$output"
+	[ "$status" -eq 0 ]
 	run "$WATCTL" hq-log --db "$HQ"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"counted"*"distrust"*"held"*"accept"* ]]
+	[[ "$output" == *"counted"*"held"*"distrust"*"held"*"accept"*"counted"* ]]
 	[[ "$output" == *"chain intact"* ]]
 	# an edited decision breaks the chain, and hq-log says so
-	sqlite3 "$HQ" "DROP TRIGGER log_no_update; UPDATE log SET reason = 'x' WHERE seq = 2" ||
-		skip "sqlite3 is not installed"
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
+	sqlite3 "$HQ" "DROP TRIGGER log_no_update; UPDATE log SET reason = 'x' WHERE seq = 2"
 	run "$WATCTL" hq-log --db "$HQ"
 	echo "$output"
 	[ "$status" -eq 1 ]
