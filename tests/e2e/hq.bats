@@ -300,6 +300,24 @@ outsider() {
 	[[ "$output" == *"total \$0.00"* ]]
 }
 
+@test "the charter's event key used to start a second T1 (a second certificate, serial 1 twice) is held" {
+	chartered_day "$T/t1.db"
+	# the coordinator's stick used again on another card: it certifies itself
+	# as station T1, serial 1, with another key
+	"$WATCTL" --db "$T/again.db" init --charter "$STICK/2026-jackson-ms.charter" \
+		--event-key "$STICK/2026-jackson-ms.event.key" --pin-later >/dev/null
+	money "$T/again.db"
+	mkdir -p "$T/again"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/again.db" export --out "$T/again" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)" "$(ls "$T/again"/*-T1-1.zip)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"* ]]
+	[[ "$output" == *"serial 1"* || "$output" == *"another ledger"* ]]
+	[[ "$output" == *"total \$229.00"* ]]
+}
+
 @test "a forked ledger (the same entry number with another hash) is held, with its reason, and never counted" {
 	chartered_day "$T/t1.db"
 	cp "$T/t1.db" "$T/copy.db"
