@@ -3,14 +3,17 @@
  * Schema 2 (PRAGMA user_version = 2); "identity" is a ledger's identity in
  * lowercase hex (the hash of its first entry):
  *
- *   stations(identity, event_tag, station, event_name, city, date, key_id,
- *            public_key, last_seq, head, last_export, bundle, state, vouched)
+ *   stations(id, identity, event_tag, station, event_name, city, date, key_id,
+ *            public_key, last_seq, head, last_export, bundle, state, vouched,
+ *            event, event_key, serial)
  *            -- one row per ledger HQ took in; state 'counted', 'revoked' or
  *               'distrusted' (only 'counted' ones are in the totals); bundle:
  *               the last bundle that counted; vouched: a person accepted it
  *               while its event was distrusted
- *   entries(identity, seq, kind, walker, ref, cents, method, manual,
- *           wall_ms, hash)        -- one row per ledger entry, never updated
+ *   entries(ledger, seq, kind, walker, ref, cents, method, manual,
+ *           wall_ms, hash)        -- one row per ledger entry, never updated;
+ *              ledger: stations.id (a small number for the identity keeps
+ *              the table's key short: merge inserts a day's 120,000 rows)
  *   figures(identity, event_tag, station, walkers, checked_in, laps,
  *           manual_laps, flagged_laps, donations, checks, cash_cents,
  *           check_cents, other_cents, annulled)   -- the fold's figures of
@@ -23,6 +26,8 @@
  *               'refused' (an older export), 'held' (data and sig: its bytes,
  *               kept), 'accepted' or 'refused-by-hq' (a person decided),
  *               'revoked' (its ledger taken out of the totals)
+ *   certs(event, station, serial, station_pub, identity, bundle)
+ *   events_accepted(event_key, event, wall_ms, reason)
  *   distrusted(event, wall_ms, reason)
  *   log(seq, wall_ms, action, bundle, subject, reason, prev, hash)
  *            -- every decision; hash = SHA-256(prev || the line
@@ -63,8 +68,8 @@ struct hq {
 
 static const char hq_schema[] =
     "CREATE TABLE IF NOT EXISTS stations("
-    " identity TEXT PRIMARY KEY, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
-    " event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
+    " id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE, event_tag TEXT NOT NULL,"
+    " station TEXT NOT NULL, event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
     " key_id TEXT NOT NULL, public_key TEXT NOT NULL,"
     " last_seq INTEGER NOT NULL, head BLOB NOT NULL, last_export INTEGER NOT NULL,"
     " bundle INTEGER NOT NULL, state TEXT NOT NULL, vouched INTEGER NOT NULL,"
@@ -72,10 +77,10 @@ static const char hq_schema[] =
     " serial INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS stations_name ON stations(event_tag, station);"
     "CREATE TABLE IF NOT EXISTS entries("
-    " identity TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " ledger INTEGER NOT NULL, seq INTEGER NOT NULL,"
     " kind TEXT NOT NULL, walker INTEGER, ref INTEGER, cents INTEGER NOT NULL,"
     " method TEXT NOT NULL, manual INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
-    " hash BLOB NOT NULL, PRIMARY KEY(identity, seq));"
+    " hash BLOB NOT NULL, PRIMARY KEY(ledger, seq)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS figures("
     " identity TEXT PRIMARY KEY, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
     " walkers INTEGER NOT NULL,"
@@ -137,8 +142,9 @@ static const char hq_upgrade_1[] =
     " s.date, s.key_id, s.public_key, s.last_seq, s.head, s.last_export,"
     " COALESCE((SELECT MAX(b.id) FROM bundles b WHERE b.identity = i.identity), 0),"
     " 'counted', 0 FROM v1_stations s JOIN v1_ids i USING(event_tag, station);"
-    "INSERT INTO entries SELECT i.identity, e.seq, e.kind, e.walker, e.ref, e.cents, e.method,"
-    " e.manual, e.wall_ms, e.hash FROM v1_entries e JOIN v1_ids i USING(event_tag, station);"
+    "INSERT INTO entries SELECT s.id, e.seq, e.kind, e.walker, e.ref, e.cents, e.method,"
+    " e.manual, e.wall_ms, e.hash FROM v1_entries e JOIN v1_ids i USING(event_tag, station)"
+    " JOIN stations s ON s.identity = i.identity;"
     "DROP TABLE v1_entries; DROP TABLE v1_merges; DROP TABLE v1_stations; DROP TABLE v1_ids;";
 
 static int hq_refold(struct hq *h, const char *identity, char **cause);
@@ -529,10 +535,12 @@ hq_refold(struct hq *h, const char *identity, char **cause)
 	                   "(?1 IS NULL AND state = 'counted' AND NOT EXISTS (SELECT 1 FROM "
 	                   "figures f WHERE f.identity = s.identity)) OR identity = ?1",
 	                   1, identity)) == NULL ||
-	    sqlite3_prepare_v2(h->db,
-	                       "SELECT seq, kind, walker, ref, cents, method, manual, wall_ms FROM "
-	                       "entries WHERE identity = ?1 ORDER BY seq",
-	                       -1, &es, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+	        h->db,
+	        "SELECT seq, kind, walker, ref, cents, method, manual, wall_ms FROM "
+	        "entries WHERE ledger = (SELECT id FROM stations WHERE identity = ?1) "
+	        "ORDER BY seq",
+	        -1, &es, NULL) != SQLITE_OK ||
 	    (own_tx && sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)) {
 		hq_fail(h, cause, "be brought up to date");
 		goto end;
@@ -887,8 +895,11 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 		int64_t k = f->last_seq < s->last_seq ? f->last_seq : s->last_seq;
 		const struct bundle_entry *e = &rep->content.entries[k - 1];
 		int same = 0;
-		if ((st = hq_prep(h, "SELECT hash FROM entries WHERE identity = ?1 AND seq = ?2", 1,
-		                  id)) == NULL)
+		if ((st =
+		         hq_prep(h,
+		                 "SELECT hash FROM entries WHERE ledger = (SELECT id FROM stations "
+		                 "WHERE identity = ?1) AND seq = ?2",
+		                 1, id)) == NULL)
 			return -1;
 		sqlite3_bind_int64(st, 2, k);
 		same = sqlite3_step(st) == SQLITE_ROW &&
@@ -1034,37 +1045,9 @@ hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const
 	const struct bundle_figures *f = &rep->content.fig;
 	const struct bundle_meta *m = &rep->meta;
 	sqlite3_stmt *st = NULL;
-	int64_t i;
+	int64_t i, ledger;
 	int rc = -1;
 
-	if ((st = hq_prep(h,
-	                  "INSERT INTO entries(identity, seq, kind, walker, ref, cents, method, "
-	                  "manual, wall_ms, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	                  "?10)",
-	                  1, id)) == NULL)
-		goto end;
-	for (i = s->last_seq; i < f->last_seq; i++) {
-		const struct bundle_entry *e = &rep->content.entries[i];
-		sqlite3_bind_int64(st, 2, e->seq);
-		sqlite3_bind_text(st, 3, e->kind, -1, SQLITE_STATIC);
-		if (e->walker != 0)
-			sqlite3_bind_int64(st, 4, e->walker);
-		else
-			sqlite3_bind_null(st, 4);
-		if (e->ref != 0)
-			sqlite3_bind_int64(st, 5, e->ref);
-		else
-			sqlite3_bind_null(st, 5);
-		sqlite3_bind_int64(st, 6, e->cents);
-		sqlite3_bind_text(st, 7, e->method, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 8, e->manual);
-		sqlite3_bind_int64(st, 9, e->wall_ms);
-		sqlite3_bind_blob(st, 10, e->hash, BUNDLE_HASH_LEN, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			goto end;
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
 	if ((st = hq_prep(h,
 	                  "INSERT INTO stations(identity, event_tag, station, event_name, city, "
 	                  "date, key_id, public_key, last_seq, head, last_export, bundle, state, "
@@ -1087,6 +1070,43 @@ hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const
 	sqlite3_bind_int(st, 13, vouch);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto end;
+	sqlite3_finalize(st);
+	/* the entries HQ lacks, under the ledger's number */
+	if ((st = hq_prep(h, "SELECT id FROM stations WHERE identity = ?1", 1, id)) == NULL ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto end;
+	ledger = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((st = hq_prep(h,
+	                  "INSERT INTO entries(ledger, seq, kind, walker, ref, cents, method, "
+	                  "manual, wall_ms, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	                  "?10)",
+	                  0)) == NULL)
+		goto end;
+	sqlite3_bind_int64(st, 1, ledger);
+	for (i = s->last_seq; i < f->last_seq; i++) {
+		const struct bundle_entry *e = &rep->content.entries[i];
+		sqlite3_bind_int64(st, 2, e->seq);
+		sqlite3_bind_text(st, 3, e->kind, -1, SQLITE_STATIC);
+		if (e->walker != 0)
+			sqlite3_bind_int64(st, 4, e->walker);
+		else
+			sqlite3_bind_null(st, 4);
+		if (e->ref != 0)
+			sqlite3_bind_int64(st, 5, e->ref);
+		else
+			sqlite3_bind_null(st, 5);
+		sqlite3_bind_int64(st, 6, e->cents);
+		sqlite3_bind_text(st, 7, e->method, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 8, e->manual);
+		sqlite3_bind_int64(st, 9, e->wall_ms);
+		sqlite3_bind_blob(st, 10, e->hash, BUNDLE_HASH_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
 	/* its certificate, when it has one: seen once per (event, serial) */
 	if (ch->cert) {
 		sqlite3_finalize(st);
