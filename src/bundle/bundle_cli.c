@@ -330,6 +330,7 @@ bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int6
 	struct print_cli_dest d;
 	struct ledger_event ev;
 	char hex[2 * LEDGER_HASH_LEN + 1], when[64], *pdf = NULL, *cause = NULL, *title = NULL;
+	char evid[17], *keys;
 	time_t t = (time_t)(wall_ms / 1000);
 	struct tm tm;
 	size_t len;
@@ -343,7 +344,12 @@ bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int6
 	    strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm) == 0)
 		snprintf(when, sizeof when, "?");
 	bundle_hex(head, LEDGER_HASH_LEN, hex);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, head_seq, hex};
+	keys = bundle_cli_dir(NULL, ".keys");
+	if (keys == NULL || trust_station_event_keyid(keys, evid) != 0)
+		evid[0] = '\0';
+	free(keys);
+	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
+	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -566,7 +572,6 @@ bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_stati
 {
 	struct event_pack p;
 	char *cause = NULL, *dir = xstrdup(file), *slash, *keys = bundle_cli_dir(NULL, ".keys");
-	char next[LEDGER_STATION_MAX + 8];
 	const char *name;
 	int rc = CLI_REFUSED;
 
@@ -576,10 +581,6 @@ bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_stati
 		return cli_cause(CLI_REFUSED, cause);
 	}
 	/* the joining station's key and certificate (trust_station.h) */
-	if (for_station == NULL) {
-		event_pack_next_station(p.station, next, sizeof next);
-		for_station = next;
-	}
 	if (keys != NULL && trust_station_pack(keys, for_station, &p, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;

@@ -17,6 +17,7 @@
 #include "ledger.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust.h"
 #include "util.h"
 
 const char *
@@ -401,6 +402,13 @@ event_pack_join(struct ledger *l, const struct event_pack *p, const char *statio
 		          p->station, next);
 		return EVENT_PACK_SAME_STATION;
 	}
+	/* (an id the ledger refuses is refused below in the ledger's words) */
+	if (p->for_station != NULL && trust_check_station(station, NULL) == 0 &&
+	    strcasecmp(p->for_station, station) != 0)
+		return util_fail(cause,
+		                 "This pack was made for station %s, not %s: a pack certifies one "
+		                 "station. Join as %s, or make a pack for %s on the first station.",
+		                 p->for_station, station, p->for_station, station);
 	/* ledger_init_event refuses a ledger with an event ("already holds...");
 	 * one with entries but no event gets its own sentence here */
 	if (!ledger_has_event(l) && ledger_totals(l, &t, NULL) == 0 && t.last_seq != 0)

@@ -343,7 +343,10 @@ sign_key_parse(const char *data, size_t len, const char *what, struct sign_key *
 	memcpy(k->id, bin + 6 + SIGN_SALT_LEN + 16, SIGN_KEYID_LEN);
 	memcpy(k->sk, bin + 6 + SIGN_SALT_LEN + 16 + SIGN_KEYID_LEN, SIGN_SK_LEN);
 	sign_checksum(k, chk);
-	if (sodium_memcmp(chk, bin + SIGN_SECFILE_LEN - SIGN_CHK_LEN, SIGN_CHK_LEN) != 0) {
+	/* stock `minisign -G -W` leaves an unencrypted key's checksum all zero
+	 * (minisign does not check it then): accepted as minisign does */
+	if (!sodium_is_zero(bin + SIGN_SECFILE_LEN - SIGN_CHK_LEN, SIGN_CHK_LEN) &&
+	    sodium_memcmp(chk, bin + SIGN_SECFILE_LEN - SIGN_CHK_LEN, SIGN_CHK_LEN) != 0) {
 		util_fail(cause, "The signing key %s is damaged (checksum mismatch).", what);
 		goto end;
 	}

@@ -455,6 +455,8 @@ trust_split(const char *text, size_t len, struct trust_doc *d, size_t *body_len,
 			return -1;
 		}
 	}
+	if (memchr(text, '\0', len) != NULL)
+		return util_fail(cause, "This is not a %s: it holds a NUL byte.", d->doc);
 	if (sign_sig_parse(nl + 1, len - *body_len, &sig, &why) != 0) {
 		util_fail(cause, "The %s's signature is damaged or missing: %s", d->doc, why);
 		free(why);

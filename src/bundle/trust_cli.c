@@ -28,16 +28,7 @@ trust_cli_hq_dir(const char *given)
 char *
 trust_cli_hq_pub_dir(void)
 {
-	const char *env = getenv("WAT_HQ_KEYS");
-	char *assets, *dir;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
-	if ((assets = print_cli_assets(NULL)) == NULL)
-		return NULL;
-	dir = xasprintf("%s/hq", assets);
-	free(assets);
-	return dir;
+	return trust_station_hq_dir();
 }
 
 static int

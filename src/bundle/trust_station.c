@@ -13,6 +13,7 @@
 
 #include "event_pack.h"
 #include "ledger.h"
+#include "print_cli.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -172,6 +173,29 @@ trust_station_last_serial(const char *dir)
 	return last;
 }
 
+/* The id after the station of the last certificate made (T1 → T2). */
+static void
+trust_station_last_station(const char *dir, const char *mine, char *buf, size_t len)
+{
+	char *path = trust_station_path(dir, TS_ISSUED), *data = NULL, *p, last[64];
+	size_t n = 0;
+	int64_t best = 0, v;
+
+	snprintf(last, sizeof last, "%s", mine);
+	if (util_read_file(path, 1 << 20, &data, &n, NULL) == 0)
+		for (p = data; p != NULL && *p != '\0';
+		     p = strchr(p, '\n') != NULL ? strchr(p, '\n') + 1 : NULL) {
+			char st[64];
+			if (sscanf(p, "%" SCNd64 " %63s", &v, st) == 2 && v > best) {
+				best = v;
+				snprintf(last, sizeof last, "%s", st);
+			}
+		}
+	event_pack_next_station(last, buf, len);
+	free(data);
+	free(path);
+}
+
 static int
 trust_station_certify(const char *dir, const struct sign_key *ev, struct trust_cert *c,
                       char **cause)
@@ -189,11 +213,21 @@ trust_station_certify(const char *dir, const struct sign_key *ev, struct trust_c
 	return rc;
 }
 
+/* Removes name from dir when there (a file of an earlier set-up). */
+static void
+trust_station_drop(const char *dir, const char *name)
+{
+	char *path = trust_station_path(dir, name);
+
+	unlink(path);
+	free(path);
+}
+
 int
 trust_station_first(const char *keys_dir, struct ledger *l, const struct trust_charter *c,
                     const char *charter_text, const struct sign_key *ev, char **cause)
 {
-	struct sign_key *mine = NULL, *station = NULL, *loaded = NULL;
+	struct sign_key *mine = NULL, *station = NULL;
 	const struct sign_key *k = ev;
 	struct ledger_event e;
 	struct trust_cert cert;
@@ -206,36 +240,28 @@ trust_station_first(const char *keys_dir, struct ledger *l, const struct trust_c
 		util_fail(cause, "The event has not been set up yet.");
 		goto end;
 	}
-	if (trust_station_exists(keys_dir, TS_CERT)) {
-		util_fail(cause,
-		          "This station already has a certificate (%s/%s): it was set up "
-		          "before. Nothing was changed.",
-		          keys_dir, TS_CERT);
-		goto end;
-	}
-	if (k == NULL) {
-		/* an event without a charter: its own event key, or the one kept */
-		if (trust_station_exists(keys_dir, TS_EVKEY)) {
-			if (sign_key_load(path, &loaded, cause) != 0)
-				goto end;
-			k = loaded;
-		} else {
-			sign_key_generate(&mine);
-			k = mine;
-		}
+	/* A new ledger starts a new chain: whatever an earlier set-up left in
+	 * the key folder (its ledger removed) is replaced; only the station key
+	 * is kept. */
+	if (k == NULL) { /* an event without a charter: an event key of its own */
+		sign_key_generate(&mine);
+		k = mine;
 	}
 	if (util_mkdir(keys_dir, 0700) == -1) {
 		util_fail(cause, "Cannot make the key folder %s: %s.", keys_dir, strerror(errno));
 		goto end;
 	}
-	if (loaded == NULL && sign_key_save(k, path, NULL, "W.A.T. event key", cause) != 0)
+	trust_station_drop(keys_dir, TS_ISSUED);
+	trust_station_drop(keys_dir, TS_CERT);
+	if (sign_key_save(k, path, NULL, "W.A.T. event key", cause) != 0)
 		goto end;
 	sign_key_public(k, &pub);
 	pubtext = sign_pub_format(&pub);
 	if (trust_station_write(keys_dir, TS_EVPUB, pubtext, 0644, cause) != 0)
 		goto end;
-	if (charter_text != NULL &&
-	    trust_station_write(keys_dir, TS_CHARTER, charter_text, 0644, cause) != 0)
+	if (charter_text == NULL)
+		trust_station_drop(keys_dir, TS_CHARTER);
+	else if (trust_station_write(keys_dir, TS_CHARTER, charter_text, 0644, cause) != 0)
 		goto end;
 	if (sign_key_open(keys_dir, &station, cause) != 0)
 		goto end;
@@ -245,7 +271,7 @@ trust_station_first(const char *keys_dir, struct ledger *l, const struct trust_c
 		util_fail(cause, "The ledger has no identity yet.");
 		goto end;
 	}
-	cert.serial = trust_station_last_serial(keys_dir) + 1;
+	cert.serial = 1;
 	sign_key_public(station, &cert.station_pub);
 	if (trust_station_certify(keys_dir, k, &cert, cause) != 0)
 		goto end;
@@ -258,7 +284,6 @@ end:
 	free(pubtext);
 	trust_cert_clear(&cert);
 	sign_key_free(station);
-	sign_key_free(loaded);
 	sign_key_free(mine);
 	free(path);
 	return rc;
@@ -298,6 +323,7 @@ trust_station_pack(const char *keys_dir, const char *for_station, struct event_p
 	struct sign_key *ev = NULL, *k = NULL;
 	struct trust_cert cert, mine;
 	struct sign_pub evpub;
+	char next[TRUST_STATION_MAX + 8];
 	char *path = trust_station_path(keys_dir, TS_EVKEY), *minepath = NULL;
 	int rc = -1;
 
@@ -311,10 +337,14 @@ trust_station_pack(const char *keys_dir, const char *for_station, struct event_p
 			rc = 0; /* a station set up before certificates: a pack without */
 		goto end;
 	}
-	if (trust_check_station(for_station, cause) != 0)
-		goto end;
 	minepath = trust_station_path(keys_dir, TS_CERT);
 	if (trust_cert_load(minepath, &mine, cause) != 0)
+		goto end;
+	if (for_station == NULL) {
+		trust_station_last_station(keys_dir, mine.station, next, sizeof next);
+		for_station = next;
+	}
+	if (trust_check_station(for_station, cause) != 0)
 		goto end;
 	if (strcasecmp(mine.station, for_station) == 0) {
 		util_fail(cause, "Station %s is this station: a pack is for another station.",
@@ -325,7 +355,7 @@ trust_station_pack(const char *keys_dir, const char *for_station, struct event_p
 		goto end;
 	sign_key_generate(&k);
 	memcpy(cert.event, mine.event, sizeof cert.event);
-	snprintf(cert.station, sizeof cert.station, "%s", for_station);
+	memcpy(cert.station, for_station, strlen(for_station) + 1); /* checked: <= 16 */
 	cert.serial = trust_station_last_serial(keys_dir) + 1;
 	sign_key_public(k, &cert.station_pub);
 	if (trust_station_certify(keys_dir, ev, &cert, cause) != 0)
@@ -373,7 +403,7 @@ trust_station_join(const char *keys_dir, const char *hq_dir, const struct event_
 		          why != NULL ? why : "its event key is damaged.");
 		goto end;
 	}
-	if (strcmp(cert.station, station) != 0 || strcmp(p->for_station, station) != 0) {
+	if (strcasecmp(cert.station, station) != 0 || strcasecmp(p->for_station, station) != 0) {
 		util_fail(
 		    cause,
 		    "This pack was made for station %s, not %s: a pack certifies one station.",
@@ -408,18 +438,16 @@ trust_station_join(const char *keys_dir, const char *hq_dir, const struct event_
 		          "The event pack's station key is not the one its certificate names.");
 		goto end;
 	}
-	if (trust_station_exists(keys_dir, "station.key") ||
-	    trust_station_exists(keys_dir, TS_CERT)) {
-		util_fail(cause,
-		          "This station already has a key in %s: a station joins with a new, empty "
-		          "ledger and key folder.",
-		          keys_dir);
-		goto end;
-	}
 	if (util_mkdir(keys_dir, 0700) == -1) {
 		util_fail(cause, "Cannot make the key folder %s: %s.", keys_dir, strerror(errno));
 		goto end;
 	}
+	/* a new ledger (event_pack_join refuses another): what an earlier
+	 * set-up left in the key folder is replaced; a joined station never
+	 * holds an event key */
+	trust_station_drop(keys_dir, TS_EVKEY);
+	trust_station_drop(keys_dir, TS_ISSUED);
+	trust_station_drop(keys_dir, TS_CHARTER);
 	path = trust_station_path(keys_dir, "station.key");
 	free(text);
 	text = trust_station_path(keys_dir, "station.pub");
@@ -442,5 +470,73 @@ end:
 	sign_key_free(k);
 	trust_cert_clear(&cert);
 	trust_charter_clear(&ch);
+	return rc;
+}
+
+char *
+trust_station_hq_dir(void)
+{
+	const char *env = getenv("WAT_HQ_KEYS");
+	char *assets, *dir;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((assets = print_cli_assets(NULL)) == NULL)
+		return NULL;
+	dir = xasprintf("%s/hq", assets);
+	free(assets);
+	return dir;
+}
+
+char *
+trust_station_event_key_path(const char *charter_path)
+{
+	size_t n = strlen(charter_path), sl = strlen(".charter");
+
+	if (n > sl && strcmp(charter_path + n - sl, ".charter") == 0)
+		return xasprintf("%.*s.event.key", (int)(n - sl), charter_path);
+	return xasprintf("%s.event.key", charter_path);
+}
+
+int
+trust_station_charter_init(const char *keys_dir, const char *hq_dir, struct ledger *l,
+                           const char *charter_path, const char *station, const char *op,
+                           char **cause)
+{
+	struct trust_charter c;
+	struct ledger_init in;
+	struct sign_key *ev = NULL;
+	char *keypath = trust_station_event_key_path(charter_path), *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	memset(&c, 0, sizeof c);
+	if (hq_dir == NULL) {
+		util_fail(cause,
+		          "Cannot find HQ's published keys (assets/hq) to check the charter.");
+		goto end;
+	}
+	if (trust_station_charter_check(charter_path, keypath, hq_dir, &c, &ev, cause) != 0)
+		goto end;
+	if (util_read_file(charter_path, TRUST_FILE_MAX, &text, &len, cause) != 0)
+		goto end;
+	memset(&in, 0, sizeof in);
+	in.name = c.name;
+	in.city = c.city;
+	in.date = c.date;
+	in.station = station;
+	if (ledger_init_event(l, &in, op, cause) != 0)
+		goto end;
+	if (ledger_set(l, "org-name", c.org, op, cause) != 0 ||
+	    ledger_set(l, "org-ein", c.ein, op, cause) != 0)
+		goto end;
+	if (trust_station_first(keys_dir, l, &c, text, ev, cause) != 0)
+		goto end;
+	rc = 0;
+end:
+	sign_key_free(ev); /* kept on disk (0600) by trust_station_first; wiped here */
+	free(text);
+	free(keypath);
+	trust_charter_clear(&c);
 	return rc;
 }

@@ -41,8 +41,10 @@ int trust_station_event_keyid(const char *keys_dir, char out[17]);
 
 /* The first station makes a joining station's key and certificate (the
  * next serial, no ledger identity) and puts them, the charter and the event
- * public key into p (event_pack.h).  Refused on a station without the event
- * secret (a joining station cannot certify another). */
+ * public key into p (event_pack.h).  for_station NULL: the id after the last
+ * one certified (T1 → T2 → T3).  Refused on a station without the event
+ * secret (a joining station cannot certify another); a station set up
+ * before certificates (no key folder files) makes a pack without. */
 int trust_station_pack(const char *keys_dir, const char *for_station, struct event_pack *p,
                        char **cause);
 
@@ -52,5 +54,21 @@ int trust_station_pack(const char *keys_dir, const char *for_station, struct eve
  * keys_dir.  A pack without a certificate (an older station's) is refused. */
 int trust_station_join(const char *keys_dir, const char *hq_dir, const struct event_pack *p,
                        const char *station, char **cause);
+
+/* The folder of the HQ keys a station trusts: $WAT_HQ_KEYS, else the
+ * assets' hq/ (print_cli_assets).  Malloc'd; NULL: not found. */
+char *trust_station_hq_dir(void);
+
+/* The event key file HQ sends beside a charter: "X.charter" → "X.event.key"
+ * (malloc'd). */
+char *trust_station_event_key_path(const char *charter_path);
+
+/* Sets up an empty ledger from HQ's event file, as `watctl init --charter
+ * --event-key` does: the charter checked (trust_station_charter_check), the
+ * event (name, city, date from it; station id as given, NULL: T1), the
+ * organisation and EIN, then trust_station_first. */
+int trust_station_charter_init(const char *keys_dir, const char *hq_dir, struct ledger *l,
+                               const char *charter_path, const char *station, const char *op,
+                               char **cause);
 
 #endif

@@ -13,6 +13,7 @@
 #include "bundle.h"
 #include "closeout.h"
 #include "event_pack.h"
+#include "trust_station.h"
 #include "kiosk_clock.h"
 #include "layout.h"
 #include "pin.h"
@@ -53,6 +54,7 @@ struct kiosk_worker {
 	struct pin_throttle pin;
 	size_t nlost; /* print jobs lost, not settled (print_cli_lost), kept current */
 	struct print_lost lost[PRINT_SETTLE_MAX];
+	char event_key_id[17]; /* of the station's certificate; "" none (trust_station.h) */
 };
 
 int64_t
@@ -68,6 +70,31 @@ static void
 kiosk_copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+/* The event key id shown on the coordinator screen and the close-out sheet,
+ * read once (after opening, setting up or joining), not at every reply. */
+static void
+kiosk_trust_refresh(struct kiosk_worker *w)
+{
+	char *keys = xasprintf("%s.keys", w->db_path);
+
+	if (trust_station_event_keyid(keys, w->event_key_id) != 0)
+		w->event_key_id[0] = '\0';
+	free(keys);
+}
+
+/* The station set up by hand (no charter) certifies itself with an event key
+ * of its own. */
+static int
+kiosk_trust_first(struct kiosk_worker *w, char **cause)
+{
+	char *keys = xasprintf("%s.keys", w->db_path);
+	int rc = trust_station_first(keys, w->l, NULL, NULL, NULL, cause);
+
+	free(keys);
+	kiosk_trust_refresh(w);
+	return rc;
 }
 
 static void
@@ -97,6 +124,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 		st->disk_free_mb = (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize / (1024 * 1024));
 	free(dir);
 	st->pin_set = pin_is_set(w->pin_file);
+	memcpy(st->event_key_id, w->event_key_id, sizeof st->event_key_id);
 	st->nlost = w->nlost;
 	memcpy(st->lost, w->lost, w->nlost * sizeof *w->lost);
 }
@@ -414,7 +442,8 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 		goto end;
 	print_cli_when(info.wall_ms, when, sizeof when);
 	bundle_hex(info.hash, LEDGER_HASH_LEN, hex);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, cr.seq, hex};
+	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station,
+	                             when,    cr.seq,  hex,     w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
 		goto end;
@@ -636,6 +665,15 @@ kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 
 /* ---- the event pack (event_pack.h) ---------------------------------------- */
 
+/* 1 when path is HQ's event file (a charter), not a pack. */
+static int
+kiosk_is_charter(const char *path)
+{
+	size_t n = strlen(path), sl = strlen(".charter");
+
+	return n > sl && strcasecmp(path + n - sl, ".charter") == 0;
+}
+
 static void
 kiosk_pack_info(struct kiosk_pack *x, const struct event_pack *p, const char *file)
 {
@@ -644,7 +682,10 @@ kiosk_pack_info(struct kiosk_pack *x, const struct event_pack *p, const char *fi
 	kiosk_copy(x->city, sizeof x->city, p->city);
 	kiosk_copy(x->date, sizeof x->date, p->date);
 	kiosk_copy(x->from, sizeof x->from, p->station);
-	event_pack_next_station(p->station, x->next, sizeof x->next);
+	if (p->for_station != NULL) /* the station its certificate is for */
+		kiosk_copy(x->next, sizeof x->next, p->for_station);
+	else
+		event_pack_next_station(p->station, x->next, sizeof x->next);
 }
 
 /* "Event pack to USB stick": written whole or not at all, read back. */
@@ -660,6 +701,13 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
 		return -1;
 	if (kiosk_sticks(q->path, r, cause) != 0)
 		goto end;
+	{ /* a key + certificate for the station that joins (trust_station.h) */
+		char *keys = xasprintf("%s.keys", w->db_path);
+		int tr = trust_station_pack(keys, NULL, &p, cause);
+		free(keys);
+		if (tr != 0)
+			goto end;
+	}
 	if (r->nsticks == 0) {
 		util_fail(cause, "No USB stick is plugged in: plug one in and try again.");
 		goto end;
@@ -703,8 +751,10 @@ kiosk_pack_list(const char *given, struct kiosk_reply *r, char **cause)
 		}
 		while ((de = readdir(d)) != NULL) {
 			size_t len = strlen(de->d_name), sl = strlen(EVENT_PACK_SUFFIX);
-			if (de->d_name[0] == '.' || len <= sl ||
-			    strcasecmp(de->d_name + len - sl, EVENT_PACK_SUFFIX) != 0)
+			if (de->d_name[0] == '.' ||
+			    ((len <= sl ||
+			      strcasecmp(de->d_name + len - sl, EVENT_PACK_SUFFIX) != 0) &&
+			     !kiosk_is_charter(de->d_name)))
 				continue;
 			if (r->nfound < KIOSK_FIND_MAX) {
 				kiosk_copy(r->found[r->nfound].name, sizeof r->found[0].name,
@@ -720,11 +770,42 @@ kiosk_pack_list(const char *given, struct kiosk_reply *r, char **cause)
 	return 0;
 }
 
+/* HQ's event file: checked (HQ's signature, the event key beside it) and
+ * shown as a pack is, from "HQ", for station T1. */
+static int
+kiosk_charter_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
+{
+	struct trust_charter c;
+	char *hq = trust_station_hq_dir(), *key = trust_station_event_key_path(q->path);
+	int rc = -1;
+
+	if (hq == NULL) {
+		util_fail(cause, "HQ's published keys are missing from this station's software.");
+		goto end;
+	}
+	if (trust_station_charter_check(q->path, key, hq, &c, NULL, cause) != 0)
+		goto end;
+	kiosk_copy(r->pack.file, sizeof r->pack.file, q->path);
+	kiosk_copy(r->pack.name, sizeof r->pack.name, c.name);
+	kiosk_copy(r->pack.city, sizeof r->pack.city, c.city);
+	kiosk_copy(r->pack.date, sizeof r->pack.date, c.date);
+	kiosk_copy(r->pack.from, sizeof r->pack.from, "HQ");
+	kiosk_copy(r->pack.next, sizeof r->pack.next, "T1");
+	trust_charter_clear(&c);
+	rc = 0;
+end:
+	free(key);
+	free(hq);
+	return rc;
+}
+
 static int
 kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 {
 	struct event_pack p;
 
+	if (kiosk_is_charter(q->path))
+		return kiosk_charter_read(q, r, cause);
 	if (event_pack_load(q->path, &p, cause) != 0)
 		return -1;
 	kiosk_pack_info(&r->pack, &p, q->path);
@@ -737,15 +818,28 @@ kiosk_pack_join(struct kiosk_worker *w, const struct kiosk_req *q, const char *o
                 struct kiosk_reply *r, char **cause)
 {
 	struct event_pack p;
+	char *keys = xasprintf("%s.keys", w->db_path), *hq = trust_station_hq_dir();
 	int rc = -1;
 
+	if (kiosk_is_charter(q->path)) { /* the first station, from HQ's event file */
+		if (kiosk_charter_read(q, r, cause) == 0 &&
+		    trust_station_charter_init(keys, hq, w->l, q->path, q->a, op, cause) == 0)
+			rc = 0;
+		goto end;
+	}
 	if (event_pack_load(q->path, &p, cause) != 0)
-		return -1;
+		goto end;
 	kiosk_pack_info(&r->pack, &p, q->path);
 	event_pack_walker_base(q->a, r->pack.walker_base, sizeof r->pack.walker_base);
-	if (event_pack_join(w->l, &p, q->a, r->pack.walker_base, op, &r->notes, cause) == 0)
+	if (event_pack_join(w->l, &p, q->a, r->pack.walker_base, op, &r->notes, cause) == 0 &&
+	    (p.cert == NULL || trust_station_join(keys, hq, &p, q->a, cause) == 0))
 		rc = 0;
 	event_pack_clear(&p);
+end:
+	if (rc == 0)
+		kiosk_trust_refresh(w);
+	free(hq);
+	free(keys);
 	return rc;
 }
 
@@ -829,6 +923,8 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		struct ledger_init in = {
 		    .name = q->a, .city = q->b, .date = q->c, .goal_cents = q->cents};
 		rc = ledger_init_event(w->l, &in, op, &cause);
+		if (rc == 0) /* its own event key: an event without a charter */
+			rc = kiosk_trust_first(w, &cause);
 		break;
 	}
 	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->a, op, r, &cause); break;
@@ -901,8 +997,10 @@ kiosk_main(void *arg)
 		w->l = NULL;
 		n->reply->rc = -1;
 		n->reply->cause = cause;
-	} else
+	} else {
 		kiosk_lost_refresh(w);
+		kiosk_trust_refresh(w);
+	}
 	kiosk_status(w, &n->reply->st);
 	n->reply->done_us = kiosk_now_us();
 	kiosk_reply_push(w, n);

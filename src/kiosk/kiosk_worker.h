@@ -140,6 +140,7 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	char event_key_id[17]; /* the key that certified this station; "" none */
 	/* print jobs lost when the print server stopped, not settled yet */
 	size_t nlost;
 	struct print_lost lost[PRINT_SETTLE_MAX];

@@ -46,7 +46,7 @@ kiosk() {
 
 both() {
 	for size in 800x480 1280x800; do
-		rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.pin" "$BATS_TEST_TMPDIR/other.db"*
+		rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.pin" "$DB.keys" "$BATS_TEST_TMPDIR/other.db"*
 		"$@" "$size"
 	done
 }
@@ -480,3 +480,32 @@ pack_not_empty() {
 	[[ "$output" == *"has no event yet"* ]]
 }
 @test "kiosk: a ledger that is not empty is refused on the join screen" { pack_not_empty 800x480; }
+
+# HQ's event file (docs/TRUST.md): a charter of the demo HQ (its key is in
+# assets/hq, which the kiosk carries) and its event key on the stick.
+charter_start() {
+	local size=$1 hq="$BATS_TEST_TMPDIR/hq"
+	rm -rf "$hq" "$DB.keys" "$USB"/*
+	cp -r "$REPO/assets/demo/hq" "$hq" && chmod 700 "$hq" && chmod 600 "$hq"/*.key
+	"$WATCTL" hq-charter --hq "$hq" --event 2026-jackson-ms --name "Walk Against Traffick" \
+		--city "Jackson, MS" --date "$(date +%F)" --org "International Outreach Ministries" \
+		--ein 64-0123456 --inbox https://hq.example.org/inbox --upload-code K7Q-22XM \
+		--out "$USB" >/dev/null
+	CHARTER=2026-jackson-ms.charter
+	export CHARTER
+	kiosk "$size" charter
+	run "$WATCTL" --db "$DB" settings
+	[[ "$output" == *"International Outreach Ministries"* ]]
+	grep -q '"serial":1' "$DB.keys/station.cert"
+	grep -q '"event":"2026-jackson-ms"' "$DB.keys/station.cert"
+	[ "$(stat -c %a "$DB.keys/event.key")" = 600 ]
+	# the key file missing beside it: refused, nothing set up
+	rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.pin"
+	rm -rf "$DB.keys"
+	rm "$USB/2026-jackson-ms.event.key"
+	kiosk "$size" charter-nokey
+	[ "$(w log 2>/dev/null | wc -l)" -eq 0 ]
+}
+@test "kiosk: the first station starts from HQ's event file (charter + event key on the stick)" {
+	both charter_start
+}

@@ -201,6 +201,12 @@ setup() {
 	tag=$("$WATCTL" --db "$T/u.db" log | head -1 | grep -o '"tag":"[^"]*"' | head -1 | cut -d'"' -f4 || true)
 	grep -q '"serial":1' "$T/u.db.keys/station.cert"
 	[ "$(stat -c %a "$T/u.db.keys/event.key")" = 600 ]
+	# the close-out sheet shows it (HQ compares it with the bundle's certificate)
+	if command -v pdftotext >/dev/null; then
+		"$WATCTL" --db "$T/u.db" close --cash 0 --counter Ann --counter Bob \
+			--sheet "$T/sheet.pdf" >/dev/null
+		pdftotext "$T/sheet.pdf" - | tr -s ' \n' ' ' | grep -q "Event key id: $id"
+	fi
 	# its packs certify the joining station with that key
 	"$WATCTL" --db "$T/u.db" event-pack export "$T/u.pack" >/dev/null
 	run "$WATCTL" --db "$T/u2.db" event-pack import "$T/u.pack"

@@ -174,6 +174,19 @@ test_charter_fields_named(void **state)
 		free(cause), cause = NULL;
 		free(t);
 	}
+	/* a NUL in the signature's comment (found by fuzz_charter: the copy kept
+	 * stopped at it, so the charter did not write back as it was read) */
+	{
+		size_t n = strlen(text);
+		char *t = xmalloc(n + 1), *u;
+		memcpy(t, text, n + 1);
+		u = strstr(t, "untrusted comment: W.A.") + 21;
+		*u = '\0';
+		assert_int_equal(trust_charter_parse(t, n, &d, &cause), -1);
+		assert_non_null(strstr(cause, "NUL"));
+		free(cause), cause = NULL;
+		free(t);
+	}
 	/* make refuses what parse refuses */
 	strcpy(c.ein, "12");
 	assert_int_equal(trust_charter_make(&c, hq, &cause), -1);

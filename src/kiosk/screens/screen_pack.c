@@ -154,6 +154,14 @@ screen_join_home(struct kiosk *k)
 	int notes = x != NULL && x->notes != NULL;
 
 	kiosk_go(k, SCREEN_HOME);
+	if (x != NULL && strcmp(x->pack.from, "HQ") == 0) {
+		kiosk_message(
+		    k, UI_OK,
+		    "Station %s set up from HQ's event file. Keep the stick safe: it holds "
+		    "the event key.",
+		    k->st.event.station);
+		return;
+	}
 	kiosk_message(k, notes ? UI_WARN : UI_OK,
 	              notes
 	                  ? "Station %s joined the event, but some settings were not copied: "
@@ -171,13 +179,13 @@ screen_join_list_draw(struct kiosk *k)
 	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
 	char line[KIOSK_PATH_MAX + 160];
 
-	if (kiosk_header(k, "Join an event from a USB stick", "Back")) {
+	if (kiosk_header(k, "Start from a USB stick", "Back")) {
 		kiosk_go(k, SCREEN_SETUP);
 		return;
 	}
 	kiosk_halves(k, body, gap, &left, &right);
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
-	        "Event packs on the USB stick:", 20, 1, UI_FG, UI_LEFT);
+	        "Event files on the USB stick:", 20, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
 	if (x != NULL && x->op == KIOSK_OP_PACK_LIST && x->rc == 0) {
 		for (size_t i = 0;
@@ -196,8 +204,8 @@ screen_join_list_draw(struct kiosk *k)
 			    0, UI_DIM, UI_LEFT);
 		else if (x->nfound == 0)
 			ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 2 * lh},
-			             "No event pack (a .pack file) on the stick.", 20, 0, UI_DIM,
-			             UI_LEFT);
+			             "No event file (.charter from HQ, or .pack) on the stick.", 20,
+			             0, UI_DIM, UI_LEFT);
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh}, "Look again",
 	              UI_PANEL, 22) &&
@@ -207,9 +215,10 @@ screen_join_list_draw(struct kiosk *k)
 		return;
 	}
 	snprintf(line, sizeof line,
-	         "On the first station: Coordinator \xe2\x86\x92 Event pack to USB stick. Plug "
-	         "that stick in here and tap the pack: this station joins the same event, with "
-	         "its own id and its own ledger.%s%s",
+	         "The first station: tap HQ's event file (.charter; its .event.key must be "
+	         "beside it).\nA further station: on the first one, Coordinator \xe2\x86\x92 "
+	         "Event pack to USB stick, then tap the pack here: this station joins the same "
+	         "event, with its own id and its own ledger.%s%s",
 	         x != NULL && x->nsticks == 1 ? "\nUSB stick: " : "",
 	         x != NULL && x->nsticks == 1 ? x->sticks[0] : "");
 	y = right.y +
@@ -229,9 +238,14 @@ screen_join_draw(struct kiosk *k)
 	switch (k->step) {
 	case JOIN_LIST: screen_join_list_draw(k); break;
 	case JOIN_ID:
-		snprintf(title, sizeof title, "Join \xe2\x80\x9c%s\xe2\x80\x9d", p ? p->name : "");
-		snprintf(prompt, sizeof prompt, "This station's own id (the pack is from %s)",
-		         p ? p->from : "?");
+		snprintf(title, sizeof title, "%s \xe2\x80\x9c%s\xe2\x80\x9d",
+		         p != NULL && strcmp(p->from, "HQ") == 0 ? "Set up" : "Join",
+		         p ? p->name : "");
+		if (p != NULL && strcmp(p->from, "HQ") == 0)
+			snprintf(prompt, sizeof prompt, "This station's id (HQ's event file)");
+		else
+			snprintf(prompt, sizeof prompt,
+			         "This station's own id (the pack is from %s)", p ? p->from : "?");
 		r = kiosk_ask(k, title, prompt, k->b, sizeof k->b, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			k->step = JOIN_LIST;
