@@ -916,6 +916,9 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 			    "counted beside it.",
 			    k, s->bundle);
 	}
+	/* a certificate seen before: its duplicate says more than the name */
+	if (hq_cert_check(h, ch, id, f->station, c) != 0)
+		return -1;
 	if (!s->found) {
 		/* another ledger counted under this station id of this event */
 		if ((st = hq_prep(h,
@@ -939,8 +942,6 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 		}
 		sqlite3_finalize(st);
 	}
-	if (hq_cert_check(h, ch, id, f->station, c) != 0)
-		return -1;
 	return rc;
 }
 

@@ -241,7 +241,7 @@ outsider() {
 	run "$WATCTL" merge --db "$HQ" "$(ls "$T/b"/*.zip)"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"held"* ]]
+	[[ "$output" == *"held"*"one pack or key folder used on two stations"* ]]
 	[[ "$output" == *"total \$478.00"* ]]
 	run "$WATCTL" hq-report --db "$HQ"
 	echo "$output"
