@@ -1009,7 +1009,8 @@ age_file(const struct age_recipient *r, const struct age_identity *ids, size_t n
 		int failed;
 
 		rd->fd = ifd;
-		failed = r != NULL ? age_seal(r, n, rd, &w, &err) : age_open(ids, n, rd, &w, in, &err);
+		failed =
+		    r != NULL ? age_seal(r, n, rd, &w, &err) : age_open(ids, n, rd, &w, in, &err);
 		free(rd);
 		if (failed) {
 			util_fail(cause, "%s", err);

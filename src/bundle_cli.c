@@ -51,17 +51,50 @@ bundle_cli_dir(const char *given, const char *suffix)
 	return xasprintf("%s%s", bundle_cli_db, suffix);
 }
 
+/* ---- sealing ---- */
+
+/* HQ's sealing keys for an export: the charter's when the ledger has one
+ * (T-charter), else the published ones in <assets>/hq/. */
+static int
+bundle_cli_seal_to(const char *assets_arg, struct age_recipient r[2], char **cause)
+{
+	char *assets = print_cli_assets(assets_arg), *dir;
+	int rc;
+
+	if (assets == NULL)
+		return util_fail(cause, "HQ's public keys were not found (no assets folder: give "
+		                        "--assets DIR or set WAT_ASSETS); nothing was exported.");
+	dir = xasprintf("%s/hq", assets);
+	rc = bundle_hq_recipients(dir, r, cause);
+	free(dir);
+	free(assets);
+	return rc;
+}
+
+/* HQ's opening keys from --hq DIR, else $WAT_HQ_DIR; *n 0 when neither. */
+static int
+bundle_cli_hq_keys(const char *given, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n)
+{
+	const char *dir = given != NULL ? given : getenv("WAT_HQ_DIR");
+	char *cause = NULL;
+
+	*n = 0;
+	if (dir == NULL || *dir == '\0')
+		return 0;
+	if (bundle_hq_identities(dir, ids, n, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	return 0;
+}
+
 /* ---- export ---- */
 
 int
 bundle_cli_export(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"out", 1, 0, {0}},
-	                      {"keys", 1, 0, {0}},
-	                      {"copy", 1, 0, {0}},
-	                      {"no-copy", 0, 0, {0}},
-	                      {"usb", 0, 0, {0}}};
+	struct cli_opt o[] = {{"out", 1, 0, {0}},     {"keys", 1, 0, {0}}, {"copy", 1, 0, {0}},
+	                      {"no-copy", 0, 0, {0}}, {"usb", 0, 0, {0}},  {"assets", 1, 0, {0}}};
 	struct bundle_export_opts eo;
+	struct age_recipient seal[2];
 	struct bundle_export_result res;
 	struct cli_args a;
 	char *keys = NULL, *copy = NULL, *cause = NULL, money[32], **sticks = NULL;
@@ -73,7 +106,7 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 		return rc;
 	if (a.npos != 0 || o[0].n + o[4].n != 1 || l == NULL)
 		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE export --out DIR | --usb "
-		                           "[--keys DIR] [--copy DIR | --no-copy]");
+		                           "[--keys DIR] [--copy DIR | --no-copy] [--assets DIR]");
 	if (o[4].n) {
 		/* the one mounted stick; WAT_USB_PREFIXES overrides where sticks are mounted */
 		if (bundle_usb_dirs(NULL, getenv("WAT_USB_PREFIXES"), &sticks, &nsticks, &cause) !=
@@ -94,6 +127,11 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 		rc = cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
 		goto end;
 	}
+	if (bundle_cli_seal_to(o[5].n ? o[5].val[0] : NULL, seal, &cause) != 0) {
+		fprintf(stderr, "Export FAILED: ");
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
 	copy = o[3].n ? NULL : bundle_cli_dir(o[2].n ? o[2].val[0] : NULL, ".exports");
 	/* A file-size limit must be an error message, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -102,6 +140,8 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 	eo.keys_dir = keys;
 	eo.copy_dir = copy;
 	eo.op = bundle_cli_op;
+	eo.seal_to = seal;
+	eo.nseal = 2;
 	if (bundle_export(l, &eo, &res, &cause) != 0) {
 		fprintf(stderr, "Export FAILED: ");
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -110,7 +150,8 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 	printf("Exported %s and %s.minisig to %s", res.name, res.name, eo.out_dir);
 	if (copy != NULL)
 		printf(" (a copy is kept in %s)", copy);
-	printf(".\nRead back and verified: safe to remove the USB stick.\n");
+	printf(".\nSealed to HQ's keys (a lost stick shows no names); read back and verified: "
+	       "safe to remove the USB stick.\n");
 	printf("Export %" PRId64 ": %" PRId64 " entries, %" PRId64 " donations, total %s%s.\n",
 	       res.export_no, res.last_seq, res.fig.donations,
 	       amount_format(res.fig.total_cents, money, sizeof money),
@@ -132,20 +173,28 @@ end:
 int
 bundle_cli_verify(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"pubkey", 1, 0, {0}}};
+	struct cli_opt o[] = {{"pubkey", 1, 0, {0}}, {"hq", 1, 0, {0}}};
+	struct age_identity ids[2 * AGE_MAX_IDS];
 	struct bundle_report rep;
 	struct sign_pub pub;
 	struct cli_args a;
 	char *cause = NULL, *summary;
+	size_t nids = 0;
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
 		return rc;
 	if (a.npos != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl verify BUNDLE.zip [--pubkey FILE]");
+		return cli_fail(CLI_USAGE, "Usage: watctl verify BUNDLE.zip.age [--hq DIR] "
+		                           "[--pubkey FILE]");
 	if (o[0].n && sign_pub_load(o[0].val[0], &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (bundle_verify_file(a.pos[0], o[0].n ? &pub : NULL, &rep, &cause) != 0) {
+	if ((rc = bundle_cli_hq_keys(o[1].n ? o[1].val[0] : NULL, ids, &nids)) != 0)
+		return rc;
+	rc = bundle_verify_path(a.pos[0], o[0].n ? &pub : NULL, ids, nids, &rep, &cause);
+	for (size_t i = 0; i < nids; i++)
+		age_identity_wipe(&ids[i]);
+	if (rc != 0) {
 		fprintf(stderr, "%s is NOT valid: ", cli_esc(a.pos[0]));
 		return cli_cause(CLI_REFUSED, cause);
 	}
@@ -162,7 +211,9 @@ bundle_cli_verify(struct ledger *l, int argc, char **argv)
 int
 bundle_cli_merge(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}};
+	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}, {"hq", 1, 0, {0}}};
+	struct age_identity ids[2 * AGE_MAX_IDS];
+	size_t nids = 0;
 	struct bundle_report rep;
 	struct hq_merge_result res;
 	struct sign_pub pub;
@@ -175,14 +226,17 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
 		return rc;
 	if (a.npos < 1 || o[0].n != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip... "
-		                           "[--pubkey FILE]");
+		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip.age... "
+		                           "[--hq DIR] [--pubkey FILE]");
 	if (o[1].n && sign_pub_load(o[1].val[0], &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
+	if ((rc = bundle_cli_hq_keys(o[2].n ? o[2].val[0] : NULL, ids, &nids)) != 0)
+		return rc;
 	if (hq_open(o[0].val[0], &h, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	for (i = 0; i < a.npos; i++) {
-		if (bundle_verify_file(a.pos[i], o[1].n ? &pub : NULL, &rep, &cause) != 0) {
+		if (bundle_verify_path(a.pos[i], o[1].n ? &pub : NULL, ids, nids, &rep, &cause) !=
+		    0) {
 			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a.pos[i]),
 			        cli_esc(cause));
 			free(cause);
@@ -212,6 +266,8 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 	       amount_format(t.total_cents, money, sizeof money));
 	rc = bad ? CLI_REFUSED : CLI_OK;
 end:
+	for (size_t k = 0; k < nids; k++)
+		age_identity_wipe(&ids[k]);
 	hq_free(h);
 	return rc;
 }

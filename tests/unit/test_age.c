@@ -457,8 +457,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_keys_roundtrip), cmocka_unit_test(test_interop_sizes),
-	    cmocka_unit_test(test_two_recipients), cmocka_unit_test(test_damage),
+	    cmocka_unit_test(test_keys_roundtrip),
+	    cmocka_unit_test(test_interop_sizes),
+	    cmocka_unit_test(test_two_recipients),
+	    cmocka_unit_test(test_damage),
 	    cmocka_unit_test(test_mem),
 	    cmocka_unit_test(test_stream_pipe),
 	};
