@@ -8,6 +8,7 @@ setup() {
 	USB="$T/usb"
 	mkdir -p "$USB"
 	w() { "$WATCTL" --db "$DB" "$@"; }
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq" # opens sealed bundles
 }
 
 teardown() {
@@ -227,7 +228,7 @@ EOF
 	run w export --out "$USB"
 	[ "$status" -eq 0 ]
 	! raw_controls <<<"$output"
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	run "$WATCTL" verify "$zip"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -364,7 +365,7 @@ sys.exit(p.returncode)' "$@"
 	event
 	w walker add --name "María López" >/dev/null
 	w export --out "$USB" >/dev/null
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	schema=$(sqlite3 "$DB" .schema)
 	run "$WATCTL" merge --db "$DB" "$zip"
 	echo "$output"

@@ -12,6 +12,7 @@ setup() {
 	mkdir -p "$SHOTS"
 	USB="$BATS_TEST_TMPDIR/usb"
 	mkdir -p "$USB"
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq" # opens sealed bundles
 }
 
 event() {
@@ -374,9 +375,12 @@ export_usb() {
 	[ -n "$KEYID" ]
 	rm -f "$USB"/wat-*
 	kiosk "$1" export
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	[ -f "$zip.minisig" ]
+	[ -z "$(ls "$USB"/*.zip 2>/dev/null)" ] # sealed: no clear zip on the stick
 	minisign -Vm "$zip" -p "$BATS_TEST_TMPDIR/station.pub"
+	age -d -i "$WAT_HQ_DIR/hq-backup.key" -o "$BATS_TEST_TMPDIR/opened.zip" "$zip"
+	unzip -tq "$BATS_TEST_TMPDIR/opened.zip"
 	"$WATCTL" verify "$zip" --pubkey "$BATS_TEST_TMPDIR/station.pub"
 	[ -f "$DB.exports/$(basename "$zip")" ]
 	! ls -a "$USB" | grep -q '\.part'
