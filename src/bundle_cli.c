@@ -3,6 +3,7 @@
 #include "bundle_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
+#include "scan_synth.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "text.h"
@@ -611,11 +613,33 @@ bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
 
 /* ---- event packs (event_pack.h; the format in docs/BUNDLE.md) ---- */
 
+/* The pack key's QR code as a PNG (0600: it opens the pack). */
 static int
-bundle_cli_pack_export(struct ledger *l, const char *file)
+bundle_cli_pack_qr(const char *text, const char *png, char **cause)
+{
+	struct scan_image img = {NULL, 0, 0};
+	int fd, rc;
+
+	if (scan_synth_qr(text, 8, &img, cause) != 0)
+		return -1;
+	unlink(png);
+	if ((fd = open(png, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		free(img.luma);
+		return util_fail(cause, "Cannot write %s: %s.", png, strerror(errno));
+	}
+	close(fd);
+	rc = scan_synth_write_png(&img, png, cause);
+	free(img.luma);
+	return rc;
+}
+
+static int
+bundle_cli_pack_export(struct ledger *l, const char *file, const char *qr)
 {
 	struct event_pack p;
-	char *cause = NULL, *dir = xstrdup(file), *slash;
+	struct event_pack_secret key;
+	char *cause = NULL, *dir = xstrdup(file), *slash, words[EVENT_PACK_KEYTEXT_MAX];
+	char qrtext[EVENT_PACK_KEYTEXT_MAX], *png = NULL;
 	const char *name;
 	int rc = CLI_REFUSED;
 
@@ -632,26 +656,46 @@ bundle_cli_pack_export(struct ledger *l, const char *file)
 		name = file;
 		strcpy(dir, ".");
 	}
-	if (event_pack_write(&p, dir, name, &cause) != 0) {
+	event_pack_secret_new(&key);
+	event_pack_secret_format(&key, 0, words);
+	event_pack_secret_format(&key, 1, qrtext);
+	/* the key's picture stays with this station (beside the ledger), never
+	 * beside the pack: a stick carrying both would open for anyone */
+	png = qr != NULL ? xstrdup(qr) : bundle_cli_dir(NULL, ".pack-key.png");
+	if (png == NULL)
+		png = xasprintf("%s.key.png", file);
+	if (bundle_cli_pack_qr(qrtext, png, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
-	       "coordinator's stick only, and import it on the second station with\n"
-	       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-	       cli_esc(p.name), cli_esc(file), cli_esc(file));
+	if (event_pack_write(&p, dir, name, &key, &cause) != 0) {
+		unlink(png);
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("Event pack of \"%s\" written to %s, sealed: it opens only with this key\n\n"
+	       "  %s\n\n"
+	       "(its QR code: %s). Carry the key apart from the stick (show the picture, or "
+	       "read the groups out), and import the pack on the second station with\n"
+	       "  watctl --db STATION2.db event-pack import %s --key %s --station T2\n",
+	       cli_esc(p.name), cli_esc(file), words, cli_esc(png), cli_esc(file), words);
 	rc = CLI_OK;
 end:
+	sodium_memzero(&key, sizeof key);
+	sodium_memzero(words, sizeof words);
+	sodium_memzero(qrtext, sizeof qrtext);
 	event_pack_clear(&p);
+	free(png);
 	free(dir);
 	return rc;
 }
 
 static int
-bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
+bundle_cli_pack_import(struct ledger *l, const char *file, const char *keytext, const char *station,
                        const char *walker_base)
 {
 	struct event_pack p;
+	struct event_pack_secret key;
 	char *data = NULL, *cause = NULL, *notes = NULL;
 	size_t len = 0;
 	int rc = CLI_USAGE, jr;
@@ -659,13 +703,15 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	memset(&p, 0, sizeof p);
 	if (event_pack_walker_base_check(walker_base, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
+	if (event_pack_secret_parse(keytext, &key, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (event_pack_parse(data, len, &p, &cause) != 0) {
-		free(cause);
-		rc = cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
+	rc = event_pack_load(file, &key, &p, &cause);
+	sodium_memzero(&key, sizeof key);
+	if (rc != 0) {
+		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
+	rc = CLI_USAGE;
 	jr = event_pack_join(l, &p, station, walker_base, bundle_cli_op, &notes, &cause);
 	if (jr == EVENT_PACK_SAME_STATION) {
 		free(cause);
@@ -701,7 +747,10 @@ end:
 int
 bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"station", 1, 0, {0}}, {"walker-base", 1, 0, {0}}};
+	struct cli_opt o[] = {{"station", 1, 0, {0}},
+	                      {"walker-base", 1, 0, {0}},
+	                      {"key", 1, 0, {0}},
+	                      {"qr", 1, 0, {0}}};
 	struct cli_args a;
 	int rc;
 
@@ -709,12 +758,15 @@ bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
 		return rc;
 	if (l == NULL || a.npos != 2 ||
 	    (strcmp(a.pos[0], "export") != 0 && strcmp(a.pos[0], "import") != 0) ||
-	    (strcmp(a.pos[0], "import") == 0 && o[0].n != 1))
-		return cli_fail(CLI_USAGE,
-		                "Usage: watctl --db FILE event-pack export FILE\n"
-		                "       watctl --db NEW.db event-pack import FILE --station ID "
-		                "[--walker-base N]");
+	    (strcmp(a.pos[0], "import") == 0 && (o[0].n != 1 || o[2].n != 1)) ||
+	    (strcmp(a.pos[0], "export") == 0 && (o[0].n || o[1].n || o[2].n)))
+		return cli_fail(
+		    CLI_USAGE,
+		    "Usage: watctl --db FILE event-pack export FILE [--qr KEY.png]\n"
+		    "       watctl --db NEW.db event-pack import FILE --key KEY --station "
+		    "ID [--walker-base N]");
 	if (strcmp(a.pos[0], "export") == 0)
-		return bundle_cli_pack_export(l, a.pos[1]);
-	return bundle_cli_pack_import(l, a.pos[1], o[0].val[0], o[1].n ? o[1].val[0] : "100000");
+		return bundle_cli_pack_export(l, a.pos[1], o[3].n ? o[3].val[0] : NULL);
+	return bundle_cli_pack_import(l, a.pos[1], o[2].val[0], o[0].val[0],
+	                              o[1].n ? o[1].val[0] : "100000");
 }
