@@ -68,16 +68,19 @@ screen_pack_draw(struct kiosk *k)
 		return;
 	}
 	{
-		/* the key: a QR code on the right, its groups under it; the steps on
-		 * the left */
+		/* the key: a QR code on the right (above Done), its groups on the
+		 * left under the steps, large */
 		int side =
-		    body.h - lh - gap < body.w / 2 - gap ? body.h - lh - gap : body.w / 2 - gap;
+		    body.h - rh - gap < body.w / 2 - gap ? body.h - rh - gap : body.w / 2 - gap;
 		struct ui_rect qr = {body.x + body.w - side, body.y, side, side};
 		int tw = body.w - side - 2 * gap;
+		char groups[sizeof x->pack.key];
 
 		ui_qr(u, qr, x->pack.qr);
-		ui_text(u, (struct ui_rect){qr.x - gap, qr.y + qr.h, qr.w + 2 * gap, lh},
-		        x->pack.key, 18, 1, UI_FG, UI_CENTER);
+		snprintf(groups, sizeof groups, "%s", x->pack.key);
+		for (char *c = groups; *c != '\0'; c++)
+			if (*c == '-')
+				*c = ' ';
 		ui_fill(u, (struct ui_rect){body.x, y, tw, 2 * lh}, UI_OK);
 		ui_text(u, (struct ui_rect){body.x + gap, y, tw - 2 * gap, 2 * lh},
 		        "Event pack written, sealed", 24, 1, UI_WHITE, UI_CENTER);
@@ -94,10 +97,14 @@ screen_pack_draw(struct kiosk *k)
 		     gap / 2;
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 4 * lh},
 		                  "2. It asks for the key: scan this QR code with its scanner or "
-		                  "camera, or type the groups under it.",
+		                  "camera, or type the 7 groups below.",
 		                  16, 0, UI_FG, UI_LEFT) +
 		     gap / 2;
-		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh},
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh}, groups, 24, 1, UI_FG,
+		                  UI_LEFT) +
+		     gap / 2;
+		util_wipe(groups, sizeof groups);
+		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - rh - gap - y},
 		             "Without this key the file shows nothing. Keep the key off the stick; "
 		             "delete the file once joined.",
 		             16, 1, UI_BAD, UI_LEFT);

@@ -305,11 +305,38 @@ unpack() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$USB/event.pack")" = 600 ]
+	# sealed: nothing of the event in clear on the stick
+	! grep -q "Walk Against Traffick\|wat-event-pack\|Jackson" "$USB/event.pack"
+	key=$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' <<<"$output" | head -1)
+	[ -n "$key" ]
+	# its QR code, beside the ledger and not on the stick, holds the same key
+	[ "$(stat -c %a "$DB.pack-key.png")" = 600 ]
+	[ -z "$(ls "$USB" | grep -i png)" ]
+	[ "$("$WATCTL" decode "$DB.pack-key.png" | cut -f2)" = "WATPACK:$key" ]
 	DB2="$T/t2.db"
-	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --station T1
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "$key" --station T1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"another id"* ]]
-	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --station T2
+	# a wrong key, a typo, a changed pack: refused in words, nothing joined
+	other=$(w event-pack export "$T/other.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "$other" --station T2
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"key is not this pack's"* ]]
+	c=${key:7:1}; t=$([ "$c" = A ] && echo B || echo A)
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "${key:0:7}$t${key:8}" --station T2
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Group 2"*"typing mistake"* ]]
+	cp "$USB/event.pack" "$T/changed.pack"
+	printf '\x01' | dd of="$T/changed.pack" bs=1 seek=100 conv=notrunc status=none
+	run "$WATCTL" --db "$DB2" event-pack import "$T/changed.pack" --key "$key" --station T2
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"changed or damaged"* ]]
+	[ ! -e "$DB2" ]
+	# the QR code's text (as a scanner types it) works as the key
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "WATPACK:$key" --station T2
 	echo "$output"
 	[ "$status" -eq 0 ]
 	"$WATCTL" --db "$DB2" walker add --name Bob >/dev/null

@@ -411,6 +411,16 @@ pack_join() {
 	[ -f "$USB/$PACK" ]
 	[ "$(stat -c %a "$USB/$PACK")" = 600 ]
 	! ls -a "$USB" | grep -q '^\.'"$PACK"
+	! grep -q "Walk Against Traffick" "$USB/$PACK"
+	# the key as the other station's camera sees it: the QR code on the screen
+	PACKQR=$("$WATCTL" decode "$SHOTS/pack-done-$size.png" | cut -f2)
+	echo "QR on the screen: $PACKQR"
+	[[ "$PACKQR" =~ ^WATPACK:[0-9A-Z]{5}(-[0-9A-Z]{5}){6}$ ]]
+	key=${PACKQR#WATPACK:}
+	c=${key:7:1}
+	PACKTYPO="${key:0:7}$([ "$c" = A ] && echo B || echo A)${key:8}"
+	OTHERKEY=$(w event-pack export "$BATS_TEST_TMPDIR/other.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	export PACKQR PACKTYPO OTHERKEY
 	# station 2: a new ledger, joined on its own first-start screen
 	DB=$DB2 kiosk "$size" join
 	DB=$db1
@@ -441,10 +451,15 @@ pack_join() {
 
 pack_bad() {
 	local size=$1
-	rm -f "$USB"/*.pack
+	local first="$BATS_TEST_TMPDIR/first.db"
+	rm -f "$USB"/*.pack "$first"*
 	printf 'PK\003\004 this is a zip, not a pack\n' >"$USB/bad.pack"
-	printf '{"format":"wat-event-pack/1","station":"T1","event":{"name":"Walk","city":"Jackson","date":"2026-05-02","tag":"K7QF"},"badge_key":"00ff"}\n' >"$USB/damaged.pack"
-	printf '{"format":"wat-event-pack/9","station":"T1"}\n' >"$USB/newer.pack"
+	printf '{"format":"wat-event-pack/1","station":"T1","event":{"name":"Walk","city":"Jackson","date":"2026-05-02","tag":"K7QF"},"badge_key":"00ff"}\n' >"$USB/clear.pack"
+	# a real pack with one byte changed, opened with its own key
+	"$WATCTL" --db "$first" init --pin-later --name Walk --city Jackson --date 2099-05-02 >/dev/null
+	key=$("$WATCTL" --db "$first" event-pack export "$USB/changed.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	printf '\x01' | dd of="$USB/changed.pack" bs=1 seek=80 conv=notrunc status=none
+	export PACKQR="WATPACK:$key"
 	kiosk "$size" join-bad
 	# nothing joined, nothing written
 	run "$WATCTL" --db "$DB" settings
@@ -470,7 +485,8 @@ pack_not_empty() {
 	PACK=$(pack_name)
 	export PACK
 	rm -f "$USB"/*.pack
-	w event-pack export "$USB/$PACK" >/dev/null
+	key=$(w event-pack export "$USB/$PACK" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	export PACKQR="WATPACK:$key"
 	# a ledger with an entry but no event: made by hand, as no program makes one
 	local used="$BATS_TEST_TMPDIR/used.db"
 	rm -f "$used"*
