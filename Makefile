@@ -38,20 +38,26 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
-CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+# src/ in folders by subsystem (docs/ARCHITECTURE.md); each folder's ALLOW
+# names the libraries and folders its files may include, checked after every
+# build from the dependency files (-MD lists system headers too).
+SRC_DIRS := base core ledger scan print bundle hq kiosk kiosk/screens cli
+INCS     := $(addprefix -Isrc/,$(SRC_DIRS))
+CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' $(INCS) -MD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra $(SANFLAGS) $(PKG_CFLAGS) -pthread
 LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
-MAIN_SRCS := $(wildcard src/watctl.c src/kiosk.c src/rastertoescpos.c)
-LIB_C     := $(filter-out $(MAIN_SRCS),$(wildcard src/*.c))
-LIB_CXX   := $(wildcard src/*.cpp)
+MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c
+ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
+LIB_C     := $(filter-out $(MAIN_SRCS),$(ALL_C))
+LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
+MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwat.a
-PROGS     := $(patsubst src/%.c,$(BUILD)/%,$(MAIN_SRCS))
-PROGS     := $(subst $(BUILD)/kiosk,$(BUILD)/wat-kiosk,$(PROGS))
+PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -70,9 +76,14 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
-.SECONDARY:
 
-all: $(PROGS)
+all: $(PROGS) $(BUILD)/includes.ok
+
+# Fails, naming the file and the header, when a file includes what its
+# folder's ALLOW does not let it (src/check-includes).
+$(BUILD)/includes.ok: $(LIB_OBJS) $(MAIN_OBJS) src/check-includes $(foreach d,$(SRC_DIRS),src/$(d)/ALLOW)
+	src/check-includes $(BUILD)/obj $(SRC_DIRS)
+	@touch $@
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -87,10 +98,11 @@ $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/wat-kiosk: $(BUILD)/obj/kiosk.o $(LIB)
+$(BUILD)/wat-kiosk: $(BUILD)/obj/kiosk/kiosk.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BUILD)/%: $(BUILD)/obj/%.o $(LIB)
+$(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
@@ -141,7 +153,7 @@ run: deps
 # Benchmarks are built optimised and without sanitizers, whatever SANITIZE says.
 build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
 	@mkdir -p $(@D)
-	$(CC) -D_GNU_SOURCE -Isrc -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
+	$(CC) -D_GNU_SOURCE $(INCS) -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
 
 # CRASHES: how many power cuts crash_ledger simulates.
 CRASHES ?= 10000
@@ -158,17 +170,22 @@ bench: deps
 figures: bench
 	tests/bench/figures-table build/bench/figures.jsonl --readme README.md
 
+# Objects are kept (not intermediate files).  Only these: a bare .SECONDARY:
+# would also stop a header that was moved or removed (its -MP empty rule)
+# from remaking what included it.
+.SECONDARY: $(LIB_OBJS) $(MAIN_OBJS) $(FUZZ_OBJS)
+
 # libFuzzer targets: the library built again with clang's fuzzer instrumentation.
 FUZZ_OBJS := $(LIB_C:src/%.c=build/fuzz/obj/%.o)
 build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS) -c -o $@ $<
+	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c17 -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(PKG_CFLAGS) -c -o $@ $<
 build/fuzz/libwat.a: $(FUZZ_OBJS) $(LIB_CXX:src/%.cpp=build/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libwat.a
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -D_GNU_SOURCE -Isrc -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) -lm -lstdc++ -pthread
+	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) -lm -lstdc++ -pthread
 
 fuzz: deps $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
@@ -179,7 +196,7 @@ fuzz: deps $(FUZZ_BINS)
 		tail -1 build/fuzz/$$n.log; \
 	done
 
-FORMAT_FILES := $(wildcard src/*.c src/*.h src/*.cpp tests/unit/*.c tests/fuzz/*.c tests/bench/*.c tests/bench/*.h tests/unit/*.h tests/crash/*.c tests/crash/*.h)
+FORMAT_FILES := $(wildcard $(foreach d,$(SRC_DIRS),src/$(d)/*.c src/$(d)/*.h src/$(d)/*.cpp)) $(wildcard tests/unit/*.c tests/fuzz/*.c tests/bench/*.c tests/bench/*.h tests/unit/*.h tests/crash/*.c tests/crash/*.h)
 format:
 	clang-format -i $(FORMAT_FILES)
 format-check:
@@ -204,4 +221,4 @@ install-app: all
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d build/fuzz/obj/*.d build/bench/*.d)
+-include $(wildcard $(foreach d,$(SRC_DIRS),$(BUILD)/obj/$(d)/*.d build/fuzz/obj/$(d)/*.d) $(BUILD)/tests/*.d build/bench/*.d)

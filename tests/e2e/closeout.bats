@@ -48,7 +48,7 @@ day() {
 
 need_close_sheet() {
 	"$WATCTL" --help 2>&1 | grep -q "close-sheet" ||
-		skip "watctl has no close-sheet command yet (one line in src/watctl.c)"
+		skip "watctl has no close-sheet command yet (one line in src/cli/watctl.c)"
 }
 
 need_cupsd() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# The settings table (src/setting.c) and everything it drives: the table in
+# The settings table (src/core/setting.c) and everything it drives: the table in
 # docs/FORMATS.md, `watctl set --help` and `watctl settings`, the kiosk's
 # settings screen; a setting missing from any of them fails here.  The lap
 # length is kept as typed; an older ledger's whole metres read as before.

@@ -19,7 +19,7 @@
 #define UI_MAX_FONT     256  /* pixels */
 #define UI_MAX_SEEN     512  /* strings recorded per frame */
 #define UI_MAX_BUTTONS  128
-#define UI_CACHE_BUDGET (6u * 1024 * 1024) /* bytes of rendered text kept between frames */
+#define UI_CACHE_BUDGET (2u * 1024 * 1024) /* bytes of rendered text kept between frames */
 
 struct ui_cached {
 	char *text;

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,9 @@
 #include "sign.h"
 #include "strbuf.h"
 #include "util.h"
+
+/* seconds without requests after which freed memory goes back (malloc_trim) */
+#define KIOSK_TRIM_IDLE_S 5
 
 #define KIOSK_ROSTER_MAX  (32u * 1024 * 1024)
 #define KIOSK_RECENT_SCAN 5000 /* entries looked at for a walker's recent ones */
@@ -906,7 +910,7 @@ kiosk_main(void *arg)
 	struct kiosk_worker *w = arg;
 	struct kiosk_node *n;
 	char *cause = NULL;
-	int quit = 0;
+	int quit = 0, busy = 1;
 
 	/* the ledger is opened, used and closed by this thread only */
 	n = xcalloc(1, sizeof *n);
@@ -925,8 +929,27 @@ kiosk_main(void *arg)
 
 	while (!quit) {
 		pthread_mutex_lock(&w->lock);
-		while (w->reqs == NULL)
-			pthread_cond_wait(&w->cond, &w->lock);
+		while (w->reqs == NULL) {
+			struct timespec until;
+
+			if (!busy) {
+				pthread_cond_wait(&w->cond, &w->lock);
+				continue;
+			}
+			/* idle for a while after work: give what the screens and
+			 * the ledger freed back to the system (glibc keeps freed
+			 * heap otherwise, and the kiosk's RSS would keep its peak) */
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			until.tv_sec += KIOSK_TRIM_IDLE_S;
+			if (pthread_cond_timedwait(&w->cond, &w->lock, &until) == ETIMEDOUT &&
+			    w->reqs == NULL) {
+				pthread_mutex_unlock(&w->lock);
+				malloc_trim(0);
+				busy = 0;
+				pthread_mutex_lock(&w->lock);
+			}
+		}
+		busy = 1;
 		n = w->reqs;
 		w->reqs = n->next;
 		if (w->reqs == NULL)
@@ -955,8 +978,14 @@ kiosk_worker_start(const char *db_path, void (*wake)(void *), void *arg, struct 
 {
 	struct kiosk_worker *w = xcalloc(1, sizeof *w);
 
+	pthread_condattr_t ca;
+
 	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
+	/* waits count on the monotonic clock: the wall clock may be set */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
 	w->reqs_tail = &w->reqs;
 	w->replies_tail = &w->replies;
 	w->wake = wake;
