@@ -3,6 +3,7 @@
 #include "bundle_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
+#include "scan_synth.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "text.h"
@@ -54,17 +56,51 @@ bundle_cli_dir(const char *given, const char *suffix)
 	return xasprintf("%s%s", bundle_cli_db, suffix);
 }
 
+/* ---- sealing ---- */
+
+/* HQ's sealing keys for an export: the charter's when the ledger has one
+ * (trust_station_seal_to), else the published ones in <assets>/hq/. */
+static int
+bundle_cli_seal_to(const char *assets_arg, const char *keys, struct age_recipient r[2],
+                   char **cause)
+{
+	char *assets = print_cli_assets(assets_arg), *dir;
+	int rc;
+
+	if (assets == NULL)
+		return util_fail(cause, "HQ's public keys were not found (no assets folder: give "
+		                        "--assets DIR or set WAT_ASSETS); nothing was exported.");
+	dir = xasprintf("%s/hq", assets);
+	rc = trust_station_seal_to(keys, dir, r, cause);
+	free(dir);
+	free(assets);
+	return rc;
+}
+
+/* HQ's opening keys from --hq DIR, else $WAT_HQ_DIR; *n 0 when neither. */
+static int
+bundle_cli_hq_keys(const char *given, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n)
+{
+	const char *dir = given != NULL ? given : getenv("WAT_HQ_DIR");
+	char *cause = NULL;
+
+	*n = 0;
+	if (dir == NULL || *dir == '\0')
+		return 0;
+	if (bundle_hq_identities(dir, ids, n, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	return 0;
+}
+
 /* ---- export ---- */
 
 int
 bundle_cli_export(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"out", 1, 0, {0}},
-	                      {"keys", 1, 0, {0}},
-	                      {"copy", 1, 0, {0}},
-	                      {"no-copy", 0, 0, {0}},
-	                      {"usb", 0, 0, {0}}};
+	struct cli_opt o[] = {{"out", 1, 0, {0}},     {"keys", 1, 0, {0}}, {"copy", 1, 0, {0}},
+	                      {"no-copy", 0, 0, {0}}, {"usb", 0, 0, {0}},  {"assets", 1, 0, {0}}};
 	struct bundle_export_opts eo;
+	struct age_recipient seal[2];
 	struct bundle_export_result res;
 	struct cli_args a;
 	char *keys = NULL, *copy = NULL, *cause = NULL, money[32], **sticks = NULL;
@@ -76,7 +112,7 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 		return rc;
 	if (a.npos != 0 || o[0].n + o[4].n != 1 || l == NULL)
 		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE export --out DIR | --usb "
-		                           "[--keys DIR] [--copy DIR | --no-copy]");
+		                           "[--keys DIR] [--copy DIR | --no-copy] [--assets DIR]");
 	if (o[4].n) {
 		/* the one mounted stick; WAT_USB_PREFIXES overrides where sticks are mounted */
 		if (bundle_usb_dirs(NULL, getenv("WAT_USB_PREFIXES"), &sticks, &nsticks, &cause) !=
@@ -97,6 +133,11 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 		rc = cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
 		goto end;
 	}
+	if (bundle_cli_seal_to(o[5].n ? o[5].val[0] : NULL, keys, seal, &cause) != 0) {
+		fprintf(stderr, "Export FAILED: ");
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
 	copy = o[3].n ? NULL : bundle_cli_dir(o[2].n ? o[2].val[0] : NULL, ".exports");
 	/* A file-size limit must be an error message, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -105,6 +146,8 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 	eo.keys_dir = keys;
 	eo.copy_dir = copy;
 	eo.op = bundle_cli_op;
+	eo.seal_to = seal;
+	eo.nseal = 2;
 	if (bundle_export(l, &eo, &res, &cause) != 0) {
 		fprintf(stderr, "Export FAILED: ");
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -113,7 +156,8 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 	printf("Exported %s and %s.minisig to %s", res.name, res.name, eo.out_dir);
 	if (copy != NULL)
 		printf(" (a copy is kept in %s)", copy);
-	printf(".\nRead back and verified: safe to remove the USB stick.\n");
+	printf(".\nSealed to HQ's keys (a lost stick shows no names); read back and verified: "
+	       "safe to remove the USB stick.\n");
 	printf("Export %" PRId64 ": %" PRId64 " entries, %" PRId64 " donations, total %s%s.\n",
 	       res.export_no, res.last_seq, res.fig.donations,
 	       amount_format(res.fig.total_cents, money, sizeof money),
@@ -135,20 +179,28 @@ end:
 int
 bundle_cli_verify(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"pubkey", 1, 0, {0}}};
+	struct cli_opt o[] = {{"pubkey", 1, 0, {0}}, {"hq", 1, 0, {0}}};
+	struct age_identity ids[2 * AGE_MAX_IDS];
 	struct bundle_report rep;
 	struct sign_pub pub;
 	struct cli_args a;
 	char *cause = NULL, *summary;
+	size_t nids = 0;
 	int rc;
 
 	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
 		return rc;
 	if (a.npos != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl verify BUNDLE.zip [--pubkey FILE]");
+		return cli_fail(CLI_USAGE, "Usage: watctl verify BUNDLE.zip.age [--hq DIR] "
+		                           "[--pubkey FILE]");
 	if (o[0].n && sign_pub_load(o[0].val[0], &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (bundle_verify_file(a.pos[0], o[0].n ? &pub : NULL, &rep, &cause) != 0) {
+	if ((rc = bundle_cli_hq_keys(o[1].n ? o[1].val[0] : NULL, ids, &nids)) != 0)
+		return rc;
+	rc = bundle_verify_path(a.pos[0], o[0].n ? &pub : NULL, ids, nids, &rep, &cause);
+	for (size_t i = 0; i < nids; i++)
+		age_identity_wipe(&ids[i]);
+	if (rc != 0) {
 		fprintf(stderr, "%s is NOT valid: ", cli_esc(a.pos[0]));
 		return cli_cause(CLI_REFUSED, cause);
 	}
@@ -166,6 +218,8 @@ int
 bundle_cli_merge(struct ledger *l, int argc, char **argv)
 {
 	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}, {"hq", 1, 0, {0}}};
+	struct age_identity ids[2 * AGE_MAX_IDS];
+	size_t nids = 0;
 	struct bundle_report rep;
 	struct hq_merge_result res;
 	struct sign_pub pub;
@@ -178,17 +232,20 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
 		return rc;
 	if (a.npos < 1 || o[0].n != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip... "
-		                           "[--pubkey FILE] [--hq DIR]");
+		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip.age... "
+		                           "[--hq DIR] [--pubkey FILE]");
 	if (o[1].n && sign_pub_load(o[1].val[0], &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
+	if ((rc = bundle_cli_hq_keys(o[2].n ? o[2].val[0] : NULL, ids, &nids)) != 0)
+		return rc;
 	if (hq_open(o[0].val[0], &h, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	/* what chains to HQ's keys counts; the rest is held (hq.h) */
 	if ((rc = hq_cli_keys(h, o[2].n ? o[2].val[0] : NULL)) != 0)
 		goto end;
 	for (i = 0; i < a.npos; i++) {
-		if (bundle_verify_file(a.pos[i], o[1].n ? &pub : NULL, &rep, &cause) != 0) {
+		if (bundle_verify_path(a.pos[i], o[1].n ? &pub : NULL, ids, nids, &rep, &cause) !=
+		    0) {
 			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a.pos[i]),
 			        cli_esc(cause));
 			free(cause);
@@ -218,6 +275,8 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 	       amount_format(t.total_cents, money, sizeof money));
 	rc = bad ? CLI_REFUSED : CLI_OK;
 end:
+	for (size_t k = 0; k < nids; k++)
+		age_identity_wipe(&ids[k]);
 	hq_free(h);
 	return rc;
 }
@@ -567,14 +626,37 @@ bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
 
 /* ---- event packs (event_pack.h; the format in docs/BUNDLE.md) ---- */
 
+/* The pack key's QR code as a PNG (0600: it opens the pack). */
 static int
-bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_station)
+bundle_cli_pack_qr(const char *text, const char *png, char **cause)
+{
+	struct scan_image img = {NULL, 0, 0};
+	int fd, rc;
+
+	if (scan_synth_qr(text, 8, &img, cause) != 0)
+		return -1;
+	unlink(png);
+	if ((fd = open(png, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		free(img.luma);
+		return util_fail(cause, "Cannot write %s: %s.", png, strerror(errno));
+	}
+	close(fd);
+	rc = scan_synth_write_png(&img, png, cause);
+	free(img.luma);
+	return rc;
+}
+
+static int
+bundle_cli_pack_export(struct ledger *l, const char *file, const char *qr, const char *for_station)
 {
 	struct event_pack p;
-	char *cause = NULL, *dir = xstrdup(file), *slash, *keys = bundle_cli_dir(NULL, ".keys");
+	struct event_pack_secret key;
+	char *cause = NULL, *dir = xstrdup(file), *slash, words[EVENT_PACK_KEYTEXT_MAX];
+	char qrtext[EVENT_PACK_KEYTEXT_MAX], *png = NULL, *keys = bundle_cli_dir(NULL, ".keys");
 	const char *name;
 	int rc = CLI_REFUSED;
 
+	memset(&key, 0, sizeof key);
 	if (event_pack_from_ledger(l, &p, &cause) != 0) {
 		free(keys);
 		free(dir);
@@ -594,35 +676,51 @@ bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_stati
 		name = file;
 		strcpy(dir, ".");
 	}
-	if (event_pack_write(&p, dir, name, &cause) != 0) {
+	event_pack_secret_new(&key);
+	event_pack_secret_format(&key, 0, words);
+	event_pack_secret_format(&key, 1, qrtext);
+	/* the key's picture stays with this station (beside the ledger), never
+	 * beside the pack: a stick carrying both would open for anyone */
+	png = qr != NULL ? xstrdup(qr) : bundle_cli_dir(NULL, ".pack-key.png");
+	if (png == NULL)
+		png = xasprintf("%s.key.png", file);
+	if (bundle_cli_pack_qr(qrtext, png, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	if (p.cert != NULL)
-		printf("Event pack of \"%s\" written to %s for station %s (certified by this "
-		       "station). It holds the badge key and that station's key: keep it on the "
-		       "coordinator's stick only, and import it on station %s with\n"
-		       "  watctl --db STATION2.db event-pack import %s --station %s\n",
-		       cli_esc(p.name), cli_esc(file), p.for_station, p.for_station, cli_esc(file),
-		       p.for_station);
-	else
-		printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
-		       "coordinator's stick only, and import it on the second station with\n"
-		       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-		       cli_esc(p.name), cli_esc(file), cli_esc(file));
+	if (event_pack_write(&p, dir, name, &key, &cause) != 0) {
+		unlink(png);
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("Event pack of \"%s\" written to %s%s%s%s, sealed: it opens only with this key\n\n"
+	       "  %s\n\n"
+	       "(its QR code: %s). Carry the key apart from the stick (show the picture, or "
+	       "read the groups out), and import the pack on station %s with\n"
+	       "  watctl --db STATION2.db event-pack import %s --key %s --station %s\n",
+	       cli_esc(p.name), cli_esc(file), p.cert != NULL ? " for station " : "",
+	       p.cert != NULL ? p.for_station : "",
+	       p.cert != NULL ? " (certified by this station)" : "", words, cli_esc(png),
+	       p.cert != NULL ? p.for_station : "T2", cli_esc(file), words,
+	       p.cert != NULL ? p.for_station : "T2");
 	rc = CLI_OK;
 end:
+	sodium_memzero(&key, sizeof key);
+	sodium_memzero(words, sizeof words);
+	sodium_memzero(qrtext, sizeof qrtext);
 	event_pack_clear(&p);
 	free(keys);
+	free(png);
 	free(dir);
 	return rc;
 }
 
 static int
-bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
+bundle_cli_pack_import(struct ledger *l, const char *file, const char *keytext, const char *station,
                        const char *walker_base)
 {
 	struct event_pack p;
+	struct event_pack_secret key;
 	char *data = NULL, *cause = NULL, *notes = NULL;
 	size_t len = 0;
 	int rc = CLI_USAGE, jr;
@@ -630,13 +728,15 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	memset(&p, 0, sizeof p);
 	if (event_pack_walker_base_check(walker_base, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
+	if (event_pack_secret_parse(keytext, &key, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (event_pack_parse(data, len, &p, &cause) != 0) {
-		free(cause);
-		rc = cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
+	rc = event_pack_load(file, &key, &p, &cause);
+	sodium_memzero(&key, sizeof key);
+	if (rc != 0) {
+		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
+	rc = CLI_USAGE;
 	if (station == NULL)
 		station = p.for_station;
 	if (station == NULL) {
@@ -693,7 +793,10 @@ end:
 int
 bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
 {
-	struct cli_opt o[] = {{"station", 1, 0, {0}}, {"walker-base", 1, 0, {0}}};
+	struct cli_opt o[] = {{"station", 1, 0, {0}},
+	                      {"walker-base", 1, 0, {0}},
+	                      {"key", 1, 0, {0}},
+	                      {"qr", 1, 0, {0}}};
 	struct cli_args a;
 	int rc;
 
@@ -701,13 +804,17 @@ bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
 		return rc;
 	if (l == NULL || a.npos != 2 ||
 	    (strcmp(a.pos[0], "export") != 0 && strcmp(a.pos[0], "import") != 0) ||
-	    (strcmp(a.pos[0], "export") == 0 && o[1].n != 0))
-		return cli_fail(CLI_USAGE,
-		                "Usage: watctl --db FILE event-pack export FILE [--station ID]\n"
-		                "       watctl --db NEW.db event-pack import FILE [--station ID] "
-		                "[--walker-base N]");
+	    (strcmp(a.pos[0], "import") == 0 && (o[2].n != 1 || o[3].n)) ||
+	    (strcmp(a.pos[0], "export") == 0 && (o[1].n || o[2].n)))
+		return cli_fail(
+		    CLI_USAGE,
+		    "Usage: watctl --db FILE event-pack export FILE [--station ID] [--qr "
+		    "KEY.png]\n"
+		    "       watctl --db NEW.db event-pack import FILE --key KEY [--station "
+		    "ID] [--walker-base N]");
 	if (strcmp(a.pos[0], "export") == 0)
-		return bundle_cli_pack_export(l, a.pos[1], o[0].n ? o[0].val[0] : NULL);
-	return bundle_cli_pack_import(l, a.pos[1], o[0].n ? o[0].val[0] : NULL,
+		return bundle_cli_pack_export(l, a.pos[1], o[3].n ? o[3].val[0] : NULL,
+		                              o[0].n ? o[0].val[0] : NULL);
+	return bundle_cli_pack_import(l, a.pos[1], o[2].val[0], o[0].n ? o[0].val[0] : NULL,
 	                              o[1].n ? o[1].val[0] : "100000");
 }

@@ -920,7 +920,8 @@ static const struct watctl_cmd watctl_cmds[] = {
     {"pubkey", NULL, bundle_cli_pubkey, WATCTL_NODB, LEDGER_READ, NULL,
      "pubkey [--keys DIR]   the station's public key (minisign format)"},
     {"event-pack", NULL, bundle_cli_event_pack, WATCTL_DB, LEDGER_CREATE, "export",
-     "event-pack export FILE | import FILE --station ID [--walker-base N]"},
+     "event-pack export FILE [--qr KEY.png] | import FILE --key KEY --station ID [--walker-base "
+     "N]"},
     {"verify", NULL, bundle_cli_verify, WATCTL_NODB, LEDGER_READ, NULL,
      "verify BUNDLE.zip [--pubkey FILE]   (HQ)"},
     {"merge", NULL, bundle_cli_merge, WATCTL_NODB, LEDGER_READ, NULL,

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "bundle.h"
 #include "cli.h"
 #include "hq.h"
@@ -104,13 +105,17 @@ hq_cli_pending(struct ledger *l, int argc, char **argv)
 }
 
 /* Writes a held bundle's kept bytes under its own name in a new folder and
- * verifies them as merge does.  *dir is the folder (the caller removes it). */
+ * verifies them as merge does (a sealed one opened with HQ's key from hq_dir,
+ * else $WAT_HQ_DIR).  *dir is the folder (the caller removes it). */
 static int
-hq_cli_reverify(const struct hq_held *b, char **dir, struct bundle_report *rep, char **cause)
+hq_cli_reverify(const struct hq_held *b, const char *hq_dir, char **dir, struct bundle_report *rep,
+                char **cause)
 {
 	const char *base = strrchr(b->file, '/') != NULL ? strrchr(b->file, '/') + 1 : b->file;
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *keys = hq_dir != NULL ? hq_dir : getenv("WAT_HQ_DIR");
 	char *signame = xasprintf("%s.minisig", base), *path = NULL;
+	struct age_identity ids[2 * AGE_MAX_IDS];
+	size_t nids = 0, i;
 	int rc = -1;
 
 	*dir = xasprintf("%s/wat-hq-XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
@@ -124,11 +129,15 @@ hq_cli_reverify(const struct hq_held *b, char **dir, struct bundle_report *rep, 
 	if (util_write_file(*dir, base, b->data, b->len, 0600, cause) != 0 ||
 	    util_write_file(*dir, signame, b->sig, b->slen, 0600, cause) != 0)
 		goto end;
+	if (keys != NULL && *keys != '\0' && bundle_hq_identities(keys, ids, &nids, cause) != 0)
+		goto end;
 	path = xasprintf("%s/%s", *dir, base);
-	if (bundle_verify_file(path, NULL, rep, cause) != 0)
+	if (bundle_verify_path(path, NULL, ids, nids, rep, cause) != 0)
 		goto end;
 	rc = 0;
 end:
+	for (i = 0; i < nids; i++)
+		age_identity_wipe(&ids[i]);
 	free(path);
 	free(signame);
 	return rc;
@@ -156,7 +165,7 @@ hq_cli_rmdir(char *dir, const char *file)
 /* Counts held bundle id: its kept bytes verified again as merge verified
  * them.  CLI exit code; the result said. */
 static int
-hq_cli_accept_one(struct hq *h, int64_t id, const char *reason)
+hq_cli_accept_one(struct hq *h, int64_t id, const char *reason, const char *hq_dir)
 {
 	struct hq_held b;
 	struct bundle_report rep;
@@ -167,7 +176,7 @@ hq_cli_accept_one(struct hq *h, int64_t id, const char *reason)
 	if (hq_held_load(h, id, &b, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	if (b.data != NULL) {
-		if (hq_cli_reverify(&b, &dir, &rep, &cause) != 0) {
+		if (hq_cli_reverify(&b, hq_dir, &dir, &rep, &cause) != 0) {
 			rc = cli_fail(CLI_REFUSED, "Bundle #%" PRId64 " does not verify: %s", id,
 			              cli_esc(cause));
 			free(cause);
@@ -225,7 +234,7 @@ hq_cli_accept(struct ledger *l, int argc, char **argv)
 		goto end;
 	if (o[2].n == 0) {
 		if ((rc = cli_number(a.pos[0], "the held bundle's number", INT64_MAX, &id)) == 0)
-			rc = hq_cli_accept_one(h, id, o[1].val[0]);
+			rc = hq_cli_accept_one(h, id, o[1].val[0], o[3].n ? o[3].val[0] : NULL);
 		goto end;
 	}
 	/* the event, then each of its bundles held for want of it */
@@ -236,7 +245,8 @@ hq_cli_accept(struct ledger *l, int argc, char **argv)
 	}
 	printf("%s\n", msg);
 	for (i = 0; i < n; i++)
-		if (hq_cli_accept_one(h, ids[i], o[1].val[0]) != CLI_OK)
+		if (hq_cli_accept_one(h, ids[i], o[1].val[0], o[3].n ? o[3].val[0] : NULL) !=
+		    CLI_OK)
 			rc = CLI_REFUSED;
 end:
 	free(ids);

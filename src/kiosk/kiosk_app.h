@@ -132,6 +132,7 @@ struct kiosk {
 	char note[KIOSK_FIELD_MAX];
 	/* joining an event: the pack chosen on the stick, and what it holds */
 	char pack_path[KIOSK_PATH_MAX];
+	char pack_key[64]; /* join: the pack's key as typed or scanned */
 	struct kiosk_reply *pack;
 };
 

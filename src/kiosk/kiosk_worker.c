@@ -694,6 +694,7 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
                   char **cause)
 {
 	struct event_pack p;
+	struct event_pack_secret key;
 	char *name = NULL, *path = NULL;
 	int rc = -1;
 
@@ -713,12 +714,17 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
 		goto end;
 	}
 	name = event_pack_file_name(&p);
-	if (event_pack_write(&p, r->sticks[0], name, cause) != 0)
+	/* sealed here, on the worker: never on the screen's thread */
+	event_pack_secret_new(&key);
+	if (event_pack_write(&p, r->sticks[0], name, &key, cause) != 0)
 		goto end;
 	path = xasprintf("%s/%s", r->sticks[0], name);
 	kiosk_pack_info(&r->pack, &p, path);
+	event_pack_secret_format(&key, 0, r->pack.key);
+	event_pack_secret_format(&key, 1, r->pack.qr);
 	rc = 0;
 end:
+	util_wipe(&key, sizeof key);
 	event_pack_clear(&p);
 	free(path);
 	free(name);
@@ -799,6 +805,20 @@ end:
 	return rc;
 }
 
+/* The pack at q->path opened with the key typed or scanned in q->c. */
+static int
+kiosk_pack_load(const struct kiosk_req *q, struct event_pack *p, char **cause)
+{
+	struct event_pack_secret key;
+	int rc;
+
+	if (event_pack_secret_parse(q->c, &key, cause) != 0)
+		return -1;
+	rc = event_pack_load(q->path, &key, p, cause);
+	util_wipe(&key, sizeof key);
+	return rc;
+}
+
 static int
 kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 {
@@ -806,7 +826,7 @@ kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 
 	if (kiosk_is_charter(q->path))
 		return kiosk_charter_read(q, r, cause);
-	if (event_pack_load(q->path, &p, cause) != 0)
+	if (kiosk_pack_load(q, &p, cause) != 0)
 		return -1;
 	kiosk_pack_info(&r->pack, &p, q->path);
 	event_pack_clear(&p);
@@ -827,7 +847,7 @@ kiosk_pack_join(struct kiosk_worker *w, const struct kiosk_req *q, const char *o
 			rc = 0;
 		goto end;
 	}
-	if (event_pack_load(q->path, &p, cause) != 0)
+	if (kiosk_pack_load(q, &p, cause) != 0)
 		goto end;
 	kiosk_pack_info(&r->pack, &p, q->path);
 	event_pack_walker_base(q->a, r->pack.walker_base, sizeof r->pack.walker_base);
@@ -1145,6 +1165,8 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->pdf);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
+	util_wipe(r->pack.key, sizeof r->pack.key);
+	util_wipe(r->pack.qr, sizeof r->pack.qr);
 	free(r);
 }
 

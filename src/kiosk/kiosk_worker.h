@@ -115,6 +115,8 @@ struct kiosk_pack {
 	char from[LEDGER_STATION_MAX + 1]; /* the station that made it */
 	char next[LEDGER_STATION_MAX + 1]; /* READ: an id for this station (T1 -> T2) */
 	char walker_base[16];              /* JOIN: this station's walker numbers start above */
+	char key[64];                      /* EXPORT: the pack's key, in groups (wiped on free) */
+	char qr[64];                       /* EXPORT: the same as its QR code holds */
 };
 
 struct kiosk_found {

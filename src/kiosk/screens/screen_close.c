@@ -713,7 +713,8 @@ screen_export_draw(struct kiosk *k)
 		return;
 	}
 	ui_text(u, (struct ui_rect){right.x, y, right.w, lh},
-	        "The signed bundle for HQ (zip + .minisig):", 20, 1, UI_FG, UI_LEFT);
+	        "The bundle for HQ, sealed and signed (.zip.age + .minisig):", 20, 1, UI_FG,
+	        UI_LEFT);
 	y += lh + gap;
 	for (size_t i = 0; i < x->nsticks; i++, y += rh + gap) {
 		snprintf(line, sizeof line, "%s%s", x->nsticks == 1 ? "" : "Export to ",
@@ -733,7 +734,8 @@ static void
 screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
-	char *cause = NULL;
+	char *cause = NULL, *hq;
+	int rc;
 
 	if (x->op == KIOSK_OP_EXPORT_INFO) {
 		if (x->rc != 0)
@@ -748,8 +750,11 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (kiosk_export_start(x->snap, k->d, k->db_path, kiosk_wake, k->ui, &k->export, &cause) !=
-	    0) {
+	hq = xasprintf("%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
+	rc = kiosk_export_start(x->snap, k->d, k->db_path, hq, kiosk_wake, k->ui, &k->export,
+	                        &cause);
+	free(hq);
+	if (rc != 0) {
 		kiosk_message(k, UI_BAD, "%s", cause);
 		free(cause);
 		return;

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <strings.h>
+
+#include "event_pack.h"
 #include "screens.h"
 #include "util.h"
 
@@ -64,24 +67,48 @@ screen_pack_draw(struct kiosk *k)
 			             1, UI_BAD, UI_LEFT);
 		return;
 	}
-	ui_fill(u, (struct ui_rect){body.x, y, body.w, 2 * lh}, UI_OK);
-	ui_text(u, (struct ui_rect){body.x + gap, y, body.w - 2 * gap, 2 * lh},
-	        "Event pack written to the USB stick", 28, 1, UI_WHITE, UI_CENTER);
-	y += 2 * lh + gap;
-	snprintf(line, sizeof line, "File: %s", x->pack.file);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 18, 1, UI_FG, UI_LEFT);
-	y += lh + gap / 2;
-	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
-	                  "1. Take the stick to the other station (a new, empty one). On its "
-	                  "first start, tap \xe2\x80\x9cJoin an event from a USB "
-	                  "stick\xe2\x80\x9d, tap this file and give the station its own id (T2, "
-	                  "T3\xe2\x80\xa6).",
-	                  18, 0, UI_FG, UI_LEFT) +
-	     gap;
-	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 2 * lh},
-	             "2. Then delete the file from the stick: it holds the badge key, with which "
-	             "anyone could make badges for this event.",
-	             18, 1, UI_BAD, UI_LEFT);
+	{
+		/* the key: a QR code on the right (above Done), its groups on the
+		 * left under the steps, large */
+		int side =
+		    body.h - rh - gap < body.w / 2 - gap ? body.h - rh - gap : body.w / 2 - gap;
+		struct ui_rect qr = {body.x + body.w - side, body.y, side, side};
+		int tw = body.w - side - 2 * gap;
+		char groups[sizeof x->pack.key];
+
+		ui_qr(u, qr, x->pack.qr);
+		snprintf(groups, sizeof groups, "%s", x->pack.key);
+		for (char *c = groups; *c != '\0'; c++)
+			if (*c == '-')
+				*c = ' ';
+		ui_fill(u, (struct ui_rect){body.x, y, tw, 2 * lh}, UI_OK);
+		ui_text(u, (struct ui_rect){body.x + gap, y, tw - 2 * gap, 2 * lh},
+		        "Event pack written, sealed", 24, 1, UI_WHITE, UI_CENTER);
+		y += 2 * lh + gap;
+		snprintf(line, sizeof line, "File: %s", x->pack.file);
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 2 * lh}, line, 16, 1, UI_FG,
+		                  UI_LEFT) +
+		     gap / 2;
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 5 * lh},
+		                  "1. Take the stick to the other station (a new, empty one). On "
+		                  "its first start, tap \xe2\x80\x9cJoin an event from a USB "
+		                  "stick\xe2\x80\x9d and tap this file.",
+		                  16, 0, UI_FG, UI_LEFT) +
+		     gap / 2;
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 4 * lh},
+		                  "2. It asks for the key: scan this QR code with its scanner or "
+		                  "camera, or type the 7 groups below.",
+		                  16, 0, UI_FG, UI_LEFT) +
+		     gap / 2;
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh}, groups, 24, 1, UI_FG,
+		                  UI_LEFT) +
+		     gap / 2;
+		util_wipe(groups, sizeof groups);
+		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - rh - gap - y},
+		             "Without this key the file shows nothing. Keep the key off the stick; "
+		             "delete the file once joined.",
+		             16, 1, UI_BAD, UI_LEFT);
+	}
 	if (ui_button(u,
 	              (struct ui_rect){body.x + body.w - ui_px(u, 200), body.y + body.h - rh,
 	                               ui_px(u, 200), rh},
@@ -102,7 +129,7 @@ const struct screen_ops screen_pack_ops = {"pack", screen_pack_enter, screen_pac
 
 /* ---- first start: join an event from a USB stick ---------------------------- */
 
-enum { JOIN_LIST, JOIN_ID };
+enum { JOIN_LIST, JOIN_KEY, JOIN_ID };
 
 static void
 screen_join_list(struct kiosk *k)
@@ -115,22 +142,58 @@ screen_join_enter(struct kiosk *k)
 {
 	k->step = JOIN_LIST;
 	k->pack_path[0] = '\0';
+	util_wipe(k->pack_key, sizeof k->pack_key);
 	k->b[0] = '\0';
 	kiosk_keep(&k->pack, NULL);
 	screen_join_list(k);
 }
 
+static void screen_join_read(struct kiosk *k);
+
+/* A pack tapped: its key comes next.  HQ's event file (a charter) needs
+ * none: it is checked against HQ's key and set up from straight away. */
 static void
-screen_join_read(struct kiosk *k, const char *dir, const char *name)
+screen_join_pick(struct kiosk *k, const char *dir, const char *name)
+{
+	size_t n = strlen(name), sl = strlen(".charter");
+
+	snprintf(k->pack_path, sizeof k->pack_path, "%s/%s", dir, name);
+	util_wipe(k->pack_key, sizeof k->pack_key);
+	if (n > sl && strcasecmp(name + n - sl, ".charter") == 0) {
+		screen_join_read(k);
+		return;
+	}
+	k->step = JOIN_KEY;
+	kiosk_message(k, UI_FG, "Pack: %s", name);
+}
+
+/* Opened on the worker with the key (k->pack_key): refused in words, or
+ * the event shown and this station's id asked. */
+static void
+screen_join_read(struct kiosk *k)
 {
 	struct kiosk_req q;
 
-	snprintf(k->pack_path, sizeof k->pack_path, "%s/%s", dir, name);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_READ;
 	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
+	snprintf(q.c, sizeof q.c, "%s", k->pack_key);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
+	util_wipe(q.c, sizeof q.c);
+}
+
+int
+screen_join_scanned(struct kiosk *k, const char *code)
+{
+	if (k->screen != SCREEN_JOIN || k->step != JOIN_KEY ||
+	    strncasecmp(code, EVENT_PACK_QR_PREFIX, strlen(EVENT_PACK_QR_PREFIX)) != 0)
+		return 0;
+	if (!k->waiting) {
+		snprintf(k->pack_key, sizeof k->pack_key, "%s", code);
+		screen_join_read(k);
+	}
+	return 1;
 }
 
 static void
@@ -142,8 +205,10 @@ screen_join_post(struct kiosk *k)
 	q.op = KIOSK_OP_PACK_JOIN;
 	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
 	snprintf(q.a, sizeof q.a, "%s", k->b);
+	snprintf(q.c, sizeof q.c, "%s", k->pack_key);
 	k->coordinator = 1; /* as the set-up: whoever sets the station up */
 	kiosk_post(k, &q);
+	util_wipe(q.c, sizeof q.c);
 }
 
 /* On the home screen: joined, and what is left to do. */
@@ -195,7 +260,7 @@ screen_join_list_draw(struct kiosk *k)
 			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, f->name,
 			              UI_ACCENT, 22) &&
 			    !k->waiting && f->id < x->nsticks)
-				screen_join_read(k, x->sticks[f->id], f->name);
+				screen_join_pick(k, x->sticks[f->id], f->name);
 		}
 		if (x->nsticks == 0)
 			ui_text_wrap(
@@ -237,6 +302,19 @@ screen_join_draw(struct kiosk *k)
 
 	switch (k->step) {
 	case JOIN_LIST: screen_join_list_draw(k); break;
+	case JOIN_KEY:
+		/* a scanner types the QR code's text and Enter into the field */
+		r = kiosk_ask(k, "The event pack's key",
+		              "Scan the QR code on the first station, or type its 7 groups",
+		              k->pack_key, sizeof k->pack_key, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->step = JOIN_LIST;
+			util_wipe(k->pack_key, sizeof k->pack_key);
+			k->msg[0] = '\0';
+		} else if (r == KIOSK_ASK_DONE && !k->waiting) {
+			screen_join_read(k);
+		}
+		break;
 	case JOIN_ID:
 		snprintf(title, sizeof title, "%s \xe2\x80\x9c%s\xe2\x80\x9d",
 		         p != NULL && strcmp(p->from, "HQ") == 0 ? "Set up" : "Join",
@@ -272,6 +350,7 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 		break;
 	case KIOSK_OP_PACK_READ:
 		if (x->rc != 0) {
+			/* still asking for the key: a typo is fixed in place */
 			kiosk_message(k, UI_BAD, "%s",
 			              x->cause ? x->cause : "The pack was refused.");
 			ui_sound(k->ui, UI_SOUND_ERROR);
