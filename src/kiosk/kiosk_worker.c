@@ -649,9 +649,15 @@ kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
              struct kiosk_reply *r, char **cause)
 {
 	struct bundle_export_opts o;
-	char *keys = xasprintf("%s.keys", w->db_path), *copy = xasprintf("%s.exports", w->db_path);
+	struct age_recipient hq[2];
+	char *keys, *copy;
 	int rc;
 
+	/* sealed to HQ's keys: missing ones stop the export before it is recorded */
+	if (q->b[0] != '\0' && bundle_hq_recipients(q->b, hq, cause) != 0)
+		return -1;
+	keys = xasprintf("%s.keys", w->db_path);
+	copy = xasprintf("%s.exports", w->db_path);
 	memset(&o, 0, sizeof o);
 	o.out_dir = q->path;
 	o.keys_dir = keys;

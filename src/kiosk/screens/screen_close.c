@@ -604,6 +604,8 @@ screen_export_go(struct kiosk *k, const char *dir)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_EXPORT;
 	snprintf(q.path, sizeof q.path, "%s", dir);
+	/* HQ's keys, checked by the worker before an export number is used */
+	snprintf(q.b, sizeof q.b, "%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
 	snprintf(k->d, sizeof k->d, "%s", dir);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
