@@ -418,8 +418,8 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	if (keys == NULL || trust_station_event_keyid(keys, evid) != 0)
 		evid[0] = '\0';
 	free(keys);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, head_seq, hex,
-	                             evid};
+	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
+	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);

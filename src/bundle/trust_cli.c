@@ -266,8 +266,7 @@ trust_cli_hq_rotate(struct cli_cmd_ctx *cc, struct cli_args *a)
 		trust_cli_today(r.date);
 	memcpy(r.seal, hq.seal, sizeof r.seal);
 	memcpy(r.backup, hq.backup, sizeof r.backup);
-	if ((v = cli_val(a, "seal-pub")) != NULL &&
-	    trust_cli_read_age(v, r.seal, &cause) != 0) {
+	if ((v = cli_val(a, "seal-pub")) != NULL && trust_cli_read_age(v, r.seal, &cause) != 0) {
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
