@@ -395,6 +395,25 @@ export_missing() {
 }
 @test "kiosk: export to a stick that is gone says so and writes nothing" { both export_missing; }
 
+export_nohq() {
+	event
+	local assets="$BATS_TEST_TMPDIR/assets-nohq"
+	rm -rf "$assets" && cp -r "$REPO/assets" "$assets" && rm -rf "$assets/hq"
+	rm -f "$USB"/wat-*
+
+	sed "s|\${SHOTS}/\([a-z0-9-]*\)\.png|\${SHOTS}/\1-$1.png|" "$REPO/tests/kiosk/export-nohq.script" >"$BATS_TEST_TMPDIR/nohq.script"
+	run "$WAT_KIOSK" --db "$DB" --window "$1" --usb "$USB" --assets "$assets" --script "$BATS_TEST_TMPDIR/nohq.script"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$USB")" ]
+	# no export entry: no number used
+	w log | tail -3
+	! w log | grep -qw export
+}
+@test "kiosk: without HQ's keys in the image the export is refused before it is recorded" {
+	export_nohq 800x480
+}
+
 # ---- a second station (lap point) from the touchscreen: the event pack ----
 
 # the pack's file name on the stick, from the event's city and date
