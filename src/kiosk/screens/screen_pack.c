@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <strings.h>
 
 #include "event_pack.h"
@@ -33,7 +32,7 @@ screen_pack_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k);
 	struct kiosk_reply *x = k->list;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), y = body.y;
+	int gap = k->style.margin, lh = k->style.line_s, rh = k->style.row_l, y = body.y;
 	int done = x != NULL && x->rc == 0;
 	char line[KIOSK_PATH_MAX + 600];
 
@@ -43,17 +42,18 @@ screen_pack_draw(struct kiosk *k)
 	}
 	if (!done) {
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
-		        "For a second station (lap point) of this event", 22, 1, UI_FG, UI_LEFT);
+		        "For a second station (lap point) of this event", k->style.font.text, 1,
+		        UI_FG, UI_LEFT);
 		y += lh + gap / 2;
 		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
 		             "The pack is one file on the USB stick. It holds this event, its "
 		             "settings and its badge key, so that badges made on either station "
 		             "work on both. Each station keeps its own ledger; HQ merges them.",
-		             18, 0, UI_FG, UI_LEFT);
+		             k->style.font.small, 0, UI_FG, UI_LEFT);
 		y += 3 * lh + gap;
 		if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh},
 		              x == NULL ? "Write the event pack to the USB stick" : "Try again",
-		              UI_ACCENT, 24) &&
+		              k->style.primary, k->style.font.label) &&
 		    !k->waiting) {
 			screen_pack_write(k); /* frees x */
 			return;
@@ -63,8 +63,8 @@ screen_pack_draw(struct kiosk *k)
 			kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
 		else if (x != NULL)
 			ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y},
-			             x->cause != NULL ? x->cause : "The pack was not written.", 20,
-			             1, UI_BAD, UI_LEFT);
+			             x->cause != NULL ? x->cause : "The pack was not written.",
+			             k->style.font.body, 1, UI_BAD, UI_LEFT);
 		return;
 	}
 	{
@@ -83,36 +83,37 @@ screen_pack_draw(struct kiosk *k)
 				*c = ' ';
 		ui_fill(u, (struct ui_rect){body.x, y, tw, 2 * lh}, UI_OK);
 		ui_text(u, (struct ui_rect){body.x + gap, y, tw - 2 * gap, 2 * lh},
-		        "Event pack written, sealed", 24, 1, UI_WHITE, UI_CENTER);
+		        "Event pack written, sealed", k->style.font.label, 1, UI_WHITE, UI_CENTER);
 		y += 2 * lh + gap;
 		snprintf(line, sizeof line, "File: %s", x->pack.file);
-		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 2 * lh}, line, 16, 1, UI_FG,
-		                  UI_LEFT) +
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 2 * lh}, line,
+		                  k->style.font.small, 1, UI_FG, UI_LEFT) +
 		     gap / 2;
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 5 * lh},
 		                  "1. Take the stick to the other station (a new, empty one). On "
 		                  "its first start, tap \xe2\x80\x9cJoin an event from a USB "
 		                  "stick\xe2\x80\x9d and tap this file.",
-		                  16, 0, UI_FG, UI_LEFT) +
+		                  k->style.font.small, 0, UI_FG, UI_LEFT) +
 		     gap / 2;
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 4 * lh},
 		                  "2. It asks for the key: scan this QR code with its scanner or "
 		                  "camera, or type the 7 groups below.",
-		                  16, 0, UI_FG, UI_LEFT) +
+		                  k->style.font.small, 0, UI_FG, UI_LEFT) +
 		     gap / 2;
-		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh}, groups, 24, 1, UI_FG,
-		                  UI_LEFT) +
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh}, groups,
+		                  k->style.font.label, 1, UI_FG, UI_LEFT) +
 		     gap / 2;
 		util_wipe(groups, sizeof groups);
-		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - rh - gap - y},
+		/* left of Done: the whole height is free */
+		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - y},
 		             "Without this key the file shows nothing. Keep the key off the stick; "
 		             "delete the file once joined.",
-		             16, 1, UI_BAD, UI_LEFT);
+		             k->style.font.small, 1, UI_BAD, UI_LEFT);
 	}
 	if (ui_button(u,
-	              (struct ui_rect){body.x + body.w - ui_px(u, 200), body.y + body.h - rh,
-	                               ui_px(u, 200), rh},
-	              "Done", UI_OK, 24))
+	              (struct ui_rect){body.x + body.w - k->style.col_w, body.y + body.h - rh,
+	                               k->style.col_w, rh},
+	              "Done", k->style.done, k->style.font.label))
 		kiosk_go(k, SCREEN_COORD);
 }
 
@@ -124,8 +125,13 @@ screen_pack_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_pack_ops = {"pack", screen_pack_enter, screen_pack_draw,
-                                           screen_pack_reply, NULL};
+const struct screen_ops screen_pack_ops = {
+    .name = "pack",
+    .enter = screen_pack_enter,
+    .draw = screen_pack_draw,
+    .reply = screen_pack_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- first start: join an event from a USB stick ---------------------------- */
 
@@ -140,11 +146,11 @@ screen_join_list(struct kiosk *k)
 static void
 screen_join_enter(struct kiosk *k)
 {
-	k->step = JOIN_LIST;
-	k->pack_path[0] = '\0';
-	util_wipe(k->pack_key, sizeof k->pack_key);
-	k->b[0] = '\0';
-	kiosk_keep(&k->pack, NULL);
+	k->join.step = JOIN_LIST;
+	k->join.path[0] = '\0';
+	util_wipe(k->join.key, sizeof k->join.key);
+	k->join.station[0] = '\0';
+	kiosk_keep(&k->join.pack, NULL);
 	screen_join_list(k);
 }
 
@@ -152,13 +158,13 @@ screen_join_enter(struct kiosk *k)
 static void
 screen_join_pick(struct kiosk *k, const char *dir, const char *name)
 {
-	snprintf(k->pack_path, sizeof k->pack_path, "%s/%s", dir, name);
-	util_wipe(k->pack_key, sizeof k->pack_key);
-	k->step = JOIN_KEY;
+	snprintf(k->join.path, sizeof k->join.path, "%s/%s", dir, name);
+	util_wipe(k->join.key, sizeof k->join.key);
+	k->join.step = JOIN_KEY;
 	kiosk_message(k, UI_FG, "Pack: %s", name);
 }
 
-/* Opened on the worker with the key (k->pack_key): refused in words, or
+/* Opened on the worker with the key (k->join.key): refused in words, or
  * the event shown and this station's id asked. */
 static void
 screen_join_read(struct kiosk *k)
@@ -167,21 +173,21 @@ screen_join_read(struct kiosk *k)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_READ;
-	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
-	snprintf(q.c, sizeof q.c, "%s", k->pack_key);
+	snprintf(q.path, sizeof q.path, "%s", k->join.path);
+	snprintf(q.join.key, sizeof q.join.key, "%s", k->join.key);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
-	util_wipe(q.c, sizeof q.c);
+	util_wipe(q.join.key, sizeof q.join.key);
 }
 
 int
 screen_join_scanned(struct kiosk *k, const char *code)
 {
-	if (k->screen != SCREEN_JOIN || k->step != JOIN_KEY ||
+	if (k->screen != SCREEN_JOIN || k->join.step != JOIN_KEY ||
 	    strncasecmp(code, EVENT_PACK_QR_PREFIX, strlen(EVENT_PACK_QR_PREFIX)) != 0)
 		return 0;
 	if (!k->waiting) {
-		snprintf(k->pack_key, sizeof k->pack_key, "%s", code);
+		snprintf(k->join.key, sizeof k->join.key, "%s", code);
 		screen_join_read(k);
 	}
 	return 1;
@@ -194,19 +200,19 @@ screen_join_post(struct kiosk *k)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_JOIN;
-	snprintf(q.path, sizeof q.path, "%s", k->pack_path);
-	snprintf(q.a, sizeof q.a, "%s", k->b);
-	snprintf(q.c, sizeof q.c, "%s", k->pack_key);
+	snprintf(q.path, sizeof q.path, "%s", k->join.path);
+	snprintf(q.join.station, sizeof q.join.station, "%s", k->join.station);
+	snprintf(q.join.key, sizeof q.join.key, "%s", k->join.key);
 	k->coordinator = 1; /* as the set-up: whoever sets the station up */
 	kiosk_post(k, &q);
-	util_wipe(q.c, sizeof q.c);
+	util_wipe(q.join.key, sizeof q.join.key);
 }
 
 /* On the home screen: joined, and what is left to do. */
 static void
 screen_join_home(struct kiosk *k)
 {
-	struct kiosk_reply *x = k->pack;
+	struct kiosk_reply *x = k->join.pack;
 	int notes = x != NULL && x->notes != NULL;
 
 	kiosk_go(k, SCREEN_HOME);
@@ -224,7 +230,7 @@ screen_join_list_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	struct kiosk_reply *x = k->list;
-	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
+	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[KIOSK_PATH_MAX + 160];
 
 	if (kiosk_header(k, "Join an event from a USB stick", "Back")) {
@@ -233,7 +239,7 @@ screen_join_list_draw(struct kiosk *k)
 	}
 	kiosk_halves(k, body, gap, &left, &right);
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
-	        "Event packs on the USB stick:", 20, 1, UI_FG, UI_LEFT);
+	        "Event packs on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
 	if (x != NULL && x->op == KIOSK_OP_PACK_LIST && x->rc == 0) {
 		for (size_t i = 0;
@@ -241,22 +247,22 @@ screen_join_list_draw(struct kiosk *k)
 		     i++, y += rh + gap) {
 			const struct kiosk_found *f = &x->found[i];
 			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, f->name,
-			              UI_ACCENT, 22) &&
+			              k->style.primary, k->style.font.text) &&
 			    !k->waiting && f->id < x->nsticks)
 				screen_join_pick(k, x->sticks[f->id], f->name);
 		}
 		if (x->nsticks == 0)
 			ui_text_wrap(
 			    u, (struct ui_rect){left.x, y, left.w, 2 * lh},
-			    "No USB stick found. Plug it in, wait a moment, then look again.", 20,
-			    0, UI_DIM, UI_LEFT);
+			    "No USB stick found. Plug it in, wait a moment, then look again.",
+			    k->style.font.body, 0, UI_DIM, UI_LEFT);
 		else if (x->nfound == 0)
 			ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 2 * lh},
-			             "No event pack (a .pack file) on the stick.", 20, 0, UI_DIM,
-			             UI_LEFT);
+			             "No event pack (a .pack file) on the stick.",
+			             k->style.font.body, 0, UI_DIM, UI_LEFT);
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh}, "Look again",
-	              UI_PANEL, 22) &&
+	              k->style.quiet, k->style.font.text) &&
 	    !k->waiting) {
 		k->msg[0] = '\0';
 		screen_join_list(k); /* frees x */
@@ -269,8 +275,8 @@ screen_join_list_draw(struct kiosk *k)
 	         x != NULL && x->nsticks == 1 ? "\nUSB stick: " : "",
 	         x != NULL && x->nsticks == 1 ? x->sticks[0] : "");
 	y = right.y +
-	    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line, 17, 0,
-	                 UI_DIM, UI_LEFT) +
+	    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line,
+	                 k->style.font.hint, 0, UI_DIM, UI_LEFT) +
 	    2 * gap;
 	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
 }
@@ -278,20 +284,20 @@ screen_join_list_draw(struct kiosk *k)
 static void
 screen_join_draw(struct kiosk *k)
 {
-	const struct kiosk_pack *p = k->pack != NULL ? &k->pack->pack : NULL;
+	const struct kiosk_pack *p = k->join.pack != NULL ? &k->join.pack->pack : NULL;
 	enum kiosk_ask_result r;
 	char title[200], prompt[200];
 
-	switch (k->step) {
+	switch (k->join.step) {
 	case JOIN_LIST: screen_join_list_draw(k); break;
 	case JOIN_KEY:
 		/* a scanner types the QR code's text and Enter into the field */
 		r = kiosk_ask(k, "The event pack's key",
 		              "Scan the QR code on the first station, or type its 7 groups",
-		              k->pack_key, sizeof k->pack_key, KIOSK_KB_TEXT, 0);
+		              k->join.key, sizeof k->join.key, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
-			k->step = JOIN_LIST;
-			util_wipe(k->pack_key, sizeof k->pack_key);
+			k->join.step = JOIN_LIST;
+			util_wipe(k->join.key, sizeof k->join.key);
 			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE && !k->waiting) {
 			screen_join_read(k);
@@ -301,9 +307,10 @@ screen_join_draw(struct kiosk *k)
 		snprintf(title, sizeof title, "Join \xe2\x80\x9c%s\xe2\x80\x9d", p ? p->name : "");
 		snprintf(prompt, sizeof prompt, "This station's own id (the pack is from %s)",
 		         p ? p->from : "?");
-		r = kiosk_ask(k, title, prompt, k->b, sizeof k->b, KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, title, prompt, k->join.station, sizeof k->join.station,
+		              KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
-			k->step = JOIN_LIST;
+			k->join.step = JOIN_LIST;
 			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE) {
 			screen_join_post(k);
@@ -333,12 +340,12 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 			ui_sound(k->ui, UI_SOUND_ERROR);
 			break;
 		}
-		snprintf(k->b, sizeof k->b, "%s", x->pack.next);
-		kiosk_keep(&k->pack, x);
+		snprintf(k->join.station, sizeof k->join.station, "%s", x->pack.next);
+		kiosk_keep(&k->join.pack, x);
 		*r = NULL;
-		k->step = JOIN_ID;
-		kiosk_message(k, UI_FG, "Event: %s, %s, %s", k->pack->pack.name, k->pack->pack.city,
-		              k->pack->pack.date);
+		k->join.step = JOIN_ID;
+		kiosk_message(k, UI_FG, "Event: %s, %s, %s", k->join.pack->pack.name,
+		              k->join.pack->pack.city, k->join.pack->pack.date);
 		break;
 	case KIOSK_OP_PACK_JOIN:
 		if (x->rc != 0) {
@@ -347,7 +354,7 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 			break;
 		}
 		ui_sound(k->ui, UI_SOUND_OK);
-		kiosk_keep(&k->pack, x);
+		kiosk_keep(&k->join.pack, x);
 		*r = NULL;
 		screen_join_home(k); /* its PIN was chosen first, before anything else */
 		break;
@@ -355,5 +362,10 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 	}
 }
 
-const struct screen_ops screen_join_ops = {"join", screen_join_enter, screen_join_draw,
-                                           screen_join_reply, NULL};
+const struct screen_ops screen_join_ops = {
+    .name = "join",
+    .enter = screen_join_enter,
+    .draw = screen_join_draw,
+    .reply = screen_join_reply,
+    .coordinator = SCREEN_ANYONE,
+};
