@@ -664,25 +664,31 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 		/* a refusal longer than the line takes a second one from the keyboard;
 		 * the prompt, field and message are kept tight so that even then each
 		 * of the five rows of keys stays a finger high (48 px at 800x480) */
-		int msg, top;
+		int msg, top, tw, fy;
 		line = k->style.line_s;
 		field = k->style.row;
-		msg = k->msg[0] != '\0' && !k->waiting &&
-		              ui_text_width(u, k->msg, k->style.font.body, 1) > body.w
-		          ? k->style.line * 8 / 5
-		          : k->style.line;
+		tw = k->msg[0] != '\0' && !k->waiting
+		         ? ui_text_width(u, k->msg, k->style.font.body, 1)
+		         : 0;
+		msg = tw > 2 * body.w * 9 / 10 ? k->style.line * 8 / 5 + line
+		      : tw > body.w            ? k->style.line * 8 / 5
+		                               : k->style.line;
+		/* a refusal of three lines takes the question's line too, while it shows */
+		if (tw > 2 * body.w * 9 / 10)
+			line = 0;
 		top = line + field + msg + gap;
+		fy = body.y + line;
 		/* the aside beside the field, as high as it */
 		int bw = aside != NULL ? body.w * 45 / 100 : 0;
-		ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
-		        k->style.font.label, 1, UI_FG, UI_LEFT);
-		kiosk_field(
-		    k, (struct ui_rect){body.x, body.y + line, body.w - bw - (bw ? gap : 0), field},
-		    buf, kb, NULL);
-		if (kiosk_ask_aside(
-		        k, (struct ui_rect){body.x + body.w - bw, body.y + line, bw, field}, aside))
+		if (line > 0)
+			ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
+			        k->style.font.label, 1, UI_FG, UI_LEFT);
+		kiosk_field(k, (struct ui_rect){body.x, fy, body.w - bw - (bw ? gap : 0), field},
+		            buf, kb, NULL);
+		if (kiosk_ask_aside(k, (struct ui_rect){body.x + body.w - bw, fy, bw, field},
+		                    aside))
 			res = KIOSK_ASK_ASIDE;
-		kiosk_draw_message(k, (struct ui_rect){body.x, body.y + line + field, body.w, msg});
+		kiosk_draw_message(k, (struct ui_rect){body.x, fy + field, body.w, msg});
 		kbd = (struct ui_rect){body.x, body.y + top, body.w, body.h - top};
 	}
 	if (kiosk_keyboard(k, kbd, buf, size, kb, done) && !k->waiting && res == KIOSK_ASK_NONE) {

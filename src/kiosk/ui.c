@@ -970,6 +970,14 @@ ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int bol
 		}
 		memcpy(line, p, best);
 		line[best] = '\0';
+		/* one word wider than the line (a file's path): broken where it must be,
+		 * at a character, rather than cut */
+		while (best > 1 && TTF_SizeUTF8(f, line, &w, NULL) == 0 && w > r.w) {
+			do
+				best--;
+			while (best > 1 && ((unsigned char)p[best] & 0xc0) == 0x80);
+			line[best] = '\0';
+		}
 		ui_draw_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, px, bold, c, a);
 		y += lh;
 		p += best;

@@ -85,7 +85,12 @@ screen_pack_draw(struct kiosk *k)
 		ui_text(u, (struct ui_rect){body.x + gap, y, tw - 2 * gap, 2 * lh},
 		        "Event pack written, sealed", k->style.font.label, 1, UI_WHITE, UI_CENTER);
 		y += 2 * lh + gap;
-		snprintf(line, sizeof line, "File: %s", x->pack.file);
+		{
+			/* the file's name on the stick; the stick's own path says nothing */
+			const char *base = strrchr(x->pack.file, '/');
+			snprintf(line, sizeof line, "File: %s",
+			         base != NULL ? base + 1 : x->pack.file);
+		}
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 2 * lh}, line,
 		                  k->style.font.small, 1, UI_FG, UI_LEFT) +
 		     gap / 2;
@@ -292,10 +297,14 @@ screen_join_list_draw(struct kiosk *k)
 	         "event, with its own id and its own ledger.%s%s",
 	         x != NULL && x->nsticks == 1 ? "\nUSB stick: " : "",
 	         x != NULL && x->nsticks == 1 ? x->sticks[0] : "");
-	y = right.y +
-	    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line,
-	                 k->style.font.hint, 0, UI_DIM, UI_LEFT) +
-	    2 * gap;
+	/* a refusal (a damaged pack, a wrong key) takes the column: it is what to read now */
+	if (k->msg[0] != '\0' && !k->waiting)
+		y = right.y;
+	else
+		y = right.y +
+		    ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 6 * lh}, line,
+		                 k->style.font.hint, 0, UI_DIM, UI_LEFT) +
+		    2 * gap;
 	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
 }
 
