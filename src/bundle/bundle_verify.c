@@ -774,6 +774,62 @@ end:
 	return rc;
 }
 
+/* The summary's certificate lines: station, serial, event, event key id,
+ * and the charter's HQ key (or "no charter").  Signatures that verify
+ * refused are not shown here; what is shown is checked as far as the bundle
+ * alone allows (whether the HQ key is HQ's is the merge's check). */
+static void
+bundle_summary_cert(struct strbuf *b, const struct bundle_meta *m)
+{
+	struct trust_cert tc;
+	struct trust_charter ch;
+	char ek[17], hk[17], *why = NULL;
+
+	memset(&tc, 0, sizeof tc);
+	memset(&ch, 0, sizeof ch);
+	if (m->cert == NULL) {
+		strbuf_puts(b, "  Cert:     none (the station runs software from before "
+		               "certificates): HQ holds it until a person checks its key id\n");
+		return;
+	}
+	if (trust_cert_parse(m->cert, strlen(m->cert), &tc, &why) != 0) {
+		strbuf_puts(b, "  Cert:     cannot be read\n"); /* verify refused it before */
+		goto end;
+	}
+	sign_keyid_hex(tc.event_key, ek);
+	strbuf_printf(b, "  Cert:     station %s, serial %" PRId64 ", event %s, event key %s\n",
+	              tc.station, tc.serial, tc.event, ek);
+	if (m->charter == NULL) {
+		strbuf_printf(
+		    b,
+		    "  Charter:  none (an event without a charter); %s; HQ counts it once "
+		    "it accepts event key id %s\n",
+		    m->event_pub != NULL ? "the bundle's event.pub made the certificate"
+		                         : "no event.pub in the bundle (older software): the "
+		                           "certificate's signature is not checked",
+		    ek);
+		goto end;
+	}
+	if (trust_charter_parse(m->charter, strlen(m->charter), &ch, &why) != 0) {
+		strbuf_printf(b, "  Charter:  cannot be read: %s\n", why);
+		goto end;
+	}
+	sign_keyid_hex(ch.hq.id, hk);
+	free(why);
+	why = NULL;
+	if (trust_charter_verify(&ch, &ch.hq, &why) == 0)
+		trust_cert_verify(&tc, &ch.event_pub, &why);
+	strbuf_printf(b,
+	              "  Charter:  event %s, signed by HQ key %s; %s%s (HQ's merge checks that "
+	              "key is HQ's)\n",
+	              ch.event, hk, why == NULL ? "the certificate is made by its event key" : "",
+	              why == NULL ? "" : "its signatures do NOT check");
+end:
+	free(why);
+	trust_cert_clear(&tc);
+	trust_charter_clear(&ch);
+}
+
 char *
 bundle_summary(const struct bundle_report *rep)
 {
@@ -804,6 +860,7 @@ bundle_summary(const struct bundle_report *rep)
 	              rep->key_checked ? "the expected station key"
 	                               : "the key inside the bundle; pass --pubkey to check it is "
 	                                 "the station's");
+	bundle_summary_cert(&b, &rep->meta);
 	strbuf_printf(&b, "  Ledger:   %" PRId64 " entries, head %s\n", f->last_seq, head);
 	strbuf_printf(&b,
 	              "  Walkers:  %" PRId64 " registered, %" PRId64 " checked in, %" PRId64
