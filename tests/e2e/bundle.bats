@@ -64,7 +64,7 @@ rezip_and_sign() {
 	rm -f "$out" "$T/re.zip"
 	(cd "$T/x" && zip -q -X "$T/re.zip" manifest.json walkers.csv checkins.csv laps.csv \
 		donations.csv annulments.csv closeout.csv ledger.jsonl \
-		$(ls station.cert charter 2>/dev/null) SHA256SUMS)
+		$(ls station.cert charter event.pub 2>/dev/null) SHA256SUMS)
 	age -r "$(cat "$hq/hq-seal.pub")" -r "$(cat "$hq/hq-backup.pub")" -o "$out" "$T/re.zip"
 	rm -f "$out.minisig"
 	minisign -S -s "$DB.keys/station.key" -m "$out" -t "forged" \
@@ -102,7 +102,7 @@ unpack() {
 	run bash -c "cd '$T/x' && sha256sum -c SHA256SUMS"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c ': OK$' <<<"$output")" -eq 9 ] # 8 + station.cert (docs/TRUST.md)
+	[ "$(grep -c ': OK$' <<<"$output")" -eq 10 ] # 8 + station.cert + event.pub (no charter: docs/TRUST.md)
 	run "$WATCTL" verify "$z" --pubkey "$T/station.pub"
 	echo "$output"
 	[ "$status" -eq 0 ]
