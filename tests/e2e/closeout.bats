@@ -199,3 +199,45 @@ jsonl_hash() {
 	[ "$status" -eq 0 ]
 	w log | grep "annul" | grep -q 'by tester.*"reason":"entered by mistake","kind":"donation"'
 }
+
+# The sheet says what became of each receipt: a PDF saved or spooled (no
+# printer) is not a printed receipt.  The cash by bill and coin is a table,
+# "even" sits in the over/short column, and the bag number has a line.
+@test "close --sheet: receipts printed, saved as PDF only, not made; bills x count = sum; the bag line" {
+	day
+	w receipt 4 --out "$T/r3.pdf" >/dev/null     # saved as a PDF
+	CUPS_SERVER="$T/nothing-here.sock" w receipt 5 --print --spool "$T/spool" >/dev/null || true
+	w log | grep -q '"what":"receipt","of":5,"copy":false,"outcome":"spooled"'
+	run w close --count 10x1,5x2,1x4,0.25x4 --counter Ann --counter Bob --sheet "$T/s.pdf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Receipts: 0 printed, 2 saved as PDF only (not printed), 2 not made: entries 6 7."* ]]
+	pdftotext -layout "$T/s.pdf" "$T/s.txt"
+	cat "$T/s.txt"
+	! grep -qi "every donation has a printed receipt" "$T/s.txt"
+	grep -q "Receipts: 0 printed, 2 saved as PDF only (not printed), 2 not made: entries 6 7." "$T/s.txt"
+	grep -q "Cash by bill and coin" "$T/s.txt"
+	grep -Eq '^Bill or coin +Count +Sum' "$T/s.txt"
+	grep -Eq '^\$10\.00 +1 +\$10\.00$' "$T/s.txt"
+	grep -Eq '^\$5\.00 +2 +\$10\.00$' "$T/s.txt"
+	grep -Eq '^\$1\.00 +4 +\$4\.00$' "$T/s.txt"
+	grep -Eq '^\$0\.25 +4 +\$1\.00$' "$T/s.txt"
+	grep -Eq '^Cash counted +\$25\.00$' "$T/s.txt"
+	! grep -q "10x1" "$T/s.txt"
+	# "even" right-aligned under the over/short figures, as "$5.00 short" would be
+	cash=$(grep -E '^Cash +\$25\.00 +\$25\.00 +even$' "$T/s.txt")
+	head=$(grep -E '^Method +Expected' "$T/s.txt")
+	[ "${#cash}" -gt "${#head}" ]
+	grep -q "Deposit bag number" "$T/s.txt"
+}
+
+@test "close --sheet: a receipt printed on a queue counts as printed" {
+	need_cupsd
+	day
+	w receipt 4 --print --printer pdfq >/dev/null
+	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	pdftotext "$T/s.pdf" - | tr '\n' ' ' |
+		grep -q "Receipts: 1 printed, 0 saved as PDF only (not printed), 3 not made: entries 5 6 7."
+}
