@@ -241,3 +241,34 @@ jsonl_hash() {
 	pdftotext "$T/s.pdf" - | tr '\n' ' ' |
 		grep -q "Receipts: 1 printed, 0 saved as PDF only (not printed), 3 not made: entries 5 6 7."
 }
+
+# What people read is in the station's time zone: the system's TZ, or the
+# time-zone setting when set (it wins); the bundle keeps UTC.
+@test "times people read: the system's TZ, else the time-zone setting; the bundle keeps UTC" {
+	day
+	w close --cash 25 --counter Ann --counter Bob >/dev/null
+	TZ=America/Chicago w close-sheet --out "$T/chi.pdf" >/dev/null
+	when=$(pdftotext -layout "$T/chi.pdf" - | sed -n 's/^Recorded  *//p')
+	echo "$when"
+	[[ "$when" =~ ^[0-9-]{10}\ [0-9]{2}:[0-9]{2}\ C[SD]T$ ]]
+	TZ=America/Chicago w receipt 4 --out "$T/r.pdf" >/dev/null
+	pdftotext "$T/r.pdf" - | grep -Eq '[0-9]{2}:[0-9]{2} C[SD]T'
+	! pdftotext "$T/r.pdf" - | grep -q UTC
+	# the setting wins over the system's zone
+	run w set time-zone Mars/Olympus
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"not a time zone"* ]]
+	w set time-zone America/Chicago >/dev/null
+	TZ=UTC w close-sheet --out "$T/set.pdf" >/dev/null
+	[ "$(pdftotext -layout "$T/set.pdf" - | sed -n 's/^Recorded  *//p')" = "$when" ]
+	# the bundle keeps UTC: the close-out's time there is the sheet's, in UTC
+	mkdir -p "$T/usb"
+	TZ=America/Chicago w export --out "$T/usb" >/dev/null
+	utc=$(date -u -d "$when" '+%Y-%m-%d %H:%M')
+	unzip -p "$T"/usb/*.zip closeout.csv | grep -q ",$utc:[0-9][0-9],closeout,"
+	unzip -p "$T"/usb/*.zip manifest.json | grep -q '"exported_utc"'
+	# and back to the system's zone
+	w set time-zone "" >/dev/null
+	TZ=UTC w close-sheet --out "$T/utc.pdf" >/dev/null
+	[ "$(pdftotext -layout "$T/utc.pdf" - | sed -n 's/^Recorded  *//p')" = "$utc UTC" ]
+}
