@@ -254,7 +254,9 @@ closeout_record(struct ledger *l, const struct closeout_count *c, const char *op
 	a = text_fold(c->counter[0]);
 	b = text_fold(c->counter[1]);
 	if (strcmp(text_trim(a), text_trim(b)) == 0) {
-		util_fail(cause, "The two counters must be two different people.");
+		util_fail(cause,
+		          "The two counters must be two different people: \"%s\" is given twice.",
+		          c->counter[1]);
 		goto end;
 	}
 	if (c->cash_cents < 0 || c->cash_cents > CLOSEOUT_MAX_CENTS || c->checks < -1 ||

@@ -63,7 +63,7 @@ jsonl_hash() {
 
 @test "close --sheet: the PDF has both names, over/short, the checks and the ledger head the export carries" {
 	day
-	run w close --count 10x2 --counter "Ann Smith" --counter "Bob Jones" \
+	run w close --count 10x2 --checks 2 --check-total 52.50 --counter "Ann Smith" --counter "Bob Jones" \
 		--note "a five is missing" --sheet "$T/sheet.pdf"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -99,7 +99,7 @@ jsonl_hash() {
 @test "close-sheet reprints the last close-out as it was, even after a reopen" {
 	need_close_sheet
 	day
-	w close --cash 25 --counter Ann --counter Bob --sheet "$T/first.pdf" >/dev/null
+	w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/first.pdf" >/dev/null
 	run w close-sheet --out "$T/again.pdf"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -134,7 +134,7 @@ jsonl_hash() {
 @test "close --print to a PDF queue: printed and recorded" {
 	need_cupsd
 	day
-	run w close --cash 25 --counter "Ann Smith" --counter "Bob Jones" --print --printer pdfq
+	run w close --cash 25 --checks 2 --check-total 52.50 --counter "Ann Smith" --counter "Bob Jones" --print --printer pdfq
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Printed on pdfq"* ]]
@@ -146,7 +146,7 @@ jsonl_hash() {
 
 @test "close --print without a print server: the close-out stands, the sheet is spooled" {
 	day
-	CUPS_SERVER="$T/nothing-here.sock" run w close --cash 25 --counter Ann --counter Bob \
+	CUPS_SERVER="$T/nothing-here.sock" run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob \
 		--print --spool "$T/spool" --paper 80mm
 	echo "$output"
 	[ "$status" -eq 1 ]
@@ -162,11 +162,11 @@ jsonl_hash() {
 
 @test "close: bad sheet options are refused before anything is recorded" {
 	day
-	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper A5
+	run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper A5
 	echo "$output"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"Unknown paper"* ]]
-	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --assets "$T/none"
+	run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/s.pdf" --assets "$T/none"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"fonts"* ]]
@@ -174,7 +174,7 @@ jsonl_hash() {
 	[[ "$output" != *"closeout"* ]]
 	[ ! -e "$T/s.pdf" ]
 	# and a sheet on a receipt roll
-	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper 58mm
+	run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/s.pdf" --paper 58mm
 	[ "$status" -eq 0 ]
 	pdftotext "$T/s.pdf" - | grep -q "Bob"
 }
@@ -185,7 +185,7 @@ jsonl_hash() {
 @test "annul after a close-out: refused until a reopen is recorded; the close-out's figures stay" {
 	day
 	gift=$(w donate 1 500 --method cash | sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p')
-	w close --cash 525 --counter Ann --counter Bob >/dev/null
+	w close --cash 525 --checks 2 --check-total 52.50 --counter Ann --counter Bob >/dev/null
 	run w annul "$gift" --reason "oops"
 	echo "$output"
 	[ "$status" -eq 1 ]
@@ -208,7 +208,7 @@ jsonl_hash() {
 	w receipt 4 --out "$T/r3.pdf" >/dev/null     # saved as a PDF
 	CUPS_SERVER="$T/nothing-here.sock" w receipt 5 --print --spool "$T/spool" >/dev/null || true
 	w log | grep -q '"what":"receipt","of":5,"copy":false,"outcome":"spooled"'
-	run w close --count 10x1,5x2,1x4,0.25x4 --counter Ann --counter Bob --sheet "$T/s.pdf"
+	run w close --count 10x1,5x2,1x4,0.25x4 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/s.pdf"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Receipts: 0 printed, 2 saved as PDF only (not printed), 2 not made: entries 6 7."* ]]
@@ -235,7 +235,7 @@ jsonl_hash() {
 	need_cupsd
 	day
 	w receipt 4 --print --printer pdfq >/dev/null
-	run w close --cash 25 --counter Ann --counter Bob --sheet "$T/s.pdf"
+	run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/s.pdf"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	pdftotext "$T/s.pdf" - | tr '\n' ' ' |
@@ -246,7 +246,7 @@ jsonl_hash() {
 # time-zone setting when set (it wins); the bundle keeps UTC.
 @test "times people read: the system's TZ, else the time-zone setting; the bundle keeps UTC" {
 	day
-	w close --cash 25 --counter Ann --counter Bob >/dev/null
+	w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob >/dev/null
 	TZ=America/Chicago w close-sheet --out "$T/chi.pdf" >/dev/null
 	when=$(pdftotext -layout "$T/chi.pdf" - | sed -n 's/^Recorded  *//p')
 	echo "$when"
@@ -271,4 +271,31 @@ jsonl_hash() {
 	w set time-zone "" >/dev/null
 	TZ=UTC w close-sheet --out "$T/utc.pdf" >/dev/null
 	[ "$(pdftotext -layout "$T/utc.pdf" - | sed -n 's/^Recorded  *//p')" = "$utc UTC" ]
+}
+
+# watctl's count is blind as the kiosk's: the checks in hand are counted,
+# never taken as listed; the same counter twice is named.
+@test "close: the checks are counted too (--checks, --check-total); the same counter twice is named" {
+	day
+	run w close --cash 25 --counter Ann --counter Bob
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Count the checks in hand too"* ]]
+	run w close --cash 25 --checks 2 --counter Ann --counter Bob
+	[ "$status" -eq 2 ]
+	run w close --cash 25 --checks 0 --check-total 5 --counter Ann --counter Bob
+	[ "$status" -eq 2 ]
+	run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter " ann "
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"two different people"*'" ann " is given twice'* ]]
+	! w log | grep -q closeout
+	# a check missing: over/short on the checks, a note required
+	run w close --cash 25 --checks 1 --check-total 40.50 --counter Ann --counter Bob
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"checks \$12.00 short"*"note"* ]]
+	run w close --cash 25 --checks 0 --counter Ann --counter Bob --note "both checks went with Pat"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$52.50 SHORT"* ]]
 }
