@@ -78,6 +78,17 @@ stamp_zone(const char *zone)
 }
 
 char *
+stamp_format_local(int64_t wall_ms, char *buf, unsigned long len)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M:%S%z", &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+char *
 stamp_format_utc(int64_t wall_ms, char *buf, unsigned long len)
 {
 	time_t t = (time_t)(wall_ms / 1000);

@@ -254,6 +254,8 @@ jsonl_hash() {
 	TZ=America/Chicago w receipt 4 --out "$T/r.pdf" >/dev/null
 	pdftotext "$T/r.pdf" - | grep -Eq '[0-9]{2}:[0-9]{2} C[SD]T'
 	! pdftotext "$T/r.pdf" - | grep -q UTC
+	# the ledger's lines for people too: the time with its offset, one word
+	TZ=America/Chicago w log | head -1 | grep -Eq '^ +1  [0-9-]{10} [0-9:]{8}-0[56]00  event '
 	# the setting wins over the system's zone
 	run w set time-zone Mars/Olympus
 	[ "$status" -eq 2 ]
