@@ -80,7 +80,8 @@ static const struct setting setting_table[] = {
      "Coordinator mode locks after this long without a touch.", 0, 0, SETTING_KIOSK_FORM},
     {SETTING_TIME_ZONE, "time-zone", SETTING_TYPE_ZONE, "", 0, 0, "", "time zone", "Time zone",
      "(the system's time zone)",
-     "The time zone of every time people read (screens, receipts, slips, sheets), e.g. "
+     "The time zone of every time people read (screens, receipts, slips, sheets): central "
+     "(eastern, mountain, arizona, pacific, alaska, hawaii) or a tz database name such as "
      "America/Chicago; empty: the system's (TZ, else /etc/localtime). The bundle keeps UTC.",
      0, 0, SETTING_KIOSK_FORM},
 };
@@ -100,6 +101,25 @@ setting_find(const char *key)
 		if (strcmp(setting_table[i].key, key) == 0)
 			return &setting_table[i];
 	return NULL;
+}
+
+/* The US zones in words, for a keyboard without "/" and "_" (the kiosk's):
+ * the tz database name of word, or word itself. */
+static const char *
+setting_zone_word(const char *word)
+{
+	static const char *const words[][2] = {
+	    {"eastern", "America/New_York"},    {"central", "America/Chicago"},
+	    {"mountain", "America/Denver"},     {"arizona", "America/Phoenix"},
+	    {"pacific", "America/Los_Angeles"}, {"alaska", "America/Anchorage"},
+	    {"hawaii", "Pacific/Honolulu"},     {"utc", "UTC"},
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(words); i++)
+		if (strcasecmp(word, words[i][0]) == 0)
+			return words[i][1];
+	return word;
 }
 
 /* A tz database name ("America/Chicago", "UTC", "Etc/GMT+6"): its
@@ -430,15 +450,15 @@ setting_canon(const struct setting *s, const char *value, char **out, char **cau
 			util_fail(cause, "The EIN must be written NN-NNNNNNN (e.g. 64-0123456).");
 		break;
 	case SETTING_TYPE_ZONE:
-		if (setting_zone_ok(t)) {
-			*out = xstrdup(t);
+		if (setting_zone_ok(setting_zone_word(t))) {
+			*out = xstrdup(setting_zone_word(t));
 			rc = 0;
 		} else
 			util_fail(
 			    cause,
-			    "\"%s\" is not a time zone: write its name as in the tz database, "
-			    "e.g. America/Chicago, America/New_York, America/Los_Angeles (empty: "
-			    "the system's).",
+			    "\"%s\" is not a time zone: write eastern, central, mountain, "
+			    "arizona, pacific, alaska or hawaii, or a tz database name such as "
+			    "America/Chicago (empty: the system's).",
 			    t);
 		break;
 	case SETTING_TYPE_PAPER:

@@ -260,7 +260,9 @@ jsonl_hash() {
 	run w set time-zone Mars/Olympus
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"not a time zone"* ]]
-	w set time-zone America/Chicago >/dev/null
+	# in words, for the kiosk's keyboard (no "/" or "_" on it)
+	w set time-zone Central >/dev/null
+	w settings | grep -q "^time-zone	America/Chicago$"
 	TZ=UTC w close-sheet --out "$T/set.pdf" >/dev/null
 	[ "$(pdftotext -layout "$T/set.pdf" - | sed -n 's/^Recorded  *//p')" = "$when" ]
 	# the bundle keeps UTC: the close-out's time there is the sheet's, in UTC
