@@ -542,6 +542,8 @@ kiosk_close_from(struct kiosk_close *c, const struct closeout_expected *e)
 		kiosk_copy(c->list[i].donor, sizeof c->list[i].donor, e->list[i].donor);
 	}
 	c->nunprinted = e->nunprinted;
+	c->receipts_printed = e->receipts_printed;
+	c->receipts_pdf = e->receipts_pdf;
 	for (i = 0; i < e->nunprinted && i < KIOSK_UNPRINTED_MAX; i++)
 		c->unprinted[i] = e->unprinted[i];
 }

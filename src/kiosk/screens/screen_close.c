@@ -161,11 +161,11 @@ screen_close_expected(struct kiosk *k, struct ui_rect r)
 	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
 	                  kiosk_money(e->other_cents, m, sizeof m), UI_DIM);
 	y += lh + k->style.gap_s;
-	if (e->nunprinted == 0) {
-		snprintf(line, sizeof line, "Every receipt was printed or saved.");
-	} else {
-		used = (size_t)snprintf(line, sizeof line, "Receipts never printed: %zu (entry",
-		                        e->nunprinted);
+	used = (size_t)snprintf(
+	    line, sizeof line, "Receipts: %lld printed, %lld saved as PDF only, %zu not made",
+	    (long long)e->receipts_printed, (long long)e->receipts_pdf, e->nunprinted);
+	if (e->nunprinted > 0) {
+		used += (size_t)snprintf(line + used, sizeof line - used, " (entry");
 		for (size_t i = 0; i < e->nunprinted && i < KIOSK_UNPRINTED_MAX && used < 300; i++)
 			used += (size_t)snprintf(line + used, sizeof line - used, "%s #%lld",
 			                         i ? "," : "", (long long)e->unprinted[i]);
@@ -393,8 +393,8 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_FG,
 	        UI_LEFT);
 	y += lh;
-	snprintf(line, sizeof line, "Receipts not made (neither printed nor saved): %zu",
-	         e->nunprinted);
+	snprintf(line, sizeof line, "Receipts: %lld printed, %lld saved as PDF only, %zu not made",
+	         (long long)e->receipts_printed, (long long)e->receipts_pdf, e->nunprinted);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
 	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	y += lh;
