@@ -435,6 +435,27 @@ closeout_over_short(struct strbuf *b, const char *what, int64_t d)
 		              d > 0 ? "OVER" : "SHORT");
 }
 
+/* The cash by bill and coin, a line each: "    $20.00 x 5  = $100.00". */
+static void
+closeout_describe_pieces(struct strbuf *b, const char *denominations)
+{
+	int64_t counts[nitems(closeout_us_pieces)] = {0}, cents;
+	char x[32], y[32], *cause = NULL;
+	size_t i;
+
+	if (closeout_pieces(denominations, counts, &cents, &cause) != 0) {
+		strbuf_printf(b, "  %-24s %14s\n", "by denomination", denominations);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < nitems(closeout_us_pieces); i++)
+		if (counts[i] > 0)
+			strbuf_printf(
+			    b, "    %8s x %-6" PRId64 " = %14s\n",
+			    amount_format(closeout_us_pieces[i], x, sizeof x), counts[i],
+			    amount_format(closeout_us_pieces[i] * counts[i], y, sizeof y));
+}
+
 char *
 closeout_describe(const struct closeout_result *r)
 {
@@ -446,8 +467,8 @@ closeout_describe(const struct closeout_result *r)
 	strbuf_puts(&b, "Cash\n");
 	closeout_line_money(&b, "expected", r->exp.cash_cents);
 	closeout_line_money(&b, "counted", r->count.cash_cents);
-	if (r->count.denominations != NULL)
-		strbuf_printf(&b, "  %-24s %14s\n", "by denomination", r->count.denominations);
+	if (r->count.denominations != NULL && *r->count.denominations != '\0')
+		closeout_describe_pieces(&b, r->count.denominations);
 	closeout_over_short(&b, "over/short", r->cash_over_short);
 	strbuf_printf(&b, "Checks (%zu listed)\n", r->exp.nlist);
 	for (i = 0; i < r->exp.nlist; i++) {

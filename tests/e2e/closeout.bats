@@ -212,6 +212,7 @@ jsonl_hash() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Receipts: 0 printed, 2 saved as PDF only (not printed), 2 not made: entries 6 7."* ]]
+	grep -Eq '^ +\$0\.25 x 4 += +\$1\.00$' <<<"$output" # the answer lists the bills too
 	pdftotext -layout "$T/s.pdf" "$T/s.txt"
 	cat "$T/s.txt"
 	! grep -qi "every donation has a printed receipt" "$T/s.txt"
