@@ -384,7 +384,7 @@ bundle_cli_close(struct cli_cmd_ctx *c, struct cli_args *a)
 	const char *cash = cli_val(a, "cash"), *denoms = cli_val(a, "count"),
 	           *checks = cli_val(a, "checks"), *check_total = cli_val(a, "check-total");
 	char *cause = NULL, *text, *summary, *end;
-	int64_t head_seq;
+	int64_t head_seq, wall_ms;
 	int rc;
 
 	memset(&sheet, 0, sizeof sheet);
@@ -461,8 +461,19 @@ bundle_cli_close(struct cli_cmd_ctx *c, struct cli_args *a)
 		                          "be read: print the sheet with watctl close-sheet.");
 		goto end;
 	}
-	if ((rc = bundle_cli_sheet_deliver(c, &r, (int64_t)time(NULL) * 1000, head_seq, head,
-	                                   &sheet)) != CLI_OK)
+	/* the sheet says when the close-out was recorded, as a reprint will */
+	{
+		struct closeout_result again;
+		struct closeout_entry info;
+		char *why = NULL;
+
+		info.wall_ms = (int64_t)time(NULL) * 1000;
+		if (closeout_load(c->l, r.seq, &again, &info, &why) == 0)
+			closeout_result_free(&again);
+		free(why);
+		wall_ms = info.wall_ms;
+	}
+	if ((rc = bundle_cli_sheet_deliver(c, &r, wall_ms, head_seq, head, &sheet)) != CLI_OK)
 		fprintf(stderr,
 		        "The close-out is recorded (entry %" PRId64 "); print the sheet again "
 		        "with: watctl close-sheet --print (or --out FILE.pdf)\n",
