@@ -71,7 +71,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
-	libcmocka-dev bats minisign zip unzip poppler-utils ghostscript imagemagick \
+	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
@@ -211,6 +211,8 @@ install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
 	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
+	# the demo HQ's secret keys stay in the repo: a station carries HQ's public keys only
+	rm -f $(DESTDIR)$(PREFIX)/share/wat/demo/hq/*.key
 	install -d $(DESTDIR)/usr/lib/cups/filter $(DESTDIR)/usr/share/cups/model/wat
 	install -m 755 $(BUILD)/rastertoescpos $(DESTDIR)/usr/lib/cups/filter/rastertoescpos
 	install -m 644 assets/ppd/*.ppd $(DESTDIR)/usr/share/cups/model/wat/

@@ -120,7 +120,71 @@ bundle_content_free(struct bundle_content *c)
 	free(c->closeout_v1);
 	free(c->entries);
 	free(c->walkers);
+	free(c->event_name);
+	free(c->city);
+	free(c->date);
+	free(c->event_tag);
 	memset(c, 0, sizeof *c);
+}
+
+void
+bundle_sha256(const void *data, size_t len, unsigned char out[32])
+{
+	crypto_hash_sha256(out, data, len);
+}
+
+int
+bundle_clock_trusted(const struct bundle_content *c, int64_t exported_wall_ms)
+{
+	return rules_clock_doubt(exported_wall_ms, stamp_parse_date(c->date ? c->date : ""),
+	                         c->max_wall_ms) == NULL;
+}
+
+/* One of the event's fields (name, city, date, tag) into *slot. */
+static void
+bundle_event_put(struct bundle_content *c, const char *key, const struct json_value *v)
+{
+	char **slot = strcmp(key, "name") == 0   ? &c->event_name
+	              : strcmp(key, "city") == 0 ? &c->city
+	              : strcmp(key, "date") == 0 ? &c->date
+	              : strcmp(key, "tag") == 0  ? &c->event_tag
+	                                         : NULL;
+	char *val;
+
+	if (slot == NULL || (val = json_str(v)) == NULL)
+		return;
+	free(*slot);
+	*slot = val;
+}
+
+/* The event as the ledger states it, as the station's settings table folds
+ * it (ledger_fold.c): the event entry, then each settings entry in force. */
+static void
+bundle_event_fold(struct bundle_content *c, const struct entry *es, size_t n,
+                  const struct fold *fold)
+{
+	static const char *const keys[] = {"name", "city", "date", "tag"};
+	struct json_value k, v;
+	size_t i, j;
+	char *key;
+
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &es[i];
+		if (e->at.wall_ms > c->max_wall_ms)
+			c->max_wall_ms = e->at.wall_ms;
+		if (e->kind == ENTRY_EVENT) {
+			for (j = 0; j < nitems(keys); j++) {
+				v = entry_member(e, keys[j]);
+				bundle_event_put(c, keys[j], &v);
+			}
+		} else if (e->kind == ENTRY_SETTINGS && fold_annulled_by(fold, e->seq) == 0) {
+			k = entry_member(e, "key");
+			v = entry_member(e, "value");
+			if ((key = json_str(&k)) != NULL)
+				bundle_event_put(c, key, &v);
+			free(key);
+		}
+	}
 }
 
 /* A CSV text field, Excel-safe. */
@@ -706,6 +770,9 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	}
 	out->entries = be;
 	out->walkers = fold_registered(fold, &out->nwalkers);
+	bundle_event_fold(out, es, n, fold);
+	if (f->export_seq > 0)
+		out->export_wall_ms = es[f->export_seq - 1].at.wall_ms;
 	assert((int64_t)out->nwalkers == f->walkers);
 	rc = 0;
 end:
@@ -723,6 +790,16 @@ end:
 
 /* ---- manifest ------------------------------------------------------------ */
 
+/* SHA-256 of data as 64 lower-case hex digits. */
+static void
+bundle_sha_hex(const char *data, size_t len, char out[65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	bundle_hex(h, sizeof h, out);
+}
+
 void
 bundle_meta_clear(struct bundle_meta *m)
 {
@@ -732,6 +809,8 @@ bundle_meta_clear(struct bundle_meta *m)
 	free(m->event_tag);
 	free(m->software);
 	free(m->public_key);
+	free(m->cert);
+	free(m->charter);
 	memset(m, 0, sizeof *m);
 }
 
@@ -799,10 +878,25 @@ bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f)
 	              f->cash_cents, f->check_cents, f->other_cents, f->total_cents);
 	strbuf_printf(&b, "  \"ledger\": {\"last_seq\": %" PRId64 ", \"head\": \"%s\"},\n",
 	              f->last_seq, head);
+	if (m->cert != NULL) {
+		char sha[65];
+		bundle_sha_hex(m->cert, strlen(m->cert), sha);
+		strbuf_printf(&b, "  \"trust\": {\"cert_sha256\": \"%s\"", sha);
+		if (m->charter != NULL) {
+			bundle_sha_hex(m->charter, strlen(m->charter), sha);
+			strbuf_printf(&b, ", \"charter_sha256\": \"%s\"", sha);
+		}
+		strbuf_puts(&b, "},\n");
+	}
 	strbuf_puts(&b, "  \"files\": [");
 	for (i = 0; i < BUNDLE_NCSV; i++)
 		strbuf_printf(&b, "\"%s\", ", bundle_csv_names[i]);
-	strbuf_puts(&b, "\"ledger.jsonl\"]\n}\n");
+	strbuf_puts(&b, "\"ledger.jsonl\"");
+	if (m->cert != NULL)
+		strbuf_puts(&b, ", \"station.cert\"");
+	if (m->cert != NULL && m->charter != NULL)
+		strbuf_puts(&b, ", \"charter\"");
+	strbuf_puts(&b, "]\n}\n");
 	return strbuf_take(&b);
 }
 
@@ -811,9 +905,10 @@ bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struc
                       char **cause)
 {
 	static const char *const top[] = {
-	    "format",       "software",         "event",  "station", "key_id",       "public_key",
-	    "export",       "exported_wall_ms", "closed", "counts",  "totals_cents", "ledger",
-	    "clock_trusted"};
+	    "format",        "software",   "event",        "station",
+	    "key_id",        "public_key", "export",       "exported_wall_ms",
+	    "closed",        "counts",     "totals_cents", "ledger",
+	    "clock_trusted", "trust"};
 	static const char *const ev[] = {"name", "city", "date", "tag"};
 	static const char *const cn[] = {"entries",     "walkers",   "checked_in", "laps",
 	                                 "manual_laps", "donations", "checks",     "annulled"};
@@ -890,6 +985,24 @@ bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struc
 	    bundle_unhex(l[1].p + 1, l[1].n - 2, f->head, BUNDLE_HASH_LEN) != 0) {
 		bundle_meta_clear(m);
 		return util_fail(cause, "manifest.json has no ledger head.");
+	}
+	if (t[13].type != JSON_NONE) {
+		static const char *const tr[] = {"cert_sha256", "charter_sha256"};
+		struct json_value h[2];
+		char *out[2] = {m->cert_sha256, m->charter_sha256};
+		json_members(&t[13], tr, h, 2);
+		for (i = 0; i < 2; i++) {
+			if (h[i].type == JSON_NONE && i == 1)
+				continue;
+			if (h[i].type != JSON_STRING || h[i].n != 66 ||
+			    strspn(h[i].p + 1, "0123456789abcdef") < 64) {
+				bundle_meta_clear(m);
+				return util_fail(
+				    cause, "manifest.json's trust.%s is not a SHA-256.", tr[i]);
+			}
+			memcpy(out[i], h[i].p + 1, 64);
+			out[i][64] = '\0';
+		}
 	}
 	return 0;
 }
@@ -1367,7 +1480,8 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
             char **minisig, struct bundle_figures *fig, char **cause)
 {
 	struct bundle_content c;
-	struct bundle_file files[BUNDLE_NCSV + 3],
+	struct bundle_meta m;
+	struct bundle_file files[BUNDLE_NCSV + 5],
 	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
 	struct bundle_sha_job job = {&ledger, {0}};
 	struct strbuf sums = STRBUF_INIT;
@@ -1390,7 +1504,12 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		          c.fig.export_no, meta->export_no);
 		goto end;
 	}
-	manifest = bundle_manifest(meta, &c.fig);
+	/* clock_trusted as every verifier computes it from the ledger */
+	m = *meta;
+	if (c.fig.export_seq > 0)
+		m.exported_wall_ms = c.export_wall_ms; /* the export entry's own time */
+	m.clock_trusted = bundle_clock_trusted(&c, m.exported_wall_ms);
+	manifest = bundle_manifest(&m, &c.fig);
 	files[n++] = (struct bundle_file){(char *)"manifest.json", manifest, strlen(manifest)};
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		files[n++] =
@@ -1406,6 +1525,18 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	} else
 		bundle_sha_run(&job);
 	bundle_sha_line(&sums, job.h, ledger.name);
+	/* the chain of trust, after the ledger (docs/TRUST.md) */
+	if (meta->cert != NULL) {
+		files[n++] =
+		    (struct bundle_file){(char *)"station.cert", meta->cert, strlen(meta->cert)};
+		if (meta->charter != NULL)
+			files[n++] = (struct bundle_file){(char *)"charter", meta->charter,
+			                                  strlen(meta->charter)};
+		for (i = n - (meta->charter != NULL ? 2 : 1); i < n; i++) {
+			crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+			bundle_sha_line(&sums, h, files[i].name);
+		}
+	}
 	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
 	/* the zip unpacks to exactly these members: with them computed by
 	 * bundle_compute, as every verifier does, it is a bundle that verifies */

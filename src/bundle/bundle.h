@@ -1,5 +1,15 @@
 /* bundle.h — the signed bundle a station sends to headquarters.
  *
+ * On the stick it is sealed (docs/BUNDLE.md "Sealed bundles"):
+ *
+ *   wat-<city>-<date>-<station>-<n>.zip.age          the zip, sealed (age v1) to
+ *                                                    HQ's key and HQ's backup key
+ *   wat-<city>-<date>-<station>-<n>.zip.age.minisig  the station's signature over
+ *                                                    the sealed file
+ *
+ * so HQ checks the signature before it opens anything, and a lost stick leaks
+ * no names.  Inside, and as older software wrote it in clear:
+ *
  *   wat-<city>-<date>-<station>-<n>.zip          manifest.json, walkers.csv,
  *   wat-<city>-<date>-<station>-<n>.zip.minisig  checkins.csv, laps.csv,
  *                                                donations.csv, annulments.csv,
@@ -20,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "age.h"
 #include "fold.h"
 #include "sign.h"
 
@@ -90,7 +101,20 @@ struct bundle_content {
 	struct fold_figures folded;   /* the fold's figures, as HQ keeps them */
 	uint32_t *walkers;            /* the walkers registered (in force), by number */
 	size_t nwalkers;              /* == fig.walkers */
+	/* the event as the ledger states it: its "event" entry, then the
+	 * settings entries in force for name, city, date and tag, in order */
+	char *event_name, *city, *date, *event_tag;
+	int64_t export_wall_ms; /* the wall time of the last export entry */
+	int64_t max_wall_ms;    /* the latest wall time of any entry */
 };
+
+/* The ledger's identity (the hash of its first entry, entry.h). */
+#define bundle_identity(c) ((c)->entries[0].hash)
+
+/* What manifest.json's clock_trusted must say of a bundle exported at
+ * exported_wall_ms: 1 unless the clock then showed a date before the event
+ * or a time earlier than an entry already recorded (rules_clock_doubt). */
+int bundle_clock_trusted(const struct bundle_content *c, int64_t exported_wall_ms);
 
 /* Appends one ledger.jsonl line:
  *   {"hash":"<64 hex>","prev":"<64 hex>","entry":<line verbatim>}\n */
@@ -113,6 +137,11 @@ struct bundle_meta {
 	int64_t export_no;
 	int64_t exported_wall_ms;
 	int clock_trusted;
+	/* The chain of trust (docs/TRUST.md): the station's certificate and the
+	 * event's charter, zip members "station.cert" and "charter" (NULL:
+	 * absent), bound by their SHA-256 in the manifest's "trust" member. */
+	char *cert, *charter;
+	char cert_sha256[65], charter_sha256[65]; /* as the manifest says; "" absent */
 };
 void bundle_meta_clear(struct bundle_meta *m);
 
@@ -151,6 +180,8 @@ int bundle_zip_check(const void *zip, size_t len, const struct bundle_file *file
 /* The SHA256SUMS text for files ("<hex>  <name>\n" each, as sha256sum -c reads). */
 char *bundle_sha256sums(const struct bundle_file *files, size_t n);
 void bundle_hex(const unsigned char *bin, size_t len, char *out);
+/* SHA-256 of data (HQ's log chains its decisions with it). */
+void bundle_sha256(const void *data, size_t len, unsigned char out[32]);
 int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len);
 
 /* Builds a whole bundle from ledger.jsonl: computes the CSVs and figures,
@@ -170,6 +201,11 @@ struct bundle_export_opts {
 	const char *keys_dir; /* station.key / station.pub */
 	const char *copy_dir; /* the second copy on the station's disk; NULL: none */
 	const char *op;       /* operator, for the export entry */
+	/* HQ's sealing keys (the charter's, else assets/hq/): the zip is sealed
+	 * to them and the signature covers the sealed file.  nseal 0: a clear
+	 * zip, as before sealing (tests of the zip itself). */
+	const struct age_recipient *seal_to;
+	size_t nseal;
 };
 
 struct bundle_export_result {
@@ -217,8 +253,33 @@ struct bundle_report {
 	struct sign_pub pub; /* the key that signed */
 	int key_checked;     /* 1: against an expected key; 0: the manifest's own */
 	char *trusted;       /* the signature's trusted comment */
+	int sealed;          /* 1: it came sealed, and was opened */
 };
 void bundle_report_clear(struct bundle_report *r);
+
+/* HQ's two sealing recipients: dir/hq-seal.pub and dir/hq-backup.pub. */
+int bundle_hq_recipients(const char *dir, struct age_recipient r[2], char **cause);
+/* HQ's opening keys: dir/hq-seal.key and dir/hq-backup.key, those present
+ * (at least one).  Wipe them after use. */
+int bundle_hq_identities(const char *dir, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n,
+                         char **cause);
+/* 1 when data starts as an age file does. */
+int bundle_is_sealed(const void *data, size_t len);
+
+/* Verifies a sealed bundle held in memory: the signature over the sealed
+ * bytes first (with expected, else with the key the signature's untrusted
+ * comment names, later bound to the manifest's), then opens it with one of
+ * ids (nids 0: refused after the signature check, asking for HQ's key),
+ * then everything bundle_verify_mem checks.  name: the sealed file's name
+ * (the trusted comment names it). */
+int bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, size_t slen,
+                             const char *name, const struct sign_pub *expected,
+                             const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                             char **cause);
+/* Reads PATH and PATH.minisig, sealed or clear (legacy), and verifies. */
+int bundle_verify_path(const char *path, const struct sign_pub *expected,
+                       const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                       char **cause);
 
 /* Verifies a bundle held in memory.  expected NULL: the key named in the
  * manifest (the report says so).  name: the zip's file name (for the

@@ -3,6 +3,7 @@
 #include "bundle_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,10 +21,14 @@
 #include "cli.h"
 #include "closeout.h"
 #include "event_pack.h"
+#include "trust_cli.h"
+#include "trust_station.h"
 #include "hq.h"
+#include "hq_cli.h"
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
+#include "scan_synth.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "text.h"
@@ -47,6 +52,42 @@ bundle_cli_dir(const struct cli_cmd_ctx *c, const char *given, const char *suffi
 	return xasprintf("%s%s", c->db, suffix);
 }
 
+/* ---- sealing ---- */
+
+/* HQ's sealing keys for an export: the charter's when the ledger has one
+ * (T-charter), else the published ones in <assets>/hq/. */
+static int
+bundle_cli_seal_to(const char *assets_arg, const char *keys, struct age_recipient r[2],
+                   char **cause)
+{
+	char *assets = print_cli_assets(assets_arg), *dir;
+	int rc;
+
+	if (assets == NULL)
+		return util_fail(cause, "HQ's public keys were not found (no assets folder: give "
+		                        "--assets DIR or set WAT_ASSETS); nothing was exported.");
+	dir = xasprintf("%s/hq", assets);
+	rc = trust_station_seal_to(keys, dir, r, cause); /* the charter's, else these */
+	free(dir);
+	free(assets);
+	return rc;
+}
+
+/* HQ's opening keys from --hq DIR, else $WAT_HQ_DIR; *n 0 when neither. */
+static int
+bundle_cli_hq_keys(const char *given, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n)
+{
+	const char *dir = given != NULL ? given : getenv("WAT_HQ_DIR");
+	char *cause = NULL;
+
+	*n = 0;
+	if (dir == NULL || *dir == '\0')
+		return 0;
+	if (bundle_hq_identities(dir, ids, n, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	return 0;
+}
+
 /* ---- export ---- */
 
 static enum cli_ret
@@ -54,6 +95,7 @@ bundle_cli_export(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct bundle_export_opts eo;
 	struct bundle_export_result res;
+	struct age_recipient seal[2];
 	char *keys = NULL, *copy = NULL, *cause = NULL, money[32], **sticks = NULL;
 	const char *usb = NULL;
 	size_t nsticks = 0, i;
@@ -81,6 +123,11 @@ bundle_cli_export(struct cli_cmd_ctx *c, struct cli_args *a)
 		rc = cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
 		goto end;
 	}
+	if (bundle_cli_seal_to(cli_val(a, "assets"), keys, seal, &cause) != 0) {
+		fprintf(stderr, "Export FAILED: ");
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
 	copy = cli_given(a, "no-copy") ? NULL : bundle_cli_dir(c, cli_val(a, "copy"), ".exports");
 	/* A file-size limit must be an error message, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
@@ -89,6 +136,8 @@ bundle_cli_export(struct cli_cmd_ctx *c, struct cli_args *a)
 	eo.keys_dir = keys;
 	eo.copy_dir = copy;
 	eo.op = bundle_cli_op(c);
+	eo.seal_to = seal;
+	eo.nseal = 2;
 	if (bundle_export(c->l, &eo, &res, &cause) != 0) {
 		fprintf(stderr, "Export FAILED: ");
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -97,7 +146,8 @@ bundle_cli_export(struct cli_cmd_ctx *c, struct cli_args *a)
 	printf("Exported %s and %s.minisig to %s", res.name, res.name, eo.out_dir);
 	if (copy != NULL)
 		printf(" (a copy is kept in %s)", copy);
-	printf(".\nRead back and verified: safe to remove the USB stick.\n");
+	printf(".\nSealed to HQ's keys (a lost stick shows no names); read back and verified: "
+	       "safe to remove the USB stick.\n");
 	printf("Export %" PRId64 ": %" PRId64 " entries, %" PRId64 " donations, total %s%s.\n",
 	       res.export_no, res.last_seq, res.fig.donations,
 	       amount_format(res.fig.total_cents, money, sizeof money),
@@ -116,10 +166,11 @@ end:
 
 const struct cli_cmd_entry bundle_cli_export_entry = {
     .name = "export",
-    .usage = "--out DIR | --usb [--keys DIR] [--copy DIR | --no-copy]",
-    .about = "the signed bundle for HQ (a second copy kept beside the ledger)",
+    .usage = "--out DIR | --usb [--keys DIR] [--copy DIR | --no-copy] [--assets DIR]",
+    .about = "the bundle for HQ, sealed to HQ's keys (assets/hq/) and signed (a second copy kept "
+             "beside the ledger)",
     .opts = CLI_OPTS(CLI_VALUE("out"), CLI_VALUE("keys"), CLI_VALUE("copy"), CLI_FLAG("no-copy"),
-                     CLI_FLAG("usb")),
+                     CLI_FLAG("usb"), CLI_VALUE("assets")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
     .exec = bundle_cli_export,
@@ -130,16 +181,24 @@ const struct cli_cmd_entry bundle_cli_export_entry = {
 static enum cli_ret
 bundle_cli_verify(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	struct age_identity ids[2 * AGE_MAX_IDS];
 	struct bundle_report rep;
 	struct sign_pub pub;
 	const char *pubkey = cli_val(a, "pubkey");
 	char *cause = NULL, *summary;
+	size_t nids = 0;
+	int rc;
 
 	if (a->npos != 1)
 		return cli_usage(c);
 	if (pubkey != NULL && sign_pub_load(pubkey, &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (bundle_verify_file(a->pos[0], pubkey != NULL ? &pub : NULL, &rep, &cause) != 0) {
+	if ((rc = bundle_cli_hq_keys(cli_val(a, "hq"), ids, &nids)) != 0)
+		return rc;
+	rc = bundle_verify_path(a->pos[0], pubkey != NULL ? &pub : NULL, ids, nids, &rep, &cause);
+	for (size_t i = 0; i < nids; i++)
+		age_identity_wipe(&ids[i]);
+	if (rc != 0) {
 		fprintf(stderr, "%s is NOT valid: ", cli_esc(a->pos[0]));
 		return cli_cause(CLI_REFUSED, cause);
 	}
@@ -153,9 +212,10 @@ bundle_cli_verify(struct cli_cmd_ctx *c, struct cli_args *a)
 
 const struct cli_cmd_entry bundle_cli_verify_entry = {
     .name = "verify",
-    .usage = "BUNDLE.zip [--pubkey FILE]",
-    .about = "check a bundle: signature, checksums, figures (HQ)",
-    .opts = CLI_OPTS(CLI_VALUE("pubkey")),
+    .usage = "BUNDLE.zip.age [--hq DIR] [--pubkey FILE]",
+    .about = "check a bundle: signature (before opening it with HQ's key: --hq DIR or "
+             "$WAT_HQ_DIR), checksums, figures (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("pubkey"), CLI_VALUE("hq")),
     .needs = CLI_NONE,
     .exec = bundle_cli_verify,
 };
@@ -165,6 +225,8 @@ const struct cli_cmd_entry bundle_cli_verify_entry = {
 static enum cli_ret
 bundle_cli_merge(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	struct age_identity ids[2 * AGE_MAX_IDS];
+	size_t nids = 0;
 	struct bundle_report rep;
 	struct hq_merge_result res;
 	struct sign_pub pub;
@@ -178,11 +240,16 @@ bundle_cli_merge(struct cli_cmd_ctx *c, struct cli_args *a)
 		return cli_usage(c);
 	if (pubkey != NULL && sign_pub_load(pubkey, &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
+	if ((rc = bundle_cli_hq_keys(cli_val(a, "hq"), ids, &nids)) != 0)
+		return rc;
 	if (hq_open(cli_val(a, "db"), &h, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
+	/* what chains to HQ's keys counts; the rest is held (hq.h) */
+	if ((rc = hq_cli_keys(h, cli_val(a, "hq"))) != 0)
+		goto end;
 	for (i = 0; i < a->npos; i++) {
-		if (bundle_verify_file(a->pos[i], pubkey != NULL ? &pub : NULL, &rep, &cause) !=
-		    0) {
+		if (bundle_verify_path(a->pos[i], pubkey != NULL ? &pub : NULL, ids, nids, &rep,
+		                       &cause) != 0) {
 			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a->pos[i]),
 			        cli_esc(cause));
 			free(cause);
@@ -196,7 +263,7 @@ bundle_cli_merge(struct cli_cmd_ctx *c, struct cli_args *a)
 			goto end;
 		}
 		bundle_report_clear(&rep);
-		if (res.outcome == HQ_REFUSED) {
+		if (res.outcome == HQ_REFUSED || res.outcome == HQ_HELD) {
 			fprintf(stderr, "%s: %s\n", cli_esc(a->pos[i]), cli_esc(res.message));
 			bad = 1;
 		} else
@@ -212,15 +279,17 @@ bundle_cli_merge(struct cli_cmd_ctx *c, struct cli_args *a)
 	       amount_format(t.total_cents, money, sizeof money));
 	rc = bad ? CLI_REFUSED : CLI_OK;
 end:
+	for (size_t k = 0; k < nids; k++)
+		age_identity_wipe(&ids[k]);
 	hq_free(h);
 	return rc;
 }
 
 const struct cli_cmd_entry bundle_cli_merge_entry = {
     .name = "merge",
-    .usage = "--db HQ.db BUNDLE.zip... [--pubkey FILE]",
-    .about = "add verified bundles to HQ's totals, each entry counted once (HQ)",
-    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("pubkey")),
+    .usage = "--db HQ.db BUNDLE.zip.age... [--hq DIR] [--pubkey FILE]",
+    .about = "add verified bundles to HQ's totals, each entry counted once; hold the rest (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("pubkey"), CLI_VALUE("hq")),
     .needs = CLI_NONE,
     .exec = bundle_cli_merge,
 };
@@ -250,7 +319,7 @@ bundle_cli_hq_report(struct cli_cmd_ctx *c, struct cli_args *a)
 const struct cli_cmd_entry bundle_cli_hq_report_entry = {
     .name = "hq-report",
     .usage = "--db HQ.db",
-    .about = "totals by city, event and station (HQ)",
+    .about = "totals by city, event and station; the held bundles apart (HQ)",
     .opts = CLI_OPTS(CLI_VALUE("db")),
     .needs = CLI_NONE,
     .exec = bundle_cli_hq_report,
@@ -334,6 +403,7 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	struct print_cli_dest d;
 	struct ledger_event ev;
 	char hex[2 * LEDGER_HASH_LEN + 1], when[64], *pdf = NULL, *cause = NULL, *title = NULL;
+	char evid[17], *keys;
 	time_t t = (time_t)(wall_ms / 1000);
 	struct tm tm;
 	size_t len;
@@ -347,7 +417,13 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	    strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm) == 0)
 		snprintf(when, sizeof when, "?");
 	bundle_hex(head, LEDGER_HASH_LEN, hex);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, head_seq, hex};
+	/* the event key id, which HQ checks against the station's certificate */
+	keys = bundle_cli_dir(c, NULL, ".keys");
+	if (keys == NULL || trust_station_event_keyid(keys, evid) != 0)
+		evid[0] = '\0';
+	free(keys);
+	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
+	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -610,17 +686,47 @@ const struct cli_cmd_entry bundle_cli_pubkey_entry = {
 
 /* ---- event packs (event_pack.h; the format in docs/BUNDLE.md) ---- */
 
+/* The pack key's QR code as a PNG (0600: it opens the pack). */
 static int
-bundle_cli_pack_export(struct ledger *l, const char *file)
+bundle_cli_pack_qr(const char *text, const char *png, char **cause)
+{
+	struct scan_image img = {NULL, 0, 0};
+	int fd, rc;
+
+	if (scan_synth_qr(text, 8, &img, cause) != 0)
+		return -1;
+	unlink(png);
+	if ((fd = open(png, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		free(img.luma);
+		return util_fail(cause, "Cannot write %s: %s.", png, strerror(errno));
+	}
+	close(fd);
+	rc = scan_synth_write_png(&img, png, cause);
+	free(img.luma);
+	return rc;
+}
+
+static int
+bundle_cli_pack_export(struct cli_cmd_ctx *c, const char *file, const char *qr,
+                       const char *for_station)
 {
 	struct event_pack p;
-	char *cause = NULL, *dir = xstrdup(file), *slash;
+	struct event_pack_secret key;
+	char *cause = NULL, *dir = xstrdup(file), *slash, words[EVENT_PACK_KEYTEXT_MAX];
+	char qrtext[EVENT_PACK_KEYTEXT_MAX], *png = NULL, *keys = bundle_cli_dir(c, NULL, ".keys");
 	const char *name;
 	int rc = CLI_REFUSED;
 
-	if (event_pack_from_ledger(l, &p, &cause) != 0) {
+	memset(&key, 0, sizeof key);
+	if (event_pack_from_ledger(c->l, &p, &cause) != 0) {
+		free(keys);
 		free(dir);
 		return cli_cause(CLI_REFUSED, cause);
+	}
+	/* the joining station's key and certificate (trust_station.h) */
+	if (keys != NULL && trust_station_pack(keys, for_station, &p, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
 	}
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
@@ -631,38 +737,69 @@ bundle_cli_pack_export(struct ledger *l, const char *file)
 		name = file;
 		strcpy(dir, ".");
 	}
-	if (event_pack_write(&p, dir, name, &cause) != 0) {
+	event_pack_secret_new(&key);
+	event_pack_secret_format(&key, 0, words);
+	event_pack_secret_format(&key, 1, qrtext);
+	/* the key's picture stays with this station (beside the ledger), never
+	 * beside the pack: a stick carrying both would open for anyone */
+	png = qr != NULL ? xstrdup(qr) : bundle_cli_dir(c, NULL, ".pack-key.png");
+	if (png == NULL)
+		png = xasprintf("%s.key.png", file);
+	if (bundle_cli_pack_qr(qrtext, png, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
-	       "coordinator's stick only, and import it on the second station with\n"
-	       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-	       cli_esc(p.name), cli_esc(file), cli_esc(file));
+	if (event_pack_write(&p, dir, name, &key, &cause) != 0) {
+		unlink(png);
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("Event pack of \"%s\" written to %s%s%s%s, sealed: it opens only with this key\n\n"
+	       "  %s\n\n"
+	       "(its QR code: %s). Carry the key apart from the stick (show the picture, or "
+	       "read the groups out), and import the pack on station %s with\n"
+	       "  watctl --db STATION2.db event-pack import %s --key %s --station %s\n",
+	       cli_esc(p.name), cli_esc(file), p.cert != NULL ? " for station " : "",
+	       p.cert != NULL ? p.for_station : "",
+	       p.cert != NULL ? " (certified by this station)" : "", words, cli_esc(png),
+	       p.cert != NULL ? p.for_station : "T2", cli_esc(file), words,
+	       p.cert != NULL ? p.for_station : "T2");
 	rc = CLI_OK;
 end:
+	sodium_memzero(&key, sizeof key);
+	sodium_memzero(words, sizeof words);
+	sodium_memzero(qrtext, sizeof qrtext);
 	event_pack_clear(&p);
+	free(keys);
+	free(png);
 	free(dir);
 	return rc;
 }
 
 static int
-bundle_cli_pack_import(struct cli_cmd_ctx *c, const char *file, const char *station,
-                       const char *walker_base)
+bundle_cli_pack_import(struct cli_cmd_ctx *c, const char *file, const char *keytext,
+                       const char *station, const char *walker_base)
 {
 	struct event_pack p;
-	char *data = NULL, *cause = NULL, *notes = NULL;
-	size_t len = 0;
+	struct event_pack_secret key;
+	char *cause = NULL, *notes = NULL;
 	int rc = CLI_USAGE, jr;
 
 	memset(&p, 0, sizeof p);
 	if (event_pack_walker_base_check(walker_base, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
+	if (event_pack_secret_parse(keytext, &key, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (event_pack_parse(data, len, &p, &cause) != 0) {
-		free(cause);
-		rc = cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
+	rc = event_pack_load(file, &key, &p, &cause);
+	sodium_memzero(&key, sizeof key);
+	if (rc != 0) {
+		rc = cli_cause(CLI_USAGE, cause);
+		goto end;
+	}
+	if (station == NULL)
+		station = p.for_station; /* the station its certificate is for */
+	if (station == NULL) {
+		rc = cli_fail(CLI_USAGE, "Say which station this is: --station ID.");
 		goto end;
 	}
 	jr = event_pack_join(c->l, &p, station, walker_base, bundle_cli_op(c), &notes, &cause);
@@ -678,6 +815,21 @@ bundle_cli_pack_import(struct cli_cmd_ctx *c, const char *file, const char *stat
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
+	if (p.cert != NULL) {
+		char *keys = bundle_cli_dir(c, NULL, ".keys"), *hq = trust_cli_hq_pub_dir();
+		int tr = keys == NULL || (hq == NULL && p.charter != NULL)
+		             ? util_fail(&cause, "Cannot find HQ's published keys (assets/hq).")
+		             : trust_station_join(keys, hq, &p, station, &cause);
+		free(hq);
+		free(keys);
+		if (tr != 0) {
+			rc = cli_cause(CLI_REFUSED, cause);
+			goto end;
+		}
+	} else
+		fprintf(stderr, "This pack holds no station certificate (the first station runs "
+		                "older software): HQ will hold this station's bundles until it "
+		                "accepts them.\n");
 	if (notes != NULL) {
 		char *safe = text_escape(notes, TEXT_KEEP_LINES);
 
@@ -690,9 +842,6 @@ bundle_cli_pack_import(struct cli_cmd_ctx *c, const char *file, const char *stat
 	rc = CLI_OK;
 end:
 	event_pack_clear(&p);
-	if (data != NULL)
-		sodium_memzero(data, len);
-	free(data);
 	free(notes);
 	return rc;
 }
@@ -701,21 +850,25 @@ static enum cli_ret
 bundle_cli_event_pack(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	const char *sub = a->npos > 0 ? a->pos[0] : "", *station = cli_val(a, "station"),
-	           *base = cli_val(a, "walker-base");
+	           *base = cli_val(a, "walker-base"), *key = cli_val(a, "key");
 
 	if (a->npos != 2 || (strcmp(sub, "export") != 0 && strcmp(sub, "import") != 0) ||
-	    (strcmp(sub, "import") == 0 && station == NULL))
+	    (strcmp(sub, "import") == 0 && (key == NULL || cli_given(a, "qr"))) ||
+	    (strcmp(sub, "export") == 0 && (base != NULL || key != NULL)))
 		return cli_usage(c);
 	if (strcmp(sub, "export") == 0)
-		return bundle_cli_pack_export(c->l, a->pos[1]);
-	return bundle_cli_pack_import(c, a->pos[1], station, base != NULL ? base : "100000");
+		return bundle_cli_pack_export(c, a->pos[1], cli_val(a, "qr"), station);
+	return bundle_cli_pack_import(c, a->pos[1], key, station, base != NULL ? base : "100000");
 }
 
 const struct cli_cmd_entry bundle_cli_event_pack_entry = {
     .name = "event-pack",
-    .usage = "export FILE\nimport FILE --station ID [--walker-base N]",
-    .about = "a second station of the event (import makes its ledger: --db NEW.db)",
-    .opts = CLI_OPTS(CLI_VALUE("station"), CLI_VALUE("walker-base")),
+    .usage = "export FILE [--station ID] [--qr KEY.png]\n"
+             "import FILE --key KEY [--station ID] [--walker-base N]",
+    .about = "a second station of the event, sealed: export prints its key and writes the key's "
+             "QR code beside the ledger; import makes its ledger (--db NEW.db)",
+    .opts =
+        CLI_OPTS(CLI_VALUE("station"), CLI_VALUE("walker-base"), CLI_VALUE("key"), CLI_VALUE("qr")),
     .needs = CLI_LEDGER,
     .how = CLI_CREATE,
     .reads = "export",

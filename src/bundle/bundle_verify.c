@@ -8,18 +8,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "amount.h"
+#include "json.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust.h"
 #include "util.h"
 
 static const char *const bundle_verify_members[] = {
     "manifest.json",  "walkers.csv",  "checkins.csv", "laps.csv",   "donations.csv",
     "annulments.csv", "closeout.csv", "ledger.jsonl", "SHA256SUMS",
 };
+/* Members a bundle may hold besides: the chain of trust (docs/TRUST.md). */
+static const char *const bundle_verify_optional[] = {"station.cert", "charter"};
 
 void
 bundle_report_clear(struct bundle_report *r)
@@ -39,6 +44,44 @@ bundle_verify_find(const struct bundle_file *fs, size_t n, const char *name)
 		if (strcmp(fs[i].name, name) == 0)
 			return &fs[i];
 	return NULL;
+}
+
+/* station.cert and charter: present exactly when the manifest's "trust"
+ * names them, with the SHA-256 it says; kept in the report's meta for the
+ * chain check (T-hq's merge). */
+static int
+bundle_verify_trust(const struct bundle_file *fs, size_t n, struct bundle_meta *m, char **cause)
+{
+	const char *names[2] = {"station.cert", "charter"};
+	const char *want[2] = {m->cert_sha256, m->charter_sha256};
+	char **keep[2] = {&m->cert, &m->charter};
+	unsigned char h[crypto_hash_sha256_BYTES];
+	char hex[65];
+	const struct bundle_file *f;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		f = bundle_verify_find(fs, n, names[i]);
+		if (f == NULL && want[i][0] == '\0')
+			continue;
+		if (f == NULL)
+			return util_fail(cause, "manifest.json binds %s but the bundle has none.",
+			                 names[i]);
+		if (want[i][0] == '\0')
+			return util_fail(
+			    cause,
+			    "The bundle holds %s but manifest.json does not bind it (its "
+			    "trust.%s is missing).",
+			    names[i], i == 0 ? "cert_sha256" : "charter_sha256");
+		crypto_hash_sha256(h, (const unsigned char *)f->data, f->len);
+		bundle_hex(h, sizeof h, hex);
+		if (strcmp(hex, want[i]) != 0)
+			return util_fail(
+			    cause, "%s is not the one manifest.json binds (trust.%s differs).",
+			    names[i], i == 0 ? "cert_sha256" : "charter_sha256");
+		*keep[i] = xstrndup(f->data, f->len);
+	}
+	return 0;
 }
 
 /* The first line (1-based) where a and b differ. */
@@ -178,6 +221,133 @@ bundle_verify_figures(const struct bundle_figures *said, const struct bundle_fig
 	return 0;
 }
 
+/* *s escaped in place (the old text freed); returns it. */
+static char *
+bundle_verify_esc(char **s)
+{
+	char *e = text_escape(*s, 0);
+
+	free(*s);
+	*s = e;
+	return e;
+}
+
+/* The first member where two JSON objects differ, as a dotted path into
+ * *path (a member of want that said lacks or states otherwise, or one said
+ * has and want does not): 1, or 0 when they have the same members. */
+static int
+bundle_verify_jdiff(const struct json_value *said, const struct json_value *want,
+                    struct strbuf *path, int *extra, struct json_value *so, struct json_value *wo)
+{
+	const char *it = NULL;
+	struct json_value k, v, o;
+	size_t mark = path->len;
+	char *key;
+
+	while (json_next(want, &it, &k, &v)) {
+		key = json_str(&k);
+		strbuf_printf(path, "%s%s", mark > 0 ? "." : "", key != NULL ? key : "?");
+		if (json_member(said, key != NULL ? key : "", &o) != 0 || o.type != v.type ||
+		    (v.type != JSON_OBJECT && (o.n != v.n || memcmp(o.p, v.p, v.n) != 0))) {
+			free(key);
+			*so = o;
+			*wo = v;
+			return 1;
+		}
+		free(key);
+		if (v.type == JSON_OBJECT && bundle_verify_jdiff(&o, &v, path, extra, so, wo))
+			return 1;
+		path->len = mark;
+		path->s[mark] = '\0';
+	}
+	it = NULL;
+	while (json_next(said, &it, &k, &v)) {
+		key = json_str(&k);
+		if (json_member(want, key != NULL ? key : "", &o) != 0) {
+			strbuf_printf(path, "%s%s", mark > 0 ? "." : "", key != NULL ? key : "?");
+			*extra = 1;
+			free(key);
+			return 1;
+		}
+		free(key);
+	}
+	return 0;
+}
+
+/* manifest.json, every byte of it, is what W.A.T. writes for this ledger,
+ * this key and this export: the event's name, city, date and tag as the
+ * ledger states them, the counts, totals (as text and in cents), the
+ * ledger head, the files, clock_trusted as the ledger's times give it, and
+ * the export time within BUNDLE_EXPORT_SLACK of the export entry.  A
+ * mismatch names the field. */
+#define BUNDLE_EXPORT_SLACK (10 * 60 * 1000)
+static int
+bundle_verify_manifest(const struct bundle_file *mf, const struct bundle_report *rep,
+                       const char *pubtext, char **cause)
+{
+	const struct bundle_content *c = &rep->content;
+	struct bundle_meta want = rep->meta;
+	struct json_value js, jw, so = {0}, wo = {0};
+	struct strbuf path = STRBUF_INIT;
+	char *text, *safe, *a, *b;
+	int extra = 0, rc = 0;
+	int64_t d = rep->meta.exported_wall_ms - c->export_wall_ms;
+
+	if (d < -BUNDLE_EXPORT_SLACK || d > BUNDLE_EXPORT_SLACK)
+		return util_fail(cause,
+		                 "manifest.json's exported_wall_ms is %" PRId64
+		                 " but the ledger's export entry was made at %" PRId64
+		                 ": the manifest does not describe this export.",
+		                 rep->meta.exported_wall_ms, c->export_wall_ms);
+	want.event_name = c->event_name;
+	want.city = c->city;
+	want.date = c->date;
+	want.event_tag = c->event_tag;
+	want.public_key = (char *)pubtext;
+	want.export_no = c->fig.export_no;
+	want.clock_trusted = bundle_clock_trusted(c, rep->meta.exported_wall_ms);
+	text = bundle_manifest(&want, &c->fig);
+	if (mf->len == strlen(text) && memcmp(mf->data, text, mf->len) == 0)
+		goto end;
+	rc = -1;
+	if (json_parse(mf->data, mf->len, &js) != 0 || json_parse(text, strlen(text), &jw) != 0 ||
+	    !bundle_verify_jdiff(&js, &jw, &path, &extra, &so, &wo)) {
+		util_fail(cause,
+		          "manifest.json is not laid out as W.A.T. writes it (first difference on "
+		          "line %zu): it was edited after export.",
+		          bundle_verify_diffline(mf->data, mf->len, text, strlen(text)));
+		goto end;
+	}
+	safe = text_escape(path.s, 0);
+	if (extra)
+		util_fail(
+		    cause,
+		    "manifest.json holds a field %s that W.A.T. does not write: it was edited "
+		    "after export.",
+		    safe);
+	else if (strcmp(path.s, "clock_trusted") == 0)
+		util_fail(
+		    cause, "manifest.json's clock_trusted says %s but the ledger's times give %s.",
+		    want.clock_trusted ? "false" : "true", want.clock_trusted ? "true" : "false");
+	else {
+		/* what a hostile manifest says, escaped and cut short */
+		a = xstrndup(so.p != NULL ? so.p : "nothing",
+		             so.p != NULL ? (so.n < 80 ? so.n : 80) : 7);
+		b = xstrndup(wo.p, wo.n < 80 ? wo.n : 80);
+		util_fail(cause,
+		          "manifest.json's %s says %s but the ledger, the signature and the export "
+		          "give %s: it was edited after export.",
+		          safe, bundle_verify_esc(&a), bundle_verify_esc(&b));
+		free(a);
+		free(b);
+	}
+	free(safe);
+end:
+	free(text);
+	strbuf_free(&path);
+	return rc;
+}
+
 /* The value of "key:" in a trusted comment (malloc'd), or NULL. */
 static char *
 bundle_verify_tc_field(const char *tc, const char *key)
@@ -195,9 +365,13 @@ bundle_verify_tc_field(const char *tc, const char *key)
 	return NULL;
 }
 
-int
-bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
-                  const struct sign_pub *expected, struct bundle_report *rep, char **cause)
+/* presigned: the caller checked the signature (over the sealed file) and
+ * set rep->pub, rep->trusted and rep->key_checked; the zip is what it
+ * opened.  Else the signature is over zip. */
+static int
+bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
+                  const struct sign_pub *expected, int presigned, struct bundle_report *rep,
+                  char **cause)
 {
 	struct bundle_file *fs = NULL;
 	struct bundle_figures said;
@@ -210,10 +384,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 	size_t n = 0, i;
 	int rc = -1, k, hashing = 0, computed;
 
-	memset(rep, 0, sizeof *rep);
 	/* With the expected key, the signature comes first: nothing else is read
 	 * from a file that is not what the station signed. */
-	if (expected != NULL) {
+	if (expected != NULL && !presigned) {
 		rep->pub = *expected;
 		rep->key_checked = 1;
 		if (sign_verify(expected, zip, zlen, minisig, slen, &rep->trusted, &why) != 0) {
@@ -231,7 +404,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		for (k = 0; k < (int)nitems(bundle_verify_members); k++)
 			if (strcmp(fs[i].name, bundle_verify_members[k]) == 0)
 				break;
-		if (k == (int)nitems(bundle_verify_members)) {
+		if (k == (int)nitems(bundle_verify_members) &&
+		    strcmp(fs[i].name, bundle_verify_optional[0]) != 0 &&
+		    strcmp(fs[i].name, bundle_verify_optional[1]) != 0) {
 			util_fail(cause, "The bundle holds an unexpected file: %s.", fs[i].name);
 			goto end;
 		}
@@ -244,7 +419,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 	f = bundle_verify_find(fs, n, "manifest.json");
 	if (bundle_manifest_parse(f->data, f->len, &rep->meta, &said, cause) != 0)
 		goto end;
-	if (expected == NULL) {
+	if (bundle_verify_trust(fs, n, &rep->meta, cause) != 0)
+		goto end;
+	if (expected == NULL && !presigned) {
 		if (rep->meta.public_key == NULL ||
 		    sign_pub_parse(rep->meta.public_key, strlen(rep->meta.public_key), &rep->pub,
 		                   NULL) != 0) {
@@ -268,6 +445,24 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		util_fail(cause, "manifest.json holds another public key than the one that signed "
 		                 "the bundle.");
 		goto end;
+	}
+	/* the certificate is this station's: its key signed the bundle */
+	if (rep->meta.cert != NULL) {
+		struct trust_cert tc;
+		int same;
+		if (trust_cert_parse(rep->meta.cert, strlen(rep->meta.cert), &tc, &why) != 0) {
+			util_fail(cause, "station.cert: %s", why);
+			goto end;
+		}
+		same = memcmp(&tc.station_pub, &rep->pub, sizeof tc.station_pub) == 0 &&
+		       strcmp(tc.station, said.station) == 0;
+		trust_cert_clear(&tc);
+		if (!same) {
+			util_fail(cause,
+			          "station.cert certifies another station or key than the one "
+			          "that signed the bundle.");
+			goto end;
+		}
 	}
 
 	/* SHA256SUMS, then the ledger: their failures in that order, their work
@@ -307,7 +502,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 			goto end;
 		}
 	}
-	if (bundle_verify_figures(&said, &c->fig, cause) != 0)
+	if (bundle_verify_figures(&said, &c->fig, cause) != 0 ||
+	    bundle_verify_manifest(bundle_verify_find(fs, n, "manifest.json"), rep, pubtext,
+	                           cause) != 0)
 		goto end;
 
 	/* The trusted comment names this very export; the file name agrees. */
@@ -343,6 +540,162 @@ end:
 	free(tc_file);
 	free(why);
 	bundle_files_free(fs, n);
+	return rc;
+}
+
+int
+bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
+                  const struct sign_pub *expected, struct bundle_report *rep, char **cause)
+{
+	memset(rep, 0, sizeof *rep);
+	return bundle_verify_zip(zip, zlen, minisig, slen, name, expected, 0, rep, cause);
+}
+
+int
+bundle_hq_identities(const char *dir, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n,
+                     char **cause)
+{
+	static const char *const names[] = {"hq-seal.key", "hq-backup.key"};
+	size_t got = 0, k;
+
+	for (size_t i = 0; i < nitems(names); i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		if (access(path, F_OK) == 0) {
+			if (age_identity_load(path, ids + got, &k, cause) != 0) {
+				free(path);
+				for (size_t j = 0; j < got; j++)
+					age_identity_wipe(&ids[j]);
+				return -1;
+			}
+			got += k;
+		}
+		free(path);
+	}
+	if (got == 0)
+		return util_fail(
+		    cause,
+		    "%s holds neither hq-seal.key nor hq-backup.key: give HQ's key folder "
+		    "(made by watctl hq-init).",
+		    dir);
+	*n = got;
+	return 0;
+}
+
+int
+bundle_is_sealed(const void *data, size_t len)
+{
+	static const char magic[] = "age-encryption.org/v1\n";
+
+	return len >= sizeof magic - 1 && memcmp(data, magic, sizeof magic - 1) == 0;
+}
+
+/* The station key a sealed bundle's untrusted comment names (its last word):
+ * only a hint of which key to check with; the manifest inside, opened after
+ * the check, must name the same key. */
+static int
+bundle_verify_hint(const char *minisig, size_t slen, struct sign_pub *pub)
+{
+	const char *nl = memchr(minisig, '\n', slen), *sp;
+	char *word;
+	int rc;
+
+	if (nl == NULL || strncmp(minisig, "untrusted comment: ", 19) != 0)
+		return -1;
+	if (nl > minisig && nl[-1] == '\r')
+		nl--;
+	for (sp = nl; sp > minisig && sp[-1] != ' '; sp--)
+		;
+	word = xstrndup(sp, (size_t)(nl - sp));
+	rc = sign_pub_parse(word, strlen(word), pub, NULL);
+	free(word);
+	return rc;
+}
+
+int
+bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, size_t slen,
+                         const char *name, const struct sign_pub *expected,
+                         const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                         char **cause)
+{
+	const char *base = name == NULL                 ? "The sealed bundle"
+	                   : strrchr(name, '/') != NULL ? strrchr(name, '/') + 1
+	                                                : name;
+	unsigned char *zip = NULL;
+	size_t zlen = 0;
+	char *why = NULL, kid[17];
+	int rc = -1;
+
+	memset(rep, 0, sizeof *rep);
+	rep->sealed = 1;
+	if (expected != NULL) {
+		rep->pub = *expected;
+		rep->key_checked = 1;
+	} else if (bundle_verify_hint(minisig, slen, &rep->pub) != 0) {
+		util_fail(cause,
+		          "%s: its signature does not name the station key; give it with --pubkey. "
+		          "Nothing was opened.",
+		          base);
+		goto end;
+	}
+	/* The signature over the sealed bytes, before anything is opened. */
+	if (sign_verify(&rep->pub, sealed, len, minisig, slen, &rep->trusted, &why) != 0) {
+		util_fail(cause, "%s: Signature: %s Nothing in it was opened.", base, why);
+		goto end;
+	}
+	if (nids == 0) {
+		sign_keyid_hex(rep->pub.id, kid);
+		util_fail(
+		    cause,
+		    "%s is sealed to HQ: its signature is good (key %s), but opening it needs "
+		    "HQ's key folder: give --hq DIR (or set WAT_HQ_DIR).",
+		    base, kid);
+		goto end;
+	}
+	if (age_decrypt_mem(ids, nids, sealed, len, base, &zip, &zlen, cause) != 0)
+		goto end;
+	rc = bundle_verify_zip(zip, zlen, minisig, slen, name, expected, 1, rep, cause);
+end:
+	if (zip != NULL) {
+		sodium_memzero(zip, zlen);
+		free(zip);
+	}
+	if (rc != 0) {
+		free(rep->trusted);
+		rep->trusted = NULL;
+	}
+	free(why);
+	return rc;
+}
+
+int
+bundle_verify_path(const char *path, const struct sign_pub *expected,
+                   const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                   char **cause)
+{
+	char *data = NULL, *sig = NULL, *sigpath = xasprintf("%s.minisig", path), *why = NULL;
+	size_t len = 0, slen = 0;
+	int rc = -1;
+
+	memset(rep, 0, sizeof *rep);
+	if (util_read_file(path, BUNDLE_MAX_ZIP, &data, &len, cause) != 0)
+		goto end;
+	if (util_read_file(sigpath, SIGN_MINISIG_MAX, &sig, &slen, &why) != 0) {
+		util_fail(cause,
+		          "The signature %s cannot be read (%s): without it the bundle cannot be "
+		          "trusted.",
+		          sigpath, why);
+		goto end;
+	}
+	if (bundle_is_sealed(data, len))
+		rc = bundle_verify_sealed_mem(data, len, sig, slen, path, expected, ids, nids, rep,
+		                              cause);
+	else
+		rc = bundle_verify_mem(data, len, sig, slen, path, expected, rep, cause);
+end:
+	free(why);
+	free(sig);
+	free(data);
+	free(sigpath);
 	return rc;
 }
 
@@ -383,8 +736,9 @@ bundle_summary(const struct bundle_report *rep)
 
 	bundle_hex(f->head, BUNDLE_HASH_LEN, head);
 	sign_keyid_hex(rep->pub.id, kid);
-	strbuf_printf(&b,
-	              "Bundle verified: signature, hashes, ledger chain, CSVs and totals agree.\n");
+	strbuf_printf(
+	    &b, "Bundle verified%s: signature, hashes, ledger chain, CSVs and totals agree.\n",
+	    rep->sealed ? " (sealed to HQ, signature checked before it was opened)" : "");
 	/* what a station wrote, shown to HQ: escaped, a hostile bundle cannot
 	 * drive HQ's terminal or fake a line of this summary */
 	name = text_escape(rep->meta.event_name ? rep->meta.event_name : "", 0);

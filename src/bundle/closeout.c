@@ -792,11 +792,15 @@ closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet 
 	layout_doc_addf(d, LAYOUT_SMALL, "Ledger head after this close-out: entry %" PRId64,
 	                s->head_seq);
 	layout_doc_addf(d, LAYOUT_SMALL, "BLAKE2b-256 %s", s->head_hex != NULL ? s->head_hex : "?");
+	if (s->event_key_id != NULL && s->event_key_id[0] != '\0')
+		layout_doc_addf(d, LAYOUT_SMALL,
+		                "Event key id: %s (HQ checks it against the station's certificate)",
+		                s->event_key_id);
 	prefix = bundle_file_name(s->city != NULL ? s->city : "", s->date != NULL ? s->date : "",
 	                          s->station != NULL ? s->station : "", 0);
 	prefix[strlen(prefix) - strlen("0.zip")] = '\0';
 	layout_doc_addf(d, LAYOUT_SMALL,
-	                "Bundle: %s<n>.zip, the export made after this close-out. Line %" PRId64
+	                "Bundle: %s<n>.zip.age, the export made after this close-out. Line %" PRId64
 	                " of its ledger.jsonl carries this hash, and so does every later "
 	                "export.",
 	                prefix, s->head_seq);

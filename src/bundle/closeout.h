@@ -100,9 +100,10 @@ int closeout_load(struct ledger *l, int64_t seq, struct closeout_result *r,
  * "" when unknown. */
 struct closeout_sheet {
 	const char *event, *city, *date, *station;
-	const char *when;     /* the close-out's date and time, as it should read */
-	int64_t head_seq;     /* the ledger's head right after the close-out: its seq */
-	const char *head_hex; /* and its BLAKE2b-256 hash, 64 hex digits */
+	const char *when;         /* the close-out's date and time, as it should read */
+	int64_t head_seq;         /* the ledger's head right after the close-out: its seq */
+	const char *head_hex;     /* and its BLAKE2b-256 hash, 64 hex digits */
+	const char *event_key_id; /* the key that certified the station (16 hex); NULL: none */
 };
 
 struct layout_doc;

@@ -219,27 +219,32 @@ end:
 	return rc;
 }
 
-int
-sign_key_create(const char *path, const char *pub_path, char **cause)
+void
+sign_key_generate(struct sign_key **out)
 {
-	struct sign_key *k = NULL;
-	struct sign_pub pub;
-	unsigned char *bin = NULL, *p;
-	char *b64 = NULL, *text = NULL, *pubtext = NULL;
-	int rc = -1;
+	struct sign_key *k;
+	unsigned char pk[SIGN_PK_LEN];
 
-	if (sign_init(cause) != 0)
-		goto end;
+	if (sodium_init() < 0) {
+		fputs("the cryptography library could not start\n", stderr);
+		abort();
+	}
 	k = sign_key_alloc();
+	randombytes_buf(k->id, SIGN_KEYID_LEN);
+	crypto_sign_keypair(pk, k->sk);
+	*out = k;
+}
+
+char *
+sign_key_format(const struct sign_key *k, const char *comment)
+{
+	unsigned char *bin, *p;
+	char *b64, *text;
+
 	bin = sodium_malloc(SIGN_SECFILE_LEN);
 	if (bin == NULL) {
 		fputs("out of memory\n", stderr);
 		abort();
-	}
-	{
-		unsigned char pk[SIGN_PK_LEN];
-		randombytes_buf(k->id, SIGN_KEYID_LEN);
-		crypto_sign_keypair(pk, k->sk);
 	}
 	memset(bin, 0, SIGN_SECFILE_LEN);
 	p = bin;
@@ -251,61 +256,72 @@ sign_key_create(const char *path, const char *pub_path, char **cause)
 	memcpy(p, k->sk, SIGN_SK_LEN), p += SIGN_SK_LEN;
 	sign_checksum(k, p);
 	b64 = sign_b64(bin, SIGN_SECFILE_LEN);
-	text =
-	    xasprintf(SIGN_COMMENT "minisign secret key (W.A.T. station, unencrypted)\n%s\n", b64);
+	text = xasprintf(SIGN_COMMENT "minisign secret key (%s, unencrypted)\n%s\n",
+	                 comment != NULL ? comment : "W.A.T. station", b64);
+	sodium_memzero(b64, strlen(b64));
+	free(b64);
+	sodium_free(bin);
+	return text;
+}
+
+int
+sign_key_save(const struct sign_key *k, const char *path, const char *pub_path, const char *comment,
+              char **cause)
+{
+	struct sign_pub pub;
+	char *text = sign_key_format(k, comment), *pubtext = NULL;
+	int rc = -1;
+
 	if (sign_write_file(path, text, strlen(text), 0600, cause) != 0)
 		goto end;
-	sign_key_public(k, &pub);
-	pubtext = sign_pub_format(&pub);
-	if (sign_write_file(pub_path, pubtext, strlen(pubtext), 0644, cause) != 0)
-		goto end;
+	if (pub_path != NULL) {
+		sign_key_public(k, &pub);
+		pubtext = sign_pub_format(&pub);
+		if (sign_write_file(pub_path, pubtext, strlen(pubtext), 0644, cause) != 0)
+			goto end;
+	}
 	rc = 0;
 end:
-	if (text != NULL) {
-		sodium_memzero(text, strlen(text));
-		free(text);
-	}
-	if (b64 != NULL) {
-		sodium_memzero(b64, strlen(b64));
-		free(b64);
-	}
+	sodium_memzero(text, strlen(text));
+	free(text);
 	free(pubtext);
-	if (bin != NULL)
-		sodium_free(bin);
+	return rc;
+}
+
+int
+sign_key_create(const char *path, const char *pub_path, char **cause)
+{
+	struct sign_key *k = NULL;
+	int rc;
+
+	if (sign_init(cause) != 0)
+		return -1;
+	sign_key_generate(&k);
+	rc = sign_key_save(k, path, pub_path, NULL, cause);
 	sign_key_free(k);
 	return rc;
 }
 
 int
-sign_key_load(const char *path, struct sign_key **out, char **cause)
+sign_key_parse(const char *data, size_t len, const char *what, struct sign_key **out, char **cause)
 {
 	struct sign_key *k = NULL;
 	unsigned char *bin = NULL, chk[SIGN_CHK_LEN];
-	char *data = NULL, *line, *nl;
-	size_t len = 0, n;
-	struct stat sb;
+	const char *line = data, *end = data + len, *nl;
+	size_t n;
 	int rc = -1;
 
 	if (sign_init(cause) != 0)
 		goto end;
-	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
-		util_fail(cause,
-		          "The signing key %s can be read by other users; "
-		          "make it private with: chmod 600 %s",
-		          path, path);
-		goto end;
-	}
-	if (util_read_file(path, 4096, &data, &len, cause) != 0)
-		goto end;
-	line = data;
-	if (strncmp(line, SIGN_COMMENT, strlen(SIGN_COMMENT)) == 0) {
-		if ((nl = strchr(line, '\n')) == NULL) {
-			util_fail(cause, "The signing key %s is damaged (no key line).", path);
+	if (len >= strlen(SIGN_COMMENT) && memcmp(line, SIGN_COMMENT, strlen(SIGN_COMMENT)) == 0) {
+		if ((nl = memchr(line, '\n', len)) == NULL) {
+			util_fail(cause, "The signing key %s is damaged (no key line).", what);
 			goto end;
 		}
 		line = nl + 1;
 	}
-	n = strcspn(line, "\r\n");
+	for (n = 0; line + n < end && line[n] != '\r' && line[n] != '\n'; n++)
+		;
 	if ((bin = sodium_malloc(SIGN_SECFILE_LEN)) == NULL) {
 		fputs("out of memory\n", stderr);
 		abort();
@@ -313,22 +329,25 @@ sign_key_load(const char *path, struct sign_key **out, char **cause)
 	if (sign_unb64(line, n, bin, SIGN_SECFILE_LEN) != 0 || memcmp(bin, SIGN_ALG, 2) != 0 ||
 	    memcmp(bin + 4, SIGN_CHK_ALG, 2) != 0) {
 		util_fail(cause, "The signing key %s is damaged or not a minisign secret key.",
-		          path);
+		          what);
 		goto end;
 	}
 	if (memcmp(bin + 2, SIGN_KDF_NONE, 2) != 0) {
 		util_fail(cause,
 		          "The signing key %s is protected by a password; the station needs an "
 		          "unprotected key.",
-		          path);
+		          what);
 		goto end;
 	}
 	k = sign_key_alloc();
 	memcpy(k->id, bin + 6 + SIGN_SALT_LEN + 16, SIGN_KEYID_LEN);
 	memcpy(k->sk, bin + 6 + SIGN_SALT_LEN + 16 + SIGN_KEYID_LEN, SIGN_SK_LEN);
 	sign_checksum(k, chk);
-	if (sodium_memcmp(chk, bin + SIGN_SECFILE_LEN - SIGN_CHK_LEN, SIGN_CHK_LEN) != 0) {
-		util_fail(cause, "The signing key %s is damaged (checksum mismatch).", path);
+	/* stock `minisign -G -W` leaves an unencrypted key's checksum all zero
+	 * (minisign does not check it then): accepted as minisign does */
+	if (!sodium_is_zero(bin + SIGN_SECFILE_LEN - SIGN_CHK_LEN, SIGN_CHK_LEN) &&
+	    sodium_memcmp(chk, bin + SIGN_SECFILE_LEN - SIGN_CHK_LEN, SIGN_CHK_LEN) != 0) {
+		util_fail(cause, "The signing key %s is damaged (checksum mismatch).", what);
 		goto end;
 	}
 	*out = k;
@@ -338,6 +357,28 @@ end:
 	sign_key_free(k);
 	if (bin != NULL)
 		sodium_free(bin);
+	return rc;
+}
+
+int
+sign_key_load(const char *path, struct sign_key **out, char **cause)
+{
+	char *data = NULL;
+	size_t len = 0;
+	struct stat sb;
+	int rc = -1;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
+		util_fail(cause,
+		          "The signing key %s can be read by other users; "
+		          "make it private with: chmod 600 %s",
+		          path, path);
+		goto end;
+	}
+	if (util_read_file(path, 4096, &data, &len, cause) != 0)
+		goto end;
+	rc = sign_key_parse(data, len, path, out, cause);
+end:
 	if (data != NULL) {
 		sodium_memzero(data, len);
 		free(data);

@@ -44,6 +44,18 @@ int sign_key_open(const char *dir, struct sign_key **out, char **cause);
 int sign_key_load(const char *path, struct sign_key **out, char **cause);
 /* Makes a key pair and writes path (0600) and pub_path. */
 int sign_key_create(const char *path, const char *pub_path, char **cause);
+/* A new key pair in memory (sodium_malloc'd; sign_key_free wipes it). */
+void sign_key_generate(struct sign_key **out);
+/* The secret key file's text (malloc'd: wipe it, then free); comment names
+ * what the key is ("W.A.T. station" when NULL). */
+char *sign_key_format(const struct sign_key *k, const char *comment);
+/* Writes the secret key to path (0600) and, when pub_path is not NULL, its
+ * public key there. */
+int sign_key_save(const struct sign_key *k, const char *path, const char *pub_path,
+                  const char *comment, char **cause);
+/* Reads a secret key file's text; what names it in a refusal. */
+int sign_key_parse(const char *data, size_t len, const char *what, struct sign_key **out,
+                   char **cause);
 /* Wipes and frees. */
 void sign_key_free(struct sign_key *k);
 void sign_key_public(const struct sign_key *k, struct sign_pub *pub);

@@ -18,6 +18,7 @@
 #include "stamp.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust_cli.h"
 #include "util.h"
 
 #define LEDGER_CLI_ROSTER_MAX (64u * 1024 * 1024)
@@ -27,18 +28,24 @@ ledger_cli_init(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct ledger_init in;
 	struct ledger_event ev;
+	struct trust_cli_charter tc;
 	char *cause = NULL, pin[64] = "";
-	const char *goal;
+	const char *goal, *charter;
 	int rc, later;
 
 	memset(&in, 0, sizeof in);
+	memset(&tc, 0, sizeof tc);
 	in.name = cli_val(a, "name");
 	in.city = cli_val(a, "city");
 	in.date = cli_val(a, "date");
 	in.station = cli_val(a, "station");
 	later = cli_given(a, "pin-later");
-	if (in.name == NULL || in.city == NULL || in.date == NULL || a->npos != 0 ||
-	    (later && cli_val(a, "pin-file") != NULL))
+	charter = cli_val(a, "charter");
+	/* with a charter, the event's name, city and date come from it */
+	if ((charter == NULL ? (in.name == NULL || in.city == NULL || in.date == NULL ||
+	                        cli_val(a, "event-key") != NULL)
+	                     : (in.name != NULL || in.city != NULL || in.date != NULL)) ||
+	    a->npos != 0 || (later && cli_val(a, "pin-file") != NULL))
 		return cli_usage(c);
 	if ((goal = cli_val(a, "goal")) != NULL &&
 	    amount_parse(goal, INT64_C(100000000000), &in.goal_cents, &cause) != 0)
@@ -59,6 +66,13 @@ ledger_cli_init(struct cli_cmd_ctx *c, struct cli_args *a)
 		if (rc != 0)
 			goto end;
 	}
+	if (charter != NULL) {
+		if ((rc = trust_cli_charter_open(charter, cli_val(a, "event-key"), &tc)) != CLI_OK)
+			goto end;
+		in.name = tc.c.name;
+		in.city = tc.c.city;
+		in.date = tc.c.date;
+	}
 	if (ledger_init_event(c->l, &in, c->op, &cause) != 0) {
 		rc = cli_cause(ledger_has_event(c->l) ? CLI_REFUSED : CLI_USAGE, cause);
 		goto end;
@@ -66,12 +80,16 @@ ledger_cli_init(struct cli_cmd_ctx *c, struct cli_args *a)
 	ledger_event(c->l, &ev);
 	printf("Event \"%s\" in %s on %s is set up on station %s (badge tag %s).\n",
 	       cli_esc(ev.name), cli_esc(ev.city), ev.date, ev.station, ev.event_tag);
+	if ((rc = trust_cli_init_finish(c->db, c->l, charter != NULL ? &tc : NULL, c->op)) !=
+	    CLI_OK)
+		goto end;
 	if (later)
 		printf("No coordinator PIN yet: the kiosk asks for one before anything else when "
 		       "it first starts.\n");
 	else
 		rc = pin_cli_store(c, pin, NULL, NULL);
 end:
+	trust_cli_charter_clear(&tc);
 	util_wipe(pin, sizeof pin);
 	return rc;
 }
@@ -79,10 +97,13 @@ end:
 const struct cli_cmd_entry ledger_cli_init_entry = {
     .name = "init",
     .usage = "--name NAME --city CITY --date YYYY-MM-DD [--goal AMOUNT] [--station ID] "
+             "[--pin-file FILE | --pin-later]\n"
+             "--charter FILE --event-key FILE [--goal AMOUNT] [--station ID] "
              "[--pin-file FILE | --pin-later]",
-    .about = "set the event up, and the coordinator PIN",
+    .about = "set the event up (from HQ's charter, or by hand), and the coordinator PIN",
     .opts = CLI_OPTS(CLI_VALUE("name"), CLI_VALUE("city"), CLI_VALUE("date"), CLI_VALUE("goal"),
-                     CLI_VALUE("station"), CLI_VALUE("pin-file"), CLI_FLAG("pin-later")),
+                     CLI_VALUE("station"), CLI_VALUE("pin-file"), CLI_FLAG("pin-later"),
+                     CLI_VALUE("charter"), CLI_VALUE("event-key")),
     .needs = CLI_LEDGER,
     .how = CLI_CREATE,
     .exec = ledger_cli_init,

@@ -15,7 +15,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "age_cli.h"
 #include "bundle_cli.h"
+#include "hq_cli.h"
 #include "cli.h"
 #include "ledger.h"
 #include "ledger_cli.h"
@@ -24,6 +26,7 @@
 #include "print_cli.h"
 #include "scan_cli.h"
 #include "setting_cli.h"
+#include "trust_cli.h"
 #include "util.h"
 
 extern const struct cli_cmd_entry watctl_help_entry;
@@ -58,6 +61,15 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&bundle_cli_verify_entry,
 	&bundle_cli_merge_entry,
 	&bundle_cli_hq_report_entry,
+	&hq_cli_pending_entry,
+	&hq_cli_accept_entry,
+	&hq_cli_refuse_entry,
+	&hq_cli_revoke_entry,
+	&hq_cli_distrust_entry,
+	&hq_cli_log_entry,
+	&age_cli_hq_init_entry,
+	&trust_cli_hq_charter_entry,
+	&trust_cli_hq_rotate_entry,
 	&ledger_cli_log_entry,
 	&ledger_cli_check_entry,
 	&ledger_cli_rebuild_entry,

@@ -1,25 +1,46 @@
 /* hq.c — HQ's sqlite database of merged bundles (see hq.h, docs/HQ-GUIDE.md).
  *
- *   stations(event_tag, station, event_name, city, date, key_id, public_key,
- *            last_seq, head, last_export)
- *   entries(event_tag, station, seq, kind, walker, ref, cents, method, manual,
- *           wall_ms, hash)        -- one row per ledger entry, never updated
- *   merges(file, event_tag, station, export_no, last_seq, added, wall_ms)
- *   figures(event_tag, station, walkers, checked_in, laps, manual_laps,
- *           flagged_laps, donations, checks, cash_cents, check_cents,
- *           other_cents, annulled)   -- the fold's figures of the station's
- *                                        last merged export (fold.h)
- *   walkers(event_tag, station, walker)  -- its walkers registered in force
+ * Schema 2 (PRAGMA user_version = 2); "identity" is a ledger's identity in
+ * lowercase hex (the hash of its first entry):
+ *
+ *   stations(id, identity, event_tag, station, event_name, city, date, key_id,
+ *            public_key, last_seq, head, last_export, bundle, state, vouched,
+ *            event, event_key, serial)
+ *            -- one row per ledger HQ took in; state 'counted', 'revoked' or
+ *               'distrusted' (only 'counted' ones are in the totals); bundle:
+ *               the last bundle that counted; vouched: a person accepted it
+ *               while its event was distrusted
+ *   entries(ledger, seq, kind, walker, ref, cents, method, manual,
+ *           wall_ms, hash)        -- one row per ledger entry, never updated;
+ *              ledger: stations.id (a small number for the identity keeps
+ *              the table's key short: merge inserts a day's 120,000 rows)
+ *   figures(identity, event_tag, station, walkers, checked_in, laps,
+ *           manual_laps, flagged_laps, donations, checks, cash_cents,
+ *           check_cents, other_cents, annulled)   -- the fold's figures of
+ *              each counted ledger (fold.h); derived, refolded when missing
+ *   walkers(identity, event_tag, station, walker) -- registered in force
+ *   bundles(id, wall_ms, file, identity, event_tag, station, event_name, city,
+ *           date, key_id, export_no, last_seq, total_cents, outcome,
+ *           reason_code, reason, data, sig)
+ *            -- every bundle received: outcome 'counted', 'already',
+ *               'refused' (an older export), 'held' (data and sig: its bytes,
+ *               kept), 'accepted' or 'refused-by-hq' (a person decided),
+ *               'revoked' (its ledger taken out of the totals)
+ *   certs(event, station, serial, station_pub, identity, bundle)
+ *   events_accepted(event_key, event, wall_ms, reason)
+ *   distrusted(event, wall_ms, reason)
+ *   log(seq, wall_ms, action, bundle, subject, reason, prev, hash)
+ *            -- every decision; hash = SHA-256(prev || the line
+ *               "seq TAB wall_ms TAB action TAB bundle TAB subject TAB reason")
  *
  * Every bundle holds its station's whole ledger, so each merge replaces the
- * station's figures with those the fold made of it (bundle_compute): HQ's
- * sums are the fold's, the same as the station's own and the bundle's.  An
- * annulment that arrives in a later export than the entry it undoes takes
- * it out then.  A database made before the figures were kept gets them at
- * open, folded from its entries. */
+ * ledger's figures with those the fold made of it (bundle_compute): HQ's
+ * sums are the fold's, the same as the station's own and the bundle's.
+ * Schema 1 (keyed by event tag and station) is upgraded at open. */
 #include "hq.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,46 +51,105 @@
 #include "amount.h"
 #include "entry.h"
 #include "fold.h"
+#include "stamp.h"
 #include "strbuf.h"
 #include "text.h"
+#include "trust.h"
 #include "util.h"
+
+#define HQ_ID_HEX (2 * BUNDLE_HASH_LEN + 1)
 
 struct hq {
 	sqlite3 *db;
 	char *path;
+	int chain;            /* 1: each bundle must chain to HQ's keys */
+	struct trust_hq keys; /* HQ's signing keys (the published one, then rotations) */
 };
 
 static const char hq_schema[] =
     "CREATE TABLE IF NOT EXISTS stations("
-    " event_tag TEXT NOT NULL, station TEXT NOT NULL,"
-    " event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
+    " id INTEGER PRIMARY KEY, identity TEXT NOT NULL UNIQUE, event_tag TEXT NOT NULL,"
+    " station TEXT NOT NULL, event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
     " key_id TEXT NOT NULL, public_key TEXT NOT NULL,"
     " last_seq INTEGER NOT NULL, head BLOB NOT NULL, last_export INTEGER NOT NULL,"
-    " PRIMARY KEY(event_tag, station));"
+    " bundle INTEGER NOT NULL, state TEXT NOT NULL, vouched INTEGER NOT NULL,"
+    " event TEXT NOT NULL DEFAULT '', event_key TEXT NOT NULL DEFAULT '',"
+    " serial INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS stations_name ON stations(event_tag, station);"
     "CREATE TABLE IF NOT EXISTS entries("
-    " event_tag TEXT NOT NULL, station TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " ledger INTEGER NOT NULL, seq INTEGER NOT NULL,"
     " kind TEXT NOT NULL, walker INTEGER, ref INTEGER, cents INTEGER NOT NULL,"
     " method TEXT NOT NULL, manual INTEGER NOT NULL, wall_ms INTEGER NOT NULL,"
-    " hash BLOB NOT NULL, PRIMARY KEY(event_tag, station, seq));"
-    "CREATE INDEX IF NOT EXISTS entries_ref ON entries(event_tag, station, ref)"
-    " WHERE kind = 'annul';"
-    "CREATE TABLE IF NOT EXISTS merges("
-    " file TEXT NOT NULL, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
-    " export_no INTEGER NOT NULL, last_seq INTEGER NOT NULL, added INTEGER NOT NULL,"
-    " wall_ms INTEGER NOT NULL);"
+    " hash BLOB NOT NULL, PRIMARY KEY(ledger, seq)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS figures("
-    " event_tag TEXT NOT NULL, station TEXT NOT NULL, walkers INTEGER NOT NULL,"
+    " identity TEXT PRIMARY KEY, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
+    " walkers INTEGER NOT NULL,"
     " checked_in INTEGER NOT NULL, laps INTEGER NOT NULL, manual_laps INTEGER NOT NULL,"
     " flagged_laps INTEGER NOT NULL, donations INTEGER NOT NULL, checks INTEGER NOT NULL,"
     " cash_cents INTEGER NOT NULL, check_cents INTEGER NOT NULL, other_cents INTEGER NOT NULL,"
-    " annulled INTEGER NOT NULL, PRIMARY KEY(event_tag, station));"
+    " annulled INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS walkers("
-    " event_tag TEXT NOT NULL, station TEXT NOT NULL, walker INTEGER NOT NULL,"
-    " PRIMARY KEY(event_tag, station, walker));"
+    " identity TEXT NOT NULL, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
+    " walker INTEGER NOT NULL, PRIMARY KEY(identity, walker));"
+    "CREATE TABLE IF NOT EXISTS bundles("
+    " id INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL, file TEXT NOT NULL,"
+    " identity TEXT NOT NULL, event_tag TEXT NOT NULL, station TEXT NOT NULL,"
+    " event_name TEXT NOT NULL, city TEXT NOT NULL, date TEXT NOT NULL,"
+    " key_id TEXT NOT NULL, export_no INTEGER NOT NULL, last_seq INTEGER NOT NULL,"
+    " total_cents INTEGER NOT NULL, outcome TEXT NOT NULL, reason_code TEXT NOT NULL,"
+    " reason TEXT NOT NULL, data BLOB, sig BLOB,"
+    " event TEXT NOT NULL DEFAULT '', event_key TEXT NOT NULL DEFAULT '', head BLOB);"
+    "CREATE INDEX IF NOT EXISTS bundles_held ON bundles(outcome) WHERE outcome = 'held';"
+    "CREATE TABLE IF NOT EXISTS certs("
+    " event TEXT NOT NULL, station TEXT NOT NULL, serial INTEGER NOT NULL,"
+    " station_pub TEXT NOT NULL, identity TEXT NOT NULL, bundle INTEGER NOT NULL,"
+    " PRIMARY KEY(event, serial));"
+    "CREATE TABLE IF NOT EXISTS events_accepted("
+    " event_key TEXT PRIMARY KEY, event TEXT NOT NULL, wall_ms INTEGER NOT NULL,"
+    " reason TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS distrusted("
+    " event TEXT PRIMARY KEY, wall_ms INTEGER NOT NULL, reason TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS log("
+    " seq INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL, action TEXT NOT NULL,"
+    " bundle INTEGER NOT NULL, subject TEXT NOT NULL, reason TEXT NOT NULL,"
+    " prev BLOB NOT NULL, hash BLOB NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
-    " SELECT RAISE(ABORT, 'merged entries are never changed'); END;";
+    " SELECT RAISE(ABORT, 'merged entries are never changed'); END;"
+    "CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN"
+    " SELECT RAISE(ABORT, 'HQ''s decisions are never changed'); END;"
+    "CREATE TRIGGER IF NOT EXISTS log_no_delete BEFORE DELETE ON log BEGIN"
+    " SELECT RAISE(ABORT, 'HQ''s decisions are never deleted'); END;";
 
-static int hq_refold(struct hq *h, char **cause);
+/* Schema 1 to 2: the same rows keyed by each ledger's identity (the hash of
+ * its entry 1); each merge a counted bundle; figures refolded after. */
+static const char hq_upgrade_1[] =
+    "DROP TRIGGER IF EXISTS entries_no_update; DROP INDEX IF EXISTS entries_ref;"
+    "ALTER TABLE stations RENAME TO v1_stations; ALTER TABLE entries RENAME TO v1_entries;"
+    "ALTER TABLE merges RENAME TO v1_merges;"
+    "DROP TABLE IF EXISTS figures; DROP TABLE IF EXISTS walkers;"
+    "CREATE TEMP TABLE v1_ids AS SELECT event_tag, station, lower(hex(hash)) AS identity"
+    " FROM v1_entries WHERE seq = 1;"
+    "%s"
+    "INSERT INTO bundles(wall_ms, file, identity, event_tag, station, event_name, city, date,"
+    " key_id, export_no, last_seq, total_cents, outcome, reason_code, reason)"
+    " SELECT m.wall_ms, m.file, i.identity, m.event_tag, m.station, s.event_name, s.city,"
+    " s.date, s.key_id, m.export_no, m.last_seq, 0, 'counted', '', 'merged before HQ schema 2'"
+    " FROM v1_merges m JOIN v1_stations s USING(event_tag, station)"
+    " JOIN v1_ids i USING(event_tag, station) ORDER BY m.rowid;"
+    "INSERT INTO stations(identity, event_tag, station, event_name, city, date, key_id,"
+    " public_key, last_seq, head, last_export, bundle, state, vouched)"
+    " SELECT i.identity, s.event_tag, s.station, s.event_name, s.city,"
+    " s.date, s.key_id, s.public_key, s.last_seq, s.head, s.last_export,"
+    " COALESCE((SELECT MAX(b.id) FROM bundles b WHERE b.identity = i.identity), 0),"
+    " 'counted', 0 FROM v1_stations s JOIN v1_ids i USING(event_tag, station);"
+    "INSERT INTO entries SELECT s.id, e.seq, e.kind, e.walker, e.ref, e.cents, e.method,"
+    " e.manual, e.wall_ms, e.hash FROM v1_entries e JOIN v1_ids i USING(event_tag, station)"
+    " JOIN stations s ON s.identity = i.identity;"
+    "DROP TABLE v1_entries; DROP TABLE v1_merges; DROP TABLE v1_stations; DROP TABLE v1_ids;";
+
+static int hq_refold(struct hq *h, const char *identity, char **cause);
+static int hq_log_add(struct hq *h, const char *action, int64_t bundle, const char *subject,
+                      const char *reason);
 
 static int
 hq_fail(struct hq *h, char **cause, const char *what)
@@ -88,6 +168,15 @@ hq_free(struct hq *h)
 	free(h);
 }
 
+void
+hq_held_free(struct hq_held *b)
+{
+	free(b->file);
+	free(b->data);
+	free(b->sig);
+	memset(b, 0, sizeof *b);
+}
+
 static int64_t
 hq_count(struct hq *h, const char *sql)
 {
@@ -101,15 +190,55 @@ hq_count(struct hq *h, const char *sql)
 	return n;
 }
 
-/* 0 when the file is empty (a new HQ database) or HQ's own; else -1 with a
+static int64_t
+hq_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A statement with its text parameters bound in order (NULL: SQL NULL). */
+static sqlite3_stmt *
+hq_prep(struct hq *h, const char *sql, int n, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int i;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	va_start(ap, n);
+	for (i = 1; i <= n; i++) {
+		const char *v = va_arg(ap, const char *);
+		if (v != NULL)
+			sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	}
+	va_end(ap);
+	return st;
+}
+
+/* Runs a statement made by hq_prep to its end: 0, or -1. */
+static int
+hq_run(sqlite3_stmt *st)
+{
+	int rc = st != NULL && sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The schema of the file: 0 empty (new), 1 or 2 HQ's, else -1 with a
  * sentence, before anything is written to it: a station's ledger given as
  * --db once got HQ's tables added beside its own. */
 static int
-hq_is_hq(struct hq *h, char **cause)
+hq_version(struct hq *h, char **cause)
 {
-	int64_t all = hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
+	int64_t all = hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"),
+	        v = hq_count(h, "PRAGMA user_version");
 
-	if (all < 0)
+	if (all < 0 || v < 0)
 		return hq_fail(h, cause, "be read (is it an HQ database?)");
 	if (all == 0)
 		return 0;
@@ -120,22 +249,64 @@ hq_is_hq(struct hq *h, char **cause)
 		    "%s is a station's ledger, not an HQ database: nothing was changed. "
 		    "Give merge the HQ database (a new file is made if there is none).",
 		    h->path);
-	if (hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-	                "('stations', 'entries', 'merges')") != 3 ||
+	if (v > HQ_SCHEMA)
+		return util_fail(
+		    cause,
+		    "%s is an HQ database of a newer version of W.A.T. (schema %" PRId64
+		    "; this one reads %d): nothing was changed. Update this software.",
+		    h->path, v, HQ_SCHEMA);
+	if (v == HQ_SCHEMA &&
+	    hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                "('stations', 'entries', 'bundles', 'log')") == 4)
+		return HQ_SCHEMA;
+	if (v == 0 &&
+	    hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+	                "('stations', 'entries', 'merges')") == 3 &&
 	    hq_count(h, "SELECT COUNT(*) FROM pragma_table_info('entries') WHERE name = "
-	                "'event_tag'") != 1)
-		return util_fail(cause,
-		                 "%s is a database of another program, not an HQ database: nothing "
-		                 "was changed.",
-		                 h->path);
-	return 0;
+	                "'event_tag'") == 1)
+		return 1;
+	return util_fail(cause,
+	                 "%s is a database of another program, not an HQ database: nothing "
+	                 "was changed.",
+	                 h->path);
+}
+
+static int
+hq_upgrade(struct hq *h, char **cause)
+{
+	char *sql = xasprintf(hq_upgrade_1, hq_schema), *note;
+	int64_t n;
+	int rc = -1;
+
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be brought up to date");
+		goto end;
+	}
+	n = hq_count(h, "SELECT COUNT(*) FROM stations");
+	note = xasprintf("HQ database upgraded from schema 1 to %d: %" PRId64
+	                 " stations' ledgers, now keyed by ledger identity",
+	                 HQ_SCHEMA, n);
+	rc = hq_log_add(h, "upgrade", 0, "HQ database", note);
+	free(note);
+	if (rc != 0 ||
+	    sqlite3_exec(h->db, "PRAGMA user_version = 2; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = hq_fail(h, cause, "be brought up to date");
+		goto end;
+	}
+	rc = 0;
+end:
+	if (rc != 0)
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	free(sql);
+	return rc;
 }
 
 int
 hq_open(const char *path, struct hq **out, char **cause)
 {
 	struct hq *h = xcalloc(1, sizeof *h);
-	int rc = -1;
+	int rc = -1, v;
 
 	h->path = xstrdup(path);
 	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -150,15 +321,21 @@ hq_open(const char *path, struct hq **out, char **cause)
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
 	}
-	if (hq_is_hq(h, cause) != 0)
+	if ((v = hq_version(h, cause)) < 0)
 		goto end;
 	if (sqlite3_exec(h->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", NULL, NULL,
-	                 NULL) != SQLITE_OK ||
-	    sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK) {
+	                 NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
 	}
-	if (hq_refold(h, cause) != 0)
+	if (v == 1 && hq_upgrade(h, cause) != 0)
+		goto end;
+	if (sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h->db, "PRAGMA user_version = 2", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
+		goto end;
+	}
+	if (hq_refold(h, NULL, cause) != 0)
 		goto end;
 	*out = h;
 	h = NULL;
@@ -168,95 +345,158 @@ end:
 	return rc;
 }
 
+/* ---- HQ's log ---- */
+
+static void
+hq_log_hash(const unsigned char prev[32], int64_t seq, int64_t wall_ms, const char *action,
+            int64_t bundle, const char *subject, const char *reason, unsigned char out[32])
+{
+	struct strbuf b = STRBUF_INIT;
+
+	strbuf_add(&b, (const char *)prev, 32);
+	strbuf_printf(&b, "%" PRId64 "\t%" PRId64 "\t%s\t%" PRId64 "\t%s\t%s", seq, wall_ms, action,
+	              bundle, subject, reason);
+	bundle_sha256(b.s, b.len, out);
+	strbuf_free(&b);
+}
+
+/* One decision appended to the log, inside the caller's transaction. */
 static int
-hq_station(struct hq *h, const char *tag, const char *station, char **public_key, int64_t *last_seq,
-           int64_t *last_export, unsigned char head[BUNDLE_HASH_LEN])
+hq_log_add(struct hq *h, const char *action, int64_t bundle, const char *subject,
+           const char *reason)
 {
 	sqlite3_stmt *st = NULL;
-	int found = 0;
+	unsigned char prev[32] = {0}, hash[32];
+	int64_t seq = 1, now = hq_now_ms();
+	int rc = -1;
 
-	if (sqlite3_prepare_v2(h->db,
-	                       "SELECT public_key, last_seq, last_export, head FROM stations WHERE "
-	                       "event_tag = ?1 AND station = ?2",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(h->db, "SELECT seq, hash FROM log ORDER BY seq DESC LIMIT 1", -1,
+	                       &st, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		found = 1;
-		*public_key = xstrdup((const char *)sqlite3_column_text(st, 0));
-		*last_seq = sqlite3_column_int64(st, 1);
-		*last_export = sqlite3_column_int64(st, 2);
-		if (sqlite3_column_bytes(st, 3) == BUNDLE_HASH_LEN)
-			memcpy(head, sqlite3_column_blob(st, 3), BUNDLE_HASH_LEN);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
+		seq = sqlite3_column_int64(st, 0) + 1;
+		memcpy(prev, sqlite3_column_blob(st, 1), 32);
 	}
 	sqlite3_finalize(st);
-	return found;
+	hq_log_hash(prev, seq, now, action, bundle, subject, reason, hash);
+	if (sqlite3_prepare_v2(h->db,
+	                       "INSERT INTO log(seq, wall_ms, action, bundle, subject, reason, "
+	                       "prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, bundle);
+	sqlite3_bind_text(st, 5, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 7, prev, 32, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 8, hash, 32, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
 }
 
-static int64_t
-hq_now_ms(void)
+int
+hq_log(struct hq *h, char **text, int *intact, char **cause)
 {
-	struct timespec ts;
+	struct strbuf b = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	unsigned char prev[32] = {0}, hash[32];
+	int64_t n = 0, bad = 0;
+	char when[40];
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	*intact = 1;
+	if (sqlite3_prepare_v2(h->db,
+	                       "SELECT seq, wall_ms, action, bundle, subject, reason, prev, hash "
+	                       "FROM log ORDER BY seq",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t seq = sqlite3_column_int64(st, 0), wall = sqlite3_column_int64(st, 1),
+		        bundle = sqlite3_column_int64(st, 3);
+		const char *action = (const char *)sqlite3_column_text(st, 2),
+		           *subject = (const char *)sqlite3_column_text(st, 4),
+		           *reason = (const char *)sqlite3_column_text(st, 5);
+		char *s1 = text_escape(subject, 0), *s2 = text_escape(reason, 0);
+
+		hq_log_hash(prev, seq, wall, action, bundle, subject, reason, hash);
+		if (bad == 0 && (seq != n + 1 || sqlite3_column_bytes(st, 6) != 32 ||
+		                 memcmp(sqlite3_column_blob(st, 6), prev, 32) != 0 ||
+		                 sqlite3_column_bytes(st, 7) != 32 ||
+		                 memcmp(sqlite3_column_blob(st, 7), hash, 32) != 0))
+			bad = n + 1;
+		if (sqlite3_column_bytes(st, 7) == 32)
+			memcpy(prev, sqlite3_column_blob(st, 7), 32);
+		strbuf_printf(&b, "%4" PRId64 "  %s  %-9s", seq,
+		              stamp_format_utc(wall, when, sizeof when), action);
+		if (bundle > 0)
+			strbuf_printf(&b, " #%-4" PRId64, bundle);
+		strbuf_printf(&b, "  %s: %s\n", s1, s2);
+		free(s1);
+		free(s2);
+		n = seq;
+	}
+	sqlite3_finalize(st);
+	if (bad != 0) {
+		*intact = 0;
+		strbuf_printf(
+		    &b,
+		    "HQ's log: decision %" PRId64
+		    " was changed, removed or put in after it was recorded (its hash does "
+		    "not chain): this database was edited outside watctl. Use a backup.\n",
+		    bad);
+	} else
+		strbuf_printf(&b, "HQ's log: %" PRId64 " decision%s, hash chain intact.\n", n,
+		              n == 1 ? "" : "s");
+	*text = strbuf_take(&b);
+	return 0;
 }
 
-/* Replaces a station's figures and walkers with the fold's (fig; walkers
+/* ---- figures ---- */
+
+/* Replaces a ledger's figures and walkers with the fold's (fig; walkers
  * ws[0..nw)), inside the caller's transaction. */
 static int
-hq_store_figures(struct hq *h, const char *tag, const char *station, const struct fold_figures *fig,
-                 const uint32_t *ws, size_t nw)
+hq_store_figures(struct hq *h, const char *id, const char *tag, const char *station,
+                 const struct fold_figures *fig, const uint32_t *ws, size_t nw)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(h->db, "DELETE FROM walkers WHERE event_tag = ?1 AND station = ?2",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (hq_run(hq_prep(h, "DELETE FROM walkers WHERE identity = ?1", 1, id)) != 0)
 		goto end;
-	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		goto end;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(
-	        h->db, "INSERT INTO walkers(event_tag, station, walker) VALUES (?1, ?2, ?3)", -1,
-	        &st, NULL) != SQLITE_OK)
+	if ((st = hq_prep(h,
+	                  "INSERT INTO walkers(identity, event_tag, station, walker) VALUES (?1, "
+	                  "?2, ?3, ?4)",
+	                  3, id, tag, station)) == NULL)
 		goto end;
 	for (i = 0; i < nw; i++) {
-		sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, ws[i]);
+		sqlite3_bind_int64(st, 4, ws[i]);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto end;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	st = NULL;
-	if (sqlite3_prepare_v2(
-	        h->db,
-	        "INSERT OR REPLACE INTO figures(event_tag, station, walkers, "
-	        "checked_in, laps, manual_laps, flagged_laps, donations, checks, "
-	        "cash_cents, check_cents, other_cents, annulled) VALUES (?1, ?2, ?3, "
-	        "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-	        -1, &st, NULL) != SQLITE_OK)
+	if ((st = hq_prep(h,
+	                  "INSERT OR REPLACE INTO figures(identity, event_tag, station, walkers, "
+	                  "checked_in, laps, manual_laps, flagged_laps, donations, checks, "
+	                  "cash_cents, check_cents, other_cents, annulled) VALUES (?1, ?2, ?3, "
+	                  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	                  3, id, tag, station)) == NULL)
 		goto end;
-	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, fig->walkers);
-	sqlite3_bind_int64(st, 4, fig->checked_in);
-	sqlite3_bind_int64(st, 5, fig->laps);
-	sqlite3_bind_int64(st, 6, fig->manual_laps);
-	sqlite3_bind_int64(st, 7, fig->flagged_laps);
-	sqlite3_bind_int64(st, 8, fig->donations);
-	sqlite3_bind_int64(st, 9, fig->checks);
-	sqlite3_bind_int64(st, 10, fig->cash_cents);
-	sqlite3_bind_int64(st, 11, fig->check_cents);
-	sqlite3_bind_int64(st, 12, fig->other_cents);
-	sqlite3_bind_int64(st, 13, fig->annulled);
+	sqlite3_bind_int64(st, 4, fig->walkers);
+	sqlite3_bind_int64(st, 5, fig->checked_in);
+	sqlite3_bind_int64(st, 6, fig->laps);
+	sqlite3_bind_int64(st, 7, fig->manual_laps);
+	sqlite3_bind_int64(st, 8, fig->flagged_laps);
+	sqlite3_bind_int64(st, 9, fig->donations);
+	sqlite3_bind_int64(st, 10, fig->checks);
+	sqlite3_bind_int64(st, 11, fig->cash_cents);
+	sqlite3_bind_int64(st, 12, fig->check_cents);
+	sqlite3_bind_int64(st, 13, fig->other_cents);
+	sqlite3_bind_int64(st, 14, fig->annulled);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		goto end;
 	rc = 0;
@@ -265,44 +505,58 @@ end:
 	return rc;
 }
 
-/* A database from before the figures were kept: each station's figures
- * folded from the entries it holds (their kinds, walkers, references,
- * amounts and methods: all that the figures HQ reports depend on). */
+/* A ledger's figures out of the totals (revoked, distrusted). */
 static int
-hq_refold(struct hq *h, char **cause)
+hq_drop_figures(struct hq *h, const char *id)
+{
+	if (hq_run(hq_prep(h, "DELETE FROM walkers WHERE identity = ?1", 1, id)) != 0 ||
+	    hq_run(hq_prep(h, "DELETE FROM figures WHERE identity = ?1", 1, id)) != 0)
+		return -1;
+	return 0;
+}
+
+/* The figures of each counted ledger that has none (identity NULL: every
+ * one; a database from before they were kept, or upgraded), folded from
+ * the entries HQ holds (their kinds, walkers, references, amounts and
+ * methods: all that the figures HQ reports depend on). */
+static int
+hq_refold(struct hq *h, const char *identity, char **cause)
 {
 	sqlite3_stmt *sts = NULL, *es = NULL;
 	struct entry *e = NULL;
 	size_t n, cap = 0;
-	int rc = -1;
+	int rc = -1, own_tx = sqlite3_get_autocommit(h->db);
 
-	if (hq_count(h, "SELECT COUNT(*) FROM stations s WHERE NOT EXISTS (SELECT 1 FROM figures "
-	                "f WHERE f.event_tag = s.event_tag AND f.station = s.station)") == 0)
+	if (identity == NULL &&
+	    hq_count(h, "SELECT COUNT(*) FROM stations s WHERE state = 'counted' AND NOT EXISTS "
+	                "(SELECT 1 FROM figures f WHERE f.identity = s.identity)") == 0)
 		return 0;
-	if (sqlite3_prepare_v2(h->db,
-	                       "SELECT event_tag, station FROM stations s WHERE NOT EXISTS (SELECT "
-	                       "1 FROM figures f WHERE f.event_tag = s.event_tag AND f.station = "
-	                       "s.station)",
-	                       -1, &sts, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(h->db,
-	                       "SELECT seq, kind, walker, ref, cents, method, manual, wall_ms FROM "
-	                       "entries WHERE event_tag = ?1 AND station = ?2 ORDER BY seq",
-	                       -1, &es, NULL) != SQLITE_OK ||
-	    sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+	if ((sts = hq_prep(h,
+	                   "SELECT identity, event_tag, station FROM stations s WHERE "
+	                   "(?1 IS NULL AND state = 'counted' AND NOT EXISTS (SELECT 1 FROM "
+	                   "figures f WHERE f.identity = s.identity)) OR identity = ?1",
+	                   1, identity)) == NULL ||
+	    sqlite3_prepare_v2(
+	        h->db,
+	        "SELECT seq, kind, walker, ref, cents, method, manual, wall_ms FROM "
+	        "entries WHERE ledger = (SELECT id FROM stations WHERE identity = ?1) "
+	        "ORDER BY seq",
+	        -1, &es, NULL) != SQLITE_OK ||
+	    (own_tx && sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)) {
 		hq_fail(h, cause, "be brought up to date");
 		goto end;
 	}
 	while (sqlite3_step(sts) == SQLITE_ROW) {
-		const char *tag = (const char *)sqlite3_column_text(sts, 0),
-		           *station = (const char *)sqlite3_column_text(sts, 1);
+		const char *id = (const char *)sqlite3_column_text(sts, 0),
+		           *tag = (const char *)sqlite3_column_text(sts, 1),
+		           *station = (const char *)sqlite3_column_text(sts, 2);
 		struct fold *f = NULL;
 		uint32_t *ids;
 		size_t nw;
 		int stored;
 		char *why = NULL;
 
-		sqlite3_bind_text(es, 1, tag, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(es, 2, station, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(es, 1, id, -1, SQLITE_TRANSIENT);
 		for (n = 0; sqlite3_step(es) == SQLITE_ROW; n++) {
 			const char *kind = (const char *)sqlite3_column_text(es, 1);
 			const char *method = (const char *)sqlite3_column_text(es, 5);
@@ -337,7 +591,7 @@ hq_refold(struct hq *h, char **cause)
 			goto end;
 		}
 		ids = fold_registered(f, &nw);
-		stored = hq_store_figures(h, tag, station, fold_figures(f), ids, nw);
+		stored = hq_store_figures(h, id, tag, station, fold_figures(f), ids, nw);
 		free(ids);
 		fold_free(f);
 		if (stored != 0) {
@@ -345,13 +599,13 @@ hq_refold(struct hq *h, char **cause)
 			goto end;
 		}
 	}
-	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (own_tx && sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be brought up to date");
 		goto end;
 	}
 	rc = 0;
 end:
-	if (rc != 0)
+	if (rc != 0 && own_tx)
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_finalize(es);
 	sqlite3_finalize(sts);
@@ -359,197 +613,1056 @@ end:
 	return rc;
 }
 
-int
-hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
-         struct hq_merge_result *res, char **cause)
+/* ---- merging ---- */
+
+/* What HQ holds of one ledger. */
+struct hq_station {
+	int found;
+	char key[128], key_id[17], state[16];
+	int64_t last_seq, last_export, bundle;
+	int vouched;
+};
+
+static int
+hq_station_load(struct hq *h, const char *id, struct hq_station *s)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT public_key, key_id, state, last_seq, last_export, "
+	                           "bundle, vouched FROM stations WHERE identity = ?1",
+	                           1, id);
+	int rc = -1;
+
+	memset(s, 0, sizeof *s);
+	if (st == NULL)
+		return -1;
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		s->found = 1;
+		snprintf(s->key, sizeof s->key, "%s", sqlite3_column_text(st, 0));
+		snprintf(s->key_id, sizeof s->key_id, "%s", sqlite3_column_text(st, 1));
+		snprintf(s->state, sizeof s->state, "%s", sqlite3_column_text(st, 2));
+		s->last_seq = sqlite3_column_int64(st, 3);
+		s->last_export = sqlite3_column_int64(st, 4);
+		s->bundle = sqlite3_column_int64(st, 5);
+		s->vouched = sqlite3_column_int(st, 6);
+		rc = 0;
+		break;
+	case SQLITE_DONE: rc = 0; break;
+	default: break;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The reason a bundle cannot count without a person, as a code and a
+ * sentence; code "" when it can. */
+struct hq_case {
+	char code[16];
+	char why[520];
+};
+
+static void hq_case_set(struct hq_case *c, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+hq_case_set(struct hq_case *c, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->code[0] != '\0')
+		return; /* the first reason found is the one a person decides first */
+	snprintf(c->code, sizeof c->code, "%s", code);
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof c->why, fmt, ap);
+	va_end(ap);
+}
+
+/* What a bundle's certificate and charter say (hq_chain_read). */
+struct hq_chain {
+	int cert;                        /* 1: the bundle has a station.cert */
+	int chartered;                   /* 1: and a charter */
+	char event[TRUST_EVENT_MAX + 1]; /* the certificate's event id */
+	char event_key[17];              /* the key id that signed the certificate */
+	char station_pub[64];            /* the certified station key */
+	unsigned char ledger[TRUST_LEDGER_LEN];
+	int64_t serial;
+};
+
+/* The chain cert -> event key -> charter -> HQ's key, checked (h->chain),
+ * into ch; what breaks it into c ("chain", or "unchartered": an event HQ
+ * has not accepted by its key id). */
+static int
+hq_chain_read(struct hq *h, const struct bundle_report *rep, const char *id, struct hq_chain *ch,
+              struct hq_case *c)
+{
+	const struct bundle_meta *m = &rep->meta;
+	struct trust_cert tc;
+	struct trust_charter tch;
+	char *why = NULL, *pub;
+	static const unsigned char zero[TRUST_LEDGER_LEN];
+	char lid[HQ_ID_HEX];
+	sqlite3_stmt *st;
+	int rc = 0, known;
+
+	memset(ch, 0, sizeof *ch);
+	memset(&tc, 0, sizeof tc);
+	memset(&tch, 0, sizeof tch);
+	if (m->cert == NULL) {
+		if (h->chain)
+			hq_case_set(
+			    c, "chain",
+			    "This bundle carries no station certificate (its station runs "
+			    "software from before certificates, or joined with a pack that had "
+			    "none): nothing chains it to an event HQ chartered or accepted. "
+			    "Check its key id %s against the station's paper close-out sheet.",
+			    m->key_id);
+		return 0;
+	}
+	if (trust_cert_parse(m->cert, strlen(m->cert), &tc, &why) != 0) {
+		hq_case_set(c, "chain", "station.cert cannot be read: %.200s", why);
+		goto end;
+	}
+	ch->cert = 1;
+	snprintf(ch->event, sizeof ch->event, "%s", tc.event);
+	sign_keyid_hex(tc.event_key, ch->event_key);
+	pub = sign_pub_base64(&tc.station_pub);
+	snprintf(ch->station_pub, sizeof ch->station_pub, "%s", pub);
+	free(pub);
+	memcpy(ch->ledger, tc.ledger, sizeof ch->ledger);
+	ch->serial = tc.serial;
+	bundle_hex(tc.ledger, TRUST_LEDGER_LEN, lid);
+	if (memcmp(tc.ledger, zero, sizeof zero) != 0 && strcmp(lid, id) != 0)
+		hq_case_set(
+		    c, "chain",
+		    "station.cert certifies another ledger (%.8s) than this bundle's (%.8s): "
+		    "a station's key folder copied to another ledger?",
+		    lid, id);
+	if (!h->chain)
+		goto end;
+	if (m->charter != NULL) {
+		ch->chartered = 1;
+		if (trust_charter_parse(m->charter, strlen(m->charter), &tch, &why) != 0 ||
+		    trust_charter_verify_hq(&tch, &h->keys, &why) != 0) {
+			hq_case_set(
+			    c, "chain",
+			    "The bundle's charter is not one HQ issued (%.200s): an outsider's "
+			    "event?",
+			    why);
+			goto end;
+		}
+		if (strcmp(tch.event, tc.event) != 0 ||
+		    trust_cert_verify(&tc, &tch.event_pub, &why) != 0) {
+			hq_case_set(c, "chain",
+			            "station.cert is not made by the key of the event HQ chartered "
+			            "(%s): %.200s",
+			            tch.event, why != NULL ? why : "another event id");
+			goto end;
+		}
+		goto end;
+	}
+	/* no charter: an event HQ accepted by its key id (hq-accept --event-key) */
+	if ((st = hq_prep(h, "SELECT 1 FROM events_accepted WHERE event_key = ?1", 1,
+	                  ch->event_key)) == NULL) {
+		rc = -1;
+		goto end;
+	}
+	known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!known)
+		hq_case_set(
+		    c, "unchartered",
+		    "Event %s has no charter from HQ: its first station made its own event "
+		    "key, key id %s. If that key id is the one on the event's paper close-out "
+		    "sheet, accept the event once: watctl hq-accept --db HQ.db --event-key %s "
+		    "--reason \"...\" (its held bundles then count).",
+		    tc.event, ch->event_key, ch->event_key);
+end:
+	free(why);
+	trust_cert_clear(&tc);
+	trust_charter_clear(&tch);
+	return rc;
+}
+
+/* A second certificate for one station id, or one serial seen twice. */
+static int
+hq_cert_check(struct hq *h, const struct hq_chain *ch, const char *id, const char *station,
+              struct hq_case *c)
+{
+	sqlite3_stmt *st;
+
+	if (!ch->cert)
+		return 0;
+	if ((st = hq_prep(h,
+	                  "SELECT station, station_pub, identity, bundle FROM certs WHERE event = "
+	                  "?1 AND serial = ?2",
+	                  1, ch->event)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 2, ch->serial);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *s0 = (const char *)sqlite3_column_text(st, 0),
+		           *p0 = (const char *)sqlite3_column_text(st, 1),
+		           *i0 = (const char *)sqlite3_column_text(st, 2);
+		if (strcmp(s0, station) != 0 || strcmp(p0, ch->station_pub) != 0)
+			hq_case_set(
+			    c, "serial",
+			    "Certificate serial %" PRId64 " of event %s was counted before for "
+			    "station %s (bundle #%lld): one serial used twice (a lost event "
+			    "pack reused, or a forged certificate).",
+			    ch->serial, ch->event, s0, (long long)sqlite3_column_int64(st, 3));
+		else if (strcmp(i0, id) != 0)
+			hq_case_set(
+			    c, "cert",
+			    "The certificate of station %s (serial %" PRId64 ") was counted "
+			    "before with another ledger (%.8s, bundle #%lld): one pack or key "
+			    "folder used on two stations.",
+			    station, ch->serial, i0, (long long)sqlite3_column_int64(st, 3));
+	}
+	sqlite3_finalize(st);
+	if ((st = hq_prep(h,
+	                  "SELECT serial, bundle FROM certs WHERE event = ?1 AND station = ?2 AND "
+	                  "(serial <> ?3 OR station_pub <> ?4)",
+	                  2, ch->event, station)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 3, ch->serial);
+	sqlite3_bind_text(st, 4, ch->station_pub, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		hq_case_set(c, "cert",
+		            "A second certificate for station %s of event %s: serial %" PRId64
+		            " here, serial %lld counted before (bundle #%lld).",
+		            station, ch->event, ch->serial, (long long)sqlite3_column_int64(st, 0),
+		            (long long)sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+void
+hq_set_keys(struct hq *h, const struct trust_hq *keys)
+{
+	h->keys = *keys;
+	h->chain = 1;
+}
+
+/* The reasons a bundle of ledger id must wait for a person (sets c). */
+static int
+hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
+         const struct hq_station *s, struct hq_chain *ch, struct hq_case *c)
+{
+	const struct bundle_figures *f = &rep->content.fig;
+	const struct bundle_meta *m = &rep->meta;
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	memset(c, 0, sizeof *c);
+	memset(ch, 0, sizeof *ch);
+	/* a distrusted event (by tag, event id or event key id): only a station
+	 * a person vouched for, same key */
+	if (hq_chain_read(h, rep, id, ch, &(struct hq_case){{0}, {0}}) != 0)
+		return -1;
+	if ((st = hq_prep(h,
+	                  "SELECT reason FROM distrusted WHERE event IN (?1, NULLIF(?2, ''), "
+	                  "NULLIF(?3, ''))",
+	                  3, tag, ch->event, ch->event_key)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    !(s->found && s->vouched && strcmp(s->key, m->public_key) == 0))
+		hq_case_set(
+		    c, "distrusted",
+		    "HQ marked this event (tag %s) distrusted (%s): its bundles wait until a "
+		    "person checks the station's key id %s against the paper close-out "
+		    "sheet.",
+		    tag, sqlite3_column_text(st, 0), m->key_id);
+	sqlite3_finalize(st);
+	if (s->found && strcmp(s->state, "revoked") == 0)
+		hq_case_set(c, "revoked",
+		            "HQ revoked this station's ledger (bundle #%" PRId64
+		            "): its bundles are not counted until a person accepts one.",
+		            s->bundle);
+	/* a ledger HQ counts, signed by the same key, chained (or a person
+	 * accepted it) when it first came */
+	if (!(s->found && strcmp(s->state, "counted") == 0 && strcmp(s->key, m->public_key) == 0) &&
+	    hq_chain_read(h, rep, id, ch, c) != 0)
+		return -1;
+	if (s->found && strcmp(s->state, "distrusted") == 0)
+		hq_case_set(c, "distrusted",
+		            "This station's event was distrusted: its bundles wait until a person "
+		            "checks the station's key id %s against the paper close-out sheet.",
+		            m->key_id);
+	if (s->found && strcmp(s->key, m->public_key) != 0)
+		hq_case_set(c, "key",
+		            "This ledger (station %s) was counted before signed by key %s; this "
+		            "bundle is signed by key %s. Check the key id on the station's "
+		            "close-out sheet.",
+		            f->station, s->key_id, m->key_id);
+	if (s->found && s->last_seq > 0) {
+		int64_t k = f->last_seq < s->last_seq ? f->last_seq : s->last_seq;
+		const struct bundle_entry *e = &rep->content.entries[k - 1];
+		int same = 0;
+		if ((st =
+		         hq_prep(h,
+		                 "SELECT hash FROM entries WHERE ledger = (SELECT id FROM stations "
+		                 "WHERE identity = ?1) AND seq = ?2",
+		                 1, id)) == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 2, k);
+		same = sqlite3_step(st) == SQLITE_ROW &&
+		       sqlite3_column_bytes(st, 0) == BUNDLE_HASH_LEN &&
+		       memcmp(sqlite3_column_blob(st, 0), e->hash, BUNDLE_HASH_LEN) == 0;
+		sqlite3_finalize(st);
+		if (!same)
+			hq_case_set(
+			    c, "fork",
+			    "The ledger's entry %" PRId64
+			    " has another hash than the one HQ counted (bundle #%" PRId64
+			    "): the ledger was forked (its card copied or restored, then used "
+			    "twice). The branch HQ counted stays counted; this one cannot be "
+			    "counted beside it.",
+			    k, s->bundle);
+	}
+	/* a certificate seen before: its duplicate says more than the name */
+	if (hq_cert_check(h, ch, id, f->station, c) != 0)
+		return -1;
+	if (!s->found) {
+		/* another ledger counted under this station id of this event */
+		if ((st = hq_prep(h,
+		                  "SELECT key_id, bundle FROM stations WHERE event_tag = ?1 AND "
+		                  "station = ?2 AND identity <> ?3 AND state = 'counted'",
+		                  3, tag, f->station, id)) == NULL)
+			return -1;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *other = (const char *)sqlite3_column_text(st, 0);
+			hq_case_set(
+			    c, "station",
+			    "Station %s of %s (%s) was counted before from another ledger, signed "
+			    "by "
+			    "%s key %s (bundle #%lld); this one is signed by key %s. One of them "
+			    "is "
+			    "not the real station: check both key ids against the paper close-out "
+			    "sheet, then hq-revoke the wrong one and hq-accept the right one.",
+			    f->station, m->city ? m->city : "", m->date ? m->date : "",
+			    strcmp(other, m->key_id) == 0 ? "the same" : "another", other,
+			    (long long)sqlite3_column_int64(st, 1), m->key_id);
+		}
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+/* "station T1 of Walk (Jackson, MS, 2026-05-02), export 2, key K, ledger 1a2b3c4d" */
+static char *
+hq_subject(const struct bundle_report *rep, const char *id)
+{
+	const struct bundle_meta *m = &rep->meta;
+
+	return xasprintf("station %s of %s (%s, %s), export %" PRId64 ", key %s, ledger %.8s",
+	                 rep->content.fig.station, m->event_name ? m->event_name : "",
+	                 m->city ? m->city : "", m->date ? m->date : "", m->export_no, m->key_id,
+	                 id);
+}
+
+/* A row of bundles for rep, outcome and reason; data: file's bytes kept
+ * (held).  *out: its id. */
+static int
+hq_bundle_add(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
+              const struct hq_chain *ch, const char *file, const char *outcome,
+              const struct hq_case *c, int keep, int64_t *out, char **cause)
+{
+	const struct bundle_meta *m = &rep->meta;
+	const struct bundle_figures *f = &rep->content.fig;
+	sqlite3_stmt *st = NULL;
+	char *data = NULL, *sig = NULL, *sigpath = NULL;
+	size_t len = 0, slen = 0;
+	int rc = -1;
+
+	if (keep && file != NULL) {
+		sigpath = xasprintf("%s.minisig", file);
+		if (util_read_file(file, BUNDLE_MAX_ZIP, &data, &len, cause) != 0 ||
+		    util_read_file(sigpath, SIGN_MINISIG_MAX, &sig, &slen, cause) != 0)
+			goto end;
+	}
+	if ((st = hq_prep(h,
+	                  "INSERT INTO bundles(wall_ms, file, identity, event_tag, station, "
+	                  "event_name, city, date, key_id, export_no, last_seq, total_cents, "
+	                  "outcome, reason_code, reason, data, sig, event, event_key, head) VALUES "
+	                  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+	                  "?17, ?18, ?19, ?20)",
+	                  0)) == NULL) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	sqlite3_bind_int64(st, 1, hq_now_ms());
+	sqlite3_bind_text(st, 2, file ? file : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, tag, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, f->station, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, m->event_name ? m->event_name : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, m->city ? m->city : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, m->date ? m->date : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, m->key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, f->export_no);
+	sqlite3_bind_int64(st, 11, f->last_seq);
+	sqlite3_bind_int64(st, 12, f->total_cents);
+	sqlite3_bind_text(st, 13, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 14, c != NULL ? c->code : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, c != NULL ? c->why : "", -1, SQLITE_STATIC);
+	if (data != NULL) {
+		sqlite3_bind_blob(st, 16, data, (int)len, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 17, sig, (int)slen, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(st, 18, ch->event, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 19, ch->event_key, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 20, f->head, BUNDLE_HASH_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	*out = sqlite3_last_insert_rowid(h->db);
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	free(sigpath);
+	free(sig);
+	free(data);
+	return rc;
+}
+
+/* Sets bundle id's outcome (and its reason, when c is given). */
+static int
+hq_bundle_set(struct hq *h, int64_t id, const char *outcome, const struct hq_case *c)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "UPDATE bundles SET outcome = ?1, reason_code = COALESCE(?2, "
+	                           "reason_code), reason = COALESCE(?3, reason) WHERE id = ?4",
+	                           3, outcome, c ? c->code : NULL, c ? c->why : NULL);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 4, id);
+	return hq_run(st);
+}
+
+/* The entries HQ lacks, the ledger's row and its figures: the bundle counts. */
+static int
+hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
+            const struct hq_chain *ch, const struct hq_station *s, int64_t bundle, int vouch)
+{
+	const struct bundle_figures *f = &rep->content.fig;
+	const struct bundle_meta *m = &rep->meta;
+	sqlite3_stmt *st = NULL;
+	int64_t i, ledger;
+	int rc = -1;
+
+	if ((st = hq_prep(h,
+	                  "INSERT INTO stations(identity, event_tag, station, event_name, city, "
+	                  "date, key_id, public_key, last_seq, head, last_export, bundle, state, "
+	                  "vouched) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+	                  "'counted', ?13) ON CONFLICT(identity) DO UPDATE SET event_tag = "
+	                  "excluded.event_tag, station = excluded.station, event_name = "
+	                  "excluded.event_name, city = excluded.city, date = excluded.date, key_id "
+	                  "= excluded.key_id, public_key = excluded.public_key, last_seq = "
+	                  "excluded.last_seq, head = excluded.head, last_export = "
+	                  "excluded.last_export, bundle = excluded.bundle, state = 'counted', "
+	                  "vouched = MAX(vouched, excluded.vouched)",
+	                  8, id, tag, f->station, m->event_name ? m->event_name : "",
+	                  m->city ? m->city : "", m->date ? m->date : "", m->key_id,
+	                  m->public_key)) == NULL)
+		goto end;
+	sqlite3_bind_int64(st, 9, f->last_seq);
+	sqlite3_bind_blob(st, 10, f->head, BUNDLE_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 11, f->export_no);
+	sqlite3_bind_int64(st, 12, bundle);
+	sqlite3_bind_int(st, 13, vouch);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto end;
+	sqlite3_finalize(st);
+	/* the entries HQ lacks, under the ledger's number */
+	if ((st = hq_prep(h, "SELECT id FROM stations WHERE identity = ?1", 1, id)) == NULL ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto end;
+	ledger = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((st = hq_prep(h,
+	                  "INSERT INTO entries(ledger, seq, kind, walker, ref, cents, method, "
+	                  "manual, wall_ms, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	                  "?10)",
+	                  0)) == NULL)
+		goto end;
+	sqlite3_bind_int64(st, 1, ledger);
+	for (i = s->last_seq; i < f->last_seq; i++) {
+		const struct bundle_entry *e = &rep->content.entries[i];
+		sqlite3_bind_int64(st, 2, e->seq);
+		sqlite3_bind_text(st, 3, e->kind, -1, SQLITE_STATIC);
+		if (e->walker != 0)
+			sqlite3_bind_int64(st, 4, e->walker);
+		else
+			sqlite3_bind_null(st, 4);
+		if (e->ref != 0)
+			sqlite3_bind_int64(st, 5, e->ref);
+		else
+			sqlite3_bind_null(st, 5);
+		sqlite3_bind_int64(st, 6, e->cents);
+		sqlite3_bind_text(st, 7, e->method, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 8, e->manual);
+		sqlite3_bind_int64(st, 9, e->wall_ms);
+		sqlite3_bind_blob(st, 10, e->hash, BUNDLE_HASH_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* its certificate, when it has one: seen once per (event, serial) */
+	if (ch->cert) {
+		sqlite3_finalize(st);
+		if ((st = hq_prep(
+		         h,
+		         "UPDATE stations SET event = ?2, event_key = ?3, serial = ?4 WHERE "
+		         "identity = ?1",
+		         3, id, ch->event, ch->event_key)) == NULL)
+			goto end;
+		sqlite3_bind_int64(st, 4, ch->serial);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_finalize(st);
+		if ((st =
+		         hq_prep(h,
+		                 "INSERT OR IGNORE INTO certs(event, station, serial, station_pub, "
+		                 "identity, bundle) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		                 5, ch->event, f->station, NULL, ch->station_pub, id)) == NULL)
+			goto end;
+		sqlite3_bind_int64(st, 3, ch->serial);
+		sqlite3_bind_int64(st, 6, bundle);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+	}
+	/* the ledger's figures: the fold's of its whole ledger */
+	if (hq_store_figures(h, id, tag, f->station, &rep->content.folded, rep->content.walkers,
+	                     rep->content.nwalkers) != 0)
+		goto end;
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The merge, as the program decides it (held_id 0), or as a person accepts
+ * held bundle held_id past its reason code `allow`. */
+static int
+hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, const char *allow,
+            int64_t held_id, const char *person, struct hq_merge_result *res, char **cause)
 {
 	const struct bundle_figures *f = &rep->content.fig;
 	const struct bundle_meta *m = &rep->meta;
 	const char *tag = m->event_tag != NULL && *m->event_tag ? m->event_tag : "-";
-	sqlite3_stmt *ins = NULL, *up = NULL, *log = NULL;
-	unsigned char head[BUNDLE_HASH_LEN];
-	char *key = NULL;
-	int64_t last_seq = 0, last_export = 0, i;
-	int found, rc = -1, in_tx = 0;
+	const char *outcome;
+	struct hq_station s;
+	struct hq_case c;
+	struct hq_chain ch;
+	char id[HQ_ID_HEX], *subject = NULL, *why = NULL;
+	int64_t bundle = held_id;
+	int rc = -1, in_tx = 0;
 
 	memset(res, 0, sizeof *res);
+	if (f->last_seq < 1 || rep->content.entries == NULL)
+		return util_fail(cause, "The bundle holds no ledger entries.");
+	bundle_hex(bundle_identity(&rep->content), BUNDLE_HASH_LEN, id);
+	subject = hq_subject(rep, id);
 	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "start a transaction");
 		goto end;
 	}
 	in_tx = 1;
-	if ((found = hq_station(h, tag, f->station, &key, &last_seq, &last_export, head)) < 0) {
+	if (hq_station_load(h, id, &s) != 0 || hq_judge(h, rep, id, tag, &s, &ch, &c) != 0) {
 		hq_fail(h, cause, "be read");
 		goto end;
 	}
-	if (found && strcmp(key, m->public_key) != 0) {
-		res->outcome = HQ_REFUSED;
-		snprintf(
-		    res->message, sizeof res->message,
-		    "Refused: station %s of %s (%s) was merged before with another signing key; "
-		    "this bundle was signed by key %s.",
-		    f->station, m->city, m->date, m->key_id);
-		rc = 0;
-		goto end;
-	}
-	if (found && f->last_seq <= last_seq) {
-		const struct bundle_entry *e = &rep->content.entries[f->last_seq - 1];
-		sqlite3_stmt *q = NULL;
-		int same = 0;
-		if (sqlite3_prepare_v2(
-		        h->db,
-		        "SELECT hash FROM entries WHERE event_tag = ?1 AND station = ?2 "
-		        "AND seq = ?3",
-		        -1, &q, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(q, 1, tag, -1, SQLITE_STATIC);
-			sqlite3_bind_text(q, 2, f->station, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(q, 3, f->last_seq);
-			same = sqlite3_step(q) == SQLITE_ROW &&
-			       sqlite3_column_bytes(q, 0) == BUNDLE_HASH_LEN &&
-			       memcmp(sqlite3_column_blob(q, 0), e->hash, BUNDLE_HASH_LEN) == 0;
+	if (c.code[0] != '\0' &&
+	    (allow == NULL || strcmp(allow, c.code) != 0 || strcmp(c.code, "fork") == 0)) {
+		/* held: the same export held before is not kept twice */
+		sqlite3_stmt *q =
+		    hq_prep(h,
+		            "SELECT id FROM bundles WHERE outcome = 'held' AND identity "
+		            "= ?1 AND key_id = ?2 AND export_no = ?3 AND head = ?4 AND "
+		            "data IS NOT NULL",
+		            2, id, m->key_id);
+		int64_t before = 0;
+		if (q == NULL) {
+			hq_fail(h, cause, "be read");
+			goto end;
 		}
+		sqlite3_bind_int64(q, 3, f->export_no);
+		sqlite3_bind_blob(q, 4, f->head, BUNDLE_HASH_LEN, SQLITE_STATIC);
+		if (held_id == 0 && sqlite3_step(q) == SQLITE_ROW)
+			before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
-		if (!same) {
-			res->outcome = HQ_REFUSED;
-			snprintf(res->message, sizeof res->message,
-			         "Refused: entry %" PRId64 " of station %s differs from the one HQ "
-			         "merged before: the two ledgers diverge (was the station's ledger "
-			         "replaced?).",
-			         f->last_seq, f->station);
-		} else if (f->export_no == last_export) {
+		res->outcome = HQ_HELD;
+		if (held_id != 0) {
+			if (hq_bundle_set(h, held_id, "held", &c) != 0) {
+				hq_fail(h, cause, "be written");
+				goto end;
+			}
+		} else if (before != 0)
+			bundle = before;
+		else if (hq_bundle_add(h, rep, id, tag, &ch, file, "held", &c, 1, &bundle, cause) !=
+		         0)
+			goto end;
+		res->bundle = bundle;
+		why = xasprintf("%s", c.why);
+		if (before == 0 && hq_log_add(h, "held", bundle, subject, why) != 0) {
+			hq_fail(h, cause, "be written");
+			goto end;
+		}
+		snprintf(res->message, sizeof res->message,
+		         "Not counted, held as #%" PRId64 "%s: %s See watctl hq-pending.", bundle,
+		         before != 0 ? " (held before)" : "", c.why);
+	} else if (s.found && f->last_seq <= s.last_seq && held_id == 0) {
+		if (f->export_no == s.last_export) {
 			res->outcome = HQ_ALREADY;
+			outcome = "already";
 			snprintf(res->message, sizeof res->message,
 			         "Already merged: export %" PRId64
-			         " of station %s (%s, %s); nothing "
-			         "counted twice.",
+			         " of station %s (%s, %s); nothing counted twice.",
 			         f->export_no, f->station, m->city, m->date);
 		} else {
 			res->outcome = HQ_REFUSED;
+			outcome = "refused";
 			snprintf(res->message, sizeof res->message,
 			         "Refused: this is export %" PRId64
 			         " of station %s (entries 1-%" PRId64
 			         "), older than export %" PRId64 " (entries 1-%" PRId64
 			         ") already merged: an older export replayed; nothing counted.",
-			         f->export_no, f->station, f->last_seq, last_export, last_seq);
+			         f->export_no, f->station, f->last_seq, s.last_export, s.last_seq);
 		}
-		rc = 0;
-		goto end;
-	}
-	if (found && last_seq > 0 &&
-	    memcmp(rep->content.entries[last_seq - 1].hash, head, BUNDLE_HASH_LEN) != 0) {
-		res->outcome = HQ_REFUSED;
-		snprintf(res->message, sizeof res->message,
-		         "Refused: entry %" PRId64 " of station %s differs from the one HQ merged "
-		         "before: the two ledgers diverge (was the station's ledger replaced?).",
-		         last_seq, f->station);
-		rc = 0;
-		goto end;
-	}
-
-	if (sqlite3_prepare_v2(h->db,
-	                       "INSERT INTO entries(event_tag, station, seq, kind, walker, ref, "
-	                       "cents, method, manual, wall_ms, hash) VALUES (?1, ?2, ?3, ?4, ?5, "
-	                       "?6, ?7, ?8, ?9, ?10, ?11)",
-	                       -1, &ins, NULL) != SQLITE_OK) {
-		hq_fail(h, cause, "be written");
-		goto end;
-	}
-	for (i = last_seq; i < f->last_seq; i++) {
-		const struct bundle_entry *e = &rep->content.entries[i];
-		sqlite3_bind_text(ins, 1, tag, -1, SQLITE_STATIC);
-		sqlite3_bind_text(ins, 2, f->station, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(ins, 3, e->seq);
-		sqlite3_bind_text(ins, 4, e->kind, -1, SQLITE_STATIC);
-		if (e->walker != 0)
-			sqlite3_bind_int64(ins, 5, e->walker);
-		else
-			sqlite3_bind_null(ins, 5);
-		if (e->ref != 0)
-			sqlite3_bind_int64(ins, 6, e->ref);
-		else
-			sqlite3_bind_null(ins, 6);
-		sqlite3_bind_int64(ins, 7, e->cents);
-		sqlite3_bind_text(ins, 8, e->method, -1, SQLITE_STATIC);
-		sqlite3_bind_int(ins, 9, e->manual);
-		sqlite3_bind_int64(ins, 10, e->wall_ms);
-		sqlite3_bind_blob(ins, 11, e->hash, BUNDLE_HASH_LEN, SQLITE_STATIC);
-		if (sqlite3_step(ins) != SQLITE_DONE) {
+		if (hq_bundle_add(h, rep, id, tag, &ch, file, outcome, NULL, 0, &bundle, cause) !=
+		        0 ||
+		    hq_log_add(h, outcome, bundle, subject, res->message) != 0) {
 			hq_fail(h, cause, "be written");
 			goto end;
 		}
-		sqlite3_reset(ins);
-	}
-	if (sqlite3_prepare_v2(h->db,
-	                       "INSERT INTO stations(event_tag, station, event_name, city, date, "
-	                       "key_id, public_key, last_seq, head, last_export) VALUES (?1, ?2, "
-	                       "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(event_tag, station) "
-	                       "DO UPDATE SET event_name = excluded.event_name, city = "
-	                       "excluded.city, date = excluded.date, last_seq = excluded.last_seq, "
-	                       "head = excluded.head, last_export = excluded.last_export",
-	                       -1, &up, NULL) != SQLITE_OK) {
-		hq_fail(h, cause, "be written");
-		goto end;
-	}
-	sqlite3_bind_text(up, 1, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 2, f->station, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 3, m->event_name ? m->event_name : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 4, m->city ? m->city : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 5, m->date ? m->date : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 6, m->key_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(up, 7, m->public_key, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(up, 8, f->last_seq);
-	sqlite3_bind_blob(up, 9, f->head, BUNDLE_HASH_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(up, 10, f->export_no);
-	if (sqlite3_step(up) != SQLITE_DONE) {
-		hq_fail(h, cause, "be written");
-		goto end;
-	}
-	if (sqlite3_prepare_v2(h->db,
-	                       "INSERT INTO merges(file, event_tag, station, export_no, last_seq, "
-	                       "added, wall_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	                       -1, &log, NULL) != SQLITE_OK) {
-		hq_fail(h, cause, "be written");
-		goto end;
-	}
-	sqlite3_bind_text(log, 1, file ? file : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(log, 2, tag, -1, SQLITE_STATIC);
-	sqlite3_bind_text(log, 3, f->station, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(log, 4, f->export_no);
-	sqlite3_bind_int64(log, 5, f->last_seq);
-	sqlite3_bind_int64(log, 6, f->last_seq - last_seq);
-	sqlite3_bind_int64(log, 7, hq_now_ms());
-	if (sqlite3_step(log) != SQLITE_DONE) {
-		hq_fail(h, cause, "be written");
-		goto end;
-	}
-	/* the station's figures: the fold's of its whole ledger */
-	if (hq_store_figures(h, tag, f->station, &rep->content.folded, rep->content.walkers,
-	                     rep->content.nwalkers) != 0) {
-		hq_fail(h, cause, "be written");
-		goto end;
+		res->bundle = bundle;
+	} else {
+		if (held_id == 0 && hq_bundle_add(h, rep, id, tag, &ch, file, "counted", NULL, 0,
+		                                  &bundle, cause) != 0)
+			goto end;
+		if (f->last_seq <= s.last_seq) {
+			/* a person restores a ledger HQ holds: its figures from the entries */
+			if (hq_run(hq_prep(h,
+			                   "UPDATE stations SET state = 'counted', vouched = 1, "
+			                   "public_key = ?2, key_id = ?3 WHERE identity = ?1",
+			                   3, id, m->public_key, m->key_id)) != 0 ||
+			    hq_refold(h, id, cause) != 0) {
+				hq_fail(h, cause, "be written");
+				goto end;
+			}
+		} else if (hq_count_in(h, rep, id, tag, &ch, &s, bundle, held_id != 0) != 0) {
+			hq_fail(h, cause, "be written");
+			goto end;
+		}
+		if (held_id != 0 && hq_bundle_set(h, held_id, "accepted", NULL) != 0) {
+			hq_fail(h, cause, "be written");
+			goto end;
+		}
+		res->outcome = HQ_MERGED;
+		res->bundle = bundle;
+		res->added = f->last_seq > s.last_seq ? f->last_seq - s.last_seq : 0;
+		res->from_seq = s.last_seq + 1;
+		snprintf(res->message, sizeof res->message,
+		         "%s export %" PRId64 " of station %s (%s, %s) as #%" PRId64 ": %" PRId64
+		         " new entries (%" PRId64 "-%" PRId64 ")%s.",
+		         held_id != 0 ? "Accepted" : "Merged", f->export_no, f->station, m->city,
+		         m->date, bundle, res->added, s.last_seq + 1, f->last_seq,
+		         s.found && s.last_seq > 0 ? ", the earlier ones were already counted"
+		                                   : "");
+		why = held_id != 0 ? xasprintf("%s (held: %s)", person, allow)
+		                   : xstrdup(res->message);
+		if (hq_log_add(h, held_id != 0 ? "accept" : "counted", bundle, subject, why) != 0) {
+			hq_fail(h, cause, "be written");
+			goto end;
+		}
 	}
 	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "commit the merge");
 		goto end;
 	}
 	in_tx = 0;
-	res->outcome = HQ_MERGED;
-	res->added = f->last_seq - last_seq;
-	res->from_seq = last_seq + 1;
-	snprintf(res->message, sizeof res->message,
-	         "Merged export %" PRId64 " of station %s (%s, %s): %" PRId64
-	         " new entries (%" PRId64 "-%" PRId64 ")%s.",
-	         f->export_no, f->station, m->city, m->date, res->added, last_seq + 1, f->last_seq,
-	         found ? ", the earlier ones were already counted" : "");
 	rc = 0;
 end:
 	if (in_tx)
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_finalize(log);
-	sqlite3_finalize(up);
-	sqlite3_finalize(ins);
-	free(key);
+	free(why);
+	free(subject);
 	return rc;
+}
+
+int
+hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
+         struct hq_merge_result *res, char **cause)
+{
+	return hq_merge_as(h, rep, file, NULL, 0, NULL, res, cause);
+}
+
+/* ---- a person's decisions ---- */
+
+/* Bundle id's row: outcome and identity (each of size 64+). */
+static int
+hq_bundle_get(struct hq *h, int64_t id, char *outcome, char *identity, char *code, char **subject,
+              char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(h->db,
+	                       "SELECT outcome, identity, reason_code, station, event_name, city, "
+	                       "date, export_no, key_id FROM bundles WHERE id = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "be read");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		util_fail(cause,
+		          "HQ has no bundle #%" PRId64 " (see watctl hq-pending and hq-report).",
+		          id);
+		goto end;
+	}
+	snprintf(outcome, 64, "%s", sqlite3_column_text(st, 0));
+	snprintf(identity, HQ_ID_HEX, "%s", sqlite3_column_text(st, 1));
+	snprintf(code, 16, "%s", sqlite3_column_text(st, 2));
+	if (subject != NULL)
+		*subject = xasprintf("station %s of %s (%s, %s), export %lld, key %s, ledger %.8s",
+		                     sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
+		                     sqlite3_column_text(st, 5), sqlite3_column_text(st, 6),
+		                     (long long)sqlite3_column_int64(st, 7),
+		                     sqlite3_column_text(st, 8), identity);
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hq_held_load(struct hq *h, int64_t id, struct hq_held *out, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (sqlite3_prepare_v2(h->db, "SELECT outcome, file, data, sig FROM bundles WHERE id = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "be read");
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		util_fail(cause, "HQ has no bundle #%" PRId64 " (see watctl hq-pending).", id);
+		goto end;
+	}
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "held") != 0) {
+		util_fail(cause, "Bundle #%" PRId64 " is not held (it is %s): nothing to decide.",
+		          id, sqlite3_column_text(st, 0));
+		goto end;
+	}
+	out->id = id;
+	out->file = xstrdup((const char *)sqlite3_column_text(st, 1));
+	if (sqlite3_column_type(st, 2) == SQLITE_BLOB) {
+		out->len = (size_t)sqlite3_column_bytes(st, 2);
+		out->data = xmalloc(out->len + 1);
+		memcpy(out->data, sqlite3_column_blob(st, 2), out->len);
+		out->slen = (size_t)sqlite3_column_bytes(st, 3);
+		out->sig = xmalloc(out->slen + 1);
+		if (out->slen > 0)
+			memcpy(out->sig, sqlite3_column_blob(st, 3), out->slen);
+	}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Runs fn's statements and a log line in one transaction. */
+static int
+hq_tx_begin(struct hq *h, char **cause)
+{
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "start a transaction");
+	return 0;
+}
+
+static int
+hq_tx_end(struct hq *h, int ok, char **cause)
+{
+	if (ok && sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	if (ok)
+		hq_fail(h, cause, "be written");
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+hq_accept(struct hq *h, int64_t id, const struct bundle_report *rep, const char *reason,
+          struct hq_merge_result *res, char **cause)
+{
+	char outcome[64], identity[HQ_ID_HEX], code[16], *subject = NULL, *why = NULL,
+	                                                 got[HQ_ID_HEX];
+	int ok = 0;
+
+	memset(res, 0, sizeof *res);
+	if (hq_bundle_get(h, id, outcome, identity, code, &subject, cause) != 0)
+		return -1;
+	if (strcmp(outcome, "held") != 0) {
+		free(subject);
+		return util_fail(cause,
+		                 "Bundle #%" PRId64 " is not held (it is %s): nothing to accept.",
+		                 id, outcome);
+	}
+	if (strcmp(code, "fork") == 0) {
+		free(subject);
+		return util_fail(cause,
+		                 "Bundle #%" PRId64
+		                 " is a fork of a ledger HQ counts: it cannot be "
+		                 "counted beside it. Refuse it (watctl hq-refuse).",
+		                 id);
+	}
+	if (rep != NULL) {
+		bundle_hex(bundle_identity(&rep->content), BUNDLE_HASH_LEN, got);
+		free(subject);
+		if (strcmp(got, identity) != 0)
+			return util_fail(cause, "The bundle given is not held bundle #%" PRId64 ".",
+			                 id);
+		return hq_merge_as(h, rep, NULL, code, id, reason, res, cause);
+	}
+	/* a ledger HQ counted before its event was distrusted: from its entries */
+	if (hq_tx_begin(h, cause) != 0) {
+		free(subject);
+		return -1;
+	}
+	why = xasprintf("%s (held: %s)", reason, code);
+	ok = hq_run(hq_prep(h,
+	                    "UPDATE stations SET state = 'counted', vouched = 1 WHERE identity = "
+	                    "?1",
+	                    1, identity)) == 0 &&
+	     hq_refold(h, identity, cause) == 0 && hq_bundle_set(h, id, "accepted", NULL) == 0 &&
+	     hq_log_add(h, "accept", id, subject, why) == 0;
+	if (hq_tx_end(h, ok, cause) == 0) {
+		res->outcome = HQ_MERGED;
+		res->bundle = id;
+		snprintf(res->message, sizeof res->message,
+		         "Accepted #%" PRId64 ": %s counts again.", id, subject);
+	}
+	free(why);
+	free(subject);
+	return ok ? 0 : -1;
+}
+
+int
+hq_refuse(struct hq *h, int64_t id, const char *reason, char **msg, char **cause)
+{
+	char outcome[64], identity[HQ_ID_HEX], code[16], *subject = NULL;
+	int ok;
+
+	if (hq_bundle_get(h, id, outcome, identity, code, &subject, cause) != 0)
+		return -1;
+	if (strcmp(outcome, "held") != 0) {
+		free(subject);
+		return util_fail(cause,
+		                 "Bundle #%" PRId64 " is not held (it is %s): nothing to refuse.",
+		                 id, outcome);
+	}
+	if (hq_tx_begin(h, cause) != 0) {
+		free(subject);
+		return -1;
+	}
+	ok = hq_bundle_set(h, id, "refused-by-hq", NULL) == 0 &&
+	     hq_log_add(h, "refuse", id, subject, reason) == 0;
+	if (hq_tx_end(h, ok, cause) == 0)
+		*msg = xasprintf("Refused #%" PRId64 ": %s is not counted (HQ keeps it).", id,
+		                 subject);
+	free(subject);
+	return ok ? 0 : -1;
+}
+
+int
+hq_revoke(struct hq *h, int64_t id, const char *reason, char **msg, char **cause)
+{
+	char outcome[64], identity[HQ_ID_HEX], code[16], *subject = NULL;
+	struct hq_station s;
+	int ok;
+
+	if (hq_bundle_get(h, id, outcome, identity, code, &subject, cause) != 0)
+		return -1;
+	if (hq_station_load(h, identity, &s) != 0 || !s.found || strcmp(s.state, "counted") != 0) {
+		free(subject);
+		return util_fail(cause,
+		                 "Bundle #%" PRId64
+		                 "'s ledger is not counted (it is %s): nothing to "
+		                 "revoke.",
+		                 id, s.found ? s.state : outcome);
+	}
+	if (hq_tx_begin(h, cause) != 0) {
+		free(subject);
+		return -1;
+	}
+	ok = hq_run(hq_prep(h, "UPDATE stations SET state = 'revoked' WHERE identity = ?1", 1,
+	                    identity)) == 0 &&
+	     hq_drop_figures(h, identity) == 0 &&
+	     hq_bundle_set(h, s.bundle, "revoked", NULL) == 0 &&
+	     hq_log_add(h, "revoke", s.bundle, subject, reason) == 0;
+	if (hq_tx_end(h, ok, cause) == 0)
+		*msg = xasprintf("Revoked: %s no longer counts (bundle #%" PRId64
+		                 "); its later bundles are held.",
+		                 subject, s.bundle);
+	free(subject);
+	return ok ? 0 : -1;
+}
+
+int
+hq_distrust(struct hq *h, const char *event, const char *reason, char **msg, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	struct hq_case c;
+	int64_t n = 0, bid;
+	int ok = 0;
+
+	if (hq_tx_begin(h, cause) != 0)
+		return -1;
+	memset(&c, 0, sizeof c);
+	snprintf(c.code, sizeof c.code, "distrusted");
+	snprintf(c.why, sizeof c.why,
+	         "HQ marked this event (%s) distrusted (%s): this station counted before; it waits "
+	         "until a person checks its key id against the paper close-out sheet.",
+	         event, reason);
+	st = hq_prep(h,
+	             "INSERT OR REPLACE INTO distrusted(event, wall_ms, reason) VALUES (?1, "
+	             "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER), ?2)",
+	             2, event, reason);
+	if (hq_run(st) != 0)
+		goto end;
+	/* each counted station of the event: out of the totals, held */
+	if ((st = hq_prep(h,
+	                  "SELECT s.identity, s.bundle, b.file, s.station, s.event_name, s.city, "
+	                  "s.date, s.last_export, s.key_id, s.last_seq FROM stations s LEFT JOIN "
+	                  "bundles b ON b.id = s.bundle WHERE ?1 IN (s.event_tag, s.event, "
+	                  "s.event_key) AND s.state = 'counted'",
+	                  1, event)) == NULL)
+		goto end;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		char *subject = xasprintf(
+		    "station %s of %s (%s, %s), export %lld, key %s, ledger %.8s",
+		    sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
+		    sqlite3_column_text(st, 5), sqlite3_column_text(st, 6),
+		    (long long)sqlite3_column_int64(st, 7), sqlite3_column_text(st, 8), id);
+		sqlite3_stmt *ins = hq_prep(
+		    h,
+		    "INSERT INTO bundles(wall_ms, file, identity, event_tag, station, event_name, "
+		    "city, date, key_id, export_no, last_seq, total_cents, outcome, reason_code, "
+		    "reason) SELECT ?1, COALESCE(?2, ''), identity, event_tag, station, "
+		    "event_name, "
+		    "city, date, key_id, last_export, last_seq, (SELECT cash_cents + check_cents + "
+		    "other_cents FROM figures f WHERE f.identity = s.identity), 'held', ?3, ?4 "
+		    "FROM "
+		    "stations s WHERE identity = ?5",
+		    0);
+		int step;
+		if (ins == NULL) {
+			free(subject);
+			goto end;
+		}
+		sqlite3_bind_int64(ins, 1, hq_now_ms());
+		if (sqlite3_column_type(st, 2) == SQLITE_TEXT)
+			sqlite3_bind_text(ins, 2, (const char *)sqlite3_column_text(st, 2), -1,
+			                  SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 3, c.code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 4, c.why, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 5, id, -1, SQLITE_TRANSIENT);
+		step = sqlite3_step(ins);
+		sqlite3_finalize(ins);
+		bid = sqlite3_last_insert_rowid(h->db);
+		if (step != SQLITE_DONE ||
+		    hq_run(hq_prep(h,
+		                   "UPDATE stations SET state = 'distrusted', vouched = 0 WHERE "
+		                   "identity = ?1",
+		                   1, id)) != 0 ||
+		    hq_drop_figures(h, id) != 0 ||
+		    hq_log_add(h, "held", bid, subject, c.why) != 0) {
+			free(subject);
+			goto end;
+		}
+		free(subject);
+		n++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	{
+		char *subject = xasprintf("event %s", event);
+		ok = hq_log_add(h, "distrust", 0, subject, reason) == 0;
+		free(subject);
+	}
+end:
+	sqlite3_finalize(st);
+	if (hq_tx_end(h, ok, cause) != 0)
+		return ok ? -1 : hq_fail(h, cause, "be written");
+	*msg = xasprintf("Event %s is distrusted: %" PRId64
+	                 " station(s) counted before left the totals and are held with its later "
+	                 "bundles (watctl hq-pending), each until a person checks its key id "
+	                 "against the paper close-out sheet and accepts it.",
+	                 event, n);
+	return 0;
+}
+
+/* ---- what HQ shows ---- */
+
+int
+hq_pending(struct hq *h, char **text, char **cause)
+{
+	struct strbuf b = STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char when[40], money[32];
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(h->db,
+	                       "SELECT id, wall_ms, file, station, event_name, city, date, "
+	                       "export_no, last_seq, total_cents, key_id, identity, reason, "
+	                       "data IS NOT NULL FROM bundles WHERE outcome = 'held' ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		const char *file = (const char *)sqlite3_column_text(st, 2);
+		const char *base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
+		char *f = text_escape(base, 0),
+		     *station = text_escape((const char *)sqlite3_column_text(st, 3), 0),
+		     *name = text_escape((const char *)sqlite3_column_text(st, 4), 0),
+		     *city = text_escape((const char *)sqlite3_column_text(st, 5), 0),
+		     *date = text_escape((const char *)sqlite3_column_text(st, 6), 0),
+		     *why = text_escape((const char *)sqlite3_column_text(st, 12), 0);
+
+		strbuf_printf(&b, "#%" PRId64 " %s  held %s\n", id, *f ? f : "(counted before)",
+		              stamp_format_utc(sqlite3_column_int64(st, 1), when, sizeof when));
+		strbuf_printf(&b,
+		              "    station %s of %s (%s, %s), export %lld, %lld entries, %s, "
+		              "signed by key %s, ledger %.8s\n",
+		              station, name, city, date, (long long)sqlite3_column_int64(st, 7),
+		              (long long)sqlite3_column_int64(st, 8),
+		              amount_format(sqlite3_column_int64(st, 9), money, sizeof money),
+		              sqlite3_column_text(st, 10), sqlite3_column_text(st, 11));
+		strbuf_printf(&b, "    why: %s\n", why);
+		strbuf_printf(&b,
+		              "    decide: watctl hq-accept --db HQ.db %" PRId64
+		              " --reason \"...\"  or  watctl hq-refuse --db HQ.db %" PRId64
+		              " --reason \"...\"\n",
+		              id, id);
+		free(f);
+		free(station);
+		free(name);
+		free(city);
+		free(date);
+		free(why);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 0)
+		strbuf_puts(&b,
+		            "Nothing is held: every bundle HQ received was counted or decided.\n");
+	else
+		strbuf_printf(&b, "%" PRId64 " bundle(s) held, none of them counted.\n", n);
+	*text = strbuf_take(&b);
+	return 0;
 }
 
 /* The figures of the stations matching a WHERE clause on e (with ?1, ?2
@@ -625,6 +1738,42 @@ hq_report_line(struct strbuf *b, const char *indent, const char *label, const st
 	              amount_format(t->total_cents, c4, sizeof c4));
 }
 
+/* The held bundles, one line each, after the report. */
+static int
+hq_pending_short(struct hq *h, struct strbuf *b)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(h->db,
+	                       "SELECT id, file, station, reason FROM bundles WHERE outcome = "
+	                       "'held' ORDER BY id",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *file = (const char *)sqlite3_column_text(st, 1);
+		const char *base = strrchr(file, '/') != NULL ? strrchr(file, '/') + 1 : file;
+		char *f = text_escape(base, 0),
+		     *station = text_escape((const char *)sqlite3_column_text(st, 2), 0),
+		     *why = text_escape((const char *)sqlite3_column_text(st, 3), 0);
+		const char *stop = strstr(why, ". ");
+		int len = stop != NULL ? (int)(stop - why) + 1 : (int)strlen(why);
+
+		if (n++ == 0)
+			strbuf_puts(b, "\nHeld, not counted (watctl hq-pending says why and how to "
+			               "decide):\n");
+		/* the reason's first sentence */
+		strbuf_printf(b, "  #%lld %s (station %s): %.*s\n",
+		              (long long)sqlite3_column_int64(st, 0), *f ? f : "(counted before)",
+		              station, len < 240 ? len : 240, why);
+		free(f);
+		free(station);
+		free(why);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int
 hq_report(struct hq *h, char **text, char **cause)
 {
@@ -639,10 +1788,11 @@ hq_report(struct hq *h, char **text, char **cause)
 	                       "SELECT DISTINCT event_tag, event_name, date FROM stations WHERE "
 	                       "city = ?1 ORDER BY date, event_name",
 	                       -1, &events, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(h->db,
-	                       "SELECT station, last_export, last_seq, key_id FROM stations WHERE "
-	                       "event_tag = ?1 ORDER BY station",
-	                       -1, &stations, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(
+	        h->db,
+	        "SELECT station, last_export, last_seq, identity, bundle, state FROM "
+	        "stations WHERE event_tag = ?1 ORDER BY station, bundle",
+	        -1, &stations, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be read");
 		goto end;
 	}
@@ -667,19 +1817,30 @@ hq_report(struct hq *h, char **text, char **cause)
 			free(label);
 			sqlite3_bind_text(stations, 1, tag, -1, SQLITE_TRANSIENT);
 			while (sqlite3_step(stations) == SQLITE_ROW) {
-				const char *st = (const char *)sqlite3_column_text(stations, 0);
+				const char *st = (const char *)sqlite3_column_text(stations, 0),
+				           *id = (const char *)sqlite3_column_text(stations, 3),
+				           *state = (const char *)sqlite3_column_text(stations, 5);
+				int64_t bundle = sqlite3_column_int64(stations, 4);
 				char sl[120], *safe_st;
-				if (hq_sum(h, "e.event_tag = ?1 AND e.station = ?2", tag, st, &t,
-				           cause) != 0) {
-					strbuf_free(&where);
-					goto end;
-				}
 				safe_st = text_escape(st, 0);
 				snprintf(sl, sizeof sl, "station %.40s (export %lld, %lld entries)",
 				         safe_st, (long long)sqlite3_column_int64(stations, 1),
 				         (long long)sqlite3_column_int64(stations, 2));
 				free(safe_st);
+				if (strcmp(state, "counted") != 0) {
+					strbuf_printf(&b,
+					              "    %-28s %s: not counted  [bundle #%" PRId64
+					              "]\n",
+					              sl, state, bundle);
+					continue;
+				}
+				if (hq_sum(h, "e.identity = ?1", id, NULL, &t, cause) != 0) {
+					strbuf_free(&where);
+					goto end;
+				}
 				hq_report_line(&b, "    ", sl, &t);
+				b.len--; /* the line's end, after the bundle's number */
+				strbuf_printf(&b, "  [bundle #%" PRId64 "]\n", bundle);
 			}
 			sqlite3_reset(stations);
 			if (hq_totals(h, tag, &t, cause) != 0) {
@@ -705,6 +1866,10 @@ hq_report(struct hq *h, char **text, char **cause)
 	strbuf_printf(&b, "All events: %" PRId64 " events, %" PRId64 " stations\n", t.events,
 	              t.stations);
 	hq_report_line(&b, "", "national total", &t);
+	if (hq_pending_short(h, &b) != 0) {
+		hq_fail(h, cause, "be read");
+		goto end;
+	}
 	*text = strbuf_take(&b);
 	rc = 0;
 end:
@@ -713,4 +1878,62 @@ end:
 	sqlite3_finalize(cities);
 	strbuf_free(&b);
 	return rc;
+}
+
+int
+hq_accept_event(struct hq *h, const char *event_key, const char *reason, char **msg, char **cause)
+{
+	char *subject;
+	size_t i, n = strlen(event_key);
+	int ok;
+
+	for (i = 0; i < n; i++)
+		if (!((event_key[i] >= '0' && event_key[i] <= '9') ||
+		      (event_key[i] >= 'A' && event_key[i] <= 'F')))
+			break;
+	if (n != 16 || i != n)
+		return util_fail(cause,
+		                 "An event key id is 16 digits and capital letters A-F, as on the "
+		                 "close-out sheet (e.g. 8C1E0A7F3B2D4411).");
+	if (hq_tx_begin(h, cause) != 0)
+		return -1;
+	subject = xasprintf("event key %s", event_key);
+	ok = hq_run(hq_prep(h,
+	                    "INSERT OR IGNORE INTO events_accepted(event_key, event, wall_ms, "
+	                    "reason) SELECT ?1, COALESCE((SELECT event FROM bundles WHERE "
+	                    "event_key = ?1 LIMIT 1), ''), CAST((julianday('now') - 2440587.5) * "
+	                    "86400000 AS INTEGER), ?2",
+	                    2, event_key, reason)) == 0 &&
+	     hq_log_add(h, "accept-event", 0, subject, reason) == 0;
+	free(subject);
+	if (hq_tx_end(h, ok, cause) != 0)
+		return -1;
+	*msg = xasprintf("HQ accepts the event of key %s: the stations it certified count from now "
+	                 "on.",
+	                 event_key);
+	return 0;
+}
+
+int
+hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t *n, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT id FROM bundles WHERE outcome = 'held' AND reason_code "
+	                           "= 'unchartered' AND event_key = ?1 ORDER BY id",
+	                           1, event_key);
+	size_t cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*ids = xrealloc(*ids, cap * sizeof **ids);
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return 0;
 }

@@ -1,28 +1,43 @@
 /* hq.h — headquarters' database of many events and stations, fed with
- * verified bundles.  Entries are keyed by (event tag, station, seq), so merging
- * a bundle twice, or a later export that contains an earlier one, counts
- * nothing twice; a station's first bundle fixes its public key.  Only
- * bundles that passed bundle_verify are merged. */
+ * verified bundles (docs/HQ-GUIDE.md).
+ *
+ * Everything HQ counts is keyed by (ledger identity, seq): the identity is
+ * the hash of a ledger's first entry (entry.h), so merging a bundle twice,
+ * a later export that contains an earlier one, or the same ledger under
+ * another event tag or station name, counts nothing twice.  What HQ cannot
+ * count without a person is HELD, never lost and never a lockout: a forked
+ * ledger (the same seq with another hash), a second ledger under a station
+ * id already counted, a ledger signed by another key, a revoked ledger, a
+ * distrusted event.  A held bundle is kept (its bytes in the database) with
+ * its reason until a person accepts or refuses it; an acceptance can be
+ * revoked.  Every decision, the program's and a person's, is in HQ's own
+ * hash-chained log.  Only bundles that passed bundle_verify are merged. */
 #ifndef WAT_HQ_H
 #define WAT_HQ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "bundle.h"
+#include "trust.h"
 
 struct hq;
+
+#define HQ_SCHEMA 2 /* PRAGMA user_version; 1: keyed by (event tag, station) */
 
 enum hq_outcome {
 	HQ_MERGED,  /* new entries counted */
 	HQ_ALREADY, /* this very export was merged before: nothing counted */
-	HQ_REFUSED, /* older export replayed, another key, or a diverging ledger */
+	HQ_REFUSED, /* an older export replayed: nothing to count */
+	HQ_HELD,    /* kept for a person to decide (hq-pending): nothing counted */
 };
 
 struct hq_merge_result {
 	enum hq_outcome outcome;
 	int64_t added;     /* entries new to HQ */
 	int64_t from_seq;  /* first new seq (when added) */
-	char message[600]; /* one plain sentence */
+	int64_t bundle;    /* HQ's number for this bundle (hq-pending, hq-accept) */
+	char message[700]; /* plain sentences */
 };
 
 struct hq_totals {
@@ -33,15 +48,69 @@ struct hq_totals {
 int hq_open(const char *path, struct hq **out, char **cause);
 void hq_free(struct hq *h);
 
-/* Merges a verified bundle in one transaction.  -1 only when the database
- * could not be written; a refusal is outcome HQ_REFUSED with the reason. */
+/* HQ's signing keys (trust_hq_load of HQ's key folder): from now on a
+ * bundle counts only when its station certificate chains to a charter one
+ * of them signed, or to an event HQ accepted by its key id; any other is
+ * held ("chain", "unchartered").  watctl's merge always sets them; without
+ * them (the library alone, tests) the chain is not judged. */
+void hq_set_keys(struct hq *h, const struct trust_hq *keys);
+
+/* HQ accepts an event without a charter by its event key id (16 hex
+ * digits, as on the close-out sheet): certificates that key signed chain
+ * from now on.  Recorded in HQ's log. */
+int hq_accept_event(struct hq *h, const char *event_key, const char *reason, char **msg,
+                    char **cause);
+/* The held bundles waiting for event key event_key ("unchartered"), by id
+ * (malloc'd array in *ids, *n of them). */
+int hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t *n, char **cause);
+
+/* Merges a verified bundle in one transaction: counted, or held with its
+ * reason (the bytes of file and file.minisig kept), or already there.  -1
+ * only when the database could not be written or file could not be read
+ * to be kept. */
 int hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
              struct hq_merge_result *res, char **cause);
 
-/* Totals of everything merged (event_tag NULL) or of one event. */
+/* A held bundle as HQ keeps it (hq_held_free). */
+struct hq_held {
+	int64_t id;
+	char *file;       /* the name it arrived under */
+	char *data, *sig; /* its bytes and its .minisig; NULL when HQ keeps the
+	                   * ledger's entries instead (a distrusted event's
+	                   * stations counted before) */
+	size_t len, slen;
+};
+void hq_held_free(struct hq_held *b);
+/* Bundle id when it is held: 0; -1 in words otherwise. */
+int hq_held_load(struct hq *h, int64_t id, struct hq_held *out, char **cause);
+
+/* A person's decisions, each recorded in HQ's log with its reason; msg is a
+ * sentence of what was done.  hq_accept counts held bundle id (rep: the
+ * bundle re-verified from its kept bytes; NULL when it has none) past the
+ * reason it was held for. */
+int hq_accept(struct hq *h, int64_t id, const struct bundle_report *rep, const char *reason,
+              struct hq_merge_result *res, char **cause);
+/* Held bundle id is not counted, for good (it stays kept). */
+int hq_refuse(struct hq *h, int64_t id, const char *reason, char **msg, char **cause);
+/* The ledger that counted bundle id brought in leaves the totals; its later
+ * bundles are held. */
+int hq_revoke(struct hq *h, int64_t id, const char *reason, char **msg, char **cause);
+/* Event (its tag, charter id or event key id) distrusted: its counted
+ * stations leave the totals and are held with its later bundles, each
+ * until a person accepts it (having checked its key id against the paper
+ * close-out sheet). */
+int hq_distrust(struct hq *h, const char *event, const char *reason, char **msg, char **cause);
+
+/* The held bundles with their reasons, in words (malloc'd). */
+int hq_pending(struct hq *h, char **text, char **cause);
+/* HQ's log, one decision a line, and whether its hash chain is intact
+ * (*intact 0: the first decision changed is named in the text). */
+int hq_log(struct hq *h, char **text, int *intact, char **cause);
+
+/* Totals of everything counted (event_tag NULL) or of one event. */
 int hq_totals(struct hq *h, const char *event_tag, struct hq_totals *t, char **cause);
 
-/* The report by city, event and station, as text (malloc'd). */
+/* The report by city, event and station, the held bundles apart (malloc'd). */
 int hq_report(struct hq *h, char **text, char **cause);
 
 #endif

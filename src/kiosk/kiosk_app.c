@@ -53,6 +53,8 @@ kiosk_scan(struct kiosk *k, const char *code)
 {
 	struct kiosk_req q;
 
+	if (screen_join_scanned(k, code))
+		return;
 	/* While the ledger is still opening nothing is known yet: the worker takes
 	 * requests in order, so the scan waits behind the opening, not lost. */
 	if (!k->st.has_event && k->screen != SCREEN_OPENING) {

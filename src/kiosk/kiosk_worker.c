@@ -14,6 +14,7 @@
 #include "bundle.h"
 #include "closeout.h"
 #include "event_pack.h"
+#include "trust_station.h"
 #include "kiosk_clock.h"
 #include "layout.h"
 #include "pin.h"
@@ -55,6 +56,7 @@ struct kiosk_worker {
 	struct pin_throttle pin;
 	size_t nlost; /* print jobs lost, not settled (print_cli_lost), kept current */
 	struct print_lost lost[PRINT_SETTLE_MAX];
+	char event_key_id[17]; /* of the station's certificate; "" none (trust_station.h) */
 };
 
 int64_t
@@ -70,6 +72,31 @@ static void
 kiosk_copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src != NULL ? src : "");
+}
+
+/* The event key id shown on the coordinator screen and the close-out sheet,
+ * read once (after opening, setting up or joining), not at every reply. */
+static void
+kiosk_trust_refresh(struct kiosk_worker *w)
+{
+	char *keys = xasprintf("%s.keys", w->db_path);
+
+	if (trust_station_event_keyid(keys, w->event_key_id) != 0)
+		w->event_key_id[0] = '\0';
+	free(keys);
+}
+
+/* The station set up by hand (no charter) certifies itself with an event key
+ * of its own. */
+static int
+kiosk_trust_first(struct kiosk_worker *w, char **cause)
+{
+	char *keys = xasprintf("%s.keys", w->db_path);
+	int rc = trust_station_first(keys, w->l, NULL, NULL, NULL, cause);
+
+	free(keys);
+	kiosk_trust_refresh(w);
+	return rc;
 }
 
 static void
@@ -99,6 +126,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 		st->disk_free_mb = (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize / (1024 * 1024));
 	free(dir);
 	st->pin_set = pin_is_set(w->pin_file);
+	memcpy(st->event_key_id, w->event_key_id, sizeof st->event_key_id);
 	st->nlost = w->nlost;
 	memcpy(st->lost, w->lost, w->nlost * sizeof *w->lost);
 }
@@ -416,7 +444,8 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 		goto end;
 	print_cli_when(info.wall_ms, when, sizeof when);
 	bundle_hex(info.hash, LEDGER_HASH_LEN, hex);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station, when, cr.seq, hex};
+	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station,
+	                             when,    cr.seq,  hex,     w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
 		goto end;
@@ -624,9 +653,18 @@ kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
              struct kiosk_reply *r, char **cause)
 {
 	struct bundle_export_opts o;
-	char *keys = xasprintf("%s.keys", w->db_path), *copy = xasprintf("%s.exports", w->db_path);
+	struct age_recipient hq[2];
+	char *keys, *copy;
 	int rc;
 
+	/* sealed to HQ's keys (the charter's, else the published ones): missing
+	 * ones stop the export before it is recorded */
+	keys = xasprintf("%s.keys", w->db_path);
+	if (q->export.hq[0] != '\0' && trust_station_seal_to(keys, q->export.hq, hq, cause) != 0) {
+		free(keys);
+		return -1;
+	}
+	copy = xasprintf("%s.exports", w->db_path);
 	memset(&o, 0, sizeof o);
 	o.out_dir = q->path;
 	o.keys_dir = keys;
@@ -640,6 +678,15 @@ kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 
 /* ---- the event pack (event_pack.h) ---------------------------------------- */
 
+/* 1 when path is HQ's event file (a charter), not a pack. */
+static int
+kiosk_is_charter(const char *path)
+{
+	size_t n = strlen(path), sl = strlen(".charter");
+
+	return n > sl && strcasecmp(path + n - sl, ".charter") == 0;
+}
+
 static void
 kiosk_pack_info(struct kiosk_pack *x, const struct event_pack *p, const char *file)
 {
@@ -648,7 +695,10 @@ kiosk_pack_info(struct kiosk_pack *x, const struct event_pack *p, const char *fi
 	kiosk_copy(x->city, sizeof x->city, p->city);
 	kiosk_copy(x->date, sizeof x->date, p->date);
 	kiosk_copy(x->from, sizeof x->from, p->station);
-	event_pack_next_station(p->station, x->next, sizeof x->next);
+	if (p->for_station != NULL) /* the station its certificate is for */
+		kiosk_copy(x->next, sizeof x->next, p->for_station);
+	else
+		event_pack_next_station(p->station, x->next, sizeof x->next);
 }
 
 /* "Event pack to USB stick": written whole or not at all, read back. */
@@ -657,6 +707,7 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
                   char **cause)
 {
 	struct event_pack p;
+	struct event_pack_secret key;
 	char *name = NULL, *path = NULL;
 	int rc = -1;
 
@@ -664,17 +715,29 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
 		return -1;
 	if (kiosk_sticks(q->path, r, cause) != 0)
 		goto end;
+	{ /* a key + certificate for the station that joins (trust_station.h) */
+		char *keys = xasprintf("%s.keys", w->db_path);
+		int tr = trust_station_pack(keys, NULL, &p, cause);
+		free(keys);
+		if (tr != 0)
+			goto end;
+	}
 	if (r->nsticks == 0) {
 		util_fail(cause, "No USB stick is plugged in: plug one in and try again.");
 		goto end;
 	}
 	name = event_pack_file_name(&p);
-	if (event_pack_write(&p, r->sticks[0], name, cause) != 0)
+	/* sealed here, on the worker: never on the screen's thread */
+	event_pack_secret_new(&key);
+	if (event_pack_write(&p, r->sticks[0], name, &key, cause) != 0)
 		goto end;
 	path = xasprintf("%s/%s", r->sticks[0], name);
 	kiosk_pack_info(&r->pack, &p, path);
+	event_pack_secret_format(&key, 0, r->pack.key);
+	event_pack_secret_format(&key, 1, r->pack.qr);
 	rc = 0;
 end:
+	util_wipe(&key, sizeof key);
 	event_pack_clear(&p);
 	free(path);
 	free(name);
@@ -707,8 +770,10 @@ kiosk_pack_list(const char *given, struct kiosk_reply *r, char **cause)
 		}
 		while ((de = readdir(d)) != NULL) {
 			size_t len = strlen(de->d_name), sl = strlen(EVENT_PACK_SUFFIX);
-			if (de->d_name[0] == '.' || len <= sl ||
-			    strcasecmp(de->d_name + len - sl, EVENT_PACK_SUFFIX) != 0)
+			if (de->d_name[0] == '.' ||
+			    ((len <= sl ||
+			      strcasecmp(de->d_name + len - sl, EVENT_PACK_SUFFIX) != 0) &&
+			     !kiosk_is_charter(de->d_name)))
 				continue;
 			if (r->nfound < KIOSK_FIND_MAX) {
 				kiosk_copy(r->found[r->nfound].name, sizeof r->found[0].name,
@@ -724,12 +789,57 @@ kiosk_pack_list(const char *given, struct kiosk_reply *r, char **cause)
 	return 0;
 }
 
+/* HQ's event file: checked (HQ's signature, the event key beside it) and
+ * shown as a pack is, from "HQ", for station T1. */
+static int
+kiosk_charter_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
+{
+	struct trust_charter c;
+	char *hq = trust_station_hq_dir(), *key = trust_station_event_key_path(q->path);
+	int rc = -1;
+
+	if (hq == NULL) {
+		util_fail(cause, "HQ's published keys are missing from this station's software.");
+		goto end;
+	}
+	if (trust_station_charter_check(q->path, key, hq, &c, NULL, cause) != 0)
+		goto end;
+	kiosk_copy(r->pack.file, sizeof r->pack.file, q->path);
+	kiosk_copy(r->pack.name, sizeof r->pack.name, c.name);
+	kiosk_copy(r->pack.city, sizeof r->pack.city, c.city);
+	kiosk_copy(r->pack.date, sizeof r->pack.date, c.date);
+	kiosk_copy(r->pack.from, sizeof r->pack.from, "HQ");
+	kiosk_copy(r->pack.next, sizeof r->pack.next, "T1");
+	trust_charter_clear(&c);
+	rc = 0;
+end:
+	free(key);
+	free(hq);
+	return rc;
+}
+
+/* The pack at q->path opened with the key typed or scanned (q->join.key). */
+static int
+kiosk_pack_load(const struct kiosk_req *q, struct event_pack *p, char **cause)
+{
+	struct event_pack_secret key;
+	int rc;
+
+	if (event_pack_secret_parse(q->join.key, &key, cause) != 0)
+		return -1;
+	rc = event_pack_load(q->path, &key, p, cause);
+	util_wipe(&key, sizeof key);
+	return rc;
+}
+
 static int
 kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 {
 	struct event_pack p;
 
-	if (event_pack_load(q->path, &p, cause) != 0)
+	if (kiosk_is_charter(q->path))
+		return kiosk_charter_read(q, r, cause);
+	if (kiosk_pack_load(q, &p, cause) != 0)
 		return -1;
 	kiosk_pack_info(&r->pack, &p, q->path);
 	event_pack_clear(&p);
@@ -741,16 +851,30 @@ kiosk_pack_join(struct kiosk_worker *w, const struct kiosk_req *q, const char *o
                 struct kiosk_reply *r, char **cause)
 {
 	struct event_pack p;
+	char *keys = xasprintf("%s.keys", w->db_path), *hq = trust_station_hq_dir();
 	int rc = -1;
 
-	if (event_pack_load(q->path, &p, cause) != 0)
-		return -1;
+	if (kiosk_is_charter(q->path)) { /* the first station, from HQ's event file */
+		if (kiosk_charter_read(q, r, cause) == 0 &&
+		    trust_station_charter_init(keys, hq, w->l, q->path, q->join.station, op,
+		                               cause) == 0)
+			rc = 0;
+		goto end;
+	}
+	if (kiosk_pack_load(q, &p, cause) != 0)
+		goto end;
 	kiosk_pack_info(&r->pack, &p, q->path);
 	event_pack_walker_base(q->join.station, r->pack.walker_base, sizeof r->pack.walker_base);
 	if (event_pack_join(w->l, &p, q->join.station, r->pack.walker_base, op, &r->notes, cause) ==
-	    0)
+	        0 &&
+	    (p.cert == NULL || trust_station_join(keys, hq, &p, q->join.station, cause) == 0))
 		rc = 0;
 	event_pack_clear(&p);
+end:
+	if (rc == 0)
+		kiosk_trust_refresh(w);
+	free(hq);
+	free(keys);
 	return rc;
 }
 
@@ -857,6 +981,8 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		                         .date = q->init.date,
 		                         .goal_cents = q->init.goal_cents};
 		rc = ledger_init_event(w->l, &in, op, &cause);
+		if (rc == 0) /* its own event key: an event without a charter */
+			rc = kiosk_trust_first(w, &cause);
 		break;
 	}
 	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->file.path, op, r, &cause); break;
@@ -934,6 +1060,7 @@ kiosk_main(void *arg)
 	} else {
 		kiosk_worker_zone(w);
 		kiosk_lost_refresh(w);
+		kiosk_trust_refresh(w);
 	}
 	kiosk_status(w, &n->reply->st);
 	n->reply->done_us = kiosk_now_us();
@@ -1080,6 +1207,8 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->pdf);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
+	util_wipe(r->pack.key, sizeof r->pack.key);
+	util_wipe(r->pack.qr, sizeof r->pack.qr);
 	free(r);
 }
 

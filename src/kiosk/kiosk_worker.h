@@ -129,7 +129,11 @@ struct kiosk_req {
 		} close;
 		struct {
 			char station[KIOSK_TEXT_MAX];
+			char key[KIOSK_TEXT_MAX]; /* PACK_READ, PACK_JOIN: as typed or scanned */
 		} join;
+		struct {
+			char hq[KIOSK_TEXT_MAX]; /* HQ's public keys' folder (<assets>/hq) */
+		} export;
 	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
@@ -167,6 +171,8 @@ struct kiosk_pack {
 	char from[LEDGER_STATION_MAX + 1]; /* the station that made it */
 	char next[LEDGER_STATION_MAX + 1]; /* READ: an id for this station (T1 -> T2) */
 	char walker_base[16];              /* JOIN: this station's walker numbers start above */
+	char key[64];                      /* EXPORT: the pack's key, in groups (wiped on free) */
+	char qr[64];                       /* EXPORT: the same as its QR code holds */
 };
 
 struct kiosk_found {
@@ -192,6 +198,7 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	char event_key_id[17]; /* the key that certified this station; "" none */
 	/* print jobs lost when the print server stopped, not settled yet */
 	size_t nlost;
 	struct print_lost lost[PRINT_SETTLE_MAX];

@@ -310,6 +310,18 @@ ledger_batch_end(struct ledger *l, int commit, char **cause)
 /* 0 when a file without a schema version is empty (a new ledger); else -1
  * naming what it is instead (HQ's database, another program's), checked
  * before anything is written to it. */
+/* 1 when the file may not be a ledger: no schema version, or HQ's tables
+ * (HQ's schema 2 has a user_version of its own). */
+static int
+ledger_maybe_foreign(struct ledger *l, int64_t version)
+{
+	return version == 0 ||
+	       ledger_query_i(l,
+	                      "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+	                      "'bundles'",
+	                      0, NULL, 0) > 0;
+}
+
 static int
 ledger_foreign(struct ledger *l, char **cause)
 {
@@ -317,8 +329,8 @@ ledger_foreign(struct ledger *l, char **cause)
 		return 0;
 	if (ledger_query_i(l,
 	                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-	                   "('stations', 'merges')",
-	                   0, NULL, 0) == 2)
+	                   "('stations', 'merges', 'bundles')",
+	                   0, NULL, 0) >= 2) /* HQ's schema 1, or 2 */
 		return util_fail(
 		    cause,
 		    "%s is an HQ database, not a station's ledger: nothing was changed. "
@@ -344,7 +356,7 @@ ledger_migrate(struct ledger *l, char **cause)
 		    l->path, version);
 	if (ledger_tx_begin(l, cause, "the schema") != 0)
 		return -1;
-	if (version == 0 && ledger_foreign(l, cause) != 0) {
+	if (ledger_maybe_foreign(l, version) && ledger_foreign(l, cause) != 0) {
 		ledger_tx_rollback(l);
 		return -1;
 	}
@@ -401,7 +413,7 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 	/* another program's database is refused before journal_mode changes it */
 	if ((version = ledger_query_i(l, "PRAGMA user_version", 0, NULL, -1)) < 0)
 		goto dbfail;
-	if (version == 0 && ledger_foreign(l, cause) != 0)
+	if (ledger_maybe_foreign(l, version) && ledger_foreign(l, cause) != 0)
 		goto fail;
 	/* and one of a newer schema before anything is written to it */
 	if (version > LEDGER_SCHEMA_VERSION) {

@@ -13,6 +13,7 @@
 
 #include "bundle.h"
 #include "closeout.h"
+#include "hq.h"
 #include "ledger.h"
 #include "roster.h"
 #include "sign.h"
@@ -204,6 +205,36 @@ main(void)
 	bench_pair("bundle_verify_day_vs_stock_check", "median", bench_median(verify_ms, ROUNDS),
 	           "minisign -V + unzip + sha256sum -c", bench_median(check_ms, ROUNDS), 0,
 	           ",\"note\":\"the stock check proves less: no chain, CSVs or figures\"");
+
+	/* HQ's merge of the day's bundle (verified first, not timed) into a new
+	 * HQ database: every entry inserted, synchronous=FULL */
+	{
+		double merge_ms[ROUNDS];
+		for (r = 0; r < ROUNDS; r++) {
+			struct bundle_report mrep;
+			struct hq_merge_result mr;
+			struct hq *h = NULL;
+			char hqdb[700];
+			snprintf(hqdb, sizeof hqdb, "%s/hq-%d.db", dir, r);
+			if (bundle_verify_file(res.zip_path, NULL, &mrep, &cause) != 0)
+				bench_die("verify", cause);
+			t0 = bench_now_ms();
+			if (hq_open(hqdb, &h, &cause) != 0 ||
+			    hq_merge(h, &mrep, res.zip_path, &mr, &cause) != 0)
+				bench_die("merge", cause);
+			hq_free(h);
+			merge_ms[r] = bench_now_ms() - t0;
+			if (mr.outcome != HQ_MERGED)
+				bench_die("merge", mr.message);
+			bundle_report_clear(&mrep);
+		}
+		snprintf(extra, sizeof extra,
+		         ",\"rounds\":%d,\"entries\":%" PRId64
+		         ",\"note\":\"a new HQ.db, every entry inserted; verify not included\"",
+		         ROUNDS, last_seq);
+		bench_pair("bundle_merge_day", "median", bench_median(merge_ms, ROUNDS),
+		           "bundle_verify_day", bench_median(verify_ms, ROUNDS), 0, extra);
+	}
 
 	/* the day's members beside the caps a zip bomb meets (bundle_member_max:
 	 * ten times these sizes, docs/BUNDLE.md) */

@@ -8,6 +8,18 @@ setup() {
 	USB="$T/usb"
 	mkdir -p "$USB"
 	w() { "$WATCTL" --db "$DB" "$@"; }
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq" # opens sealed bundles
+}
+
+# HQ accepts an event without a charter by the event key id on its close-out
+# sheet (docs/HQ-GUIDE.md): the bundles of the stations it certified count.
+hq_accepts() {
+	local db k
+	for db in "$@"; do
+		k=$(sed -n 's/.*"event_key":"\([0-9A-F]*\)".*/\1/p' "$db.keys/station.cert" | head -1)
+		"$WATCTL" hq-accept --db "$T/hq.db" --event-key "$k" \
+			--reason "the key id on the close-out sheet" >/dev/null
+	done
 }
 
 teardown() {
@@ -64,9 +76,9 @@ sys.exit(0 if bad else 1)'
 @test "edges: event-pack import refuses --walker-base -1, abc, 999999 (and 0) and changes nothing" {
 	event
 	w walker add --name "María López" >/dev/null
-	w event-pack export "$T/walk.pack" >/dev/null
+	key=$(w event-pack export "$T/walk.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
 	for base in -1 abc 999999 0 1e5 ""; do
-		run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --station T2 --walker-base "$base"
+		run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --key "$key" --station T2 --walker-base "$base"
 		echo "[$base] $output"
 		[ "$status" -eq 2 ]
 		[[ "$output" == *"walker"*"number"* ]]
@@ -74,7 +86,7 @@ sys.exit(0 if bad else 1)'
 		[ ! -e "$T/t2.db" ] && [ ! -e "$T/t2.db-wal" ]
 	done
 	# the same station joined properly: its walker 1 is not station 1's
-	run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --station T2 --walker-base 100000
+	run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --key "$key" --station T2 --walker-base 100000
 	[ "$status" -eq 0 ]
 	read -r id code < <("$WATCTL" --db "$T/t2.db" walker add --name Other)
 	[ "$id" = 100001 ]
@@ -227,13 +239,26 @@ EOF
 	run w export --out "$USB"
 	[ "$status" -eq 0 ]
 	! raw_controls <<<"$output"
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	run "$WATCTL" verify "$zip"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! raw_controls <<<"$output"
 	[[ "$output" == *'\x1b'* ]]
+	# rewritten from entry 1, the ledger is not the one its certificate
+	# names: HQ holds it, and says so escaped; a person accepts it
+	hq_accepts "$DB"
 	run "$WATCTL" merge --db "$T/hq.db" "$zip"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"* ]]
+	! raw_controls <<<"$output"
+	run "$WATCTL" hq-pending --db "$T/hq.db"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	! raw_controls <<<"$output"
+	[[ "$output" == *'\x1b'* ]]
+	run "$WATCTL" hq-accept --db "$T/hq.db" 1 --reason "checked on the sheet"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	! raw_controls <<<"$output"
@@ -364,7 +389,7 @@ sys.exit(p.returncode)' "$@"
 	event
 	w walker add --name "María López" >/dev/null
 	w export --out "$USB" >/dev/null
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	schema=$(sqlite3 "$DB" .schema)
 	run "$WATCTL" merge --db "$DB" "$zip"
 	echo "$output"
@@ -377,6 +402,7 @@ sys.exit(p.returncode)' "$@"
 	run w check
 	[ "$status" -eq 0 ]
 	# the reverse
+	hq_accepts "$DB"
 	"$WATCTL" merge --db "$T/hq.db" "$zip" >/dev/null
 	hq=$(sqlite3 "$T/hq.db" .schema)
 	for cmd in report log check "set name X" "walker add --name Y"; do
@@ -427,13 +453,13 @@ sys.exit(p.returncode)' "$@"
 	[ -e "$DB-wal" ]
 	[ "$(stat -c %a "$DB-wal")" = 600 ]
 	# a ledger made 0644 by an older version is made 0600 when next written
-	rm -f "$DB"* && (umask 022 && event)
+	rm -rf "$DB"* && (umask 022 && event)
 	chmod 0644 "$DB"
 	(umask 022 && w walker add --name Ann >/dev/null)
 	[ "$(stat -c %a "$DB")" = 600 ]
 	# the second station's ledger, made by event-pack import
-	w event-pack export "$T/walk.pack" >/dev/null
-	(umask 022 && "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --station T2 >/dev/null)
+	key=$(w event-pack export "$T/walk.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	(umask 022 && "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --key "$key" --station T2 >/dev/null)
 	[ "$(stat -c %a "$T/t2.db")" = 600 ]
 	grep -q '^UMask=0077' "$REPO/board/systemd/wat-kiosk.service"
 }
@@ -449,7 +475,7 @@ sys.exit(p.returncode)' "$@"
 	run "$WATCTL" --db "$T/s.db" init --pin-later --name Walk --city Jackson --date 2026-11-24 --station lap-2
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"station LAP-2"* ]]
-	rm -f "$T"/s.db*
+	rm -rf "$T"/s.db*
 	run "$WATCTL" --db "$T/s.db" init --pin-later --name Walk --city Jackson --date 9999-12-31
 	echo "$output"
 	[ "$status" -eq 2 ]

@@ -75,7 +75,8 @@ test_sheet_doc(void **state)
 	                           "T1",
 	                           "2026-05-02 17:45 CDT",
 	                           40,
-	                           HEAD};
+	                           HEAD,
+	                           "0123456789ABCDEF"};
 	struct layout_doc d = LAYOUT_DOC_INIT;
 	const struct layout_block *b, *sign1, *sign2;
 	size_t i, nsign = 0;
@@ -89,6 +90,8 @@ test_sheet_doc(void **state)
 	assert_non_null(find(&d, LAYOUT_TITLE, "Close-out sheet", 0));
 	assert_non_null(find(&d, LAYOUT_HEADING, "Walk Against Traffick", 0));
 	assert_non_null(find(&d, LAYOUT_CENTER, "Jackson, MS, 2026-05-02 - station T1", 0));
+	/* the event key id HQ checks the station's certificate against */
+	assert_non_null(find(&d, LAYOUT_SMALL, "Event key id: 0123456789ABCDEF", 0));
 	/* the two counters, each on a signature line, after everything counted */
 	sign1 = find(&d, LAYOUT_SIGN, "Ann Smith", 0);
 	sign2 = find(&d, LAYOUT_SIGN, "Bob Jones", 0);
@@ -189,7 +192,7 @@ test_sheet_render(void **state)
 	struct closeout_check checks[2];
 	int64_t unprinted[2];
 	struct closeout_result r;
-	struct closeout_sheet s = {"Walk", "Jackson, MS", "2026-05-02", "T1", NULL, 40, HEAD};
+	struct closeout_sheet s = {"Walk", "Jackson, MS", "2026-05-02", "T1", NULL, 40, HEAD, NULL};
 	struct layout_doc d = LAYOUT_DOC_INIT;
 	char *pdf = NULL, *cause = NULL, long_name[3000];
 	size_t len, i;

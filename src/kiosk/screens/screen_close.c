@@ -659,6 +659,9 @@ screen_export_go(struct kiosk *k, const char *dir)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_EXPORT;
 	snprintf(q.path, sizeof q.path, "%s", dir);
+	/* HQ's keys, checked by the worker before an export number is used */
+	snprintf(q.export.hq, sizeof q.export.hq, "%s/hq",
+	         k->assets_dir != NULL ? k->assets_dir : "assets");
 	snprintf(k->export.dir, sizeof k->export.dir, "%s", dir);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
@@ -771,8 +774,8 @@ screen_export_draw(struct kiosk *k)
 		return;
 	}
 	ui_text(u, (struct ui_rect){right.x, y, right.w, lh},
-	        "The signed bundle for HQ (zip + .minisig):", k->style.font.body, 1, UI_FG,
-	        UI_LEFT);
+	        "The bundle for HQ, sealed and signed (.zip.age + .minisig):", k->style.font.body,
+	        1, UI_FG, UI_LEFT);
 	y += lh + gap;
 	for (size_t i = 0; i < x->nsticks; i++, y += rh + gap) {
 		snprintf(line, sizeof line, "%s%s", x->nsticks == 1 ? "" : "Export to ",
@@ -794,7 +797,8 @@ static void
 screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
-	char *cause = NULL;
+	char *cause = NULL, *hq;
+	int rc;
 
 	if (x->op == KIOSK_OP_EXPORT_INFO) {
 		if (x->rc != 0)
@@ -809,8 +813,11 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (kiosk_export_start(x->snap, k->export.dir, k->db_path, kiosk_wake, k->ui,
-	                       &k->export_job, &cause) != 0) {
+	hq = xasprintf("%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
+	rc = kiosk_export_start(x->snap, k->export.dir, k->db_path, hq, kiosk_wake, k->ui,
+	                        &k->export_job, &cause);
+	free(hq);
+	if (rc != 0) {
 		kiosk_message(k, UI_BAD, "%s", cause);
 		free(cause);
 		return;

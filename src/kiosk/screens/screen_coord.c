@@ -319,6 +319,13 @@ screen_coord_draw(struct kiosk *k)
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
 		int rows = (n + cols - 1) / cols;
+		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */
+			char idl[64];
+			struct ui_rect c =
+			    kiosk_col(kiosk_row(grid, n / cols, rows, gap), n % cols, cols, gap);
+			snprintf(idl, sizeof idl, "Event key id\n%s", k->st.event_key_id);
+			ui_text_wrap(u, c, idl, k->style.font.hint, 0, UI_DIM, UI_CENTER);
+		}
 		for (int i = 0; i < n; i++) {
 			struct ui_rect c =
 			    kiosk_col(kiosk_row(grid, i / cols, rows, gap), i % cols, cols, gap);
@@ -667,7 +674,7 @@ screen_setup_draw(struct kiosk *k)
 		/* or a second station: the event from the first one's pack */
 		r = kiosk_ask_or(k, title, "Step 1: the event's name", k->setup.name,
 		                 sizeof k->setup.name, KIOSK_KB_NAME, 0,
-		                 "Join an event from a USB stick");
+		                 "Start from HQ's event file or a pack");
 		if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_CITY);
 		else if (r == KIOSK_ASK_ASIDE)

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "event_pack.h"
 #include "screens.h"
 #include "util.h"
 
@@ -65,25 +67,49 @@ screen_pack_draw(struct kiosk *k)
 			             k->style.font.body, 1, UI_BAD, UI_LEFT);
 		return;
 	}
-	ui_fill(u, (struct ui_rect){body.x, y, body.w, 2 * lh}, UI_OK);
-	ui_text(u, (struct ui_rect){body.x + gap, y, body.w - 2 * gap, 2 * lh},
-	        "Event pack written to the USB stick", k->style.font.key, 1, UI_WHITE, UI_CENTER);
-	y += 2 * lh + gap;
-	snprintf(line, sizeof line, "File: %s", x->pack.file);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.small, 1, UI_FG,
-	        UI_LEFT);
-	y += lh + gap / 2;
-	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
-	                  "1. Take the stick to the other station (a new, empty one). On its "
-	                  "first start, tap \xe2\x80\x9cJoin an event from a USB "
-	                  "stick\xe2\x80\x9d, tap this file and give the station its own id (T2, "
-	                  "T3\xe2\x80\xa6).",
-	                  k->style.font.small, 0, UI_FG, UI_LEFT) +
-	     gap;
-	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 2 * lh},
-	             "2. Then delete the file from the stick: it holds the badge key, with which "
-	             "anyone could make badges for this event.",
-	             k->style.font.small, 1, UI_BAD, UI_LEFT);
+	{
+		/* the key: a QR code on the right (above Done), its groups on the
+		 * left under the steps, large */
+		int side =
+		    body.h - rh - gap < body.w / 2 - gap ? body.h - rh - gap : body.w / 2 - gap;
+		struct ui_rect qr = {body.x + body.w - side, body.y, side, side};
+		int tw = body.w - side - 2 * gap;
+		char groups[sizeof x->pack.key];
+
+		ui_qr(u, qr, x->pack.qr);
+		snprintf(groups, sizeof groups, "%s", x->pack.key);
+		for (char *c = groups; *c != '\0'; c++)
+			if (*c == '-')
+				*c = ' ';
+		ui_fill(u, (struct ui_rect){body.x, y, tw, 2 * lh}, UI_OK);
+		ui_text(u, (struct ui_rect){body.x + gap, y, tw - 2 * gap, 2 * lh},
+		        "Event pack written, sealed", k->style.font.label, 1, UI_WHITE, UI_CENTER);
+		y += 2 * lh + gap;
+		snprintf(line, sizeof line, "File: %s", x->pack.file);
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 2 * lh}, line,
+		                  k->style.font.small, 1, UI_FG, UI_LEFT) +
+		     gap / 2;
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 5 * lh},
+		                  "1. Take the stick to the other station (a new, empty one). On "
+		                  "its first start, tap \xe2\x80\x9cStart from HQ's event file or "
+		                  "a pack\xe2\x80\x9d and tap this file.",
+		                  k->style.font.small, 0, UI_FG, UI_LEFT) +
+		     gap / 2;
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 4 * lh},
+		                  "2. It asks for the key: scan this QR code with its scanner or "
+		                  "camera, or type the 7 groups below.",
+		                  k->style.font.small, 0, UI_FG, UI_LEFT) +
+		     gap / 2;
+		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh}, groups,
+		                  k->style.font.label, 1, UI_FG, UI_LEFT) +
+		     gap / 2;
+		util_wipe(groups, sizeof groups);
+		/* left of Done: the whole height is free */
+		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - y},
+		             "Without this key the file shows nothing. Keep the key off the stick; "
+		             "delete the file once joined.",
+		             k->style.font.small, 1, UI_BAD, UI_LEFT);
+	}
 	if (ui_button(u,
 	              (struct ui_rect){body.x + body.w - k->style.col_w, body.y + body.h - rh,
 	                               k->style.col_w, rh},
@@ -109,7 +135,7 @@ const struct screen_ops screen_pack_ops = {
 
 /* ---- first start: join an event from a USB stick ---------------------------- */
 
-enum { JOIN_LIST, JOIN_ID };
+enum { JOIN_LIST, JOIN_KEY, JOIN_ID };
 
 static void
 screen_join_list(struct kiosk *k)
@@ -122,22 +148,58 @@ screen_join_enter(struct kiosk *k)
 {
 	k->join.step = JOIN_LIST;
 	k->join.path[0] = '\0';
+	util_wipe(k->join.key, sizeof k->join.key);
 	k->join.station[0] = '\0';
 	kiosk_keep(&k->join.pack, NULL);
 	screen_join_list(k);
 }
 
+static void screen_join_read(struct kiosk *k);
+
+/* A pack tapped: its key comes next.  HQ's event file (a charter) needs
+ * none: it is checked against HQ's key and set up from straight away. */
 static void
-screen_join_read(struct kiosk *k, const char *dir, const char *name)
+screen_join_pick(struct kiosk *k, const char *dir, const char *name)
+{
+	size_t n = strlen(name), sl = strlen(".charter");
+
+	snprintf(k->join.path, sizeof k->join.path, "%s/%s", dir, name);
+	util_wipe(k->join.key, sizeof k->join.key);
+	if (n > sl && strcasecmp(name + n - sl, ".charter") == 0) {
+		screen_join_read(k);
+		return;
+	}
+	k->join.step = JOIN_KEY;
+	kiosk_message(k, UI_FG, "Pack: %s", name);
+}
+
+/* Opened on the worker with the key (k->join.key): refused in words, or
+ * the event shown and this station's id asked. */
+static void
+screen_join_read(struct kiosk *k)
 {
 	struct kiosk_req q;
 
-	snprintf(k->join.path, sizeof k->join.path, "%s/%s", dir, name);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PACK_READ;
 	snprintf(q.path, sizeof q.path, "%s", k->join.path);
+	snprintf(q.join.key, sizeof q.join.key, "%s", k->join.key);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
+	util_wipe(q.join.key, sizeof q.join.key);
+}
+
+int
+screen_join_scanned(struct kiosk *k, const char *code)
+{
+	if (k->screen != SCREEN_JOIN || k->join.step != JOIN_KEY ||
+	    strncasecmp(code, EVENT_PACK_QR_PREFIX, strlen(EVENT_PACK_QR_PREFIX)) != 0)
+		return 0;
+	if (!k->waiting) {
+		snprintf(k->join.key, sizeof k->join.key, "%s", code);
+		screen_join_read(k);
+	}
+	return 1;
 }
 
 static void
@@ -149,8 +211,10 @@ screen_join_post(struct kiosk *k)
 	q.op = KIOSK_OP_PACK_JOIN;
 	snprintf(q.path, sizeof q.path, "%s", k->join.path);
 	snprintf(q.join.station, sizeof q.join.station, "%s", k->join.station);
+	snprintf(q.join.key, sizeof q.join.key, "%s", k->join.key);
 	k->coordinator = 1; /* as the set-up: whoever sets the station up */
 	kiosk_post(k, &q);
+	util_wipe(q.join.key, sizeof q.join.key);
 }
 
 /* On the home screen: joined, and what is left to do. */
@@ -161,6 +225,14 @@ screen_join_home(struct kiosk *k)
 	int notes = x != NULL && x->notes != NULL;
 
 	kiosk_go(k, SCREEN_HOME);
+	if (x != NULL && strcmp(x->pack.from, "HQ") == 0) {
+		kiosk_message(
+		    k, UI_OK,
+		    "Station %s set up from HQ's event file. Keep the stick safe: it holds "
+		    "the event key.",
+		    k->st.event.station);
+		return;
+	}
 	kiosk_message(k, notes ? UI_WARN : UI_OK,
 	              notes
 	                  ? "Station %s joined the event, but some settings were not copied: "
@@ -178,13 +250,13 @@ screen_join_list_draw(struct kiosk *k)
 	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[KIOSK_PATH_MAX + 160];
 
-	if (kiosk_header(k, "Join an event from a USB stick", "Back")) {
+	if (kiosk_header(k, "Start from a USB stick", "Back")) {
 		kiosk_go(k, SCREEN_SETUP);
 		return;
 	}
 	kiosk_halves(k, body, gap, &left, &right);
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
-	        "Event packs on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
+	        "Event files on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
 	if (x != NULL && x->op == KIOSK_OP_PACK_LIST && x->rc == 0) {
 		for (size_t i = 0;
@@ -194,7 +266,7 @@ screen_join_list_draw(struct kiosk *k)
 			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, f->name,
 			              k->style.primary, k->style.font.text) &&
 			    !k->waiting && f->id < x->nsticks)
-				screen_join_read(k, x->sticks[f->id], f->name);
+				screen_join_pick(k, x->sticks[f->id], f->name);
 		}
 		if (x->nsticks == 0)
 			ui_text_wrap(
@@ -203,7 +275,7 @@ screen_join_list_draw(struct kiosk *k)
 			    k->style.font.body, 0, UI_DIM, UI_LEFT);
 		else if (x->nfound == 0)
 			ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 2 * lh},
-			             "No event pack (a .pack file) on the stick.",
+			             "No event file (.charter from HQ, or .pack) on the stick.",
 			             k->style.font.body, 0, UI_DIM, UI_LEFT);
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh}, "Look again",
@@ -214,9 +286,10 @@ screen_join_list_draw(struct kiosk *k)
 		return;
 	}
 	snprintf(line, sizeof line,
-	         "On the first station: Coordinator \xe2\x86\x92 Event pack to USB stick. Plug "
-	         "that stick in here and tap the pack: this station joins the same event, with "
-	         "its own id and its own ledger.%s%s",
+	         "The first station: tap HQ's event file (.charter; its .event.key must be "
+	         "beside it).\nA further station: on the first one, Coordinator \xe2\x86\x92 "
+	         "Event pack to USB stick, then tap the pack here: this station joins the same "
+	         "event, with its own id and its own ledger.%s%s",
 	         x != NULL && x->nsticks == 1 ? "\nUSB stick: " : "",
 	         x != NULL && x->nsticks == 1 ? x->sticks[0] : "");
 	y = right.y +
@@ -235,10 +308,28 @@ screen_join_draw(struct kiosk *k)
 
 	switch (k->join.step) {
 	case JOIN_LIST: screen_join_list_draw(k); break;
+	case JOIN_KEY:
+		/* a scanner types the QR code's text and Enter into the field */
+		r = kiosk_ask(k, "The event pack's key",
+		              "Scan the QR code on the first station, or type its 7 groups",
+		              k->join.key, sizeof k->join.key, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->join.step = JOIN_LIST;
+			util_wipe(k->join.key, sizeof k->join.key);
+			k->msg[0] = '\0';
+		} else if (r == KIOSK_ASK_DONE && !k->waiting) {
+			screen_join_read(k);
+		}
+		break;
 	case JOIN_ID:
-		snprintf(title, sizeof title, "Join \xe2\x80\x9c%s\xe2\x80\x9d", p ? p->name : "");
-		snprintf(prompt, sizeof prompt, "This station's own id (the pack is from %s)",
-		         p ? p->from : "?");
+		snprintf(title, sizeof title, "%s \xe2\x80\x9c%s\xe2\x80\x9d",
+		         p != NULL && strcmp(p->from, "HQ") == 0 ? "Set up" : "Join",
+		         p ? p->name : "");
+		if (p != NULL && strcmp(p->from, "HQ") == 0)
+			snprintf(prompt, sizeof prompt, "This station's id (HQ's event file)");
+		else
+			snprintf(prompt, sizeof prompt,
+			         "This station's own id (the pack is from %s)", p ? p->from : "?");
 		r = kiosk_ask(k, title, prompt, k->join.station, sizeof k->join.station,
 		              KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
@@ -266,6 +357,7 @@ screen_join_reply(struct kiosk *k, struct kiosk_reply **r)
 		break;
 	case KIOSK_OP_PACK_READ:
 		if (x->rc != 0) {
+			/* still asking for the key: a typo is fixed in place */
 			kiosk_message(k, UI_BAD, "%s",
 			              x->cause ? x->cause : "The pack was refused.");
 			ui_sound(k->ui, UI_SOUND_ERROR);

@@ -21,4 +21,8 @@ extern const struct screen_ops *const screens[SCREEN_COUNT];
  * PIN is in k->pin.pin1); *back when Back was pressed on the first. */
 int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
 
+/* A code the camera read while the join screen asks for the pack's key:
+ * 1 when it was taken as the key (screen_pack.c). */
+int screen_join_scanned(struct kiosk *k, const char *code);
+
 #endif

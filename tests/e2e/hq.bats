@@ -1,0 +1,478 @@
+#!/usr/bin/env bats
+# HQ counts what chains to it, once (issue 16): the attacks of the issue as
+# tests, real watctl on real files, stock minisign; a bundle counts only when
+# its station certificate chains to a charter HQ signed (or an event HQ
+# accepted by its key id); HQ's held bundles, pending, accept, refuse, revoke
+# and distrust; its hash-chained log; an HQ database of an earlier main
+# upgraded.
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	USB="$T/usb"
+	mkdir -p "$USB"
+	HQ="$T/hq.db"
+	# HQ's own key folder (merge checks the chain with it) and what station
+	# images carry of it
+	# images carry (assets/hq: the demo HQ's, whose secrets are assets/demo/hq)
+	HQK="$T/hqkeys" STICK="$T/stick"
+	cp -r "$REPO/assets/demo/hq" "$HQK"
+	chmod 600 "$HQK"/*.key
+	mkdir -p "$T/assets-hq" "$STICK"
+	cp "$HQK"/hq.pub "$HQK"/hq-seal.pub "$HQK"/hq-backup.pub "$T/assets-hq/"
+	export WAT_HQ_KEYS="$T/assets-hq" WAT_HQ_DIR="$HQK"
+}
+
+# HQ charters the Jackson walk: the charter and its event key on the stick.
+charter() {
+	"$WATCTL" hq-charter --hq "$HQK" --event 2026-jackson-ms --name "Walk Against Traffick" \
+		--city "Jackson, MS" --date 2026-05-02 --org "International Outreach Ministries" \
+		--ein 64-0123456 --inbox https://hq.example.org/inbox --upload-code K7Q-22XM \
+		--out "$STICK" >/dev/null
+}
+
+# The walk's money at one station: two walkers, a lap, $229 in three donations.
+money() {
+	local db=$1
+	"$WATCTL" --db "$db" walker add --name Ann >/dev/null
+	"$WATCTL" --db "$db" walker add --name Bob >/dev/null
+	"$WATCTL" --db "$db" lap "$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')" >/dev/null
+	local a b
+	a=$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')
+	b=$("$WATCTL" --db "$db" walker list | awk 'NR==2{print $1}')
+	"$WATCTL" --db "$db" donate "$a" 100 --method cash >/dev/null
+	"$WATCTL" --db "$db" donate "$b" 99 --method check --check-no 1043 >/dev/null
+	"$WATCTL" --db "$db" donate "$b" 30 --method other >/dev/null
+}
+
+# The first station of the chartered walk, T1, and its day.
+chartered_day() {
+	local db=$1
+	[ -f "$STICK/2026-jackson-ms.charter" ] || charter
+	"$WATCTL" --db "$db" init --charter "$STICK/2026-jackson-ms.charter" \
+		--event-key "$STICK/2026-jackson-ms.event.key" --pin-later >/dev/null
+	money "$db"
+}
+
+# A station's day without a charter (its first station makes the event key).
+day() {
+	local db=$1 station=$2
+	"$WATCTL" --db "$db" init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" \
+		--date 2026-05-02 --station "$station" >/dev/null
+	money "$db"
+}
+
+# A station's export N in DIR: sealed (X.zip.age, issue 16) or clear (X.zip).
+bundle_in() { ls "$1"/*"${2:-}".zip.age 2>/dev/null || ls "$1"/*"${2:-}".zip; }
+
+# An event pack, and its key (sealed packs: the words export prints), and
+# its import with that key (plain packs of before: the key is ignored).
+pack_out() {
+	"$WATCTL" --db "$1" event-pack export "$2" >"$2.out"
+	grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$2.out" | head -1 >"$2.k"
+}
+pack_in() {
+	if [ -s "$2.k" ]; then
+		"$WATCTL" --db "$1" event-pack import "$2" --key "$(cat "$2.k")" >/dev/null
+	else
+		"$WATCTL" --db "$1" event-pack import "$2" >/dev/null
+	fi
+}
+
+event_key_of() { sed -n 's/.*"event_key":"\([0-9A-F]*\)".*/\1/p' "$1.keys/station.cert" | head -1; }
+
+tag_of() { "$WATCTL" --db "$1" settings | awk -F'\t' '$1 == "badge-tag" {print $2}'; }
+
+unpack() {
+	rm -rf "$T/x"
+	mkdir -p "$T/x"
+	(cd "$T/x" && unzip -q "$1")
+}
+
+# Rezips a bundle's members (after an edit of manifest.json by the python in
+# $4), SHA256SUMS remade, as a clear zip in DIR ($3) signed with the
+# station's own key ($2) and the original trusted comment, as a station's
+# insider could: minisign -V says OK.  A sealed bundle is opened first with
+# HQ's key (stock age).  FORGED: the forgery's path.
+forge() {
+	local zip=$1 key=$2 dir=$3 edit=$4 clear=$1
+	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
+	if [[ "$zip" == *.age ]]; then
+		command -v age >/dev/null || skip "age is not installed (APT_PKGS)"
+		clear="$T/opened.zip"
+		age -d -i "$HQK/hq-seal.key" -o "$clear" "$zip"
+	fi
+	unpack "$clear"
+	python3 - "$T/x/manifest.json" "$edit" <<-'PY'
+		import sys
+		p, edit = sys.argv[1], sys.argv[2]
+		s = open(p).read()
+		exec(edit)
+		open(p, "w").write(s)
+	PY
+	# the members in the zip's own order, SHA256SUMS remade over the others
+	members=$(unzip -Z1 "$clear" | tr '\n' ' ')
+	(cd "$T/x" && sha256sum $(echo "$members" | sed 's/SHA256SUMS//') >SHA256SUMS)
+	mkdir -p "$dir"
+	FORGED="$dir/$(basename "${zip%.age}")"
+	rm -f "$FORGED" "$FORGED.minisig"
+	(cd "$T/x" && zip -q -X "$FORGED" $members)
+	tc=$(sed -n 's/^trusted comment: //p' "$zip.minisig")
+	minisign -S -s "$key" -m "$FORGED" -t "$tc" </dev/null >/dev/null
+	minisign -Vm "$FORGED" -p "${key%.key}.pub" >/dev/null
+}
+
+@test "attack: a re-tagged manifest re-signed with the station key is refused naming event.tag; HQ counts \$229 once" {
+	chartered_day "$T/t1.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	z=$(bundle_in "$USB" -T1-1)
+	forge "$z" "$T/t1.db.keys/station.key" "$T/forged" \
+		's = s.replace("\"tag\": \"", "\"tag\": \"Q", 1)'
+	run "$WATCTL" verify "$FORGED" --pubkey "$T/t1.db.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"event.tag"* ]]
+	run "$WATCTL" merge --db "$HQ" "$z" "$FORGED"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"total \$229.00"* ]]
+}
+
+@test "attack: the manifest's totals strings, clock_trusted, files and an added field are bound, each refused by name" {
+	day "$T/t1.db" T1
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	z=$(bundle_in "$USB" -T1-1)
+	k="$T/t1.db.keys/station.key"
+	n=0
+	while IFS='|' read -r field edit; do
+		forge "$z" "$k" "$T/f$n" "$edit"
+		run "$WATCTL" verify "$FORGED" --pubkey "$T/t1.db.keys/station.pub"
+		echo "$field: $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"$field"* ]]
+		n=$((n + 1))
+	done <<-'EOF2'
+		totals.cash|s = s.replace('"cash": "100.00"', '"cash": "1000.00"', 1)
+		totals.total|s = s.replace('"total": "229.00"', '"total": "2290.00"', 1)
+		clock_trusted|s = s.replace('"clock_trusted": true', '"clock_trusted": false', 1) if '"clock_trusted": true' in s else s.replace('"clock_trusted": false', '"clock_trusted": true', 1)
+		files|s = s.replace('"files": [', '"files": ["extra.csv", ', 1)
+		exported_utc|import re; s = re.sub(r'"exported_utc": "[^"]*"', '"exported_utc": "2026-05-02T12:00:00Z"', s)
+		event.name|s = s.replace('"Walk Against Traffick"', '"Walk For Traffick"', 1)
+		event.city|s = s.replace('"Jackson, MS"', '"Biloxi, MS"', 1)
+		secret|s = s.replace('{\n', '{\n  "secret": 1,\n', 1)
+	EOF2
+	[ "$n" -eq 8 ]
+}
+
+# An outsider who knows only the event tag (printed on every badge) writes an
+# event pack of their own and joins as station T1 with their own key.
+outsider() {
+	local db=$1 tag=$2 station=$3
+	python3 - "$T/outsider-pack.json" "$tag" <<-'PY'
+		import json, sys, os
+		json.dump({"format": "wat-event-pack/1", "station": "T9",
+		           "event": {"name": "Walk Against Traffick", "city": "Jackson, MS",
+		                     "date": "2026-05-02", "tag": sys.argv[2]},
+		           "badge_key": os.urandom(32).hex(),
+		           "settings": {"min-lap": "60", "holdoff": "5", "max-donation": "100000.00"}},
+		          open(sys.argv[1], "w"))
+	PY
+	if ! "$WATCTL" --db "$db" event-pack import "$T/outsider-pack.json" --station "$station" \
+		>/dev/null 2>&1; then
+		# packs are sealed: the outsider runs the software on a card of their
+		# own and rewrites its ledger to carry the tag (the chain rehashed)
+		rm -rf "$db" "$db.keys"
+		"$WATCTL" --db "$db" init --pin-later --name "Walk Against Traffick" \
+			--city "Jackson, MS" --date 2026-05-02 --station "$station" >/dev/null
+		"$WATCTL" --db "$db" set max-donation 100000 >/dev/null
+		retag "$db" "$tag"
+	fi
+	"$WATCTL" --db "$db" walker add --name Mallory >/dev/null
+	"$WATCTL" --db "$db" donate "$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')" \
+		19998 --method cash >/dev/null
+}
+
+# retag DB TAG: the ledger's event entry rewritten to TAG, every hash after it
+# recomputed, the settings table to match (what an outsider can do to a
+# ledger of their own).
+retag() {
+	python3 - "$1" "$2" <<-'PY'
+		import hashlib, re, sqlite3, sys
+		c = sqlite3.connect(sys.argv[1], isolation_level=None)
+		trig = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+		                 "AND tbl_name = 'entries'").fetchall()
+		c.execute("BEGIN")
+		for name, _ in trig:
+		    c.execute(f"DROP TRIGGER {name}")
+		prev = bytes(32)
+		for seq, line in c.execute("SELECT seq, line FROM entries ORDER BY seq").fetchall():
+		    if seq == 1:
+		        line = re.sub(r'"tag":"[^"]*"', '"tag":"%s"' % sys.argv[2], line)
+		    h = hashlib.blake2b(prev + line.encode(), digest_size=32).digest()
+		    c.execute("UPDATE entries SET line = ?, hash = ? WHERE seq = ?", (line, h, seq))
+		    prev = h
+		c.execute("UPDATE settings SET value = ? WHERE key = 'tag'", (sys.argv[2],))
+		for _, sql in trig:
+		    c.execute(sql)
+		c.execute("COMMIT")
+	PY
+}
+
+@test "attack: the outsider's pack and bundle are held, not counted; a wrong acceptance is revoked, never a lockout" {
+	chartered_day "$T/t1.db"
+	tag=$(tag_of "$T/t1.db")
+	outsider "$T/evil.db" "$tag" T1
+	mkdir -p "$T/evil"
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	evil=$(bundle_in "$T/evil") real=$(bundle_in "$USB" -T1-1)
+	# the outsider's arrives first: held, nothing counted
+	run "$WATCTL" merge --db "$HQ" "$evil"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	# (no certificate: the pack had none; or one naming another ledger)
+	[[ "$output" == *"Not counted, held"* ]]
+	[[ "$output" == *"no station certificate"* || "$output" == *"another ledger"* ]]
+	[[ "$output" == *"total \$0.00"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	evil_id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -1)
+	# a person wrongly accepts it (the key id was not checked) ...
+	run "$WATCTL" hq-accept --db "$HQ" "$evil_id" --reason "looked fine"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# ... so the real T1 is held (another key under its id), not locked out
+	run "$WATCTL" merge --db "$HQ" "$real"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"*"another key"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"$(basename "$real")"* ]]
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | tail -1)
+	# HQ checks the key ids on the paper close-out sheet: revoke, accept
+	run "$WATCTL" hq-revoke --db "$HQ" "$evil_id" --reason "key id is not the one on T1's sheet"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "key id checked against T1's close-out sheet"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$229.00"* ]]
+	[[ "$output" == *"revoked: not counted"* ]]
+	# the real station's next export counts without a person; the
+	# outsider's next one is held (its ledger was revoked)
+	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-2)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$230.00"* ]]
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/evil" -2)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"revoked"* ]]
+	[[ "$output" == *"total \$230.00"* ]]
+}
+
+@test "two chartered stations and a re-export merged at HQ count everything once; a copied pack's second ledger is held" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	money "$T/t2.db"
+	# the same pack used again on a third card (a lost pack)
+	pack_in "$T/t2b.db" "$STICK/ev.pack"
+	money "$T/t2b.db"
+	mkdir -p "$T/b"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2b.db" export --out "$T/b" >/dev/null
+	"$WATCTL" --db "$T/t1.db" donate 1 20 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	a1=$(bundle_in "$USB" -T1-1) a2=$(bundle_in "$USB" -T1-2) b1=$(bundle_in "$USB" -T2-1)
+	run "$WATCTL" merge --db "$HQ" "$a1" "$b1" "$a2"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$HQ" "$a2" "$b1" "$a1"
+	echo "$output"
+	[[ "$output" == *"Already merged"* ]]
+	[[ "$output" == *"older export replayed"* ]]
+	[[ "$output" == *"total \$478.00"* ]]
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/b")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"*"one pack or key folder used on two stations"* ]]
+	[[ "$output" == *"total \$478.00"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T1"*"\$249.00"* ]]
+	[[ "$output" == *"station T2"*"\$229.00"* ]]
+	[[ "$output" == *"national total"*"\$478.00"* ]]
+	[[ "$output" == *"Held, not counted"* ]]
+}
+
+@test "an unchartered event is held, accepted once by its event key id, and merged" {
+	day "$T/u1.db" T1
+	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no charter"*"$(event_key_of "$T/u1.db")"* ]]
+	[[ "$output" == *"total \$0.00"* ]]
+	run "$WATCTL" hq-accept --db "$HQ" --event-key 0123 --reason "typo"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"16 digits"* ]]
+	run "$WATCTL" hq-accept --db "$HQ" --event-key "$(event_key_of "$T/u1.db")" \
+		--reason "the key id on Jackson's close-out sheet"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Accepted"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" == *"national total"*"\$229.00"* ]]
+	"$WATCTL" --db "$T/u1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-2)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$230.00"* ]]
+}
+
+@test "a charter HQ did not sign chains nothing: the bundle is held" {
+	chartered_day "$T/t1.db"
+	# another HQ (an outsider's) charters an event of the same id
+	"$WATCTL" hq-init --dir "$T/fakehq" >/dev/null
+	mkdir -p "$T/fakestick"
+	"$WATCTL" hq-charter --hq "$T/fakehq" --event 2026-jackson-ms --name "Walk Against Traffick" \
+		--city "Jackson, MS" --date 2026-05-02 --org "International Outreach Ministries" \
+		--ein 64-0123456 --inbox https://hq.example.org/inbox --upload-code K7Q-22XM \
+		--out "$T/fakestick" >/dev/null
+	WAT_HQ_KEYS="$T/fakehq" "$WATCTL" --db "$T/f.db" init --charter \
+		"$T/fakestick/2026-jackson-ms.charter" --event-key "$T/fakestick/2026-jackson-ms.event.key" \
+		--pin-later >/dev/null
+	"$WATCTL" --db "$T/f.db" walker add --name Mallory >/dev/null
+	"$WATCTL" --db "$T/f.db" donate 1 9998 --method cash >/dev/null
+	mkdir -p "$T/f"
+	"$WATCTL" --db "$T/f.db" export --out "$T/f" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/f")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	# sealed to the other HQ's keys it does not even open here; clear, it
+	# would be held: not a charter HQ issued
+	[[ "$output" == *"not one HQ issued"* || "$output" == *"not sealed to this key"* ]]
+	[[ "$output" == *"total \$0.00"* ]]
+}
+
+@test "the charter's event key used to start a second T1 (a second certificate, serial 1 twice) is held" {
+	chartered_day "$T/t1.db"
+	# the coordinator's stick used again on another card: it certifies itself
+	# as station T1, serial 1, with another key
+	"$WATCTL" --db "$T/again.db" init --charter "$STICK/2026-jackson-ms.charter" \
+		--event-key "$STICK/2026-jackson-ms.event.key" --pin-later >/dev/null
+	money "$T/again.db"
+	mkdir -p "$T/again"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/again.db" export --out "$T/again" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$T/again" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"* ]]
+	[[ "$output" == *"serial 1"* || "$output" == *"another ledger"* ]]
+	[[ "$output" == *"total \$229.00"* ]]
+}
+
+@test "a forked ledger (the same entry number with another hash) is held, with its reason, and never counted" {
+	chartered_day "$T/t1.db"
+	cp "$T/t1.db" "$T/copy.db"
+	cp -r "$T/t1.db.keys" "$T/copy.db.keys"
+	"$WATCTL" --db "$T/t1.db" donate 1 5 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	mkdir -p "$T/fork"
+	"$WATCTL" --db "$T/copy.db" donate 2 500 --method cash >/dev/null
+	"$WATCTL" --db "$T/copy.db" export --out "$T/fork" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$T/fork" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"held"*"fork"* ]]
+	[[ "$output" == *"total \$234.00"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"entry "*"another hash"* ]]
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*/\1/p' | head -1)
+	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "try"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"cannot be counted beside it"* ]]
+	run "$WATCTL" hq-refuse --db "$HQ" "$id" --reason "the copied card"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"Nothing is held"* ]]
+}
+
+@test "a distrusted event's bundles are held until a person accepts each; every decision is in HQ's hash-chained log" {
+	chartered_day "$T/t1.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-distrust --db "$HQ" 2026-jackson-ms --reason "the coordinator's stick was lost"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 station(s)"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$0.00"* ]]
+	[[ "$output" == *"Held"*"-T1-1.zip"* ]]
+	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-2)"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"distrusted"* ]]
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"-T1-1.zip"* && "$output" == *"-T1-2.zip"* ]]
+	[[ "$output" == *"key "* ]]
+	id=$(echo "$output" | sed -n 's/^#\([0-9]*\) .*-T1-2.zip.*/\1/p')
+	run "$WATCTL" hq-accept --db "$HQ" "$id" --reason "key id matches the sheet in the envelope"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$230.00"* ]]
+	# the station a person vouched for counts again without one
+	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-3)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-log --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"counted"*"held"*"distrust"*"held"*"accept"*"counted"* ]]
+	[[ "$output" == *"chain intact"* ]]
+	# an edited decision breaks the chain, and hq-log says so
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed"
+	sqlite3 "$HQ" "DROP TRIGGER log_no_update; UPDATE log SET reason = 'x' WHERE seq = 2"
+	run "$WATCTL" hq-log --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"decision 2"* ]]
+}
+
+@test "an HQ database of an earlier main is upgraded and reports the same" {
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
+	n=0
+	for sql in "$REPO"/tests/fixtures/hq/v*.sql; do
+		db="$T/$(basename "${sql%.sql}").db"
+		sqlite3 "$db" <"$sql"
+		run "$WATCTL" hq-report --db "$db"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		diff <(echo "$output" | sed "s/  \[bundle #[0-9]*\]$//" | grep -v "^Held\|^  #\|^$") <(grep -v "^$" "${sql%.sql}.report")
+		[ "$(sqlite3 "$db" 'PRAGMA user_version')" -ge 2 ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 1 ]
+}
