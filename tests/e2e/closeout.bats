@@ -270,8 +270,9 @@ jsonl_hash() {
 	mkdir -p "$T/usb"
 	TZ=America/Chicago w export --out "$T/usb" >/dev/null
 	utc=$(date -u -d "$when" '+%Y-%m-%d %H:%M')
-	unzip -p "$T"/usb/*.zip closeout.csv | grep -q ",$utc:[0-9][0-9],closeout,"
-	unzip -p "$T"/usb/*.zip manifest.json | grep -q '"exported_utc"'
+	age -d -i "$REPO/assets/demo/hq/hq-seal.key" -o "$T/b.zip" "$T"/usb/*.zip.age
+	unzip -p "$T/b.zip" closeout.csv | grep -q ",$utc:[0-9][0-9],closeout,"
+	unzip -p "$T/b.zip" manifest.json | grep -q '"exported_utc"'
 	# and back to the system's zone
 	w set time-zone "" >/dev/null
 	TZ=UTC w close-sheet --out "$T/utc.pdf" >/dev/null
