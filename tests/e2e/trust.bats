@@ -232,7 +232,7 @@ setup() {
 	[ "$(stat -c %a "$T/u.db.keys/event.key")" = 600 ]
 	# the close-out sheet shows it (HQ compares it with the bundle's certificate)
 	if command -v pdftotext >/dev/null; then
-		"$WATCTL" --db "$T/u.db" close --cash 0 --counter Ann --counter Bob \
+		"$WATCTL" --db "$T/u.db" close --cash 0 --checks 0 --counter Ann --counter Bob \
 			--sheet "$T/sheet.pdf" >/dev/null
 		pdftotext "$T/sheet.pdf" - | tr -s ' \n' ' ' | grep -q "Event key id: $id"
 	fi
