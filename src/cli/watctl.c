@@ -25,6 +25,7 @@
 #include "roster.h"
 #include "scan_cli.h"
 #include "stamp.h"
+#include "sync_cli.h"
 #include "strbuf.h"
 #include "text.h"
 #include "trust_cli.h"
@@ -854,6 +855,12 @@ watctl_slip(struct watctl_ctx *c, int argc, char **argv)
 	return print_cli_slip(c->l, c->op, argc, argv);
 }
 
+static int
+watctl_sync(struct watctl_ctx *c, int argc, char **argv)
+{
+	return sync_cli_main(c->l, c->db, argc, argv);
+}
+
 /* ---- dispatch --------------------------------------------------------------- */
 
 enum { WATCTL_NODB, WATCTL_DB, WATCTL_EVENT };
@@ -942,6 +949,9 @@ static const struct watctl_cmd watctl_cmds[] = {
      "hq-distrust --db HQ.db EVENT --reason TEXT   hold a lost stick's event (HQ)"},
     {"hq-log", NULL, hq_cli_log, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-log --db HQ.db   HQ's decisions, the hash chain checked (HQ)"},
+    {"sync", watctl_sync, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
+     "sync --peer ADDR:PORT... | --listen ADDR:PORT [--once] | --status\n"
+     "        [--keys DIR] [--budget-mb N] [--timeout S]   copy other stations' entries"},
     {"log", watctl_log, NULL, WATCTL_DB, LEDGER_READ, NULL,
      "log                  the ledger, one entry a line"},
     {"check", watctl_check, NULL, WATCTL_DB, LEDGER_READ, NULL,

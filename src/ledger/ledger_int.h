@@ -9,6 +9,7 @@
  *   ledger_money.c     scans, laps, donations, annulments
  *   ledger_query.c     reading: totals, entries
  *   ledger_check.c     checking the chain, the triggers and the figures
+ *   ledger_peer.c      other stations' entries, kept as theirs (issue 17)
  * Only these files include sqlite. */
 #ifndef WAT_LEDGER_INT_H
 #define WAT_LEDGER_INT_H
@@ -35,8 +36,8 @@
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION      4
-#define LEDGER_SCHEMA_VERSION_TEXT "4"
+#define LEDGER_SCHEMA_VERSION      5
+#define LEDGER_SCHEMA_VERSION_TEXT "5"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
