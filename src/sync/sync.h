@@ -34,6 +34,7 @@ struct sync_opts {
 	int64_t budget;  /* for peers' entries (ledger_peer_store) */
 	unsigned format; /* the format said in HELLO (SYNC_FORMAT; tests say more) */
 	int cut_after;   /* tests: close after serving this many batches (0: never) */
+	int forge_head;  /* tests: sign chain heads with a key that is not the station's */
 	int timeout_ms;  /* per read or write */
 };
 

@@ -59,7 +59,7 @@ sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
 	                      {"keys", 1, 0, {0}},        {"budget-mb", 1, 0, {0}},
 	                      {"timeout", 1, 0, {0}}};
 	const size_t no = sizeof o / sizeof o[0];
-	struct sync_opts so = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 10000};
+	struct sync_opts so = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 10000};
 	struct sync_self self;
 	struct sync_result res;
 	struct cli_args a;
@@ -91,6 +91,7 @@ sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
 	}
 	so.format = (unsigned)sync_cli_env("WAT_SYNC_FORMAT", SYNC_FORMAT);
 	so.cut_after = sync_cli_env("WAT_SYNC_CUT_AFTER", 0);
+	so.forge_head = sync_cli_env("WAT_SYNC_FORGE_HEAD", 0);
 	if (o[4].n)
 		keys = xstrdup(o[4].val[0]);
 	else if (db != NULL)
