@@ -950,7 +950,7 @@ static const struct watctl_cmd watctl_cmds[] = {
     {"hq-log", NULL, hq_cli_log, WATCTL_NODB, LEDGER_READ, NULL,
      "hq-log --db HQ.db   HQ's decisions, the hash chain checked (HQ)"},
     {"sync", watctl_sync, NULL, WATCTL_EVENT, LEDGER_WRITE, NULL,
-     "sync --peer ADDR:PORT... | --listen ADDR:PORT [--once] | --status\n"
+     "sync --peer ADDR:PORT... | --listen ADDR:PORT [--once] | --status [--walker ID]\n"
      "        [--keys DIR] [--budget-mb N] [--timeout S]   copy other stations' entries"},
     {"log", watctl_log, NULL, WATCTL_DB, LEDGER_READ, NULL,
      "log                  the ledger, one entry a line"},

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "badge.h"
+#include "fold.h"
 #include "roster.h"
 #include "rules.h"
 #include "setting.h"
@@ -309,5 +310,30 @@ int ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH
                         int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
 /* Bytes of all peers' lines held. */
 int64_t ledger_peer_bytes(struct ledger *l);
+
+/* The figures over the whole event (issue 17's "one fold"): this station's
+ * ledger and each peer's held entries, each folded on its own by fold.h's
+ * fold_run with its own settings (as HQ does with bundles), then summed.
+ * Walker numbers are the event's (badges), so one walker's laps at the lap
+ * points and money at the table add up.  Reads every entry held: for the
+ * CLI and tests; the kiosk needs derived tables for peers (docs/SYNC.md). */
+struct ledger_station_figures {
+	char station[LEDGER_STATION_MAX + 1];
+	int own;                                  /* this station */
+	int64_t entries;                          /* held */
+	int64_t seen_wall_ms;                     /* last exchange (own: 0) */
+	struct fold_figures fig;                  /* its figures */
+	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
+};
+struct ledger_event_figures {
+	struct fold_figures all; /* summed */
+	int64_t walker_laps, walker_raised_cents;
+	size_t n;                               /* stations: own first, then peers by id */
+	struct ledger_station_figures *station; /* malloc'd: ledger_event_figures_clear */
+};
+/* walker: one walker's figures too (0: none). */
+int ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
+                         char **cause);
+void ledger_event_figures_clear(struct ledger_event_figures *f);
 
 #endif

@@ -325,3 +325,149 @@ ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN
 		return ledger_db_fail(l, cause, "the peer's entries");
 	return 0;
 }
+
+/* ---- the figures over the whole event ---- */
+
+struct ledger_lines {
+	char **v;
+	size_t n, cap;
+};
+
+static int
+ledger_lines_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_lines *ls = arg;
+
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 256;
+		ls->v = xrealloc(ls->v, ls->cap * sizeof *ls->v);
+	}
+	ls->v[ls->n++] = xstrdup(e->line);
+	return 0;
+}
+
+static void
+ledger_lines_free(struct ledger_lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->v[i]);
+	free(ls->v);
+	memset(ls, 0, sizeof *ls);
+}
+
+static void
+ledger_fig_add(struct fold_figures *a, const struct fold_figures *b)
+{
+	a->walkers += b->walkers;
+	a->checked_in += b->checked_in;
+	a->laps += b->laps;
+	a->manual_laps += b->manual_laps;
+	a->flagged_laps += b->flagged_laps;
+	a->donations += b->donations;
+	a->checks += b->checks;
+	a->cash_cents += b->cash_cents;
+	a->check_cents += b->check_cents;
+	a->other_cents += b->other_cents;
+	a->total_cents += b->total_cents;
+	a->annulled += b->annulled;
+}
+
+/* Folds one ledger's lines (seq 1, 2, ... in order) into st. */
+static int
+ledger_fold_lines(const struct ledger_lines *ls, uint32_t walker, struct ledger_station_figures *st,
+                  char **cause)
+{
+	struct entry *es = xcalloc(ls->n ? ls->n : 1, sizeof *es);
+	const struct fold_walker *w;
+	struct fold *f = NULL;
+	int rc = -1;
+
+	for (size_t i = 0; i < ls->n; i++)
+		if (entry_decode(ls->v[i], strlen(ls->v[i]), &es[i], cause) != 0)
+			goto end;
+	if (fold_run(es, ls->n, NULL, &f, cause) != 0)
+		goto end;
+	st->entries = (int64_t)ls->n;
+	st->fig = *fold_figures(f);
+	if (walker != 0 && (w = fold_walker(f, walker)) != NULL) {
+		st->walker_laps = w->laps;
+		st->walker_raised_cents = w->cash_cents + w->check_cents + w->other_cents;
+	}
+	rc = 0;
+end:
+	fold_free(f);
+	free(es);
+	return rc;
+}
+
+struct ledger_event_ctx {
+	struct ledger *l;
+	uint32_t walker;
+	struct ledger_event_figures *out;
+	char **cause;
+	int failed;
+};
+
+static int
+ledger_event_peer_cb(const struct ledger_peer *p, void *arg)
+{
+	struct ledger_event_ctx *c = arg;
+	struct ledger_station_figures *st;
+	struct ledger_lines ls = {0};
+
+	c->out->station = xrealloc(c->out->station, (c->out->n + 1) * sizeof *c->out->station);
+	st = &c->out->station[c->out->n];
+	memset(st, 0, sizeof *st);
+	snprintf(st->station, sizeof st->station, "%s", p->station);
+	st->seen_wall_ms = p->seen_wall_ms;
+	/* a statement is open on peers: the entries come through a second one */
+	if (ledger_peer_entries(c->l, p->ledger, 1, ledger_lines_cb, &ls, c->cause) != 0 ||
+	    ledger_fold_lines(&ls, c->walker, st, c->cause) != 0) {
+		ledger_lines_free(&ls);
+		c->failed = 1;
+		return 1;
+	}
+	ledger_lines_free(&ls);
+	c->out->n++;
+	return 0;
+}
+
+int
+ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
+                     char **cause)
+{
+	struct ledger_event_ctx c = {l, walker, out, cause, 0};
+	struct ledger_lines ls = {0};
+	struct ledger_station_figures *st;
+
+	memset(out, 0, sizeof *out);
+	out->station = xcalloc(1, sizeof *out->station);
+	st = &out->station[0];
+	snprintf(st->station, sizeof st->station, "%s", l->ev.station);
+	st->own = 1;
+	if (ledger_entries(l, 1, ledger_lines_cb, &ls, cause) != 0 ||
+	    ledger_fold_lines(&ls, walker, st, cause) != 0) {
+		ledger_lines_free(&ls);
+		goto fail;
+	}
+	ledger_lines_free(&ls);
+	out->n = 1;
+	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed)
+		goto fail;
+	for (size_t i = 0; i < out->n; i++) {
+		ledger_fig_add(&out->all, &out->station[i].fig);
+		out->walker_laps += out->station[i].walker_laps;
+		out->walker_raised_cents += out->station[i].walker_raised_cents;
+	}
+	return 0;
+fail:
+	ledger_event_figures_clear(out);
+	return -1;
+}
+
+void
+ledger_event_figures_clear(struct ledger_event_figures *f)
+{
+	free(f->station);
+	memset(f, 0, sizeof *f);
+}

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "amount.h"
 #include "cli.h"
 #include "ledger.h"
 #include "stamp.h"
@@ -43,6 +44,45 @@ sync_cli_status_cb(const struct ledger_peer *p, void *arg)
 	return 0;
 }
 
+/* The figures over the whole event (ledger_event_figures), and one
+ * walker's when asked. */
+static int
+sync_cli_event(struct ledger *l, uint32_t walker)
+{
+	struct ledger_event_figures ef;
+	struct stamp now;
+	char *cause = NULL, money[32];
+
+	if (ledger_event_figures(l, walker, &ef, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	stamp_now(&now);
+	printf("Event over %zu station%s: %" PRId64 " walkers, %" PRId64 " laps (%" PRId64
+	       " flagged), %s raised\n",
+	       ef.n, ef.n == 1 ? "" : "s", ef.all.walkers, ef.all.laps, ef.all.flagged_laps,
+	       amount_format(ef.all.total_cents, money, sizeof money));
+	for (size_t i = 0; i < ef.n; i++) {
+		const struct ledger_station_figures *st = &ef.station[i];
+
+		printf("  %-8s %" PRId64 " entries, %" PRId64 " laps, %s", st->station, st->entries,
+		       st->fig.laps, amount_format(st->fig.total_cents, money, sizeof money));
+		if (st->own)
+			printf(" (this station)\n");
+		else
+			printf(" (seen %" PRId64 " s ago)\n",
+			       (now.wall_ms - st->seen_wall_ms) / 1000);
+	}
+	if (walker != 0) {
+		printf("Walker %" PRIu32 ": %" PRId64 " laps, %s raised (", walker, ef.walker_laps,
+		       amount_format(ef.walker_raised_cents, money, sizeof money));
+		for (size_t i = 0; i < ef.n; i++)
+			printf("%s%s %" PRId64, i ? ", " : "", ef.station[i].station,
+			       ef.station[i].walker_laps);
+		printf(")\n");
+	}
+	ledger_event_figures_clear(&ef);
+	return CLI_OK;
+}
+
 /* The test hooks (docs/SYNC.md): a number from the environment, else def. */
 static int
 sync_cli_env(const char *name, int def)
@@ -57,7 +97,7 @@ sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
 	struct cli_opt o[] = {{"peer", CLI_MANY, 0, {0}}, {"listen", 1, 0, {0}},
 	                      {"once", 0, 0, {0}},        {"status", 0, 0, {0}},
 	                      {"keys", 1, 0, {0}},        {"budget-mb", 1, 0, {0}},
-	                      {"timeout", 1, 0, {0}}};
+	                      {"timeout", 1, 0, {0}},     {"walker", 1, 0, {0}}};
 	const size_t no = sizeof o / sizeof o[0];
 	struct sync_opts so = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 10000};
 	struct sync_self self;
@@ -70,14 +110,16 @@ sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
 	if ((rc = cli_parse(argc, argv, o, no, &a)) != 0)
 		return rc;
 	modes = (o[0].n > 0) + (o[1].n > 0) + (o[3].n > 0);
-	if (modes != 1 || a.npos != 0 || (o[2].n && !o[1].n))
+	if (modes != 1 || a.npos != 0 || (o[2].n && !o[1].n) || (o[7].n && !o[3].n))
 		return cli_fail(CLI_USAGE, "Usage: watctl sync --peer ADDR:PORT [--peer ...] | "
-		                           "--listen ADDR:PORT [--once] | --status\n"
+		                           "--listen ADDR:PORT [--once] | --status [--walker ID]\n"
 		                           "        [--keys DIR] [--budget-mb N] [--timeout S]");
 	if (o[3].n) {
+		if (o[7].n && (rc = cli_number(o[7].val[0], "--walker", UINT32_MAX, &v)) != 0)
+			return rc;
 		if (ledger_peers(l, sync_cli_status_cb, NULL, &cause) != 0)
 			return cli_cause(CLI_REFUSED, cause);
-		return CLI_OK;
+		return sync_cli_event(l, o[7].n ? (uint32_t)v : 0);
 	}
 	if (o[5].n) {
 		if ((rc = cli_number(o[5].val[0], "--budget-mb", 1024 * 1024, &v)) != 0)

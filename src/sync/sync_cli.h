@@ -3,7 +3,9 @@
  *
  *   sync --peer ADDR:PORT [--peer ...]   call each station once
  *   sync --listen ADDR:PORT [--once]     answer stations (until stopped)
- *   sync --status                        the peers held: entries, freshness, clock
+ *   sync --status [--walker ID]          the peers held: entries, freshness, clock;
+ *                                        the figures over the whole event (one
+ *                                        fold per ledger, summed), a walker's too
  *
  * Options: --keys DIR (default <db>.keys), --budget-mb N (peers' entries,
  * default 64), --timeout S (per read or write, default 10).  Exit status:

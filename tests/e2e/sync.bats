@@ -72,6 +72,7 @@ held() { q "$1" "SELECT COUNT(*) FROM peer_entries WHERE line LIKE '%\"station\"
 	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
 	"$WATCTL" --db "$T/t2.db" scan "$code" --lap >/dev/null
 	"$WATCTL" --db "$T/t3.db" scan "$code" --lap >/dev/null
+	"$WATCTL" --db "$T/t1.db" donate 1 20 --method cash >/dev/null
 	own=$(head_of "$T/t1.db")
 	serve "$L1" "$T/t2.db" 10.77.1.2:7700
 	run ip netns exec "$W" "$WATCTL" --db "$T/t1.db" sync --peer 10.77.1.2:7700
@@ -97,6 +98,14 @@ held() { q "$1" "SELECT COUNT(*) FROM peer_entries WHERE line LIKE '%\"station\"
 	[[ "$output" == *"T3 "*"entries 1-$(head_of "$T/t3.db")"* ]]
 	# the lap points got the welcome table's entries too (both ways)
 	[ "$(held "$T/t2.db" T1)" -eq "$own" ]
+	# one fold per ledger, summed: the walker's laps at both lap points and
+	# the money at the table
+	run "$WATCTL" --db "$T/t1.db" sync --status --walker 1
+	echo "$output"
+	[[ "$output" == *"Event over 3 stations: 1 walkers, 2 laps (0 flagged), \$20.00 raised"* ]]
+	[[ "$output" == *"Walker 1: 2 laps, \$20.00 raised (T1 0, T2 1, T3 1)"* ]]
+	# the welcome table's own report is still its own share
+	[ "$("$WATCTL" --db "$T/t1.db" report --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["laps"])')" -eq 0 ]
 }
 
 @test "sync: a second exchange adds nothing; a partition heals and the next exchange catches up" {

@@ -163,6 +163,21 @@ test_store_as_theirs(void **state)
 	assert_int_equal(ledger_open(f->pb, &f->b, &cause), 0);
 	assert_int_equal(held(f), NWALKERS + 1);
 	assert_true(ledger_peer_bytes(f->b) > 0);
+	/* the event's figures: b's fold and a's, summed; b's own unchanged */
+	{
+		struct ledger_event_figures ef;
+		struct ledger_totals t;
+
+		assert_int_equal(ledger_event_figures(f->b, 3, &ef, &cause), 0);
+		assert_int_equal(ef.n, 2);
+		assert_true(ef.station[0].own);
+		assert_string_equal(ef.station[1].station, "T2");
+		assert_int_equal(ef.station[1].entries, NWALKERS + 1);
+		assert_int_equal(ef.all.walkers, NWALKERS);
+		assert_int_equal(ledger_totals(f->b, &t, &cause), 0);
+		assert_int_equal(t.walkers, 0);
+		ledger_event_figures_clear(&ef);
+	}
 }
 
 static void
