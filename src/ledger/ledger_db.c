@@ -66,7 +66,7 @@ static const char ledger_schema_v3[] =
  * docs/SYNC.md): never in `entries`, keyed by the peer's ledger identity
  * and its sequence number, append-only like the station's own. */
 static const char ledger_schema_v5[] =
-    "CREATE TABLE peers("
+    "CREATE TABLE IF NOT EXISTS peers("
     " ledger BLOB PRIMARY KEY,"
     " station TEXT NOT NULL,"
     " cert TEXT NOT NULL,"
@@ -77,15 +77,15 @@ static const char ledger_schema_v5[] =
     " seen_wall_ms INTEGER NOT NULL,"
     " offset_ms INTEGER NOT NULL,"
     " format INTEGER NOT NULL) WITHOUT ROWID;"
-    "CREATE TABLE peer_entries("
+    "CREATE TABLE IF NOT EXISTS peer_entries("
     " ledger BLOB NOT NULL,"
     " seq INTEGER NOT NULL,"
     " line TEXT NOT NULL,"
     " hash BLOB NOT NULL,"
     " PRIMARY KEY(ledger, seq)) WITHOUT ROWID;"
-    "CREATE TRIGGER peer_entries_no_update BEFORE UPDATE ON peer_entries BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS peer_entries_no_update BEFORE UPDATE ON peer_entries BEGIN"
     " SELECT RAISE(ABORT, 'entries of other stations are never changed'); END;"
-    "CREATE TRIGGER peer_entries_no_delete BEFORE DELETE ON peer_entries BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS peer_entries_no_delete BEFORE DELETE ON peer_entries BEGIN"
     " SELECT RAISE(ABORT, 'entries of other stations are never deleted'); END;";
 
 /* ---- sqlite plumbing ---------------------------------------------------- */

@@ -138,4 +138,10 @@ void ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w);
  * found, 0 none, -1 the database failed; fold_walker_clear(w) after. */
 int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
 
+/* ---- ledger_peer.c ---- */
+/* Each peer's held entries: numbered 1..head without a gap, the chain
+ * recomputed (seq 1's hash its ledger identity) to the head held, the bytes
+ * counted; -1 naming the station and entry. */
+int ledger_peer_check(struct ledger *l, char **cause);
+
 #endif

@@ -471,3 +471,68 @@ ledger_event_figures_clear(struct ledger_event_figures *f)
 	free(f->station);
 	memset(f, 0, sizeof *f);
 }
+
+int
+ledger_peer_check(struct ledger *l, char **cause)
+{
+	sqlite3_stmt *ps = NULL, *es = NULL;
+	unsigned char prev[LEDGER_HASH_LEN], want[LEDGER_HASH_LEN];
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(l->db,
+	                       "SELECT ledger, station, head_seq, head_hash, bytes FROM peers", -1,
+	                       &ps, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(l->db,
+	                       "SELECT seq, line, hash FROM peer_entries WHERE ledger = ?1 "
+	                       "ORDER BY seq",
+	                       -1, &es, NULL) != SQLITE_OK) {
+		ledger_db_fail(l, cause, "the check");
+		goto end;
+	}
+	while (sqlite3_step(ps) == SQLITE_ROW) {
+		const char *station = (const char *)sqlite3_column_text(ps, 1);
+		int64_t head = sqlite3_column_int64(ps, 2), bytes = 0, expect = 1;
+
+		memset(prev, 0, sizeof prev);
+		sqlite3_reset(es);
+		sqlite3_bind_blob(es, 1, sqlite3_column_blob(ps, 0), sqlite3_column_bytes(ps, 0),
+		                  SQLITE_TRANSIENT);
+		while (sqlite3_step(es) == SQLITE_ROW) {
+			int64_t seq = sqlite3_column_int64(es, 0);
+			size_t len = (size_t)sqlite3_column_bytes(es, 1);
+
+			ledger_chain_hash(prev, (const char *)sqlite3_column_text(es, 1), len,
+			                  want);
+			if (seq != expect || sqlite3_column_bytes(es, 2) != LEDGER_HASH_LEN ||
+			    memcmp(want, sqlite3_column_blob(es, 2), LEDGER_HASH_LEN) != 0 ||
+			    (seq == 1 &&
+			     (sqlite3_column_bytes(ps, 0) != LEDGER_HASH_LEN ||
+			      memcmp(want, sqlite3_column_blob(ps, 0), LEDGER_HASH_LEN) != 0))) {
+				util_fail(
+				    cause,
+				    "Station %s's entry %" PRId64
+				    " held here was altered or is missing: its chain does not "
+				    "hold.",
+				    station, expect);
+				goto end;
+			}
+			memcpy(prev, want, LEDGER_HASH_LEN);
+			bytes += (int64_t)len;
+			expect++;
+		}
+		if (expect - 1 != head || sqlite3_column_bytes(ps, 3) != LEDGER_HASH_LEN ||
+		    memcmp(prev, sqlite3_column_blob(ps, 3), LEDGER_HASH_LEN) != 0 ||
+		    bytes != sqlite3_column_int64(ps, 4)) {
+			util_fail(cause,
+			          "Station %s's entries held here do not end at the head it signed "
+			          "(entry %" PRId64 ").",
+			          station, head);
+			goto end;
+		}
+	}
+	rc = 0;
+end:
+	sqlite3_finalize(es);
+	sqlite3_finalize(ps);
+	return rc;
+}

@@ -177,6 +177,32 @@ held() { q "$1" "SELECT COUNT(*) FROM peer_entries WHERE line LIKE '%\"station\"
 	wait "$SERVER"
 	[ "$(held "$T/t1.db" T2)" -eq "$total" ]
 	[ "$(q "$T/t1.db" "SELECT head_seq FROM peers WHERE station = 'T2'")" -eq "$total" ]
+	# kill -9 of the serving lap point mid-transfer, then a restart of it
+	walkers "$T/t2.db" 5000
+	total=$(head_of "$T/t2.db")
+	tc -n "$L1" qdisc add dev "${NS}a1" root tbf rate 4mbit burst 32kbit latency 400ms
+	serve "$L1" "$T/t2.db" 10.77.1.2:7700
+	ip netns exec "$W" "$WATCTL" --db "$T/t1.db" sync --peer 10.77.1.2:7700 >/dev/null 2>&1 &
+	caller=$!
+	sleep 0.7
+	kill -9 "$SERVER" 2>/dev/null || true
+	wait "$SERVER" || true
+	st=0
+	wait "$caller" || st=$?
+	[ "$st" -eq 1 ]
+	m=$(held "$T/t1.db" T2)
+	echo "held after killing the server: $m of $total"
+	[ "$m" -lt "$total" ]
+	"$WATCTL" --db "$T/t2.db" check | grep -q intact
+	tc -n "$L1" qdisc del dev "${NS}a1" root
+	serve "$L1" "$T/t2.db" 10.77.1.2:7700
+	run ip netns exec "$W" "$WATCTL" --db "$T/t1.db" sync --peer 10.77.1.2:7700
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$((total - m)) entries received"* ]]
+	wait "$SERVER"
+	[ "$(held "$T/t1.db" T2)" -eq "$total" ]
+	"$WATCTL" --db "$T/t1.db" check | grep -q intact
 }
 
 @test "sync: a station of another event is refused by both sides" {
@@ -212,6 +238,14 @@ held() { q "$1" "SELECT COUNT(*) FROM peer_entries WHERE line LIKE '%\"station\"
 	[[ "$output" == *"an entry was altered"* ]]
 	wait "$SERVER" || true
 	[ "$(held "$T/t1.db" T2)" -eq "$before" ]
+	# and a peer's entry altered where it is held: check names it
+	"$WATCTL" --db "$T/t1.db" check | grep -q intact
+	sqlite3 "$T/t1.db" "DROP TRIGGER peer_entries_no_update;
+		UPDATE peer_entries SET line = replace(line, 'Walker', 'Walkxr') WHERE line LIKE '%Walker%';"
+	run "$WATCTL" --db "$T/t1.db" check
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Station T2's entry $(q "$T/t1.db" "SELECT MIN(seq) FROM peer_entries WHERE line LIKE '%Walkxr%'") held here was altered"* ]]
 	# a head signed by a key that is not the station's
 	walkers "$T/t3.db" 3
 	WAT_SYNC_FORGE_HEAD=1 serve "$L2" "$T/t3.db" 10.77.2.2:7700
