@@ -422,9 +422,10 @@ age_hkdf(const unsigned char *salt, size_t saltlen, const unsigned char *ikm, si
 {
 	crypto_auth_hmacsha256_state st;
 	unsigned char prk[32];
-	static const unsigned char one = 1;
+	static const unsigned char one = 1, none[1] = {0};
 
-	crypto_auth_hmacsha256_init(&st, salt, saltlen);
+	/* libsodium declares the key non-null even when its length is 0 */
+	crypto_auth_hmacsha256_init(&st, salt != NULL ? salt : none, saltlen);
 	crypto_auth_hmacsha256_update(&st, ikm, ikmlen);
 	crypto_auth_hmacsha256_final(&st, prk);
 	crypto_auth_hmacsha256_init(&st, prk, sizeof prk);
@@ -492,6 +493,8 @@ age_write_all(struct age_wr *w, const void *buf, size_t len)
 	const unsigned char *p = buf;
 	int fd = w->fd;
 
+	if (len == 0)
+		return 0;
 	if (fd < 0) {
 		if (w->cap - w->len < len) {
 			while (w->cap - w->len < len)

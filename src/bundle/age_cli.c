@@ -58,11 +58,9 @@ end:
 	return rc;
 }
 
-int
-age_cli_hq_init(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+age_cli_hq_init(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {CLI_VALUE("dir")};
-	struct cli_args a;
 	struct sign_key *k = NULL;
 	struct sign_pub pub;
 	char seal[AGE_RECIPIENT_LEN + 1], backup[AGE_RECIPIENT_LEN + 1];
@@ -71,10 +69,8 @@ age_cli_hq_init(struct ledger *l, int argc, char **argv)
 	const char *dir;
 	int rc, made_sign, made_seal, made_backup;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (a.npos != 0 || (dir = cli_val(o, nitems(o), "dir")) == NULL)
-		return cli_fail(CLI_USAGE, "Usage: watctl hq-init --dir DIR");
+	if (a->npos != 0 || (dir = cli_val(a, "dir")) == NULL)
+		return cli_usage(c);
 	if (util_mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return cli_fail(CLI_REFUSED, "Cannot make the folder %s: %s.", cli_esc(dir),
 		                strerror(errno));
@@ -126,3 +122,12 @@ end:
 	free(pubpath);
 	return rc;
 }
+
+const struct cli_cmd_entry age_cli_hq_init_entry = {
+    .name = "hq-init",
+    .usage = "--dir DIR",
+    .about = "HQ's signing, sealing and offline backup keys (HQ; existing keys are kept)",
+    .opts = CLI_OPTS(CLI_VALUE("dir")),
+    .needs = CLI_NONE,
+    .exec = age_cli_hq_init,
+};

@@ -688,6 +688,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		util_fail(cause, "ledger.jsonl line %zu is cut short (no line end).", n + 1);
 		goto end;
 	}
+	assert(n > 0); /* a non-empty file without a line end was refused above */
 	memcpy(prev, hashes[n - 1], BUNDLE_HASH_LEN);
 	if (fold_run(es, n, NULL, &fold, &why) != 0) {
 		util_fail(cause, "ledger.jsonl: %s", why);

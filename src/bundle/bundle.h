@@ -1,5 +1,15 @@
 /* bundle.h — the signed bundle a station sends to headquarters.
  *
+ * On the stick it is sealed (docs/BUNDLE.md "Sealed bundles"):
+ *
+ *   wat-<city>-<date>-<station>-<n>.zip.age          the zip, sealed (age v1) to
+ *                                                    HQ's key and HQ's backup key
+ *   wat-<city>-<date>-<station>-<n>.zip.age.minisig  the station's signature over
+ *                                                    the sealed file
+ *
+ * so HQ checks the signature before it opens anything, and a lost stick leaks
+ * no names.  Inside, and as older software wrote it in clear:
+ *
  *   wat-<city>-<date>-<station>-<n>.zip          manifest.json, walkers.csv,
  *   wat-<city>-<date>-<station>-<n>.zip.minisig  checkins.csv, laps.csv,
  *                                                donations.csv, annulments.csv,
@@ -20,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "age.h"
 #include "fold.h"
 #include "sign.h"
 
@@ -190,6 +201,11 @@ struct bundle_export_opts {
 	const char *keys_dir; /* station.key / station.pub */
 	const char *copy_dir; /* the second copy on the station's disk; NULL: none */
 	const char *op;       /* operator, for the export entry */
+	/* HQ's sealing keys (the charter's, else assets/hq/): the zip is sealed
+	 * to them and the signature covers the sealed file.  nseal 0: a clear
+	 * zip, as before sealing (tests of the zip itself). */
+	const struct age_recipient *seal_to;
+	size_t nseal;
 };
 
 struct bundle_export_result {
@@ -237,8 +253,33 @@ struct bundle_report {
 	struct sign_pub pub; /* the key that signed */
 	int key_checked;     /* 1: against an expected key; 0: the manifest's own */
 	char *trusted;       /* the signature's trusted comment */
+	int sealed;          /* 1: it came sealed, and was opened */
 };
 void bundle_report_clear(struct bundle_report *r);
+
+/* HQ's two sealing recipients: dir/hq-seal.pub and dir/hq-backup.pub. */
+int bundle_hq_recipients(const char *dir, struct age_recipient r[2], char **cause);
+/* HQ's opening keys: dir/hq-seal.key and dir/hq-backup.key, those present
+ * (at least one).  Wipe them after use. */
+int bundle_hq_identities(const char *dir, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n,
+                         char **cause);
+/* 1 when data starts as an age file does. */
+int bundle_is_sealed(const void *data, size_t len);
+
+/* Verifies a sealed bundle held in memory: the signature over the sealed
+ * bytes first (with expected, else with the key the signature's untrusted
+ * comment names, later bound to the manifest's), then opens it with one of
+ * ids (nids 0: refused after the signature check, asking for HQ's key),
+ * then everything bundle_verify_mem checks.  name: the sealed file's name
+ * (the trusted comment names it). */
+int bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, size_t slen,
+                             const char *name, const struct sign_pub *expected,
+                             const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                             char **cause);
+/* Reads PATH and PATH.minisig, sealed or clear (legacy), and verifies. */
+int bundle_verify_path(const char *path, const struct sign_pub *expected,
+                       const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                       char **cause);
 
 /* Verifies a bundle held in memory.  expected NULL: the key named in the
  * manifest (the report says so).  name: the zip's file name (for the

@@ -3,6 +3,7 @@
 #include "bundle_cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -27,57 +28,82 @@
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
+#include "scan_synth.h"
 #include "sign.h"
 #include "strbuf.h"
 #include "text.h"
 #include "util.h"
 
-static const char *bundle_cli_db;
-static const char *bundle_cli_op = "watctl";
-
-void
-bundle_cli_setup(const char *db_path, const char *op)
+/* The operator recorded in entries ("watctl" when --op is empty). */
+static const char *
+bundle_cli_op(const struct cli_cmd_ctx *c)
 {
-	bundle_cli_db = db_path;
-	if (op != NULL && *op != '\0')
-		bundle_cli_op = op;
+	return c->op != NULL && *c->op != '\0' ? c->op : "watctl";
 }
 
-/* "<db>.keys" unless dir is given. */
+/* given, else "<db><suffix>" ("<db>.keys"); NULL without either. */
 static char *
-bundle_cli_dir(const char *given, const char *suffix)
+bundle_cli_dir(const struct cli_cmd_ctx *c, const char *given, const char *suffix)
 {
 	if (given != NULL)
 		return xstrdup(given);
-	if (bundle_cli_db == NULL)
+	if (c->db == NULL)
 		return NULL;
-	return xasprintf("%s%s", bundle_cli_db, suffix);
+	return xasprintf("%s%s", c->db, suffix);
+}
+
+/* ---- sealing ---- */
+
+/* HQ's sealing keys for an export: the charter's when the ledger has one
+ * (T-charter), else the published ones in <assets>/hq/. */
+static int
+bundle_cli_seal_to(const char *assets_arg, const char *keys, struct age_recipient r[2],
+                   char **cause)
+{
+	char *assets = print_cli_assets(assets_arg), *dir;
+	int rc;
+
+	if (assets == NULL)
+		return util_fail(cause, "HQ's public keys were not found (no assets folder: give "
+		                        "--assets DIR or set WAT_ASSETS); nothing was exported.");
+	dir = xasprintf("%s/hq", assets);
+	rc = trust_station_seal_to(keys, dir, r, cause); /* the charter's, else these */
+	free(dir);
+	free(assets);
+	return rc;
+}
+
+/* HQ's opening keys from --hq DIR, else $WAT_HQ_DIR; *n 0 when neither. */
+static int
+bundle_cli_hq_keys(const char *given, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n)
+{
+	const char *dir = given != NULL ? given : getenv("WAT_HQ_DIR");
+	char *cause = NULL;
+
+	*n = 0;
+	if (dir == NULL || *dir == '\0')
+		return 0;
+	if (bundle_hq_identities(dir, ids, n, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	return 0;
 }
 
 /* ---- export ---- */
 
-int
-bundle_cli_export(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+bundle_cli_export(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"out", 1, 0, {0}},
-	                      {"keys", 1, 0, {0}},
-	                      {"copy", 1, 0, {0}},
-	                      {"no-copy", 0, 0, {0}},
-	                      {"usb", 0, 0, {0}}};
 	struct bundle_export_opts eo;
 	struct bundle_export_result res;
-	struct cli_args a;
+	struct age_recipient seal[2];
 	char *keys = NULL, *copy = NULL, *cause = NULL, money[32], **sticks = NULL;
 	const char *usb = NULL;
 	size_t nsticks = 0, i;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (a.npos != 0 || o[0].n + o[4].n != 1 || l == NULL)
-		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE export --out DIR | --usb "
-		                           "[--keys DIR] [--copy DIR | --no-copy]");
-	if (o[4].n) {
+	if (a->npos != 0 || cli_given(a, "out") + cli_given(a, "usb") != 1)
+		return cli_usage(c);
+	if (cli_given(a, "usb")) {
 		/* the one mounted stick; WAT_USB_PREFIXES overrides where sticks are mounted */
 		if (bundle_usb_dirs(NULL, getenv("WAT_USB_PREFIXES"), &sticks, &nsticks, &cause) !=
 		    0)
@@ -93,19 +119,26 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 		}
 		usb = sticks[0];
 	}
-	if ((keys = bundle_cli_dir(o[1].n ? o[1].val[0] : NULL, ".keys")) == NULL) {
+	if ((keys = bundle_cli_dir(c, cli_val(a, "keys"), ".keys")) == NULL) {
 		rc = cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
 		goto end;
 	}
-	copy = o[3].n ? NULL : bundle_cli_dir(o[2].n ? o[2].val[0] : NULL, ".exports");
+	if (bundle_cli_seal_to(cli_val(a, "assets"), keys, seal, &cause) != 0) {
+		fprintf(stderr, "Export FAILED: ");
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	copy = cli_given(a, "no-copy") ? NULL : bundle_cli_dir(c, cli_val(a, "copy"), ".exports");
 	/* A file-size limit must be an error message, not a signal. */
 	signal(SIGXFSZ, SIG_IGN);
 	memset(&eo, 0, sizeof eo);
-	eo.out_dir = usb != NULL ? usb : o[0].val[0];
+	eo.out_dir = usb != NULL ? usb : cli_val(a, "out");
 	eo.keys_dir = keys;
 	eo.copy_dir = copy;
-	eo.op = bundle_cli_op;
-	if (bundle_export(l, &eo, &res, &cause) != 0) {
+	eo.op = bundle_cli_op(c);
+	eo.seal_to = seal;
+	eo.nseal = 2;
+	if (bundle_export(c->l, &eo, &res, &cause) != 0) {
 		fprintf(stderr, "Export FAILED: ");
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
@@ -113,7 +146,8 @@ bundle_cli_export(struct ledger *l, int argc, char **argv)
 	printf("Exported %s and %s.minisig to %s", res.name, res.name, eo.out_dir);
 	if (copy != NULL)
 		printf(" (a copy is kept in %s)", copy);
-	printf(".\nRead back and verified: safe to remove the USB stick.\n");
+	printf(".\nSealed to HQ's keys (a lost stick shows no names); read back and verified: "
+	       "safe to remove the USB stick.\n");
 	printf("Export %" PRId64 ": %" PRId64 " entries, %" PRId64 " donations, total %s%s.\n",
 	       res.export_no, res.last_seq, res.fig.donations,
 	       amount_format(res.fig.total_cents, money, sizeof money),
@@ -130,83 +164,110 @@ end:
 	return rc;
 }
 
+const struct cli_cmd_entry bundle_cli_export_entry = {
+    .name = "export",
+    .usage = "--out DIR | --usb [--keys DIR] [--copy DIR | --no-copy] [--assets DIR]",
+    .about = "the bundle for HQ, sealed to HQ's keys (assets/hq/) and signed (a second copy kept "
+             "beside the ledger)",
+    .opts = CLI_OPTS(CLI_VALUE("out"), CLI_VALUE("keys"), CLI_VALUE("copy"), CLI_FLAG("no-copy"),
+                     CLI_FLAG("usb"), CLI_VALUE("assets")),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = bundle_cli_export,
+};
+
 /* ---- verify ---- */
 
-int
-bundle_cli_verify(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+bundle_cli_verify(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"pubkey", 1, 0, {0}}};
+	struct age_identity ids[2 * AGE_MAX_IDS];
 	struct bundle_report rep;
 	struct sign_pub pub;
-	struct cli_args a;
+	const char *pubkey = cli_val(a, "pubkey");
 	char *cause = NULL, *summary;
+	size_t nids = 0;
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (a.npos != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl verify BUNDLE.zip [--pubkey FILE]");
-	if (o[0].n && sign_pub_load(o[0].val[0], &pub, &cause) != 0)
+	if (a->npos != 1)
+		return cli_usage(c);
+	if (pubkey != NULL && sign_pub_load(pubkey, &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (bundle_verify_file(a.pos[0], o[0].n ? &pub : NULL, &rep, &cause) != 0) {
-		fprintf(stderr, "%s is NOT valid: ", cli_esc(a.pos[0]));
+	if ((rc = bundle_cli_hq_keys(cli_val(a, "hq"), ids, &nids)) != 0)
+		return rc;
+	rc = bundle_verify_path(a->pos[0], pubkey != NULL ? &pub : NULL, ids, nids, &rep, &cause);
+	for (size_t i = 0; i < nids; i++)
+		age_identity_wipe(&ids[i]);
+	if (rc != 0) {
+		fprintf(stderr, "%s is NOT valid: ", cli_esc(a->pos[0]));
 		return cli_cause(CLI_REFUSED, cause);
 	}
 	summary = bundle_summary(&rep);
-	printf("%s: ", cli_esc(a.pos[0]));
+	printf("%s: ", cli_esc(a->pos[0]));
 	fputs(summary, stdout);
 	free(summary);
 	bundle_report_clear(&rep);
 	return CLI_OK;
 }
 
+const struct cli_cmd_entry bundle_cli_verify_entry = {
+    .name = "verify",
+    .usage = "BUNDLE.zip.age [--hq DIR] [--pubkey FILE]",
+    .about = "check a bundle: signature (before opening it with HQ's key: --hq DIR or "
+             "$WAT_HQ_DIR), checksums, figures (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("pubkey"), CLI_VALUE("hq")),
+    .needs = CLI_NONE,
+    .exec = bundle_cli_verify,
+};
+
 /* ---- HQ ---- */
 
-int
-bundle_cli_merge(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+bundle_cli_merge(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"db", 1, 0, {0}}, {"pubkey", 1, 0, {0}}, {"hq", 1, 0, {0}}};
+	struct age_identity ids[2 * AGE_MAX_IDS];
+	size_t nids = 0;
 	struct bundle_report rep;
 	struct hq_merge_result res;
 	struct sign_pub pub;
-	struct cli_args a;
 	struct hq *h = NULL;
 	struct hq_totals t;
+	const char *pubkey = cli_val(a, "pubkey");
 	char *cause = NULL, money[32];
 	int rc, i, bad = 0;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (a.npos < 1 || o[0].n != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl merge --db HQ.db BUNDLE.zip... "
-		                           "[--pubkey FILE] [--hq DIR]");
-	if (o[1].n && sign_pub_load(o[1].val[0], &pub, &cause) != 0)
+	if (a->npos < 1 || cli_given(a, "db") != 1)
+		return cli_usage(c);
+	if (pubkey != NULL && sign_pub_load(pubkey, &pub, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (hq_open(o[0].val[0], &h, &cause) != 0)
+	if ((rc = bundle_cli_hq_keys(cli_val(a, "hq"), ids, &nids)) != 0)
+		return rc;
+	if (hq_open(cli_val(a, "db"), &h, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	/* what chains to HQ's keys counts; the rest is held (hq.h) */
-	if ((rc = hq_cli_keys(h, o[2].n ? o[2].val[0] : NULL)) != 0)
+	if ((rc = hq_cli_keys(h, cli_val(a, "hq"))) != 0)
 		goto end;
-	for (i = 0; i < a.npos; i++) {
-		if (bundle_verify_file(a.pos[i], o[1].n ? &pub : NULL, &rep, &cause) != 0) {
-			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a.pos[i]),
+	for (i = 0; i < a->npos; i++) {
+		if (bundle_verify_path(a->pos[i], pubkey != NULL ? &pub : NULL, ids, nids, &rep,
+		                       &cause) != 0) {
+			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a->pos[i]),
 			        cli_esc(cause));
 			free(cause);
 			cause = NULL;
 			bad = 1;
 			continue;
 		}
-		if (hq_merge(h, &rep, a.pos[i], &res, &cause) != 0) {
+		if (hq_merge(h, &rep, a->pos[i], &res, &cause) != 0) {
 			bundle_report_clear(&rep);
 			rc = cli_cause(CLI_REFUSED, cause);
 			goto end;
 		}
 		bundle_report_clear(&rep);
 		if (res.outcome == HQ_REFUSED || res.outcome == HQ_HELD) {
-			fprintf(stderr, "%s: %s\n", cli_esc(a.pos[i]), cli_esc(res.message));
+			fprintf(stderr, "%s: %s\n", cli_esc(a->pos[i]), cli_esc(res.message));
 			bad = 1;
 		} else
-			printf("%s: %s\n", cli_esc(a.pos[i]), cli_esc(res.message));
+			printf("%s: %s\n", cli_esc(a->pos[i]), cli_esc(res.message));
 	}
 	if (hq_totals(h, NULL, &t, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -218,28 +279,34 @@ bundle_cli_merge(struct ledger *l, int argc, char **argv)
 	       amount_format(t.total_cents, money, sizeof money));
 	rc = bad ? CLI_REFUSED : CLI_OK;
 end:
+	for (size_t k = 0; k < nids; k++)
+		age_identity_wipe(&ids[k]);
 	hq_free(h);
 	return rc;
 }
 
-int
-bundle_cli_hq_report(struct ledger *l, int argc, char **argv)
+const struct cli_cmd_entry bundle_cli_merge_entry = {
+    .name = "merge",
+    .usage = "--db HQ.db BUNDLE.zip.age... [--hq DIR] [--pubkey FILE]",
+    .about = "add verified bundles to HQ's totals, each entry counted once; hold the rest (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("pubkey"), CLI_VALUE("hq")),
+    .needs = CLI_NONE,
+    .exec = bundle_cli_merge,
+};
+
+static enum cli_ret
+bundle_cli_hq_report(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"db", 1, 0, {0}}};
-	struct cli_args a;
 	struct hq *h = NULL;
+	const char *db = cli_val(a, "db");
 	char *cause = NULL, *text = NULL;
 	struct stat sb;
-	int rc;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (a.npos != 0 || o[0].n != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl hq-report --db HQ.db");
-	if (stat(o[0].val[0], &sb) != 0)
-		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).",
-		                o[0].val[0]);
-	if (hq_open(o[0].val[0], &h, &cause) != 0 || hq_report(h, &text, &cause) != 0) {
+	if (a->npos != 0 || db == NULL)
+		return cli_usage(c);
+	if (stat(db, &sb) != 0)
+		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).", db);
+	if (hq_open(db, &h, &cause) != 0 || hq_report(h, &text, &cause) != 0) {
 		hq_free(h);
 		return cli_cause(CLI_REFUSED, cause);
 	}
@@ -248,6 +315,15 @@ bundle_cli_hq_report(struct ledger *l, int argc, char **argv)
 	hq_free(h);
 	return CLI_OK;
 }
+
+const struct cli_cmd_entry bundle_cli_hq_report_entry = {
+    .name = "hq-report",
+    .usage = "--db HQ.db",
+    .about = "totals by city, event and station; the held bundles apart (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db")),
+    .needs = CLI_NONE,
+    .exec = bundle_cli_hq_report,
+};
 
 /* ---- close-out ---- */
 
@@ -275,28 +351,25 @@ struct bundle_cli_sheet {
 	char *assets;
 };
 
+/* The sheet's options of close and close-sheet. */
 #define BUNDLE_CLI_SHEET_OPTS                                                                      \
-	{"print", 0, 0, {0}}, {"printer", 1, 0, {0}}, {"paper", 1, 0, {0}}, {"assets", 1, 0, {0}}, \
-	    {"spool", 1, 0, {0}},                                                                  \
-	{                                                                                          \
-		"deadline", 1, 0,                                                                  \
-		{                                                                                  \
-			0                                                                          \
-		}                                                                                  \
-	}
+	CLI_FLAG("print"), CLI_VALUE("printer"), CLI_VALUE("paper"), CLI_VALUE("assets"),          \
+	    CLI_VALUE("spool"), CLI_VALUE("deadline")
+#define BUNDLE_CLI_SHEET_USAGE                                                                     \
+	"[--printer QUEUE] [--paper letter|a4|80mm|58mm] [--assets DIR] [--spool DIR] "            \
+	"[--deadline SECONDS]"
 
 static int
-bundle_cli_sheet_parse(const struct cli_opt *o, size_t n, const char *file_opt,
-                       struct bundle_cli_sheet *s)
+bundle_cli_sheet_parse(const struct cli_args *a, const char *file_opt, struct bundle_cli_sheet *s)
 {
-	const char *paper = cli_val(o, n, "paper"), *deadline = cli_val(o, n, "deadline");
+	const char *paper = cli_val(a, "paper"), *deadline = cli_val(a, "deadline");
 	int64_t secs = 0;
 	char *font;
 	int ok;
 
 	memset(s, 0, sizeof *s);
-	s->out = cli_val(o, n, file_opt);
-	s->print = cli_given(o, n, "print") > 0;
+	s->out = cli_val(a, file_opt);
+	s->print = cli_given(a, "print") > 0;
 	s->dest.paper = LAYOUT_LETTER; /* the sheet goes into the envelope */
 	if (paper != NULL && layout_paper_parse(paper, &s->dest.paper) != 0)
 		return cli_fail(CLI_USAGE, "Unknown paper \"%s\": use letter, a4, 80mm or 58mm.",
@@ -304,11 +377,11 @@ bundle_cli_sheet_parse(const struct cli_opt *o, size_t n, const char *file_opt,
 	if (deadline != NULL && cli_number(deadline, "deadline in seconds", 3600, &secs) != 0)
 		return CLI_USAGE;
 	s->dest.deadline_s = (int)secs;
-	s->dest.printer = cli_val(o, n, "printer");
-	s->dest.spool = cli_val(o, n, "spool");
+	s->dest.printer = cli_val(a, "printer");
+	s->dest.spool = cli_val(a, "spool");
 	if (s->out == NULL && !s->print)
 		return CLI_OK;
-	s->assets = print_cli_assets(cli_val(o, n, "assets"));
+	s->assets = print_cli_assets(cli_val(a, "assets"));
 	font = s->assets != NULL ? xasprintf("%s/fonts/DejaVuSans.ttf", s->assets) : NULL;
 	ok = font != NULL && access(font, R_OK) == 0;
 	free(font);
@@ -321,7 +394,7 @@ bundle_cli_sheet_parse(const struct cli_opt *o, size_t n, const char *file_opt,
 /* Lays the sheet out and saves and/or prints it, each recorded as a "print"
  * entry {"what":"closeout","of":SEQ,...}; returns the exit status. */
 static int
-bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int64_t wall_ms,
+bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r, int64_t wall_ms,
                          int64_t head_seq, const unsigned char head[LEDGER_HASH_LEN],
                          const struct bundle_cli_sheet *s)
 {
@@ -336,7 +409,7 @@ bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int6
 	size_t len;
 	int rc = CLI_OK, rc2;
 
-	if (ledger_event(l, &ev) != 0) {
+	if (ledger_event(c->l, &ev) != 0) {
 		rc = cli_fail(CLI_REFUSED, "Cannot read the event's settings.");
 		goto end;
 	}
@@ -344,7 +417,8 @@ bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int6
 	    strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm) == 0)
 		snprintf(when, sizeof when, "?");
 	bundle_hex(head, LEDGER_HASH_LEN, hex);
-	keys = bundle_cli_dir(NULL, ".keys");
+	/* the event key id, which HQ checks against the station's certificate */
+	keys = bundle_cli_dir(c, NULL, ".keys");
 	if (keys == NULL || trust_station_event_keyid(keys, evid) != 0)
 		evid[0] = '\0';
 	free(keys);
@@ -359,14 +433,14 @@ bundle_cli_sheet_deliver(struct ledger *l, const struct closeout_result *r, int6
 	if (s->out != NULL) {
 		d = s->dest;
 		d.out = s->out;
-		rc = print_cli_deliver_pdf(l, bundle_cli_op, "closeout", r->seq, 0, title, pdf, len,
-		                           &d);
+		rc = print_cli_deliver_pdf(c->l, bundle_cli_op(c), "closeout", r->seq, 0, title,
+		                           pdf, len, &d);
 	}
 	if (s->print) {
 		d = s->dest;
 		d.out = NULL;
-		if ((rc2 = print_cli_deliver_pdf(l, bundle_cli_op, "closeout", r->seq, 0, title,
-		                                 pdf, len, &d)) != CLI_OK)
+		if ((rc2 = print_cli_deliver_pdf(c->l, bundle_cli_op(c), "closeout", r->seq, 0,
+		                                 title, pdf, len, &d)) != CLI_OK)
 			rc = rc2;
 	}
 end:
@@ -376,69 +450,61 @@ end:
 	return rc;
 }
 
-int
-bundle_cli_close(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+bundle_cli_close(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"cash", 1, 0, {0}},           {"count", 1, 0, {0}},
-	                      {"counter", CLI_MANY, 0, {0}}, {"checks", 1, 0, {0}},
-	                      {"check-total", 1, 0, {0}},    {"note", 1, 0, {0}},
-	                      {"sheet", 1, 0, {0}},          BUNDLE_CLI_SHEET_OPTS};
 	unsigned char head[LEDGER_HASH_LEN];
 	struct bundle_cli_sheet sheet;
-	struct closeout_count c;
+	struct closeout_count count;
 	struct closeout_result r;
-	struct cli_args a;
+	const char *cash = cli_val(a, "cash"), *denoms = cli_val(a, "count"),
+	           *checks = cli_val(a, "checks"), *check_total = cli_val(a, "check-total");
 	char *cause = NULL, *text, *summary, *end;
 	int64_t head_seq;
 	int rc;
 
 	memset(&sheet, 0, sizeof sheet);
 	memset(&r, 0, sizeof r);
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (l == NULL || a.npos != 0 || (o[0].n + o[1].n) != 1 || o[2].n != 2 || o[3].n > 1 ||
-	    o[4].n > 1 || o[5].n > 1) {
-		rc = cli_fail(CLI_USAGE,
-		              "Usage: watctl --db FILE close --cash AMOUNT | --count "
-		              "20x5,10x3,... --counter NAME --counter NAME [--checks N] "
-		              "[--check-total AMOUNT] [--note TEXT] [--sheet FILE.pdf] [--print "
-		              "[--printer QUEUE]] [--paper letter|a4|80mm|58mm]");
+	if (a->npos != 0 || (cash != NULL) + (denoms != NULL) != 1 ||
+	    cli_given(a, "counter") != 2) {
+		rc = cli_usage(c);
 		goto end;
 	}
-	memset(&c, 0, sizeof c);
-	if (o[0].n && bundle_cli_amount0(o[0].val[0], &c.cash_cents, &cause) != 0) {
+	memset(&count, 0, sizeof count);
+	if (cash != NULL && bundle_cli_amount0(cash, &count.cash_cents, &cause) != 0) {
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
-	if (o[1].n) {
-		if (closeout_denominations(o[1].val[0], &c.cash_cents, &cause) != 0) {
+	if (denoms != NULL) {
+		if (closeout_denominations(denoms, &count.cash_cents, &cause) != 0) {
 			rc = cli_cause(CLI_USAGE, cause);
 			goto end;
 		}
-		c.denominations = o[1].val[0];
+		count.denominations = denoms;
 	}
-	c.checks = -1;
-	c.check_cents = -1;
-	if (o[3].n) {
+	count.checks = -1;
+	count.check_cents = -1;
+	if (checks != NULL) {
 		errno = 0;
-		c.checks = strtoll(o[3].val[0], &end, 10);
-		if (errno != 0 || *end != '\0' || *o[3].val[0] == '\0' || c.checks < 0) {
+		count.checks = strtoll(checks, &end, 10);
+		if (errno != 0 || *end != '\0' || *checks == '\0' || count.checks < 0) {
 			rc = cli_fail(CLI_USAGE, "The number of checks \"%s\" is not a count.",
-			              o[3].val[0]);
+			              checks);
 			goto end;
 		}
 	}
-	if (o[4].n && bundle_cli_amount0(o[4].val[0], &c.check_cents, &cause) != 0) {
+	if (check_total != NULL &&
+	    bundle_cli_amount0(check_total, &count.check_cents, &cause) != 0) {
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
 	/* the sheet's options are checked before the close-out is recorded */
-	if ((rc = bundle_cli_sheet_parse(o, nitems(o), "sheet", &sheet)) != CLI_OK)
+	if ((rc = bundle_cli_sheet_parse(a, "sheet", &sheet)) != CLI_OK)
 		goto end;
-	c.counter[0] = o[2].val[0];
-	c.counter[1] = o[2].val[1];
-	c.note = o[5].n ? o[5].val[0] : NULL;
-	if (closeout_record(l, &c, bundle_cli_op, &r, &cause) != 0) {
+	count.counter[0] = cli_nth(a, "counter", 0);
+	count.counter[1] = cli_nth(a, "counter", 1);
+	count.note = cli_val(a, "note");
+	if (closeout_record(c->l, &count, bundle_cli_op(c), &r, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
@@ -451,13 +517,13 @@ bundle_cli_close(struct ledger *l, int argc, char **argv)
 		goto end;
 	fflush(stdout);
 	/* the head right after the close-out: its own entry */
-	if (ledger_head(l, &head_seq, head) != 0) {
+	if (ledger_head(c->l, &head_seq, head) != 0) {
 		rc =
 		    cli_fail(CLI_REFUSED, "The close-out is recorded, but the ledger's head cannot "
 		                          "be read: print the sheet with watctl close-sheet.");
 		goto end;
 	}
-	if ((rc = bundle_cli_sheet_deliver(l, &r, (int64_t)time(NULL) * 1000, head_seq, head,
+	if ((rc = bundle_cli_sheet_deliver(c, &r, (int64_t)time(NULL) * 1000, head_seq, head,
 	                                   &sheet)) != CLI_OK)
 		fprintf(stderr,
 		        "The close-out is recorded (entry %" PRId64 "); print the sheet again "
@@ -469,33 +535,41 @@ end:
 	return rc;
 }
 
-int
-bundle_cli_close_sheet(struct ledger *l, int argc, char **argv)
+const struct cli_cmd_entry bundle_cli_close_entry = {
+    .name = "close",
+    .usage =
+        "--cash AMOUNT | --count 20x5,10x3,... --counter NAME --counter NAME [--checks N] "
+        "[--check-total AMOUNT] [--note TEXT] [--sheet FILE.pdf] [--print] " BUNDLE_CLI_SHEET_USAGE,
+    .about = "count the money (two counters); the sheet for the envelope",
+    .opts = CLI_OPTS(CLI_VALUE("cash"), CLI_VALUE("count"), CLI_MANY("counter"),
+                     CLI_VALUE("checks"), CLI_VALUE("check-total"), CLI_VALUE("note"),
+                     CLI_VALUE("sheet"), BUNDLE_CLI_SHEET_OPTS),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = bundle_cli_close,
+};
+
+static enum cli_ret
+bundle_cli_close_sheet(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"out", 1, 0, {0}}, BUNDLE_CLI_SHEET_OPTS};
 	struct bundle_cli_sheet sheet;
 	struct closeout_result r;
 	struct closeout_entry info;
-	struct cli_args a;
 	char *cause = NULL;
 	int64_t seq = 0;
 	int rc;
 
 	memset(&sheet, 0, sizeof sheet);
 	memset(&r, 0, sizeof r);
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (l == NULL || a.npos > 1 || (o[0].n == 0 && o[1].n == 0)) {
-		rc = cli_fail(CLI_USAGE,
-		              "Usage: watctl --db FILE close-sheet [SEQ] --out FILE.pdf | "
-		              "--print [--printer QUEUE] [--paper letter|a4|80mm|58mm]");
+	if (a->npos > 1 || (!cli_given(a, "out") && !cli_given(a, "print"))) {
+		rc = cli_usage(c);
 		goto end;
 	}
-	if (a.npos == 1 && (rc = cli_number(a.pos[0], "close-out entry", INT64_MAX, &seq)) != 0)
+	if (a->npos == 1 && (rc = cli_number(a->pos[0], "close-out entry", INT64_MAX, &seq)) != 0)
 		goto end;
-	if ((rc = bundle_cli_sheet_parse(o, nitems(o), "out", &sheet)) != CLI_OK)
+	if ((rc = bundle_cli_sheet_parse(a, "out", &sheet)) != CLI_OK)
 		goto end;
-	if (closeout_load(l, seq, &r, &info, &cause) != 0) {
+	if (closeout_load(c->l, seq, &r, &info, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
@@ -504,27 +578,32 @@ bundle_cli_close_sheet(struct ledger *l, int argc, char **argv)
 		        "Note: the station was reopened after this close-out (entry %" PRId64
 		        "); close out again for the final count.\n",
 		        info.reopen_seq);
-	rc = bundle_cli_sheet_deliver(l, &r, info.wall_ms, r.seq, info.hash, &sheet);
+	rc = bundle_cli_sheet_deliver(c, &r, info.wall_ms, r.seq, info.hash, &sheet);
 end:
 	closeout_result_free(&r);
 	free(sheet.assets);
 	return rc;
 }
 
-int
-bundle_cli_reopen(struct ledger *l, int argc, char **argv)
+const struct cli_cmd_entry bundle_cli_close_sheet_entry = {
+    .name = "close-sheet",
+    .usage = "[SEQ] --out FILE.pdf | --print " BUNDLE_CLI_SHEET_USAGE,
+    .about = "the sheet of the last close-out in force (or of entry SEQ), again",
+    .opts = CLI_OPTS(CLI_VALUE("out"), BUNDLE_CLI_SHEET_OPTS),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = bundle_cli_close_sheet,
+};
+
+static enum cli_ret
+bundle_cli_reopen(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"reason", 1, 0, {0}}};
-	struct cli_args a;
 	char *cause = NULL;
 	int64_t seq;
-	int rc;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (l == NULL || a.npos != 0 || o[0].n != 1)
-		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE reopen --reason TEXT");
-	if (closeout_reopen(l, o[0].val[0], bundle_cli_op, &seq, &cause) != 0)
+	if (a->npos != 0 || cli_val(a, "reason") == NULL)
+		return cli_usage(c);
+	if (closeout_reopen(c->l, cli_val(a, "reason"), bundle_cli_op(c), &seq, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	printf("The station is reopened (entry %" PRId64 "). Close out again before the final "
 	       "export.\n",
@@ -532,23 +611,29 @@ bundle_cli_reopen(struct ledger *l, int argc, char **argv)
 	return CLI_OK;
 }
 
+const struct cli_cmd_entry bundle_cli_reopen_entry = {
+    .name = "reopen",
+    .usage = "--reason TEXT",
+    .about = "take more money after a close-out (close out again before the final export)",
+    .opts = CLI_OPTS(CLI_VALUE("reason")),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = bundle_cli_reopen,
+};
+
 /* ---- keys ---- */
 
-int
-bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+bundle_cli_pubkey(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"keys", 1, 0, {0}}};
 	struct sign_key *k = NULL;
 	struct sign_pub pub;
-	struct cli_args a;
 	char *keys, *cause = NULL, *text, id[17];
 	int rc;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (a.npos != 0)
-		return cli_fail(CLI_USAGE, "Usage: watctl --db FILE pubkey [--keys DIR]");
-	if ((keys = bundle_cli_dir(o[0].n ? o[0].val[0] : NULL, ".keys")) == NULL)
+	if (a->npos != 0)
+		return cli_usage(c);
+	if ((keys = bundle_cli_dir(c, cli_val(a, "keys"), ".keys")) == NULL)
 		return cli_fail(CLI_USAGE, "Say where the station key is: --keys DIR.");
 	rc = sign_key_open(keys, &k, &cause);
 	free(keys);
@@ -565,17 +650,50 @@ bundle_cli_pubkey(struct ledger *l, int argc, char **argv)
 	return CLI_OK;
 }
 
+const struct cli_cmd_entry bundle_cli_pubkey_entry = {
+    .name = "pubkey",
+    .usage = "[--keys DIR]",
+    .about = "the station's public key (minisign format; the keys: DIR, else FILE.keys)",
+    .opts = CLI_OPTS(CLI_VALUE("keys")),
+    .needs = CLI_PATH,
+    .exec = bundle_cli_pubkey,
+};
+
 /* ---- event packs (event_pack.h; the format in docs/BUNDLE.md) ---- */
 
+/* The pack key's QR code as a PNG (0600: it opens the pack). */
 static int
-bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_station)
+bundle_cli_pack_qr(const char *text, const char *png, char **cause)
+{
+	struct scan_image img = {NULL, 0, 0};
+	int fd, rc;
+
+	if (scan_synth_qr(text, 8, &img, cause) != 0)
+		return -1;
+	unlink(png);
+	if ((fd = open(png, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1) {
+		free(img.luma);
+		return util_fail(cause, "Cannot write %s: %s.", png, strerror(errno));
+	}
+	close(fd);
+	rc = scan_synth_write_png(&img, png, cause);
+	free(img.luma);
+	return rc;
+}
+
+static int
+bundle_cli_pack_export(struct cli_cmd_ctx *c, const char *file, const char *qr,
+                       const char *for_station)
 {
 	struct event_pack p;
-	char *cause = NULL, *dir = xstrdup(file), *slash, *keys = bundle_cli_dir(NULL, ".keys");
+	struct event_pack_secret key;
+	char *cause = NULL, *dir = xstrdup(file), *slash, words[EVENT_PACK_KEYTEXT_MAX];
+	char qrtext[EVENT_PACK_KEYTEXT_MAX], *png = NULL, *keys = bundle_cli_dir(c, NULL, ".keys");
 	const char *name;
 	int rc = CLI_REFUSED;
 
-	if (event_pack_from_ledger(l, &p, &cause) != 0) {
+	memset(&key, 0, sizeof key);
+	if (event_pack_from_ledger(c->l, &p, &cause) != 0) {
 		free(keys);
 		free(dir);
 		return cli_cause(CLI_REFUSED, cause);
@@ -594,56 +712,72 @@ bundle_cli_pack_export(struct ledger *l, const char *file, const char *for_stati
 		name = file;
 		strcpy(dir, ".");
 	}
-	if (event_pack_write(&p, dir, name, &cause) != 0) {
+	event_pack_secret_new(&key);
+	event_pack_secret_format(&key, 0, words);
+	event_pack_secret_format(&key, 1, qrtext);
+	/* the key's picture stays with this station (beside the ledger), never
+	 * beside the pack: a stick carrying both would open for anyone */
+	png = qr != NULL ? xstrdup(qr) : bundle_cli_dir(c, NULL, ".pack-key.png");
+	if (png == NULL)
+		png = xasprintf("%s.key.png", file);
+	if (bundle_cli_pack_qr(qrtext, png, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	if (p.cert != NULL)
-		printf("Event pack of \"%s\" written to %s for station %s (certified by this "
-		       "station). It holds the badge key and that station's key: keep it on the "
-		       "coordinator's stick only, and import it on station %s with\n"
-		       "  watctl --db STATION2.db event-pack import %s --station %s\n",
-		       cli_esc(p.name), cli_esc(file), p.for_station, p.for_station, cli_esc(file),
-		       p.for_station);
-	else
-		printf("Event pack of \"%s\" written to %s. It holds the badge key: keep it on the "
-		       "coordinator's stick only, and import it on the second station with\n"
-		       "  watctl --db STATION2.db event-pack import %s --station T2\n",
-		       cli_esc(p.name), cli_esc(file), cli_esc(file));
+	if (event_pack_write(&p, dir, name, &key, &cause) != 0) {
+		unlink(png);
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	printf("Event pack of \"%s\" written to %s%s%s%s, sealed: it opens only with this key\n\n"
+	       "  %s\n\n"
+	       "(its QR code: %s). Carry the key apart from the stick (show the picture, or "
+	       "read the groups out), and import the pack on station %s with\n"
+	       "  watctl --db STATION2.db event-pack import %s --key %s --station %s\n",
+	       cli_esc(p.name), cli_esc(file), p.cert != NULL ? " for station " : "",
+	       p.cert != NULL ? p.for_station : "",
+	       p.cert != NULL ? " (certified by this station)" : "", words, cli_esc(png),
+	       p.cert != NULL ? p.for_station : "T2", cli_esc(file), words,
+	       p.cert != NULL ? p.for_station : "T2");
 	rc = CLI_OK;
 end:
+	sodium_memzero(&key, sizeof key);
+	sodium_memzero(words, sizeof words);
+	sodium_memzero(qrtext, sizeof qrtext);
 	event_pack_clear(&p);
 	free(keys);
+	free(png);
 	free(dir);
 	return rc;
 }
 
 static int
-bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
-                       const char *walker_base)
+bundle_cli_pack_import(struct cli_cmd_ctx *c, const char *file, const char *keytext,
+                       const char *station, const char *walker_base)
 {
 	struct event_pack p;
-	char *data = NULL, *cause = NULL, *notes = NULL;
-	size_t len = 0;
+	struct event_pack_secret key;
+	char *cause = NULL, *notes = NULL;
 	int rc = CLI_USAGE, jr;
 
 	memset(&p, 0, sizeof p);
 	if (event_pack_walker_base_check(walker_base, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (util_read_file(file, EVENT_PACK_MAX, &data, &len, &cause) != 0)
+	if (event_pack_secret_parse(keytext, &key, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (event_pack_parse(data, len, &p, &cause) != 0) {
-		free(cause);
-		rc = cli_fail(CLI_USAGE, "%s is not a W.A.T. event pack (or it is damaged).", file);
+	rc = event_pack_load(file, &key, &p, &cause);
+	sodium_memzero(&key, sizeof key);
+	if (rc != 0) {
+		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
 	if (station == NULL)
-		station = p.for_station;
+		station = p.for_station; /* the station its certificate is for */
 	if (station == NULL) {
 		rc = cli_fail(CLI_USAGE, "Say which station this is: --station ID.");
 		goto end;
 	}
-	jr = event_pack_join(l, &p, station, walker_base, bundle_cli_op, &notes, &cause);
+	jr = event_pack_join(c->l, &p, station, walker_base, bundle_cli_op(c), &notes, &cause);
 	if (jr == EVENT_PACK_SAME_STATION) {
 		free(cause);
 		rc = cli_fail(CLI_REFUSED,
@@ -657,7 +791,7 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 		goto end;
 	}
 	if (p.cert != NULL) {
-		char *keys = bundle_cli_dir(NULL, ".keys"), *hq = trust_cli_hq_pub_dir();
+		char *keys = bundle_cli_dir(c, NULL, ".keys"), *hq = trust_cli_hq_pub_dir();
 		int tr = keys == NULL || (hq == NULL && p.charter != NULL)
 		             ? util_fail(&cause, "Cannot find HQ's published keys (assets/hq).")
 		             : trust_station_join(keys, hq, &p, station, &cause);
@@ -683,31 +817,35 @@ bundle_cli_pack_import(struct ledger *l, const char *file, const char *station,
 	rc = CLI_OK;
 end:
 	event_pack_clear(&p);
-	if (data != NULL)
-		sodium_memzero(data, len);
-	free(data);
 	free(notes);
 	return rc;
 }
 
-int
-bundle_cli_event_pack(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+bundle_cli_event_pack(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"station", 1, 0, {0}}, {"walker-base", 1, 0, {0}}};
-	struct cli_args a;
-	int rc;
+	const char *sub = a->npos > 0 ? a->pos[0] : "", *station = cli_val(a, "station"),
+	           *base = cli_val(a, "walker-base"), *key = cli_val(a, "key");
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (l == NULL || a.npos != 2 ||
-	    (strcmp(a.pos[0], "export") != 0 && strcmp(a.pos[0], "import") != 0) ||
-	    (strcmp(a.pos[0], "export") == 0 && o[1].n != 0))
-		return cli_fail(CLI_USAGE,
-		                "Usage: watctl --db FILE event-pack export FILE [--station ID]\n"
-		                "       watctl --db NEW.db event-pack import FILE [--station ID] "
-		                "[--walker-base N]");
-	if (strcmp(a.pos[0], "export") == 0)
-		return bundle_cli_pack_export(l, a.pos[1], o[0].n ? o[0].val[0] : NULL);
-	return bundle_cli_pack_import(l, a.pos[1], o[0].n ? o[0].val[0] : NULL,
-	                              o[1].n ? o[1].val[0] : "100000");
+	if (a->npos != 2 || (strcmp(sub, "export") != 0 && strcmp(sub, "import") != 0) ||
+	    (strcmp(sub, "import") == 0 && (key == NULL || cli_given(a, "qr"))) ||
+	    (strcmp(sub, "export") == 0 && (base != NULL || key != NULL)))
+		return cli_usage(c);
+	if (strcmp(sub, "export") == 0)
+		return bundle_cli_pack_export(c, a->pos[1], cli_val(a, "qr"), station);
+	return bundle_cli_pack_import(c, a->pos[1], key, station, base != NULL ? base : "100000");
 }
+
+const struct cli_cmd_entry bundle_cli_event_pack_entry = {
+    .name = "event-pack",
+    .usage = "export FILE [--station ID] [--qr KEY.png]\n"
+             "import FILE --key KEY [--station ID] [--walker-base N]",
+    .about = "a second station of the event, sealed: export prints its key and writes the key's "
+             "QR code beside the ledger; import makes its ledger (--db NEW.db)",
+    .opts =
+        CLI_OPTS(CLI_VALUE("station"), CLI_VALUE("walker-base"), CLI_VALUE("key"), CLI_VALUE("qr")),
+    .needs = CLI_LEDGER,
+    .how = CLI_CREATE,
+    .reads = "export",
+    .exec = bundle_cli_event_pack,
+};

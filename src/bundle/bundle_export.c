@@ -81,6 +81,29 @@ bundle_export_dir_ok(const char *dir, char **cause)
 /* Writes the pair: the signature first, then the zip, so a zip on disk
  * always has its signature; a failure removes both (the zip first: a
  * folder whose fsync failed keeps what util_write_file renamed). */
+int
+bundle_hq_recipients(const char *dir, struct age_recipient r[2], char **cause)
+{
+	static const char *const names[] = {"hq-seal.pub", "hq-backup.pub"};
+
+	for (size_t i = 0; i < 2; i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]), *why = NULL;
+		int rc = age_recipient_load(path, &r[i], &why);
+
+		free(path);
+		if (rc != 0) {
+			util_fail(
+			    cause,
+			    "HQ's sealing keys cannot be read (%s): the bundle cannot be sealed, "
+			    "nothing was exported.",
+			    why);
+			free(why);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int
 bundle_export_write(const char *dir, const char *name, const struct strbuf *zip,
                     const char *minisig, char **cause)
@@ -311,6 +334,49 @@ bundle_export_agree(const struct ledger_totals *t, const struct bundle_figures *
 	return 0;
 }
 
+/* Seals the zip to HQ's keys and signs the sealed bytes instead: *zip,
+ * *minisig and *name (+ ".age") are replaced; the clear zip is wiped. */
+static int
+bundle_export_seal(const struct bundle_snapshot *s, const struct bundle_export_opts *o,
+                   const struct sign_key *key, const struct bundle_figures *fig, struct strbuf *zip,
+                   char **minisig, char **name, char **cause)
+{
+	unsigned char *sealed = NULL;
+	size_t len = 0;
+	char *sname = xasprintf("%s.age", s->name), *tc = NULL, *untrusted = NULL, *sig = NULL;
+	char *pub = NULL;
+	int rc = -1;
+
+	if (age_encrypt_mem(o->seal_to, o->nseal, zip->s, zip->len, &sealed, &len, cause) != 0)
+		goto end;
+	tc = bundle_trusted_comment(&s->meta, fig, sname);
+	pub = sign_pub_base64(&s->pub);
+	untrusted = xasprintf("W.A.T. sealed bundle, signed by station key %s", pub);
+	if (sign_data(key, sealed, len, tc, untrusted, &sig, cause) != 0)
+		goto end;
+	util_wipe(zip->s, zip->len);
+	strbuf_free(zip);
+	zip->s = (char *)sealed;
+	zip->len = len;
+	zip->cap = len;
+	sealed = NULL;
+	free(*minisig);
+	*minisig = sig;
+	sig = NULL;
+	free(*name);
+	*name = sname;
+	sname = NULL;
+	rc = 0;
+end:
+	free(sealed);
+	free(sname);
+	free(tc);
+	free(pub);
+	free(untrusted);
+	free(sig);
+	return rc;
+}
+
 int
 bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export_opts *o,
                      struct bundle_export_result *res, char **cause)
@@ -318,7 +384,7 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 	struct sign_key *key = NULL;
 	struct sign_pub pub;
 	struct strbuf zip = STRBUF_INIT;
-	char *minisig = NULL, *why = NULL, *trusted = NULL;
+	char *minisig = NULL, *why = NULL, *trusted = NULL, *name = xstrdup(s->name);
 	int rc = -1, wrote_out = 0;
 
 	memset(res, 0, sizeof *res);
@@ -331,6 +397,9 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 	}
 	if (bundle_pack(s->jsonl.s, s->jsonl.len, &s->meta, key, s->name,
 	                s->meta.exported_wall_ms / 1000, &zip, &minisig, &res->fig, cause) != 0)
+		goto end;
+	if (o->nseal > 0 &&
+	    bundle_export_seal(s, o, key, &res->fig, &zip, &minisig, &name, cause) != 0)
 		goto end;
 	sign_key_free(key); /* wiped as soon as the signature exists */
 	key = NULL;
@@ -349,12 +418,12 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 	}
 
 	if (o->copy_dir != NULL) {
-		if (bundle_export_write(o->copy_dir, s->name, &zip, minisig, &why) != 0) {
+		if (bundle_export_write(o->copy_dir, name, &zip, minisig, &why) != 0) {
 			util_fail(cause, "The station's own copy could not be written: %s", why);
 			goto end;
 		}
 	}
-	if (bundle_export_write(o->out_dir, s->name, &zip, minisig, cause) != 0)
+	if (bundle_export_write(o->out_dir, name, &zip, minisig, cause) != 0)
 		goto end;
 	wrote_out = 1;
 
@@ -363,8 +432,8 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 	 * checked to unpack to the members bundle_compute made (bundle_pack), the
 	 * computation every verifier repeats: verifying it all again would only
 	 * repeat the same work on the same bytes. */
-	res->zip_path = xasprintf("%s/%s", o->out_dir, s->name);
-	res->sig_path = xasprintf("%s/%s.minisig", o->out_dir, s->name);
+	res->zip_path = xasprintf("%s/%s", o->out_dir, name);
+	res->sig_path = xasprintf("%s/%s.minisig", o->out_dir, name);
 	free(why);
 	why = NULL;
 	if (bundle_export_readback(res->sig_path, minisig, strlen(minisig), &why) != 0 ||
@@ -376,7 +445,7 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 		          o->out_dir, why);
 		goto end;
 	}
-	res->name = xstrdup(s->name);
+	res->name = xstrdup(name);
 	res->export_no = s->meta.export_no;
 	res->last_seq = res->fig.last_seq;
 	bundle_hex(res->fig.head, BUNDLE_HASH_LEN, res->head);
@@ -386,7 +455,7 @@ end:
 	if (rc != 0) {
 		/* the station's copy stays: it is complete and verified by its signature */
 		if (wrote_out)
-			bundle_export_remove(o->out_dir, s->name);
+			bundle_export_remove(o->out_dir, name);
 		free(res->zip_path);
 		free(res->sig_path);
 		res->zip_path = res->sig_path = NULL;
@@ -394,6 +463,7 @@ end:
 	free(trusted);
 	free(why);
 	free(minisig);
+	free(name);
 	strbuf_free(&zip);
 	sign_key_free(key);
 	return rc;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -364,9 +365,13 @@ bundle_verify_tc_field(const char *tc, const char *key)
 	return NULL;
 }
 
-int
-bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
-                  const struct sign_pub *expected, struct bundle_report *rep, char **cause)
+/* presigned: the caller checked the signature (over the sealed file) and
+ * set rep->pub, rep->trusted and rep->key_checked; the zip is what it
+ * opened.  Else the signature is over zip. */
+static int
+bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
+                  const struct sign_pub *expected, int presigned, struct bundle_report *rep,
+                  char **cause)
 {
 	struct bundle_file *fs = NULL;
 	struct bundle_figures said;
@@ -379,10 +384,9 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 	size_t n = 0, i;
 	int rc = -1, k, hashing = 0, computed;
 
-	memset(rep, 0, sizeof *rep);
 	/* With the expected key, the signature comes first: nothing else is read
 	 * from a file that is not what the station signed. */
-	if (expected != NULL) {
+	if (expected != NULL && !presigned) {
 		rep->pub = *expected;
 		rep->key_checked = 1;
 		if (sign_verify(expected, zip, zlen, minisig, slen, &rep->trusted, &why) != 0) {
@@ -417,7 +421,7 @@ bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen
 		goto end;
 	if (bundle_verify_trust(fs, n, &rep->meta, cause) != 0)
 		goto end;
-	if (expected == NULL) {
+	if (expected == NULL && !presigned) {
 		if (rep->meta.public_key == NULL ||
 		    sign_pub_parse(rep->meta.public_key, strlen(rep->meta.public_key), &rep->pub,
 		                   NULL) != 0) {
@@ -540,6 +544,162 @@ end:
 }
 
 int
+bundle_verify_mem(const void *zip, size_t zlen, const char *minisig, size_t slen, const char *name,
+                  const struct sign_pub *expected, struct bundle_report *rep, char **cause)
+{
+	memset(rep, 0, sizeof *rep);
+	return bundle_verify_zip(zip, zlen, minisig, slen, name, expected, 0, rep, cause);
+}
+
+int
+bundle_hq_identities(const char *dir, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n,
+                     char **cause)
+{
+	static const char *const names[] = {"hq-seal.key", "hq-backup.key"};
+	size_t got = 0, k;
+
+	for (size_t i = 0; i < nitems(names); i++) {
+		char *path = xasprintf("%s/%s", dir, names[i]);
+		if (access(path, F_OK) == 0) {
+			if (age_identity_load(path, ids + got, &k, cause) != 0) {
+				free(path);
+				for (size_t j = 0; j < got; j++)
+					age_identity_wipe(&ids[j]);
+				return -1;
+			}
+			got += k;
+		}
+		free(path);
+	}
+	if (got == 0)
+		return util_fail(
+		    cause,
+		    "%s holds neither hq-seal.key nor hq-backup.key: give HQ's key folder "
+		    "(made by watctl hq-init).",
+		    dir);
+	*n = got;
+	return 0;
+}
+
+int
+bundle_is_sealed(const void *data, size_t len)
+{
+	static const char magic[] = "age-encryption.org/v1\n";
+
+	return len >= sizeof magic - 1 && memcmp(data, magic, sizeof magic - 1) == 0;
+}
+
+/* The station key a sealed bundle's untrusted comment names (its last word):
+ * only a hint of which key to check with; the manifest inside, opened after
+ * the check, must name the same key. */
+static int
+bundle_verify_hint(const char *minisig, size_t slen, struct sign_pub *pub)
+{
+	const char *nl = memchr(minisig, '\n', slen), *sp;
+	char *word;
+	int rc;
+
+	if (nl == NULL || strncmp(minisig, "untrusted comment: ", 19) != 0)
+		return -1;
+	if (nl > minisig && nl[-1] == '\r')
+		nl--;
+	for (sp = nl; sp > minisig && sp[-1] != ' '; sp--)
+		;
+	word = xstrndup(sp, (size_t)(nl - sp));
+	rc = sign_pub_parse(word, strlen(word), pub, NULL);
+	free(word);
+	return rc;
+}
+
+int
+bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, size_t slen,
+                         const char *name, const struct sign_pub *expected,
+                         const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                         char **cause)
+{
+	const char *base = name == NULL                 ? "The sealed bundle"
+	                   : strrchr(name, '/') != NULL ? strrchr(name, '/') + 1
+	                                                : name;
+	unsigned char *zip = NULL;
+	size_t zlen = 0;
+	char *why = NULL, kid[17];
+	int rc = -1;
+
+	memset(rep, 0, sizeof *rep);
+	rep->sealed = 1;
+	if (expected != NULL) {
+		rep->pub = *expected;
+		rep->key_checked = 1;
+	} else if (bundle_verify_hint(minisig, slen, &rep->pub) != 0) {
+		util_fail(cause,
+		          "%s: its signature does not name the station key; give it with --pubkey. "
+		          "Nothing was opened.",
+		          base);
+		goto end;
+	}
+	/* The signature over the sealed bytes, before anything is opened. */
+	if (sign_verify(&rep->pub, sealed, len, minisig, slen, &rep->trusted, &why) != 0) {
+		util_fail(cause, "%s: Signature: %s Nothing in it was opened.", base, why);
+		goto end;
+	}
+	if (nids == 0) {
+		sign_keyid_hex(rep->pub.id, kid);
+		util_fail(
+		    cause,
+		    "%s is sealed to HQ: its signature is good (key %s), but opening it needs "
+		    "HQ's key folder: give --hq DIR (or set WAT_HQ_DIR).",
+		    base, kid);
+		goto end;
+	}
+	if (age_decrypt_mem(ids, nids, sealed, len, base, &zip, &zlen, cause) != 0)
+		goto end;
+	rc = bundle_verify_zip(zip, zlen, minisig, slen, name, expected, 1, rep, cause);
+end:
+	if (zip != NULL) {
+		sodium_memzero(zip, zlen);
+		free(zip);
+	}
+	if (rc != 0) {
+		free(rep->trusted);
+		rep->trusted = NULL;
+	}
+	free(why);
+	return rc;
+}
+
+int
+bundle_verify_path(const char *path, const struct sign_pub *expected,
+                   const struct age_identity *ids, size_t nids, struct bundle_report *rep,
+                   char **cause)
+{
+	char *data = NULL, *sig = NULL, *sigpath = xasprintf("%s.minisig", path), *why = NULL;
+	size_t len = 0, slen = 0;
+	int rc = -1;
+
+	memset(rep, 0, sizeof *rep);
+	if (util_read_file(path, BUNDLE_MAX_ZIP, &data, &len, cause) != 0)
+		goto end;
+	if (util_read_file(sigpath, SIGN_MINISIG_MAX, &sig, &slen, &why) != 0) {
+		util_fail(cause,
+		          "The signature %s cannot be read (%s): without it the bundle cannot be "
+		          "trusted.",
+		          sigpath, why);
+		goto end;
+	}
+	if (bundle_is_sealed(data, len))
+		rc = bundle_verify_sealed_mem(data, len, sig, slen, path, expected, ids, nids, rep,
+		                              cause);
+	else
+		rc = bundle_verify_mem(data, len, sig, slen, path, expected, rep, cause);
+end:
+	free(why);
+	free(sig);
+	free(data);
+	free(sigpath);
+	return rc;
+}
+
+int
 bundle_verify_file(const char *path, const struct sign_pub *expected, struct bundle_report *rep,
                    char **cause)
 {
@@ -576,8 +736,9 @@ bundle_summary(const struct bundle_report *rep)
 
 	bundle_hex(f->head, BUNDLE_HASH_LEN, head);
 	sign_keyid_hex(rep->pub.id, kid);
-	strbuf_printf(&b,
-	              "Bundle verified: signature, hashes, ledger chain, CSVs and totals agree.\n");
+	strbuf_printf(
+	    &b, "Bundle verified%s: signature, hashes, ledger chain, CSVs and totals agree.\n",
+	    rep->sealed ? " (sealed to HQ, signature checked before it was opened)" : "");
 	/* what a station wrote, shown to HQ: escaped, a hostile bundle cannot
 	 * drive HQ's terminal or fake a line of this summary */
 	name = text_escape(rep->meta.event_name ? rep->meta.event_name : "", 0);

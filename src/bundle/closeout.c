@@ -711,7 +711,7 @@ closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet 
 	                          s->station != NULL ? s->station : "", 0);
 	prefix[strlen(prefix) - strlen("0.zip")] = '\0';
 	layout_doc_addf(d, LAYOUT_SMALL,
-	                "Bundle: %s<n>.zip, the export made after this close-out. Line %" PRId64
+	                "Bundle: %s<n>.zip.age, the export made after this close-out. Line %" PRId64
 	                " of its ledger.jsonl carries this hash, and so does every later "
 	                "export.",
 	                prefix, s->head_seq);

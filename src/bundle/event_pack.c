@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "amount.h"
 #include "bundle.h"
 #include "json.h"
@@ -158,18 +160,243 @@ event_pack_file_name(const struct event_pack *p)
 	return name;
 }
 
-int
-event_pack_write(const struct event_pack *p, const char *dir, const char *name, char **cause)
+/* ---- the sealed file and its key ----------------------------------------------- */
+
+#define EVENT_PACK_MAGIC     "WAT-SEALED-PACK/1\n"
+#define EVENT_PACK_MAGIC_LEN (sizeof EVENT_PACK_MAGIC - 1)
+#define EVENT_PACK_CHECK_LEN 8
+#define EVENT_PACK_HEAD_LEN                                                                        \
+	(EVENT_PACK_MAGIC_LEN + EVENT_PACK_CHECK_LEN + crypto_secretbox_NONCEBYTES)
+#define EVENT_PACK_GROUPS 7
+
+/* badge.c's alphabet (Crockford base32: no I, L, O, U) */
+static const char event_pack_b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+static void
+event_pack_init(void)
 {
-	char *text = event_pack_format(p), *path = xasprintf("%s/%s", dir, name), *back = NULL;
-	size_t len = strlen(text), blen = 0;
+	if (sodium_init() < 0) {
+		fputs("libsodium could not start\n", stderr);
+		abort();
+	}
+}
+
+void
+event_pack_secret_new(struct event_pack_secret *s)
+{
+	event_pack_init();
+	randombytes_buf(s->k, sizeof s->k);
+}
+
+/* The box key and the key check, both BLAKE2b keyed with the secret. */
+static void
+event_pack_derive(const struct event_pack_secret *s, const char *what, unsigned char *out,
+                  size_t len)
+{
+	event_pack_init();
+	crypto_generichash(out, len, (const unsigned char *)what, strlen(what), s->k, sizeof s->k);
+}
+
+/* 12 bits over the whole key: an error no group's check sees (a group typed
+ * in another's place) is still caught. */
+static unsigned
+event_pack_sum12(const unsigned char k[EVENT_PACK_SECRET_LEN])
+{
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, k, EVENT_PACK_SECRET_LEN, NULL, 0);
+	return ((unsigned)h[0] << 4) | (h[1] >> 4);
+}
+
+/* A group's check character: odd weights, so any one character changed
+ * changes it; the group's place counts too. */
+static unsigned
+event_pack_group_check(const unsigned v[4], unsigned g)
+{
+	return (v[0] + 3 * v[1] + 5 * v[2] + 7 * v[3] + 9 * g + 1) % 32;
+}
+
+void
+event_pack_secret_format(const struct event_pack_secret *s, int qr,
+                         char out[EVENT_PACK_KEYTEXT_MAX])
+{
+	unsigned char bits[18] = {0}; /* 128 + 12 bits, then zeros */
+	unsigned sum = event_pack_sum12(s->k), v[4];
+	size_t k = 0, bit = 0;
+
+	memcpy(bits, s->k, EVENT_PACK_SECRET_LEN);
+	bits[16] = (unsigned char)(sum >> 4);
+	bits[17] = (unsigned char)((sum & 15) << 4);
+	if (qr)
+		k += (size_t)snprintf(out, EVENT_PACK_KEYTEXT_MAX, "%s", EVENT_PACK_QR_PREFIX);
+	for (unsigned g = 0; g < EVENT_PACK_GROUPS; g++) {
+		for (int j = 0; j < 4; j++, bit += 5) {
+			unsigned x = 0;
+			for (int b = 0; b < 5; b++)
+				x = (x << 1) |
+				    ((bits[(bit + (size_t)b) / 8] >> (7 - (bit + (size_t)b) % 8)) &
+				     1);
+			v[j] = x;
+			out[k++] = event_pack_b32[x];
+		}
+		out[k++] = event_pack_b32[event_pack_group_check(v, g)];
+		if (g + 1 < EVENT_PACK_GROUPS)
+			out[k++] = '-';
+	}
+	out[k] = '\0';
+	sodium_memzero(bits, sizeof bits);
+}
+
+int
+event_pack_secret_parse(const char *text, struct event_pack_secret *s, char **cause)
+{
+	unsigned char bits[18] = {0};
+	unsigned v[EVENT_PACK_GROUPS * 5], sum;
+	size_t n = 0, bit = 0;
+	const char *p = text;
 	int rc = -1;
 
+	if (strncasecmp(p, EVENT_PACK_QR_PREFIX, strlen(EVENT_PACK_QR_PREFIX)) == 0)
+		p += strlen(EVENT_PACK_QR_PREFIX);
+	for (; *p != '\0'; p++) {
+		char c = *p;
+		const char *at;
+		if (c == ' ' || c == '-' || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 32);
+		c = c == 'O' ? '0' : c == 'I' || c == 'L' ? '1' : c;
+		if (c == '\0' || (at = strchr(event_pack_b32, c)) == NULL) {
+			util_fail(cause,
+			          "The pack key has a character that is never in one: \"%c\". Keys "
+			          "use the digits and the letters A-Z but U.",
+			          (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f ? *p : '?');
+			goto end;
+		}
+		if (n == nitems(v)) {
+			n++;
+			break;
+		}
+		v[n++] = (unsigned)(at - event_pack_b32);
+	}
+	if (n != nitems(v)) {
+		util_fail(cause,
+		          "The pack key is %d groups of 5 characters (%d in all); this has %zu%s.",
+		          EVENT_PACK_GROUPS, EVENT_PACK_GROUPS * 5,
+		          n > nitems(v) ? nitems(v) + 1 : n, n > nitems(v) ? " or more" : "");
+		goto end;
+	}
+	for (unsigned g = 0; g < EVENT_PACK_GROUPS; g++)
+		if (event_pack_group_check(v + 5 * g, g) != v[5 * g + 4]) {
+			util_fail(
+			    cause,
+			    "Group %u of the pack key (%c%c%c%c%c) has a typing mistake: check it "
+			    "against the first station's screen.",
+			    g + 1, event_pack_b32[v[5 * g]], event_pack_b32[v[5 * g + 1]],
+			    event_pack_b32[v[5 * g + 2]], event_pack_b32[v[5 * g + 3]],
+			    event_pack_b32[v[5 * g + 4]]);
+			goto end;
+		}
+	for (unsigned g = 0; g < EVENT_PACK_GROUPS; g++)
+		for (int j = 0; j < 4; j++)
+			for (int b = 4; b >= 0; b--, bit++)
+				if ((v[5 * g + (unsigned)j] >> b) & 1)
+					bits[bit / 8] |= (unsigned char)(0x80 >> (bit % 8));
+	sum = ((unsigned)bits[16] << 4) | (bits[17] >> 4);
+	event_pack_init();
+	if (sum != event_pack_sum12(bits) || (bits[17] & 15) != 0) {
+		util_fail(cause,
+		          "The pack key has a typing mistake (each group looks right: are two "
+		          "groups swapped?). Check it against the first station's screen.");
+		goto end;
+	}
+	memcpy(s->k, bits, sizeof s->k);
+	rc = 0;
+end:
+	sodium_memzero(bits, sizeof bits);
+	sodium_memzero(v, sizeof v);
+	return rc;
+}
+
+void
+event_pack_seal(const char *text, size_t len, const struct event_pack_secret *s,
+                unsigned char **out, size_t *outlen)
+{
+	unsigned char key[crypto_secretbox_KEYBYTES], *o;
+	size_t n = EVENT_PACK_HEAD_LEN + crypto_secretbox_MACBYTES + len;
+
+	o = xmalloc(n);
+	memcpy(o, EVENT_PACK_MAGIC, EVENT_PACK_MAGIC_LEN);
+	event_pack_derive(s, "wat-event-pack key check", o + EVENT_PACK_MAGIC_LEN,
+	                  EVENT_PACK_CHECK_LEN);
+	randombytes_buf(o + EVENT_PACK_MAGIC_LEN + EVENT_PACK_CHECK_LEN,
+	                crypto_secretbox_NONCEBYTES);
+	event_pack_derive(s, "wat-event-pack/1 box", key, sizeof key);
+	crypto_secretbox_easy(o + EVENT_PACK_HEAD_LEN, (const unsigned char *)text, len,
+	                      o + EVENT_PACK_MAGIC_LEN + EVENT_PACK_CHECK_LEN, key);
+	sodium_memzero(key, sizeof key);
+	*out = o;
+	*outlen = n;
+}
+
+int
+event_pack_open(const void *data, size_t len, const struct event_pack_secret *s, char **text,
+                size_t *tlen, char **cause)
+{
+	const unsigned char *d = data;
+	unsigned char key[crypto_secretbox_KEYBYTES], check[EVENT_PACK_CHECK_LEN];
+	size_t n;
+	char *t;
+
+	if (len < EVENT_PACK_MAGIC_LEN || memcmp(d, EVENT_PACK_MAGIC, EVENT_PACK_MAGIC_LEN) != 0) {
+		if (len > 0 && d[0] == '{')
+			return util_fail(cause,
+			                 "This event pack is not sealed (older software made "
+			                 "it): make it again on the first station.");
+		return util_fail(cause, "This is not a W.A.T. event pack.");
+	}
+	if (len < EVENT_PACK_HEAD_LEN + crypto_secretbox_MACBYTES)
+		return util_fail(cause, "The event pack is damaged: it is cut short.");
+	event_pack_derive(s, "wat-event-pack key check", check, sizeof check);
+	if (sodium_memcmp(check, d + EVENT_PACK_MAGIC_LEN, sizeof check) != 0)
+		return util_fail(cause,
+		                 "The pack key is not this pack's: check the key shown on the "
+		                 "first station (or scan its QR code again).");
+	n = len - EVENT_PACK_HEAD_LEN - crypto_secretbox_MACBYTES;
+	t = xmalloc(n + 1);
+	event_pack_derive(s, "wat-event-pack/1 box", key, sizeof key);
+	if (crypto_secretbox_open_easy((unsigned char *)t, d + EVENT_PACK_HEAD_LEN,
+	                               len - EVENT_PACK_HEAD_LEN,
+	                               d + EVENT_PACK_MAGIC_LEN + EVENT_PACK_CHECK_LEN, key) != 0) {
+		sodium_memzero(key, sizeof key);
+		free(t);
+		return util_fail(cause, "The event pack was changed or damaged after it was made "
+		                        "(its seal does not check): nothing in it was used.");
+	}
+	sodium_memzero(key, sizeof key);
+	t[n] = '\0';
+	*text = t;
+	*tlen = n;
+	return 0;
+}
+
+int
+event_pack_write(const struct event_pack *p, const char *dir, const char *name,
+                 const struct event_pack_secret *s, char **cause)
+{
+	char *plain = event_pack_format(p), *path = xasprintf("%s/%s", dir, name), *back = NULL;
+	unsigned char *text = NULL;
+	size_t len = 0, blen = 0;
+	int rc = -1;
+
+	event_pack_seal(plain, strlen(plain), s, &text, &len);
+	util_wipe(plain, strlen(plain));
+	free(plain);
 	if (util_write_file(dir, name, text, len, 0600, cause) != 0)
 		goto end;
 	/* read back: a stick that lies about what it stored is caught here, not
 	 * at the other station */
-	if (util_read_file(path, EVENT_PACK_MAX, &back, &blen, NULL) != 0 || blen != len ||
+	if (util_read_file(path, len + 1, &back, &blen, NULL) != 0 || blen != len ||
 	    memcmp(back, text, len) != 0) {
 		unlink(path);
 		util_fail(cause,
@@ -297,17 +524,23 @@ end:
 }
 
 int
-event_pack_load(const char *path, struct event_pack *p, char **cause)
+event_pack_load(const char *path, const struct event_pack_secret *s, struct event_pack *p,
+                char **cause)
 {
 	const char *base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	char *data = NULL, *why = NULL;
-	size_t len = 0;
+	char *data = NULL, *why = NULL, *text = NULL;
+	size_t len = 0, tlen = 0;
 	int rc = -1;
 
 	memset(p, 0, sizeof *p);
-	if (util_read_file(path, EVENT_PACK_MAX, &data, &len, cause) != 0)
+	if (util_read_file(path, EVENT_PACK_MAX + EVENT_PACK_HEAD_LEN + crypto_secretbox_MACBYTES,
+	                   &data, &len, cause) != 0)
 		return -1;
-	if (event_pack_parse(data, len, p, &why) != 0) {
+	if (event_pack_open(data, len, s, &text, &tlen, &why) != 0) {
+		util_fail(cause, "%s cannot be used. %s", base, why);
+		goto end;
+	}
+	if (event_pack_parse(text, tlen, p, &why) != 0) {
 		util_fail(cause, "%s cannot be used. %s Make the pack again on the first station.",
 		          base, why);
 		goto end;
@@ -315,6 +548,10 @@ event_pack_load(const char *path, struct event_pack *p, char **cause)
 	rc = 0;
 end:
 	free(why);
+	if (text != NULL) {
+		util_wipe(text, tlen);
+		free(text);
+	}
 	util_wipe(data, len);
 	free(data);
 	return rc;

@@ -15,6 +15,7 @@
 #include "badge.h"
 
 struct ledger;
+struct event_pack_secret;
 
 #define EVENT_PACK_FORMAT   "wat-event-pack/1"
 #define EVENT_PACK_MAX      65536   /* a larger file is not a pack */
@@ -49,12 +50,55 @@ int event_pack_from_ledger(struct ledger *l, struct event_pack *p, char **cause)
 char *event_pack_format(const struct event_pack *p);
 /* Reads a pack's text.  Refused: a sentence saying what is wrong with it. */
 int event_pack_parse(const char *data, size_t len, struct event_pack *p, char **cause);
-/* Reads and parses the file at path; a refusal names the file. */
-int event_pack_load(const char *path, struct event_pack *p, char **cause);
+/* Reads the sealed file at path, opens it with s and parses it; a refusal
+ * names the file. */
+int event_pack_load(const char *path, const struct event_pack_secret *s, struct event_pack *p,
+                    char **cause);
 
-/* Writes the pack into dir/name (0600, whole or absent: util_write_file),
- * then reads it back and compares, so a failing stick is caught here. */
-int event_pack_write(const struct event_pack *p, const char *dir, const char *name, char **cause);
+/* ---- the sealed file (docs/BUNDLE.md "Event packs") ----
+ *
+ * On the stick the pack's text is sealed (libsodium secretbox) under 128
+ * random bits the first station shows as a QR code and as 7 groups of 5
+ * characters; without them the file reveals nothing (no event name):
+ *
+ *   "WAT-SEALED-PACK/1\n" | key check [8] | nonce [24] | secretbox(text)
+ *
+ * The key check (BLAKE2b of the key, 8 bytes) tells a wrong key from a
+ * changed file; the box's tag catches any change. */
+#define EVENT_PACK_SECRET_LEN  16
+#define EVENT_PACK_KEYTEXT_MAX 64 /* "WATPACK:" + 7 groups of 5 + 6 dashes + NUL */
+#define EVENT_PACK_QR_PREFIX   "WATPACK:"
+
+struct event_pack_secret {
+	unsigned char k[EVENT_PACK_SECRET_LEN];
+};
+
+/* 128 new random bits. */
+void event_pack_secret_new(struct event_pack_secret *s);
+/* "K7QM2-9XH4P-...": 7 groups of 4 Crockford base32 characters and a check
+ * character each; 128 bits of key and a 12-bit check over the whole.  With
+ * qr, the text the QR code holds ("WATPACK:" first).  Wipe out after use. */
+void event_pack_secret_format(const struct event_pack_secret *s, int qr,
+                              char out[EVENT_PACK_KEYTEXT_MAX]);
+/* Reads a key as typed or scanned: case, spaces, dashes and the QR's prefix
+ * do not matter, O reads as 0 and I, L as 1.  A mistyped character is
+ * refused naming its group ("group 3 ... has a typing mistake"). */
+int event_pack_secret_parse(const char *text, struct event_pack_secret *s, char **cause);
+
+/* Seals text (malloc'd result, *outlen bytes). */
+void event_pack_seal(const char *text, size_t len, const struct event_pack_secret *s,
+                     unsigned char **out, size_t *outlen);
+/* Opens a sealed pack into *text (malloc'd, NUL-terminated; wipe it).
+ * Refused in words: not a sealed pack (an older clear one is named as
+ * such), a wrong key, a changed or damaged file. */
+int event_pack_open(const void *data, size_t len, const struct event_pack_secret *s, char **text,
+                    size_t *tlen, char **cause);
+
+/* Writes the pack sealed under s into dir/name (0600, whole or absent:
+ * util_write_file), then reads it back and compares, so a failing stick is
+ * caught here. */
+int event_pack_write(const struct event_pack *p, const char *dir, const char *name,
+                     const struct event_pack_secret *s, char **cause);
 /* The name a coordinator recognises on the stick, from the event's city and
  * date: "wat-jackson-ms-2026-05-02-event.pack" (malloc'd). */
 char *event_pack_file_name(const struct event_pack *p);

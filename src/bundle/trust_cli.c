@@ -74,16 +74,11 @@ end:
 
 /* ---- hq-charter ------------------------------------------------------------ */
 
-int
-trust_cli_hq_charter(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+trust_cli_hq_charter(struct cli_cmd_ctx *cc, struct cli_args *a)
 {
-	struct cli_opt opts[] = {CLI_VALUE("hq"),   CLI_VALUE("event"), CLI_VALUE("name"),
-	                         CLI_VALUE("city"), CLI_VALUE("date"),  CLI_VALUE("org"),
-	                         CLI_VALUE("ein"),  CLI_VALUE("inbox"), CLI_VALUE("upload-code"),
-	                         CLI_VALUE("out")};
 	static const char *const need[] = {"event", "name",  "city",        "date", "org",
 	                                   "ein",   "inbox", "upload-code", "out"};
-	struct cli_args a;
 	struct trust_charter c;
 	struct trust_hq hq;
 	struct sign_key *k = NULL, *ev = NULL;
@@ -94,23 +89,18 @@ trust_cli_hq_charter(struct ledger *l, int argc, char **argv)
 	int rc;
 
 	memset(&c, 0, sizeof c);
-	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
-		return rc;
-	dir = trust_cli_hq_dir(cli_val(opts, nitems(opts), "hq"));
+	dir = trust_cli_hq_dir(cli_val(a, "hq"));
 	for (i = 0; i < nitems(need); i++)
-		if (cli_val(opts, nitems(opts), need[i]) == NULL)
+		if (cli_val(a, need[i]) == NULL)
 			break;
-	if (dir == NULL || i < nitems(need) || a.npos != 0)
-		return cli_fail(
-		    CLI_USAGE,
-		    "Usage: watctl hq-charter --hq DIR --event ID --name NAME --city CITY "
-		    "--date YYYY-MM-DD --org NAME --ein NN-NNNNNNN --inbox URL "
-		    "--upload-code CODE --out DIR%s%s",
-		    i < nitems(need) ? "\nMissing: --" : "", i < nitems(need) ? need[i] : "");
-	out = cli_val(opts, nitems(opts), "out");
+	if (i < nitems(need))
+		fprintf(stderr, "Missing: --%s\n", need[i]);
+	if (dir == NULL || i < nitems(need) || a->npos != 0)
+		return cli_usage(cc);
+	out = cli_val(a, "out");
 #define TRUST_CLI_SET(field, key)                                                                  \
 	do {                                                                                       \
-		v = cli_val(opts, nitems(opts), key);                                              \
+		v = cli_val(a, key);                                                               \
 		if (strlen(v) >= sizeof c.field) {                                                 \
 			rc = cli_fail(CLI_USAGE, "--%s is too long (at most %zu bytes).", key,     \
 			              sizeof c.field - 1);                                         \
@@ -250,12 +240,9 @@ end:
 	return rc;
 }
 
-int
-trust_cli_hq_rotate(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+trust_cli_hq_rotate(struct cli_cmd_ctx *cc, struct cli_args *a)
 {
-	struct cli_opt opts[] = {CLI_VALUE("hq"), CLI_VALUE("date"), CLI_VALUE("seal-pub"),
-	                         CLI_VALUE("backup-pub")};
-	struct cli_args a;
 	struct trust_rotation r;
 	struct trust_hq hq;
 	struct sign_key *old = NULL, *fresh = NULL;
@@ -266,28 +253,24 @@ trust_cli_hq_rotate(struct ledger *l, int argc, char **argv)
 	int rc;
 
 	memset(&r, 0, sizeof r);
-	if ((rc = cli_parse(argc, argv, opts, nitems(opts), &a)) != 0)
-		return rc;
-	dir = trust_cli_hq_dir(cli_val(opts, nitems(opts), "hq"));
-	if (dir == NULL || a.npos != 0)
-		return cli_fail(CLI_USAGE, "Usage: watctl hq-rotate --hq DIR [--date YYYY-MM-DD] "
-		                           "[--seal-pub FILE --backup-pub FILE]");
+	dir = trust_cli_hq_dir(cli_val(a, "hq"));
+	if (dir == NULL || a->npos != 0)
+		return cli_usage(cc);
 	if (trust_cli_hq_open(dir, &old, &hq, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	if ((v = cli_val(opts, nitems(opts), "date")) != NULL)
+	if ((v = cli_val(a, "date")) != NULL)
 		snprintf(r.date, sizeof r.date, "%s", v);
 	else
 		trust_cli_today(r.date);
 	memcpy(r.seal, hq.seal, sizeof r.seal);
 	memcpy(r.backup, hq.backup, sizeof r.backup);
-	if ((v = cli_val(opts, nitems(opts), "seal-pub")) != NULL &&
-	    trust_cli_read_age(v, r.seal, &cause) != 0) {
+	if ((v = cli_val(a, "seal-pub")) != NULL && trust_cli_read_age(v, r.seal, &cause) != 0) {
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
-	if ((v = cli_val(opts, nitems(opts), "backup-pub")) != NULL &&
+	if ((v = cli_val(a, "backup-pub")) != NULL &&
 	    trust_cli_read_age(v, r.backup, &cause) != 0) {
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
@@ -359,6 +342,28 @@ end:
 	sign_key_free(old);
 	return rc;
 }
+
+const struct cli_cmd_entry trust_cli_hq_charter_entry = {
+    .name = "hq-charter",
+    .usage = "--hq DIR --event ID --name NAME --city CITY --date YYYY-MM-DD --org NAME "
+             "--ein NN-NNNNNNN --inbox URL --upload-code CODE --out DIR",
+    .about = "an event's charter and its secret event key file (HQ; --hq or $WAT_HQ_DIR)",
+    .opts = CLI_OPTS(CLI_VALUE("hq"), CLI_VALUE("event"), CLI_VALUE("name"), CLI_VALUE("city"),
+                     CLI_VALUE("date"), CLI_VALUE("org"), CLI_VALUE("ein"), CLI_VALUE("inbox"),
+                     CLI_VALUE("upload-code"), CLI_VALUE("out")),
+    .needs = CLI_NONE,
+    .exec = trust_cli_hq_charter,
+};
+
+const struct cli_cmd_entry trust_cli_hq_rotate_entry = {
+    .name = "hq-rotate",
+    .usage = "--hq DIR [--date YYYY-MM-DD] [--seal-pub FILE --backup-pub FILE]",
+    .about = "a new HQ signing key, announced signed by the old one (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("hq"), CLI_VALUE("date"), CLI_VALUE("seal-pub"),
+                     CLI_VALUE("backup-pub")),
+    .needs = CLI_NONE,
+    .exec = trust_cli_hq_rotate,
+};
 
 /* ---- init ------------------------------------------------------------------ */
 

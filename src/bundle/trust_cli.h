@@ -4,12 +4,13 @@
 #ifndef WAT_TRUST_CLI_H
 #define WAT_TRUST_CLI_H
 
+#include "cli.h"
 #include "trust.h"
 
 struct ledger;
 
-int trust_cli_hq_charter(struct ledger *l, int argc, char **argv);
-int trust_cli_hq_rotate(struct ledger *l, int argc, char **argv);
+extern const struct cli_cmd_entry trust_cli_hq_charter_entry;
+extern const struct cli_cmd_entry trust_cli_hq_rotate_entry;
 
 /* A charter given to init, checked before anything is set up. */
 struct trust_cli_charter {

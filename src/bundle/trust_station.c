@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "age.h"
+#include "bundle.h"
 #include "event_pack.h"
 #include "ledger.h"
 #include "print_cli.h"
@@ -537,6 +539,34 @@ end:
 	sign_key_free(ev); /* kept on disk (0600) by trust_station_first; wiped here */
 	free(text);
 	free(keypath);
+	trust_charter_clear(&c);
+	return rc;
+}
+
+int
+trust_station_seal_to(const char *keys_dir, const char *hq_dir, struct age_recipient r[2],
+                      char **cause)
+{
+	struct trust_charter c;
+	char *path = trust_station_path(keys_dir, TS_CHARTER), *why = NULL;
+	int rc;
+
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return bundle_hq_recipients(hq_dir, r, cause);
+	}
+	rc = trust_charter_load(path, &c, &why);
+	if (rc == 0 && (age_recipient_parse(c.hq_seal, &r[0], &why) != 0 ||
+	                age_recipient_parse(c.hq_backup, &r[1], &why) != 0))
+		rc = -1;
+	if (rc != 0)
+		util_fail(
+		    cause,
+		    "HQ's sealing keys in the event's charter cannot be read (%s): the bundle "
+		    "cannot be sealed, nothing was exported.",
+		    why);
+	free(why);
+	free(path);
 	trust_charter_clear(&c);
 	return rc;
 }

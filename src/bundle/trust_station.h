@@ -14,6 +14,7 @@
 #ifndef WAT_TRUST_STATION_H
 #define WAT_TRUST_STATION_H
 
+#include "age.h"
 #include "trust.h"
 
 struct ledger;
@@ -70,5 +71,11 @@ char *trust_station_event_key_path(const char *charter_path);
 int trust_station_charter_init(const char *keys_dir, const char *hq_dir, struct ledger *l,
                                const char *charter_path, const char *station, const char *op,
                                char **cause);
+
+/* The two keys a bundle is sealed to: the charter's (keys_dir/charter,
+ * checked when the station was set up), else those published in hq_dir
+ * (bundle_hq_recipients). */
+int trust_station_seal_to(const char *keys_dir, const char *hq_dir, struct age_recipient r[2],
+                          char **cause);
 
 #endif

@@ -156,6 +156,7 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 void
 fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sign)
 {
+	assert(sign == 1 || sign == -1);
 	f->walkers += sign * (w->active != 0);
 	f->checked_in += sign * (w->checkin_seq != 0);
 	f->laps += sign * w->laps;
@@ -167,6 +168,8 @@ fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sig
 	f->check_cents += sign * w->check_cents;
 	f->other_cents += sign * w->other_cents;
 	f->total_cents += sign * (w->cash_cents + w->check_cents + w->other_cents);
+	/* the total is the methods' sum, whatever was added and taken back */
+	assert(f->total_cents == f->cash_cents + f->check_cents + f->other_cents);
 }
 
 void
@@ -219,6 +222,7 @@ fold_find(struct fold *f, uint32_t id, int create)
 	}
 	if (f->nslots == 0)
 		return NULL;
+	assert((f->nslots & (f->nslots - 1)) == 0); /* the mask below needs a power of two */
 	mask = f->nslots - 1;
 	for (i = (id * 2654435761u) & mask; f->slots[i] != 0; i = (i + 1) & mask)
 		if (f->w[f->slots[i] - 1].id == id)
@@ -293,6 +297,7 @@ fold_annulments(struct fold *f, const struct entry *es, size_t n, char **cause)
 		if (fold_annul_check(e->seq, &e->ref, t != NULL ? entry_kind(t->kind) : NULL,
 		                     t != NULL && f->annulled_by[t->seq - 1] != 0, cause) != 0)
 			return -1;
+		assert(t != NULL && t->seq < e->seq); /* fold_annul_check refuses any other */
 		f->annulled_by[t->seq - 1] = e->seq;
 	}
 	return 0;
@@ -344,8 +349,11 @@ fold_finish(struct fold *f)
 	f->slots = NULL;
 	f->nslots = 0;
 	memset(&f->fig, 0, sizeof f->fig);
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
+		/* one walker per id (fold_find), in order: fold_walker bisects */
+		assert(i == 0 || f->w[i - 1].id < f->w[i].id);
 		fold_figures_walker(&f->fig, &f->w[i], 1);
+	}
 	f->fig.annulled = f->st.annulled;
 }
 
@@ -440,6 +448,7 @@ fold_walker(const struct fold *f, uint32_t id)
 {
 	size_t lo = 0, hi = f->n;
 
+	assert(f->slots == NULL); /* after fold_finish: sorted, no hash slots */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

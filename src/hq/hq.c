@@ -447,7 +447,8 @@ hq_log(struct hq *h, char **text, int *intact, char **cause)
 		    "not chain): this database was edited outside watctl. Use a backup.\n",
 		    bad);
 	} else
-		strbuf_printf(&b, "HQ's log: %" PRId64 " decisions, hash chain intact.\n", n);
+		strbuf_printf(&b, "HQ's log: %" PRId64 " decision%s, hash chain intact.\n", n,
+		              n == 1 ? "" : "s");
 	*text = strbuf_take(&b);
 	return 0;
 }
@@ -916,6 +917,9 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 			    "counted beside it.",
 			    k, s->bundle);
 	}
+	/* a certificate seen before: its duplicate says more than the name */
+	if (hq_cert_check(h, ch, id, f->station, c) != 0)
+		return -1;
 	if (!s->found) {
 		/* another ledger counted under this station id of this event */
 		if ((st = hq_prep(h,
@@ -939,8 +943,6 @@ hq_judge(struct hq *h, const struct bundle_report *rep, const char *id, const ch
 		}
 		sqlite3_finalize(st);
 	}
-	if (hq_cert_check(h, ch, id, f->station, c) != 0)
-		return -1;
 	return rc;
 }
 
@@ -1754,12 +1756,16 @@ hq_pending_short(struct hq *h, struct strbuf *b)
 		char *f = text_escape(base, 0),
 		     *station = text_escape((const char *)sqlite3_column_text(st, 2), 0),
 		     *why = text_escape((const char *)sqlite3_column_text(st, 3), 0);
+		const char *stop = strstr(why, ". ");
+		int len = stop != NULL ? (int)(stop - why) + 1 : (int)strlen(why);
+
 		if (n++ == 0)
 			strbuf_puts(b, "\nHeld, not counted (watctl hq-pending says why and how to "
 			               "decide):\n");
-		strbuf_printf(b, "  #%lld %s (station %s): %.160s\n",
+		/* the reason's first sentence */
+		strbuf_printf(b, "  #%lld %s (station %s): %.*s\n",
 		              (long long)sqlite3_column_int64(st, 0), *f ? f : "(counted before)",
-		              station, why);
+		              station, len < 240 ? len : 240, why);
 		free(f);
 		free(station);
 		free(why);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "age.h"
 #include "bundle.h"
 #include "cli.h"
 #include "hq.h"
@@ -62,37 +63,28 @@ hq_cli_open(const char *path, struct hq **h)
 	return hq_cli_open_new(path, h, 0);
 }
 
-/* --db HQ.db [ARG] [--reason TEXT]: the parsed options, the HQ opened. */
-static int
-hq_cli_args(int argc, char **argv, int want_pos, int want_reason, const char *usage,
-            struct cli_args *a, const char **reason, struct hq **h)
+/* --db HQ.db, NPOS words, and --reason when want_reason: the HQ opened. */
+static enum cli_ret
+hq_cli_args(struct cli_cmd_ctx *c, struct cli_args *a, int npos, int want_reason, struct hq **h)
 {
-	struct cli_opt o[] = {CLI_VALUE("db"), CLI_VALUE("reason")};
-	int rc;
+	const char *reason = want_reason ? cli_val(a, "reason") : NULL;
 
-	if ((rc = cli_parse(argc, argv, o, nitems(o), a)) != 0)
-		return rc;
-	if (a->npos != want_pos || o[0].n != 1 || (want_reason && o[1].n != 1) ||
-	    (!want_reason && o[1].n != 0))
-		return cli_fail(CLI_USAGE, "Usage: watctl %s", usage);
-	*reason = o[1].n ? o[1].val[0] : NULL;
-	if (want_reason && strlen(*reason) < 3)
+	if (a->npos != npos || cli_val(a, "db") == NULL || (want_reason && reason == NULL))
+		return cli_usage(c);
+	if (want_reason && strlen(reason) < 3)
 		return cli_fail(CLI_USAGE,
 		                "Say why with --reason (at least a few words): HQ's log keeps it.");
-	return hq_cli_open(o[0].val[0], h);
+	return hq_cli_open(cli_val(a, "db"), h);
 }
 
-int
-hq_cli_pending(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+hq_cli_pending(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_args a;
-	const char *reason;
 	struct hq *h = NULL;
 	char *text = NULL, *cause = NULL;
 	int rc;
 
-	(void)l;
-	if ((rc = hq_cli_args(argc, argv, 0, 0, "hq-pending --db HQ.db", &a, &reason, &h)) != 0)
+	if ((rc = hq_cli_args(c, a, 0, 0, &h)) != 0)
 		return rc;
 	if (hq_pending(h, &text, &cause) != 0)
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -103,14 +95,27 @@ hq_cli_pending(struct ledger *l, int argc, char **argv)
 	return rc;
 }
 
+const struct cli_cmd_entry hq_cli_pending_entry = {
+    .name = "hq-pending",
+    .usage = "--db HQ.db",
+    .about = "the held bundles: why each is held, and how to decide (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_pending,
+};
+
 /* Writes a held bundle's kept bytes under its own name in a new folder and
- * verifies them as merge does.  *dir is the folder (the caller removes it). */
+ * verifies them as merge does (a sealed one opened with HQ's key from hq_dir,
+ * else $WAT_HQ_DIR).  *dir is the folder (the caller removes it). */
 static int
-hq_cli_reverify(const struct hq_held *b, char **dir, struct bundle_report *rep, char **cause)
+hq_cli_reverify(const struct hq_held *b, const char *hq_dir, char **dir, struct bundle_report *rep,
+                char **cause)
 {
 	const char *base = strrchr(b->file, '/') != NULL ? strrchr(b->file, '/') + 1 : b->file;
-	const char *tmp = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR"), *keys = hq_dir != NULL ? hq_dir : getenv("WAT_HQ_DIR");
 	char *signame = xasprintf("%s.minisig", base), *path = NULL;
+	struct age_identity ids[2 * AGE_MAX_IDS];
+	size_t nids = 0, i;
 	int rc = -1;
 
 	*dir = xasprintf("%s/wat-hq-XXXXXX", tmp != NULL && *tmp ? tmp : "/tmp");
@@ -124,11 +129,15 @@ hq_cli_reverify(const struct hq_held *b, char **dir, struct bundle_report *rep, 
 	if (util_write_file(*dir, base, b->data, b->len, 0600, cause) != 0 ||
 	    util_write_file(*dir, signame, b->sig, b->slen, 0600, cause) != 0)
 		goto end;
+	if (keys != NULL && *keys != '\0' && bundle_hq_identities(keys, ids, &nids, cause) != 0)
+		goto end;
 	path = xasprintf("%s/%s", *dir, base);
-	if (bundle_verify_file(path, NULL, rep, cause) != 0)
+	if (bundle_verify_path(path, NULL, ids, nids, rep, cause) != 0)
 		goto end;
 	rc = 0;
 end:
+	for (i = 0; i < nids; i++)
+		age_identity_wipe(&ids[i]);
 	free(path);
 	free(signame);
 	return rc;
@@ -156,7 +165,7 @@ hq_cli_rmdir(char *dir, const char *file)
 /* Counts held bundle id: its kept bytes verified again as merge verified
  * them.  CLI exit code; the result said. */
 static int
-hq_cli_accept_one(struct hq *h, int64_t id, const char *reason)
+hq_cli_accept_one(struct hq *h, int64_t id, const char *reason, const char *hq_dir)
 {
 	struct hq_held b;
 	struct bundle_report rep;
@@ -167,7 +176,7 @@ hq_cli_accept_one(struct hq *h, int64_t id, const char *reason)
 	if (hq_held_load(h, id, &b, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	if (b.data != NULL) {
-		if (hq_cli_reverify(&b, &dir, &rep, &cause) != 0) {
+		if (hq_cli_reverify(&b, hq_dir, &dir, &rep, &cause) != 0) {
 			rc = cli_fail(CLI_REFUSED, "Bundle #%" PRId64 " does not verify: %s", id,
 			              cli_esc(cause));
 			free(cause);
@@ -194,49 +203,41 @@ end:
 	return rc;
 }
 
-int
-hq_cli_accept(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+hq_cli_accept(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {CLI_VALUE("db"), CLI_VALUE("reason"), CLI_VALUE("event-key"),
-	                      CLI_VALUE("hq")};
-	struct cli_args a;
+	const char *db = cli_val(a, "db"), *reason = cli_val(a, "reason"),
+	           *event_key = cli_val(a, "event-key");
 	struct hq *h = NULL;
 	char *cause = NULL, *msg = NULL;
 	int64_t id, *ids = NULL;
 	size_t i, n = 0;
 	int rc;
 
-	(void)l;
-	if ((rc = cli_parse(argc, argv, o, nitems(o), &a)) != 0)
-		return rc;
-	if (o[0].n != 1 || o[1].n != 1 || (o[2].n ? a.npos != 0 : a.npos != 1))
-		return cli_fail(
-		    CLI_USAGE,
-		    "Usage: watctl hq-accept --db HQ.db ID --reason TEXT  (a held bundle)\n"
-		    "       watctl hq-accept --db HQ.db --event-key KEYID --reason TEXT  "
-		    "(an event without a charter)");
-	if (strlen(o[1].val[0]) < 3)
+	if (db == NULL || reason == NULL || (event_key != NULL ? a->npos != 0 : a->npos != 1))
+		return cli_usage(c);
+	if (strlen(reason) < 3)
 		return cli_fail(CLI_USAGE,
 		                "Say why with --reason (at least a few words): HQ's log keeps it.");
 	/* an event may be accepted before any of its bundles came */
-	if ((rc = hq_cli_open_new(o[0].val[0], &h, o[2].n != 0)) != 0)
+	if ((rc = hq_cli_open_new(db, &h, event_key != NULL)) != 0)
 		return rc;
-	if ((rc = hq_cli_keys(h, o[3].n ? o[3].val[0] : NULL)) != 0)
+	if ((rc = hq_cli_keys(h, cli_val(a, "hq"))) != 0)
 		goto end;
-	if (o[2].n == 0) {
-		if ((rc = cli_number(a.pos[0], "the held bundle's number", INT64_MAX, &id)) == 0)
-			rc = hq_cli_accept_one(h, id, o[1].val[0]);
+	if (event_key == NULL) {
+		if ((rc = cli_number(a->pos[0], "held bundle's number", INT64_MAX, &id)) == 0)
+			rc = hq_cli_accept_one(h, id, reason, cli_val(a, "hq"));
 		goto end;
 	}
 	/* the event, then each of its bundles held for want of it */
-	if (hq_accept_event(h, o[2].val[0], o[1].val[0], &msg, &cause) != 0 ||
-	    hq_held_for_event(h, o[2].val[0], &ids, &n, &cause) != 0) {
+	if (hq_accept_event(h, event_key, reason, &msg, &cause) != 0 ||
+	    hq_held_for_event(h, event_key, &ids, &n, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
 	printf("%s\n", msg);
 	for (i = 0; i < n; i++)
-		if (hq_cli_accept_one(h, ids[i], o[1].val[0]) != CLI_OK)
+		if (hq_cli_accept_one(h, ids[i], reason, cli_val(a, "hq")) != CLI_OK)
 			rc = CLI_REFUSED;
 end:
 	free(ids);
@@ -245,22 +246,30 @@ end:
 	return rc;
 }
 
+const struct cli_cmd_entry hq_cli_accept_entry = {
+    .name = "hq-accept",
+    .usage = "--db HQ.db ID --reason TEXT [--hq DIR]\n"
+             "--db HQ.db --event-key KEYID --reason TEXT [--hq DIR]",
+    .about = "count a held bundle, or an event without a charter by its key id (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("reason"), CLI_VALUE("event-key"), CLI_VALUE("hq")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_accept,
+};
+
 /* hq-refuse and hq-revoke: a bundle number and a reason. */
-static int
-hq_cli_decide(int argc, char **argv, const char *usage,
+static enum cli_ret
+hq_cli_decide(struct cli_cmd_ctx *c, struct cli_args *a,
               int (*fn)(struct hq *, int64_t, const char *, char **, char **))
 {
-	struct cli_args a;
-	const char *reason;
 	struct hq *h = NULL;
 	char *cause = NULL, *msg = NULL;
 	int64_t id;
 	int rc;
 
-	if ((rc = hq_cli_args(argc, argv, 1, 1, usage, &a, &reason, &h)) != 0)
+	if ((rc = hq_cli_args(c, a, 1, 1, &h)) != 0)
 		return rc;
-	if ((rc = cli_number(a.pos[0], "the bundle's number", INT64_MAX, &id)) == 0) {
-		if (fn(h, id, reason, &msg, &cause) != 0)
+	if ((rc = cli_number(a->pos[0], "bundle's number", INT64_MAX, &id)) == 0) {
+		if (fn(h, id, cli_val(a, "reason"), &msg, &cause) != 0)
 			rc = cli_cause(CLI_REFUSED, cause);
 		else
 			printf("%s\n", cli_esc(msg));
@@ -270,34 +279,46 @@ hq_cli_decide(int argc, char **argv, const char *usage,
 	return rc;
 }
 
-int
-hq_cli_refuse(struct ledger *l, int argc, char **argv)
+static enum cli_ret
+hq_cli_refuse(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	(void)l;
-	return hq_cli_decide(argc, argv, "hq-refuse --db HQ.db ID --reason TEXT", hq_refuse);
+	return hq_cli_decide(c, a, hq_refuse);
 }
 
-int
-hq_cli_revoke(struct ledger *l, int argc, char **argv)
+const struct cli_cmd_entry hq_cli_refuse_entry = {
+    .name = "hq-refuse",
+    .usage = "--db HQ.db ID --reason TEXT",
+    .about = "never count a held bundle; HQ keeps it (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("reason")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_refuse,
+};
+
+static enum cli_ret
+hq_cli_revoke(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	(void)l;
-	return hq_cli_decide(argc, argv, "hq-revoke --db HQ.db ID --reason TEXT", hq_revoke);
+	return hq_cli_decide(c, a, hq_revoke);
 }
 
-int
-hq_cli_distrust(struct ledger *l, int argc, char **argv)
+const struct cli_cmd_entry hq_cli_revoke_entry = {
+    .name = "hq-revoke",
+    .usage = "--db HQ.db ID --reason TEXT",
+    .about = "undo a wrong acceptance: bundle ID's ledger leaves the totals (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("reason")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_revoke,
+};
+
+static enum cli_ret
+hq_cli_distrust(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_args a;
-	const char *reason;
 	struct hq *h = NULL;
 	char *cause = NULL, *msg = NULL;
 	int rc;
 
-	(void)l;
-	if ((rc = hq_cli_args(argc, argv, 1, 1, "hq-distrust --db HQ.db EVENT --reason TEXT", &a,
-	                      &reason, &h)) != 0)
+	if ((rc = hq_cli_args(c, a, 1, 1, &h)) != 0)
 		return rc;
-	if (hq_distrust(h, a.pos[0], reason, &msg, &cause) != 0)
+	if (hq_distrust(h, a->pos[0], cli_val(a, "reason"), &msg, &cause) != 0)
 		rc = cli_cause(CLI_REFUSED, cause);
 	else
 		printf("%s\n", cli_esc(msg));
@@ -306,17 +327,23 @@ hq_cli_distrust(struct ledger *l, int argc, char **argv)
 	return rc;
 }
 
-int
-hq_cli_log(struct ledger *l, int argc, char **argv)
+const struct cli_cmd_entry hq_cli_distrust_entry = {
+    .name = "hq-distrust",
+    .usage = "--db HQ.db EVENT --reason TEXT",
+    .about = "a lost charter or stick: the event's bundles held until checked (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("reason")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_distrust,
+};
+
+static enum cli_ret
+hq_cli_log(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_args a;
-	const char *reason;
 	struct hq *h = NULL;
 	char *cause = NULL, *text = NULL;
 	int rc, intact = 0;
 
-	(void)l;
-	if ((rc = hq_cli_args(argc, argv, 0, 0, "hq-log --db HQ.db", &a, &reason, &h)) != 0)
+	if ((rc = hq_cli_args(c, a, 0, 0, &h)) != 0)
 		return rc;
 	if (hq_log(h, &text, &intact, &cause) != 0)
 		rc = cli_cause(CLI_REFUSED, cause);
@@ -328,3 +355,12 @@ hq_cli_log(struct ledger *l, int argc, char **argv)
 	hq_free(h);
 	return rc;
 }
+
+const struct cli_cmd_entry hq_cli_log_entry = {
+    .name = "hq-log",
+    .usage = "--db HQ.db",
+    .about = "HQ's decisions, one a line, the hash chain checked (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_log,
+};

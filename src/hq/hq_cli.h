@@ -19,18 +19,19 @@
 #ifndef WAT_HQ_CLI_H
 #define WAT_HQ_CLI_H
 
+#include "cli.h"
+
 struct hq;
-struct ledger;
 
 /* HQ's keys for the chain check: --hq DIR, else $WAT_HQ_DIR, else the
  * published keys (trust_cli_hq_pub_dir).  CLI exit code. */
 int hq_cli_keys(struct hq *h, const char *given_dir);
 
-int hq_cli_pending(struct ledger *l, int argc, char **argv);
-int hq_cli_accept(struct ledger *l, int argc, char **argv);
-int hq_cli_refuse(struct ledger *l, int argc, char **argv);
-int hq_cli_revoke(struct ledger *l, int argc, char **argv);
-int hq_cli_distrust(struct ledger *l, int argc, char **argv);
-int hq_cli_log(struct ledger *l, int argc, char **argv);
+extern const struct cli_cmd_entry hq_cli_pending_entry;
+extern const struct cli_cmd_entry hq_cli_accept_entry;
+extern const struct cli_cmd_entry hq_cli_refuse_entry;
+extern const struct cli_cmd_entry hq_cli_revoke_entry;
+extern const struct cli_cmd_entry hq_cli_distrust_entry;
+extern const struct cli_cmd_entry hq_cli_log_entry;
 
 #endif

@@ -15,7 +15,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
-#include "kiosk_app.h"
+#include "kiosk_loop.h"
 #include "kiosk_script.h"
 #include "kiosk_worker.h"
 #include "print_cli.h"

@@ -1,5 +1,6 @@
 #include "kiosk_app.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,8 +8,6 @@
 #include <time.h>
 
 #include "amount.h"
-#include "kiosk_export.h"
-#include "kiosk_print.h"
 #include "screens.h"
 #include "util.h"
 
@@ -29,6 +28,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
 void
 kiosk_go(struct kiosk *k, enum screen_id s)
 {
+	assert(s < SCREEN_COUNT && screens[s] != NULL && screens[s]->draw != NULL);
 	k->screen = s;
 	k->screen_at_ms = k->now_ms;
 	k->waiting = 0;
@@ -53,6 +53,8 @@ kiosk_scan(struct kiosk *k, const char *code)
 {
 	struct kiosk_req q;
 
+	if (screen_join_scanned(k, code))
+		return;
 	/* While the ledger is still opening nothing is known yet: the worker takes
 	 * requests in order, so the scan waits behind the opening, not lost. */
 	if (!k->st.has_event && k->screen != SCREEN_OPENING) {
@@ -61,7 +63,7 @@ kiosk_scan(struct kiosk *k, const char *code)
 	}
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_SCAN;
-	snprintf(q.a, sizeof q.a, "%s", code);
+	snprintf(q.scan.code, sizeof q.scan.code, "%s", code);
 	/* not kiosk_post: a scan never makes the current screen wait */
 	kiosk_worker_post(k->w, &q);
 }
@@ -143,7 +145,10 @@ kiosk_inset(struct ui_rect r, int d)
 struct ui_rect
 kiosk_col(struct ui_rect r, int i, int n, int gap)
 {
-	int w = (r.w - gap * (n - 1)) / n;
+	int w;
+
+	assert(n > 0 && i >= 0 && i < n);
+	w = (r.w - gap * (n - 1)) / n;
 
 	return (struct ui_rect){r.x + i * (w + gap), r.y,
 	                        i == n - 1 ? r.x + r.w - (r.x + i * (w + gap)) : w, r.h};
@@ -152,7 +157,10 @@ kiosk_col(struct ui_rect r, int i, int n, int gap)
 struct ui_rect
 kiosk_row(struct ui_rect r, int i, int n, int gap)
 {
-	int h = (r.h - gap * (n - 1)) / n;
+	int h;
+
+	assert(n > 0 && i >= 0 && i < n);
+	h = (r.h - gap * (n - 1)) / n;
 
 	return (struct ui_rect){r.x, r.y + i * (h + gap), r.w, h};
 }
@@ -185,24 +193,24 @@ int
 kiosk_header(struct kiosk *k, const char *title, const char *back)
 {
 	struct ui *u = k->ui;
-	int h = ui_px(u, 56), pad = ui_px(u, 8), x = ui_px(u, 16), pressed = 0;
+	int h = k->style.header, pad = k->style.gap, x = k->style.gap_l, pressed = 0;
 	struct ui_rect bar = {0, 0, ui_width(u), h};
 
-	ui_fill(u, bar, UI_ACCENT);
+	ui_fill(u, bar, k->style.bar);
 	if (back != NULL) {
-		struct ui_rect b = {pad, pad, ui_px(u, 130), h - 2 * pad};
-		if (ui_button(u, b, back, UI_WHITE, 20) && !k->waiting)
+		struct ui_rect b = {pad, pad, k->style.back_w, h - 2 * pad};
+		if (ui_button(u, b, back, UI_WHITE, k->style.font.body) && !k->waiting)
 			pressed = 1;
 		if (k->escape && !k->waiting) {
 			k->escape = 0;
 			pressed = 1;
 		}
-		x = b.x + b.w + ui_px(u, 16);
+		x = b.x + b.w + k->style.gap_l;
 	}
 	{
-		int lock = k->coordinator && !k->unlock ? ui_px(u, 300) : 0;
-		ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - lock - pad, h}, title, 26, 1,
-		        UI_WHITE, UI_LEFT);
+		int lock = k->coordinator && !k->unlock ? k->style.lock_w : 0;
+		ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - lock - pad, h}, title,
+		        k->style.font.title, 1, UI_WHITE, UI_LEFT);
 		kiosk_unlocked_bar(
 		    k, (struct ui_rect){ui_width(u) - lock - pad, pad, lock, h - 2 * pad});
 	}
@@ -214,7 +222,7 @@ kiosk_header(struct kiosk *k, const char *title, const char *back)
 struct ui_rect
 kiosk_body(struct kiosk *k)
 {
-	int top = ui_px(k->ui, 56), m = ui_px(k->ui, 10);
+	int top = k->style.header, m = k->style.margin;
 
 	return (struct ui_rect){m, top + m, ui_width(k->ui) - 2 * m,
 	                        ui_height(k->ui) - top - 2 * m};
@@ -224,13 +232,14 @@ void
 kiosk_draw_message(struct kiosk *k, struct ui_rect r)
 {
 	if (k->waiting) {
-		ui_text(k->ui, r, "Working\xe2\x80\xa6", 22, 1, UI_DIM, UI_LEFT);
+		ui_text(k->ui, r, "Working\xe2\x80\xa6", k->style.font.text, 1, UI_DIM, UI_LEFT);
 		return;
 	}
 	if (k->msg[0] == '\0')
 		return;
 	/* wrapped, from the top: roster errors come one per line */
-	ui_text_wrap(k->ui, r, k->msg, strchr(k->msg, '\n') != NULL ? 17 : 20,
+	ui_text_wrap(k->ui, r, k->msg,
+	             strchr(k->msg, '\n') != NULL ? k->style.font.hint : k->style.font.body,
 	             strchr(k->msg, '\n') == NULL, k->msg_color == UI_WARN ? UI_FG : k->msg_color,
 	             UI_LEFT);
 }
@@ -241,13 +250,13 @@ kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb 
 {
 	struct ui *u = k->ui;
 	char shown[KIOSK_FIELD_MAX * 3 + 8];
-	int pad = ui_px(u, 12);
+	int pad = k->style.pad;
 
 	ui_fill(u, r, UI_WHITE);
-	ui_border(u, r, UI_ACCENT, ui_px(u, 3));
+	ui_border(u, r, UI_ACCENT, k->style.border);
 	if (value[0] == '\0' && placeholder != NULL) {
-		ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, placeholder, 22, 0,
-		        UI_DIM, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, placeholder,
+		        k->style.font.text, 0, UI_DIM, UI_LEFT);
 		return;
 	}
 	if (kb == KIOSK_KB_PIN) {
@@ -259,8 +268,23 @@ kiosk_field(struct kiosk *k, struct ui_rect r, const char *value, enum kiosk_kb 
 		snprintf(shown, sizeof shown, "%s", value);
 	}
 	strcat(shown, "_");
-	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, shown, 28, 1, UI_FG,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, shown, k->style.font.key,
+	        1, UI_FG, UI_LEFT);
+}
+
+/* 1 for the kinds typed on a keypad (digits), 0 for a full keyboard. */
+static int
+kiosk_keypad_kb(enum kiosk_kb kb)
+{
+	switch (kb) {
+	case KIOSK_KB_DIGITS:
+	case KIOSK_KB_AMOUNT:
+	case KIOSK_KB_PIN: return 1;
+	case KIOSK_KB_TEXT:
+	case KIOSK_KB_NAME:
+	case KIOSK_KB_EMAIL: break;
+	}
+	return 0;
 }
 
 static int
@@ -328,7 +352,7 @@ kiosk_key(struct kiosk *k, enum ui_key key)
 	case UI_KEY_RETURN:
 		if (k->field != NULL) {
 			/* a badge scanned while a text field shows is still a scan */
-			if (k->field_kb <= KIOSK_KB_EMAIL && strncasecmp(k->field, "W1-", 3) == 0) {
+			if (!kiosk_keypad_kb(k->field_kb) && strncasecmp(k->field, "W1-", 3) == 0) {
 				kiosk_scan(k, k->field);
 				k->field[0] = '\0';
 			} else {
@@ -396,12 +420,12 @@ kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kio
 	static const char *const keys[4][3] = {
 	    {"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {".", "0", "\xe2\x8c\xab"}};
 	struct ui *u = k->ui;
-	int gap = ui_px(u, 6), fired = 0;
+	int gap = k->style.gap_s, fired = 0;
 
 	for (int row = 0; row < 5; row++) {
 		struct ui_rect rr = kiosk_row(r, row, 5, gap);
 		if (row == 4) {
-			if (ui_button(u, rr, done, UI_OK, 26))
+			if (ui_button(u, rr, done, k->style.done, k->style.font.title))
 				fired = 1;
 			break;
 		}
@@ -410,7 +434,7 @@ kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kio
 			struct ui_rect kr = kiosk_col(rr, c, 3, gap);
 			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT)
 				continue;
-			if (!ui_button(u, kr, key, UI_KEY, 30))
+			if (!ui_button(u, kr, key, k->style.key, k->style.font.big))
 				continue;
 			if (row == 3 && c == 2)
 				kiosk_backspace(buf);
@@ -426,7 +450,7 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
                     const char *done)
 {
 	struct ui *u = k->ui;
-	int gap = ui_px(u, 5), fired = 0, upper;
+	int gap = k->style.tight, fired = 0, upper;
 	size_t n = strlen(buf);
 
 	k->field = buf;
@@ -437,7 +461,7 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 		fired = 1;
 		ui_invalidate(u); /* whatever Return does shows in the next frame */
 	}
-	if (kb >= KIOSK_KB_DIGITS)
+	if (kiosk_keypad_kb(kb))
 		return kiosk_keypad(k, r, buf, size, kb, done) || fired;
 
 	upper = k->kb_shift;
@@ -451,7 +475,8 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 			static const char *const digits[10] = {"1", "2", "3", "4", "5",
 			                                       "6", "7", "8", "9", "0"};
 			for (int c = 0; c < 10; c++)
-				if (ui_button(u, kiosk_col(rr, c, 10, gap), digits[c], UI_KEY, 24))
+				if (ui_button(u, kiosk_col(rr, c, 10, gap), digits[c], k->style.key,
+				              k->style.font.label))
 					kiosk_insert(buf, size, digits[c]);
 			continue;
 		}
@@ -463,7 +488,8 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 					kiosk_upper(key, label, sizeof label);
 				else
 					snprintf(label, sizeof label, "%s", key);
-				if (ui_button(u, kiosk_col(rr, c, 10, gap), label, UI_KEY, 26)) {
+				if (ui_button(u, kiosk_col(rr, c, 10, gap), label, k->style.key,
+				              k->style.font.title)) {
 					kiosk_insert(buf, size, label);
 					k->kb_shift = 0;
 				}
@@ -474,28 +500,29 @@ kiosk_keyboard_draw(struct kiosk *k, struct ui_rect r, char *buf, size_t size, e
 		{
 			int unit = (rr.w - 5 * gap) / 12;
 			struct ui_rect b = {rr.x, rr.y, unit * 3 / 2, rr.h};
-			if (ui_button(u, b, "\xe2\x87\xa7", k->kb_shift ? UI_ACCENT : UI_DIM, 26))
+			if (ui_button(u, b, "\xe2\x87\xa7", k->kb_shift ? UI_ACCENT : UI_DIM,
+			              k->style.font.title))
 				k->kb_shift = !k->kb_shift;
 			b.x += b.w + gap;
 			b.w = unit * 3 / 2;
 			if (ui_button(u, b, k->kb_accents ? "abc" : "\xc3\xa0\xc3\xa9",
-			              k->kb_accents ? UI_ACCENT : UI_DIM, 22))
+			              k->kb_accents ? UI_ACCENT : UI_DIM, k->style.font.text))
 				k->kb_accents = !k->kb_accents;
 			b.x += b.w + gap;
 			b.w = unit;
-			if (ui_button(u, b, "@", UI_KEY, 24))
+			if (ui_button(u, b, "@", k->style.key, k->style.font.label))
 				kiosk_insert(buf, size, "@");
 			b.x += b.w + gap;
 			b.w = unit * 4;
-			if (ui_button(u, b, "space", UI_KEY, 20))
+			if (ui_button(u, b, "space", k->style.key, k->style.font.body))
 				kiosk_insert(buf, size, " ");
 			b.x += b.w + gap;
 			b.w = unit * 3 / 2;
-			if (ui_button(u, b, "\xe2\x8c\xab", UI_DIM, 26))
+			if (ui_button(u, b, "\xe2\x8c\xab", UI_DIM, k->style.font.title))
 				kiosk_backspace(buf);
 			b.x += b.w + gap;
 			b.w = rr.x + rr.w - b.x;
-			if (ui_button(u, b, done, UI_OK, 22))
+			if (ui_button(u, b, done, k->style.done, k->style.font.text))
 				fired = 1;
 		}
 	}
@@ -507,8 +534,12 @@ int
 kiosk_keyboard(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kiosk_kb kb,
                const char *done)
 {
-	char *before = xstrdup(buf);
-	int fired = kiosk_keyboard_draw(k, r, buf, size, kb, done);
+	char *before;
+	int fired;
+
+	assert(size > 0 && strlen(buf) < size);
+	before = xstrdup(buf);
+	fired = kiosk_keyboard_draw(k, r, buf, size, kb, done);
 
 	if (strcmp(before, buf) != 0)
 		k->msg[0] = '\0'; /* the complaint was about what is no longer there */
@@ -528,15 +559,16 @@ static int
 kiosk_ask_prompt(struct kiosk *k, struct ui_rect r, const char *prompt, const char *aside)
 {
 	struct ui *u = k->ui;
-	int bw = r.w * 45 / 100, gap = ui_px(u, 8);
+	int bw = r.w * 45 / 100, gap = k->style.gap;
 
 	if (aside == NULL) {
-		ui_text(u, r, prompt, 24, 1, UI_FG, UI_LEFT);
+		ui_text(u, r, prompt, k->style.font.label, 1, UI_FG, UI_LEFT);
 		return 0;
 	}
-	ui_text(u, (struct ui_rect){r.x, r.y, r.w - bw - gap, r.h}, prompt, 24, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x, r.y, r.w - bw - gap, r.h}, prompt, k->style.font.label, 1,
+	        UI_FG, UI_LEFT);
 	return ui_button(u, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h - gap / 2}, aside,
-	                 UI_ACCENT, 20) &&
+	                 k->style.primary, k->style.font.body) &&
 	       !k->waiting;
 }
 
@@ -546,13 +578,13 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, kbd;
-	int gap = ui_px(u, 8), line = ui_px(u, 40), field = ui_px(u, 60);
+	int gap = k->style.gap, line = k->style.line_l, field = k->style.row_l;
 	enum kiosk_ask_result res = KIOSK_ASK_NONE;
 	const char *done = optional && buf[0] == '\0' ? "Skip" : "Next";
 
 	if (kiosk_header(k, title, "Back"))
 		return KIOSK_ASK_BACK;
-	if (kb >= KIOSK_KB_DIGITS) {
+	if (kiosk_keypad_kb(kb)) {
 		/* keypad on the right, the question on the left */
 		left = kiosk_col(body, 0, 2, gap * 2);
 		kbd = kiosk_col(body, 1, 2, gap * 2);
@@ -570,10 +602,10 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 		                                       left.w, left.h - line - field - 2 * gap});
 	} else {
 		/* a refusal longer than the line takes a second one from the keyboard */
-		int msg =
-		    k->msg[0] != '\0' && !k->waiting && ui_text_width(u, k->msg, 20, 1) > body.w
-		        ? line * 8 / 5
-		        : line;
+		int msg = k->msg[0] != '\0' && !k->waiting &&
+		                  ui_text_width(u, k->msg, k->style.font.body, 1) > body.w
+		              ? line * 8 / 5
+		              : line;
 		int top = line + field + msg + 2 * gap;
 		if (kiosk_ask_prompt(k, (struct ui_rect){body.x, body.y, body.w, line}, prompt,
 		                     aside))
@@ -598,15 +630,10 @@ kiosk_ask_or(struct kiosk *k, const char *title, const char *prompt, char *buf, 
 int
 kiosk_coordinator_screen(const struct kiosk *k)
 {
-	switch (k->screen) {
-	case SCREEN_COORD:
-	case SCREEN_SETTINGS:
-	case SCREEN_IMPORT:
-	case SCREEN_PRINTER:
-	case SCREEN_CLOSE:
-	case SCREEN_EXPORT:
-	case SCREEN_PACK: return 1;
-	case SCREEN_CORRECT: return k->walker == 0; /* the whole station's corrections */
+	assert(k->screen < SCREEN_COUNT && screens[k->screen] != NULL);
+	switch (screens[k->screen]->coordinator) {
+	case SCREEN_COORDINATOR: return 1;
+	case SCREEN_COORDINATOR_STATION: return k->walker == 0;
 	default: return 0;
 	}
 }
@@ -637,7 +664,8 @@ kiosk_unlocked_bar(struct kiosk *k, struct ui_rect r)
 {
 	if (!k->coordinator || k->unlock)
 		return;
-	if (ui_button(k->ui, r, "Coordinator unlocked \xe2\x80\x94 Lock", UI_WARN, 18))
+	if (ui_button(k->ui, r, "Coordinator unlocked \xe2\x80\x94 Lock", UI_WARN,
+	              k->style.font.small))
 		kiosk_lock(k);
 }
 
@@ -652,11 +680,11 @@ kiosk_pin_wait(struct kiosk *k, struct ui_rect r)
 		return 0;
 	snprintf(line, sizeof line, "Too many wrong tries. Try again in %lld s.",
 	         (long long)((left + 999) / 1000));
-	ui_text_wrap(k->ui, r, line, 28, 1, UI_BAD, UI_LEFT);
+	ui_text_wrap(k->ui, r, line, k->style.font.key, 1, UI_BAD, UI_LEFT);
 	return 1;
 }
 
-static void
+void
 kiosk_unlock_draw(struct kiosk *k)
 {
 	struct ui_rect body;
@@ -686,18 +714,19 @@ kiosk_unlock_draw(struct kiosk *k)
 	} else if (r == KIOSK_ASK_DONE) {
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_PIN_CHECK;
-		snprintf(q.a, sizeof q.a, "%s", k->unlock_pin);
+		snprintf(q.pin.pin, sizeof q.pin.pin, "%s", k->unlock_pin);
 		kiosk_post(k, &q);
 		util_wipe(&q, sizeof q);
 		util_wipe(k->unlock_pin, sizeof k->unlock_pin);
 	}
 }
 
-static void
+void
 kiosk_unlock_reply(struct kiosk *k, struct kiosk_reply *r)
 {
 	void (*then)(struct kiosk * k) = k->unlock_then;
 
+	assert(k->unlock); /* only the PIN over a screen waits for this reply */
 	if (r->rc != 0) {
 		if (r->pin_wait_ms > 0)
 			k->pin_wait_until_ms = k->now_ms + r->pin_wait_ms;
@@ -714,188 +743,4 @@ kiosk_unlock_reply(struct kiosk *k, struct kiosk_reply *r)
 	ui_invalidate(k->ui);
 	if (then != NULL)
 		then(k);
-}
-
-/* ---- the main loop's parts ----------------------------------------------- */
-
-#define KIOSK_SCAN_TYPED_MS 1500 /* a wedge scanner types a code in well under this */
-
-void
-kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
-{
-	memset(k, 0, sizeof *k);
-	k->ui = u;
-	k->w = w;
-	k->usb_dir = "/media/usb";
-	k->now_ms = kiosk_now_us() / 1000;
-	k->screen = SCREEN_OPENING;
-}
-
-void
-kiosk_fini(struct kiosk *k)
-{
-	kiosk_keep(&k->result, NULL);
-	kiosk_keep(&k->card, NULL);
-	kiosk_keep(&k->list, NULL);
-	kiosk_keep(&k->close, NULL);
-	kiosk_keep(&k->pack, NULL);
-	kiosk_print_free(k->print);
-	k->print = NULL;
-	kiosk_export_free(k->export);
-	k->export = NULL;
-	util_wipe(k->pin1, sizeof k->pin1);
-	util_wipe(k->pin2, sizeof k->pin2);
-	util_wipe(k->pin_old, sizeof k->pin_old);
-	util_wipe(k->recovery, sizeof k->recovery);
-	util_wipe(k->unlock_pin, sizeof k->unlock_pin);
-}
-
-void
-kiosk_wake(void *arg)
-{
-	ui_wake(arg);
-}
-
-static void
-kiosk_scan_reply(struct kiosk *k, struct kiosk_reply *r)
-{
-	enum ui_color c = kiosk_scan_color(r);
-
-	ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : c == UI_WARN ? UI_SOUND_WARN : UI_SOUND_ERROR);
-	switch (k->screen) {
-	case SCREEN_HOME:
-	case SCREEN_RESULT:
-	case SCREEN_FIND:
-	case SCREEN_WALKER:
-	case SCREEN_BADGE:
-		kiosk_keep(&k->result, r);
-		kiosk_go(k, SCREEN_RESULT);
-		break;
-	default:
-		/* in the middle of a form: say it in the message line, keep the form */
-		kiosk_message(k, c == UI_WARN ? UI_FG : c, "Scan: %s",
-		              r->rc != 0 ? (r->cause ? r->cause : "not recorded")
-		                         : r->scan.message);
-		kiosk_reply_free(r);
-		break;
-	}
-}
-
-int
-kiosk_dispatch(struct kiosk *k)
-{
-	struct kiosk_reply *r;
-	int n = 0;
-
-	while ((r = kiosk_worker_take(k->w)) != NULL) {
-		n++;
-		k->st = r->st;
-		ui_invalidate(k->ui);
-		if (r->op == KIOSK_OP_OPEN) {
-			if (r->rc != 0) {
-				kiosk_go(k, SCREEN_FATAL);
-				kiosk_message(k, UI_WHITE, "%s", r->cause ? r->cause : "");
-			} else {
-				/* the coordinator PIN before anything else */
-				kiosk_go(k, !r->st.pin_set    ? SCREEN_PIN
-				            : r->st.has_event ? SCREEN_HOME
-				                              : SCREEN_SETUP);
-			}
-		} else if (r->op == KIOSK_OP_SCAN) {
-			kiosk_scan_reply(k, r);
-			r = NULL;
-		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->rc != 0) {
-			/* nobody waits for it, but a print the ledger lost must show */
-			snprintf(k->printer_status, sizeof k->printer_status,
-			         "The last print is not in the ledger: %s",
-			         r->cause != NULL ? r->cause : "not recorded");
-			k->printer_color = UI_BAD;
-		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->notes != NULL) {
-			/* what became of a page lost when the print server stopped */
-			snprintf(k->printer_status, sizeof k->printer_status, "%s", r->notes);
-			k->printer_color = UI_WARN;
-		} else if (k->waiting != 0 && r->tag == k->waiting) {
-			k->waiting = 0;
-			if (k->unlock && r->op == KIOSK_OP_PIN_CHECK)
-				kiosk_unlock_reply(k, r);
-			else if (screens[k->screen]->reply != NULL)
-				screens[k->screen]->reply(k, &r);
-		}
-		kiosk_reply_free(r);
-	}
-	return n;
-}
-
-int
-kiosk_busy(struct kiosk *k)
-{
-	const struct bundle_export_result *res;
-	const char *cause;
-	int running = k->export != NULL && kiosk_export_result(k->export, &res, &cause) < 0;
-	int changed = running != k->export_running;
-
-	if (changed) { /* started or ended: the next frame shows it, so not settled yet */
-		k->export_running = running;
-		ui_invalidate(k->ui);
-	}
-	return kiosk_print_poll(k) || running || changed;
-}
-
-void
-kiosk_tick(struct kiosk *k)
-{
-	k->now_ms = kiosk_now_us() / 1000;
-	kiosk_busy(k);
-	if (k->scanlen > 0 && k->now_ms - k->scan_typed_ms > KIOSK_SCAN_TYPED_MS) {
-		k->scanlen = 0; /* typed without Enter: not a scan */
-		k->scanbuf[0] = '\0';
-	}
-	if (k->coordinator && k->st.event.lock_ms > 0 &&
-	    k->now_ms - k->active_ms > k->st.event.lock_ms && k->screen != SCREEN_SETUP &&
-	    k->screen != SCREEN_JOIN) {
-		/* nobody touched it for a while: locked, the form on show kept under the PIN */
-		k->coordinator = 0;
-		if (kiosk_coordinator_screen(k)) {
-			kiosk_unlock(k, NULL);
-			kiosk_message(k, UI_FG, "Locked: nobody touched the station for %lld s.",
-			              (long long)(k->st.event.lock_ms / 1000));
-		}
-		ui_invalidate(k->ui);
-	}
-	if (k->pin_wait_until_ms > k->now_ms) {
-		ui_invalidate(k->ui); /* the wait counts down on screen */
-	} else if (k->pin_wait_until_ms != 0) {
-		k->pin_wait_until_ms = 0; /* over: the keypad again */
-		k->msg[0] = '\0';
-		ui_invalidate(k->ui);
-	}
-	if (screens[k->screen]->tick != NULL)
-		screens[k->screen]->tick(k);
-}
-
-void
-kiosk_frame(struct kiosk *k)
-{
-	int64_t t0 = kiosk_now_us();
-
-	k->field = NULL;
-	ui_begin(k->ui);
-	if (k->unlock)
-		kiosk_unlock_draw(k);
-	else
-		screens[k->screen]->draw(k);
-	ui_end(k->ui);
-	k->frame_us = kiosk_now_us() - t0;
-}
-
-void
-kiosk_handle(struct kiosk *k, const struct ui_event *ev)
-{
-	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT)
-		k->active_ms = k->now_ms;
-	switch (ev->type) {
-	case UI_EV_TEXT: kiosk_type(k, ev->text); break;
-	case UI_EV_KEY: kiosk_key(k, ev->key); break;
-	default: break;
-	}
 }

@@ -7,7 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kiosk_style.h"
 #include "kiosk_worker.h"
+#include "screen_state.h"
 #include "ui.h"
 
 enum screen_id {
@@ -53,8 +55,7 @@ enum kiosk_ask_result {
 	KIOSK_ASK_ASIDE, /* kiosk_ask_or's other button */
 };
 
-#define KIOSK_FIELD_MAX 256
-#define KIOSK_MSG_MAX   1024
+#define KIOSK_MSG_MAX 1024
 
 struct kiosk {
 	struct ui *ui;
@@ -64,8 +65,9 @@ struct kiosk {
 	int script; /* script mode: no sound, no idle timeouts */
 
 	enum screen_id screen;
-	int64_t screen_at_ms; /* when the screen was entered */
-	int64_t now_ms;       /* monotonic, read once per loop */
+	int64_t screen_at_ms;     /* when the screen was entered */
+	int64_t now_ms;           /* monotonic, read once per loop */
+	struct kiosk_style style; /* the sizes screens draw with, for this frame's window */
 
 	struct kiosk_status st;
 	uint64_t waiting; /* the tag of the reply the screen waits for; 0: none */
@@ -96,43 +98,46 @@ struct kiosk {
 	/* the walker card on show */
 	struct kiosk_reply *card;
 
-	/* per screen */
-	int step;
-	char a[KIOSK_FIELD_MAX], b[KIOSK_FIELD_MAX], c[KIOSK_FIELD_MAX], d[KIOSK_FIELD_MAX];
-	char query[KIOSK_FIELD_MAX], query_sent[KIOSK_FIELD_MAX];
+	/* what the screens share */
+	uint32_t walker;          /* the walker on show; 0: the whole station */
 	struct kiosk_reply *list; /* find results, recent entries, folder listing */
-	int64_t cents;
-	int method;
-	int64_t seq;
-	uint32_t walker;
-	const char *setting_key;
-	const char *setting_label;
-	char pin1[16], pin2[16];
-	int pin_change;              /* the PIN screen changes the PIN (asks the current one) */
-	char pin_old[32];            /* the current PIN, or the recovery code, while choosing */
-	int pin_with_code;           /* pin_old is the recovery code */
-	char recovery[PIN_CODE_MAX]; /* a new recovery code, on show until written down */
-	int64_t frame_us;            /* the last frame's render time, for the benchmark */
+
+	/* each screen's own */
+	struct screen_donate_state donate;
+	struct screen_register_state reg;
+	struct screen_correct_state correct;
+	struct screen_find_state find;
+	struct screen_print_state print;
+	struct screen_printer_state printer;
+	struct screen_close_state close;
+	struct screen_export_state export;
+	struct screen_pin_state pin;
+	struct screen_settings_state settings;
+	struct screen_import_state import;
+	struct screen_setup_state setup;
+	struct screen_join_state join;
+
+	int64_t frame_us; /* the last frame's render time, for the benchmark */
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
-	struct kiosk_print *print;
+	struct kiosk_print *print_job;
 	enum screen_id print_back; /* where the print screen's Done goes */
 	char printer_status[300];  /* the home chip: "" when the last print went fine */
 	enum ui_color printer_color;
-	struct kiosk_export *export;
-	struct kiosk_reply *close; /* the close-out's figures on show */
-	const char *assets_dir;    /* fonts for printed pages */
-	const char *spool_dir;     /* PDFs without CUPS or printer */
-	int usb_given;             /* --usb: use usb_dir, else look for mounted sticks */
-	int64_t export_at_ms;
+	struct kiosk_export *export_job;
+	const char *assets_dir; /* fonts for printed pages */
+	const char *spool_dir;  /* PDFs without CUPS or printer */
+	int usb_given;          /* --usb: use usb_dir, else look for mounted sticks */
 	int export_running;
-	int64_t denom[12]; /* close-out: pieces counted per bill or coin */
-	int denom_sel;
-	char cash[32]; /* close-out: the cash total as typed */
-	char note[KIOSK_FIELD_MAX];
-	/* joining an event: the pack chosen on the stick, and what it holds */
-	char pack_path[KIOSK_PATH_MAX];
-	struct kiosk_reply *pack;
+};
+
+/* Who may see a screen (screen_ops.coordinator). */
+enum screen_access {
+	SCREEN_ANYONE,
+	SCREEN_COORDINATOR, /* only an unlocked coordinator */
+	/* only an unlocked coordinator while about the whole station (no walker
+	 * on show: k->walker 0), else anyone (corrections) */
+	SCREEN_COORDINATOR_STATION,
 };
 
 struct screen_ops {
@@ -144,6 +149,7 @@ struct screen_ops {
 	void (*reply)(struct kiosk *k, struct kiosk_reply **r);
 	/* called every turn of the main loop (timeouts) */
 	void (*tick)(struct kiosk *k);
+	enum screen_access coordinator;
 };
 
 /* Asks for the coordinator PIN over the screen on show, keeping whatever it
@@ -209,20 +215,9 @@ const char *kiosk_role_name(int role);
 /* "14:03  lap 7", "14:05  donation $20.00 (undone)" for lists of entries. */
 void kiosk_entry_line(const struct kiosk_recent *e, char *buf, size_t len);
 
-/* 1 while a print or an export is on its way (the loop polls; scripts wait). */
-int kiosk_busy(struct kiosk *k);
-
-/* The main loop's parts, shared by wat-kiosk and the benchmark. */
-void kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w);
-void kiosk_fini(struct kiosk *k);
-/* Takes the worker's replies and hands each to its screen; returns how many. */
-int kiosk_dispatch(struct kiosk *k);
-/* Runs timeouts (result screen, coordinator lock, half-typed scans). */
-void kiosk_tick(struct kiosk *k);
-/* Draws one frame of the current screen. */
-void kiosk_frame(struct kiosk *k);
-void kiosk_handle(struct kiosk *k, const struct ui_event *ev);
-/* The worker's wake callback: arg is the struct ui. */
-void kiosk_wake(void *arg);
+/* The PIN asked over the screen on show (k->unlock): drawn instead of the
+ * screen, and the worker's answer to it (kiosk_loop.c calls them). */
+void kiosk_unlock_draw(struct kiosk *k);
+void kiosk_unlock_reply(struct kiosk *k, struct kiosk_reply *r);
 
 #endif

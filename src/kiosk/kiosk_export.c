@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "trust_station.h"
 #include "util.h"
 
 struct kiosk_export {
@@ -14,7 +15,8 @@ struct kiosk_export {
 	struct bundle_export_result res;
 	struct bundle_snapshot *snap;
 	struct bundle_export_opts o;
-	char *out_dir, *keys_dir, *copy_dir;
+	char *out_dir, *keys_dir, *copy_dir, *hq_dir;
+	struct age_recipient seal[2];
 	void (*wake)(void *);
 	void *arg;
 };
@@ -26,7 +28,10 @@ kiosk_export_main(void *arg)
 	char *cause = NULL;
 	int rc;
 
-	rc = bundle_export_finish(x->snap, &x->o, &x->res, &cause);
+	/* sealing, like the rest, on this thread: never on the screen's */
+	rc = trust_station_seal_to(x->keys_dir, x->hq_dir, x->seal, &cause);
+	if (rc == 0)
+		rc = bundle_export_finish(x->snap, &x->o, &x->res, &cause);
 	pthread_mutex_lock(&x->lock);
 	x->rc = rc;
 	x->cause = cause;
@@ -39,7 +44,8 @@ kiosk_export_main(void *arg)
 
 int
 kiosk_export_start(struct bundle_snapshot *snap, const char *out_dir, const char *db_path,
-                   void (*wake)(void *), void *arg, struct kiosk_export **out, char **cause)
+                   const char *hq_dir, void (*wake)(void *), void *arg, struct kiosk_export **out,
+                   char **cause)
 {
 	struct kiosk_export *x = xcalloc(1, sizeof *x);
 
@@ -52,6 +58,9 @@ kiosk_export_start(struct bundle_snapshot *snap, const char *out_dir, const char
 	x->o.keys_dir = x->keys_dir;
 	x->o.copy_dir = x->copy_dir;
 	x->o.op = "coordinator";
+	x->hq_dir = xstrdup(hq_dir);
+	x->o.seal_to = x->seal;
+	x->o.nseal = 2;
 	x->wake = wake;
 	x->arg = arg;
 	if (pthread_create(&x->thread, NULL, kiosk_export_main, x) != 0) {
@@ -93,5 +102,6 @@ kiosk_export_free(struct kiosk_export *x)
 	free(x->out_dir);
 	free(x->keys_dir);
 	free(x->copy_dir);
+	free(x->hq_dir);
 	free(x);
 }

@@ -10,9 +10,11 @@
 struct kiosk_export;
 
 /* Takes the snapshot; writes into out_dir, the station's copy beside the
- * ledger (<db>.exports), with the key in <db>.keys; wake(arg) when done. */
+ * ledger (<db>.exports), with the key in <db>.keys, sealed to HQ's keys in
+ * hq_dir (hq-seal.pub, hq-backup.pub: <assets>/hq); wake(arg) when done. */
 int kiosk_export_start(struct bundle_snapshot *snap, const char *out_dir, const char *db_path,
-                       void (*wake)(void *), void *arg, struct kiosk_export **out, char **cause);
+                       const char *hq_dir, void (*wake)(void *), void *arg,
+                       struct kiosk_export **out, char **cause);
 /* -1 still running; 0 done and verified (*res); 1 failed (*cause, borrowed). */
 int kiosk_export_result(struct kiosk_export *x, const struct bundle_export_result **res,
                         const char **cause);

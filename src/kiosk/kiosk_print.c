@@ -21,9 +21,9 @@ kiosk_settle_ms(void)
 static struct kiosk_print *
 kiosk_print_get(struct kiosk *k)
 {
-	if (k->print == NULL)
-		k->print = xcalloc(1, sizeof *k->print);
-	return k->print;
+	if (k->print_job == NULL)
+		k->print_job = xcalloc(1, sizeof *k->print_job);
+	return k->print_job;
 }
 
 /* Forgets the page and its job; the settling of lost jobs goes on. */
@@ -107,7 +107,8 @@ kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walke
 	q.op = op;
 	q.seq = seq;
 	q.walker = walker;
-	snprintf(q.b, sizeof q.b, "%s", paper != NULL ? paper : "");
+	if (op == KIOSK_OP_SHEET_PDF)
+		snprintf(q.sheet.paper, sizeof q.sheet.paper, "%s", paper != NULL ? paper : "");
 	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
 	kiosk_print_begin(k, &q, back);
 }
@@ -119,7 +120,7 @@ kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_RECOVERY_PDF;
-	snprintf(q.a, sizeof q.a, "%s", code);
+	snprintf(q.recovery.code, sizeof q.recovery.code, "%s", code);
 	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
 	kiosk_print_begin(k, &q, back);
 	util_wipe(&q, sizeof q);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kiosk_loop.h"
 #include "screens.h"
 #include "strbuf.h"
 #include "util.h"

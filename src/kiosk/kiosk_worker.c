@@ -1,5 +1,6 @@
 #include "kiosk_worker.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <malloc.h>
@@ -373,7 +374,7 @@ end:
 	return rc;
 }
 
-/* The coordinator's recovery code on paper (q->a), to keep with the event's
+/* The coordinator's recovery code on paper (q->recovery), to keep with the event's
  * papers; the code is not recorded anywhere, only that a slip was printed. */
 static int
 kiosk_recovery_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
@@ -393,7 +394,7 @@ kiosk_recovery_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kio
 	if (ev.name[0] != '\0')
 		layout_doc_add(&doc, LAYOUT_CENTER, ev.name, NULL);
 	layout_doc_add(&doc, LAYOUT_RULE, "", NULL);
-	layout_doc_add(&doc, LAYOUT_BIG, q->a, NULL);
+	layout_doc_add(&doc, LAYOUT_BIG, q->recovery.code, NULL);
 	layout_doc_add(&doc, LAYOUT_PAIR, "Station", ev.station[0] ? ev.station : "new");
 	layout_doc_add(&doc, LAYOUT_PAIR, "Made", when);
 	layout_doc_add(&doc, LAYOUT_TEXT,
@@ -435,7 +436,7 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	kiosk_station_paper(&ev, r, &station);
 	if (!layout_paper_is_roll(station))
 		paper = station; /* a station set to A4 prints its sheet on A4 */
-	if (q->b[0] != '\0' && layout_paper_parse(q->b, &paper) != 0)
+	if (q->sheet.paper[0] != '\0' && layout_paper_parse(q->sheet.paper, &paper) != 0)
 		paper = LAYOUT_LETTER;
 	r->roll = layout_paper_is_roll(paper);
 	if (closeout_load(w->l, 0, &cr, &info, cause) != 0)
@@ -597,13 +598,13 @@ kiosk_close(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 
 	memset(&c, 0, sizeof c);
 	memset(&res, 0, sizeof res);
-	c.cash_cents = q->cents;
-	c.denominations = q->a[0] != '\0' ? q->a : NULL;
-	c.checks = q->checks;
-	c.check_cents = q->check_cents;
-	c.counter[0] = q->b;
-	c.counter[1] = q->c;
-	c.note = q->d[0] != '\0' ? q->d : NULL;
+	c.cash_cents = q->close.cash_cents;
+	c.denominations = q->close.denominations[0] != '\0' ? q->close.denominations : NULL;
+	c.checks = q->close.checks;
+	c.check_cents = q->close.check_cents;
+	c.counter[0] = q->close.counter[0];
+	c.counter[1] = q->close.counter[1];
+	c.note = q->close.note[0] != '\0' ? q->close.note : NULL;
 	rc = closeout_record(w->l, &c, op, &res, cause);
 	if (rc == 0) {
 		kiosk_close_from(&r->close, &res.exp);
@@ -649,9 +650,18 @@ kiosk_export(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
              struct kiosk_reply *r, char **cause)
 {
 	struct bundle_export_opts o;
-	char *keys = xasprintf("%s.keys", w->db_path), *copy = xasprintf("%s.exports", w->db_path);
+	struct age_recipient hq[2];
+	char *keys, *copy;
 	int rc;
 
+	/* sealed to HQ's keys (the charter's, else the published ones): missing
+	 * ones stop the export before it is recorded */
+	keys = xasprintf("%s.keys", w->db_path);
+	if (q->export.hq[0] != '\0' && trust_station_seal_to(keys, q->export.hq, hq, cause) != 0) {
+		free(keys);
+		return -1;
+	}
+	copy = xasprintf("%s.exports", w->db_path);
 	memset(&o, 0, sizeof o);
 	o.out_dir = q->path;
 	o.keys_dir = keys;
@@ -694,6 +704,7 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
                   char **cause)
 {
 	struct event_pack p;
+	struct event_pack_secret key;
 	char *name = NULL, *path = NULL;
 	int rc = -1;
 
@@ -713,12 +724,17 @@ kiosk_pack_export(struct kiosk_worker *w, const struct kiosk_req *q, struct kios
 		goto end;
 	}
 	name = event_pack_file_name(&p);
-	if (event_pack_write(&p, r->sticks[0], name, cause) != 0)
+	/* sealed here, on the worker: never on the screen's thread */
+	event_pack_secret_new(&key);
+	if (event_pack_write(&p, r->sticks[0], name, &key, cause) != 0)
 		goto end;
 	path = xasprintf("%s/%s", r->sticks[0], name);
 	kiosk_pack_info(&r->pack, &p, path);
+	event_pack_secret_format(&key, 0, r->pack.key);
+	event_pack_secret_format(&key, 1, r->pack.qr);
 	rc = 0;
 end:
+	util_wipe(&key, sizeof key);
 	event_pack_clear(&p);
 	free(path);
 	free(name);
@@ -799,6 +815,20 @@ end:
 	return rc;
 }
 
+/* The pack at q->path opened with the key typed or scanned in q->join.key. */
+static int
+kiosk_pack_load(const struct kiosk_req *q, struct event_pack *p, char **cause)
+{
+	struct event_pack_secret key;
+	int rc;
+
+	if (event_pack_secret_parse(q->join.key, &key, cause) != 0)
+		return -1;
+	rc = event_pack_load(q->path, &key, p, cause);
+	util_wipe(&key, sizeof key);
+	return rc;
+}
+
 static int
 kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 {
@@ -806,7 +836,7 @@ kiosk_pack_read(const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 
 	if (kiosk_is_charter(q->path))
 		return kiosk_charter_read(q, r, cause);
-	if (event_pack_load(q->path, &p, cause) != 0)
+	if (kiosk_pack_load(q, &p, cause) != 0)
 		return -1;
 	kiosk_pack_info(&r->pack, &p, q->path);
 	event_pack_clear(&p);
@@ -823,16 +853,18 @@ kiosk_pack_join(struct kiosk_worker *w, const struct kiosk_req *q, const char *o
 
 	if (kiosk_is_charter(q->path)) { /* the first station, from HQ's event file */
 		if (kiosk_charter_read(q, r, cause) == 0 &&
-		    trust_station_charter_init(keys, hq, w->l, q->path, q->a, op, cause) == 0)
+		    trust_station_charter_init(keys, hq, w->l, q->path, q->join.station, op,
+		                               cause) == 0)
 			rc = 0;
 		goto end;
 	}
-	if (event_pack_load(q->path, &p, cause) != 0)
+	if (kiosk_pack_load(q, &p, cause) != 0)
 		goto end;
 	kiosk_pack_info(&r->pack, &p, q->path);
-	event_pack_walker_base(q->a, r->pack.walker_base, sizeof r->pack.walker_base);
-	if (event_pack_join(w->l, &p, q->a, r->pack.walker_base, op, &r->notes, cause) == 0 &&
-	    (p.cert == NULL || trust_station_join(keys, hq, &p, q->a, cause) == 0))
+	event_pack_walker_base(q->join.station, r->pack.walker_base, sizeof r->pack.walker_base);
+	if (event_pack_join(w->l, &p, q->join.station, r->pack.walker_base, op, &r->notes, cause) ==
+	        0 &&
+	    (p.cert == NULL || trust_station_join(keys, hq, &p, q->join.station, cause) == 0))
 		rc = 0;
 	event_pack_clear(&p);
 end:
@@ -883,7 +915,8 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_REFRESH:
 	case KIOSK_OP_QUIT: break;
 	case KIOSK_OP_SCAN:
-		rc = ledger_scan(w->l, q->a, strlen(q->a), -1, "scan", &r->scan, &cause);
+		rc = ledger_scan(w->l, q->scan.code, strlen(q->scan.code), -1, "scan", &r->scan,
+		                 &cause);
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:
@@ -893,50 +926,56 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;
 	case KIOSK_OP_FIND:
-		rc = ledger_walkers(w->l, q->a[0] != '\0' ? q->a : NULL, kiosk_find_cb, r, &cause);
+		rc = ledger_walkers(w->l, q->find.text[0] != '\0' ? q->find.text : NULL,
+		                    kiosk_find_cb, r, &cause);
 		break;
 	case KIOSK_OP_WALKER: rc = kiosk_card(w, q->walker, r, &cause); break;
 	case KIOSK_OP_ADD: {
 		uint32_t id = 0;
-		rc = ledger_walker_add(w->l, q->a, q->b[0] ? q->b : NULL, q->c[0] ? q->c : NULL,
-		                       NULL, NULL, op, &id, &cause);
+		rc = ledger_walker_add(w->l, q->add.name, q->add.team[0] ? q->add.team : NULL,
+		                       q->add.email[0] ? q->add.email : NULL, NULL, NULL, op, &id,
+		                       &cause);
 		if (rc == 0)
 			rc = kiosk_card(w, id, r, &cause);
 		break;
 	}
 	case KIOSK_OP_DONATE:
-		rc = ledger_donate(w->l, q->walker, q->cents, q->method, q->a[0] ? q->a : NULL,
-		                   q->b[0] ? q->b : NULL, op, &r->seq, &cause);
+		rc =
+		    ledger_donate(w->l, q->walker, q->donate.cents, q->donate.method,
+		                  q->donate.check_no[0] ? q->donate.check_no : NULL,
+		                  q->donate.donor[0] ? q->donate.donor : NULL, op, &r->seq, &cause);
 		if (rc == 0 && q->walker != 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;
 	case KIOSK_OP_ANNUL:
-		rc = ledger_annul(w->l, q->seq, q->a, op,
+		rc = ledger_annul(w->l, q->seq, q->annul.reason, op,
 		                  q->coordinator ? RULES_COORDINATOR : RULES_VOLUNTEER,
 		                  &r->need_pin, &r->seq, &cause);
 		if (rc == 0)
 			kiosk_recent(w, q->walker, r);
 		break;
 	case KIOSK_OP_RECENT: kiosk_recent(w, q->walker, r); break;
-	case KIOSK_OP_SET: rc = ledger_set(w->l, q->a, q->b, op, &cause); break;
+	case KIOSK_OP_SET: rc = ledger_set(w->l, q->set.key, q->set.value, op, &cause); break;
 	case KIOSK_OP_INIT: {
-		struct ledger_init in = {
-		    .name = q->a, .city = q->b, .date = q->c, .goal_cents = q->cents};
+		struct ledger_init in = {.name = q->init.name,
+		                         .city = q->init.city,
+		                         .date = q->init.date,
+		                         .goal_cents = q->init.goal_cents};
 		rc = ledger_init_event(w->l, &in, op, &cause);
 		if (rc == 0) /* its own event key: an event without a charter */
 			rc = kiosk_trust_first(w, &cause);
 		break;
 	}
-	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->a, op, r, &cause); break;
-	case KIOSK_OP_LISTDIR: rc = kiosk_listdir(q->a, r, &cause); break;
+	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->file.path, op, r, &cause); break;
+	case KIOSK_OP_LISTDIR: rc = kiosk_listdir(q->file.path, r, &cause); break;
 	case KIOSK_OP_PIN_CHECK:
-		rc = pin_check(w->l, w->pin_file, &w->pin, q->a, 0, &r->pin_wait_ms, &cause);
+		rc = pin_check(w->l, w->pin_file, &w->pin, q->pin.pin, 0, &r->pin_wait_ms, &cause);
 		break;
 	case KIOSK_OP_PIN_SET:
-		rc = pin_set(w->l, w->pin_file, &w->pin, q->a, q->b, q->c, r->recovery,
-		             &r->pin_wait_ms, &cause);
+		rc = pin_set(w->l, w->pin_file, &w->pin, q->pin.pin, q->pin.current, q->pin.code,
+		             r->recovery, &r->pin_wait_ms, &cause);
 		break;
-	case KIOSK_OP_SET_CLOCK: rc = kiosk_clock_set(q->a, &cause); break;
+	case KIOSK_OP_SET_CLOCK: rc = kiosk_clock_set(q->clock.when, &cause); break;
 	case KIOSK_OP_RECEIPT_PDF: rc = kiosk_receipt_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_BADGE_PDF: rc = kiosk_walker_pdf(w, q, r, "badge", &cause); break;
 	case KIOSK_OP_SLIP_PDF: rc = kiosk_walker_pdf(w, q, r, "slip", &cause); break;
@@ -951,7 +990,9 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		if (rc != 0) /* the screen shows what is expected beside the refusal */
 			kiosk_close_info(w, r, NULL);
 		break;
-	case KIOSK_OP_REOPEN: rc = closeout_reopen(w->l, q->a, op, &r->seq, &cause); break;
+	case KIOSK_OP_REOPEN:
+		rc = closeout_reopen(w->l, q->annul.reason, op, &r->seq, &cause);
+		break;
 	case KIOSK_OP_EXPORT_INFO: rc = kiosk_export_info(w, q, r, &cause); break;
 	case KIOSK_OP_EXPORT: rc = kiosk_export(w, q, op, r, &cause); break;
 	case KIOSK_OP_PACK_EXPORT: rc = kiosk_pack_export(w, q, r, &cause); break;
@@ -1087,6 +1128,7 @@ kiosk_worker_post(struct kiosk_worker *w, const struct kiosk_req *r)
 	struct kiosk_node *n = xcalloc(1, sizeof *n);
 	uint64_t tag;
 
+	assert(r->op <= KIOSK_OP_QUIT);
 	n->req = *r;
 	n->reply = xcalloc(1, sizeof *n->reply);
 	n->reply->op = r->op;
@@ -1145,6 +1187,8 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->pdf);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
+	util_wipe(r->pack.key, sizeof r->pack.key);
+	util_wipe(r->pack.qr, sizeof r->pack.qr);
 	free(r);
 }
 

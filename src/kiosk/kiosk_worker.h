@@ -25,37 +25,35 @@ struct bundle_snapshot;
 enum kiosk_op {
 	KIOSK_OP_OPEN,      /* sent by the worker itself once the ledger is open (or not) */
 	KIOSK_OP_REFRESH,   /* status only */
-	KIOSK_OP_SCAN,      /* a: the code */
+	KIOSK_OP_SCAN,      /* scan */
 	KIOSK_OP_CHECKIN,   /* walker */
 	KIOSK_OP_LAP,       /* walker */
-	KIOSK_OP_FIND,      /* a: the text typed so far */
+	KIOSK_OP_FIND,      /* find: the text typed so far */
 	KIOSK_OP_WALKER,    /* walker: card and recent entries */
-	KIOSK_OP_ADD,       /* a: name, b: team, c: email */
-	KIOSK_OP_DONATE,    /* walker, cents, method, a: check number, b: donor */
-	KIOSK_OP_ANNUL,     /* seq, a: reason */
+	KIOSK_OP_ADD,       /* add */
+	KIOSK_OP_DONATE,    /* walker, donate */
+	KIOSK_OP_ANNUL,     /* seq, annul */
 	KIOSK_OP_RECENT,    /* walker (0: the whole station): recent entries */
-	KIOSK_OP_SET,       /* a: key, b: value */
-	KIOSK_OP_INIT,      /* a: name, b: city, c: date, cents: goal */
-	KIOSK_OP_IMPORT,    /* a: path of a roster CSV */
-	KIOSK_OP_LISTDIR,   /* a: a folder: its *.csv files in found[].name */
-	KIOSK_OP_PIN_CHECK, /* a: the PIN */
-	KIOSK_OP_PIN_SET,   /* a: the new PIN, b: the current one, c: or the recovery code
-	                       (reply recovery: a new code to show once) */
-	KIOSK_OP_SET_CLOCK, /* a: "YYYY-MM-DD HH:MM" local time */
+	KIOSK_OP_SET,       /* set */
+	KIOSK_OP_INIT,      /* init */
+	KIOSK_OP_IMPORT,    /* file: a roster CSV */
+	KIOSK_OP_LISTDIR,   /* file: a folder: its *.csv files in found[].name */
+	KIOSK_OP_PIN_CHECK, /* pin */
+	KIOSK_OP_PIN_SET,   /* pin (reply recovery: a new code to show once) */
+	KIOSK_OP_SET_CLOCK, /* clock */
 	/* pages as PDF (reply pdf, title, what, of, copy, printer, paper); path: assets */
 	KIOSK_OP_RECEIPT_PDF,  /* seq: the donation */
 	KIOSK_OP_BADGE_PDF,    /* walker */
 	KIOSK_OP_SLIP_PDF,     /* walker */
 	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
-	KIOSK_OP_RECOVERY_PDF, /* a: the coordinator's recovery code, on paper */
-	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; b: paper ("" letter, or A4) */
+	KIOSK_OP_RECOVERY_PDF, /* recovery: the coordinator's recovery code, on paper */
+	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; sheet: its paper */
 	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
 	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
 	KIOSK_OP_CLOSE_INFO,   /* close: what the envelope should hold */
-	KIOSK_OP_CLOSE,        /* cents: cash counted, a: denominations (""), checks and
-	                          check_cents (-1: as listed), b and c: counters, d: note */
-	KIOSK_OP_REOPEN,       /* a: reason */
+	KIOSK_OP_CLOSE,        /* close: what was counted */
+	KIOSK_OP_REOPEN,       /* annul: the reason */
 	KIOSK_OP_EXPORT_INFO,  /* the station key; path: the stick ("" find mounted ones) */
 	KIOSK_OP_EXPORT,       /* path: the stick: the snapshot (reply snap) */
 	/* the event pack a second station joins with (event_pack.h) */
@@ -63,8 +61,8 @@ enum kiosk_op {
 	KIOSK_OP_PACK_LIST,   /* path: the stick ("" mounted ones): its *.pack files in found[]
 	                         (name; id: the stick's index in sticks[]) */
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
-	KIOSK_OP_PACK_JOIN,   /* path: a pack, a: this station's id: the empty ledger joins its
-	                         event (reply pack, notes) */
+	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
+	                         its event (reply pack, notes) */
 	KIOSK_OP_QUIT,
 };
 
@@ -72,14 +70,72 @@ enum kiosk_op {
 #define KIOSK_CHECKS_MAX    8
 #define KIOSK_UNPRINTED_MAX 16
 
+/* A request: its op, the walker or entry it is about, and the payload its op
+ * names (one member of the union, tagged by op; see enum kiosk_op). */
 struct kiosk_req {
 	enum kiosk_op op;
 	uint32_t walker;
-	int64_t cents, seq;
-	int64_t checks, check_cents; /* CLOSE */
-	enum rules_method method;
+	int64_t seq;
 	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
-	char a[KIOSK_TEXT_MAX], b[KIOSK_TEXT_MAX], c[KIOSK_TEXT_MAX], d[KIOSK_TEXT_MAX];
+	union {
+		struct {
+			char code[KIOSK_TEXT_MAX];
+		} scan;
+		struct {
+			char text[KIOSK_TEXT_MAX];
+		} find;
+		struct {
+			char name[KIOSK_TEXT_MAX], team[KIOSK_TEXT_MAX], email[KIOSK_TEXT_MAX];
+		} add;
+		struct {
+			int64_t cents;
+			enum rules_method method;
+			char check_no[KIOSK_TEXT_MAX]; /* checks only */
+			char donor[KIOSK_TEXT_MAX];    /* "": the walker */
+		} donate;
+		struct {
+			char reason[KIOSK_TEXT_MAX];
+		} annul; /* ANNUL, REOPEN */
+		struct {
+			char key[KIOSK_TEXT_MAX], value[KIOSK_TEXT_MAX];
+		} set;
+		struct {
+			char name[KIOSK_TEXT_MAX], city[KIOSK_TEXT_MAX], date[KIOSK_TEXT_MAX];
+			int64_t goal_cents;
+		} init;
+		struct {
+			char path[KIOSK_TEXT_MAX];
+		} file; /* IMPORT, LISTDIR */
+		struct {
+			char pin[KIOSK_TEXT_MAX];
+			/* PIN_SET: the current PIN, or the recovery code instead */
+			char current[KIOSK_TEXT_MAX], code[KIOSK_TEXT_MAX];
+		} pin; /* PIN_CHECK, PIN_SET */
+		struct {
+			char when[KIOSK_TEXT_MAX]; /* "YYYY-MM-DD HH:MM" local time */
+		} clock;
+		struct {
+			char code[KIOSK_TEXT_MAX];
+		} recovery;
+		struct {
+			char paper[KIOSK_TEXT_MAX]; /* "" letter, or A4 */
+		} sheet;
+		struct {
+			int64_t cash_cents;
+			char denominations[KIOSK_TEXT_MAX]; /* "" counted as a total */
+			int64_t checks, check_cents;        /* -1: as listed */
+			char counter[2][KIOSK_TEXT_MAX];
+			char note[KIOSK_TEXT_MAX];
+		} close;
+		struct {
+			char station[KIOSK_TEXT_MAX];
+			char key[KIOSK_TEXT_MAX]; /* the sealed pack's key (PACK_READ, PACK_JOIN) */
+		} join;
+		struct {
+			char hq
+			    [KIOSK_TEXT_MAX]; /* HQ's published keys, checked first (EXPORT_INFO) */
+		} export;
+	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
 	/* PRINT_RECORD: lost jobs whose fate the print learnt (recorded before rec;
@@ -115,6 +171,8 @@ struct kiosk_pack {
 	char from[LEDGER_STATION_MAX + 1]; /* the station that made it */
 	char next[LEDGER_STATION_MAX + 1]; /* READ: an id for this station (T1 -> T2) */
 	char walker_base[16];              /* JOIN: this station's walker numbers start above */
+	char key[64];                      /* EXPORT: the pack's key, in groups (wiped on free) */
+	char qr[64];                       /* EXPORT: the same as its QR code holds */
 };
 
 struct kiosk_found {

@@ -78,6 +78,8 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 		free(why);
 		goto end;
 	}
+	/* the line says what was asked: the next number, the walker, the entry named */
+	assert(e.seq == seq && e.walker == walker && e.ref.seq == ref && !e.ref.other);
 	ledger_chain_hash(l->tx_hash, line, strlen(line), hash);
 	if ((st = ledger_stmt(l, sql)) == NULL) {
 		ledger_db_fail(l, cause, "the entry");

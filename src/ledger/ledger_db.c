@@ -1,6 +1,8 @@
 /* ledger_db.c — see ledger_int.h. */
 #include "ledger_int.h"
 
+#include <assert.h>
+
 /* ---- schema ------------------------------------------------------------ */
 
 const struct ledger_trigger ledger_triggers[LEDGER_NTRIGGERS] = {
@@ -268,6 +270,7 @@ ledger_tx_begin(struct ledger *l, char **cause, const char *what)
 		return ledger_read_only_fail(l->path, what, cause);
 	if (l->batch)
 		return 0;
+	assert(!l->in_tx); /* no transaction inside another: a batch is the one way */
 	if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return ledger_db_fail(l, cause, what);
 	l->in_tx = 1;
@@ -292,6 +295,7 @@ ledger_tx_commit(struct ledger *l, char **cause, const char *what)
 {
 	if (l->batch)
 		return 0;
+	assert(l->in_tx && l->tx_seq >= l->last_seq); /* entries are only ever added */
 	if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		ledger_db_fail(l, cause, what);
 		ledger_tx_rollback(l);

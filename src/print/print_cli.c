@@ -51,59 +51,43 @@ print_cli_no_fonts(void)
 	return cli_fail(CLI_REFUSED, "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
 }
 
-/* Parses the options; takes_id: a SEQ/ID comes first.  The printer and the
- * paper: the option, else $WAT_PRINTER / $WAT_PAPER, else the station's
- * settings (printer, paper). */
+/* The options as the entry declares them (PRINT_CLI_OPTS); takes_id: a
+ * SEQ/ID comes first.  The printer and the paper: the option, else
+ * $WAT_PRINTER / $WAT_PAPER, else the station's settings (printer, paper). */
 static int
-print_cli_parse(struct ledger *l, int argc, char **argv, int takes_id, struct print_cli_opts *o,
-                const char *usage)
+print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, int takes_id,
+                struct print_cli_opts *o)
 {
 	const char *v;
-	int i;
 
 	memset(o, 0, sizeof *o);
 	o->id = -1;
 	o->printer = getenv("WAT_PRINTER");
 	o->paper_name = getenv("WAT_PAPER");
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--print") == 0) {
-			o->print = 1;
-			continue;
-		}
-		if (strncmp(argv[i], "--", 2) != 0) {
-			if (!takes_id || o->id != -1 || print_cli_number(argv[i], &o->id) != 0)
-				goto usage;
-			continue;
-		}
-		if (i + 1 >= argc)
-			goto usage;
-		v = argv[++i];
-		if (strcmp(argv[i - 1], "--out") == 0)
-			o->out = v;
-		else if (strcmp(argv[i - 1], "--printer") == 0)
-			o->printer = v;
-		else if (strcmp(argv[i - 1], "--paper") == 0)
-			o->paper_name = v;
-		else if (strcmp(argv[i - 1], "--assets") == 0)
-			o->assets = v;
-		else if (strcmp(argv[i - 1], "--spool") == 0)
-			o->spool = v;
-		else if (strcmp(argv[i - 1], "--layout") == 0)
-			o->layout = v;
-		else if (strcmp(argv[i - 1], "--match") == 0)
-			o->match = v;
-		else if (strcmp(argv[i - 1], "--deadline") == 0) {
-			int64_t s;
-
-			if (print_cli_number(v, &s) != 0 || s > 3600)
-				return cli_fail(CLI_USAGE, "--deadline takes seconds (1 to 3600).");
-			o->deadline_s = (int)s;
-		} else
-			goto usage;
+	o->print = cli_given(a, "print") > 0;
+	o->out = cli_val(a, "out");
+	if (cli_val(a, "printer") != NULL)
+		o->printer = cli_val(a, "printer");
+	if (cli_val(a, "paper") != NULL)
+		o->paper_name = cli_val(a, "paper");
+	o->assets = cli_val(a, "assets");
+	o->spool = cli_val(a, "spool");
+	if (!takes_id) { /* badges */
+		o->layout = cli_val(a, "layout");
+		o->match = cli_val(a, "match");
 	}
-	if ((takes_id && o->id == -1) || (o->out == NULL) == (o->print == 0))
-		goto usage;
-	if (ledger_event(l, &o->ev) == 0) {
+	if ((v = cli_val(a, "deadline")) != NULL) {
+		int64_t s;
+
+		if (print_cli_number(v, &s) != 0 || s > 3600)
+			return cli_fail(CLI_USAGE, "--deadline takes seconds (1 to 3600).");
+		o->deadline_s = (int)s;
+	}
+	if (a->npos != (takes_id ? 1 : 0) || (takes_id && print_cli_number(a->pos[0], &o->id) != 0))
+		return cli_usage(c);
+	if ((o->out == NULL) == (o->print == 0))
+		return cli_usage(c);
+	if (ledger_event(c->l, &o->ev) == 0) {
 		if ((o->printer == NULL || *o->printer == '\0') && o->ev.printer[0] != '\0')
 			o->printer = o->ev.printer;
 		if ((o->paper_name == NULL || *o->paper_name == '\0') && o->ev.paper[0] != '\0')
@@ -115,9 +99,14 @@ print_cli_parse(struct ledger *l, int argc, char **argv, int takes_id, struct pr
 		return cli_fail(CLI_USAGE, "Unknown paper \"%s\": use 58mm, 80mm, letter or a4.",
 		                o->paper_name);
 	return 0;
-usage:
-	return cli_fail(CLI_USAGE, "Usage: watctl %s", usage);
 }
+
+/* The options of every printing command; badges adds --layout and --match. */
+#define PRINT_CLI_OPTS                                                                             \
+	CLI_VALUE("out"), CLI_FLAG("print"), CLI_VALUE("printer"), CLI_VALUE("paper"),             \
+	    CLI_VALUE("assets"), CLI_VALUE("spool"), CLI_VALUE("deadline")
+#define PRINT_CLI_COMMON                                                                           \
+	"[--paper 58mm|80mm|letter|a4] [--assets DIR] [--spool DIR] [--deadline SECONDS]"
 
 char *
 print_cli_assets(const char *dir)
@@ -591,9 +580,10 @@ print_cli_deliver_pdf(struct ledger *l, const char *op, const char *what, int64_
 	return print_cli_deliver_what(l, op, what, of, walker, 0, title, pdf, len, d);
 }
 
-int
-print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
+static enum cli_ret
+print_cli_receipt(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	struct ledger *l = c->l;
 	struct print_cli_opts o;
 	struct print_cli_donation d;
 	struct ledger_event ev;
@@ -601,9 +591,7 @@ print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
 	size_t len;
 	int copy = 0, rc;
 
-	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
-	                          "receipt SEQ --out FILE.pdf | --print [--printer QUEUE] "
-	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
+	if ((rc = print_cli_parse(c, a, 1, &o)) != 0)
 		return rc;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
@@ -617,7 +605,7 @@ print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv)
 		goto end;
 	}
 	title = xasprintf("Receipt %s-%" PRId64, ev.station, o.id);
-	rc = print_cli_deliver(l, op, &o, "receipt", o.id, d.walker, copy, title, pdf, len);
+	rc = print_cli_deliver(l, c->op, &o, "receipt", o.id, d.walker, copy, title, pdf, len);
 end:
 	print_cli_donation_clear(&d);
 	free(title);
@@ -625,6 +613,16 @@ end:
 	free(assets);
 	return rc;
 }
+
+const struct cli_cmd_entry print_cli_receipt_entry = {
+    .name = "receipt",
+    .usage = "SEQ --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
+    .about = "a donation receipt (reprints are marked COPY)",
+    .opts = CLI_OPTS(PRINT_CLI_OPTS),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = print_cli_receipt,
+};
 
 static int
 print_cli_badge_of(struct ledger *l, uint32_t id, struct ledger_walker *w, char *code, size_t len,
@@ -661,17 +659,16 @@ end:
 	return rc;
 }
 
-int
-print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
+static enum cli_ret
+print_cli_badge(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	struct ledger *l = c->l;
 	struct print_cli_opts o;
 	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
 	int rc;
 
-	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
-	                          "badge ID --out FILE.pdf | --print [--printer QUEUE] "
-	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
+	if ((rc = print_cli_parse(c, a, 1, &o)) != 0)
 		return rc;
 	if (o.id > BADGE_MAX_WALKER)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
@@ -682,13 +679,23 @@ print_cli_badge(struct ledger *l, const char *op, int argc, char **argv)
 		goto end;
 	}
 	title = xasprintf("Badge %" PRId64, o.id);
-	rc = print_cli_deliver(l, op, &o, "badge", o.id, (uint32_t)o.id, 0, title, pdf, len);
+	rc = print_cli_deliver(l, c->op, &o, "badge", o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
 	free(pdf);
 	free(assets);
 	return rc;
 }
+
+const struct cli_cmd_entry print_cli_badge_entry = {
+    .name = "badge",
+    .usage = "ID --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
+    .about = "a walker's badge",
+    .opts = CLI_OPTS(PRINT_CLI_OPTS),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = print_cli_badge,
+};
 
 struct print_cli_sheet {
 	struct ledger *l;
@@ -722,9 +729,10 @@ print_cli_sheet_cb(const struct ledger_walker *w, void *arg)
 	return 0;
 }
 
-int
-print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
+static enum cli_ret
+print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	struct ledger *l = c->l;
 	struct print_cli_opts o;
 	struct print_cli_sheet s;
 	struct ledger_event ev;
@@ -734,9 +742,7 @@ print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
 	int rc;
 
 	memset(&s, 0, sizeof s);
-	if ((rc = print_cli_parse(l, argc, argv, 0, &o,
-	                          "badges --out FILE.pdf | --print [--printer QUEUE] "
-	                          "[--layout 2x5|3x10|2x3|a4-2x7|a4-3x7] [--match TEXT]")) != 0)
+	if ((rc = print_cli_parse(c, a, 0, &o)) != 0)
 		return rc;
 	if ((sheet = layout_sheet_find(o.layout)) == NULL) {
 		fprintf(stderr, "Unknown layout \"%s\". Layouts:\n", o.layout);
@@ -776,7 +782,7 @@ print_cli_badges(struct ledger *l, const char *op, int argc, char **argv)
 		goto end;
 	}
 	title = xasprintf("%zu badges (%s)", s.n, sheet->name);
-	rc = print_cli_deliver(l, op, &o, "badges", (int64_t)s.n, 0, 0, title, pdf, len);
+	rc = print_cli_deliver(l, c->op, &o, "badges", (int64_t)s.n, 0, 0, title, pdf, len);
 end:
 	for (i = 0; i < s.nstrings; i++)
 		free(s.strings[i]);
@@ -788,6 +794,17 @@ end:
 	free(assets);
 	return rc;
 }
+
+const struct cli_cmd_entry print_cli_badges_entry = {
+    .name = "badges",
+    .usage = "--out FILE.pdf | --print [--printer QUEUE] [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7] "
+             "[--match TEXT] " PRINT_CLI_COMMON,
+    .about = "sheets of badges of the registered walkers (or those matching TEXT)",
+    .opts = CLI_OPTS(PRINT_CLI_OPTS, CLI_VALUE("layout"), CLI_VALUE("match")),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = print_cli_badges,
+};
 
 int
 print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const char *assets_dir,
@@ -819,17 +836,16 @@ end:
 	return rc;
 }
 
-int
-print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
+static enum cli_ret
+print_cli_slip(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	struct ledger *l = c->l;
 	struct print_cli_opts o;
 	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
 	int rc;
 
-	if ((rc = print_cli_parse(l, argc, argv, 1, &o,
-	                          "slip ID --out FILE.pdf | --print [--printer QUEUE] "
-	                          "[--paper 58mm|80mm|letter|a4]")) != 0)
+	if ((rc = print_cli_parse(c, a, 1, &o)) != 0)
 		return rc;
 	if (o.id > BADGE_MAX_WALKER)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
@@ -840,10 +856,20 @@ print_cli_slip(struct ledger *l, const char *op, int argc, char **argv)
 		goto end;
 	}
 	title = xasprintf("Slip %" PRId64, o.id);
-	rc = print_cli_deliver(l, op, &o, "slip", o.id, (uint32_t)o.id, 0, title, pdf, len);
+	rc = print_cli_deliver(l, c->op, &o, "slip", o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
 	free(pdf);
 	free(assets);
 	return rc;
 }
+
+const struct cli_cmd_entry print_cli_slip_entry = {
+    .name = "slip",
+    .usage = "ID --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
+    .about = "a walker's slip: laps, distance and money as of now",
+    .opts = CLI_OPTS(PRINT_CLI_OPTS),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = print_cli_slip,
+};

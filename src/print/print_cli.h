@@ -1,11 +1,8 @@
 /* print_cli.h — the printing commands of watctl, and what the kiosk shares
  * with them: pages built from the ledger, and the "print" ledger entries.
  *
- *   receipt SEQ  --out FILE.pdf | --print [--printer QUEUE]
- *   badge ID     --out FILE.pdf | --print [--printer QUEUE]
- *   badges       --out FILE.pdf | --print [--printer QUEUE] [--layout 2x5|3x10|...] [--match TEXT]
- *   slip ID      --out FILE.pdf | --print [--printer QUEUE]
- * common:        [--paper 58mm|80mm|letter|a4] [--assets DIR] [--spool DIR] [--deadline SECONDS]
+ * The commands receipt, badge, badges and slip: their usage is in their
+ * entries (`watctl help receipt`).
  *
  * Defaults: --printer $WAT_PRINTER else CUPS's default; --paper $WAT_PAPER
  * else 80mm; --assets $WAT_ASSETS else found beside the program
@@ -26,24 +23,24 @@
  * server has no record of it).  A receipt already delivered once (completed,
  * saved or spooled) prints as a COPY.
  *
- * The functions take the arguments after the command name and return the
- * watctl exit status: 0 done, 1 refused or not printed (the message says
- * why and what to do), 2 usage. */
+ * The commands exit 0 done, 1 refused or not printed (the message says why
+ * and what to do), 2 usage. */
 #ifndef WAT_PRINT_CLI_H
 #define WAT_PRINT_CLI_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cli.h"
 #include "layout.h"
 #include "print.h"
 
 struct ledger;
 
-int print_cli_receipt(struct ledger *l, const char *op, int argc, char **argv);
-int print_cli_badge(struct ledger *l, const char *op, int argc, char **argv);
-int print_cli_badges(struct ledger *l, const char *op, int argc, char **argv);
-int print_cli_slip(struct ledger *l, const char *op, int argc, char **argv);
+extern const struct cli_cmd_entry print_cli_receipt_entry;
+extern const struct cli_cmd_entry print_cli_badge_entry;
+extern const struct cli_cmd_entry print_cli_badges_entry;
+extern const struct cli_cmd_entry print_cli_slip_entry;
 
 /* The receipt for donation entry seq as a PDF; *copy says whether it is
  * marked COPY (delivered before).  -1 with *cause for a missing, annulled

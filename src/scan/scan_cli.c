@@ -33,8 +33,8 @@ scan_cli_escape(struct strbuf *b, const char *payload, size_t len)
 	strbuf_add(b, payload + start, len - start);
 }
 
-int
-scan_cli_decode(int argc, char **argv)
+static enum cli_ret
+scan_cli_decode(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct scan_decoder *d = NULL;
 	struct scan_image img = {NULL, 0, 0};
@@ -44,14 +44,14 @@ scan_cli_decode(int argc, char **argv)
 	size_t j;
 	int i, rc = 0;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: watctl decode IMAGE...\n");
-		rc = 1;
+	if (a->npos < 1) {
+		cli_usage(c);
+		rc = 1; /* 2 says a picture could not be loaded (scan_cli.h) */
 		goto out;
 	}
 	d = scan_decode_new(NULL);
-	for (i = 1; i < argc; i++) {
-		if (scan_file_load(argv[i], &img, &cause) != 0) {
+	for (i = 0; i < a->npos; i++) {
+		if (scan_file_load(a->pos[i], &img, &cause) != 0) {
 			fprintf(stderr, "watctl decode: %s\n", cause);
 			free(cause);
 			cause = NULL;
@@ -60,14 +60,14 @@ scan_cli_decode(int argc, char **argv)
 		}
 		if (scan_decode_luma(d, img.luma, img.width, img.height, img.width, &codes,
 		                     &cause) < 0) {
-			fprintf(stderr, "watctl decode: %s: %s\n", argv[i], cause);
+			fprintf(stderr, "watctl decode: %s: %s\n", a->pos[i], cause);
 			free(cause);
 			cause = NULL;
 			rc = 2;
 			scan_file_image_free(&img);
 			continue;
 		}
-		strbuf_puts(&line, argv[i]);
+		strbuf_puts(&line, a->pos[i]);
 		strbuf_puts(&line, "\t");
 		for (j = 0; j < codes.n; j++) {
 			if (j > 0)
@@ -94,3 +94,11 @@ out:
 	scan_decode_free(d);
 	return rc;
 }
+
+const struct cli_cmd_entry scan_cli_decode_entry = {
+    .name = "decode",
+    .usage = "IMAGE...",
+    .about = "print the QR codes in pictures",
+    .needs = CLI_NONE,
+    .exec = scan_cli_decode,
+};

@@ -12,10 +12,11 @@
 
 #include <stddef.h>
 
+#include "cli.h"
+
 struct strbuf;
 
-/* argv[0] is the command name ("decode"); pictures follow. */
-int scan_cli_decode(int argc, char **argv);
+extern const struct cli_cmd_entry scan_cli_decode_entry;
 
 /* Appends payload in the escaped form above. */
 void scan_cli_escape(struct strbuf *b, const char *payload, size_t len);

@@ -91,53 +91,47 @@ sync_cli_env(const char *name, int def)
 	return v != NULL && *v != '\0' ? atoi(v) : def;
 }
 
-int
-sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
+static enum cli_ret
+sync_cli_sync(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct cli_opt o[] = {{"peer", CLI_MANY, 0, {0}}, {"listen", 1, 0, {0}},
-	                      {"once", 0, 0, {0}},        {"status", 0, 0, {0}},
-	                      {"keys", 1, 0, {0}},        {"budget-mb", 1, 0, {0}},
-	                      {"timeout", 1, 0, {0}},     {"walker", 1, 0, {0}}};
-	const size_t no = sizeof o / sizeof o[0];
 	struct sync_opts so = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 10000};
+	const char *listen = cli_val(a, "listen");
+	int npeers = cli_given(a, "peer"), status = cli_given(a, "status");
+	struct ledger *l = c->l;
 	struct sync_self self;
 	struct sync_result res;
-	struct cli_args a;
 	char *keys = NULL, *cause = NULL;
-	int64_t v;
-	int rc, fd = -1, lfd = -1, modes;
+	int64_t v = 0;
+	int rc, fd = -1, lfd = -1;
 
-	if ((rc = cli_parse(argc, argv, o, no, &a)) != 0)
-		return rc;
-	modes = (o[0].n > 0) + (o[1].n > 0) + (o[3].n > 0);
-	if (modes != 1 || a.npos != 0 || (o[2].n && !o[1].n) || (o[7].n && !o[3].n))
-		return cli_fail(CLI_USAGE, "Usage: watctl sync --peer ADDR:PORT [--peer ...] | "
-		                           "--listen ADDR:PORT [--once] | --status [--walker ID]\n"
-		                           "        [--keys DIR] [--budget-mb N] [--timeout S]");
-	if (o[3].n) {
-		if (o[7].n && (rc = cli_number(o[7].val[0], "--walker", UINT32_MAX, &v)) != 0)
+	if ((npeers > 0) + (listen != NULL) + status != 1 || a->npos != 0 ||
+	    (cli_given(a, "once") && listen == NULL) || (cli_given(a, "walker") && !status))
+		return cli_usage(c);
+	if (status) {
+		if (cli_given(a, "walker") &&
+		    (rc = cli_number(cli_val(a, "walker"), "--walker", UINT32_MAX, &v)) != 0)
 			return rc;
 		if (ledger_peers(l, sync_cli_status_cb, NULL, &cause) != 0)
 			return cli_cause(CLI_REFUSED, cause);
-		return sync_cli_event(l, o[7].n ? (uint32_t)v : 0);
+		return sync_cli_event(l, (uint32_t)v);
 	}
-	if (o[5].n) {
-		if ((rc = cli_number(o[5].val[0], "--budget-mb", 1024 * 1024, &v)) != 0)
+	if (cli_given(a, "budget-mb")) {
+		if ((rc = cli_number(cli_val(a, "budget-mb"), "--budget-mb", 1024 * 1024, &v)) != 0)
 			return rc;
 		so.budget = v * 1024 * 1024;
 	}
-	if (o[6].n) {
-		if ((rc = cli_number(o[6].val[0], "--timeout", 3600, &v)) != 0)
+	if (cli_given(a, "timeout")) {
+		if ((rc = cli_number(cli_val(a, "timeout"), "--timeout", 3600, &v)) != 0)
 			return rc;
 		so.timeout_ms = (int)v * 1000;
 	}
 	so.format = (unsigned)sync_cli_env("WAT_SYNC_FORMAT", SYNC_FORMAT);
 	so.cut_after = sync_cli_env("WAT_SYNC_CUT_AFTER", 0);
 	so.forge_head = sync_cli_env("WAT_SYNC_FORGE_HEAD", 0);
-	if (o[4].n)
-		keys = xstrdup(o[4].val[0]);
-	else if (db != NULL)
-		keys = xasprintf("%s.keys", db);
+	if (cli_given(a, "keys"))
+		keys = xstrdup(cli_val(a, "keys"));
+	else if (c->db != NULL)
+		keys = xasprintf("%s.keys", c->db);
 	else
 		return cli_fail(CLI_USAGE,
 		                "Give the ledger with --db, or the key folder with --keys.");
@@ -147,25 +141,27 @@ sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
 	}
 	free(keys);
 	rc = CLI_OK;
-	if (o[0].n) {
-		for (int i = 0; i < o[0].n; i++) {
-			if (sync_connect(o[0].val[i], so.timeout_ms, &fd, &cause) != 0 ||
+	if (npeers > 0) {
+		for (int i = 0; i < npeers; i++) {
+			const char *peer = cli_nth(a, "peer", i);
+
+			if (sync_connect(peer, so.timeout_ms, &fd, &cause) != 0 ||
 			    sync_exchange(l, &self, fd, 1, &so, &res, &cause) != 0) {
 				rc = cli_cause(CLI_REFUSED, cause);
 				cause = NULL;
 			} else
-				sync_cli_say("Exchanged with", o[0].val[i], &res);
+				sync_cli_say("Exchanged with", peer, &res);
 			if (fd >= 0)
 				close(fd);
 			fd = -1;
 		}
 		goto end;
 	}
-	if (sync_listen(o[1].val[0], &lfd, &cause) != 0) {
+	if (sync_listen(listen, &lfd, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	fprintf(stderr, "Listening on %s.\n", o[1].val[0]);
+	fprintf(stderr, "Listening on %s.\n", listen);
 	for (;;) {
 		if ((fd = accept(lfd, NULL, NULL)) < 0)
 			continue;
@@ -174,11 +170,11 @@ sync_cli_main(struct ledger *l, const char *db, int argc, char **argv)
 			cause = NULL;
 		} else {
 			rc = CLI_OK;
-			sync_cli_say("Answered", o[1].val[0], &res);
+			sync_cli_say("Answered", listen, &res);
 		}
 		close(fd);
 		fd = -1;
-		if (o[2].n)
+		if (cli_given(a, "once"))
 			break;
 	}
 end:
@@ -187,3 +183,17 @@ end:
 	sync_self_clear(&self);
 	return rc;
 }
+
+const struct cli_cmd_entry sync_cli_sync_entry = {
+    .name = "sync",
+    .usage = "--peer ADDR:PORT... [--budget-mb N] [--timeout S] [--keys DIR]\n"
+             "--listen ADDR:PORT [--once] [--budget-mb N] [--timeout S] [--keys DIR]\n"
+             "--status [--walker ID]",
+    .about = "copy other stations' entries, and the event's figures (docs/SYNC.md)",
+    .opts = CLI_OPTS(CLI_MANY("peer"), CLI_VALUE("listen"), CLI_FLAG("once"), CLI_FLAG("status"),
+                     CLI_VALUE("keys"), CLI_VALUE("budget-mb"), CLI_VALUE("timeout"),
+                     CLI_VALUE("walker")),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = sync_cli_sync,
+};

@@ -14,8 +14,8 @@
 #ifndef WAT_SYNC_CLI_H
 #define WAT_SYNC_CLI_H
 
-struct ledger;
+#include "cli.h"
 
-int sync_cli_main(struct ledger *l, const char *db, int argc, char **argv);
+extern const struct cli_cmd_entry sync_cli_sync_entry;
 
 #endif

@@ -11,7 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "kiosk_app.h"
+#include "kiosk_loop.h"
 #include "screens.h"
 #include "ui.h"
 

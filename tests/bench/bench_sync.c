@@ -86,7 +86,9 @@ main(void)
 	cmd = xasprintf("cd %s && W=$OLDPWD/%s/watctl && "
 	                "$W --db t1.db init --name Walk --city Oxford --date 2026-05-02 "
 	                "--pin-later >/dev/null && $W --db t1.db event-pack export t2.pack "
-	                ">/dev/null && $W --db t2.db event-pack import t2.pack >/dev/null && "
+	                ">t2.out && $W --db t2.db event-pack import t2.pack --key "
+	                "\"$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' t2.out | head -1)\" "
+	                ">/dev/null && "
 	                "cp t1.db t1.fresh && cp t1.db-wal t1.fresh-wal 2>/dev/null; true",
 	                dir, build);
 	bench_sh(cmd);

@@ -414,6 +414,7 @@ case_pack(struct ledger *l)
 {
 	struct fcase c = {.name = "an event pack written over an older one (event_pack_write)"};
 	struct event_pack p;
+	struct event_pack_secret key;
 	char root[300], *dir, *path, *name, *cause = NULL;
 	const char old[] = "{\"format\":\"wat-event-pack/1\",\"an\":\"older pack\"}\n";
 	int rc;
@@ -427,7 +428,8 @@ case_pack(struct ledger *l)
 	path = xasprintf("%s/%s", dir, name);
 	target_add(&c, path, old, sizeof old - 1, 1);
 	arm(&c, root);
-	rc = event_pack_write(&p, dir, name, &cause);
+	event_pack_secret_new(&key);
+	rc = event_pack_write(&p, dir, name, &key, &cause);
 	finish(&c, rc, 0);
 	event_pack_clear(&p);
 	free(cause);

@@ -654,7 +654,7 @@ do_reopen(struct run *r, char **cause)
 static int
 do_export(struct run *r, char **cause)
 {
-	struct bundle_export_opts o = {r->usb, r->keys, r->copy, OP};
+	struct bundle_export_opts o = {r->usb, r->keys, r->copy, OP, NULL, 0};
 	struct bundle_export_result res;
 	int rc = bundle_export(r->l, &o, &res, cause);
 

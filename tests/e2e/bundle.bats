@@ -13,6 +13,8 @@ setup() {
 	USB="$T/usb"
 	mkdir -p "$USB"
 	w() { "$WATCTL" --db "$DB" "$@"; }
+	# the demo HQ's keys open the sealed bundles (assets/demo/hq)
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq"
 }
 
 teardown() {
@@ -51,25 +53,29 @@ hq_accepts() {
 	done
 }
 
-bundle() { ls "$USB"/wat-*-"$1".zip; }
+bundle() { ls "$USB"/wat-*-"$1".zip.age; }
 
-# Rebuilds a bundle from the folder x/ (files in bundle order) and signs it
-# with the station's own key, as an insider with the key could.
+# Rebuilds a bundle from the folder x/ (files in bundle order), seals it to
+# HQ's published keys and signs it with the station's own key, as an insider
+# with the key could.
 rezip_and_sign() {
-	local out=$1
+	local out=$1 hq="$BATS_TEST_DIRNAME/../../assets/hq"
 	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
-	rm -f "$out"
-	(cd "$T/x" && zip -q -X "$out" manifest.json walkers.csv checkins.csv laps.csv \
+	rm -f "$out" "$T/re.zip"
+	(cd "$T/x" && zip -q -X "$T/re.zip" manifest.json walkers.csv checkins.csv laps.csv \
 		donations.csv annulments.csv closeout.csv ledger.jsonl \
 		$(ls station.cert charter 2>/dev/null) SHA256SUMS)
+	age -r "$(cat "$hq/hq-seal.pub")" -r "$(cat "$hq/hq-backup.pub")" -o "$out" "$T/re.zip"
 	rm -f "$out.minisig"
-	minisign -S -s "$DB.keys/station.key" -m "$out" -t "forged" </dev/null >/dev/null
+	minisign -S -s "$DB.keys/station.key" -m "$out" -t "forged" \
+		-c "W.A.T. sealed bundle, signed by station key $(tail -1 "$DB.keys/station.pub")" </dev/null >/dev/null
 }
 
 unpack() {
 	rm -rf "$T/x"
 	mkdir -p "$T/x"
-	(cd "$T/x" && unzip -q "$1")
+	age -d -i "$WAT_HQ_DIR/hq-seal.key" -o "$T/opened.zip" "$1"
+	(cd "$T/x" && unzip -q "$T/opened.zip")
 }
 
 @test "stock minisign and sha256sum accept an export; watctl verify agrees" {
@@ -79,7 +85,8 @@ unpack() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"safe to remove"* ]]
 	z=$(bundle 1)
-	[ "$(basename "$z")" = "wat-jackson-ms-2026-05-02-T1-1.zip" ]
+	[ "$(basename "$z")" = "wat-jackson-ms-2026-05-02-T1-1.zip.age" ]
+	[ -z "$(ls "$USB"/*.zip "$DB.exports"/*.zip 2>/dev/null)" ] # no clear zip anywhere
 	[ -f "$z.minisig" ]
 	[ -f "$DB.exports/$(basename "$z")" ]
 	[ "$(stat -c %a "$DB.keys/station.key")" = 600 ]
@@ -169,12 +176,21 @@ unpack() {
 	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"signed by another key"* ]]
-	# with no --pubkey the manifest still names the station's key
+	[[ "$output" == *"signed by another key"*"Nothing in it was opened"* ]]
+	# with no --pubkey: a signature that names no station key is not opened
 	run "$WATCTL" verify "$z"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"another key"* ]]
+	[[ "$output" == *"does not name the station key"*"Nothing was opened"* ]]
+	# one that names the forger's key is opened, and the manifest inside
+	# still names the station's key
+	rm -f "$z.minisig"
+	minisign -S -s "$T/other.key" -m "$z" \
+		-c "W.A.T. sealed bundle, signed by station key $(tail -1 "$T/other.pub")" </dev/null >/dev/null
+	run "$WATCTL" verify "$z"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"manifest.json names key"*"but the bundle was signed by key"* ]]
 }
 
 @test "an older export replayed is refused: renamed, or merged again at HQ" {
@@ -209,7 +225,7 @@ unpack() {
 	day "$DB2" T2
 	"$WATCTL" --db "$DB2" donate 1 1.25 --method cash >/dev/null
 	"$WATCTL" --db "$DB2" export --out "$USB" >/dev/null
-	a1=$(ls "$USB"/*-T1-1.zip) a2=$(ls "$USB"/*-T1-2.zip) b1=$(ls "$USB"/*-T2-1.zip)
+	a1=$(ls "$USB"/*-T1-1.zip.age) a2=$(ls "$USB"/*-T1-2.zip.age) b1=$(ls "$USB"/*-T2-1.zip.age)
 	hq_accepts "$DB" "$DB2"
 	run "$WATCTL" merge --db "$T/hq.db" "$a1" "$b1" "$a2"
 	echo "$output"
@@ -303,11 +319,38 @@ unpack() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$(stat -c %a "$USB/event.pack")" = 600 ]
+	# sealed: nothing of the event in clear on the stick
+	! grep -q "Walk Against Traffick\|wat-event-pack\|Jackson" "$USB/event.pack"
+	key=$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' <<<"$output" | head -1)
+	[ -n "$key" ]
+	# its QR code, beside the ledger and not on the stick, holds the same key
+	[ "$(stat -c %a "$DB.pack-key.png")" = 600 ]
+	[ -z "$(ls "$USB" | grep -i png)" ]
+	[ "$("$WATCTL" decode "$DB.pack-key.png" | cut -f2)" = "WATPACK:$key" ]
 	DB2="$T/t2.db"
-	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --station T1
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "$key" --station T1
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"another id"* ]]
-	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --station T2
+	# a wrong key, a typo, a changed pack: refused in words, nothing joined
+	other=$(w event-pack export "$T/other.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "$other" --station T2
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"key is not this pack's"* ]]
+	c=${key:7:1}; t=$([ "$c" = A ] && echo B || echo A)
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "${key:0:7}$t${key:8}" --station T2
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"Group 2"*"typing mistake"* ]]
+	cp "$USB/event.pack" "$T/changed.pack"
+	printf '\x01' | dd of="$T/changed.pack" bs=1 seek=100 conv=notrunc status=none
+	run "$WATCTL" --db "$DB2" event-pack import "$T/changed.pack" --key "$key" --station T2
+	echo "$output"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"changed or damaged"* ]]
+	[ ! -e "$DB2" ]
+	# the QR code's text (as a scanner types it) works as the key
+	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "WATPACK:$key" --station T2
 	echo "$output"
 	[ "$status" -eq 0 ]
 	"$WATCTL" --db "$DB2" walker add --name Bob >/dev/null
@@ -324,7 +367,7 @@ unpack() {
 	w export --out "$USB" >/dev/null
 	"$WATCTL" --db "$DB2" export --out "$USB" >/dev/null
 	hq_accepts "$DB"
-	run "$WATCTL" merge --db "$T/hq.db" "$USB"/*-T1-1.zip "$USB"/*-T2-1.zip
+	run "$WATCTL" merge --db "$T/hq.db" "$USB"/*-T1-1.zip.age "$USB"/*-T2-1.zip.age
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"1 events, 2 stations"*"total \$87.50"* ]]
@@ -388,7 +431,7 @@ unpack() {
 	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
 	rezip_and_sign "$z"
 	rm -f "$z.minisig"
-	minisign -S -s "$DB.keys/station.key" -m "$z" -t "$tc" </dev/null >/dev/null
+	minisign -S -s "$DB.keys/station.key" -m "$z" -t "$tc" </dev/null >/dev/null # --pubkey below
 	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
 	echo "$output"
 	[ "$status" -eq 0 ]

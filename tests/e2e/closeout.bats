@@ -56,9 +56,10 @@ need_cupsd() {
 	export CUPS_SERVER=$(cat "$PT/cups_server")
 }
 
-# The hash of ledger.jsonl's line N in the bundle zip $1.
+# The hash of ledger.jsonl's line N in the sealed bundle $1 (the demo HQ's key opens it).
 jsonl_hash() {
-	unzip -p "$1" ledger.jsonl | sed -n "${2}p" | cut -c10-73
+	age -d -i "$REPO/assets/demo/hq/hq-seal.key" -o "$1.opened" "$1"
+	unzip -p "$1.opened" ledger.jsonl | sed -n "${2}p" | cut -c10-73
 }
 
 @test "close --sheet: the PDF has both names, over/short, the checks and the ledger head the export carries" {
@@ -92,7 +93,7 @@ jsonl_hash() {
 	# the export made after it: named as the sheet says, line $seq carries the head
 	mkdir -p "$T/usb"
 	w export --out "$T/usb" >/dev/null
-	zip=$(ls "$T"/usb/wat-jackson-ms-2026-05-02-T1-*.zip)
+	zip=$(ls "$T"/usb/wat-jackson-ms-2026-05-02-T1-*.zip.age)
 	[ "$(jsonl_hash "$zip" "$seq")" = "$head" ]
 }
 

@@ -8,6 +8,7 @@ setup() {
 	USB="$T/usb"
 	mkdir -p "$USB"
 	w() { "$WATCTL" --db "$DB" "$@"; }
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq" # opens sealed bundles
 }
 
 # HQ accepts an event without a charter by the event key id on its close-out
@@ -75,9 +76,9 @@ sys.exit(0 if bad else 1)'
 @test "edges: event-pack import refuses --walker-base -1, abc, 999999 (and 0) and changes nothing" {
 	event
 	w walker add --name "María López" >/dev/null
-	w event-pack export "$T/walk.pack" >/dev/null
+	key=$(w event-pack export "$T/walk.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
 	for base in -1 abc 999999 0 1e5 ""; do
-		run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --station T2 --walker-base "$base"
+		run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --key "$key" --station T2 --walker-base "$base"
 		echo "[$base] $output"
 		[ "$status" -eq 2 ]
 		[[ "$output" == *"walker"*"number"* ]]
@@ -85,7 +86,7 @@ sys.exit(0 if bad else 1)'
 		[ ! -e "$T/t2.db" ] && [ ! -e "$T/t2.db-wal" ]
 	done
 	# the same station joined properly: its walker 1 is not station 1's
-	run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --station T2 --walker-base 100000
+	run "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --key "$key" --station T2 --walker-base 100000
 	[ "$status" -eq 0 ]
 	read -r id code < <("$WATCTL" --db "$T/t2.db" walker add --name Other)
 	[ "$id" = 100001 ]
@@ -238,7 +239,7 @@ EOF
 	run w export --out "$USB"
 	[ "$status" -eq 0 ]
 	! raw_controls <<<"$output"
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	run "$WATCTL" verify "$zip"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -388,7 +389,7 @@ sys.exit(p.returncode)' "$@"
 	event
 	w walker add --name "María López" >/dev/null
 	w export --out "$USB" >/dev/null
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	schema=$(sqlite3 "$DB" .schema)
 	run "$WATCTL" merge --db "$DB" "$zip"
 	echo "$output"
@@ -457,8 +458,8 @@ sys.exit(p.returncode)' "$@"
 	(umask 022 && w walker add --name Ann >/dev/null)
 	[ "$(stat -c %a "$DB")" = 600 ]
 	# the second station's ledger, made by event-pack import
-	w event-pack export "$T/walk.pack" >/dev/null
-	(umask 022 && "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --station T2 >/dev/null)
+	key=$(w event-pack export "$T/walk.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	(umask 022 && "$WATCTL" --db "$T/t2.db" event-pack import "$T/walk.pack" --key "$key" --station T2 >/dev/null)
 	[ "$(stat -c %a "$T/t2.db")" = 600 ]
 	grep -q '^UMask=0077' "$REPO/board/systemd/wat-kiosk.service"
 }

@@ -13,8 +13,10 @@ setup() {
 	HQ="$T/hq.db"
 	# HQ's own key folder (merge checks the chain with it) and what station
 	# images carry of it
+	# images carry (assets/hq: the demo HQ's, whose secrets are assets/demo/hq)
 	HQK="$T/hqkeys" STICK="$T/stick"
-	"$WATCTL" hq-init --dir "$HQK" >/dev/null
+	cp -r "$REPO/assets/demo/hq" "$HQK"
+	chmod 600 "$HQK"/*.key
 	mkdir -p "$T/assets-hq" "$STICK"
 	cp "$HQK"/hq.pub "$HQK"/hq-seal.pub "$HQK"/hq-backup.pub "$T/assets-hq/"
 	export WAT_HQ_KEYS="$T/assets-hq" WAT_HQ_DIR="$HQK"
@@ -59,11 +61,26 @@ day() {
 	money "$db"
 }
 
+# A station's export N in DIR: sealed (X.zip.age, issue 16) or clear (X.zip).
+bundle_in() { ls "$1"/*"${2:-}".zip.age 2>/dev/null || ls "$1"/*"${2:-}".zip; }
+
+# An event pack, and its key (sealed packs: the words export prints), and
+# its import with that key (plain packs of before: the key is ignored).
+pack_out() {
+	"$WATCTL" --db "$1" event-pack export "$2" >"$2.out"
+	grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$2.out" | head -1 >"$2.k"
+}
+pack_in() {
+	if [ -s "$2.k" ]; then
+		"$WATCTL" --db "$1" event-pack import "$2" --key "$(cat "$2.k")" >/dev/null
+	else
+		"$WATCTL" --db "$1" event-pack import "$2" >/dev/null
+	fi
+}
+
 event_key_of() { sed -n 's/.*"event_key":"\([0-9A-F]*\)".*/\1/p' "$1.keys/station.cert" | head -1; }
 
-tag_of() { "$WATCTL" --db "$1" event-pack export "$T/pack-$$.json" >/dev/null &&
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["event"]["tag"])' \
-		"$T/pack-$$.json"; }
+tag_of() { "$WATCTL" --db "$1" settings | awk -F'\t' '$1 == "badge-tag" {print $2}'; }
 
 unpack() {
 	rm -rf "$T/x"
@@ -71,13 +88,20 @@ unpack() {
 	(cd "$T/x" && unzip -q "$1")
 }
 
-# Rezips x/ (after an edit of manifest.json by the python in $1), SHA256SUMS
-# remade, and signs it with the station's own key and the original trusted
-# comment, as a station's insider could: minisign -V says OK.
+# Rezips a bundle's members (after an edit of manifest.json by the python in
+# $4), SHA256SUMS remade, as a clear zip in DIR ($3) signed with the
+# station's own key ($2) and the original trusted comment, as a station's
+# insider could: minisign -V says OK.  A sealed bundle is opened first with
+# HQ's key (stock age).  FORGED: the forgery's path.
 forge() {
-	local zip=$1 key=$2 out=$3 edit=$4
+	local zip=$1 key=$2 dir=$3 edit=$4 clear=$1
 	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
-	unpack "$zip"
+	if [[ "$zip" == *.age ]]; then
+		command -v age >/dev/null || skip "age is not installed (APT_PKGS)"
+		clear="$T/opened.zip"
+		age -d -i "$HQK/hq-seal.key" -o "$clear" "$zip"
+	fi
+	unpack "$clear"
 	python3 - "$T/x/manifest.json" "$edit" <<-'PY'
 		import sys
 		p, edit = sys.argv[1], sys.argv[2]
@@ -86,27 +110,28 @@ forge() {
 		open(p, "w").write(s)
 	PY
 	# the members in the zip's own order, SHA256SUMS remade over the others
-	members=$(unzip -Z1 "$zip" | tr '\n' ' ')
+	members=$(unzip -Z1 "$clear" | tr '\n' ' ')
 	(cd "$T/x" && sha256sum $(echo "$members" | sed 's/SHA256SUMS//') >SHA256SUMS)
-	mkdir -p "$(dirname "$out")"
-	rm -f "$out" "$out.minisig"
-	(cd "$T/x" && zip -q -X "$out" $members)
+	mkdir -p "$dir"
+	FORGED="$dir/$(basename "${zip%.age}")"
+	rm -f "$FORGED" "$FORGED.minisig"
+	(cd "$T/x" && zip -q -X "$FORGED" $members)
 	tc=$(sed -n 's/^trusted comment: //p' "$zip.minisig")
-	minisign -S -s "$key" -m "$out" -t "$tc" </dev/null >/dev/null
-	minisign -Vm "$out" -p "${key%.key}.pub" >/dev/null
+	minisign -S -s "$key" -m "$FORGED" -t "$tc" </dev/null >/dev/null
+	minisign -Vm "$FORGED" -p "${key%.key}.pub" >/dev/null
 }
 
 @test "attack: a re-tagged manifest re-signed with the station key is refused naming event.tag; HQ counts \$229 once" {
 	chartered_day "$T/t1.db"
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	z=$(ls "$USB"/*-T1-1.zip)
-	forge "$z" "$T/t1.db.keys/station.key" "$T/forged/$(basename "$z")" \
+	z=$(bundle_in "$USB" -T1-1)
+	forge "$z" "$T/t1.db.keys/station.key" "$T/forged" \
 		's = s.replace("\"tag\": \"", "\"tag\": \"Q", 1)'
-	run "$WATCTL" verify "$T/forged/$(basename "$z")" --pubkey "$T/t1.db.keys/station.pub"
+	run "$WATCTL" verify "$FORGED" --pubkey "$T/t1.db.keys/station.pub"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"event.tag"* ]]
-	run "$WATCTL" merge --db "$HQ" "$z" "$T/forged/$(basename "$z")"
+	run "$WATCTL" merge --db "$HQ" "$z" "$FORGED"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"total \$229.00"* ]]
@@ -115,12 +140,12 @@ forge() {
 @test "attack: the manifest's totals strings, clock_trusted, files and an added field are bound, each refused by name" {
 	day "$T/t1.db" T1
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	z=$(ls "$USB"/*-T1-1.zip)
+	z=$(bundle_in "$USB" -T1-1)
 	k="$T/t1.db.keys/station.key"
 	n=0
 	while IFS='|' read -r field edit; do
-		forge "$z" "$k" "$T/f$n/$(basename "$z")" "$edit"
-		run "$WATCTL" verify "$T/f$n/$(basename "$z")" --pubkey "$T/t1.db.keys/station.pub"
+		forge "$z" "$k" "$T/f$n" "$edit"
+		run "$WATCTL" verify "$FORGED" --pubkey "$T/t1.db.keys/station.pub"
 		echo "$field: $output"
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"$field"* ]]
@@ -151,11 +176,45 @@ outsider() {
 		           "settings": {"min-lap": "60", "holdoff": "5", "max-donation": "100000.00"}},
 		          open(sys.argv[1], "w"))
 	PY
-	"$WATCTL" --db "$db" event-pack import "$T/outsider-pack.json" --station "$station" >/dev/null
-	"$WATCTL" --db "$db" walker add --name Mallory --walker-base 900 >/dev/null 2>&1 ||
-		"$WATCTL" --db "$db" walker add --name Mallory >/dev/null
+	if ! "$WATCTL" --db "$db" event-pack import "$T/outsider-pack.json" --station "$station" \
+		>/dev/null 2>&1; then
+		# packs are sealed: the outsider runs the software on a card of their
+		# own and rewrites its ledger to carry the tag (the chain rehashed)
+		rm -rf "$db" "$db.keys"
+		"$WATCTL" --db "$db" init --pin-later --name "Walk Against Traffick" \
+			--city "Jackson, MS" --date 2026-05-02 --station "$station" >/dev/null
+		"$WATCTL" --db "$db" set max-donation 100000 >/dev/null
+		retag "$db" "$tag"
+	fi
+	"$WATCTL" --db "$db" walker add --name Mallory >/dev/null
 	"$WATCTL" --db "$db" donate "$("$WATCTL" --db "$db" walker list | awk 'NR==1{print $1}')" \
-		19998 --method cash >/dev/null 2>&1 || true
+		19998 --method cash >/dev/null
+}
+
+# retag DB TAG: the ledger's event entry rewritten to TAG, every hash after it
+# recomputed, the settings table to match (what an outsider can do to a
+# ledger of their own).
+retag() {
+	python3 - "$1" "$2" <<-'PY'
+		import hashlib, re, sqlite3, sys
+		c = sqlite3.connect(sys.argv[1], isolation_level=None)
+		trig = c.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+		                 "AND tbl_name = 'entries'").fetchall()
+		c.execute("BEGIN")
+		for name, _ in trig:
+		    c.execute(f"DROP TRIGGER {name}")
+		prev = bytes(32)
+		for seq, line in c.execute("SELECT seq, line FROM entries ORDER BY seq").fetchall():
+		    if seq == 1:
+		        line = re.sub(r'"tag":"[^"]*"', '"tag":"%s"' % sys.argv[2], line)
+		    h = hashlib.blake2b(prev + line.encode(), digest_size=32).digest()
+		    c.execute("UPDATE entries SET line = ?, hash = ? WHERE seq = ?", (line, h, seq))
+		    prev = h
+		c.execute("UPDATE settings SET value = ? WHERE key = 'tag'", (sys.argv[2],))
+		for _, sql in trig:
+		    c.execute(sql)
+		c.execute("COMMIT")
+	PY
 }
 
 @test "attack: the outsider's pack and bundle are held, not counted; a wrong acceptance is revoked, never a lockout" {
@@ -165,12 +224,14 @@ outsider() {
 	mkdir -p "$T/evil"
 	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	evil=$(ls "$T/evil"/*.zip) real=$(ls "$USB"/*-T1-1.zip)
+	evil=$(bundle_in "$T/evil") real=$(bundle_in "$USB" -T1-1)
 	# the outsider's arrives first: held, nothing counted
 	run "$WATCTL" merge --db "$HQ" "$evil"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"held"*"no station certificate"* ]]
+	# (no certificate: the pack had none; or one naming another ledger)
+	[[ "$output" == *"Not counted, held"* ]]
+	[[ "$output" == *"no station certificate"* || "$output" == *"another ledger"* ]]
 	[[ "$output" == *"total \$0.00"* ]]
 	run "$WATCTL" hq-pending --db "$HQ"
 	echo "$output"
@@ -203,12 +264,12 @@ outsider() {
 	# outsider's next one is held (its ledger was revoked)
 	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-2)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"total \$230.00"* ]]
 	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$T/evil"/*-2.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/evil" -2)"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"revoked"* ]]
@@ -217,11 +278,11 @@ outsider() {
 
 @test "two chartered stations and a re-export merged at HQ count everything once; a copied pack's second ledger is held" {
 	chartered_day "$T/t1.db"
-	"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/ev.pack" >/dev/null
-	"$WATCTL" --db "$T/t2.db" event-pack import "$STICK/ev.pack" >/dev/null
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
 	money "$T/t2.db"
 	# the same pack used again on a third card (a lost pack)
-	"$WATCTL" --db "$T/t2b.db" event-pack import "$STICK/ev.pack" >/dev/null
+	pack_in "$T/t2b.db" "$STICK/ev.pack"
 	money "$T/t2b.db"
 	mkdir -p "$T/b"
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
@@ -229,7 +290,7 @@ outsider() {
 	"$WATCTL" --db "$T/t2b.db" export --out "$T/b" >/dev/null
 	"$WATCTL" --db "$T/t1.db" donate 1 20 --method cash >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	a1=$(ls "$USB"/*-T1-1.zip) a2=$(ls "$USB"/*-T1-2.zip) b1=$(ls "$USB"/*-T2-1.zip)
+	a1=$(bundle_in "$USB" -T1-1) a2=$(bundle_in "$USB" -T1-2) b1=$(bundle_in "$USB" -T2-1)
 	run "$WATCTL" merge --db "$HQ" "$a1" "$b1" "$a2"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -238,10 +299,10 @@ outsider() {
 	[[ "$output" == *"Already merged"* ]]
 	[[ "$output" == *"older export replayed"* ]]
 	[[ "$output" == *"total \$478.00"* ]]
-	run "$WATCTL" merge --db "$HQ" "$(ls "$T/b"/*.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/b")"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"held"* ]]
+	[[ "$output" == *"held"*"one pack or key folder used on two stations"* ]]
 	[[ "$output" == *"total \$478.00"* ]]
 	run "$WATCTL" hq-report --db "$HQ"
 	echo "$output"
@@ -254,7 +315,7 @@ outsider() {
 @test "an unchartered event is held, accepted once by its event key id, and merged" {
 	day "$T/u1.db" T1
 	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no charter"*"$(event_key_of "$T/u1.db")"* ]]
@@ -271,7 +332,7 @@ outsider() {
 	[[ "$output" == *"national total"*"\$229.00"* ]]
 	"$WATCTL" --db "$T/u1.db" donate 1 1 --method cash >/dev/null
 	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-2)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"total \$230.00"* ]]
@@ -293,10 +354,12 @@ outsider() {
 	"$WATCTL" --db "$T/f.db" donate 1 9998 --method cash >/dev/null
 	mkdir -p "$T/f"
 	"$WATCTL" --db "$T/f.db" export --out "$T/f" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$T/f"/*.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/f")"
 	echo "$output"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"not one HQ issued"* ]]
+	# sealed to the other HQ's keys it does not even open here; clear, it
+	# would be held: not a charter HQ issued
+	[[ "$output" == *"not one HQ issued"* || "$output" == *"not sealed to this key"* ]]
 	[[ "$output" == *"total \$0.00"* ]]
 }
 
@@ -310,7 +373,7 @@ outsider() {
 	mkdir -p "$T/again"
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
 	"$WATCTL" --db "$T/again.db" export --out "$T/again" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)" "$(ls "$T/again"/*-T1-1.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$T/again" -T1-1)"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"held"* ]]
@@ -327,7 +390,7 @@ outsider() {
 	mkdir -p "$T/fork"
 	"$WATCTL" --db "$T/copy.db" donate 2 500 --method cash >/dev/null
 	"$WATCTL" --db "$T/copy.db" export --out "$T/fork" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)" "$(ls "$T/fork"/*-T1-1.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$T/fork" -T1-1)"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"held"*"fork"* ]]
@@ -351,7 +414,7 @@ outsider() {
 @test "a distrusted event's bundles are held until a person accepts each; every decision is in HQ's hash-chained log" {
 	chartered_day "$T/t1.db"
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-1.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
 	[ "$status" -eq 0 ]
 	run "$WATCTL" hq-distrust --db "$HQ" 2026-jackson-ms --reason "the coordinator's stick was lost"
 	echo "$output"
@@ -363,7 +426,7 @@ outsider() {
 	[[ "$output" == *"Held"*"-T1-1.zip"* ]]
 	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-2.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-2)"
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"distrusted"* ]]
@@ -381,7 +444,7 @@ outsider() {
 	# the station a person vouched for counts again without one
 	"$WATCTL" --db "$T/t1.db" donate 1 1 --method cash >/dev/null
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
-	run "$WATCTL" merge --db "$HQ" "$(ls "$USB"/*-T1-3.zip)"
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-3)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	run "$WATCTL" hq-log --db "$HQ"

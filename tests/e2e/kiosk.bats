@@ -12,6 +12,7 @@ setup() {
 	mkdir -p "$SHOTS"
 	USB="$BATS_TEST_TMPDIR/usb"
 	mkdir -p "$USB"
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq" # opens sealed bundles
 }
 
 event() {
@@ -374,9 +375,12 @@ export_usb() {
 	[ -n "$KEYID" ]
 	rm -f "$USB"/wat-*
 	kiosk "$1" export
-	zip=$(ls "$USB"/wat-*.zip)
+	zip=$(ls "$USB"/wat-*.zip.age)
 	[ -f "$zip.minisig" ]
+	[ -z "$(ls "$USB"/*.zip 2>/dev/null)" ] # sealed: no clear zip on the stick
 	minisign -Vm "$zip" -p "$BATS_TEST_TMPDIR/station.pub"
+	age -d -i "$WAT_HQ_DIR/hq-backup.key" -o "$BATS_TEST_TMPDIR/opened.zip" "$zip"
+	unzip -tq "$BATS_TEST_TMPDIR/opened.zip"
 	"$WATCTL" verify "$zip" --pubkey "$BATS_TEST_TMPDIR/station.pub"
 	[ -f "$DB.exports/$(basename "$zip")" ]
 	! ls -a "$USB" | grep -q '\.part'
@@ -390,6 +394,25 @@ export_missing() {
 	[ ! -e "$USB" ]
 }
 @test "kiosk: export to a stick that is gone says so and writes nothing" { both export_missing; }
+
+export_nohq() {
+	event
+	local assets="$BATS_TEST_TMPDIR/assets-nohq"
+	rm -rf "$assets" && cp -r "$REPO/assets" "$assets" && rm -rf "$assets/hq"
+	rm -f "$USB"/wat-*
+
+	sed "s|\${SHOTS}/\([a-z0-9-]*\)\.png|\${SHOTS}/\1-$1.png|" "$REPO/tests/kiosk/export-nohq.script" >"$BATS_TEST_TMPDIR/nohq.script"
+	run "$WAT_KIOSK" --db "$DB" --window "$1" --usb "$USB" --assets "$assets" --script "$BATS_TEST_TMPDIR/nohq.script"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$USB")" ]
+	# no export entry: no number used
+	w log | tail -3
+	! w log | grep -qw export
+}
+@test "kiosk: without HQ's keys in the image the export is refused before it is recorded" {
+	export_nohq 800x480
+}
 
 # ---- a second station (lap point) from the touchscreen: the event pack ----
 
@@ -407,6 +430,16 @@ pack_join() {
 	[ -f "$USB/$PACK" ]
 	[ "$(stat -c %a "$USB/$PACK")" = 600 ]
 	! ls -a "$USB" | grep -q '^\.'"$PACK"
+	! grep -q "Walk Against Traffick" "$USB/$PACK"
+	# the key as the other station's camera sees it: the QR code on the screen
+	PACKQR=$("$WATCTL" decode "$SHOTS/pack-done-$size.png" | cut -f2)
+	echo "QR on the screen: $PACKQR"
+	[[ "$PACKQR" =~ ^WATPACK:[0-9A-Z]{5}(-[0-9A-Z]{5}){6}$ ]]
+	key=${PACKQR#WATPACK:}
+	c=${key:7:1}
+	PACKTYPO="${key:0:7}$([ "$c" = A ] && echo B || echo A)${key:8}"
+	OTHERKEY=$(w event-pack export "$BATS_TEST_TMPDIR/other.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	export PACKQR PACKTYPO OTHERKEY
 	# station 2: a new ledger, joined on its own first-start screen
 	DB=$DB2 kiosk "$size" join
 	DB=$db1
@@ -437,10 +470,15 @@ pack_join() {
 
 pack_bad() {
 	local size=$1
-	rm -f "$USB"/*.pack
+	local first="$BATS_TEST_TMPDIR/first.db"
+	rm -rf "$USB"/*.pack "$first"*
 	printf 'PK\003\004 this is a zip, not a pack\n' >"$USB/bad.pack"
-	printf '{"format":"wat-event-pack/1","station":"T1","event":{"name":"Walk","city":"Jackson","date":"2026-05-02","tag":"K7QF"},"badge_key":"00ff"}\n' >"$USB/damaged.pack"
-	printf '{"format":"wat-event-pack/9","station":"T1"}\n' >"$USB/newer.pack"
+	printf '{"format":"wat-event-pack/1","station":"T1","event":{"name":"Walk","city":"Jackson","date":"2026-05-02","tag":"K7QF"},"badge_key":"00ff"}\n' >"$USB/clear.pack"
+	# a real pack with one byte changed, opened with its own key
+	"$WATCTL" --db "$first" init --pin-later --name Walk --city Jackson --date 2099-05-02 >/dev/null
+	key=$("$WATCTL" --db "$first" event-pack export "$USB/changed.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	printf '\x01' | dd of="$USB/changed.pack" bs=1 seek=80 conv=notrunc status=none
+	export PACKQR="WATPACK:$key"
 	kiosk "$size" join-bad
 	# nothing joined, nothing written
 	run "$WATCTL" --db "$DB" settings
@@ -466,10 +504,11 @@ pack_not_empty() {
 	PACK=$(pack_name)
 	export PACK
 	rm -f "$USB"/*.pack
-	w event-pack export "$USB/$PACK" >/dev/null
+	key=$(w event-pack export "$USB/$PACK" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
+	export PACKQR="WATPACK:$key"
 	# a ledger with an entry but no event: made by hand, as no program makes one
 	local used="$BATS_TEST_TMPDIR/used.db"
-	rm -f "$used"*
+	rm -rf "$used"*
 	# (only init and the kiosk's first start make a ledger: the kiosk makes this one)
 	echo quit >"$BATS_TEST_TMPDIR/quit.script"
 	"$WAT_KIOSK" --db "$used" --window 800x480 --usb "$USB" --script "$BATS_TEST_TMPDIR/quit.script" >/dev/null 2>&1 || true

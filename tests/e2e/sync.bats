@@ -28,10 +28,8 @@ setup() {
 	done
 	# one event: T1 sets it up, T2 and T3 join by event pack
 	"$WATCTL" --db "$T/t1.db" init --name Walk --city Oxford --date 2026-05-02 --pin-later >/dev/null
-	"$WATCTL" --db "$T/t1.db" event-pack export "$T/t2.pack" >/dev/null
-	"$WATCTL" --db "$T/t2.db" event-pack import "$T/t2.pack" >/dev/null
-	"$WATCTL" --db "$T/t1.db" event-pack export "$T/t3.pack" --station T3 >/dev/null
-	"$WATCTL" --db "$T/t3.db" event-pack import "$T/t3.pack" >/dev/null
+	pack "$T/t1.db" "$T/t2.db" "$T/t2.pack"
+	pack "$T/t1.db" "$T/t3.db" "$T/t3.pack" --station T3
 	PIDS=()
 }
 
@@ -39,6 +37,16 @@ teardown() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for n in "$W" "$L1" "$L2"; do ip netns del "$n" 2>/dev/null; done
 	true
+}
+
+# pack FROM TO FILE [ARGS]: a station joins by event pack (sealed: its key
+# is printed once by the export, given to the import).
+pack() {
+	local from=$1 to=$2 file=$3
+	shift 3
+	"$WATCTL" --db "$from" event-pack export "$file" "$@" >"$file.out"
+	"$WATCTL" --db "$to" event-pack import "$file" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$file.out" | head -1)" >/dev/null
 }
 
 # serve NS DB ADDR: a listener for one exchange, in the background; waits

@@ -20,6 +20,21 @@ publish() {
 	return 0
 }
 
+# event-pack export DB FILE [ARGS]: the pack is sealed (T-age); its key is
+# printed once, kept in $FILE.k for the import below.
+pack_out() {
+	local db=$1 file=$2
+	shift 2
+	"$WATCTL" --db "$db" event-pack export "$file" "$@" >"$file.out" || return
+	grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$file.out" | head -1 >"$file.k"
+	cat "$file.out"
+}
+pack_in() {
+	local db=$1 file=$2
+	shift 2
+	"$WATCTL" --db "$db" event-pack import "$file" --key "$(cat "$file.k")" "$@"
+}
+
 charter() {
 	"$WATCTL" hq-charter --hq "$HQ" --event "$1" --name "Walk Against Traffick" \
 		--city "Jackson, MS" --date 2026-05-02 --org "International Outreach Ministries" \
@@ -125,35 +140,36 @@ setup() {
 	charter 2026-jackson-ms >/dev/null
 	"$WATCTL" --db "$T/t1.db" init --charter "$STICK/2026-jackson-ms.charter" \
 		--event-key "$STICK/2026-jackson-ms.event.key" --pin-later >/dev/null
-	run "$WATCTL" --db "$T/t1.db" event-pack export "$STICK/ev.pack"
+	run pack_out "$T/t1.db" "$STICK/ev.pack"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"for station T2"* ]]
 	# no event secret in the pack: its secret key is another key's
 	evkey=$(tail -1 "$STICK/2026-jackson-ms.event.key")
 	! grep -qF "${evkey:0:60}" "$STICK/ev.pack"
-	run "$WATCTL" --db "$T/t2.db" event-pack import "$STICK/ev.pack"
+	run pack_in "$T/t2.db" "$STICK/ev.pack"
 	[ "$status" -eq 0 ]
 	grep -q '"station":"T2"' "$T/t2.db.keys/station.cert"
 	grep -q '"serial":2' "$T/t2.db.keys/station.cert"
 	[ ! -e "$T/t2.db.keys/event.key" ]
 	# the joining station cannot certify another
-	run "$WATCTL" --db "$T/t2.db" event-pack export "$T/ev3.pack" --station T3
+	run pack_out "$T/t2.db" "$T/ev3.pack" --station T3
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Only the event's first station"* ]]
 	# a lost pack certifies only its one station
-	run "$WATCTL" --db "$T/t3.db" event-pack import "$STICK/ev.pack" --station T3
+	run pack_in "$T/t3.db" "$STICK/ev.pack" --station T3
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"made for station T2"* ]]
 	[ ! -e "$T/t3.db" ]
-	# a certificate altered in the pack (another serial): refused
-	sed 's/\\"serial\\":2/\\"serial\\":7/' "$STICK/ev.pack" >"$T/alt.pack"
+	# a pack changed after sealing (one byte): refused, nothing joined
+	cp "$STICK/ev.pack" "$T/alt.pack" && cp "$STICK/ev.pack.k" "$T/alt.pack.k"
+	printf '\x01' | dd of="$T/alt.pack" bs=1 seek=200 conv=notrunc 2>/dev/null
 	! cmp -s "$STICK/ev.pack" "$T/alt.pack"
-	run "$WATCTL" --db "$T/t4.db" event-pack import "$T/alt.pack"
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"certificate is refused"* ]]
+	run pack_in "$T/t4.db" "$T/alt.pack"
+	[ "$status" -ne 0 ]
+	[ ! -e "$T/t4.db.keys/station.cert" ]
 	# the next pack gets the next serial
-	"$WATCTL" --db "$T/t1.db" event-pack export "$T/ev3.pack" --station T3 >/dev/null
-	"$WATCTL" --db "$T/t3.db" event-pack import "$T/ev3.pack" >/dev/null
+	pack_out "$T/t1.db" "$T/ev3.pack" --station T3 >/dev/null
+	pack_in "$T/t3.db" "$T/ev3.pack" >/dev/null
 	grep -q '"serial":3' "$T/t3.db.keys/station.cert"
 	[ "$(wc -l <"$T/t1.db.keys/certs-issued")" -eq 3 ]
 }
@@ -162,21 +178,25 @@ setup() {
 	charter 2026-jackson-ms >/dev/null
 	"$WATCTL" --db "$T/t1.db" init --charter "$STICK/2026-jackson-ms.charter" \
 		--event-key "$STICK/2026-jackson-ms.event.key" --pin-later >/dev/null
-	"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/ev.pack" >/dev/null
-	"$WATCTL" --db "$T/t2.db" event-pack import "$STICK/ev.pack" >/dev/null
+	pack_out "$T/t1.db" "$STICK/ev.pack" >/dev/null
+	pack_in "$T/t2.db" "$STICK/ev.pack" >/dev/null
 	for s in t1 t2; do
 		"$WATCTL" --db "$T/$s.db" walker add --name "Ann $s" >/dev/null
 		mkdir "$T/out-$s"
 		run "$WATCTL" --db "$T/$s.db" export --out "$T/out-$s" --no-copy
 		[ "$status" -eq 0 ]
-		zip=$(ls "$T"/out-$s/*.zip)
-		run minisign -Vm "$zip" -p "$T/$s.db.keys/station.pub"
+		# sealed to the charter's HQ keys (this HQ's, not the demo's), then signed
+		sealed=$(ls "$T"/out-$s/*.zip.age)
+		run minisign -Vm "$sealed" -p "$T/$s.db.keys/station.pub"
 		[ "$status" -eq 0 ]
+		zip="$T/$s.zip"
+		age -d -i "$HQ/hq-backup.key" -o "$zip" "$sealed"
 		mkdir "$T/x-$s" && (cd "$T/x-$s" && unzip -q "$zip" && sha256sum -c --quiet SHA256SUMS)
 		cmp "$T/x-$s/station.cert" "$T/$s.db.keys/station.cert"
 		cmp "$T/x-$s/charter" "$STICK/2026-jackson-ms.charter"
 		grep -q '"cert_sha256": "'"$(sha256sum <"$T/x-$s/station.cert" | cut -c1-64)"'"' "$T/x-$s/manifest.json"
-		run "$WATCTL" verify "$zip" --pubkey "$T/$s.db.keys/station.pub"
+		run "$WATCTL" verify "$sealed" --hq "$HQ" --pubkey "$T/$s.db.keys/station.pub"
+		echo "$output"
 		[ "$status" -eq 0 ]
 	done
 	# T2's bundle with T1's certificate in it (zip rebuilt, re-signed with T2's
@@ -186,8 +206,10 @@ setup() {
 	rm -f "$T/re.zip"
 	zip -q -X "$T/re.zip" manifest.json walkers.csv checkins.csv laps.csv donations.csv \
 		annulments.csv closeout.csv ledger.jsonl station.cert charter SHA256SUMS
-	minisign -S -s "$T/t2.db.keys/station.key" -m "$T/re.zip" -t x </dev/null >/dev/null
-	run "$WATCTL" verify "$T/re.zip" --pubkey "$T/t2.db.keys/station.pub"
+	age -r "$(cat "$HQ/hq-seal.pub")" -r "$(cat "$HQ/hq-backup.pub")" -o "$T/re.zip.age" "$T/re.zip"
+	minisign -S -s "$T/t2.db.keys/station.key" -m "$T/re.zip.age" -t x </dev/null >/dev/null
+	run "$WATCTL" verify "$T/re.zip.age" --hq "$HQ" --pubkey "$T/t2.db.keys/station.pub"
+	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"station.cert"* ]]
 }
@@ -208,8 +230,8 @@ setup() {
 		pdftotext "$T/sheet.pdf" - | tr -s ' \n' ' ' | grep -q "Event key id: $id"
 	fi
 	# its packs certify the joining station with that key
-	"$WATCTL" --db "$T/u.db" event-pack export "$T/u.pack" >/dev/null
-	run "$WATCTL" --db "$T/u2.db" event-pack import "$T/u.pack"
+	pack_out "$T/u.db" "$T/u.pack" >/dev/null
+	run pack_in "$T/u2.db" "$T/u.pack"
 	[ "$status" -eq 0 ]
 	grep -q "\"event_key\":\"$id\"" "$T/u2.db.keys/station.cert"
 }

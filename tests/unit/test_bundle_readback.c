@@ -113,7 +113,7 @@ test_readback(void **state)
 	struct ledger *l = day("readback.db");
 	char *usb = xasprintf("%s/usb", dir), *keys = xasprintf("%s/keys", dir);
 	char *copy = xasprintf("%s/copy", dir), *cause = NULL, *sig;
-	struct bundle_export_opts o = {usb, keys, copy, "t"};
+	struct bundle_export_opts o = {usb, keys, copy, "t", NULL, 0};
 	struct bundle_export_result res;
 	struct bundle_report rep;
 	size_t i;

@@ -208,46 +208,94 @@ test_write_load(void **state)
 {
 	struct fixture *f = *state;
 	struct event_pack p, q;
+	struct event_pack_secret key, other;
 	struct stat st;
 	char *name, *path, *text, *data = NULL, *cause = NULL, *missing;
-	size_t len = 0;
+	unsigned char *sealed;
+	size_t len = 0, slen;
 
 	make_pack(f, &p);
+	event_pack_secret_new(&key);
+	event_pack_secret_new(&other);
 	name = event_pack_file_name(&p);
 	assert_string_equal(name, "wat-jackson-ms-2026-05-02-event.pack");
-	assert_int_equal(event_pack_write(&p, f->dir, name, &cause), 0);
+	assert_int_equal(event_pack_write(&p, f->dir, name, &key, &cause), 0);
 	path = xasprintf("%s/%s", f->dir, name);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	text = event_pack_format(&p);
-	assert_int_equal(util_read_file(path, EVENT_PACK_MAX, &data, &len, NULL), 0);
-	assert_string_equal(data, text);
-	assert_int_equal(event_pack_load(path, &q, &cause), 0);
+	assert_int_equal(util_read_file(path, 2 * EVENT_PACK_MAX, &data, &len, NULL), 0);
+	/* sealed: nothing of the event in clear */
+	assert_int_equal(len, 18 + 8 + 24 + 16 + strlen(text));
+	assert_memory_equal(data, "WAT-SEALED-PACK/1\n", 18);
+	assert_null(memmem(data, len, p.name, strlen(p.name)));
+	assert_null(memmem(data, len, p.badge.tag, strlen(p.badge.tag)));
+	assert_null(memmem(data, len, "wat-event-pack", 14));
+	assert_int_equal(event_pack_load(path, &key, &q, &cause), 0);
 	assert_string_equal(q.name, p.name);
 	assert_memory_equal(&q.badge, &p.badge, sizeof p.badge);
 	event_pack_clear(&q);
 
 	/* a folder that is not there (a pulled stick): refused, nothing written */
 	missing = xasprintf("%s/no-stick", f->dir);
-	assert_int_equal(event_pack_write(&p, missing, name, &cause), -1);
+	assert_int_equal(event_pack_write(&p, missing, name, &key, &cause), -1);
 	assert_non_null(strstr(cause, "does not exist"));
 	free(cause);
 	cause = NULL;
 	assert_int_not_equal(access(missing, F_OK), 0);
 
-	/* a damaged file names itself and says what is wrong */
+	/* another key: refused as such */
+	assert_int_equal(event_pack_load(path, &other, &q, &cause), -1);
+	assert_non_null(strstr(cause, "cannot be used"));
+	assert_non_null(strstr(cause, "key is not this pack's"));
+	free(cause);
+	cause = NULL;
+	/* one byte changed anywhere after the key check: refused as changed */
+	for (size_t at = 26; at < len; at += 7) {
+		data[at] ^= 0x20;
+		assert_int_equal(util_write_file(f->dir, "changed.pack", data, len, 0600, NULL), 0);
+		data[at] ^= 0x20;
+		free(path);
+		path = xasprintf("%s/changed.pack", f->dir);
+		assert_int_equal(event_pack_load(path, &key, &q, &cause), -1);
+		assert_non_null(strstr(cause, "changed or damaged"));
+		free(cause);
+		cause = NULL;
+	}
+	/* cut short */
+	assert_int_equal(util_write_file(f->dir, "cut.pack", data, 40, 0600, NULL), 0);
+	free(path);
+	path = xasprintf("%s/cut.pack", f->dir);
+	assert_int_equal(event_pack_load(path, &key, &q, &cause), -1);
+	assert_non_null(strstr(cause, "cut short"));
+	free(cause);
+	cause = NULL;
+
+	/* a clear pack (older software) is refused, not trusted */
+	free(path);
+	path = xasprintf("%s/clear.pack", f->dir);
+	assert_int_equal(util_write_file(f->dir, "clear.pack", text, strlen(text), 0600, NULL), 0);
+	assert_int_equal(event_pack_load(path, &key, &q, &cause), -1);
+	assert_non_null(strstr(cause, "clear.pack cannot be used"));
+	assert_non_null(strstr(cause, "not sealed"));
+	free(cause);
+	cause = NULL;
+
+	/* a sealed text that is not a pack names what is wrong */
 	free(path);
 	path = xasprintf("%s/broken.pack", f->dir);
 	text[strlen(text) / 2] = '\0';
-	assert_int_equal(util_write_file(f->dir, "broken.pack", text, strlen(text), 0600, NULL), 0);
-	assert_int_equal(event_pack_load(path, &q, &cause), -1);
+	event_pack_seal(text, strlen(text), &key, &sealed, &slen);
+	assert_int_equal(util_write_file(f->dir, "broken.pack", sealed, slen, 0600, NULL), 0);
+	free(sealed);
+	assert_int_equal(event_pack_load(path, &key, &q, &cause), -1);
 	assert_non_null(strstr(cause, "broken.pack cannot be used"));
 	assert_non_null(strstr(cause, "not the JSON text"));
 	free(cause);
 	cause = NULL;
 	free(path);
 	path = xasprintf("%s/none.pack", f->dir);
-	assert_int_equal(event_pack_load(path, &q, &cause), -1);
+	assert_int_equal(event_pack_load(path, &key, &q, &cause), -1);
 	assert_non_null(strstr(cause, "none.pack"));
 	free(cause);
 
@@ -430,12 +478,87 @@ test_station_ids(void **state)
 	assert_string_equal(b, "100000");
 }
 
+/* The key as shown and typed: round trip, every one-character mistake named
+ * by its group, groups swapped caught, forgiving of case, O/0, I/L/1. */
+static void
+test_key_text(void **state)
+{
+	struct event_pack_secret key, back;
+	char words[EVENT_PACK_KEYTEXT_MAX], qr[EVENT_PACK_KEYTEXT_MAX],
+	    typed[EVENT_PACK_KEYTEXT_MAX];
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	char *cause = NULL;
+
+	for (int round = 0; round < 50; round++) {
+		event_pack_secret_new(&key);
+		event_pack_secret_format(&key, 0, words);
+		event_pack_secret_format(&key, 1, qr);
+		assert_int_equal(strlen(words), 7 * 5 + 6);
+		assert_int_equal(strncmp(qr, "WATPACK:", 8), 0);
+		assert_string_equal(qr + 8, words);
+		/* QR alphanumeric characters only: any scanner types it right */
+		assert_int_equal(strspn(qr, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"),
+		                 strlen(qr));
+		assert_int_equal(event_pack_secret_parse(words, &back, &cause), 0);
+		assert_memory_equal(key.k, back.k, sizeof key.k);
+		assert_int_equal(event_pack_secret_parse(qr, &back, &cause), 0);
+		assert_memory_equal(key.k, back.k, sizeof key.k);
+		/* typed loosely: lower case, spaces for dashes, o for 0, l for 1 */
+		for (size_t i = 0; i <= strlen(words); i++) {
+			char c = words[i];
+			typed[i] = c == '-'                 ? ' '
+			           : c == '0'               ? 'o'
+			           : c == '1'               ? 'l'
+			           : (c >= 'A' && c <= 'Z') ? (char)(c + 32)
+			                                    : c;
+		}
+		assert_int_equal(event_pack_secret_parse(typed, &back, &cause), 0);
+		assert_memory_equal(key.k, back.k, sizeof key.k);
+		/* every single character changed to every other: refused, naming its group */
+		for (size_t i = 0; i < strlen(words); i++) {
+			if (words[i] == '-')
+				continue;
+			for (size_t j = 0; j < 32; j++) {
+				char want[16];
+				if (b32[j] == words[i])
+					continue;
+				strcpy(typed, words);
+				typed[i] = b32[j];
+				assert_int_equal(event_pack_secret_parse(typed, &back, &cause), -1);
+				snprintf(want, sizeof want, "Group %zu ", i / 6 + 1);
+				if (strstr(cause, want) == NULL)
+					fail_msg("%s: %s", typed, cause);
+				free(cause);
+				cause = NULL;
+			}
+		}
+		/* two groups swapped */
+		strcpy(typed, words);
+		memcpy(typed, words + 6, 5);
+		memcpy(typed + 6, words, 5);
+		assert_int_equal(event_pack_secret_parse(typed, &back, &cause), -1);
+		free(cause);
+		cause = NULL;
+	}
+	/* too short, a letter never used */
+	assert_int_equal(event_pack_secret_parse("ABCDE-FGHJK", &back, &cause), -1);
+	assert_non_null(strstr(cause, "7 groups of 5"));
+	free(cause);
+	cause = NULL;
+	strcpy(typed, words);
+	typed[2] = 'U';
+	assert_int_equal(event_pack_secret_parse(typed, &back, &cause), -1);
+	assert_non_null(strstr(cause, "never in one"));
+	free(cause);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 	    cmocka_unit_test(test_refusals),
+	    cmocka_unit_test(test_key_text),
 	    cmocka_unit_test(test_parse_lenient_where_harmless),
 	    cmocka_unit_test_setup_teardown(test_write_load, setup, teardown),
 	    cmocka_unit_test(test_file_name),

@@ -67,16 +67,18 @@ teardown(void **state)
 	return 0;
 }
 
+/* Runs the command of entry e on the test's ledger, as watctl would. */
 static int
-cli(int (*fn)(struct ledger *, const char *, int, char **), const char *a0, const char *a1,
-    const char *a2, const char *a3, const char *a4)
+cli(const struct cli_cmd_entry *e, const char *a0, const char *a1, const char *a2, const char *a3,
+    const char *a4)
 {
 	char *argv[6] = {(char *)a0, (char *)a1, (char *)a2, (char *)a3, (char *)a4, NULL};
+	struct cli_cmd_ctx c = {NULL, NULL, "volunteer", l};
 	int argc = 0;
 
 	while (argc < 5 && argv[argc] != NULL)
 		argc++;
-	return fn(l, "volunteer", argc, argv);
+	return cli_cmd_exec(e, &c, argc, argv);
 }
 
 static char *
@@ -123,7 +125,7 @@ test_receipt_then_copy(void **state)
 
 	snprintf(seq, sizeof seq, "%lld", (long long)gift);
 	assert_int_equal(print_cli_receipt_delivered(l, gift, &cause), 0);
-	assert_int_equal(cli(print_cli_receipt, seq, "--out", out, NULL, NULL), 0);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, "--out", out, NULL, NULL), 0);
 	assert_int_equal(print_cli_receipt_delivered(l, gift, &cause), 1);
 	assert_int_equal(ledger_entries(l, 1, prints_cb, &p, &cause), 0);
 	assert_int_equal(p.n, 1);
@@ -140,7 +142,7 @@ test_receipt_then_copy(void **state)
 		assert_null(strstr(t, "COPY"));
 		free(t);
 	}
-	assert_int_equal(cli(print_cli_receipt, seq, "--out", out2, "--paper", "58mm"), 0);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, "--out", out2, "--paper", "58mm"), 0);
 	p.n = 0;
 	assert_int_equal(ledger_entries(l, 1, prints_cb, &p, &cause), 0);
 	assert_int_equal(p.n, 2);
@@ -159,7 +161,7 @@ test_small_cash_receipt(void **state)
 	char seq[32], *out = xasprintf("%s/small.pdf", dir), *t;
 
 	snprintf(seq, sizeof seq, "%lld", (long long)small_gift);
-	assert_int_equal(cli(print_cli_receipt, seq, "--out", out, "--paper", "letter"), 0);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, "--out", out, "--paper", "letter"), 0);
 	if ((t = text_of(out)) != NULL) {
 		assert_non_null(strstr(t, "No goods or services were provided in exchange for"));
 		assert_non_null(strstr(t, "Ana Lima"));
@@ -175,18 +177,20 @@ test_refusals(void **state)
 	char seq[32], *out = xasprintf("%s/x.pdf", dir);
 
 	snprintf(seq, sizeof seq, "%lld", (long long)annulled);
-	assert_int_equal(cli(print_cli_receipt, seq, "--out", out, NULL, NULL), 1); /* annulled */
-	assert_int_equal(cli(print_cli_receipt, "1", "--out", out, NULL, NULL), 1); /* not a gift */
-	assert_int_equal(cli(print_cli_receipt, "99999", "--out", out, NULL, NULL), 1);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, "--out", out, NULL, NULL),
+	                 1); /* annulled */
+	assert_int_equal(cli(&print_cli_receipt_entry, "1", "--out", out, NULL, NULL),
+	                 1); /* not a gift */
+	assert_int_equal(cli(&print_cli_receipt_entry, "99999", "--out", out, NULL, NULL), 1);
 	assert_int_equal(access(out, F_OK), -1);
-	assert_int_equal(cli(print_cli_receipt, seq, NULL, NULL, NULL, NULL), 2);
-	assert_int_equal(cli(print_cli_receipt, "--out", out, NULL, NULL, NULL), 2);
-	assert_int_equal(cli(print_cli_receipt, seq, "--out", out, "--print", NULL), 2);
-	assert_int_equal(cli(print_cli_receipt, "abc", "--out", out, NULL, NULL), 2);
-	assert_int_equal(cli(print_cli_receipt, seq, "--out", out, "--paper", "legal"), 2);
-	assert_int_equal(cli(print_cli_badge, "77", "--out", out, NULL, NULL), 1);
-	assert_int_equal(cli(print_cli_badges, "--out", out, "--layout", "9x9", NULL), 2);
-	assert_int_equal(cli(print_cli_badges, "--out", out, "--match", "nobody", NULL), 1);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, NULL, NULL, NULL, NULL), 2);
+	assert_int_equal(cli(&print_cli_receipt_entry, "--out", out, NULL, NULL, NULL), 2);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, "--out", out, "--print", NULL), 2);
+	assert_int_equal(cli(&print_cli_receipt_entry, "abc", "--out", out, NULL, NULL), 2);
+	assert_int_equal(cli(&print_cli_receipt_entry, seq, "--out", out, "--paper", "legal"), 2);
+	assert_int_equal(cli(&print_cli_badge_entry, "77", "--out", out, NULL, NULL), 1);
+	assert_int_equal(cli(&print_cli_badges_entry, "--out", out, "--layout", "9x9", NULL), 2);
+	assert_int_equal(cli(&print_cli_badges_entry, "--out", out, "--match", "nobody", NULL), 1);
 	free(out);
 }
 
@@ -197,14 +201,14 @@ test_badge_badges_slip(void **state)
 	struct prints p = {0, ""};
 	char *cause = NULL;
 
-	assert_int_equal(cli(print_cli_badge, "1", "--out", out, NULL, NULL), 0);
+	assert_int_equal(cli(&print_cli_badge_entry, "1", "--out", out, NULL, NULL), 0);
 	if ((t = text_of(out)) != NULL) {
 		assert_non_null(strstr(t, "Zoë Ångström"));
 		assert_non_null(strstr(t, "Walker #1"));
 		assert_non_null(strstr(t, "W1-"));
 		free(t);
 	}
-	assert_int_equal(cli(print_cli_badges, "--out", out, "--layout", "3x10", NULL), 0);
+	assert_int_equal(cli(&print_cli_badges_entry, "--out", out, "--layout", "3x10", NULL), 0);
 	if ((t = text_of(out)) != NULL) {
 		assert_non_null(strstr(t, "Lima")); /* names may wrap on a label */
 		assert_non_null(strstr(t, "Ångström"));
@@ -212,7 +216,7 @@ test_badge_badges_slip(void **state)
 	}
 	assert_int_equal(ledger_entries(l, 1, prints_cb, &p, &cause), 0);
 	assert_non_null(strstr(p.last, "{\"what\":\"badges\",\"count\":2,\"outcome\":\"saved\""));
-	assert_int_equal(cli(print_cli_slip, "1", "--out", out, NULL, NULL), 0);
+	assert_int_equal(cli(&print_cli_slip_entry, "1", "--out", out, NULL, NULL), 0);
 	if ((t = text_of(out)) != NULL) {
 		assert_non_null(strstr(t, "Raised"));
 		assert_non_null(strstr(t, "$125.00"));
@@ -231,7 +235,7 @@ test_field_parser_via_donor_quotes(void **state)
 	assert_int_equal(
 	    ledger_donate(l, 1, 500, RULES_CASH, NULL, "A \"B\" \\ C", "t", &seq, &cause), 0);
 	snprintf(s, sizeof s, "%lld", (long long)seq);
-	assert_int_equal(cli(print_cli_receipt, s, "--out", out, NULL, NULL), 0);
+	assert_int_equal(cli(&print_cli_receipt_entry, s, "--out", out, NULL, NULL), 0);
 	if ((t = text_of(out)) != NULL) {
 		assert_non_null(strstr(t, "A \"B\" \\ C"));
 		free(t);

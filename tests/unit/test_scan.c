@@ -449,7 +449,12 @@ cli(char **out, int argc, char **argv)
 	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	dup2(fd, 1);
 	close(fd);
-	rc = scan_cli_decode(argc, argv);
+	{
+		struct cli_cmd_ctx c = {NULL, NULL, "watctl", NULL};
+
+		/* argv[0] is the command's name, as watctl gives it */
+		rc = cli_cmd_exec(&scan_cli_decode_entry, &c, argc - 1, argv + 1);
+	}
 	fflush(stdout);
 	dup2(saved, 1);
 	close(saved);

@@ -13,9 +13,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kiosk_app.h"
 #include "kiosk_clock.h"
+#include "kiosk_style.h"
 #include "kiosk_worker.h"
 #include "pin.h"
+#include "screens.h"
 #include "ui.h"
 #include "util.h"
 
@@ -259,9 +262,9 @@ test_worker(void **state)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_INIT;
-	snprintf(q.a, sizeof q.a, "Walk");
-	snprintf(q.b, sizeof q.b, "Jackson");
-	snprintf(q.c, sizeof q.c, "2026-11-24");
+	snprintf(q.init.name, sizeof q.init.name, "Walk");
+	snprintf(q.init.city, sizeof q.init.city, "Jackson");
+	snprintf(q.init.date, sizeof q.init.date, "2026-11-24");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, 0);
 	assert_true(r->st.has_event);
@@ -269,7 +272,7 @@ test_worker(void **state)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_ADD;
-	snprintf(q.a, sizeof q.a, "Zoë Ångström");
+	snprintf(q.add.name, sizeof q.add.name, "Zoë Ångström");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, 0);
 	assert_int_equal(r->walker.id, 1);
@@ -278,7 +281,7 @@ test_worker(void **state)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_FIND;
-	snprintf(q.a, sizeof q.a, "ZOE");
+	snprintf(q.find.text, sizeof q.find.text, "ZOE");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->nfound, 1);
 	assert_string_equal(r->found[0].name, "Zoë Ångström");
@@ -287,7 +290,7 @@ test_worker(void **state)
 	/* a wrong PIN with none set is refused with words, not a crash */
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_PIN_CHECK;
-	snprintf(q.a, sizeof q.a, "1234");
+	snprintf(q.pin.pin, sizeof q.pin.pin, "1234");
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, -1);
 	assert_non_null(r->cause);
@@ -296,8 +299,8 @@ test_worker(void **state)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_DONATE;
 	q.walker = 1;
-	q.cents = 2500;
-	q.method = RULES_CASH;
+	q.donate.cents = 2500;
+	q.donate.method = RULES_CASH;
 	r = test_worker_wait(w, kiosk_worker_post(w, &q));
 	assert_int_equal(r->rc, 0);
 	assert_true(r->seq > 0);
@@ -309,6 +312,62 @@ test_worker(void **state)
 	assert_int_equal(system("rm -rf /tmp/test_worker_*") >= 0, 1);
 }
 
+/* One style for every screen: designed at 800x480, scaled by the window;
+ * text sizes stay in design pixels (ui_text scales them itself). */
+static void
+test_style_scales_with_window(void **state)
+{
+	static const int sizes[][2] = {{800, 480}, {1600, 960}, {1280, 800}};
+	static const int header[] = {56, 112, 90}; /* 1280x800: 56 * min(1.6, 1.667) */
+
+	(void)state;
+	for (size_t i = 0; i < nitems(sizes); i++) {
+		struct ui_config cfg = {sizes[i][0], sizes[i][1], 0, "assets/fonts", 0, 1};
+		struct ui *u = NULL;
+		struct kiosk_style s;
+		char *cause = NULL;
+
+		if (ui_open(&cfg, &u, &cause) != 0)
+			fail_msg("ui_open: %s", cause);
+		kiosk_style_scale(&s, u);
+		assert_int_equal(s.header, header[i]);
+		assert_int_equal(s.header, ui_px(u, 56));
+		assert_int_equal(s.back_w, ui_px(u, 130));
+		assert_int_equal(s.font.title, 26);
+		assert_true(s.gap < s.margin && s.line < s.row && s.row < s.button);
+		ui_free(u);
+	}
+}
+
+/* Who may see a screen is the screen's own flag, corrections of the whole
+ * station (no walker on show) being a coordinator's. */
+static void
+test_screens_coordinator_flag(void **state)
+{
+	struct kiosk *k = xcalloc(1, sizeof *k);
+
+	(void)state;
+	for (int s = 0; s < SCREEN_COUNT; s++) {
+		assert_non_null(screens[s]);
+		assert_non_null(screens[s]->name);
+		assert_non_null(screens[s]->draw);
+	}
+	k->screen = SCREEN_HOME;
+	assert_false(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_DONATE;
+	assert_false(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_CLOSE;
+	assert_true(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_PACK;
+	assert_true(kiosk_coordinator_screen(k));
+	k->screen = SCREEN_CORRECT;
+	k->walker = 0;
+	assert_true(kiosk_coordinator_screen(k));
+	k->walker = 7;
+	assert_false(kiosk_coordinator_screen(k));
+	free(k);
+}
+
 int
 main(void)
 {
@@ -318,6 +377,8 @@ main(void)
 	    cmocka_unit_test(test_ui_rotation_turns_touches),
 	    cmocka_unit_test(test_ui_text_recorded_and_safe),
 	    cmocka_unit_test(test_ui_screenshot_png),
+	    cmocka_unit_test(test_style_scales_with_window),
+	    cmocka_unit_test(test_screens_coordinator_flag),
 
 	    cmocka_unit_test(test_clock_refuses_malformed),
 	    cmocka_unit_test(test_worker),

@@ -2,6 +2,7 @@
  * checks, two counters, expected vs counted, over/short, confirm; the sheet
  * for the envelope; reopen with a reason) and the export of the signed
  * bundle to a USB stick, with the station's public key as a QR code. */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "closeout.h"
 #include "kiosk_export.h"
 #include "kiosk_print.h"
+#include "kiosk_loop.h"
 #include "screens.h"
 #include "util.h"
 
@@ -32,6 +34,8 @@ enum {
 
 /* Bills and coins, in cents (as closeout_denominations takes them). */
 static const int64_t screen_pieces[12] = {10000, 5000, 2000, 1000, 500, 200, 100, 50, 25, 10, 5, 1};
+static_assert(nitems(screen_pieces) == nitems(((struct screen_close_state *)0)->denom),
+              "a count per bill or coin");
 
 static void
 screen_close_info(struct kiosk *k)
@@ -46,7 +50,7 @@ screen_close_info(struct kiosk *k)
 static void
 screen_close_step(struct kiosk *k, int step)
 {
-	k->step = step;
+	k->close.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
 }
@@ -54,13 +58,14 @@ screen_close_step(struct kiosk *k, int step)
 static void
 screen_close_enter(struct kiosk *k)
 {
-	k->step = CLOSE_LOOK;
-	k->a[0] = k->b[0] = k->c[0] = k->d[0] = k->query[0] = k->note[0] = '\0';
-	k->cash[0] = k->query_sent[0] = '\0';
-	k->cents = 0;
-	k->method = 1; /* checks as listed */
-	memset(k->denom, 0, sizeof k->denom);
-	k->denom_sel = -1;
+	k->close.step = CLOSE_LOOK;
+	k->close.denominations[0] = k->close.counter[0][0] = k->close.counter[1][0] =
+	    k->close.checks[0] = k->close.check_total[0] = k->close.note[0] = '\0';
+	k->close.cash[0] = k->close.denom_typed[0] = '\0';
+	k->close.cash_cents = 0;
+	k->close.checks_as_listed = 1; /* checks as listed */
+	memset(k->close.denom, 0, sizeof k->close.denom);
+	k->close.denom_sel = -1;
 	screen_close_info(k);
 }
 
@@ -82,25 +87,28 @@ screen_close_amount(const char *text, int64_t *cents, char **cause)
 static int64_t
 screen_close_checks(struct kiosk *k, int64_t *cents)
 {
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	char *cause = NULL;
 
 	*cents = e->check_cents;
-	if (k->method)
+	if (k->close.checks_as_listed)
 		return e->checks;
-	if (screen_close_amount(k->query, cents, &cause) != 0)
+	if (screen_close_amount(k->close.check_total, cents, &cause) != 0)
 		*cents = 0;
 	free(cause);
-	return strtoll(k->d, NULL, 10);
+	return strtoll(k->close.checks, NULL, 10);
 }
 
 static void
-screen_close_pair(struct ui *u, struct ui_rect r, const char *key, const char *value,
+screen_close_pair(struct kiosk *k, struct ui_rect r, const char *key, const char *value,
                   enum ui_color c)
 {
-	ui_text(u, (struct ui_rect){r.x, r.y, r.w * 60 / 100, r.h}, key, 20, 0, UI_FG, UI_LEFT);
-	ui_text(u, (struct ui_rect){r.x + r.w * 60 / 100, r.y, r.w * 40 / 100, r.h}, value, 20, 1,
-	        c, UI_RIGHT);
+	struct ui *u = k->ui;
+
+	ui_text(u, (struct ui_rect){r.x, r.y, r.w * 60 / 100, r.h}, key, k->style.font.body, 0,
+	        UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x + r.w * 60 / 100, r.y, r.w * 40 / 100, r.h}, value,
+	        k->style.font.body, 1, c, UI_RIGHT);
 }
 
 /* What the envelope should hold, and the receipts never printed. */
@@ -108,24 +116,24 @@ static int
 screen_close_expected(struct kiosk *k, struct ui_rect r)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
-	int lh = ui_px(u, 30), y = r.y;
+	const struct kiosk_close *e = &k->close.figures->close;
+	int lh = k->style.line_s, y = r.y;
 	char m[48], key[64], line[400];
 	size_t used = 0;
 
-	ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Expected in the envelope", 22, 1, UI_FG,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Expected in the envelope",
+	        k->style.font.text, 1, UI_FG, UI_LEFT);
 	y += lh;
-	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, "Cash",
+	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, "Cash",
 	                  kiosk_money(e->cash_cents, m, sizeof m), UI_FG);
 	y += lh;
 	snprintf(key, sizeof key, "Checks (%lld)", (long long)e->checks);
-	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, key,
+	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, key,
 	                  kiosk_money(e->check_cents, m, sizeof m), UI_FG);
 	y += lh;
-	screen_close_pair(u, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
+	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
 	                  kiosk_money(e->other_cents, m, sizeof m), UI_DIM);
-	y += lh + ui_px(u, 6);
+	y += lh + k->style.gap_s;
 	if (e->nunprinted == 0) {
 		snprintf(line, sizeof line, "Every receipt was printed or saved.");
 	} else {
@@ -137,7 +145,7 @@ screen_close_expected(struct kiosk *k, struct ui_rect r)
 		snprintf(line + used, sizeof line - used, "%s)",
 		         e->nunprinted > KIOSK_UNPRINTED_MAX ? " \xe2\x80\xa6" : "");
 	}
-	y += ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 2 * lh}, line, 18, 0,
+	y += ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 2 * lh}, line, k->style.font.small, 0,
 	                  e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	return y;
 }
@@ -147,7 +155,7 @@ screen_close_look(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
-	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 30), y;
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line_s, y;
 	const struct kiosk_close *e;
 	char line[200];
 
@@ -158,44 +166,45 @@ screen_close_look(struct kiosk *k)
 	left = (struct ui_rect){body.x, body.y, body.w * 55 / 100, body.h};
 	right =
 	    (struct ui_rect){left.x + left.w + 2 * gap, body.y, body.w - left.w - 2 * gap, body.h};
-	if (k->close == NULL) {
+	if (k->close.figures == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){left.x, left.y, left.w, lh});
 		return;
 	}
-	e = &k->close->close;
+	e = &k->close.figures->close;
 	y = screen_close_expected(k, left);
 	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
 	y = right.y;
 	if (e->closed) {
 		snprintf(line, sizeof line, "Closed out (entry #%lld)", (long long)e->closed_seq);
-		ui_text(u, (struct ui_rect){right.x, y, right.w, rh}, line, 24, 1, UI_OK, UI_LEFT);
+		ui_text(u, (struct ui_rect){right.x, y, right.w, rh}, line, k->style.font.label, 1,
+		        UI_OK, UI_LEFT);
 		y += rh + gap;
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Print close-out sheet",
-		              UI_ACCENT, 22) &&
+		              k->style.primary, k->style.font.text) &&
 		    !k->waiting)
 			kiosk_print_start(k, KIOSK_OP_SHEET_PDF, 0, 0, "", SCREEN_CLOSE);
 		y += rh + gap;
-		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen", UI_PANEL,
-		              22) &&
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Reopen",
+		              k->style.quiet, k->style.font.text) &&
 		    !k->waiting) {
-			k->note[0] = '\0';
+			k->close.note[0] = '\0';
 			screen_close_step(k, CLOSE_REOPEN);
 		}
 	} else {
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Count the cash",
-		              UI_ACCENT, 22) &&
+		              k->style.primary, k->style.font.text) &&
 		    !k->waiting)
 			screen_close_step(k, CLOSE_CASH);
 		y += rh + gap;
 		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh},
-		              "Count by bill and coin", UI_ACCENT, 22) &&
+		              "Count by bill and coin", k->style.primary, k->style.font.text) &&
 		    !k->waiting)
 			screen_close_step(k, CLOSE_DENOM);
 		y += rh + gap;
 	}
 	y += rh + gap;
-	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Export to USB stick", UI_PANEL,
-	              22) &&
+	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Export to USB stick",
+	              k->style.quiet, k->style.font.text) &&
 	    !k->waiting)
 		kiosk_go(k, SCREEN_EXPORT);
 }
@@ -203,8 +212,9 @@ screen_close_look(struct kiosk *k)
 static void
 screen_close_denom_store(struct kiosk *k)
 {
-	if (k->denom_sel >= 0)
-		k->denom[k->denom_sel] = strtoll(k->query_sent, NULL, 10);
+	assert(k->close.denom_sel < (int)nitems(k->close.denom));
+	if (k->close.denom_sel >= 0)
+		k->close.denom[k->close.denom_sel] = strtoll(k->close.denom_typed, NULL, 10);
 }
 
 /* Bill by bill: a tile per bill or coin, the keypad types the count of the one chosen. */
@@ -213,7 +223,7 @@ screen_close_denom(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right, grid;
-	int gap = ui_px(u, 6), lh = ui_px(u, 34);
+	int gap = k->style.gap_s, lh = k->style.line;
 	int64_t total = 0;
 	char label[64], m[48], line[96], den[KIOSK_TEXT_MAX];
 	size_t n = 0;
@@ -224,58 +234,59 @@ screen_close_denom(struct kiosk *k)
 	}
 	left = kiosk_col(body, 0, 2, 2 * gap);
 	right = kiosk_col(body, 1, 2, 2 * gap);
-	if (k->denom_sel >= 0)
-		k->denom[k->denom_sel] = strtoll(k->query_sent, NULL, 10);
+	screen_close_denom_store(k);
 	for (int i = 0; i < 12; i++)
-		total += screen_pieces[i] * k->denom[i];
+		total += screen_pieces[i] * k->close.denom[i];
 	snprintf(line, sizeof line, "Total: %s", kiosk_money(total, m, sizeof m));
-	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 26, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.title, 1,
+	        UI_FG, UI_LEFT);
 	grid = (struct ui_rect){left.x, left.y + lh + gap, left.w, left.h - 2 * lh - 2 * gap};
 	for (int i = 0; i < 12; i++) {
 		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 3, 4, gap), i % 3, 3, gap);
 		if (screen_pieces[i] >= 100)
 			snprintf(label, sizeof label, "$%lld \xc3\x97 %lld",
-			         (long long)(screen_pieces[i] / 100), (long long)k->denom[i]);
+			         (long long)(screen_pieces[i] / 100), (long long)k->close.denom[i]);
 		else
 			snprintf(label, sizeof label, "%lld\xc2\xa2 \xc3\x97 %lld",
-			         (long long)screen_pieces[i], (long long)k->denom[i]);
-		if (ui_button(u, c, label, i == k->denom_sel ? UI_ACCENT : UI_PANEL, 18)) {
+			         (long long)screen_pieces[i], (long long)k->close.denom[i]);
+		if (ui_button(u, c, label, i == k->close.denom_sel ? UI_ACCENT : UI_PANEL,
+		              k->style.font.small)) {
 			screen_close_denom_store(k);
-			k->denom_sel = i;
-			if (k->denom[i] > 0)
-				snprintf(k->query_sent, sizeof k->query_sent, "%lld",
-				         (long long)k->denom[i]);
+			k->close.denom_sel = i;
+			if (k->close.denom[i] > 0)
+				snprintf(k->close.denom_typed, sizeof k->close.denom_typed, "%lld",
+				         (long long)k->close.denom[i]);
 			else
-				k->query_sent[0] = '\0';
+				k->close.denom_typed[0] = '\0';
 		}
 	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, left.y + left.h - lh, left.w, lh});
-	if (k->denom_sel < 0) {
-		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.", 22, 1,
-		             UI_FG, UI_LEFT);
+	if (k->close.denom_sel < 0) {
+		ui_text_wrap(u, right, "Tap a bill or coin, then type how many there are.",
+		             k->style.font.text, 1, UI_FG, UI_LEFT);
 		return;
 	}
-	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap}, k->query_sent,
+	kiosk_field(k, (struct ui_rect){right.x, right.y, right.w, lh + gap}, k->close.denom_typed,
 	            KIOSK_KB_DIGITS, "How many?");
 	if (!kiosk_keyboard(
 	        k,
 	        (struct ui_rect){right.x, right.y + lh + 2 * gap, right.w, right.h - lh - 2 * gap},
-	        k->query_sent, 7, KIOSK_KB_DIGITS, "Next"))
+	        k->close.denom_typed, 7, KIOSK_KB_DIGITS, "Next"))
 		return;
 	screen_close_denom_store(k);
 	for (int i = 0; i < 12; i++) {
-		if (k->denom[i] <= 0)
+		if (k->close.denom[i] <= 0)
 			continue;
 		amount_format_plain(screen_pieces[i], m, sizeof m);
 		n += (size_t)snprintf(den + n, sizeof den - n, "%s%sx%lld", n ? "," : "", m,
-		                      (long long)k->denom[i]);
+		                      (long long)k->close.denom[i]);
 	}
 	if (n == 0) {
 		kiosk_message(k, UI_BAD, "Nothing counted yet: tap a bill or coin first.");
 		return;
 	}
-	snprintf(k->a, sizeof k->a, "%s", den);
-	k->cents = total;
+	snprintf(k->close.denominations, sizeof k->close.denominations, "%s", den);
+	k->close.cash_cents = total;
 	screen_close_step(k, CLOSE_CHECKS);
 }
 
@@ -283,19 +294,20 @@ static void
 screen_close_checks_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), lh = ui_px(u, 28), btn = ui_px(u, 64), y = body.y;
+	int gap = k->style.margin, lh = k->style.line_s, btn = k->style.button, y = body.y;
 	char m[48], line[256];
 
 	if (kiosk_header(k, "Close-out: checks", "Back")) {
-		screen_close_step(k, k->a[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
+		screen_close_step(k, k->close.denominations[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
 		return;
 	}
 	snprintf(line, sizeof line,
 	         "The station lists %lld check%s, %s in all:", (long long)e->checks,
 	         e->checks == 1 ? "" : "s", kiosk_money(e->check_cents, m, sizeof m));
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.text, 1, UI_FG,
+	        UI_LEFT);
 	y += lh + gap / 2;
 	for (size_t i = 0;
 	     i < e->nlist && i < KIOSK_CHECKS_MAX && y + lh <= body.y + body.h - btn - gap;
@@ -304,19 +316,22 @@ screen_close_checks_draw(struct kiosk *k)
 		         e->list[i].check_no[0] ? e->list[i].check_no : "?",
 		         e->list[i].donor[0] ? e->list[i].donor : "no donor name",
 		         kiosk_money(e->list[i].cents, m, sizeof m), (long long)e->list[i].seq);
-		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh}, line, 18, 0, UI_FG,
-		        UI_LEFT);
+		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh}, line,
+		        k->style.font.small, 0, UI_FG, UI_LEFT);
 	}
 	if (e->nlist > KIOSK_CHECKS_MAX)
 		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh},
-		        "\xe2\x80\xa6 and more: the sheet lists them all.", 18, 0, UI_DIM, UI_LEFT);
+		        "\xe2\x80\xa6 and more: the sheet lists them all.", k->style.font.small, 0,
+		        UI_DIM, UI_LEFT);
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", UI_OK, 22)) {
-		k->method = 1;
+	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", k->style.done,
+	              k->style.font.text)) {
+		k->close.checks_as_listed = 1;
 		screen_close_step(k, CLOSE_NAME1);
 	}
-	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", UI_PANEL, 22)) {
-		k->method = 0;
+	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", k->style.quiet,
+	              k->style.font.text)) {
+		k->close.checks_as_listed = 0;
 		screen_close_step(k, CLOSE_CHECK_N);
 	}
 }
@@ -325,9 +340,9 @@ static void
 screen_close_review(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	struct ui_rect body = kiosk_body(k), row, c;
-	int gap = ui_px(u, 8), lh = ui_px(u, 32), btn = ui_px(u, 62), y = body.y;
+	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.row_l, y = body.y;
 	int64_t checks, check_cents, cash_d, check_d;
 	char m1[48], m2[48], d[64], line[1100];
 	int differs;
@@ -337,71 +352,80 @@ screen_close_review(struct kiosk *k)
 		return;
 	}
 	checks = screen_close_checks(k, &check_cents);
-	cash_d = k->cents - e->cash_cents;
+	cash_d = k->close.cash_cents - e->cash_cents;
 	check_d = check_cents - e->check_cents;
 	differs = cash_d != 0 || check_d != 0 || checks != e->checks;
 	row = (struct ui_rect){body.x, y, body.w, lh};
-	ui_text(u, kiosk_col(row, 1, 4, gap), "Expected", 18, 1, UI_DIM, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 2, 4, gap), "Counted", 18, 1, UI_DIM, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), "Over/short", 18, 1, UI_DIM, UI_RIGHT);
-	row.y += lh;
-	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", 22, 1, UI_FG, UI_LEFT);
-	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1), 22, 0,
-	        UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->cents, m2, sizeof m2), 22, 0, UI_FG,
+	ui_text(u, kiosk_col(row, 1, 4, gap), "Expected", k->style.font.small, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), "Counted", k->style.font.small, 1, UI_DIM, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), "Over/short", k->style.font.small, 1, UI_DIM,
 	        UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d), 22, 1,
-	        cash_d ? UI_BAD : UI_OK, UI_RIGHT);
+	row.y += lh;
+	ui_text(u, kiosk_col(row, 0, 4, gap), "Cash", k->style.font.text, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 1, 4, gap), kiosk_money(e->cash_cents, m1, sizeof m1),
+	        k->style.font.text, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), kiosk_money(k->close.cash_cents, m2, sizeof m2),
+	        k->style.font.text, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(cash_d, d, sizeof d),
+	        k->style.font.text, 1, cash_d ? UI_BAD : UI_OK, UI_RIGHT);
 	row.y += lh;
 	snprintf(line, sizeof line, "Checks (%lld)", (long long)checks);
-	ui_text(u, kiosk_col(row, 0, 4, gap), line, 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 4, gap), line, k->style.font.text, 1, UI_FG, UI_LEFT);
 	snprintf(line, sizeof line, "%lld: %s", (long long)e->checks,
 	         kiosk_money(e->check_cents, m1, sizeof m1));
-	ui_text(u, kiosk_col(row, 1, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 1, 4, gap), line, k->style.font.text, 0, UI_FG, UI_RIGHT);
 	snprintf(line, sizeof line, "%lld: %s", (long long)checks,
 	         kiosk_money(check_cents, m2, sizeof m2));
-	ui_text(u, kiosk_col(row, 2, 4, gap), line, 22, 0, UI_FG, UI_RIGHT);
-	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d), 22, 1,
-	        check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 2, 4, gap), line, k->style.font.text, 0, UI_FG, UI_RIGHT);
+	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d),
+	        k->style.font.text, 1, check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
 	y = row.y + lh + gap;
-	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->b, k->c,
-	         k->a[0] ? ", bill by bill: " : "", k->a);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
+	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->close.counter[0],
+	         k->close.counter[1], k->close.denominations[0] ? ", bill by bill: " : "",
+	         k->close.denominations);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_FG,
+	        UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line, "Receipts never printed: %zu", e->nunprinted);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0,
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
 	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	y += lh;
-	if (k->note[0] != '\0') {
-		snprintf(line, sizeof line, "Note: %s", k->note);
-		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_FG, UI_LEFT);
+	if (k->close.note[0] != '\0') {
+		snprintf(line, sizeof line, "Note: %s", k->close.note);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
+		        UI_FG, UI_LEFT);
 	} else if (differs) {
 		ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
 		        "The count differs: write the reason in a note. Over/short is recorded, "
 		        "never fixed.",
-		        20, 1, UI_BAD, UI_LEFT);
+		        k->style.font.body, 1, UI_BAD, UI_LEFT);
 	}
 	y += lh;
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, body.y + body.h - btn - gap - y});
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Count again", UI_PANEL, 22) && !k->waiting)
+	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Count again", k->style.quiet,
+	              k->style.font.text) &&
+	    !k->waiting)
 		screen_close_step(k, CLOSE_LOOK);
 	c = kiosk_col(row, 1, 3, gap);
-	if (ui_button(u, c, k->note[0] ? "Change the note" : "Write a note", UI_ACCENT, 22) &&
+	if (ui_button(u, c, k->close.note[0] ? "Change the note" : "Write a note", k->style.primary,
+	              k->style.font.text) &&
 	    !k->waiting)
 		screen_close_step(k, CLOSE_NOTE);
-	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", UI_OK, 22) &&
+	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Confirm close-out", k->style.done,
+	              k->style.font.text) &&
 	    !k->waiting) {
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_CLOSE;
-		q.cents = k->cents;
-		snprintf(q.a, sizeof q.a, "%s", k->a);
-		q.checks = k->method ? -1 : checks;
-		q.check_cents = k->method ? -1 : check_cents;
-		snprintf(q.b, sizeof q.b, "%s", k->b);
-		snprintf(q.c, sizeof q.c, "%s", k->c);
-		snprintf(q.d, sizeof q.d, "%s", k->note);
+		q.close.cash_cents = k->close.cash_cents;
+		snprintf(q.close.denominations, sizeof q.close.denominations, "%s",
+		         k->close.denominations);
+		q.close.checks = k->close.checks_as_listed ? -1 : checks;
+		q.close.check_cents = k->close.checks_as_listed ? -1 : check_cents;
+		snprintf(q.close.counter[0], sizeof q.close.counter[0], "%s", k->close.counter[0]);
+		snprintf(q.close.counter[1], sizeof q.close.counter[1], "%s", k->close.counter[1]);
+		snprintf(q.close.note, sizeof q.close.note, "%s", k->close.note);
 		kiosk_post(k, &q);
 	}
 }
@@ -410,30 +434,32 @@ static void
 screen_close_done(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close->close;
+	const struct kiosk_close *e = &k->close.figures->close;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)}, row;
-	int m = ui_px(u, 24), H = all.h, gap = ui_px(u, 10);
+	int m = k->style.margin_l, H = all.h, gap = k->style.margin;
 	char d1[64], d2[64], line[256];
 
 	ui_fill(u, all, UI_OK);
 	snprintf(line, sizeof line, "Closed out (entry #%lld)", (long long)e->seq);
-	ui_text(u, (struct ui_rect){m, H * 6 / 100, all.w - 2 * m, H * 16 / 100}, line, 44, 1,
-	        UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, H * 6 / 100, all.w - 2 * m, H * 16 / 100}, line,
+	        k->style.font.figure, 1, UI_WHITE, UI_CENTER);
 	snprintf(line, sizeof line, "Cash %s  \xc2\xb7  Checks %s",
 	         closeout_os_text(e->cash_over_short, d1, sizeof d1),
 	         closeout_os_text(e->check_over_short, d2, sizeof d2));
-	ui_text(u, (struct ui_rect){m, H * 26 / 100, all.w - 2 * m, H * 12 / 100}, line, 30, 1,
-	        UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, H * 26 / 100, all.w - 2 * m, H * 12 / 100}, line,
+	        k->style.font.big, 1, UI_WHITE, UI_CENTER);
 	ui_text_wrap(u, (struct ui_rect){m, H * 42 / 100, all.w - 2 * m, H * 20 / 100},
 	             "Print the close-out sheet, both sign it, and put it in the envelope with "
 	             "the money. Then export the bundle to a USB stick.",
-	             22, 0, UI_WHITE, UI_CENTER);
-	row = (struct ui_rect){m, H * 70 / 100, all.w - 2 * m, ui_px(u, 70)};
-	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Print close-out sheet", UI_WHITE, 22))
+	             k->style.font.text, 0, UI_WHITE, UI_CENTER);
+	row = (struct ui_rect){m, H * 70 / 100, all.w - 2 * m, k->style.button_l};
+	if (ui_button(u, kiosk_col(row, 0, 3, gap), "Print close-out sheet", UI_WHITE,
+	              k->style.font.text))
 		kiosk_print_start(k, KIOSK_OP_SHEET_PDF, 0, 0, "", SCREEN_CLOSE);
-	if (ui_button(u, kiosk_col(row, 1, 3, gap), "Export to USB stick", UI_WHITE, 22))
+	if (ui_button(u, kiosk_col(row, 1, 3, gap), "Export to USB stick", UI_WHITE,
+	              k->style.font.text))
 		kiosk_go(k, SCREEN_EXPORT);
-	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Done", UI_WHITE, 22))
+	if (ui_button(u, kiosk_col(row, 2, 3, gap), "Done", UI_WHITE, k->style.font.text))
 		kiosk_go(k, SCREEN_COORD);
 }
 
@@ -445,21 +471,21 @@ screen_close_draw(struct kiosk *k)
 	char *cause = NULL;
 	int64_t v;
 
-	if (k->close == NULL && k->step != CLOSE_LOOK)
-		k->step = CLOSE_LOOK;
-	switch (k->step) {
+	if (k->close.figures == NULL && k->close.step != CLOSE_LOOK)
+		k->close.step = CLOSE_LOOK;
+	switch (k->close.step) {
 	case CLOSE_LOOK: screen_close_look(k); break;
 	case CLOSE_CASH:
-		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->cash,
-		              sizeof k->cash, KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Cash counted: the total in dollars", k->close.cash,
+		              sizeof k->close.cash, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_LOOK);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (screen_close_amount(k->cash, &k->cents, &cause) != 0) {
+			if (screen_close_amount(k->close.cash, &k->close.cash_cents, &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
-				k->a[0] = '\0'; /* a total, not bill by bill */
+				k->close.denominations[0] = '\0'; /* a total, not bill by bill */
 				screen_close_step(k, CLOSE_CHECKS);
 			}
 		}
@@ -467,20 +493,20 @@ screen_close_draw(struct kiosk *k)
 	case CLOSE_DENOM: screen_close_denom(k); break;
 	case CLOSE_CHECKS: screen_close_checks_draw(k); break;
 	case CLOSE_CHECK_N:
-		r = kiosk_ask(k, title, "How many checks are in hand?", k->d, 8, KIOSK_KB_DIGITS,
-		              0);
+		r = kiosk_ask(k, title, "How many checks are in hand?", k->close.checks, 8,
+		              KIOSK_KB_DIGITS, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_CHECKS);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_CHECK_TOTAL);
 		break;
 	case CLOSE_CHECK_TOTAL:
-		r = kiosk_ask(k, title, "Their total in dollars", k->query, sizeof k->query,
-		              KIOSK_KB_AMOUNT, 0);
+		r = kiosk_ask(k, title, "Their total in dollars", k->close.check_total,
+		              sizeof k->close.check_total, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_CHECK_N);
 		} else if (r == KIOSK_ASK_DONE) {
-			if (screen_close_amount(k->query, &v, &cause) != 0) {
+			if (screen_close_amount(k->close.check_total, &v, &cause) != 0) {
 				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 				free(cause);
 			} else {
@@ -489,16 +515,16 @@ screen_close_draw(struct kiosk *k)
 		}
 		break;
 	case CLOSE_NAME1:
-		r = kiosk_ask(k, title, "First person counting: their name", k->b, sizeof k->b,
-		              KIOSK_KB_NAME, 0);
+		r = kiosk_ask(k, title, "First person counting: their name", k->close.counter[0],
+		              sizeof k->close.counter[0], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_CHECKS);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_NAME2);
 		break;
 	case CLOSE_NAME2:
-		r = kiosk_ask(k, title, "Second person counting: their name", k->c, sizeof k->c,
-		              KIOSK_KB_NAME, 0);
+		r = kiosk_ask(k, title, "Second person counting: their name", k->close.counter[1],
+		              sizeof k->close.counter[1], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_NAME1);
 		else if (r == KIOSK_ASK_DONE)
@@ -507,21 +533,21 @@ screen_close_draw(struct kiosk *k)
 	case CLOSE_REVIEW: screen_close_review(k); break;
 	case CLOSE_NOTE:
 		r = kiosk_ask(k, title, "Why does the count differ? (recorded with the close-out)",
-		              k->note, sizeof k->note, KIOSK_KB_TEXT, 1);
+		              k->close.note, sizeof k->close.note, KIOSK_KB_TEXT, 1);
 		if (r != KIOSK_ASK_NONE)
 			screen_close_step(k, CLOSE_REVIEW);
 		break;
 	case CLOSE_DONE: screen_close_done(k); break;
 	case CLOSE_REOPEN:
 		r = kiosk_ask(k, "Reopen the station", "Why reopen? (e.g. a late donation)",
-		              k->note, sizeof k->note, KIOSK_KB_TEXT, 0);
+		              k->close.note, sizeof k->close.note, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_LOOK);
 		} else if (r == KIOSK_ASK_DONE) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_REOPEN;
-			snprintf(q.a, sizeof q.a, "%s", k->note);
+			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->close.note);
 			kiosk_post(k, &q);
 		}
 		break;
@@ -541,7 +567,7 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 			              x->cause ? x->cause : "Cannot read the ledger.");
 			return;
 		}
-		kiosk_keep(&k->close, x);
+		kiosk_keep(&k->close.figures, x);
 		*r = NULL;
 		break;
 	case KIOSK_OP_CLOSE:
@@ -549,11 +575,11 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 			kiosk_message(k, UI_BAD, "Not closed out: %s",
 			              x->cause ? x->cause : "the ledger refused it.");
 			ui_sound(k->ui, UI_SOUND_ERROR);
-			kiosk_keep(&k->close, x); /* the figures as they are now */
+			kiosk_keep(&k->close.figures, x); /* the figures as they are now */
 			*r = NULL;
 			return;
 		}
-		kiosk_keep(&k->close, x);
+		kiosk_keep(&k->close.figures, x);
 		*r = NULL;
 		ui_sound(k->ui, UI_SOUND_OK);
 		screen_close_step(k, CLOSE_DONE);
@@ -575,8 +601,13 @@ screen_close_reply(struct kiosk *k, struct kiosk_reply **r)
 	}
 }
 
-const struct screen_ops screen_close_ops = {"close", screen_close_enter, screen_close_draw,
-                                            screen_close_reply, NULL};
+const struct screen_ops screen_close_ops = {
+    .name = "close",
+    .enter = screen_close_enter,
+    .draw = screen_close_draw,
+    .reply = screen_close_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- export to a USB stick ------------------------------------------------ */
 
@@ -587,9 +618,9 @@ screen_export_enter(struct kiosk *k)
 	const char *cause;
 
 	/* a finished export's result was seen: start afresh */
-	if (k->export != NULL && kiosk_export_result(k->export, &res, &cause) >= 0) {
-		kiosk_export_free(k->export);
-		k->export = NULL;
+	if (k->export_job != NULL && kiosk_export_result(k->export_job, &res, &cause) >= 0) {
+		kiosk_export_free(k->export_job);
+		k->export_job = NULL;
 	}
 	kiosk_post_usb(k, KIOSK_OP_EXPORT_INFO);
 }
@@ -599,12 +630,15 @@ screen_export_go(struct kiosk *k, const char *dir)
 {
 	struct kiosk_req q;
 
-	kiosk_export_free(k->export);
-	k->export = NULL;
+	kiosk_export_free(k->export_job);
+	k->export_job = NULL;
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_EXPORT;
 	snprintf(q.path, sizeof q.path, "%s", dir);
-	snprintf(k->d, sizeof k->d, "%s", dir);
+	/* HQ's keys, checked by the worker before an export number is used */
+	snprintf(q.export.hq, sizeof q.export.hq, "%s/hq",
+	         k->assets_dir != NULL ? k->assets_dir : "assets");
+	snprintf(k->export.dir, sizeof k->export.dir, "%s", dir);
 	k->msg[0] = '\0';
 	kiosk_post(k, &q);
 }
@@ -616,37 +650,38 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 	struct ui *u = k->ui;
 	const struct bundle_export_result *res;
 	const char *cause;
-	int lh = ui_px(u, 34), y = r.y, st;
+	int lh = k->style.line, y = r.y, st;
 	char line[600], m[48];
 
 	if (k->waiting) {
-		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Copying the ledger\xe2\x80\xa6", 26,
-		        1, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Copying the ledger\xe2\x80\xa6",
+		        k->style.font.title, 1, UI_FG, UI_LEFT);
 		return 1;
 	}
-	if (k->export == NULL)
+	if (k->export_job == NULL)
 		return 0;
-	st = kiosk_export_result(k->export, &res, &cause);
+	st = kiosk_export_result(k->export_job, &res, &cause);
 	if (st < 0) {
 		snprintf(line, sizeof line,
 		         "Writing, reading back and verifying\xe2\x80\xa6 %lld s",
-		         (long long)((k->now_ms - k->export_at_ms) / 1000));
-		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
+		         (long long)((k->now_ms - k->export.started_ms) / 1000));
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, k->style.font.label, 1, UI_FG,
+		        UI_LEFT);
 		ui_text(u, (struct ui_rect){r.x, y + lh, r.w, lh}, "Do not remove the USB stick.",
-		        22, 1, UI_BAD, UI_LEFT);
+		        k->style.font.text, 1, UI_BAD, UI_LEFT);
 		return 1;
 	}
 	if (st > 0) {
-		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Export failed", 30, 1, UI_BAD,
-		        UI_LEFT);
-		ui_text_wrap(u, (struct ui_rect){r.x, y + lh, r.w, 4 * lh}, cause, 20, 0, UI_FG,
-		             UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x, y, r.w, lh}, "Export failed", k->style.font.big, 1,
+		        UI_BAD, UI_LEFT);
+		ui_text_wrap(u, (struct ui_rect){r.x, y + lh, r.w, 4 * lh}, cause,
+		             k->style.font.body, 0, UI_FG, UI_LEFT);
 		return 0;
 	}
 	ui_fill(u, (struct ui_rect){r.x, y, r.w, lh * 2}, UI_OK);
-	ui_text(u, (struct ui_rect){r.x + ui_px(u, 8), y, r.w - ui_px(u, 16), lh * 2},
-	        "Safe to remove the USB stick", 30, 1, UI_WHITE, UI_CENTER);
-	y += 2 * lh + ui_px(u, 6);
+	ui_text(u, (struct ui_rect){r.x + k->style.gap, y, r.w - k->style.gap_l, lh * 2},
+	        "Safe to remove the USB stick", k->style.font.big, 1, UI_WHITE, UI_CENTER);
+	y += 2 * lh + k->style.gap_s;
 	snprintf(line, sizeof line,
 	         "Read back and verified: %s (export %lld: %lld entries, %lld donations, %s).%s",
 	         res->name, (long long)res->export_no, (long long)res->last_seq,
@@ -654,7 +689,8 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 	         res->fig.closed ? ""
 	                         : " The station is not closed out yet: export again after the "
 	                           "close-out.");
-	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 4 * lh}, line, 18, 0, UI_FG, UI_LEFT);
+	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 4 * lh}, line, k->style.font.small, 0, UI_FG,
+	             UI_LEFT);
 	return 0;
 }
 
@@ -664,10 +700,10 @@ screen_export_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	struct kiosk_reply *x = k->list;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), rh = ui_px(u, 58), side, y, running;
+	int gap = k->style.margin, lh = k->style.line_s, rh = k->style.row_l, side, y, running;
 	char line[KIOSK_PATH_MAX + 64];
 
-	running = kiosk_busy(k) && k->export != NULL;
+	running = kiosk_busy(k) && k->export_job != NULL;
 	if (kiosk_header(k, "Export to USB stick", running ? NULL : "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
@@ -678,24 +714,25 @@ screen_export_draw(struct kiosk *k)
 	if (x != NULL && x->rc == 0 && x->op == KIOSK_OP_EXPORT_INFO) {
 		ui_qr(u, (struct ui_rect){left.x, left.y, side, side}, x->pubkey);
 		snprintf(line, sizeof line, "Station key id %s", x->key_id);
-		ui_text(u, (struct ui_rect){left.x, left.y + side, side, lh}, line, 18, 1, UI_FG,
-		        UI_CENTER);
+		ui_text(u, (struct ui_rect){left.x, left.y + side, side, lh}, line,
+		        k->style.font.small, 1, UI_FG, UI_CENTER);
 		ui_text(u, (struct ui_rect){left.x, left.y + side + lh, side, lh},
-		        "Give HQ this public key", 16, 0, UI_DIM, UI_CENTER);
+		        "Give HQ this public key", k->style.font.hint, 0, UI_DIM, UI_CENTER);
 	}
 	y = right.y;
 	if (screen_export_state(k, (struct ui_rect){right.x, y, right.w, right.h - rh - gap}))
 		return;
-	if (k->export != NULL) {
+	if (k->export_job != NULL) {
 		const struct bundle_export_result *res;
 		const char *cause;
-		int st = kiosk_export_result(k->export, &res, &cause);
+		int st = kiosk_export_result(k->export_job, &res, &cause);
 		if (ui_button(u, (struct ui_rect){right.x, right.y + right.h - rh, right.w, rh},
-		              st == 0 ? "Done" : "Try again", st == 0 ? UI_OK : UI_ACCENT, 24)) {
+		              st == 0 ? "Done" : "Try again", st == 0 ? UI_OK : UI_ACCENT,
+		              k->style.font.label)) {
 			if (st == 0)
 				kiosk_go(k, SCREEN_COORD);
 			else
-				screen_export_go(k, k->d);
+				screen_export_go(k, k->export.dir);
 		}
 		return;
 	}
@@ -705,25 +742,28 @@ screen_export_draw(struct kiosk *k)
 	}
 	if (x->nsticks == 0) {
 		ui_text_wrap(u, (struct ui_rect){right.x, y, right.w, 3 * lh},
-		             "No USB stick found. Plug one in, wait a moment, then look again.", 22,
-		             1, UI_FG, UI_LEFT);
+		             "No USB stick found. Plug one in, wait a moment, then look again.",
+		             k->style.font.text, 1, UI_FG, UI_LEFT);
 		if (ui_button(u, (struct ui_rect){right.x, y + 3 * lh, right.w, rh}, "Look again",
-		              UI_ACCENT, 22))
+		              k->style.primary, k->style.font.text))
 			screen_export_enter(k);
 		return;
 	}
 	ui_text(u, (struct ui_rect){right.x, y, right.w, lh},
-	        "The signed bundle for HQ (zip + .minisig):", 20, 1, UI_FG, UI_LEFT);
+	        "The bundle for HQ, sealed and signed (.zip.age + .minisig):", k->style.font.body,
+	        1, UI_FG, UI_LEFT);
 	y += lh + gap;
 	for (size_t i = 0; i < x->nsticks; i++, y += rh + gap) {
 		snprintf(line, sizeof line, "%s%s", x->nsticks == 1 ? "" : "Export to ",
 		         x->nsticks == 1 ? "Export to USB stick" : x->sticks[i]);
-		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, line, UI_ACCENT, 24))
+		if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, line, k->style.primary,
+		              k->style.font.label))
 			screen_export_go(k, x->sticks[i]);
 	}
 	if (x->nsticks == 1) {
 		snprintf(line, sizeof line, "USB stick: %s", x->sticks[0]);
-		ui_text(u, (struct ui_rect){right.x, y, right.w, lh}, line, 18, 0, UI_DIM, UI_LEFT);
+		ui_text(u, (struct ui_rect){right.x, y, right.w, lh}, line, k->style.font.small, 0,
+		        UI_DIM, UI_LEFT);
 		y += lh;
 	}
 	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
@@ -733,7 +773,8 @@ static void
 screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
-	char *cause = NULL;
+	char *cause = NULL, *hq;
+	int rc;
 
 	if (x->op == KIOSK_OP_EXPORT_INFO) {
 		if (x->rc != 0)
@@ -748,14 +789,17 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (kiosk_export_start(x->snap, k->d, k->db_path, kiosk_wake, k->ui, &k->export, &cause) !=
-	    0) {
+	hq = xasprintf("%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
+	rc = kiosk_export_start(x->snap, k->export.dir, k->db_path, hq, kiosk_wake, k->ui,
+	                        &k->export_job, &cause);
+	free(hq);
+	if (rc != 0) {
 		kiosk_message(k, UI_BAD, "%s", cause);
 		free(cause);
 		return;
 	}
 	x->snap = NULL; /* the export thread's now */
-	k->export_at_ms = k->now_ms;
+	k->export.started_ms = k->now_ms;
 }
 
 static void
@@ -770,5 +814,11 @@ screen_export_tick(struct kiosk *k)
 	}
 }
 
-const struct screen_ops screen_export_ops = {"export", screen_export_enter, screen_export_draw,
-                                             screen_export_reply, screen_export_tick};
+const struct screen_ops screen_export_ops = {
+    .name = "export",
+    .enter = screen_export_enter,
+    .draw = screen_export_draw,
+    .reply = screen_export_reply,
+    .tick = screen_export_tick,
+    .coordinator = SCREEN_COORDINATOR,
+};

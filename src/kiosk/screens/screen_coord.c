@@ -23,21 +23,21 @@ enum { PIN_ENTER, PIN_OLD, PIN_CODE, PIN_CHOOSE, PIN_AGAIN, PIN_SHOW_CODE };
 static void
 screen_pin_wipe(struct kiosk *k)
 {
-	util_wipe(k->pin1, sizeof k->pin1);
-	util_wipe(k->pin2, sizeof k->pin2);
-	util_wipe(k->pin_old, sizeof k->pin_old);
-	k->pin_with_code = 0;
+	util_wipe(k->pin.pin1, sizeof k->pin.pin1);
+	util_wipe(k->pin.pin2, sizeof k->pin.pin2);
+	util_wipe(k->pin.old, sizeof k->pin.old);
+	k->pin.with_code = 0;
 }
 
 static void
 screen_pin_enter(struct kiosk *k)
 {
-	if (k->recovery[0] != '\0') { /* back from printing it */
-		k->step = PIN_SHOW_CODE;
+	if (k->pin.recovery[0] != '\0') { /* back from printing it */
+		k->pin.step = PIN_SHOW_CODE;
 		return;
 	}
 	screen_pin_wipe(k);
-	k->step = !k->st.pin_set ? PIN_CHOOSE : k->pin_change ? PIN_OLD : PIN_ENTER;
+	k->pin.step = !k->st.pin_set ? PIN_CHOOSE : k->pin.change ? PIN_OLD : PIN_ENTER;
 }
 
 static void
@@ -47,9 +47,10 @@ screen_pin_post(struct kiosk *k, enum kiosk_op op, const char *pin)
 
 	memset(&q, 0, sizeof q);
 	q.op = op;
-	snprintf(q.a, sizeof q.a, "%s", pin);
+	snprintf(q.pin.pin, sizeof q.pin.pin, "%s", pin);
 	if (op == KIOSK_OP_PIN_SET)
-		snprintf(k->pin_with_code ? q.c : q.b, sizeof q.b, "%s", k->pin_old);
+		snprintf(k->pin.with_code ? q.pin.code : q.pin.current, sizeof q.pin.code, "%s",
+		         k->pin.old);
 	kiosk_post(k, &q);
 	util_wipe(&q, sizeof q);
 }
@@ -62,36 +63,36 @@ screen_pin_choose(struct kiosk *k, const char *title, int first, int *back)
 	char *cause = NULL;
 
 	*back = 0;
-	if (k->step == first) {
-		r = kiosk_ask(k, title, "Choose a coordinator PIN (6 to 8 digits)", k->pin1,
-		              sizeof k->pin1, KIOSK_KB_PIN, 0);
+	if (k->pin.step == first) {
+		r = kiosk_ask(k, title, "Choose a coordinator PIN (6 to 8 digits)", k->pin.pin1,
+		              sizeof k->pin.pin1, KIOSK_KB_PIN, 0);
 		if (r == KIOSK_ASK_BACK)
 			*back = 1;
 		if (r != KIOSK_ASK_DONE)
 			return 0;
-		if (pin_valid(k->pin1, &cause) != 0) {
+		if (pin_valid(k->pin.pin1, &cause) != 0) {
 			kiosk_message(k, UI_BAD, "%s", cause);
 			free(cause);
-			util_wipe(k->pin1, sizeof k->pin1);
+			util_wipe(k->pin.pin1, sizeof k->pin.pin1);
 			return 0;
 		}
-		k->step++;
+		k->pin.step++;
 		k->msg[0] = '\0';
-		util_wipe(k->pin2, sizeof k->pin2);
+		util_wipe(k->pin.pin2, sizeof k->pin.pin2);
 		return 0;
 	}
-	r = kiosk_ask(k, title, "Type the same PIN again", k->pin2, sizeof k->pin2, KIOSK_KB_PIN,
-	              0);
+	r = kiosk_ask(k, title, "Type the same PIN again", k->pin.pin2, sizeof k->pin.pin2,
+	              KIOSK_KB_PIN, 0);
 	if (r == KIOSK_ASK_BACK) {
-		k->step--;
+		k->pin.step--;
 		return 0;
 	}
 	if (r != KIOSK_ASK_DONE)
 		return 0;
-	if (strcmp(k->pin1, k->pin2) != 0) {
-		k->step--;
-		util_wipe(k->pin1, sizeof k->pin1);
-		util_wipe(k->pin2, sizeof k->pin2);
+	if (strcmp(k->pin.pin1, k->pin.pin2) != 0) {
+		k->pin.step--;
+		util_wipe(k->pin.pin1, sizeof k->pin.pin1);
+		util_wipe(k->pin.pin2, sizeof k->pin.pin2);
 		kiosk_message(k, UI_BAD, "The two PINs were different. Choose it again.");
 		return 0;
 	}
@@ -103,7 +104,7 @@ static void
 screen_pin_leave(struct kiosk *k)
 {
 	screen_pin_wipe(k);
-	k->pin_change = 0;
+	k->pin.change = 0;
 	if (!k->st.has_event)
 		kiosk_go(k, SCREEN_SETUP);
 	else
@@ -115,26 +116,28 @@ screen_pin_show_code(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), y = body.y, btn = ui_px(u, 66);
+	int gap = k->style.margin, lh = k->style.line_s, y = body.y, btn = k->style.button;
 
 	kiosk_header(k, "Recovery code", NULL);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh},
-	        "If the PIN is ever forgotten, this code lets a new one be chosen:", 20, 0, UI_FG,
-	        UI_LEFT);
+	        "If the PIN is ever forgotten, this code lets a new one be chosen:",
+	        k->style.font.body, 0, UI_FG, UI_LEFT);
 	y += lh + gap;
-	ui_text(u, (struct ui_rect){body.x, y, body.w, ui_px(u, 70)}, k->recovery, 48, 1, UI_ACCENT,
-	        UI_CENTER);
-	y += ui_px(u, 70) + gap;
+	ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.button_l}, k->pin.recovery,
+	        k->style.font.figure, 1, UI_ACCENT, UI_CENTER);
+	y += k->style.button_l + gap;
 	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
 	                  "Write it down or print it now, and keep it apart from the station "
 	                  "(with the event's papers). It is shown only this once.",
-	                  20, 0, UI_FG, UI_LEFT);
+	                  k->style.font.body, 0, UI_FG, UI_LEFT);
 	kiosk_draw_message(k, (struct ui_rect){body.x, y + gap, body.w, lh});
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print it", UI_ACCENT, 24))
-		kiosk_print_recovery(k, k->recovery, SCREEN_PIN);
-	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "I have written it down", UI_OK, 22)) {
-		util_wipe(k->recovery, sizeof k->recovery);
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print it", k->style.primary,
+	              k->style.font.label))
+		kiosk_print_recovery(k, k->pin.recovery, SCREEN_PIN);
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "I have written it down", k->style.done,
+	              k->style.font.text)) {
+		util_wipe(k->pin.recovery, sizeof k->pin.recovery);
 		screen_pin_leave(k);
 	}
 }
@@ -146,7 +149,7 @@ screen_pin_draw(struct kiosk *k)
 	enum kiosk_ask_result r;
 	int back;
 
-	switch (k->step) {
+	switch (k->pin.step) {
 	case PIN_ENTER:
 	case PIN_OLD:
 		if (k->pin_wait_until_ms > k->now_ms) {
@@ -157,25 +160,25 @@ screen_pin_draw(struct kiosk *k)
 			kiosk_pin_wait(k, (struct ui_rect){body.x, body.y, body.w, body.h / 2});
 			return;
 		}
-		r = kiosk_ask_or(k, k->step == PIN_OLD ? "Change the PIN" : "Coordinator",
-		                 k->step == PIN_OLD ? "Type the current PIN"
-		                                    : "Enter the coordinator PIN",
-		                 k->pin1, sizeof k->pin1, KIOSK_KB_PIN, 0, "Forgot the PIN?");
+		r = kiosk_ask_or(
+		    k, k->pin.step == PIN_OLD ? "Change the PIN" : "Coordinator",
+		    k->pin.step == PIN_OLD ? "Type the current PIN" : "Enter the coordinator PIN",
+		    k->pin.pin1, sizeof k->pin.pin1, KIOSK_KB_PIN, 0, "Forgot the PIN?");
 		if (r == KIOSK_ASK_BACK) {
 			screen_pin_leave(k);
 		} else if (r == KIOSK_ASK_ASIDE) {
 			screen_pin_wipe(k);
-			k->step = PIN_CODE;
+			k->pin.step = PIN_CODE;
 			k->msg[0] = '\0';
-		} else if (r == KIOSK_ASK_DONE && k->step == PIN_OLD) {
+		} else if (r == KIOSK_ASK_DONE && k->pin.step == PIN_OLD) {
 			/* checked with the new one (PIN_SET), so a wrong one costs one try */
-			snprintf(k->pin_old, sizeof k->pin_old, "%s", k->pin1);
-			util_wipe(k->pin1, sizeof k->pin1);
-			k->step = PIN_CHOOSE;
+			snprintf(k->pin.old, sizeof k->pin.old, "%s", k->pin.pin1);
+			util_wipe(k->pin.pin1, sizeof k->pin.pin1);
+			k->pin.step = PIN_CHOOSE;
 			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE) {
-			screen_pin_post(k, KIOSK_OP_PIN_CHECK, k->pin1);
-			util_wipe(k->pin1, sizeof k->pin1);
+			screen_pin_post(k, KIOSK_OP_PIN_CHECK, k->pin.pin1);
+			util_wipe(k->pin.pin1, sizeof k->pin.pin1);
 		}
 		return;
 	case PIN_CODE:
@@ -187,15 +190,15 @@ screen_pin_draw(struct kiosk *k)
 			return;
 		}
 		r = kiosk_ask(k, "Forgotten PIN",
-		              "The recovery code (on paper, e.g. ABCD-EFGH-...)", k->pin_old,
-		              sizeof k->pin_old, KIOSK_KB_TEXT, 0);
+		              "The recovery code (on paper, e.g. ABCD-EFGH-...)", k->pin.old,
+		              sizeof k->pin.old, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_pin_wipe(k);
-			k->step = PIN_ENTER;
+			k->pin.step = PIN_ENTER;
 			k->msg[0] = '\0';
 		} else if (r == KIOSK_ASK_DONE) {
-			k->pin_with_code = 1;
-			k->step = PIN_CHOOSE;
+			k->pin.with_code = 1;
+			k->pin.step = PIN_CHOOSE;
 			k->msg[0] = '\0';
 		}
 		return;
@@ -204,12 +207,12 @@ screen_pin_draw(struct kiosk *k)
 	}
 	if (screen_pin_choose(k,
 	                      !k->st.pin_set  ? "This station's coordinator PIN"
-	                      : k->pin_change ? "Change the PIN"
+	                      : k->pin.change ? "Change the PIN"
 	                                      : "A new PIN",
 	                      PIN_CHOOSE, &back)) {
-		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin1);
-		util_wipe(k->pin1, sizeof k->pin1);
-		util_wipe(k->pin2, sizeof k->pin2);
+		screen_pin_post(k, KIOSK_OP_PIN_SET, k->pin.pin1);
+		util_wipe(k->pin.pin1, sizeof k->pin.pin1);
+		util_wipe(k->pin.pin2, sizeof k->pin.pin2);
 	} else if (back && !k->st.pin_set) {
 		/* the first PIN comes before anything else: nowhere to go back to */
 		kiosk_message(k, UI_FG, "Choose the PIN first: it guards money and settings.");
@@ -229,9 +232,9 @@ screen_pin_reply(struct kiosk *k, struct kiosk_reply **r)
 		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "Refused.");
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		if (x->op == KIOSK_OP_PIN_SET) { /* the current PIN or the code was wrong */
-			int code = k->pin_with_code;
+			int code = k->pin.with_code;
 			screen_pin_wipe(k);
-			k->step = !k->st.pin_set ? PIN_CHOOSE : code ? PIN_CODE : PIN_OLD;
+			k->pin.step = !k->st.pin_set ? PIN_CHOOSE : code ? PIN_CODE : PIN_OLD;
 		}
 		return;
 	}
@@ -239,9 +242,9 @@ screen_pin_reply(struct kiosk *k, struct kiosk_reply **r)
 	k->active_ms = k->now_ms;
 	k->pin_wait_until_ms = 0;
 	if (x->op == KIOSK_OP_PIN_SET && x->recovery[0] != '\0') {
-		snprintf(k->recovery, sizeof k->recovery, "%s", x->recovery);
+		snprintf(k->pin.recovery, sizeof k->pin.recovery, "%s", x->recovery);
 		screen_pin_wipe(k);
-		k->step = PIN_SHOW_CODE;
+		k->pin.step = PIN_SHOW_CODE;
 		kiosk_message(k, UI_OK, "The PIN is saved.");
 		return;
 	}
@@ -250,8 +253,13 @@ screen_pin_reply(struct kiosk *k, struct kiosk_reply **r)
 		kiosk_message(k, UI_OK, "The new PIN is saved.");
 }
 
-const struct screen_ops screen_pin_ops = {"pin", screen_pin_enter, screen_pin_draw,
-                                          screen_pin_reply, NULL};
+const struct screen_ops screen_pin_ops = {
+    .name = "pin",
+    .enter = screen_pin_enter,
+    .draw = screen_pin_draw,
+    .reply = screen_pin_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- the coordinator's menu ---------------------------------------------- */
 
@@ -263,7 +271,7 @@ screen_coord_draw(struct kiosk *k)
 	                                          [RULES_ROLE_BOTH] = "Both"};
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
-	int gap = ui_px(u, 10), rh = ui_px(u, 60), lh = ui_px(u, 34);
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line;
 	char rot[48];
 
 	if (kiosk_header(k, "Coordinator", "Home")) {
@@ -271,17 +279,19 @@ screen_coord_draw(struct kiosk *k)
 		return;
 	}
 	row = (struct ui_rect){body.x, body.y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, k->style.font.text, 1,
+	        UI_FG, UI_LEFT);
 	for (int i = 0; i < 3; i++) {
 		int on = (int)k->st.event.role == i;
 		if (ui_button(u, kiosk_col(row, i + 1, 4, gap), role_labels[i],
-		              on ? UI_ACCENT : UI_PANEL, 22) &&
+		              on ? UI_ACCENT : UI_PANEL, k->style.font.text) &&
 		    !on && !k->waiting) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = KIOSK_OP_SET;
-			snprintf(q.a, sizeof q.a, "%s", setting_find("role")->key);
-			snprintf(q.b, sizeof q.b, "%s", rules_role_name((enum rules_role)i));
+			snprintf(q.set.key, sizeof q.set.key, "%s", setting_find("role")->key);
+			snprintf(q.set.value, sizeof q.set.value, "%s",
+			         rules_role_name((enum rules_role)i));
 			kiosk_post(k, &q);
 		}
 	}
@@ -319,7 +329,7 @@ screen_coord_draw(struct kiosk *k)
 		for (int i = 0; i < n; i++) {
 			struct ui_rect c =
 			    kiosk_col(kiosk_row(grid, i / cols, rows, gap), i % cols, cols, gap);
-			if (!ui_button(u, c, items[i].label, items[i].color, 21))
+			if (!ui_button(u, c, items[i].label, items[i].color, k->style.font.body))
 				continue;
 			switch (items[i].action) {
 			case 0: kiosk_go(k, SCREEN_SETTINGS); break;
@@ -335,13 +345,13 @@ screen_coord_draw(struct kiosk *k)
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
-				k->setting_key = "clock";
-				k->setting_label = "Date and time now (YYYY-MM-DD HH:MM)";
-				kiosk_clock_now(k->a, sizeof k->a);
-				k->step = 1;
+				k->settings.key = "clock";
+				k->settings.label = "Date and time now (YYYY-MM-DD HH:MM)";
+				kiosk_clock_now(k->settings.value, sizeof k->settings.value);
+				k->settings.step = 1;
 				break;
 			case 8:
-				k->pin_change = 1;
+				k->pin.change = 1;
 				kiosk_go(k, SCREEN_PIN);
 				break;
 			default: kiosk_lock(k); break;
@@ -361,8 +371,12 @@ screen_coord_reply(struct kiosk *k, struct kiosk_reply **r)
 		              kiosk_role_name((*r)->st.event.role));
 }
 
-const struct screen_ops screen_coord_ops = {"coord", NULL, screen_coord_draw, screen_coord_reply,
-                                            NULL};
+const struct screen_ops screen_coord_ops = {
+    .name = "coord",
+    .draw = screen_coord_draw,
+    .reply = screen_coord_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- event settings ------------------------------------------------------ */
 
@@ -405,7 +419,7 @@ screen_settings_value(struct kiosk *k, const struct setting *s, char *buf, size_
 static void
 screen_settings_enter(struct kiosk *k)
 {
-	k->step = 0;
+	k->settings.step = 0;
 }
 
 static void
@@ -413,25 +427,26 @@ screen_settings_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), grid;
-	int gap = ui_px(u, 8), lh = ui_px(u, 32), n = screen_settings_count();
+	int gap = k->style.gap, lh = k->style.line_s, n = screen_settings_count();
 	int cols = ui_width(u) >= ui_height(u) ? 2 : 1, rows = (n + cols - 1) / cols;
 	char value[160], label[256];
 
-	if (k->step == 1) {
-		enum kiosk_ask_result r = kiosk_ask(k, "Event settings", k->setting_label, k->a,
-		                                    sizeof k->a, KIOSK_KB_TEXT, 1);
-		int clock = strcmp(k->setting_key, "clock") == 0;
+	if (k->settings.step == 1) {
+		enum kiosk_ask_result r =
+		    kiosk_ask(k, "Event settings", k->settings.label, k->settings.value,
+		              sizeof k->settings.value, KIOSK_KB_TEXT, 1);
+		int clock = strcmp(k->settings.key, "clock") == 0;
 		if (r == KIOSK_ASK_BACK && clock) {
 			kiosk_go(k, SCREEN_COORD);
 		} else if (r == KIOSK_ASK_BACK) {
-			k->step = 0;
+			k->settings.step = 0;
 			k->msg[0] = '\0';
 		} else if (r != KIOSK_ASK_NONE) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
 			q.op = clock ? KIOSK_OP_SET_CLOCK : KIOSK_OP_SET;
-			snprintf(q.a, sizeof q.a, "%s", k->setting_key);
-			snprintf(q.b, sizeof q.b, "%s", k->a);
+			snprintf(q.set.key, sizeof q.set.key, "%s", k->settings.key);
+			snprintf(q.set.value, sizeof q.set.value, "%s", k->settings.value);
 			kiosk_post(k, &q);
 		}
 		return;
@@ -449,11 +464,11 @@ screen_settings_draw(struct kiosk *k)
 		screen_settings_value(k, s, value, sizeof value);
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
-		if (ui_button(u, c, label, UI_PANEL, 20)) {
-			k->setting_key = s->key;
-			k->setting_label = s->label;
-			snprintf(k->a, sizeof k->a, "%s", value);
-			k->step = 1;
+		if (ui_button(u, c, label, k->style.quiet, k->style.font.body)) {
+			k->settings.key = s->key;
+			k->settings.label = s->label;
+			snprintf(k->settings.value, sizeof k->settings.value, "%s", value);
+			k->settings.step = 1;
 			k->msg[0] = '\0';
 		}
 	}
@@ -471,12 +486,17 @@ screen_settings_reply(struct kiosk *k, struct kiosk_reply **r)
 		kiosk_message(k, UI_OK, "The clock is set.");
 		return;
 	}
-	k->step = 0;
-	kiosk_message(k, UI_OK, "Saved: %s.", k->setting_label);
+	k->settings.step = 0;
+	kiosk_message(k, UI_OK, "Saved: %s.", k->settings.label);
 }
 
-const struct screen_ops screen_settings_ops = {"settings", screen_settings_enter,
-                                               screen_settings_draw, screen_settings_reply, NULL};
+const struct screen_ops screen_settings_ops = {
+    .name = "settings",
+    .enter = screen_settings_enter,
+    .draw = screen_settings_draw,
+    .reply = screen_settings_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- roster import ------------------------------------------------------- */
 
@@ -485,11 +505,11 @@ screen_import_enter(struct kiosk *k)
 {
 	struct kiosk_req q;
 
-	k->step = 0;
+	k->import.step = 0;
 	kiosk_keep(&k->list, NULL);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_LISTDIR;
-	snprintf(q.a, sizeof q.a, "%s", k->usb_dir);
+	snprintf(q.file.path, sizeof q.file.path, "%s", k->usb_dir);
 	kiosk_post(k, &q);
 }
 
@@ -500,8 +520,8 @@ screen_import_post(struct kiosk *k, const char *path)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_IMPORT;
-	snprintf(q.a, sizeof q.a, "%s", path);
-	snprintf(k->c, sizeof k->c, "%s", path);
+	snprintf(q.file.path, sizeof q.file.path, "%s", path);
+	snprintf(k->import.path, sizeof k->import.path, "%s", path);
 	kiosk_post(k, &q);
 }
 
@@ -510,18 +530,18 @@ screen_import_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
-	int gap = ui_px(u, 8), rh = ui_px(u, 52), lh = ui_px(u, 32), y;
+	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[300];
 
-	if (k->step == 1) {
+	if (k->import.step == 1) {
 		enum kiosk_ask_result r =
-		    kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->d, sizeof k->d,
-		              KIOSK_KB_TEXT, 0);
+		    kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
+		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
-			k->step = 0;
+			k->import.step = 0;
 		} else if (r == KIOSK_ASK_DONE) {
-			k->step = 0;
-			screen_import_post(k, k->d);
+			k->import.step = 0;
+			screen_import_post(k, k->import.typed);
 		}
 		return;
 	}
@@ -531,15 +551,16 @@ screen_import_draw(struct kiosk *k)
 	}
 	kiosk_halves(k, body, gap, &left, &right);
 	snprintf(line, sizeof line, "CSV files on the USB stick:");
-	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, 20, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.body, 1, UI_FG,
+	        UI_LEFT);
 	y = left.y + lh + gap;
 	if (k->list != NULL) {
 		for (size_t i = 0; i < k->list->nfound && i < KIOSK_FIND_MAX &&
 		                   y + rh <= left.y + left.h - rh - gap;
 		     i++, y += rh + gap) {
 			const char *name = k->list->found[i].name;
-			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, name, UI_ACCENT,
-			              22) &&
+			if (ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, name,
+			              k->style.primary, k->style.font.text) &&
 			    !k->waiting) {
 				snprintf(line, sizeof line, "%s/%s", k->usb_dir, name);
 				screen_import_post(k, line);
@@ -547,15 +568,16 @@ screen_import_draw(struct kiosk *k)
 		}
 		if (k->list->nfound == 0)
 			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, "No CSV file there.",
-			        20, 0, UI_DIM, UI_LEFT);
+			        k->style.font.body, 0, UI_DIM, UI_LEFT);
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
-	              "Type a path\xe2\x80\xa6", UI_PANEL, 22)) {
-		k->step = 1;
+	              "Type a path\xe2\x80\xa6", k->style.quiet, k->style.font.text)) {
+		k->import.step = 1;
 		k->msg[0] = '\0';
 	}
 	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh},
-	        "The whole file is checked before anything is imported.", 17, 0, UI_DIM, UI_LEFT);
+	        "The whole file is checked before anything is imported.", k->style.font.hint, 0,
+	        UI_DIM, UI_LEFT);
 	kiosk_draw_message(
 	    k, (struct ui_rect){right.x, right.y + lh + gap, right.w, right.h - lh - gap});
 }
@@ -583,8 +605,13 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 	ui_sound(k->ui, UI_SOUND_OK);
 }
 
-const struct screen_ops screen_import_ops = {"import", screen_import_enter, screen_import_draw,
-                                             screen_import_reply, NULL};
+const struct screen_ops screen_import_ops = {
+    .name = "import",
+    .enter = screen_import_enter,
+    .draw = screen_import_draw,
+    .reply = screen_import_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};
 
 /* ---- first start: set the event up --------------------------------------- */
 
@@ -596,18 +623,18 @@ screen_setup_enter(struct kiosk *k)
 	time_t t = time(NULL);
 	struct tm tm;
 
-	k->step = SETUP_NAME;
-	snprintf(k->a, sizeof k->a, "Walk Against Traffick");
-	k->b[0] = k->d[0] = '\0';
-	k->c[0] = '\0';
+	k->setup.step = SETUP_NAME;
+	snprintf(k->setup.name, sizeof k->setup.name, "Walk Against Traffick");
+	k->setup.city[0] = k->setup.goal[0] = '\0';
+	k->setup.date[0] = '\0';
 	if (localtime_r(&t, &tm) != NULL)
-		strftime(k->c, sizeof k->c, "%Y-%m-%d", &tm);
+		strftime(k->setup.date, sizeof k->setup.date, "%Y-%m-%d", &tm);
 }
 
 static void
 screen_setup_step(struct kiosk *k, int step)
 {
-	k->step = step;
+	k->setup.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
 }
@@ -621,15 +648,16 @@ screen_setup_save(struct kiosk *k)
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_INIT;
 	q.coordinator = 1;
-	snprintf(q.a, sizeof q.a, "%s", k->a);
-	snprintf(q.b, sizeof q.b, "%s", k->b);
-	snprintf(q.c, sizeof q.c, "%s", k->c);
-	if (k->d[0] != '\0' && amount_parse(k->d, INT64_MAX / 2, &q.cents, &cause) != 0) {
+	snprintf(q.init.name, sizeof q.init.name, "%s", k->setup.name);
+	snprintf(q.init.city, sizeof q.init.city, "%s", k->setup.city);
+	snprintf(q.init.date, sizeof q.init.date, "%s", k->setup.date);
+	if (k->setup.goal[0] != '\0' &&
+	    amount_parse(k->setup.goal, INT64_MAX / 2, &q.init.goal_cents, &cause) != 0) {
 		free(cause);
-		q.cents = 0;
+		q.init.goal_cents = 0;
 	}
 	k->coordinator = 1;
-	k->step = SETUP_SAVING;
+	k->setup.step = SETUP_SAVING;
 	kiosk_post(k, &q);
 }
 
@@ -641,40 +669,42 @@ screen_setup_draw(struct kiosk *k)
 	char *cause = NULL;
 	int64_t cents;
 
-	switch (k->step) {
+	switch (k->setup.step) {
 	case SETUP_NAME:
 		/* or a second station: the event from the first one's pack */
-		r = kiosk_ask_or(k, title, "Step 1: the event's name", k->a, sizeof k->a,
-		                 KIOSK_KB_NAME, 0, "Start from HQ's event file or a pack");
+		r = kiosk_ask_or(k, title, "Step 1: the event's name", k->setup.name,
+		                 sizeof k->setup.name, KIOSK_KB_NAME, 0,
+		                 "Start from HQ's event file or a pack");
 		if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_CITY);
 		else if (r == KIOSK_ASK_ASIDE)
 			kiosk_go(k, SCREEN_JOIN);
 		break;
 	case SETUP_CITY:
-		r = kiosk_ask(k, title, "Step 2: the city", k->b, sizeof k->b, KIOSK_KB_NAME, 0);
+		r = kiosk_ask(k, title, "Step 2: the city", k->setup.city, sizeof k->setup.city,
+		              KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_setup_step(k, SETUP_NAME);
 		else if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_DATE);
 		break;
 	case SETUP_DATE:
-		r = kiosk_ask(k, title, "Step 3: the date of the walk (YYYY-MM-DD)", k->c,
-		              sizeof k->c, KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, title, "Step 3: the date of the walk (YYYY-MM-DD)", k->setup.date,
+		              sizeof k->setup.date, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_setup_step(k, SETUP_CITY);
-		else if (r == KIOSK_ASK_DONE && stamp_parse_date(k->c) < 0)
+		else if (r == KIOSK_ASK_DONE && stamp_parse_date(k->setup.date) < 0)
 			kiosk_message(k, UI_BAD, "Write the date as YYYY-MM-DD, e.g. 2026-05-02.");
 		else if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_GOAL);
 		break;
 	case SETUP_GOAL:
-		r = kiosk_ask(k, title, "Step 4: fundraising goal in dollars (optional)", k->d,
-		              sizeof k->d, KIOSK_KB_AMOUNT, 1);
+		r = kiosk_ask(k, title, "Step 4: fundraising goal in dollars (optional)",
+		              k->setup.goal, sizeof k->setup.goal, KIOSK_KB_AMOUNT, 1);
 		if (r == KIOSK_ASK_BACK) {
 			screen_setup_step(k, SETUP_DATE);
 		} else if (r == KIOSK_ASK_DONE &&
-		           amount_parse(k->d, INT64_MAX / 2, &cents, &cause) != 0) {
+		           amount_parse(k->setup.goal, INT64_MAX / 2, &cents, &cause) != 0) {
 			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");
 			free(cause);
 		} else if (r != KIOSK_ASK_NONE) {
@@ -686,9 +716,9 @@ screen_setup_draw(struct kiosk *k)
 		kiosk_draw_message(k, kiosk_body(k));
 		if (!k->waiting &&
 		    ui_button(k->ui,
-		              (struct ui_rect){kiosk_body(k).x, ui_height(k->ui) - ui_px(k->ui, 80),
-		                               ui_px(k->ui, 200), ui_px(k->ui, 64)},
-		              "Back", UI_PANEL, 24))
+		              (struct ui_rect){kiosk_body(k).x, ui_height(k->ui) - k->style.tall,
+		                               k->style.col_w, k->style.button},
+		              "Back", k->style.quiet, k->style.font.label))
 			screen_setup_step(k, SETUP_NAME);
 		break;
 	}
@@ -707,5 +737,10 @@ screen_setup_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_message(k, UI_OK, "The event is ready. Welcome!");
 }
 
-const struct screen_ops screen_setup_ops = {"setup", screen_setup_enter, screen_setup_draw,
-                                            screen_setup_reply, NULL};
+const struct screen_ops screen_setup_ops = {
+    .name = "setup",
+    .enter = screen_setup_enter,
+    .draw = screen_setup_draw,
+    .reply = screen_setup_reply,
+    .coordinator = SCREEN_ANYONE,
+};

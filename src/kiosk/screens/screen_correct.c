@@ -24,9 +24,9 @@ screen_correct_load(struct kiosk *k)
 static void
 screen_correct_enter(struct kiosk *k)
 {
-	k->step = CORRECT_LIST;
-	k->seq = 0;
-	k->d[0] = '\0';
+	k->correct.step = CORRECT_LIST;
+	k->correct.seq = 0;
+	k->correct.reason[0] = '\0';
 	kiosk_keep(&k->list, NULL);
 	screen_correct_load(k);
 }
@@ -34,7 +34,7 @@ screen_correct_enter(struct kiosk *k)
 static void
 screen_correct_step(struct kiosk *k, int step)
 {
-	k->step = step;
+	k->correct.step = step;
 	ui_invalidate(k->ui);
 }
 
@@ -42,7 +42,7 @@ static const struct kiosk_recent *
 screen_correct_chosen(struct kiosk *k)
 {
 	for (size_t i = 0; k->list != NULL && i < k->list->nrecent; i++)
-		if (k->list->recent[i].seq == k->seq)
+		if (k->list->recent[i].seq == k->correct.seq)
 			return &k->list->recent[i];
 	return NULL;
 }
@@ -52,35 +52,35 @@ screen_correct_list(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k);
-	int gap = ui_px(u, 6), rh = ui_px(u, 50), y, bw = ui_px(u, 130);
+	int gap = k->style.gap_s, rh = k->style.row, y, bw = k->style.back_w;
 	char line[256];
 
 	if (kiosk_header(k, k->walker ? "Correct a mistake" : "Corrections", "Back")) {
 		kiosk_go(k, k->walker ? SCREEN_WALKER : SCREEN_COORD);
 		return;
 	}
-	ui_text(u, (struct ui_rect){body.x, body.y, body.w, ui_px(u, 30)},
-	        "Nothing is deleted: an undo is recorded with who, when and why.", 18, 0, UI_DIM,
-	        UI_LEFT);
-	y = body.y + ui_px(u, 34);
-	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, ui_px(u, 30)});
-	y += ui_px(u, 34);
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, k->style.line_s},
+	        "Nothing is deleted: an undo is recorded with who, when and why.",
+	        k->style.font.small, 0, UI_DIM, UI_LEFT);
+	y = body.y + k->style.line;
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, k->style.line_s});
+	y += k->style.line;
 	if (k->list == NULL)
 		return;
 	if (k->list->nrecent == 0)
-		ui_text(u, (struct ui_rect){body.x, y, body.w, rh}, "No entries to correct.", 22, 1,
-		        UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, rh}, "No entries to correct.",
+		        k->style.font.text, 1, UI_FG, UI_LEFT);
 	for (size_t i = 0; i < k->list->nrecent && y + rh <= body.y + body.h; i++) {
 		const struct kiosk_recent *e = &k->list->recent[i];
 		int can = strcmp(e->kind, "annul") != 0 && e->annulled_by == 0;
 		kiosk_entry_line(e, line, sizeof line);
 		ui_fill(u, (struct ui_rect){body.x, y, body.w, rh}, UI_PANEL);
 		ui_text(u, (struct ui_rect){body.x + gap * 2, y, body.w - bw - gap * 4, rh}, line,
-		        20, can, can ? UI_FG : UI_DIM, UI_LEFT);
+		        k->style.font.body, can, can ? UI_FG : UI_DIM, UI_LEFT);
 		if (can) {
 			if (ui_button(u, (struct ui_rect){body.x + body.w - bw, y, bw, rh}, "Undo",
-			              UI_BAD, 22)) {
-				k->seq = e->seq;
+			              UI_BAD, k->style.font.text)) {
+				k->correct.seq = e->seq;
 				screen_correct_step(k, CORRECT_REASON);
 			}
 		}
@@ -93,23 +93,27 @@ screen_correct_reason(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), grid;
-	int gap = ui_px(u, 10), line = ui_px(u, 46);
+	int gap = k->style.margin, line = k->style.line_l;
 	char prompt[128];
 
 	if (kiosk_header(k, "Correct a mistake", "Back")) {
 		screen_correct_step(k, CORRECT_LIST);
 		return;
 	}
-	snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->seq);
-	ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, 28, 1, UI_FG, UI_LEFT);
+	snprintf(prompt, sizeof prompt, "Why undo entry #%lld?", (long long)k->correct.seq);
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, line}, prompt, k->style.font.key, 1,
+	        UI_FG, UI_LEFT);
 	grid = (struct ui_rect){body.x, body.y + line + gap, body.w, body.h - line - gap};
 	for (int i = 0; i < 6; i++) {
 		struct ui_rect c = kiosk_col(kiosk_row(grid, i / 2, 3, gap), i % 2, 2, gap);
-		if (i < 4 && ui_button(u, c, screen_correct_reasons[i], UI_ACCENT, 26)) {
-			snprintf(k->d, sizeof k->d, "%s", screen_correct_reasons[i]);
+		if (i < 4 && ui_button(u, c, screen_correct_reasons[i], k->style.primary,
+		                       k->style.font.title)) {
+			snprintf(k->correct.reason, sizeof k->correct.reason, "%s",
+			         screen_correct_reasons[i]);
 			screen_correct_step(k, CORRECT_CONFIRM);
-		} else if (i == 4 && ui_button(u, c, "Other reason\xe2\x80\xa6", UI_PANEL, 26)) {
-			k->d[0] = '\0';
+		} else if (i == 4 && ui_button(u, c, "Other reason\xe2\x80\xa6", k->style.quiet,
+		                               k->style.font.title)) {
+			k->correct.reason[0] = '\0';
 			screen_correct_step(k, CORRECT_TYPED);
 		}
 	}
@@ -122,9 +126,9 @@ screen_correct_post(struct kiosk *k)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_ANNUL;
-	q.seq = k->seq;
+	q.seq = k->correct.seq;
 	q.walker = k->walker;
-	snprintf(q.a, sizeof q.a, "%s", k->d);
+	snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->correct.reason);
 	kiosk_post(k, &q);
 }
 
@@ -134,7 +138,7 @@ screen_correct_confirm(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row;
 	const struct kiosk_recent *e = screen_correct_chosen(k);
-	int gap = ui_px(u, 10), lh = ui_px(u, 40), y = body.y, btn = ui_px(u, 70);
+	int gap = k->style.margin, lh = k->style.line_l, y = body.y, btn = k->style.button_l;
 	char line[300];
 
 	if (kiosk_header(k, "Correct a mistake", "Back")) {
@@ -144,24 +148,30 @@ screen_correct_confirm(struct kiosk *k)
 	if (e != NULL)
 		kiosk_entry_line(e, line, sizeof line);
 	else
-		snprintf(line, sizeof line, "Entry #%lld", (long long)k->seq);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Undo this entry?", 32, 1, UI_FG,
-	        UI_LEFT);
+		snprintf(line, sizeof line, "Entry #%lld", (long long)k->correct.seq);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Undo this entry?", k->style.font.big,
+	        1, UI_FG, UI_LEFT);
 	y += lh + gap;
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.label, 1, UI_FG,
+	        UI_LEFT);
 	y += lh;
-	snprintf(line, sizeof line, "Reason: %s", k->d);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 24, 0, UI_FG, UI_LEFT);
+	snprintf(line, sizeof line, "Reason: %s", k->correct.reason);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.label, 0, UI_FG,
+	        UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line, "Recorded now, by the %s. The entry stays in the ledger.",
 	         k->coordinator ? "coordinator" : "volunteer");
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 20, 0, UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_DIM,
+	        UI_LEFT);
 	y += lh;
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Cancel", UI_PANEL, 26) && !k->waiting)
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Cancel", k->style.quiet,
+	              k->style.font.title) &&
+	    !k->waiting)
 		screen_correct_step(k, CORRECT_LIST);
-	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Undo it", UI_BAD, 26) && !k->waiting)
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Undo it", UI_BAD, k->style.font.title) &&
+	    !k->waiting)
 		screen_correct_post(k);
 }
 
@@ -170,12 +180,12 @@ screen_correct_draw(struct kiosk *k)
 {
 	enum kiosk_ask_result r;
 
-	switch (k->step) {
+	switch (k->correct.step) {
 	case CORRECT_LIST: screen_correct_list(k); break;
 	case CORRECT_REASON: screen_correct_reason(k); break;
 	case CORRECT_TYPED:
-		r = kiosk_ask(k, "Correct a mistake", "Why? (a few words)", k->d, sizeof k->d,
-		              KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, "Correct a mistake", "Why? (a few words)", k->correct.reason,
+		              sizeof k->correct.reason, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_correct_step(k, CORRECT_REASON);
 		else if (r == KIOSK_ASK_DONE)
@@ -203,13 +213,18 @@ screen_correct_reply(struct kiosk *k, struct kiosk_reply **r)
 	}
 	if (x->op == KIOSK_OP_ANNUL) {
 		kiosk_message(k, UI_OK, "Entry #%lld is undone (recorded as entry #%lld).",
-		              (long long)k->seq, (long long)x->seq);
+		              (long long)k->correct.seq, (long long)x->seq);
 		ui_sound(k->ui, UI_SOUND_OK);
-		k->step = CORRECT_LIST;
+		k->correct.step = CORRECT_LIST;
 	}
 	kiosk_keep(&k->list, x);
 	*r = NULL;
 }
 
-const struct screen_ops screen_correct_ops = {"correct", screen_correct_enter, screen_correct_draw,
-                                              screen_correct_reply, NULL};
+const struct screen_ops screen_correct_ops = {
+    .name = "correct",
+    .enter = screen_correct_enter,
+    .draw = screen_correct_draw,
+    .reply = screen_correct_reply,
+    .coordinator = SCREEN_COORDINATOR_STATION,
+};

@@ -8,8 +8,8 @@
 static void
 screen_find_enter(struct kiosk *k)
 {
-	k->query[0] = '\0';
-	snprintf(k->query_sent, sizeof k->query_sent, "\x01"); /* search at once */
+	k->find.query[0] = '\0';
+	snprintf(k->find.query_sent, sizeof k->find.query_sent, "\x01"); /* search at once */
 	kiosk_keep(&k->list, NULL);
 }
 
@@ -18,7 +18,8 @@ screen_find_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), res, kbd;
-	int gap = ui_px(u, 8), field = ui_px(u, 56), row_h = ui_px(u, 48), cols, rows, shown = 0;
+	int gap = k->style.gap, field = k->style.header, row_h = k->style.row, cols, rows,
+	    shown = 0;
 	struct kiosk_reply *l = k->list;
 
 	if (kiosk_header(k, "Find a walker", "Back")) {
@@ -26,20 +27,20 @@ screen_find_draw(struct kiosk *k)
 		return;
 	}
 	/* results as you type: one search in flight at a time, the latest text next */
-	if (strcmp(k->query, k->query_sent) != 0 && !k->waiting) {
+	if (strcmp(k->find.query, k->find.query_sent) != 0 && !k->waiting) {
 		struct kiosk_req q;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_FIND;
-		snprintf(q.a, sizeof q.a, "%s", k->query);
-		snprintf(k->query_sent, sizeof k->query_sent, "%s", k->query);
+		snprintf(q.find.text, sizeof q.find.text, "%s", k->find.query);
+		snprintf(k->find.query_sent, sizeof k->find.query_sent, "%s", k->find.query);
 		kiosk_post(k, &q);
 	}
-	kiosk_field(k, (struct ui_rect){body.x, body.y, body.w, field}, k->query, KIOSK_KB_NAME,
-	            "Type a name, a team or a walker number");
+	kiosk_field(k, (struct ui_rect){body.x, body.y, body.w, field}, k->find.query,
+	            KIOSK_KB_NAME, "Type a name, a team or a walker number");
 	kbd = (struct ui_rect){body.x, body.y + body.h * 47 / 100, body.w, body.h * 53 / 100};
 	res = (struct ui_rect){body.x, body.y + field + gap, body.w,
 	                       kbd.y - gap - (body.y + field + gap)};
-	cols = res.w >= ui_px(u, 700) ? 2 : 1;
+	cols = res.w >= k->style.wide_w ? 2 : 1;
 	rows = (res.h + gap) / (row_h + gap);
 	if (rows < 1)
 		rows = 1;
@@ -53,23 +54,25 @@ screen_find_draw(struct kiosk *k)
 			c.h = row_h;
 			snprintf(label, sizeof label, "%s%s%s  \xc2\xb7  #%u", f->name,
 			         f->team[0] ? " \xc2\xb7 " : "", f->team, f->id);
-			if (ui_button(u, c, label, UI_PANEL, 22)) {
+			if (ui_button(u, c, label, k->style.quiet, k->style.font.text)) {
 				k->walker = f->id;
 				kiosk_go(k, SCREEN_WALKER);
 				return;
 			}
 		}
-		if (l->nfound == 0 && k->query[0] != '\0')
+		if (l->nfound == 0 && k->find.query[0] != '\0')
 			ui_text(u, (struct ui_rect){res.x, res.y, res.w, row_h},
 			        "No walker matches. Check the spelling, or register them as a new "
 			        "walker.",
-			        20, 1, UI_FG, UI_LEFT);
+			        k->style.font.body, 1, UI_FG, UI_LEFT);
 		else if (l->nfound > (size_t)shown)
 			ui_text(u,
-			        (struct ui_rect){res.x, kbd.y - ui_px(u, 26), res.w, ui_px(u, 24)},
-			        "More walkers match: type more letters.", 17, 0, UI_DIM, UI_RIGHT);
+			        (struct ui_rect){res.x, kbd.y - k->style.margin_l, res.w,
+			                         k->style.margin_l},
+			        "More walkers match: type more letters.", k->style.font.hint, 0,
+			        UI_DIM, UI_RIGHT);
 	}
-	if (kiosk_keyboard(k, kbd, k->query, sizeof k->query, KIOSK_KB_NAME, "Search") &&
+	if (kiosk_keyboard(k, kbd, k->find.query, sizeof k->find.query, KIOSK_KB_NAME, "Search") &&
 	    l != NULL && l->nfound == 1) {
 		k->walker = l->found[0].id;
 		kiosk_go(k, SCREEN_WALKER);
@@ -87,8 +90,13 @@ screen_find_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_find_ops = {"find", screen_find_enter, screen_find_draw,
-                                           screen_find_reply, NULL};
+const struct screen_ops screen_find_ops = {
+    .name = "find",
+    .enter = screen_find_enter,
+    .draw = screen_find_draw,
+    .reply = screen_find_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- walker card --------------------------------------------------------- */
 
@@ -122,7 +130,7 @@ screen_walker_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	struct kiosk_reply *c = k->card;
-	int gap = ui_px(u, 10), lh = ui_px(u, 30), y, portrait = ui_width(u) < ui_height(u);
+	int gap = k->style.margin, lh = k->style.line_s, y, portrait = ui_width(u) < ui_height(u);
 	char title[64], line[256], money[48];
 
 	snprintf(title, sizeof title, "Walker #%u", k->walker);
@@ -144,66 +152,73 @@ screen_walker_draw(struct kiosk *k)
 		return;
 	}
 	y = left.y;
-	ui_text(u, (struct ui_rect){left.x, y, left.w, ui_px(u, 50)}, c->walker.name, 36, 1, UI_FG,
-	        UI_LEFT);
-	y += ui_px(u, 50);
+	ui_text(u, (struct ui_rect){left.x, y, left.w, k->style.row}, c->walker.name,
+	        k->style.font.large, 1, UI_FG, UI_LEFT);
+	y += k->style.row;
 	if (c->walker.team[0] != '\0') {
 		snprintf(line, sizeof line, "Team %s", c->walker.team);
-		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, 20, 0, UI_DIM, UI_LEFT);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.body, 0,
+		        UI_DIM, UI_LEFT);
 	}
 	y += lh;
 	ui_text(u, (struct ui_rect){left.x, y, left.w, lh},
-	        c->walker.checked_in ? "Checked in" : "Not checked in yet", 22, 1,
+	        c->walker.checked_in ? "Checked in" : "Not checked in yet", k->style.font.text, 1,
 	        c->walker.checked_in ? UI_OK : UI_BAD, UI_LEFT);
 	y += lh + gap / 2;
 	kiosk_money(c->walker.raised_cents, money, sizeof money);
 	snprintf(line, sizeof line, "%lld lap%s  \xc2\xb7  %s raised", (long long)c->walker.laps,
 	         c->walker.laps == 1 ? "" : "s", money);
-	ui_text(u, (struct ui_rect){left.x, y, left.w, ui_px(u, 44)}, line, 30, 1, UI_ACCENT,
-	        UI_LEFT);
-	y += ui_px(u, 44) + gap / 2;
+	ui_text(u, (struct ui_rect){left.x, y, left.w, k->style.line_l}, line, k->style.font.big, 1,
+	        UI_ACCENT, UI_LEFT);
+	y += k->style.line_l + gap / 2;
 	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
 	y += lh;
-	for (size_t i = 0; i < c->nrecent && y + ui_px(u, 26) <= left.y + left.h; i++) {
+	for (size_t i = 0; i < c->nrecent && y + k->style.margin_l <= left.y + left.h; i++) {
 		const struct kiosk_recent *e = &c->recent[i];
 		int rw = 0;
 		kiosk_entry_line(e, line, sizeof line);
 		if (strcmp(e->kind, "donation") == 0 && e->annulled_by == 0) {
 			/* a receipt again (a COPY once one was delivered) */
 			char label[48];
-			rw = ui_px(u, 130);
+			rw = k->style.back_w;
 			snprintf(label, sizeof label, "Receipt #%lld", (long long)e->seq);
-			if (ui_button(
-			        u, (struct ui_rect){left.x + left.w - rw, y + 1, rw, ui_px(u, 24)},
-			        label, UI_PANEL, 15) &&
+			if (ui_button(u,
+			              (struct ui_rect){left.x + left.w - rw, y + 1, rw,
+			                               k->style.margin_l},
+			              label, k->style.quiet, k->style.font.hint) &&
 			    !k->waiting)
 				kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, e->seq, k->walker, NULL,
 				                  SCREEN_WALKER);
-			rw += ui_px(u, 6);
+			rw += k->style.gap_s;
 		}
-		ui_text(u, (struct ui_rect){left.x, y, left.w - rw, ui_px(u, 26)}, line, 17, 0,
-		        e->annulled_by ? UI_DIM : UI_FG, UI_LEFT);
-		y += ui_px(u, 26);
+		ui_text(u, (struct ui_rect){left.x, y, left.w - rw, k->style.margin_l}, line,
+		        k->style.font.hint, 0, e->annulled_by ? UI_DIM : UI_FG, UI_LEFT);
+		y += k->style.margin_l;
 	}
 
 	{
 		int n = c->walker.checked_in ? 3 : 4, i = 0;
-		if (!c->walker.checked_in &&
-		    ui_button(u, kiosk_row(right, i++, n, gap), "Check in", UI_OK, 26))
+		if (!c->walker.checked_in && ui_button(u, kiosk_row(right, i++, n, gap), "Check in",
+		                                       k->style.done, k->style.font.title))
 			screen_walker_act(k, KIOSK_OP_CHECKIN);
-		if (ui_button(u, kiosk_row(right, i++, n, gap), "+1 lap", UI_OK, 26))
+		if (ui_button(u, kiosk_row(right, i++, n, gap), "+1 lap", k->style.done,
+		              k->style.font.title))
 			screen_walker_act(k, KIOSK_OP_LAP);
-		if (ui_button(u, kiosk_row(right, i++, n, gap), "Donation", UI_ACCENT, 26))
+		if (ui_button(u, kiosk_row(right, i++, n, gap), "Donation", k->style.primary,
+		              k->style.font.title))
 			kiosk_go(k, SCREEN_DONATE);
 		{
 			struct ui_rect last = kiosk_row(right, i, n, gap);
-			if (ui_button(u, kiosk_col(last, 0, 3, gap), "Badge QR", UI_ACCENT, 22))
+			if (ui_button(u, kiosk_col(last, 0, 3, gap), "Badge QR", k->style.primary,
+			              k->style.font.text))
 				kiosk_go(k, SCREEN_BADGE);
-			if (ui_button(u, kiosk_col(last, 1, 3, gap), "Print slip", UI_ACCENT, 22) &&
+			if (ui_button(u, kiosk_col(last, 1, 3, gap), "Print slip", k->style.primary,
+			              k->style.font.text) &&
 			    !k->waiting)
 				kiosk_print_start(k, KIOSK_OP_SLIP_PDF, 0, k->walker, NULL,
 				                  SCREEN_WALKER);
-			if (ui_button(u, kiosk_col(last, 2, 3, gap), "Correct", UI_PANEL, 22))
+			if (ui_button(u, kiosk_col(last, 2, 3, gap), "Correct", k->style.quiet,
+			              k->style.font.text))
 				kiosk_go(k, SCREEN_CORRECT);
 		}
 	}
@@ -228,8 +243,13 @@ screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 }
 
-const struct screen_ops screen_walker_ops = {"walker", screen_walker_enter, screen_walker_draw,
-                                             screen_walker_reply, NULL};
+const struct screen_ops screen_walker_ops = {
+    .name = "walker",
+    .enter = screen_walker_enter,
+    .draw = screen_walker_draw,
+    .reply = screen_walker_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- badge QR ------------------------------------------------------------ */
 
@@ -239,7 +259,7 @@ screen_badge_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), qr, info;
 	struct kiosk_reply *c = k->card;
-	int gap = ui_px(u, 16), side, y, lh = ui_px(u, 36);
+	int gap = k->style.gap_l, side, y, lh = k->style.line;
 	char line[128];
 
 	if (kiosk_header(k, "Badge", "Back")) {
@@ -247,7 +267,8 @@ screen_badge_draw(struct kiosk *k)
 		return;
 	}
 	if (c == NULL || c->code[0] == '\0') {
-		ui_text(u, body, "No badge code for this walker.", 24, 1, UI_BAD, UI_CENTER);
+		ui_text(u, body, "No badge code for this walker.", k->style.font.label, 1, UI_BAD,
+		        UI_CENTER);
 		return;
 	}
 	if (ui_width(u) >= ui_height(u)) {
@@ -260,29 +281,38 @@ screen_badge_draw(struct kiosk *k)
 		info = (struct ui_rect){body.x, body.y + side + gap, body.w, body.h - side - gap};
 	}
 	ui_qr(u, qr, c->code);
-	y = info.y + ui_px(u, 10);
-	ui_text(u, (struct ui_rect){info.x, y, info.w, ui_px(u, 56)}, c->walker.name, 38, 1, UI_FG,
-	        UI_LEFT);
-	y += ui_px(u, 60);
+	y = info.y + k->style.margin;
+	ui_text(u, (struct ui_rect){info.x, y, info.w, k->style.header}, c->walker.name,
+	        k->style.font.large, 1, UI_FG, UI_LEFT);
+	y += k->style.row_l;
 	snprintf(line, sizeof line, "Walker #%u", c->walker.id);
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, line, 24, 1, UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, line, k->style.font.label, 1, UI_DIM,
+	        UI_LEFT);
 	y += lh;
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, c->code, 20, 0, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, c->code, k->style.font.body, 0, UI_FG,
+	        UI_LEFT);
 	y += lh + gap;
 	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "Take a photo of this code, or scan it",
-	        20, 0, UI_FG, UI_LEFT);
+	        k->style.font.body, 0, UI_FG, UI_LEFT);
 	y += lh;
 	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "at the table and at the lap point.",
-	        20, 0, UI_FG, UI_LEFT);
+	        k->style.font.body, 0, UI_FG, UI_LEFT);
 	{
-		struct ui_rect row = {info.x, info.y + info.h - ui_px(u, 64), info.w, ui_px(u, 64)};
-		if (ui_button(u, kiosk_col(row, 0, 2, gap / 2), "Print badge", UI_ACCENT, 24) &&
+		struct ui_rect row = {info.x, info.y + info.h - k->style.button, info.w,
+		                      k->style.button};
+		if (ui_button(u, kiosk_col(row, 0, 2, gap / 2), "Print badge", k->style.primary,
+		              k->style.font.label) &&
 		    !k->waiting)
 			kiosk_print_start(k, KIOSK_OP_BADGE_PDF, 0, c->walker.id, NULL,
 			                  SCREEN_BADGE);
-		else if (ui_button(u, kiosk_col(row, 1, 2, gap / 2), "Done", UI_OK, 26))
+		else if (ui_button(u, kiosk_col(row, 1, 2, gap / 2), "Done", k->style.done,
+		                   k->style.font.title))
 			kiosk_go(k, SCREEN_HOME);
 	}
 }
 
-const struct screen_ops screen_badge_ops = {"badge", NULL, screen_badge_draw, NULL, NULL};
+const struct screen_ops screen_badge_ops = {
+    .name = "badge",
+    .draw = screen_badge_draw,
+    .coordinator = SCREEN_ANYONE,
+};

@@ -15,28 +15,32 @@ screen_opening_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 
-	ui_text(u, (struct ui_rect){0, 0, ui_width(u), ui_height(u)}, "Starting\xe2\x80\xa6", 36, 1,
-	        UI_DIM, UI_CENTER);
+	ui_text(u, (struct ui_rect){0, 0, ui_width(u), ui_height(u)}, "Starting\xe2\x80\xa6",
+	        k->style.font.large, 1, UI_DIM, UI_CENTER);
 }
 
-const struct screen_ops screen_opening_ops = {"opening", NULL, screen_opening_draw, NULL, NULL};
+const struct screen_ops screen_opening_ops = {
+    .name = "opening",
+    .draw = screen_opening_draw,
+    .coordinator = SCREEN_ANYONE,
+};
 
 static void
 screen_fatal_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
-	int m = ui_px(u, 24);
+	int m = k->style.margin_l;
 
 	ui_fill(u, all, UI_BAD);
-	ui_text(u, (struct ui_rect){m, ui_height(u) / 5, all.w - 2 * m, ui_px(u, 60)},
-	        "The ledger cannot be opened", 36, 1, UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, ui_height(u) / 5, all.w - 2 * m, k->style.row_l},
+	        "The ledger cannot be opened", k->style.font.large, 1, UI_WHITE, UI_CENTER);
 	ui_text_wrap(
-	    u, (struct ui_rect){m, ui_height(u) / 5 + ui_px(u, 80), all.w - 2 * m, ui_px(u, 90)},
-	    k->msg, 20, 0, UI_WHITE, UI_CENTER);
-	ui_text(u, (struct ui_rect){m, ui_height(u) * 3 / 5, all.w - 2 * m, ui_px(u, 40)},
-	        "Nothing was lost. Call the coordinator, then restart the kiosk.", 22, 1, UI_WHITE,
-	        UI_CENTER);
+	    u, (struct ui_rect){m, ui_height(u) / 5 + k->style.tall, all.w - 2 * m, k->style.tall},
+	    k->msg, k->style.font.body, 0, UI_WHITE, UI_CENTER);
+	ui_text(u, (struct ui_rect){m, ui_height(u) * 3 / 5, all.w - 2 * m, k->style.line_l},
+	        "Nothing was lost. Call the coordinator, then restart the kiosk.",
+	        k->style.font.text, 1, UI_WHITE, UI_CENTER);
 }
 
 static void
@@ -45,8 +49,12 @@ screen_fatal_enter(struct kiosk *k)
 	/* the message was set by the caller before kiosk_go cleared it */
 }
 
-const struct screen_ops screen_fatal_ops = {"fatal", screen_fatal_enter, screen_fatal_draw, NULL,
-                                            NULL};
+const struct screen_ops screen_fatal_ops = {
+    .name = "fatal",
+    .enter = screen_fatal_enter,
+    .draw = screen_fatal_draw,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- home ---------------------------------------------------------------- */
 
@@ -54,12 +62,12 @@ static int
 screen_home_chip(struct kiosk *k, int x, int y, int h, int maxw, const char *text, enum ui_color c)
 {
 	struct ui *u = k->ui;
-	int pad = ui_px(u, 10), w = ui_text_width(u, text, 18, 1) + 2 * pad;
+	int pad = k->style.margin, w = ui_text_width(u, text, k->style.font.small, 1) + 2 * pad;
 
 	if (w > maxw)
 		w = maxw;
 	ui_fill(u, (struct ui_rect){x, y, w, h}, c);
-	ui_text(u, (struct ui_rect){x + pad, y, w - 2 * pad, h}, text, 18, 1,
+	ui_text(u, (struct ui_rect){x + pad, y, w - 2 * pad, h}, text, k->style.font.small, 1,
 	        c == UI_WARN ? UI_FG : UI_WHITE, UI_LEFT);
 	return w;
 }
@@ -68,13 +76,13 @@ static void
 screen_home_tile(struct kiosk *k, struct ui_rect r, const char *value, const char *label)
 {
 	struct ui *u = k->ui;
-	int lh = ui_px(u, 28);
+	int lh = k->style.line_s;
 
 	ui_fill(u, r, UI_PANEL);
-	ui_text(u, (struct ui_rect){r.x, r.y + ui_px(u, 4), r.w, r.h - lh - ui_px(u, 4)}, value, 42,
-	        1, UI_FG, UI_CENTER);
-	ui_text(u, (struct ui_rect){r.x, r.y + r.h - lh - ui_px(u, 6), r.w, lh}, label, 18, 0,
-	        UI_DIM, UI_CENTER);
+	ui_text(u, (struct ui_rect){r.x, r.y + k->style.tight, r.w, r.h - lh - k->style.tight},
+	        value, k->style.font.figure, 1, UI_FG, UI_CENTER);
+	ui_text(u, (struct ui_rect){r.x, r.y + r.h - lh - k->style.gap_s, r.w, lh}, label,
+	        k->style.font.small, 0, UI_DIM, UI_CENTER);
 }
 
 static void
@@ -83,20 +91,20 @@ screen_home_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	const struct ledger_event *ev = &k->st.event;
 	const struct ledger_totals *t = &k->st.totals;
-	int W = ui_width(u), H = ui_height(u), m = ui_px(u, 12), gap = ui_px(u, 10);
-	int hb = ui_px(u, 56), y, btn_h = ui_px(u, 64), chip_h = ui_px(u, 34), x;
+	int W = ui_width(u), H = ui_height(u), m = k->style.pad, gap = k->style.margin;
+	int hb = k->style.header, y, btn_h = k->style.button, chip_h = k->style.line, x;
 	char num[3][48], line[160];
 
 	/* header: the event and this station's role */
 	ui_fill(u, (struct ui_rect){0, 0, W, hb}, UI_ACCENT);
-	ui_text(u, (struct ui_rect){m + ui_px(u, 4), 0, W * 3 / 5, hb}, ev->name, 26, 1, UI_WHITE,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){m + k->style.tight, 0, W * 3 / 5, hb}, ev->name,
+	        k->style.font.title, 1, UI_WHITE, UI_LEFT);
 	if (k->coordinator) /* unlocked: say so where the role is, with the way to lock */
-		kiosk_unlocked_bar(k, (struct ui_rect){W - m - ui_px(u, 300), ui_px(u, 8),
-		                                       ui_px(u, 300), hb - ui_px(u, 16)});
+		kiosk_unlocked_bar(k, (struct ui_rect){W - m - k->style.lock_w, k->style.gap,
+		                                       k->style.lock_w, hb - k->style.gap_l});
 	else
-		ui_text(u, (struct ui_rect){W * 3 / 5, 0, W * 2 / 5 - m - ui_px(u, 4), hb},
-		        kiosk_role_name(ev->role), 20, 1, UI_WHITE, UI_RIGHT);
+		ui_text(u, (struct ui_rect){W * 3 / 5, 0, W * 2 / 5 - m - k->style.tight, hb},
+		        kiosk_role_name(ev->role), k->style.font.body, 1, UI_WHITE, UI_RIGHT);
 	y = hb + gap;
 
 	/* what needs attention, as plain chips */
@@ -121,18 +129,18 @@ screen_home_draw(struct kiosk *k)
 	/* the call to action */
 	{
 		int avail = H - y - btn_h - m - gap;
-		int big = avail * 30 / 100, sub = ui_px(u, 30), tiles = avail * 36 / 100;
+		int big = avail * 30 / 100, sub = k->style.line_s, tiles = avail * 36 / 100;
 		int thermo = avail - big - sub - tiles - 3 * gap;
-		if (thermo > ui_px(u, 60)) { /* tall screens: keep the bar a bar */
-			y += (thermo - ui_px(u, 60)) / 2;
-			thermo = ui_px(u, 60);
+		if (thermo > k->style.row_l) { /* tall screens: keep the bar a bar */
+			y += (thermo - k->style.row_l) / 2;
+			thermo = k->style.row_l;
 		}
-		ui_text(u, (struct ui_rect){m, y, W - 2 * m, big}, "Scan your badge", 50, 1,
-		        UI_ACCENT, UI_CENTER);
+		ui_text(u, (struct ui_rect){m, y, W - 2 * m, big}, "Scan your badge",
+		        k->style.font.banner, 1, UI_ACCENT, UI_CENTER);
 		y += big;
 		ui_text(u, (struct ui_rect){m, y, W - 2 * m, sub},
-		        "Hold the QR code on your badge under the scanner", 20, 0, UI_DIM,
-		        UI_CENTER);
+		        "Hold the QR code on your badge under the scanner", k->style.font.body, 0,
+		        UI_DIM, UI_CENTER);
 		y += sub + gap;
 		snprintf(num[0], sizeof num[0], "%lld", (long long)t->checked_in);
 		snprintf(num[1], sizeof num[1], "%lld", (long long)t->laps);
@@ -145,17 +153,17 @@ screen_home_draw(struct kiosk *k)
 		}
 		y += tiles + gap;
 		/* the thermometer toward the goal */
-		if (ev->goal_cents > 0 && thermo > ui_px(u, 20)) {
+		if (ev->goal_cents > 0 && thermo > k->style.gap_l) {
 			struct ui_rect bar = {m, y + gap / 2, W - 2 * m, thermo - gap};
 			int64_t pct = t->total_cents * 100 / ev->goal_cents;
 			int fill = (int)((int64_t)bar.w * (pct > 100 ? 100 : pct) / 100);
 			char goal[48];
 			ui_fill(u, bar, UI_PANEL);
 			ui_fill(u, (struct ui_rect){bar.x, bar.y, fill, bar.h}, UI_OK);
-			ui_border(u, bar, UI_LINE, ui_px(u, 2));
+			ui_border(u, bar, UI_LINE, k->style.hair);
 			kiosk_money(ev->goal_cents, goal, sizeof goal);
 			snprintf(line, sizeof line, "%lld%% of the %s goal", (long long)pct, goal);
-			ui_text(u, kiosk_inset(bar, ui_px(u, 6)), line, 20, 1,
+			ui_text(u, kiosk_inset(bar, k->style.gap_s), line, k->style.font.body, 1,
 			        pct >= 50 ? UI_WHITE : UI_FG, pct >= 50 ? UI_LEFT : UI_RIGHT);
 		}
 	}
@@ -163,11 +171,14 @@ screen_home_draw(struct kiosk *k)
 	/* volunteers' way in */
 	{
 		struct ui_rect row = {m, H - m - btn_h, W - 2 * m, btn_h};
-		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Find a walker", UI_ACCENT, 24))
+		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Find a walker", k->style.primary,
+		              k->style.font.label))
 			kiosk_go(k, SCREEN_FIND);
-		if (ui_button(u, kiosk_col(row, 1, 3, gap), "New walker", UI_ACCENT, 24))
+		if (ui_button(u, kiosk_col(row, 1, 3, gap), "New walker", k->style.primary,
+		              k->style.font.label))
 			kiosk_go(k, SCREEN_REGISTER);
-		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Coordinator", UI_PANEL, 24))
+		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Coordinator", k->style.quiet,
+		              k->style.font.label))
 			kiosk_go(k, k->coordinator ? SCREEN_COORD : SCREEN_PIN);
 	}
 }
@@ -191,7 +202,12 @@ screen_home_tick(struct kiosk *k)
 	kiosk_worker_post(k->w, &q);
 }
 
-const struct screen_ops screen_home_ops = {"home", NULL, screen_home_draw, NULL, screen_home_tick};
+const struct screen_ops screen_home_ops = {
+    .name = "home",
+    .draw = screen_home_draw,
+    .tick = screen_home_tick,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- scan result --------------------------------------------------------- */
 
@@ -234,7 +250,7 @@ screen_result_draw(struct kiosk *k)
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
 	enum ui_color bg, fg;
 	char title[256], money[48], line[256];
-	int m = ui_px(u, 24), H = all.h;
+	int m = k->style.margin_l, H = all.h;
 	const char *detail;
 
 	if (r == NULL) {
@@ -245,8 +261,8 @@ screen_result_draw(struct kiosk *k)
 	fg = bg == UI_WARN ? UI_FG : UI_WHITE;
 	ui_fill(u, all, bg);
 	screen_result_words(r, title, sizeof title);
-	ui_text(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100}, title, 64, 1, fg,
-	        UI_CENTER);
+	ui_text(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100}, title,
+	        k->style.font.hero, 1, fg, UI_CENTER);
 	detail = r->rc != 0 ? (r->cause != NULL ? r->cause : "") : r->scan.message;
 	/* the ledger's sentence, unless it only repeats the title */
 	if (strncmp(detail, title, strlen(title) - 1) == 0 && strlen(detail) <= strlen(title) + 1) {
@@ -258,20 +274,20 @@ screen_result_draw(struct kiosk *k)
 		default: detail = ""; break;
 		}
 	}
-	ui_text_wrap(u, (struct ui_rect){m, H * 40 / 100, all.w - 2 * m, H * 16 / 100}, detail, 24,
-	             0, fg, UI_CENTER);
+	ui_text_wrap(u, (struct ui_rect){m, H * 40 / 100, all.w - 2 * m, H * 16 / 100}, detail,
+	             k->style.font.label, 0, fg, UI_CENTER);
 	if (r->rc == 0 && r->scan.badge == BADGE_OK) {
 		kiosk_money(r->scan.raised_cents, money, sizeof money);
 		snprintf(line, sizeof line, "%lld lap%s  \xc2\xb7  %s raised",
 		         (long long)r->scan.laps, r->scan.laps == 1 ? "" : "s", money);
-		ui_text(u, (struct ui_rect){m, H * 56 / 100, all.w - 2 * m, H * 14 / 100}, line, 36,
-		        1, fg, UI_CENTER);
+		ui_text(u, (struct ui_rect){m, H * 56 / 100, all.w - 2 * m, H * 14 / 100}, line,
+		        k->style.font.large, 1, fg, UI_CENTER);
 	} else if (r->rc != 0) {
 		ui_text(u, (struct ui_rect){m, H * 56 / 100, all.w - 2 * m, H * 14 / 100},
-		        "Please show this to a volunteer.", 30, 1, fg, UI_CENTER);
+		        "Please show this to a volunteer.", k->style.font.big, 1, fg, UI_CENTER);
 	}
 	ui_text(u, (struct ui_rect){m, H * 82 / 100, all.w - 2 * m, H * 12 / 100},
-	        "Touch the screen to continue", 22, 0, fg, UI_CENTER);
+	        "Touch the screen to continue", k->style.font.text, 0, fg, UI_CENTER);
 	if (ui_hit(u, all))
 		kiosk_go(k, SCREEN_HOME);
 }
@@ -287,5 +303,9 @@ screen_result_tick(struct kiosk *k)
 		kiosk_go(k, SCREEN_HOME);
 }
 
-const struct screen_ops screen_result_ops = {"result", NULL, screen_result_draw, NULL,
-                                             screen_result_tick};
+const struct screen_ops screen_result_ops = {
+    .name = "result",
+    .draw = screen_result_draw,
+    .tick = screen_result_tick,
+    .coordinator = SCREEN_ANYONE,
+};

@@ -14,7 +14,7 @@ enum { PRINT_SHOW, PRINT_ELSEWHERE };
 static void
 screen_print_enter(struct kiosk *k)
 {
-	k->step = PRINT_SHOW;
+	k->print.step = PRINT_SHOW;
 }
 
 /* The job's state as a title and a colour. */
@@ -55,9 +55,9 @@ static void
 screen_print_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
-	struct kiosk_print *p = k->print;
+	struct kiosk_print *p = k->print_job;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), y = body.y, btn = ui_px(u, 66), lh = ui_px(u, 34);
+	int gap = k->style.margin, y = body.y, btn = k->style.button, lh = k->style.line;
 	enum ui_color c;
 	const char *words, *detail = "";
 	char title[200];
@@ -69,12 +69,13 @@ screen_print_draw(struct kiosk *k)
 	}
 	snprintf(title, sizeof title, "%s%s", p->rec.title[0] ? p->rec.title : "The page",
 	         p->rec.copy ? " (COPY)" : "");
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, title, 24, 1, UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, title, k->style.font.label, 1, UI_DIM,
+	        UI_LEFT);
 	y += lh + gap;
 	words = screen_print_words(p, &c);
-	ui_text(u, (struct ui_rect){body.x, y, body.w, ui_px(u, 60)}, words, 44, 1,
-	        c == UI_WARN ? UI_FG : c, UI_LEFT);
-	y += ui_px(u, 60) + gap;
+	ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.row_l}, words, k->style.font.figure,
+	        1, c == UI_WARN ? UI_FG : c, UI_LEFT);
+	y += k->style.row_l + gap;
 	if (p->phase == KIOSK_PRINT_REFUSED || p->phase == KIOSK_PRINT_SAVED || p->save_failed)
 		detail = p->message;
 	else if (p->phase == KIOSK_PRINT_FINISHED)
@@ -82,7 +83,7 @@ screen_print_draw(struct kiosk *k)
 	else if (p->phase == KIOSK_PRINT_RUNNING && p->st.reasons[0] != '\0')
 		detail = p->st.reasons;
 	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.h - (y - body.y) - btn - lh},
-	             detail, 22, 0, UI_FG, UI_LEFT);
+	             detail, k->style.font.text, 0, UI_FG, UI_LEFT);
 	kiosk_draw_message(k,
 	                   (struct ui_rect){body.x, body.y + body.h - btn - lh - gap, body.w, lh});
 	if (k->waiting)
@@ -91,44 +92,49 @@ screen_print_draw(struct kiosk *k)
 	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	failed = p->phase == KIOSK_PRINT_REFUSED || (p->phase == KIOSK_PRINT_FINISHED &&
 	                                             (p->st.state != PRINT_DONE || p->save_failed));
-	if (k->step == PRINT_ELSEWHERE) {
-		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Save PDF to the USB stick", UI_ACCENT,
-		              20)) {
-			k->step = PRINT_SHOW;
+	if (k->print.step == PRINT_ELSEWHERE) {
+		if (ui_button(u, kiosk_col(row, 0, 3, gap), "Save PDF to the USB stick",
+		              k->style.primary, k->style.font.body)) {
+			k->print.step = PRINT_SHOW;
 			kiosk_print_save(k, k->usb_given ? k->usb_dir : "");
 		}
-		if (ui_button(u, kiosk_col(row, 1, 3, gap), "Save PDF on this station", UI_ACCENT,
-		              20)) {
-			k->step = PRINT_SHOW;
+		if (ui_button(u, kiosk_col(row, 1, 3, gap), "Save PDF on this station",
+		              k->style.primary, k->style.font.body)) {
+			k->print.step = PRINT_SHOW;
 			kiosk_print_save(k, k->spool_dir != NULL ? k->spool_dir : "");
 		}
-		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", UI_PANEL, 22))
-			k->step = PRINT_SHOW;
+		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", k->style.quiet,
+		              k->style.font.text))
+			k->print.step = PRINT_SHOW;
 		return;
 	}
 	if (p->phase == KIOSK_PRINT_RUNNING) {
-		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Cancel", UI_PANEL, 24) &&
+		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Cancel", k->style.quiet,
+		              k->style.font.label) &&
 		    p->job != NULL)
 			print_cancel(p->job);
-		if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", UI_OK, 24))
+		if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", k->style.done,
+		              k->style.font.label))
 			kiosk_go(k, k->print_back);
 		return;
 	}
 	if (failed) {
 		/* no page at all (refused): nothing to print elsewhere */
 		int n = p->pdf != NULL ? 3 : 2, i = 0;
-		if (ui_button(u, kiosk_col(row, i++, n, gap), "Try again", UI_ACCENT, 24))
+		if (ui_button(u, kiosk_col(row, i++, n, gap), "Try again", k->style.primary,
+		              k->style.font.label))
 			kiosk_print_again(k);
-		if (n == 3 &&
-		    ui_button(u, kiosk_col(row, i++, n, gap), "Print elsewhere", UI_ACCENT, 24))
-			k->step = PRINT_ELSEWHERE;
-		if (ui_button(u, kiosk_col(row, i, n, gap), "Done", UI_PANEL, 24))
+		if (n == 3 && ui_button(u, kiosk_col(row, i++, n, gap), "Print elsewhere",
+		                        k->style.primary, k->style.font.label))
+			k->print.step = PRINT_ELSEWHERE;
+		if (ui_button(u, kiosk_col(row, i, n, gap), "Done", k->style.quiet,
+		              k->style.font.label))
 			kiosk_go(k, k->print_back);
 		return;
 	}
 	if (p->phase == KIOSK_PRINT_FINISHED || p->phase == KIOSK_PRINT_SAVED) {
 		if (ui_button(u, (struct ui_rect){body.x + body.w / 4, row.y, body.w / 2, btn},
-		              "Done", UI_OK, 26))
+		              "Done", k->style.done, k->style.font.title))
 			kiosk_go(k, k->print_back);
 	}
 }
@@ -139,8 +145,13 @@ screen_print_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_print_reply(k, r);
 }
 
-const struct screen_ops screen_print_ops = {"print", screen_print_enter, screen_print_draw,
-                                            screen_print_reply, NULL};
+const struct screen_ops screen_print_ops = {
+    .name = "print",
+    .enter = screen_print_enter,
+    .draw = screen_print_draw,
+    .reply = screen_print_reply,
+    .coordinator = SCREEN_ANYONE,
+};
 
 /* ---- the coordinator's printer settings ---------------------------------- */
 
@@ -156,7 +167,7 @@ static const struct {
 static void
 screen_printer_enter(struct kiosk *k)
 {
-	k->step = 0;
+	k->printer.step = 0;
 }
 
 static void
@@ -166,9 +177,9 @@ screen_printer_set(struct kiosk *k, const char *key, const char *value)
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_SET;
-	snprintf(q.a, sizeof q.a, "%s", key);
-	snprintf(q.b, sizeof q.b, "%s", value);
-	k->setting_key = key;
+	snprintf(q.set.key, sizeof q.set.key, "%s", key);
+	snprintf(q.set.value, sizeof q.set.value, "%s", value);
+	k->printer.key = key;
 	kiosk_post(k, &q);
 }
 
@@ -178,19 +189,19 @@ screen_printer_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	const struct ledger_event *ev = &k->st.event;
 	struct ui_rect body = kiosk_body(k), row;
-	int gap = ui_px(u, 10), rh = ui_px(u, 58), lh = ui_px(u, 32), y = body.y;
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line_s, y = body.y;
 	const char *paper = ev->paper[0] != '\0' ? ev->paper : "80mm";
 	char line[400];
 
-	if (k->step == 1) {
+	if (k->printer.step == 1) {
 		enum kiosk_ask_result r =
 		    kiosk_ask(k, "Printer", "CUPS printer queue (leave empty: the default printer)",
-		              k->a, sizeof k->a, KIOSK_KB_TEXT, 1);
+		              k->printer.queue, sizeof k->printer.queue, KIOSK_KB_TEXT, 1);
 		if (r == KIOSK_ASK_BACK) {
-			k->step = 0;
+			k->printer.step = 0;
 		} else if (r != KIOSK_ASK_NONE) {
-			k->step = 0;
-			screen_printer_set(k, "printer", k->a);
+			k->printer.step = 0;
+			screen_printer_set(k, "printer", k->printer.queue);
 		}
 		return;
 	}
@@ -200,39 +211,41 @@ screen_printer_draw(struct kiosk *k)
 	}
 	snprintf(line, sizeof line, "Printer queue: %s",
 	         ev->printer[0] != '\0' ? ev->printer : "the default printer");
-	if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh}, line, UI_PANEL, 22) &&
+	if (ui_button(u, (struct ui_rect){body.x, y, body.w, rh}, line, k->style.quiet,
+	              k->style.font.text) &&
 	    !k->waiting) {
-		snprintf(k->a, sizeof k->a, "%s", ev->printer);
-		k->step = 1;
+		snprintf(k->printer.queue, sizeof k->printer.queue, "%s", ev->printer);
+		k->printer.step = 1;
 		k->msg[0] = '\0';
 	}
 	y += rh + gap;
 	row = (struct ui_rect){body.x, y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", 22, 1, UI_FG, UI_LEFT);
+	ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", k->style.font.text, 1, UI_FG, UI_LEFT);
 	for (int i = 0; i < 4; i++) {
 		int on = strcasecmp(paper, screen_papers[i].value) == 0;
 		if (ui_button(u, kiosk_col(row, i + 1, 5, gap), screen_papers[i].label,
-		              on ? UI_ACCENT : UI_PANEL, 20) &&
+		              on ? UI_ACCENT : UI_PANEL, k->style.font.body) &&
 		    !on && !k->waiting)
 			screen_printer_set(k, "paper", screen_papers[i].value);
 	}
 	y += rh + gap;
-	if (ui_button(u, (struct ui_rect){body.x, y, body.w / 2 - gap, rh}, "Test print", UI_OK,
-	              24) &&
+	if (ui_button(u, (struct ui_rect){body.x, y, body.w / 2 - gap, rh}, "Test print",
+	              k->style.done, k->style.font.label) &&
 	    !k->waiting)
 		kiosk_print_start(k, KIOSK_OP_TEST_PDF, 0, 0, NULL, SCREEN_PRINTER);
 	kiosk_draw_message(k, (struct ui_rect){body.x + body.w / 2, y, body.w / 2, rh});
 	y += rh + gap;
 	snprintf(line, sizeof line, "Last print: %s",
 	         k->printer_status[0] != '\0' ? k->printer_status : "no trouble.");
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, 19, 0, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.small, 0, UI_FG,
+	        UI_LEFT);
 	y += lh;
 	snprintf(line, sizeof line,
 	         "Receipts and badges print on the roll; the close-out sheet on Letter. "
 	         "Without a printer, pages are saved as PDF in %s.",
 	         k->spool_dir != NULL ? k->spool_dir : "the spool folder");
-	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y}, line, 17, 0,
-	             UI_DIM, UI_LEFT);
+	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - y}, line,
+	             k->style.font.hint, 0, UI_DIM, UI_LEFT);
 }
 
 static void
@@ -243,10 +256,15 @@ screen_printer_reply(struct kiosk *k, struct kiosk_reply **r)
 		return;
 	}
 	kiosk_message(k, UI_OK, "Saved: the %s.",
-	              k->setting_key != NULL && strcmp(k->setting_key, "paper") == 0
+	              k->printer.key != NULL && strcmp(k->printer.key, "paper") == 0
 	                  ? "paper"
 	                  : "printer queue");
 }
 
-const struct screen_ops screen_printer_ops = {"printer", screen_printer_enter, screen_printer_draw,
-                                              screen_printer_reply, NULL};
+const struct screen_ops screen_printer_ops = {
+    .name = "printer",
+    .enter = screen_printer_enter,
+    .draw = screen_printer_draw,
+    .reply = screen_printer_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};

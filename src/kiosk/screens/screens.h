@@ -16,9 +16,13 @@ extern const struct screen_ops screen_join_ops, screen_pack_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
 
-/* Choose a coordinator PIN and type it again (screen_coord.c): k->step is
+/* Choose a coordinator PIN and type it again (screen_coord.c): k->pin.step is
  * `first` for the first, first + 1 for the second; 1 once both agree (the
- * PIN is in k->pin1); *back when Back was pressed on the first. */
+ * PIN is in k->pin.pin1); *back when Back was pressed on the first. */
 int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
+
+/* A code the camera read while the join screen asks for the pack's key:
+ * 1 when it was taken as the key (screen_pack.c). */
+int screen_join_scanned(struct kiosk *k, const char *code);
 
 #endif

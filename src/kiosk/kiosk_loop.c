@@ -1,0 +1,200 @@
+/* kiosk_loop.c — the main loop's parts: replies handed to their screens,
+ * timeouts, frames, input.  Kept apart from kiosk_app.c (the screens'
+ * helpers) because it owns the jobs that outlive screens (kiosk_print.h,
+ * kiosk_export.h), which themselves draw on kiosk_app.h. */
+#include "kiosk_loop.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kiosk_export.h"
+#include "kiosk_print.h"
+#include "screens.h"
+#include "util.h"
+
+#define KIOSK_SCAN_TYPED_MS 1500 /* a wedge scanner types a code in well under this */
+
+void
+kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
+{
+	for (int i = 0; i < SCREEN_COUNT; i++) /* every screen is in the table */
+		assert(screens[i] != NULL && screens[i]->name != NULL && screens[i]->draw != NULL);
+	memset(k, 0, sizeof *k);
+	k->ui = u;
+	k->w = w;
+	k->usb_dir = "/media/usb";
+	k->now_ms = kiosk_now_us() / 1000;
+	k->screen = SCREEN_OPENING;
+	kiosk_style_scale(&k->style, u);
+}
+
+void
+kiosk_fini(struct kiosk *k)
+{
+	kiosk_keep(&k->result, NULL);
+	kiosk_keep(&k->card, NULL);
+	kiosk_keep(&k->list, NULL);
+	kiosk_keep(&k->close.figures, NULL);
+	kiosk_keep(&k->join.pack, NULL);
+	kiosk_print_free(k->print_job);
+	k->print_job = NULL;
+	kiosk_export_free(k->export_job);
+	k->export_job = NULL;
+	util_wipe(k->pin.pin1, sizeof k->pin.pin1);
+	util_wipe(k->pin.pin2, sizeof k->pin.pin2);
+	util_wipe(k->pin.old, sizeof k->pin.old);
+	util_wipe(k->pin.recovery, sizeof k->pin.recovery);
+	util_wipe(k->unlock_pin, sizeof k->unlock_pin);
+}
+
+void
+kiosk_wake(void *arg)
+{
+	ui_wake(arg);
+}
+
+static void
+kiosk_scan_reply(struct kiosk *k, struct kiosk_reply *r)
+{
+	enum ui_color c = kiosk_scan_color(r);
+
+	ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : c == UI_WARN ? UI_SOUND_WARN : UI_SOUND_ERROR);
+	switch (k->screen) {
+	case SCREEN_HOME:
+	case SCREEN_RESULT:
+	case SCREEN_FIND:
+	case SCREEN_WALKER:
+	case SCREEN_BADGE:
+		kiosk_keep(&k->result, r);
+		kiosk_go(k, SCREEN_RESULT);
+		break;
+	default:
+		/* in the middle of a form: say it in the message line, keep the form */
+		kiosk_message(k, c == UI_WARN ? UI_FG : c, "Scan: %s",
+		              r->rc != 0 ? (r->cause ? r->cause : "not recorded")
+		                         : r->scan.message);
+		kiosk_reply_free(r);
+		break;
+	}
+}
+
+int
+kiosk_dispatch(struct kiosk *k)
+{
+	struct kiosk_reply *r;
+	int n = 0;
+
+	while ((r = kiosk_worker_take(k->w)) != NULL) {
+		n++;
+		k->st = r->st;
+		ui_invalidate(k->ui);
+		if (r->op == KIOSK_OP_OPEN) {
+			if (r->rc != 0) {
+				kiosk_go(k, SCREEN_FATAL);
+				kiosk_message(k, UI_WHITE, "%s", r->cause ? r->cause : "");
+			} else {
+				/* the coordinator PIN before anything else */
+				kiosk_go(k, !r->st.pin_set    ? SCREEN_PIN
+				            : r->st.has_event ? SCREEN_HOME
+				                              : SCREEN_SETUP);
+			}
+		} else if (r->op == KIOSK_OP_SCAN) {
+			kiosk_scan_reply(k, r);
+			r = NULL;
+		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->rc != 0) {
+			/* nobody waits for it, but a print the ledger lost must show */
+			snprintf(k->printer_status, sizeof k->printer_status,
+			         "The last print is not in the ledger: %s",
+			         r->cause != NULL ? r->cause : "not recorded");
+			k->printer_color = UI_BAD;
+		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->notes != NULL) {
+			/* what became of a page lost when the print server stopped */
+			snprintf(k->printer_status, sizeof k->printer_status, "%s", r->notes);
+			k->printer_color = UI_WARN;
+		} else if (k->waiting != 0 && r->tag == k->waiting) {
+			k->waiting = 0;
+			if (k->unlock && r->op == KIOSK_OP_PIN_CHECK)
+				kiosk_unlock_reply(k, r);
+			else if (screens[k->screen]->reply != NULL)
+				screens[k->screen]->reply(k, &r);
+		}
+		kiosk_reply_free(r);
+	}
+	return n;
+}
+
+int
+kiosk_busy(struct kiosk *k)
+{
+	const struct bundle_export_result *res;
+	const char *cause;
+	int running = k->export_job != NULL && kiosk_export_result(k->export_job, &res, &cause) < 0;
+	int changed = running != k->export_running;
+
+	if (changed) { /* started or ended: the next frame shows it, so not settled yet */
+		k->export_running = running;
+		ui_invalidate(k->ui);
+	}
+	return kiosk_print_poll(k) || running || changed;
+}
+
+void
+kiosk_tick(struct kiosk *k)
+{
+	k->now_ms = kiosk_now_us() / 1000;
+	kiosk_busy(k);
+	if (k->scanlen > 0 && k->now_ms - k->scan_typed_ms > KIOSK_SCAN_TYPED_MS) {
+		k->scanlen = 0; /* typed without Enter: not a scan */
+		k->scanbuf[0] = '\0';
+	}
+	if (k->coordinator && k->st.event.lock_ms > 0 &&
+	    k->now_ms - k->active_ms > k->st.event.lock_ms && k->screen != SCREEN_SETUP &&
+	    k->screen != SCREEN_JOIN) {
+		/* nobody touched it for a while: locked, the form on show kept under the PIN */
+		k->coordinator = 0;
+		if (kiosk_coordinator_screen(k)) {
+			kiosk_unlock(k, NULL);
+			kiosk_message(k, UI_FG, "Locked: nobody touched the station for %lld s.",
+			              (long long)(k->st.event.lock_ms / 1000));
+		}
+		ui_invalidate(k->ui);
+	}
+	if (k->pin_wait_until_ms > k->now_ms) {
+		ui_invalidate(k->ui); /* the wait counts down on screen */
+	} else if (k->pin_wait_until_ms != 0) {
+		k->pin_wait_until_ms = 0; /* over: the keypad again */
+		k->msg[0] = '\0';
+		ui_invalidate(k->ui);
+	}
+	if (screens[k->screen]->tick != NULL)
+		screens[k->screen]->tick(k);
+}
+
+void
+kiosk_frame(struct kiosk *k)
+{
+	int64_t t0 = kiosk_now_us();
+
+	k->field = NULL;
+	kiosk_style_scale(&k->style, k->ui); /* the window may have turned */
+	ui_begin(k->ui);
+	if (k->unlock)
+		kiosk_unlock_draw(k);
+	else
+		screens[k->screen]->draw(k);
+	ui_end(k->ui);
+	k->frame_us = kiosk_now_us() - t0;
+}
+
+void
+kiosk_handle(struct kiosk *k, const struct ui_event *ev)
+{
+	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT)
+		k->active_ms = k->now_ms;
+	switch (ev->type) {
+	case UI_EV_TEXT: kiosk_type(k, ev->text); break;
+	case UI_EV_KEY: kiosk_key(k, ev->key); break;
+	default: break;
+	}
+}
