@@ -255,6 +255,9 @@ void ledger_now(struct ledger *l, struct stamp *st);
  * budget of their own (the station's own entries have none but the disk). */
 #define LEDGER_PEER_BUDGET_DEFAULT (INT64_C(64) * 1024 * 1024) /* bytes of lines */
 #define LEDGER_PEER_SIG_LEN        64
+/* Free space on the ledger's disk that peers' entries never take: the
+ * station's own entries keep it (bytes). */
+#define LEDGER_PEER_RESERVE (INT64_C(16) * 1024 * 1024)
 
 /* What this station holds of one peer. */
 struct ledger_peer {
@@ -297,8 +300,9 @@ int ledger_peers(struct ledger *l, int (*cb)(const struct ledger_peer *, void *)
  * numbered in order from what is held, name the peer's station, chain from
  * the hash held (seq 1: hash = the ledger identity) and end at head_hash;
  * lines already held must be the same ones (a second copy adds nothing);
- * refused when the peer's ledger is this station's own, or when the batch
- * would take the peers' entries past `budget` bytes.  *added: new entries. */
+ * refused when the peer's ledger is this station's own, when the batch
+ * would take the peers' entries past `budget` bytes, or the disk's free
+ * space below LEDGER_PEER_RESERVE.  *added: new entries. */
 int ledger_peer_store(struct ledger *l, const struct ledger_peer_batch *b, int64_t budget,
                       size_t *added, char **cause);
 /* Notes an exchange with a peer that sent nothing new (freshness, clock). */

@@ -4,6 +4,8 @@
  * its figures do not change when a peer's entries arrive. */
 #include "ledger_int.h"
 
+#include <sys/statvfs.h>
+
 static void
 ledger_peer_row(sqlite3_stmt *st, struct ledger_peer *p)
 {
@@ -242,6 +244,21 @@ ledger_peer_store(struct ledger *l, const struct ledger_peer_batch *b, int64_t b
 		          "own entries are not affected.",
 		          budget, b->station);
 		goto end;
+	}
+	if (new_bytes > 0) {
+		struct statvfs fs;
+		/* the lines, their hashes and keys, the b-tree pages around them */
+		int64_t need = LEDGER_PEER_RESERVE + 2 * (new_bytes + (int64_t)n_new * 64);
+
+		if (statvfs(l->path, &fs) == 0 &&
+		    (int64_t)fs.f_bavail * (int64_t)fs.f_frsize < need) {
+			util_fail(
+			    cause,
+			    "The card is nearly full: station %s's newest entries were not "
+			    "copied, so this station's own entries keep the room that is left.",
+			    b->station);
+			goto end;
+		}
 	}
 	head_seq = b->first_seq + (int64_t)b->n - 1;
 	if (head_seq < held.head_seq) { /* an old batch again: keep the newer head */

@@ -35,6 +35,7 @@ setup() {
 
 teardown() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	mountpoint -q "$T/card" 2>/dev/null && umount "$T/card"
 	for n in "$W" "$L1" "$L2"; do ip netns del "$n" 2>/dev/null; done
 	true
 }
@@ -302,4 +303,28 @@ held() { q "$1" "SELECT COUNT(*) FROM peer_entries WHERE line LIKE '%\"station\"
 	wait "$SERVER"
 	[ "$(held "$T/t1.db" T2)" -eq "$(head_of "$T/t2.db")" ]
 	echo "# caught up $(head_of "$T/t2.db") entries in $(((end - start) / 1000000)) ms (not asserted; make bench)" >&3
+}
+
+@test "sync: peers' entries stop short of a nearly full card; the station's own entries keep the room" {
+	walkers "$T/t2.db" 3000
+	# the welcome table's card: 40 MB, filled until about 17 MB are free
+	mkdir "$T/card"
+	mount -t tmpfs -o size=40m tmpfs "$T/card" || skip "cannot mount a tmpfs here"
+	cp -r "$T"/t1.db* "$T/card/"
+	free_kb=$(df -k --output=avail "$T/card" | tail -1)
+	dd if=/dev/zero of="$T/card/filler" bs=1k count=$((free_kb - 17 * 1024)) status=none
+	serve "$L1" "$T/t2.db" 10.77.1.2:7700
+	run ip netns exec "$W" "$WATCTL" --db "$T/card/t1.db" sync --peer 10.77.1.2:7700
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"The card is nearly full"* ]]
+	wait "$SERVER" || true
+	n=$(held "$T/card/t1.db" T2)
+	echo "held: $n of $(head_of "$T/t2.db")"
+	[ "$n" -lt "$(head_of "$T/t2.db")" ]
+	# what is left is the station's own: walk-ups and money still go in
+	for i in $(seq 20); do "$WATCTL" --db "$T/card/t1.db" walker add --name "Walk Up $i" >/dev/null; done
+	run "$WATCTL" --db "$T/card/t1.db" donate 1 5 --method cash
+	[ "$status" -eq 0 ]
+	"$WATCTL" --db "$T/card/t1.db" check | grep -q intact
 }
