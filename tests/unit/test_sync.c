@@ -3,7 +3,10 @@
  * ledger_peer_store on real sqlite files: a peer's entries stored as its,
  * a second copy adding nothing, a gap, an altered entry, a wrong head, an
  * entry of another station, this station's own ledger and a full budget
- * refused with nothing kept, and the station's own writes going on. */
+ * refused with nothing kept, and the station's own writes going on; the
+ * handshake against a hand-written peer: a certificate of another event
+ * key, a signature by a key that is not the certificate's, and one over
+ * other key shares (a replayed AUTH) refused, a good one let through. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,12 +14,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "ledger.h"
+#include "sync.h"
 #include "sync_msg.h"
+#include "trust.h"
 #include "util.h"
 
 #define NWALKERS 10
@@ -367,6 +375,162 @@ test_messages(void **state)
 	free(m);
 }
 
+/* ---- the handshake against a hand-written peer ---- */
+
+enum fake_mode { FAKE_GOOD, FAKE_OTHER_EVENT, FAKE_WRONG_KEY, FAKE_REPLAY };
+
+static void
+fake_frame(int fd, const void *p, size_t n)
+{
+	unsigned char h[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
+	                      (unsigned char)(n >> 8), (unsigned char)n};
+
+	if (write(fd, h, 4) != 4 || write(fd, p, n) != (ssize_t)n)
+		_exit(3);
+}
+
+static size_t
+fake_read(int fd, unsigned char *buf, size_t cap)
+{
+	unsigned char h[4];
+	size_t n;
+
+	if (recv(fd, h, 4, MSG_WAITALL) != 4)
+		_exit(4);
+	n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+	if (n > cap || recv(fd, buf, n, MSG_WAITALL) != (ssize_t)n)
+		_exit(5);
+	return n;
+}
+
+/* A station T9 that calls, speaks the protocol by hand with libsodium,
+ * and shows what mode says. */
+static void
+fake_peer(int fd, enum fake_mode mode, const struct sign_key *ev, const struct sign_key *other)
+{
+	unsigned char pk[crypto_kx_PUBLICKEYBYTES], sk[crypto_kx_SECRETKEYBYTES];
+	unsigned char rx[crypto_kx_SESSIONKEYBYTES], tx[crypto_kx_SESSIONKEYBYTES];
+	unsigned char buf[4096], hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	unsigned char signed_[SYNC_AUTH_SIGNED_LEN], zero[SYNC_KEY_LEN] = {0}, *c;
+	crypto_secretstream_xchacha20poly1305_state st;
+	struct sync_hello h = {SYNC_FORMAT, {0}}, theirs;
+	struct sync_msg m;
+	struct sync_buf b = {0};
+	struct sign_key *me;
+	struct trust_cert cert;
+	unsigned long long clen;
+	char *cause = NULL;
+
+	crypto_kx_keypair(pk, sk);
+	memcpy(h.eph, pk, SYNC_KEY_LEN);
+	sync_hello_write(&h, buf);
+	fake_frame(fd, buf, SYNC_HELLO_LEN);
+	if (sync_hello_parse(buf, fake_read(fd, buf, sizeof buf), &theirs, &cause) != 0 ||
+	    crypto_kx_client_session_keys(rx, tx, pk, sk, theirs.eph) != 0)
+		_exit(6);
+	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, tx);
+	fake_frame(fd, hdr, sizeof hdr);
+	fake_read(fd, buf, sizeof buf); /* its header: not needed to speak */
+
+	sign_key_generate(&me);
+	memset(&cert, 0, sizeof cert);
+	strcpy(cert.event, "2026-oxford");
+	strcpy(cert.station, "T9");
+	cert.serial = 9;
+	sign_key_public(me, &cert.station_pub);
+	if (trust_cert_make(&cert, mode == FAKE_OTHER_EVENT ? other : ev, &cause) != 0)
+		_exit(7);
+	memset(&m, 0, sizeof m);
+	m.type = SYNC_AUTH;
+	randombytes_buf(m.u.auth.ledger, SYNC_ID_LEN);
+	m.u.auth.cert = trust_cert_format(&cert);
+	m.u.auth.cert_len = strlen(m.u.auth.cert);
+	/* a replay: signed over the shares of another exchange */
+	sync_auth_signed('I', mode == FAKE_REPLAY ? zero : pk, theirs.eph, m.u.auth.ledger,
+	                 signed_);
+	sign_detached(mode == FAKE_WRONG_KEY ? other : me, signed_, sizeof signed_, m.u.auth.sig);
+	sync_msg_write(&m, &b);
+	c = xmalloc(b.len + crypto_secretstream_xchacha20poly1305_ABYTES);
+	crypto_secretstream_xchacha20poly1305_push(&st, c, &clen, b.p, b.len, NULL, 0, 0);
+	fake_frame(fd, c, (size_t)clen);
+	/* its AUTH (sent before it reads this one), then hang up */
+	fake_read(fd, buf, sizeof buf);
+	_exit(0);
+}
+
+static void
+handshake(struct fixture *f, enum fake_mode mode, const char *words)
+{
+	struct sign_key *ev, *other, *st;
+	struct sync_opts o = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 5000};
+	struct sync_self self;
+	struct sync_result res;
+	char *cause = NULL;
+	int sv[2], status;
+	pid_t pid;
+
+	sign_key_generate(&ev);
+	sign_key_generate(&other);
+	sign_key_generate(&st);
+	/* this station, T1, certified by the event key ev */
+	memset(&self, 0, sizeof self);
+	self.key = st;
+	strcpy(self.cert.event, "2026-oxford");
+	strcpy(self.cert.station, "T1");
+	self.cert.serial = 1;
+	sign_key_public(st, &self.cert.station_pub);
+	assert_int_equal(trust_cert_make(&self.cert, ev, &cause), 0);
+	self.cert_text = trust_cert_format(&self.cert);
+	sign_key_public(ev, &self.event_pub);
+	assert_int_equal(ledger_identity(f->b, self.ledger), 0);
+	strcpy(self.station, "T1");
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		fake_peer(sv[1], mode, ev, other);
+	}
+	close(sv[1]);
+	assert_int_equal(sync_exchange(f->b, &self, sv[0], 0, &o, &res, &cause), -1);
+	close(sv[0]);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_non_null(cause);
+	if (strstr(cause, words) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", cause, words);
+	free(cause);
+	/* nothing of the peer kept */
+	assert_int_equal(ledger_peer_bytes(f->b), 0);
+	sync_self_clear(&self);
+	sign_key_free(ev);
+	sign_key_free(other);
+}
+
+static void
+test_handshake_good(void **state)
+{
+	/* the peer passes the handshake: the exchange only ends when it hangs up */
+	handshake(*state, FAKE_GOOD, "closed the connection");
+}
+
+static void
+test_handshake_other_event(void **state)
+{
+	handshake(*state, FAKE_OTHER_EVENT, "not made by this event's key");
+}
+
+static void
+test_handshake_wrong_key(void **state)
+{
+	handshake(*state, FAKE_WRONG_KEY, "did not prove it holds the key");
+}
+
+static void
+test_handshake_replay(void **state)
+{
+	handshake(*state, FAKE_REPLAY, "did not prove it holds the key");
+}
+
 int
 main(void)
 {
@@ -379,6 +543,10 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_not_theirs_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test_setup_teardown(test_handshake_good, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handshake_other_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handshake_wrong_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handshake_replay, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
