@@ -53,6 +53,7 @@ pack() {
 # serve NS DB ADDR: a listener for one exchange, in the background; waits
 # until it listens.  Its output in $T/serve.out, .err.
 serve() {
+	rm -f "$T/serve.out" "$T/serve.err" # the last one's "Listening" is not this one's
 	ip netns exec "$1" "$WATCTL" --db "$2" sync --listen "$3" --once >"$T/serve.out" 2>"$T/serve.err" &
 	PIDS+=($!)
 	SERVER=$!
