@@ -815,7 +815,7 @@ end:
 	return rc;
 }
 
-/* The pack at q->path opened with the key typed or scanned in q->join.key. */
+/* The pack at q->path opened with the key typed or scanned (q->join.key). */
 static int
 kiosk_pack_load(const struct kiosk_req *q, struct event_pack *p, char **cause)
 {

@@ -129,11 +129,10 @@ struct kiosk_req {
 		} close;
 		struct {
 			char station[KIOSK_TEXT_MAX];
-			char key[KIOSK_TEXT_MAX]; /* the sealed pack's key (PACK_READ, PACK_JOIN) */
+			char key[KIOSK_TEXT_MAX]; /* PACK_READ, PACK_JOIN: as typed or scanned */
 		} join;
 		struct {
-			char hq
-			    [KIOSK_TEXT_MAX]; /* HQ's published keys, checked first (EXPORT_INFO) */
+			char hq[KIOSK_TEXT_MAX]; /* HQ's public keys' folder (<assets>/hq) */
 		} export;
 	};
 	char path[KIOSK_PATH_MAX];

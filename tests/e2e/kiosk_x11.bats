@@ -119,7 +119,7 @@ click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep 0.4; }
 	xdotool type --delay 20 135790 && xdotool key Return && sleep 0.4
 	xdotool type --delay 20 135790 && xdotool key Return && sleep 0.6
 	click 600 437 # I have written it down
-	click 614 84  # Join an event from a USB stick
+	click 614 84  # Start from HQ's event file or a pack
 	sleep 0.5
 	click 200 132 # the pack
 	import -window root "$BATS_TEST_TMPDIR/key.png"

@@ -324,7 +324,7 @@ screen_coord_draw(struct kiosk *k)
 			struct ui_rect c =
 			    kiosk_col(kiosk_row(grid, n / cols, rows, gap), n % cols, cols, gap);
 			snprintf(idl, sizeof idl, "Event key id\n%s", k->st.event_key_id);
-			ui_text_wrap(u, c, idl, 17, 0, UI_DIM, UI_CENTER);
+			ui_text_wrap(u, c, idl, k->style.font.hint, 0, UI_DIM, UI_CENTER);
 		}
 		for (int i = 0; i < n; i++) {
 			struct ui_rect c =

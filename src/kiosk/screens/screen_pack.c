@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 #include <strings.h>
 
 #include "event_pack.h"
@@ -88,27 +87,28 @@ screen_pack_draw(struct kiosk *k)
 		y += 2 * lh + gap;
 		snprintf(line, sizeof line, "File: %s", x->pack.file);
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 2 * lh}, line,
-		                  k->style.font.hint, 1, UI_FG, UI_LEFT) +
+		                  k->style.font.small, 1, UI_FG, UI_LEFT) +
 		     gap / 2;
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 5 * lh},
 		                  "1. Take the stick to the other station (a new, empty one). On "
 		                  "its first start, tap \xe2\x80\x9cStart from HQ's event file or "
 		                  "a pack\xe2\x80\x9d and tap this file.",
-		                  k->style.font.hint, 0, UI_FG, UI_LEFT) +
+		                  k->style.font.small, 0, UI_FG, UI_LEFT) +
 		     gap / 2;
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 4 * lh},
 		                  "2. It asks for the key: scan this QR code with its scanner or "
 		                  "camera, or type the 7 groups below.",
-		                  k->style.font.hint, 0, UI_FG, UI_LEFT) +
+		                  k->style.font.small, 0, UI_FG, UI_LEFT) +
 		     gap / 2;
 		y += ui_text_wrap(u, (struct ui_rect){body.x, y, tw, 3 * lh}, groups,
 		                  k->style.font.label, 1, UI_FG, UI_LEFT) +
 		     gap / 2;
 		util_wipe(groups, sizeof groups);
-		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - rh - gap - y},
+		/* left of Done: the whole height is free */
+		ui_text_wrap(u, (struct ui_rect){body.x, y, tw, body.y + body.h - y},
 		             "Without this key the file shows nothing. Keep the key off the stick; "
 		             "delete the file once joined.",
-		             k->style.font.hint, 1, UI_BAD, UI_LEFT);
+		             k->style.font.small, 1, UI_BAD, UI_LEFT);
 	}
 	if (ui_button(u,
 	              (struct ui_rect){body.x + body.w - k->style.col_w, body.y + body.h - rh,

@@ -101,7 +101,7 @@ struct screen_join_state {
 	int step;
 	char station[KIOSK_FIELD_MAX]; /* this station's id as typed */
 	char path[KIOSK_PATH_MAX];     /* the pack chosen on the stick */
-	char key[64];                  /* the pack's key as typed or scanned */
+	char key[64];                  /* its key as typed or scanned (wiped) */
 	struct kiosk_reply *pack;      /* what it holds */
 };
 
