@@ -211,6 +211,8 @@ install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
 	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
+	# the demo HQ's secret keys stay in the repo: a station carries HQ's public keys only
+	rm -f $(DESTDIR)$(PREFIX)/share/wat/demo/hq/*.key
 	install -d $(DESTDIR)/usr/lib/cups/filter $(DESTDIR)/usr/share/cups/model/wat
 	install -m 755 $(BUILD)/rastertoescpos $(DESTDIR)/usr/lib/cups/filter/rastertoescpos
 	install -m 644 assets/ppd/*.ppd $(DESTDIR)/usr/share/cups/model/wat/
