@@ -1,9 +1,12 @@
 #include "stamp.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include "util.h"
 
 /* The kernel's boot id, read once for the process: the kiosk's threads
  * (worker, printing, export) all stamp entries. */
@@ -51,6 +54,38 @@ stamp_elapsed(const struct stamp *a, const struct stamp *b, int64_t *ms)
 	}
 	*ms = b->wall_ms - a->wall_ms;
 	return 0;
+}
+
+void
+stamp_zone(const char *zone)
+{
+	static char *sys;
+	static int saved;
+	const char *t;
+
+	if (!saved) {
+		t = getenv("TZ");
+		sys = t != NULL ? xstrdup(t) : NULL;
+		saved = 1;
+	}
+	if (zone != NULL && *zone != '\0')
+		setenv("TZ", zone, 1);
+	else if (sys != NULL)
+		setenv("TZ", sys, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+}
+
+char *
+stamp_format_local(int64_t wall_ms, char *buf, unsigned long len)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M:%S%z", &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
 }
 
 char *

@@ -23,6 +23,17 @@ void stamp_now(struct stamp *st);
  * boot), 0 when only the wall clocks could be compared (different boots). */
 int stamp_elapsed(const struct stamp *a, const struct stamp *b, int64_t *ms);
 
+/* Makes zone (a tz database name, "America/Chicago") the local time of
+ * every time people read (localtime_r); NULL or "": the system's, as the
+ * process started (TZ, else /etc/localtime).  The ledger and the bundle
+ * keep UTC (stamp_format_utc) whatever it is. */
+void stamp_zone(const char *zone);
+
+/* Formats wall time for people, in the station's zone (stamp_zone), as
+ * "2026-05-02 09:03:07-0500": one word for the time, its offset from UTC
+ * glued on (buf >= 25 bytes). */
+char *stamp_format_local(int64_t wall_ms, char *buf, unsigned long len);
+
 /* Formats wall time as "2026-05-02 14:03:07" UTC (buf >= 20 bytes). */
 char *stamp_format_utc(int64_t wall_ms, char *buf, unsigned long len);
 

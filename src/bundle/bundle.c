@@ -811,6 +811,7 @@ bundle_meta_clear(struct bundle_meta *m)
 	free(m->public_key);
 	free(m->cert);
 	free(m->charter);
+	free(m->event_pub);
 	memset(m, 0, sizeof *m);
 }
 
@@ -886,6 +887,10 @@ bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f)
 			bundle_sha_hex(m->charter, strlen(m->charter), sha);
 			strbuf_printf(&b, ", \"charter_sha256\": \"%s\"", sha);
 		}
+		if (m->event_pub != NULL) {
+			bundle_sha_hex(m->event_pub, strlen(m->event_pub), sha);
+			strbuf_printf(&b, ", \"event_pub_sha256\": \"%s\"", sha);
+		}
 		strbuf_puts(&b, "},\n");
 	}
 	strbuf_puts(&b, "  \"files\": [");
@@ -896,6 +901,8 @@ bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f)
 		strbuf_puts(&b, ", \"station.cert\"");
 	if (m->cert != NULL && m->charter != NULL)
 		strbuf_puts(&b, ", \"charter\"");
+	if (m->cert != NULL && m->event_pub != NULL)
+		strbuf_puts(&b, ", \"event.pub\"");
 	strbuf_puts(&b, "]\n}\n");
 	return strbuf_take(&b);
 }
@@ -987,12 +994,13 @@ bundle_manifest_parse(const char *text, size_t len, struct bundle_meta *m, struc
 		return util_fail(cause, "manifest.json has no ledger head.");
 	}
 	if (t[13].type != JSON_NONE) {
-		static const char *const tr[] = {"cert_sha256", "charter_sha256"};
-		struct json_value h[2];
-		char *out[2] = {m->cert_sha256, m->charter_sha256};
-		json_members(&t[13], tr, h, 2);
-		for (i = 0; i < 2; i++) {
-			if (h[i].type == JSON_NONE && i == 1)
+		static const char *const tr[] = {"cert_sha256", "charter_sha256",
+		                                 "event_pub_sha256"};
+		struct json_value h[3];
+		char *out[3] = {m->cert_sha256, m->charter_sha256, m->event_pub_sha256};
+		json_members(&t[13], tr, h, 3);
+		for (i = 0; i < 3; i++) {
+			if (h[i].type == JSON_NONE && i > 0)
 				continue;
 			if (h[i].type != JSON_STRING || h[i].n != 66 ||
 			    strspn(h[i].p + 1, "0123456789abcdef") < 64) {
@@ -1481,7 +1489,7 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 {
 	struct bundle_content c;
 	struct bundle_meta m;
-	struct bundle_file files[BUNDLE_NCSV + 5],
+	struct bundle_file files[BUNDLE_NCSV + 6],
 	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
 	struct bundle_sha_job job = {&ledger, {0}};
 	struct strbuf sums = STRBUF_INIT;
@@ -1532,7 +1540,10 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		if (meta->charter != NULL)
 			files[n++] = (struct bundle_file){(char *)"charter", meta->charter,
 			                                  strlen(meta->charter)};
-		for (i = n - (meta->charter != NULL ? 2 : 1); i < n; i++) {
+		if (meta->event_pub != NULL)
+			files[n++] = (struct bundle_file){(char *)"event.pub", meta->event_pub,
+			                                  strlen(meta->event_pub)};
+		for (i = n - 1 - (meta->charter != NULL) - (meta->event_pub != NULL); i < n; i++) {
 			crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
 			bundle_sha_line(&sums, h, files[i].name);
 		}

@@ -139,9 +139,12 @@ struct bundle_meta {
 	int clock_trusted;
 	/* The chain of trust (docs/TRUST.md): the station's certificate and the
 	 * event's charter, zip members "station.cert" and "charter" (NULL:
-	 * absent), bound by their SHA-256 in the manifest's "trust" member. */
-	char *cert, *charter;
-	char cert_sha256[65], charter_sha256[65]; /* as the manifest says; "" absent */
+	 * absent), bound by their SHA-256 in the manifest's "trust" member.
+	 * event_pub: the event's public key file, member "event.pub", in a
+	 * bundle of an event without a charter (the charter names the key
+	 * otherwise), so the certificate's signature can be checked. */
+	char *cert, *charter, *event_pub;
+	char cert_sha256[65], charter_sha256[65], event_pub_sha256[65]; /* "" absent */
 };
 void bundle_meta_clear(struct bundle_meta *m);
 

@@ -460,7 +460,7 @@ bundle_cli_close(struct cli_cmd_ctx *c, struct cli_args *a)
 	const char *cash = cli_val(a, "cash"), *denoms = cli_val(a, "count"),
 	           *checks = cli_val(a, "checks"), *check_total = cli_val(a, "check-total");
 	char *cause = NULL, *text, *summary, *end;
-	int64_t head_seq;
+	int64_t head_seq, wall_ms;
 	int rc;
 
 	memset(&sheet, 0, sizeof sheet);
@@ -498,6 +498,20 @@ bundle_cli_close(struct cli_cmd_ctx *c, struct cli_args *a)
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
 	}
+	/* a blind count: the checks in hand are counted like the cash, never
+	 * taken "as listed" from the ledger */
+	if (checks == NULL || (count.checks > 0 && check_total == NULL)) {
+		rc = cli_fail(CLI_USAGE,
+		              "Count the checks in hand too: --checks N (0: none) and, when there "
+		              "are some, --check-total AMOUNT.");
+		goto end;
+	}
+	if (count.checks == 0 && count.check_cents > 0) {
+		rc = cli_fail(CLI_USAGE, "--check-total is %s, but --checks is 0.", check_total);
+		goto end;
+	}
+	if (count.checks == 0)
+		count.check_cents = 0;
 	/* the sheet's options are checked before the close-out is recorded */
 	if ((rc = bundle_cli_sheet_parse(a, "sheet", &sheet)) != CLI_OK)
 		goto end;
@@ -523,8 +537,19 @@ bundle_cli_close(struct cli_cmd_ctx *c, struct cli_args *a)
 		                          "be read: print the sheet with watctl close-sheet.");
 		goto end;
 	}
-	if ((rc = bundle_cli_sheet_deliver(c, &r, (int64_t)time(NULL) * 1000, head_seq, head,
-	                                   &sheet)) != CLI_OK)
+	/* the sheet says when the close-out was recorded, as a reprint will */
+	{
+		struct closeout_result again;
+		struct closeout_entry info;
+		char *why = NULL;
+
+		info.wall_ms = (int64_t)time(NULL) * 1000;
+		if (closeout_load(c->l, r.seq, &again, &info, &why) == 0)
+			closeout_result_free(&again);
+		free(why);
+		wall_ms = info.wall_ms;
+	}
+	if ((rc = bundle_cli_sheet_deliver(c, &r, wall_ms, head_seq, head, &sheet)) != CLI_OK)
 		fprintf(stderr,
 		        "The close-out is recorded (entry %" PRId64 "); print the sheet again "
 		        "with: watctl close-sheet --print (or --out FILE.pdf)\n",
@@ -538,8 +563,8 @@ end:
 const struct cli_cmd_entry bundle_cli_close_entry = {
     .name = "close",
     .usage =
-        "--cash AMOUNT | --count 20x5,10x3,... --counter NAME --counter NAME [--checks N] "
-        "[--check-total AMOUNT] [--note TEXT] [--sheet FILE.pdf] [--print] " BUNDLE_CLI_SHEET_USAGE,
+        "--cash AMOUNT | --count 20x5,10x3,... --checks N [--check-total AMOUNT] --counter NAME "
+        "--counter NAME [--note TEXT] [--sheet FILE.pdf] [--print] " BUNDLE_CLI_SHEET_USAGE,
     .about = "count the money (two counters); the sheet for the envelope",
     .opts = CLI_OPTS(CLI_VALUE("cash"), CLI_VALUE("count"), CLI_MANY("counter"),
                      CLI_VALUE("checks"), CLI_VALUE("check-total"), CLI_VALUE("note"),

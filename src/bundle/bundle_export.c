@@ -284,6 +284,12 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 		    util_read_file(hp, 16384, &s->meta.charter, &clen, NULL) != 0)
 			s->meta.charter = NULL;
 		free(hp);
+		/* no charter names the event key: the bundle carries it */
+		hp = xasprintf("%s/event.pub", o->keys_dir);
+		if (s->meta.cert != NULL && s->meta.charter == NULL &&
+		    util_read_file(hp, 16384, &s->meta.event_pub, &clen, NULL) != 0)
+			s->meta.event_pub = NULL;
+		free(hp);
 		free(cp);
 	}
 	s->jsonl = c.jsonl;

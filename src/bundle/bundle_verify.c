@@ -24,7 +24,7 @@ static const char *const bundle_verify_members[] = {
     "annulments.csv", "closeout.csv", "ledger.jsonl", "SHA256SUMS",
 };
 /* Members a bundle may hold besides: the chain of trust (docs/TRUST.md). */
-static const char *const bundle_verify_optional[] = {"station.cert", "charter"};
+static const char *const bundle_verify_optional[] = {"station.cert", "charter", "event.pub"};
 
 void
 bundle_report_clear(struct bundle_report *r)
@@ -52,15 +52,16 @@ bundle_verify_find(const struct bundle_file *fs, size_t n, const char *name)
 static int
 bundle_verify_trust(const struct bundle_file *fs, size_t n, struct bundle_meta *m, char **cause)
 {
-	const char *names[2] = {"station.cert", "charter"};
-	const char *want[2] = {m->cert_sha256, m->charter_sha256};
-	char **keep[2] = {&m->cert, &m->charter};
+	const char *names[3] = {"station.cert", "charter", "event.pub"};
+	const char *field[3] = {"cert_sha256", "charter_sha256", "event_pub_sha256"};
+	const char *want[3] = {m->cert_sha256, m->charter_sha256, m->event_pub_sha256};
+	char **keep[3] = {&m->cert, &m->charter, &m->event_pub};
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char hex[65];
 	const struct bundle_file *f;
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		f = bundle_verify_find(fs, n, names[i]);
 		if (f == NULL && want[i][0] == '\0')
 			continue;
@@ -72,16 +73,50 @@ bundle_verify_trust(const struct bundle_file *fs, size_t n, struct bundle_meta *
 			    cause,
 			    "The bundle holds %s but manifest.json does not bind it (its "
 			    "trust.%s is missing).",
-			    names[i], i == 0 ? "cert_sha256" : "charter_sha256");
+			    names[i], field[i]);
 		crypto_hash_sha256(h, (const unsigned char *)f->data, f->len);
 		bundle_hex(h, sizeof h, hex);
 		if (strcmp(hex, want[i]) != 0)
 			return util_fail(
 			    cause, "%s is not the one manifest.json binds (trust.%s differs).",
-			    names[i], i == 0 ? "cert_sha256" : "charter_sha256");
+			    names[i], field[i]);
 		*keep[i] = xstrndup(f->data, f->len);
 	}
 	return 0;
+}
+
+/* event.pub (an event without a charter) is the key that made the
+ * certificate tc: the same key id, and its signature. */
+static int
+bundle_verify_evpub(const struct bundle_meta *m, const struct trust_cert *tc, char **cause)
+{
+	struct sign_pub ev;
+	char want[17], got[17], *why = NULL;
+	int rc = 0;
+
+	if (m->charter != NULL)
+		return util_fail(cause, "The bundle holds both a charter and event.pub: the "
+		                        "charter names the event key, event.pub is for an event "
+		                        "without one.");
+	if (sign_pub_parse(m->event_pub, strlen(m->event_pub), &ev, &why) != 0) {
+		util_fail(cause, "event.pub is not a public key: %s", why);
+		free(why);
+		return -1;
+	}
+	if (memcmp(ev.id, tc->event_key, SIGN_KEYID_LEN) != 0) {
+		sign_keyid_hex(ev.id, got);
+		sign_keyid_hex(tc->event_key, want);
+		return util_fail(cause,
+		                 "event.pub is key %s but station.cert names event key %s: the "
+		                 "certificate is not the event's.",
+		                 got, want);
+	}
+	if (trust_cert_verify(tc, &ev, &why) != 0) {
+		rc = util_fail(
+		    cause, "station.cert is not signed by event.pub (the event's key): %s", why);
+		free(why);
+	}
+	return rc;
 }
 
 /* The first line (1-based) where a and b differ. */
@@ -406,7 +441,8 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 				break;
 		if (k == (int)nitems(bundle_verify_members) &&
 		    strcmp(fs[i].name, bundle_verify_optional[0]) != 0 &&
-		    strcmp(fs[i].name, bundle_verify_optional[1]) != 0) {
+		    strcmp(fs[i].name, bundle_verify_optional[1]) != 0 &&
+		    strcmp(fs[i].name, bundle_verify_optional[2]) != 0) {
 			util_fail(cause, "The bundle holds an unexpected file: %s.", fs[i].name);
 			goto end;
 		}
@@ -456,13 +492,25 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 		}
 		same = memcmp(&tc.station_pub, &rep->pub, sizeof tc.station_pub) == 0 &&
 		       strcmp(tc.station, said.station) == 0;
-		trust_cert_clear(&tc);
 		if (!same) {
+			trust_cert_clear(&tc);
 			util_fail(cause,
 			          "station.cert certifies another station or key than the one "
 			          "that signed the bundle.");
 			goto end;
 		}
+		/* an event without a charter: its key is in the bundle, and made
+		 * the certificate (HQ then checks that key against the one it
+		 * accepted) */
+		if (rep->meta.event_pub != NULL &&
+		    bundle_verify_evpub(&rep->meta, &tc, cause) != 0) {
+			trust_cert_clear(&tc);
+			goto end;
+		}
+		trust_cert_clear(&tc);
+	} else if (rep->meta.event_pub != NULL) {
+		util_fail(cause, "The bundle holds event.pub but no station.cert for it to check.");
+		goto end;
 	}
 
 	/* SHA256SUMS, then the ledger: their failures in that order, their work
@@ -726,6 +774,62 @@ end:
 	return rc;
 }
 
+/* The summary's certificate lines: station, serial, event, event key id,
+ * and the charter's HQ key (or "no charter").  Signatures that verify
+ * refused are not shown here; what is shown is checked as far as the bundle
+ * alone allows (whether the HQ key is HQ's is the merge's check). */
+static void
+bundle_summary_cert(struct strbuf *b, const struct bundle_meta *m)
+{
+	struct trust_cert tc;
+	struct trust_charter ch;
+	char ek[17], hk[17], *why = NULL;
+
+	memset(&tc, 0, sizeof tc);
+	memset(&ch, 0, sizeof ch);
+	if (m->cert == NULL) {
+		strbuf_puts(b, "  Cert:     none (the station runs software from before "
+		               "certificates): HQ holds it until a person checks its key id\n");
+		return;
+	}
+	if (trust_cert_parse(m->cert, strlen(m->cert), &tc, &why) != 0) {
+		strbuf_puts(b, "  Cert:     cannot be read\n"); /* verify refused it before */
+		goto end;
+	}
+	sign_keyid_hex(tc.event_key, ek);
+	strbuf_printf(b, "  Cert:     station %s, serial %" PRId64 ", event %s, event key %s\n",
+	              tc.station, tc.serial, tc.event, ek);
+	if (m->charter == NULL) {
+		strbuf_printf(
+		    b,
+		    "  Charter:  none (an event without a charter); %s; HQ counts it once "
+		    "it accepts event key id %s\n",
+		    m->event_pub != NULL ? "the bundle's event.pub made the certificate"
+		                         : "no event.pub in the bundle (older software): the "
+		                           "certificate's signature is not checked",
+		    ek);
+		goto end;
+	}
+	if (trust_charter_parse(m->charter, strlen(m->charter), &ch, &why) != 0) {
+		strbuf_printf(b, "  Charter:  cannot be read: %s\n", why);
+		goto end;
+	}
+	sign_keyid_hex(ch.hq.id, hk);
+	free(why);
+	why = NULL;
+	if (trust_charter_verify(&ch, &ch.hq, &why) == 0)
+		trust_cert_verify(&tc, &ch.event_pub, &why);
+	strbuf_printf(b,
+	              "  Charter:  event %s, signed by HQ key %s; %s%s (HQ's merge checks that "
+	              "key is HQ's)\n",
+	              ch.event, hk, why == NULL ? "the certificate is made by its event key" : "",
+	              why == NULL ? "" : "its signatures do NOT check");
+end:
+	free(why);
+	trust_cert_clear(&tc);
+	trust_charter_clear(&ch);
+}
+
 char *
 bundle_summary(const struct bundle_report *rep)
 {
@@ -756,6 +860,7 @@ bundle_summary(const struct bundle_report *rep)
 	              rep->key_checked ? "the expected station key"
 	                               : "the key inside the bundle; pass --pubkey to check it is "
 	                                 "the station's");
+	bundle_summary_cert(&b, &rep->meta);
 	strbuf_printf(&b, "  Ledger:   %" PRId64 " entries, head %s\n", f->last_seq, head);
 	strbuf_printf(&b,
 	              "  Walkers:  %" PRId64 " registered, %" PRId64 " checked in, %" PRId64

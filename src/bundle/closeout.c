@@ -21,12 +21,14 @@
 
 /* Per-donation receipt state while walking the ledger.  A receipt counts as
  * given when a "print" entry of it completed, was spooled or saved as a PDF
- * (as print_cli decides whether a reprint is a COPY). */
+ * (as print_cli decides whether a reprint is a COPY); only "completed" was
+ * printed on paper: "spooled" and "saved" left a PDF only. */
+enum { CLOSEOUT_RECEIPT_NONE, CLOSEOUT_RECEIPT_PDF, CLOSEOUT_RECEIPT_PRINTED };
 struct closeout_walk {
 	struct closeout_expected *e;
 	int64_t *donations; /* seqs of donations in force */
 	size_t ndonations, cap;
-	unsigned char *printed; /* by seq: a completed receipt exists */
+	unsigned char *printed; /* by seq: CLOSEOUT_RECEIPT_* (the best one made) */
 	size_t nprinted;
 };
 
@@ -74,7 +76,10 @@ closeout_walk_cb(const struct ledger_entry *en, void *arg)
 				memset(w->printed + w->nprinted, 0, n - w->nprinted);
 				w->nprinted = n;
 			}
-			w->printed[of] = 1;
+			if (strcmp(outcome, "completed") == 0)
+				w->printed[of] = CLOSEOUT_RECEIPT_PRINTED;
+			else if (w->printed[of] == CLOSEOUT_RECEIPT_NONE)
+				w->printed[of] = CLOSEOUT_RECEIPT_PDF;
 		}
 		free(what);
 		free(outcome);
@@ -123,7 +128,12 @@ closeout_expected(struct ledger *l, struct closeout_expected *e, char **cause)
 		goto end;
 	for (i = 0; i < w.ndonations; i++) {
 		int64_t s = w.donations[i];
-		if ((size_t)s < w.nprinted && w.printed[s])
+		int got = (size_t)s < w.nprinted ? w.printed[s] : CLOSEOUT_RECEIPT_NONE;
+		if (got == CLOSEOUT_RECEIPT_PRINTED)
+			e->receipts_printed++;
+		else if (got == CLOSEOUT_RECEIPT_PDF)
+			e->receipts_pdf++;
+		if (got != CLOSEOUT_RECEIPT_NONE)
 			continue;
 		e->unprinted = xrealloc(e->unprinted, (e->nunprinted + 1) * sizeof *e->unprinted);
 		e->unprinted[e->nunprinted++] = s;
@@ -141,8 +151,10 @@ end:
 static const int64_t closeout_us_pieces[] = {10000, 5000, 2000, 1000, 500, 200,
                                              100,   50,   25,   10,   5,   1};
 
-int
-closeout_denominations(const char *text, int64_t *cents, char **cause)
+/* Parses text as closeout_denominations does, adding each count to
+ * counts[] (one per closeout_us_pieces). */
+static int
+closeout_pieces(const char *text, int64_t *counts, int64_t *cents, char **cause)
 {
 	char *copy = xstrdup(text), *item, *save = NULL, *x, *why = NULL;
 	int64_t total = 0, value, count;
@@ -177,6 +189,7 @@ closeout_denominations(const char *text, int64_t *cents, char **cause)
 			util_fail(cause, "\"%s\" is not a count of $%s pieces.", x + 1, item);
 			goto end;
 		}
+		counts[i] += count;
 		total += value * count;
 		if (total > CLOSEOUT_MAX_CENTS) {
 			util_fail(cause, "The counted cash is implausibly large.");
@@ -193,6 +206,14 @@ end:
 	free(why);
 	free(copy);
 	return rc;
+}
+
+int
+closeout_denominations(const char *text, int64_t *cents, char **cause)
+{
+	int64_t counts[nitems(closeout_us_pieces)] = {0};
+
+	return closeout_pieces(text, counts, cents, cause);
 }
 
 static int
@@ -233,7 +254,9 @@ closeout_record(struct ledger *l, const struct closeout_count *c, const char *op
 	a = text_fold(c->counter[0]);
 	b = text_fold(c->counter[1]);
 	if (strcmp(text_trim(a), text_trim(b)) == 0) {
-		util_fail(cause, "The two counters must be two different people.");
+		util_fail(cause,
+		          "The two counters must be two different people: \"%s\" is given twice.",
+		          c->counter[1]);
 		goto end;
 	}
 	if (c->cash_cents < 0 || c->cash_cents > CLOSEOUT_MAX_CENTS || c->checks < -1 ||
@@ -310,7 +333,8 @@ closeout_record(struct ledger *l, const struct closeout_count *c, const char *op
 	strbuf_puts(&d, ",\"unprinted\":[");
 	for (i = 0; i < r->exp.nunprinted; i++)
 		strbuf_printf(&d, "%s%" PRId64, i ? "," : "", r->exp.unprinted[i]);
-	strbuf_puts(&d, "]}");
+	strbuf_printf(&d, "],\"receipts_printed\":%" PRId64 ",\"receipts_pdf\":%" PRId64 "}",
+	              r->exp.receipts_printed, r->exp.receipts_pdf);
 	if (ledger_append(l, "closeout", 0, 0, r->count.cash_cents + r->count.check_cents, d.s, op,
 	                  &r->seq, cause) != 0)
 		goto end;
@@ -367,6 +391,29 @@ end:
 	return rc;
 }
 
+/* "Receipts: 3 printed, 2 saved as PDF only (not printed), 1 not made:
+ * entries 7" -- what became of each donation's receipt, in words.  An entry
+ * recorded before the counts were kept (-1) says only what was not made. */
+static void
+closeout_receipts_text(struct strbuf *b, const struct closeout_expected *e, size_t most)
+{
+	size_t i;
+
+	strbuf_puts(b, "Receipts: ");
+	if (e->receipts_printed >= 0 && e->receipts_pdf >= 0)
+		strbuf_printf(b,
+		              "%" PRId64 " printed, %" PRId64 " saved as PDF only (not printed), ",
+		              e->receipts_printed, e->receipts_pdf);
+	strbuf_printf(b, "%zu not made", e->nunprinted);
+	if (e->nunprinted > 0) {
+		strbuf_puts(b, e->nunprinted == 1 ? ": entry" : ": entries");
+		for (i = 0; i < e->nunprinted && i < most; i++)
+			strbuf_printf(b, " %" PRId64, e->unprinted[i]);
+		strbuf_puts(b, i < e->nunprinted ? " ..." : "");
+	}
+	strbuf_puts(b, ".");
+}
+
 static void
 closeout_line_money(struct strbuf *b, const char *label, int64_t cents)
 {
@@ -388,6 +435,27 @@ closeout_over_short(struct strbuf *b, const char *what, int64_t d)
 		              d > 0 ? "OVER" : "SHORT");
 }
 
+/* The cash by bill and coin, a line each: "    $20.00 x 5  = $100.00". */
+static void
+closeout_describe_pieces(struct strbuf *b, const char *denominations)
+{
+	int64_t counts[nitems(closeout_us_pieces)] = {0}, cents;
+	char x[32], y[32], *cause = NULL;
+	size_t i;
+
+	if (closeout_pieces(denominations, counts, &cents, &cause) != 0) {
+		strbuf_printf(b, "  %-24s %14s\n", "by denomination", denominations);
+		free(cause);
+		return;
+	}
+	for (i = 0; i < nitems(closeout_us_pieces); i++)
+		if (counts[i] > 0)
+			strbuf_printf(
+			    b, "    %8s x %-6" PRId64 " = %14s\n",
+			    amount_format(closeout_us_pieces[i], x, sizeof x), counts[i],
+			    amount_format(closeout_us_pieces[i] * counts[i], y, sizeof y));
+}
+
 char *
 closeout_describe(const struct closeout_result *r)
 {
@@ -399,8 +467,8 @@ closeout_describe(const struct closeout_result *r)
 	strbuf_puts(&b, "Cash\n");
 	closeout_line_money(&b, "expected", r->exp.cash_cents);
 	closeout_line_money(&b, "counted", r->count.cash_cents);
-	if (r->count.denominations != NULL)
-		strbuf_printf(&b, "  %-24s %14s\n", "by denomination", r->count.denominations);
+	if (r->count.denominations != NULL && *r->count.denominations != '\0')
+		closeout_describe_pieces(&b, r->count.denominations);
 	closeout_over_short(&b, "over/short", r->cash_over_short);
 	strbuf_printf(&b, "Checks (%zu listed)\n", r->exp.nlist);
 	for (i = 0; i < r->exp.nlist; i++) {
@@ -418,14 +486,8 @@ closeout_describe(const struct closeout_result *r)
 	strbuf_printf(&b, "Counted by: %s and %s\n", r->count.counter[0], r->count.counter[1]);
 	if (r->count.note != NULL && *r->count.note != '\0')
 		strbuf_printf(&b, "Note: %s\n", r->count.note);
-	if (r->exp.nunprinted == 0)
-		strbuf_puts(&b, "Every donation has a printed receipt.\n");
-	else {
-		strbuf_printf(&b, "Receipts never printed (%zu): entries", r->exp.nunprinted);
-		for (i = 0; i < r->exp.nunprinted && i < 50; i++)
-			strbuf_printf(&b, " %" PRId64, r->exp.unprinted[i]);
-		strbuf_puts(&b, i < r->exp.nunprinted ? " ...\n" : "\n");
-	}
+	closeout_receipts_text(&b, &r->exp, 50);
+	strbuf_puts(&b, "\n");
 	return strbuf_take(&b);
 }
 
@@ -552,6 +614,11 @@ closeout_load(struct ledger *l, int64_t seq, struct closeout_result *r, struct c
 				                        (e->nunprinted + 1) * sizeof *e->unprinted);
 				e->unprinted[e->nunprinted++] = n;
 			}
+	e->receipts_printed = e->receipts_pdf = -1; /* not kept before 2026-12-02 */
+	if (json_member(&data, "receipts_printed", &v) == 0 && json_int(&v, &n) == 0)
+		e->receipts_printed = n;
+	if (json_member(&data, "receipts_pdf", &v) == 0 && json_int(&v, &n) == 0)
+		e->receipts_pdf = n;
 	e->closed = f.reopen_seq == 0;
 	e->closed_seq = f.seq;
 	r->count.cash_cents = closeout_member_int(&data, "cash_cents");
@@ -615,6 +682,35 @@ closeout_os_text(int64_t d, char *buf, size_t len)
 	return buf;
 }
 
+/* The cash as counted, one row a bill or coin: "$20.00 x 5 = $100.00". */
+static void
+closeout_sheet_pieces(const struct closeout_result *r, struct layout_doc *d)
+{
+	int64_t counts[nitems(closeout_us_pieces)] = {0}, cents = 0;
+	char a[32], b[32], *cause = NULL;
+	size_t i;
+
+	if (r->count.denominations == NULL || *r->count.denominations == '\0')
+		return;
+	layout_doc_add(d, LAYOUT_HEADING, "Cash by bill and coin", NULL);
+	if (closeout_pieces(r->count.denominations, counts, &cents, &cause) != 0) {
+		/* recorded, so it parsed once: show it as recorded rather than nothing */
+		layout_doc_addf(d, LAYOUT_TEXT, "As counted: %s", r->count.denominations);
+		free(cause);
+		layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+		return;
+	}
+	layout_doc_add(d, LAYOUT_TABLE, "Bill or coin\tCount\tSum", "h");
+	for (i = 0; i < nitems(closeout_us_pieces); i++)
+		if (counts[i] > 0)
+			layout_doc_addf(
+			    d, LAYOUT_TABLE, "%s\t%" PRId64 "\t%s",
+			    amount_format(closeout_us_pieces[i], a, sizeof a), counts[i],
+			    amount_format(closeout_us_pieces[i] * counts[i], b, sizeof b));
+	layout_doc_addf(d, LAYOUT_TABLE, "Cash counted\t\t%s", amount_format(cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+}
+
 void
 closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet *s,
                    struct layout_doc *d)
@@ -653,9 +749,8 @@ closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet 
 	layout_doc_add(d, LAYOUT_PAIR, "Other methods (not in the envelope)",
 	               amount_format(e->other_cents, a, sizeof a));
 	layout_doc_add(d, LAYOUT_PAIR, "All donations", amount_format(e->total_cents, a, sizeof a));
-	if (r->count.denominations != NULL && *r->count.denominations != '\0')
-		layout_doc_add(d, LAYOUT_PAIR, "Cash by denomination", r->count.denominations);
 	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+	closeout_sheet_pieces(r, d);
 
 	layout_doc_addf(d, LAYOUT_HEADING, "Checks listed in the ledger (%zu)", e->nlist);
 	if (e->nlist == 0)
@@ -684,18 +779,12 @@ closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet 
 	}
 	if (r->count.note != NULL && *r->count.note != '\0')
 		layout_doc_addf(d, LAYOUT_TEXT, "Note: %s", r->count.note);
-	if (e->nunprinted == 0)
-		layout_doc_add(d, LAYOUT_SMALL, "Every donation has a printed receipt.", NULL);
-	else {
-		strbuf_printf(&t, "Receipts never printed (%zu): entries", e->nunprinted);
-		for (i = 0; i < e->nunprinted && i < 200; i++)
-			strbuf_printf(&t, " %" PRId64, e->unprinted[i]);
-		strbuf_puts(&t, i < e->nunprinted ? " ..." : "");
-		layout_doc_add(d, LAYOUT_SMALL, t.s, NULL);
-	}
+	closeout_receipts_text(&t, e, 200);
+	layout_doc_add(d, LAYOUT_TEXT, t.s, NULL);
 	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
 
 	layout_doc_add(d, LAYOUT_HEADING, "Counted by", NULL);
+	layout_doc_add(d, LAYOUT_SIGN, "Deposit bag number", NULL);
 	layout_doc_addf(d, LAYOUT_SIGN, "Counter 1: %s", r->count.counter[0]);
 	layout_doc_addf(d, LAYOUT_SIGN, "Counter 2: %s", r->count.counter[1]);
 	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);

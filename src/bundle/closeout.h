@@ -5,7 +5,8 @@
  *   closeout data: {"cash_cents":N,"cash_expected_cents":N,"denominations":"20x5,...",
  *                   "checks":N,"check_cents":N,"checks_expected":N,
  *                   "check_expected_cents":N,"other_expected_cents":N,
- *                   "counters":["A","B"],"note":"...","unprinted":[seq,...]}
+ *                   "counters":["A","B"],"note":"...","unprinted":[seq,...],
+ *                   "receipts_printed":N,"receipts_pdf":N}
  *   reopen data:   {"reason":"..."}
  *
  * (amount = counted cash + counted checks).  See docs/BUNDLE.md. */
@@ -32,10 +33,12 @@ struct closeout_expected {
 	int64_t checks;
 	struct closeout_check *list; /* the checks in force, in order */
 	size_t nlist;
-	int64_t *unprinted; /* donations in force without a completed receipt */
+	int64_t *unprinted; /* donations in force without any receipt (printed or PDF) */
 	size_t nunprinted;
-	int closed;         /* the last close-out is in force (no reopen after it) */
-	int64_t closed_seq; /* that close-out */
+	int64_t receipts_printed; /* donations in force whose receipt was printed on paper */
+	int64_t receipts_pdf;     /* ... saved as a PDF only (spooled or saved); -1: not known */
+	int closed;               /* the last close-out is in force (no reopen after it) */
+	int64_t closed_seq;       /* that close-out */
 };
 
 /* What was counted. */

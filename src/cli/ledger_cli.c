@@ -179,7 +179,8 @@ ledger_cli_entry_line_cb(const struct ledger_entry *e, void *arg)
 
 	char *text;
 
-	stamp_format_utc(e->at.wall_ms, when, sizeof when);
+	/* the station's time for the person reading; the bundle keeps UTC */
+	stamp_format_local(e->at.wall_ms, when, sizeof when);
 	printf("%6" PRId64 "  %s  %-13s", e->seq, when, cli_esc(e->kind));
 	if (e->walker != 0)
 		printf(" walker %-6" PRIu32, e->walker);

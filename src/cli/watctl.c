@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "ledger.h"
 #include "ledger_cli.h"
+#include "stamp.h"
 #include "pin_cli.h"
 #include "print_cli.h"
 #include "scan_cli.h"
@@ -126,6 +127,7 @@ watctl_open(struct cli_cmd_ctx *c, enum cli_open how, int *created)
 {
 	static const enum ledger_open modes[] = {
 	    [CLI_READ] = LEDGER_READ, [CLI_WRITE] = LEDGER_WRITE, [CLI_CREATE] = LEDGER_CREATE};
+	struct ledger_event ev;
 	struct stat sb;
 	char *cause = NULL;
 
@@ -140,6 +142,9 @@ watctl_open(struct cli_cmd_ctx *c, enum cli_open how, int *created)
 		    CLI_REFUSED,
 		    "%s has no event yet: set it up first with 'watctl --db %s init ...'.", c->db,
 		    c->db);
+	/* every time printed for people in the station's zone (setting time-zone) */
+	if (ledger_event(c->l, &ev) == 0)
+		stamp_zone(ev.time_zone);
 	return CLI_OK;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "amount.h"
 #include "stamp.h"
@@ -77,6 +78,12 @@ static const struct setting setting_table[] = {
     {SETTING_LOCK_SECONDS, "lock-seconds", SETTING_TYPE_SECONDS, "s", 15, 3600, "60",
      "coordinator lock after idle", "Lock after idle", NULL,
      "Coordinator mode locks after this long without a touch.", 0, 0, SETTING_KIOSK_FORM},
+    {SETTING_TIME_ZONE, "time-zone", SETTING_TYPE_ZONE, "", 0, 0, "", "time zone", "Time zone",
+     "(the system's time zone)",
+     "The time zone of every time people read (screens, receipts, slips, sheets): central "
+     "(eastern, mountain, arizona, pacific, alaska, hawaii) or a tz database name such as "
+     "America/Chicago; empty: the system's (TZ, else /etc/localtime). The bundle keeps UTC.",
+     0, 0, SETTING_KIOSK_FORM},
 };
 
 const struct setting *
@@ -94,6 +101,45 @@ setting_find(const char *key)
 		if (strcmp(setting_table[i].key, key) == 0)
 			return &setting_table[i];
 	return NULL;
+}
+
+/* The US zones in words, for a keyboard without "/" and "_" (the kiosk's):
+ * the tz database name of word, or word itself. */
+static const char *
+setting_zone_word(const char *word)
+{
+	static const char *const words[][2] = {
+	    {"eastern", "America/New_York"},    {"central", "America/Chicago"},
+	    {"mountain", "America/Denver"},     {"arizona", "America/Phoenix"},
+	    {"pacific", "America/Los_Angeles"}, {"alaska", "America/Anchorage"},
+	    {"hawaii", "Pacific/Honolulu"},     {"utc", "UTC"},
+	};
+	size_t i;
+
+	for (i = 0; i < nitems(words); i++)
+		if (strcasecmp(word, words[i][0]) == 0)
+			return words[i][1];
+	return word;
+}
+
+/* A tz database name ("America/Chicago", "UTC", "Etc/GMT+6"): its
+ * characters, no ".." or leading "/", and, where the system has the
+ * database, a zone it knows (glibc silently takes UTC for one it does not). */
+static int
+setting_zone_ok(const char *t)
+{
+	char path[128];
+
+	if (*t == '\0')
+		return 1;
+	if (strlen(t) > 64 || *t == '/' || *t == '-' || strstr(t, "..") != NULL ||
+	    strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") !=
+	        strlen(t))
+		return 0;
+	if (access("/usr/share/zoneinfo", F_OK) != 0)
+		return 1;
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", t);
+	return access(path, R_OK) == 0;
 }
 
 /* ---- lengths ---- */
@@ -403,6 +449,18 @@ setting_canon(const struct setting *s, const char *value, char **out, char **cau
 		} else
 			util_fail(cause, "The EIN must be written NN-NNNNNNN (e.g. 64-0123456).");
 		break;
+	case SETTING_TYPE_ZONE:
+		if (setting_zone_ok(setting_zone_word(t))) {
+			*out = xstrdup(setting_zone_word(t));
+			rc = 0;
+		} else
+			util_fail(
+			    cause,
+			    "\"%s\" is not a time zone: write eastern, central, mountain, "
+			    "arizona, pacific, alaska or hawaii, or a tz database name such as "
+			    "America/Chicago (empty: the system's).",
+			    t);
+		break;
 	case SETTING_TYPE_PAPER:
 		if (strcmp(t, "58mm") == 0 || strcmp(t, "80mm") == 0 || strcmp(t, "letter") == 0 ||
 		    strcmp(t, "a4") == 0) {
@@ -531,6 +589,7 @@ setting_type_word(enum setting_type t)
 	case SETTING_TYPE_EIN: return "EIN";
 	case SETTING_TYPE_COUNT: return "number";
 	case SETTING_TYPE_PAPER: return "paper";
+	case SETTING_TYPE_ZONE: return "time zone";
 	}
 	return "?";
 }
@@ -563,6 +622,7 @@ setting_range(const struct setting *s, struct strbuf *b)
 		break;
 	case SETTING_TYPE_EIN: strbuf_puts(b, "`NN-NNNNNNN` or empty"); break;
 	case SETTING_TYPE_PAPER: strbuf_puts(b, "`58mm`, `80mm`, `letter`, `a4`"); break;
+	case SETTING_TYPE_ZONE: strbuf_puts(b, "a tz database name, or empty"); break;
 	}
 }
 

@@ -34,6 +34,7 @@ enum setting_id {
 	SETTING_PAPER,
 	SETTING_UNDO_MINUTES,
 	SETTING_LOCK_SECONDS,
+	SETTING_TIME_ZONE,
 	SETTING_COUNT
 };
 
@@ -47,6 +48,7 @@ enum setting_type {
 	SETTING_TYPE_EIN,
 	SETTING_TYPE_COUNT, /* a whole number, in unit */
 	SETTING_TYPE_PAPER,
+	SETTING_TYPE_ZONE, /* an IANA time zone name ("America/Chicago"), or empty */
 };
 
 /* Where the kiosk lets the coordinator change it. */

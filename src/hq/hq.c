@@ -28,6 +28,7 @@
  *               'revoked' (its ledger taken out of the totals)
  *   certs(event, station, serial, station_pub, identity, bundle)
  *   events_accepted(event_key, event, wall_ms, reason)
+ *   event_pubs(event_key, event_pub, bundle)
  *   distrusted(event, wall_ms, reason)
  *   log(seq, wall_ms, action, bundle, subject, reason, prev, hash)
  *            -- every decision; hash = SHA-256(prev || the line
@@ -107,6 +108,10 @@ static const char hq_schema[] =
     "CREATE TABLE IF NOT EXISTS events_accepted("
     " event_key TEXT PRIMARY KEY, event TEXT NOT NULL, wall_ms INTEGER NOT NULL,"
     " reason TEXT NOT NULL);"
+    /* the event key HQ first counted under an accepted key id (a key id
+     * is not derived from its key: another key may carry the same id) */
+    "CREATE TABLE IF NOT EXISTS event_pubs("
+    " event_key TEXT PRIMARY KEY, event_pub TEXT NOT NULL, bundle INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS distrusted("
     " event TEXT PRIMARY KEY, wall_ms INTEGER NOT NULL, reason TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS log("
@@ -685,7 +690,66 @@ struct hq_chain {
 	char station_pub[64];            /* the certified station key */
 	unsigned char ledger[TRUST_LEDGER_LEN];
 	int64_t serial;
+	char event_pub[64]; /* unchartered: the bundle's event.pub, to pin; "" none */
 };
+
+/* An event without a charter, accepted by its key id: the bundle's
+ * event.pub must carry that id and have made the certificate, and be the
+ * key HQ first counted under that id (event_pubs), else the bundle is held
+ * naming why.  A first key is kept in ch->event_pub, pinned when counted. */
+static int
+hq_chain_evpub(struct hq *h, const struct bundle_meta *m, const struct trust_cert *tc,
+               struct hq_chain *ch, struct hq_case *c)
+{
+	struct sign_pub ev;
+	sqlite3_stmt *st;
+	char *why = NULL, *pub = NULL, kid[17];
+	int rc = 0;
+
+	if (m->event_pub == NULL) {
+		hq_case_set(c, "chain",
+		            "This bundle of event %s (no charter) does not carry the event's key "
+		            "(event.pub: made by software from before it did), so nothing shows "
+		            "that key %s made its certificate. Check its key id %s against the "
+		            "station's paper close-out sheet.",
+		            tc->event, ch->event_key, m->key_id);
+		return 0;
+	}
+	if (sign_pub_parse(m->event_pub, strlen(m->event_pub), &ev, &why) != 0 ||
+	    trust_cert_verify(tc, &ev, &why) != 0) {
+		hq_case_set(c, "chain",
+		            "station.cert is not made by event.pub, the key of event %s: %.200s",
+		            tc->event, why != NULL ? why : "event.pub is not a key");
+		goto end;
+	}
+	sign_keyid_hex(ev.id, kid);
+	if (strcmp(kid, ch->event_key) != 0) {
+		hq_case_set(c, "chain", "event.pub is key %s, not the certificate's %s.", kid,
+		            ch->event_key);
+		goto end;
+	}
+	pub = sign_pub_base64(&ev);
+	if ((st = hq_prep(h, "SELECT event_pub, bundle FROM event_pubs WHERE event_key = ?1", 1,
+	                  ch->event_key)) == NULL) {
+		rc = -1;
+		goto end;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *was = (const char *)sqlite3_column_text(st, 0);
+		if (was == NULL || strcmp(was, pub) != 0)
+			hq_case_set(c, "chain",
+			            "Event key id %s is carried by another key than the one HQ "
+			            "counted it with (bundle #%lld): a key made to look like the "
+			            "accepted event's (a forged certificate). Not counted.",
+			            ch->event_key, (long long)sqlite3_column_int64(st, 1));
+	} else
+		snprintf(ch->event_pub, sizeof ch->event_pub, "%s", pub);
+	sqlite3_finalize(st);
+end:
+	free(pub);
+	free(why);
+	return rc;
+}
 
 /* The chain cert -> event key -> charter -> HQ's key, checked (h->chain),
  * into ch; what breaks it into c ("chain", or "unchartered": an event HQ
@@ -767,6 +831,10 @@ hq_chain_read(struct hq *h, const struct bundle_report *rep, const char *id, str
 	}
 	known = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
+	if (known && hq_chain_evpub(h, m, &tc, ch, c) != 0) {
+		rc = -1;
+		goto end;
+	}
 	if (!known)
 		hq_case_set(
 		    c, "unchartered",
@@ -1130,6 +1198,18 @@ hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const
 			goto end;
 		sqlite3_bind_int64(st, 3, ch->serial);
 		sqlite3_bind_int64(st, 6, bundle);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+	}
+	/* an accepted event's key, pinned by the first bundle counted */
+	if (ch->event_pub[0] != '\0') {
+		sqlite3_finalize(st);
+		if ((st = hq_prep(h,
+		                  "INSERT OR IGNORE INTO event_pubs(event_key, event_pub, bundle) "
+		                  "VALUES (?1, ?2, ?3)",
+		                  2, ch->event_key, ch->event_pub)) == NULL)
+			goto end;
+		sqlite3_bind_int64(st, 3, bundle);
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto end;
 	}

@@ -22,6 +22,7 @@
 #include "print_cli.h"
 #include "roster.h"
 #include "sign.h"
+#include "stamp.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -570,6 +571,8 @@ kiosk_close_from(struct kiosk_close *c, const struct closeout_expected *e)
 		kiosk_copy(c->list[i].donor, sizeof c->list[i].donor, e->list[i].donor);
 	}
 	c->nunprinted = e->nunprinted;
+	c->receipts_printed = e->receipts_printed;
+	c->receipts_pdf = e->receipts_pdf;
 	for (i = 0; i < e->nunprinted && i < KIOSK_UNPRINTED_MAX; i++)
 		c->unprinted[i] = e->unprinted[i];
 }
@@ -892,6 +895,18 @@ kiosk_coordinator_op(enum kiosk_op op)
 	return 0;
 }
 
+/* The station's time zone for every time the screens and printouts show
+ * (glibc's setenv keeps old strings, so a thread formatting a time meanwhile
+ * reads the old zone or the new one, never freed memory). */
+static void
+kiosk_worker_zone(struct kiosk_worker *w)
+{
+	struct ledger_event ev;
+
+	if (ledger_event(w->l, &ev) == 0)
+		stamp_zone(ev.time_zone);
+}
+
 static void
 kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r)
 {
@@ -955,7 +970,11 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			kiosk_recent(w, q->walker, r);
 		break;
 	case KIOSK_OP_RECENT: kiosk_recent(w, q->walker, r); break;
-	case KIOSK_OP_SET: rc = ledger_set(w->l, q->set.key, q->set.value, op, &cause); break;
+	case KIOSK_OP_SET:
+		rc = ledger_set(w->l, q->set.key, q->set.value, op, &cause);
+		if (rc == 0 && strcmp(q->set.key, "time-zone") == 0)
+			kiosk_worker_zone(w);
+		break;
 	case KIOSK_OP_INIT: {
 		struct ledger_init in = {.name = q->init.name,
 		                         .city = q->init.city,
@@ -1039,6 +1058,7 @@ kiosk_main(void *arg)
 		n->reply->rc = -1;
 		n->reply->cause = cause;
 	} else {
+		kiosk_worker_zone(w);
 		kiosk_lost_refresh(w);
 		kiosk_trust_refresh(w);
 	}

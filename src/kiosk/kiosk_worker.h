@@ -158,6 +158,7 @@ struct kiosk_close {
 	} list[KIOSK_CHECKS_MAX];
 	size_t nunprinted;
 	int64_t unprinted[KIOSK_UNPRINTED_MAX];
+	int64_t receipts_printed, receipts_pdf; /* on paper; as a PDF only */
 	/* CLOSE */
 	int64_t seq, cash_counted, checks_counted, check_counted;
 	int64_t cash_over_short, check_over_short;

@@ -743,15 +743,19 @@ layout_pair(struct layout_ctx *c, const char *key, const char *value)
 	return lh + h;
 }
 
+/* A cell that lines up with the figures: an amount, a number, or "even"
+ * (an over/short with none over or short, in the column of those that are). */
 static int
 layout_numeric(const char *s)
 {
+	if (strcmp(s, "even") == 0)
+		return 1;
 	if (*s == '-' || *s == '$')
 		s++;
 	return *s >= '0' && *s <= '9';
 }
 
-/* A table row: equal columns, the first twice as wide; numbers right-aligned. */
+/* A table row: equal columns, the first twice as wide; figures right-aligned. */
 static double
 layout_row(struct layout_ctx *c, const char *text, int head)
 {

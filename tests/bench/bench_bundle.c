@@ -2,7 +2,9 @@
  * laps, 10,000 donations) on a real ledger file, each beside the stock tools
  * doing the same work on the same bundle's own files in the same run:
  * sha256sum of the members, zip, minisign -S and minisign -V (zip with its
- * defaults, as issue 15 set the goal, and zip -1, the bundle's deflate level).  Rounds alternate ours and theirs; medians.  JSON lines on
+ * defaults, as issue 15 set the goal, and zip -1, the bundle's deflate level); then sealed,
+ * as the stick carries it, beside the same with age to HQ's two keys, and its
+ * verify beside minisign -V + age -d + unzip + sha256sum -c.  Rounds alternate ours and theirs; medians.  JSON lines on
  * stdout. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +13,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "age.h"
 #include "bundle.h"
 #include "closeout.h"
 #include "hq.h"
@@ -85,6 +90,52 @@ bench_stock(const char *dir, const char *keys, const char *zipopt, double parts[
 	snprintf(key, sizeof key, "%s/station.pub", keys);
 	parts[3] = bench_sh("minisign -V", "minisign -Vq -p %s -m %s/peer.zip", key, dir);
 	return parts[0] + parts[1] + parts[2] + parts[3];
+}
+
+/* The same for a sealed bundle, as it goes on the stick: sha256sum, zip
+ * (zipopt as above), age to HQ's two keys, minisign -S and -V of the sealed
+ * file. */
+static double
+bench_stock_sealed(const char *dir, const char *keys, const char *zipopt)
+{
+	char peer[600], key[700];
+	double ms;
+
+	snprintf(peer, sizeof peer, "%s/peer", dir);
+	bench_sh("rm", "rm -f %s/peer.zip %s/peer.zip.age*", dir, dir);
+	ms = bench_sh("sha256sum", "cd %s && sha256sum %s >SHA256SUMS", peer, members);
+	snprintf(key, sizeof key, "%s ../peer.zip %s SHA256SUMS", zipopt, members);
+	ms += bench_sh("zip", "cd %s && zip -q -X %s", peer, key);
+	ms += bench_sh("age",
+	               "age -R assets/hq/hq-seal.pub -R assets/hq/hq-backup.pub -o %s/peer.zip.age "
+	               "%s/peer.zip",
+	               dir, dir);
+	snprintf(key, sizeof key, "%s/station.key", keys);
+	ms += bench_sh("minisign -S",
+	               "minisign -S -s %s -m %s/peer.zip.age -t wat-bundle:1 </dev/null >/dev/null",
+	               key, dir);
+	snprintf(key, sizeof key, "%s/station.pub", keys);
+	ms += bench_sh("minisign -V", "minisign -Vq -p %s -m %s/peer.zip.age", key, dir);
+	return ms;
+}
+
+/* What HQ runs with stock tools on a sealed bundle: minisign -V, age -d,
+ * unzip, sha256sum -c. */
+static double
+bench_stock_check_sealed(const char *dir, const char *sealed_path, const char *keys)
+{
+	char key[700], out[700];
+	double ms;
+
+	snprintf(out, sizeof out, "%s/check", dir);
+	bench_sh("rm", "rm -rf %s %s/opened.zip", out, dir);
+	snprintf(key, sizeof key, "%s/station.pub", keys);
+	ms = bench_sh("minisign -V", "minisign -Vq -p %s -m %s", key, sealed_path);
+	ms += bench_sh("age -d", "age -d -i assets/demo/hq/hq-seal.key -o %s/opened.zip %s", dir,
+	               sealed_path);
+	ms += bench_sh("unzip", "unzip -q -d %s %s/opened.zip", out, dir);
+	ms += bench_sh("sha256sum -c", "cd %s && sha256sum -c --quiet SHA256SUMS%s", out, "");
+	return ms;
 }
 
 /* What HQ runs with stock tools on a bundle: minisign -V, unzip, sha256sum -c. */
@@ -234,6 +285,57 @@ main(void)
 		         ROUNDS, last_seq);
 		bench_pair("bundle_merge_day", "median", bench_median(merge_ms, ROUNDS),
 		           "bundle_verify_day", bench_median(verify_ms, ROUNDS), 0, extra);
+	}
+
+	/* sealed, as the stick carries it (docs/BUNDLE.md "Sealed bundles"):
+	 * export sealed to HQ's two keys, verify with HQ's opening key */
+	{
+		struct age_recipient to[2];
+		struct age_identity ids[2 * AGE_MAX_IDS];
+		size_t nids = 0;
+		double sexp[ROUNDS], sstock[ROUNDS], sstock1[ROUNDS], sver[ROUNDS], scheck[ROUNDS];
+		struct bundle_export_opts so = o;
+
+		if (bundle_hq_recipients("assets/hq", to, &cause) != 0 ||
+		    bundle_hq_identities("assets/demo/hq", ids, &nids, &cause) != 0)
+			bench_die("HQ keys", cause);
+		so.seal_to = to;
+		so.nseal = 2;
+		for (r = 0; r < ROUNDS; r++) {
+			struct bundle_export_result sres;
+			struct bundle_report srep;
+
+			memset(&sres, 0, sizeof sres);
+			t0 = bench_now_ms();
+			if (bundle_export(l, &so, &sres, &cause) != 0)
+				bench_die("sealed export", cause);
+			sexp[r] = bench_now_ms() - t0;
+			sstock[r] = bench_stock_sealed(dir, keys, "");
+			sstock1[r] = bench_stock_sealed(dir, keys, "-1");
+			t0 = bench_now_ms();
+			if (bundle_verify_path(sres.zip_path, &pub, ids, nids, &srep, &cause) != 0)
+				bench_die("sealed verify", cause);
+			sver[r] = bench_now_ms() - t0;
+			if (!srep.sealed)
+				bench_die("sealed verify", "not sealed");
+			bundle_report_clear(&srep);
+			scheck[r] = bench_stock_check_sealed(dir, sres.zip_path, keys);
+			bundle_export_result_clear(&sres);
+		}
+		sodium_memzero(ids, sizeof ids);
+		snprintf(extra, sizeof extra, ",\"rounds\":%d,\"entries\":%" PRId64, ROUNDS,
+		         last_seq);
+		bench_pair("bundle_export_sealed_day", "median", bench_median(sexp, ROUNDS),
+		           "sha256sum + zip + age (2 keys) + minisign -S + minisign -V",
+		           bench_median(sstock, ROUNDS), 1.0, extra);
+		bench_pair("bundle_export_sealed_day_vs_zip_1", "median",
+		           bench_median(sexp, ROUNDS),
+		           "sha256sum + zip -1 + age (2 keys) + minisign -S + minisign -V",
+		           bench_median(sstock1, ROUNDS), 0,
+		           ",\"note\":\"zip at the bundle's own deflate level\"");
+		bench_pair("bundle_verify_sealed_day", "median", bench_median(sver, ROUNDS),
+		           "minisign -V + age -d + unzip + sha256sum -c",
+		           bench_median(scheck, ROUNDS), 1.0, extra);
 	}
 
 	/* the day's members beside the caps a zip bomb meets (bundle_member_max:

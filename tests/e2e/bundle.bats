@@ -64,7 +64,7 @@ rezip_and_sign() {
 	rm -f "$out" "$T/re.zip"
 	(cd "$T/x" && zip -q -X "$T/re.zip" manifest.json walkers.csv checkins.csv laps.csv \
 		donations.csv annulments.csv closeout.csv ledger.jsonl \
-		$(ls station.cert charter 2>/dev/null) SHA256SUMS)
+		$(ls station.cert charter event.pub 2>/dev/null) SHA256SUMS)
 	age -r "$(cat "$hq/hq-seal.pub")" -r "$(cat "$hq/hq-backup.pub")" -o "$out" "$T/re.zip"
 	rm -f "$out.minisig"
 	minisign -S -s "$DB.keys/station.key" -m "$out" -t "forged" \
@@ -102,7 +102,7 @@ unpack() {
 	run bash -c "cd '$T/x' && sha256sum -c SHA256SUMS"
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "$(grep -c ': OK$' <<<"$output")" -eq 9 ] # 8 + station.cert (docs/TRUST.md)
+	[ "$(grep -c ': OK$' <<<"$output")" -eq 10 ] # 8 + station.cert + event.pub (no charter: docs/TRUST.md)
 	run "$WATCTL" verify "$z" --pubkey "$T/station.pub"
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -248,19 +248,19 @@ unpack() {
 @test "close-out with short and over cash, and a donation after closing" {
 	day "$DB" T1
 	# expected cash: 25.00
-	run w close --cash 20 --counter Ann --counter Ann
+	run w close --cash 20 --checks 1 --check-total 40.50 --counter Ann --counter Ann
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"two different people"* ]]
-	run w close --cash 20 --counter Ann --counter Bob
+	run w close --cash 20 --checks 1 --check-total 40.50 --counter Ann --counter Bob
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"\$5.00 short"*"note"* ]]
-	run w close --count 10x2 --counter Ann --counter Bob --note "a five is missing"
+	run w close --count 10x2 --checks 1 --check-total 40.50 --counter Ann --counter Bob --note "a five is missing"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"\$5.00 SHORT"* ]]
 	[[ "$output" == *"#1043"*"\$40.50"* ]]
-	[[ "$output" == *"Receipts never printed (3)"* ]]
+	[[ "$output" == *"Receipts: 0 printed, 0 saved as PDF only (not printed), 3 not made"* ]]
 	run w donate 1 5 --method cash
 	echo "$output"
 	[ "$status" -eq 1 ]
@@ -268,7 +268,7 @@ unpack() {
 	run w reopen --reason "a late donor"
 	[ "$status" -eq 0 ]
 	w donate 1 5 --method cash >/dev/null
-	run w close --cash 35 --counter Ann --counter Bob --note "five over, tip jar"
+	run w close --cash 35 --checks 1 --check-total 40.50 --counter Ann --counter Bob --note "five over, tip jar"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"\$5.00 OVER"* ]]
@@ -419,7 +419,7 @@ unpack() {
 
 @test "a bundle from before closeout.csv's reopen rows were fixed still verifies; any other change does not" {
 	day "$DB" T1
-	w close --cash 25 --counter Ann --counter Bob >/dev/null
+	w close --cash 25 --checks 1 --check-total 40.50 --counter Ann --counter Bob >/dev/null
 	w reopen --reason "a late donor" >/dev/null
 	w export --out "$USB" >/dev/null
 	z=$(bundle 1)

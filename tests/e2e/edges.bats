@@ -117,7 +117,7 @@ read_only_checks() {
 	run "$WATCTL" --db "$db" settings
 	[ "$status" -eq 0 ]
 	for cmd in "donate 1 5 --method cash" "set goal 100" "walker add --name Late" "annul 3 --reason typo" \
-		"lap 1" "rebuild" "close --cash 35 --counter A --counter B"; do
+		"lap 1" "rebuild" "close --cash 35 --checks 0 --counter A --counter B"; do
 		run "$WATCTL" --db "$db" $cmd
 		echo "[$cmd] $output"
 		[ "$status" -eq 1 ]
@@ -186,9 +186,9 @@ read_only_checks() {
 		run w annul 2 --reason "oops${bad}"
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"reason"* ]]
-		run w close --cash 0 --counter "A${bad}" --counter B
+		run w close --cash 0 --checks 0 --counter "A${bad}" --counter B
 		[ "$status" -ne 0 ]
-		run w close --cash 0 --counter A --counter B --note "n${bad}"
+		run w close --cash 0 --checks 0 --counter A --counter B --note "n${bad}"
 		[ "$status" -ne 0 ]
 		run "$WATCTL" --db "$DB" --op "op${bad}" lap 1
 		[ "$status" -ne 0 ]
@@ -505,6 +505,6 @@ sys.exit(p.returncode)' "$@"
 	[[ "$output" == *"out of range"* ]]
 	[ "$(w log | wc -l)" -eq 2 ]
 	# two counters are the rule, not a repetition
-	run w close --cash 0 --counter Ann --counter Bob
+	run w close --cash 0 --checks 0 --counter Ann --counter Bob
 	[ "$status" -eq 0 ]
 }

@@ -476,3 +476,80 @@ retag() {
 	done
 	[ "$n" -ge 1 ]
 }
+
+# forge_cert DB ID: the station DB's certificate re-made under event key id ID
+# (16 hex digits) as an outsider could: its own event key's id bytes
+# rewritten to ID (a minisign key id is not derived from the key), the
+# certificate's event_key set to ID and signed with that key by stock
+# minisign; event.pub beside it rewritten to the same id.  With "badsig" as
+# $3, only the certificate's event_key is rewritten: its signature is left
+# as it was (made by the outsider's own key).
+forge_cert() {
+	local db=$1 id=$2 how=${3:-}
+	python3 - "$db.keys" "$id" "$how" "$T/fc" <<-'PY'
+		import base64, os, sys
+		d, kid, how, tmp = sys.argv[1], bytes.fromhex(sys.argv[2])[::-1], sys.argv[3], sys.argv[4]
+		os.makedirs(tmp, exist_ok=True)
+		cert = open(d + "/station.cert").read().split("\n")
+		old = cert[0].split('"event_key":"')[1][:16]
+		cert[0] = cert[0].replace(old, sys.argv[2])
+		if how == "badsig":
+		    open(d + "/station.cert", "w").write("\n".join(cert))
+		    sys.exit(0)
+		def patch(path, off):
+		    lines = open(path).read().split("\n")
+		    i = next(n for n, l in enumerate(lines) if l and not l.startswith("untrusted"))
+		    raw = bytearray(base64.b64decode(lines[i]))
+		    raw[off:off + 8] = kid
+		    if off == 54:
+		        raw[126:158] = bytes(32)  # minisign -W's unchecked checksum
+		    lines[i] = base64.b64encode(bytes(raw)).decode()
+		    return "\n".join(lines)
+		open(tmp + "/ev.key", "w").write(patch(d + "/event.key", 54))
+		pub = patch(d + "/event.pub", 2)
+		open(d + "/event.pub", "w").write(pub)
+		open(tmp + "/body", "w").write(cert[0] + "\n")
+		open(tmp + "/uc", "w").write(cert[1].split(": ", 1)[1])
+		open(tmp + "/tc", "w").write(cert[3].split(": ", 1)[1])
+	PY
+	[ "$how" = badsig ] && return 0
+	minisign -S -s "$T/fc/ev.key" -m "$T/fc/body" -c "$(cat "$T/fc/uc")" \
+		-t "$(cat "$T/fc/tc")" </dev/null >/dev/null
+	cat "$T/fc/body" "$T/fc/body.minisig" >"$db.keys/station.cert"
+}
+
+@test "attack: a certificate forged under an accepted unchartered event's key id is held or refused, naming why; HQ counts \$229 once" {
+	day "$T/u1.db" T1
+	"$WATCTL" --db "$T/u1.db" export --out "$USB" >/dev/null
+	id=$(event_key_of "$T/u1.db")
+	run "$WATCTL" hq-accept --db "$HQ" --event-key "$id" --reason "the key id on the sheet"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$229.00"* ]]
+	# the outsider's own event and station, its certificate forged under the
+	# accepted key id: signed by another key carrying the same id bytes
+	mkdir -p "$T/evil" "$T/evil2"
+	day "$T/evil.db" T7
+	forge_cert "$T/evil.db" "$id"
+	[ "$(event_key_of "$T/evil.db")" = "$id" ]
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/evil")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$id"*"another key"* ]]
+	[[ "$output" == *"total \$229.00"* ]]
+	# the same with the certificate's signature left as the outsider's own
+	day "$T/evil2.db" T8
+	forge_cert "$T/evil2.db" "$id" badsig
+	"$WATCTL" --db "$T/evil2.db" export --out "$T/evil2" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/evil2")"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"event.pub"* ]]
+	[[ "$output" == *"total \$229.00"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"\$229.00"* ]]
+}

@@ -111,7 +111,7 @@ undo_money() {
 undo_closed() {
 	event
 	w donate 1 500 --method cash >/dev/null
-	w close --cash 500 --counter Ann --counter Bob >/dev/null
+	w close --cash 500 --checks 0 --counter Ann --counter Bob >/dev/null
 	kiosk "$1" undo-closed
 	! w log | grep -q ' annul '
 }
@@ -365,6 +365,20 @@ closeout_over() {
 	w log | grep closeout | grep -q '"counters":\["Ann Lee","Bob Diaz"\],"note":"check 1043 given back to the donor"'
 }
 @test "kiosk: close-out with cash over and a check missing; the same name twice is refused" { both closeout_over; }
+
+timezone() {
+	event
+	w set time-zone Asia/Kathmandu >/dev/null
+	w lap 1 >/dev/null
+	line=$(w log | awk '$4 == "lap"' | tail -1)
+	export LAP_SEQ=$(awk '{print $1}' <<<"$line")
+	export LAP_AT=$(awk '{print substr($3, 1, 5)}' <<<"$line")
+	export LAP_UTC=$(TZ=UTC date -d "$(awk '{print $2, $3}' <<<"$line")" +%H:%M)
+	echo "lap $LAP_SEQ at $LAP_AT (UTC $LAP_UTC)"
+	[[ "$LAP_AT" =~ ^[0-9]{2}:[0-9]{2}$ ]] && [ "$LAP_AT" != "$LAP_UTC" ]
+	TZ=UTC kiosk "$1" timezone
+}
+@test "kiosk: times on the screens are in the station's time zone (setting time-zone), not UTC" { both timezone; }
 
 export_usb() {
 	event

@@ -195,9 +195,16 @@ setup() {
 		cmp "$T/x-$s/station.cert" "$T/$s.db.keys/station.cert"
 		cmp "$T/x-$s/charter" "$STICK/2026-jackson-ms.charter"
 		grep -q '"cert_sha256": "'"$(sha256sum <"$T/x-$s/station.cert" | cut -c1-64)"'"' "$T/x-$s/manifest.json"
+		[ ! -e "$T/x-$s/event.pub" ] # the charter names the event key
 		run "$WATCTL" verify "$sealed" --hq "$HQ" --pubkey "$T/$s.db.keys/station.pub"
 		echo "$output"
 		[ "$status" -eq 0 ]
+		# the summary names the certificate and the HQ key of the charter
+		serial=1 && [ "$s" = t2 ] && serial=2
+		ek=$(sed -n 's/.*"event_key":"\([0-9A-F]*\)".*/\1/p' "$T/$s.db.keys/station.cert")
+		hk=$(sed -n 's/^untrusted comment: minisign public key //p' "$HQ/hq.pub")
+		[[ "$output" == *"Cert:     station ${s^^}, serial $serial, event 2026-jackson-ms, event key $ek"* ]]
+		[[ "$output" == *"Charter:  event 2026-jackson-ms, signed by HQ key $hk; the certificate is made by its event key"* ]]
 	done
 	# T2's bundle with T1's certificate in it (zip rebuilt, re-signed with T2's
 	# key): refused by the manifest's binding
@@ -225,7 +232,7 @@ setup() {
 	[ "$(stat -c %a "$T/u.db.keys/event.key")" = 600 ]
 	# the close-out sheet shows it (HQ compares it with the bundle's certificate)
 	if command -v pdftotext >/dev/null; then
-		"$WATCTL" --db "$T/u.db" close --cash 0 --counter Ann --counter Bob \
+		"$WATCTL" --db "$T/u.db" close --cash 0 --checks 0 --counter Ann --counter Bob \
 			--sheet "$T/sheet.pdf" >/dev/null
 		pdftotext "$T/sheet.pdf" - | tr -s ' \n' ' ' | grep -q "Event key id: $id"
 	fi
@@ -234,6 +241,25 @@ setup() {
 	run pack_in "$T/u2.db" "$T/u.pack"
 	[ "$status" -eq 0 ]
 	grep -q "\"event_key\":\"$id\"" "$T/u2.db.keys/station.cert"
+	# its bundles carry event.pub (bound in the manifest), which made the
+	# certificate; verify's summary says so.  No charter: sealed to the
+	# published keys (assets/hq, the demo HQ's)
+	HQ=$REPO/assets/demo/hq
+	mkdir "$T/out-u2"
+	"$WATCTL" --db "$T/u2.db" export --out "$T/out-u2" --no-copy >/dev/null
+	sealed=$(ls "$T"/out-u2/*.zip.age)
+	if command -v age >/dev/null && command -v unzip >/dev/null; then
+		age -d -i "$HQ/hq-seal.key" -o "$T/u2.zip" "$sealed"
+		mkdir "$T/x-u2" && (cd "$T/x-u2" && unzip -q "$T/u2.zip" && sha256sum -c --quiet SHA256SUMS)
+		cmp "$T/x-u2/event.pub" "$T/u.db.keys/event.pub"
+		[ ! -e "$T/x-u2/charter" ]
+		grep -q '"event_pub_sha256": "'"$(sha256sum <"$T/x-u2/event.pub" | cut -c1-64)"'"' "$T/x-u2/manifest.json"
+	fi
+	run "$WATCTL" verify "$sealed" --hq "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Cert:     station T2, serial 2, event "*", event key $id"* ]]
+	[[ "$output" == *"Charter:  none"*"event.pub made the certificate"*"$id"* ]]
 }
 
 @test "trust: hq-rotate announces a new key; charters chain to the published key" {

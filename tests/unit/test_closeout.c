@@ -39,8 +39,10 @@ sample(struct closeout_result *r, struct closeout_check *checks, int64_t *unprin
 	unprinted[1] = 7;
 	r->exp.unprinted = unprinted;
 	r->exp.nunprinted = 2;
+	r->exp.receipts_printed = 3;
+	r->exp.receipts_pdf = 1;
 	r->count.cash_cents = 2000;
-	r->count.denominations = "10x2";
+	r->count.denominations = "10x1,5x1,1x5,10x0";
 	r->count.checks = 2;
 	r->count.check_cents = 5300;
 	r->count.counter[0] = "Ann Smith";
@@ -98,7 +100,9 @@ test_sheet_doc(void **state)
 	assert_true(sign1 < sign2);
 	for (i = 0; i < d.n; i++)
 		nsign += d.blocks[i].kind == LAYOUT_SIGN;
-	assert_int_equal(nsign, 2);
+	assert_int_equal(nsign, 3);
+	/* a line to write the deposit bag's number on */
+	assert_non_null(find(&d, LAYOUT_SIGN, "Deposit bag number", 0));
 	assert_true(find(&d, LAYOUT_TABLE, "Cash\t", 0) < sign1);
 	/* totals by method: a table with a header row */
 	b = find(&d, LAYOUT_TABLE, "Method\tExpected\tCounted\tOver/short", 0);
@@ -112,8 +116,16 @@ test_sheet_doc(void **state)
 	assert_string_equal(b->value, "$10.00");
 	b = find(&d, LAYOUT_PAIR, "All donations", 0);
 	assert_string_equal(b->value, "$87.50");
-	b = find(&d, LAYOUT_PAIR, "Cash by denomination", 0);
-	assert_string_equal(b->value, "10x2");
+	/* the cash by bill and coin: bill, count, sum; none of a piece: no row */
+	b = find(&d, LAYOUT_TABLE, "Bill or coin\tCount\tSum", 0);
+	assert_non_null(b);
+	assert_string_equal(b->value, "h");
+	assert_non_null(find(&d, LAYOUT_TABLE, "$10.00\t1\t$10.00", 0));
+	assert_non_null(find(&d, LAYOUT_TABLE, "$5.00\t1\t$5.00", 0));
+	assert_non_null(find(&d, LAYOUT_TABLE, "$1.00\t5\t$5.00", 0));
+	assert_non_null(find(&d, LAYOUT_TABLE, "Cash counted\t\t$20.00", 0));
+	assert_null(find(&d, LAYOUT_TABLE, "\t0\t", 0));
+	assert_null(find(&d, LAYOUT_PAIR, "denomination", 0));
 	/* the check list; a tab or line end in a name cannot break the row */
 	assert_non_null(find(&d, LAYOUT_TABLE, "Check no.\tDonor\tAmount\tEntry", 0));
 	assert_non_null(find(&d, LAYOUT_TABLE, "#1043\tPat O'Neil\t$40.50\t5", 0));
@@ -127,7 +139,10 @@ test_sheet_doc(void **state)
 	assert_string_equal(b->value, "$0.50 over");
 	assert_null(find(&d, LAYOUT_PAIR, "Number of checks", 0));
 	assert_non_null(find(&d, LAYOUT_TEXT, "Note: a five is missing", 0));
-	assert_non_null(find(&d, LAYOUT_SMALL, "Receipts never printed (2): entries 4 7", 0));
+	assert_non_null(find(&d, LAYOUT_TEXT,
+	                     "Receipts: 3 printed, 1 saved as PDF only (not printed), 2 not "
+	                     "made: entries 4 7.",
+	                     0));
 	/* the ledger head and the bundle that carries it, after the signatures */
 	b = find(&d, LAYOUT_SMALL, HEAD, 0);
 	assert_non_null(b);
@@ -139,7 +154,7 @@ test_sheet_doc(void **state)
 	free(text);
 	layout_doc_free(&d);
 
-	/* even, no checks, every receipt printed, a check count that differs */
+	/* even, no checks, every receipt a PDF, a check count that differs */
 	r.count.check_cents = 0;
 	r.exp.check_cents = 0;
 	r.check_over_short = 0;
@@ -148,17 +163,23 @@ test_sheet_doc(void **state)
 	r.exp.checks = 0;
 	r.exp.nlist = 0;
 	r.exp.nunprinted = 0;
+	r.exp.receipts_printed = 0;
+	r.exp.receipts_pdf = 4;
 	r.count.note = NULL;
 	r.count.denominations = NULL;
 	closeout_sheet_doc(&r, &s, &d);
 	assert_non_null(find(&d, LAYOUT_TEXT, "No checks.", 0));
 	assert_null(find(&d, LAYOUT_TABLE, "Check no.", 0));
-	assert_non_null(find(&d, LAYOUT_SMALL, "Every donation has a printed receipt.", 0));
+	assert_non_null(find(&d, LAYOUT_TEXT,
+	                     "Receipts: 0 printed, 4 saved as PDF only (not printed), 0 not made.",
+	                     0));
+	assert_null(find(&d, LAYOUT_SMALL, "printed receipt", 0));
+	assert_null(find(&d, LAYOUT_TEXT, "printed receipt", 0));
 	b = find(&d, LAYOUT_PAIR, "Number of checks", 0);
 	assert_non_null(b);
 	assert_string_equal(b->value, "1 counted, 0 listed");
 	assert_null(find(&d, LAYOUT_TEXT, "Note:", 0));
-	assert_null(find(&d, LAYOUT_PAIR, "Cash by denomination", 0));
+	assert_null(find(&d, LAYOUT_HEADING, "Cash by bill and coin", 0));
 	layout_doc_free(&d);
 }
 

@@ -111,6 +111,7 @@ sample(const struct setting *s)
 	case SETTING_TYPE_EIN: return "64-0123456";
 	case SETTING_TYPE_COUNT: return "7";
 	case SETTING_TYPE_PAPER: return "a4";
+	case SETTING_TYPE_ZONE: return "America/Chicago";
 	}
 	return "";
 }

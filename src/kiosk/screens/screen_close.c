@@ -1,6 +1,8 @@
-/* screen_close.c — coordinator: the day's close-out (count the cash, the
- * checks, two counters, expected vs counted, over/short, confirm; the sheet
- * for the envelope; reopen with a reason) and the export of the signed
+/* screen_close.c — coordinator: the day's close-out, a blind count (the
+ * cash and the checks are counted before what the station expects is shown,
+ * as pretixPOS does; then two counters, expected vs counted, over/short, a
+ * note when they differ, confirm; the sheet for the envelope; reopen with a
+ * reason) and the export of the signed
  * bundle to a USB stick, with the station's public key as a QR code. */
 #include <assert.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "kiosk_print.h"
 #include "kiosk_loop.h"
 #include "screens.h"
+#include "text.h"
 #include "util.h"
 
 #define SCREEN_CASH_MAX 100000000 /* $1,000,000.00, as closeout.c */
@@ -21,7 +24,6 @@ enum {
 	CLOSE_LOOK,
 	CLOSE_CASH,
 	CLOSE_DENOM,
-	CLOSE_CHECKS,
 	CLOSE_CHECK_N,
 	CLOSE_CHECK_TOTAL,
 	CLOSE_NAME1,
@@ -63,7 +65,7 @@ screen_close_enter(struct kiosk *k)
 	    k->close.checks[0] = k->close.check_total[0] = k->close.note[0] = '\0';
 	k->close.cash[0] = k->close.denom_typed[0] = '\0';
 	k->close.cash_cents = 0;
-	k->close.checks_as_listed = 1; /* checks as listed */
+	k->close.checks_as_listed = 0; /* a blind count: the checks are counted too */
 	memset(k->close.denom, 0, sizeof k->close.denom);
 	k->close.denom_sel = -1;
 	screen_close_info(k);
@@ -97,6 +99,31 @@ screen_close_checks(struct kiosk *k, int64_t *cents)
 		*cents = 0;
 	free(cause);
 	return strtoll(k->close.checks, NULL, 10);
+}
+
+/* 1 when the count differs from what the station expects. */
+static int
+screen_close_differs(struct kiosk *k)
+{
+	const struct kiosk_close *e = &k->close.figures->close;
+	int64_t checks, cents;
+
+	checks = screen_close_checks(k, &cents);
+	return k->close.cash_cents != e->cash_cents || cents != e->check_cents ||
+	       checks != e->checks;
+}
+
+/* 1 when the second counter's name is the first one's (case, accents and
+ * spaces aside), as closeout_record would refuse it at the end. */
+static int
+screen_close_same(struct kiosk *k)
+{
+	char *a = text_fold(k->close.counter[0]), *b = text_fold(k->close.counter[1]);
+	int same = strcmp(text_trim(a), text_trim(b)) == 0;
+
+	free(a);
+	free(b);
+	return same;
 }
 
 static void
@@ -134,11 +161,11 @@ screen_close_expected(struct kiosk *k, struct ui_rect r)
 	screen_close_pair(k, (struct ui_rect){r.x, y, r.w, lh}, "Other (not in the envelope)",
 	                  kiosk_money(e->other_cents, m, sizeof m), UI_DIM);
 	y += lh + k->style.gap_s;
-	if (e->nunprinted == 0) {
-		snprintf(line, sizeof line, "Every receipt was printed or saved.");
-	} else {
-		used = (size_t)snprintf(line, sizeof line, "Receipts never printed: %zu (entry",
-		                        e->nunprinted);
+	used = (size_t)snprintf(
+	    line, sizeof line, "Receipts: %lld printed, %lld saved as PDF only, %zu not made",
+	    (long long)e->receipts_printed, (long long)e->receipts_pdf, e->nunprinted);
+	if (e->nunprinted > 0) {
+		used += (size_t)snprintf(line + used, sizeof line - used, " (entry");
 		for (size_t i = 0; i < e->nunprinted && i < KIOSK_UNPRINTED_MAX && used < 300; i++)
 			used += (size_t)snprintf(line + used, sizeof line - used, "%s #%lld",
 			                         i ? "," : "", (long long)e->unprinted[i]);
@@ -171,7 +198,19 @@ screen_close_look(struct kiosk *k)
 		return;
 	}
 	e = &k->close.figures->close;
-	y = screen_close_expected(k, left);
+	if (e->closed) {
+		y = screen_close_expected(k, left);
+	} else {
+		/* a blind count: nothing the ledger expects before the money is counted */
+		y = left.y;
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, "Count first",
+		        k->style.font.text, 1, UI_FG, UI_LEFT);
+		y += lh;
+		y += ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 4 * lh},
+		                  "Two people count the cash and the checks in hand. What the "
+		                  "station expects is shown after the count, with over or short.",
+		                  k->style.font.body, 0, UI_FG, UI_LEFT);
+	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
 	y = right.y;
 	if (e->closed) {
@@ -287,53 +326,7 @@ screen_close_denom(struct kiosk *k)
 	}
 	snprintf(k->close.denominations, sizeof k->close.denominations, "%s", den);
 	k->close.cash_cents = total;
-	screen_close_step(k, CLOSE_CHECKS);
-}
-
-static void
-screen_close_checks_draw(struct kiosk *k)
-{
-	struct ui *u = k->ui;
-	const struct kiosk_close *e = &k->close.figures->close;
-	struct ui_rect body = kiosk_body(k), row;
-	int gap = k->style.margin, lh = k->style.line_s, btn = k->style.button, y = body.y;
-	char m[48], line[256];
-
-	if (kiosk_header(k, "Close-out: checks", "Back")) {
-		screen_close_step(k, k->close.denominations[0] != '\0' ? CLOSE_DENOM : CLOSE_CASH);
-		return;
-	}
-	snprintf(line, sizeof line,
-	         "The station lists %lld check%s, %s in all:", (long long)e->checks,
-	         e->checks == 1 ? "" : "s", kiosk_money(e->check_cents, m, sizeof m));
-	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.text, 1, UI_FG,
-	        UI_LEFT);
-	y += lh + gap / 2;
-	for (size_t i = 0;
-	     i < e->nlist && i < KIOSK_CHECKS_MAX && y + lh <= body.y + body.h - btn - gap;
-	     i++, y += lh) {
-		snprintf(line, sizeof line, "No. %s  \xc2\xb7  %s  \xc2\xb7  %s  (entry #%lld)",
-		         e->list[i].check_no[0] ? e->list[i].check_no : "?",
-		         e->list[i].donor[0] ? e->list[i].donor : "no donor name",
-		         kiosk_money(e->list[i].cents, m, sizeof m), (long long)e->list[i].seq);
-		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh}, line,
-		        k->style.font.small, 0, UI_FG, UI_LEFT);
-	}
-	if (e->nlist > KIOSK_CHECKS_MAX)
-		ui_text(u, (struct ui_rect){body.x + gap, y, body.w - gap, lh},
-		        "\xe2\x80\xa6 and more: the sheet lists them all.", k->style.font.small, 0,
-		        UI_DIM, UI_LEFT);
-	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
-	if (ui_button(u, kiosk_col(row, 0, 2, gap), "All here, as listed", k->style.done,
-	              k->style.font.text)) {
-		k->close.checks_as_listed = 1;
-		screen_close_step(k, CLOSE_NAME1);
-	}
-	if (ui_button(u, kiosk_col(row, 1, 2, gap), "Different", k->style.quiet,
-	              k->style.font.text)) {
-		k->close.checks_as_listed = 0;
-		screen_close_step(k, CLOSE_CHECK_N);
-	}
+	screen_close_step(k, CLOSE_CHECK_N);
 }
 
 static void
@@ -345,6 +338,7 @@ screen_close_review(struct kiosk *k)
 	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.row_l, y = body.y;
 	int64_t checks, check_cents, cash_d, check_d;
 	char m1[48], m2[48], d[64], line[1100];
+	size_t n;
 	int differs;
 
 	if (kiosk_header(k, "Close-out: check and confirm", "Back")) {
@@ -380,13 +374,27 @@ screen_close_review(struct kiosk *k)
 	ui_text(u, kiosk_col(row, 3, 4, gap), closeout_os_text(check_d, d, sizeof d),
 	        k->style.font.text, 1, check_d || checks != e->checks ? UI_BAD : UI_OK, UI_RIGHT);
 	y = row.y + lh + gap;
-	snprintf(line, sizeof line, "Counted by %s and %s%s%s", k->close.counter[0],
-	         k->close.counter[1], k->close.denominations[0] ? ", bill by bill: " : "",
-	         k->close.denominations);
+	n = (size_t)snprintf(line, sizeof line, "Counted by %s and %s%s", k->close.counter[0],
+	                     k->close.counter[1], k->close.denominations[0] ? ": " : "");
+	for (int i = 0, first = 1; k->close.denominations[0] && i < 12 && n < 900; i++) {
+		if (k->close.denom[i] <= 0)
+			continue;
+		if (screen_pieces[i] >= 100)
+			n += (size_t)snprintf(
+			    line + n, sizeof line - n, "%s$%lld \xc3\x97 %lld", first ? "" : ", ",
+			    (long long)(screen_pieces[i] / 100), (long long)k->close.denom[i]);
+		else
+			n += (size_t)snprintf(line + n, sizeof line - n,
+			                      "%s%lld\xc2\xa2 \xc3\x97 %lld", first ? "" : ", ",
+			                      (long long)screen_pieces[i],
+			                      (long long)k->close.denom[i]);
+		first = 0;
+	}
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0, UI_FG,
 	        UI_LEFT);
 	y += lh;
-	snprintf(line, sizeof line, "Receipts never printed: %zu", e->nunprinted);
+	snprintf(line, sizeof line, "Receipts: %lld printed, %lld saved as PDF only, %zu not made",
+	         (long long)e->receipts_printed, (long long)e->receipts_pdf, e->nunprinted);
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.body, 0,
 	        e->nunprinted ? UI_BAD : UI_DIM, UI_LEFT);
 	y += lh;
@@ -416,6 +424,11 @@ screen_close_review(struct kiosk *k)
 	              k->style.font.text) &&
 	    !k->waiting) {
 		struct kiosk_req q;
+		if (differs && k->close.note[0] == '\0') {
+			/* the reason is required: ask for it rather than refuse */
+			screen_close_step(k, CLOSE_NOTE);
+			return;
+		}
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_CLOSE;
 		q.close.cash_cents = k->close.cash_cents;
@@ -486,22 +499,26 @@ screen_close_draw(struct kiosk *k)
 				free(cause);
 			} else {
 				k->close.denominations[0] = '\0'; /* a total, not bill by bill */
-				screen_close_step(k, CLOSE_CHECKS);
+				screen_close_step(k, CLOSE_CHECK_N);
 			}
 		}
 		break;
 	case CLOSE_DENOM: screen_close_denom(k); break;
-	case CLOSE_CHECKS: screen_close_checks_draw(k); break;
 	case CLOSE_CHECK_N:
-		r = kiosk_ask(k, title, "How many checks are in hand?", k->close.checks, 8,
-		              KIOSK_KB_DIGITS, 0);
-		if (r == KIOSK_ASK_BACK)
-			screen_close_step(k, CLOSE_CHECKS);
-		else if (r == KIOSK_ASK_DONE)
+		r = kiosk_ask(k, title, "How many checks are in hand? (0: none)", k->close.checks,
+		              8, KIOSK_KB_DIGITS, 0);
+		if (r == KIOSK_ASK_BACK) {
+			screen_close_step(k, k->close.denominations[0] != '\0' ? CLOSE_DENOM
+			                                                       : CLOSE_CASH);
+		} else if (r == KIOSK_ASK_DONE && strtoll(k->close.checks, NULL, 10) == 0) {
+			snprintf(k->close.check_total, sizeof k->close.check_total, "0");
+			screen_close_step(k, CLOSE_NAME1);
+		} else if (r == KIOSK_ASK_DONE) {
 			screen_close_step(k, CLOSE_CHECK_TOTAL);
+		}
 		break;
 	case CLOSE_CHECK_TOTAL:
-		r = kiosk_ask(k, title, "Their total in dollars", k->close.check_total,
+		r = kiosk_ask(k, title, "The checks' total in dollars", k->close.check_total,
 		              sizeof k->close.check_total, KIOSK_KB_AMOUNT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			screen_close_step(k, CLOSE_CHECK_N);
@@ -518,7 +535,7 @@ screen_close_draw(struct kiosk *k)
 		r = kiosk_ask(k, title, "First person counting: their name", k->close.counter[0],
 		              sizeof k->close.counter[0], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
-			screen_close_step(k, CLOSE_CHECKS);
+			screen_close_step(k, CLOSE_CHECK_N);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_NAME2);
 		break;
@@ -527,13 +544,20 @@ screen_close_draw(struct kiosk *k)
 		              sizeof k->close.counter[1], KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
 			screen_close_step(k, CLOSE_NAME1);
+		else if (r == KIOSK_ASK_DONE && screen_close_same(k))
+			kiosk_message(
+			    k, UI_BAD,
+			    "%s is counting already: the second counter is another person.",
+			    k->close.counter[0]);
 		else if (r == KIOSK_ASK_DONE)
 			screen_close_step(k, CLOSE_REVIEW);
 		break;
 	case CLOSE_REVIEW: screen_close_review(k); break;
 	case CLOSE_NOTE:
+		/* required when the count differs: no "Skip" then */
 		r = kiosk_ask(k, title, "Why does the count differ? (recorded with the close-out)",
-		              k->close.note, sizeof k->close.note, KIOSK_KB_TEXT, 1);
+		              k->close.note, sizeof k->close.note, KIOSK_KB_TEXT,
+		              !screen_close_differs(k));
 		if (r != KIOSK_ASK_NONE)
 			screen_close_step(k, CLOSE_REVIEW);
 		break;
