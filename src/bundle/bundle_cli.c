@@ -23,8 +23,6 @@
 #include "event_pack.h"
 #include "trust_cli.h"
 #include "trust_station.h"
-#include "hq.h"
-#include "hq_cli.h"
 #include "layout.h"
 #include "ledger.h"
 #include "print_cli.h"
@@ -73,8 +71,7 @@ bundle_cli_seal_to(const char *assets_arg, const char *keys, struct age_recipien
 	return rc;
 }
 
-/* HQ's opening keys from --hq DIR, else $WAT_HQ_DIR; *n 0 when neither. */
-static int
+int
 bundle_cli_hq_keys(const char *given, struct age_identity ids[2 * AGE_MAX_IDS], size_t *n)
 {
 	const char *dir = given != NULL ? given : getenv("WAT_HQ_DIR");
@@ -218,111 +215,6 @@ const struct cli_cmd_entry bundle_cli_verify_entry = {
     .opts = CLI_OPTS(CLI_VALUE("pubkey"), CLI_VALUE("hq")),
     .needs = CLI_NONE,
     .exec = bundle_cli_verify,
-};
-
-/* ---- HQ ---- */
-
-static enum cli_ret
-bundle_cli_merge(struct cli_cmd_ctx *c, struct cli_args *a)
-{
-	struct age_identity ids[2 * AGE_MAX_IDS];
-	size_t nids = 0;
-	struct bundle_report rep;
-	struct hq_merge_result res;
-	struct sign_pub pub;
-	struct hq *h = NULL;
-	struct hq_totals t;
-	const char *pubkey = cli_val(a, "pubkey");
-	char *cause = NULL, money[32];
-	int rc, i, bad = 0;
-
-	if (a->npos < 1 || cli_given(a, "db") != 1)
-		return cli_usage(c);
-	if (pubkey != NULL && sign_pub_load(pubkey, &pub, &cause) != 0)
-		return cli_cause(CLI_USAGE, cause);
-	if ((rc = bundle_cli_hq_keys(cli_val(a, "hq"), ids, &nids)) != 0)
-		return rc;
-	if (hq_open(cli_val(a, "db"), &h, &cause) != 0)
-		return cli_cause(CLI_REFUSED, cause);
-	/* what chains to HQ's keys counts; the rest is held (hq.h) */
-	if ((rc = hq_cli_keys(h, cli_val(a, "hq"))) != 0)
-		goto end;
-	for (i = 0; i < a->npos; i++) {
-		if (bundle_verify_path(a->pos[i], pubkey != NULL ? &pub : NULL, ids, nids, &rep,
-		                       &cause) != 0) {
-			fprintf(stderr, "%s: refused, it does not verify: %s\n", cli_esc(a->pos[i]),
-			        cli_esc(cause));
-			free(cause);
-			cause = NULL;
-			bad = 1;
-			continue;
-		}
-		if (hq_merge(h, &rep, a->pos[i], &res, &cause) != 0) {
-			bundle_report_clear(&rep);
-			rc = cli_cause(CLI_REFUSED, cause);
-			goto end;
-		}
-		bundle_report_clear(&rep);
-		if (res.outcome == HQ_REFUSED || res.outcome == HQ_HELD) {
-			fprintf(stderr, "%s: %s\n", cli_esc(a->pos[i]), cli_esc(res.message));
-			bad = 1;
-		} else
-			printf("%s: %s\n", cli_esc(a->pos[i]), cli_esc(res.message));
-	}
-	if (hq_totals(h, NULL, &t, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
-		goto end;
-	}
-	printf("HQ now holds %" PRId64 " events, %" PRId64 " stations, %" PRId64
-	       " donations, total %s.\n",
-	       t.events, t.stations, t.donations,
-	       amount_format(t.total_cents, money, sizeof money));
-	rc = bad ? CLI_REFUSED : CLI_OK;
-end:
-	for (size_t k = 0; k < nids; k++)
-		age_identity_wipe(&ids[k]);
-	hq_free(h);
-	return rc;
-}
-
-const struct cli_cmd_entry bundle_cli_merge_entry = {
-    .name = "merge",
-    .usage = "--db HQ.db BUNDLE.zip.age... [--hq DIR] [--pubkey FILE]",
-    .about = "add verified bundles to HQ's totals, each entry counted once; hold the rest (HQ)",
-    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("pubkey"), CLI_VALUE("hq")),
-    .needs = CLI_NONE,
-    .exec = bundle_cli_merge,
-};
-
-static enum cli_ret
-bundle_cli_hq_report(struct cli_cmd_ctx *c, struct cli_args *a)
-{
-	struct hq *h = NULL;
-	const char *db = cli_val(a, "db");
-	char *cause = NULL, *text = NULL;
-	struct stat sb;
-
-	if (a->npos != 0 || db == NULL)
-		return cli_usage(c);
-	if (stat(db, &sb) != 0)
-		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).", db);
-	if (hq_open(db, &h, &cause) != 0 || hq_report(h, &text, &cause) != 0) {
-		hq_free(h);
-		return cli_cause(CLI_REFUSED, cause);
-	}
-	fputs(text, stdout);
-	free(text);
-	hq_free(h);
-	return CLI_OK;
-}
-
-const struct cli_cmd_entry bundle_cli_hq_report_entry = {
-    .name = "hq-report",
-    .usage = "--db HQ.db",
-    .about = "totals by city, event and station; the held bundles apart (HQ)",
-    .opts = CLI_OPTS(CLI_VALUE("db")),
-    .needs = CLI_NONE,
-    .exec = bundle_cli_hq_report,
 };
 
 /* ---- close-out ---- */

@@ -27,6 +27,8 @@ struct hq;
  * published keys (trust_cli_hq_pub_dir).  CLI exit code. */
 int hq_cli_keys(struct hq *h, const char *given_dir);
 
+extern const struct cli_cmd_entry hq_cli_merge_entry;
+extern const struct cli_cmd_entry hq_cli_report_entry;
 extern const struct cli_cmd_entry hq_cli_pending_entry;
 extern const struct cli_cmd_entry hq_cli_accept_entry;
 extern const struct cli_cmd_entry hq_cli_refuse_entry;
