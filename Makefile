@@ -41,7 +41,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # src/ in folders by subsystem (docs/ARCHITECTURE.md); each folder's ALLOW
 # names the libraries and folders its files may include, checked after every
 # build from the dependency files (-MD lists system headers too).
-SRC_DIRS := base core ledger scan print bundle hq kiosk kiosk/screens cli
+SRC_DIRS := base core ledger scan print bundle hq sync kiosk kiosk/screens cli
 INCS     := $(addprefix -Isrc/,$(SRC_DIRS))
 CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' $(INCS) -MD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread

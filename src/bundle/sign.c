@@ -587,3 +587,17 @@ end:
 	sign_sig_clear(&s);
 	return rc;
 }
+
+void
+sign_detached(const struct sign_key *k, const void *msg, size_t len,
+              unsigned char sig[SIGN_SIG_LEN])
+{
+	crypto_sign_detached(sig, NULL, msg, len, k->sk);
+}
+
+int
+sign_verify_detached(const struct sign_pub *pub, const void *msg, size_t len,
+                     const unsigned char sig[SIGN_SIG_LEN])
+{
+	return crypto_sign_verify_detached(sig, msg, len, pub->pk) == 0 ? 0 : -1;
+}

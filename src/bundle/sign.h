@@ -85,4 +85,12 @@ void sign_sig_clear(struct sign_sig *s);
 int sign_verify(const struct sign_pub *pub, const void *data, size_t len, const char *minisig,
                 size_t siglen, char **trusted, char **cause);
 
+/* A bare Ed25519 signature of msg (sync's handshake and chain heads,
+ * docs/SYNC.md: not minisign's prehashed form), and its check against pub
+ * (0 good, -1 not). */
+void sign_detached(const struct sign_key *k, const void *msg, size_t len,
+                   unsigned char sig[SIGN_SIG_LEN]);
+int sign_verify_detached(const struct sign_pub *pub, const void *msg, size_t len,
+                         const unsigned char sig[SIGN_SIG_LEN]);
+
 #endif

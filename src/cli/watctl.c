@@ -26,6 +26,7 @@
 #include "print_cli.h"
 #include "scan_cli.h"
 #include "setting_cli.h"
+#include "sync_cli.h"
 #include "trust_cli.h"
 #include "util.h"
 
@@ -70,6 +71,7 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&age_cli_hq_init_entry,
 	&trust_cli_hq_charter_entry,
 	&trust_cli_hq_rotate_entry,
+	&sync_cli_sync_entry,
 	&ledger_cli_log_entry,
 	&ledger_cli_check_entry,
 	&ledger_cli_rebuild_entry,

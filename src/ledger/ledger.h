@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "badge.h"
+#include "fold.h"
 #include "roster.h"
 #include "rules.h"
 #include "setting.h"
@@ -248,5 +249,96 @@ int ledger_batch_end(struct ledger *l, int commit, char **cause);
 void ledger_set_clock(struct ledger *l, void (*now)(struct stamp *, void *), void *arg);
 /* Now, as the ledger stamps its entries (the clock above, else stamp_now). */
 void ledger_now(struct ledger *l, struct stamp *st);
+
+/* ---- other stations' entries (ledger_peer.c, docs/SYNC.md) ----
+ * Kept as theirs, never as this station's: keyed by the peer's ledger
+ * identity and its sequence numbers, in their own tables, under a disk
+ * budget of their own (the station's own entries have none but the disk). */
+#define LEDGER_PEER_BUDGET_DEFAULT (INT64_C(64) * 1024 * 1024) /* bytes of lines */
+#define LEDGER_PEER_SIG_LEN        64
+/* Free space on the ledger's disk that peers' entries never take: the
+ * station's own entries keep it (bytes). */
+#define LEDGER_PEER_RESERVE (INT64_C(16) * 1024 * 1024)
+
+/* What this station holds of one peer. */
+struct ledger_peer {
+	unsigned char ledger[LEDGER_HASH_LEN];
+	char station[LEDGER_STATION_MAX + 1];
+	int64_t head_seq; /* the last entry held (0: none) */
+	unsigned char head_hash[LEDGER_HASH_LEN];
+	unsigned char head_sig[LEDGER_PEER_SIG_LEN]; /* the peer's signature of that head */
+	int64_t bytes;                               /* of its lines held */
+	int64_t seen_wall_ms;                        /* this station's clock, last exchange */
+	int64_t offset_ms;                           /* the peer's clock minus this one's */
+	int format;                                  /* the sync format it said */
+};
+
+/* Entries first_seq .. first_seq+n-1 of peer `ledger`, as its station sent
+ * them, ending at a head whose signature the caller checked (sync.c) with
+ * the key of the certificate `cert`. */
+struct ledger_peer_batch {
+	const unsigned char *ledger; /* LEDGER_HASH_LEN */
+	const char *station;
+	const char *cert; /* the peer's certificate text, kept */
+	int64_t first_seq;
+	size_t n;
+	const char *const *lines;
+	const size_t *lens;
+	const unsigned char *head_hash; /* the chain's hash after the last line */
+	const unsigned char *head_sig;
+	int64_t seen_wall_ms, offset_ms;
+	int format;
+};
+
+/* 1 and *out when entries of peer `ledger` are held, 0 when none, -1 on
+ * a database failure. */
+int ledger_peer_get(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                    struct ledger_peer *out, char **cause);
+/* Every peer held, by station id; stops when cb returns non-zero. */
+int ledger_peers(struct ledger *l, int (*cb)(const struct ledger_peer *, void *), void *arg,
+                 char **cause);
+/* Stores a batch in one transaction, or nothing: each line must decode, be
+ * numbered in order from what is held, name the peer's station, chain from
+ * the hash held (seq 1: hash = the ledger identity) and end at head_hash;
+ * lines already held must be the same ones (a second copy adds nothing);
+ * refused when the peer's ledger is this station's own, when the batch
+ * would take the peers' entries past `budget` bytes, or the disk's free
+ * space below LEDGER_PEER_RESERVE.  *added: new entries. */
+int ledger_peer_store(struct ledger *l, const struct ledger_peer_batch *b, int64_t budget,
+                      size_t *added, char **cause);
+/* Notes an exchange with a peer that sent nothing new (freshness, clock). */
+int ledger_peer_seen(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                     int64_t seen_wall_ms, int64_t offset_ms, int format, char **cause);
+/* Peer `ledger`'s entries from seq `from` on, as lines (e->line, e->seq,
+ * e->hash set; the rest zero); stops when cb returns non-zero. */
+int ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN], int64_t from,
+                        int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
+/* Bytes of all peers' lines held. */
+int64_t ledger_peer_bytes(struct ledger *l);
+
+/* The figures over the whole event (issue 17's "one fold"): this station's
+ * ledger and each peer's held entries, each folded on its own by fold.h's
+ * fold_run with its own settings (as HQ does with bundles), then summed.
+ * Walker numbers are the event's (badges), so one walker's laps at the lap
+ * points and money at the table add up.  Reads every entry held: for the
+ * CLI and tests; the kiosk needs derived tables for peers (docs/SYNC.md). */
+struct ledger_station_figures {
+	char station[LEDGER_STATION_MAX + 1];
+	int own;                                  /* this station */
+	int64_t entries;                          /* held */
+	int64_t seen_wall_ms;                     /* last exchange (own: 0) */
+	struct fold_figures fig;                  /* its figures */
+	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
+};
+struct ledger_event_figures {
+	struct fold_figures all; /* summed */
+	int64_t walker_laps, walker_raised_cents;
+	size_t n;                               /* stations: own first, then peers by id */
+	struct ledger_station_figures *station; /* malloc'd: ledger_event_figures_clear */
+};
+/* walker: one walker's figures too (0: none). */
+int ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
+                         char **cause);
+void ledger_event_figures_clear(struct ledger_event_figures *f);
 
 #endif

@@ -142,6 +142,8 @@ ledger_check(struct ledger *l, char **cause)
 	/* after the chain: an entry altered is the worse news, and names the entry */
 	if (ledger_check_triggers(l, cause) != 0)
 		goto end;
+	if (ledger_peer_check(l, cause) != 0)
+		goto end;
 
 	for (i = 0; i < nitems(ledger_derived_sql); i++)
 		ledger_digest(l, ledger_derived_sql[i], before[i]);

@@ -64,6 +64,32 @@ static const char ledger_schema_v3[] =
     "CREATE INDEX walkers_ext ON walkers(ext_id) WHERE ext_id IS NOT NULL;"
     "CREATE INDEX walkers_fold ON walkers(fold);";
 
+/* Version 5: other stations' entries, kept as theirs (ledger_peer.c,
+ * docs/SYNC.md): never in `entries`, keyed by the peer's ledger identity
+ * and its sequence number, append-only like the station's own. */
+static const char ledger_schema_v5[] =
+    "CREATE TABLE IF NOT EXISTS peers("
+    " ledger BLOB PRIMARY KEY,"
+    " station TEXT NOT NULL,"
+    " cert TEXT NOT NULL,"
+    " head_seq INTEGER NOT NULL,"
+    " head_hash BLOB NOT NULL,"
+    " head_sig BLOB NOT NULL,"
+    " bytes INTEGER NOT NULL,"
+    " seen_wall_ms INTEGER NOT NULL,"
+    " offset_ms INTEGER NOT NULL,"
+    " format INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS peer_entries("
+    " ledger BLOB NOT NULL,"
+    " seq INTEGER NOT NULL,"
+    " line TEXT NOT NULL,"
+    " hash BLOB NOT NULL,"
+    " PRIMARY KEY(ledger, seq)) WITHOUT ROWID;"
+    "CREATE TRIGGER IF NOT EXISTS peer_entries_no_update BEFORE UPDATE ON peer_entries BEGIN"
+    " SELECT RAISE(ABORT, 'entries of other stations are never changed'); END;"
+    "CREATE TRIGGER IF NOT EXISTS peer_entries_no_delete BEFORE DELETE ON peer_entries BEGIN"
+    " SELECT RAISE(ABORT, 'entries of other stations are never deleted'); END;";
+
 /* ---- sqlite plumbing ---------------------------------------------------- */
 
 /* A plain sentence for a sqlite failure: what is wrong, then what it means
@@ -370,6 +396,8 @@ ledger_migrate(struct ledger *l, char **cause)
 	/* Version 4: a lap scanned with its walker's check-in is judged as
 	 * before that check-in (fold.c): the figures are folded again. */
 	if (version < 4 && (ledger_load(l, cause) != 0 || ledger_rebuild_locked(l, cause) != 0))
+		goto fail;
+	if (version < 5 && ledger_exec_script(l, ledger_schema_v5, cause) != 0)
 		goto fail;
 	if (ledger_exec_script(l, "PRAGMA user_version = " LEDGER_SCHEMA_VERSION_TEXT, cause) != 0)
 		goto fail;

@@ -9,6 +9,7 @@
  *   ledger_money.c     scans, laps, donations, annulments
  *   ledger_query.c     reading: totals, entries
  *   ledger_check.c     checking the chain, the triggers and the figures
+ *   ledger_peer.c      other stations' entries, kept as theirs (issue 17)
  * Only these files include sqlite. */
 #ifndef WAT_LEDGER_INT_H
 #define WAT_LEDGER_INT_H
@@ -35,8 +36,8 @@
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION      4
-#define LEDGER_SCHEMA_VERSION_TEXT "4"
+#define LEDGER_SCHEMA_VERSION      5
+#define LEDGER_SCHEMA_VERSION_TEXT "5"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
@@ -136,5 +137,11 @@ void ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w);
 /* Walker id's row as the fold keeps it (w fresh when there is none): 1
  * found, 0 none, -1 the database failed; fold_walker_clear(w) after. */
 int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
+
+/* ---- ledger_peer.c ---- */
+/* Each peer's held entries: numbered 1..head without a gap, the chain
+ * recomputed (seq 1's hash its ledger identity) to the head held, the bytes
+ * counted; -1 naming the station and entry. */
+int ledger_peer_check(struct ledger *l, char **cause);
 
 #endif

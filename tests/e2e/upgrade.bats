@@ -22,6 +22,8 @@ setup() {
 		[[ "$output" == *"intact"* ]]
 		# migrated: a later schema than the dump's
 		[ "$(sqlite3 "$db" 'PRAGMA user_version')" -gt "$old" ]
+		# schema 5: peers' entries have their own tables, empty after the upgrade
+		[ "$(sqlite3 "$db" 'SELECT COUNT(*) FROM peers') $(sqlite3 "$db" 'SELECT COUNT(*) FROM peer_entries')" = "0 0" ]
 		"$WATCTL" --db "$db" report --json >"$T/report.json"
 		python3 - "$T/report.json" "$base.report.json" <<-'PY'
 			import json, sys

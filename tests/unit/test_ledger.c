@@ -310,7 +310,8 @@ test_migration_from_v1(void **state)
 	/* what a version-1 file held: the entries, nothing derived */
 	assert_int_equal(raw_sql(f, "DROP TABLE walkers; DROP TABLE counters; DROP TABLE settings; "
 	                            "DROP TABLE annulled; DROP INDEX entries_walker; DROP INDEX "
-	                            "entries_kind; PRAGMA user_version = 1"),
+	                            "entries_kind; DROP TABLE peers; DROP TABLE peer_entries; "
+	                            "PRAGMA user_version = 1"),
 	                 SQLITE_OK);
 	reopen(f);
 	assert_int_equal(ledger_totals(f->l, &after, NULL), 0);

@@ -1,0 +1,552 @@
+/* test_sync.c — station sync without the network: sync_msg.c's messages
+ * written and parsed back (short, long and unknown ones refused), and
+ * ledger_peer_store on real sqlite files: a peer's entries stored as its,
+ * a second copy adding nothing, a gap, an altered entry, a wrong head, an
+ * entry of another station, this station's own ledger and a full budget
+ * refused with nothing kept, and the station's own writes going on; the
+ * handshake against a hand-written peer: a certificate of another event
+ * key, a signature by a key that is not the certificate's, and one over
+ * other key shares (a replayed AUTH) refused, a good one let through. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "ledger.h"
+#include "sync.h"
+#include "sync_msg.h"
+#include "trust.h"
+#include "util.h"
+
+#define NWALKERS 10
+
+struct fixture {
+	char dir[64], pa[96], pb[96];
+	struct ledger *a, *b; /* a: the peer (T2); b: this station (T1) */
+	unsigned char ida[LEDGER_HASH_LEN];
+	/* a's entries */
+	size_t n;
+	char *lines[64];
+	size_t lens[64];
+	unsigned char hashes[64][LEDGER_HASH_LEN];
+	unsigned char sig[LEDGER_PEER_SIG_LEN];
+};
+
+static int
+collect(const struct ledger_entry *e, void *arg)
+{
+	struct fixture *f = arg;
+
+	f->lines[f->n] = xstrdup(e->line);
+	f->lens[f->n] = strlen(e->line);
+	memcpy(f->hashes[f->n], e->hash, LEDGER_HASH_LEN);
+	f->n++;
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	struct ledger_init ia = {"Walk", "Oxford", "2026-05-02", "T2", 0, NULL};
+	struct ledger_init ib = {"Walk", "Oxford", "2026-05-02", "T1", 0, NULL};
+	char *cause = NULL, name[32];
+	uint32_t id;
+
+	snprintf(f->dir, sizeof f->dir, "/tmp/wat-sync-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->pa, sizeof f->pa, "%s/t2.db", f->dir);
+	snprintf(f->pb, sizeof f->pb, "%s/t1.db", f->dir);
+	assert_int_equal(ledger_open(f->pa, &f->a, &cause), 0);
+	assert_int_equal(ledger_open(f->pb, &f->b, &cause), 0);
+	assert_int_equal(ledger_init_event(f->a, &ia, "test", &cause), 0);
+	assert_int_equal(ledger_init_event(f->b, &ib, "test", &cause), 0);
+	for (int i = 1; i <= NWALKERS; i++) {
+		snprintf(name, sizeof name, "Walker %d", i);
+		assert_int_equal(
+		    ledger_walker_add(f->a, name, "Team", NULL, NULL, NULL, "test", &id, &cause),
+		    0);
+	}
+	assert_int_equal(ledger_identity(f->a, f->ida), 0);
+	assert_int_equal(ledger_entries(f->a, 1, collect, f, &cause), 0);
+	assert_int_equal(f->n, NWALKERS + 1);
+	memset(f->sig, 0x5a, sizeof f->sig);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i]);
+	ledger_free(f->a);
+	ledger_free(f->b);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
+}
+
+/* A batch of a's entries first..last (1-based). */
+static struct ledger_peer_batch
+batch(struct fixture *f, int64_t first, int64_t last)
+{
+	struct ledger_peer_batch b;
+
+	memset(&b, 0, sizeof b);
+	b.ledger = f->ida;
+	b.station = "T2";
+	b.cert = "cert";
+	b.first_seq = first;
+	b.n = (size_t)(last - first + 1);
+	b.lines = (const char *const *)&f->lines[first - 1];
+	b.lens = &f->lens[first - 1];
+	b.head_hash = f->hashes[last - 1];
+	b.head_sig = f->sig;
+	b.seen_wall_ms = 1;
+	b.format = 1;
+	return b;
+}
+
+static int64_t
+held(struct fixture *f)
+{
+	struct ledger_peer p;
+	char *cause = NULL;
+	int rc = ledger_peer_get(f->b, f->ida, &p, &cause);
+
+	assert_true(rc >= 0);
+	return rc == 1 ? p.head_seq : 0;
+}
+
+static void
+refused(struct fixture *f, struct ledger_peer_batch *b, const char *words)
+{
+	char *cause = NULL;
+	size_t added = 99;
+
+	assert_int_equal(ledger_peer_store(f->b, b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 -1);
+	assert_non_null(cause);
+	if (strstr(cause, words) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", cause, words);
+	assert_int_equal(added, 0);
+	free(cause);
+}
+
+static void
+test_store_as_theirs(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b = batch(f, 1, NWALKERS + 1);
+	unsigned char hash[LEDGER_HASH_LEN];
+	int64_t own_seq, seq;
+	char *cause = NULL;
+	size_t added;
+
+	ledger_head(f->b, &own_seq, hash);
+	assert_int_equal(ledger_peer_store(f->b, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 0);
+	assert_int_equal(added, NWALKERS + 1);
+	assert_int_equal(held(f), NWALKERS + 1);
+	/* the station's own chain did not move, and still checks */
+	ledger_head(f->b, &seq, hash);
+	assert_int_equal(seq, own_seq);
+	assert_int_equal(ledger_check(f->b, &cause), 0);
+	/* and it survives a reopen */
+	ledger_free(f->b);
+	assert_int_equal(ledger_open(f->pb, &f->b, &cause), 0);
+	assert_int_equal(held(f), NWALKERS + 1);
+	assert_true(ledger_peer_bytes(f->b) > 0);
+	/* the event's figures: b's fold and a's, summed; b's own unchanged */
+	{
+		struct ledger_event_figures ef;
+		struct ledger_totals t;
+
+		assert_int_equal(ledger_event_figures(f->b, 3, &ef, &cause), 0);
+		assert_int_equal(ef.n, 2);
+		assert_true(ef.station[0].own);
+		assert_string_equal(ef.station[1].station, "T2");
+		assert_int_equal(ef.station[1].entries, NWALKERS + 1);
+		assert_int_equal(ef.all.walkers, NWALKERS);
+		assert_int_equal(ledger_totals(f->b, &t, &cause), 0);
+		assert_int_equal(t.walkers, 0);
+		ledger_event_figures_clear(&ef);
+	}
+}
+
+static void
+test_second_copy_adds_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b1 = batch(f, 1, 5), b2 = batch(f, 3, NWALKERS + 1);
+	char *cause = NULL;
+	size_t added;
+
+	assert_int_equal(ledger_peer_store(f->b, &b1, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 0);
+	assert_int_equal(added, 5);
+	assert_int_equal(ledger_peer_store(f->b, &b1, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 0);
+	assert_int_equal(added, 0);
+	assert_int_equal(held(f), 5);
+	/* an overlap: only the new ones */
+	assert_int_equal(ledger_peer_store(f->b, &b2, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 0);
+	assert_int_equal(added, NWALKERS + 1 - 5);
+	assert_int_equal(held(f), NWALKERS + 1);
+	/* an old batch again leaves the newer head */
+	assert_int_equal(ledger_peer_store(f->b, &b1, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 0);
+	assert_int_equal(held(f), NWALKERS + 1);
+}
+
+static void
+test_gap_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b1 = batch(f, 1, 3), b2 = batch(f, 5, 8);
+	char *cause = NULL;
+	size_t added;
+
+	assert_int_equal(ledger_peer_store(f->b, &b1, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
+	                 0);
+	refused(f, &b2, "a gap");
+	assert_int_equal(held(f), 3);
+}
+
+static void
+test_altered_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b = batch(f, 1, NWALKERS + 1);
+	char *p = strstr(f->lines[4], "Walker");
+
+	assert_non_null(p);
+	p[1] = 'x'; /* still a good entry; no longer the one signed */
+	refused(f, &b, "an entry was altered");
+	assert_int_equal(held(f), 0);
+	assert_int_equal(ledger_peer_bytes(f->b), 0);
+	p[1] = 'a';
+}
+
+static void
+test_wrong_head_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b = batch(f, 1, 6);
+
+	b.head_hash = f->hashes[6]; /* the head of another entry */
+	refused(f, &b, "chain head");
+	assert_int_equal(held(f), 0);
+}
+
+static void
+test_not_theirs_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b = batch(f, 1, 3);
+	unsigned char own[LEDGER_HASH_LEN];
+
+	b.station = "T3"; /* entries that name T2, sent as T3's */
+	refused(f, &b, "of station T2");
+	b = batch(f, 2, 3); /* from 2 with nothing held */
+	refused(f, &b, "a gap");
+	/* another ledger identity for the same lines: seq 1 is not it */
+	b = batch(f, 1, 3);
+	memset(own, 7, sizeof own);
+	b.ledger = own;
+	refused(f, &b, "first entry is not the ledger");
+	/* this station's own ledger is never a peer's */
+	assert_int_equal(ledger_identity(f->b, own), 0);
+	b.ledger = own;
+	refused(f, &b, "own ledger");
+}
+
+static void
+test_budget(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_peer_batch b1 = batch(f, 1, 3), b2 = batch(f, 4, NWALKERS + 1);
+	int64_t budget = (int64_t)(f->lens[0] + f->lens[1] + f->lens[2] + f->lens[3]);
+	char *cause = NULL;
+	size_t added;
+	uint32_t id;
+
+	assert_int_equal(ledger_peer_store(f->b, &b1, budget, &added, &cause), 0);
+	assert_int_equal(ledger_peer_store(f->b, &b2, budget, &added, &cause), -1);
+	assert_non_null(strstr(cause, "space kept for other stations"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(held(f), 3);
+	/* the station's own entries go on */
+	assert_int_equal(
+	    ledger_walker_add(f->b, "Walk Up", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(ledger_check(f->b, &cause), 0);
+}
+
+static void
+roundtrip(const struct sync_msg *m)
+{
+	struct sync_buf b = {0}, c = {0};
+	struct sync_msg *p = calloc(1, sizeof *p);
+	char *cause = NULL;
+
+	sync_msg_write(m, &b);
+	assert_int_equal(sync_msg_parse(b.p, b.len, p, &cause), 0);
+	assert_int_equal(p->type, m->type);
+	sync_msg_write(p, &c);
+	assert_int_equal(c.len, b.len);
+	assert_memory_equal(c.p, b.p, b.len);
+	/* one byte short, one byte long: refused */
+	assert_int_equal(sync_msg_parse(b.p, b.len - 1, p, &cause), -1);
+	free(cause), cause = NULL;
+	sync_buf_put(&b, "x", 1);
+	assert_int_equal(sync_msg_parse(b.p, b.len, p, &cause), -1);
+	assert_non_null(strstr(cause, "The peer sent"));
+	free(cause);
+	sync_buf_free(&b);
+	sync_buf_free(&c);
+	free(p);
+}
+
+static void
+test_messages(void **state)
+{
+	struct sync_msg *m = calloc(1, sizeof *m);
+	struct sync_hello h = {1, {0}}, g;
+	unsigned char hello[SYNC_HELLO_LEN], bad = 9;
+	char *cause = NULL;
+
+	(void)state;
+	m->type = SYNC_AUTH;
+	m->u.auth.cert = "{\"format\":\"wat-cert/1\"}\n";
+	m->u.auth.cert_len = strlen(m->u.auth.cert);
+	m->u.auth.wall_ms = 1764700000000;
+	roundtrip(m);
+	memset(m, 0, sizeof *m);
+	m->type = SYNC_PULL;
+	m->u.pull.after = 500;
+	roundtrip(m);
+	m->type = SYNC_TIME;
+	roundtrip(m);
+	memset(m, 0, sizeof *m);
+	m->type = SYNC_BATCH;
+	m->u.batch.first_seq = 1;
+	m->u.batch.n = 2;
+	m->u.batch.lines[0] = "{\"seq\":1}";
+	m->u.batch.lens[0] = 9;
+	m->u.batch.lines[1] = "{\"seq\":2}";
+	m->u.batch.lens[1] = 9;
+	roundtrip(m);
+	memset(m, 0, sizeof *m);
+	m->type = SYNC_DONE;
+	m->u.done.head_seq = 10005;
+	roundtrip(m);
+	assert_int_equal(sync_msg_parse(&bad, 1, m, &cause), -1);
+	assert_non_null(strstr(cause, "unknown type"));
+	free(cause), cause = NULL;
+	/* an empty batch, a negative pull */
+	{
+		unsigned char empty[] = {SYNC_BATCH, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0};
+		assert_int_equal(sync_msg_parse(empty, sizeof empty, m, &cause), -1);
+		free(cause), cause = NULL;
+	}
+	sync_hello_write(&h, hello);
+	assert_int_equal(sync_hello_parse(hello, sizeof hello, &g, &cause), 0);
+	assert_int_equal(g.format, 1);
+	hello[0] = 'X';
+	assert_int_equal(sync_hello_parse(hello, sizeof hello, &g, &cause), -1);
+	assert_non_null(strstr(cause, "does not speak"));
+	free(cause);
+	free(m);
+}
+
+/* ---- the handshake against a hand-written peer ---- */
+
+enum fake_mode { FAKE_GOOD, FAKE_OTHER_EVENT, FAKE_WRONG_KEY, FAKE_REPLAY };
+
+static void
+fake_frame(int fd, const void *p, size_t n)
+{
+	unsigned char h[4] = {(unsigned char)(n >> 24), (unsigned char)(n >> 16),
+	                      (unsigned char)(n >> 8), (unsigned char)n};
+
+	if (write(fd, h, 4) != 4 || write(fd, p, n) != (ssize_t)n)
+		_exit(3);
+}
+
+static size_t
+fake_read(int fd, unsigned char *buf, size_t cap)
+{
+	unsigned char h[4];
+	size_t n;
+
+	if (recv(fd, h, 4, MSG_WAITALL) != 4)
+		_exit(4);
+	n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
+	if (n > cap || recv(fd, buf, n, MSG_WAITALL) != (ssize_t)n)
+		_exit(5);
+	return n;
+}
+
+/* A station T9 that calls, speaks the protocol by hand with libsodium,
+ * and shows what mode says. */
+static void
+fake_peer(int fd, enum fake_mode mode, const struct sign_key *ev, const struct sign_key *other)
+{
+	unsigned char pk[crypto_kx_PUBLICKEYBYTES], sk[crypto_kx_SECRETKEYBYTES];
+	unsigned char rx[crypto_kx_SESSIONKEYBYTES], tx[crypto_kx_SESSIONKEYBYTES];
+	unsigned char buf[4096], hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
+	unsigned char signed_[SYNC_AUTH_SIGNED_LEN], zero[SYNC_KEY_LEN] = {0}, *c;
+	crypto_secretstream_xchacha20poly1305_state st;
+	struct sync_hello h = {SYNC_FORMAT, {0}}, theirs;
+	struct sync_msg m;
+	struct sync_buf b = {0};
+	struct sign_key *me;
+	struct trust_cert cert;
+	unsigned long long clen;
+	char *cause = NULL;
+
+	crypto_kx_keypair(pk, sk);
+	memcpy(h.eph, pk, SYNC_KEY_LEN);
+	sync_hello_write(&h, buf);
+	fake_frame(fd, buf, SYNC_HELLO_LEN);
+	if (sync_hello_parse(buf, fake_read(fd, buf, sizeof buf), &theirs, &cause) != 0 ||
+	    crypto_kx_client_session_keys(rx, tx, pk, sk, theirs.eph) != 0)
+		_exit(6);
+	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, tx);
+	fake_frame(fd, hdr, sizeof hdr);
+	fake_read(fd, buf, sizeof buf); /* its header: not needed to speak */
+
+	sign_key_generate(&me);
+	memset(&cert, 0, sizeof cert);
+	strcpy(cert.event, "2026-oxford");
+	strcpy(cert.station, "T9");
+	cert.serial = 9;
+	sign_key_public(me, &cert.station_pub);
+	if (trust_cert_make(&cert, mode == FAKE_OTHER_EVENT ? other : ev, &cause) != 0)
+		_exit(7);
+	memset(&m, 0, sizeof m);
+	m.type = SYNC_AUTH;
+	randombytes_buf(m.u.auth.ledger, SYNC_ID_LEN);
+	m.u.auth.cert = trust_cert_format(&cert);
+	m.u.auth.cert_len = strlen(m.u.auth.cert);
+	/* a replay: signed over the shares of another exchange */
+	sync_auth_signed('I', mode == FAKE_REPLAY ? zero : pk, theirs.eph, m.u.auth.ledger,
+	                 signed_);
+	sign_detached(mode == FAKE_WRONG_KEY ? other : me, signed_, sizeof signed_, m.u.auth.sig);
+	sync_msg_write(&m, &b);
+	c = xmalloc(b.len + crypto_secretstream_xchacha20poly1305_ABYTES);
+	crypto_secretstream_xchacha20poly1305_push(&st, c, &clen, b.p, b.len, NULL, 0, 0);
+	fake_frame(fd, c, (size_t)clen);
+	/* its AUTH (sent before it reads this one), then hang up */
+	fake_read(fd, buf, sizeof buf);
+	_exit(0);
+}
+
+static void
+handshake(struct fixture *f, enum fake_mode mode, const char *words)
+{
+	struct sign_key *ev, *other, *st;
+	struct sync_opts o = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 5000};
+	struct sync_self self;
+	struct sync_result res;
+	char *cause = NULL;
+	int sv[2], status;
+	pid_t pid;
+
+	sign_key_generate(&ev);
+	sign_key_generate(&other);
+	sign_key_generate(&st);
+	/* this station, T1, certified by the event key ev */
+	memset(&self, 0, sizeof self);
+	self.key = st;
+	strcpy(self.cert.event, "2026-oxford");
+	strcpy(self.cert.station, "T1");
+	self.cert.serial = 1;
+	sign_key_public(st, &self.cert.station_pub);
+	assert_int_equal(trust_cert_make(&self.cert, ev, &cause), 0);
+	self.cert_text = trust_cert_format(&self.cert);
+	sign_key_public(ev, &self.event_pub);
+	assert_int_equal(ledger_identity(f->b, self.ledger), 0);
+	strcpy(self.station, "T1");
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		fake_peer(sv[1], mode, ev, other);
+	}
+	close(sv[1]);
+	assert_int_equal(sync_exchange(f->b, &self, sv[0], 0, &o, &res, &cause), -1);
+	close(sv[0]);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_non_null(cause);
+	if (strstr(cause, words) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", cause, words);
+	free(cause);
+	/* nothing of the peer kept */
+	assert_int_equal(ledger_peer_bytes(f->b), 0);
+	sync_self_clear(&self);
+	sign_key_free(ev);
+	sign_key_free(other);
+}
+
+static void
+test_handshake_good(void **state)
+{
+	/* the peer passes the handshake: the exchange only ends when it hangs up */
+	handshake(*state, FAKE_GOOD, "closed the connection");
+}
+
+static void
+test_handshake_other_event(void **state)
+{
+	handshake(*state, FAKE_OTHER_EVENT, "not made by this event's key");
+}
+
+static void
+test_handshake_wrong_key(void **state)
+{
+	handshake(*state, FAKE_WRONG_KEY, "did not prove it holds the key");
+}
+
+static void
+test_handshake_replay(void **state)
+{
+	handshake(*state, FAKE_REPLAY, "did not prove it holds the key");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_store_as_theirs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_second_copy_adds_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_gap_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_altered_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wrong_head_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_theirs_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
+	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test_setup_teardown(test_handshake_good, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handshake_other_event, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handshake_wrong_key, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handshake_replay, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
