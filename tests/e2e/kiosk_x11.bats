@@ -119,7 +119,7 @@ click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep 0.4; }
 	xdotool type --delay 20 135790 && xdotool key Return && sleep 0.4
 	xdotool type --delay 20 135790 && xdotool key Return && sleep 0.6
 	click 600 437 # I have written it down
-	click 614 84  # Start from HQ's event file or a pack
+	click 614 120 # Start from HQ's event file or a pack
 	sleep 0.5
 	click 200 132 # the pack
 	import -window root "$BATS_TEST_TMPDIR/key.png"
@@ -170,7 +170,7 @@ click() { xdotool mousemove --window "$wid" "$1" "$2" click 1; sleep 0.4; }
 	click 598 432 0.6
 	click 600 437
 	# set-up: "Start from HQ's event file or a pack", the charter, Next (T1)
-	click 614 83 0.6
+	click 614 120 0.6
 	click 200 132 0.8
 	import -window root -crop 800x480+0+0 "$BATS_TEST_TMPDIR/id.png"
 	click 707 444 1
