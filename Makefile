@@ -72,7 +72,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq
+	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
