@@ -757,47 +757,49 @@ trust_rotation_parse(const char *text, size_t len, struct trust_rotation *r, cha
 	return 0;
 }
 
+/* Reads path and parses it with parse (the charter's or the certificate's);
+ * a refusal names the file. */
 static int
-trust_load(const char *path, const char *what, char **data, size_t *len, char **cause)
+trust_load(const char *path, int (*parse)(const char *, size_t, void *, char **), void *out,
+           char **cause)
 {
-	return util_read_file(path, TRUST_FILE_MAX, data, len, cause);
-	(void)what;
+	char *data = NULL, *why = NULL;
+	size_t len;
+	int rc;
+
+	if (util_read_file(path, TRUST_FILE_MAX, &data, &len, cause) != 0)
+		return -1;
+	rc = parse(data, len, out, &why);
+	if (rc != 0) {
+		util_fail(cause, "%s: %s", path, why);
+		free(why);
+	}
+	free(data);
+	return rc;
+}
+
+static int
+trust_charter_parse_any(const char *text, size_t len, void *c, char **cause)
+{
+	return trust_charter_parse(text, len, c, cause);
+}
+
+static int
+trust_cert_parse_any(const char *text, size_t len, void *c, char **cause)
+{
+	return trust_cert_parse(text, len, c, cause);
 }
 
 int
 trust_charter_load(const char *path, struct trust_charter *c, char **cause)
 {
-	char *data = NULL, *why = NULL;
-	size_t len;
-	int rc;
-
-	if (trust_load(path, "charter", &data, &len, cause) != 0)
-		return -1;
-	rc = trust_charter_parse(data, len, c, &why);
-	if (rc != 0) {
-		util_fail(cause, "%s: %s", path, why);
-		free(why);
-	}
-	free(data);
-	return rc;
+	return trust_load(path, trust_charter_parse_any, c, cause);
 }
 
 int
 trust_cert_load(const char *path, struct trust_cert *c, char **cause)
 {
-	char *data = NULL, *why = NULL;
-	size_t len;
-	int rc;
-
-	if (trust_load(path, "certificate", &data, &len, cause) != 0)
-		return -1;
-	rc = trust_cert_parse(data, len, c, &why);
-	if (rc != 0) {
-		util_fail(cause, "%s: %s", path, why);
-		free(why);
-	}
-	free(data);
-	return rc;
+	return trust_load(path, trust_cert_parse_any, c, cause);
 }
 
 /* ---- verifying ------------------------------------------------------------- */
