@@ -659,10 +659,13 @@ end:
 	return rc;
 }
 
+/* One walker's page (badge or slip): made, then printed or saved. */
 static enum cli_ret
-print_cli_badge(struct cli_cmd_ctx *c, struct cli_args *a)
+print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
+                      int (*make)(struct ledger *, uint32_t, enum layout_paper, const char *,
+                                  char **, size_t *, char **),
+                      const char *noun, const char *title_word)
 {
-	struct ledger *l = c->l;
 	struct print_cli_opts o;
 	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
@@ -674,17 +677,23 @@ print_cli_badge(struct cli_cmd_ctx *c, struct cli_args *a)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
-	if (print_cli_badge_pdf(l, (uint32_t)o.id, o.paper, assets, &pdf, &len, &cause) != 0) {
+	if (make(c->l, (uint32_t)o.id, o.paper, assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	title = xasprintf("Badge %" PRId64, o.id);
-	rc = print_cli_deliver(l, c->op, &o, "badge", o.id, (uint32_t)o.id, 0, title, pdf, len);
+	title = xasprintf("%s %" PRId64, title_word, o.id);
+	rc = print_cli_deliver(c->l, c->op, &o, noun, o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
 	free(pdf);
 	free(assets);
 	return rc;
+}
+
+static enum cli_ret
+print_cli_badge(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	return print_cli_walker_page(c, a, print_cli_badge_pdf, "badge", "Badge");
 }
 
 const struct cli_cmd_entry print_cli_badge_entry = {
@@ -839,29 +848,7 @@ end:
 static enum cli_ret
 print_cli_slip(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	struct ledger *l = c->l;
-	struct print_cli_opts o;
-	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
-	size_t len;
-	int rc;
-
-	if ((rc = print_cli_parse(c, a, 1, &o)) != 0)
-		return rc;
-	if (o.id > BADGE_MAX_WALKER)
-		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
-	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return print_cli_no_fonts();
-	if (print_cli_slip_pdf(l, (uint32_t)o.id, o.paper, assets, &pdf, &len, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
-		goto end;
-	}
-	title = xasprintf("Slip %" PRId64, o.id);
-	rc = print_cli_deliver(l, c->op, &o, "slip", o.id, (uint32_t)o.id, 0, title, pdf, len);
-end:
-	free(title);
-	free(pdf);
-	free(assets);
-	return rc;
+	return print_cli_walker_page(c, a, print_cli_slip_pdf, "slip", "Slip");
 }
 
 const struct cli_cmd_entry print_cli_slip_entry = {
