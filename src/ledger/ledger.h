@@ -106,6 +106,8 @@ struct ledger_scan {
 
 struct ledger_import {
 	size_t added, updated, unchanged;
+	size_t skipped; /* rows with a problem, left out */
+	size_t merged;  /* rows that repeated another exactly */
 };
 
 struct ledger_init {
@@ -166,8 +168,13 @@ void ledger_event_value(const struct ledger_event *ev, const struct setting *s, 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
                       const char *phone, const char *ext_id, const char *op, uint32_t *id,
                       char **cause);
+/* Imports the roster's good rows (those without a problem; the bad ones are
+ * counted in skipped) in one transaction: all of them or none. */
 int ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
                          struct ledger_import *res, char **cause);
+/* What ledger_roster_import would do, writing nothing. */
+int ledger_roster_preview(struct ledger *l, const struct roster *r, struct ledger_import *res,
+                          char **cause);
 /* 0 found, -1 with *cause ("No walker 42."). Free with ledger_walker_clear. */
 int ledger_walker_get(struct ledger *l, uint32_t id, struct ledger_walker *w, char **cause);
 void ledger_walker_clear(struct ledger_walker *w);

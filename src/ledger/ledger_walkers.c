@@ -218,7 +218,7 @@ ledger_walker_get(struct ledger *l, uint32_t id, struct ledger_walker *w, char *
 
 /* One roster row: added, updated (details changed) or unchanged. */
 static int
-ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op,
+ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op, int dry,
                   struct ledger_import *res, char **cause)
 {
 	static const char by_ext[] =
@@ -231,6 +231,8 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 	struct ledger_walker w;
 	struct strbuf data = STRBUF_INIT;
 	struct roster_row clean = {raw->line,
+	                           NULL,
+	                           NULL,
 	                           ledger_clean(raw->name),
 	                           ledger_clean(raw->team),
 	                           ledger_clean(raw->email),
@@ -262,7 +264,9 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 		found = 1;
 	}
 	sqlite3_reset(st);
-	if (!found) {
+	if (!found && dry) {
+		res->added++;
+	} else if (!found) {
 		if (ledger_put_walker(l, r->name, r->team, r->email, r->phone, r->ext_id, "roster",
 		                      op, NULL, cause) != 0)
 			goto end;
@@ -270,6 +274,8 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 	} else if (ledger_same(w.name, r->name) && ledger_same(w.team, r->team) &&
 	           ledger_same(w.email, r->email) && ledger_same(w.phone, r->phone)) {
 		res->unchanged++;
+	} else if (dry) {
+		res->updated++;
 	} else {
 		struct ledger_field f[] = {
 		    {"name", ledger_same(w.name, r->name) ? NULL : r->name, ROSTER_MAX_NAME,
@@ -310,19 +316,25 @@ end:
 	return rc;
 }
 
-int
-ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
-                     struct ledger_import *res, char **cause)
+/* The import, or with dry its preview (reads only): bad rows are left out
+ * and counted; whether to import with them left out is the caller's choice. */
+static int
+ledger_roster_run(struct ledger *l, const struct roster *r, const char *op, int dry,
+                  struct ledger_import *res, char **cause)
 {
 	size_t i;
 
 	memset(res, 0, sizeof *res);
 	if (!l->has_event)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ledger_tx_begin(l, cause, "the roster") != 0)
+	if (!dry && ledger_tx_begin(l, cause, "the roster") != 0)
 		return -1;
 	for (i = 0; i < r->n; i++) {
-		if (ledger_import_row(l, &r->rows[i], op, res, cause) != 0) {
+		if (r->rows[i].problem != NULL) {
+			res->skipped++;
+			continue;
+		}
+		if (ledger_import_row(l, &r->rows[i], op, dry, res, cause) != 0) {
 			char *inner = cause ? *cause : NULL;
 
 			if (cause != NULL) {
@@ -330,12 +342,30 @@ ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
 				                   r->rows[i].line, inner ? inner : "");
 				free(inner);
 			}
-			ledger_tx_rollback(l);
+			if (!dry)
+				ledger_tx_rollback(l);
 			memset(res, 0, sizeof *res);
 			return -1;
 		}
 	}
+	res->merged = r->nmerged;
+	if (dry)
+		return 0;
 	return ledger_tx_commit(l, cause, "the roster");
+}
+
+int
+ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
+                     struct ledger_import *res, char **cause)
+{
+	return ledger_roster_run(l, r, op, 0, res, cause);
+}
+
+int
+ledger_roster_preview(struct ledger *l, const struct roster *r, struct ledger_import *res,
+                      char **cause)
+{
+	return ledger_roster_run(l, r, "preview", 1, res, cause);
 }
 
 int

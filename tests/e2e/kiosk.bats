@@ -176,6 +176,21 @@ coord() {
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 
+import_partial() {
+	event
+	printf 'name,team,email,id\nAnn Lee,Hope,ann@example.org,R-1\nBo Chen,Hope,,R-2\nAnn Lee,Hope,ann@example.org,R-1\n,Grace,nobody@example.org,R-3\nCy Dee,Grace,,R-1\nEd Fox,,,R-4\n' >"$USB/mixed.csv"
+	kiosk "$1" import-partial
+	# the three good rows, once each; the bad ones left out
+	[ "$(w walker list | grep -c 'Ann Lee')" -eq 1 ]
+	w walker list | grep -q 'Ed Fox'
+	! w walker list | grep -q 'Cy Dee'
+	[ "$(w log | grep -c ' walker  ')" -eq 5 ] # two before, three imported
+	w log | grep -q '"what":"roster"'        # the list to fix, printed or spooled
+}
+@test "kiosk: a roster with bad rows: the preview, nothing until the coordinator chooses the good rows, the rest listed and printed" {
+	both import_partial
+}
+
 setup_event() { kiosk "$1" setup; w settings | grep -q 'Walk Against Traffick'; }
 @test "kiosk: first start on an empty ledger walks through setting the event up" { both setup_event; }
 

@@ -522,12 +522,24 @@ const struct screen_ops screen_settings_ops = {
 
 /* ---- roster import ------------------------------------------------------- */
 
+/* Pick a file, see its preview (new, updated, unchanged, repeats merged, and
+ * each bad row with its own text), then import it whole, or, only by the
+ * coordinator's choice, its good rows with the others listed and printable. */
+enum { IMPORT_FILES, IMPORT_TYPE, IMPORT_PREVIEW };
+
 static void
 screen_import_enter(struct kiosk *k)
 {
 	struct kiosk_req q;
 
-	k->import.step = 0;
+	if (k->import.printing && k->import.preview != NULL) { /* back from printing */
+		k->import.printing = 0;
+		return;
+	}
+	k->import.printing = 0;
+	k->import.step = IMPORT_FILES;
+	k->import.done = 0;
+	kiosk_keep(&k->import.preview, NULL);
 	kiosk_keep(&k->list, NULL);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_LISTDIR;
@@ -536,45 +548,34 @@ screen_import_enter(struct kiosk *k)
 }
 
 static void
-screen_import_post(struct kiosk *k, const char *path)
+screen_import_post(struct kiosk *k, enum kiosk_op op, const char *path, int good_rows)
 {
 	struct kiosk_req q;
 
 	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_IMPORT;
+	q.op = op;
+	q.file.good_rows = good_rows;
 	snprintf(q.file.path, sizeof q.file.path, "%s", path);
-	snprintf(k->import.path, sizeof k->import.path, "%s", path);
+	if (path != k->import.path)
+		snprintf(k->import.path, sizeof k->import.path, "%s", path);
 	kiosk_post(k, &q);
 }
 
 static void
-screen_import_draw(struct kiosk *k)
+screen_import_files(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[300];
 
-	if (k->import.step == 1) {
-		enum kiosk_ask_result r =
-		    kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
-		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
-		if (r == KIOSK_ASK_BACK) {
-			k->import.step = 0;
-		} else if (r == KIOSK_ASK_DONE) {
-			k->import.step = 0;
-			screen_import_post(k, k->import.typed);
-		}
-		return;
-	}
 	if (kiosk_header(k, "Import roster", "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
 	kiosk_halves(k, body, gap, &left, &right);
-	snprintf(line, sizeof line, "CSV files on the USB stick:");
-	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.body, 1, UI_FG,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
+	        "CSV files on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
 	if (k->list != NULL) {
 		for (size_t i = 0; i < k->list->nfound && i < KIOSK_FIND_MAX &&
@@ -585,7 +586,8 @@ screen_import_draw(struct kiosk *k)
 			              k->style.primary, k->style.font.text) &&
 			    !k->waiting) {
 				snprintf(line, sizeof line, "%s/%s", k->usb_dir, name);
-				screen_import_post(k, line);
+				k->msg[0] = '\0';
+				screen_import_post(k, KIOSK_OP_IMPORT_PREVIEW, line, 0);
 			}
 		}
 		if (k->list->nfound == 0)
@@ -594,14 +596,131 @@ screen_import_draw(struct kiosk *k)
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
 	              "Type a path\xe2\x80\xa6", k->style.quiet, k->style.font.text)) {
-		k->import.step = 1;
+		k->import.step = IMPORT_TYPE;
 		k->msg[0] = '\0';
 	}
-	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh},
-	        "The whole file is checked before anything is imported.", k->style.font.hint, 0,
-	        UI_DIM, UI_LEFT);
+	y = right.y + ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 2 * lh},
+	                           "A file is checked and previewed before anything is imported.",
+	                           k->style.font.hint, 0, UI_DIM, UI_LEFT);
 	kiosk_draw_message(
-	    k, (struct ui_rect){right.x, right.y + lh + gap, right.w, right.h - lh - gap});
+	    k, (struct ui_rect){right.x, y + gap, right.w, right.y + right.h - y - gap});
+}
+
+/* The bad rows on paper (or as a PDF: "Print elsewhere"); back here after. */
+static void
+screen_import_print(struct kiosk *k)
+{
+	k->import.printing = 1;
+	kiosk_print_roster(k, k->import.path, SCREEN_IMPORT);
+}
+
+/* The preview, or what the import did: the counts left, the notes right. */
+static void
+screen_import_preview(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct kiosk_reply *x = k->import.preview;
+	const struct ledger_import *n = &x->import;
+	struct ui_rect body = kiosk_body(k), left, right, row;
+	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.button, y;
+	size_t good = n->added + n->updated + n->unchanged;
+	const char *base = strrchr(k->import.path, '/');
+	char line[160], label[96];
+
+	if (kiosk_header(k, k->import.done ? "Roster imported" : "Import roster: preview",
+	                 k->import.done ? "Done" : "Back")) {
+		k->import.step = IMPORT_FILES;
+		k->import.done = 0;
+		kiosk_keep(&k->import.preview, NULL);
+		k->msg[0] = '\0';
+		return;
+	}
+	base = base != NULL ? base + 1 : k->import.path;
+	body.h -= btn + gap;
+	kiosk_halves(k, body, gap, &left, &right);
+	y = left.y;
+	ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, base, k->style.font.body, 1, UI_FG,
+	        UI_LEFT);
+	y += lh + gap;
+	{
+		const struct {
+			const char *what;
+			size_t n;
+			enum ui_color c;
+		} lines[] = {
+		    {k->import.done ? "new walkers added" : "new walkers", n->added, UI_FG},
+		    {k->import.done ? "walkers updated" : "walkers to update", n->updated, UI_FG},
+		    {"unchanged", n->unchanged, UI_DIM},
+		    {n->merged == 1 ? "exact repeat, merged" : "exact repeats, merged", n->merged,
+		     UI_DIM},
+		    {k->import.done ? "rows left out (listed)" : "rows with a problem", n->skipped,
+		     n->skipped > 0 ? UI_BAD : UI_DIM},
+		};
+		for (size_t i = 0; i < nitems(lines); i++, y += lh) {
+			snprintf(line, sizeof line, "%zu %s", lines[i].n, lines[i].what);
+			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line,
+			        k->style.font.text, i == nitems(lines) - 1 && lines[i].n > 0,
+			        lines[i].c, UI_LEFT);
+		}
+	}
+	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
+	if (x->notes != NULL)
+		ui_text_wrap(u, right, x->notes, k->style.font.hint, 0, UI_FG, UI_LEFT);
+	else
+		ui_text_wrap(u, right, "Every row is good.", k->style.font.body, 0, UI_OK, UI_LEFT);
+
+	row = (struct ui_rect){body.x, body.y + body.h + gap, body.w, btn};
+	if (k->import.done) {
+		if (n->skipped > 0 &&
+		    ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print the rows to fix",
+		              k->style.primary, k->style.font.text))
+			screen_import_print(k);
+		return;
+	}
+	if (n->skipped == 0) {
+		snprintf(label, sizeof label, "Import %zu walker%s", good, good == 1 ? "" : "s");
+		if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), label, k->style.done,
+		              k->style.font.text) &&
+		    !k->waiting)
+			screen_import_post(k, KIOSK_OP_IMPORT, k->import.path, 0);
+		return;
+	}
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print the rows to fix", k->style.quiet,
+	              k->style.font.text)) {
+		screen_import_print(k);
+		return;
+	}
+	if (good > 0) {
+		snprintf(label, sizeof label, "Import the %zu good row%s", good,
+		         good == 1 ? "" : "s");
+		if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), label, k->style.done,
+		              k->style.font.text) &&
+		    !k->waiting)
+			screen_import_post(k, KIOSK_OP_IMPORT, k->import.path, 1);
+	}
+}
+
+static void
+screen_import_draw(struct kiosk *k)
+{
+	enum kiosk_ask_result r;
+
+	if (k->import.step == IMPORT_TYPE) {
+		r = kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
+		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->import.step = IMPORT_FILES;
+		} else if (r == KIOSK_ASK_DONE) {
+			k->import.step = IMPORT_FILES;
+			screen_import_post(k, KIOSK_OP_IMPORT_PREVIEW, k->import.typed, 0);
+		}
+		return;
+	}
+	if (k->import.step == IMPORT_PREVIEW && k->import.preview != NULL) {
+		screen_import_preview(k);
+		return;
+	}
+	screen_import_files(k);
 }
 
 static void
@@ -616,14 +735,29 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 		*r = NULL;
 		return;
 	}
+	if (x->op != KIOSK_OP_IMPORT && x->op != KIOSK_OP_IMPORT_PREVIEW)
+		return;
 	if (x->rc != 0) {
 		kiosk_message(k, UI_BAD, "Nothing was imported.\n%s",
 		              x->cause ? x->cause : "The file was refused.");
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	kiosk_message(k, UI_OK, "Imported.\n%zu new walkers\n%zu updated\n%zu unchanged",
-	              x->import.added, x->import.updated, x->import.unchanged);
+	k->import.done = x->op == KIOSK_OP_IMPORT;
+	k->import.step = IMPORT_PREVIEW;
+	kiosk_keep(&k->import.preview, x);
+	*r = NULL;
+	if (!k->import.done) {
+		k->msg[0] = '\0';
+		if (x->import.skipped > 0)
+			kiosk_message(k, UI_BAD, "Nothing is imported yet.");
+		return;
+	}
+	if (x->import.skipped > 0)
+		kiosk_message(k, UI_OK,
+		              "Imported. The rows listed were left out: fix them by hand.");
+	else
+		kiosk_message(k, UI_OK, "Imported.");
 	ui_sound(k->ui, UI_SOUND_OK);
 }
 

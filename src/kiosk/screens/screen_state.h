@@ -91,7 +91,10 @@ struct screen_settings_state {
 struct screen_import_state {
 	int step;
 	char typed[KIOSK_FIELD_MAX]; /* a path typed */
-	char path[KIOSK_FIELD_MAX];  /* the file last imported */
+	char path[KIOSK_FIELD_MAX];  /* the file previewed, then imported */
+	struct kiosk_reply *preview; /* its preview (counts, notes), then the import's reply */
+	int done;                    /* preview holds the import's reply */
+	int printing;                /* the rows to fix are on the print screen */
 };
 
 struct screen_setup_state {
