@@ -1106,6 +1106,11 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		                         .date = q->init.date,
 		                         .goal_cents = q->init.goal_cents};
 		rc = ledger_init_event(w->l, &in, op, &cause);
+		/* the organisation every receipt names, asked once at set-up */
+		if (rc == 0 && q->init.org[0] != '\0')
+			rc = ledger_set(w->l, "org-name", q->init.org, op, &cause);
+		if (rc == 0 && q->init.ein[0] != '\0')
+			rc = ledger_set(w->l, "org-ein", q->init.ein, op, &cause);
 		if (rc == 0) /* its own event key: an event without a charter */
 			rc = kiosk_trust_first(w, &cause);
 		break;

@@ -105,6 +105,7 @@ struct kiosk_req {
 		} set;
 		struct {
 			char name[KIOSK_TEXT_MAX], city[KIOSK_TEXT_MAX], date[KIOSK_TEXT_MAX];
+			char org[KIOSK_TEXT_MAX], ein[KIOSK_TEXT_MAX]; /* "": not given */
 			int64_t goal_cents;
 		} init;
 		struct {

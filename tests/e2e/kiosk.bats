@@ -191,7 +191,16 @@ import_partial() {
 	both import_partial
 }
 
-setup_event() { kiosk "$1" setup; w settings | grep -q 'Walk Against Traffick'; }
+setup_event() {
+	kiosk "$1" setup
+	w settings | grep -q 'Walk Against Traffick'
+	# the date as picked (from the clock's day: a month on, wrapping within the
+	# year, as the script taps), the organisation and its EIN as asked once
+	want=$(printf '%s-%02d' "$(date +%Y)" $(($(date +%-m) % 12 + 1)))
+	w settings | grep -q "^date	$want-"
+	w settings | grep -q '^org-name	International Outreach Ministries$'
+	w settings | grep -q '^org-ein	12-3456789$'
+}
 @test "kiosk: first start on an empty ledger walks through setting the event up" { both setup_event; }
 
 clock() {

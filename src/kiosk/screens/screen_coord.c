@@ -771,7 +771,15 @@ const struct screen_ops screen_import_ops = {
 
 /* ---- first start: set the event up --------------------------------------- */
 
-enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_GOAL, SETUP_SAVING };
+/* The event's name, city, date (picked, not typed: the coordinator confirms
+ * it, and the clock warning is judged against it), the organisation's legal
+ * name and EIN that every receipt prints, and the goal.  A station with HQ's
+ * charter takes name, date and EIN from it instead (the aside of step 1). */
+enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_ORG, SETUP_EIN, SETUP_GOAL, SETUP_SAVING };
+
+static const char *const screen_setup_months[] = {"January",   "February", "March",    "April",
+                                                  "May",       "June",     "July",     "August",
+                                                  "September", "October",  "November", "December"};
 
 static void
 screen_setup_enter(struct kiosk *k)
@@ -782,9 +790,14 @@ screen_setup_enter(struct kiosk *k)
 	k->setup.step = SETUP_NAME;
 	snprintf(k->setup.name, sizeof k->setup.name, "Walk Against Traffick");
 	k->setup.city[0] = k->setup.goal[0] = '\0';
-	k->setup.date[0] = '\0';
-	if (localtime_r(&t, &tm) != NULL)
-		strftime(k->setup.date, sizeof k->setup.date, "%Y-%m-%d", &tm);
+	k->setup.org[0] = k->setup.ein[0] = '\0';
+	k->setup.year = 2026, k->setup.month = 5, k->setup.day = 2;
+	if (localtime_r(&t, &tm) != NULL && tm.tm_year + 1900 >= 2000 &&
+	    tm.tm_year + 1900 <= 2099) {
+		k->setup.year = tm.tm_year + 1900;
+		k->setup.month = tm.tm_mon + 1;
+		k->setup.day = tm.tm_mday;
+	}
 }
 
 static void
@@ -793,6 +806,108 @@ screen_setup_step(struct kiosk *k, int step)
 	k->setup.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
+}
+
+static int
+screen_setup_month_days(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
+
+/* "Saturday, May 2, 2026" for y-m-d, or the ISO date if the C library cannot say. */
+static void
+screen_setup_date_words(int y, int m, int d, char *buf, size_t len)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d, tm.tm_hour = 12;
+	if (timegm(&tm) == (time_t)-1 || strftime(buf, len, "%A, %B %-d, %Y", &tm) == 0)
+		snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
+/* The date picker: month, day and year, each a finger-high step up and
+ * down; "Next" confirms the day of the walk, beside what the clock says. */
+static void
+screen_setup_date(struct kiosk *k, const char *title)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), cols, c, row;
+	int gap = k->style.gap, lh = k->style.line, btn = k->style.button, rh = k->style.row;
+	int *field[3] = {&k->setup.month, &k->setup.day, &k->setup.year};
+	static const char *const up[3] = {"\xe2\x96\xb2 Month", "\xe2\x96\xb2 Day",
+	                                  "\xe2\x96\xb2 Year"};
+	static const char *const down[3] = {"\xe2\x96\xbc Month", "\xe2\x96\xbc Day",
+	                                    "\xe2\x96\xbc Year"};
+	char value[48], words[64], clock[128];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (kiosk_header(k, title, "Back")) {
+		screen_setup_step(k, SETUP_CITY);
+		return;
+	}
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, lh}, "Step 3: the day of the walk",
+	        k->style.font.label, 1, UI_FG, UI_LEFT);
+	cols =
+	    (struct ui_rect){body.x, body.y + lh + gap, body.w, 2 * rh + k->style.line_l + 2 * gap};
+	for (int i = 0; i < 3; i++) {
+		c = kiosk_col(cols, i, 3, gap * 2);
+		int delta = 0;
+		if (ui_button(u, (struct ui_rect){c.x, c.y, c.w, rh}, up[i], k->style.quiet,
+		              k->style.font.text))
+			delta = 1;
+		if (i == 0)
+			snprintf(value, sizeof value, "%s",
+			         screen_setup_months[k->setup.month - 1]);
+		else
+			snprintf(value, sizeof value, "%d", *field[i]);
+		ui_text(u, (struct ui_rect){c.x, c.y + rh + gap, c.w, k->style.line_l}, value,
+		        k->style.font.key, 1, UI_FG, UI_CENTER);
+		if (ui_button(u,
+		              (struct ui_rect){c.x, c.y + rh + k->style.line_l + 2 * gap, c.w, rh},
+		              down[i], k->style.quiet, k->style.font.text))
+			delta = -1;
+		if (delta == 0)
+			continue;
+		/* each wraps around within its own range; the day stays in the month */
+		if (i == 0)
+			k->setup.month = (k->setup.month + 11 + delta) % 12 + 1;
+		else if (i == 2)
+			k->setup.year = k->setup.year + delta < 2000   ? 2099
+			                : k->setup.year + delta > 2099 ? 2000
+			                                               : k->setup.year + delta;
+		else
+			k->setup.day = (k->setup.day - 1 + delta +
+			                screen_setup_month_days(k->setup.year, k->setup.month)) %
+			                   screen_setup_month_days(k->setup.year, k->setup.month) +
+			               1;
+		if (k->setup.day > screen_setup_month_days(k->setup.year, k->setup.month))
+			k->setup.day = screen_setup_month_days(k->setup.year, k->setup.month);
+		k->msg[0] = '\0';
+		ui_invalidate(u);
+	}
+	int y = cols.y + cols.h + gap;
+	screen_setup_date_words(k->setup.year, k->setup.month, k->setup.day, words, sizeof words);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, words, k->style.font.label, 1,
+	        UI_ACCENT, UI_CENTER);
+	y += lh;
+	if (localtime_r(&t, &tm) != NULL) {
+		char today[64];
+		screen_setup_date_words(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, today,
+		                        sizeof today);
+		snprintf(clock, sizeof clock, "This station's clock says today is %s.", today);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.line_s}, clock,
+		        k->style.font.hint, 0, UI_DIM, UI_CENTER);
+	}
+	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Next: this is the day", k->style.done,
+	              k->style.font.text))
+		screen_setup_step(k, SETUP_ORG);
 }
 
 static void
@@ -806,7 +921,10 @@ screen_setup_save(struct kiosk *k)
 	q.coordinator = 1;
 	snprintf(q.init.name, sizeof q.init.name, "%s", k->setup.name);
 	snprintf(q.init.city, sizeof q.init.city, "%s", k->setup.city);
-	snprintf(q.init.date, sizeof q.init.date, "%s", k->setup.date);
+	snprintf(q.init.date, sizeof q.init.date, "%04d-%02d-%02d", k->setup.year, k->setup.month,
+	         k->setup.day);
+	snprintf(q.init.org, sizeof q.init.org, "%s", k->setup.org);
+	snprintf(q.init.ein, sizeof q.init.ein, "%s", k->setup.ein);
 	if (k->setup.goal[0] != '\0' &&
 	    amount_parse(k->setup.goal, INT64_MAX / 2, &q.init.goal_cents, &cause) != 0) {
 		free(cause);
@@ -822,7 +940,7 @@ screen_setup_draw(struct kiosk *k)
 {
 	const char *title = "Set up the event";
 	enum kiosk_ask_result r = KIOSK_ASK_NONE;
-	char *cause = NULL;
+	char *cause = NULL, *canon = NULL;
 	int64_t cents;
 
 	switch (k->setup.step) {
@@ -831,10 +949,18 @@ screen_setup_draw(struct kiosk *k)
 		r = kiosk_ask_or(k, title, "Step 1: the event's name", k->setup.name,
 		                 sizeof k->setup.name, KIOSK_KB_NAME, 0,
 		                 "Start from HQ's event file or a pack");
-		if (r == KIOSK_ASK_DONE)
+		if (r == KIOSK_ASK_DONE) {
 			screen_setup_step(k, SETUP_CITY);
-		else if (r == KIOSK_ASK_ASIDE)
+		} else if (r == KIOSK_ASK_ASIDE) {
 			kiosk_go(k, SCREEN_JOIN);
+		} else if (r == KIOSK_ASK_BACK) {
+			/* nothing before the first step: leave set-up locked; the PIN
+			 * brings it back */
+			k->coordinator = 0;
+			k->pin.change = 0;
+			kiosk_go(k, SCREEN_PIN);
+			kiosk_message(k, UI_FG, "Set-up waits: enter the PIN to go on.");
+		}
 		break;
 	case SETUP_CITY:
 		r = kiosk_ask(k, title, "Step 2: the city", k->setup.city, sizeof k->setup.city,
@@ -844,21 +970,48 @@ screen_setup_draw(struct kiosk *k)
 		else if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_DATE);
 		break;
-	case SETUP_DATE:
-		r = kiosk_ask(k, title, "Step 3: the date of the walk (YYYY-MM-DD)", k->setup.date,
-		              sizeof k->setup.date, KIOSK_KB_TEXT, 0);
+	case SETUP_DATE: screen_setup_date(k, title); break;
+	case SETUP_ORG:
+		r = kiosk_ask(k, title, "Step 4: the organisation's legal name (on every receipt)",
+		              k->setup.org, sizeof k->setup.org, KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
-			screen_setup_step(k, SETUP_CITY);
-		else if (r == KIOSK_ASK_DONE && stamp_parse_date(k->setup.date) < 0)
-			kiosk_message(k, UI_BAD, "Write the date as YYYY-MM-DD, e.g. 2026-05-02.");
-		else if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_DATE);
+		else if (r == KIOSK_ASK_DONE && setting_canon(setting_find("org-name"),
+		                                              k->setup.org, &canon, &cause) != 0) {
+			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not a name.");
+			free(cause);
+		} else if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_EIN);
+		free(canon);
+		break;
+	case SETUP_EIN:
+		r = kiosk_ask(k, title, "Step 5: its EIN, NN-NNNNNNN (optional)", k->setup.ein,
+		              sizeof k->setup.ein, KIOSK_KB_DIGITS, 1);
+		if (r == KIOSK_ASK_BACK) {
+			screen_setup_step(k, SETUP_ORG);
+		} else if (r == KIOSK_ASK_DONE) {
+			/* nine digits typed on the keypad get their dash */
+			if (strlen(k->setup.ein) == 9 && strspn(k->setup.ein, "0123456789") == 9) {
+				char d[KIOSK_FIELD_MAX];
+				snprintf(d, sizeof d, "%.2s-%s", k->setup.ein, k->setup.ein + 2);
+				snprintf(k->setup.ein, sizeof k->setup.ein, "%s", d);
+			}
+			if (setting_canon(setting_find("org-ein"), k->setup.ein, &canon, &cause) !=
+			    0) {
+				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an EIN.");
+				free(cause);
+			} else
+				screen_setup_step(k, SETUP_GOAL);
+			free(canon);
+		} else if (r == KIOSK_ASK_SKIP) {
 			screen_setup_step(k, SETUP_GOAL);
+		}
 		break;
 	case SETUP_GOAL:
-		r = kiosk_ask(k, title, "Step 4: fundraising goal in dollars (optional)",
-		              k->setup.goal, sizeof k->setup.goal, KIOSK_KB_AMOUNT, 1);
+		r = kiosk_ask(k, title, "Step 6: the goal in dollars (optional)", k->setup.goal,
+		              sizeof k->setup.goal, KIOSK_KB_AMOUNT, 1);
 		if (r == KIOSK_ASK_BACK) {
-			screen_setup_step(k, SETUP_DATE);
+			screen_setup_step(k, SETUP_EIN);
 		} else if (r == KIOSK_ASK_DONE &&
 		           amount_parse(k->setup.goal, INT64_MAX / 2, &cents, &cause) != 0) {
 			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");

@@ -99,7 +99,10 @@ struct screen_import_state {
 
 struct screen_setup_state {
 	int step;
-	char name[KIOSK_FIELD_MAX], city[KIOSK_FIELD_MAX], date[KIOSK_FIELD_MAX];
+	char name[KIOSK_FIELD_MAX], city[KIOSK_FIELD_MAX];
+	int year, month, day;       /* the walk's date, picked (today by the clock at first) */
+	char org[KIOSK_FIELD_MAX];  /* the organisation's legal name, on receipts */
+	char ein[KIOSK_FIELD_MAX];  /* its EIN as typed, optional */
 	char goal[KIOSK_FIELD_MAX]; /* dollars as typed, optional */
 };
 
