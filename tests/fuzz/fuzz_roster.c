@@ -59,6 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (r != NULL || cause == NULL || *cause == '\0')
 		abort();
 	free(cause);
+	cause = NULL;
+	r = NULL;
 
 	/* Read as a preview: good rows keep the rules, a bad one has a problem
 	 * and its text (valid UTF-8, one line), ids of good rows are unique. */
