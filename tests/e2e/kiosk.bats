@@ -172,7 +172,8 @@ coord() {
 	kiosk "$1" coord
 	[ "$(stat -c %a "$DB.pin")" = 600 ]
 	w log | grep -q pin-fail
-	w settings | grep -q 'lap'
+	w settings | grep -q '^lap-length	400 m$'
+	w log | grep -q '"key":"lap-length","value":"0.25 mi"'
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 

@@ -347,6 +347,7 @@ screen_coord_draw(struct kiosk *k)
 				kiosk_go(k, SCREEN_SETTINGS);
 				k->settings.key = "clock";
 				k->settings.label = "Date and time now (YYYY-MM-DD HH:MM)";
+				k->settings.prompt[0] = '\0';
 				kiosk_clock_now(k->settings.value, sizeof k->settings.value);
 				k->settings.step = 1;
 				break;
@@ -416,6 +417,38 @@ screen_settings_value(struct kiosk *k, const struct setting *s, char *buf, size_
 		setting_show(s, canon, buf, len);
 }
 
+/* A length's units on the form; miles first, as US walks measure. */
+static const struct {
+	const char *unit, *words;
+} screen_settings_units[] = {{"mi", "miles"}, {"km", "km"}, {"m", "metres"}};
+
+/* The prompt says the unit of every number; a length is split into its
+ * number and its unit (chosen with the aside). */
+static void
+screen_settings_prompt(struct kiosk *k, const struct setting *s)
+{
+	const char *unit = s->type == SETTING_TYPE_MONEY     ? "in dollars"
+	                   : s->type == SETTING_TYPE_SECONDS ? "in seconds"
+	                   : s->type == SETTING_TYPE_COUNT   ? s->unit
+	                   : s->type == SETTING_TYPE_LENGTH  ? "a number, then its unit"
+	                                                     : NULL;
+	char *sp;
+
+	if (unit != NULL && unit[0] != '\0')
+		snprintf(k->settings.prompt, sizeof k->settings.prompt, "%s (%s)", s->label, unit);
+	else
+		snprintf(k->settings.prompt, sizeof k->settings.prompt, "%s", s->label);
+	k->settings.unit = 0;
+	if (s->type != SETTING_TYPE_LENGTH)
+		return;
+	if ((sp = strchr(k->settings.value, ' ')) != NULL) {
+		for (int i = 0; i < (int)nitems(screen_settings_units); i++)
+			if (strcmp(sp + 1, screen_settings_units[i].unit) == 0)
+				k->settings.unit = i;
+		*sp = '\0';
+	}
+}
+
 static void
 screen_settings_enter(struct kiosk *k)
 {
@@ -433,10 +466,26 @@ screen_settings_draw(struct kiosk *k)
 	char value[160], label[256];
 
 	if (k->settings.step == 1) {
-		enum kiosk_ask_result r =
-		    kiosk_ask(k, "Event settings", k->settings.label, k->settings.value,
-		              sizeof k->settings.value, KIOSK_KB_TEXT, 1);
+		const struct setting *st = setting_find(k->settings.key);
+		int length = st != NULL && st->type == SETTING_TYPE_LENGTH;
+		char aside[64];
+		enum kiosk_ask_result r;
 		int clock = strcmp(k->settings.key, "clock") == 0;
+
+		/* a length is a number and a unit chosen apart: "0.25" alone was metres */
+		snprintf(aside, sizeof aside, "Unit: %s (change)",
+		         screen_settings_units[k->settings.unit].words);
+		r = kiosk_ask_or(k, "Event settings",
+		                 k->settings.prompt[0] ? k->settings.prompt : k->settings.label,
+		                 k->settings.value, sizeof k->settings.value,
+		                 length ? KIOSK_KB_AMOUNT : KIOSK_KB_TEXT, 1,
+		                 length ? aside : NULL);
+		if (r == KIOSK_ASK_ASIDE) {
+			k->settings.unit =
+			    (k->settings.unit + 1) % (int)nitems(screen_settings_units);
+			ui_invalidate(k->ui);
+			return;
+		}
 		if (r == KIOSK_ASK_BACK && clock) {
 			kiosk_go(k, SCREEN_COORD);
 		} else if (r == KIOSK_ASK_BACK) {
@@ -447,7 +496,13 @@ screen_settings_draw(struct kiosk *k)
 			memset(&q, 0, sizeof q);
 			q.op = clock ? KIOSK_OP_SET_CLOCK : KIOSK_OP_SET;
 			snprintf(q.set.key, sizeof q.set.key, "%s", k->settings.key);
-			snprintf(q.set.value, sizeof q.set.value, "%s", k->settings.value);
+			if (length && k->settings.value[0] != '\0' &&
+			    strspn(k->settings.value, "0123456789.") == strlen(k->settings.value))
+				snprintf(q.set.value, sizeof q.set.value, "%.200s %s",
+				         k->settings.value,
+				         screen_settings_units[k->settings.unit].unit);
+			else
+				snprintf(q.set.value, sizeof q.set.value, "%s", k->settings.value);
 			kiosk_post(k, &q);
 		}
 		return;
@@ -481,6 +536,7 @@ screen_settings_draw(struct kiosk *k)
 			k->settings.key = s->key;
 			k->settings.label = s->label;
 			snprintf(k->settings.value, sizeof k->settings.value, "%s", value);
+			screen_settings_prompt(k, s);
 			k->settings.step = 1;
 			k->msg[0] = '\0';
 		}

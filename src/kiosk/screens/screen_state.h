@@ -86,6 +86,8 @@ struct screen_settings_state {
 	const char *key, *label;     /* the setting being typed */
 	char value[KIOSK_FIELD_MAX]; /* as typed */
 	int page;                    /* which page of the settings is shown */
+	int unit;                    /* a length's unit: 0 mi, 1 km, 2 m */
+	char prompt[128];            /* the label with its unit */
 };
 
 struct screen_import_state {
