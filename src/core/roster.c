@@ -116,12 +116,12 @@ roster_text(const char *p, size_t len)
 	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
 		len--;
 	while (len > 0) {
-		if (b.len >= ROSTER_MAX_TEXT) {
+		c = (unsigned char)*p;
+		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (b.len + n > ROSTER_MAX_TEXT) {
 			strbuf_puts(&b, "...");
 			break;
 		}
-		c = (unsigned char)*p;
-		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
 		if (n > len || !text_valid_utf8(p, n)) {
 			strbuf_add(&b, "?", 1);
 			n = 1;

@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct roster_row *row = &r->rows[i];
 			if (row->text == NULL || !text_valid_utf8(row->text, strlen(row->text)) ||
 			    strchr(row->text, '\n') != NULL ||
-			    strlen(row->text) > ROSTER_MAX_TEXT + 3)
+			    strlen(row->text) > ROSTER_MAX_TEXT + 3) /* and "..." */
 				abort();
 			if (i > 0 && row->line <= r->rows[i - 1].line)
 				abort();
