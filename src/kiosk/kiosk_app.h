@@ -44,6 +44,7 @@ enum kiosk_kb {
 	KIOSK_KB_EMAIL,  /* lowercase */
 	KIOSK_KB_DIGITS, /* keypad */
 	KIOSK_KB_AMOUNT, /* keypad with a decimal point */
+	KIOSK_KB_NUMBER, /* the same, not dollars (a distance) */
 	KIOSK_KB_PIN,    /* keypad, shown as dots */
 };
 

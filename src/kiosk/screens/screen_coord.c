@@ -478,7 +478,7 @@ screen_settings_draw(struct kiosk *k)
 		r = kiosk_ask_or(k, "Event settings",
 		                 k->settings.prompt[0] ? k->settings.prompt : k->settings.label,
 		                 k->settings.value, sizeof k->settings.value,
-		                 length ? KIOSK_KB_AMOUNT : KIOSK_KB_TEXT, 1,
+		                 length ? KIOSK_KB_NUMBER : KIOSK_KB_TEXT, 1,
 		                 length ? aside : NULL);
 		if (r == KIOSK_ASK_ASIDE) {
 			k->settings.unit =
