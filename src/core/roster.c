@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "strbuf.h"
@@ -19,6 +20,7 @@ enum roster_col {
 	ROSTER_COL_EMAIL,
 	ROSTER_COL_PHONE,
 	ROSTER_COL_EXTID,
+	ROSTER_COL_WAIVER,
 	ROSTER_NCOLS
 };
 
@@ -51,6 +53,9 @@ static const struct {
     {"registrationnumber", ROSTER_COL_EXTID},
     {"walkerid", ROSTER_COL_EXTID},
     {"participantid", ROSTER_COL_EXTID},
+    {"waiver", ROSTER_COL_WAIVER},
+    {"waiverversion", ROSTER_COL_WAIVER},
+    {"waiveraccepted", ROSTER_COL_WAIVER},
 };
 
 /* The length limits, in characters, and the words a message uses. */
@@ -64,6 +69,7 @@ static const struct {
     {"email", ROSTER_MAX_EMAIL, offsetof(struct roster_row, email)},
     {"phone", ROSTER_MAX_PHONE, offsetof(struct roster_row, phone)},
     {"id", ROSTER_MAX_EXTID, offsetof(struct roster_row, ext_id)},
+    {"waiver", ROSTER_MAX_WAIVER, offsetof(struct roster_row, waiver)},
 };
 
 /* Adds a sentence to the row's problem, on a line of its own. */
@@ -212,6 +218,7 @@ roster_row_clear(struct roster_row *row)
 	free(row->email);
 	free(row->phone);
 	free(row->ext_id);
+	free(row->waiver);
 }
 
 void
@@ -291,6 +298,14 @@ roster_row(const struct csv_record *rec, const int *cols, struct roster_row *row
 	row->email = roster_tidy(roster_get(rec, cols, ROSTER_COL_EMAIL));
 	row->phone = roster_tidy(roster_get(rec, cols, ROSTER_COL_PHONE));
 	row->ext_id = roster_tidy(roster_get(rec, cols, ROSTER_COL_EXTID));
+	row->waiver = roster_tidy(roster_get(rec, cols, ROSTER_COL_WAIVER));
+	/* a "no" (or "false", "0") is no waiver */
+	if (row->waiver != NULL &&
+	    (strcasecmp(row->waiver, "no") == 0 || strcasecmp(row->waiver, "false") == 0 ||
+	     strcmp(row->waiver, "0") == 0 || strcasecmp(row->waiver, "n") == 0)) {
+		free(row->waiver);
+		row->waiver = NULL;
+	}
 }
 
 static void
@@ -338,7 +353,8 @@ roster_row_cmp(const void *a, const void *b)
 	    (c = roster_strcmp(ra->name, rb->name)) != 0 ||
 	    (c = roster_strcmp(ra->team, rb->team)) != 0 ||
 	    (c = roster_strcmp(ra->email, rb->email)) != 0 ||
-	    (c = roster_strcmp(ra->phone, rb->phone)) != 0)
+	    (c = roster_strcmp(ra->phone, rb->phone)) != 0 ||
+	    (c = roster_strcmp(ra->waiver, rb->waiver)) != 0)
 		return c;
 	return ra->line < rb->line ? -1 : ra->line > rb->line;
 }
@@ -348,7 +364,7 @@ roster_row_same(const struct roster_row *a, const struct roster_row *b)
 {
 	return roster_strcmp(a->ext_id, b->ext_id) == 0 && roster_strcmp(a->name, b->name) == 0 &&
 	       roster_strcmp(a->team, b->team) == 0 && roster_strcmp(a->email, b->email) == 0 &&
-	       roster_strcmp(a->phone, b->phone) == 0;
+	       roster_strcmp(a->phone, b->phone) == 0 && roster_strcmp(a->waiver, b->waiver) == 0;
 }
 
 /* Exact repeats are merged into the first (and said so); a different row

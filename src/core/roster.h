@@ -10,6 +10,7 @@
 #define ROSTER_MAX_EMAIL  254
 #define ROSTER_MAX_PHONE  32
 #define ROSTER_MAX_EXTID  64
+#define ROSTER_MAX_WAIVER 20
 #define ROSTER_MAX_ERRORS 20 /* listed in one message; the rest are counted */
 
 #define ROSTER_MAX_TEXT 120 /* bytes of a row's own text kept for a message */
@@ -24,6 +25,7 @@ struct roster_row {
 	char *email;
 	char *phone;
 	char *ext_id;
+	char *waiver; /* the waiver's version accepted at the online registration */
 };
 
 struct roster {

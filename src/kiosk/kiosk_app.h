@@ -34,6 +34,7 @@ enum screen_id {
 	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
 	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
 	SCREEN_PACK,    /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_WAIVER,  /* after a registration, when the event has a waiver: who agrees */
 	SCREEN_COUNT,
 };
 
@@ -106,6 +107,7 @@ struct kiosk {
 	/* each screen's own */
 	struct screen_donate_state donate;
 	struct screen_register_state reg;
+	struct screen_waiver_state waiver;
 	struct screen_correct_state correct;
 	struct screen_find_state find;
 	struct screen_print_state print;

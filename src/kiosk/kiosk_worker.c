@@ -1115,6 +1115,10 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = kiosk_trust_first(w, &cause);
 		break;
 	}
+	case KIOSK_OP_WAIVER:
+		rc = ledger_walker_waiver(w->l, q->walker, q->waiver.version, q->waiver.by, op,
+		                          &cause);
+		break;
 	case KIOSK_OP_IMPORT_PREVIEW:
 	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q, op, r, &cause); break;
 	case KIOSK_OP_ROSTER_PDF: rc = kiosk_roster_pdf(w, q, r, &cause); break;

@@ -23,19 +23,20 @@ struct bundle_snapshot;
 #define KIOSK_TEXT_MAX   256
 
 enum kiosk_op {
-	KIOSK_OP_OPEN,           /* sent by the worker itself once the ledger is open (or not) */
-	KIOSK_OP_REFRESH,        /* status only */
-	KIOSK_OP_SCAN,           /* scan */
-	KIOSK_OP_CHECKIN,        /* walker */
-	KIOSK_OP_LAP,            /* walker */
-	KIOSK_OP_FIND,           /* find: the text typed so far */
-	KIOSK_OP_WALKER,         /* walker: card and recent entries */
-	KIOSK_OP_ADD,            /* add */
-	KIOSK_OP_DONATE,         /* walker, donate */
-	KIOSK_OP_ANNUL,          /* seq, annul */
-	KIOSK_OP_RECENT,         /* walker (0: the whole station): recent entries */
-	KIOSK_OP_SET,            /* set */
-	KIOSK_OP_INIT,           /* init */
+	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not) */
+	KIOSK_OP_REFRESH, /* status only */
+	KIOSK_OP_SCAN,    /* scan */
+	KIOSK_OP_CHECKIN, /* walker */
+	KIOSK_OP_LAP,     /* walker */
+	KIOSK_OP_FIND,    /* find: the text typed so far */
+	KIOSK_OP_WALKER,  /* walker: card and recent entries */
+	KIOSK_OP_ADD,     /* add */
+	KIOSK_OP_WAIVER,  /* walker, waiver: the walker (or a guardian) agreed to the waiver */
+	KIOSK_OP_DONATE,  /* walker, donate */
+	KIOSK_OP_ANNUL,   /* seq, annul */
+	KIOSK_OP_RECENT,  /* walker (0: the whole station): recent entries */
+	KIOSK_OP_SET,     /* set */
+	KIOSK_OP_INIT,    /* init */
 	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV: what an import would do (reply
 	                            import; notes: repeats merged, then the bad rows) */
 	KIOSK_OP_IMPORT,         /* file: a roster CSV; refused when a row is bad unless
@@ -91,6 +92,10 @@ struct kiosk_req {
 		struct {
 			char name[KIOSK_TEXT_MAX], team[KIOSK_TEXT_MAX], email[KIOSK_TEXT_MAX];
 		} add;
+		struct {
+			char version[KIOSK_TEXT_MAX];
+			char by[KIOSK_TEXT_MAX]; /* "walker" or "guardian: NAME" */
+		} waiver;
 		struct {
 			int64_t cents;
 			enum rules_method method;

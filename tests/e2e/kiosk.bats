@@ -177,6 +177,21 @@ coord() {
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 
+waiver() {
+	event
+	w set waiver-version 2026-1 >/dev/null
+	w set waiver "I walk at my own risk and release the organisers from any claim. I am in good health and able to walk the distance." >/dev/null
+	kiosk "$1" waiver
+	run w log
+	[[ "$output" == *'walker 3 '*'{"waiver":"2026-1","waiver_by":"guardian: Ana Lee"}'* ]]
+	[[ "$output" == *'walker 4 '*'{"waiver":"2026-1","waiver_by":"walker"}'* ]]
+	[ "$(grep -c '"waiver":' <<<"$output")" -eq 2 ] # none for the walker who did not agree
+	w check >/dev/null
+}
+@test "kiosk: with an event waiver, a walk-up agrees on screen (or a guardian, by name), recorded with its version" {
+	both waiver
+}
+
 import_partial() {
 	event
 	printf 'name,team,email,id\nAnn Lee,Hope,ann@example.org,R-1\nBo Chen,Hope,,R-2\nAnn Lee,Hope,ann@example.org,R-1\n,Grace,nobody@example.org,R-3\nCy Dee,Grace,,R-1\nEd Fox,,,R-4\n' >"$USB/mixed.csv"

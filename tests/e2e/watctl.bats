@@ -132,6 +132,20 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[ "$status" -eq 0 ]
 }
 
+@test "a roster's waiver column records each online agreement once, with its version" {
+	printf 'name,id,waiver\nAnn,W-1,2026-1\nBob,W-2,no\nCy,W-3,\n' >"$BATS_TEST_TMPDIR/w.csv"
+	w roster import "$BATS_TEST_TMPDIR/w.csv" >/dev/null
+	w roster import "$BATS_TEST_TMPDIR/w.csv" >/dev/null
+	run w log
+	[ "$(grep -c '"waiver":' <<<"$output")" -eq 1 ]
+	[[ "$output" == *'walker 1 '*'{"waiver":"2026-1","waiver_by":"online"}'* ]]
+	# a new version is a new agreement
+	sed -i 's/2026-1/2026-2/' "$BATS_TEST_TMPDIR/w.csv"
+	w roster import "$BATS_TEST_TMPDIR/w.csv" >/dev/null
+	[ "$(w log | grep -c '"waiver":')" -eq 2 ]
+	w check >/dev/null
+}
+
 @test "forged, foreign, random, empty and huge codes are each refused in plain words" {
 	w walker add --name Maria >/dev/null
 	code=$(w badge-code 1)

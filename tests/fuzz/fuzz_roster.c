@@ -85,6 +85,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_roster_field(row->email, ROSTER_MAX_EMAIL);
 			fuzz_roster_field(row->phone, ROSTER_MAX_PHONE);
 			fuzz_roster_field(row->ext_id, ROSTER_MAX_EXTID);
+			fuzz_roster_field(row->waiver, ROSTER_MAX_WAIVER);
 			for (j = 0; j < i && row->ext_id != NULL; j++) {
 				if (r->rows[j].problem == NULL && r->rows[j].ext_id != NULL &&
 				    strcmp(row->ext_id, r->rows[j].ext_id) == 0)

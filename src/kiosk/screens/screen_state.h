@@ -30,6 +30,11 @@ struct screen_register_state {
 	char name[KIOSK_FIELD_MAX], team[KIOSK_FIELD_MAX], email[KIOSK_FIELD_MAX];
 };
 
+struct screen_waiver_state {
+	int step;                       /* 0 the text, 1 a parent's or guardian's name */
+	char guardian[KIOSK_FIELD_MAX]; /* as typed */
+};
+
 struct screen_correct_state {
 	int step;
 	int64_t seq; /* the entry to undo */
