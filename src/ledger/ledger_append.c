@@ -194,6 +194,7 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 		be = *in->badge;
 	else
 		badge_event_generate(&be);
+	be.training = in->training != 0;
 
 	if (ledger_tx_begin(l, cause, "the event") != 0)
 		goto end;
@@ -218,6 +219,8 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 	strbuf_json(&data, date);
 	strbuf_printf(&data, ",\"goal\":%s,\"tag\":", goal);
 	strbuf_json(&data, be.tag);
+	if (in->training)
+		strbuf_puts(&data, ",\"training\":true");
 	strbuf_puts(&data, "}");
 	if (ledger_put(l, "event", 0, 0, 0, data.s, op, NULL, cause) != 0) {
 		ledger_tx_rollback(l);

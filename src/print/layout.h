@@ -69,6 +69,11 @@ void layout_doc_free(struct layout_doc *d);
 /* All the text of a doc, one block a line ("key: value" for pairs): for tests and logs. */
 char *layout_doc_text(const struct layout_doc *d);
 
+/* What a training ledger's receipts and slips say, top and bottom. */
+#define LAYOUT_TRAINING     "TRAINING"
+#define LAYOUT_NOT_RECEIPT  "TRAINING \xe2\x80\x94 NOT A RECEIPT"
+#define LAYOUT_TRAINING_WHY "Volunteer practice: nothing on this paper counts."
+
 /* A donation receipt (a US donor acknowledgment).  Strings borrowed; NULL or
  * "" when absent. */
 struct layout_receipt {
@@ -85,6 +90,7 @@ struct layout_receipt {
 	const char *premium_desc;
 	int64_t premium_cents; /* good-faith value of the premium; 0: none */
 	int copy;              /* a reprint: marked COPY */
+	int training;          /* the training ledger's: marked TRAINING, NOT A RECEIPT */
 };
 
 #define LAYOUT_NO_GOODS  "No goods or services were provided in exchange for this contribution."
@@ -101,6 +107,7 @@ struct layout_badge {
 	uint32_t walker;
 	const char *code; /* the signed badge code (the QR) */
 	const char *event, *team;
+	int training; /* the training ledger's: marked TRAINING */
 };
 void layout_badge_doc(const struct layout_badge *b, struct layout_doc *d);
 
@@ -111,6 +118,7 @@ struct layout_slip {
 	int64_t laps;
 	int64_t distance_um; /* micrometres, exact; < 0: unknown lap length */
 	int64_t raised_cents, goal_cents;
+	int training; /* the training ledger's: marked TRAINING, NOT A RECEIPT */
 };
 void layout_slip_doc(const struct layout_slip *s, struct layout_doc *d);
 

@@ -297,6 +297,7 @@ print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
 	r.premium_desc = ev.premium_desc;
 	r.premium_cents = ev.premium_cents;
 	r.copy = delivered;
+	r.training = ev.training;
 	layout_receipt_doc(&r, &doc);
 	if (layout_render(&doc, paper, assets_dir, pdf, len, cause) != 0)
 		goto end;
@@ -652,7 +653,7 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	}
 	if (print_cli_badge_of(l, id, &w, code, sizeof code, cause) != 0)
 		goto end;
-	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
+	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team, ev.training};
 	rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
 end:
 	ledger_walker_clear(&w);
@@ -713,6 +714,7 @@ struct print_cli_sheet {
 	char **strings;
 	size_t n, cap, nstrings;
 	const char *event;
+	int training;
 	char *cause;
 };
 
@@ -732,8 +734,8 @@ print_cli_sheet_cb(const struct ledger_walker *w, void *arg)
 	/* the walker is borrowed for the callback only: keep copies */
 	s->strings[s->nstrings++] = xstrdup(w->name != NULL ? w->name : "");
 	s->strings[s->nstrings++] = xstrdup(w->team != NULL ? w->team : "");
-	s->b[s->n] = (struct layout_badge){s->strings[s->nstrings - 2], w->id, NULL, s->event,
-	                                   s->strings[s->nstrings - 1]};
+	s->b[s->n] = (struct layout_badge){s->strings[s->nstrings - 2], w->id,      NULL, s->event,
+	                                   s->strings[s->nstrings - 1], s->training};
 	s->n++;
 	return 0;
 }
@@ -769,6 +771,7 @@ print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 	}
 	s.l = l;
 	s.event = ev.name;
+	s.training = ev.training;
 	if (ledger_walkers(l, o.match, print_cli_sheet_cb, &s, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
@@ -836,7 +839,7 @@ print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const
 	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
 	s = (struct layout_slip){w.name,         w.id,   ev.name,
 	                         when,           w.laps, setting_distance(&ev.lap, w.laps),
-	                         w.raised_cents, 0};
+	                         w.raised_cents, 0,      ev.training};
 	layout_slip_doc(&s, &doc);
 	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
