@@ -113,7 +113,6 @@ struct ledger_init {
 	const char *name, *city, *date, *station;
 	int64_t goal_cents;
 	const struct badge_event *badge; /* joining an event: its badge key; NULL: a new one */
-	int training; /* a training ledger: its event entry says so, its badges are "T1-" */
 };
 
 /* How a ledger is opened.  Only LEDGER_CREATE makes a new file (0600: it

@@ -72,8 +72,7 @@ ledger_training_open(struct ledger *day, const char *day_path, struct ledger **o
 		in.date = day->ev.date;
 		in.station = station;
 		in.goal_cents = day->ev.goal_cents;
-		in.training = 1;
-		if (ledger_init_event(t, &in, "coordinator", cause) != 0)
+		if (ledger_init_as(t, &in, 1, "coordinator", cause) != 0)
 			goto end;
 		ledger_training_settings(day, t);
 	} else if (!t->ev.training) {

@@ -191,6 +191,28 @@ layout_doc_add(struct layout_doc *d, enum layout_kind kind, const char *text, co
 }
 
 void
+layout_doc_training(struct layout_doc *d, const char *words)
+{
+	size_t body = d->n, head;
+
+	layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
+	if (words != NULL)
+		layout_doc_add(d, LAYOUT_HEADING, words, NULL);
+	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
+	head = d->n - body;
+	/* the head's blocks, made at the end, go before the body */
+	for (size_t i = 0; i < head; i++) {
+		struct layout_block b = d->blocks[d->n - 1];
+		memmove(&d->blocks[1], &d->blocks[0], (d->n - 1) * sizeof *d->blocks);
+		d->blocks[0] = b;
+	}
+	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
+	if (words != NULL)
+		layout_doc_add(d, LAYOUT_HEADING, words, NULL);
+	layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
+}
+
+void
 layout_doc_addf(struct layout_doc *d, enum layout_kind kind, const char *fmt, ...)
 {
 	va_list ap;
@@ -262,30 +284,12 @@ layout_receipt_statement(const struct layout_receipt *r)
 	                 article, d, value, article, d);
 }
 
-/* A training ledger's paper, marked at the top (and again at the foot) so
- * that no one takes it for a receipt. */
-static void
-layout_training(struct layout_doc *d, int training, int top)
-{
-	if (!training)
-		return;
-	if (!top)
-		layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
-	layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
-	layout_doc_add(d, LAYOUT_HEADING, LAYOUT_NOT_RECEIPT, NULL);
-	if (top) {
-		layout_doc_add(d, LAYOUT_CENTER, LAYOUT_TRAINING_WHY, NULL);
-		layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
-	}
-}
-
 void
 layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 {
 	char amount[32], *words, *statement;
 	const char *method = r->method != NULL ? r->method : "";
 
-	layout_training(d, r->training, 1);
 	if (r->copy) {
 		layout_doc_add(d, LAYOUT_BANNER, "COPY", NULL);
 		layout_doc_add(d, LAYOUT_CENTER, "Reprint of a receipt issued earlier", NULL);
@@ -344,14 +348,11 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 	}
 	if (r->copy)
 		layout_doc_add(d, LAYOUT_BANNER, "COPY", NULL);
-	layout_training(d, r->training, 0);
 }
 
 void
 layout_badge_doc(const struct layout_badge *b, struct layout_doc *d)
 {
-	if (b->training)
-		layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
 	if (layout_nonempty(b->event))
 		layout_doc_add(d, LAYOUT_CENTER, b->event, NULL);
 	layout_doc_add(d, LAYOUT_BIG, layout_nonempty(b->name) ? b->name : "Walker", NULL);
@@ -362,12 +363,7 @@ layout_badge_doc(const struct layout_badge *b, struct layout_doc *d)
 		layout_doc_add(d, LAYOUT_QR, b->code, NULL);
 		layout_doc_add(d, LAYOUT_CENTER, b->code, NULL);
 	}
-	layout_doc_add(d, LAYOUT_CENTER,
-	               b->training ? "A practice badge: it works only in training."
-	                           : "Scan this badge at every lap.",
-	               NULL);
-	if (b->training)
-		layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
+	layout_doc_add(d, LAYOUT_CENTER, "Scan this badge at every lap.", NULL);
 }
 
 void
@@ -375,7 +371,6 @@ layout_slip_doc(const struct layout_slip *s, struct layout_doc *d)
 {
 	char raised[32], goal[32], laps[32], dist[64];
 
-	layout_training(d, s->training, 1);
 	if (layout_nonempty(s->event))
 		layout_doc_add(d, LAYOUT_CENTER, s->event, NULL);
 	layout_doc_add(d, LAYOUT_TITLE, layout_nonempty(s->name) ? s->name : "Walker", NULL);
@@ -396,7 +391,6 @@ layout_slip_doc(const struct layout_slip *s, struct layout_doc *d)
 		               amount_format(s->goal_cents, goal, sizeof goal));
 	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
 	layout_doc_add(d, LAYOUT_CENTER, "Thank you for walking!", NULL);
-	layout_training(d, s->training, 0);
 }
 
 /* ---- fonts ---- */
@@ -1047,11 +1041,6 @@ layout_label_draw(struct layout_ctx *c, const struct layout_badge *b, double x, 
 	name = h * 0.28 > 30 ? 30 : h * 0.28;
 	small = h * 0.1 > 10 ? 10 : h * 0.1;
 	c->y = y + pad * 2;
-	if (b->training) {
-		layout_font(c, 1, small);
-		layout_show(c, LAYOUT_TRAINING, small, x0, x1, c->y + small, -1);
-		c->y += small * LAYOUT_LEADING;
-	}
 	if (layout_nonempty(b->event)) {
 		layout_font(c, 0, small);
 		layout_show(c, b->event, small, x0, x1, c->y + small, -1);
@@ -1079,7 +1068,7 @@ layout_label(struct layout_ctx *c, const struct layout_badge *raw, double x, dou
 	char *name = layout_clean(raw->name), *event = layout_clean(raw->event);
 	char *team = layout_clean(raw->team), *code = layout_clean(raw->code);
 
-	clean = (struct layout_badge){name, raw->walker, code, event, team, raw->training};
+	clean = (struct layout_badge){name, raw->walker, code, event, team};
 	layout_label_draw(c, b, x, y, w, h);
 	free(name);
 	free(event);

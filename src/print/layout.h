@@ -66,13 +66,15 @@ void layout_doc_add(struct layout_doc *d, enum layout_kind kind, const char *tex
 void layout_doc_addf(struct layout_doc *d, enum layout_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void layout_doc_free(struct layout_doc *d);
+/* What a training ledger's paper says: receipts and slips LAYOUT_NOT_RECEIPT,
+ * badges LAYOUT_TRAINING. */
+#define LAYOUT_TRAINING    "TRAINING"
+#define LAYOUT_NOT_RECEIPT "TRAINING \xe2\x80\x94 NOT A RECEIPT"
+/* Marks a training ledger's page so that no one takes it for the real thing:
+ * a TRAINING banner and words (NULL: none) at its head and again at its foot. */
+void layout_doc_training(struct layout_doc *d, const char *words);
 /* All the text of a doc, one block a line ("key: value" for pairs): for tests and logs. */
 char *layout_doc_text(const struct layout_doc *d);
-
-/* What a training ledger's receipts and slips say, top and bottom. */
-#define LAYOUT_TRAINING     "TRAINING"
-#define LAYOUT_NOT_RECEIPT  "TRAINING \xe2\x80\x94 NOT A RECEIPT"
-#define LAYOUT_TRAINING_WHY "Volunteer practice: nothing on this paper counts."
 
 /* A donation receipt (a US donor acknowledgment).  Strings borrowed; NULL or
  * "" when absent. */
@@ -90,7 +92,6 @@ struct layout_receipt {
 	const char *premium_desc;
 	int64_t premium_cents; /* good-faith value of the premium; 0: none */
 	int copy;              /* a reprint: marked COPY */
-	int training;          /* the training ledger's: marked TRAINING, NOT A RECEIPT */
 };
 
 #define LAYOUT_NO_GOODS  "No goods or services were provided in exchange for this contribution."
@@ -107,7 +108,6 @@ struct layout_badge {
 	uint32_t walker;
 	const char *code; /* the signed badge code (the QR) */
 	const char *event, *team;
-	int training; /* the training ledger's: marked TRAINING */
 };
 void layout_badge_doc(const struct layout_badge *b, struct layout_doc *d);
 
@@ -118,7 +118,6 @@ struct layout_slip {
 	int64_t laps;
 	int64_t distance_um; /* micrometres, exact; < 0: unknown lap length */
 	int64_t raised_cents, goal_cents;
-	int training; /* the training ledger's: marked TRAINING, NOT A RECEIPT */
 };
 void layout_slip_doc(const struct layout_slip *s, struct layout_doc *d);
 

@@ -297,8 +297,9 @@ print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
 	r.premium_desc = ev.premium_desc;
 	r.premium_cents = ev.premium_cents;
 	r.copy = delivered;
-	r.training = ev.training;
 	layout_receipt_doc(&r, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_RECEIPT);
 	if (layout_render(&doc, paper, assets_dir, pdf, len, cause) != 0)
 		goto end;
 	*copy = delivered;
@@ -643,6 +644,7 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	struct ledger_event ev;
 	struct ledger_walker w;
 	struct layout_badge b;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
 	char code[BADGE_CODE_MAX];
 	int rc = -1;
 
@@ -653,9 +655,16 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	}
 	if (print_cli_badge_of(l, id, &w, code, sizeof code, cause) != 0)
 		goto end;
-	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team, ev.training};
-	rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
+	if (!ev.training) {
+		rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+		goto end;
+	}
+	layout_badge_doc(&b, &doc);
+	layout_doc_training(&doc, NULL);
+	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
+	layout_doc_free(&doc);
 	ledger_walker_clear(&w);
 	return rc;
 }
@@ -714,7 +723,6 @@ struct print_cli_sheet {
 	char **strings;
 	size_t n, cap, nstrings;
 	const char *event;
-	int training;
 	char *cause;
 };
 
@@ -734,8 +742,8 @@ print_cli_sheet_cb(const struct ledger_walker *w, void *arg)
 	/* the walker is borrowed for the callback only: keep copies */
 	s->strings[s->nstrings++] = xstrdup(w->name != NULL ? w->name : "");
 	s->strings[s->nstrings++] = xstrdup(w->team != NULL ? w->team : "");
-	s->b[s->n] = (struct layout_badge){s->strings[s->nstrings - 2], w->id,      NULL, s->event,
-	                                   s->strings[s->nstrings - 1], s->training};
+	s->b[s->n] = (struct layout_badge){s->strings[s->nstrings - 2], w->id, NULL, s->event,
+	                                   s->strings[s->nstrings - 1]};
 	s->n++;
 	return 0;
 }
@@ -748,7 +756,7 @@ print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 	struct print_cli_sheet s;
 	struct ledger_event ev;
 	const struct layout_sheet *sheet;
-	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL, *training_event = NULL;
 	size_t len, i;
 	int rc;
 
@@ -770,8 +778,10 @@ print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 		goto end;
 	}
 	s.l = l;
-	s.event = ev.name;
-	s.training = ev.training;
+	/* a training sheet says so on every label */
+	training_event =
+	    ev.training ? xasprintf(LAYOUT_TRAINING " \xe2\x80\x94 %s", ev.name) : NULL;
+	s.event = training_event != NULL ? training_event : ev.name;
 	if (ledger_walkers(l, o.match, print_cli_sheet_cb, &s, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
@@ -801,6 +811,7 @@ end:
 	free(s.strings);
 	free(s.codes);
 	free(s.b);
+	free(training_event);
 	free(title);
 	free(pdf);
 	free(assets);
@@ -839,8 +850,10 @@ print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const
 	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
 	s = (struct layout_slip){w.name,         w.id,   ev.name,
 	                         when,           w.laps, setting_distance(&ev.lap, w.laps),
-	                         w.raised_cents, 0,      ev.training};
+	                         w.raised_cents, 0};
 	layout_slip_doc(&s, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_RECEIPT);
 	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
 	layout_doc_free(&doc);
