@@ -494,9 +494,12 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 		goto end;
 	print_cli_when(info.wall_ms, when, sizeof when);
 	bundle_hex(info.hash, LEDGER_HASH_LEN, hex);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station,
-	                             when,    cr.seq,  hex,     w->event_key_id};
+	sh = (struct closeout_sheet){
+	    ev.name, ev.city, ev.date, ev.station,
+	    when,    cr.seq,  hex,     ev.training ? NULL : w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
 		goto end;
 	kiosk_rec(r, "closeout", cr.seq, 0, 0);
