@@ -18,7 +18,7 @@ ledger_training_path(const char *day_path)
 }
 
 /* The day's settings where they differ from the training ledger's (the
- * organisation's name for the practice receipts, the paper, the time zone);
+ * organisation's name for the practice receipts, the printer, the time zone);
  * a setting the training ledger refuses is left at its default: practice
  * goes on without it. */
 static void
@@ -74,7 +74,6 @@ ledger_training_open(struct ledger *day, const char *day_path, struct ledger **o
 		in.goal_cents = day->ev.goal_cents;
 		if (ledger_init_as(t, &in, 1, "coordinator", cause) != 0)
 			goto end;
-		ledger_training_settings(day, t);
 	} else if (!t->ev.training) {
 		util_fail(cause,
 		          "%s holds a real ledger, not a training one: training will not use it. "
@@ -82,6 +81,8 @@ ledger_training_open(struct ledger *day, const char *day_path, struct ledger **o
 		          path);
 		goto end;
 	}
+	/* every time: the day's printer or paper may have changed since */
+	ledger_training_settings(day, t);
 	*out = t;
 	t = NULL;
 	rc = 0;
