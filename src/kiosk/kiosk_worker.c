@@ -938,7 +938,7 @@ kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
 	    KIOSK_OP_SET,    KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
 	};
 	size_t i;
 
