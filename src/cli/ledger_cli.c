@@ -161,11 +161,16 @@ ledger_cli_roster(struct cli_cmd_ctx *c, struct cli_args *a)
 			rc = CLI_OK;
 			goto end;
 		}
-		fprintf(stderr,
-		        "%s: nothing was imported: %zu row%s a problem. Fix the file, or import "
-		        "the %zu good row%s with --good-rows and fix the others by hand.\n",
-		        a->pos[1], r->nbad, r->nbad == 1 ? " has" : "s have", r->n - r->nbad,
-		        r->n - r->nbad == 1 ? "" : "s");
+		if (r->n == r->nbad)
+			fprintf(stderr, "%s: nothing was imported: no row is good. Fix the file.\n",
+			        a->pos[1]);
+		else
+			fprintf(stderr,
+			        "%s: nothing was imported: %zu row%s a problem. Fix the file, or "
+			        "import the %zu good row%s with --good-rows and fix the others by "
+			        "hand.\n",
+			        a->pos[1], r->nbad, r->nbad == 1 ? " has" : "s have",
+			        r->n - r->nbad, r->n - r->nbad == 1 ? "" : "s");
 		rc = CLI_USAGE;
 		goto end;
 	}
