@@ -195,6 +195,11 @@ waiver() {
 import_partial() {
 	event
 	printf 'name,team,email,id\nAnn Lee,Hope,ann@example.org,R-1\nBo Chen,Hope,,R-2\nAnn Lee,Hope,ann@example.org,R-1\n,Grace,nobody@example.org,R-3\nCy Dee,Grace,,R-1\nEd Fox,,,R-4\n' >"$USB/mixed.csv"
+	{
+		echo 'name,team,email,id'
+		echo 'Gil Good,Hope,,R-50'
+		for i in $(seq 1 15); do echo ",Grace Community Church of the Valley,someone.with.a.long.address.$i@example.org,R-$((60 + i))"; done
+	} >"$USB/many.csv"
 	kiosk "$1" import-partial
 	# the three good rows, once each; the bad ones left out
 	[ "$(w walker list | grep -c 'Ann Lee')" -eq 1 ]

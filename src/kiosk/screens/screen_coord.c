@@ -673,6 +673,62 @@ screen_import_print(struct kiosk *k)
 	kiosk_print_roster(k, k->import.path, SCREEN_IMPORT);
 }
 
+/* The notes (repeats merged, bad rows each with its own text), as many
+ * whole rows as fit in r; the rest are counted, and print in full. */
+static void
+screen_import_notes(struct kiosk *k, struct ui_rect r, const char *notes)
+{
+	struct ui *u = k->ui;
+	int size = k->style.font.hint, lh = ui_px(u, size) * 5 / 4 + 1, y = r.y, more = 0;
+	int bottom = r.y + r.h - lh; /* a line kept for "and N more" */
+	const char *p = notes, *e;
+	char item[1024], tail[96];
+
+	while (*p != '\0') {
+		/* an item: lines up to the bad row's own text (indented), or one note */
+		size_t n = 0;
+		int lines = 0;
+		for (e = p; *e != '\0';) {
+			const char *eol = strchr(e, '\n');
+			size_t len = eol != NULL ? (size_t)(eol - e) : strlen(e);
+			int indented = strncmp(e, "    ", 4) == 0;
+			if (n + len + 2 < sizeof item) {
+				memcpy(item + n, e, len);
+				n += len;
+				item[n++] = '\n';
+			}
+			e = eol != NULL ? eol + 1 : e + len;
+			if (indented || strncmp(e, "    ", 4) != 0)
+				break;
+		}
+		if (n > 0)
+			item[--n] = '\0';
+		/* its height, on the generous side: wrapping loses part of a line */
+		for (const char *q = item; q != NULL && *q != '\0';) {
+			const char *eol = strchr(q, '\n');
+			char one[600];
+			snprintf(one, sizeof one, "%.*s", eol ? (int)(eol - q) : (int)strlen(q), q);
+			lines +=
+			    ui_text_width(u, one, size, 0) / (r.w * 3 / 4 > 0 ? r.w * 3 / 4 : 1) +
+			    1;
+			q = eol ? eol + 1 : NULL;
+		}
+		if (more > 0 || y + lines * lh > (*e != '\0' ? bottom : r.y + r.h)) {
+			more++;
+		} else {
+			ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, lines * lh}, item, size, 0,
+			             UI_FG, UI_LEFT);
+			y += lines * lh;
+		}
+		p = e;
+	}
+	if (more > 0) {
+		snprintf(tail, sizeof tail, "and %d more: print the list to see every one.", more);
+		ui_text(u, (struct ui_rect){r.x, r.y + r.h - lh, r.w, lh}, tail, size, 1, UI_BAD,
+		        UI_LEFT);
+	}
+}
+
 /* The preview, or what the import did: the counts left, the notes right. */
 static void
 screen_import_preview(struct kiosk *k)
@@ -707,13 +763,19 @@ screen_import_preview(struct kiosk *k)
 			size_t n;
 			enum ui_color c;
 		} lines[] = {
-		    {k->import.done ? "new walkers added" : "new walkers", n->added, UI_FG},
-		    {k->import.done ? "walkers updated" : "walkers to update", n->updated, UI_FG},
+		    {k->import.done ? (n->added == 1 ? "new walker added" : "new walkers added")
+		                    : (n->added == 1 ? "new walker" : "new walkers"),
+		     n->added, UI_FG},
+		    {k->import.done ? (n->updated == 1 ? "walker updated" : "walkers updated")
+		                    : (n->updated == 1 ? "walker to update" : "walkers to update"),
+		     n->updated, UI_FG},
 		    {"unchanged", n->unchanged, UI_DIM},
 		    {n->merged == 1 ? "exact repeat, merged" : "exact repeats, merged", n->merged,
 		     UI_DIM},
-		    {k->import.done ? "rows left out (listed)" : "rows with a problem", n->skipped,
-		     n->skipped > 0 ? UI_BAD : UI_DIM},
+		    {k->import.done
+		         ? (n->skipped == 1 ? "row left out (listed)" : "rows left out (listed)")
+		         : (n->skipped == 1 ? "row with a problem" : "rows with a problem"),
+		     n->skipped, n->skipped > 0 ? UI_BAD : UI_DIM},
 		};
 		for (size_t i = 0; i < nitems(lines); i++, y += lh) {
 			snprintf(line, sizeof line, "%zu %s", lines[i].n, lines[i].what);
@@ -724,7 +786,7 @@ screen_import_preview(struct kiosk *k)
 	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
 	if (x->notes != NULL)
-		ui_text_wrap(u, right, x->notes, k->style.font.hint, 0, UI_FG, UI_LEFT);
+		screen_import_notes(k, right, x->notes);
 	else
 		ui_text_wrap(u, right, "Every row is good.", k->style.font.body, 0, UI_OK, UI_LEFT);
 
