@@ -111,6 +111,42 @@ kiosk_trust_first(struct kiosk_worker *w, char **cause)
 	return rc;
 }
 
+/* The figures over the whole event and the peers' freshness; the
+ * station's own when it holds no peer's entries (or they cannot be read). */
+static void
+kiosk_status_event(struct kiosk_worker *w, struct kiosk_status *st)
+{
+	struct ledger_event_figures ef;
+	int64_t now = kiosk_worker_wall_ms();
+
+	if (ledger_event_figures(w->l, 0, &ef, NULL) != 0) {
+		const struct ledger_totals *t = &st->totals;
+		st->whole = (struct fold_figures){
+		    .walkers = t->walkers,
+		    .checked_in = t->checked_in,
+		    .laps = t->laps,
+		    .manual_laps = t->manual_laps,
+		    .flagged_laps = t->flagged_laps,
+		    .donations = t->donations,
+		    .checks = t->checks,
+		    .cash_cents = t->cash_cents,
+		    .check_cents = t->check_cents,
+		    .other_cents = t->other_cents,
+		    .total_cents = t->total_cents,
+		    .annulled = t->annulled,
+		};
+		return;
+	}
+	st->whole = ef.all;
+	for (size_t i = 1; i < ef.n && st->npeers < KIOSK_PEERS_MAX; i++) {
+		struct kiosk_peer *p = &st->peers[st->npeers++];
+		kiosk_copy(p->name, sizeof p->name, ef.station[i].name);
+		p->seen_wall_ms = ef.station[i].seen_wall_ms;
+		p->age_ms = now - p->seen_wall_ms;
+	}
+	ledger_event_figures_clear(&ef);
+}
+
 static void
 kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 {
@@ -127,6 +163,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 	if (st->has_event)
 		ledger_event(w->l, &st->event);
 	ledger_totals(w->l, &st->totals, NULL);
+	kiosk_status_event(w, st);
 	if (st->has_event && (doubt = ledger_clock_doubt(w->l)) != NULL)
 		kiosk_copy(st->clock_doubt, sizeof st->clock_doubt, doubt);
 	dir = xstrdup(w->db_path);
@@ -253,6 +290,45 @@ kiosk_recent(struct kiosk_worker *w, uint32_t walker, struct kiosk_reply *r)
 	r->nrecent = n;
 }
 
+/* The walker's laps and money over the whole event, and where the laps
+ * were counted when some were counted at another station. */
+static void
+kiosk_card_event(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
+{
+	struct ledger_event_figures ef;
+	int elsewhere = 0;
+
+	r->nwhere = 0;
+	if (ledger_event_figures(w->l, id, &ef, NULL) != 0)
+		return;
+	r->walker.laps = ef.walker_laps;
+	r->walker.raised_cents = ef.walker_raised_cents;
+	for (size_t i = 1; i < ef.n; i++)
+		elsewhere |= ef.station[i].walker_laps != 0;
+	for (size_t i = 0; elsewhere && i < ef.n && r->nwhere < KIOSK_PEERS_MAX + 1; i++) {
+		if (ef.station[i].walker_laps == 0)
+			continue;
+		kiosk_copy(r->where[r->nwhere].name, sizeof r->where[0].name,
+		           ef.station[i].own ? "" : ef.station[i].name);
+		r->where[r->nwhere++].laps = ef.station[i].walker_laps;
+	}
+	ledger_event_figures_clear(&ef);
+}
+
+/* A scan's figures over the whole event (the laps at the lap point too). */
+static void
+kiosk_scan_event(struct kiosk_worker *w, struct ledger_scan *s)
+{
+	struct ledger_event_figures ef;
+
+	if (s->badge != BADGE_OK || s->walker == 0 ||
+	    ledger_event_figures(w->l, s->walker, &ef, NULL) != 0)
+		return;
+	s->laps = ef.walker_laps;
+	s->raised_cents = ef.walker_raised_cents;
+	ledger_event_figures_clear(&ef);
+}
+
 static int
 kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **cause)
 {
@@ -264,6 +340,7 @@ kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **ca
 	kiosk_found_from(&r->walker, &lw);
 	kiosk_copy(r->email, sizeof r->email, lw.email);
 	ledger_walker_clear(&lw);
+	kiosk_card_event(w, id, r);
 	if (ledger_badge_code(w->l, id, r->code, sizeof r->code, NULL) != 0)
 		r->code[0] = '\0';
 	kiosk_recent(w, id, r);
@@ -978,6 +1055,8 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		rc = ledger_scan(w->l, q->scan.code, strlen(q->scan.code), -1, "scan", &r->scan,
 		                 &cause);
 		r->at_wall_ms = kiosk_worker_wall_ms();
+		if (rc == 0)
+			kiosk_scan_event(w, &r->scan);
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:

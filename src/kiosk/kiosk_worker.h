@@ -196,11 +196,24 @@ struct kiosk_recent {
 	char method[16];
 };
 
+/* Another station of the event whose entries this one holds (sync), in
+ * people's words, and how long ago it was last reached (this station's
+ * clock; seen_wall_ms 0: never). */
+#define KIOSK_PEERS_MAX 4
+struct kiosk_peer {
+	char name[LEDGER_STATION_NAME_MAX];
+	int64_t seen_wall_ms, age_ms;
+};
+
 struct kiosk_status {
 	int open;
 	int has_event;
 	struct ledger_event event;
 	struct ledger_totals totals;
+	/* the whole event: this station's and its peers' (ledger_event_figures) */
+	struct fold_figures whole;
+	size_t npeers;
+	struct kiosk_peer peers[KIOSK_PEERS_MAX];
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
@@ -219,7 +232,14 @@ struct kiosk_reply {
 	struct ledger_scan scan;   /* SCAN, CHECKIN, LAP */
 	int64_t at_wall_ms;        /* SCAN, CHECKIN, LAP: when the ledger answered (UTC ms) */
 	int64_t seq;               /* DONATE, ANNUL */
-	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE */
+	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE: laps and money over
+	                              the whole event */
+	/* WALKER: where the walker's laps were counted, when not all here */
+	size_t nwhere;
+	struct {
+		char name[LEDGER_STATION_NAME_MAX]; /* "" for this station */
+		int64_t laps;
+	} where[KIOSK_PEERS_MAX + 1];
 	char email[128];
 	char code[BADGE_CODE_MAX]; /* WALKER, ADD: the badge code */
 	size_t nfound;

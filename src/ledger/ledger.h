@@ -316,19 +316,27 @@ int ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH
 /* Bytes of all peers' lines held. */
 int64_t ledger_peer_bytes(struct ledger *l);
 
-/* The figures over the whole event (issue 17's "one fold"): this station's
- * ledger and each peer's held entries, each folded on its own by fold.h's
- * fold_run with its own settings (as HQ does with bundles), then summed.
- * Walker numbers are the event's (badges), so one walker's laps at the lap
- * points and money at the table add up.  Reads every entry held: for the
- * CLI and tests; the kiosk needs derived tables for peers (docs/SYNC.md). */
+/* The figures over the whole event (issue 17's "one fold", ledger_event.c):
+ * this station's derived tables and each peer's held entries folded by
+ * fold.h's fold on their own, with their own settings (as HQ folds
+ * bundles), then summed.  A peer's fold is kept in memory and brought up to
+ * date with the entries that arrived since it was last asked (fold_more),
+ * so a scan never refolds the event.  Walker numbers are the event's
+ * (badges), so one walker's laps at the lap points and money at the table
+ * add up. */
+#define LEDGER_STATION_NAME_MAX 40
 struct ledger_station_figures {
 	char station[LEDGER_STATION_MAX + 1];
+	char name[LEDGER_STATION_NAME_MAX]; /* in people's words: "Lap point", "Lap point T3" */
+	enum rules_role role;                     /* its role setting */
 	int own;                                  /* this station */
 	int64_t entries;                          /* held */
 	int64_t seen_wall_ms;                     /* last exchange (own: 0) */
+	int64_t offset_ms;                        /* its clock minus this one's (own: 0) */
 	struct fold_figures fig;                  /* its figures */
 	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
+	int has_walker_lap;                       /* the walker's last lap here: */
+	struct stamp walker_last_lap;             /* by its clock */
 };
 struct ledger_event_figures {
 	struct fold_figures all; /* summed */

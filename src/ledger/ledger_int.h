@@ -69,7 +69,14 @@ struct ledger {
 	void (*clock)(struct stamp *, void *);
 	void *clock_arg;
 	char doubt[160];
+
+	/* peers' folds, brought up to date when asked (ledger_event.c) */
+	struct ledger_pfold *pf;
+	size_t npf;
 };
+
+/* Frees the peers' folds (ledger_free). */
+void ledger_pfold_free(struct ledger *l);
 
 /* The append-only triggers, as sqlite keeps their text (ledger_check compares
  * it byte for byte). */

@@ -189,6 +189,25 @@ screen_walker_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){left.x, y, left.w, k->style.line_l}, line, k->style.font.big, 1,
 	        UI_ACCENT, UI_LEFT);
 	y += k->style.line_l + gap / 2;
+	if (c->nwhere > 0) { /* laps counted at another station: where, and how fresh */
+		int n = 0;
+		for (size_t i = 0; i < c->nwhere && n < (int)sizeof line; i++)
+			n += snprintf(line + n, sizeof line - (size_t)n, "%s%lld %s%s",
+			              i > 0 ? ", " : "", (long long)c->where[i].laps,
+			              c->where[i].name[0] != '\0' ? "at " : "here",
+			              c->where[i].name);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.body, 0,
+		        UI_FG, UI_LEFT);
+		y += lh;
+	}
+	for (size_t i = 0; i < c->st.npeers; i++) {
+		const struct kiosk_peer *p = &c->st.peers[i];
+		kiosk_peer_words(p, line, sizeof line);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.hint, 0,
+		        p->seen_wall_ms != 0 && p->age_ms < KIOSK_PEER_FRESH_MS ? UI_DIM : UI_BAD,
+		        UI_LEFT);
+		y += lh;
+	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
 	y += lh;
 	for (size_t i = 0; i < c->nrecent; i++) {

@@ -1,0 +1,306 @@
+/* ledger_event.c — the figures over the whole event (ledger.h): this
+ * station's derived tables, and each peer's entries folded by fold.h's one
+ * fold, kept in memory and brought up to date with what arrived since the
+ * last look (fold_more), so the screens never refold the event. */
+#include "ledger_int.h"
+
+/* One peer's fold: its entries 1..fold_entries(f), its role. */
+struct ledger_pfold {
+	unsigned char ledger[LEDGER_HASH_LEN];
+	struct fold *f;
+	enum rules_role role;
+	int64_t role_seq; /* the role setting in force (0: none: "both") */
+};
+
+void
+ledger_pfold_free(struct ledger *l)
+{
+	for (size_t i = 0; i < l->npf; i++)
+		fold_free(l->pf[i].f);
+	free(l->pf);
+	l->pf = NULL;
+	l->npf = 0;
+}
+
+/* The lines of one peer's entries from a seq on, decoded (es[i] borrows
+ * lines[i]). */
+struct ledger_batch_lines {
+	char **lines;
+	struct entry *es;
+	size_t n, cap;
+	char **cause;
+	int failed;
+};
+
+static int
+ledger_batch_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_batch_lines *b = arg;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 256;
+		b->lines = xrealloc(b->lines, b->cap * sizeof *b->lines);
+		b->es = xrealloc(b->es, b->cap * sizeof *b->es);
+	}
+	b->lines[b->n] = xstrdup(e->line);
+	if (entry_decode(b->lines[b->n], strlen(b->lines[b->n]), &b->es[b->n], b->cause) != 0) {
+		free(b->lines[b->n]);
+		b->failed = 1;
+		return 1;
+	}
+	b->n++;
+	return 0;
+}
+
+static void
+ledger_batch_free(struct ledger_batch_lines *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->lines[i]);
+	free(b->lines);
+	free(b->es);
+}
+
+/* The role a settings entry in force gives (the last one wins). */
+static void
+ledger_pfold_role(struct ledger_pfold *p, const struct entry *e)
+{
+	struct json_value k, v;
+	char *key, *value;
+	enum rules_role r;
+
+	if (e->kind != ENTRY_SETTINGS)
+		return;
+	k = entry_member(e, "key");
+	key = json_str(&k);
+	if (key != NULL && strcmp(key, "role") == 0) {
+		v = entry_member(e, "value");
+		value = json_str(&v);
+		if (value != NULL && rules_role_parse(value, &r) == 0) {
+			p->role = r;
+			p->role_seq = e->seq;
+		}
+		free(value);
+	}
+	free(key);
+}
+
+/* Brings peer p's fold up to its head: the entries after the ones folded,
+ * or all of them again when one of those annuls or changes a judging
+ * setting (fold_more). */
+static int
+ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char **cause)
+{
+	struct ledger_batch_lines b = {0};
+	int64_t from = p->f != NULL ? (int64_t)fold_entries(p->f) + 1 : 1;
+	struct fold *f = NULL;
+	int rc = -1;
+
+	if (p->f != NULL && from > head)
+		return 0;
+	b.cause = cause;
+	if (ledger_peer_entries(l, p->ledger, from, ledger_batch_cb, &b, cause) != 0 || b.failed)
+		goto end;
+	if (p->f != NULL && fold_more(p->f, b.es, b.n) == 0) {
+		for (size_t i = 0; i < b.n; i++)
+			ledger_pfold_role(p, &b.es[i]);
+		rc = 0;
+		goto end;
+	}
+	if (from > 1) { /* an annulment or a judging setting: all of it again */
+		ledger_batch_free(&b);
+		memset(&b, 0, sizeof b);
+		b.cause = cause;
+		if (ledger_peer_entries(l, p->ledger, 1, ledger_batch_cb, &b, cause) != 0 ||
+		    b.failed)
+			goto end;
+	}
+	if (fold_run(b.es, b.n, NULL, &f, cause) != 0)
+		goto end;
+	fold_free(p->f);
+	p->f = f;
+	p->role = RULES_ROLE_BOTH;
+	p->role_seq = 0;
+	for (size_t i = 0; i < b.n; i++)
+		if (fold_annulled_by(f, b.es[i].seq) == 0)
+			ledger_pfold_role(p, &b.es[i]);
+	rc = 0;
+end:
+	ledger_batch_free(&b);
+	return rc;
+}
+
+static struct ledger_pfold *
+ledger_pfold_get(struct ledger *l, const struct ledger_peer *peer, char **cause)
+{
+	struct ledger_pfold *p = NULL;
+
+	for (size_t i = 0; i < l->npf && p == NULL; i++)
+		if (memcmp(l->pf[i].ledger, peer->ledger, LEDGER_HASH_LEN) == 0)
+			p = &l->pf[i];
+	if (p == NULL) {
+		l->pf = xrealloc(l->pf, (l->npf + 1) * sizeof *l->pf);
+		p = &l->pf[l->npf++];
+		memset(p, 0, sizeof *p);
+		memcpy(p->ledger, peer->ledger, LEDGER_HASH_LEN);
+		p->role = RULES_ROLE_BOTH;
+	}
+	return ledger_pfold_update(l, p, peer->head_seq, cause) == 0 ? p : NULL;
+}
+
+static void
+ledger_fig_add(struct fold_figures *a, const struct fold_figures *b)
+{
+	a->walkers += b->walkers;
+	a->checked_in += b->checked_in;
+	a->laps += b->laps;
+	a->manual_laps += b->manual_laps;
+	a->flagged_laps += b->flagged_laps;
+	a->donations += b->donations;
+	a->checks += b->checks;
+	a->cash_cents += b->cash_cents;
+	a->check_cents += b->check_cents;
+	a->other_cents += b->other_cents;
+	a->total_cents += b->total_cents;
+	a->annulled += b->annulled;
+}
+
+static void
+ledger_station_walker(struct ledger_station_figures *st, const struct fold_walker *w)
+{
+	if (w == NULL)
+		return;
+	st->walker_laps = w->laps;
+	st->walker_raised_cents = w->cash_cents + w->check_cents + w->other_cents;
+	st->has_walker_lap = w->has_lap;
+	st->walker_last_lap = w->last_lap;
+}
+
+struct ledger_event_ctx {
+	struct ledger *l;
+	uint32_t walker;
+	struct ledger_event_figures *out;
+	char **cause;
+	int failed;
+};
+
+static int
+ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_event_ctx *c = arg;
+	struct ledger_station_figures *st;
+	struct ledger_pfold *p;
+
+	/* a statement is open on peers: the entries come through a second one */
+	if ((p = ledger_pfold_get(c->l, peer, c->cause)) == NULL) {
+		c->failed = 1;
+		return 1;
+	}
+	c->out->station = xrealloc(c->out->station, (c->out->n + 1) * sizeof *c->out->station);
+	st = &c->out->station[c->out->n++];
+	memset(st, 0, sizeof *st);
+	ledger_copy(st->station, sizeof st->station, peer->station);
+	st->role = p->role;
+	st->seen_wall_ms = peer->seen_wall_ms;
+	st->offset_ms = peer->offset_ms;
+	st->entries = (int64_t)fold_entries(p->f);
+	st->fig = *fold_figures(p->f);
+	if (c->walker != 0)
+		ledger_station_walker(st, fold_walker(p->f, c->walker));
+	return 0;
+}
+
+static const char *
+ledger_role_words(enum rules_role r)
+{
+	switch (r) {
+	case RULES_ROLE_LAP: return "Lap point";
+	case RULES_ROLE_WELCOME: return "Welcome table";
+	default: return "Station";
+	}
+}
+
+/* People's words for each station: its role ("Lap point"), with its id when
+ * two share a role or the role says nothing ("Station T2"). */
+static void
+ledger_event_names(struct ledger_event_figures *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		struct ledger_station_figures *st = &out->station[i];
+		int shared = st->role == RULES_ROLE_BOTH;
+
+		for (size_t j = 0; j < out->n && !shared; j++)
+			shared = j != i && out->station[j].role == st->role;
+		if (shared)
+			snprintf(st->name, sizeof st->name, "%s %s", ledger_role_words(st->role),
+			         st->station);
+		else
+			snprintf(st->name, sizeof st->name, "%s", ledger_role_words(st->role));
+	}
+}
+
+int
+ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
+                     char **cause)
+{
+	struct ledger_event_ctx c = {l, walker, out, cause, 0};
+	struct ledger_station_figures *st;
+	struct ledger_totals t;
+
+	memset(out, 0, sizeof *out);
+	out->station = xcalloc(1, sizeof *out->station);
+	st = &out->station[0];
+	ledger_copy(st->station, sizeof st->station, l->ev.station);
+	st->own = 1;
+	st->role = l->ev.role;
+	if (ledger_totals(l, &t, cause) != 0)
+		goto fail;
+	st->entries = t.last_seq;
+	st->fig = (struct fold_figures){
+	    .walkers = t.walkers,
+	    .checked_in = t.checked_in,
+	    .laps = t.laps,
+	    .manual_laps = t.manual_laps,
+	    .flagged_laps = t.flagged_laps,
+	    .donations = t.donations,
+	    .checks = t.checks,
+	    .cash_cents = t.cash_cents,
+	    .check_cents = t.check_cents,
+	    .other_cents = t.other_cents,
+	    .total_cents = t.total_cents,
+	    .annulled = t.annulled,
+	};
+	if (walker != 0) {
+		struct fold_walker w;
+		int found = ledger_walker_load(l, walker, &w);
+
+		if (found < 0) {
+			fold_walker_clear(&w);
+			ledger_db_fail(l, cause, "the walker");
+			goto fail;
+		}
+		if (found)
+			ledger_station_walker(st, &w);
+		fold_walker_clear(&w);
+	}
+	out->n = 1;
+	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed)
+		goto fail;
+	for (size_t i = 0; i < out->n; i++) {
+		ledger_fig_add(&out->all, &out->station[i].fig);
+		out->walker_laps += out->station[i].walker_laps;
+		out->walker_raised_cents += out->station[i].walker_raised_cents;
+	}
+	ledger_event_names(out);
+	return 0;
+fail:
+	ledger_event_figures_clear(out);
+	return -1;
+}
+
+void
+ledger_event_figures_clear(struct ledger_event_figures *f)
+{
+	free(f->station);
+	memset(f, 0, sizeof *f);
+}
