@@ -328,12 +328,12 @@ int64_t ledger_peer_bytes(struct ledger *l);
 struct ledger_station_figures {
 	char station[LEDGER_STATION_MAX + 1];
 	char name[LEDGER_STATION_NAME_MAX]; /* in people's words: "Lap point", "Lap point T3" */
-	enum rules_role role;                     /* its role setting */
-	int own;                                  /* this station */
-	int64_t entries;                          /* held */
-	int64_t seen_wall_ms;                     /* last exchange (own: 0) */
-	int64_t offset_ms;                        /* its clock minus this one's (own: 0) */
-	struct fold_figures fig;                  /* its figures */
+	enum rules_role role;               /* its role setting */
+	int own;                            /* this station */
+	int64_t entries;                    /* held */
+	int64_t seen_wall_ms;               /* last exchange (own: 0) */
+	int64_t offset_ms;                  /* its clock minus this one's (own: 0) */
+	struct fold_figures fig;            /* its figures */
 	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
 	int has_walker_lap;                       /* the walker's last lap here: */
 	struct stamp walker_last_lap;             /* by its clock */

@@ -239,6 +239,66 @@ ledger_event_names(struct ledger_event_figures *out)
 	}
 }
 
+static int
+ledger_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Walkers checked in at a peer and not here: a walker checked in at the
+ * table and scanned at the lap point is one walker checked in.  Counted
+ * again only when this station's check-ins or the peers' entries changed. */
+static int64_t
+ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
+{
+	sqlite3_stmt *st;
+	uint32_t *ids = NULL;
+	size_t n = 0, cap = 0, i, nw;
+	int64_t peers = 0, count = 0;
+
+	for (i = 0; i < l->npf; i++)
+		peers += l->pf[i].f != NULL ? (int64_t)fold_entries(l->pf[i].f) : 0;
+	if (l->ck_valid && l->ck_own == own_checked && l->ck_peers == peers)
+		return l->ck_value;
+	for (i = 0; i < l->npf; i++) {
+		const struct fold_walker *w;
+		if (l->pf[i].f == NULL)
+			continue;
+		w = fold_walkers(l->pf[i].f, &nw);
+		for (size_t j = 0; j < nw; j++) {
+			if (w[j].checkin_seq == 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				ids = xrealloc(ids, cap * sizeof *ids);
+			}
+			ids[n++] = w[j].id;
+		}
+	}
+	if (n > 0)
+		qsort(ids, n, sizeof *ids, ledger_u32_cmp);
+	st = ledger_stmt(l, "SELECT checkin_seq FROM walkers WHERE id = ?1");
+	for (i = 0; i < n && st != NULL; i++) {
+		int here = 0;
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		here = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) != 0;
+		sqlite3_reset(st);
+		count += !here;
+	}
+	free(ids);
+	if (st == NULL)
+		return 0;
+	l->ck_valid = 1;
+	l->ck_own = own_checked;
+	l->ck_peers = peers;
+	l->ck_value = count;
+	return count;
+}
+
 int
 ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
                      char **cause)
@@ -291,6 +351,7 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 		out->walker_laps += out->station[i].walker_laps;
 		out->walker_raised_cents += out->station[i].walker_raised_cents;
 	}
+	out->all.checked_in = t.checked_in + ledger_checked_elsewhere(l, t.checked_in);
 	ledger_event_names(out);
 	return 0;
 fail:

@@ -73,6 +73,10 @@ struct ledger {
 	/* peers' folds, brought up to date when asked (ledger_event.c) */
 	struct ledger_pfold *pf;
 	size_t npf;
+	/* walkers checked in at a peer only, for own checked_in ck_own and the
+	 * peers' entries folded ck_peers (ck_valid: computed) */
+	int64_t ck_own, ck_peers, ck_value;
+	int ck_valid;
 };
 
 /* Frees the peers' folds (ledger_free). */

@@ -584,3 +584,33 @@ charter_start() {
 @test "kiosk: the first station starts from HQ's event file (charter + event key on the stick)" {
 	both charter_start
 }
+
+# Station sync (docs/SYNC.md): the lap point T2 joins by event pack, scans a
+# lap; `watctl sync` over loopback copies its entries to the welcome table,
+# whose kiosk shows the lap on the walker card and how fresh the lap
+# point's entries are.
+synced() {
+	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
+	event
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
+	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$lp" set role lap >/dev/null
+	"$WATCTL" --db "$lp" scan "$BADGE1" >/dev/null # a lap at the lap point
+	w lap 1 >/dev/null                             # and one by hand at the table
+	w donate 1 25 --method cash >/dev/null
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	echo "$output"
+	wait
+	[ "$status" -eq 0 ]
+	kiosk "$size" sync
+}
+@test "kiosk: the welcome table shows the lap point's lap on the walker card, and how fresh it is" {
+	both synced
+}
