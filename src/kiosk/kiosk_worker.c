@@ -312,6 +312,16 @@ kiosk_card_event(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
 		           ef.station[i].own ? "" : ef.station[i].name);
 		r->where[r->nwhere++].laps = ef.station[i].walker_laps;
 	}
+	r->review[0] = '\0';
+	if (ef.walker_review > 0) {
+		const struct ledger_station_figures *a = &ef.station[ef.review_a],
+		                                    *b = &ef.station[ef.review_b];
+		snprintf(r->review, sizeof r->review,
+		         "%lld lap%s to review: %s%s and %s%s %lld s apart",
+		         (long long)ef.walker_review, ef.walker_review == 1 ? "" : "s",
+		         a->own ? "here" : "at ", a->own ? "" : a->name, b->own ? "here" : "at ",
+		         b->own ? "" : b->name, (long long)(ef.review_gap_ms / 1000));
+	}
 	ledger_event_figures_clear(&ef);
 }
 

@@ -240,6 +240,10 @@ struct kiosk_reply {
 		char name[LEDGER_STATION_NAME_MAX]; /* "" for this station */
 		int64_t laps;
 	} where[KIOSK_PEERS_MAX + 1];
+	/* WALKER: laps at two stations too close together, counted once, for a
+	 * coordinator's review ("" none): "1 lap to review: here and at Lap
+	 * point 4 s apart" */
+	char review[160];
 	char email[128];
 	char code[BADGE_CODE_MAX]; /* WALKER, ADD: the badge code */
 	size_t nfound;

@@ -341,6 +341,13 @@ struct ledger_station_figures {
 struct ledger_event_figures {
 	struct fold_figures all; /* summed */
 	int64_t walker_laps, walker_raised_cents;
+	/* the walker's laps at two stations too close together (clocks set by
+	 * the offsets measured): likely one lap counted twice; the later of each
+	 * pair is not in walker_laps, and is shown for a coordinator's review.
+	 * The first pair: stations review_a and review_b (indexes in station),
+	 * the closest gap review_gap_ms. */
+	int64_t walker_review, review_gap_ms;
+	size_t review_a, review_b;
 	size_t n;                               /* stations: own first, then peers by id */
 	struct ledger_station_figures *station; /* malloc'd: ledger_event_figures_clear */
 };

@@ -4,19 +4,41 @@
  * last look (fold_more), so the screens never refold the event. */
 #include "ledger_int.h"
 
-/* One peer's fold: its entries 1..fold_entries(f), its role. */
+/* A lap in force, by the clock of the station that counted it. */
+struct ledger_lap {
+	uint32_t walker;
+	int manual;
+	int64_t seq, wall_ms;
+};
+
+/* One peer's fold: its entries 1..fold_entries(f), its role, its laps in
+ * force (for judgements across stations). */
 struct ledger_pfold {
 	unsigned char ledger[LEDGER_HASH_LEN];
 	struct fold *f;
 	enum rules_role role;
 	int64_t role_seq; /* the role setting in force (0: none: "both") */
+	struct ledger_lap *laps;
+	size_t nlaps, caplaps;
 };
+
+static void
+ledger_lap_push(struct ledger_lap **v, size_t *n, size_t *cap, const struct entry *e)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = (struct ledger_lap){e->walker, e->manual, e->seq, e->at.wall_ms};
+}
 
 void
 ledger_pfold_free(struct ledger *l)
 {
-	for (size_t i = 0; i < l->npf; i++)
+	for (size_t i = 0; i < l->npf; i++) {
 		fold_free(l->pf[i].f);
+		free(l->pf[i].laps);
+	}
 	free(l->pf);
 	l->pf = NULL;
 	l->npf = 0;
@@ -102,8 +124,11 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 	if (ledger_peer_entries(l, p->ledger, from, ledger_batch_cb, &b, cause) != 0 || b.failed)
 		goto end;
 	if (p->f != NULL && fold_more(p->f, b.es, b.n) == 0) {
-		for (size_t i = 0; i < b.n; i++)
+		for (size_t i = 0; i < b.n; i++) {
 			ledger_pfold_role(p, &b.es[i]);
+			if (b.es[i].kind == ENTRY_LAP)
+				ledger_lap_push(&p->laps, &p->nlaps, &p->caplaps, &b.es[i]);
+		}
 		rc = 0;
 		goto end;
 	}
@@ -121,9 +146,14 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 	p->f = f;
 	p->role = RULES_ROLE_BOTH;
 	p->role_seq = 0;
-	for (size_t i = 0; i < b.n; i++)
-		if (fold_annulled_by(f, b.es[i].seq) == 0)
-			ledger_pfold_role(p, &b.es[i]);
+	p->nlaps = 0;
+	for (size_t i = 0; i < b.n; i++) {
+		if (fold_annulled_by(f, b.es[i].seq) != 0)
+			continue;
+		ledger_pfold_role(p, &b.es[i]);
+		if (b.es[i].kind == ENTRY_LAP)
+			ledger_lap_push(&p->laps, &p->nlaps, &p->caplaps, &b.es[i]);
+	}
 	rc = 0;
 end:
 	ledger_batch_free(&b);
@@ -176,13 +206,32 @@ ledger_station_walker(struct ledger_station_figures *st, const struct fold_walke
 	st->walker_last_lap = w->last_lap;
 }
 
+/* One lap of the walker asked for, on this station's clock. */
+struct ledger_wlap {
+	int64_t t;
+	size_t station; /* index in out->station */
+	int64_t seq;
+};
+
 struct ledger_event_ctx {
 	struct ledger *l;
 	uint32_t walker;
 	struct ledger_event_figures *out;
 	char **cause;
 	int failed;
+	struct ledger_wlap *laps;
+	size_t nlaps, cap;
 };
+
+static void
+ledger_wlap_push(struct ledger_event_ctx *c, int64_t t, size_t station, int64_t seq)
+{
+	if (c->nlaps == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->laps = xrealloc(c->laps, c->cap * sizeof *c->laps);
+	}
+	c->laps[c->nlaps++] = (struct ledger_wlap){t, station, seq};
+}
 
 static int
 ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
@@ -205,8 +254,14 @@ ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
 	st->offset_ms = peer->offset_ms;
 	st->entries = (int64_t)fold_entries(p->f);
 	st->fig = *fold_figures(p->f);
-	if (c->walker != 0)
+	if (c->walker != 0) {
 		ledger_station_walker(st, fold_walker(p->f, c->walker));
+		/* its clock moved to this one's by the offset measured */
+		for (size_t i = 0; i < p->nlaps; i++)
+			if (p->laps[i].walker == c->walker)
+				ledger_wlap_push(c, p->laps[i].wall_ms - peer->offset_ms,
+				                 c->out->n - 1, p->laps[i].seq);
+	}
 	return 0;
 }
 
@@ -299,11 +354,80 @@ ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
 	return count;
 }
 
+/* The walker's own laps in force here. */
+static int
+ledger_own_laps(struct ledger_event_ctx *c)
+{
+	sqlite3_stmt *st = ledger_stmt(
+	    c->l, "SELECT seq, wall_ms FROM entries WHERE walker = ?1 AND kind = 'lap' AND seq NOT "
+	          "IN (SELECT seq FROM annulled) ORDER BY seq");
+	int rc;
+
+	if (st == NULL)
+		return ledger_db_fail(c->l, c->cause, "the walker's laps");
+	sqlite3_bind_int64(st, 1, c->walker);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ledger_wlap_push(c, sqlite3_column_int64(st, 1), 0, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : ledger_db_fail(c->l, c->cause, "the walker's laps");
+}
+
+static int
+ledger_wlap_cmp(const void *a, const void *b)
+{
+	const struct ledger_wlap *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->station != y->station)
+		return x->station < y->station ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Judgements across stations: the walker's laps at two stations closer
+ * together than a lap can be walked (the event's min-lap, else hold-off),
+ * once the peers' clocks are moved to this one's by the offset measured at
+ * the last exchange, are likely one lap counted twice (a scan at the lap
+ * point, a lap added by hand at the table).  The later of each pair is
+ * not counted in the walker's laps and is shown for a coordinator's review
+ * instead: never counted twice, never dropped.  Within one station the
+ * station's own rules judged already (fold.c). */
+static void
+ledger_event_review(struct ledger_event_ctx *c)
+{
+	struct ledger_event_figures *out = c->out;
+	int64_t limit = c->l->ev.rules.min_lap_ms;
+
+	if (limit <= 0)
+		limit = c->l->ev.rules.holdoff_ms;
+	if (limit <= 0 || c->nlaps < 2)
+		return;
+	qsort(c->laps, c->nlaps, sizeof *c->laps, ledger_wlap_cmp);
+	for (size_t i = 1, last = 0; i < c->nlaps; i++) {
+		const struct ledger_wlap *a = &c->laps[last], *b = &c->laps[i];
+		int64_t gap = b->t - a->t;
+
+		if (a->station == b->station || gap >= limit) {
+			last = i;
+			continue;
+		}
+		/* b stays beside a: the next lap is judged from a, the one counted */
+		if (out->walker_review == 0 || gap < out->review_gap_ms)
+			out->review_gap_ms = gap;
+		if (out->walker_review == 0) {
+			out->review_a = a->station;
+			out->review_b = b->station;
+		}
+		out->walker_review++;
+	}
+	out->walker_laps -= out->walker_review;
+}
+
 int
 ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
                      char **cause)
 {
-	struct ledger_event_ctx c = {l, walker, out, cause, 0};
+	struct ledger_event_ctx c = {l, walker, out, cause, 0, NULL, 0, 0};
 	struct ledger_station_figures *st;
 	struct ledger_totals t;
 
@@ -342,6 +466,8 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 		if (found)
 			ledger_station_walker(st, &w);
 		fold_walker_clear(&w);
+		if (ledger_own_laps(&c) != 0)
+			goto fail;
 	}
 	out->n = 1;
 	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed)
@@ -353,8 +479,12 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	}
 	out->all.checked_in = t.checked_in + ledger_checked_elsewhere(l, t.checked_in);
 	ledger_event_names(out);
+	if (walker != 0)
+		ledger_event_review(&c);
+	free(c.laps);
 	return 0;
 fail:
+	free(c.laps);
 	ledger_event_figures_clear(out);
 	return -1;
 }

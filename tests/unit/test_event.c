@@ -24,6 +24,7 @@ struct fixture {
 	struct ledger *t, *lp; /* t: the welcome table (T1); lp: the lap point (T2) */
 	unsigned char idl[LEDGER_HASH_LEN];
 	char code[BADGE_CODE_MAX];
+	int64_t offset_ms; /* the lap point's clock minus the table's, as measured */
 };
 
 static int
@@ -51,6 +52,7 @@ setup(void **state)
 	assert_int_equal(id, 1);
 	assert_int_equal(ledger_badge_code(f->t, 1, f->code, sizeof f->code, &cause), 0);
 	assert_int_equal(ledger_identity(f->lp, f->idl), 0);
+	f->offset_ms = 250;
 	*state = f;
 	return 0;
 }
@@ -118,7 +120,7 @@ copy(struct fixture *f)
 	b.head_hash = ls.hash;
 	b.head_sig = sig;
 	b.seen_wall_ms = 1000;
-	b.offset_ms = 250;
+	b.offset_ms = f->offset_ms;
 	b.format = 1;
 	assert_int_equal(ledger_peer_store(f->t, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
 	                 0);
@@ -302,12 +304,53 @@ test_event_over_peer(void **state)
 	ledger_event_figures_clear(&ef);
 }
 
+/* A scan at the lap point and a lap added by hand at the table seconds
+ * apart: one lap counted, the other shown for review, never dropped; the
+ * same two laps minutes apart by the measured clock offset: two laps. */
+static void
+test_review_across_stations(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event_figures ef;
+	struct ledger_scan s;
+	char *cause = NULL;
+
+	scan_lap(f);
+	assert_int_equal(ledger_lap(f->t, 1, "volunteer", &s, &cause), 0);
+	copy(f);
+	figures(f, &ef);
+	assert_int_equal(ef.station[0].walker_laps, 1);
+	assert_int_equal(ef.station[1].walker_laps, 1);
+	assert_int_equal(ef.walker_review, 1);
+	assert_int_equal(ef.walker_laps, 1); /* counted once */
+	assert_true(ef.review_gap_ms < 60 * 1000);
+	assert_int_equal(ef.review_a + ef.review_b, 1); /* the table and the lap point */
+	ledger_event_figures_clear(&ef);
+
+	/* the lap point's clock was measured 10 minutes behind the table's:
+	 * its scans were 10 minutes after the table's lap by the table's clock */
+	ledger_free(f->t);
+	assert_int_equal(ledger_open(f->pt, &f->t, &cause), 0);
+	f->offset_ms = -10 * 60 * 1000;
+	no_limits(f->lp);
+	scan_lap(f);
+	copy(f);
+	figures(f, &ef);
+	assert_int_equal(ef.station[1].offset_ms, f->offset_ms);
+	/* the lap point's two laps are seconds apart, but at one station:
+	 * its own rules judged them */
+	assert_int_equal(ef.walker_review, 0);
+	assert_int_equal(ef.walker_laps, 3);
+	ledger_event_figures_clear(&ef);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_fold_more, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_over_peer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_review_across_stations, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

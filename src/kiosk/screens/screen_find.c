@@ -200,6 +200,11 @@ screen_walker_draw(struct kiosk *k)
 		        UI_FG, UI_LEFT);
 		y += lh;
 	}
+	if (c->review[0] != '\0') {
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, c->review, k->style.font.body,
+		        1, UI_BAD, UI_LEFT);
+		y += lh;
+	}
 	for (size_t i = 0; i < c->st.npeers; i++) {
 		const struct kiosk_peer *p = &c->st.peers[i];
 		kiosk_peer_words(p, line, sizeof line);
