@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "ledger.h"
 #include "util.h"
 
@@ -38,7 +40,7 @@ setup(void **state)
 	uint32_t id;
 
 	snprintf(f->dir, sizeof f->dir, "/tmp/wat-event-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(tmpdir_make(f->dir), 0);
 	snprintf(f->pt, sizeof f->pt, "%s/t1.db", f->dir);
 	snprintf(f->pl, sizeof f->pl, "%s/t2.db", f->dir);
 	assert_int_equal(ledger_open(f->pt, &f->t, &cause), 0);
@@ -61,12 +63,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	ledger_free(f->t);
 	ledger_free(f->lp);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(f->dir), 0);
 	free(f);
 	return 0;
 }
