@@ -553,3 +553,41 @@ forge_cert() {
 	echo "$output"
 	[[ "$output" == *"national total"*"\$229.00"* ]]
 }
+
+# Station sync (docs/SYNC.md): the lap point's entries held at the table
+# are not the table's: each station's bundle carries its own, and HQ counts
+# each lap and dollar once.
+@test "two stations synced with watctl sync, exported and merged at HQ: each lap and dollar counted once" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
+	"$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 1 5 --method cash >/dev/null
+	port=$((20000 + RANDOM % 30000))
+	"$WATCTL" --db "$T/t2.db" sync --listen "127.0.0.1:$port" --once 2>"$T/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$T/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run "$WATCTL" --db "$T/t1.db" sync --peer "127.0.0.1:$port"
+	echo "$output"
+	wait
+	[ "$status" -eq 0 ]
+	# the table sees the event: its own lap and $229, the lap point's lap and $5
+	run "$WATCTL" --db "$T/t1.db" sync --status
+	echo "$output"
+	[[ "$output" == *"2 laps"*"\$234.00 raised"* ]]
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$234.00"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T1"*"\$229.00"* ]]
+	[[ "$output" == *"station T2"*"\$5.00"* ]]
+	[[ "$output" == *"national total"*"\$234.00"* ]]
+}
