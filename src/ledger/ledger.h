@@ -356,4 +356,41 @@ int ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_
                          char **cause);
 void ledger_event_figures_clear(struct ledger_event_figures *f);
 
+/* Conflicts between stations, in words (docs/SYNC.md).  The same person
+ * registered here and at a peer: the same name, accent- and case-blind
+ * (text_fold), under two walker numbers, not linked by either station. */
+struct ledger_duplicate {
+	uint32_t walker; /* here */
+	char name[128];
+	char station[LEDGER_STATION_MAX + 1];
+	char station_name[LEDGER_STATION_NAME_MAX];
+	uint32_t other; /* there */
+	char other_name[128];
+};
+int ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicate *, void *),
+                            void *arg, char **cause);
+/* Records that this station's walker and walker `other` of station
+ * `station` (a peer held) are one person (a "link" entry; annulled like
+ * any): from then on the walker's laps and money over the event add up,
+ * here and, once it holds this entry, at the peer.  Never merged silently:
+ * each station's entries stay as they are. */
+int ledger_link(struct ledger *l, uint32_t walker, const char *station, uint32_t other,
+                const char *op, int64_t *seq, char **cause);
+/* Asks station `station`, which holds donation `target`, to review it (a
+ * "review" entry here): money is annulled only where it is held. */
+int ledger_review_ask(struct ledger *l, const char *station, int64_t target, const char *reason,
+                      const char *op, int64_t *seq, char **cause);
+/* The peers' review requests of this station's donations still in force. */
+struct ledger_review {
+	char station[LEDGER_STATION_MAX + 1]; /* who asks */
+	char station_name[LEDGER_STATION_NAME_MAX];
+	int64_t request_seq; /* its entry */
+	int64_t seq;         /* the donation here */
+	uint32_t walker;
+	int64_t cents;
+	char reason[256];
+};
+int ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *),
+                         void *arg, char **cause);
+
 #endif

@@ -91,42 +91,50 @@ collect(const struct ledger_entry *e, void *arg)
 	return 0;
 }
 
-/* The lap point's entries the table does not hold yet, copied as sync
- * does (the signature is sync.c's to check: a dummy one here). */
+/* The entries of `from` (station `station`) that `to` does not hold yet,
+ * copied as sync does (the signature is sync.c's to check: a dummy one
+ * here). */
 static void
-copy(struct fixture *f)
+copy_between(struct ledger *from, struct ledger *to, const char *station, int64_t offset_ms)
 {
 	struct ledger_peer held;
 	struct ledger_peer_batch b;
 	struct lines ls = {0};
-	unsigned char sig[LEDGER_PEER_SIG_LEN];
+	unsigned char sig[LEDGER_PEER_SIG_LEN], id[LEDGER_HASH_LEN];
 	char *cause = NULL;
 	size_t added;
-	int64_t from;
+	int64_t from_seq;
 
-	from = ledger_peer_get(f->t, f->idl, &held, &cause) == 1 ? held.head_seq + 1 : 1;
-	assert_int_equal(ledger_entries(f->lp, from, collect, &ls, &cause), 0);
+	assert_int_equal(ledger_identity(from, id), 0);
+	from_seq = ledger_peer_get(to, id, &held, &cause) == 1 ? held.head_seq + 1 : 1;
+	assert_int_equal(ledger_entries(from, from_seq, collect, &ls, &cause), 0);
 	if (ls.n == 0)
 		return;
 	memset(sig, 0x5a, sizeof sig);
 	memset(&b, 0, sizeof b);
-	b.ledger = f->idl;
-	b.station = "T2";
+	b.ledger = id;
+	b.station = station;
 	b.cert = "cert";
-	b.first_seq = from;
+	b.first_seq = from_seq;
 	b.n = ls.n;
 	b.lines = (const char *const *)ls.line;
 	b.lens = ls.len;
 	b.head_hash = ls.hash;
 	b.head_sig = sig;
 	b.seen_wall_ms = 1000;
-	b.offset_ms = f->offset_ms;
+	b.offset_ms = offset_ms;
 	b.format = 1;
-	assert_int_equal(ledger_peer_store(f->t, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
-	                 0);
+	assert_int_equal(ledger_peer_store(to, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause), 0);
 	assert_int_equal(added, ls.n);
 	for (size_t i = 0; i < ls.n; i++)
 		free(ls.line[i]);
+}
+
+/* The lap point's newest entries to the table. */
+static void
+copy(struct fixture *f)
+{
+	copy_between(f->lp, f->t, "T2", f->offset_ms);
 }
 
 static void
@@ -344,6 +352,158 @@ test_review_across_stations(void **state)
 	ledger_event_figures_clear(&ef);
 }
 
+static int
+dup_cb(const struct ledger_duplicate *d, void *arg)
+{
+	struct ledger_duplicate *out = arg;
+
+	*out = *d;
+	out[1].walker++; /* the count, in the second slot */
+	return 0;
+}
+
+static int
+duplicates(struct fixture *f, struct ledger_duplicate *d)
+{
+	char *cause = NULL;
+
+	memset(d, 0, 2 * sizeof *d);
+	if (ledger_event_duplicates(f->t, dup_cb, d, &cause) != 0)
+		fail_msg("%s", cause);
+	return (int)d[1].walker;
+}
+
+/* Ann Lee registered at the table and "ann lée" at the lap point: a likely
+ * duplicate, shown, never merged; once linked, her laps and money add up,
+ * and the pair is no longer shown; the link annulled, it is again. */
+static void
+test_duplicate_link(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_duplicate d[2];
+	struct ledger_event_figures ef;
+	struct ledger_scan s;
+	char *cause = NULL;
+	int64_t seq, link_seq;
+	uint32_t other;
+
+	assert_int_equal(ledger_set(f->lp, "walker-base", "500", "test", &cause), 0);
+	assert_int_equal(ledger_walker_add(f->lp,
+	                                   "ann l\xc3\xa9"
+	                                   "e",
+	                                   NULL, NULL, NULL, NULL, "test", &other, &cause),
+	                 0);
+	assert_int_equal(other, 501);
+	assert_int_equal(ledger_lap(f->lp, other, "volunteer", &s, &cause), 0);
+	assert_int_equal(
+	    ledger_donate(f->lp, other, 1000, RULES_CASH, NULL, NULL, "test", &seq, &cause), 0);
+	assert_int_equal(ledger_donate(f->t, 1, 2000, RULES_CASH, NULL, NULL, "test", &seq, &cause),
+	                 0);
+	copy(f);
+	assert_int_equal(duplicates(f, d), 1);
+	assert_int_equal(d[0].walker, 1);
+	assert_string_equal(d[0].name, "Ann Lee");
+	assert_string_equal(d[0].station, "T2");
+	assert_string_equal(d[0].station_name, "Lap point");
+	assert_int_equal(d[0].other, 501);
+	figures(f, &ef);
+	assert_int_equal(ef.walker_laps, 0); /* not merged silently */
+	assert_int_equal(ef.walker_raised_cents, 2000);
+	ledger_event_figures_clear(&ef);
+
+	assert_int_equal(ledger_link(f->t, 1, "T2", 501, "coordinator", &link_seq, &cause), 0);
+	assert_int_equal(duplicates(f, d), 0);
+	figures(f, &ef);
+	assert_int_equal(ef.walker_laps, 1);
+	assert_int_equal(ef.walker_raised_cents, 3000);
+	assert_int_equal(ef.all.total_cents, 3000); /* the event's money: once */
+	ledger_event_figures_clear(&ef);
+	assert_int_equal(ledger_link(f->t, 1, "T2", 501, "coordinator", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "already linked"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_link(f->t, 1, "T9", 501, "coordinator", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "sync with it first"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_link(f->t, 1, "T2", 777, "coordinator", &seq, &cause), -1);
+	free(cause);
+	cause = NULL;
+
+	/* the link undone: shown again, apart again */
+	assert_int_equal(ledger_annul(f->t, link_seq, "not the same Ann", "coordinator",
+	                              RULES_COORDINATOR, NULL, &seq, &cause),
+	                 0);
+	assert_int_equal(duplicates(f, d), 1);
+	figures(f, &ef);
+	assert_int_equal(ef.walker_laps, 0);
+	ledger_event_figures_clear(&ef);
+
+	/* linked at the lap point instead: the table adds them up too */
+	copy_between(f->t, f->lp, "T1", 0);
+	assert_int_equal(ledger_link(f->lp, 501, "T1", 1, "coordinator", &seq, &cause), 0);
+	copy(f);
+	assert_int_equal(duplicates(f, d), 0);
+	figures(f, &ef);
+	assert_int_equal(ef.walker_laps, 1);
+	assert_int_equal(ef.walker_raised_cents, 3000);
+	ledger_event_figures_clear(&ef);
+}
+
+static int
+review_cb(const struct ledger_review *r, void *arg)
+{
+	struct ledger_review *out = arg;
+
+	*out = *r;
+	out[1].seq++;
+	return 0;
+}
+
+/* The lap point asks the table to review a donation the table holds: the
+ * request is the lap point's entry; the table's coordinator sees it until
+ * the table annuls the donation itself. */
+static void
+test_review_request(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_review rv[2];
+	char *cause = NULL;
+	int64_t don, seq;
+
+	assert_int_equal(ledger_donate(f->t, 1, 2000, RULES_CASH, NULL, NULL, "test", &don, &cause),
+	                 0);
+	copy_between(f->t, f->lp, "T1", 0);
+	assert_int_equal(ledger_review_ask(f->lp, "T1", 1, "why", "coordinator", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "is not a donation"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(
+	    ledger_review_ask(f->lp, "T1", don, "entered twice", "coordinator", &seq, &cause), 0);
+	copy(f);
+	memset(rv, 0, sizeof rv);
+	assert_int_equal(ledger_event_reviews(f->t, review_cb, rv, &cause), 0);
+	assert_int_equal(rv[1].seq, 1);
+	assert_int_equal(rv[0].seq, don);
+	assert_int_equal(rv[0].cents, 2000);
+	assert_int_equal(rv[0].walker, 1);
+	assert_string_equal(rv[0].station, "T2");
+	assert_string_equal(rv[0].reason, "entered twice");
+	/* the lap point's own figures are untouched: the money is the table's */
+	{
+		struct ledger_totals t;
+		assert_int_equal(ledger_totals(f->lp, &t, &cause), 0);
+		assert_int_equal(t.total_cents, 0);
+	}
+	/* annulled where it is held: nothing left to review */
+	assert_int_equal(ledger_annul(f->t, don, "entered twice", "coordinator", RULES_COORDINATOR,
+	                              NULL, &seq, &cause),
+	                 0);
+	memset(rv, 0, sizeof rv);
+	assert_int_equal(ledger_event_reviews(f->t, review_cb, rv, &cause), 0);
+	assert_int_equal(rv[1].seq, 0);
+}
+
 int
 main(void)
 {
@@ -351,6 +511,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_fold_more, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_over_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_review_across_stations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_duplicate_link, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_review_request, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
