@@ -554,6 +554,20 @@ forge_cert() {
 	[[ "$output" == *"national total"*"\$229.00"* ]]
 }
 
+# lo_sync CALLER ANSWERER: one `watctl sync` exchange over loopback.
+lo_sync() {
+	local port=$((20000 + RANDOM % 30000))
+	"$WATCTL" --db "$2" sync --listen "127.0.0.1:$port" --once 2>"$T/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$T/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run "$WATCTL" --db "$1" sync --peer "127.0.0.1:$port"
+	echo "$output"
+	wait
+	[ "$status" -eq 0 ]
+}
+
 # Station sync (docs/SYNC.md): the lap point's entries held at the table
 # are not the table's: each station's bundle carries its own, and HQ counts
 # each lap and dollar once.
@@ -565,16 +579,7 @@ forge_cert() {
 	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
 	"$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null
 	"$WATCTL" --db "$T/t2.db" donate 1 5 --method cash >/dev/null
-	port=$((20000 + RANDOM % 30000))
-	"$WATCTL" --db "$T/t2.db" sync --listen "127.0.0.1:$port" --once 2>"$T/serve.err" &
-	for _ in $(seq 100); do
-		grep -q Listening "$T/serve.err" 2>/dev/null && break
-		sleep 0.05
-	done
-	run "$WATCTL" --db "$T/t1.db" sync --peer "127.0.0.1:$port"
-	echo "$output"
-	wait
-	[ "$status" -eq 0 ]
+	lo_sync "$T/t1.db" "$T/t2.db"
 	# the table sees the event: its own lap and $229, the lap point's lap and $5
 	run "$WATCTL" --db "$T/t1.db" sync --status
 	echo "$output"
@@ -590,4 +595,52 @@ forge_cert() {
 	[[ "$output" == *"station T1"*"\$229.00"* ]]
 	[[ "$output" == *"station T2"*"\$5.00"* ]]
 	[[ "$output" == *"national total"*"\$234.00"* ]]
+}
+
+# Conflicts in words: Ann registered at the table and "ÁNN" walked up at
+# the lap point are shown as likely one person, linked by the coordinator
+# (an entry, never a silent merge); the lap point asks the table to review a
+# donation only the table can annul.  HQ still counts each dollar once.
+@test "conflicts between synced stations: a likely duplicate linked, a review request answered where the money is" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	"$WATCTL" --db "$T/t2.db" set walker-base 500 >/dev/null
+	"$WATCTL" --db "$T/t2.db" walker add --name "ÁNN" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 501 5 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	echo "$output"
+	[[ "$output" == *"walker 1 Ann here, and walker 501 ÁNN at Lap point (station T2)"* ]]
+	run "$WATCTL" --db "$T/t1.db" sync --status --walker 1
+	echo "$output"
+	[[ "$output" == *"Walker 1: 1 laps, \$100.00 raised"* ]]
+	run "$WATCTL" --db "$T/t1.db" link 1 --station T2 --walker 501
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	[[ "$output" == *"No conflicts"* ]]
+	run "$WATCTL" --db "$T/t1.db" sync --status --walker 1
+	echo "$output"
+	[[ "$output" == *"Walker 1: 1 laps, \$105.00 raised"* ]]
+	# the lap point asks about the table's $30 (entry 7: other money)
+	don=$(sqlite3 "$T/t1.db" "SELECT seq FROM entries WHERE kind = 'donation' AND amount = 3000")
+	run "$WATCTL" --db "$T/t2.db" review-ask "$don" --station T1 --reason "the sponsor paid at the lap point too"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	echo "$output"
+	[[ "$output" == *"entry $don, \$30.00 for walker 2: Lap point (station T2) asks: the sponsor paid at the lap point too"* ]]
+	"$WATCTL" --db "$T/t1.db" annul "$don" --reason "paid twice" >/dev/null
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	[[ "$output" == *"No conflicts"* ]]
+	# HQ: the table's $199 after the annulment and the lap point's $5, once
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$204.00"* ]]
 }
