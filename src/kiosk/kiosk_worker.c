@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
+#include "amount.h"
 #include "bundle.h"
 #include "closeout.h"
 #include "event_pack.h"
@@ -111,6 +113,21 @@ kiosk_trust_first(struct kiosk_worker *w, char **cause)
 	return rc;
 }
 
+static int
+kiosk_status_asked_cb(const struct ledger_review *rv, void *arg)
+{
+	struct kiosk_status *st = arg;
+	char money[32];
+
+	if (st->nasked++ == 0) {
+		st->asked_walker = rv->walker;
+		snprintf(st->asked, sizeof st->asked, "%s asks to review %s of walker %" PRIu32,
+		         rv->station_name, amount_format(rv->cents, money, sizeof money),
+		         rv->walker);
+	}
+	return 0;
+}
+
 /* The figures over the whole event and the peers' freshness; the
  * station's own when it holds no peer's entries (or they cannot be read). */
 static void
@@ -138,6 +155,7 @@ kiosk_status_event(struct kiosk_worker *w, struct kiosk_status *st)
 		return;
 	}
 	st->whole = ef.all;
+	ledger_event_reviews(w->l, kiosk_status_asked_cb, st, NULL);
 	for (size_t i = 1; i < ef.n && st->npeers < KIOSK_PEERS_MAX; i++) {
 		struct kiosk_peer *p = &st->peers[st->npeers++];
 		kiosk_copy(p->name, sizeof p->name, ef.station[i].name);
@@ -325,6 +343,52 @@ kiosk_card_event(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
 	ledger_event_figures_clear(&ef);
 }
 
+struct kiosk_card_ctx {
+	uint32_t id;
+	struct kiosk_reply *r;
+};
+
+static int
+kiosk_card_dup_cb(const struct ledger_duplicate *d, void *arg)
+{
+	struct kiosk_card_ctx *c = arg;
+
+	if (d->walker != c->id)
+		return 0;
+	snprintf(c->r->dup, sizeof c->r->dup, "Also registered at %s as %s (walker %" PRIu32 ")?",
+	         d->station_name, d->other_name, d->other);
+	kiosk_copy(c->r->dup_station, sizeof c->r->dup_station, d->station);
+	c->r->dup_other = d->other;
+	return 1;
+}
+
+static int
+kiosk_card_asked_cb(const struct ledger_review *rv, void *arg)
+{
+	struct kiosk_card_ctx *c = arg;
+	char money[32];
+
+	if (rv->walker != c->id)
+		return 0;
+	snprintf(c->r->asked, sizeof c->r->asked, "%s asks to review the %s donation: %s",
+	         rv->station_name, amount_format(rv->cents, money, sizeof money), rv->reason);
+	return 1;
+}
+
+/* What another station's entries say about this walker: a likely duplicate
+ * to link, a request to review money held here. */
+static void
+kiosk_card_conflicts(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
+{
+	struct kiosk_card_ctx c = {id, r};
+
+	r->dup[0] = r->asked[0] = '\0';
+	if (r->st.npeers == 0 && ledger_peer_bytes(w->l) == 0)
+		return;
+	ledger_event_duplicates(w->l, kiosk_card_dup_cb, &c, NULL);
+	ledger_event_reviews(w->l, kiosk_card_asked_cb, &c, NULL);
+}
+
 /* A scan's figures over the whole event (the laps at the lap point too). */
 static void
 kiosk_scan_event(struct kiosk_worker *w, struct ledger_scan *s)
@@ -351,6 +415,7 @@ kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **ca
 	kiosk_copy(r->email, sizeof r->email, lw.email);
 	ledger_walker_clear(&lw);
 	kiosk_card_event(w, id, r);
+	kiosk_card_conflicts(w, id, r);
 	if (ledger_badge_code(w->l, id, r->code, sizeof r->code, NULL) != 0)
 		r->code[0] = '\0';
 	kiosk_recent(w, id, r);
@@ -1017,7 +1082,7 @@ kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
 	    KIOSK_OP_SET,    KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT, KIOSK_OP_LINK,
 	};
 	size_t i;
 
@@ -1081,6 +1146,13 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		                    kiosk_find_cb, r, &cause);
 		break;
 	case KIOSK_OP_WALKER: rc = kiosk_card(w, q->walker, r, &cause); break;
+	case KIOSK_OP_LINK: {
+		int64_t seq;
+		rc = ledger_link(w->l, q->walker, q->link.station, q->link.other, op, &seq, &cause);
+		if (rc == 0)
+			rc = kiosk_card(w, q->walker, r, &cause);
+		break;
+	}
 	case KIOSK_OP_ADD: {
 		uint32_t id = 0;
 		rc = ledger_walker_add(w->l, q->add.name, q->add.team[0] ? q->add.team : NULL,

@@ -63,6 +63,7 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
+	KIOSK_OP_LINK, /* walker, link: the walker here and another station's are one person */
 	KIOSK_OP_QUIT,
 };
 
@@ -117,6 +118,10 @@ struct kiosk_req {
 		struct {
 			char code[KIOSK_TEXT_MAX];
 		} recovery;
+		struct {
+			char station[LEDGER_STATION_MAX + 1];
+			uint32_t other;
+		} link;
 		struct {
 			char paper[KIOSK_TEXT_MAX]; /* "" letter, or A4 */
 		} sheet;
@@ -214,6 +219,11 @@ struct kiosk_status {
 	struct fold_figures whole;
 	size_t npeers;
 	struct kiosk_peer peers[KIOSK_PEERS_MAX];
+	/* other stations' requests to review money held here: how many, and the
+	 * first in words (walker asked_walker) */
+	int64_t nasked;
+	uint32_t asked_walker;
+	char asked[200];
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
@@ -244,6 +254,13 @@ struct kiosk_reply {
 	 * coordinator's review ("" none): "1 lap to review: here and at Lap
 	 * point 4 s apart" */
 	char review[160];
+	/* WALKER: likely the same person registered at another station ("" none),
+	 * "Also registered at Lap point as ANN (walker 501)"; link it: */
+	char dup[256];
+	char dup_station[LEDGER_STATION_MAX + 1];
+	uint32_t dup_other;
+	/* WALKER: another station asks to review this walker's money here */
+	char asked[400];
 	char email[128];
 	char code[BADGE_CODE_MAX]; /* WALKER, ADD: the badge code */
 	size_t nfound;

@@ -125,6 +125,8 @@ screen_home_draw(struct kiosk *k)
 		     gap;
 	if (k->msg[0] != '\0' && x < W - m)
 		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->msg, k->msg_color) + gap;
+	if (k->st.nasked > 0 && x < W - m)
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->st.asked, UI_WARN) + gap;
 	/* the other stations: how fresh their laps here are */
 	for (size_t i = 0; i < k->st.npeers && x < W - m; i++) {
 		const struct kiosk_peer *p = &k->st.peers[i];
