@@ -285,8 +285,13 @@ ui_open(const struct ui_config *c, struct ui **out, char **cause)
 		SDL_Rect usable;
 
 		/* A window larger than the desktop would hide the home buttons
-		 * off screen: shrink it to what the desktop can show. */
-		if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
+		 * off screen: shrink it to what the desktop can show.  The dummy
+		 * and offscreen drivers (script mode, tests) have no desktop. */
+		const char *drv = SDL_GetCurrentVideoDriver();
+
+		if (drv != NULL && SDL_strcasecmp(drv, "dummy") != 0 &&
+		    SDL_strcasecmp(drv, "offscreen") != 0 &&
+		    SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
 			if (w > usable.w)
 				w = usable.w;
 			if (h > usable.h)
