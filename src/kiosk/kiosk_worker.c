@@ -395,12 +395,27 @@ kiosk_scan_event(struct kiosk_worker *w, struct ledger_scan *s)
 {
 	struct ledger_event_figures ef;
 
+	struct ledger_event_walker ew;
+
 	if (s->badge != BADGE_OK || s->walker == 0 ||
 	    ledger_event_figures(w->l, s->walker, &ef, NULL) != 0)
 		return;
 	s->laps = ef.walker_laps;
 	s->raised_cents = ef.walker_raised_cents;
 	ledger_event_figures_clear(&ef);
+	/* registered at another station: greeted by the name given there */
+	if (!s->known && ledger_event_walker(w->l, s->walker, &ew, NULL) == 1) {
+		char was[sizeof s->name], *at;
+		kiosk_copy(was, sizeof was, s->name);
+		kiosk_copy(s->name, sizeof s->name, ew.name);
+		s->known = 1;
+		if ((at = strstr(s->message, was)) != NULL) {
+			char msg[sizeof s->message];
+			snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - s->message), s->message,
+			         ew.name, at + strlen(was));
+			kiosk_copy(s->message, sizeof s->message, msg);
+		}
+	}
 }
 
 static int
@@ -409,8 +424,23 @@ kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **ca
 	struct ledger_walker lw;
 
 	memset(&lw, 0, sizeof lw);
-	if (ledger_walker_get(w->l, id, &lw, cause) != 0)
-		return -1;
+	if (ledger_walker_get(w->l, id, &lw, NULL) != 0) {
+		/* registered at another station only: their card from its entries */
+		struct ledger_event_walker ew;
+		if (ledger_event_walker(w->l, id, &ew, NULL) != 1)
+			return ledger_walker_get(w->l, id, &lw, cause);
+		memset(&r->walker, 0, sizeof r->walker);
+		r->walker.id = id;
+		kiosk_copy(r->walker.name, sizeof r->walker.name, ew.name);
+		kiosk_copy(r->walker.team, sizeof r->walker.team, ew.team);
+		r->walker.checked_in = ew.checked_in;
+		r->email[0] = '\0';
+		if (ledger_badge_code(w->l, id, r->code, sizeof r->code, NULL) != 0)
+			r->code[0] = '\0';
+		kiosk_card_event(w, id, r);
+		kiosk_recent(w, id, r);
+		return 0;
+	}
 	kiosk_found_from(&r->walker, &lw);
 	kiosk_copy(r->email, sizeof r->email, lw.email);
 	ledger_walker_clear(&lw);

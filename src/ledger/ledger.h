@@ -390,6 +390,15 @@ struct ledger_review {
 	int64_t cents;
 	char reason[256];
 };
+/* A walker registered at a peer (not here): their name there, so a badge of
+ * the event greets them by name at any station.  1 found, 0 none, -1. */
+struct ledger_event_walker {
+	char name[128], team[64];
+	char station[LEDGER_STATION_MAX + 1]; /* where registered */
+	int checked_in;                       /* there */
+};
+int ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walker *out,
+                        char **cause);
 int ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *),
                          void *arg, char **cause);
 

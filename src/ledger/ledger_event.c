@@ -1048,3 +1048,42 @@ end:
 	ledger_event_figures_clear(&ef);
 	return rc;
 }
+
+struct ledger_name_ctx {
+	struct ledger *l;
+	uint32_t id;
+	struct ledger_event_walker *out;
+	int found;
+	char **cause;
+};
+
+static int
+ledger_name_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_name_ctx *c = arg;
+	struct ledger_pfold *p = ledger_pfold_get(c->l, peer, c->cause);
+	const struct fold_walker *w;
+
+	if (p == NULL)
+		return 1;
+	w = fold_walker(p->f, c->id);
+	if (w == NULL || !w->active || w->reg_seq == 0 || w->name == NULL)
+		return 0;
+	ledger_copy(c->out->name, sizeof c->out->name, w->name);
+	ledger_copy(c->out->team, sizeof c->out->team, w->team != NULL ? w->team : "");
+	ledger_copy(c->out->station, sizeof c->out->station, peer->station);
+	c->out->checked_in = w->checkin_seq != 0;
+	c->found = 1;
+	return 1;
+}
+
+int
+ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walker *out, char **cause)
+{
+	struct ledger_name_ctx c = {l, id, out, 0, cause};
+
+	memset(out, 0, sizeof *out);
+	if (ledger_peers(l, ledger_name_cb, &c, cause) != 0)
+		return -1;
+	return c.found;
+}

@@ -627,6 +627,8 @@ synced() {
 	run w sync --peer "127.0.0.1:$port"
 	wait
 	[ "$status" -eq 0 ]
+	BADGE501=$("$WATCTL" --db "$lp" badge-code 501)
+	export BADGE501
 	kiosk "$size" sync-conflicts
 	# linked by the coordinator: an entry of the table's
 	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM entries WHERE kind = 'link' AND op = 'coordinator'")" -eq 1 ]

@@ -400,6 +400,15 @@ test_duplicate_link(void **state)
 	assert_int_equal(ledger_donate(f->t, 1, 2000, RULES_CASH, NULL, NULL, "test", &seq, &cause),
 	                 0);
 	copy(f);
+	/* her lap point badge: known here by the name given there */
+	{
+		struct ledger_event_walker ew;
+		assert_int_equal(ledger_event_walker(f->t, 501, &ew, &cause), 1);
+		assert_string_equal(ew.name, "ann l\xc3\xa9"
+		                             "e");
+		assert_string_equal(ew.station, "T2");
+		assert_int_equal(ledger_event_walker(f->t, 1, &ew, &cause), 0);
+	}
 	assert_int_equal(duplicates(f, d), 1);
 	assert_int_equal(d[0].walker, 1);
 	assert_string_equal(d[0].name, "Ann Lee");
