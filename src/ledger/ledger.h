@@ -313,6 +313,8 @@ int ledger_peer_seen(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LE
  * e->hash set; the rest zero); stops when cb returns non-zero. */
 int ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN], int64_t from,
                         int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
+/* The certificate peer `ledger` showed (malloc'd), NULL when none. */
+char *ledger_peer_cert(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN]);
 /* Bytes of all peers' lines held. */
 int64_t ledger_peer_bytes(struct ledger *l);
 

@@ -1087,3 +1087,18 @@ ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walker *o
 		return -1;
 	return c.found;
 }
+
+char *
+ledger_peer_cert(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN])
+{
+	sqlite3_stmt *st = ledger_stmt(l, "SELECT cert FROM peers WHERE ledger = ?1");
+	char *cert = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_blob(st, 1, ledger, LEDGER_HASH_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		cert = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return cert;
+}

@@ -89,12 +89,12 @@ unpack() {
 }
 
 # Rezips a bundle's members (after an edit of manifest.json by the python in
-# $4), SHA256SUMS remade, as a clear zip in DIR ($3) signed with the
+# $4; of member $5 when given, a glob), SHA256SUMS remade, as a clear zip in DIR ($3) signed with the
 # station's own key ($2) and the original trusted comment, as a station's
 # insider could: minisign -V says OK.  A sealed bundle is opened first with
 # HQ's key (stock age).  FORGED: the forgery's path.
 forge() {
-	local zip=$1 key=$2 dir=$3 edit=$4 clear=$1
+	local zip=$1 key=$2 dir=$3 edit=$4 clear=$1 member=${5:-manifest.json}
 	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
 	if [[ "$zip" == *.age ]]; then
 		command -v age >/dev/null || skip "age is not installed (APT_PKGS)"
@@ -102,7 +102,7 @@ forge() {
 		age -d -i "$HQK/hq-seal.key" -o "$clear" "$zip"
 	fi
 	unpack "$clear"
-	python3 - "$T/x/manifest.json" "$edit" <<-'PY'
+	python3 - "$(ls "$T/x"/$member | head -1)" "$edit" <<-'PY'
 		import sys
 		p, edit = sys.argv[1], sys.argv[2]
 		s = open(p).read()
@@ -586,6 +586,20 @@ lo_sync() {
 	[[ "$output" == *"2 laps"*"\$234.00 raised"* ]]
 	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
 	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	# the table's bundle carries the lap point's entries as a backup copy,
+	# checked by verify against the head the lap point signed
+	run "$WATCTL" verify "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"carries 1 other station's entries as a backup copy"* ]]
+	# the table's insider alters the lap point's copy and re-signs the
+	# bundle with the table's key: the lap point's signed head refuses it
+	forge "$(bundle_in "$USB" -T1-1)" "$T/t1.db.keys/station.key" "$T/forged" \
+		's = s.replace("\"how\":\"scan\"", "\"how\":\"manual\"", 1)' 'peer-T2-*.jsonl'
+	run "$WATCTL" verify "$FORGED" --pubkey "$T/t1.db.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"peer-T2-"*".jsonl does not lead to the chain head station T2 signed"* ]]
 	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
 	echo "$output"
 	[ "$status" -eq 0 ]
