@@ -215,9 +215,11 @@ import_partial() {
 setup_event() {
 	kiosk "$1" setup
 	w settings | grep -q 'Walk Against Traffick'
-	# the date as picked (from the clock's day: a month on, wrapping within the
-	# year, as the script taps), the organisation and its EIN as asked once
-	want=$(printf '%s-%02d' "$(date +%Y)" $(($(date +%-m) % 12 + 1)))
+	# the date as picked (from the clock's day: a month back, January into
+	# December of the year before, as the script taps; a day in the past,
+	# so no wrong-clock warning covers "The event is ready"), the
+	# organisation and its EIN as asked once
+	want=$(date -d "$(date +%Y-%m-15) -1 month" +%Y-%m)
 	w settings | grep -q "^date	$want-"
 	w settings | grep -q '^org-name	International Outreach Ministries$'
 	w settings | grep -q '^org-ein	12-3456789$'

@@ -454,6 +454,40 @@ test_screens_coordinator_flag(void **state)
 	free(k);
 }
 
+/* The set-up date picker's taps: December up is January of the next year,
+ * January down December of the year before, the day kept in its month
+ * (January 31 up a month: February 28, or 29 in a leap year), the day and
+ * the year wrapping. */
+static void
+test_setup_date_step(void **state)
+{
+	int y = 2026, m = 12, d = 3;
+
+	(void)state;
+	screen_setup_date_step(&y, &m, &d, 0, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20270103);
+	screen_setup_date_step(&y, &m, &d, 0, -1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20261203);
+	y = 2027, m = 1, d = 31;
+	screen_setup_date_step(&y, &m, &d, 0, -1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20261231);
+	m = 1;
+	y = 2028;
+	screen_setup_date_step(&y, &m, &d, 0, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20280229);
+	screen_setup_date_step(&y, &m, &d, 2, 1); /* 2029 has no February 29 */
+	assert_int_equal(y * 10000 + m * 100 + d, 20290228);
+	screen_setup_date_step(&y, &m, &d, 1, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20290201);
+	screen_setup_date_step(&y, &m, &d, 1, -1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20290228);
+	y = 2099, m = 12, d = 1;
+	screen_setup_date_step(&y, &m, &d, 0, 1); /* the end of the range stays */
+	assert_int_equal(y * 10000 + m * 100 + d, 20991201);
+	screen_setup_date_step(&y, &m, &d, 2, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20001201);
+}
+
 int
 main(void)
 {
@@ -466,6 +500,7 @@ main(void)
 	    cmocka_unit_test(test_ui_screenshot_png),
 	    cmocka_unit_test(test_style_scales_with_window),
 	    cmocka_unit_test(test_screens_coordinator_flag),
+	    cmocka_unit_test(test_setup_date_step),
 
 	    cmocka_unit_test(test_clock_refuses_malformed),
 	    cmocka_unit_test(test_worker),

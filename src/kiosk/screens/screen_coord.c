@@ -939,6 +939,39 @@ screen_setup_month_days(int year, int month)
 	return days[month - 1];
 }
 
+/* One tap on the date picker: field 0 (month), 1 (day) or 2 (year) one
+ * step up (delta 1) or down (-1).  The month carries into the year
+ * (December, one up: January of the next year, for a walk set up in the
+ * winter before it); the year stays within 2000-2099, wrapping; the day
+ * wraps within its month and stays in the month when the month or the
+ * year changes. */
+void
+screen_setup_date_step(int *year, int *month, int *day, int field, int delta)
+{
+	int days;
+
+	if (field == 0) {
+		*month += delta;
+		if (*month > 12 && *year < 2099) {
+			*month = 1;
+			++*year;
+		} else if (*month < 1 && *year > 2000) {
+			*month = 12;
+			--*year;
+		} else if (*month > 12 || *month < 1) {
+			*month -= delta;
+		}
+	} else if (field == 2) {
+		*year = *year + delta < 2000 ? 2099 : *year + delta > 2099 ? 2000 : *year + delta;
+	} else {
+		days = screen_setup_month_days(*year, *month);
+		*day = (*day - 1 + delta + days) % days + 1;
+	}
+	days = screen_setup_month_days(*year, *month);
+	if (*day > days)
+		*day = days;
+}
+
 /* "Saturday, May 2, 2026" for y-m-d, or the ISO date if the C library cannot say. */
 static void
 screen_setup_date_words(int y, int m, int d, char *buf, size_t len)
@@ -995,20 +1028,7 @@ screen_setup_date(struct kiosk *k, const char *title)
 			delta = -1;
 		if (delta == 0)
 			continue;
-		/* each wraps around within its own range; the day stays in the month */
-		if (i == 0)
-			k->setup.month = (k->setup.month + 11 + delta) % 12 + 1;
-		else if (i == 2)
-			k->setup.year = k->setup.year + delta < 2000   ? 2099
-			                : k->setup.year + delta > 2099 ? 2000
-			                                               : k->setup.year + delta;
-		else
-			k->setup.day = (k->setup.day - 1 + delta +
-			                screen_setup_month_days(k->setup.year, k->setup.month)) %
-			                   screen_setup_month_days(k->setup.year, k->setup.month) +
-			               1;
-		if (k->setup.day > screen_setup_month_days(k->setup.year, k->setup.month))
-			k->setup.day = screen_setup_month_days(k->setup.year, k->setup.month);
+		screen_setup_date_step(&k->setup.year, &k->setup.month, &k->setup.day, i, delta);
 		k->msg[0] = '\0';
 		ui_invalidate(u);
 	}

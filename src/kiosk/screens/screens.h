@@ -25,5 +25,6 @@ int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
 /* A code the camera read while the join screen asks for the pack's key:
  * 1 when it was taken as the key (screen_pack.c). */
 int screen_join_scanned(struct kiosk *k, const char *code);
+void screen_setup_date_step(int *year, int *month, int *day, int field, int delta);
 
 #endif
