@@ -35,8 +35,8 @@ static const struct setting setting_table[] = {
      0, 1, SETTING_KIOSK_FORM},
     {SETTING_MIN_LAP, "min-lap", SETTING_TYPE_SECONDS, "s", 0, 3600, "60", "minimum lap time",
      "Shortest lap", NULL,
-     "A lap needs this long after the walker's last one: a sooner scan is refused, and a "
-     "sooner lap from another station is flagged.",
+     "A lap needs this long after the walker's last one: a sooner scan is recorded flagged "
+     "for a coordinator's review; a sooner lap by hand needs the coordinator.",
      1, 1, SETTING_KIOSK_FORM},
     {SETTING_HOLDOFF, "holdoff", SETTING_TYPE_SECONDS, "s", 0, 600, "5", "scan hold-off",
      "Scan hold-off", NULL, "The same badge scanned again within this is one scan.", 1, 1,

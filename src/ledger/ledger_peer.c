@@ -380,6 +380,8 @@ ledger_fig_add(struct fold_figures *a, const struct fold_figures *b)
 	a->laps += b->laps;
 	a->manual_laps += b->manual_laps;
 	a->flagged_laps += b->flagged_laps;
+	a->accepted_laps += b->accepted_laps;
+	a->rejected_laps += b->rejected_laps;
 	a->donations += b->donations;
 	a->checks += b->checks;
 	a->cash_cents += b->cash_cents;
