@@ -530,6 +530,12 @@ ui_wake(struct ui *u)
 }
 
 void
+ui_inject_quick_tap(struct ui *u, int x, int y)
+{
+	ui_inject_tap(u, x, y);
+}
+
+void
 ui_inject_tap(struct ui *u, int x, int y)
 {
 	SDL_Event e;

@@ -78,6 +78,10 @@ int ui_rotation(struct ui *u);
 
 /* Script mode: the same events a finger or a keyboard would make (window coordinates). */
 void ui_inject_tap(struct ui *u, int x, int y);
+/* The same as a finger tapping again at once (a double tap's second tap):
+ * ui_inject_tap is a person who looked at the screen before tapping, so a
+ * button that just appeared takes it (see ui_button); this one does not. */
+void ui_inject_quick_tap(struct ui *u, int x, int y);
 void ui_inject_text(struct ui *u, const char *text);
 void ui_inject_key(struct ui *u, enum ui_key key);
 

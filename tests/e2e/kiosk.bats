@@ -73,6 +73,15 @@ laps() {
 }
 @test "kiosk: lap point counts laps and refuses a lap too soon" { both laps; }
 
+doubletap() {
+	event
+	kiosk "$1" doubletap
+	# one check-in, then one lap: the deliberate tap, never the double tap's
+	[ "$(w log | grep -c ' checkin ')" -eq 1 ]
+	[ "$(w log | grep -c ' lap ')" -eq 1 ]
+}
+@test "kiosk: a double tap on Check in records the check-in only, not lap 1 under the finger" { both doubletap; }
+
 wedge() { event; kiosk "$1" wedge; }
 @test "kiosk: a keyboard-wedge scanner's typed code and Enter is a scan" { both wedge; }
 

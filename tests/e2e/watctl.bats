@@ -28,8 +28,14 @@ setup() {
 	[[ "$output" == *"Welcome, Dana Walkup!"* ]]
 	run w lap 6
 	[[ "$output" == *"lap 1"* ]]
+	# by hand too, a lap needs min-lap after the last: refused, unless overridden
 	run w lap 6
-	[[ "$output" == *"lap 2"* ]]
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Lap too soon"*"A coordinator can add it anyway."* ]]
+	run w lap 6 --override
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"recorded on the coordinator's word"*"lap 2"* ]]
+	w log | grep -q '"how":"manual","n":2,"override":true'
 	run w donate 1 '$1,025.00' --method check --check-no 1043 --donor "Ann Lee"
 	[ "$status" -eq 0 ]
 	run w donate 6 20 --method cash
