@@ -36,7 +36,16 @@ struct ui_cached {
 struct ui_seen_button {
 	struct ui_rect r;
 	char *label;
+	uint64_t since_ms; /* when a button of this label first showed at r */
 };
+
+/* A button that has just appeared under a finger ignores a tap pressed
+ * within this of its appearing: a double tap's second tap lands on whatever
+ * the first tap's answer put there ("+1 lap" moving up where "Check in" was).
+ * Only a button that is new at that spot (label and place) waits: one that
+ * stays where it was takes every tap.  Longer than a double tap's interval
+ * (100-250 ms), shorter than reading a new button and moving to it. */
+#define UI_SETTLE_MS 400
 
 struct ui {
 	SDL_Window *win;
@@ -64,6 +73,12 @@ struct ui {
 	int nseen;
 	struct ui_seen_button buttons[UI_MAX_BUTTONS];
 	int nbuttons;
+	struct ui_seen_button prev[UI_MAX_BUTTONS]; /* the frame before's */
+	int nprev;
+	uint64_t frame_ms; /* SDL ticks at ui_begin */
+	uint64_t press_ms; /* SDL ticks at the last press */
+	int press_looked;  /* that press came from a script's press/tap: one that looked first */
+	int inject_looked; /* the next injected press is such */
 	/* layout faults (ui_check): text cut off, touch targets too small */
 	int min_target;
 	char *faults[UI_MAX_FAULTS];
@@ -321,8 +336,11 @@ ui_forget_frame(struct ui *u)
 {
 	for (int i = 0; i < u->nseen; i++)
 		free(u->seen[i]);
-	for (int i = 0; i < u->nbuttons; i++)
-		free(u->buttons[i].label);
+	/* the buttons become the frame before's (when each first showed) */
+	for (int i = 0; i < u->nprev; i++)
+		free(u->prev[i].label);
+	memcpy(u->prev, u->buttons, (size_t)u->nbuttons * sizeof *u->buttons);
+	u->nprev = u->nbuttons;
 	for (int i = 0; i < u->nfaults; i++)
 		free(u->faults[i]);
 	u->nseen = 0;
@@ -336,6 +354,9 @@ ui_free(struct ui *u)
 	if (u == NULL)
 		return;
 	ui_forget_frame(u);
+	for (int i = 0; i < u->nprev; i++)
+		free(u->prev[i].label);
+	u->nprev = 0;
 	for (int i = 0; i < UI_CACHE_SLOTS; i++)
 		ui_uncache(u, &u->cache[i]);
 	for (int b = 0; b < 2; b++) {
@@ -410,6 +431,9 @@ ui_pointer(struct ui *u, int type, int wx, int wy)
 	if (type == 0) { /* press */
 		u->down = 1;
 		u->released = 0;
+		u->press_ms = SDL_GetTicks64();
+		u->press_looked = u->inject_looked;
+		u->inject_looked = 0;
 		u->press_x = lx;
 		u->press_y = ly;
 	} else if (type == 1 && u->down) { /* release */
@@ -529,17 +553,12 @@ ui_wake(struct ui *u)
 	SDL_PushEvent(&e);
 }
 
-void
-ui_inject_quick_tap(struct ui *u, int x, int y)
-{
-	ui_inject_tap(u, x, y);
-}
-
-void
-ui_inject_tap(struct ui *u, int x, int y)
+static void
+ui_inject_press_release(struct ui *u, int x, int y)
 {
 	SDL_Event e;
 
+	(void)u;
 	SDL_zero(e);
 	e.type = SDL_MOUSEBUTTONDOWN;
 	e.button.button = SDL_BUTTON_LEFT;
@@ -550,6 +569,19 @@ ui_inject_tap(struct ui *u, int x, int y)
 	e.type = SDL_MOUSEBUTTONUP;
 	e.button.state = SDL_RELEASED;
 	SDL_PushEvent(&e);
+}
+
+void
+ui_inject_quick_tap(struct ui *u, int x, int y)
+{
+	ui_inject_press_release(u, x, y);
+}
+
+void
+ui_inject_tap(struct ui *u, int x, int y)
+{
+	u->inject_looked = 1; /* a script's press: someone who read the screen first */
+	ui_inject_press_release(u, x, y);
 }
 
 void
@@ -629,6 +661,7 @@ void
 ui_begin(struct ui *u)
 {
 	ui_forget_frame(u);
+	u->frame_ms = SDL_GetTicks64();
 	u->dirty = 0;
 	SDL_SetRenderTarget(u->ren, u->target);
 	ui_color(u, UI_BG);
@@ -1035,9 +1068,25 @@ ui_hit(struct ui *u, struct ui_rect r)
 	return ui_released_in(u, r);
 }
 
+/* When a button of this label first showed at r: the frame before's, else
+ * this frame's. */
+static uint64_t
+ui_button_since(const struct ui *u, struct ui_rect r, const char *label)
+{
+	for (int i = 0; i < u->nprev; i++) {
+		const struct ui_seen_button *b = &u->prev[i];
+
+		if (b->r.x == r.x && b->r.y == r.y && b->r.w == r.w && b->r.h == r.h &&
+		    strcmp(b->label, label) == 0)
+			return b->since_ms;
+	}
+	return u->frame_ms;
+}
+
 int
 ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size)
 {
+	uint64_t since;
 	int held =
 	    u->down && ui_inside(r, u->press_x, u->press_y) && ui_inside(r, u->cur_x, u->cur_y);
 	int pad = ui_px(u, 8);
@@ -1050,10 +1099,17 @@ ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, i
 	if (r.w < u->min_target || r.h < u->min_target)
 		ui_fault(u, "button \"%s\" is %dx%d px (under %dx%d)", label, r.w, r.h,
 		         u->min_target, u->min_target);
+	since = ui_button_since(u, r, label);
 	if (u->nbuttons < UI_MAX_BUTTONS) {
 		u->buttons[u->nbuttons].r = r;
 		u->buttons[u->nbuttons].label = xstrdup(label);
+		u->buttons[u->nbuttons].since_ms = since;
 		u->nbuttons++;
+	}
+	if (u->released && !u->press_looked && u->press_ms < since + UI_SETTLE_MS &&
+	    ui_inside(r, u->press_x, u->press_y)) {
+		u->released = 0; /* a tap meant for what was here before: ignored */
+		return 0;
 	}
 	return ui_released_in(u, r);
 }
