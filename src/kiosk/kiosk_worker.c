@@ -150,7 +150,8 @@ kiosk_found_from(struct kiosk_found *f, const struct ledger_walker *lw)
 	kiosk_copy(f->name, sizeof f->name, lw->name);
 	kiosk_copy(f->team, sizeof f->team, lw->team);
 	f->checked_in = lw->checked_in;
-	f->laps = lw->laps;
+	f->laps = lw->counted_laps; /* what walkers see (fold.h) */
+	f->pending_laps = lw->pending_laps;
 	f->raised_cents = lw->raised_cents;
 }
 
@@ -929,8 +930,9 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,    KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_SET,         KIOSK_OP_IMPORT,  KIOSK_OP_SET_CLOCK,
+	    KIOSK_OP_CLOSE,       KIOSK_OP_REOPEN,  KIOSK_OP_EXPORT,
+	    KIOSK_OP_PACK_EXPORT, KIOSK_OP_FLAGGED, KIOSK_OP_LAP_REVIEW,
 	};
 	size_t i;
 
@@ -981,8 +983,11 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:
-		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin : ledger_lap)(w->l, q->walker, op,
-		                                                               &r->scan, &cause);
+		/* a lap sooner than min-lap: recorded only on a coordinator's word */
+		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin
+		      : q->override_lap && q->coordinator
+		          ? ledger_lap_override
+		          : ledger_lap)(w->l, q->walker, op, &r->scan, &cause);
 		r->at_wall_ms = kiosk_worker_wall_ms();
 		if (rc == 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
@@ -1065,6 +1070,15 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PACK_LIST: rc = kiosk_pack_list(q->path, r, &cause); break;
 	case KIOSK_OP_PACK_READ: rc = kiosk_pack_read(q, r, &cause); break;
 	case KIOSK_OP_PACK_JOIN: rc = kiosk_pack_join(w, q, op, r, &cause); break;
+	case KIOSK_OP_LAP_REVIEW:
+	case KIOSK_OP_FLAGGED:
+		/* a review, then the queue as it is now */
+		rc = q->op == KIOSK_OP_LAP_REVIEW
+		         ? ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause)
+		         : 0;
+		if (rc == 0)
+			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
+		break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -1252,6 +1266,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->cause);
 	free(r->notes);
 	free(r->pdf);
+	free(r->flagged);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
 	util_wipe(r->pack.key, sizeof r->pack.key);

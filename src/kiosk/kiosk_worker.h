@@ -63,6 +63,9 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
+	/* the lap review (coordinator): the flagged laps waiting (reply flagged) */
+	KIOSK_OP_FLAGGED,
+	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
 	KIOSK_OP_QUIT,
 };
 
@@ -76,7 +79,9 @@ struct kiosk_req {
 	enum kiosk_op op;
 	uint32_t walker;
 	int64_t seq;
-	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
+	int coordinator;  /* recorded as operator "coordinator", else "volunteer" */
+	int override_lap; /* LAP: sooner than min-lap, on the coordinator's word */
+	int accept;       /* LAP_REVIEW */
 	union {
 		struct {
 			char code[KIOSK_TEXT_MAX];
@@ -180,7 +185,9 @@ struct kiosk_found {
 	char name[128];
 	char team[64];
 	int checked_in;
-	int64_t laps, raised_cents;
+	int64_t laps;         /* counted (fold.h) */
+	int64_t pending_laps; /* flagged, waiting for the coordinator's review */
+	int64_t raised_cents;
 };
 
 struct kiosk_recent {
@@ -247,6 +254,9 @@ struct kiosk_reply {
 	char *notes;
 	/* EXPORT: the snapshot (bundle.h; freed with the reply unless taken) */
 	struct bundle_snapshot *snap;
+	/* FLAGGED, LAP_REVIEW: the laps waiting, oldest first by walker (malloc'd) */
+	struct ledger_flagged *flagged;
+	size_t nflagged;
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 

@@ -37,6 +37,7 @@ struct ui_seen_button {
 	struct ui_rect r;
 	char *label;
 	uint64_t since_ms; /* when a button of this label first showed at r */
+	uint64_t key;      /* what it acts on (ui_button_keyed), 0: its label says */
 };
 
 /* A button that has just appeared under a finger ignores a tap pressed
@@ -1071,13 +1072,13 @@ ui_hit(struct ui *u, struct ui_rect r)
 /* When a button of this label first showed at r: the frame before's, else
  * this frame's. */
 static uint64_t
-ui_button_since(const struct ui *u, struct ui_rect r, const char *label)
+ui_button_since(const struct ui *u, struct ui_rect r, const char *label, uint64_t key)
 {
 	for (int i = 0; i < u->nprev; i++) {
 		const struct ui_seen_button *b = &u->prev[i];
 
 		if (b->r.x == r.x && b->r.y == r.y && b->r.w == r.w && b->r.h == r.h &&
-		    strcmp(b->label, label) == 0)
+		    b->key == key && strcmp(b->label, label) == 0)
 			return b->since_ms;
 	}
 	return u->frame_ms;
@@ -1085,6 +1086,13 @@ ui_button_since(const struct ui *u, struct ui_rect r, const char *label)
 
 int
 ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size)
+{
+	return ui_button_keyed(u, r, label, 0, bg, size);
+}
+
+int
+ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key, enum ui_color bg,
+                int size)
 {
 	uint64_t since;
 	int held =
@@ -1099,11 +1107,12 @@ ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, i
 	if (r.w < u->min_target || r.h < u->min_target)
 		ui_fault(u, "button \"%s\" is %dx%d px (under %dx%d)", label, r.w, r.h,
 		         u->min_target, u->min_target);
-	since = ui_button_since(u, r, label);
+	since = ui_button_since(u, r, label, key);
 	if (u->nbuttons < UI_MAX_BUTTONS) {
 		u->buttons[u->nbuttons].r = r;
 		u->buttons[u->nbuttons].label = xstrdup(label);
 		u->buttons[u->nbuttons].since_ms = since;
+		u->buttons[u->nbuttons].key = key;
 		u->nbuttons++;
 	}
 	if (u->released && !u->press_looked && u->press_ms < since + UI_SETTLE_MS &&

@@ -110,6 +110,12 @@ int ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int
                  enum ui_color c, enum ui_align a);
 /* A button: fires (returns 1) when released inside after being pressed inside. */
 int ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size);
+/* The same for a button of a list that acts on one item (key, e.g. an entry
+ * number): when the list moves up under the finger, the next item's button
+ * is a new button there, and waits as every new button does (ui.c's
+ * UI_SETTLE_MS) instead of taking a double tap meant for the one before. */
+int ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key,
+                    enum ui_color bg, int size);
 /* A row of a list: a tappable area with its background and border, known to
  * script mode by label (press LABEL); the caller draws its text on top. */
 int ui_row(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg);

@@ -112,9 +112,11 @@ ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only, struct le
 			f->prev_seq = ps.v[j - 1].seq;
 			snprintf(f->prev_kind, sizeof f->prev_kind, "%s", ps.v[j - 1].kind);
 			f->prev_at = ps.v[j - 1].at;
-			if (f->since_ms < 0 &&
-			    stamp_elapsed(&f->prev_at, &f->at, &f->since_ms) != 1)
-				f->since_ms = -1;
+			/* scan to scan, as the list shows them (the lap's own since_ms
+			 * counts from the last lap that met the rule) */
+			if (stamp_elapsed(&f->prev_at, &f->at, &f->since_ms) != 1 ||
+			    f->since_ms < 0)
+				f->since_ms = ps.v[j].since_ms;
 		}
 		if (j + 1 < ps.n) {
 			f->has_next = 1;

@@ -82,6 +82,29 @@ doubletap() {
 }
 @test "kiosk: a double tap on Check in records the check-in only, not lap 1 under the finger" { both doubletap; }
 
+review() {
+	event
+	w set holdoff 1 >/dev/null
+	# laps scanned too soon (the fake clock of a scan is the real one: sleep)
+	w checkin 1 >/dev/null
+	w checkin 2 >/dev/null
+	w scan "$BADGE1" --lap >/dev/null # timed from nothing: counts
+	sleep 1.1
+	w scan "$BADGE1" --lap >/dev/null # too soon: flagged
+	sleep 1.1
+	w scan "$BADGE1" --lap >/dev/null # too soon: flagged
+	w scan "$BADGE2" --lap >/dev/null
+	sleep 1.1
+	w scan "$BADGE2" --lap >/dev/null # too soon: flagged
+	kiosk "$1" review
+	w log | grep -q '"kind":"lap-review".*"verdict":"accept"' ||
+		w log | grep -q 'lap-review.*"verdict":"accept"'
+	w log | grep -q 'lap-review.*"verdict":"reject"'
+	# the walker's counted laps: the first, and the accepted one
+	w walker show 1 | grep -q '^Laps: 2 counted (3 recorded'
+}
+@test "kiosk: lap review lists flagged laps by walker with the scans around; accept and reject are recorded" { both review; }
+
 wedge() { event; kiosk "$1" wedge; }
 @test "kiosk: a keyboard-wedge scanner's typed code and Enter is a scan" { both wedge; }
 

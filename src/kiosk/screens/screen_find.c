@@ -179,8 +179,14 @@ screen_walker_draw(struct kiosk *k)
 		        UI_DIM, UI_LEFT);
 	}
 	y += lh;
-	ui_text(u, (struct ui_rect){left.x, y, left.w, lh},
-	        c->walker.checked_in ? "Checked in" : "Not checked in yet", k->style.font.text, 1,
+	if (c->walker.pending_laps > 0) /* flagged laps count once a coordinator accepts them */
+		snprintf(line, sizeof line, "%s  \xc2\xb7  %lld lap%s to review",
+		         c->walker.checked_in ? "Checked in" : "Not checked in yet",
+		         (long long)c->walker.pending_laps, c->walker.pending_laps == 1 ? "" : "s");
+	else
+		snprintf(line, sizeof line, "%s",
+		         c->walker.checked_in ? "Checked in" : "Not checked in yet");
+	ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.text, 1,
 	        c->walker.checked_in ? UI_OK : UI_BAD, UI_LEFT);
 	y += lh + gap / 2;
 	kiosk_money(c->walker.raised_cents, money, sizeof money);
@@ -219,9 +225,20 @@ screen_walker_draw(struct kiosk *k)
 		if (!c->walker.checked_in && ui_button(u, kiosk_row(right, i++, n, gap), "Check in",
 		                                       k->style.done, k->style.font.title))
 			screen_walker_act(k, KIOSK_OP_CHECKIN);
-		if (ui_button(u, kiosk_row(right, i++, n, gap), "+1 lap", k->style.done,
-		              k->style.font.title))
-			screen_walker_act(k, KIOSK_OP_LAP);
+		/* a lap by hand sooner than min-lap was refused: the coordinator may
+		 * add it anyway, and the entry says so */
+		int anyway = k->coordinator && c->op == KIOSK_OP_LAP &&
+		             c->scan.verdict.outcome == RULES_LAP_TOO_SOON && c->scan.seq == 0;
+		if (ui_button(u, kiosk_row(right, i++, n, gap), anyway ? "+1 lap anyway" : "+1 lap",
+		              anyway ? UI_WARN : k->style.done, k->style.font.title)) {
+			struct kiosk_req q;
+
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_LAP;
+			q.walker = k->walker;
+			q.override_lap = anyway;
+			kiosk_post(k, &q);
+		}
 		if (ui_button(u, kiosk_row(right, i++, n, gap), "Donation", k->style.primary,
 		              k->style.font.title))
 			kiosk_go(k, SCREEN_DONATE);
