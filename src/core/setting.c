@@ -84,6 +84,11 @@ static const struct setting setting_table[] = {
      "(eastern, mountain, arizona, pacific, alaska, hawaii) or a tz database name such as "
      "America/Chicago; empty: the system's (TZ, else /etc/localtime). The bundle keeps UTC.",
      0, 0, SETTING_KIOSK_FORM},
+    {SETTING_FULL_NAMES, "full-names", SETTING_TYPE_COUNT, "", 0, 1, "0",
+     "full names on the walkers' display", "Full names shown", NULL,
+     "1: the walkers' display (the idle home screen, the second screen) shows full names; 0: "
+     "first name and last initial only (María L.).",
+     0, 1, SETTING_KIOSK_FORM},
 };
 
 const struct setting *

@@ -98,6 +98,14 @@ struct kiosk {
 	struct kiosk_reply *result;
 	/* the walker card on show */
 	struct kiosk_reply *card;
+	/* the walkers' display (the home screen when idle): the leaderboard,
+	 * when it was asked for, and the last lap that passed ("María L. — lap 12!") */
+	struct kiosk_reply *board;
+	int64_t board_ms;
+	int board_shown;
+	int idle_forced; /* script mode (no idle timeouts): the script's "idle" */
+	char pass[160];
+	int64_t pass_ms;
 
 	/* what the screens share */
 	uint32_t walker;          /* the walker on show; 0: the whole station */

@@ -11,6 +11,7 @@
 #include "kiosk_export.h"
 #include "kiosk_print.h"
 #include "screens.h"
+#include "text.h"
 #include "util.h"
 
 #define KIOSK_SCAN_TYPED_MS 1500 /* a wedge scanner types a code in well under this */
@@ -26,6 +27,7 @@ kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
 	k->usb_dir = "/media/usb";
 	k->now_ms = kiosk_now_us() / 1000;
 	k->screen = SCREEN_OPENING;
+	k->active_ms = k->now_ms; /* the walkers' display waits for a while without a touch */
 	kiosk_style_scale(&k->style, u);
 }
 
@@ -34,6 +36,7 @@ kiosk_fini(struct kiosk *k)
 {
 	kiosk_keep(&k->result, NULL);
 	kiosk_keep(&k->card, NULL);
+	kiosk_keep(&k->board, NULL);
 	kiosk_keep(&k->list, NULL);
 	kiosk_keep(&k->close.figures, NULL);
 	kiosk_keep(&k->join.pack, NULL);
@@ -60,6 +63,19 @@ kiosk_scan_reply(struct kiosk *k, struct kiosk_reply *r)
 	enum ui_color c = kiosk_scan_color(r);
 
 	ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : c == UI_WARN ? UI_SOUND_WARN : UI_SOUND_ERROR);
+	if (r->rc == 0 && r->scan.badge == BADGE_OK && r->scan.verdict.outcome == RULES_LAP) {
+		/* the walkers' display cheers the pass: a public name */
+		char name[sizeof r->scan.name];
+
+		if (k->st.event.full_names || !r->scan.known)
+			memcpy(name, r->scan.name, sizeof name);
+		else
+			text_short_name(r->scan.name, name, sizeof name);
+		snprintf(k->pass, sizeof k->pass, "%s \xe2\x80\x94 lap %lld!", name,
+		         (long long)r->scan.laps);
+		k->pass_ms = k->now_ms;
+		k->board_ms = 0; /* the leaderboard may have moved */
+	}
 	switch (k->screen) {
 	case SCREEN_HOME:
 	case SCREEN_RESULT:
@@ -102,6 +118,11 @@ kiosk_dispatch(struct kiosk *k)
 		} else if (r->op == KIOSK_OP_SCAN) {
 			kiosk_scan_reply(k, r);
 			r = NULL;
+		} else if (r->op == KIOSK_OP_BOARD) {
+			if (r->rc == 0) {
+				kiosk_keep(&k->board, r);
+				r = NULL;
+			}
 		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->rc != 0) {
 			/* nobody waits for it, but a print the ledger lost must show */
 			snprintf(k->printer_status, sizeof k->printer_status,
@@ -190,8 +211,10 @@ kiosk_frame(struct kiosk *k)
 void
 kiosk_handle(struct kiosk *k, const struct ui_event *ev)
 {
-	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT)
+	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT) {
 		k->active_ms = k->now_ms;
+		k->idle_forced = 0;
+	}
 	switch (ev->type) {
 	case UI_EV_TEXT: kiosk_type(k, ev->text); break;
 	case UI_EV_KEY: kiosk_key(k, ev->key); break;

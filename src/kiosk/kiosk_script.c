@@ -242,6 +242,12 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 		ui_check(k->ui, atoi(arg));
 	} else if (strcmp(cmd, "rotate") == 0) {
 		ui_set_rotation(k->ui, atoi(arg));
+	} else if (strcmp(cmd, "idle") == 0) {
+		/* as if nobody had touched the screen for a long while (script mode
+		 * has no idle timeouts of its own) */
+		k->idle_forced = 1;
+		k->active_ms = k->now_ms - 3600 * 1000;
+		ui_invalidate(k->ui);
 	} else if (strcmp(cmd, "quit") == 0) {
 		rc = 1;
 	} else {

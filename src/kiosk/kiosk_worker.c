@@ -25,6 +25,7 @@
 #include "sign.h"
 #include "stamp.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 /* seconds without requests after which freed memory goes back (malloc_trim) */
@@ -229,6 +230,81 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 	kiosk_copy(k->kind, sizeof k->kind, e->kind);
 	kiosk_copy(k->op, sizeof k->op, e->op);
 	kiosk_recent_words(c, k, e->line);
+	return 0;
+}
+
+/* HOOK(pledges): the money pledged (not yet collected) to a team's walkers,
+ * or to every walker of the event when team is NULL, in cents.  The walkers'
+ * display shows it beside what was collected ("teams by money raised and
+ * pledged", the goal thermometer's pledged part).  0 until the pledges
+ * branch gives the ledger its pledges: replace the body with its call. */
+static int64_t
+kiosk_board_pledged(struct kiosk_worker *w, const char *team)
+{
+	(void)w;
+	(void)team;
+	return 0;
+}
+
+struct kiosk_board_ctx {
+	struct kiosk_board *b;
+	int full_names;
+};
+
+/* The top walkers by counted laps (ties: the lower number first). */
+static int
+kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
+{
+	struct kiosk_board_ctx *c = arg;
+	struct kiosk_board *b = c->b;
+	size_t i, at;
+
+	if (!lw->active || lw->counted_laps <= 0)
+		return 0;
+	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->counted_laps; at++)
+		;
+	if (at >= KIOSK_BOARD_MAX)
+		return 0;
+	if (b->nwalkers < KIOSK_BOARD_MAX)
+		b->nwalkers++;
+	for (i = b->nwalkers - 1; i > at; i--)
+		b->walkers[i] = b->walkers[i - 1];
+	if (c->full_names)
+		kiosk_copy(b->walkers[at].name, sizeof b->walkers[at].name, lw->name);
+	else
+		text_short_name(lw->name, b->walkers[at].name, sizeof b->walkers[at].name);
+	b->walkers[at].laps = lw->counted_laps;
+	return 0;
+}
+
+static int
+kiosk_board_team_cb(const struct ledger_team *t, void *arg)
+{
+	struct kiosk_board *b = arg;
+
+	if (t->team[0] == '\0' || b->nteams >= KIOSK_BOARD_MAX)
+		return t->team[0] == '\0' ? 0 : 1; /* by money raised, the ledger's order */
+	kiosk_copy(b->teams[b->nteams].team, sizeof b->teams[b->nteams].team, t->team);
+	b->teams[b->nteams].raised_cents = t->raised_cents;
+	b->nteams++;
+	return 0;
+}
+
+static int
+kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
+{
+	struct ledger_event ev;
+	struct kiosk_board_ctx c = {&r->board, 0};
+	size_t i;
+
+	ledger_event(w->l, &ev);
+	c.full_names = ev.full_names;
+	if (ledger_walkers(w->l, NULL, kiosk_board_walker_cb, &c, cause) != 0 ||
+	    ledger_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
+		return -1;
+	for (i = 0; i < r->board.nteams; i++)
+		r->board.teams[i].pledged_cents = kiosk_board_pledged(w, r->board.teams[i].team);
+	r->board.pledged_cents = kiosk_board_pledged(w, NULL);
 	return 0;
 }
 
@@ -1070,6 +1146,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PACK_LIST: rc = kiosk_pack_list(q->path, r, &cause); break;
 	case KIOSK_OP_PACK_READ: rc = kiosk_pack_read(q, r, &cause); break;
 	case KIOSK_OP_PACK_JOIN: rc = kiosk_pack_join(w, q, op, r, &cause); break;
+	case KIOSK_OP_BOARD: rc = kiosk_board(w, r, &cause); break;
 	case KIOSK_OP_LAP_REVIEW:
 	case KIOSK_OP_FLAGGED:
 		/* a review, then the queue as it is now */

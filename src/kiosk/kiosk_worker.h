@@ -66,6 +66,7 @@ enum kiosk_op {
 	/* the lap review (coordinator): the flagged laps waiting (reply flagged) */
 	KIOSK_OP_FLAGGED,
 	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
+	KIOSK_OP_BOARD,      /* the walkers' display: reply board */
 	KIOSK_OP_QUIT,
 };
 
@@ -180,6 +181,25 @@ struct kiosk_pack {
 	char qr[64];                       /* EXPORT: the same as its QR code holds */
 };
 
+#define KIOSK_BOARD_MAX 8
+
+/* The walkers' display: the leaderboard, names as the event allows
+ * (full-names) or first name and last initial. */
+struct kiosk_board {
+	size_t nwalkers;
+	struct {
+		char name[64];
+		int64_t laps; /* counted (fold.h) */
+	} walkers[KIOSK_BOARD_MAX];
+	size_t nteams;
+	struct {
+		char team[64];
+		int64_t raised_cents;
+		int64_t pledged_cents; /* kiosk_board_pledged: 0 until pledges exist */
+	} teams[KIOSK_BOARD_MAX];
+	int64_t pledged_cents; /* the event's, beside what was collected */
+};
+
 struct kiosk_found {
 	uint32_t id;
 	char name[128];
@@ -257,6 +277,7 @@ struct kiosk_reply {
 	/* FLAGGED, LAP_REVIEW: the laps waiting, oldest first by walker (malloc'd) */
 	struct ledger_flagged *flagged;
 	size_t nflagged;
+	struct kiosk_board board;   /* BOARD */
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 

@@ -45,6 +45,7 @@ struct ledger_event {
 	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
 	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
 	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
+	int full_names;       /* the walkers' display: full names (else "María L.") */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 };

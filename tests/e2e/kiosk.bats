@@ -105,6 +105,18 @@ review() {
 }
 @test "kiosk: lap review lists flagged laps by walker with the scans around; accept and reject are recorded" { both review; }
 
+board() {
+	event
+	w set min-lap 0 >/dev/null
+	for _ in 1 2 3; do w lap 1 >/dev/null; done
+	w lap 2 >/dev/null
+	w donate 1 40 --method cash >/dev/null
+	kiosk "$1" board
+	w set full-names 1 >/dev/null
+	kiosk "$1" board-names
+}
+@test "kiosk: the idle home screen is the walkers' display: leaderboard, thermometer, lap N! as walkers pass, short names" { both board; }
+
 wedge() { event; kiosk "$1" wedge; }
 @test "kiosk: a keyboard-wedge scanner's typed code and Enter is a scan" { both wedge; }
 
