@@ -103,7 +103,10 @@ struct kiosk {
 	struct kiosk_reply *board;
 	int64_t board_ms;
 	int board_shown;
-	int idle_forced; /* script mode (no idle timeouts): the script's "idle" */
+	int idle_forced;    /* script mode (no idle timeouts): the script's "idle" */
+	struct ui *display; /* the walkers' display on a second output; NULL: none */
+	int64_t display_ms; /* when it was last drawn */
+	int display_dirty;  /* the board or the last pass changed */
 	char pass[160];
 	int64_t pass_ms;
 

@@ -75,6 +75,7 @@ kiosk_scan_reply(struct kiosk *k, struct kiosk_reply *r)
 		         (long long)r->scan.laps);
 		k->pass_ms = k->now_ms;
 		k->board_ms = 0; /* the leaderboard may have moved */
+		k->display_dirty = 1;
 	}
 	switch (k->screen) {
 	case SCREEN_HOME:
@@ -121,6 +122,7 @@ kiosk_dispatch(struct kiosk *k)
 		} else if (r->op == KIOSK_OP_BOARD) {
 			if (r->rc == 0) {
 				kiosk_keep(&k->board, r);
+				k->display_dirty = 1;
 				r = NULL;
 			}
 		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->rc != 0) {
@@ -160,6 +162,59 @@ kiosk_busy(struct kiosk *k)
 	return kiosk_print_poll(k) || running || changed;
 }
 
+#define KIOSK_BOARD_MS   10000 /* the leaderboard asked again this often while shown */
+#define KIOSK_PASS_MS    30000 /* "María L. — lap 12!" stays this long */
+#define KIOSK_DISPLAY_MS 1000  /* the second window redrawn at least this often */
+
+/* The leaderboard kept fresh while the walkers' display shows (the idle home
+ * screen, or a second window), and the last pass taken down in time. */
+static void
+kiosk_board_tick(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	if (k->pass[0] != '\0' && k->now_ms - k->pass_ms >= KIOSK_PASS_MS) {
+		k->pass[0] = '\0';
+		k->display_dirty = 1;
+		ui_invalidate(k->ui);
+	}
+	if ((k->board_shown || k->display != NULL) && k->st.has_event &&
+	    (k->board_ms == 0 || k->now_ms - k->board_ms > KIOSK_BOARD_MS)) {
+		k->board_ms = k->now_ms;
+		memset(&q, 0, sizeof q);
+		q.op = KIOSK_OP_BOARD;
+		kiosk_worker_post(k->w, &q);
+	}
+}
+
+void
+kiosk_display_draw(void *arg)
+{
+	struct kiosk *k = arg;
+	struct ui *main = k->ui;
+	struct kiosk_style style = k->style;
+
+	/* the board draws with the kiosk's ui and style: lent the second window's */
+	k->ui = k->display;
+	kiosk_style_scale(&k->style, k->display);
+	ui_begin(k->display);
+	screen_home_board(k);
+	ui_end(k->display);
+	k->ui = main;
+	k->style = style;
+	k->display_ms = k->now_ms;
+	k->display_dirty = 0;
+}
+
+void
+kiosk_display_frame(struct kiosk *k)
+{
+	if (k->display == NULL || !k->st.has_event ||
+	    (!k->display_dirty && k->now_ms - k->display_ms < KIOSK_DISPLAY_MS))
+		return;
+	kiosk_display_draw(k);
+}
+
 void
 kiosk_tick(struct kiosk *k)
 {
@@ -188,6 +243,7 @@ kiosk_tick(struct kiosk *k)
 		k->msg[0] = '\0';
 		ui_invalidate(k->ui);
 	}
+	kiosk_board_tick(k);
 	if (screens[k->screen]->tick != NULL)
 		screens[k->screen]->tick(k);
 }

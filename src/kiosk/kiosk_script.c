@@ -242,6 +242,16 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 		ui_check(k->ui, atoi(arg));
 	} else if (strcmp(cmd, "rotate") == 0) {
 		ui_set_rotation(k->ui, atoi(arg));
+	} else if (strcmp(cmd, "display-screenshot") == 0) {
+		/* the walkers' display on the second window (--display2) */
+		char *why = NULL;
+		if (k->display == NULL)
+			rc = kiosk_script_fail(s, k, cause, "no second window (--display2) for",
+			                       arg);
+		else if (ui_screenshot(k->display, arg, kiosk_display_draw, k, &why) != 0) {
+			rc = kiosk_script_fail(s, k, cause, why, arg);
+			free(why);
+		}
 	} else if (strcmp(cmd, "idle") == 0) {
 		/* as if nobody had touched the screen for a long while (script mode
 		 * has no idle timeouts of its own) */

@@ -90,6 +90,7 @@ struct ui {
 	char *shot_cause;
 	int shot_done;
 
+	int second; /* ui_open_display's: SDL is the first window's */
 	SDL_AudioDeviceID audio;
 	int16_t *sounds[UI_NSOUNDS];
 	Uint32 sound_len[UI_NSOUNDS];
@@ -255,6 +256,52 @@ ui_sound(struct ui *u, enum ui_sound s)
 }
 
 int
+ui_displays(void)
+{
+	int n = SDL_GetNumVideoDisplays();
+
+	return n > 0 ? n : 1;
+}
+
+int
+ui_open_display(const struct ui *main, int display, struct ui **out, char **cause)
+{
+	struct ui *u = xcalloc(1, sizeof *u);
+	int rc = -1;
+
+	*out = NULL;
+	u->second = 1;
+	if (display < 0 || display >= SDL_GetNumVideoDisplays()) {
+		util_fail(cause, "There is no display %d (SDL sees %d).", display,
+		          SDL_GetNumVideoDisplays());
+		goto end;
+	}
+	u->font_path[0] = xstrdup(main->font_path[0]);
+	u->font_path[1] = xstrdup(main->font_path[1]);
+	u->win = SDL_CreateWindow(
+	    "W.A.T. walkers' display", SDL_WINDOWPOS_CENTERED_DISPLAY(display),
+	    SDL_WINDOWPOS_CENTERED_DISPLAY(display), 800, 480, SDL_WINDOW_FULLSCREEN_DESKTOP);
+	if (u->win == NULL) {
+		util_fail(cause, "The second window could not be opened: %s", SDL_GetError());
+		goto end;
+	}
+	u->ren = SDL_CreateRenderer(u->win, -1, SDL_RENDERER_TARGETTEXTURE);
+	if (u->ren == NULL) {
+		util_fail(cause, "No renderer for the second window: %s", SDL_GetError());
+		goto end;
+	}
+	u->wake_event = main->wake_event;
+	ui_layout(u);
+	*out = u;
+	u = NULL;
+	rc = 0;
+end:
+	if (u != NULL)
+		ui_free(u);
+	return rc;
+}
+
+int
 ui_open(const struct ui_config *c, struct ui **out, char **cause)
 {
 	struct ui *u = xcalloc(1, sizeof *u);
@@ -387,9 +434,11 @@ ui_free(struct ui *u)
 		SDL_DestroyRenderer(u->ren);
 	if (u->win != NULL)
 		SDL_DestroyWindow(u->win);
-	if (TTF_WasInit())
-		TTF_Quit();
-	SDL_Quit();
+	if (!u->second) { /* the first window's ui owns SDL and the font engine */
+		if (TTF_WasInit())
+			TTF_Quit();
+		SDL_Quit();
+	}
 	free(u);
 }
 
@@ -478,6 +527,12 @@ ui_translate(struct ui *u, const SDL_Event *e, struct ui_event *ev)
 	switch (e->type) {
 	case SDL_QUIT: ev->type = UI_EV_QUIT; return 1;
 	case SDL_WINDOWEVENT:
+		if (e->window.windowID != SDL_GetWindowID(u->win))
+			return 0; /* the walkers' display (ui_open_display): nothing to answer */
+		if (e->window.event == SDL_WINDOWEVENT_CLOSE) {
+			ev->type = UI_EV_QUIT; /* with a second window open there is no SDL_QUIT */
+			return 1;
+		}
 		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
 			ui_layout(u);
 		u->dirty = 1;
@@ -485,7 +540,8 @@ ui_translate(struct ui *u, const SDL_Event *e, struct ui_event *ev)
 		return 1;
 	case SDL_MOUSEBUTTONDOWN:
 	case SDL_MOUSEBUTTONUP:
-		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT ||
+		    (e->button.windowID != 0 && e->button.windowID != SDL_GetWindowID(u->win)))
 			return 0;
 		ui_pointer(u, e->type == SDL_MOUSEBUTTONDOWN ? 0 : 1, e->button.x, e->button.y);
 		ev->type = UI_EV_INPUT;

@@ -66,6 +66,12 @@ struct ui_config {
 };
 
 int ui_open(const struct ui_config *c, struct ui **out, char **cause);
+/* How many displays SDL reports (1 when it cannot tell). */
+int ui_displays(void);
+/* A second window, full screen on display `display` (0 is the first), drawn
+ * like main's (ui_begin .. ui_end) but taking no input: the walkers'
+ * display on a second HDMI output.  Free with ui_free before main. */
+int ui_open_display(const struct ui *main, int display, struct ui **out, char **cause);
 void ui_free(struct ui *u);
 
 /* Waits up to timeout_ms (-1: forever) for input; returns 1 with *ev, 0 on timeout. */

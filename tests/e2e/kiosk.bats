@@ -40,7 +40,8 @@ event() {
 kiosk() {
 	local size=$1 name=$2 script="$BATS_TEST_TMPDIR/$2-$1.script"
 	sed "s|\${SHOTS}/\([a-z0-9-]*\)\.png|\${SHOTS}/\1-$size.png|" "$REPO/tests/kiosk/$name.script" >"$script"
-	run "$WAT_KIOSK" --db "$DB" --window "$size" --usb "$USB" --script "$script"
+	# shellcheck disable=SC2086 # KIOSK_EXTRA: more options, split
+	run "$WAT_KIOSK" --db "$DB" --window "$size" --usb "$USB" ${KIOSK_EXTRA:-} --script "$script"
 	echo "$output"
 	[ "$status" -eq 0 ]
 }
@@ -116,6 +117,19 @@ board() {
 	kiosk "$1" board-names
 }
 @test "kiosk: the idle home screen is the walkers' display: leaderboard, thermometer, lap N! as walkers pass, short names" { both board; }
+
+display2() {
+	event
+	w set min-lap 0 >/dev/null
+	w lap 1 >/dev/null
+	# SDL's dummy driver has one display: without --display2 no second window
+	run "$WAT_KIOSK" --db "$DB" --window "$1" --usb "$USB" --script "$REPO/tests/kiosk/display.script"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no second window"* ]]
+	KIOSK_EXTRA="--display2 0" kiosk "$1" display
+	[ -s "$SHOTS/display2-$1.png" ]
+}
+@test "kiosk: --display2 puts the walkers' display in a second window; without it (one display) there is none" { both display2; }
 
 wedge() { event; kiosk "$1" wedge; }
 @test "kiosk: a keyboard-wedge scanner's typed code and Enter is a scan" { both wedge; }

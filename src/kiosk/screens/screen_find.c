@@ -269,7 +269,14 @@ screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
+	if (x->op == KIOSK_OP_LAP && x->scan.verdict.outcome == RULES_LAP_TOO_SOON &&
+	    x->scan.seq == 0) {
+		/* refused by hand (the ledger's sentence is longer than the line) */
+		kiosk_message(k, UI_FG, "%s",
+		              k->coordinator ? "Too soon: +1 lap anyway adds it."
+		                             : "Too soon: ask the coordinator.");
+		ui_sound(k->ui, UI_SOUND_WARN);
+	} else if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
 		enum ui_color c = kiosk_scan_color(x);
 		kiosk_message(k, c == UI_WARN ? UI_FG : c, "%s", x->scan.message);
 		ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : UI_SOUND_WARN);

@@ -11,8 +11,6 @@
 #define SCREEN_DISK_LOW_MB    200
 #define SCREEN_MESSAGE_MS     10000 /* a note on the home screen fades */
 #define SCREEN_IDLE_MS        20000 /* no touch this long: the walkers' display */
-#define SCREEN_BOARD_MS       10000 /* the leaderboard asked again this often while shown */
-#define SCREEN_PASS_MS        30000 /* "María L. — lap 12!" stays this long */
 
 static void
 screen_opening_draw(struct kiosk *k)
@@ -91,7 +89,7 @@ screen_home_tile(struct kiosk *k, struct ui_rect r, const char *value, const cha
 
 /* 1 while the home screen shows the walkers' display: nobody touched the
  * station for SCREEN_IDLE_MS and no coordinator is at it. */
-static int
+int
 screen_home_idle(const struct kiosk *k)
 {
 	return k->st.has_event && !k->coordinator && k->msg[0] == '\0' &&
@@ -137,7 +135,7 @@ screen_home_thermo(struct kiosk *k, struct ui_rect bar, int64_t collected, int64
 /* The walkers' display: the leaderboard (top walkers by counted laps, teams
  * by money raised and pledged), the goal thermometer, and the last lap that
  * passed.  Names as the event allows (setting full-names). */
-static void
+void
 screen_home_board(struct kiosk *k)
 {
 	struct ui *u = k->ui;
@@ -153,7 +151,7 @@ screen_home_board(struct kiosk *k)
 	ui_text(u, (struct ui_rect){m + k->style.tight, 0, W - 2 * m, hb}, ev->name,
 	        k->style.font.title, 1, UI_WHITE, UI_LEFT);
 	y = hb + gap;
-	if (k->pass[0] != '\0' && k->now_ms - k->pass_ms < SCREEN_PASS_MS)
+	if (k->pass[0] != '\0') /* taken down in time by kiosk_board_tick */
 		ui_text(u, (struct ui_rect){m, y, W - 2 * m, k->style.tall}, k->pass,
 		        k->style.font.banner, 1, UI_OK, UI_CENTER);
 	else
@@ -316,17 +314,6 @@ screen_home_tick(struct kiosk *k)
 		k->board_shown = !k->board_shown;
 		ui_invalidate(k->ui);
 	}
-	if (k->board_shown && k->pass[0] != '\0' && k->now_ms - k->pass_ms >= SCREEN_PASS_MS) {
-		k->pass[0] = '\0';
-		ui_invalidate(k->ui);
-	}
-	/* the leaderboard, while it shows, kept fresh */
-	if (k->board_shown && (k->board_ms == 0 || k->now_ms - k->board_ms > SCREEN_BOARD_MS)) {
-		k->board_ms = k->now_ms;
-		memset(&q, 0, sizeof q);
-		q.op = KIOSK_OP_BOARD;
-		kiosk_worker_post(k->w, &q);
-	}
 	/* the clock and the disk can change while nobody touches the screen */
 	if (k->script || k->now_ms - last < SCREEN_REFRESH_MS)
 		return;
@@ -345,13 +332,18 @@ const struct screen_ops screen_home_ops = {
 
 /* ---- scan result --------------------------------------------------------- */
 
-/* What the rule asks, from the ledger's sentence: "Laps need at least 60 s." */
+/* What the rule asks, from the ledger's sentence: "Laps need at least 60 s."
+ * (that sentence only: the rest is for the coordinator's list). */
 static const char *
-screen_result_limit(const char *message)
+screen_result_limit(const char *message, char *buf, size_t len)
 {
-	const char *p = strstr(message, "Laps need");
+	const char *p = strstr(message, "Laps need"), *end;
 
-	return p != NULL ? p : "";
+	if (p == NULL)
+		return "";
+	end = strstr(p, ". ");
+	snprintf(buf, len, "%.*s", end != NULL ? (int)(end - p + 1) : (int)strlen(p), p);
+	return buf;
 }
 
 /* The local time of the scan that counted ("10:42"), from when the ledger
@@ -429,7 +421,7 @@ screen_result_draw(struct kiosk *k)
 	struct kiosk_reply *r = k->result;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
 	enum ui_color bg, fg;
-	char title[256], money[48], line[256];
+	char title[256], money[48], line[256], limit[128];
 	int m = k->style.margin_l, H = all.h;
 	const char *detail;
 
@@ -453,7 +445,7 @@ screen_result_draw(struct kiosk *k)
 		        k->style.font.large, 1, fg, UI_CENTER);
 		detail = r->scan.verdict.outcome == RULES_ALREADY_COUNTED
 		             ? "This badge was just scanned: it counts once."
-		             : screen_result_limit(r->scan.message);
+		             : screen_result_limit(r->scan.message, limit, sizeof limit);
 		ui_text_wrap(u, (struct ui_rect){m, H * 50 / 100, all.w - 2 * m, H * 10 / 100},
 		             detail, k->style.font.label, 0, fg, UI_CENTER);
 		detail = NULL;
