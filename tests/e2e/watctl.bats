@@ -127,7 +127,7 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[ "$(w log | wc -l)" -eq 2 ]
 }
 
-@test "laps at the lap point: already counted, too soon, then counted" {
+@test "laps at the lap point: already counted, too soon (recorded, flagged), then counted; the review" {
 	w walker add --name Maria >/dev/null
 	w set min-lap 2 >/dev/null
 	w set holdoff 1 >/dev/null
@@ -140,12 +140,27 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[[ "$output" == *"Already counted"* ]]
 	sleep 1.2
 	run w scan "$code" --lap
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"too soon"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"too soon"*"recorded for a coordinator to review"*"Recorded as entry"* ]]
+	flagged=$(echo "$output" | sed -n 's/^Recorded as entry \([0-9]*\)\.$/\1/p')
 	sleep 1
+	# timed from lap 1, not from the flagged lap
 	run w scan "$code" --lap
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"lap 2"* ]]
+	run w lap review
+	[[ "$output" == *"Walker 1: Maria"*"lap, entry $flagged: waiting"* ]]
+	w walker show 1 | grep -q '^Laps: 2 counted (3 recorded; 1 flagged waiting for review'
+	run w lap accept "$flagged"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"accepted: it counts"* ]]
+	w walker show 1 | grep -q '^Laps: 3$'
+	run w lap accept "$flagged"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already accepted"* ]]
+	run w lap review
+	[[ "$output" == *"No flagged laps waiting for review."* ]]
+	w check >/dev/null
 }
 
 @test "bad usage and bad input exit 2 with a sentence; refusals exit 1" {
