@@ -63,6 +63,9 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
+	/* training: on: the day's ledger set aside (untouched), the training
+	 * ledger beside it in use (made on first use); off: the day's again */
+	KIOSK_OP_TRAINING,
 	/* the lap review (coordinator): the flagged laps waiting (reply flagged) */
 	KIOSK_OP_FLAGGED,
 	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
@@ -140,6 +143,9 @@ struct kiosk_req {
 		struct {
 			char hq[KIOSK_TEXT_MAX]; /* HQ's public keys' folder (<assets>/hq) */
 		} export;
+		struct {
+			int on;
+		} training;
 	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
@@ -231,6 +237,7 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	int training;          /* the training ledger is in use (event.training says it too) */
 	char event_key_id[17]; /* the key that certified this station; "" none */
 	/* print jobs lost when the print server stopped, not settled yet */
 	size_t nlost;

@@ -307,7 +307,7 @@ screen_coord_draw(struct kiosk *k)
 		else
 			snprintf(review, sizeof review, "Lap review");
 	}
-	/* the menu: a grid of 4 x 3 (2 x 6 on a portrait panel) */
+	/* the menu: a grid of 4 x 4 (2 x 7 on a portrait panel) */
 	{
 		const struct {
 			const char *label;
@@ -317,7 +317,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
 		    {"Corrections", UI_ACCENT, 2},
-		    {review, UI_ACCENT, 11},
+		    {review, UI_ACCENT, 12},
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
@@ -325,11 +325,12 @@ screen_coord_draw(struct kiosk *k)
 		    {rot, UI_PANEL, 6},
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
+		    {k->st.training ? "Training: on" : "Training", UI_WARN, 11},
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
-		/* the event key id takes the cell after the last */
-		int rows = (n + (k->st.event_key_id[0] != '\0') + cols - 1) / cols;
+		int cells = n + (k->st.event_key_id[0] != '\0'); /* the key id takes one too */
+		int rows = (cells + cols - 1) / cols;
 		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */
 			char idl[64];
 			struct ui_rect c =
@@ -353,7 +354,8 @@ screen_coord_draw(struct kiosk *k)
 			case 4: kiosk_go(k, SCREEN_CLOSE); break;
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
 			case 10: kiosk_go(k, SCREEN_PACK); break;
-			case 11: kiosk_go(k, SCREEN_REVIEW); break;
+			case 11: kiosk_go(k, SCREEN_TRAINING); break;
+			case 12: kiosk_go(k, SCREEN_REVIEW); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
