@@ -342,7 +342,10 @@ screen_result_limit(const char *message, char *buf, size_t len)
 	if (p == NULL)
 		return "";
 	end = strstr(p, ". ");
-	snprintf(buf, len, "%.*s", end != NULL ? (int)(end - p + 1) : (int)strlen(p), p);
+	/* a scan too soon is recorded, flagged: say who decides */
+	snprintf(buf, len, "%.*s%s", end != NULL ? (int)(end - p + 1) : (int)strlen(p), p,
+	         strstr(p, "coordinator to review") != NULL ? " A coordinator will review it."
+	                                                    : "");
 	return buf;
 }
 
