@@ -593,9 +593,10 @@ ledger_cli_report_walker(const struct ledger_walker *w, void *arg)
 		strbuf_json(r->b, w->team ? w->team : "");
 		strbuf_printf(r->b,
 		              ",\"registered\":%s,\"checked_in\":%s,\"laps\":%" PRId64
+		              ",\"counted_laps\":%" PRId64 ",\"pending_laps\":%" PRId64
 		              ",\"raised_cents\":%" PRId64 "}",
 		              w->reg_seq > 0 ? "true" : "false", w->checked_in ? "true" : "false",
-		              w->laps, w->raised_cents);
+		              w->laps, w->counted_laps, w->pending_laps, w->raised_cents);
 	} else {
 		strbuf_printf(r->b, "  %6" PRIu32 "  ", w->id);
 		ledger_cli_pad(r->b, w->name ? w->name : "(seen by badge)", 32);

@@ -209,7 +209,8 @@ main(int argc, char **argv)
 		}
 		if (ui_dirty(u))
 			continue;
-		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING || kiosk_busy(&k)) {
+		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING || kiosk_busy(&k) ||
+		    ui_input_pending(u)) {
 			if (idle_since == 0)
 				idle_since = k.now_ms;
 			if (k.now_ms - idle_since > KIOSK_SCRIPT_TIMEOUT_MS) {

@@ -81,6 +81,7 @@ struct ui {
 	uint64_t press_ms; /* SDL ticks at the last press */
 	int press_looked;  /* that press came from a script's press/tap: one that looked first */
 	int inject_looked; /* the next injected press is such */
+	int injected;      /* injected events not taken from SDL's queue yet */
 	/* layout faults (ui_check): text cut off, touch targets too small */
 	int min_target;
 	char *faults[UI_MAX_FAULTS];
@@ -254,6 +255,12 @@ ui_sound(struct ui *u, enum ui_sound s)
 		return;
 	SDL_ClearQueuedAudio(u->audio);
 	SDL_QueueAudio(u->audio, u->sounds[s], u->sound_len[s]);
+}
+
+int
+ui_input_pending(const struct ui *u)
+{
+	return u->injected > 0;
 }
 
 int
@@ -606,6 +613,10 @@ ui_poll(struct ui *u, int timeout_ms, struct ui_event *ev)
 	for (;;) {
 		if (!SDL_WaitEventTimeout(&e, left < 0 ? 1000 * 3600 : left))
 			break;
+		if (u->injected > 0 &&
+		    (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP ||
+		     e.type == SDL_TEXTINPUT || e.type == SDL_KEYDOWN))
+			u->injected--;
 		if (ui_translate(u, &e, ev))
 			return 1;
 		if (timeout_ms >= 0) {
@@ -633,17 +644,16 @@ ui_inject_press_release(struct ui *u, int x, int y)
 {
 	SDL_Event e;
 
-	(void)u;
 	SDL_zero(e);
 	e.type = SDL_MOUSEBUTTONDOWN;
 	e.button.button = SDL_BUTTON_LEFT;
 	e.button.state = SDL_PRESSED;
 	e.button.x = x;
 	e.button.y = y;
-	SDL_PushEvent(&e);
+	u->injected += SDL_PushEvent(&e) == 1;
 	e.type = SDL_MOUSEBUTTONUP;
 	e.button.state = SDL_RELEASED;
-	SDL_PushEvent(&e);
+	u->injected += SDL_PushEvent(&e) == 1;
 }
 
 void
@@ -673,7 +683,7 @@ ui_inject_text(struct ui *u, const char *text)
 		SDL_zero(e);
 		e.type = SDL_TEXTINPUT;
 		memcpy(e.text.text, text + i, k);
-		SDL_PushEvent(&e);
+		u->injected += SDL_PushEvent(&e) == 1;
 		i += k;
 	}
 }
@@ -693,7 +703,7 @@ ui_inject_key(struct ui *u, enum ui_key key)
 	e.type = SDL_KEYDOWN;
 	e.key.state = SDL_PRESSED;
 	e.key.keysym.sym = map[key];
-	SDL_PushEvent(&e);
+	u->injected += SDL_PushEvent(&e) == 1;
 }
 
 int

@@ -88,6 +88,10 @@ void ui_inject_tap(struct ui *u, int x, int y);
  * ui_inject_tap is a person who looked at the screen before tapping, so a
  * button that just appeared takes it (see ui_button); this one does not. */
 void ui_inject_quick_tap(struct ui *u, int x, int y);
+/* 1 while events injected above have not been taken from SDL's queue yet:
+ * script mode waits for them before it calls the screen settled (SDL's
+ * poll can stop short of events pushed during the same turn). */
+int ui_input_pending(const struct ui *u);
 void ui_inject_text(struct ui *u, const char *text);
 void ui_inject_key(struct ui *u, enum ui_key key);
 
