@@ -88,7 +88,7 @@ static const struct setting setting_table[] = {
      "full names on the walkers' display", "Full names shown", NULL,
      "1: the walkers' display (the idle home screen, the second screen) shows full names; 0: "
      "first name and last initial only (María L.).",
-     0, 1, SETTING_KIOSK_FORM},
+     0, 0, SETTING_KIOSK_FORM},
 };
 
 const struct setting *

@@ -40,13 +40,11 @@ struct ui_seen_button {
 	uint64_t key;      /* what it acts on (ui_button_keyed), 0: its label says */
 };
 
-/* A button that has just appeared under a finger ignores a tap pressed
- * within this of its appearing: a double tap's second tap lands on whatever
- * the first tap's answer put there ("+1 lap" moving up where "Check in" was).
- * Only a button that is new at that spot (label and place) waits: one that
- * stays where it was takes every tap.  Longer than a double tap's interval
- * (100-250 ms), shorter than reading a new button and moving to it. */
-#define UI_SETTLE_MS 400
+/* UI_SETTLE_MS (ui.h): a button that has just appeared under a finger
+ * ignores a tap pressed within it of its appearing: a double tap's second
+ * tap lands on whatever the first tap's answer put there ("+1 lap" moving
+ * up where "Check in" was).  Only a button that is new at that spot (label
+ * and place, and key) waits: one that stays where it was takes every tap. */
 
 struct ui {
 	SDL_Window *win;

@@ -125,7 +125,14 @@ int ui_text_width(struct ui *u, const char *text, int size, int bold);
  * height used.  Recorded as one string (newlines as spaces). */
 int ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int bold,
                  enum ui_color c, enum ui_align a);
-/* A button: fires (returns 1) when released inside after being pressed inside. */
+/* How long a button new at its spot ignores taps (ms): longer than a double
+ * tap's interval (100-250 ms), shorter than reading a new button and
+ * reaching for it. */
+#define UI_SETTLE_MS 400
+
+/* A button: fires (returns 1) when released inside after being pressed
+ * inside, unless the press came within UI_SETTLE_MS of the button first
+ * showing there (a double tap's second tap; ui_inject_tap is exempt). */
 int ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size);
 /* The same for a button of a list that acts on one item (key, e.g. an entry
  * number): when the list moves up under the finger, the next item's button
