@@ -26,9 +26,13 @@ static const struct entry_field entry_walker_fields[] = {
     F("name", ENTRY_TEXT, 1),  F("team", ENTRY_TEXT, 0),   F("email", ENTRY_TEXT, 0),
     F("phone", ENTRY_TEXT, 0), F("ext_id", ENTRY_TEXT, 0), F("source", ENTRY_TEXT, 0),
 };
+/* waiver: the version of the event's waiver agreed to; waiver_by: "walker",
+ * "guardian: NAME" (a parent or guardian for a minor), or "online" (the
+ * registration site, carried by the roster). */
 static const struct entry_field entry_update_fields[] = {
-    F("name", ENTRY_TEXT, 0),  F("team", ENTRY_TEXT, 0),   F("email", ENTRY_TEXT, 0),
-    F("phone", ENTRY_TEXT, 0), F("ext_id", ENTRY_TEXT, 0),
+    F("name", ENTRY_TEXT, 0),      F("team", ENTRY_TEXT, 0),   F("email", ENTRY_TEXT, 0),
+    F("phone", ENTRY_TEXT, 0),     F("ext_id", ENTRY_TEXT, 0), F("waiver", ENTRY_TEXT, 0),
+    F("waiver_by", ENTRY_TEXT, 0),
 };
 static const struct entry_field entry_checkin_fields[] = {
     F("how", ENTRY_HOW, 1),
@@ -38,7 +42,7 @@ static const struct entry_field entry_lap_fields[] = {
     F("since_ms", ENTRY_INT, 0),  /* scanned too soon: this long after the last */
     F("override", ENTRY_BOOL, 0), /* by hand too soon, on a coordinator's word */
 };
-static const struct entry_field entry_review_fields[] = {
+static const struct entry_field entry_lap_review_fields[] = {
     F("verdict", ENTRY_VERDICT, 1),
     F("reason", ENTRY_TEXT, 0),
 };
@@ -79,6 +83,19 @@ static const struct entry_field entry_export_fields[] = {
     F("file", ENTRY_TEXT, 0),
 };
 
+/* Another station's entries are named by its ledger identity (64 hex) and
+ * its station id (for words); the walker numbers are the event's. */
+static const struct entry_field entry_link_fields[] = {
+    F("walker", ENTRY_POS, 1),
+    F("station", ENTRY_TEXT, 1),
+    F("ledger", ENTRY_TEXT, 1),
+    F("other_walker", ENTRY_POS, 1),
+};
+static const struct entry_field entry_review_fields[] = {
+    F("station", ENTRY_TEXT, 1), F("ledger", ENTRY_TEXT, 1), F("seq", ENTRY_POS, 1),
+    F("walker", ENTRY_POS, 0),   F("reason", ENTRY_TEXT, 1),
+};
+
 #define FIELDS(a) (a), (sizeof(a) / sizeof(a)[0])
 
 /* Every kind of entry there is, and only these. */
@@ -100,7 +117,10 @@ static const struct entry_kind_def entry_kinds[ENTRY_NKINDS] = {
     [ENTRY_PIN_RECOVER] = {"pin-recover", ENTRY_RECORD, 0, 0, 1, NULL, 0},
     [ENTRY_PIN_OK] = {"pin-ok", ENTRY_RECORD, 0, 0, 1, NULL, 0},
     [ENTRY_PIN_FAIL] = {"pin-fail", ENTRY_RECORD, 0, 0, 1, NULL, 0},
-    [ENTRY_LAP_REVIEW] = {"lap-review", ENTRY_WALKER_SCOPE, 1, 1, 1, FIELDS(entry_review_fields)},
+    [ENTRY_LINK] = {"link", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_link_fields)},
+    [ENTRY_REVIEW] = {"review", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_review_fields)},
+    [ENTRY_LAP_REVIEW] = {"lap-review", ENTRY_WALKER_SCOPE, 1, 1, 1,
+                          FIELDS(entry_lap_review_fields)},
 };
 
 const struct entry_kind_def *

@@ -23,7 +23,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
     [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
     [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_TRAINING] = &screen_training_ops,
-    [SCREEN_REVIEW] = &screen_review_ops,
+    [SCREEN_WAIVER] = &screen_waiver_ops,     [SCREEN_REVIEW] = &screen_review_ops,
 };
 
 void
@@ -115,6 +115,30 @@ kiosk_role_name(int role)
 	case RULES_ROLE_BOTH: return "Welcome table + laps";
 	default: return "Welcome table";
 	}
+}
+
+void
+kiosk_peer_words(const struct kiosk_peer *p, char *buf, size_t len)
+{
+	int64_t s = p->age_ms / 1000;
+	time_t t = (time_t)(p->seen_wall_ms / 1000);
+	struct tm tm;
+	char when[16];
+
+	if (p->seen_wall_ms == 0) {
+		snprintf(buf, len, "%s: not reached yet", p->name);
+		return;
+	}
+	if (s < 0) /* this clock went back since: the time it was seen says more */
+		s = 60 * 60;
+	if (s < 60)
+		snprintf(buf, len, "%s: %lld s ago", p->name, (long long)s);
+	else if (s < 10 * 60)
+		snprintf(buf, len, "%s: %lld min ago", p->name, (long long)(s / 60));
+	else if (localtime_r(&t, &tm) != NULL && strftime(when, sizeof when, "%H:%M", &tm) > 0)
+		snprintf(buf, len, "%s: not seen since %s", p->name, when);
+	else
+		snprintf(buf, len, "%s: not seen for %lld min", p->name, (long long)(s / 60));
 }
 
 /* Who did it, in words: "scanned", "by a volunteer", "by the coordinator". */
@@ -338,6 +362,7 @@ kiosk_keypad_kb(enum kiosk_kb kb)
 	switch (kb) {
 	case KIOSK_KB_DIGITS:
 	case KIOSK_KB_AMOUNT:
+	case KIOSK_KB_NUMBER:
 	case KIOSK_KB_PIN: return 1;
 	case KIOSK_KB_TEXT:
 	case KIOSK_KB_NAME:
@@ -355,6 +380,7 @@ kiosk_allowed(enum kiosk_kb kb, const char *text)
 	case KIOSK_KB_DIGITS:
 	case KIOSK_KB_PIN: return strspn(text, "0123456789") == n;
 	case KIOSK_KB_AMOUNT: return strspn(text, "0123456789.,$") == n;
+	case KIOSK_KB_NUMBER: return strspn(text, "0123456789.") == n;
 	default: return 1;
 	}
 }
@@ -493,7 +519,7 @@ kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kio
 		for (int c = 0; c < 3; c++) {
 			const char *key = keys[row][c];
 			struct ui_rect kr = kiosk_col(rr, c, 3, gap);
-			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT)
+			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT && kb != KIOSK_KB_NUMBER)
 				continue;
 			if (!ui_button(u, kr, key, k->style.key, k->style.font.big))
 				continue;

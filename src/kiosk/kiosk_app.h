@@ -35,6 +35,7 @@ enum screen_id {
 	SCREEN_EXPORT,   /* coordinator: export to USB stick, the station key */
 	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
 	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
+	SCREEN_WAIVER,   /* after a registration, when the event has a waiver: who agrees */
 	SCREEN_REVIEW,   /* coordinator: flagged laps, accept or reject */
 	SCREEN_COUNT,
 };
@@ -46,6 +47,7 @@ enum kiosk_kb {
 	KIOSK_KB_EMAIL,  /* lowercase */
 	KIOSK_KB_DIGITS, /* keypad */
 	KIOSK_KB_AMOUNT, /* keypad with a decimal point */
+	KIOSK_KB_NUMBER, /* the same, not dollars (a distance) */
 	KIOSK_KB_PIN,    /* keypad, shown as dots */
 };
 
@@ -118,6 +120,7 @@ struct kiosk {
 	/* each screen's own */
 	struct screen_donate_state donate;
 	struct screen_register_state reg;
+	struct screen_waiver_state waiver;
 	struct screen_correct_state correct;
 	struct screen_find_state find;
 	struct screen_print_state print;
@@ -225,6 +228,11 @@ enum ui_color kiosk_scan_color(const struct kiosk_reply *r);
 /* "$1,025.00" */
 const char *kiosk_money(int64_t cents, char *buf, size_t len);
 const char *kiosk_role_name(int role);
+/* Another station last reached less than this ago is fresh (green). */
+#define KIOSK_PEER_FRESH_MS (2 * 60 * 1000)
+/* "Lap point: 3 s ago", "Lap point: 4 min ago", "Lap point: not seen since
+ * 10:42" (the station's time zone), "Lap point: not reached yet". */
+void kiosk_peer_words(const struct kiosk_peer *p, char *buf, size_t len);
 /* "14:03  Lap 7, scanned", "14:05  Lap 7 undone: entered twice" for lists of
  * entries; with ledger (the coordinator's station-wide list) the entry numbers too. */
 void kiosk_entry_line(const struct kiosk_recent *e, int ledger, char *buf, size_t len);

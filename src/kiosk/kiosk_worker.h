@@ -23,24 +23,28 @@ struct bundle_snapshot;
 #define KIOSK_TEXT_MAX   256
 
 enum kiosk_op {
-	KIOSK_OP_OPEN,      /* sent by the worker itself once the ledger is open (or not) */
-	KIOSK_OP_REFRESH,   /* status only */
-	KIOSK_OP_SCAN,      /* scan */
-	KIOSK_OP_CHECKIN,   /* walker */
-	KIOSK_OP_LAP,       /* walker */
-	KIOSK_OP_FIND,      /* find: the text typed so far */
-	KIOSK_OP_WALKER,    /* walker: card and recent entries */
-	KIOSK_OP_ADD,       /* add */
-	KIOSK_OP_DONATE,    /* walker, donate */
-	KIOSK_OP_ANNUL,     /* seq, annul */
-	KIOSK_OP_RECENT,    /* walker (0: the whole station): recent entries */
-	KIOSK_OP_SET,       /* set */
-	KIOSK_OP_INIT,      /* init */
-	KIOSK_OP_IMPORT,    /* file: a roster CSV */
-	KIOSK_OP_LISTDIR,   /* file: a folder: its *.csv files in found[].name */
-	KIOSK_OP_PIN_CHECK, /* pin */
-	KIOSK_OP_PIN_SET,   /* pin (reply recovery: a new code to show once) */
-	KIOSK_OP_SET_CLOCK, /* clock */
+	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not) */
+	KIOSK_OP_REFRESH, /* status only */
+	KIOSK_OP_SCAN,    /* scan */
+	KIOSK_OP_CHECKIN, /* walker */
+	KIOSK_OP_LAP,     /* walker */
+	KIOSK_OP_FIND,    /* find: the text typed so far */
+	KIOSK_OP_WALKER,  /* walker: card and recent entries */
+	KIOSK_OP_ADD,     /* add */
+	KIOSK_OP_WAIVER,  /* walker, waiver: the walker (or a guardian) agreed to the waiver */
+	KIOSK_OP_DONATE,  /* walker, donate */
+	KIOSK_OP_ANNUL,   /* seq, annul */
+	KIOSK_OP_RECENT,  /* walker (0: the whole station): recent entries */
+	KIOSK_OP_SET,     /* set */
+	KIOSK_OP_INIT,    /* init */
+	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV: what an import would do (reply
+	                            import; notes: repeats merged, then the bad rows) */
+	KIOSK_OP_IMPORT,         /* file: a roster CSV; refused when a row is bad unless
+	                            file.good_rows (reply import, notes as above) */
+	KIOSK_OP_LISTDIR,        /* file: a folder: its *.csv files in found[].name */
+	KIOSK_OP_PIN_CHECK,      /* pin */
+	KIOSK_OP_PIN_SET,        /* pin (reply recovery: a new code to show once) */
+	KIOSK_OP_SET_CLOCK,      /* clock */
 	/* pages as PDF (reply pdf, title, what, of, copy, printer, paper); path: assets */
 	KIOSK_OP_RECEIPT_PDF,  /* seq: the donation */
 	KIOSK_OP_BADGE_PDF,    /* walker */
@@ -48,6 +52,7 @@ enum kiosk_op {
 	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
 	KIOSK_OP_RECOVERY_PDF, /* recovery: the coordinator's recovery code, on paper */
 	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; sheet: its paper */
+	KIOSK_OP_ROSTER_PDF,   /* file: a roster CSV: its bad rows, to fix by hand */
 	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
 	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
@@ -66,6 +71,7 @@ enum kiosk_op {
 	/* training: on: the day's ledger set aside (untouched), the training
 	 * ledger beside it in use (made on first use); off: the day's again */
 	KIOSK_OP_TRAINING,
+	KIOSK_OP_LINK, /* walker, link: the walker here and another station's are one person */
 	/* the lap review (coordinator): the flagged laps waiting (reply flagged) */
 	KIOSK_OP_FLAGGED,
 	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
@@ -97,6 +103,10 @@ struct kiosk_req {
 			char name[KIOSK_TEXT_MAX], team[KIOSK_TEXT_MAX], email[KIOSK_TEXT_MAX];
 		} add;
 		struct {
+			char version[KIOSK_TEXT_MAX];
+			char by[KIOSK_TEXT_MAX]; /* "walker" or "guardian: NAME" */
+		} waiver;
+		struct {
 			int64_t cents;
 			enum rules_method method;
 			char check_no[KIOSK_TEXT_MAX]; /* checks only */
@@ -110,11 +120,13 @@ struct kiosk_req {
 		} set;
 		struct {
 			char name[KIOSK_TEXT_MAX], city[KIOSK_TEXT_MAX], date[KIOSK_TEXT_MAX];
+			char org[KIOSK_TEXT_MAX], ein[KIOSK_TEXT_MAX]; /* "": not given */
 			int64_t goal_cents;
 		} init;
 		struct {
 			char path[KIOSK_TEXT_MAX];
-		} file; /* IMPORT, LISTDIR */
+			int good_rows; /* IMPORT: the coordinator chose to leave bad rows out */
+		} file;                /* IMPORT*, LISTDIR, ROSTER_PDF */
 		struct {
 			char pin[KIOSK_TEXT_MAX];
 			/* PIN_SET: the current PIN, or the recovery code instead */
@@ -126,6 +138,10 @@ struct kiosk_req {
 		struct {
 			char code[KIOSK_TEXT_MAX];
 		} recovery;
+		struct {
+			char station[LEDGER_STATION_MAX + 1];
+			uint32_t other;
+		} link;
 		struct {
 			char paper[KIOSK_TEXT_MAX]; /* "" letter, or A4 */
 		} sheet;
@@ -229,11 +245,29 @@ struct kiosk_recent {
 	char method[16];
 };
 
+/* Another station of the event whose entries this one holds (sync), in
+ * people's words, and how long ago it was last reached (this station's
+ * clock; seen_wall_ms 0: never). */
+#define KIOSK_PEERS_MAX 4
+struct kiosk_peer {
+	char name[LEDGER_STATION_NAME_MAX];
+	int64_t seen_wall_ms, age_ms;
+};
+
 struct kiosk_status {
 	int open;
 	int has_event;
 	struct ledger_event event;
 	struct ledger_totals totals;
+	/* the whole event: this station's and its peers' (ledger_event_figures) */
+	struct fold_figures whole;
+	size_t npeers;
+	struct kiosk_peer peers[KIOSK_PEERS_MAX];
+	/* other stations' requests to review money held here: how many, and the
+	 * first in words (walker asked_walker) */
+	int64_t nasked;
+	uint32_t asked_walker;
+	char asked[200];
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
@@ -253,14 +287,32 @@ struct kiosk_reply {
 	struct ledger_scan scan;   /* SCAN, CHECKIN, LAP */
 	int64_t at_wall_ms;        /* SCAN, CHECKIN, LAP: when the ledger answered (UTC ms) */
 	int64_t seq;               /* DONATE, ANNUL */
-	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE */
+	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE: laps and money over
+	                              the whole event */
+	/* WALKER: where the walker's laps were counted, when not all here */
+	size_t nwhere;
+	struct {
+		char name[LEDGER_STATION_NAME_MAX]; /* "" for this station */
+		int64_t laps;
+	} where[KIOSK_PEERS_MAX + 1];
+	/* WALKER: laps at two stations too close together, counted once, for a
+	 * coordinator's review ("" none): "1 lap to review: here and at Lap
+	 * point 4 s apart" */
+	char review[160];
+	/* WALKER: likely the same person registered at another station ("" none),
+	 * "Also registered at Lap point as ANN (walker 501)"; link it: */
+	char dup[256];
+	char dup_station[LEDGER_STATION_MAX + 1];
+	uint32_t dup_other;
+	/* WALKER: another station asks to review this walker's money here */
+	char asked[400];
 	char email[128];
 	char code[BADGE_CODE_MAX]; /* WALKER, ADD: the badge code */
 	size_t nfound;
 	struct kiosk_found found[KIOSK_FIND_MAX];
 	size_t nrecent;
 	struct kiosk_recent recent[KIOSK_RECENT_MAX];
-	struct ledger_import import;
+	struct ledger_import import; /* IMPORT*: bad rows in import.skipped */
 	int64_t pin_wait_ms;         /* PIN_CHECK refused: how long to wait */
 	int need_pin;                /* ANNUL refused: the coordinator could do it */
 	char recovery[PIN_CODE_MAX]; /* PIN_SET: a new recovery code, shown once */

@@ -230,11 +230,56 @@ coord() {
 	kiosk "$1" coord
 	[ "$(stat -c %a "$DB.pin")" = 600 ]
 	w log | grep -q pin-fail
-	w settings | grep -q 'lap'
+	w settings | grep -q '^lap-length	400 m$'
+	w log | grep -q '"key":"lap-length","value":"0.25 mi"'
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 
-setup_event() { kiosk "$1" setup; w settings | grep -q 'Walk Against Traffick'; }
+waiver() {
+	event
+	w set waiver-version 2026-1 >/dev/null
+	w set waiver "I walk at my own risk and release the organisers from any claim. I am in good health and able to walk the distance." >/dev/null
+	kiosk "$1" waiver
+	run w log
+	[[ "$output" == *'walker 3 '*'{"waiver":"2026-1","waiver_by":"guardian: Ana Lee"}'* ]]
+	[[ "$output" == *'walker 4 '*'{"waiver":"2026-1","waiver_by":"walker"}'* ]]
+	[ "$(grep -c '"waiver":' <<<"$output")" -eq 2 ] # none for the walker who did not agree
+	w check >/dev/null
+}
+@test "kiosk: with an event waiver, a walk-up agrees on screen (or a guardian, by name), recorded with its version" {
+	both waiver
+}
+
+import_partial() {
+	event
+	printf 'name,team,email,id\nAnn Lee,Hope,ann@example.org,R-1\nBo Chen,Hope,,R-2\nAnn Lee,Hope,ann@example.org,R-1\n,Grace,nobody@example.org,R-3\nCy Dee,Grace,,R-1\nEd Fox,,,R-4\n' >"$USB/mixed.csv"
+	{
+		echo 'name,team,email,id'
+		echo 'Gil Good,Hope,,R-50'
+		for i in $(seq 1 15); do echo ",Grace Community Church of the Valley,someone.with.a.long.address.$i@example.org,R-$((60 + i))"; done
+	} >"$USB/many.csv"
+	kiosk "$1" import-partial
+	# the three good rows, once each; the bad ones left out
+	[ "$(w walker list | grep -c 'Ann Lee')" -eq 1 ]
+	w walker list | grep -q 'Ed Fox'
+	! w walker list | grep -q 'Cy Dee'
+	[ "$(w log | grep -c ' walker  ')" -eq 5 ] # two before, three imported
+	w log | grep -q '"what":"roster"'        # the list to fix, printed or spooled
+}
+@test "kiosk: a roster with bad rows: the preview, nothing until the coordinator chooses the good rows, the rest listed and printed" {
+	both import_partial
+}
+
+setup_event() {
+	kiosk "$1" setup
+	w settings | grep -q 'Walk Against Traffick'
+	# the date as picked (from the clock's day: a month on, wrapping within the
+	# year, as the script taps), the organisation and its EIN as asked once
+	want=$(printf '%s-%02d' "$(date +%Y)" $(($(date +%-m) % 12 + 1)))
+	w settings | grep -q "^date	$want-"
+	w settings | grep -q '^org-name	International Outreach Ministries$'
+	w settings | grep -q '^org-ein	12-3456789$'
+}
 @test "kiosk: first start on an empty ledger walks through setting the event up" { both setup_event; }
 
 clock() {
@@ -641,6 +686,58 @@ charter_start() {
 }
 @test "kiosk: the first station starts from HQ's event file (charter + event key on the stick)" {
 	both charter_start
+}
+
+# Station sync (docs/SYNC.md): the lap point T2 joins by event pack, scans a
+# lap; `watctl sync` over loopback copies its entries to the welcome table,
+# whose kiosk shows the lap on the walker card and how fresh the lap
+# point's entries are; a lap added by hand at the table seconds later is
+# counted once and shown for review.  Then the same person registered at
+# the lap point is shown as likely one, linked with the PIN, and the lap
+# point's request to review the table's money is shown where it is held.
+synced() {
+	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
+	event
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
+	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$lp" set role lap >/dev/null
+	"$WATCTL" --db "$lp" scan "$BADGE1" >/dev/null # a lap at the lap point
+	w checkin 1 >/dev/null
+	w donate 1 25 --method cash >/dev/null
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	echo "$output"
+	wait
+	[ "$status" -eq 0 ]
+	kiosk "$size" sync
+	# the same person walked up at the lap point too, which asks the table
+	# to review the $25 (it holds the table's entries since the exchange)
+	"$WATCTL" --db "$lp" set walker-base 500 >/dev/null
+	"$WATCTL" --db "$lp" walker add --name "MARIA LOPEZ" >/dev/null
+	don=$(sqlite3 "$DB" "SELECT seq FROM entries WHERE kind = 'donation'")
+	"$WATCTL" --db "$lp" review-ask "$don" --station T1 --reason "paid at the lap point" >/dev/null
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	wait
+	[ "$status" -eq 0 ]
+	BADGE501=$("$WATCTL" --db "$lp" badge-code 501)
+	export BADGE501
+	kiosk "$size" sync-conflicts
+	# linked by the coordinator: an entry of the table's
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM entries WHERE kind = 'link' AND op = 'coordinator'")" -eq 1 ]
+}
+@test "kiosk: the welcome table shows the lap point's lap on the walker card, how fresh it is, a lap counted at both for review, a duplicate to link, a review request" {
+	both synced
 }
 
 # ---- training mode (issue 19) ----
