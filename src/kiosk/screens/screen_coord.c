@@ -272,7 +272,7 @@ screen_coord_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
 	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line;
-	char rot[48];
+	char rot[48], review[48];
 
 	if (kiosk_header(k, "Coordinator", "Home")) {
 		kiosk_lock(k); /* leaving the menu for home locks it */
@@ -298,6 +298,15 @@ screen_coord_draw(struct kiosk *k)
 	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
 	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
+	{
+		const struct ledger_totals *t = &k->st.totals;
+		int64_t waiting = t->flagged_laps - t->accepted_laps - t->rejected_laps;
+
+		if (waiting > 0)
+			snprintf(review, sizeof review, "Lap review (%lld)", (long long)waiting);
+		else
+			snprintf(review, sizeof review, "Lap review");
+	}
 	/* the menu: a grid of 4 x 4 (2 x 7 on a portrait panel) */
 	{
 		const struct {
@@ -308,6 +317,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
 		    {"Corrections", UI_ACCENT, 2},
+		    {review, UI_ACCENT, 12},
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
@@ -345,6 +355,7 @@ screen_coord_draw(struct kiosk *k)
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
 			case 10: kiosk_go(k, SCREEN_PACK); break;
 			case 11: kiosk_go(k, SCREEN_TRAINING); break;
+			case 12: kiosk_go(k, SCREEN_REVIEW); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
