@@ -39,6 +39,9 @@ enum entry_kind {
 	ENTRY_PIN_RECOVER,
 	ENTRY_PIN_OK,
 	ENTRY_PIN_FAIL,
+	ENTRY_PLEDGE,
+	ENTRY_CERTIFY,
+	ENTRY_CERTIFY_REOPEN,
 	ENTRY_NKINDS
 };
 
@@ -58,6 +61,7 @@ enum entry_ftype {
 	ENTRY_METHOD, /* "cash", "check" or "other" */
 	ENTRY_BOOL,   /* true or false */
 	ENTRY_ANY,    /* any JSON value (lists, objects) */
+	ENTRY_PKIND,  /* a pledge's kind: "flat", "lap", "mile" or "km" (pledge.h) */
 };
 
 struct entry_field {

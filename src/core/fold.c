@@ -153,6 +153,12 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 	}
 }
 
+int64_t
+fold_walker_counted_laps(const struct fold_walker *w)
+{
+	return w->laps;
+}
+
 void
 fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sign)
 {

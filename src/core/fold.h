@@ -72,6 +72,10 @@ void fold_walker_rules(const struct fold_walker *w, struct rules_walker *rw);
  * event's settings as they stand (a lap too soon is flagged by them). */
 void fold_walker_apply(struct fold_walker *w, const struct entry *e,
                        const struct rules_settings *s);
+/* The laps of w that pledges bill (pledge.h), the one place that says
+ * which laps count: today every lap in force (not annulled).  Lap review
+ * (flagged laps billed once accepted) changes this function only. */
+int64_t fold_walker_counted_laps(const struct fold_walker *w);
 /* Adds (sign +1) or takes back (-1) a walker's share of the figures. */
 void fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sign);
 /* Applies one entry in force of ENTRY_STATION or ENTRY_UNDO to the station. */

@@ -84,6 +84,11 @@ static const struct setting setting_table[] = {
      "(eastern, mountain, arizona, pacific, alaska, hawaii) or a tz database name such as "
      "America/Chicago; empty: the system's (TZ, else /etc/localtime). The bundle keeps UTC.",
      0, 0, SETTING_KIOSK_FORM},
+    {SETTING_PLEDGE_LAP_CAP, "pledge-lap-cap", SETTING_TYPE_COUNT, "laps", 0, 10000, "0",
+     "lap cap for pledges", "Pledge lap cap", "(no cap)",
+     "Laps beyond it are walked and shown, not billed to per-lap, per-mile or per-km pledges; "
+     "0: no cap.",
+     0, 1, SETTING_KIOSK_FORM},
 };
 
 const struct setting *

@@ -16,6 +16,7 @@
 
 #include "badge.h"
 #include "fold.h"
+#include "pledge.h"
 #include "roster.h"
 #include "rules.h"
 #include "setting.h"
@@ -45,6 +46,7 @@ struct ledger_event {
 	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
 	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
 	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
+	int64_t pledge_lap_cap; /* laps billed to a pledge at most; 0: no cap */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 };
@@ -340,5 +342,73 @@ struct ledger_event_figures {
 int ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
                          char **cause);
 void ledger_event_figures_clear(struct ledger_event_figures *f);
+
+/* ---- pledges (ledger_pledge.c; the rule: pledge.h, docs/FORMATS.md) ---- */
+
+/* Records a pledge for p->walker (registered here); p->seq and the paid
+ * figures are ignored.  Refused when p->ext_id is held already, here or
+ * among the peers' entries. */
+int ledger_pledge_add(struct ledger *l, const struct pledge *p, const char *op, int64_t *seq,
+                      char **cause);
+
+struct ledger_pledge_import {
+	size_t added, unchanged, problems;
+};
+/* Judges each row of c (its state and problem set: an unknown walker, an
+ * id twice in the file, an id held already with other terms; held with the
+ * same terms: unchanged); with apply, records the new rows in one
+ * transaction.  -1 only when nothing could be read or recorded. */
+int ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const char *op,
+                         struct ledger_pledge_import *res, char **cause);
+
+/* One pledge settled. */
+struct ledger_pledge_line {
+	const struct pledge *p; /* borrowed from the settlement's book */
+	int64_t counted_laps;   /* every station's, as certified (or as held) */
+	int64_t billed_laps;    /* at most the pledge lap cap */
+	int64_t distance_um;    /* of the billed laps; -1: lap length not known */
+	int64_t owed_cents, paid_cents, due_cents; /* paid: online + here */
+	int final;                                 /* certified laps, or a flat pledge */
+	char why[200];                             /* owed not known: the sentence */
+};
+/* A station whose laps the settlement counted. */
+struct ledger_station_pledge {
+	char station[LEDGER_STATION_MAX + 1];
+	int own;
+	int64_t upto_seq;     /* its entries counted: 1..upto_seq */
+	int64_t seen_wall_ms; /* a peer: when its entries last came (freshness) */
+};
+struct ledger_settlement {
+	struct pledge_book *book;      /* this ledger's pledges and payments */
+	struct ledger_pledge_line *v;  /* the pledges in force, by walker then entry */
+	size_t n;
+	int64_t cert_seq; /* the certification in force; 0: laps not final */
+	struct setting_length lap; /* as the counted entries set it */
+	int64_t lap_cap;
+	int64_t owed_cents, paid_cents, due_cents;
+	size_t unknown; /* pledges whose amount is not known (no lap length) */
+	struct ledger_station_pledge *stations;
+	size_t nstations;
+};
+/* The pledges of walker (0: all) settled by the rule on the laps every
+ * station held counts (fold_walker_counted_laps): the entries the
+ * certification in force names, else all held.  Reads every entry held. */
+int ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause);
+void ledger_settlement_clear(struct ledger_settlement *s);
+
+/* A sponsor's payment: one donation for walker whose donor is the
+ * sponsor, put toward pledges[0..n) in order, each up to what it still
+ * owes; the rest is the sponsor's gift (*gift_cents).  The pledges must be
+ * one sponsor's and final (flat, or certified laps). */
+int ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges, size_t n,
+                      int64_t cents, enum rules_method m, const char *check_no, const char *op,
+                      int64_t *seq, int64_t *gift_cents, char **cause);
+
+/* Certifies the laps: records the last entry held of this station and of
+ * each peer; amounts owed are final from then.  Refused while certified. */
+int ledger_certify(struct ledger *l, const char *op, int64_t *seq, char **cause);
+/* Reopens certified laps, with a reason. */
+int ledger_certify_reopen(struct ledger *l, const char *reason, const char *op, int64_t *seq,
+                          char **cause);
 
 #endif
