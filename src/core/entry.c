@@ -37,17 +37,18 @@ static const struct entry_field entry_lap_fields[] = {
     F("how", ENTRY_HOW, 1),
     F("n", ENTRY_POS, 0),
 };
-static const struct entry_field entry_donation_fields[] = {
-    F("cents", ENTRY_POS, 1),
-    F("method", ENTRY_METHOD, 1),
-    F("check_no", ENTRY_TEXT, 0),
-    F("donor", ENTRY_TEXT, 0),
-    F("pledges", ENTRY_ANY, 0), /* [[pledge seq, cents], ...]: a sponsor's payment */
+static const struct entry_field
+    entry_donation_fields
+        [] =
+            {
+                F("cents", ENTRY_POS, 1),     F("method", ENTRY_METHOD, 1),
+                F("check_no", ENTRY_TEXT, 0), F("donor", ENTRY_TEXT, 0),
+                F("pledges", ENTRY_ANY, 0), /* [[pledge seq, cents], ...]: a sponsor's payment */
 };
 static const struct entry_field entry_pledge_fields[] = {
-    F("sponsor", ENTRY_TEXT, 1),     F("kind", ENTRY_PKIND, 1),     F("rate", ENTRY_POS, 1),
-    F("max", ENTRY_POS, 0),          F("email", ENTRY_TEXT, 0),     F("phone", ENTRY_TEXT, 0),
-    F("address", ENTRY_TEXT, 0),     F("ext_id", ENTRY_TEXT, 0),    F("online_cents", ENTRY_POS, 0),
+    F("sponsor", ENTRY_TEXT, 1),     F("kind", ENTRY_PKIND, 1),  F("rate", ENTRY_POS, 1),
+    F("max", ENTRY_POS, 0),          F("email", ENTRY_TEXT, 0),  F("phone", ENTRY_TEXT, 0),
+    F("address", ENTRY_TEXT, 0),     F("ext_id", ENTRY_TEXT, 0), F("online_cents", ENTRY_POS, 0),
     F("online_date", ENTRY_TEXT, 0), F("source", ENTRY_TEXT, 0),
 };
 static const struct entry_field entry_certify_fields[] = {
@@ -108,8 +109,7 @@ static const struct entry_kind_def entry_kinds[ENTRY_NKINDS] = {
     /* pledges and their certification: no station figure (pledge.h folds them) */
     [ENTRY_PLEDGE] = {"pledge", ENTRY_RECORD, 1, 0, 1, FIELDS(entry_pledge_fields)},
     [ENTRY_CERTIFY] = {"certify", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_certify_fields)},
-    [ENTRY_CERTIFY_REOPEN] = {"certify-reopen", ENTRY_RECORD, 0, 0, 0,
-                              FIELDS(entry_reopen_fields)},
+    [ENTRY_CERTIFY_REOPEN] = {"certify-reopen", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_reopen_fields)},
 };
 
 const struct entry_kind_def *

@@ -22,10 +22,10 @@ static const struct {
 	const char *word;
 	enum pledge_kind k;
 } pledge_kind_words[] = {
-    {"flat", PLEDGE_FLAT},      {"fixed", PLEDGE_FLAT},   {"once", PLEDGE_FLAT},
-    {"lap", PLEDGE_LAP},        {"perlap", PLEDGE_LAP},   {"mile", PLEDGE_MILE},
-    {"permile", PLEDGE_MILE},   {"mi", PLEDGE_MILE},      {"km", PLEDGE_KM},
-    {"perkm", PLEDGE_KM},       {"kilometre", PLEDGE_KM}, {"kilometer", PLEDGE_KM},
+    {"flat", PLEDGE_FLAT},       {"fixed", PLEDGE_FLAT},      {"once", PLEDGE_FLAT},
+    {"lap", PLEDGE_LAP},         {"perlap", PLEDGE_LAP},      {"mile", PLEDGE_MILE},
+    {"permile", PLEDGE_MILE},    {"mi", PLEDGE_MILE},         {"km", PLEDGE_KM},
+    {"perkm", PLEDGE_KM},        {"kilometre", PLEDGE_KM},    {"kilometer", PLEDGE_KM},
     {"perkilometre", PLEDGE_KM}, {"perkilometer", PLEDGE_KM},
 };
 
@@ -60,9 +60,10 @@ pledge_kind_parse(const char *s, enum pledge_kind *k)
 void
 pledge_terms_format(const struct pledge_terms *t, char *buf, size_t len)
 {
-	static const char *const per[PLEDGE_NKINDS] = {
-	    [PLEDGE_FLAT] = "", [PLEDGE_LAP] = " a lap", [PLEDGE_MILE] = " a mile",
-	    [PLEDGE_KM] = " a km"};
+	static const char *const per[PLEDGE_NKINDS] = {[PLEDGE_FLAT] = "",
+	                                               [PLEDGE_LAP] = " a lap",
+	                                               [PLEDGE_MILE] = " a mile",
+	                                               [PLEDGE_KM] = " a km"};
 	char rate[32], max[32];
 
 	amount_format(t->rate_cents, rate, sizeof rate);
@@ -355,23 +356,40 @@ static const struct {
 	const char *key;
 	enum pledge_col col;
 } pledge_headers[] = {
-    {"walker", PC_WALKER},          {"walkernumber", PC_WALKER},
-    {"walkerno", PC_WALKER},        {"badge", PC_WALKER},
-    {"walkerid", PC_WALKER_EXT},    {"registrationid", PC_WALKER_EXT},
-    {"participantid", PC_WALKER_EXT}, {"sponsor", PC_SPONSOR},
-    {"sponsorname", PC_SPONSOR},    {"donor", PC_SPONSOR},
-    {"donorname", PC_SPONSOR},      {"name", PC_SPONSOR},
-    {"email", PC_EMAIL},            {"sponsoremail", PC_EMAIL},
-    {"phone", PC_PHONE},            {"sponsorphone", PC_PHONE},
-    {"address", PC_ADDRESS},        {"sponsoraddress", PC_ADDRESS},
-    {"kind", PC_KIND},              {"type", PC_KIND},
-    {"pledgetype", PC_KIND},        {"rate", PC_RATE},
-    {"amount", PC_RATE},            {"pledge", PC_RATE},
-    {"max", PC_MAX},                {"maximum", PC_MAX},
-    {"cap", PC_MAX},                {"id", PC_ID},
-    {"pledgeid", PC_ID},            {"externalid", PC_ID},
-    {"paid", PC_PAID},              {"paidonline", PC_PAID},
-    {"paiddate", PC_PAID_DATE},     {"datepaid", PC_PAID_DATE},
+    {"walker", PC_WALKER},
+    {"walkernumber", PC_WALKER},
+    {"walkerno", PC_WALKER},
+    {"badge", PC_WALKER},
+    {"walkerid", PC_WALKER_EXT},
+    {"registrationid", PC_WALKER_EXT},
+    {"participantid", PC_WALKER_EXT},
+    {"sponsor", PC_SPONSOR},
+    {"sponsorname", PC_SPONSOR},
+    {"donor", PC_SPONSOR},
+    {"donorname", PC_SPONSOR},
+    {"name", PC_SPONSOR},
+    {"email", PC_EMAIL},
+    {"sponsoremail", PC_EMAIL},
+    {"phone", PC_PHONE},
+    {"sponsorphone", PC_PHONE},
+    {"address", PC_ADDRESS},
+    {"sponsoraddress", PC_ADDRESS},
+    {"kind", PC_KIND},
+    {"type", PC_KIND},
+    {"pledgetype", PC_KIND},
+    {"rate", PC_RATE},
+    {"amount", PC_RATE},
+    {"pledge", PC_RATE},
+    {"max", PC_MAX},
+    {"maximum", PC_MAX},
+    {"cap", PC_MAX},
+    {"id", PC_ID},
+    {"pledgeid", PC_ID},
+    {"externalid", PC_ID},
+    {"paid", PC_PAID},
+    {"paidonline", PC_PAID},
+    {"paiddate", PC_PAID_DATE},
+    {"datepaid", PC_PAID_DATE},
 };
 
 /* Lowercase letters and digits only. */
@@ -492,8 +510,8 @@ pledge_row_check(struct pledge_row *r, const struct csv_record *rec, const int *
 	if (kind == NULL)
 		p->t.kind = PLEDGE_FLAT;
 	else if (pledge_kind_parse(kind, &p->t.kind) != 0) {
-		r->problem = xasprintf("the kind \"%s\" is not flat, per lap, per mile or per km",
-		                       kind);
+		r->problem =
+		    xasprintf("the kind \"%s\" is not flat, per lap, per mile or per km", kind);
 		goto end;
 	}
 	if (rate == NULL) {
@@ -546,7 +564,8 @@ pledge_csv_parse(const char *data, size_t len, struct pledge_csv **out, char **c
 	for (i = 0; i < rec.nfields; i++) {
 		pledge_header_key(rec.fields[i], key, sizeof key);
 		for (j = 0; j < nitems(pledge_headers); j++)
-			if (strcmp(key, pledge_headers[j].key) == 0 && cols[pledge_headers[j].col] < 0)
+			if (strcmp(key, pledge_headers[j].key) == 0 &&
+			    cols[pledge_headers[j].col] < 0)
 				cols[pledge_headers[j].col] = (int)i;
 	}
 	if (cols[PC_SPONSOR] < 0 || cols[PC_RATE] < 0 ||

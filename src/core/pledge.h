@@ -43,8 +43,8 @@ void pledge_terms_format(const struct pledge_terms *t, char *buf, size_t len);
 int64_t pledge_billed_laps(int64_t counted, int64_t cap);
 /* The rule (above).  0 and *owed; -1 with a sentence when the pledge is per
  * mile or km and the lap length is not known, or the figure does not fit. */
-int pledge_owed(const struct pledge_terms *t, int64_t counted_laps, const struct setting_length *lap,
-                int64_t lap_cap, int64_t *owed, char **cause);
+int pledge_owed(const struct pledge_terms *t, int64_t counted_laps,
+                const struct setting_length *lap, int64_t lap_cap, int64_t *owed, char **cause);
 
 /* ---- one ledger's pledges, folded from its entries ---- */
 
@@ -55,8 +55,8 @@ struct pledge {
 	struct pledge_terms t;
 	int64_t online_cents; /* paid online before the walk (imported); 0: none */
 	char *online_date;
-	int64_t paid_cents;   /* paid here: donations in force that name it */
-	int64_t annulled_by;  /* 0: in force */
+	int64_t paid_cents;  /* paid here: donations in force that name it */
+	int64_t annulled_by; /* 0: in force */
 };
 
 /* What a certification counted: the last entry of each station. */
@@ -107,8 +107,8 @@ enum pledge_row_state {
 struct pledge_row {
 	size_t line;
 	enum pledge_row_state state; /* set by the ledger's import */
-	char *text;     /* the row as written (its first 80 characters), for messages */
-	char *problem;  /* NULL: a good row */
+	char *text;      /* the row as written (its first 80 characters), for messages */
+	char *problem;   /* NULL: a good row */
 	uint32_t walker; /* 0: by walker_ext */
 	char *walker_ext;
 	struct pledge p; /* seq 0 */

@@ -40,12 +40,12 @@ struct ledger_event {
 	char org_ein[16];
 	char premium_desc[64]; /* e.g. "event T-shirt"; "" when none */
 	int64_t premium_cents;
-	enum rules_role role; /* this station's role */
-	int64_t walker_base;  /* walk-up numbers of this station start above it */
-	char printer[128];    /* CUPS queue; "": the default printer */
-	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
-	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
-	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
+	enum rules_role role;   /* this station's role */
+	int64_t walker_base;    /* walk-up numbers of this station start above it */
+	char printer[128];      /* CUPS queue; "": the default printer */
+	char paper[8];          /* "58mm", "80mm" (default), "letter", "a4" */
+	int64_t lock_ms;        /* the kiosk's coordinator mode locks after this idle */
+	char time_zone[72];     /* "America/Chicago"; "": the system's (stamp_zone) */
 	int64_t pledge_lap_cap; /* laps billed to a pledge at most; 0: no cap */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
@@ -379,10 +379,10 @@ struct ledger_station_pledge {
 	int64_t seen_wall_ms; /* a peer: when its entries last came (freshness) */
 };
 struct ledger_settlement {
-	struct pledge_book *book;      /* this ledger's pledges and payments */
-	struct ledger_pledge_line *v;  /* the pledges in force, by walker then entry */
+	struct pledge_book *book;     /* this ledger's pledges and payments */
+	struct ledger_pledge_line *v; /* the pledges in force, by walker then entry */
 	size_t n;
-	int64_t cert_seq; /* the certification in force; 0: laps not final */
+	int64_t cert_seq;          /* the certification in force; 0: laps not final */
 	struct setting_length lap; /* as the counted entries set it */
 	int64_t lap_cap;
 	int64_t owed_cents, paid_cents, due_cents;

@@ -146,7 +146,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		return util_fail(cause, "The event has not been set up yet (run init first).");
 	ledger_pl_hex(id, hex);
 	if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
-	    ledger_pl_decode(&own, cause) != 0 || fold_run(own.es, own.n, NULL, &fall, cause) != 0 ||
+	    ledger_pl_decode(&own, cause) != 0 ||
+	    fold_run(own.es, own.n, NULL, &fall, cause) != 0 ||
 	    pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0)
 		goto end;
 	out->cert_seq = out->book->cert_seq;
@@ -189,7 +190,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 				if (strcmp(out->book->cert[j].ledger, phex) == 0)
 					upto = out->book->cert[j].seq;
 		}
-		out->stations = xrealloc(out->stations, (out->nstations + 1) * sizeof *out->stations);
+		out->stations =
+		    xrealloc(out->stations, (out->nstations + 1) * sizeof *out->stations);
 		sp = &out->stations[out->nstations++];
 		memset(sp, 0, sizeof *sp);
 		snprintf(sp->station, sizeof sp->station, "%s", peers.v[i].station);
@@ -236,7 +238,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		}
 		ln->final = out->cert_seq != 0 || p->t.kind == PLEDGE_FLAT;
 		ln->paid_cents = p->online_cents + p->paid_cents;
-		ln->due_cents = ln->owed_cents > ln->paid_cents ? ln->owed_cents - ln->paid_cents : 0;
+		ln->due_cents =
+		    ln->owed_cents > ln->paid_cents ? ln->owed_cents - ln->paid_cents : 0;
 		out->owed_cents += ln->owed_cents;
 		out->paid_cents += ln->paid_cents;
 		out->due_cents += ln->due_cents;
@@ -342,9 +345,10 @@ ledger_pl_held_find(const struct ledger_pl_held *h, const char *ext_id, const ch
 static int
 ledger_pl_same(const struct pledge *a, const struct pledge *b, uint32_t walker)
 {
-	return a->walker == walker && a->t.kind == b->t.kind && a->t.rate_cents == b->t.rate_cents &&
-	       a->t.max_cents == b->t.max_cents && a->online_cents == b->online_cents &&
-	       a->sponsor != NULL && b->sponsor != NULL && strcmp(a->sponsor, b->sponsor) == 0;
+	return a->walker == walker && a->t.kind == b->t.kind &&
+	       a->t.rate_cents == b->t.rate_cents && a->t.max_cents == b->t.max_cents &&
+	       a->online_cents == b->online_cents && a->sponsor != NULL && b->sponsor != NULL &&
+	       strcmp(a->sponsor, b->sponsor) == 0;
 }
 
 /* Checks a pledge's fields (the walker aside) and writes its data. */
@@ -367,7 +371,8 @@ ledger_pl_data(const struct pledge *p, const char *source, struct strbuf *b, cha
 	if ((size_t)p->t.kind >= PLEDGE_NKINDS)
 		return util_fail(cause, "A pledge is flat, per lap, per mile or per km.");
 	if (p->t.rate_cents <= 0 || p->t.rate_cents > PLEDGE_MAX_RATE)
-		return util_fail(cause, "A pledge's rate must be above $0.00 and at most $10,000.00.");
+		return util_fail(cause,
+		                 "A pledge's rate must be above $0.00 and at most $10,000.00.");
 	if (p->t.max_cents < 0 || p->online_cents < 0)
 		return util_fail(cause, "A pledge's maximum and amount paid cannot be negative.");
 	strbuf_puts(b, "{\"sponsor\":");
@@ -424,7 +429,8 @@ ledger_pledge_add(struct ledger *l, const struct pledge *p, const char *op, int6
 		if (ledger_pl_held_load(l, &h, cause) != 0)
 			goto end;
 		if (ledger_pl_held_find(&h, p->ext_id, &where) != NULL) {
-			util_fail(cause, "A pledge with the id \"%s\" is already held (station %s).",
+			util_fail(cause,
+			          "A pledge with the id \"%s\" is already held (station %s).",
 			          p->ext_id, where);
 			goto end;
 		}
@@ -483,11 +489,12 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 			continue;
 		}
 		if ((walker = ledger_pl_row_walker(l, r)) == 0) {
-			r->problem = r->walker != 0 ? xasprintf("walker %" PRIu32 " is not registered "
-			                                        "here",
-			                                        r->walker)
-			                            : xasprintf("no walker here has the id \"%s\"",
-			                                        r->walker_ext);
+			r->problem =
+			    r->walker != 0
+			        ? xasprintf("walker %" PRIu32 " is not registered "
+			                    "here",
+			                    r->walker)
+			        : xasprintf("no walker here has the id \"%s\"", r->walker_ext);
 			r->state = PLEDGE_ROW_BAD;
 			continue;
 		}
@@ -503,8 +510,8 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 			    strcmp(c->rows[k].p.ext_id, r->p.ext_id) == 0)
 				break;
 		if (r->p.ext_id != NULL && k < i) {
-			r->problem = xasprintf("the pledge id \"%s\" is on line %zu too", r->p.ext_id,
-			                       c->rows[k].line);
+			r->problem = xasprintf("the pledge id \"%s\" is on line %zu too",
+			                       r->p.ext_id, c->rows[k].line);
 			r->state = PLEDGE_ROW_BAD;
 			continue;
 		}
@@ -512,10 +519,11 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 			if (ledger_pl_same(held, &r->p, walker))
 				r->state = PLEDGE_ROW_UNCHANGED;
 			else {
-				r->problem = xasprintf("the pledge id \"%s\" is held already (station "
-				                       "%s) with other terms; annul that one first to "
-				                       "change it",
-				                       r->p.ext_id, where);
+				r->problem =
+				    xasprintf("the pledge id \"%s\" is held already (station "
+				              "%s) with other terms; annul that one first to "
+				              "change it",
+				              r->p.ext_id, where);
 				r->state = PLEDGE_ROW_BAD;
 			}
 			continue;
@@ -537,8 +545,8 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 			continue;
 		strbuf_free(&data);
 		if (ledger_pl_data(&c->rows[i].p, "import", &data, cause) != 0 ||
-		    ledger_append(l, "pledge", c->rows[i].p.walker, 0, 0, data.s, op, NULL, cause) !=
-		        0) {
+		    ledger_append(l, "pledge", c->rows[i].p.walker, 0, 0, data.s, op, NULL,
+		                  cause) != 0) {
 			ledger_batch_end(l, 0, NULL);
 			goto end;
 		}
@@ -580,7 +588,8 @@ ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges, siz
 				ln = &s.v[j];
 		if (ln == NULL) {
 			util_fail(cause,
-			          "Entry %" PRId64 " is not a pledge of walker %" PRIu32 " in force.",
+			          "Entry %" PRId64 " is not a pledge of walker %" PRIu32
+			          " in force.",
 			          pledges[i], walker);
 			goto end;
 		}
@@ -599,11 +608,12 @@ ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges, siz
 			goto end;
 		}
 		if (!ln->final) {
-			util_fail(cause,
-			          "Pledge %" PRId64 " is %s a lap or a distance and the laps are not "
-			          "certified yet: certify them first (watctl pledge certify), so "
-			          "the amount owed is final.",
-			          pledges[i], pledge_kind_name(ln->p->t.kind));
+			util_fail(
+			    cause,
+			    "Pledge %" PRId64 " is per %s and the laps are not certified yet: "
+			    "certify them first (watctl pledge certify), so the amount owed is "
+			    "final.",
+			    pledges[i], pledge_kind_name(ln->p->t.kind));
 			goto end;
 		}
 		if (ln->why[0] != '\0') {
@@ -613,15 +623,15 @@ ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges, siz
 		if (ln->due_cents > 0 && left > 0) {
 			int64_t put = left < ln->due_cents ? left : ln->due_cents;
 
-			strbuf_printf(&items, "%s[%" PRId64 ",%" PRId64 "]", items.len > 1 ? "," : "",
-			              ln->p->seq, put);
+			strbuf_printf(&items, "%s[%" PRId64 ",%" PRId64 "]",
+			              items.len > 1 ? "," : "", ln->p->seq, put);
 			left -= put;
 		}
 	}
 	strbuf_puts(&items, "]");
 	*gift_cents = left;
-	rc = ledger_donate_pledges(l, walker, cents, m, check_no, sponsor, items.len > 2 ? items.s : NULL,
-	                           op, seq, cause);
+	rc = ledger_donate_pledges(l, walker, cents, m, check_no, sponsor,
+	                           items.len > 2 ? items.s : NULL, op, seq, cause);
 end:
 	strbuf_free(&items);
 	ledger_settlement_clear(&s);

@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# Pledges end to end with `watctl pledge`: a walker with five sponsors of
+# every kind walks, the laps are certified, the sponsors settle with cash and
+# a check (one overpays: a gift); the pledges CSV's preview, its import, and
+# the same file imported twice counting once; the ledger checks after each.
+
+setup() {
+	T="$BATS_TEST_TMPDIR"
+	DB="$T/t1.db"
+	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
+	w init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 \
+		--station T1 >/dev/null
+	w set lap-length 0.25mi >/dev/null
+	w set pledge-lap-cap 10 >/dev/null
+	w walker add --name "Ana Ruiz" --id R-100 >/dev/null
+	w walker add --name "Ben Ode" --id R-200 >/dev/null
+}
+
+# The entry number a "recorded as entry N." line names.
+seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
+
+@test "pledges: five sponsors of every kind, certified, settled with cash and a check" {
+	flat=$(w pledge add 1 --sponsor "Bob Flat" --rate 20 | seq_of)
+	lap=$(w pledge add 1 --sponsor "Cy Lap" --kind "per lap" --rate 0.50 --max 4 | seq_of)
+	mile=$(w pledge add 1 --sponsor "Di Mile" --kind mile --rate 3.33 | seq_of)
+	km=$(w pledge add 1 --sponsor "Ed Km" --kind km --rate 1 --email ed@example.org | seq_of)
+	online=$(w pledge add 1 --sponsor "Flo Online" --kind lap --rate 0.25 --paid 2 \
+		--paid-date 2026-04-20 --id P-9 | seq_of)
+	[ -n "$flat" ] && [ -n "$lap" ] && [ -n "$mile" ] && [ -n "$km" ] && [ -n "$online" ]
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	w lap 2 >/dev/null
+	# a 13th lap annulled: 12 counted, 10 billed (the cap)
+	last=$(w lap 1 | sed -n 's/.*entry \([0-9]*\).*/\1/p')
+	w annul "$last" --reason "scanned twice" >/dev/null
+	run w pledge list 1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Laps not certified"* ]]
+	[[ "$output" == *"laps 12 (10 billed: the lap cap), 4.02 km (2.50 mi)"* ]]
+	# flat $20; lap 10 x $0.50 = $5 capped at $4; 2.5 mi x $3.33 = $8.325 -> $8.33;
+	# 4.02336 km x $1 -> $4.02; 10 x $0.25 = $2.50, $2 paid online
+	[[ "$output" == *"owed \$20.00  paid \$0.00  still owed \$20.00"* ]]
+	[[ "$output" == *"owed \$4.00  paid \$0.00  still owed \$4.00  (laps not certified"* ]]
+	[[ "$output" == *"owed \$8.33  paid"* ]]
+	[[ "$output" == *"owed \$4.02  paid"* ]]
+	[[ "$output" == *"owed \$2.50  paid \$2.00  still owed \$0.50"* ]]
+	[[ "$output" == *"Pledged \$38.85, paid \$2.00, still owed \$36.85 (5 pledges)."* ]]
+	# a per-lap pledge is not paid before the laps are certified; a flat one is
+	run w pledge pay 1 "$lap" 4 --method cash
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not certified yet"* ]]
+	run w pledge pay 1 "$flat" 20 --method cash
+	[ "$status" -eq 0 ]
+	w pledge certify | grep -q "Laps certified as entry"
+	run w pledge certify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"certified already"* ]]
+	# a lap after the certification is walked, not counted
+	w lap 1 >/dev/null
+	run w pledge list 1
+	[[ "$output" == *"Laps certified"* ]]
+	[[ "$output" == *"owed \$8.33  paid \$0.00  still owed \$8.33"* ]]
+	# one payment is one sponsor's
+	run w pledge pay 1 "$lap,$mile" 10 --method cash
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"one sponsor's"* ]]
+	# Cy pays $5 cash for $4 owed: $1 is a gift; Di pays by check
+	run w pledge pay 1 "$lap" 5 --method cash
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$1.00 is more than the pledges still owed: recorded as a gift from the same sponsor."* ]]
+	w pledge pay 1 "$mile" 8.33 --method check --check-no 1042 >/dev/null
+	run w pledge list 1
+	echo "$output"
+	[[ "$output" == *"Pledged \$38.85, paid \$34.33, still owed \$4.52 (5 pledges)."* ]]
+	# the payments are donations whose donor is the sponsor
+	w log | grep ' donation ' | grep -q '"donor":"Cy Lap","pledges":\[\['"$lap"',400\]\]'
+	w log | grep ' donation ' | grep -q '"check_no":"1042","donor":"Di Mile"'
+	w report | grep -q 'checks        \$8.33 (1 checks)'
+	# reopened with a reason, the amounts are not final again; a certification
+	# is never annulled
+	run w pledge reopen
+	[ "$status" -eq 1 ]
+	cert=$(w log | awk '$4 == "certify" { print $1 }')
+	[ -n "$cert" ]
+	run w annul "$cert" --reason "oops"
+	[ "$status" -eq 1 ]
+	w pledge reopen --reason "a late lap from the lap point" | grep -q "Laps reopened"
+	run w pledge list 1
+	[[ "$output" == *"Laps not certified"* ]]
+	# the annulled pledge leaves the settlement
+	w annul "$km" --reason "entered twice" >/dev/null
+	run w pledge list 1
+	[[ "$output" == *"(4 pledges)"* ]]
+	[[ "$output" != *"Ed Km"* ]]
+	w check >/dev/null
+	w rebuild >/dev/null
+	w check >/dev/null
+}
+
+@test "pledges: refused without a sponsor, a walker, or with an id held already" {
+	run w pledge add 9 --sponsor Bob --rate 5
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no walker 9"* ]]
+	run w pledge add 1 --sponsor Bob --rate 0
+	[ "$status" -eq 2 ]
+	run w pledge add 1 --sponsor Bob --rate 5 --kind hourly
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"flat, lap, mile or km"* ]]
+	w pledge add 1 --sponsor Bob --rate 5 --id P-1 >/dev/null
+	run w pledge add 2 --sponsor Cy --rate 5 --id P-1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"P-1"*"already held"* ]]
+	# a per-mile pledge with no lap length has no amount, said
+	w set lap-length 0 >/dev/null
+	w pledge add 1 --sponsor Di --kind mile --rate 1 >/dev/null
+	run w pledge list 1
+	[[ "$output" == *"owed: not known: The lap length is not set"* ]]
+}
+
+@test "pledges: the CSV's preview names each problem by its row; imported twice it counts once" {
+	cat >"$T/pledges.csv" <<-'EOF'
+		Walker ID,Sponsor Name,Email,Type,Rate,Max,Pledge ID,Paid,Paid Date
+		R-100,Gail Grant,gail@example.org,per lap,0.50,10,WEB-1,,
+		R-100,Hal Hunt,,flat,25,,WEB-2,25,2026-04-20
+		R-999,Ivy Ives,,flat,5,,WEB-3,,
+		R-200,,,flat,5,,WEB-4,,
+		R-200,Jo Jones,,per hour,5,,WEB-5,,
+		R-200,Kim Kay,,per mile,1,,WEB-1,,
+		R-200,Lou Lee,,km,1.5,,WEB-6,,
+	EOF
+	run w pledge import "$T/pledges.csv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'line 4 "R-999,Ivy Ives,,flat,5,,WEB-3,,": no walker here has the id "R-999".'* ]]
+	[[ "$output" == *'line 5 "R-200,,,flat,5,,WEB-4,,": it has no sponsor'* ]]
+	[[ "$output" == *'line 6 "R-200,Jo Jones,,per hour'*'"per hour" is not flat'* ]]
+	[[ "$output" == *'line 7 "R-200,Kim Kay'*'the pledge id "WEB-1" is on line 2 too'* ]]
+	[[ "$output" == *"3 new, 0 unchanged (imported before), 4 with a problem."* ]]
+	[[ "$output" == *"Nothing was imported yet"*"--import-good-rows"* ]]
+	run w pledge list
+	[[ "$output" == *"(0 pledges)"* ]]
+	run w pledge import "$T/pledges.csv" --import-good-rows
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Imported 3 new pledges; the rows with a problem were left out."* ]]
+	run w pledge list
+	echo "$output"
+	[[ "$output" == *"(3 pledges)"* ]]
+	# Hal paid online: owed $25, paid $25, nothing billed again
+	[[ "$output" == *"Hal Hunt: \$25.00"*"owed \$25.00  paid \$25.00  still owed \$0.00"* ]]
+	[[ "$output" == *"paid online \$25.00 on 2026-04-20"* ]]
+	# the same file again: nothing new
+	run w pledge import "$T/pledges.csv" --import-good-rows
+	echo "$output"
+	[[ "$output" == *"0 new, 3 unchanged (imported before), 4 with a problem."* ]]
+	run w pledge list
+	[[ "$output" == *"(3 pledges)"* ]]
+	# an id held with other terms is a problem, not a second pledge
+	printf 'walker,sponsor,rate,id\n1,Gail Grant,0.75,WEB-1\n' >"$T/changed.csv"
+	run w pledge import "$T/changed.csv" --import-good-rows
+	[[ "$output" == *'"WEB-1" is held already (station T1) with other terms'* ]]
+	[[ "$output" == *"0 new, 0 unchanged (imported before), 1 with a problem."* ]]
+	# no pledges file at all
+	printf 'name,team\nAna,Blue\n' >"$T/roster.csv"
+	run w pledge import "$T/roster.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nothing was imported"* ]]
+	w check >/dev/null
+}
