@@ -121,6 +121,38 @@ pledge_owed(const struct pledge_terms *t, int64_t counted_laps, const struct set
 
 /* ---- one ledger's pledges ---- */
 
+void
+pledge_rule_settings(const struct entry *es, size_t n, const struct fold *f,
+                     struct setting_length *lap, int64_t *cap)
+{
+	const struct setting *ls = setting_find("lap-length");
+
+	memset(lap, 0, sizeof *lap);
+	*cap = 0;
+	setting_length_parse(ls->def, ls->max, lap);
+	for (size_t i = 0; i < n; i++) {
+		int64_t by = fold_annulled_by(f, es[i].seq);
+		struct json_value k, v;
+		char *key, *value;
+
+		if (es[i].kind != ENTRY_SETTINGS || (by != 0 && by <= (int64_t)n))
+			continue;
+		k = entry_member(&es[i], "key");
+		v = entry_member(&es[i], "value");
+		key = json_str(&k);
+		value = json_str(&v);
+		if (key != NULL && value != NULL) {
+			if (strcmp(key, "lap-length") == 0 &&
+			    setting_length_parse(value, ls->max, lap) != 0)
+				memset(lap, 0, sizeof *lap);
+			else if (strcmp(key, "pledge-lap-cap") == 0)
+				*cap = strtoll(value, NULL, 10);
+		}
+		free(key);
+		free(value);
+	}
+}
+
 static char *
 pledge_member(const struct entry *e, const char *key)
 {

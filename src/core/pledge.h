@@ -84,6 +84,11 @@ int pledge_book_run(const struct entry *es, size_t n, const struct fold *f,
 void pledge_book_free(struct pledge_book *b);
 /* The pledge entry seq of the book, or NULL. */
 const struct pledge *pledge_book_find(const struct pledge_book *b, int64_t seq);
+/* The settings the rule reads (lap-length, pledge-lap-cap) as they stood
+ * after es[0..n): the settings entries among them not annulled by then (f:
+ * a fold of es, for which entry annuls which). */
+void pledge_rule_settings(const struct entry *es, size_t n, const struct fold *f,
+                          struct setting_length *lap, int64_t *cap);
 /* A pledge entry's terms and details into p (strings malloc'd; pledge_clear). */
 void pledge_from_entry(const struct entry *e, struct pledge *p);
 void pledge_clear(struct pledge *p);

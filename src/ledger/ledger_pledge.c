@@ -78,40 +78,6 @@ ledger_pl_peers_cb(const struct ledger_peer *p, void *arg)
 
 /* ---- the settlement ---- */
 
-/* The settings among es[0..n) that the rule reads, as they stood there:
- * entries annulled before n do not count. */
-static void
-ledger_pl_settings(const struct entry *es, size_t n, const struct fold *f,
-                   struct setting_length *lap, int64_t *cap)
-{
-	const struct setting *ls = setting_find("lap-length");
-
-	memset(lap, 0, sizeof *lap);
-	*cap = 0;
-	setting_length_parse(ls->def, ls->max, lap);
-	for (size_t i = 0; i < n; i++) {
-		int64_t by = fold_annulled_by(f, es[i].seq);
-		struct json_value k, v;
-		char *key, *value;
-
-		if (es[i].kind != ENTRY_SETTINGS || (by != 0 && by <= (int64_t)n))
-			continue;
-		k = entry_member(&es[i], "key");
-		v = entry_member(&es[i], "value");
-		key = json_str(&k);
-		value = json_str(&v);
-		if (key != NULL && value != NULL) {
-			if (strcmp(key, "lap-length") == 0 &&
-			    setting_length_parse(value, ls->max, lap) != 0)
-				memset(lap, 0, sizeof *lap);
-			else if (strcmp(key, "pledge-lap-cap") == 0)
-				*cap = strtoll(value, NULL, 10);
-		}
-		free(key);
-		free(value);
-	}
-}
-
 /* Folds a ledger's entries es[0..upto) for the laps they count. */
 static int
 ledger_pl_fold(const struct entry *es, size_t upto, struct fold **out, char **cause)
@@ -161,7 +127,7 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		if (own_upto > (int64_t)own.n)
 			own_upto = (int64_t)own.n;
 	}
-	ledger_pl_settings(own.es, (size_t)own_upto, fall, &out->lap, &out->lap_cap);
+	pledge_rule_settings(own.es, (size_t)own_upto, fall, &out->lap, &out->lap_cap);
 	folds = xcalloc(1, sizeof *folds);
 	out->stations = xcalloc(1, sizeof *out->stations);
 	if (own_upto == (int64_t)own.n) {

@@ -299,6 +299,15 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 	words = amount_words(r->cents);
 	layout_doc_add(d, LAYOUT_SMALL, words, NULL);
 	free(words);
+	if (r->pledged_cents > 0 && r->pledged_cents <= r->cents) {
+		/* a sponsor's payment: what it settles, and the gift beyond */
+		layout_doc_add(d, LAYOUT_PAIR, "Toward pledges",
+		               amount_format(r->pledged_cents, amount, sizeof amount));
+		if (r->cents > r->pledged_cents)
+			layout_doc_add(
+			    d, LAYOUT_PAIR, "Gift beyond the pledges",
+			    amount_format(r->cents - r->pledged_cents, amount, sizeof amount));
+	}
 	if (strcmp(method, "check") == 0) {
 		char *c = layout_nonempty(r->check_no) ? xasprintf("Check no. %s", r->check_no)
 		                                       : xstrdup("Check");

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "layout.h"
 #include "ledger.h"
+#include "pledge.h"
 #include "print.h"
 #include "strbuf.h"
 #include "util.h"
@@ -159,8 +160,17 @@ struct print_cli_donation {
 	int64_t annulled_by;
 	uint32_t walker;
 	int64_t cents, wall_ms;
+	int64_t pledged_cents; /* a sponsor's payment: put toward pledges */
 	char *method, *check_no, *donor;
 };
+
+static int
+print_cli_pledged_cb(int64_t seq, int64_t cents, void *arg)
+{
+	(void)seq;
+	*(int64_t *)arg += cents;
+	return 0;
+}
 
 static int
 print_cli_donation_cb(const struct ledger_entry *e, void *arg)
@@ -178,6 +188,13 @@ print_cli_donation_cb(const struct ledger_entry *e, void *arg)
 	d->method = json_get_str(e->line, len, "data.method");
 	d->check_no = json_get_str(e->line, len, "data.check_no");
 	d->donor = json_get_str(e->line, len, "data.donor");
+	if (d->is_donation) {
+		struct entry de;
+
+		if (entry_decode(e->line, len, &de, NULL) == 0 &&
+		    pledge_payment_items(&de, print_cli_pledged_cb, &d->pledged_cents) != 0)
+			d->pledged_cents = 0;
+	}
 	return 1;
 }
 
@@ -292,6 +309,7 @@ print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
 	r.walker_id = w.id;
 	r.donor = d.donor;
 	r.cents = d.cents;
+	r.pledged_cents = d.pledged_cents;
 	r.method = d.method;
 	r.check_no = d.check_no;
 	r.premium_desc = ev.premium_desc;
