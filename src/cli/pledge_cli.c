@@ -286,13 +286,29 @@ pledge_cli_reopen(struct cli_cmd_ctx *c, struct cli_args *a)
 	return CLI_OK;
 }
 
+static enum cli_ret
+pledge_cli_verify(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	char *said = NULL, *cause = NULL;
+	int r;
+
+	if (a->npos != 2)
+		return cli_usage(c);
+	if ((r = ledger_statement_check(c->l, a->pos[1], &said, &cause)) < 0)
+		return cli_cause(CLI_REFUSED, cause);
+	printf("%s\n", said);
+	free(said);
+	return r == 0 ? CLI_OK : CLI_REFUSED;
+}
+
 /* The subcommands, by their first word. */
 static const struct {
 	const char *word;
 	enum cli_ret (*fn)(struct cli_cmd_ctx *, struct cli_args *);
 } pledge_cli_subs[] = {
-    {"add", pledge_cli_add}, {"list", pledge_cli_list},       {"import", pledge_cli_import},
-    {"pay", pledge_cli_pay}, {"certify", pledge_cli_certify}, {"reopen", pledge_cli_reopen},
+    {"add", pledge_cli_add},       {"list", pledge_cli_list},       {"import", pledge_cli_import},
+    {"pay", pledge_cli_pay},       {"certify", pledge_cli_certify}, {"reopen", pledge_cli_reopen},
+    {"verify", pledge_cli_verify},
 };
 
 static enum cli_ret
@@ -314,7 +330,8 @@ const struct cli_cmd_entry pledge_cli_pledge_entry = {
              "import FILE [--import-good-rows]\n"
              "pay WALKER PLEDGE[,PLEDGE...] AMOUNT --method cash|check|other [--check-no N]\n"
              "certify\n"
-             "reopen --reason TEXT",
+             "reopen --reason TEXT\n"
+             "verify STATEMENT-NUMBER",
     .about = "sponsors' pledges: record, import, settle on the counted laps, take payments",
     .opts = CLI_OPTS(CLI_VALUE("sponsor"), CLI_VALUE("rate"), CLI_VALUE("kind"), CLI_VALUE("max"),
                      CLI_VALUE("email"), CLI_VALUE("phone"), CLI_VALUE("address"), CLI_VALUE("id"),
@@ -322,6 +339,6 @@ const struct cli_cmd_entry pledge_cli_pledge_entry = {
                      CLI_VALUE("method"), CLI_VALUE("check-no"), CLI_VALUE("reason")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
-    .reads = "list",
+    .reads = "list verify",
     .exec = pledge_cli_pledge,
 };

@@ -55,6 +55,7 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&print_cli_badge_entry,
 	&print_cli_badges_entry,
 	&print_cli_slip_entry,
+	&print_cli_statement_entry,
 	&bundle_cli_close_entry,
 	&bundle_cli_reopen_entry,
 	&bundle_cli_close_sheet_entry,

@@ -404,6 +404,24 @@ int ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges,
                       int64_t cents, enum rules_method m, const char *check_no, const char *op,
                       int64_t *seq, int64_t *gift_cents, char **cause);
 
+/* Statements: one per sponsor of a walker (the lines of the settlement
+ * with the same walker and sponsor).  1 when line i is its sponsor's first
+ * (print one statement there). */
+int ledger_statement_first(const struct ledger_settlement *s, size_t i);
+/* The lines of line i's statement (at most max indices into idx; idx NULL
+ * with max 0 to count) and their sums; returns how many. */
+size_t ledger_statement_lines(const struct ledger_settlement *s, size_t i, size_t *idx, size_t max,
+                              int64_t *owed, int64_t *paid, int64_t *due);
+/* Line i's statement id: "S:<station>:<first pledge>:<certification>:<still
+ * owed, cents>:<ledger identity, 8 hex>", QR alphanumeric. */
+void ledger_statement_id(struct ledger *l, const struct ledger_settlement *s, size_t i, char *buf,
+                         size_t len);
+/* Checks a statement id against the ledger: 0 and *said when it is what the
+ * ledger says now, 1 and *said when it was but is out of date (payments
+ * since, laps certified or reopened), -1 and *cause when it is not this
+ * ledger's. */
+int ledger_statement_check(struct ledger *l, const char *code, char **said, char **cause);
+
 /* Certifies the laps: records the last entry held of this station and of
  * each peer; amounts owed are final from then.  Refused while certified. */
 int ledger_certify(struct ledger *l, const char *op, int64_t *seq, char **cause);

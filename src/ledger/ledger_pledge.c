@@ -679,3 +679,130 @@ ledger_certify_reopen(struct ledger *l, const char *reason, const char *op, int6
 	ledger_settlement_clear(&s);
 	return rc;
 }
+
+/* ---- statements ---- */
+
+/* The sponsor's pledges for the walker of line i: each line j with the same
+ * walker and sponsor (the settlement is sorted by walker). */
+static int
+ledger_pl_same_sponsor(const struct ledger_settlement *s, size_t i, size_t j)
+{
+	return s->v[i].p->walker == s->v[j].p->walker &&
+	       strcmp(s->v[i].p->sponsor, s->v[j].p->sponsor) == 0;
+}
+
+size_t
+ledger_statement_lines(const struct ledger_settlement *s, size_t i, size_t *idx, size_t max,
+                       int64_t *owed, int64_t *paid, int64_t *due)
+{
+	size_t n = 0;
+
+	*owed = *paid = *due = 0;
+	for (size_t j = 0; j < s->n; j++)
+		if (ledger_pl_same_sponsor(s, i, j)) {
+			if (n < max)
+				idx[n] = j;
+			n++;
+			*owed += s->v[j].owed_cents;
+			*paid += s->v[j].paid_cents;
+			*due += s->v[j].due_cents;
+		}
+	return n;
+}
+
+int
+ledger_statement_first(const struct ledger_settlement *s, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (ledger_pl_same_sponsor(s, i, j))
+			return 0;
+	return 1;
+}
+
+void
+ledger_statement_id(struct ledger *l, const struct ledger_settlement *s, size_t i, char *buf,
+                    size_t len)
+{
+	unsigned char id[LEDGER_HASH_LEN];
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	int64_t owed, paid, due;
+	size_t first = i;
+
+	for (size_t j = 0; j < i; j++)
+		if (ledger_pl_same_sponsor(s, i, j)) {
+			first = j;
+			break;
+		}
+	ledger_statement_lines(s, i, NULL, 0, &owed, &paid, &due);
+	memset(id, 0, sizeof id);
+	ledger_identity(l, id);
+	ledger_pl_hex(id, hex);
+	for (char *p = hex; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	hex[8] = '\0';
+	/* QR alphanumeric only (the station id is A-Z, 0-9 and '-') */
+	snprintf(buf, len, "S:%s:%" PRId64 ":%" PRId64 ":%" PRId64 ":%s", l->ev.station,
+	         s->v[first].p->seq, s->cert_seq, due, hex);
+}
+
+int
+ledger_statement_check(struct ledger *l, const char *code, char **said, char **cause)
+{
+	struct ledger_settlement s;
+	char station[LEDGER_STATION_MAX + 1], hex[16], want[128];
+	long long seq, cert, due;
+	int n = 0, rc = -1;
+	size_t i;
+
+	*said = NULL;
+	if (sscanf(code, "S:%16[A-Z0-9-]:%lld:%lld:%lld:%8[0-9A-F]%n", station, &seq, &cert, &due,
+	           hex, &n) != 5 ||
+	    code[n] != '\0')
+		return util_fail(cause, "\"%s\" is not a statement number (S:STATION:...).", code);
+	if (strcmp(station, l->ev.station) != 0)
+		return util_fail(cause,
+		                 "Statement %s was made at station %s, not here (%s): check it "
+		                 "there.",
+		                 code, station, l->ev.station);
+	if (ledger_settle(l, 0, &s, cause) != 0)
+		return -1;
+	for (i = 0; i < s.n; i++)
+		if (s.v[i].p->seq == seq)
+			break;
+	if (i == s.n) {
+		util_fail(cause,
+		          "Statement %s names pledge %lld, which is not a pledge in force in this "
+		          "ledger: it was annulled, or the statement is not this event's.",
+		          code, seq);
+		goto end;
+	}
+	ledger_statement_id(l, &s, i, want, sizeof want);
+	if (strcmp(strrchr(want, ':') + 1, hex) != 0)
+		util_fail(cause, "Statement %s is not of this ledger (another event's station %s).",
+		          code, station);
+	else if (strcmp(want, code) == 0) {
+		*said = xasprintf(
+		    "Statement %s matches the ledger: %s's pledges for walker %" PRIu32 ", %s.",
+		    code, s.v[i].p->sponsor, s.v[i].p->walker,
+		    cert != 0 ? "on the certified laps" : "on the laps as of then");
+		rc = 0;
+	} else {
+		char a[32], b[32];
+		int64_t owed, paid, now;
+
+		ledger_statement_lines(&s, i, NULL, 0, &owed, &paid, &now);
+		*said = xasprintf("Statement %s was made from the ledger, but is out of date: it "
+		                  "said %s still owed, the ledger now says %s (%s). Current "
+		                  "statement: %s.",
+		                  code, amount_format(due, a, sizeof a),
+		                  amount_format(now, b, sizeof b),
+		                  s.cert_seq != cert ? "the laps were certified or reopened since"
+		                                     : "payments were recorded since",
+		                  want);
+		rc = 1;
+	}
+end:
+	ledger_settlement_clear(&s);
+	return rc;
+}

@@ -338,6 +338,75 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 }
 
 void
+layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
+{
+	char a[32], b[32], dist[64];
+	size_t i;
+
+	layout_doc_add(d, LAYOUT_TITLE, layout_nonempty(s->org_name) ? s->org_name : "Statement",
+	               NULL);
+	if (layout_nonempty(s->org_ein))
+		layout_doc_addf(d, LAYOUT_CENTER, "EIN %s", s->org_ein);
+	layout_doc_add(d, LAYOUT_HEADING, "Pledge statement", NULL);
+	if (layout_nonempty(s->event) && layout_nonempty(s->city))
+		layout_doc_addf(d, LAYOUT_CENTER, "%s, %s", s->event, s->city);
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+	layout_doc_add(d, LAYOUT_PAIR, "Sponsor", layout_nonempty(s->sponsor) ? s->sponsor : "");
+	if (layout_nonempty(s->address))
+		layout_doc_add(d, LAYOUT_SMALL, s->address, NULL);
+	{
+		char *w = xasprintf("%s (#%u)", layout_nonempty(s->walker) ? s->walker : "Walker",
+		                    s->walker_id);
+		layout_doc_add(d, LAYOUT_PAIR, "Walker", w);
+		free(w);
+	}
+	if (layout_nonempty(s->when))
+		layout_doc_add(d, LAYOUT_PAIR, "Date", s->when);
+	for (i = 0; i < s->n; i++) {
+		const struct layout_statement_line *l = &s->lines[i];
+
+		layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+		layout_doc_add(d, LAYOUT_PAIR, "Pledge", l->terms);
+		if (l->per_unit) {
+			snprintf(a, sizeof a, "%lld", (long long)l->laps);
+			if (l->billed_laps != l->laps)
+				snprintf(a, sizeof a, "%lld (%lld billed)", (long long)l->laps,
+				         (long long)l->billed_laps);
+			layout_doc_add(d, LAYOUT_PAIR, s->final ? "Certified laps" : "Laps so far",
+			               a);
+			if (l->distance_um >= 0) {
+				setting_distance_format(l->distance_um, dist, sizeof dist);
+				layout_doc_add(d, LAYOUT_PAIR, "Distance", dist);
+			}
+		}
+		layout_doc_add(d, LAYOUT_PAIR, "Owed", amount_format(l->owed_cents, a, sizeof a));
+		layout_doc_add(d, LAYOUT_PAIR, "Paid", amount_format(l->paid_cents, b, sizeof b));
+	}
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+	layout_doc_add(d, LAYOUT_PAIR, "Total owed", amount_format(s->owed_cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_PAIR, "Paid", amount_format(s->paid_cents, b, sizeof b));
+	layout_doc_add(d, LAYOUT_PAIR, "Still owed", amount_format(s->due_cents, a, sizeof a));
+	if (!s->final)
+		layout_doc_add(d, LAYOUT_SMALL,
+		               "The laps are not certified yet: the amounts per lap or distance "
+		               "are as of the date above, not final.",
+		               NULL);
+	if (s->due_cents > 0)
+		layout_doc_addf(d, LAYOUT_TEXT,
+		                "How to pay: at the welcome table, or by check payable to %s, "
+		                "sent to the organisers with this statement's number written on "
+		                "it. You will receive a receipt for your gift.",
+		                layout_nonempty(s->org_name) ? s->org_name : "the organisers");
+	else
+		layout_doc_add(d, LAYOUT_TEXT, "Paid in full: thank you for your gift.", NULL);
+	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
+	if (layout_nonempty(s->id)) {
+		layout_doc_add(d, LAYOUT_QR, s->id, "small");
+		layout_doc_add(d, LAYOUT_CENTER, s->id, NULL);
+	}
+}
+
+void
 layout_badge_doc(const struct layout_badge *b, struct layout_doc *d)
 {
 	if (layout_nonempty(b->event))

@@ -115,6 +115,30 @@ struct layout_slip {
 };
 void layout_slip_doc(const struct layout_slip *s, struct layout_doc *d);
 
+/* A sponsor's statement: what the sponsor's pledges for one walker come to
+ * on the certified laps, paid and still owed, with the statement's id as a
+ * QR code (docs/FORMATS.md "Pledges").  Strings borrowed. */
+struct layout_statement_line {
+	const char *terms; /* "$0.50 a lap (at most $4.00)" */
+	int per_unit;      /* not flat: laps and distance shown */
+	int64_t laps, billed_laps;
+	int64_t distance_um; /* of the billed laps; < 0: unknown */
+	int64_t owed_cents, paid_cents, due_cents;
+};
+struct layout_statement {
+	const char *org_name, *org_ein, *event, *city;
+	const char *when; /* printed */
+	const char *walker;
+	uint32_t walker_id;
+	const char *sponsor, *address;
+	const struct layout_statement_line *lines;
+	size_t n;
+	int64_t owed_cents, paid_cents, due_cents;
+	int final;      /* certified laps (else "not final") */
+	const char *id; /* the statement id (its QR) */
+};
+void layout_statement_doc(const struct layout_statement *s, struct layout_doc *d);
+
 /* Lays a doc out: on a roll one page as long as the content; on Letter/A4
  * pages with margins, breaking between blocks. */
 int layout_render(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,

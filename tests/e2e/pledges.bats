@@ -2,9 +2,34 @@
 # Pledges end to end with `watctl pledge`: a walker with five sponsors of
 # every kind walks, the laps are certified, the sponsors settle with cash and
 # a check (one overpays: a gift); the pledges CSV's preview, its import, and
-# the same file imported twice counting once; the ledger checks after each.
+# the same file imported twice counting once; the ledger checks after each;
+# sponsors' statements printed through a private cupsd, read back.
+
+load lib/cupsd
+
+setup_file() {
+	export WAT_ASSETS="$REPO/assets"
+	unset WAT_PRINTER WAT_PAPER
+	export PT=$(mktemp -d /tmp/wat-pledges-bats-XXXXXX)
+	chmod 755 "$PT" # filters run as lp and must reach it
+	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
+		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
+		echo "$CUPSD_PID" >"$PT/cupsd.pid"
+		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
+		echo "$CUPS_SERVER" >"$PT/cups_server"
+	fi
+}
+
+teardown_file() {
+	if [ -f "$PT/cupsd.pid" ]; then
+		CUPSD_PID=$(cat "$PT/cupsd.pid")
+		cupsd_stop
+	fi
+	rm -rf "$PT"
+}
 
 setup() {
+	unset CUPS_SERVER
 	T="$BATS_TEST_TMPDIR"
 	DB="$T/t1.db"
 	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
@@ -206,4 +231,60 @@ seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"outstanding.csv does not match the ledger"* ]]
+}
+
+@test "pledges: sponsors' statements through the private cupsd; the QR's number verifies" {
+	[ -f "$PT/cups_server" ] || skip "no private cupsd here (needs root, cupsd, lpadmin)"
+	export CUPS_SERVER=$(cat "$PT/cups_server")
+	w set org-name "Hard Places Community" >/dev/null
+	flat=$(w pledge add 1 --sponsor "Bob Flat" --rate 20 --address "12 Elm St, Jackson MS" | seq_of)
+	lap=$(w pledge add 1 --sponsor "Cy Lap" --kind lap --rate 0.50 --max 4 | seq_of)
+	w pledge add 1 --sponsor "Cy Lap" --kind mile --rate 1 >/dev/null
+	w pledge add 2 --sponsor "Di Km" --kind km --rate 2 >/dev/null
+	for _ in $(seq 8); do w lap 1 >/dev/null; done
+	w lap 2 >/dev/null
+	w lap 2 >/dev/null
+	w pledge certify >/dev/null
+	w pledge pay 1 "$flat" 20 --method check --check-no 501 >/dev/null
+	run w statement 1 --print --printer pdfq --paper letter
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 statements."* ]]
+	cupsd_pdftotext "$PT/cupsd/out/pdfq.out" "$T/st.txt"
+	tr -s ' ' <"$T/st.txt" >"$T/st1.txt"
+	cat "$T/st1.txt"
+	grep -q "Pledge statement" "$T/st1.txt"
+	grep -q "Hard Places Community" "$T/st1.txt"
+	grep -q "Sponsor Bob Flat" "$T/st1.txt"
+	grep -q "12 Elm St, Jackson MS" "$T/st1.txt"
+	grep -q "Paid in full" "$T/st1.txt"
+	# Cy's two pledges on one statement: 8 laps are 2 mi: $4.00 + $2.00
+	grep -q 'Certified laps 8' "$T/st1.txt"
+	grep -q 'Distance 3.22 km (2.00 mi)' "$T/st1.txt"
+	grep -q 'Still owed \$6.00' "$T/st1.txt"
+	id=$(grep -o "S:T1:$lap:[0-9]*:600:[0-9A-F]*" "$T/st1.txt" | head -1)
+	[ -n "$id" ]
+	run w pledge verify "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"matches the ledger: Cy Lap's pledges for walker 1"* ]]
+	run w log
+	[[ "$output" == *'"what":"statement","of":1,'*'"outcome":"completed","queue":"pdfq"'* ]]
+	# paid since: the statement is out of date, and says the current one
+	w pledge pay 1 "$lap" 4 --method cash >/dev/null
+	run w pledge verify "$id"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"out of date"*"\$2.00"* ]]
+	# every statement still owed, for the close-out, on the roll
+	run w statement owing --out "$T/owing.pdf" --paper 80mm
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 statements."* ]]
+	pdftotext -layout "$T/owing.pdf" - | tr -s ' \n' ' ' >"$T/owing.txt"
+	grep -q "Sponsor Di Km" "$T/owing.txt"
+	grep -q 'Still owed \$1.61' "$T/owing.txt" # 2 laps: 0.804672 km x $2
+	! grep -q "Bob Flat" "$T/owing.txt"
+	# a forged number is refused
+	run w pledge verify "S:T1:$lap:0:0:DEADBEEF"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not of this ledger"* ]]
 }
