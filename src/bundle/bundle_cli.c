@@ -292,6 +292,7 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 {
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	struct closeout_sheet sh;
+	struct closeout_pledges pl;
 	struct print_cli_dest d;
 	struct ledger_event ev;
 	char hex[2 * LEDGER_HASH_LEN + 1], when[64], *pdf = NULL, *cause = NULL, *title = NULL;
@@ -317,6 +318,8 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
 	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
+	closeout_pledges(c->l, &pl);
+	closeout_pledges_doc(&pl, &doc);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;

@@ -469,6 +469,7 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	struct closeout_result cr;
 	struct closeout_entry info;
 	struct closeout_sheet sh;
+	struct closeout_pledges pl;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	enum layout_paper paper = LAYOUT_LETTER, station;
 	char when[64], hex[2 * LEDGER_HASH_LEN + 1];
@@ -492,6 +493,8 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station,
 	                             when,    cr.seq,  hex,     w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
+	closeout_pledges(w->l, &pl);
+	closeout_pledges_doc(&pl, &doc);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
 		goto end;
 	kiosk_rec(r, "closeout", cr.seq, 0, 0);

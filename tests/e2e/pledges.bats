@@ -118,6 +118,16 @@ seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
 	run w pledge list 1
 	[[ "$output" == *"(4 pledges)"* ]]
 	[[ "$output" != *"Ed Km"* ]]
+	# the close-out sheet says pledged, collected and still owed
+	w close --cash 25 --checks 1 --check-total 8.33 --counter "Ann Smith" --counter "Bob Jones" \
+		--sheet "$T/sheet.pdf" >/dev/null
+	pdftotext -layout "$T/sheet.pdf" - | tr -s ' ' >"$T/sheet.txt"
+	cat "$T/sheet.txt"
+	grep -q "Pledges (4)" "$T/sheet.txt"
+	grep -q 'Pledged \$34.83' "$T/sheet.txt"
+	grep -q 'Collected (online and here) \$34.33' "$T/sheet.txt"
+	grep -q 'Still owed \$0.50' "$T/sheet.txt"
+	grep -q "laps are not certified" "$T/sheet.txt"
 	w check >/dev/null
 	w rebuild >/dev/null
 	w check >/dev/null
