@@ -34,6 +34,7 @@ enum screen_id {
 	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
 	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
 	SCREEN_PACK,    /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_PLEDGES, /* a walker's pledges: settle, add, pay */
 	SCREEN_COUNT,
 };
 
@@ -104,6 +105,7 @@ struct kiosk {
 
 	/* each screen's own */
 	struct screen_donate_state donate;
+	struct screen_pledges_state pledges;
 	struct screen_register_state reg;
 	struct screen_correct_state correct;
 	struct screen_find_state find;
