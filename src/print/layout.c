@@ -250,7 +250,9 @@ layout_receipt_statement(const struct layout_receipt *r)
 	char value[32];
 	const char *d = r->premium_desc, *article = "the ";
 
-	if (!layout_nonempty(d) || r->premium_cents <= 0 || r->cents <= LAYOUT_QPQ_CENTS)
+	/* a sponsor paying a pledge receives nothing: the premium is the walker's */
+	if (!layout_nonempty(d) || r->premium_cents <= 0 || r->cents <= LAYOUT_QPQ_CENTS ||
+	    r->pledged_cents > 0)
 		return xstrdup(LAYOUT_NO_GOODS);
 	if (strncasecmp(d, "a ", 2) == 0 || strncasecmp(d, "an ", 3) == 0 ||
 	    strncasecmp(d, "the ", 4) == 0)

@@ -93,7 +93,8 @@ struct layout_receipt {
 #define LAYOUT_ACK_CENTS 25000 /* from this, the receipt is the written acknowledgment */
 
 /* The statement a receipt carries: LAYOUT_NO_GOODS, or the premium disclosure
- * when a premium is configured and the gift is over $75 (malloc'd). */
+ * when a premium is configured and the gift is over $75 and not a sponsor's
+ * payment of pledges (the sponsor receives nothing; malloc'd). */
 char *layout_receipt_statement(const struct layout_receipt *r);
 void layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d);
 
