@@ -395,6 +395,10 @@ struct ledger_settlement {
  * certification in force names, else all held.  Reads every entry held. */
 int ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause);
 void ledger_settlement_clear(struct ledger_settlement *s);
+/* The laps it was made on, for people: "Certified laps of T1 to entry 40,
+ * LAP-1 to entry 120 (as of 2026-05-02 10:42 CDT)." (how fresh each other
+ * station's laps are). */
+void ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len);
 
 /* A sponsor's payment: one donation for walker whose donor is the
  * sponsor, put toward pledges[0..n) in order, each up to what it still

@@ -226,6 +226,29 @@ end:
 }
 
 void
+ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+	char when[40];
+
+	strbuf_puts(&b, s->cert_seq != 0 ? "Certified laps of " : "Laps of ");
+	for (size_t i = 0; i < s->nstations; i++) {
+		const struct ledger_station_pledge *sp = &s->stations[i];
+
+		strbuf_printf(&b, "%s%s to entry %" PRId64, i > 0 ? ", " : "", sp->station,
+		              sp->upto_seq);
+		if (!sp->own)
+			strbuf_printf(&b, " (as of %s)",
+			              sp->seen_wall_ms > 0
+			                  ? stamp_format_local(sp->seen_wall_ms, when, sizeof when)
+			                  : "never");
+	}
+	strbuf_puts(&b, ".");
+	snprintf(buf, len, "%s", b.s);
+	strbuf_free(&b);
+}
+
+void
 ledger_settlement_clear(struct ledger_settlement *s)
 {
 	pledge_book_free(s->book);

@@ -393,6 +393,8 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 		               "The laps are not certified yet: the amounts per lap or distance "
 		               "are as of the date above, not final.",
 		               NULL);
+	if (layout_nonempty(s->basis))
+		layout_doc_add(d, LAYOUT_SMALL, s->basis, NULL);
 	if (s->due_cents > 0)
 		layout_doc_addf(d, LAYOUT_TEXT,
 		                "How to pay: at the welcome table, or by check payable to %s, "

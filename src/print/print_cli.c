@@ -892,7 +892,7 @@ print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum lay
 	struct ledger_event ev;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	struct layout_statement_line lines[PRINT_CLI_STATEMENT_LINES];
-	char terms[PRINT_CLI_STATEMENT_LINES][96], when[64], sid[128];
+	char terms[PRINT_CLI_STATEMENT_LINES][96], when[64], sid[128], basis[512];
 	size_t idx[PRINT_CLI_STATEMENT_LINES], i, j, n;
 	int rc = -1;
 
@@ -902,6 +902,7 @@ print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum lay
 	if (ledger_settle(l, id, &s, cause) != 0)
 		return -1;
 	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	ledger_settlement_basis(&s, basis, sizeof basis);
 	for (i = 0; i < s.n; i++) {
 		struct ledger_walker w;
 		struct layout_statement st;
@@ -946,6 +947,7 @@ print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum lay
 		st.paid_cents = paid;
 		st.due_cents = due;
 		st.id = sid;
+		st.basis = basis;
 		if (*count > 0)
 			layout_doc_add(&doc, LAYOUT_BREAK, NULL, NULL);
 		layout_statement_doc(&st, &doc);

@@ -272,6 +272,7 @@ seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
 	grep -q 'Certified laps 8' "$T/st1.txt"
 	grep -q 'Distance 3.22 km (2.00 mi)' "$T/st1.txt"
 	grep -q 'Still owed \$6.00' "$T/st1.txt"
+	grep -q 'Certified laps of T1 to entry' "$T/st1.txt"
 	id=$(grep -o "S:T1:$lap:[0-9]*:600:[0-9A-F]*" "$T/st1.txt" | head -1)
 	[ -n "$id" ]
 	run w pledge verify "$id"

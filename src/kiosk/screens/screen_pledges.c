@@ -124,6 +124,10 @@ screen_pledges_list(struct kiosk *k)
 	            ? "Laps certified: the amounts are final."
 	            : "Laps not certified yet: per-lap and distance amounts are as of now.",
 	        k->style.font.hint, 0, pl->certified ? UI_OK : UI_DIM, UI_LEFT);
+	y += lh;
+	/* which laps: this station's, and how fresh the lap point's are */
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, pl->basis, k->style.font.hint, 0,
+	        UI_DIM, UI_LEFT);
 	y += lh + gap;
 	bottom = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
 	list = (struct ui_rect){body.x, y, body.w, bottom.y - gap - y};
