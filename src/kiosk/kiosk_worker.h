@@ -68,6 +68,9 @@ enum kiosk_op {
 	KIOSK_OP_PLEDGES,    /* walker */
 	KIOSK_OP_PLEDGE_ADD, /* walker, pledge */
 	KIOSK_OP_PLEDGE_PAY, /* walker, pay (reply seq: the donation, pledges->gift_cents) */
+	/* training: on: the day's ledger set aside (untouched), the training
+	 * ledger beside it in use (made on first use); off: the day's again */
+	KIOSK_OP_TRAINING,
 	KIOSK_OP_QUIT,
 };
 
@@ -153,6 +156,9 @@ struct kiosk_req {
 			size_t n;
 			int64_t seqs[KIOSK_PAY_MAX]; /* the sponsor's pledges */
 		} pay;
+		struct {
+			int on;
+		} training;
 	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
@@ -241,6 +247,7 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	int training;          /* the training ledger is in use (event.training says it too) */
 	char event_key_id[17]; /* the key that certified this station; "" none */
 	/* print jobs lost when the print server stopped, not settled yet */
 	size_t nlost;
