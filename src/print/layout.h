@@ -88,12 +88,12 @@ struct layout_receipt {
 	uint32_t walker_id;
 	const char *donor; /* who gave; NULL: the walker */
 	int64_t cents;
-	int64_t pledged_cents; /* a sponsor's payment: toward pledges (the rest a gift); 0: none */
-	const char *method;    /* "cash", "check", "other" */
-	const char *check_no;  /* for checks */
+	const char *method;   /* "cash", "check", "other" */
+	const char *check_no; /* for checks */
 	const char *premium_desc;
 	int64_t premium_cents; /* good-faith value of the premium; 0: none */
 	int copy;              /* a reprint: marked COPY */
+	int64_t pledged_cents; /* a sponsor's payment: toward pledges (the rest a gift); 0: none */
 };
 
 #define LAYOUT_NO_GOODS  "No goods or services were provided in exchange for this contribution."
