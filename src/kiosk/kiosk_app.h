@@ -36,6 +36,7 @@ enum screen_id {
 	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
 	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
 	SCREEN_PLEDGES,  /* a walker's pledges: settle, add, pay */
+	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
 	SCREEN_COUNT,
 };
 

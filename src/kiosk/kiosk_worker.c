@@ -940,8 +940,9 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,    KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
+	    KIOSK_OP_SET,     KIOSK_OP_IMPORT,         KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN,  KIOSK_OP_EXPORT,         KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
+	    KIOSK_OP_CERTIFY, KIOSK_OP_CERTIFY_REOPEN,
 	};
 	size_t i;
 
@@ -1105,6 +1106,16 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;
 	case KIOSK_OP_PLEDGES: rc = kiosk_pledges(w, q->walker, r, &cause); break;
+	case KIOSK_OP_CERTIFY:
+		rc = ledger_certify(w->l, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, 0, r, &cause);
+		break;
+	case KIOSK_OP_CERTIFY_REOPEN:
+		rc = ledger_certify_reopen(w->l, q->annul.reason, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, 0, r, &cause);
+		break;
 	case KIOSK_OP_PLEDGE_ADD: {
 		struct pledge p;
 

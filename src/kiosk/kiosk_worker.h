@@ -65,9 +65,11 @@ enum kiosk_op {
 	                         its event (reply pack, notes) */
 	/* pledges (ledger.h): PLEDGES walker: the settlement (reply pledges); ADD and
 	   PAY answer the same after recording */
-	KIOSK_OP_PLEDGES,    /* walker */
-	KIOSK_OP_PLEDGE_ADD, /* walker, pledge */
-	KIOSK_OP_PLEDGE_PAY, /* walker, pay (reply seq: the donation, pledges->gift_cents) */
+	KIOSK_OP_PLEDGES,        /* walker */
+	KIOSK_OP_PLEDGE_ADD,     /* walker, pledge */
+	KIOSK_OP_PLEDGE_PAY,     /* walker, pay (reply seq: the donation, pledges->gift_cents) */
+	KIOSK_OP_CERTIFY,        /* coordinator: certify the laps (reply pledges: all walkers') */
+	KIOSK_OP_CERTIFY_REOPEN, /* coordinator, annul: the reason (reply pledges: all walkers') */
 	/* training: on: the day's ledger set aside (untouched), the training
 	 * ledger beside it in use (made on first use); off: the day's again */
 	KIOSK_OP_TRAINING,

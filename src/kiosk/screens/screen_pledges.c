@@ -466,3 +466,131 @@ const struct screen_ops screen_pledges_ops = {
     .reply = screen_pledges_reply,
     .coordinator = SCREEN_ANYONE,
 };
+
+/* ---- certify the laps (coordinator) ----
+ * Every walker's pledges on the laps held now, or as certified; certify
+ * records each station's last entry (ledger_certify), so the amounts are
+ * final; reopening needs a reason. */
+
+enum { CERTIFY_SHOW, CERTIFY_REASON };
+
+static void
+screen_certify_enter(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	k->pledges.cstep = CERTIFY_SHOW;
+	k->pledges.reason[0] = '\0';
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_PLEDGES;
+	q.walker = 0;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_certify_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), row;
+	const struct kiosk_pledges *pl = k->pledges.r != NULL ? k->pledges.r->pledges : NULL;
+	int lh = k->style.line, gap = k->style.gap, y = body.y, btn = k->style.button_l;
+	char line[256], a[32], b[32], c[32];
+	enum kiosk_ask_result r;
+
+	if (k->pledges.cstep == CERTIFY_REASON) {
+		r = kiosk_ask(k, "Reopen the laps", "Why are the laps reopened?", k->pledges.reason,
+		              sizeof k->pledges.reason, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->pledges.cstep = CERTIFY_SHOW;
+			ui_invalidate(u);
+		} else if (r == KIOSK_ASK_DONE && !k->waiting) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_CERTIFY_REOPEN;
+			snprintf(q.annul.reason, sizeof q.annul.reason, "%s", k->pledges.reason);
+			kiosk_post(k, &q);
+		}
+		return;
+	}
+	if (kiosk_header(k, "Certify laps", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	if (pl == NULL) {
+		kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
+		return;
+	}
+	ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.line_l},
+	        pl->certified ? "The laps are certified: pledges are final."
+	                      : "The laps are not certified: pledges per lap or distance are "
+	                        "not final.",
+	        k->style.font.label, 1, pl->certified ? UI_OK : UI_FG, UI_LEFT);
+	y += k->style.line_l;
+	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 2 * lh}, pl->basis,
+	                  k->style.font.hint, 0, UI_DIM, UI_LEFT);
+	y += gap;
+	snprintf(line, sizeof line,
+	         "%zu pledges: owed %s  \xc2\xb7  paid %s  \xc2\xb7  still owed %s",
+	         pl->n + pl->more, kiosk_money(pl->owed_cents, a, sizeof a),
+	         kiosk_money(pl->paid_cents, b, sizeof b), kiosk_money(pl->due_cents, c, sizeof c));
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.text, 0, UI_FG,
+	        UI_LEFT);
+	y += lh + gap;
+	ui_text_wrap(
+	    u, (struct ui_rect){body.x, y, body.w, 2 * lh},
+	    pl->certified
+	        ? "A lap walked after this is shown, not billed. Reopen only to count late "
+	          "laps; certify again after."
+	        : "Certify when the walk is over: the last lap of every station held "
+	          "now is what every sponsor is billed on.",
+	    k->style.font.small, 0, UI_DIM, UI_LEFT);
+	kiosk_draw_message(k,
+	                   (struct ui_rect){body.x, body.y + body.h - btn - gap - lh, body.w, lh});
+	row = (struct ui_rect){body.x + body.w / 3, body.y + body.h - btn, body.w * 2 / 3, btn};
+	if (!pl->certified) {
+		if (ui_button(u, row, "Certify the laps now", k->style.done, k->style.font.title) &&
+		    !k->waiting) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_CERTIFY;
+			kiosk_post(k, &q);
+		}
+	} else if (ui_button(u, row, "Reopen the laps", k->style.quiet, k->style.font.title) &&
+	           !k->waiting) {
+		k->msg[0] = '\0';
+		k->pledges.reason[0] = '\0';
+		k->pledges.cstep = CERTIFY_REASON;
+		ui_invalidate(u);
+	}
+}
+
+static void
+screen_certify_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "Not recorded: %s",
+		              x->cause ? x->cause : "the ledger refused it.");
+		ui_sound(k->ui, UI_SOUND_ERROR);
+		return;
+	}
+	kiosk_keep(&k->pledges.r, x);
+	*r = NULL;
+	k->pledges.cstep = CERTIFY_SHOW;
+	if (x->op == KIOSK_OP_CERTIFY)
+		kiosk_message(k, UI_OK, "Certified (entry %lld): every sponsor's amount is final.",
+		              (long long)x->seq);
+	else if (x->op == KIOSK_OP_CERTIFY_REOPEN)
+		kiosk_message(k, UI_FG,
+		              "Reopened (entry %lld): certify again when the laps are in.",
+		              (long long)x->seq);
+}
+
+const struct screen_ops screen_certify_ops = {
+    .name = "certify",
+    .enter = screen_certify_enter,
+    .draw = screen_certify_draw,
+    .reply = screen_certify_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};

@@ -42,6 +42,9 @@ struct screen_pledges_state {
 	int64_t cents;
 	enum rules_method method;
 	int64_t seq; /* the payment recorded */
+	/* the certification screen (screen_certify) */
+	int cstep;
+	char reason[KIOSK_FIELD_MAX];
 };
 
 struct screen_register_state {
