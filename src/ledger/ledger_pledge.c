@@ -95,12 +95,67 @@ ledger_pl_line_cmp(const void *a, const void *b)
 	return x->p->seq < y->p->seq ? -1 : x->p->seq > y->p->seq;
 }
 
+/* One person under two walker numbers (a "link" entry, docs/SYNC.md):
+ * walker `here` of this station is walker `there` at station `fold`. */
+struct ledger_pl_pair {
+	size_t fold;
+	uint32_t here, there;
+};
+struct ledger_pl_pairs {
+	struct ledger_pl_pair *v;
+	size_t n, cap;
+};
+
+static void
+ledger_pl_pair_add(struct ledger_pl_pairs *ps, size_t fold, uint32_t here, uint32_t there)
+{
+	if (here == there || here == 0 || there == 0)
+		return; /* the same number counts already */
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].fold == fold && ps->v[i].here == here && ps->v[i].there == there)
+			return; /* both stations recorded it */
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 8;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+	}
+	ps->v[ps->n++] = (struct ledger_pl_pair){fold, here, there};
+}
+
+/* The link entries in force among es[0..n) (annulled_by from f; an
+ * annulment after n does not count) naming ledger `to` (hex): mine: the
+ * entry's walker is here; else the entry's other walker is here. */
+static void
+ledger_pl_links(const struct entry *es, size_t n, const struct fold *f, const char *to, int mine,
+                size_t fold, struct ledger_pl_pairs *ps)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t by = fold_annulled_by(f, es[i].seq);
+		struct json_value w, o, lg;
+		int64_t a = 0, b = 0;
+
+		if (es[i].kind != ENTRY_LINK || (by != 0 && by <= (int64_t)n))
+			continue;
+		w = entry_member(&es[i], "walker");
+		o = entry_member(&es[i], "other_walker");
+		lg = entry_member(&es[i], "ledger");
+		if (json_int(&w, &a) != 0 || json_int(&o, &b) != 0 || lg.type != JSON_STRING ||
+		    lg.n - 2 != 2 * LEDGER_HASH_LEN || strncasecmp(lg.p + 1, to, lg.n - 2) != 0 ||
+		    a <= 0 || b <= 0 || a > UINT32_MAX || b > UINT32_MAX)
+			continue;
+		if (mine)
+			ledger_pl_pair_add(ps, fold, (uint32_t)a, (uint32_t)b);
+		else
+			ledger_pl_pair_add(ps, fold, (uint32_t)b, (uint32_t)a);
+	}
+}
+
 int
 ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause)
 {
 	struct ledger_pl_lines own = {0};
 	struct ledger_pl_peers peers = {0};
 	struct fold *fall = NULL, **folds = NULL;
+	struct ledger_pl_pairs pairs = {0};
 	unsigned char id[LEDGER_HASH_LEN];
 	char hex[2 * LEDGER_HASH_LEN + 1];
 	size_t i, j, nfolds = 0;
@@ -173,6 +228,12 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 			r = ledger_pl_decode(&ls, cause);
 		if (r == 0)
 			r = ledger_pl_fold(ls.es, ls.n, &folds[nfolds], cause);
+		if (r == 0) {
+			/* one person under two numbers: linked here, or there */
+			ledger_pl_links(own.es, (size_t)own_upto, fall != NULL ? fall : folds[0],
+			                phex, 1, nfolds, &pairs);
+			ledger_pl_links(ls.es, ls.n, folds[nfolds], hex, 0, nfolds, &pairs);
+		}
 		ledger_pl_lines_free(&ls);
 		if (r != 0)
 			goto end;
@@ -191,6 +252,13 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		for (j = 0; j < nfolds; j++) {
 			const struct fold_walker *w = fold_walker(folds[j], p->walker);
 			if (w != NULL)
+				ln->counted_laps += fold_walker_counted_laps(w);
+		}
+		for (j = 0; j < pairs.n; j++) {
+			const struct fold_walker *w;
+			if (pairs.v[j].here != p->walker)
+				continue;
+			if ((w = fold_walker(folds[pairs.v[j].fold], pairs.v[j].there)) != NULL)
 				ln->counted_laps += fold_walker_counted_laps(w);
 		}
 		ln->billed_laps = pledge_billed_laps(ln->counted_laps, out->lap_cap);
@@ -217,6 +285,7 @@ end:
 	for (i = 0; i < nfolds; i++)
 		fold_free(folds[i]);
 	free(folds);
+	free(pairs.v);
 	free(peers.v);
 	fold_free(fall);
 	ledger_pl_lines_free(&own);

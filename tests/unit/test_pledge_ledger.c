@@ -260,12 +260,53 @@ test_statement_number(void **state)
 	free(cause);
 }
 
+/* The same person registered at the lap point under another number, linked
+ * here (a "link" entry): their laps there count for the pledges here; the
+ * link annulled, they do not. */
+static void
+test_linked_walker(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	struct ledger_pledge_line ln;
+	struct ledger_scan out;
+	char *cause = NULL;
+	int64_t p, link, seq;
+	uint32_t id;
+
+	p = pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	laps(f->b, 2);
+	assert_int_equal(
+	    ledger_walker_add(f->a, "Ana R", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 2);
+	for (int i = 0; i < 4; i++)
+		if (ledger_lap(f->a, 2, "test", &out, &cause) != 0)
+			fail_msg("%s", cause);
+	sync_a_to_b(f);
+	ln = line(f, p, &s);
+	assert_int_equal(ln.counted_laps, 2); /* walker 2 there is someone else, so far */
+	ledger_settlement_clear(&s);
+	if (ledger_link(f->b, 1, "T2", 2, "test", &link, &cause) != 0)
+		fail_msg("%s", cause);
+	ln = line(f, p, &s);
+	assert_int_equal(ln.counted_laps, 6);
+	assert_int_equal(ln.owed_cents, 600);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_annul(f->b, link, "not the same Ana", "test", RULES_COORDINATOR,
+	                              NULL, &seq, &cause),
+	                 0);
+	ln = line(f, p, &s);
+	assert_int_equal(ln.counted_laps, 2);
+	ledger_settlement_clear(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_every_station_certified, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
