@@ -326,6 +326,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
 		    {k->st.training ? "Training: on" : "Training", UI_WARN, 11},
+		    {"Certify laps", UI_OK, 13},
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
@@ -356,6 +357,7 @@ screen_coord_draw(struct kiosk *k)
 			case 10: kiosk_go(k, SCREEN_PACK); break;
 			case 11: kiosk_go(k, SCREEN_TRAINING); break;
 			case 12: kiosk_go(k, SCREEN_REVIEW); break;
+			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
