@@ -37,6 +37,7 @@ setup() {
 		--station T1 >/dev/null
 	w set lap-length 0.25mi >/dev/null
 	w set pledge-lap-cap 10 >/dev/null
+	w set min-lap 0 >/dev/null # laps by hand in a row (a lap by hand obeys min-lap)
 	w walker add --name "Ana Ruiz" --id R-100 >/dev/null
 	w walker add --name "Ben Ode" --id R-200 >/dev/null
 }
