@@ -173,6 +173,7 @@ donate() {
 pledges() {
 	event
 	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null # laps by hand in a row
 	w pledge add 1 --sponsor "Imported Gail" --kind lap --rate 0.50 --max 10 >/dev/null
 	for _ in $(seq 12); do w lap 1 >/dev/null; done
 	w pledge certify >/dev/null
@@ -184,6 +185,7 @@ pledges() {
 certify() {
 	event
 	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null # laps by hand in a row
 	w pledge add 1 --sponsor "Bob" --kind lap --rate 0.50 >/dev/null
 	w pledge add 2 --sponsor "Cy" --rate 20 >/dev/null
 	for _ in $(seq 12); do w lap 1 >/dev/null; done
