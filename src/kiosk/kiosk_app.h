@@ -29,11 +29,12 @@ enum screen_id {
 	SCREEN_COORD,
 	SCREEN_SETTINGS,
 	SCREEN_IMPORT,
-	SCREEN_PRINT,   /* a print job: progress, outcome, try again, print elsewhere */
-	SCREEN_PRINTER, /* coordinator: printer queue, paper, test print */
-	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
-	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
-	SCREEN_PACK,    /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_PRINT,    /* a print job: progress, outcome, try again, print elsewhere */
+	SCREEN_PRINTER,  /* coordinator: printer queue, paper, test print */
+	SCREEN_CLOSE,    /* coordinator: close-out, the sheet, reopen */
+	SCREEN_EXPORT,   /* coordinator: export to USB stick, the station key */
+	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
 	SCREEN_COUNT,
 };
 
@@ -117,7 +118,8 @@ struct kiosk {
 	struct screen_setup_state setup;
 	struct screen_join_state join;
 
-	int64_t frame_us; /* the last frame's render time, for the benchmark */
+	int64_t frame_us;          /* the last frame's render time, for the benchmark */
+	int64_t stations_asked_ms; /* the Stations screen's last refresh */
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
 	struct kiosk_print *print_job;

@@ -1097,11 +1097,13 @@ static int
 kiosk_role_cb(const struct ledger_entry *e, void *arg)
 {
 	struct kiosk_role_ctx *c = arg;
-	const char *k = strstr(e->line, "\"key\":\"role\",\"value\":\"");
+	static const char pat[] = "\"key\":\"role\",\"value\":\"";
+	const char *k = strstr(e->line, pat);
 	enum rules_role r;
 	char v[16];
 
-	if (k != NULL && sscanf(k + 24, "%15[a-z]", v) == 1 && rules_role_parse(v, &r) == 0)
+	if (k != NULL && sscanf(k + sizeof pat - 1, "%15[a-z]", v) == 1 &&
+	    rules_role_parse(v, &r) == 0)
 		c->role = (int)r;
 	return ++c->looked >= 2000;
 }

@@ -312,14 +312,16 @@ screen_coord_draw(struct kiosk *k)
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
 		    {"Event pack to USB", UI_ACCENT, 10},
+		    {"Stations", UI_ACCENT, 11},
 		    {rot, UI_PANEL, 6},
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
-		int rows = (n + cols - 1) / cols;
-		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */
+		int key = k->st.event_key_id[0] != '\0';
+		int rows = (n + key + cols - 1) / cols;
+		if (key) { /* in the free cell after the last */
 			char idl[64];
 			struct ui_rect c =
 			    kiosk_col(kiosk_row(grid, n / cols, rows, gap), n % cols, cols, gap);
@@ -342,6 +344,7 @@ screen_coord_draw(struct kiosk *k)
 			case 4: kiosk_go(k, SCREEN_CLOSE); break;
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
 			case 10: kiosk_go(k, SCREEN_PACK); break;
+			case 11: kiosk_go(k, SCREEN_STATIONS); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
