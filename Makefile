@@ -217,7 +217,7 @@ install: install-app
 	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
 install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
-	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/wat-sync $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
 	# the demo HQ's secret keys stay in the repo: a station carries HQ's public keys only
 	rm -f $(DESTDIR)$(PREFIX)/share/wat/demo/hq/*.key
