@@ -493,7 +493,8 @@ sync_collect_cb(const struct ledger_entry *e, void *arg)
 	struct sync_lines *c = arg;
 	size_t n = c->n, len = strlen(e->line);
 
-	if (n == SYNC_BATCH_MAX || (n > 0 && c->bytes + len > SYNC_BATCH_BYTES))
+	if (n == SYNC_BATCH_MAX || (c->max > 0 && n >= c->max) ||
+	    (n > 0 && c->bytes + len > SYNC_BATCH_BYTES))
 		return 1;
 	if (n == 0)
 		c->first_seq = e->seq;

@@ -35,6 +35,7 @@ struct sync_lines {
 	char **lines; /* SYNC_BATCH_MAX slots */
 	size_t *lens;
 	size_t bytes; /* of the lines */
+	size_t max;   /* entries wanted at most (0: SYNC_BATCH_MAX) */
 	unsigned char last_hash[LEDGER_HASH_LEN];
 };
 void sync_lines_init(struct sync_lines *x);

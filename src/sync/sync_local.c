@@ -142,6 +142,7 @@ sync_local_answer(struct ledger *l, const unsigned char *req, size_t len, struct
 		if (r.bad || r.at != r.len || seq < 1)
 			break;
 		sync_lines_init(&x);
+		x.max = SYNC_LOCAL_ENTRIES_MAX;
 		if (st.ops->entries(st.ctx, seq, &x, &cause) != 0) {
 			sync_lines_clear(&x);
 			goto refused;

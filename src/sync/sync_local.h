@@ -15,6 +15,9 @@
 #include "sync_msg.h"
 
 #define SYNC_LOCAL_FRAME_MAX (SYNC_FRAME_MAX + 64 * 1024)
+/* Entries the kiosk reads for wat-sync in one call: a scan waits for at
+ * most one such read (bench_syncsvc: scan -> commit with a peer pulling). */
+#define SYNC_LOCAL_ENTRIES_MAX 100
 
 enum sync_local_op {
 	SYNC_LOCAL_SELF = 'I',
