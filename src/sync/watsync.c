@@ -33,6 +33,10 @@
 #include "util.h"
 
 #define WATSYNC_PEERS_MAX 32
+/* How often the kiosk's last entry is looked at: a new one of this station's
+ * (a lap just scanned) makes a round at once, so peers have it within about
+ * this, whatever --interval says (an exchange copies both ways). */
+#define WATSYNC_WATCH_MS 250
 
 struct watsync {
 	const char *db, *kiosk, *listen;
@@ -45,7 +49,8 @@ struct watsync {
 	struct sync_avahi *avahi;
 	struct sync_self self;
 	int have_self;
-	int kiosk_said; /* 1: last time through the kiosk, 0: on the file, -1 not yet */
+	int kiosk_said;   /* 1: last time through the kiosk, 0: on the file, -1 not yet */
+	int64_t own_head; /* this station's last entry when the last round began (-1 unknown) */
 	char failed[WATSYNC_PEERS_MAX][64]; /* peers whose last call failed: said once */
 	size_t nfailed;
 };
@@ -259,6 +264,26 @@ watsync_station(struct watsync *w, char station[LEDGER_STATION_MAX + 1])
 	}
 }
 
+/* This station's last entry, asked of the kiosk; -1 when none answers
+ * (the file is not opened for this: a kiosk starting would wait). */
+static int64_t
+watsync_kiosk_head(struct watsync *w)
+{
+	unsigned char hash[LEDGER_HASH_LEN];
+	struct sync_store st;
+	int64_t seq = -1;
+	int fd = -1;
+
+	if (w->kiosk == NULL || sync_local_connect(w->kiosk, 1000, &fd, NULL) != 0)
+		return -1;
+	st = sync_local_store(fd);
+	if (st.ops->head(st.ctx, &seq, hash, NULL) != 0)
+		seq = -1;
+	sync_local_store_free(&st);
+	close(fd);
+	return seq;
+}
+
 static unsigned
 watsync_port(const char *addr)
 {
@@ -293,7 +318,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	char *cause = NULL, station[LEDGER_STATION_MAX + 1];
 	int c, lfd = -1, status = 1, round = 0;
-	int64_t next;
+	int64_t next, watch;
 	const char *env;
 
 	memset(&w, 0, sizeof w);
@@ -303,6 +328,7 @@ main(int argc, char **argv)
 	w.interval_ms = 3000;
 	w.use_avahi = 1;
 	w.kiosk_said = -1;
+	w.own_head = -1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': w.db = optarg; break;
@@ -355,18 +381,29 @@ main(int argc, char **argv)
 	        w.listen != NULL ? w.listen : "", w.npeers, w.npeers == 1 ? "" : "es",
 	        w.interval_ms / 1000.0);
 	next = watsync_now_ms();
+	watch = next + WATSYNC_WATCH_MS;
 	while (!watsync_stop) {
 		struct pollfd p = {lfd, POLLIN, 0};
-		int64_t now = watsync_now_ms();
+		int64_t now = watsync_now_ms(), until;
 
+		if (now >= watch) {
+			int64_t h = watsync_kiosk_head(&w);
+
+			/* a new entry of this station's: the peers get it now */
+			if (h > w.own_head && w.own_head >= 0)
+				next = now;
+			watch = now + WATSYNC_WATCH_MS;
+		}
 		if (now >= next) {
+			w.own_head = watsync_kiosk_head(&w);
 			watsync_round(&w);
 			next = watsync_now_ms() + w.interval_ms;
 			if (w.rounds > 0 && ++round >= w.rounds)
 				break;
 			continue;
 		}
-		if (poll(&p, lfd >= 0 ? 1 : 0, (int)(next - now)) > 0 && (p.revents & POLLIN)) {
+		until = w.kiosk != NULL && watch < next ? watch : next;
+		if (poll(&p, lfd >= 0 ? 1 : 0, (int)(until - now)) > 0 && (p.revents & POLLIN)) {
 			struct sockaddr_storage ss;
 			socklen_t sl = sizeof ss;
 			char addr[64] = "a peer";
