@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "ledger.h"
 #include "sync.h"
 #include "sync_local.h"
@@ -91,8 +93,8 @@ setup(void **state)
 	char *cause = NULL, name[32];
 	uint32_t id;
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/wat-sync-local-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->dir, sizeof f->dir, "/tmp/wat-test-sync-local-XXXXXX");
+	assert_int_equal(tmpdir_make(f->dir), 0);
 	snprintf(f->pa, sizeof f->pa, "%s/t2.db", f->dir);
 	snprintf(f->pb, sizeof f->pb, "%s/t1.db", f->dir);
 	assert_int_equal(ledger_open(f->pa, &f->a, &cause), 0);
@@ -124,7 +126,6 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
 	shutdown(f->sv[0], SHUT_RDWR);
 	pthread_join(f->kiosk, NULL);
@@ -134,8 +135,7 @@ teardown(void **state)
 		free(f->lines[i]);
 	ledger_free(f->a);
 	ledger_free(f->b);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(f->dir), 0);
 	free(f);
 	return 0;
 }
