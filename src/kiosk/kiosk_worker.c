@@ -1325,6 +1325,8 @@ kiosk_worker_call(struct kiosk_worker *w, void (*fn)(struct ledger *, void *), v
 void
 kiosk_worker_note(struct kiosk_worker *w, const struct sync_report *rep)
 {
+	void (*wake)(void *);
+	void *arg;
 	size_t i;
 
 	pthread_mutex_lock(&w->lock);
@@ -1333,20 +1335,24 @@ kiosk_worker_note(struct kiosk_worker *w, const struct sync_report *rep)
 		    (rep->station[0] == '\0' && strcmp(w->notes[i].addr, rep->addr) == 0))
 			break;
 	if (rep->kind == SYNC_REPORT_OK) { /* it works again: forget what was said */
-		if (i < w->nnotes)
-			w->notes[i] = w->notes[--w->nnotes];
-		for (i = 0; i < w->nnotes; i++)
-			if (strcmp(w->notes[i].addr, rep->addr) == 0 &&
-			    w->notes[i].station[0] == '\0')
+		for (i = 0; i < w->nnotes;) {
+			const struct sync_report *n = &w->notes[i];
+			if ((rep->station[0] != '\0' && strcmp(n->station, rep->station) == 0) ||
+			    (n->station[0] == '\0' && strcmp(n->addr, rep->addr) == 0))
 				w->notes[i] = w->notes[--w->nnotes];
+			else
+				i++;
+		}
 	} else if (i < w->nnotes || w->nnotes < KIOSK_STATIONS_MAX) {
 		if (i == w->nnotes)
 			w->nnotes++;
 		w->notes[i] = *rep;
 	}
+	wake = w->wake; /* the Stations screen redraws */
+	arg = w->arg;
 	pthread_mutex_unlock(&w->lock);
-	if (w->wake != NULL)
-		w->wake(w->arg);
+	if (wake != NULL)
+		wake(arg);
 }
 
 int
