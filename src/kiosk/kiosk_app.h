@@ -34,6 +34,7 @@ enum screen_id {
 	SCREEN_CLOSE,    /* coordinator: close-out, the sheet, reopen */
 	SCREEN_EXPORT,   /* coordinator: export to USB stick, the station key */
 	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
 	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
 	SCREEN_COUNT,
 };

@@ -74,10 +74,17 @@ kiosk_sync_serve(struct kiosk_sync *s, int fd)
 			sync_buf_put(&out, "A malformed report.", 19);
 		} else {
 			struct kiosk_sync_req q = {in, inlen, &out};
-			if (kiosk_worker_call(s->w, kiosk_sync_answer, &q) != 0) {
+			int rc = kiosk_worker_call(s->w, kiosk_sync_answer, &q);
+
+			if (rc != 0) {
+				const char *why =
+				    rc == -2 ? "Training is on at this station: it exchanges "
+				               "nothing with "
+				               "other stations until training is switched off."
+				             : "The kiosk's ledger is not open.";
 				out.len = 0;
 				sync_buf_u8(&out, 1);
-				sync_buf_put(&out, "The kiosk's ledger is not open.", 31);
+				sync_buf_put(&out, why, strlen(why));
 			}
 		}
 		if (sync_frame_send(fd, out.p, out.len, NULL) != 0)

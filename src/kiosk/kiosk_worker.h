@@ -63,6 +63,9 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
+	/* training: on: the day's ledger set aside (untouched), the training
+	 * ledger beside it in use (made on first use); off: the day's again */
+	KIOSK_OP_TRAINING,
 	/* the coordinator's Stations screen: peers held and what wat-sync said
 	   of them (reply stations) */
 	KIOSK_OP_STATIONS,
@@ -137,6 +140,9 @@ struct kiosk_req {
 		struct {
 			char hq[KIOSK_TEXT_MAX]; /* HQ's public keys' folder (<assets>/hq) */
 		} export;
+		struct {
+			int on;
+		} training;
 	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
@@ -223,6 +229,7 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	int training;          /* the training ledger is in use (event.training says it too) */
 	char event_key_id[17]; /* the key that certified this station; "" none */
 	/* print jobs lost when the print server stopped, not settled yet */
 	size_t nlost;
@@ -294,7 +301,9 @@ int64_t kiosk_now_us(void);
  * no request of the screens waits: theirs go first, so another station's
  * batch (wat-sync's, through kiosk_sync) waits for the scan in hand and
  * the scan after it never waits for more than one batch.  Blocks the
- * calling thread until fn returned; -1 when the ledger is not open. */
+ * calling thread until fn returned; -1 when the ledger is not open, -2
+ * while training is on (fn is not run: nothing of training leaves the
+ * station, and the day's file stays as it was). */
 int kiosk_worker_call(struct kiosk_worker *w, void (*fn)(struct ledger *, void *), void *arg);
 
 /* What wat-sync said of a peer (sync_local.h's report; kiosk_sync), kept

@@ -475,6 +475,10 @@ sync_ledger_self(void *ctx, unsigned char ledger[LEDGER_HASH_LEN],
 
 	if (ledger_identity(ctx, ledger) != 0 || ledger_event(ctx, &ev) != 0)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ev.training)
+		return util_fail(cause,
+		                 "This is a training ledger: nothing in it counts, and it is "
+		                 "never synced with other stations.");
 	snprintf(station, LEDGER_STATION_MAX + 1, "%s", ev.station);
 	return 0;
 }
