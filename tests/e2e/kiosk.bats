@@ -628,6 +628,35 @@ stations() {
 	stations 800x480
 }
 
+@test "kiosk: in training, wat-sync exchanges nothing through the kiosk; the day's file is untouched" {
+	local t=$BATS_TEST_TMPDIR p before
+	event
+	w event-pack export "$t/T2.pack" >"$t/T2.out"
+	"$WATCTL" --db "$t/T2.db" event-pack import "$t/T2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$t/T2.out" | head -1)" >/dev/null
+	# training switched on (the kiosk ends in it; the next start comes back to it)
+	run "$WAT_KIOSK" --db "$DB" --usb "$USB" --script "$REPO/tests/kiosk/training-sync.script"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	before=$(sha256sum <"$DB")
+	p=$((20000 + ($$ % 20000) + 3))
+	"$WATCTL" --db "$t/T2.db" sync --listen "127.0.0.1:$p" --once 2>"$t/l2.err" &
+	for _ in $(seq 100); do grep -q Listening "$t/l2.err" 2>/dev/null && break; sleep 0.05; done
+	printf 'expect-text TRAINING — nothing counts\nwait 4000\n' >"$t/wait.script"
+	"$WAT_KIOSK" --db "$DB" --usb "$USB" --script "$t/wait.script" --sync-socket "$t/kiosk.sock" \
+		>"$t/kiosk.out" 2>&1 &
+	local kpid=$!
+	for _ in $(seq 100); do [ -S "$t/kiosk.sock" ] && break; sleep 0.05; done
+	run "$WAT_SYNC" --db "$DB" --kiosk "$t/kiosk.sock" --no-avahi --rounds 1 --peer "127.0.0.1:$p"
+	echo "$output"
+	[[ "$output" == *"Training is on at this station: it exchanges nothing"* ]]
+	[[ "$output" != *"entries received"* ]]
+	wait "$kpid" || { cat "$t/kiosk.out"; false; }
+	wait || true
+	[ "$(sha256sum <"$DB")" = "$before" ]
+	[ "$(sqlite3 "$t/T2.db" "SELECT COUNT(*) FROM peer_entries")" -eq 0 ]
+}
+
 # ---- training mode (issue 19) ----
 
 # The morning's practice: training on (run 1), then after a restart still in
