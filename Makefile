@@ -78,7 +78,7 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2 \
-	libavahi-client-dev
+	libavahi-client-dev avahi-daemon
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:

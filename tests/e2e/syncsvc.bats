@@ -126,3 +126,28 @@ wait_for() {
 	sleep 0.2
 	[ "$(held "$T/t2.db" T1)" -eq "$(head_of "$T/t1.db")" ]
 }
+
+@test "wat-sync: stations find each other by mDNS/DNS-SD (an avahi-daemon in each namespace), no address given" {
+	command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null ||
+		skip "avahi-daemon or dbus-daemon is not installed (APT_PKGS)"
+	command -v unshare >/dev/null || skip "unshare is not installed"
+	walkers "$T/t2.db" 3
+	# each station with its own avahi-daemon on its side of the cable; the
+	# lap point answers for 9 s, the welcome table calls every 0.5 s
+	ip netns exec "$L" unshare -m "$REPO/tests/e2e/lib/avahi-ns.sh" "$T/avl" wat-l "${NS}l1" \
+		timeout 9 "$WAT_SYNC" --db "$T/t2.db" --listen 10.78.1.2:7700 --interval 3600 2>"$T/l.err" &
+	l=$!
+	wait_for "$T/l.err" 10 "listening on"
+	run ip netns exec "$W" unshare -m "$REPO/tests/e2e/lib/avahi-ns.sh" "$T/avw" wat-w "${NS}w1" \
+		"$WAT_SYNC" --db "$T/t1.db" --listen 10.78.1.1:7700 --interval 0.5 --rounds 10
+	echo "$output"
+	wait "$l" || true
+	cat "$T/l.err"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 peer addresses"* ]] # none given: found
+	[[ "$output" != *"No avahi-daemon"* ]]
+	[[ "$output" == *"called 10.78.1.2:7700: station T2, $(head_of "$T/t2.db") entries received"* ]]
+	[ "$(held "$T/t1.db" T2)" -eq "$(head_of "$T/t2.db")" ]
+	# each announced itself: the lap point found the welcome table too
+	! grep -q "No avahi-daemon" "$T/l.err"
+}
