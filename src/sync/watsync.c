@@ -51,6 +51,7 @@ struct watsync {
 	int have_self;
 	int kiosk_said;   /* 1: last time through the kiosk, 0: on the file, -1 not yet */
 	int64_t own_head; /* this station's last entry when the last round began (-1 unknown) */
+	char *self_said;  /* why this station could not show itself, as last logged */
 	char failed[WATSYNC_PEERS_MAX][64]; /* peers whose last call failed: said once */
 	size_t nfailed;
 };
@@ -179,8 +180,13 @@ watsync_exchange(struct watsync *w, int fd, int initiator, const char *addr)
 		w->kiosk_said = via_kiosk;
 	}
 	if (!w->have_self) {
+		/* not set up yet, in training, no key: said once until it changes */
 		if (sync_self_load_store(&st, w->keys, &w->self, &cause) != 0) {
-			fprintf(stderr, "wat-sync: %s\n", cause);
+			if (w->self_said == NULL || strcmp(w->self_said, cause) != 0)
+				fprintf(stderr, "wat-sync: %s\n", cause);
+			free(w->self_said);
+			w->self_said = cause;
+			cause = NULL;
 			goto end;
 		}
 		w->have_self = 1;
@@ -423,6 +429,7 @@ end:
 		close(lfd);
 	if (w.have_self)
 		sync_self_clear(&w.self);
+	free(w.self_said);
 	free(w.keys);
 	free(cause);
 	return status;
