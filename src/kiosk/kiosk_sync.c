@@ -89,6 +89,14 @@ kiosk_sync_serve(struct kiosk_sync *s, int fd)
 		}
 		if (sync_frame_send(fd, out.p, out.len, NULL) != 0)
 			break;
+		/* an exchange's last step: the screens' totals and "Lap point: 3 s
+		   ago" over what it brought, without waiting for a touch */
+		if (inlen > 0 && in[0] == SYNC_LOCAL_PEER_SEEN && out.len > 0 && out.p[0] == 0) {
+			struct kiosk_req q;
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_REFRESH;
+			kiosk_worker_post(s->w, &q);
+		}
 	}
 	free(in);
 	sync_buf_free(&out);
