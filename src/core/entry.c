@@ -38,8 +38,13 @@ static const struct entry_field entry_checkin_fields[] = {
     F("how", ENTRY_HOW, 1),
 };
 static const struct entry_field entry_lap_fields[] = {
-    F("how", ENTRY_HOW, 1),
-    F("n", ENTRY_POS, 0),
+    F("how", ENTRY_HOW, 1), F("n", ENTRY_POS, 0),
+    F("since_ms", ENTRY_INT, 0),  /* scanned too soon: this long after the last */
+    F("override", ENTRY_BOOL, 0), /* by hand too soon, on a coordinator's word */
+};
+static const struct entry_field entry_lap_review_fields[] = {
+    F("verdict", ENTRY_VERDICT, 1),
+    F("reason", ENTRY_TEXT, 0),
 };
 static const struct entry_field entry_donation_fields[] = {
     F("cents", ENTRY_POS, 1),
@@ -114,6 +119,8 @@ static const struct entry_kind_def entry_kinds[ENTRY_NKINDS] = {
     [ENTRY_PIN_FAIL] = {"pin-fail", ENTRY_RECORD, 0, 0, 1, NULL, 0},
     [ENTRY_LINK] = {"link", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_link_fields)},
     [ENTRY_REVIEW] = {"review", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_review_fields)},
+    [ENTRY_LAP_REVIEW] = {"lap-review", ENTRY_WALKER_SCOPE, 1, 1, 1,
+                          FIELDS(entry_lap_review_fields)},
 };
 
 const struct entry_kind_def *
@@ -202,6 +209,7 @@ entry_field_ok(const struct entry_field *f, const struct json_value *v)
 	case ENTRY_METHOD: return json_is(v, "cash") || json_is(v, "check") || json_is(v, "other");
 	case ENTRY_BOOL: return v->type == JSON_TRUE || v->type == JSON_FALSE;
 	case ENTRY_ANY: return v->type != JSON_NONE;
+	case ENTRY_VERDICT: return json_is(v, "accept") || json_is(v, "reject");
 	}
 	return 0;
 }
@@ -216,6 +224,7 @@ entry_ftype_words(enum entry_ftype t)
 	case ENTRY_HOW: return "\"scan\" or \"manual\"";
 	case ENTRY_METHOD: return "\"cash\", \"check\" or \"other\"";
 	case ENTRY_BOOL: return "true or false";
+	case ENTRY_VERDICT: return "\"accept\" or \"reject\"";
 	default: return "a value";
 	}
 }
@@ -246,6 +255,12 @@ entry_fields(struct entry *e, const struct entry_kind_def *d, char **cause)
 	case ENTRY_LAP:
 		v = entry_member(e, "how");
 		e->manual = json_is(&v, "manual");
+		v = entry_member(e, "override");
+		e->override = e->kind == ENTRY_LAP && v.type == JSON_TRUE;
+		break;
+	case ENTRY_LAP_REVIEW:
+		v = entry_member(e, "verdict");
+		e->accept = json_is(&v, "accept");
 		break;
 	case ENTRY_DONATION:
 		v = entry_member(e, "cents");

@@ -30,6 +30,7 @@
 #include "stamp.h"
 #include "strbuf.h"
 #include "sync_local.h"
+#include "text.h"
 #include "util.h"
 
 /* seconds without requests after which freed memory goes back (malloc_trim) */
@@ -224,7 +225,8 @@ kiosk_found_from(struct kiosk_found *f, const struct ledger_walker *lw)
 	kiosk_copy(f->name, sizeof f->name, lw->name);
 	kiosk_copy(f->team, sizeof f->team, lw->team);
 	f->checked_in = lw->checked_in;
-	f->laps = lw->laps;
+	f->laps = lw->counted_laps; /* what walkers see (fold.h) */
+	f->pending_laps = lw->pending_laps;
 	f->raised_cents = lw->raised_cents;
 }
 
@@ -302,6 +304,81 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 	kiosk_copy(k->kind, sizeof k->kind, e->kind);
 	kiosk_copy(k->op, sizeof k->op, e->op);
 	kiosk_recent_words(c, k, e->line);
+	return 0;
+}
+
+/* HOOK(pledges): the money pledged (not yet collected) to a team's walkers,
+ * or to every walker of the event when team is NULL, in cents.  The walkers'
+ * display shows it beside what was collected ("teams by money raised and
+ * pledged", the goal thermometer's pledged part).  0 until the pledges
+ * branch gives the ledger its pledges: replace the body with its call. */
+static int64_t
+kiosk_board_pledged(struct kiosk_worker *w, const char *team)
+{
+	(void)w;
+	(void)team;
+	return 0;
+}
+
+struct kiosk_board_ctx {
+	struct kiosk_board *b;
+	int full_names;
+};
+
+/* The top walkers by counted laps (ties: the lower number first). */
+static int
+kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
+{
+	struct kiosk_board_ctx *c = arg;
+	struct kiosk_board *b = c->b;
+	size_t i, at;
+
+	if (!lw->active || lw->counted_laps <= 0)
+		return 0;
+	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->counted_laps; at++)
+		;
+	if (at >= KIOSK_BOARD_MAX)
+		return 0;
+	if (b->nwalkers < KIOSK_BOARD_MAX)
+		b->nwalkers++;
+	for (i = b->nwalkers - 1; i > at; i--)
+		b->walkers[i] = b->walkers[i - 1];
+	if (c->full_names)
+		kiosk_copy(b->walkers[at].name, sizeof b->walkers[at].name, lw->name);
+	else
+		text_short_name(lw->name, b->walkers[at].name, sizeof b->walkers[at].name);
+	b->walkers[at].laps = lw->counted_laps;
+	return 0;
+}
+
+static int
+kiosk_board_team_cb(const struct ledger_team *t, void *arg)
+{
+	struct kiosk_board *b = arg;
+
+	if (t->team[0] == '\0' || b->nteams >= KIOSK_BOARD_MAX)
+		return t->team[0] == '\0' ? 0 : 1; /* by money raised, the ledger's order */
+	kiosk_copy(b->teams[b->nteams].team, sizeof b->teams[b->nteams].team, t->team);
+	b->teams[b->nteams].raised_cents = t->raised_cents;
+	b->nteams++;
+	return 0;
+}
+
+static int
+kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
+{
+	struct ledger_event ev;
+	struct kiosk_board_ctx c = {&r->board, 0};
+	size_t i;
+
+	ledger_event(w->l, &ev);
+	c.full_names = ev.full_names;
+	if (ledger_walkers(w->l, NULL, kiosk_board_walker_cb, &c, cause) != 0 ||
+	    ledger_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
+		return -1;
+	for (i = 0; i < r->board.nteams; i++)
+		r->board.teams[i].pledged_cents = kiosk_board_pledged(w, r->board.teams[i].team);
+	r->board.pledged_cents = kiosk_board_pledged(w, NULL);
 	return 0;
 }
 
@@ -1215,7 +1292,8 @@ kiosk_coordinator_op(enum kiosk_op op)
 	static const enum kiosk_op ops[] = {
 	    KIOSK_OP_SET,      KIOSK_OP_IMPORT, KIOSK_OP_IMPORT_PREVIEW, KIOSK_OP_SET_CLOCK,
 	    KIOSK_OP_CLOSE,    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT,         KIOSK_OP_PACK_EXPORT,
-	    KIOSK_OP_TRAINING, KIOSK_OP_LINK,   KIOSK_OP_STATIONS,
+	    KIOSK_OP_TRAINING, KIOSK_OP_LINK,   KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_STATIONS,
 	};
 	size_t i;
 
@@ -1313,8 +1391,11 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:
-		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin : ledger_lap)(w->l, q->walker, op,
-		                                                               &r->scan, &cause);
+		/* a lap sooner than min-lap: recorded only on a coordinator's word */
+		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin
+		      : q->override_lap && q->coordinator
+		          ? ledger_lap_override
+		          : ledger_lap)(w->l, q->walker, op, &r->scan, &cause);
 		r->at_wall_ms = kiosk_worker_wall_ms();
 		if (rc == 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
@@ -1416,6 +1497,16 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PACK_READ: rc = kiosk_pack_read(q, r, &cause); break;
 	case KIOSK_OP_PACK_JOIN: rc = kiosk_pack_join(w, q, op, r, &cause); break;
 	case KIOSK_OP_TRAINING: rc = kiosk_training(w, q->training.on, &cause); break;
+	case KIOSK_OP_BOARD: rc = kiosk_board(w, r, &cause); break;
+	case KIOSK_OP_LAP_REVIEW:
+	case KIOSK_OP_FLAGGED:
+		/* a review, then the queue as it is now */
+		rc = q->op == KIOSK_OP_LAP_REVIEW
+		         ? ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause)
+		         : 0;
+		if (rc == 0)
+			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
+		break;
 	case KIOSK_OP_STATIONS: rc = kiosk_stations(w, r, &cause); break;
 	}
 	r->rc = rc;
@@ -1803,6 +1894,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->cause);
 	free(r->notes);
 	free(r->pdf);
+	free(r->flagged);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
 	util_wipe(r->pack.key, sizeof r->pack.key);

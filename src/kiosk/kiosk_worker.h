@@ -72,6 +72,10 @@ enum kiosk_op {
 	 * ledger beside it in use (made on first use); off: the day's again */
 	KIOSK_OP_TRAINING,
 	KIOSK_OP_LINK, /* walker, link: the walker here and another station's are one person */
+	/* the lap review (coordinator): the flagged laps waiting (reply flagged) */
+	KIOSK_OP_FLAGGED,
+	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
+	KIOSK_OP_BOARD,      /* the walkers' display: reply board */
 	/* the coordinator's Stations screen: peers held and what wat-sync said
 	   of them (reply stations) */
 	KIOSK_OP_STATIONS,
@@ -88,7 +92,9 @@ struct kiosk_req {
 	enum kiosk_op op;
 	uint32_t walker;
 	int64_t seq;
-	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
+	int coordinator;  /* recorded as operator "coordinator", else "volunteer" */
+	int override_lap; /* LAP: sooner than min-lap, on the coordinator's word */
+	int accept;       /* LAP_REVIEW */
 	union {
 		struct {
 			char code[KIOSK_TEXT_MAX];
@@ -216,12 +222,33 @@ struct kiosk_station {
 	char text[256];
 };
 
+#define KIOSK_BOARD_MAX 8
+
+/* The walkers' display: the leaderboard, names as the event allows
+ * (full-names) or first name and last initial. */
+struct kiosk_board {
+	size_t nwalkers;
+	struct {
+		char name[64];
+		int64_t laps; /* counted (fold.h) */
+	} walkers[KIOSK_BOARD_MAX];
+	size_t nteams;
+	struct {
+		char team[64];
+		int64_t raised_cents;
+		int64_t pledged_cents; /* kiosk_board_pledged: 0 until pledges exist */
+	} teams[KIOSK_BOARD_MAX];
+	int64_t pledged_cents; /* the event's, beside what was collected */
+};
+
 struct kiosk_found {
 	uint32_t id;
 	char name[128];
 	char team[64];
 	int checked_in;
-	int64_t laps, raised_cents;
+	int64_t laps;         /* counted (fold.h) */
+	int64_t pending_laps; /* flagged, waiting for the coordinator's review */
+	int64_t raised_cents;
 };
 
 struct kiosk_recent {
@@ -325,6 +352,10 @@ struct kiosk_reply {
 	char *notes;
 	/* EXPORT: the snapshot (bundle.h; freed with the reply unless taken) */
 	struct bundle_snapshot *snap;
+	/* FLAGGED, LAP_REVIEW: the laps waiting, oldest first by walker (malloc'd) */
+	struct ledger_flagged *flagged;
+	size_t nflagged;
+	struct kiosk_board board; /* BOARD */
 	/* STATIONS */
 	size_t nstations;
 	struct kiosk_station stations[KIOSK_STATIONS_MAX];

@@ -47,6 +47,7 @@ struct ledger_event {
 	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
 	char waiver[2404];    /* the waiver walk-ups agree to; "": none asked */
 	char waiver_version[84];
+	int full_names; /* the walkers' display: full names (else "María L.") */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 	int training; /* a training ledger: nothing in it counts (ledger_training_open) */
@@ -57,7 +58,9 @@ struct ledger_walker {
 	char *name, *team, *email, *phone, *ext_id; /* NULL when absent */
 	int active;                                 /* registration not annulled */
 	int checked_in;
-	int64_t laps;
+	int64_t laps;         /* in force, flagged or not (the reports' "laps") */
+	int64_t counted_laps; /* fold_counted_laps: what walkers see and pledges bill */
+	int64_t pending_laps; /* flagged, waiting for a coordinator's review */
 	int64_t raised_cents;
 	int64_t reg_seq; /* the entry that registered the walker; 0: only seen by badge */
 };
@@ -81,7 +84,9 @@ struct ledger_totals {
 	int64_t checked_in;
 	int64_t laps;
 	int64_t manual_laps;
-	int64_t flagged_laps; /* scanned too soon for the settings (laps from elsewhere) */
+	int64_t flagged_laps;  /* scanned too soon for the settings (fold.h) */
+	int64_t accepted_laps; /* flagged laps a coordinator accepted (lap review) */
+	int64_t rejected_laps; /* flagged laps a coordinator rejected */
 	int64_t donations;
 	int64_t cash_cents, check_cents, other_cents, total_cents;
 	int64_t checks;   /* number of checks */
@@ -214,8 +219,40 @@ int ledger_scan(struct ledger *l, const char *code, size_t len, int role, const 
 /* A volunteer's check-in or manual lap by walker number (same result shape). */
 int ledger_checkin(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
                    char **cause);
+/* A lap by hand obeys the shortest-lap rule (rules_by_hand): too soon, it is
+ * out->verdict RULES_LAP_TOO_SOON and nothing is recorded; ledger_lap_override
+ * (a coordinator's word) records it then, with "override": true. */
 int ledger_lap(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
                char **cause);
+int ledger_lap_override(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
+                        char **cause);
+
+/* A lap flagged by the rules (scanned too soon), with the walker's scans
+ * (check-ins and laps in force) just before and after it. */
+struct ledger_flagged {
+	uint32_t walker;
+	char name[128]; /* "" when the walker has no registration here */
+	int64_t seq;    /* the flagged lap */
+	struct stamp at;
+	int64_t since_ms; /* after the scan before it; -1 unknown */
+	int has_prev, has_next;
+	int64_t prev_seq, next_seq;
+	char prev_kind[ENTRY_KIND_MAX + 1], next_kind[ENTRY_KIND_MAX + 1]; /* "lap", "checkin" */
+	struct stamp prev_at, next_at;
+	int review;        /* 0 waiting; 1 accepted; -1 rejected (fold_lap_review) */
+	int64_t first_seq; /* the walker's oldest in the list: the list's order */
+};
+/* The flagged laps (pending_only: those not reviewed yet) by walker, the
+ * walker with the oldest first, each walker's oldest first: *out (malloc'd,
+ * free()) and *n. */
+int ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
+                        char **cause);
+/* A coordinator's accept (1) or reject (0) of flagged lap lap_seq, recorded
+ * as a lap-review entry (reason optional).  Refused in words for an entry
+ * that is not a lap, a lap undone, one not flagged, or one already so
+ * reviewed; a later review replaces an earlier one (fold.h). */
+int ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *reason,
+                      const char *op, int64_t *seq, char **cause);
 
 int ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
                   const char *check_no, const char *donor, const char *op, int64_t *seq,
