@@ -42,6 +42,9 @@ enum entry_kind {
 	ENTRY_LINK,   /* this station's walker and another station's are one person */
 	ENTRY_REVIEW, /* asks the station holding a donation to review it */
 	ENTRY_LAP_REVIEW,
+	ENTRY_PLEDGE,
+	ENTRY_CERTIFY,
+	ENTRY_CERTIFY_REOPEN,
 	ENTRY_NKINDS
 };
 
@@ -62,6 +65,7 @@ enum entry_ftype {
 	ENTRY_BOOL,    /* true or false */
 	ENTRY_VERDICT, /* "accept" or "reject" */
 	ENTRY_ANY,     /* any JSON value (lists, objects) */
+	ENTRY_PKIND,   /* a pledge's kind: "flat", "lap", "mile" or "km" (pledge.h) */
 };
 
 struct entry_field {

@@ -271,6 +271,10 @@ rules_annul(const struct rules_settings *s, const struct rules_annul *a, enum ru
 	if (strcmp(a->kind, "event") == 0)
 		return util_fail(cause, "The event's own entry cannot be undone; change its "
 		                        "settings instead.");
+	if (strcmp(a->kind, "certify") == 0 || strcmp(a->kind, "certify-reopen") == 0)
+		return util_fail(cause,
+		                 "A certification of the laps is not undone: reopen the laps "
+		                 "(watctl pledge reopen) or certify them again.");
 	if (a->closed && !a->is_closed_seq)
 		return util_fail(
 		    cause, "The station is closed out: the count is done. A coordinator must "

@@ -37,6 +37,8 @@ enum screen_id {
 	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
 	SCREEN_WAIVER,   /* after a registration, when the event has a waiver: who agrees */
 	SCREEN_REVIEW,   /* coordinator: flagged laps, accept or reject */
+	SCREEN_PLEDGES,  /* a walker's pledges: settle, add, pay */
+	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
 	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
 	SCREEN_COUNT,
 };
@@ -120,6 +122,7 @@ struct kiosk {
 
 	/* each screen's own */
 	struct screen_donate_state donate;
+	struct screen_pledges_state pledges;
 	struct screen_register_state reg;
 	struct screen_waiver_state waiver;
 	struct screen_correct_state correct;

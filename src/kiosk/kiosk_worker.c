@@ -765,6 +765,7 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	struct closeout_result cr;
 	struct closeout_entry info;
 	struct closeout_sheet sh;
+	struct closeout_pledges pl;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	enum layout_paper paper = LAYOUT_LETTER, station;
 	char when[64], hex[2 * LEDGER_HASH_LEN + 1];
@@ -789,6 +790,8 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	    ev.name, ev.city, ev.date, ev.station,
 	    when,    cr.seq,  hex,     ev.training ? NULL : w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
+	closeout_pledges(w->l, &pl);
+	closeout_pledges_doc(&pl, &doc);
 	if (ev.training)
 		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
@@ -1290,10 +1293,11 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,      KIOSK_OP_IMPORT, KIOSK_OP_IMPORT_PREVIEW, KIOSK_OP_SET_CLOCK,
-	    KIOSK_OP_CLOSE,    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT,         KIOSK_OP_PACK_EXPORT,
-	    KIOSK_OP_TRAINING, KIOSK_OP_LINK,   KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
-	    KIOSK_OP_STATIONS,
+	    KIOSK_OP_SET,       KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK, KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,    KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,      KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,   KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
 	};
 	size_t i;
 
@@ -1313,6 +1317,45 @@ kiosk_worker_zone(struct kiosk_worker *w)
 
 	if (ledger_event(w->l, &ev) == 0)
 		stamp_zone(ev.time_zone);
+}
+
+/* Walker id's pledges settled, into r->pledges. */
+static int
+kiosk_pledges(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **cause)
+{
+	struct ledger_settlement s;
+
+	if (ledger_settle(w->l, id, &s, cause) != 0)
+		return -1;
+	free(r->pledges);
+	r->pledges = xcalloc(1, sizeof *r->pledges);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct ledger_pledge_line *ln = &s.v[i];
+		struct kiosk_pledge *k;
+
+		if (r->pledges->n == KIOSK_PLEDGES_MAX) {
+			r->pledges->more++;
+			continue;
+		}
+		k = &r->pledges->v[r->pledges->n++];
+		k->seq = ln->p->seq;
+		snprintf(k->sponsor, sizeof k->sponsor, "%s", ln->p->sponsor);
+		pledge_terms_format(&ln->p->t, k->terms, sizeof k->terms);
+		k->per_unit = ln->p->t.kind != PLEDGE_FLAT;
+		k->known = ln->why[0] == '\0';
+		k->laps = ln->counted_laps;
+		k->billed_laps = ln->billed_laps;
+		k->owed_cents = ln->owed_cents;
+		k->paid_cents = ln->paid_cents;
+		k->due_cents = ln->due_cents;
+	}
+	r->pledges->owed_cents = s.owed_cents;
+	r->pledges->paid_cents = s.paid_cents;
+	r->pledges->due_cents = s.due_cents;
+	r->pledges->certified = s.cert_seq != 0;
+	ledger_settlement_basis(&s, r->pledges->basis, sizeof r->pledges->basis);
+	ledger_settlement_clear(&s);
+	return 0;
 }
 
 /* Training on: the day's ledger is set aside, open but never written (so its
@@ -1429,6 +1472,43 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		if (rc == 0 && q->walker != 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;
+	case KIOSK_OP_PLEDGES: rc = kiosk_pledges(w, q->walker, r, &cause); break;
+	case KIOSK_OP_CERTIFY:
+		rc = ledger_certify(w->l, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, 0, r, &cause);
+		break;
+	case KIOSK_OP_CERTIFY_REOPEN:
+		rc = ledger_certify_reopen(w->l, q->annul.reason, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, 0, r, &cause);
+		break;
+	case KIOSK_OP_PLEDGE_ADD: {
+		struct pledge p;
+
+		memset(&p, 0, sizeof p);
+		p.walker = q->walker;
+		p.sponsor = (char *)q->pledge.sponsor;
+		p.t.kind = (enum pledge_kind)q->pledge.kind;
+		p.t.rate_cents = q->pledge.rate_cents;
+		p.t.max_cents = q->pledge.max_cents;
+		rc = ledger_pledge_add(w->l, &p, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, q->walker, r, &cause);
+		break;
+	}
+	case KIOSK_OP_PLEDGE_PAY: {
+		int64_t gift = 0;
+
+		rc = ledger_pledge_pay(w->l, q->walker, q->pay.seqs, q->pay.n, q->pay.cents,
+		                       q->pay.method, q->pay.check_no[0] ? q->pay.check_no : NULL,
+		                       op, &r->seq, &gift, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, q->walker, r, &cause);
+		if (rc == 0)
+			r->pledges->gift_cents = gift;
+		break;
+	}
 	case KIOSK_OP_ANNUL:
 		rc = ledger_annul(w->l, q->seq, q->annul.reason, op,
 		                  q->coordinator ? RULES_COORDINATOR : RULES_VOLUNTEER,
@@ -1895,6 +1975,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->notes);
 	free(r->pdf);
 	free(r->flagged);
+	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
 	util_wipe(r->pack.key, sizeof r->pack.key);

@@ -10,6 +10,7 @@
  *   ledger_query.c     reading: totals, entries
  *   ledger_check.c     checking the chain, the triggers and the figures
  *   ledger_peer.c      other stations' entries, kept as theirs (issue 17)
+ *   ledger_pledge.c    pledges, their settlement, payments, certification
  * Only these files include sqlite. */
 #ifndef WAT_LEDGER_INT_H
 #define WAT_LEDGER_INT_H
@@ -159,6 +160,13 @@ int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
  * flagged laps and their reviews, which the row does not keep); 0, or -1
  * with *cause.  fold_walker_clear(w) after. */
 int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, char **cause);
+
+/* ---- ledger_money.c ---- */
+/* ledger_donate with a sponsor's payment split (pledge.h's [[seq, cents]]
+ * list, NULL: none). */
+int ledger_donate_pledges(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
+                          const char *check_no, const char *donor, const char *pledges_json,
+                          const char *op, int64_t *seq, char **cause);
 
 /* ---- ledger_peer.c ---- */
 /* Each peer's held entries: numbered 1..head without a gap, the chain

@@ -189,6 +189,14 @@ int
 ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
               const char *check_no, const char *donor, const char *op, int64_t *seq, char **cause)
 {
+	return ledger_donate_pledges(l, id, cents, m, check_no, donor, NULL, op, seq, cause);
+}
+
+int
+ledger_donate_pledges(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
+                      const char *check_no, const char *donor, const char *pledges_json,
+                      const char *op, int64_t *seq, char **cause)
+{
 	struct ledger_walker w;
 	struct strbuf data = STRBUF_INIT;
 	char *d = ledger_clean(donor), *c = ledger_clean(check_no);
@@ -223,6 +231,10 @@ ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
 	if (d != NULL) {
 		strbuf_puts(&data, ",\"donor\":");
 		strbuf_json(&data, d);
+	}
+	if (pledges_json != NULL) {
+		strbuf_puts(&data, ",\"pledges\":");
+		strbuf_puts(&data, pledges_json);
 	}
 	strbuf_puts(&data, "}");
 	rc = ledger_append(l, "donation", id, 0, cents, data.s, op, seq, cause);

@@ -170,6 +170,31 @@ donate() {
 }
 @test "kiosk: a check donation is confirmed in words and recorded" { both donate; }
 
+pledges() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w pledge add 1 --sponsor "Imported Gail" --kind lap --rate 0.50 --max 10 >/dev/null
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	w pledge certify >/dev/null
+	kiosk "$1" pledges
+	# three sponsors typed in a row, Gail's check with the gift beyond her pledge
+	[ "$(w pledge list 1 | grep -c '^  pledge ')" -eq 4 ]
+	w log | grep ' donation ' | grep -q '"cents":1000,"method":"check","check_no":"2044","donor":"Imported Gail","pledges":\[\[[0-9]*,600\]\]'
+}
+certify() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w pledge add 1 --sponsor "Bob" --kind lap --rate 0.50 >/dev/null
+	w pledge add 2 --sponsor "Cy" --rate 20 >/dev/null
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	kiosk "$1" certify
+	w log | grep -q ' certify '
+	w log | grep ' certify-reopen ' | grep -q 'a late lap from the lap point'
+}
+@test "kiosk: the coordinator certifies the laps (final amounts), then reopens them with a reason" { both certify; }
+
+@test "kiosk: a walker's pledges: twenty lines in a row, settled on the counted laps, a sponsor pays by check with a gift" { both pledges; }
+
 correct() {
 	event
 	kiosk "$1" correct

@@ -322,11 +322,12 @@ screen_coord_draw(struct kiosk *k)
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
 		    {"Event pack to USB", UI_ACCENT, 10},
-		    {"Stations", UI_ACCENT, 13},
+		    {"Stations", UI_ACCENT, 14},
 		    {rot, UI_PANEL, 6},
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
 		    {k->st.training ? "Training: on" : "Training", UI_WARN, 11},
+		    {"Certify laps", UI_OK, 13},
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
@@ -357,7 +358,8 @@ screen_coord_draw(struct kiosk *k)
 			case 10: kiosk_go(k, SCREEN_PACK); break;
 			case 11: kiosk_go(k, SCREEN_TRAINING); break;
 			case 12: kiosk_go(k, SCREEN_REVIEW); break;
-			case 13: kiosk_go(k, SCREEN_STATIONS); break;
+			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
+			case 14: kiosk_go(k, SCREEN_STATIONS); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);

@@ -299,9 +299,16 @@ screen_walker_draw(struct kiosk *k)
 			q.override_lap = anyway;
 			kiosk_post(k, &q);
 		}
-		if (ui_button(u, kiosk_row(right, i++, n, gap), "Donation", k->style.primary,
-		              k->style.font.title))
-			kiosk_go(k, SCREEN_DONATE);
+		{
+			/* a donation, or the sponsors' pledges (most of a walker's money) */
+			struct ui_rect money_row = kiosk_row(right, i++, n, gap);
+			if (ui_button(u, kiosk_col(money_row, 0, 2, gap), "Donation",
+			              k->style.primary, k->style.font.title))
+				kiosk_go(k, SCREEN_DONATE);
+			if (ui_button(u, kiosk_col(money_row, 1, 2, gap), "Pledges",
+			              k->style.primary, k->style.font.title))
+				kiosk_go(k, SCREEN_PLEDGES);
+		}
 		{
 			struct ui_rect last = kiosk_row(right, i, n, gap);
 			if (ui_button(u, kiosk_col(last, 0, 3, gap), "Badge QR", k->style.primary,
