@@ -32,6 +32,9 @@ PKGS := sqlite3 libsodium sdl2 SDL2_ttf libqrencode zxing cairo libarchive libv4
 # Debian 12's libcups2-dev has no .pc file: cups-config tells.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --image --libs 2>/dev/null)
+# Avahi (mDNS/DNS-SD) for wat-sync only.
+PKG_CFLAGS += $(shell pkg-config --cflags avahi-client 2>/dev/null)
+AVAHI_LIBS := $(shell pkg-config --libs avahi-client 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(WERROR),1)
@@ -50,14 +53,16 @@ LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
-MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c
+MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/sync/watsync.c
+# Linked into wat-sync only (the kiosk and watctl never load Avahi).
+SYNC_ONLY := src/sync/sync_avahi.c
 ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
-LIB_C     := $(filter-out $(MAIN_SRCS),$(ALL_C))
+LIB_C     := $(filter-out $(MAIN_SRCS) $(SYNC_ONLY),$(ALL_C))
 LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
-MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o) $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwat.a
-PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos
+PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-sync
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -72,7 +77,8 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2
+	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2 \
+	libavahi-client-dev avahi-daemon
 
 .PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
@@ -104,6 +110,8 @@ $(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/wat-sync: $(BUILD)/obj/sync/watsync.o $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(AVAHI_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -209,7 +217,7 @@ install: install-app
 	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
 install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
-	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/wat-sync $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
 	# the demo HQ's secret keys stay in the repo: a station carries HQ's public keys only
 	rm -f $(DESTDIR)$(PREFIX)/share/wat/demo/hq/*.key
