@@ -28,7 +28,7 @@ endif
 
 # Every library the project uses, found through pkg-config.
 PKGS := sqlite3 libsodium sdl2 SDL2_ttf libqrencode zxing cairo libarchive libv4l2 \
-        libsystemd libpng libturbojpeg freetype2
+        libsystemd libpng libturbojpeg freetype2 libmicrohttpd
 # Debian 12's libcups2-dev has no .pc file: cups-config tells.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --image --libs 2>/dev/null)
@@ -41,7 +41,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # src/ in folders by subsystem (docs/ARCHITECTURE.md); each folder's ALLOW
 # names the libraries and folders its files may include, checked after every
 # build from the dependency files (-MD lists system headers too).
-SRC_DIRS := base core ledger scan print bundle hq sync kiosk kiosk/screens cli
+SRC_DIRS := base core ledger scan print bundle hq hqweb sync kiosk kiosk/screens cli
 INCS     := $(addprefix -Isrc/,$(SRC_DIRS))
 CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' $(INCS) -MD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread
@@ -50,14 +50,14 @@ LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
-MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c
+MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/hqweb/wat_hq.c
 ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
 LIB_C     := $(filter-out $(MAIN_SRCS),$(ALL_C))
 LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
 MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwat.a
-PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos
+PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-hq
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -72,9 +72,10 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2
+	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2 \
+	libmicrohttpd-dev curl chromium chromium-driver python3-selenium
 
-.PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
+.PHONY: hq all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 
 all: $(PROGS) $(BUILD)/includes.ok
@@ -103,6 +104,8 @@ $(BUILD)/wat-kiosk: $(BUILD)/obj/kiosk/kiosk.o $(LIB)
 $(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/wat-hq: $(BUILD)/obj/hqweb/wat_hq.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
@@ -145,6 +148,12 @@ screenshots: deps
 # The README's make test, run in a fresh Debian 12 root (see tests/fresh-test).
 fresh-test:
 	@tests/fresh-test
+
+# HQ's web inbox on a demo HQ (three cities, several stations, one held
+# bundle) at http://127.0.0.1:8080 (assets/demo/hq-run).
+hq: deps
+	$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) assets/demo/hq-run
 
 run: deps
 	$(MAKE) --no-print-directory all

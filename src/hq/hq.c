@@ -1274,6 +1274,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 			before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 		res->outcome = HQ_HELD;
+		snprintf(res->code, sizeof res->code, "%s", c.code);
 		if (held_id != 0) {
 			if (hq_bundle_set(h, held_id, "held", &c) != 0) {
 				hq_fail(h, cause, "be written");
@@ -1370,6 +1371,29 @@ end:
 	free(why);
 	free(subject);
 	return rc;
+}
+
+int
+hq_received_at(struct hq *h, const struct bundle_report *rep, int64_t *wall_ms, char **cause)
+{
+	char id[HQ_ID_HEX];
+	sqlite3_stmt *q;
+
+	*wall_ms = 0;
+	if (rep->content.entries == NULL || rep->content.fig.last_seq < 1)
+		return util_fail(cause, "The bundle holds no ledger entries.");
+	bundle_hex(bundle_identity(&rep->content), BUNDLE_HASH_LEN, id);
+	q = hq_prep(h,
+	            "SELECT min(wall_ms) FROM bundles WHERE identity = ?1 AND key_id = ?2 "
+	            "AND export_no = ?3",
+	            2, id, rep->meta.key_id);
+	if (q == NULL)
+		return hq_fail(h, cause, "be read");
+	sqlite3_bind_int64(q, 3, rep->content.fig.export_no);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+		*wall_ms = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return 0;
 }
 
 int

@@ -37,6 +37,7 @@ struct hq_merge_result {
 	int64_t added;     /* entries new to HQ */
 	int64_t from_seq;  /* first new seq (when added) */
 	int64_t bundle;    /* HQ's number for this bundle (hq-pending, hq-accept) */
+	char code[16];     /* HQ_HELD: why, as a word ("chain", "unchartered", ...) */
 	char message[700]; /* plain sentences */
 };
 
@@ -70,6 +71,10 @@ int hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t
  * to be kept. */
 int hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
              struct hq_merge_result *res, char **cause);
+
+/* When HQ first received this very export (its ledger, key and export
+ * number), wall time in ms; 0 when never. */
+int hq_received_at(struct hq *h, const struct bundle_report *rep, int64_t *wall_ms, char **cause);
 
 /* A held bundle as HQ keeps it (hq_held_free). */
 struct hq_held {

@@ -1,0 +1,47 @@
+/* hqweb_inbox.h — HQ's database behind the web: one writer thread owns the
+ * one sqlite connection (Debian 12's sqlite 3.40 has the WAL-reset bug:
+ * /work/shared/notes/sqlite.md), and every request that reads or writes
+ * HQ's database is a job it runs in turn.  An upload is verified and
+ * merged there, each bundle in one transaction (hq_merge): a crash leaves
+ * it merged whole or not at all. */
+#ifndef WAT_HQWEB_INBOX_H
+#define WAT_HQWEB_INBOX_H
+
+#include <stdint.h>
+
+struct hqweb_inbox;
+
+enum hqweb_inbox_status {
+	HQWEB_INBOX_RECEIVED, /* counted */
+	HQWEB_INBOX_ALREADY,  /* this very export came before: nothing counted twice */
+	HQWEB_INBOX_HELD,     /* kept for HQ staff to decide */
+	HQWEB_INBOX_REFUSED,  /* not recorded at all: bad files, wrong code, older export */
+	HQWEB_INBOX_FAILED,   /* HQ's fault (disk, database): nothing recorded, try again */
+};
+
+struct hqweb_inbox_result {
+	enum hqweb_inbox_status status;
+	int64_t bundle;       /* HQ's number (received, held, already) */
+	char headline[400];   /* one sentence in people's words */
+	char detail[1000];    /* what to do, or what HQ's check said */
+	char event[128];      /* the event and city, when known */
+	char received_at[40]; /* when HQ received it (UTC) */
+};
+
+/* Opens HQ's database db and HQ's key folder keys (the public keys the
+ * chain is checked with, and the opening keys of sealed bundles) and starts
+ * the writer thread. */
+int hqweb_inbox_start(const char *db, const char *keys, struct hqweb_inbox **out, char **cause);
+void hqweb_inbox_stop(struct hqweb_inbox *in);
+
+/* The files uploaded into folder dir (the bundle and its .minisig), with
+ * the upload code typed: verified and merged by the writer; returns when
+ * done.  The folder is removed. */
+void hqweb_inbox_upload(struct hqweb_inbox *in, const char *dir, const char *code,
+                        struct hqweb_inbox_result *res);
+
+/* The report by city, event and station, and the held bundles (malloc'd
+ * text); -1 in words. */
+int hqweb_inbox_report(struct hqweb_inbox *in, char **text, char **cause);
+
+#endif
