@@ -1,0 +1,179 @@
+#!/usr/bin/env bats
+# wat-hq, HQ's web inbox (issue 20): the real server on loopback, uploads by
+# curl of real bundles made by watctl on a demo HQ (assets/demo/hq-demo):
+# received, the same twice, held, a wrong code, a missing signature, over
+# the cap (announced and chunked), and a kill -9 in the middle of an upload.
+
+setup_file() {
+	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
+	[ -x "$REPO/$BUILD/wat-hq" ] || skip "wat-hq is not built"
+	export DEMO="$BATS_FILE_TMPDIR/demo"
+	"$REPO/assets/demo/hq-demo" "$DEMO" >/dev/null
+}
+
+setup() {
+	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
+	T="$BATS_TEST_TMPDIR"
+	cp -a "$DEMO" "$T/hq"
+	D="$T/hq"
+	M=$(ls "$D"/stick/mobile/*.zip.age)
+	J=$(ls "$D"/stick/jackson/*.zip.age)
+	R=$(ls "$D"/st/out-rogue/*.zip.age)
+	PID=
+}
+
+teardown() {
+	[ -z "${PID:-}" ] || kill "$PID" 2>/dev/null || true
+	[ -z "${PID:-}" ] || wait "$PID" 2>/dev/null || true
+}
+
+# start [ARGS...]: wat-hq on a free loopback port ($URL), ready.
+start() {
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	URL="http://127.0.0.1:$PORT"
+	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/keys" --state "$D/state" --port "$PORT" \
+		"$@" 2>>"$T/server.log" &
+	PID=$!
+	for _ in $(seq 1 100); do
+		curl -sf "$URL/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	cat "$T/server.log"
+	return 1
+}
+
+# up CODE FILE...: the upload page's form; $status_code, $headline
+up() {
+	local code=$1 args=() f
+	shift
+	for f in "$@"; do args+=(-F "bundle=@$f"); done
+	curl -s -o "$T/answer.html" -w '%{http_code}' -F "code=$code" "${args[@]}" "$URL/upload" \
+		>"$T/code" || true
+	status_code=$(cat "$T/code")
+	headline=$(sed -n 's/.*<p id="headline">\([^<]*\)<.*/\1/p' "$T/answer.html")
+}
+
+# the server owns HQ's database (locking_mode=EXCLUSIVE): read it stopped
+stop() {
+	kill "$PID"
+	wait "$PID" 2>/dev/null || true
+	PID=
+}
+report() { "$WATCTL" hq-report --db "$D/hq.db"; }
+
+@test "hqweb: the upload page is served, escaped, with its CSS and no outside fetch" {
+	start
+	run curl -s "$URL/"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'action="/upload"'* ]]
+	[[ "$output" == *'name="code"'* ]]
+	[[ "$output" != *"http://"* && "$output" != *"https://"* ]]
+	run curl -s -D - -o /dev/null "$URL/style.css"
+	[[ "$output" == *"text/css"* ]]
+	run curl -s -D - -o /dev/null "$URL/"
+	[[ "$output" == *"Content-Security-Policy: default-src 'none'"* ]]
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/../../etc/passwd"
+	[ "$output" = 404 ]
+}
+
+@test "hqweb: a good bundle is received in words; the same again is already received, counted once" {
+	start
+	up b9l-47al "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Received: Mobile, AL, station T1, export 1 — 3 walkers, \$265.00; the cash and checks you send should total \$225.00." ]]
+	grep -q 'Print this page' "$T/answer.html"
+	up B9L47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Already received on 20"*" UTC: Mobile, AL, station T1, export 1; nothing was counted twice." ]]
+	stop
+	run report
+	[[ "$output" == *"Mobile, AL"* ]]
+	[ "$(grep -c 'station T1 (export 1' <<<"$output")" -eq 3 ]
+	[[ "$output" == *"national total"*"\$1,135.00"* ]]
+}
+
+@test "hqweb: a bundle of a walk HQ never chartered is held, said in plain words" {
+	before=$(report)
+	start
+	up ANY "$R" "$R.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Held: the event has no charter from HQ yet; HQ will call you. Nothing is lost." ]]
+	# the demo held this very export as #4: kept once
+	grep -q 'HQ keeps the upload as #4 (Tupelo, MS, station T1, export 1)' "$T/answer.html"
+	stop
+	[ "$(report)" = "$before" ]
+}
+
+@test "hqweb: a wrong upload code, a missing signature, a tampered bundle: nothing recorded" {
+	before=$(report)
+	start
+	up M3P-81TN "$J" "$J.minisig"
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "Not received: the upload code is not this event's." ]] ||
+		[[ "$headline" == "Not received: the upload code is not this event&#39;s." ]]
+	up K7Q-22XM "$J"
+	[ "$status_code" = 422 ]
+	grep -q 'did not come with it' "$T/answer.html"
+	cp "$J" "$T/x.zip.age"
+	cp "$J.minisig" "$T/x.zip.age.minisig"
+	printf 'Z' | dd of="$T/x.zip.age" bs=1 seek=200 conv=notrunc 2>/dev/null
+	up K7Q-22XM "$T/x.zip.age" "$T/x.zip.age.minisig"
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "Not received: this bundle does not check out, nothing was recorded." ]]
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	stop
+	[ "$(report)" = "$before" ]
+	start
+	# the right code then counts it
+	up k7q-22xm "$J" "$J.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Received: Jackson, MS, station T1, export 2 — "* ]]
+}
+
+@test "hqweb: over the size cap: refused before reading (413), or dropped mid-body; nothing kept" {
+	start --max-upload-mb 1
+	head -c 3000000 /dev/urandom >"$T/big.zip.age"
+	cp "$M.minisig" "$T/big.zip.age.minisig"
+	up B9L-47AL "$T/big.zip.age" "$T/big.zip.age.minisig"
+	[ "$status_code" = 413 ]
+	grep -q 'larger than HQ accepts' "$T/answer.html"
+	# chunked: no length announced; the server stops at the cap
+	run curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+		-F code=B9L-47AL -F "bundle=@$T/big.zip.age" "$URL/upload"
+	[ "$output" != 200 ]
+	sleep 0.2
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	grep -q 'larger than HQ accepts' "$T/server.log"
+	# the server still answers
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+}
+
+@test "hqweb: kill -9 in the middle of an upload: nothing merged, nothing left; the upload again counts" {
+	before=$(report)
+	start
+	head -c 1500000 /dev/urandom >"$T/slow.zip.age"
+	cat "$M" >>"$T/slow.zip.age"
+	cp "$M.minisig" "$T/slow.zip.age.minisig"
+	curl -s -o /dev/null --limit-rate 200K -F code=B9L-47AL -F "bundle=@$T/slow.zip.age" \
+		-F "bundle=@$T/slow.zip.age.minisig" "$URL/upload" &
+	cpid=$!
+	# part of it on disk
+	for _ in $(seq 1 100); do
+		[ -n "$(find "$D/state/incoming" -type f -size +100k 2>/dev/null)" ] && break
+		sleep 0.05
+	done
+	[ -n "$(find "$D/state/incoming" -type f -size +100k)" ]
+	kill -9 "$PID"
+	wait "$PID" 2>/dev/null || true
+	wait "$cpid" 2>/dev/null || true
+	PID=
+	[ "$(report)" = "$before" ]
+	run sqlite3 "$D/hq.db" 'PRAGMA integrity_check'
+	[ "$output" = ok ]
+	start
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Received: Mobile, AL"* ]]
+}
