@@ -26,9 +26,10 @@ hqweb_form_filename(const char *in, size_t len, char out[HQWEB_FORM_NAME_MAX + 1
 			out[n++] = '_';
 	}
 	out[n] = '\0';
-	/* nothing but filler left: no name */
+	/* no letter or digit left: no name */
 	for (i = 0; i < n; i++)
-		if (out[i] != '_')
+		if ((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= 'A' && out[i] <= 'Z') ||
+		    (out[i] >= '0' && out[i] <= '9'))
 			return 0;
 	return -1;
 }
