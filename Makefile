@@ -50,14 +50,16 @@ LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
-MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/hqweb/wat_hq.c
+MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/hqweb/wat_hq.c \
+             src/hqweb/wat_hq_signer.c
 ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
 LIB_C     := $(filter-out $(MAIN_SRCS),$(ALL_C))
 LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
 MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwat.a
-PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-hq
+PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-hq \
+             $(BUILD)/wat-hq-signer
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -106,6 +108,8 @@ $(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(LIB)
 $(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/wat-hq: $(BUILD)/obj/hqweb/wat_hq.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/wat-hq-signer: $(BUILD)/obj/hqweb/wat_hq_signer.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)

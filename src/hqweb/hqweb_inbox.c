@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "age.h"
 #include "amount.h"
 #include "bundle.h"
 #include "hq.h"
 #include "hqweb_form.h"
+#include "hqweb_signer.h"
 #include "stamp.h"
 #include "trust.h"
 #include "util.h"
@@ -33,8 +33,7 @@ struct hqweb_inbox_job {
 
 struct hqweb_inbox {
 	struct hq *hq;
-	struct age_identity ids[2 * AGE_MAX_IDS];
-	size_t nids;
+	char *signer; /* the socket of wat-hq-signer, which opens sealed bundles */
 	pthread_t thread;
 	int started;
 	pthread_mutex_t lock;
@@ -167,6 +166,7 @@ hqweb_inbox_do_upload(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 	struct bundle_report rep;
 	struct hq_merge_result mr;
 	struct trust_charter ch;
+	struct hqweb_signer_client signer = {in->signer, 0};
 	char *path = NULL, *cause = NULL, total[32], owed[32], when[24];
 	const char *city;
 	int have_rep = 0, have_ch = 0;
@@ -180,7 +180,16 @@ hqweb_inbox_do_upload(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 		snprintf(res->detail, sizeof res->detail, "%s", cause);
 		goto end;
 	}
-	if (bundle_verify_path(path, NULL, in->ids, in->nids, &rep, &cause) != 0) {
+	if (bundle_verify_path_with(path, NULL, hqweb_signer_open, &signer, &rep, &cause) != 0) {
+		if (signer.down) {
+			res->status = HQWEB_INBOX_FAILED;
+			snprintf(
+			    res->headline, sizeof res->headline,
+			    "Not received: HQ cannot open bundles just now; nothing was recorded. "
+			    "Try again in a few minutes.");
+			snprintf(res->detail, sizeof res->detail, "%s", cause);
+			goto end;
+		}
 		snprintf(res->headline, sizeof res->headline,
 		         "Not received: this bundle does not check out, nothing was recorded.");
 		snprintf(res->detail, sizeof res->detail,
@@ -327,7 +336,8 @@ hqweb_inbox_run(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 }
 
 int
-hqweb_inbox_start(const char *db, const char *keys, struct hqweb_inbox **out, char **cause)
+hqweb_inbox_start(const char *db, const char *keys, const char *signer, struct hqweb_inbox **out,
+                  char **cause)
 {
 	struct hqweb_inbox *in = xcalloc(1, sizeof *in);
 	struct trust_hq hk;
@@ -341,8 +351,7 @@ hqweb_inbox_start(const char *db, const char *keys, struct hqweb_inbox **out, ch
 	if (trust_hq_load(keys, &hk, cause) != 0)
 		goto fail;
 	hq_set_keys(in->hq, &hk);
-	if (bundle_hq_identities(keys, in->ids, &in->nids, cause) != 0)
-		goto fail;
+	in->signer = xstrdup(signer);
 	if (pthread_create(&in->thread, NULL, hqweb_inbox_main, in) != 0) {
 		util_fail(cause, "Cannot start the writer thread.");
 		goto fail;
@@ -358,8 +367,6 @@ fail:
 void
 hqweb_inbox_stop(struct hqweb_inbox *in)
 {
-	size_t i;
-
 	if (in == NULL)
 		return;
 	if (in->started) {
@@ -367,8 +374,7 @@ hqweb_inbox_stop(struct hqweb_inbox *in)
 		hqweb_inbox_run(in, &job);
 		pthread_join(in->thread, NULL);
 	}
-	for (i = 0; i < in->nids; i++)
-		age_identity_wipe(&in->ids[i]);
+	free(in->signer);
 	hq_free(in->hq);
 	pthread_cond_destroy(&in->done);
 	pthread_cond_destroy(&in->work);

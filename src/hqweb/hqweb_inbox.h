@@ -28,10 +28,12 @@ struct hqweb_inbox_result {
 	char received_at[40]; /* when HQ received it (UTC) */
 };
 
-/* Opens HQ's database db and HQ's key folder keys (the public keys the
- * chain is checked with, and the opening keys of sealed bundles) and starts
- * the writer thread. */
-int hqweb_inbox_start(const char *db, const char *keys, struct hqweb_inbox **out, char **cause);
+/* Opens HQ's database db and HQ's public keys in folder keys (the chain is
+ * checked with them), and starts the writer thread; sealed bundles are
+ * opened by wat-hq-signer on socket signer (this process holds no secret
+ * key). */
+int hqweb_inbox_start(const char *db, const char *keys, const char *signer,
+                      struct hqweb_inbox **out, char **cause);
 void hqweb_inbox_stop(struct hqweb_inbox *in);
 
 /* The files uploaded into folder dir (the bundle and its .minisig), with

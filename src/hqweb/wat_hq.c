@@ -5,7 +5,7 @@
  * (hqweb_inbox.h).  HTML is rendered here, everything shown escaped;
  * nothing is fetched from elsewhere.
  *
- *   wat-hq --db HQ.db --keys DIR --state DIR [--bind 127.0.0.1] [--port 8080]
+ *   wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR [--bind 127.0.0.1] [--port 8080]
  *          [--max-upload-mb 64] [--tls-cert FILE --tls-key FILE]
  */
 #include <dirent.h>
@@ -441,7 +441,8 @@ wat_hq_sweep(const char *incoming)
 static void
 wat_hq_usage(void)
 {
-	fprintf(stderr, "usage: wat-hq --db HQ.db --keys DIR --state DIR [--bind ADDR] "
+	fprintf(stderr, "usage: wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR "
+	                "[--bind ADDR] "
 	                "[--port N] [--max-upload-mb N] [--tls-cert FILE --tls-key FILE]\n");
 }
 
@@ -451,6 +452,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"db", required_argument, NULL, 'd'},
 	    {"keys", required_argument, NULL, 'k'},
+	    {"signer", required_argument, NULL, 'S'},
 	    {"state", required_argument, NULL, 's'},
 	    {"bind", required_argument, NULL, 'b'},
 	    {"port", required_argument, NULL, 'p'},
@@ -459,7 +461,7 @@ main(int argc, char **argv)
 	    {"tls-key", required_argument, NULL, 'K'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *db = NULL, *keys = NULL, *state = NULL, *bind_to = "127.0.0.1";
+	const char *db = NULL, *keys = NULL, *signer = NULL, *state = NULL, *bind_to = "127.0.0.1";
 	const char *cert_file = NULL, *key_file = NULL;
 	char *cert = NULL, *tkey = NULL, *cause = NULL;
 	size_t cert_len = 0, tkey_len = 0;
@@ -475,6 +477,7 @@ main(int argc, char **argv)
 		switch (opt) {
 		case 'd': db = optarg; break;
 		case 'k': keys = optarg; break;
+		case 'S': signer = optarg; break;
 		case 's': state = optarg; break;
 		case 'b': bind_to = optarg; break;
 		case 'p': port = strtoul(optarg, NULL, 10); break;
@@ -484,8 +487,8 @@ main(int argc, char **argv)
 		default: wat_hq_usage(); return 2;
 		}
 	}
-	if (db == NULL || keys == NULL || state == NULL || port == 0 || port > 65535 || mb == 0 ||
-	    (cert_file == NULL) != (key_file == NULL)) {
+	if (db == NULL || keys == NULL || signer == NULL || state == NULL || port == 0 ||
+	    port > 65535 || mb == 0 || (cert_file == NULL) != (key_file == NULL)) {
 		wat_hq_usage();
 		return 2;
 	}
@@ -509,7 +512,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-hq: %s\n", cause);
 		goto end;
 	}
-	if (hqweb_inbox_start(db, keys, &w.inbox, &cause) != 0) {
+	if (hqweb_inbox_start(db, keys, signer, &w.inbox, &cause) != 0) {
 		fprintf(stderr, "wat-hq: %s\n", cause);
 		goto end;
 	}

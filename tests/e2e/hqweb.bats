@@ -19,19 +19,27 @@ setup() {
 	M=$(ls "$D"/stick/mobile/*.zip.age)
 	J=$(ls "$D"/stick/jackson/*.zip.age)
 	R=$(ls "$D"/st/out-rogue/*.zip.age)
-	PID=
+	PID= SPID=
+	# HQ's secret keys are the signer's only: the web gets the public ones
+	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" 2>>"$T/signer.log" &
+	SPID=$!
+	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
 }
 
 teardown() {
-	[ -z "${PID:-}" ] || kill "$PID" 2>/dev/null || true
-	[ -z "${PID:-}" ] || wait "$PID" 2>/dev/null || true
+	local p
+	for p in "${PID:-}" "${SPID:-}"; do
+		[ -z "$p" ] || kill "$p" 2>/dev/null || true
+		[ -z "$p" ] || wait "$p" 2>/dev/null || true
+	done
 }
 
 # start [ARGS...]: wat-hq on a free loopback port ($URL), ready.
 start() {
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	URL="http://127.0.0.1:$PORT"
-	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/keys" --state "$D/state" --port "$PORT" \
+	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
+		--state "$D/state" --port "$PORT" \
 		"$@" 2>>"$T/server.log" &
 	PID=$!
 	for _ in $(seq 1 100); do
@@ -176,4 +184,49 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 	up B9L-47AL "$M" "$M.minisig"
 	[ "$status_code" = 200 ]
 	[[ "$headline" == "Received: Mobile, AL"* ]]
+}
+
+@test "hqweb: the web process holds no secret key; the signer down is HQ's fault (503), nothing recorded" {
+	[ -z "$(ls "$D"/assets-hq/*.key 2>/dev/null)" ]
+	before=$(report)
+	start
+	run cat "/proc/$PID/cmdline"
+	[[ "$output" != *"$D/keys"* ]]
+	kill "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	SPID=
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 503 ]
+	[[ "$headline" == "Not received: HQ cannot open bundles just now; nothing was recorded. Try again in a few minutes." ]]
+	stop
+	[ "$(report)" = "$before" ]
+}
+
+@test "hqweb: wat-hq-signer serves only the allowed user, and only its requests" {
+	kill "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" \
+		--allow-uid $(($(id -u) + 1)) 2>>"$T/signer.log" &
+	SPID=$!
+	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
+	start
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 503 ]
+	# an unknown request: refused in words (python speaks the wire)
+	kill "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" 2>>"$T/signer.log" &
+	SPID=$!
+	sleep 0.3
+	run python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"SIGN" + struct.pack(">Q", 3) + b"abc")
+d = b""
+while True:
+    c = s.recv(4096)
+    if not c: break
+    d += c
+print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
+	[[ "$output" == "E HQ's signer does not know that request." ]]
 }
