@@ -230,3 +230,46 @@ while True:
 print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	[[ "$output" == "E HQ's signer does not know that request." ]]
 }
+
+@test "hqweb: board/hq's units pass systemd-analyze verify; exposure at most 2.0 (web) and 1.0 (signer)" {
+	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing (apt-get install systemd)"
+	R="$T/root"
+	mkdir -p "$R/usr/lib/systemd/system" "$R/usr/local/bin" "$R/bin"
+	cp -rn /lib/systemd/system/. "$R/usr/lib/systemd/system/" 2>/dev/null || true
+	cp /bin/sh "$R/bin/sh"
+	cp "$REPO/$BUILD/wat-hq" "$REPO/$BUILD/wat-hq-signer" "$R/usr/local/bin/"
+	cp "$REPO"/board/hq/*.service "$R/usr/lib/systemd/system/"
+	cd "$R/usr/lib/systemd/system"
+	run systemd-analyze verify --root="$R" wat-hq.service wat-hq-signer.service
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	for u in wat-hq:20 wat-hq-signer:10; do
+		run systemd-analyze security --offline=true --root="$R" --threshold="${u#*:}" "${u%%:*}.service"
+		echo "$output" | tail -1
+		[ "$status" -eq 0 ]
+	done
+	grep -qx 'StateDirectory=wat-hq' "$REPO/board/hq/wat-hq.service"
+	grep -qx 'NoNewPrivileges=yes' "$REPO/board/hq/wat-hq.service"
+	grep -qx 'ProtectSystem=strict' "$REPO/board/hq/wat-hq.service"
+}
+
+@test "hqweb: TLS with a certificate file (curl over https)" {
+	command -v openssl >/dev/null || skip "openssl missing"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" \
+		-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
+		--state "$D/state" --port "$PORT" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+		2>>"$T/server.log" &
+	PID=$!
+	URL="https://127.0.0.1:$PORT"
+	for _ in $(seq 1 100); do
+		curl -sf --cacert "$T/cert.pem" "$URL/healthz" >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	run curl -s --cacert "$T/cert.pem" -F code=B9L-47AL -F "bundle=@$M" -F "bundle=@$M.minisig" "$URL/upload"
+	[[ "$output" == *"Received: Mobile, AL, station T1"* ]]
+	run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz"
+	[ "$output" != 200 ]
+}
