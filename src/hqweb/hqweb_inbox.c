@@ -245,7 +245,7 @@ hqweb_inbox_do_upload(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 		         rep.content.fig.walkers, total, owed);
 		snprintf(res->detail, sizeof res->detail,
 		         "HQ's number for this upload: #%" PRId64 ". %" PRId64
-		         " donations (%" PRId64 " checks), %" PRId64 " laps.",
+		         " donations (by check: %" PRId64 "), %" PRId64 " laps.",
 		         mr.bundle, rep.content.fig.donations, rep.content.fig.checks,
 		         rep.content.fig.laps);
 		break;

@@ -273,3 +273,22 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz"
 	[ "$output" != 200 ]
 }
+
+@test "hqweb: in a real browser (headless Chromium): the upload page, received, already received; screenshots" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	start
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/upload.py" "$URL" b9l-47al "$M" "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"first: Received: Mobile, AL, station T1, export 1"* ]]
+	[[ "$output" == *"again: Already received on "* ]]
+	for f in hq-upload hq-received hq-already; do
+		[ -s "$T/shots/$f.png" ]
+	done
+	# kept for a person to look at (and docs/screenshots)
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
