@@ -118,6 +118,10 @@ static const char hq_schema[] =
     " seq INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL, action TEXT NOT NULL,"
     " bundle INTEGER NOT NULL, subject TEXT NOT NULL, reason TEXT NOT NULL,"
     " prev BLOB NOT NULL, hash BLOB NOT NULL);"
+    /* HQ staff of the web inbox (wat-hq): Argon2id hashes (crypto_pwhash_str) */
+    "CREATE TABLE IF NOT EXISTS staff("
+    " name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, admin INTEGER NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0, wall_ms INTEGER NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
     " SELECT RAISE(ABORT, 'merged entries are never changed'); END;"
     "CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN"
@@ -2037,6 +2041,128 @@ hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t *n,
 			*ids = xrealloc(*ids, cap * sizeof **ids);
 		}
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- staff of the web inbox ---- */
+
+int
+hq_staff_add(struct hq *h, const char *name, const char *pwhash, int admin, const char *by,
+             char **cause)
+{
+	sqlite3_stmt *st;
+	char *why;
+	int rc = -1;
+
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "start a transaction");
+	st = hq_prep(h, "INSERT INTO staff(name, pwhash, admin, wall_ms) VALUES(?1, ?2, ?3, ?4)", 2,
+	             name, pwhash);
+	if (st == NULL) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	sqlite3_bind_int(st, 3, admin != 0);
+	sqlite3_bind_int64(st, 4, hq_now_ms());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_errcode(h->db) == SQLITE_CONSTRAINT)
+			util_fail(cause, "There is already a staff account %s.", name);
+		else
+			hq_fail(h, cause, "be written");
+		sqlite3_finalize(st);
+		goto end;
+	}
+	sqlite3_finalize(st);
+	why = xasprintf("by %s", by);
+	rc = hq_log_add(h, admin ? "staff-add-admin" : "staff-add", 0, name, why);
+	free(why);
+	if (rc != 0) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = hq_fail(h, cause, "commit");
+		goto end;
+	}
+	return 0;
+end:
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+hq_staff_get(struct hq *h, const char *name, char **pwhash, int *admin, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT pwhash, admin FROM staff WHERE name = ?1 AND "
+	                           "disabled = 0",
+	                           1, name);
+	int rc = 1;
+
+	*pwhash = NULL;
+	*admin = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*pwhash = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*admin = sqlite3_column_int(st, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hq_staff_log(struct hq *h, const char *person, const char *action, int64_t bundle,
+             const char *subject, char **cause)
+{
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "start a transaction");
+	if (hq_log_add(h, action, bundle, subject, person) != 0 ||
+	    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be written");
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT id, wall_ms, file, city, station, key_id, "
+	                           "reason_code, reason, total_cents FROM bundles WHERE "
+	                           "outcome = 'held' ORDER BY id",
+	                           0);
+	size_t cap = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_held_row *r;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*rows = xrealloc(*rows, cap * sizeof **rows);
+		}
+		r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		r->wall_ms = sqlite3_column_int64(st, 1);
+		snprintf(r->file, sizeof r->file, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(r->city, sizeof r->city, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(r->station, sizeof r->station, "%s",
+		         (const char *)sqlite3_column_text(st, 4));
+		snprintf(r->key_id, sizeof r->key_id, "%s",
+		         (const char *)sqlite3_column_text(st, 5));
+		snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(st, 6));
+		snprintf(r->reason, sizeof r->reason, "%s",
+		         (const char *)sqlite3_column_text(st, 7));
+		r->total_cents = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -118,4 +118,23 @@ int hq_totals(struct hq *h, const char *event_tag, struct hq_totals *t, char **c
 /* The report by city, event and station, the held bundles apart (malloc'd). */
 int hq_report(struct hq *h, char **text, char **cause);
 
+/* ---- HQ staff of the web inbox (wat-hq) ---- */
+
+/* A staff account: name, its Argon2id hash (crypto_pwhash_str), admin or
+ * not; recorded in HQ's log as done by `by`. */
+int hq_staff_add(struct hq *h, const char *name, const char *pwhash, int admin, const char *by,
+                 char **cause);
+/* The hash of an enabled account (malloc'd): 0; 1 no such account; -1. */
+int hq_staff_get(struct hq *h, const char *name, char **pwhash, int *admin, char **cause);
+/* A staff member's action in HQ's hash-chained log (person: who). */
+int hq_staff_log(struct hq *h, const char *person, const char *action, int64_t bundle,
+                 const char *subject, char **cause);
+
+/* The held bundles, for a page. */
+struct hq_held_row {
+	int64_t id, wall_ms, total_cents;
+	char file[128], city[64], station[17], key_id[17], code[16], reason[520];
+};
+int hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause);
+
 #endif
