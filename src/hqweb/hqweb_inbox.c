@@ -20,20 +20,34 @@
 #include "trust.h"
 #include "util.h"
 
-enum hqweb_inbox_kind { HQWEB_JOB_UPLOAD, HQWEB_JOB_REPORT, HQWEB_JOB_STOP };
+enum hqweb_inbox_kind {
+	HQWEB_JOB_UPLOAD,
+	HQWEB_JOB_REPORT,
+	HQWEB_JOB_STAFF,
+	HQWEB_JOB_LOG,
+	HQWEB_JOB_HELD,
+	HQWEB_JOB_ACCEPT,
+	HQWEB_JOB_REFUSE,
+	HQWEB_JOB_STOP,
+};
 
 struct hqweb_inbox_job {
 	enum hqweb_inbox_kind kind;
 	const char *dir, *code;
+	const char *user, *action, *reason;
+	int64_t id;
 	struct hqweb_inbox_result *res;
+	struct hq_held_row *rows;
+	size_t nrows;
 	char *text, *cause;
-	int rc, done;
+	int rc, done, admin;
 	struct hqweb_inbox_job *next;
 };
 
 struct hqweb_inbox {
 	struct hq *hq;
-	char *signer; /* the socket of wat-hq-signer, which opens sealed bundles */
+	char *signer;   /* the socket of wat-hq-signer, which opens sealed bundles */
+	char *incoming; /* where a held bundle is written to be verified again */
 	pthread_t thread;
 	int started;
 	pthread_mutex_t lock;
@@ -289,6 +303,61 @@ end:
 	free(path);
 }
 
+/* A person accepts held bundle job->id: its kept bytes verified again as
+ * an upload is (the signer opens them), then counted past its reason. */
+static int
+hqweb_inbox_do_accept(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
+{
+	struct hqweb_signer_client signer = {in->signer, 0};
+	struct hq_held b;
+	struct bundle_report rep;
+	struct hq_merge_result mr;
+	char *dir = NULL, *path = NULL, *sig = NULL, *why = NULL, name[HQWEB_FORM_NAME_MAX + 1];
+	int rc = -1, have = 0;
+
+	memset(&b, 0, sizeof b);
+	if (hq_held_load(in->hq, job->id, &b, &job->cause) != 0)
+		return -1;
+	if (b.data != NULL) {
+		const char *base = strrchr(b.file, '/') != NULL ? strrchr(b.file, '/') + 1 : b.file;
+		if (hqweb_form_filename(base, strlen(base), name) != 0)
+			snprintf(name, sizeof name, "held.zip.age");
+		dir = xasprintf("%s/held-XXXXXX", in->incoming);
+		if (mkdtemp(dir) == NULL) {
+			util_fail(&job->cause, "HQ could not write the bundle to check it: %s.",
+			          strerror(errno));
+			goto end;
+		}
+		sig = xasprintf("%s.minisig", name);
+		if (util_write_file(dir, name, b.data, b.len, 0600, &job->cause) != 0 ||
+		    util_write_file(dir, sig, b.sig, b.slen, 0600, &job->cause) != 0)
+			goto end;
+		path = xasprintf("%s/%s", dir, name);
+		if (bundle_verify_path_with(path, NULL, hqweb_signer_open, &signer, &rep,
+		                            &job->cause) != 0)
+			goto end;
+		have = 1;
+	}
+	why = xasprintf("%s (staff %s)", job->reason, job->user);
+	if (hq_accept(in->hq, job->id, have ? &rep : NULL, why, &mr, &job->cause) != 0)
+		goto end;
+	job->text = xstrdup(mr.message);
+	rc = mr.outcome == HQ_HELD ? -1 : 0;
+	if (rc != 0)
+		job->cause = xstrdup(mr.message);
+end:
+	if (have)
+		bundle_report_clear(&rep);
+	if (dir != NULL)
+		hqweb_inbox_rmdir(dir);
+	free(why);
+	free(path);
+	free(sig);
+	free(dir);
+	hq_held_free(&b);
+	return rc;
+}
+
 static void *
 hqweb_inbox_main(void *arg)
 {
@@ -308,6 +377,24 @@ hqweb_inbox_main(void *arg)
 		switch (job->kind) {
 		case HQWEB_JOB_UPLOAD: hqweb_inbox_do_upload(in, job); break;
 		case HQWEB_JOB_REPORT: job->rc = hq_report(in->hq, &job->text, &job->cause); break;
+		case HQWEB_JOB_STAFF:
+			job->rc =
+			    hq_staff_get(in->hq, job->user, &job->text, &job->admin, &job->cause);
+			break;
+		case HQWEB_JOB_LOG:
+			job->rc = hq_staff_log(in->hq, job->user, job->action, job->id, job->reason,
+			                       &job->cause);
+			break;
+		case HQWEB_JOB_HELD:
+			job->rc = hq_held_list(in->hq, &job->rows, &job->nrows, &job->cause);
+			break;
+		case HQWEB_JOB_ACCEPT: job->rc = hqweb_inbox_do_accept(in, job); break;
+		case HQWEB_JOB_REFUSE: {
+			char *why = xasprintf("%s (staff %s)", job->reason, job->user);
+			job->rc = hq_refuse(in->hq, job->id, why, &job->text, &job->cause);
+			free(why);
+			break;
+		}
 		case HQWEB_JOB_STOP: stop = 1; break;
 		}
 		pthread_mutex_lock(&in->lock);
@@ -336,8 +423,8 @@ hqweb_inbox_run(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 }
 
 int
-hqweb_inbox_start(const char *db, const char *keys, const char *signer, struct hqweb_inbox **out,
-                  char **cause)
+hqweb_inbox_start(const char *db, const char *keys, const char *signer, const char *incoming,
+                  struct hqweb_inbox **out, char **cause)
 {
 	struct hqweb_inbox *in = xcalloc(1, sizeof *in);
 	struct trust_hq hk;
@@ -352,6 +439,7 @@ hqweb_inbox_start(const char *db, const char *keys, const char *signer, struct h
 		goto fail;
 	hq_set_keys(in->hq, &hk);
 	in->signer = xstrdup(signer);
+	in->incoming = xstrdup(incoming);
 	if (pthread_create(&in->thread, NULL, hqweb_inbox_main, in) != 0) {
 		util_fail(cause, "Cannot start the writer thread.");
 		goto fail;
@@ -375,6 +463,7 @@ hqweb_inbox_stop(struct hqweb_inbox *in)
 		pthread_join(in->thread, NULL);
 	}
 	free(in->signer);
+	free(in->incoming);
 	hq_free(in->hq);
 	pthread_cond_destroy(&in->done);
 	pthread_cond_destroy(&in->work);
@@ -405,5 +494,56 @@ hqweb_inbox_report(struct hqweb_inbox *in, char **text, char **cause)
 		else
 			free(job.cause);
 	}
+	return job.rc;
+}
+
+int
+hqweb_inbox_staff(struct hqweb_inbox *in, const char *user, char **pwhash, int *admin)
+{
+	struct hqweb_inbox_job job = {.kind = HQWEB_JOB_STAFF, .user = user};
+
+	hqweb_inbox_run(in, &job);
+	*pwhash = job.text;
+	*admin = job.admin;
+	free(job.cause);
+	return job.rc;
+}
+
+int
+hqweb_inbox_log(struct hqweb_inbox *in, const char *user, const char *action, int64_t id,
+                const char *subject)
+{
+	struct hqweb_inbox_job job = {
+	    .kind = HQWEB_JOB_LOG, .user = user, .action = action, .id = id, .reason = subject};
+
+	hqweb_inbox_run(in, &job);
+	free(job.cause);
+	return job.rc;
+}
+
+int
+hqweb_inbox_held(struct hqweb_inbox *in, struct hq_held_row **rows, size_t *n, char **cause)
+{
+	struct hqweb_inbox_job job = {.kind = HQWEB_JOB_HELD};
+
+	hqweb_inbox_run(in, &job);
+	*rows = job.rows;
+	*n = job.nrows;
+	*cause = job.cause;
+	return job.rc;
+}
+
+int
+hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const char *user,
+                   const char *reason, char **msg, char **cause)
+{
+	struct hqweb_inbox_job job = {.kind = accept ? HQWEB_JOB_ACCEPT : HQWEB_JOB_REFUSE,
+	                              .id = id,
+	                              .user = user,
+	                              .reason = reason};
+
+	hqweb_inbox_run(in, &job);
+	*msg = job.text;
+	*cause = job.cause;
 	return job.rc;
 }

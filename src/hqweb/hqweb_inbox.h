@@ -7,6 +7,7 @@
 #ifndef WAT_HQWEB_INBOX_H
 #define WAT_HQWEB_INBOX_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct hqweb_inbox;
@@ -32,7 +33,7 @@ struct hqweb_inbox_result {
  * checked with them), and starts the writer thread; sealed bundles are
  * opened by wat-hq-signer on socket signer (this process holds no secret
  * key). */
-int hqweb_inbox_start(const char *db, const char *keys, const char *signer,
+int hqweb_inbox_start(const char *db, const char *keys, const char *signer, const char *incoming,
                       struct hqweb_inbox **out, char **cause);
 void hqweb_inbox_stop(struct hqweb_inbox *in);
 
@@ -45,5 +46,19 @@ void hqweb_inbox_upload(struct hqweb_inbox *in, const char *dir, const char *cod
 /* The report by city, event and station, and the held bundles (malloc'd
  * text); -1 in words. */
 int hqweb_inbox_report(struct hqweb_inbox *in, char **text, char **cause);
+
+struct hq_held_row;
+
+/* Staff account user: 0 and its password hash (malloc'd); 1 none; -1. */
+int hqweb_inbox_staff(struct hqweb_inbox *in, const char *user, char **pwhash, int *admin);
+/* A staff action in HQ's hash-chained log. */
+int hqweb_inbox_log(struct hqweb_inbox *in, const char *user, const char *action, int64_t id,
+                    const char *subject);
+/* The held bundles (malloc'd rows). */
+int hqweb_inbox_held(struct hqweb_inbox *in, struct hq_held_row **rows, size_t *n, char **cause);
+/* Staff user accepts (re-verified through the signer) or refuses held
+ * bundle id, with a reason; *msg or *cause (malloc'd) in words. */
+int hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const char *user,
+                       const char *reason, char **msg, char **cause);
 
 #endif

@@ -22,10 +22,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "amount.h"
+#include "hq.h"
 #include "hqweb_form.h"
 #include "hqweb_inbox.h"
+#include "hqweb_session.h"
+#include "stamp.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -36,6 +41,7 @@ struct wat_hq {
 	struct hqweb_inbox *inbox;
 	char *incoming; /* state/incoming: uploads being received */
 	uint64_t max_upload;
+	int cookie_insecure; /* 1: cookies without Secure (plain http on loopback: make hq) */
 };
 
 /* One request's state (freed in wat_hq_done). */
@@ -48,7 +54,13 @@ struct wat_hq_req {
 	char code[WAT_HQ_CODE_MAX + 1];
 	size_t code_len;
 	const char *why; /* why the body was refused, when refused */
+	int is_form;     /* a staff form (urlencoded, in body) */
+	char *body;
+	size_t body_len;
+	int body_too_big;
 };
+
+#define WAT_HQ_FORM_MAX (16 * 1024)
 
 static const char wat_hq_css[] =
     "body{font:17px/1.45 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
@@ -84,8 +96,19 @@ wat_hq_head(struct strbuf *b, const char *title)
 	strbuf_puts(b, "</h1></header>\n");
 }
 
+static enum MHD_Result wat_hq_respond(struct MHD_Connection *c, unsigned int status,
+                                      const char *type, char *body, size_t len, const char *cookie,
+                                      const char *location);
+
 static enum MHD_Result
 wat_hq_send(struct MHD_Connection *c, unsigned int status, const char *type, char *body, size_t len)
+{
+	return wat_hq_respond(c, status, type, body, len, NULL, NULL);
+}
+
+static enum MHD_Result
+wat_hq_respond(struct MHD_Connection *c, unsigned int status, const char *type, char *body,
+               size_t len, const char *cookie, const char *location)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result ret;
@@ -101,13 +124,18 @@ wat_hq_send(struct MHD_Connection *c, unsigned int status, const char *type, cha
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (cookie != NULL)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (location != NULL)
+		MHD_add_response_header(r, "Location", location);
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
 static enum MHD_Result
-wat_hq_page(struct MHD_Connection *c, unsigned int status, struct strbuf *b)
+wat_hq_page_cookie(struct MHD_Connection *c, unsigned int status, struct strbuf *b,
+                   const char *cookie)
 {
 	size_t len;
 	char *s;
@@ -115,7 +143,13 @@ wat_hq_page(struct MHD_Connection *c, unsigned int status, struct strbuf *b)
 	strbuf_puts(b, "</body></html>\n");
 	len = b->len;
 	s = strbuf_take(b);
-	return wat_hq_send(c, status, "text/html; charset=utf-8", s, len);
+	return wat_hq_respond(c, status, "text/html; charset=utf-8", s, len, cookie, NULL);
+}
+
+static enum MHD_Result
+wat_hq_page(struct MHD_Connection *c, unsigned int status, struct strbuf *b)
+{
+	return wat_hq_page_cookie(c, status, b, NULL);
 }
 
 /* A page of one message (errors before anything was recorded). */
@@ -363,6 +397,281 @@ wat_hq_upload(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, 
 	return wat_hq_answer(c, &res);
 }
 
+/* ---- HQ staff ---- */
+
+static int64_t
+wat_hq_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The staff session of this request: 0 and its info (and its id,
+ * malloc'd, when id is not NULL), or -1. */
+static int
+wat_hq_session(struct MHD_Connection *c, struct hqweb_session_info *info, char **id)
+{
+	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	char *sid = hdr != NULL ? hqweb_form_cookie(hdr, "wat_hq_s") : NULL;
+	int rc = sid != NULL ? hqweb_session_get(sid, wat_hq_now_ms(), info) : -1;
+
+	if (id != NULL && rc == 0)
+		*id = sid;
+	else
+		free(sid);
+	return rc;
+}
+
+static char *
+wat_hq_cookie(const struct wat_hq *w, const char *name, const char *value, const char *path,
+              int max_age)
+{
+	return xasprintf("%s=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Strict%s", name, value,
+	                 path, max_age, w->cookie_insecure ? "" : "; Secure");
+}
+
+static enum MHD_Result
+wat_hq_redirect(struct MHD_Connection *c, const char *to, const char *cookie)
+{
+	return wat_hq_respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", xstrdup(""), 0,
+	                      cookie, to);
+}
+
+/* The login form, with a double-submit token (cookie and field) so another
+ * site cannot sign a browser in. */
+static enum MHD_Result
+wat_hq_login_page(struct wat_hq *w, struct MHD_Connection *c, unsigned int status,
+                  const char *error)
+{
+	struct strbuf b = STRBUF_INIT;
+	char tok[HQWEB_SESSION_ID_LEN + 1], *cookie;
+	enum MHD_Result r;
+
+	hqweb_session_random(tok);
+	cookie = wat_hq_cookie(w, "wat_hq_pre", tok, "/staff", 3600);
+	wat_hq_head(&b, "HQ staff: sign in");
+	if (error != NULL) {
+		strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
+		hqweb_form_html(&b, error);
+		strbuf_puts(&b, "</p></div>\n");
+	}
+	strbuf_printf(&b,
+	              "<form method=\"post\" action=\"/staff/login\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	              "<label for=\"user\">Name</label><input type=\"text\" id=\"user\" "
+	              "name=\"user\" autocomplete=\"username\" required>\n"
+	              "<label for=\"password\">Password</label><input type=\"password\" "
+	              "id=\"password\" name=\"password\" autocomplete=\"current-password\" "
+	              "required>\n<br><button type=\"submit\" id=\"login\">Sign in</button>\n"
+	              "</form>\n",
+	              tok);
+	r = wat_hq_page_cookie(c, status, &b, cookie);
+	free(cookie);
+	return r;
+}
+
+static enum MHD_Result
+wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	struct strbuf b = STRBUF_INIT;
+	struct hq_held_row *rows = NULL;
+	char *text = NULL, *cause = NULL, when[24], money[32];
+	size_t n = 0, i;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	wat_hq_head(&b, "HQ: the national picture");
+	strbuf_puts(&b, "<form method=\"post\" action=\"/staff/logout\" class=\"noprint\">"
+	                "Signed in as <strong id=\"who\">");
+	hqweb_form_html(&b, s.user);
+	strbuf_printf(&b,
+	              "</strong> <input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	              "<button type=\"submit\" id=\"logout\">Sign out</button></form>\n",
+	              s.csrf);
+	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
+	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>");
+	} else if (n == 0)
+		strbuf_puts(&b, "<p id=\"noheld\">None: everything received is counted.</p>\n");
+	for (i = 0; i < n; i++) {
+		const struct hq_held_row *r = &rows[i];
+		strbuf_printf(&b,
+		              "<div class=\"answer held\" id=\"held-%" PRId64
+		              "\"><p><strong>#%" PRId64 "</strong> ",
+		              r->id, r->id);
+		hqweb_form_html(&b, r->city);
+		strbuf_puts(&b, ", station ");
+		hqweb_form_html(&b, r->station);
+		strbuf_puts(&b, " \xe2\x80\x94 ");
+		hqweb_form_html(&b, amount_format(r->total_cents, money, sizeof money));
+		strbuf_puts(&b, ", received ");
+		hqweb_form_html(&b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		strbuf_puts(&b, " UTC</p><p>Held (");
+		hqweb_form_html(&b, r->code);
+		strbuf_puts(&b, "): ");
+		hqweb_form_html(&b, r->reason);
+		strbuf_puts(&b, "</p><p>Signing key id: <code>");
+		hqweb_form_html(&b, r->key_id);
+		strbuf_printf(&b,
+		              "</code> (check it against the close-out sheet)</p>"
+		              "<form method=\"post\" action=\"/staff/held\">"
+		              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		              "<input type=\"hidden\" name=\"id\" value=\"%" PRId64 "\">"
+		              "<label>Why (kept in HQ's log)<input type=\"text\" name=\"reason\" "
+		              "id=\"reason-%" PRId64 "\" required minlength=\"3\"></label>"
+		              "<button type=\"submit\" name=\"action\" value=\"accept\" "
+		              "id=\"accept-%" PRId64 "\">Accept: count it</button> "
+		              "<button type=\"submit\" name=\"action\" value=\"refuse\" "
+		              "id=\"refuse-%" PRId64 "\">Refuse</button></form></div>\n",
+		              s.csrf, r->id, r->id, r->id, r->id);
+	}
+	free(rows);
+	free(cause);
+	cause = NULL;
+	strbuf_puts(&b, "<h2>By city, event and station</h2>\n");
+	if (hqweb_inbox_report(w->inbox, &text, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>");
+	} else {
+		strbuf_puts(&b, "<pre id=\"report\">");
+		hqweb_form_html(&b, text);
+		strbuf_puts(&b, "</pre>\n");
+	}
+	free(text);
+	free(cause);
+	return wat_hq_page(c, MHD_HTTP_OK, &b);
+}
+
+static enum MHD_Result
+wat_hq_staff_login(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q)
+{
+	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	char *pre = hdr != NULL ? hqweb_form_cookie(hdr, "wat_hq_pre") : NULL;
+	char *tok = hqweb_form_field(q->body, q->body_len, "csrf");
+	char *user = hqweb_form_field(q->body, q->body_len, "user");
+	char *pw = hqweb_form_field(q->body, q->body_len, "password");
+	char *hash = NULL, sid[HQWEB_SESSION_ID_LEN + 1], *cookie = NULL, msg[160];
+	int64_t now = wat_hq_now_ms(), wait = 0;
+	int admin = 0, ok = 0;
+	enum MHD_Result r;
+
+	if (pre == NULL || tok == NULL || !hqweb_session_same(pre, tok)) {
+		r = wat_hq_login_page(w, c, MHD_HTTP_FORBIDDEN,
+		                      "The sign-in form had expired. Sign in again.");
+		goto end;
+	}
+	if (user == NULL || pw == NULL || *user == '\0' || strlen(user) > HQWEB_SESSION_USER_MAX) {
+		r = wat_hq_login_page(w, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.");
+		goto end;
+	}
+	if (hqweb_session_may_try(user, now, &wait) != 0) {
+		snprintf(msg, sizeof msg,
+		         "Too many wrong passwords for this name: wait %" PRId64
+		         " seconds, then try again.",
+		         (wait + 999) / 1000);
+		r = wat_hq_login_page(w, c, MHD_HTTP_TOO_MANY_REQUESTS, msg);
+		goto end;
+	}
+	if (hqweb_inbox_staff(w->inbox, user, &hash, &admin) == 0)
+		ok = hqweb_session_password_ok(hash, pw);
+	hqweb_session_tried(user, ok, now);
+	hqweb_inbox_log(w->inbox, user, ok ? "staff-login" : "staff-login-failed", 0,
+	                ok ? "signed in" : "a wrong password");
+	if (!ok) {
+		r = wat_hq_login_page(w, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.");
+		goto end;
+	}
+	hqweb_session_new(user, admin, now, sid);
+	cookie = wat_hq_cookie(w, "wat_hq_s", sid, "/", 8 * 3600);
+	r = wat_hq_redirect(c, "/staff", cookie);
+end:
+	if (pw != NULL)
+		util_wipe(pw, strlen(pw));
+	free(cookie);
+	free(hash);
+	free(pw);
+	free(user);
+	free(tok);
+	free(pre);
+	return r;
+}
+
+static enum MHD_Result
+wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, const char *url)
+{
+	struct hqweb_session_info s;
+	struct strbuf b = STRBUF_INIT;
+	char *sid = NULL, *tok = NULL, *id = NULL, *action = NULL, *reason = NULL, *msg = NULL,
+	     *cause = NULL, *cookie = NULL, *end = NULL;
+	enum MHD_Result r;
+	long long n;
+
+	if (q->body == NULL)
+		q->body = xstrdup("");
+	if (strcmp(url, "/staff/login") == 0)
+		return wat_hq_staff_login(w, c, q);
+	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0)
+		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
+	if (wat_hq_session(c, &s, &sid) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	tok = hqweb_form_field(q->body, q->body_len, "csrf");
+	if (tok == NULL || !hqweb_session_same(tok, s.csrf)) {
+		r = wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Refused",
+		                   "This form did not come from HQ's own page; nothing was done. "
+		                   "Reload the page and try again.");
+		goto end;
+	}
+	if (strcmp(url, "/staff/logout") == 0) {
+		hqweb_session_end(sid);
+		hqweb_inbox_log(w->inbox, s.user, "staff-logout", 0, "signed out");
+		cookie = wat_hq_cookie(w, "wat_hq_s", "", "/", 0);
+		r = wat_hq_redirect(c, "/staff/login", cookie);
+		goto end;
+	}
+	id = hqweb_form_field(q->body, q->body_len, "id");
+	action = hqweb_form_field(q->body, q->body_len, "action");
+	reason = hqweb_form_field(q->body, q->body_len, "reason");
+	n = id != NULL ? strtoll(id, &end, 10) : 0;
+	if (id == NULL || *id == '\0' || end == NULL || *end != '\0' || n <= 0 || action == NULL ||
+	    (strcmp(action, "accept") != 0 && strcmp(action, "refuse") != 0)) {
+		r = wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+		                   "That form was not complete.");
+		goto end;
+	}
+	if (reason == NULL || strlen(reason) < 3) {
+		r = wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Say why",
+		                   "Say why in a few words: HQ's log keeps it.");
+		goto end;
+	}
+	wat_hq_head(&b, "HQ's decision");
+	if (hqweb_inbox_decide(w->inbox, strcmp(action, "accept") == 0, n, s.user, reason, &msg,
+	                       &cause) != 0) {
+		strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
+		hqweb_form_html(&b, cause != NULL ? cause : "It could not be done.");
+	} else {
+		strbuf_puts(&b, "<div class=\"answer received\"><p id=\"headline\">");
+		hqweb_form_html(&b, msg);
+	}
+	strbuf_puts(&b, "</p></div><p><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	r = wat_hq_page(c, MHD_HTTP_OK, &b);
+end:
+	free(cookie);
+	free(msg);
+	free(cause);
+	free(reason);
+	free(action);
+	free(id);
+	free(tok);
+	free(sid);
+	return r;
+}
+
 static enum MHD_Result
 wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
               const char *version, const char *data, size_t *size, void **con_cls)
@@ -377,12 +686,31 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		q->fd = -1;
 		*(struct wat_hq **)(q + 1) = w;
 		q->is_upload = strcmp(method, "POST") == 0 && strcmp(url, "/upload") == 0;
+		q->is_form = strcmp(method, "POST") == 0 && !q->is_upload;
 		*con_cls = q;
 		if (!q->is_upload)
 			return MHD_YES;
 	}
 	if (q->is_upload)
 		return wat_hq_upload(w, c, q, data, size);
+	if (q->is_form) {
+		if (*size != 0) {
+			if (q->body_len + *size > WAT_HQ_FORM_MAX)
+				q->body_too_big = 1;
+			else {
+				q->body = xrealloc(q->body, q->body_len + *size + 1);
+				memcpy(q->body + q->body_len, data, *size);
+				q->body_len += *size;
+				q->body[q->body_len] = '\0';
+			}
+			*size = 0;
+			return MHD_YES;
+		}
+		if (q->body_too_big)
+			return wat_hq_message(c, MHD_HTTP_CONTENT_TOO_LARGE, "Too large",
+			                      "That form was too large.");
+		return wat_hq_staff_post(w, c, q, url);
+	}
 	if (*size != 0) {
 		*size = 0; /* a body nobody asked for */
 		return MHD_YES;
@@ -395,6 +723,10 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 	if (strcmp(url, "/style.css") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/css; charset=utf-8", xstrdup(wat_hq_css),
 		                   sizeof wat_hq_css - 1);
+	if (strcmp(url, "/staff") == 0)
+		return wat_hq_dashboard(w, c);
+	if (strcmp(url, "/staff/login") == 0)
+		return wat_hq_login_page(w, c, MHD_HTTP_OK, NULL);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
@@ -415,6 +747,7 @@ wat_hq_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (q->pp != NULL)
 		MHD_destroy_post_processor(q->pp);
 	wat_hq_req_discard(q);
+	free(q->body);
 	free(q);
 	*con_cls = NULL;
 }
@@ -430,7 +763,7 @@ wat_hq_sweep(const char *incoming)
 		return;
 	while ((e = readdir(d)) != NULL) {
 		struct wat_hq_req q = {.fd = -1, .have_dir = 1};
-		if (strncmp(e->d_name, "up-", 3) != 0)
+		if (strncmp(e->d_name, "up-", 3) != 0 && strncmp(e->d_name, "held-", 5) != 0)
 			continue;
 		snprintf(q.dir, sizeof q.dir, "%s/%s", incoming, e->d_name);
 		wat_hq_req_discard(&q);
@@ -459,6 +792,7 @@ main(int argc, char **argv)
 	    {"max-upload-mb", required_argument, NULL, 'm'},
 	    {"tls-cert", required_argument, NULL, 'c'},
 	    {"tls-key", required_argument, NULL, 'K'},
+	    {"cookie-insecure", no_argument, NULL, 'I'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *keys = NULL, *signer = NULL, *state = NULL, *bind_to = "127.0.0.1";
@@ -484,6 +818,7 @@ main(int argc, char **argv)
 		case 'm': mb = strtoul(optarg, NULL, 10); break;
 		case 'c': cert_file = optarg; break;
 		case 'K': key_file = optarg; break;
+		case 'I': w.cookie_insecure = 1; break;
 		default: wat_hq_usage(); return 2;
 		}
 	}
@@ -512,7 +847,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-hq: %s\n", cause);
 		goto end;
 	}
-	if (hqweb_inbox_start(db, keys, signer, &w.inbox, &cause) != 0) {
+	if (hqweb_inbox_start(db, keys, signer, w.incoming, &w.inbox, &cause) != 0) {
 		fprintf(stderr, "wat-hq: %s\n", cause);
 		goto end;
 	}
