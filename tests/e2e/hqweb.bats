@@ -39,7 +39,7 @@ start() {
 	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	URL="http://127.0.0.1:$PORT"
 	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
-		--state "$D/state" --port "$PORT" \
+		--state "$D/state" --port "$PORT" --cookie-insecure \
 		"$@" 2>>"$T/server.log" &
 	PID=$!
 	for _ in $(seq 1 100); do
@@ -291,4 +291,90 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	# kept for a person to look at (and docs/screenshots)
 	mkdir -p "$REPO/build/screenshots"
 	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
+
+# staff: sign-in form's token; login NAME PASSWORD -> the HTTP code
+login() {
+	local tok
+	tok=$(curl -s -c "$T/jar" -b "$T/jar" "$URL/staff/login" |
+		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s -c "$T/jar" -b "$T/jar" -o "$T/login.html" -w '%{http_code}' \
+		--data-urlencode "csrf=$tok" --data-urlencode "user=$1" --data-urlencode "password=$2" \
+		"$URL/staff/login"
+}
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1; }
+
+@test "hqweb: staff sign in, accept a held bundle with CSRF; without the token nothing is done; all in HQ's log" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea --admin
+	start
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/staff"
+	[ "$output" = "303 $URL/staff/login" ]
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	grep -q 'HttpOnly' "$T/jar" || grep -q '#HttpOnly_127.0.0.1' "$T/jar"
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q 'id="who">bea<' "$T/dash.html"
+	grep -q 'id="held-4"' "$T/dash.html"
+	grep -q 'national total' "$T/dash.html"
+	# no token, a wrong token: refused, nothing done
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data 'id=4&action=accept&reason=phoned+them' "$URL/staff/held"
+	[ "$output" = 403 ]
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(printf '%064d' 0)&id=4&action=accept&reason=phoned+them" "$URL/staff/held"
+	[ "$output" = 403 ]
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="held-4"'
+	# with it: counted
+	run curl -s -b "$T/jar" --data "csrf=$(csrf_of "$T/dash.html")&id=4&action=accept&reason=phoned+the+coordinator" "$URL/staff/held"
+	[[ "$output" == *"Accepted export 1 of station T1 (Tupelo, MS, 2026-05-02) as #4"* ]]
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="noheld"'
+	stop
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"staff-add-admin"*"staff-login"*"signed in: bea"*"accept"*"phoned the coordinator (staff bea)"* ]]
+	[[ "$output" == *"hash chain intact"* ]]
+}
+
+@test "hqweb: a session cookie replayed after sign-out is refused; a sign-in without its form token is refused" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	cp "$T/jar" "$T/jar.old"
+	run curl -s -c "$T/jar" -b "$T/jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+		--data "csrf=$(csrf_of "$T/dash.html")" "$URL/staff/logout"
+	[ "$output" = "303 $URL/staff/login" ]
+	run curl -s -b "$T/jar.old" -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/staff"
+	[ "$output" = "303 $URL/staff/login" ]
+	run curl -s -o /dev/null -w '%{http_code}' --data-urlencode user=bea \
+		--data-urlencode "password=correct horse battery" "$URL/staff/login"
+	[ "$output" = 403 ]
+}
+
+@test "hqweb: logins throttled: after 3 wrong passwords the 4th try waits, even with the right one" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	for i in 1 2 3; do [ "$(login bea wrong-password-$i)" = 401 ]; done
+	[ "$(login bea 'correct horse battery')" = 429 ]
+	grep -q 'Too many wrong passwords for this name: wait 2 seconds' "$T/login.html"
+	[ "$(login nobody 'correct horse battery')" = 401 ]
+	sleep 2.2
+	[ "$(login bea 'correct horse battery')" = 303 ]
+}
+
+@test "hqweb: HTML in an event's name and city is shown as text" {
+	"$WATCTL" --db "$T/evil.db" init --pin-later --name '<script>alert(1)</script>' \
+		--city '<b>Bold</b>, MS' --date 2026-05-02 --station T1 >/dev/null
+	"$WATCTL" --db "$T/evil.db" walker add --name '<img src=x onerror=alert(1)>' >/dev/null
+	mkdir -p "$T/evil"
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	E=$(ls "$T"/evil/*.zip.age)
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	up X "$E" "$E.minisig"
+	[ "$status_code" = 200 ]
+	! grep -q '<script>alert' "$T/answer.html"
+	! grep -q '<b>Bold' "$T/answer.html"
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt;, &lt;b&gt;Bold&lt;/b&gt;, MS' "$T/answer.html"
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q '&lt;b&gt;Bold&lt;/b&gt;, MS' "$T/dash.html"
+	! grep -q '<b>Bold' "$T/dash.html"
 }
