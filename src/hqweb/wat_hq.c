@@ -79,6 +79,8 @@ static const char wat_hq_css[] =
     ".held{border-color:#a86b00;background:#fff6e5}.refused,.failed{border-color:#a11;"
     "background:#fdeeee}\n"
     "#headline{font-size:1.25rem;font-weight:600;margin:0 0 .5rem}\n"
+    "pre{font-size:.7rem;overflow-x:auto;background:#fff;border:1px solid #ddd;padding:.6rem}\n"
+    "h2{font-size:1.2rem;margin-top:1.6rem}.held label{display:inline;margin-right:.4rem}\n"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 

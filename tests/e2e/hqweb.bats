@@ -274,7 +274,7 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	[ "$output" != 200 ]
 }
 
-@test "hqweb: in a real browser (headless Chromium): the upload page, received, already received; screenshots" {
+@test "hqweb: in a real browser (headless Chromium): upload, received, already received; staff sign in and accept a held bundle; screenshots" {
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
@@ -285,7 +285,11 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"first: Received: Mobile, AL, station T1, export 1"* ]]
 	[[ "$output" == *"again: Already received on "* ]]
-	for f in hq-upload hq-received hq-already; do
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/staff.py" "$URL" admin walk-against-traffick 4 "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"decision: Accepted export 1 of station T1 (Tupelo, MS"* ]]
+	for f in hq-upload hq-received hq-already hq-dashboard; do
 		[ -s "$T/shots/$f.png" ]
 	done
 	# kept for a person to look at (and docs/screenshots)
