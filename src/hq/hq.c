@@ -50,6 +50,7 @@
 #include <sqlite3.h>
 
 #include "amount.h"
+#include "csv.h"
 #include "entry.h"
 #include "fold.h"
 #include "stamp.h"
@@ -2165,5 +2166,56 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 		r->total_cents = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+hq_csv(struct hq *h, const char *city, char **text, char **cause)
+{
+	static const char *const head[] = {"city",   "event",       "date",  "event_tag", "station",
+	                                   "export", "walkers",     "laps",  "donations", "cash",
+	                                   "checks", "check_count", "other", "total"};
+	struct strbuf b = STRBUF_INIT;
+	sqlite3_stmt *st;
+	struct hq_totals t;
+	char money[4][32], *f;
+	size_t i;
+
+	*text = NULL;
+	st = hq_prep(h,
+	             "SELECT city, event_name, date, event_tag, station, last_export, identity "
+	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) "
+	             "ORDER BY city, date, event_name, station",
+	             0);
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	if (city != NULL)
+		sqlite3_bind_text(st, 1, city, -1, SQLITE_TRANSIENT);
+	for (i = 0; i < sizeof head / sizeof head[0]; i++)
+		strbuf_printf(&b, "%s%s", i ? "," : "", head[i]);
+	strbuf_puts(&b, "\r\n");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 6);
+		if (hq_sum(h, "e.identity = ?1", id, NULL, &t, cause) != 0) {
+			sqlite3_finalize(st);
+			strbuf_free(&b);
+			return -1;
+		}
+		/* names come from the stations: Excel-safe (no formula) */
+		for (i = 0; i < 5; i++) {
+			f = csv_field((const char *)sqlite3_column_text(st, (int)i), 1);
+			strbuf_printf(&b, "%s%s", i ? "," : "", f);
+			free(f);
+		}
+		strbuf_printf(
+		    &b, ",%lld,%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%s,%" PRId64 ",%s,%s\r\n",
+		    (long long)sqlite3_column_int64(st, 5), t.walkers, t.laps, t.donations,
+		    amount_format_plain(t.cash_cents, money[0], sizeof money[0]),
+		    amount_format_plain(t.check_cents, money[1], sizeof money[1]), t.checks,
+		    amount_format_plain(t.other_cents, money[2], sizeof money[2]),
+		    amount_format_plain(t.total_cents, money[3], sizeof money[3]));
+	}
+	sqlite3_finalize(st);
+	*text = strbuf_take(&b);
 	return 0;
 }

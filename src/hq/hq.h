@@ -118,6 +118,10 @@ int hq_totals(struct hq *h, const char *event_tag, struct hq_totals *t, char **c
 /* The report by city, event and station, the held bundles apart (malloc'd). */
 int hq_report(struct hq *h, char **text, char **cause);
 
+/* The counted stations as CSV (RFC 4180, CRLF, Excel-safe names), one row
+ * each with its figures; city NULL: national. */
+int hq_csv(struct hq *h, const char *city, char **text, char **cause);
+
 /* ---- HQ staff of the web inbox (wat-hq) ---- */
 
 /* A staff account: name, its Argon2id hash (crypto_pwhash_str), admin or

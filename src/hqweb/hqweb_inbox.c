@@ -28,6 +28,7 @@ enum hqweb_inbox_kind {
 	HQWEB_JOB_HELD,
 	HQWEB_JOB_ACCEPT,
 	HQWEB_JOB_REFUSE,
+	HQWEB_JOB_CSV,
 	HQWEB_JOB_STOP,
 };
 
@@ -395,6 +396,9 @@ hqweb_inbox_main(void *arg)
 			free(why);
 			break;
 		}
+		case HQWEB_JOB_CSV:
+			job->rc = hq_csv(in->hq, job->user, &job->text, &job->cause);
+			break;
 		case HQWEB_JOB_STOP: stop = 1; break;
 		}
 		pthread_mutex_lock(&in->lock);
@@ -544,6 +548,17 @@ hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const char *u
 
 	hqweb_inbox_run(in, &job);
 	*msg = job.text;
+	*cause = job.cause;
+	return job.rc;
+}
+
+int
+hqweb_inbox_csv(struct hqweb_inbox *in, const char *city, char **text, char **cause)
+{
+	struct hqweb_inbox_job job = {.kind = HQWEB_JOB_CSV, .user = city};
+
+	hqweb_inbox_run(in, &job);
+	*text = job.text;
 	*cause = job.cause;
 	return job.rc;
 }

@@ -61,4 +61,7 @@ int hqweb_inbox_held(struct hqweb_inbox *in, struct hq_held_row **rows, size_t *
 int hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const char *user,
                        const char *reason, char **msg, char **cause);
 
+/* The counted stations as Excel-safe CSV (city NULL: national). */
+int hqweb_inbox_csv(struct hqweb_inbox *in, const char *city, char **text, char **cause);
+
 #endif

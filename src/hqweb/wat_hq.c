@@ -535,7 +535,10 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	free(rows);
 	free(cause);
 	cause = NULL;
-	strbuf_puts(&b, "<h2>By city, event and station</h2>\n");
+	strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
+	                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations as a "
+	                "spreadsheet (CSV)</a> \xc2\xb7 one city: "
+	                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
 	if (hqweb_inbox_report(w->inbox, &text, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
 		hqweb_form_html(&b, cause);
@@ -548,6 +551,41 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	free(text);
 	free(cause);
 	return wat_hq_page(c, MHD_HTTP_OK, &b);
+}
+
+/* The counted stations as CSV, national or of ?city=. */
+static enum MHD_Result
+wat_hq_csv(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *city = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "city");
+	char *text = NULL, *cause = NULL;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (city != NULL && *city == '\0')
+		city = NULL;
+	if (hqweb_inbox_csv(w->inbox, city, &text, &cause) != 0) {
+		ret = wat_hq_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again", cause);
+		free(cause);
+		return ret;
+	}
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
+	MHD_add_response_header(r, "Content-Disposition",
+	                        city != NULL ? "attachment; filename=\"wat-hq-city.csv\""
+	                                     : "attachment; filename=\"wat-hq-national.csv\"");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result
@@ -729,6 +767,8 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_dashboard(w, c);
 	if (strcmp(url, "/staff/login") == 0)
 		return wat_hq_login_page(w, c, MHD_HTTP_OK, NULL);
+	if (strcmp(url, "/staff/stations.csv") == 0)
+		return wat_hq_csv(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",

@@ -382,3 +382,39 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	grep -q '&lt;b&gt;Bold&lt;/b&gt;, MS' "$T/dash.html"
 	! grep -q '<b>Bold' "$T/dash.html"
 }
+
+@test "hqweb: staff download the stations as Excel-safe CSV, national and by city; without a session no data" {
+	"$WATCTL" --db "$T/f.db" init --pin-later --name 'Walk' --city '=HYPERLINK("http://x"), MS' \
+		--date 2026-05-02 --station T1 >/dev/null
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/staff/stations.csv"
+	[ "$output" = 303 ]
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" -D "$T/h" "$URL/staff/stations.csv" >"$T/n.csv"
+	grep -qi '^Content-Type: text/csv' "$T/h"
+	grep -qi '^Content-Disposition: attachment; filename="wat-hq-national.csv"' "$T/h"
+	[ "$(head -1 "$T/n.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total\r' ]
+	[ "$(wc -l <"$T/n.csv")" -eq 4 ]
+	grep -q '^"Jackson, MS",Walk Against Traffick,2026-05-02,[^,]*,T2,1,2,2,4,50.00,150.00,1,40.00,240.00' "$T/n.csv"
+	curl -s -b "$T/jar" -G --data-urlencode 'city=Memphis, MS' "$URL/staff/stations.csv" >"$T/m.csv"
+	[ "$(wc -l <"$T/m.csv")" -eq 1 ]
+	curl -s -b "$T/jar" -G --data-urlencode 'city=Memphis, TN' "$URL/staff/stations.csv" >"$T/m.csv"
+	[ "$(wc -l <"$T/m.csv")" -eq 2 ]
+	# a formula in a name: not a formula in Excel
+	mkdir -p "$T/f"
+	"$WATCTL" --db "$T/f.db" walker add --name Ann >/dev/null
+	"$WATCTL" --db "$T/f.db" export --out "$T/f" >/dev/null
+	F=$(ls "$T"/f/*.zip.age)
+	stop
+	"$WATCTL" merge --db "$D/hq.db" --hq "$D/keys" "$F" >/dev/null 2>&1 || true
+	"$WATCTL" hq-accept --db "$D/hq.db" --hq "$D/keys" \
+		"$("$WATCTL" hq-pending --db "$D/hq.db" | grep -o '^#[0-9]*' | tail -1 | tr -d '#')" \
+		--reason "checked by phone" >/dev/null
+	start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/stations.csv" >"$T/n.csv"
+	grep -q "^\"'=HYPERLINK" "$T/n.csv"
+	! grep -q '^"=HYPERLINK' "$T/n.csv"
+	! grep -q '^=' "$T/n.csv"
+}
