@@ -418,3 +418,20 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	! grep -q '^"=HYPERLINK' "$T/n.csv"
 	! grep -q '^=' "$T/n.csv"
 }
+
+@test "hqweb: 20 uploads of the same bundle at once: one received, 19 already received, counted once" {
+	start
+	local pids=()
+	for i in $(seq 1 20); do
+		curl -s -m 60 -F code=B9L-47AL -F "bundle=@$M" -F "bundle=@$M.minisig" "$URL/upload" \
+			>"$T/par-$i.html" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	[ "$(grep -l 'id="headline">Received: Mobile, AL' "$T"/par-*.html | wc -l)" -eq 1 ]
+	[ "$(grep -l 'id="headline">Already received on ' "$T"/par-*.html | wc -l)" -eq 19 ]
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	stop
+	[ "$(report | grep -c 'Mobile, AL')" -eq 1 ]
+	[[ "$(report)" == *"national total"*"\$1,135.00"* ]]
+}
