@@ -474,6 +474,30 @@ wat_hq_login_page(struct wat_hq *w, struct MHD_Connection *c, unsigned int statu
 	return r;
 }
 
+/* HOOK (pledges, issue 20 after the pledges issue): the dashboard's
+ * "collected vs pledged vs still owed" by city, event and station, from
+ * the pledge entries HQ merges.  Until the pledges branch lands, it says
+ * so. */
+static void
+wat_hq_pledges_section(struct wat_hq *w, struct strbuf *b)
+{
+	(void)w;
+	strbuf_puts(b, "<h2>Pledged and still owed</h2>\n<p class=\"note\" id=\"pledges\">"
+	               "Pledges come with the stations' pledge records (the pledges issue): "
+	               "this part of the page is not built yet.</p>\n");
+}
+
+/* HOOK (pledges): a pledge payment that arrives at HQ by mail, recorded
+ * against the sponsor's statement id (scanned from its QR or typed), so
+ * "still owed" goes down.  Until the pledges branch lands: 501. */
+static enum MHD_Result
+wat_hq_pledge_payment(struct wat_hq *w, struct MHD_Connection *c)
+{
+	(void)w;
+	return wat_hq_message(c, MHD_HTTP_NOT_IMPLEMENTED, "Not yet",
+	                      "Pledge payments by mail come with the pledges issue.");
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
@@ -535,6 +559,7 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	free(rows);
 	free(cause);
 	cause = NULL;
+	wat_hq_pledges_section(w, &b);
 	strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
 	                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations as a "
 	                "spreadsheet (CSV)</a> \xc2\xb7 one city: "
@@ -656,7 +681,8 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 		q->body = xstrdup("");
 	if (strcmp(url, "/staff/login") == 0)
 		return wat_hq_staff_login(w, c, q);
-	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0)
+	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0 &&
+	    strcmp(url, "/staff/pledge-payment") != 0)
 		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
 	if (wat_hq_session(c, &s, &sid) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
@@ -665,6 +691,10 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 		r = wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Refused",
 		                   "This form did not come from HQ's own page; nothing was done. "
 		                   "Reload the page and try again.");
+		goto end;
+	}
+	if (strcmp(url, "/staff/pledge-payment") == 0) {
+		r = wat_hq_pledge_payment(w, c);
 		goto end;
 	}
 	if (strcmp(url, "/staff/logout") == 0) {

@@ -329,6 +329,10 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	run curl -s -b "$T/jar" --data "csrf=$(csrf_of "$T/dash.html")&id=4&action=accept&reason=phoned+the+coordinator" "$URL/staff/held"
 	[[ "$output" == *"Accepted export 1 of station T1 (Tupelo, MS, 2026-05-02) as #4"* ]]
 	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="noheld"'
+	# the pledge parts are hooks until the pledges issue lands
+	grep -q 'id="pledges"' "$T/dash.html"
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(csrf_of "$T/dash.html")" "$URL/staff/pledge-payment"
+	[ "$output" = 501 ]
 	stop
 	run "$WATCTL" hq-log --db "$D/hq.db"
 	[ "$status" -eq 0 ]
