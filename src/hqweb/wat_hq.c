@@ -348,6 +348,11 @@ wat_hq_upload(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, 
 {
 	struct hqweb_inbox_result res;
 
+	if (q->refused) {
+		/* answered already (413, 415, 503): the rest of the body is dropped */
+		*size = 0;
+		return MHD_YES;
+	}
 	if (q->pp == NULL) {
 		const char *len =
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -372,10 +377,6 @@ wat_hq_upload(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, 
 			    "few minutes.");
 		}
 		q->have_dir = 1;
-		return MHD_YES;
-	}
-	if (q->refused) {
-		*size = 0;
 		return MHD_YES;
 	}
 	if (*size != 0) {
