@@ -35,6 +35,9 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config
 # Avahi (mDNS/DNS-SD) for wat-sync only.
 PKG_CFLAGS += $(shell pkg-config --cflags avahi-client 2>/dev/null)
 AVAHI_LIBS := $(shell pkg-config --libs avahi-client 2>/dev/null)
+# libmicrohttpd for wat-hq only (a station never links it).
+PKG_CFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(WERROR),1)
@@ -44,7 +47,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # src/ in folders by subsystem (docs/ARCHITECTURE.md); each folder's ALLOW
 # names the libraries and folders its files may include, checked after every
 # build from the dependency files (-MD lists system headers too).
-SRC_DIRS := base core ledger scan print bundle hq sync kiosk kiosk/screens cli
+SRC_DIRS := base core ledger scan print bundle hq hqweb sync kiosk kiosk/screens cli
 INCS     := $(addprefix -Isrc/,$(SRC_DIRS))
 CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' $(INCS) -MD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread
@@ -53,7 +56,8 @@ LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
-MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/sync/watsync.c
+MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/sync/watsync.c \
+             src/hqweb/wat_hq.c src/hqweb/wat_hq_signer.c
 # Linked into wat-sync only (the kiosk and watctl never load Avahi).
 SYNC_ONLY := src/sync/sync_avahi.c
 ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
@@ -62,7 +66,8 @@ LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
 MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o) $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwat.a
-PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-sync
+PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-sync \
+             $(BUILD)/wat-hq $(BUILD)/wat-hq-signer
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -78,9 +83,10 @@ APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2 \
-	libavahi-client-dev avahi-daemon
+	libavahi-client-dev avahi-daemon \
+	libmicrohttpd-dev curl chromium chromium-driver python3-selenium
 
-.PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
+.PHONY: hq all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 
 all: $(PROGS) $(BUILD)/includes.ok
@@ -112,6 +118,10 @@ $(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/wat-sync: $(BUILD)/obj/sync/watsync.o $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o) $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(AVAHI_LIBS)
+$(BUILD)/wat-hq: $(BUILD)/obj/hqweb/wat_hq.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(MHD_LIBS)
+$(BUILD)/wat-hq-signer: $(BUILD)/obj/hqweb/wat_hq_signer.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -153,6 +163,12 @@ screenshots: deps
 # The README's make test, run in a fresh Debian 12 root (see tests/fresh-test).
 fresh-test:
 	@tests/fresh-test
+
+# HQ's web inbox on a demo HQ (three cities, several stations, one held
+# bundle) at http://127.0.0.1:8080 (assets/demo/hq-run).
+hq: deps
+	$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) assets/demo/hq-run
 
 run: deps
 	$(MAKE) --no-print-directory all

@@ -303,10 +303,22 @@ int bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig
                              const char *name, const struct sign_pub *expected,
                              const struct age_identity *ids, size_t nids, struct bundle_report *rep,
                              char **cause);
+/* Opens a sealed bundle whose signature was checked (name: for messages):
+ * the zip, malloc'd, in *zip.  HQ's keys in this process (age_decrypt_mem),
+ * or another process that keeps them (wat-hq's signer). */
+typedef int (*bundle_opener)(void *ctx, const void *sealed, size_t len, const char *name,
+                             unsigned char **zip, size_t *zlen, char **cause);
+/* bundle_verify_sealed_mem with the opening done by open (NULL: refused
+ * after the signature check, asking for HQ's key). */
+int bundle_verify_sealed_with(const void *sealed, size_t len, const char *minisig, size_t slen,
+                              const char *name, const struct sign_pub *expected, bundle_opener open,
+                              void *ctx, struct bundle_report *rep, char **cause);
 /* Reads PATH and PATH.minisig, sealed or clear (legacy), and verifies. */
 int bundle_verify_path(const char *path, const struct sign_pub *expected,
                        const struct age_identity *ids, size_t nids, struct bundle_report *rep,
                        char **cause);
+int bundle_verify_path_with(const char *path, const struct sign_pub *expected, bundle_opener open,
+                            void *ctx, struct bundle_report *rep, char **cause);
 
 /* Verifies a bundle held in memory.  expected NULL: the key named in the
  * manifest (the report says so).  name: the zip's file name (for the
