@@ -187,14 +187,53 @@ bundle_event_fold(struct bundle_content *c, const struct entry *es, size_t n,
 	}
 }
 
-/* A CSV text field, Excel-safe. */
+/* A CSV text field (n bytes of s, no NUL among them), Excel-safe: as
+ * csv_field(s, 1) makes it.  Most fields need neither quotes nor the
+ * apostrophe and are copied as they are, without csv_field's copy. */
+static void
+bundle_csv_textn(struct strbuf *b, const char *s, size_t n)
+{
+	char *t, *f;
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (strchr("=+-@\t\r", s[0]) != NULL)
+		goto slow;
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			goto slow;
+	strbuf_add(b, s, n);
+	return;
+slow:
+	t = xstrndup(s, n);
+	f = csv_field(t, 1);
+	strbuf_puts(b, f);
+	free(f);
+	free(t);
+}
+
 static void
 bundle_csv_text(struct strbuf *b, const char *s)
 {
-	char *f = csv_field(s != NULL ? s : "", 1);
+	if (s != NULL)
+		bundle_csv_textn(b, s, strlen(s));
+}
 
-	strbuf_puts(b, f);
-	free(f);
+/* v in decimal (a CSV's numbers: one row of the 100,000 of a big day each,
+ * without printf's parsing of its format). */
+static void
+bundle_csv_int(struct strbuf *b, int64_t v)
+{
+	char buf[24], *p = buf + sizeof buf;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(b, p, (size_t)(buf + sizeof buf - p));
 }
 
 static void
@@ -205,12 +244,49 @@ bundle_csv_money(struct strbuf *b, int64_t cents)
 	strbuf_puts(b, amount_format_plain(cents, buf, sizeof buf));
 }
 
+/* "YYYY-MM-DD HH:MM:SS" in UTC, as stamp_format_utc writes it, without
+ * gmtime_r and strftime for the years 1970..9999 (the civil date from the
+ * day number: H. Hinnant's days-to-civil); others through stamp_format_utc. */
 static void
 bundle_csv_time(struct strbuf *b, int64_t wall_ms)
 {
+	int64_t t = wall_ms / 1000, z, era, doe, yoe, doy, mp, y, m, d, sec;
 	char buf[32];
 
-	strbuf_puts(b, stamp_format_utc(wall_ms, buf, sizeof buf));
+	if (t < 0 || t > INT64_C(253402300799)) {
+		strbuf_puts(b, stamp_format_utc(wall_ms, buf, sizeof buf));
+		return;
+	}
+	z = t / 86400 + 719468;
+	sec = t % 86400;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = ' ';
+	buf[11] = (char)('0' + sec / 36000);
+	buf[12] = (char)('0' + sec / 3600 % 10);
+	buf[13] = ':';
+	buf[14] = (char)('0' + sec % 3600 / 600);
+	buf[15] = (char)('0' + sec % 3600 / 60 % 10);
+	buf[16] = ':';
+	buf[17] = (char)('0' + sec % 60 / 10);
+	buf[18] = (char)('0' + sec % 10);
+	strbuf_add(b, buf, 19);
 }
 
 /* A data member as text for a CSV (numbers as written, strings unescaped). */
@@ -347,11 +423,19 @@ bundle_csv_begin(struct strbuf *b, enum bundle_csv which)
 	strbuf_puts(b, BUNDLE_CRLF);
 }
 
+/* The operator's name: a JSON string without escapes (most) straight from
+ * the entry's text. */
 static void
 bundle_op_col(struct strbuf *b, const struct entry *e)
 {
-	char *s = json_str(&e->op);
+	const struct json_value *v = &e->op;
+	char *s;
 
+	if (v->type == JSON_STRING && v->n >= 2 && memchr(v->p, '\\', v->n) == NULL) {
+		bundle_csv_textn(b, v->p + 1, v->n - 2);
+		return;
+	}
+	s = json_str(v);
 	bundle_csv_text(b, s);
 	free(s);
 }
@@ -360,16 +444,19 @@ static void
 bundle_annulled_col(struct strbuf *b, int64_t by)
 {
 	if (by != 0)
-		strbuf_printf(b, "%" PRId64, by);
+		bundle_csv_int(b, by);
 }
 
 /* "seq,time,walker,name" of a walker's row. */
 static void
 bundle_csv_walker_row(struct strbuf *b, const struct fold *f, const struct entry *e)
 {
-	strbuf_printf(b, "%" PRId64 ",", e->seq);
+	bundle_csv_int(b, e->seq);
+	strbuf_add(b, ",", 1);
 	bundle_csv_time(b, e->at.wall_ms);
-	strbuf_printf(b, ",%" PRIu32 ",", e->walker);
+	strbuf_add(b, ",", 1);
+	bundle_csv_int(b, e->walker);
+	strbuf_add(b, ",", 1);
 	bundle_csv_text(b, bundle_name_of(f, e->walker));
 }
 
@@ -492,6 +579,62 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 		break;
 	default: break;
 	}
+}
+
+/* The second half of the entries' rows, made on the other core into csv
+ * (its own buffers, without headers) and appended to the first half's. */
+struct bundle_rows {
+	struct strbuf csv[BUNDLE_NCSV + 1];
+	const struct fold *f;
+	const struct entry *es;
+	size_t from, to;
+	pthread_t th;
+	int started;
+};
+
+static void *
+bundle_rows_run(void *arg)
+{
+	struct bundle_rows *r = arg;
+	size_t i;
+
+	for (i = r->from; i < r->to; i++)
+		bundle_csv_rows(r->csv, r->f, r->es, &r->es[i]);
+	return NULL;
+}
+
+/* Starts the rows of entries n/2..n-1 on the other core (a big ledger) and
+ * makes those before it here; bundle_rows_end appends the rest. */
+static void
+bundle_rows_begin(struct bundle_rows *r, struct strbuf *csv, const struct fold *f,
+                  const struct entry *es, size_t n)
+{
+	size_t half = n >= 4096 ? n / 2 : n, i;
+
+	memset(r, 0, sizeof *r);
+	*r = (struct bundle_rows){.f = f, .es = es, .from = half, .to = n};
+	if (half < n)
+		r->started = pthread_create(&r->th, NULL, bundle_rows_run, r) == 0;
+	if (!r->started)
+		r->from = n;
+	for (i = 0; i < r->from; i++)
+		bundle_csv_rows(csv, f, es, &es[i]);
+}
+
+static void
+bundle_rows_end(struct bundle_rows *r, struct strbuf *csv)
+{
+	int k;
+
+	if (!r->started)
+		return;
+	pthread_join(r->th, NULL);
+	for (k = 0; k <= BUNDLE_NCSV; k++) {
+		if (r->csv[k].len > 0)
+			strbuf_add(&csv[k], r->csv[k].s, r->csv[k].len);
+		strbuf_free(&r->csv[k]);
+	}
+	r->started = 0;
 }
 
 /* Hands the message *why over to *cause (which may be NULL: then it is freed). */
@@ -654,6 +797,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	const struct fold_figures *ff;
 	struct bundle_figures *f = &out->fig;
 	struct strbuf csv[BUNDLE_NCSV + 1]; /* + closeout.csv as older software wrote it */
+	struct bundle_rows rows;
 	unsigned char prev[BUNDLE_HASH_LEN] = {0}, (*hashes)[BUNDLE_HASH_LEN] = NULL;
 	const char *p = jsonl, *end = jsonl + len, *nl;
 	size_t n = 0, i, nw, bad = 0;
@@ -698,8 +842,8 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		bundle_csv_begin(&csv[k], (enum bundle_csv)k);
 	bundle_csv_begin(&csv[BUNDLE_NCSV], BUNDLE_CLOSEOUT);
-	for (i = 0; i < n; i++)
-		bundle_csv_rows(csv, fold, es, &es[i]);
+	/* the entries' rows on both cores; walkers.csv (no entry's row) here */
+	bundle_rows_begin(&rows, csv, fold, es, n);
 	/* walkers.csv: registered walkers and those only seen by badge, by number */
 	ws = fold_walkers(fold, &nw);
 	for (i = 0; i < nw; i++) {
@@ -721,6 +865,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		bundle_csv_money(b, w->cash_cents + w->check_cents + w->other_cents);
 		strbuf_puts(b, BUNDLE_CRLF);
 	}
+	bundle_rows_end(&rows, csv);
 
 	/* the figures: the fold's */
 	ff = fold_figures(fold);
