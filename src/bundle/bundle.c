@@ -1,5 +1,5 @@
 /* bundle.c — ledger.jsonl checked and turned into CSVs and figures; the
- * manifest; the zip (libarchive); safe writes.  See bundle.h, docs/BUNDLE.md. */
+ * manifest; the zip (written with zlib, read with libarchive); safe writes.  See bundle.h, docs/BUNDLE.md. */
 #include "bundle.h"
 
 #include <assert.h>
@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <sodium.h>
+#include <zlib.h>
 
 #include "amount.h"
 #include "csv.h"
@@ -1236,93 +1238,296 @@ bundle_file_name(const char *city, const char *date, const char *station, int64_
 
 /* ---- zip ------------------------------------------------------------------ */
 
-/* Where the zip goes: the buffer, and a copy into tee (a pipe to the
- * checker) when it is not -1. */
-struct bundle_zip_sink {
-	struct strbuf *out;
-	int tee;
+/* The zip is written here, not by libarchive (which reads it): each member
+ * deflated by zlib (level 1, raw) in pieces of BUNDLE_PIECE bytes, each
+ * piece alone, every piece but a member's last ended by a sync flush, so
+ * the pieces joined are the member's one deflate stream.  Both cores then
+ * deflate a big member at once, and the bytes are the same whichever core
+ * made which piece (or one core all).  Local headers carry the sizes and
+ * CRC (no data descriptors), the time as DOS time and as an "UT" field. */
+#define BUNDLE_PIECE ((size_t)4 << 20)
+
+struct bundle_piece {
+	const unsigned char *in;
+	size_t len;
+	int last;
+	unsigned char *out;
+	size_t outlen;
+	uLong crc;
+	int rc;
 };
 
-static la_ssize_t
-bundle_zip_out(struct archive *a, void *arg, const void *buf, size_t n)
+static void
+bundle_piece_run(struct bundle_piece *p)
 {
-	struct bundle_zip_sink *k = arg;
-	const char *p = buf;
-	size_t off = 0;
-	ssize_t w;
+	z_stream z;
+	size_t cap;
+	int r;
 
-	strbuf_add(k->out, buf, n);
-	while (k->tee >= 0 && off < n) {
-		if ((w = write(k->tee, p + off, n - off)) < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			archive_set_error(a, errno, "the zip checker stopped reading");
-			return -1;
-		}
-		off += (size_t)w;
+	memset(&z, 0, sizeof z);
+	p->rc = -1;
+	if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return;
+	cap = deflateBound(&z, (uLong)p->len) + 16; /* + the sync flush's empty block */
+	p->out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)p->in;
+	z.avail_in = (uInt)p->len;
+	z.next_out = p->out;
+	z.avail_out = (uInt)cap;
+	r = deflate(&z, p->last ? Z_FINISH : Z_SYNC_FLUSH);
+	if ((p->last ? r == Z_STREAM_END : r == Z_OK) && z.avail_in == 0 && z.avail_out > 0) {
+		p->outlen = cap - z.avail_out;
+		p->crc = crc32(0L, p->in, (uInt)p->len);
+		p->rc = 0;
 	}
-	return (la_ssize_t)n;
+	deflateEnd(&z);
 }
 
-static int
-bundle_zip_write_tee(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
-                     int tee, char **cause)
-{
-	struct archive *a = archive_write_new();
-	struct archive_entry *e = NULL;
-	struct bundle_zip_sink sink = {out, tee};
-	size_t i, off;
-	la_ssize_t w;
-	int rc = -1;
+/* The pieces to deflate, taken in turn by this thread and a helper. */
+struct bundle_deflater {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct bundle_piece **p;
+	size_t n, cap, next;
+	int closed;
+	pthread_t th;
+	int started;
+	void (*first)(void *); /* the helper's own job before pieces (or NULL) */
+	void *first_arg;
+};
 
-	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK ||
-	    archive_write_set_options(a, "zip:compression-level=1") != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, &sink, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
-		util_fail(cause, "Cannot start the zip: %s.", archive_error_string(a));
-		goto end;
-	}
-	for (i = 0; i < n; i++) {
-		e = archive_entry_new();
-		archive_entry_set_pathname(e, files[i].name);
-		archive_entry_set_size(e, (la_int64_t)files[i].len);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_mtime(e, (time_t)mtime, 0);
-		if (archive_write_header(a, e) != ARCHIVE_OK) {
-			util_fail(cause, "Cannot add %s to the zip: %s.", files[i].name,
-			          archive_error_string(a));
-			goto end;
+/* A member: its pieces p[first .. first+n-1]. */
+struct bundle_zmember {
+	const char *name;
+	size_t len, first, n;
+};
+
+static struct bundle_piece *
+bundle_deflater_take(struct bundle_deflater *d, int wait)
+{
+	struct bundle_piece *p = NULL;
+
+	pthread_mutex_lock(&d->mu);
+	while (wait && d->next >= d->n && !d->closed)
+		pthread_cond_wait(&d->cv, &d->mu);
+	if (d->next < d->n)
+		p = d->p[d->next++];
+	pthread_mutex_unlock(&d->mu);
+	return p;
+}
+
+static void *
+bundle_deflater_run(void *arg)
+{
+	struct bundle_deflater *d = arg;
+	struct bundle_piece *p;
+
+	if (d->first != NULL)
+		d->first(d->first_arg);
+	while ((p = bundle_deflater_take(d, 1)) != NULL)
+		bundle_piece_run(p);
+	return NULL;
+}
+
+/* helper: start a second thread (which first runs first(arg) when given). */
+static void
+bundle_deflater_init(struct bundle_deflater *d, int helper, void (*first)(void *), void *arg)
+{
+	memset(d, 0, sizeof *d);
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	d->first = first;
+	d->first_arg = arg;
+	if (helper)
+		d->started = pthread_create(&d->th, NULL, bundle_deflater_run, d) == 0;
+	if (!d->started && first != NULL)
+		first(arg);
+}
+
+/* Queues the pieces of one member (data stays the caller's until the end). */
+static void
+bundle_deflater_add(struct bundle_deflater *d, struct bundle_zmember *m, const char *name,
+                    const char *data, size_t len)
+{
+	size_t off = 0;
+
+	pthread_mutex_lock(&d->mu);
+	m->name = name;
+	m->len = len;
+	m->first = d->n;
+	m->n = 0;
+	do {
+		struct bundle_piece *p = xcalloc(1, sizeof *p);
+		p->in = (const unsigned char *)data + off;
+		p->len = len - off < BUNDLE_PIECE ? len - off : BUNDLE_PIECE;
+		off += p->len;
+		p->last = off == len;
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 32;
+			d->p = xrealloc(d->p, d->cap * sizeof *d->p);
 		}
-		for (off = 0; off < files[i].len; off += (size_t)w) {
-			w = archive_write_data(a, files[i].data + off, files[i].len - off);
-			if (w <= 0) {
-				util_fail(cause, "Cannot add %s to the zip: %s.", files[i].name,
-				          archive_error_string(a));
-				goto end;
+		d->p[d->n++] = p;
+		m->n++;
+	} while (off < len);
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* No more pieces (cancel: and none of those still queued): this thread
+ * deflates what is left beside the helper, then waits for it. */
+static void
+bundle_deflater_finish(struct bundle_deflater *d, int cancel)
+{
+	struct bundle_piece *p;
+
+	pthread_mutex_lock(&d->mu);
+	d->closed = 1;
+	if (cancel)
+		d->next = d->n;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	while ((p = bundle_deflater_take(d, 0)) != NULL)
+		bundle_piece_run(p);
+	if (d->started)
+		pthread_join(d->th, NULL);
+	d->started = 0;
+}
+
+static void
+bundle_deflater_free(struct bundle_deflater *d)
+{
+	size_t i;
+
+	bundle_deflater_finish(d, 1);
+	for (i = 0; i < d->n; i++) {
+		free(d->p[i]->out);
+		free(d->p[i]);
+	}
+	free(d->p);
+	pthread_cond_destroy(&d->cv);
+	pthread_mutex_destroy(&d->mu);
+}
+
+static void
+bundle_le(struct strbuf *b, uint32_t v, int bytes)
+{
+	char c[4];
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		c[i] = (char)(v >> (8 * i) & 0xff);
+	strbuf_add(b, c, (size_t)bytes);
+}
+
+/* The zip of the members (every piece deflated) into out. */
+static int
+bundle_deflater_zip(struct bundle_deflater *d, const struct bundle_zmember *ms, size_t nm,
+                    int64_t mtime, struct strbuf *out, char **cause)
+{
+	struct strbuf cd = STRBUF_INIT;
+	time_t t = (time_t)mtime;
+	struct tm tm;
+	uint32_t dos_time = 0, dos_date = (1 << 5) | 1, crc, csize, off;
+	size_t i, k;
+
+	if (localtime_r(&t, &tm) != NULL && tm.tm_year >= 80) {
+		dos_time = (uint32_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+		dos_date = (uint32_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+	}
+	for (i = 0; i < nm; i++) {
+		const struct bundle_zmember *m = &ms[i];
+		size_t nlen = strlen(m->name);
+
+		crc = 0;
+		csize = 0;
+		for (k = m->first; k < m->first + m->n; k++) {
+			const struct bundle_piece *p = d->p[k];
+			if (p->rc != 0) {
+				strbuf_free(&cd);
+				return util_fail(cause, "Cannot compress %s for the zip.", m->name);
 			}
+			crc = (uint32_t)crc32_combine(crc, p->crc, (z_off_t)p->len);
+			csize += (uint32_t)p->outlen;
 		}
-		archive_entry_free(e);
-		e = NULL;
+		if (m->len > 0xffffffffu || out->len > 0xffffffffu) {
+			strbuf_free(&cd);
+			return util_fail(cause, "%s is too big for a zip.", m->name);
+		}
+		off = (uint32_t)out->len;
+		/* local header: version 2.0, no flags, deflate */
+		bundle_le(out, 0x04034b50, 4);
+		bundle_le(out, 20, 2);
+		bundle_le(out, 0, 2);
+		bundle_le(out, 8, 2);
+		bundle_le(out, dos_time, 2);
+		bundle_le(out, dos_date, 2);
+		bundle_le(out, crc, 4);
+		bundle_le(out, csize, 4);
+		bundle_le(out, (uint32_t)m->len, 4);
+		bundle_le(out, (uint32_t)nlen, 2);
+		bundle_le(out, 9, 2);
+		strbuf_add(out, m->name, nlen);
+		bundle_le(out, 0x5455, 2); /* "UT": the modification time */
+		bundle_le(out, 5, 2);
+		bundle_le(out, 1, 1);
+		bundle_le(out, (uint32_t)mtime, 4);
+		for (k = m->first; k < m->first + m->n; k++)
+			strbuf_add(out, (const char *)d->p[k]->out, d->p[k]->outlen);
+		/* its central directory record: made by Unix, a 0644 file */
+		bundle_le(&cd, 0x02014b50, 4);
+		bundle_le(&cd, 3 << 8 | 20, 2);
+		bundle_le(&cd, 20, 2);
+		bundle_le(&cd, 0, 2);
+		bundle_le(&cd, 8, 2);
+		bundle_le(&cd, dos_time, 2);
+		bundle_le(&cd, dos_date, 2);
+		bundle_le(&cd, crc, 4);
+		bundle_le(&cd, csize, 4);
+		bundle_le(&cd, (uint32_t)m->len, 4);
+		bundle_le(&cd, (uint32_t)nlen, 2);
+		bundle_le(&cd, 9, 2);
+		bundle_le(&cd, 0, 2); /* comment */
+		bundle_le(&cd, 0, 2); /* disk */
+		bundle_le(&cd, 0, 2); /* internal attributes */
+		bundle_le(&cd, (uint32_t)0100644 << 16, 4);
+		bundle_le(&cd, off, 4);
+		strbuf_add(&cd, m->name, nlen);
+		bundle_le(&cd, 0x5455, 2);
+		bundle_le(&cd, 5, 2);
+		bundle_le(&cd, 1, 1);
+		bundle_le(&cd, (uint32_t)mtime, 4);
 	}
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		util_fail(cause, "Cannot finish the zip: %s.", archive_error_string(a));
-		goto end;
-	}
-	rc = 0;
-end:
-	if (e != NULL)
-		archive_entry_free(e);
-	archive_write_free(a);
-	return rc;
+	off = (uint32_t)out->len;
+	strbuf_add(out, cd.s, cd.len);
+	bundle_le(out, 0x06054b50, 4); /* end of central directory */
+	bundle_le(out, 0, 2);
+	bundle_le(out, 0, 2);
+	bundle_le(out, (uint32_t)nm, 2);
+	bundle_le(out, (uint32_t)nm, 2);
+	bundle_le(out, (uint32_t)cd.len, 4);
+	bundle_le(out, off, 4);
+	bundle_le(out, 0, 2);
+	strbuf_free(&cd);
+	return 0;
 }
 
 int
 bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
                  char **cause)
 {
-	return bundle_zip_write_tee(files, n, mtime, out, -1, cause);
+	struct bundle_deflater d;
+	struct bundle_zmember *ms = xcalloc(n + 1, sizeof *ms);
+	size_t i;
+	int rc;
+
+	bundle_deflater_init(&d, 0, NULL, NULL);
+	for (i = 0; i < n; i++)
+		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
+	bundle_deflater_finish(&d, 0);
+	rc = bundle_deflater_zip(&d, ms, n, mtime, out, cause);
+	bundle_deflater_free(&d);
+	free(ms);
+	return rc;
 }
 
 void
@@ -1518,55 +1723,18 @@ bundle_zip_check(const void *zip, size_t len, const struct bundle_file *files, s
 	return rc;
 }
 
-/* The checker's side of the pipe: the zip as it is written, unpacked and
- * compared member by member on the other core. */
-struct bundle_zip_checker {
-	int fd;
-	const struct bundle_file *files;
-	size_t n;
-	int rc;
-	char *cause;
-};
-
-static void *
-bundle_zip_checker_run(void *arg)
-{
-	struct bundle_zip_checker *c = arg;
-	struct archive *a = archive_read_new();
-	char buf[4096];
-
-	c->rc = -1;
-	archive_read_support_format_zip(a);
-	if (archive_read_open_fd(a, c->fd, 65536) != ARCHIVE_OK)
-		util_fail(&c->cause, "The zip just made is not readable: %s.",
-		          archive_error_string(a));
-	else
-		c->rc = bundle_zip_same(a, c->files, c->n, &c->cause);
-	archive_read_free(a);
-	/* the writer must never block on a full pipe nobody reads */
-	for (;;) {
-		ssize_t got = read(c->fd, buf, sizeof buf);
-		if (got > 0 || (got < 0 && errno == EINTR))
-			continue;
-		break;
-	}
-	close(c->fd);
-	return NULL;
-}
-
 /* SHA-256 of one member, on the other core while the ledger is computed. */
 struct bundle_sha_job {
 	const struct bundle_file *f;
 	unsigned char h[crypto_hash_sha256_BYTES];
 };
 
-static void *
+static void
 bundle_sha_run(void *arg)
 {
 	struct bundle_sha_job *j = arg;
 
 	crypto_hash_sha256(j->h, (const unsigned char *)j->f->data, j->f->len);
-	return NULL;
 }
 
 static void
@@ -1594,39 +1762,13 @@ bundle_sha256sums(const struct bundle_file *files, size_t n)
 
 /* ---- files ---------------------------------------------------------------- */
 
-/* Writes the zip into *zip while the other core unpacks it from a pipe and
- * compares every member with files; falls back to doing it in turn. */
-static int
-bundle_pack_zip(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *zip,
-                char **cause)
-{
-	struct bundle_zip_checker chk = {-1, files, n, -1, NULL};
-	pthread_t th;
-	int pfd[2] = {-1, -1}, rc = -1;
-
-	if (pipe2(pfd, O_CLOEXEC) != 0)
-		goto alone;
-	chk.fd = pfd[0];
-	if (pthread_create(&th, NULL, bundle_zip_checker_run, &chk) != 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		goto alone;
-	}
-	rc = bundle_zip_write_tee(files, n, mtime, zip, pfd[1], cause);
-	close(pfd[1]); /* the checker reads to the end, so the writer never blocks */
-	pthread_join(th, NULL);
-	if (rc == 0 && chk.rc != 0) {
-		util_fail(cause, "%s", chk.cause);
-		rc = -1;
-	}
-	free(chk.cause);
-	return rc;
-alone:
-	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
-		return -1;
-	return bundle_zip_check(zip->s, zip->len, files, n, cause);
-}
-
+/* ledger.jsonl, the bulk of the bundle, is known before anything is
+ * computed: the other core hashes it (SHA-256) and starts deflating it
+ * while this one computes the CSVs, then both deflate what is left.  The
+ * zip holds what bundle_compute made, the computation every verifier
+ * repeats, deflated by zlib whose every return is checked; the copy on the
+ * stick is read back and its signature checked (bundle_export_finish): the
+ * zip is not unpacked again here. */
 int
 bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
             const struct sign_key *key, const char *name, int64_t mtime, struct strbuf *zip,
@@ -1636,19 +1778,21 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	struct bundle_meta m;
 	struct bundle_file files[BUNDLE_NCSV + 6],
 	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_zmember ms[BUNDLE_NCSV + 6];
 	struct bundle_sha_job job = {&ledger, {0}};
+	struct bundle_deflater d;
 	struct strbuf sums = STRBUF_INIT;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char *manifest = NULL, *tc = NULL;
-	pthread_t th;
-	int rc = -1, k, hashing = 0;
-	size_t n = 0, i;
+	int rc = -1, k;
+	size_t n = 0, i, li;
 
 	memset(&c, 0, sizeof c);
 	if (sodium_init() < 0)
 		return util_fail(cause, "The cryptography library could not start.");
-	/* the ledger's SHA-256 on the other core while this one computes */
-	hashing = pthread_create(&th, NULL, bundle_sha_run, &job) == 0;
+	bundle_deflater_init(&d, 1, bundle_sha_run, &job);
+	li = 1 + BUNDLE_NCSV; /* the ledger's place, after the manifest and the CSVs */
+	bundle_deflater_add(&d, &ms[li], ledger.name, jsonl, len);
 	if (bundle_compute(jsonl, len, &c, cause) != 0)
 		goto end;
 	if (c.fig.export_no != meta->export_no) {
@@ -1667,17 +1811,14 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		files[n++] =
 		    (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k], c.csv_len[k]};
+	for (i = 0; i < n; i++)
+		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
+	assert(n == li);
 	files[n++] = ledger;
 	for (i = 0; i + 1 < n; i++) {
 		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
 		bundle_sha_line(&sums, h, files[i].name);
 	}
-	if (hashing) {
-		pthread_join(th, NULL);
-		hashing = 0;
-	} else
-		bundle_sha_run(&job);
-	bundle_sha_line(&sums, job.h, ledger.name);
 	/* the chain of trust, after the ledger (docs/TRUST.md) */
 	if (meta->cert != NULL) {
 		files[n++] =
@@ -1688,15 +1829,21 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		if (meta->event_pub != NULL)
 			files[n++] = (struct bundle_file){(char *)"event.pub", meta->event_pub,
 			                                  strlen(meta->event_pub)};
-		for (i = n - 1 - (meta->charter != NULL) - (meta->event_pub != NULL); i < n; i++) {
-			crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
-			bundle_sha_line(&sums, h, files[i].name);
-		}
 	}
-	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
-	/* the zip unpacks to exactly these members: with them computed by
-	 * bundle_compute, as every verifier does, it is a bundle that verifies */
-	if (bundle_pack_zip(files, n, mtime, zip, cause) != 0)
+	for (i = li + 1; i < n; i++)
+		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
+	/* the ledger's sum, made on the other core, once it is there */
+	bundle_deflater_finish(&d, 0);
+	bundle_sha_line(&sums, job.h, ledger.name);
+	for (i = li + 1; i < n; i++) {
+		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+		bundle_sha_line(&sums, h, files[i].name);
+	}
+	files[n] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
+	bundle_deflater_add(&d, &ms[n], files[n].name, files[n].data, files[n].len);
+	n++;
+	bundle_deflater_finish(&d, 0);
+	if (bundle_deflater_zip(&d, ms, n, mtime, zip, cause) != 0)
 		goto end;
 	tc = bundle_trusted_comment(meta, &c.fig, name);
 	if (sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
@@ -1706,8 +1853,7 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		*fig = c.fig;
 	rc = 0;
 end:
-	if (hashing)
-		pthread_join(th, NULL);
+	bundle_deflater_free(&d);
 	free(tc);
 	strbuf_free(&sums);
 	free(manifest);
