@@ -1578,10 +1578,9 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct bundle_file *fs = NULL;
-	struct strbuf b = STRBUF_INIT;
-	size_t n = 0, i, max, limit;
+	size_t n = 0, i, max, limit, dlen, dcap;
 	const char *name;
-	char buf[65536];
+	char *data = NULL;
 	la_ssize_t got;
 	la_int64_t said = -1;
 	int r, rc = -1;
@@ -1626,8 +1625,18 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 			goto end;
 		}
 		limit = said >= 0 ? (size_t)said : max;
-		while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
-			if (b.len + (size_t)got > limit) {
+		/* inflated straight into the member's buffer, as big as its header
+		 * says unless that is far beyond what the zip could honestly hold */
+		dcap = (said >= 0 && (size_t)said / 64 <= len ? (size_t)said : 0) + 65536;
+		data = xmalloc(dcap);
+		dlen = 0;
+		while ((got = archive_read_data(a, data + dlen, dcap - dlen - 1)) > 0) {
+			dlen += (size_t)got;
+			if (dcap - dlen - 1 < 4096) {
+				dcap *= 2;
+				data = xrealloc(data, dcap);
+			}
+			if (dlen > limit) {
 				if (said >= 0)
 					util_fail(
 					    cause,
@@ -1643,17 +1652,18 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 					    name, max);
 				goto end;
 			}
-			strbuf_add(&b, buf, (size_t)got);
 		}
 		if (got < 0) {
 			util_fail(cause, "%s in the zip is damaged: %s.", name,
 			          archive_error_string(a));
 			goto end;
 		}
+		data[dlen] = '\0';
 		fs = xrealloc(fs, (n + 1) * sizeof *fs);
 		fs[n].name = xstrdup(name);
-		fs[n].len = b.len;
-		fs[n].data = strbuf_take(&b);
+		fs[n].len = dlen;
+		fs[n].data = data;
+		data = NULL;
 		n++;
 	}
 	if (r != ARCHIVE_EOF) {
@@ -1667,7 +1677,7 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 	n = 0;
 	rc = 0;
 end:
-	strbuf_free(&b);
+	free(data);
 	bundle_files_free(fs, n);
 	archive_read_free(a);
 	return rc;
@@ -1846,7 +1856,8 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	if (bundle_deflater_zip(&d, ms, n, mtime, zip, cause) != 0)
 		goto end;
 	tc = bundle_trusted_comment(meta, &c.fig, name);
-	if (sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
+	if (minisig != NULL &&
+	    sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
 	              minisig, cause) != 0)
 		goto end;
 	if (fig != NULL)

@@ -190,8 +190,9 @@ int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len)
 /* Builds a whole bundle from ledger.jsonl: computes the CSVs and figures,
  * writes the manifest (meta->export_no must match the ledger's last export
  * entry), SHA256SUMS and the zip (ledger.jsonl hashed and deflated on a
- * second thread while the rest is computed), and signs it.  *zip and
- * *minisig are the caller's; fig (when not NULL) gets the figures. */
+ * second thread while the rest is computed), and signs it (minisig NULL: not
+ * signed, for a zip to be sealed, whose sealed bytes are signed instead).
+ * *zip and *minisig are the caller's; fig (when not NULL) gets the figures. */
 int bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
                 const struct sign_key *key, const char *name, int64_t mtime, struct strbuf *zip,
                 char **minisig, struct bundle_figures *fig, char **cause);
