@@ -835,6 +835,17 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		goto end;
 	}
 	assert(n > 0); /* a non-empty file without a line end was refused above */
+	for (i = 0; i < n; i++) {
+		struct json_value tv = entry_member(&es[i], "training");
+		if (es[i].kind == ENTRY_EVENT && tv.type == JSON_TRUE) {
+			/* volunteers' practice: never figures for HQ, whoever signed it */
+			util_fail(cause,
+			          "This is a training ledger (station %s): nothing in it "
+			          "counts, and it is never a bundle for HQ.",
+			          f->station);
+			goto end;
+		}
+	}
 	memcpy(prev, hashes[n - 1], BUNDLE_HASH_LEN);
 	if (fold_run(es, n, NULL, &fold, &why) != 0) {
 		util_fail(cause, "ledger.jsonl: %s", why);
@@ -959,6 +970,11 @@ bundle_meta_clear(struct bundle_meta *m)
 	free(m->cert);
 	free(m->charter);
 	free(m->event_pub);
+	for (size_t i = 0; i < m->npeers; i++) {
+		free(m->peers[i].name);
+		free(m->peers[i].data);
+	}
+	free(m->peers);
 	memset(m, 0, sizeof *m);
 }
 
@@ -1560,10 +1576,22 @@ static const struct {
     {"SHA256SUMS", 64u << 10},    /* 631 bytes */
 };
 
+int
+bundle_peer_member(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(name, "peer-", 5) == 0 && ((n > 11 && strcmp(name + n - 6, ".jsonl") == 0) ||
+	                                          (n > 10 && strcmp(name + n - 5, ".head") == 0));
+}
+
 size_t
 bundle_member_max(const char *name)
 {
 	size_t i;
+
+	if (bundle_peer_member(name)) /* a peer's lines: within the peers' budget */
+		return 64u << 20;
 
 	for (i = 0; i < nitems(bundle_caps); i++)
 		if (strcmp(bundle_caps[i].name, name) == 0)
@@ -1786,9 +1814,8 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 {
 	struct bundle_content c;
 	struct bundle_meta m;
-	struct bundle_file files[BUNDLE_NCSV + 6],
-	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
-	struct bundle_zmember ms[BUNDLE_NCSV + 6];
+	struct bundle_file *files = NULL, ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_zmember *ms = NULL;
 	struct bundle_sha_job job = {&ledger, {0}};
 	struct bundle_deflater d;
 	struct strbuf sums = STRBUF_INIT;
@@ -1800,6 +1827,8 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	memset(&c, 0, sizeof c);
 	if (sodium_init() < 0)
 		return util_fail(cause, "The cryptography library could not start.");
+	files = xcalloc(BUNDLE_NCSV + 6 + meta->npeers, sizeof *files);
+	ms = xcalloc(BUNDLE_NCSV + 6 + meta->npeers, sizeof *ms);
 	bundle_deflater_init(&d, 1, bundle_sha_run, &job);
 	li = 1 + BUNDLE_NCSV; /* the ledger's place, after the manifest and the CSVs */
 	bundle_deflater_add(&d, &ms[li], ledger.name, jsonl, len);
@@ -1840,6 +1869,9 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 			files[n++] = (struct bundle_file){(char *)"event.pub", meta->event_pub,
 			                                  strlen(meta->event_pub)};
 	}
+	/* the peers' entries held, a backup copy (docs/SYNC.md) */
+	for (i = 0; i < meta->npeers; i++)
+		files[n++] = meta->peers[i];
 	for (i = li + 1; i < n; i++)
 		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
 	/* the ledger's sum, made on the other core, once it is there */
@@ -1869,5 +1901,7 @@ end:
 	strbuf_free(&sums);
 	free(manifest);
 	bundle_content_free(&c);
+	free(ms);
+	free(files);
 	return rc;
 }

@@ -203,6 +203,10 @@ bundle_cli_verify(struct cli_cmd_ctx *c, struct cli_args *a)
 	printf("%s: ", cli_esc(a->pos[0]));
 	fputs(summary, stdout);
 	free(summary);
+	if (rep.npeers > 0)
+		printf("It carries %zu other %s entries as a backup copy (checked to their signed "
+		       "chain heads; not counted: each station's own bundle is).\n",
+		       rep.npeers, rep.npeers == 1 ? "station's" : "stations'");
 	bundle_report_clear(&rep);
 	return CLI_OK;
 }
@@ -317,6 +321,8 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
 	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;

@@ -22,7 +22,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_IMPORT] = &screen_import_ops,     [SCREEN_PRINT] = &screen_print_ops,
     [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
     [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
-    [SCREEN_PACK] = &screen_pack_ops,
+    [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_TRAINING] = &screen_training_ops,
 };
 
 void
@@ -114,6 +114,30 @@ kiosk_role_name(int role)
 	case RULES_ROLE_BOTH: return "Welcome table + laps";
 	default: return "Welcome table";
 	}
+}
+
+void
+kiosk_peer_words(const struct kiosk_peer *p, char *buf, size_t len)
+{
+	int64_t s = p->age_ms / 1000;
+	time_t t = (time_t)(p->seen_wall_ms / 1000);
+	struct tm tm;
+	char when[16];
+
+	if (p->seen_wall_ms == 0) {
+		snprintf(buf, len, "%s: not reached yet", p->name);
+		return;
+	}
+	if (s < 0) /* this clock went back since: the time it was seen says more */
+		s = 60 * 60;
+	if (s < 60)
+		snprintf(buf, len, "%s: %lld s ago", p->name, (long long)s);
+	else if (s < 10 * 60)
+		snprintf(buf, len, "%s: %lld min ago", p->name, (long long)(s / 60));
+	else if (localtime_r(&t, &tm) != NULL && strftime(when, sizeof when, "%H:%M", &tm) > 0)
+		snprintf(buf, len, "%s: not seen since %s", p->name, when);
+	else
+		snprintf(buf, len, "%s: not seen for %lld min", p->name, (long long)(s / 60));
 }
 
 /* Who did it, in words: "scanned", "by a volunteer", "by the coordinator". */
@@ -410,7 +434,9 @@ kiosk_key(struct kiosk *k, enum ui_key key)
 	case UI_KEY_RETURN:
 		if (k->field != NULL) {
 			/* a badge scanned while a text field shows is still a scan */
-			if (!kiosk_keypad_kb(k->field_kb) && strncasecmp(k->field, "W1-", 3) == 0) {
+			if (!kiosk_keypad_kb(k->field_kb) &&
+			    (strncasecmp(k->field, "W1-", 3) == 0 ||
+			     strncasecmp(k->field, "T1-", 3) == 0)) {
 				kiosk_scan(k, k->field);
 				k->field[0] = '\0';
 			} else {

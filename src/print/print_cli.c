@@ -298,6 +298,8 @@ print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
 	r.premium_cents = ev.premium_cents;
 	r.copy = delivered;
 	layout_receipt_doc(&r, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_RECEIPT);
 	if (layout_render(&doc, paper, assets_dir, pdf, len, cause) != 0)
 		goto end;
 	*copy = delivered;
@@ -642,6 +644,7 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	struct ledger_event ev;
 	struct ledger_walker w;
 	struct layout_badge b;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
 	char code[BADGE_CODE_MAX];
 	int rc = -1;
 
@@ -653,8 +656,15 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	if (print_cli_badge_of(l, id, &w, code, sizeof code, cause) != 0)
 		goto end;
 	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
-	rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+	if (!ev.training) {
+		rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+		goto end;
+	}
+	layout_badge_doc(&b, &doc);
+	layout_doc_training(&doc, NULL);
+	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
+	layout_doc_free(&doc);
 	ledger_walker_clear(&w);
 	return rc;
 }
@@ -746,7 +756,7 @@ print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 	struct print_cli_sheet s;
 	struct ledger_event ev;
 	const struct layout_sheet *sheet;
-	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL, *training_event = NULL;
 	size_t len, i;
 	int rc;
 
@@ -768,7 +778,10 @@ print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 		goto end;
 	}
 	s.l = l;
-	s.event = ev.name;
+	/* a training sheet says so on every label */
+	training_event =
+	    ev.training ? xasprintf(LAYOUT_TRAINING " \xe2\x80\x94 %s", ev.name) : NULL;
+	s.event = training_event != NULL ? training_event : ev.name;
 	if (ledger_walkers(l, o.match, print_cli_sheet_cb, &s, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
@@ -798,6 +811,7 @@ end:
 	free(s.strings);
 	free(s.codes);
 	free(s.b);
+	free(training_event);
 	free(title);
 	free(pdf);
 	free(assets);
@@ -838,6 +852,8 @@ print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const
 	                         when,           w.laps, setting_distance(&ev.lap, w.laps),
 	                         w.raised_cents, 0};
 	layout_slip_doc(&s, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_RECEIPT);
 	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
 	layout_doc_free(&doc);

@@ -584,3 +584,110 @@ charter_start() {
 @test "kiosk: the first station starts from HQ's event file (charter + event key on the stick)" {
 	both charter_start
 }
+
+# Station sync (docs/SYNC.md): the lap point T2 joins by event pack, scans a
+# lap; `watctl sync` over loopback copies its entries to the welcome table,
+# whose kiosk shows the lap on the walker card and how fresh the lap
+# point's entries are; a lap added by hand at the table seconds later is
+# counted once and shown for review.  Then the same person registered at
+# the lap point is shown as likely one, linked with the PIN, and the lap
+# point's request to review the table's money is shown where it is held.
+synced() {
+	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
+	event
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
+	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$lp" set role lap >/dev/null
+	"$WATCTL" --db "$lp" scan "$BADGE1" >/dev/null # a lap at the lap point
+	w checkin 1 >/dev/null
+	w donate 1 25 --method cash >/dev/null
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	echo "$output"
+	wait
+	[ "$status" -eq 0 ]
+	kiosk "$size" sync
+	# the same person walked up at the lap point too, which asks the table
+	# to review the $25 (it holds the table's entries since the exchange)
+	"$WATCTL" --db "$lp" set walker-base 500 >/dev/null
+	"$WATCTL" --db "$lp" walker add --name "MARIA LOPEZ" >/dev/null
+	don=$(sqlite3 "$DB" "SELECT seq FROM entries WHERE kind = 'donation'")
+	"$WATCTL" --db "$lp" review-ask "$don" --station T1 --reason "paid at the lap point" >/dev/null
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	wait
+	[ "$status" -eq 0 ]
+	BADGE501=$("$WATCTL" --db "$lp" badge-code 501)
+	export BADGE501
+	kiosk "$size" sync-conflicts
+	# linked by the coordinator: an entry of the table's
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM entries WHERE kind = 'link' AND op = 'coordinator'")" -eq 1 ]
+}
+@test "kiosk: the welcome table shows the lap point's lap on the walker card, how fresh it is, a lap counted at both for review, a duplicate to link, a review request" {
+	both synced
+}
+
+# ---- training mode (issue 19) ----
+
+# The morning's practice: training on (run 1), then after a restart still in
+# training: a trainee checks in, a walk-up registers, a receipt prints through
+# the private cupsd marked TRAINING; then back to the day (run 2).  The day's
+# ledger file is byte for byte what it was when training began.
+training() {
+	local size=$1 T="$BATS_TEST_TMPDIR/station-training.db" before after job
+	rm -f "$T" "$T-wal" "$T-shm" "$T.on"
+	event
+	w set printer pdfq >/dev/null
+	w set org-name "International Outreach Ministries" >/dev/null
+	export RECEIPT_OUTCOME="Printed"
+	kiosk "$size" training-on
+	[ -f "$T" ] && [ -f "$T.on" ]
+	before=$(sha256sum <"$DB")
+	# what only watctl can do from outside: a trainee with a badge
+	"$WATCTL" --db "$T" walker add --name "Tess Trainee" >/dev/null
+	TBADGE=$("$WATCTL" --db "$T" badge-code 1)
+	export TBADGE
+	[[ $TBADGE == T1-* ]]
+	[[ $BADGE1 == W1-* ]]
+	[ "${TBADGE:3:4}" != "${BADGE1:3:4}" ] # a tag of its own
+	kiosk "$size" training
+	after=$(sha256sum <"$DB")
+	[ "$before" = "$after" ]
+	[ ! -e "$T.on" ]
+	# watctl tells the two apart; nothing of the practice is in the day's
+	"$WATCTL" --db "$T" check | grep -q "TRAINING LEDGER"
+	"$WATCTL" --db "$T" report | grep -q "TRAINING LEDGER"
+	"$WATCTL" --db "$T" report | grep -q "Pat Practice"
+	"$WATCTL" --db "$T" report | grep -q "station TRAIN-T1"
+	w check | grep -q "The day's ledger: it counts."
+	! w report | grep -q "TRAINING\|Tess Trainee\|Pat Practice"
+	! w log | grep -q '"donation"'
+	# the receipt as it came out of the printer
+	job=$("$WATCTL" --db "$T" log | grep -o '"what":"receipt".*"outcome":"completed","queue":"pdfq","job":[0-9]*' |
+		tail -1 | sed 's/.*"job"://')
+	[ -n "$job" ]
+	cupsd_pdftotext "$PT/cupsd/out/pdfq/job-$job.out" "$BATS_TEST_TMPDIR/t.txt"
+	grep -q "TRAINING" "$BATS_TEST_TMPDIR/t.txt"
+	grep -q "NOT A RECEIPT" "$BATS_TEST_TMPDIR/t.txt"
+	grep -q "Tess Trainee" "$BATS_TEST_TMPDIR/t.txt"
+	# never exported as real
+	run "$WATCTL" --db "$T" export --out "$USB"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"training ledger"* ]]
+	[ -z "$(ls "$USB")" ]
+}
+@test "kiosk: training mode: its own ledger, banner and badges; receipts print TRAINING; the day's ledger untouched" {
+	private_cupsd
+	both training
+}
