@@ -73,7 +73,7 @@ screen_register_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_keep(&k->card, *r);
 	*r = NULL;
 	ui_sound(k->ui, UI_SOUND_OK);
-	kiosk_go(k, SCREEN_BADGE);
+	kiosk_go(k, k->st.event.waiver[0] != '\0' ? SCREEN_WAIVER : SCREEN_BADGE);
 }
 
 const struct screen_ops screen_register_ops = {
