@@ -28,7 +28,7 @@ endif
 
 # Every library the project uses, found through pkg-config.
 PKGS := sqlite3 libsodium sdl2 SDL2_ttf libqrencode zxing cairo libarchive libv4l2 \
-        libsystemd libpng libturbojpeg freetype2
+        libsystemd libpng libturbojpeg freetype2 zlib
 # Debian 12's libcups2-dev has no .pc file: cups-config tells.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --image --libs 2>/dev/null)
@@ -79,7 +79,7 @@ FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 # Debian packages for building, testing and running (see docs/ARCHITECTURE.md).
 APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
 	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
-	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
+	libzxing-dev libcairo2-dev libarchive-dev zlib1g-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2 \

@@ -225,7 +225,7 @@ bundle_verify_trust(const struct bundle_file *fs, size_t n, struct bundle_meta *
 			    "The bundle holds %s but manifest.json does not bind it (its "
 			    "trust.%s is missing).",
 			    names[i], field[i]);
-		crypto_hash_sha256(h, (const unsigned char *)f->data, f->len);
+		bundle_sha256(f->data, f->len, h);
 		bundle_hex(h, sizeof h, hex);
 		if (strcmp(hex, want[i]) != 0)
 			return util_fail(
@@ -303,7 +303,7 @@ bundle_verify_sums(const struct bundle_file *fs, size_t n, const struct bundle_f
 		if ((f = bundle_verify_find(fs, n, name)) == NULL || f == sums)
 			return util_fail(cause, "SHA256SUMS lists %s, which is not in the bundle.",
 			                 name);
-		crypto_hash_sha256(got, (const unsigned char *)f->data, f->len);
+		bundle_sha256(f->data, f->len, got);
 		if (memcmp(got, want, sizeof got) != 0)
 			return util_fail(
 			    cause,
