@@ -5,7 +5,8 @@
 #   make test SANITIZE=1 WERROR=1   what CI runs (ASan + UBSan, warnings are errors)
 #   make bench      figures as JSON lines          make fuzz    each fuzz target, bounded
 #   make figures    make bench, then the README's figures table from it
-#   make deps       apt-get the build and test dependencies (idempotent)
+#   make deps       apt-get the build, run and test dependencies (idempotent;
+#                   make deps-run: build and run only, what make run installs)
 #   make fresh-test (root) make test in a fresh Debian 12 root from today's packages
 #   make format-check
 
@@ -76,17 +77,21 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
-# Debian packages for building, testing and running (see docs/ARCHITECTURE.md).
-APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
-	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
+# Debian packages (see docs/ARCHITECTURE.md): what building and running the
+# station and HQ need (`make run` installs only these: a Pi gets no browser
+# or test tools), then what the tests, fuzzing and screenshots add.
+APT_RUN := build-essential pkg-config \
+	libsqlite3-dev libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
 	libzxing-dev libcairo2-dev libarchive-dev zlib1g-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
+	fonts-dejavu-core libavahi-client-dev libmicrohttpd-dev
+APT_TEST := clang libclang-rt-14-dev sqlite3 \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2 \
-	libavahi-client-dev avahi-daemon \
-	libmicrohttpd-dev curl chromium chromium-driver python3-selenium
+	xvfb xauth xdotool clang-format systemd mtools qrencode python3 jq iproute2 avahi-daemon \
+	curl chromium chromium-driver python3-selenium
+APT_PKGS := $(APT_RUN) $(APT_TEST)
 
-.PHONY: hq all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
+.PHONY: hq all deps deps-run test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 
 all: $(PROGS) $(BUILD)/includes.ok
@@ -142,8 +147,10 @@ $(BUILD)/tests/crash_files: tests/crash/crash_files.c tests/crash/crashfs.c test
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/crash $(CFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDFLAGS) $(CRASHFS_WRAP) $(LDLIBS) -lstdc++
 
-deps:
-	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+deps: DEPS_LIST = $(APT_PKGS)
+deps-run: DEPS_LIST = $(APT_RUN)
+deps deps-run:
+	@missing=$$(for p in $(DEPS_LIST); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:" $$missing; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -166,11 +173,11 @@ fresh-test:
 
 # HQ's web inbox on a demo HQ (three cities, several stations, one held
 # bundle) at http://127.0.0.1:8080 (assets/demo/hq-run).
-hq: deps
+hq: deps-run
 	$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) assets/demo/hq-run
 
-run: deps
+run: deps-run
 	$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) assets/demo/run
 
