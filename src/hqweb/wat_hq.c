@@ -6,7 +6,8 @@
  * nothing is fetched from elsewhere.
  *
  *   wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR [--bind 127.0.0.1] [--port 8080]
- *          [--max-upload-mb 64] [--tls-cert FILE --tls-key FILE]
+ *          [--max-upload-mb 64] [--goal-dollars 80000] [--charters DIR]
+ *          [--tls-cert FILE --tls-key FILE]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "hqweb_session.h"
 #include "stamp.h"
 #include "strbuf.h"
+#include "trust.h"
 #include "util.h"
 
 #define WAT_HQ_CODE_MAX  80
@@ -41,7 +43,9 @@ struct wat_hq {
 	struct hqweb_inbox *inbox;
 	char *incoming; /* state/incoming: uploads being received */
 	uint64_t max_upload;
-	int cookie_insecure; /* 1: cookies without Secure (plain http on loopback: make hq) */
+	int cookie_insecure;  /* 1: cookies without Secure (plain http on loopback: make hq) */
+	int64_t goal_cents;   /* the national goal (--goal-dollars) */
+	const char *charters; /* HQ's charters folder (--charters): events expected; NULL none */
 };
 
 /* One request's state (freed in wat_hq_done). */
@@ -82,6 +86,15 @@ static const char wat_hq_css[] =
     "pre{font-size:.7rem;overflow-x:auto;background:#fff;border:1px solid #ddd;padding:.6rem}\n"
     "h2{font-size:1.2rem;margin-top:1.6rem}.held label{display:inline;margin-right:.4rem}\n"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}\n"
+    "body:has(table){max-width:76rem}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.4rem 0 1rem}\n"
+    "th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left}\n"
+    "th{background:#efe9e0}.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "tr.event td{font-weight:600;background:#f6f3ee}tr.city td,tfoot td{font-weight:700;"
+    "background:#ece4d8;border-bottom:2px solid #7a1f2b}\n"
+    ".short{color:#a11;font-weight:600}.over{color:#2b5b7a;font-weight:600}.off{color:#777}\n"
+    "tr.late td{background:#fdeeee}td.held{color:#a86b00;font-weight:600}\n"
+    ".big{font-size:1.5rem;font-weight:700;margin:.2rem 0}meter{width:100%;height:1.4rem}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 
 static void
@@ -499,13 +512,284 @@ wat_hq_pledge_payment(struct wat_hq *w, struct MHD_Connection *c)
 	                      "Pledge payments by mail come with the pledges issue.");
 }
 
+/* ---- the dashboard's tables (hq_dash_read) ---- */
+
+static int
+wat_hq_dash_read(struct hq *h, void *arg, char **cause)
+{
+	return hq_dash_read(h, arg, cause);
+}
+
+static void
+wat_hq_money(struct strbuf *b, int64_t cents)
+{
+	char m[32];
+
+	hqweb_form_html(b, amount_format(cents, m, sizeof m));
+}
+
+/* A td with money, classed by its sign when signed (over/short). */
+static void
+wat_hq_td_money(struct strbuf *b, int64_t cents, int is_signed)
+{
+	strbuf_printf(b, "<td class=\"num%s\">",
+	              !is_signed || cents == 0 ? ""
+	              : cents > 0              ? " over"
+	                                       : " short");
+	if (is_signed && cents > 0)
+		strbuf_puts(b, "+");
+	wat_hq_money(b, cents);
+	strbuf_puts(b, "</td>");
+}
+
+static void
+wat_hq_td(struct strbuf *b, const char *s)
+{
+	strbuf_puts(b, "<td>");
+	hqweb_form_html(b, s);
+	strbuf_puts(b, "</td>");
+}
+
+static void
+wat_hq_dash_national(const struct wat_hq *w, struct strbuf *b, const struct hq_dash *d)
+{
+	const struct hq_totals *t = &d->national;
+	int64_t goal = w->goal_cents, pct = goal > 0 ? t->total_cents * 100 / goal : 0;
+
+	strbuf_puts(b, "<h2>National total</h2>\n<p class=\"big\"><span id=\"national\">");
+	wat_hq_money(b, t->total_cents);
+	strbuf_puts(b, "</span> of the goal <span id=\"goal\">");
+	wat_hq_money(b, goal);
+	strbuf_printf(b,
+	              "</span> (<span id=\"percent\">%" PRId64 "%%</span>)</p>\n"
+	              "<meter min=\"0\" max=\"%" PRId64 "\" value=\"%" PRId64 "\">%" PRId64
+	              "%%</meter>\n<p class=\"note\">%" PRId64 " events, %" PRId64
+	              " stations, %" PRId64 " walkers, %" PRId64 " laps; cash ",
+	              pct, goal, t->total_cents < goal ? t->total_cents : goal, pct, t->events,
+	              t->stations, t->walkers, t->laps);
+	wat_hq_money(b, t->cash_cents);
+	strbuf_puts(b, ", checks ");
+	wat_hq_money(b, t->check_cents);
+	strbuf_printf(b, " (%" PRId64 "), other ", t->checks);
+	wat_hq_money(b, t->other_cents);
+	strbuf_puts(b, ". Annulled entries are left out.</p>\n");
+}
+
+static void
+wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
+{
+	size_t i;
+	char id[32];
+
+	strbuf_puts(b, "<table id=\"stations\"><thead><tr><th>City</th><th>Event</th>"
+	               "<th>Station</th><th class=\"num\">Walkers</th><th class=\"num\">Laps</th>"
+	               "<th class=\"num\">Cash</th><th class=\"num\">Checks</th>"
+	               "<th class=\"num\">Other</th><th class=\"num\">Total</th><th>Bundle</th>"
+	               "</tr></thead><tbody>\n");
+	for (i = 0; i < d->nrows; i++) {
+		const struct hq_dash_row *r = &d->rows[i];
+		const struct hq_totals *t = &r->t;
+		int counted = r->level > 0 || strcmp(r->state, "counted") == 0;
+
+		strbuf_printf(b, "<tr class=\"%s\">",
+		              r->level == 0   ? "station"
+		              : r->level == 1 ? "event"
+		                              : "city");
+		if (r->level == 2) {
+			strbuf_puts(b, "<td>");
+			hqweb_form_html(b, r->city);
+			strbuf_puts(b, "</td><td colspan=\"2\">city total</td>");
+		} else {
+			wat_hq_td(b, r->city);
+			strbuf_puts(b, "<td>");
+			hqweb_form_html(b, r->event_name);
+			strbuf_puts(b, " <span class=\"note\">");
+			hqweb_form_html(b, r->date);
+			strbuf_puts(b, "</span></td>");
+			if (r->level == 1)
+				strbuf_puts(b, "<td>event total</td>");
+			else
+				wat_hq_td(b, r->station);
+		}
+		if (!counted) {
+			strbuf_puts(b, "<td colspan=\"6\" class=\"off\">not counted (");
+			hqweb_form_html(b, r->state);
+			strbuf_puts(b, ")</td>");
+		} else {
+			strbuf_printf(b,
+			              "<td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64
+			              "</td>",
+			              t->walkers, t->laps);
+			wat_hq_td_money(b, t->cash_cents, 0);
+			wat_hq_td_money(b, t->check_cents, 0);
+			wat_hq_td_money(b, t->other_cents, 0);
+			wat_hq_td_money(b, t->total_cents, 0);
+		}
+		if (r->level == 0) {
+			snprintf(id, sizeof id, "#%" PRId64 ", export %" PRId64, r->bundle,
+			         r->export_no);
+			wat_hq_td(b, id);
+		} else
+			strbuf_puts(b, "<td></td>");
+		strbuf_puts(b, "</tr>\n");
+	}
+	if (d->nrows == 0)
+		strbuf_puts(b, "<tr><td colspan=\"10\">Nothing counted yet.</td></tr>\n");
+	strbuf_puts(b, "</tbody><tfoot><tr class=\"nation\"><td colspan=\"3\">national total</td>");
+	strbuf_printf(b, "<td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64 "</td>",
+	              d->national.walkers, d->national.laps);
+	wat_hq_td_money(b, d->national.cash_cents, 0);
+	wat_hq_td_money(b, d->national.check_cents, 0);
+	wat_hq_td_money(b, d->national.other_cents, 0);
+	wat_hq_td_money(b, d->national.total_cents, 0);
+	strbuf_puts(b, "<td></td></tr></tfoot></table>\n");
+}
+
+static void
+wat_hq_dash_closeouts(struct strbuf *b, const struct hq_dash *d)
+{
+	size_t i;
+
+	strbuf_puts(b, "<h2>Close-outs</h2>\n<p class=\"note\">What each station's two counters "
+	               "put in the envelope against what its ledger expected; the deposit is "
+	               "the cash and checks counted.</p>\n");
+	if (d->ncloseouts == 0) {
+		strbuf_puts(b, "<p id=\"nocloseouts\">No station has closed out yet.</p>\n");
+		return;
+	}
+	strbuf_puts(b, "<table id=\"closeouts\"><thead><tr><th>City</th><th>Event</th>"
+	               "<th>Station</th><th class=\"num\">Cash expected</th>"
+	               "<th class=\"num\">Cash counted</th><th class=\"num\">Cash over/short</th>"
+	               "<th class=\"num\">Checks expected</th><th class=\"num\">Checks counted</th>"
+	               "<th class=\"num\">Checks over/short</th><th class=\"num\">Deposit</th>"
+	               "</tr></thead><tbody>\n");
+	for (i = 0; i < d->ncloseouts; i++) {
+		const struct hq_dash_closeout *c = &d->closeouts[i];
+		strbuf_puts(b, "<tr>");
+		wat_hq_td(b, c->city);
+		wat_hq_td(b, c->event_name);
+		strbuf_puts(b, "<td>");
+		hqweb_form_html(b, c->station);
+		if (c->reopened)
+			strbuf_puts(b, " <span class=\"note\">(reopened after)</span>");
+		strbuf_puts(b, "</td>");
+		wat_hq_td_money(b, c->cash_expected, 0);
+		wat_hq_td_money(b, c->cash_counted, 0);
+		wat_hq_td_money(b, c->cash_counted - c->cash_expected, 1);
+		wat_hq_td_money(b, c->check_expected, 0);
+		wat_hq_td_money(b, c->check_counted, 0);
+		wat_hq_td_money(b, c->check_counted - c->check_expected, 1);
+		wat_hq_td_money(b, c->cash_counted + c->check_counted, 0);
+		strbuf_puts(b, "</tr>\n");
+	}
+	strbuf_puts(b, "</tbody></table>\n");
+}
+
+/* The charters HQ issued (--charters): *n of them (malloc'd). */
+static struct trust_charter *
+wat_hq_charters(const struct wat_hq *w, size_t *n)
+{
+	struct trust_charter *cs = NULL;
+	size_t cap = 0;
+	DIR *dir;
+	struct dirent *e;
+
+	*n = 0;
+	if (w->charters == NULL || (dir = opendir(w->charters)) == NULL)
+		return NULL;
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *path, *cause = NULL;
+		if (len < 9 || strcmp(e->d_name + len - 8, ".charter") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			cs = xrealloc(cs, cap * sizeof *cs);
+		}
+		memset(&cs[*n], 0, sizeof cs[*n]);
+		path = xasprintf("%s/%s", w->charters, e->d_name);
+		if (trust_charter_load(path, &cs[*n], &cause) == 0)
+			(*n)++;
+		else
+			fprintf(stderr, "wat-hq: %s: %s\n", path, cause);
+		free(cause);
+		free(path);
+	}
+	closedir(dir);
+	return cs;
+}
+
+static void
+wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_dash *d)
+{
+	struct trust_charter *cs;
+	size_t nc = 0, i, j;
+	char today[24], when[24];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	cs = wat_hq_charters(w, &nc);
+	strbuf_puts(b, "<h2>Uploads by event</h2>\n<table id=\"uploads\"><thead><tr>"
+	               "<th>City</th><th>Event</th><th>Date</th><th>Last upload (UTC)</th>"
+	               "<th>Station</th><th>Outcome</th><th class=\"num\">Uploads</th>"
+	               "</tr></thead><tbody>\n");
+	/* chartered events with no bundle yet first: overdue when their date passed */
+	for (i = 0; i < nc; i++) {
+		int late = strcmp(cs[i].date, today) < 0;
+		for (j = 0; j < d->nevents; j++)
+			if (strcmp(d->events[j].event, cs[i].event) == 0 ||
+			    strcmp(d->events[j].event_tag, cs[i].event) == 0)
+				break;
+		if (j < d->nevents)
+			continue;
+		strbuf_puts(b, late ? "<tr class=\"late\" id=\"late-"
+		                    : "<tr class=\"waiting\" id=\"waiting-");
+		hqweb_form_html(b, cs[i].event);
+		strbuf_puts(b, "\">");
+		wat_hq_td(b, cs[i].city);
+		wat_hq_td(b, cs[i].name);
+		wat_hq_td(b, cs[i].date);
+		strbuf_puts(b, late
+		                   ? "<td colspan=\"3\"><strong>Not uploaded</strong>, the walk "
+		                     "was on its date: call the coordinator</td>"
+		                   : "<td colspan=\"3\">Chartered; the walk is still to come</td>");
+		strbuf_puts(b, "<td class=\"num\">0</td></tr>\n");
+	}
+	for (i = 0; i < d->nevents; i++) {
+		const struct hq_dash_event *e = &d->events[i];
+		strbuf_puts(b, "<tr>");
+		wat_hq_td(b, e->city);
+		wat_hq_td(b, e->event_name);
+		wat_hq_td(b, e->date);
+		wat_hq_td(b, stamp_format_utc(e->last_wall_ms, when, sizeof when));
+		wat_hq_td(b, e->station);
+		strbuf_puts(b, strcmp(e->outcome, "held") == 0 ? "<td class=\"held\">" : "<td>");
+		hqweb_form_html(b, e->outcome);
+		strbuf_printf(b, " (#%" PRId64 ")</td><td class=\"num\">%" PRId64 "</td></tr>\n",
+		              e->last_bundle, e->uploads);
+	}
+	if (nc == 0 && d->nevents == 0)
+		strbuf_puts(b, "<tr><td colspan=\"7\">No uploads yet.</td></tr>\n");
+	strbuf_puts(b, "</tbody></table>\n");
+	if (w->charters == NULL)
+		strbuf_puts(b, "<p class=\"note\">Events HQ chartered but never heard from are "
+		               "listed when wat-hq is given HQ's charters folder "
+		               "(<code>--charters</code>).</p>\n");
+	for (i = 0; i < nc; i++)
+		trust_charter_clear(&cs[i]);
+	free(cs);
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
 	struct hqweb_session_info s;
 	struct strbuf b = STRBUF_INIT;
 	struct hq_held_row *rows = NULL;
-	char *text = NULL, *cause = NULL, when[24], money[32];
+	struct hq_dash dash;
+	char *cause = NULL, when[24], money[32];
 	size_t n = 0, i;
 
 	if (wat_hq_session(c, &s, NULL) != 0)
@@ -560,21 +844,22 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	free(rows);
 	free(cause);
 	cause = NULL;
-	wat_hq_pledges_section(w, &b);
-	strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
-	                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations as a "
-	                "spreadsheet (CSV)</a> \xc2\xb7 one city: "
-	                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
-	if (hqweb_inbox_report(w->inbox, &text, &cause) != 0) {
+	if (hqweb_inbox_call(w->inbox, wat_hq_dash_read, &dash, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
 		hqweb_form_html(&b, cause);
 		strbuf_puts(&b, "</p>");
 	} else {
-		strbuf_puts(&b, "<pre id=\"report\">");
-		hqweb_form_html(&b, text);
-		strbuf_puts(&b, "</pre>\n");
+		wat_hq_dash_national(w, &b, &dash);
+		wat_hq_pledges_section(w, &b);
+		strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
+		                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations "
+		                "as a spreadsheet (CSV)</a> \xc2\xb7 one city: "
+		                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
+		wat_hq_dash_table(&b, &dash);
+		wat_hq_dash_closeouts(&b, &dash);
+		wat_hq_dash_uploads(w, &b, &dash);
+		hq_dash_free(&dash);
 	}
-	free(text);
 	free(cause);
 	return wat_hq_page(c, MHD_HTTP_OK, &b);
 }
@@ -849,7 +1134,8 @@ wat_hq_usage(void)
 {
 	fprintf(stderr, "usage: wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR "
 	                "[--bind ADDR] "
-	                "[--port N] [--max-upload-mb N] [--tls-cert FILE --tls-key FILE]\n");
+	                "[--port N] [--max-upload-mb N] [--goal-dollars N] [--charters DIR] "
+	                "[--tls-cert FILE --tls-key FILE]\n");
 }
 
 int
@@ -866,6 +1152,8 @@ main(int argc, char **argv)
 	    {"tls-cert", required_argument, NULL, 'c'},
 	    {"tls-key", required_argument, NULL, 'K'},
 	    {"cookie-insecure", no_argument, NULL, 'I'},
+	    {"goal-dollars", required_argument, NULL, 'g'},
+	    {"charters", required_argument, NULL, 'C'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *keys = NULL, *signer = NULL, *state = NULL, *bind_to = "127.0.0.1";
@@ -873,6 +1161,7 @@ main(int argc, char **argv)
 	char *cert = NULL, *tkey = NULL, *cause = NULL;
 	size_t cert_len = 0, tkey_len = 0;
 	unsigned long port = 8080, mb = 64;
+	unsigned long long goal = 80000; /* the walk's yearly figure (BRIEF) */
 	struct wat_hq w = {0};
 	struct MHD_Daemon *d = NULL;
 	struct sockaddr_in sa;
@@ -892,11 +1181,14 @@ main(int argc, char **argv)
 		case 'c': cert_file = optarg; break;
 		case 'K': key_file = optarg; break;
 		case 'I': w.cookie_insecure = 1; break;
+		case 'g': goal = strtoull(optarg, NULL, 10); break;
+		case 'C': w.charters = optarg; break;
 		default: wat_hq_usage(); return 2;
 		}
 	}
 	if (db == NULL || keys == NULL || signer == NULL || state == NULL || port == 0 ||
-	    port > 65535 || mb == 0 || (cert_file == NULL) != (key_file == NULL)) {
+	    port > 65535 || mb == 0 || goal == 0 || goal > 1000000000ULL ||
+	    (cert_file == NULL) != (key_file == NULL)) {
 		wat_hq_usage();
 		return 2;
 	}
@@ -908,6 +1200,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	w.max_upload = (uint64_t)mb * 1024 * 1024;
+	w.goal_cents = (int64_t)goal * 100;
 	w.incoming = xasprintf("%s/incoming", state);
 	if (util_mkdir(state, 0700) != 0 || util_mkdir(w.incoming, 0700) != 0) {
 		fprintf(stderr, "wat-hq: cannot make %s: %s\n", w.incoming, strerror(errno));
