@@ -95,6 +95,9 @@ static const char wat_hq_css[] =
     ".short{color:#a11;font-weight:600}.over{color:#2b5b7a;font-weight:600}.off{color:#777}\n"
     "tr.late td{background:#fdeeee}td.held{color:#a86b00;font-weight:600}\n"
     ".big{font-size:1.5rem;font-weight:700;margin:.2rem 0}meter{width:100%;height:1.4rem}\n"
+    "form.inline{display:inline}form.inline button{margin:0 .3rem 0 0;padding:.25rem .7rem;"
+    "font-size:.9rem}form.inline input{font-size:.9rem;width:10rem}\n"
+    "label.check{font-weight:400}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 
 static void
@@ -782,6 +785,232 @@ wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_da
 	free(cs);
 }
 
+/* ---- staff accounts, kept by an admin ---- */
+
+enum wat_hq_staff_op {
+	WAT_HQ_STAFF_LIST,
+	WAT_HQ_STAFF_ADD,
+	WAT_HQ_STAFF_DISABLE,
+	WAT_HQ_STAFF_RESET
+};
+
+struct wat_hq_staff_job {
+	enum wat_hq_staff_op op;
+	const char *name, *hash, *by;
+	int admin, disabled;
+	struct hq_staff_row *rows;
+	size_t n;
+};
+
+static int
+wat_hq_staff_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_staff_job *j = arg;
+
+	switch (j->op) {
+	case WAT_HQ_STAFF_LIST: return hq_staff_list(h, &j->rows, &j->n, cause);
+	case WAT_HQ_STAFF_ADD: return hq_staff_add(h, j->name, j->hash, j->admin, j->by, cause);
+	case WAT_HQ_STAFF_DISABLE: return hq_staff_disable(h, j->name, j->disabled, j->by, cause);
+	case WAT_HQ_STAFF_RESET: return hq_staff_reset(h, j->name, j->hash, j->by, cause);
+	}
+	return -1;
+}
+
+/* A name staff sign in with: letters, digits, '.', '-', '_'. */
+static int
+wat_hq_staff_name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > HQWEB_SESSION_USER_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+#define WAT_HQ_PASSWORD_MIN 10
+
+/* The accounts page (admins only), with the answer to the last form. */
+static enum MHD_Result
+wat_hq_accounts_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_session_info *s,
+                     unsigned int status, const char *msg, int ok)
+{
+	struct wat_hq_staff_job j = {.op = WAT_HQ_STAFF_LIST};
+	struct strbuf b = STRBUF_INIT;
+	char *cause = NULL, when[24];
+	size_t i;
+
+	wat_hq_head(&b, "HQ staff accounts");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (msg != NULL) {
+		strbuf_printf(&b, "<div class=\"answer %s\"><p id=\"headline\">",
+		              ok ? "received" : "refused");
+		hqweb_form_html(&b, msg);
+		strbuf_puts(&b, "</p></div>\n");
+	}
+	if (hqweb_inbox_call(w->inbox, wat_hq_staff_do, &j, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>");
+	}
+	strbuf_puts(&b, "<table id=\"accounts\"><thead><tr><th>Name</th><th>Role</th><th>State</th>"
+	                "<th>Since (UTC)</th><th>Change</th></tr></thead><tbody>\n");
+	for (i = 0; i < j.n; i++) {
+		const struct hq_staff_row *r = &j.rows[i];
+		strbuf_puts(&b, "<tr id=\"account-");
+		hqweb_form_html(&b, r->name);
+		strbuf_puts(&b, "\">");
+		wat_hq_td(&b, r->name);
+		wat_hq_td(&b, r->admin ? "admin" : "staff");
+		wat_hq_td(&b, r->disabled ? "disabled" : "active");
+		wat_hq_td(&b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		strbuf_puts(&b, "<td>");
+		if (strcmp(r->name, s->user) == 0)
+			strbuf_puts(&b, "<span class=\"note\">you</span>");
+		else {
+			/* one form per account: disable or enable, or a new password */
+			strbuf_printf(&b,
+			              "<form method=\"post\" action=\"/staff/accounts\" "
+			              "class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+			              "value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"",
+			              s->csrf);
+			hqweb_form_html(&b, r->name);
+			strbuf_printf(&b,
+			              "\"><button type=\"submit\" name=\"action\" value=\"%s\">%s"
+			              "</button></form> ",
+			              r->disabled ? "enable" : "disable",
+			              r->disabled ? "Enable" : "Disable");
+			strbuf_printf(&b,
+			              "<form method=\"post\" action=\"/staff/accounts\" "
+			              "class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+			              "value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"",
+			              s->csrf);
+			hqweb_form_html(&b, r->name);
+			strbuf_printf(&b,
+			              "\"><input type=\"password\" name=\"password\" "
+			              "autocomplete=\"new-password\" minlength=\"%d\" required "
+			              "placeholder=\"new password\" aria-label=\"new password\">"
+			              "<button type=\"submit\" name=\"action\" value=\"reset\">"
+			              "Reset password</button></form>",
+			              WAT_HQ_PASSWORD_MIN);
+		}
+		strbuf_puts(&b, "</td></tr>\n");
+	}
+	strbuf_puts(&b, "</tbody></table>\n");
+	strbuf_printf(
+	    &b,
+	    "<h2>Add an account</h2>\n<form method=\"post\" action=\"/staff/accounts\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	    "<label for=\"new-name\">Name (letters, digits, . - _)</label>"
+	    "<input type=\"text\" id=\"new-name\" name=\"name\" required maxlength=\"%d\" "
+	    "autocomplete=\"off\">"
+	    "<label for=\"new-password\">Password (at least %d characters; tell it "
+	    "in person or by phone)</label><input type=\"password\" id=\"new-password\" "
+	    "name=\"password\" required minlength=\"%d\" autocomplete=\"new-password\">"
+	    "<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\" "
+	    "id=\"new-admin\"> An admin (keeps accounts)</label>"
+	    "<button type=\"submit\" name=\"action\" value=\"add\" id=\"add\">Add the "
+	    "account</button></form>\n"
+	    "<p class=\"note\">Every change is in HQ's log with who made it. A disabled "
+	    "account, or one whose password was reset, is signed out at once.</p>\n",
+	    s->csrf, HQWEB_SESSION_USER_MAX, WAT_HQ_PASSWORD_MIN, WAT_HQ_PASSWORD_MIN);
+	free(j.rows);
+	free(cause);
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_accounts_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                     const struct hqweb_session_info *s)
+{
+	char *action = hqweb_form_field(q->body, q->body_len, "action");
+	char *name = hqweb_form_field(q->body, q->body_len, "name");
+	char *pw = hqweb_form_field(q->body, q->body_len, "password");
+	char *adm = hqweb_form_field(q->body, q->body_len, "admin");
+	char hash[HQWEB_SESSION_HASH_MAX], *cause = NULL, *msg = NULL;
+	struct wat_hq_staff_job j = {.name = name, .hash = hash, .by = s->user};
+	unsigned int status = MHD_HTTP_BAD_REQUEST;
+	enum MHD_Result r;
+	int rc, ok = 0;
+
+	if (action == NULL || name == NULL || !wat_hq_staff_name_ok(name)) {
+		msg = xstrdup("Give a name of letters, digits, '.', '-' or '_' (at most 40).");
+		goto end;
+	}
+	if (strcmp(action, "add") == 0 || strcmp(action, "reset") == 0) {
+		if (pw == NULL || strlen(pw) < WAT_HQ_PASSWORD_MIN || strlen(pw) > 1024) {
+			msg = xasprintf("A password needs at least %d characters.",
+			                WAT_HQ_PASSWORD_MIN);
+			goto end;
+		}
+		if (hqweb_session_password_hash(pw, hash) != 0) {
+			status = MHD_HTTP_SERVICE_UNAVAILABLE;
+			msg = xstrdup("HQ could not hash the password just now; try again.");
+			goto end;
+		}
+		j.op = strcmp(action, "add") == 0 ? WAT_HQ_STAFF_ADD : WAT_HQ_STAFF_RESET;
+		j.admin = adm != NULL && strcmp(adm, "1") == 0;
+	} else if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
+		j.op = WAT_HQ_STAFF_DISABLE;
+		j.disabled = strcmp(action, "disable") == 0;
+	} else {
+		msg = xstrdup("That form was not complete.");
+		goto end;
+	}
+	if (strcmp(name, s->user) == 0 && j.op != WAT_HQ_STAFF_ADD) {
+		/* an admin never locks themselves out: another admin does it */
+		msg = xstrdup("Your own account is changed by another admin (or watctl hq-staff).");
+		goto end;
+	}
+	rc = hqweb_inbox_call(w->inbox, wat_hq_staff_do, &j, &cause);
+	if (rc == 1) {
+		status = MHD_HTTP_NOT_FOUND;
+		msg = xasprintf("There is no staff account %s.", name);
+	} else if (rc != 0) {
+		status =
+		    j.op == WAT_HQ_STAFF_ADD ? MHD_HTTP_CONFLICT : MHD_HTTP_SERVICE_UNAVAILABLE;
+		msg = xstrdup(cause != NULL ? cause : "It could not be done.");
+	} else {
+		status = MHD_HTTP_OK;
+		ok = 1;
+		if (j.op != WAT_HQ_STAFF_ADD)
+			hqweb_session_end_user(name);
+		msg = j.op == WAT_HQ_STAFF_ADD
+		          ? xasprintf("Added %s%s.", name, j.admin ? " (an admin)" : "")
+		      : j.op == WAT_HQ_STAFF_RESET
+		          ? xasprintf("New password set for %s; they sign in with it now.", name)
+		          : xasprintf("%s %s.", j.disabled ? "Disabled" : "Enabled", name);
+	}
+end:
+	r = wat_hq_accounts_page(w, c, s, status, msg, ok);
+	if (pw != NULL)
+		util_wipe(pw, strlen(pw));
+	util_wipe(hash, sizeof hash);
+	free(msg);
+	free(cause);
+	free(adm);
+	free(pw);
+	free(name);
+	free(action);
+	return r;
+}
+
+static enum MHD_Result
+wat_hq_accounts(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (!s.admin)
+		return wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Admins only",
+		                      "Staff accounts are kept by HQ's admins.");
+	return wat_hq_accounts_page(w, c, &s, MHD_HTTP_OK, NULL, 0);
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
@@ -800,8 +1029,11 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	hqweb_form_html(&b, s.user);
 	strbuf_printf(&b,
 	              "</strong> <input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-	              "<button type=\"submit\" id=\"logout\">Sign out</button></form>\n",
-	              s.csrf);
+	              "<button type=\"submit\" id=\"logout\">Sign out</button>%s</form>\n",
+	              s.csrf,
+	              s.admin ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
+	                        "accounts</a>"
+	                      : "");
 	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
 	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
@@ -968,7 +1200,7 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	if (strcmp(url, "/staff/login") == 0)
 		return wat_hq_staff_login(w, c, q);
 	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0 &&
-	    strcmp(url, "/staff/pledge-payment") != 0)
+	    strcmp(url, "/staff/pledge-payment") != 0 && strcmp(url, "/staff/accounts") != 0)
 		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
 	if (wat_hq_session(c, &s, &sid) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
@@ -981,6 +1213,13 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	}
 	if (strcmp(url, "/staff/pledge-payment") == 0) {
 		r = wat_hq_pledge_payment(w, c);
+		goto end;
+	}
+	if (strcmp(url, "/staff/accounts") == 0) {
+		r = s.admin ? wat_hq_accounts_post(w, c, q, &s)
+		            : wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Admins only",
+		                             "Staff accounts are kept by HQ's admins; nothing was "
+		                             "done.");
 		goto end;
 	}
 	if (strcmp(url, "/staff/logout") == 0) {
@@ -1085,6 +1324,8 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_login_page(w, c, MHD_HTTP_OK, NULL);
 	if (strcmp(url, "/staff/stations.csv") == 0)
 		return wat_hq_csv(w, c);
+	if (strcmp(url, "/staff/accounts") == 0)
+		return wat_hq_accounts(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
