@@ -72,7 +72,8 @@ static const char wat_hq_css[] =
     "h1{font-size:1.6rem;margin:.2rem 0 1rem}header{border-bottom:3px solid #7a1f2b;"
     "margin-bottom:1.2rem}header p{margin:.2rem 0;color:#555}\n"
     "label{display:block;font-weight:600;margin:1rem 0 .3rem}\n"
-    "input[type=text]{font-size:1.2rem;padding:.4rem;width:14rem;letter-spacing:.08em}\n"
+    "input[type=text],input[type=password]{font-size:1.2rem;padding:.4rem;width:14rem;"
+    "letter-spacing:.08em}\n"
     "input[type=file]{font-size:1rem}\n"
     "button{margin-top:1.3rem;font-size:1.1rem;padding:.55rem 1.4rem;background:#7a1f2b;"
     "color:#fff;border:0;border-radius:4px}\n"
@@ -93,10 +94,11 @@ static const char wat_hq_css[] =
     "tr.event td{font-weight:600;background:#f6f3ee}tr.city td,tfoot td{font-weight:700;"
     "background:#ece4d8;border-bottom:2px solid #7a1f2b}\n"
     ".short{color:#a11;font-weight:600}.over{color:#2b5b7a;font-weight:600}.off{color:#777}\n"
-    "tr.late td{background:#fdeeee}td.held{color:#a86b00;font-weight:600}\n"
+    "tr.late td{background:#fdeeee}td.onhold{color:#a86b00;font-weight:600}\n"
     ".big{font-size:1.5rem;font-weight:700;margin:.2rem 0}meter{width:100%;height:1.4rem}\n"
     "form.inline{display:inline}form.inline button{margin:0 .3rem 0 0;padding:.25rem .7rem;"
-    "font-size:.9rem}form.inline input{font-size:.9rem;width:10rem}\n"
+    "font-size:.9rem}form.inline input{font-size:.9rem;width:10rem;"
+    "padding:.2rem;margin-right:.3rem}\ntd .note{font-size:.85em}\n"
     "label.check{font-weight:400}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 
@@ -722,6 +724,24 @@ wat_hq_charters(const struct wat_hq *w, size_t *n)
 	return cs;
 }
 
+/* A bundle's outcome (hq.h's words) as staff say it. */
+static const char *
+wat_hq_outcome_words(const char *outcome)
+{
+	static const char *const table[][2] = {
+	    {"already", "already received"},
+	    {"refused", "refused (an older export)"},
+	    {"accepted", "accepted by HQ"},
+	    {"refused-by-hq", "refused by HQ"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(table[i][0], outcome) == 0)
+			return table[i][1];
+	return outcome;
+}
+
 static void
 wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_dash *d)
 {
@@ -768,8 +788,8 @@ wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_da
 		wat_hq_td(b, e->date);
 		wat_hq_td(b, stamp_format_utc(e->last_wall_ms, when, sizeof when));
 		wat_hq_td(b, e->station);
-		strbuf_puts(b, strcmp(e->outcome, "held") == 0 ? "<td class=\"held\">" : "<td>");
-		hqweb_form_html(b, e->outcome);
+		strbuf_puts(b, strcmp(e->outcome, "held") == 0 ? "<td class=\"onhold\">" : "<td>");
+		hqweb_form_html(b, wat_hq_outcome_words(e->outcome));
 		strbuf_printf(b, " (#%" PRId64 ")</td><td class=\"num\">%" PRId64 "</td></tr>\n",
 		              e->last_bundle, e->uploads);
 	}

@@ -278,7 +278,7 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
-	start
+	start --charters "$D/keys/charters"
 	mkdir -p "$T/shots"
 	run timeout 120 /usr/bin/python3 "$REPO/tests/web/upload.py" "$URL" b9l-47al "$M" "$T/shots"
 	echo "$output"
@@ -289,7 +289,11 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"decision: Accepted export 1 of station T1 (Tupelo, MS"* ]]
-	for f in hq-upload hq-received hq-already hq-dashboard; do
+	[[ "$output" == *"national: \$1,375.00 of \$80,000.00"* ]]
+	[[ "$output" == *"close-outs: 2"* ]]
+	[[ "$output" == *"not uploaded: 0"* ]]
+	[[ "$output" == *"accounts: Added cal."* ]]
+	for f in hq-upload hq-received hq-already hq-held hq-dashboard hq-accounts; do
 		[ -s "$T/shots/$f.png" ]
 	done
 	# kept for a person to look at (and docs/screenshots)
@@ -457,7 +461,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	grep -q '<td>T2</td><td class="num">\$50.00</td><td class="num">\$50.00</td><td class="num">\$0.00</td>.*<td class="num">\$200.00</td></tr>' "$T/dash.html"
 	# Mobile was chartered, its date has passed, nothing came: said so; Tupelo's upload is held
 	grep -q '<tr class="late" id="late-2026-mobile-al"><td>Mobile, AL</td>.*Not uploaded' "$T/dash.html"
-	grep -q '<td>Tupelo, MS</td>.*<td class="held">held (#4)</td><td class="num">1</td>' "$T/dash.html"
+	grep -q '<td>Tupelo, MS</td>.*<td class="onhold">held (#4)</td><td class="num">1</td>' "$T/dash.html"
 	# Mobile uploads: no longer late, its last upload shown, its station in the table
 	up B9L-47AL "$M" "$M.minisig"
 	[ "$status_code" = 200 ]
