@@ -227,8 +227,8 @@ test_badge_sheets(void **state)
 	const struct layout_sheet *s;
 
 	for (i = 0; i < 31; i++) {
-		b[i] = (struct layout_badge){"Maria Gonzalez", (uint32_t)i + 1, code, "W.A.T. 2026",
-		                             "Team Hope"};
+		b[i] = (struct layout_badge){"Maria Gonzalez", (uint32_t)i + 1, code,
+		                             "W.A.T. 2026",    "Team Hope",     0};
 	}
 	snprintf(code, sizeof code, "W1-K7QF-1-8XJ2M4PQ9RTA");
 	assert_int_equal(
