@@ -96,6 +96,14 @@ find_many() {
 }
 @test "kiosk: the find list shows more than four walkers at 800x480, with team, number and check-in" { both find_many; }
 
+find_long_team() {
+	event
+	w walker add --name "Maria Lopez" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	w walker add --name "Bart Richardson" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	kiosk "$1" find-long-team
+}
+@test "kiosk: a long team's name on the find list is shortened, never the walker's number" { both find_long_team; }
+
 @test "kiosk: find a walker accent-insensitively, check in, add a lap, show the badge" { both find; }
 
 register() {
