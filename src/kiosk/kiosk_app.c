@@ -22,7 +22,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_IMPORT] = &screen_import_ops,     [SCREEN_PRINT] = &screen_print_ops,
     [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
     [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
-    [SCREEN_PACK] = &screen_pack_ops,
+    [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_BADGES] = &screen_badges_ops,
 };
 
 void

@@ -34,6 +34,7 @@ enum screen_id {
 	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
 	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
 	SCREEN_PACK,    /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_BADGES,  /* coordinator: sheets of badges (all, new, one team) */
 	SCREEN_COUNT,
 };
 
@@ -116,6 +117,7 @@ struct kiosk {
 	struct screen_import_state import;
 	struct screen_setup_state setup;
 	struct screen_join_state join;
+	struct screen_badges_state badges;
 
 	int64_t frame_us; /* the last frame's render time, for the benchmark */
 

@@ -48,6 +48,7 @@ enum kiosk_op {
 	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
 	KIOSK_OP_RECOVERY_PDF, /* recovery: the coordinator's recovery code, on paper */
 	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; sheet: its paper */
+	KIOSK_OP_BADGES_PDF,   /* badges: sheets of badges (progress: kiosk_worker_progress) */
 	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
 	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
@@ -63,12 +64,14 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
+	KIOSK_OP_TEAMS, /* the teams, and how many badges all / new would print (reply teams) */
 	KIOSK_OP_QUIT,
 };
 
 #define KIOSK_PATH_MAX      1024
 #define KIOSK_CHECKS_MAX    8
 #define KIOSK_UNPRINTED_MAX 16
+#define KIOSK_TEAMS_MAX     16
 
 /* A request: its op, the walker or entry it is about, and the payload its op
  * names (one member of the union, tagged by op; see enum kiosk_op). */
@@ -134,6 +137,11 @@ struct kiosk_req {
 		struct {
 			char hq[KIOSK_TEXT_MAX]; /* HQ's public keys' folder (<assets>/hq) */
 		} export;
+		struct {
+			enum print_cli_which which;
+			char team[KIOSK_TEXT_MAX];   /* TEAM */
+			char layout[KIOSK_TEXT_MAX]; /* a label sheet ("3x10"), or "roll" */
+		} badges;
 	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
@@ -173,6 +181,17 @@ struct kiosk_pack {
 	char walker_base[16];              /* JOIN: this station's walker numbers start above */
 	char key[64];                      /* EXPORT: the pack's key, in groups (wiped on free) */
 	char qr[64];                       /* EXPORT: the same as its QR code holds */
+};
+
+/* TEAMS: the teams with the most walkers first, and what a sheet would hold. */
+struct kiosk_teams {
+	size_t n;
+	struct {
+		char name[64];
+		int64_t walkers;
+	} team[KIOSK_TEAMS_MAX];
+	int64_t all;   /* registered walkers (badges for all) */
+	int64_t fresh; /* registered since the last sheet of all or new */
 };
 
 struct kiosk_found {
@@ -237,6 +256,7 @@ struct kiosk_reply {
 	char printer[128];        /* the station's queue; "": CUPS's default */
 	int roll;                 /* on a receipt roll: CUPS gets the page's own size */
 	struct kiosk_close close;
+	struct kiosk_teams teams; /* TEAMS */
 	/* EXPORT_INFO: the station key and the mounted sticks */
 	char pubkey[256]; /* minisign's .pub text */
 	char key_id[17];
@@ -265,6 +285,10 @@ struct kiosk_reply *kiosk_worker_take(struct kiosk_worker *w);
 void kiosk_reply_free(struct kiosk_reply *r);
 /* Requests posted whose replies were not taken yet. */
 int kiosk_worker_pending(struct kiosk_worker *w);
+
+/* How far the page being made has come (badges laid out of n); 0 of 0 when
+ * nothing is counted.  Any thread. */
+void kiosk_worker_progress(struct kiosk_worker *w, size_t *done, size_t *n);
 
 int64_t kiosk_now_us(void);
 

@@ -311,6 +311,33 @@ receipt_cups() {
 	both receipt_cups
 }
 
+badges_cups() {
+	event
+	w walker add --name "Bart Richardson" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	w walker add --name "Ann Other" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	w set printer pdfq >/dev/null
+	kiosk "$1" badges
+	w log | grep -q '"what":"badges","count":4,"which":"all","through":[0-9]*,"outcome":"completed","queue":"pdfq"'
+	w log | grep -q '"what":"badges","count":2,"which":"team",.*"team":"First Baptist Youth Group of Greater Jackson","outcome":"completed"'
+	w log | grep -q '"what":"badge","of":1,"reprint":true,"outcome":"completed"'
+	# the sheet as it came out of the printer: every QR decodes and checks its walker in
+	local job out
+	job=$(w log | grep -o '"which":"all".*"queue":"pdfq","job":[0-9]*' | tail -1 | sed 's/.*"job"://')
+	out="$PT/cupsd/out/pdfq/job-$job.out"
+	if head -c 4 "$out" | grep -q '%!PS'; then ps2pdf "$out" "$BATS_TEST_TMPDIR/sheet.pdf"; else
+		sed -n '/^%PDF/,$p' "$out" >"$BATS_TEST_TMPDIR/sheet.pdf"; fi
+	pdftoppm -r 200 -png "$BATS_TEST_TMPDIR/sheet.pdf" "$BATS_TEST_TMPDIR/sheet"
+	"$WATCTL" decode "$BATS_TEST_TMPDIR"/sheet*.png | cut -f2 | tr '|' '\n' | grep -v '^$' | sort -u >"$BATS_TEST_TMPDIR/codes"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/codes")" -eq 4 ]
+	while read -r code; do
+		w scan "$code" --welcome | grep -q "Welcome, \|already"
+	done <"$BATS_TEST_TMPDIR/codes"
+}
+@test "kiosk: badges from coordinator mode: all on 3x10 labels through cupsd (each QR checks in), new, one team on the roll, a reprint from the card" {
+	private_cupsd
+	both badges_cups
+}
+
 receipt_fail() {
 	event
 	w set printer bad >/dev/null

@@ -307,6 +307,7 @@ screen_coord_draw(struct kiosk *k)
 		} items[] = {
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
+		    {"Badges", UI_ACCENT, 11},
 		    {"Corrections", UI_ACCENT, 2},
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
@@ -318,7 +319,8 @@ screen_coord_draw(struct kiosk *k)
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
-		int rows = (n + cols - 1) / cols;
+		/* and a cell for the event key's id */
+		int rows = (n + (k->st.event_key_id[0] != '\0') + cols - 1) / cols;
 		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */
 			char idl[64];
 			struct ui_rect c =
@@ -342,6 +344,7 @@ screen_coord_draw(struct kiosk *k)
 			case 4: kiosk_go(k, SCREEN_CLOSE); break;
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
 			case 10: kiosk_go(k, SCREEN_PACK); break;
+			case 11: kiosk_go(k, SCREEN_BADGES); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);

@@ -108,4 +108,12 @@ struct screen_join_state {
 	struct kiosk_reply *pack;      /* what it holds */
 };
 
+struct screen_badges_state {
+	int step;
+	enum print_cli_which which; /* whose badges */
+	char team[64];              /* PRINT_CLI_TEAM: the team */
+	int layout;                 /* which paper (screen_badges.c's table) */
+	struct kiosk_reply *teams;  /* the teams and the counts (KIOSK_OP_TEAMS) */
+};
+
 #endif
