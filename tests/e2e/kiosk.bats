@@ -110,8 +110,20 @@ register() {
 	event
 	kiosk "$1" register
 	w walker show 3 | grep -q 'Jean-Luc Picard'
+	w walker show 3 | grep -q 'Sunrise'
+	w log | grep -q ' checkin .*walker 3 '
 }
-@test "kiosk: walk-up registration creates the walker and shows the badge" { both register; }
+@test "kiosk: walk-up registration: the team picked from the event's teams, checked in at once, the badge print offered" { both register; }
+
+register_dup() {
+	event
+	kiosk "$1" register-dup
+	# the walk-up typed "sunrise": one team Sunrise, not two
+	w walker show 3 | grep -q 'Sunrise'
+	! w log | grep -q '"team":"sunrise"'
+	w walker show 4 | grep -q 'Ana Lima'
+}
+@test "kiosk: registering a likely duplicate warns (accent- and case-blind) with the existing walker one tap away" { both register_dup; }
 
 donate() {
 	event

@@ -329,11 +329,19 @@ screen_badge_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, c->code, k->style.font.body, 0, UI_FG,
 	        UI_LEFT);
 	y += lh + gap;
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "Take a photo of this code, or scan it",
-	        k->style.font.body, 0, UI_FG, UI_LEFT);
-	y += lh;
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "at the table and at the lap point.",
-	        k->style.font.body, 0, UI_FG, UI_LEFT);
+	if (k->msg[0] != '\0') { /* just registered: "... Print the badge now?" */
+		kiosk_draw_message(k,
+		                   (struct ui_rect){info.x, y, info.w,
+		                                    info.y + info.h - k->style.button - gap - y});
+	} else {
+		ui_text(u, (struct ui_rect){info.x, y, info.w, lh},
+		        "Take a photo of this code, or scan it", k->style.font.body, 0, UI_FG,
+		        UI_LEFT);
+		y += lh;
+		ui_text(u, (struct ui_rect){info.x, y, info.w, lh},
+		        "at the table and at the lap point.", k->style.font.body, 0, UI_FG,
+		        UI_LEFT);
+	}
 	{
 		struct ui_rect row = {info.x, info.y + info.h - k->style.button, info.w,
 		                      k->style.button};

@@ -28,6 +28,8 @@ struct screen_donate_state {
 struct screen_register_state {
 	int step;
 	char name[KIOSK_FIELD_MAX], team[KIOSK_FIELD_MAX], email[KIOSK_FIELD_MAX];
+	struct kiosk_reply *dups;  /* walkers found under the name typed (FIND) */
+	struct kiosk_reply *teams; /* the event's teams to pick from (TEAMS) */
 };
 
 struct screen_correct_state {
