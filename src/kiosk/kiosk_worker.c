@@ -474,12 +474,15 @@ kiosk_count_cb(const struct ledger_walker *wk, void *arg)
 }
 
 static int
-kiosk_teams(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
+kiosk_teams(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
 {
 	struct kiosk_count c = {0, 0, 0};
 
-	if (ledger_teams(w->l, kiosk_teams_cb, &r->teams, cause) != 0 ||
-	    print_cli_badges_since(w->l, &c.since, cause) != 0 ||
+	if (ledger_teams(w->l, kiosk_teams_cb, &r->teams, cause) != 0)
+		return -1;
+	if (q->seq != 1)
+		return 0;
+	if (print_cli_badges_since(w->l, &c.since, cause) != 0 ||
 	    ledger_walkers(w->l, NULL, kiosk_count_cb, &c, cause) != 0)
 		return -1;
 	r->teams.all = c.all;
@@ -1143,7 +1146,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = kiosk_card(w, id, r, &cause);
 		break;
 	}
-	case KIOSK_OP_TEAMS: rc = kiosk_teams(w, r, &cause); break;
+	case KIOSK_OP_TEAMS: rc = kiosk_teams(w, q, r, &cause); break;
 	case KIOSK_OP_BADGES_PDF: rc = kiosk_badges_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_DONATE:
 		rc =

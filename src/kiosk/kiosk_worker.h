@@ -64,7 +64,8 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
-	KIOSK_OP_TEAMS, /* the teams, and how many badges all / new would print (reply teams) */
+	KIOSK_OP_TEAMS,       /* the teams (reply teams); seq 1: and how many badges all / new would
+	                   print (reads every print entry: the badges screen only) */
 	KIOSK_OP_QUIT,
 };
 

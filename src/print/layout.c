@@ -229,7 +229,8 @@ layout_doc_text(const struct layout_doc *d)
 		switch (k->kind) {
 		case LAYOUT_RULE:
 		case LAYOUT_GAP:
-		case LAYOUT_BREAK: continue;
+		case LAYOUT_BREAK:
+		case LAYOUT_CUT: continue;
 		case LAYOUT_PAIR: strbuf_printf(&b, "%s: %s\n", k->text, k->value); break;
 		case LAYOUT_QR: strbuf_printf(&b, "[QR %s]\n", k->text); break;
 		default: strbuf_printf(&b, "%s\n", k->text); break;
@@ -808,7 +809,8 @@ layout_block(struct layout_ctx *c, const struct layout_block *b)
 	case LAYOUT_PAIR: return layout_pair(c, b->text, b->value);
 	case LAYOUT_TABLE: return layout_row(c, b->text, strcmp(b->value, "h") == 0);
 	case LAYOUT_GAP: return m->text * 0.8;
-	case LAYOUT_BREAK: return 0;
+	case LAYOUT_BREAK:
+	case LAYOUT_CUT: return 0;
 	case LAYOUT_RULE:
 		if (c->draw) {
 			cairo_set_line_width(c->cr, c->roll ? 2 * LAYOUT_DOT : 0.8);
@@ -966,12 +968,12 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 		/* each run of blocks up to a break is a page as long as itself */
 		for (size_t from = 0; from < d->n || from == 0; from = i + 1) {
 			c.draw = 0;
-			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_BREAK; i++)
+			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_CUT; i++)
 				c.y += layout_block(&c, &d->blocks[i]);
 			cairo_pdf_surface_set_size(surface, c.page_w, ceil(c.y + 12));
 			c.y = top;
 			c.draw = 1;
-			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_BREAK; i++)
+			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_CUT; i++)
 				c.y += layout_block(&c, &d->blocks[i]);
 			if (i + 1 >= d->n)
 				break;
@@ -982,8 +984,9 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 		bottom = c.page_h - c.m->margin;
 		for (i = 0; i < d->n; i++) {
 			c.draw = 0;
-			h = d->blocks[i].kind == LAYOUT_BREAK ? bottom
-			                                      : layout_block(&c, &d->blocks[i]);
+			h = d->blocks[i].kind == LAYOUT_BREAK || d->blocks[i].kind == LAYOUT_CUT
+			        ? bottom
+			        : layout_block(&c, &d->blocks[i]);
 			if (c.y + h > bottom && c.y > top) {
 				cairo_show_page(c.cr);
 				c.y = top;
@@ -1088,7 +1091,7 @@ layout_badges_roll(const struct layout_badge *b, size_t n, enum layout_paper rol
 
 	for (i = 0; i < n; i++) {
 		if (i > 0)
-			layout_doc_add(&d, LAYOUT_BREAK, NULL, NULL);
+			layout_doc_add(&d, LAYOUT_CUT, NULL, NULL);
 		layout_badge_doc(&b[i], &d);
 	}
 	rc = layout_render(&d, roll, assets_dir, pdf, len, cause);

@@ -42,6 +42,7 @@ enum layout_kind {
 	LAYOUT_QR,      /* the QR code of text, centred; value "small" for a smaller one */
 	LAYOUT_SIGN,    /* a signature line captioned text */
 	LAYOUT_BREAK,   /* a new page (sheets only; ignored on rolls) */
+	LAYOUT_CUT,     /* a new page on a roll too: one ticket each (badges) */
 };
 
 struct layout_block {
@@ -115,7 +116,7 @@ struct layout_slip {
 };
 void layout_slip_doc(const struct layout_slip *s, struct layout_doc *d);
 
-/* Lays a doc out: on a roll one page as long as the content (LAYOUT_BREAK
+/* Lays a doc out: on a roll one page as long as the content (LAYOUT_CUT
  * starts another such page: one ticket each); on Letter/A4 pages with
  * margins, breaking between blocks. */
 int layout_render(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,

@@ -275,6 +275,12 @@ test_generic_sheet(void **state)
 	assert_int_equal(layout_render(&d, LAYOUT_ROLL80, assets, &pdf, &len, &cause), 0);
 	assert_int_equal(count(pdf, len, "/Type /Page %"), 1);
 	free(pdf);
+	/* a cut is a new page on the roll too (one badge per ticket) */
+	layout_doc_add(&d, LAYOUT_CUT, NULL, NULL);
+	layout_doc_add(&d, LAYOUT_TEXT, "Next ticket", NULL);
+	assert_int_equal(layout_render(&d, LAYOUT_ROLL80, assets, &pdf, &len, &cause), 0);
+	assert_int_equal(count(pdf, len, "/Type /Page %"), 2);
+	free(pdf);
 	layout_doc_free(&d);
 }
 

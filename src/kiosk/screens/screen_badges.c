@@ -26,6 +26,7 @@ screen_badges_enter(struct kiosk *k)
 	k->badges.step = BADGES_CHOOSE;
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_TEAMS;
+	q.seq = 1; /* and the counts */
 	kiosk_post(k, &q);
 }
 
