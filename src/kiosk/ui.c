@@ -281,6 +281,17 @@ ui_open(const struct ui_config *c, struct ui **out, char **cause)
 		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
 		w = 800;
 		h = 480;
+	} else {
+		SDL_Rect usable;
+
+		/* A window larger than the desktop would hide the home buttons
+		 * off screen: shrink it to what the desktop can show. */
+		if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
+			if (w > usable.w)
+				w = usable.w;
+			if (h > usable.h)
+				h = usable.h;
+		}
 	}
 	u->win = SDL_CreateWindow("W.A.T. Welcome Table", SDL_WINDOWPOS_CENTERED,
 	                          SDL_WINDOWPOS_CENTERED, w, h, flags);

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "age.h"
 #include "util.h"
 
@@ -25,45 +27,15 @@ static const size_t sizes[] = {0, 1, 65535, 65536, 65537, 131072};
 static int
 setup(void **state)
 {
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	return 0;
+	(void)state;
+	return tmpdir_make(tmpdir);
 }
 
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *
-path_of(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-static unsigned char *
-read_all(const char *path, size_t *len)
-{
-	char *data = NULL, *cause = NULL;
-
-	if (util_read_file(path, 64u << 20, &data, len, &cause) != 0)
-		fail_msg("%s", cause);
-	return (unsigned char *)data;
+	(void)state;
+	return tmpdir_remove(tmpdir);
 }
 
 static void
@@ -89,7 +61,7 @@ pattern(size_t n)
 static void
 stock_key(const char *name, struct age_identity *id, struct age_recipient *r)
 {
-	char *path = path_of(name), *cmd, *cause = NULL, *pub = NULL, line[128];
+	char *path = tmpdir_path(tmpdir, name), *cmd, *cause = NULL, *pub = NULL, line[128];
 	struct age_identity ids[AGE_MAX_IDS];
 	struct age_recipient r2;
 	size_t n = 0;
@@ -122,7 +94,7 @@ test_keys_roundtrip(void **state)
 	struct age_identity id, id2;
 	struct age_recipient r, r2;
 	char rs[AGE_RECIPIENT_LEN + 1], is[AGE_IDENTITY_LEN + 1], *cause = NULL, *cmd, *out;
-	char *path = path_of("ours.key");
+	char *path = tmpdir_path(tmpdir, "ours.key");
 	FILE *f;
 	char line[128];
 
@@ -193,19 +165,20 @@ test_interop_sizes(void **state)
 {
 	struct age_identity id;
 	struct age_recipient r;
-	char *key = path_of("k.txt"), *plain = path_of("plain"), *sealed = path_of("plain.age");
-	char *back = path_of("back"), *cause = NULL, *cmd;
+	char *key = tmpdir_path(tmpdir, "k.txt"), *plain = tmpdir_path(tmpdir, "plain"),
+	     *sealed = tmpdir_path(tmpdir, "plain.age");
+	char *back = tmpdir_path(tmpdir, "back"), *cause = NULL, *cmd;
 
 	stock_key("k.txt", &id, &r);
 	for (size_t i = 0; i < nitems(sizes); i++) {
 		size_t n = sizes[i], len;
 		unsigned char *p = pattern(n), *q;
 
-		write_file(plain, p, n);
+		tmpdir_write(plain, p, n);
 		unlink(sealed);
 		if (age_encrypt_file(&r, 1, plain, sealed, &cause) != 0)
 			fail_msg("%s", cause);
-		q = read_all(sealed, &len);
+		q = tmpdir_read(sealed, &len);
 		free(q);
 		{
 			/* Payload size = 16 + n + 16·max(1, ⌈n/65536⌉) after the header. */
@@ -224,7 +197,7 @@ test_interop_sizes(void **state)
 		unlink(back);
 		if (age_decrypt_file(&id, 1, sealed, back, &cause) != 0)
 			fail_msg("size %zu: %s", n, cause);
-		q = read_all(back, &len);
+		q = tmpdir_read(back, &len);
 		assert_int_equal(len, n);
 		if (n > 0)
 			assert_memory_equal(p, q, n);
@@ -243,21 +216,23 @@ test_two_recipients(void **state)
 {
 	struct age_identity a, b, other, both[2];
 	struct age_recipient r[2];
-	char *pa = path_of("a.txt"), *pb = path_of("b.txt"), *plain = path_of("two");
-	char *sealed = path_of("two.age"), *back = path_of("two.back"), *cause = NULL, *cmd;
+	char *pa = tmpdir_path(tmpdir, "a.txt"), *pb = tmpdir_path(tmpdir, "b.txt"),
+	     *plain = tmpdir_path(tmpdir, "two");
+	char *sealed = tmpdir_path(tmpdir, "two.age"), *back = tmpdir_path(tmpdir, "two.back"),
+	     *cause = NULL, *cmd;
 	unsigned char *p = pattern(70000), *q;
 	size_t len;
 
 	stock_key("a.txt", &a, &r[0]);
 	stock_key("b.txt", &b, &r[1]);
-	write_file(plain, p, 70000);
+	tmpdir_write(plain, p, 70000);
 	assert_int_equal(age_encrypt_file(r, 2, plain, sealed, &cause), 0);
 	cmd = xasprintf("age -d -i '%s' '%s' | cmp - '%s' && age -d -i '%s' '%s' | cmp - '%s'", pa,
 	                sealed, plain, pb, sealed, plain);
 	run(cmd);
 	free(cmd);
 	assert_int_equal(age_decrypt_file(&b, 1, sealed, back, &cause), 0);
-	q = read_all(back, &len);
+	q = tmpdir_read(back, &len);
 	assert_int_equal(len, 70000);
 	assert_memory_equal(p, q, len);
 	free(q);
@@ -290,9 +265,10 @@ test_two_recipients(void **state)
 static char *
 open_bytes(const struct age_identity *id, const unsigned char *data, size_t len)
 {
-	char *in = path_of("bad.age"), *out = path_of("bad.out"), *cause = NULL;
+	char *in = tmpdir_path(tmpdir, "bad.age"), *out = tmpdir_path(tmpdir, "bad.out"),
+	     *cause = NULL;
 
-	write_file(in, data, len);
+	tmpdir_write(in, data, len);
 	unlink(out);
 	if (age_decrypt_file(id, 1, in, out, &cause) == 0) {
 		free(cause);
@@ -322,15 +298,16 @@ test_damage(void **state)
 {
 	struct age_identity id;
 	struct age_recipient r;
-	char *plain = path_of("d"), *sealed = path_of("d.age"), *cause = NULL;
+	char *plain = tmpdir_path(tmpdir, "d"), *sealed = tmpdir_path(tmpdir, "d.age"),
+	     *cause = NULL;
 	unsigned char *p = pattern(131072), *s, *copy;
 	size_t len, hdr;
 
 	age_keygen(&id);
 	age_identity_recipient(&id, &r);
-	write_file(plain, p, 131072);
+	tmpdir_write(plain, p, 131072);
 	assert_int_equal(age_encrypt_file(&r, 1, plain, sealed, &cause), 0);
-	s = read_all(sealed, &len);
+	s = tmpdir_read(sealed, &len);
 	hdr = (size_t)((unsigned char *)strstr((char *)s, "\n---") - s);
 	hdr += 1 + 48;
 	copy = xmalloc(len + 16);
@@ -386,7 +363,8 @@ test_mem(void **state)
 {
 	struct age_identity id;
 	struct age_recipient r;
-	char *key = path_of("m.txt"), *sealed = path_of("m.age"), *plain = path_of("m"), *cmd;
+	char *key = tmpdir_path(tmpdir, "m.txt"), *sealed = tmpdir_path(tmpdir, "m.age"),
+	     *plain = tmpdir_path(tmpdir, "m"), *cmd;
 	char *cause = NULL;
 
 	stock_key("m.txt", &id, &r);
@@ -395,8 +373,8 @@ test_mem(void **state)
 		unsigned char *p = pattern(n), *s, *b;
 
 		assert_int_equal(age_encrypt_mem(&r, 1, p, n, &s, &slen, &cause), 0);
-		write_file(sealed, s, slen);
-		write_file(plain, p, n);
+		tmpdir_write(sealed, s, slen);
+		tmpdir_write(plain, p, n);
 		cmd = xasprintf("age -d -i '%s' '%s' | cmp - '%s'", key, sealed, plain);
 		run(cmd);
 		free(cmd);
@@ -424,7 +402,7 @@ test_stream_pipe(void **state)
 {
 	struct age_identity id;
 	struct age_recipient r;
-	char *sealed = path_of("big.age"), *cause = NULL;
+	char *sealed = tmpdir_path(tmpdir, "big.age"), *cause = NULL;
 	int fds[2], out, in, devnull;
 	pid_t pid;
 

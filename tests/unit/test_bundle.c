@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <sqlite3.h>
 
 #include "bundle.h"
@@ -50,10 +52,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
+	int rc = tmpdir_remove(tmpdir);
 
-	free(cmd);
 	sign_key_free(key);
 	sign_key_free(other_key);
 	return rc == 0 ? 0 : -1;

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "closeout.h"
 #include "layout.h"
 #include "ledger.h"
@@ -318,19 +320,14 @@ setup(void **state)
 
 	(void)state;
 	snprintf(assets, sizeof assets, "%s/assets", repo != NULL ? repo : ".");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return tmpdir_make(dir);
 }
 
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", dir);
-	int rc;
-
 	(void)state;
-	rc = system(cmd);
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	return tmpdir_remove(dir);
 }
 
 int

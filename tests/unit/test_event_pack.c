@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <sqlite3.h>
 
 #include "event_pack.h"
@@ -58,10 +60,8 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *cmd = xasprintf("rm -rf '%s'", f->dir);
-	int rc = system(cmd);
+	int rc = tmpdir_remove(f->dir);
 
-	free(cmd);
 	ledger_free(f->l1);
 	ledger_free(f->l2);
 	free(f->path1);

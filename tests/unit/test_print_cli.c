@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "ledger.h"
 #include "print_cli.h"
 #include "util.h"
@@ -58,12 +60,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf %s", dir);
-
 	ledger_free(l);
-	if (system(cmd) != 0)
+	if (tmpdir_remove(dir) != 0)
 		fprintf(stderr, "cannot remove %s\n", dir);
-	free(cmd);
 	return 0;
 }
 

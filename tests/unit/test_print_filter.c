@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <cups/raster.h>
 
 #include "util.h"
@@ -247,7 +249,6 @@ main(void)
 	    cmocka_unit_test(test_bad_input),
 	};
 	const char *repo = getenv("REPO"), *build = getenv("BUILD");
-	char *cmd;
 	int rc;
 
 	snprintf(filter, sizeof filter, "%s/%s/rastertoescpos", repo != NULL ? repo : ".",
@@ -255,9 +256,7 @@ main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (tmpdir_remove(dir) != 0)
 		rc = 1;
-	free(cmd);
 	return rc;
 }

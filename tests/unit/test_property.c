@@ -35,6 +35,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "bundle.h"
 #include "closeout.h"
 #include "csv.h"
@@ -1813,7 +1815,7 @@ static void
 test_property(void **state)
 {
 	int64_t days = env_int("WAT_PROP_DAYS", 2), ops = env_int("WAT_PROP_OPS", 700);
-	char *cause = NULL, *cmd;
+	char *cause = NULL;
 	int64_t d;
 
 	prop_seed = (uint64_t)env_int("WAT_PROP_SEED", 0);
@@ -1860,9 +1862,7 @@ test_property(void **state)
 		for (int k = 0; k < NST; k++)
 			free(hq_events[i].reg[k]);
 	free(hq_events);
-	cmd = xasprintf("rm -rf '%s'", top);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(tmpdir_remove(top), 0);
 }
 
 int

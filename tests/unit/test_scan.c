@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "scan.h"
 #include "scan_cli.h"
 #include "scan_evdev.h"
@@ -918,11 +920,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return tmpdir_remove(tmpdir);
 }
 
 int

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "event_pack.h"
 #include "fold.h"
 #include "ledger.h"
@@ -215,7 +217,7 @@ test_rules_from_table(void **state)
 static void
 test_ledger_round_trip(void **state)
 {
-	char dir[] = "/tmp/wat-test-setting-XXXXXX", *path, *cause = NULL, *canon, *cmd;
+	char dir[] = "/tmp/wat-test-setting-XXXXXX", *path, *cause = NULL, *canon;
 	struct ledger_init in = {"Walk", "Jackson", "2026-12-05", NULL, 0, NULL};
 	struct ledger *l = NULL;
 	struct ledger_event ev;
@@ -255,9 +257,7 @@ test_ledger_round_trip(void **state)
 		assert_int_equal(ledger_open(path, &l, &cause), 0);
 	}
 	ledger_free(l);
-	cmd = xasprintf("rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	free(cmd);
+	assert_int_equal(tmpdir_remove(dir), 0);
 	free(path);
 }
 

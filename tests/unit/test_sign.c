@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "sign.h"
 #include "util.h"
 
@@ -21,41 +23,21 @@ static char tmpdir[] = "/tmp/wat-test-sign-XXXXXX";
 static int
 setup(void **state)
 {
-	if (mkdtemp(tmpdir) == NULL)
-		return -1;
-	return 0;
+	(void)state;
+	return tmpdir_make(tmpdir);
 }
 
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
-}
-
-static char *
-path_of(const char *name)
-{
-	return xasprintf("%s/%s", tmpdir, name);
-}
-
-static void
-write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
+	(void)state;
+	return tmpdir_remove(tmpdir);
 }
 
 static struct sign_key *
 open_key(const char *sub)
 {
-	char *dir = path_of(sub), *cause = NULL;
+	char *dir = tmpdir_path(tmpdir, sub), *cause = NULL;
 	struct sign_key *k = NULL;
 
 	if (sign_key_open(dir, &k, &cause) != 0)
@@ -69,7 +51,8 @@ test_key_files(void **state)
 {
 	struct sign_key *k = open_key("keys"), *k2 = open_key("keys");
 	struct sign_pub a, b, c;
-	char *key = path_of("keys/station.key"), *pub = path_of("keys/station.pub");
+	char *key = tmpdir_path(tmpdir, "keys/station.key"),
+	     *pub = tmpdir_path(tmpdir, "keys/station.pub");
 	char *cause = NULL, *text;
 	struct stat sb;
 
@@ -91,7 +74,7 @@ test_key_files(void **state)
 	sign_key_free(k2);
 	k2 = NULL;
 	{
-		char *dir = path_of("keys");
+		char *dir = tmpdir_path(tmpdir, "keys");
 		assert_int_equal(sign_key_open(dir, &k2, &cause), -1);
 		free(dir);
 	}
@@ -179,8 +162,10 @@ test_stock_minisign(void **state)
 {
 	struct sign_key *k = open_key("keys");
 	struct sign_pub pub;
-	char *file = path_of("data.bin"), *sigpath = path_of("data.bin.minisig");
-	char *pubpath = path_of("keys/station.pub"), *keypath = path_of("keys/station.key");
+	char *file = tmpdir_path(tmpdir, "data.bin"),
+	     *sigpath = tmpdir_path(tmpdir, "data.bin.minisig");
+	char *pubpath = tmpdir_path(tmpdir, "keys/station.pub"),
+	     *keypath = tmpdir_path(tmpdir, "keys/station.key");
 	char *sig = NULL, *cause = NULL, *cmd, *data = NULL, *msig = NULL;
 	size_t len, slen;
 	unsigned char bytes[3000];
@@ -192,12 +177,12 @@ test_stock_minisign(void **state)
 	}
 	for (i = 0; i < sizeof bytes; i++)
 		bytes[i] = (unsigned char)(i * 7);
-	write_file(file, bytes, sizeof bytes);
+	tmpdir_write(file, bytes, sizeof bytes);
 	sign_key_public(k, &pub);
 	assert_int_equal(sign_data(k, bytes, sizeof bytes, "event:Test\tstation:T1\texport:1", NULL,
 	                           &sig, &cause),
 	                 0);
-	write_file(sigpath, sig, strlen(sig));
+	tmpdir_write(sigpath, sig, strlen(sig));
 	cmd = xasprintf("minisign -Vm '%s' -p '%s' >/dev/null", file, pubpath);
 	assert_int_equal(system(cmd), 0);
 	free(cmd);
@@ -206,7 +191,7 @@ test_stock_minisign(void **state)
 	free(cmd);
 	/* flipped byte: stock minisign refuses too */
 	bytes[100] ^= 1;
-	write_file(file, bytes, sizeof bytes);
+	tmpdir_write(file, bytes, sizeof bytes);
 	cmd = xasprintf("minisign -Vm '%s' -p '%s' >/dev/null 2>&1", file, pubpath);
 	assert_int_not_equal(system(cmd), 0);
 	free(cmd);

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "tmpdir.h"
 #include <sodium.h>
 
 #include "ledger.h"
@@ -88,14 +90,11 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-
 	for (size_t i = 0; i < f->n; i++)
 		free(f->lines[i]);
 	ledger_free(f->a);
 	ledger_free(f->b);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmpdir_remove(f->dir), 0);
 	free(f);
 	return 0;
 }

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir.h"
+
 #include "trust.h"
 #include "util.h"
 
@@ -25,17 +27,14 @@ static char tmpdir[] = "/tmp/wat-test-trust-XXXXXX";
 static int
 setup(void **state)
 {
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+	return tmpdir_make(tmpdir);
 }
 
 static int
 teardown(void **state)
 {
-	char *cmd = xasprintf("rm -rf '%s'", tmpdir);
-	int rc = system(cmd);
-
-	free(cmd);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return tmpdir_remove(tmpdir);
 }
 
 static void
