@@ -431,6 +431,9 @@ kiosk_badges_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 	atomic_store(&w->progress_done, 0);
 	atomic_store(&w->progress_n, 0);
 	rc = print_cli_badges_pdf(w->l, &b, q->path, &r->rec, &r->pdf, &r->pdf_len, cause);
+	/* nothing counted between jobs: the next sheet's screen starts from nothing */
+	atomic_store(&w->progress_n, 0);
+	atomic_store(&w->progress_done, 0);
 	r->roll = b.layout != NULL && strcmp(b.layout, "roll") == 0;
 	return rc;
 }
