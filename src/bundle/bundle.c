@@ -689,6 +689,17 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		goto end;
 	}
 	assert(n > 0); /* a non-empty file without a line end was refused above */
+	for (i = 0; i < n; i++) {
+		struct json_value tv = entry_member(&es[i], "training");
+		if (es[i].kind == ENTRY_EVENT && tv.type == JSON_TRUE) {
+			/* volunteers' practice: never figures for HQ, whoever signed it */
+			util_fail(cause,
+			          "This is a training ledger (station %s): nothing in it "
+			          "counts, and it is never a bundle for HQ.",
+			          f->station);
+			goto end;
+		}
+	}
 	memcpy(prev, hashes[n - 1], BUNDLE_HASH_LEN);
 	if (fold_run(es, n, NULL, &fold, &why) != 0) {
 		util_fail(cause, "ledger.jsonl: %s", why);

@@ -317,6 +317,8 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
 	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;

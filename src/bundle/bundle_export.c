@@ -233,6 +233,11 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 		util_fail(cause, "The event settings could not be read.");
 		goto end;
 	}
+	if (ev.training) {
+		util_fail(cause, "This is the training ledger: nothing in it counts, so it is "
+		                 "never exported for HQ. Switch training off to export the day.");
+		goto end;
+	}
 	/* The key (made on first use) and the folders, before a number is used. */
 	if (sign_key_open(o->keys_dir, &key, cause) != 0)
 		goto end;

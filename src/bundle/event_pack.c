@@ -79,6 +79,12 @@ event_pack_from_ledger(struct ledger *l, struct event_pack *p, char **cause)
 		util_wipe(&p->badge, sizeof p->badge);
 		return util_fail(cause, "The event has not been set up yet.");
 	}
+	if (ev.training) {
+		util_fail(cause, "This is the training ledger: another station joins the real "
+		                 "event, never training. Switch training off first.");
+		util_wipe(&p->badge, sizeof p->badge);
+		return -1;
+	}
 	p->station = xstrdup(ev.station);
 	p->name = xstrdup(ev.name);
 	p->city = xstrdup(ev.city);

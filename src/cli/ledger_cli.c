@@ -21,6 +21,10 @@
 #include "trust_cli.h"
 #include "util.h"
 
+/* What report and check say of a training ledger (ledger_training_open). */
+#define LEDGER_CLI_TRAINING                                                                        \
+	"TRAINING LEDGER: volunteer practice, nothing in it counts (never synced or exported)."
+
 #define LEDGER_CLI_ROSTER_MAX (64u * 1024 * 1024)
 
 static enum cli_ret
@@ -565,7 +569,8 @@ ledger_cli_report(struct cli_cmd_ctx *c, struct cli_args *a)
 		strbuf_json(&b, ev.date);
 		strbuf_puts(&b, ",\"station\":");
 		strbuf_json(&b, ev.station);
-		strbuf_printf(&b, ",\"goal_cents\":%" PRId64 "}", ev.goal_cents);
+		strbuf_printf(&b, ",\"goal_cents\":%" PRId64 ",\"training\":%s}", ev.goal_cents,
+		              ev.training ? "true" : "false");
 		strbuf_printf(
 		    &b,
 		    ",\"totals\":{\"walkers\":%" PRId64 ",\"checked_in\":%" PRId64
@@ -582,6 +587,8 @@ ledger_cli_report(struct cli_cmd_ctx *c, struct cli_args *a)
 			strbuf_puts(&b, "null");
 		strbuf_puts(&b, ",\"walkers\":[");
 	} else {
+		if (ev.training)
+			strbuf_puts(&b, LEDGER_CLI_TRAINING "\n");
 		strbuf_printf(&b, "%s — %s, %s (station %s)\n", cli_esc(ev.name), cli_esc(ev.city),
 		              cli_esc(ev.date), cli_esc(ev.station));
 		if (doubt != NULL)
@@ -659,6 +666,7 @@ static enum cli_ret
 ledger_cli_check(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct ledger_totals t;
+	struct ledger_event ev;
 	unsigned char id[LEDGER_HASH_LEN];
 	char hex[2 * LEDGER_HASH_LEN + 1];
 	char *cause = NULL;
@@ -672,6 +680,8 @@ ledger_cli_check(struct cli_cmd_ctx *c, struct cli_args *a)
 		bundle_hex(id, sizeof id, hex);
 		printf("Ledger identity (the hash of its first entry): %s\n", hex);
 	}
+	if (ledger_event(c->l, &ev) == 0)
+		printf("%s\n", ev.training ? LEDGER_CLI_TRAINING : "The day's ledger: it counts.");
 	return CLI_OK;
 }
 

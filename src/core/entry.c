@@ -16,7 +16,7 @@
 
 static const struct entry_field entry_event_fields[] = {
     F("name", ENTRY_TEXT, 1), F("city", ENTRY_TEXT, 1), F("date", ENTRY_TEXT, 1),
-    F("goal", ENTRY_INT, 0),  F("tag", ENTRY_TEXT, 1),
+    F("goal", ENTRY_INT, 0),  F("tag", ENTRY_TEXT, 1),  F("training", ENTRY_BOOL, 0),
 };
 static const struct entry_field entry_settings_fields[] = {
     F("key", ENTRY_TEXT, 1),

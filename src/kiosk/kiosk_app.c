@@ -22,7 +22,8 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_IMPORT] = &screen_import_ops,     [SCREEN_PRINT] = &screen_print_ops,
     [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
     [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
-    [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_BADGES] = &screen_badges_ops,
+    [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_TRAINING] = &screen_training_ops,
+    [SCREEN_BADGES] = &screen_badges_ops,
 };
 
 void
@@ -410,7 +411,9 @@ kiosk_key(struct kiosk *k, enum ui_key key)
 	case UI_KEY_RETURN:
 		if (k->field != NULL) {
 			/* a badge scanned while a text field shows is still a scan */
-			if (!kiosk_keypad_kb(k->field_kb) && strncasecmp(k->field, "W1-", 3) == 0) {
+			if (!kiosk_keypad_kb(k->field_kb) &&
+			    (strncasecmp(k->field, "W1-", 3) == 0 ||
+			     strncasecmp(k->field, "T1-", 3) == 0)) {
 				kiosk_scan(k, k->field);
 				k->field[0] = '\0';
 			} else {

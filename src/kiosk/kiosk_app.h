@@ -29,12 +29,13 @@ enum screen_id {
 	SCREEN_COORD,
 	SCREEN_SETTINGS,
 	SCREEN_IMPORT,
-	SCREEN_PRINT,   /* a print job: progress, outcome, try again, print elsewhere */
-	SCREEN_PRINTER, /* coordinator: printer queue, paper, test print */
-	SCREEN_CLOSE,   /* coordinator: close-out, the sheet, reopen */
-	SCREEN_EXPORT,  /* coordinator: export to USB stick, the station key */
-	SCREEN_PACK,    /* coordinator: the event pack to USB stick, for a second station */
-	SCREEN_BADGES,  /* coordinator: sheets of badges (all, new, one team) */
+	SCREEN_PRINT,    /* a print job: progress, outcome, try again, print elsewhere */
+	SCREEN_PRINTER,  /* coordinator: printer queue, paper, test print */
+	SCREEN_CLOSE,    /* coordinator: close-out, the sheet, reopen */
+	SCREEN_EXPORT,   /* coordinator: export to USB stick, the station key */
+	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
+	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
 	SCREEN_COUNT,
 };
 

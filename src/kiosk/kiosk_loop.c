@@ -14,6 +14,8 @@
 #include "util.h"
 
 #define KIOSK_SCAN_TYPED_MS 1500 /* a wedge scanner types a code in well under this */
+#define KIOSK_TRAINING_BAND 18   /* design px: the training banner across the top */
+#define KIOSK_TRAINING_TEXT 15   /* its words, bold */
 
 void
 kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
@@ -181,11 +183,15 @@ kiosk_frame(struct kiosk *k)
 
 	k->field = NULL;
 	kiosk_style_scale(&k->style, k->ui); /* the window may have turned */
+	/* training: every screen under the warning tape */
+	ui_set_top(k->ui, k->st.training ? ui_px(k->ui, KIOSK_TRAINING_BAND) : 0);
 	ui_begin(k->ui);
 	if (k->unlock)
 		kiosk_unlock_draw(k);
 	else
 		screens[k->screen]->draw(k);
+	if (k->st.training)
+		ui_banner(k->ui, "TRAINING \xe2\x80\x94 nothing counts", KIOSK_TRAINING_TEXT);
 	ui_end(k->ui);
 	k->frame_us = kiosk_now_us() - t0;
 }

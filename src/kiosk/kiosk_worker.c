@@ -3,6 +3,7 @@
 #include <assert.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "closeout.h"
@@ -56,6 +58,8 @@ struct kiosk_worker {
 	char *db_path;
 	char *pin_file;
 	struct ledger *l;
+	struct ledger *day;  /* while training: the day's ledger, set aside untouched */
+	char *training_mark; /* exists while training: a restart comes back to training */
 	struct pin_throttle pin;
 	size_t nlost; /* print jobs lost, not settled (print_cli_lost), kept current */
 	struct print_lost lost[PRINT_SETTLE_MAX];
@@ -149,6 +153,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 		st->disk_free_mb = (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize / (1024 * 1024));
 	free(dir);
 	st->pin_set = pin_is_set(w->pin_file);
+	st->training = w->day != NULL;
 	memcpy(st->event_key_id, w->event_key_id, sizeof st->event_key_id);
 	st->nlost = w->nlost;
 	memcpy(st->lost, w->lost, w->nlost * sizeof *w->lost);
@@ -623,9 +628,12 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 		goto end;
 	print_cli_when(info.wall_ms, when, sizeof when);
 	bundle_hex(info.hash, LEDGER_HASH_LEN, hex);
-	sh = (struct closeout_sheet){ev.name, ev.city, ev.date, ev.station,
-	                             when,    cr.seq,  hex,     w->event_key_id};
+	sh = (struct closeout_sheet){
+	    ev.name, ev.city, ev.date, ev.station,
+	    when,    cr.seq,  hex,     ev.training ? NULL : w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
 		goto end;
 	kiosk_rec(r, "closeout", cr.seq, 0, 0);
@@ -1063,8 +1071,9 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,    KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_SET,        KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN,     KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
+	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	};
 	size_t i;
 
@@ -1086,6 +1095,45 @@ kiosk_worker_zone(struct kiosk_worker *w)
 		stamp_zone(ev.time_zone);
 }
 
+/* Training on: the day's ledger is set aside, open but never written (so its
+ * file stays byte for byte as it was), and the training ledger beside it takes
+ * every request; off: the training ledger is closed and the day's is back. */
+static int
+kiosk_training(struct kiosk_worker *w, int on, char **cause)
+{
+	struct ledger *t = NULL;
+	int fd;
+
+	if (on && w->day == NULL) {
+		if (ledger_training_open(w->l, w->db_path, &t, cause) != 0)
+			return -1;
+		w->day = w->l;
+		w->l = t;
+		/* a restart (a power cut) comes back to training, banner and all */
+		if ((fd = open(w->training_mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+			close(fd);
+	} else if (!on && w->day != NULL) {
+		ledger_free(w->l);
+		w->l = w->day;
+		w->day = NULL;
+		unlink(w->training_mark);
+	} else {
+		return 0;
+	}
+	kiosk_worker_zone(w);
+	kiosk_lost_refresh(w);
+	return 0;
+}
+
+/* What training never does: these go to HQ, to other stations, or change the
+ * day's PIN. */
+static int
+kiosk_training_refuses(enum kiosk_op op)
+{
+	return op == KIOSK_OP_EXPORT || op == KIOSK_OP_PACK_EXPORT || op == KIOSK_OP_PIN_SET ||
+	       op == KIOSK_OP_PACK_JOIN || op == KIOSK_OP_INIT;
+}
+
 static void
 kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r)
 {
@@ -1102,6 +1150,12 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		/* the screens ask for the PIN first; this is the last line */
 		r->rc = -1;
 		r->cause = xstrdup("Only a coordinator can do this: enter the PIN.");
+		return;
+	}
+	if (w->day != NULL && kiosk_training_refuses(q->op)) {
+		r->rc = -1;
+		r->cause = xstrdup("Not in training: nothing from training leaves the station. "
+		                   "Switch training off first.");
 		return;
 	}
 	switch (q->op) {
@@ -1215,6 +1269,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PACK_LIST: rc = kiosk_pack_list(q->path, r, &cause); break;
 	case KIOSK_OP_PACK_READ: rc = kiosk_pack_read(q, r, &cause); break;
 	case KIOSK_OP_PACK_JOIN: rc = kiosk_pack_join(w, q, op, r, &cause); break;
+	case KIOSK_OP_TRAINING: rc = kiosk_training(w, q->training.on, &cause); break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -1258,6 +1313,11 @@ kiosk_main(void *arg)
 		kiosk_worker_zone(w);
 		kiosk_lost_refresh(w);
 		kiosk_trust_refresh(w);
+		if (access(w->training_mark, F_OK) == 0 && kiosk_training(w, 1, &cause) != 0) {
+			free(cause); /* the day's ledger, then: the screens say which */
+			cause = NULL;
+			unlink(w->training_mark);
+		}
 	}
 	kiosk_status(w, &n->reply->st);
 	n->reply->done_us = kiosk_now_us();
@@ -1305,6 +1365,8 @@ kiosk_main(void *arg)
 	}
 	ledger_free(w->l);
 	w->l = NULL;
+	ledger_free(w->day);
+	w->day = NULL;
 	return NULL;
 }
 
@@ -1328,8 +1390,14 @@ kiosk_worker_start(const char *db_path, void (*wake)(void *), void *arg, struct 
 	w->arg = arg;
 	w->db_path = xstrdup(db_path);
 	w->pin_file = pin_path(db_path);
+	{
+		char *t = ledger_training_path(db_path);
+		w->training_mark = xasprintf("%s.on", t);
+		free(t);
+	}
 	w->pending = 1; /* the OPEN reply */
 	if (pthread_create(&w->thread, NULL, kiosk_main, w) != 0) {
+		free(w->training_mark);
 		free(w->db_path);
 		free(w->pin_file);
 		free(w);
@@ -1428,6 +1496,7 @@ kiosk_worker_stop(struct kiosk_worker *w)
 		kiosk_reply_free(r);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
+	free(w->training_mark);
 	free(w->db_path);
 	free(w->pin_file);
 	free(w);

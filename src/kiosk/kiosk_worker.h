@@ -64,7 +64,10 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
-	KIOSK_OP_TEAMS,       /* the teams (reply teams); seq 1: and how many badges all / new would
+	/* training: on: the day's ledger set aside (untouched), the training
+	 * ledger beside it in use (made on first use); off: the day's again */
+	KIOSK_OP_TRAINING,
+	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
 	KIOSK_OP_QUIT,
 };
@@ -143,6 +146,9 @@ struct kiosk_req {
 			char team[KIOSK_TEXT_MAX];   /* TEAM */
 			char layout[KIOSK_TEXT_MAX]; /* a label sheet ("3x10"), or "roll" */
 		} badges;
+		struct {
+			int on;
+		} training;
 	};
 	char path[KIOSK_PATH_MAX];
 	struct print_cli_rec rec;
@@ -224,6 +230,7 @@ struct kiosk_status {
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
+	int training;          /* the training ledger is in use (event.training says it too) */
 	char event_key_id[17]; /* the key that certified this station; "" none */
 	/* print jobs lost when the print server stopped, not settled yet */
 	size_t nlost;

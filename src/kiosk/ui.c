@@ -45,6 +45,7 @@ struct ui {
 	int win_w, win_h;
 	int rotation;
 	int lw, lh; /* logical size */
+	int top;    /* kept for a banner: the frame draws below it (ui_set_top) */
 	float scale;
 	char *font_path[2];
 	TTF_Font *fonts[2][UI_MAX_FONT + 1];
@@ -285,8 +286,13 @@ ui_open(const struct ui_config *c, struct ui **out, char **cause)
 		SDL_Rect usable;
 
 		/* A window larger than the desktop would hide the home buttons
-		 * off screen: shrink it to what the desktop can show. */
-		if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
+		 * off screen: shrink it to what the desktop can show.  The dummy
+		 * and offscreen drivers (script mode, tests) have no desktop. */
+		const char *drv = SDL_GetCurrentVideoDriver();
+
+		if (drv != NULL && SDL_strcasecmp(drv, "dummy") != 0 &&
+		    SDL_strcasecmp(drv, "offscreen") != 0 &&
+		    SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
 			if (w > usable.w)
 				w = usable.w;
 			if (h > usable.h)
@@ -416,6 +422,7 @@ ui_pointer(struct ui *u, int type, int wx, int wy)
 	int lx, ly;
 
 	ui_to_logical(u, wx, wy, &lx, &ly);
+	ly -= u->top;
 	u->cur_x = lx;
 	u->cur_y = ly;
 	if (type == 0) { /* press */
@@ -621,7 +628,26 @@ ui_width(struct ui *u)
 int
 ui_height(struct ui *u)
 {
-	return u->lh;
+	return u->lh - u->top;
+}
+
+void
+ui_set_top(struct ui *u, int px)
+{
+	if (px < 0 || px > u->lh / 4)
+		px = px < 0 ? 0 : u->lh / 4;
+	if (px != u->top)
+		u->dirty = 1;
+	u->top = px;
+}
+
+/* The frame's area: below the banner's band. */
+static void
+ui_viewport(struct ui *u)
+{
+	SDL_Rect v = {0, u->top, u->lw, u->lh - u->top};
+
+	SDL_RenderSetViewport(u->ren, u->top > 0 ? &v : NULL);
 }
 
 int
@@ -637,7 +663,9 @@ ui_begin(struct ui *u)
 	u->dirty = 0;
 	SDL_SetRenderTarget(u->ren, u->target);
 	ui_color(u, UI_BG);
+	SDL_RenderSetViewport(u->ren, NULL);
 	SDL_RenderClear(u->ren);
+	ui_viewport(u);
 }
 
 static void
@@ -683,6 +711,7 @@ end:
 void
 ui_end(struct ui *u)
 {
+	SDL_RenderSetViewport(u->ren, NULL); /* the whole frame, banner and all */
 	if (u->shot_path != NULL && !u->shot_done)
 		ui_write_png(u);
 	if (u->target != NULL) {
@@ -1154,7 +1183,7 @@ ui_button_at(struct ui *u, const char *label, int *x, int *y)
 		struct ui_rect r = u->buttons[i].r;
 		if (strcmp(u->buttons[i].label, label) != 0)
 			continue;
-		ui_to_window(u, r.x + r.w / 2, r.y + r.h / 2, x, y);
+		ui_to_window(u, r.x + r.w / 2, r.y + u->top + r.h / 2, x, y);
 		return 0;
 	}
 	return -1;
@@ -1192,4 +1221,42 @@ ui_seen_all(struct ui *u)
 		strbuf_puts(&b, "\n");
 	}
 	return strbuf_take(&b);
+}
+
+void
+ui_banner(struct ui *u, const char *text, int size)
+{
+	SDL_Rect rects[512];
+	int period = ui_px(u, 28), sw = ui_px(u, 14), n = 0, tw, pad = ui_px(u, 12);
+	char *clean;
+
+	if (u->top <= 0)
+		return;
+	if (period < 2)
+		period = 2, sw = 1;
+	SDL_RenderSetViewport(u->ren, NULL);
+	ui_fill(u, (struct ui_rect){0, 0, u->lw, u->top}, UI_WARN);
+	ui_color(u, UI_BLACK);
+	/* stripes leaning right: each row's spans one pixel further on */
+	for (int y = 0; y < u->top; y++) {
+		for (int x = -u->top - period; x < u->lw; x += period) {
+			rects[n++] = (SDL_Rect){x + y, y, sw, 1};
+			if (n == (int)(sizeof rects / sizeof rects[0])) {
+				SDL_RenderFillRects(u->ren, rects, n);
+				n = 0;
+			}
+		}
+	}
+	if (n > 0)
+		SDL_RenderFillRects(u->ren, rects, n);
+	clean = ui_clean(text);
+	ui_record(u, clean);
+	tw = ui_text_width(u, clean, size, 1) + 2 * pad;
+	if (tw > u->lw)
+		tw = u->lw;
+	ui_fill(u, (struct ui_rect){(u->lw - tw) / 2, 0, tw, u->top}, UI_WARN);
+	ui_draw_text(u, (struct ui_rect){(u->lw - tw) / 2 + pad, 0, tw - 2 * pad, u->top}, clean,
+	             ui_px(u, size), 1, UI_BLACK, UI_CENTER, 0);
+	free(clean);
+	ui_viewport(u);
 }

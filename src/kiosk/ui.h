@@ -88,6 +88,13 @@ int ui_dirty(struct ui *u);
 void ui_invalidate(struct ui *u);
 uint64_t ui_frames(struct ui *u);
 
+/* Keeps the top px (logical) of the window for a banner (ui_banner): the
+ * frame's drawing and touches are below it, and ui_height is the rest. */
+void ui_set_top(struct ui *u, int px);
+/* Draws text on amber and black stripes across the kept top (warning tape),
+ * recorded as a string like any text; call after the frame's drawing. */
+void ui_banner(struct ui *u, const char *text, int size);
+
 /* Logical size and the scale for a design made at 800x480 (1.0 there). */
 int ui_width(struct ui *u);
 int ui_height(struct ui *u);

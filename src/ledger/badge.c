@@ -12,6 +12,7 @@
 #include "util.h"
 
 #define BADGE_PREFIX            "W1-"
+#define BADGE_PREFIX_TRAINING   "T1-"
 #define BADGE_PREFIX_LEN        3
 #define BADGE_MAC_LEN           12 /* base32 characters: 60 bits */
 #define BADGE_HASH_LEN          32 /* BLAKE2b output length the MAC is cut from */
@@ -26,7 +27,7 @@
 static const char badge_b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 static const char *const badge_names[] = {
-    "ok", "empty", "too-long", "not-ours", "malformed", "other-event", "forged",
+    "ok", "empty", "too-long", "not-ours", "malformed", "other-event", "forged", "training", "real",
 };
 
 static void
@@ -93,6 +94,7 @@ badge_event_generate(struct badge_event *ev)
 	size_t i;
 
 	badge_init();
+	ev->training = 0;
 	randombytes_buf(ev->key, sizeof ev->key);
 	randombytes_buf(r, sizeof r);
 	for (i = 0; i < BADGE_TAG_LEN; i++)
@@ -111,7 +113,9 @@ badge_encode(const struct badge_event *ev, uint32_t walker, char *out, size_t le
 	out[0] = '\0';
 	if (walker < 1 || walker > BADGE_MAX_WALKER || !badge_tag_valid(ev->tag))
 		return;
-	n = snprintf(code, sizeof code, BADGE_PREFIX "%s-%u-", ev->tag, (unsigned)walker);
+	n = snprintf(code, sizeof code, "%s%s-%u-",
+	             ev->training ? BADGE_PREFIX_TRAINING : BADGE_PREFIX, ev->tag,
+	             (unsigned)walker);
 	if (n < 0 || (size_t)n + BADGE_MAC_LEN + 1 > sizeof code)
 		return;
 	badge_mac(ev, code, (size_t)n - 1, code + n);
@@ -151,6 +155,16 @@ badge_refuse(enum badge_status s, char **cause, const char *tag)
 		util_fail(cause, "This badge has been altered or is not genuine. Please ask a "
 		                 "volunteer to look the walker up by name.");
 		break;
+	case BADGE_TRAINING:
+		util_fail(cause,
+		          "A training badge works only in training, never on walk day. Please "
+		          "look the walker up by name.");
+		break;
+	case BADGE_REAL:
+		util_fail(cause,
+		          "A real walk-day badge: training does not count it. Please practise "
+		          "with a training badge.");
+		break;
 	case BADGE_OK: break;
 	}
 	return s;
@@ -171,6 +185,7 @@ badge_verify(const struct badge_event *ev, const char *code, size_t len, uint32_
 	size_t n, i, digits;
 	uint32_t w = 0;
 	enum badge_status s;
+	int training;
 
 	if (code == NULL || len == 0)
 		return badge_refuse(BADGE_EMPTY, cause, NULL);
@@ -194,8 +209,10 @@ badge_verify(const struct badge_event *ev, const char *code, size_t len, uint32_
 			return badge_refuse(BADGE_NOT_OURS, cause, NULL);
 	}
 	buf[n] = '\0';
-	if (n < BADGE_PREFIX_LEN || memcmp(buf, BADGE_PREFIX, BADGE_PREFIX_LEN) != 0)
+	if (n < BADGE_PREFIX_LEN || (memcmp(buf, BADGE_PREFIX, BADGE_PREFIX_LEN) != 0 &&
+	                             memcmp(buf, BADGE_PREFIX_TRAINING, BADGE_PREFIX_LEN) != 0))
 		return badge_refuse(BADGE_NOT_OURS, cause, NULL);
+	training = buf[0] == BADGE_PREFIX_TRAINING[0];
 	if (n > BADGE_CODE_MAX - 1)
 		return badge_refuse(BADGE_TOO_LONG, cause, NULL);
 	if (n < BADGE_LEN_MIN || n > BADGE_LEN_MAX)
@@ -229,6 +246,9 @@ badge_verify(const struct badge_event *ev, const char *code, size_t len, uint32_
 			return badge_refuse(BADGE_MALFORMED, cause, NULL);
 	}
 
+	/* Training and walk day never take each other's badges, whatever the tag. */
+	if (training != (ev->training != 0))
+		return badge_refuse(training ? BADGE_TRAINING : BADGE_REAL, cause, NULL);
 	/* The tag is public: compare it plainly.  The MAC only in constant time,
 	 * and every mismatch gets the same answer. */
 	if (strcmp(tag, ev->tag) != 0)

@@ -6,7 +6,10 @@
  * number in decimal, MAC the first 60 bits of keyed BLAKE2b (the event's
  * 32-byte badge key) over "W1-<EVENT>-<WALKER>", as 12 Crockford base32
  * characters.  Only QR alphanumeric characters are used, so a USB scanner on
- * any keyboard layout types it right.  The full format is in docs/FORMATS.md. */
+ * any keyboard layout types it right.  A training ledger's badges begin
+ * "T1-" instead (and have their own tag and key): no station takes one for a
+ * real walker, and training takes no real badge.  The full format is in
+ * docs/FORMATS.md. */
 #ifndef WAT_BADGE_H
 #define WAT_BADGE_H
 
@@ -22,6 +25,7 @@
 struct badge_event {
 	char tag[BADGE_TAG_LEN + 1];
 	unsigned char key[BADGE_KEY_LEN];
+	int training; /* a training ledger's badges: "T1-" */
 };
 
 enum badge_status {
@@ -32,6 +36,8 @@ enum badge_status {
 	BADGE_MALFORMED,   /* looks like ours but a part is missing or damaged */
 	BADGE_OTHER_EVENT, /* a well-formed badge of another event */
 	BADGE_FORGED,      /* its signature does not match: altered or made up */
+	BADGE_TRAINING,    /* a training badge ("T1-") scanned on a real ledger */
+	BADGE_REAL,        /* a real badge ("W1-") scanned in training */
 };
 
 /* Fills a new random event tag and key (libsodium). */

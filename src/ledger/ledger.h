@@ -47,6 +47,7 @@ struct ledger_event {
 	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
+	int training; /* a training ledger: nothing in it counts (ledger_training_open) */
 };
 
 struct ledger_walker {
@@ -136,6 +137,17 @@ void ledger_free(struct ledger *l);
 /* Removes the ledger file and its -wal and -shm (a failed init leaves
  * nothing); 0, or -1 when one could not be removed. */
 int ledger_remove_files(const char *path);
+
+/* The training ledger beside the day's ledger at day_path: "<day>-training.db"
+ * for "<day>.db", else day_path + "-training" (malloc'd). */
+char *ledger_training_path(const char *day_path);
+/* Opens the training ledger beside the day's (day, at day_path), making it on
+ * first use: the day's event and settings, a badge tag and key of its own, the
+ * station id "TRAIN-<station>", and "training": true in its event entry.  The
+ * day's ledger is only read.  Refused when the file there is not a training
+ * ledger. */
+int ledger_training_open(struct ledger *day, const char *day_path, struct ledger **out,
+                         char **cause);
 
 /* The event's badge tag and key, for the event pack a second station joins
  * with (secret: never shown or exported otherwise). */

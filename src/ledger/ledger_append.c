@@ -151,6 +151,13 @@ ledger_valid_station(const char *s)
 int
 ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op, char **cause)
 {
+	return ledger_init_as(l, in, 0, op, cause);
+}
+
+int
+ledger_init_as(struct ledger *l, const struct ledger_init *in, int training, const char *op,
+               char **cause)
+{
 	static const char meta[] = "INSERT OR REPLACE INTO meta(key, value) VALUES ('station', ?1)";
 	static const char secret[] = "INSERT OR REPLACE INTO secrets(key, value) VALUES "
 	                             "('badge-key', ?1)";
@@ -194,6 +201,7 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 		be = *in->badge;
 	else
 		badge_event_generate(&be);
+	be.training = training != 0;
 
 	if (ledger_tx_begin(l, cause, "the event") != 0)
 		goto end;
@@ -218,6 +226,8 @@ ledger_init_event(struct ledger *l, const struct ledger_init *in, const char *op
 	strbuf_json(&data, date);
 	strbuf_printf(&data, ",\"goal\":%s,\"tag\":", goal);
 	strbuf_json(&data, be.tag);
+	if (training)
+		strbuf_puts(&data, ",\"training\":true");
 	strbuf_puts(&data, "}");
 	if (ledger_put(l, "event", 0, 0, 0, data.s, op, NULL, cause) != 0) {
 		ledger_tx_rollback(l);

@@ -107,6 +107,12 @@ struct ledger_field {
 #define LEDGER_WALKER_COLS                                                                         \
 	"id, name, team, email, phone, ext_id, reg_seq, active, checkin_seq, laps, raised"
 
+/* ---- ledger_append.c ---- */
+/* ledger_init_event, or with training a training ledger's (ledger_training.c):
+ * "training": true in its event entry, "T1-" badges. */
+int ledger_init_as(struct ledger *l, const struct ledger_init *in, int training, const char *op,
+                   char **cause);
+
 /* ---- ledger_db.c: the sqlite plumbing ---- */
 /* A plain sentence for a sqlite failure; `what` was not recorded (NULL: opening). */
 int ledger_db_fail(struct ledger *l, char **cause, const char *what);

@@ -103,9 +103,12 @@ ledger_load_event(struct ledger *l)
 			ledger_event_put(ev, s, v);
 		else if (strcmp(k, "tag") == 0)
 			ledger_copy(ev->event_tag, sizeof ev->event_tag, v);
+		else if (strcmp(k, "training") == 0)
+			ev->training = strcmp(v, "true") == 0;
 	}
 	if (st != NULL)
 		sqlite3_reset(st);
+	l->badge.training = ev->training;
 }
 
 /* Reads the head of the chain, the station, the badge key and the event. */

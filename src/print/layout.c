@@ -191,6 +191,28 @@ layout_doc_add(struct layout_doc *d, enum layout_kind kind, const char *text, co
 }
 
 void
+layout_doc_training(struct layout_doc *d, const char *words)
+{
+	size_t body = d->n, head;
+
+	layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
+	if (words != NULL)
+		layout_doc_add(d, LAYOUT_HEADING, words, NULL);
+	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
+	head = d->n - body;
+	/* the head's blocks, made at the end, go before the body */
+	for (size_t i = 0; i < head; i++) {
+		struct layout_block b = d->blocks[d->n - 1];
+		memmove(&d->blocks[1], &d->blocks[0], (d->n - 1) * sizeof *d->blocks);
+		d->blocks[0] = b;
+	}
+	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
+	if (words != NULL)
+		layout_doc_add(d, LAYOUT_HEADING, words, NULL);
+	layout_doc_add(d, LAYOUT_BANNER, LAYOUT_TRAINING, NULL);
+}
+
+void
 layout_doc_addf(struct layout_doc *d, enum layout_kind kind, const char *fmt, ...)
 {
 	va_list ap;

@@ -67,6 +67,14 @@ void layout_doc_add(struct layout_doc *d, enum layout_kind kind, const char *tex
 void layout_doc_addf(struct layout_doc *d, enum layout_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void layout_doc_free(struct layout_doc *d);
+/* What a training ledger's paper says: receipts and slips LAYOUT_NOT_RECEIPT,
+ * badges LAYOUT_TRAINING, the close-out sheet LAYOUT_NOT_SHEET. */
+#define LAYOUT_TRAINING    "TRAINING"
+#define LAYOUT_NOT_RECEIPT "TRAINING \xe2\x80\x94 NOT A RECEIPT"
+#define LAYOUT_NOT_SHEET   "TRAINING \xe2\x80\x94 NOT FOR THE ENVELOPE" /* close-out */
+/* Marks a training ledger's page so that no one takes it for the real thing:
+ * a TRAINING banner and words (NULL: none) at its head and again at its foot. */
+void layout_doc_training(struct layout_doc *d, const char *words);
 /* All the text of a doc, one block a line ("key: value" for pairs): for tests and logs. */
 char *layout_doc_text(const struct layout_doc *d);
 

@@ -300,6 +300,8 @@ print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
 	r.premium_cents = ev.premium_cents;
 	r.copy = delivered;
 	layout_receipt_doc(&r, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_RECEIPT);
 	if (layout_render(&doc, paper, assets_dir, pdf, len, cause) != 0)
 		goto end;
 	*copy = delivered;
@@ -741,6 +743,7 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	struct ledger_event ev;
 	struct ledger_walker w;
 	struct layout_badge b;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
 	char code[BADGE_CODE_MAX];
 	int reprint, rc = -1;
 
@@ -754,8 +757,15 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	if ((reprint = print_cli_badge_reprint(l, id, cause)) < 0)
 		goto end;
 	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team, reprint};
-	rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+	if (!ev.training) {
+		rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
+		goto end;
+	}
+	layout_badge_doc(&b, &doc);
+	layout_doc_training(&doc, NULL);
+	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
+	layout_doc_free(&doc);
 	ledger_walker_clear(&w);
 	return rc;
 }
@@ -876,6 +886,7 @@ print_cli_badges_pdf(struct ledger *l, const struct print_cli_badges *q, const c
 	struct print_cli_sheet s;
 	struct ledger_event ev;
 	const struct layout_sheet *sheet = NULL;
+	char *training_event = NULL;
 	int roll = q->layout != NULL && strcasecmp(q->layout, "roll") == 0, rc = -1;
 	size_t i;
 
@@ -886,7 +897,10 @@ print_cli_badges_pdf(struct ledger *l, const struct print_cli_badges *q, const c
 		return util_fail(cause, "Unknown label sheet \"%s\".", q->layout);
 	if (ledger_event(l, &ev) != 0)
 		return util_fail(cause, "Cannot read the event's settings.");
-	s.event = ev.name;
+	/* a training sheet says so on every label */
+	training_event =
+	    ev.training ? xasprintf(LAYOUT_TRAINING " \xe2\x80\x94 %s", ev.name) : NULL;
+	s.event = training_event != NULL ? training_event : ev.name;
 	if (q->which == PRINT_CLI_NEW && print_cli_badges_since(l, &s.since, cause) != 0)
 		goto end;
 	if (q->which == PRINT_CLI_TEAM)
@@ -935,6 +949,7 @@ end:
 	free(s.codes);
 	free(s.b);
 	free(s.team);
+	free(training_event);
 	return rc;
 }
 
@@ -1039,6 +1054,8 @@ print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const
 	                         when,           w.laps, setting_distance(&ev.lap, w.laps),
 	                         w.raised_cents, 0};
 	layout_slip_doc(&s, &doc);
+	if (ev.training)
+		layout_doc_training(&doc, LAYOUT_NOT_RECEIPT);
 	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
 end:
 	layout_doc_free(&doc);

@@ -34,6 +34,10 @@ sync_self_load(struct ledger *l, const char *keys_dir, struct sync_self *s, char
 		return util_fail(cause, "The crypto library could not start.");
 	if (ledger_identity(l, s->ledger) != 0 || ledger_event(l, &ev) != 0)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ev.training)
+		return util_fail(cause,
+		                 "This is a training ledger: nothing in it counts, and it is "
+		                 "never synced with other stations.");
 	snprintf(s->station, sizeof s->station, "%s", ev.station);
 	path = xasprintf("%s/station.key", keys_dir);
 	if (sign_key_load(path, &s->key, cause) != 0)

@@ -28,6 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum badge_status s;
 	size_t i, n;
 
+	memset(&ev, 0, sizeof ev);
 	memcpy(ev.tag, "K7QF", BADGE_TAG_LEN + 1);
 	for (i = 0; i < BADGE_KEY_LEN; i++)
 		ev.key[i] = (unsigned char)i;

@@ -21,6 +21,7 @@ test_event(struct badge_event *ev)
 {
 	size_t i;
 
+	memset(ev, 0, sizeof *ev);
 	memcpy(ev->tag, "K7QF", 5);
 	for (i = 0; i < BADGE_KEY_LEN; i++)
 		ev->key[i] = (unsigned char)i;
@@ -424,6 +425,45 @@ test_messages(void **state)
 	assert_string_equal(badge_status_name((enum badge_status)99), "unknown");
 }
 
+/* A training ledger's badges are "T1-" codes: each side refuses the other's
+ * in words, even with the same tag and key, and no prefix swap passes. */
+static void
+test_training(void **state)
+{
+	struct badge_event day, tr;
+	char code[BADGE_CODE_MAX], swapped[BADGE_CODE_MAX], *cause = NULL;
+	uint32_t walker = 0;
+
+	(void)state;
+	test_event(&day);
+	test_event(&tr);
+	tr.training = 1;
+	badge_encode(&tr, 42, code, sizeof code);
+	assert_memory_equal(code, "T1-K7QF-42-", 11);
+	expect_status(&tr, code, strlen(code), BADGE_OK);
+	assert_int_equal(verify_str(&day, code, &walker, &cause), BADGE_TRAINING);
+	assert_int_equal(walker, 0);
+	assert_non_null(strstr(cause, "training badge"));
+	free(cause);
+	cause = NULL;
+	/* the same walker's real badge in training */
+	badge_encode(&day, 42, swapped, sizeof swapped);
+	assert_memory_equal(swapped, "W1-K7QF-42-", 11);
+	assert_int_equal(verify_str(&tr, swapped, NULL, &cause), BADGE_REAL);
+	assert_non_null(strstr(cause, "training does not count it"));
+	free(cause);
+	/* the MAC covers the prefix: a training code made to look real is forged */
+	swapped[0] = 'W';
+	memcpy(swapped + 3, code + 3, strlen(code) - 2);
+	expect_status(&day, swapped, strlen(swapped), BADGE_FORGED);
+	assert_string_equal(badge_status_name(BADGE_TRAINING), "training");
+	assert_string_equal(badge_status_name(BADGE_REAL), "real");
+	/* a new event's key starts as a real one */
+	tr.training = 1;
+	badge_event_generate(&tr);
+	assert_int_equal(tr.training, 0);
+}
+
 /* The longest code fits a small QR symbol at ECC level M. */
 static void
 test_qr_version(void **state)
@@ -466,6 +506,7 @@ main(void)
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_leading_zero),
 	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_training),
 	    cmocka_unit_test(test_qr_version),
 	};
 

@@ -426,6 +426,35 @@ test_ledger_errors(void **state)
 	free(cause);
 }
 
+/* A training ledger's entries are never figures for HQ: every verifier and
+ * HQ's merge compute through bundle_compute, which refuses them. */
+static void
+test_training_refused(void **state)
+{
+	struct fx x;
+	struct bundle_content c;
+	char *cause = NULL;
+
+	(void)state;
+	fx_init(&x, "TRAIN-T1");
+	fx_add(&x, "event", 0, 0,
+	       "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"TEST\","
+	       "\"training\":true}");
+	fx_walker(&x, 1, "\"Tess\"");
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), -1);
+	assert_non_null(strstr(cause, "training ledger"));
+	free(cause);
+	strbuf_free(&x.jsonl);
+	/* "training": false is the day's ledger like any other */
+	fx_init(&x, "T1");
+	fx_add(&x, "event", 0, 0,
+	       "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"TEST\","
+	       "\"training\":false}");
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), 0);
+	bundle_content_free(&c);
+	strbuf_free(&x.jsonl);
+}
+
 static void
 test_write_atomic(void **state)
 {
@@ -606,10 +635,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_roundtrip),     cmocka_unit_test(test_tamper),
-	    cmocka_unit_test(test_ledger_errors), cmocka_unit_test(test_write_atomic),
-	    cmocka_unit_test(test_hq_merge),      cmocka_unit_test(test_closeout_csv_reopen),
-	    cmocka_unit_test(test_denominations), cmocka_unit_test(test_usb_dirs),
+	    cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_tamper),
+	    cmocka_unit_test(test_ledger_errors),
+	    cmocka_unit_test(test_training_refused),
+	    cmocka_unit_test(test_write_atomic),
+	    cmocka_unit_test(test_hq_merge),
+	    cmocka_unit_test(test_closeout_csv_reopen),
+	    cmocka_unit_test(test_denominations),
+	    cmocka_unit_test(test_usb_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -322,6 +322,38 @@ test_paper_and_errors(void **state)
 	layout_doc_free(&d);
 }
 
+/* A training page: TRAINING and its words at the head and the foot, the page
+ * itself in between, in order. */
+static void
+test_training_marks(void **state)
+{
+	struct layout_doc d = LAYOUT_DOC_INIT;
+	char *t;
+
+	(void)state;
+	layout_doc_add(&d, LAYOUT_TITLE, "Receipt", NULL);
+	layout_doc_add(&d, LAYOUT_TEXT, "Thank you.", NULL);
+	layout_doc_training(&d, LAYOUT_NOT_RECEIPT);
+	assert_int_equal(d.n, 8);
+	assert_int_equal(d.blocks[0].kind, LAYOUT_BANNER);
+	assert_string_equal(d.blocks[0].text, "TRAINING");
+	assert_string_equal(d.blocks[1].text, "TRAINING \xe2\x80\x94 NOT A RECEIPT");
+	assert_string_equal(d.blocks[3].text, "Receipt");
+	assert_string_equal(d.blocks[4].text, "Thank you.");
+	assert_string_equal(d.blocks[6].text, "TRAINING \xe2\x80\x94 NOT A RECEIPT");
+	assert_int_equal(d.blocks[7].kind, LAYOUT_BANNER);
+	t = layout_doc_text(&d);
+	assert_non_null(strstr(t, "NOT A RECEIPT"));
+	free(t);
+	layout_doc_free(&d);
+	/* a badge: the banner alone */
+	layout_doc_add(&d, LAYOUT_BIG, "Tess", NULL);
+	layout_doc_training(&d, NULL);
+	assert_int_equal(d.n, 5);
+	assert_string_equal(d.blocks[2].text, "Tess");
+	layout_doc_free(&d);
+}
+
 int
 main(void)
 {
@@ -330,7 +362,7 @@ main(void)
 	    cmocka_unit_test(test_receipt_cash_no_donor), cmocka_unit_test(test_render_rolls),
 	    cmocka_unit_test(test_hostile_text),          cmocka_unit_test(test_badge_sheets),
 	    cmocka_unit_test(test_generic_sheet),         cmocka_unit_test(test_slip),
-	    cmocka_unit_test(test_paper_and_errors),
+	    cmocka_unit_test(test_training_marks),        cmocka_unit_test(test_paper_and_errors),
 	};
 	const char *repo = getenv("REPO");
 

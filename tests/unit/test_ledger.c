@@ -397,7 +397,7 @@ test_lap_point_sees_unknown_walker(void **state)
 {
 	struct fixture *f = *state;
 	struct ledger_scan s;
-	struct badge_event be;
+	struct badge_event be = {0};
 	struct ledger_event ev;
 	struct ledger_walker w;
 	char code[BADGE_CODE_MAX], *cause = NULL;
@@ -950,6 +950,113 @@ test_setting_parse(void **state)
 	free(cause);
 }
 
+/* The contents of a file, for byte-for-byte comparisons. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* The training ledger beside the day's: made from the day's event and
+ * settings, with a tag, key and station of its own; the day's file is only
+ * read; a real ledger at its path is refused. */
+static void
+test_training(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *t = NULL, *t2 = NULL;
+	struct ledger_event ev, tev;
+	struct ledger_scan s;
+	struct ledger_walker w;
+	char *path = ledger_training_path(f->path), *cause = NULL, *before, *after;
+	char code[BADGE_CODE_MAX], real[BADGE_CODE_MAX];
+	size_t nb, na;
+	uint32_t id;
+
+	assert_non_null(strstr(path, "/station-training.db"));
+	free(ledger_training_path("wat"));
+	id = add(f, "Maria", NULL);
+	assert_int_equal(ledger_badge_code(f->l, id, real, sizeof real, NULL), 0);
+	assert_int_equal(ledger_set(f->l, "org-name", "Hard Places Community", "test", NULL), 0);
+	reopen(f); /* the day's file as it stands, checkpointed */
+	ledger_free(f->l);
+	f->l = NULL;
+	before = slurp(f->path, &nb);
+	reopen(f);
+
+	assert_int_equal(ledger_training_open(f->l, f->path, &t, &cause), 0);
+	assert_int_equal(ledger_event(f->l, &ev), 0);
+	assert_int_equal(ledger_event(t, &tev), 0);
+	assert_false(ev.training);
+	assert_true(tev.training);
+	assert_string_equal(tev.station, "TRAIN-T1");
+	assert_string_equal(tev.name, ev.name);
+	assert_string_equal(tev.org_name, "Hard Places Community");
+	assert_string_not_equal(tev.event_tag, ev.event_tag);
+	/* practice: a trainee, a badge of its own, the day's badges refused */
+	id = 0;
+	assert_int_equal(ledger_walker_add(t, "Tess", NULL, NULL, NULL, NULL, "test", &id, NULL),
+	                 0);
+	assert_int_equal(ledger_badge_code(t, id, code, sizeof code, NULL), 0);
+	assert_memory_equal(code, "T1-", 3);
+	assert_int_equal(ledger_scan(t, code, strlen(code), -1, "t", &s, NULL), 0);
+	assert_int_equal(s.badge, BADGE_OK);
+	assert_int_equal(ledger_scan(t, real, strlen(real), -1, "t", &s, NULL), 0);
+	assert_int_equal(s.badge, BADGE_REAL);
+	assert_int_equal(s.seq, 0);
+	/* and the day refuses the trainee's badge, recording nothing */
+	assert_int_equal(ledger_scan(f->l, code, strlen(code), -1, "t", &s, NULL), 0);
+	assert_int_equal(s.badge, BADGE_TRAINING);
+	assert_int_equal(s.seq, 0);
+	assert_non_null(strstr(s.message, "training"));
+	/* training again: the same file, the practice kept */
+	ledger_free(t);
+	t = NULL;
+	assert_int_equal(ledger_training_open(f->l, f->path, &t2, &cause), 0);
+	assert_int_equal(ledger_walker_get(t2, id, &w, NULL), 0);
+	assert_string_equal(w.name, "Tess");
+	ledger_walker_clear(&w);
+	assert_int_equal(ledger_training_open(t2, path, &t, &cause), -1); /* not from training */
+	free(cause);
+	cause = NULL;
+	ledger_free(t2);
+	ledger_free(f->l);
+	f->l = NULL;
+	after = slurp(f->path, &na);
+	assert_int_equal(na, nb);
+	assert_memory_equal(after, before, nb);
+	free(after);
+	free(before);
+	reopen(f);
+
+	/* a real ledger at the training path is never taken for practice */
+	unlink(path);
+	{
+		struct ledger *r = NULL;
+		struct ledger_init in = {"Other", "Jackson", "2026-11-24", "T9", 0, NULL};
+		assert_int_equal(ledger_open(path, &r, NULL), 0);
+		assert_int_equal(ledger_init_event(r, &in, "test", NULL), 0);
+		ledger_free(r);
+	}
+	assert_int_equal(ledger_training_open(f->l, f->path, &t, &cause), -1);
+	assert_non_null(strstr(cause, "not a training one"));
+	assert_null(t);
+	free(cause);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -978,6 +1085,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_init_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_closed_refuses_donations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_who_may_undo_money, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_training, setup, teardown),
 	    cmocka_unit_test(test_setting_parse),
 	};
 

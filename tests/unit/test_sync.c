@@ -275,6 +275,23 @@ test_not_theirs_refused(void **state)
 	refused(f, &b, "own ledger");
 }
 
+/* A training ledger never syncs: refused before any key is read or any
+ * connection made. */
+static void
+test_training_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger *t = NULL;
+	struct sync_self self;
+	char *cause = NULL;
+
+	assert_int_equal(ledger_training_open(f->b, f->pb, &t, &cause), 0);
+	assert_int_equal(sync_self_load(t, f->dir, &self, &cause), -1);
+	assert_non_null(strstr(cause, "never synced"));
+	free(cause);
+	ledger_free(t);
+}
+
 static void
 test_budget(void **state)
 {
@@ -540,6 +557,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_altered_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wrong_head_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_not_theirs_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_training_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 	    cmocka_unit_test(test_messages),
 	    cmocka_unit_test_setup_teardown(test_handshake_good, setup, teardown),

@@ -287,7 +287,7 @@ test_worker_wait(struct kiosk_worker *w, uint64_t tag)
 static void
 test_worker(void **state)
 {
-	char dir[] = "/tmp/test_worker_XXXXXX", *db;
+	char dir[] = "/tmp/test_worker_XXXXXX", *db, *mark;
 	struct kiosk_worker *w = NULL;
 	struct kiosk_reply *r;
 	struct kiosk_req q;
@@ -347,6 +347,51 @@ test_worker(void **state)
 	assert_true(r->seq > 0);
 	assert_int_equal(r->st.totals.total_cents, 2500);
 	kiosk_reply_free(r);
+
+	/* training: the coordinator's only; then a ledger of its own, T1- badges,
+	 * no export; off again, the day's figures as they were */
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_TRAINING;
+	q.training.on = 1;
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, -1);
+	assert_false(r->st.training);
+	kiosk_reply_free(r);
+	q.coordinator = 1;
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, 0);
+	assert_true(r->st.training);
+	assert_true(r->st.event.training);
+	assert_int_equal(r->st.totals.total_cents, 0);
+	kiosk_reply_free(r);
+	mark = xasprintf("%s/station-training.db.on", dir);
+	assert_int_equal(access(mark, F_OK), 0);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_ADD;
+	snprintf(q.add.name, sizeof q.add.name, "Tess Trainee");
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, 0);
+	assert_true(strncmp(r->code, "T1-", 3) == 0);
+	kiosk_reply_free(r);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_EXPORT;
+	q.coordinator = 1;
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, -1);
+	assert_non_null(strstr(r->cause, "training"));
+	kiosk_reply_free(r);
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_TRAINING;
+	q.coordinator = 1;
+	r = test_worker_wait(w, kiosk_worker_post(w, &q));
+	assert_int_equal(r->rc, 0);
+	assert_false(r->st.training);
+	assert_false(r->st.event.training);
+	assert_int_equal(r->st.totals.total_cents, 2500);
+	assert_int_equal(r->st.totals.walkers, 1);
+	kiosk_reply_free(r);
+	assert_int_equal(access(mark, F_OK), -1);
+	free(mark);
 
 	kiosk_worker_stop(w);
 	free(db);

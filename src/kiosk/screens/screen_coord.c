@@ -298,7 +298,7 @@ screen_coord_draw(struct kiosk *k)
 	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
 	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
-	/* the menu: a grid of 4 x 3 (2 x 6 on a portrait panel) */
+	/* the menu: a grid of 4 x 4 (2 x 7 on a portrait panel) */
 	{
 		const struct {
 			const char *label;
@@ -307,7 +307,7 @@ screen_coord_draw(struct kiosk *k)
 		} items[] = {
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
-		    {"Badges", UI_ACCENT, 11},
+		    {"Badges", UI_ACCENT, 12},
 		    {"Corrections", UI_ACCENT, 2},
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
@@ -316,11 +316,12 @@ screen_coord_draw(struct kiosk *k)
 		    {rot, UI_PANEL, 6},
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
+		    {k->st.training ? "Training: on" : "Training", UI_WARN, 11},
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
-		/* and a cell for the event key's id */
-		int rows = (n + (k->st.event_key_id[0] != '\0') + cols - 1) / cols;
+		int cells = n + (k->st.event_key_id[0] != '\0'); /* the key id takes one too */
+		int rows = (cells + cols - 1) / cols;
 		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */
 			char idl[64];
 			struct ui_rect c =
@@ -344,7 +345,8 @@ screen_coord_draw(struct kiosk *k)
 			case 4: kiosk_go(k, SCREEN_CLOSE); break;
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
 			case 10: kiosk_go(k, SCREEN_PACK); break;
-			case 11: kiosk_go(k, SCREEN_BADGES); break;
+			case 11: kiosk_go(k, SCREEN_TRAINING); break;
+			case 12: kiosk_go(k, SCREEN_BADGES); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);

@@ -258,6 +258,8 @@ screen_result_words(const struct kiosk_reply *r, char *title, size_t tlen)
 	case BADGE_OTHER_EVENT: snprintf(title, tlen, "Badge of another event"); return;
 	case BADGE_FORGED: snprintf(title, tlen, "This badge is not valid"); return;
 	case BADGE_NOT_OURS: snprintf(title, tlen, "Not a W.A.T. badge"); return;
+	case BADGE_TRAINING: snprintf(title, tlen, "Training badge: not counted"); return;
+	case BADGE_REAL: snprintf(title, tlen, "Real badge: not for training"); return;
 	default: snprintf(title, tlen, "Badge could not be read"); return;
 	}
 	switch (s->verdict.outcome) {
