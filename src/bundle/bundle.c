@@ -823,6 +823,11 @@ bundle_meta_clear(struct bundle_meta *m)
 	free(m->cert);
 	free(m->charter);
 	free(m->event_pub);
+	for (size_t i = 0; i < m->npeers; i++) {
+		free(m->peers[i].name);
+		free(m->peers[i].data);
+	}
+	free(m->peers);
 	memset(m, 0, sizeof *m);
 }
 
@@ -1221,10 +1226,22 @@ static const struct {
     {"SHA256SUMS", 64u << 10},    /* 631 bytes */
 };
 
+int
+bundle_peer_member(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(name, "peer-", 5) == 0 && ((n > 11 && strcmp(name + n - 6, ".jsonl") == 0) ||
+	                                          (n > 10 && strcmp(name + n - 5, ".head") == 0));
+}
+
 size_t
 bundle_member_max(const char *name)
 {
 	size_t i;
+
+	if (bundle_peer_member(name)) /* a peer's lines: within the peers' budget */
+		return 64u << 20;
 
 	for (i = 0; i < nitems(bundle_caps); i++)
 		if (strcmp(bundle_caps[i].name, name) == 0)
@@ -1500,8 +1517,8 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 {
 	struct bundle_content c;
 	struct bundle_meta m;
-	struct bundle_file files[BUNDLE_NCSV + 6],
-	    ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_file *files = xcalloc(BUNDLE_NCSV + 6 + meta->npeers, sizeof *files),
+	                   ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
 	struct bundle_sha_job job = {&ledger, {0}};
 	struct strbuf sums = STRBUF_INIT;
 	unsigned char h[crypto_hash_sha256_BYTES];
@@ -1559,6 +1576,13 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 			bundle_sha_line(&sums, h, files[i].name);
 		}
 	}
+	/* the peers' entries held, a backup copy (docs/SYNC.md) */
+	for (i = 0; i < meta->npeers; i++) {
+		files[n] = meta->peers[i];
+		crypto_hash_sha256(h, (const unsigned char *)files[n].data, files[n].len);
+		bundle_sha_line(&sums, h, files[n].name);
+		n++;
+	}
 	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
 	/* the zip unpacks to exactly these members: with them computed by
 	 * bundle_compute, as every verifier does, it is a bundle that verifies */
@@ -1578,5 +1602,6 @@ end:
 	strbuf_free(&sums);
 	free(manifest);
 	bundle_content_free(&c);
+	free(files);
 	return rc;
 }

@@ -145,8 +145,24 @@ struct bundle_meta {
 	 * otherwise), so the certificate's signature can be checked. */
 	char *cert, *charter, *event_pub;
 	char cert_sha256[65], charter_sha256[65], event_pub_sha256[65]; /* "" absent */
+	/* Other stations' entries held here (station sync, docs/SYNC.md): a
+	 * backup copy, never counted (HQ counts each ledger from its own
+	 * bundle).  Pairs of members "peer-<station>-<id>.jsonl" (the lines as
+	 * held, 1..head) and "peer-<station>-<id>.head" (the signed chain head
+	 * and the certificate that signs it), listed in SHA256SUMS; checked by
+	 * bundle_verify_peers.  Owned (bundle_meta_clear). */
+	struct bundle_file *peers;
+	size_t npeers;
 };
 void bundle_meta_clear(struct bundle_meta *m);
+/* 1 when name is a peer member's ("peer-*.jsonl", "peer-*.head"). */
+int bundle_peer_member(const char *name);
+/* Checks the peers' members among fs (each .jsonl with its .head: lines
+ * numbered 1..head of the head's station, chained from zero to the head's
+ * hash, entry 1's hash the ledger identity, the head signed by the key of
+ * the certificate it carries): 0, else -1 naming the member.  *n: the
+ * peers found. */
+int bundle_verify_peers(const struct bundle_file *fs, size_t nfs, size_t *n, char **cause);
 
 /* The manifest.json text (malloc'd). */
 char *bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f);
@@ -257,6 +273,7 @@ struct bundle_report {
 	int key_checked;     /* 1: against an expected key; 0: the manifest's own */
 	char *trusted;       /* the signature's trusted comment */
 	int sealed;          /* 1: it came sealed, and was opened */
+	size_t npeers;       /* peers' entries carried as a backup copy (never counted) */
 };
 void bundle_report_clear(struct bundle_report *r);
 

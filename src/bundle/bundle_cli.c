@@ -203,6 +203,10 @@ bundle_cli_verify(struct cli_cmd_ctx *c, struct cli_args *a)
 	printf("%s: ", cli_esc(a->pos[0]));
 	fputs(summary, stdout);
 	free(summary);
+	if (rep.npeers > 0)
+		printf("It carries %zu other %s entries as a backup copy (checked to their signed "
+		       "chain heads; not counted: each station's own bundle is).\n",
+		       rep.npeers, rep.npeers == 1 ? "station's" : "stations'");
 	bundle_report_clear(&rep);
 	return CLI_OK;
 }

@@ -210,6 +210,75 @@ bundle_snapshot_free(struct bundle_snapshot *s)
 	free(s);
 }
 
+/* ---- peers' entries held: a backup copy (docs/SYNC.md) ---- */
+
+static int
+bundle_lines_cb(const struct ledger_entry *e, void *arg)
+{
+	strbuf_puts(arg, e->line);
+	strbuf_puts(arg, "\n");
+	return 0;
+}
+
+struct bundle_peers_ctx {
+	struct ledger *l;
+	struct bundle_meta *m;
+	char **cause;
+	int failed;
+};
+
+static int
+bundle_peer_cb(const struct ledger_peer *p, void *arg)
+{
+	struct bundle_peers_ctx *c = arg;
+	struct strbuf lines = STRBUF_INIT, head = STRBUF_INIT;
+	char id[2 * LEDGER_HASH_LEN + 1], hh[2 * LEDGER_HASH_LEN + 1],
+	    sig[2 * LEDGER_PEER_SIG_LEN + 1], *cert;
+	struct bundle_file *f;
+
+	if (p->head_seq < 1)
+		return 0;
+	if (ledger_peer_entries(c->l, p->ledger, 1, bundle_lines_cb, &lines, c->cause) != 0) {
+		strbuf_free(&lines);
+		c->failed = 1;
+		return 1;
+	}
+	bundle_hex(p->ledger, LEDGER_HASH_LEN, id);
+	bundle_hex(p->head_hash, LEDGER_HASH_LEN, hh);
+	bundle_hex(p->head_sig, LEDGER_PEER_SIG_LEN, sig);
+	cert = ledger_peer_cert(c->l, p->ledger);
+	strbuf_puts(&head, "{\"station\":");
+	strbuf_json(&head, p->station);
+	strbuf_printf(&head,
+	              ",\"ledger\":\"%s\",\"head_seq\":%" PRId64
+	              ",\"head_hash\":\"%s\",\"head_sig\":\"%s\",\"cert\":",
+	              id, p->head_seq, hh, sig);
+	strbuf_json(&head, cert != NULL ? cert : "");
+	strbuf_puts(&head, "}\n");
+	free(cert);
+	c->m->peers = xrealloc(c->m->peers, (c->m->npeers + 2) * sizeof *c->m->peers);
+	f = &c->m->peers[c->m->npeers];
+	f[0].name = xasprintf("peer-%s-%.16s.jsonl", p->station, id);
+	f[0].data = lines.s != NULL ? lines.s : xstrdup("");
+	f[0].len = lines.len;
+	f[1].name = xasprintf("peer-%s-%.16s.head", p->station, id);
+	f[1].data = head.s;
+	f[1].len = head.len;
+	c->m->npeers += 2;
+	return 0;
+}
+
+/* Every peer's entries held, into m->peers. */
+static int
+bundle_export_peers(struct ledger *l, struct bundle_meta *m, char **cause)
+{
+	struct bundle_peers_ctx c = {l, m, cause, 0};
+
+	if (ledger_peers(l, bundle_peer_cb, &c, cause) != 0 || c.failed)
+		return -1;
+	return 0;
+}
+
 int
 bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
                        struct bundle_snapshot **out, char **cause)
@@ -297,6 +366,8 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 		free(hp);
 		free(cp);
 	}
+	if (bundle_export_peers(l, &s->meta, cause) != 0)
+		goto end;
 	s->jsonl = c.jsonl;
 	memset(&c.jsonl, 0, sizeof c.jsonl);
 	*out = s;

@@ -46,6 +46,156 @@ bundle_verify_find(const struct bundle_file *fs, size_t n, const char *name)
 	return NULL;
 }
 
+/* ---- peers' entries: a backup copy (docs/SYNC.md) ---- */
+
+/* What a station signs of its chain head in station sync (docs/SYNC.md,
+ * sync_msg.c's sync_head_signed: the same bytes). */
+#define BUNDLE_HEAD_CONTEXT "wat-sync-head/1\n"
+static void
+bundle_head_signed(const unsigned char ledger[BUNDLE_HASH_LEN], int64_t seq,
+                   const unsigned char hash[BUNDLE_HASH_LEN], unsigned char *out)
+{
+	size_t c = sizeof BUNDLE_HEAD_CONTEXT - 1;
+	uint64_t u = (uint64_t)seq;
+
+	memcpy(out, BUNDLE_HEAD_CONTEXT, c);
+	memcpy(out + c, ledger, BUNDLE_HASH_LEN);
+	for (int i = 7; i >= 0; i--, u >>= 8)
+		out[c + BUNDLE_HASH_LEN + (size_t)i] = (unsigned char)u;
+	memcpy(out + c + BUNDLE_HASH_LEN + 8, hash, BUNDLE_HASH_LEN);
+}
+
+/* One peer's pair: its .head (JSON) and .jsonl. */
+static int
+bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lines, char **cause)
+{
+	unsigned char ledger[BUNDLE_HASH_LEN], hash[BUNDLE_HASH_LEN], prev[BUNDLE_HASH_LEN] = {0};
+	unsigned char sig[64], msg[sizeof BUNDLE_HEAD_CONTEXT - 1 + 2 * BUNDLE_HASH_LEN + 8];
+	char *station = NULL, *hex = NULL, *certtext = NULL, *why = NULL;
+	struct trust_cert cert;
+	int64_t seq = 0, head_seq = 0;
+	const char *p = lines->data, *end = lines->data + lines->len;
+	int rc = -1;
+
+	memset(&cert, 0, sizeof cert);
+	station = json_get_str(head->data, head->len, "station");
+	certtext = json_get_str(head->data, head->len, "cert");
+	if (station == NULL || certtext == NULL ||
+	    json_get_int(head->data, head->len, "head_seq", &head_seq) != 0 || head_seq < 1 ||
+	    (hex = json_get_str(head->data, head->len, "ledger")) == NULL ||
+	    bundle_unhex(hex, strlen(hex), ledger, sizeof ledger) != 0) {
+		util_fail(cause, "%s is malformed.", head->name);
+		goto end;
+	}
+	free(hex);
+	if ((hex = json_get_str(head->data, head->len, "head_hash")) == NULL ||
+	    bundle_unhex(hex, strlen(hex), hash, sizeof hash) != 0) {
+		util_fail(cause, "%s is malformed.", head->name);
+		goto end;
+	}
+	free(hex);
+	if ((hex = json_get_str(head->data, head->len, "head_sig")) == NULL ||
+	    bundle_unhex(hex, strlen(hex), sig, sizeof sig) != 0) {
+		util_fail(cause, "%s is malformed.", head->name);
+		goto end;
+	}
+	if (trust_cert_parse(certtext, strlen(certtext), &cert, &why) != 0 ||
+	    strcmp(cert.station, station) != 0) {
+		util_fail(cause, "%s: the certificate is not station %s's: %s", head->name, station,
+		          why != NULL ? why : "another station");
+		goto end;
+	}
+	bundle_head_signed(ledger, head_seq, hash, msg);
+	if (sign_verify_detached(&cert.station_pub, msg, sizeof msg, sig) != 0) {
+		util_fail(cause, "%s: the chain head is not signed by station %s's key.",
+		          head->name, station);
+		goto end;
+	}
+	/* the lines: numbered 1.., of that station, chained to the signed head */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+		crypto_generichash_state st;
+		int64_t s_seq;
+		char *s_station;
+
+		seq++;
+		if (json_get_int(p, len, "seq", &s_seq) != 0 || s_seq != seq ||
+		    (s_station = json_get_str(p, len, "station")) == NULL) {
+			util_fail(cause, "%s: entry %" PRId64 " is not numbered %" PRId64 ".",
+			          lines->name, seq, seq);
+			goto end;
+		}
+		if (strcmp(s_station, station) != 0) {
+			free(s_station);
+			util_fail(cause, "%s: entry %" PRId64 " is not station %s's.", lines->name,
+			          seq, station);
+			goto end;
+		}
+		free(s_station);
+		crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_LEN);
+		crypto_generichash_update(&st, prev, BUNDLE_HASH_LEN);
+		crypto_generichash_update(&st, (const unsigned char *)p, len);
+		crypto_generichash_final(&st, prev, BUNDLE_HASH_LEN);
+		if (seq == 1 && memcmp(prev, ledger, BUNDLE_HASH_LEN) != 0) {
+			util_fail(cause, "%s: entry 1 is not the ledger its head names.",
+			          lines->name);
+			goto end;
+		}
+		p = nl != NULL ? nl + 1 : end;
+	}
+	if (seq != head_seq || memcmp(prev, hash, BUNDLE_HASH_LEN) != 0) {
+		util_fail(
+		    cause,
+		    "%s does not lead to the chain head station %s signed: an entry was altered "
+		    "or is missing.",
+		    lines->name, station);
+		goto end;
+	}
+	rc = 0;
+end:
+	free(cert.minisig);
+	free(why);
+	free(hex);
+	free(certtext);
+	free(station);
+	return rc;
+}
+
+int
+bundle_verify_peers(const struct bundle_file *fs, size_t nfs, size_t *n, char **cause)
+{
+	*n = 0;
+	for (size_t i = 0; i < nfs; i++) {
+		size_t len = strlen(fs[i].name);
+		char *other;
+		const struct bundle_file *lines;
+		int rc;
+
+		if (!bundle_peer_member(fs[i].name))
+			continue;
+		/* each .head with its .jsonl, each .jsonl with its .head */
+		if (strcmp(fs[i].name + len - 5, ".head") == 0)
+			other = xasprintf("%.*s.jsonl", (int)(len - 5), fs[i].name);
+		else
+			other = xasprintf("%.*s.head", (int)(len - 6), fs[i].name);
+		lines = bundle_verify_find(fs, nfs, other);
+		if (lines == NULL) {
+			util_fail(cause, "The bundle holds %s without %s.", fs[i].name, other);
+			free(other);
+			return -1;
+		}
+		free(other);
+		if (strcmp(fs[i].name + len - 5, ".head") != 0)
+			continue;
+		rc = bundle_verify_peer(&fs[i], lines, cause);
+		if (rc != 0)
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
 /* station.cert and charter: present exactly when the manifest's "trust"
  * names them, with the SHA-256 it says; kept in the report's meta for the
  * chain check (T-hq's merge). */
@@ -439,7 +589,7 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 		for (k = 0; k < (int)nitems(bundle_verify_members); k++)
 			if (strcmp(fs[i].name, bundle_verify_members[k]) == 0)
 				break;
-		if (k == (int)nitems(bundle_verify_members) &&
+		if (k == (int)nitems(bundle_verify_members) && !bundle_peer_member(fs[i].name) &&
 		    strcmp(fs[i].name, bundle_verify_optional[0]) != 0 &&
 		    strcmp(fs[i].name, bundle_verify_optional[1]) != 0 &&
 		    strcmp(fs[i].name, bundle_verify_optional[2]) != 0) {
@@ -454,6 +604,8 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 		}
 	f = bundle_verify_find(fs, n, "manifest.json");
 	if (bundle_manifest_parse(f->data, f->len, &rep->meta, &said, cause) != 0)
+		goto end;
+	if (bundle_verify_peers(fs, n, &rep->npeers, cause) != 0)
 		goto end;
 	if (bundle_verify_trust(fs, n, &rep->meta, cause) != 0)
 		goto end;

@@ -27,6 +27,7 @@
 #include "scan_cli.h"
 #include "setting_cli.h"
 #include "sync_cli.h"
+#include "event_cli.h"
 #include "trust_cli.h"
 #include "util.h"
 
@@ -72,6 +73,9 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&trust_cli_hq_charter_entry,
 	&trust_cli_hq_rotate_entry,
 	&sync_cli_sync_entry,
+	&event_cli_conflicts_entry,
+	&event_cli_link_entry,
+	&event_cli_review_entry,
 	&ledger_cli_log_entry,
 	&ledger_cli_check_entry,
 	&ledger_cli_rebuild_entry,

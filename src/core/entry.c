@@ -74,6 +74,19 @@ static const struct entry_field entry_export_fields[] = {
     F("file", ENTRY_TEXT, 0),
 };
 
+/* Another station's entries are named by its ledger identity (64 hex) and
+ * its station id (for words); the walker numbers are the event's. */
+static const struct entry_field entry_link_fields[] = {
+    F("walker", ENTRY_POS, 1),
+    F("station", ENTRY_TEXT, 1),
+    F("ledger", ENTRY_TEXT, 1),
+    F("other_walker", ENTRY_POS, 1),
+};
+static const struct entry_field entry_review_fields[] = {
+    F("station", ENTRY_TEXT, 1), F("ledger", ENTRY_TEXT, 1), F("seq", ENTRY_POS, 1),
+    F("walker", ENTRY_POS, 0),   F("reason", ENTRY_TEXT, 1),
+};
+
 #define FIELDS(a) (a), (sizeof(a) / sizeof(a)[0])
 
 /* Every kind of entry there is, and only these. */
@@ -95,6 +108,8 @@ static const struct entry_kind_def entry_kinds[ENTRY_NKINDS] = {
     [ENTRY_PIN_RECOVER] = {"pin-recover", ENTRY_RECORD, 0, 0, 1, NULL, 0},
     [ENTRY_PIN_OK] = {"pin-ok", ENTRY_RECORD, 0, 0, 1, NULL, 0},
     [ENTRY_PIN_FAIL] = {"pin-fail", ENTRY_RECORD, 0, 0, 1, NULL, 0},
+    [ENTRY_LINK] = {"link", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_link_fields)},
+    [ENTRY_REVIEW] = {"review", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_review_fields)},
 };
 
 const struct entry_kind_def *

@@ -39,6 +39,8 @@ enum entry_kind {
 	ENTRY_PIN_RECOVER,
 	ENTRY_PIN_OK,
 	ENTRY_PIN_FAIL,
+	ENTRY_LINK,   /* this station's walker and another station's are one person */
+	ENTRY_REVIEW, /* asks the station holding a donation to review it */
 	ENTRY_NKINDS
 };
 

@@ -424,6 +424,57 @@ fold_free(struct fold *f)
 	free(f);
 }
 
+int
+fold_more(struct fold *f, const struct entry *es, size_t n)
+{
+	size_t i, j, want;
+
+	for (i = 0; i < n; i++) {
+		struct json_value k;
+		char *key;
+		int judges;
+
+		assert(es[i].seq == (int64_t)(f->nentries + i + 1));
+		if (es[i].kind == ENTRY_ANNUL)
+			return 1;
+		if (es[i].kind != ENTRY_SETTINGS)
+			continue;
+		k = entry_member(&es[i], "key");
+		key = json_str(&k);
+		judges = key != NULL && fold_setting_judges(key);
+		free(key);
+		if (judges)
+			return 1;
+	}
+	if (n == 0)
+		return 0;
+	/* hash slots again for the walkers held (fold_finish dropped them) */
+	for (want = 1024; want < (f->n + n + 1) * 2; want *= 2)
+		;
+	free(f->slots);
+	f->nslots = want;
+	f->slots = xcalloc(f->nslots, sizeof *f->slots);
+	for (j = 0; j < f->n; j++) {
+		i = (f->w[j].id * 2654435761u) & (f->nslots - 1);
+		while (f->slots[i] != 0)
+			i = (i + 1) & (f->nslots - 1);
+		f->slots[i] = (uint32_t)j + 1;
+	}
+	f->annulled_by = xrealloc(f->annulled_by, (f->nentries + n) * sizeof *f->annulled_by);
+	memset(f->annulled_by + f->nentries, 0, n * sizeof *f->annulled_by);
+	f->nentries += n;
+	for (i = 0; i < n; i++)
+		fold_step(f, &es[i], 0);
+	fold_finish(f);
+	return 0;
+}
+
+size_t
+fold_entries(const struct fold *f)
+{
+	return f->nentries;
+}
+
 const struct fold_figures *
 fold_figures(const struct fold *f)
 {

@@ -99,6 +99,14 @@ void fold_walker_step(struct fold_walker *w, const struct entry *e, int64_t annu
 int fold_run(const struct entry *es, size_t n, const struct rules_settings *s, struct fold **out,
              char **cause);
 void fold_free(struct fold *f);
+/* Folds the entries that follow a finished fold's (es[0].seq == the next
+ * seq, in order; a peer's newest, as they arrive) without folding the
+ * earlier ones again: 0 when done, 1 when one of them is an annulment or a
+ * setting that judges (the fold must be run again over the whole ledger; f
+ * is unchanged). */
+int fold_more(struct fold *f, const struct entry *es, size_t n);
+/* How many entries the fold holds (the last seq folded). */
+size_t fold_entries(const struct fold *f);
 /* 0 when entry seq may annul ref: an earlier entry of the same ledger, of a
  * kind that may be annulled (target; NULL: no such entry), not annulled
  * already; else -1 with a sentence naming both.  The one rule, for the fold

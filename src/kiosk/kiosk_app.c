@@ -117,6 +117,30 @@ kiosk_role_name(int role)
 	}
 }
 
+void
+kiosk_peer_words(const struct kiosk_peer *p, char *buf, size_t len)
+{
+	int64_t s = p->age_ms / 1000;
+	time_t t = (time_t)(p->seen_wall_ms / 1000);
+	struct tm tm;
+	char when[16];
+
+	if (p->seen_wall_ms == 0) {
+		snprintf(buf, len, "%s: not reached yet", p->name);
+		return;
+	}
+	if (s < 0) /* this clock went back since: the time it was seen says more */
+		s = 60 * 60;
+	if (s < 60)
+		snprintf(buf, len, "%s: %lld s ago", p->name, (long long)s);
+	else if (s < 10 * 60)
+		snprintf(buf, len, "%s: %lld min ago", p->name, (long long)(s / 60));
+	else if (localtime_r(&t, &tm) != NULL && strftime(when, sizeof when, "%H:%M", &tm) > 0)
+		snprintf(buf, len, "%s: not seen since %s", p->name, when);
+	else
+		snprintf(buf, len, "%s: not seen for %lld min", p->name, (long long)(s / 60));
+}
+
 /* Who did it, in words: "scanned", "by a volunteer", "by the coordinator". */
 static const char *
 kiosk_entry_who(const char *op, char *buf, size_t len)

@@ -215,6 +215,11 @@ enum ui_color kiosk_scan_color(const struct kiosk_reply *r);
 /* "$1,025.00" */
 const char *kiosk_money(int64_t cents, char *buf, size_t len);
 const char *kiosk_role_name(int role);
+/* Another station last reached less than this ago is fresh (green). */
+#define KIOSK_PEER_FRESH_MS (2 * 60 * 1000)
+/* "Lap point: 3 s ago", "Lap point: 4 min ago", "Lap point: not seen since
+ * 10:42" (the station's time zone), "Lap point: not reached yet". */
+void kiosk_peer_words(const struct kiosk_peer *p, char *buf, size_t len);
 /* "14:03  Lap 7, scanned", "14:05  Lap 7 undone: entered twice" for lists of
  * entries; with ledger (the coordinator's station-wide list) the entry numbers too. */
 void kiosk_entry_line(const struct kiosk_recent *e, int ledger, char *buf, size_t len);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "amount.h"
 #include "bundle.h"
 #include "closeout.h"
 #include "event_pack.h"
@@ -126,6 +128,58 @@ kiosk_trust_first(struct kiosk_worker *w, char **cause)
 	return rc;
 }
 
+static int
+kiosk_status_asked_cb(const struct ledger_review *rv, void *arg)
+{
+	struct kiosk_status *st = arg;
+	char money[32];
+
+	if (st->nasked++ == 0) {
+		st->asked_walker = rv->walker;
+		snprintf(st->asked, sizeof st->asked, "%s asks to review %s of walker %" PRIu32,
+		         rv->station_name, amount_format(rv->cents, money, sizeof money),
+		         rv->walker);
+	}
+	return 0;
+}
+
+/* The figures over the whole event and the peers' freshness; the
+ * station's own when it holds no peer's entries (or they cannot be read). */
+static void
+kiosk_status_event(struct kiosk_worker *w, struct kiosk_status *st)
+{
+	struct ledger_event_figures ef;
+	int64_t now = kiosk_worker_wall_ms();
+
+	if (ledger_event_figures(w->l, 0, &ef, NULL) != 0) {
+		const struct ledger_totals *t = &st->totals;
+		st->whole = (struct fold_figures){
+		    .walkers = t->walkers,
+		    .checked_in = t->checked_in,
+		    .laps = t->laps,
+		    .manual_laps = t->manual_laps,
+		    .flagged_laps = t->flagged_laps,
+		    .donations = t->donations,
+		    .checks = t->checks,
+		    .cash_cents = t->cash_cents,
+		    .check_cents = t->check_cents,
+		    .other_cents = t->other_cents,
+		    .total_cents = t->total_cents,
+		    .annulled = t->annulled,
+		};
+		return;
+	}
+	st->whole = ef.all;
+	ledger_event_reviews(w->l, kiosk_status_asked_cb, st, NULL);
+	for (size_t i = 1; i < ef.n && st->npeers < KIOSK_PEERS_MAX; i++) {
+		struct kiosk_peer *p = &st->peers[st->npeers++];
+		kiosk_copy(p->name, sizeof p->name, ef.station[i].name);
+		p->seen_wall_ms = ef.station[i].seen_wall_ms;
+		p->age_ms = now - p->seen_wall_ms;
+	}
+	ledger_event_figures_clear(&ef);
+}
+
 static void
 kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 {
@@ -142,6 +196,7 @@ kiosk_status(struct kiosk_worker *w, struct kiosk_status *st)
 	if (st->has_event)
 		ledger_event(w->l, &st->event);
 	ledger_totals(w->l, &st->totals, NULL);
+	kiosk_status_event(w, st);
 	if (st->has_event && (doubt = ledger_clock_doubt(w->l)) != NULL)
 		kiosk_copy(st->clock_doubt, sizeof st->clock_doubt, doubt);
 	dir = xstrdup(w->db_path);
@@ -269,17 +324,144 @@ kiosk_recent(struct kiosk_worker *w, uint32_t walker, struct kiosk_reply *r)
 	r->nrecent = n;
 }
 
+/* The walker's laps and money over the whole event, and where the laps
+ * were counted when some were counted at another station. */
+static void
+kiosk_card_event(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
+{
+	struct ledger_event_figures ef;
+	int elsewhere = 0;
+
+	r->nwhere = 0;
+	if (ledger_event_figures(w->l, id, &ef, NULL) != 0)
+		return;
+	r->walker.laps = ef.walker_laps;
+	r->walker.raised_cents = ef.walker_raised_cents;
+	for (size_t i = 1; i < ef.n; i++)
+		elsewhere |= ef.station[i].walker_laps != 0;
+	for (size_t i = 0; elsewhere && i < ef.n && r->nwhere < KIOSK_PEERS_MAX + 1; i++) {
+		if (ef.station[i].walker_laps == 0)
+			continue;
+		kiosk_copy(r->where[r->nwhere].name, sizeof r->where[0].name,
+		           ef.station[i].own ? "" : ef.station[i].name);
+		r->where[r->nwhere++].laps = ef.station[i].walker_laps;
+	}
+	r->review[0] = '\0';
+	if (ef.walker_review > 0) {
+		const struct ledger_station_figures *a = &ef.station[ef.review_a],
+		                                    *b = &ef.station[ef.review_b];
+		snprintf(r->review, sizeof r->review,
+		         "%lld lap%s to review: %s%s and %s%s %lld s apart",
+		         (long long)ef.walker_review, ef.walker_review == 1 ? "" : "s",
+		         a->own ? "here" : "at ", a->own ? "" : a->name, b->own ? "here" : "at ",
+		         b->own ? "" : b->name, (long long)(ef.review_gap_ms / 1000));
+	}
+	ledger_event_figures_clear(&ef);
+}
+
+struct kiosk_card_ctx {
+	uint32_t id;
+	struct kiosk_reply *r;
+};
+
+static int
+kiosk_card_dup_cb(const struct ledger_duplicate *d, void *arg)
+{
+	struct kiosk_card_ctx *c = arg;
+
+	if (d->walker != c->id)
+		return 0;
+	snprintf(c->r->dup, sizeof c->r->dup, "Also registered at %s as %s (walker %" PRIu32 ")?",
+	         d->station_name, d->other_name, d->other);
+	kiosk_copy(c->r->dup_station, sizeof c->r->dup_station, d->station);
+	c->r->dup_other = d->other;
+	return 1;
+}
+
+static int
+kiosk_card_asked_cb(const struct ledger_review *rv, void *arg)
+{
+	struct kiosk_card_ctx *c = arg;
+	char money[32];
+
+	if (rv->walker != c->id)
+		return 0;
+	snprintf(c->r->asked, sizeof c->r->asked, "%s asks to review the %s donation: %s",
+	         rv->station_name, amount_format(rv->cents, money, sizeof money), rv->reason);
+	return 1;
+}
+
+/* What another station's entries say about this walker: a likely duplicate
+ * to link, a request to review money held here. */
+static void
+kiosk_card_conflicts(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
+{
+	struct kiosk_card_ctx c = {id, r};
+
+	r->dup[0] = r->asked[0] = '\0';
+	if (r->st.npeers == 0 && ledger_peer_bytes(w->l) == 0)
+		return;
+	ledger_event_duplicates(w->l, kiosk_card_dup_cb, &c, NULL);
+	ledger_event_reviews(w->l, kiosk_card_asked_cb, &c, NULL);
+}
+
+/* A scan's figures over the whole event (the laps at the lap point too). */
+static void
+kiosk_scan_event(struct kiosk_worker *w, struct ledger_scan *s)
+{
+	struct ledger_event_figures ef;
+
+	struct ledger_event_walker ew;
+
+	if (s->badge != BADGE_OK || s->walker == 0 ||
+	    ledger_event_figures(w->l, s->walker, &ef, NULL) != 0)
+		return;
+	s->laps = ef.walker_laps;
+	s->raised_cents = ef.walker_raised_cents;
+	ledger_event_figures_clear(&ef);
+	/* registered at another station: greeted by the name given there */
+	if (!s->known && ledger_event_walker(w->l, s->walker, &ew, NULL) == 1) {
+		char was[sizeof s->name], *at;
+		kiosk_copy(was, sizeof was, s->name);
+		kiosk_copy(s->name, sizeof s->name, ew.name);
+		s->known = 1;
+		if ((at = strstr(s->message, was)) != NULL) {
+			char msg[sizeof s->message];
+			snprintf(msg, sizeof msg, "%.*s%s%s", (int)(at - s->message), s->message,
+			         ew.name, at + strlen(was));
+			kiosk_copy(s->message, sizeof s->message, msg);
+		}
+	}
+}
+
 static int
 kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **cause)
 {
 	struct ledger_walker lw;
 
 	memset(&lw, 0, sizeof lw);
-	if (ledger_walker_get(w->l, id, &lw, cause) != 0)
-		return -1;
+	if (ledger_walker_get(w->l, id, &lw, NULL) != 0) {
+		/* registered at another station only: their card from its entries */
+		struct ledger_event_walker ew;
+		if (ledger_event_walker(w->l, id, &ew, NULL) != 1)
+			return ledger_walker_get(w->l, id, &lw, cause);
+		memset(&r->walker, 0, sizeof r->walker);
+		r->walker.id = id;
+		kiosk_copy(r->walker.name, sizeof r->walker.name, ew.name);
+		kiosk_copy(r->walker.team, sizeof r->walker.team, ew.team);
+		r->walker.checked_in = ew.checked_in;
+		r->email[0] = '\0';
+		if (ledger_badge_code(w->l, id, r->code, sizeof r->code, NULL) != 0)
+			r->code[0] = '\0';
+		kiosk_card_event(w, id, r);
+		kiosk_recent(w, id, r);
+		return 0;
+	}
 	kiosk_found_from(&r->walker, &lw);
 	kiosk_copy(r->email, sizeof r->email, lw.email);
 	ledger_walker_clear(&lw);
+	kiosk_card_event(w, id, r);
+	kiosk_card_conflicts(w, id, r);
 	if (ledger_badge_code(w->l, id, r->code, sizeof r->code, NULL) != 0)
 		r->code[0] = '\0';
 	kiosk_recent(w, id, r);
@@ -1071,9 +1253,9 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,        KIOSK_OP_IMPORT, KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN,     KIOSK_OP_EXPORT, KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
-	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
+	    KIOSK_OP_SET,    KIOSK_OP_IMPORT,     KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,   KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	};
 	size_t i;
 
@@ -1166,6 +1348,8 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		rc = ledger_scan(w->l, q->scan.code, strlen(q->scan.code), -1, "scan", &r->scan,
 		                 &cause);
 		r->at_wall_ms = kiosk_worker_wall_ms();
+		if (rc == 0)
+			kiosk_scan_event(w, &r->scan);
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:
@@ -1180,6 +1364,13 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		                    kiosk_find_cb, r, &cause);
 		break;
 	case KIOSK_OP_WALKER: rc = kiosk_card(w, q->walker, r, &cause); break;
+	case KIOSK_OP_LINK: {
+		int64_t seq;
+		rc = ledger_link(w->l, q->walker, q->link.station, q->link.other, op, &seq, &cause);
+		if (rc == 0)
+			rc = kiosk_card(w, q->walker, r, &cause);
+		break;
+	}
 	case KIOSK_OP_ADD: {
 		uint32_t id = 0;
 		struct kiosk_same_team t;

@@ -67,6 +67,7 @@ enum kiosk_op {
 	/* training: on: the day's ledger set aside (untouched), the training
 	 * ledger beside it in use (made on first use); off: the day's again */
 	KIOSK_OP_TRAINING,
+	KIOSK_OP_LINK,  /* walker, link: the walker here and another station's are one person */
 	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
 	KIOSK_OP_QUIT,
@@ -124,6 +125,10 @@ struct kiosk_req {
 		struct {
 			char code[KIOSK_TEXT_MAX];
 		} recovery;
+		struct {
+			char station[LEDGER_STATION_MAX + 1];
+			uint32_t other;
+		} link;
 		struct {
 			char paper[KIOSK_TEXT_MAX]; /* "" letter, or A4 */
 		} sheet;
@@ -222,11 +227,29 @@ struct kiosk_recent {
 	char method[16];
 };
 
+/* Another station of the event whose entries this one holds (sync), in
+ * people's words, and how long ago it was last reached (this station's
+ * clock; seen_wall_ms 0: never). */
+#define KIOSK_PEERS_MAX 4
+struct kiosk_peer {
+	char name[LEDGER_STATION_NAME_MAX];
+	int64_t seen_wall_ms, age_ms;
+};
+
 struct kiosk_status {
 	int open;
 	int has_event;
 	struct ledger_event event;
 	struct ledger_totals totals;
+	/* the whole event: this station's and its peers' (ledger_event_figures) */
+	struct fold_figures whole;
+	size_t npeers;
+	struct kiosk_peer peers[KIOSK_PEERS_MAX];
+	/* other stations' requests to review money held here: how many, and the
+	 * first in words (walker asked_walker) */
+	int64_t nasked;
+	uint32_t asked_walker;
+	char asked[200];
 	char clock_doubt[200];
 	int64_t disk_free_mb; /* -1: unknown */
 	int pin_set;
@@ -246,7 +269,25 @@ struct kiosk_reply {
 	struct ledger_scan scan;   /* SCAN, CHECKIN, LAP */
 	int64_t at_wall_ms;        /* SCAN, CHECKIN, LAP: when the ledger answered (UTC ms) */
 	int64_t seq;               /* DONATE, ANNUL */
-	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE */
+	struct kiosk_found walker; /* WALKER, ADD, CHECKIN, LAP, DONATE: laps and money over
+	                              the whole event */
+	/* WALKER: where the walker's laps were counted, when not all here */
+	size_t nwhere;
+	struct {
+		char name[LEDGER_STATION_NAME_MAX]; /* "" for this station */
+		int64_t laps;
+	} where[KIOSK_PEERS_MAX + 1];
+	/* WALKER: laps at two stations too close together, counted once, for a
+	 * coordinator's review ("" none): "1 lap to review: here and at Lap
+	 * point 4 s apart" */
+	char review[160];
+	/* WALKER: likely the same person registered at another station ("" none),
+	 * "Also registered at Lap point as ANN (walker 501)"; link it: */
+	char dup[256];
+	char dup_station[LEDGER_STATION_MAX + 1];
+	uint32_t dup_other;
+	/* WALKER: another station asks to review this walker's money here */
+	char asked[400];
 	char email[128];
 	char code[BADGE_CODE_MAX]; /* WALKER, ADD: the badge code */
 	size_t nfound;

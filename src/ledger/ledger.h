@@ -325,26 +325,43 @@ int ledger_peer_seen(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LE
  * e->hash set; the rest zero); stops when cb returns non-zero. */
 int ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN], int64_t from,
                         int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
+/* The certificate peer `ledger` showed (malloc'd), NULL when none. */
+char *ledger_peer_cert(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN]);
 /* Bytes of all peers' lines held. */
 int64_t ledger_peer_bytes(struct ledger *l);
 
-/* The figures over the whole event (issue 17's "one fold"): this station's
- * ledger and each peer's held entries, each folded on its own by fold.h's
- * fold_run with its own settings (as HQ does with bundles), then summed.
- * Walker numbers are the event's (badges), so one walker's laps at the lap
- * points and money at the table add up.  Reads every entry held: for the
- * CLI and tests; the kiosk needs derived tables for peers (docs/SYNC.md). */
+/* The figures over the whole event (issue 17's "one fold", ledger_event.c):
+ * this station's derived tables and each peer's held entries folded by
+ * fold.h's fold on their own, with their own settings (as HQ folds
+ * bundles), then summed.  A peer's fold is kept in memory and brought up to
+ * date with the entries that arrived since it was last asked (fold_more),
+ * so a scan never refolds the event.  Walker numbers are the event's
+ * (badges), so one walker's laps at the lap points and money at the table
+ * add up. */
+#define LEDGER_STATION_NAME_MAX 40
 struct ledger_station_figures {
 	char station[LEDGER_STATION_MAX + 1];
-	int own;                                  /* this station */
-	int64_t entries;                          /* held */
-	int64_t seen_wall_ms;                     /* last exchange (own: 0) */
-	struct fold_figures fig;                  /* its figures */
+	char name[LEDGER_STATION_NAME_MAX]; /* in people's words: "Lap point", "Lap point T3" */
+	enum rules_role role;               /* its role setting */
+	int own;                            /* this station */
+	int64_t entries;                    /* held */
+	int64_t seen_wall_ms;               /* last exchange (own: 0) */
+	int64_t offset_ms;                  /* its clock minus this one's (own: 0) */
+	struct fold_figures fig;            /* its figures */
 	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
+	int has_walker_lap;                       /* the walker's last lap here: */
+	struct stamp walker_last_lap;             /* by its clock */
 };
 struct ledger_event_figures {
 	struct fold_figures all; /* summed */
 	int64_t walker_laps, walker_raised_cents;
+	/* the walker's laps at two stations too close together (clocks set by
+	 * the offsets measured): likely one lap counted twice; the later of each
+	 * pair is not in walker_laps, and is shown for a coordinator's review.
+	 * The first pair: stations review_a and review_b (indexes in station),
+	 * the closest gap review_gap_ms. */
+	int64_t walker_review, review_gap_ms;
+	size_t review_a, review_b;
 	size_t n;                               /* stations: own first, then peers by id */
 	struct ledger_station_figures *station; /* malloc'd: ledger_event_figures_clear */
 };
@@ -352,5 +369,51 @@ struct ledger_event_figures {
 int ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
                          char **cause);
 void ledger_event_figures_clear(struct ledger_event_figures *f);
+
+/* Conflicts between stations, in words (docs/SYNC.md).  The same person
+ * registered here and at a peer: the same name, accent- and case-blind
+ * (text_fold), under two walker numbers, not linked by either station. */
+struct ledger_duplicate {
+	uint32_t walker; /* here */
+	char name[128];
+	char station[LEDGER_STATION_MAX + 1];
+	char station_name[LEDGER_STATION_NAME_MAX];
+	uint32_t other; /* there */
+	char other_name[128];
+};
+int ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicate *, void *),
+                            void *arg, char **cause);
+/* Records that this station's walker and walker `other` of station
+ * `station` (a peer held) are one person (a "link" entry; annulled like
+ * any): from then on the walker's laps and money over the event add up,
+ * here and, once it holds this entry, at the peer.  Never merged silently:
+ * each station's entries stay as they are. */
+int ledger_link(struct ledger *l, uint32_t walker, const char *station, uint32_t other,
+                const char *op, int64_t *seq, char **cause);
+/* Asks station `station`, which holds donation `target`, to review it (a
+ * "review" entry here): money is annulled only where it is held. */
+int ledger_review_ask(struct ledger *l, const char *station, int64_t target, const char *reason,
+                      const char *op, int64_t *seq, char **cause);
+/* The peers' review requests of this station's donations still in force. */
+struct ledger_review {
+	char station[LEDGER_STATION_MAX + 1]; /* who asks */
+	char station_name[LEDGER_STATION_NAME_MAX];
+	int64_t request_seq; /* its entry */
+	int64_t seq;         /* the donation here */
+	uint32_t walker;
+	int64_t cents;
+	char reason[256];
+};
+/* A walker registered at a peer (not here): their name there, so a badge of
+ * the event greets them by name at any station.  1 found, 0 none, -1. */
+struct ledger_event_walker {
+	char name[128], team[64];
+	char station[LEDGER_STATION_MAX + 1]; /* where registered */
+	int checked_in;                       /* there */
+};
+int ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walker *out,
+                        char **cause);
+int ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *),
+                         void *arg, char **cause);
 
 #endif

@@ -695,6 +695,7 @@ ledger_free(struct ledger *l)
 		free(l->copy_dir);
 	}
 	sodium_memzero(&l->badge, sizeof l->badge);
+	ledger_pfold_free(l);
 	free(l->path);
 	free(l);
 }

@@ -69,7 +69,18 @@ struct ledger {
 	void (*clock)(struct stamp *, void *);
 	void *clock_arg;
 	char doubt[160];
+
+	/* peers' folds, brought up to date when asked (ledger_event.c) */
+	struct ledger_pfold *pf;
+	size_t npf;
+	/* walkers checked in at a peer only, for own checked_in ck_own and the
+	 * peers' entries folded ck_peers (ck_valid: computed) */
+	int64_t ck_own, ck_peers, ck_value;
+	int ck_valid;
 };
+
+/* Frees the peers' folds (ledger_free). */
+void ledger_pfold_free(struct ledger *l);
 
 /* The append-only triggers, as sqlite keeps their text (ledger_check compares
  * it byte for byte). */

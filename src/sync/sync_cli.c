@@ -72,8 +72,10 @@ sync_cli_event(struct ledger *l, uint32_t walker)
 			       (now.wall_ms - st->seen_wall_ms) / 1000);
 	}
 	if (walker != 0) {
-		printf("Walker %" PRIu32 ": %" PRId64 " laps, %s raised (", walker, ef.walker_laps,
-		       amount_format(ef.walker_raised_cents, money, sizeof money));
+		printf("Walker %" PRIu32 ": %" PRId64 " laps", walker, ef.walker_laps);
+		if (ef.walker_review > 0) /* at two stations too close together: counted once */
+			printf(" (%" PRId64 " more to review)", ef.walker_review);
+		printf(", %s raised (", amount_format(ef.walker_raised_cents, money, sizeof money));
 		for (size_t i = 0; i < ef.n; i++)
 			printf("%s%s %" PRId64, i ? ", " : "", ef.station[i].station,
 			       ef.station[i].walker_laps);

@@ -89,12 +89,12 @@ unpack() {
 }
 
 # Rezips a bundle's members (after an edit of manifest.json by the python in
-# $4), SHA256SUMS remade, as a clear zip in DIR ($3) signed with the
+# $4; of member $5 when given, a glob), SHA256SUMS remade, as a clear zip in DIR ($3) signed with the
 # station's own key ($2) and the original trusted comment, as a station's
 # insider could: minisign -V says OK.  A sealed bundle is opened first with
 # HQ's key (stock age).  FORGED: the forgery's path.
 forge() {
-	local zip=$1 key=$2 dir=$3 edit=$4 clear=$1
+	local zip=$1 key=$2 dir=$3 edit=$4 clear=$1 member=${5:-manifest.json}
 	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
 	if [[ "$zip" == *.age ]]; then
 		command -v age >/dev/null || skip "age is not installed (APT_PKGS)"
@@ -102,7 +102,7 @@ forge() {
 		age -d -i "$HQK/hq-seal.key" -o "$clear" "$zip"
 	fi
 	unpack "$clear"
-	python3 - "$T/x/manifest.json" "$edit" <<-'PY'
+	python3 - "$(ls "$T/x"/$member | head -1)" "$edit" <<-'PY'
 		import sys
 		p, edit = sys.argv[1], sys.argv[2]
 		s = open(p).read()
@@ -552,4 +552,109 @@ forge_cert() {
 	run "$WATCTL" hq-report --db "$HQ"
 	echo "$output"
 	[[ "$output" == *"national total"*"\$229.00"* ]]
+}
+
+# lo_sync CALLER ANSWERER: one `watctl sync` exchange over loopback.
+lo_sync() {
+	local port=$((20000 + RANDOM % 30000))
+	"$WATCTL" --db "$2" sync --listen "127.0.0.1:$port" --once 2>"$T/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$T/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run "$WATCTL" --db "$1" sync --peer "127.0.0.1:$port"
+	echo "$output"
+	wait
+	[ "$status" -eq 0 ]
+}
+
+# Station sync (docs/SYNC.md): the lap point's entries held at the table
+# are not the table's: each station's bundle carries its own, and HQ counts
+# each lap and dollar once.
+@test "two stations synced with watctl sync, exported and merged at HQ: each lap and dollar counted once" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
+	"$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 1 5 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	# the table sees the event: its own lap and $229, the lap point's lap and $5
+	run "$WATCTL" --db "$T/t1.db" sync --status
+	echo "$output"
+	[[ "$output" == *"2 laps"*"\$234.00 raised"* ]]
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	# the table's bundle carries the lap point's entries as a backup copy,
+	# checked by verify against the head the lap point signed
+	run "$WATCTL" verify "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"carries 1 other station's entries as a backup copy"* ]]
+	# the table's insider alters the lap point's copy and re-signs the
+	# bundle with the table's key: the lap point's signed head refuses it
+	forge "$(bundle_in "$USB" -T1-1)" "$T/t1.db.keys/station.key" "$T/forged" \
+		's = s.replace("\"how\":\"scan\"", "\"how\":\"manual\"", 1)' 'peer-T2-*.jsonl'
+	run "$WATCTL" verify "$FORGED" --pubkey "$T/t1.db.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"peer-T2-"*".jsonl does not lead to the chain head station T2 signed"* ]]
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$234.00"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T1"*"\$229.00"* ]]
+	[[ "$output" == *"station T2"*"\$5.00"* ]]
+	[[ "$output" == *"national total"*"\$234.00"* ]]
+}
+
+# Conflicts in words: Ann registered at the table and "ÁNN" walked up at
+# the lap point are shown as likely one person, linked by the coordinator
+# (an entry, never a silent merge); the lap point asks the table to review a
+# donation only the table can annul.  HQ still counts each dollar once.
+@test "conflicts between synced stations: a likely duplicate linked, a review request answered where the money is" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	"$WATCTL" --db "$T/t2.db" set walker-base 500 >/dev/null
+	"$WATCTL" --db "$T/t2.db" walker add --name "ÁNN" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 501 5 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	echo "$output"
+	[[ "$output" == *"walker 1 Ann here, and walker 501 ÁNN at Lap point (station T2)"* ]]
+	run "$WATCTL" --db "$T/t1.db" sync --status --walker 1
+	echo "$output"
+	[[ "$output" == *"Walker 1: 1 laps, \$100.00 raised"* ]]
+	run "$WATCTL" --db "$T/t1.db" link 1 --station T2 --walker 501
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	[[ "$output" == *"No conflicts"* ]]
+	run "$WATCTL" --db "$T/t1.db" sync --status --walker 1
+	echo "$output"
+	[[ "$output" == *"Walker 1: 1 laps, \$105.00 raised"* ]]
+	# the lap point asks about the table's $30 (entry 7: other money)
+	don=$(sqlite3 "$T/t1.db" "SELECT seq FROM entries WHERE kind = 'donation' AND amount = 3000")
+	run "$WATCTL" --db "$T/t2.db" review-ask "$don" --station T1 --reason "the sponsor paid at the lap point too"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	echo "$output"
+	[[ "$output" == *"entry $don, \$30.00 for walker 2: Lap point (station T2) asks: the sponsor paid at the lap point too"* ]]
+	"$WATCTL" --db "$T/t1.db" annul "$don" --reason "paid twice" >/dev/null
+	run "$WATCTL" --db "$T/t1.db" conflicts
+	[[ "$output" == *"No conflicts"* ]]
+	# HQ: the table's $199 after the annulment and the lap point's $5, once
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"total \$204.00"* ]]
 }

@@ -161,6 +161,23 @@ screen_walker_act(struct kiosk *k, enum kiosk_op op)
 	kiosk_post(k, &q);
 }
 
+/* Links the walker on the card and the likely duplicate it names (a link
+ * entry, the coordinator's). */
+static void
+screen_walker_link(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	if (k->card == NULL || k->card->dup[0] == '\0')
+		return;
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_LINK;
+	q.walker = k->walker;
+	snprintf(q.link.station, sizeof q.link.station, "%s", k->card->dup_station);
+	q.link.other = k->card->dup_other;
+	kiosk_post(k, &q);
+}
+
 static void
 screen_walker_draw(struct kiosk *k)
 {
@@ -208,6 +225,49 @@ screen_walker_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){left.x, y, left.w, k->style.line_l}, line, k->style.font.big, 1,
 	        UI_ACCENT, UI_LEFT);
 	y += k->style.line_l + gap / 2;
+	if (c->nwhere > 0) { /* laps counted at another station: where, and how fresh */
+		int n = 0;
+		for (size_t i = 0; i < c->nwhere && n < (int)sizeof line; i++)
+			n += snprintf(line + n, sizeof line - (size_t)n, "%s%lld %s%s",
+			              i > 0 ? ", " : "", (long long)c->where[i].laps,
+			              c->where[i].name[0] != '\0' ? "at " : "here",
+			              c->where[i].name);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.body, 0,
+		        UI_FG, UI_LEFT);
+		y += lh;
+	}
+	if (c->asked[0] != '\0') { /* only this station can annul its money: Correct */
+		ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, k->style.row}, c->asked,
+		             k->style.font.hint, 1, UI_BAD, UI_LEFT);
+		y += k->style.row;
+	}
+	if (c->dup[0] != '\0') { /* never merged silently: the coordinator links them */
+		int bw = k->style.back_w + k->style.margin_l;
+		ui_text_wrap(u, (struct ui_rect){left.x, y, left.w - bw - gap, k->style.row},
+		             c->dup, k->style.font.hint, 0, UI_FG, UI_LEFT);
+		if (ui_button(u, (struct ui_rect){left.x + left.w - bw, y, bw, k->style.row},
+		              "Same person", k->style.quiet, k->style.font.body) &&
+		    !k->waiting) {
+			if (k->coordinator)
+				screen_walker_link(k);
+			else
+				kiosk_unlock(k, screen_walker_link);
+		}
+		y += k->style.row;
+	}
+	if (c->review[0] != '\0') {
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, c->review, k->style.font.body,
+		        1, UI_BAD, UI_LEFT);
+		y += lh;
+	}
+	for (size_t i = 0; i < c->st.npeers; i++) {
+		const struct kiosk_peer *p = &c->st.peers[i];
+		kiosk_peer_words(p, line, sizeof line);
+		ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.hint, 0,
+		        p->seen_wall_ms != 0 && p->age_ms < KIOSK_PEER_FRESH_MS ? UI_DIM : UI_BAD,
+		        UI_LEFT);
+		y += lh;
+	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
 	y += lh;
 	for (size_t i = 0; i < c->nrecent; i++) {

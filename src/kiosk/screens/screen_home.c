@@ -91,7 +91,7 @@ screen_home_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	const struct ledger_event *ev = &k->st.event;
-	const struct ledger_totals *t = &k->st.totals;
+	const struct fold_figures *t = &k->st.whole; /* the whole event's */
 	int W = ui_width(u), H = ui_height(u), m = k->style.pad, gap = k->style.margin;
 	int hb = k->style.header, y, btn_h = k->style.button, chip_h = k->style.line, x;
 	char num[3][48], line[160];
@@ -125,6 +125,18 @@ screen_home_draw(struct kiosk *k)
 		     gap;
 	if (k->msg[0] != '\0' && x < W - m)
 		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->msg, k->msg_color) + gap;
+	if (k->st.nasked > 0 && x < W - m)
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, k->st.asked, UI_WARN) + gap;
+	/* the other stations: how fresh their laps here are */
+	for (size_t i = 0; i < k->st.npeers && x < W - m; i++) {
+		const struct kiosk_peer *p = &k->st.peers[i];
+		kiosk_peer_words(p, line, sizeof line);
+		x += screen_home_chip(k, x, y, chip_h, W - x - m, line,
+		                      p->seen_wall_ms != 0 && p->age_ms < KIOSK_PEER_FRESH_MS
+		                          ? UI_OK
+		                          : UI_WARN) +
+		     gap;
+	}
 	y += chip_h + gap;
 
 	/* the call to action */

@@ -1,0 +1,1104 @@
+/* ledger_event.c — the figures over the whole event (ledger.h): this
+ * station's derived tables, and each peer's entries folded by fold.h's one
+ * fold, kept in memory and brought up to date with what arrived since the
+ * last look (fold_more), so the screens never refold the event. */
+#include "ledger_int.h"
+
+/* A link entry: walker `walker` of the station that recorded it is
+ * walker `other` of the ledger named. */
+struct ledger_xlink {
+	uint32_t walker, other;
+	unsigned char ledger[LEDGER_HASH_LEN];
+};
+
+/* A review request: entry `target` of the ledger named, asked by entry
+ * `seq` of the station that recorded it. */
+struct ledger_ask {
+	int64_t seq, target;
+	unsigned char ledger[LEDGER_HASH_LEN];
+	uint32_t walker;
+	char *reason;
+};
+
+/* 64 hex digits into 32 bytes: 0, else -1. */
+static int
+ledger_unhex(const char *hex, unsigned char out[LEDGER_HASH_LEN])
+{
+	if (hex == NULL || strlen(hex) != 2 * LEDGER_HASH_LEN)
+		return -1;
+	for (size_t i = 0; i < LEDGER_HASH_LEN; i++) {
+		unsigned v = 0;
+		for (int j = 0; j < 2; j++) {
+			char c = hex[2 * i + (size_t)j];
+			v <<= 4;
+			if (c >= '0' && c <= '9')
+				v |= (unsigned)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v |= (unsigned)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				v |= (unsigned)(c - 'A' + 10);
+			else
+				return -1;
+		}
+		out[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+static void
+ledger_hex(const unsigned char in[LEDGER_HASH_LEN], char out[2 * LEDGER_HASH_LEN + 1])
+{
+	for (size_t i = 0; i < LEDGER_HASH_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", in[i]);
+}
+
+static int64_t
+ledger_member_int(const struct entry *e, const char *key)
+{
+	struct json_value v = entry_member(e, key);
+	int64_t n = 0;
+
+	return json_int(&v, &n) == 0 ? n : 0;
+}
+
+static char *
+ledger_member_str(const struct entry *e, const char *key)
+{
+	struct json_value v = entry_member(e, key);
+
+	return json_str(&v);
+}
+
+/* A link entry's parts: 0, else -1 (a ledger that is not 64 hex). */
+static int
+ledger_link_parse(const struct entry *e, struct ledger_xlink *x)
+{
+	char *hex = ledger_member_str(e, "ledger");
+	int rc = ledger_unhex(hex, x->ledger);
+
+	free(hex);
+	x->walker = (uint32_t)ledger_member_int(e, "walker");
+	x->other = (uint32_t)ledger_member_int(e, "other_walker");
+	return rc;
+}
+
+/* A lap in force, by the clock of the station that counted it. */
+struct ledger_lap {
+	uint32_t walker;
+	int manual;
+	int64_t seq, wall_ms;
+};
+
+/* One peer's fold: its entries 1..fold_entries(f), its role, its laps in
+ * force (for judgements across stations). */
+struct ledger_pfold {
+	unsigned char ledger[LEDGER_HASH_LEN];
+	struct fold *f;
+	enum rules_role role;
+	int64_t role_seq; /* the role setting in force (0: none: "both") */
+	struct ledger_lap *laps;
+	size_t nlaps, caplaps;
+	struct ledger_xlink *links; /* its links in force */
+	size_t nlinks, caplinks;
+	struct ledger_ask *asks; /* its review requests in force */
+	size_t nasks, capasks;
+};
+
+static void
+ledger_lap_push(struct ledger_lap **v, size_t *n, size_t *cap, const struct entry *e)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*v = xrealloc(*v, *cap * sizeof **v);
+	}
+	(*v)[(*n)++] = (struct ledger_lap){e->walker, e->manual, e->seq, e->at.wall_ms};
+}
+
+void
+ledger_pfold_free(struct ledger *l)
+{
+	for (size_t i = 0; i < l->npf; i++) {
+		fold_free(l->pf[i].f);
+		free(l->pf[i].laps);
+		free(l->pf[i].links);
+		for (size_t j = 0; j < l->pf[i].nasks; j++)
+			free(l->pf[i].asks[j].reason);
+		free(l->pf[i].asks);
+	}
+	free(l->pf);
+	l->pf = NULL;
+	l->npf = 0;
+}
+
+/* The lines of one peer's entries from a seq on, decoded (es[i] borrows
+ * lines[i]). */
+struct ledger_batch_lines {
+	char **lines;
+	struct entry *es;
+	size_t n, cap;
+	char **cause;
+	int failed;
+};
+
+static int
+ledger_batch_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_batch_lines *b = arg;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 256;
+		b->lines = xrealloc(b->lines, b->cap * sizeof *b->lines);
+		b->es = xrealloc(b->es, b->cap * sizeof *b->es);
+	}
+	b->lines[b->n] = xstrdup(e->line);
+	if (entry_decode(b->lines[b->n], strlen(b->lines[b->n]), &b->es[b->n], b->cause) != 0) {
+		free(b->lines[b->n]);
+		b->failed = 1;
+		return 1;
+	}
+	b->n++;
+	return 0;
+}
+
+static void
+ledger_batch_free(struct ledger_batch_lines *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->lines[i]);
+	free(b->lines);
+	free(b->es);
+}
+
+/* The role a settings entry in force gives (the last one wins). */
+static void
+ledger_pfold_role(struct ledger_pfold *p, const struct entry *e)
+{
+	struct json_value k, v;
+	char *key, *value;
+	enum rules_role r;
+
+	if (e->kind != ENTRY_SETTINGS)
+		return;
+	k = entry_member(e, "key");
+	key = json_str(&k);
+	if (key != NULL && strcmp(key, "role") == 0) {
+		v = entry_member(e, "value");
+		value = json_str(&v);
+		if (value != NULL && rules_role_parse(value, &r) == 0) {
+			p->role = r;
+			p->role_seq = e->seq;
+		}
+		free(value);
+	}
+	free(key);
+}
+
+/* What the fold does not keep of an entry in force: the role, the laps,
+ * the links and review requests. */
+static void
+ledger_pfold_note(struct ledger_pfold *p, const struct entry *e)
+{
+	ledger_pfold_role(p, e);
+	if (e->kind == ENTRY_LAP)
+		ledger_lap_push(&p->laps, &p->nlaps, &p->caplaps, e);
+	if (e->kind == ENTRY_LINK) {
+		struct ledger_xlink x;
+		if (ledger_link_parse(e, &x) != 0)
+			return;
+		if (p->nlinks == p->caplinks) {
+			p->caplinks = p->caplinks ? p->caplinks * 2 : 16;
+			p->links = xrealloc(p->links, p->caplinks * sizeof *p->links);
+		}
+		p->links[p->nlinks++] = x;
+	}
+	if (e->kind == ENTRY_REVIEW) {
+		struct ledger_ask a = {e->seq,
+		                       ledger_member_int(e, "seq"),
+		                       {0},
+		                       (uint32_t)ledger_member_int(e, "walker"),
+		                       NULL};
+		char *hex = ledger_member_str(e, "ledger");
+		int bad = ledger_unhex(hex, a.ledger);
+		free(hex);
+		if (bad)
+			return;
+		a.reason = ledger_member_str(e, "reason");
+		if (p->nasks == p->capasks) {
+			p->capasks = p->capasks ? p->capasks * 2 : 16;
+			p->asks = xrealloc(p->asks, p->capasks * sizeof *p->asks);
+		}
+		p->asks[p->nasks++] = a;
+	}
+}
+
+/* Brings peer p's fold up to its head: the entries after the ones folded,
+ * or all of them again when one of those annuls or changes a judging
+ * setting (fold_more). */
+static int
+ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char **cause)
+{
+	struct ledger_batch_lines b = {0};
+	int64_t from = p->f != NULL ? (int64_t)fold_entries(p->f) + 1 : 1;
+	struct fold *f = NULL;
+	int rc = -1;
+
+	if (p->f != NULL && from > head)
+		return 0;
+	b.cause = cause;
+	if (ledger_peer_entries(l, p->ledger, from, ledger_batch_cb, &b, cause) != 0 || b.failed)
+		goto end;
+	if (p->f != NULL && fold_more(p->f, b.es, b.n) == 0) {
+		for (size_t i = 0; i < b.n; i++)
+			ledger_pfold_note(p, &b.es[i]);
+		rc = 0;
+		goto end;
+	}
+	if (from > 1) { /* an annulment or a judging setting: all of it again */
+		ledger_batch_free(&b);
+		memset(&b, 0, sizeof b);
+		b.cause = cause;
+		if (ledger_peer_entries(l, p->ledger, 1, ledger_batch_cb, &b, cause) != 0 ||
+		    b.failed)
+			goto end;
+	}
+	if (fold_run(b.es, b.n, NULL, &f, cause) != 0)
+		goto end;
+	fold_free(p->f);
+	p->f = f;
+	p->role = RULES_ROLE_BOTH;
+	p->role_seq = 0;
+	p->nlaps = p->nlinks = 0;
+	for (size_t i = 0; i < p->nasks; i++)
+		free(p->asks[i].reason);
+	p->nasks = 0;
+	for (size_t i = 0; i < b.n; i++)
+		if (fold_annulled_by(f, b.es[i].seq) == 0)
+			ledger_pfold_note(p, &b.es[i]);
+	rc = 0;
+end:
+	ledger_batch_free(&b);
+	return rc;
+}
+
+static struct ledger_pfold *
+ledger_pfold_get(struct ledger *l, const struct ledger_peer *peer, char **cause)
+{
+	struct ledger_pfold *p = NULL;
+
+	for (size_t i = 0; i < l->npf && p == NULL; i++)
+		if (memcmp(l->pf[i].ledger, peer->ledger, LEDGER_HASH_LEN) == 0)
+			p = &l->pf[i];
+	if (p == NULL) {
+		l->pf = xrealloc(l->pf, (l->npf + 1) * sizeof *l->pf);
+		p = &l->pf[l->npf++];
+		memset(p, 0, sizeof *p);
+		memcpy(p->ledger, peer->ledger, LEDGER_HASH_LEN);
+		p->role = RULES_ROLE_BOTH;
+	}
+	return ledger_pfold_update(l, p, peer->head_seq, cause) == 0 ? p : NULL;
+}
+
+static void
+ledger_fig_add(struct fold_figures *a, const struct fold_figures *b)
+{
+	a->walkers += b->walkers;
+	a->checked_in += b->checked_in;
+	a->laps += b->laps;
+	a->manual_laps += b->manual_laps;
+	a->flagged_laps += b->flagged_laps;
+	a->donations += b->donations;
+	a->checks += b->checks;
+	a->cash_cents += b->cash_cents;
+	a->check_cents += b->check_cents;
+	a->other_cents += b->other_cents;
+	a->total_cents += b->total_cents;
+	a->annulled += b->annulled;
+}
+
+static void
+ledger_station_walker(struct ledger_station_figures *st, const struct fold_walker *w)
+{
+	if (w == NULL)
+		return;
+	st->walker_laps = w->laps;
+	st->walker_raised_cents = w->cash_cents + w->check_cents + w->other_cents;
+	st->has_walker_lap = w->has_lap;
+	st->walker_last_lap = w->last_lap;
+}
+
+/* One lap of the walker asked for, on this station's clock. */
+struct ledger_wlap {
+	int64_t t;
+	size_t station; /* index in out->station */
+	int64_t seq;
+};
+
+struct ledger_event_ctx {
+	struct ledger *l;
+	uint32_t walker;
+	struct ledger_event_figures *out;
+	char **cause;
+	int failed;
+	struct ledger_wlap *laps;
+	size_t nlaps, cap;
+	unsigned char own[LEDGER_HASH_LEN];
+	struct ledger_xlink *links; /* this station's links in force of the walker */
+	size_t nlinks;
+};
+
+static void
+ledger_wlap_push(struct ledger_event_ctx *c, int64_t t, size_t station, int64_t seq)
+{
+	if (c->nlaps == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 64;
+		c->laps = xrealloc(c->laps, c->cap * sizeof *c->laps);
+	}
+	c->laps[c->nlaps++] = (struct ledger_wlap){t, station, seq};
+}
+
+static int
+ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_event_ctx *c = arg;
+	struct ledger_station_figures *st;
+	struct ledger_pfold *p;
+
+	/* a statement is open on peers: the entries come through a second one */
+	if ((p = ledger_pfold_get(c->l, peer, c->cause)) == NULL) {
+		c->failed = 1;
+		return 1;
+	}
+	c->out->station = xrealloc(c->out->station, (c->out->n + 1) * sizeof *c->out->station);
+	st = &c->out->station[c->out->n++];
+	memset(st, 0, sizeof *st);
+	ledger_copy(st->station, sizeof st->station, peer->station);
+	st->role = p->role;
+	st->seen_wall_ms = peer->seen_wall_ms;
+	st->offset_ms = peer->offset_ms;
+	st->entries = (int64_t)fold_entries(p->f);
+	st->fig = *fold_figures(p->f);
+	if (c->walker != 0) {
+		/* the walker there: the same number, and those linked to it here
+		 * or there (one person registered at both) */
+		uint32_t ids[16];
+		size_t nids = 0;
+
+		ids[nids++] = c->walker;
+		for (size_t i = 0; i < c->nlinks && nids < 16; i++)
+			if (memcmp(c->links[i].ledger, peer->ledger, LEDGER_HASH_LEN) == 0)
+				ids[nids++] = c->links[i].other;
+		for (size_t i = 0; i < p->nlinks && nids < 16; i++)
+			if (p->links[i].other == c->walker &&
+			    memcmp(p->links[i].ledger, c->own, LEDGER_HASH_LEN) == 0)
+				ids[nids++] = p->links[i].walker;
+		for (size_t k = 0; k < nids; k++) {
+			struct ledger_station_figures one;
+			int again = 0;
+
+			for (size_t j = 0; j < k; j++)
+				again |= ids[j] == ids[k];
+			if (again)
+				continue;
+			memset(&one, 0, sizeof one);
+			ledger_station_walker(&one, fold_walker(p->f, ids[k]));
+			st->walker_laps += one.walker_laps;
+			st->walker_raised_cents += one.walker_raised_cents;
+			if (one.has_walker_lap &&
+			    (!st->has_walker_lap ||
+			     one.walker_last_lap.wall_ms > st->walker_last_lap.wall_ms)) {
+				st->has_walker_lap = 1;
+				st->walker_last_lap = one.walker_last_lap;
+			}
+			/* its clock moved to this one's by the offset measured */
+			for (size_t i = 0; i < p->nlaps; i++)
+				if (p->laps[i].walker == ids[k])
+					ledger_wlap_push(c, p->laps[i].wall_ms - peer->offset_ms,
+					                 c->out->n - 1, p->laps[i].seq);
+		}
+	}
+	return 0;
+}
+
+static const char *
+ledger_role_words(enum rules_role r)
+{
+	switch (r) {
+	case RULES_ROLE_LAP: return "Lap point";
+	case RULES_ROLE_WELCOME: return "Welcome table";
+	default: return "Station";
+	}
+}
+
+/* People's words for each station: its role ("Lap point"), with its id when
+ * two share a role or the role says nothing ("Station T2"). */
+static void
+ledger_event_names(struct ledger_event_figures *out)
+{
+	for (size_t i = 0; i < out->n; i++) {
+		struct ledger_station_figures *st = &out->station[i];
+		int shared = st->role == RULES_ROLE_BOTH;
+
+		for (size_t j = 0; j < out->n && !shared; j++)
+			shared = j != i && out->station[j].role == st->role;
+		if (shared)
+			snprintf(st->name, sizeof st->name, "%s %s", ledger_role_words(st->role),
+			         st->station);
+		else
+			snprintf(st->name, sizeof st->name, "%s", ledger_role_words(st->role));
+	}
+}
+
+static int
+ledger_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Walkers checked in at a peer and not here: a walker checked in at the
+ * table and scanned at the lap point is one walker checked in.  Counted
+ * again only when this station's check-ins or the peers' entries changed. */
+static int64_t
+ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
+{
+	sqlite3_stmt *st;
+	uint32_t *ids = NULL;
+	size_t n = 0, cap = 0, i, nw;
+	int64_t peers = 0, count = 0;
+
+	for (i = 0; i < l->npf; i++)
+		peers += l->pf[i].f != NULL ? (int64_t)fold_entries(l->pf[i].f) : 0;
+	if (l->ck_valid && l->ck_own == own_checked && l->ck_peers == peers)
+		return l->ck_value;
+	for (i = 0; i < l->npf; i++) {
+		const struct fold_walker *w;
+		if (l->pf[i].f == NULL)
+			continue;
+		w = fold_walkers(l->pf[i].f, &nw);
+		for (size_t j = 0; j < nw; j++) {
+			if (w[j].checkin_seq == 0)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				ids = xrealloc(ids, cap * sizeof *ids);
+			}
+			ids[n++] = w[j].id;
+		}
+	}
+	if (n > 0)
+		qsort(ids, n, sizeof *ids, ledger_u32_cmp);
+	st = ledger_stmt(l, "SELECT checkin_seq FROM walkers WHERE id = ?1");
+	for (i = 0; i < n && st != NULL; i++) {
+		int here = 0;
+		if (i > 0 && ids[i] == ids[i - 1])
+			continue;
+		sqlite3_bind_int64(st, 1, ids[i]);
+		here = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) != 0;
+		sqlite3_reset(st);
+		count += !here;
+	}
+	free(ids);
+	if (st == NULL)
+		return 0;
+	l->ck_valid = 1;
+	l->ck_own = own_checked;
+	l->ck_peers = peers;
+	l->ck_value = count;
+	return count;
+}
+
+/* The link entries in force here (of walker, 0: every one); *n of them,
+ * malloc'd. */
+static int
+ledger_own_links(struct ledger *l, uint32_t walker, struct ledger_xlink **out, size_t *n,
+                 char **cause)
+{
+	sqlite3_stmt *st = ledger_stmt(l, "SELECT line FROM entries WHERE kind = 'link' AND seq "
+	                                  "NOT IN (SELECT seq FROM annulled) ORDER BY seq");
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return ledger_db_fail(l, cause, "the links");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+		struct ledger_xlink x;
+		struct entry e;
+
+		if (entry_decode(line, strlen(line), &e, NULL) != 0 ||
+		    ledger_link_parse(&e, &x) != 0 || (walker != 0 && x.walker != walker))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[(*n)++] = x;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(*out);
+		*out = NULL;
+		return ledger_db_fail(l, cause, "the links");
+	}
+	return 0;
+}
+
+/* The walker's own laps in force here. */
+static int
+ledger_own_laps(struct ledger_event_ctx *c)
+{
+	sqlite3_stmt *st = ledger_stmt(
+	    c->l, "SELECT seq, wall_ms FROM entries WHERE walker = ?1 AND kind = 'lap' AND seq NOT "
+	          "IN (SELECT seq FROM annulled) ORDER BY seq");
+	int rc;
+
+	if (st == NULL)
+		return ledger_db_fail(c->l, c->cause, "the walker's laps");
+	sqlite3_bind_int64(st, 1, c->walker);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ledger_wlap_push(c, sqlite3_column_int64(st, 1), 0, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : ledger_db_fail(c->l, c->cause, "the walker's laps");
+}
+
+static int
+ledger_wlap_cmp(const void *a, const void *b)
+{
+	const struct ledger_wlap *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->station != y->station)
+		return x->station < y->station ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Judgements across stations: the walker's laps at two stations closer
+ * together than a lap can be walked (the event's min-lap, else hold-off),
+ * once the peers' clocks are moved to this one's by the offset measured at
+ * the last exchange, are likely one lap counted twice (a scan at the lap
+ * point, a lap added by hand at the table).  The later of each pair is
+ * not counted in the walker's laps and is shown for a coordinator's review
+ * instead: never counted twice, never dropped.  Within one station the
+ * station's own rules judged already (fold.c). */
+static void
+ledger_event_review(struct ledger_event_ctx *c)
+{
+	struct ledger_event_figures *out = c->out;
+	int64_t limit = c->l->ev.rules.min_lap_ms;
+
+	if (limit <= 0)
+		limit = c->l->ev.rules.holdoff_ms;
+	if (limit <= 0 || c->nlaps < 2)
+		return;
+	qsort(c->laps, c->nlaps, sizeof *c->laps, ledger_wlap_cmp);
+	for (size_t i = 1, last = 0; i < c->nlaps; i++) {
+		const struct ledger_wlap *a = &c->laps[last], *b = &c->laps[i];
+		int64_t gap = b->t - a->t;
+
+		if (a->station == b->station || gap >= limit) {
+			last = i;
+			continue;
+		}
+		/* b stays beside a: the next lap is judged from a, the one counted */
+		if (out->walker_review == 0 || gap < out->review_gap_ms)
+			out->review_gap_ms = gap;
+		if (out->walker_review == 0) {
+			out->review_a = a->station;
+			out->review_b = b->station;
+		}
+		out->walker_review++;
+	}
+	out->walker_laps -= out->walker_review;
+}
+
+int
+ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
+                     char **cause)
+{
+	struct ledger_event_ctx c = {l, walker, out, cause, 0, NULL, 0, 0, {0}, NULL, 0};
+	struct ledger_station_figures *st;
+	struct ledger_totals t;
+
+	memset(out, 0, sizeof *out);
+	out->station = xcalloc(1, sizeof *out->station);
+	st = &out->station[0];
+	ledger_copy(st->station, sizeof st->station, l->ev.station);
+	st->own = 1;
+	st->role = l->ev.role;
+	if (ledger_totals(l, &t, cause) != 0)
+		goto fail;
+	st->entries = t.last_seq;
+	st->fig = (struct fold_figures){
+	    .walkers = t.walkers,
+	    .checked_in = t.checked_in,
+	    .laps = t.laps,
+	    .manual_laps = t.manual_laps,
+	    .flagged_laps = t.flagged_laps,
+	    .donations = t.donations,
+	    .checks = t.checks,
+	    .cash_cents = t.cash_cents,
+	    .check_cents = t.check_cents,
+	    .other_cents = t.other_cents,
+	    .total_cents = t.total_cents,
+	    .annulled = t.annulled,
+	};
+	if (walker != 0) {
+		struct fold_walker w;
+		int found = ledger_walker_load(l, walker, &w);
+
+		if (found < 0) {
+			fold_walker_clear(&w);
+			ledger_db_fail(l, cause, "the walker");
+			goto fail;
+		}
+		if (found)
+			ledger_station_walker(st, &w);
+		fold_walker_clear(&w);
+		if (ledger_identity(l, c.own) != 0)
+			memset(c.own, 0, sizeof c.own); /* no event: nothing links to it */
+		if (ledger_own_laps(&c) != 0 ||
+		    ledger_own_links(l, walker, &c.links, &c.nlinks, cause) != 0)
+			goto fail;
+	}
+	out->n = 1;
+	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed)
+		goto fail;
+	for (size_t i = 0; i < out->n; i++) {
+		ledger_fig_add(&out->all, &out->station[i].fig);
+		out->walker_laps += out->station[i].walker_laps;
+		out->walker_raised_cents += out->station[i].walker_raised_cents;
+	}
+	out->all.checked_in = t.checked_in + ledger_checked_elsewhere(l, t.checked_in);
+	ledger_event_names(out);
+	if (walker != 0)
+		ledger_event_review(&c);
+	free(c.laps);
+	free(c.links);
+	return 0;
+fail:
+	free(c.laps);
+	free(c.links);
+	ledger_event_figures_clear(out);
+	return -1;
+}
+
+void
+ledger_event_figures_clear(struct ledger_event_figures *f)
+{
+	free(f->station);
+	memset(f, 0, sizeof *f);
+}
+
+/* ---- conflicts in words: likely duplicates, links, review requests ---- */
+
+struct ledger_find_peer {
+	const char *station;
+	struct ledger_peer p;
+	int found;
+};
+
+static int
+ledger_find_peer_cb(const struct ledger_peer *p, void *arg)
+{
+	struct ledger_find_peer *f = arg;
+
+	if (strcmp(p->station, f->station) != 0)
+		return 0;
+	f->p = *p;
+	f->found = 1;
+	return 1;
+}
+
+/* The peer whose station id is `station`, its fold up to date. */
+static struct ledger_pfold *
+ledger_peer_named(struct ledger *l, const char *station, struct ledger_peer *out, char **cause)
+{
+	struct ledger_find_peer f;
+
+	memset(&f, 0, sizeof f);
+	f.station = station;
+
+	if (ledger_peers(l, ledger_find_peer_cb, &f, cause) != 0)
+		return NULL;
+	if (!f.found) {
+		util_fail(cause, "No entries of station %s are held here: sync with it first.",
+		          station);
+		return NULL;
+	}
+	*out = f.p;
+	return ledger_pfold_get(l, &f.p, cause);
+}
+
+/* The name a fold gives walker id, registered and in force; NULL: none. */
+static const char *
+ledger_fold_name(const struct fold *f, uint32_t id)
+{
+	const struct fold_walker *w = fold_walker(f, id);
+
+	return w != NULL && w->active && w->reg_seq > 0 && w->name != NULL ? w->name : NULL;
+}
+
+int
+ledger_link(struct ledger *l, uint32_t walker, const char *station, uint32_t other, const char *op,
+            int64_t *seq, char **cause)
+{
+	struct ledger_walker w;
+	struct ledger_peer peer;
+	struct ledger_pfold *p;
+	struct ledger_xlink *links = NULL;
+	struct strbuf data = STRBUF_INIT;
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	size_t n = 0;
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	if (ledger_walker_get(l, walker, &w, cause) != 0)
+		goto end;
+	if (w.reg_seq == 0 || !w.active) {
+		util_fail(cause, "Walker %" PRIu32 " is not registered at this station.", walker);
+		goto end;
+	}
+	if ((p = ledger_peer_named(l, station, &peer, cause)) == NULL)
+		goto end;
+	if (ledger_fold_name(p->f, other) == NULL) {
+		util_fail(cause, "Walker %" PRIu32 " is not registered at station %s.", other,
+		          station);
+		goto end;
+	}
+	if (ledger_own_links(l, walker, &links, &n, cause) != 0)
+		goto end;
+	for (size_t i = 0; i < n; i++)
+		if (links[i].other == other &&
+		    memcmp(links[i].ledger, peer.ledger, LEDGER_HASH_LEN) == 0) {
+			util_fail(cause,
+			          "Walker %" PRIu32
+			          " is already linked to station %s's walker %" PRIu32 ".",
+			          walker, station, other);
+			goto end;
+		}
+	ledger_hex(peer.ledger, hex);
+	strbuf_printf(&data, "{\"walker\":%" PRIu32 ",\"station\":", walker);
+	strbuf_json(&data, station);
+	strbuf_printf(&data, ",\"ledger\":\"%s\",\"other_walker\":%" PRIu32 "}", hex, other);
+	rc = ledger_append(l, "link", 0, 0, 0, data.s, op, seq, cause);
+end:
+	free(links);
+	strbuf_free(&data);
+	ledger_walker_clear(&w);
+	return rc;
+}
+
+/* The entry `seq` held of peer p, decoded into *e (its line in *line). */
+struct ledger_one_line {
+	char *line;
+};
+
+static int
+ledger_one_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_one_line *o = arg;
+
+	o->line = xstrdup(e->line);
+	return 1;
+}
+
+int
+ledger_review_ask(struct ledger *l, const char *station, int64_t target, const char *reason,
+                  const char *op, int64_t *seq, char **cause)
+{
+	struct ledger_peer peer;
+	struct ledger_pfold *p;
+	struct ledger_one_line o = {NULL};
+	struct strbuf data = STRBUF_INIT;
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	struct entry e;
+	int rc = -1;
+
+	if (reason == NULL || *reason == '\0') {
+		util_fail(cause, "Say why the money should be reviewed.");
+		goto end;
+	}
+	if ((p = ledger_peer_named(l, station, &peer, cause)) == NULL)
+		goto end;
+	if (target < 1 || target > peer.head_seq ||
+	    ledger_peer_entries(l, peer.ledger, target, ledger_one_cb, &o, cause) != 0 ||
+	    o.line == NULL || entry_decode(o.line, strlen(o.line), &e, NULL) != 0 ||
+	    e.kind != ENTRY_DONATION) {
+		util_fail(cause, "Entry %" PRId64 " of station %s held here is not a donation.",
+		          target, station);
+		goto end;
+	}
+	if (fold_annulled_by(p->f, target) != 0) {
+		util_fail(cause, "Station %s's entry %" PRId64 " is annulled there already.",
+		          station, target);
+		goto end;
+	}
+	ledger_hex(peer.ledger, hex);
+	strbuf_puts(&data, "{\"station\":");
+	strbuf_json(&data, station);
+	strbuf_printf(
+	    &data, ",\"ledger\":\"%s\",\"seq\":%" PRId64 ",\"walker\":%" PRIu32 ",\"reason\":", hex,
+	    target, e.walker);
+	strbuf_json(&data, reason);
+	strbuf_puts(&data, "}");
+	rc = ledger_append(l, "review", 0, 0, 0, data.s, op, seq, cause);
+end:
+	free(o.line);
+	strbuf_free(&data);
+	return rc;
+}
+
+/* A registered walker's name, folded, and where: station index (0 here). */
+struct ledger_reg {
+	char *key;
+	size_t station;
+	uint32_t id;
+	const char *name; /* borrowed */
+};
+
+static int
+ledger_reg_cmp(const void *a, const void *b)
+{
+	const struct ledger_reg *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	if (x->station != y->station)
+		return x->station < y->station ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+struct ledger_regs {
+	struct ledger_reg *v;
+	size_t n, cap;
+	char **names; /* this station's, owned */
+	size_t nnames;
+};
+
+static void
+ledger_reg_push(struct ledger_regs *r, const char *name, size_t station, uint32_t id)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 256;
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+	}
+	r->v[r->n++] = (struct ledger_reg){text_fold(name), station, id, name};
+}
+
+static int
+ledger_reg_own_cb(const struct ledger_walker *w, void *arg)
+{
+	struct ledger_regs *r = arg;
+
+	if (w->reg_seq == 0 || !w->active || w->name == NULL)
+		return 0;
+	r->names = xrealloc(r->names, (r->nnames + 1) * sizeof *r->names);
+	r->names[r->nnames] = xstrdup(w->name);
+	ledger_reg_push(r, r->names[r->nnames++], 0, w->id);
+	return 0;
+}
+
+int
+ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicate *, void *),
+                        void *arg, char **cause)
+{
+	struct ledger_event_figures ef;
+	struct ledger_regs r = {0};
+	struct ledger_xlink *links = NULL;
+	unsigned char own[LEDGER_HASH_LEN] = {0};
+	size_t nlinks = 0, i, j;
+	int rc = -1;
+
+	/* every peer's fold up to date, and the stations' names */
+	if (ledger_event_figures(l, 0, &ef, cause) != 0)
+		return -1;
+	if (ledger_identity(l, own) != 0)
+		memset(own, 0, sizeof own);
+	if (ledger_walkers(l, NULL, ledger_reg_own_cb, &r, cause) != 0 ||
+	    ledger_own_links(l, 0, &links, &nlinks, cause) != 0)
+		goto end;
+	for (i = 1; i < ef.n; i++) {
+		struct ledger_peer peer;
+		struct ledger_pfold *p = ledger_peer_named(l, ef.station[i].station, &peer, cause);
+		size_t nw;
+		const struct fold_walker *w;
+
+		if (p == NULL)
+			goto end;
+		w = fold_walkers(p->f, &nw);
+		for (j = 0; j < nw; j++)
+			if (w[j].active && w[j].reg_seq > 0 && w[j].name != NULL)
+				ledger_reg_push(&r, w[j].name, i, w[j].id);
+	}
+	if (r.n > 0)
+		qsort(r.v, r.n, sizeof *r.v, ledger_reg_cmp);
+	/* the same name here and at a peer, not linked by either station */
+	for (i = 0; i < r.n; i++) {
+		if (r.v[i].station != 0 || r.v[i].key[0] == '\0')
+			continue;
+		for (j = i + 1; j < r.n && strcmp(r.v[j].key, r.v[i].key) == 0; j++) {
+			struct ledger_duplicate d;
+			struct ledger_peer peer;
+			struct ledger_pfold *p;
+			int linked = 0;
+
+			if (r.v[j].station == 0)
+				continue;
+			p = ledger_peer_named(l, ef.station[r.v[j].station].station, &peer, cause);
+			if (p == NULL)
+				goto end;
+			if (r.v[j].id == r.v[i].id) /* one walker number: one badge, one walker */
+				continue;
+			for (size_t k = 0; k < nlinks; k++)
+				linked |=
+				    links[k].walker == r.v[i].id && links[k].other == r.v[j].id &&
+				    memcmp(links[k].ledger, peer.ledger, LEDGER_HASH_LEN) == 0;
+			for (size_t k = 0; k < p->nlinks; k++)
+				linked |= p->links[k].walker == r.v[j].id &&
+				          p->links[k].other == r.v[i].id &&
+				          memcmp(p->links[k].ledger, own, LEDGER_HASH_LEN) == 0;
+			if (linked)
+				continue;
+			memset(&d, 0, sizeof d);
+			d.walker = r.v[i].id;
+			ledger_copy(d.name, sizeof d.name, r.v[i].name);
+			ledger_copy(d.station, sizeof d.station, peer.station);
+			ledger_copy(d.station_name, sizeof d.station_name,
+			            ef.station[r.v[j].station].name);
+			d.other = r.v[j].id;
+			ledger_copy(d.other_name, sizeof d.other_name, r.v[j].name);
+			if (cb(&d, arg) != 0) {
+				rc = 0;
+				goto end;
+			}
+		}
+	}
+	rc = 0;
+end:
+	for (i = 0; i < r.n; i++)
+		free(r.v[i].key);
+	free(r.v);
+	for (i = 0; i < r.nnames; i++)
+		free(r.names[i]);
+	free(r.names);
+	free(links);
+	ledger_event_figures_clear(&ef);
+	return rc;
+}
+
+int
+ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *), void *arg,
+                     char **cause)
+{
+	static const char sql[] = "SELECT walker, amount FROM entries WHERE seq = ?1 AND kind = "
+	                          "'donation' AND seq NOT IN (SELECT seq FROM annulled)";
+	struct ledger_event_figures ef;
+	unsigned char own[LEDGER_HASH_LEN];
+	int rc = -1;
+
+	if (ledger_event_figures(l, 0, &ef, cause) != 0)
+		return -1;
+	if (ledger_identity(l, own) != 0) {
+		rc = 0;
+		goto end;
+	}
+	for (size_t i = 1; i < ef.n; i++) {
+		struct ledger_peer peer;
+		struct ledger_pfold *p = ledger_peer_named(l, ef.station[i].station, &peer, cause);
+
+		if (p == NULL)
+			goto end;
+		for (size_t k = 0; k < p->nasks; k++) {
+			const struct ledger_ask *a = &p->asks[k];
+			struct ledger_review rv;
+			sqlite3_stmt *st;
+			int here;
+
+			if (memcmp(a->ledger, own, LEDGER_HASH_LEN) != 0)
+				continue;
+			if ((st = ledger_stmt(l, sql)) == NULL) {
+				ledger_db_fail(l, cause, "the review requests");
+				goto end;
+			}
+			memset(&rv, 0, sizeof rv);
+			sqlite3_bind_int64(st, 1, a->target);
+			if ((here = sqlite3_step(st) == SQLITE_ROW)) {
+				rv.walker = (uint32_t)sqlite3_column_int64(st, 0);
+				rv.cents = sqlite3_column_int64(st, 1);
+			}
+			sqlite3_reset(st);
+			if (!here) /* annulled here since, or not money: nothing to review */
+				continue;
+			ledger_copy(rv.station, sizeof rv.station, peer.station);
+			ledger_copy(rv.station_name, sizeof rv.station_name, ef.station[i].name);
+			rv.request_seq = a->seq;
+			rv.seq = a->target;
+			ledger_copy(rv.reason, sizeof rv.reason, a->reason);
+			if (cb(&rv, arg) != 0)
+				break;
+		}
+	}
+	rc = 0;
+end:
+	ledger_event_figures_clear(&ef);
+	return rc;
+}
+
+struct ledger_name_ctx {
+	struct ledger *l;
+	uint32_t id;
+	struct ledger_event_walker *out;
+	int found;
+	char **cause;
+};
+
+static int
+ledger_name_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_name_ctx *c = arg;
+	struct ledger_pfold *p = ledger_pfold_get(c->l, peer, c->cause);
+	const struct fold_walker *w;
+
+	if (p == NULL)
+		return 1;
+	w = fold_walker(p->f, c->id);
+	if (w == NULL || !w->active || w->reg_seq == 0 || w->name == NULL)
+		return 0;
+	ledger_copy(c->out->name, sizeof c->out->name, w->name);
+	ledger_copy(c->out->team, sizeof c->out->team, w->team != NULL ? w->team : "");
+	ledger_copy(c->out->station, sizeof c->out->station, peer->station);
+	c->out->checked_in = w->checkin_seq != 0;
+	c->found = 1;
+	return 1;
+}
+
+int
+ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walker *out, char **cause)
+{
+	struct ledger_name_ctx c = {l, id, out, 0, cause};
+
+	memset(out, 0, sizeof *out);
+	if (ledger_peers(l, ledger_name_cb, &c, cause) != 0)
+		return -1;
+	return c.found;
+}
+
+char *
+ledger_peer_cert(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN])
+{
+	sqlite3_stmt *st = ledger_stmt(l, "SELECT cert FROM peers WHERE ledger = ?1");
+	char *cert = NULL;
+
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_blob(st, 1, ledger, LEDGER_HASH_LEN, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		cert = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return cert;
+}
