@@ -180,6 +180,7 @@ csv_next(struct csv_reader *r, struct csv_record *rec, char **cause)
 	r->nfields = 0;
 	r->err = NULL;
 	rec->line = r->line;
+	rec->start = r->pos;
 	for (;;) {
 		i = r->buf.len;
 		if (r->data[r->pos] == '"')
@@ -198,6 +199,7 @@ csv_next(struct csv_reader *r, struct csv_record *rec, char **cause)
 		csv_line_end(r);
 		break;
 	}
+	rec->end = r->pos;
 	if (r->err != NULL)
 		return util_fail(cause, "Line %zu: %s.", r->err_line, r->err);
 	for (i = 0; i < r->nfields; i++)

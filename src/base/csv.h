@@ -14,7 +14,8 @@
 struct csv_reader;
 
 struct csv_record {
-	size_t line; /* physical line (1-based) the record starts on */
+	size_t line;       /* physical line (1-based) the record starts on */
+	size_t start, end; /* its bytes in the data (also after -1), line end included */
 	size_t nfields;
 	char **fields; /* borrowed: NUL-terminated, valid until the next csv_next */
 };

@@ -113,22 +113,65 @@ const struct cli_cmd_entry ledger_cli_init_entry = {
     .exec = ledger_cli_init,
 };
 
+/* The preview: what an import would do, and every bad row with its own text. */
+static void
+ledger_cli_roster_preview(const char *file, const struct roster *r, const struct ledger_import *p)
+{
+	char *bad = roster_problems(r, 0);
+
+	printf("%s: %zu new, %zu updated, %zu unchanged", file, p->added, p->updated, p->unchanged);
+	if (r->nmerged > 0)
+		printf(", %zu exact repeat%s merged", r->nmerged, r->nmerged == 1 ? "" : "s");
+	printf("; %zu row%s with a problem.\n", r->nbad, r->nbad == 1 ? "" : "s");
+	if (r->merged != NULL)
+		printf("%s\n", r->merged);
+	if (bad != NULL)
+		printf("%s\n", bad);
+	free(bad);
+}
+
+/* import: nothing when a row is bad, unless --good-rows chooses to leave
+ * them out (they are listed then, to fix by hand). */
 static enum cli_ret
 ledger_cli_roster(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct roster *r = NULL;
 	struct ledger_import res;
-	char *data = NULL, *cause = NULL;
+	char *data = NULL, *cause = NULL, *bad = NULL;
 	size_t len;
-	int rc;
+	int rc, preview;
 
-	if (a->npos != 2 || strcmp(a->pos[0], "import") != 0)
+	if (a->npos != 2 || ((preview = strcmp(a->pos[0], "preview") == 0) == 0 &&
+	                     strcmp(a->pos[0], "import") != 0))
 		return cli_usage(c);
 	if (util_read_file(a->pos[1], LEDGER_CLI_ROSTER_MAX, &data, &len, &cause) != 0)
 		return cli_cause(CLI_USAGE, cause);
-	if (roster_parse(data, len, &r, &cause) != 0) {
+	if (roster_read(data, len, &r, &cause) != 0) {
 		fprintf(stderr, "%s: nothing was imported.\n", a->pos[1]);
 		rc = cli_cause(CLI_USAGE, cause);
+		goto end;
+	}
+	if (preview || (r->nbad > 0 && !cli_given(a, "good-rows"))) {
+		if (ledger_roster_preview(c->l, r, &res, &cause) != 0) {
+			rc = cli_cause(CLI_REFUSED, cause);
+			goto end;
+		}
+		ledger_cli_roster_preview(a->pos[1], r, &res);
+		if (preview) {
+			rc = CLI_OK;
+			goto end;
+		}
+		if (r->n == r->nbad)
+			fprintf(stderr, "%s: nothing was imported: no row is good. Fix the file.\n",
+			        a->pos[1]);
+		else
+			fprintf(stderr,
+			        "%s: nothing was imported: %zu row%s a problem. Fix the file, or "
+			        "import the %zu good row%s with --good-rows and fix the others by "
+			        "hand.\n",
+			        a->pos[1], r->nbad, r->nbad == 1 ? " has" : "s have",
+			        r->n - r->nbad, r->n - r->nbad == 1 ? "" : "s");
+		rc = CLI_USAGE;
 		goto end;
 	}
 	if (ledger_roster_import(c->l, r, c->op, &res, &cause) != 0) {
@@ -137,8 +180,16 @@ ledger_cli_roster(struct cli_cmd_ctx *c, struct cli_args *a)
 	}
 	printf("Imported %s: %zu added, %zu updated, %zu unchanged.\n", a->pos[1], res.added,
 	       res.updated, res.unchanged);
+	if (r->merged != NULL)
+		printf("%s\n", r->merged);
+	if (r->nbad > 0) {
+		bad = roster_problems(r, 0);
+		printf("Left out, to fix by hand (%zu row%s):\n%s\n", r->nbad,
+		       r->nbad == 1 ? "" : "s", bad);
+	}
 	rc = CLI_OK;
 end:
+	free(bad);
 	roster_free(r);
 	free(data);
 	return rc;
@@ -146,10 +197,13 @@ end:
 
 const struct cli_cmd_entry ledger_cli_roster_entry = {
     .name = "roster",
-    .usage = "import FILE.csv",
-    .about = "add or update walkers from the online registration's CSV",
+    .usage = "preview FILE.csv | import FILE.csv [--good-rows]",
+    .about = "add or update walkers from the online registration's CSV (preview: what an "
+             "import would do, and each bad row)",
+    .opts = CLI_OPTS(CLI_FLAG("good-rows")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
+    .reads = "preview",
     .exec = ledger_cli_roster,
 };
 

@@ -26,9 +26,13 @@ static const struct entry_field entry_walker_fields[] = {
     F("name", ENTRY_TEXT, 1),  F("team", ENTRY_TEXT, 0),   F("email", ENTRY_TEXT, 0),
     F("phone", ENTRY_TEXT, 0), F("ext_id", ENTRY_TEXT, 0), F("source", ENTRY_TEXT, 0),
 };
+/* waiver: the version of the event's waiver agreed to; waiver_by: "walker",
+ * "guardian: NAME" (a parent or guardian for a minor), or "online" (the
+ * registration site, carried by the roster). */
 static const struct entry_field entry_update_fields[] = {
-    F("name", ENTRY_TEXT, 0),  F("team", ENTRY_TEXT, 0),   F("email", ENTRY_TEXT, 0),
-    F("phone", ENTRY_TEXT, 0), F("ext_id", ENTRY_TEXT, 0),
+    F("name", ENTRY_TEXT, 0),      F("team", ENTRY_TEXT, 0),   F("email", ENTRY_TEXT, 0),
+    F("phone", ENTRY_TEXT, 0),     F("ext_id", ENTRY_TEXT, 0), F("waiver", ENTRY_TEXT, 0),
+    F("waiver_by", ENTRY_TEXT, 0),
 };
 static const struct entry_field entry_checkin_fields[] = {
     F("how", ENTRY_HOW, 1),

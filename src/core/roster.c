@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "strbuf.h"
@@ -19,6 +20,7 @@ enum roster_col {
 	ROSTER_COL_EMAIL,
 	ROSTER_COL_PHONE,
 	ROSTER_COL_EXTID,
+	ROSTER_COL_WAIVER,
 	ROSTER_NCOLS
 };
 
@@ -51,6 +53,9 @@ static const struct {
     {"registrationnumber", ROSTER_COL_EXTID},
     {"walkerid", ROSTER_COL_EXTID},
     {"participantid", ROSTER_COL_EXTID},
+    {"waiver", ROSTER_COL_WAIVER},
+    {"waiverversion", ROSTER_COL_WAIVER},
+    {"waiveraccepted", ROSTER_COL_WAIVER},
 };
 
 /* The length limits, in characters, and the words a message uses. */
@@ -64,48 +69,30 @@ static const struct {
     {"email", ROSTER_MAX_EMAIL, offsetof(struct roster_row, email)},
     {"phone", ROSTER_MAX_PHONE, offsetof(struct roster_row, phone)},
     {"id", ROSTER_MAX_EXTID, offsetof(struct roster_row, ext_id)},
+    {"waiver", ROSTER_MAX_WAIVER, offsetof(struct roster_row, waiver)},
 };
 
-struct roster_problem {
-	size_t line;
-	size_t seq;
-	char *msg;
-};
-
-struct roster_state {
-	struct roster_problem *problems;
-	size_t nproblems;
-	size_t cap;
-};
-
-static void roster_problem(struct roster_state *st, size_t line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Adds a sentence to the row's problem, on a line of its own. */
+static void roster_problem(struct roster_row *row, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
-roster_problem(struct roster_state *st, size_t line, const char *fmt, ...)
+roster_problem(struct roster_row *row, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg, *both;
 
-	if (st->nproblems == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 16;
-		st->problems = xrealloc(st->problems, st->cap * sizeof *st->problems);
-	}
 	va_start(ap, fmt);
-	st->problems[st->nproblems].msg = xvasprintf(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	st->problems[st->nproblems].line = line;
-	st->problems[st->nproblems].seq = st->nproblems;
-	st->nproblems++;
-}
-
-static int
-roster_problem_cmp(const void *a, const void *b)
-{
-	const struct roster_problem *pa = a, *pb = b;
-
-	if (pa->line != pb->line)
-		return pa->line < pb->line ? -1 : 1;
-	return pa->seq < pb->seq ? -1 : pa->seq > pb->seq;
+	if (row->problem == NULL) {
+		row->problem = msg;
+		return;
+	}
+	both = xasprintf("%s\n%s", row->problem, msg);
+	free(row->problem);
+	free(msg);
+	row->problem = both;
 }
 
 /* A value for a message: cut short on a character boundary. */
@@ -120,6 +107,45 @@ roster_clip(const char *s)
 	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
 		n--;
 	return xasprintf("%.*s...", (int)n, s);
+}
+
+/* The bytes of a record as one line people can read: line ends and other
+ * controls made spaces, bytes that are not UTF-8 (and bidi overrides, which
+ * would turn the text around) made '?', cut at ROSTER_MAX_TEXT bytes. */
+static char *
+roster_text(const char *p, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t n;
+	unsigned char c;
+
+	while (len > 0 && (p[len - 1] == '\n' || p[len - 1] == '\r'))
+		len--;
+	while (len > 0) {
+		c = (unsigned char)*p;
+		n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (b.len + n > ROSTER_MAX_TEXT) {
+			strbuf_puts(&b, "...");
+			break;
+		}
+		if (n > len || !text_valid_utf8(p, n)) {
+			strbuf_add(&b, "?", 1);
+			n = 1;
+		} else if (n == 1 && (c < ' ' || c == 0x7f)) {
+			strbuf_add(&b, " ", 1);
+		} else if (n == 3 && c == 0xe2 &&
+		           (((unsigned char)p[1] == 0x80 && (unsigned char)p[2] >= 0xaa &&
+		             (unsigned char)p[2] <= 0xae) ||
+		            ((unsigned char)p[1] == 0x81 && (unsigned char)p[2] >= 0xa6 &&
+		             (unsigned char)p[2] <= 0xa9))) {
+			strbuf_add(&b, "?", 1);
+		} else {
+			strbuf_add(&b, p, n);
+		}
+		p += n;
+		len -= n;
+	}
+	return b.len > 0 ? strbuf_take(&b) : xstrdup("");
 }
 
 static char *
@@ -185,11 +211,14 @@ roster_get(const struct csv_record *rec, const int *cols, enum roster_col col)
 static void
 roster_row_clear(struct roster_row *row)
 {
+	free(row->problem);
+	free(row->text);
 	free(row->name);
 	free(row->team);
 	free(row->email);
 	free(row->phone);
 	free(row->ext_id);
+	free(row->waiver);
 }
 
 void
@@ -202,12 +231,13 @@ roster_free(struct roster *r)
 	for (i = 0; i < r->n; i++)
 		roster_row_clear(&r->rows[i]);
 	free(r->rows);
+	free(r->merged);
 	free(r);
 }
 
-/* Finds the columns; -1 with a problem when there is no name column. */
+/* Finds the columns; -1 with *cause when there is no name column. */
 static int
-roster_header(struct roster_state *st, const struct csv_record *rec, int *cols)
+roster_header(const struct csv_record *rec, int *cols, char **cause)
 {
 	struct strbuf list = STRBUF_INIT;
 	size_t i, j;
@@ -236,23 +266,21 @@ roster_header(struct roster_state *st, const struct csv_record *rec, int *cols)
 		strbuf_printf(&list, "%s\"%s\"", i > 0 ? ", " : "", shown);
 		free(shown);
 	}
-	roster_problem(st, rec->line,
-	               "Line %zu: there is no \"name\" column (nor \"first name\" and \"last "
-	               "name\"); the header line has %s.",
-	               rec->line, list.s);
+	util_fail(cause,
+	          "Line %zu: there is no \"name\" column (nor \"first name\" and \"last "
+	          "name\"); the header line has %s.",
+	          rec->line, list.s);
 	strbuf_free(&list);
 	return -1;
 }
 
-/* Builds a row from a record; the row may break the rules (they are checked
- * afterwards) but every pointer in it is NULL or a tidy, non-empty string. */
+/* Fills a row's fields from a record; the row may break the rules (they are
+ * checked afterwards) but every pointer in it is NULL or a tidy, non-empty string. */
 static void
 roster_row(const struct csv_record *rec, const int *cols, struct roster_row *row)
 {
 	char *first, *last;
 
-	memset(row, 0, sizeof *row);
-	row->line = rec->line;
 	row->name = roster_tidy(roster_get(rec, cols, ROSTER_COL_NAME));
 	if (row->name == NULL) {
 		first = roster_tidy(roster_get(rec, cols, ROSTER_COL_FIRST));
@@ -270,95 +298,165 @@ roster_row(const struct csv_record *rec, const int *cols, struct roster_row *row
 	row->email = roster_tidy(roster_get(rec, cols, ROSTER_COL_EMAIL));
 	row->phone = roster_tidy(roster_get(rec, cols, ROSTER_COL_PHONE));
 	row->ext_id = roster_tidy(roster_get(rec, cols, ROSTER_COL_EXTID));
+	row->waiver = roster_tidy(roster_get(rec, cols, ROSTER_COL_WAIVER));
+	/* a "no" (or "false", "0") is no waiver */
+	if (row->waiver != NULL &&
+	    (strcasecmp(row->waiver, "no") == 0 || strcasecmp(row->waiver, "false") == 0 ||
+	     strcmp(row->waiver, "0") == 0 || strcasecmp(row->waiver, "n") == 0)) {
+		free(row->waiver);
+		row->waiver = NULL;
+	}
 }
 
 static void
-roster_check_row(struct roster_state *st, const struct roster_row *row)
+roster_check_row(struct roster_row *row)
 {
 	size_t i, n;
 	const char *value;
 	char *why = NULL;
 
 	if (row->name == NULL)
-		roster_problem(st, row->line, "Line %zu: the name is missing.", row->line);
+		roster_problem(row, "Line %zu: the name is missing.", row->line);
 	for (i = 0; i < nitems(roster_limits); i++) {
 		value = *(char *const *)((const char *)row + roster_limits[i].offset);
 		if (value != NULL && text_check(value, roster_limits[i].what, &why) != 0) {
 			/* "The name holds..." → "Line 3: the name holds..." */
 			why[0] = (char)(why[0] - 'A' + 'a');
-			roster_problem(st, row->line, "Line %zu: %s", row->line, why);
+			roster_problem(row, "Line %zu: %s", row->line, why);
 			free(why);
 			continue;
 		}
 		if (value == NULL || (n = text_length(value)) <= roster_limits[i].max)
 			continue;
-		roster_problem(st, row->line,
-		               "Line %zu: the %s is %zu characters long; at most %zu fit.",
+		roster_problem(row, "Line %zu: the %s is %zu characters long; at most %zu fit.",
 		               row->line, roster_limits[i].what, n, roster_limits[i].max);
 	}
 }
 
 static int
-roster_extid_cmp(const void *a, const void *b)
+roster_strcmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Good rows by every field, then by line: exact repeats end up side by side. */
+static int
+roster_row_cmp(const void *a, const void *b)
 {
 	const struct roster_row *ra = *(const struct roster_row *const *)a;
 	const struct roster_row *rb = *(const struct roster_row *const *)b;
-	int c = strcmp(ra->ext_id, rb->ext_id);
+	int c;
 
-	if (c != 0)
+	if ((c = roster_strcmp(ra->ext_id, rb->ext_id)) != 0 ||
+	    (c = roster_strcmp(ra->name, rb->name)) != 0 ||
+	    (c = roster_strcmp(ra->team, rb->team)) != 0 ||
+	    (c = roster_strcmp(ra->email, rb->email)) != 0 ||
+	    (c = roster_strcmp(ra->phone, rb->phone)) != 0 ||
+	    (c = roster_strcmp(ra->waiver, rb->waiver)) != 0)
 		return c;
 	return ra->line < rb->line ? -1 : ra->line > rb->line;
 }
 
-static void
-roster_check_duplicates(struct roster_state *st, const struct roster *r)
+static int
+roster_row_same(const struct roster_row *a, const struct roster_row *b)
 {
-	const struct roster_row **idx;
-	size_t i, n = 0, first = 0;
+	return roster_strcmp(a->ext_id, b->ext_id) == 0 && roster_strcmp(a->name, b->name) == 0 &&
+	       roster_strcmp(a->team, b->team) == 0 && roster_strcmp(a->email, b->email) == 0 &&
+	       roster_strcmp(a->phone, b->phone) == 0 && roster_strcmp(a->waiver, b->waiver) == 0;
+}
+
+/* Exact repeats are merged into the first (and said so); a different row
+ * with an id already used is a problem.  Then the merged rows leave. */
+static void
+roster_check_duplicates(struct roster *r)
+{
+	struct roster_row **idx;
+	struct strbuf notes = STRBUF_INIT;
+	size_t *gone; /* the line a row repeats; 0: kept */
+	size_t i, n = 0, first, o;
 	char *shown;
 
-	idx = xcalloc(r->n, sizeof *idx);
+	idx = xcalloc(r->n + 1, sizeof *idx);
+	gone = xcalloc(r->n + 1, sizeof *gone);
 	for (i = 0; i < r->n; i++) {
-		if (r->rows[i].ext_id != NULL)
+		if (r->rows[i].problem == NULL)
 			idx[n++] = &r->rows[i];
 	}
-	qsort(idx, n, sizeof *idx, roster_extid_cmp);
+	qsort(idx, n, sizeof *idx, roster_row_cmp);
 	for (i = 1; i < n; i++) {
-		if (strcmp(idx[i]->ext_id, idx[first]->ext_id) != 0) {
-			first = i;
+		if (!roster_row_same(idx[i], idx[i - 1]))
+			continue;
+		gone[idx[i] - r->rows] = idx[i - 1]->line;
+		r->nmerged++;
+		idx[i] = idx[i - 1]; /* the row kept stands for the repeats */
+	}
+	/* rows of one id are side by side (sorted by name, then line): each but
+	 * the first in the file is a problem */
+	for (first = 0; first < n; first = i) {
+		size_t keep = first;
+		for (i = first + 1; i < n && idx[first]->ext_id != NULL && idx[i]->ext_id != NULL &&
+		                    strcmp(idx[i]->ext_id, idx[first]->ext_id) == 0;
+		     i++) {
+			if (idx[i]->line < idx[keep]->line)
+				keep = i;
+		}
+		for (size_t j = first; j < i; j++) {
+			if (idx[j] == idx[keep] || (j > first && idx[j] == idx[j - 1]))
+				continue;
+			shown = roster_clip(idx[j]->ext_id);
+			roster_problem(idx[j], "Line %zu: the id \"%s\" is also on line %zu.",
+			               idx[j]->line, shown, idx[keep]->line);
+			free(shown);
+		}
+	}
+	for (o = 0, i = 0; i < r->n; i++) {
+		if (gone[i]) {
+			strbuf_printf(
+			    &notes, "%sLine %zu repeats line %zu exactly (%s): imported once.",
+			    notes.len > 0 ? "\n" : "", r->rows[i].line, gone[i], r->rows[i].text);
+			roster_row_clear(&r->rows[i]);
 			continue;
 		}
-		shown = roster_clip(idx[i]->ext_id);
-		roster_problem(st, idx[i]->line, "Line %zu: the id \"%s\" is also on line %zu.",
-		               idx[i]->line, shown, idx[first]->line);
-		free(shown);
+		r->rows[o++] = r->rows[i];
 	}
+	r->n = o;
+	if (notes.len > 0)
+		r->merged = strbuf_take(&notes);
+	free(gone);
 	free(idx);
 }
 
-static char *
-roster_cause(struct roster_state *st)
+char *
+roster_problems(const struct roster *r, size_t max)
 {
 	struct strbuf b = STRBUF_INIT;
-	size_t i, more;
+	size_t i, shown = 0;
 
-	qsort(st->problems, st->nproblems, sizeof *st->problems, roster_problem_cmp);
-	for (i = 0; i < st->nproblems && i < ROSTER_MAX_ERRORS; i++)
-		strbuf_printf(&b, "%s%s", i > 0 ? "\n" : "", st->problems[i].msg);
-	if (st->nproblems > ROSTER_MAX_ERRORS) {
-		more = st->nproblems - ROSTER_MAX_ERRORS;
-		strbuf_printf(&b, "\nand %zu more problem%s.", more, more == 1 ? "" : "s");
+	for (i = 0; i < r->n; i++) {
+		if (r->rows[i].problem == NULL)
+			continue;
+		if (max > 0 && shown == max) {
+			size_t more = r->nbad - shown;
+			strbuf_printf(&b, "\nand %zu more row%s with a problem.", more,
+			              more == 1 ? "" : "s");
+			break;
+		}
+		strbuf_printf(&b, "%s%s\n    %s", shown > 0 ? "\n" : "", r->rows[i].problem,
+		              r->rows[i].text[0] != '\0' ? r->rows[i].text : "(an empty row)");
+		shown++;
 	}
-	return strbuf_take(&b);
+	return b.len > 0 ? strbuf_take(&b) : NULL;
 }
 
 int
-roster_parse(const char *data, size_t len, struct roster **out, char **cause)
+roster_read(const char *data, size_t len, struct roster **out, char **cause)
 {
-	struct roster_state st = {NULL, 0, 0};
 	struct csv_reader *reader = NULL;
 	struct csv_record rec;
 	struct roster *r = NULL;
+	struct roster_row *row;
 	size_t cap = 0, i;
 	int cols[ROSTER_NCOLS], rc = -1, got;
 	char *err = NULL;
@@ -375,68 +473,84 @@ roster_parse(const char *data, size_t len, struct roster **out, char **cause)
 		goto end;
 	}
 	if (got == -1) {
-		roster_problem(&st, 0, "%s", err);
+		util_fail(cause, "%s", err);
 		goto end;
 	}
 	for (i = 0; i < rec.nfields; i++) {
 		if (!text_valid_utf8(rec.fields[i], strlen(rec.fields[i]))) {
-			roster_problem(&st, rec.line,
-			               "Line %zu: the header line is not valid UTF-8; save the "
-			               "file as \"CSV UTF-8\".",
-			               rec.line);
+			util_fail(cause,
+			          "Line %zu: the header line is not valid UTF-8; save the file as "
+			          "\"CSV UTF-8\".",
+			          rec.line);
 			goto end;
 		}
 	}
-	if (roster_header(&st, &rec, cols) != 0)
+	if (roster_header(&rec, cols, cause) != 0)
 		goto end;
 
-	/* The walkers: every problem is noted, none stops the reading. */
+	/* The walkers: every problem is noted with its row, none stops the reading. */
 	while ((got = csv_next(reader, &rec, &err)) != 0) {
+		if (got == 1 && roster_blank(&rec))
+			continue;
+		if (r->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			r->rows = xrealloc(r->rows, cap * sizeof *r->rows);
+		}
+		row = &r->rows[r->n++];
+		memset(row, 0, sizeof *row);
+		row->line = rec.line;
+		row->text = roster_text(data + rec.start, rec.end - rec.start);
 		if (got == -1) {
-			roster_problem(&st, rec.line, "%s", err);
+			roster_problem(row, "%s", err);
 			free(err);
 			err = NULL;
 			continue;
 		}
-		if (roster_blank(&rec))
-			continue;
 		for (i = 0; i < rec.nfields; i++) {
 			if (!text_valid_utf8(rec.fields[i], strlen(rec.fields[i])))
 				break;
 		}
 		if (i < rec.nfields) {
-			roster_problem(&st, rec.line,
+			roster_problem(row,
 			               "Line %zu: the text is not valid UTF-8; save the file as "
 			               "\"CSV UTF-8\".",
 			               rec.line);
 			continue;
 		}
-		if (r->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			r->rows = xrealloc(r->rows, cap * sizeof *r->rows);
-		}
-		roster_row(&rec, cols, &r->rows[r->n]);
-		roster_check_row(&st, &r->rows[r->n]);
-		r->n++;
+		roster_row(&rec, cols, row);
+		roster_check_row(row);
 	}
-	roster_check_duplicates(&st, r);
-	if (st.nproblems > 0)
-		goto end;
 	if (r->n == 0) {
 		util_fail(cause, "The file has a header line but no walkers under it.");
 		goto end;
 	}
+	roster_check_duplicates(r);
+	for (i = 0; i < r->n; i++)
+		r->nbad += r->rows[i].problem != NULL;
 	*out = r;
 	r = NULL;
 	rc = 0;
 end:
-	if (st.nproblems > 0 && cause != NULL)
-		*cause = roster_cause(&st);
-	for (i = 0; i < st.nproblems; i++)
-		free(st.problems[i].msg);
-	free(st.problems);
 	free(err);
 	csv_reader_free(reader);
 	roster_free(r);
 	return rc;
+}
+
+int
+roster_parse(const char *data, size_t len, struct roster **out, char **cause)
+{
+	struct roster *r = NULL;
+
+	*out = NULL;
+	if (roster_read(data, len, &r, cause) != 0)
+		return -1;
+	if (r->nbad > 0) {
+		if (cause != NULL)
+			*cause = roster_problems(r, ROSTER_MAX_ERRORS);
+		roster_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
 }

@@ -84,6 +84,15 @@ static const struct setting setting_table[] = {
      "(eastern, mountain, arizona, pacific, alaska, hawaii) or a tz database name such as "
      "America/Chicago; empty: the system's (TZ, else /etc/localtime). The bundle keeps UTC.",
      0, 0, SETTING_KIOSK_FORM},
+    {SETTING_WAIVER, "waiver", SETTING_TYPE_TEXT, "characters", 0, 600, "", "waiver", "Waiver",
+     "(none: no waiver asked)",
+     "The waiver a walk-up agrees to on the screen at registration (the walker, or a parent or "
+     "guardian for a minor, by name), recorded with its version; empty: none asked.",
+     0, 0, SETTING_KIOSK_FORM},
+    {SETTING_WAIVER_VERSION, "waiver-version", SETTING_TYPE_TEXT, "characters", 1, 20, "1",
+     "waiver version", "Waiver version", NULL,
+     "The waiver's version, recorded with each agreement; change it with the text.", 0, 0,
+     SETTING_KIOSK_FORM},
 };
 
 const struct setting *

@@ -23,7 +23,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
     [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
     [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_TRAINING] = &screen_training_ops,
-    [SCREEN_BADGES] = &screen_badges_ops,
+    [SCREEN_WAIVER] = &screen_waiver_ops,     [SCREEN_BADGES] = &screen_badges_ops,
 };
 
 void
@@ -362,6 +362,7 @@ kiosk_keypad_kb(enum kiosk_kb kb)
 	switch (kb) {
 	case KIOSK_KB_DIGITS:
 	case KIOSK_KB_AMOUNT:
+	case KIOSK_KB_NUMBER:
 	case KIOSK_KB_PIN: return 1;
 	case KIOSK_KB_TEXT:
 	case KIOSK_KB_NAME:
@@ -379,6 +380,7 @@ kiosk_allowed(enum kiosk_kb kb, const char *text)
 	case KIOSK_KB_DIGITS:
 	case KIOSK_KB_PIN: return strspn(text, "0123456789") == n;
 	case KIOSK_KB_AMOUNT: return strspn(text, "0123456789.,$") == n;
+	case KIOSK_KB_NUMBER: return strspn(text, "0123456789.") == n;
 	default: return 1;
 	}
 }
@@ -517,7 +519,7 @@ kiosk_keypad(struct kiosk *k, struct ui_rect r, char *buf, size_t size, enum kio
 		for (int c = 0; c < 3; c++) {
 			const char *key = keys[row][c];
 			struct ui_rect kr = kiosk_col(rr, c, 3, gap);
-			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT)
+			if (row == 3 && c == 0 && kb != KIOSK_KB_AMOUNT && kb != KIOSK_KB_NUMBER)
 				continue;
 			if (!ui_button(u, kr, key, k->style.key, k->style.font.big))
 				continue;

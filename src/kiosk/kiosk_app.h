@@ -35,6 +35,7 @@ enum screen_id {
 	SCREEN_EXPORT,   /* coordinator: export to USB stick, the station key */
 	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
 	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
+	SCREEN_WAIVER,   /* after a registration, when the event has a waiver: who agrees */
 	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
 	SCREEN_COUNT,
 };
@@ -46,6 +47,7 @@ enum kiosk_kb {
 	KIOSK_KB_EMAIL,  /* lowercase */
 	KIOSK_KB_DIGITS, /* keypad */
 	KIOSK_KB_AMOUNT, /* keypad with a decimal point */
+	KIOSK_KB_NUMBER, /* the same, not dollars (a distance) */
 	KIOSK_KB_PIN,    /* keypad, shown as dots */
 };
 
@@ -107,6 +109,7 @@ struct kiosk {
 	/* each screen's own */
 	struct screen_donate_state donate;
 	struct screen_register_state reg;
+	struct screen_waiver_state waiver;
 	struct screen_correct_state correct;
 	struct screen_find_state find;
 	struct screen_print_state print;

@@ -39,6 +39,7 @@ kiosk_fini(struct kiosk *k)
 	kiosk_keep(&k->list, NULL);
 	kiosk_keep(&k->close.figures, NULL);
 	kiosk_keep(&k->join.pack, NULL);
+	kiosk_keep(&k->import.preview, NULL);
 	kiosk_keep(&k->badges.teams, NULL);
 	kiosk_keep(&k->reg.dups, NULL);
 	kiosk_keep(&k->reg.teams, NULL);

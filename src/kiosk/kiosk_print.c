@@ -142,6 +142,18 @@ kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back)
 }
 
 void
+kiosk_print_roster(struct kiosk *k, const char *path, enum screen_id back)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_ROSTER_PDF;
+	snprintf(q.file.path, sizeof q.file.path, "%s", path);
+	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
+	kiosk_print_begin(k, &q, back);
+}
+
+void
 kiosk_print_again(struct kiosk *k)
 {
 	struct kiosk_print *p = kiosk_print_get(k);

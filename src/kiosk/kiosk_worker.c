@@ -468,23 +468,41 @@ kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **ca
 	return 0;
 }
 
+/* The roster's preview or import (preview: reads only); notes: the repeats
+ * merged, then every bad row with its own text. */
 static int
-kiosk_import(struct kiosk_worker *w, const char *path, const char *op, struct kiosk_reply *r,
-             char **cause)
+kiosk_import(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+             struct kiosk_reply *r, char **cause)
 {
 	struct roster *ro = NULL;
-	char *data = NULL;
+	struct strbuf notes = STRBUF_INIT;
+	char *data = NULL, *bad = NULL;
 	size_t len = 0;
 	int rc = -1;
 
-	if (util_read_file(path, KIOSK_ROSTER_MAX, &data, &len, cause) != 0)
+	if (util_read_file(q->file.path, KIOSK_ROSTER_MAX, &data, &len, cause) != 0)
 		goto end;
-	if (roster_parse(data, len, &ro, cause) != 0)
+	if (roster_read(data, len, &ro, cause) != 0)
 		goto end;
-	if (ledger_roster_import(w->l, ro, op, &r->import, cause) != 0)
+	if (q->op == KIOSK_OP_IMPORT && ro->nbad > 0 && !q->file.good_rows) {
+		/* nothing partial without the coordinator's choice */
+		util_fail(cause, "%zu row%s a problem: nothing was imported.", ro->nbad,
+		          ro->nbad == 1 ? " has" : "s have");
 		goto end;
+	}
+	if (q->op == KIOSK_OP_IMPORT_PREVIEW
+	        ? ledger_roster_preview(w->l, ro, &r->import, cause) != 0
+	        : ledger_roster_import(w->l, ro, op, &r->import, cause) != 0)
+		goto end;
+	if (ro->merged != NULL)
+		strbuf_printf(&notes, "%s", ro->merged);
+	if ((bad = roster_problems(ro, 0)) != NULL)
+		strbuf_printf(&notes, "%s%s", notes.len > 0 ? "\n" : "", bad);
+	r->notes = notes.len > 0 ? strbuf_take(&notes) : NULL;
 	rc = 0;
 end:
+	strbuf_free(&notes);
+	free(bad);
 	roster_free(ro);
 	free(data);
 	return rc;
@@ -833,6 +851,66 @@ kiosk_lost_refresh(struct kiosk_worker *w)
 {
 	if (print_cli_lost(w->l, w->lost, nitems(w->lost), &w->nlost, NULL) != 0)
 		w->nlost = 0;
+}
+
+/* The roster's bad rows on paper, each with its own text, to fix by hand
+ * and register at the table (or correct and import again). */
+static int
+kiosk_roster_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                 char **cause)
+{
+	struct ledger_event ev;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	struct roster *ro = NULL;
+	enum layout_paper paper;
+	const char *base;
+	char *data = NULL, when[64];
+	size_t len = 0, i;
+	int rc = -1;
+
+	if (util_read_file(q->file.path, KIOSK_ROSTER_MAX, &data, &len, cause) != 0)
+		goto end;
+	if (roster_read(data, len, &ro, cause) != 0)
+		goto end;
+	if (ledger_event(w->l, &ev) != 0)
+		memset(&ev, 0, sizeof ev);
+	kiosk_station_paper(&ev, r, &paper);
+	base = strrchr(q->file.path, '/');
+	base = base != NULL ? base + 1 : q->file.path;
+	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	layout_doc_add(&doc, LAYOUT_HEADING, "Roster rows to fix by hand", NULL);
+	if (ev.name[0] != '\0')
+		layout_doc_add(&doc, LAYOUT_CENTER, ev.name, NULL);
+	layout_doc_add(&doc, LAYOUT_PAIR, "File", base);
+	layout_doc_add(&doc, LAYOUT_PAIR, "Made", when);
+	snprintf(when, sizeof when, "%zu", ro->nbad);
+	layout_doc_add(&doc, LAYOUT_PAIR, "Rows with a problem", when);
+	layout_doc_add(&doc, LAYOUT_RULE, "", NULL);
+	for (i = 0; i < ro->n; i++) {
+		if (ro->rows[i].problem == NULL)
+			continue;
+		layout_doc_add(&doc, LAYOUT_TEXT, ro->rows[i].problem, NULL);
+		layout_doc_add(&doc, LAYOUT_SMALL,
+		               ro->rows[i].text[0] != '\0' ? ro->rows[i].text : "(an empty row)",
+		               NULL);
+		layout_doc_add(&doc, LAYOUT_GAP, "", NULL);
+	}
+	if (ro->nbad == 0)
+		layout_doc_add(&doc, LAYOUT_TEXT, "Every row is good.", NULL);
+	layout_doc_add(&doc, LAYOUT_SMALL,
+	               "Register these walkers at the table, or fix the file and import it again: "
+	               "rows already imported stay as they are.",
+	               NULL);
+	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
+		goto end;
+	kiosk_rec(r, "roster", 0, 0, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "Roster rows to fix");
+	rc = 0;
+end:
+	layout_doc_free(&doc);
+	roster_free(ro);
+	free(data);
+	return rc;
 }
 
 /* A print's outcome, after the fates of lost jobs it learnt (said in notes). */
@@ -1252,11 +1330,14 @@ end:
 static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
-	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,    KIOSK_OP_IMPORT,     KIOSK_OP_SET_CLOCK,   KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN, KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
-	    KIOSK_OP_LINK,   KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
-	};
+	static const enum kiosk_op
+	    ops[] =
+	        {
+	            KIOSK_OP_SET,       KIOSK_OP_IMPORT,      KIOSK_OP_IMPORT_PREVIEW,
+	            KIOSK_OP_SET_CLOCK, KIOSK_OP_CLOSE,       KIOSK_OP_REOPEN,
+	            KIOSK_OP_EXPORT,    KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
+	            KIOSK_OP_LINK,      KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
+	        };
 	size_t i;
 
 	for (i = 0; i < nitems(ops); i++)
@@ -1423,11 +1504,22 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		                         .date = q->init.date,
 		                         .goal_cents = q->init.goal_cents};
 		rc = ledger_init_event(w->l, &in, op, &cause);
+		/* the organisation every receipt names, asked once at set-up */
+		if (rc == 0 && q->init.org[0] != '\0')
+			rc = ledger_set(w->l, "org-name", q->init.org, op, &cause);
+		if (rc == 0 && q->init.ein[0] != '\0')
+			rc = ledger_set(w->l, "org-ein", q->init.ein, op, &cause);
 		if (rc == 0) /* its own event key: an event without a charter */
 			rc = kiosk_trust_first(w, &cause);
 		break;
 	}
-	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q->file.path, op, r, &cause); break;
+	case KIOSK_OP_WAIVER:
+		rc = ledger_walker_waiver(w->l, q->walker, q->waiver.version, q->waiver.by, op,
+		                          &cause);
+		break;
+	case KIOSK_OP_IMPORT_PREVIEW:
+	case KIOSK_OP_IMPORT: rc = kiosk_import(w, q, op, r, &cause); break;
+	case KIOSK_OP_ROSTER_PDF: rc = kiosk_roster_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_LISTDIR: rc = kiosk_listdir(q->file.path, r, &cause); break;
 	case KIOSK_OP_PIN_CHECK:
 		rc = pin_check(w->l, w->pin_file, &w->pin, q->pin.pin, 0, &r->pin_wait_ms, &cause);

@@ -23,24 +23,28 @@ struct bundle_snapshot;
 #define KIOSK_TEXT_MAX   256
 
 enum kiosk_op {
-	KIOSK_OP_OPEN,      /* sent by the worker itself once the ledger is open (or not) */
-	KIOSK_OP_REFRESH,   /* status only */
-	KIOSK_OP_SCAN,      /* scan */
-	KIOSK_OP_CHECKIN,   /* walker */
-	KIOSK_OP_LAP,       /* walker */
-	KIOSK_OP_FIND,      /* find: the text typed so far */
-	KIOSK_OP_WALKER,    /* walker: card and recent entries */
-	KIOSK_OP_ADD,       /* add */
-	KIOSK_OP_DONATE,    /* walker, donate */
-	KIOSK_OP_ANNUL,     /* seq, annul */
-	KIOSK_OP_RECENT,    /* walker (0: the whole station): recent entries */
-	KIOSK_OP_SET,       /* set */
-	KIOSK_OP_INIT,      /* init */
-	KIOSK_OP_IMPORT,    /* file: a roster CSV */
-	KIOSK_OP_LISTDIR,   /* file: a folder: its *.csv files in found[].name */
-	KIOSK_OP_PIN_CHECK, /* pin */
-	KIOSK_OP_PIN_SET,   /* pin (reply recovery: a new code to show once) */
-	KIOSK_OP_SET_CLOCK, /* clock */
+	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not) */
+	KIOSK_OP_REFRESH, /* status only */
+	KIOSK_OP_SCAN,    /* scan */
+	KIOSK_OP_CHECKIN, /* walker */
+	KIOSK_OP_LAP,     /* walker */
+	KIOSK_OP_FIND,    /* find: the text typed so far */
+	KIOSK_OP_WALKER,  /* walker: card and recent entries */
+	KIOSK_OP_ADD,     /* add */
+	KIOSK_OP_WAIVER,  /* walker, waiver: the walker (or a guardian) agreed to the waiver */
+	KIOSK_OP_DONATE,  /* walker, donate */
+	KIOSK_OP_ANNUL,   /* seq, annul */
+	KIOSK_OP_RECENT,  /* walker (0: the whole station): recent entries */
+	KIOSK_OP_SET,     /* set */
+	KIOSK_OP_INIT,    /* init */
+	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV: what an import would do (reply
+	                            import; notes: repeats merged, then the bad rows) */
+	KIOSK_OP_IMPORT,         /* file: a roster CSV; refused when a row is bad unless
+	                            file.good_rows (reply import, notes as above) */
+	KIOSK_OP_LISTDIR,        /* file: a folder: its *.csv files in found[].name */
+	KIOSK_OP_PIN_CHECK,      /* pin */
+	KIOSK_OP_PIN_SET,        /* pin (reply recovery: a new code to show once) */
+	KIOSK_OP_SET_CLOCK,      /* clock */
 	/* pages as PDF (reply pdf, title, what, of, copy, printer, paper); path: assets */
 	KIOSK_OP_RECEIPT_PDF,  /* seq: the donation */
 	KIOSK_OP_BADGE_PDF,    /* walker */
@@ -48,6 +52,7 @@ enum kiosk_op {
 	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
 	KIOSK_OP_RECOVERY_PDF, /* recovery: the coordinator's recovery code, on paper */
 	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; sheet: its paper */
+	KIOSK_OP_ROSTER_PDF,   /* file: a roster CSV: its bad rows, to fix by hand */
 	KIOSK_OP_BADGES_PDF,   /* badges: sheets of badges (progress: kiosk_worker_progress) */
 	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
@@ -96,6 +101,10 @@ struct kiosk_req {
 			char name[KIOSK_TEXT_MAX], team[KIOSK_TEXT_MAX], email[KIOSK_TEXT_MAX];
 		} add;
 		struct {
+			char version[KIOSK_TEXT_MAX];
+			char by[KIOSK_TEXT_MAX]; /* "walker" or "guardian: NAME" */
+		} waiver;
+		struct {
 			int64_t cents;
 			enum rules_method method;
 			char check_no[KIOSK_TEXT_MAX]; /* checks only */
@@ -109,11 +118,13 @@ struct kiosk_req {
 		} set;
 		struct {
 			char name[KIOSK_TEXT_MAX], city[KIOSK_TEXT_MAX], date[KIOSK_TEXT_MAX];
+			char org[KIOSK_TEXT_MAX], ein[KIOSK_TEXT_MAX]; /* "": not given */
 			int64_t goal_cents;
 		} init;
 		struct {
 			char path[KIOSK_TEXT_MAX];
-		} file; /* IMPORT, LISTDIR */
+			int good_rows; /* IMPORT: the coordinator chose to leave bad rows out */
+		} file;                /* IMPORT*, LISTDIR, ROSTER_PDF */
 		struct {
 			char pin[KIOSK_TEXT_MAX];
 			/* PIN_SET: the current PIN, or the recovery code instead */
@@ -294,7 +305,7 @@ struct kiosk_reply {
 	struct kiosk_found found[KIOSK_FIND_MAX];
 	size_t nrecent;
 	struct kiosk_recent recent[KIOSK_RECENT_MAX];
-	struct ledger_import import;
+	struct ledger_import import; /* IMPORT*: bad rows in import.skipped */
 	int64_t pin_wait_ms;         /* PIN_CHECK refused: how long to wait */
 	int need_pin;                /* ANNUL refused: the coordinator could do it */
 	char recovery[PIN_CODE_MAX]; /* PIN_SET: a new recovery code, shown once */

@@ -45,6 +45,8 @@ struct ledger_event {
 	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
 	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
 	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
+	char waiver[2404];    /* the waiver walk-ups agree to; "": none asked */
+	char waiver_version[84];
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 	int training; /* a training ledger: nothing in it counts (ledger_training_open) */
@@ -107,6 +109,8 @@ struct ledger_scan {
 
 struct ledger_import {
 	size_t added, updated, unchanged;
+	size_t skipped; /* rows with a problem, left out */
+	size_t merged;  /* rows that repeated another exactly */
 };
 
 struct ledger_init {
@@ -178,8 +182,18 @@ void ledger_event_value(const struct ledger_event *ev, const struct setting *s, 
 int ledger_walker_add(struct ledger *l, const char *name, const char *team, const char *email,
                       const char *phone, const char *ext_id, const char *op, uint32_t *id,
                       char **cause);
+/* Imports the roster's good rows (those without a problem; the bad ones are
+ * counted in skipped) in one transaction: all of them or none. */
 int ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
                          struct ledger_import *res, char **cause);
+/* What ledger_roster_import would do, writing nothing. */
+int ledger_roster_preview(struct ledger *l, const struct roster *r, struct ledger_import *res,
+                          char **cause);
+/* Records that walker id agreed to the event's waiver of this version: by
+ * "walker", "guardian: NAME" or "online" (a walker-update with waiver and
+ * waiver_by); nothing when that agreement is already recorded. */
+int ledger_walker_waiver(struct ledger *l, uint32_t id, const char *version, const char *by,
+                         const char *op, char **cause);
 /* 0 found, -1 with *cause ("No walker 42."). Free with ledger_walker_clear. */
 int ledger_walker_get(struct ledger *l, uint32_t id, struct ledger_walker *w, char **cause);
 void ledger_walker_clear(struct ledger_walker *w);

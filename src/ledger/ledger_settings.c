@@ -43,6 +43,10 @@ ledger_event_put(struct ledger_event *ev, const struct setting *s, const char *v
 	case SETTING_PAPER: ledger_copy(ev->paper, sizeof ev->paper, v); break;
 	case SETTING_LOCK_SECONDS: ev->lock_ms = n * 1000; break;
 	case SETTING_TIME_ZONE: ledger_copy(ev->time_zone, sizeof ev->time_zone, v); break;
+	case SETTING_WAIVER: ledger_copy(ev->waiver, sizeof ev->waiver, v); break;
+	case SETTING_WAIVER_VERSION:
+		ledger_copy(ev->waiver_version, sizeof ev->waiver_version, v);
+		break;
 	case SETTING_COUNT: break;
 	}
 }
@@ -72,6 +76,8 @@ ledger_event_value(const struct ledger_event *ev, const struct setting *s, char 
 	case SETTING_UNDO_MINUTES: snprintf(buf, len, "%" PRId64, ev->rules.undo_ms / 60000); break;
 	case SETTING_LOCK_SECONDS: snprintf(buf, len, "%" PRId64, ev->lock_ms / 1000); break;
 	case SETTING_TIME_ZONE: snprintf(buf, len, "%s", ev->time_zone); break;
+	case SETTING_WAIVER: snprintf(buf, len, "%s", ev->waiver); break;
+	case SETTING_WAIVER_VERSION: snprintf(buf, len, "%s", ev->waiver_version); break;
 	case SETTING_COUNT: snprintf(buf, len, "%s", s->def); break;
 	}
 }

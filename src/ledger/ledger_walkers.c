@@ -157,6 +157,79 @@ ledger_walker_add(struct ledger *l, const char *name, const char *team, const ch
 	return ledger_tx_commit(l, cause, "the walker");
 }
 
+/* The waiver entry (a walker-update holding only waiver and waiver_by), in
+ * the transaction open; nothing when the walker's agreement to this version
+ * is already in force (a roster imported again adds nothing). */
+static int
+ledger_put_waiver(struct ledger *l, uint32_t id, const char *version, const char *by,
+                  const char *op, char **cause)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM entries WHERE walker = ?1 AND kind = 'walker-update' AND "
+	    "instr(line, ?2) > 0 AND seq NOT IN (SELECT seq FROM annulled)";
+	struct strbuf needle = STRBUF_INIT, data = STRBUF_INIT;
+	char *v = ledger_clean(version), *b = ledger_clean(by);
+	sqlite3_stmt *st;
+	int rc = -1, found = 0;
+
+	if (v == NULL || b == NULL) {
+		util_fail(cause, "A waiver needs its version and who agreed.");
+		goto end;
+	}
+	if (text_check(v, "waiver version", cause) != 0 || text_check(b, "name", cause) != 0)
+		goto end;
+	if (text_length(v) > 20 || text_length(b) > ROSTER_MAX_NAME + 10) {
+		util_fail(cause, "The waiver's version or the name of who agreed is too long.");
+		goto end;
+	}
+	strbuf_puts(&needle, "\"waiver\":");
+	strbuf_json(&needle, v);
+	if ((st = ledger_stmt(l, sql)) == NULL) {
+		ledger_db_fail(l, cause, "the waiver");
+		goto end;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, needle.s, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (found) {
+		rc = 0;
+		goto end;
+	}
+	strbuf_puts(&data, "{");
+	strbuf_puts(&data, needle.s);
+	strbuf_puts(&data, ",\"waiver_by\":");
+	strbuf_json(&data, b);
+	strbuf_puts(&data, "}");
+	rc = ledger_put(l, "walker-update", id, 0, 0, data.s, op, NULL, cause);
+end:
+	strbuf_free(&needle);
+	strbuf_free(&data);
+	free(v);
+	free(b);
+	return rc;
+}
+
+int
+ledger_walker_waiver(struct ledger *l, uint32_t id, const char *version, const char *by,
+                     const char *op, char **cause)
+{
+	struct ledger_walker w;
+
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ledger_walker_get(l, id, &w, cause) != 0)
+		return -1;
+	ledger_walker_clear(&w);
+	if (ledger_tx_begin(l, cause, "the waiver") != 0)
+		return -1;
+	if (ledger_put_waiver(l, id, version, by, op, cause) != 0) {
+		ledger_tx_rollback(l);
+		return -1;
+	}
+	return ledger_tx_commit(l, cause, "the waiver");
+}
+
 static int
 ledger_same(const char *a, const char *b)
 {
@@ -218,7 +291,7 @@ ledger_walker_get(struct ledger *l, uint32_t id, struct ledger_walker *w, char *
 
 /* One roster row: added, updated (details changed) or unchanged. */
 static int
-ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op,
+ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op, int dry,
                   struct ledger_import *res, char **cause)
 {
 	static const char by_ext[] =
@@ -231,11 +304,14 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 	struct ledger_walker w;
 	struct strbuf data = STRBUF_INIT;
 	struct roster_row clean = {raw->line,
+	                           NULL,
+	                           NULL,
 	                           ledger_clean(raw->name),
 	                           ledger_clean(raw->team),
 	                           ledger_clean(raw->email),
 	                           ledger_clean(raw->phone),
-	                           ledger_clean(raw->ext_id)};
+	                           ledger_clean(raw->ext_id),
+	                           NULL};
 	const struct roster_row *r = &clean;
 	int found = 0, rc = -1;
 
@@ -262,14 +338,18 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 		found = 1;
 	}
 	sqlite3_reset(st);
-	if (!found) {
+	if (!found && dry) {
+		res->added++;
+	} else if (!found) {
 		if (ledger_put_walker(l, r->name, r->team, r->email, r->phone, r->ext_id, "roster",
-		                      op, NULL, cause) != 0)
+		                      op, &w.id, cause) != 0)
 			goto end;
 		res->added++;
 	} else if (ledger_same(w.name, r->name) && ledger_same(w.team, r->team) &&
 	           ledger_same(w.email, r->email) && ledger_same(w.phone, r->phone)) {
 		res->unchanged++;
+	} else if (dry) {
+		res->updated++;
 	} else {
 		struct ledger_field f[] = {
 		    {"name", ledger_same(w.name, r->name) ? NULL : r->name, ROSTER_MAX_NAME,
@@ -298,6 +378,10 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 			goto end;
 		res->updated++;
 	}
+	/* a waiver accepted at the online registration comes with the row */
+	if (!dry && raw->waiver != NULL &&
+	    ledger_put_waiver(l, w.id, raw->waiver, "online", op, cause) != 0)
+		goto end;
 	rc = 0;
 end:
 	strbuf_free(&data);
@@ -310,19 +394,25 @@ end:
 	return rc;
 }
 
-int
-ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
-                     struct ledger_import *res, char **cause)
+/* The import, or with dry its preview (reads only): bad rows are left out
+ * and counted; whether to import with them left out is the caller's choice. */
+static int
+ledger_roster_run(struct ledger *l, const struct roster *r, const char *op, int dry,
+                  struct ledger_import *res, char **cause)
 {
 	size_t i;
 
 	memset(res, 0, sizeof *res);
 	if (!l->has_event)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ledger_tx_begin(l, cause, "the roster") != 0)
+	if (!dry && ledger_tx_begin(l, cause, "the roster") != 0)
 		return -1;
 	for (i = 0; i < r->n; i++) {
-		if (ledger_import_row(l, &r->rows[i], op, res, cause) != 0) {
+		if (r->rows[i].problem != NULL) {
+			res->skipped++;
+			continue;
+		}
+		if (ledger_import_row(l, &r->rows[i], op, dry, res, cause) != 0) {
 			char *inner = cause ? *cause : NULL;
 
 			if (cause != NULL) {
@@ -330,12 +420,30 @@ ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
 				                   r->rows[i].line, inner ? inner : "");
 				free(inner);
 			}
-			ledger_tx_rollback(l);
+			if (!dry)
+				ledger_tx_rollback(l);
 			memset(res, 0, sizeof *res);
 			return -1;
 		}
 	}
+	res->merged = r->nmerged;
+	if (dry)
+		return 0;
 	return ledger_tx_commit(l, cause, "the roster");
+}
+
+int
+ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
+                     struct ledger_import *res, char **cause)
+{
+	return ledger_roster_run(l, r, op, 0, res, cause);
+}
+
+int
+ledger_roster_preview(struct ledger *l, const struct roster *r, struct ledger_import *res,
+                      char **cause)
+{
+	return ledger_roster_run(l, r, "preview", 1, res, cause);
 }
 
 int

@@ -196,11 +196,56 @@ coord() {
 	kiosk "$1" coord
 	[ "$(stat -c %a "$DB.pin")" = 600 ]
 	w log | grep -q pin-fail
-	w settings | grep -q 'lap'
+	w settings | grep -q '^lap-length	400 m$'
+	w log | grep -q '"key":"lap-length","value":"0.25 mi"'
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 
-setup_event() { kiosk "$1" setup; w settings | grep -q 'Walk Against Traffick'; }
+waiver() {
+	event
+	w set waiver-version 2026-1 >/dev/null
+	w set waiver "I walk at my own risk and release the organisers from any claim. I am in good health and able to walk the distance." >/dev/null
+	kiosk "$1" waiver
+	run w log
+	[[ "$output" == *'walker 3 '*'{"waiver":"2026-1","waiver_by":"guardian: Ana Lee"}'* ]]
+	[[ "$output" == *'walker 4 '*'{"waiver":"2026-1","waiver_by":"walker"}'* ]]
+	[ "$(grep -c '"waiver":' <<<"$output")" -eq 2 ] # none for the walker who did not agree
+	w check >/dev/null
+}
+@test "kiosk: with an event waiver, a walk-up agrees on screen (or a guardian, by name), recorded with its version" {
+	both waiver
+}
+
+import_partial() {
+	event
+	printf 'name,team,email,id\nAnn Lee,Hope,ann@example.org,R-1\nBo Chen,Hope,,R-2\nAnn Lee,Hope,ann@example.org,R-1\n,Grace,nobody@example.org,R-3\nCy Dee,Grace,,R-1\nEd Fox,,,R-4\n' >"$USB/mixed.csv"
+	{
+		echo 'name,team,email,id'
+		echo 'Gil Good,Hope,,R-50'
+		for i in $(seq 1 15); do echo ",Grace Community Church of the Valley,someone.with.a.long.address.$i@example.org,R-$((60 + i))"; done
+	} >"$USB/many.csv"
+	kiosk "$1" import-partial
+	# the three good rows, once each; the bad ones left out
+	[ "$(w walker list | grep -c 'Ann Lee')" -eq 1 ]
+	w walker list | grep -q 'Ed Fox'
+	! w walker list | grep -q 'Cy Dee'
+	[ "$(w log | grep -c ' walker  ')" -eq 5 ] # two before, three imported
+	w log | grep -q '"what":"roster"'        # the list to fix, printed or spooled
+}
+@test "kiosk: a roster with bad rows: the preview, nothing until the coordinator chooses the good rows, the rest listed and printed" {
+	both import_partial
+}
+
+setup_event() {
+	kiosk "$1" setup
+	w settings | grep -q 'Walk Against Traffick'
+	# the date as picked (from the clock's day: a month on, wrapping within the
+	# year, as the script taps), the organisation and its EIN as asked once
+	want=$(printf '%s-%02d' "$(date +%Y)" $(($(date +%-m) % 12 + 1)))
+	w settings | grep -q "^date	$want-"
+	w settings | grep -q '^org-name	International Outreach Ministries$'
+	w settings | grep -q '^org-ein	12-3456789$'
+}
 @test "kiosk: first start on an empty ledger walks through setting the event up" { both setup_event; }
 
 clock() {

@@ -81,6 +81,9 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[[ "$output" == *"Line 4:"*"R-1"*"line 2"* ]]
 	[[ "$output" == *"Line 5:"*"UTF-8"* ]]
 	[[ "$output" == *"Line 6:"*"quote"* ]]
+	# each problem with the row's own text
+	[[ "$output" == *"Line 3: the name is missing."*"    ,Hope,,R-2"* ]]
+	[[ "$output" == *"--good-rows"* ]]
 	[ "$(w log | wc -l)" -eq 1 ]
 	run w roster import "$FIX/longname.csv"
 	[ "$status" -eq 2 ]
@@ -92,6 +95,55 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"Cannot open"* ]]
 	[ "$(w log | wc -l)" -eq 1 ]
+}
+
+@test "a partial import: the preview, then the good rows only by choice, the rest listed" {
+	T=$BATS_TEST_TMPDIR
+	w roster import "$FIX/good.csv" >/dev/null
+	{
+		head -3 "$FIX/good.csv"                  # unchanged
+		sed -n 2p "$FIX/good.csv"                # an exact repeat
+		echo 'Zoe,New,Grace,zoe@example.org,,R-90' # new
+		echo ',,Grace,,,R-91'                     # no name
+		echo 'Yan,Two,Grace,,,R-90'               # the id of another row
+	} >"$T/mixed.csv"
+	before=$(w log | wc -l)
+	run w roster preview "$T/mixed.csv"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 new, 0 updated, 2 unchanged, 1 exact repeat merged; 2 rows with a problem."* ]]
+	[[ "$output" == *"Line 4 repeats line 2 exactly"* ]]
+	[[ "$output" == *"Line 6: the name is missing."*"    ,,Grace,,,R-91"* ]]
+	[[ "$output" == *"Line 7: the id \"R-90\" is also on line 5."*"    Yan,Two,Grace,,,R-90"* ]]
+	[ "$(w log | wc -l)" -eq "$before" ]
+	# without the choice: nothing
+	run w roster import "$T/mixed.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nothing was imported: 2 rows have a problem"* ]]
+	[ "$(w log | wc -l)" -eq "$before" ]
+	# with it: the good rows in, the others listed to fix by hand
+	run w roster import --good-rows "$T/mixed.csv"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"1 added, 0 updated, 2 unchanged"* ]]
+	[[ "$output" == *"Left out, to fix by hand (2 rows):"*",,Grace,,,R-91"*"Yan,Two"* ]]
+	[ "$(w log | wc -l)" -eq $((before + 1)) ]
+	w walker list | grep -q "Zoe New"
+	! w walker list | grep -q "Yan Two"
+	run w check
+	[ "$status" -eq 0 ]
+}
+
+@test "a roster's waiver column records each online agreement once, with its version" {
+	printf 'name,id,waiver\nAnn,W-1,2026-1\nBob,W-2,no\nCy,W-3,\n' >"$BATS_TEST_TMPDIR/w.csv"
+	w roster import "$BATS_TEST_TMPDIR/w.csv" >/dev/null
+	w roster import "$BATS_TEST_TMPDIR/w.csv" >/dev/null
+	run w log
+	[ "$(grep -c '"waiver":' <<<"$output")" -eq 1 ]
+	[[ "$output" == *'walker 1 '*'{"waiver":"2026-1","waiver_by":"online"}'* ]]
+	# a new version is a new agreement
+	sed -i 's/2026-1/2026-2/' "$BATS_TEST_TMPDIR/w.csv"
+	w roster import "$BATS_TEST_TMPDIR/w.csv" >/dev/null
+	[ "$(w log | grep -c '"waiver":')" -eq 2 ]
+	w check >/dev/null
 }
 
 @test "forged, foreign, random, empty and huge codes are each refused in plain words" {

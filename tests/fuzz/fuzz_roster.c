@@ -59,6 +59,52 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (r != NULL || cause == NULL || *cause == '\0')
 		abort();
 	free(cause);
+	cause = NULL;
+	r = NULL;
+
+	/* Read as a preview: good rows keep the rules, a bad one has a problem
+	 * and its text (valid UTF-8, one line), ids of good rows are unique. */
+	if (roster_read((const char *)data, size, &r, &cause) == 0) {
+		size_t nbad = 0;
+		char *list;
+
+		for (i = 0; i < r->n; i++) {
+			const struct roster_row *row = &r->rows[i];
+			if (row->text == NULL || !text_valid_utf8(row->text, strlen(row->text)) ||
+			    strchr(row->text, '\n') != NULL ||
+			    strlen(row->text) > ROSTER_MAX_TEXT + 3) /* and "..." */
+				abort();
+			if (i > 0 && row->line <= r->rows[i - 1].line)
+				abort();
+			if (row->problem != NULL) {
+				nbad++;
+				continue;
+			}
+			fuzz_roster_field(row->name, ROSTER_MAX_NAME);
+			fuzz_roster_field(row->team, ROSTER_MAX_TEAM);
+			fuzz_roster_field(row->email, ROSTER_MAX_EMAIL);
+			fuzz_roster_field(row->phone, ROSTER_MAX_PHONE);
+			fuzz_roster_field(row->ext_id, ROSTER_MAX_EXTID);
+			fuzz_roster_field(row->waiver, ROSTER_MAX_WAIVER);
+			for (j = 0; j < i && row->ext_id != NULL; j++) {
+				if (r->rows[j].problem == NULL && r->rows[j].ext_id != NULL &&
+				    strcmp(row->ext_id, r->rows[j].ext_id) == 0)
+					abort();
+			}
+		}
+		if (nbad != r->nbad || (r->nmerged > 0) != (r->merged != NULL))
+			abort();
+		list = roster_problems(r, 3);
+		if ((list == NULL) != (nbad == 0))
+			abort();
+		free(list);
+		roster_free(r);
+		r = NULL;
+	} else if (r != NULL || cause == NULL) {
+		abort();
+	}
+	free(cause);
+	cause = NULL;
 
 	/* Folding any bytes gives valid UTF-8 and folding again changes nothing. */
 	text = xstrndup((const char *)data, size);

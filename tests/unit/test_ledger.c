@@ -663,6 +663,58 @@ test_roster_import_twice(void **state)
 	assert_int_equal(ledger_check(f->l, NULL), 0);
 }
 
+/* A preview writes nothing; an import takes the good rows only, the bad ones
+ * counted; a waiver is recorded once per walker and version. */
+static void
+test_roster_preview_and_waiver(void **state)
+{
+	static const char csv[] = "name,id,waiver\n"
+	                          "Ann,R-1,2026-1\n"
+	                          ",R-2,\n"
+	                          "Bob,R-3,no\n"
+	                          "Ann,R-1,2026-1\n";
+	struct fixture *f = *state;
+	struct roster *r = NULL;
+	struct ledger_import res;
+	struct ledger_totals t;
+	char *cause = NULL;
+
+	assert_int_equal(roster_read(csv, sizeof csv - 1, &r, &cause), 0);
+	assert_int_equal(r->nbad, 1);
+	assert_int_equal(r->nmerged, 1);
+	assert_int_equal(ledger_roster_preview(f->l, r, &res, &cause), 0);
+	assert_int_equal(res.added, 2);
+	assert_int_equal(res.skipped, 1);
+	assert_int_equal(res.merged, 1);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.last_seq, 1); /* the event only */
+	assert_int_equal(ledger_roster_import(f->l, r, "c", &res, &cause), 0);
+	assert_int_equal(res.added, 2);
+	assert_int_equal(res.skipped, 1);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.walkers, 2);
+	assert_int_equal(t.last_seq, 4); /* two walkers and Ann's waiver from online */
+	assert_int_equal(ledger_roster_import(f->l, r, "c", &res, &cause), 0);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.last_seq, 4); /* nothing again */
+	roster_free(r);
+
+	/* at the table: once per version; a guardian by name */
+	assert_int_equal(ledger_walker_waiver(f->l, 1, "2026-1", "walker", "v", &cause), 0);
+	assert_int_equal(ledger_walker_waiver(f->l, 2, "2026-1", "guardian: Ana Lee", "v", &cause),
+	                 0);
+	assert_int_equal(ledger_walker_waiver(f->l, 2, "2026-1", "walker", "v", &cause), 0);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.last_seq, 5);
+	assert_int_equal(ledger_walker_waiver(f->l, 99, "2026-1", "walker", "v", &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_walker_waiver(f->l, 1, "", "walker", "v", &cause), -1);
+	free(cause);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
 static int
 count_cb(const struct ledger_walker *w, void *arg)
 {
@@ -1086,6 +1138,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_closed_refuses_donations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_who_may_undo_money, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_training, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_roster_preview_and_waiver, setup, teardown),
 	    cmocka_unit_test(test_setting_parse),
 	};
 

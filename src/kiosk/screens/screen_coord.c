@@ -352,6 +352,7 @@ screen_coord_draw(struct kiosk *k)
 				kiosk_go(k, SCREEN_SETTINGS);
 				k->settings.key = "clock";
 				k->settings.label = "Date and time now (YYYY-MM-DD HH:MM)";
+				k->settings.prompt[0] = '\0';
 				kiosk_clock_now(k->settings.value, sizeof k->settings.value);
 				k->settings.step = 1;
 				break;
@@ -421,6 +422,38 @@ screen_settings_value(struct kiosk *k, const struct setting *s, char *buf, size_
 		setting_show(s, canon, buf, len);
 }
 
+/* A length's units on the form; miles first, as US walks measure. */
+static const struct {
+	const char *unit, *words;
+} screen_settings_units[] = {{"mi", "miles"}, {"km", "km"}, {"m", "metres"}};
+
+/* The prompt says the unit of every number; a length is split into its
+ * number and its unit (chosen with the aside). */
+static void
+screen_settings_prompt(struct kiosk *k, const struct setting *s)
+{
+	const char *unit = s->type == SETTING_TYPE_MONEY     ? "in dollars"
+	                   : s->type == SETTING_TYPE_SECONDS ? "in seconds"
+	                   : s->type == SETTING_TYPE_COUNT   ? s->unit
+	                   : s->type == SETTING_TYPE_LENGTH  ? "a number, then its unit"
+	                                                     : NULL;
+	char *sp;
+
+	if (unit != NULL && unit[0] != '\0')
+		snprintf(k->settings.prompt, sizeof k->settings.prompt, "%s (%s)", s->label, unit);
+	else
+		snprintf(k->settings.prompt, sizeof k->settings.prompt, "%s", s->label);
+	k->settings.unit = 0;
+	if (s->type != SETTING_TYPE_LENGTH)
+		return;
+	if ((sp = strchr(k->settings.value, ' ')) != NULL) {
+		for (int i = 0; i < (int)nitems(screen_settings_units); i++)
+			if (strcmp(sp + 1, screen_settings_units[i].unit) == 0)
+				k->settings.unit = i;
+		*sp = '\0';
+	}
+}
+
 static void
 screen_settings_enter(struct kiosk *k)
 {
@@ -438,10 +471,26 @@ screen_settings_draw(struct kiosk *k)
 	char value[160], label[256];
 
 	if (k->settings.step == 1) {
-		enum kiosk_ask_result r =
-		    kiosk_ask(k, "Event settings", k->settings.label, k->settings.value,
-		              sizeof k->settings.value, KIOSK_KB_TEXT, 1);
+		const struct setting *st = setting_find(k->settings.key);
+		int length = st != NULL && st->type == SETTING_TYPE_LENGTH;
+		char aside[64];
+		enum kiosk_ask_result r;
 		int clock = strcmp(k->settings.key, "clock") == 0;
+
+		/* a length is a number and a unit chosen apart: "0.25" alone was metres */
+		snprintf(aside, sizeof aside, "Unit: %s (change)",
+		         screen_settings_units[k->settings.unit].words);
+		r = kiosk_ask_or(k, "Event settings",
+		                 k->settings.prompt[0] ? k->settings.prompt : k->settings.label,
+		                 k->settings.value, sizeof k->settings.value,
+		                 length ? KIOSK_KB_NUMBER : KIOSK_KB_TEXT, 1,
+		                 length ? aside : NULL);
+		if (r == KIOSK_ASK_ASIDE) {
+			k->settings.unit =
+			    (k->settings.unit + 1) % (int)nitems(screen_settings_units);
+			ui_invalidate(k->ui);
+			return;
+		}
 		if (r == KIOSK_ASK_BACK && clock) {
 			kiosk_go(k, SCREEN_COORD);
 		} else if (r == KIOSK_ASK_BACK) {
@@ -452,7 +501,13 @@ screen_settings_draw(struct kiosk *k)
 			memset(&q, 0, sizeof q);
 			q.op = clock ? KIOSK_OP_SET_CLOCK : KIOSK_OP_SET;
 			snprintf(q.set.key, sizeof q.set.key, "%s", k->settings.key);
-			snprintf(q.set.value, sizeof q.set.value, "%s", k->settings.value);
+			if (length && k->settings.value[0] != '\0' &&
+			    strspn(k->settings.value, "0123456789.") == strlen(k->settings.value))
+				snprintf(q.set.value, sizeof q.set.value, "%.200s %s",
+				         k->settings.value,
+				         screen_settings_units[k->settings.unit].unit);
+			else
+				snprintf(q.set.value, sizeof q.set.value, "%s", k->settings.value);
 			kiosk_post(k, &q);
 		}
 		return;
@@ -486,6 +541,7 @@ screen_settings_draw(struct kiosk *k)
 			k->settings.key = s->key;
 			k->settings.label = s->label;
 			snprintf(k->settings.value, sizeof k->settings.value, "%s", value);
+			screen_settings_prompt(k, s);
 			k->settings.step = 1;
 			k->msg[0] = '\0';
 		}
@@ -527,12 +583,24 @@ const struct screen_ops screen_settings_ops = {
 
 /* ---- roster import ------------------------------------------------------- */
 
+/* Pick a file, see its preview (new, updated, unchanged, repeats merged, and
+ * each bad row with its own text), then import it whole, or, only by the
+ * coordinator's choice, its good rows with the others listed and printable. */
+enum { IMPORT_FILES, IMPORT_TYPE, IMPORT_PREVIEW };
+
 static void
 screen_import_enter(struct kiosk *k)
 {
 	struct kiosk_req q;
 
-	k->import.step = 0;
+	if (k->import.printing && k->import.preview != NULL) { /* back from printing */
+		k->import.printing = 0;
+		return;
+	}
+	k->import.printing = 0;
+	k->import.step = IMPORT_FILES;
+	k->import.done = 0;
+	kiosk_keep(&k->import.preview, NULL);
 	kiosk_keep(&k->list, NULL);
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_LISTDIR;
@@ -541,45 +609,34 @@ screen_import_enter(struct kiosk *k)
 }
 
 static void
-screen_import_post(struct kiosk *k, const char *path)
+screen_import_post(struct kiosk *k, enum kiosk_op op, const char *path, int good_rows)
 {
 	struct kiosk_req q;
 
 	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_IMPORT;
+	q.op = op;
+	q.file.good_rows = good_rows;
 	snprintf(q.file.path, sizeof q.file.path, "%s", path);
-	snprintf(k->import.path, sizeof k->import.path, "%s", path);
+	if (path != k->import.path)
+		snprintf(k->import.path, sizeof k->import.path, "%s", path);
 	kiosk_post(k, &q);
 }
 
 static void
-screen_import_draw(struct kiosk *k)
+screen_import_files(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), left, right;
 	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[300];
 
-	if (k->import.step == 1) {
-		enum kiosk_ask_result r =
-		    kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
-		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
-		if (r == KIOSK_ASK_BACK) {
-			k->import.step = 0;
-		} else if (r == KIOSK_ASK_DONE) {
-			k->import.step = 0;
-			screen_import_post(k, k->import.typed);
-		}
-		return;
-	}
 	if (kiosk_header(k, "Import roster", "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
 	kiosk_halves(k, body, gap, &left, &right);
-	snprintf(line, sizeof line, "CSV files on the USB stick:");
-	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, line, k->style.font.body, 1, UI_FG,
-	        UI_LEFT);
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
+	        "CSV files on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
 	if (k->list != NULL) {
 		for (size_t i = 0; i < k->list->nfound && i < KIOSK_FIND_MAX &&
@@ -590,7 +647,8 @@ screen_import_draw(struct kiosk *k)
 			              k->style.primary, k->style.font.text) &&
 			    !k->waiting) {
 				snprintf(line, sizeof line, "%s/%s", k->usb_dir, name);
-				screen_import_post(k, line);
+				k->msg[0] = '\0';
+				screen_import_post(k, KIOSK_OP_IMPORT_PREVIEW, line, 0);
 			}
 		}
 		if (k->list->nfound == 0)
@@ -599,14 +657,193 @@ screen_import_draw(struct kiosk *k)
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
 	              "Type a path\xe2\x80\xa6", k->style.quiet, k->style.font.text)) {
-		k->import.step = 1;
+		k->import.step = IMPORT_TYPE;
 		k->msg[0] = '\0';
 	}
-	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh},
-	        "The whole file is checked before anything is imported.", k->style.font.hint, 0,
-	        UI_DIM, UI_LEFT);
+	y = right.y + ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 2 * lh},
+	                           "A file is checked and previewed before anything is imported.",
+	                           k->style.font.hint, 0, UI_DIM, UI_LEFT);
 	kiosk_draw_message(
-	    k, (struct ui_rect){right.x, right.y + lh + gap, right.w, right.h - lh - gap});
+	    k, (struct ui_rect){right.x, y + gap, right.w, right.y + right.h - y - gap});
+}
+
+/* The bad rows on paper (or as a PDF: "Print elsewhere"); back here after. */
+static void
+screen_import_print(struct kiosk *k)
+{
+	k->import.printing = 1;
+	kiosk_print_roster(k, k->import.path, SCREEN_IMPORT);
+}
+
+/* The notes (repeats merged, bad rows each with its own text), as many
+ * whole rows as fit in r; the rest are counted, and print in full. */
+static void
+screen_import_notes(struct kiosk *k, struct ui_rect r, const char *notes)
+{
+	struct ui *u = k->ui;
+	int size = k->style.font.hint, lh = ui_px(u, size) * 5 / 4 + 1, y = r.y, more = 0;
+	int bottom = r.y + r.h - lh; /* a line kept for "and N more" */
+	const char *p = notes, *e;
+	char item[1024], tail[96];
+
+	while (*p != '\0') {
+		/* an item: lines up to the bad row's own text (indented), or one note */
+		size_t n = 0;
+		int lines = 0;
+		for (e = p; *e != '\0';) {
+			const char *eol = strchr(e, '\n');
+			size_t len = eol != NULL ? (size_t)(eol - e) : strlen(e);
+			int indented = strncmp(e, "    ", 4) == 0;
+			if (n + len + 2 < sizeof item) {
+				memcpy(item + n, e, len);
+				n += len;
+				item[n++] = '\n';
+			}
+			e = eol != NULL ? eol + 1 : e + len;
+			if (indented || strncmp(e, "    ", 4) != 0)
+				break;
+		}
+		if (n > 0)
+			item[--n] = '\0';
+		/* its height, on the generous side: wrapping loses part of a line */
+		for (const char *q = item; q != NULL && *q != '\0';) {
+			const char *eol = strchr(q, '\n');
+			char one[600];
+			snprintf(one, sizeof one, "%.*s", eol ? (int)(eol - q) : (int)strlen(q), q);
+			lines +=
+			    ui_text_width(u, one, size, 0) / (r.w * 3 / 4 > 0 ? r.w * 3 / 4 : 1) +
+			    1;
+			q = eol ? eol + 1 : NULL;
+		}
+		if (more > 0 || y + lines * lh > (*e != '\0' ? bottom : r.y + r.h)) {
+			more++;
+		} else {
+			ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, lines * lh}, item, size, 0,
+			             UI_FG, UI_LEFT);
+			y += lines * lh;
+		}
+		p = e;
+	}
+	if (more > 0) {
+		snprintf(tail, sizeof tail, "and %d more: print the list to see every one.", more);
+		ui_text(u, (struct ui_rect){r.x, r.y + r.h - lh, r.w, lh}, tail, size, 1, UI_BAD,
+		        UI_LEFT);
+	}
+}
+
+/* The preview, or what the import did: the counts left, the notes right. */
+static void
+screen_import_preview(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct kiosk_reply *x = k->import.preview;
+	const struct ledger_import *n = &x->import;
+	struct ui_rect body = kiosk_body(k), left, right, row;
+	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.button, y;
+	size_t good = n->added + n->updated + n->unchanged;
+	const char *base = strrchr(k->import.path, '/');
+	char line[160], label[96];
+
+	if (kiosk_header(k, k->import.done ? "Roster imported" : "Import roster: preview",
+	                 k->import.done ? "Done" : "Back")) {
+		k->import.step = IMPORT_FILES;
+		k->import.done = 0;
+		kiosk_keep(&k->import.preview, NULL);
+		k->msg[0] = '\0';
+		return;
+	}
+	base = base != NULL ? base + 1 : k->import.path;
+	body.h -= btn + gap;
+	kiosk_halves(k, body, gap, &left, &right);
+	y = left.y;
+	ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, base, k->style.font.body, 1, UI_FG,
+	        UI_LEFT);
+	y += lh + gap;
+	{
+		const struct {
+			const char *what;
+			size_t n;
+			enum ui_color c;
+		} lines[] = {
+		    {k->import.done ? (n->added == 1 ? "new walker added" : "new walkers added")
+		                    : (n->added == 1 ? "new walker" : "new walkers"),
+		     n->added, UI_FG},
+		    {k->import.done ? (n->updated == 1 ? "walker updated" : "walkers updated")
+		                    : (n->updated == 1 ? "walker to update" : "walkers to update"),
+		     n->updated, UI_FG},
+		    {"unchanged", n->unchanged, UI_DIM},
+		    {n->merged == 1 ? "exact repeat, merged" : "exact repeats, merged", n->merged,
+		     UI_DIM},
+		    {k->import.done
+		         ? (n->skipped == 1 ? "row left out (listed)" : "rows left out (listed)")
+		         : (n->skipped == 1 ? "row with a problem" : "rows with a problem"),
+		     n->skipped, n->skipped > 0 ? UI_BAD : UI_DIM},
+		};
+		for (size_t i = 0; i < nitems(lines); i++, y += lh) {
+			snprintf(line, sizeof line, "%zu %s", lines[i].n, lines[i].what);
+			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line,
+			        k->style.font.text, i == nitems(lines) - 1 && lines[i].n > 0,
+			        lines[i].c, UI_LEFT);
+		}
+	}
+	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
+	if (x->notes != NULL)
+		screen_import_notes(k, right, x->notes);
+	else
+		ui_text_wrap(u, right, "Every row is good.", k->style.font.body, 0, UI_OK, UI_LEFT);
+
+	row = (struct ui_rect){body.x, body.y + body.h + gap, body.w, btn};
+	if (k->import.done) {
+		if (n->skipped > 0 &&
+		    ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print the rows to fix",
+		              k->style.primary, k->style.font.text))
+			screen_import_print(k);
+		return;
+	}
+	if (n->skipped == 0) {
+		snprintf(label, sizeof label, "Import %zu walker%s", good, good == 1 ? "" : "s");
+		if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), label, k->style.done,
+		              k->style.font.text) &&
+		    !k->waiting)
+			screen_import_post(k, KIOSK_OP_IMPORT, k->import.path, 0);
+		return;
+	}
+	if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print the rows to fix", k->style.quiet,
+	              k->style.font.text)) {
+		screen_import_print(k);
+		return;
+	}
+	if (good > 0) {
+		snprintf(label, sizeof label, "Import the %zu good row%s", good,
+		         good == 1 ? "" : "s");
+		if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), label, k->style.done,
+		              k->style.font.text) &&
+		    !k->waiting)
+			screen_import_post(k, KIOSK_OP_IMPORT, k->import.path, 1);
+	}
+}
+
+static void
+screen_import_draw(struct kiosk *k)
+{
+	enum kiosk_ask_result r;
+
+	if (k->import.step == IMPORT_TYPE) {
+		r = kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
+		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
+		if (r == KIOSK_ASK_BACK) {
+			k->import.step = IMPORT_FILES;
+		} else if (r == KIOSK_ASK_DONE) {
+			k->import.step = IMPORT_FILES;
+			screen_import_post(k, KIOSK_OP_IMPORT_PREVIEW, k->import.typed, 0);
+		}
+		return;
+	}
+	if (k->import.step == IMPORT_PREVIEW && k->import.preview != NULL) {
+		screen_import_preview(k);
+		return;
+	}
+	screen_import_files(k);
 }
 
 static void
@@ -621,14 +858,29 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 		*r = NULL;
 		return;
 	}
+	if (x->op != KIOSK_OP_IMPORT && x->op != KIOSK_OP_IMPORT_PREVIEW)
+		return;
 	if (x->rc != 0) {
 		kiosk_message(k, UI_BAD, "Nothing was imported.\n%s",
 		              x->cause ? x->cause : "The file was refused.");
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	kiosk_message(k, UI_OK, "Imported.\n%zu new walkers\n%zu updated\n%zu unchanged",
-	              x->import.added, x->import.updated, x->import.unchanged);
+	k->import.done = x->op == KIOSK_OP_IMPORT;
+	k->import.step = IMPORT_PREVIEW;
+	kiosk_keep(&k->import.preview, x);
+	*r = NULL;
+	if (!k->import.done) {
+		k->msg[0] = '\0';
+		if (x->import.skipped > 0)
+			kiosk_message(k, UI_BAD, "Nothing is imported yet.");
+		return;
+	}
+	if (x->import.skipped > 0)
+		kiosk_message(k, UI_OK,
+		              "Imported. The rows listed were left out: fix them by hand.");
+	else
+		kiosk_message(k, UI_OK, "Imported.");
 	ui_sound(k->ui, UI_SOUND_OK);
 }
 
@@ -642,7 +894,15 @@ const struct screen_ops screen_import_ops = {
 
 /* ---- first start: set the event up --------------------------------------- */
 
-enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_GOAL, SETUP_SAVING };
+/* The event's name, city, date (picked, not typed: the coordinator confirms
+ * it, and the clock warning is judged against it), the organisation's legal
+ * name and EIN that every receipt prints, and the goal.  A station with HQ's
+ * charter takes name, date and EIN from it instead (the aside of step 1). */
+enum { SETUP_NAME, SETUP_CITY, SETUP_DATE, SETUP_ORG, SETUP_EIN, SETUP_GOAL, SETUP_SAVING };
+
+static const char *const screen_setup_months[] = {"January",   "February", "March",    "April",
+                                                  "May",       "June",     "July",     "August",
+                                                  "September", "October",  "November", "December"};
 
 static void
 screen_setup_enter(struct kiosk *k)
@@ -653,9 +913,14 @@ screen_setup_enter(struct kiosk *k)
 	k->setup.step = SETUP_NAME;
 	snprintf(k->setup.name, sizeof k->setup.name, "Walk Against Traffick");
 	k->setup.city[0] = k->setup.goal[0] = '\0';
-	k->setup.date[0] = '\0';
-	if (localtime_r(&t, &tm) != NULL)
-		strftime(k->setup.date, sizeof k->setup.date, "%Y-%m-%d", &tm);
+	k->setup.org[0] = k->setup.ein[0] = '\0';
+	k->setup.year = 2026, k->setup.month = 5, k->setup.day = 2;
+	if (localtime_r(&t, &tm) != NULL && tm.tm_year + 1900 >= 2000 &&
+	    tm.tm_year + 1900 <= 2099) {
+		k->setup.year = tm.tm_year + 1900;
+		k->setup.month = tm.tm_mon + 1;
+		k->setup.day = tm.tm_mday;
+	}
 }
 
 static void
@@ -664,6 +929,108 @@ screen_setup_step(struct kiosk *k, int step)
 	k->setup.step = step;
 	k->msg[0] = '\0';
 	ui_invalidate(k->ui);
+}
+
+static int
+screen_setup_month_days(int year, int month)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (month == 2 && year % 4 == 0 && (year % 100 != 0 || year % 400 == 0))
+		return 29;
+	return days[month - 1];
+}
+
+/* "Saturday, May 2, 2026" for y-m-d, or the ISO date if the C library cannot say. */
+static void
+screen_setup_date_words(int y, int m, int d, char *buf, size_t len)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900, tm.tm_mon = m - 1, tm.tm_mday = d, tm.tm_hour = 12;
+	if (timegm(&tm) == (time_t)-1 || strftime(buf, len, "%A, %B %-d, %Y", &tm) == 0)
+		snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
+/* The date picker: month, day and year, each a finger-high step up and
+ * down; "Next" confirms the day of the walk, beside what the clock says. */
+static void
+screen_setup_date(struct kiosk *k, const char *title)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), cols, c, row;
+	int gap = k->style.gap, lh = k->style.line, btn = k->style.button, rh = k->style.row;
+	int *field[3] = {&k->setup.month, &k->setup.day, &k->setup.year};
+	static const char *const up[3] = {"\xe2\x96\xb2 Month", "\xe2\x96\xb2 Day",
+	                                  "\xe2\x96\xb2 Year"};
+	static const char *const down[3] = {"\xe2\x96\xbc Month", "\xe2\x96\xbc Day",
+	                                    "\xe2\x96\xbc Year"};
+	char value[48], words[64], clock[128];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (kiosk_header(k, title, "Back")) {
+		screen_setup_step(k, SETUP_CITY);
+		return;
+	}
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, lh}, "Step 3: the day of the walk",
+	        k->style.font.label, 1, UI_FG, UI_LEFT);
+	cols =
+	    (struct ui_rect){body.x, body.y + lh + gap, body.w, 2 * rh + k->style.line_l + 2 * gap};
+	for (int i = 0; i < 3; i++) {
+		c = kiosk_col(cols, i, 3, gap * 2);
+		int delta = 0;
+		if (ui_button(u, (struct ui_rect){c.x, c.y, c.w, rh}, up[i], k->style.quiet,
+		              k->style.font.text))
+			delta = 1;
+		if (i == 0)
+			snprintf(value, sizeof value, "%s",
+			         screen_setup_months[k->setup.month - 1]);
+		else
+			snprintf(value, sizeof value, "%d", *field[i]);
+		ui_text(u, (struct ui_rect){c.x, c.y + rh + gap, c.w, k->style.line_l}, value,
+		        k->style.font.key, 1, UI_FG, UI_CENTER);
+		if (ui_button(u,
+		              (struct ui_rect){c.x, c.y + rh + k->style.line_l + 2 * gap, c.w, rh},
+		              down[i], k->style.quiet, k->style.font.text))
+			delta = -1;
+		if (delta == 0)
+			continue;
+		/* each wraps around within its own range; the day stays in the month */
+		if (i == 0)
+			k->setup.month = (k->setup.month + 11 + delta) % 12 + 1;
+		else if (i == 2)
+			k->setup.year = k->setup.year + delta < 2000   ? 2099
+			                : k->setup.year + delta > 2099 ? 2000
+			                                               : k->setup.year + delta;
+		else
+			k->setup.day = (k->setup.day - 1 + delta +
+			                screen_setup_month_days(k->setup.year, k->setup.month)) %
+			                   screen_setup_month_days(k->setup.year, k->setup.month) +
+			               1;
+		if (k->setup.day > screen_setup_month_days(k->setup.year, k->setup.month))
+			k->setup.day = screen_setup_month_days(k->setup.year, k->setup.month);
+		k->msg[0] = '\0';
+		ui_invalidate(u);
+	}
+	int y = cols.y + cols.h + gap;
+	screen_setup_date_words(k->setup.year, k->setup.month, k->setup.day, words, sizeof words);
+	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, words, k->style.font.label, 1,
+	        UI_ACCENT, UI_CENTER);
+	y += lh;
+	if (localtime_r(&t, &tm) != NULL) {
+		char today[64];
+		screen_setup_date_words(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, today,
+		                        sizeof today);
+		snprintf(clock, sizeof clock, "This station's clock says today is %s.", today);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.line_s}, clock,
+		        k->style.font.hint, 0, UI_DIM, UI_CENTER);
+	}
+	row = (struct ui_rect){body.x, body.y + body.h - btn, body.w, btn};
+	if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), "Next: this is the day", k->style.done,
+	              k->style.font.text))
+		screen_setup_step(k, SETUP_ORG);
 }
 
 static void
@@ -677,7 +1044,10 @@ screen_setup_save(struct kiosk *k)
 	q.coordinator = 1;
 	snprintf(q.init.name, sizeof q.init.name, "%s", k->setup.name);
 	snprintf(q.init.city, sizeof q.init.city, "%s", k->setup.city);
-	snprintf(q.init.date, sizeof q.init.date, "%s", k->setup.date);
+	snprintf(q.init.date, sizeof q.init.date, "%04d-%02d-%02d", k->setup.year, k->setup.month,
+	         k->setup.day);
+	snprintf(q.init.org, sizeof q.init.org, "%s", k->setup.org);
+	snprintf(q.init.ein, sizeof q.init.ein, "%s", k->setup.ein);
 	if (k->setup.goal[0] != '\0' &&
 	    amount_parse(k->setup.goal, INT64_MAX / 2, &q.init.goal_cents, &cause) != 0) {
 		free(cause);
@@ -693,7 +1063,7 @@ screen_setup_draw(struct kiosk *k)
 {
 	const char *title = "Set up the event";
 	enum kiosk_ask_result r = KIOSK_ASK_NONE;
-	char *cause = NULL;
+	char *cause = NULL, *canon = NULL;
 	int64_t cents;
 
 	switch (k->setup.step) {
@@ -702,10 +1072,18 @@ screen_setup_draw(struct kiosk *k)
 		r = kiosk_ask_or(k, title, "Step 1: the event's name", k->setup.name,
 		                 sizeof k->setup.name, KIOSK_KB_NAME, 0,
 		                 "Start from HQ's event file or a pack");
-		if (r == KIOSK_ASK_DONE)
+		if (r == KIOSK_ASK_DONE) {
 			screen_setup_step(k, SETUP_CITY);
-		else if (r == KIOSK_ASK_ASIDE)
+		} else if (r == KIOSK_ASK_ASIDE) {
 			kiosk_go(k, SCREEN_JOIN);
+		} else if (r == KIOSK_ASK_BACK) {
+			/* nothing before the first step: leave set-up locked; the PIN
+			 * brings it back */
+			k->coordinator = 0;
+			k->pin.change = 0;
+			kiosk_go(k, SCREEN_PIN);
+			kiosk_message(k, UI_FG, "Set-up waits: enter the PIN to go on.");
+		}
 		break;
 	case SETUP_CITY:
 		r = kiosk_ask(k, title, "Step 2: the city", k->setup.city, sizeof k->setup.city,
@@ -715,21 +1093,48 @@ screen_setup_draw(struct kiosk *k)
 		else if (r == KIOSK_ASK_DONE)
 			screen_setup_step(k, SETUP_DATE);
 		break;
-	case SETUP_DATE:
-		r = kiosk_ask(k, title, "Step 3: the date of the walk (YYYY-MM-DD)", k->setup.date,
-		              sizeof k->setup.date, KIOSK_KB_TEXT, 0);
+	case SETUP_DATE: screen_setup_date(k, title); break;
+	case SETUP_ORG:
+		r = kiosk_ask(k, title, "Step 4: the organisation's legal name (on every receipt)",
+		              k->setup.org, sizeof k->setup.org, KIOSK_KB_NAME, 0);
 		if (r == KIOSK_ASK_BACK)
-			screen_setup_step(k, SETUP_CITY);
-		else if (r == KIOSK_ASK_DONE && stamp_parse_date(k->setup.date) < 0)
-			kiosk_message(k, UI_BAD, "Write the date as YYYY-MM-DD, e.g. 2026-05-02.");
-		else if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_DATE);
+		else if (r == KIOSK_ASK_DONE && setting_canon(setting_find("org-name"),
+		                                              k->setup.org, &canon, &cause) != 0) {
+			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not a name.");
+			free(cause);
+		} else if (r == KIOSK_ASK_DONE)
+			screen_setup_step(k, SETUP_EIN);
+		free(canon);
+		break;
+	case SETUP_EIN:
+		r = kiosk_ask(k, title, "Step 5: its EIN, NN-NNNNNNN (optional)", k->setup.ein,
+		              sizeof k->setup.ein, KIOSK_KB_DIGITS, 1);
+		if (r == KIOSK_ASK_BACK) {
+			screen_setup_step(k, SETUP_ORG);
+		} else if (r == KIOSK_ASK_DONE) {
+			/* nine digits typed on the keypad get their dash */
+			if (strlen(k->setup.ein) == 9 && strspn(k->setup.ein, "0123456789") == 9) {
+				char d[KIOSK_FIELD_MAX];
+				snprintf(d, sizeof d, "%.2s-%s", k->setup.ein, k->setup.ein + 2);
+				snprintf(k->setup.ein, sizeof k->setup.ein, "%s", d);
+			}
+			if (setting_canon(setting_find("org-ein"), k->setup.ein, &canon, &cause) !=
+			    0) {
+				kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an EIN.");
+				free(cause);
+			} else
+				screen_setup_step(k, SETUP_GOAL);
+			free(canon);
+		} else if (r == KIOSK_ASK_SKIP) {
 			screen_setup_step(k, SETUP_GOAL);
+		}
 		break;
 	case SETUP_GOAL:
-		r = kiosk_ask(k, title, "Step 4: fundraising goal in dollars (optional)",
-		              k->setup.goal, sizeof k->setup.goal, KIOSK_KB_AMOUNT, 1);
+		r = kiosk_ask(k, title, "Step 6: the goal in dollars (optional)", k->setup.goal,
+		              sizeof k->setup.goal, KIOSK_KB_AMOUNT, 1);
 		if (r == KIOSK_ASK_BACK) {
-			screen_setup_step(k, SETUP_DATE);
+			screen_setup_step(k, SETUP_EIN);
 		} else if (r == KIOSK_ASK_DONE &&
 		           amount_parse(k->setup.goal, INT64_MAX / 2, &cents, &cause) != 0) {
 			kiosk_message(k, UI_BAD, "%s", cause ? cause : "Not an amount.");

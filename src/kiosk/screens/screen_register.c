@@ -235,6 +235,10 @@ screen_register_reply(struct kiosk *k, struct kiosk_reply **r)
 	kiosk_keep(&k->card, x);
 	*r = NULL;
 	ui_sound(k->ui, UI_SOUND_OK);
+	if (k->st.event.waiver[0] != '\0') { /* the waiver, then the badge */
+		kiosk_go(k, SCREEN_WAIVER);
+		return;
+	}
 	kiosk_go(k, SCREEN_BADGE);
 	kiosk_message(k, UI_OK, "%s is registered%s. Print the badge now?", k->card->walker.name,
 	              k->card->walker.checked_in ? " and checked in" : "");

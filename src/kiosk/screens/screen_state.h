@@ -32,6 +32,11 @@ struct screen_register_state {
 	struct kiosk_reply *teams; /* the event's teams to pick from (TEAMS) */
 };
 
+struct screen_waiver_state {
+	int step;                       /* 0 the text, 1 a parent's or guardian's name */
+	char guardian[KIOSK_FIELD_MAX]; /* as typed */
+};
+
 struct screen_correct_state {
 	int step;
 	int64_t seq; /* the entry to undo */
@@ -88,17 +93,25 @@ struct screen_settings_state {
 	const char *key, *label;     /* the setting being typed */
 	char value[KIOSK_FIELD_MAX]; /* as typed */
 	int page;                    /* which page of the settings is shown */
+	int unit;                    /* a length's unit: 0 mi, 1 km, 2 m */
+	char prompt[128];            /* the label with its unit */
 };
 
 struct screen_import_state {
 	int step;
 	char typed[KIOSK_FIELD_MAX]; /* a path typed */
-	char path[KIOSK_FIELD_MAX];  /* the file last imported */
+	char path[KIOSK_FIELD_MAX];  /* the file previewed, then imported */
+	struct kiosk_reply *preview; /* its preview (counts, notes), then the import's reply */
+	int done;                    /* preview holds the import's reply */
+	int printing;                /* the rows to fix are on the print screen */
 };
 
 struct screen_setup_state {
 	int step;
-	char name[KIOSK_FIELD_MAX], city[KIOSK_FIELD_MAX], date[KIOSK_FIELD_MAX];
+	char name[KIOSK_FIELD_MAX], city[KIOSK_FIELD_MAX];
+	int year, month, day;       /* the walk's date, picked (today by the clock at first) */
+	char org[KIOSK_FIELD_MAX];  /* the organisation's legal name, on receipts */
+	char ein[KIOSK_FIELD_MAX];  /* its EIN as typed, optional */
 	char goal[KIOSK_FIELD_MAX]; /* dollars as typed, optional */
 };
 

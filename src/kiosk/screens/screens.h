@@ -13,6 +13,7 @@ extern const struct screen_ops screen_pin_ops, screen_coord_ops, screen_settings
 extern const struct screen_ops screen_import_ops, screen_print_ops, screen_printer_ops;
 extern const struct screen_ops screen_close_ops, screen_export_ops;
 extern const struct screen_ops screen_join_ops, screen_pack_ops, screen_training_ops;
+extern const struct screen_ops screen_waiver_ops;
 extern const struct screen_ops screen_badges_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
