@@ -312,3 +312,50 @@ text_escape(const char *s, int flags)
 	}
 	return strbuf_take(&b);
 }
+
+/* Bytes of the UTF-8 character that starts at s (1 for a stray byte). */
+static size_t
+text_char_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1, i;
+
+	for (i = 1; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+void
+text_short_name(const char *name, char *buf, size_t len)
+{
+	const char *first, *first_end, *last = NULL, *p;
+	size_t n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (name == NULL)
+		return;
+	first = name + strspn(name, " ");
+	first_end = first + strcspn(first, " ");
+	for (p = first_end; *p != '\0'; p++)
+		if (*p != ' ' && p[-1] == ' ')
+			last = p;
+	n = (size_t)(first_end - first);
+	/* never cut inside a character */
+	while (n >= len) {
+		do
+			n--;
+		while (n > 0 && ((unsigned char)first[n] & 0xc0) == 0x80);
+	}
+	memcpy(buf, first, n);
+	buf[n] = '\0';
+	if (last != NULL && n + 1 + text_char_len(last) + 1 < len) {
+		buf[n++] = ' ';
+		memcpy(buf + n, last, text_char_len(last));
+		n += text_char_len(last);
+		buf[n++] = '.';
+		buf[n] = '\0';
+	}
+}

@@ -20,6 +20,10 @@ int text_contains(const char *hay_folded, const char *needle_folded);
 
 /* Trims ASCII spaces/tabs/CR/LF from both ends, in place; returns s. */
 char *text_trim(char *s);
+/* A name for a public screen: the first word and the last word's initial
+ * ("María José López" -> "María L."); one word stays whole.  Into buf
+ * (always terminated, cut at a character's boundary). */
+void text_short_name(const char *name, char *buf, size_t len);
 
 /* Number of characters (code points) in valid UTF-8. */
 size_t text_length(const char *s);

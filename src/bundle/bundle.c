@@ -22,12 +22,14 @@
 #include "entry.h"
 #include "fold.h"
 #include "json.h"
+#include "pledge.h"
 #include "stamp.h"
 #include "strbuf.h"
 #include "util.h"
 
 const char *const bundle_csv_names[BUNDLE_NCSV] = {
-    "walkers.csv", "checkins.csv", "laps.csv", "donations.csv", "annulments.csv", "closeout.csv",
+    "walkers.csv",    "checkins.csv", "laps.csv",    "donations.csv",
+    "annulments.csv", "closeout.csv", "pledges.csv", "outstanding.csv",
 };
 
 static const char *const bundle_csv_headers[BUNDLE_NCSV] = {
@@ -40,6 +42,10 @@ static const char *const bundle_csv_headers[BUNDLE_NCSV] = {
     "seq,time_utc,kind,cash_expected,cash_counted,cash_over_short,denominations,"
     "checks_expected,checks_expected_total,checks_counted,checks_counted_total,"
     "checks_over_short,counter_1,counter_2,receipts_not_printed,note,operator,annulled_by",
+    "seq,time_utc,walker,walker_name,sponsor,email,phone,address,kind,rate,max,external_id,"
+    "paid_online,paid_online_date,paid_here,operator,annulled_by",
+    "walker,walker_name,pledge_seq,sponsor,email,phone,address,kind,rate,max,laps_here,"
+    "billed_laps,owed,paid,still_owed,final",
 };
 
 #define BUNDLE_CSV_BOM "\xef\xbb\xbf" /* so spreadsheets read the file as UTF-8 */
@@ -645,6 +651,119 @@ bundle_exports_up(const struct entry *es, size_t n, char **cause)
 }
 
 int
+bundle_csv_member_of(const struct bundle_figures *f, int k)
+{
+	return (k != BUNDLE_PLEDGES && k != BUNDLE_OUTSTANDING) || f->pledges;
+}
+
+static void
+bundle_csv_opt_money(struct strbuf *b, int64_t cents)
+{
+	if (cents > 0)
+		bundle_csv_money(b, cents);
+}
+
+/* pledges.csv and outstanding.csv: the pledges of es[0..n) (pledge.h) and
+ * what each still owes on this ledger's counted laps: those up to this
+ * ledger's entry in the certification in force (id: its identity), else
+ * all; another station's laps are in that station's bundle. */
+static int
+bundle_pledge_csvs(struct strbuf *csv, const struct entry *es, size_t n, const struct fold *fold,
+                   const unsigned char *id, int *any, char **cause)
+{
+	struct pledge_book *book = NULL;
+	struct fold *counted = NULL;
+	const struct fold *laps = fold;
+	struct setting_length lap;
+	char hex[2 * BUNDLE_HASH_LEN + 1];
+	int64_t cap, upto = (int64_t)n;
+	size_t i, j;
+	int rc = -1;
+
+	if (pledge_book_run(es, n, fold, &book, cause) != 0)
+		return -1;
+	*any = book->n > 0;
+	bundle_hex(id, BUNDLE_HASH_LEN, hex);
+	if (book->cert_seq != 0) {
+		upto = 0;
+		for (j = 0; j < book->ncert; j++)
+			if (strcmp(book->cert[j].ledger, hex) == 0 &&
+			    book->cert[j].seq <= (int64_t)n)
+				upto = book->cert[j].seq;
+		if (upto < (int64_t)n) {
+			if (fold_run(es, (size_t)upto, NULL, &counted, cause) != 0)
+				goto end;
+			laps = counted;
+		}
+	}
+	pledge_rule_settings(es, (size_t)upto, fold, &lap, &cap);
+	for (i = 0; i < book->n; i++) {
+		const struct pledge *p = &book->p[i];
+		const struct entry *e = &es[p->seq - 1];
+		const struct fold_walker *w = fold_walker(laps, p->walker);
+		struct strbuf *b = &csv[BUNDLE_PLEDGES];
+		int64_t counted_laps = w != NULL ? fold_counted_laps(w) : 0, owed, paid;
+		int known;
+
+		strbuf_printf(b, "%" PRId64 ",", p->seq);
+		bundle_csv_time(b, e->at.wall_ms);
+		strbuf_printf(b, ",%" PRIu32 ",", p->walker);
+		bundle_csv_text(b, bundle_name_of(fold, p->walker));
+		for (j = 0; j < 4; j++) {
+			const char *v[] = {p->sponsor, p->email, p->phone, p->address};
+			strbuf_puts(b, ",");
+			bundle_csv_text(b, v[j]);
+		}
+		strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
+		bundle_csv_money(b, p->t.rate_cents);
+		strbuf_puts(b, ",");
+		bundle_csv_opt_money(b, p->t.max_cents);
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, p->ext_id);
+		strbuf_puts(b, ",");
+		bundle_csv_opt_money(b, p->online_cents);
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, p->online_date);
+		strbuf_puts(b, ",");
+		bundle_csv_money(b, p->paid_cents);
+		bundle_csv_row_end(b, e, p->annulled_by);
+		if (p->annulled_by != 0)
+			continue;
+		b = &csv[BUNDLE_OUTSTANDING];
+		known = pledge_owed(&p->t, counted_laps, &lap, cap, &owed, NULL) == 0;
+		paid = p->online_cents + p->paid_cents;
+		strbuf_printf(b, "%" PRIu32 ",", p->walker);
+		bundle_csv_text(b, bundle_name_of(fold, p->walker));
+		strbuf_printf(b, ",%" PRId64, p->seq);
+		for (j = 0; j < 4; j++) {
+			const char *v[] = {p->sponsor, p->email, p->phone, p->address};
+			strbuf_puts(b, ",");
+			bundle_csv_text(b, v[j]);
+		}
+		strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
+		bundle_csv_money(b, p->t.rate_cents);
+		strbuf_puts(b, ",");
+		bundle_csv_opt_money(b, p->t.max_cents);
+		strbuf_printf(b, ",%" PRId64 ",%" PRId64 ",", counted_laps,
+		              pledge_billed_laps(counted_laps, cap));
+		if (known)
+			bundle_csv_money(b, owed);
+		strbuf_puts(b, ",");
+		bundle_csv_money(b, paid);
+		strbuf_puts(b, ",");
+		if (known)
+			bundle_csv_money(b, owed > paid ? owed - paid : 0);
+		strbuf_printf(b, ",%s" BUNDLE_CRLF,
+		              book->cert_seq != 0 || p->t.kind == PLEDGE_FLAT ? "yes" : "no");
+	}
+	rc = 0;
+end:
+	fold_free(counted);
+	pledge_book_free(book);
+	return rc;
+}
+
+int
 bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause)
 {
 	struct entry *es = NULL;
@@ -711,6 +830,10 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	bundle_csv_begin(&csv[BUNDLE_NCSV], BUNDLE_CLOSEOUT);
 	for (i = 0; i < n; i++)
 		bundle_csv_rows(csv, fold, es, &es[i]);
+	if (bundle_pledge_csvs(csv, es, n, fold, hashes[0], &f->pledges, &why) != 0) {
+		util_fail(cause, "ledger.jsonl: %s", why);
+		goto end;
+	}
 	/* walkers.csv: registered walkers and those only seen by badge, by number */
 	ws = fold_walkers(fold, &nw);
 	for (i = 0; i < nw; i++) {
@@ -911,7 +1034,8 @@ bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f)
 	}
 	strbuf_puts(&b, "  \"files\": [");
 	for (i = 0; i < BUNDLE_NCSV; i++)
-		strbuf_printf(&b, "\"%s\", ", bundle_csv_names[i]);
+		if (bundle_csv_member_of(f, (int)i))
+			strbuf_printf(&b, "\"%s\", ", bundle_csv_names[i]);
 	strbuf_puts(&b, "\"ledger.jsonl\"");
 	if (m->cert != NULL)
 		strbuf_puts(&b, ", \"station.cert\"");
@@ -1215,15 +1339,17 @@ static const struct {
 	const char *name;
 	size_t max;
 } bundle_caps[] = {
-    {"ledger.jsonl", 420u << 20}, /* 42.2 MB */
-    {"laps.csv", 60u << 20},      /* 5.96 MB */
-    {"donations.csv", 8u << 20},  /* 0.76 MB */
-    {"annulments.csv", 8u << 20}, /* none that day: as many rows as donations */
-    {"walkers.csv", 4u << 20},    /* 0.38 MB */
-    {"checkins.csv", 3u << 20},   /* 0.28 MB */
-    {"closeout.csv", 64u << 10},  /* 238 bytes a close-out */
-    {"manifest.json", 64u << 10}, /* 1.1 KB */
-    {"SHA256SUMS", 64u << 10},    /* 631 bytes */
+    {"ledger.jsonl", 420u << 20},   /* 42.2 MB */
+    {"laps.csv", 60u << 20},        /* 5.96 MB */
+    {"donations.csv", 8u << 20},    /* 0.76 MB */
+    {"annulments.csv", 8u << 20},   /* none that day: as many rows as donations */
+    {"walkers.csv", 4u << 20},      /* 0.38 MB */
+    {"checkins.csv", 3u << 20},     /* 0.28 MB */
+    {"closeout.csv", 64u << 10},    /* 238 bytes a close-out */
+    {"pledges.csv", 16u << 20},     /* 10 pledges a walker: about 1.5 MB */
+    {"outstanding.csv", 16u << 20}, /* as many rows */
+    {"manifest.json", 64u << 10},   /* 1.1 KB */
+    {"SHA256SUMS", 64u << 10},      /* 631 bytes */
 };
 
 int
@@ -1548,8 +1674,9 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	manifest = bundle_manifest(&m, &c.fig);
 	files[n++] = (struct bundle_file){(char *)"manifest.json", manifest, strlen(manifest)};
 	for (k = 0; k < BUNDLE_NCSV; k++)
-		files[n++] =
-		    (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k], c.csv_len[k]};
+		if (bundle_csv_member_of(&c.fig, k))
+			files[n++] = (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k],
+			                                  c.csv_len[k]};
 	files[n++] = ledger;
 	for (i = 0; i + 1 < n; i++) {
 		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);

@@ -13,7 +13,8 @@
  *   wat-<city>-<date>-<station>-<n>.zip          manifest.json, walkers.csv,
  *   wat-<city>-<date>-<station>-<n>.zip.minisig  checkins.csv, laps.csv,
  *                                                donations.csv, annulments.csv,
- *                                                closeout.csv, ledger.jsonl,
+ *                                                closeout.csv, pledges.csv,
+ *                                                outstanding.csv, ledger.jsonl,
  *                                                SHA256SUMS
  *
  * Everything in the zip except ledger.jsonl is computed from ledger.jsonl by
@@ -56,6 +57,8 @@ enum bundle_csv {
 	BUNDLE_DONATIONS,
 	BUNDLE_ANNULMENTS,
 	BUNDLE_CLOSEOUT,
+	BUNDLE_PLEDGES,     /* every pledge entry; absent from bundles before pledges */
+	BUNDLE_OUTSTANDING, /* the pledges in force settled on this station's laps */
 	BUNDLE_NCSV
 };
 extern const char *const bundle_csv_names[BUNDLE_NCSV];
@@ -86,7 +89,11 @@ struct bundle_figures {
 	int64_t export_seq; /* its seq */
 	int closed;         /* the last close-out is not followed by a reopen */
 	int64_t last_wall_ms;
+	int pledges; /* the ledger holds a pledge entry: pledges.csv and outstanding.csv are
+	              * members (a bundle without pledges is as before them) */
 };
+/* 1 when CSV k is a member of a bundle with these figures. */
+int bundle_csv_member_of(const struct bundle_figures *f, int k);
 
 /* What ledger.jsonl says, computed; every pointer is owned. */
 struct bundle_content {

@@ -296,6 +296,7 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 {
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	struct closeout_sheet sh;
+	struct closeout_pledges pl;
 	struct print_cli_dest d;
 	struct ledger_event ev;
 	char hex[2 * LEDGER_HASH_LEN + 1], when[64], *pdf = NULL, *cause = NULL, *title = NULL;
@@ -321,6 +322,8 @@ bundle_cli_sheet_deliver(struct cli_cmd_ctx *c, const struct closeout_result *r,
 	sh = (struct closeout_sheet){ev.name, ev.city,  ev.date, ev.station,
 	                             when,    head_seq, hex,     evid};
 	closeout_sheet_doc(r, &sh, &doc);
+	closeout_pledges(c->l, &pl);
+	closeout_pledges_doc(&pl, &doc);
 	if (ev.training)
 		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, s->dest.paper, s->assets, &pdf, &len, &cause) != 0) {

@@ -24,7 +24,8 @@ static const char *const bundle_verify_members[] = {
     "annulments.csv", "closeout.csv", "ledger.jsonl", "SHA256SUMS",
 };
 /* Members a bundle may hold besides: the chain of trust (docs/TRUST.md). */
-static const char *const bundle_verify_optional[] = {"station.cert", "charter", "event.pub"};
+static const char *const bundle_verify_optional[] = {"station.cert", "charter", "event.pub",
+                                                     "pledges.csv", "outstanding.csv"};
 
 void
 bundle_report_clear(struct bundle_report *r)
@@ -589,10 +590,12 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 		for (k = 0; k < (int)nitems(bundle_verify_members); k++)
 			if (strcmp(fs[i].name, bundle_verify_members[k]) == 0)
 				break;
-		if (k == (int)nitems(bundle_verify_members) && !bundle_peer_member(fs[i].name) &&
-		    strcmp(fs[i].name, bundle_verify_optional[0]) != 0 &&
-		    strcmp(fs[i].name, bundle_verify_optional[1]) != 0 &&
-		    strcmp(fs[i].name, bundle_verify_optional[2]) != 0) {
+		if (k == (int)nitems(bundle_verify_members) && !bundle_peer_member(fs[i].name)) {
+			for (k = 0; k < (int)nitems(bundle_verify_optional); k++)
+				if (strcmp(fs[i].name, bundle_verify_optional[k]) == 0)
+					break;
+			if (k < (int)nitems(bundle_verify_optional))
+				continue;
 			util_fail(cause, "The bundle holds an unexpected file: %s.", fs[i].name);
 			goto end;
 		}
@@ -689,6 +692,19 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 	}
 	for (k = 0; k < BUNDLE_NCSV; k++) {
 		f = bundle_verify_find(fs, n, bundle_csv_names[k]);
+		if (!bundle_csv_member_of(&c->fig, k)) {
+			/* no pledge in the ledger: the bundle is as before pledges */
+			if (f == NULL)
+				continue;
+			util_fail(cause, "The bundle holds an unexpected file: %s.",
+			          bundle_csv_names[k]);
+			goto end;
+		}
+		if (f == NULL) {
+			util_fail(cause, "The bundle has no %s, though its ledger holds pledges.",
+			          bundle_csv_names[k]);
+			goto end;
+		}
 		if (k == BUNDLE_CLOSEOUT && f->len == c->closeout_v1_len &&
 		    memcmp(f->data, c->closeout_v1, f->len) == 0)
 			continue; /* as an older W.A.T. wrote it */

@@ -712,6 +712,43 @@ closeout_sheet_pieces(const struct closeout_result *r, struct layout_doc *d)
 }
 
 void
+closeout_pledges(struct ledger *l, struct closeout_pledges *p)
+{
+	struct ledger_settlement st;
+
+	memset(p, 0, sizeof *p);
+	if (ledger_settle(l, 0, &st, NULL) != 0)
+		return;
+	p->n = (int64_t)st.n;
+	p->pledged_cents = st.owed_cents;
+	p->paid_cents = st.paid_cents;
+	p->due_cents = st.due_cents;
+	p->final = st.cert_seq != 0;
+	ledger_settlement_clear(&st);
+}
+
+void
+closeout_pledges_doc(const struct closeout_pledges *p, struct layout_doc *d)
+{
+	char a[32];
+
+	if (p->n <= 0)
+		return;
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+	layout_doc_addf(d, LAYOUT_HEADING, "Pledges (%" PRId64 ")", p->n);
+	layout_doc_add(d, LAYOUT_PAIR, "Pledged", amount_format(p->pledged_cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_PAIR, "Collected (online and here)",
+	               amount_format(p->paid_cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_PAIR, "Still owed", amount_format(p->due_cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_SMALL,
+	               p->final ? "On the certified laps. Statements of what is still owed: "
+	                          "watctl statement owing."
+	                        : "The laps are not certified: per-lap and distance pledges are "
+	                          "as of printing, not final.",
+	               NULL);
+}
+
+void
 closeout_sheet_doc(const struct closeout_result *r, const struct closeout_sheet *s,
                    struct layout_doc *d)
 {

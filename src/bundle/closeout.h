@@ -106,6 +106,20 @@ struct closeout_sheet {
 	const char *event_key_id; /* the key that certified the station (16 hex); NULL: none */
 };
 
+/* The pledges on the sheet: pledged, collected (online and here), still
+ * owed, as the ledger says when the sheet is printed. */
+struct closeout_pledges {
+	int64_t n; /* pledges in force; 0: the sheet says nothing of pledges */
+	int64_t pledged_cents, paid_cents, due_cents;
+	int final; /* the laps are certified */
+};
+struct ledger;
+struct layout_doc;
+/* The figures from the settlement of every pledge now (n 0 when unknown). */
+void closeout_pledges(struct ledger *l, struct closeout_pledges *p);
+/* Their lines, added after closeout_sheet_doc's (nothing when p->n is 0). */
+void closeout_pledges_doc(const struct closeout_pledges *p, struct layout_doc *d);
+
 struct layout_doc;
 /* The close-out sheet that goes into the envelope, as layout blocks (pure:
  * no ledger, no cairo): event, totals by method (expected, counted,

@@ -311,10 +311,14 @@ ledger_cli_walker(struct cli_cmd_ctx *c, struct cli_args *a)
 			printf("Phone: %s\n", cli_esc(w.phone));
 		if (w.ext_id)
 			printf("Registration id: %s\n", cli_esc(w.ext_id));
-		printf("Status: %s%s\nLaps: %" PRId64 "\nRaised: %s\n",
-		       w.checked_in ? "checked in" : "not checked in",
-		       w.reg_seq > 0 && !w.active ? " (registration annulled)" : "", w.laps,
-		       amount_format(w.raised_cents, raised, sizeof raised));
+		printf(
+		    "Status: %s%s\nLaps: %" PRId64, w.checked_in ? "checked in" : "not checked in",
+		    w.reg_seq > 0 && !w.active ? " (registration annulled)" : "", w.counted_laps);
+		if (w.counted_laps != w.laps) /* fold.h: counted laps */
+			printf(" counted (%" PRId64 " recorded; %" PRId64
+			       " flagged waiting for review: watctl lap review)",
+			       w.laps, w.pending_laps);
+		printf("\nRaised: %s\n", amount_format(w.raised_cents, raised, sizeof raised));
 		if (w.reg_seq > 0 && w.active &&
 		    ledger_badge_code(c->l, w.id, code, sizeof code, NULL) == 0)
 			printf("Badge code: %s\n", code);
@@ -372,8 +376,8 @@ ledger_cli_outcome(const struct ledger_scan *s)
 {
 	if (s->badge != BADGE_OK)
 		return cli_fail(CLI_REFUSED, "%s", s->message);
-	if (s->verdict.outcome == RULES_LAP_TOO_SOON)
-		return cli_fail(CLI_REFUSED, "%s", s->message);
+	if (s->verdict.outcome == RULES_LAP_TOO_SOON && s->seq == 0)
+		return cli_fail(CLI_REFUSED, "%s", s->message); /* by hand: not recorded */
 	printf("%s\n", cli_esc(s->message));
 	if (s->seq != 0)
 		printf("Recorded as entry %" PRId64 ".\n", s->seq);
@@ -430,16 +434,102 @@ ledger_cli_by_hand(struct cli_cmd_ctx *c, struct cli_args *a, int lap)
 	return ledger_cli_outcome(&s);
 }
 
+/* "checkin 7 at 10:42" for the review list, in the station's zone. */
+static void
+ledger_cli_pass(const char *what, int64_t seq, const char *kind, const struct stamp *at)
+{
+	char when[64];
+
+	stamp_format_local(at->wall_ms, when, sizeof when);
+	printf("    %-6s %-8s %-7s entry %" PRId64 "\n", what, when + 11, kind, seq);
+}
+
+/* The flagged laps, by walker, oldest first, with the scans around each. */
+static enum cli_ret
+ledger_cli_lap_list(struct cli_cmd_ctx *c, int all)
+{
+	struct ledger_flagged *f = NULL;
+	char *cause = NULL;
+	size_t n, i;
+
+	if (ledger_flagged_laps(c->l, !all, &f, &n, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	if (n == 0)
+		printf("No flagged laps %s.\n", all ? "at all" : "waiting for review");
+	for (i = 0; i < n; i++) {
+		if (i == 0 || f[i].walker != f[i - 1].walker)
+			printf("Walker %" PRIu32 "%s%s\n", f[i].walker, f[i].name[0] ? ": " : "",
+			       cli_esc(f[i].name));
+		printf("  lap, entry %" PRId64 ": %s", f[i].seq,
+		       f[i].review == 1    ? "accepted"
+		       : f[i].review == -1 ? "rejected"
+		                           : "waiting");
+		if (f[i].since_ms >= 0)
+			printf(", %lld s after the scan before", (long long)(f[i].since_ms / 1000));
+		printf("\n");
+		if (f[i].has_prev)
+			ledger_cli_pass("before", f[i].prev_seq, f[i].prev_kind, &f[i].prev_at);
+		ledger_cli_pass("this", f[i].seq, "lap", &f[i].at);
+		if (f[i].has_next)
+			ledger_cli_pass("after", f[i].next_seq, f[i].next_kind, &f[i].next_at);
+	}
+	free(f);
+	return CLI_OK;
+}
+
+static enum cli_ret
+ledger_cli_lap_review(struct cli_cmd_ctx *c, struct cli_args *a, int accept)
+{
+	char *cause = NULL;
+	int64_t lap, seq;
+	int rc;
+
+	if (a->npos != 2)
+		return cli_usage(c);
+	if ((rc = cli_number(a->pos[1], "lap's entry number", INT64_MAX, &lap)) != 0)
+		return rc;
+	if (ledger_lap_review(c->l, lap, accept, cli_val(a, "reason"), c->op, &seq, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	printf("Lap %" PRId64 " %s: it %s. Recorded as entry %" PRId64 ".\n", lap,
+	       accept ? "accepted" : "rejected", accept ? "counts" : "does not count", seq);
+	return CLI_OK;
+}
+
 static enum cli_ret
 ledger_cli_lap(struct cli_cmd_ctx *c, struct cli_args *a)
 {
-	return ledger_cli_by_hand(c, a, 1);
+	struct ledger_scan s;
+	char *cause = NULL;
+	int64_t id;
+	int rc;
+
+	if (a->npos >= 1 && strcmp(a->pos[0], "review") == 0)
+		return a->npos == 1 ? ledger_cli_lap_list(c, cli_given(a, "all")) : cli_usage(c);
+	if (a->npos >= 1 && strcmp(a->pos[0], "accept") == 0)
+		return ledger_cli_lap_review(c, a, 1);
+	if (a->npos >= 1 && strcmp(a->pos[0], "reject") == 0)
+		return ledger_cli_lap_review(c, a, 0);
+	if (!cli_given(a, "override"))
+		return ledger_cli_by_hand(c, a, 1);
+	/* watctl is the coordinator's (it owns the ledger): its word, recorded */
+	if (a->npos != 1)
+		return cli_usage(c);
+	if ((rc = cli_number(a->pos[0], "walker number", BADGE_MAX_WALKER, &id)) != 0)
+		return rc;
+	if (ledger_lap_override(c->l, (uint32_t)id, c->op, &s, &cause) != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	if (s.verdict.override)
+		printf("Too soon for the shortest lap; recorded on the coordinator's word.\n");
+	return ledger_cli_outcome(&s);
 }
 
 const struct cli_cmd_entry ledger_cli_lap_entry = {
     .name = "lap",
-    .usage = "ID",
-    .about = "add a lap by hand",
+    .usage = "ID [--override] | review [--all] | accept SEQ [--reason TEXT] | reject SEQ "
+             "[--reason TEXT]",
+    .about = "add a lap by hand (--override: sooner than the shortest lap); review, accept "
+             "or reject flagged laps",
+    .opts = CLI_OPTS(CLI_FLAG("override"), CLI_FLAG("all"), CLI_VALUE("reason")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
     .exec = ledger_cli_lap,
@@ -557,9 +647,10 @@ ledger_cli_report_walker(const struct ledger_walker *w, void *arg)
 		strbuf_json(r->b, w->team ? w->team : "");
 		strbuf_printf(r->b,
 		              ",\"registered\":%s,\"checked_in\":%s,\"laps\":%" PRId64
+		              ",\"counted_laps\":%" PRId64 ",\"pending_laps\":%" PRId64
 		              ",\"raised_cents\":%" PRId64 "}",
 		              w->reg_seq > 0 ? "true" : "false", w->checked_in ? "true" : "false",
-		              w->laps, w->raised_cents);
+		              w->laps, w->counted_laps, w->pending_laps, w->raised_cents);
 	} else {
 		strbuf_printf(r->b, "  %6" PRIu32 "  ", w->id);
 		ledger_cli_pad(r->b, w->name ? w->name : "(seen by badge)", 32);
@@ -661,6 +752,12 @@ ledger_cli_report(struct cli_cmd_ctx *c, struct cli_args *a)
 			strbuf_printf(&b, " of a %s goal (%" PRId64 "%%)",
 			              amount_format(ev.goal_cents, m[4], 32),
 			              t.total_cents * 100 / ev.goal_cents);
+		if (t.flagged_laps > 0)
+			strbuf_printf(&b,
+			              "\nFlagged laps (too soon): %" PRId64 " (%" PRId64
+			              " accepted, %" PRId64 " rejected, %" PRId64 " waiting)",
+			              t.flagged_laps, t.accepted_laps, t.rejected_laps,
+			              t.flagged_laps - t.accepted_laps - t.rejected_laps);
 		strbuf_printf(&b, "\nEntries: %" PRId64 " (%" PRId64 " annulled)\n\nWalkers:\n",
 		              t.last_seq, t.annulled);
 	}

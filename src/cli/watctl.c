@@ -23,6 +23,7 @@
 #include "ledger_cli.h"
 #include "stamp.h"
 #include "pin_cli.h"
+#include "pledge_cli.h"
 #include "print_cli.h"
 #include "scan_cli.h"
 #include "setting_cli.h"
@@ -49,11 +50,13 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&ledger_cli_lap_entry,
 	&ledger_cli_donate_entry,
 	&ledger_cli_annul_entry,
+	&pledge_cli_pledge_entry,
 	&ledger_cli_report_entry,
 	&print_cli_receipt_entry,
 	&print_cli_badge_entry,
 	&print_cli_badges_entry,
 	&print_cli_slip_entry,
+	&print_cli_statement_entry,
 	&bundle_cli_close_entry,
 	&bundle_cli_reopen_entry,
 	&bundle_cli_close_sheet_entry,

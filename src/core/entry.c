@@ -38,14 +38,30 @@ static const struct entry_field entry_checkin_fields[] = {
     F("how", ENTRY_HOW, 1),
 };
 static const struct entry_field entry_lap_fields[] = {
-    F("how", ENTRY_HOW, 1),
-    F("n", ENTRY_POS, 0),
+    F("how", ENTRY_HOW, 1), F("n", ENTRY_POS, 0),
+    F("since_ms", ENTRY_INT, 0),  /* scanned too soon: this long after the last */
+    F("override", ENTRY_BOOL, 0), /* by hand too soon, on a coordinator's word */
 };
-static const struct entry_field entry_donation_fields[] = {
-    F("cents", ENTRY_POS, 1),
-    F("method", ENTRY_METHOD, 1),
-    F("check_no", ENTRY_TEXT, 0),
-    F("donor", ENTRY_TEXT, 0),
+static const struct entry_field entry_lap_review_fields[] = {
+    F("verdict", ENTRY_VERDICT, 1),
+    F("reason", ENTRY_TEXT, 0),
+};
+static const struct entry_field
+    entry_donation_fields
+        [] =
+            {
+                F("cents", ENTRY_POS, 1),     F("method", ENTRY_METHOD, 1),
+                F("check_no", ENTRY_TEXT, 0), F("donor", ENTRY_TEXT, 0),
+                F("pledges", ENTRY_ANY, 0), /* [[pledge seq, cents], ...]: a sponsor's payment */
+};
+static const struct entry_field entry_pledge_fields[] = {
+    F("sponsor", ENTRY_TEXT, 1),     F("kind", ENTRY_PKIND, 1),  F("rate", ENTRY_POS, 1),
+    F("max", ENTRY_POS, 0),          F("email", ENTRY_TEXT, 0),  F("phone", ENTRY_TEXT, 0),
+    F("address", ENTRY_TEXT, 0),     F("ext_id", ENTRY_TEXT, 0), F("online_cents", ENTRY_POS, 0),
+    F("online_date", ENTRY_TEXT, 0), F("source", ENTRY_TEXT, 0),
+};
+static const struct entry_field entry_certify_fields[] = {
+    F("stations", ENTRY_ANY, 1), /* [{"station", "ledger", "seq"}, ...] */
 };
 static const struct entry_field entry_annul_fields[] = {
     F("reason", ENTRY_TEXT, 1),
@@ -114,6 +130,12 @@ static const struct entry_kind_def entry_kinds[ENTRY_NKINDS] = {
     [ENTRY_PIN_FAIL] = {"pin-fail", ENTRY_RECORD, 0, 0, 1, NULL, 0},
     [ENTRY_LINK] = {"link", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_link_fields)},
     [ENTRY_REVIEW] = {"review", ENTRY_RECORD, 0, 0, 1, FIELDS(entry_review_fields)},
+    [ENTRY_LAP_REVIEW] = {"lap-review", ENTRY_WALKER_SCOPE, 1, 1, 1,
+                          FIELDS(entry_lap_review_fields)},
+    /* pledges and their certification: no station figure (pledge.h folds them) */
+    [ENTRY_PLEDGE] = {"pledge", ENTRY_RECORD, 1, 0, 1, FIELDS(entry_pledge_fields)},
+    [ENTRY_CERTIFY] = {"certify", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_certify_fields)},
+    [ENTRY_CERTIFY_REOPEN] = {"certify-reopen", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_reopen_fields)},
 };
 
 const struct entry_kind_def *
@@ -202,6 +224,10 @@ entry_field_ok(const struct entry_field *f, const struct json_value *v)
 	case ENTRY_METHOD: return json_is(v, "cash") || json_is(v, "check") || json_is(v, "other");
 	case ENTRY_BOOL: return v->type == JSON_TRUE || v->type == JSON_FALSE;
 	case ENTRY_ANY: return v->type != JSON_NONE;
+	case ENTRY_VERDICT: return json_is(v, "accept") || json_is(v, "reject");
+	case ENTRY_PKIND:
+		return json_is(v, "flat") || json_is(v, "lap") || json_is(v, "mile") ||
+		       json_is(v, "km");
 	}
 	return 0;
 }
@@ -216,6 +242,8 @@ entry_ftype_words(enum entry_ftype t)
 	case ENTRY_HOW: return "\"scan\" or \"manual\"";
 	case ENTRY_METHOD: return "\"cash\", \"check\" or \"other\"";
 	case ENTRY_BOOL: return "true or false";
+	case ENTRY_VERDICT: return "\"accept\" or \"reject\"";
+	case ENTRY_PKIND: return "\"flat\", \"lap\", \"mile\" or \"km\"";
 	default: return "a value";
 	}
 }
@@ -246,6 +274,12 @@ entry_fields(struct entry *e, const struct entry_kind_def *d, char **cause)
 	case ENTRY_LAP:
 		v = entry_member(e, "how");
 		e->manual = json_is(&v, "manual");
+		v = entry_member(e, "override");
+		e->override = e->kind == ENTRY_LAP && v.type == JSON_TRUE;
+		break;
+	case ENTRY_LAP_REVIEW:
+		v = entry_member(e, "verdict");
+		e->accept = json_is(&v, "accept");
 		break;
 	case ENTRY_DONATION:
 		v = entry_member(e, "cents");

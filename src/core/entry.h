@@ -41,6 +41,10 @@ enum entry_kind {
 	ENTRY_PIN_FAIL,
 	ENTRY_LINK,   /* this station's walker and another station's are one person */
 	ENTRY_REVIEW, /* asks the station holding a donation to review it */
+	ENTRY_LAP_REVIEW,
+	ENTRY_PLEDGE,
+	ENTRY_CERTIFY,
+	ENTRY_CERTIFY_REOPEN,
 	ENTRY_NKINDS
 };
 
@@ -53,13 +57,15 @@ enum entry_scope {
 };
 
 enum entry_ftype {
-	ENTRY_TEXT,   /* a string */
-	ENTRY_INT,    /* an integer */
-	ENTRY_POS,    /* an integer above 0 */
-	ENTRY_HOW,    /* "scan" or "manual" */
-	ENTRY_METHOD, /* "cash", "check" or "other" */
-	ENTRY_BOOL,   /* true or false */
-	ENTRY_ANY,    /* any JSON value (lists, objects) */
+	ENTRY_TEXT,    /* a string */
+	ENTRY_INT,     /* an integer */
+	ENTRY_POS,     /* an integer above 0 */
+	ENTRY_HOW,     /* "scan" or "manual" */
+	ENTRY_METHOD,  /* "cash", "check" or "other" */
+	ENTRY_BOOL,    /* true or false */
+	ENTRY_VERDICT, /* "accept" or "reject" */
+	ENTRY_ANY,     /* any JSON value (lists, objects) */
+	ENTRY_PKIND,   /* a pledge's kind: "flat", "lap", "mile" or "km" (pledge.h) */
 };
 
 struct entry_field {
@@ -97,6 +103,8 @@ struct entry {
 	struct json_value data;
 	/* by kind */
 	int manual;               /* checkin, lap: entered by hand */
+	int override;             /* lap: by hand too soon, on a coordinator's word */
+	int accept;               /* lap-review: 1 accept, 0 reject */
 	int64_t cents;            /* donation */
 	enum rules_method method; /* donation */
 	int64_t export_n;         /* export */

@@ -43,6 +43,47 @@ void
 fold_walker_clear(struct fold_walker *w)
 {
 	fold_walker_details_clear(w);
+	free(w->flags);
+	w->flags = NULL;
+	w->nflags = w->capflags = 0;
+}
+
+int64_t
+fold_counted_laps(const struct fold_walker *w)
+{
+	return w->laps - w->flagged_laps + w->accepted_laps;
+}
+
+int64_t
+fold_pending_laps(const struct fold_walker *w)
+{
+	return w->flagged_laps - w->accepted_laps - w->rejected_laps;
+}
+
+static struct fold_flag *
+fold_flag_find(const struct fold_walker *w, int64_t seq)
+{
+	size_t lo = 0, hi = w->nflags;
+
+	while (lo < hi) { /* folded in sequence order: sorted */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->flags[mid].seq == seq)
+			return &w->flags[mid];
+		if (w->flags[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+int
+fold_lap_review(const struct fold_walker *w, int64_t seq)
+{
+	const struct fold_flag *fl = fold_flag_find(w, seq);
+
+	return fl != NULL ? fl->review : -2;
 }
 
 void
@@ -50,7 +91,7 @@ fold_walker_rules(const struct fold_walker *w, struct rules_walker *rw)
 {
 	memset(rw, 0, sizeof *rw);
 	rw->checked_in = w->checkin_seq != 0;
-	rw->laps = w->laps;
+	rw->laps = fold_counted_laps(w); /* "lap 12" is the twelfth that counts */
 	rw->has_last_scan = w->has_scan;
 	rw->last_scan = w->last_scan;
 	rw->has_last_lap = w->has_lap;
@@ -130,15 +171,48 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 				rw.last_scan = w->last_lap;
 			}
 			rules_lap_check(s, &rw, &e->at, &v);
-			w->flagged_laps += v.outcome != RULES_LAP;
+			if (v.outcome != RULES_LAP) {
+				/* Laps are timed from the last lap that met the rule
+				 * (else the check-in): a flagged lap does not move
+				 * that, whatever its review says, or one scan too soon
+				 * would flag the honest lap after it. */
+				if (!w->has_lap && w->has_scan) {
+					w->has_lap = 1;
+					w->last_lap = w->last_scan;
+				}
+				w->flagged_laps++;
+				if (w->nflags == w->capflags) {
+					w->capflags = w->capflags ? w->capflags * 2 : 4;
+					w->flags =
+					    xrealloc(w->flags, w->capflags * sizeof *w->flags);
+				}
+				assert(w->nflags == 0 || w->flags[w->nflags - 1].seq < e->seq);
+				w->flags[w->nflags++] = (struct fold_flag){e->seq, 0};
+			}
 			w->has_scan = 1;
 			w->last_scan = e->at;
+			if (v.outcome != RULES_LAP) {
+				w->laps++;
+				break;
+			}
 		}
 		w->laps++;
 		w->manual_laps += e->manual;
 		w->has_lap = 1;
 		w->last_lap = e->at;
 		break;
+	case ENTRY_LAP_REVIEW: {
+		struct fold_flag *fl = e->ref.other ? NULL : fold_flag_find(w, e->ref.seq);
+
+		if (fl == NULL)
+			break; /* not a flagged lap of the walker in force: nothing */
+		w->accepted_laps -= fl->review == 1;
+		w->rejected_laps -= fl->review == -1;
+		fl->review = e->accept ? 1 : -1;
+		w->accepted_laps += fl->review == 1;
+		w->rejected_laps += fl->review == -1;
+		break;
+	}
 	case ENTRY_DONATION:
 		w->donations++;
 		if (e->method == RULES_CASH)
@@ -162,6 +236,8 @@ fold_figures_walker(struct fold_figures *f, const struct fold_walker *w, int sig
 	f->laps += sign * w->laps;
 	f->manual_laps += sign * w->manual_laps;
 	f->flagged_laps += sign * w->flagged_laps;
+	f->accepted_laps += sign * w->accepted_laps;
+	f->rejected_laps += sign * w->rejected_laps;
 	f->donations += sign * w->donations;
 	f->checks += sign * w->checks;
 	f->cash_cents += sign * w->cash_cents;

@@ -15,7 +15,13 @@
  *                  for the event's settings (min-lap, holdoff) as they stand
  *                  (the rules' own judgement, rules_lap_check: the same
  *                  whichever station the laps came from, whenever they
- *                  arrived)
+ *                  arrived); laps are timed from the last lap that met the
+ *                  rule (else the check-in): a flagged lap moves only the
+ *                  hold-off's "last scan", reviewed or not; the lap's own
+ *                  "since_ms" only tells what the station saw
+ *   lap-review     a coordinator's accept or reject of a flagged lap (ref);
+ *                  the last review in force of a lap is its verdict; a review
+ *                  of a lap that is not flagged (or not in force) does nothing
  *   donation       money by method (cash, check, other; checks counted)
  *   settings/event the event's settings (the last in force for each key)
  *   closeout       closes the station; reopen opens it again
@@ -24,6 +30,13 @@
  *   print, pin-*   nothing (records)
  * A check-in, lap or donation counts for the station whatever became of the
  * walker's registration (money received is money received). */
+/* Counted laps (fold_counted_laps; docs/FORMATS.md "Counted laps"): the laps
+ * that count for the walker's figures shown to walkers, the leaderboard and
+ * pledges: laps in force (not annulled), except those flagged and not
+ * accepted: a flagged lap counts once its last review in force accepts it;
+ * one rejected (or not yet reviewed) does not.  Laps by hand are never
+ * flagged (too soon, they are refused unless a coordinator overrides).
+ *   counted = laps - flagged_laps + accepted_laps */
 #ifndef WAT_FOLD_H
 #define WAT_FOLD_H
 
@@ -34,6 +47,13 @@
 #include "rules.h"
 #include "stamp.h"
 
+/* A flagged lap of the walker and its review (while folding only: the
+ * station refolds the walker when a review is recorded). */
+struct fold_flag {
+	int64_t seq;
+	int review; /* 0: not reviewed; 1: accepted; -1: rejected */
+};
+
 /* One walker's figures and details. */
 struct fold_walker {
 	uint32_t id;
@@ -42,8 +62,11 @@ struct fold_walker {
 	char *name, *team, *email, *phone, *ext_id; /* owned; NULL when not given */
 	int64_t checkin_seq;                        /* the check-in in force; 0: none */
 	int64_t laps, manual_laps, flagged_laps;
+	int64_t accepted_laps, rejected_laps; /* flagged laps reviewed */
 	int64_t donations, checks;
 	int64_t cash_cents, check_cents, other_cents;
+	struct fold_flag *flags; /* owned; the flagged laps folded so far, by seq */
+	size_t nflags, capflags;
 	int has_scan, has_lap; /* the last check-in or lap by scan; the last lap */
 	struct stamp last_scan, last_lap;
 };
@@ -52,6 +75,7 @@ struct fold_walker {
 struct fold_figures {
 	int64_t walkers; /* active registrations */
 	int64_t checked_in, laps, manual_laps, flagged_laps;
+	int64_t accepted_laps, rejected_laps;
 	int64_t donations, checks;
 	int64_t cash_cents, check_cents, other_cents, total_cents;
 	int64_t annulled;
@@ -65,6 +89,14 @@ struct fold_station {
 };
 
 void fold_walker_init(struct fold_walker *w, uint32_t id);
+/* The walker's counted laps (the definition above): what pledges bill, what
+ * walkers and the leaderboard see. */
+int64_t fold_counted_laps(const struct fold_walker *w);
+/* Flagged laps waiting for a review. */
+int64_t fold_pending_laps(const struct fold_walker *w);
+/* The review of flagged lap seq: 0 none, 1 accepted, -1 rejected; -2 when
+ * seq is not a flagged lap of w in force. */
+int fold_lap_review(const struct fold_walker *w, int64_t seq);
 void fold_walker_clear(struct fold_walker *w);
 /* The walker's judgement by the rules (for flagging a lap). */
 void fold_walker_rules(const struct fold_walker *w, struct rules_walker *rw);

@@ -57,11 +57,16 @@ rules_lap_check(const struct rules_settings *s, const struct rules_walker *w,
 		from = &w->last_lap;
 	else if (w->has_last_scan)
 		from = &w->last_scan;
+	v->from_checkin = !w->has_last_lap;
 	v->lap_number = w->laps + 1;
 	if (from != NULL) {
 		v->since_ms = rules_since(from, now);
 		if (v->since_ms >= 0 && v->since_ms < s->min_lap_ms) {
+			/* recorded all the same: a coordinator decides (lap review) */
 			v->outcome = RULES_LAP_TOO_SOON;
+			v->flagged = 1;
+			v->record_lap = 1;
+			v->record_checkin = !w->checked_in;
 			return;
 		}
 	}
@@ -102,11 +107,27 @@ rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum ru
 }
 
 void
-rules_by_hand(const struct rules_walker *w, int lap, struct rules_verdict *v)
+rules_by_hand(const struct rules_settings *s, const struct rules_walker *w, int lap, int override,
+              const struct stamp *now, struct rules_verdict *v)
 {
+	const struct stamp *from = w->has_last_lap    ? &w->last_lap
+	                           : w->has_last_scan ? &w->last_scan
+	                                              : NULL;
+
 	memset(v, 0, sizeof *v);
 	v->since_ms = -1;
 	if (lap) {
+		v->lap_number = w->laps + 1;
+		v->from_checkin = !w->has_last_lap;
+		if (from != NULL)
+			v->since_ms = rules_since(from, now);
+		if (v->since_ms >= 0 && v->since_ms < s->min_lap_ms) {
+			if (!override) {
+				v->outcome = RULES_LAP_TOO_SOON;
+				return;
+			}
+			v->override = 1;
+		}
 		v->outcome = RULES_LAP;
 		v->record_lap = 1;
 		v->record_checkin = !w->checked_in;
@@ -164,8 +185,8 @@ rules_describe_limit(const struct rules_settings *s, const struct rules_verdict 
 	case RULES_LAP_TOO_SOON:
 		strbuf_puts(&b, "Lap too soon");
 		if (v->since_ms >= 0) {
-			strbuf_puts(&b, v->lap_number == 1 ? ": the check-in was "
-			                                   : ": the last lap was ");
+			strbuf_puts(&b, v->from_checkin ? ": the check-in was "
+			                                : ": the last lap was ");
 			rules_duration(&b, v->since_ms, 0);
 			strbuf_puts(&b, " ago.");
 		} else
@@ -175,6 +196,8 @@ rules_describe_limit(const struct rules_settings *s, const struct rules_verdict 
 			rules_duration(&b, s->min_lap_ms, 1);
 			strbuf_puts(&b, ".");
 		}
+		if (v->flagged)
+			strbuf_puts(&b, " It is recorded for a coordinator to review.");
 		break;
 	}
 	return strbuf_take(&b);
@@ -248,6 +271,10 @@ rules_annul(const struct rules_settings *s, const struct rules_annul *a, enum ru
 	if (strcmp(a->kind, "event") == 0)
 		return util_fail(cause, "The event's own entry cannot be undone; change its "
 		                        "settings instead.");
+	if (strcmp(a->kind, "certify") == 0 || strcmp(a->kind, "certify-reopen") == 0)
+		return util_fail(cause,
+		                 "A certification of the laps is not undone: reopen the laps "
+		                 "(watctl pledge reopen) or certify them again.");
 	if (a->closed && !a->is_closed_seq)
 		return util_fail(
 		    cause, "The station is closed out: the count is done. A coordinator must "

@@ -42,7 +42,9 @@ enum rules_outcome {
 	RULES_WELCOME_BACK,    /* already checked in: record nothing */
 	RULES_LAP,             /* record a lap (and a check-in first if none yet) */
 	RULES_ALREADY_COUNTED, /* same code within the hold-off: record nothing */
-	RULES_LAP_TOO_SOON,    /* refused: since_ms tells how long ago the last lap was */
+	RULES_LAP_TOO_SOON,    /* before min-lap: since_ms tells how long ago the last lap
+	                        * was; a scan is recorded flagged (record_lap, flagged),
+	                        * a lap by hand is refused unless a coordinator overrides */
 };
 
 struct rules_verdict {
@@ -51,19 +53,28 @@ struct rules_verdict {
 	int record_lap;     /* write a lap entry */
 	int64_t since_ms;   /* since the last counted scan / lap, when known */
 	int64_t lap_number; /* the lap this scan makes, for RULES_LAP */
+	int flagged;        /* the lap is recorded flagged: counted once accepted (fold.h) */
+	int override;       /* a lap by hand too soon, recorded on a coordinator's word */
+	int from_checkin;   /* since_ms is since the check-in (no lap before) */
 };
 
 void rules_settings_default(struct rules_settings *s);
 
 /* A lap scanned now: RULES_LAP, RULES_ALREADY_COUNTED (within the hold-off
- * of the last scan) or RULES_LAP_TOO_SOON (before min_lap since the last lap,
- * or the check-in for a first lap).  rules_scan asks it at the station; the
- * fold asks it again of every lap, whichever station scanned it. */
+ * of the last scan: nothing recorded) or RULES_LAP_TOO_SOON (before min_lap
+ * since the last lap, or the check-in for a first lap: recorded, flagged, for
+ * a coordinator's review).  rules_scan asks it at the station; the fold asks
+ * it again of every lap, whichever station scanned it. */
 void rules_lap_check(const struct rules_settings *s, const struct rules_walker *w,
                      const struct stamp *now, struct rules_verdict *v);
-/* A check-in or lap entered by hand (walker card, watctl checkin/lap): always
- * recorded, with a check-in first when the walker has none. */
-void rules_by_hand(const struct rules_walker *w, int lap, struct rules_verdict *v);
+/* A check-in or lap entered by hand (walker card, watctl checkin/lap), with a
+ * check-in first when the walker has none.  A lap obeys the shortest-lap
+ * rule as a scan does (from the last lap, else the last scanned check-in;
+ * no hold-off: a hand is not a scanner reading twice): too soon, it is
+ * RULES_LAP_TOO_SOON and nothing is recorded, unless `override` (a
+ * coordinator's word), when it is recorded with v->override set. */
+void rules_by_hand(const struct rules_settings *s, const struct rules_walker *w, int lap,
+                   int override, const struct stamp *now, struct rules_verdict *v);
 
 /* Decides what a scan at a station of this role means for the walker now. */
 void rules_scan(const struct rules_settings *s, const struct rules_walker *w, enum rules_role role,

@@ -35,8 +35,8 @@ static const struct setting setting_table[] = {
      0, 1, SETTING_KIOSK_FORM},
     {SETTING_MIN_LAP, "min-lap", SETTING_TYPE_SECONDS, "s", 0, 3600, "60", "minimum lap time",
      "Shortest lap", NULL,
-     "A lap needs this long after the walker's last one: a sooner scan is refused, and a "
-     "sooner lap from another station is flagged.",
+     "A lap needs this long after the walker's last one: a sooner scan is recorded flagged "
+     "for a coordinator's review; a sooner lap by hand needs the coordinator.",
      1, 1, SETTING_KIOSK_FORM},
     {SETTING_HOLDOFF, "holdoff", SETTING_TYPE_SECONDS, "s", 0, 600, "5", "scan hold-off",
      "Scan hold-off", NULL, "The same badge scanned again within this is one scan.", 1, 1,
@@ -93,6 +93,16 @@ static const struct setting setting_table[] = {
      "waiver version", "Waiver version", NULL,
      "The waiver's version, recorded with each agreement; change it with the text.", 0, 0,
      SETTING_KIOSK_FORM},
+    {SETTING_FULL_NAMES, "full-names", SETTING_TYPE_COUNT, "", 0, 1, "0",
+     "full names on the walkers' display", "Full names shown", NULL,
+     "1: the walkers' display (the idle home screen, the second screen) shows full names; 0: "
+     "first name and last initial only (María L.).",
+     0, 0, SETTING_KIOSK_FORM},
+    {SETTING_PLEDGE_LAP_CAP, "pledge-lap-cap", SETTING_TYPE_COUNT, "laps", 0, 10000, "0",
+     "lap cap for pledges", "Pledge lap cap", "(no cap)",
+     "Laps beyond it are walked and shown, not billed to per-lap, per-mile or per-km pledges; "
+     "0: no cap.",
+     0, 1, SETTING_KIOSK_FORM},
 };
 
 const struct setting *

@@ -35,7 +35,7 @@ kiosk_usage(void)
 	                "                 [--camera auto|DEV]\n"
 	                "                 [--frames PATH [--frames-fps N]] [--wedge auto|DEV]\n"
 	                "                 [--script FILE]\n"
-	                "                 [--no-sound] [--software]\n");
+	                "                 [--no-sound] [--software] [--display2 auto|off|N]\n");
 }
 
 /* Hands the scan module's codes to the kiosk and keeps the status chip current. */
@@ -61,28 +61,25 @@ kiosk_scan_poll(struct scan *sc, struct kiosk *k)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"window", required_argument, NULL, 'w'},
-	                                     {"rotate", required_argument, NULL, 'r'},
-	                                     {"assets", required_argument, NULL, 'a'},
-	                                     {"usb", required_argument, NULL, 'u'},
-	                                     {"script", required_argument, NULL, 's'},
-	                                     {"no-sound", no_argument, NULL, 'n'},
-	                                     {"software", no_argument, NULL, 'S'},
-	                                     {"camera", required_argument, NULL, 'c'},
-	                                     {"frames", required_argument, NULL, 'f'},
-	                                     {"wedge", required_argument, NULL, 'g'},
-	                                     {"frames-fps", required_argument, NULL, 'F'},
-	                                     {"spool", required_argument, NULL, 'p'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},     {"window", required_argument, NULL, 'w'},
+	    {"rotate", required_argument, NULL, 'r'}, {"assets", required_argument, NULL, 'a'},
+	    {"usb", required_argument, NULL, 'u'},    {"script", required_argument, NULL, 's'},
+	    {"no-sound", no_argument, NULL, 'n'},     {"software", no_argument, NULL, 'S'},
+	    {"camera", required_argument, NULL, 'c'}, {"frames", required_argument, NULL, 'f'},
+	    {"wedge", required_argument, NULL, 'g'},  {"frames-fps", required_argument, NULL, 'F'},
+	    {"spool", required_argument, NULL, 'p'},  {"display2", required_argument, NULL, 'D'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	struct scan_config scfg;
 	struct scan *sc = NULL;
 	struct ui_config cfg = {0, 0, 0, NULL, 1, 0};
 	const char *db = NULL, *script_path = NULL, *usb = NULL, *assets_arg = NULL;
 	const char *spool_arg = NULL;
 	char *assets = NULL, *fonts = NULL, *spool = NULL, *cause = NULL;
-	struct ui *u = NULL;
+	struct ui *u = NULL, *display = NULL;
+	/* the walkers' display on a second output: "auto" when SDL reports one
+	 * (not in script mode), "off", or the display's number */
+	const char *display2 = "auto";
 	struct kiosk_worker *w = NULL;
 	struct kiosk_script *script = NULL;
 	struct kiosk k;
@@ -109,6 +106,7 @@ main(int argc, char **argv)
 		case 's': script_path = optarg; break;
 		case 'n': cfg.sound = 0; break;
 		case 'S': cfg.software = 1; break;
+		case 'D': display2 = optarg; break;
 		case 'c': scfg.camera = optarg; break;
 		case 'f': scfg.frames = optarg; break;
 		case 'g': scfg.wedge = optarg; break;
@@ -145,6 +143,18 @@ main(int argc, char **argv)
 		ui_check(u, KIOSK_MIN_TARGET);
 	kiosk_init(&k, u, w);
 	kinit = 1;
+	if (strcmp(display2, "off") != 0 &&
+	    (strcmp(display2, "auto") != 0 || (script == NULL && ui_displays() > 1))) {
+		int n = strcmp(display2, "auto") == 0 ? 1 : atoi(display2);
+		char *why = NULL;
+
+		/* a second screen that fails is no reason to stop the table */
+		if (ui_open_display(u, n, &display, &why) != 0) {
+			fprintf(stderr, "wat-kiosk: no walkers' display: %s\n", why);
+			free(why);
+		}
+		k.display = display;
+	}
 	k.db_path = db;
 	k.script = script != NULL;
 	k.assets_dir = assets;
@@ -167,6 +177,7 @@ main(int argc, char **argv)
 			kiosk_scan_poll(sc, &k);
 		kiosk_dispatch(&k);
 		kiosk_tick(&k);
+		kiosk_display_frame(&k);
 		if (ui_dirty(u)) {
 			kiosk_frame(&k);
 			if (!ready && k.screen != SCREEN_OPENING) {
@@ -198,7 +209,8 @@ main(int argc, char **argv)
 		}
 		if (ui_dirty(u))
 			continue;
-		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING || kiosk_busy(&k)) {
+		if (kiosk_worker_pending(w) > 0 || k.screen == SCREEN_OPENING || kiosk_busy(&k) ||
+		    ui_input_pending(u)) {
 			if (idle_since == 0)
 				idle_since = k.now_ms;
 			if (k.now_ms - idle_since > KIOSK_SCRIPT_TIMEOUT_MS) {
@@ -242,6 +254,7 @@ end:
 	if (kinit)
 		kiosk_fini(&k);
 	kiosk_script_free(script);
+	ui_free(display);
 	ui_free(u);
 	free(spool);
 	free(fonts);

@@ -36,6 +36,9 @@ enum screen_id {
 	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
 	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
 	SCREEN_WAIVER,   /* after a registration, when the event has a waiver: who agrees */
+	SCREEN_REVIEW,   /* coordinator: flagged laps, accept or reject */
+	SCREEN_PLEDGES,  /* a walker's pledges: settle, add, pay */
+	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
 	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
 	SCREEN_COUNT,
 };
@@ -101,6 +104,17 @@ struct kiosk {
 	struct kiosk_reply *result;
 	/* the walker card on show */
 	struct kiosk_reply *card;
+	/* the walkers' display (the home screen when idle): the leaderboard,
+	 * when it was asked for, and the last lap that passed ("María L. — lap 12!") */
+	struct kiosk_reply *board;
+	int64_t board_ms;
+	int board_shown;
+	int idle_forced;    /* script mode (no idle timeouts): the script's "idle" */
+	struct ui *display; /* the walkers' display on a second output; NULL: none */
+	int64_t display_ms; /* when it was last drawn */
+	int display_dirty;  /* the board or the last pass changed */
+	char pass[160];
+	int64_t pass_ms;
 
 	/* what the screens share */
 	uint32_t walker;          /* the walker on show; 0: the whole station */
@@ -108,6 +122,7 @@ struct kiosk {
 
 	/* each screen's own */
 	struct screen_donate_state donate;
+	struct screen_pledges_state pledges;
 	struct screen_register_state reg;
 	struct screen_waiver_state waiver;
 	struct screen_correct_state correct;

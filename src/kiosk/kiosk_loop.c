@@ -11,6 +11,7 @@
 #include "kiosk_export.h"
 #include "kiosk_print.h"
 #include "screens.h"
+#include "text.h"
 #include "util.h"
 
 #define KIOSK_SCAN_TYPED_MS 1500 /* a wedge scanner types a code in well under this */
@@ -28,6 +29,7 @@ kiosk_init(struct kiosk *k, struct ui *u, struct kiosk_worker *w)
 	k->usb_dir = "/media/usb";
 	k->now_ms = kiosk_now_us() / 1000;
 	k->screen = SCREEN_OPENING;
+	k->active_ms = k->now_ms; /* the walkers' display waits for a while without a touch */
 	kiosk_style_scale(&k->style, u);
 }
 
@@ -36,6 +38,7 @@ kiosk_fini(struct kiosk *k)
 {
 	kiosk_keep(&k->result, NULL);
 	kiosk_keep(&k->card, NULL);
+	kiosk_keep(&k->board, NULL);
 	kiosk_keep(&k->list, NULL);
 	kiosk_keep(&k->close.figures, NULL);
 	kiosk_keep(&k->join.pack, NULL);
@@ -66,6 +69,20 @@ kiosk_scan_reply(struct kiosk *k, struct kiosk_reply *r)
 	enum ui_color c = kiosk_scan_color(r);
 
 	ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : c == UI_WARN ? UI_SOUND_WARN : UI_SOUND_ERROR);
+	if (r->rc == 0 && r->scan.badge == BADGE_OK && r->scan.verdict.outcome == RULES_LAP) {
+		/* the walkers' display cheers the pass: a public name */
+		char name[sizeof r->scan.name];
+
+		if (k->st.event.full_names || !r->scan.known)
+			memcpy(name, r->scan.name, sizeof name);
+		else
+			text_short_name(r->scan.name, name, sizeof name);
+		snprintf(k->pass, sizeof k->pass, "%s \xe2\x80\x94 lap %lld!", name,
+		         (long long)r->scan.laps);
+		k->pass_ms = k->now_ms;
+		k->board_ms = 0; /* the leaderboard may have moved */
+		k->display_dirty = 1;
+	}
 	switch (k->screen) {
 	case SCREEN_HOME:
 	case SCREEN_RESULT:
@@ -108,6 +125,12 @@ kiosk_dispatch(struct kiosk *k)
 		} else if (r->op == KIOSK_OP_SCAN) {
 			kiosk_scan_reply(k, r);
 			r = NULL;
+		} else if (r->op == KIOSK_OP_BOARD) {
+			if (r->rc == 0) {
+				kiosk_keep(&k->board, r);
+				k->display_dirty = 1;
+				r = NULL;
+			}
 		} else if (r->op == KIOSK_OP_PRINT_RECORD && r->rc != 0) {
 			/* nobody waits for it, but a print the ledger lost must show */
 			snprintf(k->printer_status, sizeof k->printer_status,
@@ -145,6 +168,59 @@ kiosk_busy(struct kiosk *k)
 	return kiosk_print_poll(k) || running || changed;
 }
 
+#define KIOSK_BOARD_MS   10000 /* the leaderboard asked again this often while shown */
+#define KIOSK_PASS_MS    30000 /* "María L. — lap 12!" stays this long */
+#define KIOSK_DISPLAY_MS 1000  /* the second window redrawn at least this often */
+
+/* The leaderboard kept fresh while the walkers' display shows (the idle home
+ * screen, or a second window), and the last pass taken down in time. */
+static void
+kiosk_board_tick(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	if (k->pass[0] != '\0' && k->now_ms - k->pass_ms >= KIOSK_PASS_MS) {
+		k->pass[0] = '\0';
+		k->display_dirty = 1;
+		ui_invalidate(k->ui);
+	}
+	if ((k->board_shown || k->display != NULL) && k->st.has_event &&
+	    (k->board_ms == 0 || k->now_ms - k->board_ms > KIOSK_BOARD_MS)) {
+		k->board_ms = k->now_ms;
+		memset(&q, 0, sizeof q);
+		q.op = KIOSK_OP_BOARD;
+		kiosk_worker_post(k->w, &q);
+	}
+}
+
+void
+kiosk_display_draw(void *arg)
+{
+	struct kiosk *k = arg;
+	struct ui *main = k->ui;
+	struct kiosk_style style = k->style;
+
+	/* the board draws with the kiosk's ui and style: lent the second window's */
+	k->ui = k->display;
+	kiosk_style_scale(&k->style, k->display);
+	ui_begin(k->display);
+	screen_home_board(k);
+	ui_end(k->display);
+	k->ui = main;
+	k->style = style;
+	k->display_ms = k->now_ms;
+	k->display_dirty = 0;
+}
+
+void
+kiosk_display_frame(struct kiosk *k)
+{
+	if (k->display == NULL || !k->st.has_event ||
+	    (!k->display_dirty && k->now_ms - k->display_ms < KIOSK_DISPLAY_MS))
+		return;
+	kiosk_display_draw(k);
+}
+
 void
 kiosk_tick(struct kiosk *k)
 {
@@ -173,6 +249,7 @@ kiosk_tick(struct kiosk *k)
 		k->msg[0] = '\0';
 		ui_invalidate(k->ui);
 	}
+	kiosk_board_tick(k);
 	if (screens[k->screen]->tick != NULL)
 		screens[k->screen]->tick(k);
 }
@@ -200,8 +277,10 @@ kiosk_frame(struct kiosk *k)
 void
 kiosk_handle(struct kiosk *k, const struct ui_event *ev)
 {
-	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT)
+	if (ev->type == UI_EV_TEXT || ev->type == UI_EV_KEY || ev->type == UI_EV_INPUT) {
 		k->active_ms = k->now_ms;
+		k->idle_forced = 0;
+	}
 	switch (ev->type) {
 	case UI_EV_TEXT: kiosk_type(k, ev->text); break;
 	case UI_EV_KEY: kiosk_key(k, ev->key); break;

@@ -14,6 +14,11 @@ void kiosk_fini(struct kiosk *k);
 int kiosk_dispatch(struct kiosk *k);
 /* Runs timeouts (result screen, coordinator lock, half-typed scans). */
 void kiosk_tick(struct kiosk *k);
+/* The walkers' display on the second window (k->display), when it changed
+ * or once a second (its "lap 12!" comes and goes); nothing without one. */
+void kiosk_display_frame(struct kiosk *k);
+/* Draws it now (a struct kiosk *: ui_screenshot's callback). */
+void kiosk_display_draw(void *arg);
 /* Draws one frame of the current screen. */
 void kiosk_frame(struct kiosk *k);
 void kiosk_handle(struct kiosk *k, const struct ui_event *ev);

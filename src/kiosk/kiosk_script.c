@@ -18,6 +18,7 @@ struct kiosk_script {
 	char *await;
 	int64_t await_until_ms;
 	int await_line;
+	int tapped, tap_x, tap_y; /* the last tap or press, for tap-again */
 };
 
 int
@@ -179,13 +180,24 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 	if (strcmp(cmd, "tap") == 0) {
 		if (sscanf(arg, "%d %d", &x, &y) != 2)
 			rc = kiosk_script_fail(s, k, cause, "tap needs X Y, not", arg);
-		else
+		else {
 			ui_inject_tap(k->ui, x, y);
+			s->tapped = 1, s->tap_x = x, s->tap_y = y;
+		}
 	} else if (strcmp(cmd, "press") == 0) {
 		if (ui_button_at(k->ui, arg, &x, &y) != 0)
 			rc = kiosk_script_fail(s, k, cause, "no button labelled", arg);
-		else
+		else {
 			ui_inject_tap(k->ui, x, y);
+			s->tapped = 1, s->tap_x = x, s->tap_y = y;
+		}
+	} else if (strcmp(cmd, "tap-again") == 0) {
+		/* a finger tapping the same spot again, now: a double tap's second */
+		if (!s->tapped)
+			rc = kiosk_script_fail(s, k, cause, "tap-again needs a tap or press before",
+			                       arg);
+		else
+			ui_inject_quick_tap(k->ui, s->tap_x, s->tap_y);
 	} else if (strcmp(cmd, "type") == 0) {
 		ui_inject_text(k->ui, arg);
 	} else if (strcmp(cmd, "key") == 0) {
@@ -230,6 +242,22 @@ kiosk_script_step(struct kiosk_script *s, struct kiosk *k, int64_t *wait_ms, cha
 		ui_check(k->ui, atoi(arg));
 	} else if (strcmp(cmd, "rotate") == 0) {
 		ui_set_rotation(k->ui, atoi(arg));
+	} else if (strcmp(cmd, "display-screenshot") == 0) {
+		/* the walkers' display on the second window (--display2) */
+		char *why = NULL;
+		if (k->display == NULL)
+			rc = kiosk_script_fail(s, k, cause, "no second window (--display2) for",
+			                       arg);
+		else if (ui_screenshot(k->display, arg, kiosk_display_draw, k, &why) != 0) {
+			rc = kiosk_script_fail(s, k, cause, why, arg);
+			free(why);
+		}
+	} else if (strcmp(cmd, "idle") == 0) {
+		/* as if nobody had touched the screen for a long while (script mode
+		 * has no idle timeouts of its own) */
+		k->idle_forced = 1;
+		k->active_ms = k->now_ms - 3600 * 1000;
+		ui_invalidate(k->ui);
 	} else if (strcmp(cmd, "quit") == 0) {
 		rc = 1;
 	} else {

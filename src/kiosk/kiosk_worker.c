@@ -221,7 +221,8 @@ kiosk_found_from(struct kiosk_found *f, const struct ledger_walker *lw)
 	kiosk_copy(f->name, sizeof f->name, lw->name);
 	kiosk_copy(f->team, sizeof f->team, lw->team);
 	f->checked_in = lw->checked_in;
-	f->laps = lw->laps;
+	f->laps = lw->counted_laps; /* what walkers see (fold.h) */
+	f->pending_laps = lw->pending_laps;
 	f->raised_cents = lw->raised_cents;
 }
 
@@ -299,6 +300,81 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 	kiosk_copy(k->kind, sizeof k->kind, e->kind);
 	kiosk_copy(k->op, sizeof k->op, e->op);
 	kiosk_recent_words(c, k, e->line);
+	return 0;
+}
+
+/* HOOK(pledges): the money pledged (not yet collected) to a team's walkers,
+ * or to every walker of the event when team is NULL, in cents.  The walkers'
+ * display shows it beside what was collected ("teams by money raised and
+ * pledged", the goal thermometer's pledged part).  0 until the pledges
+ * branch gives the ledger its pledges: replace the body with its call. */
+static int64_t
+kiosk_board_pledged(struct kiosk_worker *w, const char *team)
+{
+	(void)w;
+	(void)team;
+	return 0;
+}
+
+struct kiosk_board_ctx {
+	struct kiosk_board *b;
+	int full_names;
+};
+
+/* The top walkers by counted laps (ties: the lower number first). */
+static int
+kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
+{
+	struct kiosk_board_ctx *c = arg;
+	struct kiosk_board *b = c->b;
+	size_t i, at;
+
+	if (!lw->active || lw->counted_laps <= 0)
+		return 0;
+	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->counted_laps; at++)
+		;
+	if (at >= KIOSK_BOARD_MAX)
+		return 0;
+	if (b->nwalkers < KIOSK_BOARD_MAX)
+		b->nwalkers++;
+	for (i = b->nwalkers - 1; i > at; i--)
+		b->walkers[i] = b->walkers[i - 1];
+	if (c->full_names)
+		kiosk_copy(b->walkers[at].name, sizeof b->walkers[at].name, lw->name);
+	else
+		text_short_name(lw->name, b->walkers[at].name, sizeof b->walkers[at].name);
+	b->walkers[at].laps = lw->counted_laps;
+	return 0;
+}
+
+static int
+kiosk_board_team_cb(const struct ledger_team *t, void *arg)
+{
+	struct kiosk_board *b = arg;
+
+	if (t->team[0] == '\0' || b->nteams >= KIOSK_BOARD_MAX)
+		return t->team[0] == '\0' ? 0 : 1; /* by money raised, the ledger's order */
+	kiosk_copy(b->teams[b->nteams].team, sizeof b->teams[b->nteams].team, t->team);
+	b->teams[b->nteams].raised_cents = t->raised_cents;
+	b->nteams++;
+	return 0;
+}
+
+static int
+kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
+{
+	struct ledger_event ev;
+	struct kiosk_board_ctx c = {&r->board, 0};
+	size_t i;
+
+	ledger_event(w->l, &ev);
+	c.full_names = ev.full_names;
+	if (ledger_walkers(w->l, NULL, kiosk_board_walker_cb, &c, cause) != 0 ||
+	    ledger_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
+		return -1;
+	for (i = 0; i < r->board.nteams; i++)
+		r->board.teams[i].pledged_cents = kiosk_board_pledged(w, r->board.teams[i].team);
+	r->board.pledged_cents = kiosk_board_pledged(w, NULL);
 	return 0;
 }
 
@@ -808,6 +884,7 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	struct closeout_result cr;
 	struct closeout_entry info;
 	struct closeout_sheet sh;
+	struct closeout_pledges pl;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	enum layout_paper paper = LAYOUT_LETTER, station;
 	char when[64], hex[2 * LEDGER_HASH_LEN + 1];
@@ -832,6 +909,8 @@ kiosk_sheet_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_
 	    ev.name, ev.city, ev.date, ev.station,
 	    when,    cr.seq,  hex,     ev.training ? NULL : w->event_key_id};
 	closeout_sheet_doc(&cr, &sh, &doc);
+	closeout_pledges(w->l, &pl);
+	closeout_pledges_doc(&pl, &doc);
 	if (ev.training)
 		layout_doc_training(&doc, LAYOUT_NOT_SHEET);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
@@ -1330,14 +1409,23 @@ end:
 static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
-	static const enum kiosk_op
-	    ops[] =
-	        {
-	            KIOSK_OP_SET,       KIOSK_OP_IMPORT,      KIOSK_OP_IMPORT_PREVIEW,
-	            KIOSK_OP_SET_CLOCK, KIOSK_OP_CLOSE,       KIOSK_OP_REOPEN,
-	            KIOSK_OP_EXPORT,    KIOSK_OP_PACK_EXPORT, KIOSK_OP_TRAINING,
-	            KIOSK_OP_LINK,      KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
-	        };
+	static const enum kiosk_op ops[] = {
+	    KIOSK_OP_SET,
+	    KIOSK_OP_IMPORT,
+	    KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK,
+	    KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,
+	    KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,
+	    KIOSK_OP_FLAGGED,
+	    KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,
+	    KIOSK_OP_CERTIFY_REOPEN,
+	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
+	};
 	size_t i;
 
 	for (i = 0; i < nitems(ops); i++)
@@ -1356,6 +1444,45 @@ kiosk_worker_zone(struct kiosk_worker *w)
 
 	if (ledger_event(w->l, &ev) == 0)
 		stamp_zone(ev.time_zone);
+}
+
+/* Walker id's pledges settled, into r->pledges. */
+static int
+kiosk_pledges(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **cause)
+{
+	struct ledger_settlement s;
+
+	if (ledger_settle(w->l, id, &s, cause) != 0)
+		return -1;
+	free(r->pledges);
+	r->pledges = xcalloc(1, sizeof *r->pledges);
+	for (size_t i = 0; i < s.n; i++) {
+		const struct ledger_pledge_line *ln = &s.v[i];
+		struct kiosk_pledge *k;
+
+		if (r->pledges->n == KIOSK_PLEDGES_MAX) {
+			r->pledges->more++;
+			continue;
+		}
+		k = &r->pledges->v[r->pledges->n++];
+		k->seq = ln->p->seq;
+		snprintf(k->sponsor, sizeof k->sponsor, "%s", ln->p->sponsor);
+		pledge_terms_format(&ln->p->t, k->terms, sizeof k->terms);
+		k->per_unit = ln->p->t.kind != PLEDGE_FLAT;
+		k->known = ln->why[0] == '\0';
+		k->laps = ln->counted_laps;
+		k->billed_laps = ln->billed_laps;
+		k->owed_cents = ln->owed_cents;
+		k->paid_cents = ln->paid_cents;
+		k->due_cents = ln->due_cents;
+	}
+	r->pledges->owed_cents = s.owed_cents;
+	r->pledges->paid_cents = s.paid_cents;
+	r->pledges->due_cents = s.due_cents;
+	r->pledges->certified = s.cert_seq != 0;
+	ledger_settlement_basis(&s, r->pledges->basis, sizeof r->pledges->basis);
+	ledger_settlement_clear(&s);
+	return 0;
 }
 
 /* Training on: the day's ledger is set aside, open but never written (so its
@@ -1434,8 +1561,11 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		break;
 	case KIOSK_OP_CHECKIN:
 	case KIOSK_OP_LAP:
-		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin : ledger_lap)(w->l, q->walker, op,
-		                                                               &r->scan, &cause);
+		/* a lap sooner than min-lap: recorded only on a coordinator's word */
+		rc = (q->op == KIOSK_OP_CHECKIN ? ledger_checkin
+		      : q->override_lap && q->coordinator
+		          ? ledger_lap_override
+		          : ledger_lap)(w->l, q->walker, op, &r->scan, &cause);
 		r->at_wall_ms = kiosk_worker_wall_ms();
 		if (rc == 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
@@ -1485,6 +1615,43 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		if (rc == 0 && q->walker != 0)
 			rc = kiosk_card(w, q->walker, r, &cause);
 		break;
+	case KIOSK_OP_PLEDGES: rc = kiosk_pledges(w, q->walker, r, &cause); break;
+	case KIOSK_OP_CERTIFY:
+		rc = ledger_certify(w->l, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, 0, r, &cause);
+		break;
+	case KIOSK_OP_CERTIFY_REOPEN:
+		rc = ledger_certify_reopen(w->l, q->annul.reason, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, 0, r, &cause);
+		break;
+	case KIOSK_OP_PLEDGE_ADD: {
+		struct pledge p;
+
+		memset(&p, 0, sizeof p);
+		p.walker = q->walker;
+		p.sponsor = (char *)q->pledge.sponsor;
+		p.t.kind = (enum pledge_kind)q->pledge.kind;
+		p.t.rate_cents = q->pledge.rate_cents;
+		p.t.max_cents = q->pledge.max_cents;
+		rc = ledger_pledge_add(w->l, &p, op, &r->seq, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, q->walker, r, &cause);
+		break;
+	}
+	case KIOSK_OP_PLEDGE_PAY: {
+		int64_t gift = 0;
+
+		rc = ledger_pledge_pay(w->l, q->walker, q->pay.seqs, q->pay.n, q->pay.cents,
+		                       q->pay.method, q->pay.check_no[0] ? q->pay.check_no : NULL,
+		                       op, &r->seq, &gift, &cause);
+		if (rc == 0)
+			rc = kiosk_pledges(w, q->walker, r, &cause);
+		if (rc == 0)
+			r->pledges->gift_cents = gift;
+		break;
+	}
 	case KIOSK_OP_ANNUL:
 		rc = ledger_annul(w->l, q->seq, q->annul.reason, op,
 		                  q->coordinator ? RULES_COORDINATOR : RULES_VOLUNTEER,
@@ -1553,6 +1720,16 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_PACK_READ: rc = kiosk_pack_read(q, r, &cause); break;
 	case KIOSK_OP_PACK_JOIN: rc = kiosk_pack_join(w, q, op, r, &cause); break;
 	case KIOSK_OP_TRAINING: rc = kiosk_training(w, q->training.on, &cause); break;
+	case KIOSK_OP_BOARD: rc = kiosk_board(w, r, &cause); break;
+	case KIOSK_OP_LAP_REVIEW:
+	case KIOSK_OP_FLAGGED:
+		/* a review, then the queue as it is now */
+		rc = q->op == KIOSK_OP_LAP_REVIEW
+		         ? ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause)
+		         : 0;
+		if (rc == 0)
+			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
+		break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -1753,6 +1930,8 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->cause);
 	free(r->notes);
 	free(r->pdf);
+	free(r->flagged);
+	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
 	util_wipe(r->pack.key, sizeof r->pack.key);

@@ -69,16 +69,29 @@ enum kiosk_op {
 	KIOSK_OP_PACK_READ,   /* path: a pack: what it holds (reply pack; never the key) */
 	KIOSK_OP_PACK_JOIN,   /* path: a pack, join: this station's id: the empty ledger joins
 	                         its event (reply pack, notes) */
+	/* pledges (ledger.h): PLEDGES walker: the settlement (reply pledges); ADD and
+	   PAY answer the same after recording */
+	KIOSK_OP_PLEDGES,        /* walker */
+	KIOSK_OP_PLEDGE_ADD,     /* walker, pledge */
+	KIOSK_OP_PLEDGE_PAY,     /* walker, pay (reply seq: the donation, pledges->gift_cents) */
+	KIOSK_OP_CERTIFY,        /* coordinator: certify the laps (reply pledges: all walkers') */
+	KIOSK_OP_CERTIFY_REOPEN, /* coordinator, annul: the reason (reply pledges: all walkers') */
 	/* training: on: the day's ledger set aside (untouched), the training
 	 * ledger beside it in use (made on first use); off: the day's again */
 	KIOSK_OP_TRAINING,
-	KIOSK_OP_LINK,  /* walker, link: the walker here and another station's are one person */
-	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
+	KIOSK_OP_LINK, /* walker, link: the walker here and another station's are one person */
+	/* the lap review (coordinator): the flagged laps waiting (reply flagged) */
+	KIOSK_OP_FLAGGED,
+	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
+	KIOSK_OP_BOARD,      /* the walkers' display: reply board */
+	KIOSK_OP_TEAMS,      /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
 	KIOSK_OP_QUIT,
 };
 
 #define KIOSK_PATH_MAX      1024
+#define KIOSK_PAY_MAX       8  /* one sponsor's pledges for one walker, paid at once */
+#define KIOSK_PLEDGES_MAX   48 /* a walker's pledges shown */
 #define KIOSK_CHECKS_MAX    8
 #define KIOSK_UNPRINTED_MAX 16
 #define KIOSK_TEAMS_MAX     16
@@ -89,7 +102,9 @@ struct kiosk_req {
 	enum kiosk_op op;
 	uint32_t walker;
 	int64_t seq;
-	int coordinator; /* recorded as operator "coordinator", else "volunteer" */
+	int coordinator;  /* recorded as operator "coordinator", else "volunteer" */
+	int override_lap; /* LAP: sooner than min-lap, on the coordinator's word */
+	int accept;       /* LAP_REVIEW */
 	union {
 		struct {
 			char code[KIOSK_TEXT_MAX];
@@ -163,6 +178,18 @@ struct kiosk_req {
 			char layout[KIOSK_TEXT_MAX]; /* a label sheet ("3x10"), or "roll" */
 		} badges;
 		struct {
+			char sponsor[KIOSK_TEXT_MAX];
+			int kind; /* enum pledge_kind */
+			int64_t rate_cents, max_cents;
+		} pledge;
+		struct {
+			int64_t cents;
+			enum rules_method method;
+			char check_no[KIOSK_TEXT_MAX];
+			size_t n;
+			int64_t seqs[KIOSK_PAY_MAX]; /* the sponsor's pledges */
+		} pay;
+		struct {
 			int on;
 		} training;
 	};
@@ -217,12 +244,51 @@ struct kiosk_teams {
 	int64_t fresh; /* registered since the last sheet of all or new */
 };
 
+#define KIOSK_BOARD_MAX 8
+
+/* The walkers' display: the leaderboard, names as the event allows
+ * (full-names) or first name and last initial. */
+struct kiosk_board {
+	size_t nwalkers;
+	struct {
+		char name[64];
+		int64_t laps; /* counted (fold.h) */
+	} walkers[KIOSK_BOARD_MAX];
+	size_t nteams;
+	struct {
+		char team[64];
+		int64_t raised_cents;
+		int64_t pledged_cents; /* kiosk_board_pledged: 0 until pledges exist */
+	} teams[KIOSK_BOARD_MAX];
+	int64_t pledged_cents; /* the event's, beside what was collected */
+};
+
+/* A walker's pledges settled (ledger_settle), as the screen shows them. */
+struct kiosk_pledge {
+	int64_t seq;
+	char sponsor[64];
+	char terms[96];
+	int per_unit; /* not flat */
+	int known;    /* owed known (a lap length for per mile / km) */
+	int64_t laps, billed_laps, owed_cents, paid_cents, due_cents;
+};
+struct kiosk_pledges {
+	size_t n, more; /* shown; not shown (past KIOSK_PLEDGES_MAX) */
+	struct kiosk_pledge v[KIOSK_PLEDGES_MAX];
+	int64_t owed_cents, paid_cents, due_cents;
+	int certified;
+	char basis[256];    /* the laps it was made on (ledger_settlement_basis) */
+	int64_t gift_cents; /* PLEDGE_PAY: the part beyond the pledges */
+};
+
 struct kiosk_found {
 	uint32_t id;
 	char name[128];
 	char team[64];
 	int checked_in;
-	int64_t laps, raised_cents;
+	int64_t laps;         /* counted (fold.h) */
+	int64_t pending_laps; /* flagged, waiting for the coordinator's review */
+	int64_t raised_cents;
 };
 
 struct kiosk_recent {
@@ -325,8 +391,13 @@ struct kiosk_reply {
 	/* PACK_*: the event pack; PACK_JOIN: settings not copied (lines, malloc'd) or NULL */
 	struct kiosk_pack pack;
 	char *notes;
+	struct kiosk_pledges *pledges; /* PLEDGES, PLEDGE_ADD, PLEDGE_PAY (malloc'd) */
 	/* EXPORT: the snapshot (bundle.h; freed with the reply unless taken) */
 	struct bundle_snapshot *snap;
+	/* FLAGGED, LAP_REVIEW: the laps waiting, oldest first by walker (malloc'd) */
+	struct ledger_flagged *flagged;
+	size_t nflagged;
+	struct kiosk_board board;   /* BOARD */
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 

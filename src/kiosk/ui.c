@@ -36,7 +36,15 @@ struct ui_cached {
 struct ui_seen_button {
 	struct ui_rect r;
 	char *label;
+	uint64_t since_ms; /* when a button of this label first showed at r */
+	uint64_t key;      /* what it acts on (ui_button_keyed), 0: its label says */
 };
+
+/* UI_SETTLE_MS (ui.h): a button that has just appeared under a finger
+ * ignores a tap pressed within it of its appearing: a double tap's second
+ * tap lands on whatever the first tap's answer put there ("+1 lap" moving
+ * up where "Check in" was).  Only a button that is new at that spot (label
+ * and place, and key) waits: one that stays where it was takes every tap. */
 
 struct ui {
 	SDL_Window *win;
@@ -65,6 +73,13 @@ struct ui {
 	int nseen;
 	struct ui_seen_button buttons[UI_MAX_BUTTONS];
 	int nbuttons;
+	struct ui_seen_button prev[UI_MAX_BUTTONS]; /* the frame before's */
+	int nprev;
+	uint64_t frame_ms; /* SDL ticks at ui_begin */
+	uint64_t press_ms; /* SDL ticks at the last press */
+	int press_looked;  /* that press came from a script's press/tap: one that looked first */
+	int inject_looked; /* the next injected press is such */
+	int injected;      /* injected events not taken from SDL's queue yet */
 	/* layout faults (ui_check): text cut off, touch targets too small */
 	int min_target;
 	char *faults[UI_MAX_FAULTS];
@@ -75,6 +90,7 @@ struct ui {
 	char *shot_cause;
 	int shot_done;
 
+	int second; /* ui_open_display's: SDL is the first window's */
 	SDL_AudioDeviceID audio;
 	int16_t *sounds[UI_NSOUNDS];
 	Uint32 sound_len[UI_NSOUNDS];
@@ -240,6 +256,58 @@ ui_sound(struct ui *u, enum ui_sound s)
 }
 
 int
+ui_input_pending(const struct ui *u)
+{
+	return u->injected > 0;
+}
+
+int
+ui_displays(void)
+{
+	int n = SDL_GetNumVideoDisplays();
+
+	return n > 0 ? n : 1;
+}
+
+int
+ui_open_display(const struct ui *main, int display, struct ui **out, char **cause)
+{
+	struct ui *u = xcalloc(1, sizeof *u);
+	int rc = -1;
+
+	*out = NULL;
+	u->second = 1;
+	if (display < 0 || display >= SDL_GetNumVideoDisplays()) {
+		util_fail(cause, "There is no display %d (SDL sees %d).", display,
+		          SDL_GetNumVideoDisplays());
+		goto end;
+	}
+	u->font_path[0] = xstrdup(main->font_path[0]);
+	u->font_path[1] = xstrdup(main->font_path[1]);
+	u->win = SDL_CreateWindow(
+	    "W.A.T. walkers' display", SDL_WINDOWPOS_CENTERED_DISPLAY(display),
+	    SDL_WINDOWPOS_CENTERED_DISPLAY(display), 800, 480, SDL_WINDOW_FULLSCREEN_DESKTOP);
+	if (u->win == NULL) {
+		util_fail(cause, "The second window could not be opened: %s", SDL_GetError());
+		goto end;
+	}
+	u->ren = SDL_CreateRenderer(u->win, -1, SDL_RENDERER_TARGETTEXTURE);
+	if (u->ren == NULL) {
+		util_fail(cause, "No renderer for the second window: %s", SDL_GetError());
+		goto end;
+	}
+	u->wake_event = main->wake_event;
+	ui_layout(u);
+	*out = u;
+	u = NULL;
+	rc = 0;
+end:
+	if (u != NULL)
+		ui_free(u);
+	return rc;
+}
+
+int
 ui_open(const struct ui_config *c, struct ui **out, char **cause)
 {
 	struct ui *u = xcalloc(1, sizeof *u);
@@ -338,8 +406,11 @@ ui_forget_frame(struct ui *u)
 {
 	for (int i = 0; i < u->nseen; i++)
 		free(u->seen[i]);
-	for (int i = 0; i < u->nbuttons; i++)
-		free(u->buttons[i].label);
+	/* the buttons become the frame before's (when each first showed) */
+	for (int i = 0; i < u->nprev; i++)
+		free(u->prev[i].label);
+	memcpy(u->prev, u->buttons, (size_t)u->nbuttons * sizeof *u->buttons);
+	u->nprev = u->nbuttons;
 	for (int i = 0; i < u->nfaults; i++)
 		free(u->faults[i]);
 	u->nseen = 0;
@@ -353,6 +424,9 @@ ui_free(struct ui *u)
 	if (u == NULL)
 		return;
 	ui_forget_frame(u);
+	for (int i = 0; i < u->nprev; i++)
+		free(u->prev[i].label);
+	u->nprev = 0;
 	for (int i = 0; i < UI_CACHE_SLOTS; i++)
 		ui_uncache(u, &u->cache[i]);
 	for (int b = 0; b < 2; b++) {
@@ -371,9 +445,11 @@ ui_free(struct ui *u)
 		SDL_DestroyRenderer(u->ren);
 	if (u->win != NULL)
 		SDL_DestroyWindow(u->win);
-	if (TTF_WasInit())
-		TTF_Quit();
-	SDL_Quit();
+	if (!u->second) { /* the first window's ui owns SDL and the font engine */
+		if (TTF_WasInit())
+			TTF_Quit();
+		SDL_Quit();
+	}
 	free(u);
 }
 
@@ -428,6 +504,9 @@ ui_pointer(struct ui *u, int type, int wx, int wy)
 	if (type == 0) { /* press */
 		u->down = 1;
 		u->released = 0;
+		u->press_ms = SDL_GetTicks64();
+		u->press_looked = u->inject_looked;
+		u->inject_looked = 0;
 		u->press_x = lx;
 		u->press_y = ly;
 	} else if (type == 1 && u->down) { /* release */
@@ -460,6 +539,12 @@ ui_translate(struct ui *u, const SDL_Event *e, struct ui_event *ev)
 	switch (e->type) {
 	case SDL_QUIT: ev->type = UI_EV_QUIT; return 1;
 	case SDL_WINDOWEVENT:
+		if (e->window.windowID != SDL_GetWindowID(u->win))
+			return 0; /* the walkers' display (ui_open_display): nothing to answer */
+		if (e->window.event == SDL_WINDOWEVENT_CLOSE) {
+			ev->type = UI_EV_QUIT; /* with a second window open there is no SDL_QUIT */
+			return 1;
+		}
 		if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
 			ui_layout(u);
 		u->dirty = 1;
@@ -467,7 +552,8 @@ ui_translate(struct ui *u, const SDL_Event *e, struct ui_event *ev)
 		return 1;
 	case SDL_MOUSEBUTTONDOWN:
 	case SDL_MOUSEBUTTONUP:
-		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT ||
+		    (e->button.windowID != 0 && e->button.windowID != SDL_GetWindowID(u->win)))
 			return 0;
 		ui_pointer(u, e->type == SDL_MOUSEBUTTONDOWN ? 0 : 1, e->button.x, e->button.y);
 		ev->type = UI_EV_INPUT;
@@ -525,6 +611,10 @@ ui_poll(struct ui *u, int timeout_ms, struct ui_event *ev)
 	for (;;) {
 		if (!SDL_WaitEventTimeout(&e, left < 0 ? 1000 * 3600 : left))
 			break;
+		if (u->injected > 0 &&
+		    (e.type == SDL_MOUSEBUTTONDOWN || e.type == SDL_MOUSEBUTTONUP ||
+		     e.type == SDL_TEXTINPUT || e.type == SDL_KEYDOWN))
+			u->injected--;
 		if (ui_translate(u, &e, ev))
 			return 1;
 		if (timeout_ms >= 0) {
@@ -547,8 +637,8 @@ ui_wake(struct ui *u)
 	SDL_PushEvent(&e);
 }
 
-void
-ui_inject_tap(struct ui *u, int x, int y)
+static void
+ui_inject_press_release(struct ui *u, int x, int y)
 {
 	SDL_Event e;
 
@@ -558,10 +648,23 @@ ui_inject_tap(struct ui *u, int x, int y)
 	e.button.state = SDL_PRESSED;
 	e.button.x = x;
 	e.button.y = y;
-	SDL_PushEvent(&e);
+	u->injected += SDL_PushEvent(&e) == 1;
 	e.type = SDL_MOUSEBUTTONUP;
 	e.button.state = SDL_RELEASED;
-	SDL_PushEvent(&e);
+	u->injected += SDL_PushEvent(&e) == 1;
+}
+
+void
+ui_inject_quick_tap(struct ui *u, int x, int y)
+{
+	ui_inject_press_release(u, x, y);
+}
+
+void
+ui_inject_tap(struct ui *u, int x, int y)
+{
+	u->inject_looked = 1; /* a script's press: someone who read the screen first */
+	ui_inject_press_release(u, x, y);
 }
 
 void
@@ -578,7 +681,7 @@ ui_inject_text(struct ui *u, const char *text)
 		SDL_zero(e);
 		e.type = SDL_TEXTINPUT;
 		memcpy(e.text.text, text + i, k);
-		SDL_PushEvent(&e);
+		u->injected += SDL_PushEvent(&e) == 1;
 		i += k;
 	}
 }
@@ -598,7 +701,7 @@ ui_inject_key(struct ui *u, enum ui_key key)
 	e.type = SDL_KEYDOWN;
 	e.key.state = SDL_PRESSED;
 	e.key.keysym.sym = map[key];
-	SDL_PushEvent(&e);
+	u->injected += SDL_PushEvent(&e) == 1;
 }
 
 int
@@ -660,6 +763,7 @@ void
 ui_begin(struct ui *u)
 {
 	ui_forget_frame(u);
+	u->frame_ms = SDL_GetTicks64();
 	u->dirty = 0;
 	SDL_SetRenderTarget(u->ren, u->target);
 	ui_color(u, UI_BG);
@@ -1090,9 +1194,32 @@ ui_hit(struct ui *u, struct ui_rect r)
 	return ui_released_in(u, r);
 }
 
+/* When a button of this label first showed at r: the frame before's, else
+ * this frame's. */
+static uint64_t
+ui_button_since(const struct ui *u, struct ui_rect r, const char *label, uint64_t key)
+{
+	for (int i = 0; i < u->nprev; i++) {
+		const struct ui_seen_button *b = &u->prev[i];
+
+		if (b->r.x == r.x && b->r.y == r.y && b->r.w == r.w && b->r.h == r.h &&
+		    b->key == key && strcmp(b->label, label) == 0)
+			return b->since_ms;
+	}
+	return u->frame_ms;
+}
+
 int
 ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size)
 {
+	return ui_button_keyed(u, r, label, 0, bg, size);
+}
+
+int
+ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key, enum ui_color bg,
+                int size)
+{
+	uint64_t since;
 	int held =
 	    u->down && ui_inside(r, u->press_x, u->press_y) && ui_inside(r, u->cur_x, u->cur_y);
 	int pad = ui_px(u, 8);
@@ -1105,10 +1232,18 @@ ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, i
 	if (r.w < u->min_target || r.h < u->min_target)
 		ui_fault(u, "button \"%s\" is %dx%d px (under %dx%d)", label, r.w, r.h,
 		         u->min_target, u->min_target);
+	since = ui_button_since(u, r, label, key);
 	if (u->nbuttons < UI_MAX_BUTTONS) {
 		u->buttons[u->nbuttons].r = r;
 		u->buttons[u->nbuttons].label = xstrdup(label);
+		u->buttons[u->nbuttons].since_ms = since;
+		u->buttons[u->nbuttons].key = key;
 		u->nbuttons++;
+	}
+	if (u->released && !u->press_looked && u->press_ms < since + UI_SETTLE_MS &&
+	    ui_inside(r, u->press_x, u->press_y)) {
+		u->released = 0; /* a tap meant for what was here before: ignored */
+		return 0;
 	}
 	return ui_released_in(u, r);
 }

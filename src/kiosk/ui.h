@@ -66,6 +66,12 @@ struct ui_config {
 };
 
 int ui_open(const struct ui_config *c, struct ui **out, char **cause);
+/* How many displays SDL reports (1 when it cannot tell). */
+int ui_displays(void);
+/* A second window, full screen on display `display` (0 is the first), drawn
+ * like main's (ui_begin .. ui_end) but taking no input: the walkers'
+ * display on a second HDMI output.  Free with ui_free before main. */
+int ui_open_display(const struct ui *main, int display, struct ui **out, char **cause);
 void ui_free(struct ui *u);
 
 /* Waits up to timeout_ms (-1: forever) for input; returns 1 with *ev, 0 on timeout. */
@@ -78,6 +84,14 @@ int ui_rotation(struct ui *u);
 
 /* Script mode: the same events a finger or a keyboard would make (window coordinates). */
 void ui_inject_tap(struct ui *u, int x, int y);
+/* The same as a finger tapping again at once (a double tap's second tap):
+ * ui_inject_tap is a person who looked at the screen before tapping, so a
+ * button that just appeared takes it (see ui_button); this one does not. */
+void ui_inject_quick_tap(struct ui *u, int x, int y);
+/* 1 while events injected above have not been taken from SDL's queue yet:
+ * script mode waits for them before it calls the screen settled (SDL's
+ * poll can stop short of events pushed during the same turn). */
+int ui_input_pending(const struct ui *u);
 void ui_inject_text(struct ui *u, const char *text);
 void ui_inject_key(struct ui *u, enum ui_key key);
 
@@ -115,8 +129,21 @@ int ui_text_width(struct ui *u, const char *text, int size, int bold);
  * height used.  Recorded as one string (newlines as spaces). */
 int ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int bold,
                  enum ui_color c, enum ui_align a);
-/* A button: fires (returns 1) when released inside after being pressed inside. */
+/* How long a button new at its spot ignores taps (ms): longer than a double
+ * tap's interval (100-250 ms), shorter than reading a new button and
+ * reaching for it. */
+#define UI_SETTLE_MS 400
+
+/* A button: fires (returns 1) when released inside after being pressed
+ * inside, unless the press came within UI_SETTLE_MS of the button first
+ * showing there (a double tap's second tap; ui_inject_tap is exempt). */
 int ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size);
+/* The same for a button of a list that acts on one item (key, e.g. an entry
+ * number): when the list moves up under the finger, the next item's button
+ * is a new button there, and waits as every new button does (ui.c's
+ * UI_SETTLE_MS) instead of taking a double tap meant for the one before. */
+int ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key,
+                    enum ui_color bg, int size);
 /* A row of a list: a tappable area with its background and border, known to
  * script mode by label (press LABEL); the caller draws its text on top. */
 int ui_row(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg);

@@ -16,6 +16,7 @@
 
 #include "badge.h"
 #include "fold.h"
+#include "pledge.h"
 #include "roster.h"
 #include "rules.h"
 #include "setting.h"
@@ -47,6 +48,8 @@ struct ledger_event {
 	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
 	char waiver[2404];    /* the waiver walk-ups agree to; "": none asked */
 	char waiver_version[84];
+	int full_names;         /* the walkers' display: full names (else "María L.") */
+	int64_t pledge_lap_cap; /* laps billed to a pledge at most; 0: no cap */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 	int training; /* a training ledger: nothing in it counts (ledger_training_open) */
@@ -57,7 +60,9 @@ struct ledger_walker {
 	char *name, *team, *email, *phone, *ext_id; /* NULL when absent */
 	int active;                                 /* registration not annulled */
 	int checked_in;
-	int64_t laps;
+	int64_t laps;         /* in force, flagged or not (the reports' "laps") */
+	int64_t counted_laps; /* fold_counted_laps: what walkers see and pledges bill */
+	int64_t pending_laps; /* flagged, waiting for a coordinator's review */
 	int64_t raised_cents;
 	int64_t reg_seq; /* the entry that registered the walker; 0: only seen by badge */
 };
@@ -81,7 +86,9 @@ struct ledger_totals {
 	int64_t checked_in;
 	int64_t laps;
 	int64_t manual_laps;
-	int64_t flagged_laps; /* scanned too soon for the settings (laps from elsewhere) */
+	int64_t flagged_laps;  /* scanned too soon for the settings (fold.h) */
+	int64_t accepted_laps; /* flagged laps a coordinator accepted (lap review) */
+	int64_t rejected_laps; /* flagged laps a coordinator rejected */
 	int64_t donations;
 	int64_t cash_cents, check_cents, other_cents, total_cents;
 	int64_t checks;   /* number of checks */
@@ -214,8 +221,40 @@ int ledger_scan(struct ledger *l, const char *code, size_t len, int role, const 
 /* A volunteer's check-in or manual lap by walker number (same result shape). */
 int ledger_checkin(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
                    char **cause);
+/* A lap by hand obeys the shortest-lap rule (rules_by_hand): too soon, it is
+ * out->verdict RULES_LAP_TOO_SOON and nothing is recorded; ledger_lap_override
+ * (a coordinator's word) records it then, with "override": true. */
 int ledger_lap(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
                char **cause);
+int ledger_lap_override(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
+                        char **cause);
+
+/* A lap flagged by the rules (scanned too soon), with the walker's scans
+ * (check-ins and laps in force) just before and after it. */
+struct ledger_flagged {
+	uint32_t walker;
+	char name[128]; /* "" when the walker has no registration here */
+	int64_t seq;    /* the flagged lap */
+	struct stamp at;
+	int64_t since_ms; /* after the scan before it; -1 unknown */
+	int has_prev, has_next;
+	int64_t prev_seq, next_seq;
+	char prev_kind[ENTRY_KIND_MAX + 1], next_kind[ENTRY_KIND_MAX + 1]; /* "lap", "checkin" */
+	struct stamp prev_at, next_at;
+	int review;        /* 0 waiting; 1 accepted; -1 rejected (fold_lap_review) */
+	int64_t first_seq; /* the walker's oldest in the list: the list's order */
+};
+/* The flagged laps (pending_only: those not reviewed yet) by walker, the
+ * walker with the oldest first, each walker's oldest first: *out (malloc'd,
+ * free()) and *n. */
+int ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
+                        char **cause);
+/* A coordinator's accept (1) or reject (0) of flagged lap lap_seq, recorded
+ * as a lap-review entry (reason optional).  Refused in words for an entry
+ * that is not a lap, a lap undone, one not flagged, or one already so
+ * reviewed; a later review replaces an earlier one (fold.h). */
+int ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *reason,
+                      const char *op, int64_t *seq, char **cause);
 
 int ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
                   const char *check_no, const char *donor, const char *op, int64_t *seq,
@@ -429,5 +468,95 @@ int ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walke
                         char **cause);
 int ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *),
                          void *arg, char **cause);
+
+/* ---- pledges (ledger_pledge.c; the rule: pledge.h, docs/FORMATS.md) ---- */
+
+/* Records a pledge for p->walker (registered here); p->seq and the paid
+ * figures are ignored.  Refused when p->ext_id is held already, here or
+ * among the peers' entries. */
+int ledger_pledge_add(struct ledger *l, const struct pledge *p, const char *op, int64_t *seq,
+                      char **cause);
+
+struct ledger_pledge_import {
+	size_t added, unchanged, problems;
+};
+/* Judges each row of c (its state and problem set: an unknown walker, an
+ * id twice in the file, an id held already with other terms; held with the
+ * same terms: unchanged); with apply, records the new rows in one
+ * transaction.  -1 only when nothing could be read or recorded. */
+int ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const char *op,
+                         struct ledger_pledge_import *res, char **cause);
+
+/* One pledge settled. */
+struct ledger_pledge_line {
+	const struct pledge *p; /* borrowed from the settlement's book */
+	int64_t counted_laps;   /* every station's, as certified (or as held) */
+	int64_t billed_laps;    /* at most the pledge lap cap */
+	int64_t distance_um;    /* of the billed laps; -1: lap length not known */
+	int64_t owed_cents, paid_cents, due_cents; /* paid: online + here */
+	int final;                                 /* certified laps, or a flat pledge */
+	char why[200];                             /* owed not known: the sentence */
+};
+/* A station whose laps the settlement counted. */
+struct ledger_station_pledge {
+	char station[LEDGER_STATION_MAX + 1];
+	int own;
+	int64_t upto_seq;     /* its entries counted: 1..upto_seq */
+	int64_t seen_wall_ms; /* a peer: when its entries last came (freshness) */
+};
+struct ledger_settlement {
+	struct pledge_book *book;     /* this ledger's pledges and payments */
+	struct ledger_pledge_line *v; /* the pledges in force, by walker then entry */
+	size_t n;
+	int64_t cert_seq;          /* the certification in force; 0: laps not final */
+	struct setting_length lap; /* as the counted entries set it */
+	int64_t lap_cap;
+	int64_t owed_cents, paid_cents, due_cents;
+	size_t unknown; /* pledges whose amount is not known (no lap length) */
+	struct ledger_station_pledge *stations;
+	size_t nstations;
+};
+/* The pledges of walker (0: all) settled by the rule on the laps every
+ * station held counts (fold_counted_laps): the entries the
+ * certification in force names, else all held.  Reads every entry held. */
+int ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause);
+void ledger_settlement_clear(struct ledger_settlement *s);
+/* The laps it was made on, for people: "Certified laps of T1 to entry 40,
+ * LAP-1 to entry 120 (as of 2026-05-02 10:42 CDT)." (how fresh each other
+ * station's laps are). */
+void ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len);
+
+/* A sponsor's payment: one donation for walker whose donor is the
+ * sponsor, put toward pledges[0..n) in order, each up to what it still
+ * owes; the rest is the sponsor's gift (*gift_cents).  The pledges must be
+ * one sponsor's and final (flat, or certified laps). */
+int ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges, size_t n,
+                      int64_t cents, enum rules_method m, const char *check_no, const char *op,
+                      int64_t *seq, int64_t *gift_cents, char **cause);
+
+/* Statements: one per sponsor of a walker (the lines of the settlement
+ * with the same walker and sponsor).  1 when line i is its sponsor's first
+ * (print one statement there). */
+int ledger_statement_first(const struct ledger_settlement *s, size_t i);
+/* The lines of line i's statement (at most max indices into idx; idx NULL
+ * with max 0 to count) and their sums; returns how many. */
+size_t ledger_statement_lines(const struct ledger_settlement *s, size_t i, size_t *idx, size_t max,
+                              int64_t *owed, int64_t *paid, int64_t *due);
+/* Line i's statement id: "S:<station>:<first pledge>:<certification>:<still
+ * owed, cents>:<ledger identity, 8 hex>", QR alphanumeric. */
+void ledger_statement_id(struct ledger *l, const struct ledger_settlement *s, size_t i, char *buf,
+                         size_t len);
+/* Checks a statement id against the ledger: 0 and *said when it is what the
+ * ledger says now, 1 and *said when it was but is out of date (payments
+ * since, laps certified or reopened), -1 and *cause when it is not this
+ * ledger's. */
+int ledger_statement_check(struct ledger *l, const char *code, char **said, char **cause);
+
+/* Certifies the laps: records the last entry held of this station and of
+ * each peer; amounts owed are final from then.  Refused while certified. */
+int ledger_certify(struct ledger *l, const char *op, int64_t *seq, char **cause);
+/* Reopens certified laps, with a reason. */
+int ledger_certify_reopen(struct ledger *l, const char *reason, const char *op, int64_t *seq,
+                          char **cause);
 
 #endif

@@ -5,7 +5,8 @@
 
 static const char *const ledger_derived_sql[] = {
     "SELECT id, name, team, email, phone, ext_id, fold, reg_seq, active, checkin_seq, laps, "
-    "manual_laps, flagged_laps, donations, checks, cash, check_cents, other, raised, "
+    "manual_laps, flagged_laps, accepted_laps, rejected_laps, donations, checks, cash, "
+    "check_cents, other, raised, "
     "scan_wall, scan_mono, scan_boot, lap_wall, lap_mono, lap_boot FROM walkers ORDER BY id",
     "SELECT key, value FROM counters ORDER BY key",
     "SELECT key, value FROM settings ORDER BY key",

@@ -90,6 +90,12 @@ static const char ledger_schema_v5[] =
     "CREATE TRIGGER IF NOT EXISTS peer_entries_no_delete BEFORE DELETE ON peer_entries BEGIN"
     " SELECT RAISE(ABORT, 'entries of other stations are never deleted'); END;";
 
+/* Version 6: flagged laps reviewed (lap-review entries, fold.h): two
+ * columns, two counters; the migration folds every entry again. */
+static const char ledger_schema_v6[] =
+    "ALTER TABLE walkers ADD COLUMN accepted_laps INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE walkers ADD COLUMN rejected_laps INTEGER NOT NULL DEFAULT 0;";
+
 /* ---- sqlite plumbing ---------------------------------------------------- */
 
 /* A plain sentence for a sqlite failure: what is wrong, then what it means
@@ -393,11 +399,15 @@ ledger_migrate(struct ledger *l, char **cause)
 		goto fail;
 	if (version < 3 && ledger_exec_script(l, ledger_schema_v3, cause) != 0)
 		goto fail;
-	/* Version 4: a lap scanned with its walker's check-in is judged as
-	 * before that check-in (fold.c): the figures are folded again. */
-	if (version < 4 && (ledger_load(l, cause) != 0 || ledger_rebuild_locked(l, cause) != 0))
-		goto fail;
 	if (version < 5 && ledger_exec_script(l, ledger_schema_v5, cause) != 0)
+		goto fail;
+	if (version < 6 && ledger_exec_script(l, ledger_schema_v6, cause) != 0)
+		goto fail;
+	/* Version 4: a lap scanned with its walker's check-in is judged as
+	 * before that check-in (fold.c); version 6: reviews of flagged laps.
+	 * Either way the figures are folded again, once, into the last
+	 * version's tables. */
+	if (version < 6 && (ledger_load(l, cause) != 0 || ledger_rebuild_locked(l, cause) != 0))
 		goto fail;
 	if (ledger_exec_script(l, "PRAGMA user_version = " LEDGER_SCHEMA_VERSION_TEXT, cause) != 0)
 		goto fail;

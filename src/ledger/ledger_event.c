@@ -306,6 +306,8 @@ ledger_fig_add(struct fold_figures *a, const struct fold_figures *b)
 	a->laps += b->laps;
 	a->manual_laps += b->manual_laps;
 	a->flagged_laps += b->flagged_laps;
+	a->accepted_laps += b->accepted_laps;
+	a->rejected_laps += b->rejected_laps;
 	a->donations += b->donations;
 	a->checks += b->checks;
 	a->cash_cents += b->cash_cents;
@@ -320,7 +322,7 @@ ledger_station_walker(struct ledger_station_figures *st, const struct fold_walke
 {
 	if (w == NULL)
 		return;
-	st->walker_laps = w->laps;
+	st->walker_laps = fold_counted_laps(w); /* what walkers see (fold.h) */
 	st->walker_raised_cents = w->cash_cents + w->check_cents + w->other_cents;
 	st->has_walker_lap = w->has_lap;
 	st->walker_last_lap = w->last_lap;

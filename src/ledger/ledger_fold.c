@@ -14,6 +14,8 @@ const struct ledger_counter ledger_counters[LEDGER_NCOUNTERS] = {
     {"laps", offsetof(struct ledger_totals, laps)},
     {"manual_laps", offsetof(struct ledger_totals, manual_laps)},
     {"flagged_laps", offsetof(struct ledger_totals, flagged_laps)},
+    {"accepted_laps", offsetof(struct ledger_totals, accepted_laps)},
+    {"rejected_laps", offsetof(struct ledger_totals, rejected_laps)},
     {"donations", offsetof(struct ledger_totals, donations)},
     {"cash", offsetof(struct ledger_totals, cash_cents)},
     {"check", offsetof(struct ledger_totals, check_cents)},
@@ -33,6 +35,8 @@ static const struct {
         {"laps", offsetof(struct fold_figures, laps)},
         {"manual_laps", offsetof(struct fold_figures, manual_laps)},
         {"flagged_laps", offsetof(struct fold_figures, flagged_laps)},
+        {"accepted_laps", offsetof(struct fold_figures, accepted_laps)},
+        {"rejected_laps", offsetof(struct fold_figures, rejected_laps)},
         {"donations", offsetof(struct fold_figures, donations)},
         {"cash", offsetof(struct fold_figures, cash_cents)},
         {"check", offsetof(struct fold_figures, check_cents)},
@@ -49,7 +53,7 @@ static const struct {
 #define LEDGER_FOLD_COLS                                                                           \
 	"id, name, team, email, phone, ext_id, reg_seq, active, checkin_seq, laps, manual_laps, "  \
 	"flagged_laps, donations, checks, cash, check_cents, other, scan_wall, scan_mono, "        \
-	"scan_boot, lap_wall, lap_mono, lap_boot"
+	"scan_boot, lap_wall, lap_mono, lap_boot, accepted_laps, rejected_laps"
 
 static char *
 ledger_col_text(sqlite3_stmt *st, int i)
@@ -100,6 +104,8 @@ ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w)
 			ledger_copy(w->last_lap.boot, sizeof w->last_lap.boot,
 			            (const char *)sqlite3_column_text(st, 22));
 		}
+		w->accepted_laps = sqlite3_column_int64(st, 23);
+		w->rejected_laps = sqlite3_column_int64(st, 24);
 	}
 	sqlite3_reset(st);
 	return found;
@@ -112,7 +118,7 @@ ledger_walker_store(struct ledger *l, const struct fold_walker *w)
 	    "INSERT OR REPLACE INTO walkers(" LEDGER_FOLD_COLS
 	    ", fold, raised) VALUES (?1, ?2, ?3, "
 	    "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
-	    "?22, ?23, ?24, ?25)";
+	    "?22, ?23, ?24, ?25, ?26, ?27)";
 	sqlite3_stmt *st = ledger_stmt(l, sql);
 	char *key, *fold;
 	int rc;
@@ -150,8 +156,10 @@ ledger_walker_store(struct ledger *l, const struct fold_walker *w)
 		sqlite3_bind_int64(st, 22, w->last_lap.mono_ms);
 		sqlite3_bind_text(st, 23, w->last_lap.boot, -1, SQLITE_TRANSIENT);
 	}
-	sqlite3_bind_text(st, 24, fold, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 25, w->cash_cents + w->check_cents + w->other_cents);
+	sqlite3_bind_int64(st, 24, w->accepted_laps);
+	sqlite3_bind_int64(st, 25, w->rejected_laps);
+	sqlite3_bind_text(st, 26, fold, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 27, w->cash_cents + w->check_cents + w->other_cents);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 	sqlite3_reset(st);
 	free(fold);
@@ -412,6 +420,16 @@ end:
 	return rc;
 }
 
+int
+ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, char **cause)
+{
+	static const char sql[] = "SELECT e.line, a.by_seq FROM entries e LEFT JOIN annulled a ON "
+	                          "a.seq = e.seq WHERE e.walker = ?1 ORDER BY e.seq";
+
+	fold_walker_init(w, id);
+	return ledger_fold_each(l, sql, id, ledger_walker_refold_step, w, cause);
+}
+
 /* ---- one entry, as it is appended ---- */
 
 /* A walker's entry: the walker and the station's figures move together. */
@@ -522,6 +540,10 @@ ledger_apply(struct ledger *l, const struct entry *ep, char **cause)
 	}
 	switch (entry_kind(e.kind)->scope) {
 	case ENTRY_WALKER_SCOPE:
+		/* a review needs the walker's flagged laps, which only a fold of
+		 * their entries knows (the row keeps the counts) */
+		if (e.kind == ENTRY_LAP_REVIEW)
+			return ledger_walker_refold(l, e.walker, cause);
 		return ledger_apply_walker(l, &e) != 0 ? ledger_db_fail(l, cause, "the entry") : 0;
 	case ENTRY_UNDO: return ledger_apply_undo(l, &e, cause);
 	case ENTRY_STATION:

@@ -10,6 +10,7 @@
  *   ledger_query.c     reading: totals, entries
  *   ledger_check.c     checking the chain, the triggers and the figures
  *   ledger_peer.c      other stations' entries, kept as theirs (issue 17)
+ *   ledger_pledge.c    pledges, their settlement, payments, certification
  * Only these files include sqlite. */
 #ifndef WAT_LEDGER_INT_H
 #define WAT_LEDGER_INT_H
@@ -36,8 +37,8 @@
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION      5
-#define LEDGER_SCHEMA_VERSION_TEXT "5"
+#define LEDGER_SCHEMA_VERSION      6
+#define LEDGER_SCHEMA_VERSION_TEXT "6"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
@@ -101,7 +102,7 @@ extern const struct ledger_trigger {
 } ledger_triggers[LEDGER_NTRIGGERS];
 
 /* The counters table's keys and where each lands in struct ledger_totals. */
-#define LEDGER_NCOUNTERS 11
+#define LEDGER_NCOUNTERS 13
 extern const struct ledger_counter {
 	const char *key;
 	size_t off;
@@ -116,7 +117,8 @@ struct ledger_field {
 };
 
 #define LEDGER_WALKER_COLS                                                                         \
-	"id, name, team, email, phone, ext_id, reg_seq, active, checkin_seq, laps, raised"
+	"id, name, team, email, phone, ext_id, reg_seq, active, checkin_seq, laps, raised, "       \
+	"flagged_laps, accepted_laps, rejected_laps"
 
 /* ---- ledger_append.c ---- */
 /* ledger_init_event, or with training a training ledger's (ledger_training.c):
@@ -154,6 +156,17 @@ void ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w);
 /* Walker id's row as the fold keeps it (w fresh when there is none): 1
  * found, 0 none, -1 the database failed; fold_walker_clear(w) after. */
 int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
+/* Walker id folded from their entries in force into w (fresh; with the
+ * flagged laps and their reviews, which the row does not keep); 0, or -1
+ * with *cause.  fold_walker_clear(w) after. */
+int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, char **cause);
+
+/* ---- ledger_money.c ---- */
+/* ledger_donate with a sponsor's payment split (pledge.h's [[seq, cents]]
+ * list, NULL: none). */
+int ledger_donate_pledges(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
+                          const char *check_no, const char *donor, const char *pledges_json,
+                          const char *op, int64_t *seq, char **cause);
 
 /* ---- ledger_peer.c ---- */
 /* Each peer's held entries: numbered 1..head without a gap, the chain

@@ -26,6 +26,8 @@ ledger_rules_walker(struct ledger *l, uint32_t id, struct rules_walker *rw, stru
 		w->active = fw.active;
 		w->checked_in = fw.checkin_seq != 0;
 		w->laps = fw.laps;
+		w->counted_laps = fold_counted_laps(&fw);
+		w->pending_laps = fold_pending_laps(&fw);
 		w->raised_cents = fw.cash_cents + fw.check_cents + fw.other_cents;
 	}
 	fold_walker_clear(&fw);
@@ -47,7 +49,7 @@ ledger_record(struct ledger *l, uint32_t id, const char *how, const char *op,
               struct ledger_scan *out, char **cause)
 {
 	struct rules_verdict *v = &out->verdict;
-	char data[64];
+	char data[160];
 	char *msg;
 
 	if (v->record_checkin || v->record_lap) {
@@ -57,8 +59,17 @@ ledger_record(struct ledger *l, uint32_t id, const char *how, const char *op,
 		if (v->record_checkin &&
 		    ledger_put(l, "checkin", id, 0, 0, data, op, &out->seq, cause) != 0)
 			goto fail;
-		snprintf(data, sizeof data, "{\"how\":\"%s\",\"n\":%" PRId64 "}", how,
-		         v->lap_number);
+		if (v->flagged) /* not lap n unless a coordinator accepts it */
+			snprintf(data, sizeof data, "{\"how\":\"%s\",\"since_ms\":%" PRId64 "}",
+			         how, v->since_ms);
+		else if (v->override)
+			snprintf(data, sizeof data,
+			         "{\"how\":\"%s\",\"n\":%" PRId64 ",\"override\":true,"
+			         "\"since_ms\":%" PRId64 "}",
+			         how, v->lap_number, v->since_ms);
+		else
+			snprintf(data, sizeof data, "{\"how\":\"%s\",\"n\":%" PRId64 "}", how,
+			         v->lap_number);
 		if (v->record_lap &&
 		    ledger_put(l, "lap", id, 0, 0, data, op, &out->seq, cause) != 0)
 			goto fail;
@@ -70,12 +81,15 @@ ledger_record(struct ledger *l, uint32_t id, const char *how, const char *op,
 		struct ledger_walker w;
 
 		ledger_rules_walker(l, id, &rw, &w);
-		out->laps = w.laps;
+		out->laps = w.counted_laps;
 		out->raised_cents = w.raised_cents;
 		ledger_walker_clear(&w);
 	}
 	msg = rules_describe_limit(&l->ev.rules, v, out->name);
-	snprintf(out->message, sizeof out->message, "%s", msg);
+	snprintf(out->message, sizeof out->message, "%s%s", msg,
+	         v->outcome == RULES_LAP_TOO_SOON && !v->record_lap
+	             ? " A coordinator can add it anyway."
+	             : "");
 	free(msg);
 	return 0;
 fail:
@@ -126,11 +140,12 @@ ledger_scan(struct ledger *l, const char *code, size_t len, int role, const char
 
 /* Check-in and manual lap by number: the walker must be known here. */
 static int
-ledger_by_hand(struct ledger *l, uint32_t id, int lap, const char *op, struct ledger_scan *out,
-               char **cause)
+ledger_by_hand(struct ledger *l, uint32_t id, int lap, int override, const char *op,
+               struct ledger_scan *out, char **cause)
 {
 	struct rules_walker rw;
 	struct ledger_walker w;
+	struct stamp now;
 	int found;
 
 	memset(out, 0, sizeof *out);
@@ -146,25 +161,41 @@ ledger_by_hand(struct ledger *l, uint32_t id, int lap, const char *op, struct le
 	out->known = w.reg_seq > 0;
 	ledger_display_name(&w, id, out->name, sizeof out->name);
 	ledger_walker_clear(&w);
-	rules_by_hand(&rw, lap, &out->verdict);
+	ledger_now(l, &now);
+	rules_by_hand(&l->ev.rules, &rw, lap, override, &now, &out->verdict);
 	return ledger_record(l, id, "manual", op, out, cause);
 }
 
 int
 ledger_checkin(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out, char **cause)
 {
-	return ledger_by_hand(l, id, 0, op, out, cause);
+	return ledger_by_hand(l, id, 0, 0, op, out, cause);
 }
 
 int
 ledger_lap(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out, char **cause)
 {
-	return ledger_by_hand(l, id, 1, op, out, cause);
+	return ledger_by_hand(l, id, 1, 0, op, out, cause);
+}
+
+int
+ledger_lap_override(struct ledger *l, uint32_t id, const char *op, struct ledger_scan *out,
+                    char **cause)
+{
+	return ledger_by_hand(l, id, 1, 1, op, out, cause);
 }
 
 int
 ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
               const char *check_no, const char *donor, const char *op, int64_t *seq, char **cause)
+{
+	return ledger_donate_pledges(l, id, cents, m, check_no, donor, NULL, op, seq, cause);
+}
+
+int
+ledger_donate_pledges(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
+                      const char *check_no, const char *donor, const char *pledges_json,
+                      const char *op, int64_t *seq, char **cause)
 {
 	struct ledger_walker w;
 	struct strbuf data = STRBUF_INIT;
@@ -200,6 +231,10 @@ ledger_donate(struct ledger *l, uint32_t id, int64_t cents, enum rules_method m,
 	if (d != NULL) {
 		strbuf_puts(&data, ",\"donor\":");
 		strbuf_json(&data, d);
+	}
+	if (pledges_json != NULL) {
+		strbuf_puts(&data, ",\"pledges\":");
+		strbuf_puts(&data, pledges_json);
 	}
 	strbuf_puts(&data, "}");
 	rc = ledger_append(l, "donation", id, 0, cents, data.s, op, seq, cause);

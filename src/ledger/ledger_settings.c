@@ -47,6 +47,8 @@ ledger_event_put(struct ledger_event *ev, const struct setting *s, const char *v
 	case SETTING_WAIVER_VERSION:
 		ledger_copy(ev->waiver_version, sizeof ev->waiver_version, v);
 		break;
+	case SETTING_FULL_NAMES: ev->full_names = n != 0; break;
+	case SETTING_PLEDGE_LAP_CAP: ev->pledge_lap_cap = n; break;
 	case SETTING_COUNT: break;
 	}
 }
@@ -78,6 +80,8 @@ ledger_event_value(const struct ledger_event *ev, const struct setting *s, char 
 	case SETTING_TIME_ZONE: snprintf(buf, len, "%s", ev->time_zone); break;
 	case SETTING_WAIVER: snprintf(buf, len, "%s", ev->waiver); break;
 	case SETTING_WAIVER_VERSION: snprintf(buf, len, "%s", ev->waiver_version); break;
+	case SETTING_FULL_NAMES: snprintf(buf, len, "%d", ev->full_names); break;
+	case SETTING_PLEDGE_LAP_CAP: snprintf(buf, len, "%" PRId64, ev->pledge_lap_cap); break;
 	case SETTING_COUNT: snprintf(buf, len, "%s", s->def); break;
 	}
 }

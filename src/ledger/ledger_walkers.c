@@ -256,6 +256,17 @@ ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w)
 	w->checked_in = sqlite3_column_int64(st, 8) != 0;
 	w->laps = sqlite3_column_int64(st, 9);
 	w->raised_cents = sqlite3_column_int64(st, 10);
+	{
+		struct fold_walker fw; /* the counts the definition needs */
+
+		fold_walker_init(&fw, w->id);
+		fw.laps = w->laps;
+		fw.flagged_laps = sqlite3_column_int64(st, 11);
+		fw.accepted_laps = sqlite3_column_int64(st, 12);
+		fw.rejected_laps = sqlite3_column_int64(st, 13);
+		w->counted_laps = fold_counted_laps(&fw);
+		w->pending_laps = fold_pending_laps(&fw);
+	}
 }
 
 void

@@ -273,7 +273,9 @@ layout_receipt_statement(const struct layout_receipt *r)
 	char value[32];
 	const char *d = r->premium_desc, *article = "the ";
 
-	if (!layout_nonempty(d) || r->premium_cents <= 0 || r->cents <= LAYOUT_QPQ_CENTS)
+	/* a sponsor paying a pledge receives nothing: the premium is the walker's */
+	if (!layout_nonempty(d) || r->premium_cents <= 0 || r->cents <= LAYOUT_QPQ_CENTS ||
+	    r->pledged_cents > 0)
 		return xstrdup(LAYOUT_NO_GOODS);
 	if (strncasecmp(d, "a ", 2) == 0 || strncasecmp(d, "an ", 3) == 0 ||
 	    strncasecmp(d, "the ", 4) == 0)
@@ -322,6 +324,15 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 	words = amount_words(r->cents);
 	layout_doc_add(d, LAYOUT_SMALL, words, NULL);
 	free(words);
+	if (r->pledged_cents > 0 && r->pledged_cents <= r->cents) {
+		/* a sponsor's payment: what it settles, and the gift beyond */
+		layout_doc_add(d, LAYOUT_PAIR, "Toward pledges",
+		               amount_format(r->pledged_cents, amount, sizeof amount));
+		if (r->cents > r->pledged_cents)
+			layout_doc_add(
+			    d, LAYOUT_PAIR, "Gift beyond the pledges",
+			    amount_format(r->cents - r->pledged_cents, amount, sizeof amount));
+	}
 	if (strcmp(method, "check") == 0) {
 		char *c = layout_nonempty(r->check_no) ? xasprintf("Check no. %s", r->check_no)
 		                                       : xstrdup("Check");
@@ -349,6 +360,77 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 	}
 	if (r->copy)
 		layout_doc_add(d, LAYOUT_BANNER, "COPY", NULL);
+}
+
+void
+layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
+{
+	char a[32], b[32], dist[64];
+	size_t i;
+
+	layout_doc_add(d, LAYOUT_TITLE, layout_nonempty(s->org_name) ? s->org_name : "Statement",
+	               NULL);
+	if (layout_nonempty(s->org_ein))
+		layout_doc_addf(d, LAYOUT_CENTER, "EIN %s", s->org_ein);
+	layout_doc_add(d, LAYOUT_HEADING, "Pledge statement", NULL);
+	if (layout_nonempty(s->event) && layout_nonempty(s->city))
+		layout_doc_addf(d, LAYOUT_CENTER, "%s, %s", s->event, s->city);
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+	layout_doc_add(d, LAYOUT_PAIR, "Sponsor", layout_nonempty(s->sponsor) ? s->sponsor : "");
+	if (layout_nonempty(s->address))
+		layout_doc_add(d, LAYOUT_SMALL, s->address, NULL);
+	{
+		char *w = xasprintf("%s (#%u)", layout_nonempty(s->walker) ? s->walker : "Walker",
+		                    s->walker_id);
+		layout_doc_add(d, LAYOUT_PAIR, "Walker", w);
+		free(w);
+	}
+	if (layout_nonempty(s->when))
+		layout_doc_add(d, LAYOUT_PAIR, "Date", s->when);
+	for (i = 0; i < s->n; i++) {
+		const struct layout_statement_line *l = &s->lines[i];
+
+		layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+		layout_doc_add(d, LAYOUT_PAIR, "Pledge", l->terms);
+		if (l->per_unit) {
+			snprintf(a, sizeof a, "%lld", (long long)l->laps);
+			if (l->billed_laps != l->laps)
+				snprintf(a, sizeof a, "%lld (%lld billed)", (long long)l->laps,
+				         (long long)l->billed_laps);
+			layout_doc_add(d, LAYOUT_PAIR, s->final ? "Certified laps" : "Laps so far",
+			               a);
+			if (l->distance_um >= 0) {
+				setting_distance_format(l->distance_um, dist, sizeof dist);
+				layout_doc_add(d, LAYOUT_PAIR, "Distance", dist);
+			}
+		}
+		layout_doc_add(d, LAYOUT_PAIR, "Owed", amount_format(l->owed_cents, a, sizeof a));
+		layout_doc_add(d, LAYOUT_PAIR, "Paid", amount_format(l->paid_cents, b, sizeof b));
+	}
+	layout_doc_add(d, LAYOUT_RULE, NULL, NULL);
+	layout_doc_add(d, LAYOUT_PAIR, "Total owed", amount_format(s->owed_cents, a, sizeof a));
+	layout_doc_add(d, LAYOUT_PAIR, "Paid", amount_format(s->paid_cents, b, sizeof b));
+	layout_doc_add(d, LAYOUT_PAIR, "Still owed", amount_format(s->due_cents, a, sizeof a));
+	if (!s->final)
+		layout_doc_add(d, LAYOUT_SMALL,
+		               "The laps are not certified yet: the amounts per lap or distance "
+		               "are as of the date above, not final.",
+		               NULL);
+	if (layout_nonempty(s->basis))
+		layout_doc_add(d, LAYOUT_SMALL, s->basis, NULL);
+	if (s->due_cents > 0)
+		layout_doc_addf(d, LAYOUT_TEXT,
+		                "How to pay: at the welcome table, or by check payable to %s, "
+		                "sent to the organisers with this statement's number written on "
+		                "it. You will receive a receipt for your gift.",
+		                layout_nonempty(s->org_name) ? s->org_name : "the organisers");
+	else
+		layout_doc_add(d, LAYOUT_TEXT, "Paid in full: thank you for your gift.", NULL);
+	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);
+	if (layout_nonempty(s->id)) {
+		layout_doc_add(d, LAYOUT_QR, s->id, "small");
+		layout_doc_add(d, LAYOUT_CENTER, s->id, NULL);
+	}
 }
 
 void

@@ -94,6 +94,7 @@ struct layout_receipt {
 	const char *premium_desc;
 	int64_t premium_cents; /* good-faith value of the premium; 0: none */
 	int copy;              /* a reprint: marked COPY */
+	int64_t pledged_cents; /* a sponsor's payment: toward pledges (the rest a gift); 0: none */
 };
 
 #define LAYOUT_NO_GOODS  "No goods or services were provided in exchange for this contribution."
@@ -101,7 +102,8 @@ struct layout_receipt {
 #define LAYOUT_ACK_CENTS 25000 /* from this, the receipt is the written acknowledgment */
 
 /* The statement a receipt carries: LAYOUT_NO_GOODS, or the premium disclosure
- * when a premium is configured and the gift is over $75 (malloc'd). */
+ * when a premium is configured and the gift is over $75 and not a sponsor's
+ * payment of pledges (the sponsor receives nothing; malloc'd). */
 char *layout_receipt_statement(const struct layout_receipt *r);
 void layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d);
 
@@ -123,6 +125,31 @@ struct layout_slip {
 	int64_t raised_cents, goal_cents;
 };
 void layout_slip_doc(const struct layout_slip *s, struct layout_doc *d);
+
+/* A sponsor's statement: what the sponsor's pledges for one walker come to
+ * on the certified laps, paid and still owed, with the statement's id as a
+ * QR code (docs/FORMATS.md "Pledges").  Strings borrowed. */
+struct layout_statement_line {
+	const char *terms; /* "$0.50 a lap (at most $4.00)" */
+	int per_unit;      /* not flat: laps and distance shown */
+	int64_t laps, billed_laps;
+	int64_t distance_um; /* of the billed laps; < 0: unknown */
+	int64_t owed_cents, paid_cents, due_cents;
+};
+struct layout_statement {
+	const char *org_name, *org_ein, *event, *city;
+	const char *when; /* printed */
+	const char *walker;
+	uint32_t walker_id;
+	const char *sponsor, *address;
+	const struct layout_statement_line *lines;
+	size_t n;
+	int64_t owed_cents, paid_cents, due_cents;
+	int final;         /* certified laps (else "not final") */
+	const char *id;    /* the statement id (its QR) */
+	const char *basis; /* the laps it was made on (ledger_settlement_basis); NULL: none */
+};
+void layout_statement_doc(const struct layout_statement *s, struct layout_doc *d);
 
 /* Lays a doc out: on a roll one page as long as the content (LAYOUT_CUT
  * starts another such page: one ticket each); on Letter/A4 pages with

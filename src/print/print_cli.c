@@ -17,6 +17,7 @@
 #include "json.h"
 #include "layout.h"
 #include "ledger.h"
+#include "pledge.h"
 #include "print.h"
 #include "strbuf.h"
 #include "text.h"
@@ -161,8 +162,17 @@ struct print_cli_donation {
 	int64_t annulled_by;
 	uint32_t walker;
 	int64_t cents, wall_ms;
+	int64_t pledged_cents; /* a sponsor's payment: put toward pledges */
 	char *method, *check_no, *donor;
 };
+
+static int
+print_cli_pledged_cb(int64_t seq, int64_t cents, void *arg)
+{
+	(void)seq;
+	*(int64_t *)arg += cents;
+	return 0;
+}
 
 static int
 print_cli_donation_cb(const struct ledger_entry *e, void *arg)
@@ -180,6 +190,13 @@ print_cli_donation_cb(const struct ledger_entry *e, void *arg)
 	d->method = json_get_str(e->line, len, "data.method");
 	d->check_no = json_get_str(e->line, len, "data.check_no");
 	d->donor = json_get_str(e->line, len, "data.donor");
+	if (d->is_donation) {
+		struct entry de;
+
+		if (entry_decode(e->line, len, &de, NULL) == 0 &&
+		    pledge_payment_items(&de, print_cli_pledged_cb, &d->pledged_cents) != 0)
+			d->pledged_cents = 0;
+	}
 	return 1;
 }
 
@@ -294,6 +311,7 @@ print_cli_receipt_pdf(struct ledger *l, int64_t seq, enum layout_paper paper,
 	r.walker_id = w.id;
 	r.donor = d.donor;
 	r.cents = d.cents;
+	r.pledged_cents = d.pledged_cents;
 	r.method = d.method;
 	r.check_no = d.check_no;
 	r.premium_desc = ev.premium_desc;
@@ -1077,4 +1095,146 @@ const struct cli_cmd_entry print_cli_slip_entry = {
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
     .exec = print_cli_slip,
+};
+
+/* ---- sponsors' statements ---- */
+
+#define PRINT_CLI_STATEMENT_LINES 64 /* one sponsor's pledges for one walker */
+
+int
+print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum layout_paper paper,
+                         const char *assets_dir, char **pdf, size_t *len, size_t *count,
+                         char **cause)
+{
+	struct ledger_settlement s;
+	struct ledger_event ev;
+	struct layout_doc doc = LAYOUT_DOC_INIT;
+	struct layout_statement_line lines[PRINT_CLI_STATEMENT_LINES];
+	char terms[PRINT_CLI_STATEMENT_LINES][96], when[64], sid[128], basis[512];
+	size_t idx[PRINT_CLI_STATEMENT_LINES], i, j, n;
+	int rc = -1;
+
+	*count = 0;
+	if (ledger_event(l, &ev) != 0)
+		return util_fail(cause, "Cannot read the event's settings.");
+	if (ledger_settle(l, id, &s, cause) != 0)
+		return -1;
+	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
+	ledger_settlement_basis(&s, basis, sizeof basis);
+	for (i = 0; i < s.n; i++) {
+		struct ledger_walker w;
+		struct layout_statement st;
+		int64_t owed, paid, due;
+
+		if (!ledger_statement_first(&s, i))
+			continue;
+		n = ledger_statement_lines(&s, i, idx, PRINT_CLI_STATEMENT_LINES, &owed, &paid,
+		                           &due);
+		if (n > PRINT_CLI_STATEMENT_LINES)
+			n = PRINT_CLI_STATEMENT_LINES;
+		if (owing_only && due == 0)
+			continue;
+		memset(&st, 0, sizeof st);
+		st.final = 1;
+		for (j = 0; j < n; j++) {
+			const struct ledger_pledge_line *ln = &s.v[idx[j]];
+
+			pledge_terms_format(&ln->p->t, terms[j], sizeof terms[j]);
+			lines[j] = (struct layout_statement_line){
+			    terms[j],         ln->p->t.kind != PLEDGE_FLAT,
+			    ln->counted_laps, ln->billed_laps,
+			    ln->distance_um,  ln->owed_cents,
+			    ln->paid_cents,   ln->due_cents};
+			st.final &= ln->final;
+		}
+		memset(&w, 0, sizeof w);
+		ledger_walker_get(l, s.v[i].p->walker, &w, NULL);
+		ledger_statement_id(l, &s, i, sid, sizeof sid);
+		st.org_name = ev.org_name;
+		st.org_ein = ev.org_ein;
+		st.event = ev.name;
+		st.city = ev.city;
+		st.when = when;
+		st.walker = w.name;
+		st.walker_id = s.v[i].p->walker;
+		st.sponsor = s.v[i].p->sponsor;
+		st.address = s.v[i].p->address;
+		st.lines = lines;
+		st.n = n;
+		st.owed_cents = owed;
+		st.paid_cents = paid;
+		st.due_cents = due;
+		st.id = sid;
+		st.basis = basis;
+		if (*count > 0)
+			layout_doc_add(&doc, LAYOUT_BREAK, NULL, NULL);
+		layout_statement_doc(&st, &doc);
+		ledger_walker_clear(&w);
+		(*count)++;
+	}
+	if (*count == 0) {
+		if (id != 0)
+			util_fail(cause,
+			          "Walker %" PRIu32 " has no pledge%s: no statement to print.", id,
+			          owing_only ? " still owed" : "");
+		else
+			util_fail(cause, "No pledge%s: no statement to print.",
+			          owing_only ? " is still owed" : "");
+		goto end;
+	}
+	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
+end:
+	layout_doc_free(&doc);
+	ledger_settlement_clear(&s);
+	return rc;
+}
+
+static enum cli_ret
+print_cli_statement(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	struct print_cli_opts o;
+	struct cli_args b = *a;
+	char one[] = "1", *pos[] = {one};
+	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
+	int64_t id = 0;
+	size_t len, count;
+	int rc;
+
+	if (a->npos != 1)
+		return cli_usage(c);
+	b.pos = pos; /* WALKER or "owing": read here, the options there */
+	if ((rc = print_cli_parse(c, &b, 1, &o)) != 0)
+		return rc;
+	if (strcmp(a->pos[0], "owing") != 0 &&
+	    (print_cli_number(a->pos[0], &id) != 0 || id > BADGE_MAX_WALKER))
+		return cli_fail(CLI_USAGE, "Say a walker's number, or \"owing\" for every "
+		                           "statement still owed.");
+	if ((assets = print_cli_assets(o.assets)) == NULL)
+		return print_cli_no_fonts();
+	if (print_cli_statements_pdf(c->l, (uint32_t)id, id == 0 || cli_given(a, "owing") > 0,
+	                             o.paper, assets, &pdf, &len, &count, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	title = id != 0 ? xasprintf("Statements %" PRId64, id) : xstrdup("Statements still owed");
+	rc = print_cli_deliver(c->l, c->op, &o, "statement", id, (uint32_t)id, 0, title, pdf, len);
+	if (rc == 0)
+		printf("%zu statement%s.\n", count, count == 1 ? "" : "s");
+end:
+	free(title);
+	free(pdf);
+	free(assets);
+	return rc;
+}
+
+const struct cli_cmd_entry print_cli_statement_entry = {
+    .name = "statement",
+    .usage =
+        "WALKER [--owing] | owing --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
+    .about = "sponsors' pledge statements: a walker's, or all still owed (a QR of each "
+             "statement's number; 'watctl pledge verify' checks it)",
+    .opts = CLI_OPTS(PRINT_CLI_OPTS, CLI_FLAG("owing")),
+    .needs = CLI_EVENT,
+    .how = CLI_WRITE,
+    .exec = print_cli_statement,
 };

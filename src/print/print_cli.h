@@ -42,6 +42,14 @@ extern const struct cli_cmd_entry print_cli_receipt_entry;
 extern const struct cli_cmd_entry print_cli_badge_entry;
 extern const struct cli_cmd_entry print_cli_badges_entry;
 extern const struct cli_cmd_entry print_cli_slip_entry;
+extern const struct cli_cmd_entry print_cli_statement_entry;
+
+/* Sponsors' statements (layout_statement_doc), one page each: walker id's
+ * (0: every walker's), only those still owing when owing_only; *count of
+ * them.  -1 with *cause when there is none. */
+int print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum layout_paper paper,
+                             const char *assets_dir, char **pdf, size_t *len, size_t *count,
+                             char **cause);
 
 /* The receipt for donation entry seq as a PDF; *copy says whether it is
  * marked COPY (delivered before).  -1 with *cause for a missing, annulled

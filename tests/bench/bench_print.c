@@ -60,6 +60,7 @@ main(void)
 	                           "1234",
 	                           "event T-shirt",
 	                           1500,
+	                           0,
 	                           0};
 	struct layout_badge badges[30];
 	char codes[30][48], *pdf, *cause = NULL, assets[4096];

@@ -28,8 +28,14 @@ setup() {
 	[[ "$output" == *"Welcome, Dana Walkup!"* ]]
 	run w lap 6
 	[[ "$output" == *"lap 1"* ]]
+	# by hand too, a lap needs min-lap after the last: refused, unless overridden
 	run w lap 6
-	[[ "$output" == *"lap 2"* ]]
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Lap too soon"*"A coordinator can add it anyway."* ]]
+	run w lap 6 --override
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"recorded on the coordinator's word"*"lap 2"* ]]
+	w log | grep -q '"how":"manual","n":2,"override":true'
 	run w donate 1 '$1,025.00' --method check --check-no 1043 --donor "Ann Lee"
 	[ "$status" -eq 0 ]
 	run w donate 6 20 --method cash
@@ -173,7 +179,7 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[ "$(w log | wc -l)" -eq 2 ]
 }
 
-@test "laps at the lap point: already counted, too soon, then counted" {
+@test "laps at the lap point: already counted, too soon (recorded, flagged), then counted; the review" {
 	w walker add --name Maria >/dev/null
 	w set min-lap 2 >/dev/null
 	w set holdoff 1 >/dev/null
@@ -186,12 +192,27 @@ assert zoe["name"] == "Zoë Ångström" and zoe["checked_in"], zoe
 	[[ "$output" == *"Already counted"* ]]
 	sleep 1.2
 	run w scan "$code" --lap
-	[ "$status" -eq 1 ]
-	[[ "$output" == *"too soon"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"too soon"*"recorded for a coordinator to review"*"Recorded as entry"* ]]
+	flagged=$(echo "$output" | sed -n 's/^Recorded as entry \([0-9]*\)\.$/\1/p')
 	sleep 1
+	# timed from lap 1, not from the flagged lap
 	run w scan "$code" --lap
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"lap 2"* ]]
+	run w lap review
+	[[ "$output" == *"Walker 1: Maria"*"lap, entry $flagged: waiting"* ]]
+	w walker show 1 | grep -q '^Laps: 2 counted (3 recorded; 1 flagged waiting for review'
+	run w lap accept "$flagged"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"accepted: it counts"* ]]
+	w walker show 1 | grep -q '^Laps: 3$'
+	run w lap accept "$flagged"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"already accepted"* ]]
+	run w lap review
+	[[ "$output" == *"No flagged laps waiting for review."* ]]
+	w check >/dev/null
 }
 
 @test "bad usage and bad input exit 2 with a sentence; refusals exit 1" {

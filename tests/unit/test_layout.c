@@ -80,6 +80,32 @@ test_statement_thresholds(void **state)
 	}
 }
 
+/* A sponsor's payment of pledges: the sponsor is the donor and received
+ * nothing (the premium is the walker's), what went toward the pledges and
+ * the gift beyond are said. */
+static void
+test_receipt_sponsor(void **state)
+{
+	struct layout_receipt r;
+	struct layout_doc d = LAYOUT_DOC_INIT;
+	char *t;
+
+	(void)state;
+	receipt_init(&r, 30000, 1);
+	r.donor = "Bob Sponsor";
+	r.pledged_cents = 25000;
+	layout_receipt_doc(&r, &d);
+	t = layout_doc_text(&d);
+	assert_non_null(strstr(t, "Received from: Bob Sponsor\n"));
+	assert_non_null(strstr(t, "Toward pledges: $250.00\n"));
+	assert_non_null(strstr(t, "Gift beyond the pledges: $50.00\n"));
+	assert_non_null(strstr(t, LAYOUT_NO_GOODS));
+	assert_null(strstr(t, "limited to the excess"));
+	assert_non_null(strstr(t, "written acknowledgment"));
+	free(t);
+	layout_doc_free(&d);
+}
+
 static void
 test_receipt_fields(void **state)
 {
@@ -399,6 +425,7 @@ main(void)
 	    cmocka_unit_test(test_hostile_text),          cmocka_unit_test(test_badge_sheets),
 	    cmocka_unit_test(test_generic_sheet),         cmocka_unit_test(test_slip),
 	    cmocka_unit_test(test_training_marks),        cmocka_unit_test(test_paper_and_errors),
+	    cmocka_unit_test(test_receipt_sponsor),
 	};
 	const char *repo = getenv("REPO");
 

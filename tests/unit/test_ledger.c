@@ -562,7 +562,8 @@ test_manual_entries(void **state)
 
 	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0);
 	assert_int_equal(s.verdict.outcome, RULES_LAP);
-	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0); /* no timing rule by hand */
+	advance(f, 61000);
+	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0);
 	assert_int_equal(s.laps, 2);
 	assert_int_equal(ledger_checkin(f->l, id, "vol", &s, NULL), 0);
 	assert_int_equal(s.verdict.outcome, RULES_WELCOME_BACK);
@@ -571,6 +572,175 @@ test_manual_entries(void **state)
 	assert_int_equal(t.checked_in, 1);
 	assert_int_equal(ledger_lap(f->l, 500, "vol", &s, &cause), -1);
 	free(cause);
+}
+
+/* A lap by hand obeys the shortest lap: refused, nothing written, unless
+ * a coordinator overrides, which the entry records. */
+static void
+test_manual_lap_too_soon(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	struct ledger_totals t;
+	uint32_t id = add(f, "Maria", NULL);
+
+	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0);
+	advance(f, 20000);
+	assert_int_equal(ledger_lap(f->l, id, "vol", &s, NULL), 0);
+	assert_int_equal(s.verdict.outcome, RULES_LAP_TOO_SOON);
+	assert_int_equal(s.seq, 0);
+	assert_int_equal(s.laps, 1);
+	assert_non_null(strstr(s.message, "the last lap was 20 s ago"));
+	assert_non_null(strstr(s.message, "A coordinator can add it anyway."));
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.laps, 1);
+	assert_int_equal(ledger_lap_override(f->l, id, "coord", &s, NULL), 0);
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	assert_int_equal(s.verdict.override, 1);
+	assert_true(s.seq > 0);
+	assert_int_equal(s.laps, 2);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.laps, 2);
+	assert_int_equal(t.flagged_laps, 0); /* a coordinator's word is not flagged */
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+}
+
+struct lap_line {
+	int64_t seq;
+	char line[512];
+};
+
+static int
+lap_line_cb(const struct ledger_entry *e, void *arg)
+{
+	struct lap_line *ll = arg;
+
+	ll->seq = e->seq;
+	snprintf(ll->line, sizeof ll->line, "%s", e->line);
+	return 0;
+}
+
+/* Counted laps (fold.h, FORMATS.md): laps in force, a flagged one only once
+ * accepted; rejected, waiting and annulled ones do not count; a later review
+ * replaces an earlier one; an annulled review gives the lap back to the
+ * queue.  Live, after a rebuild, and as `check` recomputes them. */
+static void
+test_counted_laps(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan s;
+	struct ledger_totals t;
+	struct ledger_walker w;
+	struct ledger_flagged *fl = NULL;
+	struct lap_line ll;
+	size_t n;
+	int64_t seq, lap2, lap3, lap4, lap5, review;
+	char *cause = NULL;
+	uint32_t id = add(f, "Maria", NULL);
+
+	scan(f, id, RULES_ROLE_BOTH, &s); /* check-in */
+	advance(f, 70000);
+	scan(f, id, RULES_ROLE_BOTH, &s); /* lap 1, counts */
+	assert_int_equal(s.verdict.outcome, RULES_LAP);
+	advance(f, 10000);
+	scan(f, id, RULES_ROLE_BOTH, &s); /* too soon: recorded, flagged */
+	assert_int_equal(s.verdict.outcome, RULES_LAP_TOO_SOON);
+	assert_true(s.seq > 0);
+	assert_int_equal(s.laps, 1); /* the walker sees what counts */
+	assert_non_null(strstr(s.message, "recorded for a coordinator to review"));
+	lap2 = s.seq;
+	assert_int_equal(ledger_entry_get(f->l, lap2, lap_line_cb, &ll, NULL), 0);
+	assert_non_null(strstr(ll.line, "\"since_ms\":10000"));
+	assert_null(strstr(ll.line, "\"n\":"));
+	advance(f, 2000);
+	scan(f, id, RULES_ROLE_BOTH, &s); /* within the hold-off: nothing */
+	assert_int_equal(s.verdict.outcome, RULES_ALREADY_COUNTED);
+	assert_int_equal(s.seq, 0);
+	advance(f, 8000);
+	scan(f, id, RULES_ROLE_BOTH, &s);
+	lap3 = s.seq;
+	advance(f, 10000);
+	scan(f, id, RULES_ROLE_BOTH, &s);
+	lap4 = s.seq;
+	advance(f, 10000);
+	scan(f, id, RULES_ROLE_BOTH, &s);
+	lap5 = s.seq;
+	assert_true(lap3 > lap2 && lap4 > lap3 && lap5 > lap4);
+
+	assert_int_equal(ledger_walker_get(f->l, id, &w, NULL), 0);
+	assert_int_equal(w.laps, 5);
+	assert_int_equal(w.counted_laps, 1);
+	assert_int_equal(w.pending_laps, 4);
+	ledger_walker_clear(&w);
+
+	/* the queue: this walker's, oldest first, with the scans around */
+	assert_int_equal(ledger_flagged_laps(f->l, 1, &fl, &n, NULL), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(fl[0].seq, lap2);
+	assert_int_equal(fl[0].since_ms, 10000);
+	assert_true(fl[0].has_prev && fl[0].has_next);
+	assert_string_equal(fl[0].prev_kind, "lap");
+	assert_int_equal(fl[0].next_seq, lap3);
+	assert_int_equal(fl[3].seq, lap5);
+	assert_false(fl[3].has_next);
+	free(fl);
+
+	/* accepted counts; rejected does not; annulled does not */
+	assert_int_equal(ledger_lap_review(f->l, lap2, 1, NULL, "coord", &review, NULL), 0);
+	assert_int_equal(ledger_lap_review(f->l, lap3, 0, "double scan", "coord", &seq, NULL), 0);
+	assert_int_equal(ledger_lap_review(f->l, lap4, 1, NULL, "coord", &seq, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, lap4, "mistake", "coord", RULES_COORDINATOR, NULL, NULL, NULL), 0);
+	assert_int_equal(ledger_walker_get(f->l, id, &w, NULL), 0);
+	assert_int_equal(w.laps, 4);         /* lap 4 annulled */
+	assert_int_equal(w.counted_laps, 2); /* lap 1 and the accepted lap 2 */
+	assert_int_equal(w.pending_laps, 1); /* lap 5 */
+	ledger_walker_clear(&w);
+	ledger_totals(f->l, &t, NULL);
+	assert_int_equal(t.flagged_laps, 3);
+	assert_int_equal(t.accepted_laps, 1);
+	assert_int_equal(t.rejected_laps, 1);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+
+	/* refused in words: twice the same, not flagged, undone, not a lap */
+	assert_int_equal(ledger_lap_review(f->l, lap2, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "already accepted"));
+	free(cause);
+	assert_int_equal(ledger_lap_review(f->l, lap2 - 1, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "was not flagged"));
+	free(cause);
+	assert_int_equal(ledger_lap_review(f->l, lap4, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "undone"));
+	free(cause);
+	assert_int_equal(ledger_lap_review(f->l, 1, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "not a lap"));
+	free(cause);
+
+	/* a later review replaces an earlier one; an annulled review is as if never */
+	assert_int_equal(ledger_lap_review(f->l, lap3, 1, NULL, "coord", &seq, NULL), 0);
+	assert_int_equal(
+	    ledger_annul(f->l, review, "wrong tap", "coord", RULES_COORDINATOR, NULL, NULL, NULL),
+	    0);
+	assert_int_equal(ledger_walker_get(f->l, id, &w, NULL), 0);
+	assert_int_equal(w.counted_laps, 2); /* lap 1 and lap 3 (accepted after rejected) */
+	assert_int_equal(w.pending_laps, 2); /* lap 2 (review annulled) and lap 5 */
+	ledger_walker_clear(&w);
+	assert_int_equal(ledger_flagged_laps(f->l, 1, &fl, &n, NULL), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(fl[0].seq, lap2);
+	assert_int_equal(fl[1].seq, lap5);
+	free(fl);
+	assert_int_equal(ledger_flagged_laps(f->l, 0, &fl, &n, NULL), 0);
+	assert_int_equal(n, 3); /* with lap 3, accepted */
+	free(fl);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
+	assert_int_equal(ledger_rebuild(f->l, NULL), 0);
+	assert_int_equal(ledger_walker_get(f->l, id, &w, NULL), 0);
+	assert_int_equal(w.counted_laps, 2);
+	assert_int_equal(w.pending_laps, 2);
+	ledger_walker_clear(&w);
+	reopen(f);
+	assert_int_equal(ledger_check(f->l, NULL), 0);
 }
 
 static void
@@ -1115,6 +1285,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_durability_settings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lap_with_checkin_not_flagged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_manual_lap_too_soon, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_counted_laps, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_open_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_chain_detects_edits, setup, teardown),

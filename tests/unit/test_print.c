@@ -46,7 +46,7 @@ static int
 setup(void **state)
 {
 	struct layout_receipt r = {"Org", "12-3456789", "Walk", "City", "today", "A-7", "Ana", 7,
-	                           NULL,  2500,         "cash", NULL,   NULL,    0,     0};
+	                           NULL,  2500,         "cash", NULL,   NULL,    0,     0,     0};
 	struct layout_doc d = LAYOUT_DOC_INIT;
 	char *assets = xasprintf("%s/assets", repo), *cause = NULL, *out;
 	FILE *f;

@@ -358,8 +358,18 @@ model_walkers(const struct station *s, int64_t upto, struct mw *ws)
 					                         w->has_lap, w->last_lap, m->mono,
 					                         min_lap, holdoff, &already);
 				w->flagged += flagged;
+				if (flagged && !w->has_lap && w->has_scan) {
+					/* still timed from the check-in (fold.h) */
+					w->has_lap = 1;
+					w->last_lap = w->last_scan;
+				}
 				w->has_scan = 1;
 				w->last_scan = m->mono;
+				if (flagged) {
+					/* laps are timed from the last that met the rule */
+					w->laps++;
+					break;
+				}
 			}
 			w->laps++;
 			w->manual += m->manual;
@@ -1002,16 +1012,20 @@ op_scan(struct day *d, struct station *s)
 	stats.already += expect == RULES_ALREADY_COUNTED;
 	if (expect == RULES_CHECKIN)
 		want[nwant++] = MK_CHECKIN;
-	if (expect == RULES_LAP) {
+	if (expect == RULES_LAP || expect == RULES_LAP_TOO_SOON) {
+		/* too soon: recorded all the same, flagged for review */
 		if (!w->checked_in)
 			want[nwant++] = MK_CHECKIN;
 		want[nwant++] = MK_LAP;
 	}
 	readback(s, want, nwant, 1);
+	/* what the walker sees: counted laps (no reviews here) */
 	if (expect == RULES_LAP) {
-		EQ("lap number", out.verdict.lap_number, w->laps + 1);
-		EQ("walker's laps after", out.laps, w->laps + 1);
+		EQ("lap number", out.verdict.lap_number, w->laps - w->flagged + 1);
+		EQ("walker's laps after", out.laps, w->laps - w->flagged + 1);
 	}
+	if (expect == RULES_LAP_TOO_SOON)
+		EQ("walker's laps after a flagged lap", out.laps, w->laps - w->flagged);
 	s->last_scanned = id;
 }
 
@@ -1044,12 +1058,29 @@ op_by_hand(struct day *d, struct station *s, int lap)
 		CHECK(ledger_lap(s->l, id, "vol", &out, &cause) == 0, "%s", cause);
 	else
 		CHECK(ledger_checkin(s->l, id, "vol", &out, &cause) == 0, "%s", cause);
+	if (lap) {
+		/* the shortest lap by hand too: refused, nothing written */
+		int64_t min_lap, holdoff, now = mono_now(s);
+		int too_soon;
+
+		model_settings(s, (int64_t)s->n, &min_lap, &holdoff);
+		too_soon = w->has_lap    ? now - w->last_lap < min_lap
+		           : w->has_scan ? now - w->last_scan < min_lap
+		                         : 0;
+		EQ("by hand: verdict", out.verdict.outcome,
+		   too_soon ? RULES_LAP_TOO_SOON : RULES_LAP);
+		if (too_soon) {
+			readback(s, want, 0, 0);
+			EQ("by hand refused: walker's laps", out.laps, w->laps - w->flagged);
+			return;
+		}
+	}
 	if (!w->checked_in)
 		want[nwant++] = MK_CHECKIN;
 	if (lap)
 		want[nwant++] = MK_LAP;
 	readback(s, want, nwant, 0);
-	EQ("by hand: walker's laps after", out.laps, w->laps + lap);
+	EQ("by hand: walker's laps after", out.laps, w->laps - w->flagged + lap);
 	if (nwant > 0)
 		CHECK(s->e[s->n - 1].manual, "a lap by hand is manual");
 }

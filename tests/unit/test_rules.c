@@ -82,8 +82,56 @@ scan(const struct rules_walker *w, enum rules_role role, struct stamp now)
 static void
 expect_nothing_recorded(const struct rules_verdict *v)
 {
+	/* a lap too soon is recorded, flagged, for the coordinator's review */
+	if (v->outcome == RULES_LAP_TOO_SOON) {
+		assert_int_equal(v->record_lap, 1);
+		assert_int_equal(v->flagged, 1);
+		return;
+	}
 	assert_int_equal(v->record_checkin, 0);
 	assert_int_equal(v->record_lap, 0);
+}
+
+/* A lap by hand: the shortest lap as for a scan (no hold-off), refused
+ * unless a coordinator overrides, which the verdict says. */
+static void
+test_by_hand(void **state)
+{
+	struct rules_settings s;
+	struct rules_walker w;
+	struct rules_verdict v;
+	struct stamp now = {.wall_ms = 1000000, .mono_ms = 1000000, .boot = "a"};
+
+	(void)state;
+	rules_settings_default(&s);
+	memset(&w, 0, sizeof w);
+	rules_by_hand(&s, &w, 1, 0, &now, &v); /* nothing to time from */
+	assert_int_equal(v.outcome, RULES_LAP);
+	assert_int_equal(v.record_checkin, 1);
+	assert_int_equal(v.record_lap, 1);
+	w.checked_in = 1;
+	w.laps = 1;
+	w.has_last_lap = 1;
+	w.last_lap = now;
+	now.mono_ms += 3000; /* within the hold-off: still only the shortest lap */
+	now.wall_ms += 3000;
+	rules_by_hand(&s, &w, 1, 0, &now, &v);
+	assert_int_equal(v.outcome, RULES_LAP_TOO_SOON);
+	assert_int_equal(v.record_lap, 0);
+	assert_int_equal(v.since_ms, 3000);
+	rules_by_hand(&s, &w, 1, 1, &now, &v);
+	assert_int_equal(v.outcome, RULES_LAP);
+	assert_int_equal(v.record_lap, 1);
+	assert_int_equal(v.override, 1);
+	assert_int_equal(v.lap_number, 2);
+	now.mono_ms += 60000;
+	now.wall_ms += 60000;
+	rules_by_hand(&s, &w, 1, 1, &now, &v); /* long enough: no override needed */
+	assert_int_equal(v.outcome, RULES_LAP);
+	assert_int_equal(v.override, 0);
+	rules_by_hand(&s, &w, 0, 0, &now, &v);
+	assert_int_equal(v.outcome, RULES_WELCOME_BACK);
+	assert_int_equal(v.record_lap + v.record_checkin, 0);
 }
 
 static void
@@ -341,6 +389,7 @@ expect_text(const struct rules_settings *s, enum rules_outcome o, int64_t since,
 	v.outcome = o;
 	v.since_ms = since;
 	v.lap_number = lap;
+	v.from_checkin = lap == 1; /* these cases: a first lap is timed from the check-in */
 	text = s != NULL ? rules_describe_limit(s, &v, name) : rules_describe(&v, name);
 	assert_string_equal(text, want);
 	free(text);
@@ -367,6 +416,18 @@ test_describe(void **state)
 	expect_text(&s, RULES_LAP_TOO_SOON, 12000, 1, "Maria",
 	            "Lap too soon: the check-in was 12 s ago. Laps need at least 60 s.");
 	expect_text(&s, RULES_LAP, 70000, 2, "Maria", "Maria \xe2\x80\x94 lap 2");
+	{
+		/* a scan too soon is recorded flagged: the words say so */
+		struct rules_verdict v = {.outcome = RULES_LAP_TOO_SOON,
+		                          .since_ms = 30000,
+		                          .lap_number = 4,
+		                          .flagged = 1};
+		char *text = rules_describe_limit(&s, &v, "Maria");
+		assert_string_equal(text,
+		                    "Lap too soon: the last lap was 30 s ago. Laps need at "
+		                    "least 60 s. It is recorded for a coordinator to review.");
+		free(text);
+	}
 	/* Elapsed rounds down, the limit up: never "59 s ago, need 59 s". */
 	s.min_lap_ms = 59500;
 	expect_text(&s, RULES_LAP_TOO_SOON, 59400, 3, NULL,
@@ -540,13 +601,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),       cmocka_unit_test(test_welcome),
-	    cmocka_unit_test(test_lap_first_scan), cmocka_unit_test(test_lap_from_checkin),
-	    cmocka_unit_test(test_lap_boundaries), cmocka_unit_test(test_custom_settings),
-	    cmocka_unit_test(test_both),           cmocka_unit_test(test_across_boots),
-	    cmocka_unit_test(test_wrong_clock),    cmocka_unit_test(test_describe),
-	    cmocka_unit_test(test_donation),       cmocka_unit_test(test_methods),
-	    cmocka_unit_test(test_clock_doubt),    cmocka_unit_test(test_annul_who),
+	    cmocka_unit_test(test_defaults),        cmocka_unit_test(test_welcome),
+	    cmocka_unit_test(test_lap_first_scan),  cmocka_unit_test(test_lap_from_checkin),
+	    cmocka_unit_test(test_by_hand),         cmocka_unit_test(test_lap_boundaries),
+	    cmocka_unit_test(test_custom_settings), cmocka_unit_test(test_both),
+	    cmocka_unit_test(test_across_boots),    cmocka_unit_test(test_wrong_clock),
+	    cmocka_unit_test(test_describe),        cmocka_unit_test(test_donation),
+	    cmocka_unit_test(test_methods),         cmocka_unit_test(test_clock_doubt),
+	    cmocka_unit_test(test_annul_who),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,7 +111,7 @@ sample(const struct setting *s)
 	case SETTING_TYPE_LENGTH: return "0.25mi";
 	case SETTING_TYPE_ROLE: return "lap";
 	case SETTING_TYPE_EIN: return "64-0123456";
-	case SETTING_TYPE_COUNT: return "7";
+	case SETTING_TYPE_COUNT: return s->max >= 7 ? "7" : "1"; /* full-names: 0 or 1 */
 	case SETTING_TYPE_PAPER: return "a4";
 	case SETTING_TYPE_ZONE: return "America/Chicago";
 	}

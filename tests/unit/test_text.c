@@ -281,11 +281,34 @@ test_length(void **state)
 	assert_int_equal(text_length("\xf0\x9f\x98\x80!"), 2);
 }
 
+/* The walkers' display names people by first name and last initial. */
+static void
+test_short_name(void **state)
+{
+	char b[32];
+
+	(void)state;
+	text_short_name("María López", b, sizeof b);
+	assert_string_equal(b, "María L.");
+	text_short_name("María José Ángström", b, sizeof b);
+	assert_string_equal(b, "María Á.");
+	text_short_name("  Cher  ", b, sizeof b);
+	assert_string_equal(b, "Cher");
+	text_short_name("", b, sizeof b);
+	assert_string_equal(b, "");
+	text_short_name(NULL, b, sizeof b);
+	assert_string_equal(b, "");
+	/* a first name longer than the room is cut at a character, never inside one */
+	text_short_name("ééé X", b, 6);
+	assert_string_equal(b, "éé");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_valid_utf8),
+	    cmocka_unit_test(test_short_name),
 	    cmocka_unit_test(test_invalid_utf8),
 	    cmocka_unit_test(test_fold_latin),
 	    cmocka_unit_test(test_check_controls),

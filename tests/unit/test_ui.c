@@ -77,6 +77,8 @@ test_ui_fires_on_release(void **state)
 	struct ui_event ev;
 
 	test_ui_drain(u);
+	assert_false(test_ui_frame(u, r)); /* on screen before the finger comes */
+	SDL_Delay(UI_SETTLE_MS + 20);
 	test_ui_push(SDL_MOUSEBUTTONDOWN, 150, 140);
 	assert_int_equal(ui_poll(u, 100, &ev), 1);
 	assert_int_equal(ev.type, UI_EV_INPUT);
@@ -127,6 +129,71 @@ test_ui_check_faults(void **state)
 	ui_text(u, (struct ui_rect){0, 100, 400, 30}, "Event name", 20, 0, UI_FG, UI_LEFT);
 	ui_end(u);
 	assert_null(ui_faults(u));
+	ui_free(u);
+}
+
+/* Draws a frame with one keyed button; returns whether it fired. */
+static int
+test_ui_frame_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key)
+{
+	int fired;
+
+	ui_begin(u);
+	fired = ui_button_keyed(u, r, label, key, UI_ACCENT, 24);
+	ui_end(u);
+	return fired;
+}
+
+static void
+test_ui_tap(struct ui *u, int x, int y)
+{
+	struct ui_event ev;
+
+	test_ui_push(SDL_MOUSEBUTTONDOWN, x, y);
+	assert_int_equal(ui_poll(u, 100, &ev), 1);
+	test_ui_push(SDL_MOUSEBUTTONUP, x, y);
+	assert_int_equal(ui_poll(u, 100, &ev), 1);
+}
+
+/* A double tap: the second tap lands on a button the first one's answer
+ * put there ("+1 lap" moving up where "Check in" was): within UI_SETTLE_MS
+ * of its showing it is ignored; a tap after that fires.  A button that
+ * stays where it was takes a quick second tap; in a list, the next item's
+ * button moving up under the finger (another key) is a new button. */
+static void
+test_ui_new_button_settles(void **state)
+{
+	struct ui *u = test_ui_open(0);
+	struct ui_rect r = {100, 100, 200, 80};
+
+	test_ui_drain(u);
+	assert_false(test_ui_frame_keyed(u, r, "Check in", 0));
+	SDL_Delay(UI_SETTLE_MS + 20);
+	test_ui_tap(u, 150, 140);
+	assert_true(test_ui_frame_keyed(u, r, "Check in", 0)); /* the first tap */
+	/* its answer: "+1 lap" where "Check in" was */
+	assert_false(test_ui_frame_keyed(u, r, "+1 lap", 0));
+	test_ui_tap(u, 150, 140); /* the double tap's second, at once */
+	assert_false(test_ui_frame_keyed(u, r, "+1 lap", 0));
+	assert_false(test_ui_frame_keyed(u, r, "+1 lap", 0)); /* not kept for later */
+	SDL_Delay(UI_SETTLE_MS + 20);
+	test_ui_tap(u, 150, 140); /* a tap meant for it */
+	assert_true(test_ui_frame_keyed(u, r, "+1 lap", 0));
+	test_ui_tap(u, 150, 140); /* the same button again, quickly: it stayed */
+	assert_true(test_ui_frame_keyed(u, r, "+1 lap", 0));
+	/* a list: "Accept" of lap 12, then of lap 14 in the same place */
+	assert_false(test_ui_frame_keyed(u, r, "Accept", 12));
+	SDL_Delay(UI_SETTLE_MS + 20);
+	test_ui_tap(u, 150, 140);
+	assert_true(test_ui_frame_keyed(u, r, "Accept", 12));
+	assert_false(test_ui_frame_keyed(u, r, "Accept", 14));
+	test_ui_tap(u, 150, 140);
+	assert_false(test_ui_frame_keyed(u, r, "Accept", 14));
+	/* a script's press is someone who looked first: taken at once */
+	assert_false(test_ui_frame_keyed(u, r, "Reject", 14));
+	ui_inject_tap(u, 150, 140);
+	test_ui_drain(u);
+	assert_true(test_ui_frame_keyed(u, r, "Reject", 14));
 	ui_free(u);
 }
 
@@ -454,11 +521,46 @@ test_screens_coordinator_flag(void **state)
 	free(k);
 }
 
+/* The set-up date picker's taps: December up is January of the next year,
+ * January down December of the year before, the day kept in its month
+ * (January 31 up a month: February 28, or 29 in a leap year), the day and
+ * the year wrapping. */
+static void
+test_setup_date_step(void **state)
+{
+	int y = 2026, m = 12, d = 3;
+
+	(void)state;
+	screen_setup_date_step(&y, &m, &d, 0, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20270103);
+	screen_setup_date_step(&y, &m, &d, 0, -1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20261203);
+	y = 2027, m = 1, d = 31;
+	screen_setup_date_step(&y, &m, &d, 0, -1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20261231);
+	m = 1;
+	y = 2028;
+	screen_setup_date_step(&y, &m, &d, 0, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20280229);
+	screen_setup_date_step(&y, &m, &d, 2, 1); /* 2029 has no February 29 */
+	assert_int_equal(y * 10000 + m * 100 + d, 20290228);
+	screen_setup_date_step(&y, &m, &d, 1, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20290201);
+	screen_setup_date_step(&y, &m, &d, 1, -1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20290228);
+	y = 2099, m = 12, d = 1;
+	screen_setup_date_step(&y, &m, &d, 0, 1); /* the end of the range stays */
+	assert_int_equal(y * 10000 + m * 100 + d, 20991201);
+	screen_setup_date_step(&y, &m, &d, 2, 1);
+	assert_int_equal(y * 10000 + m * 100 + d, 20001201);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ui_fires_on_release),
+	    cmocka_unit_test(test_ui_new_button_settles),
 	    cmocka_unit_test(test_ui_check_faults),
 	    cmocka_unit_test(test_ui_release_outside_cancels),
 	    cmocka_unit_test(test_ui_rotation_turns_touches),
@@ -466,6 +568,7 @@ main(void)
 	    cmocka_unit_test(test_ui_screenshot_png),
 	    cmocka_unit_test(test_style_scales_with_window),
 	    cmocka_unit_test(test_screens_coordinator_flag),
+	    cmocka_unit_test(test_setup_date_step),
 
 	    cmocka_unit_test(test_clock_refuses_malformed),
 	    cmocka_unit_test(test_worker),

@@ -272,7 +272,7 @@ screen_coord_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
 	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line;
-	char rot[48];
+	char rot[48], review[48];
 
 	if (kiosk_header(k, "Coordinator", "Home")) {
 		kiosk_lock(k); /* leaving the menu for home locks it */
@@ -298,6 +298,15 @@ screen_coord_draw(struct kiosk *k)
 	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
 	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
+	{
+		const struct ledger_totals *t = &k->st.totals;
+		int64_t waiting = t->flagged_laps - t->accepted_laps - t->rejected_laps;
+
+		if (waiting > 0)
+			snprintf(review, sizeof review, "Lap review (%lld)", (long long)waiting);
+		else
+			snprintf(review, sizeof review, "Lap review");
+	}
 	/* the menu: a grid of 4 x 4 (2 x 7 on a portrait panel) */
 	{
 		const struct {
@@ -307,8 +316,9 @@ screen_coord_draw(struct kiosk *k)
 		} items[] = {
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
-		    {"Badges", UI_ACCENT, 12},
+		    {"Badges", UI_ACCENT, 14},
 		    {"Corrections", UI_ACCENT, 2},
+		    {review, UI_ACCENT, 12},
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
@@ -317,6 +327,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
 		    {k->st.training ? "Training: on" : "Training", UI_WARN, 11},
+		    {"Certify laps", UI_OK, 13},
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
@@ -346,7 +357,9 @@ screen_coord_draw(struct kiosk *k)
 			case 5: kiosk_go(k, SCREEN_EXPORT); break;
 			case 10: kiosk_go(k, SCREEN_PACK); break;
 			case 11: kiosk_go(k, SCREEN_TRAINING); break;
-			case 12: kiosk_go(k, SCREEN_BADGES); break;
+			case 12: kiosk_go(k, SCREEN_REVIEW); break;
+			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
+			case 14: kiosk_go(k, SCREEN_BADGES); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
@@ -941,6 +954,39 @@ screen_setup_month_days(int year, int month)
 	return days[month - 1];
 }
 
+/* One tap on the date picker: field 0 (month), 1 (day) or 2 (year) one
+ * step up (delta 1) or down (-1).  The month carries into the year
+ * (December, one up: January of the next year, for a walk set up in the
+ * winter before it); the year stays within 2000-2099, wrapping; the day
+ * wraps within its month and stays in the month when the month or the
+ * year changes. */
+void
+screen_setup_date_step(int *year, int *month, int *day, int field, int delta)
+{
+	int days;
+
+	if (field == 0) {
+		*month += delta;
+		if (*month > 12 && *year < 2099) {
+			*month = 1;
+			++*year;
+		} else if (*month < 1 && *year > 2000) {
+			*month = 12;
+			--*year;
+		} else if (*month > 12 || *month < 1) {
+			*month -= delta;
+		}
+	} else if (field == 2) {
+		*year = *year + delta < 2000 ? 2099 : *year + delta > 2099 ? 2000 : *year + delta;
+	} else {
+		days = screen_setup_month_days(*year, *month);
+		*day = (*day - 1 + delta + days) % days + 1;
+	}
+	days = screen_setup_month_days(*year, *month);
+	if (*day > days)
+		*day = days;
+}
+
 /* "Saturday, May 2, 2026" for y-m-d, or the ISO date if the C library cannot say. */
 static void
 screen_setup_date_words(int y, int m, int d, char *buf, size_t len)
@@ -997,20 +1043,7 @@ screen_setup_date(struct kiosk *k, const char *title)
 			delta = -1;
 		if (delta == 0)
 			continue;
-		/* each wraps around within its own range; the day stays in the month */
-		if (i == 0)
-			k->setup.month = (k->setup.month + 11 + delta) % 12 + 1;
-		else if (i == 2)
-			k->setup.year = k->setup.year + delta < 2000   ? 2099
-			                : k->setup.year + delta > 2099 ? 2000
-			                                               : k->setup.year + delta;
-		else
-			k->setup.day = (k->setup.day - 1 + delta +
-			                screen_setup_month_days(k->setup.year, k->setup.month)) %
-			                   screen_setup_month_days(k->setup.year, k->setup.month) +
-			               1;
-		if (k->setup.day > screen_setup_month_days(k->setup.year, k->setup.month))
-			k->setup.day = screen_setup_month_days(k->setup.year, k->setup.month);
+		screen_setup_date_step(&k->setup.year, &k->setup.month, &k->setup.day, i, delta);
 		k->msg[0] = '\0';
 		ui_invalidate(u);
 	}

@@ -215,8 +215,14 @@ screen_walker_draw(struct kiosk *k)
 		        UI_DIM, UI_LEFT);
 	}
 	y += lh;
-	ui_text(u, (struct ui_rect){left.x, y, left.w, lh},
-	        c->walker.checked_in ? "Checked in" : "Not checked in yet", k->style.font.text, 1,
+	if (c->walker.pending_laps > 0) /* flagged laps count once a coordinator accepts them */
+		snprintf(line, sizeof line, "%s  \xc2\xb7  %lld lap%s to review",
+		         c->walker.checked_in ? "Checked in" : "Not checked in yet",
+		         (long long)c->walker.pending_laps, c->walker.pending_laps == 1 ? "" : "s");
+	else
+		snprintf(line, sizeof line, "%s",
+		         c->walker.checked_in ? "Checked in" : "Not checked in yet");
+	ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line, k->style.font.text, 1,
 	        c->walker.checked_in ? UI_OK : UI_BAD, UI_LEFT);
 	y += lh + gap / 2;
 	kiosk_money(c->walker.raised_cents, money, sizeof money);
@@ -298,12 +304,30 @@ screen_walker_draw(struct kiosk *k)
 		if (!c->walker.checked_in && ui_button(u, kiosk_row(right, i++, n, gap), "Check in",
 		                                       k->style.done, k->style.font.title))
 			screen_walker_act(k, KIOSK_OP_CHECKIN);
-		if (ui_button(u, kiosk_row(right, i++, n, gap), "+1 lap", k->style.done,
-		              k->style.font.title))
-			screen_walker_act(k, KIOSK_OP_LAP);
-		if (ui_button(u, kiosk_row(right, i++, n, gap), "Donation", k->style.primary,
-		              k->style.font.title))
-			kiosk_go(k, SCREEN_DONATE);
+		/* a lap by hand sooner than min-lap was refused: the coordinator may
+		 * add it anyway, and the entry says so */
+		int anyway = k->coordinator && c->op == KIOSK_OP_LAP &&
+		             c->scan.verdict.outcome == RULES_LAP_TOO_SOON && c->scan.seq == 0;
+		if (ui_button(u, kiosk_row(right, i++, n, gap), anyway ? "+1 lap anyway" : "+1 lap",
+		              anyway ? UI_WARN : k->style.done, k->style.font.title)) {
+			struct kiosk_req q;
+
+			memset(&q, 0, sizeof q);
+			q.op = KIOSK_OP_LAP;
+			q.walker = k->walker;
+			q.override_lap = anyway;
+			kiosk_post(k, &q);
+		}
+		{
+			/* a donation, or the sponsors' pledges (most of a walker's money) */
+			struct ui_rect money_row = kiosk_row(right, i++, n, gap);
+			if (ui_button(u, kiosk_col(money_row, 0, 2, gap), "Donation",
+			              k->style.primary, k->style.font.title))
+				kiosk_go(k, SCREEN_DONATE);
+			if (ui_button(u, kiosk_col(money_row, 1, 2, gap), "Pledges",
+			              k->style.primary, k->style.font.title))
+				kiosk_go(k, SCREEN_PLEDGES);
+		}
 		{
 			struct ui_rect last = kiosk_row(right, i, n, gap);
 			if (ui_button(u, kiosk_col(last, 0, 3, gap), "Badge QR", k->style.primary,
@@ -331,7 +355,14 @@ screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
 		ui_sound(k->ui, UI_SOUND_ERROR);
 		return;
 	}
-	if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
+	if (x->op == KIOSK_OP_LAP && x->scan.verdict.outcome == RULES_LAP_TOO_SOON &&
+	    x->scan.seq == 0) {
+		/* refused by hand (the ledger's sentence is longer than the line) */
+		kiosk_message(k, UI_FG, "%s",
+		              k->coordinator ? "Too soon: +1 lap anyway adds it."
+		                             : "Too soon: ask the coordinator.");
+		ui_sound(k->ui, UI_SOUND_WARN);
+	} else if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
 		enum ui_color c = kiosk_scan_color(x);
 		kiosk_message(k, c == UI_WARN ? UI_FG : c, "%s", x->scan.message);
 		ui_sound(k->ui, c == UI_OK ? UI_SOUND_OK : UI_SOUND_WARN);

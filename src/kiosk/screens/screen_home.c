@@ -10,6 +10,7 @@
 #define SCREEN_REFRESH_MS     30000
 #define SCREEN_DISK_LOW_MB    200
 #define SCREEN_MESSAGE_MS     10000 /* a note on the home screen fades */
+#define SCREEN_IDLE_MS        20000 /* no touch this long: the walkers' display */
 
 static void
 screen_opening_draw(struct kiosk *k)
@@ -86,6 +87,126 @@ screen_home_tile(struct kiosk *k, struct ui_rect r, const char *value, const cha
 	        k->style.font.small, 0, UI_DIM, UI_CENTER);
 }
 
+/* 1 while the home screen shows the walkers' display: nobody touched the
+ * station for SCREEN_IDLE_MS and no coordinator is at it. */
+int
+screen_home_idle(const struct kiosk *k)
+{
+	return k->st.has_event && !k->coordinator && k->msg[0] == '\0' &&
+	       (k->script ? k->idle_forced : k->now_ms - k->active_ms > SCREEN_IDLE_MS);
+}
+
+/* The goal thermometer: collected, then pledged (shown apart), of the goal. */
+static void
+screen_home_thermo(struct kiosk *k, struct ui_rect bar, int64_t collected, int64_t pledged)
+{
+	struct ui *u = k->ui;
+	const struct ledger_event *ev = &k->st.event;
+	int64_t goal = ev->goal_cents, part, ppart;
+	int fill, pfill, light;
+	char g[48], c[48], p[48], line[200];
+
+	if (goal <= 0)
+		return;
+	part = collected > goal ? goal : collected;
+	ppart = pledged > goal - part ? goal - part : pledged;
+	fill = (int)((int64_t)bar.w * part / goal);
+	pfill = (int)((int64_t)bar.w * ppart / goal);
+	/* the first dollars show: a sliver, and the amount, never "0%" */
+	if (collected > 0 && fill < k->style.gap_s)
+		fill = k->style.gap_s;
+	ui_fill(u, bar, UI_PANEL);
+	ui_fill(u, (struct ui_rect){bar.x, bar.y, fill, bar.h}, UI_OK);
+	if (pfill > 0)
+		ui_fill(u, (struct ui_rect){bar.x + fill, bar.y, pfill, bar.h}, UI_WARN);
+	ui_border(u, bar, UI_LINE, k->style.hair);
+	kiosk_money(goal, g, sizeof g);
+	kiosk_money(collected, c, sizeof c);
+	if (pledged > 0) {
+		kiosk_money(pledged, p, sizeof p);
+		snprintf(line, sizeof line, "%s raised + %s pledged of the %s goal", c, p, g);
+	} else
+		snprintf(line, sizeof line, "%s raised of the %s goal", c, g);
+	light = collected * 2 >= goal;
+	ui_text(u, kiosk_inset(bar, k->style.gap_s), line, k->style.font.body, 1,
+	        light ? UI_WHITE : UI_FG, light ? UI_LEFT : UI_RIGHT);
+}
+
+/* The walkers' display: the leaderboard (top walkers by counted laps, teams
+ * by money raised and pledged), the goal thermometer, and the last lap that
+ * passed.  Names as the event allows (setting full-names). */
+void
+screen_home_board(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	const struct ledger_event *ev = &k->st.event;
+	const struct kiosk_board *b = k->board != NULL ? &k->board->board : NULL;
+	int W = ui_width(u), H = ui_height(u), m = k->style.pad, gap = k->style.margin;
+	int hb = k->style.header, lh = k->style.line, y, thermo = k->style.row_l, rows;
+	struct ui_rect all = {0, 0, W, H}, cols, left, right;
+	char line[200], num[112];
+	size_t i;
+
+	ui_fill(u, (struct ui_rect){0, 0, W, hb}, UI_ACCENT);
+	ui_text(u, (struct ui_rect){m + k->style.tight, 0, W - 2 * m, hb}, ev->name,
+	        k->style.font.title, 1, UI_WHITE, UI_LEFT);
+	y = hb + gap;
+	if (k->pass[0] != '\0') /* taken down in time by kiosk_board_tick */
+		ui_text(u, (struct ui_rect){m, y, W - 2 * m, k->style.tall}, k->pass,
+		        k->style.font.banner, 1, UI_OK, UI_CENTER);
+	else
+		ui_text(u, (struct ui_rect){m, y, W - 2 * m, k->style.tall}, "Scan your badge",
+		        k->style.font.banner, 1, UI_ACCENT, UI_CENTER);
+	y += k->style.tall + gap;
+	cols = (struct ui_rect){m, y, W - 2 * m, H - y - thermo - 2 * gap - m};
+	kiosk_halves(k, cols, gap * 2, &left, &right);
+	rows = left.h / lh - 1;
+	if (rows > KIOSK_BOARD_MAX)
+		rows = KIOSK_BOARD_MAX;
+	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh}, "Top walkers", k->style.font.label,
+	        1, UI_FG, UI_LEFT);
+	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh}, "Teams", k->style.font.label, 1,
+	        UI_FG, UI_LEFT);
+	for (i = 0; b != NULL && i < b->nwalkers && (int)i < rows; i++) {
+		struct ui_rect r = {left.x, left.y + lh * (int)(i + 1), left.w, lh};
+		snprintf(line, sizeof line, "%zu. %s", i + 1, b->walkers[i].name);
+		snprintf(num, sizeof num, "%lld lap%s", (long long)b->walkers[i].laps,
+		         b->walkers[i].laps == 1 ? "" : "s");
+		ui_text(u, (struct ui_rect){r.x, r.y, r.w * 2 / 3, r.h}, line, k->style.font.text,
+		        0, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x + r.w * 2 / 3, r.y, r.w / 3, r.h}, num,
+		        k->style.font.text, 1, UI_ACCENT, UI_RIGHT);
+	}
+	if (b != NULL && b->nwalkers == 0)
+		ui_text(u, (struct ui_rect){left.x, left.y + lh, left.w, lh}, "No laps yet",
+		        k->style.font.text, 0, UI_DIM, UI_LEFT);
+	for (i = 0; b != NULL && i < b->nteams && (int)i < rows; i++) {
+		struct ui_rect r = {right.x, right.y + lh * (int)(i + 1), right.w, lh};
+		char money[48], pl[48];
+		kiosk_money(b->teams[i].raised_cents, money, sizeof money);
+		if (b->teams[i].pledged_cents > 0) {
+			kiosk_money(b->teams[i].pledged_cents, pl, sizeof pl);
+			snprintf(num, sizeof num, "%s + %s", money, pl);
+		} else
+			snprintf(num, sizeof num, "%s", money);
+		snprintf(line, sizeof line, "%zu. %s", i + 1, b->teams[i].team);
+		ui_text(u, (struct ui_rect){r.x, r.y, r.w * 3 / 5, r.h}, line, k->style.font.text,
+		        0, UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){r.x + r.w * 3 / 5, r.y, r.w * 2 / 5, r.h}, num,
+		        k->style.font.text, 1, UI_OK, UI_RIGHT);
+	}
+	if (b != NULL && b->nteams == 0)
+		ui_text(u, (struct ui_rect){right.x, right.y + lh, right.w, lh}, "No teams yet",
+		        k->style.font.text, 0, UI_DIM, UI_LEFT);
+	screen_home_thermo(k, (struct ui_rect){m, H - m - thermo, W - 2 * m, thermo},
+	                   k->st.totals.total_cents, b != NULL ? b->pledged_cents : 0);
+	/* a touch anywhere: the volunteers' home screen again */
+	if (ui_hit(u, all)) {
+		k->active_ms = k->now_ms;
+		ui_invalidate(u);
+	}
+}
+
 static void
 screen_home_draw(struct kiosk *k)
 {
@@ -96,6 +217,10 @@ screen_home_draw(struct kiosk *k)
 	int hb = k->style.header, y, btn_h = k->style.button, chip_h = k->style.line, x;
 	char num[3][48], line[160];
 
+	if (screen_home_idle(k)) {
+		screen_home_board(k);
+		return;
+	}
 	/* header: the event and this station's role */
 	ui_fill(u, (struct ui_rect){0, 0, W, hb}, UI_ACCENT);
 	ui_text(u, (struct ui_rect){m + k->style.tight, 0, W * 3 / 5, hb}, ev->name,
@@ -166,25 +291,10 @@ screen_home_draw(struct kiosk *k)
 		}
 		y += tiles + gap;
 		/* the thermometer toward the goal */
-		if (ev->goal_cents > 0 && thermo > k->style.gap_l) {
-			struct ui_rect bar = {m, y + gap / 2, W - 2 * m, thermo - gap};
-			int64_t pct = t->total_cents * 100 / ev->goal_cents;
-			int64_t part =
-			    t->total_cents > ev->goal_cents ? ev->goal_cents : t->total_cents;
-			int fill = (int)((int64_t)bar.w * part / ev->goal_cents);
-			char goal[48], raised[48];
-			/* the first dollars show: a sliver, and the amount, never "0%" */
-			if (t->total_cents > 0 && fill < k->style.gap_s)
-				fill = k->style.gap_s;
-			ui_fill(u, bar, UI_PANEL);
-			ui_fill(u, (struct ui_rect){bar.x, bar.y, fill, bar.h}, UI_OK);
-			ui_border(u, bar, UI_LINE, k->style.hair);
-			kiosk_money(ev->goal_cents, goal, sizeof goal);
-			kiosk_money(t->total_cents, raised, sizeof raised);
-			snprintf(line, sizeof line, "%s raised of the %s goal", raised, goal);
-			ui_text(u, kiosk_inset(bar, k->style.gap_s), line, k->style.font.body, 1,
-			        pct >= 50 ? UI_WHITE : UI_FG, pct >= 50 ? UI_LEFT : UI_RIGHT);
-		}
+		if (ev->goal_cents > 0 && thermo > k->style.gap_l)
+			screen_home_thermo(
+			    k, (struct ui_rect){m, y + gap / 2, W - 2 * m, thermo - gap},
+			    t->total_cents, k->board != NULL ? k->board->board.pledged_cents : 0);
 	}
 
 	/* volunteers' way in */
@@ -212,6 +322,10 @@ screen_home_tick(struct kiosk *k)
 		k->msg[0] = '\0';
 		ui_invalidate(k->ui);
 	}
+	if (screen_home_idle(k) != k->board_shown) { /* the display comes, or goes */
+		k->board_shown = !k->board_shown;
+		ui_invalidate(k->ui);
+	}
 	/* the clock and the disk can change while nobody touches the screen */
 	if (k->script || k->now_ms - last < SCREEN_REFRESH_MS)
 		return;
@@ -230,13 +344,21 @@ const struct screen_ops screen_home_ops = {
 
 /* ---- scan result --------------------------------------------------------- */
 
-/* What the rule asks, from the ledger's sentence: "Laps need at least 60 s." */
+/* What the rule asks, from the ledger's sentence: "Laps need at least 60 s."
+ * (that sentence only: the rest is for the coordinator's list). */
 static const char *
-screen_result_limit(const char *message)
+screen_result_limit(const char *message, char *buf, size_t len)
 {
-	const char *p = strstr(message, "Laps need");
+	const char *p = strstr(message, "Laps need"), *end;
 
-	return p != NULL ? p : "";
+	if (p == NULL)
+		return "";
+	end = strstr(p, ". ");
+	/* a scan too soon is recorded, flagged: say who decides */
+	snprintf(buf, len, "%.*s%s", end != NULL ? (int)(end - p + 1) : (int)strlen(p), p,
+	         strstr(p, "coordinator to review") != NULL ? " A coordinator will review it."
+	                                                    : "");
+	return buf;
 }
 
 /* The local time of the scan that counted ("10:42"), from when the ledger
@@ -316,7 +438,7 @@ screen_result_draw(struct kiosk *k)
 	struct kiosk_reply *r = k->result;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
 	enum ui_color bg, fg;
-	char title[256], money[48], line[256];
+	char title[256], money[48], line[256], limit[128];
 	int m = k->style.margin_l, H = all.h;
 	const char *detail;
 
@@ -340,7 +462,7 @@ screen_result_draw(struct kiosk *k)
 		        k->style.font.large, 1, fg, UI_CENTER);
 		detail = r->scan.verdict.outcome == RULES_ALREADY_COUNTED
 		             ? "This badge was just scanned: it counts once."
-		             : screen_result_limit(r->scan.message);
+		             : screen_result_limit(r->scan.message, limit, sizeof limit);
 		ui_text_wrap(u, (struct ui_rect){m, H * 50 / 100, all.w - 2 * m, H * 10 / 100},
 		             detail, k->style.font.label, 0, fg, UI_CENTER);
 		detail = NULL;

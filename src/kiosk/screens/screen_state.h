@@ -25,6 +25,28 @@ struct screen_donate_state {
 	int64_t seq; /* the donation, once recorded */
 };
 
+struct screen_pledges_state {
+	int step;
+	struct kiosk_reply *r; /* the walker's pledges settled, as last answered */
+	int added;             /* lines added since the form opened */
+	int page;              /* of the list */
+	/* the line being typed */
+	char sponsor[KIOSK_FIELD_MAX], rate[KIOSK_FIELD_MAX], max[KIOSK_FIELD_MAX];
+	int kind; /* enum pledge_kind */
+	int64_t rate_cents, max_cents;
+	/* a payment */
+	char pay_sponsor[64];
+	size_t npay;
+	int64_t pay_seqs[KIOSK_PAY_MAX], pay_due;
+	char amount[KIOSK_FIELD_MAX], check_no[KIOSK_FIELD_MAX];
+	int64_t cents;
+	enum rules_method method;
+	int64_t seq; /* the payment recorded */
+	/* the certification screen (screen_certify) */
+	int cstep;
+	char reason[KIOSK_FIELD_MAX];
+};
+
 struct screen_register_state {
 	int step;
 	char name[KIOSK_FIELD_MAX], team[KIOSK_FIELD_MAX], email[KIOSK_FIELD_MAX];

@@ -14,9 +14,16 @@ extern const struct screen_ops screen_import_ops, screen_print_ops, screen_print
 extern const struct screen_ops screen_close_ops, screen_export_ops;
 extern const struct screen_ops screen_join_ops, screen_pack_ops, screen_training_ops;
 extern const struct screen_ops screen_waiver_ops;
+extern const struct screen_ops screen_review_ops, screen_pledges_ops, screen_certify_ops;
 extern const struct screen_ops screen_badges_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
+
+/* The walkers' display (screen_home.c): the idle home screen, and the whole
+ * of a second window (kiosk_display_frame). */
+void screen_home_board(struct kiosk *k);
+/* 1 while the home screen shows it. */
+int screen_home_idle(const struct kiosk *k);
 
 /* Choose a coordinator PIN and type it again (screen_coord.c): k->pin.step is
  * `first` for the first, first + 1 for the second; 1 once both agree (the
@@ -26,5 +33,6 @@ int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
 /* A code the camera read while the join screen asks for the pack's key:
  * 1 when it was taken as the key (screen_pack.c). */
 int screen_join_scanned(struct kiosk *k, const char *code);
+void screen_setup_date_step(int *year, int *month, int *day, int field, int delta);
 
 #endif

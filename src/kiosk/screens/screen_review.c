@@ -1,0 +1,169 @@
+/* screen_review.c — the lap review (coordinator): the laps scanned too soon,
+ * by walker, oldest first, each with the walker's scans just before and
+ * after it (times in the station's zone); Accept or Reject, one tap each,
+ * recorded as lap-review entries (ledger_lap_review).  A flagged lap counts
+ * once accepted (fold.h, "counted laps"). */
+#include <stdio.h>
+#include <string.h>
+
+#include "screens.h"
+
+static void
+screen_review_load(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_FLAGGED;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_review_enter(struct kiosk *k)
+{
+	kiosk_keep(&k->list, NULL);
+	screen_review_load(k);
+}
+
+/* "14:03:10" in the station's zone (stamp_zone, set by the worker). */
+static const char *
+screen_review_time(const struct stamp *at, char *buf, size_t len)
+{
+	char full[64];
+
+	stamp_format_local(at->wall_ms, full, sizeof full);
+	/* "YYYY-MM-DD HH:MM:SS+hhmm": the time of day only */
+	snprintf(buf, len, "%.8s", strlen(full) > 11 ? full + 11 : full);
+	return buf;
+}
+
+static const char *
+screen_review_kind(const char *kind)
+{
+	return strcmp(kind, "checkin") == 0 ? "check-in" : "lap";
+}
+
+/* "14:03:10 — 10 s after the lap at 14:03:00; next lap 14:05:40" */
+static void
+screen_review_line(const struct ledger_flagged *f, char *buf, size_t len)
+{
+	char at[16], prev[16], next[16], tail[96] = "";
+	int n;
+
+	screen_review_time(&f->at, at, sizeof at);
+	if (f->has_next)
+		snprintf(tail, sizeof tail, "; next %s %s", screen_review_kind(f->next_kind),
+		         screen_review_time(&f->next_at, next, sizeof next));
+	if (f->has_prev && f->since_ms >= 0)
+		n = snprintf(buf, len, "%s \xe2\x80\x94 %lld s after the %s at %s%s", at,
+		             (long long)(f->since_ms / 1000), screen_review_kind(f->prev_kind),
+		             screen_review_time(&f->prev_at, prev, sizeof prev), tail);
+	else
+		n = snprintf(buf, len, "%s%s", at, tail);
+	(void)n;
+}
+
+static void
+screen_review_post(struct kiosk *k, int64_t seq, int accept)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_LAP_REVIEW;
+	q.seq = seq;
+	q.accept = accept;
+	kiosk_post(k, &q);
+}
+
+static void
+screen_review_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k);
+	int gap = k->style.gap_s, rh = k->style.row, lh = k->style.line_s, y, bw = k->style.back_w;
+	int bottom = body.y + body.h, shown = 0;
+	char line[256];
+	size_t i, n;
+
+	if (kiosk_header(k, "Lap review", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	ui_text(u, (struct ui_rect){body.x, body.y, body.w, lh},
+	        "Laps scanned too soon. They count only once accepted.", k->style.font.small, 0,
+	        UI_DIM, UI_LEFT);
+	y = body.y + lh;
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
+	y += lh + k->style.tight;
+	if (k->list == NULL)
+		return;
+	n = k->list->nflagged;
+	if (n == 0)
+		ui_text(u, (struct ui_rect){body.x, y, body.w, rh}, "No laps waiting for review.",
+		        k->style.font.text, 1, UI_FG, UI_LEFT);
+	for (i = 0; i < n; i++) {
+		const struct ledger_flagged *f = &k->list->flagged[i];
+		int head = i == 0 || f->walker != k->list->flagged[i - 1].walker;
+		int need = rh + (head ? lh : 0) + (i + 1 < n ? lh : 0); /* room for "N more" */
+		struct ui_rect row;
+
+		if (y + need > bottom)
+			break;
+		if (head) {
+			if (f->name[0] != '\0')
+				snprintf(line, sizeof line, "%s  \xc2\xb7  walker %u", f->name,
+				         f->walker);
+			else
+				snprintf(line, sizeof line, "Walker %u", f->walker);
+			ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line,
+			        k->style.font.body, 1, UI_FG, UI_LEFT);
+			y += lh;
+		}
+		row = (struct ui_rect){body.x, y, body.w, rh};
+		ui_fill(u, row, UI_PANEL);
+		screen_review_line(f, line, sizeof line);
+		ui_text(u, (struct ui_rect){row.x + gap * 2, y, row.w - 2 * bw - gap * 5, rh}, line,
+		        k->style.font.hint, 0, UI_FG, UI_LEFT);
+		/* keyed by the lap: when the list moves up after a tap, the next
+		 * lap's buttons are new ones and a double tap does not reach them */
+		if (ui_button_keyed(u, (struct ui_rect){row.x + row.w - 2 * bw - gap, y, bw, rh},
+		                    "Accept", (uint64_t)f->seq, UI_OK, k->style.font.text) &&
+		    !k->waiting)
+			screen_review_post(k, f->seq, 1);
+		if (ui_button_keyed(u, (struct ui_rect){row.x + row.w - bw, y, bw, rh}, "Reject",
+		                    (uint64_t)f->seq, UI_BAD, k->style.font.text) &&
+		    !k->waiting)
+			screen_review_post(k, f->seq, 0);
+		y += rh + gap;
+		shown++;
+	}
+	if ((size_t)shown < n) {
+		snprintf(line, sizeof line, "and %zu more below: review these first",
+		         n - (size_t)shown);
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, line, k->style.font.small, 0,
+		        UI_DIM, UI_LEFT);
+	}
+}
+
+static void
+screen_review_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "That did not work.");
+		return;
+	}
+	if (x->op == KIOSK_OP_LAP_REVIEW)
+		kiosk_message(k, UI_OK, "%s", "Recorded.");
+	kiosk_keep(&k->list, x);
+	*r = NULL;
+}
+
+const struct screen_ops screen_review_ops = {
+    .name = "review",
+    .enter = screen_review_enter,
+    .draw = screen_review_draw,
+    .reply = screen_review_reply,
+    .coordinator = SCREEN_COORDINATOR,
+};

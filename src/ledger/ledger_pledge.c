@@ -1,0 +1,900 @@
+/* ledger_pledge.c — pledges, their settlement over every station's laps,
+ * payments against them and the certification of the laps; see ledger.h
+ * and core/pledge.h (the rule). */
+#include "ledger_int.h"
+
+#include "pledge.h"
+
+/* ---- lines of one ledger, decoded ---- */
+
+struct ledger_pl_lines {
+	char **v;
+	struct entry *es;
+	size_t n, cap;
+	int64_t upto; /* stop after this seq; 0: all */
+};
+
+static int
+ledger_pl_lines_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_pl_lines *ls = arg;
+
+	if (ls->upto > 0 && e->seq > ls->upto)
+		return 1;
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 256;
+		ls->v = xrealloc(ls->v, ls->cap * sizeof *ls->v);
+	}
+	ls->v[ls->n++] = xstrdup(e->line);
+	return 0;
+}
+
+static int
+ledger_pl_decode(struct ledger_pl_lines *ls, char **cause)
+{
+	ls->es = xcalloc(ls->n ? ls->n : 1, sizeof *ls->es);
+	for (size_t i = 0; i < ls->n; i++)
+		if (entry_decode(ls->v[i], strlen(ls->v[i]), &ls->es[i], cause) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+ledger_pl_lines_free(struct ledger_pl_lines *ls)
+{
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->v[i]);
+	free(ls->v);
+	free(ls->es);
+	memset(ls, 0, sizeof *ls);
+}
+
+static void
+ledger_pl_hex(const unsigned char *id, char out[2 * LEDGER_HASH_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < LEDGER_HASH_LEN; i++) {
+		out[2 * i] = hex[id[i] >> 4];
+		out[2 * i + 1] = hex[id[i] & 15];
+	}
+	out[2 * LEDGER_HASH_LEN] = '\0';
+}
+
+struct ledger_pl_peers {
+	struct ledger_peer *v;
+	size_t n;
+};
+
+static int
+ledger_pl_peers_cb(const struct ledger_peer *p, void *arg)
+{
+	struct ledger_pl_peers *ps = arg;
+
+	ps->v = xrealloc(ps->v, (ps->n + 1) * sizeof *ps->v);
+	ps->v[ps->n++] = *p;
+	return 0;
+}
+
+/* ---- the settlement ---- */
+
+/* Folds a ledger's entries es[0..upto) for the laps they count. */
+static int
+ledger_pl_fold(const struct entry *es, size_t upto, struct fold **out, char **cause)
+{
+	return fold_run(es, upto, NULL, out, cause);
+}
+
+static int
+ledger_pl_line_cmp(const void *a, const void *b)
+{
+	const struct ledger_pledge_line *x = a, *y = b;
+
+	if (x->p->walker != y->p->walker)
+		return x->p->walker < y->p->walker ? -1 : 1;
+	return x->p->seq < y->p->seq ? -1 : x->p->seq > y->p->seq;
+}
+
+/* One person under two walker numbers (a "link" entry, docs/SYNC.md):
+ * walker `here` of this station is walker `there` at station `fold`. */
+struct ledger_pl_pair {
+	size_t fold;
+	uint32_t here, there;
+};
+struct ledger_pl_pairs {
+	struct ledger_pl_pair *v;
+	size_t n, cap;
+};
+
+static void
+ledger_pl_pair_add(struct ledger_pl_pairs *ps, size_t fold, uint32_t here, uint32_t there)
+{
+	if (here == there || here == 0 || there == 0)
+		return; /* the same number counts already */
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].fold == fold && ps->v[i].here == here && ps->v[i].there == there)
+			return; /* both stations recorded it */
+	if (ps->n == ps->cap) {
+		ps->cap = ps->cap ? ps->cap * 2 : 8;
+		ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+	}
+	ps->v[ps->n++] = (struct ledger_pl_pair){fold, here, there};
+}
+
+/* The link entries in force among es[0..n) (annulled_by from f; an
+ * annulment after n does not count) naming ledger `to` (hex): mine: the
+ * entry's walker is here; else the entry's other walker is here. */
+static void
+ledger_pl_links(const struct entry *es, size_t n, const struct fold *f, const char *to, int mine,
+                size_t fold, struct ledger_pl_pairs *ps)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t by = fold_annulled_by(f, es[i].seq);
+		struct json_value w, o, lg;
+		int64_t a = 0, b = 0;
+
+		if (es[i].kind != ENTRY_LINK || (by != 0 && by <= (int64_t)n))
+			continue;
+		w = entry_member(&es[i], "walker");
+		o = entry_member(&es[i], "other_walker");
+		lg = entry_member(&es[i], "ledger");
+		if (json_int(&w, &a) != 0 || json_int(&o, &b) != 0 || lg.type != JSON_STRING ||
+		    lg.n - 2 != 2 * LEDGER_HASH_LEN || strncasecmp(lg.p + 1, to, lg.n - 2) != 0 ||
+		    a <= 0 || b <= 0 || a > UINT32_MAX || b > UINT32_MAX)
+			continue;
+		if (mine)
+			ledger_pl_pair_add(ps, fold, (uint32_t)a, (uint32_t)b);
+		else
+			ledger_pl_pair_add(ps, fold, (uint32_t)b, (uint32_t)a);
+	}
+}
+
+int
+ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause)
+{
+	struct ledger_pl_lines own = {0};
+	struct ledger_pl_peers peers = {0};
+	struct fold *fall = NULL, **folds = NULL;
+	struct ledger_pl_pairs pairs = {0};
+	unsigned char id[LEDGER_HASH_LEN];
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	size_t i, j, nfolds = 0;
+	int64_t own_upto;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!l->has_event || ledger_identity(l, id) != 0)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	ledger_pl_hex(id, hex);
+	if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
+	    ledger_pl_decode(&own, cause) != 0 ||
+	    fold_run(own.es, own.n, NULL, &fall, cause) != 0 ||
+	    pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0)
+		goto end;
+	out->cert_seq = out->book->cert_seq;
+	/* what counts: all held, or what the certification counted */
+	own_upto = (int64_t)own.n;
+	if (out->cert_seq != 0) {
+		own_upto = 0;
+		for (j = 0; j < out->book->ncert; j++)
+			if (strcmp(out->book->cert[j].ledger, hex) == 0)
+				own_upto = out->book->cert[j].seq;
+		if (own_upto > (int64_t)own.n)
+			own_upto = (int64_t)own.n;
+	}
+	pledge_rule_settings(own.es, (size_t)own_upto, fall, &out->lap, &out->lap_cap);
+	folds = xcalloc(1, sizeof *folds);
+	out->stations = xcalloc(1, sizeof *out->stations);
+	if (own_upto == (int64_t)own.n) {
+		folds[0] = fall;
+		fall = NULL;
+	} else if (ledger_pl_fold(own.es, (size_t)own_upto, &folds[0], cause) != 0)
+		goto end;
+	nfolds = 1;
+	snprintf(out->stations[0].station, sizeof out->stations[0].station, "%s", l->ev.station);
+	out->stations[0].own = 1;
+	out->stations[0].upto_seq = own_upto;
+	out->nstations = 1;
+	if (ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
+		goto end;
+	for (i = 0; i < peers.n; i++) {
+		struct ledger_pl_lines ls = {0};
+		struct ledger_station_pledge *sp;
+		int64_t upto = peers.v[i].head_seq;
+		char phex[2 * LEDGER_HASH_LEN + 1];
+		int r;
+
+		ledger_pl_hex(peers.v[i].ledger, phex);
+		if (out->cert_seq != 0) {
+			upto = 0; /* a station the certification did not know counts nothing */
+			for (j = 0; j < out->book->ncert; j++)
+				if (strcmp(out->book->cert[j].ledger, phex) == 0)
+					upto = out->book->cert[j].seq;
+		}
+		out->stations =
+		    xrealloc(out->stations, (out->nstations + 1) * sizeof *out->stations);
+		sp = &out->stations[out->nstations++];
+		memset(sp, 0, sizeof *sp);
+		snprintf(sp->station, sizeof sp->station, "%s", peers.v[i].station);
+		sp->upto_seq = upto;
+		sp->seen_wall_ms = peers.v[i].seen_wall_ms;
+		if (upto == 0)
+			continue;
+		ls.upto = upto;
+		folds = xrealloc(folds, (nfolds + 1) * sizeof *folds);
+		folds[nfolds] = NULL;
+		r = ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, &ls, cause);
+		if (r == 0)
+			r = ledger_pl_decode(&ls, cause);
+		if (r == 0)
+			r = ledger_pl_fold(ls.es, ls.n, &folds[nfolds], cause);
+		if (r == 0) {
+			/* one person under two numbers: linked here, or there */
+			ledger_pl_links(own.es, (size_t)own_upto, fall != NULL ? fall : folds[0],
+			                phex, 1, nfolds, &pairs);
+			ledger_pl_links(ls.es, ls.n, folds[nfolds], hex, 0, nfolds, &pairs);
+		}
+		ledger_pl_lines_free(&ls);
+		if (r != 0)
+			goto end;
+		nfolds++;
+	}
+	out->v = xcalloc(out->book->n ? out->book->n : 1, sizeof *out->v);
+	for (i = 0; i < out->book->n; i++) {
+		const struct pledge *p = &out->book->p[i];
+		struct ledger_pledge_line *ln;
+		char *why = NULL;
+
+		if (p->annulled_by != 0 || (walker != 0 && p->walker != walker))
+			continue;
+		ln = &out->v[out->n++];
+		ln->p = p;
+		for (j = 0; j < nfolds; j++) {
+			const struct fold_walker *w = fold_walker(folds[j], p->walker);
+			if (w != NULL)
+				ln->counted_laps += fold_counted_laps(w);
+		}
+		for (j = 0; j < pairs.n; j++) {
+			const struct fold_walker *w;
+			if (pairs.v[j].here != p->walker)
+				continue;
+			if ((w = fold_walker(folds[pairs.v[j].fold], pairs.v[j].there)) != NULL)
+				ln->counted_laps += fold_counted_laps(w);
+		}
+		ln->billed_laps = pledge_billed_laps(ln->counted_laps, out->lap_cap);
+		ln->distance_um = setting_distance(&out->lap, ln->billed_laps);
+		if (pledge_owed(&p->t, ln->counted_laps, &out->lap, out->lap_cap, &ln->owed_cents,
+		                &why) != 0) {
+			snprintf(ln->why, sizeof ln->why, "%s", why);
+			free(why);
+			ln->owed_cents = 0;
+			out->unknown++;
+		}
+		ln->final = out->cert_seq != 0 || p->t.kind == PLEDGE_FLAT;
+		ln->paid_cents = p->online_cents + p->paid_cents;
+		ln->due_cents =
+		    ln->owed_cents > ln->paid_cents ? ln->owed_cents - ln->paid_cents : 0;
+		out->owed_cents += ln->owed_cents;
+		out->paid_cents += ln->paid_cents;
+		out->due_cents += ln->due_cents;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, ledger_pl_line_cmp);
+	rc = 0;
+end:
+	for (i = 0; i < nfolds; i++)
+		fold_free(folds[i]);
+	free(folds);
+	free(pairs.v);
+	free(peers.v);
+	fold_free(fall);
+	ledger_pl_lines_free(&own);
+	if (rc != 0)
+		ledger_settlement_clear(out);
+	return rc;
+}
+
+void
+ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+	char when[40];
+
+	strbuf_puts(&b, s->cert_seq != 0 ? "Certified laps of " : "Laps of ");
+	for (size_t i = 0; i < s->nstations; i++) {
+		const struct ledger_station_pledge *sp = &s->stations[i];
+
+		strbuf_printf(&b, "%s%s to entry %" PRId64, i > 0 ? ", " : "", sp->station,
+		              sp->upto_seq);
+		if (!sp->own)
+			strbuf_printf(&b, " (as of %s)",
+			              sp->seen_wall_ms > 0
+			                  ? stamp_format_local(sp->seen_wall_ms, when, sizeof when)
+			                  : "never");
+	}
+	strbuf_puts(&b, ".");
+	snprintf(buf, len, "%s", b.s);
+	strbuf_free(&b);
+}
+
+void
+ledger_settlement_clear(struct ledger_settlement *s)
+{
+	pledge_book_free(s->book);
+	free(s->v);
+	free(s->stations);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- recording pledges ---- */
+
+/* Pledge entries in force, of this ledger and the peers held, as pledges:
+ * for the external ids already held. */
+struct ledger_pl_held {
+	struct pledge *v;
+	char (*station)[LEDGER_STATION_MAX + 1];
+	size_t n;
+	const char *station_now;
+};
+
+static int
+ledger_pl_held_cb(const struct ledger_entry *le, void *arg)
+{
+	struct ledger_pl_held *h = arg;
+	struct entry e;
+
+	if (le->annulled_by != 0 || entry_decode(le->line, strlen(le->line), &e, NULL) != 0 ||
+	    e.kind != ENTRY_PLEDGE)
+		return 0;
+	h->v = xrealloc(h->v, (h->n + 1) * sizeof *h->v);
+	h->station = xrealloc(h->station, (h->n + 1) * sizeof *h->station);
+	pledge_from_entry(&e, &h->v[h->n]);
+	snprintf(h->station[h->n], sizeof h->station[h->n], "%s", h->station_now);
+	h->n++;
+	return 0;
+}
+
+static void
+ledger_pl_held_free(struct ledger_pl_held *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		pledge_clear(&h->v[i]);
+	free(h->v);
+	free(h->station);
+	memset(h, 0, sizeof *h);
+}
+
+/* Every pledge held with an external id (peers' annulments are not
+ * followed: a pledge another station annulled still holds its id here). */
+static int
+ledger_pl_held_load(struct ledger *l, struct ledger_pl_held *h, char **cause)
+{
+	struct ledger_pl_peers peers = {0};
+	int rc = -1;
+
+	memset(h, 0, sizeof *h);
+	h->station_now = l->ev.station;
+	if (ledger_kind_entries(l, "pledge", 1, ledger_pl_held_cb, h, cause) != 0 ||
+	    ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
+		goto end;
+	for (size_t i = 0; i < peers.n; i++) {
+		h->station_now = peers.v[i].station;
+		if (ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_held_cb, h, cause) != 0)
+			goto end;
+	}
+	rc = 0;
+end:
+	free(peers.v);
+	return rc;
+}
+
+static const struct pledge *
+ledger_pl_held_find(const struct ledger_pl_held *h, const char *ext_id, const char **station)
+{
+	for (size_t i = 0; ext_id != NULL && i < h->n; i++)
+		if (h->v[i].ext_id != NULL && strcmp(h->v[i].ext_id, ext_id) == 0) {
+			if (station != NULL)
+				*station = h->station[i];
+			return &h->v[i];
+		}
+	return NULL;
+}
+
+static int
+ledger_pl_same(const struct pledge *a, const struct pledge *b, uint32_t walker)
+{
+	return a->walker == walker && a->t.kind == b->t.kind &&
+	       a->t.rate_cents == b->t.rate_cents && a->t.max_cents == b->t.max_cents &&
+	       a->online_cents == b->online_cents && a->sponsor != NULL && b->sponsor != NULL &&
+	       strcmp(a->sponsor, b->sponsor) == 0;
+}
+
+/* Checks a pledge's fields (the walker aside) and writes its data. */
+static int
+ledger_pl_data(const struct pledge *p, const char *source, struct strbuf *b, char **cause)
+{
+	struct ledger_field f[] = {
+	    {"sponsor", p->sponsor, PLEDGE_MAX_SPONSOR, "sponsor's name"},
+	    {"email", p->email, ROSTER_MAX_EMAIL, "sponsor's email"},
+	    {"phone", p->phone, ROSTER_MAX_PHONE, "sponsor's phone"},
+	    {"address", p->address, PLEDGE_MAX_ADDRESS, "sponsor's address"},
+	    {"ext_id", p->ext_id, PLEDGE_MAX_EXTID, "pledge id"},
+	    {"online_date", p->online_date, 32, "date paid online"},
+	};
+
+	if (p->sponsor == NULL || *p->sponsor == '\0')
+		return util_fail(cause, "Say who the sponsor is (a name is required).");
+	if (ledger_check_fields(f, nitems(f), cause) != 0)
+		return -1;
+	if ((size_t)p->t.kind >= PLEDGE_NKINDS)
+		return util_fail(cause, "A pledge is flat, per lap, per mile or per km.");
+	if (p->t.rate_cents <= 0 || p->t.rate_cents > PLEDGE_MAX_RATE)
+		return util_fail(cause,
+		                 "A pledge's rate must be above $0.00 and at most $10,000.00.");
+	if (p->t.max_cents < 0 || p->online_cents < 0)
+		return util_fail(cause, "A pledge's maximum and amount paid cannot be negative.");
+	strbuf_puts(b, "{\"sponsor\":");
+	strbuf_json(b, p->sponsor);
+	strbuf_printf(b, ",\"kind\":\"%s\",\"rate\":%" PRId64, pledge_kind_name(p->t.kind),
+	              p->t.rate_cents);
+	if (p->t.max_cents > 0)
+		strbuf_printf(b, ",\"max\":%" PRId64, p->t.max_cents);
+	for (size_t i = 1; i < nitems(f); i++)
+		if (f[i].value != NULL && *f[i].value != '\0') {
+			strbuf_printf(b, ",\"%s\":", f[i].key);
+			strbuf_json(b, f[i].value);
+		}
+	if (p->online_cents > 0)
+		strbuf_printf(b, ",\"online_cents\":%" PRId64, p->online_cents);
+	if (source != NULL) {
+		strbuf_puts(b, ",\"source\":");
+		strbuf_json(b, source);
+	}
+	strbuf_puts(b, "}");
+	return 0;
+}
+
+static int
+ledger_pl_walker_ok(struct ledger *l, uint32_t walker, char **cause)
+{
+	struct ledger_walker w;
+	int rc;
+
+	if (ledger_walker_get(l, walker, &w, NULL) != 0 || w.reg_seq == 0 || !w.active)
+		rc = util_fail(cause, "There is no walker %" PRIu32 " registered here.", walker);
+	else
+		rc = 0;
+	ledger_walker_clear(&w);
+	return rc;
+}
+
+int
+ledger_pledge_add(struct ledger *l, const struct pledge *p, const char *op, int64_t *seq,
+                  char **cause)
+{
+	struct ledger_pl_held h;
+	struct strbuf data = STRBUF_INIT;
+	const char *where = NULL;
+	int rc = -1;
+
+	memset(&h, 0, sizeof h);
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ledger_pl_walker_ok(l, p->walker, cause) != 0 ||
+	    ledger_pl_data(p, NULL, &data, cause) != 0)
+		goto end;
+	if (p->ext_id != NULL) {
+		if (ledger_pl_held_load(l, &h, cause) != 0)
+			goto end;
+		if (ledger_pl_held_find(&h, p->ext_id, &where) != NULL) {
+			util_fail(cause,
+			          "A pledge with the id \"%s\" is already held (station %s).",
+			          p->ext_id, where);
+			goto end;
+		}
+	}
+	rc = ledger_append(l, "pledge", p->walker, 0, 0, data.s, op, seq, cause);
+end:
+	ledger_pl_held_free(&h);
+	strbuf_free(&data);
+	return rc;
+}
+
+/* Finds the walker a row names: by number, else by registration id. */
+static uint32_t
+ledger_pl_row_walker(struct ledger *l, const struct pledge_row *r)
+{
+	static const char sql[] = "SELECT id FROM walkers WHERE ext_id = ?1 AND active = 1";
+	sqlite3_stmt *st;
+	uint32_t id = 0;
+
+	if (r->walker != 0)
+		return ledger_pl_walker_ok(l, r->walker, NULL) == 0 ? r->walker : 0;
+	if (r->walker_ext == NULL || (st = ledger_stmt(l, sql)) == NULL)
+		return 0;
+	ledger_bind_text(st, 1, r->walker_ext);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = (uint32_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+int
+ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const char *op,
+                     struct ledger_pledge_import *res, char **cause)
+{
+	struct ledger_pl_held h;
+	struct strbuf data = STRBUF_INIT;
+	size_t i, k;
+	int rc = -1;
+
+	memset(res, 0, sizeof *res);
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ledger_pl_held_load(l, &h, cause) != 0)
+		goto end;
+	/* each row judged alone, against what is held and the rows before it */
+	for (i = 0; i < c->n; i++) {
+		struct pledge_row *r = &c->rows[i];
+		const struct pledge *held;
+		const char *where = NULL;
+		char *why = NULL;
+		uint32_t walker;
+
+		r->state = PLEDGE_ROW_NEW;
+		if (r->problem != NULL) {
+			r->state = PLEDGE_ROW_BAD;
+			continue;
+		}
+		if ((walker = ledger_pl_row_walker(l, r)) == 0) {
+			r->problem =
+			    r->walker != 0
+			        ? xasprintf("walker %" PRIu32 " is not registered "
+			                    "here",
+			                    r->walker)
+			        : xasprintf("no walker here has the id \"%s\"", r->walker_ext);
+			r->state = PLEDGE_ROW_BAD;
+			continue;
+		}
+		r->p.walker = walker;
+		strbuf_free(&data);
+		if (ledger_pl_data(&r->p, NULL, &data, &why) != 0) {
+			r->problem = why;
+			r->state = PLEDGE_ROW_BAD;
+			continue;
+		}
+		for (k = 0; k < i && r->p.ext_id != NULL; k++)
+			if (c->rows[k].state != PLEDGE_ROW_BAD && c->rows[k].p.ext_id != NULL &&
+			    strcmp(c->rows[k].p.ext_id, r->p.ext_id) == 0)
+				break;
+		if (r->p.ext_id != NULL && k < i) {
+			r->problem = xasprintf("the pledge id \"%s\" is on line %zu too",
+			                       r->p.ext_id, c->rows[k].line);
+			r->state = PLEDGE_ROW_BAD;
+			continue;
+		}
+		if ((held = ledger_pl_held_find(&h, r->p.ext_id, &where)) != NULL) {
+			if (ledger_pl_same(held, &r->p, walker))
+				r->state = PLEDGE_ROW_UNCHANGED;
+			else {
+				r->problem =
+				    xasprintf("the pledge id \"%s\" is held already (station "
+				              "%s) with other terms; annul that one first to "
+				              "change it",
+				              r->p.ext_id, where);
+				r->state = PLEDGE_ROW_BAD;
+			}
+			continue;
+		}
+	}
+	for (i = 0; i < c->n; i++) {
+		res->added += c->rows[i].state == PLEDGE_ROW_NEW;
+		res->unchanged += c->rows[i].state == PLEDGE_ROW_UNCHANGED;
+		res->problems += c->rows[i].state == PLEDGE_ROW_BAD;
+	}
+	if (!apply || res->added == 0) {
+		rc = 0;
+		goto end;
+	}
+	if (ledger_batch_begin(l, cause) != 0)
+		goto end;
+	for (i = 0; i < c->n; i++) {
+		if (c->rows[i].state != PLEDGE_ROW_NEW)
+			continue;
+		strbuf_free(&data);
+		if (ledger_pl_data(&c->rows[i].p, "import", &data, cause) != 0 ||
+		    ledger_append(l, "pledge", c->rows[i].p.walker, 0, 0, data.s, op, NULL,
+		                  cause) != 0) {
+			ledger_batch_end(l, 0, NULL);
+			goto end;
+		}
+	}
+	if (ledger_batch_end(l, 1, cause) != 0)
+		goto end;
+	rc = 0;
+end:
+	strbuf_free(&data);
+	ledger_pl_held_free(&h);
+	return rc;
+}
+
+/* ---- payments ---- */
+
+int
+ledger_pledge_pay(struct ledger *l, uint32_t walker, const int64_t *pledges, size_t n,
+                  int64_t cents, enum rules_method m, const char *check_no, const char *op,
+                  int64_t *seq, int64_t *gift_cents, char **cause)
+{
+	struct ledger_settlement s;
+	struct strbuf items = STRBUF_INIT;
+	const char *sponsor = NULL;
+	int64_t left = cents;
+	size_t i, j;
+	int rc = -1;
+
+	*gift_cents = 0;
+	if (n == 0)
+		return util_fail(cause, "Say which pledge the payment is for.");
+	if (ledger_settle(l, walker, &s, cause) != 0)
+		return -1;
+	strbuf_puts(&items, "[");
+	for (i = 0; i < n; i++) {
+		const struct ledger_pledge_line *ln = NULL;
+
+		for (j = 0; j < s.n; j++)
+			if (s.v[j].p->seq == pledges[i])
+				ln = &s.v[j];
+		if (ln == NULL) {
+			util_fail(cause,
+			          "Entry %" PRId64 " is not a pledge of walker %" PRIu32
+			          " in force.",
+			          pledges[i], walker);
+			goto end;
+		}
+		for (j = 0; j < i; j++)
+			if (pledges[j] == pledges[i]) {
+				util_fail(cause, "Pledge %" PRId64 " is named twice.", pledges[i]);
+				goto end;
+			}
+		if (sponsor == NULL)
+			sponsor = ln->p->sponsor;
+		else if (strcmp(sponsor, ln->p->sponsor) != 0) {
+			util_fail(cause,
+			          "One payment is one sponsor's: pledge %" PRId64
+			          " is %s's, not %s's.",
+			          pledges[i], ln->p->sponsor, sponsor);
+			goto end;
+		}
+		if (!ln->final) {
+			util_fail(
+			    cause,
+			    "Pledge %" PRId64 " is per %s and the laps are not certified yet: "
+			    "certify them first (watctl pledge certify), so the amount owed is "
+			    "final.",
+			    pledges[i], pledge_kind_name(ln->p->t.kind));
+			goto end;
+		}
+		if (ln->why[0] != '\0') {
+			util_fail(cause, "%s", ln->why);
+			goto end;
+		}
+		if (ln->due_cents > 0 && left > 0) {
+			int64_t put = left < ln->due_cents ? left : ln->due_cents;
+
+			strbuf_printf(&items, "%s[%" PRId64 ",%" PRId64 "]",
+			              items.len > 1 ? "," : "", ln->p->seq, put);
+			left -= put;
+		}
+	}
+	strbuf_puts(&items, "]");
+	*gift_cents = left;
+	rc = ledger_donate_pledges(l, walker, cents, m, check_no, sponsor,
+	                           items.len > 2 ? items.s : NULL, op, seq, cause);
+end:
+	strbuf_free(&items);
+	ledger_settlement_clear(&s);
+	return rc;
+}
+
+/* ---- certification ---- */
+
+int
+ledger_certify(struct ledger *l, const char *op, int64_t *seq, char **cause)
+{
+	struct ledger_settlement s;
+	struct ledger_pl_peers peers = {0};
+	struct strbuf b = STRBUF_INIT;
+	unsigned char id[LEDGER_HASH_LEN];
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	int rc = -1;
+
+	if (ledger_settle(l, 0, &s, cause) != 0)
+		return -1;
+	if (s.cert_seq != 0) {
+		util_fail(cause,
+		          "The laps were certified already (entry %" PRId64
+		          "): reopen them first to certify them again.",
+		          s.cert_seq);
+		goto end;
+	}
+	if (ledger_identity(l, id) != 0 || ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
+		goto end;
+	ledger_pl_hex(id, hex);
+	strbuf_puts(&b, "{\"stations\":[{\"station\":");
+	strbuf_json(&b, l->ev.station);
+	strbuf_printf(&b, ",\"ledger\":\"%s\",\"seq\":%" PRId64 "}", hex, l->last_seq);
+	for (size_t i = 0; i < peers.n; i++) {
+		ledger_pl_hex(peers.v[i].ledger, hex);
+		strbuf_puts(&b, ",{\"station\":");
+		strbuf_json(&b, peers.v[i].station);
+		strbuf_printf(&b, ",\"ledger\":\"%s\",\"seq\":%" PRId64 "}", hex,
+		              peers.v[i].head_seq);
+	}
+	strbuf_puts(&b, "]}");
+	rc = ledger_append(l, "certify", 0, 0, 0, b.s, op, seq, cause);
+end:
+	free(peers.v);
+	strbuf_free(&b);
+	ledger_settlement_clear(&s);
+	return rc;
+}
+
+int
+ledger_certify_reopen(struct ledger *l, const char *reason, const char *op, int64_t *seq,
+                      char **cause)
+{
+	struct ledger_settlement s;
+	struct strbuf b = STRBUF_INIT;
+	char *why = ledger_clean(reason);
+	int rc = -1;
+
+	if (ledger_settle(l, 0, &s, cause) != 0) {
+		free(why);
+		return -1;
+	}
+	if (s.cert_seq == 0)
+		util_fail(cause, "The laps are not certified: there is nothing to reopen.");
+	else if (why == NULL)
+		util_fail(cause, "Say why the laps are reopened (a reason is required).");
+	else if (text_check(why, "reason", cause) != 0)
+		;
+	else if (text_length(why) > 200)
+		util_fail(cause, "The reason must be plain text of at most 200 characters.");
+	else {
+		strbuf_puts(&b, "{\"reason\":");
+		strbuf_json(&b, why);
+		strbuf_puts(&b, "}");
+		rc = ledger_append(l, "certify-reopen", 0, 0, 0, b.s, op, seq, cause);
+	}
+	strbuf_free(&b);
+	free(why);
+	ledger_settlement_clear(&s);
+	return rc;
+}
+
+/* ---- statements ---- */
+
+/* The sponsor's pledges for the walker of line i: each line j with the same
+ * walker and sponsor (the settlement is sorted by walker). */
+static int
+ledger_pl_same_sponsor(const struct ledger_settlement *s, size_t i, size_t j)
+{
+	return s->v[i].p->walker == s->v[j].p->walker &&
+	       strcmp(s->v[i].p->sponsor, s->v[j].p->sponsor) == 0;
+}
+
+size_t
+ledger_statement_lines(const struct ledger_settlement *s, size_t i, size_t *idx, size_t max,
+                       int64_t *owed, int64_t *paid, int64_t *due)
+{
+	size_t n = 0;
+
+	*owed = *paid = *due = 0;
+	for (size_t j = 0; j < s->n; j++)
+		if (ledger_pl_same_sponsor(s, i, j)) {
+			if (n < max)
+				idx[n] = j;
+			n++;
+			*owed += s->v[j].owed_cents;
+			*paid += s->v[j].paid_cents;
+			*due += s->v[j].due_cents;
+		}
+	return n;
+}
+
+int
+ledger_statement_first(const struct ledger_settlement *s, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (ledger_pl_same_sponsor(s, i, j))
+			return 0;
+	return 1;
+}
+
+void
+ledger_statement_id(struct ledger *l, const struct ledger_settlement *s, size_t i, char *buf,
+                    size_t len)
+{
+	unsigned char id[LEDGER_HASH_LEN];
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	int64_t owed, paid, due;
+	size_t first = i;
+
+	for (size_t j = 0; j < i; j++)
+		if (ledger_pl_same_sponsor(s, i, j)) {
+			first = j;
+			break;
+		}
+	ledger_statement_lines(s, i, NULL, 0, &owed, &paid, &due);
+	memset(id, 0, sizeof id);
+	ledger_identity(l, id);
+	ledger_pl_hex(id, hex);
+	for (char *p = hex; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'f')
+			*p = (char)(*p - 'a' + 'A');
+	hex[8] = '\0';
+	/* QR alphanumeric only (the station id is A-Z, 0-9 and '-') */
+	snprintf(buf, len, "S:%s:%" PRId64 ":%" PRId64 ":%" PRId64 ":%s", l->ev.station,
+	         s->v[first].p->seq, s->cert_seq, due, hex);
+}
+
+int
+ledger_statement_check(struct ledger *l, const char *code, char **said, char **cause)
+{
+	struct ledger_settlement s;
+	char station[LEDGER_STATION_MAX + 1], hex[16], want[128];
+	long long seq, cert, due;
+	int n = 0, rc = -1;
+	size_t i;
+
+	*said = NULL;
+	if (sscanf(code, "S:%16[A-Z0-9-]:%lld:%lld:%lld:%8[0-9A-F]%n", station, &seq, &cert, &due,
+	           hex, &n) != 5 ||
+	    code[n] != '\0')
+		return util_fail(cause, "\"%s\" is not a statement number (S:STATION:...).", code);
+	if (strcmp(station, l->ev.station) != 0)
+		return util_fail(cause,
+		                 "Statement %s was made at station %s, not here (%s): check it "
+		                 "there.",
+		                 code, station, l->ev.station);
+	if (ledger_settle(l, 0, &s, cause) != 0)
+		return -1;
+	for (i = 0; i < s.n; i++)
+		if (s.v[i].p->seq == seq)
+			break;
+	if (i == s.n) {
+		util_fail(cause,
+		          "Statement %s names pledge %lld, which is not a pledge in force in this "
+		          "ledger: it was annulled, or the statement is not this event's.",
+		          code, seq);
+		goto end;
+	}
+	ledger_statement_id(l, &s, i, want, sizeof want);
+	if (strcmp(strrchr(want, ':') + 1, hex) != 0)
+		util_fail(cause, "Statement %s is not of this ledger (another event's station %s).",
+		          code, station);
+	else if (strcmp(want, code) == 0) {
+		*said = xasprintf(
+		    "Statement %s matches the ledger: %s's pledges for walker %" PRIu32 ", %s.",
+		    code, s.v[i].p->sponsor, s.v[i].p->walker,
+		    cert != 0 ? "on the certified laps" : "on the laps as of then");
+		rc = 0;
+	} else {
+		char a[32], b[32];
+		int64_t owed, paid, now;
+
+		ledger_statement_lines(&s, i, NULL, 0, &owed, &paid, &now);
+		*said = xasprintf("Statement %s was made from the ledger, but is out of date: it "
+		                  "said %s still owed, the ledger now says %s (%s). Current "
+		                  "statement: %s.",
+		                  code, amount_format(due, a, sizeof a),
+		                  amount_format(now, b, sizeof b),
+		                  s.cert_seq != cert ? "the laps were certified or reopened since"
+		                                     : "payments were recorded since",
+		                  want);
+		rc = 1;
+	}
+end:
+	ledger_settlement_clear(&s);
+	return rc;
+}

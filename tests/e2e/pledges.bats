@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# Pledges end to end with `watctl pledge`: a walker with five sponsors of
+# every kind walks, the laps are certified, the sponsors settle with cash and
+# a check (one overpays: a gift); the pledges CSV's preview, its import, and
+# the same file imported twice counting once; the ledger checks after each;
+# sponsors' statements printed through a private cupsd, read back.
+
+load lib/cupsd
+
+setup_file() {
+	export WAT_ASSETS="$REPO/assets"
+	unset WAT_PRINTER WAT_PAPER
+	export PT=$(mktemp -d /tmp/wat-pledges-bats-XXXXXX)
+	chmod 755 "$PT" # filters run as lp and must reach it
+	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
+		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
+		echo "$CUPSD_PID" >"$PT/cupsd.pid"
+		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
+		echo "$CUPS_SERVER" >"$PT/cups_server"
+	fi
+}
+
+teardown_file() {
+	if [ -f "$PT/cupsd.pid" ]; then
+		CUPSD_PID=$(cat "$PT/cupsd.pid")
+		cupsd_stop
+	fi
+	rm -rf "$PT"
+}
+
+setup() {
+	unset CUPS_SERVER
+	T="$BATS_TEST_TMPDIR"
+	DB="$T/t1.db"
+	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
+	w init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 \
+		--station T1 >/dev/null
+	w set lap-length 0.25mi >/dev/null
+	w set pledge-lap-cap 10 >/dev/null
+	w set min-lap 0 >/dev/null # laps by hand in a row (a lap by hand obeys min-lap)
+	w walker add --name "Ana Ruiz" --id R-100 >/dev/null
+	w walker add --name "Ben Ode" --id R-200 >/dev/null
+}
+
+# The entry number a "recorded as entry N." line names.
+seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
+
+@test "pledges: five sponsors of every kind, certified, settled with cash and a check" {
+	flat=$(w pledge add 1 --sponsor "Bob Flat" --rate 20 | seq_of)
+	lap=$(w pledge add 1 --sponsor "Cy Lap" --kind "per lap" --rate 0.50 --max 4 | seq_of)
+	mile=$(w pledge add 1 --sponsor "Di Mile" --kind mile --rate 3.33 | seq_of)
+	km=$(w pledge add 1 --sponsor "Ed Km" --kind km --rate 1 --email ed@example.org | seq_of)
+	online=$(w pledge add 1 --sponsor "Flo Online" --kind lap --rate 0.25 --paid 2 \
+		--paid-date 2026-04-20 --id P-9 | seq_of)
+	[ -n "$flat" ] && [ -n "$lap" ] && [ -n "$mile" ] && [ -n "$km" ] && [ -n "$online" ]
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	w lap 2 >/dev/null
+	# a 13th lap annulled: 12 counted, 10 billed (the cap)
+	last=$(w lap 1 | sed -n 's/.*entry \([0-9]*\).*/\1/p')
+	w annul "$last" --reason "scanned twice" >/dev/null
+	run w pledge list 1
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Laps not certified"* ]]
+	[[ "$output" == *"laps 12 (10 billed: the lap cap), 4.02 km (2.50 mi)"* ]]
+	# flat $20; lap 10 x $0.50 = $5 capped at $4; 2.5 mi x $3.33 = $8.325 -> $8.33;
+	# 4.02336 km x $1 -> $4.02; 10 x $0.25 = $2.50, $2 paid online
+	[[ "$output" == *"owed \$20.00  paid \$0.00  still owed \$20.00"* ]]
+	[[ "$output" == *"owed \$4.00  paid \$0.00  still owed \$4.00  (laps not certified"* ]]
+	[[ "$output" == *"owed \$8.33  paid"* ]]
+	[[ "$output" == *"owed \$4.02  paid"* ]]
+	[[ "$output" == *"owed \$2.50  paid \$2.00  still owed \$0.50"* ]]
+	[[ "$output" == *"Pledged \$38.85, paid \$2.00, still owed \$36.85 (5 pledges)."* ]]
+	# a per-lap pledge is not paid before the laps are certified; a flat one is
+	run w pledge pay 1 "$lap" 4 --method cash
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not certified yet"* ]]
+	run w pledge pay 1 "$flat" 20 --method cash
+	[ "$status" -eq 0 ]
+	w pledge certify | grep -q "Laps certified as entry"
+	run w pledge certify
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"certified already"* ]]
+	# a lap after the certification is walked, not counted
+	w lap 1 >/dev/null
+	run w pledge list 1
+	[[ "$output" == *"Laps certified"* ]]
+	[[ "$output" == *"owed \$8.33  paid \$0.00  still owed \$8.33"* ]]
+	# one payment is one sponsor's
+	run w pledge pay 1 "$lap,$mile" 10 --method cash
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"one sponsor's"* ]]
+	# Cy pays $5 cash for $4 owed: $1 is a gift; Di pays by check
+	run w pledge pay 1 "$lap" 5 --method cash
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\$1.00 is more than the pledges still owed: recorded as a gift from the same sponsor."* ]]
+	w pledge pay 1 "$mile" 8.33 --method check --check-no 1042 >/dev/null
+	run w pledge list 1
+	echo "$output"
+	[[ "$output" == *"Pledged \$38.85, paid \$34.33, still owed \$4.52 (5 pledges)."* ]]
+	# the payments are donations whose donor is the sponsor
+	w log | grep ' donation ' | grep -q '"donor":"Cy Lap","pledges":\[\['"$lap"',400\]\]'
+	w log | grep ' donation ' | grep -q '"check_no":"1042","donor":"Di Mile"'
+	w report | grep -q 'checks        \$8.33 (1 checks)'
+	# reopened with a reason, the amounts are not final again; a certification
+	# is never annulled
+	run w pledge reopen
+	[ "$status" -eq 1 ]
+	cert=$(w log | awk '$4 == "certify" { print $1 }')
+	[ -n "$cert" ]
+	run w annul "$cert" --reason "oops"
+	[ "$status" -eq 1 ]
+	w pledge reopen --reason "a late lap from the lap point" | grep -q "Laps reopened"
+	run w pledge list 1
+	[[ "$output" == *"Laps not certified"* ]]
+	# the annulled pledge leaves the settlement
+	w annul "$km" --reason "entered twice" >/dev/null
+	run w pledge list 1
+	[[ "$output" == *"(4 pledges)"* ]]
+	[[ "$output" != *"Ed Km"* ]]
+	# the close-out sheet says pledged, collected and still owed
+	w close --cash 25 --checks 1 --check-total 8.33 --counter "Ann Smith" --counter "Bob Jones" \
+		--sheet "$T/sheet.pdf" >/dev/null
+	pdftotext -layout "$T/sheet.pdf" - | tr -s ' ' >"$T/sheet.txt"
+	cat "$T/sheet.txt"
+	grep -q "Pledges (4)" "$T/sheet.txt"
+	grep -q 'Pledged \$34.83' "$T/sheet.txt"
+	grep -q 'Collected (online and here) \$34.33' "$T/sheet.txt"
+	grep -q 'Still owed \$0.50' "$T/sheet.txt"
+	grep -q "laps are not certified" "$T/sheet.txt"
+	w check >/dev/null
+	w rebuild >/dev/null
+	w check >/dev/null
+}
+
+@test "pledges: refused without a sponsor, a walker, or with an id held already" {
+	run w pledge add 9 --sponsor Bob --rate 5
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"no walker 9"* ]]
+	run w pledge add 1 --sponsor Bob --rate 0
+	[ "$status" -eq 2 ]
+	run w pledge add 1 --sponsor Bob --rate 5 --kind hourly
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"flat, lap, mile or km"* ]]
+	w pledge add 1 --sponsor Bob --rate 5 --id P-1 >/dev/null
+	run w pledge add 2 --sponsor Cy --rate 5 --id P-1
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"P-1"*"already held"* ]]
+	# a per-mile pledge with no lap length has no amount, said
+	w set lap-length 0 >/dev/null
+	w pledge add 1 --sponsor Di --kind mile --rate 1 >/dev/null
+	run w pledge list 1
+	[[ "$output" == *"owed: not known: The lap length is not set"* ]]
+}
+
+@test "pledges: the CSV's preview names each problem by its row; imported twice it counts once" {
+	cat >"$T/pledges.csv" <<-'EOF'
+		Walker ID,Sponsor Name,Email,Type,Rate,Max,Pledge ID,Paid,Paid Date
+		R-100,Gail Grant,gail@example.org,per lap,0.50,10,WEB-1,,
+		R-100,Hal Hunt,,flat,25,,WEB-2,25,2026-04-20
+		R-999,Ivy Ives,,flat,5,,WEB-3,,
+		R-200,,,flat,5,,WEB-4,,
+		R-200,Jo Jones,,per hour,5,,WEB-5,,
+		R-200,Kim Kay,,per mile,1,,WEB-1,,
+		R-200,Lou Lee,,km,1.5,,WEB-6,,
+	EOF
+	run w pledge import "$T/pledges.csv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'line 4 "R-999,Ivy Ives,,flat,5,,WEB-3,,": no walker here has the id "R-999".'* ]]
+	[[ "$output" == *'line 5 "R-200,,,flat,5,,WEB-4,,": it has no sponsor'* ]]
+	[[ "$output" == *'line 6 "R-200,Jo Jones,,per hour'*'"per hour" is not flat'* ]]
+	[[ "$output" == *'line 7 "R-200,Kim Kay'*'the pledge id "WEB-1" is on line 2 too'* ]]
+	[[ "$output" == *"3 new, 0 unchanged (imported before), 4 with a problem."* ]]
+	[[ "$output" == *"Nothing was imported yet"*"--import-good-rows"* ]]
+	run w pledge list
+	[[ "$output" == *"(0 pledges)"* ]]
+	run w pledge import "$T/pledges.csv" --import-good-rows
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Imported 3 new pledges; the rows with a problem were left out."* ]]
+	run w pledge list
+	echo "$output"
+	[[ "$output" == *"(3 pledges)"* ]]
+	# Hal paid online: owed $25, paid $25, nothing billed again
+	[[ "$output" == *"Hal Hunt: \$25.00"*"owed \$25.00  paid \$25.00  still owed \$0.00"* ]]
+	[[ "$output" == *"paid online \$25.00 on 2026-04-20"* ]]
+	# the same file again: nothing new
+	run w pledge import "$T/pledges.csv" --import-good-rows
+	echo "$output"
+	[[ "$output" == *"0 new, 3 unchanged (imported before), 4 with a problem."* ]]
+	run w pledge list
+	[[ "$output" == *"(3 pledges)"* ]]
+	# an id held with other terms is a problem, not a second pledge
+	printf 'walker,sponsor,rate,id\n1,Gail Grant,0.75,WEB-1\n' >"$T/changed.csv"
+	run w pledge import "$T/changed.csv" --import-good-rows
+	[[ "$output" == *'"WEB-1" is held already (station T1) with other terms'* ]]
+	[[ "$output" == *"0 new, 0 unchanged (imported before), 1 with a problem."* ]]
+	# no pledges file at all
+	printf 'name,team\nAna,Blue\n' >"$T/roster.csv"
+	run w pledge import "$T/roster.csv"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"nothing was imported"* ]]
+	w check >/dev/null
+}
+
+@test "pledges: the bundle carries pledges.csv and outstanding.csv; verify recomputes them" {
+	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq"
+	USB="$T/usb"
+	mkdir -p "$USB"
+	lap=$(w pledge add 1 --sponsor "=Cy Lap" --kind lap --rate 0.50 --max 4 --id WEB-7 | seq_of)
+	w pledge add 1 --sponsor "Di Mile" --kind mile --rate 3.33 >/dev/null
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	w pledge certify >/dev/null
+	w pledge pay 1 "$lap" 5 --method cash >/dev/null
+	w export --out "$USB" >/dev/null
+	z=$(ls "$USB"/wat-*-1.zip.age)
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	rm -rf "$T/x" && mkdir -p "$T/x"
+	age -d -i "$WAT_HQ_DIR/hq-seal.key" -o "$T/opened.zip" "$z"
+	(cd "$T/x" && unzip -q "$T/opened.zip")
+	(cd "$T/x" && sha256sum -c SHA256SUMS >/dev/null)
+	grep -q '"pledges.csv", "outstanding.csv"' "$T/x/manifest.json"
+	cat "$T/x/outstanding.csv"
+	# Excel-safe: the sponsor's leading '=' is quoted as text
+	grep -q "^1,Ana Ruiz,$lap,'=Cy Lap,,,,lap,0.50,4.00,12,10,4.00,4.00,0.00,yes" "$T/x/outstanding.csv"
+	grep -q ',Di Mile,,,,mile,3.33,,12,10,8.33,0.00,8.33,yes' "$T/x/outstanding.csv"
+	grep -q ",'=Cy Lap,,,,lap,0.50,4.00,WEB-7,,,4.00,tester," "$T/x/pledges.csv"
+	# an outstanding.csv changed, its hash and the signature made again by an
+	# insider with the station's key: verify recomputes it from the ledger
+	command -v zip >/dev/null || skip "zip is not installed (APT_PKGS)"
+	sed -i 's/,8.33,yes/,0.00,yes/' "$T/x/outstanding.csv"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S &&
+		mv S SHA256SUMS && zip -q -X "$T/re.zip" $(awk '{print $2}' SHA256SUMS) SHA256SUMS)
+	hq="$BATS_TEST_DIRNAME/../../assets/hq"
+	age -r "$(cat "$hq/hq-seal.pub")" -r "$(cat "$hq/hq-backup.pub")" -o "$T/forged.zip.age" "$T/re.zip"
+	minisign -S -s "$DB.keys/station.key" -m "$T/forged.zip.age" -t "forged" \
+		-c "W.A.T. sealed bundle, signed by station key $(tail -1 "$DB.keys/station.pub")" </dev/null >/dev/null
+	run "$WATCTL" verify "$T/forged.zip.age" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"outstanding.csv does not match the ledger"* ]]
+}
+
+@test "pledges: sponsors' statements through the private cupsd; the QR's number verifies" {
+	[ -f "$PT/cups_server" ] || skip "no private cupsd here (needs root, cupsd, lpadmin)"
+	export CUPS_SERVER=$(cat "$PT/cups_server")
+	w set org-name "Hard Places Community" >/dev/null
+	flat=$(w pledge add 1 --sponsor "Bob Flat" --rate 20 --address "12 Elm St, Jackson MS" | seq_of)
+	lap=$(w pledge add 1 --sponsor "Cy Lap" --kind lap --rate 0.50 --max 4 | seq_of)
+	w pledge add 1 --sponsor "Cy Lap" --kind mile --rate 1 >/dev/null
+	w pledge add 2 --sponsor "Di Km" --kind km --rate 2 >/dev/null
+	for _ in $(seq 8); do w lap 1 >/dev/null; done
+	w lap 2 >/dev/null
+	w lap 2 >/dev/null
+	w pledge certify >/dev/null
+	w pledge pay 1 "$flat" 20 --method check --check-no 501 >/dev/null
+	run w statement 1 --print --printer pdfq --paper letter
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 statements."* ]]
+	cupsd_pdftotext "$PT/cupsd/out/pdfq.out" "$T/st.txt"
+	tr -s ' ' <"$T/st.txt" >"$T/st1.txt"
+	cat "$T/st1.txt"
+	grep -q "Pledge statement" "$T/st1.txt"
+	grep -q "Hard Places Community" "$T/st1.txt"
+	grep -q "Sponsor Bob Flat" "$T/st1.txt"
+	grep -q "12 Elm St, Jackson MS" "$T/st1.txt"
+	grep -q "Paid in full" "$T/st1.txt"
+	# Cy's two pledges on one statement: 8 laps are 2 mi: $4.00 + $2.00
+	grep -q 'Certified laps 8' "$T/st1.txt"
+	grep -q 'Distance 3.22 km (2.00 mi)' "$T/st1.txt"
+	grep -q 'Still owed \$6.00' "$T/st1.txt"
+	grep -q 'Certified laps of T1 to entry' "$T/st1.txt"
+	id=$(grep -o "S:T1:$lap:[0-9]*:600:[0-9A-F]*" "$T/st1.txt" | head -1)
+	[ -n "$id" ]
+	run w pledge verify "$id"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"matches the ledger: Cy Lap's pledges for walker 1"* ]]
+	run w log
+	[[ "$output" == *'"what":"statement","of":1,'*'"outcome":"completed","queue":"pdfq"'* ]]
+	# paid since: the statement is out of date, and says the current one
+	w pledge pay 1 "$lap" 4 --method cash >/dev/null
+	run w pledge verify "$id"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"out of date"*"\$2.00"* ]]
+	# every statement still owed, for the close-out, on the roll
+	run w statement owing --out "$T/owing.pdf" --paper 80mm
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 statements."* ]]
+	pdftotext -layout "$T/owing.pdf" - | tr -s ' \n' ' ' >"$T/owing.txt"
+	grep -q "Sponsor Di Km" "$T/owing.txt"
+	grep -q 'Still owed \$1.61' "$T/owing.txt" # 2 laps: 0.804672 km x $2
+	! grep -q "Bob Flat" "$T/owing.txt"
+	# a forged number is refused
+	run w pledge verify "S:T1:$lap:0:0:DEADBEEF"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"not of this ledger"* ]]
+}
