@@ -5,7 +5,8 @@
 #   make test SANITIZE=1 WERROR=1   what CI runs (ASan + UBSan, warnings are errors)
 #   make bench      figures as JSON lines          make fuzz    each fuzz target, bounded
 #   make figures    make bench, then the README's figures table from it
-#   make deps       apt-get the build and test dependencies (idempotent)
+#   make deps       apt-get the build, run and test dependencies (idempotent;
+#                   make deps-run: build and run only, what make run installs)
 #   make fresh-test (root) make test in a fresh Debian 12 root from today's packages
 #   make format-check
 
@@ -28,10 +29,16 @@ endif
 
 # Every library the project uses, found through pkg-config.
 PKGS := sqlite3 libsodium sdl2 SDL2_ttf libqrencode zxing cairo libarchive libv4l2 \
-        libsystemd libpng libturbojpeg freetype2
+        libsystemd libpng libturbojpeg freetype2 zlib
 # Debian 12's libcups2-dev has no .pc file: cups-config tells.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(shell cups-config --cflags 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) $(shell cups-config --image --libs 2>/dev/null)
+# Avahi (mDNS/DNS-SD) for wat-sync only.
+PKG_CFLAGS += $(shell pkg-config --cflags avahi-client 2>/dev/null)
+AVAHI_LIBS := $(shell pkg-config --libs avahi-client 2>/dev/null)
+# libmicrohttpd for wat-hq only (a station never links it).
+PKG_CFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(WERROR),1)
@@ -41,7 +48,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # src/ in folders by subsystem (docs/ARCHITECTURE.md); each folder's ALLOW
 # names the libraries and folders its files may include, checked after every
 # build from the dependency files (-MD lists system headers too).
-SRC_DIRS := base core ledger scan print bundle hq sync kiosk kiosk/screens cli
+SRC_DIRS := base core ledger scan print bundle hq hqweb sync kiosk kiosk/screens cli
 INCS     := $(addprefix -Isrc/,$(SRC_DIRS))
 CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' $(INCS) -MD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread
@@ -50,14 +57,18 @@ LDFLAGS  += $(SANFLAGS) -pthread
 LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
-MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c
+MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/sync/watsync.c \
+             src/hqweb/wat_hq.c src/hqweb/wat_hq_signer.c
+# Linked into wat-sync only (the kiosk and watctl never load Avahi).
+SYNC_ONLY := src/sync/sync_avahi.c
 ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
-LIB_C     := $(filter-out $(MAIN_SRCS),$(ALL_C))
+LIB_C     := $(filter-out $(MAIN_SRCS) $(SYNC_ONLY),$(ALL_C))
 LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
-MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o) $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o)
 LIB       := $(BUILD)/libwat.a
-PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos
+PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-sync \
+             $(BUILD)/wat-hq $(BUILD)/wat-hq-signer
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -66,15 +77,21 @@ BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=build/bench/%)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 
-# Debian packages for building, testing and running (see docs/ARCHITECTURE.md).
-APT_PKGS := build-essential pkg-config clang libclang-rt-14-dev \
-	libsqlite3-dev sqlite3 libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
-	libzxing-dev libcairo2-dev libarchive-dev libv4l-dev libsystemd-dev libpng-dev \
+# Debian packages (see docs/ARCHITECTURE.md): what building and running the
+# station and HQ need (`make run` installs only these: a Pi gets no browser
+# or test tools), then what the tests, fuzzing and screenshots add.
+APT_RUN := build-essential pkg-config \
+	libsqlite3-dev libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
+	libzxing-dev libcairo2-dev libarchive-dev zlib1g-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
+	fonts-dejavu-core libavahi-client-dev libmicrohttpd-dev
+APT_TEST := clang libclang-rt-14-dev sqlite3 \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
-	xvfb xauth xdotool clang-format systemd mtools fonts-dejavu-core qrencode python3 jq iproute2
+	xvfb xauth xdotool clang-format systemd mtools qrencode python3 jq iproute2 avahi-daemon \
+	curl chromium chromium-driver python3-selenium
+APT_PKGS := $(APT_RUN) $(APT_TEST)
 
-.PHONY: all deps test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
+.PHONY: hq all deps deps-run test unit e2e run bench figures fuzz format format-check clean install install-app screenshots fresh-test
 .DELETE_ON_ERROR:
 
 all: $(PROGS) $(BUILD)/includes.ok
@@ -104,6 +121,12 @@ $(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/wat-sync: $(BUILD)/obj/sync/watsync.o $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(AVAHI_LIBS)
+$(BUILD)/wat-hq: $(BUILD)/obj/hqweb/wat_hq.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(MHD_LIBS)
+$(BUILD)/wat-hq-signer: $(BUILD)/obj/hqweb/wat_hq_signer.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(@D)
@@ -124,8 +147,10 @@ $(BUILD)/tests/crash_files: tests/crash/crash_files.c tests/crash/crashfs.c test
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -Itests/crash $(CFLAGS) -o $@ $(filter %.c,$^) $(LIB) $(LDFLAGS) $(CRASHFS_WRAP) $(LDLIBS) -lstdc++
 
-deps:
-	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+deps: DEPS_LIST = $(APT_PKGS)
+deps-run: DEPS_LIST = $(APT_RUN)
+deps deps-run:
+	@missing=$$(for p in $(DEPS_LIST); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:" $$missing; \
 		SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -146,7 +171,13 @@ screenshots: deps
 fresh-test:
 	@tests/fresh-test
 
-run: deps
+# HQ's web inbox on a demo HQ (three cities, several stations, one held
+# bundle) at http://127.0.0.1:8080 (assets/demo/hq-run).
+hq: deps-run
+	$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) assets/demo/hq-run
+
+run: deps-run
 	$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) assets/demo/run
 
@@ -209,7 +240,7 @@ install: install-app
 	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
 install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
-	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/wat-sync $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
 	# the demo HQ's secret keys stay in the repo: a station carries HQ's public keys only
 	rm -f $(DESTDIR)$(PREFIX)/share/wat/demo/hq/*.key

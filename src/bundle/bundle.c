@@ -1,5 +1,5 @@
 /* bundle.c — ledger.jsonl checked and turned into CSVs and figures; the
- * manifest; the zip (libarchive); safe writes.  See bundle.h, docs/BUNDLE.md. */
+ * manifest; the zip (written with zlib, read with libarchive); safe writes.  See bundle.h, docs/BUNDLE.md. */
 #include "bundle.h"
 
 #include <assert.h>
@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 #include <sodium.h>
+#include <zlib.h>
 
 #include "amount.h"
 #include "csv.h"
@@ -133,10 +135,124 @@ bundle_content_free(struct bundle_content *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* ---- SHA-256 ---------------------------------------------------------------- */
+
+/* SHA-256 is most of the CPU time of an export and of a verification after
+ * the ledger itself (every member in SHA256SUMS: 50 MB on the big day).  On
+ * an x86-64 with the SHA extensions the blocks go through them (Intel's
+ * sha256rnds2/msg1/msg2, four rounds a step); everywhere else (the Pi 4's
+ * Cortex-A72 has no crypto extensions) libsodium's.  The padding is the
+ * same code for both; test_bundle checks them against each other. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+
+static const uint32_t bundle_sha_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static int
+bundle_sha_hw(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) || !(c & (1u << 19)))
+		return 0;                                                        /* SSSE3, SSE4.1 */
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29)) != 0; /* SHA */
+}
+
+/* blocks 64-byte blocks of data into st (a..h) */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+bundle_sha_blocks(uint32_t st[8], const unsigned char *data, size_t blocks)
+{
+	const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i s0, s1, t, m, w[4], abef, cdgh;
+	int g;
+
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xb1);  /* c d a b */
+	s1 = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[4]), 0x1b); /* e f g h */
+	s0 = _mm_alignr_epi8(t, s1, 8);                                         /* a b e f */
+	s1 = _mm_blend_epi16(s1, t, 0xf0);                                      /* c d g h */
+	for (; blocks > 0; blocks--, data += 64) {
+		abef = s0;
+		cdgh = s1;
+		for (g = 0; g < 16; g++) { /* rounds 4g .. 4g+3 */
+			if (g < 4)
+				w[g] = _mm_shuffle_epi8(
+				    _mm_loadu_si128((const __m128i *)(data + 16 * g)), mask);
+			m = _mm_add_epi32(w[g & 3],
+			                  _mm_loadu_si128((const __m128i *)&bundle_sha_k[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+			if (g >= 3 && g <= 14) /* the schedule's next four words */
+				w[(g + 1) & 3] = _mm_sha256msg2_epu32(
+				    _mm_add_epi32(w[(g + 1) & 3],
+				                  _mm_alignr_epi8(w[g & 3], w[(g + 3) & 3], 4)),
+				    w[g & 3]);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0e));
+			if (g >= 1 && g <= 12)
+				w[(g + 3) & 3] = _mm_sha256msg1_epu32(w[(g + 3) & 3], w[g & 3]);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	t = _mm_shuffle_epi32(s0, 0x1b);   /* f e b a */
+	s1 = _mm_shuffle_epi32(s1, 0xb1);  /* d c h g */
+	s0 = _mm_blend_epi16(t, s1, 0xf0); /* d c b a */
+	s1 = _mm_alignr_epi8(s1, t, 8);    /* h g f e */
+	_mm_storeu_si128((__m128i *)&st[0], s0);
+	_mm_storeu_si128((__m128i *)&st[4], s1);
+}
+
+static int
+bundle_sha_fast(const unsigned char *data, size_t len, unsigned char out[32])
+{
+	uint32_t st[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+	                  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+	unsigned char tail[128];
+	uint64_t bits = (uint64_t)len * 8;
+	size_t full = len / 64, rest = len % 64, tl = rest < 56 ? 64 : 128, i;
+
+	if (!bundle_sha_hw())
+		return -1;
+	bundle_sha_blocks(st, data, full);
+	memset(tail, 0, sizeof tail);
+	if (rest > 0)
+		memcpy(tail, data + 64 * full, rest);
+	tail[rest] = 0x80;
+	for (i = 0; i < 8; i++)
+		tail[tl - 1 - i] = (unsigned char)(bits >> (8 * i));
+	bundle_sha_blocks(st, tail, tl / 64);
+	for (i = 0; i < 8; i++) {
+		out[4 * i] = (unsigned char)(st[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(st[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(st[i] >> 8);
+		out[4 * i + 3] = (unsigned char)st[i];
+	}
+	return 0;
+}
+#else
+static int
+bundle_sha_fast(const unsigned char *data, size_t len, unsigned char out[32])
+{
+	(void)data;
+	(void)len;
+	(void)out;
+	return -1;
+}
+#endif
+
 void
 bundle_sha256(const void *data, size_t len, unsigned char out[32])
 {
-	crypto_hash_sha256(out, data, len);
+	if (bundle_sha_fast(data, len, out) != 0)
+		crypto_hash_sha256(out, data, len);
 }
 
 int
@@ -193,14 +309,53 @@ bundle_event_fold(struct bundle_content *c, const struct entry *es, size_t n,
 	}
 }
 
-/* A CSV text field, Excel-safe. */
+/* A CSV text field (n bytes of s, no NUL among them), Excel-safe: as
+ * csv_field(s, 1) makes it.  Most fields need neither quotes nor the
+ * apostrophe and are copied as they are, without csv_field's copy. */
+static void
+bundle_csv_textn(struct strbuf *b, const char *s, size_t n)
+{
+	char *t, *f;
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (strchr("=+-@\t\r", s[0]) != NULL)
+		goto slow;
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+			goto slow;
+	strbuf_add(b, s, n);
+	return;
+slow:
+	t = xstrndup(s, n);
+	f = csv_field(t, 1);
+	strbuf_puts(b, f);
+	free(f);
+	free(t);
+}
+
 static void
 bundle_csv_text(struct strbuf *b, const char *s)
 {
-	char *f = csv_field(s != NULL ? s : "", 1);
+	if (s != NULL)
+		bundle_csv_textn(b, s, strlen(s));
+}
 
-	strbuf_puts(b, f);
-	free(f);
+/* v in decimal (a CSV's numbers: one row of the 100,000 of a big day each,
+ * without printf's parsing of its format). */
+static void
+bundle_csv_int(struct strbuf *b, int64_t v)
+{
+	char buf[24], *p = buf + sizeof buf;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	strbuf_add(b, p, (size_t)(buf + sizeof buf - p));
 }
 
 static void
@@ -211,12 +366,49 @@ bundle_csv_money(struct strbuf *b, int64_t cents)
 	strbuf_puts(b, amount_format_plain(cents, buf, sizeof buf));
 }
 
+/* "YYYY-MM-DD HH:MM:SS" in UTC, as stamp_format_utc writes it, without
+ * gmtime_r and strftime for the years 1970..9999 (the civil date from the
+ * day number: H. Hinnant's days-to-civil); others through stamp_format_utc. */
 static void
 bundle_csv_time(struct strbuf *b, int64_t wall_ms)
 {
+	int64_t t = wall_ms / 1000, z, era, doe, yoe, doy, mp, y, m, d, sec;
 	char buf[32];
 
-	strbuf_puts(b, stamp_format_utc(wall_ms, buf, sizeof buf));
+	if (t < 0 || t > INT64_C(253402300799)) {
+		strbuf_puts(b, stamp_format_utc(wall_ms, buf, sizeof buf));
+		return;
+	}
+	z = t / 86400 + 719468;
+	sec = t % 86400;
+	era = z / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = ' ';
+	buf[11] = (char)('0' + sec / 36000);
+	buf[12] = (char)('0' + sec / 3600 % 10);
+	buf[13] = ':';
+	buf[14] = (char)('0' + sec % 3600 / 600);
+	buf[15] = (char)('0' + sec % 3600 / 60 % 10);
+	buf[16] = ':';
+	buf[17] = (char)('0' + sec % 60 / 10);
+	buf[18] = (char)('0' + sec % 10);
+	strbuf_add(b, buf, 19);
 }
 
 /* A data member as text for a CSV (numbers as written, strings unescaped). */
@@ -353,11 +545,19 @@ bundle_csv_begin(struct strbuf *b, enum bundle_csv which)
 	strbuf_puts(b, BUNDLE_CRLF);
 }
 
+/* The operator's name: a JSON string without escapes (most) straight from
+ * the entry's text. */
 static void
 bundle_op_col(struct strbuf *b, const struct entry *e)
 {
-	char *s = json_str(&e->op);
+	const struct json_value *v = &e->op;
+	char *s;
 
+	if (v->type == JSON_STRING && v->n >= 2 && memchr(v->p, '\\', v->n) == NULL) {
+		bundle_csv_textn(b, v->p + 1, v->n - 2);
+		return;
+	}
+	s = json_str(v);
 	bundle_csv_text(b, s);
 	free(s);
 }
@@ -366,16 +566,19 @@ static void
 bundle_annulled_col(struct strbuf *b, int64_t by)
 {
 	if (by != 0)
-		strbuf_printf(b, "%" PRId64, by);
+		bundle_csv_int(b, by);
 }
 
 /* "seq,time,walker,name" of a walker's row. */
 static void
 bundle_csv_walker_row(struct strbuf *b, const struct fold *f, const struct entry *e)
 {
-	strbuf_printf(b, "%" PRId64 ",", e->seq);
+	bundle_csv_int(b, e->seq);
+	strbuf_add(b, ",", 1);
 	bundle_csv_time(b, e->at.wall_ms);
-	strbuf_printf(b, ",%" PRIu32 ",", e->walker);
+	strbuf_add(b, ",", 1);
+	bundle_csv_int(b, e->walker);
+	strbuf_add(b, ",", 1);
 	bundle_csv_text(b, bundle_name_of(f, e->walker));
 }
 
@@ -498,6 +701,62 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 		break;
 	default: break;
 	}
+}
+
+/* The second half of the entries' rows, made on the other core into csv
+ * (its own buffers, without headers) and appended to the first half's. */
+struct bundle_rows {
+	struct strbuf csv[BUNDLE_NCSV + 1];
+	const struct fold *f;
+	const struct entry *es;
+	size_t from, to;
+	pthread_t th;
+	int started;
+};
+
+static void *
+bundle_rows_run(void *arg)
+{
+	struct bundle_rows *r = arg;
+	size_t i;
+
+	for (i = r->from; i < r->to; i++)
+		bundle_csv_rows(r->csv, r->f, r->es, &r->es[i]);
+	return NULL;
+}
+
+/* Starts the rows of entries n/2..n-1 on the other core (a big ledger) and
+ * makes those before it here; bundle_rows_end appends the rest. */
+static void
+bundle_rows_begin(struct bundle_rows *r, struct strbuf *csv, const struct fold *f,
+                  const struct entry *es, size_t n)
+{
+	size_t half = n >= 4096 ? n / 2 : n, i;
+
+	memset(r, 0, sizeof *r);
+	*r = (struct bundle_rows){.f = f, .es = es, .from = half, .to = n};
+	if (half < n)
+		r->started = pthread_create(&r->th, NULL, bundle_rows_run, r) == 0;
+	if (!r->started)
+		r->from = n;
+	for (i = 0; i < r->from; i++)
+		bundle_csv_rows(csv, f, es, &es[i]);
+}
+
+static void
+bundle_rows_end(struct bundle_rows *r, struct strbuf *csv)
+{
+	int k;
+
+	if (!r->started)
+		return;
+	pthread_join(r->th, NULL);
+	for (k = 0; k <= BUNDLE_NCSV; k++) {
+		if (r->csv[k].len > 0)
+			strbuf_add(&csv[k], r->csv[k].s, r->csv[k].len);
+		strbuf_free(&r->csv[k]);
+	}
+	r->started = 0;
 }
 
 /* Hands the message *why over to *cause (which may be NULL: then it is freed). */
@@ -773,6 +1032,7 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	const struct fold_figures *ff;
 	struct bundle_figures *f = &out->fig;
 	struct strbuf csv[BUNDLE_NCSV + 1]; /* + closeout.csv as older software wrote it */
+	struct bundle_rows rows;
 	unsigned char prev[BUNDLE_HASH_LEN] = {0}, (*hashes)[BUNDLE_HASH_LEN] = NULL;
 	const char *p = jsonl, *end = jsonl + len, *nl;
 	size_t n = 0, i, nw, bad = 0;
@@ -828,12 +1088,8 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 	for (k = 0; k < BUNDLE_NCSV; k++)
 		bundle_csv_begin(&csv[k], (enum bundle_csv)k);
 	bundle_csv_begin(&csv[BUNDLE_NCSV], BUNDLE_CLOSEOUT);
-	for (i = 0; i < n; i++)
-		bundle_csv_rows(csv, fold, es, &es[i]);
-	if (bundle_pledge_csvs(csv, es, n, fold, hashes[0], &f->pledges, &why) != 0) {
-		util_fail(cause, "ledger.jsonl: %s", why);
-		goto end;
-	}
+	/* the entries' rows on both cores; walkers.csv (no entry's row) here */
+	bundle_rows_begin(&rows, csv, fold, es, n);
 	/* walkers.csv: registered walkers and those only seen by badge, by number */
 	ws = fold_walkers(fold, &nw);
 	for (i = 0; i < nw; i++) {
@@ -854,6 +1110,11 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		              w->checkin_seq != 0 ? "yes" : "no", w->laps);
 		bundle_csv_money(b, w->cash_cents + w->check_cents + w->other_cents);
 		strbuf_puts(b, BUNDLE_CRLF);
+	}
+	bundle_rows_end(&rows, csv);
+	if (bundle_pledge_csvs(csv, es, n, fold, hashes[0], &f->pledges, &why) != 0) {
+		util_fail(cause, "ledger.jsonl: %s", why);
+		goto end;
 	}
 
 	/* the figures: the fold's */
@@ -930,7 +1191,7 @@ bundle_sha_hex(const char *data, size_t len, char out[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 
-	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	bundle_sha256(data, len, h);
 	bundle_hex(h, sizeof h, out);
 }
 
@@ -1231,93 +1492,296 @@ bundle_file_name(const char *city, const char *date, const char *station, int64_
 
 /* ---- zip ------------------------------------------------------------------ */
 
-/* Where the zip goes: the buffer, and a copy into tee (a pipe to the
- * checker) when it is not -1. */
-struct bundle_zip_sink {
-	struct strbuf *out;
-	int tee;
+/* The zip is written here, not by libarchive (which reads it): each member
+ * deflated by zlib (level 1, raw) in pieces of BUNDLE_PIECE bytes, each
+ * piece alone, every piece but a member's last ended by a sync flush, so
+ * the pieces joined are the member's one deflate stream.  Both cores then
+ * deflate a big member at once, and the bytes are the same whichever core
+ * made which piece (or one core all).  Local headers carry the sizes and
+ * CRC (no data descriptors), the time as DOS time and as an "UT" field. */
+#define BUNDLE_PIECE ((size_t)4 << 20)
+
+struct bundle_piece {
+	const unsigned char *in;
+	size_t len;
+	int last;
+	unsigned char *out;
+	size_t outlen;
+	uLong crc;
+	int rc;
 };
 
-static la_ssize_t
-bundle_zip_out(struct archive *a, void *arg, const void *buf, size_t n)
+static void
+bundle_piece_run(struct bundle_piece *p)
 {
-	struct bundle_zip_sink *k = arg;
-	const char *p = buf;
-	size_t off = 0;
-	ssize_t w;
+	z_stream z;
+	size_t cap;
+	int r;
 
-	strbuf_add(k->out, buf, n);
-	while (k->tee >= 0 && off < n) {
-		if ((w = write(k->tee, p + off, n - off)) < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			archive_set_error(a, errno, "the zip checker stopped reading");
-			return -1;
-		}
-		off += (size_t)w;
+	memset(&z, 0, sizeof z);
+	p->rc = -1;
+	if (deflateInit2(&z, 1, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return;
+	cap = deflateBound(&z, (uLong)p->len) + 16; /* + the sync flush's empty block */
+	p->out = xmalloc(cap);
+	z.next_in = (Bytef *)(uintptr_t)p->in;
+	z.avail_in = (uInt)p->len;
+	z.next_out = p->out;
+	z.avail_out = (uInt)cap;
+	r = deflate(&z, p->last ? Z_FINISH : Z_SYNC_FLUSH);
+	if ((p->last ? r == Z_STREAM_END : r == Z_OK) && z.avail_in == 0 && z.avail_out > 0) {
+		p->outlen = cap - z.avail_out;
+		p->crc = crc32(0L, p->in, (uInt)p->len);
+		p->rc = 0;
 	}
-	return (la_ssize_t)n;
+	deflateEnd(&z);
 }
 
-static int
-bundle_zip_write_tee(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
-                     int tee, char **cause)
-{
-	struct archive *a = archive_write_new();
-	struct archive_entry *e = NULL;
-	struct bundle_zip_sink sink = {out, tee};
-	size_t i, off;
-	la_ssize_t w;
-	int rc = -1;
+/* The pieces to deflate, taken in turn by this thread and a helper. */
+struct bundle_deflater {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct bundle_piece **p;
+	size_t n, cap, next;
+	int closed;
+	pthread_t th;
+	int started;
+	void (*first)(void *); /* the helper's own job before pieces (or NULL) */
+	void *first_arg;
+};
 
-	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
-	    archive_write_zip_set_compression_deflate(a) != ARCHIVE_OK ||
-	    archive_write_set_options(a, "zip:compression-level=1") != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
-	    archive_write_open(a, &sink, NULL, bundle_zip_out, NULL) != ARCHIVE_OK) {
-		util_fail(cause, "Cannot start the zip: %s.", archive_error_string(a));
-		goto end;
-	}
-	for (i = 0; i < n; i++) {
-		e = archive_entry_new();
-		archive_entry_set_pathname(e, files[i].name);
-		archive_entry_set_size(e, (la_int64_t)files[i].len);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_mtime(e, (time_t)mtime, 0);
-		if (archive_write_header(a, e) != ARCHIVE_OK) {
-			util_fail(cause, "Cannot add %s to the zip: %s.", files[i].name,
-			          archive_error_string(a));
-			goto end;
+/* A member: its pieces p[first .. first+n-1]. */
+struct bundle_zmember {
+	const char *name;
+	size_t len, first, n;
+};
+
+static struct bundle_piece *
+bundle_deflater_take(struct bundle_deflater *d, int wait)
+{
+	struct bundle_piece *p = NULL;
+
+	pthread_mutex_lock(&d->mu);
+	while (wait && d->next >= d->n && !d->closed)
+		pthread_cond_wait(&d->cv, &d->mu);
+	if (d->next < d->n)
+		p = d->p[d->next++];
+	pthread_mutex_unlock(&d->mu);
+	return p;
+}
+
+static void *
+bundle_deflater_run(void *arg)
+{
+	struct bundle_deflater *d = arg;
+	struct bundle_piece *p;
+
+	if (d->first != NULL)
+		d->first(d->first_arg);
+	while ((p = bundle_deflater_take(d, 1)) != NULL)
+		bundle_piece_run(p);
+	return NULL;
+}
+
+/* helper: start a second thread (which first runs first(arg) when given). */
+static void
+bundle_deflater_init(struct bundle_deflater *d, int helper, void (*first)(void *), void *arg)
+{
+	memset(d, 0, sizeof *d);
+	pthread_mutex_init(&d->mu, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	d->first = first;
+	d->first_arg = arg;
+	if (helper)
+		d->started = pthread_create(&d->th, NULL, bundle_deflater_run, d) == 0;
+	if (!d->started && first != NULL)
+		first(arg);
+}
+
+/* Queues the pieces of one member (data stays the caller's until the end). */
+static void
+bundle_deflater_add(struct bundle_deflater *d, struct bundle_zmember *m, const char *name,
+                    const char *data, size_t len)
+{
+	size_t off = 0;
+
+	pthread_mutex_lock(&d->mu);
+	m->name = name;
+	m->len = len;
+	m->first = d->n;
+	m->n = 0;
+	do {
+		struct bundle_piece *p = xcalloc(1, sizeof *p);
+		p->in = (const unsigned char *)data + off;
+		p->len = len - off < BUNDLE_PIECE ? len - off : BUNDLE_PIECE;
+		off += p->len;
+		p->last = off == len;
+		if (d->n == d->cap) {
+			d->cap = d->cap ? 2 * d->cap : 32;
+			d->p = xrealloc(d->p, d->cap * sizeof *d->p);
 		}
-		for (off = 0; off < files[i].len; off += (size_t)w) {
-			w = archive_write_data(a, files[i].data + off, files[i].len - off);
-			if (w <= 0) {
-				util_fail(cause, "Cannot add %s to the zip: %s.", files[i].name,
-				          archive_error_string(a));
-				goto end;
+		d->p[d->n++] = p;
+		m->n++;
+	} while (off < len);
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+}
+
+/* No more pieces (cancel: and none of those still queued): this thread
+ * deflates what is left beside the helper, then waits for it. */
+static void
+bundle_deflater_finish(struct bundle_deflater *d, int cancel)
+{
+	struct bundle_piece *p;
+
+	pthread_mutex_lock(&d->mu);
+	d->closed = 1;
+	if (cancel)
+		d->next = d->n;
+	pthread_cond_broadcast(&d->cv);
+	pthread_mutex_unlock(&d->mu);
+	while ((p = bundle_deflater_take(d, 0)) != NULL)
+		bundle_piece_run(p);
+	if (d->started)
+		pthread_join(d->th, NULL);
+	d->started = 0;
+}
+
+static void
+bundle_deflater_free(struct bundle_deflater *d)
+{
+	size_t i;
+
+	bundle_deflater_finish(d, 1);
+	for (i = 0; i < d->n; i++) {
+		free(d->p[i]->out);
+		free(d->p[i]);
+	}
+	free(d->p);
+	pthread_cond_destroy(&d->cv);
+	pthread_mutex_destroy(&d->mu);
+}
+
+static void
+bundle_le(struct strbuf *b, uint32_t v, int bytes)
+{
+	char c[4];
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		c[i] = (char)(v >> (8 * i) & 0xff);
+	strbuf_add(b, c, (size_t)bytes);
+}
+
+/* The zip of the members (every piece deflated) into out. */
+static int
+bundle_deflater_zip(struct bundle_deflater *d, const struct bundle_zmember *ms, size_t nm,
+                    int64_t mtime, struct strbuf *out, char **cause)
+{
+	struct strbuf cd = STRBUF_INIT;
+	time_t t = (time_t)mtime;
+	struct tm tm;
+	uint32_t dos_time = 0, dos_date = (1 << 5) | 1, crc, csize, off;
+	size_t i, k;
+
+	if (localtime_r(&t, &tm) != NULL && tm.tm_year >= 80) {
+		dos_time = (uint32_t)(tm.tm_hour << 11 | tm.tm_min << 5 | tm.tm_sec / 2);
+		dos_date = (uint32_t)((tm.tm_year - 80) << 9 | (tm.tm_mon + 1) << 5 | tm.tm_mday);
+	}
+	for (i = 0; i < nm; i++) {
+		const struct bundle_zmember *m = &ms[i];
+		size_t nlen = strlen(m->name);
+
+		crc = 0;
+		csize = 0;
+		for (k = m->first; k < m->first + m->n; k++) {
+			const struct bundle_piece *p = d->p[k];
+			if (p->rc != 0) {
+				strbuf_free(&cd);
+				return util_fail(cause, "Cannot compress %s for the zip.", m->name);
 			}
+			crc = (uint32_t)crc32_combine(crc, p->crc, (z_off_t)p->len);
+			csize += (uint32_t)p->outlen;
 		}
-		archive_entry_free(e);
-		e = NULL;
+		if (m->len > 0xffffffffu || out->len > 0xffffffffu) {
+			strbuf_free(&cd);
+			return util_fail(cause, "%s is too big for a zip.", m->name);
+		}
+		off = (uint32_t)out->len;
+		/* local header: version 2.0, no flags, deflate */
+		bundle_le(out, 0x04034b50, 4);
+		bundle_le(out, 20, 2);
+		bundle_le(out, 0, 2);
+		bundle_le(out, 8, 2);
+		bundle_le(out, dos_time, 2);
+		bundle_le(out, dos_date, 2);
+		bundle_le(out, crc, 4);
+		bundle_le(out, csize, 4);
+		bundle_le(out, (uint32_t)m->len, 4);
+		bundle_le(out, (uint32_t)nlen, 2);
+		bundle_le(out, 9, 2);
+		strbuf_add(out, m->name, nlen);
+		bundle_le(out, 0x5455, 2); /* "UT": the modification time */
+		bundle_le(out, 5, 2);
+		bundle_le(out, 1, 1);
+		bundle_le(out, (uint32_t)mtime, 4);
+		for (k = m->first; k < m->first + m->n; k++)
+			strbuf_add(out, (const char *)d->p[k]->out, d->p[k]->outlen);
+		/* its central directory record: made by Unix, a 0644 file */
+		bundle_le(&cd, 0x02014b50, 4);
+		bundle_le(&cd, 3 << 8 | 20, 2);
+		bundle_le(&cd, 20, 2);
+		bundle_le(&cd, 0, 2);
+		bundle_le(&cd, 8, 2);
+		bundle_le(&cd, dos_time, 2);
+		bundle_le(&cd, dos_date, 2);
+		bundle_le(&cd, crc, 4);
+		bundle_le(&cd, csize, 4);
+		bundle_le(&cd, (uint32_t)m->len, 4);
+		bundle_le(&cd, (uint32_t)nlen, 2);
+		bundle_le(&cd, 9, 2);
+		bundle_le(&cd, 0, 2); /* comment */
+		bundle_le(&cd, 0, 2); /* disk */
+		bundle_le(&cd, 0, 2); /* internal attributes */
+		bundle_le(&cd, (uint32_t)0100644 << 16, 4);
+		bundle_le(&cd, off, 4);
+		strbuf_add(&cd, m->name, nlen);
+		bundle_le(&cd, 0x5455, 2);
+		bundle_le(&cd, 5, 2);
+		bundle_le(&cd, 1, 1);
+		bundle_le(&cd, (uint32_t)mtime, 4);
 	}
-	if (archive_write_close(a) != ARCHIVE_OK) {
-		util_fail(cause, "Cannot finish the zip: %s.", archive_error_string(a));
-		goto end;
-	}
-	rc = 0;
-end:
-	if (e != NULL)
-		archive_entry_free(e);
-	archive_write_free(a);
-	return rc;
+	off = (uint32_t)out->len;
+	strbuf_add(out, cd.s, cd.len);
+	bundle_le(out, 0x06054b50, 4); /* end of central directory */
+	bundle_le(out, 0, 2);
+	bundle_le(out, 0, 2);
+	bundle_le(out, (uint32_t)nm, 2);
+	bundle_le(out, (uint32_t)nm, 2);
+	bundle_le(out, (uint32_t)cd.len, 4);
+	bundle_le(out, off, 4);
+	bundle_le(out, 0, 2);
+	strbuf_free(&cd);
+	return 0;
 }
 
 int
 bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
                  char **cause)
 {
-	return bundle_zip_write_tee(files, n, mtime, out, -1, cause);
+	struct bundle_deflater d;
+	struct bundle_zmember *ms = xcalloc(n + 1, sizeof *ms);
+	size_t i;
+	int rc;
+
+	bundle_deflater_init(&d, 0, NULL, NULL);
+	for (i = 0; i < n; i++)
+		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
+	bundle_deflater_finish(&d, 0);
+	rc = bundle_deflater_zip(&d, ms, n, mtime, out, cause);
+	bundle_deflater_free(&d);
+	free(ms);
+	return rc;
 }
 
 void
@@ -1382,10 +1846,9 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct bundle_file *fs = NULL;
-	struct strbuf b = STRBUF_INIT;
-	size_t n = 0, i, max, limit;
+	size_t n = 0, i, max, limit, dlen, dcap;
 	const char *name;
-	char buf[65536];
+	char *data = NULL;
 	la_ssize_t got;
 	la_int64_t said = -1;
 	int r, rc = -1;
@@ -1430,8 +1893,18 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 			goto end;
 		}
 		limit = said >= 0 ? (size_t)said : max;
-		while ((got = archive_read_data(a, buf, sizeof buf)) > 0) {
-			if (b.len + (size_t)got > limit) {
+		/* inflated straight into the member's buffer, as big as its header
+		 * says unless that is far beyond what the zip could honestly hold */
+		dcap = (said >= 0 && (size_t)said / 64 <= len ? (size_t)said : 0) + 65536;
+		data = xmalloc(dcap);
+		dlen = 0;
+		while ((got = archive_read_data(a, data + dlen, dcap - dlen - 1)) > 0) {
+			dlen += (size_t)got;
+			if (dcap - dlen - 1 < 4096) {
+				dcap *= 2;
+				data = xrealloc(data, dcap);
+			}
+			if (dlen > limit) {
 				if (said >= 0)
 					util_fail(
 					    cause,
@@ -1447,17 +1920,18 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 					    name, max);
 				goto end;
 			}
-			strbuf_add(&b, buf, (size_t)got);
 		}
 		if (got < 0) {
 			util_fail(cause, "%s in the zip is damaged: %s.", name,
 			          archive_error_string(a));
 			goto end;
 		}
+		data[dlen] = '\0';
 		fs = xrealloc(fs, (n + 1) * sizeof *fs);
 		fs[n].name = xstrdup(name);
-		fs[n].len = b.len;
-		fs[n].data = strbuf_take(&b);
+		fs[n].len = dlen;
+		fs[n].data = data;
+		data = NULL;
 		n++;
 	}
 	if (r != ARCHIVE_EOF) {
@@ -1471,7 +1945,7 @@ bundle_zip_read(const void *zip, size_t len, struct bundle_file **files, size_t 
 	n = 0;
 	rc = 0;
 end:
-	strbuf_free(&b);
+	free(data);
 	bundle_files_free(fs, n);
 	archive_read_free(a);
 	return rc;
@@ -1527,55 +2001,18 @@ bundle_zip_check(const void *zip, size_t len, const struct bundle_file *files, s
 	return rc;
 }
 
-/* The checker's side of the pipe: the zip as it is written, unpacked and
- * compared member by member on the other core. */
-struct bundle_zip_checker {
-	int fd;
-	const struct bundle_file *files;
-	size_t n;
-	int rc;
-	char *cause;
-};
-
-static void *
-bundle_zip_checker_run(void *arg)
-{
-	struct bundle_zip_checker *c = arg;
-	struct archive *a = archive_read_new();
-	char buf[4096];
-
-	c->rc = -1;
-	archive_read_support_format_zip(a);
-	if (archive_read_open_fd(a, c->fd, 65536) != ARCHIVE_OK)
-		util_fail(&c->cause, "The zip just made is not readable: %s.",
-		          archive_error_string(a));
-	else
-		c->rc = bundle_zip_same(a, c->files, c->n, &c->cause);
-	archive_read_free(a);
-	/* the writer must never block on a full pipe nobody reads */
-	for (;;) {
-		ssize_t got = read(c->fd, buf, sizeof buf);
-		if (got > 0 || (got < 0 && errno == EINTR))
-			continue;
-		break;
-	}
-	close(c->fd);
-	return NULL;
-}
-
 /* SHA-256 of one member, on the other core while the ledger is computed. */
 struct bundle_sha_job {
 	const struct bundle_file *f;
 	unsigned char h[crypto_hash_sha256_BYTES];
 };
 
-static void *
+static void
 bundle_sha_run(void *arg)
 {
 	struct bundle_sha_job *j = arg;
 
-	crypto_hash_sha256(j->h, (const unsigned char *)j->f->data, j->f->len);
-	return NULL;
+	bundle_sha256(j->f->data, j->f->len, j->h);
 }
 
 static void
@@ -1595,7 +2032,7 @@ bundle_sha256sums(const struct bundle_file *files, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+		bundle_sha256(files[i].data, files[i].len, h);
 		bundle_sha_line(&b, h, files[i].name);
 	}
 	return strbuf_take(&b);
@@ -1603,39 +2040,13 @@ bundle_sha256sums(const struct bundle_file *files, size_t n)
 
 /* ---- files ---------------------------------------------------------------- */
 
-/* Writes the zip into *zip while the other core unpacks it from a pipe and
- * compares every member with files; falls back to doing it in turn. */
-static int
-bundle_pack_zip(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *zip,
-                char **cause)
-{
-	struct bundle_zip_checker chk = {-1, files, n, -1, NULL};
-	pthread_t th;
-	int pfd[2] = {-1, -1}, rc = -1;
-
-	if (pipe2(pfd, O_CLOEXEC) != 0)
-		goto alone;
-	chk.fd = pfd[0];
-	if (pthread_create(&th, NULL, bundle_zip_checker_run, &chk) != 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		goto alone;
-	}
-	rc = bundle_zip_write_tee(files, n, mtime, zip, pfd[1], cause);
-	close(pfd[1]); /* the checker reads to the end, so the writer never blocks */
-	pthread_join(th, NULL);
-	if (rc == 0 && chk.rc != 0) {
-		util_fail(cause, "%s", chk.cause);
-		rc = -1;
-	}
-	free(chk.cause);
-	return rc;
-alone:
-	if (bundle_zip_write(files, n, mtime, zip, cause) != 0)
-		return -1;
-	return bundle_zip_check(zip->s, zip->len, files, n, cause);
-}
-
+/* ledger.jsonl, the bulk of the bundle, is known before anything is
+ * computed: the other core hashes it (SHA-256) and starts deflating it
+ * while this one computes the CSVs, then both deflate what is left.  The
+ * zip holds what bundle_compute made, the computation every verifier
+ * repeats, deflated by zlib whose every return is checked; the copy on the
+ * stick is read back and its signature checked (bundle_export_finish): the
+ * zip is not unpacked again here. */
 int
 bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
             const struct sign_key *key, const char *name, int64_t mtime, struct strbuf *zip,
@@ -1643,21 +2054,25 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 {
 	struct bundle_content c;
 	struct bundle_meta m;
-	struct bundle_file *files = xcalloc(BUNDLE_NCSV + 6 + meta->npeers, sizeof *files),
-	                   ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_file *files = NULL, ledger = {(char *)"ledger.jsonl", (char *)jsonl, len};
+	struct bundle_zmember *ms = NULL, lz;
 	struct bundle_sha_job job = {&ledger, {0}};
+	struct bundle_deflater d;
 	struct strbuf sums = STRBUF_INIT;
 	unsigned char h[crypto_hash_sha256_BYTES];
 	char *manifest = NULL, *tc = NULL;
-	pthread_t th;
-	int rc = -1, k, hashing = 0;
-	size_t n = 0, i;
+	int rc = -1, k;
+	size_t n = 0, i, li;
 
 	memset(&c, 0, sizeof c);
 	if (sodium_init() < 0)
 		return util_fail(cause, "The cryptography library could not start.");
-	/* the ledger's SHA-256 on the other core while this one computes */
-	hashing = pthread_create(&th, NULL, bundle_sha_run, &job) == 0;
+	files = xcalloc(BUNDLE_NCSV + 6 + meta->npeers, sizeof *files);
+	ms = xcalloc(BUNDLE_NCSV + 6 + meta->npeers, sizeof *ms);
+	bundle_deflater_init(&d, 1, bundle_sha_run, &job);
+	/* the ledger's pieces first; its place (after the manifest and the
+	 * CSVs the ledger calls for) is known once it is computed */
+	bundle_deflater_add(&d, &lz, ledger.name, jsonl, len);
 	if (bundle_compute(jsonl, len, &c, cause) != 0)
 		goto end;
 	if (c.fig.export_no != meta->export_no) {
@@ -1677,17 +2092,15 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		if (bundle_csv_member_of(&c.fig, k))
 			files[n++] = (struct bundle_file){(char *)bundle_csv_names[k], c.csv[k],
 			                                  c.csv_len[k]};
+	for (i = 0; i < n; i++)
+		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
+	li = n;
+	ms[li] = lz;
 	files[n++] = ledger;
 	for (i = 0; i + 1 < n; i++) {
-		crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
+		bundle_sha256(files[i].data, files[i].len, h);
 		bundle_sha_line(&sums, h, files[i].name);
 	}
-	if (hashing) {
-		pthread_join(th, NULL);
-		hashing = 0;
-	} else
-		bundle_sha_run(&job);
-	bundle_sha_line(&sums, job.h, ledger.name);
 	/* the chain of trust, after the ledger (docs/TRUST.md) */
 	if (meta->cert != NULL) {
 		files[n++] =
@@ -1698,37 +2111,40 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 		if (meta->event_pub != NULL)
 			files[n++] = (struct bundle_file){(char *)"event.pub", meta->event_pub,
 			                                  strlen(meta->event_pub)};
-		for (i = n - 1 - (meta->charter != NULL) - (meta->event_pub != NULL); i < n; i++) {
-			crypto_hash_sha256(h, (const unsigned char *)files[i].data, files[i].len);
-			bundle_sha_line(&sums, h, files[i].name);
-		}
 	}
 	/* the peers' entries held, a backup copy (docs/SYNC.md) */
-	for (i = 0; i < meta->npeers; i++) {
-		files[n] = meta->peers[i];
-		crypto_hash_sha256(h, (const unsigned char *)files[n].data, files[n].len);
-		bundle_sha_line(&sums, h, files[n].name);
-		n++;
+	for (i = 0; i < meta->npeers; i++)
+		files[n++] = meta->peers[i];
+	for (i = li + 1; i < n; i++)
+		bundle_deflater_add(&d, &ms[i], files[i].name, files[i].data, files[i].len);
+	/* the ledger's sum, made on the other core, once it is there */
+	bundle_deflater_finish(&d, 0);
+	bundle_sha_line(&sums, job.h, ledger.name);
+	for (i = li + 1; i < n; i++) {
+		bundle_sha256(files[i].data, files[i].len, h);
+		bundle_sha_line(&sums, h, files[i].name);
 	}
-	files[n++] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
-	/* the zip unpacks to exactly these members: with them computed by
-	 * bundle_compute, as every verifier does, it is a bundle that verifies */
-	if (bundle_pack_zip(files, n, mtime, zip, cause) != 0)
+	files[n] = (struct bundle_file){(char *)"SHA256SUMS", sums.s, sums.len};
+	bundle_deflater_add(&d, &ms[n], files[n].name, files[n].data, files[n].len);
+	n++;
+	bundle_deflater_finish(&d, 0);
+	if (bundle_deflater_zip(&d, ms, n, mtime, zip, cause) != 0)
 		goto end;
 	tc = bundle_trusted_comment(meta, &c.fig, name);
-	if (sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
+	if (minisig != NULL &&
+	    sign_data(key, zip->s, zip->len, tc, "W.A.T. bundle signature from station key",
 	              minisig, cause) != 0)
 		goto end;
 	if (fig != NULL)
 		*fig = c.fig;
 	rc = 0;
 end:
-	if (hashing)
-		pthread_join(th, NULL);
+	bundle_deflater_free(&d);
 	free(tc);
 	strbuf_free(&sums);
 	free(manifest);
 	bundle_content_free(&c);
+	free(ms);
 	free(files);
 	return rc;
 }

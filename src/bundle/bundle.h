@@ -22,7 +22,7 @@
  * CSVs and the manifest against the hash-chained ledger byte for byte.  The
  * byte formats are in docs/BUNDLE.md.
  *
- * bundle.c: the ledger.jsonl model, CSVs, manifest, zip (libarchive), safe
+ * bundle.c: the ledger.jsonl model, CSVs, manifest, zip (zlib; read: libarchive), safe
  * file writes (JSON is read with json.h).  bundle_export.c: export from a
  * station's ledger.  bundle_verify.c: verification.  hq.c: HQ's database. */
 #ifndef WAT_BUNDLE_H
@@ -188,7 +188,7 @@ struct bundle_file {
 	char *data; /* NUL-terminated for convenience */
 	size_t len;
 };
-/* A zip of the files in order (deflate), mtime for every member. */
+/* A zip of the files in order (deflate, zlib level 1), mtime for every member. */
 int bundle_zip_write(const struct bundle_file *files, size_t n, int64_t mtime, struct strbuf *out,
                      char **cause);
 /* Reads every member of a zip held in memory (no duplicates, plain names
@@ -212,10 +212,10 @@ int bundle_unhex(const char *hex, size_t hexlen, unsigned char *bin, size_t len)
 
 /* Builds a whole bundle from ledger.jsonl: computes the CSVs and figures,
  * writes the manifest (meta->export_no must match the ledger's last export
- * entry), SHA256SUMS and the zip, checks that the zip unpacks to exactly those
- * members (bundle_zip_check, on a second thread as it is written), and signs
- * it.  *zip and *minisig are the
- * caller's; fig (when not NULL) gets the figures. */
+ * entry), SHA256SUMS and the zip (ledger.jsonl hashed and deflated on a
+ * second thread while the rest is computed), and signs it (minisig NULL: not
+ * signed, for a zip to be sealed, whose sealed bytes are signed instead).
+ * *zip and *minisig are the caller's; fig (when not NULL) gets the figures. */
 int bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
                 const struct sign_key *key, const char *name, int64_t mtime, struct strbuf *zip,
                 char **minisig, struct bundle_figures *fig, char **cause);
@@ -303,10 +303,22 @@ int bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig
                              const char *name, const struct sign_pub *expected,
                              const struct age_identity *ids, size_t nids, struct bundle_report *rep,
                              char **cause);
+/* Opens a sealed bundle whose signature was checked (name: for messages):
+ * the zip, malloc'd, in *zip.  HQ's keys in this process (age_decrypt_mem),
+ * or another process that keeps them (wat-hq's signer). */
+typedef int (*bundle_opener)(void *ctx, const void *sealed, size_t len, const char *name,
+                             unsigned char **zip, size_t *zlen, char **cause);
+/* bundle_verify_sealed_mem with the opening done by open (NULL: refused
+ * after the signature check, asking for HQ's key). */
+int bundle_verify_sealed_with(const void *sealed, size_t len, const char *minisig, size_t slen,
+                              const char *name, const struct sign_pub *expected, bundle_opener open,
+                              void *ctx, struct bundle_report *rep, char **cause);
 /* Reads PATH and PATH.minisig, sealed or clear (legacy), and verifies. */
 int bundle_verify_path(const char *path, const struct sign_pub *expected,
                        const struct age_identity *ids, size_t nids, struct bundle_report *rep,
                        char **cause);
+int bundle_verify_path_with(const char *path, const struct sign_pub *expected, bundle_opener open,
+                            void *ctx, struct bundle_report *rep, char **cause);
 
 /* Verifies a bundle held in memory.  expected NULL: the key named in the
  * manifest (the report says so).  name: the zip's file name (for the

@@ -478,7 +478,8 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 		goto end;
 	}
 	if (bundle_pack(s->jsonl.s, s->jsonl.len, &s->meta, key, s->name,
-	                s->meta.exported_wall_ms / 1000, &zip, &minisig, &res->fig, cause) != 0)
+	                s->meta.exported_wall_ms / 1000, &zip, o->nseal > 0 ? NULL : &minisig,
+	                &res->fig, cause) != 0)
 		goto end;
 	if (o->nseal > 0 &&
 	    bundle_export_seal(s, o, key, &res->fig, &zip, &minisig, &name, cause) != 0)
@@ -510,10 +511,10 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 	wrote_out = 1;
 
 	/* Read back what is on the stick: both files byte for byte what was
-	 * signed, and the signature checked as HQ checks it first.  The zip was
-	 * checked to unpack to the members bundle_compute made (bundle_pack), the
-	 * computation every verifier repeats: verifying it all again would only
-	 * repeat the same work on the same bytes. */
+	 * signed, and the signature checked as HQ checks it first.  The zip
+	 * holds the members bundle_compute made (bundle_pack), the computation
+	 * every verifier repeats: verifying it all again would only repeat the
+	 * same work on the same bytes. */
 	res->zip_path = xasprintf("%s/%s", o->out_dir, name);
 	res->sig_path = xasprintf("%s/%s.minisig", o->out_dir, name);
 	free(why);

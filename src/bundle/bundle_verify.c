@@ -225,7 +225,7 @@ bundle_verify_trust(const struct bundle_file *fs, size_t n, struct bundle_meta *
 			    "The bundle holds %s but manifest.json does not bind it (its "
 			    "trust.%s is missing).",
 			    names[i], field[i]);
-		crypto_hash_sha256(h, (const unsigned char *)f->data, f->len);
+		bundle_sha256(f->data, f->len, h);
 		bundle_hex(h, sizeof h, hex);
 		if (strcmp(hex, want[i]) != 0)
 			return util_fail(
@@ -303,7 +303,7 @@ bundle_verify_sums(const struct bundle_file *fs, size_t n, const struct bundle_f
 		if ((f = bundle_verify_find(fs, n, name)) == NULL || f == sums)
 			return util_fail(cause, "SHA256SUMS lists %s, which is not in the bundle.",
 			                 name);
-		crypto_hash_sha256(got, (const unsigned char *)f->data, f->len);
+		bundle_sha256(f->data, f->len, got);
 		if (memcmp(got, want, sizeof got) != 0)
 			return util_fail(
 			    cause,
@@ -827,11 +827,37 @@ bundle_verify_hint(const char *minisig, size_t slen, struct sign_pub *pub)
 	return rc;
 }
 
+/* The opener of bundle_verify_sealed_mem: HQ's keys in this process. */
+struct bundle_verify_ids {
+	const struct age_identity *ids;
+	size_t nids;
+};
+
+static int
+bundle_verify_open_ids(void *ctx, const void *sealed, size_t len, const char *name,
+                       unsigned char **zip, size_t *zlen, char **cause)
+{
+	const struct bundle_verify_ids *k = ctx;
+
+	return age_decrypt_mem(k->ids, k->nids, sealed, len, name, zip, zlen, cause);
+}
+
 int
 bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, size_t slen,
                          const char *name, const struct sign_pub *expected,
                          const struct age_identity *ids, size_t nids, struct bundle_report *rep,
                          char **cause)
+{
+	struct bundle_verify_ids k = {ids, nids};
+
+	return bundle_verify_sealed_with(sealed, len, minisig, slen, name, expected,
+	                                 nids > 0 ? bundle_verify_open_ids : NULL, &k, rep, cause);
+}
+
+int
+bundle_verify_sealed_with(const void *sealed, size_t len, const char *minisig, size_t slen,
+                          const char *name, const struct sign_pub *expected, bundle_opener open,
+                          void *ctx, struct bundle_report *rep, char **cause)
 {
 	const char *base = name == NULL                 ? "The sealed bundle"
 	                   : strrchr(name, '/') != NULL ? strrchr(name, '/') + 1
@@ -858,7 +884,7 @@ bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, si
 		util_fail(cause, "%s: Signature: %s Nothing in it was opened.", base, why);
 		goto end;
 	}
-	if (nids == 0) {
+	if (open == NULL) {
 		sign_keyid_hex(rep->pub.id, kid);
 		util_fail(
 		    cause,
@@ -867,7 +893,7 @@ bundle_verify_sealed_mem(const void *sealed, size_t len, const char *minisig, si
 		    base, kid);
 		goto end;
 	}
-	if (age_decrypt_mem(ids, nids, sealed, len, base, &zip, &zlen, cause) != 0)
+	if (open(ctx, sealed, len, base, &zip, &zlen, cause) != 0)
 		goto end;
 	rc = bundle_verify_zip(zip, zlen, minisig, slen, name, expected, 1, rep, cause);
 end:
@@ -888,6 +914,16 @@ bundle_verify_path(const char *path, const struct sign_pub *expected,
                    const struct age_identity *ids, size_t nids, struct bundle_report *rep,
                    char **cause)
 {
+	struct bundle_verify_ids k = {ids, nids};
+
+	return bundle_verify_path_with(path, expected, nids > 0 ? bundle_verify_open_ids : NULL, &k,
+	                               rep, cause);
+}
+
+int
+bundle_verify_path_with(const char *path, const struct sign_pub *expected, bundle_opener open,
+                        void *ctx, struct bundle_report *rep, char **cause)
+{
 	char *data = NULL, *sig = NULL, *sigpath = xasprintf("%s.minisig", path), *why = NULL;
 	size_t len = 0, slen = 0;
 	int rc = -1;
@@ -903,8 +939,8 @@ bundle_verify_path(const char *path, const struct sign_pub *expected,
 		goto end;
 	}
 	if (bundle_is_sealed(data, len))
-		rc = bundle_verify_sealed_mem(data, len, sig, slen, path, expected, ids, nids, rep,
-		                              cause);
+		rc = bundle_verify_sealed_with(data, len, sig, slen, path, expected, open, ctx, rep,
+		                               cause);
 	else
 		rc = bundle_verify_mem(data, len, sig, slen, path, expected, rep, cause);
 end:

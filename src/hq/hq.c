@@ -50,6 +50,7 @@
 #include <sqlite3.h>
 
 #include "amount.h"
+#include "csv.h"
 #include "entry.h"
 #include "fold.h"
 #include "stamp.h"
@@ -118,6 +119,10 @@ static const char hq_schema[] =
     " seq INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL, action TEXT NOT NULL,"
     " bundle INTEGER NOT NULL, subject TEXT NOT NULL, reason TEXT NOT NULL,"
     " prev BLOB NOT NULL, hash BLOB NOT NULL);"
+    /* HQ staff of the web inbox (wat-hq): Argon2id hashes (crypto_pwhash_str) */
+    "CREATE TABLE IF NOT EXISTS staff("
+    " name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, admin INTEGER NOT NULL,"
+    " disabled INTEGER NOT NULL DEFAULT 0, wall_ms INTEGER NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
     " SELECT RAISE(ABORT, 'merged entries are never changed'); END;"
     "CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN"
@@ -1274,6 +1279,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 			before = sqlite3_column_int64(q, 0);
 		sqlite3_finalize(q);
 		res->outcome = HQ_HELD;
+		snprintf(res->code, sizeof res->code, "%s", c.code);
 		if (held_id != 0) {
 			if (hq_bundle_set(h, held_id, "held", &c) != 0) {
 				hq_fail(h, cause, "be written");
@@ -1370,6 +1376,29 @@ end:
 	free(why);
 	free(subject);
 	return rc;
+}
+
+int
+hq_received_at(struct hq *h, const struct bundle_report *rep, int64_t *wall_ms, char **cause)
+{
+	char id[HQ_ID_HEX];
+	sqlite3_stmt *q;
+
+	*wall_ms = 0;
+	if (rep->content.entries == NULL || rep->content.fig.last_seq < 1)
+		return util_fail(cause, "The bundle holds no ledger entries.");
+	bundle_hex(bundle_identity(&rep->content), BUNDLE_HASH_LEN, id);
+	q = hq_prep(h,
+	            "SELECT min(wall_ms) FROM bundles WHERE identity = ?1 AND key_id = ?2 "
+	            "AND export_no = ?3",
+	            2, id, rep->meta.key_id);
+	if (q == NULL)
+		return hq_fail(h, cause, "be read");
+	sqlite3_bind_int64(q, 3, rep->content.fig.export_no);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+		*wall_ms = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return 0;
 }
 
 int
@@ -2015,5 +2044,178 @@ hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t *n,
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- staff of the web inbox ---- */
+
+int
+hq_staff_add(struct hq *h, const char *name, const char *pwhash, int admin, const char *by,
+             char **cause)
+{
+	sqlite3_stmt *st;
+	char *why;
+	int rc = -1;
+
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "start a transaction");
+	st = hq_prep(h, "INSERT INTO staff(name, pwhash, admin, wall_ms) VALUES(?1, ?2, ?3, ?4)", 2,
+	             name, pwhash);
+	if (st == NULL) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	sqlite3_bind_int(st, 3, admin != 0);
+	sqlite3_bind_int64(st, 4, hq_now_ms());
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_errcode(h->db) == SQLITE_CONSTRAINT)
+			util_fail(cause, "There is already a staff account %s.", name);
+		else
+			hq_fail(h, cause, "be written");
+		sqlite3_finalize(st);
+		goto end;
+	}
+	sqlite3_finalize(st);
+	why = xasprintf("by %s", by);
+	rc = hq_log_add(h, admin ? "staff-add-admin" : "staff-add", 0, name, why);
+	free(why);
+	if (rc != 0) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = hq_fail(h, cause, "commit");
+		goto end;
+	}
+	return 0;
+end:
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+hq_staff_get(struct hq *h, const char *name, char **pwhash, int *admin, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT pwhash, admin FROM staff WHERE name = ?1 AND "
+	                           "disabled = 0",
+	                           1, name);
+	int rc = 1;
+
+	*pwhash = NULL;
+	*admin = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*pwhash = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*admin = sqlite3_column_int(st, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hq_staff_log(struct hq *h, const char *person, const char *action, int64_t bundle,
+             const char *subject, char **cause)
+{
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return hq_fail(h, cause, "start a transaction");
+	if (hq_log_add(h, action, bundle, subject, person) != 0 ||
+	    sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		hq_fail(h, cause, "be written");
+		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+int
+hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT id, wall_ms, file, city, station, key_id, "
+	                           "reason_code, reason, total_cents FROM bundles WHERE "
+	                           "outcome = 'held' ORDER BY id",
+	                           0);
+	size_t cap = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_held_row *r;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			*rows = xrealloc(*rows, cap * sizeof **rows);
+		}
+		r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		r->wall_ms = sqlite3_column_int64(st, 1);
+		snprintf(r->file, sizeof r->file, "%s", (const char *)sqlite3_column_text(st, 2));
+		snprintf(r->city, sizeof r->city, "%s", (const char *)sqlite3_column_text(st, 3));
+		snprintf(r->station, sizeof r->station, "%s",
+		         (const char *)sqlite3_column_text(st, 4));
+		snprintf(r->key_id, sizeof r->key_id, "%s",
+		         (const char *)sqlite3_column_text(st, 5));
+		snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(st, 6));
+		snprintf(r->reason, sizeof r->reason, "%s",
+		         (const char *)sqlite3_column_text(st, 7));
+		r->total_cents = sqlite3_column_int64(st, 8);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+hq_csv(struct hq *h, const char *city, char **text, char **cause)
+{
+	static const char *const head[] = {"city",   "event",       "date",  "event_tag", "station",
+	                                   "export", "walkers",     "laps",  "donations", "cash",
+	                                   "checks", "check_count", "other", "total"};
+	struct strbuf b = STRBUF_INIT;
+	sqlite3_stmt *st;
+	struct hq_totals t;
+	char money[4][32], *f;
+	size_t i;
+
+	*text = NULL;
+	st = hq_prep(h,
+	             "SELECT city, event_name, date, event_tag, station, last_export, identity "
+	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) "
+	             "ORDER BY city, date, event_name, station",
+	             0);
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	if (city != NULL)
+		sqlite3_bind_text(st, 1, city, -1, SQLITE_TRANSIENT);
+	for (i = 0; i < sizeof head / sizeof head[0]; i++)
+		strbuf_printf(&b, "%s%s", i ? "," : "", head[i]);
+	strbuf_puts(&b, "\r\n");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 6);
+		if (hq_sum(h, "e.identity = ?1", id, NULL, &t, cause) != 0) {
+			sqlite3_finalize(st);
+			strbuf_free(&b);
+			return -1;
+		}
+		/* names come from the stations: Excel-safe (no formula) */
+		for (i = 0; i < 5; i++) {
+			f = csv_field((const char *)sqlite3_column_text(st, (int)i), 1);
+			strbuf_printf(&b, "%s%s", i ? "," : "", f);
+			free(f);
+		}
+		strbuf_printf(
+		    &b, ",%lld,%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%s,%" PRId64 ",%s,%s\r\n",
+		    (long long)sqlite3_column_int64(st, 5), t.walkers, t.laps, t.donations,
+		    amount_format_plain(t.cash_cents, money[0], sizeof money[0]),
+		    amount_format_plain(t.check_cents, money[1], sizeof money[1]), t.checks,
+		    amount_format_plain(t.other_cents, money[2], sizeof money[2]),
+		    amount_format_plain(t.total_cents, money[3], sizeof money[3]));
+	}
+	sqlite3_finalize(st);
+	*text = strbuf_take(&b);
 	return 0;
 }

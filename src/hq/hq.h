@@ -37,6 +37,7 @@ struct hq_merge_result {
 	int64_t added;     /* entries new to HQ */
 	int64_t from_seq;  /* first new seq (when added) */
 	int64_t bundle;    /* HQ's number for this bundle (hq-pending, hq-accept) */
+	char code[16];     /* HQ_HELD: why, as a word ("chain", "unchartered", ...) */
 	char message[700]; /* plain sentences */
 };
 
@@ -70,6 +71,10 @@ int hq_held_for_event(struct hq *h, const char *event_key, int64_t **ids, size_t
  * to be kept. */
 int hq_merge(struct hq *h, const struct bundle_report *rep, const char *file,
              struct hq_merge_result *res, char **cause);
+
+/* When HQ first received this very export (its ledger, key and export
+ * number), wall time in ms; 0 when never. */
+int hq_received_at(struct hq *h, const struct bundle_report *rep, int64_t *wall_ms, char **cause);
 
 /* A held bundle as HQ keeps it (hq_held_free). */
 struct hq_held {
@@ -112,5 +117,28 @@ int hq_totals(struct hq *h, const char *event_tag, struct hq_totals *t, char **c
 
 /* The report by city, event and station, the held bundles apart (malloc'd). */
 int hq_report(struct hq *h, char **text, char **cause);
+
+/* The counted stations as CSV (RFC 4180, CRLF, Excel-safe names), one row
+ * each with its figures; city NULL: national. */
+int hq_csv(struct hq *h, const char *city, char **text, char **cause);
+
+/* ---- HQ staff of the web inbox (wat-hq) ---- */
+
+/* A staff account: name, its Argon2id hash (crypto_pwhash_str), admin or
+ * not; recorded in HQ's log as done by `by`. */
+int hq_staff_add(struct hq *h, const char *name, const char *pwhash, int admin, const char *by,
+                 char **cause);
+/* The hash of an enabled account (malloc'd): 0; 1 no such account; -1. */
+int hq_staff_get(struct hq *h, const char *name, char **pwhash, int *admin, char **cause);
+/* A staff member's action in HQ's hash-chained log (person: who). */
+int hq_staff_log(struct hq *h, const char *person, const char *action, int64_t bundle,
+                 const char *subject, char **cause);
+
+/* The held bundles, for a page. */
+struct hq_held_row {
+	int64_t id, wall_ms, total_cents;
+	char file[128], city[64], station[17], key_id[17], code[16], reason[520];
+};
+int hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause);
 
 #endif

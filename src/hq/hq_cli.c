@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "age.h"
 #include "amount.h"
 #include "bundle.h"
@@ -471,4 +473,61 @@ const struct cli_cmd_entry hq_cli_report_entry = {
     .opts = CLI_OPTS(CLI_VALUE("db")),
     .needs = CLI_NONE,
     .exec = hq_cli_report,
+};
+
+/* hq-staff add: the first admin of the web inbox (later ones an admin adds
+ * in the browser).  The password is read from standard input, never from
+ * the command line (ps shows it). */
+static enum cli_ret
+hq_cli_staff(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	const char *user = cli_val(a, "user");
+	char pw[256], hash[crypto_pwhash_STRBYTES], *cause = NULL;
+	struct hq *h = NULL;
+	size_t n;
+	int rc, i;
+
+	if (a->npos != 1 || strcmp(a->pos[0], "add") != 0 || user == NULL ||
+	    cli_val(a, "db") == NULL)
+		return cli_usage(c);
+	for (i = 0; user[i] != '\0'; i++)
+		if (!((user[i] >= 'a' && user[i] <= 'z') || (user[i] >= '0' && user[i] <= '9') ||
+		      user[i] == '.' || user[i] == '-' || user[i] == '_') ||
+		    i >= 40)
+			return cli_fail(CLI_USAGE, "A staff name is 1 to 40 small letters, digits, "
+			                           "'.', '-' or '_'.");
+	if (user[0] == '\0')
+		return cli_usage(c);
+	if (fgets(pw, sizeof pw, stdin) == NULL)
+		return cli_fail(CLI_USAGE, "Give the password on standard input.");
+	n = strcspn(pw, "\r\n");
+	pw[n] = '\0';
+	if (n < 10) {
+		sodium_memzero(pw, sizeof pw);
+		return cli_fail(CLI_USAGE, "A staff password has at least 10 characters.");
+	}
+	if (sodium_init() < 0 || crypto_pwhash_str(hash, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		sodium_memzero(pw, sizeof pw);
+		return cli_fail(CLI_REFUSED, "Out of memory hashing the password.");
+	}
+	sodium_memzero(pw, sizeof pw);
+	if ((rc = hq_cli_open_new(cli_val(a, "db"), &h, 1)) != 0)
+		return rc;
+	if (hq_staff_add(h, user, hash, cli_given(a, "admin") > 0, "watctl hq-staff", &cause) != 0)
+		rc = cli_cause(CLI_REFUSED, cause);
+	else
+		printf("Staff account %s added%s.\n", user,
+		       cli_given(a, "admin") > 0 ? " (admin)" : "");
+	hq_free(h);
+	return rc;
+}
+
+const struct cli_cmd_entry hq_cli_staff_entry = {
+    .name = "hq-staff",
+    .usage = "add --db HQ.db --user NAME [--admin]   (the password on standard input)",
+    .about = "a staff account of HQ's web inbox, wat-hq (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("user"), CLI_FLAG("admin")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_staff,
 };

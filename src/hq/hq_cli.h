@@ -13,6 +13,7 @@
  *                                               bundles held until a person checks
  *                                               their key ids against the paper sheets
  *   hq-log     --db HQ.db                       HQ's decisions, the hash chain checked
+ *   hq-staff add --db HQ.db --user NAME [--admin]  a staff account of wat-hq (password on stdin)
  *
  * Each decision is recorded in HQ's hash-chained log (hq.h).  Exit status as
  * bundle_cli.h's. */
@@ -35,5 +36,6 @@ extern const struct cli_cmd_entry hq_cli_refuse_entry;
 extern const struct cli_cmd_entry hq_cli_revoke_entry;
 extern const struct cli_cmd_entry hq_cli_distrust_entry;
 extern const struct cli_cmd_entry hq_cli_log_entry;
+extern const struct cli_cmd_entry hq_cli_staff_entry;
 
 #endif

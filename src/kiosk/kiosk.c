@@ -17,6 +17,7 @@
 
 #include "kiosk_loop.h"
 #include "kiosk_script.h"
+#include "kiosk_sync.h"
 #include "kiosk_worker.h"
 #include "print_cli.h"
 #include "scan.h"
@@ -34,7 +35,7 @@ kiosk_usage(void)
 	                "                 [--assets DIR] [--usb DIR] [--spool DIR]\n"
 	                "                 [--camera auto|DEV]\n"
 	                "                 [--frames PATH [--frames-fps N]] [--wedge auto|DEV]\n"
-	                "                 [--script FILE]\n"
+	                "                 [--script FILE] [--sync-socket PATH]\n"
 	                "                 [--no-sound] [--software] [--display2 auto|off|N]\n");
 }
 
@@ -61,20 +62,29 @@ kiosk_scan_poll(struct scan *sc, struct kiosk *k)
 int
 main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"db", required_argument, NULL, 'd'},     {"window", required_argument, NULL, 'w'},
-	    {"rotate", required_argument, NULL, 'r'}, {"assets", required_argument, NULL, 'a'},
-	    {"usb", required_argument, NULL, 'u'},    {"script", required_argument, NULL, 's'},
-	    {"no-sound", no_argument, NULL, 'n'},     {"software", no_argument, NULL, 'S'},
-	    {"camera", required_argument, NULL, 'c'}, {"frames", required_argument, NULL, 'f'},
-	    {"wedge", required_argument, NULL, 'g'},  {"frames-fps", required_argument, NULL, 'F'},
-	    {"spool", required_argument, NULL, 'p'},  {"display2", required_argument, NULL, 'D'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"window", required_argument, NULL, 'w'},
+	                                     {"rotate", required_argument, NULL, 'r'},
+	                                     {"assets", required_argument, NULL, 'a'},
+	                                     {"usb", required_argument, NULL, 'u'},
+	                                     {"script", required_argument, NULL, 's'},
+	                                     {"no-sound", no_argument, NULL, 'n'},
+	                                     {"software", no_argument, NULL, 'S'},
+	                                     {"camera", required_argument, NULL, 'c'},
+	                                     {"frames", required_argument, NULL, 'f'},
+	                                     {"wedge", required_argument, NULL, 'g'},
+	                                     {"frames-fps", required_argument, NULL, 'F'},
+	                                     {"spool", required_argument, NULL, 'p'},
+	                                     {"display2", required_argument, NULL, 'D'},
+	                                     {"sync-socket", required_argument, NULL, 'Y'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	struct scan_config scfg;
 	struct scan *sc = NULL;
 	struct ui_config cfg = {0, 0, 0, NULL, 1, 0};
 	const char *db = NULL, *script_path = NULL, *usb = NULL, *assets_arg = NULL;
-	const char *spool_arg = NULL;
+	const char *spool_arg = NULL, *sync_path = NULL;
+	struct kiosk_sync *ks = NULL;
 	char *assets = NULL, *fonts = NULL, *spool = NULL, *cause = NULL;
 	struct ui *u = NULL, *display = NULL;
 	/* the walkers' display on a second output: "auto" when SDL reports one
@@ -103,6 +113,7 @@ main(int argc, char **argv)
 		case 'a': assets_arg = optarg; break;
 		case 'u': usb = optarg; break;
 		case 'p': spool_arg = optarg; break;
+		case 'Y': sync_path = optarg; break;
 		case 's': script_path = optarg; break;
 		case 'n': cfg.sound = 0; break;
 		case 'S': cfg.software = 1; break;
@@ -138,6 +149,9 @@ main(int argc, char **argv)
 	if (ui_open(&cfg, &u, &cause) != 0)
 		goto end;
 	if (kiosk_worker_start(db, kiosk_wake, u, &w, &cause) != 0)
+		goto end;
+	/* wat-sync hands other stations' entries to the worker through it */
+	if (sync_path != NULL && kiosk_sync_start(sync_path, w, &ks, &cause) != 0)
 		goto end;
 	if (script != NULL)
 		ui_check(u, KIOSK_MIN_TARGET);
@@ -248,7 +262,8 @@ end:
 		fprintf(stderr, "wat-kiosk: %s\n", cause);
 		free(cause);
 	}
-	scan_free(sc); /* its threads wake the UI: stop them first */
+	scan_free(sc);       /* its threads wake the UI: stop them first */
+	kiosk_sync_stop(ks); /* it calls the worker: before it */
 	if (w != NULL)
 		kiosk_worker_stop(w);
 	if (kinit)

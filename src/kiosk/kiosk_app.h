@@ -39,6 +39,7 @@ enum screen_id {
 	SCREEN_REVIEW,   /* coordinator: flagged laps, accept or reject */
 	SCREEN_PLEDGES,  /* a walker's pledges: settle, add, pay */
 	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
+	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
 	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
 	SCREEN_COUNT,
 };
@@ -138,7 +139,8 @@ struct kiosk {
 	struct screen_join_state join;
 	struct screen_badges_state badges;
 
-	int64_t frame_us; /* the last frame's render time, for the benchmark */
+	int64_t frame_us;          /* the last frame's render time, for the benchmark */
+	int64_t stations_asked_ms; /* the Stations screen's last refresh */
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
 	struct kiosk_print *print_job;

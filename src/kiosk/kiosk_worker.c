@@ -30,6 +30,7 @@
 #include "sign.h"
 #include "stamp.h"
 #include "strbuf.h"
+#include "sync_local.h"
 #include "text.h"
 #include "util.h"
 
@@ -45,10 +46,23 @@ struct kiosk_node {
 	struct kiosk_reply *reply;
 };
 
+/* A call of another thread (kiosk_worker_call), run when no request waits. */
+struct kiosk_call {
+	struct kiosk_call *next;
+	void (*fn)(struct ledger *, void *);
+	void *arg;
+	int done, rc;
+};
+
 struct kiosk_worker {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	pthread_cond_t called; /* a call done */
+	int stopped;           /* the thread ended: no more calls */
+	struct kiosk_call *calls, **calls_tail;
+	size_t nnotes; /* wat-sync's reports (under lock) */
+	struct sync_report notes[KIOSK_STATIONS_MAX];
 	struct kiosk_node *reqs, **reqs_tail;
 	struct kiosk_node *replies, **replies_tail;
 	int pending;
@@ -1406,24 +1420,17 @@ end:
 
 /* What only an unlocked coordinator may ask (the first start's set-up and a
  * join unlock the kiosk themselves). */
+static int kiosk_stations(struct kiosk_worker *w, struct kiosk_reply *r, char **cause);
+
 static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,
-	    KIOSK_OP_IMPORT,
-	    KIOSK_OP_IMPORT_PREVIEW,
-	    KIOSK_OP_SET_CLOCK,
-	    KIOSK_OP_CLOSE,
-	    KIOSK_OP_REOPEN,
-	    KIOSK_OP_EXPORT,
-	    KIOSK_OP_PACK_EXPORT,
-	    KIOSK_OP_TRAINING,
-	    KIOSK_OP_LINK,
-	    KIOSK_OP_FLAGGED,
-	    KIOSK_OP_LAP_REVIEW,
-	    KIOSK_OP_CERTIFY,
-	    KIOSK_OP_CERTIFY_REOPEN,
+	    KIOSK_OP_SET,        KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK,  KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,       KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,    KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
 	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	};
 	size_t i;
@@ -1730,9 +1737,106 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		if (rc == 0)
 			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
 		break;
+	case KIOSK_OP_STATIONS: rc = kiosk_stations(w, r, &cause); break;
 	}
 	r->rc = rc;
 	r->cause = cause;
+}
+
+/* A peer's role, from its settings entries near the start of its ledger
+ * (set up before the day begins); -1 when not found there. */
+struct kiosk_role_ctx {
+	int role, looked;
+};
+
+static int
+kiosk_role_cb(const struct ledger_entry *e, void *arg)
+{
+	struct kiosk_role_ctx *c = arg;
+	static const char pat[] = "\"key\":\"role\",\"value\":\"";
+	const char *k = strstr(e->line, pat);
+	enum rules_role r;
+	char v[16];
+
+	if (k != NULL && sscanf(k + sizeof pat - 1, "%15[a-z]", v) == 1 &&
+	    rules_role_parse(v, &r) == 0)
+		c->role = (int)r;
+	return ++c->looked >= 2000;
+}
+
+struct kiosk_stations_ctx {
+	struct kiosk_reply *r;
+	unsigned char ids[KIOSK_STATIONS_MAX][LEDGER_HASH_LEN];
+};
+
+static int
+kiosk_station_cb(const struct ledger_peer *p, void *arg)
+{
+	struct kiosk_stations_ctx *c = arg;
+	struct kiosk_station *k;
+
+	if (c->r->nstations == KIOSK_STATIONS_MAX)
+		return 1;
+	memcpy(c->ids[c->r->nstations], p->ledger, LEDGER_HASH_LEN);
+	k = &c->r->stations[c->r->nstations++];
+	memset(k, 0, sizeof *k);
+	snprintf(k->station, sizeof k->station, "%s", p->station);
+	k->held = 1;
+	k->role = -1;
+	k->entries = p->head_seq;
+	k->seen_wall_ms = p->seen_wall_ms;
+	k->offset_ms = p->offset_ms;
+	k->format = p->format;
+	return 0;
+}
+
+static int
+kiosk_stations(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
+{
+	struct kiosk_stations_ctx *c = xcalloc(1, sizeof *c);
+	struct sync_report notes[KIOSK_STATIONS_MAX];
+	size_t nnotes;
+
+	c->r = r;
+	r->nstations = 0;
+	struct ledger *l = w->day != NULL ? w->day : w->l; /* training: the day's, read only */
+
+	if (ledger_peers(l, kiosk_station_cb, c, cause) != 0) {
+		free(c);
+		return -1;
+	}
+	for (size_t i = 0; i < r->nstations; i++) {
+		struct kiosk_role_ctx rc = {-1, 0};
+		ledger_peer_entries(l, c->ids[i], 1, kiosk_role_cb, &rc, NULL);
+		r->stations[i].role = rc.role;
+	}
+	free(c);
+	pthread_mutex_lock(&w->lock);
+	nnotes = w->nnotes;
+	memcpy(notes, w->notes, sizeof notes);
+	pthread_mutex_unlock(&w->lock);
+	for (size_t i = 0; i < nnotes; i++) {
+		struct kiosk_station *k = NULL;
+		for (size_t j = 0; j < r->nstations && k == NULL; j++)
+			if (notes[i].station[0] != '\0' &&
+			    strcmp(r->stations[j].station, notes[i].station) == 0)
+				k = &r->stations[j];
+		if (k == NULL) {
+			if (r->nstations == KIOSK_STATIONS_MAX)
+				continue;
+			k = &r->stations[r->nstations++];
+			memset(k, 0, sizeof *k);
+			k->role = -1;
+			snprintf(k->station, sizeof k->station, "%s", notes[i].station);
+		}
+		snprintf(k->addr, sizeof k->addr, "%s", notes[i].addr);
+		snprintf(k->text, sizeof k->text, "%s", notes[i].text);
+		k->refused = notes[i].kind == SYNC_REPORT_REFUSED;
+		k->newer = notes[i].kind == SYNC_REPORT_NEWER;
+		if (k->newer)
+			k->format = (int)notes[i].format;
+	}
+	return 0;
 }
 
 static void
@@ -1785,7 +1889,30 @@ kiosk_main(void *arg)
 
 	while (!quit) {
 		pthread_mutex_lock(&w->lock);
-		while (w->reqs == NULL) {
+		/* another thread's call (a peer's batch) only when no request of
+		   the screens waits: the station's own work first */
+		if (w->reqs == NULL && w->calls != NULL) {
+			struct kiosk_call *call = w->calls;
+
+			w->calls = call->next;
+			if (w->calls == NULL)
+				w->calls_tail = &w->calls;
+			pthread_mutex_unlock(&w->lock);
+			/* training: the day's file stays byte for byte as it was,
+			   and nothing of the training ledger leaves the station */
+			call->rc = w->day != NULL ? -2 : -1;
+			if (w->l != NULL && w->day == NULL) {
+				call->fn(w->l, call->arg);
+				call->rc = 0;
+			}
+			pthread_mutex_lock(&w->lock);
+			call->done = 1;
+			pthread_cond_broadcast(&w->called);
+			pthread_mutex_unlock(&w->lock);
+			busy = 1;
+			continue;
+		}
+		while (w->reqs == NULL && w->calls == NULL) {
 			struct timespec until;
 
 			if (!busy) {
@@ -1798,7 +1925,7 @@ kiosk_main(void *arg)
 			clock_gettime(CLOCK_MONOTONIC, &until);
 			until.tv_sec += KIOSK_TRIM_IDLE_S;
 			if (pthread_cond_timedwait(&w->cond, &w->lock, &until) == ETIMEDOUT &&
-			    w->reqs == NULL) {
+			    w->reqs == NULL && w->calls == NULL) {
 				pthread_mutex_unlock(&w->lock);
 				malloc_trim(0);
 				busy = 0;
@@ -1806,6 +1933,10 @@ kiosk_main(void *arg)
 			}
 		}
 		busy = 1;
+		if (w->reqs == NULL) { /* a call came: taken at the top */
+			pthread_mutex_unlock(&w->lock);
+			continue;
+		}
 		n = w->reqs;
 		w->reqs = n->next;
 		if (w->reqs == NULL)
@@ -1827,7 +1958,68 @@ kiosk_main(void *arg)
 	w->l = NULL;
 	ledger_free(w->day);
 	w->day = NULL;
+	/* calls still waiting are answered "not open" */
+	pthread_mutex_lock(&w->lock);
+	w->stopped = 1;
+	for (struct kiosk_call *c = w->calls; c != NULL; c = c->next)
+		c->rc = -1, c->done = 1;
+	w->calls = NULL;
+	w->calls_tail = &w->calls;
+	pthread_cond_broadcast(&w->called);
+	pthread_mutex_unlock(&w->lock);
 	return NULL;
+}
+
+int
+kiosk_worker_call(struct kiosk_worker *w, void (*fn)(struct ledger *, void *), void *arg)
+{
+	struct kiosk_call c = {NULL, fn, arg, 0, -1};
+
+	pthread_mutex_lock(&w->lock);
+	if (w->stopped) {
+		pthread_mutex_unlock(&w->lock);
+		return -1;
+	}
+	*w->calls_tail = &c;
+	w->calls_tail = &c.next;
+	pthread_cond_signal(&w->cond);
+	while (!c.done)
+		pthread_cond_wait(&w->called, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	return c.rc;
+}
+
+void
+kiosk_worker_note(struct kiosk_worker *w, const struct sync_report *rep)
+{
+	void (*wake)(void *);
+	void *arg;
+	size_t i;
+
+	pthread_mutex_lock(&w->lock);
+	for (i = 0; i < w->nnotes; i++)
+		if ((rep->station[0] != '\0' && strcmp(w->notes[i].station, rep->station) == 0) ||
+		    (rep->station[0] == '\0' && strcmp(w->notes[i].addr, rep->addr) == 0))
+			break;
+	if (rep->kind == SYNC_REPORT_OK) { /* it works again: forget what was said */
+		for (i = 0; i < w->nnotes;) {
+			const struct sync_report *n = &w->notes[i];
+			if ((rep->station[0] != '\0' && strcmp(n->station, rep->station) == 0) ||
+			    (n->station[0] == '\0' && strcmp(n->addr, rep->addr) == 0))
+				w->notes[i] = w->notes[--w->nnotes];
+			else
+				i++;
+		}
+	} else if (i < w->nnotes || w->nnotes < KIOSK_STATIONS_MAX) {
+		if (i == w->nnotes)
+			w->nnotes++;
+		w->notes[i] = *rep;
+	}
+	wake = w->wake; /* the Stations screen redraws */
+	arg = w->arg;
+	pthread_mutex_unlock(&w->lock);
+	if (wake != NULL)
+		wake(arg);
 }
 
 int
@@ -1844,6 +2036,8 @@ kiosk_worker_start(const char *db_path, void (*wake)(void *), void *arg, struct 
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&w->cond, &ca);
 	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&w->called, NULL);
+	w->calls_tail = &w->calls;
 	w->reqs_tail = &w->reqs;
 	w->replies_tail = &w->replies;
 	w->wake = wake;
@@ -1958,6 +2152,7 @@ kiosk_worker_stop(struct kiosk_worker *w)
 		kiosk_reply_free(r);
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
+	pthread_cond_destroy(&w->called);
 	free(w->training_mark);
 	free(w->db_path);
 	free(w->pin_file);

@@ -84,7 +84,10 @@ enum kiosk_op {
 	KIOSK_OP_FLAGGED,
 	KIOSK_OP_LAP_REVIEW, /* seq: the lap, accept: 1 or 0; reply seq, flagged */
 	KIOSK_OP_BOARD,      /* the walkers' display: reply board */
-	KIOSK_OP_TEAMS,      /* the teams (reply teams); seq 1: and how many badges all / new would
+	/* the coordinator's Stations screen: peers held and what wat-sync said
+	   of them (reply stations) */
+	KIOSK_OP_STATIONS,
+	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
 	KIOSK_OP_QUIT,
 };
@@ -244,6 +247,22 @@ struct kiosk_teams {
 	int64_t fresh; /* registered since the last sheet of all or new */
 };
 
+/* One other station of the event, as the Stations screen shows it: what
+ * this station holds of it (the ledger's peers table) and what wat-sync
+ * last said of it (a refusal, a newer format). */
+#define KIOSK_STATIONS_MAX 8
+struct kiosk_station {
+	char station[LEDGER_STATION_MAX + 1]; /* "" for a refused peer never held */
+	int role;                             /* enum rules_role as it set it; -1 unknown */
+	int held;                             /* entries of it are held */
+	int64_t entries, seen_wall_ms, offset_ms;
+	int format;
+	int refused; /* the last exchange refused it: text says why */
+	int newer;   /* it speaks a newer format */
+	char addr[64];
+	char text[256];
+};
+
 #define KIOSK_BOARD_MAX 8
 
 /* The walkers' display: the leaderboard, names as the event allows
@@ -397,7 +416,10 @@ struct kiosk_reply {
 	/* FLAGGED, LAP_REVIEW: the laps waiting, oldest first by walker (malloc'd) */
 	struct ledger_flagged *flagged;
 	size_t nflagged;
-	struct kiosk_board board;   /* BOARD */
+	struct kiosk_board board; /* BOARD */
+	/* STATIONS */
+	size_t nstations;
+	struct kiosk_station stations[KIOSK_STATIONS_MAX];
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 
@@ -422,5 +444,20 @@ int kiosk_worker_pending(struct kiosk_worker *w);
 void kiosk_worker_progress(struct kiosk_worker *w, size_t *done, size_t *n);
 
 int64_t kiosk_now_us(void);
+
+/* Runs fn(ledger, arg) on the worker thread (the ledger's only user) when
+ * no request of the screens waits: theirs go first, so another station's
+ * batch (wat-sync's, through kiosk_sync) waits for the scan in hand and
+ * the scan after it never waits for more than one batch.  Blocks the
+ * calling thread until fn returned; -1 when the ledger is not open, -2
+ * while training is on (fn is not run: nothing of training leaves the
+ * station, and the day's file stays as it was). */
+int kiosk_worker_call(struct kiosk_worker *w, void (*fn)(struct ledger *, void *), void *arg);
+
+/* What wat-sync said of a peer (sync_local.h's report; kiosk_sync), kept
+ * for the Stations screen: a refusal, a newer format, or an exchange that
+ * worked (clearing a refusal of that station or address). */
+struct sync_report;
+void kiosk_worker_note(struct kiosk_worker *w, const struct sync_report *rep);
 
 #endif

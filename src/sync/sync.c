@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -23,7 +24,14 @@
 int
 sync_self_load(struct ledger *l, const char *keys_dir, struct sync_self *s, char **cause)
 {
-	struct ledger_event ev;
+	struct sync_store st = sync_store_ledger(l);
+	return sync_self_load_store(&st, keys_dir, s, cause);
+}
+
+int
+sync_self_load_store(const struct sync_store *st, const char *keys_dir, struct sync_self *s,
+                     char **cause)
+{
 	struct sign_pub pub;
 	char *path = NULL;
 	size_t len;
@@ -32,13 +40,8 @@ sync_self_load(struct ledger *l, const char *keys_dir, struct sync_self *s, char
 	memset(s, 0, sizeof *s);
 	if (sodium_init() < 0)
 		return util_fail(cause, "The crypto library could not start.");
-	if (ledger_identity(l, s->ledger) != 0 || ledger_event(l, &ev) != 0)
-		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ev.training)
-		return util_fail(cause,
-		                 "This is a training ledger: nothing in it counts, and it is "
-		                 "never synced with other stations.");
-	snprintf(s->station, sizeof s->station, "%s", ev.station);
+	if (st->ops->self(st->ctx, s->ledger, s->station, cause) != 0)
+		return -1;
 	path = xasprintf("%s/station.key", keys_dir);
 	if (sign_key_load(path, &s->key, cause) != 0)
 		goto end;
@@ -152,6 +155,20 @@ sync_connect(const char *addr, int timeout_ms, int *fd, char **cause)
 	return 0;
 }
 
+void
+sync_peer_name(const struct sockaddr_storage *ss, socklen_t sl, char *out, size_t len)
+{
+	char host[NI_MAXHOST], port[NI_MAXSERV];
+
+	if (getnameinfo((const struct sockaddr *)ss, sl, host, sizeof host, port, sizeof port,
+	                NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(out, len, "a peer");
+	else if (ss->ss_family == AF_INET6)
+		snprintf(out, len, "[%s]:%s", host, port);
+	else
+		snprintf(out, len, "%s:%s", host, port);
+}
+
 int
 sync_listen(const char *addr, int *fd, char **cause)
 {
@@ -214,7 +231,7 @@ sync_read_all(int fd, void *p, size_t len, char **cause)
 	return 0;
 }
 
-static int
+int
 sync_frame_send(int fd, const void *p, size_t len, char **cause)
 {
 	unsigned char h[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
@@ -225,9 +242,8 @@ sync_frame_send(int fd, const void *p, size_t len, char **cause)
 	return sync_write_all(fd, p, len, cause);
 }
 
-/* A frame into *buf (malloc'd, grown as needed). */
-static int
-sync_frame_recv(int fd, unsigned char **buf, size_t *len, char **cause)
+int
+sync_frame_recv_max(int fd, size_t max, unsigned char **buf, size_t *len, char **cause)
 {
 	unsigned char h[4];
 	size_t n;
@@ -235,18 +251,26 @@ sync_frame_recv(int fd, unsigned char **buf, size_t *len, char **cause)
 	if (sync_read_all(fd, h, 4, cause) != 0)
 		return -1;
 	n = (size_t)h[0] << 24 | (size_t)h[1] << 16 | (size_t)h[2] << 8 | h[3];
-	if (n > SYNC_FRAME_MAX + crypto_secretstream_xchacha20poly1305_ABYTES)
+	if (n > max)
 		return util_fail(cause, "The peer sent a frame too long to be one of ours.");
 	*buf = xrealloc(*buf, n ? n : 1);
 	*len = n;
 	return sync_read_all(fd, *buf, n, cause);
 }
 
+/* A frame of the exchange into *buf (malloc'd, grown as needed). */
+static int
+sync_frame_recv(int fd, unsigned char **buf, size_t *len, char **cause)
+{
+	return sync_frame_recv_max(
+	    fd, SYNC_FRAME_MAX + crypto_secretstream_xchacha20poly1305_ABYTES, buf, len, cause);
+}
+
 /* ---- the session ---- */
 
 struct sync_sess {
 	int fd;
-	struct ledger *l;
+	const struct sync_store *st;
 	const struct sync_self *self;
 	const struct sync_opts *o;
 	crypto_secretstream_xchacha20poly1305_state tx, rx;
@@ -371,8 +395,11 @@ sync_handshake(struct sync_sess *s, int initiator, struct sync_result *res, char
 	sign_detached(s->self->key, signed_, sizeof signed_, m.u.auth.sig);
 	if (sync_send(s, &m, cause) != 0 || sync_expect(s, &m, SYNC_AUTH, cause) != 0)
 		goto end;
+	/* from here on a failure is the peer refused (shown to the coordinator) */
+	res->refused = 1;
 	if (trust_cert_parse(m.u.auth.cert, m.u.auth.cert_len, &pc, cause) != 0)
 		goto end;
+	snprintf(res->peer, sizeof res->peer, "%s", pc.station);
 	if (trust_cert_verify(&pc, &s->self->event_pub, NULL) != 0 ||
 	    strcmp(pc.event, s->self->cert.event) != 0) {
 		util_fail(cause,
@@ -404,6 +431,7 @@ sync_handshake(struct sync_sess *s, int initiator, struct sync_result *res, char
 		util_fail(cause, "The peer is this station itself (or a copy of it): refused.");
 		goto end;
 	}
+	res->refused = 0;
 	memcpy(s->peer_ledger, m.u.auth.ledger, LEDGER_HASH_LEN);
 	snprintf(s->peer_station, sizeof s->peer_station, "%s", pc.station);
 	snprintf(res->peer, sizeof res->peer, "%s", pc.station);
@@ -418,32 +446,114 @@ end:
 	return rc;
 }
 
-/* Serving: collects a batch of own entries. */
-struct sync_collect {
-	struct sync_msg *m;
-	char **own; /* copies of the lines */
-	size_t bytes;
-	unsigned char last_hash[LEDGER_HASH_LEN];
-};
+/* ---- the ledger as a store ---- */
+
+void
+sync_lines_init(struct sync_lines *x)
+{
+	memset(x, 0, sizeof *x);
+	x->lines = xcalloc(SYNC_BATCH_MAX, sizeof *x->lines);
+	x->lens = xcalloc(SYNC_BATCH_MAX, sizeof *x->lens);
+}
+
+void
+sync_lines_clear(struct sync_lines *x)
+{
+	if (x->lines != NULL)
+		for (size_t i = 0; i < x->n; i++)
+			free(x->lines[i]);
+	free(x->lines);
+	free(x->lens);
+	memset(x, 0, sizeof *x);
+}
+
+static int
+sync_ledger_self(void *ctx, unsigned char ledger[LEDGER_HASH_LEN],
+                 char station[LEDGER_STATION_MAX + 1], char **cause)
+{
+	struct ledger_event ev;
+
+	if (ledger_identity(ctx, ledger) != 0 || ledger_event(ctx, &ev) != 0)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ev.training)
+		return util_fail(cause,
+		                 "This is a training ledger: nothing in it counts, and it is "
+		                 "never synced with other stations.");
+	snprintf(station, LEDGER_STATION_MAX + 1, "%s", ev.station);
+	return 0;
+}
+
+static int
+sync_ledger_head(void *ctx, int64_t *seq, unsigned char hash[LEDGER_HASH_LEN], char **cause)
+{
+	(void)cause;
+	ledger_head(ctx, seq, hash);
+	return 0;
+}
 
 static int
 sync_collect_cb(const struct ledger_entry *e, void *arg)
 {
-	struct sync_collect *c = arg;
-	size_t n = c->m->u.batch.n, len = strlen(e->line);
+	struct sync_lines *c = arg;
+	size_t n = c->n, len = strlen(e->line);
 
-	if (n == SYNC_BATCH_MAX || (n > 0 && c->bytes + len > SYNC_BATCH_BYTES))
+	if (n == SYNC_BATCH_MAX || (c->max > 0 && n >= c->max) ||
+	    (n > 0 && c->bytes + len > SYNC_BATCH_BYTES))
 		return 1;
 	if (n == 0)
-		c->m->u.batch.first_seq = e->seq;
-	c->own[n] = xstrdup(e->line);
-	c->m->u.batch.lines[n] = c->own[n];
-	c->m->u.batch.lens[n] = len;
-	c->m->u.batch.n = n + 1;
+		c->first_seq = e->seq;
+	c->lines[n] = xstrdup(e->line);
+	c->lens[n] = len;
+	c->n = n + 1;
 	c->bytes += len;
 	memcpy(c->last_hash, e->hash, LEDGER_HASH_LEN);
 	return 0;
 }
+
+static int
+sync_ledger_entries(void *ctx, int64_t from, struct sync_lines *out, char **cause)
+{
+	return ledger_entries(ctx, from, sync_collect_cb, out, cause);
+}
+
+static int
+sync_ledger_peer_get(void *ctx, const unsigned char ledger[LEDGER_HASH_LEN], int64_t *head_seq,
+                     char **cause)
+{
+	struct ledger_peer held;
+	int known = ledger_peer_get(ctx, ledger, &held, cause);
+
+	*head_seq = known == 1 ? held.head_seq : 0;
+	return known;
+}
+
+static int
+sync_ledger_peer_store(void *ctx, const struct ledger_peer_batch *b, int64_t budget, size_t *added,
+                       char **cause)
+{
+	return ledger_peer_store(ctx, b, budget, added, cause);
+}
+
+static int
+sync_ledger_peer_seen(void *ctx, const unsigned char ledger[LEDGER_HASH_LEN], int64_t seen_wall_ms,
+                      int64_t offset_ms, int format, char **cause)
+{
+	return ledger_peer_seen(ctx, ledger, seen_wall_ms, offset_ms, format, cause);
+}
+
+static const struct sync_store_ops sync_ledger_ops = {
+    sync_ledger_self,     sync_ledger_head,       sync_ledger_entries,
+    sync_ledger_peer_get, sync_ledger_peer_store, sync_ledger_peer_seen,
+};
+
+struct sync_store
+sync_store_ledger(struct ledger *l)
+{
+	struct sync_store st = {&sync_ledger_ops, l};
+	return st;
+}
+
+/* ---- serving and pulling ---- */
 
 /* Answers one PULL: TIME, then batches of this station's entries after
  * `after`, each with its signed head, then DONE. */
@@ -451,29 +561,39 @@ static int
 sync_serve(struct sync_sess *s, const struct sync_msg *pull, struct sync_result *res, char **cause)
 {
 	struct sync_msg *m = xcalloc(1, sizeof *m);
-	char **own = xcalloc(SYNC_BATCH_MAX, sizeof *own);
 	unsigned char signed_[SYNC_HEAD_SIGNED_LEN];
 	int64_t from = pull->u.pull.after + 1, head;
 	unsigned char hh[LEDGER_HASH_LEN];
+	struct sync_lines c;
 	struct stamp now;
 	int batches = 0, rc = -1;
 
+	sync_lines_init(&c);
 	m->type = SYNC_TIME;
 	m->u.time.t0 = pull->u.pull.t0;
 	stamp_now(&now);
 	m->u.time.t1 = now.wall_ms;
 	if (sync_send(s, m, cause) != 0)
 		goto end;
-	ledger_head(s->l, &head, hh);
+	if (s->st->ops->head(s->st->ctx, &head, hh, cause) != 0)
+		goto end;
 	while (from <= head) {
-		struct sync_collect c = {m, own, 0, {0}};
-
+		for (size_t i = 0; i < c.n; i++)
+			free(c.lines[i]);
+		c.n = 0;
+		c.bytes = 0;
 		memset(m, 0, sizeof *m);
 		m->type = SYNC_BATCH;
-		if (ledger_entries(s->l, from, sync_collect_cb, &c, cause) != 0)
+		if (s->st->ops->entries(s->st->ctx, from, &c, cause) != 0)
 			goto end;
-		if (m->u.batch.n == 0)
+		if (c.n == 0)
 			break;
+		m->u.batch.first_seq = c.first_seq;
+		m->u.batch.n = c.n;
+		for (size_t i = 0; i < c.n; i++) {
+			m->u.batch.lines[i] = c.lines[i];
+			m->u.batch.lens[i] = c.lens[i];
+		}
 		memcpy(m->u.batch.head_hash, c.last_hash, LEDGER_HASH_LEN);
 		sync_head_signed(s->self->ledger, m->u.batch.first_seq + (int64_t)m->u.batch.n - 1,
 		                 c.last_hash, signed_);
@@ -484,14 +604,8 @@ sync_serve(struct sync_sess *s, const struct sync_msg *pull, struct sync_result 
 			sign_key_free(k);
 		} else
 			sign_detached(s->self->key, signed_, sizeof signed_, m->u.batch.head_sig);
-		rc = sync_send(s, m, cause);
-		for (size_t i = 0; i < m->u.batch.n; i++) {
-			free(own[i]);
-			own[i] = NULL;
-		}
-		if (rc != 0)
+		if (sync_send(s, m, cause) != 0)
 			goto end;
-		rc = -1;
 		res->sent += m->u.batch.n;
 		from = m->u.batch.first_seq + (int64_t)m->u.batch.n;
 		if (s->o->cut_after > 0 && ++batches >= s->o->cut_after) {
@@ -504,9 +618,7 @@ sync_serve(struct sync_sess *s, const struct sync_msg *pull, struct sync_result 
 	m->u.done.head_seq = head;
 	rc = sync_send(s, m, cause);
 end:
-	for (size_t i = 0; i < SYNC_BATCH_MAX; i++)
-		free(own[i]);
-	free(own);
+	sync_lines_clear(&c);
 	free(m);
 	return rc;
 }
@@ -517,14 +629,14 @@ sync_pull(struct sync_sess *s, struct sync_result *res, char **cause)
 {
 	struct sync_msg *m = xcalloc(1, sizeof *m);
 	unsigned char signed_[SYNC_HEAD_SIGNED_LEN];
-	struct ledger_peer held;
+	int64_t held = 0;
 	struct stamp t0, t3;
 	int known, rc = -1;
 
-	if ((known = ledger_peer_get(s->l, s->peer_ledger, &held, cause)) < 0)
+	if ((known = s->st->ops->peer_get(s->st->ctx, s->peer_ledger, &held, cause)) < 0)
 		goto end;
 	m->type = SYNC_PULL;
-	m->u.pull.after = known ? held.head_seq : 0;
+	m->u.pull.after = known ? held : 0;
 	stamp_now(&t0);
 	m->u.pull.t0 = t0.wall_ms;
 	if (sync_send(s, m, cause) != 0 || sync_expect(s, m, SYNC_TIME, cause) != 0)
@@ -557,6 +669,7 @@ sync_pull(struct sync_sess *s, struct sync_result *res, char **cause)
 			          "Station %s's chain head for entry %" PRId64
 			          " is not signed by its key: refused, nothing of it kept.",
 			          s->peer_station, last);
+			res->refused = 1;
 			goto end;
 		}
 		memset(&b, 0, sizeof b);
@@ -572,14 +685,18 @@ sync_pull(struct sync_sess *s, struct sync_result *res, char **cause)
 		b.seen_wall_ms = t3.wall_ms;
 		b.offset_ms = res->offset_ms;
 		b.format = (int)res->peer_format;
-		if (ledger_peer_store(s->l, &b, s->o->budget, &added, cause) != 0)
+		if (s->st->ops->peer_store(s->st->ctx, &b, s->o->budget, &added, cause) != 0) {
+			/* a full budget or card is this station's, not the peer's fault */
+			res->refused =
+			    cause != NULL && *cause != NULL && strstr(*cause, "full") == NULL;
 			goto end;
+		}
 		res->received += added;
 	}
 	res->peer_head = m->u.done.head_seq;
 	if ((known || res->received > 0) &&
-	    ledger_peer_seen(s->l, s->peer_ledger, t3.wall_ms, res->offset_ms,
-	                     (int)res->peer_format, cause) != 0)
+	    s->st->ops->peer_seen(s->st->ctx, s->peer_ledger, t3.wall_ms, res->offset_ms,
+	                          (int)res->peer_format, cause) != 0)
 		goto end;
 	rc = 0;
 end:
@@ -591,6 +708,14 @@ int
 sync_exchange(struct ledger *l, const struct sync_self *self, int fd, int initiator,
               const struct sync_opts *o, struct sync_result *res, char **cause)
 {
+	struct sync_store st = sync_store_ledger(l);
+	return sync_exchange_store(&st, self, fd, initiator, o, res, cause);
+}
+
+int
+sync_exchange_store(const struct sync_store *st, const struct sync_self *self, int fd,
+                    int initiator, const struct sync_opts *o, struct sync_result *res, char **cause)
+{
 	struct sync_sess s;
 	struct sync_msg m;
 	int rc = -1;
@@ -598,7 +723,7 @@ sync_exchange(struct ledger *l, const struct sync_self *self, int fd, int initia
 	memset(&s, 0, sizeof s);
 	memset(res, 0, sizeof *res);
 	s.fd = fd;
-	s.l = l;
+	s.st = st;
 	s.self = self;
 	s.o = o;
 	sync_timeouts(fd, o->timeout_ms > 0 ? o->timeout_ms : 10000);

@@ -63,13 +63,7 @@ sync_buf_free(struct sync_buf *b)
 
 /* ---- reading ---- */
 
-struct sync_rd {
-	const unsigned char *p;
-	size_t len, at;
-	int bad;
-};
-
-static const unsigned char *
+const unsigned char *
 sync_rd_take(struct sync_rd *r, size_t n)
 {
 	const unsigned char *q;
@@ -83,7 +77,7 @@ sync_rd_take(struct sync_rd *r, size_t n)
 	return q;
 }
 
-static uint64_t
+uint64_t
 sync_rd_uint(struct sync_rd *r, size_t n)
 {
 	const unsigned char *q = sync_rd_take(r, n);
@@ -94,7 +88,7 @@ sync_rd_uint(struct sync_rd *r, size_t n)
 	return v;
 }
 
-static void
+void
 sync_rd_copy(struct sync_rd *r, void *out, size_t n)
 {
 	const unsigned char *q = sync_rd_take(r, n);

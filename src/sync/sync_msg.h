@@ -88,6 +88,17 @@ void sync_buf_u32(struct sync_buf *b, uint32_t v);
 void sync_buf_i64(struct sync_buf *b, int64_t v);
 void sync_buf_free(struct sync_buf *b);
 
+/* Reading a message: each call takes its bytes, or sets bad (and gives
+ * NULL or zeros) when too few are left. */
+struct sync_rd {
+	const unsigned char *p;
+	size_t len, at;
+	int bad;
+};
+const unsigned char *sync_rd_take(struct sync_rd *r, size_t n);
+uint64_t sync_rd_uint(struct sync_rd *r, size_t n); /* n bytes, big-endian */
+void sync_rd_copy(struct sync_rd *r, void *out, size_t n);
+
 void sync_hello_write(const struct sync_hello *h, unsigned char out[SYNC_HELLO_LEN]);
 int sync_hello_parse(const unsigned char *p, size_t len, struct sync_hello *h, char **cause);
 

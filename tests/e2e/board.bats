@@ -8,20 +8,22 @@ setup() {
 }
 
 # A scratch root with the board files, the host's own units (for the
-# dependencies) and /bin/sh, so `systemd-analyze --root` can resolve everything.
+# dependencies), /bin/sh and a stand-in for the programs (make install-app's,
+# PREFIX=/usr on the image), so `systemd-analyze --root` can resolve everything.
 board_root() {
 	R="$T/root"
 	"$B/install.sh" --destdir "$R" --build "$REPO/${BUILD:-build}" >/dev/null
-	mkdir -p "$R/usr/lib/systemd/system" "$R/bin"
+	mkdir -p "$R/usr/lib/systemd/system" "$R/bin" "$R/usr/bin"
 	cp -rn /lib/systemd/system/. "$R/usr/lib/systemd/system/" 2>/dev/null || true
 	cp /bin/sh "$R/bin/sh"
+	cp /bin/sh "$R/usr/bin/wat-sync"
 }
 
 @test "board: our systemd units pass systemd-analyze verify" {
 	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing (apt-get install systemd)"
 	board_root
 	cd "$R/usr/lib/systemd/system"
-	run systemd-analyze verify --root="$R" wat-kiosk.service wat-bootcheck.service \
+	run systemd-analyze verify --root="$R" wat-kiosk.service wat-sync.service wat-bootcheck.service \
 		wat-firstboot.service wat-provision.service wat-printer-setup.service wat-testshell@ttyAMA0.service
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -36,6 +38,20 @@ board_root() {
 	echo "# exposure $score" >&3
 	[ -n "$score" ]
 	[ "$status" -eq 0 ]
+}
+
+@test "board: the sync unit's exposure is at most 2.5, the kiosk's unit keeps IPAddressDeny=any" {
+	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing"
+	board_root
+	run systemd-analyze security --offline=true --root="$R" --threshold=25 wat-sync.service
+	score=$(printf '%s\n' "$output" | sed -n 's/.*Overall exposure level for wat-sync.service: \([0-9.]*\).*/\1/p')
+	echo "# exposure $score" >&3
+	[ -n "$score" ]
+	[ "$status" -eq 0 ]
+	grep -qx 'IPAddressDeny=any' "$B/systemd/wat-kiosk.service"
+	! grep -q '^IPAddressAllow' "$B/systemd/wat-kiosk.service"
+	grep -qx 'IPAddressDeny=any' "$B/systemd/wat-sync.service"
+	grep -q '^ExecStart=/usr/bin/wat-sync .*--kiosk /run/wat-kiosk/sync.sock' "$B/systemd/wat-sync.service"
 }
 
 @test "board: the kiosk unit has what the appliance relies on" {
@@ -128,9 +144,9 @@ board_root() {
 	echo connected >"$S/card0-HDMI-A-1/status"
 	WAT_DRM_SYSFS="$S" WAT_USB=/media/wat-usb WAT_ROTATE=90 run "$B/libexec/wat-kiosk-launch" --print-command
 	[ "$status" -eq 0 ]
-	[ "$output" = "wat-kiosk --db /var/lib/wat/kiosk/station.db --usb /media/wat-usb --rotate 90 --wedge /dev/wat-scanner --camera auto" ]
+	[ "$output" = "wat-kiosk --db /var/lib/wat/kiosk/station.db --usb /media/wat-usb --rotate 90 --wedge /dev/wat-scanner --camera auto --sync-socket /run/wat-kiosk/sync.sock" ]
 	WAT_DRM_SYSFS="$S" WAT_CAMERA=off WAT_ROTATE=45 run "$B/libexec/wat-kiosk-launch" --print-command
-	[ "$output" = "wat-kiosk --db /var/lib/wat/kiosk/station.db --wedge /dev/wat-scanner" ]
+	[ "$output" = "wat-kiosk --db /var/lib/wat/kiosk/station.db --wedge /dev/wat-scanner --sync-socket /run/wat-kiosk/sync.sock" ]
 }
 
 @test "board: wat.conf.example parses cleanly" {
@@ -174,7 +190,7 @@ board_root() {
 	mkdir -p "$T/boot" "$T/state" "$T/root/etc" "$T/root/usr/share/zoneinfo/America"
 	: >"$T/root/usr/share/zoneinfo/America/Chicago"
 	: >"$T/root/etc/hosts"
-	printf 'STATION_NAME="Lap Point 2"\nTIMEZONE=America/Chicago\nWIFI_SSID="Park"\nWIFI_PSK="s3cret-pass"\nSCANNER_IDS=0627:0001\nSCREEN_ROTATE=90\nCAMERA=off\n' >"$T/boot/wat.conf"
+	printf 'STATION_NAME="Lap Point 2"\nTIMEZONE=America/Chicago\nWIFI_SSID="Park"\nWIFI_PSK="s3cret-pass"\nSCANNER_IDS=0627:0001\nSCREEN_ROTATE=90\nCAMERA=off\nSYNC_PEERS="192.168.4.2:7700, 192.168.4.3:7700"\n' >"$T/boot/wat.conf"
 	export WAT_BOOT="$T/boot" WAT_STATE="$T/state" WAT_ROOT="$T/root"
 	run "$B/libexec/wat-provision" --apply
 	echo "$output"
@@ -189,6 +205,9 @@ board_root() {
 	grep -qx 0627:0001 "$T/root/etc/wat/scanners.list"
 	grep -qx WAT_ROTATE=90 "$T/root/run/wat/kiosk.env"
 	grep -qx WAT_CAMERA=off "$T/root/run/wat/kiosk.env"
+	# wat-sync's peers and its listening address (the default)
+	grep -qx 'WAT_SYNC_PEERS="192.168.4.2:7700 192.168.4.3:7700"' "$T/root/run/wat/sync.env"
+	grep -qx 'WAT_SYNC_LISTEN=0.0.0.0:7700' "$T/root/run/wat/sync.env"
 	# next boot: the blanked file is not applied again, the secret stays
 	run "$B/libexec/wat-provision" --apply
 	[[ "$output" != *applied* ]]

@@ -197,6 +197,7 @@ donate() {
 pledges() {
 	event
 	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null # laps by hand in a row
 	w pledge add 1 --sponsor "Imported Gail" --kind lap --rate 0.50 --max 10 >/dev/null
 	for _ in $(seq 12); do w lap 1 >/dev/null; done
 	w pledge certify >/dev/null
@@ -208,6 +209,7 @@ pledges() {
 certify() {
 	event
 	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null # laps by hand in a row
 	w pledge add 1 --sponsor "Bob" --kind lap --rate 0.50 >/dev/null
 	w pledge add 2 --sponsor "Cy" --rate 20 >/dev/null
 	for _ in $(seq 12); do w lap 1 >/dev/null; done
@@ -764,6 +766,78 @@ charter_start() {
 }
 @test "kiosk: the first station starts from HQ's event file (charter + event key on the stick)" {
 	both charter_start
+}
+
+# The Stations screen (docs/SYNC.md): wat-sync, started beside the kiosk,
+# calls three stations on loopback through the kiosk's socket: T2 a lap
+# point of this event, T3 of this event but saying a newer format (the test
+# hook of watctl sync), and a station of another event, refused.
+stations() {
+	local size=$1 t=$BATS_TEST_TMPDIR script="$BATS_TEST_TMPDIR/stations-$1.script" p
+	event
+	for s in T2 T3; do
+		w event-pack export "$t/$s.pack" --station "$s" >"$t/$s.out"
+		"$WATCTL" --db "$t/$s.db" event-pack import "$t/$s.pack" \
+			--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$t/$s.out" | head -1)" >/dev/null
+	done
+	"$WATCTL" --db "$t/T2.db" set role lap >/dev/null
+	"$WATCTL" --db "$t/T2.db" scan "$BADGE1" >/dev/null
+	p=$((20000 + ($$ % 20000)))
+	"$WATCTL" --db "$t/T2.db" sync --listen "127.0.0.1:$p" --once 2>"$t/l2.err" &
+	WAT_SYNC_FORMAT=2 "$WATCTL" --db "$t/T3.db" sync --listen "127.0.0.1:$((p + 1))" --once 2>"$t/l3.err" &
+	"$WATCTL" --db "$t/other.db" sync --listen "127.0.0.1:$((p + 2))" --once 2>"$t/l4.err" &
+	for f in l2 l3 l4; do
+		for _ in $(seq 100); do grep -q Listening "$t/$f.err" 2>/dev/null && break; sleep 0.05; done
+	done
+	sed "s|\${SHOTS}/\([a-z0-9-]*\)\.png|\${SHOTS}/\1-$size.png|" "$REPO/tests/kiosk/stations.script" >"$script"
+	SYNC_WAIT=3000 "$WAT_KIOSK" --db "$DB" --window "$size" --usb "$USB" --script "$script" \
+		--sync-socket "$t/kiosk.sock" >"$t/kiosk.out" 2>&1 &
+	local kpid=$!
+	for _ in $(seq 100); do [ -S "$t/kiosk.sock" ] && break; sleep 0.05; done
+	run "$WAT_SYNC" --db "$DB" --kiosk "$t/kiosk.sock" --no-avahi --rounds 1 \
+		--peer "127.0.0.1:$p" --peer "127.0.0.1:$((p + 1))" --peer "127.0.0.1:$((p + 2))"
+	echo "$output"
+	[[ "$output" == *"exchanging through the kiosk"* ]]
+	[[ "$output" == *"station T2, "* ]]
+	[[ "$output" == *"not made by this event's key"* ]]
+	wait "$kpid" || { cat "$t/kiosk.out"; false; }
+	cat "$t/kiosk.out"
+	wait
+	# the lap point's entries are held by the kiosk's station as T2's
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM peer_entries WHERE line LIKE '%\"kind\":\"checkin\"%'")" -ge 1 ]
+	[ ! -e "$t/kiosk.sock" ]
+}
+@test "kiosk: the Stations screen names each station reached, its freshness, refused and newer ones" {
+	stations 800x480
+}
+
+@test "kiosk: in training, wat-sync exchanges nothing through the kiosk; the day's file is untouched" {
+	local t=$BATS_TEST_TMPDIR p before
+	event
+	w event-pack export "$t/T2.pack" >"$t/T2.out"
+	"$WATCTL" --db "$t/T2.db" event-pack import "$t/T2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$t/T2.out" | head -1)" >/dev/null
+	# training switched on (the kiosk ends in it; the next start comes back to it)
+	run "$WAT_KIOSK" --db "$DB" --usb "$USB" --script "$REPO/tests/kiosk/training-sync.script"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	before=$(sha256sum <"$DB")
+	p=$((20000 + ($$ % 20000) + 3))
+	"$WATCTL" --db "$t/T2.db" sync --listen "127.0.0.1:$p" --once 2>"$t/l2.err" &
+	for _ in $(seq 100); do grep -q Listening "$t/l2.err" 2>/dev/null && break; sleep 0.05; done
+	printf 'expect-text TRAINING — nothing counts\nwait 4000\n' >"$t/wait.script"
+	"$WAT_KIOSK" --db "$DB" --usb "$USB" --script "$t/wait.script" --sync-socket "$t/kiosk.sock" \
+		>"$t/kiosk.out" 2>&1 &
+	local kpid=$!
+	for _ in $(seq 100); do [ -S "$t/kiosk.sock" ] && break; sleep 0.05; done
+	run "$WAT_SYNC" --db "$DB" --kiosk "$t/kiosk.sock" --no-avahi --rounds 1 --peer "127.0.0.1:$p"
+	echo "$output"
+	[[ "$output" == *"Training is on at this station: it exchanges nothing"* ]]
+	[[ "$output" != *"entries received"* ]]
+	wait "$kpid" || { cat "$t/kiosk.out"; false; }
+	wait || true
+	[ "$(sha256sum <"$DB")" = "$before" ]
+	[ "$(sqlite3 "$t/T2.db" "SELECT COUNT(*) FROM peer_entries")" -eq 0 ]
 }
 
 # Station sync (docs/SYNC.md): the lap point T2 joins by event pack, scans a

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 #include "tmpdir.h"
 #include <sqlite3.h>
@@ -631,6 +632,40 @@ test_usb_dirs(void **state)
 	free(path);
 }
 
+/* bundle_sha256 (the SHA extensions where the CPU has them) is libsodium's
+ * SHA-256 for every length around the block and padding edges, and for a
+ * few MB; and the known answer for "abc". */
+static void
+test_sha256(void **state)
+{
+	static const unsigned char abc[32] = {0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea,
+	                                      0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,
+	                                      0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c,
+	                                      0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+	size_t big = (3u << 20) + 17, len, i;
+	unsigned char *data = malloc(big), got[32], want[32];
+	uint32_t x = 7;
+
+	(void)state;
+	assert_non_null(data);
+	assert_int_equal(sodium_init() >= 0, 1);
+	for (i = 0; i < big; i++) {
+		x = x * 1664525u + 1013904223u;
+		data[i] = (unsigned char)(x >> 24);
+	}
+	bundle_sha256("abc", 3, got);
+	assert_memory_equal(got, abc, 32);
+	for (len = 0; len <= 300; len++) {
+		bundle_sha256(data + len % 7, len, got);
+		crypto_hash_sha256(want, data + len % 7, len);
+		assert_memory_equal(got, want, 32);
+	}
+	bundle_sha256(data, big, got);
+	crypto_hash_sha256(want, data, big);
+	assert_memory_equal(got, want, 32);
+	free(data);
+}
+
 int
 main(void)
 {
@@ -644,6 +679,7 @@ main(void)
 	    cmocka_unit_test(test_closeout_csv_reopen),
 	    cmocka_unit_test(test_denominations),
 	    cmocka_unit_test(test_usb_dirs),
+	    cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -3,9 +3,10 @@
  * zip or in its .minisig, or a file cut short) makes the export fail, and the
  * pair is removed from the stick; the station's own copy stays.  The stick's
  * lie is read(2) wrapped (-Wl,--wrap=read, see the Makefile): reads of a file
- * in the stick's folder come back changed.  And bundle_zip_check, which the
- * export relies on instead of verifying the whole bundle again: a zip that
- * does not unpack to exactly its members is refused. */
+ * in the stick's folder come back changed.  And the zip writer: a member of
+ * several 4 MiB pieces (deflated apart, on either core) unpacks to exactly
+ * its bytes, and bundle_zip_check refuses a zip that does not unpack to
+ * exactly its members. */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -196,6 +197,42 @@ test_zip_check(void **state)
 	strbuf_free(&zip);
 }
 
+/* A member of three pieces (9 MiB + 5 bytes), between two small ones: the
+ * pieces joined are one deflate stream, read back byte for byte. */
+static void
+test_zip_pieces(void **state)
+{
+	size_t big = (9u << 20) + 5, i, nf = 0;
+	char *data = malloc(big + 1), a[] = "before\n", c[] = "";
+	struct bundle_file fs[3] = {{(char *)"a.csv", a, sizeof a - 1},
+	                            {(char *)"ledger.jsonl", data, big},
+	                            {(char *)"closeout.csv", c, 0}};
+	struct bundle_file *got = NULL;
+	struct strbuf zip = STRBUF_INIT;
+	uint32_t x = 12345;
+	char *cause = NULL;
+
+	(void)state;
+	assert_non_null(data);
+	for (i = 0; i < big; i++) {
+		x = x * 1103515245u + 12345u;
+		data[i] = "{}\":,0123456789abcdefghij \n"[(x >> 16) % 28];
+	}
+	data[big] = '\0';
+	assert_int_equal(bundle_zip_write(fs, 3, 1777730400, &zip, &cause), 0);
+	assert_int_equal(bundle_zip_check(zip.s, zip.len, fs, 3, &cause), 0);
+	assert_int_equal(bundle_zip_read(zip.s, zip.len, &got, &nf, &cause), 0);
+	assert_int_equal(nf, 3);
+	for (i = 0; i < 3; i++) {
+		assert_string_equal(got[i].name, fs[i].name);
+		assert_int_equal(got[i].len, fs[i].len);
+		assert_memory_equal(got[i].data, fs[i].data, fs[i].len);
+	}
+	bundle_files_free(got, nf);
+	strbuf_free(&zip);
+	free(data);
+}
+
 static int
 setup(void **state)
 {
@@ -216,6 +253,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_readback),
 	    cmocka_unit_test(test_zip_check),
+	    cmocka_unit_test(test_zip_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -307,7 +307,7 @@ screen_coord_draw(struct kiosk *k)
 		else
 			snprintf(review, sizeof review, "Lap review");
 	}
-	/* the menu: a grid of 4 x 4 (2 x 7 on a portrait panel) */
+	/* the menu: a grid of 4 x 4 (2 x 8 on a portrait panel) */
 	{
 		const struct {
 			const char *label;
@@ -316,13 +316,14 @@ screen_coord_draw(struct kiosk *k)
 		} items[] = {
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
-		    {"Badges", UI_ACCENT, 14},
+		    {"Badges", UI_ACCENT, 15},
 		    {"Corrections", UI_ACCENT, 2},
 		    {review, UI_ACCENT, 12},
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
 		    {"Event pack to USB", UI_ACCENT, 10},
+		    {"Stations", UI_ACCENT, 14},
 		    {rot, UI_PANEL, 6},
 		    {"Set the clock", UI_PANEL, 7},
 		    {"Change PIN", UI_PANEL, 8},
@@ -359,7 +360,8 @@ screen_coord_draw(struct kiosk *k)
 			case 11: kiosk_go(k, SCREEN_TRAINING); break;
 			case 12: kiosk_go(k, SCREEN_REVIEW); break;
 			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
-			case 14: kiosk_go(k, SCREEN_BADGES); break;
+			case 14: kiosk_go(k, SCREEN_STATIONS); break;
+			case 15: kiosk_go(k, SCREEN_BADGES); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);

@@ -1,0 +1,971 @@
+/* wat_hq.c — wat-hq, HQ's web inbox (docs/HQ-GUIDE.md): coordinators upload
+ * a station's bundle with their event's upload code and get HQ's answer in
+ * plain words; the bundle is streamed to disk under a size cap, then
+ * verified and merged by the writer thread that owns HQ's database
+ * (hqweb_inbox.h).  HTML is rendered here, everything shown escaped;
+ * nothing is fetched from elsewhere.
+ *
+ *   wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR [--bind 127.0.0.1] [--port 8080]
+ *          [--max-upload-mb 64] [--tls-cert FILE --tls-key FILE]
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "amount.h"
+#include "hq.h"
+#include "hqweb_form.h"
+#include "hqweb_inbox.h"
+#include "hqweb_session.h"
+#include "stamp.h"
+#include "strbuf.h"
+#include "util.h"
+
+#define WAT_HQ_CODE_MAX  80
+#define WAT_HQ_FILES_MAX 4
+
+struct wat_hq {
+	struct hqweb_inbox *inbox;
+	char *incoming; /* state/incoming: uploads being received */
+	uint64_t max_upload;
+	int cookie_insecure; /* 1: cookies without Secure (plain http on loopback: make hq) */
+};
+
+/* One request's state (freed in wat_hq_done). */
+struct wat_hq_req {
+	int is_upload;
+	struct MHD_PostProcessor *pp;
+	char dir[4096];
+	int have_dir, fd, nfiles, refused;
+	uint64_t bytes;
+	char code[WAT_HQ_CODE_MAX + 1];
+	size_t code_len;
+	const char *why; /* why the body was refused, when refused */
+	int is_form;     /* a staff form (urlencoded, in body) */
+	char *body;
+	size_t body_len;
+	int body_too_big;
+};
+
+#define WAT_HQ_FORM_MAX (16 * 1024)
+
+static const char wat_hq_css[] =
+    "body{font:17px/1.45 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
+    "color:#1d1d1d;background:#fbfaf7}\n"
+    "h1{font-size:1.6rem;margin:.2rem 0 1rem}header{border-bottom:3px solid #7a1f2b;"
+    "margin-bottom:1.2rem}header p{margin:.2rem 0;color:#555}\n"
+    "label{display:block;font-weight:600;margin:1rem 0 .3rem}\n"
+    "input[type=text]{font-size:1.2rem;padding:.4rem;width:14rem;letter-spacing:.08em}\n"
+    "input[type=file]{font-size:1rem}\n"
+    "button{margin-top:1.3rem;font-size:1.1rem;padding:.55rem 1.4rem;background:#7a1f2b;"
+    "color:#fff;border:0;border-radius:4px}\n"
+    ".note{color:#555;font-size:.95rem}\n"
+    ".answer{padding:1rem 1.2rem;border-radius:6px;border:2px solid}\n"
+    ".received{border-color:#2b7a3b;background:#eef8ef}.already{border-color:#2b5b7a;"
+    "background:#eef4f8}\n"
+    ".held{border-color:#a86b00;background:#fff6e5}.refused,.failed{border-color:#a11;"
+    "background:#fdeeee}\n"
+    "#headline{font-size:1.25rem;font-weight:600;margin:0 0 .5rem}\n"
+    "pre{font-size:.7rem;overflow-x:auto;background:#fff;border:1px solid #ddd;padding:.6rem}\n"
+    "h2{font-size:1.2rem;margin-top:1.6rem}.held label{display:inline;margin-right:.4rem}\n"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}\n"
+    "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
+
+static void
+wat_hq_head(struct strbuf *b, const char *title)
+{
+	strbuf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+	               "<title>");
+	hqweb_form_html(b, title);
+	strbuf_puts(b, " \xe2\x80\x94 W.A.T. HQ inbox</title>"
+	               "<link rel=\"stylesheet\" href=\"/style.css\"></head><body>\n"
+	               "<header><p>Walk Against Traffick \xc2\xb7 headquarters</p><h1>");
+	hqweb_form_html(b, title);
+	strbuf_puts(b, "</h1></header>\n");
+}
+
+static enum MHD_Result wat_hq_respond(struct MHD_Connection *c, unsigned int status,
+                                      const char *type, char *body, size_t len, const char *cookie,
+                                      const char *location);
+
+static enum MHD_Result
+wat_hq_send(struct MHD_Connection *c, unsigned int status, const char *type, char *body, size_t len)
+{
+	return wat_hq_respond(c, status, type, body, len, NULL, NULL);
+}
+
+static enum MHD_Result
+wat_hq_respond(struct MHD_Connection *c, unsigned int status, const char *type, char *body,
+               size_t len, const char *cookie, const char *location)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	enum MHD_Result ret;
+
+	if (r == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Security-Policy",
+	                        "default-src 'none'; style-src 'self'; img-src 'self'; "
+	                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (cookie != NULL)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (location != NULL)
+		MHD_add_response_header(r, "Location", location);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+wat_hq_page_cookie(struct MHD_Connection *c, unsigned int status, struct strbuf *b,
+                   const char *cookie)
+{
+	size_t len;
+	char *s;
+
+	strbuf_puts(b, "</body></html>\n");
+	len = b->len;
+	s = strbuf_take(b);
+	return wat_hq_respond(c, status, "text/html; charset=utf-8", s, len, cookie, NULL);
+}
+
+static enum MHD_Result
+wat_hq_page(struct MHD_Connection *c, unsigned int status, struct strbuf *b)
+{
+	return wat_hq_page_cookie(c, status, b, NULL);
+}
+
+/* A page of one message (errors before anything was recorded). */
+static enum MHD_Result
+wat_hq_message(struct MHD_Connection *c, unsigned int status, const char *title, const char *text)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	wat_hq_head(&b, title);
+	strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
+	hqweb_form_html(&b, text);
+	strbuf_puts(&b, "</p></div><p class=\"noprint\"><a href=\"/\">Back to the upload "
+	                "page</a></p>\n");
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_upload_page(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	wat_hq_head(&b, "Send your walk's bundle to HQ");
+	strbuf_puts(&b,
+	            "<p>On the station, <em>Coordinator \xe2\x86\x92 Export</em> wrote two files "
+	            "to the USB stick: the bundle (its name ends in <code>.zip.age</code>) and "
+	            "its signature (the same name with <code>.minisig</code>). Choose both, "
+	            "type the upload code printed on your event's charter sheet, and send. "
+	            "HQ answers on the next page within seconds.</p>\n"
+	            "<form method=\"post\" action=\"/upload\" enctype=\"multipart/form-data\">\n"
+	            "<label for=\"code\">Upload code (on the charter sheet)</label>\n"
+	            "<input type=\"text\" id=\"code\" name=\"code\" required autocomplete=\"off\" "
+	            "autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"80\" "
+	            "placeholder=\"K7Q-22XM\">\n"
+	            "<label for=\"files\">The bundle and its .minisig file</label>\n"
+	            "<input type=\"file\" id=\"files\" name=\"bundle\" multiple required "
+	            "accept=\".age,.zip,.minisig\">\n");
+	strbuf_printf(&b,
+	              "<p class=\"note\">You can also drag the two files onto the button. "
+	              "At most %" PRIu64 " MB.</p>\n",
+	              w->max_upload / (1024 * 1024));
+	strbuf_puts(&b, "<button type=\"submit\" id=\"send\">Send to HQ</button>\n</form>\n"
+	                "<p class=\"note\">Your bundle cannot be changed on the way: HQ checks "
+	                "every station's signature. Sending the same bundle twice is "
+	                "safe; nothing is counted twice.</p>\n");
+	return wat_hq_page(c, MHD_HTTP_OK, &b);
+}
+
+static const char *
+wat_hq_status_class(enum hqweb_inbox_status s)
+{
+	static const char *const names[] = {"received", "already", "held", "refused", "failed"};
+	return names[s];
+}
+
+/* The answer to an upload, printable as the coordinator's receipt. */
+static enum MHD_Result
+wat_hq_answer(struct MHD_Connection *c, const struct hqweb_inbox_result *r)
+{
+	struct strbuf b = STRBUF_INIT;
+	unsigned int status = MHD_HTTP_OK;
+
+	if (r->status == HQWEB_INBOX_REFUSED)
+		status = MHD_HTTP_UNPROCESSABLE_CONTENT;
+	else if (r->status == HQWEB_INBOX_FAILED)
+		status = MHD_HTTP_SERVICE_UNAVAILABLE;
+	wat_hq_head(&b, r->status == HQWEB_INBOX_RECEIVED || r->status == HQWEB_INBOX_ALREADY
+	                    ? "HQ's receipt"
+	                    : "HQ's answer");
+	strbuf_printf(&b, "<div class=\"answer %s\" id=\"answer\"><p id=\"headline\">",
+	              wat_hq_status_class(r->status));
+	hqweb_form_html(&b, r->headline);
+	strbuf_puts(&b, "</p><p id=\"detail\">");
+	hqweb_form_html(&b, r->detail);
+	strbuf_puts(&b, "</p></div>\n<dl>");
+	if (r->event[0] != '\0') {
+		strbuf_puts(&b, "<dt>Event</dt><dd>");
+		hqweb_form_html(&b, r->event);
+		strbuf_puts(&b, "</dd>");
+	}
+	if (r->bundle > 0)
+		strbuf_printf(&b, "<dt>HQ's number</dt><dd id=\"number\">#%" PRId64 "</dd>",
+		              r->bundle);
+	if (r->received_at[0] != '\0') {
+		strbuf_puts(&b, "<dt>Received</dt><dd>");
+		hqweb_form_html(&b, r->received_at);
+		strbuf_puts(&b, "</dd>");
+	}
+	strbuf_puts(&b, "</dl>\n");
+	if (r->status == HQWEB_INBOX_RECEIVED || r->status == HQWEB_INBOX_ALREADY)
+		strbuf_puts(&b, "<p class=\"note\">Print this page or save it (Ctrl+P) and put a "
+		                "copy in the envelope with the money and the close-out sheet.</p>");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/\">Send another bundle</a></p>\n");
+	return wat_hq_page(c, status, &b);
+}
+
+static void
+wat_hq_req_discard(struct wat_hq_req *q)
+{
+	if (q->fd >= 0) {
+		close(q->fd);
+		q->fd = -1;
+	}
+	if (q->have_dir) {
+		DIR *d = opendir(q->dir);
+		struct dirent *e;
+		if (d != NULL) {
+			while ((e = readdir(d)) != NULL) {
+				char *p;
+				if (e->d_name[0] == '.' &&
+				    (e->d_name[1] == '\0' || strcmp(e->d_name, "..") == 0))
+					continue;
+				p = xasprintf("%s/%s", q->dir, e->d_name);
+				unlink(p);
+				free(p);
+			}
+			closedir(d);
+		}
+		rmdir(q->dir);
+		q->have_dir = 0;
+	}
+}
+
+static enum MHD_Result
+wat_hq_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+               const char *content_type, const char *transfer_encoding, const char *data,
+               uint64_t off, size_t size)
+{
+	struct wat_hq_req *q = cls;
+	struct wat_hq *w = *(struct wat_hq **)(q + 1);
+	char name[HQWEB_FORM_NAME_MAX + 1], *path;
+
+	if (strcmp(key, "code") == 0 && filename == NULL) {
+		if (q->code_len + size > WAT_HQ_CODE_MAX) {
+			q->why = "The upload code is too long.";
+			return MHD_NO;
+		}
+		memcpy(q->code + q->code_len, data, size);
+		q->code_len += size;
+		q->code[q->code_len] = '\0';
+		return MHD_YES;
+	}
+	if (strcmp(key, "bundle") != 0 || filename == NULL)
+		return MHD_YES; /* other fields are ignored */
+	q->bytes += size;
+	if (q->bytes > w->max_upload) {
+		q->why = "The files are larger than HQ accepts.";
+		return MHD_NO;
+	}
+	if (off == 0) {
+		if (q->fd >= 0)
+			close(q->fd);
+		q->fd = -1;
+		if (filename[0] == '\0' && size == 0)
+			return MHD_YES; /* no file chosen */
+		if (++q->nfiles > WAT_HQ_FILES_MAX) {
+			q->why = "Too many files: choose the bundle and its .minisig only.";
+			return MHD_NO;
+		}
+		if (hqweb_form_filename(filename, strlen(filename), name) != 0) {
+			q->why = "A file's name cannot be used.";
+			return MHD_NO;
+		}
+		path = xasprintf("%s/%s", q->dir, name);
+		q->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		free(path);
+		if (q->fd < 0) {
+			q->why = errno == EEXIST ? "The same file was chosen twice."
+			                         : "HQ could not store the upload (disk).";
+			return MHD_NO;
+		}
+	}
+	if (q->fd < 0)
+		return MHD_YES;
+	while (size > 0) {
+		ssize_t n = write(q->fd, data, size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			q->why = "HQ could not store the upload (disk full?).";
+			return MHD_NO;
+		}
+		data += n;
+		size -= (size_t)n;
+	}
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+wat_hq_upload(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, const char *data,
+              size_t *size)
+{
+	struct hqweb_inbox_result res;
+
+	if (q->refused) {
+		/* answered already (413, 415, 503): the rest of the body is dropped */
+		*size = 0;
+		return MHD_YES;
+	}
+	if (q->pp == NULL) {
+		const char *len =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (len != NULL && strtoull(len, NULL, 10) > w->max_upload + 64 * 1024) {
+			q->refused = 1;
+			return wat_hq_message(c, MHD_HTTP_CONTENT_TOO_LARGE, "Too large",
+			                      "Not received: the files are larger than HQ accepts. "
+			                      "Choose the bundle and its .minisig file only.");
+		}
+		q->pp = MHD_create_post_processor(c, 64 * 1024, wat_hq_iterate, q);
+		if (q->pp == NULL) {
+			q->refused = 1;
+			return wat_hq_message(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "Not a form",
+			                      "Send the files with the upload page's form.");
+		}
+		snprintf(q->dir, sizeof q->dir, "%s/up-XXXXXX", w->incoming);
+		if (mkdtemp(q->dir) == NULL) {
+			q->refused = 1;
+			return wat_hq_message(
+			    c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again",
+			    "HQ could not store the upload just now; try again in a "
+			    "few minutes.");
+		}
+		q->have_dir = 1;
+		return MHD_YES;
+	}
+	if (*size != 0) {
+		if (MHD_post_process(q->pp, data, *size) != MHD_YES) {
+			/* mid-body: no answer can be queued (libmicrohttpd 0.9.75); the
+			 * connection is dropped and nothing is kept */
+			fprintf(stderr, "wat-hq: upload dropped: %s\n",
+			        q->why != NULL ? q->why : "malformed body");
+			wat_hq_req_discard(q);
+			return MHD_NO;
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+	if (q->fd >= 0) {
+		close(q->fd);
+		q->fd = -1;
+	}
+	hqweb_inbox_upload(w->inbox, q->dir, q->code, &res);
+	q->have_dir = 0; /* the inbox removed it */
+	return wat_hq_answer(c, &res);
+}
+
+/* ---- HQ staff ---- */
+
+static int64_t
+wat_hq_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The staff session of this request: 0 and its info (and its id,
+ * malloc'd, when id is not NULL), or -1. */
+static int
+wat_hq_session(struct MHD_Connection *c, struct hqweb_session_info *info, char **id)
+{
+	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	char *sid = hdr != NULL ? hqweb_form_cookie(hdr, "wat_hq_s") : NULL;
+	int rc = sid != NULL ? hqweb_session_get(sid, wat_hq_now_ms(), info) : -1;
+
+	if (id != NULL && rc == 0)
+		*id = sid;
+	else
+		free(sid);
+	return rc;
+}
+
+static char *
+wat_hq_cookie(const struct wat_hq *w, const char *name, const char *value, const char *path,
+              int max_age)
+{
+	return xasprintf("%s=%s; Path=%s; Max-Age=%d; HttpOnly; SameSite=Strict%s", name, value,
+	                 path, max_age, w->cookie_insecure ? "" : "; Secure");
+}
+
+static enum MHD_Result
+wat_hq_redirect(struct MHD_Connection *c, const char *to, const char *cookie)
+{
+	return wat_hq_respond(c, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8", xstrdup(""), 0,
+	                      cookie, to);
+}
+
+/* The login form, with a double-submit token (cookie and field) so another
+ * site cannot sign a browser in. */
+static enum MHD_Result
+wat_hq_login_page(struct wat_hq *w, struct MHD_Connection *c, unsigned int status,
+                  const char *error)
+{
+	struct strbuf b = STRBUF_INIT;
+	char tok[HQWEB_SESSION_ID_LEN + 1], *cookie;
+	enum MHD_Result r;
+
+	hqweb_session_random(tok);
+	cookie = wat_hq_cookie(w, "wat_hq_pre", tok, "/staff", 3600);
+	wat_hq_head(&b, "HQ staff: sign in");
+	if (error != NULL) {
+		strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
+		hqweb_form_html(&b, error);
+		strbuf_puts(&b, "</p></div>\n");
+	}
+	strbuf_printf(&b,
+	              "<form method=\"post\" action=\"/staff/login\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	              "<label for=\"user\">Name</label><input type=\"text\" id=\"user\" "
+	              "name=\"user\" autocomplete=\"username\" required>\n"
+	              "<label for=\"password\">Password</label><input type=\"password\" "
+	              "id=\"password\" name=\"password\" autocomplete=\"current-password\" "
+	              "required>\n<br><button type=\"submit\" id=\"login\">Sign in</button>\n"
+	              "</form>\n",
+	              tok);
+	r = wat_hq_page_cookie(c, status, &b, cookie);
+	free(cookie);
+	return r;
+}
+
+/* HOOK (pledges, issue 20 after the pledges issue): the dashboard's
+ * "collected vs pledged vs still owed" by city, event and station, from
+ * the pledge entries HQ merges.  Until the pledges branch lands, it says
+ * so. */
+static void
+wat_hq_pledges_section(struct wat_hq *w, struct strbuf *b)
+{
+	(void)w;
+	strbuf_puts(b, "<h2>Pledged and still owed</h2>\n<p class=\"note\" id=\"pledges\">"
+	               "Pledges come with the stations' pledge records (the pledges issue): "
+	               "this part of the page is not built yet.</p>\n");
+}
+
+/* HOOK (pledges): a pledge payment that arrives at HQ by mail, recorded
+ * against the sponsor's statement id (scanned from its QR or typed), so
+ * "still owed" goes down.  Until the pledges branch lands: 501. */
+static enum MHD_Result
+wat_hq_pledge_payment(struct wat_hq *w, struct MHD_Connection *c)
+{
+	(void)w;
+	return wat_hq_message(c, MHD_HTTP_NOT_IMPLEMENTED, "Not yet",
+	                      "Pledge payments by mail come with the pledges issue.");
+}
+
+static enum MHD_Result
+wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	struct strbuf b = STRBUF_INIT;
+	struct hq_held_row *rows = NULL;
+	char *text = NULL, *cause = NULL, when[24], money[32];
+	size_t n = 0, i;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	wat_hq_head(&b, "HQ: the national picture");
+	strbuf_puts(&b, "<form method=\"post\" action=\"/staff/logout\" class=\"noprint\">"
+	                "Signed in as <strong id=\"who\">");
+	hqweb_form_html(&b, s.user);
+	strbuf_printf(&b,
+	              "</strong> <input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	              "<button type=\"submit\" id=\"logout\">Sign out</button></form>\n",
+	              s.csrf);
+	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
+	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>");
+	} else if (n == 0)
+		strbuf_puts(&b, "<p id=\"noheld\">None: everything received is counted.</p>\n");
+	for (i = 0; i < n; i++) {
+		const struct hq_held_row *r = &rows[i];
+		strbuf_printf(&b,
+		              "<div class=\"answer held\" id=\"held-%" PRId64
+		              "\"><p><strong>#%" PRId64 "</strong> ",
+		              r->id, r->id);
+		hqweb_form_html(&b, r->city);
+		strbuf_puts(&b, ", station ");
+		hqweb_form_html(&b, r->station);
+		strbuf_puts(&b, " \xe2\x80\x94 ");
+		hqweb_form_html(&b, amount_format(r->total_cents, money, sizeof money));
+		strbuf_puts(&b, ", received ");
+		hqweb_form_html(&b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		strbuf_puts(&b, " UTC</p><p>Held (");
+		hqweb_form_html(&b, r->code);
+		strbuf_puts(&b, "): ");
+		hqweb_form_html(&b, r->reason);
+		strbuf_puts(&b, "</p><p>Signing key id: <code>");
+		hqweb_form_html(&b, r->key_id);
+		strbuf_printf(&b,
+		              "</code> (check it against the close-out sheet)</p>"
+		              "<form method=\"post\" action=\"/staff/held\">"
+		              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		              "<input type=\"hidden\" name=\"id\" value=\"%" PRId64 "\">"
+		              "<label>Why (kept in HQ's log)<input type=\"text\" name=\"reason\" "
+		              "id=\"reason-%" PRId64 "\" required minlength=\"3\"></label>"
+		              "<button type=\"submit\" name=\"action\" value=\"accept\" "
+		              "id=\"accept-%" PRId64 "\">Accept: count it</button> "
+		              "<button type=\"submit\" name=\"action\" value=\"refuse\" "
+		              "id=\"refuse-%" PRId64 "\">Refuse</button></form></div>\n",
+		              s.csrf, r->id, r->id, r->id, r->id);
+	}
+	free(rows);
+	free(cause);
+	cause = NULL;
+	wat_hq_pledges_section(w, &b);
+	strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
+	                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations as a "
+	                "spreadsheet (CSV)</a> \xc2\xb7 one city: "
+	                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
+	if (hqweb_inbox_report(w->inbox, &text, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>");
+	} else {
+		strbuf_puts(&b, "<pre id=\"report\">");
+		hqweb_form_html(&b, text);
+		strbuf_puts(&b, "</pre>\n");
+	}
+	free(text);
+	free(cause);
+	return wat_hq_page(c, MHD_HTTP_OK, &b);
+}
+
+/* The counted stations as CSV, national or of ?city=. */
+static enum MHD_Result
+wat_hq_csv(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *city = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "city");
+	char *text = NULL, *cause = NULL;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (city != NULL && *city == '\0')
+		city = NULL;
+	if (hqweb_inbox_csv(w->inbox, city, &text, &cause) != 0) {
+		ret = wat_hq_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again", cause);
+		free(cause);
+		return ret;
+	}
+	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
+	MHD_add_response_header(r, "Content-Disposition",
+	                        city != NULL ? "attachment; filename=\"wat-hq-city.csv\""
+	                                     : "attachment; filename=\"wat-hq-national.csv\"");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result
+wat_hq_staff_login(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q)
+{
+	const char *hdr = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	char *pre = hdr != NULL ? hqweb_form_cookie(hdr, "wat_hq_pre") : NULL;
+	char *tok = hqweb_form_field(q->body, q->body_len, "csrf");
+	char *user = hqweb_form_field(q->body, q->body_len, "user");
+	char *pw = hqweb_form_field(q->body, q->body_len, "password");
+	char *hash = NULL, sid[HQWEB_SESSION_ID_LEN + 1], *cookie = NULL, msg[160];
+	int64_t now = wat_hq_now_ms(), wait = 0;
+	int admin = 0, ok = 0;
+	enum MHD_Result r;
+
+	if (pre == NULL || tok == NULL || !hqweb_session_same(pre, tok)) {
+		r = wat_hq_login_page(w, c, MHD_HTTP_FORBIDDEN,
+		                      "The sign-in form had expired. Sign in again.");
+		goto end;
+	}
+	if (user == NULL || pw == NULL || *user == '\0' || strlen(user) > HQWEB_SESSION_USER_MAX) {
+		r = wat_hq_login_page(w, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.");
+		goto end;
+	}
+	if (hqweb_session_may_try(user, now, &wait) != 0) {
+		snprintf(msg, sizeof msg,
+		         "Too many wrong passwords for this name: wait %" PRId64
+		         " seconds, then try again.",
+		         (wait + 999) / 1000);
+		r = wat_hq_login_page(w, c, MHD_HTTP_TOO_MANY_REQUESTS, msg);
+		goto end;
+	}
+	if (hqweb_inbox_staff(w->inbox, user, &hash, &admin) == 0)
+		ok = hqweb_session_password_ok(hash, pw);
+	hqweb_session_tried(user, ok, now);
+	hqweb_inbox_log(w->inbox, user, ok ? "staff-login" : "staff-login-failed", 0,
+	                ok ? "signed in" : "a wrong password");
+	if (!ok) {
+		r = wat_hq_login_page(w, c, MHD_HTTP_UNAUTHORIZED, "Wrong name or password.");
+		goto end;
+	}
+	hqweb_session_new(user, admin, now, sid);
+	cookie = wat_hq_cookie(w, "wat_hq_s", sid, "/", 8 * 3600);
+	r = wat_hq_redirect(c, "/staff", cookie);
+end:
+	if (pw != NULL)
+		util_wipe(pw, strlen(pw));
+	free(cookie);
+	free(hash);
+	free(pw);
+	free(user);
+	free(tok);
+	free(pre);
+	return r;
+}
+
+static enum MHD_Result
+wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, const char *url)
+{
+	struct hqweb_session_info s;
+	struct strbuf b = STRBUF_INIT;
+	char *sid = NULL, *tok = NULL, *id = NULL, *action = NULL, *reason = NULL, *msg = NULL,
+	     *cause = NULL, *cookie = NULL, *end = NULL;
+	enum MHD_Result r;
+	long long n;
+
+	if (q->body == NULL)
+		q->body = xstrdup("");
+	if (strcmp(url, "/staff/login") == 0)
+		return wat_hq_staff_login(w, c, q);
+	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0 &&
+	    strcmp(url, "/staff/pledge-payment") != 0)
+		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
+	if (wat_hq_session(c, &s, &sid) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	tok = hqweb_form_field(q->body, q->body_len, "csrf");
+	if (tok == NULL || !hqweb_session_same(tok, s.csrf)) {
+		r = wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Refused",
+		                   "This form did not come from HQ's own page; nothing was done. "
+		                   "Reload the page and try again.");
+		goto end;
+	}
+	if (strcmp(url, "/staff/pledge-payment") == 0) {
+		r = wat_hq_pledge_payment(w, c);
+		goto end;
+	}
+	if (strcmp(url, "/staff/logout") == 0) {
+		hqweb_session_end(sid);
+		hqweb_inbox_log(w->inbox, s.user, "staff-logout", 0, "signed out");
+		cookie = wat_hq_cookie(w, "wat_hq_s", "", "/", 0);
+		r = wat_hq_redirect(c, "/staff/login", cookie);
+		goto end;
+	}
+	id = hqweb_form_field(q->body, q->body_len, "id");
+	action = hqweb_form_field(q->body, q->body_len, "action");
+	reason = hqweb_form_field(q->body, q->body_len, "reason");
+	n = id != NULL ? strtoll(id, &end, 10) : 0;
+	if (id == NULL || *id == '\0' || end == NULL || *end != '\0' || n <= 0 || action == NULL ||
+	    (strcmp(action, "accept") != 0 && strcmp(action, "refuse") != 0)) {
+		r = wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+		                   "That form was not complete.");
+		goto end;
+	}
+	if (reason == NULL || strlen(reason) < 3) {
+		r = wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Say why",
+		                   "Say why in a few words: HQ's log keeps it.");
+		goto end;
+	}
+	wat_hq_head(&b, "HQ's decision");
+	if (hqweb_inbox_decide(w->inbox, strcmp(action, "accept") == 0, n, s.user, reason, &msg,
+	                       &cause) != 0) {
+		strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
+		hqweb_form_html(&b, cause != NULL ? cause : "It could not be done.");
+	} else {
+		strbuf_puts(&b, "<div class=\"answer received\"><p id=\"headline\">");
+		hqweb_form_html(&b, msg);
+	}
+	strbuf_puts(&b, "</p></div><p><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	r = wat_hq_page(c, MHD_HTTP_OK, &b);
+end:
+	free(cookie);
+	free(msg);
+	free(cause);
+	free(reason);
+	free(action);
+	free(id);
+	free(tok);
+	free(sid);
+	return r;
+}
+
+static enum MHD_Result
+wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+              const char *version, const char *data, size_t *size, void **con_cls)
+{
+	struct wat_hq *w = cls;
+	struct wat_hq_req *q = *con_cls;
+
+	(void)version;
+	if (q == NULL) {
+		/* the request's state, and the server after it for the iterator */
+		q = xcalloc(1, sizeof *q + sizeof(struct wat_hq *));
+		q->fd = -1;
+		*(struct wat_hq **)(q + 1) = w;
+		q->is_upload = strcmp(method, "POST") == 0 && strcmp(url, "/upload") == 0;
+		q->is_form = strcmp(method, "POST") == 0 && !q->is_upload;
+		*con_cls = q;
+		if (!q->is_upload)
+			return MHD_YES;
+	}
+	if (q->is_upload)
+		return wat_hq_upload(w, c, q, data, size);
+	if (q->is_form) {
+		if (*size != 0) {
+			if (q->body_len + *size > WAT_HQ_FORM_MAX)
+				q->body_too_big = 1;
+			else {
+				q->body = xrealloc(q->body, q->body_len + *size + 1);
+				memcpy(q->body + q->body_len, data, *size);
+				q->body_len += *size;
+				q->body[q->body_len] = '\0';
+			}
+			*size = 0;
+			return MHD_YES;
+		}
+		if (q->body_too_big)
+			return wat_hq_message(c, MHD_HTTP_CONTENT_TOO_LARGE, "Too large",
+			                      "That form was too large.");
+		return wat_hq_staff_post(w, c, q, url);
+	}
+	if (*size != 0) {
+		*size = 0; /* a body nobody asked for */
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return wat_hq_message(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Not here",
+		                      "This page cannot be sent to.");
+	if (strcmp(url, "/") == 0)
+		return wat_hq_upload_page(w, c);
+	if (strcmp(url, "/style.css") == 0)
+		return wat_hq_send(c, MHD_HTTP_OK, "text/css; charset=utf-8", xstrdup(wat_hq_css),
+		                   sizeof wat_hq_css - 1);
+	if (strcmp(url, "/staff") == 0)
+		return wat_hq_dashboard(w, c);
+	if (strcmp(url, "/staff/login") == 0)
+		return wat_hq_login_page(w, c, MHD_HTTP_OK, NULL);
+	if (strcmp(url, "/staff/stations.csv") == 0)
+		return wat_hq_csv(w, c);
+	if (strcmp(url, "/healthz") == 0)
+		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
+	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+	                      "There is no such page. The upload page is at /.");
+}
+
+static void
+wat_hq_done(void *cls, struct MHD_Connection *c, void **con_cls,
+            enum MHD_RequestTerminationCode toe)
+{
+	struct wat_hq_req *q = *con_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (q == NULL)
+		return;
+	if (q->pp != NULL)
+		MHD_destroy_post_processor(q->pp);
+	wat_hq_req_discard(q);
+	free(q->body);
+	free(q);
+	*con_cls = NULL;
+}
+
+/* What a crash left in incoming/ was never acknowledged: removed. */
+static void
+wat_hq_sweep(const char *incoming)
+{
+	DIR *d = opendir(incoming);
+	struct dirent *e;
+
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		struct wat_hq_req q = {.fd = -1, .have_dir = 1};
+		if (strncmp(e->d_name, "up-", 3) != 0 && strncmp(e->d_name, "held-", 5) != 0)
+			continue;
+		snprintf(q.dir, sizeof q.dir, "%s/%s", incoming, e->d_name);
+		wat_hq_req_discard(&q);
+	}
+	closedir(d);
+}
+
+static void
+wat_hq_usage(void)
+{
+	fprintf(stderr, "usage: wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR "
+	                "[--bind ADDR] "
+	                "[--port N] [--max-upload-mb N] [--tls-cert FILE --tls-key FILE]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"keys", required_argument, NULL, 'k'},
+	    {"signer", required_argument, NULL, 'S'},
+	    {"state", required_argument, NULL, 's'},
+	    {"bind", required_argument, NULL, 'b'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"max-upload-mb", required_argument, NULL, 'm'},
+	    {"tls-cert", required_argument, NULL, 'c'},
+	    {"tls-key", required_argument, NULL, 'K'},
+	    {"cookie-insecure", no_argument, NULL, 'I'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *db = NULL, *keys = NULL, *signer = NULL, *state = NULL, *bind_to = "127.0.0.1";
+	const char *cert_file = NULL, *key_file = NULL;
+	char *cert = NULL, *tkey = NULL, *cause = NULL;
+	size_t cert_len = 0, tkey_len = 0;
+	unsigned long port = 8080, mb = 64;
+	struct wat_hq w = {0};
+	struct MHD_Daemon *d = NULL;
+	struct sockaddr_in sa;
+	unsigned int flags;
+	sigset_t sigs;
+	int opt, sig, rc = 1;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd': db = optarg; break;
+		case 'k': keys = optarg; break;
+		case 'S': signer = optarg; break;
+		case 's': state = optarg; break;
+		case 'b': bind_to = optarg; break;
+		case 'p': port = strtoul(optarg, NULL, 10); break;
+		case 'm': mb = strtoul(optarg, NULL, 10); break;
+		case 'c': cert_file = optarg; break;
+		case 'K': key_file = optarg; break;
+		case 'I': w.cookie_insecure = 1; break;
+		default: wat_hq_usage(); return 2;
+		}
+	}
+	if (db == NULL || keys == NULL || signer == NULL || state == NULL || port == 0 ||
+	    port > 65535 || mb == 0 || (cert_file == NULL) != (key_file == NULL)) {
+		wat_hq_usage();
+		return 2;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, bind_to, &sa.sin_addr) != 1) {
+		fprintf(stderr, "wat-hq: --bind wants an IPv4 address, not %s\n", bind_to);
+		return 2;
+	}
+	w.max_upload = (uint64_t)mb * 1024 * 1024;
+	w.incoming = xasprintf("%s/incoming", state);
+	if (util_mkdir(state, 0700) != 0 || util_mkdir(w.incoming, 0700) != 0) {
+		fprintf(stderr, "wat-hq: cannot make %s: %s\n", w.incoming, strerror(errno));
+		goto end;
+	}
+	wat_hq_sweep(w.incoming);
+	if (cert_file != NULL &&
+	    (util_read_file(cert_file, 1 << 20, &cert, &cert_len, &cause) != 0 ||
+	     util_read_file(key_file, 1 << 20, &tkey, &tkey_len, &cause) != 0)) {
+		fprintf(stderr, "wat-hq: %s\n", cause);
+		goto end;
+	}
+	if (hqweb_inbox_start(db, keys, signer, w.incoming, &w.inbox, &cause) != 0) {
+		fprintf(stderr, "wat-hq: %s\n", cause);
+		goto end;
+	}
+	/* SIGINT/SIGTERM waited for below; the server's threads never see them */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* a thread per connection: an upload waits for the writer without
+	 * holding up other pages */
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
+	        MHD_USE_ERROR_LOG;
+	if (cert != NULL)
+		flags |= MHD_USE_TLS;
+	if (cert != NULL)
+		d = MHD_start_daemon(
+		    flags, (uint16_t)port, NULL, NULL, wat_hq_handle, &w, MHD_OPTION_SOCK_ADDR, &sa,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned int)200, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+		    MHD_OPTION_NOTIFY_COMPLETED, wat_hq_done, &w, MHD_OPTION_HTTPS_MEM_CERT, cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, tkey, MHD_OPTION_END);
+	else
+		d = MHD_start_daemon(
+		    flags, (uint16_t)port, NULL, NULL, wat_hq_handle, &w, MHD_OPTION_SOCK_ADDR, &sa,
+		    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned int)200, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+		    MHD_OPTION_NOTIFY_COMPLETED, wat_hq_done, &w, MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "wat-hq: cannot listen on %s:%lu\n", bind_to, port);
+		goto end;
+	}
+	fprintf(stderr, "wat-hq: listening on %s://%s:%lu\n", cert != NULL ? "https" : "http",
+	        bind_to, port);
+	sigwait(&sigs, &sig);
+	rc = 0;
+end:
+	if (d != NULL)
+		MHD_stop_daemon(d);
+	hqweb_inbox_stop(w.inbox);
+	if (tkey != NULL)
+		util_wipe(tkey, tkey_len);
+	free(tkey);
+	free(cert);
+	free(cause);
+	free(w.incoming);
+	return rc;
+}

@@ -1,0 +1,441 @@
+#!/usr/bin/env bats
+# wat-hq, HQ's web inbox (issue 20): the real server on loopback, uploads by
+# curl of real bundles made by watctl on a demo HQ (assets/demo/hq-demo):
+# received, the same twice, held, a wrong code, a missing signature, over
+# the cap (announced and chunked), and a kill -9 in the middle of an upload.
+
+setup_file() {
+	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
+	[ -x "$REPO/$BUILD/wat-hq" ] || skip "wat-hq is not built"
+	export DEMO="$BATS_FILE_TMPDIR/demo"
+	"$REPO/assets/demo/hq-demo" "$DEMO" >/dev/null
+}
+
+setup() {
+	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
+	T="$BATS_TEST_TMPDIR"
+	cp -a "$DEMO" "$T/hq"
+	D="$T/hq"
+	M=$(ls "$D"/stick/mobile/*.zip.age)
+	J=$(ls "$D"/stick/jackson/*.zip.age)
+	R=$(ls "$D"/st/out-rogue/*.zip.age)
+	PID= SPID=
+	# HQ's secret keys are the signer's only: the web gets the public ones
+	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" 2>>"$T/signer.log" &
+	SPID=$!
+	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
+}
+
+teardown() {
+	local p
+	for p in "${PID:-}" "${SPID:-}"; do
+		[ -z "$p" ] || kill "$p" 2>/dev/null || true
+		[ -z "$p" ] || wait "$p" 2>/dev/null || true
+	done
+}
+
+# start [ARGS...]: wat-hq on a free loopback port ($URL), ready.
+start() {
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	URL="http://127.0.0.1:$PORT"
+	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
+		--state "$D/state" --port "$PORT" --cookie-insecure \
+		"$@" 2>>"$T/server.log" &
+	PID=$!
+	for _ in $(seq 1 100); do
+		curl -sf "$URL/healthz" >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	cat "$T/server.log"
+	return 1
+}
+
+# up CODE FILE...: the upload page's form; $status_code, $headline
+up() {
+	local code=$1 args=() f
+	shift
+	for f in "$@"; do args+=(-F "bundle=@$f"); done
+	curl -s -o "$T/answer.html" -w '%{http_code}' -F "code=$code" "${args[@]}" "$URL/upload" \
+		>"$T/code" || true
+	status_code=$(cat "$T/code")
+	headline=$(sed -n 's/.*<p id="headline">\([^<]*\)<.*/\1/p' "$T/answer.html")
+}
+
+# the server owns HQ's database (locking_mode=EXCLUSIVE): read it stopped
+stop() {
+	kill "$PID"
+	wait "$PID" 2>/dev/null || true
+	PID=
+}
+report() { "$WATCTL" hq-report --db "$D/hq.db"; }
+
+@test "hqweb: the upload page is served, escaped, with its CSS and no outside fetch" {
+	start
+	run curl -s "$URL/"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'action="/upload"'* ]]
+	[[ "$output" == *'name="code"'* ]]
+	[[ "$output" != *"http://"* && "$output" != *"https://"* ]]
+	run curl -s -D - -o /dev/null "$URL/style.css"
+	[[ "$output" == *"text/css"* ]]
+	run curl -s -D - -o /dev/null "$URL/"
+	[[ "$output" == *"Content-Security-Policy: default-src 'none'"* ]]
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/../../etc/passwd"
+	[ "$output" = 404 ]
+}
+
+@test "hqweb: a good bundle is received in words; the same again is already received, counted once" {
+	start
+	up b9l-47al "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Received: Mobile, AL, station T1, export 1 — 3 walkers, \$265.00; the cash and checks you send should total \$225.00." ]]
+	grep -q 'Print this page' "$T/answer.html"
+	up B9L47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Already received on 20"*" UTC: Mobile, AL, station T1, export 1; nothing was counted twice." ]]
+	stop
+	run report
+	[[ "$output" == *"Mobile, AL"* ]]
+	[ "$(grep -c 'station T1 (export 1' <<<"$output")" -eq 3 ]
+	[[ "$output" == *"national total"*"\$1,135.00"* ]]
+}
+
+@test "hqweb: a bundle of a walk HQ never chartered is held, said in plain words" {
+	before=$(report)
+	start
+	up ANY "$R" "$R.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Held: the event has no charter from HQ yet; HQ will call you. Nothing is lost." ]]
+	# the demo held this very export as #4: kept once
+	grep -q 'HQ keeps the upload as #4 (Tupelo, MS, station T1, export 1)' "$T/answer.html"
+	stop
+	[ "$(report)" = "$before" ]
+}
+
+@test "hqweb: a wrong upload code, a missing signature, a tampered bundle: nothing recorded" {
+	before=$(report)
+	start
+	up M3P-81TN "$J" "$J.minisig"
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "Not received: the upload code is not this event's." ]] ||
+		[[ "$headline" == "Not received: the upload code is not this event&#39;s." ]]
+	up K7Q-22XM "$J"
+	[ "$status_code" = 422 ]
+	grep -q 'did not come with it' "$T/answer.html"
+	cp "$J" "$T/x.zip.age"
+	cp "$J.minisig" "$T/x.zip.age.minisig"
+	printf 'Z' | dd of="$T/x.zip.age" bs=1 seek=200 conv=notrunc 2>/dev/null
+	up K7Q-22XM "$T/x.zip.age" "$T/x.zip.age.minisig"
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "Not received: this bundle does not check out, nothing was recorded." ]]
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	stop
+	[ "$(report)" = "$before" ]
+	start
+	# the right code then counts it
+	up k7q-22xm "$J" "$J.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Received: Jackson, MS, station T1, export 2 — "* ]]
+}
+
+@test "hqweb: over the size cap: refused before reading (413), or dropped mid-body; nothing kept" {
+	start --max-upload-mb 1
+	head -c 3000000 /dev/urandom >"$T/big.zip.age"
+	cp "$M.minisig" "$T/big.zip.age.minisig"
+	up B9L-47AL "$T/big.zip.age" "$T/big.zip.age.minisig"
+	[ "$status_code" = 413 ]
+	grep -q 'larger than HQ accepts' "$T/answer.html"
+	# chunked: no length announced; the server stops at the cap
+	run curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' \
+		-F code=B9L-47AL -F "bundle=@$T/big.zip.age" "$URL/upload"
+	[ "$output" != 200 ]
+	sleep 0.2
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	grep -q 'larger than HQ accepts' "$T/server.log"
+	# the server still answers
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+}
+
+@test "hqweb: kill -9 in the middle of an upload: nothing merged, nothing left; the upload again counts" {
+	before=$(report)
+	start
+	head -c 1500000 /dev/urandom >"$T/slow.zip.age"
+	cat "$M" >>"$T/slow.zip.age"
+	cp "$M.minisig" "$T/slow.zip.age.minisig"
+	curl -s -o /dev/null --limit-rate 200K -F code=B9L-47AL -F "bundle=@$T/slow.zip.age" \
+		-F "bundle=@$T/slow.zip.age.minisig" "$URL/upload" &
+	cpid=$!
+	# part of it on disk
+	for _ in $(seq 1 100); do
+		[ -n "$(find "$D/state/incoming" -type f -size +100k 2>/dev/null)" ] && break
+		sleep 0.05
+	done
+	[ -n "$(find "$D/state/incoming" -type f -size +100k)" ]
+	kill -9 "$PID"
+	wait "$PID" 2>/dev/null || true
+	wait "$cpid" 2>/dev/null || true
+	PID=
+	[ "$(report)" = "$before" ]
+	run sqlite3 "$D/hq.db" 'PRAGMA integrity_check'
+	[ "$output" = ok ]
+	start
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	[[ "$headline" == "Received: Mobile, AL"* ]]
+}
+
+@test "hqweb: the web process holds no secret key; the signer down is HQ's fault (503), nothing recorded" {
+	[ -z "$(ls "$D"/assets-hq/*.key 2>/dev/null)" ]
+	before=$(report)
+	start
+	run cat "/proc/$PID/cmdline"
+	[[ "$output" != *"$D/keys"* ]]
+	kill "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	SPID=
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 503 ]
+	[[ "$headline" == "Not received: HQ cannot open bundles just now; nothing was recorded. Try again in a few minutes." ]]
+	stop
+	[ "$(report)" = "$before" ]
+}
+
+@test "hqweb: wat-hq-signer serves only the allowed user, and only its requests" {
+	kill "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" \
+		--allow-uid $(($(id -u) + 1)) 2>>"$T/signer.log" &
+	SPID=$!
+	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
+	start
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 503 ]
+	# an unknown request: refused in words (python speaks the wire)
+	kill "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" 2>>"$T/signer.log" &
+	SPID=$!
+	sleep 0.3
+	run python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"SIGN" + struct.pack(">Q", 3) + b"abc")
+d = b""
+while True:
+    c = s.recv(4096)
+    if not c: break
+    d += c
+print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
+	[[ "$output" == "E HQ's signer does not know that request." ]]
+}
+
+@test "hqweb: board/hq's units pass systemd-analyze verify; exposure at most 2.0 (web) and 1.0 (signer)" {
+	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing (apt-get install systemd)"
+	R="$T/root"
+	mkdir -p "$R/usr/lib/systemd/system" "$R/usr/local/bin" "$R/bin"
+	cp -rn /lib/systemd/system/. "$R/usr/lib/systemd/system/" 2>/dev/null || true
+	cp /bin/sh "$R/bin/sh"
+	cp "$REPO/$BUILD/wat-hq" "$REPO/$BUILD/wat-hq-signer" "$R/usr/local/bin/"
+	cp "$REPO"/board/hq/*.service "$R/usr/lib/systemd/system/"
+	cd "$R/usr/lib/systemd/system"
+	run systemd-analyze verify --root="$R" wat-hq.service wat-hq-signer.service
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	for u in wat-hq:20 wat-hq-signer:10; do
+		run systemd-analyze security --offline=true --root="$R" --threshold="${u#*:}" "${u%%:*}.service"
+		echo "$output" | tail -1
+		[ "$status" -eq 0 ]
+	done
+	grep -qx 'StateDirectory=wat-hq' "$REPO/board/hq/wat-hq.service"
+	grep -qx 'NoNewPrivileges=yes' "$REPO/board/hq/wat-hq.service"
+	grep -qx 'ProtectSystem=strict' "$REPO/board/hq/wat-hq.service"
+}
+
+@test "hqweb: TLS with a certificate file (curl over https)" {
+	command -v openssl >/dev/null || skip "openssl missing"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" \
+		-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
+		--state "$D/state" --port "$PORT" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
+		2>>"$T/server.log" &
+	PID=$!
+	URL="https://127.0.0.1:$PORT"
+	for _ in $(seq 1 100); do
+		curl -sf --cacert "$T/cert.pem" "$URL/healthz" >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	run curl -s --cacert "$T/cert.pem" -F code=B9L-47AL -F "bundle=@$M" -F "bundle=@$M.minisig" "$URL/upload"
+	[[ "$output" == *"Received: Mobile, AL, station T1"* ]]
+	run curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/healthz"
+	[ "$output" != 200 ]
+}
+
+@test "hqweb: in a real browser (headless Chromium): upload, received, already received; staff sign in and accept a held bundle; screenshots" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	start
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/upload.py" "$URL" b9l-47al "$M" "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"first: Received: Mobile, AL, station T1, export 1"* ]]
+	[[ "$output" == *"again: Already received on "* ]]
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/staff.py" "$URL" admin walk-against-traffick 4 "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"decision: Accepted export 1 of station T1 (Tupelo, MS"* ]]
+	for f in hq-upload hq-received hq-already hq-dashboard; do
+		[ -s "$T/shots/$f.png" ]
+	done
+	# kept for a person to look at (and docs/screenshots)
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
+
+# staff: sign-in form's token; login NAME PASSWORD -> the HTTP code
+login() {
+	local tok
+	tok=$(curl -s -c "$T/jar" -b "$T/jar" "$URL/staff/login" |
+		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s -c "$T/jar" -b "$T/jar" -o "$T/login.html" -w '%{http_code}' \
+		--data-urlencode "csrf=$tok" --data-urlencode "user=$1" --data-urlencode "password=$2" \
+		"$URL/staff/login"
+}
+csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1; }
+
+@test "hqweb: staff sign in, accept a held bundle with CSRF; without the token nothing is done; all in HQ's log" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea --admin
+	start
+	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/staff"
+	[ "$output" = "303 $URL/staff/login" ]
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	grep -q 'HttpOnly' "$T/jar" || grep -q '#HttpOnly_127.0.0.1' "$T/jar"
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q 'id="who">bea<' "$T/dash.html"
+	grep -q 'id="held-4"' "$T/dash.html"
+	grep -q 'national total' "$T/dash.html"
+	# no token, a wrong token: refused, nothing done
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data 'id=4&action=accept&reason=phoned+them' "$URL/staff/held"
+	[ "$output" = 403 ]
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(printf '%064d' 0)&id=4&action=accept&reason=phoned+them" "$URL/staff/held"
+	[ "$output" = 403 ]
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="held-4"'
+	# with it: counted
+	run curl -s -b "$T/jar" --data "csrf=$(csrf_of "$T/dash.html")&id=4&action=accept&reason=phoned+the+coordinator" "$URL/staff/held"
+	[[ "$output" == *"Accepted export 1 of station T1 (Tupelo, MS, 2026-05-02) as #4"* ]]
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="noheld"'
+	# the pledge parts are hooks until the pledges issue lands
+	grep -q 'id="pledges"' "$T/dash.html"
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(csrf_of "$T/dash.html")" "$URL/staff/pledge-payment"
+	[ "$output" = 501 ]
+	stop
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"staff-add-admin"*"staff-login"*"signed in: bea"*"accept"*"phoned the coordinator (staff bea)"* ]]
+	[[ "$output" == *"hash chain intact"* ]]
+}
+
+@test "hqweb: a session cookie replayed after sign-out is refused; a sign-in without its form token is refused" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	cp "$T/jar" "$T/jar.old"
+	run curl -s -c "$T/jar" -b "$T/jar" -o /dev/null -w '%{http_code} %{redirect_url}' \
+		--data "csrf=$(csrf_of "$T/dash.html")" "$URL/staff/logout"
+	[ "$output" = "303 $URL/staff/login" ]
+	run curl -s -b "$T/jar.old" -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/staff"
+	[ "$output" = "303 $URL/staff/login" ]
+	run curl -s -o /dev/null -w '%{http_code}' --data-urlencode user=bea \
+		--data-urlencode "password=correct horse battery" "$URL/staff/login"
+	[ "$output" = 403 ]
+}
+
+@test "hqweb: logins throttled: after 3 wrong passwords the 4th try waits, even with the right one" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	for i in 1 2 3; do [ "$(login bea wrong-password-$i)" = 401 ]; done
+	[ "$(login bea 'correct horse battery')" = 429 ]
+	grep -q 'Too many wrong passwords for this name: wait 2 seconds' "$T/login.html"
+	[ "$(login nobody 'correct horse battery')" = 401 ]
+	sleep 2.2
+	[ "$(login bea 'correct horse battery')" = 303 ]
+}
+
+@test "hqweb: HTML in an event's name and city is shown as text" {
+	"$WATCTL" --db "$T/evil.db" init --pin-later --name '<script>alert(1)</script>' \
+		--city '<b>Bold</b>, MS' --date 2026-05-02 --station T1 >/dev/null
+	"$WATCTL" --db "$T/evil.db" walker add --name '<img src=x onerror=alert(1)>' >/dev/null
+	mkdir -p "$T/evil"
+	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
+	E=$(ls "$T"/evil/*.zip.age)
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	up X "$E" "$E.minisig"
+	[ "$status_code" = 200 ]
+	! grep -q '<script>alert' "$T/answer.html"
+	! grep -q '<b>Bold' "$T/answer.html"
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt;, &lt;b&gt;Bold&lt;/b&gt;, MS' "$T/answer.html"
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q '&lt;b&gt;Bold&lt;/b&gt;, MS' "$T/dash.html"
+	! grep -q '<b>Bold' "$T/dash.html"
+}
+
+@test "hqweb: staff download the stations as Excel-safe CSV, national and by city; without a session no data" {
+	"$WATCTL" --db "$T/f.db" init --pin-later --name 'Walk' --city '=HYPERLINK("http://x"), MS' \
+		--date 2026-05-02 --station T1 >/dev/null
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/staff/stations.csv"
+	[ "$output" = 303 ]
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" -D "$T/h" "$URL/staff/stations.csv" >"$T/n.csv"
+	grep -qi '^Content-Type: text/csv' "$T/h"
+	grep -qi '^Content-Disposition: attachment; filename="wat-hq-national.csv"' "$T/h"
+	[ "$(head -1 "$T/n.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total\r' ]
+	[ "$(wc -l <"$T/n.csv")" -eq 4 ]
+	grep -q '^"Jackson, MS",Walk Against Traffick,2026-05-02,[^,]*,T2,1,2,2,4,50.00,150.00,1,40.00,240.00' "$T/n.csv"
+	curl -s -b "$T/jar" -G --data-urlencode 'city=Memphis, MS' "$URL/staff/stations.csv" >"$T/m.csv"
+	[ "$(wc -l <"$T/m.csv")" -eq 1 ]
+	curl -s -b "$T/jar" -G --data-urlencode 'city=Memphis, TN' "$URL/staff/stations.csv" >"$T/m.csv"
+	[ "$(wc -l <"$T/m.csv")" -eq 2 ]
+	# a formula in a name: not a formula in Excel
+	mkdir -p "$T/f"
+	"$WATCTL" --db "$T/f.db" walker add --name Ann >/dev/null
+	"$WATCTL" --db "$T/f.db" export --out "$T/f" >/dev/null
+	F=$(ls "$T"/f/*.zip.age)
+	stop
+	"$WATCTL" merge --db "$D/hq.db" --hq "$D/keys" "$F" >/dev/null 2>&1 || true
+	"$WATCTL" hq-accept --db "$D/hq.db" --hq "$D/keys" \
+		"$("$WATCTL" hq-pending --db "$D/hq.db" | grep -o '^#[0-9]*' | tail -1 | tr -d '#')" \
+		--reason "checked by phone" >/dev/null
+	start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/stations.csv" >"$T/n.csv"
+	grep -q "^\"'=HYPERLINK" "$T/n.csv"
+	! grep -q '^"=HYPERLINK' "$T/n.csv"
+	! grep -q '^=' "$T/n.csv"
+}
+
+@test "hqweb: 20 uploads of the same bundle at once: one received, 19 already received, counted once" {
+	start
+	local pids=()
+	for i in $(seq 1 20); do
+		curl -s -m 60 -F code=B9L-47AL -F "bundle=@$M" -F "bundle=@$M.minisig" "$URL/upload" \
+			>"$T/par-$i.html" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	[ "$(grep -l 'id="headline">Received: Mobile, AL' "$T"/par-*.html | wc -l)" -eq 1 ]
+	[ "$(grep -l 'id="headline">Already received on ' "$T"/par-*.html | wc -l)" -eq 19 ]
+	[ -z "$(ls -A "$D/state/incoming")" ]
+	stop
+	[ "$(report | grep -c 'Mobile, AL')" -eq 1 ]
+	[[ "$(report)" == *"national total"*"\$1,135.00"* ]]
+}
