@@ -314,6 +314,13 @@ unpack() {
 
 @test "event pack: a second station joins; badges verify on both; HQ sees one event" {
 	day "$DB" T1
+	# the waiver (the longest setting: 600 characters), its version and
+	# full-names travel with the pack; the time zone is each station's own
+	waiver="I agree, \"as a walker\": $(printf 'é%.0s' $(seq 576))"
+	w set waiver "$waiver" >/dev/null
+	w set waiver-version 2026-1 >/dev/null
+	w set full-names 1 >/dev/null
+	w set time-zone central >/dev/null
 	run w event-pack export "$USB/event.pack"
 	if [[ "$output" == *"does not have yet"* ]]; then skip "the ledger has no badge-key import yet"; fi
 	echo "$output"
@@ -353,6 +360,12 @@ unpack() {
 	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "WATPACK:$key" --station T2
 	echo "$output"
 	[ "$status" -eq 0 ]
+	run "$WATCTL" --db "$DB2" settings
+	echo "$output"
+	[[ "$output" == *$'\nwaiver\t'"$waiver"$'\n'* ]]
+	[[ "$output" == *$'\nwaiver-version\t2026-1\n'* ]]
+	[[ "$output" == *$'\nfull-names\t1\n'* ]]
+	[[ "$output" != *$'\ntime-zone\tAmerica/Chicago'* ]]
 	"$WATCTL" --db "$DB2" walker add --name Bob >/dev/null
 	c1=$(w badge-code 1 | cut -f2)
 	c2=$("$WATCTL" --db "$DB2" badge-code 100001 | cut -f2)
