@@ -286,6 +286,16 @@ coord() {
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 
+waiver_long() {
+	event
+	long=$(printf 'I walk at my own risk and release the organisers from any claim. %.0s' 1 2 3 4 5)
+	long=${long% }
+	w set waiver "$long" >/dev/null
+	kiosk "$1" waiver-long
+	[ "$(w settings | sed -n 's/^waiver\t//p')" = "$long" ] # whole, as set
+}
+@test "kiosk: a waiver longer than the keyboard takes is shown by its start and left whole" { both waiver_long; }
+
 waiver() {
 	event
 	w set waiver-version 2026-1 >/dev/null

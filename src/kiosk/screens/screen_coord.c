@@ -428,7 +428,7 @@ screen_settings_count(void)
 static void
 screen_settings_value(struct kiosk *k, const struct setting *s, char *buf, size_t len)
 {
-	char canon[512];
+	char canon[SETTING_VALUE_MAX];
 
 	ledger_event_value(&k->st.event, s, canon, sizeof canon);
 	if (setting_is_unset(s, canon))
@@ -550,12 +550,30 @@ screen_settings_draw(struct kiosk *k)
 		    kiosk_col(kiosk_row(grid, j % rows, rows, gap), j / rows, cols, gap);
 		const struct setting *s = screen_settings_at(i);
 		screen_settings_value(k, s, value, sizeof value);
+		if (strlen(value) > 24) { /* a long text (a waiver): its start, then "…" */
+			size_t cut = 24;
+			while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80)
+				cut--;
+			snprintf(value + cut, sizeof value - cut, "\xe2\x80\xa6");
+		}
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
 		if (ui_button(u, c, label, k->style.quiet, k->style.font.body)) {
+			char whole[SETTING_VALUE_MAX];
+
+			/* a value longer than the keyboard's field (a waiver set
+			 * with watctl or from the event pack) is not cut short by
+			 * an edit here: it is said, and left whole */
+			screen_settings_value(k, s, whole, sizeof whole);
+			if (strlen(whole) >= sizeof k->settings.value) {
+				snprintf(k->msg, sizeof k->msg,
+				         "%s: %zu characters, kept whole (watctl set %s).",
+				         s->label, strlen(whole), s->key);
+				continue;
+			}
 			k->settings.key = s->key;
 			k->settings.label = s->label;
-			snprintf(k->settings.value, sizeof k->settings.value, "%s", value);
+			snprintf(k->settings.value, sizeof k->settings.value, "%s", whole);
 			screen_settings_prompt(k, s);
 			k->settings.step = 1;
 			k->msg[0] = '\0';
