@@ -40,6 +40,7 @@ enum screen_id {
 	SCREEN_PLEDGES,  /* a walker's pledges: settle, add, pay */
 	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
 	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
+	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
 	SCREEN_COUNT,
 };
 
@@ -136,6 +137,7 @@ struct kiosk {
 	struct screen_import_state import;
 	struct screen_setup_state setup;
 	struct screen_join_state join;
+	struct screen_badges_state badges;
 
 	int64_t frame_us;          /* the last frame's render time, for the benchmark */
 	int64_t stations_asked_ms; /* the Stations screen's last refresh */

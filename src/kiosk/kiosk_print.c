@@ -114,6 +114,21 @@ kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walke
 }
 
 void
+kiosk_print_badges(struct kiosk *k, enum print_cli_which which, const char *team,
+                   const char *layout, enum screen_id back)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_BADGES_PDF;
+	q.badges.which = which;
+	snprintf(q.badges.team, sizeof q.badges.team, "%s", team != NULL ? team : "");
+	snprintf(q.badges.layout, sizeof q.badges.layout, "%s", layout != NULL ? layout : "");
+	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
+	kiosk_print_begin(k, &q, back);
+}
+
+void
 kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back)
 {
 	struct kiosk_req q;
@@ -316,8 +331,17 @@ kiosk_print_poll(struct kiosk *k)
 		return 0;
 	kiosk_print_settle(k, p);
 	if (p->phase == KIOSK_PRINT_MAKING || p->phase == KIOSK_PRINT_SAVING) {
-		if (k->screen == SCREEN_PRINT && k->waiting != 0)
+		if (k->screen == SCREEN_PRINT && k->waiting != 0) {
+			size_t done, n;
+			kiosk_worker_progress(k->w, &done, &n);
+			if (p->phase == KIOSK_PRINT_MAKING && p->again.op == KIOSK_OP_BADGES_PDF &&
+			    (done != p->progress_done || n != p->progress_n)) {
+				p->progress_done = done;
+				p->progress_n = n;
+				ui_invalidate(k->ui); /* "Laying out the badges: 12 of 30" */
+			}
 			return 1;
+		}
 		/* the screen was left before the worker answered: the answer is lost */
 		p->phase = KIOSK_PRINT_REFUSED;
 		snprintf(p->message, sizeof p->message, "Interrupted: nothing was printed.");

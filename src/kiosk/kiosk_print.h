@@ -36,6 +36,8 @@ struct kiosk_print {
 	/* jobs lost when the print server stopped are looked up now and then */
 	struct print_job *settle;
 	int64_t settle_at_ms;
+	/* sheets of badges being laid out: how many of how many (kiosk_worker_progress) */
+	size_t progress_done, progress_n;
 };
 
 /* Asks the worker for a page (op: KIOSK_OP_RECEIPT_PDF, ..._BADGE_PDF,
@@ -43,6 +45,10 @@ struct kiosk_print {
  * its Done button goes to back.  paper: for the close-out sheet ("" letter). */
 void kiosk_print_start(struct kiosk *k, enum kiosk_op op, int64_t seq, uint32_t walker,
                        const char *paper, enum screen_id back);
+/* Prints sheets of badges: which walkers (team for PRINT_CLI_TEAM), on
+ * layout (a label sheet, or "roll": one per ticket); Done goes to back. */
+void kiosk_print_badges(struct kiosk *k, enum print_cli_which which, const char *team,
+                        const char *layout, enum screen_id back);
 /* Prints the coordinator's recovery code (never saved to the spool folder;
  * "Print elsewhere" still offers the USB stick); Done goes to back. */
 void kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back);

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,7 +80,16 @@ struct kiosk_worker {
 	size_t nlost; /* print jobs lost, not settled (print_cli_lost), kept current */
 	struct print_lost lost[PRINT_SETTLE_MAX];
 	char event_key_id[17]; /* of the station's certificate; "" none (trust_station.h) */
+	/* badges laid out of n, for the print screen (read by the UI thread) */
+	_Atomic size_t progress_done, progress_n;
 };
+
+void
+kiosk_worker_progress(struct kiosk_worker *w, size_t *done, size_t *n)
+{
+	*done = atomic_load(&w->progress_done);
+	*n = atomic_load(&w->progress_n);
+}
 
 int64_t
 kiosk_now_us(void)
@@ -676,8 +686,131 @@ kiosk_walker_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 	                                                       &r->pdf, &r->pdf_len, cause) != 0)
 		return -1;
 	kiosk_rec(r, kind, q->walker, q->walker, 0);
-	snprintf(r->rec.title, sizeof r->rec.title, "%s %u", badge ? "Badge" : "Slip", q->walker);
+	/* the page says REPRINT when it was printed before (the same test, just made) */
+	r->rec.reprint = badge && print_cli_badge_reprint(w->l, q->walker, NULL) == 1;
+	snprintf(r->rec.title, sizeof r->rec.title, "%s %u%s", badge ? "Badge" : "Slip", q->walker,
+	         r->rec.reprint ? " (reprint)" : "");
 	return 0;
+}
+
+static void
+kiosk_badges_progress(size_t done, size_t n, void *arg)
+{
+	struct kiosk_worker *w = arg;
+
+	atomic_store(&w->progress_n, n);
+	atomic_store(&w->progress_done, done);
+}
+
+/* Sheets of badges (all, new since the last sheet, one team), on labels or
+ * one per roll ticket; the print screen shows how many are laid out. */
+static int
+kiosk_badges_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                 char **cause)
+{
+	struct ledger_event ev;
+	struct print_cli_badges b;
+	enum layout_paper paper;
+	int rc;
+
+	if (ledger_event(w->l, &ev) != 0)
+		return util_fail(cause, "The event's settings cannot be read.");
+	kiosk_station_paper(&ev, r, &paper);
+	memset(&b, 0, sizeof b);
+	b.which = q->badges.which;
+	b.text = q->badges.team;
+	b.layout = q->badges.layout[0] != '\0' ? q->badges.layout : NULL;
+	b.roll = layout_paper_is_roll(paper) ? paper : LAYOUT_ROLL80;
+	b.progress = kiosk_badges_progress;
+	b.arg = w;
+	atomic_store(&w->progress_done, 0);
+	atomic_store(&w->progress_n, 0);
+	rc = print_cli_badges_pdf(w->l, &b, q->path, &r->rec, &r->pdf, &r->pdf_len, cause);
+	/* nothing counted between jobs: the next sheet's screen starts from nothing */
+	atomic_store(&w->progress_n, 0);
+	atomic_store(&w->progress_done, 0);
+	r->roll = b.layout != NULL && strcmp(b.layout, "roll") == 0;
+	return rc;
+}
+
+static int
+kiosk_teams_cb(const struct ledger_team *t, void *arg)
+{
+	struct kiosk_teams *x = arg;
+	size_t i;
+
+	if (t->team == NULL || t->team[0] == '\0' || t->walkers <= 0)
+		return 0;
+	/* keep the biggest: insert in order, the smallest falls off the end */
+	for (i = x->n; i > 0 && x->team[i - 1].walkers < t->walkers; i--)
+		if (i < KIOSK_TEAMS_MAX)
+			x->team[i] = x->team[i - 1];
+	if (i >= KIOSK_TEAMS_MAX)
+		return 0;
+	kiosk_copy(x->team[i].name, sizeof x->team[i].name, t->team);
+	x->team[i].walkers = t->walkers;
+	if (x->n < KIOSK_TEAMS_MAX)
+		x->n++;
+	return 0;
+}
+
+struct kiosk_count {
+	int64_t since, all, fresh;
+};
+
+static int
+kiosk_count_cb(const struct ledger_walker *wk, void *arg)
+{
+	struct kiosk_count *c = arg;
+
+	if (!wk->active || wk->reg_seq <= 0)
+		return 0;
+	c->all++;
+	if (wk->reg_seq > c->since)
+		c->fresh++;
+	return 0;
+}
+
+static int
+kiosk_teams(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r, char **cause)
+{
+	struct kiosk_count c = {0, 0, 0};
+
+	if (ledger_teams(w->l, kiosk_teams_cb, &r->teams, cause) != 0)
+		return -1;
+	if (q->seq != 1)
+		return 0;
+	if (print_cli_badges_since(w->l, &c.since, cause) != 0 ||
+	    ledger_walkers(w->l, NULL, kiosk_count_cb, &c, cause) != 0)
+		return -1;
+	r->teams.all = c.all;
+	r->teams.fresh = c.fresh;
+	return 0;
+}
+
+/* A team typed at registration that is an existing one but for capitals or
+ * accents ("grace church") takes the existing spelling, so the team's totals
+ * stay one. */
+struct kiosk_same_team {
+	char *folded;
+	char found[KIOSK_TEXT_MAX];
+};
+
+static int
+kiosk_same_team_cb(const struct ledger_team *t, void *arg)
+{
+	struct kiosk_same_team *x = arg;
+	char *f;
+	int same;
+
+	if (t->team == NULL || t->team[0] == '\0')
+		return 0;
+	f = text_fold(t->team);
+	same = strcmp(f, x->folded) == 0;
+	free(f);
+	if (same)
+		kiosk_copy(x->found, sizeof x->found, t->team);
+	return same;
 }
 
 static int
@@ -1293,11 +1426,12 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,       KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
-	    KIOSK_OP_SET_CLOCK, KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
-	    KIOSK_OP_EXPORT,    KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
-	    KIOSK_OP_LINK,      KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
-	    KIOSK_OP_CERTIFY,   KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
+	    KIOSK_OP_SET,        KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK,  KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,       KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,    KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
+	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	};
 	size_t i;
 
@@ -1457,13 +1591,29 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	}
 	case KIOSK_OP_ADD: {
 		uint32_t id = 0;
-		rc = ledger_walker_add(w->l, q->add.name, q->add.team[0] ? q->add.team : NULL,
+		struct kiosk_same_team t;
+		struct ledger_event ev;
+		memset(&t, 0, sizeof t);
+		kiosk_copy(t.found, sizeof t.found, q->add.team);
+		if (q->add.team[0] != '\0') {
+			t.folded = text_fold(q->add.team);
+			ledger_teams(w->l, kiosk_same_team_cb, &t, NULL);
+			free(t.folded);
+		}
+		rc = ledger_walker_add(w->l, q->add.name, t.found[0] ? t.found : NULL,
 		                       q->add.email[0] ? q->add.email : NULL, NULL, NULL, op, &id,
 		                       &cause);
+		/* a walk-up at the welcome table is here: checked in at once (the
+		 * registration is saved even if the check-in could not be) */
+		if (rc == 0 && ledger_event(w->l, &ev) == 0 && ev.role != RULES_ROLE_LAP &&
+		    ledger_checkin(w->l, id, op, &r->scan, NULL) == 0)
+			r->at_wall_ms = kiosk_worker_wall_ms();
 		if (rc == 0)
 			rc = kiosk_card(w, id, r, &cause);
 		break;
 	}
+	case KIOSK_OP_TEAMS: rc = kiosk_teams(w, q, r, &cause); break;
+	case KIOSK_OP_BADGES_PDF: rc = kiosk_badges_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_DONATE:
 		rc =
 		    ledger_donate(w->l, q->walker, q->donate.cents, q->donate.method,

@@ -53,6 +53,7 @@ enum kiosk_op {
 	KIOSK_OP_RECOVERY_PDF, /* recovery: the coordinator's recovery code, on paper */
 	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; sheet: its paper */
 	KIOSK_OP_ROSTER_PDF,   /* file: a roster CSV: its bad rows, to fix by hand */
+	KIOSK_OP_BADGES_PDF,   /* badges: sheets of badges (progress: kiosk_worker_progress) */
 	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
 	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
@@ -86,6 +87,8 @@ enum kiosk_op {
 	/* the coordinator's Stations screen: peers held and what wat-sync said
 	   of them (reply stations) */
 	KIOSK_OP_STATIONS,
+	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
+	                   print (reads every print entry: the badges screen only) */
 	KIOSK_OP_QUIT,
 };
 
@@ -94,6 +97,7 @@ enum kiosk_op {
 #define KIOSK_PLEDGES_MAX   48 /* a walker's pledges shown */
 #define KIOSK_CHECKS_MAX    8
 #define KIOSK_UNPRINTED_MAX 16
+#define KIOSK_TEAMS_MAX     16
 
 /* A request: its op, the walker or entry it is about, and the payload its op
  * names (one member of the union, tagged by op; see enum kiosk_op). */
@@ -172,6 +176,11 @@ struct kiosk_req {
 			char hq[KIOSK_TEXT_MAX]; /* HQ's public keys' folder (<assets>/hq) */
 		} export;
 		struct {
+			enum print_cli_which which;
+			char team[KIOSK_TEXT_MAX];   /* TEAM */
+			char layout[KIOSK_TEXT_MAX]; /* a label sheet ("3x10"), or "roll" */
+		} badges;
+		struct {
 			char sponsor[KIOSK_TEXT_MAX];
 			int kind; /* enum pledge_kind */
 			int64_t rate_cents, max_cents;
@@ -225,6 +234,17 @@ struct kiosk_pack {
 	char walker_base[16];              /* JOIN: this station's walker numbers start above */
 	char key[64];                      /* EXPORT: the pack's key, in groups (wiped on free) */
 	char qr[64];                       /* EXPORT: the same as its QR code holds */
+};
+
+/* TEAMS: the teams with the most walkers first, and what a sheet would hold. */
+struct kiosk_teams {
+	size_t n;
+	struct {
+		char name[64];
+		int64_t walkers;
+	} team[KIOSK_TEAMS_MAX];
+	int64_t all;   /* registered walkers (badges for all) */
+	int64_t fresh; /* registered since the last sheet of all or new */
 };
 
 /* One other station of the event, as the Stations screen shows it: what
@@ -381,6 +401,7 @@ struct kiosk_reply {
 	char printer[128];        /* the station's queue; "": CUPS's default */
 	int roll;                 /* on a receipt roll: CUPS gets the page's own size */
 	struct kiosk_close close;
+	struct kiosk_teams teams; /* TEAMS */
 	/* EXPORT_INFO: the station key and the mounted sticks */
 	char pubkey[256]; /* minisign's .pub text */
 	char key_id[17];
@@ -417,6 +438,10 @@ struct kiosk_reply *kiosk_worker_take(struct kiosk_worker *w);
 void kiosk_reply_free(struct kiosk_reply *r);
 /* Requests posted whose replies were not taken yet. */
 int kiosk_worker_pending(struct kiosk_worker *w);
+
+/* How far the page being made has come (badges laid out of n); 0 of 0 when
+ * nothing is counted.  Any thread. */
+void kiosk_worker_progress(struct kiosk_worker *w, size_t *done, size_t *n);
 
 int64_t kiosk_now_us(void);
 

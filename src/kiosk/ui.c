@@ -1040,14 +1040,14 @@ ui_fault(struct ui *u, const char *fmt, ...)
 
 static void
 ui_draw_text(struct ui *u, struct ui_rect r, const char *clean, int px, int bold, enum ui_color c,
-             enum ui_align a)
+             enum ui_align a, int may_cut)
 {
 	struct ui_cached *e = ui_render(u, clean, px, bold != 0, r.w, c);
 	SDL_Rect dst;
 
 	if (e == NULL)
 		return;
-	if (e->cut)
+	if (e->cut && !may_cut)
 		ui_fault(u, "text cut off: \"%s\"", clean);
 	dst.w = e->w;
 	dst.h = e->h;
@@ -1066,7 +1066,28 @@ ui_text(struct ui *u, struct ui_rect r, const char *text, int size, int bold, en
 		return;
 	clean = ui_clean(text);
 	ui_record(u, clean);
-	ui_draw_text(u, r, clean, ui_px(u, size), bold, c, a);
+	ui_draw_text(u, r, clean, ui_px(u, size), bold, c, a, 0);
+	free(clean);
+}
+
+void
+ui_text_cut(struct ui *u, struct ui_rect r, const char *text, int size, int bold, enum ui_color c,
+            enum ui_align a)
+{
+	int px = ui_px(u, size), w = 0;
+	TTF_Font *f;
+	char *clean, *fit = NULL;
+
+	if (text == NULL || text[0] == '\0' || r.w <= 0)
+		return;
+	clean = ui_clean(text);
+	ui_record(u, clean);
+	/* cut at its own size, not shrunk first: it stays as legible as its neighbours */
+	if ((f = ui_font(u, px, bold != 0)) != NULL && TTF_SizeUTF8(f, clean, &w, NULL) == 0 &&
+	    w > r.w)
+		fit = ui_ellipsize(f, clean, r.w);
+	ui_draw_text(u, r, fit != NULL ? fit : clean, px, bold, c, a, 1);
+	free(fit);
 	free(clean);
 }
 
@@ -1122,7 +1143,7 @@ ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int bol
 			while (best > 1 && ((unsigned char)p[best] & 0xc0) == 0x80);
 			line[best] = '\0';
 		}
-		ui_draw_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, px, bold, c, a);
+		ui_draw_text(u, (struct ui_rect){r.x, y, r.w, lh}, line, px, bold, c, a, 0);
 		y += lh;
 		p += best;
 		while (*p == ' ' || *p == '\n')
@@ -1370,7 +1391,7 @@ ui_banner(struct ui *u, const char *text, int size)
 		tw = u->lw;
 	ui_fill(u, (struct ui_rect){(u->lw - tw) / 2, 0, tw, u->top}, UI_WARN);
 	ui_draw_text(u, (struct ui_rect){(u->lw - tw) / 2 + pad, 0, tw - 2 * pad, u->top}, clean,
-	             ui_px(u, size), 1, UI_BLACK, UI_CENTER);
+	             ui_px(u, size), 1, UI_BLACK, UI_CENTER, 0);
 	free(clean);
 	ui_viewport(u);
 }

@@ -120,6 +120,10 @@ void ui_border(struct ui *u, struct ui_rect r, enum ui_color c, int thickness);
  * ending it with "…".  size is in design pixels. */
 void ui_text(struct ui *u, struct ui_rect r, const char *text, int size, int bold, enum ui_color c,
              enum ui_align a);
+/* The same for text that may end with "…" where it does not fit (a team's
+ * long name beside a walker's number): not a layout fault in script mode. */
+void ui_text_cut(struct ui *u, struct ui_rect r, const char *text, int size, int bold,
+                 enum ui_color c, enum ui_align a);
 int ui_text_width(struct ui *u, const char *text, int size, int bold);
 /* Draws text from the top of r, wrapped at spaces and newlines; returns the
  * height used.  Recorded as one string (newlines as spaces). */

@@ -251,7 +251,8 @@ layout_doc_text(const struct layout_doc *d)
 		switch (k->kind) {
 		case LAYOUT_RULE:
 		case LAYOUT_GAP:
-		case LAYOUT_BREAK: continue;
+		case LAYOUT_BREAK:
+		case LAYOUT_CUT: continue;
 		case LAYOUT_PAIR: strbuf_printf(&b, "%s: %s\n", k->text, k->value); break;
 		case LAYOUT_QR: strbuf_printf(&b, "[QR %s]\n", k->text); break;
 		default: strbuf_printf(&b, "%s\n", k->text); break;
@@ -435,6 +436,8 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 void
 layout_badge_doc(const struct layout_badge *b, struct layout_doc *d)
 {
+	if (b->reprint)
+		layout_doc_add(d, LAYOUT_BANNER, "REPRINT", NULL);
 	if (layout_nonempty(b->event))
 		layout_doc_add(d, LAYOUT_CENTER, b->event, NULL);
 	layout_doc_add(d, LAYOUT_BIG, layout_nonempty(b->name) ? b->name : "Walker", NULL);
@@ -910,7 +913,8 @@ layout_block(struct layout_ctx *c, const struct layout_block *b)
 	case LAYOUT_PAIR: return layout_pair(c, b->text, b->value);
 	case LAYOUT_TABLE: return layout_row(c, b->text, strcmp(b->value, "h") == 0);
 	case LAYOUT_GAP: return m->text * 0.8;
-	case LAYOUT_BREAK: return 0;
+	case LAYOUT_BREAK:
+	case LAYOUT_CUT: return 0;
 	case LAYOUT_RULE:
 		if (c->draw) {
 			cairo_set_line_width(c->cr, c->roll ? 2 * LAYOUT_DOT : 0.8);
@@ -1065,19 +1069,28 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 		return -1;
 	top = c.y;
 	if (c.roll) {
-		for (i = 0; i < d->n; i++)
-			c.y += layout_block(&c, &d->blocks[i]);
-		cairo_pdf_surface_set_size(surface, c.page_w, ceil(c.y + 12));
-		c.y = top;
-		c.draw = 1;
-		for (i = 0; i < d->n; i++)
-			c.y += layout_block(&c, &d->blocks[i]);
+		/* each run of blocks up to a break is a page as long as itself */
+		for (size_t from = 0; from < d->n || from == 0; from = i + 1) {
+			c.draw = 0;
+			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_CUT; i++)
+				c.y += layout_block(&c, &d->blocks[i]);
+			cairo_pdf_surface_set_size(surface, c.page_w, ceil(c.y + 12));
+			c.y = top;
+			c.draw = 1;
+			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_CUT; i++)
+				c.y += layout_block(&c, &d->blocks[i]);
+			if (i + 1 >= d->n)
+				break;
+			cairo_show_page(c.cr);
+			c.y = top;
+		}
 	} else {
 		bottom = c.page_h - c.m->margin;
 		for (i = 0; i < d->n; i++) {
 			c.draw = 0;
-			h = d->blocks[i].kind == LAYOUT_BREAK ? bottom
-			                                      : layout_block(&c, &d->blocks[i]);
+			h = d->blocks[i].kind == LAYOUT_BREAK || d->blocks[i].kind == LAYOUT_CUT
+			        ? bottom
+			        : layout_block(&c, &d->blocks[i]);
 			if (c.y + h > bottom && c.y > top) {
 				cairo_show_page(c.cr);
 				c.y = top;
@@ -1123,7 +1136,11 @@ layout_label_draw(struct layout_ctx *c, const struct layout_badge *b, double x, 
 	name = h * 0.28 > 30 ? 30 : h * 0.28;
 	small = h * 0.1 > 10 ? 10 : h * 0.1;
 	c->y = y + pad * 2;
-	if (layout_nonempty(b->event)) {
+	if (b->reprint) { /* in the event's place: the name keeps its room */
+		layout_font(c, 1, small);
+		layout_show(c, "REPRINT", small, x0, x1, c->y + small, -1);
+		c->y += small * LAYOUT_LEADING;
+	} else if (layout_nonempty(b->event)) {
 		layout_font(c, 0, small);
 		layout_show(c, b->event, small, x0, x1, c->y + small, -1);
 		c->y += small * LAYOUT_LEADING;
@@ -1150,7 +1167,7 @@ layout_label(struct layout_ctx *c, const struct layout_badge *raw, double x, dou
 	char *name = layout_clean(raw->name), *event = layout_clean(raw->event);
 	char *team = layout_clean(raw->team), *code = layout_clean(raw->code);
 
-	clean = (struct layout_badge){name, raw->walker, code, event, team};
+	clean = (struct layout_badge){name, raw->walker, code, event, team, raw->reprint};
 	layout_label_draw(c, b, x, y, w, h);
 	free(name);
 	free(event);
@@ -1162,11 +1179,46 @@ int
 layout_badges_pdf(const struct layout_badge *b, size_t n, const struct layout_sheet *sheet,
                   const char *assets_dir, char **pdf, size_t *len, char **cause)
 {
+	return layout_badges_pdf_progress(b, n, sheet, LAYOUT_ROLL80, assets_dir, NULL, NULL, pdf,
+	                                  len, cause);
+}
+
+/* One badge per roll ticket: the badge docs one after another, a break between. */
+static int
+layout_badges_roll(const struct layout_badge *b, size_t n, enum layout_paper roll,
+                   const char *assets_dir, void (*progress)(size_t, size_t, void *), void *arg,
+                   char **pdf, size_t *len, char **cause)
+{
+	struct layout_doc d = LAYOUT_DOC_INIT;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			layout_doc_add(&d, LAYOUT_CUT, NULL, NULL);
+		layout_badge_doc(&b[i], &d);
+	}
+	rc = layout_render(&d, roll, assets_dir, pdf, len, cause);
+	layout_doc_free(&d);
+	if (rc == 0 && progress != NULL)
+		progress(n, n, arg);
+	return rc;
+}
+
+int
+layout_badges_pdf_progress(const struct layout_badge *b, size_t n, const struct layout_sheet *sheet,
+                           enum layout_paper roll, const char *assets_dir,
+                           void (*progress)(size_t, size_t, void *), void *arg, char **pdf,
+                           size_t *len, char **cause)
+{
 	struct strbuf out = STRBUF_INIT;
 	cairo_surface_t *surface = NULL;
 	struct layout_ctx c;
-	size_t per = (size_t)sheet->cols * sheet->rows, i, k;
+	size_t per, i, k;
 
+	if (sheet == NULL)
+		return layout_badges_roll(b, n, roll, assets_dir, progress, arg, pdf, len, cause);
+	per = (size_t)sheet->cols * sheet->rows;
 	if (layout_begin(&c, sheet->paper, assets_dir, &out, &surface, cause) != 0)
 		return -1;
 	c.draw = 1;
@@ -1178,6 +1230,8 @@ layout_badges_pdf(const struct layout_badge *b, size_t n, const struct layout_sh
 		             sheet->left + (k % sheet->cols) * (sheet->width + sheet->hgap),
 		             sheet->top + (k / sheet->cols) * (sheet->height + sheet->vgap),
 		             sheet->width, sheet->height);
+		if (progress != NULL)
+			progress(i + 1, n, arg);
 	}
 	cairo_show_page(c.cr);
 	return layout_end(&c, surface, &out, pdf, len, cause);

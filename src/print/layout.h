@@ -42,6 +42,7 @@ enum layout_kind {
 	LAYOUT_QR,      /* the QR code of text, centred; value "small" for a smaller one */
 	LAYOUT_SIGN,    /* a signature line captioned text */
 	LAYOUT_BREAK,   /* a new page (sheets only; ignored on rolls) */
+	LAYOUT_CUT,     /* a new page on a roll too: one ticket each (badges) */
 };
 
 struct layout_block {
@@ -111,6 +112,7 @@ struct layout_badge {
 	uint32_t walker;
 	const char *code; /* the signed badge code (the QR) */
 	const char *event, *team;
+	int reprint; /* printed before: marked REPRINT (the code is the same) */
 };
 void layout_badge_doc(const struct layout_badge *b, struct layout_doc *d);
 
@@ -149,8 +151,9 @@ struct layout_statement {
 };
 void layout_statement_doc(const struct layout_statement *s, struct layout_doc *d);
 
-/* Lays a doc out: on a roll one page as long as the content; on Letter/A4
- * pages with margins, breaking between blocks. */
+/* Lays a doc out: on a roll one page as long as the content (LAYOUT_CUT
+ * starts another such page: one ticket each); on Letter/A4 pages with
+ * margins, breaking between blocks. */
 int layout_render(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,
                   char **pdf, size_t *len, char **cause);
 
@@ -175,6 +178,13 @@ int layout_badge_pdf(const struct layout_badge *b, enum layout_paper paper, cons
 /* n badges on label sheets, as many pages as needed. */
 int layout_badges_pdf(const struct layout_badge *b, size_t n, const struct layout_sheet *sheet,
                       const char *assets_dir, char **pdf, size_t *len, char **cause);
+/* The same, or with sheet NULL one badge per page of the roll paper (a
+ * ticket each); progress (may be NULL) is told after each badge is laid out. */
+int layout_badges_pdf_progress(const struct layout_badge *b, size_t n,
+                               const struct layout_sheet *sheet, enum layout_paper roll,
+                               const char *assets_dir,
+                               void (*progress)(size_t done, size_t n, void *arg), void *arg,
+                               char **pdf, size_t *len, char **cause);
 
 /* Writes bytes to path through a temporary file and rename (no partial file). */
 int layout_write_file(const char *path, const void *data, size_t len, char **cause);

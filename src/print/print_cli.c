@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "pledge.h"
 #include "print.h"
 #include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 struct print_cli_opts {
@@ -343,6 +345,18 @@ print_cli_record(struct ledger *l, const char *op, const struct print_cli_rec *r
 		              strcmp(r->what, "badges") == 0 ? "count" : "of", r->of);
 	if (receipt)
 		strbuf_printf(&b, ",\"copy\":%s", r->copy ? "true" : "false");
+	if (r->reprint)
+		strbuf_puts(&b, ",\"reprint\":true");
+	if (r->which[0] != '\0') {
+		strbuf_puts(&b, ",\"which\":");
+		strbuf_json(&b, r->which);
+	}
+	if (r->through > 0)
+		strbuf_printf(&b, ",\"through\":%" PRId64, r->through);
+	if (r->team[0] != '\0') {
+		strbuf_puts(&b, ",\"team\":");
+		strbuf_json(&b, r->team);
+	}
 	strbuf_puts(&b, ",\"outcome\":");
 	strbuf_json(&b, r->outcome);
 	if (r->queue[0] != '\0') {
@@ -655,6 +669,91 @@ print_cli_badge_of(struct ledger *l, uint32_t id, struct ledger_walker *w, char 
 	return ledger_badge_code(l, id, code, len, cause);
 }
 
+/* ---- which badges were printed before ---- */
+
+struct print_cli_printed {
+	const struct ledger_walker *w; /* NULL: looking for the last sheet's "through" */
+	int found;
+	int64_t through;
+};
+
+/* A print entry of a badge or a sheet of badges that reached paper or a PDF. */
+static int
+print_cli_printed_cb(const struct ledger_entry *e, void *arg)
+{
+	struct print_cli_printed *p = arg;
+	struct json_value root, m[4];
+	static const char *const keys[] = {"what", "outcome", "which", "through"};
+	int64_t through = 0;
+	char *team = NULL, *ft = NULL, *fw = NULL;
+
+	if (json_get(e->line, strlen(e->line), "data", &root) != 0)
+		return 0;
+	json_members(&root, keys, m, nitems(keys));
+	if (!json_is(&m[1], "completed") && !json_is(&m[1], "saved") && !json_is(&m[1], "spooled"))
+		return 0;
+	if (json_is(&m[0], "badge")) {
+		if (p->w != NULL && e->walker == p->w->id)
+			p->found = 1;
+		return 0;
+	}
+	if (!json_is(&m[0], "badges") || json_int(&m[3], &through) != 0)
+		return 0;
+	if (p->w == NULL) { /* "new" starts after the last sheet of all or new */
+		if (json_is(&m[2], "all") || json_is(&m[2], "new"))
+			p->through = through;
+		return 0;
+	}
+	if (p->w->reg_seq > through)
+		return 0;
+	if (json_is(&m[2], "all") || json_is(&m[2], "new")) {
+		p->found = 1;
+	} else if (json_is(&m[2], "team")) {
+		team = json_get_str(e->line, strlen(e->line), "data.team");
+		ft = text_fold(team != NULL ? team : "");
+		fw = text_fold(p->w->team != NULL ? p->w->team : "");
+		if (strcmp(ft, fw) == 0)
+			p->found = 1;
+	}
+	free(team);
+	free(ft);
+	free(fw);
+	return 0;
+}
+
+int
+print_cli_badges_since(struct ledger *l, int64_t *through, char **cause)
+{
+	struct print_cli_printed p = {NULL, 0, 0};
+
+	if (ledger_kind_entries(l, "print", 1, print_cli_printed_cb, &p, cause) != 0)
+		return -1;
+	*through = p.through;
+	return 0;
+}
+
+int
+print_cli_badge_reprint(struct ledger *l, uint32_t id, char **cause)
+{
+	struct ledger_walker w;
+	struct print_cli_printed p = {&w, 0, 0};
+	int rc = -1;
+
+	memset(&w, 0, sizeof w);
+	if (ledger_walker_get(l, id, &w, cause) != 0)
+		goto end;
+	if (w.reg_seq <= 0) { /* seen only by badge: registered elsewhere, badge in hand */
+		rc = 1;
+		goto end;
+	}
+	if (ledger_kind_entries(l, "print", w.reg_seq, print_cli_printed_cb, &p, cause) != 0)
+		goto end;
+	rc = p.found;
+end:
+	ledger_walker_clear(&w);
+	return rc;
+}
+
 int
 print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, const char *assets_dir,
                     char **pdf, size_t *len, char **cause)
@@ -664,7 +763,7 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	struct layout_badge b;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	char code[BADGE_CODE_MAX];
-	int rc = -1;
+	int reprint, rc = -1;
 
 	memset(&w, 0, sizeof w);
 	if (ledger_event(l, &ev) != 0) {
@@ -673,7 +772,9 @@ print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper, cons
 	}
 	if (print_cli_badge_of(l, id, &w, code, sizeof code, cause) != 0)
 		goto end;
-	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team};
+	if ((reprint = print_cli_badge_reprint(l, id, cause)) < 0)
+		goto end;
+	b = (struct layout_badge){w.name, w.id, code, ev.name, w.team, reprint};
 	if (!ev.training) {
 		rc = layout_badge_pdf(&b, paper, assets_dir, pdf, len, cause);
 		goto end;
@@ -710,6 +811,19 @@ print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
 		goto end;
 	}
 	title = xasprintf("%s %" PRId64, title_word, o.id);
+	if (strcmp(noun, "badge") == 0) {
+		struct print_cli_dest d = {o.out, o.printer, o.spool, o.deadline_s, o.paper};
+		struct print_cli_rec r;
+
+		memset(&r, 0, sizeof r);
+		snprintf(r.what, sizeof r.what, "badge");
+		r.of = r.walker = (uint32_t)o.id;
+		snprintf(r.title, sizeof r.title, "%s", title);
+		/* the page said REPRINT when this is 1 (made just before, same ledger) */
+		r.reprint = print_cli_badge_reprint(c->l, (uint32_t)o.id, NULL) == 1;
+		rc = print_cli_deliver_dest(c->l, c->op, &d, &r, pdf, len);
+		goto end;
+	}
 	rc = print_cli_deliver(c->l, c->op, &o, noun, o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
@@ -735,22 +849,35 @@ const struct cli_cmd_entry print_cli_badge_entry = {
 };
 
 struct print_cli_sheet {
-	struct ledger *l;
+	const struct print_cli_badges *q;
+	char *team;    /* TEAM: folded */
+	int64_t since; /* NEW: registered after this entry */
 	struct layout_badge *b;
 	char (*codes)[BADGE_CODE_MAX];
 	char **strings;
 	size_t n, cap, nstrings;
 	const char *event;
-	char *cause;
+	int64_t through;
 };
 
 static int
 print_cli_sheet_cb(const struct ledger_walker *w, void *arg)
 {
 	struct print_cli_sheet *s = arg;
+	char *team;
+	int same;
 
 	if (!w->active || w->reg_seq <= 0)
 		return 0; /* annulled, or only seen by badge: has a badge already */
+	if (s->q->which == PRINT_CLI_NEW && w->reg_seq <= s->since)
+		return 0;
+	if (s->q->which == PRINT_CLI_TEAM) {
+		team = text_fold(w->team != NULL ? w->team : "");
+		same = strcmp(team, s->team) == 0;
+		free(team);
+		if (!same)
+			return 0;
+	}
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 64;
 		s->b = xrealloc(s->b, s->cap * sizeof *s->b);
@@ -761,76 +888,148 @@ print_cli_sheet_cb(const struct ledger_walker *w, void *arg)
 	s->strings[s->nstrings++] = xstrdup(w->name != NULL ? w->name : "");
 	s->strings[s->nstrings++] = xstrdup(w->team != NULL ? w->team : "");
 	s->b[s->n] = (struct layout_badge){s->strings[s->nstrings - 2], w->id, NULL, s->event,
-	                                   s->strings[s->nstrings - 1]};
+	                                   s->strings[s->nstrings - 1], 0};
 	s->n++;
+	if (w->reg_seq > s->through)
+		s->through = w->reg_seq;
 	return 0;
 }
 
-static enum cli_ret
-print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
+static const char *const print_cli_which_names[] = {"all", "new", "team", "match"};
+
+int
+print_cli_badges_pdf(struct ledger *l, const struct print_cli_badges *q, const char *assets_dir,
+                     struct print_cli_rec *r, char **pdf, size_t *len, char **cause)
 {
-	struct ledger *l = c->l;
-	struct print_cli_opts o;
 	struct print_cli_sheet s;
 	struct ledger_event ev;
-	const struct layout_sheet *sheet;
-	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL, *training_event = NULL;
-	size_t len, i;
-	int rc;
+	const struct layout_sheet *sheet = NULL;
+	char *training_event = NULL;
+	int roll = q->layout != NULL && strcasecmp(q->layout, "roll") == 0, rc = -1;
+	size_t i;
 
 	memset(&s, 0, sizeof s);
-	if ((rc = print_cli_parse(c, a, 0, &o)) != 0)
-		return rc;
-	if ((sheet = layout_sheet_find(o.layout)) == NULL) {
-		fprintf(stderr, "Unknown layout \"%s\". Layouts:\n", o.layout);
-		for (i = 0; layout_sheet_get(i) != NULL; i++)
-			fprintf(stderr, "  %-8s %s\n", layout_sheet_get(i)->name,
-			        layout_sheet_get(i)->description);
-		return CLI_USAGE;
-	}
-	o.paper = sheet->paper;
-	if ((assets = print_cli_assets(o.assets)) == NULL)
-		return print_cli_no_fonts();
-	if (ledger_event(l, &ev) != 0) {
-		rc = cli_fail(CLI_REFUSED, "Cannot read the event's settings.");
-		goto end;
-	}
-	s.l = l;
+	memset(r, 0, sizeof *r);
+	s.q = q;
+	if (!roll && (sheet = layout_sheet_find(q->layout)) == NULL)
+		return util_fail(cause, "Unknown label sheet \"%s\".", q->layout);
+	if (ledger_event(l, &ev) != 0)
+		return util_fail(cause, "Cannot read the event's settings.");
 	/* a training sheet says so on every label */
 	training_event =
 	    ev.training ? xasprintf(LAYOUT_TRAINING " \xe2\x80\x94 %s", ev.name) : NULL;
 	s.event = training_event != NULL ? training_event : ev.name;
-	if (ledger_walkers(l, o.match, print_cli_sheet_cb, &s, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
+	if (q->which == PRINT_CLI_NEW && print_cli_badges_since(l, &s.since, cause) != 0)
 		goto end;
-	}
+	if (q->which == PRINT_CLI_TEAM)
+		s.team = text_fold(q->text != NULL ? q->text : "");
+	if (ledger_walkers(l, q->which == PRINT_CLI_MATCH ? q->text : NULL, print_cli_sheet_cb, &s,
+	                   cause) != 0)
+		goto end;
 	if (s.n == 0) {
-		rc = cli_fail(CLI_REFUSED, "No registered walkers%s%s: no badges to make.",
-		              o.match != NULL ? " match " : "", o.match != NULL ? o.match : "");
+		switch (q->which) {
+		case PRINT_CLI_NEW:
+			util_fail(cause, "Nobody was registered since the last sheet of badges.");
+			break;
+		case PRINT_CLI_TEAM:
+			util_fail(cause, "No walker in team \"%s\".",
+			          q->text != NULL ? q->text : "");
+			break;
+		case PRINT_CLI_MATCH:
+			util_fail(cause, "No registered walker matches \"%s\".",
+			          q->text != NULL ? q->text : "");
+			break;
+		default: util_fail(cause, "No registered walkers: no badges to make."); break;
+		}
 		goto end;
 	}
 	for (i = 0; i < s.n; i++) {
-		if (ledger_badge_code(l, s.b[i].walker, s.codes[i], sizeof s.codes[i], &cause) !=
-		    0) {
-			rc = cli_cause(CLI_REFUSED, cause);
+		if (ledger_badge_code(l, s.b[i].walker, s.codes[i], sizeof s.codes[i], cause) != 0)
 			goto end;
-		}
 		s.b[i].code = s.codes[i];
 	}
-	if (layout_badges_pdf(s.b, s.n, sheet, assets, &pdf, &len, &cause) != 0) {
-		rc = cli_cause(CLI_REFUSED, cause);
+	if (layout_badges_pdf_progress(s.b, s.n, sheet, q->roll, assets_dir, q->progress, q->arg,
+	                               pdf, len, cause) != 0)
 		goto end;
-	}
-	title = xasprintf("%zu badges (%s)", s.n, sheet->name);
-	rc = print_cli_deliver(l, c->op, &o, "badges", (int64_t)s.n, 0, 0, title, pdf, len);
+	snprintf(r->what, sizeof r->what, "badges");
+	r->of = (int64_t)s.n;
+	snprintf(r->which, sizeof r->which, "%s", print_cli_which_names[q->which]);
+	r->through = s.through;
+	if (q->which == PRINT_CLI_TEAM)
+		snprintf(r->team, sizeof r->team, "%s", q->text != NULL ? q->text : "");
+	snprintf(r->title, sizeof r->title, "%zu badge%s (%s)", s.n, s.n == 1 ? "" : "s",
+	         roll ? "roll" : sheet->name);
+	rc = 0;
 end:
 	for (i = 0; i < s.nstrings; i++)
 		free(s.strings[i]);
 	free(s.strings);
 	free(s.codes);
 	free(s.b);
+	free(s.team);
 	free(training_event);
-	free(title);
+	return rc;
+}
+
+static enum cli_ret
+print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	struct print_cli_opts o;
+	struct print_cli_badges q;
+	struct print_cli_rec r;
+	char *assets = NULL, *pdf = NULL, *cause = NULL;
+	int given = 0;
+	size_t len, i;
+	int rc;
+
+	if ((rc = print_cli_parse(c, a, 0, &o)) != 0)
+		return rc;
+	memset(&q, 0, sizeof q);
+	q.which = PRINT_CLI_ALL;
+	given += cli_given(a, "all") > 0;
+	if (cli_given(a, "new") > 0) {
+		q.which = PRINT_CLI_NEW;
+		given++;
+	}
+	if (cli_val(a, "team") != NULL) {
+		q.which = PRINT_CLI_TEAM;
+		q.text = cli_val(a, "team");
+		given++;
+	}
+	if (o.match != NULL) {
+		q.which = PRINT_CLI_MATCH;
+		q.text = o.match;
+		given++;
+	}
+	if (given > 1)
+		return cli_fail(CLI_USAGE,
+		                "Give one of --all, --new, --team NAME or --match TEXT.");
+	q.layout = o.layout;
+	q.roll = layout_paper_is_roll(o.paper) ? o.paper : LAYOUT_ROLL80;
+	if (q.layout != NULL && strcasecmp(q.layout, "roll") != 0 &&
+	    layout_sheet_find(q.layout) == NULL) {
+		fprintf(stderr, "Unknown layout \"%s\". Layouts:\n", o.layout);
+		for (i = 0; layout_sheet_get(i) != NULL; i++)
+			fprintf(stderr, "  %-8s %s\n", layout_sheet_get(i)->name,
+			        layout_sheet_get(i)->description);
+		fprintf(stderr, "  %-8s one badge per ticket of the receipt roll (--paper)\n",
+		        "roll");
+		return CLI_USAGE;
+	}
+	if (q.layout == NULL || strcasecmp(q.layout, "roll") != 0)
+		o.paper = layout_sheet_find(q.layout)->paper;
+	if ((assets = print_cli_assets(o.assets)) == NULL)
+		return print_cli_no_fonts();
+	if (print_cli_badges_pdf(c->l, &q, assets, &r, &pdf, &len, &cause) != 0) {
+		rc = cli_cause(CLI_REFUSED, cause);
+		goto end;
+	}
+	{
+		struct print_cli_dest d = {o.out, o.printer, o.spool, o.deadline_s, o.paper};
+
+		rc = print_cli_deliver_dest(c->l, c->op, &d, &r, pdf, len);
+	}
+end:
 	free(pdf);
 	free(assets);
 	return rc;
@@ -838,10 +1037,13 @@ end:
 
 const struct cli_cmd_entry print_cli_badges_entry = {
     .name = "badges",
-    .usage = "--out FILE.pdf | --print [--printer QUEUE] [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7] "
-             "[--match TEXT] " PRINT_CLI_COMMON,
-    .about = "sheets of badges of the registered walkers (or those matching TEXT)",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS, CLI_VALUE("layout"), CLI_VALUE("match")),
+    .usage = "--out FILE.pdf | --print [--printer QUEUE] [--all | --new | --team NAME | --match "
+             "TEXT] [--layout 2x5|3x10|2x3|a4-2x7|a4-3x7|roll] " PRINT_CLI_COMMON,
+    .about = "badges of all registered walkers (--all, the default), of those registered "
+             "since the last sheet (--new), of one team, or matching TEXT; on label sheets "
+             "or one per roll ticket (--layout roll)",
+    .opts = CLI_OPTS(PRINT_CLI_OPTS, CLI_VALUE("layout"), CLI_VALUE("match"), CLI_FLAG("all"),
+                     CLI_FLAG("new"), CLI_VALUE("team")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
     .exec = print_cli_badges,

@@ -36,6 +36,7 @@
 #include "print.h"
 
 struct ledger;
+struct print_cli_rec;
 
 extern const struct cli_cmd_entry print_cli_receipt_entry;
 extern const struct cli_cmd_entry print_cli_badge_entry;
@@ -62,6 +63,34 @@ int print_cli_badge_pdf(struct ledger *l, uint32_t id, enum layout_paper paper,
                         const char *assets_dir, char **pdf, size_t *len, char **cause);
 int print_cli_slip_pdf(struct ledger *l, uint32_t id, enum layout_paper paper,
                        const char *assets_dir, char **pdf, size_t *len, char **cause);
+/* 1 when walker id's badge reached paper or a PDF before (alone, or on a
+ * sheet of all, new or the walker's team), 0 if not, -1 on error. */
+int print_cli_badge_reprint(struct ledger *l, uint32_t id, char **cause);
+
+/* Which walkers a sheet of badges is for. */
+enum print_cli_which {
+	PRINT_CLI_ALL,   /* every registered walker */
+	PRINT_CLI_NEW,   /* registered after the last sheet of all or new that was delivered */
+	PRINT_CLI_TEAM,  /* one team (case- and accent-blind) */
+	PRINT_CLI_MATCH, /* name/team/email/number matching text */
+};
+struct print_cli_badges {
+	enum print_cli_which which;
+	const char *text;       /* TEAM: the team; MATCH: the text */
+	const char *layout;     /* a label sheet (layout_sheet_find; NULL "2x5"), or "roll" */
+	enum layout_paper roll; /* "roll": the roll, one badge per ticket */
+	void (*progress)(size_t done, size_t n, void *arg); /* NULL: none */
+	void *arg;
+};
+/* The badges q asks for as a PDF, and *r what its print entry records
+ * (what "badges", of = how many, which, through, team, title).  -1 with
+ * *cause when nobody is to be printed ("Nobody was registered since the last
+ * sheet of badges.") or on error. */
+int print_cli_badges_pdf(struct ledger *l, const struct print_cli_badges *q, const char *assets_dir,
+                         struct print_cli_rec *r, char **pdf, size_t *len, char **cause);
+/* The newest registration entry on the last delivered sheet of all or new
+ * badges (0: none): --new prints those registered after it. */
+int print_cli_badges_since(struct ledger *l, int64_t *through, char **cause);
 /* wall_ms as local "YYYY-MM-DD HH:MM ZONE" for a printout ("?" if it cannot be). */
 void print_cli_when(int64_t wall_ms, char *buf, size_t len);
 /* 1 when the receipt for donation seq was delivered before, 0 if not, -1 on error. */
@@ -79,6 +108,12 @@ struct print_cli_rec {
 	char reasons[256];
 	char title[128]; /* not recorded: the job's title, for messages */
 	int64_t settles; /* a lost job's entry whose fate this records; 0: none */
+	int reprint;     /* badge: printed before, marked REPRINT */
+	/* badges: which walkers ("all", "new", "team", "match"), the newest
+	 * registration entry on the sheet, the team */
+	char which[8];
+	int64_t through;
+	char team[128];
 };
 /* Records one print request and its outcome (see above). */
 int print_cli_record(struct ledger *l, const char *op, const struct print_cli_rec *r, char **cause);

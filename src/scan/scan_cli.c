@@ -49,7 +49,13 @@ scan_cli_decode(struct cli_cmd_ctx *c, struct cli_args *a)
 		rc = 1; /* 2 says a picture could not be loaded (scan_cli.h) */
 		goto out;
 	}
-	d = scan_decode_new(NULL);
+	{
+		/* a picture may be a whole sheet of badges (30 labels a page),
+		 * not a camera frame's few codes */
+		struct scan_decode_options o = {1, 1, 255, 0};
+
+		d = scan_decode_new(&o);
+	}
 	for (i = 0; i < a->npos; i++) {
 		if (scan_file_load(a->pos[i], &img, &cause) != 0) {
 			fprintf(stderr, "watctl decode: %s\n", cause);

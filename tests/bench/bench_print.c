@@ -72,8 +72,9 @@ main(void)
 	snprintf(assets, sizeof assets, "%s/assets", repo != NULL ? repo : ".");
 	for (i = 0; i < 30; i++) {
 		snprintf(codes[i], sizeof codes[i], "W1-K7QF-%zu-8XJ2M4PQ9RTA", i + 1);
-		badges[i] = (struct layout_badge){"Maria Gonzalez-Hernández", (unsigned)i + 1,
-		                                  codes[i], "Walk Against Traffick", "Team Hope"};
+		badges[i] =
+		    (struct layout_badge){"Maria Gonzalez-Hernández", (unsigned)i + 1, codes[i],
+		                          "Walk Against Traffick",    "Team Hope",     0};
 	}
 
 	t0 = bench_now_ms();

@@ -154,14 +154,38 @@ find_many() {
 }
 @test "kiosk: the find list shows more than four walkers at 800x480, with team, number and check-in" { both find_many; }
 
+find_long_team() {
+	event
+	w walker add --name "Maria Lopez" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	w walker add --name "Bart Richardson" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	kiosk "$1" find-long-team
+}
+@test "kiosk: a long team's name on the find list is shortened, never the walker's number" {
+	both find_long_team
+	rm -rf "$DB" "$DB-wal" "$DB-shm" "$DB.pin" "$DB.keys" "$BATS_TEST_TMPDIR/other.db"*
+	find_long_team 1024x600 # where it was seen
+}
+
 @test "kiosk: find a walker accent-insensitively, check in, add a lap, show the badge" { both find; }
 
 register() {
 	event
 	kiosk "$1" register
 	w walker show 3 | grep -q 'Jean-Luc Picard'
+	w walker show 3 | grep -q 'Sunrise'
+	w log | grep -q ' checkin .*walker 3 '
 }
-@test "kiosk: walk-up registration creates the walker and shows the badge" { both register; }
+@test "kiosk: walk-up registration: the team picked from the event's teams, checked in at once, the badge print offered" { both register; }
+
+register_dup() {
+	event
+	kiosk "$1" register-dup
+	# the walk-up typed "sunrise": one team Sunrise, not two
+	w walker show 3 | grep -q 'Sunrise'
+	! w log | grep -q '"team":"sunrise"'
+	w walker show 4 | grep -q 'Ana Lima'
+}
+@test "kiosk: registering a likely duplicate warns (accent- and case-blind) with the existing walker one tap away" { both register_dup; }
 
 donate() {
 	event
@@ -433,6 +457,33 @@ receipt_cups() {
 @test "kiosk: receipt, reprint (COPY), slip and badge print on a private cupsd's queue" {
 	private_cupsd
 	both receipt_cups
+}
+
+badges_cups() {
+	event
+	w walker add --name "Bart Richardson" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	w walker add --name "Ann Other" --team "First Baptist Youth Group of Greater Jackson" >/dev/null
+	w set printer pdfq >/dev/null
+	kiosk "$1" badges
+	w log | grep -q '"what":"badges","count":4,"which":"all","through":[0-9]*,"outcome":"completed","queue":"pdfq"'
+	w log | grep -q '"what":"badges","count":2,"which":"team",.*"team":"First Baptist Youth Group of Greater Jackson","outcome":"completed"'
+	w log | grep -q '"what":"badge","of":1,"reprint":true,"outcome":"completed"'
+	# the sheet as it came out of the printer: every QR decodes and checks its walker in
+	local job out
+	job=$(w log | grep -o '"which":"all".*"queue":"pdfq","job":[0-9]*' | tail -1 | sed 's/.*"job"://')
+	out="$PT/cupsd/out/pdfq/job-$job.out"
+	if head -c 4 "$out" | grep -q '%!PS'; then ps2pdf "$out" "$BATS_TEST_TMPDIR/sheet.pdf"; else
+		sed -n '/^%PDF/,$p' "$out" >"$BATS_TEST_TMPDIR/sheet.pdf"; fi
+	pdftoppm -r 200 -png "$BATS_TEST_TMPDIR/sheet.pdf" "$BATS_TEST_TMPDIR/sheet"
+	"$WATCTL" decode "$BATS_TEST_TMPDIR"/sheet*.png | cut -f2 | tr '|' '\n' | grep -v '^$' | sort -u >"$BATS_TEST_TMPDIR/codes"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/codes")" -eq 4 ]
+	while read -r code; do
+		w scan "$code" --welcome | grep -q "Welcome, \|already"
+	done <"$BATS_TEST_TMPDIR/codes"
+}
+@test "kiosk: badges from coordinator mode: all on 3x10 labels through cupsd (each QR checks in), new, one team on the roll, a reprint from the card" {
+	private_cupsd
+	both badges_cups
 }
 
 receipt_fail() {

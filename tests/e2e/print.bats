@@ -158,6 +158,71 @@ need_cupsd() {
 	pdftotext "$PT/slip.pdf" - | grep -q "Raised"
 }
 
+# The morning's badges: a Letter sheet of 3x10 labels through the private
+# cupsd; the printed pages rendered (pdftoppm) and every QR code decoded back
+# with watctl decode; each code checks its walker in.  Then --new prints only
+# those registered since, --team one team, and a reprint says so.
+@test "badge sheet through cupsd: every QR decodes and checks its walker in; --new, --team, reprint" {
+	need_cupsd
+	"$WATCTL" --help 2>&1 | grep -q "decode" || skip "watctl decode is not there yet"
+	local db="$PT/badges.db" n code line
+	b() { "$WATCTL" --db "$db" --op tester "$@"; }
+	b init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 --station A >/dev/null
+	for n in "Maria Lopez" "Ana Lima" "Bo Chen" "Zoë Ångström" "Li Wei" "Sam Ortiz" "Kim Park"; do
+		b walker add --name "$n" --team "First Baptist Youth" >/dev/null
+	done
+	for n in "Grace Moss" "Pat Reed" "Lee Ford" "Joy Hale"; do
+		b walker add --name "$n" --team "Grace Church" >/dev/null
+	done
+	: >"$PT/cupsd/out/pdfq.out"
+	run b badges --all --layout 3x10 --print --printer pdfq
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Printed on pdfq"* ]]
+	# the job's output is the PDF behind a PJL header
+	sed -n '/^%PDF/,$p' "$PT/cupsd/out/pdfq.out" >"$PT/sheet-printed.pdf"
+	pdftoppm -r 200 -png "$PT/sheet-printed.pdf" "$PT/sheet-printed"
+	run "$WATCTL" decode "$PT"/sheet-printed*.png
+	echo "$output"
+	[ "$status" -eq 0 ]
+	cut -f2 <<<"$output" | tr '|' '\n' | grep -v '^$' | sort -u >"$PT/codes"
+	[ "$(wc -l <"$PT/codes")" -eq 11 ]
+	while read -r code; do
+		run b scan "$code" --welcome
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"Welcome, "* ]]
+	done <"$PT/codes"
+	[ "$(b log | grep -c ' checkin .*"how":"scan"')" -eq 11 ]
+	run b log
+	[[ "$output" == *'"what":"badges","count":11,"which":"all","through":'*'"outcome":"completed","queue":"pdfq"'* ]]
+
+	# nobody new yet; two walk-ups; --new prints those two only
+	run b badges --new --out "$PT/new0.pdf"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Nobody was registered since the last sheet of badges."* ]]
+	b walker add --name "Walk Up One" >/dev/null
+	b walker add --name "Walk Up Two" --team "grace church" >/dev/null
+	run b badges --new --layout roll --out "$PT/new.pdf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"2 badges (roll)"* ]]
+	[ "$(pdfinfo "$PT/new.pdf" | sed -n 's/^Pages: *//p')" -eq 2 ]
+	pdftotext "$PT/new.pdf" - | grep -q "Walk Up One"
+	! pdftotext "$PT/new.pdf" - | grep -q "Maria Lopez"
+	# one team, case-blind
+	run b badges --team "GRACE CHURCH" --out "$PT/team.pdf"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"5 badges"* ]]
+	# a badge printed before is marked REPRINT, a new one is not
+	b walker add --name "Fresh Face" >/dev/null
+	b badge 14 --out "$PT/fresh.pdf" >/dev/null
+	! pdftotext "$PT/fresh.pdf" - | grep -q REPRINT
+	b badge 1 --out "$PT/re.pdf" >/dev/null
+	pdftotext "$PT/re.pdf" - | grep -q REPRINT
+	run b log
+	[[ "$output" == *'"what":"badge","of":1,"reprint":true'* ]]
+}
+
 @test "round trip: the QR codes of a receipt and a badge decode to the receipt number and badge code" {
 	if ! "$WATCTL" --help 2>&1 | grep -q "decode"; then
 		skip "watctl decode is not there yet"

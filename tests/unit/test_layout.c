@@ -244,17 +244,29 @@ test_hostile_text(void **state)
 	free(big);
 }
 
+/* The progress the print screen shows: one call per badge laid out. */
+static void
+test_badges_progress_cb(size_t done, size_t n, void *arg)
+{
+	size_t *calls = arg;
+
+	assert_int_equal(done, calls[0] + 1);
+	calls[0] = done;
+	calls[1] = n;
+}
+
 static void
 test_badge_sheets(void **state)
 {
+	size_t calls[2] = {0, 0};
 	struct layout_badge b[31];
 	char *pdf = NULL, *cause = NULL, code[32];
 	size_t len, i;
 	const struct layout_sheet *s;
 
 	for (i = 0; i < 31; i++) {
-		b[i] = (struct layout_badge){"Maria Gonzalez", (uint32_t)i + 1, code, "W.A.T. 2026",
-		                             "Team Hope"};
+		b[i] = (struct layout_badge){"Maria Gonzalez", (uint32_t)i + 1, code,
+		                             "W.A.T. 2026",    "Team Hope",     0};
 	}
 	snprintf(code, sizeof code, "W1-K7QF-1-8XJ2M4PQ9RTA");
 	assert_int_equal(
@@ -265,6 +277,30 @@ test_badge_sheets(void **state)
 	    layout_badges_pdf(b, 31, layout_sheet_find("3x10"), assets, &pdf, &len, &cause), 0);
 	assert_int_equal(count(pdf, len, "/Type /Page %"), 2);
 	free(pdf);
+	assert_int_equal(layout_badges_pdf_progress(b, 31, layout_sheet_find("3x10"), LAYOUT_ROLL80,
+	                                            assets, test_badges_progress_cb, calls, &pdf,
+	                                            &len, &cause),
+	                 0);
+	assert_int_equal(calls[0], 31);
+	assert_int_equal(calls[1], 31);
+	free(pdf);
+	/* one per roll ticket: 31 pages, each a badge; REPRINT on the marked one */
+	b[0].reprint = 1;
+	assert_int_equal(layout_badges_pdf_progress(b, 31, NULL, LAYOUT_ROLL58, assets, NULL, NULL,
+	                                            &pdf, &len, &cause),
+	                 0);
+	assert_int_equal(count(pdf, len, "/Type /Page %"), 31);
+	free(pdf);
+	{
+		struct layout_doc d = LAYOUT_DOC_INIT;
+		char *t;
+		layout_badge_doc(&b[0], &d);
+		t = layout_doc_text(&d);
+		assert_true(strncmp(t, "REPRINT\n", 8) == 0);
+		free(t);
+		layout_doc_free(&d);
+	}
+	b[0].reprint = 0;
 	for (i = 0; (s = layout_sheet_get(i)) != NULL; i++) {
 		assert_ptr_equal(layout_sheet_find(s->name), s);
 		/* every label inside the page */
@@ -300,6 +336,12 @@ test_generic_sheet(void **state)
 	free(pdf);
 	assert_int_equal(layout_render(&d, LAYOUT_ROLL80, assets, &pdf, &len, &cause), 0);
 	assert_int_equal(count(pdf, len, "/Type /Page %"), 1);
+	free(pdf);
+	/* a cut is a new page on the roll too (one badge per ticket) */
+	layout_doc_add(&d, LAYOUT_CUT, NULL, NULL);
+	layout_doc_add(&d, LAYOUT_TEXT, "Next ticket", NULL);
+	assert_int_equal(layout_render(&d, LAYOUT_ROLL80, assets, &pdf, &len, &cause), 0);
+	assert_int_equal(count(pdf, len, "/Type /Page %"), 2);
 	free(pdf);
 	layout_doc_free(&d);
 }

@@ -214,7 +214,8 @@ test_badge_badges_slip(void **state)
 		free(t);
 	}
 	assert_int_equal(ledger_entries(l, 1, prints_cb, &p, &cause), 0);
-	assert_non_null(strstr(p.last, "{\"what\":\"badges\",\"count\":2,\"outcome\":\"saved\""));
+	assert_non_null(strstr(p.last, "{\"what\":\"badges\",\"count\":2,\"which\":\"all\","));
+	assert_non_null(strstr(p.last, ",\"outcome\":\"saved\""));
 	assert_int_equal(cli(&print_cli_slip_entry, "1", "--out", out, NULL, NULL), 0);
 	if ((t = text_of(out)) != NULL) {
 		assert_non_null(strstr(t, "Raised"));
@@ -222,6 +223,57 @@ test_badge_badges_slip(void **state)
 		free(t);
 	}
 	free(out);
+}
+
+/* Sheets say for whom: "new" starts after the last delivered sheet of all or
+ * new, a team is matched capitals and accents aside, a badge printed before
+ * is a reprint; a sheet that did not print moves nothing. */
+static void
+test_badges_new_team_reprint(void **state)
+{
+	struct print_cli_badges q = {PRINT_CLI_NEW, NULL, "3x10", LAYOUT_ROLL80, NULL, NULL};
+	struct print_cli_rec r;
+	char *cause = NULL, *pdf = NULL;
+	int64_t since = 0, since2 = 0;
+	size_t len;
+	uint32_t id;
+
+	/* test_badge_badges_slip printed badge 1 and a sheet of all: nobody is new */
+	assert_int_equal(print_cli_badges_since(l, &since, &cause), 0);
+	assert_true(since > 0);
+	assert_int_equal(print_cli_badges_pdf(l, &q, assets, &r, &pdf, &len, &cause), -1);
+	assert_non_null(strstr(cause, "Nobody was registered since the last sheet"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(print_cli_badge_reprint(l, 1, &cause), 1);
+	assert_int_equal(print_cli_badge_reprint(l, 2, &cause), 1); /* on the sheet */
+
+	assert_int_equal(ledger_walker_add(l, "Li Wei", "hope", NULL, NULL, NULL, "t", &id, &cause),
+	                 0);
+	assert_int_equal(print_cli_badge_reprint(l, id, &cause), 0);
+	assert_int_equal(print_cli_badges_pdf(l, &q, assets, &r, &pdf, &len, &cause), 0);
+	free(pdf);
+	assert_int_equal(r.of, 1);
+	assert_string_equal(r.which, "new");
+	assert_true(r.through > since);
+	/* one team, capitals aside: Zoë (Hope) and Li (hope) */
+	q.which = PRINT_CLI_TEAM;
+	q.text = "HOPE";
+	q.layout = "roll";
+	assert_int_equal(print_cli_badges_pdf(l, &q, assets, &r, &pdf, &len, &cause), 0);
+	free(pdf);
+	assert_int_equal(r.of, 2);
+	assert_string_equal(r.team, "HOPE");
+	/* a team sheet that did not print: Li is still not printed, "new" unmoved */
+	snprintf(r.outcome, sizeof r.outcome, "stopped");
+	assert_int_equal(print_cli_record(l, "t", &r, &cause), 0);
+	assert_int_equal(print_cli_badge_reprint(l, id, &cause), 0);
+	/* it printed: now Li's badge would be a reprint; "new" is unmoved by a team */
+	snprintf(r.outcome, sizeof r.outcome, "completed");
+	assert_int_equal(print_cli_record(l, "t", &r, &cause), 0);
+	assert_int_equal(print_cli_badge_reprint(l, id, &cause), 1);
+	assert_int_equal(print_cli_badges_since(l, &since2, &cause), 0);
+	assert_int_equal(since2, since);
 }
 
 static void
@@ -250,6 +302,7 @@ main(void)
 	    cmocka_unit_test(test_small_cash_receipt),
 	    cmocka_unit_test(test_refusals),
 	    cmocka_unit_test(test_badge_badges_slip),
+	    cmocka_unit_test(test_badges_new_team_reprint),
 	    cmocka_unit_test(test_field_parser_via_donor_quotes),
 	};
 

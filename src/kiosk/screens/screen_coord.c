@@ -316,6 +316,7 @@ screen_coord_draw(struct kiosk *k)
 		} items[] = {
 		    {"Event settings", UI_ACCENT, 0},
 		    {"Import roster", UI_ACCENT, 1},
+		    {"Badges", UI_ACCENT, 15},
 		    {"Corrections", UI_ACCENT, 2},
 		    {review, UI_ACCENT, 12},
 		    {"Printer", UI_ACCENT, 3},
@@ -360,6 +361,7 @@ screen_coord_draw(struct kiosk *k)
 			case 12: kiosk_go(k, SCREEN_REVIEW); break;
 			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
 			case 14: kiosk_go(k, SCREEN_STATIONS); break;
+			case 15: kiosk_go(k, SCREEN_BADGES); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);

@@ -65,12 +65,31 @@ screen_find_draw(struct kiosk *k)
 			t = kiosk_inset(c, k->style.gap);
 			ui_text(u, (struct ui_rect){t.x, t.y, t.w, t.h * 55 / 100}, f->name,
 			        k->style.font.body, 1, UI_FG, UI_LEFT);
-			snprintf(label, sizeof label, "%s%swalker %u", f->team,
-			         f->team[0] ? "  \xc2\xb7  " : "", f->id);
-			ui_text(u,
-			        (struct ui_rect){t.x, t.y + t.h * 55 / 100, t.w * 62 / 100,
-			                         t.h * 45 / 100},
-			        label, k->style.font.hint, 0, UI_DIM, UI_LEFT);
+			/* the team, then the walker's number; a long team's name is
+			 * shortened ("First Baptist Yo…  ·  walker 3"), never the number */
+			{
+				/* all the room the check-in state leaves */
+				int sw = ui_text_width(
+				    u, f->checked_in ? "\xe2\x9c\x93 checked in" : "not in yet",
+				    k->style.font.hint, f->checked_in);
+				struct ui_rect line = {t.x, t.y + t.h * 55 / 100,
+				                       t.w - sw - k->style.gap, t.h * 45 / 100};
+				int nw, tw = 0;
+				snprintf(label, sizeof label, "%swalker %u",
+				         f->team[0] ? "\xc2\xb7  " : "", f->id);
+				nw = ui_text_width(u, label, k->style.font.hint, 0) + 2;
+				if (f->team[0] != '\0') {
+					tw = ui_text_width(u, f->team, k->style.font.hint, 0) +
+					     ui_text_width(u, "  ", k->style.font.hint, 0);
+					if (tw > line.w - nw)
+						tw = line.w - nw;
+					ui_text_cut(u, (struct ui_rect){line.x, line.y, tw, line.h},
+					            f->team, k->style.font.hint, 0, UI_DIM,
+					            UI_LEFT);
+				}
+				ui_text(u, (struct ui_rect){line.x + tw, line.y, nw, line.h}, label,
+				        k->style.font.hint, 0, UI_DIM, UI_LEFT);
+			}
 			ui_text(u,
 			        (struct ui_rect){t.x + t.w * 62 / 100, t.y + t.h * 55 / 100,
 			                         t.w * 38 / 100, t.h * 45 / 100},
@@ -401,11 +420,19 @@ screen_badge_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, c->code, k->style.font.body, 0, UI_FG,
 	        UI_LEFT);
 	y += lh + gap;
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "Take a photo of this code, or scan it",
-	        k->style.font.body, 0, UI_FG, UI_LEFT);
-	y += lh;
-	ui_text(u, (struct ui_rect){info.x, y, info.w, lh}, "at the table and at the lap point.",
-	        k->style.font.body, 0, UI_FG, UI_LEFT);
+	if (k->msg[0] != '\0') { /* just registered: "... Print the badge now?" */
+		kiosk_draw_message(k,
+		                   (struct ui_rect){info.x, y, info.w,
+		                                    info.y + info.h - k->style.button - gap - y});
+	} else {
+		ui_text(u, (struct ui_rect){info.x, y, info.w, lh},
+		        "Take a photo of this code, or scan it", k->style.font.body, 0, UI_FG,
+		        UI_LEFT);
+		y += lh;
+		ui_text(u, (struct ui_rect){info.x, y, info.w, lh},
+		        "at the table and at the lap point.", k->style.font.body, 0, UI_FG,
+		        UI_LEFT);
+	}
 	{
 		struct ui_rect row = {info.x, info.y + info.h - k->style.button, info.w,
 		                      k->style.button};

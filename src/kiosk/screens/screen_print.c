@@ -60,19 +60,28 @@ screen_print_draw(struct kiosk *k)
 	int gap = k->style.margin, y = body.y, btn = k->style.button, lh = k->style.line;
 	enum ui_color c;
 	const char *words, *detail = "";
-	char title[200];
+	char title[200], progress[96];
 	int failed;
 
 	if (kiosk_header(k, "Printing", "Back") || p == NULL) {
 		kiosk_go(k, k->print_back);
 		return;
 	}
-	snprintf(title, sizeof title, "%s%s", p->rec.title[0] ? p->rec.title : "The page",
+	snprintf(title, sizeof title, "%s%s",
+	         p->rec.title[0]                      ? p->rec.title
+	         : p->again.op == KIOSK_OP_BADGES_PDF ? "Badges"
+	                                              : "The page",
 	         p->rec.copy ? " (COPY)" : "");
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, title, k->style.font.label, 1, UI_DIM,
 	        UI_LEFT);
 	y += lh + gap;
 	words = screen_print_words(p, &c);
+	if (p->phase == KIOSK_PRINT_MAKING && p->again.op == KIOSK_OP_BADGES_PDF &&
+	    p->progress_n > 0) {
+		snprintf(progress, sizeof progress, "Laying out badges: %zu of %zu\xe2\x80\xa6",
+		         p->progress_done, p->progress_n);
+		words = progress;
+	}
 	ui_text(u, (struct ui_rect){body.x, y, body.w, k->style.row_l}, words, k->style.font.figure,
 	        1, c == UI_WARN ? UI_FG : c, UI_LEFT);
 	y += k->style.row_l + gap;

@@ -50,6 +50,8 @@ struct screen_pledges_state {
 struct screen_register_state {
 	int step;
 	char name[KIOSK_FIELD_MAX], team[KIOSK_FIELD_MAX], email[KIOSK_FIELD_MAX];
+	struct kiosk_reply *dups;  /* walkers found under the name typed (FIND) */
+	struct kiosk_reply *teams; /* the event's teams to pick from (TEAMS) */
 };
 
 struct screen_waiver_state {
@@ -141,6 +143,14 @@ struct screen_join_state {
 	char path[KIOSK_PATH_MAX];     /* the pack chosen on the stick */
 	char key[64];                  /* its key as typed or scanned (wiped) */
 	struct kiosk_reply *pack;      /* what it holds */
+};
+
+struct screen_badges_state {
+	int step;
+	enum print_cli_which which; /* whose badges */
+	char team[64];              /* PRINT_CLI_TEAM: the team */
+	int layout;                 /* which paper (screen_badges.c's table) */
+	struct kiosk_reply *teams;  /* the teams and the counts (KIOSK_OP_TEAMS) */
 };
 
 #endif

@@ -87,7 +87,7 @@ screen_waiver_reply(struct kiosk *k, struct kiosk_reply **r)
 		return;
 	}
 	kiosk_go(k, SCREEN_BADGE);
-	kiosk_message(k, UI_OK, "The waiver is recorded.");
+	kiosk_message(k, UI_OK, "The waiver is recorded. Print the badge now?");
 }
 
 const struct screen_ops screen_waiver_ops = {
