@@ -2158,11 +2158,13 @@ hq_pledge_line(struct strbuf *b, const char *indent, const char *label,
 {
 	char c1[32], c2[32], c3[32];
 
-	strbuf_printf(b,
-	              "%s%-28s pledges %6" PRId64 "  walkers %5" PRId64
-	              "  owed %12s  paid %12s  still owed %12s",
-	              indent, label, t->pledges, t->walkers, amount_format(t->owed, c1, sizeof c1),
-	              amount_format(t->paid, c2, sizeof c2),
+	strbuf_printf(b, "%s%-28s pledges %6" PRId64, indent, label, t->pledges);
+	if (t->walkers >= 0)
+		strbuf_printf(b, "  walkers %5" PRId64, t->walkers);
+	else
+		strbuf_printf(b, "%16s", ""); /* a walker's own line */
+	strbuf_printf(b, "  owed %12s  paid %12s  still owed %12s",
+	              amount_format(t->owed, c1, sizeof c1), amount_format(t->paid, c2, sizeof c2),
 	              amount_format(t->still, c3, sizeof c3));
 	if (t->unknown > 0)
 		strbuf_printf(b, "  (%" PRId64 " per mile or km without a lap length: no amount)",
@@ -2194,7 +2196,7 @@ hq_pledge_event(struct hq *h, struct strbuf *b, const char *tag)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct hq_pledge_totals w = {
 		    .pledges = sqlite3_column_int64(st, 2),
-		    .walkers = 1,
+		    .walkers = -1,
 		    .owed = sqlite3_column_int64(st, 3),
 		    .paid = sqlite3_column_int64(st, 4),
 		    .still = sqlite3_column_int64(st, 5),
