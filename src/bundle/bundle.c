@@ -29,6 +29,11 @@
 #include "strbuf.h"
 #include "util.h"
 
+/* laps.csv's columns since 2026-12-03, after those it had before (their
+ * number is BUNDLE_LAPS_REVIEW_N): the lap review of each lap */
+#define BUNDLE_LAPS_REVIEW_COLS "flagged,review,review_seq,override,counted"
+#define BUNDLE_LAPS_REVIEW_N    5
+
 const char *const bundle_csv_names[BUNDLE_NCSV] = {
     "walkers.csv",    "checkins.csv", "laps.csv",    "donations.csv",
     "annulments.csv", "closeout.csv", "pledges.csv", "outstanding.csv",
@@ -38,7 +43,7 @@ static const char *const bundle_csv_headers[BUNDLE_NCSV] = {
     "walker,name,team,email,phone,external_id,registered_seq,registration_annulled,"
     "checked_in,laps,raised",
     "seq,time_utc,walker,name,operator,annulled_by",
-    "seq,time_utc,walker,name,manual,operator,annulled_by",
+    "seq,time_utc,walker,name,manual,operator,annulled_by," BUNDLE_LAPS_REVIEW_COLS,
     "seq,time_utc,walker,walker_name,amount,method,check_no,donor,operator,annulled_by",
     "seq,time_utc,annuls_seq,annuls_kind,walker,amount,reason,operator",
     "seq,time_utc,kind,cash_expected,cash_counted,cash_over_short,denominations,"
@@ -593,6 +598,69 @@ bundle_csv_row_end(struct strbuf *b, const struct entry *e, int64_t by)
 	strbuf_puts(b, BUNDLE_CRLF);
 }
 
+/* A lap's review columns (BUNDLE_LAPS_REVIEW_COLS), the fold's judgement
+ * (fold.h): flagged (yes/no), review (accepted, rejected, pending), the
+ * lap-review entry in force that decided it, a lap by hand too soon on the
+ * coordinator's word (override), and whether it counts (fold_counted_laps).
+ * An annulled lap is not judged: flagged and review empty, not counted. */
+static void
+bundle_lap_review_cols(struct strbuf *b, const struct fold *f, const struct entry *e, int64_t by)
+{
+	const struct fold_walker *w = by == 0 ? fold_walker(f, e->walker) : NULL;
+	const struct fold_flag *fl = w != NULL ? fold_lap_flag(w, e->seq) : NULL;
+	static const char *const verdict[] = {"rejected", "pending", "accepted"};
+
+	if (by != 0) {
+		strbuf_puts(b, ",,,,");
+		strbuf_puts(b, e->override ? "yes" : "no");
+		strbuf_puts(b, ",no");
+		return;
+	}
+	if (fl == NULL) {
+		strbuf_puts(b, ",no,,,");
+		strbuf_puts(b, e->override ? "yes" : "no");
+		strbuf_puts(b, ",yes");
+		return;
+	}
+	strbuf_printf(b, ",yes,%s,", verdict[fl->review + 1]);
+	if (fl->review_seq != 0)
+		bundle_csv_int(b, fl->review_seq);
+	strbuf_puts(b, e->override ? ",yes" : ",no");
+	strbuf_puts(b, fl->review == 1 ? ",yes" : ",no");
+}
+
+char *
+bundle_laps_v1(const char *csv, size_t len, size_t *outlen)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t i, start = 0, commas[BUNDLE_LAPS_REVIEW_N] = {0}, nc = 0;
+	int quoted = 0;
+
+	/* each row (and the header) without its last BUNDLE_LAPS_REVIEW_N
+	 * fields; a quoted field (a name, an operator) may hold commas and
+	 * line ends, the review columns never do */
+	for (i = 0; i < len; i++) {
+		if (csv[i] == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (csv[i] == ',')
+			commas[nc++ % BUNDLE_LAPS_REVIEW_N] = i;
+		else if (csv[i] == '\r' && i + 1 < len && csv[i + 1] == '\n') {
+			size_t cut =
+			    nc >= BUNDLE_LAPS_REVIEW_N ? commas[nc % BUNDLE_LAPS_REVIEW_N] : i;
+			strbuf_add(&b, csv + start, cut - start);
+			strbuf_puts(&b, BUNDLE_CRLF);
+			start = i + 2;
+			nc = 0;
+			i++;
+		}
+	}
+	strbuf_add(&b, csv + start, len - start);
+	*outlen = b.len;
+	return strbuf_take(&b);
+}
+
 /* The rows of the CSVs an entry makes; its figures are the fold's. */
 static void
 bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es,
@@ -608,9 +676,16 @@ bundle_csv_rows(struct strbuf *csv, const struct fold *f, const struct entry *es
 	case ENTRY_LAP:
 		b = &csv[e->kind == ENTRY_LAP ? BUNDLE_LAPS : BUNDLE_CHECKINS];
 		bundle_csv_walker_row(b, f, e);
-		if (e->kind == ENTRY_LAP)
-			strbuf_puts(b, e->manual ? ",yes" : ",no");
-		bundle_csv_row_end(b, e, by);
+		if (e->kind != ENTRY_LAP) {
+			bundle_csv_row_end(b, e, by);
+			break;
+		}
+		strbuf_puts(b, e->manual ? ",yes," : ",no,");
+		bundle_op_col(b, e);
+		strbuf_puts(b, ",");
+		bundle_annulled_col(b, by);
+		bundle_lap_review_cols(b, f, e, by);
+		strbuf_puts(b, BUNDLE_CRLF);
 		break;
 	case ENTRY_DONATION:
 		b = &csv[BUNDLE_DONATIONS];
@@ -1804,7 +1879,7 @@ static const struct {
 	size_t max;
 } bundle_caps[] = {
     {"ledger.jsonl", 420u << 20},   /* 42.2 MB */
-    {"laps.csv", 60u << 20},        /* 5.96 MB */
+    {"laps.csv", 72u << 20},        /* 7.16 MB */
     {"donations.csv", 8u << 20},    /* 0.76 MB */
     {"annulments.csv", 8u << 20},   /* none that day: as many rows as donations */
     {"walkers.csv", 4u << 20},      /* 0.38 MB */

@@ -92,6 +92,11 @@ struct bundle_figures {
 	int pledges; /* the ledger holds a pledge entry: pledges.csv and outstanding.csv are
 	              * members (a bundle without pledges is as before them) */
 };
+/* laps.csv as software before 2026-12-03 wrote it (without the lap review
+ * columns), from the laps.csv bundle_compute makes (malloc'd, *outlen
+ * bytes): a bundle made before still verifies. */
+char *bundle_laps_v1(const char *csv, size_t len, size_t *outlen);
+
 /* 1 when CSV k is a member of a bundle with these figures. */
 int bundle_csv_member_of(const struct bundle_figures *f, int k);
 

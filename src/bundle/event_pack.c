@@ -69,7 +69,7 @@ int
 event_pack_from_ledger(struct ledger *l, struct event_pack *p, char **cause)
 {
 	struct ledger_event ev;
-	char canon[512], buf[512];
+	char canon[SETTING_VALUE_MAX], buf[SETTING_VALUE_MAX];
 	size_t i;
 
 	memset(p, 0, sizeof *p);

@@ -66,7 +66,7 @@ setting_cli_settings(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct ledger_event ev;
 	const struct setting *s;
-	char canon[512], shown[512];
+	char canon[SETTING_VALUE_MAX], shown[SETTING_VALUE_MAX];
 	size_t i;
 
 	if (a->npos != 0)

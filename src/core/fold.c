@@ -78,6 +78,12 @@ fold_flag_find(const struct fold_walker *w, int64_t seq)
 	return NULL;
 }
 
+const struct fold_flag *
+fold_lap_flag(const struct fold_walker *w, int64_t seq)
+{
+	return fold_flag_find(w, seq);
+}
+
 int
 fold_lap_review(const struct fold_walker *w, int64_t seq)
 {
@@ -187,7 +193,7 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 					    xrealloc(w->flags, w->capflags * sizeof *w->flags);
 				}
 				assert(w->nflags == 0 || w->flags[w->nflags - 1].seq < e->seq);
-				w->flags[w->nflags++] = (struct fold_flag){e->seq, 0};
+				w->flags[w->nflags++] = (struct fold_flag){.seq = e->seq};
 			}
 			w->has_scan = 1;
 			w->last_scan = e->at;
@@ -209,6 +215,7 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 		w->accepted_laps -= fl->review == 1;
 		w->rejected_laps -= fl->review == -1;
 		fl->review = e->accept ? 1 : -1;
+		fl->review_seq = e->seq;
 		w->accepted_laps += fl->review == 1;
 		w->rejected_laps += fl->review == -1;
 		break;

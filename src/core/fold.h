@@ -51,7 +51,8 @@
  * station refolds the walker when a review is recorded). */
 struct fold_flag {
 	int64_t seq;
-	int review; /* 0: not reviewed; 1: accepted; -1: rejected */
+	int review;         /* 0: not reviewed; 1: accepted; -1: rejected */
+	int64_t review_seq; /* the lap-review entry of that verdict; 0: none */
 };
 
 /* One walker's figures and details. */
@@ -97,6 +98,8 @@ int64_t fold_pending_laps(const struct fold_walker *w);
 /* The review of flagged lap seq: 0 none, 1 accepted, -1 rejected; -2 when
  * seq is not a flagged lap of w in force. */
 int fold_lap_review(const struct fold_walker *w, int64_t seq);
+/* Flagged lap seq of w in force and its review; NULL when it is not one. */
+const struct fold_flag *fold_lap_flag(const struct fold_walker *w, int64_t seq);
 void fold_walker_clear(struct fold_walker *w);
 /* The walker's judgement by the rules (for flagging a lap). */
 void fold_walker_rules(const struct fold_walker *w, struct rules_walker *rw);

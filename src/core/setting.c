@@ -88,16 +88,16 @@ static const struct setting setting_table[] = {
      "(none: no waiver asked)",
      "The waiver a walk-up agrees to on the screen at registration (the walker, or a parent or "
      "guardian for a minor, by name), recorded with its version; empty: none asked.",
-     0, 0, SETTING_KIOSK_FORM},
+     0, 1, SETTING_KIOSK_FORM},
     {SETTING_WAIVER_VERSION, "waiver-version", SETTING_TYPE_TEXT, "characters", 1, 20, "1",
      "waiver version", "Waiver version", NULL,
-     "The waiver's version, recorded with each agreement; change it with the text.", 0, 0,
+     "The waiver's version, recorded with each agreement; change it with the text.", 0, 1,
      SETTING_KIOSK_FORM},
     {SETTING_FULL_NAMES, "full-names", SETTING_TYPE_COUNT, "", 0, 1, "0",
      "full names on the walkers' display", "Full names shown", NULL,
      "1: the walkers' display (the idle home screen, the second screen) shows full names; 0: "
      "first name and last initial only (María L.).",
-     0, 0, SETTING_KIOSK_FORM},
+     0, 1, SETTING_KIOSK_FORM},
     {SETTING_PLEDGE_LAP_CAP, "pledge-lap-cap", SETTING_TYPE_COUNT, "laps", 0, 10000, "0",
      "lap cap for pledges", "Pledge lap cap", "(no cap)",
      "Laps beyond it are walked and shown, not billed to per-lap, per-mile or per-km pledges; "
@@ -652,8 +652,9 @@ setting_markdown(void)
 	char def[160];
 	size_t i;
 
-	strbuf_puts(&b, "| key | type | range | default | on the kiosk | what it is |\n"
-	                "|---|---|---|---|---|---|\n");
+	strbuf_puts(&b,
+	            "| key | type | range | default | on the kiosk | event pack | what it is |\n"
+	            "|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < nitems(setting_table); i++) {
 		const struct setting *s = &setting_table[i];
 
@@ -674,7 +675,8 @@ setting_markdown(void)
 		case SETTING_KIOSK_MENU: strbuf_printf(&b, "Coordinator menu: %s", s->label); break;
 		case SETTING_KIOSK_JOIN: strbuf_puts(&b, "joining an event"); break;
 		}
-		strbuf_printf(&b, " | %s |\n", s->help);
+		strbuf_printf(&b, " | %s | %s |\n", s->pack ? "carried" : "each station's own",
+		              s->help);
 	}
 	return strbuf_take(&b);
 }

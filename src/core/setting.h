@@ -78,6 +78,10 @@ struct setting {
 	enum setting_kiosk kiosk;
 };
 
+/* Room for any canonical value and its NUL: the longest is the waiver's
+ * 600 characters of up to 4 bytes (ledger_event's waiver). */
+#define SETTING_VALUE_MAX 2404
+
 /* The table, in the order people see it. */
 const struct setting *setting_at(size_t i); /* NULL past the last */
 const struct setting *setting_find(const char *key);

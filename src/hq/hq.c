@@ -169,6 +169,7 @@ static const char hq_upgrade_1[] =
 static int hq_refold(struct hq *h, const char *identity, char **cause);
 static int hq_log_add(struct hq *h, const char *action, int64_t bundle, const char *subject,
                       const char *reason);
+static int hq_dash_store_closeouts(struct hq *h, const char *id, const struct bundle_content *c);
 
 static int
 hq_fail(struct hq *h, char **cause, const char *what)
@@ -1427,7 +1428,8 @@ hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const
 	}
 	/* the ledger's figures: the fold's of its whole ledger */
 	if (hq_store_figures(h, id, tag, f->station, &rep->content.folded, rep->content.walkers,
-	                     rep->content.nwalkers) != 0)
+	                     rep->content.nwalkers) != 0 ||
+	    hq_dash_store_closeouts(h, id, &rep->content) != 0)
 		goto end;
 	rc = 0;
 end:
@@ -2567,4 +2569,375 @@ hq_csv(struct hq *h, const char *city, char **text, char **cause)
 	sqlite3_finalize(st);
 	*text = strbuf_take(&b);
 	return 0;
+}
+
+/* ---- the staff dashboard of wat-hq (issue 20) ----
+ *
+ *   closeouts(identity, seq, kind, cash_expected, cash_counted,
+ *             check_expected, check_counted)  -- in cents, from each counted
+ *             bundle's closeout.csv (bundle_compute made it from the ledger);
+ *             kind 'closeout' or 'reopen'; kept from schema 2's first merge
+ *             after this table came (a ledger counted before shows its
+ *             close-outs with its next bundle) */
+static const char hq_dash_schema[] =
+    "CREATE TABLE IF NOT EXISTS closeouts("
+    " identity TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " cash_expected INTEGER NOT NULL, cash_counted INTEGER NOT NULL,"
+    " check_expected INTEGER NOT NULL, check_counted INTEGER NOT NULL,"
+    " PRIMARY KEY(identity, seq)) WITHOUT ROWID;";
+
+static int
+hq_dash_schema_make(struct hq *h)
+{
+	return sqlite3_exec(h->db, hq_dash_schema, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* "1,234.50" or "-3.00" (as closeout.csv writes money) in cents; 0 empty. */
+static int64_t
+hq_dash_cents(const char *s)
+{
+	int64_t v = 0, sign = 1, frac = 0;
+	int nf = 0;
+
+	if (*s == '-') {
+		sign = -1;
+		s++;
+	}
+	for (; *s != '\0' && *s != '.'; s++)
+		if (*s >= '0' && *s <= '9')
+			v = v * 10 + (*s - '0');
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9' && nf < 2; s++, nf++)
+			frac = frac * 10 + (*s - '0');
+	if (nf == 1)
+		frac *= 10;
+	return sign * (v * 100 + frac);
+}
+
+/* The close-outs of a counted ledger, from its bundle's closeout.csv. */
+static int
+hq_dash_store_closeouts(struct hq *h, const char *id, const struct bundle_content *c)
+{
+	static const char *const want[] = {"seq",
+	                                   "kind",
+	                                   "cash_expected",
+	                                   "cash_counted",
+	                                   "checks_expected_total",
+	                                   "checks_counted_total"};
+	struct csv_reader *r;
+	struct csv_record rec;
+	sqlite3_stmt *st;
+	size_t col[6] = {0}, i, j;
+	char *why = NULL;
+	int first = 1, rc = 0;
+
+	if (hq_dash_schema_make(h) != 0)
+		return -1;
+	if (c->csv[BUNDLE_CLOSEOUT] == NULL)
+		return 0;
+	st = hq_prep(h,
+	             "INSERT OR IGNORE INTO closeouts(identity, seq, kind, cash_expected, "
+	             "cash_counted, check_expected, check_counted) VALUES (?1, ?2, ?3, ?4, ?5, "
+	             "?6, ?7)",
+	             1, id);
+	if (st == NULL)
+		return -1;
+	r = csv_reader_new(c->csv[BUNDLE_CLOSEOUT], c->csv_len[BUNDLE_CLOSEOUT]);
+	while (rc == 0 && csv_next(r, &rec, &why) == 1) {
+		if (first) {
+			for (i = 0; i < 6; i++) {
+				for (j = 0; j < rec.nfields && strcmp(rec.fields[j], want[i]) != 0;
+				     j++)
+					;
+				if (j == rec.nfields)
+					goto end; /* not the columns this reads: nothing kept */
+				col[i] = j;
+			}
+			first = 0;
+			continue;
+		}
+		if (rec.nfields <= col[5] && strcmp(rec.fields[col[1]], "reopen") != 0)
+			continue;
+		sqlite3_bind_int64(st, 2, strtoll(rec.fields[col[0]], NULL, 10));
+		sqlite3_bind_text(st, 3, rec.fields[col[1]], -1, SQLITE_TRANSIENT);
+		for (i = 2; i < 6; i++)
+			sqlite3_bind_int64(st, (int)i + 2,
+			                   col[i] < rec.nfields ? hq_dash_cents(rec.fields[col[i]])
+			                                        : 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(st);
+	}
+end:
+	free(why);
+	csv_reader_free(r);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void *
+hq_dash_grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : 16;
+	return xrealloc(p, *cap * size);
+}
+
+#define HQ_DASH_TEXT(dst, st, i)                                                                   \
+	snprintf((dst), sizeof(dst), "%s",                                                         \
+	         sqlite3_column_text((st), (i)) ? (const char *)sqlite3_column_text((st), (i))     \
+	                                        : "")
+
+static struct hq_dash_row *
+hq_dash_row_add(struct hq_dash *d, size_t *cap, int level)
+{
+	struct hq_dash_row *r;
+
+	d->rows = hq_dash_grow(d->rows, d->nrows, cap, sizeof *d->rows);
+	r = &d->rows[d->nrows++];
+	memset(r, 0, sizeof *r);
+	r->level = level;
+	return r;
+}
+
+/* The table by city, event and station. */
+static int
+hq_dash_rows(struct hq *h, struct hq_dash *d, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT city, event_tag, event_name, date, station, state, "
+	                           "last_export, bundle, identity FROM stations ORDER BY city, "
+	                           "date, event_name, event_tag, station, bundle",
+	                           0);
+	struct hq_dash_row *r, *prev = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	for (;;) {
+		int more = sqlite3_step(st) == SQLITE_ROW;
+		const char *city = more ? (const char *)sqlite3_column_text(st, 0) : "";
+		const char *tag = more ? (const char *)sqlite3_column_text(st, 1) : "";
+		/* a change of event or city: the totals of the one before */
+		if (prev != NULL &&
+		    (!more || strcmp(prev->event_tag, tag) != 0 || strcmp(prev->city, city) != 0)) {
+			struct hq_dash_row ev = *prev;
+			r = hq_dash_row_add(d, &cap, 1);
+			*r = ev;
+			r->level = 1;
+			r->station[0] = '\0';
+			if (hq_totals(h, r->event_tag, &r->t, cause) != 0)
+				goto end;
+		}
+		if (prev != NULL && (!more || strcmp(prev->city, city) != 0)) {
+			char c[64];
+			snprintf(c, sizeof c, "%s", prev->city);
+			r = hq_dash_row_add(d, &cap, 2);
+			snprintf(r->city, sizeof r->city, "%s", c);
+			if (hq_sum(
+			        h,
+			        "EXISTS (SELECT 1 FROM stations s WHERE s.event_tag = e.event_tag "
+			        "AND s.city = ?1)",
+			        c, NULL, &r->t, cause) != 0)
+				goto end;
+		}
+		if (!more)
+			break;
+		r = hq_dash_row_add(d, &cap, 0);
+		HQ_DASH_TEXT(r->city, st, 0);
+		HQ_DASH_TEXT(r->event_tag, st, 1);
+		HQ_DASH_TEXT(r->event_name, st, 2);
+		HQ_DASH_TEXT(r->date, st, 3);
+		HQ_DASH_TEXT(r->station, st, 4);
+		HQ_DASH_TEXT(r->state, st, 5);
+		r->export_no = sqlite3_column_int64(st, 6);
+		r->bundle = sqlite3_column_int64(st, 7);
+		if (strcmp(r->state, "counted") == 0 &&
+		    hq_sum(h, "e.identity = ?1", (const char *)sqlite3_column_text(st, 8), NULL,
+		           &r->t, cause) != 0)
+			goto end;
+		prev = r;
+	}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hq_dash_read(struct hq *h, struct hq_dash *d, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	memset(d, 0, sizeof *d);
+	if (hq_dash_schema_make(h) != 0)
+		return hq_fail(h, cause, "be read");
+	if (hq_dash_rows(h, d, cause) != 0 || hq_totals(h, NULL, &d->national, cause) != 0)
+		goto end;
+	/* the close-outs of the ledgers counted, in the order of the table */
+	if ((st = hq_prep(h,
+	                  "SELECT s.city, s.event_name, s.station, c.seq, c.cash_expected, "
+	                  "c.cash_counted, c.check_expected, c.check_counted, EXISTS (SELECT 1 "
+	                  "FROM closeouts r WHERE r.identity = c.identity AND r.kind = 'reopen' "
+	                  "AND r.seq > c.seq) FROM closeouts c JOIN stations s ON s.identity = "
+	                  "c.identity WHERE c.kind = 'closeout' AND s.state = 'counted' ORDER BY "
+	                  "s.city, s.date, s.event_name, s.station, c.seq",
+	                  0)) == NULL) {
+		hq_fail(h, cause, "be read");
+		goto end;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_dash_closeout *c;
+		d->closeouts =
+		    hq_dash_grow(d->closeouts, d->ncloseouts, &cap, sizeof *d->closeouts);
+		c = &d->closeouts[d->ncloseouts++];
+		memset(c, 0, sizeof *c);
+		HQ_DASH_TEXT(c->city, st, 0);
+		HQ_DASH_TEXT(c->event_name, st, 1);
+		HQ_DASH_TEXT(c->station, st, 2);
+		c->seq = sqlite3_column_int64(st, 3);
+		c->cash_expected = sqlite3_column_int64(st, 4);
+		c->cash_counted = sqlite3_column_int64(st, 5);
+		c->check_expected = sqlite3_column_int64(st, 6);
+		c->check_counted = sqlite3_column_int64(st, 7);
+		c->reopened = sqlite3_column_int(st, 8);
+	}
+	sqlite3_finalize(st);
+	/* each event's last upload, whatever came of it (held ones too) */
+	cap = 0;
+	if ((st = hq_prep(h,
+	                  "SELECT MAX(b.event), b.event_tag, b.event_name, b.city, b.date, "
+	                  "COUNT(*), MAX(b.wall_ms), (SELECT l.id FROM bundles l WHERE "
+	                  "l.event_tag = b.event_tag ORDER BY l.wall_ms DESC, l.id DESC LIMIT 1) "
+	                  "AS last FROM bundles b GROUP BY b.event_tag ORDER BY b.city, b.date, "
+	                  "b.event_tag",
+	                  0)) == NULL) {
+		hq_fail(h, cause, "be read");
+		goto end;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_dash_event *e;
+		sqlite3_stmt *o;
+		d->events = hq_dash_grow(d->events, d->nevents, &cap, sizeof *d->events);
+		e = &d->events[d->nevents++];
+		memset(e, 0, sizeof *e);
+		HQ_DASH_TEXT(e->event, st, 0);
+		HQ_DASH_TEXT(e->event_tag, st, 1);
+		HQ_DASH_TEXT(e->event_name, st, 2);
+		HQ_DASH_TEXT(e->city, st, 3);
+		HQ_DASH_TEXT(e->date, st, 4);
+		e->uploads = sqlite3_column_int64(st, 5);
+		e->last_wall_ms = sqlite3_column_int64(st, 6);
+		e->last_bundle = sqlite3_column_int64(st, 7);
+		o = hq_prep(h, "SELECT outcome, station FROM bundles WHERE id = ?1", 0);
+		if (o == NULL) {
+			hq_fail(h, cause, "be read");
+			goto end;
+		}
+		sqlite3_bind_int64(o, 1, e->last_bundle);
+		if (sqlite3_step(o) == SQLITE_ROW) {
+			HQ_DASH_TEXT(e->outcome, o, 0);
+			HQ_DASH_TEXT(e->station, o, 1);
+		}
+		sqlite3_finalize(o);
+	}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	if (rc != 0)
+		hq_dash_free(d);
+	return rc;
+}
+
+void
+hq_dash_free(struct hq_dash *d)
+{
+	free(d->rows);
+	free(d->closeouts);
+	free(d->events);
+	memset(d, 0, sizeof *d);
+}
+
+int
+hq_staff_list(struct hq *h, struct hq_staff_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h, "SELECT name, admin, disabled, wall_ms FROM staff ORDER BY name", 0);
+	size_t cap = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_staff_row *r;
+		*rows = hq_dash_grow(*rows, *n, &cap, sizeof **rows);
+		r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
+		HQ_DASH_TEXT(r->name, st, 0);
+		r->admin = sqlite3_column_int(st, 1);
+		r->disabled = sqlite3_column_int(st, 2);
+		r->wall_ms = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* One change to account name and its line in HQ's log, in one transaction. */
+static int
+hq_staff_change(struct hq *h, sqlite3_stmt *st, const char *name, const char *action,
+                const char *by, char **cause)
+{
+	char *why;
+	int rc = -1;
+
+	if (st == NULL)
+		return hq_fail(h, cause, "be written");
+	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return hq_fail(h, cause, "start a transaction");
+	}
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		hq_fail(h, cause, "be written");
+		goto end;
+	}
+	if (sqlite3_changes(h->db) == 0) {
+		rc = 1;
+		goto end;
+	}
+	why = xasprintf("by %s", by);
+	rc = hq_log_add(h, action, 0, name, why);
+	free(why);
+	if (rc != 0 || sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = hq_fail(h, cause, "be written");
+		goto end;
+	}
+	sqlite3_finalize(st);
+	return 0;
+end:
+	sqlite3_finalize(st);
+	sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+hq_staff_disable(struct hq *h, const char *name, int disabled, const char *by, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h, "UPDATE staff SET disabled = ?2 WHERE name = ?1", 1, name);
+
+	if (st != NULL)
+		sqlite3_bind_int(st, 2, disabled != 0);
+	return hq_staff_change(h, st, name, disabled ? "staff-disable" : "staff-enable", by, cause);
+}
+
+int
+hq_staff_reset(struct hq *h, const char *name, const char *pwhash, const char *by, char **cause)
+{
+	return hq_staff_change(
+	    h, hq_prep(h, "UPDATE staff SET pwhash = ?2 WHERE name = ?1", 2, name, pwhash), name,
+	    "staff-reset", by, cause);
 }

@@ -143,4 +143,52 @@ struct hq_held_row {
 };
 int hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause);
 
+/* ---- the staff dashboard of wat-hq (plain data; the web renders it) ---- */
+
+/* One line of the table by city, event and station: a station (level 0),
+ * then its event's total (1), then its city's (2), in that order. */
+struct hq_dash_row {
+	int level;
+	char city[64], event_name[128], event_tag[64], date[11], station[17], state[16];
+	int64_t export_no, bundle;
+	struct hq_totals t;
+};
+/* A close-out as the station recorded it (closeout.csv), kept at merge. */
+struct hq_dash_closeout {
+	char city[64], event_name[128], station[17];
+	int64_t seq, cash_expected, cash_counted, check_expected, check_counted;
+	int reopened; /* a reopen entry came after it */
+};
+/* An event HQ has bundles of: its last upload, whatever the outcome. */
+struct hq_dash_event {
+	char event[64]; /* its charter's event id ("" unchartered) */
+	char event_tag[64], event_name[128], city[64], date[11], outcome[16], station[17];
+	int64_t uploads, last_wall_ms, last_bundle;
+};
+struct hq_dash {
+	struct hq_dash_row *rows;
+	size_t nrows;
+	struct hq_dash_closeout *closeouts;
+	size_t ncloseouts;
+	struct hq_dash_event *events;
+	size_t nevents;
+	struct hq_totals national;
+};
+int hq_dash_read(struct hq *h, struct hq_dash *d, char **cause);
+void hq_dash_free(struct hq_dash *d);
+
+/* Staff accounts for the admin's page. */
+struct hq_staff_row {
+	char name[64];
+	int admin, disabled;
+	int64_t wall_ms;
+};
+int hq_staff_list(struct hq *h, struct hq_staff_row **rows, size_t *n, char **cause);
+/* Account name disabled (1) or enabled again (0) by `by`: 0; 1 no such
+ * account; -1.  In HQ's log. */
+int hq_staff_disable(struct hq *h, const char *name, int disabled, const char *by, char **cause);
+/* A new password hash for account name, set by `by`: 0; 1 none; -1.  In HQ's log. */
+int hq_staff_reset(struct hq *h, const char *name, const char *pwhash, const char *by,
+                   char **cause);
+
 #endif

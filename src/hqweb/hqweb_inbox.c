@@ -29,6 +29,7 @@ enum hqweb_inbox_kind {
 	HQWEB_JOB_ACCEPT,
 	HQWEB_JOB_REFUSE,
 	HQWEB_JOB_CSV,
+	HQWEB_JOB_CALL,
 	HQWEB_JOB_STOP,
 };
 
@@ -42,6 +43,8 @@ struct hqweb_inbox_job {
 	size_t nrows;
 	char *text, *cause;
 	int rc, done, admin;
+	int (*fn)(struct hq *h, void *arg, char **cause);
+	void *arg;
 	struct hqweb_inbox_job *next;
 };
 
@@ -399,6 +402,7 @@ hqweb_inbox_main(void *arg)
 		case HQWEB_JOB_CSV:
 			job->rc = hq_csv(in->hq, job->user, &job->text, &job->cause);
 			break;
+		case HQWEB_JOB_CALL: job->rc = job->fn(in->hq, job->arg, &job->cause); break;
 		case HQWEB_JOB_STOP: stop = 1; break;
 		}
 		pthread_mutex_lock(&in->lock);
@@ -560,5 +564,19 @@ hqweb_inbox_csv(struct hqweb_inbox *in, const char *city, char **text, char **ca
 	hqweb_inbox_run(in, &job);
 	*text = job.text;
 	*cause = job.cause;
+	return job.rc;
+}
+
+int
+hqweb_inbox_call(struct hqweb_inbox *in, int (*fn)(struct hq *h, void *arg, char **cause),
+                 void *arg, char **cause)
+{
+	struct hqweb_inbox_job job = {.kind = HQWEB_JOB_CALL, .fn = fn, .arg = arg};
+
+	hqweb_inbox_run(in, &job);
+	if (cause != NULL)
+		*cause = job.cause;
+	else
+		free(job.cause);
 	return job.rc;
 }

@@ -64,4 +64,10 @@ int hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const cha
 /* The counted stations as Excel-safe CSV (city NULL: national). */
 int hqweb_inbox_csv(struct hqweb_inbox *in, const char *city, char **text, char **cause);
 
+struct hq;
+/* Runs fn(hq, arg, cause) on the writer thread, which owns HQ's database
+ * (the dashboard's reads, staff accounts): its return value. */
+int hqweb_inbox_call(struct hqweb_inbox *in, int (*fn)(struct hq *h, void *arg, char **cause),
+                     void *arg, char **cause);
+
 #endif

@@ -120,6 +120,19 @@ hqweb_session_end(const char *id)
 	pthread_mutex_unlock(&hqweb_session_lock);
 }
 
+void
+hqweb_session_end_user(const char *user)
+{
+	size_t i;
+
+	pthread_mutex_lock(&hqweb_session_lock);
+	for (i = 0; i < HQWEB_SESSIONS; i++)
+		if (hqweb_sessions[i].id[0] != '\0' &&
+		    strcmp(hqweb_sessions[i].info.user, user) == 0)
+			sodium_memzero(&hqweb_sessions[i], sizeof hqweb_sessions[i]);
+	pthread_mutex_unlock(&hqweb_session_lock);
+}
+
 static int64_t
 hqweb_session_wait(int fails)
 {
@@ -199,4 +212,19 @@ hqweb_session_password_ok(const char *hash, const char *password)
 	ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 	pthread_mutex_unlock(&hqweb_session_hash_lock);
 	return ok;
+}
+
+int
+hqweb_session_password_hash(const char *password, char out[HQWEB_SESSION_HASH_MAX])
+{
+	int rc;
+
+	_Static_assert(HQWEB_SESSION_HASH_MAX >= crypto_pwhash_STRBYTES, "hash room");
+	pthread_mutex_lock(&hqweb_session_hash_lock);
+	rc = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                       crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+	         ? 0
+	         : -1;
+	pthread_mutex_unlock(&hqweb_session_hash_lock);
+	return rc;
 }

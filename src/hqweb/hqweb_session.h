@@ -29,11 +29,17 @@ void hqweb_session_new(const char *user, int admin, int64_t now_ms,
  * restarted); -1 otherwise. */
 int hqweb_session_get(const char *id, int64_t now_ms, struct hqweb_session_info *out);
 void hqweb_session_end(const char *id);
+/* Every session of user ended (an account disabled or its password reset). */
+void hqweb_session_end_user(const char *user);
 
 /* 0 when user may try a password now; else -1 and how long to wait. */
 int hqweb_session_may_try(const char *user, int64_t now_ms, int64_t *wait_ms);
 void hqweb_session_tried(const char *user, int ok, int64_t now_ms);
 /* Checks password against an Argon2id hash (one check at a time): 1 good. */
 int hqweb_session_password_ok(const char *hash, const char *password);
+/* An Argon2id hash of password (as watctl hq-staff add makes it, one at a
+ * time): 0, or -1 out of memory. */
+#define HQWEB_SESSION_HASH_MAX 128
+int hqweb_session_password_hash(const char *password, char out[HQWEB_SESSION_HASH_MAX]);
 
 #endif

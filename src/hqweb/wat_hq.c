@@ -6,7 +6,8 @@
  * nothing is fetched from elsewhere.
  *
  *   wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR [--bind 127.0.0.1] [--port 8080]
- *          [--max-upload-mb 64] [--tls-cert FILE --tls-key FILE]
+ *          [--max-upload-mb 64] [--goal-dollars 80000] [--charters DIR]
+ *          [--tls-cert FILE --tls-key FILE]
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "hqweb_session.h"
 #include "stamp.h"
 #include "strbuf.h"
+#include "trust.h"
 #include "util.h"
 
 #define WAT_HQ_CODE_MAX  80
@@ -41,7 +43,9 @@ struct wat_hq {
 	struct hqweb_inbox *inbox;
 	char *incoming; /* state/incoming: uploads being received */
 	uint64_t max_upload;
-	int cookie_insecure; /* 1: cookies without Secure (plain http on loopback: make hq) */
+	int cookie_insecure;  /* 1: cookies without Secure (plain http on loopback: make hq) */
+	int64_t goal_cents;   /* the national goal (--goal-dollars) */
+	const char *charters; /* HQ's charters folder (--charters): events expected; NULL none */
 };
 
 /* One request's state (freed in wat_hq_done). */
@@ -68,7 +72,8 @@ static const char wat_hq_css[] =
     "h1{font-size:1.6rem;margin:.2rem 0 1rem}header{border-bottom:3px solid #7a1f2b;"
     "margin-bottom:1.2rem}header p{margin:.2rem 0;color:#555}\n"
     "label{display:block;font-weight:600;margin:1rem 0 .3rem}\n"
-    "input[type=text]{font-size:1.2rem;padding:.4rem;width:14rem;letter-spacing:.08em}\n"
+    "input[type=text],input[type=password]{font-size:1.2rem;padding:.4rem;width:14rem;"
+    "letter-spacing:.08em}\n"
     "input[type=file]{font-size:1rem}\n"
     "button{margin-top:1.3rem;font-size:1.1rem;padding:.55rem 1.4rem;background:#7a1f2b;"
     "color:#fff;border:0;border-radius:4px}\n"
@@ -82,6 +87,19 @@ static const char wat_hq_css[] =
     "pre{font-size:.7rem;overflow-x:auto;background:#fff;border:1px solid #ddd;padding:.6rem}\n"
     "h2{font-size:1.2rem;margin-top:1.6rem}.held label{display:inline;margin-right:.4rem}\n"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{color:#555}\n"
+    "body:has(table){max-width:76rem}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.4rem 0 1rem}\n"
+    "th,td{padding:.25rem .5rem;border-bottom:1px solid #ddd;text-align:left}\n"
+    "th{background:#efe9e0}.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "tr.event td{font-weight:600;background:#f6f3ee}tr.city td,tfoot td{font-weight:700;"
+    "background:#ece4d8;border-bottom:2px solid #7a1f2b}\n"
+    ".short{color:#a11;font-weight:600}.over{color:#2b5b7a;font-weight:600}.off{color:#777}\n"
+    "tr.late td{background:#fdeeee}td.onhold{color:#a86b00;font-weight:600}\n"
+    ".big{font-size:1.5rem;font-weight:700;margin:.2rem 0}meter{width:100%;height:1.4rem}\n"
+    "form.inline{display:inline}form.inline button{margin:0 .3rem 0 0;padding:.25rem .7rem;"
+    "font-size:.9rem}form.inline input{font-size:.9rem;width:10rem;"
+    "padding:.2rem;margin-right:.3rem}\ntd .note{font-size:.85em}\n"
+    "label.check{font-weight:400}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 
 static void
@@ -499,13 +517,528 @@ wat_hq_pledge_payment(struct wat_hq *w, struct MHD_Connection *c)
 	                      "Pledge payments by mail come with the pledges issue.");
 }
 
+/* ---- the dashboard's tables (hq_dash_read) ---- */
+
+static int
+wat_hq_dash_read(struct hq *h, void *arg, char **cause)
+{
+	return hq_dash_read(h, arg, cause);
+}
+
+static void
+wat_hq_money(struct strbuf *b, int64_t cents)
+{
+	char m[32];
+
+	hqweb_form_html(b, amount_format(cents, m, sizeof m));
+}
+
+/* A td with money, classed by its sign when signed (over/short). */
+static void
+wat_hq_td_money(struct strbuf *b, int64_t cents, int is_signed)
+{
+	strbuf_printf(b, "<td class=\"num%s\">",
+	              !is_signed || cents == 0 ? ""
+	              : cents > 0              ? " over"
+	                                       : " short");
+	if (is_signed && cents > 0)
+		strbuf_puts(b, "+");
+	wat_hq_money(b, cents);
+	strbuf_puts(b, "</td>");
+}
+
+static void
+wat_hq_td(struct strbuf *b, const char *s)
+{
+	strbuf_puts(b, "<td>");
+	hqweb_form_html(b, s);
+	strbuf_puts(b, "</td>");
+}
+
+static void
+wat_hq_dash_national(const struct wat_hq *w, struct strbuf *b, const struct hq_dash *d)
+{
+	const struct hq_totals *t = &d->national;
+	int64_t goal = w->goal_cents, pct = goal > 0 ? t->total_cents * 100 / goal : 0;
+
+	strbuf_puts(b, "<h2>National total</h2>\n<p class=\"big\"><span id=\"national\">");
+	wat_hq_money(b, t->total_cents);
+	strbuf_puts(b, "</span> of the goal <span id=\"goal\">");
+	wat_hq_money(b, goal);
+	strbuf_printf(b,
+	              "</span> (<span id=\"percent\">%" PRId64 "%%</span>)</p>\n"
+	              "<meter min=\"0\" max=\"%" PRId64 "\" value=\"%" PRId64 "\">%" PRId64
+	              "%%</meter>\n<p class=\"note\">%" PRId64 " events, %" PRId64
+	              " stations, %" PRId64 " walkers, %" PRId64 " laps; cash ",
+	              pct, goal, t->total_cents < goal ? t->total_cents : goal, pct, t->events,
+	              t->stations, t->walkers, t->laps);
+	wat_hq_money(b, t->cash_cents);
+	strbuf_puts(b, ", checks ");
+	wat_hq_money(b, t->check_cents);
+	strbuf_printf(b, " (%" PRId64 "), other ", t->checks);
+	wat_hq_money(b, t->other_cents);
+	strbuf_puts(b, ". Annulled entries are left out.</p>\n");
+}
+
+static void
+wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
+{
+	size_t i;
+	char id[32];
+
+	strbuf_puts(b, "<table id=\"stations\"><thead><tr><th>City</th><th>Event</th>"
+	               "<th>Station</th><th class=\"num\">Walkers</th><th class=\"num\">Laps</th>"
+	               "<th class=\"num\">Cash</th><th class=\"num\">Checks</th>"
+	               "<th class=\"num\">Other</th><th class=\"num\">Total</th><th>Bundle</th>"
+	               "</tr></thead><tbody>\n");
+	for (i = 0; i < d->nrows; i++) {
+		const struct hq_dash_row *r = &d->rows[i];
+		const struct hq_totals *t = &r->t;
+		int counted = r->level > 0 || strcmp(r->state, "counted") == 0;
+
+		strbuf_printf(b, "<tr class=\"%s\">",
+		              r->level == 0   ? "station"
+		              : r->level == 1 ? "event"
+		                              : "city");
+		if (r->level == 2) {
+			strbuf_puts(b, "<td>");
+			hqweb_form_html(b, r->city);
+			strbuf_puts(b, "</td><td colspan=\"2\">city total</td>");
+		} else {
+			wat_hq_td(b, r->city);
+			strbuf_puts(b, "<td>");
+			hqweb_form_html(b, r->event_name);
+			strbuf_puts(b, " <span class=\"note\">");
+			hqweb_form_html(b, r->date);
+			strbuf_puts(b, "</span></td>");
+			if (r->level == 1)
+				strbuf_puts(b, "<td>event total</td>");
+			else
+				wat_hq_td(b, r->station);
+		}
+		if (!counted) {
+			strbuf_puts(b, "<td colspan=\"6\" class=\"off\">not counted (");
+			hqweb_form_html(b, r->state);
+			strbuf_puts(b, ")</td>");
+		} else {
+			strbuf_printf(b,
+			              "<td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64
+			              "</td>",
+			              t->walkers, t->laps);
+			wat_hq_td_money(b, t->cash_cents, 0);
+			wat_hq_td_money(b, t->check_cents, 0);
+			wat_hq_td_money(b, t->other_cents, 0);
+			wat_hq_td_money(b, t->total_cents, 0);
+		}
+		if (r->level == 0) {
+			snprintf(id, sizeof id, "#%" PRId64 ", export %" PRId64, r->bundle,
+			         r->export_no);
+			wat_hq_td(b, id);
+		} else
+			strbuf_puts(b, "<td></td>");
+		strbuf_puts(b, "</tr>\n");
+	}
+	if (d->nrows == 0)
+		strbuf_puts(b, "<tr><td colspan=\"10\">Nothing counted yet.</td></tr>\n");
+	strbuf_puts(b, "</tbody><tfoot><tr class=\"nation\"><td colspan=\"3\">national total</td>");
+	strbuf_printf(b, "<td class=\"num\">%" PRId64 "</td><td class=\"num\">%" PRId64 "</td>",
+	              d->national.walkers, d->national.laps);
+	wat_hq_td_money(b, d->national.cash_cents, 0);
+	wat_hq_td_money(b, d->national.check_cents, 0);
+	wat_hq_td_money(b, d->national.other_cents, 0);
+	wat_hq_td_money(b, d->national.total_cents, 0);
+	strbuf_puts(b, "<td></td></tr></tfoot></table>\n");
+}
+
+static void
+wat_hq_dash_closeouts(struct strbuf *b, const struct hq_dash *d)
+{
+	size_t i;
+
+	strbuf_puts(b, "<h2>Close-outs</h2>\n<p class=\"note\">What each station's two counters "
+	               "put in the envelope against what its ledger expected; the deposit is "
+	               "the cash and checks counted.</p>\n");
+	if (d->ncloseouts == 0) {
+		strbuf_puts(b, "<p id=\"nocloseouts\">No station has closed out yet.</p>\n");
+		return;
+	}
+	strbuf_puts(b, "<table id=\"closeouts\"><thead><tr><th>City</th><th>Event</th>"
+	               "<th>Station</th><th class=\"num\">Cash expected</th>"
+	               "<th class=\"num\">Cash counted</th><th class=\"num\">Cash over/short</th>"
+	               "<th class=\"num\">Checks expected</th><th class=\"num\">Checks counted</th>"
+	               "<th class=\"num\">Checks over/short</th><th class=\"num\">Deposit</th>"
+	               "</tr></thead><tbody>\n");
+	for (i = 0; i < d->ncloseouts; i++) {
+		const struct hq_dash_closeout *c = &d->closeouts[i];
+		strbuf_puts(b, "<tr>");
+		wat_hq_td(b, c->city);
+		wat_hq_td(b, c->event_name);
+		strbuf_puts(b, "<td>");
+		hqweb_form_html(b, c->station);
+		if (c->reopened)
+			strbuf_puts(b, " <span class=\"note\">(reopened after)</span>");
+		strbuf_puts(b, "</td>");
+		wat_hq_td_money(b, c->cash_expected, 0);
+		wat_hq_td_money(b, c->cash_counted, 0);
+		wat_hq_td_money(b, c->cash_counted - c->cash_expected, 1);
+		wat_hq_td_money(b, c->check_expected, 0);
+		wat_hq_td_money(b, c->check_counted, 0);
+		wat_hq_td_money(b, c->check_counted - c->check_expected, 1);
+		wat_hq_td_money(b, c->cash_counted + c->check_counted, 0);
+		strbuf_puts(b, "</tr>\n");
+	}
+	strbuf_puts(b, "</tbody></table>\n");
+}
+
+/* The charters HQ issued (--charters): *n of them (malloc'd). */
+static struct trust_charter *
+wat_hq_charters(const struct wat_hq *w, size_t *n)
+{
+	struct trust_charter *cs = NULL;
+	size_t cap = 0;
+	DIR *dir;
+	struct dirent *e;
+
+	*n = 0;
+	if (w->charters == NULL || (dir = opendir(w->charters)) == NULL)
+		return NULL;
+	while ((e = readdir(dir)) != NULL) {
+		size_t len = strlen(e->d_name);
+		char *path, *cause = NULL;
+		if (len < 9 || strcmp(e->d_name + len - 8, ".charter") != 0)
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 8;
+			cs = xrealloc(cs, cap * sizeof *cs);
+		}
+		memset(&cs[*n], 0, sizeof cs[*n]);
+		path = xasprintf("%s/%s", w->charters, e->d_name);
+		if (trust_charter_load(path, &cs[*n], &cause) == 0)
+			(*n)++;
+		else
+			fprintf(stderr, "wat-hq: %s: %s\n", path, cause);
+		free(cause);
+		free(path);
+	}
+	closedir(dir);
+	return cs;
+}
+
+/* A bundle's outcome (hq.h's words) as staff say it. */
+static const char *
+wat_hq_outcome_words(const char *outcome)
+{
+	static const char *const table[][2] = {
+	    {"already", "already received"},
+	    {"refused", "refused (an older export)"},
+	    {"accepted", "accepted by HQ"},
+	    {"refused-by-hq", "refused by HQ"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (strcmp(table[i][0], outcome) == 0)
+			return table[i][1];
+	return outcome;
+}
+
+static void
+wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_dash *d)
+{
+	struct trust_charter *cs;
+	size_t nc = 0, i, j;
+	char today[24], when[24];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	cs = wat_hq_charters(w, &nc);
+	strbuf_puts(b, "<h2>Uploads by event</h2>\n<table id=\"uploads\"><thead><tr>"
+	               "<th>City</th><th>Event</th><th>Date</th><th>Last upload (UTC)</th>"
+	               "<th>Station</th><th>Outcome</th><th class=\"num\">Uploads</th>"
+	               "</tr></thead><tbody>\n");
+	/* chartered events with no bundle yet first: overdue when their date passed */
+	for (i = 0; i < nc; i++) {
+		int late = strcmp(cs[i].date, today) < 0;
+		for (j = 0; j < d->nevents; j++)
+			if (strcmp(d->events[j].event, cs[i].event) == 0 ||
+			    strcmp(d->events[j].event_tag, cs[i].event) == 0)
+				break;
+		if (j < d->nevents)
+			continue;
+		strbuf_puts(b, late ? "<tr class=\"late\" id=\"late-"
+		                    : "<tr class=\"waiting\" id=\"waiting-");
+		hqweb_form_html(b, cs[i].event);
+		strbuf_puts(b, "\">");
+		wat_hq_td(b, cs[i].city);
+		wat_hq_td(b, cs[i].name);
+		wat_hq_td(b, cs[i].date);
+		strbuf_puts(b, late
+		                   ? "<td colspan=\"3\"><strong>Not uploaded</strong>, the walk "
+		                     "was on its date: call the coordinator</td>"
+		                   : "<td colspan=\"3\">Chartered; the walk is still to come</td>");
+		strbuf_puts(b, "<td class=\"num\">0</td></tr>\n");
+	}
+	for (i = 0; i < d->nevents; i++) {
+		const struct hq_dash_event *e = &d->events[i];
+		strbuf_puts(b, "<tr>");
+		wat_hq_td(b, e->city);
+		wat_hq_td(b, e->event_name);
+		wat_hq_td(b, e->date);
+		wat_hq_td(b, stamp_format_utc(e->last_wall_ms, when, sizeof when));
+		wat_hq_td(b, e->station);
+		strbuf_puts(b, strcmp(e->outcome, "held") == 0 ? "<td class=\"onhold\">" : "<td>");
+		hqweb_form_html(b, wat_hq_outcome_words(e->outcome));
+		strbuf_printf(b, " (#%" PRId64 ")</td><td class=\"num\">%" PRId64 "</td></tr>\n",
+		              e->last_bundle, e->uploads);
+	}
+	if (nc == 0 && d->nevents == 0)
+		strbuf_puts(b, "<tr><td colspan=\"7\">No uploads yet.</td></tr>\n");
+	strbuf_puts(b, "</tbody></table>\n");
+	if (w->charters == NULL)
+		strbuf_puts(b, "<p class=\"note\">Events HQ chartered but never heard from are "
+		               "listed when wat-hq is given HQ's charters folder "
+		               "(<code>--charters</code>).</p>\n");
+	for (i = 0; i < nc; i++)
+		trust_charter_clear(&cs[i]);
+	free(cs);
+}
+
+/* ---- staff accounts, kept by an admin ---- */
+
+enum wat_hq_staff_op {
+	WAT_HQ_STAFF_LIST,
+	WAT_HQ_STAFF_ADD,
+	WAT_HQ_STAFF_DISABLE,
+	WAT_HQ_STAFF_RESET
+};
+
+struct wat_hq_staff_job {
+	enum wat_hq_staff_op op;
+	const char *name, *hash, *by;
+	int admin, disabled;
+	struct hq_staff_row *rows;
+	size_t n;
+};
+
+static int
+wat_hq_staff_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_staff_job *j = arg;
+
+	switch (j->op) {
+	case WAT_HQ_STAFF_LIST: return hq_staff_list(h, &j->rows, &j->n, cause);
+	case WAT_HQ_STAFF_ADD: return hq_staff_add(h, j->name, j->hash, j->admin, j->by, cause);
+	case WAT_HQ_STAFF_DISABLE: return hq_staff_disable(h, j->name, j->disabled, j->by, cause);
+	case WAT_HQ_STAFF_RESET: return hq_staff_reset(h, j->name, j->hash, j->by, cause);
+	}
+	return -1;
+}
+
+/* A name staff sign in with: letters, digits, '.', '-', '_'. */
+static int
+wat_hq_staff_name_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > HQWEB_SESSION_USER_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-' || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+#define WAT_HQ_PASSWORD_MIN 10
+
+/* The accounts page (admins only), with the answer to the last form. */
+static enum MHD_Result
+wat_hq_accounts_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_session_info *s,
+                     unsigned int status, const char *msg, int ok)
+{
+	struct wat_hq_staff_job j = {.op = WAT_HQ_STAFF_LIST};
+	struct strbuf b = STRBUF_INIT;
+	char *cause = NULL, when[24];
+	size_t i;
+
+	wat_hq_head(&b, "HQ staff accounts");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (msg != NULL) {
+		strbuf_printf(&b, "<div class=\"answer %s\"><p id=\"headline\">",
+		              ok ? "received" : "refused");
+		hqweb_form_html(&b, msg);
+		strbuf_puts(&b, "</p></div>\n");
+	}
+	if (hqweb_inbox_call(w->inbox, wat_hq_staff_do, &j, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>");
+	}
+	strbuf_puts(&b, "<table id=\"accounts\"><thead><tr><th>Name</th><th>Role</th><th>State</th>"
+	                "<th>Since (UTC)</th><th>Change</th></tr></thead><tbody>\n");
+	for (i = 0; i < j.n; i++) {
+		const struct hq_staff_row *r = &j.rows[i];
+		strbuf_puts(&b, "<tr id=\"account-");
+		hqweb_form_html(&b, r->name);
+		strbuf_puts(&b, "\">");
+		wat_hq_td(&b, r->name);
+		wat_hq_td(&b, r->admin ? "admin" : "staff");
+		wat_hq_td(&b, r->disabled ? "disabled" : "active");
+		wat_hq_td(&b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		strbuf_puts(&b, "<td>");
+		if (strcmp(r->name, s->user) == 0)
+			strbuf_puts(&b, "<span class=\"note\">you</span>");
+		else {
+			/* one form per account: disable or enable, or a new password */
+			strbuf_printf(&b,
+			              "<form method=\"post\" action=\"/staff/accounts\" "
+			              "class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+			              "value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"",
+			              s->csrf);
+			hqweb_form_html(&b, r->name);
+			strbuf_printf(&b,
+			              "\"><button type=\"submit\" name=\"action\" value=\"%s\">%s"
+			              "</button></form> ",
+			              r->disabled ? "enable" : "disable",
+			              r->disabled ? "Enable" : "Disable");
+			strbuf_printf(&b,
+			              "<form method=\"post\" action=\"/staff/accounts\" "
+			              "class=\"inline\"><input type=\"hidden\" name=\"csrf\" "
+			              "value=\"%s\"><input type=\"hidden\" name=\"name\" value=\"",
+			              s->csrf);
+			hqweb_form_html(&b, r->name);
+			strbuf_printf(&b,
+			              "\"><input type=\"password\" name=\"password\" "
+			              "autocomplete=\"new-password\" minlength=\"%d\" required "
+			              "placeholder=\"new password\" aria-label=\"new password\">"
+			              "<button type=\"submit\" name=\"action\" value=\"reset\">"
+			              "Reset password</button></form>",
+			              WAT_HQ_PASSWORD_MIN);
+		}
+		strbuf_puts(&b, "</td></tr>\n");
+	}
+	strbuf_puts(&b, "</tbody></table>\n");
+	strbuf_printf(
+	    &b,
+	    "<h2>Add an account</h2>\n<form method=\"post\" action=\"/staff/accounts\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	    "<label for=\"new-name\">Name (letters, digits, . - _)</label>"
+	    "<input type=\"text\" id=\"new-name\" name=\"name\" required maxlength=\"%d\" "
+	    "autocomplete=\"off\">"
+	    "<label for=\"new-password\">Password (at least %d characters; tell it "
+	    "in person or by phone)</label><input type=\"password\" id=\"new-password\" "
+	    "name=\"password\" required minlength=\"%d\" autocomplete=\"new-password\">"
+	    "<label class=\"check\"><input type=\"checkbox\" name=\"admin\" value=\"1\" "
+	    "id=\"new-admin\"> An admin (keeps accounts)</label>"
+	    "<button type=\"submit\" name=\"action\" value=\"add\" id=\"add\">Add the "
+	    "account</button></form>\n"
+	    "<p class=\"note\">Every change is in HQ's log with who made it. A disabled "
+	    "account, or one whose password was reset, is signed out at once.</p>\n",
+	    s->csrf, HQWEB_SESSION_USER_MAX, WAT_HQ_PASSWORD_MIN, WAT_HQ_PASSWORD_MIN);
+	free(j.rows);
+	free(cause);
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_accounts_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                     const struct hqweb_session_info *s)
+{
+	char *action = hqweb_form_field(q->body, q->body_len, "action");
+	char *name = hqweb_form_field(q->body, q->body_len, "name");
+	char *pw = hqweb_form_field(q->body, q->body_len, "password");
+	char *adm = hqweb_form_field(q->body, q->body_len, "admin");
+	char hash[HQWEB_SESSION_HASH_MAX], *cause = NULL, *msg = NULL;
+	struct wat_hq_staff_job j = {.name = name, .hash = hash, .by = s->user};
+	unsigned int status = MHD_HTTP_BAD_REQUEST;
+	enum MHD_Result r;
+	int rc, ok = 0;
+
+	if (action == NULL || name == NULL || !wat_hq_staff_name_ok(name)) {
+		msg = xstrdup("Give a name of letters, digits, '.', '-' or '_' (at most 40).");
+		goto end;
+	}
+	if (strcmp(action, "add") == 0 || strcmp(action, "reset") == 0) {
+		if (pw == NULL || strlen(pw) < WAT_HQ_PASSWORD_MIN || strlen(pw) > 1024) {
+			msg = xasprintf("A password needs at least %d characters.",
+			                WAT_HQ_PASSWORD_MIN);
+			goto end;
+		}
+		if (hqweb_session_password_hash(pw, hash) != 0) {
+			status = MHD_HTTP_SERVICE_UNAVAILABLE;
+			msg = xstrdup("HQ could not hash the password just now; try again.");
+			goto end;
+		}
+		j.op = strcmp(action, "add") == 0 ? WAT_HQ_STAFF_ADD : WAT_HQ_STAFF_RESET;
+		j.admin = adm != NULL && strcmp(adm, "1") == 0;
+	} else if (strcmp(action, "disable") == 0 || strcmp(action, "enable") == 0) {
+		j.op = WAT_HQ_STAFF_DISABLE;
+		j.disabled = strcmp(action, "disable") == 0;
+	} else {
+		msg = xstrdup("That form was not complete.");
+		goto end;
+	}
+	if (strcmp(name, s->user) == 0 && j.op != WAT_HQ_STAFF_ADD) {
+		/* an admin never locks themselves out: another admin does it */
+		msg = xstrdup("Your own account is changed by another admin (or watctl hq-staff).");
+		goto end;
+	}
+	rc = hqweb_inbox_call(w->inbox, wat_hq_staff_do, &j, &cause);
+	if (rc == 1) {
+		status = MHD_HTTP_NOT_FOUND;
+		msg = xasprintf("There is no staff account %s.", name);
+	} else if (rc != 0) {
+		status =
+		    j.op == WAT_HQ_STAFF_ADD ? MHD_HTTP_CONFLICT : MHD_HTTP_SERVICE_UNAVAILABLE;
+		msg = xstrdup(cause != NULL ? cause : "It could not be done.");
+	} else {
+		status = MHD_HTTP_OK;
+		ok = 1;
+		if (j.op != WAT_HQ_STAFF_ADD)
+			hqweb_session_end_user(name);
+		msg = j.op == WAT_HQ_STAFF_ADD
+		          ? xasprintf("Added %s%s.", name, j.admin ? " (an admin)" : "")
+		      : j.op == WAT_HQ_STAFF_RESET
+		          ? xasprintf("New password set for %s; they sign in with it now.", name)
+		          : xasprintf("%s %s.", j.disabled ? "Disabled" : "Enabled", name);
+	}
+end:
+	r = wat_hq_accounts_page(w, c, s, status, msg, ok);
+	if (pw != NULL)
+		util_wipe(pw, strlen(pw));
+	util_wipe(hash, sizeof hash);
+	free(msg);
+	free(cause);
+	free(adm);
+	free(pw);
+	free(name);
+	free(action);
+	return r;
+}
+
+static enum MHD_Result
+wat_hq_accounts(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (!s.admin)
+		return wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Admins only",
+		                      "Staff accounts are kept by HQ's admins.");
+	return wat_hq_accounts_page(w, c, &s, MHD_HTTP_OK, NULL, 0);
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
 	struct hqweb_session_info s;
 	struct strbuf b = STRBUF_INIT;
 	struct hq_held_row *rows = NULL;
-	char *text = NULL, *cause = NULL, when[24], money[32];
+	struct hq_dash dash;
+	char *cause = NULL, when[24], money[32];
 	size_t n = 0, i;
 
 	if (wat_hq_session(c, &s, NULL) != 0)
@@ -516,8 +1049,11 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	hqweb_form_html(&b, s.user);
 	strbuf_printf(&b,
 	              "</strong> <input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-	              "<button type=\"submit\" id=\"logout\">Sign out</button></form>\n",
-	              s.csrf);
+	              "<button type=\"submit\" id=\"logout\">Sign out</button>%s</form>\n",
+	              s.csrf,
+	              s.admin ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
+	                        "accounts</a>"
+	                      : "");
 	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
 	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
@@ -560,21 +1096,22 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	free(rows);
 	free(cause);
 	cause = NULL;
-	wat_hq_pledges_section(w, &b);
-	strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
-	                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations as a "
-	                "spreadsheet (CSV)</a> \xc2\xb7 one city: "
-	                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
-	if (hqweb_inbox_report(w->inbox, &text, &cause) != 0) {
+	if (hqweb_inbox_call(w->inbox, wat_hq_dash_read, &dash, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
 		hqweb_form_html(&b, cause);
 		strbuf_puts(&b, "</p>");
 	} else {
-		strbuf_puts(&b, "<pre id=\"report\">");
-		hqweb_form_html(&b, text);
-		strbuf_puts(&b, "</pre>\n");
+		wat_hq_dash_national(w, &b, &dash);
+		wat_hq_pledges_section(w, &b);
+		strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
+		                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations "
+		                "as a spreadsheet (CSV)</a> \xc2\xb7 one city: "
+		                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
+		wat_hq_dash_table(&b, &dash);
+		wat_hq_dash_closeouts(&b, &dash);
+		wat_hq_dash_uploads(w, &b, &dash);
+		hq_dash_free(&dash);
 	}
-	free(text);
 	free(cause);
 	return wat_hq_page(c, MHD_HTTP_OK, &b);
 }
@@ -683,7 +1220,7 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	if (strcmp(url, "/staff/login") == 0)
 		return wat_hq_staff_login(w, c, q);
 	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0 &&
-	    strcmp(url, "/staff/pledge-payment") != 0)
+	    strcmp(url, "/staff/pledge-payment") != 0 && strcmp(url, "/staff/accounts") != 0)
 		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
 	if (wat_hq_session(c, &s, &sid) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
@@ -696,6 +1233,13 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	}
 	if (strcmp(url, "/staff/pledge-payment") == 0) {
 		r = wat_hq_pledge_payment(w, c);
+		goto end;
+	}
+	if (strcmp(url, "/staff/accounts") == 0) {
+		r = s.admin ? wat_hq_accounts_post(w, c, q, &s)
+		            : wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Admins only",
+		                             "Staff accounts are kept by HQ's admins; nothing was "
+		                             "done.");
 		goto end;
 	}
 	if (strcmp(url, "/staff/logout") == 0) {
@@ -800,6 +1344,8 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_login_page(w, c, MHD_HTTP_OK, NULL);
 	if (strcmp(url, "/staff/stations.csv") == 0)
 		return wat_hq_csv(w, c);
+	if (strcmp(url, "/staff/accounts") == 0)
+		return wat_hq_accounts(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
@@ -849,7 +1395,8 @@ wat_hq_usage(void)
 {
 	fprintf(stderr, "usage: wat-hq --db HQ.db --keys DIR --signer SOCKET --state DIR "
 	                "[--bind ADDR] "
-	                "[--port N] [--max-upload-mb N] [--tls-cert FILE --tls-key FILE]\n");
+	                "[--port N] [--max-upload-mb N] [--goal-dollars N] [--charters DIR] "
+	                "[--tls-cert FILE --tls-key FILE]\n");
 }
 
 int
@@ -866,6 +1413,8 @@ main(int argc, char **argv)
 	    {"tls-cert", required_argument, NULL, 'c'},
 	    {"tls-key", required_argument, NULL, 'K'},
 	    {"cookie-insecure", no_argument, NULL, 'I'},
+	    {"goal-dollars", required_argument, NULL, 'g'},
+	    {"charters", required_argument, NULL, 'C'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *db = NULL, *keys = NULL, *signer = NULL, *state = NULL, *bind_to = "127.0.0.1";
@@ -873,6 +1422,7 @@ main(int argc, char **argv)
 	char *cert = NULL, *tkey = NULL, *cause = NULL;
 	size_t cert_len = 0, tkey_len = 0;
 	unsigned long port = 8080, mb = 64;
+	unsigned long long goal = 80000; /* the walk's yearly figure (BRIEF) */
 	struct wat_hq w = {0};
 	struct MHD_Daemon *d = NULL;
 	struct sockaddr_in sa;
@@ -892,11 +1442,14 @@ main(int argc, char **argv)
 		case 'c': cert_file = optarg; break;
 		case 'K': key_file = optarg; break;
 		case 'I': w.cookie_insecure = 1; break;
+		case 'g': goal = strtoull(optarg, NULL, 10); break;
+		case 'C': w.charters = optarg; break;
 		default: wat_hq_usage(); return 2;
 		}
 	}
 	if (db == NULL || keys == NULL || signer == NULL || state == NULL || port == 0 ||
-	    port > 65535 || mb == 0 || (cert_file == NULL) != (key_file == NULL)) {
+	    port > 65535 || mb == 0 || goal == 0 || goal > 1000000000ULL ||
+	    (cert_file == NULL) != (key_file == NULL)) {
 		wat_hq_usage();
 		return 2;
 	}
@@ -908,6 +1461,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	w.max_upload = (uint64_t)mb * 1024 * 1024;
+	w.goal_cents = (int64_t)goal * 100;
 	w.incoming = xasprintf("%s/incoming", state);
 	if (util_mkdir(state, 0700) != 0 || util_mkdir(w.incoming, 0700) != 0) {
 		fprintf(stderr, "wat-hq: cannot make %s: %s\n", w.incoming, strerror(errno));

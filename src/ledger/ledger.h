@@ -40,13 +40,13 @@ struct ledger_event {
 	char org_ein[16];
 	char premium_desc[64]; /* e.g. "event T-shirt"; "" when none */
 	int64_t premium_cents;
-	enum rules_role role; /* this station's role */
-	int64_t walker_base;  /* walk-up numbers of this station start above it */
-	char printer[128];    /* CUPS queue; "": the default printer */
-	char paper[8];        /* "58mm", "80mm" (default), "letter", "a4" */
-	int64_t lock_ms;      /* the kiosk's coordinator mode locks after this idle */
-	char time_zone[72];   /* "America/Chicago"; "": the system's (stamp_zone) */
-	char waiver[2404];    /* the waiver walk-ups agree to; "": none asked */
+	enum rules_role role;           /* this station's role */
+	int64_t walker_base;            /* walk-up numbers of this station start above it */
+	char printer[128];              /* CUPS queue; "": the default printer */
+	char paper[8];                  /* "58mm", "80mm" (default), "letter", "a4" */
+	int64_t lock_ms;                /* the kiosk's coordinator mode locks after this idle */
+	char time_zone[72];             /* "America/Chicago"; "": the system's (stamp_zone) */
+	char waiver[SETTING_VALUE_MAX]; /* the waiver walk-ups agree to; "": none asked */
 	char waiver_version[84];
 	int full_names;         /* the walkers' display: full names (else "María L.") */
 	int64_t pledge_lap_cap; /* laps billed to a pledge at most; 0: no cap */

@@ -24,7 +24,7 @@ ledger_training_path(const char *day_path)
 static void
 ledger_training_settings(struct ledger *day, struct ledger *t)
 {
-	char a[256], b[256];
+	char a[SETTING_VALUE_MAX], b[SETTING_VALUE_MAX];
 	const struct setting *s;
 	char *cause = NULL;
 

@@ -314,6 +314,13 @@ unpack() {
 
 @test "event pack: a second station joins; badges verify on both; HQ sees one event" {
 	day "$DB" T1
+	# the waiver (the longest setting: 600 characters), its version and
+	# full-names travel with the pack; the time zone is each station's own
+	waiver="I agree, \"as a walker\": $(printf 'é%.0s' $(seq 576))"
+	w set waiver "$waiver" >/dev/null
+	w set waiver-version 2026-1 >/dev/null
+	w set full-names 1 >/dev/null
+	w set time-zone central >/dev/null
 	run w event-pack export "$USB/event.pack"
 	if [[ "$output" == *"does not have yet"* ]]; then skip "the ledger has no badge-key import yet"; fi
 	echo "$output"
@@ -353,6 +360,12 @@ unpack() {
 	run "$WATCTL" --db "$DB2" event-pack import "$USB/event.pack" --key "WATPACK:$key" --station T2
 	echo "$output"
 	[ "$status" -eq 0 ]
+	run "$WATCTL" --db "$DB2" settings
+	echo "$output"
+	[[ "$output" == *$'\nwaiver\t'"$waiver"$'\n'* ]]
+	[[ "$output" == *$'\nwaiver-version\t2026-1\n'* ]]
+	[[ "$output" == *$'\nfull-names\t1\n'* ]]
+	[[ "$output" != *$'\ntime-zone\tAmerica/Chicago'* ]]
 	"$WATCTL" --db "$DB2" walker add --name Bob >/dev/null
 	c1=$(w badge-code 1 | cut -f2)
 	c2=$("$WATCTL" --db "$DB2" badge-code 100001 | cut -f2)
@@ -442,4 +455,59 @@ unpack() {
 	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"closeout.csv does not match the ledger"* ]]
+}
+
+@test "laps.csv: each lap's flag, review and whether it counts; a bundle from before those columns still verifies" {
+	day "$DB" T1
+	w set holdoff 1 >/dev/null
+	code=$(w badge-code 3 | cut -f2)
+	w scan "$code" --lap >/dev/null # counts
+	sleep 1.1
+	w scan "$code" --lap >/dev/null # too soon: flagged
+	a=$(w log | tail -1 | awk '{print $1}')
+	sleep 1.1
+	w scan "$code" --lap >/dev/null # too soon: flagged
+	b=$(w log | tail -1 | awk '{print $1}')
+	w lap accept "$a" >/dev/null
+	ra=$(w log | tail -1 | awk '{print $1}')
+	w lap reject "$b" --reason "ran across" >/dev/null
+	rb=$(w log | tail -1 | awk '{print $1}')
+	w lap 3 --override >/dev/null # by hand, too soon, on the coordinator's word
+	w export --out "$USB" >/dev/null
+	z=$(bundle 1)
+	tc=$(sed -n 's/^trusted comment: //p' "$z.minisig")
+	unpack "$z"
+	cat "$T/x/laps.csv"
+	head -1 "$T/x/laps.csv" | grep -q ',manual,operator,annulled_by,flagged,review,review_seq,override,counted'$'\r''$'
+	grep -q "^$a,.*,no,[^,]*,,yes,accepted,$ra,no,yes"$'\r''$' "$T/x/laps.csv"
+	grep -q "^$b,.*,no,[^,]*,,yes,rejected,$rb,no,no"$'\r''$' "$T/x/laps.csv"
+	grep -q ',yes,[^,]*,,no,,,yes,yes'$'\r''$' "$T/x/laps.csv" # the override
+	[ "$(grep -c ',no,,,no,yes'$'\r''$' "$T/x/laps.csv")" -eq 3 ] # laps 1 and 2, walker 3's first
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	[ "$status" -eq 0 ]
+	# a spreadsheet sees no formula in the new columns either
+	! grep -qE '(^|,)"?[=+@-]' <(cut -d, -f8- "$T/x/laps.csv")
+	cp -r "$T/x" "$T/new"
+	# as software before 2026-12-03 wrote it: without the last five columns
+	sed -i 's/,[^,]*,[^,]*,[^,]*,[^,]*,[^,]*\r$/\r/' "$T/x/laps.csv"
+	head -1 "$T/x/laps.csv" | grep -q ',manual,operator,annulled_by'$'\r''$'
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	rm -f "$z.minisig"
+	minisign -S -s "$DB.keys/station.key" -m "$z" -t "$tc" </dev/null >/dev/null
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# a rejected lap turned into an accepted one is caught
+	rm -rf "$T/x" && mv "$T/new" "$T/x"
+	sed -i "s/,yes,rejected,$rb,no,no\r\$/,yes,accepted,$rb,no,yes\r/" "$T/x/laps.csv"
+	grep -q ",yes,accepted,$rb,no,yes" "$T/x/laps.csv"
+	(cd "$T/x" && grep -v ' SHA256SUMS$' SHA256SUMS | awk '{print $2}' | xargs sha256sum >S && mv S SHA256SUMS)
+	rezip_and_sign "$z"
+	rm -f "$z.minisig"
+	minisign -S -s "$DB.keys/station.key" -m "$z" -t "$tc" </dev/null >/dev/null
+	run "$WATCTL" verify "$z" --pubkey "$DB.keys/station.pub"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"laps.csv does not match the ledger"* ]]
 }

@@ -278,7 +278,7 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
-	start
+	start --charters "$D/keys/charters"
 	mkdir -p "$T/shots"
 	run timeout 120 /usr/bin/python3 "$REPO/tests/web/upload.py" "$URL" b9l-47al "$M" "$T/shots"
 	echo "$output"
@@ -289,7 +289,11 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"decision: Accepted export 1 of station T1 (Tupelo, MS"* ]]
-	for f in hq-upload hq-received hq-already hq-dashboard; do
+	[[ "$output" == *"national: \$1,375.00 of \$80,000.00"* ]]
+	[[ "$output" == *"close-outs: 2"* ]]
+	[[ "$output" == *"not uploaded: 0"* ]]
+	[[ "$output" == *"accounts: Added cal."* ]]
+	for f in hq-upload hq-received hq-already hq-held hq-dashboard hq-accounts; do
 		[ -s "$T/shots/$f.png" ]
 	done
 	# kept for a person to look at (and docs/screenshots)
@@ -438,4 +442,113 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	stop
 	[ "$(report | grep -c 'Mobile, AL')" -eq 1 ]
 	[[ "$(report)" == *"national total"*"\$1,135.00"* ]]
+}
+
+@test "hqweb: the dashboard's tables: national total and goal, by city/event/station, close-outs' over/short and deposit, last upload per event, a chartered event not uploaded" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start --goal-dollars 1000 --charters "$D/keys/charters"
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	! grep -q '<pre' "$T/dash.html"
+	grep -q '<span id="national">\$870.00</span> of the goal <span id="goal">\$1,000.00</span> (<span id="percent">87%</span>)' "$T/dash.html"
+	# station rows, then the event's total, then the city's; the nation's at the foot
+	grep -q '<tr class="station"><td>Jackson, MS</td><td>Walk Against Traffick <span class="note">2026-05-02</span></td><td>T2</td><td class="num">2</td><td class="num">2</td><td class="num">\$50.00</td><td class="num">\$150.00</td><td class="num">\$40.00</td><td class="num">\$240.00</td><td>#2, export 1</td></tr>' "$T/dash.html"
+	grep -q '<tr class="event"><td>Jackson, MS</td>.*<td>event total</td><td class="num">8</td>.*<td class="num">\$580.00</td>' "$T/dash.html"
+	grep -q '<tr class="city"><td>Memphis, TN</td><td colspan="2">city total</td>.*\$290.00' "$T/dash.html"
+	grep -q '<tr class="nation"><td colspan="3">national total</td><td class="num">12</td>.*\$870.00' "$T/dash.html"
+	# Memphis counted five dollars short: over/short and the deposit
+	grep -q '<tr><td>Memphis, TN</td><td>Walk Against Traffick</td><td>T1</td><td class="num">\$100.00</td><td class="num">\$95.00</td><td class="num short">-\$5.00</td><td class="num">\$150.00</td><td class="num">\$150.00</td><td class="num">\$0.00</td><td class="num">\$245.00</td></tr>' "$T/dash.html"
+	grep -q '<td>T2</td><td class="num">\$50.00</td><td class="num">\$50.00</td><td class="num">\$0.00</td>.*<td class="num">\$200.00</td></tr>' "$T/dash.html"
+	# Mobile was chartered, its date has passed, nothing came: said so; Tupelo's upload is held
+	grep -q '<tr class="late" id="late-2026-mobile-al"><td>Mobile, AL</td>.*Not uploaded' "$T/dash.html"
+	grep -q '<td>Tupelo, MS</td>.*<td class="onhold">held (#4)</td><td class="num">1</td>' "$T/dash.html"
+	# Mobile uploads: no longer late, its last upload shown, its station in the table
+	up B9L-47AL "$M" "$M.minisig"
+	[ "$status_code" = 200 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash2.html"
+	! grep -q 'id="late-' "$T/dash2.html"
+	grep -q '<tr><td>Mobile, AL</td><td>Walk Against Traffick</td><td>2026-05-02</td><td>20[0-9-]* [0-9:]*</td><td>T1</td><td>counted (#[0-9]*)</td><td class="num">1</td></tr>' "$T/dash2.html"
+	grep -q '<tr class="station"><td>Mobile, AL</td>' "$T/dash2.html"
+	grep -q '<span id="national">\$1,135.00</span>' "$T/dash2.html"
+	# a station that never closed out has no close-out row
+	! grep -q '<tr><td>Mobile, AL</td><td>Walk Against Traffick</td><td>T1</td><td class="num">' <(sed -n '/id="closeouts"/,/<\/table>/p' "$T/dash2.html")
+	# without --charters the page says how to list the events never heard from
+	stop
+	start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'given HQ.s charters folder'
+}
+
+@test "hqweb: an admin adds, disables, enables and resets staff accounts in the browser's forms; CSRF on each; staff not admins cannot; all in HQ's log" {
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea --admin
+	start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q 'id="accounts" href="/staff/accounts"' "$T/dash.html"
+	curl -s -b "$T/jar" "$URL/staff/accounts" >"$T/acc.html"
+	grep -q '<tr id="account-admin"><td>admin</td><td>admin</td><td>active</td>' "$T/acc.html"
+	tok=$(csrf_of "$T/acc.html")
+	# without the token, or with another: nothing done
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data-urlencode action=add \
+		--data-urlencode name=cal --data-urlencode 'password=a long password' "$URL/staff/accounts"
+	[ "$output" = 403 ]
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(printf '%064d' 0)" \
+		--data-urlencode action=add --data-urlencode name=cal \
+		--data-urlencode 'password=a long password' "$URL/staff/accounts"
+	[ "$output" = 403 ]
+	# a short password, a bad name: refused in words
+	run curl -s -b "$T/jar" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=add \
+		--data-urlencode name=cal --data-urlencode password=short "$URL/staff/accounts"
+	[[ "$output" == *"A password needs at least 10 characters."*400 ]]
+	run curl -s -b "$T/jar" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=add \
+		--data-urlencode 'name=<b>x' --data-urlencode 'password=a long password' "$URL/staff/accounts"
+	[[ "$output" == *400 ]]
+	# added: cal signs in (not an admin: no accounts page, no account forms)
+	run curl -s -b "$T/jar" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=add \
+		--data-urlencode name=cal --data-urlencode 'password=a long password' "$URL/staff/accounts"
+	[[ "$output" == *'<p id="headline">Added cal.</p>'*200 ]]
+	[[ "$output" == *'<tr id="account-cal"><td>cal</td><td>staff</td><td>active</td>'* ]]
+	run curl -s -b "$T/jar" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=add \
+		--data-urlencode name=cal --data-urlencode 'password=a long password' "$URL/staff/accounts"
+	[[ "$output" == *"There is already a staff account cal."*409 ]]
+	cp "$T/jar" "$T/jar.bea"
+	rm -f "$T/jar"
+	[ "$(login cal 'a long password')" = 303 ]
+	cp "$T/jar" "$T/jar.cal"
+	curl -s -b "$T/jar.cal" "$URL/staff" >"$T/cal.html"
+	! grep -q 'id="accounts"' "$T/cal.html"
+	run curl -s -b "$T/jar.cal" -o /dev/null -w '%{http_code}' "$URL/staff/accounts"
+	[ "$output" = 403 ]
+	run curl -s -b "$T/jar.cal" -o /dev/null -w '%{http_code}' --data "csrf=$(csrf_of "$T/cal.html")" \
+		--data-urlencode action=disable --data-urlencode name=bea "$URL/staff/accounts"
+	[ "$output" = 403 ]
+	# disabled: cal's session ends at once, and cal cannot sign in
+	run curl -s -b "$T/jar.bea" --data "csrf=$tok" --data-urlencode action=disable \
+		--data-urlencode name=cal "$URL/staff/accounts"
+	[[ "$output" == *'<p id="headline">Disabled cal.</p>'* ]]
+	[[ "$output" == *'<tr id="account-cal"><td>cal</td><td>staff</td><td>disabled</td>'* ]]
+	run curl -s -b "$T/jar.cal" -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/staff"
+	[ "$output" = "303 $URL/staff/login" ]
+	[ "$(login cal 'a long password')" = 401 ]
+	# enabled and reset: the old password no longer works, the new one does
+	run curl -s -b "$T/jar.bea" --data "csrf=$tok" --data-urlencode action=enable \
+		--data-urlencode name=cal "$URL/staff/accounts"
+	[[ "$output" == *'<p id="headline">Enabled cal.</p>'* ]]
+	run curl -s -b "$T/jar.bea" --data "csrf=$tok" --data-urlencode action=reset \
+		--data-urlencode name=cal --data-urlencode 'password=another long one' "$URL/staff/accounts"
+	[[ "$output" == *'<p id="headline">New password set for cal; they sign in with it now.</p>'* ]]
+	[ "$(login cal 'a long password')" = 401 ]
+	[ "$(login cal 'another long one')" = 303 ]
+	# an admin does not lock themselves out; no such account: said so
+	run curl -s -b "$T/jar.bea" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=disable \
+		--data-urlencode name=bea "$URL/staff/accounts"
+	[[ "$output" == *"Your own account is changed by another admin"*400 ]]
+	run curl -s -b "$T/jar.bea" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=disable \
+		--data-urlencode name=nobody "$URL/staff/accounts"
+	[[ "$output" == *"There is no staff account nobody."*404 ]]
+	stop
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"staff-add"*"cal"*"by bea"*"staff-disable"*"cal"*"by bea"*"staff-enable"*"cal"*"by bea"*"staff-reset"*"cal"*"by bea"* ]]
+	[[ "$output" == *"hash chain intact"* ]]
 }

@@ -643,6 +643,9 @@ pack_join() {
 	DB2="$BATS_TEST_TMPDIR/lap.db"
 	rm -f "$DB2" "$DB2-wal" "$DB2-shm" "$DB2.pin" "$USB"/*.pack
 	event
+	# the waiver travels with the pack: station 2's walk-ups agree to it too
+	w set waiver "I walk at my own risk." >/dev/null
+	w set waiver-version 2026-1 >/dev/null
 	PACK=$(pack_name)
 	export PACK
 	kiosk "$size" pack-export
@@ -666,6 +669,8 @@ pack_join() {
 	echo "$output"
 	[[ "$output" == *"Walk Against Traffick"* ]]
 	[[ "$output" == *"station"*"T2"* ]]
+	[[ "$output" == *$'\nwaiver\tI walk at my own risk.\n'* ]]
+	[[ "$output" == *$'\nwaiver-version\t2026-1\n'* ]]
 	tag1=$(w settings | awk '$1 == "badge-tag" {print $2}')
 	tag2=$("$WATCTL" --db "$DB2" settings | awk '$1 == "badge-tag" {print $2}')
 	[ -n "$tag1" ] && [ "$tag1" = "$tag2" ]

@@ -666,6 +666,36 @@ test_sha256(void **state)
 	free(data);
 }
 
+/* laps.csv as software before the lap review columns wrote it: each row
+ * without its last five fields, whatever commas, quotes and line ends a
+ * quoted name holds. */
+static void
+test_laps_v1(void **state)
+{
+	static const char now[] =
+	    "\xef\xbb\xbfseq,time_utc,walker,name,manual,operator,annulled_by,flagged,review,"
+	    "review_seq,override,counted\r\n"
+	    "6,2026-05-02 "
+	    "10:00:00,1,\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\",yes,watctl,,no,,,no,yes\r\n"
+	    "7,2026-05-02 10:00:01,2,\"Ann, \r\nthe \"\"walker\"\"\",no,\"Bob, "
+	    "Jr\",,yes,accepted,9,"
+	    "no,yes\r\n"
+	    "8,2026-05-02 10:00:02,2,Ann,no,watctl,10,,,,no,no\r\n";
+	static const char then[] =
+	    "\xef\xbb\xbfseq,time_utc,walker,name,manual,operator,annulled_by\r\n"
+	    "6,2026-05-02 10:00:00,1,\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\",yes,watctl,\r\n"
+	    "7,2026-05-02 10:00:01,2,\"Ann, \r\nthe \"\"walker\"\"\",no,\"Bob, Jr\",\r\n"
+	    "8,2026-05-02 10:00:02,2,Ann,no,watctl,10\r\n";
+	size_t len = 0;
+	char *v1;
+
+	(void)state;
+	v1 = bundle_laps_v1(now, strlen(now), &len);
+	assert_int_equal(len, strlen(then));
+	assert_memory_equal(v1, then, len);
+	free(v1);
+}
+
 int
 main(void)
 {
@@ -677,6 +707,7 @@ main(void)
 	    cmocka_unit_test(test_write_atomic),
 	    cmocka_unit_test(test_hq_merge),
 	    cmocka_unit_test(test_closeout_csv_reopen),
+	    cmocka_unit_test(test_laps_v1),
 	    cmocka_unit_test(test_denominations),
 	    cmocka_unit_test(test_usb_dirs),
 	    cmocka_unit_test(test_sha256),

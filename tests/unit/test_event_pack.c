@@ -20,6 +20,8 @@
 
 #include "event_pack.h"
 #include "ledger.h"
+#include "strbuf.h"
+#include "text.h"
 #include "util.h"
 
 struct fixture {
@@ -376,6 +378,85 @@ test_join(void **state)
 	event_pack_clear(&p);
 }
 
+/* The waiver, its version and full-names travel with the pack: the longest
+ * waiver (600 characters of 4 bytes each) whole, through the sealed file. */
+static void
+test_join_waiver(void **state)
+{
+	struct fixture *f = *state;
+	struct event_pack p, q;
+	struct event_pack_secret key;
+	struct ledger_event e2;
+	struct strbuf w = STRBUF_INIT;
+	char *text, *opened = NULL, *cause = NULL, *notes = NULL;
+	unsigned char *sealed;
+	size_t slen, tlen = 0;
+
+	strbuf_puts(&w, "I agree \"to\" walk, ");
+	while (text_length(w.s) < 600)
+		strbuf_puts(&w, "\xf0\x9f\x9a\xb6"); /* U+1F6B6, 4 bytes */
+	assert_int_equal(text_length(w.s), 600);
+	if (ledger_set(f->l1, "waiver", w.s, "test", &cause) != 0 ||
+	    ledger_set(f->l1, "waiver-version", "2026-1", "test", &cause) != 0 ||
+	    ledger_set(f->l1, "full-names", "1", "test", &cause) != 0)
+		fail_msg("%s", cause);
+	make_pack(f, &p);
+	assert_string_equal(p.settings[9], w.s); /* waiver, whole */
+	assert_string_equal(p.settings[10], "2026-1");
+	assert_string_equal(p.settings[11], "1");
+	text = event_pack_format(&p);
+	assert_true(strlen(text) < EVENT_PACK_MAX / 8);
+	event_pack_secret_new(&key);
+	event_pack_seal(text, strlen(text), &key, &sealed, &slen);
+	assert_int_equal(event_pack_open(sealed, slen, &key, &opened, &tlen, &cause), 0);
+	assert_int_equal(event_pack_parse(opened, tlen, &q, &cause), 0);
+	assert_int_equal(event_pack_join(f->l2, &q, "T2", "100000", "test", &notes, &cause), 0);
+	assert_null(notes);
+	assert_int_equal(ledger_event(f->l2, &e2), 0);
+	assert_string_equal(e2.waiver, w.s);
+	assert_string_equal(e2.waiver_version, "2026-1");
+	assert_int_equal(e2.full_names, 1);
+	util_wipe(text, strlen(text));
+	free(text);
+	util_wipe(opened, tlen);
+	free(opened);
+	free(sealed);
+	strbuf_free(&w);
+	event_pack_clear(&p);
+	event_pack_clear(&q);
+}
+
+/* A pack made before the waiver travelled still joins: the new station
+ * keeps its defaults for what the pack does not say. */
+static void
+test_join_older_pack(void **state)
+{
+	struct fixture *f = *state;
+	struct event_pack p;
+	struct ledger_event e2;
+	char *cause = NULL, *notes = NULL;
+	const char *text =
+	    "{\"format\":\"wat-event-pack/1\",\"station\":\"T1\",\"event\":{\"name\":\"Walk\","
+	    "\"city\":\"Jackson, MS\",\"date\":\"2026-05-02\",\"tag\":\"3ATP\"},\"badge_key\":"
+	    "\"8f3a0c6e1b2d4f5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2\",\"settings\":"
+	    "{\"goal\":\"2500.00\",\"lap-length\":\"400\",\"min-lap\":\"60\",\"holdoff\":\"5\","
+	    "\"max-donation\":\"10000.00\",\"org-name\":\"Hard Places\",\"premium-desc\":"
+	    "\"T-shirt\",\"premium-value\":\"5.00\"}}";
+
+	assert_int_equal(event_pack_parse(text, strlen(text), &p, &cause), 0);
+	assert_null(p.settings[9]);
+	assert_null(p.settings[10]);
+	assert_null(p.settings[11]);
+	assert_int_equal(event_pack_join(f->l2, &p, "T2", "100000", "test", &notes, &cause), 0);
+	assert_null(notes);
+	assert_int_equal(ledger_event(f->l2, &e2), 0);
+	assert_int_equal(e2.goal_cents, 250000);
+	assert_string_equal(e2.waiver, "");
+	assert_string_equal(e2.waiver_version, "1");
+	assert_int_equal(e2.full_names, 0);
+	event_pack_clear(&p);
+}
+
 static void
 test_join_refusals(void **state)
 {
@@ -563,6 +644,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_write_load, setup, teardown),
 	    cmocka_unit_test(test_file_name),
 	    cmocka_unit_test_setup_teardown(test_join, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_join_waiver, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_join_older_pack, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_join_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_join_not_empty, setup, teardown),
 	    cmocka_unit_test(test_station_ids),

@@ -107,6 +107,56 @@ test_log_chain(void **state)
 	free(db);
 }
 
+/* Staff accounts kept by an admin: disabled ones cannot sign in, a reset
+ * changes the hash, an unknown name is 1; each change in the log. */
+static void
+test_staff_accounts(void **state)
+{
+	char *db = xasprintf("%s/staff.db", tmpdir), *cause = NULL, *hash = NULL, *text = NULL;
+	struct hq_staff_row *rows = NULL;
+	struct hq_dash d;
+	struct hq *h = NULL;
+	size_t n = 0;
+	int admin = -1, intact = 0;
+
+	(void)state;
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	assert_int_equal(hq_staff_add(h, "bea", "$argon2id$one", 1, "watctl", &cause), 0);
+	assert_int_equal(hq_staff_add(h, "cal", "$argon2id$two", 0, "bea", &cause), 0);
+	assert_int_equal(hq_staff_list(h, &rows, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(rows[1].name, "cal");
+	assert_int_equal(rows[1].admin, 0);
+	assert_int_equal(rows[1].disabled, 0);
+	free(rows);
+	assert_int_equal(hq_staff_disable(h, "cal", 1, "bea", &cause), 0);
+	assert_int_equal(hq_staff_get(h, "cal", &hash, &admin, &cause), 1);
+	assert_null(hash);
+	assert_int_equal(hq_staff_disable(h, "cal", 0, "bea", &cause), 0);
+	assert_int_equal(hq_staff_reset(h, "cal", "$argon2id$three", "bea", &cause), 0);
+	assert_int_equal(hq_staff_get(h, "cal", &hash, &admin, &cause), 0);
+	assert_string_equal(hash, "$argon2id$three");
+	free(hash);
+	assert_int_equal(hq_staff_disable(h, "nobody", 1, "bea", &cause), 1);
+	assert_int_equal(hq_staff_reset(h, "nobody", "$x", "bea", &cause), 1);
+	assert_int_equal(hq_log(h, &text, &intact, &cause), 0);
+	assert_int_equal(intact, 1);
+	assert_non_null(strstr(text, "staff-disable"));
+	assert_non_null(strstr(text, "staff-enable"));
+	assert_non_null(strstr(text, "staff-reset"));
+	assert_null(strstr(text, "nobody"));
+	free(text);
+	/* an HQ with nothing merged: an empty dashboard */
+	assert_int_equal(hq_dash_read(h, &d, &cause), 0);
+	assert_int_equal(d.nrows, 0);
+	assert_int_equal(d.ncloseouts, 0);
+	assert_int_equal(d.nevents, 0);
+	assert_int_equal(d.national.total_cents, 0);
+	hq_dash_free(&d);
+	hq_free(h);
+	free(db);
+}
+
 static void
 test_newer_schema(void **state)
 {
@@ -131,6 +181,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_log_chain),
 	    cmocka_unit_test(test_newer_schema),
+	    cmocka_unit_test(test_staff_accounts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """HQ staff in headless Chromium (Selenium): sign in, the dashboard with a
-held bundle, accept it with a reason, back to the dashboard; screenshots.
+held bundle, accept it with a reason, back to the dashboard's tables; an
+admin adds a staff account; screenshots.
 
   staff.py URL USER PASSWORD HELD_ID OUTDIR"""
 import os
@@ -17,7 +18,7 @@ url, user, password, held, out = sys.argv[1:6]
 profile = tempfile.mkdtemp(prefix="wat-hq-chromium-")
 opts = webdriver.ChromeOptions()
 for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--window-size=1024,1100", "--user-data-dir=" + profile, "--log-level=3"):
+          "--window-size=1280,2000", "--user-data-dir=" + profile, "--log-level=3"):
     opts.add_argument(a)
 drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 ok = True
@@ -31,8 +32,8 @@ try:
     wait.until(EC.presence_of_element_located((By.ID, "who")))
     print("signed in as:", drv.find_element(By.ID, "who").text)
     ok &= drv.find_element(By.ID, "who").text == user
-    ok &= "national total" in drv.find_element(By.ID, "report").text
-    drv.save_screenshot(os.path.join(out, "hq-dashboard.png"))
+    ok &= "national total" in drv.find_element(By.ID, "stations").text
+    drv.save_screenshot(os.path.join(out, "hq-held.png"))
     drv.find_element(By.ID, "reason-" + held).send_keys("phoned the coordinator")
     drv.find_element(By.ID, "accept-" + held).click()
     wait.until(EC.presence_of_element_located((By.ID, "headline")))
@@ -42,6 +43,23 @@ try:
     drv.find_element(By.LINK_TEXT, "Back to the dashboard").click()
     wait.until(EC.presence_of_element_located((By.ID, "noheld")))
     print("held now:", drv.find_element(By.ID, "noheld").text)
+    print("national:", drv.find_element(By.ID, "national").text, "of",
+          drv.find_element(By.ID, "goal").text)
+    print("close-outs:", len(drv.find_elements(By.CSS_SELECTOR, "#closeouts tbody tr")))
+    print("not uploaded:", len(drv.find_elements(By.CSS_SELECTOR, "#uploads tr.late")))
+    drv.save_screenshot(os.path.join(out, "hq-dashboard.png"))
+    # an admin adds an account
+    drv.find_element(By.ID, "accounts").click()
+    wait.until(EC.presence_of_element_located((By.ID, "new-name")))
+    drv.find_element(By.ID, "new-name").send_keys("cal")
+    drv.find_element(By.ID, "new-password").send_keys("a long password")
+    drv.find_element(By.ID, "add").click()
+    wait.until(EC.presence_of_element_located((By.ID, "headline")))
+    said = drv.find_element(By.ID, "headline").text
+    print("accounts:", said)
+    ok &= said == "Added cal."
+    ok &= len(drv.find_elements(By.ID, "account-cal")) == 1
+    drv.save_screenshot(os.path.join(out, "hq-accounts.png"))
 finally:
     drv.quit()
 sys.exit(0 if ok else 1)
