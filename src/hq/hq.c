@@ -1,6 +1,6 @@
 /* hq.c — HQ's sqlite database of merged bundles (see hq.h, docs/HQ-GUIDE.md).
  *
- * Schema 2 (PRAGMA user_version = 2); "identity" is a ledger's identity in
+ * Schema 3 (PRAGMA user_version = 3); "identity" is a ledger's identity in
  * lowercase hex (the hash of its first entry):
  *
  *   stations(id, identity, event_tag, station, event_name, city, date, key_id,
@@ -123,6 +123,15 @@ static const char hq_schema[] =
     "CREATE TABLE IF NOT EXISTS staff("
     " name TEXT PRIMARY KEY, pwhash TEXT NOT NULL, admin INTEGER NOT NULL,"
     " disabled INTEGER NOT NULL DEFAULT 0, wall_ms INTEGER NOT NULL);"
+    /* schema 3: each counted ledger's pledges (pledges.csv joined with
+     * outstanding.csv by the pledge's entry), replaced at each merge */
+    "CREATE TABLE IF NOT EXISTS pledges("
+    " identity TEXT NOT NULL, seq INTEGER NOT NULL, ext_id TEXT NOT NULL,"
+    " walker INTEGER NOT NULL, walker_name TEXT NOT NULL, sponsor TEXT NOT NULL,"
+    " kind TEXT NOT NULL, rate INTEGER NOT NULL, max INTEGER NOT NULL,"
+    " online INTEGER NOT NULL, paid_here INTEGER NOT NULL, in_force INTEGER NOT NULL,"
+    " laps INTEGER NOT NULL, billed INTEGER NOT NULL, owed INTEGER, final INTEGER NOT NULL,"
+    " PRIMARY KEY(identity, seq)) WITHOUT ROWID;"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
     " SELECT RAISE(ABORT, 'merged entries are never changed'); END;"
     "CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN"
@@ -240,7 +249,7 @@ hq_run(sqlite3_stmt *st)
 	return rc;
 }
 
-/* The schema of the file: 0 empty (new), 1 or 2 HQ's, else -1 with a
+/* The schema of the file: 0 empty (new), 1 to HQ_SCHEMA HQ's, else -1 with a
  * sentence, before anything is written to it: a station's ledger given as
  * --db once got HQ's tables added beside its own. */
 static int
@@ -266,10 +275,10 @@ hq_version(struct hq *h, char **cause)
 		    "%s is an HQ database of a newer version of W.A.T. (schema %" PRId64
 		    "; this one reads %d): nothing was changed. Update this software.",
 		    h->path, v, HQ_SCHEMA);
-	if (v == HQ_SCHEMA &&
+	if ((v == HQ_SCHEMA || v == 2) &&
 	    hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
 	                "('stations', 'entries', 'bundles', 'log')") == 4)
-		return HQ_SCHEMA;
+		return (int)v;
 	if (v == 0 &&
 	    hq_count(h, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
 	                "('stations', 'entries', 'merges')") == 3 &&
@@ -282,26 +291,38 @@ hq_version(struct hq *h, char **cause)
 	                 h->path);
 }
 
+/* Brings a schema 1 or 2 file up to HQ_SCHEMA in one transaction, each
+ * step in HQ's log.  2 to 3 adds the pledges table (hq_schema): a ledger
+ * counted before has its pledges from its next bundle, or from the same
+ * bundle merged again. */
 static int
-hq_upgrade(struct hq *h, char **cause)
+hq_upgrade(struct hq *h, int from, char **cause)
 {
-	char *sql = xasprintf(hq_upgrade_1, hq_schema), *note;
+	char *sql = xasprintf(hq_upgrade_1, hq_schema), *note = NULL;
 	int64_t n;
 	int rc = -1;
 
 	if (sqlite3_exec(h->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(h->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+	    (from == 1 && sqlite3_exec(h->db, sql, NULL, NULL, NULL) != SQLITE_OK) ||
+	    sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be brought up to date");
 		goto end;
 	}
 	n = hq_count(h, "SELECT COUNT(*) FROM stations");
-	note = xasprintf("HQ database upgraded from schema 1 to %d: %" PRId64
-	                 " stations' ledgers, now keyed by ledger identity",
-	                 HQ_SCHEMA, n);
+	if (from == 1)
+		note = xasprintf("HQ database upgraded from schema 1 to %d: %" PRId64
+		                 " stations' ledgers, now keyed by ledger identity; pledges "
+		                 "come with each ledger's next bundle",
+		                 HQ_SCHEMA, n);
+	else
+		note = xasprintf("HQ database upgraded from schema %d to %d: pledges "
+		                 "(pledges.csv, outstanding.csv) of the %" PRId64
+		                 " stations' ledgers come with each one's next bundle, or "
+		                 "the same bundle merged again",
+		                 from, HQ_SCHEMA, n);
 	rc = hq_log_add(h, "upgrade", 0, "HQ database", note);
-	free(note);
-	if (rc != 0 ||
-	    sqlite3_exec(h->db, "PRAGMA user_version = 2; COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	if (rc != 0 || sqlite3_exec(h->db, "PRAGMA user_version = " HQ_SCHEMA_TEXT "; COMMIT", NULL,
+	                            NULL, NULL) != SQLITE_OK) {
 		rc = hq_fail(h, cause, "be brought up to date");
 		goto end;
 	}
@@ -309,6 +330,7 @@ hq_upgrade(struct hq *h, char **cause)
 end:
 	if (rc != 0)
 		sqlite3_exec(h->db, "ROLLBACK", NULL, NULL, NULL);
+	free(note);
 	free(sql);
 	return rc;
 }
@@ -339,10 +361,11 @@ hq_open(const char *path, struct hq **out, char **cause)
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
 	}
-	if (v == 1 && hq_upgrade(h, cause) != 0)
+	if (v > 0 && v < HQ_SCHEMA && hq_upgrade(h, v, cause) != 0)
 		goto end;
 	if (sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(h->db, "PRAGMA user_version = 2", NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(h->db, "PRAGMA user_version = " HQ_SCHEMA_TEXT, NULL, NULL, NULL) !=
+	        SQLITE_OK) {
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
 	}
@@ -524,6 +547,190 @@ hq_drop_figures(struct hq *h, const char *id)
 	    hq_run(hq_prep(h, "DELETE FROM figures WHERE identity = ?1", 1, id)) != 0)
 		return -1;
 	return 0;
+}
+
+/* ---- pledges ---- */
+
+/* Cents of a CSV's plain amount ("12.50", as bundle.c writes it): 0, or -1
+ * (empty: an amount not known). */
+static int
+hq_cents(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	int dec = -1;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s == '.' && dec < 0) {
+			dec = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || v > INT64_MAX / 100 || dec == 2)
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (dec >= 0)
+			dec++;
+	}
+	for (; dec < 2; dec = dec < 0 ? 1 : dec + 1)
+		v *= 10;
+	*out = v;
+	return 0;
+}
+
+/* A text field as the station wrote it before making it Excel-safe
+ * (csv_field's leading apostrophe taken off). */
+static const char *
+hq_text(const char *s)
+{
+	return s[0] == '\'' && s[1] != '\0' && strchr("=+-@\t\r", s[1]) != NULL ? s + 1 : s;
+}
+
+/* The columns named in names[0..n) of a CSV's header, into col[] (-1: absent). */
+static void
+hq_columns(const struct csv_record *hdr, const char *const *names, int *col, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		col[k] = -1;
+		for (size_t i = 0; i < hdr->nfields; i++)
+			if (strcmp(hdr->fields[i], names[k]) == 0)
+				col[k] = (int)i;
+	}
+}
+
+static const char *
+hq_field(const struct csv_record *r, const int *col, int k)
+{
+	return col[k] >= 0 && (size_t)col[k] < r->nfields ? r->fields[col[k]] : "";
+}
+
+/* What outstanding.csv says of one pledge in force. */
+struct hq_owing {
+	int64_t seq, laps, billed, owed; /* owed -1: no amount (no lap length) */
+	int final;
+};
+
+/* outstanding.csv's rows (malloc'd, *n of them, in the file's order: by seq). */
+static int
+hq_owing_read(const char *csv, size_t len, struct hq_owing **out, size_t *n)
+{
+	static const char *const names[] = {"pledge_seq", "laps_here", "billed_laps", "owed",
+	                                    "final"};
+	struct csv_reader *r = csv_reader_new(csv, len);
+	struct csv_record rec;
+	struct hq_owing *v = NULL;
+	int col[5], got, rc = -1;
+	char *why = NULL;
+
+	*out = NULL;
+	*n = 0;
+	if ((got = csv_next(r, &rec, &why)) != 1)
+		goto end;
+	hq_columns(&rec, names, col, 5);
+	while ((got = csv_next(r, &rec, &why)) == 1) {
+		struct hq_owing o = {0};
+		o.seq = strtoll(hq_field(&rec, col, 0), NULL, 10);
+		o.laps = strtoll(hq_field(&rec, col, 1), NULL, 10);
+		o.billed = strtoll(hq_field(&rec, col, 2), NULL, 10);
+		if (hq_cents(hq_field(&rec, col, 3), &o.owed) != 0)
+			o.owed = -1;
+		o.final = strcmp(hq_field(&rec, col, 4), "yes") == 0;
+		v = xrealloc(v, (*n + 1) * sizeof *v);
+		v[(*n)++] = o;
+	}
+	rc = got == 0 ? 0 : -1;
+end:
+	free(why);
+	csv_reader_free(r);
+	if (rc != 0) {
+		free(v);
+		v = NULL;
+		*n = 0;
+	}
+	*out = v;
+	return rc;
+}
+
+/* Replaces a ledger's pledges with its bundle's (pledges.csv joined with
+ * outstanding.csv), inside the caller's transaction.  The CSVs are those
+ * bundle_compute made again from the ledger, so they are the ledger's. */
+static int
+hq_store_pledges(struct hq *h, const char *id, const struct bundle_content *c)
+{
+	static const char *const names[] = {
+	    "seq", "walker",      "walker_name", "sponsor",   "kind",       "rate",
+	    "max", "external_id", "paid_online", "paid_here", "annulled_by"};
+	struct csv_reader *r = NULL;
+	struct csv_record rec;
+	struct hq_owing *ow = NULL;
+	sqlite3_stmt *st = NULL;
+	size_t now = 0, k = 0;
+	int col[11], got, rc = -1;
+	char *why = NULL;
+
+	if (hq_run(hq_prep(h, "DELETE FROM pledges WHERE identity = ?1", 1, id)) != 0)
+		return -1;
+	if (!c->fig.pledges || c->csv[BUNDLE_PLEDGES] == NULL)
+		return 0;
+	if (c->csv[BUNDLE_OUTSTANDING] == NULL ||
+	    hq_owing_read(c->csv[BUNDLE_OUTSTANDING], c->csv_len[BUNDLE_OUTSTANDING], &ow, &now) !=
+	        0)
+		goto end;
+	r = csv_reader_new(c->csv[BUNDLE_PLEDGES], c->csv_len[BUNDLE_PLEDGES]);
+	if (csv_next(r, &rec, &why) != 1)
+		goto end;
+	hq_columns(&rec, names, col, 11);
+	if ((st = hq_prep(h,
+	                  "INSERT INTO pledges(identity, seq, ext_id, walker, walker_name, "
+	                  "sponsor, kind, rate, max, online, paid_here, in_force, laps, billed, "
+	                  "owed, final) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+	                  "?12, ?13, ?14, ?15, ?16)",
+	                  1, id)) == NULL)
+		goto end;
+	while ((got = csv_next(r, &rec, &why)) == 1) {
+		int64_t seq = strtoll(hq_field(&rec, col, 0), NULL, 10), rate = 0, max = 0,
+		        online = 0, paid = 0;
+		int in_force = hq_field(&rec, col, 10)[0] == '\0';
+		const struct hq_owing *o = NULL;
+
+		hq_cents(hq_field(&rec, col, 5), &rate);
+		hq_cents(hq_field(&rec, col, 6), &max);
+		hq_cents(hq_field(&rec, col, 8), &online);
+		hq_cents(hq_field(&rec, col, 9), &paid);
+		/* both files are in the pledges' order */
+		while (k < now && ow[k].seq < seq)
+			k++;
+		if (k < now && ow[k].seq == seq)
+			o = &ow[k];
+		sqlite3_bind_int64(st, 2, seq);
+		sqlite3_bind_text(st, 3, hq_text(hq_field(&rec, col, 7)), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, strtoll(hq_field(&rec, col, 1), NULL, 10));
+		sqlite3_bind_text(st, 5, hq_text(hq_field(&rec, col, 2)), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, hq_text(hq_field(&rec, col, 3)), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 7, hq_field(&rec, col, 4), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 8, rate);
+		sqlite3_bind_int64(st, 9, max);
+		sqlite3_bind_int64(st, 10, online);
+		sqlite3_bind_int64(st, 11, paid);
+		sqlite3_bind_int(st, 12, in_force && o != NULL);
+		sqlite3_bind_int64(st, 13, o != NULL ? o->laps : 0);
+		sqlite3_bind_int64(st, 14, o != NULL ? o->billed : 0);
+		if (o != NULL && o->owed >= 0)
+			sqlite3_bind_int64(st, 15, o->owed);
+		else
+			sqlite3_bind_null(st, 15);
+		sqlite3_bind_int(st, 16, o != NULL && o->final);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_reset(st);
+	}
+	rc = got == 0 ? 0 : -1;
+end:
+	sqlite3_finalize(st);
+	csv_reader_free(r);
+	free(ow);
+	free(why);
+	return rc;
 }
 
 /* The figures of each counted ledger that has none (identity NULL: every
@@ -1366,6 +1573,14 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 			goto end;
 		}
 	}
+	/* the ledger's pledges, as its whole ledger states them; merged again
+	 * (already), a ledger counted before HQ schema 3 gets them */
+	if ((res->outcome == HQ_MERGED ||
+	     (res->outcome == HQ_ALREADY && strcmp(s.state, "counted") == 0)) &&
+	    hq_store_pledges(h, id, &rep->content) != 0) {
+		hq_fail(h, cause, "be written (the bundle's pledges)");
+		goto end;
+	}
 	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "commit the merge");
 		goto end;
@@ -1885,12 +2100,128 @@ hq_pending_short(struct hq *h, struct strbuf *b)
 	return 0;
 }
 
+/* Each pledge once, of the counted ledgers: a pledge with an external id
+ * (the platform's, imported) is one pledge however many stations of its
+ * event hold it, else it is (ledger identity, seq).  Each station's
+ * outstanding.csv settles the pledge on its own ledger's laps, so a pledge
+ * held at several stations has the laps of all of them: a flat one owes
+ * its sum once; any other the sum of what each station's laps owe, up to
+ * the pledge's maximum.  Paid: online once, plus what each station took. */
+#define HQ_PLEDGE_CTE                                                                              \
+	"WITH c AS (SELECT p.*, s.city, s.event_tag AS tag, CASE WHEN p.ext_id <> '' THEN "        \
+	"'x' || s.event_tag || char(10) || p.ext_id ELSE 'l' || p.identity || char(10) || "        \
+	"p.seq END AS k FROM pledges p JOIN stations s ON s.identity = p.identity WHERE "          \
+	"s.state = 'counted' AND p.in_force = 1), "                                                \
+	"g AS (SELECT k, MIN(city) AS city, MIN(tag) AS tag, MIN(walker) AS walker, "              \
+	"MAX(walker_name) AS walker_name, MAX(kind) AS kind, MAX(max) AS mx, "                     \
+	"MAX(online) + SUM(paid_here) AS paid, SUM(laps) AS laps, COUNT(owed) AS nowed, "          \
+	"CASE WHEN MAX(kind) = 'flat' THEN MAX(owed) ELSE SUM(owed) END AS raw FROM c "            \
+	"GROUP BY k), "                                                                            \
+	"o AS (SELECT g.*, CASE WHEN nowed = 0 THEN NULL WHEN mx > 0 AND raw > mx THEN mx "        \
+	"ELSE raw END AS owed, CASE WHEN nowed > 0 AND MIN(raw, CASE WHEN mx > 0 THEN mx "         \
+	"ELSE raw END) > paid THEN MIN(raw, CASE WHEN mx > 0 THEN mx ELSE raw END) - paid "        \
+	"ELSE 0 END AS still FROM g) "
+
+struct hq_pledge_totals {
+	int64_t pledges, walkers, owed, paid, still, unknown;
+};
+
+/* The pledges' totals where `where` (on o: city, tag) holds, a bound once. */
+static int
+hq_pledge_sum(struct hq *h, const char *where, const char *a, struct hq_pledge_totals *t)
+{
+	char *sql = xasprintf(HQ_PLEDGE_CTE
+	                      "SELECT COUNT(*), COUNT(DISTINCT tag || char(10) || walker), "
+	                      "COALESCE(SUM(owed), 0), COALESCE(SUM(paid), 0), "
+	                      "COALESCE(SUM(still), 0), COALESCE(SUM(owed IS NULL), 0) FROM o "
+	                      "WHERE %s",
+	                      where);
+	sqlite3_stmt *st = hq_prep(h, sql, 1, a);
+	int rc = -1;
+
+	memset(t, 0, sizeof *t);
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		t->pledges = sqlite3_column_int64(st, 0);
+		t->walkers = sqlite3_column_int64(st, 1);
+		t->owed = sqlite3_column_int64(st, 2);
+		t->paid = sqlite3_column_int64(st, 3);
+		t->still = sqlite3_column_int64(st, 4);
+		t->unknown = sqlite3_column_int64(st, 5);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	return rc;
+}
+
+static void
+hq_pledge_line(struct strbuf *b, const char *indent, const char *label,
+               const struct hq_pledge_totals *t)
+{
+	char c1[32], c2[32], c3[32];
+
+	strbuf_printf(b, "%s%-28s pledges %6" PRId64, indent, label, t->pledges);
+	if (t->walkers >= 0)
+		strbuf_printf(b, "  walkers %5" PRId64, t->walkers);
+	else
+		strbuf_printf(b, "%16s", ""); /* a walker's own line */
+	strbuf_printf(b, "  owed %12s  paid %12s  still owed %12s",
+	              amount_format(t->owed, c1, sizeof c1), amount_format(t->paid, c2, sizeof c2),
+	              amount_format(t->still, c3, sizeof c3));
+	if (t->unknown > 0)
+		strbuf_printf(b, "  (%" PRId64 " per mile or km without a lap length: no amount)",
+		              t->unknown);
+	strbuf_puts(b, "\n");
+}
+
+/* An event's outstanding pledges: its totals, then each walker who still
+ * owes (or whose pledges have no amount), by number. */
+static int
+hq_pledge_event(struct hq *h, struct strbuf *b, const char *tag)
+{
+	struct hq_pledge_totals t;
+	sqlite3_stmt *st = NULL;
+
+	if (hq_pledge_sum(h, "tag = ?1", tag, &t) != 0)
+		return -1;
+	if (t.pledges == 0)
+		return 0;
+	hq_pledge_line(b, "    ", "pledges", &t);
+	if ((st = hq_prep(h,
+	                  HQ_PLEDGE_CTE
+	                  "SELECT walker, MAX(walker_name), COUNT(*), COALESCE(SUM(owed), 0), "
+	                  "COALESCE(SUM(paid), 0), COALESCE(SUM(still), 0), "
+	                  "COALESCE(SUM(owed IS NULL), 0) FROM o WHERE tag = ?1 GROUP BY walker "
+	                  "HAVING SUM(still) > 0 OR SUM(owed IS NULL) > 0 ORDER BY walker",
+	                  1, tag)) == NULL)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_pledge_totals w = {
+		    .pledges = sqlite3_column_int64(st, 2),
+		    .walkers = -1,
+		    .owed = sqlite3_column_int64(st, 3),
+		    .paid = sqlite3_column_int64(st, 4),
+		    .still = sqlite3_column_int64(st, 5),
+		    .unknown = sqlite3_column_int64(st, 6),
+		};
+		char *label = xasprintf("walker %lld %.40s", (long long)sqlite3_column_int64(st, 0),
+		                        (const char *)sqlite3_column_text(st, 1)),
+		     *safe = text_escape(label, 0);
+		hq_pledge_line(b, "      ", safe, &w);
+		free(safe);
+		free(label);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
 int
 hq_report(struct hq *h, char **text, char **cause)
 {
 	struct strbuf b = STRBUF_INIT;
 	sqlite3_stmt *cities = NULL, *events = NULL, *stations = NULL;
 	struct hq_totals t;
+	struct hq_pledge_totals pt;
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(h->db, "SELECT DISTINCT city FROM stations ORDER BY city", -1,
@@ -1959,6 +2290,11 @@ hq_report(struct hq *h, char **text, char **cause)
 				goto end;
 			}
 			hq_report_line(&b, "    ", "event total", &t);
+			if (hq_pledge_event(h, &b, tag) != 0) {
+				strbuf_free(&where);
+				hq_fail(h, cause, "be read");
+				goto end;
+			}
 		}
 		sqlite3_reset(events);
 		if (hq_sum(h,
@@ -1969,6 +2305,13 @@ hq_report(struct hq *h, char **text, char **cause)
 			goto end;
 		}
 		hq_report_line(&b, "  ", "city total", &t);
+		if (hq_pledge_sum(h, "city = ?1", city, &pt) != 0) {
+			strbuf_free(&where);
+			hq_fail(h, cause, "be read");
+			goto end;
+		}
+		if (pt.pledges > 0)
+			hq_pledge_line(&b, "  ", "city pledges", &pt);
 		strbuf_puts(&b, "\n");
 		strbuf_free(&where);
 	}
@@ -1977,6 +2320,12 @@ hq_report(struct hq *h, char **text, char **cause)
 	strbuf_printf(&b, "All events: %" PRId64 " events, %" PRId64 " stations\n", t.events,
 	              t.stations);
 	hq_report_line(&b, "", "national total", &t);
+	if (hq_pledge_sum(h, "1 OR ?1 IS NULL", NULL, &pt) != 0) {
+		hq_fail(h, cause, "be read");
+		goto end;
+	}
+	if (pt.pledges > 0)
+		hq_pledge_line(&b, "", "national pledges", &pt);
 	if (hq_pending_short(h, &b) != 0) {
 		hq_fail(h, cause, "be read");
 		goto end;

@@ -23,7 +23,9 @@
 
 struct hq;
 
-#define HQ_SCHEMA 2 /* PRAGMA user_version; 1: keyed by (event tag, station) */
+/* PRAGMA user_version; 1: keyed by (event tag, station); 2: no pledges */
+#define HQ_SCHEMA      3
+#define HQ_SCHEMA_TEXT "3"
 
 enum hq_outcome {
 	HQ_MERGED,  /* new entries counted */

@@ -503,7 +503,16 @@ struct ledger_station_pledge {
 	int own;
 	int64_t upto_seq;     /* its entries counted: 1..upto_seq */
 	int64_t seen_wall_ms; /* a peer: when its entries last came (freshness) */
+	enum rules_role role; /* a peer: its role setting, for people's words */
+	int walker_laps;      /* the settled walkers have laps recorded there */
+	int stale;            /* a peer with such laps not heard from for more than
+	                       * LEDGER_LAPS_STALE_MS before the settlement (or the
+	                       * certification in force): its later laps are missing */
 };
+/* A constant, not a setting: wat-sync exchanges every 3 s, so five minutes
+ * without an exchange means the link is down, while a walker passes the
+ * lap point every few minutes. */
+#define LEDGER_LAPS_STALE_MS (5 * 60 * 1000)
 struct ledger_settlement {
 	struct pledge_book *book;     /* this ledger's pledges and payments */
 	struct ledger_pledge_line *v; /* the pledges in force, by walker then entry */
@@ -523,7 +532,8 @@ int ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *o
 void ledger_settlement_clear(struct ledger_settlement *s);
 /* The laps it was made on, for people: "Certified laps of T1 to entry 40,
  * LAP-1 to entry 120 (as of 2026-05-02 10:42 CDT)." (how fresh each other
- * station's laps are). */
+ * station's laps are); a stale station's first: "Made on laps from the lap
+ * point (station LAP-1) as of 10:42, not heard from since. ..." */
 void ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len);
 
 /* A sponsor's payment: one donation for walker whose donor is the

@@ -3,7 +3,11 @@
  * and core/pledge.h (the rule). */
 #include "ledger_int.h"
 
+#include <time.h>
+
 #include "pledge.h"
+#include "rules.h"
+#include "stamp.h"
 
 /* ---- lines of one ledger, decoded ---- */
 
@@ -77,6 +81,32 @@ ledger_pl_peers_cb(const struct ledger_peer *p, void *arg)
 }
 
 /* ---- the settlement ---- */
+
+/* The role the last settings entry of es[0..n) for it gives (none: both). */
+static enum rules_role
+ledger_pl_role(const struct entry *es, size_t n)
+{
+	enum rules_role role = RULES_ROLE_BOTH, r;
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_value k, v;
+		char *key, *value;
+
+		if (es[i].kind != ENTRY_SETTINGS)
+			continue;
+		k = entry_member(&es[i], "key");
+		key = json_str(&k);
+		if (key != NULL && strcmp(key, "role") == 0) {
+			v = entry_member(&es[i], "value");
+			value = json_str(&v);
+			if (value != NULL && rules_role_parse(value, &r) == 0)
+				role = r;
+			free(value);
+		}
+		free(key);
+	}
+	return role;
+}
 
 /* Folds a ledger's entries es[0..upto) for the laps they count. */
 static int
@@ -158,8 +188,9 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	struct ledger_pl_pairs pairs = {0};
 	unsigned char id[LEDGER_HASH_LEN];
 	char hex[2 * LEDGER_HASH_LEN + 1];
-	size_t i, j, nfolds = 0;
-	int64_t own_upto;
+	size_t i, j, nfolds = 0, *fold_st = NULL; /* each fold's station */
+	int64_t own_upto, as_of;
+	struct stamp now;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
@@ -184,6 +215,7 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	}
 	pledge_rule_settings(own.es, (size_t)own_upto, fall, &out->lap, &out->lap_cap);
 	folds = xcalloc(1, sizeof *folds);
+	fold_st = xcalloc(1, sizeof *fold_st);
 	out->stations = xcalloc(1, sizeof *out->stations);
 	if (own_upto == (int64_t)own.n) {
 		folds[0] = fall;
@@ -223,11 +255,14 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		ls.upto = upto;
 		folds = xrealloc(folds, (nfolds + 1) * sizeof *folds);
 		folds[nfolds] = NULL;
+		fold_st = xrealloc(fold_st, (nfolds + 1) * sizeof *fold_st);
+		fold_st[nfolds] = out->nstations - 1;
 		r = ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, &ls, cause);
 		if (r == 0)
 			r = ledger_pl_decode(&ls, cause);
 		if (r == 0)
 			r = ledger_pl_fold(ls.es, ls.n, &folds[nfolds], cause);
+		sp->role = ledger_pl_role(ls.es, ls.n);
 		if (r == 0) {
 			/* one person under two numbers: linked here, or there */
 			ledger_pl_links(own.es, (size_t)own_upto, fall != NULL ? fall : folds[0],
@@ -253,6 +288,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 			const struct fold_walker *w = fold_walker(folds[j], p->walker);
 			if (w != NULL)
 				ln->counted_laps += fold_counted_laps(w);
+			if (w != NULL && w->laps > 0)
+				out->stations[fold_st[j]].walker_laps = 1;
 		}
 		for (j = 0; j < pairs.n; j++) {
 			const struct fold_walker *w;
@@ -260,6 +297,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 				continue;
 			if ((w = fold_walker(folds[pairs.v[j].fold], pairs.v[j].there)) != NULL)
 				ln->counted_laps += fold_counted_laps(w);
+			if (w != NULL && w->laps > 0)
+				out->stations[fold_st[pairs.v[j].fold]].walker_laps = 1;
 		}
 		ln->billed_laps = pledge_billed_laps(ln->counted_laps, out->lap_cap);
 		ln->distance_um = setting_distance(&out->lap, ln->billed_laps);
@@ -278,6 +317,18 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		out->paid_cents += ln->paid_cents;
 		out->due_cents += ln->due_cents;
 	}
+	/* stale: a peer with the walkers' laps not heard from for long before
+	 * the settlement was made (now), or before the certification it is
+	 * made on (a lap after it does not count) */
+	stamp_now(&now);
+	as_of = out->cert_seq != 0 && out->cert_seq <= (int64_t)own.n
+	            ? own.es[out->cert_seq - 1].at.wall_ms
+	            : now.wall_ms;
+	for (i = 1; i < out->nstations; i++) {
+		struct ledger_station_pledge *sp = &out->stations[i];
+		sp->stale = sp->walker_laps && (sp->seen_wall_ms <= 0 ||
+		                                as_of - sp->seen_wall_ms > LEDGER_LAPS_STALE_MS);
+	}
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, ledger_pl_line_cmp);
 	rc = 0;
@@ -285,6 +336,7 @@ end:
 	for (i = 0; i < nfolds; i++)
 		fold_free(folds[i]);
 	free(folds);
+	free(fold_st);
 	free(pairs.v);
 	free(peers.v);
 	fold_free(fall);
@@ -294,12 +346,42 @@ end:
 	return rc;
 }
 
+/* "10:42" in the station's time zone (stamp_zone); "2026-05-01 10:42"
+ * when not within the last 12 hours. */
+static const char *
+ledger_pl_clock(int64_t wall_ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(wall_ms / 1000), now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, len, now - t < 12 * 3600 && t - now < 3600 ? "%H:%M" : "%Y-%m-%d %H:%M",
+	             &tm) == 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 void
 ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len)
 {
 	struct strbuf b = STRBUF_INIT;
 	char when[40];
 
+	/* first, so a short line on the screen still says it */
+	for (size_t i = 0; i < s->nstations; i++) {
+		const struct ledger_station_pledge *sp = &s->stations[i];
+		const char *role = sp->role == RULES_ROLE_LAP       ? "the lap point "
+		                   : sp->role == RULES_ROLE_WELCOME ? "the welcome table "
+		                                                    : "";
+
+		if (!sp->stale)
+			continue;
+		strbuf_printf(&b, "Made on laps from %s%s%s%s as of %s, not heard from since. ",
+		              role, *role ? "(station " : "station ", sp->station, *role ? ")" : "",
+		              sp->seen_wall_ms > 0
+		                  ? ledger_pl_clock(sp->seen_wall_ms, when, sizeof when)
+		                  : "never");
+	}
 	strbuf_puts(&b, s->cert_seq != 0 ? "Certified laps of " : "Laps of ");
 	for (size_t i = 0; i < s->nstations; i++) {
 		const struct ledger_station_pledge *sp = &s->stations[i];

@@ -658,3 +658,85 @@ lo_sync() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"total \$204.00"* ]]
 }
+
+# Pledges at HQ (issue 18): the table and the lap point both imported the
+# registration's pledges CSV (the same external ids), each took a payment,
+# each counted laps; HQ counts each pledge once, with the laps and payments
+# of both, and shows what is still owed by city, event and walker.  An HQ
+# database of schema 2 (no pledges) is upgraded and gets them when the same
+# bundle is merged again.
+@test "HQ merge of two stations that imported the same pledges CSV counts each pledge once" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set walker-base 500 >/dev/null
+	# the registration's roster at both: Cy is 3 at the table, 501 at the lap point
+	for db in "$T/t1.db" "$T/t2.db"; do
+		"$WATCTL" --db "$db" set min-lap 0 >/dev/null
+		"$WATCTL" --db "$db" walker add --name "Cy Cole" --id R-300 >/dev/null
+		"$WATCTL" --db "$db" walker add --name "Di Dunn" --id R-400 >/dev/null
+	done
+	cat >"$T/pledges.csv" <<-'EOF2'
+		Walker ID,Sponsor Name,Type,Rate,Max,Pledge ID,Paid,Paid Date
+		R-300,Gail Grant,per lap,2,5,WEB-1,,
+		R-300,Hal Hunt,flat,25,,WEB-2,10,2026-04-20
+		R-400,Ivy Ives,flat,40,,WEB-3,,
+	EOF2
+	for db in "$T/t1.db" "$T/t2.db"; do
+		run "$WATCTL" --db "$db" pledge import "$T/pledges.csv" --import-good-rows
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"Imported 3 new pledges."* ]]
+	done
+	# a pledge on paper at the table only (no external id)
+	"$WATCTL" --db "$T/t1.db" pledge add 4 --sponsor "Jo Jones" --rate 7 >/dev/null
+	# Cy walks a lap at the table and two at the lap point: $2 a lap, at most $5
+	"$WATCTL" --db "$T/t1.db" lap 3 >/dev/null
+	"$WATCTL" --db "$T/t2.db" lap 501 >/dev/null
+	"$WATCTL" --db "$T/t2.db" lap 501 >/dev/null
+	# Hal (paid $10 online) pays $5 at the table and $4 at the lap point; Ivy $40
+	"$WATCTL" --db "$T/t1.db" pledge list
+	pl() { "$WATCTL" --db "$1" pledge list | sed -n "s/^ *pledge \([0-9]*\)  $2:.*/\1/p"; }
+	"$WATCTL" --db "$T/t1.db" pledge pay 3 "$(pl "$T/t1.db" "Hal Hunt")" 5 --method cash
+	"$WATCTL" --db "$T/t2.db" pledge pay 501 "$(pl "$T/t2.db" "Hal Hunt")" 4 --method cash
+	"$WATCTL" --db "$T/t1.db" pledge pay 4 "$(pl "$T/t1.db" "Ivy Ives")" 40 --method check --check-no 77
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# four pledges, not seven: Cy's per-lap pledge has the laps of both
+	# stations (3 x $2, at most $5), Hal's $10 online counts once and his
+	# two payments both; Jo's paper pledge is the table's alone
+	pledges_are() {
+		run "$WATCTL" hq-report --db "$HQ"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		for what in "    pledges +pledges +4 +walkers +2 +owed +\\\$77\\.00 +paid +\\\$59\\.00 +still owed +\\\$18\\.00" \
+			"      walker 3 Cy Cole +pledges +2 .*owed +\\\$30\\.00 +paid +\\\$19\\.00 +still owed +\\\$11\\.00" \
+			"      walker 4 Di Dunn +pledges +2 .*owed +\\\$47\\.00 +paid +\\\$40\\.00 +still owed +\\\$7\\.00" \
+			"  city pledges +pledges +4 .*still owed +\\\$18\\.00" \
+			"national pledges +pledges +4 .*still owed +\\\$18\\.00"; do
+			echo "$output" | grep -Eq "^$what\$" || { echo "missing: $what"; return 1; }
+		done
+	}
+	pledges_are
+	# merged again: nothing counted twice
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	[[ "$output" == *"Already merged"* ]]
+	pledges_are
+	# an HQ database of schema 2 (before pledges): upgraded at open, logged;
+	# the same bundles merged again bring the pledges in
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
+	sqlite3 "$HQ" "DROP TABLE pledges; PRAGMA user_version = 2"
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"national total"*"\$278.00"* ]]
+	[[ "$output" != *"pledges"* ]]
+	[ "$(sqlite3 "$HQ" 'PRAGMA user_version')" -eq 3 ]
+	run "$WATCTL" hq-log --db "$HQ"
+	[[ "$output" == *"upgraded from schema 2 to 3"*"chain intact"* ]]
+	"$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)" >/dev/null
+	pledges_are
+}

@@ -300,3 +300,60 @@ seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"not of this ledger"* ]]
 }
+
+# lo_sync CALLER ANSWERER: one `watctl sync` exchange over loopback.
+lo_sync() {
+	local port=$((20000 + RANDOM % 30000))
+	"$WATCTL" --db "$2" sync --listen "127.0.0.1:$port" --once 2>"$T/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$T/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	"$WATCTL" --db "$1" sync --peer "127.0.0.1:$port" >/dev/null
+	wait
+}
+
+# A settlement made on stale laps says so: the lap point (T2) counted Ana's
+# laps and was last heard from more than LEDGER_LAPS_STALE_MS (5 minutes)
+# ago; the statement names it and its time, in the station's time zone.
+@test "pledges: a settlement made on laps from a lap point not heard from for long is marked stale" {
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
+	w set time-zone America/Chicago >/dev/null
+	w event-pack export "$T/ev.pack" >"$T/ev.out"
+	"$WATCTL" --db "$T/t2.db" event-pack import "$T/ev.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$T/ev.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	"$WATCTL" --db "$T/t2.db" set min-lap 0 >/dev/null
+	w pledge add 1 --sponsor "Cy Lap" --kind lap --rate 1 >/dev/null
+	w pledge add 2 --sponsor "Di Flat" --rate 5 >/dev/null
+	"$WATCTL" --db "$T/t2.db" set holdoff 0 >/dev/null
+	code=$(w badge-code 1)
+	for _ in 1 2 3; do "$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null; done
+	lo_sync "$DB" "$T/t2.db"
+	statement() {
+		w statement "$1" --out "$T/s.pdf" >/dev/null
+		pdftotext -layout "$T/s.pdf" - | tr -s ' \n' ' '
+	}
+	# just exchanged: fresh, nothing said
+	run statement 1
+	echo "$output"
+	[[ "$output" == *"Laps of T1 to entry"*"T2 to entry"* ]]
+	[[ "$output" == *"Still owed \$3.00"* ]]
+	[[ "$output" != *"Made on laps"* ]]
+	# the lap point last heard from 20 minutes ago
+	sqlite3 "$DB" "UPDATE peers SET seen_wall_ms = seen_wall_ms - 20 * 60 * 1000"
+	seen=$(sqlite3 "$DB" "SELECT seen_wall_ms / 1000 FROM peers")
+	at=$(TZ=America/Chicago date -d "@$seen" +%H:%M)
+	run statement 1
+	echo "$output"
+	[[ "$output" == *"Made on laps from the lap point (station T2) as of $at, not heard from since."* ]]
+	# Di's walker has no laps at the lap point: her statement is not marked
+	run statement 2
+	echo "$output"
+	[[ "$output" == *"Sponsor Di Flat"* ]]
+	[[ "$output" != *"Made on laps"* ]]
+	# a lap point heard from 4 minutes ago is fresh
+	sqlite3 "$DB" "UPDATE peers SET seen_wall_ms = (strftime('%s', 'now') - 240) * 1000"
+	run statement 1
+	[[ "$output" != *"Made on laps"* ]]
+}
