@@ -46,6 +46,7 @@ kiosk_fini(struct kiosk *k)
 	kiosk_keep(&k->badges.teams, NULL);
 	kiosk_keep(&k->reg.dups, NULL);
 	kiosk_keep(&k->reg.teams, NULL);
+	kiosk_keep(&k->pledges.r, NULL);
 	kiosk_print_free(k->print_job);
 	k->print_job = NULL;
 	kiosk_export_free(k->export_job);
