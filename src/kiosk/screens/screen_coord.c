@@ -573,7 +573,7 @@ screen_settings_draw(struct kiosk *k)
 			}
 			k->settings.key = s->key;
 			k->settings.label = s->label;
-			snprintf(k->settings.value, sizeof k->settings.value, "%s", whole);
+			memcpy(k->settings.value, whole, strlen(whole) + 1); /* fits: above */
 			screen_settings_prompt(k, s);
 			k->settings.step = 1;
 			k->msg[0] = '\0';
