@@ -81,6 +81,39 @@ sync_self_clear(struct sync_self *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* ---- the event's Wi-Fi network ---- */
+
+static void
+sync_wifi_b32(const unsigned char key[32], const char *label, char *out, size_t n)
+{
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)label, strlen(label), key, 32);
+	for (size_t i = 0; i < n; i++) /* 5 bits each, from the front */
+		out[i] =
+		    b32[(((unsigned)h[i * 5 / 8] << 8 | h[i * 5 / 8 + 1]) >> (11 - i * 5 % 8)) &
+		        31];
+	sodium_memzero(h, sizeof h);
+}
+
+void
+sync_wifi_derive(const unsigned char key[32], char ssid[SYNC_WIFI_SSID_MAX],
+                 char psk[SYNC_WIFI_PSK_MAX])
+{
+	char p[20];
+
+	memcpy(ssid, "WAT-", 4);
+	sync_wifi_b32(key, "W.A.T. station network v1: ssid", ssid + 4, 6);
+	ssid[10] = '\0';
+	sync_wifi_b32(key, "W.A.T. station network v1: passphrase", p, sizeof p);
+	for (size_t g = 0; g < 4; g++) {
+		memcpy(psk + g * 6, p + g * 5, 5);
+		psk[g * 6 + 5] = g < 3 ? '-' : '\0';
+	}
+	sodium_memzero(p, sizeof p);
+}
+
 /* ---- sockets ---- */
 
 /* "1.2.3.4:P", "[IPv6]:P" or "[fe80::1%eth0]:P" (a link-local address

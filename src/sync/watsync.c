@@ -9,6 +9,11 @@
  *   wat-sync --db FILE [--keys DIR] [--kiosk SOCKET] [--listen ADDR:PORT]
  *            [--peer ADDR:PORT]... [--interval S] [--budget-mb N]
  *            [--timeout S] [--no-avahi] [--rounds N]
+ *   wat-sync --wifi --db FILE
+ *
+ * --wifi prints the event's own Wi-Fi network (WIFI_SSID=, WIFI_PSK= lines,
+ * sync_wifi_derive) for board/'s wat-network (NETWORK=offer or join without
+ * a given network) and exits: 3 when the ledger has no event yet.
  *
  * WAT_SYNC_PEERS ("ADDR:PORT ADDR:PORT") and WAT_SYNC_LISTEN add to the
  * options (wat-provision writes them from wat.conf's SYNC_PEERS and
@@ -25,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "badge.h"
 #include "ledger.h"
 #include "sync.h"
 #include "sync_avahi.h"
@@ -297,13 +303,43 @@ watsync_port(const char *addr)
 	return c != NULL ? (unsigned)atoi(c + 1) : 0;
 }
 
+/* --wifi: the event's network from the ledger's badge key (run before the
+ * kiosk starts: it holds the file exclusively). */
+static int
+watsync_wifi(const char *db)
+{
+	struct ledger *l = NULL;
+	struct badge_event ev;
+	char *cause = NULL, ssid[SYNC_WIFI_SSID_MAX], psk[SYNC_WIFI_PSK_MAX];
+	int rc = 1;
+
+	if (ledger_open_mode(db, LEDGER_READ, &l, &cause) != 0)
+		goto end;
+	if (ledger_badge_key(l, &ev, &cause) != 0) {
+		rc = 3; /* no event set up yet */
+		goto end;
+	}
+	sync_wifi_derive(ev.key, ssid, psk);
+	util_wipe(&ev, sizeof ev);
+	printf("WIFI_SSID=%s\nWIFI_PSK=%s\n", ssid, psk);
+	util_wipe(psk, sizeof psk);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+end:
+	if (cause != NULL)
+		fprintf(stderr, "wat-sync: %s\n", cause);
+	free(cause);
+	ledger_free(l);
+	return rc;
+}
+
 static void
 watsync_usage(void)
 {
 	fprintf(stderr, "usage: wat-sync --db FILE [--keys DIR] [--kiosk SOCKET] "
 	                "[--listen ADDR:PORT] [--peer ADDR:PORT]...\n"
 	                "                [--interval S] [--budget-mb N] [--timeout S] "
-	                "[--no-avahi] [--rounds N]\n");
+	                "[--no-avahi] [--rounds N]\n"
+	                "       wat-sync --wifi --db FILE\n");
 }
 
 int
@@ -319,11 +355,12 @@ main(int argc, char **argv)
 	                                     {"timeout", required_argument, NULL, 't'},
 	                                     {"no-avahi", no_argument, NULL, 'A'},
 	                                     {"rounds", required_argument, NULL, 'r'},
+	                                     {"wifi", no_argument, NULL, 'W'},
 	                                     {NULL, 0, NULL, 0}};
 	struct watsync w;
 	struct sigaction sa;
 	char *cause = NULL, station[LEDGER_STATION_MAX + 1];
-	int c, lfd = -1, status = 1, round = 0;
+	int c, lfd = -1, status = 1, round = 0, wifi = 0;
 	int64_t next, watch;
 	const char *env;
 
@@ -347,6 +384,7 @@ main(int argc, char **argv)
 		case 't': w.so.timeout_ms = atoi(optarg) * 1000; break;
 		case 'A': w.use_avahi = 0; break;
 		case 'r': w.rounds = atoi(optarg); break;
+		case 'W': wifi = 1; break;
 		default: watsync_usage(); return 2;
 		}
 	}
@@ -355,6 +393,8 @@ main(int argc, char **argv)
 		watsync_usage();
 		return 2;
 	}
+	if (wifi)
+		return watsync_wifi(w.db);
 	watsync_add_peers(&w, getenv("WAT_SYNC_PEERS"));
 	if (w.listen == NULL && (env = getenv("WAT_SYNC_LISTEN")) != NULL && *env != '\0')
 		w.listen = env;

@@ -32,7 +32,9 @@
 #include "trust.h"
 #include "util.h"
 
-#define NWALKERS 10
+#define NWALKERS    10
+#define PINNED_SSID "WAT-D89185" /* key 00 01 .. 1f; checked with Python hashlib.blake2b */
+#define PINNED_PSK  "0N01K-QVF86-8EVJH-RAVQ6"
 
 struct fixture {
 	char dir[64], pa[96], pb[96];
@@ -657,6 +659,47 @@ test_addr_listen_v6(void **state)
 	close(lfd);
 }
 
+/* The event's Wi-Fi network: the same from the same badge key (every station
+ * of the event), another from another key (even one bit apart), in the
+ * documented shape; the first vector pinned, so a change of the derivation
+ * (which would split an event's stations across two networks after an
+ * update) fails here. */
+static void
+test_wifi_derive(void **state)
+{
+	unsigned char k1[32], k2[32];
+	char s1[SYNC_WIFI_SSID_MAX], p1[SYNC_WIFI_PSK_MAX], s2[SYNC_WIFI_SSID_MAX],
+	    p2[SYNC_WIFI_PSK_MAX];
+
+	(void)state;
+	for (int i = 0; i < 32; i++)
+		k1[i] = (unsigned char)i;
+	sync_wifi_derive(k1, s1, p1);
+	assert_string_equal(s1, PINNED_SSID);
+	assert_string_equal(p1, PINNED_PSK);
+	memcpy(k2, k1, 32);
+	sync_wifi_derive(k2, s2, p2);
+	assert_string_equal(s1, s2);
+	assert_string_equal(p1, p2);
+	k2[31] ^= 1;
+	sync_wifi_derive(k2, s2, p2);
+	assert_string_not_equal(s1, s2);
+	assert_string_not_equal(p1, p2);
+	for (int n = 0; n < 200; n++) {
+		randombytes_buf(k2, sizeof k2);
+		sync_wifi_derive(k2, s2, p2);
+		assert_int_equal(strlen(s2), 10);
+		assert_int_equal(strncmp(s2, "WAT-", 4), 0);
+		assert_int_equal(strspn(s2 + 4, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), 6);
+		assert_int_equal(strlen(p2), 23); /* WPA2: 8 to 63 characters */
+		for (int i = 0; i < 23; i++)
+			assert_true(
+			    i % 6 == 5 ? p2[i] == '-'
+			               : strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", p2[i]) != NULL);
+		assert_string_not_equal(p1, p2);
+	}
+}
+
 int
 main(void)
 {
@@ -671,6 +714,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 	    cmocka_unit_test(test_messages),
 	    cmocka_unit_test(test_addr_forms),
+	    cmocka_unit_test(test_wifi_derive),
 	    cmocka_unit_test(test_addr_listen_v6),
 	    cmocka_unit_test_setup_teardown(test_handshake_good, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_handshake_other_event, setup, teardown),
