@@ -13,10 +13,11 @@ setup() {
 board_root() {
 	R="$T/root"
 	"$B/install.sh" --destdir "$R" --build "$REPO/${BUILD:-build}" >/dev/null
-	mkdir -p "$R/usr/lib/systemd/system" "$R/bin" "$R/usr/bin"
+	mkdir -p "$R/usr/lib/systemd/system" "$R/bin" "$R/usr/bin" "$R/usr/sbin"
 	cp -rn /lib/systemd/system/. "$R/usr/lib/systemd/system/" 2>/dev/null || true
 	cp /bin/sh "$R/bin/sh"
 	cp /bin/sh "$R/usr/bin/wat-sync"
+	cp /bin/sh "$R/usr/sbin/hostapd" # Debian's hostapd, in the image (NETWORK=offer)
 }
 
 @test "board: our systemd units pass systemd-analyze verify" {
@@ -24,7 +25,8 @@ board_root() {
 	board_root
 	cd "$R/usr/lib/systemd/system"
 	run systemd-analyze verify --root="$R" wat-kiosk.service wat-sync.service wat-bootcheck.service \
-		wat-firstboot.service wat-provision.service wat-printer-setup.service wat-testshell@ttyAMA0.service
+		wat-firstboot.service wat-provision.service wat-printer-setup.service wat-testshell@ttyAMA0.service \
+		wat-network.service wat-hostapd.service
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -207,7 +209,7 @@ board_root() {
 	grep -qx WAT_CAMERA=off "$T/root/run/wat/kiosk.env"
 	# wat-sync's peers and its listening address (the default)
 	grep -qx 'WAT_SYNC_PEERS="192.168.4.2:7700 192.168.4.3:7700"' "$T/root/run/wat/sync.env"
-	grep -qx 'WAT_SYNC_LISTEN=0.0.0.0:7700' "$T/root/run/wat/sync.env"
+	grep -qxF 'WAT_SYNC_LISTEN=[::]:7700' "$T/root/run/wat/sync.env" # IPv6 and IPv4
 	# next boot: the blanked file is not applied again, the secret stays
 	run "$B/libexec/wat-provision" --apply
 	[[ "$output" != *applied* ]]
