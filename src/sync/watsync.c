@@ -51,7 +51,8 @@ struct watsync {
 	size_t npeers;
 	struct sync_opts so;
 	int interval_ms, rounds;
-	int use_avahi;
+	int use_avahi;  /* 0: --no-avahi or Avahi failed (said once) */
+	int avahi_wait; /* 1: said that the station has no event yet */
 	struct sync_avahi *avahi;
 	struct sync_self self;
 	int have_self;
@@ -276,6 +277,45 @@ watsync_station(struct watsync *w, char station[LEDGER_STATION_MAX + 1])
 	}
 }
 
+static unsigned
+watsync_port(const char *addr)
+{
+	const char *c = addr != NULL ? strrchr(addr, ':') : NULL;
+	return c != NULL ? (unsigned)atoi(c + 1) : 0;
+}
+
+/* Announces this station and looks for the others by mDNS once it has an
+ * event: before, it has no name of its own (two fresh stations would take
+ * each other for itself) and nothing to exchange. Tried again each round, so
+ * an event set up on a running station is announced without a restart. */
+static void
+watsync_avahi_try(struct watsync *w)
+{
+	char station[LEDGER_STATION_MAX + 1], *cause = NULL;
+
+	if (!w->use_avahi || w->avahi != NULL)
+		return;
+	watsync_station(w, station);
+	if (station[0] == '\0' || strcmp(station, "?") == 0) {
+		if (!w->avahi_wait)
+			fprintf(stderr, "wat-sync: this station has no event yet: it looks for the "
+			                "others on the network once it has one.\n");
+		w->avahi_wait = 1;
+		return;
+	}
+	if (sync_avahi_start(station, watsync_port(w->listen), &w->avahi, &cause) != 0) {
+		/* said once: peers then come from wat.conf only */
+		fprintf(stderr,
+		        "wat-sync: %s: peers are not looked for on the network; using the "
+		        "%zu address%s given (wat.conf SYNC_PEERS).\n",
+		        cause, w->npeers, w->npeers == 1 ? "" : "es");
+		free(cause);
+		w->use_avahi = 0;
+	} else if (w->avahi_wait)
+		fprintf(stderr, "wat-sync: station %s looks for the others on the network.\n",
+		        station);
+}
+
 /* This station's last entry, asked of the kiosk; -1 when none answers
  * (the file is not opened for this: a kiosk starting would wait). */
 static int64_t
@@ -294,13 +334,6 @@ watsync_kiosk_head(struct watsync *w)
 	sync_local_store_free(&st);
 	close(fd);
 	return seq;
-}
-
-static unsigned
-watsync_port(const char *addr)
-{
-	const char *c = addr != NULL ? strrchr(addr, ':') : NULL;
-	return c != NULL ? (unsigned)atoi(c + 1) : 0;
 }
 
 /* --wifi: the event's network from the ledger's badge key (run before the
@@ -359,7 +392,7 @@ main(int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	struct watsync w;
 	struct sigaction sa;
-	char *cause = NULL, station[LEDGER_STATION_MAX + 1];
+	char *cause = NULL;
 	int c, lfd = -1, status = 1, round = 0, wifi = 0;
 	int64_t next, watch;
 	const char *env;
@@ -410,18 +443,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-sync: %s\n", cause);
 		goto end;
 	}
-	if (w.use_avahi) {
-		watsync_station(&w, station);
-		if (sync_avahi_start(station, watsync_port(w.listen), &w.avahi, &cause) != 0) {
-			/* said once: peers then come from wat.conf only */
-			fprintf(stderr,
-			        "wat-sync: %s: peers are not looked for on the network; using the "
-			        "%zu address%s given (wat.conf SYNC_PEERS).\n",
-			        cause, w.npeers, w.npeers == 1 ? "" : "es");
-			free(cause);
-			cause = NULL;
-		}
-	}
+	watsync_avahi_try(&w);
 	fprintf(stderr, "wat-sync: %s%s, %zu peer address%s, a call every %.1f s\n",
 	        w.listen != NULL ? "listening on " : "not listening",
 	        w.listen != NULL ? w.listen : "", w.npeers, w.npeers == 1 ? "" : "es",
@@ -441,6 +463,7 @@ main(int argc, char **argv)
 			watch = now + WATSYNC_WATCH_MS;
 		}
 		if (now >= next) {
+			watsync_avahi_try(&w);
 			w.own_head = watsync_kiosk_head(&w);
 			watsync_round(&w);
 			next = watsync_now_ms() + w.interval_ms;

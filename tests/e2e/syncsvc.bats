@@ -229,3 +229,21 @@ lladdr() {
 	grep -q "answered \[$lw%${NS}l1\]:[0-9]*: station T1" "$T/l2.err"
 	grep -q "call[a-z]* \[$lw%${NS}l1\]:7700" "$T/l2.err"
 }
+
+@test "wat-sync: a station with no event yet looks for the others once its event is set up, without a restart" {
+	# (no avahi-daemon here: its attempt, said once the event exists, is what shows)
+	"$WAT_SYNC" --db "$T/t4.db" --interval 0.2 --rounds 25 2>"$T/n.err" &
+	n=$!
+	PIDS+=($n)
+	wait_for "$T/n.err" 5 "no event yet"
+	! grep -q "avahi" "$T/n.err"
+	for _ in $(seq 50); do
+		"$WATCTL" --db "$T/t4.db" init --name Walk --city Oxford --date "$(date +%F)" --station T4 \
+			--pin-file "$T/pin" >/dev/null 2>&1 && break
+		sleep 0.1 # the file is wat-sync's for a moment each round
+	done
+	wait_for "$T/n.err" 10 "No avahi-daemon is running"
+	wait "$n"
+	cat "$T/n.err"
+	[ "$(grep -c "no event yet" "$T/n.err")" -eq 1 ] # said once
+}
