@@ -63,6 +63,9 @@ board_root() {
 		NoNewPrivileges=yes "RestrictAddressFamilies=AF_UNIX" DevicePolicy=closed "DeviceAllow=char-drm rw"; do
 		grep -q "^$line" "$u" || { echo "missing $line"; return 1; }
 	done
+	# the kiosk stamps entries with the kernel's boot id (src/base/stamp.c):
+	# ProcSubset=pid would hide /proc/sys/kernel/random/boot_id from it
+	! grep -q '^ProcSubset=pid' "$u"
 	grep -q '^RuntimeWatchdogSec=14s' "$B/systemd/system.conf.d/wat.conf"
 	grep -q '^RebootWatchdogSec=14s' "$B/systemd/system.conf.d/wat.conf"
 	grep -q '^NAutoVTs=0' "$B/systemd/logind.conf.d/wat.conf"
