@@ -288,12 +288,18 @@ watsync_port(const char *addr)
  * event: before, it has no name of its own (two fresh stations would take
  * each other for itself) and nothing to exchange. Tried again each round, so
  * an event set up on a running station is announced without a restart. */
+static int64_t watsync_kiosk_head(struct watsync *w);
+
 static void
 watsync_avahi_try(struct watsync *w)
 {
 	char station[LEDGER_STATION_MAX + 1], *cause = NULL;
 
 	if (!w->use_avahi || w->avahi != NULL)
+		return;
+	/* with a kiosk, asked of it only: opening the file while the kiosk starts
+	 * would keep the kiosk out of its ledger (it takes it exclusively) */
+	if (w->kiosk != NULL && watsync_kiosk_head(w) < 0)
 		return;
 	watsync_station(w, station);
 	if (station[0] == '\0' || strcmp(station, "?") == 0) {
