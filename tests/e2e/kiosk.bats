@@ -961,3 +961,40 @@ training() {
 	private_cupsd
 	both training
 }
+
+# Send to HQ (docs/COORDINATOR-GUIDE.md): the demo HQ's Mobile station
+# (its charter, its export 1 in its folder), a real wat-hq and wat-send on
+# loopback; the kiosk asks through the outbox and records HQ's receipt once.
+send_to_hq() {
+	local size=$1 t=$BATS_TEST_TMPDIR p
+	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
+	rm -rf "$t/hq"
+	"$REPO/assets/demo/hq-demo" "$t/hq" >/dev/null
+	DB="$t/hq/st/mobile-t1.db"
+	export PIN=246813
+	echo "$PIN" >"$t/pin"
+	"$WATCTL" --db "$DB" pin set --pin-file "$t/pin" >/dev/null
+	"$REPO/$BUILD/wat-hq-signer" --keys "$t/hq/keys" --socket "$t/signer.sock" 2>>"$t/signer.log" &
+	local spid=$!
+	for _ in $(seq 1 100); do [ -S "$t/signer.sock" ] && break; sleep 0.05; done
+	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$REPO/$BUILD/wat-hq" --db "$t/hq/hq.db" --keys "$t/hq/assets-hq" --signer "$t/signer.sock" \
+		--state "$t/hq/state" --port "$p" --cookie-insecure 2>>"$t/server.log" &
+	local hpid=$!
+	for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+	# the kiosk runs: wat-send leaves HQ's answer for it to record
+	touch "$t/kiosk-runs"
+	"$REPO/$BUILD/wat-send" --db "$DB" --kiosk "$t/kiosk-runs" --interval 1 \
+		--inbox "http://127.0.0.1:$p/" 2>"$t/send.log" &
+	local wpid=$!
+	kiosk "$size" send
+	kill "$wpid" "$hpid" "$spid"
+	wait "$wpid" "$hpid" "$spid" || true
+	cat "$t/send.log"
+	[ "$("$WATCTL" --db "$DB" log | grep -c 'hq-receipt')" -eq 1 ]
+	"$WATCTL" --db "$DB" log | grep 'hq-receipt' | grep -q 'by coordinator'
+	[ ! -e "$DB.outbox/answer" ]
+}
+@test "kiosk: Send to HQ posts the last export through wat-send; HQ's receipt shown and recorded once" {
+	send_to_hq 800x480
+}

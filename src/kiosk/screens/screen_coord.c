@@ -322,6 +322,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
+		    {"Send to HQ", UI_OK, 16},
 		    {"Event pack to USB", UI_ACCENT, 10},
 		    {"Stations", UI_ACCENT, 14},
 		    {rot, UI_PANEL, 6},
@@ -362,6 +363,7 @@ screen_coord_draw(struct kiosk *k)
 			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
 			case 14: kiosk_go(k, SCREEN_STATIONS); break;
 			case 15: kiosk_go(k, SCREEN_BADGES); break;
+			case 16: kiosk_go(k, SCREEN_SEND); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
