@@ -199,7 +199,10 @@ send_answer_parse(const char *html, size_t len, long http, struct send_answer *a
 	else if (send_status_find(cls, &a->status) != 0 || !send_final(a->status))
 		a->status = http >= 400 ? SEND_REFUSED : SEND_RETRY;
 	if (a->headline[0] == '\0') {
-		/* not wat-hq's receipt page: a proxy's error, a wrong address */
+		/* not wat-hq's receipt page (a proxy's error, a wrong address, a
+		 * page cut short): never taken for HQ's receipt */
+		a->status = http >= 400 && http < 500 ? SEND_REFUSED : SEND_RETRY;
+		a->number = 0;
 		if (a->status == SEND_RETRY)
 			snprintf(a->headline, sizeof a->headline,
 			         "HQ's inbox did not answer properly (HTTP %ld): trying again.",
