@@ -209,10 +209,7 @@ kiosk_send_start(struct kiosk_worker *w, const char *db_path, void (*wake)(void 
 	snprintf(s->line, sizeof s->line, "Not sent to HQ yet.");
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
-	if (util_mkdir(s->outbox, 0700) != 0 && errno != EEXIST) {
-		util_fail(cause, "Cannot make the outbox %s: %s.", s->outbox, strerror(errno));
-		goto fail;
-	}
+	/* the outbox is made by the first request (or by wat-send) */
 	if (pthread_create(&s->thread, NULL, kiosk_send_main, s) != 0) {
 		util_fail(cause, "Cannot start the Send to HQ thread.");
 		goto fail;

@@ -984,10 +984,17 @@ send_to_hq() {
 	for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
 	# the kiosk runs: wat-send leaves HQ's answer for it to record
 	touch "$t/kiosk-runs"
-	"$REPO/$BUILD/wat-send" --db "$DB" --kiosk "$t/kiosk-runs" --interval 1 \
-		--inbox "http://127.0.0.1:$p/" 2>"$t/send.log" &
+	if [ "${2:-}" = refused ]; then
+		# no service at first (no Wi-Fi); then one, with a charter of another code
+		sed -i 's/"upload_code":"[^"]*"/"upload_code":"WRONG-1"/' "$DB.keys/charter"
+		(sleep 4 && exec "$REPO/$BUILD/wat-send" --db "$DB" --kiosk "$t/kiosk-runs" --interval 1 \
+			--inbox "http://127.0.0.1:$p/" 2>"$t/send.log") &
+	else
+		"$REPO/$BUILD/wat-send" --db "$DB" --kiosk "$t/kiosk-runs" --interval 1 \
+			--inbox "http://127.0.0.1:$p/" 2>"$t/send.log" &
+	fi
 	local wpid=$!
-	kiosk "$size" send
+	kiosk "$size" "send${2:+-$2}"
 	kill "$wpid" "$hpid" "$spid"
 	wait "$wpid" "$hpid" "$spid" || true
 	cat "$t/send.log"
@@ -997,4 +1004,8 @@ send_to_hq() {
 }
 @test "kiosk: Send to HQ posts the last export through wat-send; HQ's receipt shown and recorded once" {
 	send_to_hq 800x480
+}
+@test "kiosk: Send to HQ without the network service says so; HQ's refusal is shown in its words" {
+	send_to_hq 800x480 refused
+	"$WATCTL" --db "$DB" log | grep 'hq-receipt' | grep -q '"status":"refused"'
 }
