@@ -73,6 +73,14 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 	[[ "$line" == *'"n":1,'* && "$line" == *'"status":"received"'* && "$line" == *'"number":'* ]]
 	[[ "$line" == *"\"inbox\":\"$URL/upload\""* ]]
 	"$WATCTL" --db "$S" check
+	# the next export carries the receipt entry: HQ takes it as any other
+	mkdir -p "$T/stick"
+	"$WATCTL" --db "$S" export --out "$T/stick" >/dev/null
+	run "$WATCTL" --db "$S" send --inbox "$URL" --once
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"HQ's answer: Received: Mobile, AL, station T1, export 2"* ]]
+	[ "$(receipts)" -eq 2 ]
 	stop
 	# HQ counted it once
 	run "$WATCTL" hq-report --db "$D/hq.db"
@@ -105,8 +113,16 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 	echo "$output"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"HQ refused it: Not received: the upload code is not this event's."* ]]
-	run "$WATCTL" --db "$S" log
-	[[ "$output" == *"hq-receipt"* ]]
+	[ "$("$WATCTL" --db "$S" log | grep -c 'hq-receipt.*"status":"refused"')" -eq 1 ]
+	# said again: the same reason is not recorded twice
+	run "$WATCTL" --db "$S" send --inbox "$URL" --once
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"Recorded already"* ]]
+	[ "$("$WATCTL" --db "$S" log | grep -c 'hq-receipt')" -eq 2 ]
+	stop
+	# HQ counted Mobile once, from the first send
+	run "$WATCTL" hq-report --db "$D/hq.db"
+	[[ "$output" == *"national total"*"\$1,135.00"* ]]
 }
 
 @test "send: nothing exported yet, no charter, no network: said in words, nothing recorded" {

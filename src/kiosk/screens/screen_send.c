@@ -50,8 +50,8 @@ screen_send_draw(struct kiosk *k)
 		             "(wat.conf). Export to a USB stick and take it to HQ, as before.",
 		             k->style.font.small, 0, UI_WARN, UI_LEFT);
 	r = (struct ui_rect){body.x, body.y + body.h - rh, body.w, rh};
-	if (ui_button(u, kiosk_col(r, 0, 2, gap), "Send to HQ", UI_OK, k->style.font.body) &&
-	    m != KIOSK_SEND_BUSY)
+	/* while it retries, a press tries again now (HQ counts an export once) */
+	if (ui_button(u, kiosk_col(r, 0, 2, gap), "Send to HQ", UI_OK, k->style.font.body))
 		kiosk_send_ask(k->send);
 	if (ui_button(u, kiosk_col(r, 1, 2, gap), "Export to USB", UI_ACCENT, k->style.font.body))
 		kiosk_go(k, SCREEN_EXPORT);
