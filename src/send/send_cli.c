@@ -74,7 +74,8 @@ send_cli_send(struct cli_cmd_ctx *c, struct cli_args *a)
 		        "HQ answered (%s) but the ledger could not record it: ", ans.headline);
 		return cli_cause(CLI_REFUSED, cause);
 	}
-	rc = send_record(l, &j, &ans, c->op, &seq, &cause);
+	rc = send_record(l, &j, &ans, c->op != NULL && *c->op != '\0' ? c->op : "watctl", &seq,
+	                 &cause);
 	ledger_free(l);
 	if (rc < 0) {
 		fprintf(stderr,

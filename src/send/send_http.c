@@ -86,6 +86,11 @@ send_http_post(const struct send_job *j, int timeout_s, struct send_answer *a)
 		else if (rc == CURLE_COULDNT_CONNECT)
 			snprintf(a->headline, sizeof a->headline,
 			         "HQ's inbox cannot be reached (no network, or HQ is down)");
+		else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CONNECT_ERROR)
+			/* the Pi has no clock of its own: a certificate "not yet valid" */
+			snprintf(a->headline, sizeof a->headline,
+			         "HQ's certificate could not be checked (is this station's clock "
+			         "right?)");
 		else if (rc == CURLE_OPERATION_TIMEDOUT)
 			snprintf(a->headline, sizeof a->headline, "HQ did not answer in time");
 		else if (rc == CURLE_READ_ERROR)
