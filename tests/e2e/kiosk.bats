@@ -998,12 +998,12 @@ send_to_hq() {
 	kill "$wpid" "$hpid" "$spid"
 	wait "$wpid" "$hpid" "$spid" || true
 	cat "$t/send.log"
-	[ "$("$WATCTL" --db "$DB" log | grep -c 'hq-receipt')" -eq 1 ]
+	[ "$("$WATCTL" --db "$DB" log | grep -c 'hq-receipt')" -eq "${3:-1}" ]
 	"$WATCTL" --db "$DB" log | grep 'hq-receipt' | grep -q 'by coordinator'
 	[ ! -e "$DB.outbox/answer" ]
 }
-@test "kiosk: Send to HQ posts the last export through wat-send; HQ's receipt shown and recorded once" {
-	send_to_hq 800x480
+@test "kiosk: Send to HQ posts the last export through wat-send; HQ's receipt shown and recorded once; Export and send without a stick" {
+	send_to_hq 800x480 "" 2
 }
 @test "kiosk: Send to HQ without the network service says so; HQ's refusal is shown in its words" {
 	send_to_hq 800x480 refused
