@@ -191,4 +191,43 @@ int hq_staff_disable(struct hq *h, const char *name, int disabled, const char *b
 int hq_staff_reset(struct hq *h, const char *name, const char *pwhash, const char *by,
                    char **cause);
 
+/* ---- pledge payments that arrive at HQ by mail ---- */
+
+/* A sponsor's payment against a statement (its id as printed under its
+ * QR: "S:<station>:<first pledge>:<certification>:<still owed>:<ledger
+ * identity, 8 hex>", docs/FORMATS.md): put toward the statement's pledges
+ * (that walker's and sponsor's in the statement's ledger, counted once
+ * across stations as hq-report counts them) in order, each up to what it
+ * still owes; the rest is the sponsor's gift.  method: cash, check (with
+ * its number), card or other.  Recorded in HQ's log as done by `by`. */
+struct hq_pay_result {
+	int64_t id;            /* HQ's payment number (recorded) */
+	int64_t applied, gift; /* toward the pledges, beyond them */
+	int64_t still_before, still_after;
+	char message[900]; /* plain sentences, recorded or refused */
+};
+/* 0 recorded; 1 refused (an unknown statement, one already paid, a bad
+ * amount or method: nothing recorded, res->message says why); -1 the
+ * database (*cause). */
+int hq_pay(struct hq *h, const char *statement, int64_t cents, const char *method,
+           const char *check_no, const char *by, struct hq_pay_result *res, char **cause);
+
+/* Collected vs pledged vs still owed: a station (level 0; a pledge held at
+ * several stations is the first one's), its event (1), its city (2), the
+ * nation (3), in that order. */
+struct hq_pledge_row {
+	int level;
+	char city[64], event_name[128], event_tag[64], station[17];
+	int64_t pledges, pledged, collected, at_hq, still, gifts, unknown;
+};
+/* A payment recorded at HQ, newest first. */
+struct hq_payment_row {
+	int64_t id, wall_ms, cents, applied, gift, walker;
+	char statement[80], sponsor[128], walker_name[128], method[8], check_no[33], by[64];
+};
+int hq_pledge_rows(struct hq *h, struct hq_pledge_row **rows, size_t *n, char **cause);
+/* The last max payments recorded at HQ (malloc'd). */
+int hq_payment_list(struct hq *h, size_t max, struct hq_payment_row **rows, size_t *n,
+                    char **cause);
+
 #endif
