@@ -30,6 +30,7 @@
 #include "hq.h"
 #include "hqweb_form.h"
 #include "hqweb_inbox.h"
+#include "hqweb_photo.h"
 #include "hqweb_session.h"
 #include "stamp.h"
 #include "strbuf.h"
@@ -62,6 +63,9 @@ struct wat_hq_req {
 	char *body;
 	size_t body_len;
 	int body_too_big;
+	int is_photo; /* a photo of a statement (multipart, staff): body holds it */
+	char csrf[HQWEB_SESSION_ID_LEN + 1]; /* the session's token (is_photo) */
+	int csrf_ok, photo_files;
 };
 
 #define WAT_HQ_FORM_MAX (16 * 1024)
@@ -491,30 +495,6 @@ wat_hq_login_page(struct wat_hq *w, struct MHD_Connection *c, unsigned int statu
 	r = wat_hq_page_cookie(c, status, &b, cookie);
 	free(cookie);
 	return r;
-}
-
-/* HOOK (pledges, issue 20 after the pledges issue): the dashboard's
- * "collected vs pledged vs still owed" by city, event and station, from
- * the pledge entries HQ merges.  Until the pledges branch lands, it says
- * so. */
-static void
-wat_hq_pledges_section(struct wat_hq *w, struct strbuf *b)
-{
-	(void)w;
-	strbuf_puts(b, "<h2>Pledged and still owed</h2>\n<p class=\"note\" id=\"pledges\">"
-	               "Pledges come with the stations' pledge records (the pledges issue): "
-	               "this part of the page is not built yet.</p>\n");
-}
-
-/* HOOK (pledges): a pledge payment that arrives at HQ by mail, recorded
- * against the sponsor's statement id (scanned from its QR or typed), so
- * "still owed" goes down.  Until the pledges branch lands: 501. */
-static enum MHD_Result
-wat_hq_pledge_payment(struct wat_hq *w, struct MHD_Connection *c)
-{
-	(void)w;
-	return wat_hq_message(c, MHD_HTTP_NOT_IMPLEMENTED, "Not yet",
-	                      "Pledge payments by mail come with the pledges issue.");
 }
 
 /* ---- the dashboard's tables (hq_dash_read) ---- */
@@ -1031,6 +1011,382 @@ wat_hq_accounts(struct wat_hq *w, struct MHD_Connection *c)
 	return wat_hq_accounts_page(w, c, &s, MHD_HTTP_OK, NULL, 0);
 }
 
+/* ---- pledge payments that arrive at HQ by mail ---- */
+
+/* The pledges' table and the last payments, read by the writer. */
+struct wat_hq_pledges {
+	struct hq_pledge_row *rows;
+	size_t nrows;
+	struct hq_payment_row *pays;
+	size_t npays;
+};
+
+static int
+wat_hq_pledges_read(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_pledges *p = arg;
+
+	if (hq_pledge_rows(h, &p->rows, &p->nrows, cause) != 0)
+		return -1;
+	return hq_payment_list(h, 20, &p->pays, &p->npays, cause);
+}
+
+static void
+wat_hq_pledges_free(struct wat_hq_pledges *p)
+{
+	free(p->rows);
+	free(p->pays);
+	memset(p, 0, sizeof *p);
+}
+
+/* The payments recorded at HQ, newest first. */
+static void
+wat_hq_payments_table(struct strbuf *b, const struct wat_hq_pledges *p)
+{
+	char when[24];
+	size_t i;
+
+	if (p->npays == 0) {
+		strbuf_puts(b,
+		            "<p id=\"nopayments\">No payment has been recorded at HQ yet.</p>\n");
+		return;
+	}
+	strbuf_puts(b, "<table id=\"payments\"><thead><tr><th>#</th><th>Recorded (UTC)</th>"
+	               "<th>Statement</th><th>Sponsor</th><th>Walker</th>"
+	               "<th class=\"num\">Amount</th><th>Method</th>"
+	               "<th class=\"num\">To pledges</th><th class=\"num\">Gift</th><th>By</th>"
+	               "</tr></thead><tbody>\n");
+	for (i = 0; i < p->npays; i++) {
+		const struct hq_payment_row *r = &p->pays[i];
+		char walker[160];
+
+		strbuf_printf(b, "<tr><td>%" PRId64 "</td>", r->id);
+		wat_hq_td(b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		strbuf_puts(b, "<td><code>");
+		hqweb_form_html(b, r->statement);
+		strbuf_puts(b, "</code></td>");
+		wat_hq_td(b, r->sponsor);
+		snprintf(walker, sizeof walker, "%" PRId64 " %s", r->walker, r->walker_name);
+		wat_hq_td(b, walker);
+		wat_hq_td_money(b, r->cents, 0);
+		strbuf_puts(b, "<td>");
+		hqweb_form_html(b, r->method);
+		if (r->check_no[0] != '\0') {
+			strbuf_puts(b, " ");
+			hqweb_form_html(b, r->check_no);
+		}
+		strbuf_puts(b, "</td>");
+		wat_hq_td_money(b, r->applied, 0);
+		wat_hq_td_money(b, r->gift, 0);
+		wat_hq_td(b, r->by);
+		strbuf_puts(b, "</tr>\n");
+	}
+	strbuf_puts(b, "</tbody></table>\n");
+}
+
+/* The dashboard's collected vs pledged vs still owed, by city, event and
+ * station (a pledge held at several stations counts once, at the first). */
+static void
+wat_hq_pledges_section(struct wat_hq *w, struct strbuf *b)
+{
+	struct wat_hq_pledges p = {0};
+	char *cause = NULL;
+	size_t i;
+
+	strbuf_puts(b, "<h2>Pledged, collected and still owed</h2>\n<p class=\"noprint\">"
+	               "<a id=\"pay\" href=\"/staff/pay\">Record a pledge payment that came by "
+	               "mail</a></p>\n");
+	if (hqweb_inbox_call(w->inbox, wat_hq_pledges_read, &p, &cause) != 0) {
+		strbuf_puts(b, "<p>");
+		hqweb_form_html(b, cause);
+		strbuf_puts(b, "</p>\n");
+		free(cause);
+		wat_hq_pledges_free(&p);
+		return;
+	}
+	if (p.nrows <= 1) {
+		strbuf_puts(b, "<p id=\"nopledges\">No station has sent pledges yet.</p>\n");
+		wat_hq_pledges_free(&p);
+		return;
+	}
+	strbuf_puts(b, "<p class=\"note\">Pledged: what the sponsors' pledges come to on the laps "
+	               "counted. Collected: paid online, at the stations and by mail at HQ. "
+	               "Gifts: money sent beyond what was owed.</p>\n"
+	               "<table id=\"pledges\"><thead><tr><th>City</th><th>Event</th>"
+	               "<th>Station</th><th class=\"num\">Pledges</th>"
+	               "<th class=\"num\">Pledged</th><th class=\"num\">Collected</th>"
+	               "<th class=\"num\">By mail at HQ</th><th class=\"num\">Still owed</th>"
+	               "<th class=\"num\">Gifts</th></tr></thead><tbody>\n");
+	for (i = 0; i < p.nrows; i++) {
+		const struct hq_pledge_row *r = &p.rows[i];
+
+		if (r->level == 3)
+			strbuf_puts(b,
+			            "</tbody><tfoot><tr class=\"nation\" id=\"pledges-national\">"
+			            "<td colspan=\"3\">national total</td>");
+		else {
+			strbuf_printf(b, "<tr class=\"%s\">",
+			              r->level == 0   ? "station"
+			              : r->level == 1 ? "event"
+			                              : "city");
+			wat_hq_td(b, r->city);
+			if (r->level == 2)
+				strbuf_puts(b, "<td colspan=\"2\">city total</td>");
+			else {
+				wat_hq_td(b, r->event_name);
+				wat_hq_td(b, r->level == 1 ? "event total" : r->station);
+			}
+		}
+		strbuf_printf(b, "<td class=\"num\">%" PRId64 "</td>", r->pledges);
+		wat_hq_td_money(b, r->pledged, 0);
+		wat_hq_td_money(b, r->collected, 0);
+		wat_hq_td_money(b, r->at_hq, 0);
+		wat_hq_td_money(b, r->still, 0);
+		wat_hq_td_money(b, r->gifts, 0);
+		strbuf_puts(b, r->level == 3 ? "</tr></tfoot></table>\n" : "</tr>\n");
+	}
+	strbuf_puts(b, "<h3>Payments by mail recorded at HQ</h3>\n");
+	wat_hq_payments_table(b, &p);
+	wat_hq_pledges_free(&p);
+}
+
+/* The payment form: the statement number (a USB scanner types it into the
+ * field; or read from a photo by the second form), amount, method and
+ * check number; answer: the last form's outcome (css class and words). */
+static enum MHD_Result
+wat_hq_pay_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_session_info *s,
+                unsigned int status, const char *statement, const char *klass, const char *answer)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct wat_hq_pledges p = {0};
+	char *cause = NULL;
+
+	wat_hq_head(&b, "Pledge payment by mail");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (answer != NULL) {
+		strbuf_printf(&b, "<div class=\"answer %s\"><p id=\"headline\">", klass);
+		hqweb_form_html(&b, answer);
+		strbuf_puts(&b, "</p></div>\n");
+	}
+	strbuf_printf(&b,
+	              "<form method=\"post\" action=\"/staff/pledge-payment\" id=\"payform\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	              "<label for=\"statement\">Statement number</label>"
+	              "<input type=\"text\" id=\"statement\" name=\"statement\" "
+	              "autocomplete=\"off\" required maxlength=\"90\" style=\"width:24rem\" "
+	              "value=\"",
+	              s->csrf);
+	hqweb_form_html(&b, statement != NULL ? statement : "");
+	strbuf_puts(&b, "\" autofocus>\n<p class=\"note\">Scan the QR code on the sponsor's "
+	                "statement with the USB scanner, type the number printed under it "
+	                "(S:T1:24:0:5000:230BEA84), or read it from a photo below.</p>\n"
+	                "<label for=\"amount\">Amount received ($)</label><input type=\"text\" "
+	                "id=\"amount\" name=\"amount\" inputmode=\"decimal\" required>\n"
+	                "<label for=\"method\">How it was paid</label><select id=\"method\" "
+	                "name=\"method\"><option value=\"check\">check</option><option "
+	                "value=\"cash\">cash</option><option value=\"card\">card</option><option "
+	                "value=\"other\">other</option></select>\n"
+	                "<label for=\"check_no\">Check number</label><input type=\"text\" "
+	                "id=\"check_no\" name=\"check_no\" maxlength=\"32\">\n"
+	                "<br><button type=\"submit\" id=\"record\">Record the payment</button>\n"
+	                "</form>\n<h2>Read the statement number from a photo</h2>\n");
+	/* the token before the file: the photo is refused until it matched */
+	strbuf_printf(&b,
+	              "<form method=\"post\" action=\"/staff/statement-photo\" "
+	              "enctype=\"multipart/form-data\" id=\"photoform\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	              "<label for=\"photo\">A photo or scan of the statement (PNG or JPEG)</label>"
+	              "<input type=\"file\" id=\"photo\" name=\"photo\" "
+	              "accept=\"image/png,image/jpeg\" required>\n"
+	              "<br><button type=\"submit\" id=\"read\">Read its QR code</button>\n"
+	              "</form>\n<h2>Payments by mail recorded at HQ</h2>\n",
+	              s->csrf);
+	if (hqweb_inbox_call(w->inbox, wat_hq_pledges_read, &p, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>\n");
+	} else
+		wat_hq_payments_table(&b, &p);
+	wat_hq_pledges_free(&p);
+	free(cause);
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_pay(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	return wat_hq_pay_page(w, c, &s, MHD_HTTP_OK, NULL, NULL, NULL);
+}
+
+struct wat_hq_pay_job {
+	const char *statement, *method, *check_no, *by;
+	int64_t cents;
+	struct hq_pay_result res;
+	int rc;
+};
+
+static int
+wat_hq_pay_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_pay_job *j = arg;
+
+	j->rc = hq_pay(h, j->statement, j->cents, j->method, j->check_no, j->by, &j->res, cause);
+	return j->rc < 0 ? -1 : 0;
+}
+
+/* The payment form sent (its CSRF token checked by the caller). */
+static enum MHD_Result
+wat_hq_pay_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                const struct hqweb_session_info *s)
+{
+	char *statement = hqweb_form_field(q->body, q->body_len, "statement");
+	char *amount = hqweb_form_field(q->body, q->body_len, "amount");
+	char *method = hqweb_form_field(q->body, q->body_len, "method");
+	char *check_no = hqweb_form_field(q->body, q->body_len, "check_no");
+	struct wat_hq_pay_job j = {0};
+	char *cause = NULL;
+	enum MHD_Result r;
+
+	if (statement == NULL || amount == NULL || method == NULL) {
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_BAD_REQUEST, statement, "refused",
+		                    "That form was not complete: nothing was recorded.");
+		goto end;
+	}
+	if (amount_parse(amount, 100000000, &j.cents, &cause) != 0) {
+		char *msg = xasprintf("%s Nothing was recorded.", cause);
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_UNPROCESSABLE_CONTENT, statement, "refused",
+		                    msg);
+		free(msg);
+		goto end;
+	}
+	j.statement = statement;
+	j.method = method;
+	j.check_no = check_no != NULL ? check_no : "";
+	j.by = s->user;
+	if (hqweb_inbox_call(w->inbox, wat_hq_pay_do, &j, &cause) != 0)
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_SERVICE_UNAVAILABLE, statement, "failed",
+		                    cause != NULL ? cause : "HQ's database could not be written.");
+	else if (j.rc == 0)
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_OK, NULL, "received", j.res.message);
+	else
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_UNPROCESSABLE_CONTENT, statement, "refused",
+		                    j.res.message);
+end:
+	free(cause);
+	free(check_no);
+	free(method);
+	free(amount);
+	free(statement);
+	return r;
+}
+
+/* A photo of a statement: the form's token first, then the picture, kept
+ * in memory under HQWEB_PHOTO_MAX_BYTES. */
+static enum MHD_Result
+wat_hq_photo_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+                     const char *content_type, const char *transfer_encoding, const char *data,
+                     uint64_t off, size_t size)
+{
+	struct wat_hq_req *q = cls;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (strcmp(key, "csrf") == 0 && filename == NULL) {
+		if (q->code_len + size > WAT_HQ_CODE_MAX) {
+			q->why = "That form did not come from HQ's own page.";
+			return MHD_NO;
+		}
+		memcpy(q->code + q->code_len, data, size);
+		q->code_len += size;
+		q->code[q->code_len] = '\0';
+		q->csrf_ok = hqweb_session_same(q->code, q->csrf);
+		return MHD_YES;
+	}
+	if (strcmp(key, "photo") != 0 || filename == NULL)
+		return MHD_YES;
+	if (!q->csrf_ok)
+		return MHD_YES; /* not kept, not read: answered 403 at the end */
+	if (off == 0 && ++q->photo_files > 1) {
+		q->why = "Choose one photo.";
+		return MHD_NO;
+	}
+	if (q->body_len + size > HQWEB_PHOTO_MAX_BYTES) {
+		q->why = "The photo is larger than 16 MB.";
+		return MHD_NO;
+	}
+	q->body = xrealloc(q->body, q->body_len + size + 1);
+	memcpy(q->body + q->body_len, data, size);
+	q->body_len += size;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+wat_hq_photo(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, const char *data,
+             size_t *size)
+{
+	struct hqweb_session_info s;
+	char *code = NULL, *cause = NULL, *msg = NULL;
+	enum MHD_Result r;
+	int got;
+
+	if (q->refused) {
+		*size = 0;
+		return MHD_YES;
+	}
+	if (q->pp == NULL) {
+		const char *len =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		q->refused = 1;
+		if (wat_hq_session(c, &s, NULL) != 0)
+			return wat_hq_redirect(c, "/staff/login", NULL);
+		if (len != NULL && strtoull(len, NULL, 10) > HQWEB_PHOTO_MAX_BYTES + 64 * 1024)
+			return wat_hq_pay_page(
+			    w, c, &s, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "refused",
+			    "The photo is larger than 16 MB: take it at a smaller "
+			    "size, or type the statement number.");
+		q->pp = MHD_create_post_processor(c, 64 * 1024, wat_hq_photo_iterate, q);
+		if (q->pp == NULL)
+			return wat_hq_message(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "Not a form",
+			                      "Send the photo with the payment page's form.");
+		snprintf(q->csrf, sizeof q->csrf, "%s", s.csrf);
+		q->refused = 0;
+		return MHD_YES;
+	}
+	if (*size != 0) {
+		if (MHD_post_process(q->pp, data, *size) != MHD_YES) {
+			fprintf(stderr, "wat-hq: photo dropped: %s\n",
+			        q->why != NULL ? q->why : "malformed body");
+			return MHD_NO;
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (!q->csrf_ok)
+		return wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Refused",
+		                      "This form did not come from HQ's own page; nothing was "
+		                      "done. Reload the page and try again.");
+	got = hqweb_photo_statement(q->body, q->body_len, &code, &cause);
+	if (got == 0) {
+		msg = xasprintf("Read from the photo: %s. Check it against the statement, then "
+		                "enter the amount.",
+		                code);
+		r = wat_hq_pay_page(w, c, &s, MHD_HTTP_OK, code, "already", msg);
+	} else
+		r = wat_hq_pay_page(w, c, &s, MHD_HTTP_UNPROCESSABLE_CONTENT, NULL, "refused",
+		                    cause);
+	free(msg);
+	free(cause);
+	free(code);
+	return r;
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
@@ -1232,7 +1588,7 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 		goto end;
 	}
 	if (strcmp(url, "/staff/pledge-payment") == 0) {
-		r = wat_hq_pledge_payment(w, c);
+		r = wat_hq_pay_post(w, c, q, &s);
 		goto end;
 	}
 	if (strcmp(url, "/staff/accounts") == 0) {
@@ -1301,13 +1657,17 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		q->fd = -1;
 		*(struct wat_hq **)(q + 1) = w;
 		q->is_upload = strcmp(method, "POST") == 0 && strcmp(url, "/upload") == 0;
-		q->is_form = strcmp(method, "POST") == 0 && !q->is_upload;
+		q->is_photo =
+		    strcmp(method, "POST") == 0 && strcmp(url, "/staff/statement-photo") == 0;
+		q->is_form = strcmp(method, "POST") == 0 && !q->is_upload && !q->is_photo;
 		*con_cls = q;
-		if (!q->is_upload)
+		if (!q->is_upload && !q->is_photo)
 			return MHD_YES;
 	}
 	if (q->is_upload)
 		return wat_hq_upload(w, c, q, data, size);
+	if (q->is_photo)
+		return wat_hq_photo(w, c, q, data, size);
 	if (q->is_form) {
 		if (*size != 0) {
 			if (q->body_len + *size > WAT_HQ_FORM_MAX)
@@ -1346,6 +1706,8 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_csv(w, c);
 	if (strcmp(url, "/staff/accounts") == 0)
 		return wat_hq_accounts(w, c);
+	if (strcmp(url, "/staff/pay") == 0)
+		return wat_hq_pay(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
