@@ -104,6 +104,7 @@ static const char wat_hq_css[] =
     "font-size:.9rem}form.inline input{font-size:.9rem;width:10rem;"
     "padding:.2rem;margin-right:.3rem}\ntd .note{font-size:.85em}\n"
     "label.check{font-weight:400}\n"
+    "input.wide{width:26rem;max-width:100%}select{font-size:1.1rem;padding:.3rem}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 
 static void
@@ -1173,7 +1174,7 @@ wat_hq_pay_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_s
 	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
 	              "<label for=\"statement\">Statement number</label>"
 	              "<input type=\"text\" id=\"statement\" name=\"statement\" "
-	              "autocomplete=\"off\" required maxlength=\"90\" style=\"width:24rem\" "
+	              "autocomplete=\"off\" required maxlength=\"90\" class=\"wide\" "
 	              "value=\"",
 	              s->csrf);
 	hqweb_form_html(&b, statement != NULL ? statement : "");
