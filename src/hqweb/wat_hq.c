@@ -32,6 +32,8 @@
 #include "hqweb_inbox.h"
 #include "hqweb_photo.h"
 #include "hqweb_session.h"
+#include "hqweb_signer.h"
+#include "sign.h"
 #include "stamp.h"
 #include "strbuf.h"
 #include "trust.h"
@@ -47,6 +49,7 @@ struct wat_hq {
 	int cookie_insecure;  /* 1: cookies without Secure (plain http on loopback: make hq) */
 	int64_t goal_cents;   /* the national goal (--goal-dollars) */
 	const char *charters; /* HQ's charters folder (--charters): events expected; NULL none */
+	const char *signer;   /* wat-hq-signer's socket */
 };
 
 /* One request's state (freed in wat_hq_done). */
@@ -786,6 +789,353 @@ wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_da
 	free(cs);
 }
 
+/* ---- charters issued in the browser (by wat-hq-signer) ---- */
+
+/* An issued event key waiting for its one download (it is not kept at HQ:
+ * served once to the staff member who issued it, within the hour, then
+ * wiped). */
+struct wat_hq_issued {
+	char token[HQWEB_SESSION_ID_LEN + 1];
+	char user[HQWEB_SESSION_USER_MAX + 1];
+	char event[TRUST_EVENT_MAX + 1];
+	char *key;
+	size_t len;
+	int64_t until_ms;
+};
+#define WAT_HQ_ISSUED_MAX 16
+static struct wat_hq_issued wat_hq_issued[WAT_HQ_ISSUED_MAX];
+static pthread_mutex_t wat_hq_issued_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+wat_hq_issued_drop(struct wat_hq_issued *e)
+{
+	if (e->key != NULL)
+		util_wipe(e->key, e->len);
+	free(e->key);
+	memset(e, 0, sizeof *e);
+}
+
+/* Keeps key (taken) for its one download; token: the link's. */
+static void
+wat_hq_issued_put(const char *user, const char *event, char *key, size_t len,
+                  char token[HQWEB_SESSION_ID_LEN + 1])
+{
+	int64_t now = wat_hq_now_ms();
+	size_t i, pick = 0;
+
+	hqweb_session_random(token);
+	pthread_mutex_lock(&wat_hq_issued_lock);
+	for (i = 0; i < WAT_HQ_ISSUED_MAX; i++) {
+		if (wat_hq_issued[i].key != NULL && wat_hq_issued[i].until_ms < now)
+			wat_hq_issued_drop(&wat_hq_issued[i]);
+		if (wat_hq_issued[i].key == NULL ||
+		    wat_hq_issued[i].until_ms < wat_hq_issued[pick].until_ms)
+			pick = i;
+	}
+	wat_hq_issued_drop(&wat_hq_issued[pick]);
+	snprintf(wat_hq_issued[pick].token, sizeof wat_hq_issued[pick].token, "%s", token);
+	snprintf(wat_hq_issued[pick].user, sizeof wat_hq_issued[pick].user, "%s", user);
+	snprintf(wat_hq_issued[pick].event, sizeof wat_hq_issued[pick].event, "%s", event);
+	wat_hq_issued[pick].key = key;
+	wat_hq_issued[pick].len = len;
+	wat_hq_issued[pick].until_ms = now + 3600 * 1000;
+	pthread_mutex_unlock(&wat_hq_issued_lock);
+}
+
+/* The key behind token for user, taken (malloc'd; NULL: none, used, or
+ * too late); *event its event. */
+static char *
+wat_hq_issued_take(const char *token, const char *user, char event[TRUST_EVENT_MAX + 1],
+                   size_t *len)
+{
+	int64_t now = wat_hq_now_ms();
+	char *key = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&wat_hq_issued_lock);
+	for (i = 0; i < WAT_HQ_ISSUED_MAX; i++) {
+		struct wat_hq_issued *e = &wat_hq_issued[i];
+		if (e->key == NULL || !hqweb_session_same(e->token, token))
+			continue;
+		if (e->until_ms >= now && strcmp(e->user, user) == 0) {
+			key = e->key;
+			*len = e->len;
+			snprintf(event, TRUST_EVENT_MAX + 1, "%s", e->event);
+			e->key = NULL;
+		}
+		wat_hq_issued_drop(e);
+		break;
+	}
+	pthread_mutex_unlock(&wat_hq_issued_lock);
+	return key;
+}
+
+static enum MHD_Result
+wat_hq_attachment(struct MHD_Connection *c, const char *type, char *data, size_t len,
+                  const char *filename)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	char *disp;
+	enum MHD_Result ret;
+
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	disp = xasprintf("attachment; filename=\"%s\"", filename);
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Disposition", disp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	free(disp);
+	return ret;
+}
+
+/* The charters page: HQ's charters (--charters) with their files, and the
+ * form to issue one; answer: the last form's outcome (HTML, made here). */
+static enum MHD_Result
+wat_hq_charters_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_session_info *s,
+                     unsigned int status, const char *klass, const char *answer_html)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct trust_charter *cs;
+	size_t nc = 0, i;
+	char id[17];
+
+	wat_hq_head(&b, "Charters");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (answer_html != NULL)
+		strbuf_printf(&b, "<div class=\"answer %s\">%s</div>\n", klass, answer_html);
+	cs = wat_hq_charters(w, &nc);
+	strbuf_puts(&b, "<h2>Events HQ chartered</h2>\n");
+	if (w->charters == NULL)
+		strbuf_puts(&b, "<p class=\"note\" id=\"nocharters\">wat-hq was not given HQ's "
+		                "charters folder (<code>--charters</code>): the charters are not "
+		                "listed here.</p>\n");
+	else if (nc == 0)
+		strbuf_puts(&b, "<p id=\"nocharters\">None yet.</p>\n");
+	else {
+		strbuf_puts(&b,
+		            "<table id=\"charters\"><thead><tr><th>Event id</th><th>City</th>"
+		            "<th>Walk</th><th>Date</th><th>Upload code</th><th>Event key id</th>"
+		            "<th>File</th></tr></thead><tbody>\n");
+		for (i = 0; i < nc; i++) {
+			strbuf_puts(&b, "<tr id=\"charter-");
+			hqweb_form_html(&b, cs[i].event);
+			strbuf_puts(&b, "\">");
+			wat_hq_td(&b, cs[i].event);
+			wat_hq_td(&b, cs[i].city);
+			wat_hq_td(&b, cs[i].name);
+			wat_hq_td(&b, cs[i].date);
+			wat_hq_td(&b, cs[i].upload_code);
+			sign_keyid_hex(cs[i].event_pub.id, id);
+			strbuf_puts(&b, "<td><code>");
+			hqweb_form_html(&b, id);
+			strbuf_puts(&b, "</code></td><td><a href=\"/staff/charter?event=");
+			hqweb_form_html(&b, cs[i].event);
+			strbuf_puts(&b, "\">");
+			hqweb_form_html(&b, cs[i].event);
+			strbuf_puts(&b, ".charter</a></td></tr>\n");
+		}
+		strbuf_puts(&b, "</tbody></table>\n");
+	}
+	/* the organisation's lines as the last charter had them */
+	strbuf_printf(&b,
+	              "<h2>Issue a charter</h2>\n<p class=\"note\">As <code>watctl "
+	              "hq-charter</code>: HQ's signer signs it and makes the event's key. Give "
+	              "the coordinator both files on their stick (<code>watctl init --charter "
+	              "FILE --event-key FILE</code>); the event key is not kept at HQ and can be "
+	              "downloaded once.</p>\n<form method=\"post\" action=\"/staff/charters\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	              s->csrf);
+#define WAT_HQ_FIELD(id, label, val, extra)                                                        \
+	do {                                                                                       \
+		strbuf_puts(&b, "<label for=\"" id "\">" label "</label><input type=\"text\" "     \
+		                "id=\"" id "\" name=\"" id "\" required " extra " value=\"");      \
+		hqweb_form_html(&b, (val));                                                        \
+		strbuf_puts(&b, "\">\n");                                                          \
+	} while (0)
+	WAT_HQ_FIELD("event", "Event id (letters, digits, -)", "", "maxlength=\"32\"");
+	WAT_HQ_FIELD("name", "Walk's name", nc > 0 ? cs[nc - 1].name : "Walk Against Traffick",
+	             "class=\"wide\"");
+	WAT_HQ_FIELD("city", "City", "", "");
+	WAT_HQ_FIELD("date", "Date (YYYY-MM-DD)", "", "maxlength=\"10\"");
+	WAT_HQ_FIELD("org", "Organisation (receipts)", nc > 0 ? cs[nc - 1].org : "",
+	             "class=\"wide\"");
+	WAT_HQ_FIELD("ein", "EIN", nc > 0 ? cs[nc - 1].ein : "", "");
+	WAT_HQ_FIELD("inbox", "HQ's inbox URL", nc > 0 ? cs[nc - 1].inbox : "", "class=\"wide\"");
+	WAT_HQ_FIELD("code", "Upload code", "", "maxlength=\"64\"");
+#undef WAT_HQ_FIELD
+	strbuf_puts(&b, "<br><button type=\"submit\" id=\"issue\">Issue the charter</button>\n"
+	                "</form>\n");
+	for (i = 0; i < nc; i++)
+		trust_charter_clear(&cs[i]);
+	free(cs);
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_charters_get(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	return wat_hq_charters_page(w, c, &s, MHD_HTTP_OK, NULL, NULL);
+}
+
+/* The charter form sent (its CSRF token checked by the caller). */
+static enum MHD_Result
+wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                     const struct hqweb_session_info *s)
+{
+	static const char *const names[8] = {"event", "name", "city",  "date",
+	                                     "org",   "ein",  "inbox", "code"};
+	struct hqweb_signer_client cl = {.path = w->signer};
+	struct hqweb_signer_charter out = {0};
+	struct trust_charter ch;
+	char *v[8] = {0}, *cause = NULL, token[HQWEB_SESSION_ID_LEN + 1], id[17];
+	const char *f[8];
+	struct strbuf a = STRBUF_INIT;
+	enum MHD_Result r;
+	int i;
+
+	memset(&ch, 0, sizeof ch);
+	for (i = 0; i < 8; i++) {
+		v[i] = hqweb_form_field(q->body, q->body_len, names[i]);
+		if (v[i] == NULL || *v[i] == '\0') {
+			strbuf_puts(&a, "<p id=\"headline\">Fill in every field: nothing was "
+			                "issued.</p>");
+			r = wat_hq_charters_page(w, c, s, MHD_HTTP_BAD_REQUEST, "refused", a.s);
+			goto end;
+		}
+		f[i] = v[i];
+	}
+	if (hqweb_signer_charter(&cl, f, &out, &cause) != 0 ||
+	    trust_charter_parse(out.charter, out.charter_len, &ch, &cause) != 0) {
+		strbuf_puts(&a, "<p id=\"headline\">");
+		hqweb_form_html(&a, cause != NULL ? cause : "The charter could not be issued.");
+		strbuf_puts(&a, "</p>");
+		r = wat_hq_charters_page(w, c, s,
+		                         cl.down ? MHD_HTTP_SERVICE_UNAVAILABLE
+		                                 : MHD_HTTP_UNPROCESSABLE_CONTENT,
+		                         "refused", a.s);
+		goto end;
+	}
+	/* the public copy the pages list (when the signer keeps its own elsewhere) */
+	if (w->charters != NULL) {
+		char *name = xasprintf("%s.charter", ch.event), *path;
+		path = xasprintf("%s/%s", w->charters, name);
+		if (access(path, F_OK) != 0 && util_write_file(w->charters, name, out.charter,
+		                                               out.charter_len, 0644, &cause) != 0)
+			fprintf(stderr, "wat-hq: %s\n", cause);
+		free(path);
+		free(name);
+	}
+	sign_keyid_hex(ch.event_pub.id, id);
+	{
+		char *subject = xasprintf("event %s (%s, %s, %s), event key id %s", ch.event,
+		                          ch.name, ch.city, ch.date, id);
+		hqweb_inbox_log(w->inbox, s->user, "charter-issued", 0, subject);
+		free(subject);
+	}
+	wat_hq_issued_put(s->user, ch.event, out.event_key, out.key_len, token);
+	out.event_key = NULL;
+	strbuf_puts(&a, "<p id=\"headline\">");
+	{
+		char *said = xasprintf("Issued the charter for event %s (%s, %s, %s); event key id "
+		                       "%s.",
+		                       ch.event, ch.name, ch.city, ch.date, id);
+		hqweb_form_html(&a, said);
+		free(said);
+	}
+	strbuf_puts(&a, "</p><p>Download both files for the coordinator's stick: <a "
+	                "id=\"dl-charter\" href=\"/staff/charter?event=");
+	hqweb_form_html(&a, ch.event);
+	strbuf_puts(&a, "\">");
+	hqweb_form_html(&a, ch.event);
+	strbuf_printf(&a, ".charter</a> and <a id=\"dl-key\" href=\"/staff/charter-key?t=%s\">",
+	              token);
+	hqweb_form_html(&a, ch.event);
+	strbuf_puts(&a, ".event.key</a> (the event's secret key: once, within the hour; HQ "
+	                "keeps no copy).</p>");
+	r = wat_hq_charters_page(w, c, s, MHD_HTTP_OK, "received", a.s);
+end:
+	trust_charter_clear(&ch);
+	hqweb_signer_charter_clear(&out);
+	for (i = 0; i < 8; i++)
+		free(v[i]);
+	free(cause);
+	strbuf_free(&a);
+	return r;
+}
+
+/* A charter's file from HQ's charters folder: ?event=ID (an event id
+ * only: letters, digits and '-'; anything else, a path, is refused). */
+static enum MHD_Result
+wat_hq_charter_file(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *ev = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "event");
+	char *cause = NULL, *data = NULL, *path = NULL, *fname = NULL;
+	size_t len = 0;
+	enum MHD_Result r;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (ev == NULL || trust_check_event_id(ev, &cause) != 0) {
+		free(cause);
+		return wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+		                      "That is not an event id (letters, digits and -): nothing "
+		                      "was sent.");
+	}
+	if (w->charters == NULL)
+		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not here",
+		                      "wat-hq was not given HQ's charters folder (--charters).");
+	path = xasprintf("%s/%s.charter", w->charters, ev);
+	if (util_read_file(path, 1 << 16, &data, &len, &cause) != 0) {
+		r = wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+		                   "HQ has no charter of that event.");
+		goto end;
+	}
+	fname = xasprintf("%s.charter", ev);
+	r = wat_hq_attachment(c, "text/plain; charset=utf-8", data, len, fname);
+	data = NULL;
+end:
+	free(fname);
+	free(data);
+	free(path);
+	free(cause);
+	return r;
+}
+
+/* The event key of a charter just issued, once. */
+static enum MHD_Result
+wat_hq_charter_key(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "t");
+	char event[TRUST_EVENT_MAX + 1], *key, *fname;
+	size_t len = 0;
+	enum MHD_Result r;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (t == NULL || strlen(t) != HQWEB_SESSION_ID_LEN ||
+	    (key = wat_hq_issued_take(t, s.user, event, &len)) == NULL)
+		return wat_hq_message(
+		    c, MHD_HTTP_GONE, "Gone",
+		    "That event key was downloaded already, or the hour passed: "
+		    "HQ keeps no copy. Issue a new charter under a new event id.");
+	fname = xasprintf("%s.event.key", event);
+	hqweb_inbox_log(w->inbox, s.user, "charter-key-sent", 0, event);
+	r = wat_hq_attachment(c, "application/octet-stream", key, len, fname);
+	free(fname);
+	return r;
+}
+
 /* ---- staff accounts, kept by an admin ---- */
 
 enum wat_hq_staff_op {
@@ -1408,9 +1758,11 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	              "</strong> <input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 	              "<button type=\"submit\" id=\"logout\">Sign out</button>%s</form>\n",
 	              s.csrf,
-	              s.admin ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
-	                        "accounts</a>"
-	                      : "");
+	              s.admin
+	                  ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
+	                    "accounts</a> \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">"
+	                    "Charters</a>"
+	                  : " \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">Charters</a>");
 	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
 	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
@@ -1577,7 +1929,8 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	if (strcmp(url, "/staff/login") == 0)
 		return wat_hq_staff_login(w, c, q);
 	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0 &&
-	    strcmp(url, "/staff/pledge-payment") != 0 && strcmp(url, "/staff/accounts") != 0)
+	    strcmp(url, "/staff/pledge-payment") != 0 && strcmp(url, "/staff/accounts") != 0 &&
+	    strcmp(url, "/staff/charters") != 0)
 		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
 	if (wat_hq_session(c, &s, &sid) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
@@ -1590,6 +1943,10 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	}
 	if (strcmp(url, "/staff/pledge-payment") == 0) {
 		r = wat_hq_pay_post(w, c, q, &s);
+		goto end;
+	}
+	if (strcmp(url, "/staff/charters") == 0) {
+		r = wat_hq_charters_post(w, c, q, &s);
 		goto end;
 	}
 	if (strcmp(url, "/staff/accounts") == 0) {
@@ -1709,6 +2066,12 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_accounts(w, c);
 	if (strcmp(url, "/staff/pay") == 0)
 		return wat_hq_pay(w, c);
+	if (strcmp(url, "/staff/charters") == 0)
+		return wat_hq_charters_get(w, c);
+	if (strcmp(url, "/staff/charter") == 0)
+		return wat_hq_charter_file(w, c);
+	if (strcmp(url, "/staff/charter-key") == 0)
+		return wat_hq_charter_key(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
@@ -1823,6 +2186,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-hq: --bind wants an IPv4 address, not %s\n", bind_to);
 		return 2;
 	}
+	w.signer = signer;
 	w.max_upload = (uint64_t)mb * 1024 * 1024;
 	w.goal_cents = (int64_t)goal * 100;
 	w.incoming = xasprintf("%s/incoming", state);
