@@ -1078,14 +1078,17 @@ static enum MHD_Result
 wat_hq_charter_file(struct wat_hq *w, struct MHD_Connection *c)
 {
 	struct hqweb_session_info s;
-	const char *ev = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "event");
+	const char *ev = NULL;
 	char *cause = NULL, *data = NULL, *path = NULL, *fname = NULL;
 	size_t len = 0;
 	enum MHD_Result r;
 
 	if (wat_hq_session(c, &s, NULL) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
-	if (ev == NULL || trust_check_event_id(ev, &cause) != 0) {
+	/* its decoded length too: "%00" would end the id early */
+	if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "event", 5, &ev, &len) !=
+	        MHD_YES ||
+	    ev == NULL || strlen(ev) != len || trust_check_event_id(ev, &cause) != 0) {
 		free(cause);
 		return wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
 		                      "That is not an event id (letters, digits and -): nothing "

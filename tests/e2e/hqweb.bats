@@ -693,3 +693,84 @@ photo() {
 	mkdir -p "$REPO/build/screenshots"
 	cp "$T"/shots/*.png "$REPO/build/screenshots/"
 }
+
+@test "hqweb: staff issue a charter in the browser (the signer signs), download both files, the key once; a station starts from them; the events list shows it; same id refused; CSRF; path traversal refused; HQ's log" {
+	start --charters "$D/keys/charters"
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/charters" >"$T/ch.html"
+	[ "$(grep -o '<tr id="charter-' "$T/ch.html" | wc -l)" -eq 3 ]
+	# the organisation's lines come from the last charter
+	grep -q 'id="org" name="org" required class="wide" value="International Outreach Ministries"' "$T/ch.html"
+	issue() { # issue EVENT [CSRF]
+		curl -s -b "$T/jar" -o "$T/issued.html" -w '%{http_code}' \
+			--data-urlencode "csrf=${2-$(csrf_of "$T/ch.html")}" --data-urlencode "event=$1" \
+			--data-urlencode "name=Walk Against Traffick" --data-urlencode "city=Tupelo, MS" \
+			--data-urlencode "date=2026-05-09" --data-urlencode "org=International Outreach Ministries" \
+			--data-urlencode "ein=64-0123456" --data-urlencode "inbox=http://127.0.0.1:8080/" \
+			--data-urlencode "code=T7P-55UP" "$URL/staff/charters"
+	}
+	# without the form's token: nothing issued
+	[ "$(issue 2026-tupelo-ms "")" = 403 ]
+	[ ! -e "$D/keys/charters/2026-tupelo-ms.charter" ]
+	[ "$(issue 2026-tupelo-ms)" = 200 ]
+	grep -q 'id="headline">Issued the charter for event 2026-tupelo-ms (Walk Against Traffick, Tupelo, MS, 2026-05-09); event key id [0-9A-F]\{16\}.<' "$T/issued.html"
+	grep -q '<tr id="charter-2026-tupelo-ms">' "$T/issued.html"
+	[ -s "$D/keys/charters/2026-tupelo-ms.charter" ]
+	key=$(grep -o '/staff/charter-key?t=[0-9a-f]*' "$T/issued.html")
+	curl -s -b "$T/jar" -o "$T/tupelo.charter" -w '%{http_code}' "$URL/staff/charter?event=2026-tupelo-ms" | grep -qx 200
+	cmp "$T/tupelo.charter" "$D/keys/charters/2026-tupelo-ms.charter"
+	curl -s -b "$T/jar" -o "$T/tupelo.event.key" -w '%{http_code}' "$URL$key" | grep -qx 200
+	# the key once: HQ keeps no copy
+	[ "$(curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL$key")" = 410 ]
+	# the same event id again: refused in words, the first charter untouched
+	cp "$D/keys/charters/2026-tupelo-ms.charter" "$T/first.charter"
+	[ "$(issue 2026-tupelo-ms)" = 422 ]
+	grep -q 'HQ chartered event 2026-tupelo-ms before: an event id is chartered once. Nothing was issued.' "$T/issued.html"
+	cmp "$T/first.charter" "$D/keys/charters/2026-tupelo-ms.charter"
+	[ "$(issue '../../x')" = 422 ]
+	# a path instead of an event id: refused, nothing sent; no session: nothing
+	for ev in ../hq ..%2F..%2Fkeys%2Fhq %2Fetc%2Fpasswd hq.key 2026-tupelo-ms%00; do
+		run curl -s -b "$T/jar" -o "$T/out" -w '%{http_code}' "$URL/staff/charter?event=$ev"
+		[ "$output" = 400 ]
+		run grep -c 'secret key' "$T/out"
+		[ "$output" = 0 ]
+	done
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/staff/charter?event=2026-tupelo-ms")" = 303 ]
+	# the events list: chartered, its date passed, nothing uploaded
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="late-2026-tupelo-ms"'
+	stop
+	# a station starts from the two files (the key made private on the stick)
+	chmod 600 "$T/tupelo.event.key"
+	run "$WATCTL" --db "$T/tupelo.db" init --charter "$T/tupelo.charter" --event-key "$T/tupelo.event.key" --pin-later
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"charter-issued  event 2026-tupelo-ms (Walk Against Traffick, Tupelo, MS, 2026-05-09), event key id "*": admin"* ]]
+	[[ "$output" == *"charter-key-sent  2026-tupelo-ms: admin"* ]]
+	[[ "$output" == *"hash chain intact"* ]]
+}
+
+@test "hqweb: in a real browser, staff issue a charter and download both files; screenshots" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	start --charters "$D/keys/charters"
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/charter.py" "$URL" admin walk-against-traffick 2026-tupelo-ms "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"charters before: 3"* ]]
+	[[ "$output" == *"issued: Issued the charter for event 2026-tupelo-ms (Walk Against Traffick, Tupelo, MS, 2026-05-09)"* ]]
+	[[ "$output" == *"charters after: 4"* ]]
+	[[ "$output" == *"again: HQ chartered event 2026-tupelo-ms before"* ]]
+	cmp "$T/shots/2026-tupelo-ms.charter" "$D/keys/charters/2026-tupelo-ms.charter"
+	chmod 600 "$T/shots/2026-tupelo-ms.event.key"
+	"$WATCTL" --db "$T/tupelo.db" init --charter "$T/shots/2026-tupelo-ms.charter" \
+		--event-key "$T/shots/2026-tupelo-ms.event.key" --pin-later
+	for f in hq-charters hq-charter-issued; do
+		[ -s "$T/shots/$f.png" ]
+	done
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
