@@ -2585,6 +2585,12 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 int
 hq_csv(struct hq *h, const char *city, char **text, char **cause)
 {
+	return hq_csv_of(h, city, NULL, text, cause);
+}
+
+int
+hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, char **cause)
+{
 	static const char *const head[] = {"city",   "event",       "date",  "event_tag", "station",
 	                                   "export", "walkers",     "laps",  "donations", "cash",
 	                                   "checks", "check_count", "other", "total"};
@@ -2597,13 +2603,15 @@ hq_csv(struct hq *h, const char *city, char **text, char **cause)
 	*text = NULL;
 	st = hq_prep(h,
 	             "SELECT city, event_name, date, event_tag, station, last_export, identity "
-	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) "
-	             "ORDER BY city, date, event_name, station",
+	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) AND "
+	             "(?2 IS NULL OR event_tag = ?2) ORDER BY city, date, event_name, station",
 	             0);
 	if (st == NULL)
 		return hq_fail(h, cause, "be read");
 	if (city != NULL)
 		sqlite3_bind_text(st, 1, city, -1, SQLITE_TRANSIENT);
+	if (event_tag != NULL)
+		sqlite3_bind_text(st, 2, event_tag, -1, SQLITE_TRANSIENT);
 	for (i = 0; i < sizeof head / sizeof head[0]; i++)
 		strbuf_printf(&b, "%s%s", i ? "," : "", head[i]);
 	strbuf_puts(&b, "\r\n");
@@ -3397,6 +3405,47 @@ hq_payment_list(struct hq *h, size_t max, struct hq_payment_row **rows, size_t *
 		HQ_DASH_TEXT(r->method, st, 9);
 		HQ_DASH_TEXT(r->check_no, st, 10);
 		HQ_DASH_TEXT(r->by, st, 11);
+	}
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = k;
+	return 0;
+}
+
+int
+hq_bundle_list(struct hq *h, struct hq_bundle_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "SELECT id, wall_ms, file, city, event_name, event_tag, station, "
+	            "export_no, outcome, date FROM bundles ORDER BY id DESC",
+	            0);
+	struct hq_bundle_row *v = NULL;
+	size_t cap = 0, k = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_bundle_row *r;
+		const char *file = (const char *)sqlite3_column_text(st, 2);
+		v = hq_dash_grow(v, k, &cap, sizeof *v);
+		r = &v[k++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		r->wall_ms = sqlite3_column_int64(st, 1);
+		/* the name it arrived under, without the folder it was merged from */
+		if (file != NULL && strrchr(file, '/') != NULL)
+			file = strrchr(file, '/') + 1;
+		snprintf(r->file, sizeof r->file, "%s", file != NULL ? file : "");
+		HQ_DASH_TEXT(r->city, st, 3);
+		HQ_DASH_TEXT(r->event_name, st, 4);
+		HQ_DASH_TEXT(r->event_tag, st, 5);
+		HQ_DASH_TEXT(r->station, st, 6);
+		r->export_no = sqlite3_column_int64(st, 7);
+		HQ_DASH_TEXT(r->outcome, st, 8);
+		HQ_DASH_TEXT(r->date, st, 9);
 	}
 	sqlite3_finalize(st);
 	*rows = v;

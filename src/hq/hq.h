@@ -123,6 +123,17 @@ int hq_report(struct hq *h, char **text, char **cause);
 /* The counted stations as CSV (RFC 4180, CRLF, Excel-safe names), one row
  * each with its figures; city NULL: national. */
 int hq_csv(struct hq *h, const char *city, char **text, char **cause);
+/* The same, of one city and/or one event (its tag); NULL: any. */
+int hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, char **cause);
+
+/* Every bundle HQ received (counted, already, held, refused ...), newest
+ * first, as a list for the downloads page. */
+struct hq_bundle_row {
+	int64_t id, wall_ms, export_no;
+	char file[160], city[64], event_name[128], event_tag[64], station[17], outcome[16],
+	    date[11];
+};
+int hq_bundle_list(struct hq *h, struct hq_bundle_row **rows, size_t *n, char **cause);
 
 /* ---- HQ staff of the web inbox (wat-hq) ---- */
 

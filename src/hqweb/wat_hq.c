@@ -50,6 +50,7 @@ struct wat_hq {
 	int64_t goal_cents;   /* the national goal (--goal-dollars) */
 	const char *charters; /* HQ's charters folder (--charters): events expected; NULL none */
 	const char *signer;   /* wat-hq-signer's socket */
+	char *bundles;        /* state/bundles: each upload's files as received, by number */
 };
 
 /* One request's state (freed in wat_hq_done). */
@@ -1139,6 +1140,221 @@ wat_hq_charter_key(struct wat_hq *w, struct MHD_Connection *c)
 	return r;
 }
 
+/* ---- downloads: spreadsheets and the bundles as received ---- */
+
+struct wat_hq_csv_job {
+	const char *city, *event;
+	char *text;
+};
+
+static int
+wat_hq_csv_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_csv_job *j = arg;
+
+	return hq_csv_of(h, j->city, j->event, &j->text, cause);
+}
+
+struct wat_hq_downloads {
+	struct hq_dash dash;
+	struct hq_bundle_row *bundles;
+	size_t nbundles;
+};
+
+static int
+wat_hq_downloads_read(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_downloads *d = arg;
+
+	if (hq_dash_read(h, &d->dash, cause) != 0)
+		return -1;
+	return hq_bundle_list(h, &d->bundles, &d->nbundles, cause);
+}
+
+/* A link to the stations CSV with one query parameter (its value
+ * %-encoded). */
+static void
+wat_hq_csv_link(struct strbuf *b, const char *id, const char *param, const char *value,
+                const char *label)
+{
+	const char *p;
+
+	strbuf_puts(b, "<li><a id=\"");
+	hqweb_form_html(b, id);
+	strbuf_printf(b, "\" href=\"/staff/stations.csv?%s=", param);
+	for (p = value; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_')
+			strbuf_printf(b, "%c", ch);
+		else
+			strbuf_printf(b, "%%%02X", ch);
+	}
+	strbuf_puts(b, "\">");
+	hqweb_form_html(b, label);
+	strbuf_puts(b, "</a></li>\n");
+}
+
+static enum MHD_Result
+wat_hq_downloads(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	struct wat_hq_downloads d;
+	struct strbuf b = STRBUF_INIT;
+	char *cause = NULL, when[24];
+	size_t i;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	memset(&d, 0, sizeof d);
+	wat_hq_head(&b, "Downloads");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (hqweb_inbox_call(w->inbox, wat_hq_downloads_read, &d, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>\n");
+		goto out;
+	}
+	strbuf_puts(&b,
+	            "<h2>Spreadsheets (CSV)</h2>\n<p class=\"note\">One row per counted "
+	            "station with its figures; names that would start a formula are "
+	            "quoted, so they are safe to open in Excel.</p>\n<ul id=\"csvs\">\n"
+	            "<li><a id=\"csv-national\" href=\"/staff/stations.csv\">National</a></li>\n");
+	for (i = 0; i < d.dash.nrows; i++) {
+		const struct hq_dash_row *r = &d.dash.rows[i];
+		char *id, *label;
+		if (r->level == 2) {
+			id = xasprintf("csv-city-%zu", i);
+			label = xasprintf("City: %s", r->city);
+			wat_hq_csv_link(&b, id, "city", r->city, label);
+		} else if (r->level == 1) {
+			id = xasprintf("csv-event-%s", r->event_tag);
+			label = xasprintf("Event: %s, %s (%s)", r->event_name, r->city, r->date);
+			wat_hq_csv_link(&b, id, "event", r->event_tag, label);
+		} else
+			continue;
+		free(label);
+		free(id);
+	}
+	strbuf_puts(&b, "</ul>\n<h2>Bundles as received</h2>\n<p class=\"note\">Each upload "
+	                "through this inbox kept as it arrived (the signed zip and its "
+	                ".minisig, or the sealed file), to check again with stock tools. "
+	                "Bundles merged with <code>watctl merge</code> are on HQ's own "
+	                "disk.</p>\n<table id=\"bundles\"><thead><tr><th>#</th>"
+	                "<th>Received (UTC)</th><th>City</th><th>Event</th><th>Station</th>"
+	                "<th class=\"num\">Export</th><th>Outcome</th><th>Files</th></tr>"
+	                "</thead><tbody>\n");
+	for (i = 0; i < d.nbundles; i++) {
+		const struct hq_bundle_row *r = &d.bundles[i];
+		char *dir = xasprintf("%s/%" PRId64, w->bundles, r->id);
+		DIR *dh = opendir(dir);
+		struct dirent *e;
+		int any = 0;
+
+		strbuf_printf(&b, "<tr id=\"bundle-%" PRId64 "\"><td>%" PRId64 "</td>", r->id,
+		              r->id);
+		wat_hq_td(&b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		wat_hq_td(&b, r->city);
+		wat_hq_td(&b, r->event_name);
+		wat_hq_td(&b, r->station);
+		strbuf_printf(&b, "<td class=\"num\">%" PRId64 "</td>", r->export_no);
+		wat_hq_td(&b, wat_hq_outcome_words(r->outcome));
+		strbuf_puts(&b, "<td>");
+		while (dh != NULL && (e = readdir(dh)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			strbuf_printf(&b, "%s<a href=\"/staff/bundle?id=%" PRId64 "&amp;file=",
+			              any ? "<br>" : "", r->id);
+			hqweb_form_html(&b, e->d_name);
+			strbuf_puts(&b, "\">");
+			hqweb_form_html(&b, e->d_name);
+			strbuf_puts(&b, "</a>");
+			any = 1;
+		}
+		if (!any) {
+			strbuf_puts(&b, "<span class=\"note\">");
+			hqweb_form_html(&b, r->file);
+			strbuf_puts(&b, " (not uploaded here)</span>");
+		}
+		strbuf_puts(&b, "</td></tr>\n");
+		if (dh != NULL)
+			closedir(dh);
+		free(dir);
+	}
+	if (d.nbundles == 0)
+		strbuf_puts(&b, "<tr><td colspan=\"8\">No bundle received yet.</td></tr>\n");
+	strbuf_puts(&b, "</tbody></table>\n");
+out:
+	hq_dash_free(&d.dash);
+	free(d.bundles);
+	free(cause);
+	return wat_hq_page(c, MHD_HTTP_OK, &b);
+}
+
+/* One file of a bundle as received: ?id=N (HQ's number) and &file=NAME, a
+ * plain file name of that bundle's folder (no path: refused). */
+static enum MHD_Result
+wat_hq_bundle_file(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *id = NULL, *file = NULL;
+	char safe[HQWEB_FORM_NAME_MAX + 1], *path = NULL, *data = NULL;
+	size_t idlen = 0, flen = 0, i, len = 0;
+	struct stat sb;
+	enum MHD_Result r;
+	int fd = -1;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "id", 2, &id, &idlen) !=
+	        MHD_YES ||
+	    MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "file", 4, &file, &flen) !=
+	        MHD_YES ||
+	    id == NULL || file == NULL || idlen == 0 || idlen > 18 || strlen(id) != idlen ||
+	    strlen(file) != flen || hqweb_form_filename(file, flen, safe) != 0 ||
+	    strcmp(safe, file) != 0)
+		goto refuse;
+	for (i = 0; i < idlen; i++)
+		if (id[i] < '0' || id[i] > '9')
+			goto refuse;
+	path = xasprintf("%s/%s/%s", w->bundles, id, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > w->max_upload) {
+		r = wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+		                   "HQ has no such file of that bundle.");
+		goto end;
+	}
+	len = (size_t)sb.st_size;
+	data = xmalloc(len + 1);
+	for (i = 0; i < len;) {
+		ssize_t n = read(fd, data + i, len - i);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		i += (size_t)n;
+	}
+	if (i != len) {
+		r = wat_hq_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again",
+		                   "HQ could not read that file just now.");
+		goto end;
+	}
+	r = wat_hq_attachment(c, "application/octet-stream", data, len, safe);
+	data = NULL;
+	hqweb_inbox_log(w->inbox, s.user, "bundle-downloaded", strtoll(id, NULL, 10), file);
+	goto end;
+refuse:
+	return wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+	                      "Name a bundle by its number and one of its files by name (no "
+	                      "folders): nothing was sent.");
+end:
+	if (fd >= 0)
+		close(fd);
+	free(data);
+	free(path);
+	return r;
+}
+
 /* ---- staff accounts, kept by an admin ---- */
 
 enum wat_hq_staff_op {
@@ -1761,11 +1977,13 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	              "</strong> <input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 	              "<button type=\"submit\" id=\"logout\">Sign out</button>%s</form>\n",
 	              s.csrf,
-	              s.admin
-	                  ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
-	                    "accounts</a> \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">"
-	                    "Charters</a>"
-	                  : " \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">Charters</a>");
+	              s.admin ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
+	                        "accounts</a> \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">"
+	                        "Charters</a> \xc2\xb7 <a id=\"downloads\" "
+	                        "href=\"/staff/downloads\">Downloads</a>"
+	                      : " \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">Charters</a>"
+	                        " \xc2\xb7 <a id=\"downloads\" href=\"/staff/downloads\">"
+	                        "Downloads</a>");
 	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
 	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
@@ -1828,38 +2046,33 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	return wat_hq_page(c, MHD_HTTP_OK, &b);
 }
 
-/* The counted stations as CSV, national or of ?city=. */
+/* The counted stations as CSV: national, of ?city= or of ?event= (its tag). */
 static enum MHD_Result
 wat_hq_csv(struct wat_hq *w, struct MHD_Connection *c)
 {
 	struct hqweb_session_info s;
 	const char *city = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "city");
-	char *text = NULL, *cause = NULL;
-	struct MHD_Response *r;
+	const char *event = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "event");
+	struct wat_hq_csv_job j = {0};
+	char *cause = NULL, *fname = NULL, safe[HQWEB_FORM_NAME_MAX + 1];
 	enum MHD_Result ret;
 
 	if (wat_hq_session(c, &s, NULL) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
-	if (city != NULL && *city == '\0')
-		city = NULL;
-	if (hqweb_inbox_csv(w->inbox, city, &text, &cause) != 0) {
+	j.city = city != NULL && *city != '\0' ? city : NULL;
+	j.event = event != NULL && *event != '\0' ? event : NULL;
+	if (hqweb_inbox_call(w->inbox, wat_hq_csv_do, &j, &cause) != 0) {
 		ret = wat_hq_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again", cause);
 		free(cause);
 		return ret;
 	}
-	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(text);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
-	MHD_add_response_header(r, "Content-Disposition",
-	                        city != NULL ? "attachment; filename=\"wat-hq-city.csv\""
-	                                     : "attachment; filename=\"wat-hq-national.csv\"");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	/* the file's name from the event's tag (made a plain name), else the city's kind */
+	if (j.event != NULL && hqweb_form_filename(j.event, strlen(j.event), safe) == 0)
+		fname = xasprintf("wat-hq-event-%s.csv", safe);
+	else
+		fname = xstrdup(j.city != NULL ? "wat-hq-city.csv" : "wat-hq-national.csv");
+	ret = wat_hq_attachment(c, "text/csv; charset=utf-8", j.text, strlen(j.text), fname);
+	free(fname);
 	return ret;
 }
 
@@ -2075,6 +2288,10 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_charter_file(w, c);
 	if (strcmp(url, "/staff/charter-key") == 0)
 		return wat_hq_charter_key(w, c);
+	if (strcmp(url, "/staff/downloads") == 0)
+		return wat_hq_downloads(w, c);
+	if (strcmp(url, "/staff/bundle") == 0)
+		return wat_hq_bundle_file(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
@@ -2190,6 +2407,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	w.signer = signer;
+	w.bundles = xasprintf("%s/bundles", state);
 	w.max_upload = (uint64_t)mb * 1024 * 1024;
 	w.goal_cents = (int64_t)goal * 100;
 	w.incoming = xasprintf("%s/incoming", state);
@@ -2251,5 +2469,6 @@ end:
 	free(cert);
 	free(cause);
 	free(w.incoming);
+	free(w.bundles);
 	return rc;
 }

@@ -774,3 +774,75 @@ photo() {
 	mkdir -p "$REPO/build/screenshots"
 	cp "$T"/shots/*.png "$REPO/build/screenshots/"
 }
+
+@test "hqweb: downloads: the bundles as received and Excel-safe CSV per city, event and nation; a path traversal in a download refused; without a session nothing" {
+	start
+	up b9l-47al "$M" "$M.minisig"
+	[[ "$headline" == "Received: Mobile, AL, station T1, export 1"* ]]
+	n=$(sed -n 's/.*HQ&#39;s number for this upload: #\([0-9]*\)\..*/\1/p' "$T/answer.html")
+	[ -n "$n" ]
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/downloads" >"$T/dl.html"
+	# the upload's two files as received; bundles merged by watctl: named, not kept here
+	grep -q "href=\"/staff/bundle?id=$n&amp;file=$(basename "$M")\"" "$T/dl.html"
+	grep -q "href=\"/staff/bundle?id=$n&amp;file=$(basename "$M").minisig\"" "$T/dl.html"
+	grep -q 'wat-jackson-ms-2026-05-02-T1-1.zip.age (not uploaded here)' "$T/dl.html"
+	curl -s -b "$T/jar" -o "$T/got" "$URL/staff/bundle?id=$n&file=$(basename "$M")"
+	cmp "$T/got" "$M"
+	curl -s -b "$T/jar" -o "$T/got.minisig" "$URL/staff/bundle?id=$n&file=$(basename "$M").minisig"
+	cmp "$T/got.minisig" "$M.minisig"
+	# the same again: already received, not kept twice
+	up b9l-47al "$M" "$M.minisig"
+	[[ "$headline" == "Already received"* ]]
+	[ "$(ls "$D/state/bundles" | wc -l)" -eq 1 ]
+	# a path instead of a number or a file name: refused, nothing sent
+	cp "$D/hq.db" "$D/state/bundles/secret" 2>/dev/null || true
+	for q in "id=$n&file=../../hq.db" "id=$n&file=..%2F..%2Fhq.db" "id=$n&file=%2Fetc%2Fpasswd" \
+		"id=..&file=secret" "id=$n%2F..&file=secret" "id=$n/..&file=secret" "id=$n&file=.%2E%2Fsecret" \
+		"id=$n&file=x%00y" "id=-1&file=secret" "id=$n"; do
+		run curl -s -b "$T/jar" -o "$T/out" -w '%{http_code}' "$URL/staff/bundle?$q"
+		echo "$q: $output"
+		[ "$output" = 400 ]
+		run cmp -s "$T/out" "$D/hq.db"
+		[ "$status" -ne 0 ]
+	done
+	# a name that is no file of that bundle: 404; no session: nothing
+	[ "$(curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/staff/bundle?id=$n&file=hq.db")" = 404 ]
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/staff/bundle?id=$n&file=$(basename "$M")")" = 303 ]
+	# CSV per event: that event's stations only, Excel-safe, named after its tag
+	tag=$(grep -o 'href="/staff/stations.csv?event=[^"]*"' "$T/dl.html" | head -1 | sed 's/.*event=\([^"]*\)"/\1/')
+	curl -s -b "$T/jar" -D "$T/h" -o "$T/e.csv" "$URL/staff/stations.csv?event=$tag"
+	grep -qi "^Content-Disposition: attachment; filename=\"wat-hq-event-$tag.csv\"" "$T/h"
+	[ "$(wc -l <"$T/e.csv")" -eq 3 ]
+	[ "$(cut -d, -f5 "$T/e.csv" | tail -n +2 | cut -d, -f1 | wc -l)" -eq 2 ]
+	grep -q "^\"Jackson, MS\",Walk Against Traffick,2026-05-02,$tag,T1," "$T/e.csv"
+	grep -q "^\"Jackson, MS\",Walk Against Traffick,2026-05-02,$tag,T2," "$T/e.csv"
+	# per city, linked %-encoded
+	grep -q 'href="/staff/stations.csv?city=Mobile%2C%20AL"' "$T/dl.html"
+	curl -s -b "$T/jar" -o "$T/c.csv" "$URL/staff/stations.csv?city=Mobile%2C%20AL"
+	[ "$(wc -l <"$T/c.csv")" -eq 2 ]
+	stop
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"bundle-downloaded #$n "*"$(basename "$M"): admin"* ]]
+}
+
+@test "hqweb: in a real browser, staff download a CSV and a bundle as received; screenshot" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	start
+	up b9l-47al "$M" "$M.minisig"
+	n=$(sed -n 's/.*HQ&#39;s number for this upload: #\([0-9]*\)\..*/\1/p' "$T/answer.html")
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/downloads.py" "$URL" admin walk-against-traffick "$n" "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"csv links: 7"* ]]
+	[[ "$output" == *"bundle files: $(basename "$M") $(basename "$M").minisig"* ]]
+	cmp "$T/shots/$(basename "$M")" "$M"
+	[ "$(head -1 "$T/shots/national.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total\r' ]
+	[ -s "$T/shots/hq-downloads.png" ]
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
