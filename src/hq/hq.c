@@ -307,6 +307,12 @@ static const char hq_pay_schema[] =
     " payment INTEGER NOT NULL, k TEXT NOT NULL, cents INTEGER NOT NULL,"
     " PRIMARY KEY(payment, k)) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS pay_parts_k ON pay_parts(k);"
+    /* wat-hq's staff sessions, kept across a restart: by the hash of the
+     * cookie's id (BLAKE2b; the id itself is never stored), ended rows
+     * deleted (a session is no record of HQ's) */
+    "CREATE TABLE IF NOT EXISTS staff_sessions("
+    " idhash TEXT PRIMARY KEY, user TEXT NOT NULL, admin INTEGER NOT NULL,"
+    " csrf TEXT NOT NULL, start_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL);"
     "CREATE TRIGGER IF NOT EXISTS payments_no_update BEFORE UPDATE ON payments BEGIN"
     " SELECT RAISE(ABORT, 'payments are never changed'); END;"
     "CREATE TRIGGER IF NOT EXISTS payments_no_delete BEFORE DELETE ON payments BEGIN"
@@ -2982,6 +2988,9 @@ hq_staff_change(struct hq *h, sqlite3_stmt *st, const char *name, const char *ac
 	why = xasprintf("by %s", by);
 	rc = hq_log_add(h, action, 0, name, why);
 	free(why);
+	/* a disabled account, or a new password: its kept sessions end too */
+	if (rc == 0)
+		rc = hq_run(hq_prep(h, "DELETE FROM staff_sessions WHERE user = ?1", 1, name));
 	if (rc != 0 || sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = hq_fail(h, cause, "be written");
 		goto end;
@@ -3450,5 +3459,70 @@ hq_bundle_list(struct hq *h, struct hq_bundle_row **rows, size_t *n, char **caus
 	sqlite3_finalize(st);
 	*rows = v;
 	*n = k;
+	return 0;
+}
+
+/* ---- wat-hq's staff sessions, kept across a restart ---- */
+
+int
+hq_session_put(struct hq *h, const struct hq_session *ss, char **cause)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "INSERT INTO staff_sessions(idhash, user, csrf, admin, start_ms, "
+	            "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(idhash) DO "
+	            "UPDATE SET seen_ms = MAX(seen_ms, excluded.seen_ms)",
+	            3, ss->idhash, ss->user, ss->csrf);
+
+	if (st == NULL)
+		return hq_fail(h, cause, "be written");
+	sqlite3_bind_int(st, 4, ss->admin);
+	sqlite3_bind_int64(st, 5, ss->start_ms);
+	sqlite3_bind_int64(st, 6, ss->seen_ms);
+	if (hq_run(st) != 0)
+		return hq_fail(h, cause, "be written");
+	return 0;
+}
+
+int
+hq_session_get(struct hq *h, const char *idhash, struct hq_session *ss, char **cause)
+{
+	/* only while its account is enabled; admin as the account is now */
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT x.user, x.csrf, a.admin, x.start_ms, x.seen_ms FROM "
+	                           "staff_sessions x JOIN staff a ON a.name = x.user AND "
+	                           "a.disabled = 0 WHERE x.idhash = ?1",
+	                           1, idhash);
+	int rc = 1;
+
+	memset(ss, 0, sizeof *ss);
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(ss->idhash, sizeof ss->idhash, "%s", idhash);
+		HQ_DASH_TEXT(ss->user, st, 0);
+		HQ_DASH_TEXT(ss->csrf, st, 1);
+		ss->admin = sqlite3_column_int(st, 2);
+		ss->start_ms = sqlite3_column_int64(st, 3);
+		ss->seen_ms = sqlite3_column_int64(st, 4);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hq_session_end(struct hq *h, const char *idhash, const char *user, int64_t before_ms, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "DELETE FROM staff_sessions WHERE idhash = ?1 OR user = ?2 OR "
+	                           "seen_ms < ?3",
+	                           2, idhash, user);
+
+	if (st == NULL)
+		return hq_fail(h, cause, "be written");
+	sqlite3_bind_int64(st, 3, before_ms);
+	if (hq_run(st) != 0)
+		return hq_fail(h, cause, "be written");
 	return 0;
 }

@@ -237,6 +237,22 @@ struct hq_payment_row {
 	char statement[80], sponsor[128], walker_name[128], method[8], check_no[33], by[64];
 };
 int hq_pledge_rows(struct hq *h, struct hq_pledge_row **rows, size_t *n, char **cause);
+/* wat-hq's staff sessions kept across a restart (table staff_sessions):
+ * by the hash of the session's id, never the id. */
+struct hq_session {
+	char idhash[65], user[64], csrf[65];
+	int admin;
+	int64_t start_ms, seen_ms;
+};
+/* Kept (or its seen time moved on). */
+int hq_session_put(struct hq *h, const struct hq_session *ss, char **cause);
+/* 0 and the session when kept and its account is enabled; 1 none; -1. */
+int hq_session_get(struct hq *h, const char *idhash, struct hq_session *ss, char **cause);
+/* Ends the session idhash, every session of user, and those last seen
+ * before before_ms (each NULL / 0: none). */
+int hq_session_end(struct hq *h, const char *idhash, const char *user, int64_t before_ms,
+                   char **cause);
+
 /* The last max payments recorded at HQ (malloc'd). */
 int hq_payment_list(struct hq *h, size_t max, struct hq_payment_row **rows, size_t *n,
                     char **cause);

@@ -1355,6 +1355,83 @@ end:
 	return r;
 }
 
+/* ---- staff sessions kept in HQ's database across a restart ---- */
+
+struct wat_hq_session_job {
+	struct hq_session ss;
+	const char *idhash, *user;
+	int64_t before_ms;
+	int op; /* 0 put, 1 get, 2 end */
+};
+
+static int
+wat_hq_session_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_session_job *j = arg;
+
+	switch (j->op) {
+	case 0: return hq_session_put(h, &j->ss, cause);
+	case 1: return hq_session_get(h, j->idhash, &j->ss, cause);
+	default: return hq_session_end(h, j->idhash, j->user, j->before_ms, cause);
+	}
+}
+
+static void
+wat_hq_session_run(struct wat_hq *w, struct wat_hq_session_job *j, int *rc)
+{
+	char *cause = NULL;
+	int r = hqweb_inbox_call(w->inbox, wat_hq_session_do, j, &cause);
+
+	if (r < 0)
+		fprintf(stderr, "wat-hq: staff sessions: %s\n", cause != NULL ? cause : "?");
+	if (rc != NULL)
+		*rc = r;
+	free(cause);
+}
+
+static void
+wat_hq_session_put(void *ctx, const char *idhash, const struct hqweb_session_info *info,
+                   int64_t start_ms, int64_t seen_ms)
+{
+	struct wat_hq_session_job j = {.op = 0};
+
+	snprintf(j.ss.idhash, sizeof j.ss.idhash, "%s", idhash);
+	snprintf(j.ss.user, sizeof j.ss.user, "%s", info->user);
+	snprintf(j.ss.csrf, sizeof j.ss.csrf, "%s", info->csrf);
+	j.ss.admin = info->admin;
+	j.ss.start_ms = start_ms;
+	j.ss.seen_ms = seen_ms;
+	wat_hq_session_run(ctx, &j, NULL);
+}
+
+static int
+wat_hq_session_get(void *ctx, const char *idhash, struct hqweb_session_info *info,
+                   int64_t *start_ms, int64_t *seen_ms)
+{
+	struct wat_hq_session_job j = {.op = 1, .idhash = idhash};
+	int rc = -1;
+
+	wat_hq_session_run(ctx, &j, &rc);
+	if (rc != 0 || strlen(j.ss.user) > HQWEB_SESSION_USER_MAX ||
+	    strlen(j.ss.csrf) != HQWEB_SESSION_ID_LEN)
+		return -1;
+	memset(info, 0, sizeof *info);
+	snprintf(info->user, sizeof info->user, "%s", j.ss.user);
+	snprintf(info->csrf, sizeof info->csrf, "%s", j.ss.csrf);
+	info->admin = j.ss.admin;
+	*start_ms = j.ss.start_ms;
+	*seen_ms = j.ss.seen_ms;
+	return 0;
+}
+
+static void
+wat_hq_session_end(void *ctx, const char *idhash, const char *user)
+{
+	struct wat_hq_session_job j = {.op = 2, .idhash = idhash, .user = user};
+
+	wat_hq_session_run(ctx, &j, NULL);
+}
+
 /* ---- staff accounts, kept by an admin ---- */
 
 enum wat_hq_staff_op {
@@ -2426,6 +2503,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-hq: %s\n", cause);
 		goto end;
 	}
+	/* staff stay signed in across a restart; sessions past their 8 hours go */
+	{
+		struct hqweb_session_store st = {wat_hq_session_put, wat_hq_session_get,
+		                                 wat_hq_session_end, &w};
+		struct wat_hq_session_job j = {.op = 2,
+		                               .before_ms = wat_hq_now_ms() - 8 * 3600 * 1000LL};
+		wat_hq_session_run(&w, &j, NULL);
+		hqweb_session_set_store(&st);
+	}
 	/* SIGINT/SIGTERM waited for below; the server's threads never see them */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -2462,6 +2548,7 @@ main(int argc, char **argv)
 end:
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	hqweb_session_set_store(NULL);
 	hqweb_inbox_stop(w.inbox);
 	if (tkey != NULL)
 		util_wipe(tkey, tkey_len);

@@ -846,3 +846,48 @@ photo() {
 	mkdir -p "$REPO/build/screenshots"
 	cp "$T"/shots/*.png "$REPO/build/screenshots/"
 }
+
+@test "hqweb: staff sessions kept across a restart of wat-hq (HQ's database holds a hash of the id, never the id); a signed-out, expired or disabled account's session is not" {
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	cp "$T/jar" "$T/admin.jar"
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	cp "$T/jar" "$T/bea.jar"
+	curl -s -b "$T/admin.jar" "$URL/staff" >"$T/before.html"
+	sid=$(awk '$6 == "wat_hq_s" {print $7}' "$T/admin.jar")
+	[ ${#sid} -eq 64 ]
+	stop
+	# the id is nowhere in HQ's database; its hash is
+	! grep -qa "$sid" "$D/hq.db"
+	[ "$(sqlite3 "$D/hq.db" 'SELECT COUNT(*) FROM staff_sessions')" -eq 2 ]
+	start
+	curl -s -b "$T/admin.jar" "$URL/staff" >"$T/after.html"
+	grep -q 'id="who">admin<' "$T/after.html"
+	# the same form token: a form of the page before the restart still works
+	[ "$(csrf_of "$T/after.html")" = "$(csrf_of "$T/before.html")" ]
+	curl -s -b "$T/admin.jar" "$URL/staff/pay" >"$T/pay.html"
+	run curl -s -b "$T/admin.jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of "$T/before.html")" \
+		--data-urlencode "statement=hello" --data amount=1 --data method=cash "$URL/staff/pledge-payment"
+	[ "$output" = 422 ]
+	# signed out: gone for good, restart or not
+	curl -s -b "$T/admin.jar" -o /dev/null --data "csrf=$(csrf_of "$T/after.html")" "$URL/staff/logout"
+	stop
+	[ "$(sqlite3 "$D/hq.db" 'SELECT COUNT(*) FROM staff_sessions')" -eq 1 ]
+	# bea's account disabled while wat-hq was stopped (in the file itself):
+	# her kept session is not brought back
+	sqlite3 "$D/hq.db" "UPDATE staff SET disabled = 1 WHERE name = 'bea'"
+	start
+	run curl -s -b "$T/admin.jar" -o /dev/null -w '%{http_code}' "$URL/staff"
+	[ "$output" = 303 ]
+	run curl -s -b "$T/bea.jar" -o /dev/null -w '%{http_code}' "$URL/staff"
+	[ "$output" = 303 ]
+	# an idle session kept from long ago is not brought back
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	stop
+	sqlite3 "$D/hq.db" "UPDATE staff_sessions SET seen_ms = seen_ms - 31 * 60 * 1000"
+	start
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/staff"
+	[ "$output" = 303 ]
+}
