@@ -1029,8 +1029,10 @@ wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_r
 	if (w->charters != NULL) {
 		char *name = xasprintf("%s.charter", ch.event), *path;
 		path = xasprintf("%s/%s", w->charters, name);
-		if (access(path, F_OK) != 0 && util_write_file(w->charters, name, out.charter,
-		                                               out.charter_len, 0644, &cause) != 0)
+		if (access(path, F_OK) != 0 &&
+		    (util_mkdir(w->charters, 0755) != 0 ||
+		     util_write_file(w->charters, name, out.charter, out.charter_len, 0644,
+		                     &cause) != 0))
 			fprintf(stderr, "wat-hq: %s\n", cause);
 		free(path);
 		free(name);
