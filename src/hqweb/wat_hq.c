@@ -1417,9 +1417,10 @@ wat_hq_session_get(void *ctx, const char *idhash, struct hqweb_session_info *inf
 	if (rc != 0 || strlen(j.ss.user) > HQWEB_SESSION_USER_MAX ||
 	    strlen(j.ss.csrf) != HQWEB_SESSION_ID_LEN)
 		return -1;
+	/* lengths checked above: copied whole */
 	memset(info, 0, sizeof *info);
-	snprintf(info->user, sizeof info->user, "%s", j.ss.user);
-	snprintf(info->csrf, sizeof info->csrf, "%s", j.ss.csrf);
+	memcpy(info->user, j.ss.user, strlen(j.ss.user) + 1);
+	memcpy(info->csrf, j.ss.csrf, HQWEB_SESSION_ID_LEN + 1);
 	info->admin = j.ss.admin;
 	*start_ms = j.ss.start_ms;
 	*seen_ms = j.ss.seen_ms;
