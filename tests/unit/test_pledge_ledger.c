@@ -236,6 +236,41 @@ test_every_station_certified(void **state)
 	assert_int_equal(ledger_check(f->b, &cause), 0);
 }
 
+/* The laps a settlement was made on: in people's words on the kiosk (the
+ * station as the Stations screen names it, a time), the station ids and
+ * entry numbers kept for the statement's fine print. */
+static void
+test_settlement_words(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	char words[256], basis[256], *cause = NULL;
+
+	assert_int_equal(ledger_set(f->a, "role", "lap", "test", &cause), 0);
+	pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	laps(f->b, 1);
+	if (ledger_settle(f->b, 1, &s, &cause) != 0)
+		fail_msg("%s", cause);
+	ledger_settlement_words(&s, words, sizeof words);
+	ledger_settlement_clear(&s);
+	assert_non_null(strstr(words, "Laps counted up to "));
+	assert_non_null(strstr(words, " at this table."));
+
+	laps(f->a, 2);
+	sync_a_to_b(f); /* last heard from long ago (seen_wall_ms 1): stale */
+	if (ledger_settle(f->b, 1, &s, &cause) != 0)
+		fail_msg("%s", cause);
+	ledger_settlement_words(&s, words, sizeof words);
+	ledger_settlement_basis(&s, basis, sizeof basis);
+	ledger_settlement_clear(&s);
+	assert_non_null(strstr(words, "Lap point T2 not heard from since "));
+	assert_non_null(strstr(words, "at this table and up to "));
+	assert_null(strstr(words, "entry"));
+	assert_null(strstr(words, "T1"));
+	assert_non_null(strstr(basis, "T1 to entry "));
+	assert_non_null(strstr(basis, "T2 to entry "));
+}
+
 static void
 test_statement_number(void **state)
 {
@@ -309,6 +344,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_every_station_certified, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_settlement_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
 	};
