@@ -168,6 +168,12 @@ print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, enum print_cli_
 	    CLI_VALUE("assets"), CLI_VALUE("spool"), CLI_VALUE("deadline")
 #define PRINT_CLI_COMMON                                                                           \
 	"[--paper 58mm|80mm|letter|a4] [--assets DIR] [--spool DIR] [--deadline SECONDS]"
+/* The rest of the entry of a command that prints one thing named by FIRST
+ * (SEQ, ID), with the common options only. */
+#define PRINT_CLI_ONE(FIRST, ABOUT, EXEC)                                                          \
+	.usage = FIRST " --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,            \
+	.about = ABOUT, .opts = CLI_OPTS(PRINT_CLI_OPTS), .needs = CLI_EVENT, .how = CLI_WRITE,    \
+	.exec = EXEC
 
 char *
 print_cli_assets(const char *dir)
@@ -708,12 +714,7 @@ end:
 
 const struct cli_cmd_entry print_cli_receipt_entry = {
     .name = "receipt",
-    .usage = "SEQ --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
-    .about = "a donation receipt (reprints are marked COPY)",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS),
-    .needs = CLI_EVENT,
-    .how = CLI_WRITE,
-    .exec = print_cli_receipt,
+    PRINT_CLI_ONE("SEQ", "a donation receipt (reprints are marked COPY)", print_cli_receipt),
 };
 
 static int
@@ -846,13 +847,14 @@ end:
 	return rc;
 }
 
-/* One walker's page (badge or slip): made, then printed or saved. */
+/* One walker's page, badge or slip (the entry's name): made, then printed or
+ * saved. */
 static enum cli_ret
-print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
-                      int (*make)(struct ledger *, uint32_t, enum layout_paper, const char *,
-                                  char **, size_t *, char **),
-                      const char *noun, const char *title_word)
+print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	int badge = strcmp(c->entry->name, "badge") == 0;
+	int (*make)(struct ledger *, uint32_t, enum layout_paper, const char *, char **, size_t *,
+	            char **) = badge ? print_cli_badge_pdf : print_cli_slip_pdf;
 	struct print_cli_opts o;
 	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
@@ -868,8 +870,8 @@ print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	title = xasprintf("%s %" PRId64, title_word, o.id);
-	if (strcmp(noun, "badge") == 0) {
+	title = xasprintf("%s %" PRId64, badge ? "Badge" : "Slip", o.id);
+	if (badge) {
 		struct print_cli_dest d = {o.out, o.printer, o.spool, o.deadline_s, o.paper};
 		struct print_cli_rec r;
 
@@ -882,7 +884,7 @@ print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
 		rc = print_cli_deliver_dest(c->l, c->op, &d, &r, pdf, len);
 		goto end;
 	}
-	rc = print_cli_deliver(c->l, c->op, &o, noun, o.id, (uint32_t)o.id, 0, title, pdf, len);
+	rc = print_cli_deliver(c->l, c->op, &o, "slip", o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
 	free(pdf);
@@ -890,20 +892,9 @@ end:
 	return rc;
 }
 
-static enum cli_ret
-print_cli_badge(struct cli_cmd_ctx *c, struct cli_args *a)
-{
-	return print_cli_walker_page(c, a, print_cli_badge_pdf, "badge", "Badge");
-}
-
 const struct cli_cmd_entry print_cli_badge_entry = {
     .name = "badge",
-    .usage = "ID --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
-    .about = "a walker's badge",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS),
-    .needs = CLI_EVENT,
-    .how = CLI_WRITE,
-    .exec = print_cli_badge,
+    PRINT_CLI_ONE("ID", "a walker's badge", print_cli_walker_page),
 };
 
 struct print_cli_sheet {
@@ -1103,20 +1094,10 @@ end:
 	return rc;
 }
 
-static enum cli_ret
-print_cli_slip(struct cli_cmd_ctx *c, struct cli_args *a)
-{
-	return print_cli_walker_page(c, a, print_cli_slip_pdf, "slip", "Slip");
-}
-
 const struct cli_cmd_entry print_cli_slip_entry = {
     .name = "slip",
-    .usage = "ID --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
-    .about = "a walker's slip: laps, distance and money as of now",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS),
-    .needs = CLI_EVENT,
-    .how = CLI_WRITE,
-    .exec = print_cli_slip,
+    PRINT_CLI_ONE("ID", "a walker's slip: laps, distance and money as of now",
+                  print_cli_walker_page),
 };
 
 /* ---- sponsors' statements ---- */
