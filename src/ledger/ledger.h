@@ -488,6 +488,28 @@ int ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walke
 int ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *),
                          void *arg, char **cause);
 
+/* Every conflict between stations, in people's words (the coordinator's
+ * list, watctl conflicts): likely duplicates to link here, review requests
+ * of this station's money, laps counted once across stations, likely
+ * duplicates between two peers (neither is this station: linked at one of
+ * them), and one walker number registered to two names at two stations. */
+enum ledger_conflict_kind {
+	LEDGER_CONFLICT_DUPLICATE,      /* walker here, other at station: to link here */
+	LEDGER_CONFLICT_REVIEW,         /* seq: this station's donation; station asks */
+	LEDGER_CONFLICT_LAPS,           /* walker's laps at two stations too close */
+	LEDGER_CONFLICT_PEER_DUPLICATE, /* walker and other at two peers */
+	LEDGER_CONFLICT_NUMBER,         /* walker: two names (one at station) */
+};
+struct ledger_conflict {
+	enum ledger_conflict_kind kind;
+	char text[480]; /* in people's words */
+	uint32_t walker, other;
+	char station[LEDGER_STATION_MAX + 1];
+	int64_t seq;
+};
+int ledger_event_conflicts(struct ledger *l, int (*cb)(const struct ledger_conflict *, void *),
+                           void *arg, char **cause);
+
 /* ---- pledges (ledger_pledge.c; the rule: pledge.h, docs/FORMATS.md) ---- */
 
 /* Records a pledge for p->walker (registered here); p->seq and the paid

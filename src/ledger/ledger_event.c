@@ -1399,6 +1399,62 @@ ledger_reg_own_cb(const struct ledger_walker *w, void *arg)
 	return 0;
 }
 
+static void
+ledger_regs_free(struct ledger_regs *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].key);
+	free(r->v);
+	for (size_t i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
+	memset(r, 0, sizeof *r);
+}
+
+/* Every registration in force of the event, here (station 0) and at each
+ * peer (its index in ef->station), sorted by folded name. */
+static int
+ledger_regs_build(struct ledger *l, const struct ledger_event_figures *ef, struct ledger_regs *r,
+                  char **cause)
+{
+	memset(r, 0, sizeof *r);
+	if (ledger_walkers(l, NULL, ledger_reg_own_cb, r, cause) != 0)
+		return -1;
+	for (size_t i = 1; i < ef->n; i++) {
+		struct ledger_peer peer;
+		struct ledger_pfold *p = ledger_peer_named(l, ef->station[i].station, &peer, cause);
+		size_t nw;
+		const struct fold_walker *w;
+
+		if (p == NULL)
+			return -1;
+		w = fold_walkers(p->f, &nw);
+		for (size_t j = 0; j < nw; j++)
+			if (w[j].active && w[j].reg_seq > 0 && w[j].name != NULL)
+				ledger_reg_push(r, w[j].name, i, w[j].id);
+	}
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof *r->v, ledger_reg_cmp);
+	return 0;
+}
+
+/* 1 when walker a of peer pa and walker b of peer pb are linked by either
+ * (a link names the other's ledger). */
+static int
+ledger_peers_linked(const struct ledger_pfold *pa, uint32_t a, const struct ledger_pfold *pb,
+                    uint32_t b)
+{
+	for (size_t k = 0; k < pa->nlinks; k++)
+		if (pa->links[k].walker == a && pa->links[k].other == b &&
+		    memcmp(pa->links[k].ledger, pb->ledger, LEDGER_HASH_LEN) == 0)
+			return 1;
+	for (size_t k = 0; k < pb->nlinks; k++)
+		if (pb->links[k].walker == b && pb->links[k].other == a &&
+		    memcmp(pb->links[k].ledger, pa->ledger, LEDGER_HASH_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 int
 ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicate *, void *),
                         void *arg, char **cause)
@@ -1415,24 +1471,9 @@ ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicat
 		return -1;
 	if (ledger_identity(l, own) != 0)
 		memset(own, 0, sizeof own);
-	if (ledger_walkers(l, NULL, ledger_reg_own_cb, &r, cause) != 0 ||
+	if (ledger_regs_build(l, &ef, &r, cause) != 0 ||
 	    ledger_own_links(l, 0, &links, &nlinks, cause) != 0)
 		goto end;
-	for (i = 1; i < ef.n; i++) {
-		struct ledger_peer peer;
-		struct ledger_pfold *p = ledger_peer_named(l, ef.station[i].station, &peer, cause);
-		size_t nw;
-		const struct fold_walker *w;
-
-		if (p == NULL)
-			goto end;
-		w = fold_walkers(p->f, &nw);
-		for (j = 0; j < nw; j++)
-			if (w[j].active && w[j].reg_seq > 0 && w[j].name != NULL)
-				ledger_reg_push(&r, w[j].name, i, w[j].id);
-	}
-	if (r.n > 0)
-		qsort(r.v, r.n, sizeof *r.v, ledger_reg_cmp);
 	/* the same name here and at a peer, not linked by either station */
 	for (i = 0; i < r.n; i++) {
 		if (r.v[i].station != 0 || r.v[i].key[0] == '\0')
@@ -1476,12 +1517,7 @@ ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicat
 	}
 	rc = 0;
 end:
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].key);
-	free(r.v);
-	for (i = 0; i < r.nnames; i++)
-		free(r.names[i]);
-	free(r.names);
+	ledger_regs_free(&r);
 	free(links);
 	ledger_event_figures_clear(&ef);
 	return rc;
@@ -1597,4 +1633,238 @@ ledger_peer_cert(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN])
 		cert = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	return cert;
+}
+
+/* ---- every conflict, in people's words (the coordinator's list) ---- */
+
+struct ledger_conf_ctx {
+	struct ledger *l;
+	const struct ledger_event_figures *ef;
+	int (*cb)(const struct ledger_conflict *, void *);
+	void *arg;
+	int stop;
+	size_t *pf; /* the fold of each ef->station (by index; 0 unused) */
+};
+
+static void
+ledger_conf_emit(struct ledger_conf_ctx *c, struct ledger_conflict *x)
+{
+	if (!c->stop && c->cb(x, c->arg) != 0)
+		c->stop = 1;
+}
+
+static int
+ledger_conf_dup_cb(const struct ledger_duplicate *d, void *arg)
+{
+	struct ledger_conf_ctx *c = arg;
+	struct ledger_conflict x;
+
+	memset(&x, 0, sizeof x);
+	x.kind = LEDGER_CONFLICT_DUPLICATE;
+	x.walker = d->walker;
+	ledger_copy(x.station, sizeof x.station, d->station);
+	x.other = d->other;
+	snprintf(x.text, sizeof x.text,
+	         "%s (walker %" PRIu32 ") here and %s (walker %" PRIu32
+	         ") at %s: likely the same person.",
+	         d->name, d->walker, d->other_name, d->other, d->station_name);
+	ledger_conf_emit(c, &x);
+	return c->stop;
+}
+
+static int
+ledger_conf_review_cb(const struct ledger_review *r, void *arg)
+{
+	struct ledger_conf_ctx *c = arg;
+	struct ledger_conflict x;
+	char money[32];
+
+	memset(&x, 0, sizeof x);
+	x.kind = LEDGER_CONFLICT_REVIEW;
+	x.walker = r->walker;
+	x.seq = r->seq;
+	ledger_copy(x.station, sizeof x.station, r->station);
+	snprintf(x.text, sizeof x.text,
+	         "%s asks to review %s of walker %" PRIu32 " (entry %" PRId64
+	         "): \"%s\". Only this station can annul it.",
+	         r->station_name, amount_format(r->cents, money, sizeof money), r->walker, r->seq,
+	         r->reason);
+	ledger_conf_emit(c, &x);
+	return c->stop;
+}
+
+/* A walker's name for the list: here, else where registered; "" none. */
+static void
+ledger_conf_name(struct ledger *l, uint32_t id, char *out, size_t len)
+{
+	struct ledger_walker w;
+	struct ledger_event_walker ew;
+
+	out[0] = '\0';
+	memset(&w, 0, sizeof w);
+	if (ledger_walker_get(l, id, &w, NULL) == 0 && w.reg_seq > 0 && w.active && w.name != NULL)
+		snprintf(out, len, " (%s)", w.name);
+	else if (ledger_event_walker(l, id, &ew, NULL) == 1)
+		snprintf(out, len, " (%s)", ew.name);
+	ledger_walker_clear(&w);
+}
+
+static int
+ledger_conf_person_cmp(const void *a, const void *b)
+{
+	uint32_t x = (*(struct ledger_person *const *)a)->id,
+	         y = (*(struct ledger_person *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The laps counted once across stations, by walker number. */
+static void
+ledger_conf_laps(struct ledger_conf_ctx *c)
+{
+	struct ledger *l = c->l;
+	struct ledger_person **v = xcalloc(l->xj->npeople + 1, sizeof *v);
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->xj->npeople; i++)
+		if (l->xj->people[i].review > 0)
+			v[n++] = &l->xj->people[i];
+	if (n > 0)
+		qsort(v, n, sizeof *v, ledger_conf_person_cmp);
+	for (size_t i = 0; i < n && !c->stop; i++) {
+		const struct ledger_station_figures *a =
+		                                        &c->ef->station[ledger_xj_out(l, v[i]->ra)],
+		                                    *b =
+		                                        &c->ef->station[ledger_xj_out(l, v[i]->rb)];
+		struct ledger_conflict x;
+		char name[140];
+
+		memset(&x, 0, sizeof x);
+		x.kind = LEDGER_CONFLICT_LAPS;
+		x.walker = v[i]->id;
+		ledger_conf_name(l, v[i]->id, name, sizeof name);
+		snprintf(x.text, sizeof x.text,
+		         "Walker %" PRIu32 "%s: %" PRId64 " lap%s at %s%s and %s%s %" PRId64
+		         " s apart, counted once: annul the wrong one where it was recorded.",
+		         v[i]->id, name, v[i]->review, v[i]->review == 1 ? "" : "s",
+		         a->own ? "here" : "", a->own ? "" : a->name, b->own ? "here" : "",
+		         b->own ? "" : b->name, v[i]->gap_ms / 1000);
+		ledger_conf_emit(c, &x);
+	}
+	free(v);
+}
+
+/* The same name at two peers under two numbers, linked by neither: one of
+ * them links it (a link names a walker of the station that records it). */
+static void
+ledger_conf_peer_dups(struct ledger_conf_ctx *c, const struct ledger_regs *r)
+{
+	for (size_t i = 0; i < r->n && !c->stop; i++) {
+		if (r->v[i].station == 0 || r->v[i].key[0] == '\0')
+			continue;
+		for (size_t j = i + 1; j < r->n && strcmp(r->v[j].key, r->v[i].key) == 0; j++) {
+			const struct ledger_station_figures *a = &c->ef->station[r->v[i].station],
+			                                    *b = &c->ef->station[r->v[j].station];
+			struct ledger_conflict x;
+
+			if (r->v[j].station == 0 || r->v[j].station == r->v[i].station ||
+			    r->v[j].id == r->v[i].id ||
+			    ledger_peers_linked(&c->l->pf[c->pf[r->v[i].station]], r->v[i].id,
+			                        &c->l->pf[c->pf[r->v[j].station]], r->v[j].id))
+				continue;
+			memset(&x, 0, sizeof x);
+			x.kind = LEDGER_CONFLICT_PEER_DUPLICATE;
+			x.walker = r->v[i].id;
+			x.other = r->v[j].id;
+			ledger_copy(x.station, sizeof x.station, b->station);
+			snprintf(x.text, sizeof x.text,
+			         "%s (walker %" PRIu32 ") at %s and %s (walker %" PRIu32
+			         ") at %s: likely the same person; link them at either station.",
+			         r->v[i].name, r->v[i].id, a->name, r->v[j].name, r->v[j].id,
+			         b->name);
+			ledger_conf_emit(c, &x);
+		}
+	}
+}
+
+static int
+ledger_reg_id_cmp(const void *a, const void *b)
+{
+	const struct ledger_reg *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->station != y->station)
+		return x->station < y->station ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* One walker number registered at two stations to two names (rosters
+ * imported at both): their laps and money add up as one walker's. */
+static void
+ledger_conf_numbers(struct ledger_conf_ctx *c, struct ledger_regs *r)
+{
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof *r->v, ledger_reg_id_cmp);
+	for (size_t i = 0, j; i < r->n && !c->stop; i = j) {
+		size_t other = i;
+
+		for (j = i + 1; j < r->n && r->v[j].id == r->v[i].id; j++)
+			if (other == i && r->v[j].station != r->v[i].station &&
+			    strcmp(r->v[j].key, r->v[i].key) != 0)
+				other = j;
+		if (other != i) {
+			const struct ledger_station_figures *a = &c->ef->station[r->v[i].station],
+			                                    *b =
+			                                        &c->ef
+			                                             ->station[r->v[other].station];
+			struct ledger_conflict x;
+
+			memset(&x, 0, sizeof x);
+			x.kind = LEDGER_CONFLICT_NUMBER;
+			x.walker = r->v[i].id;
+			ledger_copy(x.station, sizeof x.station, b->station);
+			snprintf(x.text, sizeof x.text,
+			         "Walker %" PRIu32 " is %s %s%s and %s at %s: one number for two "
+			         "people. Their laps and money count as one walker's until one of "
+			         "them is registered again under a new number.",
+			         r->v[i].id, r->v[i].name, a->own ? "here" : "at ",
+			         a->own ? "" : a->name, r->v[other].name, b->name);
+			ledger_conf_emit(c, &x);
+		}
+	}
+}
+
+int
+ledger_event_conflicts(struct ledger *l, int (*cb)(const struct ledger_conflict *, void *),
+                       void *arg, char **cause)
+{
+	struct ledger_event_figures ef;
+	struct ledger_regs r = {0};
+	struct ledger_conf_ctx c = {l, &ef, cb, arg, 0, NULL};
+	int rc = -1;
+
+	if (ledger_event_figures(l, 0, &ef, cause) != 0)
+		return -1;
+	c.pf = xcalloc(ef.n, sizeof *c.pf);
+	for (size_t k = 0; k < l->npf; k++) /* each station's fold, for the links */
+		if (l->pf[k].out_index < ef.n)
+			c.pf[l->pf[k].out_index] = k;
+	if (ledger_event_duplicates(l, ledger_conf_dup_cb, &c, cause) != 0 ||
+	    (!c.stop && ledger_event_reviews(l, ledger_conf_review_cb, &c, cause) != 0))
+		goto end;
+	if (!c.stop)
+		ledger_conf_laps(&c);
+	if (!c.stop && ledger_regs_build(l, &ef, &r, cause) != 0)
+		goto end;
+	if (!c.stop)
+		ledger_conf_peer_dups(&c, &r);
+	if (!c.stop)
+		ledger_conf_numbers(&c, &r);
+	rc = 0;
+end:
+	free(c.pf);
+	ledger_regs_free(&r);
+	ledger_event_figures_clear(&ef);
+	return rc;
 }

@@ -479,6 +479,94 @@ test_event_totals(void **state)
 	ledger_event_figures_clear(&ef);
 }
 
+struct conflicts {
+	int n[5];
+	char text[5][480];
+};
+
+static int
+conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	struct conflicts *c = arg;
+
+	snprintf(c->text[x->kind], sizeof c->text[0], "%s", x->text);
+	c->n[x->kind]++;
+	return 0;
+}
+
+static void
+conflicts(struct ledger *l, struct conflicts *c)
+{
+	char *cause = NULL;
+
+	memset(c, 0, sizeof *c);
+	if (ledger_event_conflicts(l, conflict_cb, c, &cause) != 0)
+		fail_msg("%s", cause);
+}
+
+/* The coordinator's list over three stations: a likely duplicate between
+ * the lap point and a third station (neither is this one) until one of
+ * them links it, one walker number registered to two people at two
+ * stations, laps counted once across stations, each in words. */
+static void
+test_conflicts(void **state)
+{
+	struct fixture *f = *state;
+	struct badge_event bk;
+	struct ledger_init i3 = {"Walk", "Oxford", "2026-05-02", "T3", 0, &bk};
+	struct ledger *t3 = NULL;
+	struct conflicts c;
+	struct ledger_scan s;
+	char p3[128], *cause = NULL;
+	uint32_t id;
+	int64_t seq;
+
+	snprintf(p3, sizeof p3, "%s/t3.db", f->dir);
+	assert_int_equal(ledger_badge_key(f->t, &bk, &cause), 0);
+	assert_int_equal(ledger_open(p3, &t3, &cause), 0);
+	assert_int_equal(ledger_init_event(t3, &i3, "test", &cause), 0);
+	/* walker 1 at T3 is someone else than the table's walker 1 */
+	assert_int_equal(
+	    ledger_walker_add(t3, "Bo Chan", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(ledger_set(t3, "walker-base", "900", "test", &cause), 0);
+	assert_int_equal(
+	    ledger_walker_add(t3, "CY DEE", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 901);
+	assert_int_equal(ledger_set(f->lp, "walker-base", "500", "test", &cause), 0);
+	assert_int_equal(
+	    ledger_walker_add(f->lp, "Cy Dée", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 501);
+	scan_lap(f);
+	assert_int_equal(ledger_lap(f->t, 1, "volunteer", &s, &cause), 0);
+	copy(f);
+	copy_between(t3, f->t, "T3", 0);
+
+	conflicts(f->t, &c);
+	assert_int_equal(c.n[LEDGER_CONFLICT_DUPLICATE], 0);
+	assert_int_equal(c.n[LEDGER_CONFLICT_PEER_DUPLICATE], 1);
+	assert_non_null(strstr(c.text[LEDGER_CONFLICT_PEER_DUPLICATE],
+	                       "Cy D\xc3\xa9"
+	                       "e (walker 501) at Lap point and CY DEE (walker 901) at "
+	                       "Station T3: likely the same person"));
+	assert_int_equal(c.n[LEDGER_CONFLICT_NUMBER], 1);
+	assert_non_null(strstr(c.text[LEDGER_CONFLICT_NUMBER],
+	                       "Walker 1 is Ann Lee here and Bo Chan at Station T3: one number for "
+	                       "two people"));
+	assert_int_equal(c.n[LEDGER_CONFLICT_LAPS], 1);
+	assert_non_null(strstr(c.text[LEDGER_CONFLICT_LAPS], "Walker 1 (Ann Lee): 1 lap at "));
+	assert_int_equal(c.n[LEDGER_CONFLICT_REVIEW], 0);
+
+	/* linked at the lap point: no longer listed here once its entry arrives */
+	copy_between(t3, f->lp, "T3", 0);
+	assert_int_equal(ledger_link(f->lp, 501, "T3", 901, "coordinator", &seq, &cause), 0);
+	copy(f);
+	conflicts(f->t, &c);
+	assert_int_equal(c.n[LEDGER_CONFLICT_PEER_DUPLICATE], 0);
+	assert_int_equal(c.n[LEDGER_CONFLICT_NUMBER], 1);
+	ledger_free(t3);
+}
+
 static int
 dup_cb(const struct ledger_duplicate *d, void *arg)
 {
@@ -648,6 +736,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_event_over_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_review_across_stations, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_totals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicate_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_review_request, setup, teardown),
 	};
