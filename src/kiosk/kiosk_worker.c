@@ -1428,18 +1428,33 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,        KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
-	    KIOSK_OP_SET_CLOCK,  KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
-	    KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
-	    KIOSK_OP_LINK,       KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
-	    KIOSK_OP_CERTIFY,    KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
-	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
+	    KIOSK_OP_SET,       KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK, KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,    KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,      KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,   KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
+	    KIOSK_OP_CONFLICTS, KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	};
 	size_t i;
 
 	for (i = 0; i < nitems(ops); i++)
 		if (ops[i] == op)
 			return 1;
+	return 0;
+}
+
+/* The coordinator's list of conflicts: the first KIOSK_CONFLICTS_MAX kept,
+ * all counted. */
+static int
+kiosk_conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	struct kiosk_reply *r = arg;
+
+	if (r->nconflicts_all++ >= KIOSK_CONFLICTS_MAX)
+		return 0;
+	if (r->conflicts == NULL)
+		r->conflicts = xcalloc(KIOSK_CONFLICTS_MAX, sizeof *r->conflicts);
+	r->conflicts[r->nconflicts++] = *x;
 	return 0;
 }
 
@@ -1740,6 +1755,9 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
 		break;
 	case KIOSK_OP_STATIONS: rc = kiosk_stations(w, r, &cause); break;
+	case KIOSK_OP_CONFLICTS:
+		rc = ledger_event_conflicts(w->l, kiosk_conflict_cb, r, &cause);
+		break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -2127,6 +2145,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->notes);
 	free(r->pdf);
 	free(r->flagged);
+	free(r->conflicts);
 	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
