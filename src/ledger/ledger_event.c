@@ -448,7 +448,7 @@ ledger_u32_cmp(const void *a, const void *b)
 
 /* Walkers checked in at a peer and not here: a walker checked in at the
  * table and scanned at the lap point is one walker checked in.  Counted
- * again only when this station's check-ins or the peers' entries changed. */
+ * again only when this station's check-ins or the peers' changed. */
 static int64_t
 ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
 {
@@ -457,8 +457,11 @@ ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
 	size_t n = 0, cap = 0, i, nw;
 	int64_t peers = 0, count = 0;
 
+	/* the peers' check-ins change only with their checked_in figure, or
+	 * with a fold run again (an annulment there): not with each lap */
 	for (i = 0; i < l->npf; i++)
-		peers += l->pf[i].f != NULL ? (int64_t)fold_entries(l->pf[i].f) : 0;
+		if (l->pf[i].f != NULL)
+			peers += fold_figures(l->pf[i].f)->checked_in * 65536 + l->pf[i].gen;
 	if (l->ck_valid && l->ck_own == own_checked && l->ck_peers == peers)
 		return l->ck_value;
 	for (i = 0; i < l->npf; i++) {

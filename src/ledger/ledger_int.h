@@ -77,7 +77,7 @@ struct ledger {
 	/* every station's laps by walker, judged across stations (ledger_event.c) */
 	struct ledger_xj *xj;
 	/* walkers checked in at a peer only, for own checked_in ck_own and the
-	 * peers' entries folded ck_peers (ck_valid: computed) */
+	 * peers' check-ins and folds ck_peers (ck_valid: computed) */
 	int64_t ck_own, ck_peers, ck_value;
 	int ck_valid;
 };
