@@ -165,11 +165,10 @@ main(void)
 	snprintf(extra, sizeof extra, ",\"entries\":%" PRId64, head);
 	bench_pair("sync_catch_up", "median", ours, "sqlite3 .dump entries | sqlite3 new.db", floor,
 	           0, extra);
-	/* issue 17's figure: 100,000 entries in one exchange under 10 s */
+	/* issue 17's figure: 100,000 entries in one exchange, under 10 s */
 	head = bench_size(build, 100000, &ours, &floor);
-	snprintf(extra, sizeof extra, ",\"entries\":%" PRId64, head);
+	snprintf(extra, sizeof extra, ",\"entries\":%" PRId64 ",\"target_ms\":10000", head);
 	bench_pair("sync_catch_up_100k", "median", ours, "sqlite3 .dump entries | sqlite3 new.db",
 	           floor, 0, extra);
-	bench_pair("sync_catch_up_100k_goal", "median", ours, "goal 10 s", 10000, 1.0, extra);
 	return 0;
 }
