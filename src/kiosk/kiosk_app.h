@@ -29,19 +29,20 @@ enum screen_id {
 	SCREEN_COORD,
 	SCREEN_SETTINGS,
 	SCREEN_IMPORT,
-	SCREEN_PRINT,     /* a print job: progress, outcome, try again, print elsewhere */
-	SCREEN_PRINTER,   /* coordinator: printer queue, paper, test print */
-	SCREEN_CLOSE,     /* coordinator: close-out, the sheet, reopen */
-	SCREEN_EXPORT,    /* coordinator: export to USB stick, the station key */
-	SCREEN_PACK,      /* coordinator: the event pack to USB stick, for a second station */
-	SCREEN_TRAINING,  /* coordinator: the volunteers' training ledger, on or off */
-	SCREEN_WAIVER,    /* after a registration, when the event has a waiver: who agrees */
-	SCREEN_REVIEW,    /* coordinator: flagged laps, accept or reject */
-	SCREEN_PLEDGES,   /* a walker's pledges: settle, add, pay */
-	SCREEN_CERTIFY,   /* coordinator: certify the laps pledges are billed on, or reopen */
-	SCREEN_STATIONS,  /* coordinator: the other stations wat-sync reaches */
-	SCREEN_BADGES,    /* coordinator: sheets of badges (all, new, one team) */
-	SCREEN_CONFLICTS, /* coordinator: conflicts between stations, in words */
+	SCREEN_PRINT,    /* a print job: progress, outcome, try again, print elsewhere */
+	SCREEN_PRINTER,  /* coordinator: printer queue, paper, test print */
+	SCREEN_CLOSE,    /* coordinator: close-out, the sheet, reopen */
+	SCREEN_EXPORT,   /* coordinator: export to USB stick, the station key */
+	SCREEN_PACK,     /* coordinator: the event pack to USB stick, for a second station */
+	SCREEN_TRAINING, /* coordinator: the volunteers' training ledger, on or off */
+	SCREEN_WAIVER,   /* after a registration, when the event has a waiver: who agrees */
+	SCREEN_REVIEW,   /* coordinator: flagged laps, accept or reject */
+	SCREEN_PLEDGES,  /* a walker's pledges: settle, add, pay */
+	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
+	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
+	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
+	/* coordinator: conflicts between stations, in words */
+	SCREEN_CONFLICTS,
 	SCREEN_COUNT,
 };
 
