@@ -41,7 +41,9 @@ enum screen_id {
 	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
 	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
 	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
-	SCREEN_SEND,     /* coordinator: Send to HQ (kiosk_send.h) and HQ's receipt */
+	/* coordinator: conflicts between stations, in words */
+	SCREEN_CONFLICTS,
+	SCREEN_SEND, /* coordinator: Send to HQ (kiosk_send.h) and HQ's receipt */
 	SCREEN_COUNT,
 };
 
