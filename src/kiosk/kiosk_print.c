@@ -142,12 +142,13 @@ kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back)
 }
 
 void
-kiosk_print_roster(struct kiosk *k, const char *path, enum screen_id back)
+kiosk_print_roster(struct kiosk *k, const char *path, int pledges, enum screen_id back)
 {
 	struct kiosk_req q;
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_ROSTER_PDF;
+	q.file.pledges = pledges;
 	snprintf(q.file.path, sizeof q.file.path, "%s", path);
 	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
 	kiosk_print_begin(k, &q, back);

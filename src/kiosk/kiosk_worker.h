@@ -37,8 +37,9 @@ enum kiosk_op {
 	KIOSK_OP_RECENT,  /* walker (0: the whole station): recent entries */
 	KIOSK_OP_SET,     /* set */
 	KIOSK_OP_INIT,    /* init */
-	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV: what an import would do (reply
-	                            import; notes: repeats merged, then the bad rows) */
+	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV (file.pledges: a pledges CSV): what
+	                            an import would do (reply import; notes: repeats
+	                            merged, then the bad rows, then the bad pledges) */
 	KIOSK_OP_IMPORT,         /* file: a roster CSV; refused when a row is bad unless
 	                            file.good_rows (reply import, notes as above) */
 	KIOSK_OP_LISTDIR,        /* file: a folder: its *.csv files in found[].name */
@@ -142,6 +143,7 @@ struct kiosk_req {
 		struct {
 			char path[KIOSK_TEXT_MAX];
 			int good_rows; /* IMPORT: the coordinator chose to leave bad rows out */
+			int pledges;   /* IMPORT*, ROSTER_PDF: a pledges CSV, not a roster */
 		} file;                /* IMPORT*, LISTDIR, ROSTER_PDF */
 		struct {
 			char pin[KIOSK_TEXT_MAX];
