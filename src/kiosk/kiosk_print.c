@@ -335,7 +335,9 @@ kiosk_print_poll(struct kiosk *k)
 		if (k->screen == SCREEN_PRINT && k->waiting != 0) {
 			size_t done, n;
 			kiosk_worker_progress(k->w, &done, &n);
-			if (p->phase == KIOSK_PRINT_MAKING && p->again.op == KIOSK_OP_BADGES_PDF &&
+			if (p->phase == KIOSK_PRINT_MAKING &&
+			    (p->again.op == KIOSK_OP_BADGES_PDF ||
+			     p->again.op == KIOSK_OP_STATEMENTS_PDF) &&
 			    (done != p->progress_done || n != p->progress_n)) {
 				p->progress_done = done;
 				p->progress_n = n;

@@ -786,6 +786,34 @@ kiosk_badges_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 	return rc;
 }
 
+/* Every statement still owed (the close-out's batch, to hand out or mail),
+ * one page or ticket each; the print screen shows how many are laid out. */
+static int
+kiosk_statements_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                     char **cause)
+{
+	struct ledger_event ev;
+	enum layout_paper paper;
+	size_t count = 0;
+	int rc;
+
+	if (ledger_event(w->l, &ev) != 0)
+		return util_fail(cause, "The event's settings cannot be read.");
+	kiosk_station_paper(&ev, r, &paper);
+	atomic_store(&w->progress_done, 0);
+	atomic_store(&w->progress_n, 0);
+	rc = print_cli_statements_pdf_progress(w->l, 0, 1, paper, q->path, kiosk_badges_progress, w,
+	                                       &r->pdf, &r->pdf_len, &count, cause);
+	atomic_store(&w->progress_n, 0);
+	atomic_store(&w->progress_done, 0);
+	if (rc != 0)
+		return -1;
+	kiosk_rec(r, "statement", 0, 0, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "%zu statement%s still owed", count,
+	         count == 1 ? "" : "s");
+	return 0;
+}
+
 static int
 kiosk_teams_cb(const struct ledger_team *t, void *arg)
 {
@@ -1514,12 +1542,23 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,        KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
-	    KIOSK_OP_SET_CLOCK,  KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
-	    KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
-	    KIOSK_OP_LINK,       KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
-	    KIOSK_OP_CERTIFY,    KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
+	    KIOSK_OP_SET,
+	    KIOSK_OP_IMPORT,
+	    KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK,
+	    KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,
+	    KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,
+	    KIOSK_OP_FLAGGED,
+	    KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,
+	    KIOSK_OP_CERTIFY_REOPEN,
+	    KIOSK_OP_STATIONS,
 	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
+	    KIOSK_OP_STATEMENTS_PDF,
 	};
 	size_t i;
 
@@ -1702,6 +1741,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	}
 	case KIOSK_OP_TEAMS: rc = kiosk_teams(w, q, r, &cause); break;
 	case KIOSK_OP_BADGES_PDF: rc = kiosk_badges_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_STATEMENTS_PDF: rc = kiosk_statements_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_DONATE:
 		rc =
 		    ledger_donate(w->l, q->walker, q->donate.cents, q->donate.method,

@@ -1059,14 +1059,24 @@ int
 layout_render(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,
               char **pdf, size_t *len, char **cause)
 {
+	return layout_render_progress(d, paper, assets_dir, NULL, NULL, pdf, len, cause);
+}
+
+int
+layout_render_progress(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,
+                       void (*progress)(size_t done, size_t n, void *arg), void *arg, char **pdf,
+                       size_t *len, char **cause)
+{
 	struct strbuf out = STRBUF_INIT;
 	cairo_surface_t *surface = NULL;
 	struct layout_ctx c;
 	double top, bottom, h;
-	size_t i;
+	size_t i, parts = 1, done = 0;
 
 	if (layout_begin(&c, paper, assets_dir, &out, &surface, cause) != 0)
 		return -1;
+	for (i = 0; progress != NULL && i < d->n; i++)
+		parts += d->blocks[i].kind == LAYOUT_CUT;
 	top = c.y;
 	if (c.roll) {
 		/* each run of blocks up to a break is a page as long as itself */
@@ -1079,6 +1089,8 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 			c.draw = 1;
 			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_CUT; i++)
 				c.y += layout_block(&c, &d->blocks[i]);
+			if (progress != NULL)
+				progress(++done, parts, arg);
 			if (i + 1 >= d->n)
 				break;
 			cairo_show_page(c.cr);
@@ -1087,6 +1099,8 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 	} else {
 		bottom = c.page_h - c.m->margin;
 		for (i = 0; i < d->n; i++) {
+			if (progress != NULL && d->blocks[i].kind == LAYOUT_CUT)
+				progress(++done, parts, arg);
 			c.draw = 0;
 			h = d->blocks[i].kind == LAYOUT_BREAK || d->blocks[i].kind == LAYOUT_CUT
 			        ? bottom
@@ -1099,6 +1113,8 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 			c.y += layout_block(&c, &d->blocks[i]);
 		}
 	}
+	if (progress != NULL && !c.roll)
+		progress(parts, parts, arg);
 	cairo_show_page(c.cr);
 	return layout_end(&c, surface, &out, pdf, len, cause);
 }

@@ -514,6 +514,53 @@ badges_cups() {
 	both badges_cups
 }
 
+# two sponsors still owe (one flat, one per lap on 3 laps), one paid online
+statements_event() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null
+	printf 'walker,sponsor,kind,rate,paid\n1,Grandma Rosa,flat,$25,\n2,Uncle Tom,per lap,$1.50,\n1,Paid Pat,flat,$10,$10\n' >"$BATS_TEST_TMPDIR/pl.csv"
+	w pledge import "$BATS_TEST_TMPDIR/pl.csv" --import-good-rows >/dev/null
+	for _ in 1 2 3; do w lap 2 >/dev/null; done
+}
+
+statements_cups() {
+	statements_event
+	w set printer pdfq >/dev/null
+	kiosk "$1" statements
+	local job
+	job=$(w log | grep -o '"what":"statement".*"outcome":"completed","queue":"pdfq","job":[0-9]*' | tail -1 | sed 's/.*"job"://')
+	[ -n "$job" ]
+	cupsd_pdftotext "$PT/cupsd/out/pdfq/job-$job.out" "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q '\$4.50' "$BATS_TEST_TMPDIR/st.txt"
+	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt" # paid: owes nothing
+}
+@test "kiosk: the statements still owed, from Certify laps, laid out off the UI thread and printed through cupsd" {
+	private_cupsd
+	both statements_cups
+}
+
+statements_stick() {
+	statements_event
+	w set printer bad >/dev/null
+	export USB
+	kiosk "$1" statements-stick
+	local pdf
+	pdf=$(ls "$USB"/*.pdf | head -1)
+	pdftotext "$pdf" "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
+	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt"
+	w log | grep -q '"what":"statement".*"outcome":"saved"'
+	rm -f "$USB"/*.pdf
+}
+@test "kiosk: the statements still owed, from Close-out, saved as a PDF on the USB stick when the printer fails" {
+	private_cupsd
+	both statements_stick
+}
+
 receipt_fail() {
 	event
 	w set printer bad >/dev/null
