@@ -773,14 +773,17 @@ layout_big(struct layout_ctx *c, const char *s, double size, double x0, double x
 	return 2 * lh + two * 0.1;
 }
 
+#define LAYOUT_QR_PX 8 /* image pixels a QR module */
+
 /* A QR code at most side wide (quiet zone included), its left edge at x,
  * top at y; modules are whole printer dots on rolls.  Returns its height. */
 static double
 layout_qr(struct layout_ctx *c, const char *text, double side, double x, double y)
 {
 	QRcode *q;
+	cairo_surface_t *img = NULL;
 	double mod;
-	int w, r, col, run;
+	int w, r, col;
 
 	if ((q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) == NULL)
 		return 0; /* too long for a QR code: the text is printed anyway */
@@ -791,24 +794,40 @@ layout_qr(struct layout_ctx *c, const char *text, double side, double x, double 
 		if (mod < 2 * LAYOUT_DOT)
 			mod = 2 * LAYOUT_DOT;
 	}
-	if (c->draw) {
+	/* an image of LAYOUT_QR_PX pixels a module, scaled unsmoothed (the PDF's
+	 * /Interpolate false): a few hundred bytes where a rectangle a run of
+	 * modules printed hundreds of numbers (most of a batch of statements'
+	 * time); several pixels a module, so a renderer that smooths an image
+	 * drawn at fewer device pixels than it has (poppler below 4x) blurs
+	 * only a module's edge, as it antialiases a rectangle's */
+	if (c->draw &&
+	    (img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * LAYOUT_QR_PX,
+	                                      w * LAYOUT_QR_PX)) != NULL &&
+	    cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+		unsigned char *px = cairo_image_surface_get_data(img);
+		int stride = cairo_image_surface_get_stride(img);
+		cairo_pattern_t *pat;
+
+		cairo_surface_flush(img);
+		for (r = 0; r < w * LAYOUT_QR_PX; r++)
+			for (col = 0; col < w * LAYOUT_QR_PX; col++)
+				((uint32_t *)(px + r * stride))[col] =
+				    (q->data[(r / LAYOUT_QR_PX) * w + col / LAYOUT_QR_PX] & 1)
+				        ? 0x000000u
+				        : 0xffffffu;
+		cairo_surface_mark_dirty(img);
 		cairo_save(c->cr);
-		cairo_set_source_rgb(c->cr, 0, 0, 0);
-		for (r = 0; r < w; r++) {
-			for (col = 0; col < w; col = run) {
-				run = col;
-				while (run < w && (q->data[r * w + run] & 1))
-					run++;
-				if (run > col)
-					cairo_rectangle(c->cr, x + (4 + col) * mod,
-					                y + (4 + r) * mod, (run - col) * mod, mod);
-				else
-					run++;
-			}
-		}
+		cairo_translate(c->cr, x + 4 * mod, y + 4 * mod);
+		cairo_scale(c->cr, mod / LAYOUT_QR_PX, mod / LAYOUT_QR_PX);
+		cairo_set_source_surface(c->cr, img, 0, 0);
+		pat = cairo_get_source(c->cr);
+		cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+		cairo_rectangle(c->cr, 0, 0, w * LAYOUT_QR_PX, w * LAYOUT_QR_PX);
 		cairo_fill(c->cr);
 		cairo_restore(c->cr);
 	}
+	if (img != NULL)
+		cairo_surface_destroy(img);
 	QRcode_free(q);
 	return (w + 8) * mod;
 }
