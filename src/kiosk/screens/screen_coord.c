@@ -676,7 +676,7 @@ screen_import_files(struct kiosk *k)
 	        "The file holds:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	{
 		struct ui_rect kinds = {right.x, right.y + lh + gap / 2, right.w, rh};
-		static const char *const what[2] = {"Walkers (roster)", "Pledges"};
+		static const char *const what[2] = {"Walkers", "Pledges"};
 		for (int i = 0; i < 2; i++) {
 			int on = k->import.pledges == i;
 			if (ui_button(u, kiosk_col(kinds, i, 2, gap), what[i],
@@ -934,8 +934,10 @@ screen_import_draw(struct kiosk *k)
 	enum kiosk_ask_result r;
 
 	if (k->import.step == IMPORT_TYPE) {
-		r = kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
-		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, k->import.pledges ? "Import pledges" : "Import roster",
+		              k->import.pledges ? "Path of the pledges CSV file"
+		                                : "Path of the roster CSV file",
+		              k->import.typed, sizeof k->import.typed, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			k->import.step = IMPORT_FILES;
 		} else if (r == KIOSK_ASK_DONE) {
