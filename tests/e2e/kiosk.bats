@@ -334,14 +334,15 @@ import_partial() {
 pledges_import() {
 	event
 	printf 'walker,sponsor,kind,rate,max,id,paid,paid date\n1,Grandma Rosa,per lap,$1.00,$30,PL-1,,\n1,Uncle Tom,flat,$25,,PL-2,$25,2026-04-20\n2,Aunt Jo,per lap,$0.50,,PL-3,,\n9,Nobody,flat,$5.00,,PL-4,,\n2,Zed,weird,$1,,PL-5,,\n' >"$USB/pledges.csv"
-	printf 'name,id,sponsor,pledge kind,pledge rate,pledge id\nAnn Lee,R-1,Grandma Lee,per lap,$1,RP-1\nAnn Lee,R-1,Uncle Lee,flat,$10,RP-2\nBo Chen,R-2,,,,\n' >"$USB/roster-pledges.csv"
+	printf 'name,id,sponsor,pledge kind,pledge rate,pledge id\nAnn Lee,R-1,Grandma Lee,per lap,$1,RP-1\nAnn Lee,R-1,Uncle Lee,flat,$10,RP-2\nBo Chen,R-2,,,,\nCy Dee,,Mom Dee,flat,$5,\n' >"$USB/roster-pledges.csv"
 	kiosk "$1" pledges-import
 	run w pledge list
 	echo "$output"
 	[ "$(grep -c 'pledge [0-9]*  ' <<<"$output")" -eq 5 ] # 3 from the CSV, 2 from the roster, once each
 	[[ "$output" == *'Uncle Tom: $25.00'*'paid online $25.00'* ]]
 	[[ "$output" == *'Grandma Lee'* && "$output" == *'Uncle Lee'* ]]
-	! grep -q 'Nobody\|Zed' <<<"$output"
+	! grep -q 'Nobody\|Zed\|Mom Dee' <<<"$output"
+	w walker list | grep -q 'Cy Dee' # the walker imported, the pledge with no walker id left out
 	w log | grep ' pledge ' | grep -q '"ext_id":"PL-2"'
 	w check >/dev/null
 }

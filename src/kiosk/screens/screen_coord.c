@@ -873,14 +873,14 @@ screen_import_preview(struct kiosk *k)
 			        k->style.font.text, i == nitems(lines) - 1 && lines[i].n > 0,
 			        lines[i].c, UI_LEFT);
 		}
-		if (with) {
-			snprintf(line, sizeof line, "%zu %s, %zu unchanged, %zu with a problem",
-			         n->pledges_added,
-			         k->import.done ? "pledges recorded" : "new pledges",
-			         n->pledges_unchanged, n->pledges_bad);
+		/* the roster's pledges, each count on a line that fits the half */
+		for (size_t i = 0; with && i < nitems(plines); i++) {
+			if (i > 0 && plines[i].n == 0)
+				continue;
+			snprintf(line, sizeof line, "%zu %s", plines[i].n,
+			         i == 1 ? "pledges unchanged" : plines[i].what);
 			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line,
-			        k->style.font.hint, n->pledges_bad > 0,
-			        n->pledges_bad > 0 ? UI_BAD : UI_DIM, UI_LEFT);
+			        k->style.font.text, i == 2, plines[i].c, UI_LEFT);
 			y += lh;
 		}
 	}
@@ -903,6 +903,10 @@ screen_import_preview(struct kiosk *k)
 			return;
 		if (pl)
 			snprintf(label, sizeof label, "Import %zu pledge%s", n->pledges_added,
+			         n->pledges_added == 1 ? "" : "s");
+		else if (n->pledges_added > 0) /* the roster's pledge columns */
+			snprintf(label, sizeof label, "Import %zu walker%s, %zu pledge%s", good,
+			         good == 1 ? "" : "s", n->pledges_added,
 			         n->pledges_added == 1 ? "" : "s");
 		else
 			snprintf(label, sizeof label, "Import %zu walker%s", good,
