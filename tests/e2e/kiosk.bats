@@ -344,6 +344,7 @@ pledges_import() {
 	! grep -q 'Nobody\|Zed\|Mom Dee' <<<"$output"
 	w walker list | grep -q 'Cy Dee' # the walker imported, the pledge with no walker id left out
 	w log | grep ' pledge ' | grep -q '"ext_id":"PL-2"'
+	w log | grep -q '"what":"roster"' # the pledge rows to fix, printed or spooled
 	w check >/dev/null
 }
 @test "kiosk: pledges from the USB stick: a preview naming each bad row, the good rows only by choice, paid online stays paid, once each; a roster's pledge columns" {
