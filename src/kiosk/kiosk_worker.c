@@ -1614,7 +1614,7 @@ kiosk_pledges(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char *
 	r->pledges->paid_cents = s.paid_cents;
 	r->pledges->due_cents = s.due_cents;
 	r->pledges->certified = s.cert_seq != 0;
-	ledger_settlement_basis(&s, r->pledges->basis, sizeof r->pledges->basis);
+	ledger_settlement_words(&s, r->pledges->basis, sizeof r->pledges->basis);
 	ledger_settlement_clear(&s);
 	return 0;
 }

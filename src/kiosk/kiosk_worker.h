@@ -300,7 +300,7 @@ struct kiosk_pledges {
 	struct kiosk_pledge v[KIOSK_PLEDGES_MAX];
 	int64_t owed_cents, paid_cents, due_cents;
 	int certified;
-	char basis[256];    /* the laps it was made on (ledger_settlement_basis) */
+	char basis[256];    /* the laps it was made on (ledger_settlement_words) */
 	int64_t gift_cents; /* PLEDGE_PAY: the part beyond the pledges */
 };
 

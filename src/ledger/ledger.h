@@ -530,6 +530,8 @@ struct ledger_settlement {
 	size_t unknown; /* pledges whose amount is not known (no lap length) */
 	struct ledger_station_pledge *stations;
 	size_t nstations;
+	int64_t as_of_wall_ms; /* when the laps counted here end: the certification's
+	                        * time, else the settlement's */
 };
 /* The pledges of walker (0: all) settled by the rule on the laps every
  * station held counts (fold_counted_laps): the entries the
@@ -541,6 +543,12 @@ void ledger_settlement_clear(struct ledger_settlement *s);
  * station's laps are); a stale station's first: "Made on laps from the lap
  * point (station LAP-1) as of 10:42, not heard from since. ..." */
 void ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len);
+/* The same for a volunteer's screen, in people's words, without station ids
+ * or entry numbers' fine print: "Laps counted up to 10:42, this table and
+ * Lap point T2." (stations named as the Stations screen names them, times in
+ * the station's zone); a stale station first: "Lap point T2 not heard from
+ * since 10:12: its later laps are missing." */
+void ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len);
 
 /* A sponsor's payment: one donation for walker whose donor is the
  * sponsor, put toward pledges[0..n) in order, each up to what it still

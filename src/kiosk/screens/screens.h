@@ -36,4 +36,10 @@ int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
 int screen_join_scanned(struct kiosk *k, const char *code);
 void screen_setup_date_step(int *year, int *month, int *day, int field, int delta);
 
+/* The green "saved" screen after money is committed (screen_donate.c): title,
+ * the amount and who (line), the change or a gift (note); Print receipt
+ * prints entry seq; it and Done go back to back. */
+void screen_money_saved(struct kiosk *k, const char *title, const char *line, const char *note,
+                        int64_t seq, enum screen_id back);
+
 #endif
