@@ -43,6 +43,9 @@ struct layout_ctx {
 	double page_w, page_h;
 	double left, right; /* content x range */
 	double y;
+	/* the last QR code encoded (measured, then drawn: encoded once) */
+	char *qr_text;
+	QRcode *qr;
 };
 
 static const struct layout_metrics layout_roll80 = {15, 11, 30, 16, 9, 7.5, 2, 0, 0.5};
@@ -785,8 +788,16 @@ layout_qr(struct layout_ctx *c, const char *text, double side, double x, double 
 	double mod;
 	int w, r, col;
 
-	if ((q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) == NULL)
-		return 0; /* too long for a QR code: the text is printed anyway */
+	if (c->qr_text == NULL || strcmp(c->qr_text, text) != 0) {
+		free(c->qr_text);
+		c->qr_text = NULL;
+		if (c->qr != NULL)
+			QRcode_free(c->qr);
+		if ((c->qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) == NULL)
+			return 0; /* too long for a QR code: the text is printed anyway */
+		c->qr_text = xstrdup(text);
+	}
+	q = c->qr;
 	w = q->width;
 	mod = side / (w + 8);
 	if (c->roll) {
@@ -828,7 +839,6 @@ layout_qr(struct layout_ctx *c, const char *text, double side, double x, double 
 	}
 	if (img != NULL)
 		cairo_surface_destroy(img);
-	QRcode_free(q);
 	return (w + 8) * mod;
 }
 
@@ -1071,6 +1081,11 @@ end:
 		cairo_destroy(c->cr);
 	cairo_surface_destroy(surface);
 	strbuf_free(out);
+	if (c->qr != NULL)
+		QRcode_free(c->qr);
+	free(c->qr_text);
+	c->qr = NULL;
+	c->qr_text = NULL;
 	return rc;
 }
 
