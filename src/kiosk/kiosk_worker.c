@@ -335,17 +335,18 @@ struct kiosk_board_ctx {
 	int full_names;
 };
 
-/* The top walkers by counted laps (ties: the lower number first). */
+/* The top walkers over the event by counted laps (ties: the lower number
+ * first): ledger_event_people, the doubtful laps across stations out. */
 static int
-kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
+kiosk_board_walker_cb(const struct ledger_event_person *lw, void *arg)
 {
 	struct kiosk_board_ctx *c = arg;
 	struct kiosk_board *b = c->b;
 	size_t i, at;
 
-	if (!lw->active || lw->counted_laps <= 0)
+	if (lw->laps <= 0 || lw->name == NULL)
 		return 0;
-	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->counted_laps; at++)
+	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->laps; at++)
 		;
 	if (at >= KIOSK_BOARD_MAX)
 		return 0;
@@ -357,7 +358,7 @@ kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
 		kiosk_copy(b->walkers[at].name, sizeof b->walkers[at].name, lw->name);
 	else
 		text_short_name(lw->name, b->walkers[at].name, sizeof b->walkers[at].name);
-	b->walkers[at].laps = lw->counted_laps;
+	b->walkers[at].laps = lw->laps;
 	return 0;
 }
 
@@ -383,8 +384,9 @@ kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 
 	ledger_event(w->l, &ev);
 	c.full_names = ev.full_names;
-	if (ledger_walkers(w->l, NULL, kiosk_board_walker_cb, &c, cause) != 0 ||
-	    ledger_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
+	/* over the whole event: the peers' walkers and laps too */
+	if (ledger_event_people(w->l, kiosk_board_walker_cb, &c, cause) != 0 ||
+	    ledger_event_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
 		return -1;
 	for (i = 0; i < r->board.nteams; i++)
 		r->board.teams[i].pledged_cents = kiosk_board_pledged(w, r->board.teams[i].team);
@@ -1557,6 +1559,7 @@ kiosk_coordinator_op(enum kiosk_op op)
 	    KIOSK_OP_CERTIFY,
 	    KIOSK_OP_CERTIFY_REOPEN,
 	    KIOSK_OP_STATIONS,
+	    KIOSK_OP_CONFLICTS,
 	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	    KIOSK_OP_STATEMENTS_PDF,
 	};
@@ -1565,6 +1568,21 @@ kiosk_coordinator_op(enum kiosk_op op)
 	for (i = 0; i < nitems(ops); i++)
 		if (ops[i] == op)
 			return 1;
+	return 0;
+}
+
+/* The coordinator's list of conflicts: the first KIOSK_CONFLICTS_MAX kept,
+ * all counted. */
+static int
+kiosk_conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	struct kiosk_reply *r = arg;
+
+	if (r->nconflicts_all++ >= KIOSK_CONFLICTS_MAX)
+		return 0;
+	if (r->conflicts == NULL)
+		r->conflicts = xcalloc(KIOSK_CONFLICTS_MAX, sizeof *r->conflicts);
+	r->conflicts[r->nconflicts++] = *x;
 	return 0;
 }
 
@@ -1866,6 +1884,9 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
 		break;
 	case KIOSK_OP_STATIONS: rc = kiosk_stations(w, r, &cause); break;
+	case KIOSK_OP_CONFLICTS:
+		rc = ledger_event_conflicts(w->l, kiosk_conflict_cb, r, &cause);
+		break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -2253,6 +2274,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->notes);
 	free(r->pdf);
 	free(r->flagged);
+	free(r->conflicts);
 	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);

@@ -92,6 +92,8 @@ enum kiosk_op {
 	KIOSK_OP_STATIONS,
 	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
+	/* the coordinator's list of conflicts between stations (reply conflicts) */
+	KIOSK_OP_CONFLICTS,
 	KIOSK_OP_QUIT,
 };
 
@@ -254,7 +256,8 @@ struct kiosk_teams {
 /* One other station of the event, as the Stations screen shows it: what
  * this station holds of it (the ledger's peers table) and what wat-sync
  * last said of it (a refusal, a newer format). */
-#define KIOSK_STATIONS_MAX 8
+#define KIOSK_STATIONS_MAX  8
+#define KIOSK_CONFLICTS_MAX 64
 struct kiosk_station {
 	char station[LEDGER_STATION_MAX + 1]; /* "" for a refused peer never held */
 	int role;                             /* enum rules_role as it set it; -1 unknown */
@@ -421,6 +424,10 @@ struct kiosk_reply {
 	struct ledger_flagged *flagged;
 	size_t nflagged;
 	struct kiosk_board board; /* BOARD */
+	/* CONFLICTS: ledger_event_conflicts' list (malloc'd), the first
+	   KIOSK_CONFLICTS_MAX of nconflicts_all */
+	struct ledger_conflict *conflicts;
+	size_t nconflicts, nconflicts_all;
 	/* STATIONS */
 	size_t nstations;
 	struct kiosk_station stations[KIOSK_STATIONS_MAX];
