@@ -331,6 +331,26 @@ import_partial() {
 	both import_partial
 }
 
+pledges_import() {
+	event
+	printf 'walker,sponsor,kind,rate,max,id,paid,paid date\n1,Grandma Rosa,per lap,$1.00,$30,PL-1,,\n1,Uncle Tom,flat,$25,,PL-2,$25,2026-04-20\n2,Aunt Jo,per lap,$0.50,,PL-3,,\n9,Nobody,flat,$5.00,,PL-4,,\n2,Zed,weird,$1,,PL-5,,\n' >"$USB/pledges.csv"
+	printf 'name,id,sponsor,pledge kind,pledge rate,pledge id\nAnn Lee,R-1,Grandma Lee,per lap,$1,RP-1\nAnn Lee,R-1,Uncle Lee,flat,$10,RP-2\nBo Chen,R-2,,,,\nCy Dee,,Mom Dee,flat,$5,\n' >"$USB/roster-pledges.csv"
+	kiosk "$1" pledges-import
+	run w pledge list
+	echo "$output"
+	[ "$(grep -c 'pledge [0-9]*  ' <<<"$output")" -eq 5 ] # 3 from the CSV, 2 from the roster, once each
+	[[ "$output" == *'Uncle Tom: $25.00'*'paid online $25.00'* ]]
+	[[ "$output" == *'Grandma Lee'* && "$output" == *'Uncle Lee'* ]]
+	! grep -q 'Nobody\|Zed\|Mom Dee' <<<"$output"
+	w walker list | grep -q 'Cy Dee' # the walker imported, the pledge with no walker id left out
+	w log | grep ' pledge ' | grep -q '"ext_id":"PL-2"'
+	w log | grep -q '"what":"roster"' # the pledge rows to fix, printed or spooled
+	w check >/dev/null
+}
+@test "kiosk: pledges from the USB stick: a preview naming each bad row, the good rows only by choice, paid online stays paid, once each; a roster's pledge columns" {
+	both pledges_import
+}
+
 setup_event() {
 	kiosk "$1" setup
 	w settings | grep -q 'Walk Against Traffick'
@@ -494,6 +514,53 @@ badges_cups() {
 @test "kiosk: badges from coordinator mode: all on 3x10 labels through cupsd (each QR checks in), new, one team on the roll, a reprint from the card" {
 	private_cupsd
 	both badges_cups
+}
+
+# two sponsors still owe (one flat, one per lap on 3 laps), one paid online
+statements_event() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null
+	printf 'walker,sponsor,kind,rate,paid\n1,Grandma Rosa,flat,$25,\n2,Uncle Tom,per lap,$1.50,\n1,Paid Pat,flat,$10,$10\n' >"$BATS_TEST_TMPDIR/pl.csv"
+	w pledge import "$BATS_TEST_TMPDIR/pl.csv" --import-good-rows >/dev/null
+	for _ in 1 2 3; do w lap 2 >/dev/null; done
+}
+
+statements_cups() {
+	statements_event
+	w set printer pdfq >/dev/null
+	kiosk "$1" statements
+	local job
+	job=$(w log | grep -o '"what":"statement".*"outcome":"completed","queue":"pdfq","job":[0-9]*' | tail -1 | sed 's/.*"job"://')
+	[ -n "$job" ]
+	cupsd_pdftotext "$PT/cupsd/out/pdfq/job-$job.out" "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q '\$4.50' "$BATS_TEST_TMPDIR/st.txt"
+	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt" # paid: owes nothing
+}
+@test "kiosk: the statements still owed, from Certify laps, laid out off the UI thread and printed through cupsd" {
+	private_cupsd
+	both statements_cups
+}
+
+statements_stick() {
+	statements_event
+	w set printer bad >/dev/null
+	export USB
+	kiosk "$1" statements-stick
+	local pdf
+	pdf=$(ls "$USB"/*.pdf | head -1)
+	pdftotext "$pdf" "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
+	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt"
+	w log | grep -q '"what":"statement".*"outcome":"saved"'
+	rm -f "$USB"/*.pdf
+}
+@test "kiosk: the statements still owed, from Close-out, saved as a PDF on the USB stick when the printer fails" {
+	private_cupsd
+	both statements_stick
 }
 
 receipt_fail() {
