@@ -778,7 +778,8 @@ pack_bad() {
 	# a real pack with one byte changed, opened with its own key
 	"$WATCTL" --db "$first" init --pin-later --name Walk --city Jackson --date 2099-05-02 >/dev/null
 	key=$("$WATCTL" --db "$first" event-pack export "$USB/changed.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
-	printf '\x01' | dd of="$USB/changed.pack" bs=1 seek=80 conv=notrunc status=none
+	# flip the byte's bits, so it always changes (writing a fixed byte left it as it was 1 time in 256)
+	python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[80] ^= 0xff; open(p, "wb").write(b)' "$USB/changed.pack"
 	export PACKQR="WATPACK:$key"
 	kiosk "$size" join-bad
 	# nothing joined, nothing written
