@@ -3,7 +3,8 @@
  * when it was last reached (in the station's time zone), the entries of it
  * held here, its clock against this one's, and in words a peer refused
  * (not of this event, an altered entry, a forged chain head) or one that
- * speaks a newer format.  Refreshed every few seconds while on show. */
+ * speaks a newer format.  Refreshed every few seconds while on show.
+ * Conflicts opens the list of conflicts between them (screen_conflicts.c). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,15 @@ screen_stations_draw(struct kiosk *k)
 
 	if (kiosk_header(k, "Stations", "Back")) {
 		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	/* the list of conflicts between the stations, below the stations */
+	body.h -= k->style.button + gap;
+	if (ui_button(u,
+	              (struct ui_rect){body.x, body.y + body.h + gap,
+	                               k->style.col_w + k->style.col_w / 2, k->style.button},
+	              "Conflicts", UI_ACCENT, k->style.font.body)) {
+		kiosk_go(k, SCREEN_CONFLICTS);
 		return;
 	}
 	if (x == NULL) {
