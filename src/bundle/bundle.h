@@ -261,6 +261,10 @@ struct bundle_export_result {
 	char head[2 * BUNDLE_HASH_LEN + 1];
 	char key_id[17];
 	struct bundle_figures fig;
+	/* the station's entries for the event's other stations beside the
+	 * bundle (<station>.entries, stationfile.h); NULL: none written, and
+	 * entries_note says why when it failed */
+	char *entries_path, *entries_note;
 };
 void bundle_export_result_clear(struct bundle_export_result *r);
 
