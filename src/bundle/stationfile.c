@@ -48,16 +48,44 @@ stationfile_signed(const unsigned char ledger[STATIONFILE_HASH_LEN], int64_t seq
 }
 
 void
+stationfile_seal_plain(const char *event_tag, const unsigned char key[STATIONFILE_KEY_LEN],
+                       const char *station, const char *plain, size_t len, struct strbuf *out)
+{
+	static const char idwhat[] = "wat-entries/1 key id";
+	struct strbuf hdr = STRBUF_INIT;
+	unsigned char nonce[STATIONFILE_NONCE], idb[8], *ct;
+	unsigned long long clen = 0;
+	char id[17];
+
+	/* the header, in clear: whose file, for which event and key */
+	crypto_generichash(idb, sizeof idb, (const unsigned char *)idwhat, sizeof idwhat - 1, key,
+	                   STATIONFILE_KEY_LEN);
+	bundle_hex(idb, sizeof idb, id);
+	strbuf_puts(&hdr, "{\"format\":\"" STATIONFILE_FORMAT "\",\"event\":");
+	strbuf_json(&hdr, event_tag);
+	strbuf_puts(&hdr, ",\"station\":");
+	strbuf_json(&hdr, station);
+	strbuf_printf(&hdr, ",\"key\":\"%s\",\"bytes\":%zu}\n", id,
+	              STATIONFILE_NONCE + len + STATIONFILE_TAG);
+	randombytes_buf(nonce, sizeof nonce);
+	ct = xmalloc(len + STATIONFILE_TAG);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, (const unsigned char *)plain, len,
+	                                           (const unsigned char *)hdr.s, hdr.len, NULL,
+	                                           nonce, key);
+	strbuf_add(out, hdr.s, hdr.len);
+	strbuf_add(out, (const char *)nonce, sizeof nonce);
+	strbuf_add(out, (const char *)ct, (size_t)clen);
+	strbuf_free(&hdr);
+	free(ct);
+}
+
+void
 stationfile_seal(const char *event_tag, const unsigned char key[STATIONFILE_KEY_LEN],
                  const struct stationfile_head *h, const char *lines, size_t len,
                  struct strbuf *out)
 {
-	struct strbuf plain = STRBUF_INIT, hdr = STRBUF_INIT;
-	char hex[2 * STATIONFILE_HASH_LEN + 1], sig[129], id[17];
-	unsigned char nonce[STATIONFILE_NONCE], *ct;
-	unsigned long long clen = 0;
-	unsigned char k2[STATIONFILE_KEY_LEN], idb[8];
-	static const char idwhat[] = "wat-entries/1 key id";
+	struct strbuf plain = STRBUF_INIT;
+	char hex[2 * STATIONFILE_HASH_LEN + 1], sig[129];
 
 	/* the payload: the head line, then the lines */
 	strbuf_puts(&plain, "{\"station\":");
@@ -70,30 +98,9 @@ stationfile_seal(const char *event_tag, const unsigned char key[STATIONFILE_KEY_
 	strbuf_json(&plain, h->cert != NULL ? h->cert : "");
 	strbuf_puts(&plain, "}\n");
 	strbuf_add(&plain, lines, len);
-	/* the header, in clear: whose file, for which event and key */
-	memcpy(k2, key, sizeof k2);
-	crypto_generichash(idb, sizeof idb, (const unsigned char *)idwhat, sizeof idwhat - 1, k2,
-	                   sizeof k2);
-	sodium_memzero(k2, sizeof k2);
-	bundle_hex(idb, sizeof idb, id);
-	strbuf_puts(&hdr, "{\"format\":\"" STATIONFILE_FORMAT "\",\"event\":");
-	strbuf_json(&hdr, event_tag);
-	strbuf_puts(&hdr, ",\"station\":");
-	strbuf_json(&hdr, h->station);
-	strbuf_printf(&hdr, ",\"key\":\"%s\",\"bytes\":%zu}\n", id,
-	              STATIONFILE_NONCE + plain.len + STATIONFILE_TAG);
-	randombytes_buf(nonce, sizeof nonce);
-	ct = xmalloc(plain.len + STATIONFILE_TAG);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, &clen, (const unsigned char *)plain.s,
-	                                           plain.len, (const unsigned char *)hdr.s, hdr.len,
-	                                           NULL, nonce, key);
-	strbuf_add(out, hdr.s, hdr.len);
-	strbuf_add(out, (const char *)nonce, sizeof nonce);
-	strbuf_add(out, (const char *)ct, (size_t)clen);
+	stationfile_seal_plain(event_tag, key, h->station, plain.s, plain.len, out);
 	util_wipe(plain.s, plain.len);
 	strbuf_free(&plain);
-	strbuf_free(&hdr);
-	free(ct);
 }
 
 void
@@ -218,37 +225,6 @@ stationfile_open(const char *data, size_t len, const char *event_tag,
 		          station);
 		goto end;
 	}
-	/* the certificate: this event's, made by its key, for this station */
-	if (trust_cert_parse(out->h.cert, strlen(out->h.cert), &out->cert, NULL) != 0 ||
-	    strcmp(out->cert.station, out->h.station) != 0 ||
-	    trust_cert_verify(&out->cert, event_pub, NULL) != 0 ||
-	    (event != NULL && strcmp(out->cert.event, event) != 0)) {
-		util_fail(cause,
-		          "Station %s's certificate in this file was not made by this event's key: "
-		          "refused (it is not a station of this event), nothing was read.",
-		          out->h.station);
-		goto end;
-	}
-	{
-		static const unsigned char zero[TRUST_LEDGER_LEN];
-		if (memcmp(out->cert.ledger, zero, TRUST_LEDGER_LEN) != 0 &&
-		    memcmp(out->cert.ledger, out->h.ledger, TRUST_LEDGER_LEN) != 0) {
-			util_fail(cause,
-			          "Station %s's file is of a ledger other than the one its "
-			          "certificate names: refused, nothing was read.",
-			          out->h.station);
-			goto end;
-		}
-	}
-	stationfile_signed(out->h.ledger, out->h.head_seq, out->h.head_hash, signed_);
-	if (sign_verify_detached(&out->cert.station_pub, signed_, sizeof signed_,
-	                         out->h.head_sig) != 0) {
-		util_fail(cause,
-		          "Station %s's chain head in this file is not signed by its key: refused, "
-		          "nothing was read.",
-		          out->h.station);
-		goto end;
-	}
 	/* the lines: 1..head of that station, chained to the signed head */
 	if (out->h.head_seq > (int64_t)(plen / 2 + 1)) {
 		util_fail(cause, "Station %s's entries file is malformed: nothing was read.",
@@ -294,6 +270,37 @@ stationfile_open(const char *data, size_t len, const char *event_tag,
 		          "Station %s's entries file does not lead to the chain head station %s "
 		          "signed (an entry was altered or is missing): refused, nothing was read.",
 		          out->h.station, out->h.station);
+		goto end;
+	}
+	/* the certificate: this event's, made by its key, for this station */
+	if (trust_cert_parse(out->h.cert, strlen(out->h.cert), &out->cert, NULL) != 0 ||
+	    strcmp(out->cert.station, out->h.station) != 0 ||
+	    trust_cert_verify(&out->cert, event_pub, NULL) != 0 ||
+	    (event != NULL && strcmp(out->cert.event, event) != 0)) {
+		util_fail(cause,
+		          "Station %s's certificate in this file was not made by this event's key: "
+		          "refused (it is not a station of this event), nothing was read.",
+		          out->h.station);
+		goto end;
+	}
+	{
+		static const unsigned char zero[TRUST_LEDGER_LEN];
+		if (memcmp(out->cert.ledger, zero, TRUST_LEDGER_LEN) != 0 &&
+		    memcmp(out->cert.ledger, out->h.ledger, TRUST_LEDGER_LEN) != 0) {
+			util_fail(cause,
+			          "Station %s's file is of a ledger other than the one its "
+			          "certificate names: refused, nothing was read.",
+			          out->h.station);
+			goto end;
+		}
+	}
+	stationfile_signed(out->h.ledger, out->h.head_seq, out->h.head_hash, signed_);
+	if (sign_verify_detached(&out->cert.station_pub, signed_, sizeof signed_,
+	                         out->h.head_sig) != 0) {
+		util_fail(cause,
+		          "Station %s's chain head in this file is not signed by its key: refused, "
+		          "nothing was read.",
+		          out->h.station);
 		goto end;
 	}
 	for (i = 0; i < out->n; i++)

@@ -55,6 +55,11 @@ void stationfile_signed(const unsigned char ledger[STATIONFILE_HASH_LEN], int64_
                         const unsigned char hash[STATIONFILE_HASH_LEN],
                         unsigned char out[STATIONFILE_SIGNED_LEN]);
 
+/* Seals a payload as written (the head line, then the lines) into out;
+ * stationfile_seal makes the payload.  (Tests and the fuzz target seal
+ * payloads of their own.) */
+void stationfile_seal_plain(const char *event_tag, const unsigned char key[STATIONFILE_KEY_LEN],
+                            const char *station, const char *plain, size_t len, struct strbuf *out);
 /* Seals the file into out. */
 void stationfile_seal(const char *event_tag, const unsigned char key[STATIONFILE_KEY_LEN],
                       const struct stationfile_head *h, const char *lines, size_t len,
