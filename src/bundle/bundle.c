@@ -1139,11 +1139,11 @@ end:
 
 /* The peers' copies among files[0..nfiles) ("peer-*.jsonl": the entries'
  * lines as held, 1..head, checked by bundle_verify_peers), decoded into
- * src[*nsrc..] (es[i] malloc'd: the caller frees each src's es but the
- * first's). */
-static int
+ * src[*nsrc..] up to the first entry that does not decode (es malloc'd:
+ * the caller frees each src's es but the first's). */
+static void
 bundle_peer_sources(const struct bundle_file *files, size_t nfiles, struct pledge_source *src,
-                    size_t *nsrc, char **cause)
+                    size_t *nsrc)
 {
 	for (size_t i = 0; i < nfiles; i++) {
 		const struct bundle_file *f = &files[i];
@@ -1171,10 +1171,12 @@ bundle_peer_sources(const struct bundle_file *files, size_t nfiles, struct pledg
 			s->n = n;
 			if (entry_decode(p, (size_t)(nl - p), &es[n], &why) != 0 ||
 			    es[n].seq != (int64_t)n + 1) {
-				util_fail(cause, "%s: entry %zu: %s", f->name, n + 1,
-				          why != NULL ? why : "out of order");
+				/* a peer's entry this software cannot read (a newer
+				 * station's): its laps count up to the entry before, the
+				 * same at export and at every verification */
 				free(why);
-				return -1;
+				why = NULL;
+				break;
 			}
 			if (n == 0) {
 				crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_LEN);
@@ -1192,7 +1194,6 @@ bundle_peer_sources(const struct bundle_file *files, size_t nfiles, struct pledg
 		s->es = es;
 		s->n = n;
 	}
-	return 0;
 }
 
 int
@@ -1295,8 +1296,7 @@ bundle_compute(const char *jsonl, size_t len, const struct bundle_file *files, s
 	bundle_hex(hashes[0], BUNDLE_HASH_LEN, src[0].ledger);
 	src[0].es = es;
 	src[0].n = n;
-	if (bundle_peer_sources(files, nfiles, src, &nsrc, cause) != 0)
-		goto end;
+	bundle_peer_sources(files, nfiles, src, &nsrc);
 	if (bundle_pledge_csvs(csv, &v1, src, nsrc, fold, out, &why) != 0) {
 		util_fail(cause, "ledger.jsonl: %s", why);
 		goto end;
