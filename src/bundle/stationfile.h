@@ -8,9 +8,9 @@
  * a network exchange checks a peer (sync_file.c stores it).
  *
  *   {"format":"wat-entries/1","event":"<badge tag>","station":"<id>",
- *    "key":"<16 hex>","bytes":<sealed length>}\n
+ *    "key":"<16 hex>","size":<payload length>,"bytes":<sealed length>}\n
  *   nonce[24] | XChaCha20-Poly1305(key, nonce, ad = the header line, LF
- *   included) of:
+ *   included) of the payload deflated (zlib, RFC 1950):
  *     {"station","ledger","head_seq","head_hash","head_sig","cert"}\n   (the
  *       bundle's peer-*.head line, BUNDLE.md)
  *     entry line 1\n ... entry line head_seq\n

@@ -100,7 +100,7 @@ laps_at_t2() { for _ in $(seq "$1"); do w2 scan "$CODE" >/dev/null; done; }
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"altered or damaged"*"nothing was read"* ]]
 	# cut short (a stick pulled while it was written)
-	head -c 2000 "$f" >"$T/cut.entries"
+	head -c $(($(stat -c %s "$f") - 100)) "$f" >"$T/cut.entries"
 	run w1 sync --file "$T/cut.entries"
 	echo "$output"
 	[ "$status" -eq 1 ]
