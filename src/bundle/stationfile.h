@@ -30,7 +30,7 @@
 #define STATIONFILE_FORMAT   "wat-entries/1"
 #define STATIONFILE_KEY_LEN  32
 #define STATIONFILE_HASH_LEN 32
-#define STATIONFILE_MAX      (512u << 20) /* a file larger is refused unread */
+#define STATIONFILE_MAX      (128u << 20) /* a file, or its payload, larger is refused */
 #define STATIONFILE_SUFFIX   ".entries"
 
 /* The key the stations of an event seal their files with, and its id (16

@@ -18,7 +18,7 @@
  * new, peer_head), or -1 with *cause in words (nothing stored). */
 int sync_file_read(struct ledger *l, const struct sync_self *self, const char *data, size_t len,
                    int64_t budget, struct sync_result *res, char **cause);
-/* The same from a path (at most STATIONFILE_MAX bytes). */
+/* The same from a path (at most STATIONFILE_MAX bytes, 128 MiB). */
 int sync_file_load(struct ledger *l, const struct sync_self *self, const char *path, int64_t budget,
                    struct sync_result *res, char **cause);
 
