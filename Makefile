@@ -128,7 +128,7 @@ $(BUILD)/wat-hq: $(BUILD)/obj/hqweb/wat_hq.o $(LIB)
 $(BUILD)/wat-hq-signer: $(BUILD)/obj/hqweb/wat_hq_signer.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka -lstdc++
 

@@ -38,18 +38,44 @@ event_cli_review_cb(const struct ledger_review *r, void *arg)
 	return 0;
 }
 
+/* The rest of the coordinator's list: laps counted once across stations,
+ * duplicates between two other stations, one number for two people. */
+static int
+event_cli_more_cb(const struct ledger_conflict *x, void *arg)
+{
+	static const char *const heads[] = {
+	    [LEDGER_CONFLICT_LAPS] = "Laps counted at two stations too close together (counted "
+	                             "once until the wrong one is annulled where it was "
+	                             "recorded):",
+	    [LEDGER_CONFLICT_PEER_DUPLICATE] = "Likely the same person, registered at two other "
+	                                       "stations (linked at either of them):",
+	    [LEDGER_CONFLICT_NUMBER] = "One walker number registered to two people:",
+	};
+	int *last = arg;
+
+	if (x->kind == LEDGER_CONFLICT_DUPLICATE || x->kind == LEDGER_CONFLICT_REVIEW)
+		return 0; /* above */
+	if (*last != (int)x->kind)
+		printf("%s\n", heads[x->kind]);
+	*last = (int)x->kind;
+	printf("  %s\n", cli_esc(x->text));
+	return 0;
+}
+
 static enum cli_ret
 event_cli_conflicts(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	char *cause = NULL;
 	size_t ndup = 0, nrev = 0;
+	int last = -1;
 
 	if (a->npos != 0)
 		return cli_usage(c);
 	if (ledger_event_duplicates(c->l, event_cli_dup_cb, &ndup, &cause) != 0 ||
-	    ledger_event_reviews(c->l, event_cli_review_cb, &nrev, &cause) != 0)
+	    ledger_event_reviews(c->l, event_cli_review_cb, &nrev, &cause) != 0 ||
+	    ledger_event_conflicts(c->l, event_cli_more_cb, &last, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
-	if (ndup == 0 && nrev == 0)
+	if (ndup == 0 && nrev == 0 && last < 0)
 		printf("No conflicts with other stations.\n");
 	return CLI_OK;
 }
@@ -57,8 +83,9 @@ event_cli_conflicts(struct cli_cmd_ctx *c, struct cli_args *a)
 const struct cli_cmd_entry event_cli_conflicts_entry = {
     .name = "conflicts",
     .usage = "",
-    .about = "likely duplicate registrations across stations, and other stations' requests "
-             "to review this station's money",
+    .about = "likely duplicate registrations across stations, other stations' requests "
+             "to review this station's money, laps counted once across stations, and one "
+             "walker number registered to two people",
     .needs = CLI_EVENT,
     .how = CLI_READ,
     .exec = event_cli_conflicts,

@@ -73,6 +73,7 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&hq_cli_distrust_entry,
 	&hq_cli_log_entry,
 	&hq_cli_staff_entry,
+	&hq_cli_pay_entry,
 	&age_cli_hq_init_entry,
 	&trust_cli_hq_charter_entry,
 	&trust_cli_hq_rotate_entry,

@@ -304,6 +304,33 @@ hq_version(struct hq *h, char **cause)
 	                 h->path);
 }
 
+/* Pledge payments that arrive at HQ by mail (hq_pay): a payment against a
+ * sponsor's statement (its id, ledger identity and first pledge), and its
+ * parts: what went toward each pledge, by the pledge's key as hq-report
+ * counts it (HQ_PLEDGE_CTE's k); the rest of cents is the gift.  Never
+ * changed or deleted; each one in HQ's log. */
+static const char hq_pay_schema[] =
+    "CREATE TABLE IF NOT EXISTS payments("
+    " id INTEGER PRIMARY KEY, wall_ms INTEGER NOT NULL, statement TEXT NOT NULL,"
+    " identity TEXT NOT NULL, pledge_seq INTEGER NOT NULL, walker INTEGER NOT NULL,"
+    " sponsor TEXT NOT NULL, cents INTEGER NOT NULL, applied INTEGER NOT NULL,"
+    " gift INTEGER NOT NULL, method TEXT NOT NULL, check_no TEXT NOT NULL,"
+    " by TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS pay_parts("
+    " payment INTEGER NOT NULL, k TEXT NOT NULL, cents INTEGER NOT NULL,"
+    " PRIMARY KEY(payment, k)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS pay_parts_k ON pay_parts(k);"
+    /* wat-hq's staff sessions, kept across a restart: by the hash of the
+     * cookie's id (BLAKE2b; the id itself is never stored), ended rows
+     * deleted (a session is no record of HQ's) */
+    "CREATE TABLE IF NOT EXISTS staff_sessions("
+    " idhash TEXT PRIMARY KEY, user TEXT NOT NULL, admin INTEGER NOT NULL,"
+    " csrf TEXT NOT NULL, start_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS payments_no_update BEFORE UPDATE ON payments BEGIN"
+    " SELECT RAISE(ABORT, 'payments are never changed'); END;"
+    "CREATE TRIGGER IF NOT EXISTS payments_no_delete BEFORE DELETE ON payments BEGIN"
+    " SELECT RAISE(ABORT, 'payments are never deleted'); END;";
+
 /* Brings a schema 1 or 2 file up to HQ_SCHEMA in one transaction, each
  * step in HQ's log.  2 to 3 adds the pledges table (hq_schema): a ledger
  * counted before has its pledges from its next bundle, or from the same
@@ -383,6 +410,12 @@ hq_open(const char *path, struct hq **out, char **cause)
 	if (sqlite3_exec(h->db, hq_schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(h->db, "PRAGMA user_version = " HQ_SCHEMA_TEXT, NULL, NULL, NULL) !=
 	        SQLITE_OK) {
+		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
+		goto end;
+	}
+	/* payments by mail (hq_pay): tables of their own, made where missing
+	 * (no schema step: a file without them has none) */
+	if (sqlite3_exec(h->db, hq_pay_schema, NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
 		goto end;
 	}
@@ -2187,12 +2220,13 @@ hq_pending_short(struct hq *h, struct strbuf *b)
  * counted that station furthest), under the rule again (hq_owed: the lap
  * cap as the holders' settlement had it, then the maximum); a ledger
  * merged before pledge_laps counts its own laps.  Paid: online once, plus
- * what each station took. */
+ * what each station took, plus what HQ recorded by mail (pay_parts, by the
+ * same key). */
 #define HQ_PLEDGE_CTE                                                                              \
 	"WITH c AS (SELECT p.*, s.city, s.event_tag AS tag, CASE WHEN p.ext_id <> '' THEN "        \
 	"'x' || s.event_tag || char(10) || p.ext_id ELSE 'l' || p.identity || char(10) || "        \
-	"p.seq END AS k FROM pledges p JOIN stations s ON s.identity = p.identity WHERE "          \
-	"s.state = 'counted' AND p.in_force = 1), "                                                \
+	"p.seq END AS k, s.station AS station FROM pledges p JOIN stations s ON s.identity = "     \
+	"p.identity WHERE s.state = 'counted' AND p.in_force = 1), "                               \
 	"lp AS (SELECT c.k, l.station, l.upto, l.laps FROM c JOIN pledge_laps l ON "               \
 	"l.identity = c.identity AND l.seq = c.seq UNION ALL SELECT c.k, '#' || c.identity, 0, "   \
 	"c.laps FROM c WHERE NOT EXISTS (SELECT 1 FROM pledge_rules r WHERE r.identity = "         \
@@ -2201,7 +2235,9 @@ hq_pending_short(struct hq *h, struct strbuf *b)
 	"BY k, station ORDER BY upto DESC, laps DESC) AS rn FROM lp) WHERE rn = 1 GROUP BY k), "   \
 	"g AS (SELECT c.k, MIN(city) AS city, MIN(tag) AS tag, MIN(walker) AS walker, "            \
 	"MAX(walker_name) AS walker_name, MAX(kind) AS kind, MAX(rate) AS rate, MAX(max) AS mx, "  \
-	"MAX(online) + SUM(paid_here) AS paid, COUNT(*) AS holders, MAX(owed) AS owed1, "          \
+	"MIN(c.station) AS station, (SELECT COALESCE(SUM(x.cents), 0) FROM pay_parts x WHERE "     \
+	"x.k = c.k) AS hq, MAX(online) + SUM(paid_here) + (SELECT COALESCE(SUM(x.cents), 0) "      \
+	"FROM pay_parts x WHERE x.k = c.k) AS paid, COUNT(*) AS holders, MAX(owed) AS owed1, "     \
 	"MAX(r.lap_milli) AS lap_milli, MAX(r.lap_unit) AS lap_unit, MAX(r.cap) AS cap FROM c "    \
 	"LEFT JOIN pledge_rules r ON r.identity = c.identity GROUP BY c.k), "                      \
 	"o0 AS (SELECT g.*, CASE WHEN holders = 1 THEN owed1 ELSE hq_owed(kind, rate, mx, "        \
@@ -2330,6 +2366,34 @@ hq_pledge_event(struct hq *h, struct strbuf *b, const char *tag)
 	return 0;
 }
 
+/* The payments HQ recorded by mail, when there are any: how many, the
+ * money, and the part beyond the pledges (gifts). */
+static int
+hq_pay_line(struct hq *h, struct strbuf *b)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "SELECT COUNT(*), COALESCE(SUM(cents), 0), "
+	            "COALESCE(SUM(applied), 0), COALESCE(SUM(gift), 0) FROM payments",
+	            0);
+	char c1[32], c2[32], c3[32];
+	int rc = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) > 0)
+			strbuf_printf(b,
+			              "payments by mail at HQ: %" PRId64 ", %s (%s toward pledges, "
+			              "in paid above; %s beyond them: gifts)\n",
+			              (int64_t)sqlite3_column_int64(st, 0),
+			              amount_format(sqlite3_column_int64(st, 1), c1, sizeof c1),
+			              amount_format(sqlite3_column_int64(st, 2), c2, sizeof c2),
+			              amount_format(sqlite3_column_int64(st, 3), c3, sizeof c3));
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int
 hq_report(struct hq *h, char **text, char **cause)
 {
@@ -2441,6 +2505,10 @@ hq_report(struct hq *h, char **text, char **cause)
 	}
 	if (pt.pledges > 0)
 		hq_pledge_line(&b, "", "national pledges", &pt);
+	if (hq_pay_line(h, &b) != 0) {
+		hq_fail(h, cause, "be read");
+		goto end;
+	}
 	if (hq_pending_short(h, &b) != 0) {
 		hq_fail(h, cause, "be read");
 		goto end;
@@ -2638,6 +2706,12 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 int
 hq_csv(struct hq *h, const char *city, char **text, char **cause)
 {
+	return hq_csv_of(h, city, NULL, text, cause);
+}
+
+int
+hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, char **cause)
+{
 	static const char *const head[] = {"city",   "event",       "date",  "event_tag", "station",
 	                                   "export", "walkers",     "laps",  "donations", "cash",
 	                                   "checks", "check_count", "other", "total"};
@@ -2650,13 +2724,15 @@ hq_csv(struct hq *h, const char *city, char **text, char **cause)
 	*text = NULL;
 	st = hq_prep(h,
 	             "SELECT city, event_name, date, event_tag, station, last_export, identity "
-	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) "
-	             "ORDER BY city, date, event_name, station",
+	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) AND "
+	             "(?2 IS NULL OR event_tag = ?2) ORDER BY city, date, event_name, station",
 	             0);
 	if (st == NULL)
 		return hq_fail(h, cause, "be read");
 	if (city != NULL)
 		sqlite3_bind_text(st, 1, city, -1, SQLITE_TRANSIENT);
+	if (event_tag != NULL)
+		sqlite3_bind_text(st, 2, event_tag, -1, SQLITE_TRANSIENT);
 	for (i = 0; i < sizeof head / sizeof head[0]; i++)
 		strbuf_printf(&b, "%s%s", i ? "," : "", head[i]);
 	strbuf_puts(&b, "\r\n");
@@ -3027,6 +3103,9 @@ hq_staff_change(struct hq *h, sqlite3_stmt *st, const char *name, const char *ac
 	why = xasprintf("by %s", by);
 	rc = hq_log_add(h, action, 0, name, why);
 	free(why);
+	/* a disabled account, or a new password: its kept sessions end too */
+	if (rc == 0)
+		rc = hq_run(hq_prep(h, "DELETE FROM staff_sessions WHERE user = ?1", 1, name));
 	if (rc != 0 || sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		rc = hq_fail(h, cause, "be written");
 		goto end;
@@ -3055,4 +3134,510 @@ hq_staff_reset(struct hq *h, const char *name, const char *pwhash, const char *b
 	return hq_staff_change(
 	    h, hq_prep(h, "UPDATE staff SET pwhash = ?2 WHERE name = ?1", 2, name, pwhash), name,
 	    "staff-reset", by, cause);
+}
+
+/* ---- pledge payments that arrive at HQ by mail ---- */
+
+static int
+hq_pay_refuse(struct hq_pay_result *res, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->message, sizeof res->message, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* One part of a statement: a pledge of its sponsor, by HQ's key. */
+struct hq_pay_part {
+	char *k;
+	int64_t owed, still, put;
+	int known;
+};
+
+int
+hq_pay(struct hq *h, const char *statement, int64_t cents, const char *method, const char *check_no,
+       const char *by, struct hq_pay_result *res, char **cause)
+{
+	char code[96], station[17], hex[9], *p, a1[32], a2[32], a3[32], a4[32];
+	char identity[130] = "", walker_name[128] = "", sponsor[128] = "", city[64] = "";
+	char *note = NULL, *safe = NULL;
+	long long seq = 0, cert = 0, due = 0;
+	int64_t walker = 0, left, still = 0, owed = 0, paid = 0;
+	struct hq_pay_part *parts = NULL;
+	size_t nparts = 0, i;
+	sqlite3_stmt *st = NULL;
+	int n = 0, known = 0, rc = -1;
+
+	memset(res, 0, sizeof *res);
+	/* as printed under the QR, or typed in lower case with spaces around */
+	while (*statement == ' ' || *statement == '\t')
+		statement++;
+	snprintf(code, sizeof code, "%s", statement);
+	for (p = code + strlen(code);
+	     p > code && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r' || p[-1] == '\n');)
+		*--p = '\0';
+	safe = text_escape(code, 0);
+	for (p = code; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (strlen(statement) >= sizeof code ||
+	    sscanf(code, "S:%16[A-Z0-9-]:%lld:%lld:%lld:%8[0-9A-F]%n", station, &seq, &cert, &due,
+	           hex, &n) != 5 ||
+	    code[n] != '\0' || strlen(hex) != 8 || seq <= 0) {
+		rc = hq_pay_refuse(res,
+		                   "\"%.60s\" is not a statement number: it is printed under the "
+		                   "statement's QR code as S:STATION:...: type it as printed, or "
+		                   "scan the code. Nothing was recorded.",
+		                   safe);
+		goto out;
+	}
+	if (cents <= 0 || cents > 100000000) {
+		rc = hq_pay_refuse(res, "The amount must be more than $0.00 and at most "
+		                        "$1,000,000.00. Nothing was recorded.");
+		goto out;
+	}
+	if (method == NULL || (strcmp(method, "cash") != 0 && strcmp(method, "check") != 0 &&
+	                       strcmp(method, "card") != 0 && strcmp(method, "other") != 0)) {
+		rc = hq_pay_refuse(res, "Say how it was paid: cash, check, card or other. Nothing "
+		                        "was recorded.");
+		goto out;
+	}
+	if (check_no == NULL)
+		check_no = "";
+	if (strcmp(method, "check") == 0 && *check_no == '\0') {
+		rc = hq_pay_refuse(res, "A check needs its number (printed at its top right). "
+		                        "Nothing was recorded.");
+		goto out;
+	}
+	if (strlen(check_no) > 32 || strcspn(check_no, "\r\n\t") != strlen(check_no)) {
+		rc = hq_pay_refuse(res, "A check number is at most 32 characters on one line. "
+		                        "Nothing was recorded.");
+		goto out;
+	}
+	if (hq_tx_begin(h, cause) != 0)
+		goto out;
+	/* the statement's ledger: its station, the first 8 hex of its identity */
+	if ((st = hq_prep(h,
+	                  "SELECT identity, city, state FROM stations WHERE station = ?1 AND "
+	                  "upper(substr(identity, 1, 8)) = ?2 ORDER BY state = 'counted' DESC "
+	                  "LIMIT 1",
+	                  2, station, hex)) == NULL)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		HQ_DASH_TEXT(identity, st, 0);
+		HQ_DASH_TEXT(city, st, 1);
+		known = strcmp((const char *)sqlite3_column_text(st, 2), "counted") == 0 ? 1 : -1;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (known == 0) {
+		rc = hq_pay_refuse(res,
+		                   "HQ does not know statement %s: no bundle of station %s with "
+		                   "ledger %s was received. Check the number, or wait for that "
+		                   "station's bundle. Nothing was recorded.",
+		                   safe, station, hex);
+		goto rollback;
+	}
+	if (known < 0) {
+		rc = hq_pay_refuse(
+		    res,
+		    "Statement %s is of station %s, whose bundle HQ holds but does not "
+		    "count (held or refused): decide on it first. Nothing was "
+		    "recorded.",
+		    safe, station);
+		goto rollback;
+	}
+	if ((st = hq_prep(h,
+	                  "SELECT walker, walker_name, sponsor FROM pledges WHERE identity = ?1 "
+	                  "AND in_force = 1 AND seq = ?2",
+	                  1, identity)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 2, seq);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		walker = sqlite3_column_int64(st, 0);
+		HQ_DASH_TEXT(walker_name, st, 1);
+		HQ_DASH_TEXT(sponsor, st, 2);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (walker == 0) {
+		rc = hq_pay_refuse(
+		    res,
+		    "Statement %s names pledge %lld, which is not a pledge in force in "
+		    "station %s's ledger as HQ received it (annulled, or not this "
+		    "ledger's). Nothing was recorded.",
+		    safe, seq, station);
+		goto rollback;
+	}
+	/* the sponsor's pledges for that walker in that ledger, as hq-report
+	 * counts them (across stations, with what HQ recorded before) */
+	if ((st = hq_prep(h,
+	                  HQ_PLEDGE_CTE
+	                  "SELECT c.k, o.owed, o.still FROM c JOIN o ON o.k = c.k WHERE "
+	                  "c.identity = ?1 AND c.walker = ?2 AND c.sponsor = ?3 ORDER BY c.seq",
+	                  1, identity)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 2, walker);
+	sqlite3_bind_text(st, 3, sponsor, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_pay_part *q;
+		parts = xrealloc(parts, (nparts + 1) * sizeof *parts);
+		q = &parts[nparts++];
+		memset(q, 0, sizeof *q);
+		q->k = xstrdup((const char *)sqlite3_column_text(st, 0));
+		q->known = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		q->owed = sqlite3_column_int64(st, 1);
+		q->still = sqlite3_column_int64(st, 2);
+		still += q->still;
+		owed += q->owed;
+		known = known && q->known;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	paid = owed - still;
+	free(safe);
+	safe = text_escape(sponsor, 0);
+	if (nparts == 0 || (still == 0 && owed == 0 && !known)) {
+		rc = hq_pay_refuse(res,
+		                   "Statement %s has no amount at HQ yet (a pledge per mile or km "
+		                   "without a lap length): record it at the station. Nothing was "
+		                   "recorded.",
+		                   code);
+		goto rollback;
+	}
+	if (still <= 0) {
+		rc = hq_pay_refuse(res,
+		                   "Statement %s is already paid: %s's pledges for walker %" PRId64
+		                   " came to %s and HQ counts them paid in full. Nothing was "
+		                   "recorded; if the sponsor sent more, it is a gift to record at "
+		                   "the station or in the books.",
+		                   code, safe, walker, amount_format(owed, a1, sizeof a1));
+		goto rollback;
+	}
+	if ((st = hq_prep(h,
+	                  "INSERT INTO payments(wall_ms, statement, identity, pledge_seq, walker, "
+	                  "sponsor, cents, applied, gift, method, check_no, by) VALUES (?5, ?1, "
+	                  "?2, ?6, ?7, ?3, ?8, ?9, ?10, ?4, ?11, ?12)",
+	                  4, code, identity, sponsor, method)) == NULL)
+		goto fail;
+	res->applied = cents < still ? cents : still;
+	res->gift = cents - res->applied;
+	res->still_before = still;
+	res->still_after = still - res->applied;
+	sqlite3_bind_int64(st, 5, hq_now_ms());
+	sqlite3_bind_int64(st, 6, seq);
+	sqlite3_bind_int64(st, 7, walker);
+	sqlite3_bind_int64(st, 8, cents);
+	sqlite3_bind_int64(st, 9, res->applied);
+	sqlite3_bind_int64(st, 10, res->gift);
+	sqlite3_bind_text(st, 11, check_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 12, by != NULL ? by : "", -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	st = NULL;
+	res->id = sqlite3_last_insert_rowid(h->db);
+	left = res->applied;
+	for (i = 0; i < nparts && left > 0; i++) {
+		int64_t put = parts[i].still < left ? parts[i].still : left;
+		if (put <= 0)
+			continue;
+		if ((st = hq_prep(h, "INSERT INTO pay_parts(payment, k, cents) VALUES (?2, ?1, ?3)",
+		                  1, parts[i].k)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 2, res->id);
+		sqlite3_bind_int64(st, 3, put);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+		sqlite3_finalize(st);
+		st = NULL;
+		left -= put;
+	}
+	{
+		char *w = text_escape(walker_name, 0);
+		size_t len;
+		len = (size_t)snprintf(
+		    res->message, sizeof res->message,
+		    "Recorded payment %" PRId64 ": %s by %s%s%s from %s for walker %" PRId64
+		    " (%s), statement %s. %s toward the pledges; still owed now %s.",
+		    res->id, amount_format(cents, a1, sizeof a1), method,
+		    *check_no != '\0' ? " " : "", check_no, safe, walker, w, code,
+		    amount_format(res->applied, a2, sizeof a2),
+		    amount_format(res->still_after, a3, sizeof a3));
+		if (res->gift > 0 && len < sizeof res->message)
+			len += (size_t)snprintf(res->message + len, sizeof res->message - len,
+			                        " %s more than owed is shown as a gift.",
+			                        amount_format(res->gift, a4, sizeof a4));
+		if (due != still && len < sizeof res->message)
+			snprintf(res->message + len, sizeof res->message - len,
+			         " (The statement said %s still owed; HQ counted %s before this "
+			         "payment: payments or laps came after it was printed.)",
+			         amount_format(due, a1, sizeof a1),
+			         amount_format(still, a2, sizeof a2));
+		free(w);
+	}
+	note = xasprintf("payment %" PRId64 ": %s by %s%s%s from %s for walker %" PRId64 " (%s): "
+	                 "%s toward the pledges, %s gift (staff %s)",
+	                 res->id, amount_format(cents, a1, sizeof a1), method,
+	                 *check_no != '\0' ? " " : "", check_no, sponsor, walker, city,
+	                 amount_format(res->applied, a2, sizeof a2),
+	                 amount_format(res->gift, a3, sizeof a3), by != NULL ? by : "");
+	if (hq_log_add(h, "pledge-payment", 0, code, note) != 0)
+		goto fail;
+	rc = hq_tx_end(h, 1, cause);
+	goto out;
+fail:
+	sqlite3_finalize(st);
+	st = NULL;
+	hq_fail(h, cause, "record the payment");
+	memset(res, 0, sizeof *res);
+	rc = -1;
+rollback:
+	hq_tx_end(h, 0, NULL);
+out:
+	for (i = 0; i < nparts; i++)
+		free(parts[i].k);
+	free(parts);
+	free(note);
+	free(safe);
+	(void)paid;
+	(void)cert;
+	return rc;
+}
+
+int
+hq_pledge_rows(struct hq *h, struct hq_pledge_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(
+	    h,
+	    HQ_PLEDGE_CTE ", r AS (SELECT city, tag, station, 1 AS n, owed, paid, hq, still, "
+	                  "owed IS NULL AS unk, 0 AS gift FROM o UNION ALL SELECT s.city, "
+	                  "s.event_tag, s.station, 0, 0, 0, 0, 0, 0, y.gift FROM payments y JOIN "
+	                  "stations s ON s.identity = y.identity WHERE s.state = 'counted') "
+	                  "SELECT city, tag, station, SUM(n), COALESCE(SUM(owed), 0), "
+	                  "SUM(paid), SUM(hq), SUM(still), SUM(unk), SUM(gift), (SELECT "
+	                  "MAX(event_name) FROM stations x WHERE x.event_tag = r.tag) FROM r "
+	                  "GROUP BY city, tag, station ORDER BY city, tag, station",
+	    0);
+	struct hq_pledge_row *v = NULL, ev = {0}, ci = {0}, na = {.level = 3};
+	size_t cap = 0, k = 0;
+	int have = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+#define HQ_PLEDGE_ADD(row)                                                                         \
+	do {                                                                                       \
+		v = hq_dash_grow(v, k, &cap, sizeof *v);                                           \
+		v[k++] = (row);                                                                    \
+	} while (0)
+#define HQ_PLEDGE_SUM(to, r)                                                                       \
+	do {                                                                                       \
+		(to).pledges += (r).pledges, (to).pledged += (r).pledged;                          \
+		(to).collected += (r).collected, (to).at_hq += (r).at_hq;                          \
+		(to).still += (r).still, (to).gifts += (r).gifts, (to).unknown += (r).unknown;     \
+	} while (0)
+	for (;;) {
+		int more = sqlite3_step(st) == SQLITE_ROW;
+		struct hq_pledge_row r = {0};
+		if (more) {
+			HQ_DASH_TEXT(r.city, st, 0);
+			HQ_DASH_TEXT(r.event_tag, st, 1);
+			HQ_DASH_TEXT(r.station, st, 2);
+			HQ_DASH_TEXT(r.event_name, st, 10);
+			r.pledges = sqlite3_column_int64(st, 3);
+			r.pledged = sqlite3_column_int64(st, 4);
+			r.collected = sqlite3_column_int64(st, 5);
+			r.at_hq = sqlite3_column_int64(st, 6);
+			r.still = sqlite3_column_int64(st, 7);
+			r.unknown = sqlite3_column_int64(st, 8);
+			r.gifts = sqlite3_column_int64(st, 9);
+		}
+		if (have && (!more || strcmp(ev.event_tag, r.event_tag) != 0 ||
+		             strcmp(ev.city, r.city) != 0)) {
+			HQ_PLEDGE_ADD(ev);
+			memset(&ev, 0, sizeof ev);
+		}
+		if (have && (!more || strcmp(ci.city, r.city) != 0)) {
+			HQ_PLEDGE_ADD(ci);
+			memset(&ci, 0, sizeof ci);
+		}
+		if (!more)
+			break;
+		if (ev.event_tag[0] == '\0' && ev.city[0] == '\0') {
+			ev = r;
+			ev.level = 1;
+			ev.station[0] = '\0';
+			ev.pledges = ev.pledged = ev.collected = ev.at_hq = ev.still = ev.gifts =
+			    ev.unknown = 0;
+		}
+		if (ci.city[0] == '\0') {
+			snprintf(ci.city, sizeof ci.city, "%s", r.city);
+			ci.level = 2;
+		}
+		HQ_PLEDGE_SUM(ev, r);
+		HQ_PLEDGE_SUM(ci, r);
+		HQ_PLEDGE_SUM(na, r);
+		HQ_PLEDGE_ADD(r);
+		have = 1;
+	}
+	HQ_PLEDGE_ADD(na);
+#undef HQ_PLEDGE_ADD
+#undef HQ_PLEDGE_SUM
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = k;
+	return 0;
+}
+
+int
+hq_payment_list(struct hq *h, size_t max, struct hq_payment_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "SELECT y.id, y.wall_ms, y.cents, y.applied, y.gift, y.walker, "
+	            "y.statement, y.sponsor, (SELECT MAX(p.walker_name) FROM pledges "
+	            "p WHERE p.identity = y.identity AND p.seq = y.pledge_seq), "
+	            "y.method, y.check_no, y.by FROM payments y ORDER BY y.id DESC "
+	            "LIMIT ?1",
+	            0);
+	struct hq_payment_row *v = NULL;
+	size_t cap = 0, k = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	sqlite3_bind_int64(st, 1, (int64_t)max);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_payment_row *r;
+		v = hq_dash_grow(v, k, &cap, sizeof *v);
+		r = &v[k++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		r->wall_ms = sqlite3_column_int64(st, 1);
+		r->cents = sqlite3_column_int64(st, 2);
+		r->applied = sqlite3_column_int64(st, 3);
+		r->gift = sqlite3_column_int64(st, 4);
+		r->walker = sqlite3_column_int64(st, 5);
+		HQ_DASH_TEXT(r->statement, st, 6);
+		HQ_DASH_TEXT(r->sponsor, st, 7);
+		HQ_DASH_TEXT(r->walker_name, st, 8);
+		HQ_DASH_TEXT(r->method, st, 9);
+		HQ_DASH_TEXT(r->check_no, st, 10);
+		HQ_DASH_TEXT(r->by, st, 11);
+	}
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = k;
+	return 0;
+}
+
+int
+hq_bundle_list(struct hq *h, struct hq_bundle_row **rows, size_t *n, char **cause)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "SELECT id, wall_ms, file, city, event_name, event_tag, station, "
+	            "export_no, outcome, date FROM bundles ORDER BY id DESC",
+	            0);
+	struct hq_bundle_row *v = NULL;
+	size_t cap = 0, k = 0;
+
+	*rows = NULL;
+	*n = 0;
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct hq_bundle_row *r;
+		const char *file = (const char *)sqlite3_column_text(st, 2);
+		v = hq_dash_grow(v, k, &cap, sizeof *v);
+		r = &v[k++];
+		memset(r, 0, sizeof *r);
+		r->id = sqlite3_column_int64(st, 0);
+		r->wall_ms = sqlite3_column_int64(st, 1);
+		/* the name it arrived under, without the folder it was merged from */
+		if (file != NULL && strrchr(file, '/') != NULL)
+			file = strrchr(file, '/') + 1;
+		snprintf(r->file, sizeof r->file, "%s", file != NULL ? file : "");
+		HQ_DASH_TEXT(r->city, st, 3);
+		HQ_DASH_TEXT(r->event_name, st, 4);
+		HQ_DASH_TEXT(r->event_tag, st, 5);
+		HQ_DASH_TEXT(r->station, st, 6);
+		r->export_no = sqlite3_column_int64(st, 7);
+		HQ_DASH_TEXT(r->outcome, st, 8);
+		HQ_DASH_TEXT(r->date, st, 9);
+	}
+	sqlite3_finalize(st);
+	*rows = v;
+	*n = k;
+	return 0;
+}
+
+/* ---- wat-hq's staff sessions, kept across a restart ---- */
+
+int
+hq_session_put(struct hq *h, const struct hq_session *ss, char **cause)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "INSERT INTO staff_sessions(idhash, user, csrf, admin, start_ms, "
+	            "seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(idhash) DO "
+	            "UPDATE SET seen_ms = MAX(seen_ms, excluded.seen_ms)",
+	            3, ss->idhash, ss->user, ss->csrf);
+
+	if (st == NULL)
+		return hq_fail(h, cause, "be written");
+	sqlite3_bind_int(st, 4, ss->admin);
+	sqlite3_bind_int64(st, 5, ss->start_ms);
+	sqlite3_bind_int64(st, 6, ss->seen_ms);
+	if (hq_run(st) != 0)
+		return hq_fail(h, cause, "be written");
+	return 0;
+}
+
+int
+hq_session_get(struct hq *h, const char *idhash, struct hq_session *ss, char **cause)
+{
+	/* only while its account is enabled; admin as the account is now */
+	sqlite3_stmt *st = hq_prep(h,
+	                           "SELECT x.user, x.csrf, a.admin, x.start_ms, x.seen_ms FROM "
+	                           "staff_sessions x JOIN staff a ON a.name = x.user AND "
+	                           "a.disabled = 0 WHERE x.idhash = ?1",
+	                           1, idhash);
+	int rc = 1;
+
+	memset(ss, 0, sizeof *ss);
+	if (st == NULL)
+		return hq_fail(h, cause, "be read");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(ss->idhash, sizeof ss->idhash, "%s", idhash);
+		HQ_DASH_TEXT(ss->user, st, 0);
+		HQ_DASH_TEXT(ss->csrf, st, 1);
+		ss->admin = sqlite3_column_int(st, 2);
+		ss->start_ms = sqlite3_column_int64(st, 3);
+		ss->seen_ms = sqlite3_column_int64(st, 4);
+		rc = 0;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hq_session_end(struct hq *h, const char *idhash, const char *user, int64_t before_ms, char **cause)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "DELETE FROM staff_sessions WHERE idhash = ?1 OR user = ?2 OR "
+	                           "seen_ms < ?3",
+	                           2, idhash, user);
+
+	if (st == NULL)
+		return hq_fail(h, cause, "be written");
+	sqlite3_bind_int64(st, 3, before_ms);
+	if (hq_run(st) != 0)
+		return hq_fail(h, cause, "be written");
+	return 0;
 }

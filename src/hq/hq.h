@@ -123,6 +123,17 @@ int hq_report(struct hq *h, char **text, char **cause);
 /* The counted stations as CSV (RFC 4180, CRLF, Excel-safe names), one row
  * each with its figures; city NULL: national. */
 int hq_csv(struct hq *h, const char *city, char **text, char **cause);
+/* The same, of one city and/or one event (its tag); NULL: any. */
+int hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, char **cause);
+
+/* Every bundle HQ received (counted, already, held, refused ...), newest
+ * first, as a list for the downloads page. */
+struct hq_bundle_row {
+	int64_t id, wall_ms, export_no;
+	char file[160], city[64], event_name[128], event_tag[64], station[17], outcome[16],
+	    date[11];
+};
+int hq_bundle_list(struct hq *h, struct hq_bundle_row **rows, size_t *n, char **cause);
 
 /* ---- HQ staff of the web inbox (wat-hq) ---- */
 
@@ -190,5 +201,60 @@ int hq_staff_disable(struct hq *h, const char *name, int disabled, const char *b
 /* A new password hash for account name, set by `by`: 0; 1 none; -1.  In HQ's log. */
 int hq_staff_reset(struct hq *h, const char *name, const char *pwhash, const char *by,
                    char **cause);
+
+/* ---- pledge payments that arrive at HQ by mail ---- */
+
+/* A sponsor's payment against a statement (its id as printed under its
+ * QR: "S:<station>:<first pledge>:<certification>:<still owed>:<ledger
+ * identity, 8 hex>", docs/FORMATS.md): put toward the statement's pledges
+ * (that walker's and sponsor's in the statement's ledger, counted once
+ * across stations as hq-report counts them) in order, each up to what it
+ * still owes; the rest is the sponsor's gift.  method: cash, check (with
+ * its number), card or other.  Recorded in HQ's log as done by `by`. */
+struct hq_pay_result {
+	int64_t id;            /* HQ's payment number (recorded) */
+	int64_t applied, gift; /* toward the pledges, beyond them */
+	int64_t still_before, still_after;
+	char message[900]; /* plain sentences, recorded or refused */
+};
+/* 0 recorded; 1 refused (an unknown statement, one already paid, a bad
+ * amount or method: nothing recorded, res->message says why); -1 the
+ * database (*cause). */
+int hq_pay(struct hq *h, const char *statement, int64_t cents, const char *method,
+           const char *check_no, const char *by, struct hq_pay_result *res, char **cause);
+
+/* Collected vs pledged vs still owed: a station (level 0; a pledge held at
+ * several stations is the first one's), its event (1), its city (2), the
+ * nation (3), in that order. */
+struct hq_pledge_row {
+	int level;
+	char city[64], event_name[128], event_tag[64], station[17];
+	int64_t pledges, pledged, collected, at_hq, still, gifts, unknown;
+};
+/* A payment recorded at HQ, newest first. */
+struct hq_payment_row {
+	int64_t id, wall_ms, cents, applied, gift, walker;
+	char statement[80], sponsor[128], walker_name[128], method[8], check_no[33], by[64];
+};
+int hq_pledge_rows(struct hq *h, struct hq_pledge_row **rows, size_t *n, char **cause);
+/* wat-hq's staff sessions kept across a restart (table staff_sessions):
+ * by the hash of the session's id, never the id. */
+struct hq_session {
+	char idhash[65], user[64], csrf[65];
+	int admin;
+	int64_t start_ms, seen_ms;
+};
+/* Kept (or its seen time moved on). */
+int hq_session_put(struct hq *h, const struct hq_session *ss, char **cause);
+/* 0 and the session when kept and its account is enabled; 1 none; -1. */
+int hq_session_get(struct hq *h, const char *idhash, struct hq_session *ss, char **cause);
+/* Ends the session idhash, every session of user, and those last seen
+ * before before_ms (each NULL / 0: none). */
+int hq_session_end(struct hq *h, const char *idhash, const char *user, int64_t before_ms,
+                   char **cause);
+
+/* The last max payments recorded at HQ (malloc'd). */
+int hq_payment_list(struct hq *h, size_t max, struct hq_payment_row **rows, size_t *n,
+                    char **cause);
 
 #endif

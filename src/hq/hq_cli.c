@@ -531,3 +531,46 @@ const struct cli_cmd_entry hq_cli_staff_entry = {
     .needs = CLI_NONE,
     .exec = hq_cli_staff,
 };
+
+/* A pledge payment that arrived at HQ by mail, against the sponsor's
+ * statement (its number as printed under its QR; `watctl decode PHOTO`
+ * reads it from a photo or scan). */
+static enum cli_ret
+hq_cli_pay(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	const char *amount = cli_val(a, "amount"), *method = cli_val(a, "method"),
+	           *check = cli_val(a, "check-no"), *by = cli_val(a, "by");
+	struct hq_pay_result res;
+	struct hq *h = NULL;
+	char *cause = NULL;
+	int64_t cents = 0;
+	int rc;
+
+	if (amount == NULL || method == NULL)
+		return cli_usage(c);
+	if (amount_parse(amount, 100000000, &cents, &cause) != 0)
+		return cli_cause(CLI_USAGE, cause);
+	if ((rc = hq_cli_args(c, a, 1, 0, &h)) != 0)
+		return rc;
+	if (by == NULL || *by == '\0')
+		by = getenv("USER") != NULL && *getenv("USER") != '\0' ? getenv("USER") : "watctl";
+	switch (hq_pay(h, a->pos[0], cents, method, check, by, &res, &cause)) {
+	case 0: printf("%s\n", cli_esc(res.message)); break;
+	case 1: rc = cli_fail(CLI_REFUSED, "%s", cli_esc(res.message)); break;
+	default: rc = cli_cause(CLI_REFUSED, cause); break;
+	}
+	hq_free(h);
+	return rc;
+}
+
+const struct cli_cmd_entry hq_cli_pay_entry = {
+    .name = "hq-pay",
+    .usage = "--db HQ.db STATEMENT --amount DOLLARS --method cash|check|card|other "
+             "[--check-no N] [--by NAME]",
+    .about = "a pledge payment that came to HQ by mail, against the sponsor's statement "
+             "number; more than owed is a gift (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("amount"), CLI_VALUE("method"),
+                     CLI_VALUE("check-no"), CLI_VALUE("by")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_pay,
+};

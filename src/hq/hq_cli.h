@@ -14,6 +14,8 @@
  *                                               their key ids against the paper sheets
  *   hq-log     --db HQ.db                       HQ's decisions, the hash chain checked
  *   hq-staff add --db HQ.db --user NAME [--admin]  a staff account of wat-hq (password on stdin)
+ *   hq-pay     --db HQ.db STATEMENT --amount D --method M [--check-no N]
+ *                                               a pledge payment that came by mail
  *
  * Each decision is recorded in HQ's hash-chained log (hq.h).  Exit status as
  * bundle_cli.h's. */
@@ -37,5 +39,6 @@ extern const struct cli_cmd_entry hq_cli_revoke_entry;
 extern const struct cli_cmd_entry hq_cli_distrust_entry;
 extern const struct cli_cmd_entry hq_cli_log_entry;
 extern const struct cli_cmd_entry hq_cli_staff_entry;
+extern const struct cli_cmd_entry hq_cli_pay_entry;
 
 #endif

@@ -52,6 +52,7 @@ struct hqweb_inbox {
 	struct hq *hq;
 	char *signer;   /* the socket of wat-hq-signer, which opens sealed bundles */
 	char *incoming; /* where a held bundle is written to be verified again */
+	char *bundles;  /* beside incoming: each new bundle's files as received, by HQ's number */
 	pthread_t thread;
 	int started;
 	pthread_mutex_t lock;
@@ -187,7 +188,7 @@ hqweb_inbox_do_upload(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 	struct hqweb_signer_client signer = {in->signer, 0};
 	char *path = NULL, *cause = NULL, total[32], owed[32], when[24];
 	const char *city;
-	int have_rep = 0, have_ch = 0;
+	int have_rep = 0, have_ch = 0, kept = 0;
 	int64_t at = 0;
 
 	memset(res, 0, sizeof *res);
@@ -297,12 +298,24 @@ hqweb_inbox_do_upload(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
 		snprintf(res->detail, sizeof res->detail, "%s", mr.message);
 		break;
 	}
+	/* a new bundle's files as they arrived, for staff to download (after
+	 * the merge's commit: a crash in between loses only this copy) */
+	if ((mr.outcome == HQ_MERGED || mr.outcome == HQ_HELD) && mr.bundle > 0) {
+		char *to = xasprintf("%s/%" PRId64, in->bundles, mr.bundle);
+		if (util_mkdir(in->bundles, 0700) == 0 && rename(job->dir, to) == 0)
+			kept = 1;
+		else
+			fprintf(stderr, "wat-hq: bundle #%" PRId64 " not kept as received: %s\n",
+			        mr.bundle, strerror(errno));
+		free(to);
+	}
 end:
 	if (have_ch)
 		trust_charter_clear(&ch);
 	if (have_rep)
 		bundle_report_clear(&rep);
-	hqweb_inbox_rmdir(job->dir);
+	if (!kept)
+		hqweb_inbox_rmdir(job->dir);
 	free(cause);
 	free(path);
 }
@@ -448,6 +461,12 @@ hqweb_inbox_start(const char *db, const char *keys, const char *signer, const ch
 	hq_set_keys(in->hq, &hk);
 	in->signer = xstrdup(signer);
 	in->incoming = xstrdup(incoming);
+	{
+		const char *slash = strrchr(incoming, '/');
+		in->bundles = slash != NULL
+		                  ? xasprintf("%.*s/bundles", (int)(slash - incoming), incoming)
+		                  : xstrdup("bundles");
+	}
 	if (pthread_create(&in->thread, NULL, hqweb_inbox_main, in) != 0) {
 		util_fail(cause, "Cannot start the writer thread.");
 		goto fail;
@@ -472,6 +491,7 @@ hqweb_inbox_stop(struct hqweb_inbox *in)
 	}
 	free(in->signer);
 	free(in->incoming);
+	free(in->bundles);
 	hq_free(in->hq);
 	pthread_cond_destroy(&in->done);
 	pthread_cond_destroy(&in->work);

@@ -15,10 +15,12 @@
 #define HQWEB_FREE_TRIES 3
 #define HQWEB_WAIT_MAX   (15 * 60 * 1000LL)
 
+#define HQWEB_STORE_EVERY_MS (60 * 1000LL)
+
 struct hqweb_session {
 	char id[HQWEB_SESSION_ID_LEN + 1];
 	struct hqweb_session_info info;
-	int64_t start_ms, seen_ms;
+	int64_t start_ms, seen_ms, stored_ms;
 };
 
 struct hqweb_throttle {
@@ -31,6 +33,59 @@ static pthread_mutex_t hqweb_session_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t hqweb_session_hash_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hqweb_session hqweb_sessions[HQWEB_SESSIONS];
 static struct hqweb_throttle hqweb_throttles[HQWEB_THROTTLES];
+static struct hqweb_session_store hqweb_store;
+static int hqweb_have_store;
+
+void
+hqweb_session_set_store(const struct hqweb_session_store *store)
+{
+	pthread_mutex_lock(&hqweb_session_lock);
+	hqweb_have_store = store != NULL;
+	if (store != NULL)
+		hqweb_store = *store;
+	pthread_mutex_unlock(&hqweb_session_lock);
+}
+
+void
+hqweb_session_hash(const char *id, char out[HQWEB_SESSION_ID_LEN + 1])
+{
+	unsigned char h[HQWEB_SESSION_ID_LEN / 2];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)id, strlen(id), NULL, 0);
+	sodium_bin2hex(out, HQWEB_SESSION_ID_LEN + 1, h, sizeof h);
+}
+
+/* The store as it is now (outside the lock: its calls may wait on HQ's
+ * database). */
+static int
+hqweb_session_store_get(struct hqweb_session_store *st)
+{
+	int have;
+
+	pthread_mutex_lock(&hqweb_session_lock);
+	have = hqweb_have_store;
+	if (have)
+		*st = hqweb_store;
+	pthread_mutex_unlock(&hqweb_session_lock);
+	return have;
+}
+
+/* A slot for a new session: a free one, else the longest idle; lock held. */
+static struct hqweb_session *
+hqweb_session_slot(int64_t now_ms)
+{
+	struct hqweb_session *s, *oldest = &hqweb_sessions[0];
+	size_t i;
+
+	for (i = 0; i < HQWEB_SESSIONS; i++) {
+		s = &hqweb_sessions[i];
+		if (s->id[0] == '\0' || now_ms - s->seen_ms > HQWEB_IDLE_MS)
+			return s;
+		if (s->seen_ms < oldest->seen_ms)
+			oldest = s;
+	}
+	return oldest;
+}
 
 void
 hqweb_session_random(char out[HQWEB_SESSION_ID_LEN + 1])
@@ -55,36 +110,67 @@ hqweb_session_same(const char *a, const char *b)
 void
 hqweb_session_new(const char *user, int admin, int64_t now_ms, char id[HQWEB_SESSION_ID_LEN + 1])
 {
-	struct hqweb_session *s, *oldest = &hqweb_sessions[0];
-	size_t i;
+	struct hqweb_session_store st;
+	struct hqweb_session_info info;
+	struct hqweb_session *s;
+	char idhash[HQWEB_SESSION_ID_LEN + 1];
 
 	hqweb_session_random(id);
 	pthread_mutex_lock(&hqweb_session_lock);
-	/* a free slot, else the longest idle one */
-	for (i = 0; i < HQWEB_SESSIONS; i++) {
-		s = &hqweb_sessions[i];
-		if (s->id[0] == '\0' || now_ms - s->seen_ms > HQWEB_IDLE_MS) {
-			oldest = s;
-			break;
-		}
-		if (s->seen_ms < oldest->seen_ms)
-			oldest = s;
-	}
-	s = oldest;
+	s = hqweb_session_slot(now_ms);
 	memset(s, 0, sizeof *s);
 	memcpy(s->id, id, HQWEB_SESSION_ID_LEN + 1);
 	snprintf(s->info.user, sizeof s->info.user, "%s", user);
 	s->info.admin = admin;
 	hqweb_session_random(s->info.csrf);
-	s->start_ms = s->seen_ms = now_ms;
+	s->start_ms = s->seen_ms = s->stored_ms = now_ms;
+	info = s->info;
 	pthread_mutex_unlock(&hqweb_session_lock);
+	if (hqweb_session_store_get(&st)) {
+		hqweb_session_hash(id, idhash);
+		st.put(st.ctx, idhash, &info, now_ms, now_ms);
+	}
+}
+
+/* Session id from the store (wat-hq restarted since it began): back in
+ * memory when it is still live. */
+static int
+hqweb_session_restore(const char *id, int64_t now_ms, struct hqweb_session_info *out)
+{
+	struct hqweb_session_store st;
+	struct hqweb_session *s;
+	char idhash[HQWEB_SESSION_ID_LEN + 1];
+	int64_t start = 0, seen = 0;
+
+	if (!hqweb_session_store_get(&st))
+		return -1;
+	hqweb_session_hash(id, idhash);
+	if (st.get(st.ctx, idhash, out, &start, &seen) != 0)
+		return -1;
+	if (now_ms - seen > HQWEB_IDLE_MS || now_ms - start > HQWEB_MAX_MS) {
+		st.end(st.ctx, idhash, NULL);
+		return -1;
+	}
+	pthread_mutex_lock(&hqweb_session_lock);
+	s = hqweb_session_slot(now_ms);
+	memset(s, 0, sizeof *s);
+	memcpy(s->id, id, HQWEB_SESSION_ID_LEN + 1);
+	s->info = *out;
+	s->start_ms = start;
+	s->seen_ms = s->stored_ms = now_ms;
+	pthread_mutex_unlock(&hqweb_session_lock);
+	st.put(st.ctx, idhash, out, start, now_ms);
+	return 0;
 }
 
 int
 hqweb_session_get(const char *id, int64_t now_ms, struct hqweb_session_info *out)
 {
+	struct hqweb_session_store st;
+	char idhash[HQWEB_SESSION_ID_LEN + 1];
+	int64_t start = 0;
 	size_t i;
-	int rc = -1;
+	int rc = -1, found = 0, store = 0;
 
 	if (id == NULL || strlen(id) != HQWEB_SESSION_ID_LEN)
 		return -1;
@@ -93,22 +179,37 @@ hqweb_session_get(const char *id, int64_t now_ms, struct hqweb_session_info *out
 		struct hqweb_session *s = &hqweb_sessions[i];
 		if (s->id[0] == '\0' || !hqweb_session_same(s->id, id))
 			continue;
+		found = 1;
 		if (now_ms - s->seen_ms > HQWEB_IDLE_MS || now_ms - s->start_ms > HQWEB_MAX_MS) {
 			memset(s, 0, sizeof *s);
 			break;
 		}
 		s->seen_ms = now_ms;
+		/* the store's idle clock moved on at most once a minute */
+		if (now_ms - s->stored_ms >= HQWEB_STORE_EVERY_MS) {
+			s->stored_ms = now_ms;
+			store = 1;
+			start = s->start_ms;
+		}
 		*out = s->info;
 		rc = 0;
 		break;
 	}
 	pthread_mutex_unlock(&hqweb_session_lock);
+	if (!found)
+		return hqweb_session_restore(id, now_ms, out);
+	if (store && hqweb_session_store_get(&st)) {
+		hqweb_session_hash(id, idhash);
+		st.put(st.ctx, idhash, out, start, now_ms);
+	}
 	return rc;
 }
 
 void
 hqweb_session_end(const char *id)
 {
+	struct hqweb_session_store st;
+	char idhash[HQWEB_SESSION_ID_LEN + 1];
 	size_t i;
 
 	if (id == NULL)
@@ -118,11 +219,16 @@ hqweb_session_end(const char *id)
 		if (hqweb_sessions[i].id[0] != '\0' && hqweb_session_same(hqweb_sessions[i].id, id))
 			sodium_memzero(&hqweb_sessions[i], sizeof hqweb_sessions[i]);
 	pthread_mutex_unlock(&hqweb_session_lock);
+	if (hqweb_session_store_get(&st)) {
+		hqweb_session_hash(id, idhash);
+		st.end(st.ctx, idhash, NULL);
+	}
 }
 
 void
 hqweb_session_end_user(const char *user)
 {
+	struct hqweb_session_store st;
 	size_t i;
 
 	pthread_mutex_lock(&hqweb_session_lock);
@@ -131,6 +237,8 @@ hqweb_session_end_user(const char *user)
 		    strcmp(hqweb_sessions[i].info.user, user) == 0)
 			sodium_memzero(&hqweb_sessions[i], sizeof hqweb_sessions[i]);
 	pthread_mutex_unlock(&hqweb_session_lock);
+	if (hqweb_session_store_get(&st))
+		st.end(st.ctx, NULL, user);
 }
 
 static int64_t

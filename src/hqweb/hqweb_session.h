@@ -1,9 +1,10 @@
 /* hqweb_session.h — HQ staff's sessions in wat-hq: random ids (a cookie:
  * HttpOnly, SameSite=Strict, Secure), each with its own CSRF token for every
- * form; ended at logout or after 30 idle minutes (8 hours at most); kept in
- * memory (a restart asks staff to log in again).  Logins throttled per
+ * form; ended at logout or after 30 idle minutes (8 hours at most).  Logins throttled per
  * name: after 3 failures each try waits 2, 4, 8 ... s (at most 15 min), and
- * one password check at a time (Argon2id takes 64 MB). */
+ * one password check at a time (Argon2id takes 64 MB).  Kept in memory,
+ * and in a store when one is set (wat-hq: HQ's database), so a restart of
+ * wat-hq keeps staff signed in. */
 #ifndef WAT_HQWEB_SESSION_H
 #define WAT_HQWEB_SESSION_H
 
@@ -17,6 +18,25 @@ struct hqweb_session_info {
 	int admin;
 	char csrf[HQWEB_SESSION_ID_LEN + 1];
 };
+
+/* Where sessions are kept beyond this process (wat-hq: HQ's database), so
+ * a restart does not sign staff out: each call gets the hash of the
+ * session's id (hqweb_session_hash), never the id.  put: a new session, or
+ * one seen again (at most once a minute); get: 0 and the session when kept
+ * (and its account still enabled), else -1; end: the session idhash
+ * (NULL: none) and every session of user (NULL: none). */
+struct hqweb_session_store {
+	void (*put)(void *ctx, const char *idhash, const struct hqweb_session_info *info,
+	            int64_t start_ms, int64_t seen_ms);
+	int (*get)(void *ctx, const char *idhash, struct hqweb_session_info *info,
+	           int64_t *start_ms, int64_t *seen_ms);
+	void (*end)(void *ctx, const char *idhash, const char *user);
+	void *ctx;
+};
+/* From now on (NULL: in memory only). */
+void hqweb_session_set_store(const struct hqweb_session_store *store);
+/* BLAKE2b-256 of id in hex. */
+void hqweb_session_hash(const char *id, char out[HQWEB_SESSION_ID_LEN + 1]);
 
 /* 32 random bytes in hex. */
 void hqweb_session_random(char out[HQWEB_SESSION_ID_LEN + 1]);

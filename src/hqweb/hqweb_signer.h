@@ -9,9 +9,13 @@
  *
  *   OPEN  a sealed bundle (age, to HQ's sealing keys) whose station
  *         signature wat-hq checked first: the zip inside
- *
- * Issuing a charter (HQ's signing key) is the next request (issue 20:
- * staff pages); until then HQ issues charters with watctl hq-charter. */
+ *   CHTR  issue an event's charter, as watctl hq-charter does (HQ's signing
+ *         key): the request its fields, one a line (event id, name, city,
+ *         date, org, EIN, inbox URL, upload code); the answer the charter
+ *         file, a NUL, and the new event's secret key file (for the
+ *         coordinator's stick; the signer keeps no copy of it).  The signer
+ *         keeps the charter in its key folder's charters/ and refuses an
+ *         event id chartered before. */
 #ifndef WAT_HQWEB_SIGNER_H
 #define WAT_HQWEB_SIGNER_H
 
@@ -33,9 +37,21 @@ struct hqweb_signer_client {
 int hqweb_signer_open(void *ctx, const void *sealed, size_t len, const char *name,
                       unsigned char **zip, size_t *zlen, char **cause);
 
-/* Answers the requests on listening socket fd with HQ's opening keys until
- * *stop; allow_uid (-1: any) the only peer user served. */
-int hqweb_signer_serve(int fd, const struct age_identity *ids, size_t nids, uid_t allow_uid,
-                       volatile sig_atomic_t *stop);
+/* An issued charter (hqweb_signer_charter): both files' text, malloc'd. */
+struct hqweb_signer_charter {
+	char *charter, *event_key;
+	size_t charter_len, key_len;
+};
+void hqweb_signer_charter_clear(struct hqweb_signer_charter *out);
+/* Asks the signer to issue a charter: fields[8] as CHTR's lines.  -1 with
+ * *cause (the signer's sentence, or that it is down: cl->down). */
+int hqweb_signer_charter(struct hqweb_signer_client *cl, const char *const fields[8],
+                         struct hqweb_signer_charter *out, char **cause);
+
+/* Answers the requests on listening socket fd with HQ's opening keys and
+ * key folder keys (HQ's signing key, its charters) until *stop; allow_uid
+ * (-1: any) the only peer user served. */
+int hqweb_signer_serve(int fd, const char *keys, const struct age_identity *ids, size_t nids,
+                       uid_t allow_uid, volatile sig_atomic_t *stop);
 
 #endif

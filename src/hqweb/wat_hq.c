@@ -30,7 +30,10 @@
 #include "hq.h"
 #include "hqweb_form.h"
 #include "hqweb_inbox.h"
+#include "hqweb_photo.h"
 #include "hqweb_session.h"
+#include "hqweb_signer.h"
+#include "sign.h"
 #include "stamp.h"
 #include "strbuf.h"
 #include "trust.h"
@@ -46,6 +49,8 @@ struct wat_hq {
 	int cookie_insecure;  /* 1: cookies without Secure (plain http on loopback: make hq) */
 	int64_t goal_cents;   /* the national goal (--goal-dollars) */
 	const char *charters; /* HQ's charters folder (--charters): events expected; NULL none */
+	const char *signer;   /* wat-hq-signer's socket */
+	char *bundles;        /* state/bundles: each upload's files as received, by number */
 };
 
 /* One request's state (freed in wat_hq_done). */
@@ -62,6 +67,9 @@ struct wat_hq_req {
 	char *body;
 	size_t body_len;
 	int body_too_big;
+	int is_photo; /* a photo of a statement (multipart, staff): body holds it */
+	char csrf[HQWEB_SESSION_ID_LEN + 1]; /* the session's token (is_photo) */
+	int csrf_ok, photo_files;
 };
 
 #define WAT_HQ_FORM_MAX (16 * 1024)
@@ -100,6 +108,7 @@ static const char wat_hq_css[] =
     "font-size:.9rem}form.inline input{font-size:.9rem;width:10rem;"
     "padding:.2rem;margin-right:.3rem}\ntd .note{font-size:.85em}\n"
     "label.check{font-weight:400}\n"
+    "input.wide{width:26rem;max-width:100%}select{font-size:1.1rem;padding:.3rem}\n"
     "@media print{header p.nav,.noprint{display:none}body{background:#fff}}\n";
 
 static void
@@ -493,30 +502,6 @@ wat_hq_login_page(struct wat_hq *w, struct MHD_Connection *c, unsigned int statu
 	return r;
 }
 
-/* HOOK (pledges, issue 20 after the pledges issue): the dashboard's
- * "collected vs pledged vs still owed" by city, event and station, from
- * the pledge entries HQ merges.  Until the pledges branch lands, it says
- * so. */
-static void
-wat_hq_pledges_section(struct wat_hq *w, struct strbuf *b)
-{
-	(void)w;
-	strbuf_puts(b, "<h2>Pledged and still owed</h2>\n<p class=\"note\" id=\"pledges\">"
-	               "Pledges come with the stations' pledge records (the pledges issue): "
-	               "this part of the page is not built yet.</p>\n");
-}
-
-/* HOOK (pledges): a pledge payment that arrives at HQ by mail, recorded
- * against the sponsor's statement id (scanned from its QR or typed), so
- * "still owed" goes down.  Until the pledges branch lands: 501. */
-static enum MHD_Result
-wat_hq_pledge_payment(struct wat_hq *w, struct MHD_Connection *c)
-{
-	(void)w;
-	return wat_hq_message(c, MHD_HTTP_NOT_IMPLEMENTED, "Not yet",
-	                      "Pledge payments by mail come with the pledges issue.");
-}
-
 /* ---- the dashboard's tables (hq_dash_read) ---- */
 
 static int
@@ -805,6 +790,651 @@ wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_da
 	free(cs);
 }
 
+/* ---- charters issued in the browser (by wat-hq-signer) ---- */
+
+/* An issued event key waiting for its one download (it is not kept at HQ:
+ * served once to the staff member who issued it, within the hour, then
+ * wiped). */
+struct wat_hq_issued {
+	char token[HQWEB_SESSION_ID_LEN + 1];
+	char user[HQWEB_SESSION_USER_MAX + 1];
+	char event[TRUST_EVENT_MAX + 1];
+	char *key;
+	size_t len;
+	int64_t until_ms;
+};
+#define WAT_HQ_ISSUED_MAX 16
+static struct wat_hq_issued wat_hq_issued[WAT_HQ_ISSUED_MAX];
+static pthread_mutex_t wat_hq_issued_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+wat_hq_issued_drop(struct wat_hq_issued *e)
+{
+	if (e->key != NULL)
+		util_wipe(e->key, e->len);
+	free(e->key);
+	memset(e, 0, sizeof *e);
+}
+
+/* Keeps key (taken) for its one download; token: the link's. */
+static void
+wat_hq_issued_put(const char *user, const char *event, char *key, size_t len,
+                  char token[HQWEB_SESSION_ID_LEN + 1])
+{
+	int64_t now = wat_hq_now_ms();
+	size_t i, pick = 0;
+
+	hqweb_session_random(token);
+	pthread_mutex_lock(&wat_hq_issued_lock);
+	for (i = 0; i < WAT_HQ_ISSUED_MAX; i++) {
+		if (wat_hq_issued[i].key != NULL && wat_hq_issued[i].until_ms < now)
+			wat_hq_issued_drop(&wat_hq_issued[i]);
+		if (wat_hq_issued[i].key == NULL ||
+		    wat_hq_issued[i].until_ms < wat_hq_issued[pick].until_ms)
+			pick = i;
+	}
+	wat_hq_issued_drop(&wat_hq_issued[pick]);
+	snprintf(wat_hq_issued[pick].token, sizeof wat_hq_issued[pick].token, "%s", token);
+	snprintf(wat_hq_issued[pick].user, sizeof wat_hq_issued[pick].user, "%s", user);
+	snprintf(wat_hq_issued[pick].event, sizeof wat_hq_issued[pick].event, "%s", event);
+	wat_hq_issued[pick].key = key;
+	wat_hq_issued[pick].len = len;
+	wat_hq_issued[pick].until_ms = now + 3600 * 1000;
+	pthread_mutex_unlock(&wat_hq_issued_lock);
+}
+
+/* The key behind token for user, taken (malloc'd; NULL: none, used, or
+ * too late); *event its event. */
+static char *
+wat_hq_issued_take(const char *token, const char *user, char event[TRUST_EVENT_MAX + 1],
+                   size_t *len)
+{
+	int64_t now = wat_hq_now_ms();
+	char *key = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&wat_hq_issued_lock);
+	for (i = 0; i < WAT_HQ_ISSUED_MAX; i++) {
+		struct wat_hq_issued *e = &wat_hq_issued[i];
+		if (e->key == NULL || !hqweb_session_same(e->token, token))
+			continue;
+		if (e->until_ms >= now && strcmp(e->user, user) == 0) {
+			key = e->key;
+			*len = e->len;
+			snprintf(event, TRUST_EVENT_MAX + 1, "%s", e->event);
+			e->key = NULL;
+		}
+		wat_hq_issued_drop(e);
+		break;
+	}
+	pthread_mutex_unlock(&wat_hq_issued_lock);
+	return key;
+}
+
+static enum MHD_Result
+wat_hq_attachment(struct MHD_Connection *c, const char *type, char *data, size_t len,
+                  const char *filename)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	char *disp;
+	enum MHD_Result ret;
+
+	if (r == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	disp = xasprintf("attachment; filename=\"%s\"", filename);
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Disposition", disp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	free(disp);
+	return ret;
+}
+
+/* The charters page: HQ's charters (--charters) with their files, and the
+ * form to issue one; answer: the last form's outcome (HTML, made here). */
+static enum MHD_Result
+wat_hq_charters_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_session_info *s,
+                     unsigned int status, const char *klass, const char *answer_html)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct trust_charter *cs;
+	size_t nc = 0, i;
+	char id[17];
+
+	wat_hq_head(&b, "Charters");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (answer_html != NULL)
+		strbuf_printf(&b, "<div class=\"answer %s\">%s</div>\n", klass, answer_html);
+	cs = wat_hq_charters(w, &nc);
+	strbuf_puts(&b, "<h2>Events HQ chartered</h2>\n");
+	if (w->charters == NULL)
+		strbuf_puts(&b, "<p class=\"note\" id=\"nocharters\">wat-hq was not given HQ's "
+		                "charters folder (<code>--charters</code>): the charters are not "
+		                "listed here.</p>\n");
+	else if (nc == 0)
+		strbuf_puts(&b, "<p id=\"nocharters\">None yet.</p>\n");
+	else {
+		strbuf_puts(&b,
+		            "<table id=\"charters\"><thead><tr><th>Event id</th><th>City</th>"
+		            "<th>Walk</th><th>Date</th><th>Upload code</th><th>Event key id</th>"
+		            "<th>File</th></tr></thead><tbody>\n");
+		for (i = 0; i < nc; i++) {
+			strbuf_puts(&b, "<tr id=\"charter-");
+			hqweb_form_html(&b, cs[i].event);
+			strbuf_puts(&b, "\">");
+			wat_hq_td(&b, cs[i].event);
+			wat_hq_td(&b, cs[i].city);
+			wat_hq_td(&b, cs[i].name);
+			wat_hq_td(&b, cs[i].date);
+			wat_hq_td(&b, cs[i].upload_code);
+			sign_keyid_hex(cs[i].event_pub.id, id);
+			strbuf_puts(&b, "<td><code>");
+			hqweb_form_html(&b, id);
+			strbuf_puts(&b, "</code></td><td><a href=\"/staff/charter?event=");
+			hqweb_form_html(&b, cs[i].event);
+			strbuf_puts(&b, "\">");
+			hqweb_form_html(&b, cs[i].event);
+			strbuf_puts(&b, ".charter</a></td></tr>\n");
+		}
+		strbuf_puts(&b, "</tbody></table>\n");
+	}
+	/* the organisation's lines as the last charter had them */
+	strbuf_printf(&b,
+	              "<h2>Issue a charter</h2>\n<p class=\"note\">As <code>watctl "
+	              "hq-charter</code>: HQ's signer signs it and makes the event's key. Give "
+	              "the coordinator both files on their stick (<code>watctl init --charter "
+	              "FILE --event-key FILE</code>); the event key is not kept at HQ and can be "
+	              "downloaded once.</p>\n<form method=\"post\" action=\"/staff/charters\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	              s->csrf);
+#define WAT_HQ_FIELD(id, label, val, extra)                                                        \
+	do {                                                                                       \
+		strbuf_puts(&b, "<label for=\"" id "\">" label "</label><input type=\"text\" "     \
+		                "id=\"" id "\" name=\"" id "\" required " extra " value=\"");      \
+		hqweb_form_html(&b, (val));                                                        \
+		strbuf_puts(&b, "\">\n");                                                          \
+	} while (0)
+	WAT_HQ_FIELD("event", "Event id (letters, digits, -)", "", "maxlength=\"32\"");
+	WAT_HQ_FIELD("name", "Walk's name", nc > 0 ? cs[nc - 1].name : "Walk Against Traffick",
+	             "class=\"wide\"");
+	WAT_HQ_FIELD("city", "City", "", "");
+	WAT_HQ_FIELD("date", "Date (YYYY-MM-DD)", "", "maxlength=\"10\"");
+	WAT_HQ_FIELD("org", "Organisation (receipts)", nc > 0 ? cs[nc - 1].org : "",
+	             "class=\"wide\"");
+	WAT_HQ_FIELD("ein", "EIN", nc > 0 ? cs[nc - 1].ein : "", "");
+	WAT_HQ_FIELD("inbox", "HQ's inbox URL", nc > 0 ? cs[nc - 1].inbox : "", "class=\"wide\"");
+	WAT_HQ_FIELD("code", "Upload code", "", "maxlength=\"64\"");
+#undef WAT_HQ_FIELD
+	strbuf_puts(&b, "<br><button type=\"submit\" id=\"issue\">Issue the charter</button>\n"
+	                "</form>\n");
+	for (i = 0; i < nc; i++)
+		trust_charter_clear(&cs[i]);
+	free(cs);
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_charters_get(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	return wat_hq_charters_page(w, c, &s, MHD_HTTP_OK, NULL, NULL);
+}
+
+/* The charter form sent (its CSRF token checked by the caller). */
+static enum MHD_Result
+wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                     const struct hqweb_session_info *s)
+{
+	static const char *const names[8] = {"event", "name", "city",  "date",
+	                                     "org",   "ein",  "inbox", "code"};
+	struct hqweb_signer_client cl = {.path = w->signer};
+	struct hqweb_signer_charter out = {0};
+	struct trust_charter ch;
+	char *v[8] = {0}, *cause = NULL, token[HQWEB_SESSION_ID_LEN + 1], id[17];
+	const char *f[8];
+	struct strbuf a = STRBUF_INIT;
+	enum MHD_Result r;
+	int i;
+
+	memset(&ch, 0, sizeof ch);
+	for (i = 0; i < 8; i++) {
+		v[i] = hqweb_form_field(q->body, q->body_len, names[i]);
+		if (v[i] == NULL || *v[i] == '\0') {
+			strbuf_puts(&a, "<p id=\"headline\">Fill in every field: nothing was "
+			                "issued.</p>");
+			r = wat_hq_charters_page(w, c, s, MHD_HTTP_BAD_REQUEST, "refused", a.s);
+			goto end;
+		}
+		f[i] = v[i];
+	}
+	if (hqweb_signer_charter(&cl, f, &out, &cause) != 0 ||
+	    trust_charter_parse(out.charter, out.charter_len, &ch, &cause) != 0) {
+		strbuf_puts(&a, "<p id=\"headline\">");
+		hqweb_form_html(&a, cause != NULL ? cause : "The charter could not be issued.");
+		strbuf_puts(&a, "</p>");
+		r = wat_hq_charters_page(w, c, s,
+		                         cl.down ? MHD_HTTP_SERVICE_UNAVAILABLE
+		                                 : MHD_HTTP_UNPROCESSABLE_CONTENT,
+		                         "refused", a.s);
+		goto end;
+	}
+	/* the public copy the pages list (when the signer keeps its own elsewhere) */
+	if (w->charters != NULL) {
+		char *name = xasprintf("%s.charter", ch.event), *path;
+		path = xasprintf("%s/%s", w->charters, name);
+		if (access(path, F_OK) != 0 &&
+		    (util_mkdir(w->charters, 0755) != 0 ||
+		     util_write_file(w->charters, name, out.charter, out.charter_len, 0644,
+		                     &cause) != 0))
+			fprintf(stderr, "wat-hq: %s\n", cause);
+		free(path);
+		free(name);
+	}
+	sign_keyid_hex(ch.event_pub.id, id);
+	{
+		char *subject = xasprintf("event %s (%s, %s, %s), event key id %s", ch.event,
+		                          ch.name, ch.city, ch.date, id);
+		hqweb_inbox_log(w->inbox, s->user, "charter-issued", 0, subject);
+		free(subject);
+	}
+	wat_hq_issued_put(s->user, ch.event, out.event_key, out.key_len, token);
+	out.event_key = NULL;
+	strbuf_puts(&a, "<p id=\"headline\">");
+	{
+		char *said = xasprintf("Issued the charter for event %s (%s, %s, %s); event key id "
+		                       "%s.",
+		                       ch.event, ch.name, ch.city, ch.date, id);
+		hqweb_form_html(&a, said);
+		free(said);
+	}
+	strbuf_puts(&a, "</p><p>Download both files for the coordinator's stick: <a "
+	                "id=\"dl-charter\" href=\"/staff/charter?event=");
+	hqweb_form_html(&a, ch.event);
+	strbuf_puts(&a, "\">");
+	hqweb_form_html(&a, ch.event);
+	strbuf_printf(&a, ".charter</a> and <a id=\"dl-key\" href=\"/staff/charter-key?t=%s\">",
+	              token);
+	hqweb_form_html(&a, ch.event);
+	strbuf_puts(&a, ".event.key</a> (the event's secret key: once, within the hour; HQ "
+	                "keeps no copy).</p>");
+	r = wat_hq_charters_page(w, c, s, MHD_HTTP_OK, "received", a.s);
+end:
+	trust_charter_clear(&ch);
+	hqweb_signer_charter_clear(&out);
+	for (i = 0; i < 8; i++)
+		free(v[i]);
+	free(cause);
+	strbuf_free(&a);
+	return r;
+}
+
+/* A charter's file from HQ's charters folder: ?event=ID (an event id
+ * only: letters, digits and '-'; anything else, a path, is refused). */
+static enum MHD_Result
+wat_hq_charter_file(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *ev = NULL;
+	char *cause = NULL, *data = NULL, *path = NULL, *fname = NULL;
+	size_t len = 0;
+	enum MHD_Result r;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	/* its decoded length too: "%00" would end the id early */
+	if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "event", 5, &ev, &len) !=
+	        MHD_YES ||
+	    ev == NULL || strlen(ev) != len || trust_check_event_id(ev, &cause) != 0) {
+		free(cause);
+		return wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+		                      "That is not an event id (letters, digits and -): nothing "
+		                      "was sent.");
+	}
+	if (w->charters == NULL)
+		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not here",
+		                      "wat-hq was not given HQ's charters folder (--charters).");
+	path = xasprintf("%s/%s.charter", w->charters, ev);
+	if (util_read_file(path, 1 << 16, &data, &len, &cause) != 0) {
+		r = wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+		                   "HQ has no charter of that event.");
+		goto end;
+	}
+	fname = xasprintf("%s.charter", ev);
+	r = wat_hq_attachment(c, "text/plain; charset=utf-8", data, len, fname);
+	data = NULL;
+end:
+	free(fname);
+	free(data);
+	free(path);
+	free(cause);
+	return r;
+}
+
+/* The event key of a charter just issued, once. */
+static enum MHD_Result
+wat_hq_charter_key(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *t = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "t");
+	char event[TRUST_EVENT_MAX + 1], *key, *fname;
+	size_t len = 0;
+	enum MHD_Result r;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (t == NULL || strlen(t) != HQWEB_SESSION_ID_LEN ||
+	    (key = wat_hq_issued_take(t, s.user, event, &len)) == NULL)
+		return wat_hq_message(
+		    c, MHD_HTTP_GONE, "Gone",
+		    "That event key was downloaded already, or the hour passed: "
+		    "HQ keeps no copy. Issue a new charter under a new event id.");
+	fname = xasprintf("%s.event.key", event);
+	hqweb_inbox_log(w->inbox, s.user, "charter-key-sent", 0, event);
+	r = wat_hq_attachment(c, "application/octet-stream", key, len, fname);
+	free(fname);
+	return r;
+}
+
+/* ---- downloads: spreadsheets and the bundles as received ---- */
+
+struct wat_hq_csv_job {
+	const char *city, *event;
+	char *text;
+};
+
+static int
+wat_hq_csv_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_csv_job *j = arg;
+
+	return hq_csv_of(h, j->city, j->event, &j->text, cause);
+}
+
+struct wat_hq_downloads {
+	struct hq_dash dash;
+	struct hq_bundle_row *bundles;
+	size_t nbundles;
+};
+
+static int
+wat_hq_downloads_read(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_downloads *d = arg;
+
+	if (hq_dash_read(h, &d->dash, cause) != 0)
+		return -1;
+	return hq_bundle_list(h, &d->bundles, &d->nbundles, cause);
+}
+
+/* A link to the stations CSV with one query parameter (its value
+ * %-encoded). */
+static void
+wat_hq_csv_link(struct strbuf *b, const char *id, const char *param, const char *value,
+                const char *label)
+{
+	const char *p;
+
+	strbuf_puts(b, "<li><a id=\"");
+	hqweb_form_html(b, id);
+	strbuf_printf(b, "\" href=\"/staff/stations.csv?%s=", param);
+	for (p = value; *p != '\0'; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_')
+			strbuf_printf(b, "%c", ch);
+		else
+			strbuf_printf(b, "%%%02X", ch);
+	}
+	strbuf_puts(b, "\">");
+	hqweb_form_html(b, label);
+	strbuf_puts(b, "</a></li>\n");
+}
+
+static enum MHD_Result
+wat_hq_downloads(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	struct wat_hq_downloads d;
+	struct strbuf b = STRBUF_INIT;
+	char *cause = NULL, when[24];
+	size_t i;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	memset(&d, 0, sizeof d);
+	wat_hq_head(&b, "Downloads");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (hqweb_inbox_call(w->inbox, wat_hq_downloads_read, &d, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>\n");
+		goto out;
+	}
+	strbuf_puts(&b,
+	            "<h2>Spreadsheets (CSV)</h2>\n<p class=\"note\">One row per counted "
+	            "station with its figures; names that would start a formula are "
+	            "quoted, so they are safe to open in Excel.</p>\n<ul id=\"csvs\">\n"
+	            "<li><a id=\"csv-national\" href=\"/staff/stations.csv\">National</a></li>\n");
+	for (i = 0; i < d.dash.nrows; i++) {
+		const struct hq_dash_row *r = &d.dash.rows[i];
+		char *id, *label;
+		if (r->level == 2) {
+			id = xasprintf("csv-city-%zu", i);
+			label = xasprintf("City: %s", r->city);
+			wat_hq_csv_link(&b, id, "city", r->city, label);
+		} else if (r->level == 1) {
+			id = xasprintf("csv-event-%s", r->event_tag);
+			label = xasprintf("Event: %s, %s (%s)", r->event_name, r->city, r->date);
+			wat_hq_csv_link(&b, id, "event", r->event_tag, label);
+		} else
+			continue;
+		free(label);
+		free(id);
+	}
+	strbuf_puts(&b, "</ul>\n<h2>Bundles as received</h2>\n<p class=\"note\">Each upload "
+	                "through this inbox kept as it arrived (the signed zip and its "
+	                ".minisig, or the sealed file), to check again with stock tools. "
+	                "Bundles merged with <code>watctl merge</code> are on HQ's own "
+	                "disk.</p>\n<table id=\"bundles\"><thead><tr><th>#</th>"
+	                "<th>Received (UTC)</th><th>City</th><th>Event</th><th>Station</th>"
+	                "<th class=\"num\">Export</th><th>Outcome</th><th>Files</th></tr>"
+	                "</thead><tbody>\n");
+	for (i = 0; i < d.nbundles; i++) {
+		const struct hq_bundle_row *r = &d.bundles[i];
+		char *dir = xasprintf("%s/%" PRId64, w->bundles, r->id);
+		DIR *dh = opendir(dir);
+		struct dirent *e;
+		int any = 0;
+
+		strbuf_printf(&b, "<tr id=\"bundle-%" PRId64 "\"><td>%" PRId64 "</td>", r->id,
+		              r->id);
+		wat_hq_td(&b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		wat_hq_td(&b, r->city);
+		wat_hq_td(&b, r->event_name);
+		wat_hq_td(&b, r->station);
+		strbuf_printf(&b, "<td class=\"num\">%" PRId64 "</td>", r->export_no);
+		wat_hq_td(&b, wat_hq_outcome_words(r->outcome));
+		strbuf_puts(&b, "<td>");
+		while (dh != NULL && (e = readdir(dh)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			strbuf_printf(&b, "%s<a href=\"/staff/bundle?id=%" PRId64 "&amp;file=",
+			              any ? "<br>" : "", r->id);
+			hqweb_form_html(&b, e->d_name);
+			strbuf_puts(&b, "\">");
+			hqweb_form_html(&b, e->d_name);
+			strbuf_puts(&b, "</a>");
+			any = 1;
+		}
+		if (!any) {
+			strbuf_puts(&b, "<span class=\"note\">");
+			hqweb_form_html(&b, r->file);
+			strbuf_puts(&b, " (not uploaded here)</span>");
+		}
+		strbuf_puts(&b, "</td></tr>\n");
+		if (dh != NULL)
+			closedir(dh);
+		free(dir);
+	}
+	if (d.nbundles == 0)
+		strbuf_puts(&b, "<tr><td colspan=\"8\">No bundle received yet.</td></tr>\n");
+	strbuf_puts(&b, "</tbody></table>\n");
+out:
+	hq_dash_free(&d.dash);
+	free(d.bundles);
+	free(cause);
+	return wat_hq_page(c, MHD_HTTP_OK, &b);
+}
+
+/* One file of a bundle as received: ?id=N (HQ's number) and &file=NAME, a
+ * plain file name of that bundle's folder (no path: refused). */
+static enum MHD_Result
+wat_hq_bundle_file(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	const char *id = NULL, *file = NULL;
+	char safe[HQWEB_FORM_NAME_MAX + 1], *path = NULL, *data = NULL;
+	size_t idlen = 0, flen = 0, i, len = 0;
+	struct stat sb;
+	enum MHD_Result r;
+	int fd = -1;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "id", 2, &id, &idlen) !=
+	        MHD_YES ||
+	    MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, "file", 4, &file, &flen) !=
+	        MHD_YES ||
+	    id == NULL || file == NULL || idlen == 0 || idlen > 18 || strlen(id) != idlen ||
+	    strlen(file) != flen || hqweb_form_filename(file, flen, safe) != 0 ||
+	    strcmp(safe, file) != 0)
+		goto refuse;
+	for (i = 0; i < idlen; i++)
+		if (id[i] < '0' || id[i] > '9')
+			goto refuse;
+	path = xasprintf("%s/%s/%s", w->bundles, id, file);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || fstat(fd, &sb) != 0 ||
+	    !S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > w->max_upload) {
+		r = wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+		                   "HQ has no such file of that bundle.");
+		goto end;
+	}
+	len = (size_t)sb.st_size;
+	data = xmalloc(len + 1);
+	for (i = 0; i < len;) {
+		ssize_t n = read(fd, data + i, len - i);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		i += (size_t)n;
+	}
+	if (i != len) {
+		r = wat_hq_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again",
+		                   "HQ could not read that file just now.");
+		goto end;
+	}
+	r = wat_hq_attachment(c, "application/octet-stream", data, len, safe);
+	data = NULL;
+	hqweb_inbox_log(w->inbox, s.user, "bundle-downloaded", strtoll(id, NULL, 10), file);
+	goto end;
+refuse:
+	return wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+	                      "Name a bundle by its number and one of its files by name (no "
+	                      "folders): nothing was sent.");
+end:
+	if (fd >= 0)
+		close(fd);
+	free(data);
+	free(path);
+	return r;
+}
+
+/* ---- staff sessions kept in HQ's database across a restart ---- */
+
+struct wat_hq_session_job {
+	struct hq_session ss;
+	const char *idhash, *user;
+	int64_t before_ms;
+	int op; /* 0 put, 1 get, 2 end */
+};
+
+static int
+wat_hq_session_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_session_job *j = arg;
+
+	switch (j->op) {
+	case 0: return hq_session_put(h, &j->ss, cause);
+	case 1: return hq_session_get(h, j->idhash, &j->ss, cause);
+	default: return hq_session_end(h, j->idhash, j->user, j->before_ms, cause);
+	}
+}
+
+static void
+wat_hq_session_run(struct wat_hq *w, struct wat_hq_session_job *j, int *rc)
+{
+	char *cause = NULL;
+	int r = hqweb_inbox_call(w->inbox, wat_hq_session_do, j, &cause);
+
+	if (r < 0)
+		fprintf(stderr, "wat-hq: staff sessions: %s\n", cause != NULL ? cause : "?");
+	if (rc != NULL)
+		*rc = r;
+	free(cause);
+}
+
+static void
+wat_hq_session_put(void *ctx, const char *idhash, const struct hqweb_session_info *info,
+                   int64_t start_ms, int64_t seen_ms)
+{
+	struct wat_hq_session_job j = {.op = 0};
+
+	snprintf(j.ss.idhash, sizeof j.ss.idhash, "%s", idhash);
+	snprintf(j.ss.user, sizeof j.ss.user, "%s", info->user);
+	snprintf(j.ss.csrf, sizeof j.ss.csrf, "%s", info->csrf);
+	j.ss.admin = info->admin;
+	j.ss.start_ms = start_ms;
+	j.ss.seen_ms = seen_ms;
+	wat_hq_session_run(ctx, &j, NULL);
+}
+
+static int
+wat_hq_session_get(void *ctx, const char *idhash, struct hqweb_session_info *info,
+                   int64_t *start_ms, int64_t *seen_ms)
+{
+	struct wat_hq_session_job j = {.op = 1, .idhash = idhash};
+	int rc = -1;
+
+	wat_hq_session_run(ctx, &j, &rc);
+	if (rc != 0 || strlen(j.ss.user) > HQWEB_SESSION_USER_MAX ||
+	    strlen(j.ss.csrf) != HQWEB_SESSION_ID_LEN)
+		return -1;
+	/* lengths checked above: copied whole */
+	memset(info, 0, sizeof *info);
+	memcpy(info->user, j.ss.user, strlen(j.ss.user) + 1);
+	memcpy(info->csrf, j.ss.csrf, HQWEB_SESSION_ID_LEN + 1);
+	info->admin = j.ss.admin;
+	*start_ms = j.ss.start_ms;
+	*seen_ms = j.ss.seen_ms;
+	return 0;
+}
+
+static void
+wat_hq_session_end(void *ctx, const char *idhash, const char *user)
+{
+	struct wat_hq_session_job j = {.op = 2, .idhash = idhash, .user = user};
+
+	wat_hq_session_run(ctx, &j, NULL);
+}
+
 /* ---- staff accounts, kept by an admin ---- */
 
 enum wat_hq_staff_op {
@@ -1031,6 +1661,382 @@ wat_hq_accounts(struct wat_hq *w, struct MHD_Connection *c)
 	return wat_hq_accounts_page(w, c, &s, MHD_HTTP_OK, NULL, 0);
 }
 
+/* ---- pledge payments that arrive at HQ by mail ---- */
+
+/* The pledges' table and the last payments, read by the writer. */
+struct wat_hq_pledges {
+	struct hq_pledge_row *rows;
+	size_t nrows;
+	struct hq_payment_row *pays;
+	size_t npays;
+};
+
+static int
+wat_hq_pledges_read(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_pledges *p = arg;
+
+	if (hq_pledge_rows(h, &p->rows, &p->nrows, cause) != 0)
+		return -1;
+	return hq_payment_list(h, 20, &p->pays, &p->npays, cause);
+}
+
+static void
+wat_hq_pledges_free(struct wat_hq_pledges *p)
+{
+	free(p->rows);
+	free(p->pays);
+	memset(p, 0, sizeof *p);
+}
+
+/* The payments recorded at HQ, newest first. */
+static void
+wat_hq_payments_table(struct strbuf *b, const struct wat_hq_pledges *p)
+{
+	char when[24];
+	size_t i;
+
+	if (p->npays == 0) {
+		strbuf_puts(b,
+		            "<p id=\"nopayments\">No payment has been recorded at HQ yet.</p>\n");
+		return;
+	}
+	strbuf_puts(b, "<table id=\"payments\"><thead><tr><th>#</th><th>Recorded (UTC)</th>"
+	               "<th>Statement</th><th>Sponsor</th><th>Walker</th>"
+	               "<th class=\"num\">Amount</th><th>Method</th>"
+	               "<th class=\"num\">To pledges</th><th class=\"num\">Gift</th><th>By</th>"
+	               "</tr></thead><tbody>\n");
+	for (i = 0; i < p->npays; i++) {
+		const struct hq_payment_row *r = &p->pays[i];
+		char walker[160];
+
+		strbuf_printf(b, "<tr><td>%" PRId64 "</td>", r->id);
+		wat_hq_td(b, stamp_format_utc(r->wall_ms, when, sizeof when));
+		strbuf_puts(b, "<td><code>");
+		hqweb_form_html(b, r->statement);
+		strbuf_puts(b, "</code></td>");
+		wat_hq_td(b, r->sponsor);
+		snprintf(walker, sizeof walker, "%" PRId64 " %s", r->walker, r->walker_name);
+		wat_hq_td(b, walker);
+		wat_hq_td_money(b, r->cents, 0);
+		strbuf_puts(b, "<td>");
+		hqweb_form_html(b, r->method);
+		if (r->check_no[0] != '\0') {
+			strbuf_puts(b, " ");
+			hqweb_form_html(b, r->check_no);
+		}
+		strbuf_puts(b, "</td>");
+		wat_hq_td_money(b, r->applied, 0);
+		wat_hq_td_money(b, r->gift, 0);
+		wat_hq_td(b, r->by);
+		strbuf_puts(b, "</tr>\n");
+	}
+	strbuf_puts(b, "</tbody></table>\n");
+}
+
+/* The dashboard's collected vs pledged vs still owed, by city, event and
+ * station (a pledge held at several stations counts once, at the first). */
+static void
+wat_hq_pledges_section(struct wat_hq *w, struct strbuf *b)
+{
+	struct wat_hq_pledges p = {0};
+	char *cause = NULL;
+	size_t i;
+
+	strbuf_puts(b, "<h2>Pledged, collected and still owed</h2>\n<p class=\"noprint\">"
+	               "<a id=\"pay\" href=\"/staff/pay\">Record a pledge payment that came by "
+	               "mail</a></p>\n");
+	if (hqweb_inbox_call(w->inbox, wat_hq_pledges_read, &p, &cause) != 0) {
+		strbuf_puts(b, "<p>");
+		hqweb_form_html(b, cause);
+		strbuf_puts(b, "</p>\n");
+		free(cause);
+		wat_hq_pledges_free(&p);
+		return;
+	}
+	if (p.nrows <= 1) {
+		strbuf_puts(b, "<p id=\"nopledges\">No station has sent pledges yet.</p>\n");
+		wat_hq_pledges_free(&p);
+		return;
+	}
+	strbuf_puts(b, "<p class=\"note\">Pledged: what the sponsors' pledges come to on the laps "
+	               "counted. Collected: paid online, at the stations and by mail at HQ. "
+	               "Gifts: money sent beyond what was owed.</p>\n"
+	               "<table id=\"pledges\"><thead><tr><th>City</th><th>Event</th>"
+	               "<th>Station</th><th class=\"num\">Pledges</th>"
+	               "<th class=\"num\">Pledged</th><th class=\"num\">Collected</th>"
+	               "<th class=\"num\">By mail at HQ</th><th class=\"num\">Still owed</th>"
+	               "<th class=\"num\">Gifts</th></tr></thead><tbody>\n");
+	for (i = 0; i < p.nrows; i++) {
+		const struct hq_pledge_row *r = &p.rows[i];
+
+		if (r->level == 3)
+			strbuf_puts(b,
+			            "</tbody><tfoot><tr class=\"nation\" id=\"pledges-national\">"
+			            "<td colspan=\"3\">national total</td>");
+		else {
+			strbuf_printf(b, "<tr class=\"%s\">",
+			              r->level == 0   ? "station"
+			              : r->level == 1 ? "event"
+			                              : "city");
+			wat_hq_td(b, r->city);
+			if (r->level == 2)
+				strbuf_puts(b, "<td colspan=\"2\">city total</td>");
+			else {
+				wat_hq_td(b, r->event_name);
+				wat_hq_td(b, r->level == 1 ? "event total" : r->station);
+			}
+		}
+		strbuf_printf(b, "<td class=\"num\">%" PRId64 "</td>", r->pledges);
+		wat_hq_td_money(b, r->pledged, 0);
+		wat_hq_td_money(b, r->collected, 0);
+		wat_hq_td_money(b, r->at_hq, 0);
+		wat_hq_td_money(b, r->still, 0);
+		wat_hq_td_money(b, r->gifts, 0);
+		strbuf_puts(b, r->level == 3 ? "</tr></tfoot></table>\n" : "</tr>\n");
+	}
+	strbuf_puts(b, "<h3>Payments by mail recorded at HQ</h3>\n");
+	wat_hq_payments_table(b, &p);
+	wat_hq_pledges_free(&p);
+}
+
+/* The payment form: the statement number (a USB scanner types it into the
+ * field; or read from a photo by the second form), amount, method and
+ * check number; answer: the last form's outcome (css class and words). */
+static enum MHD_Result
+wat_hq_pay_page(struct wat_hq *w, struct MHD_Connection *c, const struct hqweb_session_info *s,
+                unsigned int status, const char *statement, const char *klass, const char *answer)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct wat_hq_pledges p = {0};
+	char *cause = NULL;
+
+	wat_hq_head(&b, "Pledge payment by mail");
+	strbuf_puts(&b, "<p class=\"noprint\"><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	if (answer != NULL) {
+		strbuf_printf(&b, "<div class=\"answer %s\"><p id=\"headline\">", klass);
+		hqweb_form_html(&b, answer);
+		strbuf_puts(&b, "</p></div>\n");
+	}
+	strbuf_printf(&b,
+	              "<form method=\"post\" action=\"/staff/pledge-payment\" id=\"payform\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	              "<label for=\"statement\">Statement number</label>"
+	              "<input type=\"text\" id=\"statement\" name=\"statement\" "
+	              "autocomplete=\"off\" required maxlength=\"90\" class=\"wide\" "
+	              "value=\"",
+	              s->csrf);
+	hqweb_form_html(&b, statement != NULL ? statement : "");
+	strbuf_puts(&b, "\" autofocus>\n<p class=\"note\">Scan the QR code on the sponsor's "
+	                "statement with the USB scanner, type the number printed under it "
+	                "(S:T1:24:0:5000:230BEA84), or read it from a photo below.</p>\n"
+	                "<label for=\"amount\">Amount received ($)</label><input type=\"text\" "
+	                "id=\"amount\" name=\"amount\" inputmode=\"decimal\" required>\n"
+	                "<label for=\"method\">How it was paid</label><select id=\"method\" "
+	                "name=\"method\"><option value=\"check\">check</option><option "
+	                "value=\"cash\">cash</option><option value=\"card\">card</option><option "
+	                "value=\"other\">other</option></select>\n"
+	                "<label for=\"check_no\">Check number</label><input type=\"text\" "
+	                "id=\"check_no\" name=\"check_no\" maxlength=\"32\">\n"
+	                "<br><button type=\"submit\" id=\"record\">Record the payment</button>\n"
+	                "</form>\n<h2>Read the statement number from a photo</h2>\n");
+	/* the token before the file: the photo is refused until it matched */
+	strbuf_printf(&b,
+	              "<form method=\"post\" action=\"/staff/statement-photo\" "
+	              "enctype=\"multipart/form-data\" id=\"photoform\">\n"
+	              "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n"
+	              "<label for=\"photo\">A photo or scan of the statement (PNG or JPEG)</label>"
+	              "<input type=\"file\" id=\"photo\" name=\"photo\" "
+	              "accept=\"image/png,image/jpeg\" required>\n"
+	              "<br><button type=\"submit\" id=\"read\">Read its QR code</button>\n"
+	              "</form>\n<h2>Payments by mail recorded at HQ</h2>\n",
+	              s->csrf);
+	if (hqweb_inbox_call(w->inbox, wat_hq_pledges_read, &p, &cause) != 0) {
+		strbuf_puts(&b, "<p>");
+		hqweb_form_html(&b, cause);
+		strbuf_puts(&b, "</p>\n");
+	} else
+		wat_hq_payments_table(&b, &p);
+	wat_hq_pledges_free(&p);
+	free(cause);
+	return wat_hq_page(c, status, &b);
+}
+
+static enum MHD_Result
+wat_hq_pay(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	return wat_hq_pay_page(w, c, &s, MHD_HTTP_OK, NULL, NULL, NULL);
+}
+
+struct wat_hq_pay_job {
+	const char *statement, *method, *check_no, *by;
+	int64_t cents;
+	struct hq_pay_result res;
+	int rc;
+};
+
+static int
+wat_hq_pay_do(struct hq *h, void *arg, char **cause)
+{
+	struct wat_hq_pay_job *j = arg;
+
+	j->rc = hq_pay(h, j->statement, j->cents, j->method, j->check_no, j->by, &j->res, cause);
+	return j->rc < 0 ? -1 : 0;
+}
+
+/* The payment form sent (its CSRF token checked by the caller). */
+static enum MHD_Result
+wat_hq_pay_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                const struct hqweb_session_info *s)
+{
+	char *statement = hqweb_form_field(q->body, q->body_len, "statement");
+	char *amount = hqweb_form_field(q->body, q->body_len, "amount");
+	char *method = hqweb_form_field(q->body, q->body_len, "method");
+	char *check_no = hqweb_form_field(q->body, q->body_len, "check_no");
+	struct wat_hq_pay_job j = {0};
+	char *cause = NULL;
+	enum MHD_Result r;
+
+	if (statement == NULL || amount == NULL || method == NULL) {
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_BAD_REQUEST, statement, "refused",
+		                    "That form was not complete: nothing was recorded.");
+		goto end;
+	}
+	if (amount_parse(amount, 100000000, &j.cents, &cause) != 0) {
+		char *msg = xasprintf("%s Nothing was recorded.", cause);
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_UNPROCESSABLE_CONTENT, statement, "refused",
+		                    msg);
+		free(msg);
+		goto end;
+	}
+	j.statement = statement;
+	j.method = method;
+	j.check_no = check_no != NULL ? check_no : "";
+	j.by = s->user;
+	if (hqweb_inbox_call(w->inbox, wat_hq_pay_do, &j, &cause) != 0)
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_SERVICE_UNAVAILABLE, statement, "failed",
+		                    cause != NULL ? cause : "HQ's database could not be written.");
+	else if (j.rc == 0)
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_OK, NULL, "received", j.res.message);
+	else
+		r = wat_hq_pay_page(w, c, s, MHD_HTTP_UNPROCESSABLE_CONTENT, statement, "refused",
+		                    j.res.message);
+end:
+	free(cause);
+	free(check_no);
+	free(method);
+	free(amount);
+	free(statement);
+	return r;
+}
+
+/* A photo of a statement: the form's token first, then the picture, kept
+ * in memory under HQWEB_PHOTO_MAX_BYTES. */
+static enum MHD_Result
+wat_hq_photo_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+                     const char *content_type, const char *transfer_encoding, const char *data,
+                     uint64_t off, size_t size)
+{
+	struct wat_hq_req *q = cls;
+
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	if (strcmp(key, "csrf") == 0 && filename == NULL) {
+		if (q->code_len + size > WAT_HQ_CODE_MAX) {
+			q->why = "That form did not come from HQ's own page.";
+			return MHD_NO;
+		}
+		memcpy(q->code + q->code_len, data, size);
+		q->code_len += size;
+		q->code[q->code_len] = '\0';
+		q->csrf_ok = hqweb_session_same(q->code, q->csrf);
+		return MHD_YES;
+	}
+	if (strcmp(key, "photo") != 0 || filename == NULL)
+		return MHD_YES;
+	if (!q->csrf_ok)
+		return MHD_YES; /* not kept, not read: answered 403 at the end */
+	if (off == 0 && ++q->photo_files > 1) {
+		q->why = "Choose one photo.";
+		return MHD_NO;
+	}
+	if (q->body_len + size > HQWEB_PHOTO_MAX_BYTES) {
+		q->why = "The photo is larger than 16 MB.";
+		return MHD_NO;
+	}
+	q->body = xrealloc(q->body, q->body_len + size + 1);
+	memcpy(q->body + q->body_len, data, size);
+	q->body_len += size;
+	return MHD_YES;
+}
+
+static enum MHD_Result
+wat_hq_photo(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, const char *data,
+             size_t *size)
+{
+	struct hqweb_session_info s;
+	char *code = NULL, *cause = NULL, *msg = NULL;
+	enum MHD_Result r;
+	int got;
+
+	if (q->refused) {
+		*size = 0;
+		return MHD_YES;
+	}
+	if (q->pp == NULL) {
+		const char *len =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		q->refused = 1;
+		if (wat_hq_session(c, &s, NULL) != 0)
+			return wat_hq_redirect(c, "/staff/login", NULL);
+		if (len != NULL && strtoull(len, NULL, 10) > HQWEB_PHOTO_MAX_BYTES + 64 * 1024)
+			return wat_hq_pay_page(
+			    w, c, &s, MHD_HTTP_CONTENT_TOO_LARGE, NULL, "refused",
+			    "The photo is larger than 16 MB: take it at a smaller "
+			    "size, or type the statement number.");
+		q->pp = MHD_create_post_processor(c, 64 * 1024, wat_hq_photo_iterate, q);
+		if (q->pp == NULL)
+			return wat_hq_message(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, "Not a form",
+			                      "Send the photo with the payment page's form.");
+		snprintf(q->csrf, sizeof q->csrf, "%s", s.csrf);
+		q->refused = 0;
+		return MHD_YES;
+	}
+	if (*size != 0) {
+		if (MHD_post_process(q->pp, data, *size) != MHD_YES) {
+			fprintf(stderr, "wat-hq: photo dropped: %s\n",
+			        q->why != NULL ? q->why : "malformed body");
+			return MHD_NO;
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (!q->csrf_ok)
+		return wat_hq_message(c, MHD_HTTP_FORBIDDEN, "Refused",
+		                      "This form did not come from HQ's own page; nothing was "
+		                      "done. Reload the page and try again.");
+	got = hqweb_photo_statement(q->body, q->body_len, &code, &cause);
+	if (got == 0) {
+		msg = xasprintf("Read from the photo: %s. Check it against the statement, then "
+		                "enter the amount.",
+		                code);
+		r = wat_hq_pay_page(w, c, &s, MHD_HTTP_OK, code, "already", msg);
+	} else
+		r = wat_hq_pay_page(w, c, &s, MHD_HTTP_UNPROCESSABLE_CONTENT, NULL, "refused",
+		                    cause);
+	free(msg);
+	free(cause);
+	free(code);
+	return r;
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
@@ -1052,8 +2058,12 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	              "<button type=\"submit\" id=\"logout\">Sign out</button>%s</form>\n",
 	              s.csrf,
 	              s.admin ? " \xc2\xb7 <a id=\"accounts\" href=\"/staff/accounts\">Staff "
-	                        "accounts</a>"
-	                      : "");
+	                        "accounts</a> \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">"
+	                        "Charters</a> \xc2\xb7 <a id=\"downloads\" "
+	                        "href=\"/staff/downloads\">Downloads</a>"
+	                      : " \xc2\xb7 <a id=\"charters\" href=\"/staff/charters\">Charters</a>"
+	                        " \xc2\xb7 <a id=\"downloads\" href=\"/staff/downloads\">"
+	                        "Downloads</a>");
 	strbuf_puts(&b, "<h2>Held bundles</h2>\n");
 	if (hqweb_inbox_held(w->inbox, &rows, &n, &cause) != 0) {
 		strbuf_puts(&b, "<p>");
@@ -1116,38 +2126,33 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	return wat_hq_page(c, MHD_HTTP_OK, &b);
 }
 
-/* The counted stations as CSV, national or of ?city=. */
+/* The counted stations as CSV: national, of ?city= or of ?event= (its tag). */
 static enum MHD_Result
 wat_hq_csv(struct wat_hq *w, struct MHD_Connection *c)
 {
 	struct hqweb_session_info s;
 	const char *city = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "city");
-	char *text = NULL, *cause = NULL;
-	struct MHD_Response *r;
+	const char *event = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "event");
+	struct wat_hq_csv_job j = {0};
+	char *cause = NULL, *fname = NULL, safe[HQWEB_FORM_NAME_MAX + 1];
 	enum MHD_Result ret;
 
 	if (wat_hq_session(c, &s, NULL) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
-	if (city != NULL && *city == '\0')
-		city = NULL;
-	if (hqweb_inbox_csv(w->inbox, city, &text, &cause) != 0) {
+	j.city = city != NULL && *city != '\0' ? city : NULL;
+	j.event = event != NULL && *event != '\0' ? event : NULL;
+	if (hqweb_inbox_call(w->inbox, wat_hq_csv_do, &j, &cause) != 0) {
 		ret = wat_hq_message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Try again", cause);
 		free(cause);
 		return ret;
 	}
-	r = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	if (r == NULL) {
-		free(text);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
-	MHD_add_response_header(r, "Content-Disposition",
-	                        city != NULL ? "attachment; filename=\"wat-hq-city.csv\""
-	                                     : "attachment; filename=\"wat-hq-national.csv\"");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	/* the file's name from the event's tag (made a plain name), else the city's kind */
+	if (j.event != NULL && hqweb_form_filename(j.event, strlen(j.event), safe) == 0)
+		fname = xasprintf("wat-hq-event-%s.csv", safe);
+	else
+		fname = xstrdup(j.city != NULL ? "wat-hq-city.csv" : "wat-hq-national.csv");
+	ret = wat_hq_attachment(c, "text/csv; charset=utf-8", j.text, strlen(j.text), fname);
+	free(fname);
 	return ret;
 }
 
@@ -1220,7 +2225,8 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	if (strcmp(url, "/staff/login") == 0)
 		return wat_hq_staff_login(w, c, q);
 	if (strcmp(url, "/staff/logout") != 0 && strcmp(url, "/staff/held") != 0 &&
-	    strcmp(url, "/staff/pledge-payment") != 0 && strcmp(url, "/staff/accounts") != 0)
+	    strcmp(url, "/staff/pledge-payment") != 0 && strcmp(url, "/staff/accounts") != 0 &&
+	    strcmp(url, "/staff/charters") != 0)
 		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found", "There is no such form.");
 	if (wat_hq_session(c, &s, &sid) != 0)
 		return wat_hq_redirect(c, "/staff/login", NULL);
@@ -1232,7 +2238,11 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 		goto end;
 	}
 	if (strcmp(url, "/staff/pledge-payment") == 0) {
-		r = wat_hq_pledge_payment(w, c);
+		r = wat_hq_pay_post(w, c, q, &s);
+		goto end;
+	}
+	if (strcmp(url, "/staff/charters") == 0) {
+		r = wat_hq_charters_post(w, c, q, &s);
 		goto end;
 	}
 	if (strcmp(url, "/staff/accounts") == 0) {
@@ -1301,13 +2311,17 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		q->fd = -1;
 		*(struct wat_hq **)(q + 1) = w;
 		q->is_upload = strcmp(method, "POST") == 0 && strcmp(url, "/upload") == 0;
-		q->is_form = strcmp(method, "POST") == 0 && !q->is_upload;
+		q->is_photo =
+		    strcmp(method, "POST") == 0 && strcmp(url, "/staff/statement-photo") == 0;
+		q->is_form = strcmp(method, "POST") == 0 && !q->is_upload && !q->is_photo;
 		*con_cls = q;
-		if (!q->is_upload)
+		if (!q->is_upload && !q->is_photo)
 			return MHD_YES;
 	}
 	if (q->is_upload)
 		return wat_hq_upload(w, c, q, data, size);
+	if (q->is_photo)
+		return wat_hq_photo(w, c, q, data, size);
 	if (q->is_form) {
 		if (*size != 0) {
 			if (q->body_len + *size > WAT_HQ_FORM_MAX)
@@ -1346,6 +2360,18 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_csv(w, c);
 	if (strcmp(url, "/staff/accounts") == 0)
 		return wat_hq_accounts(w, c);
+	if (strcmp(url, "/staff/pay") == 0)
+		return wat_hq_pay(w, c);
+	if (strcmp(url, "/staff/charters") == 0)
+		return wat_hq_charters_get(w, c);
+	if (strcmp(url, "/staff/charter") == 0)
+		return wat_hq_charter_file(w, c);
+	if (strcmp(url, "/staff/charter-key") == 0)
+		return wat_hq_charter_key(w, c);
+	if (strcmp(url, "/staff/downloads") == 0)
+		return wat_hq_downloads(w, c);
+	if (strcmp(url, "/staff/bundle") == 0)
+		return wat_hq_bundle_file(w, c);
 	if (strcmp(url, "/healthz") == 0)
 		return wat_hq_send(c, MHD_HTTP_OK, "text/plain; charset=utf-8", xstrdup("ok\n"), 3);
 	return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
@@ -1460,6 +2486,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-hq: --bind wants an IPv4 address, not %s\n", bind_to);
 		return 2;
 	}
+	w.signer = signer;
+	w.bundles = xasprintf("%s/bundles", state);
 	w.max_upload = (uint64_t)mb * 1024 * 1024;
 	w.goal_cents = (int64_t)goal * 100;
 	w.incoming = xasprintf("%s/incoming", state);
@@ -1477,6 +2505,15 @@ main(int argc, char **argv)
 	if (hqweb_inbox_start(db, keys, signer, w.incoming, &w.inbox, &cause) != 0) {
 		fprintf(stderr, "wat-hq: %s\n", cause);
 		goto end;
+	}
+	/* staff stay signed in across a restart; sessions past their 8 hours go */
+	{
+		struct hqweb_session_store st = {wat_hq_session_put, wat_hq_session_get,
+		                                 wat_hq_session_end, &w};
+		struct wat_hq_session_job j = {.op = 2,
+		                               .before_ms = wat_hq_now_ms() - 8 * 3600 * 1000LL};
+		wat_hq_session_run(&w, &j, NULL);
+		hqweb_session_set_store(&st);
 	}
 	/* SIGINT/SIGTERM waited for below; the server's threads never see them */
 	sigemptyset(&sigs);
@@ -1514,6 +2551,7 @@ main(int argc, char **argv)
 end:
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	hqweb_session_set_store(NULL);
 	hqweb_inbox_stop(w.inbox);
 	if (tkey != NULL)
 		util_wipe(tkey, tkey_len);
@@ -1521,5 +2559,6 @@ end:
 	free(cert);
 	free(cause);
 	free(w.incoming);
+	free(w.bundles);
 	return rc;
 }

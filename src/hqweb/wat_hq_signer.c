@@ -90,7 +90,7 @@ main(int argc, char **argv)
 		goto end;
 	}
 	fprintf(stderr, "wat-hq-signer: keys of %s, on %s\n", keys, path);
-	rc = hqweb_signer_serve(fd, ids, nids, allow, &wat_hq_signer_stop) == 0 ? 0 : 1;
+	rc = hqweb_signer_serve(fd, keys, ids, nids, allow, &wat_hq_signer_stop) == 0 ? 0 : 1;
 	unlink(path);
 end:
 	if (fd >= 0)

@@ -12,20 +12,21 @@
 #include "util.h"
 
 const struct screen_ops *const screens[SCREEN_COUNT] = {
-    [SCREEN_OPENING] = &screen_opening_ops,   [SCREEN_FATAL] = &screen_fatal_ops,
-    [SCREEN_SETUP] = &screen_setup_ops,       [SCREEN_HOME] = &screen_home_ops,
-    [SCREEN_RESULT] = &screen_result_ops,     [SCREEN_FIND] = &screen_find_ops,
-    [SCREEN_WALKER] = &screen_walker_ops,     [SCREEN_BADGE] = &screen_badge_ops,
-    [SCREEN_REGISTER] = &screen_register_ops, [SCREEN_DONATE] = &screen_donate_ops,
-    [SCREEN_CORRECT] = &screen_correct_ops,   [SCREEN_PIN] = &screen_pin_ops,
-    [SCREEN_COORD] = &screen_coord_ops,       [SCREEN_SETTINGS] = &screen_settings_ops,
-    [SCREEN_IMPORT] = &screen_import_ops,     [SCREEN_PRINT] = &screen_print_ops,
-    [SCREEN_PRINTER] = &screen_printer_ops,   [SCREEN_CLOSE] = &screen_close_ops,
-    [SCREEN_EXPORT] = &screen_export_ops,     [SCREEN_JOIN] = &screen_join_ops,
-    [SCREEN_PACK] = &screen_pack_ops,         [SCREEN_TRAINING] = &screen_training_ops,
-    [SCREEN_WAIVER] = &screen_waiver_ops,     [SCREEN_REVIEW] = &screen_review_ops,
-    [SCREEN_PLEDGES] = &screen_pledges_ops,   [SCREEN_CERTIFY] = &screen_certify_ops,
-    [SCREEN_STATIONS] = &screen_stations_ops, [SCREEN_BADGES] = &screen_badges_ops,
+    [SCREEN_OPENING] = &screen_opening_ops,     [SCREEN_FATAL] = &screen_fatal_ops,
+    [SCREEN_SETUP] = &screen_setup_ops,         [SCREEN_HOME] = &screen_home_ops,
+    [SCREEN_RESULT] = &screen_result_ops,       [SCREEN_FIND] = &screen_find_ops,
+    [SCREEN_WALKER] = &screen_walker_ops,       [SCREEN_BADGE] = &screen_badge_ops,
+    [SCREEN_REGISTER] = &screen_register_ops,   [SCREEN_DONATE] = &screen_donate_ops,
+    [SCREEN_CORRECT] = &screen_correct_ops,     [SCREEN_PIN] = &screen_pin_ops,
+    [SCREEN_COORD] = &screen_coord_ops,         [SCREEN_SETTINGS] = &screen_settings_ops,
+    [SCREEN_IMPORT] = &screen_import_ops,       [SCREEN_PRINT] = &screen_print_ops,
+    [SCREEN_PRINTER] = &screen_printer_ops,     [SCREEN_CLOSE] = &screen_close_ops,
+    [SCREEN_EXPORT] = &screen_export_ops,       [SCREEN_JOIN] = &screen_join_ops,
+    [SCREEN_PACK] = &screen_pack_ops,           [SCREEN_TRAINING] = &screen_training_ops,
+    [SCREEN_WAIVER] = &screen_waiver_ops,       [SCREEN_REVIEW] = &screen_review_ops,
+    [SCREEN_PLEDGES] = &screen_pledges_ops,     [SCREEN_CERTIFY] = &screen_certify_ops,
+    [SCREEN_STATIONS] = &screen_stations_ops,   [SCREEN_BADGES] = &screen_badges_ops,
+    [SCREEN_CONFLICTS] = &screen_conflicts_ops,
 };
 
 void

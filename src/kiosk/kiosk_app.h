@@ -41,6 +41,8 @@ enum screen_id {
 	SCREEN_CERTIFY,  /* coordinator: certify the laps pledges are billed on, or reopen */
 	SCREEN_STATIONS, /* coordinator: the other stations wat-sync reaches */
 	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
+	/* coordinator: conflicts between stations, in words */
+	SCREEN_CONFLICTS,
 	SCREEN_COUNT,
 };
 

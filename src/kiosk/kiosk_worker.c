@@ -338,17 +338,18 @@ struct kiosk_board_ctx {
 	int full_names;
 };
 
-/* The top walkers by counted laps (ties: the lower number first). */
+/* The top walkers over the event by counted laps (ties: the lower number
+ * first): ledger_event_people, the doubtful laps across stations out. */
 static int
-kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
+kiosk_board_walker_cb(const struct ledger_event_person *lw, void *arg)
 {
 	struct kiosk_board_ctx *c = arg;
 	struct kiosk_board *b = c->b;
 	size_t i, at;
 
-	if (!lw->active || lw->counted_laps <= 0)
+	if (lw->laps <= 0 || lw->name == NULL)
 		return 0;
-	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->counted_laps; at++)
+	for (at = 0; at < b->nwalkers && b->walkers[at].laps >= lw->laps; at++)
 		;
 	if (at >= KIOSK_BOARD_MAX)
 		return 0;
@@ -360,7 +361,7 @@ kiosk_board_walker_cb(const struct ledger_walker *lw, void *arg)
 		kiosk_copy(b->walkers[at].name, sizeof b->walkers[at].name, lw->name);
 	else
 		text_short_name(lw->name, b->walkers[at].name, sizeof b->walkers[at].name);
-	b->walkers[at].laps = lw->counted_laps;
+	b->walkers[at].laps = lw->laps;
 	return 0;
 }
 
@@ -386,8 +387,9 @@ kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 
 	ledger_event(w->l, &ev);
 	c.full_names = ev.full_names;
-	if (ledger_walkers(w->l, NULL, kiosk_board_walker_cb, &c, cause) != 0 ||
-	    ledger_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
+	/* over the whole event: the peers' walkers and laps too */
+	if (ledger_event_people(w->l, kiosk_board_walker_cb, &c, cause) != 0 ||
+	    ledger_event_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
 		return -1;
 	for (i = 0; i < r->board.nteams; i++)
 		r->board.teams[i].pledged_cents = kiosk_board_pledged(w, r->board.teams[i].team);
@@ -1431,19 +1433,45 @@ static int
 kiosk_coordinator_op(enum kiosk_op op)
 {
 	static const enum kiosk_op ops[] = {
-	    KIOSK_OP_SET,        KIOSK_OP_IMPORT,         KIOSK_OP_IMPORT_PREVIEW,
-	    KIOSK_OP_SET_CLOCK,  KIOSK_OP_CLOSE,          KIOSK_OP_REOPEN,
-	    KIOSK_OP_EXPORT,     KIOSK_OP_PACK_EXPORT,    KIOSK_OP_TRAINING,
-	    KIOSK_OP_LINK,       KIOSK_OP_FLAGGED,        KIOSK_OP_LAP_REVIEW,
-	    KIOSK_OP_CERTIFY,    KIOSK_OP_CERTIFY_REOPEN, KIOSK_OP_STATIONS,
-	    KIOSK_OP_READ_STICK, KIOSK_OP_BADGES_PDF, /* every walker's badge code: the
-	                                                coordinator's */
+	    KIOSK_OP_SET,
+	    KIOSK_OP_IMPORT,
+	    KIOSK_OP_IMPORT_PREVIEW,
+	    KIOSK_OP_SET_CLOCK,
+	    KIOSK_OP_CLOSE,
+	    KIOSK_OP_REOPEN,
+	    KIOSK_OP_EXPORT,
+	    KIOSK_OP_PACK_EXPORT,
+	    KIOSK_OP_TRAINING,
+	    KIOSK_OP_LINK,
+	    KIOSK_OP_FLAGGED,
+	    KIOSK_OP_LAP_REVIEW,
+	    KIOSK_OP_CERTIFY,
+	    KIOSK_OP_CERTIFY_REOPEN,
+	    KIOSK_OP_STATIONS,
+	    KIOSK_OP_CONFLICTS,
+	    KIOSK_OP_READ_STICK,
+	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	};
 	size_t i;
 
 	for (i = 0; i < nitems(ops); i++)
 		if (ops[i] == op)
 			return 1;
+	return 0;
+}
+
+/* The coordinator's list of conflicts: the first KIOSK_CONFLICTS_MAX kept,
+ * all counted. */
+static int
+kiosk_conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	struct kiosk_reply *r = arg;
+
+	if (r->nconflicts_all++ >= KIOSK_CONFLICTS_MAX)
+		return 0;
+	if (r->conflicts == NULL)
+		r->conflicts = xcalloc(KIOSK_CONFLICTS_MAX, sizeof *r->conflicts);
+	r->conflicts[r->nconflicts++] = *x;
 	return 0;
 }
 
@@ -1493,7 +1521,7 @@ kiosk_pledges(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char *
 	r->pledges->paid_cents = s.paid_cents;
 	r->pledges->due_cents = s.due_cents;
 	r->pledges->certified = s.cert_seq != 0;
-	ledger_settlement_basis(&s, r->pledges->basis, sizeof r->pledges->basis);
+	ledger_settlement_words(&s, r->pledges->basis, sizeof r->pledges->basis);
 	ledger_settlement_clear(&s);
 	return 0;
 }
@@ -1745,6 +1773,9 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 		break;
 	case KIOSK_OP_STATIONS: rc = kiosk_stations(w, r, &cause); break;
 	case KIOSK_OP_READ_STICK: rc = kiosk_read_stick(w, q, r, &cause); break;
+	case KIOSK_OP_CONFLICTS:
+		rc = ledger_event_conflicts(w->l, kiosk_conflict_cb, r, &cause);
+		break;
 	}
 	r->rc = rc;
 	r->cause = cause;
@@ -2214,6 +2245,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->notes);
 	free(r->pdf);
 	free(r->flagged);
+	free(r->conflicts);
 	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);

@@ -92,6 +92,8 @@ enum kiosk_op {
 	KIOSK_OP_READ_STICK,
 	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
+	/* the coordinator's list of conflicts between stations (reply conflicts) */
+	KIOSK_OP_CONFLICTS,
 	KIOSK_OP_QUIT,
 };
 
@@ -253,7 +255,8 @@ struct kiosk_teams {
 /* One other station of the event, as the Stations screen shows it: what
  * this station holds of it (the ledger's peers table) and what wat-sync
  * last said of it (a refusal, a newer format). */
-#define KIOSK_STATIONS_MAX 8
+#define KIOSK_STATIONS_MAX  8
+#define KIOSK_CONFLICTS_MAX 64
 struct kiosk_station {
 	char station[LEDGER_STATION_MAX + 1]; /* "" for a refused peer never held */
 	int role;                             /* enum rules_role as it set it; -1 unknown */
@@ -299,7 +302,7 @@ struct kiosk_pledges {
 	struct kiosk_pledge v[KIOSK_PLEDGES_MAX];
 	int64_t owed_cents, paid_cents, due_cents;
 	int certified;
-	char basis[256];    /* the laps it was made on (ledger_settlement_basis) */
+	char basis[256];    /* the laps it was made on (ledger_settlement_words) */
 	int64_t gift_cents; /* PLEDGE_PAY: the part beyond the pledges */
 };
 
@@ -420,6 +423,10 @@ struct kiosk_reply {
 	struct ledger_flagged *flagged;
 	size_t nflagged;
 	struct kiosk_board board; /* BOARD */
+	/* CONFLICTS: ledger_event_conflicts' list (malloc'd), the first
+	   KIOSK_CONFLICTS_MAX of nconflicts_all */
+	struct ledger_conflict *conflicts;
+	size_t nconflicts, nconflicts_all;
 	/* STATIONS */
 	size_t nstations;
 	struct kiosk_station stations[KIOSK_STATIONS_MAX];

@@ -931,6 +931,20 @@ ui_hash(const char *s, int px, int bold, int maxw, enum ui_color c)
 	return h;
 }
 
+/* A shortened text keeps at least this many characters before its "…". */
+#define UI_CUT_MIN_CHARS 3
+
+/* Characters (not bytes) of a UTF-8 text. */
+static size_t
+ui_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 /* The largest prefix (at a character boundary) that fits in maxw with "…". */
 static char *
 ui_ellipsize(TTF_Font *f, const char *s, int maxw)
@@ -1086,6 +1100,9 @@ ui_text_cut(struct ui *u, struct ui_rect r, const char *text, int size, int bold
 	if ((f = ui_font(u, px, bold != 0)) != NULL && TTF_SizeUTF8(f, clean, &w, NULL) == 0 &&
 	    w > r.w)
 		fit = ui_ellipsize(f, clean, r.w);
+	/* shortened is fine, shortened to nothing is not: a team shown as "…" says nothing */
+	if (fit != NULL && ui_chars(fit) <= UI_CUT_MIN_CHARS && ui_chars(clean) > UI_CUT_MIN_CHARS)
+		ui_fault(u, "text cut to nothing: \"%s\" shown as \"%s\"", clean, fit);
 	ui_draw_text(u, r, fit != NULL ? fit : clean, px, bold, c, a, 1);
 	free(fit);
 	free(clean);

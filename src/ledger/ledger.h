@@ -415,6 +415,8 @@ struct ledger_event_figures {
 	 * the closest gap review_gap_ms. */
 	int64_t walker_review, review_gap_ms;
 	size_t review_a, review_b;
+	/* the same over every walker of the event: taken out of all.laps */
+	int64_t review_laps;
 	size_t n;                               /* stations: own first, then peers by id */
 	struct ledger_station_figures *station; /* malloc'd: ledger_event_figures_clear */
 };
@@ -422,6 +424,23 @@ struct ledger_event_figures {
 int ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
                          char **cause);
 void ledger_event_figures_clear(struct ledger_event_figures *f);
+/* Every walker of the event registered at some station (details from this
+ * station's registration, else a peer's), with their laps counted over the
+ * event as their card counts them (the doubtful laps across stations out)
+ * and their money: the leaderboard over the whole event.  A peer's walker
+ * linked to one of this station's is that one.  By walker number. */
+struct ledger_event_person {
+	uint32_t id;
+	const char *name, *team; /* borrowed for the callback; NULL when none */
+	int64_t laps, raised_cents;
+	int here; /* registered at this station */
+};
+int ledger_event_people(struct ledger *l, int (*cb)(const struct ledger_event_person *, void *),
+                        void *arg, char **cause);
+/* The event's teams from those, as ledger_teams gives this station's (teams
+ * spelt differently only by capitals or accents are one). */
+int ledger_event_teams(struct ledger *l, int (*cb)(const struct ledger_team *, void *), void *arg,
+                       char **cause);
 
 /* Conflicts between stations, in words (docs/SYNC.md).  The same person
  * registered here and at a peer: the same name, accent- and case-blind
@@ -468,6 +487,28 @@ int ledger_event_walker(struct ledger *l, uint32_t id, struct ledger_event_walke
                         char **cause);
 int ledger_event_reviews(struct ledger *l, int (*cb)(const struct ledger_review *, void *),
                          void *arg, char **cause);
+
+/* Every conflict between stations, in people's words (the coordinator's
+ * list, watctl conflicts): likely duplicates to link here, review requests
+ * of this station's money, laps counted once across stations, likely
+ * duplicates between two peers (neither is this station: linked at one of
+ * them), and one walker number registered to two names at two stations. */
+enum ledger_conflict_kind {
+	LEDGER_CONFLICT_DUPLICATE,      /* walker here, other at station: to link here */
+	LEDGER_CONFLICT_REVIEW,         /* seq: this station's donation; station asks */
+	LEDGER_CONFLICT_LAPS,           /* walker's laps at two stations too close */
+	LEDGER_CONFLICT_PEER_DUPLICATE, /* walker and other at two peers */
+	LEDGER_CONFLICT_NUMBER,         /* walker: two names (one at station) */
+};
+struct ledger_conflict {
+	enum ledger_conflict_kind kind;
+	char text[480]; /* in people's words */
+	uint32_t walker, other;
+	char station[LEDGER_STATION_MAX + 1];
+	int64_t seq;
+};
+int ledger_event_conflicts(struct ledger *l, int (*cb)(const struct ledger_conflict *, void *),
+                           void *arg, char **cause);
 
 /* ---- pledges (ledger_pledge.c; the rule: pledge.h, docs/FORMATS.md) ---- */
 
@@ -524,6 +565,8 @@ struct ledger_settlement {
 	size_t unknown; /* pledges whose amount is not known (no lap length) */
 	struct ledger_station_pledge *stations;
 	size_t nstations;
+	int64_t as_of_wall_ms; /* when the laps counted here end: the certification's
+	                        * time, else the settlement's */
 };
 /* The pledges of walker (0: all) settled by the rule on the laps every
  * station held counts (fold_counted_laps): the entries the
@@ -535,6 +578,12 @@ void ledger_settlement_clear(struct ledger_settlement *s);
  * station's laps are); a stale station's first: "Made on laps from the lap
  * point (station LAP-1) as of 10:42, not heard from since. ..." */
 void ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len);
+/* The same for a volunteer's screen, in people's words, without station ids
+ * or entry numbers' fine print: "Laps counted up to 10:42, this table and
+ * Lap point T2." (stations named as the Stations screen names them, times in
+ * the station's zone); a stale station first: "Lap point T2 not heard from
+ * since 10:12: its later laps are missing." */
+void ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len);
 
 /* A sponsor's payment: one donation for walker whose donor is the
  * sponsor, put toward pledges[0..n) in order, each up to what it still

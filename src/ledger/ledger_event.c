@@ -102,6 +102,13 @@ struct ledger_pfold {
 	size_t nlinks, caplinks;
 	struct ledger_ask *asks; /* its review requests in force */
 	size_t nasks, capasks;
+	unsigned gen;       /* bumped each time its fold runs again from entry 1 */
+	int64_t offset_now; /* its clock offset as last read from peers */
+	size_t out_index;   /* its index in the figures being made */
+	/* what the event's judgements (struct ledger_xj) took of it */
+	size_t xl_laps, xl_links;
+	unsigned xl_gen;
+	int64_t xl_offset;
 };
 
 static void
@@ -125,6 +132,8 @@ ledger_pfold_free(struct ledger *l)
 			free(l->pf[i].asks[j].reason);
 		free(l->pf[i].asks);
 	}
+	ledger_xj_free(l->xj);
+	l->xj = NULL;
 	free(l->pf);
 	l->pf = NULL;
 	l->npf = 0;
@@ -265,6 +274,7 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 		goto end;
 	fold_free(p->f);
 	p->f = f;
+	p->gen++;
 	p->role = RULES_ROLE_BOTH;
 	p->role_seq = 0;
 	p->nlaps = p->nlinks = 0;
@@ -328,35 +338,16 @@ ledger_station_walker(struct ledger_station_figures *st, const struct fold_walke
 	st->walker_last_lap = w->last_lap;
 }
 
-/* One lap of the walker asked for, on this station's clock. */
-struct ledger_wlap {
-	int64_t t;
-	size_t station; /* index in out->station */
-	int64_t seq;
-};
-
 struct ledger_event_ctx {
 	struct ledger *l;
 	uint32_t walker;
 	struct ledger_event_figures *out;
 	char **cause;
 	int failed;
-	struct ledger_wlap *laps;
-	size_t nlaps, cap;
 	unsigned char own[LEDGER_HASH_LEN];
 	struct ledger_xlink *links; /* this station's links in force of the walker */
 	size_t nlinks;
 };
-
-static void
-ledger_wlap_push(struct ledger_event_ctx *c, int64_t t, size_t station, int64_t seq)
-{
-	if (c->nlaps == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 64;
-		c->laps = xrealloc(c->laps, c->cap * sizeof *c->laps);
-	}
-	c->laps[c->nlaps++] = (struct ledger_wlap){t, station, seq};
-}
 
 static int
 ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
@@ -379,6 +370,8 @@ ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
 	st->offset_ms = peer->offset_ms;
 	st->entries = (int64_t)fold_entries(p->f);
 	st->fig = *fold_figures(p->f);
+	p->offset_now = peer->offset_ms;
+	p->out_index = c->out->n - 1;
 	if (c->walker != 0) {
 		/* the walker there: the same number, and those linked to it here
 		 * or there (one person registered at both) */
@@ -411,11 +404,6 @@ ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
 				st->has_walker_lap = 1;
 				st->walker_last_lap = one.walker_last_lap;
 			}
-			/* its clock moved to this one's by the offset measured */
-			for (size_t i = 0; i < p->nlaps; i++)
-				if (p->laps[i].walker == ids[k])
-					ledger_wlap_push(c, p->laps[i].wall_ms - peer->offset_ms,
-					                 c->out->n - 1, p->laps[i].seq);
 		}
 	}
 	return 0;
@@ -460,7 +448,7 @@ ledger_u32_cmp(const void *a, const void *b)
 
 /* Walkers checked in at a peer and not here: a walker checked in at the
  * table and scanned at the lap point is one walker checked in.  Counted
- * again only when this station's check-ins or the peers' entries changed. */
+ * again only when this station's check-ins or the peers' changed. */
 static int64_t
 ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
 {
@@ -469,8 +457,11 @@ ledger_checked_elsewhere(struct ledger *l, int64_t own_checked)
 	size_t n = 0, cap = 0, i, nw;
 	int64_t peers = 0, count = 0;
 
+	/* the peers' check-ins change only with their checked_in figure, or
+	 * with a fold run again (an annulment there): not with each lap */
 	for (i = 0; i < l->npf; i++)
-		peers += l->pf[i].f != NULL ? (int64_t)fold_entries(l->pf[i].f) : 0;
+		if (l->pf[i].f != NULL)
+			peers += fold_figures(l->pf[i].f)->checked_in * 65536 + l->pf[i].gen;
 	if (l->ck_valid && l->ck_own == own_checked && l->ck_peers == peers)
 		return l->ck_value;
 	for (i = 0; i < l->npf; i++) {
@@ -548,28 +539,141 @@ ledger_own_links(struct ledger *l, uint32_t walker, struct ledger_xlink **out, s
 	return 0;
 }
 
-/* The walker's own laps in force here. */
-static int
-ledger_own_laps(struct ledger_event_ctx *c)
-{
-	sqlite3_stmt *st = ledger_stmt(
-	    c->l, "SELECT seq, wall_ms FROM entries WHERE walker = ?1 AND kind = 'lap' AND seq NOT "
-	          "IN (SELECT seq FROM annulled) ORDER BY seq");
-	int rc;
+/* ---- judgements across stations, over the whole event ----
+ *
+ * Every lap in force at every station, by person: a walker number of the
+ * event, a peer's walker linked to one of this station's (by either
+ * station) being that one.  Each person's laps are judged as one walker's
+ * card shows them (ledger_xj_judge), so the event's totals, the leaderboard
+ * and the cards take out the same laps.  Kept up to date as entries arrive:
+ * a lap adds to its person, and that person alone is judged again (a sort
+ * of that walker's laps); all of it is laid out again (from memory, no
+ * query) only when a link comes or goes, a peer's fold runs again (an
+ * annulment there), the judging limit changes, or a peer's measured offset
+ * moves by LEDGER_XJ_OFFSET_MS or more since the one its laps were placed
+ * with. */
+#define LEDGER_XJ_OFFSET_MS 1000
 
-	if (st == NULL)
-		return ledger_db_fail(c->l, c->cause, "the walker's laps");
-	sqlite3_bind_int64(st, 1, c->walker);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		ledger_wlap_push(c, sqlite3_column_int64(st, 1), 0, sqlite3_column_int64(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : ledger_db_fail(c->l, c->cause, "the walker's laps");
+/* One lap, on this station's clock (a peer's moved by its offset). */
+struct ledger_xlap {
+	int64_t t, seq;
+	uint32_t station; /* 0: here; else the peer's fold index + 1 */
+};
+
+struct ledger_person {
+	uint32_t id;
+	uint32_t n, cap;
+	struct ledger_xlap *laps;
+	int64_t review, gap_ms; /* laps not counted, for review; the closest gap */
+	uint32_t ra, rb;        /* the first such pair's stations */
+};
+
+/* This station's laps in force, by seq. */
+struct ledger_ownlap {
+	int64_t seq, t;
+	uint32_t walker;
+	int dead; /* annulled since */
+};
+
+/* A peer's walker linked to one of this station's. */
+struct ledger_xmap {
+	uint32_t station, other, walker;
+};
+
+struct ledger_xj {
+	int64_t own_seq; /* this station's entries taken, up to */
+	int64_t limit;   /* judged with */
+	struct ledger_ownlap *own;
+	size_t nown, capown;
+	struct ledger_person *people;
+	size_t npeople, cappeople;
+	uint32_t *slot; /* open addressing by id: person index + 1; 0 empty */
+	size_t nslot;
+	struct ledger_xmap *map;
+	size_t nmap;
+	int64_t review; /* the people's, summed */
+};
+
+static void
+ledger_xj_clear_people(struct ledger_xj *x)
+{
+	for (size_t i = 0; i < x->npeople; i++)
+		free(x->people[i].laps);
+	x->npeople = 0;
+	x->review = 0;
+	if (x->slot != NULL)
+		memset(x->slot, 0, x->nslot * sizeof *x->slot);
+}
+
+void
+ledger_xj_free(struct ledger_xj *x)
+{
+	if (x == NULL)
+		return;
+	ledger_xj_clear_people(x);
+	free(x->people);
+	free(x->slot);
+	free(x->own);
+	free(x->map);
+	free(x);
+}
+
+static size_t
+ledger_xj_hash(uint32_t id, size_t nslot)
+{
+	return (size_t)((id * 2654435761u) & (uint32_t)(nslot - 1));
+}
+
+static struct ledger_person *
+ledger_xj_find(const struct ledger_xj *x, uint32_t id)
+{
+	if (x->nslot == 0)
+		return NULL;
+	for (size_t h = ledger_xj_hash(id, x->nslot);; h = (h + 1) & (x->nslot - 1)) {
+		if (x->slot[h] == 0)
+			return NULL;
+		if (x->people[x->slot[h] - 1].id == id)
+			return &x->people[x->slot[h] - 1];
+	}
+}
+
+static struct ledger_person *
+ledger_xj_person(struct ledger_xj *x, uint32_t id)
+{
+	struct ledger_person *p = ledger_xj_find(x, id);
+	size_t h;
+
+	if (p != NULL)
+		return p;
+	if (2 * (x->npeople + 1) > x->nslot) { /* half full at most */
+		size_t n = x->nslot ? 2 * x->nslot : 1024;
+		free(x->slot);
+		x->slot = xcalloc(n, sizeof *x->slot);
+		x->nslot = n;
+		for (size_t i = 0; i < x->npeople; i++) {
+			for (h = ledger_xj_hash(x->people[i].id, n); x->slot[h] != 0;
+			     h = (h + 1) & (n - 1))
+				;
+			x->slot[h] = (uint32_t)i + 1;
+		}
+	}
+	if (x->npeople == x->cappeople) {
+		x->cappeople = x->cappeople ? 2 * x->cappeople : 256;
+		x->people = xrealloc(x->people, x->cappeople * sizeof *x->people);
+	}
+	p = &x->people[x->npeople++];
+	memset(p, 0, sizeof *p);
+	p->id = id;
+	for (h = ledger_xj_hash(id, x->nslot); x->slot[h] != 0; h = (h + 1) & (x->nslot - 1))
+		;
+	x->slot[h] = (uint32_t)x->npeople;
+	return p;
 }
 
 static int
-ledger_wlap_cmp(const void *a, const void *b)
+ledger_xlap_cmp(const void *a, const void *b)
 {
-	const struct ledger_wlap *x = a, *y = b;
+	const struct ledger_xlap *x = a, *y = b;
 
 	if (x->t != y->t)
 		return x->t < y->t ? -1 : 1;
@@ -578,50 +682,255 @@ ledger_wlap_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Judgements across stations: the walker's laps at two stations closer
- * together than a lap can be walked (the event's min-lap, else hold-off),
- * once the peers' clocks are moved to this one's by the offset measured at
- * the last exchange, are likely one lap counted twice (a scan at the lap
- * point, a lap added by hand at the table).  The later of each pair is
- * not counted in the walker's laps and is shown for a coordinator's review
- * instead: never counted twice, never dropped.  Within one station the
- * station's own rules judged already (fold.c). */
+/* One person's laps at two stations closer together than a lap can be
+ * walked (the event's min-lap, else hold-off), on this station's clock:
+ * likely one lap counted twice (a scan at the lap point, a lap added by
+ * hand at the table).  The later of each pair is not counted and is shown
+ * for a coordinator's review instead: never counted twice, never dropped.
+ * Within one station the station's own rules judged already (fold.c). */
 static void
-ledger_event_review(struct ledger_event_ctx *c)
+ledger_xj_judge(struct ledger_xj *x, struct ledger_person *p)
 {
-	struct ledger_event_figures *out = c->out;
-	int64_t limit = c->l->ev.rules.min_lap_ms;
-
-	if (limit <= 0)
-		limit = c->l->ev.rules.holdoff_ms;
-	if (limit <= 0 || c->nlaps < 2)
+	x->review -= p->review;
+	p->review = p->gap_ms = 0;
+	p->ra = p->rb = 0;
+	if (x->limit <= 0 || p->n < 2)
 		return;
-	qsort(c->laps, c->nlaps, sizeof *c->laps, ledger_wlap_cmp);
-	for (size_t i = 1, last = 0; i < c->nlaps; i++) {
-		const struct ledger_wlap *a = &c->laps[last], *b = &c->laps[i];
+	qsort(p->laps, p->n, sizeof *p->laps, ledger_xlap_cmp);
+	for (uint32_t i = 1, last = 0; i < p->n; i++) {
+		const struct ledger_xlap *a = &p->laps[last], *b = &p->laps[i];
 		int64_t gap = b->t - a->t;
 
-		if (a->station == b->station || gap >= limit) {
+		if (a->station == b->station || gap >= x->limit) {
 			last = i;
 			continue;
 		}
 		/* b stays beside a: the next lap is judged from a, the one counted */
-		if (out->walker_review == 0 || gap < out->review_gap_ms)
-			out->review_gap_ms = gap;
-		if (out->walker_review == 0) {
-			out->review_a = a->station;
-			out->review_b = b->station;
+		if (p->review == 0 || gap < p->gap_ms)
+			p->gap_ms = gap;
+		if (p->review == 0) {
+			p->ra = a->station;
+			p->rb = b->station;
 		}
-		out->walker_review++;
+		p->review++;
 	}
-	out->walker_laps -= out->walker_review;
+	x->review += p->review;
+}
+
+static void
+ledger_xj_push(struct ledger_person *p, int64_t t, int64_t seq, uint32_t station)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 4;
+		p->laps = xrealloc(p->laps, p->cap * sizeof *p->laps);
+	}
+	p->laps[p->n++] = (struct ledger_xlap){t, seq, station};
+}
+
+/* The person a peer's walker is: the walker of this station linked to it,
+ * else the same number. */
+static uint32_t
+ledger_xj_who(const struct ledger_xj *x, uint32_t station, uint32_t walker)
+{
+	for (size_t i = 0; i < x->nmap; i++)
+		if (x->map[i].station == station && x->map[i].other == walker)
+			return x->map[i].walker;
+	return walker;
+}
+
+static void
+ledger_xj_map(struct ledger_xj *x, uint32_t station, uint32_t other, uint32_t walker)
+{
+	x->map = xrealloc(x->map, (x->nmap + 1) * sizeof *x->map);
+	x->map[x->nmap++] = (struct ledger_xmap){station, other, walker};
+}
+
+static int64_t
+ledger_xj_limit(const struct ledger *l)
+{
+	return l->ev.rules.min_lap_ms > 0 ? l->ev.rules.min_lap_ms : l->ev.rules.holdoff_ms;
+}
+
+static void
+ledger_xj_peer_lap(struct ledger_xj *x, struct ledger_pfold *p, uint32_t station,
+                   const struct ledger_lap *lap, int judge)
+{
+	struct ledger_person *who = ledger_xj_person(x, ledger_xj_who(x, station, lap->walker));
+
+	ledger_xj_push(who, lap->wall_ms - p->xl_offset, lap->seq, station);
+	if (judge)
+		ledger_xj_judge(x, who);
+}
+
+/* Every lap laid out again, from memory: the links, the peers' offsets. */
+static int
+ledger_xj_rebuild(struct ledger *l, char **cause)
+{
+	struct ledger_xj *x = l->xj;
+	struct ledger_xlink *links = NULL;
+	unsigned char own[LEDGER_HASH_LEN];
+	size_t nlinks = 0, i, j;
+
+	if (ledger_own_links(l, 0, &links, &nlinks, cause) != 0)
+		return -1;
+	if (ledger_identity(l, own) != 0)
+		memset(own, 0, sizeof own);
+	ledger_xj_clear_people(x);
+	x->nmap = 0;
+	x->limit = ledger_xj_limit(l);
+	for (i = 0; i < l->npf; i++) {
+		struct ledger_pfold *p = &l->pf[i];
+		for (j = 0; j < nlinks; j++)
+			if (memcmp(links[j].ledger, p->ledger, LEDGER_HASH_LEN) == 0)
+				ledger_xj_map(x, (uint32_t)i + 1, links[j].other, links[j].walker);
+		for (j = 0; j < p->nlinks; j++)
+			if (memcmp(p->links[j].ledger, own, LEDGER_HASH_LEN) == 0)
+				ledger_xj_map(x, (uint32_t)i + 1, p->links[j].walker,
+				              p->links[j].other);
+	}
+	free(links);
+	for (i = 0; i < x->nown; i++)
+		if (!x->own[i].dead)
+			ledger_xj_push(ledger_xj_person(x, x->own[i].walker), x->own[i].t,
+			               x->own[i].seq, 0);
+	for (i = 0; i < l->npf; i++) {
+		struct ledger_pfold *p = &l->pf[i];
+		p->xl_offset = p->offset_now;
+		p->xl_gen = p->gen;
+		p->xl_links = p->nlinks;
+		for (j = 0; j < p->nlaps; j++)
+			ledger_xj_peer_lap(x, p, (uint32_t)i + 1, &p->laps[j], 0);
+		p->xl_laps = p->nlaps;
+	}
+	for (i = 0; i < x->npeople; i++)
+		ledger_xj_judge(x, &x->people[i]);
+	return 0;
+}
+
+static void
+ledger_xj_own_push(struct ledger_xj *x, uint32_t walker, int64_t seq, int64_t t)
+{
+	if (x->nown == x->capown) {
+		x->capown = x->capown ? 2 * x->capown : 1024;
+		x->own = xrealloc(x->own, x->capown * sizeof *x->own);
+	}
+	x->own[x->nown++] = (struct ledger_ownlap){seq, t, walker, 0};
+}
+
+/* This station's new entries: laps added, a lap annulled taken out; a link
+ * made or annulled asks for every lap laid out again (*again). */
+struct ledger_xj_more {
+	struct ledger *l;
+	int again;
+};
+
+static int
+ledger_xj_more_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_xj_more *m = arg;
+	struct ledger_xj *x = m->l->xj;
+
+	x->own_seq = e->seq;
+	if (strcmp(e->kind, "lap") == 0) {
+		ledger_xj_own_push(x, e->walker, e->seq, e->at.wall_ms);
+		if (!m->again) {
+			struct ledger_person *p = ledger_xj_person(x, e->walker);
+			ledger_xj_push(p, e->at.wall_ms, e->seq, 0);
+			ledger_xj_judge(x, p);
+		}
+	} else if (strcmp(e->kind, "link") == 0) {
+		m->again = 1;
+	} else if (strcmp(e->kind, "annul") == 0 && e->ref > 0) {
+		size_t lo = 0, hi = x->nown;
+		while (lo < hi) { /* own laps are by seq */
+			size_t mid = lo + (hi - lo) / 2;
+			if (x->own[mid].seq < e->ref)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < x->nown && x->own[lo].seq == e->ref && !x->own[lo].dead) {
+			struct ledger_person *p = ledger_xj_find(x, x->own[lo].walker);
+			x->own[lo].dead = 1;
+			for (uint32_t i = 0; p != NULL && i < p->n; i++)
+				if (p->laps[i].station == 0 && p->laps[i].seq == e->ref) {
+					p->laps[i] = p->laps[--p->n];
+					ledger_xj_judge(x, p);
+					break;
+				}
+		} else {
+			m->again = 1; /* perhaps a link: rare, and cheap enough */
+		}
+	}
+	return 0;
+}
+
+/* Brings the judgements up to this station's entries and the peers' folds
+ * (made up to date by the caller). */
+static int
+ledger_xj_update(struct ledger *l, char **cause)
+{
+	struct ledger_xj_more m = {l, 0};
+	struct ledger_xj *x = l->xj;
+	size_t i, j;
+
+	if (x == NULL) {
+		sqlite3_stmt *st = ledger_stmt(
+		    l, "SELECT seq, walker, wall_ms FROM entries WHERE kind = 'lap' AND seq NOT IN "
+		       "(SELECT seq FROM annulled) ORDER BY seq");
+		struct ledger_totals t;
+		int rc;
+
+		if (ledger_totals(l, &t, cause) != 0)
+			return -1;
+		if (st == NULL)
+			return ledger_db_fail(l, cause, "the laps");
+		x = l->xj = xcalloc(1, sizeof *x);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			ledger_xj_own_push(x, (uint32_t)sqlite3_column_int64(st, 1),
+			                   sqlite3_column_int64(st, 0),
+			                   sqlite3_column_int64(st, 2));
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE) {
+			ledger_xj_free(x);
+			l->xj = NULL;
+			return ledger_db_fail(l, cause, "the laps");
+		}
+		x->own_seq = t.last_seq;
+		m.again = 1;
+	} else if (ledger_entries(l, x->own_seq + 1, ledger_xj_more_cb, &m, cause) != 0) {
+		return -1;
+	}
+	m.again |= x->limit != ledger_xj_limit(l);
+	for (i = 0; i < l->npf && !m.again; i++) {
+		const struct ledger_pfold *p = &l->pf[i];
+		int64_t moved = p->offset_now - p->xl_offset;
+		m.again = p->gen != p->xl_gen || p->nlinks != p->xl_links ||
+		          moved >= LEDGER_XJ_OFFSET_MS || moved <= -LEDGER_XJ_OFFSET_MS;
+	}
+	if (m.again)
+		return ledger_xj_rebuild(l, cause);
+	for (i = 0; i < l->npf; i++) {
+		struct ledger_pfold *p = &l->pf[i];
+		for (j = p->xl_laps; j < p->nlaps; j++)
+			ledger_xj_peer_lap(x, p, (uint32_t)i + 1, &p->laps[j], 1);
+		p->xl_laps = p->nlaps;
+	}
+	return 0;
+}
+
+/* The out->station index of judgement station s. */
+static size_t
+ledger_xj_out(const struct ledger *l, uint32_t s)
+{
+	return s == 0 ? 0 : l->pf[s - 1].out_index;
 }
 
 int
 ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figures *out,
                      char **cause)
 {
-	struct ledger_event_ctx c = {l, walker, out, cause, 0, NULL, 0, 0, {0}, NULL, 0};
+	struct ledger_event_ctx c = {l, walker, out, cause, 0, {0}, NULL, 0};
 	struct ledger_station_figures *st;
 	struct ledger_totals t;
 
@@ -662,12 +971,12 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 		fold_walker_clear(&w);
 		if (ledger_identity(l, c.own) != 0)
 			memset(c.own, 0, sizeof c.own); /* no event: nothing links to it */
-		if (ledger_own_laps(&c) != 0 ||
-		    ledger_own_links(l, walker, &c.links, &c.nlinks, cause) != 0)
+		if (ledger_own_links(l, walker, &c.links, &c.nlinks, cause) != 0)
 			goto fail;
 	}
 	out->n = 1;
-	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed)
+	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed ||
+	    ledger_xj_update(l, cause) != 0)
 		goto fail;
 	for (size_t i = 0; i < out->n; i++) {
 		ledger_fig_add(&out->all, &out->station[i].fig);
@@ -676,13 +985,22 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	}
 	out->all.checked_in = t.checked_in + ledger_checked_elsewhere(l, t.checked_in);
 	ledger_event_names(out);
-	if (walker != 0)
-		ledger_event_review(&c);
-	free(c.laps);
+	/* the laps counted twice across stations, as the cards count them */
+	out->review_laps = l->xj->review;
+	out->all.laps -= out->review_laps;
+	if (walker != 0) {
+		const struct ledger_person *p = ledger_xj_find(l->xj, walker);
+		if (p != NULL && p->review > 0) {
+			out->walker_review = p->review;
+			out->review_gap_ms = p->gap_ms;
+			out->review_a = ledger_xj_out(l, p->ra);
+			out->review_b = ledger_xj_out(l, p->rb);
+			out->walker_laps -= p->review;
+		}
+	}
 	free(c.links);
 	return 0;
 fail:
-	free(c.laps);
 	free(c.links);
 	ledger_event_figures_clear(out);
 	return -1;
@@ -693,6 +1011,185 @@ ledger_event_figures_clear(struct ledger_event_figures *f)
 {
 	free(f->station);
 	memset(f, 0, sizeof *f);
+}
+
+/* ---- the leaderboard over the whole event ---- */
+
+/* One station's share of a person (own: rank 0; a peer: its index + 1). */
+struct ledger_share {
+	uint32_t id;
+	uint32_t rank;
+	int registered;
+	int64_t laps, raised_cents;
+	char *name, *team; /* owned */
+};
+
+struct ledger_shares {
+	struct ledger_share *v;
+	size_t n, cap;
+};
+
+static void
+ledger_share_push(struct ledger_shares *s, uint32_t id, uint32_t rank, int registered, int64_t laps,
+                  int64_t raised, const char *name, const char *team)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+	}
+	s->v[s->n++] = (struct ledger_share){id,
+	                                     rank,
+	                                     registered,
+	                                     laps,
+	                                     raised,
+	                                     registered && name != NULL ? xstrdup(name) : NULL,
+	                                     registered && team != NULL ? xstrdup(team) : NULL};
+}
+
+static int
+ledger_share_own_cb(const struct ledger_walker *w, void *arg)
+{
+	ledger_share_push(arg, w->id, 0, w->active && w->reg_seq > 0, w->counted_laps,
+	                  w->raised_cents, w->name, w->team);
+	return 0;
+}
+
+static int
+ledger_share_cmp(const void *a, const void *b)
+{
+	const struct ledger_share *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+int
+ledger_event_people(struct ledger *l, int (*cb)(const struct ledger_event_person *, void *),
+                    void *arg, char **cause)
+{
+	struct ledger_event_figures ef;
+	struct ledger_shares s = {0};
+	size_t i, j;
+	int rc = -1;
+
+	/* every peer's fold and the judgements up to date */
+	if (ledger_event_figures(l, 0, &ef, cause) != 0)
+		return -1;
+	if (ledger_walkers(l, NULL, ledger_share_own_cb, &s, cause) != 0)
+		goto end;
+	for (i = 0; i < l->npf; i++) {
+		size_t nw;
+		const struct fold_walker *w = fold_walkers(l->pf[i].f, &nw);
+
+		for (j = 0; j < nw; j++)
+			ledger_share_push(&s, ledger_xj_who(l->xj, (uint32_t)i + 1, w[j].id),
+			                  (uint32_t)i + 1, w[j].active && w[j].reg_seq > 0,
+			                  fold_counted_laps(&w[j]),
+			                  w[j].cash_cents + w[j].check_cents + w[j].other_cents,
+			                  w[j].name, w[j].team);
+	}
+	if (s.n > 0)
+		qsort(s.v, s.n, sizeof *s.v, ledger_share_cmp);
+	for (i = 0; i < s.n; i = j) {
+		struct ledger_event_person p = {s.v[i].id, NULL, NULL, 0, 0, 0};
+		const struct ledger_person *x = ledger_xj_find(l->xj, p.id);
+		int registered = 0;
+
+		for (j = i; j < s.n && s.v[j].id == p.id; j++) {
+			p.laps += s.v[j].laps;
+			p.raised_cents += s.v[j].raised_cents;
+			if (s.v[j].registered && !registered) { /* here first, else a peer */
+				registered = 1;
+				p.name = s.v[j].name;
+				p.team = s.v[j].team;
+				p.here = s.v[j].rank == 0;
+			}
+		}
+		if (x != NULL)
+			p.laps -= x->review; /* counted once, as on the card */
+		if (registered && cb(&p, arg) != 0)
+			break;
+	}
+	rc = 0;
+end:
+	for (i = 0; i < s.n; i++) {
+		free(s.v[i].name);
+		free(s.v[i].team);
+	}
+	free(s.v);
+	ledger_event_figures_clear(&ef);
+	return rc;
+}
+
+struct ledger_eteam {
+	char *key, *team; /* folded, as first spelt */
+	int64_t walkers, laps, raised_cents;
+};
+
+struct ledger_eteams {
+	struct ledger_eteam *v;
+	size_t n, cap;
+};
+
+static int
+ledger_eteam_cb(const struct ledger_event_person *p, void *arg)
+{
+	struct ledger_eteams *t = arg;
+	char *key = text_fold(p->team != NULL ? p->team : "");
+	size_t i;
+
+	for (i = 0; i < t->n && strcmp(t->v[i].key, key) != 0; i++)
+		;
+	if (i == t->n) {
+		if (t->n == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 16;
+			t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+		}
+		t->v[t->n++] = (struct ledger_eteam){key, xstrdup(key[0] ? p->team : ""), 0, 0, 0};
+	} else {
+		free(key);
+	}
+	t->v[i].walkers++;
+	t->v[i].laps += p->laps;
+	t->v[i].raised_cents += p->raised_cents;
+	return 0;
+}
+
+/* ledger_teams' order: teams by money raised, then name; no team last. */
+static int
+ledger_eteam_cmp(const void *a, const void *b)
+{
+	const struct ledger_eteam *x = a, *y = b;
+
+	if ((x->key[0] == '\0') != (y->key[0] == '\0'))
+		return x->key[0] == '\0' ? 1 : -1;
+	if (x->raised_cents != y->raised_cents)
+		return x->raised_cents > y->raised_cents ? -1 : 1;
+	return strcmp(x->team, y->team);
+}
+
+int
+ledger_event_teams(struct ledger *l, int (*cb)(const struct ledger_team *, void *), void *arg,
+                   char **cause)
+{
+	struct ledger_eteams t = {0};
+	int rc = ledger_event_people(l, ledger_eteam_cb, &t, cause);
+
+	if (rc == 0 && t.n > 0)
+		qsort(t.v, t.n, sizeof *t.v, ledger_eteam_cmp);
+	for (size_t i = 0; rc == 0 && i < t.n; i++) {
+		struct ledger_team one = {t.v[i].team, t.v[i].walkers, t.v[i].laps,
+		                          t.v[i].raised_cents};
+		if (cb(&one, arg) != 0)
+			break;
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		free(t.v[i].key);
+		free(t.v[i].team);
+	}
+	free(t.v);
+	return rc;
 }
 
 /* ---- conflicts in words: likely duplicates, links, review requests ---- */
@@ -905,6 +1402,62 @@ ledger_reg_own_cb(const struct ledger_walker *w, void *arg)
 	return 0;
 }
 
+static void
+ledger_regs_free(struct ledger_regs *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i].key);
+	free(r->v);
+	for (size_t i = 0; i < r->nnames; i++)
+		free(r->names[i]);
+	free(r->names);
+	memset(r, 0, sizeof *r);
+}
+
+/* Every registration in force of the event, here (station 0) and at each
+ * peer (its index in ef->station), sorted by folded name. */
+static int
+ledger_regs_build(struct ledger *l, const struct ledger_event_figures *ef, struct ledger_regs *r,
+                  char **cause)
+{
+	memset(r, 0, sizeof *r);
+	if (ledger_walkers(l, NULL, ledger_reg_own_cb, r, cause) != 0)
+		return -1;
+	for (size_t i = 1; i < ef->n; i++) {
+		struct ledger_peer peer;
+		struct ledger_pfold *p = ledger_peer_named(l, ef->station[i].station, &peer, cause);
+		size_t nw;
+		const struct fold_walker *w;
+
+		if (p == NULL)
+			return -1;
+		w = fold_walkers(p->f, &nw);
+		for (size_t j = 0; j < nw; j++)
+			if (w[j].active && w[j].reg_seq > 0 && w[j].name != NULL)
+				ledger_reg_push(r, w[j].name, i, w[j].id);
+	}
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof *r->v, ledger_reg_cmp);
+	return 0;
+}
+
+/* 1 when walker a of peer pa and walker b of peer pb are linked by either
+ * (a link names the other's ledger). */
+static int
+ledger_peers_linked(const struct ledger_pfold *pa, uint32_t a, const struct ledger_pfold *pb,
+                    uint32_t b)
+{
+	for (size_t k = 0; k < pa->nlinks; k++)
+		if (pa->links[k].walker == a && pa->links[k].other == b &&
+		    memcmp(pa->links[k].ledger, pb->ledger, LEDGER_HASH_LEN) == 0)
+			return 1;
+	for (size_t k = 0; k < pb->nlinks; k++)
+		if (pb->links[k].walker == b && pb->links[k].other == a &&
+		    memcmp(pb->links[k].ledger, pa->ledger, LEDGER_HASH_LEN) == 0)
+			return 1;
+	return 0;
+}
+
 int
 ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicate *, void *),
                         void *arg, char **cause)
@@ -921,24 +1474,9 @@ ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicat
 		return -1;
 	if (ledger_identity(l, own) != 0)
 		memset(own, 0, sizeof own);
-	if (ledger_walkers(l, NULL, ledger_reg_own_cb, &r, cause) != 0 ||
+	if (ledger_regs_build(l, &ef, &r, cause) != 0 ||
 	    ledger_own_links(l, 0, &links, &nlinks, cause) != 0)
 		goto end;
-	for (i = 1; i < ef.n; i++) {
-		struct ledger_peer peer;
-		struct ledger_pfold *p = ledger_peer_named(l, ef.station[i].station, &peer, cause);
-		size_t nw;
-		const struct fold_walker *w;
-
-		if (p == NULL)
-			goto end;
-		w = fold_walkers(p->f, &nw);
-		for (j = 0; j < nw; j++)
-			if (w[j].active && w[j].reg_seq > 0 && w[j].name != NULL)
-				ledger_reg_push(&r, w[j].name, i, w[j].id);
-	}
-	if (r.n > 0)
-		qsort(r.v, r.n, sizeof *r.v, ledger_reg_cmp);
 	/* the same name here and at a peer, not linked by either station */
 	for (i = 0; i < r.n; i++) {
 		if (r.v[i].station != 0 || r.v[i].key[0] == '\0')
@@ -982,12 +1520,7 @@ ledger_event_duplicates(struct ledger *l, int (*cb)(const struct ledger_duplicat
 	}
 	rc = 0;
 end:
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].key);
-	free(r.v);
-	for (i = 0; i < r.nnames; i++)
-		free(r.names[i]);
-	free(r.names);
+	ledger_regs_free(&r);
 	free(links);
 	ledger_event_figures_clear(&ef);
 	return rc;
@@ -1103,4 +1636,238 @@ ledger_peer_cert(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN])
 		cert = xstrdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
 	return cert;
+}
+
+/* ---- every conflict, in people's words (the coordinator's list) ---- */
+
+struct ledger_conf_ctx {
+	struct ledger *l;
+	const struct ledger_event_figures *ef;
+	int (*cb)(const struct ledger_conflict *, void *);
+	void *arg;
+	int stop;
+	size_t *pf; /* the fold of each ef->station (by index; 0 unused) */
+};
+
+static void
+ledger_conf_emit(struct ledger_conf_ctx *c, struct ledger_conflict *x)
+{
+	if (!c->stop && c->cb(x, c->arg) != 0)
+		c->stop = 1;
+}
+
+static int
+ledger_conf_dup_cb(const struct ledger_duplicate *d, void *arg)
+{
+	struct ledger_conf_ctx *c = arg;
+	struct ledger_conflict x;
+
+	memset(&x, 0, sizeof x);
+	x.kind = LEDGER_CONFLICT_DUPLICATE;
+	x.walker = d->walker;
+	ledger_copy(x.station, sizeof x.station, d->station);
+	x.other = d->other;
+	snprintf(x.text, sizeof x.text,
+	         "%s (walker %" PRIu32 ") here and %s (walker %" PRIu32
+	         ") at %s: likely the same person.",
+	         d->name, d->walker, d->other_name, d->other, d->station_name);
+	ledger_conf_emit(c, &x);
+	return c->stop;
+}
+
+static int
+ledger_conf_review_cb(const struct ledger_review *r, void *arg)
+{
+	struct ledger_conf_ctx *c = arg;
+	struct ledger_conflict x;
+	char money[32];
+
+	memset(&x, 0, sizeof x);
+	x.kind = LEDGER_CONFLICT_REVIEW;
+	x.walker = r->walker;
+	x.seq = r->seq;
+	ledger_copy(x.station, sizeof x.station, r->station);
+	snprintf(x.text, sizeof x.text,
+	         "%s asks to review %s of walker %" PRIu32 " (entry %" PRId64
+	         "): \"%s\". Only this station can annul it.",
+	         r->station_name, amount_format(r->cents, money, sizeof money), r->walker, r->seq,
+	         r->reason);
+	ledger_conf_emit(c, &x);
+	return c->stop;
+}
+
+/* A walker's name for the list: here, else where registered; "" none. */
+static void
+ledger_conf_name(struct ledger *l, uint32_t id, char *out, size_t len)
+{
+	struct ledger_walker w;
+	struct ledger_event_walker ew;
+
+	out[0] = '\0';
+	memset(&w, 0, sizeof w);
+	if (ledger_walker_get(l, id, &w, NULL) == 0 && w.reg_seq > 0 && w.active && w.name != NULL)
+		snprintf(out, len, " (%s)", w.name);
+	else if (ledger_event_walker(l, id, &ew, NULL) == 1)
+		snprintf(out, len, " (%s)", ew.name);
+	ledger_walker_clear(&w);
+}
+
+static int
+ledger_conf_person_cmp(const void *a, const void *b)
+{
+	uint32_t x = (*(struct ledger_person *const *)a)->id,
+	         y = (*(struct ledger_person *const *)b)->id;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The laps counted once across stations, by walker number. */
+static void
+ledger_conf_laps(struct ledger_conf_ctx *c)
+{
+	struct ledger *l = c->l;
+	struct ledger_person **v = xcalloc(l->xj->npeople + 1, sizeof *v);
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->xj->npeople; i++)
+		if (l->xj->people[i].review > 0)
+			v[n++] = &l->xj->people[i];
+	if (n > 0)
+		qsort(v, n, sizeof *v, ledger_conf_person_cmp);
+	for (size_t i = 0; i < n && !c->stop; i++) {
+		const struct ledger_station_figures *a =
+		                                        &c->ef->station[ledger_xj_out(l, v[i]->ra)],
+		                                    *b =
+		                                        &c->ef->station[ledger_xj_out(l, v[i]->rb)];
+		struct ledger_conflict x;
+		char name[140];
+
+		memset(&x, 0, sizeof x);
+		x.kind = LEDGER_CONFLICT_LAPS;
+		x.walker = v[i]->id;
+		ledger_conf_name(l, v[i]->id, name, sizeof name);
+		snprintf(x.text, sizeof x.text,
+		         "Walker %" PRIu32 "%s: %" PRId64 " lap%s at %s%s and %s%s %" PRId64
+		         " s apart, counted once: annul the wrong one where it was recorded.",
+		         v[i]->id, name, v[i]->review, v[i]->review == 1 ? "" : "s",
+		         a->own ? "here" : "", a->own ? "" : a->name, b->own ? "here" : "",
+		         b->own ? "" : b->name, v[i]->gap_ms / 1000);
+		ledger_conf_emit(c, &x);
+	}
+	free(v);
+}
+
+/* The same name at two peers under two numbers, linked by neither: one of
+ * them links it (a link names a walker of the station that records it). */
+static void
+ledger_conf_peer_dups(struct ledger_conf_ctx *c, const struct ledger_regs *r)
+{
+	for (size_t i = 0; i < r->n && !c->stop; i++) {
+		if (r->v[i].station == 0 || r->v[i].key[0] == '\0')
+			continue;
+		for (size_t j = i + 1; j < r->n && strcmp(r->v[j].key, r->v[i].key) == 0; j++) {
+			const struct ledger_station_figures *a = &c->ef->station[r->v[i].station],
+			                                    *b = &c->ef->station[r->v[j].station];
+			struct ledger_conflict x;
+
+			if (r->v[j].station == 0 || r->v[j].station == r->v[i].station ||
+			    r->v[j].id == r->v[i].id ||
+			    ledger_peers_linked(&c->l->pf[c->pf[r->v[i].station]], r->v[i].id,
+			                        &c->l->pf[c->pf[r->v[j].station]], r->v[j].id))
+				continue;
+			memset(&x, 0, sizeof x);
+			x.kind = LEDGER_CONFLICT_PEER_DUPLICATE;
+			x.walker = r->v[i].id;
+			x.other = r->v[j].id;
+			ledger_copy(x.station, sizeof x.station, b->station);
+			snprintf(x.text, sizeof x.text,
+			         "%s (walker %" PRIu32 ") at %s and %s (walker %" PRIu32
+			         ") at %s: likely the same person; link them at either station.",
+			         r->v[i].name, r->v[i].id, a->name, r->v[j].name, r->v[j].id,
+			         b->name);
+			ledger_conf_emit(c, &x);
+		}
+	}
+}
+
+static int
+ledger_reg_id_cmp(const void *a, const void *b)
+{
+	const struct ledger_reg *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->station != y->station)
+		return x->station < y->station ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* One walker number registered at two stations to two names (rosters
+ * imported at both): their laps and money add up as one walker's. */
+static void
+ledger_conf_numbers(struct ledger_conf_ctx *c, struct ledger_regs *r)
+{
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof *r->v, ledger_reg_id_cmp);
+	for (size_t i = 0, j; i < r->n && !c->stop; i = j) {
+		size_t other = i;
+
+		for (j = i + 1; j < r->n && r->v[j].id == r->v[i].id; j++)
+			if (other == i && r->v[j].station != r->v[i].station &&
+			    strcmp(r->v[j].key, r->v[i].key) != 0)
+				other = j;
+		if (other != i) {
+			const struct ledger_station_figures *a = &c->ef->station[r->v[i].station],
+			                                    *b =
+			                                        &c->ef
+			                                             ->station[r->v[other].station];
+			struct ledger_conflict x;
+
+			memset(&x, 0, sizeof x);
+			x.kind = LEDGER_CONFLICT_NUMBER;
+			x.walker = r->v[i].id;
+			ledger_copy(x.station, sizeof x.station, b->station);
+			snprintf(x.text, sizeof x.text,
+			         "Walker %" PRIu32 " is %s %s%s and %s at %s: one number for two "
+			         "people. Their laps and money count as one walker's until one of "
+			         "them is registered again under a new number.",
+			         r->v[i].id, r->v[i].name, a->own ? "here" : "at ",
+			         a->own ? "" : a->name, r->v[other].name, b->name);
+			ledger_conf_emit(c, &x);
+		}
+	}
+}
+
+int
+ledger_event_conflicts(struct ledger *l, int (*cb)(const struct ledger_conflict *, void *),
+                       void *arg, char **cause)
+{
+	struct ledger_event_figures ef;
+	struct ledger_regs r = {0};
+	struct ledger_conf_ctx c = {l, &ef, cb, arg, 0, NULL};
+	int rc = -1;
+
+	if (ledger_event_figures(l, 0, &ef, cause) != 0)
+		return -1;
+	c.pf = xcalloc(ef.n, sizeof *c.pf);
+	for (size_t k = 0; k < l->npf; k++) /* each station's fold, for the links */
+		if (l->pf[k].out_index < ef.n)
+			c.pf[l->pf[k].out_index] = k;
+	if (ledger_event_duplicates(l, ledger_conf_dup_cb, &c, cause) != 0 ||
+	    (!c.stop && ledger_event_reviews(l, ledger_conf_review_cb, &c, cause) != 0))
+		goto end;
+	if (!c.stop)
+		ledger_conf_laps(&c);
+	if (!c.stop && ledger_regs_build(l, &ef, &r, cause) != 0)
+		goto end;
+	if (!c.stop)
+		ledger_conf_peer_dups(&c, &r);
+	if (!c.stop)
+		ledger_conf_numbers(&c, &r);
+	rc = 0;
+end:
+	free(c.pf);
+	ledger_regs_free(&r);
+	ledger_event_figures_clear(&ef);
+	return rc;
 }

@@ -74,14 +74,17 @@ struct ledger {
 	/* peers' folds, brought up to date when asked (ledger_event.c) */
 	struct ledger_pfold *pf;
 	size_t npf;
+	/* every station's laps by walker, judged across stations (ledger_event.c) */
+	struct ledger_xj *xj;
 	/* walkers checked in at a peer only, for own checked_in ck_own and the
-	 * peers' entries folded ck_peers (ck_valid: computed) */
+	 * peers' check-ins and folds ck_peers (ck_valid: computed) */
 	int64_t ck_own, ck_peers, ck_value;
 	int ck_valid;
 };
 
 /* Frees the peers' folds (ledger_free). */
 void ledger_pfold_free(struct ledger *l);
+void ledger_xj_free(struct ledger_xj *x);
 
 /* The append-only triggers, as sqlite keeps their text (ledger_check compares
  * it byte for byte). */

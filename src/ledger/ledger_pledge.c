@@ -161,6 +161,7 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		ledger_pl_hex(peers.v[i].ledger, src[i + 1].ledger);
 		snprintf(sp->station, sizeof sp->station, "%s", peers.v[i].station);
 		sp->seen_wall_ms = peers.v[i].seen_wall_ms;
+		sp->role = RULES_ROLE_BOTH; /* not known until its entries are read */
 		ls->upto = peers.v[i].head_seq;
 		if (ls->upto <= 0)
 			continue;
@@ -220,6 +221,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		sp->stale = sp->walker_laps && (sp->seen_wall_ms <= 0 ||
 		                                as_of - sp->seen_wall_ms > LEDGER_LAPS_STALE_MS);
 	}
+	out->as_of_wall_ms = as_of;
+	out->stations[0].role = ledger_pl_role(own.es, own.n);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, ledger_pl_line_cmp);
 	rc = 0;
@@ -288,6 +291,96 @@ ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len
 			                  : "never");
 	}
 	strbuf_puts(&b, ".");
+	snprintf(buf, len, "%s", b.s);
+	strbuf_free(&b);
+}
+
+/* A station as the Stations screen names it ("Lap point T2"); this one
+ * "this table" (or "this lap point"). */
+static const char *
+ledger_pl_station_words(const struct ledger_station_pledge *sp, char *buf, size_t len)
+{
+	if (sp->own)
+		return sp->role == RULES_ROLE_LAP ? "this lap point" : "this table";
+	snprintf(buf, len, "%s %s",
+	         sp->role == RULES_ROLE_LAP       ? "Lap point"
+	         : sp->role == RULES_ROLE_WELCOME ? "Welcome table"
+	                                          : "Station",
+	         sp->station);
+	return buf;
+}
+
+/* Until when another station's laps count: those held when the laps were
+ * taken (the certification, else now), as fresh as its last exchange. */
+static int64_t
+ledger_pl_upto_ms(const struct ledger_settlement *s, const struct ledger_station_pledge *sp)
+{
+	return sp->seen_wall_ms < s->as_of_wall_ms ? sp->seen_wall_ms : s->as_of_wall_ms;
+}
+
+void
+ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+	char upto[40], when[40], name[LEDGER_STATION_MAX + 32];
+	int same = 1;
+
+	for (size_t i = 0; i < s->nstations; i++) {
+		const struct ledger_station_pledge *sp = &s->stations[i];
+
+		if (!sp->stale)
+			continue;
+		if (sp->seen_wall_ms > 0)
+			strbuf_printf(&b,
+			              "%s not heard from since %s: its later laps are missing. ",
+			              ledger_pl_station_words(sp, name, sizeof name),
+			              ledger_pl_clock(sp->seen_wall_ms, when, sizeof when));
+		else
+			strbuf_printf(&b, "%s never heard from: its laps are missing. ",
+			              ledger_pl_station_words(sp, name, sizeof name));
+	}
+	ledger_pl_clock(s->as_of_wall_ms, upto, sizeof upto);
+	/* another station's laps are those held then: up to when it was last heard from */
+	for (size_t i = 1; i < s->nstations; i++) {
+		const struct ledger_station_pledge *sp = &s->stations[i];
+		int64_t at = ledger_pl_upto_ms(s, sp);
+
+		if (sp->upto_seq == 0 || at <= 0 ||
+		    strcmp(ledger_pl_clock(at, when, sizeof when), upto) != 0)
+			same = 0;
+	}
+	strbuf_printf(&b, "%s%s",
+	              s->cert_seq != 0 ? "Certified laps, counted up to " : "Laps counted up to ",
+	              upto);
+	if (s->nstations == 1) /* "Laps counted up to 10:42 at this table." */
+		strbuf_printf(&b, " at %s.",
+		              ledger_pl_station_words(&s->stations[0], name, sizeof name));
+	else if (same) { /* "Laps counted up to 10:42, this table and Lap point T2." */
+		for (size_t i = 0; i < s->nstations; i++)
+			strbuf_printf(&b, "%s%s",
+			              i == 0                  ? ", "
+			              : i + 1 == s->nstations ? " and "
+			                                      : ", ",
+			              ledger_pl_station_words(&s->stations[i], name, sizeof name));
+		strbuf_puts(&b, ".");
+	} else { /* "... up to 10:42 at this table and up to 10:20 at Lap point T2." */
+		strbuf_printf(&b, " at %s",
+		              ledger_pl_station_words(&s->stations[0], name, sizeof name));
+		for (size_t i = 1; i < s->nstations; i++) {
+			const struct ledger_station_pledge *sp = &s->stations[i];
+			int64_t at = ledger_pl_upto_ms(s, sp);
+
+			if (sp->upto_seq == 0 || at <= 0)
+				strbuf_printf(&b, "; none from %s",
+				              ledger_pl_station_words(sp, name, sizeof name));
+			else
+				strbuf_printf(&b, "%sup to %s at %s",
+				              i + 1 == s->nstations ? " and " : ", ",
+				              ledger_pl_clock(at, when, sizeof when),
+				              ledger_pl_station_words(sp, name, sizeof name));
+		}
+		strbuf_puts(&b, ".");
+	}
 	snprintf(buf, len, "%s", b.s);
 	strbuf_free(&b);
 }

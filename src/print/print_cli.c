@@ -23,13 +23,21 @@
 #include "text.h"
 #include "util.h"
 
+/* What a printing command takes before its options. */
+enum print_cli_takes {
+	PRINT_CLI_TAKES_NONE,   /* badges: whom by --all, --new, --team or --match */
+	PRINT_CLI_TAKES_ID,     /* receipt SEQ, badge ID, slip ID */
+	PRINT_CLI_TAKES_WALKER, /* statement WALKER, or "owing" */
+};
+
 struct print_cli_opts {
-	int64_t id; /* SEQ or walker ID; -1: none */
-	const char *out, *printer, *paper_name, *assets, *spool, *layout, *match;
+	int64_t id; /* SEQ or walker ID; 0: "owing"; -1: none */
+	const char *out, *printer, *paper_name, *assets, *spool;
 	int print;
 	int deadline_s;
 	enum layout_paper paper;
-	struct ledger_event ev; /* the station's printer and paper settings */
+	struct print_cli_badges badges; /* PRINT_CLI_TAKES_NONE: whom, on which layout */
+	struct ledger_event ev;         /* the station's printer and paper settings */
 };
 
 static int
@@ -54,11 +62,56 @@ print_cli_no_fonts(void)
 	return cli_fail(CLI_REFUSED, "Cannot find the fonts: give --assets DIR or set WAT_ASSETS.");
 }
 
-/* The options as the entry declares them (PRINT_CLI_OPTS); takes_id: a
- * SEQ/ID comes first.  The printer and the paper: the option, else
- * $WAT_PRINTER / $WAT_PAPER, else the station's settings (printer, paper). */
+/* The badges' whom and layout (--all, the default, --new, --team NAME,
+ * --match TEXT; --layout): one at most; a layout that is not known is
+ * refused with the list of those that are. */
 static int
-print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, int takes_id,
+print_cli_parse_badges(const struct cli_args *a, struct print_cli_opts *o)
+{
+	struct print_cli_badges *q = &o->badges;
+	int given = cli_given(a, "all") > 0;
+
+	q->which = PRINT_CLI_ALL;
+	if (cli_given(a, "new") > 0) {
+		q->which = PRINT_CLI_NEW;
+		given++;
+	}
+	if (cli_val(a, "team") != NULL) {
+		q->which = PRINT_CLI_TEAM;
+		q->text = cli_val(a, "team");
+		given++;
+	}
+	if (cli_val(a, "match") != NULL) {
+		q->which = PRINT_CLI_MATCH;
+		q->text = cli_val(a, "match");
+		given++;
+	}
+	if (given > 1)
+		return cli_fail(CLI_USAGE,
+		                "Give one of --all, --new, --team NAME or --match TEXT.");
+	q->layout = cli_val(a, "layout");
+	q->roll = layout_paper_is_roll(o->paper) ? o->paper : LAYOUT_ROLL80;
+	if (q->layout != NULL && strcasecmp(q->layout, "roll") == 0)
+		return 0;
+	if (layout_sheet_find(q->layout) == NULL) {
+		fprintf(stderr, "Unknown layout \"%s\". Layouts:\n", q->layout);
+		for (size_t i = 0; layout_sheet_get(i) != NULL; i++)
+			fprintf(stderr, "  %-8s %s\n", layout_sheet_get(i)->name,
+			        layout_sheet_get(i)->description);
+		fprintf(stderr, "  %-8s one badge per ticket of the receipt roll (--paper)\n",
+		        "roll");
+		return CLI_USAGE;
+	}
+	o->paper = layout_sheet_find(q->layout)->paper; /* the sheet's own paper */
+	return 0;
+}
+
+/* The options of every printing command, as its entry declares them
+ * (PRINT_CLI_OPTS and its own); what comes first is takes.  The printer and
+ * the paper: the option, else $WAT_PRINTER / $WAT_PAPER, else the station's
+ * settings (printer, paper). */
+static int
+print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, enum print_cli_takes takes,
                 struct print_cli_opts *o)
 {
 	const char *v;
@@ -75,10 +128,6 @@ print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, int takes_id,
 		o->paper_name = cli_val(a, "paper");
 	o->assets = cli_val(a, "assets");
 	o->spool = cli_val(a, "spool");
-	if (!takes_id) { /* badges */
-		o->layout = cli_val(a, "layout");
-		o->match = cli_val(a, "match");
-	}
 	if ((v = cli_val(a, "deadline")) != NULL) {
 		int64_t s;
 
@@ -86,10 +135,19 @@ print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, int takes_id,
 			return cli_fail(CLI_USAGE, "--deadline takes seconds (1 to 3600).");
 		o->deadline_s = (int)s;
 	}
-	if (a->npos != (takes_id ? 1 : 0) || (takes_id && print_cli_number(a->pos[0], &o->id) != 0))
+	if (a->npos != (takes == PRINT_CLI_TAKES_NONE ? 0 : 1))
+		return cli_usage(c);
+	if (takes == PRINT_CLI_TAKES_ID && print_cli_number(a->pos[0], &o->id) != 0)
 		return cli_usage(c);
 	if ((o->out == NULL) == (o->print == 0))
 		return cli_usage(c);
+	if (takes == PRINT_CLI_TAKES_WALKER) {
+		if (strcmp(a->pos[0], "owing") == 0)
+			o->id = 0;
+		else if (print_cli_number(a->pos[0], &o->id) != 0 || o->id > BADGE_MAX_WALKER)
+			return cli_fail(CLI_USAGE, "Say a walker's number, or \"owing\" for every "
+			                           "statement still owed.");
+	}
 	if (ledger_event(c->l, &o->ev) == 0) {
 		if ((o->printer == NULL || *o->printer == '\0') && o->ev.printer[0] != '\0')
 			o->printer = o->ev.printer;
@@ -101,7 +159,7 @@ print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, int takes_id,
 	    layout_paper_parse(o->paper_name, &o->paper) != 0)
 		return cli_fail(CLI_USAGE, "Unknown paper \"%s\": use 58mm, 80mm, letter or a4.",
 		                o->paper_name);
-	return 0;
+	return takes == PRINT_CLI_TAKES_NONE ? print_cli_parse_badges(a, o) : 0;
 }
 
 /* The options of every printing command; badges adds --layout and --match. */
@@ -110,6 +168,12 @@ print_cli_parse(struct cli_cmd_ctx *c, const struct cli_args *a, int takes_id,
 	    CLI_VALUE("assets"), CLI_VALUE("spool"), CLI_VALUE("deadline")
 #define PRINT_CLI_COMMON                                                                           \
 	"[--paper 58mm|80mm|letter|a4] [--assets DIR] [--spool DIR] [--deadline SECONDS]"
+/* The rest of the entry of a command that prints one thing named by FIRST
+ * (SEQ, ID), with the common options only. */
+#define PRINT_CLI_ONE(FIRST, ABOUT, EXEC)                                                          \
+	.usage = FIRST " --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,            \
+	.about = ABOUT, .opts = CLI_OPTS(PRINT_CLI_OPTS), .needs = CLI_EVENT, .how = CLI_WRITE,    \
+	.exec = EXEC
 
 char *
 print_cli_assets(const char *dir)
@@ -625,7 +689,7 @@ print_cli_receipt(struct cli_cmd_ctx *c, struct cli_args *a)
 	size_t len;
 	int copy = 0, rc;
 
-	if ((rc = print_cli_parse(c, a, 1, &o)) != 0)
+	if ((rc = print_cli_parse(c, a, PRINT_CLI_TAKES_ID, &o)) != 0)
 		return rc;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
@@ -650,12 +714,7 @@ end:
 
 const struct cli_cmd_entry print_cli_receipt_entry = {
     .name = "receipt",
-    .usage = "SEQ --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
-    .about = "a donation receipt (reprints are marked COPY)",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS),
-    .needs = CLI_EVENT,
-    .how = CLI_WRITE,
-    .exec = print_cli_receipt,
+    PRINT_CLI_ONE("SEQ", "a donation receipt (reprints are marked COPY)", print_cli_receipt),
 };
 
 static int
@@ -788,19 +847,20 @@ end:
 	return rc;
 }
 
-/* One walker's page (badge or slip): made, then printed or saved. */
+/* One walker's page, badge or slip (the entry's name): made, then printed or
+ * saved. */
 static enum cli_ret
-print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
-                      int (*make)(struct ledger *, uint32_t, enum layout_paper, const char *,
-                                  char **, size_t *, char **),
-                      const char *noun, const char *title_word)
+print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a)
 {
+	int badge = strcmp(c->entry->name, "badge") == 0;
+	int (*make)(struct ledger *, uint32_t, enum layout_paper, const char *, char **, size_t *,
+	            char **) = badge ? print_cli_badge_pdf : print_cli_slip_pdf;
 	struct print_cli_opts o;
 	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
 	size_t len;
 	int rc;
 
-	if ((rc = print_cli_parse(c, a, 1, &o)) != 0)
+	if ((rc = print_cli_parse(c, a, PRINT_CLI_TAKES_ID, &o)) != 0)
 		return rc;
 	if (o.id > BADGE_MAX_WALKER)
 		return cli_fail(CLI_USAGE, "No walker %" PRId64 ".", o.id);
@@ -810,8 +870,8 @@ print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
-	title = xasprintf("%s %" PRId64, title_word, o.id);
-	if (strcmp(noun, "badge") == 0) {
+	title = xasprintf("%s %" PRId64, badge ? "Badge" : "Slip", o.id);
+	if (badge) {
 		struct print_cli_dest d = {o.out, o.printer, o.spool, o.deadline_s, o.paper};
 		struct print_cli_rec r;
 
@@ -824,7 +884,7 @@ print_cli_walker_page(struct cli_cmd_ctx *c, struct cli_args *a,
 		rc = print_cli_deliver_dest(c->l, c->op, &d, &r, pdf, len);
 		goto end;
 	}
-	rc = print_cli_deliver(c->l, c->op, &o, noun, o.id, (uint32_t)o.id, 0, title, pdf, len);
+	rc = print_cli_deliver(c->l, c->op, &o, "slip", o.id, (uint32_t)o.id, 0, title, pdf, len);
 end:
 	free(title);
 	free(pdf);
@@ -832,20 +892,9 @@ end:
 	return rc;
 }
 
-static enum cli_ret
-print_cli_badge(struct cli_cmd_ctx *c, struct cli_args *a)
-{
-	return print_cli_walker_page(c, a, print_cli_badge_pdf, "badge", "Badge");
-}
-
 const struct cli_cmd_entry print_cli_badge_entry = {
     .name = "badge",
-    .usage = "ID --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
-    .about = "a walker's badge",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS),
-    .needs = CLI_EVENT,
-    .how = CLI_WRITE,
-    .exec = print_cli_badge,
+    PRINT_CLI_ONE("ID", "a walker's badge", print_cli_walker_page),
 };
 
 struct print_cli_sheet {
@@ -975,52 +1024,16 @@ static enum cli_ret
 print_cli_badges(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct print_cli_opts o;
-	struct print_cli_badges q;
 	struct print_cli_rec r;
 	char *assets = NULL, *pdf = NULL, *cause = NULL;
-	int given = 0;
-	size_t len, i;
+	size_t len;
 	int rc;
 
-	if ((rc = print_cli_parse(c, a, 0, &o)) != 0)
+	if ((rc = print_cli_parse(c, a, PRINT_CLI_TAKES_NONE, &o)) != 0)
 		return rc;
-	memset(&q, 0, sizeof q);
-	q.which = PRINT_CLI_ALL;
-	given += cli_given(a, "all") > 0;
-	if (cli_given(a, "new") > 0) {
-		q.which = PRINT_CLI_NEW;
-		given++;
-	}
-	if (cli_val(a, "team") != NULL) {
-		q.which = PRINT_CLI_TEAM;
-		q.text = cli_val(a, "team");
-		given++;
-	}
-	if (o.match != NULL) {
-		q.which = PRINT_CLI_MATCH;
-		q.text = o.match;
-		given++;
-	}
-	if (given > 1)
-		return cli_fail(CLI_USAGE,
-		                "Give one of --all, --new, --team NAME or --match TEXT.");
-	q.layout = o.layout;
-	q.roll = layout_paper_is_roll(o.paper) ? o.paper : LAYOUT_ROLL80;
-	if (q.layout != NULL && strcasecmp(q.layout, "roll") != 0 &&
-	    layout_sheet_find(q.layout) == NULL) {
-		fprintf(stderr, "Unknown layout \"%s\". Layouts:\n", o.layout);
-		for (i = 0; layout_sheet_get(i) != NULL; i++)
-			fprintf(stderr, "  %-8s %s\n", layout_sheet_get(i)->name,
-			        layout_sheet_get(i)->description);
-		fprintf(stderr, "  %-8s one badge per ticket of the receipt roll (--paper)\n",
-		        "roll");
-		return CLI_USAGE;
-	}
-	if (q.layout == NULL || strcasecmp(q.layout, "roll") != 0)
-		o.paper = layout_sheet_find(q.layout)->paper;
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
-	if (print_cli_badges_pdf(c->l, &q, assets, &r, &pdf, &len, &cause) != 0) {
+	if (print_cli_badges_pdf(c->l, &o.badges, assets, &r, &pdf, &len, &cause) != 0) {
 		rc = cli_cause(CLI_REFUSED, cause);
 		goto end;
 	}
@@ -1081,20 +1094,10 @@ end:
 	return rc;
 }
 
-static enum cli_ret
-print_cli_slip(struct cli_cmd_ctx *c, struct cli_args *a)
-{
-	return print_cli_walker_page(c, a, print_cli_slip_pdf, "slip", "Slip");
-}
-
 const struct cli_cmd_entry print_cli_slip_entry = {
     .name = "slip",
-    .usage = "ID --out FILE.pdf | --print [--printer QUEUE] " PRINT_CLI_COMMON,
-    .about = "a walker's slip: laps, distance and money as of now",
-    .opts = CLI_OPTS(PRINT_CLI_OPTS),
-    .needs = CLI_EVENT,
-    .how = CLI_WRITE,
-    .exec = print_cli_slip,
+    PRINT_CLI_ONE("ID", "a walker's slip: laps, distance and money as of now",
+                  print_cli_walker_page),
 };
 
 /* ---- sponsors' statements ---- */
@@ -1193,22 +1196,14 @@ static enum cli_ret
 print_cli_statement(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct print_cli_opts o;
-	struct cli_args b = *a;
-	char one[] = "1", *pos[] = {one};
 	char *assets = NULL, *pdf = NULL, *cause = NULL, *title = NULL;
-	int64_t id = 0;
+	int64_t id;
 	size_t len, count;
 	int rc;
 
-	if (a->npos != 1)
-		return cli_usage(c);
-	b.pos = pos; /* WALKER or "owing": read here, the options there */
-	if ((rc = print_cli_parse(c, &b, 1, &o)) != 0)
+	if ((rc = print_cli_parse(c, a, PRINT_CLI_TAKES_WALKER, &o)) != 0)
 		return rc;
-	if (strcmp(a->pos[0], "owing") != 0 &&
-	    (print_cli_number(a->pos[0], &id) != 0 || id > BADGE_MAX_WALKER))
-		return cli_fail(CLI_USAGE, "Say a walker's number, or \"owing\" for every "
-		                           "statement still owed.");
+	id = o.id; /* 0: every statement still owed */
 	if ((assets = print_cli_assets(o.assets)) == NULL)
 		return print_cli_no_fonts();
 	if (print_cli_statements_pdf(c->l, (uint32_t)id, id == 0 || cli_given(a, "owing") > 0,

@@ -58,9 +58,9 @@ sync_cli_event(struct ledger *l, uint32_t walker)
 		return cli_cause(CLI_REFUSED, cause);
 	stamp_now(&now);
 	printf("Event over %zu station%s: %" PRId64 " walkers, %" PRId64 " laps (%" PRId64
-	       " flagged), %s raised\n",
+	       " flagged, %" PRId64 " more to review across stations), %s raised\n",
 	       ef.n, ef.n == 1 ? "" : "s", ef.all.walkers, ef.all.laps, ef.all.flagged_laps,
-	       amount_format(ef.all.total_cents, money, sizeof money));
+	       ef.review_laps, amount_format(ef.all.total_cents, money, sizeof money));
 	for (size_t i = 0; i < ef.n; i++) {
 		const struct ledger_station_figures *st = &ef.station[i];
 

@@ -6,26 +6,8 @@
 
 load lib/cupsd
 
-setup_file() {
-	export WAT_ASSETS="$REPO/assets"
-	unset WAT_PRINTER WAT_PAPER
-	export PT=$(mktemp -d /tmp/wat-closeout-bats-XXXXXX)
-	chmod 755 "$PT" # filters run as lp and must reach it
-	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
-		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
-		echo "$CUPSD_PID" >"$PT/cupsd.pid"
-		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
-		echo "$CUPS_SERVER" >"$PT/cups_server"
-	fi
-}
-
-teardown_file() {
-	if [ -f "$PT/cupsd.pid" ]; then
-		CUPSD_PID=$(cat "$PT/cupsd.pid")
-		cupsd_stop
-	fi
-	rm -rf "$PT"
-}
+setup_file() { cupsd_file_setup closeout; }
+teardown_file() { cupsd_file_teardown; }
 
 setup() {
 	T="$BATS_TEST_TMPDIR"
@@ -51,10 +33,6 @@ need_close_sheet() {
 		skip "watctl has no close-sheet command yet (one line in src/cli/watctl.c)"
 }
 
-need_cupsd() {
-	[ -f "$PT/cupsd.pid" ] || skip "no private cupsd here (needs root, cupsd and $BUILD/rastertoescpos)"
-	export CUPS_SERVER=$(cat "$PT/cups_server")
-}
 
 # The hash of ledger.jsonl's line N in the sealed bundle $1 (the demo HQ's key opens it).
 jsonl_hash() {
@@ -132,7 +110,7 @@ jsonl_hash() {
 }
 
 @test "close --print to a PDF queue: printed and recorded" {
-	need_cupsd
+	cupsd_file_server
 	day
 	run w close --cash 25 --checks 2 --check-total 52.50 --counter "Ann Smith" --counter "Bob Jones" --print --printer pdfq
 	echo "$output"
@@ -233,7 +211,7 @@ jsonl_hash() {
 }
 
 @test "close --sheet: a receipt printed on a queue counts as printed" {
-	need_cupsd
+	cupsd_file_server
 	day
 	w receipt 4 --print --printer pdfq >/dev/null
 	run w close --cash 25 --checks 2 --check-total 52.50 --counter Ann --counter Bob --sheet "$T/s.pdf"

@@ -333,10 +333,11 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	run curl -s -b "$T/jar" --data "csrf=$(csrf_of "$T/dash.html")&id=4&action=accept&reason=phoned+the+coordinator" "$URL/staff/held"
 	[[ "$output" == *"Accepted export 1 of station T1 (Tupelo, MS, 2026-05-02) as #4"* ]]
 	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="noheld"'
-	# the pledge parts are hooks until the pledges issue lands
-	grep -q 'id="pledges"' "$T/dash.html"
+	# the pledges' part (the demo's stations took none), and a payment form
+	# sent empty: refused, nothing recorded
+	grep -q 'id="nopledges"' "$T/dash.html"
 	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(csrf_of "$T/dash.html")" "$URL/staff/pledge-payment"
-	[ "$output" = 501 ]
+	[ "$output" = 400 ]
 	stop
 	run "$WATCTL" hq-log --db "$D/hq.db"
 	[ "$status" -eq 0 ]
@@ -551,4 +552,342 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"staff-add"*"cal"*"by bea"*"staff-disable"*"cal"*"by bea"*"staff-enable"*"cal"*"by bea"*"staff-reset"*"cal"*"by bea"* ]]
 	[[ "$output" == *"hash chain intact"* ]]
+}
+
+# pledges_in: Memphis's station T1 takes three pledges (Ann Avery's two for
+# walker 1, $50 in all; a sponsor with HTML in the name for walker 2, $25),
+# exports again and HQ merges it; $T/s1.png and $T/s2.jpg are photos of the
+# two sponsors' statements (as printed, at 100 dpi), $S1 and $S2 their numbers.
+pledges_in() {
+	command -v pdftoppm >/dev/null || skip "pdftoppm is not installed (poppler-utils)"
+	local db="$D/st/memphis-t1.db"
+	"$WATCTL" --db "$db" pledge add 1 --sponsor "Ann Avery" --rate 40 >/dev/null
+	"$WATCTL" --db "$db" pledge add 1 --sponsor "Ann Avery" --rate 10 >/dev/null
+	"$WATCTL" --db "$db" pledge add 2 --sponsor "Bo <b>Bold</b>" --rate 25 >/dev/null
+	mkdir -p "$T/out"
+	"$WATCTL" --db "$db" export --out "$T/out" >/dev/null
+	"$WATCTL" merge --db "$D/hq.db" --hq "$D/keys" "$T"/out/*-2.zip.age >/dev/null
+	"$WATCTL" --db "$db" statement 1 --out "$T/s1.pdf" >/dev/null
+	"$WATCTL" --db "$db" statement 2 --out "$T/s2.pdf" >/dev/null
+	pdftoppm -png -r 100 -singlefile "$T/s1.pdf" "$T/s1"
+	pdftoppm -jpeg -r 100 -singlefile "$T/s2.pdf" "$T/s2"
+	S1=$("$WATCTL" decode "$T/s1.png" | cut -f2)
+	S2=$("$WATCTL" decode "$T/s2.jpg" | cut -f2)
+	[[ "$S1" == S:T1:24:0:5000:* ]]
+	[[ "$S2" == S:T1:26:0:2500:* ]]
+}
+
+# pay STATEMENT AMOUNT METHOD [CHECK] [CSRF]: the payment form; $status_code, $headline
+pay() {
+	curl -s -b "$T/jar" -o "$T/answer.html" -w '%{http_code}' \
+		--data-urlencode "csrf=${5-$(csrf_of "$T/pay.html")}" --data-urlencode "statement=$1" \
+		--data-urlencode "amount=$2" --data-urlencode "method=$3" --data-urlencode "check_no=${4:-}" \
+		"$URL/staff/pledge-payment" >"$T/code" || true
+	status_code=$(cat "$T/code")
+	headline=$(sed -n 's/.*<p id="headline">\([^<]*\)<.*/\1/p' "$T/answer.html")
+	echo "$status_code $headline"
+}
+# photo FILE [CSRF]: the photo form
+photo() {
+	curl -s -b "$T/jar" -o "$T/answer.html" -w '%{http_code}' \
+		-F "csrf=${2-$(csrf_of "$T/pay.html")}" -F "photo=@$1" "$URL/staff/statement-photo" \
+		>"$T/code" || true
+	status_code=$(cat "$T/code")
+	headline=$(sed -n 's/.*<p id="headline">\([^<]*\)<.*/\1/p' "$T/answer.html")
+	echo "$status_code $headline"
+}
+
+@test "hqweb: pledge payments by mail: statement typed or read from a photo, still owed goes down, more is a gift; unknown and already paid refused in words; CSRF; HQ's log; watctl hq-pay" {
+	pledges_in
+	start
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	# pledged $75.00, collected $0.00, by mail $0.00, still owed $75.00
+	grep -q 'id="pledges-national"><td colspan="3">national total</td><td class="num">3</td><td class="num">\$75.00</td><td class="num">\$0.00</td><td class="num">\$0.00</td><td class="num">\$75.00</td>' "$T/dash.html"
+	grep -q 'Bo &lt;b&gt;Bold' "$T/dash.html" || true
+	curl -s -b "$T/jar" "$URL/staff/pay" >"$T/pay.html"
+	grep -q 'id="nopayments"' "$T/pay.html"
+	# the QR read from a photo (PNG or JPEG); a PDF is not a photo; a photo
+	# without the form's token is not read
+	photo "$T/s2.jpg"
+	[ "$status_code" = 200 ]
+	[ "$headline" = "Read from the photo: $S2. Check it against the statement, then enter the amount." ]
+	grep -q "id=\"statement\" name=\"statement\" [^>]*value=\"$S2\"" "$T/answer.html"
+	photo "$T/s1.pdf"
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "That file is not a photo HQ can read"* ]]
+	photo "$T/s2.jpg" "$(printf '%064d' 0)"
+	[ "$status_code" = 403 ]
+	# no token: nothing recorded
+	pay "$S1" 30 check 1201 ""
+	[ "$status_code" = 403 ]
+	# refused in words: not a number, a number HQ never received, a check without its number
+	pay "hello" 30 cash
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "&quot;hello&quot; is not a statement number"*"Nothing was recorded." ]]
+	pay "${S1%?}X" 30 cash
+	[[ "$headline" == "&quot;${S1%?}X&quot; is not a statement number"* ]]
+	pay "${S1%????????}00000000" 30 cash
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "HQ does not know statement ${S1%????????}00000000: no bundle of station T1 with ledger 00000000 was received."* ]]
+	pay "$S1" 30 check
+	[[ "$headline" == "A check needs its number"* ]]
+	pay "$S1" 0 cash
+	[ "$status_code" = 422 ]
+	# part of it, typed in lower case: still owed $20.00
+	pay "$(echo "$S1" | tr A-Z a-z)" 30 check 1201
+	[ "$status_code" = 200 ]
+	[ "$headline" = "Recorded payment 1: \$30.00 by check 1201 from Ann Avery for walker 1 (Walker 1), statement $S1. \$30.00 toward the pledges; still owed now \$20.00." ]
+	# the rest and more: a gift; the statement's figure is out of date, said so
+	pay "$S1" 25.00 check 1202
+	[ "$headline" = "Recorded payment 2: \$25.00 by check 1202 from Ann Avery for walker 1 (Walker 1), statement $S1. \$20.00 toward the pledges; still owed now \$0.00. \$5.00 more than owed is shown as a gift. (The statement said \$50.00 still owed; HQ counted \$20.00 before this payment: payments or laps came after it was printed.)" ]
+	pay "$S1" 5 cash
+	[ "$status_code" = 422 ]
+	[[ "$headline" == "Statement $S1 is already paid: Ann Avery&#39;s pledges for walker 1 came to \$50.00 and HQ counts them paid in full. Nothing was recorded"* ]]
+	# the dashboard: collected $50.00, all by mail, still owed $25.00, gifts $5.00
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q 'id="pledges-national"><td colspan="3">national total</td><td class="num">3</td><td class="num">\$75.00</td><td class="num">\$50.00</td><td class="num">\$50.00</td><td class="num">\$25.00</td><td class="num">\$5.00</td>' "$T/dash.html"
+	grep -q '<tr class="station"><td>Memphis, TN</td><td>Walk Against Traffick</td><td>T1</td><td class="num">3</td><td class="num">\$75.00</td><td class="num">\$50.00</td>' "$T/dash.html"
+	[ "$(grep -o '<tr><td>[0-9]*</td><td>2026' "$T/dash.html" | wc -l)" -eq 2 ]
+	stop
+	# watctl hq-pay: the same rules, from the command line
+	run "$WATCTL" hq-pay --db "$D/hq.db" "$S2" --amount 25 --method cash --by bea
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "Recorded payment 3: \$25.00 by cash from Bo <b>Bold</b> for walker 2 (Walker 2), statement $S2. \$25.00 toward the pledges; still owed now \$0.00." ]]
+	run "$WATCTL" hq-pay --db "$D/hq.db" "$S2" --amount 25 --method cash
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Statement $S2 is already paid"* ]]
+	run "$WATCTL" hq-report --db "$D/hq.db"
+	echo "$output"
+	echo "$output" | grep -Eq '^national pledges +pledges +3 +walkers +2 +owed +\$75\.00 +paid +\$75\.00 +still owed +\$0\.00$'
+	[[ "$output" == *"payments by mail at HQ: 3, \$80.00 (\$75.00 toward pledges, in paid above; \$5.00 beyond them: gifts)"* ]]
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"pledge-payment  $S1: payment 1: \$30.00 by check 1201 from Ann Avery for walker 1 (Memphis, TN): \$30.00 toward the pledges, \$0.00 gift (staff admin)"* ]]
+	[[ "$output" == *"pledge-payment  $S2: payment 3"*"(staff bea)"* ]]
+	[ "$(echo "$output" | grep -c pledge-payment)" -eq 3 ]
+	[[ "$output" == *"hash chain intact"* ]]
+}
+
+@test "hqweb: in a real browser, a pledge payment by mail: the statement's QR read from a photo, recorded with a gift, the same again and an unknown number refused; screenshots" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	pledges_in
+	start
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/pay.py" "$URL" admin walk-against-traffick "$T/s1.png" "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"before: 3 | \$75.00 | \$0.00 | \$0.00 | \$75.00 | \$0.00"* ]]
+	[[ "$output" == *"statement: $S1"* ]]
+	[[ "$output" == *"recorded: Recorded payment 1: \$60.00 by check 2071 from Ann Avery for walker 1 (Walker 1), statement $S1. \$50.00 toward the pledges; still owed now \$0.00. \$10.00 more than owed is shown as a gift."* ]]
+	[[ "$output" == *"again: Statement $S1 is already paid"* ]]
+	[[ "$output" == *"unknown: HQ does not know statement"* ]]
+	[[ "$output" == *"payments: 1"* ]]
+	[[ "$output" == *"after: 3 | \$75.00 | \$50.00 | \$50.00 | \$25.00 | \$10.00"* ]]
+	for f in hq-pay hq-paid hq-pay-refused hq-pledges; do
+		[ -s "$T/shots/$f.png" ]
+	done
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
+
+@test "hqweb: staff issue a charter in the browser (the signer signs), download both files, the key once; a station starts from them; the events list shows it; same id refused; CSRF; path traversal refused; HQ's log" {
+	start --charters "$D/keys/charters"
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/charters" >"$T/ch.html"
+	[ "$(grep -o '<tr id="charter-' "$T/ch.html" | wc -l)" -eq 3 ]
+	# the organisation's lines come from the last charter
+	grep -q 'id="org" name="org" required class="wide" value="International Outreach Ministries"' "$T/ch.html"
+	issue() { # issue EVENT [CSRF]
+		curl -s -b "$T/jar" -o "$T/issued.html" -w '%{http_code}' \
+			--data-urlencode "csrf=${2-$(csrf_of "$T/ch.html")}" --data-urlencode "event=$1" \
+			--data-urlencode "name=Walk Against Traffick" --data-urlencode "city=Tupelo, MS" \
+			--data-urlencode "date=2026-05-09" --data-urlencode "org=International Outreach Ministries" \
+			--data-urlencode "ein=64-0123456" --data-urlencode "inbox=http://127.0.0.1:8080/" \
+			--data-urlencode "code=T7P-55UP" "$URL/staff/charters"
+	}
+	# without the form's token: nothing issued
+	[ "$(issue 2026-tupelo-ms "")" = 403 ]
+	[ ! -e "$D/keys/charters/2026-tupelo-ms.charter" ]
+	[ "$(issue 2026-tupelo-ms)" = 200 ]
+	grep -q 'id="headline">Issued the charter for event 2026-tupelo-ms (Walk Against Traffick, Tupelo, MS, 2026-05-09); event key id [0-9A-F]\{16\}.<' "$T/issued.html"
+	grep -q '<tr id="charter-2026-tupelo-ms">' "$T/issued.html"
+	[ -s "$D/keys/charters/2026-tupelo-ms.charter" ]
+	key=$(grep -o '/staff/charter-key?t=[0-9a-f]*' "$T/issued.html")
+	curl -s -b "$T/jar" -o "$T/tupelo.charter" -w '%{http_code}' "$URL/staff/charter?event=2026-tupelo-ms" | grep -qx 200
+	cmp "$T/tupelo.charter" "$D/keys/charters/2026-tupelo-ms.charter"
+	curl -s -b "$T/jar" -o "$T/tupelo.event.key" -w '%{http_code}' "$URL$key" | grep -qx 200
+	# the key once: HQ keeps no copy
+	[ "$(curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL$key")" = 410 ]
+	# the same event id again: refused in words, the first charter untouched
+	cp "$D/keys/charters/2026-tupelo-ms.charter" "$T/first.charter"
+	[ "$(issue 2026-tupelo-ms)" = 422 ]
+	grep -q 'HQ chartered event 2026-tupelo-ms before: an event id is chartered once. Nothing was issued.' "$T/issued.html"
+	cmp "$T/first.charter" "$D/keys/charters/2026-tupelo-ms.charter"
+	[ "$(issue '../../x')" = 422 ]
+	# a path instead of an event id: refused, nothing sent; no session: nothing
+	for ev in ../hq ..%2F..%2Fkeys%2Fhq %2Fetc%2Fpasswd hq.key 2026-tupelo-ms%00; do
+		run curl -s -b "$T/jar" -o "$T/out" -w '%{http_code}' "$URL/staff/charter?event=$ev"
+		[ "$output" = 400 ]
+		run grep -c 'secret key' "$T/out"
+		[ "$output" = 0 ]
+	done
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/staff/charter?event=2026-tupelo-ms")" = 303 ]
+	# the events list: chartered, its date passed, nothing uploaded
+	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="late-2026-tupelo-ms"'
+	stop
+	# a station starts from the two files (the key made private on the stick)
+	chmod 600 "$T/tupelo.event.key"
+	run "$WATCTL" --db "$T/tupelo.db" init --charter "$T/tupelo.charter" --event-key "$T/tupelo.event.key" --pin-later
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"charter-issued  event 2026-tupelo-ms (Walk Against Traffick, Tupelo, MS, 2026-05-09), event key id "*": admin"* ]]
+	[[ "$output" == *"charter-key-sent  2026-tupelo-ms: admin"* ]]
+	[[ "$output" == *"hash chain intact"* ]]
+}
+
+@test "hqweb: in a real browser, staff issue a charter and download both files; screenshots" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	start --charters "$D/keys/charters"
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/charter.py" "$URL" admin walk-against-traffick 2026-tupelo-ms "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"charters before: 3"* ]]
+	[[ "$output" == *"issued: Issued the charter for event 2026-tupelo-ms (Walk Against Traffick, Tupelo, MS, 2026-05-09)"* ]]
+	[[ "$output" == *"charters after: 4"* ]]
+	[[ "$output" == *"again: HQ chartered event 2026-tupelo-ms before"* ]]
+	cmp "$T/shots/2026-tupelo-ms.charter" "$D/keys/charters/2026-tupelo-ms.charter"
+	chmod 600 "$T/shots/2026-tupelo-ms.event.key"
+	"$WATCTL" --db "$T/tupelo.db" init --charter "$T/shots/2026-tupelo-ms.charter" \
+		--event-key "$T/shots/2026-tupelo-ms.event.key" --pin-later
+	for f in hq-charters hq-charter-issued; do
+		[ -s "$T/shots/$f.png" ]
+	done
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
+
+@test "hqweb: downloads: the bundles as received and Excel-safe CSV per city, event and nation; a path traversal in a download refused; without a session nothing" {
+	start
+	up b9l-47al "$M" "$M.minisig"
+	[[ "$headline" == "Received: Mobile, AL, station T1, export 1"* ]]
+	n=$(sed -n 's/.*HQ&#39;s number for this upload: #\([0-9]*\)\..*/\1/p' "$T/answer.html")
+	[ -n "$n" ]
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/downloads" >"$T/dl.html"
+	# the upload's two files as received; bundles merged by watctl: named, not kept here
+	grep -q "href=\"/staff/bundle?id=$n&amp;file=$(basename "$M")\"" "$T/dl.html"
+	grep -q "href=\"/staff/bundle?id=$n&amp;file=$(basename "$M").minisig\"" "$T/dl.html"
+	grep -q 'wat-jackson-ms-2026-05-02-T1-1.zip.age (not uploaded here)' "$T/dl.html"
+	curl -s -b "$T/jar" -o "$T/got" "$URL/staff/bundle?id=$n&file=$(basename "$M")"
+	cmp "$T/got" "$M"
+	curl -s -b "$T/jar" -o "$T/got.minisig" "$URL/staff/bundle?id=$n&file=$(basename "$M").minisig"
+	cmp "$T/got.minisig" "$M.minisig"
+	# the same again: already received, not kept twice
+	up b9l-47al "$M" "$M.minisig"
+	[[ "$headline" == "Already received"* ]]
+	[ "$(ls "$D/state/bundles" | wc -l)" -eq 1 ]
+	# a path instead of a number or a file name: refused, nothing sent
+	cp "$D/hq.db" "$D/state/bundles/secret" 2>/dev/null || true
+	for q in "id=$n&file=../../hq.db" "id=$n&file=..%2F..%2Fhq.db" "id=$n&file=%2Fetc%2Fpasswd" \
+		"id=..&file=secret" "id=$n%2F..&file=secret" "id=$n/..&file=secret" "id=$n&file=.%2E%2Fsecret" \
+		"id=$n&file=x%00y" "id=-1&file=secret" "id=$n"; do
+		run curl -s -b "$T/jar" -o "$T/out" -w '%{http_code}' "$URL/staff/bundle?$q"
+		echo "$q: $output"
+		[ "$output" = 400 ]
+		run cmp -s "$T/out" "$D/hq.db"
+		[ "$status" -ne 0 ]
+	done
+	# a name that is no file of that bundle: 404; no session: nothing
+	[ "$(curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/staff/bundle?id=$n&file=hq.db")" = 404 ]
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/staff/bundle?id=$n&file=$(basename "$M")")" = 303 ]
+	# CSV per event: that event's stations only, Excel-safe, named after its tag
+	tag=$(grep -o 'href="/staff/stations.csv?event=[^"]*"' "$T/dl.html" | head -1 | sed 's/.*event=\([^"]*\)"/\1/')
+	curl -s -b "$T/jar" -D "$T/h" -o "$T/e.csv" "$URL/staff/stations.csv?event=$tag"
+	grep -qi "^Content-Disposition: attachment; filename=\"wat-hq-event-$tag.csv\"" "$T/h"
+	[ "$(wc -l <"$T/e.csv")" -eq 3 ]
+	[ "$(cut -d, -f5 "$T/e.csv" | tail -n +2 | cut -d, -f1 | wc -l)" -eq 2 ]
+	grep -q "^\"Jackson, MS\",Walk Against Traffick,2026-05-02,$tag,T1," "$T/e.csv"
+	grep -q "^\"Jackson, MS\",Walk Against Traffick,2026-05-02,$tag,T2," "$T/e.csv"
+	# per city, linked %-encoded
+	grep -q 'href="/staff/stations.csv?city=Mobile%2C%20AL"' "$T/dl.html"
+	curl -s -b "$T/jar" -o "$T/c.csv" "$URL/staff/stations.csv?city=Mobile%2C%20AL"
+	[ "$(wc -l <"$T/c.csv")" -eq 2 ]
+	stop
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"bundle-downloaded #$n "*"$(basename "$M"): admin"* ]]
+}
+
+@test "hqweb: in a real browser, staff download a CSV and a bundle as received; screenshot" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	start
+	up b9l-47al "$M" "$M.minisig"
+	n=$(sed -n 's/.*HQ&#39;s number for this upload: #\([0-9]*\)\..*/\1/p' "$T/answer.html")
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/downloads.py" "$URL" admin walk-against-traffick "$n" "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"csv links: 7"* ]]
+	[[ "$output" == *"bundle files: $(basename "$M") $(basename "$M").minisig"* ]]
+	cmp "$T/shots/$(basename "$M")" "$M"
+	[ "$(head -1 "$T/shots/national.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total\r' ]
+	[ -s "$T/shots/hq-downloads.png" ]
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/*.png "$REPO/build/screenshots/"
+}
+
+@test "hqweb: staff sessions kept across a restart of wat-hq (HQ's database holds a hash of the id, never the id); a signed-out, expired or disabled account's session is not" {
+	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	start
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	cp "$T/jar" "$T/admin.jar"
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	cp "$T/jar" "$T/bea.jar"
+	curl -s -b "$T/admin.jar" "$URL/staff" >"$T/before.html"
+	sid=$(awk '$6 == "wat_hq_s" {print $7}' "$T/admin.jar")
+	[ ${#sid} -eq 64 ]
+	stop
+	# the id is nowhere in HQ's database; its hash is
+	! grep -qa "$sid" "$D/hq.db"
+	[ "$(sqlite3 "$D/hq.db" 'SELECT COUNT(*) FROM staff_sessions')" -eq 2 ]
+	start
+	curl -s -b "$T/admin.jar" "$URL/staff" >"$T/after.html"
+	grep -q 'id="who">admin<' "$T/after.html"
+	# the same form token: a form of the page before the restart still works
+	[ "$(csrf_of "$T/after.html")" = "$(csrf_of "$T/before.html")" ]
+	curl -s -b "$T/admin.jar" "$URL/staff/pay" >"$T/pay.html"
+	run curl -s -b "$T/admin.jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$(csrf_of "$T/before.html")" \
+		--data-urlencode "statement=hello" --data amount=1 --data method=cash "$URL/staff/pledge-payment"
+	[ "$output" = 422 ]
+	# signed out: gone for good, restart or not
+	curl -s -b "$T/admin.jar" -o /dev/null --data "csrf=$(csrf_of "$T/after.html")" "$URL/staff/logout"
+	stop
+	[ "$(sqlite3 "$D/hq.db" 'SELECT COUNT(*) FROM staff_sessions')" -eq 1 ]
+	# bea's account disabled while wat-hq was stopped (in the file itself):
+	# her kept session is not brought back
+	sqlite3 "$D/hq.db" "UPDATE staff SET disabled = 1 WHERE name = 'bea'"
+	start
+	run curl -s -b "$T/admin.jar" -o /dev/null -w '%{http_code}' "$URL/staff"
+	[ "$output" = 303 ]
+	run curl -s -b "$T/bea.jar" -o /dev/null -w '%{http_code}' "$URL/staff"
+	[ "$output" = 303 ]
+	# an idle session kept from long ago is not brought back
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	stop
+	sqlite3 "$D/hq.db" "UPDATE staff_sessions SET seen_ms = seen_ms - 31 * 60 * 1000"
+	start
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/staff"
+	[ "$output" = 303 ]
 }

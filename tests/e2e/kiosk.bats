@@ -925,8 +925,15 @@ synced() {
 	kiosk "$size" sync-conflicts
 	# linked by the coordinator: an entry of the table's
 	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM entries WHERE kind = 'link' AND op = 'coordinator'")" -eq 1 ]
+	# that link annulled: the coordinator's list of conflicts shows the pair
+	# again with the review request and the lap counted at both, and links it
+	link=$(sqlite3 "$DB" "SELECT seq FROM entries WHERE kind = 'link'")
+	w annul "$link" --reason "to link again from the list" >/dev/null
+	kiosk "$size" conflicts
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM entries WHERE kind = 'link' AND op = 'coordinator'")" -eq 2 ]
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM entries WHERE kind = 'link' AND seq NOT IN (SELECT seq FROM annulled)")" -eq 1 ]
 }
-@test "kiosk: the welcome table shows the lap point's lap on the walker card, how fresh it is, a lap counted at both for review, a duplicate to link, a review request" {
+@test "kiosk: the welcome table shows the lap point's lap on the walker card, how fresh it is, a lap counted at both for review, a duplicate to link, a review request, the coordinator's list of conflicts" {
 	both synced
 }
 

@@ -7,26 +7,8 @@
 
 load lib/cupsd
 
-setup_file() {
-	export WAT_ASSETS="$REPO/assets"
-	unset WAT_PRINTER WAT_PAPER
-	export PT=$(mktemp -d /tmp/wat-pledges-bats-XXXXXX)
-	chmod 755 "$PT" # filters run as lp and must reach it
-	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
-		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
-		echo "$CUPSD_PID" >"$PT/cupsd.pid"
-		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
-		echo "$CUPS_SERVER" >"$PT/cups_server"
-	fi
-}
-
-teardown_file() {
-	if [ -f "$PT/cupsd.pid" ]; then
-		CUPSD_PID=$(cat "$PT/cupsd.pid")
-		cupsd_stop
-	fi
-	rm -rf "$PT"
-}
+setup_file() { cupsd_file_setup pledges; }
+teardown_file() { cupsd_file_teardown; }
 
 setup() {
 	unset CUPS_SERVER
@@ -245,8 +227,7 @@ seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
 }
 
 @test "pledges: sponsors' statements through the private cupsd; the QR's number verifies" {
-	[ -f "$PT/cups_server" ] || skip "no private cupsd here (needs root, cupsd, lpadmin)"
-	export CUPS_SERVER=$(cat "$PT/cups_server")
+	cupsd_file_server
 	w set org-name "Hard Places Community" >/dev/null
 	flat=$(w pledge add 1 --sponsor "Bob Flat" --rate 20 --address "12 Elm St, Jackson MS" | seq_of)
 	lap=$(w pledge add 1 --sponsor "Cy Lap" --kind lap --rate 0.50 --max 4 | seq_of)

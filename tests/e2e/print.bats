@@ -7,10 +7,7 @@
 load lib/cupsd
 
 setup_file() {
-	export WAT_ASSETS="$REPO/assets"
-	unset WAT_PRINTER WAT_PAPER
-	export PT=$(mktemp -d /tmp/wat-print-bats-XXXXXX)
-	chmod 755 "$PT" # filters run as lp and must reach it
+	cupsd_file_setup print || return 1
 	export DB="$PT/station.db"
 	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
 	w init --pin-later --name "Walk Against Traffick" --city "Jackson, MS" --date 2026-05-02 --station A >/dev/null
@@ -23,11 +20,9 @@ setup_file() {
 	if "$WATCTL" --help 2>&1 | grep -q "receipt"; then
 		export HAVE_RECEIPT=1
 	fi
-	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
-		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
-		echo "$CUPSD_PID" >"$PT/cupsd.pid"
-		# cups-filters' generic PDF printer: the job comes out as PDF (behind a PJL header)
-		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
+	if [ -f "$PT/cupsd.pid" ]; then
+		# beside pdfq (cups-filters' generic PDF printer: the job comes out as PDF
+		# behind a PJL header): our ESC/POS queue, a queue whose device fails
 		cupsd_file_queue pos "$PT/cupsd/out/pos.bin" \
 			-P "$REPO/assets/ppd/wat-escpos-80mm.ppd" -o printer-error-policy=abort-job
 		lpadmin -p bad -E -v "file:///nonexistent/folder/out.ps" \
@@ -35,29 +30,18 @@ setup_file() {
 		# a printer the tests can make wait (hold) or refuse jobs (refuse)
 		cupsd_job_queue late "$PT/cupsd/out/late" -m drv:///sample.drv/generic.ppd \
 			-o printer-error-policy=abort-job
-		export CUPS_SERVER
 	fi
 }
 
-teardown_file() {
-	if [ -f "$PT/cupsd.pid" ]; then
-		CUPSD_PID=$(cat "$PT/cupsd.pid")
-		cupsd_stop
-	fi
-	rm -rf "$PT"
-}
+teardown_file() { cupsd_file_teardown; }
 
 setup() {
 	w() { "$WATCTL" --db "$DB" --op tester "$@"; }
 	[ -n "${HAVE_RECEIPT:-}" ] || skip "watctl has no receipt command yet (print_cli not wired)"
 }
 
-need_cupsd() {
-	[ -f "$PT/cupsd.pid" ] || skip "no private cupsd here (needs root, cupsd and $BUILD/rastertoescpos)"
-}
-
 @test "receipt on a PDF queue: the printed text has the walker, the amount and the statement" {
-	need_cupsd
+	cupsd_file_server
 	run w receipt "$GIFT" --print --printer pdfq
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -71,7 +55,7 @@ need_cupsd() {
 }
 
 @test "a reprint is marked COPY" {
-	need_cupsd
+	cupsd_file_server
 	run w receipt "$GIFT" --out "$PT/again.pdf"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"(COPY)"* ]]
@@ -79,7 +63,7 @@ need_cupsd() {
 }
 
 @test "receipt on the ESC/POS queue: init, raster bands, cut" {
-	need_cupsd
+	cupsd_file_server
 	run w receipt "$GIFT" --print --printer pos --paper 80mm
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -94,7 +78,7 @@ need_cupsd() {
 # cupsd deb12u10 writes a job over the file: device's output without
 # truncating it; each job gets a fresh file, and each file holds one job.
 @test "two receipts in a row on the ESC/POS queue: each output holds exactly one whole job" {
-	need_cupsd
+	cupsd_file_server
 	w donate 2 7 --method cash --donor "A sponsor with a rather long name, to make a longer receipt" >"$PT/g3"
 	long=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g3")
 	w donate 2 3 --method cash >"$PT/g4"
@@ -119,7 +103,7 @@ need_cupsd() {
 }
 
 @test "a queue whose device fails: reported as failed, and the ledger says not printed" {
-	need_cupsd
+	cupsd_file_server
 	w donate 2 40 --method cash >"$PT/g2"
 	seq=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g2")
 	run w receipt "$seq" --print --printer bad --deadline 30
@@ -163,7 +147,7 @@ need_cupsd() {
 # with watctl decode; each code checks its walker in.  Then --new prints only
 # those registered since, --team one team, and a reprint says so.
 @test "badge sheet through cupsd: every QR decodes and checks its walker in; --new, --team, reprint" {
-	need_cupsd
+	cupsd_file_server
 	"$WATCTL" --help 2>&1 | grep -q "decode" || skip "watctl decode is not there yet"
 	local db="$PT/badges.db" n code line
 	b() { "$WATCTL" --db "$db" --op tester "$@"; }
@@ -268,7 +252,7 @@ restart_cupsd() {
 }
 
 @test "the print server dies mid-job: the receipt is saved as PDF, and a job that printed after the restart is recorded as printed late" {
-	need_cupsd
+	cupsd_file_server
 	w donate 2 11 --method cash >"$PT/g5"
 	seq=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g5")
 	run crash_mid_job "$seq"
@@ -299,7 +283,7 @@ restart_cupsd() {
 }
 
 @test "the print server dies mid-job: a job still queued after the restart is canceled and never prints" {
-	need_cupsd
+	cupsd_file_server
 	w donate 2 12 --method cash >"$PT/g6"
 	seq=$(sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p' "$PT/g6")
 	run crash_mid_job "$seq"

@@ -352,6 +352,221 @@ test_review_across_stations(void **state)
 	ledger_event_figures_clear(&ef);
 }
 
+struct board {
+	size_t n;
+	uint32_t id[8];
+	int64_t laps[8];
+	size_t nteams;
+	char team[8][32];
+	int64_t team_laps[8];
+};
+
+static int
+people_cb(const struct ledger_event_person *p, void *arg)
+{
+	struct board *b = arg;
+
+	assert_true(b->n < 8);
+	b->id[b->n] = p->id;
+	b->laps[b->n++] = p->laps;
+	return 0;
+}
+
+static int
+teams_cb(const struct ledger_team *t, void *arg)
+{
+	struct board *b = arg;
+
+	assert_true(b->nteams < 8);
+	snprintf(b->team[b->nteams], sizeof b->team[0], "%s", t->team);
+	b->team_laps[b->nteams++] = t->laps;
+	return 0;
+}
+
+static void
+board(struct fixture *f, struct board *b)
+{
+	char *cause = NULL;
+
+	memset(b, 0, sizeof *b);
+	if (ledger_event_people(f->t, people_cb, b, &cause) != 0 ||
+	    ledger_event_teams(f->t, teams_cb, b, &cause) != 0)
+		fail_msg("%s", cause);
+}
+
+/* The event's figures and leaderboard for walker 1 agree with the card. */
+static void
+agree(struct fixture *f, int64_t laps, int64_t review)
+{
+	struct ledger_event_figures ef, one;
+	char *cause = NULL;
+
+	assert_int_equal(ledger_event_figures(f->t, 0, &ef, &cause), 0);
+	assert_int_equal(ef.all.laps, laps);
+	assert_int_equal(ef.review_laps, review);
+	ledger_event_figures_clear(&ef);
+	assert_int_equal(ledger_event_figures(f->t, 1, &one, &cause), 0);
+	assert_int_equal(one.all.laps, laps);
+	{
+		struct board b;
+		board(f, &b);
+		assert_int_equal(b.id[0], 1);
+		assert_int_equal(b.laps[0], one.walker_laps);
+	}
+	ledger_event_figures_clear(&one);
+}
+
+/* A doubtful pair across stations is out of the event's lap total, the
+ * leaderboard and its teams as it is out of the walker's card; the
+ * judgements follow entries as they arrive (a lap here and there, an
+ * annulment, a newly measured clock offset) and give what the ledger
+ * reopened computes from scratch. */
+static void
+test_event_totals(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_event_figures ef;
+	struct ledger_scan s;
+	struct board b;
+	char code2[BADGE_CODE_MAX], *cause = NULL;
+	uint32_t id;
+	int64_t seq, hand2;
+
+	assert_int_equal(
+	    ledger_walker_add(f->t, "Bo Chan", "Grace", NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(ledger_badge_code(f->t, 2, code2, sizeof code2, &cause), 0);
+
+	/* walker 1: a scan at the lap point, a lap by hand here seconds apart */
+	scan_lap(f);
+	assert_int_equal(ledger_lap(f->t, 1, "volunteer", &s, &cause), 0);
+	copy(f);
+	agree(f, 1, 1);
+
+	/* walker 2 the same, arriving on folds already made */
+	assert_int_equal(
+	    ledger_scan(f->lp, code2, strlen(code2), RULES_ROLE_LAP, "scan", &s, &cause), 0);
+	assert_true(s.seq > 0);
+	copy(f);
+	agree(f, 2, 1);
+	assert_int_equal(ledger_lap(f->t, 2, "volunteer", &s, &cause), 0);
+	hand2 = s.seq;
+	agree(f, 2, 2);
+	board(f, &b);
+	assert_int_equal(b.n, 2);
+	assert_int_equal(b.laps[1], 1); /* Bo Chan: counted once */
+	assert_string_equal(b.team[0], "Grace");
+	assert_int_equal(b.team_laps[0], 1);
+
+	/* the table's lap of walker 2 annulled: hers at the lap point counts */
+	assert_int_equal(ledger_annul(f->t, hand2, "counted at the lap point", "coordinator",
+	                              RULES_COORDINATOR, NULL, &seq, &cause),
+	                 0);
+	agree(f, 2, 1);
+
+	/* the lap point's clock newly measured 10 minutes behind: its scans
+	 * were 10 minutes after the table's laps; nothing to review */
+	assert_int_equal(ledger_peer_seen(f->t, f->idl, 2000, -10 * 60 * 1000, 1, &cause), 0);
+	agree(f, 3, 0);
+	ledger_free(f->t); /* reopened: the same from scratch */
+	assert_int_equal(ledger_open(f->pt, &f->t, &cause), 0);
+	agree(f, 3, 0);
+	assert_int_equal(ledger_peer_seen(f->t, f->idl, 3000, f->offset_ms, 1, &cause), 0);
+	agree(f, 2, 1);
+	assert_int_equal(ledger_event_figures(f->t, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_review, 1);
+	assert_int_equal(ef.walker_laps, 1);
+	ledger_event_figures_clear(&ef);
+}
+
+struct conflicts {
+	int n[5];
+	char text[5][480];
+};
+
+static int
+conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	struct conflicts *c = arg;
+
+	snprintf(c->text[x->kind], sizeof c->text[0], "%s", x->text);
+	c->n[x->kind]++;
+	return 0;
+}
+
+static void
+conflicts(struct ledger *l, struct conflicts *c)
+{
+	char *cause = NULL;
+
+	memset(c, 0, sizeof *c);
+	if (ledger_event_conflicts(l, conflict_cb, c, &cause) != 0)
+		fail_msg("%s", cause);
+}
+
+/* The coordinator's list over three stations: a likely duplicate between
+ * the lap point and a third station (neither is this one) until one of
+ * them links it, one walker number registered to two people at two
+ * stations, laps counted once across stations, each in words. */
+static void
+test_conflicts(void **state)
+{
+	struct fixture *f = *state;
+	struct badge_event bk;
+	struct ledger_init i3 = {"Walk", "Oxford", "2026-05-02", "T3", 0, &bk};
+	struct ledger *t3 = NULL;
+	struct conflicts c;
+	struct ledger_scan s;
+	char p3[128], *cause = NULL;
+	uint32_t id;
+	int64_t seq;
+
+	snprintf(p3, sizeof p3, "%s/t3.db", f->dir);
+	assert_int_equal(ledger_badge_key(f->t, &bk, &cause), 0);
+	assert_int_equal(ledger_open(p3, &t3, &cause), 0);
+	assert_int_equal(ledger_init_event(t3, &i3, "test", &cause), 0);
+	/* walker 1 at T3 is someone else than the table's walker 1 */
+	assert_int_equal(
+	    ledger_walker_add(t3, "Bo Chan", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 1);
+	assert_int_equal(ledger_set(t3, "walker-base", "900", "test", &cause), 0);
+	assert_int_equal(
+	    ledger_walker_add(t3, "CY DEE", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 901);
+	assert_int_equal(ledger_set(f->lp, "walker-base", "500", "test", &cause), 0);
+	assert_int_equal(
+	    ledger_walker_add(f->lp, "Cy Dée", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 501);
+	scan_lap(f);
+	assert_int_equal(ledger_lap(f->t, 1, "volunteer", &s, &cause), 0);
+	copy(f);
+	copy_between(t3, f->t, "T3", 0);
+
+	conflicts(f->t, &c);
+	assert_int_equal(c.n[LEDGER_CONFLICT_DUPLICATE], 0);
+	assert_int_equal(c.n[LEDGER_CONFLICT_PEER_DUPLICATE], 1);
+	assert_non_null(strstr(c.text[LEDGER_CONFLICT_PEER_DUPLICATE],
+	                       "Cy D\xc3\xa9"
+	                       "e (walker 501) at Lap point and CY DEE (walker 901) at "
+	                       "Station T3: likely the same person"));
+	assert_int_equal(c.n[LEDGER_CONFLICT_NUMBER], 1);
+	assert_non_null(strstr(c.text[LEDGER_CONFLICT_NUMBER],
+	                       "Walker 1 is Ann Lee here and Bo Chan at Station T3: one number for "
+	                       "two people"));
+	assert_int_equal(c.n[LEDGER_CONFLICT_LAPS], 1);
+	assert_non_null(strstr(c.text[LEDGER_CONFLICT_LAPS], "Walker 1 (Ann Lee): 1 lap at "));
+	assert_int_equal(c.n[LEDGER_CONFLICT_REVIEW], 0);
+
+	/* linked at the lap point: no longer listed here once its entry arrives */
+	copy_between(t3, f->lp, "T3", 0);
+	assert_int_equal(ledger_link(f->lp, 501, "T3", 901, "coordinator", &seq, &cause), 0);
+	copy(f);
+	conflicts(f->t, &c);
+	assert_int_equal(c.n[LEDGER_CONFLICT_PEER_DUPLICATE], 0);
+	assert_int_equal(c.n[LEDGER_CONFLICT_NUMBER], 1);
+	ledger_free(t3);
+}
+
 static int
 dup_cb(const struct ledger_duplicate *d, void *arg)
 {
@@ -520,6 +735,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_fold_more, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_over_peer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_review_across_stations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_totals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_conflicts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicate_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_review_request, setup, teardown),
 	};

@@ -1,6 +1,7 @@
 /* Unit tests for hq.c's own records: HQ's hash-chained decision log (a line
  * changed, removed or put in is found and named), the event key ids HQ
- * accepts, and a database of a newer schema refused untouched.  Bundles
+ * accepts, a database of a newer schema refused untouched, and pledge
+ * payments by mail against statements.  Bundles
  * merged, held, accepted and revoked: tests/e2e/hq.bats. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,6 +176,135 @@ test_newer_schema(void **state)
 	free(db);
 }
 
+/* Pledge payments by mail (hq_pay) against two stations' pledges put in
+ * the file as merges leave them: one flat pledge held at both stations
+ * (the same external id: one pledge), and two of one sponsor at T1. */
+static void
+test_pay(void **state)
+{
+	char *db = xasprintf("%s/pay.db", tmpdir), *cause = NULL, *text = NULL;
+	struct hq_pay_result res;
+	struct hq_pledge_row *rows = NULL;
+	struct hq_payment_row *pays = NULL;
+	struct hq *h = NULL;
+	size_t n = 0, i;
+	int intact = 0;
+
+	(void)state;
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	hq_free(h);
+	raw(db,
+	    "INSERT INTO stations(identity, event_tag, station, event_name, city, date, "
+	    "key_id, public_key, last_seq, head, last_export, bundle, state, vouched) VALUES "
+	    "('aa11bb22cc', 'EV1', 'T1', 'Walk', 'Jackson, MS', '2026-05-02', 'K', 'P', 9, x'00', "
+	    "1, 1, 'counted', 0), "
+	    "('dd33ee44ff', 'EV1', 'T2', 'Walk', 'Jackson, MS', '2026-05-02', 'K', 'P', 9, x'00', "
+	    "1, 2, 'counted', 0), "
+	    "('0011223344', 'EV2', 'T1', 'Walk', 'Tupelo, MS', '2026-05-02', 'K', 'P', 9, x'00', "
+	    "1, 3, 'held', 0);"
+	    "INSERT INTO pledges(identity, seq, ext_id, walker, walker_name, sponsor, kind, rate, "
+	    "max, online, paid_here, in_force, laps, billed, owed, final) VALUES "
+	    "('aa11bb22cc', 5, '', 1, 'Ann', 'Bo', 'flat', 4000, 0, 0, 0, 1, 0, 0, 4000, 1), "
+	    "('aa11bb22cc', 6, '', 1, 'Ann', 'Bo', 'flat', 1000, 0, 0, 0, 1, 0, 0, 1000, 1), "
+	    "('aa11bb22cc', 7, 'WEB-1', 2, 'Cy', 'Di', 'flat', 2500, 0, 500, 0, 1, 0, 0, 2500, 1), "
+	    "('dd33ee44ff', 3, 'WEB-1', 2, 'Cy', 'Di', 'flat', 2500, 0, 500, 0, 1, 0, 0, 2500, 1), "
+	    "('0011223344', 2, '', 1, 'Ed', 'Fay', 'flat', 900, 0, 0, 0, 1, 0, 0, 900, 1);");
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	/* refused in words, nothing recorded */
+	assert_int_equal(hq_pay(h, "S:T1:5:0:5000", 100, "cash", NULL, "bea", &res, &cause), 1);
+	assert_non_null(strstr(res.message, "is not a statement number"));
+	assert_int_equal(
+	    hq_pay(h, "S:T1:5:0:5000:AA11BB23", 100, "cash", NULL, "bea", &res, &cause), 1);
+	assert_non_null(strstr(res.message, "HQ does not know statement"));
+	assert_int_equal(hq_pay(h, "S:T1:2:0:900:00112233", 100, "cash", NULL, "bea", &res, &cause),
+	                 1);
+	assert_non_null(strstr(res.message, "does not count (held or refused)"));
+	assert_int_equal(hq_pay(h, "S:T1:9:0:900:AA11BB22", 100, "cash", NULL, "bea", &res, &cause),
+	                 1);
+	assert_non_null(strstr(res.message, "names pledge 9"));
+	assert_int_equal(hq_pay(h, "S:T1:5:0:5000:AA11BB22", 100, "check", "", "bea", &res, &cause),
+	                 1);
+	assert_int_equal(
+	    hq_pay(h, "S:T1:5:0:5000:AA11BB22", 100, "barter", NULL, "bea", &res, &cause), 1);
+	assert_int_equal(hq_pay(h, "S:T1:5:0:5000:AA11BB22", 0, "cash", NULL, "bea", &res, &cause),
+	                 1);
+	/* $45 of Bo's $50: the first pledge whole, $5 of the second */
+	assert_int_equal(
+	    hq_pay(h, " s:t1:5:0:5000:aa11bb22 ", 4500, "check", "1201", "bea", &res, &cause), 0);
+	assert_int_equal(res.id, 1);
+	assert_int_equal(res.applied, 4500);
+	assert_int_equal(res.gift, 0);
+	assert_int_equal(res.still_before, 5000);
+	assert_int_equal(res.still_after, 500);
+	/* $20 more: $5 to the pledges, $15 a gift */
+	assert_int_equal(
+	    hq_pay(h, "S:T1:5:0:5000:AA11BB22", 2000, "cash", NULL, "bea", &res, &cause), 0);
+	assert_int_equal(res.applied, 500);
+	assert_int_equal(res.gift, 1500);
+	assert_non_null(strstr(res.message, "$15.00 more than owed is shown as a gift"));
+	assert_non_null(strstr(res.message, "The statement said $50.00 still owed"));
+	assert_int_equal(
+	    hq_pay(h, "S:T1:5:0:5000:AA11BB22", 100, "cash", NULL, "bea", &res, &cause), 1);
+	assert_non_null(strstr(res.message, "is already paid"));
+	/* Di's pledge, held at both stations, paid $5 online: one pledge, $20
+	 * still owed, whichever station's statement is paid */
+	assert_int_equal(
+	    hq_pay(h, "S:T2:3:0:2000:DD33EE44", 2000, "card", NULL, "cal", &res, &cause), 0);
+	assert_int_equal(res.still_before, 2000);
+	assert_int_equal(res.still_after, 0);
+	assert_int_equal(
+	    hq_pay(h, "S:T1:7:0:2000:AA11BB22", 100, "cash", NULL, "cal", &res, &cause), 1);
+	/* the table: one station row each (Di's pledge at T1, the first), the
+	 * event, the city; Tupelo's held station is not counted */
+	assert_int_equal(hq_pledge_rows(h, &rows, &n, &cause), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(rows[0].level, 0);
+	assert_string_equal(rows[0].station, "T1");
+	assert_int_equal(rows[0].pledges, 3);
+	assert_int_equal(rows[0].pledged, 7500);
+	assert_int_equal(rows[0].collected, 7500);
+	assert_int_equal(rows[0].at_hq, 7000);
+	assert_int_equal(rows[0].still, 0);
+	assert_int_equal(rows[0].gifts, 1500);
+	assert_string_equal(rows[1].station, "T2");
+	assert_int_equal(rows[1].pledges, 0);
+	assert_int_equal(rows[2].level, 1);
+	assert_int_equal(rows[3].level, 2);
+	assert_int_equal(rows[4].level, 3);
+	for (i = 2; i < 5; i++) {
+		assert_int_equal(rows[i].pledges, 3);
+		assert_int_equal(rows[i].still, 0);
+		assert_int_equal(rows[i].gifts, 1500);
+	}
+	free(rows);
+	assert_int_equal(hq_payment_list(h, 2, &pays, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(pays[0].id, 3);
+	assert_string_equal(pays[1].check_no, "");
+	assert_string_equal(pays[1].by, "bea");
+	free(pays);
+	assert_int_equal(hq_report(h, &text, &cause), 0);
+	assert_non_null(strstr(text, "payments by mail at HQ: 3, $85.00 ($70.00 toward pledges, "
+	                             "in paid above; $15.00 beyond them: gifts)"));
+	free(text);
+	assert_int_equal(hq_log(h, &text, &intact, &cause), 0);
+	assert_int_equal(intact, 1);
+	assert_non_null(strstr(text, "pledge-payment"));
+	free(text);
+	hq_free(h);
+	/* never changed nor deleted */
+	{
+		sqlite3 *s = NULL;
+		assert_int_equal(sqlite3_open(db, &s), SQLITE_OK);
+		assert_int_not_equal(
+		    sqlite3_exec(s, "UPDATE payments SET cents = 1", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_not_equal(sqlite3_exec(s, "DELETE FROM payments", NULL, NULL, NULL),
+		                     SQLITE_OK);
+		sqlite3_close(s);
+	}
+	free(db);
+}
+
 int
 main(void)
 {
@@ -182,6 +312,7 @@ main(void)
 	    cmocka_unit_test(test_log_chain),
 	    cmocka_unit_test(test_newer_schema),
 	    cmocka_unit_test(test_staff_accounts),
+	    cmocka_unit_test(test_pay),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -14,60 +14,30 @@
 
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "sync_fixture.h"
 
 #include "ledger.h"
 #include "pledge.h"
 #include "util.h"
 
 struct fixture {
-	char dir[64], pa[96], pb[96];
-	struct ledger *a, *b; /* a: the lap point (T2); b: the welcome table (T1) */
-	unsigned char ida[LEDGER_HASH_LEN];
-	size_t n, stored; /* a's entries collected; stored at b */
-	char *lines[64];
-	size_t lens[64];
-	unsigned char hashes[64][LEDGER_HASH_LEN];
+	struct sync_fixture s; /* a: the lap point (T2); b: the welcome table (T1) */
+	size_t stored;         /* a's entries stored at b */
 };
-
-static int
-collect(const struct ledger_entry *e, void *arg)
-{
-	struct fixture *f = arg;
-
-	f->lines[f->n] = xstrdup(e->line);
-	f->lens[f->n] = strlen(e->line);
-	memcpy(f->hashes[f->n], e->hash, LEDGER_HASH_LEN);
-	f->n++;
-	return 0;
-}
 
 /* a's entries since the last time, stored at b as the sync stores them. */
 static void
 sync_a_to_b(struct fixture *f)
 {
 	struct ledger_peer_batch b;
-	unsigned char sig[LEDGER_PEER_SIG_LEN];
 	char *cause = NULL;
 	size_t added;
 
-	assert_int_equal(ledger_entries(f->a, (int64_t)f->n + 1, collect, f, &cause), 0);
-	memset(&b, 0, sizeof b);
-	memset(sig, 0x5a, sizeof sig);
-	b.ledger = f->ida;
-	b.station = "T2";
-	b.cert = "cert";
-	b.first_seq = (int64_t)f->stored + 1;
-	b.n = f->n - f->stored;
-	b.lines = (const char *const *)&f->lines[f->stored];
-	b.lens = &f->lens[f->stored];
-	b.head_hash = f->hashes[f->n - 1];
-	b.head_sig = sig;
-	b.seen_wall_ms = 1;
-	b.format = 1;
-	if (ledger_peer_store(f->b, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause) != 0)
+	sync_fixture_collect(&f->s);
+	b = sync_fixture_batch(&f->s, (int64_t)f->stored + 1, (int64_t)f->s.n);
+	if (ledger_peer_store(f->s.b, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause) != 0)
 		fail_msg("%s", cause);
-	f->stored = f->n;
+	f->stored = f->s.n;
 }
 
 static void
@@ -85,30 +55,20 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct ledger_init ia = {"Walk", "Oxford", "2026-05-02", "T2", 0, NULL};
-	struct ledger_init ib = {"Walk", "Oxford", "2026-05-02", "T1", 0, NULL};
 	char *cause = NULL;
 	uint32_t id;
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/wat-pledge-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->pa, sizeof f->pa, "%s/t2.db", f->dir);
-	snprintf(f->pb, sizeof f->pb, "%s/t1.db", f->dir);
-	assert_int_equal(ledger_open(f->pa, &f->a, &cause), 0);
-	assert_int_equal(ledger_open(f->pb, &f->b, &cause), 0);
-	assert_int_equal(ledger_init_event(f->a, &ia, "test", &cause), 0);
-	assert_int_equal(ledger_init_event(f->b, &ib, "test", &cause), 0);
+	sync_fixture_open(&f->s, "pledge");
 	assert_int_equal(
-	    ledger_walker_add(f->a, "Ana", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	    ledger_walker_add(f->s.a, "Ana", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
 	assert_int_equal(
-	    ledger_walker_add(f->b, "Ana", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	    ledger_walker_add(f->s.b, "Ana", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
 	assert_int_equal(id, 1);
-	assert_int_equal(ledger_set(f->b, "lap-length", "0.25mi", "test", &cause), 0);
+	assert_int_equal(ledger_set(f->s.b, "lap-length", "0.25mi", "test", &cause), 0);
 	/* laps by hand in a row, no shortest lap between them (fold.h: a lap by
 	 * hand sooner than min-lap is refused) */
-	assert_int_equal(ledger_set(f->a, "min-lap", "0", "test", &cause), 0);
-	assert_int_equal(ledger_set(f->b, "min-lap", "0", "test", &cause), 0);
-	assert_int_equal(ledger_identity(f->a, f->ida), 0);
+	assert_int_equal(ledger_set(f->s.a, "min-lap", "0", "test", &cause), 0);
+	assert_int_equal(ledger_set(f->s.b, "min-lap", "0", "test", &cause), 0);
 	*state = f;
 	return 0;
 }
@@ -118,11 +78,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i]);
-	ledger_free(f->a);
-	ledger_free(f->b);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	sync_fixture_close(&f->s);
 	free(f);
 	return 0;
 }
@@ -140,7 +96,7 @@ pledge(struct fixture *f, const char *sponsor, enum pledge_kind k, int64_t rate,
 	p.t.kind = k;
 	p.t.rate_cents = rate;
 	p.t.max_cents = max;
-	if (ledger_pledge_add(f->b, &p, "test", &seq, &cause) != 0)
+	if (ledger_pledge_add(f->s.b, &p, "test", &seq, &cause) != 0)
 		fail_msg("%s", cause);
 	return seq;
 }
@@ -151,7 +107,7 @@ line(struct fixture *f, int64_t seq, struct ledger_settlement *s)
 {
 	char *cause = NULL;
 
-	if (ledger_settle(f->b, 1, s, &cause) != 0)
+	if (ledger_settle(f->s.b, 1, s, &cause) != 0)
 		fail_msg("%s", cause);
 	for (size_t i = 0; i < s->n; i++)
 		if (s->v[i].p->seq == seq)
@@ -171,8 +127,8 @@ test_every_station_certified(void **state)
 
 	per_lap = pledge(f, "Bob", PLEDGE_LAP, 100, 0);
 	per_mile = pledge(f, "Bob", PLEDGE_MILE, 400, 0);
-	laps(f->b, 2); /* at the table */
-	laps(f->a, 5); /* at the lap point */
+	laps(f->s.b, 2); /* at the table */
+	laps(f->s.a, 5); /* at the lap point */
 	ln = line(f, per_lap, &s);
 	assert_int_equal(ln.counted_laps, 2); /* the lap point's not here yet */
 	ledger_settlement_clear(&s);
@@ -188,23 +144,23 @@ test_every_station_certified(void **state)
 	ledger_settlement_clear(&s);
 
 	/* not final: no payment for a per-lap pledge yet */
-	assert_int_equal(ledger_pledge_pay(f->b, 1, &per_lap, 1, 700, RULES_CASH, NULL, "test",
+	assert_int_equal(ledger_pledge_pay(f->s.b, 1, &per_lap, 1, 700, RULES_CASH, NULL, "test",
 	                                   &seq, &gift, &cause),
 	                 -1);
 	assert_non_null(strstr(cause, "not certified"));
 	free(cause);
 	cause = NULL;
 
-	assert_int_equal(ledger_certify(f->b, "test", &seq, &cause), 0);
+	assert_int_equal(ledger_certify(f->s.b, "test", &seq, &cause), 0);
 	/* the lap point walks on: not billed */
-	laps(f->a, 3);
+	laps(f->s.a, 3);
 	sync_a_to_b(f);
 	ln = line(f, per_lap, &s);
 	assert_int_equal(ln.counted_laps, 7);
 	assert_int_equal(ln.final, 1);
 	ledger_settlement_clear(&s);
 	/* nor is a lap here after it */
-	laps(f->b, 1);
+	laps(f->s.b, 1);
 	ln = line(f, per_lap, &s);
 	assert_int_equal(ln.counted_laps, 7);
 	ledger_settlement_clear(&s);
@@ -212,7 +168,7 @@ test_every_station_certified(void **state)
 	/* $20 for both of Bob's pledges ($14 owed): $6 is his gift */
 	{
 		int64_t both[2] = {per_lap, per_mile};
-		assert_int_equal(ledger_pledge_pay(f->b, 1, both, 2, 2000, RULES_CHECK, "77",
+		assert_int_equal(ledger_pledge_pay(f->s.b, 1, both, 2, 2000, RULES_CHECK, "77",
 		                                   "test", &seq, &gift, &cause),
 		                 0);
 		assert_int_equal(gift, 600);
@@ -224,16 +180,51 @@ test_every_station_certified(void **state)
 	ledger_settlement_clear(&s);
 
 	/* reopened: every lap held counts again (11), owed more */
-	assert_int_equal(ledger_certify_reopen(f->b, "late laps", "test", &seq, &cause), 0);
+	assert_int_equal(ledger_certify_reopen(f->s.b, "late laps", "test", &seq, &cause), 0);
 	ln = line(f, per_lap, &s);
 	assert_int_equal(ln.counted_laps, 11);
 	assert_int_equal(ln.owed_cents, 1100);
 	assert_int_equal(ln.due_cents, 400);
 	assert_int_equal(ln.final, 0);
 	ledger_settlement_clear(&s);
-	assert_int_equal(ledger_check(f->b, &cause), 0);
-	assert_int_equal(ledger_rebuild(f->b, &cause), 0);
-	assert_int_equal(ledger_check(f->b, &cause), 0);
+	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+	assert_int_equal(ledger_rebuild(f->s.b, &cause), 0);
+	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+}
+
+/* The laps a settlement was made on: in people's words on the kiosk (the
+ * station as the Stations screen names it, a time), the station ids and
+ * entry numbers kept for the statement's fine print. */
+static void
+test_settlement_words(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	char words[256], basis[256], *cause = NULL;
+
+	assert_int_equal(ledger_set(f->s.a, "role", "lap", "test", &cause), 0);
+	pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	laps(f->s.b, 1);
+	if (ledger_settle(f->s.b, 1, &s, &cause) != 0)
+		fail_msg("%s", cause);
+	ledger_settlement_words(&s, words, sizeof words);
+	ledger_settlement_clear(&s);
+	assert_non_null(strstr(words, "Laps counted up to "));
+	assert_non_null(strstr(words, " at this table."));
+
+	laps(f->s.a, 2);
+	sync_a_to_b(f); /* last heard from long ago (seen_wall_ms 1): stale */
+	if (ledger_settle(f->s.b, 1, &s, &cause) != 0)
+		fail_msg("%s", cause);
+	ledger_settlement_words(&s, words, sizeof words);
+	ledger_settlement_basis(&s, basis, sizeof basis);
+	ledger_settlement_clear(&s);
+	assert_non_null(strstr(words, "Lap point T2 not heard from since "));
+	assert_non_null(strstr(words, "at this table and up to "));
+	assert_null(strstr(words, "entry"));
+	assert_null(strstr(words, "T1"));
+	assert_non_null(strstr(basis, "T1 to entry "));
+	assert_non_null(strstr(basis, "T2 to entry "));
 }
 
 static void
@@ -245,22 +236,22 @@ test_statement_number(void **state)
 	int64_t seq, gift;
 	int64_t p = pledge(f, "Cy", PLEDGE_FLAT, 2500, 0);
 
-	assert_int_equal(ledger_settle(f->b, 1, &s, &cause), 0);
-	ledger_statement_id(f->b, &s, 0, id, sizeof id);
+	assert_int_equal(ledger_settle(f->s.b, 1, &s, &cause), 0);
+	ledger_statement_id(f->s.b, &s, 0, id, sizeof id);
 	ledger_settlement_clear(&s);
-	assert_int_equal(ledger_statement_check(f->b, id, &said, &cause), 0);
+	assert_int_equal(ledger_statement_check(f->s.b, id, &said, &cause), 0);
 	assert_non_null(strstr(said, "matches the ledger"));
 	free(said);
 	/* paid since: out of date, with the current number */
-	assert_int_equal(
-	    ledger_pledge_pay(f->b, 1, &p, 1, 1000, RULES_CASH, NULL, "test", &seq, &gift, &cause),
-	    0);
-	assert_int_equal(ledger_statement_check(f->b, id, &said, &cause), 1);
+	assert_int_equal(ledger_pledge_pay(f->s.b, 1, &p, 1, 1000, RULES_CASH, NULL, "test", &seq,
+	                                   &gift, &cause),
+	                 0);
+	assert_int_equal(ledger_statement_check(f->s.b, id, &said, &cause), 1);
 	assert_non_null(strstr(said, "out of date"));
 	free(said);
 	/* another ledger's number is refused */
 	id[strlen(id) - 1] = id[strlen(id) - 1] == 'A' ? 'B' : 'A';
-	assert_int_equal(ledger_statement_check(f->b, id, &said, &cause), -1);
+	assert_int_equal(ledger_statement_check(f->s.b, id, &said, &cause), -1);
 	free(cause);
 }
 
@@ -279,24 +270,24 @@ test_linked_walker(void **state)
 	uint32_t id;
 
 	p = pledge(f, "Bob", PLEDGE_LAP, 100, 0);
-	laps(f->b, 2);
+	laps(f->s.b, 2);
 	assert_int_equal(
-	    ledger_walker_add(f->a, "Ana R", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	    ledger_walker_add(f->s.a, "Ana R", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
 	assert_int_equal(id, 2);
 	for (int i = 0; i < 4; i++)
-		if (ledger_lap(f->a, 2, "test", &out, &cause) != 0)
+		if (ledger_lap(f->s.a, 2, "test", &out, &cause) != 0)
 			fail_msg("%s", cause);
 	sync_a_to_b(f);
 	ln = line(f, p, &s);
 	assert_int_equal(ln.counted_laps, 2); /* walker 2 there is someone else, so far */
 	ledger_settlement_clear(&s);
-	if (ledger_link(f->b, 1, "T2", 2, "test", &link, &cause) != 0)
+	if (ledger_link(f->s.b, 1, "T2", 2, "test", &link, &cause) != 0)
 		fail_msg("%s", cause);
 	ln = line(f, p, &s);
 	assert_int_equal(ln.counted_laps, 6);
 	assert_int_equal(ln.owed_cents, 600);
 	ledger_settlement_clear(&s);
-	assert_int_equal(ledger_annul(f->b, link, "not the same Ana", "test", RULES_COORDINATOR,
+	assert_int_equal(ledger_annul(f->s.b, link, "not the same Ana", "test", RULES_COORDINATOR,
 	                              NULL, &seq, &cause),
 	                 0);
 	ln = line(f, p, &s);
@@ -309,6 +300,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_every_station_certified, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_settlement_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
 	};

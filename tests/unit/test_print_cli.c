@@ -190,6 +190,10 @@ test_refusals(void **state)
 	assert_int_equal(cli(&print_cli_badge_entry, "77", "--out", out, NULL, NULL), 1);
 	assert_int_equal(cli(&print_cli_badges_entry, "--out", out, "--layout", "9x9", NULL), 2);
 	assert_int_equal(cli(&print_cli_badges_entry, "--out", out, "--match", "nobody", NULL), 1);
+	assert_int_equal(cli(&print_cli_badges_entry, "--out", out, "--new", "--all", NULL), 2);
+	assert_int_equal(cli(&print_cli_badges_entry, "3", "--out", out, NULL, NULL), 2);
+	assert_int_equal(cli(&print_cli_statement_entry, "owed", "--out", out, NULL, NULL), 2);
+	assert_int_equal(cli(&print_cli_statement_entry, "--out", out, NULL, NULL, NULL), 2);
 	free(out);
 }
 

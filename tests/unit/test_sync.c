@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "sync_fixture.h"
 #include <sodium.h>
 
 #include "ledger.h"
@@ -31,57 +31,22 @@
 
 #define NWALKERS 10
 
-struct fixture {
-	char dir[64], pa[96], pb[96];
-	struct ledger *a, *b; /* a: the peer (T2); b: this station (T1) */
-	unsigned char ida[LEDGER_HASH_LEN];
-	/* a's entries */
-	size_t n;
-	char *lines[64];
-	size_t lens[64];
-	unsigned char hashes[64][LEDGER_HASH_LEN];
-	unsigned char sig[LEDGER_PEER_SIG_LEN];
-};
-
-static int
-collect(const struct ledger_entry *e, void *arg)
-{
-	struct fixture *f = arg;
-
-	f->lines[f->n] = xstrdup(e->line);
-	f->lens[f->n] = strlen(e->line);
-	memcpy(f->hashes[f->n], e->hash, LEDGER_HASH_LEN);
-	f->n++;
-	return 0;
-}
-
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	struct ledger_init ia = {"Walk", "Oxford", "2026-05-02", "T2", 0, NULL};
-	struct ledger_init ib = {"Walk", "Oxford", "2026-05-02", "T1", 0, NULL};
+	struct sync_fixture *f = calloc(1, sizeof *f);
 	char *cause = NULL, name[32];
 	uint32_t id;
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/wat-sync-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->pa, sizeof f->pa, "%s/t2.db", f->dir);
-	snprintf(f->pb, sizeof f->pb, "%s/t1.db", f->dir);
-	assert_int_equal(ledger_open(f->pa, &f->a, &cause), 0);
-	assert_int_equal(ledger_open(f->pb, &f->b, &cause), 0);
-	assert_int_equal(ledger_init_event(f->a, &ia, "test", &cause), 0);
-	assert_int_equal(ledger_init_event(f->b, &ib, "test", &cause), 0);
+	sync_fixture_open(f, "sync");
 	for (int i = 1; i <= NWALKERS; i++) {
 		snprintf(name, sizeof name, "Walker %d", i);
 		assert_int_equal(
 		    ledger_walker_add(f->a, name, "Team", NULL, NULL, NULL, "test", &id, &cause),
 		    0);
 	}
-	assert_int_equal(ledger_identity(f->a, f->ida), 0);
-	assert_int_equal(ledger_entries(f->a, 1, collect, f, &cause), 0);
+	sync_fixture_collect(f);
 	assert_int_equal(f->n, NWALKERS + 1);
-	memset(f->sig, 0x5a, sizeof f->sig);
 	*state = f;
 	return 0;
 }
@@ -89,39 +54,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i]);
-	ledger_free(f->a);
-	ledger_free(f->b);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
-	free(f);
+	sync_fixture_close(*state);
+	free(*state);
 	return 0;
 }
 
-/* A batch of a's entries first..last (1-based). */
-static struct ledger_peer_batch
-batch(struct fixture *f, int64_t first, int64_t last)
-{
-	struct ledger_peer_batch b;
-
-	memset(&b, 0, sizeof b);
-	b.ledger = f->ida;
-	b.station = "T2";
-	b.cert = "cert";
-	b.first_seq = first;
-	b.n = (size_t)(last - first + 1);
-	b.lines = (const char *const *)&f->lines[first - 1];
-	b.lens = &f->lens[first - 1];
-	b.head_hash = f->hashes[last - 1];
-	b.head_sig = f->sig;
-	b.seen_wall_ms = 1;
-	b.format = 1;
-	return b;
-}
-
 static int64_t
-held(struct fixture *f)
+held(struct sync_fixture *f)
 {
 	struct ledger_peer p;
 	char *cause = NULL;
@@ -132,7 +71,7 @@ held(struct fixture *f)
 }
 
 static void
-refused(struct fixture *f, struct ledger_peer_batch *b, const char *words)
+refused(struct sync_fixture *f, struct ledger_peer_batch *b, const char *words)
 {
 	char *cause = NULL;
 	size_t added = 99;
@@ -149,8 +88,8 @@ refused(struct fixture *f, struct ledger_peer_batch *b, const char *words)
 static void
 test_store_as_theirs(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b = batch(f, 1, NWALKERS + 1);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b = sync_fixture_batch(f, 1, NWALKERS + 1);
 	unsigned char hash[LEDGER_HASH_LEN];
 	int64_t own_seq, seq;
 	char *cause = NULL;
@@ -190,8 +129,9 @@ test_store_as_theirs(void **state)
 static void
 test_second_copy_adds_nothing(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b1 = batch(f, 1, 5), b2 = batch(f, 3, NWALKERS + 1);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b1 = sync_fixture_batch(f, 1, 5),
+	                         b2 = sync_fixture_batch(f, 3, NWALKERS + 1);
 	char *cause = NULL;
 	size_t added;
 
@@ -216,8 +156,8 @@ test_second_copy_adds_nothing(void **state)
 static void
 test_gap_refused(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b1 = batch(f, 1, 3), b2 = batch(f, 5, 8);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b1 = sync_fixture_batch(f, 1, 3), b2 = sync_fixture_batch(f, 5, 8);
 	char *cause = NULL;
 	size_t added;
 
@@ -230,8 +170,8 @@ test_gap_refused(void **state)
 static void
 test_altered_refused(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b = batch(f, 1, NWALKERS + 1);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b = sync_fixture_batch(f, 1, NWALKERS + 1);
 	char *p = strstr(f->lines[4], "Walker");
 
 	assert_non_null(p);
@@ -245,8 +185,8 @@ test_altered_refused(void **state)
 static void
 test_wrong_head_refused(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b = batch(f, 1, 6);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b = sync_fixture_batch(f, 1, 6);
 
 	b.head_hash = f->hashes[6]; /* the head of another entry */
 	refused(f, &b, "chain head");
@@ -256,16 +196,16 @@ test_wrong_head_refused(void **state)
 static void
 test_not_theirs_refused(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b = batch(f, 1, 3);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b = sync_fixture_batch(f, 1, 3);
 	unsigned char own[LEDGER_HASH_LEN];
 
 	b.station = "T3"; /* entries that name T2, sent as T3's */
 	refused(f, &b, "of station T2");
-	b = batch(f, 2, 3); /* from 2 with nothing held */
+	b = sync_fixture_batch(f, 2, 3); /* from 2 with nothing held */
 	refused(f, &b, "a gap");
 	/* another ledger identity for the same lines: seq 1 is not it */
-	b = batch(f, 1, 3);
+	b = sync_fixture_batch(f, 1, 3);
 	memset(own, 7, sizeof own);
 	b.ledger = own;
 	refused(f, &b, "first entry is not the ledger");
@@ -280,7 +220,7 @@ test_not_theirs_refused(void **state)
 static void
 test_training_refused(void **state)
 {
-	struct fixture *f = *state;
+	struct sync_fixture *f = *state;
 	struct ledger *t = NULL;
 	struct sync_self self;
 	char *cause = NULL;
@@ -295,8 +235,9 @@ test_training_refused(void **state)
 static void
 test_budget(void **state)
 {
-	struct fixture *f = *state;
-	struct ledger_peer_batch b1 = batch(f, 1, 3), b2 = batch(f, 4, NWALKERS + 1);
+	struct sync_fixture *f = *state;
+	struct ledger_peer_batch b1 = sync_fixture_batch(f, 1, 3),
+	                         b2 = sync_fixture_batch(f, 4, NWALKERS + 1);
 	int64_t budget = (int64_t)(f->lens[0] + f->lens[1] + f->lens[2] + f->lens[3]);
 	char *cause = NULL;
 	size_t added;
@@ -475,7 +416,7 @@ fake_peer(int fd, enum fake_mode mode, const struct sign_key *ev, const struct s
 }
 
 static void
-handshake(struct fixture *f, enum fake_mode mode, const char *words)
+handshake(struct sync_fixture *f, enum fake_mode mode, const char *words)
 {
 	struct sign_key *ev, *other, *st;
 	struct sync_opts o = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 5000};

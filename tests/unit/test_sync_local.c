@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "tmpdir.h"
+#include "sync_fixture.h"
 
 #include "ledger.h"
 #include "sync.h"
@@ -29,30 +29,12 @@
 #define NWALKERS 150
 
 struct fixture {
-	char dir[64], pa[96], pb[96];
-	struct ledger *a, *b; /* a: a peer (T2); b: the kiosk's station (T1) */
-	unsigned char ida[LEDGER_HASH_LEN];
-	size_t n;
-	char *lines[NWALKERS + 8];
-	size_t lens[NWALKERS + 8];
-	unsigned char hashes[NWALKERS + 8][LEDGER_HASH_LEN];
+	struct sync_fixture s; /* a: a peer (T2); b: the kiosk's station (T1) */
 	int sv[2];
 	pthread_t kiosk;
 	struct sync_report rep; /* the last report the kiosk got */
 	int reports;
 };
-
-static int
-collect(const struct ledger_entry *e, void *arg)
-{
-	struct fixture *f = arg;
-
-	f->lines[f->n] = xstrdup(e->line);
-	f->lens[f->n] = strlen(e->line);
-	memcpy(f->hashes[f->n], e->hash, LEDGER_HASH_LEN);
-	f->n++;
-	return 0;
-}
 
 /* The kiosk's side: each request answered, as kiosk_sync.c does. */
 static void *
@@ -75,7 +57,7 @@ kiosk_main(void *arg)
 		} else if (r < 0)
 			sync_buf_u8(&out, 1);
 		else
-			sync_local_answer(f->b, in, len, &out);
+			sync_local_answer(f->s.b, in, len, &out);
 		if (sync_frame_send(f->sv[1], out.p, out.len, NULL) != 0)
 			break;
 	}
@@ -88,34 +70,24 @@ static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	struct ledger_init ia = {"Walk", "Oxford", "2026-05-02", "T2", 0, NULL};
-	struct ledger_init ib = {"Walk", "Oxford", "2026-05-02", "T1", 0, NULL};
 	char *cause = NULL, name[32];
 	uint32_t id;
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/wat-test-sync-local-XXXXXX");
-	assert_int_equal(tmpdir_make(f->dir), 0);
-	snprintf(f->pa, sizeof f->pa, "%s/t2.db", f->dir);
-	snprintf(f->pb, sizeof f->pb, "%s/t1.db", f->dir);
-	assert_int_equal(ledger_open(f->pa, &f->a, &cause), 0);
-	assert_int_equal(ledger_open(f->pb, &f->b, &cause), 0);
-	assert_int_equal(ledger_init_event(f->a, &ia, "test", &cause), 0);
-	assert_int_equal(ledger_init_event(f->b, &ib, "test", &cause), 0);
-	assert_int_equal(ledger_batch_begin(f->a, &cause), 0);
-	assert_int_equal(ledger_batch_begin(f->b, &cause), 0);
+	sync_fixture_open(&f->s, "sync-local");
+	assert_int_equal(ledger_batch_begin(f->s.a, &cause), 0);
+	assert_int_equal(ledger_batch_begin(f->s.b, &cause), 0);
 	for (int i = 1; i <= NWALKERS; i++) {
 		snprintf(name, sizeof name, "Walker %d", i);
 		assert_int_equal(
-		    ledger_walker_add(f->a, name, "Team", NULL, NULL, NULL, "test", &id, &cause),
+		    ledger_walker_add(f->s.a, name, "Team", NULL, NULL, NULL, "test", &id, &cause),
 		    0);
 		assert_int_equal(
-		    ledger_walker_add(f->b, name, "Team", NULL, NULL, NULL, "test", &id, &cause),
+		    ledger_walker_add(f->s.b, name, "Team", NULL, NULL, NULL, "test", &id, &cause),
 		    0);
 	}
-	assert_int_equal(ledger_batch_end(f->a, 1, &cause), 0);
-	assert_int_equal(ledger_batch_end(f->b, 1, &cause), 0);
-	assert_int_equal(ledger_identity(f->a, f->ida), 0);
-	assert_int_equal(ledger_entries(f->a, 1, collect, f, &cause), 0);
+	assert_int_equal(ledger_batch_end(f->s.a, 1, &cause), 0);
+	assert_int_equal(ledger_batch_end(f->s.b, 1, &cause), 0);
+	sync_fixture_collect(&f->s);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, f->sv), 0);
 	assert_int_equal(pthread_create(&f->kiosk, NULL, kiosk_main, f), 0);
 	*state = f;
@@ -131,11 +103,7 @@ teardown(void **state)
 	pthread_join(f->kiosk, NULL);
 	close(f->sv[0]);
 	close(f->sv[1]);
-	for (size_t i = 0; i < f->n; i++)
-		free(f->lines[i]);
-	ledger_free(f->a);
-	ledger_free(f->b);
-	assert_int_equal(tmpdir_remove(f->dir), 0);
+	sync_fixture_close(&f->s);
 	free(f);
 	return 0;
 }
@@ -152,11 +120,11 @@ test_own_entries(void **state)
 	int64_t seq, head, from = 1;
 
 	assert_int_equal(st.ops->self(st.ctx, id, station, &cause), 0);
-	assert_int_equal(ledger_identity(f->b, want), 0);
+	assert_int_equal(ledger_identity(f->s.b, want), 0);
 	assert_memory_equal(id, want, LEDGER_HASH_LEN);
 	assert_string_equal(station, "T1");
 	assert_int_equal(st.ops->head(st.ctx, &seq, h, &cause), 0);
-	ledger_head(f->b, &head, hw);
+	ledger_head(f->s.b, &head, hw);
 	assert_int_equal(seq, head);
 	assert_memory_equal(h, hw, LEDGER_HASH_LEN);
 	/* all of them, at most SYNC_LOCAL_ENTRIES_MAX a call, in order */
@@ -175,60 +143,38 @@ test_own_entries(void **state)
 	sync_local_store_free(&st);
 }
 
-static struct ledger_peer_batch
-batch(struct fixture *f, int64_t first, int64_t last, unsigned char *sig)
-{
-	struct ledger_peer_batch b;
-
-	memset(&b, 0, sizeof b);
-	memset(sig, 0x5a, LEDGER_PEER_SIG_LEN);
-	b.ledger = f->ida;
-	b.station = "T2";
-	b.cert = "cert";
-	b.first_seq = first;
-	b.n = (size_t)(last - first + 1);
-	b.lines = (const char *const *)&f->lines[first - 1];
-	b.lens = &f->lens[first - 1];
-	b.head_hash = f->hashes[last - 1];
-	b.head_sig = sig;
-	b.seen_wall_ms = 1;
-	b.format = 1;
-	return b;
-}
-
 static void
 test_peer_batches(void **state)
 {
 	struct fixture *f = *state;
 	struct sync_store st = sync_local_store(f->sv[0]);
-	unsigned char sig[LEDGER_PEER_SIG_LEN];
 	struct ledger_peer_batch b;
 	char *cause = NULL, *altered;
 	int64_t held = -1;
 	size_t added = 0;
 
-	assert_int_equal(st.ops->peer_get(st.ctx, f->ida, &held, &cause), 0);
-	b = batch(f, 1, 100, sig);
+	assert_int_equal(st.ops->peer_get(st.ctx, f->s.ida, &held, &cause), 0);
+	b = sync_fixture_batch(&f->s, 1, 100);
 	assert_int_equal(st.ops->peer_store(st.ctx, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
 	                 0);
 	assert_int_equal(added, 100);
-	assert_int_equal(st.ops->peer_get(st.ctx, f->ida, &held, &cause), 1);
+	assert_int_equal(st.ops->peer_get(st.ctx, f->s.ida, &held, &cause), 1);
 	assert_int_equal(held, 100);
 	/* a second copy adds nothing */
 	assert_int_equal(st.ops->peer_store(st.ctx, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
 	                 0);
 	assert_int_equal(added, 0);
 	/* an altered entry: the ledger's refusal, in its words */
-	b = batch(f, 101, (int64_t)f->n, sig);
-	altered = xstrdup(f->lines[120]);
+	b = sync_fixture_batch(&f->s, 101, (int64_t)f->s.n);
+	altered = xstrdup(f->s.lines[120]);
 	altered[strlen(altered) - 3] ^= 1;
 	{
-		char *keep = f->lines[120];
-		f->lines[120] = altered;
-		b = batch(f, 101, (int64_t)f->n, sig);
+		char *keep = f->s.lines[120];
+		f->s.lines[120] = altered;
+		b = sync_fixture_batch(&f->s, 101, (int64_t)f->s.n);
 		assert_int_equal(
 		    st.ops->peer_store(st.ctx, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause), -1);
-		f->lines[120] = keep;
+		f->s.lines[120] = keep;
 	}
 	free(altered);
 	assert_non_null(cause);
@@ -236,18 +182,18 @@ test_peer_batches(void **state)
 	            strstr(cause, "does not read") != NULL);
 	free(cause);
 	cause = NULL;
-	assert_int_equal(st.ops->peer_get(st.ctx, f->ida, &held, &cause), 1);
+	assert_int_equal(st.ops->peer_get(st.ctx, f->s.ida, &held, &cause), 1);
 	assert_int_equal(held, 100);
-	b = batch(f, 101, (int64_t)f->n, sig);
+	b = sync_fixture_batch(&f->s, 101, (int64_t)f->s.n);
 	assert_int_equal(st.ops->peer_store(st.ctx, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause),
 	                 0);
-	assert_int_equal(added, f->n - 100);
-	assert_int_equal(st.ops->peer_seen(st.ctx, f->ida, 5, 7, 1, &cause), 0);
+	assert_int_equal(added, f->s.n - 100);
+	assert_int_equal(st.ops->peer_seen(st.ctx, f->s.ida, 5, 7, 1, &cause), 0);
 	sync_local_store_free(&st);
 	{
 		struct ledger_peer p;
-		assert_int_equal(ledger_peer_get(f->b, f->ida, &p, &cause), 1);
-		assert_int_equal(p.head_seq, (int64_t)f->n);
+		assert_int_equal(ledger_peer_get(f->s.b, f->s.ida, &p, &cause), 1);
+		assert_int_equal(p.head_seq, (int64_t)f->s.n);
 		assert_int_equal(p.offset_ms, 7);
 	}
 }

@@ -151,41 +151,51 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 	}
 }
 
-static void
-screen_donate_done(struct kiosk *k)
+/* Money the ledger has committed, in green: what (title), the amount and from
+ * whom (line), a word on the change or a gift (note); Print receipt prints
+ * entry seq, and it and Done go back to back. */
+void
+screen_money_saved(struct kiosk *k, const char *title, const char *line, const char *note,
+                   int64_t seq, enum screen_id back)
 {
 	struct ui *u = k->ui;
 	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
 	int m = k->style.margin_l, H = all.h;
-	char money[48], line[256];
 
 	ui_fill(u, all, UI_OK);
-	ui_text(u, (struct ui_rect){m, H * 10 / 100, all.w - 2 * m, H * 20 / 100},
-	        "Donation recorded", k->style.font.banner, 1, UI_WHITE, UI_CENTER);
-	snprintf(line, sizeof line, "%s %s for %s",
-	         kiosk_money(k->donate.cents, money, sizeof money),
-	         rules_method_name(k->donate.method), screen_donate_who(k));
+	ui_text(u, (struct ui_rect){m, H * 10 / 100, all.w - 2 * m, H * 20 / 100}, title,
+	        k->style.font.banner, 1, UI_WHITE, UI_CENTER);
 	ui_text(u, (struct ui_rect){m, H * 34 / 100, all.w - 2 * m, H * 12 / 100}, line,
 	        k->style.font.big, 1, UI_WHITE, UI_CENTER);
-	if (k->donate.method == RULES_CASH && k->donate.tendered_cents > k->donate.cents)
-		snprintf(
-		    line, sizeof line, "Change due: %s. It is saved. Thank you!",
-		    kiosk_money(k->donate.tendered_cents - k->donate.cents, money, sizeof money));
-	else
-		snprintf(line, sizeof line, "It is saved. Thank you!");
-	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, line,
+	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, note,
 	        k->style.font.label, 0, UI_WHITE, UI_CENTER);
 	{
 		struct ui_rect row = {all.w / 8, H * 68 / 100, all.w * 3 / 4, k->style.button_l};
 		int gap = k->style.gap_l;
 		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Print receipt", UI_WHITE,
 		              k->style.font.key))
-			kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, k->donate.seq, k->walker, NULL,
-			                  SCREEN_WALKER);
+			kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, seq, k->walker, NULL, back);
 		else if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", UI_WHITE,
 		                   k->style.font.key))
-			kiosk_go(k, SCREEN_WALKER);
+			kiosk_go(k, back);
 	}
+}
+
+static void
+screen_donate_done(struct kiosk *k)
+{
+	char money[48], line[256], note[256];
+
+	snprintf(line, sizeof line, "%s %s for %s",
+	         kiosk_money(k->donate.cents, money, sizeof money),
+	         rules_method_name(k->donate.method), screen_donate_who(k));
+	if (k->donate.method == RULES_CASH && k->donate.tendered_cents > k->donate.cents)
+		snprintf(
+		    note, sizeof note, "Change due: %s. It is saved. Thank you!",
+		    kiosk_money(k->donate.tendered_cents - k->donate.cents, money, sizeof money));
+	else
+		snprintf(note, sizeof note, "It is saved. Thank you!");
+	screen_money_saved(k, "Donation recorded", line, note, k->donate.seq, SCREEN_WALKER);
 }
 
 /* The quick amounts under the keypad's question (where kiosk_ask leaves the

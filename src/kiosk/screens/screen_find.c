@@ -5,12 +5,62 @@
 #include "kiosk_print.h"
 #include "screens.h"
 
+/* a team on the find list shows at least this many characters */
+#define SCREEN_FIND_TEAM_MIN 10
+
 static void
 screen_find_enter(struct kiosk *k)
 {
 	k->find.query[0] = '\0';
 	snprintf(k->find.query_sent, sizeof k->find.query_sent, "\x01"); /* search at once */
 	kiosk_keep(&k->list, NULL);
+}
+
+/* The second line of a walker's cell: the team, the walker's number and whether
+ * checked in ("Sunrise  ·  walker 1   ✓ checked in").  A long team's name is
+ * shortened, never the number; the team keeps at least its first characters,
+ * and where a narrow cell has no room for that the check-in state says it in
+ * fewer words ("✓ in") rather than leave the team as "…". */
+static void
+screen_find_line(struct kiosk *k, struct ui_rect line, const struct kiosk_found *f)
+{
+	struct ui *u = k->ui;
+	int hint = k->style.font.hint, gap = k->style.gap, nw, sw, tw = 0, tmin = 0,
+	    space = ui_text_width(u, "  ", hint, 0);
+	const char *state = f->checked_in ? "\xe2\x9c\x93 checked in" : "not in yet";
+	char label[64];
+
+	snprintf(label, sizeof label, "%swalker %u", f->team[0] ? "\xc2\xb7  " : "", f->id);
+	nw = ui_text_width(u, label, hint, 0) + 2;
+	if (f->team[0] != '\0') {
+		char start[SCREEN_FIND_TEAM_MIN * 4 + 4];
+		size_t n = 0;
+		int chars = 0;
+		/* the team's first characters and "…", or the whole team if that is shorter */
+		for (; f->team[n] != '\0' && n < sizeof start - 4; n++) /* 4: "…" and its NUL */
+			if (((unsigned char)f->team[n] & 0xc0) != 0x80 &&
+			    chars++ == SCREEN_FIND_TEAM_MIN)
+				break;
+		memcpy(start, f->team, n);
+		snprintf(start + n, sizeof start - n, "%s",
+		         f->team[n] != '\0' ? "\xe2\x80\xa6" : "");
+		tmin = ui_text_width(u, start, hint, 0) + space;
+		tw = ui_text_width(u, f->team, hint, 0) + space;
+	}
+	sw = ui_text_width(u, state, hint, f->checked_in);
+	if (line.w - sw - gap - nw < tmin) {
+		state = f->checked_in ? "\xe2\x9c\x93 in" : "not in";
+		sw = ui_text_width(u, state, hint, f->checked_in);
+	}
+	if (tw > line.w - sw - gap - nw)
+		tw = line.w - sw - gap - nw;
+	if (tw > space)
+		ui_text_cut(u, (struct ui_rect){line.x, line.y, tw - space, line.h}, f->team, hint,
+		            0, UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){line.x + (tw > 0 ? tw : 0), line.y, nw, line.h}, label, hint, 0,
+	        UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){line.x + line.w - sw - 2, line.y, sw + 2, line.h}, state, hint,
+	        f->checked_in, f->checked_in ? UI_OK : UI_DIM, UI_RIGHT);
 }
 
 static void
@@ -54,7 +104,6 @@ screen_find_draw(struct kiosk *k)
 		for (size_t i = 0; i < n && shown < rows * cols; i++, shown++) {
 			const struct kiosk_found *f = &l->found[i];
 			struct ui_rect c = kiosk_col(res, shown % cols, cols, gap), t;
-			char label[256];
 			c.y = res.y + (shown / cols) * (row_h + gap);
 			c.h = row_h;
 			if (ui_row(u, c, f->name, k->style.quiet)) {
@@ -65,37 +114,8 @@ screen_find_draw(struct kiosk *k)
 			t = kiosk_inset(c, k->style.gap);
 			ui_text(u, (struct ui_rect){t.x, t.y, t.w, t.h * 55 / 100}, f->name,
 			        k->style.font.body, 1, UI_FG, UI_LEFT);
-			/* the team, then the walker's number; a long team's name is
-			 * shortened ("First Baptist Yo…  ·  walker 3"), never the number */
-			{
-				/* all the room the check-in state leaves */
-				int sw = ui_text_width(
-				    u, f->checked_in ? "\xe2\x9c\x93 checked in" : "not in yet",
-				    k->style.font.hint, f->checked_in);
-				struct ui_rect line = {t.x, t.y + t.h * 55 / 100,
-				                       t.w - sw - k->style.gap, t.h * 45 / 100};
-				int nw, tw = 0;
-				snprintf(label, sizeof label, "%swalker %u",
-				         f->team[0] ? "\xc2\xb7  " : "", f->id);
-				nw = ui_text_width(u, label, k->style.font.hint, 0) + 2;
-				if (f->team[0] != '\0') {
-					tw = ui_text_width(u, f->team, k->style.font.hint, 0) +
-					     ui_text_width(u, "  ", k->style.font.hint, 0);
-					if (tw > line.w - nw)
-						tw = line.w - nw;
-					ui_text_cut(u, (struct ui_rect){line.x, line.y, tw, line.h},
-					            f->team, k->style.font.hint, 0, UI_DIM,
-					            UI_LEFT);
-				}
-				ui_text(u, (struct ui_rect){line.x + tw, line.y, nw, line.h}, label,
-				        k->style.font.hint, 0, UI_DIM, UI_LEFT);
-			}
-			ui_text(u,
-			        (struct ui_rect){t.x + t.w * 62 / 100, t.y + t.h * 55 / 100,
-			                         t.w * 38 / 100, t.h * 45 / 100},
-			        f->checked_in ? "\xe2\x9c\x93 checked in" : "not in yet",
-			        k->style.font.hint, f->checked_in, f->checked_in ? UI_OK : UI_DIM,
-			        UI_RIGHT);
+			screen_find_line(
+			    k, (struct ui_rect){t.x, t.y + t.h * 55 / 100, t.w, t.h * 45 / 100}, f);
 		}
 		if (l->nfound == 0 && k->find.query[0] != '\0')
 			ui_text(u, (struct ui_rect){res.x, res.y, res.w, row_h},

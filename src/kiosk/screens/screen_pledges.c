@@ -289,40 +289,19 @@ screen_pledges_pay_method(struct kiosk *k, const char *title)
 static void
 screen_pledges_pay_done(struct kiosk *k)
 {
-	struct ui *u = k->ui;
-	struct ui_rect all = {0, 0, ui_width(u), ui_height(u)};
-	int m = k->style.margin_l, H = all.h;
-	char money[48], gift[48], line[256];
+	char money[48], gift[48], line[256], note[256];
 	const struct kiosk_pledges *pl = k->pledges.r != NULL ? k->pledges.r->pledges : NULL;
 
-	ui_fill(u, all, UI_OK);
-	ui_text(u, (struct ui_rect){m, H * 10 / 100, all.w - 2 * m, H * 20 / 100},
-	        "Payment recorded", k->style.font.banner, 1, UI_WHITE, UI_CENTER);
 	snprintf(line, sizeof line, "%s %s from %s",
 	         kiosk_money(k->pledges.cents, money, sizeof money),
 	         rules_method_name(k->pledges.method), k->pledges.pay_sponsor);
-	ui_text(u, (struct ui_rect){m, H * 34 / 100, all.w - 2 * m, H * 12 / 100}, line,
-	        k->style.font.big, 1, UI_WHITE, UI_CENTER);
 	if (pl != NULL && pl->gift_cents > 0)
-		snprintf(line, sizeof line, "%s is more than owed: a gift from %s. Thank you!",
+		snprintf(note, sizeof note, "%s is more than owed: a gift from %s. Thank you!",
 		         kiosk_money(pl->gift_cents, gift, sizeof gift), k->pledges.pay_sponsor);
 	else
-		snprintf(line, sizeof line, "It is saved. Thank you!");
-	ui_text(u, (struct ui_rect){m, H * 48 / 100, all.w - 2 * m, H * 10 / 100}, line,
-	        k->style.font.label, 0, UI_WHITE, UI_CENTER);
-	{
-		struct ui_rect row = {all.w / 8, H * 68 / 100, all.w * 3 / 4, k->style.button_l};
-		int gap = k->style.gap_l;
-		if (ui_button(u, kiosk_col(row, 0, 2, gap), "Print receipt", UI_WHITE,
-		              k->style.font.key))
-			kiosk_print_start(k, KIOSK_OP_RECEIPT_PDF, k->pledges.seq, k->walker, NULL,
-			                  SCREEN_PLEDGES);
-		else if (ui_button(u, kiosk_col(row, 1, 2, gap), "Done", UI_WHITE,
-		                   k->style.font.key)) {
-			k->msg[0] = '\0';
-			screen_pledges_step(k, PLEDGES_LIST);
-		}
-	}
+		snprintf(note, sizeof note, "It is saved. Thank you!");
+	/* Done: the list again, read anew with the payment */
+	screen_money_saved(k, "Payment recorded", line, note, k->pledges.seq, SCREEN_PLEDGES);
 }
 
 static void

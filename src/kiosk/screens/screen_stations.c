@@ -4,6 +4,7 @@
  * held here, its clock against this one's, and in words a peer refused
  * (not of this event, an altered entry, a forged chain head) or one that
  * speaks a newer format.  Refreshed every few seconds while on show.
+ * Conflicts opens the list of conflicts between them (screen_conflicts.c).
  * Without a network, "Read a station's stick" reads the other stations'
  * entries files their exports wrote on the USB stick (docs/SYNC.md
  * "Without a network"), checked as an exchange checks a peer. */
@@ -134,19 +135,26 @@ screen_stations_draw(struct kiosk *k)
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
-	/* the bottom: the stick's button, and what it gave above it */
+	/* below the stations: the list of conflicts between them, the stick's
+	 * button beside it, and what the stick gave above them */
 	{
 		int bh = k->style.button, nh = k->stations_note[0] != '\0' ? 3 * lh : 0;
-		struct ui_rect br = {body.x, body.y + body.h - bh, k->style.col_w * 2, bh};
+		int cw = k->style.col_w + k->style.col_w / 2;
+		struct ui_rect cr = {body.x, body.y + body.h - bh, cw, bh};
+		struct ui_rect br = {body.x + cw + gap, cr.y, k->style.col_w * 2, bh};
 
+		body.h -= bh + gap + (nh > 0 ? nh + gap : 0);
+		if (nh > 0)
+			ui_text_wrap(u, (struct ui_rect){body.x, cr.y - gap - nh, body.w, nh},
+			             k->stations_note, k->style.font.small, 0,
+			             k->stations_note_bad ? UI_BAD : UI_OK, UI_LEFT);
 		if (!k->stations_reading && ui_button(u, br, "Read a station's stick",
 		                                      k->style.primary, k->style.font.text))
 			screen_stations_read(k);
-		if (nh > 0)
-			ui_text_wrap(u, (struct ui_rect){body.x, br.y - gap - nh, body.w, nh},
-			             k->stations_note, k->style.font.small, 0,
-			             k->stations_note_bad ? UI_BAD : UI_OK, UI_LEFT);
-		body.h -= bh + gap + (nh > 0 ? nh + gap : 0);
+		if (ui_button(u, cr, "Conflicts", UI_ACCENT, k->style.font.body)) {
+			kiosk_go(k, SCREEN_CONFLICTS);
+			return;
+		}
 	}
 	if (x == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});

@@ -15,7 +15,7 @@ extern const struct screen_ops screen_close_ops, screen_export_ops;
 extern const struct screen_ops screen_join_ops, screen_pack_ops, screen_training_ops;
 extern const struct screen_ops screen_waiver_ops;
 extern const struct screen_ops screen_review_ops, screen_pledges_ops, screen_certify_ops;
-extern const struct screen_ops screen_stations_ops;
+extern const struct screen_ops screen_stations_ops, screen_conflicts_ops;
 extern const struct screen_ops screen_badges_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
@@ -35,5 +35,11 @@ int screen_pin_choose(struct kiosk *k, const char *title, int first, int *back);
  * 1 when it was taken as the key (screen_pack.c). */
 int screen_join_scanned(struct kiosk *k, const char *code);
 void screen_setup_date_step(int *year, int *month, int *day, int field, int delta);
+
+/* The green "saved" screen after money is committed (screen_donate.c): title,
+ * the amount and who (line), the change or a gift (note); Print receipt
+ * prints entry seq; it and Done go back to back. */
+void screen_money_saved(struct kiosk *k, const char *title, const char *line, const char *note,
+                        int64_t seq, enum screen_id back);
 
 #endif

@@ -18,6 +18,15 @@
 #                                 DIR/job-ID.out (our test backend, lib/jobfile)
 #   cupsd_pdftotext OUT TXT       the text of a PDF or PostScript job's output
 #
+# A bats file that shares one cupsd among its tests (setup_file/teardown_file):
+#   cupsd_file_setup NAME         WAT_ASSETS, the folder PT (/tmp/wat-NAME-bats-*),
+#                                 and, where cupsd_usable and $BUILD/rastertoescpos is
+#                                 built, a cupsd in PT/cupsd with a PDF queue pdfq
+#                                 (PT/cupsd/out/pdfq.out); its socket in PT/cups_server
+#   cupsd_file_teardown           stops that cupsd, removes PT
+#   cupsd_file_server             in a test: skips it when there is no such cupsd,
+#                                 else exports CUPS_SERVER
+#
 # Since cups-daemon 2.4.2-3+deb12u10 a file: device is opened without O_CREAT
 # or O_TRUNC: the file must exist (writable by lp) before the job, and a
 # shorter second job would leave the end of the first behind.  So every
@@ -178,4 +187,32 @@ cupsd_pdftotext() {
 		cp "$out" "$txt.pdf"
 	fi
 	pdftotext -layout "$txt.pdf" "$txt"
+}
+
+cupsd_file_setup() {
+	export WAT_ASSETS="$REPO/assets"
+	unset WAT_PRINTER WAT_PAPER
+	PT=$(mktemp -d "/tmp/wat-$1-bats-XXXXXX")
+	export PT
+	chmod 755 "$PT" # filters run as lp and must reach it
+	if cupsd_usable && [ -x "$REPO/$BUILD/rastertoescpos" ]; then
+		cupsd_start "$PT/cupsd" "$REPO/$BUILD/rastertoescpos" >&2 || return 1
+		echo "$CUPSD_PID" >"$PT/cupsd.pid"
+		cupsd_pdf_queue pdfq "$PT/cupsd/out/pdfq.out"
+		echo "$CUPS_SERVER" >"$PT/cups_server"
+	fi
+}
+
+cupsd_file_teardown() {
+	if [ -f "$PT/cupsd.pid" ]; then
+		CUPSD_PID=$(cat "$PT/cupsd.pid")
+		cupsd_stop
+	fi
+	rm -rf "$PT"
+}
+
+cupsd_file_server() {
+	[ -f "$PT/cups_server" ] || skip "no private cupsd here (needs root, cupsd, lpadmin and $BUILD/rastertoescpos)"
+	CUPS_SERVER=$(cat "$PT/cups_server")
+	export CUPS_SERVER
 }
