@@ -39,6 +39,9 @@ AVAHI_LIBS := $(shell pkg-config --libs avahi-client 2>/dev/null)
 # libmicrohttpd for wat-hq only (a station never links it).
 PKG_CFLAGS += $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS   := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+# libcurl for wat-send and watctl send only (the kiosk never links it).
+PKG_CFLAGS += $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS  := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 ifeq ($(WERROR),1)
@@ -48,7 +51,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 # src/ in folders by subsystem (docs/ARCHITECTURE.md); each folder's ALLOW
 # names the libraries and folders its files may include, checked after every
 # build from the dependency files (-MD lists system headers too).
-SRC_DIRS := base core ledger scan print bundle hq hqweb sync kiosk kiosk/screens cli
+SRC_DIRS := base core ledger scan print bundle hq hqweb sync send kiosk kiosk/screens cli
 INCS     := $(addprefix -Isrc/,$(SRC_DIRS))
 CPPFLAGS += -D_GNU_SOURCE -DWAT_VERSION='"$(VERSION)"' $(INCS) -MD -MP
 CFLAGS   += -std=c17 $(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -pthread
@@ -58,17 +61,20 @@ LDLIBS   += $(PKG_LIBS) -lm
 
 # Programs: a main() each; everything else in src/ goes into libwat.a.
 MAIN_SRCS := src/cli/watctl.c src/kiosk/kiosk.c src/print/rastertoescpos.c src/sync/watsync.c \
-             src/hqweb/wat_hq.c src/hqweb/wat_hq_signer.c
+             src/hqweb/wat_hq.c src/hqweb/wat_hq_signer.c src/send/watsend.c
 # Linked into wat-sync only (the kiosk and watctl never load Avahi).
 SYNC_ONLY := src/sync/sync_avahi.c
+# Linked into wat-send and watctl only (libcurl: the kiosk never loads it).
+SEND_ONLY := src/send/send_http.c src/send/send_cli.c
+SEND_OBJS := $(SEND_ONLY:src/%.c=$(BUILD)/obj/%.o)
 ALL_C     := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c))
-LIB_C     := $(filter-out $(MAIN_SRCS) $(SYNC_ONLY),$(ALL_C))
+LIB_C     := $(filter-out $(MAIN_SRCS) $(SYNC_ONLY) $(SEND_ONLY),$(ALL_C))
 LIB_CXX   := $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.cpp))
 LIB_OBJS  := $(LIB_C:src/%.c=$(BUILD)/obj/%.o) $(LIB_CXX:src/%.cpp=$(BUILD)/obj/%.o)
-MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o) $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o)
+MAIN_OBJS := $(MAIN_SRCS:src/%.c=$(BUILD)/obj/%.o) $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o) $(SEND_OBJS)
 LIB       := $(BUILD)/libwat.a
 PROGS     := $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/rastertoescpos $(BUILD)/wat-sync \
-             $(BUILD)/wat-hq $(BUILD)/wat-hq-signer
+             $(BUILD)/wat-hq $(BUILD)/wat-hq-signer $(BUILD)/wat-send
 
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -84,7 +90,7 @@ APT_RUN := build-essential pkg-config \
 	libsqlite3-dev libsodium-dev libsdl2-dev libsdl2-ttf-dev libqrencode-dev \
 	libzxing-dev libcairo2-dev libarchive-dev zlib1g-dev libv4l-dev libsystemd-dev libpng-dev \
 	libturbojpeg0-dev libfreetype-dev libcups2-dev libcupsimage2-dev cups cups-bsd cups-filters \
-	fonts-dejavu-core libavahi-client-dev libmicrohttpd-dev
+	fonts-dejavu-core libavahi-client-dev libmicrohttpd-dev libcurl4-openssl-dev
 APT_TEST := clang libclang-rt-14-dev sqlite3 \
 	libcmocka-dev bats minisign age zip unzip poppler-utils ghostscript imagemagick \
 	xvfb xauth xdotool clang-format systemd mtools qrencode python3 jq iproute2 avahi-daemon \
@@ -117,8 +123,10 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/wat-kiosk: $(BUILD)/obj/kiosk/kiosk.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/watctl: $(BUILD)/obj/cli/watctl.o $(SEND_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURL_LIBS)
+$(BUILD)/wat-send: $(BUILD)/obj/send/watsend.o $(SEND_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(CURL_LIBS)
 $(BUILD)/rastertoescpos: $(BUILD)/obj/print/rastertoescpos.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(BUILD)/wat-sync: $(BUILD)/obj/sync/watsync.o $(SYNC_ONLY:src/%.c=$(BUILD)/obj/%.o) $(LIB)
@@ -240,7 +248,7 @@ install: install-app
 	board/install.sh --destdir "$(DESTDIR)/" --build $(BUILD)
 install-app: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wat
-	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/wat-sync $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(BUILD)/watctl $(BUILD)/wat-kiosk $(BUILD)/wat-sync $(BUILD)/wat-send $(DESTDIR)$(PREFIX)/bin/
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/wat/
 	# the demo HQ's secret keys stay in the repo: a station carries HQ's public keys only
 	rm -f $(DESTDIR)$(PREFIX)/share/wat/demo/hq/*.key

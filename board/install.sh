@@ -59,7 +59,7 @@ systemd-sysusers --root="$R" "$R/usr/lib/sysusers.d/wat.conf" >/dev/null
 sed -i 's/^root:[^:]*:/root:*:/' "$R/etc/shadow"
 
 systemctl --root="$R" set-default multi-user.target >/dev/null 2>&1
-systemctl --root="$R" enable wat-kiosk.service wat-sync.service wat-bootcheck.service wat-firstboot.service \
+systemctl --root="$R" enable wat-kiosk.service wat-sync.service wat-send.service wat-bootcheck.service wat-firstboot.service \
 	wat-provision.service "wat-testshell@$serial.service" \
 	systemd-timesyncd.service >/dev/null 2>&1
 # No way to a shell from the table.

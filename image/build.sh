@@ -121,7 +121,7 @@ image() {
 	fi
 	# A program of the image runs (under qemu-user for arm64): libraries complete.
 	chroot "$R" /usr/bin/watctl --help >/dev/null 2>&1 || chroot "$R" /usr/bin/watctl --help 2>&1 | head -5 >&2
-	if chroot "$R" sh -c 'ldd /usr/bin/wat-kiosk /usr/bin/watctl /usr/bin/wat-sync' | grep -q 'not found'; then
+	if chroot "$R" sh -c 'ldd /usr/bin/wat-kiosk /usr/bin/watctl /usr/bin/wat-sync /usr/bin/wat-send' | grep -q 'not found'; then
 		die "libraries missing in the image: $(chroot "$R" ldd /usr/bin/wat-kiosk | grep 'not found')"
 	fi
 	image/check-boot "$R/boot/firmware" "$ARCH"

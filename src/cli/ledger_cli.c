@@ -128,6 +128,13 @@ ledger_cli_roster_preview(const char *file, const struct roster *r, const struct
 	if (bad != NULL)
 		printf("%s\n", bad);
 	free(bad);
+	if (r->pledges != NULL) {
+		printf("Pledges: %zu new, %zu unchanged (imported before), %zu with a problem.\n",
+		       p->pledges_added, p->pledges_unchanged, p->pledges_bad);
+		if ((bad = roster_pledge_problems(r->pledges)) != NULL)
+			printf("%s\n", bad);
+		free(bad);
+	}
 }
 
 /* import: nothing when a row is bad, unless --good-rows chooses to leave
@@ -150,6 +157,23 @@ ledger_cli_roster(struct cli_cmd_ctx *c, struct cli_args *a)
 		fprintf(stderr, "%s: nothing was imported.\n", a->pos[1]);
 		rc = cli_cause(CLI_USAGE, cause);
 		goto end;
+	}
+	/* the pledges' problems are known once judged against the ledger */
+	if (!preview && r->nbad == 0 && r->pledges != NULL && !cli_given(a, "good-rows")) {
+		if (ledger_roster_preview(c->l, r, &res, &cause) != 0) {
+			rc = cli_cause(CLI_REFUSED, cause);
+			goto end;
+		}
+		if (res.pledges_bad > 0) {
+			ledger_cli_roster_preview(a->pos[1], r, &res);
+			fprintf(
+			    stderr,
+			    "%s: nothing was imported: %zu pledge%s a problem. Fix the file, or "
+			    "import the good rows with --good-rows and fix the others by hand.\n",
+			    a->pos[1], res.pledges_bad, res.pledges_bad == 1 ? " has" : "s have");
+			rc = CLI_USAGE;
+			goto end;
+		}
 	}
 	if (preview || (r->nbad > 0 && !cli_given(a, "good-rows"))) {
 		if (ledger_roster_preview(c->l, r, &res, &cause) != 0) {
@@ -180,12 +204,22 @@ ledger_cli_roster(struct cli_cmd_ctx *c, struct cli_args *a)
 	}
 	printf("Imported %s: %zu added, %zu updated, %zu unchanged.\n", a->pos[1], res.added,
 	       res.updated, res.unchanged);
+	if (r->pledges != NULL)
+		printf("Pledges: %zu new, %zu unchanged (imported before)%s.\n", res.pledges_added,
+		       res.pledges_unchanged,
+		       res.pledges_bad > 0 ? "; the pledges with a problem were left out" : "");
 	if (r->merged != NULL)
 		printf("%s\n", r->merged);
 	if (r->nbad > 0) {
 		bad = roster_problems(r, 0);
 		printf("Left out, to fix by hand (%zu row%s):\n%s\n", r->nbad,
 		       r->nbad == 1 ? "" : "s", bad);
+	}
+	if (r->pledges != NULL && res.pledges_bad > 0) {
+		free(bad);
+		bad = roster_pledge_problems(r->pledges);
+		printf("Pledges left out, to fix by hand (%zu):\n%s\n", res.pledges_bad,
+		       bad != NULL ? bad : "");
 	}
 	rc = CLI_OK;
 end:

@@ -26,6 +26,7 @@
 #include "pledge_cli.h"
 #include "print_cli.h"
 #include "scan_cli.h"
+#include "send_cli.h"
 #include "setting_cli.h"
 #include "sync_cli.h"
 #include "event_cli.h"
@@ -78,6 +79,7 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&trust_cli_hq_charter_entry,
 	&trust_cli_hq_rotate_entry,
 	&sync_cli_sync_entry,
+	&send_cli_send_entry,
 	&event_cli_conflicts_entry,
 	&event_cli_link_entry,
 	&event_cli_review_entry,

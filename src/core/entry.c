@@ -107,6 +107,18 @@ static const struct entry_field entry_review_fields[] = {
     F("walker", ENTRY_POS, 0),   F("reason", ENTRY_TEXT, 1),
 };
 
+/* HQ's answer to the bundle of export n posted to its inbox (send.h). */
+static const struct entry_field entry_hq_receipt_fields[] = {
+    F("n", ENTRY_POS, 1),
+    F("file", ENTRY_TEXT, 0),
+    F("status", ENTRY_TEXT, 1),
+    F("said", ENTRY_TEXT, 1),
+    F("detail", ENTRY_TEXT, 0),
+    F("number", ENTRY_POS, 0),
+    F("received_at", ENTRY_TEXT, 0),
+    F("inbox", ENTRY_TEXT, 0),
+};
+
 #define FIELDS(a) (a), (sizeof(a) / sizeof(a)[0])
 
 /* Every kind of entry there is, and only these. */
@@ -136,6 +148,7 @@ static const struct entry_kind_def entry_kinds[ENTRY_NKINDS] = {
     [ENTRY_PLEDGE] = {"pledge", ENTRY_RECORD, 1, 0, 1, FIELDS(entry_pledge_fields)},
     [ENTRY_CERTIFY] = {"certify", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_certify_fields)},
     [ENTRY_CERTIFY_REOPEN] = {"certify-reopen", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_reopen_fields)},
+    [ENTRY_HQ_RECEIPT] = {"hq-receipt", ENTRY_RECORD, 0, 0, 0, FIELDS(entry_hq_receipt_fields)},
 };
 
 const struct entry_kind_def *

@@ -45,6 +45,7 @@ enum entry_kind {
 	ENTRY_PLEDGE,
 	ENTRY_CERTIFY,
 	ENTRY_CERTIFY_REOPEN,
+	ENTRY_HQ_RECEIPT, /* HQ's answer to a bundle the station sent it */
 	ENTRY_NKINDS
 };
 

@@ -21,8 +21,26 @@ enum roster_col {
 	ROSTER_COL_PHONE,
 	ROSTER_COL_EXTID,
 	ROSTER_COL_WAIVER,
+	/* the pledge columns, in the order of roster_pledge_header */
+	ROSTER_COL_SPONSOR,
+	ROSTER_COL_PKIND,
+	ROSTER_COL_PRATE,
+	ROSTER_COL_PMAX,
+	ROSTER_COL_PEMAIL,
+	ROSTER_COL_PPHONE,
+	ROSTER_COL_PADDRESS,
+	ROSTER_COL_PID,
+	ROSTER_COL_PPAID,
+	ROSTER_COL_PPAID_DATE,
 	ROSTER_NCOLS
 };
+
+/* The pledges CSV's header (pledge.h) for the pledge columns, as they are
+ * handed to pledge_csv_parse: walker id first (the row's id), then the
+ * pledge columns from ROSTER_COL_SPONSOR on. */
+static const char roster_pledge_header[] =
+    "walker id,sponsor,kind,rate,max,sponsor email,sponsor phone,sponsor address,pledge "
+    "id,paid,paid date\n";
 
 /* Header names after roster_header_key: lowercase letters and digits only. */
 static const struct {
@@ -56,6 +74,24 @@ static const struct {
     {"waiver", ROSTER_COL_WAIVER},
     {"waiverversion", ROSTER_COL_WAIVER},
     {"waiveraccepted", ROSTER_COL_WAIVER},
+    {"sponsor", ROSTER_COL_SPONSOR},
+    {"sponsorname", ROSTER_COL_SPONSOR},
+    {"pledgekind", ROSTER_COL_PKIND},
+    {"pledgetype", ROSTER_COL_PKIND},
+    {"pledgerate", ROSTER_COL_PRATE},
+    {"pledge", ROSTER_COL_PRATE},
+    {"pledgeamount", ROSTER_COL_PRATE},
+    {"pledgemax", ROSTER_COL_PMAX},
+    {"pledgemaximum", ROSTER_COL_PMAX},
+    {"pledgecap", ROSTER_COL_PMAX},
+    {"sponsoremail", ROSTER_COL_PEMAIL},
+    {"sponsorphone", ROSTER_COL_PPHONE},
+    {"sponsoraddress", ROSTER_COL_PADDRESS},
+    {"pledgeid", ROSTER_COL_PID},
+    {"pledgepaid", ROSTER_COL_PPAID},
+    {"paidonline", ROSTER_COL_PPAID},
+    {"pledgepaiddate", ROSTER_COL_PPAID_DATE},
+    {"paiddate", ROSTER_COL_PPAID_DATE},
 };
 
 /* The length limits, in characters, and the words a message uses. */
@@ -232,6 +268,7 @@ roster_free(struct roster *r)
 		roster_row_clear(&r->rows[i]);
 	free(r->rows);
 	free(r->merged);
+	pledge_csv_free(r->pledges);
 	free(r);
 }
 
@@ -389,8 +426,8 @@ roster_check_duplicates(struct roster *r)
 		if (!roster_row_same(idx[i], idx[i - 1]))
 			continue;
 		gone[idx[i] - r->rows] = idx[i - 1]->line;
-		r->nmerged++;
-		idx[i] = idx[i - 1]; /* the row kept stands for the repeats */
+		r->nmerged += !idx[i]->pledge; /* another pledge of the walker: no repeat */
+		idx[i] = idx[i - 1];           /* the row kept stands for the repeats */
 	}
 	/* rows of one id are side by side (sorted by name, then line): each but
 	 * the first in the file is a problem */
@@ -412,6 +449,10 @@ roster_check_duplicates(struct roster *r)
 		}
 	}
 	for (o = 0, i = 0; i < r->n; i++) {
+		if (gone[i] && r->rows[i].pledge) {
+			roster_row_clear(&r->rows[i]);
+			continue;
+		}
 		if (gone[i]) {
 			strbuf_printf(
 			    &notes, "%sLine %zu repeats line %zu exactly (%s): imported once.",
@@ -450,6 +491,106 @@ roster_problems(const struct roster *r, size_t max)
 	return b.len > 0 ? strbuf_take(&b) : NULL;
 }
 
+/* 1 when the header names a pledge column. */
+static int
+roster_has_pledge_cols(const int *cols)
+{
+	for (int c = ROSTER_COL_SPONSOR; c < ROSTER_NCOLS; c++)
+		if (cols[c] >= 0)
+			return 1;
+	return 0;
+}
+
+/* The row's pledge, when its sponsor or rate cell holds one, as a line of
+ * the pledges CSV (roster_pledge_header) in b; 1 when there is one. */
+static int
+roster_pledge_line(const struct csv_record *rec, const int *cols, const struct roster_row *row,
+                   struct strbuf *b)
+{
+	char *v, *f;
+
+	if ((v = roster_tidy(roster_get(rec, cols, ROSTER_COL_SPONSOR))) == NULL &&
+	    (v = roster_tidy(roster_get(rec, cols, ROSTER_COL_PRATE))) == NULL)
+		return 0;
+	free(v);
+	f = csv_field(row->ext_id != NULL ? row->ext_id : "", 0);
+	strbuf_puts(b, f);
+	free(f);
+	for (int c = ROSTER_COL_SPONSOR; c < ROSTER_NCOLS; c++) {
+		v = roster_tidy(roster_get(rec, cols, (enum roster_col)c));
+		f = csv_field(v != NULL ? v : "", 0);
+		strbuf_printf(b, ",%s", f);
+		free(f);
+		free(v);
+	}
+	strbuf_puts(b, "\n");
+	return 1;
+}
+
+/* The pledges of the rows that have one (lines[k]: the roster line of the
+ * k-th), read by the pledges CSV's own rules, then told in the roster's
+ * terms: the row's line and text, and the walker's row's problems. */
+static int
+roster_pledges(struct roster *r, struct strbuf *csv, const size_t *lines, char **texts, size_t n,
+               char **cause)
+{
+	struct pledge_csv *c = NULL;
+	char *why = NULL;
+	size_t k, i;
+
+	if (pledge_csv_parse(csv->s, csv->len, &c, &why) != 0) {
+		util_fail(cause, "The pledge columns cannot be read: %s", why);
+		free(why);
+		return -1;
+	}
+	for (k = 0; k < c->n && k < n; k++) {
+		struct pledge_row *p = &c->rows[k];
+		const struct roster_row *w = NULL;
+
+		p->line = lines[k];
+		for (i = 0; i < r->n; i++)
+			if (r->rows[i].line == lines[k])
+				w = &r->rows[i];
+		/* a repeat merged away stands for the row it repeats: its walker is good */
+		free(p->text);
+		p->text = texts[k];
+		texts[k] = NULL;
+		if (w != NULL && w->problem != NULL) {
+			free(p->problem);
+			p->problem = xstrdup("the walker's row has a problem (above), so its "
+			                     "pledge waits too");
+		} else if (w != NULL && w->ext_id == NULL) {
+			free(p->problem);
+			p->problem =
+			    xstrdup("the walker has no id (the \"id\" column), and a "
+			            "pledge imported with the roster finds its walker by it");
+		}
+	}
+	r->pledges = c;
+	return 0;
+}
+
+char *
+roster_pledge_problems(const struct pledge_csv *c)
+{
+	struct strbuf b = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; c != NULL && i < c->n; i++) {
+		const struct pledge_row *p = &c->rows[i];
+		if (p->problem == NULL)
+			continue;
+		if (p->line > 0)
+			strbuf_printf(&b, "%sLine %zu, a pledge: %s.\n    %s",
+			              b.len > 0 ? "\n" : "", p->line, p->problem,
+			              p->text != NULL && p->text[0] != '\0' ? p->text
+			                                                    : "(an empty row)");
+		else
+			strbuf_printf(&b, "%sA pledge: %s.", b.len > 0 ? "\n" : "", p->problem);
+	}
+	return b.len > 0 ? strbuf_take(&b) : NULL;
+}
+
 int
 roster_read(const char *data, size_t len, struct roster **out, char **cause)
 {
@@ -457,8 +598,10 @@ roster_read(const char *data, size_t len, struct roster **out, char **cause)
 	struct csv_record rec;
 	struct roster *r = NULL;
 	struct roster_row *row;
-	size_t cap = 0, i;
-	int cols[ROSTER_NCOLS], rc = -1, got;
+	struct strbuf pcsv = STRBUF_INIT;
+	char **ptexts = NULL;
+	size_t cap = 0, i, *plines = NULL, np = 0, pcap = 0;
+	int cols[ROSTER_NCOLS], rc = -1, got, pledges;
 	char *err = NULL;
 
 	*out = NULL;
@@ -487,6 +630,16 @@ roster_read(const char *data, size_t len, struct roster **out, char **cause)
 	}
 	if (roster_header(&rec, cols, cause) != 0)
 		goto end;
+	if ((pledges = roster_has_pledge_cols(cols)) != 0) {
+		if (cols[ROSTER_COL_SPONSOR] < 0 || cols[ROSTER_COL_PRATE] < 0) {
+			util_fail(cause,
+			          "Line %zu: the pledge columns need both \"sponsor\" and "
+			          "\"pledge rate\" (or \"pledge\").",
+			          rec.line);
+			goto end;
+		}
+		strbuf_puts(&pcsv, roster_pledge_header);
+	}
 
 	/* The walkers: every problem is noted with its row, none stops the reading. */
 	while ((got = csv_next(reader, &rec, &err)) != 0) {
@@ -519,6 +672,16 @@ roster_read(const char *data, size_t len, struct roster **out, char **cause)
 		}
 		roster_row(&rec, cols, row);
 		roster_check_row(row);
+		if (pledges && roster_pledge_line(&rec, cols, row, &pcsv)) {
+			row->pledge = 1;
+			if (np == pcap) {
+				pcap = pcap ? pcap * 2 : 64;
+				plines = xrealloc(plines, pcap * sizeof *plines);
+				ptexts = xrealloc(ptexts, pcap * sizeof *ptexts);
+			}
+			ptexts[np] = xstrdup(row->text);
+			plines[np++] = row->line;
+		}
 	}
 	if (r->n == 0) {
 		util_fail(cause, "The file has a header line but no walkers under it.");
@@ -527,10 +690,17 @@ roster_read(const char *data, size_t len, struct roster **out, char **cause)
 	roster_check_duplicates(r);
 	for (i = 0; i < r->n; i++)
 		r->nbad += r->rows[i].problem != NULL;
+	if (pledges && roster_pledges(r, &pcsv, plines, ptexts, np, cause) != 0)
+		goto end;
 	*out = r;
 	r = NULL;
 	rc = 0;
 end:
+	free(plines);
+	for (i = 0; i < np; i++)
+		free(ptexts[i]);
+	free(ptexts);
+	strbuf_free(&pcsv);
 	free(err);
 	csv_reader_free(reader);
 	roster_free(r);

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "pledge.h"
+
 #define ROSTER_MAX_NAME   100 /* characters */
 #define ROSTER_MAX_TEAM   60
 #define ROSTER_MAX_EMAIL  254
@@ -26,6 +28,7 @@ struct roster_row {
 	char *phone;
 	char *ext_id;
 	char *waiver; /* the waiver's version accepted at the online registration */
+	int pledge;   /* the row's pledge columns hold a pledge (in roster.pledges) */
 };
 
 struct roster {
@@ -35,6 +38,11 @@ struct roster {
 	size_t nmerged; /* rows that repeated an earlier one exactly, merged into it */
 	char *merged;   /* "Line 9 repeats line 4 exactly (...): imported once.", one a
 	                   line; NULL when none */
+	/* The pledge columns' pledges, one per row that has one, each with its
+	 * roster row's line and text, its walker by the row's id (walker_ext);
+	 * a pledge whose walker row has a problem, or no id, carries a problem.
+	 * NULL: the file has no pledge columns. */
+	struct pledge_csv *pledges;
 };
 
 /* Columns are found by header name, case-insensitive, spaces/underscores/
@@ -45,6 +53,12 @@ struct roster {
  * with its line number; when there is any, returns -1 and *cause holds them
  * all, one per line, and no roster is returned. */
 int roster_parse(const char *data, size_t len, struct roster **out, char **cause);
+/* Pledge columns (docs/FORMATS.md "Roster CSV"): "sponsor" and "pledge rate"
+ * (or "pledge"), with "pledge kind", "pledge max", "sponsor email", "sponsor
+ * phone", "sponsor address", "pledge id", "pledge paid", "pledge paid date";
+ * one pledge a row: a walker with several sponsors is on several rows that
+ * differ only in them (merged into one walker, not a repeat).  A file with
+ * pledge columns but not both "sponsor" and a rate column is refused. */
 /* Like roster_parse, but a bad row does not refuse the file: it is kept with
  * its problem and its own text, for a preview and a partial import the
  * coordinator chooses.  Rows that repeat an earlier row exactly (every field
@@ -56,6 +70,10 @@ int roster_read(const char *data, size_t len, struct roster **out, char **cause)
  * by four spaces; max rows at most (0: all), then "and N more rows with a
  * problem.". malloc'd; NULL when none. */
 char *roster_problems(const struct roster *r, size_t max);
+/* The pledges with a problem (of the roster's pledge columns, or a pledges
+ * CSV, once judged): "Line 4, a pledge: PROBLEM." and the row's own text on
+ * a line indented by four spaces; malloc'd; NULL when none. */
+char *roster_pledge_problems(const struct pledge_csv *c);
 void roster_free(struct roster *r);
 
 #endif

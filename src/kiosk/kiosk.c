@@ -17,6 +17,7 @@
 
 #include "kiosk_loop.h"
 #include "kiosk_script.h"
+#include "kiosk_send.h"
 #include "kiosk_sync.h"
 #include "kiosk_worker.h"
 #include "print_cli.h"
@@ -85,6 +86,7 @@ main(int argc, char **argv)
 	const char *db = NULL, *script_path = NULL, *usb = NULL, *assets_arg = NULL;
 	const char *spool_arg = NULL, *sync_path = NULL;
 	struct kiosk_sync *ks = NULL;
+	struct kiosk_send *ksend = NULL;
 	char *assets = NULL, *fonts = NULL, *spool = NULL, *cause = NULL;
 	struct ui *u = NULL, *display = NULL;
 	/* the walkers' display on a second output: "auto" when SDL reports one
@@ -170,6 +172,10 @@ main(int argc, char **argv)
 		k.display = display;
 	}
 	k.db_path = db;
+	/* Send to HQ: HQ's answers wat-send left are recorded from the start */
+	if (kiosk_send_start(w, db, kiosk_wake, u, &ksend, &cause) != 0)
+		goto end;
+	k.send = ksend;
 	k.script = script != NULL;
 	k.assets_dir = assets;
 	k.spool_dir = spool;
@@ -264,6 +270,7 @@ end:
 	}
 	scan_free(sc);       /* its threads wake the UI: stop them first */
 	kiosk_sync_stop(ks); /* it calls the worker: before it */
+	kiosk_send_stop(ksend);
 	if (w != NULL)
 		kiosk_worker_stop(w);
 	if (kinit)

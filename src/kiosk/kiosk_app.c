@@ -26,7 +26,7 @@ const struct screen_ops *const screens[SCREEN_COUNT] = {
     [SCREEN_WAIVER] = &screen_waiver_ops,       [SCREEN_REVIEW] = &screen_review_ops,
     [SCREEN_PLEDGES] = &screen_pledges_ops,     [SCREEN_CERTIFY] = &screen_certify_ops,
     [SCREEN_STATIONS] = &screen_stations_ops,   [SCREEN_BADGES] = &screen_badges_ops,
-    [SCREEN_CONFLICTS] = &screen_conflicts_ops,
+    [SCREEN_CONFLICTS] = &screen_conflicts_ops, [SCREEN_SEND] = &screen_send_ops,
 };
 
 void

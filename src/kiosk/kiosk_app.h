@@ -43,6 +43,7 @@ enum screen_id {
 	SCREEN_BADGES,   /* coordinator: sheets of badges (all, new, one team) */
 	/* coordinator: conflicts between stations, in words */
 	SCREEN_CONFLICTS,
+	SCREEN_SEND, /* coordinator: Send to HQ (kiosk_send.h) and HQ's receipt */
 	SCREEN_COUNT,
 };
 
@@ -157,6 +158,9 @@ struct kiosk {
 	const char *spool_dir;  /* PDFs without CUPS or printer */
 	int usb_given;          /* --usb: use usb_dir, else look for mounted sticks */
 	int export_running;
+	struct kiosk_send *send; /* Send to HQ through wat-send (kiosk_send.h); NULL: none */
+	char send_line[600];     /* the Send to HQ screen's line as last drawn */
+	int send_after_export;   /* "Export and send": sent once that export is verified */
 };
 
 /* Who may see a screen (screen_ops.coordinator). */

@@ -142,12 +142,13 @@ kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back)
 }
 
 void
-kiosk_print_roster(struct kiosk *k, const char *path, enum screen_id back)
+kiosk_print_roster(struct kiosk *k, const char *path, int pledges, enum screen_id back)
 {
 	struct kiosk_req q;
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_ROSTER_PDF;
+	q.file.pledges = pledges;
 	snprintf(q.file.path, sizeof q.file.path, "%s", path);
 	snprintf(q.path, sizeof q.path, "%s", k->assets_dir != NULL ? k->assets_dir : "assets");
 	kiosk_print_begin(k, &q, back);
@@ -334,7 +335,9 @@ kiosk_print_poll(struct kiosk *k)
 		if (k->screen == SCREEN_PRINT && k->waiting != 0) {
 			size_t done, n;
 			kiosk_worker_progress(k->w, &done, &n);
-			if (p->phase == KIOSK_PRINT_MAKING && p->again.op == KIOSK_OP_BADGES_PDF &&
+			if (p->phase == KIOSK_PRINT_MAKING &&
+			    (p->again.op == KIOSK_OP_BADGES_PDF ||
+			     p->again.op == KIOSK_OP_STATEMENTS_PDF) &&
 			    (done != p->progress_done || n != p->progress_n)) {
 				p->progress_done = done;
 				p->progress_n = n;

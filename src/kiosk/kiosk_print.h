@@ -53,7 +53,7 @@ void kiosk_print_badges(struct kiosk *k, enum print_cli_which which, const char 
  * "Print elsewhere" still offers the USB stick); Done goes to back. */
 void kiosk_print_recovery(struct kiosk *k, const char *code, enum screen_id back);
 /* Prints the roster file's rows with a problem, to fix by hand; Done goes to back. */
-void kiosk_print_roster(struct kiosk *k, const char *path, enum screen_id back);
+void kiosk_print_roster(struct kiosk *k, const char *path, int pledges, enum screen_id back);
 /* The print screen's replies (the page, or a saved copy). */
 void kiosk_print_reply(struct kiosk *k, struct kiosk_reply **r);
 /* Makes the same page again and prints it. */

@@ -563,8 +563,43 @@ kiosk_card(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char **ca
 	return 0;
 }
 
+/* A pledges CSV's preview or import: each row judged against the ledger
+ * (reply import: pledges_*, skipped the rows with a problem; notes: them,
+ * each with its line and own text); the new rows recorded only when none
+ * is bad or by the coordinator's choice (file.good_rows). */
+static int
+kiosk_import_pledges(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
+                     const char *data, size_t len, struct kiosk_reply *r, char **cause)
+{
+	struct pledge_csv *c = NULL;
+	struct ledger_pledge_import res;
+	int rc = -1;
+
+	if (pledge_csv_parse(data, len, &c, cause) != 0)
+		goto end;
+	if (ledger_pledge_import(w->l, c, 0, op, &res, cause) != 0)
+		goto end;
+	if (q->op == KIOSK_OP_IMPORT && res.problems > 0 && !q->file.good_rows) {
+		util_fail(cause, "%zu row%s a problem: nothing was imported.", res.problems,
+		          res.problems == 1 ? " has" : "s have");
+		goto end;
+	}
+	if (q->op == KIOSK_OP_IMPORT && ledger_pledge_import(w->l, c, 1, op, &res, cause) != 0)
+		goto end;
+	r->import.pledges_added = res.added;
+	r->import.pledges_unchanged = res.unchanged;
+	r->import.pledges_bad = res.problems;
+	r->import.skipped = res.problems;
+	r->notes = roster_pledge_problems(c);
+	rc = 0;
+end:
+	pledge_csv_free(c);
+	return rc;
+}
+
 /* The roster's preview or import (preview: reads only); notes: the repeats
- * merged, then every bad row with its own text. */
+ * merged, then every bad row with its own text, then the bad pledges (of
+ * its pledge columns). */
 static int
 kiosk_import(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
              struct kiosk_reply *r, char **cause)
@@ -577,6 +612,10 @@ kiosk_import(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 
 	if (util_read_file(q->file.path, KIOSK_ROSTER_MAX, &data, &len, cause) != 0)
 		goto end;
+	if (q->file.pledges) {
+		rc = kiosk_import_pledges(w, q, op, data, len, r, cause);
+		goto end;
+	}
 	if (roster_read(data, len, &ro, cause) != 0)
 		goto end;
 	if (q->op == KIOSK_OP_IMPORT && ro->nbad > 0 && !q->file.good_rows) {
@@ -585,6 +624,17 @@ kiosk_import(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 		          ro->nbad == 1 ? " has" : "s have");
 		goto end;
 	}
+	if (q->op == KIOSK_OP_IMPORT && ro->pledges != NULL && !q->file.good_rows) {
+		/* a pledge's problem is known once judged against the ledger */
+		if (ledger_roster_preview(w->l, ro, &r->import, cause) != 0)
+			goto end;
+		if (r->import.pledges_bad > 0) {
+			util_fail(cause, "%zu pledge%s a problem: nothing was imported.",
+			          r->import.pledges_bad,
+			          r->import.pledges_bad == 1 ? " has" : "s have");
+			goto end;
+		}
+	}
 	if (q->op == KIOSK_OP_IMPORT_PREVIEW
 	        ? ledger_roster_preview(w->l, ro, &r->import, cause) != 0
 	        : ledger_roster_import(w->l, ro, op, &r->import, cause) != 0)
@@ -592,6 +642,9 @@ kiosk_import(struct kiosk_worker *w, const struct kiosk_req *q, const char *op,
 	if (ro->merged != NULL)
 		strbuf_printf(&notes, "%s", ro->merged);
 	if ((bad = roster_problems(ro, 0)) != NULL)
+		strbuf_printf(&notes, "%s%s", notes.len > 0 ? "\n" : "", bad);
+	free(bad);
+	if ((bad = roster_pledge_problems(ro->pledges)) != NULL)
 		strbuf_printf(&notes, "%s%s", notes.len > 0 ? "\n" : "", bad);
 	r->notes = notes.len > 0 ? strbuf_take(&notes) : NULL;
 	rc = 0;
@@ -736,6 +789,34 @@ kiosk_badges_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 	atomic_store(&w->progress_done, 0);
 	r->roll = b.layout != NULL && strcmp(b.layout, "roll") == 0;
 	return rc;
+}
+
+/* Every statement still owed (the close-out's batch, to hand out or mail),
+ * one page or ticket each; the print screen shows how many are laid out. */
+static int
+kiosk_statements_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                     char **cause)
+{
+	struct ledger_event ev;
+	enum layout_paper paper;
+	size_t count = 0;
+	int rc;
+
+	if (ledger_event(w->l, &ev) != 0)
+		return util_fail(cause, "The event's settings cannot be read.");
+	kiosk_station_paper(&ev, r, &paper);
+	atomic_store(&w->progress_done, 0);
+	atomic_store(&w->progress_n, 0);
+	rc = print_cli_statements_pdf_progress(w->l, 0, 1, paper, q->path, kiosk_badges_progress, w,
+	                                       &r->pdf, &r->pdf_len, &count, cause);
+	atomic_store(&w->progress_n, 0);
+	atomic_store(&w->progress_done, 0);
+	if (rc != 0)
+		return -1;
+	kiosk_rec(r, "statement", 0, 0, 0);
+	snprintf(r->rec.title, sizeof r->rec.title, "%zu statement%s still owed", count,
+	         count == 1 ? "" : "s");
+	return 0;
 }
 
 static int
@@ -960,31 +1041,47 @@ kiosk_roster_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 	struct ledger_event ev;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
 	struct roster *ro = NULL;
+	struct pledge_csv *pc = NULL;
+	const struct pledge_csv *pr;
+	struct ledger_pledge_import pres;
+	struct ledger_import ires;
 	enum layout_paper paper;
 	const char *base;
 	char *data = NULL, when[64];
-	size_t len = 0, i;
+	size_t len = 0, i, nbad;
 	int rc = -1;
 
 	if (util_read_file(q->file.path, KIOSK_ROSTER_MAX, &data, &len, cause) != 0)
 		goto end;
-	if (roster_read(data, len, &ro, cause) != 0)
-		goto end;
+	if (q->file.pledges) {
+		if (pledge_csv_parse(data, len, &pc, cause) != 0 ||
+		    ledger_pledge_import(w->l, pc, 0, "preview", &pres, cause) != 0)
+			goto end;
+		nbad = pres.problems;
+	} else {
+		if (roster_read(data, len, &ro, cause) != 0)
+			goto end;
+		if (ro->pledges != NULL && ledger_roster_preview(w->l, ro, &ires, cause) != 0)
+			goto end;
+		nbad = ro->nbad + (ro->pledges != NULL ? ires.pledges_bad : 0);
+	}
 	if (ledger_event(w->l, &ev) != 0)
 		memset(&ev, 0, sizeof ev);
 	kiosk_station_paper(&ev, r, &paper);
 	base = strrchr(q->file.path, '/');
 	base = base != NULL ? base + 1 : q->file.path;
 	print_cli_when((int64_t)time(NULL) * 1000, when, sizeof when);
-	layout_doc_add(&doc, LAYOUT_HEADING, "Roster rows to fix by hand", NULL);
+	layout_doc_add(&doc, LAYOUT_HEADING,
+	               pc != NULL ? "Pledge rows to fix by hand" : "Roster rows to fix by hand",
+	               NULL);
 	if (ev.name[0] != '\0')
 		layout_doc_add(&doc, LAYOUT_CENTER, ev.name, NULL);
 	layout_doc_add(&doc, LAYOUT_PAIR, "File", base);
 	layout_doc_add(&doc, LAYOUT_PAIR, "Made", when);
-	snprintf(when, sizeof when, "%zu", ro->nbad);
+	snprintf(when, sizeof when, "%zu", nbad);
 	layout_doc_add(&doc, LAYOUT_PAIR, "Rows with a problem", when);
 	layout_doc_add(&doc, LAYOUT_RULE, "", NULL);
-	for (i = 0; i < ro->n; i++) {
+	for (i = 0; ro != NULL && i < ro->n; i++) {
 		if (ro->rows[i].problem == NULL)
 			continue;
 		layout_doc_add(&doc, LAYOUT_TEXT, ro->rows[i].problem, NULL);
@@ -993,11 +1090,29 @@ kiosk_roster_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 		               NULL);
 		layout_doc_add(&doc, LAYOUT_GAP, "", NULL);
 	}
-	if (ro->nbad == 0)
+	pr = pc != NULL ? pc : ro->pledges;
+	for (i = 0; pr != NULL && i < pr->n; i++) {
+		const struct pledge_row *p = &pr->rows[i];
+		char *line;
+		if (p->problem == NULL)
+			continue;
+		line = p->line > 0 ? xasprintf("Line %zu, a pledge: %s.", p->line, p->problem)
+		                   : xasprintf("A pledge: %s.", p->problem);
+		layout_doc_add(&doc, LAYOUT_TEXT, line, NULL);
+		free(line);
+		layout_doc_add(&doc, LAYOUT_SMALL,
+		               p->text != NULL && p->text[0] != '\0' ? p->text : "(an empty row)",
+		               NULL);
+		layout_doc_add(&doc, LAYOUT_GAP, "", NULL);
+	}
+	if (nbad == 0)
 		layout_doc_add(&doc, LAYOUT_TEXT, "Every row is good.", NULL);
 	layout_doc_add(&doc, LAYOUT_SMALL,
-	               "Register these walkers at the table, or fix the file and import it again: "
-	               "rows already imported stay as they are.",
+	               pc != NULL ? "Take these pledges on the walker's Pledges screen, or fix "
+	                            "the file and import it again: pledges already imported "
+	                            "count once."
+	                          : "Register these walkers at the table, or fix the file and "
+	                            "import it again: rows already imported stay as they are.",
 	               NULL);
 	if (layout_render(&doc, paper, q->path, &r->pdf, &r->pdf_len, cause) != 0)
 		goto end;
@@ -1006,6 +1121,7 @@ kiosk_roster_pdf(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk
 	rc = 0;
 end:
 	layout_doc_free(&doc);
+	pledge_csv_free(pc);
 	roster_free(ro);
 	free(data);
 	return rc;
@@ -1451,6 +1567,7 @@ kiosk_coordinator_op(enum kiosk_op op)
 	    KIOSK_OP_CONFLICTS,
 	    KIOSK_OP_READ_STICK,
 	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
+	    KIOSK_OP_STATEMENTS_PDF,
 	};
 	size_t i;
 
@@ -1648,6 +1765,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	}
 	case KIOSK_OP_TEAMS: rc = kiosk_teams(w, q, r, &cause); break;
 	case KIOSK_OP_BADGES_PDF: rc = kiosk_badges_pdf(w, q, r, &cause); break;
+	case KIOSK_OP_STATEMENTS_PDF: rc = kiosk_statements_pdf(w, q, r, &cause); break;
 	case KIOSK_OP_DONATE:
 		rc =
 		    ledger_donate(w->l, q->walker, q->donate.cents, q->donate.method,

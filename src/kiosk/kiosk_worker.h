@@ -37,8 +37,9 @@ enum kiosk_op {
 	KIOSK_OP_RECENT,  /* walker (0: the whole station): recent entries */
 	KIOSK_OP_SET,     /* set */
 	KIOSK_OP_INIT,    /* init */
-	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV: what an import would do (reply
-	                            import; notes: repeats merged, then the bad rows) */
+	KIOSK_OP_IMPORT_PREVIEW, /* file: a roster CSV (file.pledges: a pledges CSV): what
+	                            an import would do (reply import; notes: repeats
+	                            merged, then the bad rows, then the bad pledges) */
 	KIOSK_OP_IMPORT,         /* file: a roster CSV; refused when a row is bad unless
 	                            file.good_rows (reply import, notes as above) */
 	KIOSK_OP_LISTDIR,        /* file: a folder: its *.csv files in found[].name */
@@ -46,22 +47,24 @@ enum kiosk_op {
 	KIOSK_OP_PIN_SET,        /* pin (reply recovery: a new code to show once) */
 	KIOSK_OP_SET_CLOCK,      /* clock */
 	/* pages as PDF (reply pdf, title, what, of, copy, printer, paper); path: assets */
-	KIOSK_OP_RECEIPT_PDF,  /* seq: the donation */
-	KIOSK_OP_BADGE_PDF,    /* walker */
-	KIOSK_OP_SLIP_PDF,     /* walker */
-	KIOSK_OP_TEST_PDF,     /* a test page on the station's printer and paper */
-	KIOSK_OP_RECOVERY_PDF, /* recovery: the coordinator's recovery code, on paper */
-	KIOSK_OP_SHEET_PDF,    /* the last close-out's sheet; sheet: its paper */
-	KIOSK_OP_ROSTER_PDF,   /* file: a roster CSV: its bad rows, to fix by hand */
-	KIOSK_OP_BADGES_PDF,   /* badges: sheets of badges (progress: kiosk_worker_progress) */
-	KIOSK_OP_PRINT_RECORD, /* rec: a print request's outcome, as a "print" entry; settled:
+	KIOSK_OP_RECEIPT_PDF,    /* seq: the donation */
+	KIOSK_OP_BADGE_PDF,      /* walker */
+	KIOSK_OP_SLIP_PDF,       /* walker */
+	KIOSK_OP_TEST_PDF,       /* a test page on the station's printer and paper */
+	KIOSK_OP_RECOVERY_PDF,   /* recovery: the coordinator's recovery code, on paper */
+	KIOSK_OP_SHEET_PDF,      /* the last close-out's sheet; sheet: its paper */
+	KIOSK_OP_ROSTER_PDF,     /* file: a roster CSV: its bad rows, to fix by hand */
+	KIOSK_OP_BADGES_PDF,     /* badges: sheets of badges (progress: kiosk_worker_progress) */
+	KIOSK_OP_STATEMENTS_PDF, /* every sponsor's statement still owed, on the station's
+	                            paper (progress: kiosk_worker_progress) */
+	KIOSK_OP_PRINT_RECORD,   /* rec: a print request's outcome, as a "print" entry; settled:
 	                          lost jobs' fates (reply notes: them in words) */
-	KIOSK_OP_SAVE_PDF,     /* blob (taken), rec; path: folder ("" the USB stick) */
-	KIOSK_OP_CLOSE_INFO,   /* close: what the envelope should hold */
-	KIOSK_OP_CLOSE,        /* close: what was counted */
-	KIOSK_OP_REOPEN,       /* annul: the reason */
-	KIOSK_OP_EXPORT_INFO,  /* the station key; path: the stick ("" find mounted ones) */
-	KIOSK_OP_EXPORT,       /* path: the stick: the snapshot (reply snap) */
+	KIOSK_OP_SAVE_PDF,       /* blob (taken), rec; path: folder ("" the USB stick) */
+	KIOSK_OP_CLOSE_INFO,     /* close: what the envelope should hold */
+	KIOSK_OP_CLOSE,          /* close: what was counted */
+	KIOSK_OP_REOPEN,         /* annul: the reason */
+	KIOSK_OP_EXPORT_INFO,    /* the station key; path: the stick ("" find mounted ones) */
+	KIOSK_OP_EXPORT,         /* path: the stick: the snapshot (reply snap) */
 	/* the event pack a second station joins with (event_pack.h) */
 	KIOSK_OP_PACK_EXPORT, /* path: the stick ("" the mounted one): written there (reply pack) */
 	KIOSK_OP_PACK_LIST,   /* path: the stick ("" mounted ones): its *.pack files in found[]
@@ -147,6 +150,7 @@ struct kiosk_req {
 		struct {
 			char path[KIOSK_TEXT_MAX];
 			int good_rows; /* IMPORT: the coordinator chose to leave bad rows out */
+			int pledges;   /* IMPORT*, ROSTER_PDF: a pledges CSV, not a roster */
 		} file;                /* IMPORT*, LISTDIR, ROSTER_PDF */
 		struct {
 			char pin[KIOSK_TEXT_MAX];

@@ -118,6 +118,9 @@ struct ledger_import {
 	size_t added, updated, unchanged;
 	size_t skipped; /* rows with a problem, left out */
 	size_t merged;  /* rows that repeated another exactly */
+	/* the roster's pledge columns (roster.pledges): new, held already, with a
+	 * problem (the row's problem set by ledger_pledge_import's judgement) */
+	size_t pledges_added, pledges_unchanged, pledges_bad;
 };
 
 struct ledger_init {
@@ -190,10 +193,13 @@ int ledger_walker_add(struct ledger *l, const char *name, const char *team, cons
                       const char *phone, const char *ext_id, const char *op, uint32_t *id,
                       char **cause);
 /* Imports the roster's good rows (those without a problem; the bad ones are
- * counted in skipped) in one transaction: all of them or none. */
+ * counted in skipped) in one transaction: all of them or none; then, in the
+ * same transaction, the good rows' pledges (r->pledges, judged as
+ * ledger_pledge_import does: the rows' states and problems are set). */
 int ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
                          struct ledger_import *res, char **cause);
-/* What ledger_roster_import would do, writing nothing. */
+/* What ledger_roster_import would do, writing nothing (with pledges, the
+ * import is made and rolled back: their walkers may be new). */
 int ledger_roster_preview(struct ledger *l, const struct roster *r, struct ledger_import *res,
                           char **cause);
 /* Records that walker id agreed to the event's waiver of this version: by
@@ -524,7 +530,7 @@ struct ledger_pledge_import {
 /* Judges each row of c (its state and problem set: an unknown walker, an
  * id twice in the file, an id held already with other terms; held with the
  * same terms: unchanged); with apply, records the new rows in one
- * transaction.  -1 only when nothing could be read or recorded. */
+ * transaction (the caller's, inside a ledger_batch).  -1 only when nothing could be read or recorded. */
 int ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const char *op,
                          struct ledger_pledge_import *res, char **cause);
 

@@ -594,7 +594,7 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 	struct ledger_pl_held h;
 	struct strbuf data = STRBUF_INIT;
 	size_t i, k;
-	int rc = -1;
+	int rc = -1, in_batch = l->batch;
 
 	memset(res, 0, sizeof *res);
 	if (!l->has_event)
@@ -664,7 +664,7 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 		rc = 0;
 		goto end;
 	}
-	if (ledger_batch_begin(l, cause) != 0)
+	if (!in_batch && ledger_batch_begin(l, cause) != 0)
 		goto end;
 	for (i = 0; i < c->n; i++) {
 		if (c->rows[i].state != PLEDGE_ROW_NEW)
@@ -673,11 +673,12 @@ ledger_pledge_import(struct ledger *l, struct pledge_csv *c, int apply, const ch
 		if (ledger_pl_data(&c->rows[i].p, "import", &data, cause) != 0 ||
 		    ledger_append(l, "pledge", c->rows[i].p.walker, 0, 0, data.s, op, NULL,
 		                  cause) != 0) {
-			ledger_batch_end(l, 0, NULL);
+			if (!in_batch) /* else the caller's batch is for the caller to end */
+				ledger_batch_end(l, 0, NULL);
 			goto end;
 		}
 	}
-	if (ledger_batch_end(l, 1, cause) != 0)
+	if (!in_batch && ledger_batch_end(l, 1, cause) != 0)
 		goto end;
 	rc = 0;
 end:

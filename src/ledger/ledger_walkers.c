@@ -322,7 +322,8 @@ ledger_import_row(struct ledger *l, const struct roster_row *raw, const char *op
 	                           ledger_clean(raw->email),
 	                           ledger_clean(raw->phone),
 	                           ledger_clean(raw->ext_id),
-	                           NULL};
+	                           NULL,
+	                           raw->pledge};
 	const struct roster_row *r = &clean;
 	int found = 0, rc = -1;
 
@@ -443,10 +444,40 @@ ledger_roster_run(struct ledger *l, const struct roster *r, const char *op, int 
 	return ledger_tx_commit(l, cause, "the roster");
 }
 
+/* The walkers, then their pledges, in one batch: committed, or (preview)
+ * rolled back once the pledges are judged against the walkers it made. */
+static int
+ledger_roster_pledges(struct ledger *l, const struct roster *r, const char *op, int preview,
+                      struct ledger_import *res, char **cause)
+{
+	struct ledger_pledge_import p;
+
+	memset(res, 0, sizeof *res);
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ledger_batch_begin(l, cause) != 0)
+		return -1;
+	if (ledger_roster_run(l, r, op, 0, res, cause) != 0)
+		return -1; /* rolled back, batch and all */
+	if (ledger_pledge_import(l, r->pledges, !preview, op, &p, cause) != 0) {
+		ledger_batch_end(l, 0, NULL);
+		memset(res, 0, sizeof *res);
+		return -1;
+	}
+	res->pledges_added = p.added;
+	res->pledges_unchanged = p.unchanged;
+	res->pledges_bad = p.problems;
+	if (preview)
+		return ledger_batch_end(l, 0, cause);
+	return ledger_batch_end(l, 1, cause);
+}
+
 int
 ledger_roster_import(struct ledger *l, const struct roster *r, const char *op,
                      struct ledger_import *res, char **cause)
 {
+	if (r->pledges != NULL)
+		return ledger_roster_pledges(l, r, op, 0, res, cause);
 	return ledger_roster_run(l, r, op, 0, res, cause);
 }
 
@@ -454,6 +485,8 @@ int
 ledger_roster_preview(struct ledger *l, const struct roster *r, struct ledger_import *res,
                       char **cause)
 {
+	if (r->pledges != NULL && l->has_event && !l->read_only)
+		return ledger_roster_pledges(l, r, "preview", 1, res, cause);
 	return ledger_roster_run(l, r, "preview", 1, res, cause);
 }
 

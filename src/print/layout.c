@@ -43,6 +43,9 @@ struct layout_ctx {
 	double page_w, page_h;
 	double left, right; /* content x range */
 	double y;
+	/* the last QR code encoded (measured, then drawn: encoded once) */
+	char *qr_text;
+	QRcode *qr;
 };
 
 static const struct layout_metrics layout_roll80 = {15, 11, 30, 16, 9, 7.5, 2, 0, 0.5};
@@ -773,17 +776,28 @@ layout_big(struct layout_ctx *c, const char *s, double size, double x0, double x
 	return 2 * lh + two * 0.1;
 }
 
+#define LAYOUT_QR_PX 8 /* image pixels a QR module */
+
 /* A QR code at most side wide (quiet zone included), its left edge at x,
  * top at y; modules are whole printer dots on rolls.  Returns its height. */
 static double
 layout_qr(struct layout_ctx *c, const char *text, double side, double x, double y)
 {
 	QRcode *q;
+	cairo_surface_t *img = NULL;
 	double mod;
-	int w, r, col, run;
+	int w, r, col;
 
-	if ((q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) == NULL)
-		return 0; /* too long for a QR code: the text is printed anyway */
+	if (c->qr_text == NULL || strcmp(c->qr_text, text) != 0) {
+		free(c->qr_text);
+		c->qr_text = NULL;
+		if (c->qr != NULL)
+			QRcode_free(c->qr);
+		if ((c->qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1)) == NULL)
+			return 0; /* too long for a QR code: the text is printed anyway */
+		c->qr_text = xstrdup(text);
+	}
+	q = c->qr;
 	w = q->width;
 	mod = side / (w + 8);
 	if (c->roll) {
@@ -791,25 +805,40 @@ layout_qr(struct layout_ctx *c, const char *text, double side, double x, double 
 		if (mod < 2 * LAYOUT_DOT)
 			mod = 2 * LAYOUT_DOT;
 	}
-	if (c->draw) {
+	/* an image of LAYOUT_QR_PX pixels a module, scaled unsmoothed (the PDF's
+	 * /Interpolate false): a few hundred bytes where a rectangle a run of
+	 * modules printed hundreds of numbers (most of a batch of statements'
+	 * time); several pixels a module, so a renderer that smooths an image
+	 * drawn at fewer device pixels than it has (poppler below 4x) blurs
+	 * only a module's edge, as it antialiases a rectangle's */
+	if (c->draw &&
+	    (img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w * LAYOUT_QR_PX,
+	                                      w * LAYOUT_QR_PX)) != NULL &&
+	    cairo_surface_status(img) == CAIRO_STATUS_SUCCESS) {
+		unsigned char *px = cairo_image_surface_get_data(img);
+		int stride = cairo_image_surface_get_stride(img);
+		cairo_pattern_t *pat;
+
+		cairo_surface_flush(img);
+		for (r = 0; r < w * LAYOUT_QR_PX; r++)
+			for (col = 0; col < w * LAYOUT_QR_PX; col++)
+				((uint32_t *)(px + r * stride))[col] =
+				    (q->data[(r / LAYOUT_QR_PX) * w + col / LAYOUT_QR_PX] & 1)
+				        ? 0x000000u
+				        : 0xffffffu;
+		cairo_surface_mark_dirty(img);
 		cairo_save(c->cr);
-		cairo_set_source_rgb(c->cr, 0, 0, 0);
-		for (r = 0; r < w; r++) {
-			for (col = 0; col < w; col = run) {
-				run = col;
-				while (run < w && (q->data[r * w + run] & 1))
-					run++;
-				if (run > col)
-					cairo_rectangle(c->cr, x + (4 + col) * mod,
-					                y + (4 + r) * mod, (run - col) * mod, mod);
-				else
-					run++;
-			}
-		}
+		cairo_translate(c->cr, x + 4 * mod, y + 4 * mod);
+		cairo_scale(c->cr, mod / LAYOUT_QR_PX, mod / LAYOUT_QR_PX);
+		cairo_set_source_surface(c->cr, img, 0, 0);
+		pat = cairo_get_source(c->cr);
+		cairo_pattern_set_filter(pat, CAIRO_FILTER_NEAREST);
+		cairo_rectangle(c->cr, 0, 0, w * LAYOUT_QR_PX, w * LAYOUT_QR_PX);
 		cairo_fill(c->cr);
 		cairo_restore(c->cr);
 	}
-	QRcode_free(q);
+	if (img != NULL)
+		cairo_surface_destroy(img);
 	return (w + 8) * mod;
 }
 
@@ -1052,6 +1081,11 @@ end:
 		cairo_destroy(c->cr);
 	cairo_surface_destroy(surface);
 	strbuf_free(out);
+	if (c->qr != NULL)
+		QRcode_free(c->qr);
+	free(c->qr_text);
+	c->qr = NULL;
+	c->qr_text = NULL;
 	return rc;
 }
 
@@ -1059,14 +1093,24 @@ int
 layout_render(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,
               char **pdf, size_t *len, char **cause)
 {
+	return layout_render_progress(d, paper, assets_dir, NULL, NULL, pdf, len, cause);
+}
+
+int
+layout_render_progress(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,
+                       void (*progress)(size_t done, size_t n, void *arg), void *arg, char **pdf,
+                       size_t *len, char **cause)
+{
 	struct strbuf out = STRBUF_INIT;
 	cairo_surface_t *surface = NULL;
 	struct layout_ctx c;
 	double top, bottom, h;
-	size_t i;
+	size_t i, parts = 1, done = 0;
 
 	if (layout_begin(&c, paper, assets_dir, &out, &surface, cause) != 0)
 		return -1;
+	for (i = 0; progress != NULL && i < d->n; i++)
+		parts += d->blocks[i].kind == LAYOUT_CUT;
 	top = c.y;
 	if (c.roll) {
 		/* each run of blocks up to a break is a page as long as itself */
@@ -1079,6 +1123,8 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 			c.draw = 1;
 			for (i = from; i < d->n && d->blocks[i].kind != LAYOUT_CUT; i++)
 				c.y += layout_block(&c, &d->blocks[i]);
+			if (progress != NULL)
+				progress(++done, parts, arg);
 			if (i + 1 >= d->n)
 				break;
 			cairo_show_page(c.cr);
@@ -1087,6 +1133,8 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 	} else {
 		bottom = c.page_h - c.m->margin;
 		for (i = 0; i < d->n; i++) {
+			if (progress != NULL && d->blocks[i].kind == LAYOUT_CUT)
+				progress(++done, parts, arg);
 			c.draw = 0;
 			h = d->blocks[i].kind == LAYOUT_BREAK || d->blocks[i].kind == LAYOUT_CUT
 			        ? bottom
@@ -1099,6 +1147,8 @@ layout_render(const struct layout_doc *d, enum layout_paper paper, const char *a
 			c.y += layout_block(&c, &d->blocks[i]);
 		}
 	}
+	if (progress != NULL && !c.roll)
+		progress(parts, parts, arg);
 	cairo_show_page(c.cr);
 	return layout_end(&c, surface, &out, pdf, len, cause);
 }

@@ -156,6 +156,12 @@ void layout_statement_doc(const struct layout_statement *s, struct layout_doc *d
  * margins, breaking between blocks. */
 int layout_render(const struct layout_doc *d, enum layout_paper paper, const char *assets_dir,
                   char **pdf, size_t *len, char **cause);
+/* The same, telling progress (may be NULL) after each part up to a
+ * LAYOUT_CUT (one ticket, or one statement), as done of n. */
+int layout_render_progress(const struct layout_doc *d, enum layout_paper paper,
+                           const char *assets_dir,
+                           void (*progress)(size_t done, size_t n, void *arg), void *arg,
+                           char **pdf, size_t *len, char **cause);
 
 /* Label stock for sheets of badges. */
 struct layout_sheet {

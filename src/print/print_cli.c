@@ -1109,6 +1109,16 @@ print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum lay
                          const char *assets_dir, char **pdf, size_t *len, size_t *count,
                          char **cause)
 {
+	return print_cli_statements_pdf_progress(l, id, owing_only, paper, assets_dir, NULL, NULL,
+	                                         pdf, len, count, cause);
+}
+
+int
+print_cli_statements_pdf_progress(struct ledger *l, uint32_t id, int owing_only,
+                                  enum layout_paper paper, const char *assets_dir,
+                                  void (*progress)(size_t done, size_t n, void *arg), void *arg,
+                                  char **pdf, size_t *len, size_t *count, char **cause)
+{
 	struct ledger_settlement s;
 	struct ledger_event ev;
 	struct layout_doc doc = LAYOUT_DOC_INIT;
@@ -1170,7 +1180,7 @@ print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum lay
 		st.id = sid;
 		st.basis = basis;
 		if (*count > 0)
-			layout_doc_add(&doc, LAYOUT_BREAK, NULL, NULL);
+			layout_doc_add(&doc, LAYOUT_CUT, NULL, NULL);
 		layout_statement_doc(&st, &doc);
 		ledger_walker_clear(&w);
 		(*count)++;
@@ -1185,7 +1195,7 @@ print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum lay
 			          owing_only ? " is still owed" : "");
 		goto end;
 	}
-	rc = layout_render(&doc, paper, assets_dir, pdf, len, cause);
+	rc = layout_render_progress(&doc, paper, assets_dir, progress, arg, pdf, len, cause);
 end:
 	layout_doc_free(&doc);
 	ledger_settlement_clear(&s);

@@ -47,9 +47,15 @@ extern const struct cli_cmd_entry print_cli_statement_entry;
 /* Sponsors' statements (layout_statement_doc), one page each: walker id's
  * (0: every walker's), only those still owing when owing_only; *count of
  * them.  -1 with *cause when there is none. */
+/* Each on its own page, on a roll one ticket each (LAYOUT_CUT). */
 int print_cli_statements_pdf(struct ledger *l, uint32_t id, int owing_only, enum layout_paper paper,
                              const char *assets_dir, char **pdf, size_t *len, size_t *count,
                              char **cause);
+/* The same, telling progress (may be NULL) after each statement is laid out. */
+int print_cli_statements_pdf_progress(struct ledger *l, uint32_t id, int owing_only,
+                                      enum layout_paper paper, const char *assets_dir,
+                                      void (*progress)(size_t done, size_t n, void *arg), void *arg,
+                                      char **pdf, size_t *len, size_t *count, char **cause);
 
 /* The receipt for donation entry seq as a PDF; *copy says whether it is
  * marked COPY (delivered before).  -1 with *cause for a missing, annulled

@@ -17,13 +17,14 @@ board_root() {
 	cp -rn /lib/systemd/system/. "$R/usr/lib/systemd/system/" 2>/dev/null || true
 	cp /bin/sh "$R/bin/sh"
 	cp /bin/sh "$R/usr/bin/wat-sync"
+	cp /bin/sh "$R/usr/bin/wat-send"
 }
 
 @test "board: our systemd units pass systemd-analyze verify" {
 	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing (apt-get install systemd)"
 	board_root
 	cd "$R/usr/lib/systemd/system"
-	run systemd-analyze verify --root="$R" wat-kiosk.service wat-sync.service wat-bootcheck.service \
+	run systemd-analyze verify --root="$R" wat-kiosk.service wat-sync.service wat-send.service wat-bootcheck.service \
 		wat-firstboot.service wat-provision.service wat-printer-setup.service wat-testshell@ttyAMA0.service
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -52,6 +53,19 @@ board_root() {
 	! grep -q '^IPAddressAllow' "$B/systemd/wat-kiosk.service"
 	grep -qx 'IPAddressDeny=any' "$B/systemd/wat-sync.service"
 	grep -q '^ExecStart=/usr/bin/wat-sync .*--kiosk /run/wat-kiosk/sync.sock' "$B/systemd/wat-sync.service"
+}
+
+@test "board: the Send to HQ unit's exposure is at most 2.5; only it and watctl link libcurl" {
+	command -v systemd-analyze >/dev/null || skip "systemd-analyze missing"
+	board_root
+	run systemd-analyze security --offline=true --root="$R" --threshold=25 wat-send.service
+	score=$(printf '%s\n' "$output" | sed -n 's/.*Overall exposure level for wat-send.service: \([0-9.]*\).*/\1/p')
+	echo "# exposure $score" >&3
+	[ -n "$score" ]
+	[ "$status" -eq 0 ]
+	grep -q '^ExecStart=/usr/bin/wat-send .*--kiosk /run/wat-kiosk/sync.sock' "$B/systemd/wat-send.service"
+	grep -q '^ConditionPathExists=/etc/wpa_supplicant/wpa_supplicant-wlan0.conf' "$B/systemd/wat-send.service"
+	! ldd "$REPO/${BUILD:-build}/wat-kiosk" | grep -q libcurl
 }
 
 @test "board: the kiosk unit has what the appliance relies on" {

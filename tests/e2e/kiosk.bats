@@ -331,6 +331,26 @@ import_partial() {
 	both import_partial
 }
 
+pledges_import() {
+	event
+	printf 'walker,sponsor,kind,rate,max,id,paid,paid date\n1,Grandma Rosa,per lap,$1.00,$30,PL-1,,\n1,Uncle Tom,flat,$25,,PL-2,$25,2026-04-20\n2,Aunt Jo,per lap,$0.50,,PL-3,,\n9,Nobody,flat,$5.00,,PL-4,,\n2,Zed,weird,$1,,PL-5,,\n' >"$USB/pledges.csv"
+	printf 'name,id,sponsor,pledge kind,pledge rate,pledge id\nAnn Lee,R-1,Grandma Lee,per lap,$1,RP-1\nAnn Lee,R-1,Uncle Lee,flat,$10,RP-2\nBo Chen,R-2,,,,\nCy Dee,,Mom Dee,flat,$5,\n' >"$USB/roster-pledges.csv"
+	kiosk "$1" pledges-import
+	run w pledge list
+	echo "$output"
+	[ "$(grep -c 'pledge [0-9]*  ' <<<"$output")" -eq 5 ] # 3 from the CSV, 2 from the roster, once each
+	[[ "$output" == *'Uncle Tom: $25.00'*'paid online $25.00'* ]]
+	[[ "$output" == *'Grandma Lee'* && "$output" == *'Uncle Lee'* ]]
+	! grep -q 'Nobody\|Zed\|Mom Dee' <<<"$output"
+	w walker list | grep -q 'Cy Dee' # the walker imported, the pledge with no walker id left out
+	w log | grep ' pledge ' | grep -q '"ext_id":"PL-2"'
+	w log | grep -q '"what":"roster"' # the pledge rows to fix, printed or spooled
+	w check >/dev/null
+}
+@test "kiosk: pledges from the USB stick: a preview naming each bad row, the good rows only by choice, paid online stays paid, once each; a roster's pledge columns" {
+	both pledges_import
+}
+
 setup_event() {
 	kiosk "$1" setup
 	w settings | grep -q 'Walk Against Traffick'
@@ -494,6 +514,53 @@ badges_cups() {
 @test "kiosk: badges from coordinator mode: all on 3x10 labels through cupsd (each QR checks in), new, one team on the roll, a reprint from the card" {
 	private_cupsd
 	both badges_cups
+}
+
+# two sponsors still owe (one flat, one per lap on 3 laps), one paid online
+statements_event() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null
+	printf 'walker,sponsor,kind,rate,paid\n1,Grandma Rosa,flat,$25,\n2,Uncle Tom,per lap,$1.50,\n1,Paid Pat,flat,$10,$10\n' >"$BATS_TEST_TMPDIR/pl.csv"
+	w pledge import "$BATS_TEST_TMPDIR/pl.csv" --import-good-rows >/dev/null
+	for _ in 1 2 3; do w lap 2 >/dev/null; done
+}
+
+statements_cups() {
+	statements_event
+	w set printer pdfq >/dev/null
+	kiosk "$1" statements
+	local job
+	job=$(w log | grep -o '"what":"statement".*"outcome":"completed","queue":"pdfq","job":[0-9]*' | tail -1 | sed 's/.*"job"://')
+	[ -n "$job" ]
+	cupsd_pdftotext "$PT/cupsd/out/pdfq/job-$job.out" "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q '\$4.50' "$BATS_TEST_TMPDIR/st.txt"
+	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt" # paid: owes nothing
+}
+@test "kiosk: the statements still owed, from Certify laps, laid out off the UI thread and printed through cupsd" {
+	private_cupsd
+	both statements_cups
+}
+
+statements_stick() {
+	statements_event
+	w set printer bad >/dev/null
+	export USB
+	kiosk "$1" statements-stick
+	local pdf
+	pdf=$(ls "$USB"/*.pdf | head -1)
+	pdftotext "$pdf" "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
+	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
+	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt"
+	w log | grep -q '"what":"statement".*"outcome":"saved"'
+	rm -f "$USB"/*.pdf
+}
+@test "kiosk: the statements still owed, from Close-out, saved as a PDF on the USB stick when the printer fails" {
+	private_cupsd
+	both statements_stick
 }
 
 receipt_fail() {
@@ -714,7 +781,8 @@ pack_bad() {
 	# a real pack with one byte changed, opened with its own key
 	"$WATCTL" --db "$first" init --pin-later --name Walk --city Jackson --date 2099-05-02 >/dev/null
 	key=$("$WATCTL" --db "$first" event-pack export "$USB/changed.pack" | grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' | head -1)
-	printf '\x01' | dd of="$USB/changed.pack" bs=1 seek=80 conv=notrunc status=none
+	# flip the byte's bits, so it always changes (writing a fixed byte left it as it was 1 time in 256)
+	python3 -c 'import sys; p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[80] ^= 0xff; open(p, "wb").write(b)' "$USB/changed.pack"
 	export PACKQR="WATPACK:$key"
 	kiosk "$size" join-bad
 	# nothing joined, nothing written
@@ -990,4 +1058,52 @@ training() {
 @test "kiosk: training mode: its own ledger, banner and badges; receipts print TRAINING; the day's ledger untouched" {
 	private_cupsd
 	both training
+}
+
+# Send to HQ (docs/COORDINATOR-GUIDE.md): the demo HQ's Mobile station
+# (its charter, its export 1 in its folder), a real wat-hq and wat-send on
+# loopback; the kiosk asks through the outbox and records HQ's receipt once.
+send_to_hq() {
+	local size=$1 t=$BATS_TEST_TMPDIR p
+	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
+	rm -rf "$t/hq"
+	"$REPO/assets/demo/hq-demo" "$t/hq" >/dev/null
+	DB="$t/hq/st/mobile-t1.db"
+	export PIN=246813
+	echo "$PIN" >"$t/pin"
+	"$WATCTL" --db "$DB" pin set --pin-file "$t/pin" >/dev/null
+	"$REPO/$BUILD/wat-hq-signer" --keys "$t/hq/keys" --socket "$t/signer.sock" 2>>"$t/signer.log" &
+	local spid=$!
+	for _ in $(seq 1 100); do [ -S "$t/signer.sock" ] && break; sleep 0.05; done
+	p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$REPO/$BUILD/wat-hq" --db "$t/hq/hq.db" --keys "$t/hq/assets-hq" --signer "$t/signer.sock" \
+		--state "$t/hq/state" --port "$p" --cookie-insecure 2>>"$t/server.log" &
+	local hpid=$!
+	for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+	# the kiosk runs: wat-send leaves HQ's answer for it to record
+	touch "$t/kiosk-runs"
+	if [ "${2:-}" = refused ]; then
+		# no service at first (no Wi-Fi); then one, with a charter of another code
+		sed -i 's/"upload_code":"[^"]*"/"upload_code":"WRONG-1"/' "$DB.keys/charter"
+		(sleep 4 && exec "$REPO/$BUILD/wat-send" --db "$DB" --kiosk "$t/kiosk-runs" --interval 1 \
+			--inbox "http://127.0.0.1:$p/" 2>"$t/send.log") &
+	else
+		"$REPO/$BUILD/wat-send" --db "$DB" --kiosk "$t/kiosk-runs" --interval 1 \
+			--inbox "http://127.0.0.1:$p/" 2>"$t/send.log" &
+	fi
+	local wpid=$!
+	kiosk "$size" "send${2:+-$2}"
+	kill "$wpid" "$hpid" "$spid"
+	wait "$wpid" "$hpid" "$spid" || true
+	cat "$t/send.log"
+	[ "$("$WATCTL" --db "$DB" log | grep -c 'hq-receipt')" -eq "${3:-1}" ]
+	"$WATCTL" --db "$DB" log | grep 'hq-receipt' | grep -q 'by coordinator'
+	[ ! -e "$DB.outbox/answer" ]
+}
+@test "kiosk: Send to HQ posts the last export through wat-send; HQ's receipt shown and recorded once; Export and send without a stick" {
+	send_to_hq 800x480 "" 2
+}
+@test "kiosk: Send to HQ without the network service says so; HQ's refusal is shown in its words" {
+	send_to_hq 800x480 refused
+	"$WATCTL" --db "$DB" log | grep 'hq-receipt' | grep -q '"status":"refused"'
 }

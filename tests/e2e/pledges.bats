@@ -186,6 +186,49 @@ seq_of() { sed -n 's/.*recorded as entry \([0-9]*\)\..*/\1/p'; }
 	w check >/dev/null
 }
 
+@test "pledges: a roster with pledge columns: one pledge a row, recorded with the walkers, each once; a bad pledge only by choice" {
+	cat >"$T/roster.csv" <<'CSV'
+name,team,id,sponsor,pledge kind,pledge rate,pledge max,pledge id,pledge paid,sponsor email
+Ann Lee,Hope,R-1,Grandma Lee,per lap,$1.00,$20,RP-1,,gl@example.org
+Ann Lee,Hope,R-1,Uncle Lee,flat,$25,,RP-2,$25,
+Ann Lee,Hope,R-1,,,,,,,
+Bo Chen,,R-2,Aunt May,per mile,$3,,RP-3,,
+Cy Dee,,,Mom Dee,flat,$5,,,,
+Ed Fox,,R-4,Dad Fox,weekly,$5,,RP-4,,
+CSV
+	run w roster preview "$T/roster.csv"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"4 new, 0 updated, 0 unchanged, 1 exact repeat merged; 0 rows with a problem."* ]]
+	[[ "$output" == *"Pledges: 3 new, 0 unchanged (imported before), 2 with a problem."* ]]
+	[[ "$output" == *'Line 6, a pledge: the walker has no id'*'    Cy Dee,,,Mom Dee,flat,$5,,,,'* ]]
+	[[ "$output" == *'Line 7, a pledge: the kind "weekly" is not flat, per lap, per mile or per km.'* ]]
+	[ -z "$(w walker list | grep 'Ann Lee')" ] # a preview records nothing
+	# the pledges' problems ask for the choice, as a bad row does
+	run w roster import "$T/roster.csv"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"nothing was imported: 2 pledges have a problem"* ]]
+	[ -z "$(w walker list | grep 'Ann Lee')" ]
+	run w roster import "$T/roster.csv" --good-rows
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Pledges: 3 new, 0 unchanged (imported before); the pledges with a problem were left out."* ]]
+	[ "$(w walker list | grep -c 'Ann Lee')" -eq 1 ]
+	run w pledge list
+	echo "$output"
+	[[ "$output" == *"Grandma Lee: \$1.00 a lap (at most \$20.00)"* ]]
+	[[ "$output" == *"Uncle Lee: \$25.00"*"paid online \$25.00"* ]]
+	[[ "$output" == *"Aunt May: \$3.00 a mile"* ]]
+	[[ "$output" != *"Mom Dee"* && "$output" != *"Dad Fox"* ]]
+	w log | grep ' pledge ' | grep -q '"email":"gl@example.org".*"ext_id":"RP-1"'
+	# the same roster again: the walkers unchanged, each pledge once
+	run w roster import "$T/roster.csv" --good-rows
+	[[ "$output" == *"Pledges: 0 new, 3 unchanged (imported before)"* ]]
+	[ "$(w log | grep -c ' pledge ')" -eq 3 ]
+	w check >/dev/null
+}
+
 @test "pledges: the bundle carries pledges.csv and outstanding.csv; verify recomputes them" {
 	export WAT_HQ_DIR="$BATS_TEST_DIRNAME/../../assets/demo/hq"
 	USB="$T/usb"

@@ -94,6 +94,36 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (nbad != r->nbad || (r->nmerged > 0) != (r->merged != NULL))
 			abort();
+		/* the pledge columns: each pledge on a line of the file, with its
+		 * row's text; a good one has a walker id, a sponsor and terms the
+		 * rule takes, and a walker row that is good */
+		for (i = 0; r->pledges != NULL && i < r->pledges->n; i++) {
+			const struct pledge_row *p = &r->pledges->rows[i];
+			int64_t owed;
+			if (p->line == 0 || p->text == NULL ||
+			    !text_valid_utf8(p->text, strlen(p->text)) ||
+			    strchr(p->text, '\n') != NULL)
+				abort();
+			if (i > 0 && p->line <= r->pledges->rows[i - 1].line)
+				abort();
+			if (p->problem != NULL)
+				continue;
+			if (p->walker_ext == NULL || p->walker != 0 || p->p.sponsor == NULL ||
+			    p->p.t.rate_cents <= 0 || p->p.t.rate_cents > PLEDGE_MAX_RATE)
+				abort();
+			fuzz_roster_field(p->walker_ext, ROSTER_MAX_EXTID);
+			for (j = 0; j < r->n; j++)
+				if (r->rows[j].line == p->line &&
+				    (r->rows[j].problem != NULL || !r->rows[j].pledge ||
+				     r->rows[j].ext_id == NULL ||
+				     strcmp(r->rows[j].ext_id, p->walker_ext) != 0))
+					abort();
+			if (p->p.t.kind == PLEDGE_LAP &&
+			    pledge_owed(&p->p.t, 7, NULL, 0, &owed, NULL) != 0)
+				abort();
+		}
+		list = roster_pledge_problems(r->pledges);
+		free(list);
 		list = roster_problems(r, 3);
 		if ((list == NULL) != (nbad == 0))
 			abort();

@@ -255,6 +255,40 @@ test_badges_progress_cb(size_t done, size_t n, void *arg)
 	calls[1] = n;
 }
 
+/* A batch of statements: each ends at a LAYOUT_CUT, a ticket of its own
+ * on a roll, a page of its own on a sheet; progress told once each. */
+static void
+test_render_progress(void **state)
+{
+	static const enum layout_paper papers[] = {LAYOUT_ROLL80, LAYOUT_LETTER};
+	struct layout_doc d = LAYOUT_DOC_INIT;
+	char *pdf = NULL, *cause = NULL, line[64];
+	size_t len, i, calls[2];
+
+	(void)state;
+	for (i = 0; i < 5; i++) {
+		if (i > 0)
+			layout_doc_add(&d, LAYOUT_CUT, NULL, NULL);
+		snprintf(line, sizeof line, "Statement %zu", i + 1);
+		layout_doc_add(&d, LAYOUT_HEADING, line, NULL);
+		layout_doc_add(&d, LAYOUT_QR, "S:T1:12:0:500:ABCDEF12", "small");
+	}
+	for (i = 0; i < 2; i++) {
+		calls[0] = calls[1] = 0;
+		assert_int_equal(layout_render_progress(&d, papers[i], assets,
+		                                        test_badges_progress_cb, calls, &pdf, &len,
+		                                        &cause),
+		                 0);
+		assert_int_equal(calls[0], 5);
+		assert_int_equal(calls[1], 5);
+		assert_int_equal(count(pdf, len, "/Type /Page %"), 5);
+		/* each QR one small image, not a path of modules */
+		assert_int_equal(count(pdf, len, "/Subtype /Image"), 5);
+		free(pdf);
+	}
+	layout_doc_free(&d);
+}
+
 static void
 test_badge_sheets(void **state)
 {
@@ -425,7 +459,7 @@ main(void)
 	    cmocka_unit_test(test_hostile_text),          cmocka_unit_test(test_badge_sheets),
 	    cmocka_unit_test(test_generic_sheet),         cmocka_unit_test(test_slip),
 	    cmocka_unit_test(test_training_marks),        cmocka_unit_test(test_paper_and_errors),
-	    cmocka_unit_test(test_receipt_sponsor),
+	    cmocka_unit_test(test_render_progress),       cmocka_unit_test(test_receipt_sponsor),
 	};
 	const char *repo = getenv("REPO");
 

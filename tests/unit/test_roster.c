@@ -459,6 +459,60 @@ test_short_rows(void **state)
 	assert_refused("team,name\nBlue\n", "Line 2: the name is missing.");
 }
 
+/* Pledge columns: one pledge a row; a walker on two rows with two sponsors
+ * is one walker (no repeat said), a pledge on a row with no id or a bad row
+ * is a problem with the row's line and text; a rate without a sponsor
+ * column refuses the file. */
+static void
+test_pledge_columns(void **state)
+{
+	static const char csv[] = "name,id,sponsor,pledge kind,pledge rate,pledge id,pledge paid\n"
+	                          "Ann Lee,R-1,Grandma,per lap,$1,P-1,\n"
+	                          "Ann Lee,R-1,Uncle,flat,$10,P-2,$10\n"
+	                          "Bo,,Mom,flat,$5,,\n"
+	                          ",R-3,Dad,flat,$2,,\n"
+	                          "Cy,R-4,,,,,\n";
+	struct roster *r = NULL;
+	char *cause = NULL, *list;
+
+	(void)state;
+	assert_int_equal(roster_read(csv, sizeof csv - 1, &r, &cause), 0);
+	assert_int_equal(r->n, 4); /* Ann Lee once */
+	assert_int_equal(r->nmerged, 0);
+	assert_null(r->merged);
+	assert_int_equal(r->nbad, 1);
+	assert_non_null(r->pledges);
+	assert_int_equal(r->pledges->n, 4);
+	assert_int_equal(r->pledges->rows[0].line, 2);
+	assert_string_equal(r->pledges->rows[0].walker_ext, "R-1");
+	assert_string_equal(r->pledges->rows[0].p.sponsor, "Grandma");
+	assert_int_equal(r->pledges->rows[0].p.t.kind, PLEDGE_LAP);
+	assert_int_equal(r->pledges->rows[0].p.t.rate_cents, 100);
+	assert_null(r->pledges->rows[0].problem);
+	assert_int_equal(r->pledges->rows[1].line, 3);
+	assert_int_equal(r->pledges->rows[1].p.online_cents, 1000);
+	assert_string_equal(r->pledges->rows[1].p.ext_id, "P-2");
+	assert_string_equal(r->pledges->rows[1].text, "Ann Lee,R-1,Uncle,flat,$10,P-2,$10");
+	assert_non_null(strstr(r->pledges->rows[2].problem, "no id"));
+	assert_non_null(strstr(r->pledges->rows[3].problem, "row has a problem"));
+	list = roster_pledge_problems(r->pledges);
+	assert_non_null(strstr(list, "Line 4, a pledge: the walker has no id"));
+	assert_non_null(strstr(list, "\n    Bo,,Mom,flat,$5,,\n"));
+	assert_non_null(strstr(list, "Line 5, a pledge: the walker's row has a problem"));
+	free(list);
+	roster_free(r);
+
+	/* no pledge columns: none */
+	assert_int_equal(roster_read("name\nAnn\n", 9, &r, &cause), 0);
+	assert_null(r->pledges);
+	roster_free(r);
+
+	assert_int_equal(roster_read("name,pledge\nAnn,$5\n", 19, &r, &cause), -1);
+	assert_null(r);
+	assert_non_null(strstr(cause, "\"sponsor\""));
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -478,6 +532,7 @@ main(void)
 	    cmocka_unit_test(test_empty),
 	    cmocka_unit_test(test_bad_header),
 	    cmocka_unit_test(test_short_rows),
+	    cmocka_unit_test(test_pledge_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

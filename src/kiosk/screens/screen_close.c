@@ -241,6 +241,11 @@ screen_close_look(struct kiosk *k)
 			screen_close_step(k, CLOSE_DENOM);
 		y += rh + gap;
 	}
+	/* the sponsors' statements still owed, to hand out or mail with the envelope */
+	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Print statements still owed",
+	              k->style.quiet, k->style.font.text) &&
+	    !k->waiting)
+		kiosk_print_start(k, KIOSK_OP_STATEMENTS_PDF, 0, 0, "", SCREEN_CLOSE);
 	y += rh + gap;
 	if (ui_button(u, (struct ui_rect){right.x, y, right.w, rh}, "Export to USB stick",
 	              k->style.quiet, k->style.font.text) &&

@@ -322,6 +322,7 @@ screen_coord_draw(struct kiosk *k)
 		    {"Printer", UI_ACCENT, 3},
 		    {"Close-out", UI_OK, 4},
 		    {"Export to USB", UI_OK, 5},
+		    {"Send to HQ", UI_OK, 16},
 		    {"Event pack to USB", UI_ACCENT, 10},
 		    {"Stations", UI_ACCENT, 14},
 		    {rot, UI_PANEL, 6},
@@ -362,6 +363,7 @@ screen_coord_draw(struct kiosk *k)
 			case 13: kiosk_go(k, SCREEN_CERTIFY); break;
 			case 14: kiosk_go(k, SCREEN_STATIONS); break;
 			case 15: kiosk_go(k, SCREEN_BADGES); break;
+			case 16: kiosk_go(k, SCREEN_SEND); break;
 			case 6: ui_set_rotation(u, (ui_rotation(u) + 90) % 360); break;
 			case 7:
 				kiosk_go(k, SCREEN_SETTINGS);
@@ -633,6 +635,7 @@ screen_import_enter(struct kiosk *k)
 	k->import.printing = 0;
 	k->import.step = IMPORT_FILES;
 	k->import.done = 0;
+	k->import.pledges = 0;
 	kiosk_keep(&k->import.preview, NULL);
 	kiosk_keep(&k->list, NULL);
 	memset(&q, 0, sizeof q);
@@ -649,6 +652,7 @@ screen_import_post(struct kiosk *k, enum kiosk_op op, const char *path, int good
 	memset(&q, 0, sizeof q);
 	q.op = op;
 	q.file.good_rows = good_rows;
+	q.file.pledges = k->import.pledges;
 	snprintf(q.file.path, sizeof q.file.path, "%s", path);
 	if (path != k->import.path)
 		snprintf(k->import.path, sizeof k->import.path, "%s", path);
@@ -663,11 +667,30 @@ screen_import_files(struct kiosk *k)
 	int gap = k->style.gap, rh = k->style.row, lh = k->style.line_s, y;
 	char line[300];
 
-	if (kiosk_header(k, "Import roster", "Back")) {
+	if (kiosk_header(k, k->import.pledges ? "Import pledges" : "Import roster", "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
 	kiosk_halves(k, body, gap, &left, &right);
+	/* what the file holds: the roster (walkers, perhaps with pledge columns) or
+	 * the registration's separate pledges CSV */
+	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh},
+	        "The file holds:", k->style.font.body, 1, UI_FG, UI_LEFT);
+	{
+		struct ui_rect kinds = {right.x, right.y + lh + gap / 2, right.w, rh};
+		static const char *const what[2] = {"Walkers", "Pledges"};
+		for (int i = 0; i < 2; i++) {
+			int on = k->import.pledges == i;
+			if (ui_button(u, kiosk_col(kinds, i, 2, gap), what[i],
+			              on ? UI_ACCENT : UI_PANEL, k->style.font.text) &&
+			    !on) {
+				k->import.pledges = i;
+				k->msg[0] = '\0';
+			}
+		}
+		right.y += lh + rh + gap * 3 / 2;
+		right.h -= lh + rh + gap * 3 / 2;
+	}
 	ui_text(u, (struct ui_rect){left.x, left.y, left.w, lh},
 	        "CSV files on the USB stick:", k->style.font.body, 1, UI_FG, UI_LEFT);
 	y = left.y + lh + gap;
@@ -694,7 +717,11 @@ screen_import_files(struct kiosk *k)
 		k->msg[0] = '\0';
 	}
 	y = right.y + ui_text_wrap(u, (struct ui_rect){right.x, right.y, right.w, 2 * lh},
-	                           "A file is checked and previewed before anything is imported.",
+	                           k->import.pledges
+	                               ? "A pledges CSV (walker or walker id, sponsor, rate): "
+	                                 "checked and previewed before anything is imported."
+	                               : "A file is checked and previewed before anything is "
+	                                 "imported.",
 	                           k->style.font.hint, 0, UI_DIM, UI_LEFT);
 	kiosk_draw_message(
 	    k, (struct ui_rect){right.x, y + gap, right.w, right.y + right.h - y - gap});
@@ -705,7 +732,7 @@ static void
 screen_import_print(struct kiosk *k)
 {
 	k->import.printing = 1;
-	kiosk_print_roster(k, k->import.path, SCREEN_IMPORT);
+	kiosk_print_roster(k, k->import.path, k->import.pledges, SCREEN_IMPORT);
 }
 
 /* The notes (repeats merged, bad rows each with its own text), as many
@@ -773,11 +800,17 @@ screen_import_preview(struct kiosk *k)
 	const struct ledger_import *n = &x->import;
 	struct ui_rect body = kiosk_body(k), left, right, row;
 	int gap = k->style.gap, lh = k->style.line_s, btn = k->style.button, y;
-	size_t good = n->added + n->updated + n->unchanged;
+	int pl = k->import.pledges;
+	/* a pledge with a problem asks the same choice as a walker's row */
+	size_t skipped = pl ? n->skipped : n->skipped + n->pledges_bad;
+	size_t good =
+	    pl ? n->pledges_added + n->pledges_unchanged : n->added + n->updated + n->unchanged;
 	const char *base = strrchr(k->import.path, '/');
 	char line[160], label[96];
 
-	if (kiosk_header(k, k->import.done ? "Roster imported" : "Import roster: preview",
+	if (kiosk_header(k,
+	                 pl ? (k->import.done ? "Pledges imported" : "Import pledges: preview")
+	                    : (k->import.done ? "Roster imported" : "Import roster: preview"),
 	                 k->import.done ? "Done" : "Back")) {
 		k->import.step = IMPORT_FILES;
 		k->import.done = 0;
@@ -812,11 +845,45 @@ screen_import_preview(struct kiosk *k)
 		         : (n->skipped == 1 ? "row with a problem" : "rows with a problem"),
 		     n->skipped, n->skipped > 0 ? UI_BAD : UI_DIM},
 		};
-		for (size_t i = 0; i < nitems(lines); i++, y += lh) {
+		const struct {
+			const char *what;
+			size_t n;
+			enum ui_color c;
+		} plines[] = {
+		    {k->import.done
+		         ? (n->pledges_added == 1 ? "new pledge recorded" : "new pledges recorded")
+		         : (n->pledges_added == 1 ? "new pledge" : "new pledges"),
+		     n->pledges_added, UI_FG},
+		    {"unchanged (imported before)", n->pledges_unchanged, UI_DIM},
+		    {k->import.done ? (n->pledges_bad == 1 ? "pledge left out (listed)"
+		                                           : "pledges left out (listed)")
+		                    : (n->pledges_bad == 1 ? "pledge with a problem"
+		                                           : "pledges with a problem"),
+		     n->pledges_bad, n->pledges_bad > 0 ? UI_BAD : UI_DIM},
+		};
+		/* a roster's own pledges (its pledge columns) follow its walkers */
+		int with = !pl && n->pledges_added + n->pledges_unchanged + n->pledges_bad > 0;
+		for (size_t i = 0; pl && i < nitems(plines); i++, y += lh) {
+			snprintf(line, sizeof line, "%zu %s", plines[i].n, plines[i].what);
+			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line,
+			        k->style.font.text, i == nitems(plines) - 1 && plines[i].n > 0,
+			        plines[i].c, UI_LEFT);
+		}
+		for (size_t i = 0; !pl && i < nitems(lines); i++, y += lh) {
 			snprintf(line, sizeof line, "%zu %s", lines[i].n, lines[i].what);
 			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line,
 			        k->style.font.text, i == nitems(lines) - 1 && lines[i].n > 0,
 			        lines[i].c, UI_LEFT);
+		}
+		/* the roster's pledges, each count on a line that fits the half */
+		for (size_t i = 0; with && i < nitems(plines); i++) {
+			if (i > 0 && plines[i].n == 0)
+				continue;
+			snprintf(line, sizeof line, "%zu %s", plines[i].n,
+			         i == 1 ? "pledges unchanged" : plines[i].what);
+			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, line,
+			        k->style.font.text, i == 2, plines[i].c, UI_LEFT);
+			y += lh;
 		}
 	}
 	kiosk_draw_message(k, (struct ui_rect){left.x, y + gap, left.w, left.y + left.h - y - gap});
@@ -827,14 +894,25 @@ screen_import_preview(struct kiosk *k)
 
 	row = (struct ui_rect){body.x, body.y + body.h + gap, body.w, btn};
 	if (k->import.done) {
-		if (n->skipped > 0 &&
+		if (skipped > 0 &&
 		    ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Print the rows to fix",
 		              k->style.primary, k->style.font.text))
 			screen_import_print(k);
 		return;
 	}
-	if (n->skipped == 0) {
-		snprintf(label, sizeof label, "Import %zu walker%s", good, good == 1 ? "" : "s");
+	if (skipped == 0) {
+		if (pl && n->pledges_added == 0) /* nothing new: nothing to import */
+			return;
+		if (pl)
+			snprintf(label, sizeof label, "Import %zu pledge%s", n->pledges_added,
+			         n->pledges_added == 1 ? "" : "s");
+		else if (n->pledges_added > 0) /* the roster's pledge columns */
+			snprintf(label, sizeof label, "Import %zu walker%s, %zu pledge%s", good,
+			         good == 1 ? "" : "s", n->pledges_added,
+			         n->pledges_added == 1 ? "" : "s");
+		else
+			snprintf(label, sizeof label, "Import %zu walker%s", good,
+			         good == 1 ? "" : "s");
 		if (ui_button(u, kiosk_col(row, 1, 2, gap * 2), label, k->style.done,
 		              k->style.font.text) &&
 		    !k->waiting)
@@ -862,8 +940,10 @@ screen_import_draw(struct kiosk *k)
 	enum kiosk_ask_result r;
 
 	if (k->import.step == IMPORT_TYPE) {
-		r = kiosk_ask(k, "Import roster", "Path of the roster CSV file", k->import.typed,
-		              sizeof k->import.typed, KIOSK_KB_TEXT, 0);
+		r = kiosk_ask(k, k->import.pledges ? "Import pledges" : "Import roster",
+		              k->import.pledges ? "Path of the pledges CSV file"
+		                                : "Path of the roster CSV file",
+		              k->import.typed, sizeof k->import.typed, KIOSK_KB_TEXT, 0);
 		if (r == KIOSK_ASK_BACK) {
 			k->import.step = IMPORT_FILES;
 		} else if (r == KIOSK_ASK_DONE) {
@@ -905,11 +985,11 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 	*r = NULL;
 	if (!k->import.done) {
 		k->msg[0] = '\0';
-		if (x->import.skipped > 0)
+		if (x->import.skipped + (k->import.pledges ? 0 : x->import.pledges_bad) > 0)
 			kiosk_message(k, UI_BAD, "Nothing is imported yet.");
 		return;
 	}
-	if (x->import.skipped > 0)
+	if (x->import.skipped + (k->import.pledges ? 0 : x->import.pledges_bad) > 0)
 		kiosk_message(k, UI_OK,
 		              "Imported. The rows listed were left out: fix them by hand.");
 	else

@@ -526,6 +526,14 @@ screen_certify_draw(struct kiosk *k)
 	kiosk_draw_message(k,
 	                   (struct ui_rect){body.x, body.y + body.h - btn - gap - lh, body.w, lh});
 	row = (struct ui_rect){body.x + body.w / 3, body.y + body.h - btn, body.w * 2 / 3, btn};
+	/* the batch for the sponsors: on the printer, or as a PDF on the stick */
+	if (pl->due_cents > 0 &&
+	    ui_button(u, (struct ui_rect){body.x, row.y, row.x - body.x - gap, btn},
+	              "Print statements still owed", k->style.quiet, k->style.font.text) &&
+	    !k->waiting) {
+		kiosk_print_start(k, KIOSK_OP_STATEMENTS_PDF, 0, 0, "", SCREEN_CERTIFY);
+		return;
+	}
 	if (!pl->certified) {
 		if (ui_button(u, row, "Certify the laps now", k->style.done, k->style.font.title) &&
 		    !k->waiting) {

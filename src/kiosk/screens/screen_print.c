@@ -68,17 +68,20 @@ screen_print_draw(struct kiosk *k)
 		return;
 	}
 	snprintf(title, sizeof title, "%s%s",
-	         p->rec.title[0]                      ? p->rec.title
-	         : p->again.op == KIOSK_OP_BADGES_PDF ? "Badges"
-	                                              : "The page",
+	         p->rec.title[0]                          ? p->rec.title
+	         : p->again.op == KIOSK_OP_BADGES_PDF     ? "Badges"
+	         : p->again.op == KIOSK_OP_STATEMENTS_PDF ? "Statements still owed"
+	                                                  : "The page",
 	         p->rec.copy ? " (COPY)" : "");
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, title, k->style.font.label, 1, UI_DIM,
 	        UI_LEFT);
 	y += lh + gap;
 	words = screen_print_words(p, &c);
-	if (p->phase == KIOSK_PRINT_MAKING && p->again.op == KIOSK_OP_BADGES_PDF &&
+	if (p->phase == KIOSK_PRINT_MAKING &&
+	    (p->again.op == KIOSK_OP_BADGES_PDF || p->again.op == KIOSK_OP_STATEMENTS_PDF) &&
 	    p->progress_n > 0) {
-		snprintf(progress, sizeof progress, "Laying out badges: %zu of %zu\xe2\x80\xa6",
+		snprintf(progress, sizeof progress, "Laying out %s: %zu of %zu\xe2\x80\xa6",
+		         p->again.op == KIOSK_OP_BADGES_PDF ? "badges" : "statements",
 		         p->progress_done, p->progress_n);
 		words = progress;
 	}

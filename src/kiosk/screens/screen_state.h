@@ -126,6 +126,7 @@ struct screen_import_state {
 	struct kiosk_reply *preview; /* its preview (counts, notes), then the import's reply */
 	int done;                    /* preview holds the import's reply */
 	int printing;                /* the rows to fix are on the print screen */
+	int pledges;                 /* the file is a pledges CSV, not a roster */
 };
 
 struct screen_setup_state {

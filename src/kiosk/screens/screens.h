@@ -16,7 +16,7 @@ extern const struct screen_ops screen_join_ops, screen_pack_ops, screen_training
 extern const struct screen_ops screen_waiver_ops;
 extern const struct screen_ops screen_review_ops, screen_pledges_ops, screen_certify_ops;
 extern const struct screen_ops screen_stations_ops, screen_conflicts_ops;
-extern const struct screen_ops screen_badges_ops;
+extern const struct screen_ops screen_badges_ops, screen_send_ops;
 
 extern const struct screen_ops *const screens[SCREEN_COUNT];
 

@@ -1,0 +1,169 @@
+/* screen_send.c — coordinator: Send to HQ (docs/COORDINATOR-GUIDE.md): the
+ * last export, sealed as on the USB stick, posted by the wat-send service to
+ * HQ's inbox named in the charter; how it goes ("Not sent yet: no network
+ * — retrying every minute"), HQ's receipt as recorded in the ledger ("Sent
+ * to HQ Monday 09:14, receipt #12"), or HQ's refusal in its own words.
+ * Without a network the USB stick stays the way. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk_export.h"
+#include "kiosk_loop.h"
+#include "kiosk_send.h"
+#include "screens.h"
+#include "util.h"
+
+/* "Export and send": a new export into the station's own folder (no USB
+ * stick needed), as the export screen makes it; sent once verified. */
+static void
+screen_send_export(struct kiosk *k)
+{
+	struct kiosk_req q;
+	char *dir = xasprintf("%s.exports", k->db_path);
+
+	if (util_mkdir(dir, 0700) != 0) {
+		kiosk_message(k, UI_BAD, "The station's export folder cannot be made.");
+		free(dir);
+		return;
+	}
+	kiosk_export_free(k->export_job);
+	k->export_job = NULL;
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_EXPORT;
+	snprintf(q.path, sizeof q.path, "%s", dir);
+	snprintf(q.export.hq, sizeof q.export.hq, "%s/hq",
+	         k->assets_dir != NULL ? k->assets_dir : "assets");
+	snprintf(k->export.dir, sizeof k->export.dir, "%s", dir);
+	k->msg[0] = '\0';
+	k->send_after_export = 0;
+	kiosk_post(k, &q);
+	free(dir);
+}
+
+static void
+screen_send_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+	char *cause = NULL, *hq;
+	int rc;
+
+	if (x->op != KIOSK_OP_EXPORT)
+		return;
+	if (x->rc != 0) {
+		kiosk_message(k, UI_BAD, "Export failed: %s",
+		              x->cause ? x->cause : "the ledger could not be copied.");
+		return;
+	}
+	hq = xasprintf("%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
+	rc = kiosk_export_start(x->snap, k->export.dir, k->db_path, hq, kiosk_wake, k->ui,
+	                        &k->export_job, &cause);
+	free(hq);
+	if (rc != 0) {
+		kiosk_message(k, UI_BAD, "%s", cause);
+		free(cause);
+		return;
+	}
+	x->snap = NULL; /* the export thread's now */
+	k->export.started_ms = k->now_ms;
+	k->send_after_export = 1;
+}
+
+static void
+screen_send_draw(struct kiosk *k)
+{
+	struct ui *u = k->ui;
+	struct ui_rect body = kiosk_body(k), r;
+	int gap = k->style.margin, lh = k->style.line, rh = k->style.row_l, y = body.y;
+	char line[sizeof k->send_line];
+	int service = 0, note;
+	enum kiosk_send_mood m = kiosk_send_view(k->send, line, sizeof line, &service);
+	enum ui_color c = m == KIOSK_SEND_OK        ? UI_OK
+	                  : m == KIOSK_SEND_REFUSED ? UI_BAD
+	                  : m == KIOSK_SEND_NONE    ? UI_FG
+	                                            : UI_WARN;
+
+	if (kiosk_header(k, "Send to HQ", "Back")) {
+		kiosk_go(k, SCREEN_COORD);
+		return;
+	}
+	memcpy(k->send_line, line, sizeof k->send_line);
+	if (k->send_after_export) {
+		snprintf(line, sizeof line, "Exporting (%lld s)\xe2\x80\xa6 then sending to HQ.",
+		         (long long)((k->now_ms - k->export.started_ms) / 1000));
+		c = UI_WARN;
+	} else if (k->msg[0] != '\0') {
+		snprintf(line, sizeof line, "%.590s", k->msg);
+		c = UI_BAD;
+	}
+	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
+	                  "Sends the last export (sealed, as on the USB stick) to HQ's inbox named "
+	                  "in the event's charter, over this station's network. HQ's receipt is "
+	                  "kept in the ledger.",
+	                  k->style.font.small, 0, UI_DIM, UI_LEFT) +
+	     gap;
+	note = service ? 0 : 3 * lh;
+	r = (struct ui_rect){body.x, y, body.w, body.y + body.h - rh - gap - note - y};
+	ui_fill(u, r, UI_PANEL);
+	ui_fill(u, (struct ui_rect){r.x, r.y, k->style.gap_s, r.h}, c);
+	ui_text_wrap(u,
+	             (struct ui_rect){r.x + 2 * k->style.pad, r.y + k->style.pad,
+	                              r.w - 3 * k->style.pad, r.h - 2 * k->style.pad},
+	             line, k->style.font.text, 1, c, UI_LEFT);
+	y += r.h + gap / 2;
+	if (!service)
+		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, note},
+		             "The network service is not running: this station has no Wi-Fi set up "
+		             "(wat.conf). Export to a USB stick and take it to HQ, as before.",
+		             k->style.font.small, 0, UI_WARN, UI_LEFT);
+	r = (struct ui_rect){body.x, body.y + body.h - rh, body.w, rh};
+	/* while it retries, a press tries again now (HQ counts an export once) */
+	if (ui_button(u, kiosk_col(r, 0, 3, gap), "Send to HQ", UI_OK, k->style.font.body) &&
+	    !k->send_after_export) {
+		k->msg[0] = '\0';
+		kiosk_send_ask(k->send);
+	}
+	if (ui_button(u, kiosk_col(r, 1, 3, gap), "Export and send", UI_OK, k->style.font.body) &&
+	    !k->send_after_export && !k->waiting)
+		screen_send_export(k);
+	if (ui_button(u, kiosk_col(r, 2, 3, gap), "Export to USB", UI_ACCENT, k->style.font.body))
+		kiosk_go(k, SCREEN_EXPORT);
+}
+
+/* The line changes on the Send to HQ thread (kiosk_send wakes the loop). */
+static void
+screen_send_tick(struct kiosk *k)
+{
+	char line[sizeof k->send_line];
+	int service;
+
+	static int64_t last;
+
+	kiosk_send_view(k->send, line, sizeof line, &service);
+	if (strcmp(line, k->send_line) != 0)
+		ui_invalidate(k->ui);
+	if (k->send_after_export && k->export_job != NULL) {
+		const struct bundle_export_result *res;
+		const char *cause;
+		int st = kiosk_export_result(k->export_job, &res, &cause);
+		if (st == 0) {
+			k->send_after_export = 0;
+			kiosk_send_ask(k->send);
+		} else if (st > 0) {
+			k->send_after_export = 0;
+			kiosk_message(k, UI_BAD, "Export failed: %s", cause ? cause : "unknown.");
+		}
+		if (st >= 0 || k->now_ms - last >= 1000) {
+			last = k->now_ms;
+			ui_invalidate(k->ui); /* the seconds count, then the outcome */
+		}
+	}
+}
+
+const struct screen_ops screen_send_ops = {
+    .name = "send",
+    .draw = screen_send_draw,
+    .reply = screen_send_reply,
+    .tick = screen_send_tick,
+    .coordinator = SCREEN_COORDINATOR,
+};
