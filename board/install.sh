@@ -59,7 +59,7 @@ systemd-sysusers --root="$R" "$R/usr/lib/sysusers.d/wat.conf" >/dev/null
 sed -i 's/^root:[^:]*:/root:*:/' "$R/etc/shadow"
 
 systemctl --root="$R" set-default multi-user.target >/dev/null 2>&1
-systemctl --root="$R" enable wat-kiosk.service wat-sync.service wat-send.service wat-bootcheck.service wat-firstboot.service \
+systemctl --root="$R" enable wat-kiosk.service wat-sync.service wat-send.service wat-network.service wat-bootcheck.service wat-firstboot.service \
 	wat-provision.service "wat-testshell@$serial.service" \
 	systemd-timesyncd.service >/dev/null 2>&1
 # No way to a shell from the table.
@@ -67,8 +67,10 @@ systemctl --root="$R" mask getty@.service serial-getty@.service autovt@.service 
 	console-getty.service container-getty@.service debug-shell.service \
 	ctrl-alt-del.target apt-daily.timer apt-daily-upgrade.timer \
 	e2scrub_all.timer fstrim.timer dpkg-db-backup.timer >/dev/null 2>&1
-# Nothing to enable networking unless wat.conf has Wi-Fi (wat-provision starts it).
+# Nothing to enable networking unless wat.conf has Wi-Fi or NETWORK (wat-provision
+# and wat-network start it); hostapd only through wat-hostapd.service.
 systemctl --root="$R" disable wpa_supplicant.service >/dev/null 2>&1 || true
+systemctl --root="$R" disable hostapd.service >/dev/null 2>&1 || true
 
 # cupsd writes its queues and jobs at once (its default: within 30 s), so a
 # receipt on its way when cupsd crashes is still known after systemd restarts

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -80,47 +81,106 @@ sync_self_clear(struct sync_self *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* ---- the event's Wi-Fi network ---- */
+
+static void
+sync_wifi_b32(const unsigned char key[32], const char *label, char *out, size_t n)
+{
+	static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	unsigned char h[32];
+
+	crypto_generichash(h, sizeof h, (const unsigned char *)label, strlen(label), key, 32);
+	for (size_t i = 0; i < n; i++) /* 5 bits each, from the front */
+		out[i] =
+		    b32[(((unsigned)h[i * 5 / 8] << 8 | h[i * 5 / 8 + 1]) >> (11 - i * 5 % 8)) &
+		        31];
+	sodium_memzero(h, sizeof h);
+}
+
+void
+sync_wifi_derive(const unsigned char key[32], char ssid[SYNC_WIFI_SSID_MAX],
+                 char psk[SYNC_WIFI_PSK_MAX])
+{
+	char p[20];
+
+	memcpy(ssid, "WAT-", 4);
+	sync_wifi_b32(key, "W.A.T. station network v1: ssid", ssid + 4, 6);
+	ssid[10] = '\0';
+	sync_wifi_b32(key, "W.A.T. station network v1: passphrase", p, sizeof p);
+	for (size_t g = 0; g < 4; g++) {
+		memcpy(psk + g * 6, p + g * 5, 5);
+		psk[g * 6 + 5] = g < 3 ? '-' : '\0';
+	}
+	sodium_memzero(p, sizeof p);
+}
+
 /* ---- sockets ---- */
 
-static int
+/* "1.2.3.4:P", "[IPv6]:P" or "[fe80::1%eth0]:P" (a link-local address
+ * needs its interface: by name, or by number as getnameinfo writes it). A
+ * bare IPv6 address without brackets is refused: its colons are ambiguous. */
+int
 sync_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *sl, char **cause)
 {
-	char host[128];
+	char host[128], *zone;
 	const char *colon = strrchr(addr, ':');
 	char *end;
 	long port;
 	size_t hl;
+	int bracket = addr[0] == '[';
 
 	if (colon == NULL || colon == addr)
 		return util_fail(cause, "%s is not ADDRESS:PORT.", addr);
 	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 1 || port > 65535)
+	if (colon[1] == '\0' || *end != '\0' || port < 1 || port > 65535)
 		return util_fail(cause, "%s has no port from 1 to 65535.", addr);
 	hl = (size_t)(colon - addr);
-	if (addr[0] == '[' && hl >= 2 && addr[hl - 1] == ']') {
-		addr++;
+	if (bracket != (hl >= 2 && addr[hl - 1] == ']'))
+		return util_fail(cause, "%s: an IPv6 address goes in brackets, [ADDRESS]:PORT.",
+		                 addr);
+	if (bracket) {
+		if (hl < 3)
+			return util_fail(cause, "%s is not ADDRESS:PORT.", addr);
 		hl -= 2;
 	}
 	if (hl >= sizeof host)
 		return util_fail(cause, "%s is not ADDRESS:PORT.", addr);
-	memcpy(host, addr, hl);
+	memcpy(host, addr + bracket, hl);
 	host[hl] = '\0';
 	memset(ss, 0, sizeof *ss);
 	struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-	if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+	if (!bracket) {
+		if (inet_pton(AF_INET, host, &v4->sin_addr) != 1)
+			return util_fail(cause, "%s is not a numeric IP address.", host);
 		v4->sin_family = AF_INET;
 		v4->sin_port = htons((uint16_t)port);
 		*sl = sizeof *v4;
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof *v6;
-		return 0;
+	if ((zone = strchr(host, '%')) != NULL)
+		*zone++ = '\0';
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) != 1)
+		return util_fail(cause, "%s is not a numeric IPv6 address.", host);
+	v6->sin6_family = AF_INET6;
+	v6->sin6_port = htons((uint16_t)port);
+	*sl = sizeof *v6;
+	if (zone != NULL) {
+		unsigned long n = strtoul(zone, &end, 10);
+		if (*zone == '\0')
+			return util_fail(cause, "%s: no interface after %%.", addr);
+		if (*end == '\0' && *zone >= '0' && *zone <= '9' && n > 0 && n <= UINT32_MAX)
+			v6->sin6_scope_id = (uint32_t)n;
+		else if ((v6->sin6_scope_id = if_nametoindex(zone)) == 0)
+			return util_fail(cause, "%s: this station has no network interface %s.",
+			                 addr, zone);
 	}
-	return util_fail(cause, "%s is not a numeric IP address.", host);
+	if (IN6_IS_ADDR_LINKLOCAL(&v6->sin6_addr) && v6->sin6_scope_id == 0)
+		return util_fail(cause,
+		                 "%s is a link-local address: say its interface, e.g. "
+		                 "[fe80::1%%eth0]:%ld.",
+		                 addr, port);
+	return 0;
 }
 
 static void
@@ -181,6 +241,10 @@ sync_listen(const char *addr, int *fd, char **cause)
 	if ((s = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return util_fail(cause, "Cannot make a socket: %s.", strerror(errno));
 	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ss.ss_family == AF_INET6) { /* [::]:P answers IPv4 peers too */
+		int zero = 0;
+		setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+	}
 	if (bind(s, (struct sockaddr *)&ss, sl) != 0 || listen(s, 8) != 0) {
 		util_fail(cause, "Cannot listen on %s: %s.", addr, strerror(errno));
 		close(s);

@@ -110,7 +110,19 @@ int sync_exchange_store(const struct sync_store *st, const struct sync_self *sel
 int sync_frame_send(int fd, const void *p, size_t len, char **cause);
 int sync_frame_recv_max(int fd, size_t max, unsigned char **buf, size_t *len, char **cause);
 
-/* "ADDR:PORT" (IPv4, or [IPv6]:PORT): a connected or a listening socket. */
+/* "ADDR:PORT" (IPv4, or [IPv6]:PORT, or [fe80::1%eth0]:PORT: a link-local
+ * address with its interface) as a socket address; -1 and *cause if not. */
+int sync_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *sl, char **cause);
+/* The event's own Wi-Fi network (NETWORK=offer / join in wat.conf, board/
+ * README.md), the same at every station holding the event's badge key (the
+ * event pack carries it) and unguessable without it: SSID "WAT-" + 6
+ * characters, passphrase 4 groups of 5 (100 bits), each a BLAKE2b of a
+ * label keyed with the badge key, in Crockford's base32 (no I L O U). */
+#define SYNC_WIFI_SSID_MAX 11 /* "WAT-XXXXXX" + NUL */
+#define SYNC_WIFI_PSK_MAX  24 /* "XXXXX-XXXXX-XXXXX-XXXXX" + NUL */
+void sync_wifi_derive(const unsigned char key[32], char ssid[SYNC_WIFI_SSID_MAX],
+                      char psk[SYNC_WIFI_PSK_MAX]);
+/* The same: a connected or a listening socket. */
 int sync_connect(const char *addr, int timeout_ms, int *fd, char **cause);
 int sync_listen(const char *addr, int *fd, char **cause);
 /* A peer's address as "ADDR:PORT", for the log. */

@@ -7,10 +7,12 @@
 #include <avahi-common/error.h>
 #include <avahi-common/domain.h>
 #include <avahi-common/thread-watch.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -51,6 +53,28 @@ sync_avahi_set(struct sync_avahi *a, const char *name, const char *addr)
 	pthread_mutex_unlock(&a->lock);
 }
 
+/* An answer as sync_addr reads it: a link-local IPv6 address (a bare
+ * cable, a Wi-Fi network without DHCP) with the interface it came on. */
+static int
+sync_avahi_format(const AvahiAddress *addr, AvahiIfIndex iface, uint16_t port, char *out,
+                  size_t len)
+{
+	char ip[AVAHI_ADDRESS_STR_MAX], ifname[IF_NAMESIZE];
+	int n;
+
+	if (avahi_address_snprint(ip, sizeof ip, addr) == NULL)
+		return -1;
+	if (addr->proto == AVAHI_PROTO_INET)
+		n = snprintf(out, len, "%s:%u", ip, (unsigned)port);
+	else if (strncasecmp(ip, "fe80:", 5) != 0)
+		n = snprintf(out, len, "[%s]:%u", ip, (unsigned)port);
+	else if (iface > 0 && if_indextoname((unsigned)iface, ifname) != NULL)
+		n = snprintf(out, len, "[%s%%%s]:%u", ip, ifname, (unsigned)port);
+	else
+		return -1;
+	return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
 static void
 sync_avahi_resolved(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol proto,
                     AvahiResolverEvent ev, const char *name, const char *type, const char *domain,
@@ -58,19 +82,12 @@ sync_avahi_resolved(AvahiServiceResolver *r, AvahiIfIndex iface, AvahiProtocol p
                     AvahiLookupResultFlags flags, void *arg)
 {
 	struct sync_avahi *a = arg;
-	char ip[AVAHI_ADDRESS_STR_MAX], buf[64];
+	char buf[64];
 
 	if (ev == AVAHI_RESOLVER_FOUND && strcmp(name, a->name) != 0 &&
-	    !(flags & AVAHI_LOOKUP_RESULT_OUR_OWN)) {
-		avahi_address_snprint(ip, sizeof ip, addr);
-		/* link-local IPv6 needs its interface: not supported by sync_addr yet */
-		if (addr->proto == AVAHI_PROTO_INET)
-			snprintf(buf, sizeof buf, "%s:%u", ip, (unsigned)port);
-		else
-			snprintf(buf, sizeof buf, "[%s]:%u", ip, (unsigned)port);
-		if (addr->proto == AVAHI_PROTO_INET || strncmp(ip, "fe80", 4) != 0)
-			sync_avahi_set(a, name, buf);
-	}
+	    !(flags & AVAHI_LOOKUP_RESULT_OUR_OWN) &&
+	    sync_avahi_format(addr, iface, port, buf, sizeof buf) == 0)
+		sync_avahi_set(a, name, buf);
 	avahi_service_resolver_free(r);
 }
 
@@ -82,8 +99,8 @@ sync_avahi_browsed(AvahiServiceBrowser *b, AvahiIfIndex iface, AvahiProtocol pro
 	struct sync_avahi *a = arg;
 
 	if (ev == AVAHI_BROWSER_NEW)
-		avahi_service_resolver_new(a->client, iface, proto, name, type, domain,
-		                           AVAHI_PROTO_INET, 0, sync_avahi_resolved, a);
+		avahi_service_resolver_new(a->client, iface, proto, name, type, domain, proto, 0,
+		                           sync_avahi_resolved, a);
 	else if (ev == AVAHI_BROWSER_REMOVE)
 		sync_avahi_set(a, name, NULL);
 }

@@ -9,6 +9,11 @@
  *   wat-sync --db FILE [--keys DIR] [--kiosk SOCKET] [--listen ADDR:PORT]
  *            [--peer ADDR:PORT]... [--interval S] [--budget-mb N]
  *            [--timeout S] [--no-avahi] [--rounds N]
+ *   wat-sync --wifi --db FILE
+ *
+ * --wifi prints the event's own Wi-Fi network (WIFI_SSID=, WIFI_PSK= lines,
+ * sync_wifi_derive) for board/'s wat-network (NETWORK=offer or join without
+ * a given network) and exits: 3 when the ledger has no event yet.
  *
  * WAT_SYNC_PEERS ("ADDR:PORT ADDR:PORT") and WAT_SYNC_LISTEN add to the
  * options (wat-provision writes them from wat.conf's SYNC_PEERS and
@@ -25,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "badge.h"
 #include "ledger.h"
 #include "sync.h"
 #include "sync_avahi.h"
@@ -45,7 +51,8 @@ struct watsync {
 	size_t npeers;
 	struct sync_opts so;
 	int interval_ms, rounds;
-	int use_avahi;
+	int use_avahi;  /* 0: --no-avahi or Avahi failed (said once) */
+	int avahi_wait; /* 1: said that the station has no event yet */
 	struct sync_avahi *avahi;
 	struct sync_self self;
 	int have_self;
@@ -270,6 +277,51 @@ watsync_station(struct watsync *w, char station[LEDGER_STATION_MAX + 1])
 	}
 }
 
+static unsigned
+watsync_port(const char *addr)
+{
+	const char *c = addr != NULL ? strrchr(addr, ':') : NULL;
+	return c != NULL ? (unsigned)atoi(c + 1) : 0;
+}
+
+/* Announces this station and looks for the others by mDNS once it has an
+ * event: before, it has no name of its own (two fresh stations would take
+ * each other for itself) and nothing to exchange. Tried again each round, so
+ * an event set up on a running station is announced without a restart. */
+static int64_t watsync_kiosk_head(struct watsync *w);
+
+static void
+watsync_avahi_try(struct watsync *w)
+{
+	char station[LEDGER_STATION_MAX + 1], *cause = NULL;
+
+	if (!w->use_avahi || w->avahi != NULL)
+		return;
+	/* with a kiosk, asked of it only: opening the file while the kiosk starts
+	 * would keep the kiosk out of its ledger (it takes it exclusively) */
+	if (w->kiosk != NULL && watsync_kiosk_head(w) < 0)
+		return;
+	watsync_station(w, station);
+	if (station[0] == '\0' || strcmp(station, "?") == 0) {
+		if (!w->avahi_wait)
+			fprintf(stderr, "wat-sync: this station has no event yet: it looks for the "
+			                "others on the network once it has one.\n");
+		w->avahi_wait = 1;
+		return;
+	}
+	if (sync_avahi_start(station, watsync_port(w->listen), &w->avahi, &cause) != 0) {
+		/* said once: peers then come from wat.conf only */
+		fprintf(stderr,
+		        "wat-sync: %s: peers are not looked for on the network; using the "
+		        "%zu address%s given (wat.conf SYNC_PEERS).\n",
+		        cause, w->npeers, w->npeers == 1 ? "" : "es");
+		free(cause);
+		w->use_avahi = 0;
+	} else if (w->avahi_wait)
+		fprintf(stderr, "wat-sync: station %s looks for the others on the network.\n",
+		        station);
+}
+
 /* This station's last entry, asked of the kiosk; -1 when none answers
  * (the file is not opened for this: a kiosk starting would wait). */
 static int64_t
@@ -290,11 +342,33 @@ watsync_kiosk_head(struct watsync *w)
 	return seq;
 }
 
-static unsigned
-watsync_port(const char *addr)
+/* --wifi: the event's network from the ledger's badge key (run before the
+ * kiosk starts: it holds the file exclusively). */
+static int
+watsync_wifi(const char *db)
 {
-	const char *c = addr != NULL ? strrchr(addr, ':') : NULL;
-	return c != NULL ? (unsigned)atoi(c + 1) : 0;
+	struct ledger *l = NULL;
+	struct badge_event ev;
+	char *cause = NULL, ssid[SYNC_WIFI_SSID_MAX], psk[SYNC_WIFI_PSK_MAX];
+	int rc = 1;
+
+	if (ledger_open_mode(db, LEDGER_READ, &l, &cause) != 0)
+		goto end;
+	if (ledger_badge_key(l, &ev, &cause) != 0) {
+		rc = 3; /* no event set up yet */
+		goto end;
+	}
+	sync_wifi_derive(ev.key, ssid, psk);
+	util_wipe(&ev, sizeof ev);
+	printf("WIFI_SSID=%s\nWIFI_PSK=%s\n", ssid, psk);
+	util_wipe(psk, sizeof psk);
+	rc = fflush(stdout) == 0 ? 0 : 1;
+end:
+	if (cause != NULL)
+		fprintf(stderr, "wat-sync: %s\n", cause);
+	free(cause);
+	ledger_free(l);
+	return rc;
 }
 
 static void
@@ -303,7 +377,8 @@ watsync_usage(void)
 	fprintf(stderr, "usage: wat-sync --db FILE [--keys DIR] [--kiosk SOCKET] "
 	                "[--listen ADDR:PORT] [--peer ADDR:PORT]...\n"
 	                "                [--interval S] [--budget-mb N] [--timeout S] "
-	                "[--no-avahi] [--rounds N]\n");
+	                "[--no-avahi] [--rounds N]\n"
+	                "       wat-sync --wifi --db FILE\n");
 }
 
 int
@@ -319,11 +394,12 @@ main(int argc, char **argv)
 	                                     {"timeout", required_argument, NULL, 't'},
 	                                     {"no-avahi", no_argument, NULL, 'A'},
 	                                     {"rounds", required_argument, NULL, 'r'},
+	                                     {"wifi", no_argument, NULL, 'W'},
 	                                     {NULL, 0, NULL, 0}};
 	struct watsync w;
 	struct sigaction sa;
-	char *cause = NULL, station[LEDGER_STATION_MAX + 1];
-	int c, lfd = -1, status = 1, round = 0;
+	char *cause = NULL;
+	int c, lfd = -1, status = 1, round = 0, wifi = 0;
 	int64_t next, watch;
 	const char *env;
 
@@ -347,6 +423,7 @@ main(int argc, char **argv)
 		case 't': w.so.timeout_ms = atoi(optarg) * 1000; break;
 		case 'A': w.use_avahi = 0; break;
 		case 'r': w.rounds = atoi(optarg); break;
+		case 'W': wifi = 1; break;
 		default: watsync_usage(); return 2;
 		}
 	}
@@ -355,6 +432,8 @@ main(int argc, char **argv)
 		watsync_usage();
 		return 2;
 	}
+	if (wifi)
+		return watsync_wifi(w.db);
 	watsync_add_peers(&w, getenv("WAT_SYNC_PEERS"));
 	if (w.listen == NULL && (env = getenv("WAT_SYNC_LISTEN")) != NULL && *env != '\0')
 		w.listen = env;
@@ -370,18 +449,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "wat-sync: %s\n", cause);
 		goto end;
 	}
-	if (w.use_avahi) {
-		watsync_station(&w, station);
-		if (sync_avahi_start(station, watsync_port(w.listen), &w.avahi, &cause) != 0) {
-			/* said once: peers then come from wat.conf only */
-			fprintf(stderr,
-			        "wat-sync: %s: peers are not looked for on the network; using the "
-			        "%zu address%s given (wat.conf SYNC_PEERS).\n",
-			        cause, w.npeers, w.npeers == 1 ? "" : "es");
-			free(cause);
-			cause = NULL;
-		}
-	}
+	watsync_avahi_try(&w);
 	fprintf(stderr, "wat-sync: %s%s, %zu peer address%s, a call every %.1f s\n",
 	        w.listen != NULL ? "listening on " : "not listening",
 	        w.listen != NULL ? w.listen : "", w.npeers, w.npeers == 1 ? "" : "es",
@@ -401,6 +469,7 @@ main(int argc, char **argv)
 			watch = now + WATSYNC_WATCH_MS;
 		}
 		if (now >= next) {
+			watsync_avahi_try(&w);
 			w.own_head = watsync_kiosk_head(&w);
 			watsync_round(&w);
 			next = watsync_now_ms() + w.interval_ms;

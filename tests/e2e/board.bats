@@ -13,11 +13,12 @@ setup() {
 board_root() {
 	R="$T/root"
 	"$B/install.sh" --destdir "$R" --build "$REPO/${BUILD:-build}" >/dev/null
-	mkdir -p "$R/usr/lib/systemd/system" "$R/bin" "$R/usr/bin"
+	mkdir -p "$R/usr/lib/systemd/system" "$R/bin" "$R/usr/bin" "$R/usr/sbin"
 	cp -rn /lib/systemd/system/. "$R/usr/lib/systemd/system/" 2>/dev/null || true
 	cp /bin/sh "$R/bin/sh"
 	cp /bin/sh "$R/usr/bin/wat-sync"
 	cp /bin/sh "$R/usr/bin/wat-send"
+	cp /bin/sh "$R/usr/sbin/hostapd" # Debian's hostapd, in the image (NETWORK=offer)
 }
 
 @test "board: our systemd units pass systemd-analyze verify" {
@@ -25,7 +26,8 @@ board_root() {
 	board_root
 	cd "$R/usr/lib/systemd/system"
 	run systemd-analyze verify --root="$R" wat-kiosk.service wat-sync.service wat-send.service wat-bootcheck.service \
-		wat-firstboot.service wat-provision.service wat-printer-setup.service wat-testshell@ttyAMA0.service
+		wat-firstboot.service wat-provision.service wat-printer-setup.service wat-testshell@ttyAMA0.service \
+		wat-network.service wat-hostapd.service
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
@@ -75,6 +77,9 @@ board_root() {
 		NoNewPrivileges=yes "RestrictAddressFamilies=AF_UNIX" DevicePolicy=closed "DeviceAllow=char-drm rw"; do
 		grep -q "^$line" "$u" || { echo "missing $line"; return 1; }
 	done
+	# the kiosk stamps entries with the kernel's boot id (src/base/stamp.c):
+	# ProcSubset=pid would hide /proc/sys/kernel/random/boot_id from it
+	! grep -q '^ProcSubset=pid' "$u"
 	grep -q '^RuntimeWatchdogSec=14s' "$B/systemd/system.conf.d/wat.conf"
 	grep -q '^RebootWatchdogSec=14s' "$B/systemd/system.conf.d/wat.conf"
 	grep -q '^NAutoVTs=0' "$B/systemd/logind.conf.d/wat.conf"
@@ -221,7 +226,7 @@ board_root() {
 	grep -qx WAT_CAMERA=off "$T/root/run/wat/kiosk.env"
 	# wat-sync's peers and its listening address (the default)
 	grep -qx 'WAT_SYNC_PEERS="192.168.4.2:7700 192.168.4.3:7700"' "$T/root/run/wat/sync.env"
-	grep -qx 'WAT_SYNC_LISTEN=0.0.0.0:7700' "$T/root/run/wat/sync.env"
+	grep -qxF 'WAT_SYNC_LISTEN=[::]:7700' "$T/root/run/wat/sync.env" # IPv6 and IPv4
 	# next boot: the blanked file is not applied again, the secret stays
 	run "$B/libexec/wat-provision" --apply
 	[[ "$output" != *applied* ]]

@@ -159,3 +159,97 @@ wait_for() {
 	# each announced itself: the lap point found the welcome table too
 	! grep -q "No avahi-daemon" "$T/l.err"
 }
+
+# the link-local IPv6 address of interface $2 in namespace $1, once its
+# duplicate address detection is over (before, it cannot be bound)
+lladdr() {
+	for _ in $(seq 100); do
+		a=$(ip -n "$1" -6 addr show dev "$2" scope link | grep -v tentative |
+			sed -n 's|.*inet6 \(fe80::[0-9a-f:]*\)/64.*|\1|p' | head -1)
+		[ -n "$a" ] && echo "$a" && return 0
+		sleep 0.1
+	done
+	ip -n "$1" addr
+	return 1
+}
+
+@test "wat-sync: a bare cable, link-local IPv6 addresses only: a peer given as [fe80::..%IFACE]:P, then found by Avahi's IPv6 answers" {
+	walkers "$T/t2.db" 5
+	# the cable of setup() without its IPv4 addresses: what the kernel gives a
+	# link by itself (fe80::/64), nothing else
+	ip -n "$W" addr flush dev "${NS}w1" scope global
+	ip -n "$L" addr flush dev "${NS}l1" scope global
+	lw=$(lladdr "$W" "${NS}w1")
+	ll=$(lladdr "$L" "${NS}l1")
+	[ -z "$(ip -n "$W" -4 addr show dev "${NS}w1")" ]
+	[ -z "$(ip -n "$L" -4 addr show dev "${NS}l1")" ]
+	echo "W $lw, L $ll"
+	# 1. the address as wat.conf gives it; the lap point answers on [::]:7700
+	ip netns exec "$L" "$WAT_SYNC" --db "$T/t2.db" --listen "[::]:7700" --no-avahi \
+		--interval 3600 2>"$T/l.err" &
+	l=$!
+	PIDS+=($l)
+	wait_for "$T/l.err" 5 "listening on \[::\]:7700"
+	run ip netns exec "$W" "$WAT_SYNC" --db "$T/t1.db" --peer "[$ll%${NS}w1]:7700" --no-avahi \
+		--interval 0.2 --rounds 2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"called [$ll%${NS}w1]:7700: station T2, $(head_of "$T/t2.db") entries received"* ]]
+	[ "$(held "$T/t1.db" T2)" -eq "$(head_of "$T/t2.db")" ]
+	# without its interface the address cannot be reached: said in words
+	run ip netns exec "$W" "$WAT_SYNC" --db "$T/t1.db" --peer "[$ll]:7700" --no-avahi --rounds 1
+	echo "$output"
+	[[ "$output" == *"say its interface"* ]]
+	kill "$l"
+	wait "$l" || true
+	# 2. no address given: each station's avahi-daemon on IPv6 only, the
+	# lap point's new entries found and fetched through its link-local answer
+	command -v avahi-daemon >/dev/null && command -v dbus-daemon >/dev/null ||
+		skip "avahi-daemon or dbus-daemon is not installed (APT_PKGS)"
+	command -v unshare >/dev/null || skip "unshare is not installed"
+	walkers "$T/t2.db" 2
+	export AVAHI_IPV4=no AVAHI_IPV6=yes
+	ip netns exec "$L" unshare -m "$REPO/tests/e2e/lib/avahi-ns.sh" "$T/avl" wat-l "${NS}l1" \
+		timeout 9 "$WAT_SYNC" --db "$T/t2.db" --listen "[::]:7700" --interval 1 2>"$T/l2.err" &
+	l=$!
+	wait_for "$T/l2.err" 10 "listening on"
+	run ip netns exec "$W" unshare -m "$REPO/tests/e2e/lib/avahi-ns.sh" "$T/avw" wat-w "${NS}w1" \
+		"$WAT_SYNC" --db "$T/t1.db" --listen "[::]:7700" --interval 0.5 --rounds 10
+	echo "$output"
+	wait "$l" || true
+	cat "$T/l2.err"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"0 peer addresses"* ]]
+	[[ "$output" != *"No avahi-daemon"* ]]
+	[[ "$output" == *"called [$ll%${NS}w1]:7700: station T2, "*" entries received"* ]]
+	[ "$(held "$T/t1.db" T2)" -eq "$(head_of "$T/t2.db")" ]
+	# the lap point answered the welcome table's link-local address, and found
+	# it by its own link-local answer (it calls every second: "called" while
+	# the table still listens, or "calling ... refused" once it is gone)
+	grep -q "answered \[$lw%${NS}l1\]:[0-9]*: station T1" "$T/l2.err"
+	grep -q "call[a-z]* \[$lw%${NS}l1\]:7700" "$T/l2.err"
+}
+
+@test "wat-sync: a station with no event yet looks for the others once its event is set up, without a restart" {
+	# (no avahi-daemon here: its attempt, said once the event exists, is what shows)
+	"$WAT_SYNC" --db "$T/t4.db" --interval 0.2 --rounds 25 2>"$T/n.err" &
+	n=$!
+	PIDS+=($n)
+	wait_for "$T/n.err" 5 "no event yet"
+	! grep -q "avahi" "$T/n.err"
+	for _ in $(seq 50); do
+		"$WATCTL" --db "$T/t4.db" init --name Walk --city Oxford --date "$(date +%F)" --station T4 \
+			--pin-file "$T/pin" >/dev/null 2>&1 && break
+		sleep 0.1 # the file is wat-sync's for a moment each round
+	done
+	wait_for "$T/n.err" 10 "No avahi-daemon is running"
+	wait "$n"
+	cat "$T/n.err"
+	[ "$(grep -c "no event yet" "$T/n.err")" -eq 1 ] # said once
+	# a station's wat-sync whose kiosk does not answer (stopped, starting)
+	# leaves the ledger file alone for this: a kiosk starting takes it whole
+	run "$WAT_SYNC" --db "$T/t5.db" --kiosk "$T/no-kiosk.sock" --interval 0.2 --rounds 5
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ ! -e "$T/t5.db" ]
+}

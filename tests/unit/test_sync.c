@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,7 +32,9 @@
 #include "trust.h"
 #include "util.h"
 
-#define NWALKERS 10
+#define NWALKERS    10
+#define PINNED_SSID "WAT-D89185" /* key 00 01 .. 1f; checked with Python hashlib.blake2b */
+#define PINNED_PSK  "0N01K-QVF86-8EVJH-RAVQ6"
 
 static int
 setup(void **state)
@@ -488,6 +493,154 @@ test_handshake_replay(void **state)
 	handshake(*state, FAKE_REPLAY, "did not prove it holds the key");
 }
 
+/* sync_addr: the address forms wat.conf and Avahi give, and the ones refused
+ * with a message (a link-local address without its interface cannot be
+ * reached: the kernel would not know which cable). */
+static void
+test_addr_forms(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+	unsigned char want[16] = {0xfe, 0x80, [15] = 1};
+	socklen_t sl;
+	char *cause = NULL;
+	unsigned lo = if_nametoindex("lo");
+	const char *bad[] = {"fe80::1:7700",
+	                     "::1:7700",
+	                     "[fe80::1]:7700",
+	                     "[fe80::1%]:7700",
+	                     "[fe80::1%wat-no-such0]:7700",
+	                     "[10.0.0.1]:7700",
+	                     "[::1]:",
+	                     "[::1]:0",
+	                     "[::1]:65536",
+	                     "[]:7700",
+	                     "[::1:7700",
+	                     "::1]:7700",
+	                     "1.2.3.4",
+	                     "host.local:7700",
+	                     "[fe80::zz%lo]:7700"};
+
+	(void)state;
+	assert_int_equal(sync_addr("10.78.1.2:7700", &ss, &sl, &cause), 0);
+	assert_int_equal(ss.ss_family, AF_INET);
+	assert_int_equal(sl, sizeof *v4);
+	assert_int_equal(ntohs(v4->sin_port), 7700);
+	assert_int_equal(ntohl(v4->sin_addr.s_addr), 0x0a4e0102);
+	assert_int_equal(sync_addr("[::]:7700", &ss, &sl, &cause), 0);
+	assert_int_equal(ss.ss_family, AF_INET6);
+	assert_int_equal(sl, sizeof *v6);
+	assert_true(IN6_IS_ADDR_UNSPECIFIED(&v6->sin6_addr));
+	assert_int_equal(v6->sin6_scope_id, 0);
+	assert_int_equal(sync_addr("[fd00::2]:7701", &ss, &sl, &cause), 0);
+	assert_int_equal(ntohs(v6->sin6_port), 7701);
+	assert_true(lo > 0);
+	assert_int_equal(sync_addr("[fe80::1%lo]:7700", &ss, &sl, &cause), 0);
+	assert_memory_equal(&v6->sin6_addr, want, 16);
+	assert_int_equal(v6->sin6_scope_id, lo);
+	assert_int_equal(ntohs(v6->sin6_port), 7700);
+	assert_int_equal(sync_addr("[FE80::1%7]:7700", &ss, &sl, &cause), 0); /* by number */
+	assert_int_equal(v6->sin6_scope_id, 7);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (sync_addr(bad[i], &ss, &sl, &cause) != -1)
+			fail_msg("%s taken", bad[i]);
+		assert_non_null(cause);
+		free(cause);
+		cause = NULL;
+	}
+	assert_int_equal(sync_addr("[fe80::1]:7700", &ss, &sl, &cause), -1);
+	assert_non_null(strstr(cause, "[fe80::1%eth0]:7700"));
+	free(cause);
+}
+
+/* A station listening on [::]:P answers IPv6 and IPv4 peers; one listening
+ * on a link-local address with its interface is reached through it. */
+static void
+test_addr_listen_v6(void **state)
+{
+	char addr[64], peer[64];
+	char *cause = NULL;
+	int lfd = -1, c4 = -1, c6 = -1, a;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+
+	(void)state;
+	unsigned port = 20000 + (unsigned)getpid() % 20000;
+	for (int i = 0; i < 50 && lfd < 0; i++, port++) {
+		snprintf(addr, sizeof addr, "[::]:%u", port);
+		if (sync_listen(addr, &lfd, &cause) != 0) {
+			if (strstr(cause, "Address family not supported") != NULL) {
+				free(cause);
+				skip();
+			}
+			free(cause);
+			cause = NULL;
+		}
+	}
+	assert_true(lfd >= 0);
+	port--;
+	snprintf(addr, sizeof addr, "[::1]:%u", port);
+	assert_int_equal(sync_connect(addr, 2000, &c6, &cause), 0);
+	a = accept(lfd, (struct sockaddr *)&ss, &sl);
+	assert_true(a >= 0);
+	sync_peer_name(&ss, sl, peer, sizeof peer);
+	assert_int_equal(strncmp(peer, "[::1]:", 6), 0);
+	close(a);
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", port);
+	assert_int_equal(sync_connect(addr, 2000, &c4, &cause), 0);
+	sl = sizeof ss;
+	a = accept(lfd, (struct sockaddr *)&ss, &sl);
+	assert_true(a >= 0);
+	sync_peer_name(&ss, sl, peer, sizeof peer);
+	assert_non_null(strstr(peer, "127.0.0.1")); /* [::ffff:127.0.0.1]:P */
+	close(a);
+	close(c4);
+	close(c6);
+	close(lfd);
+}
+
+/* The event's Wi-Fi network: the same from the same badge key (every station
+ * of the event), another from another key (even one bit apart), in the
+ * documented shape; the first vector pinned, so a change of the derivation
+ * (which would split an event's stations across two networks after an
+ * update) fails here. */
+static void
+test_wifi_derive(void **state)
+{
+	unsigned char k1[32], k2[32];
+	char s1[SYNC_WIFI_SSID_MAX], p1[SYNC_WIFI_PSK_MAX], s2[SYNC_WIFI_SSID_MAX],
+	    p2[SYNC_WIFI_PSK_MAX];
+
+	(void)state;
+	for (int i = 0; i < 32; i++)
+		k1[i] = (unsigned char)i;
+	sync_wifi_derive(k1, s1, p1);
+	assert_string_equal(s1, PINNED_SSID);
+	assert_string_equal(p1, PINNED_PSK);
+	memcpy(k2, k1, 32);
+	sync_wifi_derive(k2, s2, p2);
+	assert_string_equal(s1, s2);
+	assert_string_equal(p1, p2);
+	k2[31] ^= 1;
+	sync_wifi_derive(k2, s2, p2);
+	assert_string_not_equal(s1, s2);
+	assert_string_not_equal(p1, p2);
+	for (int n = 0; n < 200; n++) {
+		randombytes_buf(k2, sizeof k2);
+		sync_wifi_derive(k2, s2, p2);
+		assert_int_equal(strlen(s2), 10);
+		assert_int_equal(strncmp(s2, "WAT-", 4), 0);
+		assert_int_equal(strspn(s2 + 4, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"), 6);
+		assert_int_equal(strlen(p2), 23); /* WPA2: 8 to 63 characters */
+		for (int i = 0; i < 23; i++)
+			assert_true(
+			    i % 6 == 5 ? p2[i] == '-'
+			               : strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", p2[i]) != NULL);
+		assert_string_not_equal(p1, p2);
+	}
+}
+
 int
 main(void)
 {
@@ -501,6 +654,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_training_refused, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
 	    cmocka_unit_test(test_messages),
+	    cmocka_unit_test(test_addr_forms),
+	    cmocka_unit_test(test_wifi_derive),
+	    cmocka_unit_test(test_addr_listen_v6),
 	    cmocka_unit_test_setup_teardown(test_handshake_good, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_handshake_other_event, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_handshake_wrong_key, setup, teardown),

@@ -340,7 +340,12 @@ screen_coord_draw(struct kiosk *k)
 			struct ui_rect c =
 			    kiosk_col(kiosk_row(grid, n / cols, rows, gap), n % cols, cols, gap);
 			snprintf(idl, sizeof idl, "Event key id\n%s", k->st.event_key_id);
-			ui_text_wrap(u, c, idl, k->style.font.hint, 0, UI_DIM, UI_CENTER);
+			/* an id is never cut or wrapped: one with wide letters (D, C) is
+			 * drawn a size smaller until it fits the cell */
+			int size = k->style.font.hint;
+			while (size > 10 && ui_text_width(u, k->st.event_key_id, size, 0) > c.w)
+				size--;
+			ui_text_wrap(u, c, idl, size, 0, UI_DIM, UI_CENTER);
 		}
 		for (int i = 0; i < n; i++) {
 			struct ui_rect c =

@@ -3,7 +3,8 @@
 # own (host name HOST, on IFACE only) on a private D-Bus system bus, in the
 # caller's network namespace and a mount namespace of its own (so its
 # /run/avahi-daemon is its own); both daemons are stopped when CMD ends.
-# For tests only: `unshare -m` and `ip netns exec` need root.
+# AVAHI_IPV4=no / AVAHI_IPV6=yes: mDNS over IPv6 (a cable with link-local
+# addresses only). For tests only: `unshare -m` and `ip netns exec` need root.
 set -eu
 d=$1 host=$2 ifc=$3
 shift 3
@@ -18,8 +19,8 @@ X
 cat >"$d/avahi.conf" <<X
 [server]
 host-name=$host
-use-ipv4=yes
-use-ipv6=no
+use-ipv4=${AVAHI_IPV4:-yes}
+use-ipv6=${AVAHI_IPV6:-no}
 allow-interfaces=$ifc
 enable-dbus=yes
 [publish]
