@@ -162,7 +162,7 @@ bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lin
 	}
 	if (out != NULL) {
 		memset(out, 0, sizeof *out);
-		if (bundle_compute(jsonl.s, jsonl.len, &out->content, &why) != 0) {
+		if (bundle_compute(jsonl.s, jsonl.len, NULL, 0, &out->content, &why) != 0) {
 			util_fail(cause, "%s: %s", lines->name, why);
 			goto end;
 		}
@@ -723,7 +723,7 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 	else
 		hashing = 1;
 	f = bundle_verify_find(fs, n, "ledger.jsonl");
-	computed = bundle_compute(f->data, f->len, c, &why);
+	computed = bundle_compute(f->data, f->len, fs, n, c, &why);
 	if (hashing) {
 		pthread_join(th, NULL);
 		hashing = 0;
@@ -754,6 +754,10 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 		if (k == BUNDLE_CLOSEOUT && f->len == c->closeout_v1_len &&
 		    memcmp(f->data, c->closeout_v1, f->len) == 0)
 			continue; /* as an older W.A.T. wrote it */
+		if (k == BUNDLE_OUTSTANDING && c->outstanding_v1 != NULL &&
+		    f->len == c->outstanding_v1_len &&
+		    memcmp(f->data, c->outstanding_v1, f->len) == 0)
+			continue; /* as an older W.A.T. wrote it: HQ counts the recomputed one */
 		if (k == BUNDLE_LAPS &&
 		    (f->len != c->csv_len[k] || memcmp(f->data, c->csv[k], f->len) != 0)) {
 			size_t v1len = 0;
