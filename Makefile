@@ -224,7 +224,7 @@ build/fuzz/libwat.a: $(FUZZ_OBJS) $(LIB_CXX:src/%.cpp=build/obj/%.o)
 	ar rcs $@ $^
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libwat.a
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) -lm -lstdc++ -pthread
+	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) $(MHD_LIBS) -lm -lstdc++ -pthread
 
 fuzz: deps $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \
