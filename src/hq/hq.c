@@ -109,6 +109,8 @@ static const char hq_schema[] =
     " reason TEXT NOT NULL, data BLOB, sig BLOB,"
     " event TEXT NOT NULL DEFAULT '', event_key TEXT NOT NULL DEFAULT '', head BLOB);"
     "CREATE INDEX IF NOT EXISTS bundles_held ON bundles(outcome) WHERE outcome = 'held';"
+    /* the dashboard's last upload of each event (7 ms at 2,000 bundles without) */
+    "CREATE INDEX IF NOT EXISTS bundles_event_last ON bundles(event_tag, wall_ms, id);"
     "CREATE TABLE IF NOT EXISTS certs("
     " event TEXT NOT NULL, station TEXT NOT NULL, serial INTEGER NOT NULL,"
     " station_pub TEXT NOT NULL, identity TEXT NOT NULL, bundle INTEGER NOT NULL,"
