@@ -2119,10 +2119,11 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 	} else {
 		wat_hq_dash_national(w, &b, &dash);
 		wat_hq_pledges_section(w, &b);
-		strbuf_puts(&b, "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
-		                "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations "
-		                "as a spreadsheet (CSV)</a> \xc2\xb7 one city: "
-		                "<code>/staff/stations.csv?city=Jackson, MS</code></p>\n");
+		strbuf_puts(&b,
+		            "<h2>By city, event and station</h2>\n<p class=\"noprint\">"
+		            "<a id=\"csv\" href=\"/staff/stations.csv\">Download the stations "
+		            "as a spreadsheet (CSV)</a> \xc2\xb7 each city's and each event's on "
+		            "<a href=\"/staff/downloads\">Downloads</a></p>\n");
 		wat_hq_dash_table(&b, &dash);
 		wat_hq_dash_closeouts(&b, &dash);
 		wat_hq_dash_uploads(w, &b, &dash);
