@@ -23,7 +23,8 @@ struct bundle_snapshot;
 #define KIOSK_TEXT_MAX   256
 
 enum kiosk_op {
-	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not) */
+	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not); rc 1:
+	                     another program holds it, waiting (cause says so), an OPEN follows */
 	KIOSK_OP_REFRESH, /* status only */
 	KIOSK_OP_SCAN,    /* scan */
 	KIOSK_OP_CHECKIN, /* walker */

@@ -394,6 +394,27 @@ rotate() { event; kiosk "$1" rotate; }
 	[ "$status" -eq 0 ]
 }
 
+@test "kiosk: a ledger held by another program for a moment at start is waited for, then opened" {
+	local t=$BATS_TEST_TMPDIR p hpid kpid
+	event
+	p=$((20000 + ($$ % 20000) + 7))
+	"$WATCTL" --db "$DB" sync --listen "127.0.0.1:$p" 2>"$t/hold.err" &
+	hpid=$!
+	for _ in $(seq 100); do grep -q Listening "$t/hold.err" 2>/dev/null && break; sleep 0.05; done
+	grep -q Listening "$t/hold.err"
+	printf 'expect-screen home\nexpect-text Scan your badge\n' >"$t/held.script"
+	"$WAT_KIOSK" --db "$DB" --window 800x480 --script "$t/held.script" >"$t/kiosk.out" 2>&1 &
+	kpid=$!
+	sleep 2.5
+	kill "$hpid"
+	wait "$hpid" || true
+	wait "$kpid" || { cat "$t/kiosk.out"; false; }
+	cat "$t/kiosk.out"
+	# it said what it waited for, and the kiosk was never the red screen
+	grep -q "Waiting for the ledger, held by another program" "$t/kiosk.out"
+	! grep -q "cannot be opened" "$t/kiosk.out"
+}
+
 # ---- printing, close-out, export (issues 5 and 6) ----
 
 load lib/cupsd
