@@ -35,7 +35,10 @@
 #include "util.h"
 
 /* seconds without requests after which freed memory goes back (malloc_trim) */
-#define KIOSK_TRIM_IDLE_S   5
+#define KIOSK_TRIM_IDLE_S 5
+_Static_assert(sizeof((struct kiosk_reply *)0)->wifi_ssid == SYNC_WIFI_SSID_MAX &&
+                   sizeof((struct kiosk_reply *)0)->wifi_psk == SYNC_WIFI_PSK_MAX,
+               "the Stations screen's Wi-Fi is sync_wifi_derive's");
 #define KIOSK_HELD_RETRY_MS 500 /* the ledger held by another program: try again */
 
 #define KIOSK_ROSTER_MAX  (32u * 1024 * 1024)
@@ -1955,6 +1958,16 @@ kiosk_stations(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 		free(c);
 		return -1;
 	}
+	/* the network board/'s wat-network offers or joins (NETWORK=offer|join) */
+	{
+		struct badge_event ev;
+		char *why = NULL;
+
+		if (ledger_badge_key(l, &ev, &why) == 0)
+			sync_wifi_derive(ev.key, r->wifi_ssid, r->wifi_psk);
+		util_wipe(&ev, sizeof ev);
+		free(why);
+	}
 	for (size_t i = 0; i < r->nstations; i++) {
 		struct kiosk_role_ctx rc = {-1, 0};
 		ledger_peer_entries(l, c->ids[i], 1, kiosk_role_cb, &rc, NULL);
@@ -2331,6 +2344,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
+	util_wipe(r->wifi_psk, sizeof r->wifi_psk);
 	util_wipe(r->pack.key, sizeof r->pack.key);
 	util_wipe(r->pack.qr, sizeof r->pack.qr);
 	free(r);

@@ -432,6 +432,10 @@ struct kiosk_reply {
 	/* STATIONS */
 	size_t nstations;
 	struct kiosk_station stations[KIOSK_STATIONS_MAX];
+	/* STATIONS: the event's own Wi-Fi (sync_wifi_derive from the badge key;
+	   "" before an event is set up), for a coordinator's laptop or phone */
+	char wifi_ssid[11];         /* SYNC_WIFI_SSID_MAX (sync.h: not for the screens) */
+	char wifi_psk[24];          /* SYNC_WIFI_PSK_MAX */
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 

@@ -879,6 +879,12 @@ charter_start() {
 stations() {
 	local size=$1 t=$BATS_TEST_TMPDIR script="$BATS_TEST_TMPDIR/stations-$1.script" p
 	event
+	# the event's own Wi-Fi as board/'s wat-network derives it, shown on the screen
+	eval "$("$WAT_SYNC" --wifi --db "$DB")"
+	[[ "$WIFI_SSID" == WAT-?????? ]]
+	export WIFI_SSID WIFI_PSK
+	# shown by the kiosk itself, which never loads Avahi or libcurl for it
+	! readelf -d "$WAT_KIOSK" | grep -qiE 'avahi|curl'
 	for s in T2 T3; do
 		w event-pack export "$t/$s.pack" --station "$s" >"$t/$s.out"
 		"$WATCTL" --db "$t/$s.db" event-pack import "$t/$s.pack" \

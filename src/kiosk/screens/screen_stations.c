@@ -4,7 +4,9 @@
  * held here, its clock against this one's, and in words a peer refused
  * (not of this event, an altered entry, a forged chain head) or one that
  * speaks a newer format.  Refreshed every few seconds while on show.
- * Conflicts opens the list of conflicts between them (screen_conflicts.c). */
+ * Conflicts opens the list of conflicts between them (screen_conflicts.c);
+ * beside it, the event's own Wi-Fi (sync_wifi_derive, what board/'s
+ * NETWORK=offer|join uses), so a coordinator can join a laptop or phone. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +124,17 @@ screen_stations_draw(struct kiosk *k)
 	              "Conflicts", UI_ACCENT, k->style.font.body)) {
 		kiosk_go(k, SCREEN_CONFLICTS);
 		return;
+	}
+	if (x != NULL && x->wifi_ssid[0] != '\0') {
+		int wx = body.x + k->style.col_w + k->style.col_w / 2 + gap;
+		int wy = body.y + body.h + gap + (k->style.button - 2 * lh) / 2;
+
+		snprintf(line, sizeof line, "The stations' own Wi-Fi: %s", x->wifi_ssid);
+		ui_text(u, (struct ui_rect){wx, wy, body.x + body.w - wx, lh}, line,
+		        k->style.font.small, 1, UI_FG, UI_LEFT);
+		snprintf(line, sizeof line, "passphrase %s", x->wifi_psk);
+		ui_text(u, (struct ui_rect){wx, wy + lh, body.x + body.w - wx, lh}, line,
+		        k->style.font.small, 0, UI_FG, UI_LEFT);
 	}
 	if (x == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
