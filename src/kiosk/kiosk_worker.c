@@ -2057,10 +2057,22 @@ kiosk_open_ledger(struct kiosk_worker *w, char **cause)
 		pthread_mutex_lock(&w->lock);
 		for (struct kiosk_node *q = w->reqs; q != NULL; q = q->next)
 			quit |= q->req.op == KIOSK_OP_QUIT;
-		if (!quit)
+		if (!quit && w->calls == NULL)
 			pthread_cond_timedwait(&w->cond, &w->lock, &until);
 		for (struct kiosk_node *q = w->reqs; q != NULL; q = q->next)
 			quit |= q->req.op == KIOSK_OP_QUIT;
+		/* other threads' calls (Send to HQ's every second, a peer's
+		   batch) are answered "not open" meanwhile: they try again, and
+		   their threads can be stopped */
+		while (w->calls != NULL) {
+			struct kiosk_call *call = w->calls;
+
+			w->calls = call->next;
+			call->rc = -1;
+			call->done = 1;
+		}
+		w->calls_tail = &w->calls;
+		pthread_cond_broadcast(&w->called);
 		pthread_mutex_unlock(&w->lock);
 		if (quit)
 			return util_fail(cause, "The kiosk stopped while another program held "

@@ -402,6 +402,20 @@ rotate() { event; kiosk "$1" rotate; }
 	hpid=$!
 	for _ in $(seq 100); do grep -q Listening "$t/hold.err" 2>/dev/null && break; sleep 0.05; done
 	grep -q Listening "$t/hold.err"
+	# stopped while it waits (systemd's stop, a restart), it ends at once: the
+	# Send to HQ thread's calls to the ledger's thread are answered meanwhile
+	"$WAT_KIOSK" --db "$DB" --window 800x480 >"$t/stopped.out" 2>&1 &
+	kpid=$!
+	for _ in $(seq 100); do grep -q "Waiting for the ledger" "$t/stopped.out" && break; sleep 0.05; done
+	sleep 1.5
+	kill -TERM "$kpid"
+	for _ in $(seq 50); do kill -0 "$kpid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$kpid" 2>/dev/null; then
+		kill -KILL "$kpid" "$hpid"
+		echo "the kiosk did not stop while waiting for the ledger"
+		false
+	fi
+	wait "$kpid" || true
 	printf 'expect-screen home\nexpect-text Scan your badge\n' >"$t/held.script"
 	"$WAT_KIOSK" --db "$DB" --window 800x480 --script "$t/held.script" >"$t/kiosk.out" 2>&1 &
 	kpid=$!
