@@ -51,9 +51,15 @@ static const char *const bundle_csv_headers[BUNDLE_NCSV] = {
     "checks_over_short,counter_1,counter_2,receipts_not_printed,note,operator,annulled_by",
     "seq,time_utc,walker,walker_name,sponsor,email,phone,address,kind,rate,max,external_id,"
     "paid_online,paid_online_date,paid_here,operator,annulled_by",
-    "walker,walker_name,pledge_seq,sponsor,email,phone,address,kind,rate,max,laps_here,"
-    "billed_laps,owed,paid,still_owed,final",
+    "walker,walker_name,pledge_seq,sponsor,email,phone,address,kind,rate,max,laps,"
+    "billed_laps,owed,paid,still_owed,final,laps_by_station",
 };
+
+/* outstanding.csv's header as software before 2026-12-03 wrote it (settled
+ * on the bundle's own ledger's laps only) */
+static const char bundle_outstanding_v1_head[] =
+    "walker,walker_name,pledge_seq,sponsor,email,phone,address,kind,rate,max,laps_here,"
+    "billed_laps,owed,paid,still_owed,final";
 
 #define BUNDLE_CSV_BOM "\xef\xbb\xbf" /* so spreadsheets read the file as UTF-8 */
 #define BUNDLE_CRLF    "\r\n"
@@ -131,6 +137,7 @@ bundle_content_free(struct bundle_content *c)
 	for (i = 0; i < BUNDLE_NCSV; i++)
 		free(c->csv[i]);
 	free(c->closeout_v1);
+	free(c->outstanding_v1);
 	free(c->entries);
 	free(c->walkers);
 	free(c->event_name);
@@ -997,47 +1004,87 @@ bundle_csv_opt_money(struct strbuf *b, int64_t cents)
 		bundle_csv_money(b, cents);
 }
 
-/* pledges.csv and outstanding.csv: the pledges of es[0..n) (pledge.h) and
- * what each still owes on this ledger's counted laps: those up to this
- * ledger's entry in the certification in force (id: its identity), else
- * all; another station's laps are in that station's bundle. */
-static int
-bundle_pledge_csvs(struct strbuf *csv, const struct entry *es, size_t n, const struct fold *fold,
-                   const unsigned char *id, int *any, char **cause)
+/* One outstanding.csv row of pledge p: laps counted, what it owes on them
+ * under the rule's lap and cap; by_station (NULL: the older form, without
+ * the column) the laps of each station that counted some. */
+static void
+bundle_outstanding_row(struct strbuf *b, const struct pledge *p, const struct fold *fold,
+                       int64_t laps, const struct setting_length *lap, int64_t cap, int final,
+                       const char *by_station)
 {
+	int64_t owed, paid = p->online_cents + p->paid_cents;
+	int known = pledge_owed(&p->t, laps, lap, cap, &owed, NULL) == 0;
+	size_t j;
+
+	strbuf_printf(b, "%" PRIu32 ",", p->walker);
+	bundle_csv_text(b, bundle_name_of(fold, p->walker));
+	strbuf_printf(b, ",%" PRId64, p->seq);
+	for (j = 0; j < 4; j++) {
+		const char *v[] = {p->sponsor, p->email, p->phone, p->address};
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, v[j]);
+	}
+	strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
+	bundle_csv_money(b, p->t.rate_cents);
+	strbuf_puts(b, ",");
+	bundle_csv_opt_money(b, p->t.max_cents);
+	strbuf_printf(b, ",%" PRId64 ",%" PRId64 ",", laps, pledge_billed_laps(laps, cap));
+	if (known)
+		bundle_csv_money(b, owed);
+	strbuf_puts(b, ",");
+	bundle_csv_money(b, paid);
+	strbuf_puts(b, ",");
+	if (known)
+		bundle_csv_money(b, owed > paid ? owed - paid : 0);
+	strbuf_printf(b, ",%s", final ? "yes" : "no");
+	if (by_station != NULL)
+		strbuf_printf(b, ",%s", by_station);
+	strbuf_puts(b, BUNDLE_CRLF);
+}
+
+/* pledges.csv and outstanding.csv: the pledges of es[0..n) (pledge.h) and
+ * what each still owes, settled as the station itself settles them
+ * (ledger_settle): on the laps counted over its own entries and the peers'
+ * it holds (src[1..nsrc), their copies in the bundle), to each one's entry
+ * in the certification in force, else all held.  v1: outstanding.csv as
+ * software before wrote it (this ledger's laps only), so its bundles still
+ * verify.  *rule: the lap length and cap the settlement used. */
+static int
+bundle_pledge_csvs(struct strbuf *csv, struct strbuf *v1, const struct pledge_source *src,
+                   size_t nsrc, const struct fold *fold, struct bundle_content *out, char **cause)
+{
+	const struct entry *es = src[0].es;
 	struct pledge_book *book = NULL;
-	struct fold *counted = NULL;
-	const struct fold *laps = fold;
-	struct setting_length lap;
-	char hex[2 * BUNDLE_HASH_LEN + 1];
-	int64_t cap, upto = (int64_t)n;
+	struct pledge_tally *all = NULL, *own = NULL;
+	struct setting_length lap, lap1;
+	struct strbuf by = STRBUF_INIT;
+	int64_t cap, cap1;
 	size_t i, j;
 	int rc = -1;
 
-	if (pledge_book_run(es, n, fold, &book, cause) != 0)
-		return -1;
-	*any = book->n > 0;
-	bundle_hex(id, BUNDLE_HASH_LEN, hex);
-	if (book->cert_seq != 0) {
-		upto = 0;
-		for (j = 0; j < book->ncert; j++)
-			if (strcmp(book->cert[j].ledger, hex) == 0 &&
-			    book->cert[j].seq <= (int64_t)n)
-				upto = book->cert[j].seq;
-		if (upto < (int64_t)n) {
-			if (fold_run(es, (size_t)upto, NULL, &counted, cause) != 0)
-				goto end;
-			laps = counted;
-		}
+	if (pledge_book_run(es, src[0].n, fold, &book, cause) != 0)
+		goto end;
+	out->fig.pledges = book->n > 0;
+	if (book->n == 0) {
+		rc = 0;
+		goto end;
 	}
-	pledge_rule_settings(es, (size_t)upto, fold, &lap, &cap);
+	if (pledge_tally_run(src, nsrc, book, fold, &all, cause) != 0 ||
+	    pledge_tally_run(src, 1, book, fold, &own, cause) != 0)
+		goto end;
+	pledge_tally_rule(all, &lap, &cap);
+	pledge_tally_rule(own, &lap1, &cap1);
+	out->pledge_lap = lap;
+	out->pledge_lap_cap = cap;
+	strbuf_puts(v1, BUNDLE_CSV_BOM);
+	strbuf_puts(v1, bundle_outstanding_v1_head);
+	strbuf_puts(v1, BUNDLE_CRLF);
 	for (i = 0; i < book->n; i++) {
 		const struct pledge *p = &book->p[i];
 		const struct entry *e = &es[p->seq - 1];
-		const struct fold_walker *w = fold_walker(laps, p->walker);
 		struct strbuf *b = &csv[BUNDLE_PLEDGES];
-		int64_t counted_laps = w != NULL ? fold_counted_laps(w) : 0, owed, paid;
-		int known;
+		int final = book->cert_seq != 0 || p->t.kind == PLEDGE_FLAT;
+		int64_t laps;
 
 		strbuf_printf(b, "%" PRId64 ",", p->seq);
 		bundle_csv_time(b, e->at.wall_ms);
@@ -1063,43 +1110,99 @@ bundle_pledge_csvs(struct strbuf *csv, const struct entry *es, size_t n, const s
 		bundle_csv_row_end(b, e, p->annulled_by);
 		if (p->annulled_by != 0)
 			continue;
-		b = &csv[BUNDLE_OUTSTANDING];
-		known = pledge_owed(&p->t, counted_laps, &lap, cap, &owed, NULL) == 0;
-		paid = p->online_cents + p->paid_cents;
-		strbuf_printf(b, "%" PRIu32 ",", p->walker);
-		bundle_csv_text(b, bundle_name_of(fold, p->walker));
-		strbuf_printf(b, ",%" PRId64, p->seq);
-		for (j = 0; j < 4; j++) {
-			const char *v[] = {p->sponsor, p->email, p->phone, p->address};
-			strbuf_puts(b, ",");
-			bundle_csv_text(b, v[j]);
+		/* each station's laps apart, for HQ to count each once (HQ-GUIDE.md) */
+		by.len = 0;
+		if (by.s != NULL)
+			by.s[0] = '\0';
+		laps = 0;
+		for (j = 0; j < nsrc; j++) {
+			int64_t n = pledge_tally_laps_of(all, p->walker, j);
+			if (n == 0)
+				continue;
+			strbuf_printf(&by, "%s%s:%" PRId64 ":%" PRId64, by.len > 0 ? " " : "",
+			              src[j].station, pledge_tally_upto(all, j), n);
+			laps += n;
 		}
-		strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
-		bundle_csv_money(b, p->t.rate_cents);
-		strbuf_puts(b, ",");
-		bundle_csv_opt_money(b, p->t.max_cents);
-		strbuf_printf(b, ",%" PRId64 ",%" PRId64 ",", counted_laps,
-		              pledge_billed_laps(counted_laps, cap));
-		if (known)
-			bundle_csv_money(b, owed);
-		strbuf_puts(b, ",");
-		bundle_csv_money(b, paid);
-		strbuf_puts(b, ",");
-		if (known)
-			bundle_csv_money(b, owed > paid ? owed - paid : 0);
-		strbuf_printf(b, ",%s" BUNDLE_CRLF,
-		              book->cert_seq != 0 || p->t.kind == PLEDGE_FLAT ? "yes" : "no");
+		bundle_outstanding_row(&csv[BUNDLE_OUTSTANDING], p, fold, laps, &lap, cap, final,
+		                       by.s != NULL ? by.s : "");
+		bundle_outstanding_row(v1, p, fold, pledge_tally_laps(own, p->walker, NULL), &lap1,
+		                       cap1, final, NULL);
 	}
 	rc = 0;
 end:
-	fold_free(counted);
+	strbuf_free(&by);
+	pledge_tally_free(all);
+	pledge_tally_free(own);
 	pledge_book_free(book);
 	return rc;
 }
 
-int
-bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause)
+/* The peers' copies among files[0..nfiles) ("peer-*.jsonl": the entries'
+ * lines as held, 1..head, checked by bundle_verify_peers), decoded into
+ * src[*nsrc..] up to the first entry that does not decode (es malloc'd:
+ * the caller frees each src's es but the first's). */
+static void
+bundle_peer_sources(const struct bundle_file *files, size_t nfiles, struct pledge_source *src,
+                    size_t *nsrc)
 {
+	for (size_t i = 0; i < nfiles; i++) {
+		const struct bundle_file *f = &files[i];
+		const char *p = f->data, *end = f->data + f->len, *nl;
+		struct pledge_source *s;
+		struct entry *es = NULL;
+		unsigned char id[BUNDLE_HASH_LEN], zero[BUNDLE_HASH_LEN] = {0};
+		crypto_generichash_state st;
+		size_t n = 0, cap = 0, len = strlen(f->name);
+		char *why = NULL;
+
+		if (!bundle_peer_member(f->name) || len < 6 ||
+		    strcmp(f->name + len - 6, ".jsonl") != 0)
+			continue;
+		s = &src[(*nsrc)++];
+		for (; p < end; p = nl + 1) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				nl = end;
+			if (n == cap) {
+				cap = cap ? 2 * cap : 256;
+				es = xrealloc(es, cap * sizeof *es);
+			}
+			memset(&es[n], 0, sizeof es[n]);
+			s->es = es;
+			s->n = n;
+			if (entry_decode(p, (size_t)(nl - p), &es[n], &why) != 0 ||
+			    es[n].seq != (int64_t)n + 1) {
+				/* a peer's entry this software cannot read (a newer
+				 * station's): its laps count up to the entry before, the
+				 * same at export and at every verification */
+				free(why);
+				why = NULL;
+				break;
+			}
+			if (n == 0) {
+				crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_LEN);
+				crypto_generichash_update(&st, zero, BUNDLE_HASH_LEN);
+				crypto_generichash_update(&st, (const unsigned char *)p,
+				                          (size_t)(nl - p));
+				crypto_generichash_final(&st, id, BUNDLE_HASH_LEN);
+				bundle_hex(id, BUNDLE_HASH_LEN, s->ledger);
+				snprintf(s->station, sizeof s->station, "%s", es[0].station);
+			}
+			n++;
+			if (nl == end)
+				break;
+		}
+		s->es = es;
+		s->n = n;
+	}
+}
+
+int
+bundle_compute(const char *jsonl, size_t len, const struct bundle_file *files, size_t nfiles,
+               struct bundle_content *out, char **cause)
+{
+	struct pledge_source *src = NULL;
+	struct strbuf v1 = STRBUF_INIT;
+	size_t nsrc = 1;
 	struct entry *es = NULL;
 	struct bundle_entry *be = NULL;
 	struct fold *fold = NULL;
@@ -1187,10 +1290,19 @@ bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char *
 		strbuf_puts(b, BUNDLE_CRLF);
 	}
 	bundle_rows_end(&rows, csv);
-	if (bundle_pledge_csvs(csv, es, n, fold, hashes[0], &f->pledges, &why) != 0) {
+	/* the pledges settled over this ledger and the peers' copies it carries */
+	src = xcalloc(nfiles + 1, sizeof *src);
+	snprintf(src[0].station, sizeof src[0].station, "%s", f->station);
+	bundle_hex(hashes[0], BUNDLE_HASH_LEN, src[0].ledger);
+	src[0].es = es;
+	src[0].n = n;
+	bundle_peer_sources(files, nfiles, src, &nsrc);
+	if (bundle_pledge_csvs(csv, &v1, src, nsrc, fold, out, &why) != 0) {
 		util_fail(cause, "ledger.jsonl: %s", why);
 		goto end;
 	}
+	out->outstanding_v1_len = v1.len;
+	out->outstanding_v1 = v1.len > 0 ? strbuf_take(&v1) : NULL;
 
 	/* the figures: the fold's */
 	ff = fold_figures(fold);
@@ -1252,6 +1364,10 @@ end:
 		memset(out, 0, sizeof *out);
 	}
 	free(why);
+	strbuf_free(&v1);
+	for (i = 1; src != NULL && i < nsrc; i++)
+		free((struct entry *)src[i].es);
+	free(src);
 	fold_free(fold);
 	free(hashes);
 	free(es);
@@ -2148,7 +2264,7 @@ bundle_pack(const char *jsonl, size_t len, const struct bundle_meta *meta,
 	/* the ledger's pieces first; its place (after the manifest and the
 	 * CSVs the ledger calls for) is known once it is computed */
 	bundle_deflater_add(&d, &lz, ledger.name, jsonl, len);
-	if (bundle_compute(jsonl, len, &c, cause) != 0)
+	if (bundle_compute(jsonl, len, meta->peers, meta->npeers, &c, cause) != 0)
 		goto end;
 	if (c.fig.export_no != meta->export_no) {
 		util_fail(cause,

@@ -33,6 +33,7 @@
 
 #include "age.h"
 #include "fold.h"
+#include "setting.h"
 #include "sign.h"
 
 struct ledger;
@@ -58,7 +59,7 @@ enum bundle_csv {
 	BUNDLE_ANNULMENTS,
 	BUNDLE_CLOSEOUT,
 	BUNDLE_PLEDGES,     /* every pledge entry; absent from bundles before pledges */
-	BUNDLE_OUTSTANDING, /* the pledges in force settled on this station's laps */
+	BUNDLE_OUTSTANDING, /* the pledges in force settled as the station does (peers too) */
 	BUNDLE_NCSV
 };
 extern const char *const bundle_csv_names[BUNDLE_NCSV];
@@ -109,6 +110,15 @@ struct bundle_content {
 	 * had one empty column too many): a bundle it made still verifies */
 	char *closeout_v1;
 	size_t closeout_v1_len;
+	/* outstanding.csv as software before 2026-12-03 wrote it (settled on
+	 * this ledger's laps only, column laps_here, no laps_by_station): a
+	 * bundle it made still verifies.  NULL without pledges. */
+	char *outstanding_v1;
+	size_t outstanding_v1_len;
+	/* the lap length and pledge lap cap the settlement used (HQ applies
+	 * them to a pledge held at several stations) */
+	struct setting_length pledge_lap;
+	int64_t pledge_lap_cap;
 	struct bundle_entry *entries; /* fig.entries of them, in order */
 	struct fold_figures folded;   /* the fold's figures, as HQ keeps them */
 	uint32_t *walkers;            /* the walkers registered (in force), by number */
@@ -137,7 +147,12 @@ void bundle_jsonl_add(struct strbuf *b, const char *line, size_t len,
 /* Checks ledger.jsonl (every hash recomputed, prev links, seq 1..N without a
  * gap, one station, well-formed JSON) and computes the CSVs and figures.
  * -1 with the precise reason ("ledger.jsonl line 7: ...") otherwise. */
-int bundle_compute(const char *jsonl, size_t len, struct bundle_content *out, char **cause);
+struct bundle_file;
+/* files[0..nfiles): the bundle's other members; the peers' copies among
+ * them ("peer-*.jsonl", checked before by bundle_verify_peers) settle the
+ * pledges with this ledger's laps (outstanding.csv, as ledger_settle). */
+int bundle_compute(const char *jsonl, size_t len, const struct bundle_file *files, size_t nfiles,
+                   struct bundle_content *out, char **cause);
 void bundle_content_free(struct bundle_content *c);
 
 /* What the manifest says beyond the figures. */
@@ -246,6 +261,10 @@ struct bundle_export_result {
 	char head[2 * BUNDLE_HASH_LEN + 1];
 	char key_id[17];
 	struct bundle_figures fig;
+	/* the station's entries for the event's other stations beside the
+	 * bundle (<station>.entries, stationfile.h); NULL: none written, and
+	 * entries_note says why when it failed */
+	char *entries_path, *entries_note;
 };
 void bundle_export_result_clear(struct bundle_export_result *r);
 

@@ -150,6 +150,12 @@ bundle_cli_export(struct cli_cmd_ctx *c, struct cli_args *a)
 	       amount_format(res.fig.total_cents, money, sizeof money),
 	       res.fig.closed ? "" : " (the station is NOT closed out yet)");
 	printf("Key id %s, ledger head %s\n", res.key_id, res.head);
+	if (res.entries_path != NULL)
+		printf("The station's entries for the event's other stations: %s (sealed with the "
+		       "event's key; `watctl sync --file` reads it there).\n",
+		       res.entries_path);
+	else if (res.entries_note != NULL)
+		printf("%s\n", res.entries_note);
 	bundle_export_result_clear(&res);
 	rc = CLI_OK;
 end:

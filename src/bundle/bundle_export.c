@@ -15,6 +15,7 @@
 #include "json.h"
 #include "ledger.h"
 #include "stamp.h"
+#include "stationfile.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -51,6 +52,8 @@ bundle_export_result_clear(struct bundle_export_result *r)
 	free(r->zip_path);
 	free(r->sig_path);
 	free(r->name);
+	free(r->entries_path);
+	free(r->entries_note);
 	memset(r, 0, sizeof *r);
 }
 
@@ -197,6 +200,13 @@ struct bundle_snapshot {
 	struct ledger_totals tot; /* the ledger's own figures */
 	int64_t head_seq;
 	unsigned char head[BUNDLE_HASH_LEN];
+	/* the station's entries file for the event's other stations
+	 * (stationfile.h): its sealing key from the badge key (have_key 0:
+	 * none written), the station and its ledger identity */
+	int have_key;
+	unsigned char file_key[STATIONFILE_KEY_LEN];
+	char station[TRUST_STATION_MAX + 1];
+	unsigned char ledger[BUNDLE_HASH_LEN];
 };
 
 void
@@ -206,6 +216,7 @@ bundle_snapshot_free(struct bundle_snapshot *s)
 		return;
 	strbuf_free(&s->jsonl);
 	bundle_meta_clear(&s->meta);
+	util_wipe(s->file_key, sizeof s->file_key);
 	free(s->name);
 	free(s);
 }
@@ -368,6 +379,19 @@ bundle_export_snapshot(struct ledger *l, const struct bundle_export_opts *o,
 	}
 	if (bundle_export_peers(l, &s->meta, cause) != 0)
 		goto end;
+	/* the entries file: only a certified station's (the others check the
+	 * certificate), sealed with the event's key */
+	{
+		struct badge_event be;
+		char id[17];
+		if (s->meta.cert != NULL && ledger_badge_key(l, &be, NULL) == 0 &&
+		    ledger_identity(l, s->ledger) == 0) {
+			stationfile_key(be.key, s->file_key, id);
+			s->have_key = 1;
+			snprintf(s->station, sizeof s->station, "%s", ev.station);
+		}
+		util_wipe(&be, sizeof be);
+	}
 	s->jsonl = c.jsonl;
 	memset(&c.jsonl, 0, sizeof c.jsonl);
 	*out = s;
@@ -459,6 +483,64 @@ end:
 	return rc;
 }
 
+/* The station's entries for the other stations of its event, beside the
+ * bundle as <station>.entries (docs/SYNC.md "Without a network"): the
+ * entries' lines out of ledger.jsonl's, the head signed with the station
+ * key.  Read back; a failure is said in res->entries_note, the bundle
+ * stands. */
+static void
+bundle_export_entries(const struct bundle_snapshot *s, const struct bundle_export_opts *o,
+                      struct bundle_export_result *res)
+{
+	struct stationfile_head h;
+	struct strbuf lines = STRBUF_INIT, file = STRBUF_INIT;
+	struct sign_key *key = NULL;
+	unsigned char signed_[STATIONFILE_SIGNED_LEN];
+	const char *p = s->jsonl.s, *end = s->jsonl.s + s->jsonl.len, *nl;
+	char *fname = xasprintf("%s" STATIONFILE_SUFFIX, s->station), *why = NULL;
+
+	/* {"hash":"<64>","prev":"<64>","entry":<line>}\n: the line verbatim */
+	for (; p < end; p = nl + 1) {
+		const size_t pre = 157;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL || (size_t)(nl - p) < pre + 1)
+			break;
+		strbuf_add(&lines, p + pre, (size_t)(nl - p) - pre - 1);
+		strbuf_puts(&lines, "\n");
+	}
+	memset(&h, 0, sizeof h);
+	snprintf(h.station, sizeof h.station, "%s", s->station);
+	memcpy(h.ledger, s->ledger, sizeof h.ledger);
+	h.head_seq = s->head_seq;
+	memcpy(h.head_hash, s->head, sizeof h.head_hash);
+	h.cert = s->meta.cert;
+	if (sign_key_open(o->keys_dir, &key, &why) != 0)
+		goto end;
+	stationfile_signed(h.ledger, h.head_seq, h.head_hash, signed_);
+	sign_detached(key, signed_, sizeof signed_, h.head_sig);
+	stationfile_seal(s->meta.event_tag, s->file_key, &h, lines.s != NULL ? lines.s : "",
+	                 lines.len, &file);
+	if (util_write_file(o->out_dir, fname, file.s, file.len, 0600, &why) != 0)
+		goto end;
+	res->entries_path = xasprintf("%s/%s", o->out_dir, fname);
+	if (bundle_export_readback(res->entries_path, file.s, file.len, &why) != 0) {
+		unlink(res->entries_path);
+		free(res->entries_path);
+		res->entries_path = NULL;
+	}
+end:
+	if (res->entries_path == NULL)
+		res->entries_note =
+		    xasprintf("The station's entries for the other stations (%s) were not written: "
+		              "%s",
+		              fname, why != NULL ? why : "unknown error");
+	sign_key_free(key);
+	util_wipe(lines.s, lines.len);
+	strbuf_free(&lines);
+	strbuf_free(&file);
+	free(fname);
+	free(why);
+}
+
 int
 bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export_opts *o,
                      struct bundle_export_result *res, char **cause)
@@ -528,6 +610,8 @@ bundle_export_finish(const struct bundle_snapshot *s, const struct bundle_export
 		          o->out_dir, why);
 		goto end;
 	}
+	if (s->have_key)
+		bundle_export_entries(s, o, res);
 	res->name = xstrdup(name);
 	res->export_no = s->meta.export_no;
 	res->last_seq = res->fig.last_seq;

@@ -665,3 +665,187 @@ pledge_csv_free(struct pledge_csv *c)
 	free(c->rows);
 	free(c);
 }
+
+/* ---- the laps every station held counts ---- */
+
+/* One person under two walker numbers (a "link" entry, docs/SYNC.md):
+ * walker `here` of src[0] is walker `there` of src[src]. */
+struct pledge_pair {
+	size_t src;
+	uint32_t here, there;
+};
+
+struct pledge_tally {
+	size_t n;
+	int64_t *upto;       /* per source: the last entry counted */
+	struct fold **folds; /* per source: its counted entries folded (NULL: none) */
+	struct pledge_pair *pairs;
+	size_t npairs, cap;
+	struct setting_length lap;
+	int64_t lap_cap;
+	int borrowed; /* folds[0] is the caller's f */
+};
+
+static void
+pledge_pair_add(struct pledge_tally *t, size_t src, uint32_t here, uint32_t there)
+{
+	if (here == there || here == 0 || there == 0)
+		return; /* the same number counts already */
+	for (size_t i = 0; i < t->npairs; i++)
+		if (t->pairs[i].src == src && t->pairs[i].here == here &&
+		    t->pairs[i].there == there)
+			return; /* both stations recorded it */
+	if (t->npairs == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 8;
+		t->pairs = xrealloc(t->pairs, t->cap * sizeof *t->pairs);
+	}
+	t->pairs[t->npairs++] = (struct pledge_pair){src, here, there};
+}
+
+/* The link entries in force among es[0..n) (annulled_by from f; an
+ * annulment after n does not count) naming ledger `to` (hex): mine: the
+ * entry's walker is src[0]'s; else the entry's other walker is. */
+static void
+pledge_links(struct pledge_tally *t, const struct entry *es, size_t n, const struct fold *f,
+             const char *to, int mine, size_t src)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t by = fold_annulled_by(f, es[i].seq);
+		struct json_value w, o, lg;
+		int64_t a = 0, b = 0;
+
+		if (es[i].kind != ENTRY_LINK || (by != 0 && by <= (int64_t)n))
+			continue;
+		w = entry_member(&es[i], "walker");
+		o = entry_member(&es[i], "other_walker");
+		lg = entry_member(&es[i], "ledger");
+		if (json_int(&w, &a) != 0 || json_int(&o, &b) != 0 || lg.type != JSON_STRING ||
+		    lg.n - 2 != 2 * ENTRY_ID_LEN || strncasecmp(lg.p + 1, to, lg.n - 2) != 0 ||
+		    a <= 0 || b <= 0 || a > UINT32_MAX || b > UINT32_MAX)
+			continue;
+		if (mine)
+			pledge_pair_add(t, src, (uint32_t)a, (uint32_t)b);
+		else
+			pledge_pair_add(t, src, (uint32_t)b, (uint32_t)a);
+	}
+}
+
+int
+pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_book *book,
+                 const struct fold *f, struct pledge_tally **out, char **cause)
+{
+	struct pledge_tally *t = xcalloc(1, sizeof *t);
+	size_t i, j;
+	int rc = -1;
+
+	*out = NULL;
+	t->n = n;
+	t->upto = xcalloc(n ? n : 1, sizeof *t->upto);
+	t->folds = xcalloc(n ? n : 1, sizeof *t->folds);
+	for (i = 0; i < n; i++) {
+		int64_t upto = (int64_t)src[i].n;
+		if (book->cert_seq != 0) {
+			upto = 0; /* a ledger the certification did not name counts nothing */
+			for (j = 0; j < book->ncert; j++)
+				if (strcasecmp(book->cert[j].ledger, src[i].ledger) == 0)
+					upto = book->cert[j].seq;
+			if (upto > (int64_t)src[i].n)
+				upto = (int64_t)src[i].n;
+		}
+		t->upto[i] = upto;
+		if (i == 0 && upto == (int64_t)src[0].n && f != NULL) {
+			t->folds[0] = (struct fold *)f; /* all of it: the caller's fold */
+			t->borrowed = 1;
+		} else if (upto > 0 &&
+		           fold_run(src[i].es, (size_t)upto, NULL, &t->folds[i], cause) != 0)
+			goto end;
+	}
+	pledge_rule_settings(src[0].es, (size_t)t->upto[0], f, &t->lap, &t->lap_cap);
+	for (i = 1; i < n; i++) {
+		if (t->folds[i] == NULL)
+			continue;
+		/* one person under two numbers: linked here, or there */
+		pledge_links(t, src[0].es, (size_t)t->upto[0], f, src[i].ledger, 1, i);
+		pledge_links(t, src[i].es, (size_t)t->upto[i], t->folds[i], src[0].ledger, 0, i);
+	}
+	rc = 0;
+end:
+	if (rc != 0)
+		pledge_tally_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+void
+pledge_tally_free(struct pledge_tally *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = t->borrowed ? 1 : 0; i < t->n; i++)
+		fold_free(t->folds[i]);
+	free(t->folds);
+	free(t->upto);
+	free(t->pairs);
+	free(t);
+}
+
+int64_t
+pledge_tally_laps_of(const struct pledge_tally *t, uint32_t walker, size_t i)
+{
+	const struct fold_walker *w;
+	int64_t laps = 0;
+
+	if (i >= t->n || t->folds[i] == NULL)
+		return 0;
+	if ((w = fold_walker(t->folds[i], walker)) != NULL)
+		laps += fold_counted_laps(w);
+	for (size_t j = 0; j < t->npairs; j++)
+		if (t->pairs[j].src == i && t->pairs[j].here == walker &&
+		    (w = fold_walker(t->folds[i], t->pairs[j].there)) != NULL)
+			laps += fold_counted_laps(w);
+	return laps;
+}
+
+/* 1 when src[i] holds laps of walker (any, counted or not). */
+static int
+pledge_tally_had(const struct pledge_tally *t, uint32_t walker, size_t i)
+{
+	const struct fold_walker *w;
+
+	if (t->folds[i] == NULL)
+		return 0;
+	if ((w = fold_walker(t->folds[i], walker)) != NULL && w->laps > 0)
+		return 1;
+	for (size_t j = 0; j < t->npairs; j++)
+		if (t->pairs[j].src == i && t->pairs[j].here == walker &&
+		    (w = fold_walker(t->folds[i], t->pairs[j].there)) != NULL && w->laps > 0)
+			return 1;
+	return 0;
+}
+
+int64_t
+pledge_tally_laps(const struct pledge_tally *t, uint32_t walker, int *had)
+{
+	int64_t laps = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		laps += pledge_tally_laps_of(t, walker, i);
+		if (had != NULL && pledge_tally_had(t, walker, i))
+			had[i] = 1;
+	}
+	return laps;
+}
+
+int64_t
+pledge_tally_upto(const struct pledge_tally *t, size_t i)
+{
+	return i < t->n ? t->upto[i] : 0;
+}
+
+void
+pledge_tally_rule(const struct pledge_tally *t, struct setting_length *lap, int64_t *cap)
+{
+	*lap = t->lap;
+	*cap = t->lap_cap;
+}

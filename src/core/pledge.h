@@ -128,4 +128,38 @@ struct pledge_csv {
 int pledge_csv_parse(const char *data, size_t len, struct pledge_csv **out, char **cause);
 void pledge_csv_free(struct pledge_csv *c);
 
+/* ---- the laps every station held counts, for one station's pledges ---- */
+
+/* One ledger's entries as a station holds them: its own (first) or a
+ * peer's copy (docs/SYNC.md). */
+struct pledge_source {
+	char station[ENTRY_STATION_MAX + 1];
+	char ledger[2 * ENTRY_ID_LEN + 1]; /* its identity, hex (lower case) */
+	const struct entry *es;            /* es[i].seq == i + 1 */
+	size_t n;
+};
+
+struct pledge_tally;
+
+/* The laps the pledges of src[0] bill over src[0..n) (docs/FORMATS.md
+ * "Counted laps" and "Certification"): with book's certification in force,
+ * each ledger's entries 1..its seq there (a ledger it does not name counts
+ * none), else every entry held; each folded on its own, and a walker of a
+ * peer counts under the walker numbers a "link" entry in force (here or
+ * there) says are the same person.  f: fold_run of all of src[0]; book:
+ * pledge_book_run of src[0].  The rule's settings: those in force among
+ * src[0]'s counted entries. */
+int pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_book *book,
+                     const struct fold *f, struct pledge_tally **out, char **cause);
+void pledge_tally_free(struct pledge_tally *t);
+/* The counted laps of walker (a number of src[0]) over every source; had
+ * (NULL, or n ints) set to 1 for each source that holds laps of the walker. */
+int64_t pledge_tally_laps(const struct pledge_tally *t, uint32_t walker, int *had);
+/* The counted laps of walker (a number of src[0]) at src[i] alone. */
+int64_t pledge_tally_laps_of(const struct pledge_tally *t, uint32_t walker, size_t i);
+/* The last entry of src[i] counted (0: none). */
+int64_t pledge_tally_upto(const struct pledge_tally *t, size_t i);
+/* The lap length and the pledge lap cap the counted entries set. */
+void pledge_tally_rule(const struct pledge_tally *t, struct setting_length *lap, int64_t *cap);
+
 #endif

@@ -53,6 +53,7 @@
 #include "csv.h"
 #include "entry.h"
 #include "fold.h"
+#include "pledge.h"
 #include "stamp.h"
 #include "strbuf.h"
 #include "text.h"
@@ -132,6 +133,18 @@ static const char hq_schema[] =
     " online INTEGER NOT NULL, paid_here INTEGER NOT NULL, in_force INTEGER NOT NULL,"
     " laps INTEGER NOT NULL, billed INTEGER NOT NULL, owed INTEGER, final INTEGER NOT NULL,"
     " PRIMARY KEY(identity, seq)) WITHOUT ROWID;"
+    /* each pledge's laps by the station that counted them, as its holding
+     * station's outstanding.csv states them (laps_by_station), and the lap
+     * length and cap its settlement used: a pledge held at several
+     * stations counts each station's laps once (added without a schema
+     * step: a ledger merged before has none, and its pledges' own laps) */
+    "CREATE TABLE IF NOT EXISTS pledge_laps("
+    " identity TEXT NOT NULL, seq INTEGER NOT NULL, station TEXT NOT NULL,"
+    " upto INTEGER NOT NULL, laps INTEGER NOT NULL,"
+    " PRIMARY KEY(identity, seq, station)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS pledge_rules("
+    " identity TEXT PRIMARY KEY, lap_milli INTEGER NOT NULL, lap_unit INTEGER NOT NULL,"
+    " cap INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
     " SELECT RAISE(ABORT, 'merged entries are never changed'); END;"
     "CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN"
@@ -362,6 +375,8 @@ end:
 	return rc;
 }
 
+static void hq_owed_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
 int
 hq_open(const char *path, struct hq **out, char **cause)
 {
@@ -376,6 +391,8 @@ hq_open(const char *path, struct hq **out, char **cause)
 		goto end;
 	}
 	sqlite3_busy_timeout(h->db, 2000);
+	sqlite3_create_function(h->db, "hq_owed", 7, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                        hq_owed_fn, NULL, NULL);
 	/* One connection, exclusive: see shared notes on sqlite (WAL-reset bug). */
 	if (sqlite3_exec(h->db, "PRAGMA locking_mode=EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "be opened (is it an HQ database, and not in use?)");
@@ -641,25 +658,34 @@ hq_field(const struct csv_record *r, const int *col, int k)
 struct hq_owing {
 	int64_t seq, laps, billed, owed; /* owed -1: no amount (no lap length) */
 	int final;
+	char *by_station; /* laps_by_station: "T1:40:1 T2:55:2" (owned) */
 };
+
+static void
+hq_owing_free(struct hq_owing *v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i].by_station);
+	free(v);
+}
 
 /* outstanding.csv's rows (malloc'd, *n of them, in the file's order: by seq). */
 static int
 hq_owing_read(const char *csv, size_t len, struct hq_owing **out, size_t *n)
 {
-	static const char *const names[] = {"pledge_seq", "laps_here", "billed_laps", "owed",
-	                                    "final"};
+	static const char *const names[] = {"pledge_seq", "laps",  "billed_laps",
+	                                    "owed",       "final", "laps_by_station"};
 	struct csv_reader *r = csv_reader_new(csv, len);
 	struct csv_record rec;
 	struct hq_owing *v = NULL;
-	int col[5], got, rc = -1;
+	int col[6], got, rc = -1;
 	char *why = NULL;
 
 	*out = NULL;
 	*n = 0;
 	if ((got = csv_next(r, &rec, &why)) != 1)
 		goto end;
-	hq_columns(&rec, names, col, 5);
+	hq_columns(&rec, names, col, 6);
 	while ((got = csv_next(r, &rec, &why)) == 1) {
 		struct hq_owing o = {0};
 		o.seq = strtoll(hq_field(&rec, col, 0), NULL, 10);
@@ -668,6 +694,7 @@ hq_owing_read(const char *csv, size_t len, struct hq_owing **out, size_t *n)
 		if (hq_cents(hq_field(&rec, col, 3), &o.owed) != 0)
 			o.owed = -1;
 		o.final = strcmp(hq_field(&rec, col, 4), "yes") == 0;
+		o.by_station = xstrdup(hq_field(&rec, col, 5));
 		v = xrealloc(v, (*n + 1) * sizeof *v);
 		v[(*n)++] = o;
 	}
@@ -676,11 +703,43 @@ end:
 	free(why);
 	csv_reader_free(r);
 	if (rc != 0) {
-		free(v);
+		hq_owing_free(v, *n);
 		v = NULL;
 		*n = 0;
 	}
 	*out = v;
+	return rc;
+}
+
+/* Stores one pledge's laps_by_station ("T1:40:1 T2:55:2": station, its
+ * last entry counted, the walker's counted laps there). */
+static int
+hq_store_laps(struct hq *h, const char *id, int64_t seq, const char *by)
+{
+	sqlite3_stmt *st = hq_prep(h,
+	                           "INSERT OR REPLACE INTO pledge_laps(identity, seq, station, "
+	                           "upto, laps) VALUES (?1, ?2, ?3, ?4, ?5)",
+	                           1, id);
+	int rc = st != NULL ? 0 : -1;
+
+	while (rc == 0 && *by != '\0') {
+		char station[ENTRY_STATION_MAX + 1];
+		long long upto, laps;
+		int used = 0;
+
+		if (sscanf(by, " %16[A-Za-z0-9-]:%lld:%lld%n", station, &upto, &laps, &used) != 3 ||
+		    upto < 0 || laps < 0)
+			break; /* verify recomputed the file: only what bundle.c writes */
+		by += used;
+		sqlite3_bind_int64(st, 2, seq);
+		sqlite3_bind_text(st, 3, station, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 4, upto);
+		sqlite3_bind_int64(st, 5, laps);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -701,10 +760,26 @@ hq_store_pledges(struct hq *h, const char *id, const struct bundle_content *c)
 	int col[11], got, rc = -1;
 	char *why = NULL;
 
-	if (hq_run(hq_prep(h, "DELETE FROM pledges WHERE identity = ?1", 1, id)) != 0)
+	if (hq_run(hq_prep(h, "DELETE FROM pledges WHERE identity = ?1", 1, id)) != 0 ||
+	    hq_run(hq_prep(h, "DELETE FROM pledge_laps WHERE identity = ?1", 1, id)) != 0 ||
+	    hq_run(hq_prep(h, "DELETE FROM pledge_rules WHERE identity = ?1", 1, id)) != 0)
 		return -1;
 	if (!c->fig.pledges || c->csv[BUNDLE_PLEDGES] == NULL)
 		return 0;
+	if ((st = hq_prep(h,
+	                  "INSERT INTO pledge_rules(identity, lap_milli, lap_unit, cap) VALUES "
+	                  "(?1, ?2, ?3, ?4)",
+	                  1, id)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 2, c->pledge_lap.milli);
+	sqlite3_bind_int(st, 3, (int)c->pledge_lap.unit);
+	sqlite3_bind_int64(st, 4, c->pledge_lap_cap);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != 0)
+		return -1;
+	rc = -1;
 	if (c->csv[BUNDLE_OUTSTANDING] == NULL ||
 	    hq_owing_read(c->csv[BUNDLE_OUTSTANDING], c->csv_len[BUNDLE_OUTSTANDING], &ow, &now) !=
 	        0)
@@ -756,12 +831,14 @@ hq_store_pledges(struct hq *h, const char *id, const struct bundle_content *c)
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto end;
 		sqlite3_reset(st);
+		if (o != NULL && in_force && hq_store_laps(h, id, seq, o->by_station) != 0)
+			goto end;
 	}
 	rc = got == 0 ? 0 : -1;
 end:
 	sqlite3_finalize(st);
 	csv_reader_free(r);
-	free(ow);
+	hq_owing_free(ow, now);
 	free(why);
 	return rc;
 }
@@ -2135,28 +2212,66 @@ hq_pending_short(struct hq *h, struct strbuf *b)
 
 /* Each pledge once, of the counted ledgers: a pledge with an external id
  * (the platform's, imported) is one pledge however many stations of its
- * event hold it, else it is (ledger identity, seq).  Each station's
- * outstanding.csv settles the pledge on its own ledger's laps, so a pledge
- * held at several stations has the laps of all of them: a flat one owes
- * its sum once; any other the sum of what each station's laps owe, up to
- * the pledge's maximum.  Paid: online once, plus what each station took,
- * plus what HQ recorded by mail (pay_parts, by the same key). */
+ * event hold it, else it is (ledger identity, seq).  A pledge one station
+ * holds owes that station's figure: its outstanding.csv settles it as the
+ * station does, on its own laps and its peers' it held (the rule, the lap
+ * cap and the maximum applied there).  One held at several stations counts
+ * each station's laps once (of the holders' pledge_laps, the one that
+ * counted that station furthest), under the rule again (hq_owed: the lap
+ * cap as the holders' settlement had it, then the maximum); a ledger
+ * merged before pledge_laps counts its own laps.  Paid: online once, plus
+ * what each station took, plus what HQ recorded by mail (pay_parts, by the
+ * same key). */
 #define HQ_PLEDGE_CTE                                                                              \
 	"WITH c AS (SELECT p.*, s.city, s.event_tag AS tag, CASE WHEN p.ext_id <> '' THEN "        \
 	"'x' || s.event_tag || char(10) || p.ext_id ELSE 'l' || p.identity || char(10) || "        \
 	"p.seq END AS k, s.station AS station FROM pledges p JOIN stations s ON s.identity = "     \
 	"p.identity WHERE s.state = 'counted' AND p.in_force = 1), "                               \
-	"g AS (SELECT k, MIN(city) AS city, MIN(tag) AS tag, MIN(walker) AS walker, "              \
-	"MAX(walker_name) AS walker_name, MAX(kind) AS kind, MAX(max) AS mx, MIN(station) AS "     \
-	"station, (SELECT COALESCE(SUM(x.cents), 0) FROM pay_parts x WHERE x.k = c.k) AS hq, "     \
-	"MAX(online) + SUM(paid_here) + (SELECT COALESCE(SUM(x.cents), 0) FROM pay_parts x "       \
-	"WHERE x.k = c.k) AS paid, SUM(laps) AS laps, COUNT(owed) AS nowed, "                      \
-	"CASE WHEN MAX(kind) = 'flat' THEN MAX(owed) ELSE SUM(owed) END AS raw FROM c "            \
-	"GROUP BY k), "                                                                            \
-	"o AS (SELECT g.*, CASE WHEN nowed = 0 THEN NULL WHEN mx > 0 AND raw > mx THEN mx "        \
-	"ELSE raw END AS owed, CASE WHEN nowed > 0 AND MIN(raw, CASE WHEN mx > 0 THEN mx "         \
-	"ELSE raw END) > paid THEN MIN(raw, CASE WHEN mx > 0 THEN mx ELSE raw END) - paid "        \
-	"ELSE 0 END AS still FROM g) "
+	"lp AS (SELECT c.k, l.station, l.upto, l.laps FROM c JOIN pledge_laps l ON "               \
+	"l.identity = c.identity AND l.seq = c.seq UNION ALL SELECT c.k, '#' || c.identity, 0, "   \
+	"c.laps FROM c WHERE NOT EXISTS (SELECT 1 FROM pledge_rules r WHERE r.identity = "         \
+	"c.identity)), "                                                                           \
+	"ls AS (SELECT k, SUM(laps) AS laps FROM (SELECT k, laps, ROW_NUMBER() OVER (PARTITION "   \
+	"BY k, station ORDER BY upto DESC, laps DESC) AS rn FROM lp) WHERE rn = 1 GROUP BY k), "   \
+	"g AS (SELECT c.k, MIN(city) AS city, MIN(tag) AS tag, MIN(walker) AS walker, "            \
+	"MAX(walker_name) AS walker_name, MAX(kind) AS kind, MAX(rate) AS rate, MAX(max) AS mx, "  \
+	"MIN(c.station) AS station, (SELECT COALESCE(SUM(x.cents), 0) FROM pay_parts x WHERE "     \
+	"x.k = c.k) AS hq, MAX(online) + SUM(paid_here) + (SELECT COALESCE(SUM(x.cents), 0) "      \
+	"FROM pay_parts x WHERE x.k = c.k) AS paid, COUNT(*) AS holders, MAX(owed) AS owed1, "     \
+	"MAX(r.lap_milli) AS lap_milli, MAX(r.lap_unit) AS lap_unit, MAX(r.cap) AS cap FROM c "    \
+	"LEFT JOIN pledge_rules r ON r.identity = c.identity GROUP BY c.k), "                      \
+	"o0 AS (SELECT g.*, CASE WHEN holders = 1 THEN owed1 ELSE hq_owed(kind, rate, mx, "        \
+	"COALESCE((SELECT laps FROM ls WHERE ls.k = g.k), 0), lap_milli, lap_unit, cap) END AS "   \
+	"owed FROM g), "                                                                           \
+	"o AS (SELECT o0.*, CASE WHEN owed > paid THEN owed - paid ELSE 0 END AS still FROM o0) "
+
+/* hq_owed(kind, rate, max, laps, lap_milli, lap_unit, cap): the rule
+ * (pledge_owed) on laps counted over every station; NULL when it has no
+ * amount (per mile or km without a lap length). */
+static void
+hq_owed_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct pledge_terms t = {0};
+	struct setting_length lap = {0};
+	const char *kind = (const char *)sqlite3_value_text(argv[0]);
+	int64_t owed, unit;
+
+	(void)argc;
+	if (kind == NULL || pledge_kind_parse(kind, &t.kind) != 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	t.rate_cents = sqlite3_value_int64(argv[1]);
+	t.max_cents = sqlite3_value_int64(argv[2]);
+	lap.milli = sqlite3_value_int64(argv[4]);
+	unit = sqlite3_value_int64(argv[5]);
+	lap.unit = unit == SETTING_KM ? SETTING_KM : unit == SETTING_MI ? SETTING_MI : SETTING_M;
+	if (pledge_owed(&t, sqlite3_value_int64(argv[3]), &lap, sqlite3_value_int64(argv[6]), &owed,
+	                NULL) != 0)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, owed);
+}
 
 struct hq_pledge_totals {
 	int64_t pledges, walkers, owed, paid, still, unknown;

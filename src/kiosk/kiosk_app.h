@@ -144,6 +144,9 @@ struct kiosk {
 
 	int64_t frame_us;          /* the last frame's render time, for the benchmark */
 	int64_t stations_asked_ms; /* the Stations screen's last refresh */
+	/* the Stations screen's "Read a station's stick": what it gave, in words */
+	char stations_note[KIOSK_MSG_MAX];
+	int stations_note_bad, stations_reading;
 
 	/* jobs that outlive their screens: printing (kiosk_print.h), export (kiosk_export.h) */
 	struct kiosk_print *print_job;

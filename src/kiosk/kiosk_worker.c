@@ -30,6 +30,9 @@
 #include "sign.h"
 #include "stamp.h"
 #include "strbuf.h"
+#include "sync.h"
+#include "stationfile.h"
+#include "sync_file.h"
 #include "sync_local.h"
 #include "text.h"
 #include "util.h"
@@ -1543,6 +1546,8 @@ end:
 /* What only an unlocked coordinator may ask (the first start's set-up and a
  * join unlock the kiosk themselves). */
 static int kiosk_stations(struct kiosk_worker *w, struct kiosk_reply *r, char **cause);
+static int kiosk_read_stick(struct kiosk_worker *w, const struct kiosk_req *q,
+                            struct kiosk_reply *r, char **cause);
 
 static int
 kiosk_coordinator_op(enum kiosk_op op)
@@ -1564,6 +1569,7 @@ kiosk_coordinator_op(enum kiosk_op op)
 	    KIOSK_OP_CERTIFY_REOPEN,
 	    KIOSK_OP_STATIONS,
 	    KIOSK_OP_CONFLICTS,
+	    KIOSK_OP_READ_STICK,
 	    KIOSK_OP_BADGES_PDF, /* every walker's badge code: the coordinator's */
 	    KIOSK_OP_STATEMENTS_PDF,
 	};
@@ -1888,6 +1894,7 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
 		break;
 	case KIOSK_OP_STATIONS: rc = kiosk_stations(w, r, &cause); break;
+	case KIOSK_OP_READ_STICK: rc = kiosk_read_stick(w, q, r, &cause); break;
 	case KIOSK_OP_CONFLICTS:
 		rc = ledger_event_conflicts(w->l, kiosk_conflict_cb, r, &cause);
 		break;
@@ -1941,6 +1948,88 @@ kiosk_station_cb(const struct ledger_peer *p, void *arg)
 	k->offset_ms = p->offset_ms;
 	k->format = p->format;
 	return 0;
+}
+
+/* Coordinator -> Stations -> "Read a station's stick": every other
+ * station's entries file (<station>.entries, its export) on the sticks,
+ * checked and stored as that station's (sync_file.h); r->notes says what
+ * each gave, in words.  -1 when no file was read. */
+static int
+kiosk_read_stick(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply *r,
+                 char **cause)
+{
+	struct sync_self self;
+	struct strbuf notes = STRBUF_INIT;
+	char *keys = xasprintf("%s.keys", w->db_path);
+	size_t i, found = 0, read = 0;
+	int rc = -1;
+
+	memset(&self, 0, sizeof self);
+	if (kiosk_sticks(q->path, r, cause) != 0)
+		goto end;
+	if (r->nsticks == 0) {
+		util_fail(cause, "No USB stick is plugged in: plug in the stick the other station "
+		                 "exported to, and try again.");
+		goto end;
+	}
+	if (sync_self_load(w->l, keys, &self, cause) != 0)
+		goto end;
+	for (i = 0; i < r->nsticks; i++) {
+		DIR *d = opendir(r->sticks[i]);
+		struct dirent *de;
+
+		while (d != NULL && (de = readdir(d)) != NULL) {
+			size_t n = strlen(de->d_name), sl = sizeof STATIONFILE_SUFFIX - 1;
+			struct sync_result res;
+			char *path, *why = NULL;
+
+			if (n <= sl || strcmp(de->d_name + n - sl, STATIONFILE_SUFFIX) != 0 ||
+			    de->d_name[0] == '.')
+				continue;
+			found++;
+			path = xasprintf("%s/%s", r->sticks[i], de->d_name);
+			if (sync_file_load(w->l, &self, path, LEDGER_PEER_BUDGET_DEFAULT, &res,
+			                   &why) != 0) {
+				/* this station's own file is on the stick too: not an error */
+				if (why == NULL || strstr(why, "this station's own") == NULL)
+					strbuf_printf(&notes, "%s: %s\n", de->d_name, why);
+				else
+					found--;
+			} else {
+				read++;
+				if (res.received > 0)
+					strbuf_printf(&notes,
+					              "Station %s: %zu new entries read, to its "
+					              "entry %" PRId64 ".\n",
+					              res.peer, res.received, res.peer_head);
+				else
+					strbuf_printf(
+					    &notes,
+					    "Station %s: nothing new (its entries to %" PRId64
+					    " are held here already).\n",
+					    res.peer, res.peer_head);
+			}
+			free(why);
+			free(path);
+		}
+		if (d != NULL)
+			closedir(d);
+	}
+	if (found == 0) {
+		util_fail(cause,
+		          "No other station's entries file (STATION.entries) is on the USB "
+		          "stick: export at the other station onto this stick, then try again.");
+		goto end;
+	}
+	r->notes = strbuf_take(&notes);
+	rc = read > 0 ? 0 : -1;
+	if (rc != 0)
+		util_fail(cause, "%s", r->notes);
+end:
+	sync_self_clear(&self);
+	strbuf_free(&notes);
+	free(keys);
+	return rc;
 }
 
 static int

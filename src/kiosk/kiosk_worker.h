@@ -91,6 +91,9 @@ enum kiosk_op {
 	/* the coordinator's Stations screen: peers held and what wat-sync said
 	   of them (reply stations) */
 	KIOSK_OP_STATIONS,
+	/* Stations: other stations' entries files on the USB stick (path: the
+	   given folder, "" the mounted sticks), read as theirs (reply notes) */
+	KIOSK_OP_READ_STICK,
 	KIOSK_OP_TEAMS, /* the teams (reply teams); seq 1: and how many badges all / new would
 	                   print (reads every print entry: the badges screen only) */
 	/* the coordinator's list of conflicts between stations (reply conflicts) */

@@ -108,13 +108,6 @@ ledger_pl_role(const struct entry *es, size_t n)
 	return role;
 }
 
-/* Folds a ledger's entries es[0..upto) for the laps they count. */
-static int
-ledger_pl_fold(const struct entry *es, size_t upto, struct fold **out, char **cause)
-{
-	return fold_run(es, upto, NULL, out, cause);
-}
-
 static int
 ledger_pl_line_cmp(const void *a, const void *b)
 {
@@ -125,156 +118,67 @@ ledger_pl_line_cmp(const void *a, const void *b)
 	return x->p->seq < y->p->seq ? -1 : x->p->seq > y->p->seq;
 }
 
-/* One person under two walker numbers (a "link" entry, docs/SYNC.md):
- * walker `here` of this station is walker `there` at station `fold`. */
-struct ledger_pl_pair {
-	size_t fold;
-	uint32_t here, there;
-};
-struct ledger_pl_pairs {
-	struct ledger_pl_pair *v;
-	size_t n, cap;
-};
-
-static void
-ledger_pl_pair_add(struct ledger_pl_pairs *ps, size_t fold, uint32_t here, uint32_t there)
-{
-	if (here == there || here == 0 || there == 0)
-		return; /* the same number counts already */
-	for (size_t i = 0; i < ps->n; i++)
-		if (ps->v[i].fold == fold && ps->v[i].here == here && ps->v[i].there == there)
-			return; /* both stations recorded it */
-	if (ps->n == ps->cap) {
-		ps->cap = ps->cap ? ps->cap * 2 : 8;
-		ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
-	}
-	ps->v[ps->n++] = (struct ledger_pl_pair){fold, here, there};
-}
-
-/* The link entries in force among es[0..n) (annulled_by from f; an
- * annulment after n does not count) naming ledger `to` (hex): mine: the
- * entry's walker is here; else the entry's other walker is here. */
-static void
-ledger_pl_links(const struct entry *es, size_t n, const struct fold *f, const char *to, int mine,
-                size_t fold, struct ledger_pl_pairs *ps)
-{
-	for (size_t i = 0; i < n; i++) {
-		int64_t by = fold_annulled_by(f, es[i].seq);
-		struct json_value w, o, lg;
-		int64_t a = 0, b = 0;
-
-		if (es[i].kind != ENTRY_LINK || (by != 0 && by <= (int64_t)n))
-			continue;
-		w = entry_member(&es[i], "walker");
-		o = entry_member(&es[i], "other_walker");
-		lg = entry_member(&es[i], "ledger");
-		if (json_int(&w, &a) != 0 || json_int(&o, &b) != 0 || lg.type != JSON_STRING ||
-		    lg.n - 2 != 2 * LEDGER_HASH_LEN || strncasecmp(lg.p + 1, to, lg.n - 2) != 0 ||
-		    a <= 0 || b <= 0 || a > UINT32_MAX || b > UINT32_MAX)
-			continue;
-		if (mine)
-			ledger_pl_pair_add(ps, fold, (uint32_t)a, (uint32_t)b);
-		else
-			ledger_pl_pair_add(ps, fold, (uint32_t)b, (uint32_t)a);
-	}
-}
-
 int
 ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause)
 {
-	struct ledger_pl_lines own = {0};
+	struct ledger_pl_lines own = {0}, *held = NULL;
 	struct ledger_pl_peers peers = {0};
-	struct fold *fall = NULL, **folds = NULL;
-	struct ledger_pl_pairs pairs = {0};
+	struct pledge_source *src = NULL;
+	struct pledge_tally *tally = NULL;
+	struct fold *fall = NULL;
 	unsigned char id[LEDGER_HASH_LEN];
-	char hex[2 * LEDGER_HASH_LEN + 1];
-	size_t i, j, nfolds = 0, *fold_st = NULL; /* each fold's station */
-	int64_t own_upto, as_of;
+	int *had = NULL;
+	size_t i, j;
+	int64_t as_of;
 	struct stamp now;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (!l->has_event || ledger_identity(l, id) != 0)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	ledger_pl_hex(id, hex);
 	if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
 	    ledger_pl_decode(&own, cause) != 0 ||
 	    fold_run(own.es, own.n, NULL, &fall, cause) != 0 ||
-	    pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0)
+	    pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0 ||
+	    ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
 		goto end;
 	out->cert_seq = out->book->cert_seq;
-	/* what counts: all held, or what the certification counted */
-	own_upto = (int64_t)own.n;
-	if (out->cert_seq != 0) {
-		own_upto = 0;
-		for (j = 0; j < out->book->ncert; j++)
-			if (strcmp(out->book->cert[j].ledger, hex) == 0)
-				own_upto = out->book->cert[j].seq;
-		if (own_upto > (int64_t)own.n)
-			own_upto = (int64_t)own.n;
-	}
-	pledge_rule_settings(own.es, (size_t)own_upto, fall, &out->lap, &out->lap_cap);
-	folds = xcalloc(1, sizeof *folds);
-	fold_st = xcalloc(1, sizeof *fold_st);
-	out->stations = xcalloc(1, sizeof *out->stations);
-	if (own_upto == (int64_t)own.n) {
-		folds[0] = fall;
-		fall = NULL;
-	} else if (ledger_pl_fold(own.es, (size_t)own_upto, &folds[0], cause) != 0)
-		goto end;
-	nfolds = 1;
+	/* every ledger held: this station's, then each peer's (pledge_tally_run
+	 * counts what the certification in force names, else all) */
+	src = xcalloc(peers.n + 1, sizeof *src);
+	held = xcalloc(peers.n + 1, sizeof *held);
+	ledger_pl_hex(id, src[0].ledger);
+	src[0].es = own.es;
+	src[0].n = own.n;
+	out->stations = xcalloc(peers.n + 1, sizeof *out->stations);
 	snprintf(out->stations[0].station, sizeof out->stations[0].station, "%s", l->ev.station);
 	out->stations[0].own = 1;
-	out->stations[0].upto_seq = own_upto;
 	out->nstations = 1;
-	if (ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
-		goto end;
 	for (i = 0; i < peers.n; i++) {
-		struct ledger_pl_lines ls = {0};
-		struct ledger_station_pledge *sp;
-		int64_t upto = peers.v[i].head_seq;
-		char phex[2 * LEDGER_HASH_LEN + 1];
-		int r;
+		struct ledger_pl_lines *ls = &held[i + 1];
+		struct ledger_station_pledge *sp = &out->stations[out->nstations++];
 
-		ledger_pl_hex(peers.v[i].ledger, phex);
-		if (out->cert_seq != 0) {
-			upto = 0; /* a station the certification did not know counts nothing */
-			for (j = 0; j < out->book->ncert; j++)
-				if (strcmp(out->book->cert[j].ledger, phex) == 0)
-					upto = out->book->cert[j].seq;
-		}
-		out->stations =
-		    xrealloc(out->stations, (out->nstations + 1) * sizeof *out->stations);
-		sp = &out->stations[out->nstations++];
-		memset(sp, 0, sizeof *sp);
+		ledger_pl_hex(peers.v[i].ledger, src[i + 1].ledger);
 		snprintf(sp->station, sizeof sp->station, "%s", peers.v[i].station);
-		sp->upto_seq = upto;
 		sp->seen_wall_ms = peers.v[i].seen_wall_ms;
 		sp->role = RULES_ROLE_BOTH; /* not known until its entries are read */
-		if (upto == 0)
+		ls->upto = peers.v[i].head_seq;
+		if (ls->upto <= 0)
 			continue;
-		ls.upto = upto;
-		folds = xrealloc(folds, (nfolds + 1) * sizeof *folds);
-		folds[nfolds] = NULL;
-		fold_st = xrealloc(fold_st, (nfolds + 1) * sizeof *fold_st);
-		fold_st[nfolds] = out->nstations - 1;
-		r = ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, &ls, cause);
-		if (r == 0)
-			r = ledger_pl_decode(&ls, cause);
-		if (r == 0)
-			r = ledger_pl_fold(ls.es, ls.n, &folds[nfolds], cause);
-		sp->role = ledger_pl_role(ls.es, ls.n);
-		if (r == 0) {
-			/* one person under two numbers: linked here, or there */
-			ledger_pl_links(own.es, (size_t)own_upto, fall != NULL ? fall : folds[0],
-			                phex, 1, nfolds, &pairs);
-			ledger_pl_links(ls.es, ls.n, folds[nfolds], hex, 0, nfolds, &pairs);
-		}
-		ledger_pl_lines_free(&ls);
-		if (r != 0)
+		if (ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, ls, cause) !=
+		        0 ||
+		    ledger_pl_decode(ls, cause) != 0)
 			goto end;
-		nfolds++;
+		src[i + 1].es = ls->es;
+		src[i + 1].n = ls->n;
+		sp->role = ledger_pl_role(ls->es, ls->n);
 	}
+	if (pledge_tally_run(src, peers.n + 1, out->book, fall, &tally, cause) != 0)
+		goto end;
+	for (i = 0; i < out->nstations; i++)
+		out->stations[i].upto_seq = pledge_tally_upto(tally, i);
+	pledge_tally_rule(tally, &out->lap, &out->lap_cap);
+	had = xcalloc(out->nstations, sizeof *had);
 	out->v = xcalloc(out->book->n ? out->book->n : 1, sizeof *out->v);
 	for (i = 0; i < out->book->n; i++) {
 		const struct pledge *p = &out->book->p[i];
@@ -285,22 +189,7 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 			continue;
 		ln = &out->v[out->n++];
 		ln->p = p;
-		for (j = 0; j < nfolds; j++) {
-			const struct fold_walker *w = fold_walker(folds[j], p->walker);
-			if (w != NULL)
-				ln->counted_laps += fold_counted_laps(w);
-			if (w != NULL && w->laps > 0)
-				out->stations[fold_st[j]].walker_laps = 1;
-		}
-		for (j = 0; j < pairs.n; j++) {
-			const struct fold_walker *w;
-			if (pairs.v[j].here != p->walker)
-				continue;
-			if ((w = fold_walker(folds[pairs.v[j].fold], pairs.v[j].there)) != NULL)
-				ln->counted_laps += fold_counted_laps(w);
-			if (w != NULL && w->laps > 0)
-				out->stations[fold_st[pairs.v[j].fold]].walker_laps = 1;
-		}
+		ln->counted_laps = pledge_tally_laps(tally, p->walker, had);
 		ln->billed_laps = pledge_billed_laps(ln->counted_laps, out->lap_cap);
 		ln->distance_um = setting_distance(&out->lap, ln->billed_laps);
 		if (pledge_owed(&p->t, ln->counted_laps, &out->lap, out->lap_cap, &ln->owed_cents,
@@ -318,6 +207,8 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		out->paid_cents += ln->paid_cents;
 		out->due_cents += ln->due_cents;
 	}
+	for (i = 0; i < out->nstations; i++)
+		out->stations[i].walker_laps = had[i];
 	/* stale: a peer with the walkers' laps not heard from for long before
 	 * the settlement was made (now), or before the certification it is
 	 * made on (a lap after it does not count) */
@@ -336,11 +227,13 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		qsort(out->v, out->n, sizeof *out->v, ledger_pl_line_cmp);
 	rc = 0;
 end:
-	for (i = 0; i < nfolds; i++)
-		fold_free(folds[i]);
-	free(folds);
-	free(fold_st);
-	free(pairs.v);
+	pledge_tally_free(tally);
+	free(had);
+	if (held != NULL)
+		for (j = 0; j <= peers.n; j++)
+			ledger_pl_lines_free(&held[j]);
+	free(held);
+	free(src);
 	free(peers.v);
 	fold_free(fall);
 	ledger_pl_lines_free(&own);

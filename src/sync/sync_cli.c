@@ -13,6 +13,7 @@
 #include "ledger.h"
 #include "stamp.h"
 #include "sync.h"
+#include "sync_file.h"
 #include "sync_msg.h"
 #include "util.h"
 
@@ -98,7 +99,8 @@ sync_cli_sync(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct sync_opts so = {LEDGER_PEER_BUDGET_DEFAULT, SYNC_FORMAT, 0, 0, 10000};
 	const char *listen = cli_val(a, "listen");
-	int npeers = cli_given(a, "peer"), status = cli_given(a, "status");
+	int npeers = cli_given(a, "peer"), status = cli_given(a, "status"),
+	    nfiles = cli_given(a, "file");
 	struct ledger *l = c->l;
 	struct sync_self self;
 	struct sync_result res;
@@ -106,7 +108,7 @@ sync_cli_sync(struct cli_cmd_ctx *c, struct cli_args *a)
 	int64_t v = 0;
 	int rc, fd = -1, lfd = -1;
 
-	if ((npeers > 0) + (listen != NULL) + status != 1 || a->npos != 0 ||
+	if ((npeers > 0) + (listen != NULL) + status + (nfiles > 0) != 1 || a->npos != 0 ||
 	    (cli_given(a, "once") && listen == NULL) || (cli_given(a, "walker") && !status))
 		return cli_usage(c);
 	if (status) {
@@ -143,6 +145,26 @@ sync_cli_sync(struct cli_cmd_ctx *c, struct cli_args *a)
 	}
 	free(keys);
 	rc = CLI_OK;
+	if (nfiles > 0) {
+		/* without a network: another station's entries file from a stick */
+		for (int i = 0; i < nfiles; i++) {
+			const char *path = cli_nth(a, "file", i);
+
+			if (sync_file_load(l, &self, path, so.budget, &res, &cause) != 0) {
+				fprintf(stderr, "%s: ", path);
+				rc = cli_cause(CLI_REFUSED, cause);
+				cause = NULL;
+			} else if (res.received == 0)
+				printf("Read %s: station %s, entries 1-%" PRId64
+				       " held already: nothing new.\n",
+				       path, res.peer, res.peer_head);
+			else
+				printf("Read %s: station %s, %zu entries new, its head %" PRId64
+				       " (checked to the head it signed).\n",
+				       path, res.peer, res.received, res.peer_head);
+		}
+		goto end;
+	}
 	if (npeers > 0) {
 		for (int i = 0; i < npeers; i++) {
 			const char *peer = cli_nth(a, "peer", i);
@@ -190,11 +212,12 @@ const struct cli_cmd_entry sync_cli_sync_entry = {
     .name = "sync",
     .usage = "--peer ADDR:PORT... [--budget-mb N] [--timeout S] [--keys DIR]\n"
              "--listen ADDR:PORT [--once] [--budget-mb N] [--timeout S] [--keys DIR]\n"
+             "--file STATION.entries... [--budget-mb N] [--keys DIR]\n"
              "--status [--walker ID]",
     .about = "copy other stations' entries, and the event's figures (docs/SYNC.md)",
-    .opts = CLI_OPTS(CLI_MANY("peer"), CLI_VALUE("listen"), CLI_FLAG("once"), CLI_FLAG("status"),
-                     CLI_VALUE("keys"), CLI_VALUE("budget-mb"), CLI_VALUE("timeout"),
-                     CLI_VALUE("walker")),
+    .opts = CLI_OPTS(CLI_MANY("peer"), CLI_MANY("file"), CLI_VALUE("listen"), CLI_FLAG("once"),
+                     CLI_FLAG("status"), CLI_VALUE("keys"), CLI_VALUE("budget-mb"),
+                     CLI_VALUE("timeout"), CLI_VALUE("walker")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
     .exec = sync_cli_sync,

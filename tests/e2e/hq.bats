@@ -780,3 +780,50 @@ lo_sync() {
 	"$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)" >/dev/null
 	pledges_are
 }
+
+# Pledges over synced stations (issues 17 and 18): the welcome table holds
+# the pledges, the lap point counts the laps.  Each bundle's outstanding.csv
+# is the settlement its station shows (its own laps and its peers' held),
+# verify recomputes it from the bundle's own ledger and the peers' copies,
+# and HQ counts each pledge once with the holding station's figure, the
+# event's lap cap applied as at the station.
+@test "HQ bills per-lap pledges on the laps counted at the lap point, once, within the lap cap" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	"$WATCTL" --db "$T/t2.db" set min-lap 0 >/dev/null
+	"$WATCTL" --db "$T/t2.db" set holdoff 0 >/dev/null
+	"$WATCTL" --db "$T/t1.db" set min-lap 0 >/dev/null
+	"$WATCTL" --db "$T/t1.db" set pledge-lap-cap 4 >/dev/null
+	# walker 1: $2 a lap, on paper at the table; Bo (walker 2): $1 a lap
+	# from the registration's CSV, imported at both stations
+	"$WATCTL" --db "$T/t1.db" pledge add 1 --sponsor "Gail Grant" --kind lap --rate 2 >/dev/null
+	printf 'Walker,Sponsor,Type,Rate,Pledge ID\r\n2,Hal Hunt,per lap,1,WEB-9\r\n' >"$T/pl.csv"
+	"$WATCTL" --db "$T/t1.db" pledge import "$T/pl.csv" --import-good-rows >/dev/null
+	# six laps of walker 1, all at the lap point; walker 2 three there, one at the table
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
+	for _ in 1 2 3 4 5 6; do "$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null; done
+	code2=$("$WATCTL" --db "$T/t1.db" badge-code 2)
+	for _ in 1 2 3; do "$WATCTL" --db "$T/t2.db" scan "$code2" >/dev/null; done
+	"$WATCTL" --db "$T/t1.db" lap 2 >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	# the table's own settlement: 7 laps of walker 1 (its one and the lap
+	# point's six), 4 billed (the cap): $8; walker 2: 4 laps, $4
+	run "$WATCTL" --db "$T/t1.db" pledge list
+	echo "$output"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" verify "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -Eq '^    pledges +pledges +2 +walkers +2 +owed +\$12\.00 +paid +\$0\.00 +still owed +\$12\.00$'
+	echo "$output" | grep -Eq '^      walker 1 Ann +pledges +1 .*owed +\$8\.00 .*still owed +\$8\.00$'
+	echo "$output" | grep -Eq '^      walker 2 Bob +pledges +1 .*owed +\$4\.00 .*still owed +\$4\.00$'
+}

@@ -715,6 +715,9 @@ export_usb() {
 	"$WATCTL" verify "$zip" --pubkey "$BATS_TEST_TMPDIR/station.pub"
 	[ -f "$DB.exports/$(basename "$zip")" ]
 	! ls -a "$USB" | grep -q '\.part'
+	# the station's entries for the event's other stations, sealed (no name in clear)
+	[ -f "$USB/T1.entries" ]
+	! grep -a -q 'María' "$USB/T1.entries"
 }
 @test "kiosk: export to the USB stick (--usb), safe to remove after the read-back; stock minisign accepts it" { both export_usb; }
 
@@ -933,6 +936,26 @@ stations() {
 }
 @test "kiosk: the Stations screen names each station reached, its freshness, refused and newer ones" {
 	stations 800x480
+}
+
+# Without a network: the lap point T2 exports onto the stick, which then
+# holds its entries file (T2.entries) beside its bundle; the coordinator
+# reads it from the Stations screen ("Read a station's stick").
+@test "kiosk: the Stations screen reads a lap point's entries from its USB stick" {
+	local t=$BATS_TEST_TMPDIR
+	event
+	w event-pack export "$t/T2.pack" >"$t/T2.out"
+	"$WATCTL" --db "$t/T2.db" event-pack import "$t/T2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$t/T2.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$t/T2.db" set role lap >/dev/null
+	"$WATCTL" --db "$t/T2.db" scan "$BADGE1" >/dev/null
+	"$WATCTL" --db "$t/T2.db" export --out "$USB" >/dev/null
+	[ -f "$USB/T2.entries" ]
+	run "$WAT_KIOSK" --db "$DB" --window 800x480 --usb "$USB" \
+		--script "$REPO/tests/kiosk/stations-stick.script"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$DB" "SELECT COUNT(*) FROM peer_entries")" -eq "$(sqlite3 "$t/T2.db" "SELECT COUNT(*) FROM entries")" ]
 }
 
 @test "kiosk: in training, wat-sync exchanges nothing through the kiosk; the day's file is untouched" {

@@ -39,7 +39,7 @@ fuzz_chained(const char *p, size_t n)
 		memcpy(prev, hash, BUNDLE_HASH_LEN);
 		p = nl + 1;
 	}
-	if (b.len > 0 && bundle_compute(b.s, b.len, &c, NULL) == 0)
+	if (b.len > 0 && bundle_compute(b.s, b.len, NULL, 0, &c, NULL) == 0)
 		bundle_content_free(&c);
 	strbuf_free(&b);
 }
@@ -67,7 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (data[0] % 7) {
 	case 6: fuzz_chained(copy, n); break;
 	case 0:
-		if (bundle_compute(copy, n, &c, &cause) == 0)
+		if (bundle_compute(copy, n, NULL, 0, &c, &cause) == 0)
 			bundle_content_free(&c);
 		break;
 	case 1:

@@ -92,7 +92,7 @@ pack(struct fx *x, int64_t export_no, struct packed *p)
 
 	meta_init(&m, export_no);
 	/* the event as the ledger states it (verify checks the manifest's) */
-	if (bundle_compute(x->jsonl.s, x->jsonl.len, &c, &cause) != 0)
+	if (bundle_compute(x->jsonl.s, x->jsonl.len, NULL, 0, &c, &cause) != 0)
 		fail_msg("%s", cause);
 	free(m.event_name);
 	free(m.city);
@@ -213,7 +213,7 @@ test_closeout_csv_reopen(void **state)
 
 	small_day(&x);
 	fx_add(&x, "reopen", 0, 0, "{\"reason\":\"a late donor\"}");
-	if (bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause) != 0)
+	if (bundle_compute(x.jsonl.s, x.jsonl.len, NULL, 0, &c, &cause) != 0)
 		fail_msg("%s", cause);
 	r = csv_reader_new(c.csv[BUNDLE_CLOSEOUT], c.csv_len[BUNDLE_CLOSEOUT]);
 	while (csv_next(r, &rec, &cause) == 1) {
@@ -402,7 +402,7 @@ test_ledger_errors(void **state)
 	fx_add(&x, "event", 0, 0, NULL);
 	x.station = "T2";
 	fx_add(&x, "lap", 1, 0, NULL);
-	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), -1);
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, NULL, 0, &c, &cause), -1);
 	assert_non_null(strstr(cause, "station"));
 	free(cause);
 	strbuf_free(&x.jsonl);
@@ -411,19 +411,19 @@ test_ledger_errors(void **state)
 	fx_add(&x, "event", 0, 0, NULL);
 	x.seq++;
 	fx_add(&x, "lap", 1, 0, NULL);
-	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), -1);
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, NULL, 0, &c, &cause), -1);
 	assert_non_null(strstr(cause, "gap"));
 	free(cause);
 	/* the last line end missing */
-	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len - 1, &c, &cause), -1);
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len - 1, NULL, 0, &c, &cause), -1);
 	free(cause);
 	j = xstrdup(x.jsonl.s);
 	j[200] = 'X';
-	assert_int_equal(bundle_compute(j, strlen(j), &c, &cause), -1);
+	assert_int_equal(bundle_compute(j, strlen(j), NULL, 0, &c, &cause), -1);
 	free(cause);
 	free(j);
 	strbuf_free(&x.jsonl);
-	assert_int_equal(bundle_compute("", 0, &c, &cause), -1);
+	assert_int_equal(bundle_compute("", 0, NULL, 0, &c, &cause), -1);
 	free(cause);
 }
 
@@ -442,7 +442,7 @@ test_training_refused(void **state)
 	       "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"TEST\","
 	       "\"training\":true}");
 	fx_walker(&x, 1, "\"Tess\"");
-	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), -1);
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, NULL, 0, &c, &cause), -1);
 	assert_non_null(strstr(cause, "training ledger"));
 	free(cause);
 	strbuf_free(&x.jsonl);
@@ -451,7 +451,7 @@ test_training_refused(void **state)
 	fx_add(&x, "event", 0, 0,
 	       "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"TEST\","
 	       "\"training\":false}");
-	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), 0);
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, NULL, 0, &c, &cause), 0);
 	bundle_content_free(&c);
 	strbuf_free(&x.jsonl);
 }

@@ -58,7 +58,7 @@ expect(const char *jsonl, size_t len, const char *want)
 	struct bundle_content c;
 	char *cause = NULL;
 
-	assert_int_equal(bundle_compute(jsonl, len, &c, &cause), -1);
+	assert_int_equal(bundle_compute(jsonl, len, NULL, 0, &c, &cause), -1);
 	if (strstr(cause, want) == NULL)
 		fail_msg("got \"%s\", want \"%s\"", cause, want);
 	free(cause);
@@ -73,7 +73,7 @@ test_whole(void **state)
 
 	(void)state;
 	day(&x);
-	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, &c, &cause), 0);
+	assert_int_equal(bundle_compute(x.jsonl.s, x.jsonl.len, NULL, 0, &c, &cause), 0);
 	assert_int_equal(c.fig.last_seq, LINES);
 	assert_int_equal(c.fig.entries, LINES);
 	assert_memory_equal(c.fig.head, x.prev, BUNDLE_HASH_LEN);

@@ -58,7 +58,9 @@ try:
                          ("code", "T7P-55UP")):
         drv.find_element(By.ID, field).send_keys(value)
     drv.save_screenshot(os.path.join(out, "hq-charters.png"))
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "issue").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     wait.until(EC.presence_of_element_located((By.ID, "headline")))
     said = drv.find_element(By.ID, "headline").text
     print("issued:", said)
@@ -76,7 +78,9 @@ try:
     drv.find_element(By.ID, "event").send_keys(event)
     for field, value in (("city", "Tupelo, MS"), ("date", "2026-05-09"), ("code", "X")):
         drv.find_element(By.ID, field).send_keys(value)
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "issue").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     wait.until(EC.presence_of_element_located((By.ID, "headline")))
     said = drv.find_element(By.ID, "headline").text
     print("again:", said)

@@ -48,7 +48,9 @@ try:
     wait.until(EC.presence_of_element_located((By.ID, "photo")))
     # the statement's QR from a photo of it
     drv.find_element(By.ID, "photo").send_keys(os.path.abspath(photo))
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "read").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     said = headline(wait)
     print("photo:", said)
     ok &= said.startswith("Read from the photo: S:")
@@ -59,7 +61,9 @@ try:
     Select(drv.find_element(By.ID, "method")).select_by_value("check")
     drv.find_element(By.ID, "check_no").send_keys("2071")
     drv.save_screenshot(os.path.join(out, "hq-pay.png"))
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "record").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     said = headline(wait)
     print("recorded:", said)
     ok &= said.startswith("Recorded payment ")
@@ -68,7 +72,9 @@ try:
     drv.find_element(By.ID, "statement").send_keys(statement)
     drv.find_element(By.ID, "amount").send_keys("5")
     Select(drv.find_element(By.ID, "method")).select_by_value("cash")
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "record").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     said = headline(wait)
     print("again:", said)
     ok &= "already paid" in said
@@ -77,7 +83,9 @@ try:
     drv.find_element(By.ID, "statement").send_keys(statement[:-1] + ("0" if statement[-1] != "0" else "1"))
     drv.find_element(By.ID, "amount").send_keys("5")
     Select(drv.find_element(By.ID, "method")).select_by_value("cash")
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "record").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     said = headline(wait)
     print("unknown:", said)
     ok &= said.startswith("HQ does not know statement")

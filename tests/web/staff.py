@@ -35,7 +35,9 @@ try:
     ok &= "national total" in drv.find_element(By.ID, "stations").text
     drv.save_screenshot(os.path.join(out, "hq-held.png"))
     drv.find_element(By.ID, "reason-" + held).send_keys("phoned the coordinator")
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "accept-" + held).click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     wait.until(EC.presence_of_element_located((By.ID, "headline")))
     said = drv.find_element(By.ID, "headline").text
     print("decision:", said)
@@ -53,7 +55,9 @@ try:
     wait.until(EC.presence_of_element_located((By.ID, "new-name")))
     drv.find_element(By.ID, "new-name").send_keys("cal")
     drv.find_element(By.ID, "new-password").send_keys("a long password")
+    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
     drv.find_element(By.ID, "add").click()
+    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
     wait.until(EC.presence_of_element_located((By.ID, "headline")))
     said = drv.find_element(By.ID, "headline").text
     print("accounts:", said)

@@ -32,7 +32,9 @@ try:
         drv.find_element(By.ID, "code").send_keys(code)
         drv.find_element(By.ID, "files").send_keys(
             os.path.abspath(bundle) + "\n" + os.path.abspath(bundle + ".minisig"))
+        drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
         drv.find_element(By.ID, "send").click()
+        WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
         WebDriverWait(drv, 20).until(EC.presence_of_element_located((By.ID, "headline")))
         return drv.find_element(By.ID, "headline").text
 

@@ -718,8 +718,25 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 	         res->fig.closed ? ""
 	                         : " The station is not closed out yet: export again after the "
 	                           "close-out.");
-	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 4 * lh}, line, k->style.font.small, 0, UI_FG,
+	ui_text_wrap(u, (struct ui_rect){r.x, y, r.w, 3 * lh}, line, k->style.font.small, 0, UI_FG,
 	             UI_LEFT);
+	/* the station's entries for the event's other stations, beside the bundle
+	 * (docs/SYNC.md "Without a network") */
+	if (res->entries_path != NULL || res->entries_note != NULL) {
+		const char *base =
+		    res->entries_path != NULL ? strrchr(res->entries_path, '/') : NULL;
+		if (res->entries_path != NULL)
+			snprintf(
+			    line, sizeof line,
+			    "Also on the stick: %s, this station's entries for the event's other "
+			    "stations (Stations \xe2\x80\x94 Read a station's stick).",
+			    base != NULL ? base + 1 : res->entries_path);
+		else
+			snprintf(line, sizeof line, "%s", res->entries_note);
+		ui_text_wrap(u, (struct ui_rect){r.x, y + 3 * lh, r.w, 2 * lh}, line,
+		             k->style.font.small, 0, res->entries_path != NULL ? UI_DIM : UI_WARN,
+		             UI_LEFT);
+	}
 	return 0;
 }
 

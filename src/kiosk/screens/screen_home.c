@@ -140,6 +140,37 @@ screen_home_thermo(struct kiosk *k, struct ui_rect bar, int64_t collected, int64
 	        light ? UI_WHITE : UI_FG, light ? UI_LEFT : UI_RIGHT);
 }
 
+/* One column of the leaderboard: the figures keep their width, the names
+ * share one size (the largest that fits every name, down to the small
+ * font), and a name still too long is cut with "…". */
+static void
+screen_home_board_list(struct kiosk *k, struct ui_rect col, int lh, char names[][200],
+                       char figs[][112], size_t n, enum ui_color fig_color)
+{
+	struct ui *u = k->ui;
+	int size = k->style.font.text, figw = 0, namew;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int w = ui_text_width(u, figs[i], size, 1);
+		if (w > figw)
+			figw = w;
+	}
+	if (figw > col.w / 2)
+		figw = col.w / 2;
+	namew = col.w - figw - k->style.gap_l;
+	for (i = 0; i < n; i++)
+		while (size > k->style.font.small && ui_text_width(u, names[i], size, 0) > namew)
+			size--;
+	for (i = 0; i < n; i++) {
+		int y = col.y + lh * (int)(i + 1);
+		ui_text_cut(u, (struct ui_rect){col.x, y, namew, lh}, names[i], size, 0, UI_FG,
+		            UI_LEFT);
+		ui_text(u, (struct ui_rect){col.x + col.w - figw, y, figw, lh}, figs[i],
+		        k->style.font.text, 1, fig_color, UI_RIGHT);
+	}
+}
+
 /* The walkers' display: the leaderboard (top walkers by counted laps, teams
  * by money raised and pledged), the goal thermometer, and the last lap that
  * passed.  Names as the event allows (setting full-names). */
@@ -152,7 +183,6 @@ screen_home_board(struct kiosk *k)
 	int W = ui_width(u), H = ui_height(u), m = k->style.pad, gap = k->style.margin;
 	int hb = k->style.header, lh = k->style.line, y, thermo = k->style.row_l, rows;
 	struct ui_rect all = {0, 0, W, H}, cols, left, right;
-	char line[200], num[112];
 	size_t i;
 
 	ui_fill(u, (struct ui_rect){0, 0, W, hb}, UI_ACCENT);
@@ -175,34 +205,32 @@ screen_home_board(struct kiosk *k)
 	        1, UI_FG, UI_LEFT);
 	ui_text(u, (struct ui_rect){right.x, right.y, right.w, lh}, "Teams", k->style.font.label, 1,
 	        UI_FG, UI_LEFT);
-	for (i = 0; b != NULL && i < b->nwalkers && (int)i < rows; i++) {
-		struct ui_rect r = {left.x, left.y + lh * (int)(i + 1), left.w, lh};
-		snprintf(line, sizeof line, "%zu. %s", i + 1, b->walkers[i].name);
-		snprintf(num, sizeof num, "%lld lap%s", (long long)b->walkers[i].laps,
-		         b->walkers[i].laps == 1 ? "" : "s");
-		ui_text(u, (struct ui_rect){r.x, r.y, r.w * 2 / 3, r.h}, line, k->style.font.text,
-		        0, UI_FG, UI_LEFT);
-		ui_text(u, (struct ui_rect){r.x + r.w * 2 / 3, r.y, r.w / 3, r.h}, num,
-		        k->style.font.text, 1, UI_ACCENT, UI_RIGHT);
+	if (b != NULL) {
+		char wl[KIOSK_BOARD_MAX][200], wn[KIOSK_BOARD_MAX][112];
+		char tl[KIOSK_BOARD_MAX][200], tn[KIOSK_BOARD_MAX][112];
+		size_t nw = b->nwalkers < (size_t)rows ? b->nwalkers : (size_t)rows;
+		size_t nt = b->nteams < (size_t)rows ? b->nteams : (size_t)rows;
+		for (i = 0; i < nw; i++) {
+			snprintf(wl[i], sizeof wl[i], "%zu. %s", i + 1, b->walkers[i].name);
+			snprintf(wn[i], sizeof wn[i], "%lld lap%s", (long long)b->walkers[i].laps,
+			         b->walkers[i].laps == 1 ? "" : "s");
+		}
+		for (i = 0; i < nt; i++) {
+			char money[48], pl[48];
+			kiosk_money(b->teams[i].raised_cents, money, sizeof money);
+			if (b->teams[i].pledged_cents > 0) {
+				kiosk_money(b->teams[i].pledged_cents, pl, sizeof pl);
+				snprintf(tn[i], sizeof tn[i], "%s + %s", money, pl);
+			} else
+				snprintf(tn[i], sizeof tn[i], "%s", money);
+			snprintf(tl[i], sizeof tl[i], "%zu. %s", i + 1, b->teams[i].team);
+		}
+		screen_home_board_list(k, left, lh, wl, wn, nw, UI_ACCENT);
+		screen_home_board_list(k, right, lh, tl, tn, nt, UI_OK);
 	}
 	if (b != NULL && b->nwalkers == 0)
 		ui_text(u, (struct ui_rect){left.x, left.y + lh, left.w, lh}, "No laps yet",
 		        k->style.font.text, 0, UI_DIM, UI_LEFT);
-	for (i = 0; b != NULL && i < b->nteams && (int)i < rows; i++) {
-		struct ui_rect r = {right.x, right.y + lh * (int)(i + 1), right.w, lh};
-		char money[48], pl[48];
-		kiosk_money(b->teams[i].raised_cents, money, sizeof money);
-		if (b->teams[i].pledged_cents > 0) {
-			kiosk_money(b->teams[i].pledged_cents, pl, sizeof pl);
-			snprintf(num, sizeof num, "%s + %s", money, pl);
-		} else
-			snprintf(num, sizeof num, "%s", money);
-		snprintf(line, sizeof line, "%zu. %s", i + 1, b->teams[i].team);
-		ui_text(u, (struct ui_rect){r.x, r.y, r.w * 3 / 5, r.h}, line, k->style.font.text,
-		        0, UI_FG, UI_LEFT);
-		ui_text(u, (struct ui_rect){r.x + r.w * 3 / 5, r.y, r.w * 2 / 5, r.h}, num,
-		        k->style.font.text, 1, UI_OK, UI_RIGHT);
-	}
 	if (b != NULL && b->nteams == 0)
 		ui_text(u, (struct ui_rect){right.x, right.y + lh, right.w, lh}, "No teams yet",
 		        k->style.font.text, 0, UI_DIM, UI_LEFT);

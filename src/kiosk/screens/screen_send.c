@@ -115,7 +115,7 @@ screen_send_draw(struct kiosk *k)
 		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, note},
 		             "The network service is not running: this station has no Wi-Fi set up "
 		             "(wat.conf). Export to a USB stick and take it to HQ, as before.",
-		             k->style.font.small, 0, UI_WARN, UI_LEFT);
+		             k->style.font.small, 0, UI_FG, UI_LEFT);
 	r = (struct ui_rect){body.x, body.y + body.h - rh, body.w, rh};
 	/* while it retries, a press tries again now (HQ counts an export once) */
 	if (ui_button(u, kiosk_col(r, 0, 3, gap), "Send to HQ", UI_OK, k->style.font.body) &&

@@ -4,8 +4,11 @@
  * held here, its clock against this one's, and in words a peer refused
  * (not of this event, an altered entry, a forged chain head) or one that
  * speaks a newer format.  Refreshed every few seconds while on show.
- * Conflicts opens the list of conflicts between them (screen_conflicts.c);
- * beside it, the event's own Wi-Fi (sync_wifi_derive, what board/'s
+ * Conflicts opens the list of conflicts between them (screen_conflicts.c).
+ * Without a network, "Read a station's stick" reads the other stations'
+ * entries files their exports wrote on the USB stick (docs/SYNC.md
+ * "Without a network"), checked as an exchange checks a peer.  Above the
+ * buttons, the event's own Wi-Fi (sync_wifi_derive, what board/'s
  * NETWORK=offer|join uses), so a coordinator can join a laptop or phone. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,7 +37,25 @@ static void
 screen_stations_enter(struct kiosk *k)
 {
 	kiosk_keep(&k->list, NULL);
+	k->stations_note[0] = '\0';
+	k->stations_reading = 0;
 	screen_stations_ask(k);
+}
+
+/* Reads the entries files on the stick (the kiosk's --usb folder, else the
+ * mounted sticks); the list stays on show meanwhile. */
+static void
+screen_stations_read(struct kiosk *k)
+{
+	struct kiosk_req q;
+
+	memset(&q, 0, sizeof q);
+	q.op = KIOSK_OP_READ_STICK;
+	snprintf(q.path, sizeof q.path, "%s", k->usb_given ? k->usb_dir : "");
+	snprintf(k->stations_note, sizeof k->stations_note, "Reading the USB stick…");
+	k->stations_note_bad = 0;
+	k->stations_reading = 1;
+	kiosk_post(k, &q);
 }
 
 /* "Lap point T2": what the station does, as the coordinator names it. */
@@ -116,25 +137,43 @@ screen_stations_draw(struct kiosk *k)
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
-	/* the list of conflicts between the stations, below the stations */
-	body.h -= k->style.button + gap;
-	if (ui_button(u,
-	              (struct ui_rect){body.x, body.y + body.h + gap,
-	                               k->style.col_w + k->style.col_w / 2, k->style.button},
-	              "Conflicts", UI_ACCENT, k->style.font.body)) {
-		kiosk_go(k, SCREEN_CONFLICTS);
-		return;
-	}
-	if (x != NULL && x->wifi_ssid[0] != '\0') {
-		int wx = body.x + k->style.col_w + k->style.col_w / 2 + gap;
-		int wy = body.y + body.h + gap + (k->style.button - 2 * lh) / 2;
+	/* below the stations: the list of conflicts between them, the stick's
+	 * button beside it, and what the stick gave above them */
+	{
+		int bh = k->style.button, nh = k->stations_note[0] != '\0' ? 3 * lh : 0;
+		int cw = k->style.col_w;
+		struct ui_rect cr = {body.x, body.y + body.h - bh, cw, bh};
+		/* narrow enough to leave the event's Wi-Fi room beside them */
+		struct ui_rect br = {body.x + cw + gap, cr.y, k->style.col_w * 3 / 2, bh};
 
-		snprintf(line, sizeof line, "The stations' own Wi-Fi: %s", x->wifi_ssid);
-		ui_text(u, (struct ui_rect){wx, wy, body.x + body.w - wx, lh}, line,
-		        k->style.font.small, 1, UI_FG, UI_LEFT);
-		snprintf(line, sizeof line, "passphrase %s", x->wifi_psk);
-		ui_text(u, (struct ui_rect){wx, wy + lh, body.x + body.w - wx, lh}, line,
-		        k->style.font.small, 0, UI_FG, UI_LEFT);
+		body.h -= bh + gap + (nh > 0 ? nh + gap : 0);
+		if (nh > 0)
+			ui_text_wrap(u, (struct ui_rect){body.x, cr.y - gap - nh, body.w, nh},
+			             k->stations_note, k->style.font.small, 0,
+			             k->stations_note_bad ? UI_BAD : UI_OK, UI_LEFT);
+		if (!k->stations_reading && ui_button(u, br, "Read a station's stick",
+		                                      k->style.primary, k->style.font.text))
+			screen_stations_read(k);
+		if (ui_button(u, cr, "Conflicts", UI_ACCENT, k->style.font.body)) {
+			kiosk_go(k, SCREEN_CONFLICTS);
+			return;
+		}
+	}
+	/* the event's own Wi-Fi, in three short lines beside the buttons */
+	if (x != NULL && x->wifi_ssid[0] != '\0') {
+		int wx = body.x + k->style.col_w * 5 / 2 + 2 * gap;
+		int wy = body.y + body.h + gap, wh = k->style.button / 3;
+		int ww = body.x + body.w - wx;
+
+		if (k->stations_note[0] != '\0')
+			wy += 3 * lh + gap;
+		ui_text(u, (struct ui_rect){wx, wy, ww, wh},
+		        "The stations' own Wi-Fi:", k->style.font.hint, 1, UI_FG, UI_LEFT);
+		snprintf(line, sizeof line, "%s, passphrase", x->wifi_ssid);
+		ui_text(u, (struct ui_rect){wx, wy + wh, ww, wh}, line, k->style.font.hint, 0,
+		        UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){wx, wy + 2 * wh, ww, wh}, x->wifi_psk,
+		        k->style.font.hint, 1, UI_FG, UI_LEFT);
 	}
 	if (x == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
@@ -149,7 +188,8 @@ screen_stations_draw(struct kiosk *k)
 		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 4 * lh},
 		             "No other station of this event reached yet. Stations find each other "
 		             "on the local network (or by the addresses in wat.conf, SYNC_PEERS) "
-		             "when wat-sync runs on each; this station works alone meanwhile.",
+		             "when wat-sync runs on each; without a network, read a station's "
+		             "stick below. This station works alone meanwhile.",
 		             k->style.font.body, 0, UI_FG, UI_LEFT);
 		return;
 	}
@@ -201,6 +241,15 @@ screen_stations_draw(struct kiosk *k)
 static void
 screen_stations_reply(struct kiosk *k, struct kiosk_reply **r)
 {
+	if ((*r)->op == KIOSK_OP_READ_STICK) {
+		const char *said = (*r)->rc == 0 ? (*r)->notes : (*r)->cause;
+		snprintf(k->stations_note, sizeof k->stations_note, "%s",
+		         said != NULL ? said : "Nothing was read.");
+		k->stations_note_bad = (*r)->rc != 0;
+		k->stations_reading = 0;
+		screen_stations_ask(k); /* what is held now */
+		return;
+	}
 	kiosk_keep(&k->list, *r);
 	*r = NULL;
 }
