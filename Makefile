@@ -192,7 +192,7 @@ run: deps-run
 # Benchmarks are built optimised and without sanitizers, whatever SANITIZE says.
 build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
 	@mkdir -p $(@D)
-	$(CC) -D_GNU_SOURCE $(INCS) -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) -lm -lstdc++
+	$(CC) -D_GNU_SOURCE $(INCS) -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) $(CURL_LIBS) -lm -lstdc++
 
 # CRASHES: how many power cuts crash_ledger simulates.
 CRASHES ?= 10000
@@ -224,7 +224,7 @@ build/fuzz/libwat.a: $(FUZZ_OBJS) $(LIB_CXX:src/%.cpp=build/obj/%.o)
 	ar rcs $@ $^
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libwat.a
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) -lm -lstdc++ -pthread
+	$(FUZZ_CC) -D_GNU_SOURCE $(INCS) -std=c17 -O1 -g -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $@ $< build/fuzz/libwat.a $(PKG_LIBS) $(MHD_LIBS) -lm -lstdc++ -pthread
 
 fuzz: deps $(FUZZ_BINS)
 	@for f in $(FUZZ_BINS); do \

@@ -173,11 +173,12 @@ struct bundle_meta {
 	char *cert, *charter, *event_pub;
 	char cert_sha256[65], charter_sha256[65], event_pub_sha256[65]; /* "" absent */
 	/* Other stations' entries held here (station sync, docs/SYNC.md): a
-	 * backup copy, never counted (HQ counts each ledger from its own
-	 * bundle).  Pairs of members "peer-<station>-<id>.jsonl" (the lines as
-	 * held, 1..head) and "peer-<station>-<id>.head" (the signed chain head
+	 * backup copy (HQ counts each ledger from its own bundle, or from the
+	 * longest copy while that one is missing).  Pairs of members
+	 * "peer-<station>-<id>.jsonl" (the lines as held, 1..head) and "peer-<station>-<id>.head" (the signed chain head
 	 * and the certificate that signs it), listed in SHA256SUMS; checked by
-	 * bundle_verify_peers.  Owned (bundle_meta_clear). */
+	 * bundle_verify_peers, kept by verification for HQ (bundle_peer_read).
+	 * Owned (bundle_meta_clear). */
 	struct bundle_file *peers;
 	size_t npeers;
 };
@@ -190,6 +191,19 @@ int bundle_peer_member(const char *name);
  * the certificate it carries): 0, else -1 naming the member.  *n: the
  * peers found. */
 int bundle_verify_peers(const struct bundle_file *fs, size_t nfs, size_t *n, char **cause);
+/* One peer's backup copy as HQ counts it when that station's own bundle
+ * is missing (docs/HQ-GUIDE.md): the pair checked as bundle_verify_peers
+ * does, then its entries computed as a ledger's (content, entries 1..head). */
+struct bundle_peer {
+	char station[BUNDLE_STATION_MAX + 1];
+	int64_t head_seq;
+	char *cert; /* the certificate its .head carries (HQ checks its chain) */
+	struct bundle_content content;
+};
+/* head: a "peer-*.head" member; its .jsonl is found among fs. */
+int bundle_peer_read(const struct bundle_file *head, const struct bundle_file *fs, size_t nfs,
+                     struct bundle_peer *out, char **cause);
+void bundle_peer_clear(struct bundle_peer *p);
 
 /* The manifest.json text (malloc'd). */
 char *bundle_manifest(const struct bundle_meta *m, const struct bundle_figures *f);
@@ -304,7 +318,7 @@ struct bundle_report {
 	int key_checked;     /* 1: against an expected key; 0: the manifest's own */
 	char *trusted;       /* the signature's trusted comment */
 	int sealed;          /* 1: it came sealed, and was opened */
-	size_t npeers;       /* peers' entries carried as a backup copy (never counted) */
+	size_t npeers;       /* peers' entries carried as a backup copy */
 };
 void bundle_report_clear(struct bundle_report *r);
 

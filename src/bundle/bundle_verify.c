@@ -66,10 +66,14 @@ bundle_head_signed(const unsigned char ledger[BUNDLE_HASH_LEN], int64_t seq,
 	memcpy(out + c + BUNDLE_HASH_LEN + 8, hash, BUNDLE_HASH_LEN);
 }
 
-/* One peer's pair: its .head (JSON) and .jsonl. */
+/* One peer's pair: its .head (JSON) and .jsonl; out (or NULL): what it
+ * holds, for HQ. */
 static int
-bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lines, char **cause)
+bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lines,
+                   struct bundle_peer *out, char **cause)
 {
+	struct strbuf jsonl = STRBUF_INIT;
+	unsigned char before[BUNDLE_HASH_LEN];
 	unsigned char ledger[BUNDLE_HASH_LEN], hash[BUNDLE_HASH_LEN], prev[BUNDLE_HASH_LEN] = {0};
 	unsigned char sig[64], msg[sizeof BUNDLE_HEAD_CONTEXT - 1 + 2 * BUNDLE_HASH_LEN + 8];
 	char *station = NULL, *hex = NULL, *certtext = NULL, *why = NULL;
@@ -134,10 +138,13 @@ bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lin
 			goto end;
 		}
 		free(s_station);
+		memcpy(before, prev, BUNDLE_HASH_LEN);
 		crypto_generichash_init(&st, NULL, 0, BUNDLE_HASH_LEN);
 		crypto_generichash_update(&st, prev, BUNDLE_HASH_LEN);
 		crypto_generichash_update(&st, (const unsigned char *)p, len);
 		crypto_generichash_final(&st, prev, BUNDLE_HASH_LEN);
+		if (out != NULL)
+			bundle_jsonl_add(&jsonl, p, len, before, prev);
 		if (seq == 1 && memcmp(prev, ledger, BUNDLE_HASH_LEN) != 0) {
 			util_fail(cause, "%s: entry 1 is not the ledger its head names.",
 			          lines->name);
@@ -153,8 +160,20 @@ bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lin
 		    lines->name, station);
 		goto end;
 	}
+	if (out != NULL) {
+		memset(out, 0, sizeof *out);
+		if (bundle_compute(jsonl.s, jsonl.len, NULL, 0, &out->content, &why) != 0) {
+			util_fail(cause, "%s: %s", lines->name, why);
+			goto end;
+		}
+		snprintf(out->station, sizeof out->station, "%s", station);
+		out->head_seq = head_seq;
+		out->cert = certtext;
+		certtext = NULL;
+	}
 	rc = 0;
 end:
+	strbuf_free(&jsonl);
 	free(cert.minisig);
 	free(why);
 	free(hex);
@@ -189,12 +208,39 @@ bundle_verify_peers(const struct bundle_file *fs, size_t nfs, size_t *n, char **
 		free(other);
 		if (strcmp(fs[i].name + len - 5, ".head") != 0)
 			continue;
-		rc = bundle_verify_peer(&fs[i], lines, cause);
+		rc = bundle_verify_peer(&fs[i], lines, NULL, cause);
 		if (rc != 0)
 			return -1;
 		(*n)++;
 	}
 	return 0;
+}
+
+int
+bundle_peer_read(const struct bundle_file *head, const struct bundle_file *fs, size_t nfs,
+                 struct bundle_peer *out, char **cause)
+{
+	size_t len = strlen(head->name);
+	char *name;
+	const struct bundle_file *lines;
+
+	memset(out, 0, sizeof *out);
+	if (!bundle_peer_member(head->name) || strcmp(head->name + len - 5, ".head") != 0)
+		return util_fail(cause, "%s is not a peer's chain head.", head->name);
+	name = xasprintf("%.*s.jsonl", (int)(len - 5), head->name);
+	lines = bundle_verify_find(fs, nfs, name);
+	free(name);
+	if (lines == NULL)
+		return util_fail(cause, "The bundle holds %s without its lines.", head->name);
+	return bundle_verify_peer(head, lines, out, cause);
+}
+
+void
+bundle_peer_clear(struct bundle_peer *p)
+{
+	free(p->cert);
+	bundle_content_free(&p->content);
+	memset(p, 0, sizeof *p);
 }
 
 /* station.cert and charter: present exactly when the manifest's "trust"
@@ -756,6 +802,15 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 			goto end;
 		}
 	}
+	/* the peers' copies, kept for HQ (moved out of fs) */
+	for (i = 0; i < n; i++)
+		if (bundle_peer_member(fs[i].name)) {
+			rep->meta.peers = xrealloc(rep->meta.peers, (rep->meta.npeers + 1) *
+			                                                sizeof *rep->meta.peers);
+			rep->meta.peers[rep->meta.npeers++] = fs[i];
+			fs[i].name = NULL;
+			fs[i].data = NULL;
+		}
 	rc = 0;
 end:
 	if (rc != 0) {

@@ -310,6 +310,10 @@ wat_hq_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const char *
 	struct wat_hq *w = *(struct wat_hq **)(q + 1);
 	char name[HQWEB_FORM_NAME_MAX + 1], *path;
 
+	/* a part whose Content-Disposition libmicrohttpd could not read comes
+	 * with no name (found by tests/fuzz/fuzz_hqweb_multipart) */
+	if (key == NULL)
+		return MHD_YES;
 	if (strcmp(key, "code") == 0 && filename == NULL) {
 		if (q->code_len + size > WAT_HQ_CODE_MAX) {
 			q->why = "The upload code is too long.";
@@ -1946,6 +1950,8 @@ wat_hq_photo_iterate(void *cls, enum MHD_ValueKind kind, const char *key, const 
 	(void)kind;
 	(void)content_type;
 	(void)transfer_encoding;
+	if (key == NULL) /* a part without a name, as in wat_hq_iterate */
+		return MHD_YES;
 	if (strcmp(key, "csrf") == 0 && filename == NULL) {
 		if (q->code_len + size > WAT_HQ_CODE_MAX) {
 			q->why = "That form did not come from HQ's own page.";

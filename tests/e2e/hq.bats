@@ -613,6 +613,100 @@ lo_sync() {
 	[[ "$output" == *"national total"*"\$234.00"* ]]
 }
 
+# A lap point's card lost on the way home: HQ counts its entries from the
+# backup copy in the table's bundle, once, until its own bundle arrives and
+# takes over (docs/HQ-GUIDE.md).
+@test "a station's bundle missing: HQ counts it from the backup copy in its peer's bundle, once; its own bundle takes over" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 2)
+	"$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 2 5 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	# only the table's bundle: the lap point's lap and $5 count from its copy
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T2 (copy, "*"\$5.00"* ]]
+	[[ "$output" == *"Station T2: from station T1's backup copy, up to "*"; its own bundle not received"* ]]
+	[[ "$output" == *"Money held at station T2 (counted from the copy): cash \$5.00"*"chase its envelope"* ]]
+	[[ "$output" == *"national total"*"laps       2"*"total      \$234.00"* ]]
+	# the same bundle again: nothing twice
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" == *"national total"*"laps       2"*"total      \$234.00"* ]]
+	# the lap point's own bundle, the copy complete: the same totals, from it
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	[[ "$output" == *"station T2 (export 1"*"\$5.00"* ]]
+	[[ "$output" == *"national total"*"laps       2"*"total      \$234.00"* ]]
+	# the lap point took $7 more after the sync: its next bundle grows them
+	"$WATCTL" --db "$T/t2.db" donate 2 7 --method cash >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-2)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"laps       2"*"total      \$241.00"* ]]
+}
+
+# Two stations carry the lap point's entries, one further than the other:
+# the longest copy counts, each entry once, until the own bundle arrives.
+@test "backup copies: a longer copy of a missing station replaces a shorter one; its own bundle takes over, a copy after it adds nothing" {
+	chartered_day "$T/t1.db"
+	for n in 2 3; do
+		"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/t$n.pack" --station "T$n" \
+			>"$STICK/t$n.pack.out"
+		grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$STICK/t$n.pack.out" | head -1 >"$STICK/t$n.pack.k"
+		pack_in "$T/t$n.db" "$STICK/t$n.pack"
+	done
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 2)
+	"$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 2 5 --method cash >/dev/null
+	lo_sync "$T/t3.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t2.db" donate 2 7 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t3.db" export --out "$USB" >/dev/null
+	# T3's shorter copy ($5), then T1's longer one ($12): $12 counted once
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T3-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T2 (copy, "*"total        \$5.00"* ]]
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T2 (copy, "*"total       \$12.00"* ]]
+	[[ "$output" == *"Station T2: from station T1's backup copy"* ]]
+	[[ "$output" == *"national total"*"total      \$241.00"* ]]
+	# T3's shorter copy merged again changes nothing
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T3-1)"
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" == *"national total"*"total      \$241.00"* ]]
+	# T2's own bundle takes over; a copy merged after it adds nothing
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)" "$(bundle_in "$USB" -T3-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	[[ "$output" == *"station T2 (export 1"*"total       \$12.00"* ]]
+	[[ "$output" == *"national total"*"total      \$241.00"* ]]
+}
+
 # Conflicts in words: Ann registered at the table and "ÁNN" walked up at
 # the lap point are shown as likely one person, linked by the coordinator
 # (an entry, never a silent merge); the lap point asks the table to review a

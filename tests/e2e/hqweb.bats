@@ -138,6 +138,18 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 	[[ "$headline" == "Received: Jackson, MS, station T1, export 2 — "* ]]
 }
 
+@test "hqweb: a multipart part without a name (a broken Content-Disposition) is ignored, the server stays up" {
+	# libmicrohttpd gives such a part with no key (found by fuzz_hqweb_multipart)
+	start
+	printf -- '--WATFUZZ\r\nCont,ent-Disposition: form-data; name="bundle"; filename="x"\r\n\r\nabc\r\n--WATFUZZ--\r\n' >"$T/body"
+	run curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: multipart/form-data; boundary=WATFUZZ' \
+		--data-binary "@$T/body" "$URL/upload"
+	[ "$output" = 422 ]
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/healthz"
+	[ "$output" = 200 ]
+	[ -z "$(ls -A "$D/state/incoming")" ]
+}
+
 @test "hqweb: over the size cap: refused before reading (413), or dropped mid-body; nothing kept" {
 	start --max-upload-mb 1
 	head -c 3000000 /dev/urandom >"$T/big.zip.age"

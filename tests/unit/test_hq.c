@@ -1,7 +1,8 @@
 /* Unit tests for hq.c's own records: HQ's hash-chained decision log (a line
  * changed, removed or put in is found and named), the event key ids HQ
  * accepts, a database of a newer schema refused untouched, and pledge
- * payments by mail against statements.  Bundles
+ * payments by mail against statements, stations counted from a backup
+ * copy (the report, a distrusted event).  Bundles
  * merged, held, accepted and revoked: tests/e2e/hq.bats. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -305,14 +306,93 @@ test_pay(void **state)
 	free(db);
 }
 
+/* An HQ database holding table T1's own bundle (its stations row) and lap
+ * point T2 counted from the backup copy T1's bundle carried (a copies row,
+ * its figures): as merge leaves them (tests/e2e/hq.bats makes them from real
+ * bundles). */
+static char *
+copies_db(const char *name)
+{
+	char *db = xasprintf("%s/%s", tmpdir, name), *cause = NULL;
+	struct hq *h = NULL;
+
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	hq_free(h);
+	raw(db, "INSERT INTO stations(identity, event_tag, station, event_name, city, date, "
+	        "key_id, public_key, last_seq, head, last_export, bundle, state, vouched, event, "
+	        "event_key, serial) VALUES ('aa', 'PWAK', 'T1', 'Walk Against Traffick', "
+	        "'Jackson, MS', '2026-05-02', 'K1', 'P1', 11, x'00', 1, 1, 'counted', 0, "
+	        "'2026-jackson-ms', '8C1E0A7F3B2D4411', 1);"
+	        "INSERT INTO figures VALUES ('aa', 'PWAK', 'T1', 2, 0, 1, 0, 0, 3, 1, 10000, "
+	        "9900, 3000, 0);"
+	        "INSERT INTO figures VALUES ('bb', 'PWAK', 'T2', 0, 0, 4, 0, 0, 2, 1, 500, 1200, "
+	        "0, 0);"
+	        "INSERT INTO copies VALUES ('bb', 'PWAK', 'T2', '2026-jackson-ms', "
+	        "'8C1E0A7F3B2D4411', 'aa', 'T1', 1, 14, 1777730587000, 500, 1200, 1);");
+	return db;
+}
+
+/* A station counted from a copy: in the totals once, the report naming where
+ * its figures come from and the money it holds; its own bundle takes over
+ * the line; a distrusted event drops the copy with its stations. */
+static void
+test_copies(void **state)
+{
+	char *db = copies_db("copies.db"), *cause = NULL, *text = NULL, *msg = NULL;
+	struct hq *h = NULL;
+	struct hq_totals t;
+
+	(void)state;
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	assert_int_equal(hq_totals(h, "PWAK", &t, &cause), 0);
+	assert_int_equal(t.stations, 2);
+	assert_int_equal(t.laps, 5);
+	assert_int_equal(t.total_cents, 22900 + 1700);
+	assert_int_equal(hq_report(h, &text, &cause), 0);
+	assert_non_null(strstr(text, "station T2 (copy, 14 entries)"));
+	assert_non_null(strstr(text, "Station T2: from station T1's backup copy, up to "
+	                             "2026-05-02 14:03:07 UTC; its own bundle not received"));
+	assert_non_null(strstr(text, "Money held at station T2 (counted from the copy): cash "
+	                             "$5.00, checks $12.00 (1): chase its envelope"));
+	free(text);
+	hq_free(h);
+	/* T2's own bundle counted (its stations row): its line, no copy's */
+	raw(db, "INSERT INTO stations(identity, event_tag, station, event_name, city, date, "
+	        "key_id, public_key, last_seq, head, last_export, bundle, state, vouched) VALUES "
+	        "('bb', 'PWAK', 'T2', 'Walk Against Traffick', 'Jackson, MS', '2026-05-02', "
+	        "'K2', 'P2', 14, x'00', 1, 2, 'counted', 0)");
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	assert_int_equal(hq_report(h, &text, &cause), 0);
+	assert_null(strstr(text, "backup copy"));
+	assert_non_null(strstr(text, "station T2 (export 1, 14 entries)"));
+	free(text);
+	assert_int_equal(hq_totals(h, "PWAK", &t, &cause), 0);
+	assert_int_equal(t.total_cents, 22900 + 1700);
+	hq_free(h);
+	free(db);
+
+	/* distrusted while T2 counts from the copy: both out of the totals */
+	db = copies_db("copies-distrust.db");
+	assert_int_equal(hq_open(db, &h, &cause), 0);
+	assert_int_equal(hq_distrust(h, "2026-jackson-ms", "pack lost", &msg, &cause), 0);
+	free(msg);
+	assert_int_equal(hq_totals(h, NULL, &t, &cause), 0);
+	assert_int_equal(t.stations, 0);
+	assert_int_equal(t.total_cents, 0);
+	assert_int_equal(hq_report(h, &text, &cause), 0);
+	assert_null(strstr(text, "backup copy"));
+	free(text);
+	hq_free(h);
+	free(db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_log_chain),
-	    cmocka_unit_test(test_newer_schema),
-	    cmocka_unit_test(test_staff_accounts),
-	    cmocka_unit_test(test_pay),
+	    cmocka_unit_test(test_log_chain),      cmocka_unit_test(test_newer_schema),
+	    cmocka_unit_test(test_staff_accounts), cmocka_unit_test(test_pay),
+	    cmocka_unit_test(test_copies),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
