@@ -200,7 +200,9 @@ main(int argc, char **argv)
 		kiosk_display_frame(&k);
 		if (ui_dirty(u)) {
 			kiosk_frame(&k);
-			if (!ready && k.screen != SCREEN_OPENING) {
+			/* waiting for a held ledger is a live screen too: systemd
+			 * would otherwise stop the kiosk after TimeoutStartSec */
+			if (!ready && (k.screen != SCREEN_OPENING || k.msg[0] != '\0')) {
 				sd_notify(0, "READY=1"); /* harmless without systemd */
 				ready = 1;
 			}

@@ -160,6 +160,7 @@ struct kiosk {
 	int export_running;
 	struct kiosk_send *send; /* Send to HQ through wat-send (kiosk_send.h); NULL: none */
 	char send_line[600];     /* the Send to HQ screen's line as last drawn */
+	char send_brief[80];     /* the coordinator menu's few words of it, as last drawn */
 	int send_after_export;   /* "Export and send": sent once that export is verified */
 };
 

@@ -114,7 +114,9 @@ kiosk_dispatch(struct kiosk *k)
 		k->st = r->st;
 		ui_invalidate(k->ui);
 		if (r->op == KIOSK_OP_OPEN) {
-			if (r->rc != 0) {
+			if (r->rc > 0) /* held by another program: still opening */
+				kiosk_message(k, UI_DIM, "%s", r->cause ? r->cause : "");
+			else if (r->rc != 0) {
 				kiosk_go(k, SCREEN_FATAL);
 				kiosk_message(k, UI_WHITE, "%s", r->cause ? r->cause : "");
 			} else {

@@ -28,6 +28,7 @@ struct kiosk_send {
 	int stop, asked;
 	/* what the screen shows (under mu) */
 	char line[600];
+	char brief[80]; /* the same in a few words (kiosk_send_brief) */
 	enum kiosk_send_mood mood;
 	int service;
 	char failed[400]; /* the last ask that could not be made, "" none */
@@ -70,6 +71,33 @@ kiosk_send_alive(const struct kiosk_send *s)
 
 	free(path);
 	return up;
+}
+
+/* The menu's few words for a mood; r: the last receipt recorded, or NULL. */
+static void
+kiosk_send_brief_of(enum kiosk_send_mood m, const struct send_receipt *r, int service, char *out,
+                    size_t len)
+{
+	switch (m) {
+	case KIOSK_SEND_OK:
+		snprintf(out, len, "Sent to HQ %s", r != NULL ? r->recorded : "");
+		break;
+	case KIOSK_SEND_HELD:
+		snprintf(out, len, "HQ holds export %" PRId64, r != NULL ? r->export_n : 0);
+		break;
+	case KIOSK_SEND_BUSY:
+		snprintf(out, len,
+		         service ? "Sending to HQ\xe2\x80\xa6" : "Not sent yet: retrying");
+		break;
+	case KIOSK_SEND_REFUSED:
+		if (r != NULL && r->seq != 0 && r->status != SEND_RECEIVED &&
+		    r->status != SEND_ALREADY && r->status != SEND_HELD)
+			snprintf(out, len, "HQ refused export %" PRId64, r->export_n);
+		else
+			snprintf(out, len, "Not sent to HQ: see Send to HQ");
+		break;
+	default: snprintf(out, len, "Not sent to HQ yet"); break;
+	}
 }
 
 static void
@@ -154,6 +182,7 @@ kiosk_send_round(struct kiosk_send *s, int asked)
 		}
 	}
 	int changed;
+	char brief[sizeof s->brief];
 
 	pthread_mutex_lock(&s->mu);
 	if (asked || failed[0] != '\0')
@@ -163,8 +192,10 @@ kiosk_send_round(struct kiosk_send *s, int asked)
 		s->mood = KIOSK_SEND_REFUSED;
 	} else
 		s->mood = mood;
-	changed = strcmp(s->line, line) != 0;
+	kiosk_send_brief_of(s->mood, c.r.seq ? &c.r : NULL, service, brief, sizeof brief);
+	changed = strcmp(s->line, line) != 0 || strcmp(s->brief, brief) != 0;
 	memcpy(s->line, line, sizeof s->line);
+	memcpy(s->brief, brief, sizeof s->brief);
 	changed |= s->service != service;
 	s->service = service;
 	pthread_mutex_unlock(&s->mu);
@@ -207,6 +238,7 @@ kiosk_send_start(struct kiosk_worker *w, const char *db_path, void (*wake)(void 
 	s->db = xstrdup(db_path);
 	s->outbox = send_outbox_dir(db_path);
 	snprintf(s->line, sizeof s->line, "Not sent to HQ yet.");
+	snprintf(s->brief, sizeof s->brief, "Not sent to HQ yet");
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	/* the outbox is made by the first request (or by wat-send) */
@@ -250,6 +282,7 @@ kiosk_send_ask(struct kiosk_send *s)
 	pthread_mutex_lock(&s->mu);
 	s->asked = 1;
 	snprintf(s->line, sizeof s->line, "Sending\xe2\x80\xa6");
+	snprintf(s->brief, sizeof s->brief, "Sending to HQ\xe2\x80\xa6");
 	s->mood = KIOSK_SEND_BUSY;
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
@@ -269,6 +302,22 @@ kiosk_send_view(struct kiosk_send *s, char *line, size_t len, int *service)
 	snprintf(line, len, "%s", s->line);
 	m = s->mood;
 	*service = s->service;
+	pthread_mutex_unlock(&s->mu);
+	return m;
+}
+
+enum kiosk_send_mood
+kiosk_send_brief(struct kiosk_send *s, char *line, size_t len)
+{
+	enum kiosk_send_mood m;
+
+	if (s == NULL) {
+		snprintf(line, len, "Send to HQ: not on this station");
+		return KIOSK_SEND_REFUSED;
+	}
+	pthread_mutex_lock(&s->mu);
+	snprintf(line, len, "%s", s->brief);
+	m = s->mood;
 	pthread_mutex_unlock(&s->mu);
 	return m;
 }

@@ -33,5 +33,9 @@ void kiosk_send_ask(struct kiosk_send *s);
 /* The line to show (copied into line), its mood, and whether wat-send runs
  * (it marks the outbox every few seconds: no network set up, no service). */
 enum kiosk_send_mood kiosk_send_view(struct kiosk_send *s, char *line, size_t len, int *service);
+/* The same status in a few words, for the coordinator's menu: "Sent to HQ
+ * Monday 09:14", "Not sent to HQ yet", "Sending to HQ…", "HQ refused
+ * export 2". */
+enum kiosk_send_mood kiosk_send_brief(struct kiosk_send *s, char *line, size_t len);
 
 #endif

@@ -39,6 +39,10 @@
 
 /* seconds without requests after which freed memory goes back (malloc_trim) */
 #define KIOSK_TRIM_IDLE_S 5
+_Static_assert(sizeof((struct kiosk_reply *)0)->wifi_ssid == SYNC_WIFI_SSID_MAX &&
+                   sizeof((struct kiosk_reply *)0)->wifi_psk == SYNC_WIFI_PSK_MAX,
+               "the Stations screen's Wi-Fi is sync_wifi_derive's");
+#define KIOSK_HELD_RETRY_MS 500 /* the ledger held by another program: try again */
 
 #define KIOSK_ROSTER_MAX  (32u * 1024 * 1024)
 #define KIOSK_RECENT_SCAN 5000 /* entries looked at for a walker's recent ones */
@@ -2043,6 +2047,16 @@ kiosk_stations(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 		free(c);
 		return -1;
 	}
+	/* the network board/'s wat-network offers or joins (NETWORK=offer|join) */
+	{
+		struct badge_event ev;
+		char *why = NULL;
+
+		if (ledger_badge_key(l, &ev, &why) == 0)
+			sync_wifi_derive(ev.key, r->wifi_ssid, r->wifi_psk);
+		util_wipe(&ev, sizeof ev);
+		free(why);
+	}
 	for (size_t i = 0; i < r->nstations; i++) {
 		struct kiosk_role_ctx rc = {-1, 0};
 		ledger_peer_entries(l, c->ids[i], 1, kiosk_role_cb, &rc, NULL);
@@ -2094,6 +2108,70 @@ kiosk_reply_push(struct kiosk_worker *w, struct kiosk_node *n)
 		wake(arg);
 }
 
+/* Opens the ledger; while another program holds it for a moment (watctl,
+ * wat-send recording HQ's answer) says so once with an OPEN reply of rc 1
+ * and tries again every KIOSK_HELD_RETRY_MS, until it is free or the kiosk
+ * stops.  Any other failure is the answer at once. */
+static int
+kiosk_open_ledger(struct kiosk_worker *w, char **cause)
+{
+	struct kiosk_node *n;
+	struct timespec until;
+	int rc, said = 0, quit = 0;
+
+	while ((rc = ledger_open(w->db_path, &w->l, cause)) == LEDGER_BUSY) {
+		if (!said) {
+			n = xcalloc(1, sizeof *n);
+			n->reply = xcalloc(1, sizeof *n->reply);
+			n->reply->op = KIOSK_OP_OPEN;
+			n->reply->rc = 1;
+			n->reply->cause =
+			    xstrdup("Waiting for the ledger, held by another program\xe2\x80\xa6");
+			/* for the journal: who holds it shows in the process list */
+			fprintf(stderr,
+			        "wat-kiosk: Waiting for the ledger, held by another program: %s\n",
+			        *cause);
+			pthread_mutex_lock(&w->lock);
+			w->pending++; /* the OPEN that follows is still awaited */
+			pthread_mutex_unlock(&w->lock);
+			kiosk_reply_push(w, n);
+			said = 1;
+		}
+		free(*cause);
+		*cause = NULL;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_nsec += KIOSK_HELD_RETRY_MS * 1000000L;
+		until.tv_sec += until.tv_nsec / 1000000000L;
+		until.tv_nsec %= 1000000000L;
+		pthread_mutex_lock(&w->lock);
+		for (struct kiosk_node *q = w->reqs; q != NULL; q = q->next)
+			quit |= q->req.op == KIOSK_OP_QUIT;
+		if (!quit && w->calls == NULL)
+			pthread_cond_timedwait(&w->cond, &w->lock, &until);
+		for (struct kiosk_node *q = w->reqs; q != NULL; q = q->next)
+			quit |= q->req.op == KIOSK_OP_QUIT;
+		/* other threads' calls (Send to HQ's every second, a peer's
+		   batch) are answered "not open" meanwhile: they try again, and
+		   their threads can be stopped */
+		while (w->calls != NULL) {
+			struct kiosk_call *call = w->calls;
+
+			w->calls = call->next;
+			call->rc = -1;
+			call->done = 1;
+		}
+		w->calls_tail = &w->calls;
+		pthread_cond_broadcast(&w->called);
+		pthread_mutex_unlock(&w->lock);
+		if (quit)
+			return util_fail(cause, "The kiosk stopped while another program held "
+			                        "the ledger; nothing was lost.");
+	}
+	if (rc == 0 && said)
+		fprintf(stderr, "wat-kiosk: the ledger is free now: opened.\n");
+	return rc;
+}
+
 static void *
 kiosk_main(void *arg)
 {
@@ -2107,7 +2185,7 @@ kiosk_main(void *arg)
 	n->reply = xcalloc(1, sizeof *n->reply);
 	n->reply->op = KIOSK_OP_OPEN;
 	n->reply->posted_us = kiosk_now_us();
-	if (ledger_open(w->db_path, &w->l, &cause) != 0) {
+	if (kiosk_open_ledger(w, &cause) != 0) {
 		w->l = NULL;
 		n->reply->rc = -1;
 		n->reply->cause = cause;
@@ -2367,6 +2445,7 @@ kiosk_reply_free(struct kiosk_reply *r)
 	free(r->pledges);
 	bundle_snapshot_free(r->snap);
 	util_wipe(r->recovery, sizeof r->recovery);
+	util_wipe(r->wifi_psk, sizeof r->wifi_psk);
 	util_wipe(r->pack.key, sizeof r->pack.key);
 	util_wipe(r->pack.qr, sizeof r->pack.qr);
 	free(r);

@@ -23,7 +23,8 @@ struct bundle_snapshot;
 #define KIOSK_TEXT_MAX   256
 
 enum kiosk_op {
-	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not) */
+	KIOSK_OP_OPEN,    /* sent by the worker itself once the ledger is open (or not); rc 1:
+	                     another program holds it, waiting (cause says so), an OPEN follows */
 	KIOSK_OP_REFRESH, /* status only */
 	KIOSK_OP_SCAN,    /* scan */
 	KIOSK_OP_CHECKIN, /* walker */
@@ -434,6 +435,10 @@ struct kiosk_reply {
 	/* STATIONS */
 	size_t nstations;
 	struct kiosk_station stations[KIOSK_STATIONS_MAX];
+	/* STATIONS: the event's own Wi-Fi (sync_wifi_derive from the badge key;
+	   "" before an event is set up), for a coordinator's laptop or phone */
+	char wifi_ssid[11];         /* SYNC_WIFI_SSID_MAX (sync.h: not for the screens) */
+	char wifi_psk[24];          /* SYNC_WIFI_PSK_MAX */
 	int64_t posted_us, done_us; /* CLOCK_MONOTONIC, for the benchmark */
 };
 

@@ -143,7 +143,9 @@ enum ledger_open {
 };
 
 /* Opens and migrates the database; checks WAL and synchronous=FULL.  Fails
- * with a plain message when another program holds it. */
+ * with a plain message (-1), or LEDGER_BUSY when another program holds the
+ * file (watctl, wat-send: the caller may try again once it is free). */
+#define LEDGER_BUSY (-2)
 int ledger_open_mode(const char *path, enum ledger_open how, struct ledger **out, char **cause);
 /* ledger_open_mode(path, LEDGER_CREATE, ...): the kiosk and the tests. */
 int ledger_open(const char *path, struct ledger **out, char **cause);

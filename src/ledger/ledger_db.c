@@ -430,7 +430,7 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 	const char *mode;
 	sqlite3_stmt *st = NULL;
 	int64_t sync, version;
-	int rc;
+	int rc, code;
 
 	if (sodium_init() < 0) {
 		free(l);
@@ -495,7 +495,10 @@ ledger_open_file(const char *path, struct ledger **out, char **cause)
 	*out = l;
 	return 0;
 dbfail:
+	code = sqlite3_extended_errcode(l->db) & 0xff;
 	ledger_db_fail(l, cause, NULL);
+	ledger_free(l);
+	return code == SQLITE_BUSY || code == SQLITE_LOCKED ? LEDGER_BUSY : -1;
 fail:
 	ledger_free(l);
 	return -1;

@@ -9,6 +9,7 @@
 #include "amount.h"
 #include "kiosk_clock.h"
 #include "kiosk_print.h"
+#include "kiosk_send.h"
 #include "pin.h"
 #include "screens.h"
 #include "util.h"
@@ -333,8 +334,25 @@ screen_coord_draw(struct kiosk *k)
 		    {"Lock", UI_BAD, 9},
 		};
 		int cols = ui_width(u) >= ui_height(u) ? 4 : 2, n = (int)nitems(items);
-		int cells = n + (k->st.event_key_id[0] != '\0'); /* the key id takes one too */
+		/* the key id takes a cell too, and whether the bundle reached HQ
+		   the rest of the last row */
+		int cells = n + (k->st.event_key_id[0] != '\0') + 1;
 		int rows = (cells + cols - 1) / cols;
+		{
+			int at = cells - 1;
+			struct ui_rect last = kiosk_row(grid, at / cols, rows, gap);
+			struct ui_rect c = kiosk_col(last, at % cols, cols, gap);
+			enum kiosk_send_mood m =
+			    kiosk_send_brief(k->send, k->send_brief, sizeof k->send_brief);
+
+			c.w = last.x + last.w - c.x;
+			ui_text_wrap(u, c, k->send_brief, k->style.font.hint, 1,
+			             m == KIOSK_SEND_OK        ? UI_OK
+			             : m == KIOSK_SEND_REFUSED ? UI_BAD
+			             : m == KIOSK_SEND_NONE    ? UI_DIM
+			                                       : UI_WARN,
+			             UI_CENTER);
+		}
 		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */
 			char idl[64];
 			struct ui_rect c =
@@ -399,10 +417,22 @@ screen_coord_reply(struct kiosk *k, struct kiosk_reply **r)
 		              kiosk_role_name((*r)->st.event.role));
 }
 
+/* The Send to HQ line changes on its thread (kiosk_send wakes the loop). */
+static void
+screen_coord_tick(struct kiosk *k)
+{
+	char brief[sizeof k->send_brief];
+
+	kiosk_send_brief(k->send, brief, sizeof brief);
+	if (strcmp(brief, k->send_brief) != 0)
+		ui_invalidate(k->ui);
+}
+
 const struct screen_ops screen_coord_ops = {
     .name = "coord",
     .draw = screen_coord_draw,
     .reply = screen_coord_reply,
+    .tick = screen_coord_tick,
     .coordinator = SCREEN_COORDINATOR,
 };
 

@@ -17,8 +17,16 @@ screen_opening_draw(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 
+	int m = k->style.margin_l;
+
 	ui_text(u, (struct ui_rect){0, 0, ui_width(u), ui_height(u)}, "Starting\xe2\x80\xa6",
 	        k->style.font.large, 1, UI_DIM, UI_CENTER);
+	/* the ledger held by another program for a moment: the worker waits */
+	if (k->msg[0] != '\0')
+		ui_text_wrap(u,
+		             (struct ui_rect){m, ui_height(u) / 2 + k->style.row_l,
+		                              ui_width(u) - 2 * m, k->style.tall},
+		             k->msg, k->style.font.body, 0, UI_FG, UI_CENTER);
 }
 
 const struct screen_ops screen_opening_ops = {

@@ -7,7 +7,9 @@
  * Conflicts opens the list of conflicts between them (screen_conflicts.c).
  * Without a network, "Read a station's stick" reads the other stations'
  * entries files their exports wrote on the USB stick (docs/SYNC.md
- * "Without a network"), checked as an exchange checks a peer. */
+ * "Without a network"), checked as an exchange checks a peer.  Above the
+ * buttons, the event's own Wi-Fi (sync_wifi_derive, what board/'s
+ * NETWORK=offer|join uses), so a coordinator can join a laptop or phone. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,9 +141,10 @@ screen_stations_draw(struct kiosk *k)
 	 * button beside it, and what the stick gave above them */
 	{
 		int bh = k->style.button, nh = k->stations_note[0] != '\0' ? 3 * lh : 0;
-		int cw = k->style.col_w + k->style.col_w / 2;
+		int cw = k->style.col_w;
 		struct ui_rect cr = {body.x, body.y + body.h - bh, cw, bh};
-		struct ui_rect br = {body.x + cw + gap, cr.y, k->style.col_w * 2, bh};
+		/* narrow enough to leave the event's Wi-Fi room beside them */
+		struct ui_rect br = {body.x + cw + gap, cr.y, k->style.col_w * 3 / 2, bh};
 
 		body.h -= bh + gap + (nh > 0 ? nh + gap : 0);
 		if (nh > 0)
@@ -155,6 +158,22 @@ screen_stations_draw(struct kiosk *k)
 			kiosk_go(k, SCREEN_CONFLICTS);
 			return;
 		}
+	}
+	/* the event's own Wi-Fi, in three short lines beside the buttons */
+	if (x != NULL && x->wifi_ssid[0] != '\0') {
+		int wx = body.x + k->style.col_w * 5 / 2 + 2 * gap;
+		int wy = body.y + body.h + gap, wh = k->style.button / 3;
+		int ww = body.x + body.w - wx;
+
+		if (k->stations_note[0] != '\0')
+			wy += 3 * lh + gap;
+		ui_text(u, (struct ui_rect){wx, wy, ww, wh},
+		        "The stations' own Wi-Fi:", k->style.font.hint, 1, UI_FG, UI_LEFT);
+		snprintf(line, sizeof line, "%s, passphrase", x->wifi_ssid);
+		ui_text(u, (struct ui_rect){wx, wy + wh, ww, wh}, line, k->style.font.hint, 0,
+		        UI_FG, UI_LEFT);
+		ui_text(u, (struct ui_rect){wx, wy + 2 * wh, ww, wh}, x->wifi_psk,
+		        k->style.font.hint, 1, UI_FG, UI_LEFT);
 	}
 	if (x == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
