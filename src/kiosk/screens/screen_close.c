@@ -734,7 +734,7 @@ screen_export_state(struct kiosk *k, struct ui_rect r)
 		else
 			snprintf(line, sizeof line, "%s", res->entries_note);
 		ui_text_wrap(u, (struct ui_rect){r.x, y + 3 * lh, r.w, 2 * lh}, line,
-		             k->style.font.small, 0, res->entries_path != NULL ? UI_DIM : UI_WARN,
+		             k->style.font.small, 0, res->entries_path != NULL ? UI_DIM : UI_FG,
 		             UI_LEFT);
 	}
 	return 0;

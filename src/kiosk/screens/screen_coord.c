@@ -350,7 +350,7 @@ screen_coord_draw(struct kiosk *k)
 			             m == KIOSK_SEND_OK        ? UI_OK
 			             : m == KIOSK_SEND_REFUSED ? UI_BAD
 			             : m == KIOSK_SEND_NONE    ? UI_DIM
-			                                       : UI_WARN,
+			                                       : UI_FG,
 			             UI_CENTER);
 		}
 		if (k->st.event_key_id[0] != '\0') { /* in the free cell after the last */

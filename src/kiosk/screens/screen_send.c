@@ -109,7 +109,7 @@ screen_send_draw(struct kiosk *k)
 	ui_text_wrap(u,
 	             (struct ui_rect){r.x + 2 * k->style.pad, r.y + k->style.pad,
 	                              r.w - 3 * k->style.pad, r.h - 2 * k->style.pad},
-	             line, k->style.font.text, 1, c, UI_LEFT);
+	             line, k->style.font.text, 1, c == UI_WARN ? UI_FG : c, UI_LEFT);
 	y += r.h + gap / 2;
 	if (!service)
 		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, note},

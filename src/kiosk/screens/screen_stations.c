@@ -232,7 +232,7 @@ screen_stations_draw(struct kiosk *k)
 			ui_text_wrap(u,
 			             (struct ui_rect){body.x + k->style.pad, y + 2 * lh,
 			                              body.w - 2 * k->style.pad, 2 * lh},
-			             line, k->style.font.small, 1, s->refused ? UI_BAD : UI_WARN,
+			             line, k->style.font.small, 1, s->refused ? UI_BAD : UI_FG,
 			             UI_LEFT);
 		y += h;
 	}
