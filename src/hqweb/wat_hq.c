@@ -1253,9 +1253,9 @@ wat_hq_downloads(struct wat_hq *w, struct MHD_Connection *c)
 	for (i = 0; i < d.nbundles; i++) {
 		const struct hq_bundle_row *r = &d.bundles[i];
 		char *dir = xasprintf("%s/%" PRId64, w->bundles, r->id);
-		DIR *dh = opendir(dir);
-		struct dirent *e;
-		int any = 0;
+		struct dirent **names = NULL;
+		/* in name order: the bundle, then its signature (readdir's order is the disk's) */
+		int nnames = scandir(dir, &names, NULL, alphasort), any = 0;
 
 		strbuf_printf(&b, "<tr id=\"bundle-%" PRId64 "\"><td>%" PRId64 "</td>", r->id,
 		              r->id);
@@ -1266,7 +1266,8 @@ wat_hq_downloads(struct wat_hq *w, struct MHD_Connection *c)
 		strbuf_printf(&b, "<td class=\"num\">%" PRId64 "</td>", r->export_no);
 		wat_hq_td(&b, wat_hq_outcome_words(r->outcome));
 		strbuf_puts(&b, "<td>");
-		while (dh != NULL && (e = readdir(dh)) != NULL) {
+		for (int k = 0; k < nnames; k++) {
+			const struct dirent *e = names[k];
 			if (e->d_name[0] == '.')
 				continue;
 			strbuf_printf(&b, "%s<a href=\"/staff/bundle?id=%" PRId64 "&amp;file=",
@@ -1283,8 +1284,9 @@ wat_hq_downloads(struct wat_hq *w, struct MHD_Connection *c)
 			strbuf_puts(&b, " (not uploaded here)</span>");
 		}
 		strbuf_puts(&b, "</td></tr>\n");
-		if (dh != NULL)
-			closedir(dh);
+		for (int k = 0; k < nnames; k++)
+			free(names[k]);
+		free(names);
 		free(dir);
 	}
 	if (d.nbundles == 0)
