@@ -814,25 +814,21 @@ screen_export_draw(struct kiosk *k)
 	kiosk_draw_message(k, (struct ui_rect){right.x, y, right.w, right.y + right.h - y});
 }
 
-static void
-screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
+/* The worker's snapshot of the ledger (x, KIOSK_OP_EXPORT) handed to the
+ * export thread, which writes to k->export.dir; a failure is said on the
+ * screen.  Returns 0 when the export runs.  Used by Export and by Send to
+ * HQ's "Export and send". */
+int
+screen_export_run(struct kiosk *k, struct kiosk_reply *x)
 {
-	struct kiosk_reply *x = *r;
 	char *cause = NULL, *hq;
 	int rc;
 
-	if (x->op == KIOSK_OP_EXPORT_INFO) {
-		if (x->rc != 0)
-			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No station key.");
-		kiosk_keep(&k->list, x);
-		*r = NULL;
-		return;
-	}
 	if (x->rc != 0) {
 		kiosk_message(k, UI_BAD, "Export failed: %s",
 		              x->cause ? x->cause : "the ledger could not be copied.");
 		ui_sound(k->ui, UI_SOUND_ERROR);
-		return;
+		return -1;
 	}
 	hq = xasprintf("%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
 	rc = kiosk_export_start(x->snap, k->export.dir, k->db_path, hq, kiosk_wake, k->ui,
@@ -841,10 +837,26 @@ screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
 	if (rc != 0) {
 		kiosk_message(k, UI_BAD, "%s", cause);
 		free(cause);
-		return;
+		return -1;
 	}
 	x->snap = NULL; /* the export thread's now */
 	k->export.started_ms = k->now_ms;
+	return 0;
+}
+
+static void
+screen_export_reply(struct kiosk *k, struct kiosk_reply **r)
+{
+	struct kiosk_reply *x = *r;
+
+	if (x->op == KIOSK_OP_EXPORT_INFO) {
+		if (x->rc != 0)
+			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No station key.");
+		kiosk_keep(&k->list, x);
+		*r = NULL;
+		return;
+	}
+	screen_export_run(k, x);
 }
 
 static void

@@ -45,28 +45,11 @@ static void
 screen_send_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
-	char *cause = NULL, *hq;
-	int rc;
 
 	if (x->op != KIOSK_OP_EXPORT)
 		return;
-	if (x->rc != 0) {
-		kiosk_message(k, UI_BAD, "Export failed: %s",
-		              x->cause ? x->cause : "the ledger could not be copied.");
-		return;
-	}
-	hq = xasprintf("%s/hq", k->assets_dir != NULL ? k->assets_dir : "assets");
-	rc = kiosk_export_start(x->snap, k->export.dir, k->db_path, hq, kiosk_wake, k->ui,
-	                        &k->export_job, &cause);
-	free(hq);
-	if (rc != 0) {
-		kiosk_message(k, UI_BAD, "%s", cause);
-		free(cause);
-		return;
-	}
-	x->snap = NULL; /* the export thread's now */
-	k->export.started_ms = k->now_ms;
-	k->send_after_export = 1;
+	if (screen_export_run(k, x) == 0)
+		k->send_after_export = 1;
 }
 
 static void
