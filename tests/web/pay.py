@@ -7,27 +7,16 @@ typed unknown number refused; screenshots.
   pay.py URL USER PASSWORD PHOTO OUTDIR"""
 import os
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+import hqbrowser
+
 url, user, password, photo, out = sys.argv[1:6]
-profile = tempfile.mkdtemp(prefix="wat-hq-chromium-")
-opts = webdriver.ChromeOptions()
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--window-size=1280,1400", "--user-data-dir=" + profile, "--log-level=3"):
-    opts.add_argument(a)
-drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+drv = hqbrowser.chromium("1280,1400")
 ok = True
-
-
-def headline(wait):
-    wait.until(EC.presence_of_element_located((By.ID, "headline")))
-    return drv.find_element(By.ID, "headline").text
 
 
 def pledged():
@@ -37,21 +26,14 @@ def pledged():
 
 try:
     wait = WebDriverWait(drv, 20)
-    drv.get(url + "/staff")
-    wait.until(EC.presence_of_element_located((By.ID, "login")))
-    drv.find_element(By.ID, "user").send_keys(user)
-    drv.find_element(By.ID, "password").send_keys(password)
-    drv.find_element(By.ID, "login").click()
+    hqbrowser.sign_in(drv, url, user, password)
     wait.until(EC.presence_of_element_located((By.ID, "pledges")))
     print("before:", " | ".join(pledged()))
     drv.find_element(By.ID, "pay").click()
     wait.until(EC.presence_of_element_located((By.ID, "photo")))
     # the statement's QR from a photo of it
     drv.find_element(By.ID, "photo").send_keys(os.path.abspath(photo))
-    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-    drv.find_element(By.ID, "read").click()
-    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-    said = headline(wait)
+    said = hqbrowser.submit(drv, drv.find_element(By.ID, "read"))
     print("photo:", said)
     ok &= said.startswith("Read from the photo: S:")
     statement = drv.find_element(By.ID, "statement").get_attribute("value")
@@ -61,10 +43,7 @@ try:
     Select(drv.find_element(By.ID, "method")).select_by_value("check")
     drv.find_element(By.ID, "check_no").send_keys("2071")
     drv.save_screenshot(os.path.join(out, "hq-pay.png"))
-    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-    drv.find_element(By.ID, "record").click()
-    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-    said = headline(wait)
+    said = hqbrowser.submit(drv, drv.find_element(By.ID, "record"))
     print("recorded:", said)
     ok &= said.startswith("Recorded payment ")
     drv.save_screenshot(os.path.join(out, "hq-paid.png"))
@@ -72,10 +51,7 @@ try:
     drv.find_element(By.ID, "statement").send_keys(statement)
     drv.find_element(By.ID, "amount").send_keys("5")
     Select(drv.find_element(By.ID, "method")).select_by_value("cash")
-    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-    drv.find_element(By.ID, "record").click()
-    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-    said = headline(wait)
+    said = hqbrowser.submit(drv, drv.find_element(By.ID, "record"))
     print("again:", said)
     ok &= "already paid" in said
     # a number HQ never saw (a typo in its ledger part)
@@ -83,10 +59,7 @@ try:
     drv.find_element(By.ID, "statement").send_keys(statement[:-1] + ("0" if statement[-1] != "0" else "1"))
     drv.find_element(By.ID, "amount").send_keys("5")
     Select(drv.find_element(By.ID, "method")).select_by_value("cash")
-    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-    drv.find_element(By.ID, "record").click()
-    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-    said = headline(wait)
+    said = hqbrowser.submit(drv, drv.find_element(By.ID, "record"))
     print("unknown:", said)
     ok &= said.startswith("HQ does not know statement")
     drv.save_screenshot(os.path.join(out, "hq-pay-refused.png"))

@@ -6,40 +6,26 @@ admin adds a staff account; screenshots.
   staff.py URL USER PASSWORD HELD_ID OUTDIR"""
 import os
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+import hqbrowser
+
 url, user, password, held, out = sys.argv[1:6]
-profile = tempfile.mkdtemp(prefix="wat-hq-chromium-")
-opts = webdriver.ChromeOptions()
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--window-size=1280,2000", "--user-data-dir=" + profile, "--log-level=3"):
-    opts.add_argument(a)
-drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+drv = hqbrowser.chromium("1280,2000")
 ok = True
 try:
     wait = WebDriverWait(drv, 20)
-    drv.get(url + "/staff")
-    wait.until(EC.presence_of_element_located((By.ID, "login")))
-    drv.find_element(By.ID, "user").send_keys(user)
-    drv.find_element(By.ID, "password").send_keys(password)
-    drv.find_element(By.ID, "login").click()
+    hqbrowser.sign_in(drv, url, user, password)
     wait.until(EC.presence_of_element_located((By.ID, "who")))
     print("signed in as:", drv.find_element(By.ID, "who").text)
     ok &= drv.find_element(By.ID, "who").text == user
     ok &= "national total" in drv.find_element(By.ID, "stations").text
     drv.save_screenshot(os.path.join(out, "hq-held.png"))
     drv.find_element(By.ID, "reason-" + held).send_keys("phoned the coordinator")
-    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-    drv.find_element(By.ID, "accept-" + held).click()
-    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-    wait.until(EC.presence_of_element_located((By.ID, "headline")))
-    said = drv.find_element(By.ID, "headline").text
+    said = hqbrowser.submit(drv, drv.find_element(By.ID, "accept-" + held))
     print("decision:", said)
     ok &= said.startswith("Accepted ")
     drv.find_element(By.LINK_TEXT, "Back to the dashboard").click()
@@ -55,11 +41,7 @@ try:
     wait.until(EC.presence_of_element_located((By.ID, "new-name")))
     drv.find_element(By.ID, "new-name").send_keys("cal")
     drv.find_element(By.ID, "new-password").send_keys("a long password")
-    drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-    drv.find_element(By.ID, "add").click()
-    WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-    wait.until(EC.presence_of_element_located((By.ID, "headline")))
-    said = drv.find_element(By.ID, "headline").text
+    said = hqbrowser.submit(drv, drv.find_element(By.ID, "add"))
     print("accounts:", said)
     ok &= said == "Added cal."
     ok &= len(drv.find_elements(By.ID, "account-cal")) == 1

@@ -7,21 +7,15 @@ then sends the same again.  Screenshots of the page and of each answer.
 Prints one line per step; exits 1 when an answer is not the expected one."""
 import os
 import sys
-import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+import hqbrowser
+
 url, code, bundle, out = sys.argv[1:5]
-profile = tempfile.mkdtemp(prefix="wat-hq-chromium-")
-opts = webdriver.ChromeOptions()
-for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-          "--window-size=1024,760", "--user-data-dir=" + profile, "--log-level=3"):
-    opts.add_argument(a)
-drv = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+drv = hqbrowser.chromium("1024,760")
 ok = True
 try:
     def send(shot):
@@ -32,11 +26,7 @@ try:
         drv.find_element(By.ID, "code").send_keys(code)
         drv.find_element(By.ID, "files").send_keys(
             os.path.abspath(bundle) + "\n" + os.path.abspath(bundle + ".minisig"))
-        drv.execute_script("window.watOld = true")  # the page before: wait until it is gone
-        drv.find_element(By.ID, "send").click()
-        WebDriverWait(drv, 20).until(lambda d: d.execute_script("return !window.watOld"))
-        WebDriverWait(drv, 20).until(EC.presence_of_element_located((By.ID, "headline")))
-        return drv.find_element(By.ID, "headline").text
+        return hqbrowser.submit(drv, drv.find_element(By.ID, "send"))
 
     first = send(True)
     drv.save_screenshot(os.path.join(out, "hq-received.png"))
