@@ -190,7 +190,7 @@ run: deps-run
 	@BUILD=$(BUILD) assets/demo/run
 
 # Benchmarks are built optimised and without sanitizers, whatever SANITIZE says.
-build/bench/%: tests/bench/%.c tests/bench/bench.h build/libwat.a
+build/bench/%: tests/bench/%.c tests/bench/bench.h tests/bench/bench_kiosk.h build/libwat.a
 	@mkdir -p $(@D)
 	$(CC) -D_GNU_SOURCE $(INCS) -std=c17 -O2 -g $(WARN) $(PKG_CFLAGS) -pthread -o $@ $< build/libwat.a $(PKG_LIBS) $(CURL_LIBS) -lm -lstdc++
 

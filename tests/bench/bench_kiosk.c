@@ -11,11 +11,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "kiosk_loop.h"
-#include "screens.h"
-#include "ui.h"
-
-#include "bench.h"
+#include "bench_kiosk.h"
 
 #define BENCH_FRAMES 1000
 #define BENCH_SCANS  500
@@ -38,52 +34,14 @@ bench_kiosk_fill(const char *path)
 	ledger_free(l);
 }
 
-/* Runs the loop until the worker has nothing pending and the frame is drawn. */
+/* The frames of a screen (figure kiosk_frame_SCREEN_1280x800_software). */
 static void
-bench_kiosk_settle(struct kiosk *k)
+bench_kiosk_screen_frames(struct kiosk *k, const char *screen)
 {
-	struct ui_event ev;
+	char name[96];
 
-	for (int i = 0; i < 100000; i++) {
-		if (ui_poll(k->ui, kiosk_worker_pending(k->w) > 0 ? 5 : 0, &ev))
-			kiosk_handle(k, &ev);
-		kiosk_dispatch(k);
-		if (ui_dirty(k->ui))
-			kiosk_frame(k);
-		else if (kiosk_worker_pending(k->w) == 0 && k->screen != SCREEN_OPENING)
-			return;
-	}
-	bench_die("settle", "the kiosk did not settle");
-}
-
-/* Frames of the screen, each after a floor frame (the renderer cleared and
- * presented, nothing drawn: the least any frame costs), alternately. */
-static void
-bench_kiosk_frames(struct kiosk *k, const char *screen)
-{
-	double *t = calloc(BENCH_FRAMES, sizeof *t), *ft = calloc(BENCH_FRAMES, sizeof *ft), t0;
-	char name[96], extra[200];
-
-	for (int i = 0; i < BENCH_FRAMES; i++) {
-		t0 = bench_now_ms();
-		ui_begin(k->ui);
-		ui_end(k->ui);
-		ft[i] = bench_now_ms() - t0;
-		ui_invalidate(k->ui);
-		kiosk_frame(k);
-		t[i] = k->frame_us / 1000.0;
-	}
 	snprintf(name, sizeof name, "kiosk_frame_%s_1280x800_software", screen);
-	snprintf(extra, sizeof extra,
-	         ",\"n\":%d,\"p50_ms\":%.3f,\"peer_p50_ms\":%.3f,\"max_ms\":%.3f,"
-	         "\"target_p99_ms\":4",
-	         BENCH_FRAMES, bench_pct(t, BENCH_FRAMES, 0.5), bench_pct(ft, BENCH_FRAMES, 0.5),
-	         bench_pct(t, BENCH_FRAMES, 1.0));
-	bench_pair(name, "p99", bench_pct(t, BENCH_FRAMES, 0.99),
-	           "an empty frame: clear and present, same renderer",
-	           bench_pct(ft, BENCH_FRAMES, 0.99), 0, extra);
-	free(ft);
-	free(t);
+	bench_kiosk_frames(k, BENCH_FRAMES, name, "");
 }
 
 static long
@@ -149,7 +107,7 @@ main(void)
 	first_ms = bench_now_ms() - t0;
 	first_screen = screens[k.screen]->name;
 
-	bench_kiosk_frames(&k, "home");
+	bench_kiosk_screen_frames(&k, "home");
 
 	/* badge codes of some walkers, through the worker as the screens get them */
 	for (uint32_t i = 0; i < BENCH_CODES; i++) {
@@ -160,11 +118,11 @@ main(void)
 			bench_die("badge", "no code");
 		memcpy(codes[i], k.card->code, BADGE_CODE_MAX);
 	}
-	bench_kiosk_frames(&k, "walker");
+	bench_kiosk_screen_frames(&k, "walker");
 	kiosk_go(&k, SCREEN_FIND);
 	ui_inject_text(u, "walker 12");
 	bench_kiosk_settle(&k);
-	bench_kiosk_frames(&k, "find_keyboard");
+	bench_kiosk_screen_frames(&k, "find_keyboard");
 
 	/* scan (code in hand) → ledger committed → result screen drawn, each
 	 * after one write+fsync of 4 KiB on the same disk (the commit's floor) */
@@ -206,7 +164,7 @@ main(void)
 	           extra);
 	free(ft);
 	free(t);
-	bench_kiosk_frames(&k, "scan_result");
+	bench_kiosk_screen_frames(&k, "scan_result");
 
 	/* the table between walkers: the ledger thread gives freed memory
 	 * back after KIOSK_TRIM_IDLE_S quiet seconds; hot_mb is right after

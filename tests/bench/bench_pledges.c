@@ -12,14 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kiosk_loop.h"
 #include "layout.h"
 #include "pledge.h"
 #include "print_cli.h"
-#include "screens.h"
-#include "ui.h"
 
-#include "bench.h"
+#include "bench_kiosk.h"
 
 #define BENCH_WALKERS  5000
 #define BENCH_LAPS     20000
@@ -99,23 +96,6 @@ bench_pledges_make(const char *path, int pledges)
 		bench_die("fill", NULL);
 }
 
-static void
-bench_pledges_settle(struct kiosk *k)
-{
-	struct ui_event ev;
-
-	for (int i = 0; i < 100000; i++) {
-		if (ui_poll(k->ui, kiosk_worker_pending(k->w) > 0 ? 5 : 0, &ev))
-			kiosk_handle(k, &ev);
-		kiosk_dispatch(k);
-		if (ui_dirty(k->ui))
-			kiosk_frame(k);
-		else if (kiosk_worker_pending(k->w) == 0 && k->screen != SCREEN_OPENING)
-			return;
-	}
-	bench_die("settle", "the kiosk did not settle");
-}
-
 struct bench_kiosk {
 	struct ui *u;
 	struct kiosk_worker *w;
@@ -134,7 +114,7 @@ bench_pledges_open(struct bench_kiosk *b, const char *path)
 		bench_die("worker", cause);
 	kiosk_init(&b->k, b->u, b->w);
 	b->k.script = 1;
-	bench_pledges_settle(&b->k);
+	bench_kiosk_settle(&b->k);
 }
 
 static void
@@ -157,7 +137,7 @@ bench_pledges_scans(struct bench_kiosk *b, double *t, size_t n)
 	for (uint32_t i = 0; i < BENCH_CODES; i++) {
 		k->walker = i * 70 + 2;
 		kiosk_go(k, SCREEN_WALKER);
-		bench_pledges_settle(k);
+		bench_kiosk_settle(k);
 		if (k->card == NULL || k->card->code[0] == '\0')
 			bench_die("badge", "no code");
 		memcpy(codes[i], k->card->code, BADGE_CODE_MAX);
@@ -186,41 +166,22 @@ static void
 bench_pledges_frames(struct bench_kiosk *b)
 {
 	struct kiosk *k = &b->k;
-	double *t = calloc(BENCH_FRAMES, sizeof *t), *ft = calloc(BENCH_FRAMES, sizeof *ft), t0;
-	char extra[300];
+	double t0;
 
 	k->walker = 1;
 	kiosk_go(k, SCREEN_WALKER);
-	bench_pledges_settle(k);
+	bench_kiosk_settle(k);
 	t0 = bench_now_ms();
 	kiosk_go(k, SCREEN_PLEDGES);
-	bench_pledges_settle(k);
+	bench_kiosk_settle(k);
 	printf("{\"bench\":\"kiosk_pledges_screen_open_50_pledges_200_laps\",\"ms\":%.2f,"
 	       "\"pledges_in_ledger\":%d}\n",
 	       bench_now_ms() - t0, BENCH_PLEDGES);
 	if (k->screen != SCREEN_PLEDGES || k->pledges.r == NULL || k->pledges.r->pledges == NULL ||
 	    k->pledges.r->pledges->n + k->pledges.r->pledges->more != 50)
 		bench_die("pledges screen", "walker 1's 50 pledges not shown");
-	for (int i = 0; i < BENCH_FRAMES; i++) {
-		t0 = bench_now_ms();
-		ui_begin(b->u);
-		ui_end(b->u);
-		ft[i] = bench_now_ms() - t0;
-		ui_invalidate(b->u);
-		kiosk_frame(k);
-		t[i] = k->frame_us / 1000.0;
-	}
-	snprintf(extra, sizeof extra,
-	         ",\"n\":%d,\"p50_ms\":%.3f,\"peer_p50_ms\":%.3f,\"max_ms\":%.3f,"
-	         "\"target_p99_ms\":4,\"pledges\":50,\"laps\":200",
-	         BENCH_FRAMES, bench_pct(t, BENCH_FRAMES, 0.5), bench_pct(ft, BENCH_FRAMES, 0.5),
-	         bench_pct(t, BENCH_FRAMES, 1.0));
-	bench_pair("kiosk_frame_settlement_50_pledges_1280x800_software", "p99",
-	           bench_pct(t, BENCH_FRAMES, 0.99),
-	           "an empty frame: clear and present, same renderer",
-	           bench_pct(ft, BENCH_FRAMES, 0.99), 0, extra);
-	free(ft);
-	free(t);
+	bench_kiosk_frames(k, BENCH_FRAMES, "kiosk_frame_settlement_50_pledges_1280x800_software",
+	                   ",\"pledges\":50,\"laps\":200");
 }
 
 /* Statements of BENCH_SPONSORS sponsors still owing (one walker each), laid
