@@ -4,51 +4,18 @@
 # received, the same twice, held, a wrong code, a missing signature, over
 # the cap (announced and chunked), and a kill -9 in the middle of an upload.
 
-setup_file() {
-	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
-	[ -x "$REPO/$BUILD/wat-hq" ] || skip "wat-hq is not built"
-	export DEMO="$BATS_FILE_TMPDIR/demo"
-	"$REPO/assets/demo/hq-demo" "$DEMO" >/dev/null
-}
+load lib/hq
+
+setup_file() { hq_setup_file; }
 
 setup() {
-	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
-	T="$BATS_TEST_TMPDIR"
-	cp -a "$DEMO" "$T/hq"
-	D="$T/hq"
+	hq_setup
 	M=$(ls "$D"/stick/mobile/*.zip.age)
 	J=$(ls "$D"/stick/jackson/*.zip.age)
 	R=$(ls "$D"/st/out-rogue/*.zip.age)
-	PID= SPID=
-	# HQ's secret keys are the signer's only: the web gets the public ones
-	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" 2>>"$T/signer.log" &
-	SPID=$!
-	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
 }
 
-teardown() {
-	local p
-	for p in "${PID:-}" "${SPID:-}"; do
-		[ -z "$p" ] || kill "$p" 2>/dev/null || true
-		[ -z "$p" ] || wait "$p" 2>/dev/null || true
-	done
-}
-
-# start [ARGS...]: wat-hq on a free loopback port ($URL), ready.
-start() {
-	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	URL="http://127.0.0.1:$PORT"
-	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
-		--state "$D/state" --port "$PORT" --cookie-insecure \
-		"$@" 2>>"$T/server.log" &
-	PID=$!
-	for _ in $(seq 1 100); do
-		curl -sf "$URL/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	cat "$T/server.log"
-	return 1
-}
+teardown() { hq_teardown; }
 
 # up CODE FILE...: the upload page's form; $status_code, $headline
 up() {
@@ -61,16 +28,10 @@ up() {
 	headline=$(sed -n 's/.*<p id="headline">\([^<]*\)<.*/\1/p' "$T/answer.html")
 }
 
-# the server owns HQ's database (locking_mode=EXCLUSIVE): read it stopped
-stop() {
-	kill "$PID"
-	wait "$PID" 2>/dev/null || true
-	PID=
-}
 report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 
 @test "hqweb: the upload page is served, escaped, with its CSS and no outside fetch" {
-	start
+	hq_start
 	run curl -s "$URL/"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'action="/upload"'* ]]
@@ -85,7 +46,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 }
 
 @test "hqweb: a good bundle is received in words; the same again is already received, counted once" {
-	start
+	hq_start
 	up b9l-47al "$M" "$M.minisig"
 	[ "$status_code" = 200 ]
 	[[ "$headline" == "Received: Mobile, AL, station T1, export 1 — 3 walkers, \$265.00; the cash and checks you send should total \$225.00." ]]
@@ -93,7 +54,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 	up B9L47AL "$M" "$M.minisig"
 	[ "$status_code" = 200 ]
 	[[ "$headline" == "Already received on 20"*" UTC: Mobile, AL, station T1, export 1; nothing was counted twice." ]]
-	stop
+	hq_stop
 	run report
 	[[ "$output" == *"Mobile, AL"* ]]
 	[ "$(grep -c 'station T1 (export 1' <<<"$output")" -eq 3 ]
@@ -102,19 +63,19 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 
 @test "hqweb: a bundle of a walk HQ never chartered is held, said in plain words" {
 	before=$(report)
-	start
+	hq_start
 	up ANY "$R" "$R.minisig"
 	[ "$status_code" = 200 ]
 	[[ "$headline" == "Held: the event has no charter from HQ yet; HQ will call you. Nothing is lost." ]]
 	# the demo held this very export as #4: kept once
 	grep -q 'HQ keeps the upload as #4 (Tupelo, MS, station T1, export 1)' "$T/answer.html"
-	stop
+	hq_stop
 	[ "$(report)" = "$before" ]
 }
 
 @test "hqweb: a wrong upload code, a missing signature, a tampered bundle: nothing recorded" {
 	before=$(report)
-	start
+	hq_start
 	up M3P-81TN "$J" "$J.minisig"
 	[ "$status_code" = 422 ]
 	[[ "$headline" == "Not received: the upload code is not this event's." ]] ||
@@ -129,9 +90,9 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 	[ "$status_code" = 422 ]
 	[[ "$headline" == "Not received: this bundle does not check out, nothing was recorded." ]]
 	[ -z "$(ls -A "$D/state/incoming")" ]
-	stop
+	hq_stop
 	[ "$(report)" = "$before" ]
-	start
+	hq_start
 	# the right code then counts it
 	up k7q-22xm "$J" "$J.minisig"
 	[ "$status_code" = 200 ]
@@ -140,7 +101,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 
 @test "hqweb: a multipart part without a name (a broken Content-Disposition) is ignored, the server stays up" {
 	# libmicrohttpd gives such a part with no key (found by fuzz_hqweb_multipart)
-	start
+	hq_start
 	printf -- '--WATFUZZ\r\nCont,ent-Disposition: form-data; name="bundle"; filename="x"\r\n\r\nabc\r\n--WATFUZZ--\r\n' >"$T/body"
 	run curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: multipart/form-data; boundary=WATFUZZ' \
 		--data-binary "@$T/body" "$URL/upload"
@@ -151,7 +112,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 }
 
 @test "hqweb: over the size cap: refused before reading (413), or dropped mid-body; nothing kept" {
-	start --max-upload-mb 1
+	hq_start --max-upload-mb 1
 	head -c 3000000 /dev/urandom >"$T/big.zip.age"
 	cp "$M.minisig" "$T/big.zip.age.minisig"
 	up B9L-47AL "$T/big.zip.age" "$T/big.zip.age.minisig"
@@ -171,7 +132,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 
 @test "hqweb: kill -9 in the middle of an upload: nothing merged, nothing left; the upload again counts" {
 	before=$(report)
-	start
+	hq_start
 	head -c 1500000 /dev/urandom >"$T/slow.zip.age"
 	cat "$M" >>"$T/slow.zip.age"
 	cp "$M.minisig" "$T/slow.zip.age.minisig"
@@ -191,7 +152,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 	[ "$(report)" = "$before" ]
 	run sqlite3 "$D/hq.db" 'PRAGMA integrity_check'
 	[ "$output" = ok ]
-	start
+	hq_start
 	[ -z "$(ls -A "$D/state/incoming")" ]
 	up B9L-47AL "$M" "$M.minisig"
 	[ "$status_code" = 200 ]
@@ -201,7 +162,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 @test "hqweb: the web process holds no secret key; the signer down is HQ's fault (503), nothing recorded" {
 	[ -z "$(ls "$D"/assets-hq/*.key 2>/dev/null)" ]
 	before=$(report)
-	start
+	hq_start
 	run cat "/proc/$PID/cmdline"
 	[[ "$output" != *"$D/keys"* ]]
 	kill "$SPID"
@@ -210,7 +171,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 	up B9L-47AL "$M" "$M.minisig"
 	[ "$status_code" = 503 ]
 	[[ "$headline" == "Not received: HQ cannot open bundles just now; nothing was recorded. Try again in a few minutes." ]]
-	stop
+	hq_stop
 	[ "$(report)" = "$before" ]
 }
 
@@ -221,7 +182,7 @@ report() { "$WATCTL" hq-report --db "$D/hq.db"; }
 		--allow-uid $(($(id -u) + 1)) 2>>"$T/signer.log" &
 	SPID=$!
 	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
-	start
+	hq_start
 	up B9L-47AL "$M" "$M.minisig"
 	[ "$status_code" = 503 ]
 	# an unknown request: refused in words (python speaks the wire)
@@ -270,7 +231,7 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	command -v openssl >/dev/null || skip "openssl missing"
 	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" \
 		-days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	PORT=$(hq_port)
 	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
 		--state "$D/state" --port "$PORT" --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" \
 		2>>"$T/server.log" &
@@ -290,7 +251,7 @@ print(d[:1].decode(), d[9:].decode())' "$T/signer.sock"
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
-	start --charters "$D/keys/charters"
+	hq_start --charters "$D/keys/charters"
 	mkdir -p "$T/shots"
 	run timeout 120 /usr/bin/python3 "$REPO/tests/web/upload.py" "$URL" b9l-47al "$M" "$T/shots"
 	echo "$output"
@@ -326,7 +287,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 
 @test "hqweb: staff sign in, accept a held bundle with CSRF; without the token nothing is done; all in HQ's log" {
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea --admin
-	start
+	hq_start
 	run curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "$URL/staff"
 	[ "$output" = "303 $URL/staff/login" ]
 	[ "$(login bea 'correct horse battery')" = 303 ]
@@ -350,7 +311,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	grep -q 'id="nopledges"' "$T/dash.html"
 	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "csrf=$(csrf_of "$T/dash.html")" "$URL/staff/pledge-payment"
 	[ "$output" = 400 ]
-	stop
+	hq_stop
 	run "$WATCTL" hq-log --db "$D/hq.db"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"staff-add-admin"*"staff-login"*"signed in: bea"*"accept"*"phoned the coordinator (staff bea)"* ]]
@@ -359,7 +320,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 
 @test "hqweb: a session cookie replayed after sign-out is refused; a sign-in without its form token is refused" {
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
-	start
+	hq_start
 	[ "$(login bea 'correct horse battery')" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
 	cp "$T/jar" "$T/jar.old"
@@ -375,7 +336,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 
 @test "hqweb: logins throttled: after 3 wrong passwords the 4th try waits, even with the right one" {
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
-	start
+	hq_start
 	for i in 1 2 3; do [ "$(login bea wrong-password-$i)" = 401 ]; done
 	[ "$(login bea 'correct horse battery')" = 429 ]
 	grep -q 'Too many wrong passwords for this name: wait 2 seconds' "$T/login.html"
@@ -392,7 +353,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	"$WATCTL" --db "$T/evil.db" export --out "$T/evil" >/dev/null
 	E=$(ls "$T"/evil/*.zip.age)
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
-	start
+	hq_start
 	up X "$E" "$E.minisig"
 	[ "$status_code" = 200 ]
 	! grep -q '<script>alert' "$T/answer.html"
@@ -408,7 +369,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	"$WATCTL" --db "$T/f.db" init --pin-later --name 'Walk' --city '=HYPERLINK("http://x"), MS' \
 		--date 2026-05-02 --station T1 >/dev/null
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
-	start
+	hq_start
 	run curl -s -o /dev/null -w '%{http_code}' "$URL/staff/stations.csv"
 	[ "$output" = 303 ]
 	[ "$(login bea 'correct horse battery')" = 303 ]
@@ -427,12 +388,12 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	"$WATCTL" --db "$T/f.db" walker add --name Ann >/dev/null
 	"$WATCTL" --db "$T/f.db" export --out "$T/f" >/dev/null
 	F=$(ls "$T"/f/*.zip.age)
-	stop
+	hq_stop
 	"$WATCTL" merge --db "$D/hq.db" --hq "$D/keys" "$F" >/dev/null 2>&1 || true
 	"$WATCTL" hq-accept --db "$D/hq.db" --hq "$D/keys" \
 		"$("$WATCTL" hq-pending --db "$D/hq.db" | grep -o '^#[0-9]*' | tail -1 | tr -d '#')" \
 		--reason "checked by phone" >/dev/null
-	start
+	hq_start
 	[ "$(login bea 'correct horse battery')" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff/stations.csv" >"$T/n.csv"
 	grep -q "^\"'=HYPERLINK" "$T/n.csv"
@@ -441,7 +402,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 }
 
 @test "hqweb: 20 uploads of the same bundle at once: one received, 19 already received, counted once" {
-	start
+	hq_start
 	local pids=()
 	for i in $(seq 1 20); do
 		curl -s -m 60 -F code=B9L-47AL -F "bundle=@$M" -F "bundle=@$M.minisig" "$URL/upload" \
@@ -452,14 +413,14 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	[ "$(grep -l 'id="headline">Received: Mobile, AL' "$T"/par-*.html | wc -l)" -eq 1 ]
 	[ "$(grep -l 'id="headline">Already received on ' "$T"/par-*.html | wc -l)" -eq 19 ]
 	[ -z "$(ls -A "$D/state/incoming")" ]
-	stop
+	hq_stop
 	[ "$(report | grep -c 'Mobile, AL')" -eq 1 ]
 	[[ "$(report)" == *"national total"*"\$1,135.00"* ]]
 }
 
 @test "hqweb: the dashboard's tables: national total and goal, by city/event/station, close-outs' over/short and deposit, last upload per event, a chartered event not uploaded" {
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
-	start --goal-dollars 1000 --charters "$D/keys/charters"
+	hq_start --goal-dollars 1000 --charters "$D/keys/charters"
 	[ "$(login bea 'correct horse battery')" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
 	! grep -q '<pre' "$T/dash.html"
@@ -486,15 +447,15 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	# a station that never closed out has no close-out row
 	! grep -q '<tr><td>Mobile, AL</td><td>Walk Against Traffick</td><td>T1</td><td class="num">' <(sed -n '/id="closeouts"/,/<\/table>/p' "$T/dash2.html")
 	# without --charters the page says how to list the events never heard from
-	stop
-	start
+	hq_stop
+	hq_start
 	[ "$(login bea 'correct horse battery')" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff" | grep -q 'given HQ.s charters folder'
 }
 
 @test "hqweb: an admin adds, disables, enables and resets staff accounts in the browser's forms; CSRF on each; staff not admins cannot; all in HQ's log" {
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea --admin
-	start
+	hq_start
 	[ "$(login bea 'correct horse battery')" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
 	grep -q 'id="accounts" href="/staff/accounts"' "$T/dash.html"
@@ -559,7 +520,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	run curl -s -b "$T/jar.bea" -w '%{http_code}' --data "csrf=$tok" --data-urlencode action=disable \
 		--data-urlencode name=nobody "$URL/staff/accounts"
 	[[ "$output" == *"There is no staff account nobody."*404 ]]
-	stop
+	hq_stop
 	run "$WATCTL" hq-log --db "$D/hq.db"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"staff-add"*"cal"*"by bea"*"staff-disable"*"cal"*"by bea"*"staff-enable"*"cal"*"by bea"*"staff-reset"*"cal"*"by bea"* ]]
@@ -611,7 +572,7 @@ photo() {
 
 @test "hqweb: pledge payments by mail: statement typed or read from a photo, still owed goes down, more is a gift; unknown and already paid refused in words; CSRF; HQ's log; watctl hq-pay" {
 	pledges_in
-	start
+	hq_start
 	[ "$(login admin walk-against-traffick)" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
 	# pledged $75.00, collected $0.00, by mail $0.00, still owed $75.00
@@ -661,7 +622,7 @@ photo() {
 	grep -q 'id="pledges-national"><td colspan="3">national total</td><td class="num">3</td><td class="num">\$75.00</td><td class="num">\$50.00</td><td class="num">\$50.00</td><td class="num">\$25.00</td><td class="num">\$5.00</td>' "$T/dash.html"
 	grep -q '<tr class="station"><td>Memphis, TN</td><td>Walk Against Traffick</td><td>T1</td><td class="num">3</td><td class="num">\$75.00</td><td class="num">\$50.00</td>' "$T/dash.html"
 	[ "$(grep -o '<tr><td>[0-9]*</td><td>2026' "$T/dash.html" | wc -l)" -eq 2 ]
-	stop
+	hq_stop
 	# watctl hq-pay: the same rules, from the command line
 	run "$WATCTL" hq-pay --db "$D/hq.db" "$S2" --amount 25 --method cash --by bea
 	echo "$output"
@@ -687,7 +648,7 @@ photo() {
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
 	pledges_in
-	start
+	hq_start
 	mkdir -p "$T/shots"
 	run timeout 120 /usr/bin/python3 "$REPO/tests/web/pay.py" "$URL" admin walk-against-traffick "$T/s1.png" "$T/shots"
 	echo "$output"
@@ -707,7 +668,7 @@ photo() {
 }
 
 @test "hqweb: staff issue a charter in the browser (the signer signs), download both files, the key once; a station starts from them; the events list shows it; same id refused; CSRF; path traversal refused; HQ's log" {
-	start --charters "$D/keys/charters"
+	hq_start --charters "$D/keys/charters"
 	[ "$(login admin walk-against-traffick)" = 303 ]
 	curl -s -b "$T/jar" "$URL/staff/charters" >"$T/ch.html"
 	[ "$(grep -o '<tr id="charter-' "$T/ch.html" | wc -l)" -eq 3 ]
@@ -750,7 +711,7 @@ photo() {
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/staff/charter?event=2026-tupelo-ms")" = 303 ]
 	# the events list: chartered, its date passed, nothing uploaded
 	curl -s -b "$T/jar" "$URL/staff" | grep -q 'id="late-2026-tupelo-ms"'
-	stop
+	hq_stop
 	# a station starts from the two files (the key made private on the stick)
 	chmod 600 "$T/tupelo.event.key"
 	run "$WATCTL" --db "$T/tupelo.db" init --charter "$T/tupelo.charter" --event-key "$T/tupelo.event.key" --pin-later
@@ -767,7 +728,7 @@ photo() {
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
-	start --charters "$D/keys/charters"
+	hq_start --charters "$D/keys/charters"
 	mkdir -p "$T/shots"
 	run timeout 120 /usr/bin/python3 "$REPO/tests/web/charter.py" "$URL" admin walk-against-traffick 2026-tupelo-ms "$T/shots"
 	echo "$output"
@@ -788,7 +749,7 @@ photo() {
 }
 
 @test "hqweb: downloads: the bundles as received and Excel-safe CSV per city, event and nation; a path traversal in a download refused; without a session nothing" {
-	start
+	hq_start
 	up b9l-47al "$M" "$M.minisig"
 	[[ "$headline" == "Received: Mobile, AL, station T1, export 1"* ]]
 	n=$(sed -n 's/.*HQ&#39;s number for this upload: #\([0-9]*\)\..*/\1/p' "$T/answer.html")
@@ -833,7 +794,7 @@ photo() {
 	grep -q 'href="/staff/stations.csv?city=Mobile%2C%20AL"' "$T/dl.html"
 	curl -s -b "$T/jar" -o "$T/c.csv" "$URL/staff/stations.csv?city=Mobile%2C%20AL"
 	[ "$(wc -l <"$T/c.csv")" -eq 2 ]
-	stop
+	hq_stop
 	run "$WATCTL" hq-log --db "$D/hq.db"
 	echo "$output"
 	[[ "$output" == *"bundle-downloaded #$n "*"$(basename "$M"): admin"* ]]
@@ -843,7 +804,7 @@ photo() {
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
 	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
-	start
+	hq_start
 	up b9l-47al "$M" "$M.minisig"
 	n=$(sed -n 's/.*HQ&#39;s number for this upload: #\([0-9]*\)\..*/\1/p' "$T/answer.html")
 	mkdir -p "$T/shots"
@@ -862,7 +823,7 @@ photo() {
 @test "hqweb: staff sessions kept across a restart of wat-hq (HQ's database holds a hash of the id, never the id); a signed-out, expired or disabled account's session is not" {
 	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
-	start
+	hq_start
 	[ "$(login admin walk-against-traffick)" = 303 ]
 	cp "$T/jar" "$T/admin.jar"
 	[ "$(login bea 'correct horse battery')" = 303 ]
@@ -870,11 +831,11 @@ photo() {
 	curl -s -b "$T/admin.jar" "$URL/staff" >"$T/before.html"
 	sid=$(awk '$6 == "wat_hq_s" {print $7}' "$T/admin.jar")
 	[ ${#sid} -eq 64 ]
-	stop
+	hq_stop
 	# the id is nowhere in HQ's database; its hash is
 	! grep -qa "$sid" "$D/hq.db"
 	[ "$(sqlite3 "$D/hq.db" 'SELECT COUNT(*) FROM staff_sessions')" -eq 2 ]
-	start
+	hq_start
 	curl -s -b "$T/admin.jar" "$URL/staff" >"$T/after.html"
 	grep -q 'id="who">admin<' "$T/after.html"
 	# the same form token: a form of the page before the restart still works
@@ -885,21 +846,21 @@ photo() {
 	[ "$output" = 422 ]
 	# signed out: gone for good, restart or not
 	curl -s -b "$T/admin.jar" -o /dev/null --data "csrf=$(csrf_of "$T/after.html")" "$URL/staff/logout"
-	stop
+	hq_stop
 	[ "$(sqlite3 "$D/hq.db" 'SELECT COUNT(*) FROM staff_sessions')" -eq 1 ]
 	# bea's account disabled while wat-hq was stopped (in the file itself):
 	# her kept session is not brought back
 	sqlite3 "$D/hq.db" "UPDATE staff SET disabled = 1 WHERE name = 'bea'"
-	start
+	hq_start
 	run curl -s -b "$T/admin.jar" -o /dev/null -w '%{http_code}' "$URL/staff"
 	[ "$output" = 303 ]
 	run curl -s -b "$T/bea.jar" -o /dev/null -w '%{http_code}' "$URL/staff"
 	[ "$output" = 303 ]
 	# an idle session kept from long ago is not brought back
 	[ "$(login admin walk-against-traffick)" = 303 ]
-	stop
+	hq_stop
 	sqlite3 "$D/hq.db" "UPDATE staff_sessions SET seen_ms = seen_ms - 31 * 60 * 1000"
-	start
+	hq_start
 	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' "$URL/staff"
 	[ "$output" = 303 ]
 }

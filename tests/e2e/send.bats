@@ -6,56 +6,23 @@
 # once), HQ down then up (retried until it answers, one receipt), a wrong
 # upload code refused with HQ's reason.
 
-setup_file() {
-	command -v curl >/dev/null || skip "curl is not installed (APT_PKGS)"
-	[ -x "$REPO/$BUILD/wat-hq" ] || skip "wat-hq is not built"
-	export DEMO="$BATS_FILE_TMPDIR/demo"
-	"$REPO/assets/demo/hq-demo" "$DEMO" >/dev/null
-}
+load lib/hq
+
+setup_file() { hq_setup_file; }
 
 setup() {
-	T="$BATS_TEST_TMPDIR"
-	cp -a "$DEMO" "$T/hq"
-	D="$T/hq"
+	hq_setup
 	S="$D/st/mobile-t1.db" # Mobile's station: export 1 not sent to HQ yet
-	PID= SPID= WPID=
-	"$REPO/$BUILD/wat-hq-signer" --keys "$D/keys" --socket "$T/signer.sock" 2>>"$T/signer.log" &
-	SPID=$!
-	for _ in $(seq 1 100); do [ -S "$T/signer.sock" ] && break; sleep 0.05; done
-	PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	PORT=$(hq_port)        # kept across a restart: the station posts to one address
 	URL="http://127.0.0.1:$PORT"
 }
 
-teardown() {
-	local p
-	for p in "${WPID:-}" "${PID:-}" "${SPID:-}"; do
-		[ -z "$p" ] || kill "$p" 2>/dev/null || true
-		[ -z "$p" ] || wait "$p" 2>/dev/null || true
-	done
-}
-
-start() {
-	"$REPO/$BUILD/wat-hq" --db "$D/hq.db" --keys "$D/assets-hq" --signer "$T/signer.sock" \
-		--state "$D/state" --port "$PORT" --cookie-insecure 2>>"$T/server.log" &
-	PID=$!
-	for _ in $(seq 1 100); do
-		curl -sf "$URL/healthz" >/dev/null 2>&1 && return 0
-		sleep 0.05
-	done
-	cat "$T/server.log"
-	return 1
-}
-
-stop() {
-	kill "$PID"
-	wait "$PID" 2>/dev/null || true
-	PID=
-}
+teardown() { hq_teardown; }
 
 receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true; }
 
 @test "send: watctl send posts the last export; HQ's receipt is recorded once, the same again is already received" {
-	start
+	hq_start
 	run "$WATCTL" --db "$S" send --inbox "$URL/" --once
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -81,7 +48,7 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"HQ's answer: Received: Mobile, AL, station T1, export 2"* ]]
 	[ "$(receipts)" -eq 2 ]
-	stop
+	hq_stop
 	# HQ counted it once
 	run "$WATCTL" hq-report --db "$D/hq.db"
 	[[ "$output" == *"Mobile, AL"* ]]
@@ -94,7 +61,7 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 	WPID=$!
 	sleep 2.5
 	grep -q "Not sent yet (try 2): HQ's inbox cannot be reached" "$T/send.err"
-	start
+	hq_start
 	wait "$WPID"
 	WPID=
 	cat "$T/send.out"
@@ -103,7 +70,7 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 }
 
 @test "send: a wrong upload code is refused with HQ's reason, recorded, and nothing counted" {
-	start
+	hq_start
 	# the station's charter with another code (HQ checks the one in the bundle's charter)
 	run "$WATCTL" --db "$S" send --inbox "$URL/upload" --once
 	[ "$status" -eq 0 ]
@@ -119,7 +86,7 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Recorded already"* ]]
 	[ "$("$WATCTL" --db "$S" log | grep -c 'hq-receipt')" -eq 2 ]
-	stop
+	hq_stop
 	# HQ counted Mobile once, from the first send
 	run "$WATCTL" hq-report --db "$D/hq.db"
 	[[ "$output" == *"national total"*"\$1,135.00"* ]]
@@ -147,7 +114,7 @@ receipts() { "$WATCTL" --db "$S" log 2>/dev/null | grep -c 'hq-receipt' || true;
 	for _ in $(seq 1 100); do grep -q '"tries":2' "$S.outbox/status" 2>/dev/null && break; sleep 0.1; done
 	grep -q '"status":"offline"' "$S.outbox/status"
 	grep -q "HQ's inbox cannot be reached" "$S.outbox/status"
-	start
+	hq_start
 	for _ in $(seq 1 100); do [ ! -e "$S.outbox/request" ] && [ ! -e "$S.outbox/answer" ] && break; sleep 0.1; done
 	[ ! -e "$S.outbox/request" ]
 	[ ! -e "$S.outbox/answer" ]
