@@ -64,10 +64,11 @@ day() {
 # A station's export N in DIR: sealed (X.zip.age, issue 16) or clear (X.zip).
 bundle_in() { ls "$1"/*"${2:-}".zip.age 2>/dev/null || ls "$1"/*"${2:-}".zip; }
 
-# An event pack, and its key (sealed packs: the words export prints), and
-# its import with that key (plain packs of before: the key is ignored).
+# pack_out DB FILE [ARGS]: an event pack (ARGS to the export), and its key
+# (sealed packs: the words export prints); pack_in DB FILE: its import with
+# that key (plain packs of before: the key is ignored).
 pack_out() {
-	"$WATCTL" --db "$1" event-pack export "$2" >"$2.out"
+	"$WATCTL" --db "$1" event-pack export "$2" "${@:3}" >"$2.out"
 	grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$2.out" | head -1 >"$2.k"
 }
 pack_in() {
@@ -665,9 +666,7 @@ lo_sync() {
 @test "backup copies: a longer copy of a missing station replaces a shorter one; its own bundle takes over, a copy after it adds nothing" {
 	chartered_day "$T/t1.db"
 	for n in 2 3; do
-		"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/t$n.pack" --station "T$n" \
-			>"$STICK/t$n.pack.out"
-		grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$STICK/t$n.pack.out" | head -1 >"$STICK/t$n.pack.k"
+		pack_out "$T/t1.db" "$STICK/t$n.pack" --station "T$n"
 		pack_in "$T/t$n.db" "$STICK/t$n.pack"
 	done
 	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
@@ -761,11 +760,9 @@ lo_sync() {
 # someone else at the third station (one number for two people).
 @test "conflicts: a duplicate between two other stations, one walker number for two people" {
 	chartered_day "$T/t1.db"
-	"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/t2.pack" --station T2 >"$STICK/t2.pack.out"
-	grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$STICK/t2.pack.out" | head -1 >"$STICK/t2.pack.k"
+	pack_out "$T/t1.db" "$STICK/t2.pack" --station T2
 	pack_in "$T/t2.db" "$STICK/t2.pack"
-	"$WATCTL" --db "$T/t1.db" event-pack export "$STICK/t3.pack" --station T3 >"$STICK/t3.pack.out"
-	grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$STICK/t3.pack.out" | head -1 >"$STICK/t3.pack.k"
+	pack_out "$T/t1.db" "$STICK/t3.pack" --station T3
 	pack_in "$T/t3.db" "$STICK/t3.pack"
 	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
 	"$WATCTL" --db "$T/t2.db" set walker-base 500 >/dev/null

@@ -4,6 +4,8 @@
 # another address): the welcome table W (T1) with a cable to each lap
 # point, L1 (T2) and L2 (T3).  Real ledgers, real sockets, real keys.
 
+load lib/stations
+
 setup() {
 	T="$BATS_TEST_TMPDIR"
 	command -v sqlite3 >/dev/null || skip "sqlite3 is not installed (APT_PKGS)"
@@ -38,16 +40,6 @@ teardown() {
 	mountpoint -q "$T/card" 2>/dev/null && umount "$T/card"
 	for n in "$W" "$L1" "$L2"; do ip netns del "$n" 2>/dev/null; done
 	true
-}
-
-# pack FROM TO FILE [ARGS]: a station joins by event pack (sealed: its key
-# is printed once by the export, given to the import).
-pack() {
-	local from=$1 to=$2 file=$3
-	shift 3
-	"$WATCTL" --db "$from" event-pack export "$file" "$@" >"$file.out"
-	"$WATCTL" --db "$to" event-pack import "$file" \
-		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$file.out" | head -1)" >/dev/null
 }
 
 # serve NS DB ADDR: a listener for one exchange, in the background; waits

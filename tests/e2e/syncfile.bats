@@ -7,6 +7,8 @@
 # walker's per-lap pledges on them.  No network at all: two ledgers and a
 # folder for the stick.
 
+load lib/stations
+
 setup() {
 	T="$BATS_TEST_TMPDIR"
 	export WAT_ASSETS="$REPO/assets" WAT_HQ_DIR="$REPO/assets/demo/hq"
@@ -21,15 +23,6 @@ setup() {
 	w2 set holdoff 0 >/dev/null
 	w2 set min-lap 0 >/dev/null
 	CODE=$(w1 badge-code 1)
-}
-
-# pack FROM TO FILE [ARGS]: a station joins by event pack.
-pack() {
-	local from=$1 to=$2 file=$3
-	shift 3
-	"$WATCTL" --db "$from" event-pack export "$file" "$@" >"$file.out"
-	"$WATCTL" --db "$to" event-pack import "$file" \
-		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$file.out" | head -1)" >/dev/null
 }
 
 laps_at_t2() { for _ in $(seq "$1"); do w2 scan "$CODE" >/dev/null; done; }
