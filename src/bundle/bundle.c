@@ -1004,6 +1004,23 @@ bundle_csv_opt_money(struct strbuf *b, int64_t cents)
 		bundle_csv_money(b, cents);
 }
 
+/* ",sponsor,email,phone,address,kind,rate,max" of pledge p: its terms, the
+ * same columns in pledges.csv and outstanding.csv. */
+static void
+bundle_csv_pledge_terms(struct strbuf *b, const struct pledge *p)
+{
+	const char *v[] = {p->sponsor, p->email, p->phone, p->address};
+
+	for (size_t j = 0; j < 4; j++) {
+		strbuf_puts(b, ",");
+		bundle_csv_text(b, v[j]);
+	}
+	strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
+	bundle_csv_money(b, p->t.rate_cents);
+	strbuf_puts(b, ",");
+	bundle_csv_opt_money(b, p->t.max_cents);
+}
+
 /* One outstanding.csv row of pledge p: laps counted, what it owes on them
  * under the rule's lap and cap; by_station (NULL: the older form, without
  * the column) the laps of each station that counted some. */
@@ -1014,20 +1031,11 @@ bundle_outstanding_row(struct strbuf *b, const struct pledge *p, const struct fo
 {
 	int64_t owed, paid = p->online_cents + p->paid_cents;
 	int known = pledge_owed(&p->t, laps, lap, cap, &owed, NULL) == 0;
-	size_t j;
 
 	strbuf_printf(b, "%" PRIu32 ",", p->walker);
 	bundle_csv_text(b, bundle_name_of(fold, p->walker));
 	strbuf_printf(b, ",%" PRId64, p->seq);
-	for (j = 0; j < 4; j++) {
-		const char *v[] = {p->sponsor, p->email, p->phone, p->address};
-		strbuf_puts(b, ",");
-		bundle_csv_text(b, v[j]);
-	}
-	strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
-	bundle_csv_money(b, p->t.rate_cents);
-	strbuf_puts(b, ",");
-	bundle_csv_opt_money(b, p->t.max_cents);
+	bundle_csv_pledge_terms(b, p);
 	strbuf_printf(b, ",%" PRId64 ",%" PRId64 ",", laps, pledge_billed_laps(laps, cap));
 	if (known)
 		bundle_csv_money(b, owed);
@@ -1090,15 +1098,7 @@ bundle_pledge_csvs(struct strbuf *csv, struct strbuf *v1, const struct pledge_so
 		bundle_csv_time(b, e->at.wall_ms);
 		strbuf_printf(b, ",%" PRIu32 ",", p->walker);
 		bundle_csv_text(b, bundle_name_of(fold, p->walker));
-		for (j = 0; j < 4; j++) {
-			const char *v[] = {p->sponsor, p->email, p->phone, p->address};
-			strbuf_puts(b, ",");
-			bundle_csv_text(b, v[j]);
-		}
-		strbuf_printf(b, ",%s,", pledge_kind_name(p->t.kind));
-		bundle_csv_money(b, p->t.rate_cents);
-		strbuf_puts(b, ",");
-		bundle_csv_opt_money(b, p->t.max_cents);
+		bundle_csv_pledge_terms(b, p);
 		strbuf_puts(b, ",");
 		bundle_csv_text(b, p->ext_id);
 		strbuf_puts(b, ",");
