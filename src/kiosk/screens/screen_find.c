@@ -5,9 +5,6 @@
 #include "kiosk_print.h"
 #include "screens.h"
 
-/* a team on the find list shows at least this many characters */
-#define SCREEN_FIND_TEAM_MIN 10
-
 static void
 screen_find_enter(struct kiosk *k)
 {
@@ -16,51 +13,42 @@ screen_find_enter(struct kiosk *k)
 	kiosk_keep(&k->list, NULL);
 }
 
-/* The second line of a walker's cell: the team, the walker's number and whether
- * checked in ("Sunrise  ·  walker 1   ✓ checked in").  A long team's name is
- * shortened, never the number; the team keeps at least its first characters,
- * and where a narrow cell has no room for that the check-in state says it in
- * fewer words ("✓ in") rather than leave the team as "…". */
+/* A walker's cell: the name and whether checked in on the first line
+ * ("Ana Martin        ✓ checked in", or "✓ in" where that is too wide), the
+ * team and the walker's number on the second ("Belhaven Runners · walker 4").
+ * A long team's name is shortened, never the number. */
 static void
-screen_find_line(struct kiosk *k, struct ui_rect line, const struct kiosk_found *f)
+screen_find_cell(struct kiosk *k, struct ui_rect t, const struct kiosk_found *f)
 {
 	struct ui *u = k->ui;
-	int hint = k->style.font.hint, gap = k->style.gap, nw, sw, tw = 0, tmin = 0,
-	    space = ui_text_width(u, "  ", hint, 0);
+	int hint = k->style.font.hint, body = k->style.font.body, gap = k->style.gap, nw, sw,
+	    tw = 0, space = ui_text_width(u, "  ", hint, 0);
+	struct ui_rect top = {t.x, t.y, t.w, t.h * 55 / 100},
+	               line = {t.x, t.y + top.h, t.w, t.h - top.h};
 	const char *state = f->checked_in ? "\xe2\x9c\x93 checked in" : "not in yet";
 	char label[64];
 
-	snprintf(label, sizeof label, "%swalker %u", f->team[0] ? "\xc2\xb7  " : "", f->id);
-	nw = ui_text_width(u, label, hint, 0) + 2;
-	if (f->team[0] != '\0') {
-		char start[SCREEN_FIND_TEAM_MIN * 4 + 4];
-		size_t n = 0;
-		int chars = 0;
-		/* the team's first characters and "…", or the whole team if that is shorter */
-		for (; f->team[n] != '\0' && n < sizeof start - 4; n++) /* 4: "…" and its NUL */
-			if (((unsigned char)f->team[n] & 0xc0) != 0x80 &&
-			    chars++ == SCREEN_FIND_TEAM_MIN)
-				break;
-		memcpy(start, f->team, n);
-		snprintf(start + n, sizeof start - n, "%s",
-		         f->team[n] != '\0' ? "\xe2\x80\xa6" : "");
-		tmin = ui_text_width(u, start, hint, 0) + space;
-		tw = ui_text_width(u, f->team, hint, 0) + space;
-	}
 	sw = ui_text_width(u, state, hint, f->checked_in);
-	if (line.w - sw - gap - nw < tmin) {
+	if (ui_text_width(u, f->name, body, 1) + gap + sw > top.w) {
 		state = f->checked_in ? "\xe2\x9c\x93 in" : "not in";
 		sw = ui_text_width(u, state, hint, f->checked_in);
 	}
-	if (tw > line.w - sw - gap - nw)
-		tw = line.w - sw - gap - nw;
-	if (tw > space)
-		ui_text_cut(u, (struct ui_rect){line.x, line.y, tw - space, line.h}, f->team, hint,
-		            0, UI_DIM, UI_LEFT);
+	ui_text(u, (struct ui_rect){top.x, top.y, top.w - sw - gap, top.h}, f->name, body, 1, UI_FG,
+	        UI_LEFT);
+	ui_text(u, (struct ui_rect){top.x + top.w - sw - 2, top.y, sw + 2, top.h}, state, hint,
+	        f->checked_in, f->checked_in ? UI_OK : UI_DIM, UI_RIGHT);
+	snprintf(label, sizeof label, "%swalker %u", f->team[0] ? "\xc2\xb7  " : "", f->id);
+	nw = ui_text_width(u, label, hint, 0) + 2;
+	if (f->team[0] != '\0') {
+		tw = ui_text_width(u, f->team, hint, 0) + space;
+		if (tw > line.w - nw)
+			tw = line.w - nw;
+		if (tw > space)
+			ui_text_cut(u, (struct ui_rect){line.x, line.y, tw - space, line.h},
+			            f->team, hint, 0, UI_DIM, UI_LEFT);
+	}
 	ui_text(u, (struct ui_rect){line.x + (tw > 0 ? tw : 0), line.y, nw, line.h}, label, hint, 0,
 	        UI_DIM, UI_LEFT);
-	ui_text(u, (struct ui_rect){line.x + line.w - sw - 2, line.y, sw + 2, line.h}, state, hint,
-	        f->checked_in, f->checked_in ? UI_OK : UI_DIM, UI_RIGHT);
 }
 
 static void
@@ -112,10 +100,7 @@ screen_find_draw(struct kiosk *k)
 				return;
 			}
 			t = kiosk_inset(c, k->style.gap);
-			ui_text(u, (struct ui_rect){t.x, t.y, t.w, t.h * 55 / 100}, f->name,
-			        k->style.font.body, 1, UI_FG, UI_LEFT);
-			screen_find_line(
-			    k, (struct ui_rect){t.x, t.y + t.h * 55 / 100, t.w, t.h * 45 / 100}, f);
+			screen_find_cell(k, t, f);
 		}
 		if (l->nfound == 0 && k->find.query[0] != '\0')
 			ui_text(u, (struct ui_rect){res.x, res.y, res.w, row_h},
