@@ -654,7 +654,9 @@ screen_export_enter(struct kiosk *k)
 	kiosk_post_usb(k, KIOSK_OP_EXPORT_INFO);
 }
 
-static void
+/* Asks the worker for the ledger's snapshot to export into dir (then
+ * screen_export_run starts the export thread on it). */
+void
 screen_export_go(struct kiosk *k, const char *dir)
 {
 	struct kiosk_req q;

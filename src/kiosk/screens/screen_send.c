@@ -19,7 +19,6 @@
 static void
 screen_send_export(struct kiosk *k)
 {
-	struct kiosk_req q;
 	char *dir = xasprintf("%s.exports", k->db_path);
 
 	if (util_mkdir(dir, 0700) != 0) {
@@ -27,17 +26,8 @@ screen_send_export(struct kiosk *k)
 		free(dir);
 		return;
 	}
-	kiosk_export_free(k->export_job);
-	k->export_job = NULL;
-	memset(&q, 0, sizeof q);
-	q.op = KIOSK_OP_EXPORT;
-	snprintf(q.path, sizeof q.path, "%s", dir);
-	snprintf(q.export.hq, sizeof q.export.hq, "%s/hq",
-	         k->assets_dir != NULL ? k->assets_dir : "assets");
-	snprintf(k->export.dir, sizeof k->export.dir, "%s", dir);
-	k->msg[0] = '\0';
 	k->send_after_export = 0;
-	kiosk_post(k, &q);
+	screen_export_go(k, dir);
 	free(dir);
 }
 

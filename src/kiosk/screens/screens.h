@@ -12,6 +12,7 @@ extern const struct screen_ops screen_register_ops, screen_donate_ops, screen_co
 extern const struct screen_ops screen_pin_ops, screen_coord_ops, screen_settings_ops;
 extern const struct screen_ops screen_import_ops, screen_print_ops, screen_printer_ops;
 extern const struct screen_ops screen_close_ops, screen_export_ops;
+void screen_export_go(struct kiosk *k, const char *dir);
 int screen_export_run(struct kiosk *k, struct kiosk_reply *x);
 extern const struct screen_ops screen_join_ops, screen_pack_ops, screen_training_ops;
 extern const struct screen_ops screen_waiver_ops;
