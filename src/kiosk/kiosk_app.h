@@ -162,6 +162,7 @@ struct kiosk {
 	char send_line[600];     /* the Send to HQ screen's line as last drawn */
 	char send_brief[80];     /* the coordinator menu's few words of it, as last drawn */
 	int send_after_export;   /* "Export and send": sent once that export is verified */
+	int send_off_pressed;    /* a send button pressed that cannot send: its reason in red */
 };
 
 /* Who may see a screen (screen_ops.coordinator). */
