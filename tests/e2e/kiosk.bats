@@ -377,6 +377,9 @@ clock() {
 rotate() { event; kiosk "$1" rotate; }
 @test "kiosk: rotation turns the frame and the touches" { both rotate; }
 
+rotate_coord() { event; kiosk "$1" rotate-coord; }
+@test "kiosk: on a portrait panel the coordinator's menu and screens fit, nothing cut off" { both rotate_coord; }
+
 @test "kiosk: a failed expectation names the line and exits non-zero" {
 	event
 	printf 'expect-text Scan your badge\nexpect-text No such words\n' >"$BATS_TEST_TMPDIR/bad.script"

@@ -272,20 +272,31 @@ screen_coord_draw(struct kiosk *k)
 	                                          [RULES_ROLE_BOTH] = "Both"};
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
-	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line;
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line, portrait, top;
 	char rot[48], review[48];
 
 	if (kiosk_header(k, "Coordinator", "Home")) {
 		kiosk_lock(k); /* leaving the menu for home locks it */
 		return;
 	}
-	row = (struct ui_rect){body.x, body.y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, k->style.font.text, 1,
-	        UI_FG, UI_LEFT);
+	/* portrait: the role's label above its three buttons ("Welcome table" fits) */
+	portrait = ui_width(u) < ui_height(u);
+	top = portrait ? lh : 0;
+	row = (struct ui_rect){body.x, body.y + top, body.w, rh};
+	ui_text(u,
+	        portrait ? (struct ui_rect){body.x, body.y, body.w, lh} : kiosk_col(row, 0, 4, gap),
+	        setting_find("role")->label, k->style.font.text, 1, UI_FG, UI_LEFT);
 	for (int i = 0; i < 3; i++) {
 		int on = (int)k->st.event.role == i;
-		if (ui_button(u, kiosk_col(row, i + 1, 4, gap), role_labels[i],
-		              on ? UI_ACCENT : UI_PANEL, k->style.font.text) &&
+		struct ui_rect b = kiosk_col(row, i + 1, 4, gap);
+		if (portrait) { /* shares of 15: "Welcome table" 7, "Lap point" 5, "Both" 3 */
+			static const int at[] = {0, 7, 12, 15};
+			int span = row.w - 2 * gap;
+			b = (struct ui_rect){row.x + span * at[i] / 15 + i * gap, row.y,
+			                     span * (at[i + 1] - at[i]) / 15, row.h};
+		}
+		if (ui_button(u, b, role_labels[i], on ? UI_ACCENT : UI_PANEL,
+		              portrait ? k->style.font.body : k->style.font.text) &&
 		    !on && !k->waiting) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
@@ -296,8 +307,9 @@ screen_coord_draw(struct kiosk *k)
 			kiosk_post(k, &q);
 		}
 	}
-	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
-	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
+	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + top + rh + gap / 2, body.w, lh});
+	grid = (struct ui_rect){body.x, body.y + top + rh + lh + gap, body.w,
+	                        body.h - top - rh - lh - gap};
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
 	{
 		const struct ledger_totals *t = &k->st.totals;
