@@ -248,6 +248,19 @@ kiosk_row(struct ui_rect r, int i, int n, int gap)
 	return (struct ui_rect){r.x, r.y + i * (h + gap), r.w, h};
 }
 
+int
+kiosk_choices_h(struct kiosk *k, int n, int h, int gap)
+{
+	return ui_width(k->ui) < ui_height(k->ui) ? n * h + (n - 1) * gap : h;
+}
+
+struct ui_rect
+kiosk_choice(struct kiosk *k, struct ui_rect r, int i, int n, int gap)
+{
+	return ui_width(k->ui) < ui_height(k->ui) ? kiosk_row(r, i, n, gap)
+	                                          : kiosk_col(r, i, n, gap);
+}
+
 void
 kiosk_halves(struct kiosk *k, struct ui_rect body, int gap, struct ui_rect *a, struct ui_rect *b)
 {

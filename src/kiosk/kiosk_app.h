@@ -231,6 +231,11 @@ enum kiosk_ask_result kiosk_ask_or(struct kiosk *k, const char *title, const cha
 /* Splits r into n columns / rows with a gap. */
 struct ui_rect kiosk_col(struct ui_rect r, int i, int n, int gap);
 struct ui_rect kiosk_row(struct ui_rect r, int i, int n, int gap);
+/* A row of n choices, each h high: side by side, or on a portrait panel
+ * (480 wide, where three long labels do not fit a row) one under the other.
+ * kiosk_choices_h: the height the row takes; kiosk_choice: choice i in r. */
+int kiosk_choices_h(struct kiosk *k, int n, int h, int gap);
+struct ui_rect kiosk_choice(struct kiosk *k, struct ui_rect r, int i, int n, int gap);
 /* Two halves of body: side by side, or stacked on a portrait screen. */
 void kiosk_halves(struct kiosk *k, struct ui_rect body, int gap, struct ui_rect *a,
                   struct ui_rect *b);

@@ -232,15 +232,25 @@ screen_printer_draw(struct kiosk *k)
 	}
 	y += rh + gap;
 	row = (struct ui_rect){body.x, y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", k->style.font.text, 1, UI_FG, UI_LEFT);
+	if (ui_width(u) < ui_height(u)) { /* portrait: "Paper" above, the four in two rows */
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Paper", k->style.font.text, 1,
+		        UI_FG, UI_LEFT);
+		y += lh;
+		row = (struct ui_rect){body.x, y, body.w, 2 * rh + gap};
+	} else
+		ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", k->style.font.text, 1, UI_FG,
+		        UI_LEFT);
 	for (int i = 0; i < 4; i++) {
 		int on = strcasecmp(paper, screen_papers[i].value) == 0;
-		if (ui_button(u, kiosk_col(row, i + 1, 5, gap), screen_papers[i].label,
-		              on ? UI_ACCENT : UI_PANEL, k->style.font.body) &&
+		struct ui_rect b = row.h > rh
+		                       ? kiosk_col(kiosk_row(row, i / 2, 2, gap), i % 2, 2, gap)
+		                       : kiosk_col(row, i + 1, 5, gap);
+		if (ui_button(u, b, screen_papers[i].label, on ? UI_ACCENT : UI_PANEL,
+		              k->style.font.body) &&
 		    !on && !k->waiting)
 			screen_printer_set(k, "paper", screen_papers[i].value);
 	}
-	y += rh + gap;
+	y += row.h + gap;
 	if (ui_button(u, (struct ui_rect){body.x, y, body.w / 2 - gap, rh}, "Test print",
 	              k->style.done, k->style.font.label) &&
 	    !k->waiting)
