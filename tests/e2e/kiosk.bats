@@ -449,6 +449,8 @@ next_seq() { echo $(($(w log | tail -1 | awk '{print $1}') + 1)); }
 no_cups() {
 	export CUPS_SERVER="$BATS_TEST_TMPDIR/no-cupsd.sock" WAT_SPOOL="$BATS_TEST_TMPDIR/spool-$1"
 	export RECEIPT_OUTCOME="No printer: saved as PDF"
+	# in a volunteer's words: the file's name, not the spool folder's path
+	export RECEIPT_DETAIL="Nothing is lost: the page is kept on this station (Receipt_"
 }
 
 receipt_spool() {
@@ -502,7 +504,7 @@ private_cupsd() {
 receipt_cups() {
 	event
 	w set printer pdfq >/dev/null
-	export RECEIPT_OUTCOME="Printed"
+	export RECEIPT_OUTCOME="Printed" RECEIPT_DETAIL="Printed on"
 	GIFT=$(next_seq)
 	export GIFT
 	kiosk "$1" receipt
@@ -1063,7 +1065,7 @@ training() {
 	event
 	w set printer pdfq >/dev/null
 	w set org-name "International Outreach Ministries" >/dev/null
-	export RECEIPT_OUTCOME="Printed"
+	export RECEIPT_OUTCOME="Printed" RECEIPT_DETAIL="Printed on"
 	kiosk "$size" training-on
 	[ -f "$T" ] && [ -f "$T.on" ]
 	before=$(sha256sum <"$DB")

@@ -365,7 +365,7 @@ screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
 		/* refused by hand (the ledger's sentence is longer than the line) */
 		kiosk_message(k, UI_FG, "%s",
 		              k->coordinator ? "Too soon: +1 lap anyway adds it."
-		                             : "Too soon: ask the coordinator.");
+		                             : "Lap not added: too soon. Ask the coordinator.");
 		ui_sound(k->ui, UI_SOUND_WARN);
 	} else if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
 		enum ui_color c = kiosk_scan_color(x);

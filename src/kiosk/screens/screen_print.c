@@ -60,7 +60,7 @@ screen_print_draw(struct kiosk *k)
 	int gap = k->style.margin, y = body.y, btn = k->style.button, lh = k->style.line;
 	enum ui_color c;
 	const char *words, *detail = "";
-	char title[200], progress[96];
+	char title[200], progress[96], spooled[sizeof p->st.spool_path + 200];
 	int failed;
 
 	if (kiosk_header(k, "Printing", "Back") || p == NULL) {
@@ -90,7 +90,18 @@ screen_print_draw(struct kiosk *k)
 	y += k->style.row_l + gap;
 	if (p->phase == KIOSK_PRINT_REFUSED || p->phase == KIOSK_PRINT_SAVED || p->save_failed)
 		detail = p->message;
-	else if (p->phase == KIOSK_PRINT_FINISHED)
+	else if (p->phase == KIOSK_PRINT_FINISHED && p->st.state == PRINT_SPOOLED &&
+	         p->st.spool_path[0] != '\0') {
+		/* a volunteer's words, the file's name only (print.c's sentence has the
+		 * whole path of the spool folder) */
+		const char *base = strrchr(p->st.spool_path, '/');
+		snprintf(
+		    spooled, sizeof spooled,
+		    "Nothing is lost: the page is kept on this station (%s). Plug in the "
+		    "printer and press Try again, or Print elsewhere to put it on a USB stick.",
+		    base != NULL ? base + 1 : p->st.spool_path);
+		detail = spooled;
+	} else if (p->phase == KIOSK_PRINT_FINISHED)
 		detail = p->st.message;
 	else if (p->phase == KIOSK_PRINT_RUNNING && p->st.reasons[0] != '\0')
 		detail = p->st.reasons;
