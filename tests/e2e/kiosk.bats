@@ -276,6 +276,7 @@ idle_lock() {
 
 coord() {
 	event
+	w set org-name "International Outreach Ministries" >/dev/null # longer than its button
 	cp "$REPO/assets/demo/roster.csv" "$USB/roster.csv"
 	printf 'name,email\n,nobody@example.org\n"unclosed\n' >"$USB/bad.csv"
 	kiosk "$1" coord

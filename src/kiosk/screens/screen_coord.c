@@ -295,8 +295,9 @@ screen_coord_draw(struct kiosk *k)
 			b = (struct ui_rect){row.x + span * at[i] / 15 + i * gap, row.y,
 			                     span * (at[i + 1] - at[i]) / 15, row.h};
 		}
+		/* the body size: "Welcome table" whole, not shrunk beside the others */
 		if (ui_button(u, b, role_labels[i], on ? UI_ACCENT : UI_PANEL,
-		              portrait ? k->style.font.body : k->style.font.text) &&
+		              k->style.font.body) &&
 		    !on && !k->waiting) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
@@ -607,6 +608,21 @@ screen_settings_draw(struct kiosk *k)
 		}
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
+		/* a long value ("Organisation: International Outreach Ministries")
+		 * ends with "…" where the button ends, shrunk at most a little
+		 * beside the others (ui_text would shrink it to 70 %) */
+		{
+			size_t cut = strlen(value);
+			while (cut > 1 &&
+			       ui_text_width(u, label, k->style.font.body, 1) * 85 / 100 >
+			           c.w - 2 * k->style.pad) {
+				do
+					cut--;
+				while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80);
+				snprintf(label, sizeof label, "%s: %.*s\xe2\x80\xa6", s->label,
+				         (int)cut, value);
+			}
+		}
 		if (ui_button(u, c, label, k->style.quiet, k->style.font.body)) {
 			char whole[SETTING_VALUE_MAX];
 
