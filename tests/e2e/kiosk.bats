@@ -287,6 +287,16 @@ coord() {
 }
 @test "kiosk: coordinator PIN, settings, role, roster import, throttled wrong PINs" { both coord; }
 
+import_nostick() {
+	event
+	rm -rf "$USB"
+	# the stick is plugged in while the screen says there is none
+	(sleep 3 && mkdir -p "$USB" && cp "$REPO/assets/demo/roster.csv" "$USB/roster.csv") &
+	kiosk "$1" import-nostick
+	wait
+}
+@test "kiosk: Import roster without a USB stick says so in words; Look again finds it once plugged in" { both import_nostick; }
+
 waiver_long() {
 	event
 	long=$(printf 'I walk at my own risk and release the organisers from any claim. %.0s' 1 2 3 4 5)

@@ -770,9 +770,26 @@ screen_import_files(struct kiosk *k)
 				screen_import_post(k, KIOSK_OP_IMPORT_PREVIEW, line, 0);
 			}
 		}
-		if (k->list->nfound == 0)
+		if (k->list->nfound == 0 && k->list->rc == 0) {
 			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, "No CSV file there.",
 			        k->style.font.body, 0, UI_DIM, UI_LEFT);
+			y += lh + gap;
+		} else if (k->list->rc != 0) /* no stick: kept in view, whatever is pressed */
+			y += ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 4 * lh},
+			                  k->list->cause != NULL ? k->list->cause : "No USB stick.",
+			                  k->style.font.body, 1, UI_BAD, UI_LEFT) +
+			     gap;
+		/* looked for again once the stick is in */
+		if ((k->list->rc != 0 || k->list->nfound == 0) &&
+		    ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, "Look again",
+		              k->style.primary, k->style.font.text) &&
+		    !k->waiting) {
+			int pledges = k->import.pledges; /* the kind chosen stays */
+			k->msg[0] = '\0';
+			screen_import_enter(k);
+			k->import.pledges = pledges;
+			return;
+		}
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
 	              "Type a path\xe2\x80\xa6", k->style.quiet, k->style.font.text)) {
@@ -1027,9 +1044,7 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
 
-	if (x->op == KIOSK_OP_LISTDIR) {
-		if (x->rc != 0)
-			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No USB stick.");
+	if (x->op == KIOSK_OP_LISTDIR) { /* a failure is drawn from k->list */
 		kiosk_keep(&k->list, x);
 		*r = NULL;
 		return;
