@@ -179,6 +179,7 @@ register() {
 
 register_dup() {
 	event
+	w checkin 1 >/dev/null
 	kiosk "$1" register-dup
 	# the walk-up typed "sunrise": one team Sunrise, not two
 	w walker show 3 | grep -q 'Sunrise'
