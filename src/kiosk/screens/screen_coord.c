@@ -545,7 +545,7 @@ screen_settings_draw(struct kiosk *k)
 		/* a length is a number and a unit chosen apart: "0.25" alone was metres */
 		snprintf(aside, sizeof aside, "Unit: %s (change)",
 		         screen_settings_units[k->settings.unit].words);
-		r = kiosk_ask_or(k, "Event settings",
+		r = kiosk_ask_or(k, clock ? "Set the clock" : "Event settings",
 		                 k->settings.prompt[0] ? k->settings.prompt : k->settings.label,
 		                 k->settings.value, sizeof k->settings.value,
 		                 length ? KIOSK_KB_NUMBER : KIOSK_KB_TEXT, 1,
