@@ -76,7 +76,14 @@ screen_send_draw(struct kiosk *k)
 		snprintf(line, sizeof line, "%.590s", k->msg);
 		c = UI_BAD;
 	}
-	blocked = kiosk_send_blocked(k->send, why, sizeof why);
+	/* training first: the ask would be refused whatever the charter says */
+	if (k->st.training) {
+		snprintf(why, sizeof why,
+		         "Training is on: nothing of it goes to HQ. Switch training off first "
+		         "(Coordinator \xe2\x86\x92 Training).");
+		blocked = 1;
+	} else
+		blocked = kiosk_send_blocked(k->send, why, sizeof why);
 	/* no HQ address: the reason is the line, before any press; a press
 	 * of a send button turns it red */
 	if (blocked && !k->send_after_export && k->msg[0] == '\0') {
