@@ -211,8 +211,8 @@ static void *
 scan_decode_main(void *arg)
 {
 	struct scan *s = arg;
-	struct scan_decode_options plain_o = {0, 1, 8, 0}, full_o = {1, 1, 8, 0},
-	                           half_o = {1, 1, 8, 1};
+	struct scan_decode_options plain_o = {0, 1, 8, 0, 0}, full_o = {1, 1, 8, 0, 0},
+	                           half_o = {1, 1, 8, 1, 0};
 	struct scan_decoder *plain = scan_decode_new(&plain_o), *full = scan_decode_new(&full_o),
 	                    *half = scan_decode_new(&half_o), *d;
 	struct scan_frame work, t;

@@ -20,6 +20,7 @@
 #include <ZXing/ReadBarcode.h>
 #include <ZXing/ZXVersion.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -42,6 +43,8 @@ struct ZXing_ImageView {
 struct ZXing_ReaderOptions {
 	scan_zxing_hints hints;
 	bool tryInvert = true;
+	bool qrOnly = false;  /* formats is exactly QRCode: the pre-check may answer */
+	bool precheck = true; /* scan_zxing_set_precheck */
 };
 
 struct ZXing_Barcode {
@@ -104,6 +107,396 @@ scan_zxing_inverted(const ZXing_ImageView *iv)
 		}
 	}
 	return out;
+}
+
+/* The pre-check: can 1.4's QR reader find anything in this picture at all?
+ *
+ * Most camera frames hold no code, and on those zxing spends 80% of its time
+ * building the whole bit matrix before it finds nothing in it.  For QR codes
+ * only, ReadBarcodes() binarizes each layer of its pyramid (the picture, and
+ * thirds of it while the smaller side is over 500 px) with HybridBinarizer
+ * (8x8 blocks: a block's black point is its mean, or, when its range is 24 or
+ * less, half its minimum or its upper-left neighbours' black point; each
+ * block's threshold is the mean of the 5x5 black points around it; a pixel at
+ * or under it is black).  FindFinderPatterns() then walks every third row
+ * (rows 2, 5, 8...) looking at each window of five runs starting on a black
+ * one for 1:1:3:1:1 with light before it, and hands each such window to
+ * LocateConcentricPattern(), whose first check is the same pattern in the
+ * column through the window's centre.  Every finder pattern kept comes from
+ * one window that passed both, and a code needs three finder patterns.
+ *
+ * So the pre-check does the same binarization on the same rows, counts the
+ * windows that pass both tests loosened (half a pixel more tolerance on each
+ * run, a pixel less of light before, two pixels more range, the columns on
+ * either side too), and stops at three.  Fewer than three in every layer:
+ * ReadBarcodes() cannot return a code, and is not called.  It reads every
+ * pixel once for the block statistics (vector code) and a third of the rows
+ * for the runs: about a fifth of zxing's time on an empty frame, and a tenth
+ * more on a busy scene where it has to call zxing after all.  Exact for 1.4
+ * only (2.x changed the binarizer and the pattern tests): other versions do
+ * without it.  tests/unit/test_scan_corpus.c checks it changes nothing on
+ * every corpus photo and its inverse. */
+#if ZXING_VERSION_MAJOR == 1 && ZXING_VERSION_MINOR == 4
+#define SCAN_ZXING_PRECHECK 1
+#endif
+
+#ifdef SCAN_ZXING_PRECHECK
+enum { SCAN_ZXING_BLOCK = 8, SCAN_ZXING_MIN_RANGE = 24, SCAN_ZXING_NEED = 3 };
+
+/* One thread's work space (a decoder is used by one thread at a time). */
+struct scan_zxing_scratch {
+	std::vector<int> black, thr, runs;
+	std::vector<uint16_t> csum;
+	std::vector<uint8_t> cmin, cmax, bits, layer[2];
+};
+
+static thread_local scan_zxing_scratch scan_zxing_work;
+static thread_local unsigned long scan_zxing_skipped;
+
+/* The loops over bytes below are what the pre-check costs: let GCC turn them
+ * into vector code (-O2 alone leaves them scalar). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define SCAN_ZXING_VECTOR __attribute__((optimize("tree-vectorize")))
+#else
+#define SCAN_ZXING_VECTOR
+#endif
+
+/* HybridBinarizer's black point of each 8x8 block, in raster order (a flat
+ * block looks at the blocks above and to its left).  inv: of 255 - luma. */
+SCAN_ZXING_VECTOR static void
+scan_zxing_black_points(const uint8_t *lum, int w, int h, int stride, bool inv, int sw, int sh)
+{
+	scan_zxing_scratch &s = scan_zxing_work;
+	const int B = SCAN_ZXING_BLOCK;
+	uint16_t *cs;
+	uint8_t *mn, *mx;
+
+	s.black.resize(static_cast<size_t>(sw) * sh);
+	s.csum.resize(static_cast<size_t>(w));
+	s.cmin.resize(static_cast<size_t>(w));
+	s.cmax.resize(static_cast<size_t>(w));
+	cs = s.csum.data();
+	mn = s.cmin.data();
+	mx = s.cmax.data();
+	for (int by = 0; by < sh; by++) {
+		const uint8_t *r = lum + static_cast<ptrdiff_t>(std::min(by * B, h - B)) * stride;
+		int *bp = s.black.data() + static_cast<size_t>(by) * sw;
+
+		/* column sums, minima and maxima of the block row: straight loops
+		 * over bytes, which the compiler turns into vector code */
+		for (int x = 0; x < w; x++) {
+			cs[x] = r[x];
+			mn[x] = r[x];
+			mx[x] = r[x];
+		}
+		for (int yy = 1; yy < B; yy++) {
+			r += stride;
+			for (int x = 0; x < w; x++) {
+				uint8_t v = r[x];
+				cs[x] = static_cast<uint16_t>(cs[x] + v);
+				mn[x] = v < mn[x] ? v : mn[x];
+				mx[x] = v > mx[x] ? v : mx[x];
+			}
+		}
+		for (int bx = 0; bx < sw; bx++) {
+			int x0 = std::min(bx * B, w - B), sum = 0, lo = 255, hi = 0, avg;
+
+			for (int x = x0; x < x0 + B; x++) {
+				sum += cs[x];
+				lo = std::min(lo, static_cast<int>(mn[x]));
+				hi = std::max(hi, static_cast<int>(mx[x]));
+			}
+			if (inv) {
+				int t = lo;
+				sum = B * B * 255 - sum;
+				lo = 255 - hi;
+				hi = 255 - t;
+			}
+			avg = sum / (B * B);
+			if (hi - lo <= SCAN_ZXING_MIN_RANGE) {
+				avg = lo / 2;
+				if (by > 0 && bx > 0) {
+					int nb =
+					    (bp[bx - sw] + 2 * bp[bx - 1] + bp[bx - sw - 1]) / 4;
+					if (lo < nb)
+						avg = nb;
+				}
+			}
+			bp[bx] = avg;
+		}
+	}
+}
+
+/* One layer being checked: its pixels and thresholds. */
+struct scan_zxing_layer {
+	const uint8_t *lum;
+	int w, h, stride, sw, sh;
+	bool inv;
+	const int *thr;
+};
+
+/* Black under the layer's binarization (the last block row and column start
+ * 8 pixels from the edge and are thresholded last: pixels there take their
+ * threshold). */
+static inline bool
+scan_zxing_black(const scan_zxing_layer &l, int x, int y)
+{
+	int bx = x >= l.w - SCAN_ZXING_BLOCK ? l.sw - 1 : x / SCAN_ZXING_BLOCK;
+	int by = y >= l.h - SCAN_ZXING_BLOCK ? l.sh - 1 : y / SCAN_ZXING_BLOCK;
+	int v = l.lum[static_cast<ptrdiff_t>(y) * l.stride + x];
+	int t = l.thr[static_cast<size_t>(by) * l.sw + bx];
+
+	return l.inv ? v >= t : v <= t;
+}
+
+/* FindFinderPatterns' test of five runs, loosened: 1:1:3:1:1 within half a
+ * module and one pixel (1.4: half a pixel), at least 7 pixels. */
+static bool
+scan_zxing_is_finder(const int *v)
+{
+	static const int pattern[5] = {1, 1, 3, 1, 1};
+	int width = v[0] + v[1] + v[2] + v[3] + v[4];
+	float module, tol;
+
+	if (width < 7)
+		return false;
+	module = static_cast<float>(width) / 7;
+	tol = module * 0.5f + 1.0f;
+	for (int k = 0; k < 5; k++) {
+		if (std::abs(static_cast<float>(v[k]) - static_cast<float>(pattern[k]) * module) >
+		    tol)
+			return false;
+	}
+	return true;
+}
+
+/* The first check LocateConcentricPattern makes of a row's candidate: the
+ * column through its centre, read from the third edge below back up, must
+ * hold five runs, each ending within range pixels (the picture's edge counts
+ * as an edge once), in 1:1:3:1:1.  Loosened: two pixels more range, the columns either side too. */
+static bool
+scan_zxing_column_ok(const scan_zxing_layer &l, int cx, int y, int range)
+{
+	range += 2;
+	for (int x = std::max(cx - 1, 0); x <= std::min(cx + 1, l.w - 1); x++) {
+		int runs[5], edges = 0, yy = y, n;
+		bool c = scan_zxing_black(l, x, y), ok = true;
+
+		/* down to the first pixel past the third edge; leaving the picture
+		 * counts as an edge, and ends the walk */
+		for (n = 0; edges < 3; n++) {
+			if (n >= range) {
+				ok = false;
+				break;
+			}
+			if (++yy >= l.h) {
+				ok = edges == 2;
+				break;
+			}
+			bool b = scan_zxing_black(l, x, yy);
+			edges += b != c;
+			c = b;
+		}
+		if (!ok)
+			continue;
+		/* back up over five runs; only the last may end at the top */
+		yy--;
+		for (int k = 0; k < 5 && ok; k++) {
+			bool start = scan_zxing_black(l, x, yy);
+			runs[k] = 0;
+			for (;;) {
+				runs[k]++;
+				if (runs[k] > range) {
+					ok = false;
+					break;
+				}
+				if (--yy < 0) {
+					ok = k == 4;
+					break;
+				}
+				if (scan_zxing_black(l, x, yy) != start)
+					break;
+			}
+		}
+		if (ok && scan_zxing_is_finder(runs))
+			return true;
+	}
+	return false;
+}
+
+/* Windows of a row's runs (from a black one, with light before it) that pass
+ * FindFinderPatterns' test and the column check, loosened. */
+static int
+scan_zxing_row_windows(const scan_zxing_layer &l, int y, const int *runs, int n)
+{
+	int found = 0, front = runs[0];
+
+	for (int i = 1; i + 4 < n; front += runs[i] + runs[i + 1], i += 2) {
+		const int *v = runs + i;
+		int width = v[0] + v[1] + v[2] + v[3] + v[4];
+
+		if (!scan_zxing_is_finder(v))
+			continue;
+		if (i > 1 && v[-1] < static_cast<float>(width) / 7 * 0.5f - 1.5f) /* 1.4: - 1 */
+			continue;
+		/* 1.4: the centre (front + v0 + v1 + v2 / 2.0, y + 0.5), range
+		 * 3/2 of the window */
+		if (scan_zxing_column_ok(l, front + v[0] + v[1] + v[2] / 2, y, width * 3 / 2))
+			found++;
+	}
+	return found;
+}
+
+/* The windows FindFinderPatterns would look at in one layer, up to NEED. */
+SCAN_ZXING_VECTOR static int
+scan_zxing_layer_windows(const uint8_t *lum, int w, int h, int stride, bool inv, bool harder)
+{
+	scan_zxing_scratch &s = scan_zxing_work;
+	const int B = SCAN_ZXING_BLOCK;
+	int sw = (w + B - 1) / B, sh = (h + B - 1) / B, skip, found = 0;
+
+	if (w < 5 * B || h < 5 * B)
+		return SCAN_ZXING_NEED; /* 1.4 uses another binarizer there: not emulated */
+	scan_zxing_black_points(lum, w, h, stride, inv, sw, sh);
+	s.thr.resize(static_cast<size_t>(sw) * sh);
+	for (int by = 0; by < sh; by++) {
+		int top = std::clamp(by, 2, sh - 3);
+		for (int bx = 0; bx < sw; bx++) {
+			int left = std::clamp(bx, 2, sw - 3), sum = 0;
+			for (int dy = -2; dy <= 2; dy++)
+				for (int dx = -2; dx <= 2; dx++)
+					sum +=
+					    s.black[static_cast<size_t>(top + dy) * sw + left + dx];
+			/* black: luma <= t, or inverted 255 - luma <= t */
+			s.thr[static_cast<size_t>(by) * sw + bx] = inv ? 255 - sum / 25 : sum / 25;
+		}
+	}
+	const scan_zxing_layer l = {lum, w, h, stride, sw, sh, inv, s.thr.data()};
+	skip = (3 * h) / (4 * (20 * 4 + 17));
+	if (skip < 3 || harder)
+		skip = 3;
+	s.bits.resize(static_cast<size_t>(w));
+	s.runs.resize(static_cast<size_t>(w) + 2);
+	for (int y = skip - 1; y < h && found < SCAN_ZXING_NEED; y += skip) {
+		/* the last block row and column start 8 pixels from the edge and are
+		 * thresholded last: pixels there take their threshold */
+		const int *t = s.thr.data() + static_cast<size_t>(y >= h - B ? sh - 1 : y / B) * sw;
+		const uint8_t *r = lum + static_cast<ptrdiff_t>(y) * stride;
+		uint8_t *bits = s.bits.data();
+		int *runs = s.runs.data(), *p = runs;
+
+		for (int bx = 0; bx < sw; bx++) {
+			int x0 = bx == sw - 1 ? w - B : bx * B;
+			int x1 = bx == sw - 1 ? w : std::min(bx * B + B, w - B);
+			int th = t[bx];
+			if (inv) {
+				for (int x = x0; x < x1; x++)
+					bits[x] = r[x] >= th;
+			} else {
+				for (int x = x0; x < x1; x++)
+					bits[x] = r[x] <= th;
+			}
+		}
+		/* runs as 1.4's GetPatternRow: white first (0 when the row starts
+		 * black), then alternating, and a last white 0 after a black end;
+		 * eight pixels at a time where nothing changes */
+		int start = 0, x = 1;
+		if (bits[0])
+			*p++ = 0;
+		while (x < w) {
+			uint64_t a, b;
+			if (x + 8 <= w) {
+				std::memcpy(&a, bits + x, 8);
+				std::memcpy(&b, bits + x - 1, 8);
+				if (a == b) {
+					x += 8;
+					continue;
+				}
+			}
+			if (bits[x] != bits[x - 1]) {
+				*p++ = x - start;
+				start = x;
+			}
+			x++;
+		}
+		*p++ = w - start;
+		if (bits[w - 1])
+			*p++ = 0;
+		found += scan_zxing_row_windows(l, y, runs, static_cast<int>(p - runs));
+	}
+	return found;
+}
+
+/* ReadBarcodes' next pyramid layer: each 3x3 (factor) block averaged. */
+static void
+scan_zxing_downscale(const uint8_t *src, int w, int h, int stride, int n, std::vector<uint8_t> &out,
+                     int *ow, int *oh)
+{
+	int dw = w / n, dh = h / n;
+
+	out.resize(static_cast<size_t>(dw) * dh);
+	for (int dy = 0; dy < dh; dy++) {
+		uint8_t *d = out.data() + static_cast<size_t>(dy) * dw;
+		for (int dx = 0; dx < dw; dx++) {
+			int sum = (n * n) / 2;
+			for (int ty = 0; ty < n; ty++) {
+				const uint8_t *r =
+				    src + static_cast<ptrdiff_t>(dy * n + ty) * stride + dx * n;
+				for (int tx = 0; tx < n; tx++)
+					sum += r[tx];
+			}
+			d[dx] = static_cast<uint8_t>(sum / (n * n));
+		}
+	}
+	*ow = dw;
+	*oh = dh;
+}
+
+/* False only when ReadBarcodes(iv, opts), on the picture or (inv) its
+ * inverse, is sure to find no QR code. */
+static bool
+scan_zxing_may_read(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool inv)
+{
+	const scan_zxing_hints &h = opts->hints;
+	const uint8_t *lum = iv->data;
+	int w = iv->width, ht = iv->height, stride = iv->rowStride, layer = 0;
+
+	if (!opts->qrOnly || h.isPure() || h.binarizer() != ZXing::Binarizer::LocalAverage ||
+	    (iv->format != ZXing_ImageFormat_Lum && iv->format != ZXing_ImageFormat_LumA) ||
+	    iv->pixStride != 1 || h.downscaleFactor() < 2 || !opts->precheck)
+		return true;
+	for (;;) {
+		if (scan_zxing_layer_windows(lum, w, ht, stride, inv, h.tryHarder()) >=
+		    SCAN_ZXING_NEED)
+			return true;
+		if (!h.tryDownscale() || h.downscaleThreshold() == 0 ||
+		    std::min(w, ht) <= h.downscaleThreshold())
+			return false;
+		/* inverting commutes with the rounded mean: 255 - (s + 4) / 9 ==
+		 * (9 * 255 - s + 4) / 9, so the inverse's layers are these inverted */
+		std::vector<uint8_t> &next = scan_zxing_work.layer[layer];
+		scan_zxing_downscale(lum, w, ht, stride, h.downscaleFactor(), next, &w, &ht);
+		lum = next.data();
+		stride = w;
+		layer ^= 1;
+	}
+}
+#endif /* SCAN_ZXING_PRECHECK */
+
+static bool
+scan_zxing_worth(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool inv)
+{
+#ifdef SCAN_ZXING_PRECHECK
+	if (scan_zxing_may_read(iv, opts, inv))
+		return true;
+	scan_zxing_skipped++;
+	return false;
+#else
+	(void)iv;
+	(void)opts;
+	(void)inv;
+	return true;
+#endif
 }
 
 static void
@@ -192,6 +585,23 @@ void
 ZXing_ReaderOptions_setFormats(ZXing_ReaderOptions *opts, ZXing_BarcodeFormats formats)
 {
 	opts->hints.setFormats(static_cast<ZXing::BarcodeFormat>(formats));
+	opts->qrOnly = formats == ZXing_BarcodeFormat_QRCode;
+}
+
+void
+scan_zxing_set_precheck(ZXing_ReaderOptions *opts, bool on)
+{
+	opts->precheck = on;
+}
+
+unsigned long
+scan_zxing_precheck_skips(void)
+{
+#ifdef SCAN_ZXING_PRECHECK
+	return scan_zxing_skipped;
+#else
+	return 0;
+#endif
 }
 
 void
@@ -225,8 +635,9 @@ ZXing_ReadBarcodes(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts)
 		out = new ZXing_Barcodes;
 		ZXing::ImageView view(iv->data, iv->width, iv->height,
 		                      scan_zxing_format(iv->format), iv->rowStride, iv->pixStride);
-		scan_zxing_collect(out, ZXing::ReadBarcodes(view, opts->hints));
-		if (out->list.empty() && opts->tryInvert) {
+		if (scan_zxing_worth(iv, opts, false))
+			scan_zxing_collect(out, ZXing::ReadBarcodes(view, opts->hints));
+		if (out->list.empty() && opts->tryInvert && scan_zxing_worth(iv, opts, true)) {
 			std::vector<uint8_t> inv = scan_zxing_inverted(iv);
 			ZXing::ImageView iview(inv.data(), iv->width, iv->height,
 			                       ZXing::ImageFormat::Lum);

@@ -114,7 +114,7 @@ bench_decode(const char *name, int w, int h, int with_code, int dark, double noi
 	    "the plain pass (no light-on-dark search)",
 	    "a full-resolution inverted pass on every frame without a code",
 	    "the camera's schedule"};
-	struct scan_decode_options o[3] = {{0, 1, 8, 0}, {1, 1, 8, 0}, {1, 1, 8, 1}};
+	struct scan_decode_options o[3] = {{0, 1, 8, 0, 0}, {1, 1, 8, 0, 0}, {1, 1, 8, 1, 0}};
 	struct scan_decoder *ds[3];
 	struct scan_image f[FRAMES];
 	struct scan_codes codes = SCAN_CODES_INIT;
@@ -175,7 +175,7 @@ bench_decode(const char *name, int w, int h, int with_code, int dark, double noi
 static void
 bench_latency(int runs)
 {
-	struct scan_decode_options o = {1, 1, 8, 1};
+	struct scan_decode_options o = {1, 1, 8, 1, 0};
 	struct scan_decoder *d = scan_decode_new(&o);
 	struct scan_codes codes = SCAN_CODES_INIT;
 	double *dt = xcalloc((size_t)runs, sizeof *dt), t1;
