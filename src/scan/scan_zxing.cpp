@@ -147,7 +147,7 @@ enum { SCAN_ZXING_BLOCK = 8, SCAN_ZXING_MIN_RANGE = 24, SCAN_ZXING_NEED = 3 };
 struct scan_zxing_scratch {
 	std::vector<int> black, thr, runs;
 	std::vector<uint16_t> csum;
-	std::vector<uint8_t> cmin, cmax, bits, layer[2];
+	std::vector<uint8_t> cmin, cmax, bits, rowthr, layer[2];
 };
 
 static thread_local scan_zxing_scratch scan_zxing_work;
@@ -161,91 +161,116 @@ static thread_local unsigned long scan_zxing_skipped;
 #define SCAN_ZXING_VECTOR
 #endif
 
-/* HybridBinarizer's black point of each 8x8 block, in raster order (a flat
- * block looks at the blocks above and to its left).  inv: of 255 - luma. */
-SCAN_ZXING_VECTOR static void
-scan_zxing_black_points(const uint8_t *lum, int w, int h, int stride, bool inv, int sw, int sh)
-{
-	scan_zxing_scratch &s = scan_zxing_work;
-	const int B = SCAN_ZXING_BLOCK;
-	uint16_t *cs;
-	uint8_t *mn, *mx;
-
-	s.black.resize(static_cast<size_t>(sw) * sh);
-	s.csum.resize(static_cast<size_t>(w));
-	s.cmin.resize(static_cast<size_t>(w));
-	s.cmax.resize(static_cast<size_t>(w));
-	cs = s.csum.data();
-	mn = s.cmin.data();
-	mx = s.cmax.data();
-	for (int by = 0; by < sh; by++) {
-		const uint8_t *r = lum + static_cast<ptrdiff_t>(std::min(by * B, h - B)) * stride;
-		int *bp = s.black.data() + static_cast<size_t>(by) * sw;
-
-		/* column sums, minima and maxima of the block row: straight loops
-		 * over bytes, which the compiler turns into vector code */
-		for (int x = 0; x < w; x++) {
-			cs[x] = r[x];
-			mn[x] = r[x];
-			mx[x] = r[x];
-		}
-		for (int yy = 1; yy < B; yy++) {
-			r += stride;
-			for (int x = 0; x < w; x++) {
-				uint8_t v = r[x];
-				cs[x] = static_cast<uint16_t>(cs[x] + v);
-				mn[x] = v < mn[x] ? v : mn[x];
-				mx[x] = v > mx[x] ? v : mx[x];
-			}
-		}
-		for (int bx = 0; bx < sw; bx++) {
-			int x0 = std::min(bx * B, w - B), sum = 0, lo = 255, hi = 0, avg;
-
-			for (int x = x0; x < x0 + B; x++) {
-				sum += cs[x];
-				lo = std::min(lo, static_cast<int>(mn[x]));
-				hi = std::max(hi, static_cast<int>(mx[x]));
-			}
-			if (inv) {
-				int t = lo;
-				sum = B * B * 255 - sum;
-				lo = 255 - hi;
-				hi = 255 - t;
-			}
-			avg = sum / (B * B);
-			if (hi - lo <= SCAN_ZXING_MIN_RANGE) {
-				avg = lo / 2;
-				if (by > 0 && bx > 0) {
-					int nb =
-					    (bp[bx - sw] + 2 * bp[bx - 1] + bp[bx - sw - 1]) / 4;
-					if (lo < nb)
-						avg = nb;
-				}
-			}
-			bp[bx] = avg;
-		}
-	}
-}
-
-/* One layer being checked: its pixels and thresholds. */
+/* One layer being checked: its pixels, and its black points and thresholds
+ * (thr: inverted for inv, so that black is luma >= thr), computed from the
+ * top down as far as the rows looked at need them. */
 struct scan_zxing_layer {
 	const uint8_t *lum;
 	int w, h, stride, sw, sh;
 	bool inv;
-	const int *thr;
+	int *black, *thr;
+	int black_rows, thr_rows; /* block rows done */
 };
 
-/* Black under the layer's binarization (the last block row and column start
- * 8 pixels from the edge and are thresholded last: pixels there take their
- * threshold). */
+/* HybridBinarizer's black points of the next block row, in raster order (a
+ * flat block looks at the blocks above and to its left). */
+SCAN_ZXING_VECTOR static void
+scan_zxing_black_row(scan_zxing_layer &l)
+{
+	scan_zxing_scratch &s = scan_zxing_work;
+	const int B = SCAN_ZXING_BLOCK, by = l.black_rows, w = l.w, sw = l.sw;
+	const uint8_t *r = l.lum + static_cast<ptrdiff_t>(std::min(by * B, l.h - B)) * l.stride;
+	int *bp = l.black + static_cast<size_t>(by) * sw;
+	uint16_t *cs = s.csum.data();
+	uint8_t *mn = s.cmin.data(), *mx = s.cmax.data();
+
+	/* column sums, minima and maxima of the block row: straight loops over
+	 * bytes, which the compiler turns into vector code */
+	for (int x = 0; x < w; x++) {
+		cs[x] = r[x];
+		mn[x] = r[x];
+		mx[x] = r[x];
+	}
+	for (int yy = 1; yy < B; yy++) {
+		r += l.stride;
+		for (int x = 0; x < w; x++) {
+			uint8_t v = r[x];
+			cs[x] = static_cast<uint16_t>(cs[x] + v);
+			mn[x] = v < mn[x] ? v : mn[x];
+			mx[x] = v > mx[x] ? v : mx[x];
+		}
+	}
+	for (int bx = 0; bx < sw; bx++) {
+		int x0 = std::min(bx * B, w - B), sum = 0, lo = 255, hi = 0, avg;
+
+		for (int x = x0; x < x0 + B; x++) {
+			sum += cs[x];
+			lo = std::min(lo, static_cast<int>(mn[x]));
+			hi = std::max(hi, static_cast<int>(mx[x]));
+		}
+		if (l.inv) {
+			int t = lo;
+			sum = B * B * 255 - sum;
+			lo = 255 - hi;
+			hi = 255 - t;
+		}
+		avg = sum / (B * B);
+		if (hi - lo <= SCAN_ZXING_MIN_RANGE) {
+			avg = lo / 2;
+			if (by > 0 && bx > 0) {
+				int nb = (bp[bx - sw] + 2 * bp[bx - 1] + bp[bx - sw - 1]) / 4;
+				if (lo < nb)
+					avg = nb;
+			}
+		}
+		bp[bx] = avg;
+	}
+	l.black_rows++;
+}
+
+/* The thresholds of block row by and those above it: each block's the mean
+ * of the 5x5 black points around it (moved inside at the edges). */
+static inline void
+scan_zxing_need(scan_zxing_layer &l, int by)
+{
+	const int sw = l.sw, sh = l.sh;
+
+	for (; l.thr_rows <= by; l.thr_rows++) {
+		int top = std::clamp(l.thr_rows, 2, sh - 3);
+		while (l.black_rows <= top + 2)
+			scan_zxing_black_row(l);
+		for (int bx = 0; bx < sw; bx++) {
+			int left = std::clamp(bx, 2, sw - 3), sum = 0;
+			for (int dy = -2; dy <= 2; dy++)
+				for (int dx = -2; dx <= 2; dx++)
+					sum +=
+					    l.black[static_cast<size_t>(top + dy) * sw + left + dx];
+			l.thr[static_cast<size_t>(l.thr_rows) * sw + bx] =
+			    l.inv ? 255 - sum / 25 : sum / 25;
+		}
+	}
+}
+
+/* The block row of pixel row y: the last block row starts 8 pixels from the
+ * bottom and is thresholded last, so pixels there take its threshold (the
+ * same for columns). */
+static inline int
+scan_zxing_block_row(const scan_zxing_layer &l, int y)
+{
+	return y >= l.h - SCAN_ZXING_BLOCK ? l.sh - 1 : y / SCAN_ZXING_BLOCK;
+}
+
+/* Black under the layer's binarization. */
 static inline bool
-scan_zxing_black(const scan_zxing_layer &l, int x, int y)
+scan_zxing_black(scan_zxing_layer &l, int x, int y)
 {
 	int bx = x >= l.w - SCAN_ZXING_BLOCK ? l.sw - 1 : x / SCAN_ZXING_BLOCK;
-	int by = y >= l.h - SCAN_ZXING_BLOCK ? l.sh - 1 : y / SCAN_ZXING_BLOCK;
+	int by = scan_zxing_block_row(l, y);
 	int v = l.lum[static_cast<ptrdiff_t>(y) * l.stride + x];
-	int t = l.thr[static_cast<size_t>(by) * l.sw + bx];
+	int t;
 
+	scan_zxing_need(l, by);
+	t = l.thr[static_cast<size_t>(by) * l.sw + bx];
 	return l.inv ? v >= t : v <= t;
 }
 
@@ -275,7 +300,7 @@ scan_zxing_is_finder(const int *v)
  * hold five runs, each ending within range pixels (the picture's edge counts
  * as an edge once), in 1:1:3:1:1.  Loosened: two pixels more range, the columns either side too. */
 static bool
-scan_zxing_column_ok(const scan_zxing_layer &l, int cx, int y, int range)
+scan_zxing_column_ok(scan_zxing_layer &l, int cx, int y, int range)
 {
 	range += 2;
 	for (int x = std::max(cx - 1, 0); x <= std::min(cx + 1, l.w - 1); x++) {
@@ -327,7 +352,7 @@ scan_zxing_column_ok(const scan_zxing_layer &l, int cx, int y, int range)
 /* Windows of a row's runs (from a black one, with light before it) that pass
  * FindFinderPatterns' test and the column check, loosened. */
 static int
-scan_zxing_row_windows(const scan_zxing_layer &l, int y, const int *runs, int n)
+scan_zxing_row_windows(scan_zxing_layer &l, int y, const int *runs, int n)
 {
 	int found = 0, front = runs[0];
 
@@ -347,55 +372,51 @@ scan_zxing_row_windows(const scan_zxing_layer &l, int y, const int *runs, int n)
 	return found;
 }
 
-/* The windows FindFinderPatterns would look at in one layer, up to NEED. */
+/* The windows FindFinderPatterns would look at in one layer, up to NEED:
+ * from the top, so that a busy picture stops early. */
 SCAN_ZXING_VECTOR static int
 scan_zxing_layer_windows(const uint8_t *lum, int w, int h, int stride, bool inv, bool harder)
 {
 	scan_zxing_scratch &s = scan_zxing_work;
 	const int B = SCAN_ZXING_BLOCK;
-	int sw = (w + B - 1) / B, sh = (h + B - 1) / B, skip, found = 0;
+	int sw = (w + B - 1) / B, sh = (h + B - 1) / B, skip, found = 0, tx_row = -1;
 
 	if (w < 5 * B || h < 5 * B)
 		return SCAN_ZXING_NEED; /* 1.4 uses another binarizer there: not emulated */
-	scan_zxing_black_points(lum, w, h, stride, inv, sw, sh);
+	s.black.resize(static_cast<size_t>(sw) * sh);
 	s.thr.resize(static_cast<size_t>(sw) * sh);
-	for (int by = 0; by < sh; by++) {
-		int top = std::clamp(by, 2, sh - 3);
-		for (int bx = 0; bx < sw; bx++) {
-			int left = std::clamp(bx, 2, sw - 3), sum = 0;
-			for (int dy = -2; dy <= 2; dy++)
-				for (int dx = -2; dx <= 2; dx++)
-					sum +=
-					    s.black[static_cast<size_t>(top + dy) * sw + left + dx];
-			/* black: luma <= t, or inverted 255 - luma <= t */
-			s.thr[static_cast<size_t>(by) * sw + bx] = inv ? 255 - sum / 25 : sum / 25;
-		}
-	}
-	const scan_zxing_layer l = {lum, w, h, stride, sw, sh, inv, s.thr.data()};
+	s.csum.resize(static_cast<size_t>(w));
+	s.cmin.resize(static_cast<size_t>(w));
+	s.cmax.resize(static_cast<size_t>(w));
+	scan_zxing_layer l = {lum, w, h, stride, sw, sh, inv, s.black.data(), s.thr.data(), 0, 0};
 	skip = (3 * h) / (4 * (20 * 4 + 17));
 	if (skip < 3 || harder)
 		skip = 3;
 	s.bits.resize(static_cast<size_t>(w));
+	s.rowthr.resize(static_cast<size_t>(w));
 	s.runs.resize(static_cast<size_t>(w) + 2);
 	for (int y = skip - 1; y < h && found < SCAN_ZXING_NEED; y += skip) {
-		/* the last block row and column start 8 pixels from the edge and are
-		 * thresholded last: pixels there take their threshold */
-		const int *t = s.thr.data() + static_cast<size_t>(y >= h - B ? sh - 1 : y / B) * sw;
+		int by = scan_zxing_block_row(l, y);
 		const uint8_t *r = lum + static_cast<ptrdiff_t>(y) * stride;
-		uint8_t *bits = s.bits.data();
+		uint8_t *bits = s.bits.data(), *tx = s.rowthr.data();
 		int *runs = s.runs.data(), *p = runs;
 
-		for (int bx = 0; bx < sw; bx++) {
-			int x0 = bx == sw - 1 ? w - B : bx * B;
-			int x1 = bx == sw - 1 ? w : std::min(bx * B + B, w - B);
-			int th = t[bx];
-			if (inv) {
-				for (int x = x0; x < x1; x++)
-					bits[x] = r[x] >= th;
-			} else {
-				for (int x = x0; x < x1; x++)
-					bits[x] = r[x] <= th;
-			}
+		if (by != tx_row) {
+			/* the row's thresholds pixel by pixel, so that thresholding is
+			 * one loop over bytes */
+			const int *t;
+			scan_zxing_need(l, by);
+			t = l.thr + static_cast<size_t>(by) * sw;
+			for (int x = 0; x < w; x++)
+				tx[x] = static_cast<uint8_t>(t[x >= w - B ? sw - 1 : x / B]);
+			tx_row = by;
+		}
+		if (inv) {
+			for (int x = 0; x < w; x++)
+				bits[x] = r[x] >= tx[x];
+		} else {
+			for (int x = 0; x < w; x++)
+				bits[x] = r[x] <= tx[x];
 		}
 		/* runs as 1.4's GetPatternRow: white first (0 when the row starts
 		 * black), then alternating, and a last white 0 after a black end;
