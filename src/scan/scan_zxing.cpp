@@ -448,24 +448,33 @@ scan_zxing_layer_windows(const uint8_t *lum, int w, int h, int stride, bool inv,
 	return found;
 }
 
-/* ReadBarcodes' next pyramid layer: each 3x3 (factor) block averaged. */
-static void
+/* ReadBarcodes' next pyramid layer: each n x n block averaged, rounded
+ * (column sums of n rows first: a loop over bytes in vector code). */
+SCAN_ZXING_VECTOR static void
 scan_zxing_downscale(const uint8_t *src, int w, int h, int stride, int n, std::vector<uint8_t> &out,
                      int *ow, int *oh)
 {
-	int dw = w / n, dh = h / n;
+	std::vector<uint16_t> &cs = scan_zxing_work.csum;
+	int dw = w / n, dh = h / n, cw = dw * n;
 
 	out.resize(static_cast<size_t>(dw) * dh);
+	cs.resize(static_cast<size_t>(w));
 	for (int dy = 0; dy < dh; dy++) {
+		const uint8_t *r = src + static_cast<ptrdiff_t>(dy * n) * stride;
 		uint8_t *d = out.data() + static_cast<size_t>(dy) * dw;
+		uint16_t *c = cs.data();
+
+		for (int x = 0; x < cw; x++)
+			c[x] = r[x];
+		for (int ty = 1; ty < n; ty++) {
+			r += stride;
+			for (int x = 0; x < cw; x++)
+				c[x] = static_cast<uint16_t>(c[x] + r[x]);
+		}
 		for (int dx = 0; dx < dw; dx++) {
 			int sum = (n * n) / 2;
-			for (int ty = 0; ty < n; ty++) {
-				const uint8_t *r =
-				    src + static_cast<ptrdiff_t>(dy * n + ty) * stride + dx * n;
-				for (int tx = 0; tx < n; tx++)
-					sum += r[tx];
-			}
+			for (int tx = 0; tx < n; tx++)
+				sum += c[dx * n + tx];
 			d[dx] = static_cast<uint8_t>(sum / (n * n));
 		}
 	}
@@ -484,7 +493,8 @@ scan_zxing_may_read(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, 
 
 	if (!opts->qrOnly || h.isPure() || h.binarizer() != ZXing::Binarizer::LocalAverage ||
 	    (iv->format != ZXing_ImageFormat_Lum && iv->format != ZXing_ImageFormat_LumA) ||
-	    iv->pixStride != 1 || h.downscaleFactor() < 2 || !opts->precheck)
+	    iv->pixStride != 1 || h.downscaleFactor() < 2 || h.downscaleFactor() > 16 ||
+	    !opts->precheck)
 		return true;
 	for (;;) {
 		if (scan_zxing_layer_windows(lum, w, ht, stride, inv, h.tryHarder()) >=
