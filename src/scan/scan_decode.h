@@ -39,9 +39,9 @@ struct scan_decode_options {
 	 * (a quarter of the pixels: a phone held up to the camera has big
 	 * modules); the camera's frames between full inverted passes.  Default 0. */
 	int invert_half;
-	/* tests and the bench's "before" figures: call zxing on every picture,
-	 * without the pre-check that spares it pictures where it cannot find a
-	 * code (see scan_zxing.cpp).  Default 0. */
+	/* tests and the bench's "before" figures: zxing's ReadBarcodes() on every
+	 * picture as it is, without the pre-check that spares it pictures where
+	 * it cannot find a code and binarizes for it (scan_zxing.cpp).  Default 0. */
 	int no_precheck;
 };
 

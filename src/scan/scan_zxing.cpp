@@ -17,7 +17,9 @@
 #include "scan_zxingc.h"
 
 #define ZX_USE_UTF8 1
+#include <ZXing/Quadrilateral.h>
 #include <ZXing/ReadBarcode.h>
+#include <ZXing/ZXAlgorithms.h>
 #include <ZXing/ZXVersion.h>
 
 #include <algorithm>
@@ -109,11 +111,11 @@ scan_zxing_inverted(const ZXing_ImageView *iv)
 	return out;
 }
 
-/* The pre-check: can 1.4's QR reader find anything in this picture at all?
+/* The pre-check, and zxing's binarization done here.
  *
- * Most camera frames hold no code, and on those zxing spends 80% of its time
- * building the whole bit matrix before it finds nothing in it.  For QR codes
- * only, ReadBarcodes() binarizes each layer of its pyramid (the picture, and
+ * Most camera frames hold no code, and on those zxing 1.4 spends 80% of its
+ * time building a bit matrix it then finds nothing in.  For QR codes only,
+ * ReadBarcodes() binarizes each layer of its pyramid (the picture, and
  * thirds of it while the smaller side is over 500 px) with HybridBinarizer
  * (8x8 blocks: a block's black point is its mean, or, when its range is 24 or
  * less, half its minimum or its upper-left neighbours' black point; each
@@ -125,17 +127,24 @@ scan_zxing_inverted(const ZXing_ImageView *iv)
  * column through the window's centre.  Every finder pattern kept comes from
  * one window that passed both, and a code needs three finder patterns.
  *
- * So the pre-check does the same binarization on the same rows, counts the
- * windows that pass both tests loosened (half a pixel more tolerance on each
- * run, a pixel less of light before, two pixels more range, the columns on
- * either side too), and stops at three.  Fewer than three in every layer:
- * ReadBarcodes() cannot return a code, and is not called.  It reads every
- * pixel once for the block statistics (vector code) and a third of the rows
- * for the runs: about a fifth of zxing's time on an empty frame, and a tenth
- * more on a busy scene where it has to call zxing after all.  Exact for 1.4
- * only (2.x changed the binarizer and the pattern tests): other versions do
- * without it.  tests/unit/test_scan_corpus.c checks it changes nothing on
- * every corpus photo and its inverse. */
+ * So, layer by layer, the pre-check does the same binarization on the same
+ * rows, counts the windows that pass both tests loosened (half a pixel more
+ * tolerance on each run, a pixel less of light before, two pixels more range,
+ * the columns on either side too), and stops at three.  Fewer than three: the
+ * layer cannot give a code, and zxing is not called on it.  Three or more:
+ * the layer's whole bit matrix is made here (block statistics and
+ * thresholding are loops over bytes, in vector code) and handed to zxing as a
+ * picture of 0 and 255 with Binarizer::BoolCast, which reads it back as the
+ * same matrix: zxing then does only its finder search and decoding, and the
+ * results are merged across layers as ReadBarcodes() merges them.  The
+ * inverse (tryInvert) is binarized the same way from the picture itself.
+ *
+ * An empty camera frame costs about a fifth of zxing alone, a frame with a
+ * code about half.  Exact for 1.4 only (2.x changed the binarizer and the
+ * pattern tests): other versions, other formats, pixel strides or binarizers
+ * go to ReadBarcodes() as before.  tests/unit/test_scan_corpus.c checks that
+ * every corpus photo and its inverse give the same codes at the same corners
+ * with it and without it (scan_zxing_set_precheck). */
 #if ZXING_VERSION_MAJOR == 1 && ZXING_VERSION_MINOR == 4
 #define SCAN_ZXING_PRECHECK 1
 #endif
@@ -147,7 +156,7 @@ enum { SCAN_ZXING_BLOCK = 8, SCAN_ZXING_MIN_RANGE = 24, SCAN_ZXING_NEED = 3 };
 struct scan_zxing_scratch {
 	std::vector<int> black, thr, runs;
 	std::vector<uint16_t> csum;
-	std::vector<uint8_t> cmin, cmax, bits, rowthr, layer[2];
+	std::vector<uint8_t> cmin, cmax, bits, rowthr, bitmap, layer[2];
 };
 
 static thread_local scan_zxing_scratch scan_zxing_work;
@@ -372,32 +381,44 @@ scan_zxing_row_windows(scan_zxing_layer &l, int y, const int *runs, int n)
 	return found;
 }
 
-/* The windows FindFinderPatterns would look at in one layer, up to NEED:
- * from the top, so that a busy picture stops early. */
-SCAN_ZXING_VECTOR static int
-scan_zxing_layer_windows(const uint8_t *lum, int w, int h, int stride, bool inv, bool harder)
+/* A layer to check: the work space sized for it, nothing computed yet. */
+static scan_zxing_layer
+scan_zxing_layer_begin(const uint8_t *lum, int w, int h, int stride, bool inv)
 {
 	scan_zxing_scratch &s = scan_zxing_work;
 	const int B = SCAN_ZXING_BLOCK;
-	int sw = (w + B - 1) / B, sh = (h + B - 1) / B, skip, found = 0, tx_row = -1;
+	int sw = (w + B - 1) / B, sh = (h + B - 1) / B;
 
-	if (w < 5 * B || h < 5 * B)
-		return SCAN_ZXING_NEED; /* 1.4 uses another binarizer there: not emulated */
 	s.black.resize(static_cast<size_t>(sw) * sh);
 	s.thr.resize(static_cast<size_t>(sw) * sh);
 	s.csum.resize(static_cast<size_t>(w));
 	s.cmin.resize(static_cast<size_t>(w));
 	s.cmax.resize(static_cast<size_t>(w));
-	scan_zxing_layer l = {lum, w, h, stride, sw, sh, inv, s.black.data(), s.thr.data(), 0, 0};
-	skip = (3 * h) / (4 * (20 * 4 + 17));
-	if (skip < 3 || harder)
-		skip = 3;
 	s.bits.resize(static_cast<size_t>(w));
 	s.rowthr.resize(static_cast<size_t>(w));
 	s.runs.resize(static_cast<size_t>(w) + 2);
+	return scan_zxing_layer{lum, w, h, stride, sw, sh, inv, s.black.data(), s.thr.data(), 0, 0};
+}
+
+/* The windows FindFinderPatterns would look at in the layer, up to NEED:
+ * from the top, so that a busy picture stops early. */
+SCAN_ZXING_VECTOR static int
+scan_zxing_layer_windows(scan_zxing_layer &l, bool harder)
+{
+	scan_zxing_scratch &s = scan_zxing_work;
+	const int B = SCAN_ZXING_BLOCK, w = l.w, h = l.h, sw = l.sw;
+	const uint8_t *lum = l.lum;
+	int skip, found = 0, tx_row = -1;
+	bool inv = l.inv;
+
+	if (w < 5 * B || h < 5 * B)
+		return SCAN_ZXING_NEED; /* 1.4 uses another binarizer there: not emulated */
+	skip = (3 * h) / (4 * (20 * 4 + 17));
+	if (skip < 3 || harder)
+		skip = 3;
 	for (int y = skip - 1; y < h && found < SCAN_ZXING_NEED; y += skip) {
 		int by = scan_zxing_block_row(l, y);
-		const uint8_t *r = lum + static_cast<ptrdiff_t>(y) * stride;
+		const uint8_t *r = lum + static_cast<ptrdiff_t>(y) * l.stride;
 		uint8_t *bits = s.bits.data(), *tx = s.rowthr.data();
 		int *runs = s.runs.data(), *p = runs;
 
@@ -482,27 +503,94 @@ scan_zxing_downscale(const uint8_t *src, int w, int h, int stride, int n, std::v
 	*oh = dh;
 }
 
-/* False only when ReadBarcodes(iv, opts), on the picture or (inv) its
- * inverse, is sure to find no QR code. */
+/* The layer's bit matrix as HybridBinarizer makes it, as bytes: 0 black, 255
+ * white (what Binarizer::BoolCast reads back as the same matrix). */
+SCAN_ZXING_VECTOR static void
+scan_zxing_bitmap(scan_zxing_layer &l, std::vector<uint8_t> &out)
+{
+	const int B = SCAN_ZXING_BLOCK, w = l.w, h = l.h, sw = l.sw, sh = l.sh;
+	uint8_t *tx = scan_zxing_work.rowthr.data();
+
+	/* the block rows the windows did not reach are computed now */
+	out.resize(static_cast<size_t>(w) * h);
+	for (int by = 0; by < sh; by++) {
+		const int *t;
+		int y0 = by * B, y1 = by == sh - 1 ? h : std::min(y0 + B, h - B);
+
+		if (by == sh - 1)
+			y0 = h - B;
+		scan_zxing_need(l, by);
+		t = l.thr + static_cast<size_t>(by) * sw;
+		for (int x = 0; x < w; x++)
+			tx[x] = static_cast<uint8_t>(t[x >= w - B ? sw - 1 : x / B]);
+		for (int y = y0; y < y1; y++) {
+			const uint8_t *r = l.lum + static_cast<ptrdiff_t>(y) * l.stride;
+			uint8_t *o = out.data() + static_cast<size_t>(y) * w;
+			if (l.inv) {
+				for (int x = 0; x < w; x++)
+					o[x] = r[x] >= tx[x] ? 0 : 255;
+			} else {
+				for (int x = 0; x < w; x++)
+					o[x] = r[x] <= tx[x] ? 0 : 255;
+			}
+		}
+	}
+}
+
+/* Whether scan_zxing_read can stand in for ReadBarcodes(iv, opts). */
 static bool
-scan_zxing_may_read(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool inv)
+scan_zxing_fast_ok(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts)
 {
 	const scan_zxing_hints &h = opts->hints;
+
+	return opts->precheck && opts->qrOnly && !h.isPure() &&
+	       h.binarizer() == ZXing::Binarizer::LocalAverage &&
+	       iv->format == ZXing_ImageFormat_Lum && iv->pixStride == 1 &&
+	       iv->width >= 5 * SCAN_ZXING_BLOCK && iv->height >= 5 * SCAN_ZXING_BLOCK &&
+	       h.downscaleFactor() >= 2 && h.downscaleFactor() <= 16;
+}
+
+/* ReadBarcodes(iv, opts) on the picture or (inv) its inverse, done as 1.4
+ * does it, layer by layer of its pyramid, but: a layer where the pre-check
+ * finds fewer than three windows is not read at all, and the others are
+ * handed to zxing binarized already (the same bit matrix, made in vector
+ * code, read back with Binarizer::BoolCast), so zxing spends nothing on
+ * HybridBinarizer; results merged as ReadBarcodes merges them. */
+static ZXing::Results
+scan_zxing_read(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool inv)
+{
+	const scan_zxing_hints &h = opts->hints;
+	scan_zxing_hints one = h;
 	const uint8_t *lum = iv->data;
 	int w = iv->width, ht = iv->height, stride = iv->rowStride, layer = 0;
+	int max = h.maxNumberOfSymbols();
+	bool read = false;
+	ZXing::Results results;
 
-	if (!opts->qrOnly || h.isPure() || h.binarizer() != ZXing::Binarizer::LocalAverage ||
-	    (iv->format != ZXing_ImageFormat_Lum && iv->format != ZXing_ImageFormat_LumA) ||
-	    iv->pixStride != 1 || h.downscaleFactor() < 2 || h.downscaleFactor() > 16 ||
-	    !opts->precheck)
-		return true;
+	one.setTryDownscale(false).setBinarizer(ZXing::Binarizer::BoolCast);
 	for (;;) {
-		if (scan_zxing_layer_windows(lum, w, ht, stride, inv, h.tryHarder()) >=
-		    SCAN_ZXING_NEED)
-			return true;
+		scan_zxing_layer l = scan_zxing_layer_begin(lum, w, ht, stride, inv);
+		if (scan_zxing_layer_windows(l, h.tryHarder()) >= SCAN_ZXING_NEED) {
+			std::vector<uint8_t> &bits = scan_zxing_work.bitmap;
+			scan_zxing_bitmap(l, bits);
+			one.setMaxNumberOfSymbols(static_cast<uint8_t>(max));
+			ZXing::Results rs = ZXing::ReadBarcodes(
+			    ZXing::ImageView(bits.data(), w, ht, ZXing::ImageFormat::Lum), one);
+			for (auto &r : rs) {
+				if (w != iv->width)
+					r.setPosition(ZXing::Scale(r.position(), iv->width / w));
+				if (!ZXing::Contains(results, r)) {
+					results.push_back(std::move(r));
+					--max;
+				}
+			}
+			read = true;
+		}
+		if (max <= 0)
+			break;
 		if (!h.tryDownscale() || h.downscaleThreshold() == 0 ||
 		    std::min(w, ht) <= h.downscaleThreshold())
-			return false;
+			break;
 		/* inverting commutes with the rounded mean: 255 - (s + 4) / 9 ==
 		 * (9 * 255 - s + 4) / 9, so the inverse's layers are these inverted */
 		std::vector<uint8_t> &next = scan_zxing_work.layer[layer];
@@ -511,23 +599,30 @@ scan_zxing_may_read(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, 
 		stride = w;
 		layer ^= 1;
 	}
+	if (!read)
+		scan_zxing_skipped++;
+	return results;
 }
 #endif /* SCAN_ZXING_PRECHECK */
 
-static bool
-scan_zxing_worth(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool inv)
+/* ReadBarcodes(iv, opts) on the picture or (inv) on its inverse (inverted
+ * copy of the picture), through the pre-check where it applies. */
+static ZXing::Results
+scan_zxing_pass(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool inv)
 {
 #ifdef SCAN_ZXING_PRECHECK
-	if (scan_zxing_may_read(iv, opts, inv))
-		return true;
-	scan_zxing_skipped++;
-	return false;
-#else
-	(void)iv;
-	(void)opts;
-	(void)inv;
-	return true;
+	if (scan_zxing_fast_ok(iv, opts))
+		return scan_zxing_read(iv, opts, inv);
 #endif
+	if (!inv) {
+		ZXing::ImageView view(iv->data, iv->width, iv->height,
+		                      scan_zxing_format(iv->format), iv->rowStride, iv->pixStride);
+		return ZXing::ReadBarcodes(view, opts->hints);
+	}
+	std::vector<uint8_t> copy = scan_zxing_inverted(iv);
+	return ZXing::ReadBarcodes(
+	    ZXing::ImageView(copy.data(), iv->width, iv->height, ZXing::ImageFormat::Lum),
+	    opts->hints);
 }
 
 static void
@@ -664,16 +759,9 @@ ZXing_ReadBarcodes(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts)
 	}
 	try {
 		out = new ZXing_Barcodes;
-		ZXing::ImageView view(iv->data, iv->width, iv->height,
-		                      scan_zxing_format(iv->format), iv->rowStride, iv->pixStride);
-		if (scan_zxing_worth(iv, opts, false))
-			scan_zxing_collect(out, ZXing::ReadBarcodes(view, opts->hints));
-		if (out->list.empty() && opts->tryInvert && scan_zxing_worth(iv, opts, true)) {
-			std::vector<uint8_t> inv = scan_zxing_inverted(iv);
-			ZXing::ImageView iview(inv.data(), iv->width, iv->height,
-			                       ZXing::ImageFormat::Lum);
-			scan_zxing_collect(out, ZXing::ReadBarcodes(iview, opts->hints));
-		}
+		scan_zxing_collect(out, scan_zxing_pass(iv, opts, false));
+		if (out->list.empty() && opts->tryInvert)
+			scan_zxing_collect(out, scan_zxing_pass(iv, opts, true));
 	} catch (const std::exception &e) {
 		scan_zxing_error = e.what();
 		delete out;

@@ -255,7 +255,7 @@ test_false_positives(void **state)
 	assert_int_equal(t.found, 0);
 }
 
-/* Every text of a and b, in order, the same. */
+/* Every code of a and b, in order, the same: text and corners. */
 static int
 same_codes(const struct scan_codes *a, const struct scan_codes *b)
 {
@@ -264,7 +264,8 @@ same_codes(const struct scan_codes *a, const struct scan_codes *b)
 	if (a->n != b->n)
 		return 0;
 	for (i = 0; i < a->n; i++) {
-		if (strcmp(a->v[i].text, b->v[i].text) != 0)
+		if (strcmp(a->v[i].text, b->v[i].text) != 0 ||
+		    memcmp(a->v[i].corner, b->v[i].corner, sizeof a->v[i].corner) != 0)
 			return 0;
 	}
 	return 1;

@@ -159,7 +159,8 @@ test_small_dark_through_threads(void **state)
 	scan_file_image_free(&f);
 }
 
-/* Decodes f with and without the pre-check: the same codes either way. */
+/* Decodes f with and without the pre-check: the same codes at the same
+ * corners either way. */
 static int
 decode_both(const struct scan_decode_options *o, const struct scan_image *f)
 {
@@ -172,8 +173,10 @@ decode_both(const struct scan_decode_options *o, const struct scan_image *f)
 	n = decode(o, f, &a);
 	m = decode(&off, f, &b);
 	assert_int_equal(n, m);
-	for (i = 0; i < a.n; i++)
+	for (i = 0; i < a.n; i++) {
 		assert_string_equal(a.v[i].text, b.v[i].text);
+		assert_memory_equal(a.v[i].corner, b.v[i].corner, sizeof a.v[i].corner);
+	}
 	scan_codes_free(&a);
 	scan_codes_free(&b);
 	return n;
