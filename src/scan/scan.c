@@ -22,8 +22,9 @@
 #define SCAN_RETRY_MS     1000 /* how often a missing device is looked for */
 #define SCAN_STALL_MS     5000 /* a camera silent this long is reopened */
 #define SCAN_DEFAULT_HOLD 1000
-/* frames; a full-resolution pass for light-on-dark codes costs more than the
- * plain pass, the half-resolution one a sixth of it (docs/SCANNING.md) */
+/* frames; on a busy scene a full-resolution pass for light-on-dark codes
+ * costs about three times the half-resolution one, even with the pre-check that
+ * spares both on empty frames (docs/SCANNING.md) */
 #define SCAN_INVERT_EVERY 8
 
 struct scan_frame {
