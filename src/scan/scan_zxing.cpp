@@ -17,10 +17,12 @@
 #include "scan_zxingc.h"
 
 #define ZX_USE_UTF8 1
-#include <ZXing/Quadrilateral.h>
 #include <ZXing/ReadBarcode.h>
-#include <ZXing/ZXAlgorithms.h>
 #include <ZXing/ZXVersion.h>
+#if ZXING_VERSION_MAJOR == 1 && ZXING_VERSION_MINOR == 4
+#include <ZXing/Quadrilateral.h> /* the pre-check: Scale */
+#include <ZXing/ZXAlgorithms.h>  /* the pre-check: Contains */
+#endif
 
 #include <algorithm>
 #include <cstdlib>
