@@ -158,7 +158,7 @@ enum { SCAN_ZXING_BLOCK = 8, SCAN_ZXING_MIN_RANGE = 24, SCAN_ZXING_NEED = 3 };
 struct scan_zxing_scratch {
 	std::vector<int> black, thr, runs;
 	std::vector<uint16_t> csum;
-	std::vector<uint8_t> cmin, cmax, bits, rowthr, bitmap, layer[2];
+	std::vector<uint8_t> cmin, cmax, bits, rowthr, layer[2];
 };
 
 static thread_local scan_zxing_scratch scan_zxing_work;
@@ -573,7 +573,9 @@ scan_zxing_read(const ZXing_ImageView *iv, const ZXing_ReaderOptions *opts, bool
 	for (;;) {
 		scan_zxing_layer l = scan_zxing_layer_begin(lum, w, ht, stride, inv);
 		if (scan_zxing_layer_windows(l, h.tryHarder()) >= SCAN_ZXING_NEED) {
-			std::vector<uint8_t> &bits = scan_zxing_work.bitmap;
+			/* a frame of bytes, as long as zxing reads it (as its own bit
+			 * matrix was): not kept between pictures */
+			std::vector<uint8_t> bits;
 			scan_zxing_bitmap(l, bits);
 			one.setMaxNumberOfSymbols(static_cast<uint8_t>(max));
 			ZXing::Results rs = ZXing::ReadBarcodes(
