@@ -4,7 +4,9 @@
  * 1.4 differs from 2.3 in ways that matter here: ReadBarcode() skips
  * downscaling (so ReadBarcodes() is used), an empty read may return invalid
  * results (filtered), and there is no tryInvert (emulated by decoding the
- * inverted luma when nothing was found).  No exception crosses into C. */
+ * inverse when nothing was found).  No exception crosses into C.  Over 1.4,
+ * QR-only reads go through a pre-check that does zxing's binarization itself
+ * and calls zxing only where it can find a code (below). */
 #if defined(__has_include)
 #if __has_include(<ZXing/ZXingC.h>)
 /* The system has the real C API (see scan_zxingc.h): nothing to build, and
