@@ -794,6 +794,39 @@ wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_da
 	free(cs);
 }
 
+/* A held bundle's reason as HQ's database keeps it (or a decision's
+ * message quoting it), in the command line's words (watctl hq-accept,
+ * hq-pending), told for the browser: what to do on these pages (HTML). */
+static void
+wat_hq_reason_html(struct strbuf *b, const char *reason)
+{
+	const char *cut;
+	char *head;
+
+	if ((cut = strstr(reason, " If that key id is the one")) != NULL) {
+		head = xstrndup(reason, (size_t)(cut - reason));
+		hqweb_form_html(b, head);
+		free(head);
+		strbuf_puts(b, " If that key id is the one on the event's paper close-out sheet, "
+		               "accept this bundle here (\xe2\x80\x9c"
+		               "Accept: count it\xe2\x80\x9d); each station of the event is "
+		               "accepted the same way. So that the event's bundles chain to HQ "
+		               "from its next walk on, issue it a charter on the "
+		               "<a href=\"/staff/charters\">Charters</a> page.");
+		return;
+	}
+	/* held again when accepted: the list is this page, not watctl's */
+	if ((cut = strstr(reason, " See watctl hq-pending.")) != NULL) {
+		head = xstrndup(reason, (size_t)(cut - reason));
+		hqweb_form_html(b, head);
+		free(head);
+		strbuf_puts(b, " It stays under Held bundles on the "
+		               "<a href=\"/staff\">dashboard</a>.");
+		return;
+	}
+	hqweb_form_html(b, reason);
+}
+
 /* ---- charters issued in the browser (by wat-hq-signer) ---- */
 
 /* An issued event key waiting for its one download (it is not kept at HQ:
@@ -2095,7 +2128,7 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 		strbuf_puts(&b, " UTC</p><p>Held (");
 		hqweb_form_html(&b, r->code);
 		strbuf_puts(&b, "): ");
-		hqweb_form_html(&b, r->reason);
+		wat_hq_reason_html(&b, r->reason);
 		strbuf_puts(&b, "</p><p>Signing key id: <code>");
 		hqweb_form_html(&b, r->key_id);
 		strbuf_printf(&b,
@@ -2287,7 +2320,7 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	if (hqweb_inbox_decide(w->inbox, strcmp(action, "accept") == 0, n, s.user, reason, &msg,
 	                       &cause) != 0) {
 		strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
-		hqweb_form_html(&b, cause != NULL ? cause : "It could not be done.");
+		wat_hq_reason_html(&b, cause != NULL ? cause : "It could not be done.");
 	} else {
 		strbuf_puts(&b, "<div class=\"answer received\"><p id=\"headline\">");
 		hqweb_form_html(&b, msg);

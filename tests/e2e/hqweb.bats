@@ -296,6 +296,11 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	grep -q 'id="who">bea<' "$T/dash.html"
 	grep -q 'id="held-4"' "$T/dash.html"
 	grep -q 'national total' "$T/dash.html"
+	# the unchartered event's reason says what to do here, not in watctl
+	grep -q 'Event [^ ]* has no charter from HQ' "$T/dash.html"
+	grep -q 'accept this bundle here' "$T/dash.html"
+	grep -q 'issue it a charter on the <a href="/staff/charters">Charters</a> page' "$T/dash.html"
+	! grep -q 'watctl hq-accept' "$T/dash.html"
 	# no token, a wrong token: refused, nothing done
 	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data 'id=4&action=accept&reason=phoned+them' "$URL/staff/held"
 	[ "$output" = 403 ]
@@ -376,7 +381,7 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	curl -s -b "$T/jar" -D "$T/h" "$URL/staff/stations.csv" >"$T/n.csv"
 	grep -qi '^Content-Type: text/csv' "$T/h"
 	grep -qi '^Content-Disposition: attachment; filename="wat-hq-national.csv"' "$T/h"
-	[ "$(head -1 "$T/n.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total\r' ]
+	[ "$(head -1 "$T/n.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total,counted_from\r' ]
 	[ "$(wc -l <"$T/n.csv")" -eq 4 ]
 	grep -q '^"Jackson, MS",Walk Against Traffick,2026-05-02,[^,]*,T2,1,2,2,4,50.00,150.00,1,40.00,240.00' "$T/n.csv"
 	curl -s -b "$T/jar" -G --data-urlencode 'city=Memphis, MS' "$URL/staff/stations.csv" >"$T/m.csv"
@@ -814,7 +819,7 @@ photo() {
 	[[ "$output" == *"csv links: 7"* ]]
 	[[ "$output" == *"bundle files: $(basename "$M") $(basename "$M").minisig"* ]]
 	cmp "$T/shots/$(basename "$M")" "$M"
-	[ "$(head -1 "$T/shots/national.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total\r' ]
+	[ "$(head -1 "$T/shots/national.csv")" = $'city,event,date,event_tag,station,export,walkers,laps,donations,cash,checks,check_count,other,total,counted_from\r' ]
 	[ -s "$T/shots/hq-downloads.png" ]
 	mkdir -p "$REPO/build/screenshots"
 	cp "$T"/shots/*.png "$REPO/build/screenshots/"
