@@ -1081,6 +1081,15 @@ wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_r
 		hqweb_inbox_log(w->inbox, s->user, "charter-issued", 0, subject);
 		free(subject);
 	}
+	/* HQ's key rotations beside the charters (the newest: one file), for
+	 * the stick as watctl hq-charter writes it */
+	if (out.rotations != NULL && w->charters != NULL &&
+	    util_write_file(w->charters, "hq-rotations", out.rotations, out.rotations_len, 0644,
+	                    &cause) != 0) {
+		fprintf(stderr, "wat-hq: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 	wat_hq_issued_put(s->user, ch.event, out.event_key, out.key_len, token);
 	out.event_key = NULL;
 	strbuf_puts(&a, "<p id=\"headline\">");
@@ -1101,6 +1110,12 @@ wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_r
 	hqweb_form_html(&a, ch.event);
 	strbuf_puts(&a, ".event.key</a> (the event's secret key: once, within the hour; HQ "
 	                "keeps no copy).</p>");
+	if (out.rotations != NULL)
+		strbuf_puts(&a,
+		            "<p>HQ changed its signing key since the stations' software was "
+		            "made: also put <a id=\"dl-rotations\" href=\"/staff/hq-rotations\">"
+		            "hq-rotations</a> on the stick, beside the charter (the station "
+		            "follows HQ's new key through it).</p>");
 	r = wat_hq_charters_page(w, c, s, MHD_HTTP_OK, "received", a.s);
 end:
 	trust_charter_clear(&ch);
@@ -1148,6 +1163,37 @@ wat_hq_charter_file(struct wat_hq *w, struct MHD_Connection *c)
 	data = NULL;
 end:
 	free(fname);
+	free(data);
+	free(path);
+	free(cause);
+	return r;
+}
+
+/* HQ's key rotations as the last charter issued here carried them (public:
+ * the announcements signed by HQ's keys), for the stick beside a charter. */
+static enum MHD_Result
+wat_hq_rotations_file(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	char *cause = NULL, *data = NULL, *path;
+	size_t len = 0;
+	enum MHD_Result r;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (w->charters == NULL)
+		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not here",
+		                      "wat-hq was not given HQ's charters folder (--charters).");
+	path = xasprintf("%s/hq-rotations", w->charters);
+	if (util_read_file(path, (size_t)TRUST_FILE_MAX * TRUST_HQ_MAX, &data, &len, &cause) != 0) {
+		r = wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+		                   "HQ never changed its signing key: a charter needs no "
+		                   "hq-rotations.");
+		goto end;
+	}
+	r = wat_hq_attachment(c, "text/plain; charset=utf-8", data, len, "hq-rotations");
+	data = NULL;
+end:
 	free(data);
 	free(path);
 	free(cause);
@@ -2410,6 +2456,8 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_charter_file(w, c);
 	if (strcmp(url, "/staff/charter-key") == 0)
 		return wat_hq_charter_key(w, c);
+	if (strcmp(url, "/staff/hq-rotations") == 0)
+		return wat_hq_rotations_file(w, c);
 	if (strcmp(url, "/staff/downloads") == 0)
 		return wat_hq_downloads(w, c);
 	if (strcmp(url, "/staff/bundle") == 0)

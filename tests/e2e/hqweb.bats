@@ -729,6 +729,43 @@ photo() {
 	[[ "$output" == *"hash chain intact"* ]]
 }
 
+# HQ changed its signing key (watctl hq-rotate): a charter issued in the
+# browser comes with hq-rotations for the stick, as watctl hq-charter
+# writes it beside the charter, so a station whose software knows only
+# HQ's first key follows the announcement to the key that signed it.
+@test "hqweb: after HQ rotated its key, a charter issued in the browser comes with hq-rotations; a station starts from the three files, not from two" {
+	"$WATCTL" hq-rotate --hq "$D/keys" --date 2026-06-01 >/dev/null
+	hq_start --charters "$D/keys/charters"
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff/charters" >"$T/ch.html"
+	[ "$(curl -s -b "$T/jar" -o "$T/issued.html" -w '%{http_code}' \
+		--data-urlencode "csrf=$(csrf_of "$T/ch.html")" --data-urlencode "event=2026-tupelo-ms" \
+		--data-urlencode "name=Walk Against Traffick" --data-urlencode "city=Tupelo, MS" \
+		--data-urlencode "date=2026-05-09" --data-urlencode "org=International Outreach Ministries" \
+		--data-urlencode "ein=64-0123456" --data-urlencode "inbox=http://127.0.0.1:8080/" \
+		--data-urlencode "code=T7P-55UP" "$URL/staff/charters")" = 200 ]
+	grep -q 'id="dl-rotations" href="/staff/hq-rotations"' "$T/issued.html"
+	mkdir -p "$T/stick" "$T/bare"
+	key=$(grep -o '/staff/charter-key?t=[0-9a-f]*' "$T/issued.html")
+	curl -s -b "$T/jar" -o "$T/stick/tupelo.charter" "$URL/staff/charter?event=2026-tupelo-ms"
+	curl -s -b "$T/jar" -o "$T/stick/tupelo.event.key" "$URL$key"
+	[ "$(curl -s -b "$T/jar" -o "$T/stick/hq-rotations" -w '%{http_code}' "$URL/staff/hq-rotations")" = 200 ]
+	cmp "$T/stick/hq-rotations" "$D/keys/hq-rotations"
+	# no session: nothing
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/staff/hq-rotations")" = 303 ]
+	hq_stop
+	chmod 600 "$T/stick/tupelo.event.key"
+	cp "$T/stick/tupelo.charter" "$T/stick/tupelo.event.key" "$T/bare/"
+	# the charter alone: signed by a key the station's software does not know
+	run "$WATCTL" --db "$T/bare.db" init --charter "$T/bare/tupelo.charter" --event-key "$T/bare/tupelo.event.key" --pin-later
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"does not trust"* ]]
+	run "$WATCTL" --db "$T/tupelo.db" init --charter "$T/stick/tupelo.charter" --event-key "$T/stick/tupelo.event.key" --pin-later
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
 @test "hqweb: in a real browser, staff issue a charter and download both files; screenshots" {
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
