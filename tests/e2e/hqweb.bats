@@ -766,6 +766,24 @@ photo() {
 	[ "$status" -eq 0 ]
 }
 
+# `make hq`'s demo (hq-demo --pledges): sponsors' pledges at Jackson's
+# table, settled on certified laps, some paid there, one by mail at HQ;
+# the dashboard's pledges part shows them.
+@test "hqweb: make hq's demo has pledges: pledged, collected at the table and by mail, still owed on the dashboard" {
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed (poppler-utils)"
+	D="$T/pl"
+	"$REPO/assets/demo/hq-demo" "$D" --pledges >/dev/null
+	run "$WATCTL" hq-report --db "$D/hq.db"
+	echo "$output"
+	echo "$output" | grep -Eq '^national pledges +pledges +7 +walkers +6 +owed +\$197\.00 +paid +\$140\.00 +still owed +\$57\.00$'
+	[[ "$output" == *"payments by mail at HQ: 1, \$40.00"* ]]
+	hq_start
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	! grep -q 'id="nopledges"' "$T/dash.html"
+	grep -q 'id="pledges-national"><td colspan="3">national total</td><td class="num">7</td><td class="num">\$197.00</td><td class="num">\$140.00</td><td class="num">\$40.00</td><td class="num">\$57.00</td>' "$T/dash.html"
+}
+
 @test "hqweb: in a real browser, staff issue a charter and download both files; screenshots" {
 	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
 		skip "chromium / chromium-driver are not installed (make deps)"
