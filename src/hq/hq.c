@@ -3220,11 +3220,16 @@ hq_dash_row_add(struct hq_dash *d, size_t *cap, int level)
 static int
 hq_dash_rows(struct hq *h, struct hq_dash *d, char **cause)
 {
-	sqlite3_stmt *st = hq_prep(h,
-	                           "SELECT city, event_tag, event_name, date, station, state, "
-	                           "last_export, bundle, identity FROM stations ORDER BY city, "
-	                           "date, event_name, event_tag, station, bundle",
-	                           0);
+	/* the ledgers HQ took in, and those counted from a backup copy (under
+	 * their carrier's city and event) */
+	sqlite3_stmt *st = hq_prep(
+	    h,
+	    "SELECT city, event_tag, event_name, date, station, state, last_export, bundle, "
+	    "identity, '' FROM stations UNION ALL SELECT x.city, c.event_tag, x.event_name, "
+	    "x.date, c.station, 'copy', 0, c.bundle, c.identity, c.carrier_station FROM copies c "
+	    "JOIN stations x ON x.identity = c.carrier WHERE NOT EXISTS (SELECT 1 FROM stations "
+	    "y WHERE y.identity = c.identity) ORDER BY 1, 4, 3, 2, 5, 8",
+	    0);
 	struct hq_dash_row *r, *prev = NULL;
 	size_t cap = 0;
 	int rc = -1;
@@ -3269,7 +3274,8 @@ hq_dash_rows(struct hq *h, struct hq_dash *d, char **cause)
 		HQ_DASH_TEXT(r->state, st, 5);
 		r->export_no = sqlite3_column_int64(st, 6);
 		r->bundle = sqlite3_column_int64(st, 7);
-		if (strcmp(r->state, "counted") == 0 &&
+		HQ_DASH_TEXT(r->carrier, st, 9);
+		if ((strcmp(r->state, "counted") == 0 || strcmp(r->state, "copy") == 0) &&
 		    hq_sum(h, "e.identity = ?1", (const char *)sqlite3_column_text(st, 8), NULL,
 		           &r->t, cause) != 0)
 			goto end;

@@ -583,7 +583,8 @@ wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
 	for (i = 0; i < d->nrows; i++) {
 		const struct hq_dash_row *r = &d->rows[i];
 		const struct hq_totals *t = &r->t;
-		int counted = r->level > 0 || strcmp(r->state, "counted") == 0;
+		int counted = r->level > 0 || strcmp(r->state, "counted") == 0 ||
+		              strcmp(r->state, "copy") == 0;
 
 		strbuf_printf(b, "<tr class=\"%s\">",
 		              r->level == 0   ? "station"
@@ -619,7 +620,13 @@ wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
 			wat_hq_td_money(b, t->other_cents, 0);
 			wat_hq_td_money(b, t->total_cents, 0);
 		}
-		if (r->level == 0) {
+		if (r->level == 0 && strcmp(r->state, "copy") == 0) {
+			/* its own bundle missing: chase its envelope */
+			strbuf_puts(b, "<td class=\"copy\">from the copy in ");
+			hqweb_form_html(b, r->carrier);
+			strbuf_printf(b, "'s #%" PRId64 "; its own bundle not received</td>",
+			              r->bundle);
+		} else if (r->level == 0) {
 			snprintf(id, sizeof id, "#%" PRId64 ", export %" PRId64, r->bundle,
 			         r->export_no);
 			wat_hq_td(b, id);

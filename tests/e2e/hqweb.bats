@@ -766,6 +766,38 @@ photo() {
 	[ "$status" -eq 0 ]
 }
 
+# Memphis's second station T2 lost its card: its $5 counts from the backup
+# copy in T1's next bundle; the dashboard's table lists it (its figures are
+# in the event's total) and says where they come from.
+@test "hqweb: a station counted from a backup copy has its row in the dashboard's table, saying so" {
+	load lib/stations
+	m="$D/st/memphis-t1.db"
+	pack "$m" "$T/t2.db" "$T/ev.pack" --station T2
+	"$WATCTL" --db "$T/t2.db" scan "$("$WATCTL" --db "$m" badge-code 1)" >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate 1 5 --method cash >/dev/null
+	local port=$((20000 + RANDOM % 30000))
+	"$WATCTL" --db "$T/t2.db" sync --listen "127.0.0.1:$port" --once 2>"$T/serve.err" &
+	WPID=$!
+	for _ in $(seq 100); do
+		grep -q Listening "$T/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	"$WATCTL" --db "$m" sync --peer "127.0.0.1:$port" >/dev/null
+	wait "$WPID"
+	WPID=
+	mkdir -p "$T/out"
+	"$WATCTL" --db "$m" export --out "$T/out" >/dev/null
+	"$WATCTL" merge --db "$D/hq.db" --hq "$D/keys" "$T"/out/*-2.zip.age >/dev/null
+	run "$WATCTL" hq-report --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"station T2 (copy, "* ]]
+	hq_start
+	[ "$(login admin walk-against-traffick)" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q '<tr class="station"><td>Memphis, TN</td><td>Walk Against Traffick <span class="note">2026-05-02</span></td><td>T2</td><td class="num">0</td><td class="num">0</td><td class="num">\$5.00</td><td class="num">\$0.00</td><td class="num">\$0.00</td><td class="num">\$5.00</td><td class="copy">from the copy in T1.s #[0-9]*; its own bundle not received</td></tr>' "$T/dash.html"
+	grep -q '<tr class="event"><td>Memphis, TN</td>.*<td>event total</td>.*<td class="num">\$295.00</td>' "$T/dash.html"
+}
+
 # `make hq`'s demo (hq-demo --pledges): sponsors' pledges at Jackson's
 # table, settled on certified laps, some paid there, one by mail at HQ;
 # the dashboard's pledges part shows them.
