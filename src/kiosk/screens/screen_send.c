@@ -132,7 +132,16 @@ screen_send_draw(struct kiosk *k)
 		    !k->send_after_export && !k->waiting)
 			screen_send_export(k);
 	}
-	if (ui_button(u, kiosk_col(r, 2, 3, gap), "Export to USB", UI_ACCENT, k->style.font.body))
+	/* a practice ledger is not exported either (the export screen would
+	 * refuse it after a press) */
+	if (k->st.training) {
+		if (ui_button_off(u, kiosk_col(r, 2, 3, gap), "Export to USB",
+		                  k->style.font.body)) {
+			k->send_off_pressed = 1;
+			ui_invalidate(u);
+		}
+	} else if (ui_button(u, kiosk_col(r, 2, 3, gap), "Export to USB", UI_ACCENT,
+	                     k->style.font.body))
 		kiosk_go(k, SCREEN_EXPORT);
 }
 
