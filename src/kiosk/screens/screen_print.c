@@ -126,7 +126,9 @@ screen_print_draw(struct kiosk *k)
 			k->print.step = PRINT_SHOW;
 			kiosk_print_save(k, k->spool_dir != NULL ? k->spool_dir : "");
 		}
-		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", k->style.quiet,
+		/* back to Try again / Print elsewhere / Done (the header's Back
+		 * leaves the page: two "Back"s going to two places confused) */
+		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Not now", k->style.quiet,
 		              k->style.font.text))
 			k->print.step = PRINT_SHOW;
 		return;
