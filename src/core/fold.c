@@ -19,6 +19,7 @@ struct fold {
 	size_t nentries;
 	struct fold_figures fig;
 	struct fold_station st;
+	int xapplied; /* a verdict from another ledger's review is in the walkers */
 };
 
 void
@@ -214,8 +215,11 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 			break; /* not a flagged lap of the walker in force: nothing */
 		w->accepted_laps -= fl->review == 1;
 		w->rejected_laps -= fl->review == -1;
-		fl->review = e->accept ? 1 : -1;
-		fl->review_seq = e->seq;
+		fl->own_review = fl->review = e->accept ? 1 : -1;
+		fl->own_seq = fl->review_seq = e->seq;
+		fl->own_wall_ms = fl->review_wall_ms = e->at.wall_ms;
+		fl->review_other = 0;
+		fl->disagree = 0;
 		w->accepted_laps += fl->review == 1;
 		w->rejected_laps += fl->review == -1;
 		break;
@@ -594,6 +598,167 @@ fold_walker(const struct fold *f, uint32_t id)
 			hi = mid;
 	}
 	return NULL;
+}
+
+/* ---- reviews across stations (fold.h) ---- */
+
+void
+fold_xreviews_push(struct fold_xreviews *x, const unsigned char by[ENTRY_ID_LEN],
+                   const struct entry *e)
+{
+	struct fold_xreview *r;
+
+	if (e->kind != ENTRY_LAP_REVIEW || !e->ref.other || e->walker == 0 ||
+	    memcmp(e->ref.ledger, by, ENTRY_ID_LEN) == 0)
+		return;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	r = &x->v[x->n++];
+	memcpy(r->by, by, ENTRY_ID_LEN);
+	memcpy(r->ledger, e->ref.ledger, ENTRY_ID_LEN);
+	r->seq = e->seq;
+	r->wall_ms = e->at.wall_ms;
+	r->lap = e->ref.seq;
+	r->walker = e->walker;
+	r->accept = e->accept;
+}
+
+void
+fold_xreviews_add(struct fold_xreviews *x, const unsigned char by[ENTRY_ID_LEN],
+                  const struct entry *es, size_t n, const struct fold *f)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t a = fold_annulled_by(f, es[i].seq);
+
+		if (a == 0 || a > (int64_t)n)
+			fold_xreviews_push(x, by, &es[i]);
+	}
+}
+
+void
+fold_xreviews_free(struct fold_xreviews *x)
+{
+	free(x->v);
+	memset(x, 0, sizeof *x);
+}
+
+int
+fold_xreviews_name(const struct fold_xreviews *x, const unsigned char self[ENTRY_ID_LEN])
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+fold_xreview_cmp(const void *a, const void *b)
+{
+	const struct fold_xreview *x = *(const struct fold_xreview *const *)a;
+	const struct fold_xreview *y = *(const struct fold_xreview *const *)b;
+	int c;
+
+	if (x->lap != y->lap)
+		return x->lap < y->lap ? -1 : 1;
+	if ((c = memcmp(x->by, y->by, ENTRY_ID_LEN)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+fold_walker_verdicts(struct fold_walker *w)
+{
+	w->accepted_laps = w->rejected_laps = 0;
+	for (size_t i = 0; i < w->nflags; i++) {
+		w->accepted_laps += w->flags[i].review == 1;
+		w->rejected_laps += w->flags[i].review == -1;
+	}
+}
+
+void
+fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
+                    const struct fold_xreviews *x)
+{
+	const struct fold_xreview **mine = NULL;
+	size_t n = 0, i;
+
+	assert(f->slots == NULL); /* finished: fold_walker bisects */
+	for (i = 0; i < x->n; i++)
+		n += memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) == 0;
+	if (n == 0 && !f->xapplied)
+		return; /* only its own reviews, as folded */
+	/* back to the ledger's own say */
+	for (i = 0; i < f->n; i++) {
+		struct fold_walker *w = &f->w[i];
+
+		for (size_t j = 0; j < w->nflags; j++) {
+			struct fold_flag *fl = &w->flags[j];
+
+			fl->review = fl->own_review;
+			fl->review_seq = fl->own_seq;
+			fl->review_wall_ms = fl->own_wall_ms;
+			fl->review_other = 0;
+			fl->disagree = 0;
+		}
+	}
+	if (n > 0) {
+		mine = xcalloc(n, sizeof *mine);
+		n = 0;
+		/* a review of a lap not flagged for the walker it names (or not in
+		 * force) is none: it says nothing, not even its ledger's last say */
+		for (i = 0; i < x->n; i++) {
+			const struct fold_walker *cw;
+
+			if (memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) == 0 &&
+			    (cw = fold_walker(f, x->v[i].walker)) != NULL &&
+			    fold_flag_find(cw, x->v[i].lap) != NULL)
+				mine[n++] = &x->v[i];
+		}
+		qsort(mine, n, sizeof *mine, fold_xreview_cmp);
+	}
+	for (i = 0; i < n; i++) {
+		const struct fold_xreview *r = mine[i];
+		const struct fold_walker *cw;
+		struct fold_flag *fl;
+		const unsigned char *cur;
+		int v = r->accept ? 1 : -1;
+
+		/* each ledger's say is its last review of the lap (by seq) */
+		if (i + 1 < n && mine[i + 1]->lap == r->lap &&
+		    memcmp(mine[i + 1]->by, r->by, ENTRY_ID_LEN) == 0)
+			continue;
+		cw = fold_walker(f, r->walker);
+		fl = fold_flag_find(cw, r->lap);
+		if (fl->review == 0) {
+			fl->review = v;
+			fl->review_seq = r->seq;
+			fl->review_wall_ms = r->wall_ms;
+			fl->review_other = 1;
+			memcpy(fl->review_by, r->by, ENTRY_ID_LEN);
+			continue;
+		}
+		fl->disagree |= fl->review != v;
+		cur = fl->review_other ? fl->review_by : self;
+		if (r->wall_ms > fl->review_wall_ms ||
+		    (r->wall_ms == fl->review_wall_ms && memcmp(r->by, cur, ENTRY_ID_LEN) > 0)) {
+			fl->review = v;
+			fl->review_seq = r->seq;
+			fl->review_wall_ms = r->wall_ms;
+			fl->review_other = 1;
+			memcpy(fl->review_by, r->by, ENTRY_ID_LEN);
+		}
+	}
+	free(mine);
+	f->xapplied = n > 0;
+	f->fig.accepted_laps = f->fig.rejected_laps = 0;
+	for (i = 0; i < f->n; i++) {
+		if (f->w[i].nflags > 0)
+			fold_walker_verdicts(&f->w[i]);
+		f->fig.accepted_laps += f->w[i].accepted_laps;
+		f->fig.rejected_laps += f->w[i].rejected_laps;
+	}
 }
 
 int64_t
