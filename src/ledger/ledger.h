@@ -251,12 +251,28 @@ struct ledger_flagged {
 	struct stamp prev_at, next_at;
 	int review;        /* 0 waiting; 1 accepted; -1 rejected (fold_lap_review) */
 	int64_t first_seq; /* the walker's oldest in the list: the list's order */
+	/* a lap of another station (its times on this station's clock; the
+	 * scans around it are its laps) and its verdict over the event's
+	 * reviews (fold.h), whichever station recorded them */
+	int peer;
+	unsigned char ledger[32];
+	char station[17];      /* its id: "T2" */
+	char where[48];        /* in people's words: "Lap point T2"; "" here */
+	int disagree;          /* two stations' reviews of it differ */
+	int64_t first_wall_ms; /* the walker's oldest in the list */
 };
-/* The flagged laps (pending_only: those not reviewed yet) by walker, the
- * walker with the oldest first, each walker's oldest first: *out (malloc'd,
- * free()) and *n. */
+/* The flagged laps (pending_only: those not reviewed yet) of this station
+ * and of every peer held, by walker (the event's number), the walker with
+ * the oldest first, each walker's oldest first: *out (malloc'd, free())
+ * and *n. */
 int ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
                         char **cause);
+/* ledger_lap_review of station `station`'s lap lap_seq (a peer held here):
+ * a lap-review entry of this station naming it by (ledger identity, seq);
+ * the event's folds take it (fold.h).  Refused in words as
+ * ledger_lap_review. */
+int ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, int accept,
+                           const char *reason, const char *op, int64_t *seq, char **cause);
 /* A coordinator's accept (1) or reject (0) of flagged lap lap_seq, recorded
  * as a lap-review entry (reason optional).  Refused in words for an entry
  * that is not a lap, a lap undone, one not flagged, or one already so

@@ -102,9 +102,10 @@ struct ledger_pfold {
 	size_t nlinks, caplinks;
 	struct ledger_ask *asks; /* its review requests in force */
 	size_t nasks, capasks;
-	unsigned gen;       /* bumped each time its fold runs again from entry 1 */
-	int64_t offset_now; /* its clock offset as last read from peers */
-	size_t out_index;   /* its index in the figures being made */
+	struct fold_xreviews xr; /* its reviews of other stations' laps in force */
+	unsigned gen;            /* bumped each time its fold runs again from entry 1 */
+	int64_t offset_now;      /* its clock offset as last read from peers */
+	size_t out_index;        /* its index in the figures being made */
 	/* what the event's judgements (struct ledger_xj) took of it */
 	size_t xl_laps, xl_links;
 	unsigned xl_gen;
@@ -131,7 +132,10 @@ ledger_pfold_free(struct ledger *l)
 		for (size_t j = 0; j < l->pf[i].nasks; j++)
 			free(l->pf[i].asks[j].reason);
 		free(l->pf[i].asks);
+		fold_xreviews_free(&l->pf[i].xr);
 	}
+	fold_xreviews_free(&l->xr_own);
+	l->xr_seq = 0;
 	ledger_xj_free(l->xj);
 	l->xj = NULL;
 	free(l->pf);
@@ -208,6 +212,7 @@ static void
 ledger_pfold_note(struct ledger_pfold *p, const struct entry *e)
 {
 	ledger_pfold_role(p, e);
+	fold_xreviews_push(&p->xr, p->ledger, e);
 	if (e->kind == ENTRY_LAP)
 		ledger_lap_push(&p->laps, &p->nlaps, &p->caplaps, e);
 	if (e->kind == ENTRY_LINK) {
@@ -278,6 +283,7 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 	p->role = RULES_ROLE_BOTH;
 	p->role_seq = 0;
 	p->nlaps = p->nlinks = 0;
+	p->xr.n = 0;
 	for (size_t i = 0; i < p->nasks; i++)
 		free(p->asks[i].reason);
 	p->nasks = 0;
@@ -288,6 +294,74 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 end:
 	ledger_batch_free(&b);
 	return rc;
+}
+
+struct ledger_xr_ctx {
+	struct ledger *l;
+	unsigned char own[LEDGER_HASH_LEN];
+};
+
+static int
+ledger_xr_own_cb(const struct ledger_entry *le, void *arg)
+{
+	struct ledger_xr_ctx *c = arg;
+	struct entry e;
+	char *why = NULL;
+
+	if (le->annulled_by != 0)
+		return 0;
+	if (entry_decode(le->line, strlen(le->line), &e, &why) != 0) {
+		free(why); /* ledger_check names it */
+		return 0;
+	}
+	fold_xreviews_push(&c->l->xr_own, c->own, &e);
+	return 0;
+}
+
+/* This station's reviews of peers' laps in force (again when an entry was
+ * added since: one may be a review or annul one). */
+static int
+ledger_xr_own(struct ledger *l, char **cause)
+{
+	struct ledger_xr_ctx c = {l, {0}};
+
+	if (l->xr_seq == l->last_seq)
+		return 0;
+	l->xr_own.n = 0;
+	if (ledger_identity(l, c.own) != 0)
+		return 0; /* no event: no review */
+	if (ledger_kind_entries(l, "lap-review", 1, ledger_xr_own_cb, &c, cause) != 0)
+		return -1;
+	l->xr_seq = l->last_seq;
+	return 0;
+}
+
+/* Peer p's flagged laps judged over the reviews of every station held
+ * (fold.h): this station's and each peer's as they stand. */
+static int
+ledger_pfold_xapply(struct ledger *l, struct ledger_pfold *p, char **cause)
+{
+	struct fold_xreviews all = {0};
+	size_t n;
+
+	if (ledger_xr_own(l, cause) != 0)
+		return -1;
+	n = l->xr_own.n;
+	for (size_t i = 0; i < l->npf; i++)
+		n += l->pf[i].xr.n;
+	if (n > 0) {
+		all.v = xcalloc(n, sizeof *all.v);
+		all.cap = n;
+		memcpy(all.v, l->xr_own.v, l->xr_own.n * sizeof *all.v);
+		all.n = l->xr_own.n;
+		for (size_t i = 0; i < l->npf; i++) {
+			memcpy(all.v + all.n, l->pf[i].xr.v, l->pf[i].xr.n * sizeof *all.v);
+			all.n += l->pf[i].xr.n;
+		}
+	}
+	fold_xreviews_apply(p->f, p->ledger, &all);
+	fold_xreviews_free(&all);
+	return 0;
 }
 
 static struct ledger_pfold *
@@ -305,7 +379,10 @@ ledger_pfold_get(struct ledger *l, const struct ledger_peer *peer, char **cause)
 		memcpy(p->ledger, peer->ledger, LEDGER_HASH_LEN);
 		p->role = RULES_ROLE_BOTH;
 	}
-	return ledger_pfold_update(l, p, peer->head_seq, cause) == 0 ? p : NULL;
+	if (ledger_pfold_update(l, p, peer->head_seq, cause) != 0 ||
+	    ledger_pfold_xapply(l, p, cause) != 0)
+		return NULL;
+	return p;
 }
 
 static void
@@ -1870,4 +1947,179 @@ end:
 	ledger_regs_free(&r);
 	ledger_event_figures_clear(&ef);
 	return rc;
+}
+
+/* ---- flagged laps of other stations, reviewed here (fold.h) ---- */
+
+static void
+ledger_where(char *buf, size_t len, enum rules_role role, const char *station)
+{
+	/* "Lap point T2": the role, and the id so two lap points differ */
+	snprintf(buf, len, "%s %s", ledger_role_words(role), station);
+}
+
+int
+ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, int accept,
+                       const char *reason, const char *op, int64_t *seq, char **cause)
+{
+	struct ledger_peer peer;
+	struct ledger_pfold *p;
+	const struct fold_walker *w;
+	const struct fold_flag *fl;
+	struct ledger_one_line o = {NULL};
+	struct strbuf data = STRBUF_INIT;
+	struct entry e;
+	int rc = -1;
+
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if ((p = ledger_peer_named(l, station, &peer, cause)) == NULL)
+		goto end;
+	if (lap_seq < 1 || lap_seq > (int64_t)fold_entries(p->f) ||
+	    ledger_peer_entries(l, peer.ledger, lap_seq, ledger_one_cb, &o, cause) != 0 ||
+	    o.line == NULL || entry_decode(o.line, strlen(o.line), &e, NULL) != 0 ||
+	    e.kind != ENTRY_LAP) {
+		util_fail(cause,
+		          "Entry %" PRId64 " of station %s held here is not a lap: only laps are "
+		          "reviewed.",
+		          lap_seq, station);
+		goto end;
+	}
+	if (fold_annulled_by(p->f, lap_seq) != 0) {
+		util_fail(cause,
+		          "Station %s's lap %" PRId64
+		          " was undone there: there is nothing to review.",
+		          station, lap_seq);
+		goto end;
+	}
+	if ((w = fold_walker(p->f, e.walker)) == NULL || (fl = fold_lap_flag(w, lap_seq)) == NULL) {
+		util_fail(cause,
+		          "Station %s's lap %" PRId64
+		          " was not flagged: it already counts. Only a lap "
+		          "scanned too soon is reviewed.",
+		          station, lap_seq);
+		goto end;
+	}
+	if (fl->review == (accept ? 1 : -1)) {
+		util_fail(cause, "Station %s's lap %" PRId64 " is already %s.", station, lap_seq,
+		          accept ? "accepted" : "rejected");
+		goto end;
+	}
+	strbuf_printf(&data, "{\"verdict\":\"%s\"", accept ? "accept" : "reject");
+	if (reason != NULL && *reason != '\0') {
+		if (text_check(reason, "reason", cause) != 0)
+			goto end;
+		strbuf_puts(&data, ",\"reason\":");
+		strbuf_json(&data, reason);
+	}
+	strbuf_puts(&data, "}");
+	if (ledger_tx_begin(l, cause, "the review") != 0)
+		goto end;
+	if (ledger_put_ref(l, "lap-review", e.walker, lap_seq, peer.ledger, 0, data.s, op, seq,
+	                   cause) != 0) {
+		ledger_tx_rollback(l);
+		goto end;
+	}
+	rc = ledger_tx_commit(l, cause, "the review");
+end:
+	free(o.line);
+	strbuf_free(&data);
+	return rc;
+}
+
+struct ledger_pflag_ctx {
+	struct ledger *l;
+	int pending_only;
+	struct ledger_flagged **out;
+	size_t *n, *cap;
+	char **cause;
+	int failed;
+};
+
+/* The lap before (dir -1) or after (+1) laps[i] of the same walker. */
+static const struct ledger_lap *
+ledger_lap_beside(const struct ledger_pfold *p, size_t i, int dir)
+{
+	for (size_t j = i; dir < 0 ? j-- > 0 : ++j < p->nlaps;)
+		if (p->laps[j].walker == p->laps[i].walker)
+			return &p->laps[j];
+	return NULL;
+}
+
+static int
+ledger_pflag_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_pflag_ctx *c = arg;
+	struct ledger_pfold *p;
+	const struct fold_walker *ws;
+	size_t nw;
+
+	if ((p = ledger_pfold_get(c->l, peer, c->cause)) == NULL) {
+		c->failed = 1;
+		return 1;
+	}
+	ws = fold_walkers(p->f, &nw);
+	for (size_t i = 0; i < nw; i++) {
+		for (size_t k = 0; k < ws[i].nflags; k++) {
+			const struct fold_flag *fl = &ws[i].flags[k];
+			struct ledger_flagged *f;
+			const struct ledger_lap *b, *a;
+			size_t lo = 0, hi = p->nlaps;
+
+			if (c->pending_only && fl->review != 0)
+				continue;
+			while (lo < hi) { /* its laps in force, by seq */
+				size_t mid = lo + (hi - lo) / 2;
+				if (p->laps[mid].seq < fl->seq)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == p->nlaps || p->laps[lo].seq != fl->seq)
+				continue; /* cannot be: a flagged lap is one in force */
+			if (*c->n == *c->cap) {
+				*c->cap = *c->cap ? *c->cap * 2 : 16;
+				*c->out = xrealloc(*c->out, *c->cap * sizeof **c->out);
+			}
+			f = &(*c->out)[(*c->n)++];
+			memset(f, 0, sizeof *f);
+			f->walker = ws[i].id;
+			snprintf(f->name, sizeof f->name, "%s", ws[i].name ? ws[i].name : "");
+			f->seq = fl->seq;
+			f->review = fl->review;
+			f->disagree = fl->disagree;
+			f->peer = 1;
+			memcpy(f->ledger, peer->ledger, LEDGER_HASH_LEN);
+			ledger_copy(f->station, sizeof f->station, peer->station);
+			ledger_where(f->where, sizeof f->where, p->role, peer->station);
+			/* its times on this station's clock (the offset measured) */
+			f->at.wall_ms = p->laps[lo].wall_ms - peer->offset_ms;
+			f->since_ms = -1;
+			if ((b = ledger_lap_beside(p, lo, -1)) != NULL) {
+				f->has_prev = 1;
+				f->prev_seq = b->seq;
+				snprintf(f->prev_kind, sizeof f->prev_kind, "lap");
+				f->prev_at.wall_ms = b->wall_ms - peer->offset_ms;
+				f->since_ms = p->laps[lo].wall_ms - b->wall_ms;
+			}
+			if ((a = ledger_lap_beside(p, lo, 1)) != NULL) {
+				f->has_next = 1;
+				f->next_seq = a->seq;
+				snprintf(f->next_kind, sizeof f->next_kind, "lap");
+				f->next_at.wall_ms = a->wall_ms - peer->offset_ms;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
+                     size_t *cap, char **cause)
+{
+	struct ledger_pflag_ctx c = {l, pending_only, out, n, cap, cause, 0};
+
+	if (ledger_peers(l, ledger_pflag_cb, &c, cause) != 0 || c.failed)
+		return -1;
+	return 0;
 }

@@ -63,10 +63,27 @@ ledger_flagged_cmp(const void *a, const void *b)
 {
 	const struct ledger_flagged *x = a, *y = b;
 
-	/* by walker (the walker whose flagged lap is oldest first), then oldest */
-	if (x->first_seq != y->first_seq)
-		return x->first_seq < y->first_seq ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	/* by walker (the walker whose flagged lap is oldest first), then oldest
+	 * (by time across stations; at one station by its order) */
+	if (x->first_wall_ms != y->first_wall_ms)
+		return x->first_wall_ms < y->first_wall_ms ? -1 : 1;
+	if (x->walker != y->walker)
+		return x->walker < y->walker ? -1 : 1;
+	if (x->peer == y->peer && memcmp(x->ledger, y->ledger, sizeof x->ledger) == 0)
+		return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (x->at.wall_ms != y->at.wall_ms)
+		return x->at.wall_ms < y->at.wall_ms ? -1 : 1;
+	return x->peer - y->peer;
+}
+
+static int
+ledger_flagged_walker_cmp(const void *a, const void *b)
+{
+	const struct ledger_flagged *x = a, *y = b;
+
+	if (x->walker != y->walker)
+		return x->walker < y->walker ? -1 : 1;
+	return x->at.wall_ms < y->at.wall_ms ? -1 : x->at.wall_ms > y->at.wall_ms;
 }
 
 /* Walker id's flagged laps (pending only, or all) appended to *out. */
@@ -164,6 +181,24 @@ ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **
 	for (i = 0; i < nids; i++)
 		if (ledger_walker_flagged(l, ids[i], pending_only, out, n, &cap, cause) != 0)
 			goto end;
+	if (ledger_event_flagged(l, pending_only, out, n, &cap, cause) != 0)
+		goto end;
+	/* each walker's oldest, over the stations: the list's order */
+	if (*n > 0)
+		qsort(*out, *n, sizeof **out, ledger_flagged_walker_cmp);
+	for (i = 0; i < *n; i++) {
+		struct ledger_flagged *f = &(*out)[i];
+
+		f->first_wall_ms =
+		    i > 0 && f[-1].walker == f->walker ? f[-1].first_wall_ms : f->at.wall_ms;
+		if (f->name[0] == '\0' && f->peer) {
+			/* registered here, its laps there: this station's name */
+			struct fold_walker w;
+			if (ledger_walker_load(l, f->walker, &w) > 0 && w.name != NULL)
+				snprintf(f->name, sizeof f->name, "%s", w.name);
+			fold_walker_clear(&w);
+		}
+	}
 	if (*n > 0)
 		qsort(*out, *n, sizeof **out, ledger_flagged_cmp);
 	rc = 0;

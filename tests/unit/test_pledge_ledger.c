@@ -295,6 +295,138 @@ test_linked_walker(void **state)
 	ledger_settlement_clear(&s);
 }
 
+/* The lap point's clock (a fake one: scans seconds apart). */
+static struct stamp a_now;
+static void
+a_clock(struct stamp *st, void *arg)
+{
+	(void)arg;
+	*st = a_now;
+}
+
+static void
+a_scan(struct fixture *f, int64_t after_ms, struct ledger_scan *out)
+{
+	char code[BADGE_CODE_MAX], *cause = NULL;
+
+	a_now.wall_ms += after_ms;
+	a_now.mono_ms += after_ms;
+	assert_int_equal(ledger_badge_code(f->s.a, 1, code, sizeof code, &cause), 0);
+	if (ledger_scan(f->s.a, code, strlen(code), RULES_ROLE_LAP, "test", out, &cause) != 0)
+		fail_msg("%s", cause);
+}
+
+/* A lap scanned too soon at the lap point, reviewed at the welcome table:
+ * listed there with the lap point's name, billed once accepted there, the
+ * event's figures agree; a reject at the lap point stamped earlier does not
+ * undo the table's later accept (listed as a disagreement); the table's
+ * review annulled, the lap point's stands. */
+static void
+test_lap_reviewed_at_table(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	struct ledger_pledge_line ln;
+	struct ledger_event_figures ef;
+	struct ledger_flagged *fl = NULL;
+	struct ledger_scan sc;
+	size_t n;
+	int64_t per_lap, lapx, review, seq, base;
+	char *cause = NULL;
+
+	a_now.wall_ms = 1777730400000LL; /* 2026-05-02 14:00 UTC: before the table's clock */
+	a_now.mono_ms = 1000000;
+	snprintf(a_now.boot, sizeof a_now.boot, "a-boot");
+	ledger_set_clock(f->s.a, a_clock, NULL);
+	assert_int_equal(ledger_set(f->s.a, "min-lap", "60", "test", &cause), 0);
+	assert_int_equal(ledger_set(f->s.a, "role", "lap", "test", &cause), 0);
+	per_lap = pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	a_scan(f, 1000, &sc);  /* check-in */
+	a_scan(f, 70000, &sc); /* lap 1 */
+	assert_int_equal(sc.verdict.outcome, RULES_LAP);
+	a_scan(f, 10000, &sc); /* too soon: flagged */
+	assert_int_equal(sc.verdict.outcome, RULES_LAP_TOO_SOON);
+	lapx = sc.seq;
+	sync_a_to_b(f);
+
+	/* listed at the table, the lap point named, waiting; not billed */
+	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_true(fl[0].peer);
+	assert_int_equal(fl[0].seq, lapx);
+	assert_string_equal(fl[0].where, "Lap point T2");
+	assert_string_equal(fl[0].station, "T2");
+	assert_string_equal(fl[0].name, "Ana");
+	assert_true(fl[0].has_prev);
+	assert_int_equal(fl[0].since_ms, 10000);
+	free(fl);
+	ln = line(f, per_lap, &s);
+	base = ln.counted_laps; /* what the walker saw at the lap point */
+	assert_int_equal(base, sc.laps);
+	ledger_settlement_clear(&s);
+
+	/* not a flagged lap, or not a lap: refused in words */
+	assert_int_equal(
+	    ledger_lap_review_peer(f->s.b, "T2", lapx - 1, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "was not flagged"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", 1, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "not a lap"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T9", lapx, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	free(cause);
+	cause = NULL;
+
+	/* accepted at the table: billed, and counted in the event's figures */
+	assert_int_equal(
+	    ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &review, &cause), 0);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base + 1);
+	assert_int_equal(ln.owed_cents, 100 * (base + 1));
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base + 1);
+	assert_int_equal(ef.station[1].fig.accepted_laps, 1);
+	ledger_event_figures_clear(&ef);
+	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	free(fl);
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "already accepted"));
+	free(cause);
+	cause = NULL;
+
+	/* rejected at the lap point, stamped before the table's accept, arriving
+	 * after it: the later (the table's) stands, said as a disagreement */
+	assert_int_equal(ledger_lap_review(f->s.a, lapx, 0, "double scan", "coord", &seq, &cause),
+	                 0);
+	sync_a_to_b(f);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base + 1);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_flagged_laps(f->s.b, 0, &fl, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(fl[0].review, 1);
+	assert_true(fl[0].disagree);
+	free(fl);
+
+	/* the table's review annulled: the lap point's reject */
+	assert_int_equal(ledger_annul(f->s.b, review, "wrong lap", "coord", RULES_COORDINATOR, NULL,
+	                              NULL, &cause),
+	                 0);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base);
+	ledger_event_figures_clear(&ef);
+}
+
 int
 main(void)
 {
@@ -303,6 +435,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_settlement_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lap_reviewed_at_table, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
