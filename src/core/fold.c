@@ -677,21 +677,37 @@ fold_walker_verdicts(struct fold_walker *w)
 	}
 }
 
-void
-fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
-                    const struct fold_xreviews *x)
+/* Walker id among ws[0..nw) (by number, ascending); NULL: none. */
+static struct fold_walker *
+fold_xwalker(struct fold_walker *ws, size_t nw, uint32_t id)
+{
+	size_t lo = 0, hi = nw;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ws[mid].id == id)
+			return &ws[mid];
+		if (ws[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The rule (fold.h) over walkers ws[0..nw) of ledger self, by number:
+ * how many reviews of x were taken. */
+static size_t
+fold_xapply(struct fold_walker *ws, size_t nw, const unsigned char self[ENTRY_ID_LEN],
+            const struct fold_xreviews *x)
 {
 	const struct fold_xreview **mine = NULL;
 	size_t n = 0, i;
 
-	assert(f->slots == NULL); /* finished: fold_walker bisects */
-	for (i = 0; i < x->n; i++)
-		n += memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) == 0;
-	if (n == 0 && !f->xapplied)
-		return; /* only its own reviews, as folded */
 	/* back to the ledger's own say */
-	for (i = 0; i < f->n; i++) {
-		struct fold_walker *w = &f->w[i];
+	for (i = 0; i < nw; i++) {
+		struct fold_walker *w = &ws[i];
 
 		for (size_t j = 0; j < w->nflags; j++) {
 			struct fold_flag *fl = &w->flags[j];
@@ -703,24 +719,23 @@ fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
 			fl->disagree = 0;
 		}
 	}
-	if (n > 0) {
-		mine = xcalloc(n, sizeof *mine);
-		n = 0;
-		/* a review of a lap not flagged for the walker it names (or not in
-		 * force) is none: it says nothing, not even its ledger's last say */
-		for (i = 0; i < x->n; i++) {
-			const struct fold_walker *cw;
+	/* a review of a lap not flagged for the walker it names (or not in
+	 * force) is none: it says nothing, not even its ledger's last say */
+	for (i = 0; i < x->n; i++) {
+		const struct fold_walker *cw;
 
-			if (memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) == 0 &&
-			    (cw = fold_walker(f, x->v[i].walker)) != NULL &&
-			    fold_flag_find(cw, x->v[i].lap) != NULL)
-				mine[n++] = &x->v[i];
-		}
-		qsort(mine, n, sizeof *mine, fold_xreview_cmp);
+		if (memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) != 0 ||
+		    (cw = fold_xwalker(ws, nw, x->v[i].walker)) == NULL ||
+		    fold_flag_find(cw, x->v[i].lap) == NULL)
+			continue;
+		if (mine == NULL)
+			mine = xcalloc(x->n, sizeof *mine);
+		mine[n++] = &x->v[i];
 	}
+	if (n > 0)
+		qsort(mine, n, sizeof *mine, fold_xreview_cmp);
 	for (i = 0; i < n; i++) {
 		const struct fold_xreview *r = mine[i];
-		const struct fold_walker *cw;
 		struct fold_flag *fl;
 		const unsigned char *cur;
 		int v = r->accept ? 1 : -1;
@@ -729,33 +744,45 @@ fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
 		if (i + 1 < n && mine[i + 1]->lap == r->lap &&
 		    memcmp(mine[i + 1]->by, r->by, ENTRY_ID_LEN) == 0)
 			continue;
-		cw = fold_walker(f, r->walker);
-		fl = fold_flag_find(cw, r->lap);
-		if (fl->review == 0) {
-			fl->review = v;
-			fl->review_seq = r->seq;
-			fl->review_wall_ms = r->wall_ms;
-			fl->review_other = 1;
-			memcpy(fl->review_by, r->by, ENTRY_ID_LEN);
-			continue;
+		fl = fold_flag_find(fold_xwalker(ws, nw, r->walker), r->lap);
+		if (fl->review != 0) {
+			fl->disagree |= fl->review != v;
+			cur = fl->review_other ? fl->review_by : self;
+			if (r->wall_ms < fl->review_wall_ms ||
+			    (r->wall_ms == fl->review_wall_ms &&
+			     memcmp(r->by, cur, ENTRY_ID_LEN) < 0))
+				continue; /* the earlier: the one held stands */
 		}
-		fl->disagree |= fl->review != v;
-		cur = fl->review_other ? fl->review_by : self;
-		if (r->wall_ms > fl->review_wall_ms ||
-		    (r->wall_ms == fl->review_wall_ms && memcmp(r->by, cur, ENTRY_ID_LEN) > 0)) {
-			fl->review = v;
-			fl->review_seq = r->seq;
-			fl->review_wall_ms = r->wall_ms;
-			fl->review_other = 1;
-			memcpy(fl->review_by, r->by, ENTRY_ID_LEN);
-		}
+		fl->review = v;
+		fl->review_seq = r->seq;
+		fl->review_wall_ms = r->wall_ms;
+		fl->review_other = 1;
+		memcpy(fl->review_by, r->by, ENTRY_ID_LEN);
 	}
 	free(mine);
-	f->xapplied = n > 0;
+	for (i = 0; i < nw; i++)
+		if (ws[i].nflags > 0)
+			fold_walker_verdicts(&ws[i]);
+	return n;
+}
+
+void
+fold_xreviews_walker(struct fold_walker *w, const unsigned char self[ENTRY_ID_LEN],
+                     const struct fold_xreviews *x)
+{
+	fold_xapply(w, 1, self, x);
+}
+
+void
+fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
+                    const struct fold_xreviews *x)
+{
+	assert(f->slots == NULL); /* finished: walkers by number */
+	if (!f->xapplied && !fold_xreviews_name(x, self))
+		return; /* only its own reviews, as folded */
+	f->xapplied = fold_xapply(f->w, f->n, self, x) > 0;
 	f->fig.accepted_laps = f->fig.rejected_laps = 0;
-	for (i = 0; i < f->n; i++) {
-		if (f->w[i].nflags > 0)
-			fold_walker_verdicts(&f->w[i]);
+	for (size_t i = 0; i < f->n; i++) {
 		f->fig.accepted_laps += f->w[i].accepted_laps;
 		f->fig.rejected_laps += f->w[i].rejected_laps;
 	}

@@ -212,6 +212,10 @@ int fold_xreviews_name(const struct fold_xreviews *x, const unsigned char self[E
  * starts from the ledger's own reviews each time. */
 void fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
                          const struct fold_xreviews *x);
+/* The same for one walker of ledger self folded alone (the station's own
+ * walker, ledger_walker_fold). */
+void fold_xreviews_walker(struct fold_walker *w, const unsigned char self[ENTRY_ID_LEN],
+                          const struct fold_xreviews *x);
 
 /* A settings entry's canonical value into the rules' settings (the keys
  * fold_setting_judges names; others change nothing here). */

@@ -1887,9 +1887,12 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_LAP_REVIEW:
 	case KIOSK_OP_FLAGGED:
 		/* a review, then the queue as it is now */
-		rc = q->op == KIOSK_OP_LAP_REVIEW
-		         ? ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause)
-		         : 0;
+		rc = q->op != KIOSK_OP_LAP_REVIEW ? 0
+		     : q->review.station[0] != '\0'
+		         /* another station's lap (the lap point's): reviewed here */
+		         ? ledger_lap_review_peer(w->l, q->review.station, q->seq, q->accept, NULL,
+		                                  op, &r->seq, &cause)
+		         : ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause);
 		if (rc == 0)
 			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
 		break;

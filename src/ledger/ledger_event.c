@@ -336,32 +336,96 @@ ledger_xr_own(struct ledger *l, char **cause)
 	return 0;
 }
 
-/* Peer p's flagged laps judged over the reviews of every station held
- * (fold.h): this station's and each peer's as they stand. */
+/* The reviews of other stations' laps in force of this station and of each
+ * peer's fold as it stands, into *all (fold_xreviews_free). */
 static int
-ledger_pfold_xapply(struct ledger *l, struct ledger_pfold *p, char **cause)
+ledger_xr_all(struct ledger *l, struct fold_xreviews *all, char **cause)
 {
-	struct fold_xreviews all = {0};
 	size_t n;
 
+	memset(all, 0, sizeof *all);
 	if (ledger_xr_own(l, cause) != 0)
 		return -1;
 	n = l->xr_own.n;
 	for (size_t i = 0; i < l->npf; i++)
 		n += l->pf[i].xr.n;
-	if (n > 0) {
-		all.v = xcalloc(n, sizeof *all.v);
-		all.cap = n;
-		memcpy(all.v, l->xr_own.v, l->xr_own.n * sizeof *all.v);
-		all.n = l->xr_own.n;
-		for (size_t i = 0; i < l->npf; i++) {
-			memcpy(all.v + all.n, l->pf[i].xr.v, l->pf[i].xr.n * sizeof *all.v);
-			all.n += l->pf[i].xr.n;
-		}
+	if (n == 0)
+		return 0;
+	all->v = xcalloc(n, sizeof *all->v);
+	all->cap = n;
+	memcpy(all->v, l->xr_own.v, l->xr_own.n * sizeof *all->v);
+	all->n = l->xr_own.n;
+	for (size_t i = 0; i < l->npf; i++) {
+		memcpy(all->v + all->n, l->pf[i].xr.v, l->pf[i].xr.n * sizeof *all->v);
+		all->n += l->pf[i].xr.n;
 	}
+	return 0;
+}
+
+/* Peer p's flagged laps judged over the reviews of every station held
+ * (fold.h): this station's and each peer's as they stand. */
+static int
+ledger_pfold_xapply(struct ledger *l, struct ledger_pfold *p, char **cause)
+{
+	struct fold_xreviews all;
+
+	if (ledger_xr_all(l, &all, cause) != 0)
+		return -1;
 	fold_xreviews_apply(p->f, p->ledger, &all);
 	fold_xreviews_free(&all);
 	return 0;
+}
+
+/* This station's walkers whose flagged laps a peer reviewed: their verdicts
+ * over the event (fold.h) into st's figures, the walker asked's laps. */
+static int
+ledger_own_xreviewed(struct ledger *l, uint32_t walker, struct ledger_station_figures *st,
+                     char **cause)
+{
+	struct fold_xreviews all;
+	unsigned char own[LEDGER_HASH_LEN];
+	uint32_t *ids = NULL;
+	size_t nids = 0;
+	int rc = -1;
+
+	if (ledger_identity(l, own) != 0)
+		return 0;
+	if (ledger_xr_all(l, &all, cause) != 0)
+		return -1;
+	for (size_t i = 0; i < all.n; i++) {
+		size_t j;
+
+		if (memcmp(all.v[i].ledger, own, LEDGER_HASH_LEN) != 0)
+			continue;
+		for (j = 0; j < nids && ids[j] != all.v[i].walker; j++)
+			;
+		if (j == nids) {
+			ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+			ids[nids++] = all.v[i].walker;
+		}
+	}
+	for (size_t i = 0; i < nids; i++) {
+		struct fold_walker w;
+		int64_t acc, rej;
+
+		if (ledger_walker_fold(l, ids[i], &w, cause) != 0) {
+			fold_walker_clear(&w);
+			goto end;
+		}
+		acc = w.accepted_laps;
+		rej = w.rejected_laps;
+		fold_xreviews_walker(&w, own, &all);
+		st->fig.accepted_laps += w.accepted_laps - acc;
+		st->fig.rejected_laps += w.rejected_laps - rej;
+		if (ids[i] == walker)
+			st->walker_laps += w.accepted_laps - acc;
+		fold_walker_clear(&w);
+	}
+	rc = 0;
+end:
+	free(ids);
+	fold_xreviews_free(&all);
+	return rc;
 }
 
 static struct ledger_pfold *
@@ -383,6 +447,36 @@ ledger_pfold_get(struct ledger *l, const struct ledger_peer *peer, char **cause)
 	    ledger_pfold_xapply(l, p, cause) != 0)
 		return NULL;
 	return p;
+}
+
+struct ledger_xr_peers {
+	struct ledger *l;
+	char **cause;
+	int failed;
+};
+
+static int
+ledger_xr_peer_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_xr_peers *c = arg;
+
+	if (ledger_pfold_get(c->l, peer, c->cause) == NULL) {
+		c->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+ledger_event_xreviews(struct ledger *l, struct fold_xreviews *all, char **cause)
+{
+	struct ledger_xr_peers c = {l, cause, 0};
+
+	memset(all, 0, sizeof *all);
+	/* every peer's fold up to date first: its reviews are in it */
+	if (ledger_peers(l, ledger_xr_peer_cb, &c, cause) != 0 || c.failed)
+		return -1;
+	return ledger_xr_all(l, all, cause);
 }
 
 static void
@@ -1026,6 +1120,8 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	    .laps = t.laps,
 	    .manual_laps = t.manual_laps,
 	    .flagged_laps = t.flagged_laps,
+	    .accepted_laps = t.accepted_laps,
+	    .rejected_laps = t.rejected_laps,
 	    .donations = t.donations,
 	    .checks = t.checks,
 	    .cash_cents = t.cash_cents,
@@ -1054,6 +1150,10 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	out->n = 1;
 	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed ||
 	    ledger_xj_update(l, cause) != 0)
+		goto fail;
+	/* this station's flagged laps reviewed at a peer (the table reviewing
+	 * the lap point's): as the event's folds count them */
+	if (ledger_own_xreviewed(l, walker, &out->station[0], cause) != 0)
 		goto fail;
 	for (size_t i = 0; i < out->n; i++) {
 		ledger_fig_add(&out->all, &out->station[i].fig);

@@ -88,16 +88,21 @@ ledger_flagged_walker_cmp(const void *a, const void *b)
 
 /* Walker id's flagged laps (pending only, or all) appended to *out. */
 static int
-ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only, struct ledger_flagged **out,
-                      size_t *n, size_t *cap, char **cause)
+ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only,
+                      const struct fold_xreviews *xr, struct ledger_flagged **out, size_t *n,
+                      size_t *cap, char **cause)
 {
 	struct fold_walker w;
 	struct ledger_passes ps = {0};
+	unsigned char own[LEDGER_HASH_LEN];
 	size_t i, j, first = *n;
 	int rc = -1;
 
 	if (ledger_walker_fold(l, id, &w, cause) != 0)
 		goto end;
+	/* reviewed at another station too (the table): the event's verdict */
+	if (xr->n > 0 && ledger_identity(l, own) == 0)
+		fold_xreviews_walker(&w, own, xr);
 	if (ledger_walker_entries(l, id, ledger_passes_cb, &ps, cause) != 0)
 		goto end;
 	if (ps.n > 0)
@@ -117,6 +122,7 @@ ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only, struct le
 		snprintf(f->name, sizeof f->name, "%s", w.name ? w.name : "");
 		f->seq = w.flags[i].seq;
 		f->review = w.flags[i].review;
+		f->disagree = w.flags[i].disagree;
 		f->since_ms = -1;
 		for (j = 0; j < ps.n && ps.v[j].seq != f->seq; j++)
 			;
@@ -159,15 +165,22 @@ ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **
 	    "SELECT id FROM walkers WHERE flagged_laps > 0 AND flagged_laps > ?1 * "
 	    "(accepted_laps + rejected_laps) ORDER BY id";
 	sqlite3_stmt *st = NULL;
+	struct fold_xreviews xr = {0};
 	uint32_t *ids = NULL;
 	size_t nids = 0, cap = 0, i;
 	int step, rc = -1;
 
 	*out = NULL;
 	*n = 0;
+	/* the peers' laps and every station's reviews of another's laps */
+	if (ledger_event_xreviews(l, &xr, cause) != 0 ||
+	    ledger_event_flagged(l, pending_only, out, n, &cap, cause) != 0)
+		goto end;
 	/* the walkers first: folding one uses the cached statements */
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ledger_db_fail(l, cause, "the list");
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ledger_db_fail(l, cause, "the list");
+		goto end;
+	}
 	sqlite3_bind_int64(st, 1, pending_only ? 1 : 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
@@ -179,10 +192,8 @@ ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **
 		goto end;
 	}
 	for (i = 0; i < nids; i++)
-		if (ledger_walker_flagged(l, ids[i], pending_only, out, n, &cap, cause) != 0)
+		if (ledger_walker_flagged(l, ids[i], pending_only, &xr, out, n, &cap, cause) != 0)
 			goto end;
-	if (ledger_event_flagged(l, pending_only, out, n, &cap, cause) != 0)
-		goto end;
 	/* each walker's oldest, over the stations: the list's order */
 	if (*n > 0)
 		qsort(*out, *n, sizeof **out, ledger_flagged_walker_cmp);
@@ -209,6 +220,7 @@ end:
 		*n = 0;
 	}
 	free(ids);
+	fold_xreviews_free(&xr);
 	return rc;
 }
 
@@ -260,6 +272,17 @@ ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *rea
 	}
 	if (ledger_walker_fold(l, t.walker, &w, cause) != 0)
 		goto end;
+	{
+		/* reviewed at another station too: as the event counts it */
+		struct fold_xreviews xr;
+		unsigned char own[LEDGER_HASH_LEN];
+
+		if (ledger_event_xreviews(l, &xr, cause) != 0)
+			goto end;
+		if (xr.n > 0 && ledger_identity(l, own) == 0)
+			fold_xreviews_walker(&w, own, &xr);
+		fold_xreviews_free(&xr);
+	}
 	now = fold_lap_review(&w, lap_seq);
 	if (now == -2) {
 		util_fail(cause,
