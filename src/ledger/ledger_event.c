@@ -2073,7 +2073,8 @@ ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, i
 
 	if (!l->has_event)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if ((p = ledger_peer_named(l, station, &peer, cause)) == NULL)
+	if (ledger_review_certified(l, cause) != 0 ||
+	    (p = ledger_peer_named(l, station, &peer, cause)) == NULL)
 		goto end;
 	if (lap_seq < 1 || lap_seq > (int64_t)fold_entries(p->f) ||
 	    ledger_peer_entries(l, peer.ledger, lap_seq, ledger_one_cb, &o, cause) != 0 ||

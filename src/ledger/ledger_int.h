@@ -88,6 +88,9 @@ struct ledger {
 /* The reviews of other stations' laps in force here and at every peer held
  * (their folds brought up to date): *all, fold_xreviews_free. */
 int ledger_event_xreviews(struct ledger *l, struct fold_xreviews *all, char **cause);
+/* -1 with *cause while this station's certification of the laps is in
+ * force (a review then would not count: reopen first); else 0. */
+int ledger_review_certified(struct ledger *l, char **cause);
 /* Peers' flagged laps appended to *out (ledger_flagged_laps). */
 int ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
                          size_t *cap, char **cause);

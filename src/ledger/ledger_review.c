@@ -224,6 +224,20 @@ end:
 	return rc;
 }
 
+int
+ledger_review_certified(struct ledger *l, char **cause)
+{
+	/* a certify is never annulled: in force unless a reopen follows it */
+	int64_t cert = ledger_kind_last(l, "certify");
+
+	if (cert == 0 || ledger_kind_last(l, "certify-reopen") > cert)
+		return 0;
+	return util_fail(cause,
+	                 "The laps are certified (entry %" PRId64 "): a review now would not "
+	                 "count. Reopen the laps first (Pledges), with the reason.",
+	                 cert);
+}
+
 struct ledger_review_target {
 	int found;
 	int64_t annulled_by;
@@ -255,7 +269,8 @@ ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *rea
 	fold_walker_init(&w, 0);
 	if (!l->has_event)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ledger_entry_get(l, lap_seq, ledger_review_target_cb, &t, cause) != 0)
+	if (ledger_review_certified(l, cause) != 0 ||
+	    ledger_entry_get(l, lap_seq, ledger_review_target_cb, &t, cause) != 0)
 		goto end;
 	if (strcmp(t.kind, "lap") != 0) {
 		util_fail(cause,

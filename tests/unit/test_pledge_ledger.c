@@ -425,6 +425,26 @@ test_lap_reviewed_at_table(void **state)
 	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
 	assert_int_equal(ef.walker_laps, base);
 	ledger_event_figures_clear(&ef);
+
+	/* certified: the reviews it counted are in; a review after it would not
+	 * count, so it is refused until the laps are reopened */
+	assert_int_equal(ledger_certify(f->s.b, "coord", &seq, &cause), 0);
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "certified"));
+	free(cause);
+	cause = NULL;
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base);
+	assert_int_equal(ln.final, 1);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_certify_reopen(f->s.b, "a lap to review", "coord", &seq, &cause),
+	                 0);
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &seq, &cause),
+	                 0);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base + 1);
+	ledger_settlement_clear(&s);
 }
 
 int
