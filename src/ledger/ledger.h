@@ -259,6 +259,7 @@ struct ledger_flagged {
 	char station[17];      /* its id: "T2" */
 	char where[48];        /* in people's words: "Lap point T2"; "" here */
 	int disagree;          /* two stations' reviews of it differ */
+	char decided[48];      /* where the review in force was made: "here", "Lap point T2" */
 	int64_t first_wall_ms; /* the walker's oldest in the list */
 };
 /* The flagged laps (pending_only: those not reviewed yet) of this station
@@ -523,6 +524,8 @@ enum ledger_conflict_kind {
 	LEDGER_CONFLICT_LAPS,           /* walker's laps at two stations too close */
 	LEDGER_CONFLICT_PEER_DUPLICATE, /* walker and other at two peers */
 	LEDGER_CONFLICT_NUMBER,         /* walker: two names (one at station) */
+	LEDGER_CONFLICT_LAP_REVIEW,     /* walker's flagged lap seq (at station, "" here)
+	                                 * reviewed otherwise at two stations */
 };
 struct ledger_conflict {
 	enum ledger_conflict_kind kind;

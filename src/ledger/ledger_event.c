@@ -1934,6 +1934,43 @@ ledger_conf_laps(struct ledger_conf_ctx *c)
 	free(v);
 }
 
+/* Flagged laps reviewed otherwise at two stations (the lap point rejected,
+ * the table accepted): the later review counts (fold.h), said in words. */
+static int
+ledger_conf_lap_reviews(struct ledger_conf_ctx *c, char **cause)
+{
+	struct ledger_flagged *f = NULL;
+	size_t n;
+
+	if (ledger_flagged_laps(c->l, 0, &f, &n, cause) != 0)
+		return -1;
+	for (size_t i = 0; i < n && !c->stop; i++) {
+		struct ledger_conflict x;
+		char name[140], when[64];
+
+		if (!f[i].disagree)
+			continue;
+		memset(&x, 0, sizeof x);
+		x.kind = LEDGER_CONFLICT_LAP_REVIEW;
+		x.walker = f[i].walker;
+		x.seq = f[i].seq;
+		ledger_copy(x.station, sizeof x.station, f[i].peer ? f[i].station : "");
+		ledger_conf_name(c->l, f[i].walker, name, sizeof name);
+		stamp_format_local(f[i].at.wall_ms, when, sizeof when);
+		snprintf(x.text, sizeof x.text,
+		         "Walker %" PRIu32
+		         "%s: the lap %s%s at %.8s was accepted at one station and "
+		         "rejected at another. The later review (%s) counts: %s. Review it again "
+		         "to change it.",
+		         f[i].walker, name, f[i].peer ? "at " : "scanned here",
+		         f[i].peer ? f[i].where : "", strlen(when) > 11 ? when + 11 : when,
+		         f[i].decided, f[i].review == 1 ? "accepted" : "rejected");
+		ledger_conf_emit(c, &x);
+	}
+	free(f);
+	return 0;
+}
+
 /* The same name at two peers under two numbers, linked by neither: one of
  * them links it (a link names a walker of the station that records it). */
 static void
@@ -2035,6 +2072,8 @@ ledger_event_conflicts(struct ledger *l, int (*cb)(const struct ledger_conflict 
 		goto end;
 	if (!c.stop)
 		ledger_conf_laps(&c);
+	if (!c.stop && ledger_conf_lap_reviews(&c, cause) != 0)
+		goto end;
 	if (!c.stop && ledger_regs_build(l, &ef, &r, cause) != 0)
 		goto end;
 	if (!c.stop)
@@ -2130,6 +2169,7 @@ end:
 
 struct ledger_pflag_ctx {
 	struct ledger *l;
+	unsigned char own[LEDGER_HASH_LEN];
 	int pending_only;
 	struct ledger_flagged **out;
 	size_t *n, *cap;
@@ -2193,6 +2233,13 @@ ledger_pflag_cb(const struct ledger_peer *peer, void *arg)
 			memcpy(f->ledger, peer->ledger, LEDGER_HASH_LEN);
 			ledger_copy(f->station, sizeof f->station, peer->station);
 			ledger_where(f->where, sizeof f->where, p->role, peer->station);
+			if (!fl->review_other)
+				snprintf(f->decided, sizeof f->decided, "%s", f->where);
+			else
+				snprintf(f->decided, sizeof f->decided, "%s",
+				         memcmp(fl->review_by, c->own, LEDGER_HASH_LEN) == 0
+				             ? "here"
+				             : "another station");
 			/* its times on this station's clock (the offset measured) */
 			f->at.wall_ms = p->laps[lo].wall_ms - peer->offset_ms;
 			f->since_ms = -1;
@@ -2218,8 +2265,10 @@ int
 ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
                      size_t *cap, char **cause)
 {
-	struct ledger_pflag_ctx c = {l, pending_only, out, n, cap, cause, 0};
+	struct ledger_pflag_ctx c = {l, {0}, pending_only, out, n, cap, cause, 0};
 
+	if (ledger_identity(l, c.own) != 0)
+		return 0; /* no event: no peers */
 	if (ledger_peers(l, ledger_pflag_cb, &c, cause) != 0 || c.failed)
 		return -1;
 	return 0;

@@ -123,6 +123,8 @@ ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only,
 		f->seq = w.flags[i].seq;
 		f->review = w.flags[i].review;
 		f->disagree = w.flags[i].disagree;
+		snprintf(f->decided, sizeof f->decided, "%s",
+		         w.flags[i].review_other ? "another station" : "here");
 		f->since_ms = -1;
 		for (j = 0; j < ps.n && ps.v[j].seq != f->seq; j++)
 			;

@@ -295,6 +295,14 @@ test_linked_walker(void **state)
 	ledger_settlement_clear(&s);
 }
 
+static int
+conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	if (x->kind == LEDGER_CONFLICT_LAP_REVIEW)
+		snprintf(arg, 600, "%s", x->text);
+	return 0;
+}
+
 /* The lap point's clock (a fake one: scans seconds apart). */
 static struct stamp a_now;
 static void
@@ -332,6 +340,7 @@ test_lap_reviewed_at_table(void **state)
 	struct ledger_scan sc;
 	size_t n;
 	int64_t per_lap, lapx, review, seq, base;
+	char conf[600];
 	char *cause = NULL;
 
 	a_now.wall_ms = 1777730400000LL; /* 2026-05-02 14:00 UTC: before the table's clock */
@@ -413,7 +422,14 @@ test_lap_reviewed_at_table(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(fl[0].review, 1);
 	assert_true(fl[0].disagree);
+	assert_string_equal(fl[0].decided, "here");
 	free(fl);
+	/* on the coordinator's list of conflicts, in words */
+	conf[0] = '\0';
+	assert_int_equal(ledger_event_conflicts(f->s.b, conflict_cb, conf, &cause), 0);
+	assert_non_null(strstr(conf, "Walker 1 (Ana): the lap at Lap point T2 at "));
+	assert_non_null(strstr(conf, "accepted at one station and rejected at another. The later "
+	                             "review (here) counts: accepted."));
 
 	/* the table's review annulled: the lap point's reject */
 	assert_int_equal(ledger_annul(f->s.b, review, "wrong lap", "coord", RULES_COORDINATOR, NULL,
