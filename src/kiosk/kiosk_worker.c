@@ -436,6 +436,7 @@ kiosk_card_event(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
 		return;
 	r->walker.laps = ef.walker_laps;
 	r->walker.raised_cents = ef.walker_raised_cents;
+	r->walker.pending_laps = ef.walker_pending; /* the lap point's too: reviewed here */
 	for (size_t i = 1; i < ef.n; i++)
 		elsewhere |= ef.station[i].walker_laps != 0;
 	for (size_t i = 0; elsewhere && i < ef.n && r->nwhere < KIOSK_PEERS_MAX + 1; i++) {

@@ -427,12 +427,14 @@ struct ledger_station_figures {
 	int64_t offset_ms;                  /* its clock minus this one's (own: 0) */
 	struct fold_figures fig;            /* its figures */
 	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
-	int has_walker_lap;                       /* the walker's last lap here: */
-	struct stamp walker_last_lap;             /* by its clock */
+	int64_t walker_pending;       /* their flagged laps here waiting for a review (fold.h) */
+	int has_walker_lap;           /* the walker's last lap here: */
+	struct stamp walker_last_lap; /* by its clock */
 };
 struct ledger_event_figures {
 	struct fold_figures all; /* summed */
 	int64_t walker_laps, walker_raised_cents;
+	int64_t walker_pending; /* flagged, waiting for a review at any station */
 	/* the walker's laps at two stations too close together (clocks set by
 	 * the offsets measured): likely one lap counted twice; the later of each
 	 * pair is not in walker_laps, and is shown for a coordinator's review.

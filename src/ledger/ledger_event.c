@@ -417,8 +417,10 @@ ledger_own_xreviewed(struct ledger *l, uint32_t walker, struct ledger_station_fi
 		fold_xreviews_walker(&w, own, &all);
 		st->fig.accepted_laps += w.accepted_laps - acc;
 		st->fig.rejected_laps += w.rejected_laps - rej;
-		if (ids[i] == walker)
+		if (ids[i] == walker) {
 			st->walker_laps += w.accepted_laps - acc;
+			st->walker_pending = fold_pending_laps(&w);
+		}
 		fold_walker_clear(&w);
 	}
 	rc = 0;
@@ -504,6 +506,7 @@ ledger_station_walker(struct ledger_station_figures *st, const struct fold_walke
 	if (w == NULL)
 		return;
 	st->walker_laps = fold_counted_laps(w); /* what walkers see (fold.h) */
+	st->walker_pending = fold_pending_laps(w);
 	st->walker_raised_cents = w->cash_cents + w->check_cents + w->other_cents;
 	st->has_walker_lap = w->has_lap;
 	st->walker_last_lap = w->last_lap;
@@ -568,6 +571,7 @@ ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
 			memset(&one, 0, sizeof one);
 			ledger_station_walker(&one, fold_walker(p->f, ids[k]));
 			st->walker_laps += one.walker_laps;
+			st->walker_pending += one.walker_pending;
 			st->walker_raised_cents += one.walker_raised_cents;
 			if (one.has_walker_lap &&
 			    (!st->has_walker_lap ||
@@ -1158,6 +1162,7 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	for (size_t i = 0; i < out->n; i++) {
 		ledger_fig_add(&out->all, &out->station[i].fig);
 		out->walker_laps += out->station[i].walker_laps;
+		out->walker_pending += out->station[i].walker_pending;
 		out->walker_raised_cents += out->station[i].walker_raised_cents;
 	}
 	out->all.checked_in = t.checked_in + ledger_checked_elsewhere(l, t.checked_in);

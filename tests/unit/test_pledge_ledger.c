@@ -373,6 +373,10 @@ test_lap_reviewed_at_table(void **state)
 	base = ln.counted_laps; /* what the walker saw at the lap point */
 	assert_int_equal(base, sc.laps);
 	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base);
+	assert_int_equal(ef.walker_pending, 1); /* the walker card says 1 lap to review */
+	ledger_event_figures_clear(&ef);
 
 	/* not a flagged lap, or not a lap: refused in words */
 	assert_int_equal(
@@ -399,6 +403,7 @@ test_lap_reviewed_at_table(void **state)
 	ledger_settlement_clear(&s);
 	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
 	assert_int_equal(ef.walker_laps, base + 1);
+	assert_int_equal(ef.walker_pending, 0);
 	assert_int_equal(ef.station[1].fig.accepted_laps, 1);
 	ledger_event_figures_clear(&ef);
 	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
