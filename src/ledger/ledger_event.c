@@ -377,10 +377,12 @@ ledger_pfold_xapply(struct ledger *l, struct ledger_pfold *p, char **cause)
 }
 
 /* This station's walkers whose flagged laps a peer reviewed: their verdicts
- * over the event (fold.h) into st's figures, the walker asked's laps. */
+ * over the event (fold.h) into st's figures (NULL: none), the walker
+ * asked's laps; each one's counted laps more (or fewer) than its own tables
+ * say to each (NULL: none). */
 static int
 ledger_own_xreviewed(struct ledger *l, uint32_t walker, struct ledger_station_figures *st,
-                     char **cause)
+                     void (*each)(uint32_t, int64_t, void *), void *arg, char **cause)
 {
 	struct fold_xreviews all;
 	unsigned char own[LEDGER_HASH_LEN];
@@ -415,12 +417,16 @@ ledger_own_xreviewed(struct ledger *l, uint32_t walker, struct ledger_station_fi
 		acc = w.accepted_laps;
 		rej = w.rejected_laps;
 		fold_xreviews_walker(&w, own, &all);
-		st->fig.accepted_laps += w.accepted_laps - acc;
-		st->fig.rejected_laps += w.rejected_laps - rej;
-		if (ids[i] == walker) {
+		if (st != NULL) {
+			st->fig.accepted_laps += w.accepted_laps - acc;
+			st->fig.rejected_laps += w.rejected_laps - rej;
+		}
+		if (st != NULL && ids[i] == walker) {
 			st->walker_laps += w.accepted_laps - acc;
 			st->walker_pending = fold_pending_laps(&w);
 		}
+		if (each != NULL && w.accepted_laps != acc)
+			each(ids[i], w.accepted_laps - acc, arg);
 		fold_walker_clear(&w);
 	}
 	rc = 0;
@@ -1157,7 +1163,7 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 		goto fail;
 	/* this station's flagged laps reviewed at a peer (the table reviewing
 	 * the lap point's): as the event's folds count them */
-	if (ledger_own_xreviewed(l, walker, &out->station[0], cause) != 0)
+	if (ledger_own_xreviewed(l, walker, &out->station[0], NULL, NULL, cause) != 0)
 		goto fail;
 	for (size_t i = 0; i < out->n; i++) {
 		ledger_fig_add(&out->all, &out->station[i].fig);
@@ -1236,6 +1242,14 @@ ledger_share_own_cb(const struct ledger_walker *w, void *arg)
 	return 0;
 }
 
+/* A walker's flagged laps here accepted (or rejected) at another station:
+ * the laps more (or fewer) than this station's tables count. */
+static void
+ledger_share_xreviewed(uint32_t id, int64_t laps, void *arg)
+{
+	ledger_share_push(arg, id, 0, 0, laps, 0, NULL, NULL);
+}
+
 static int
 ledger_share_cmp(const void *a, const void *b)
 {
@@ -1258,7 +1272,8 @@ ledger_event_people(struct ledger *l, int (*cb)(const struct ledger_event_person
 	/* every peer's fold and the judgements up to date */
 	if (ledger_event_figures(l, 0, &ef, cause) != 0)
 		return -1;
-	if (ledger_walkers(l, NULL, ledger_share_own_cb, &s, cause) != 0)
+	if (ledger_walkers(l, NULL, ledger_share_own_cb, &s, cause) != 0 ||
+	    ledger_own_xreviewed(l, 0, NULL, ledger_share_xreviewed, &s, cause) != 0)
 		goto end;
 	for (i = 0; i < l->npf; i++) {
 		size_t nw;

@@ -295,6 +295,66 @@ test_linked_walker(void **state)
 	ledger_settlement_clear(&s);
 }
 
+/* b's entries (all of them), stored at a as the sync stores them: the lap
+ * point hears of the table's reviews. */
+struct b_lines {
+	char *lines[128];
+	size_t lens[128];
+	unsigned char hash[LEDGER_HASH_LEN];
+	size_t n;
+};
+
+static int
+b_line_cb(const struct ledger_entry *e, void *arg)
+{
+	struct b_lines *b = arg;
+
+	assert_true(b->n < 128);
+	b->lines[b->n] = xstrdup(e->line);
+	b->lens[b->n] = strlen(e->line);
+	memcpy(b->hash, e->hash, LEDGER_HASH_LEN);
+	b->n++;
+	return 0;
+}
+
+static void
+sync_b_to_a(struct fixture *f)
+{
+	struct b_lines bl = {0};
+	struct ledger_peer_batch b;
+	unsigned char idb[LEDGER_HASH_LEN];
+	char *cause = NULL;
+	size_t added;
+
+	assert_int_equal(ledger_identity(f->s.b, idb), 0);
+	if (ledger_entries(f->s.b, 1, b_line_cb, &bl, &cause) != 0)
+		fail_msg("%s", cause);
+	memset(&b, 0, sizeof b);
+	b.ledger = idb;
+	b.station = "T1";
+	b.cert = "cert";
+	b.first_seq = 1;
+	b.n = bl.n;
+	b.lines = (const char *const *)bl.lines;
+	b.lens = bl.lens;
+	b.head_hash = bl.hash;
+	b.head_sig = f->s.sig;
+	b.seen_wall_ms = 1;
+	b.format = 1;
+	if (ledger_peer_store(f->s.a, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause) != 0)
+		fail_msg("%s", cause);
+	for (size_t i = 0; i < bl.n; i++)
+		free(bl.lines[i]);
+}
+
+static int
+people_cb(const struct ledger_event_person *p, void *arg)
+{
+	if (p->id == 1)
+		*(int64_t *)arg = p->laps;
+	return 0;
+}
+
 static int
 conflict_cb(const struct ledger_conflict *x, void *arg)
 {
@@ -339,7 +399,7 @@ test_lap_reviewed_at_table(void **state)
 	struct ledger_flagged *fl = NULL;
 	struct ledger_scan sc;
 	size_t n;
-	int64_t per_lap, lapx, review, seq, base;
+	int64_t per_lap, lapx, review, seq, base, people = -1;
 	char conf[600];
 	char *cause = NULL;
 
@@ -406,6 +466,41 @@ test_lap_reviewed_at_table(void **state)
 	assert_int_equal(ef.walker_pending, 0);
 	assert_int_equal(ef.station[1].fig.accepted_laps, 1);
 	ledger_event_figures_clear(&ef);
+	assert_int_equal(ledger_event_people(f->s.b, people_cb, &people, &cause), 0);
+	assert_int_equal(people, base + 1);
+
+	/* the lap point, before and after it holds the table's entries: its lap
+	 * review, its event figures, card and leaderboard take the table's verdict */
+	assert_int_equal(ledger_flagged_laps(f->s.a, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	free(fl);
+	assert_int_equal(ledger_event_figures(f->s.a, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base);
+	assert_int_equal(ef.walker_pending, 1);
+	ledger_event_figures_clear(&ef);
+	sync_b_to_a(f);
+	assert_int_equal(ledger_flagged_laps(f->s.a, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	free(fl);
+	assert_int_equal(ledger_flagged_laps(f->s.a, 0, &fl, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_false(fl[0].peer);
+	assert_int_equal(fl[0].review, 1);
+	assert_string_equal(fl[0].decided, "another station");
+	free(fl);
+	assert_int_equal(ledger_event_figures(f->s.a, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base + 1);
+	assert_int_equal(ef.walker_pending, 0);
+	assert_int_equal(ef.station[0].fig.accepted_laps, 1);
+	ledger_event_figures_clear(&ef);
+	people = -1;
+	assert_int_equal(ledger_event_people(f->s.a, people_cb, &people, &cause), 0);
+	assert_int_equal(people, base + 1);
+	/* already accepted over the event: the lap point's own accept is refused */
+	assert_int_equal(ledger_lap_review(f->s.a, lapx, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "already accepted"));
+	free(cause);
+	cause = NULL;
 	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
 	assert_int_equal(n, 0);
 	free(fl);
