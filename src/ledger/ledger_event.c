@@ -102,10 +102,12 @@ struct ledger_pfold {
 	size_t nlinks, caplinks;
 	struct ledger_ask *asks; /* its review requests in force */
 	size_t nasks, capasks;
-	struct fold_xreviews xr; /* its reviews of other stations' laps in force */
-	unsigned gen;            /* bumped each time its fold runs again from entry 1 */
-	int64_t offset_now;      /* its clock offset as last read from peers */
-	size_t out_index;        /* its index in the figures being made */
+	struct fold_xreviews xr;     /* its reviews of other stations' laps in force */
+	struct ledger_lap *checkins; /* its check-ins in force (the lap review's scans) */
+	size_t ncheckins, capcheckins;
+	unsigned gen;       /* bumped each time its fold runs again from entry 1 */
+	int64_t offset_now; /* its clock offset as last read from peers */
+	size_t out_index;   /* its index in the figures being made */
 	/* what the event's judgements (struct ledger_xj) took of it */
 	size_t xl_laps, xl_links;
 	unsigned xl_gen;
@@ -133,6 +135,7 @@ ledger_pfold_free(struct ledger *l)
 			free(l->pf[i].asks[j].reason);
 		free(l->pf[i].asks);
 		fold_xreviews_free(&l->pf[i].xr);
+		free(l->pf[i].checkins);
 	}
 	fold_xreviews_free(&l->xr_own);
 	l->xr_seq = 0;
@@ -215,6 +218,8 @@ ledger_pfold_note(struct ledger_pfold *p, const struct entry *e)
 	fold_xreviews_push(&p->xr, p->ledger, e);
 	if (e->kind == ENTRY_LAP)
 		ledger_lap_push(&p->laps, &p->nlaps, &p->caplaps, e);
+	if (e->kind == ENTRY_CHECKIN)
+		ledger_lap_push(&p->checkins, &p->ncheckins, &p->capcheckins, e);
 	if (e->kind == ENTRY_LINK) {
 		struct ledger_xlink x;
 		if (ledger_link_parse(e, &x) != 0)
@@ -282,7 +287,7 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 	p->gen++;
 	p->role = RULES_ROLE_BOTH;
 	p->role_seq = 0;
-	p->nlaps = p->nlinks = 0;
+	p->nlaps = p->nlinks = p->ncheckins = 0;
 	p->xr.n = 0;
 	for (size_t i = 0; i < p->nasks; i++)
 		free(p->asks[i].reason);
@@ -2263,10 +2268,23 @@ ledger_pflag_cb(const struct ledger_peer *peer, void *arg)
 			/* its times on this station's clock (the offset measured) */
 			f->at.wall_ms = p->laps[lo].wall_ms - peer->offset_ms;
 			f->since_ms = -1;
-			if ((b = ledger_lap_beside(p, lo, -1)) != NULL) {
+			b = ledger_lap_beside(p, lo, -1);
+			/* the scan before: its last lap, or its check-in after that */
+			for (size_t k2 = p->ncheckins; k2-- > 0;) {
+				const struct ledger_lap *ci = &p->checkins[k2];
+				if (ci->walker != ws[i].id || ci->seq > fl->seq)
+					continue;
+				if (b == NULL || ci->seq > b->seq) {
+					b = ci;
+					snprintf(f->prev_kind, sizeof f->prev_kind, "checkin");
+				}
+				break;
+			}
+			if (b != NULL) {
 				f->has_prev = 1;
 				f->prev_seq = b->seq;
-				snprintf(f->prev_kind, sizeof f->prev_kind, "lap");
+				if (f->prev_kind[0] == '\0')
+					snprintf(f->prev_kind, sizeof f->prev_kind, "lap");
 				f->prev_at.wall_ms = b->wall_ms - peer->offset_ms;
 				f->since_ms = p->laps[lo].wall_ms - b->wall_ms;
 			}

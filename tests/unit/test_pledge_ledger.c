@@ -373,15 +373,21 @@ a_clock(struct stamp *st, void *arg)
 }
 
 static void
-a_scan(struct fixture *f, int64_t after_ms, struct ledger_scan *out)
+a_scan_as(struct fixture *f, uint32_t walker, int role, int64_t after_ms, struct ledger_scan *out)
 {
 	char code[BADGE_CODE_MAX], *cause = NULL;
 
 	a_now.wall_ms += after_ms;
 	a_now.mono_ms += after_ms;
-	assert_int_equal(ledger_badge_code(f->s.a, 1, code, sizeof code, &cause), 0);
-	if (ledger_scan(f->s.a, code, strlen(code), RULES_ROLE_LAP, "test", out, &cause) != 0)
+	assert_int_equal(ledger_badge_code(f->s.a, walker, code, sizeof code, &cause), 0);
+	if (ledger_scan(f->s.a, code, strlen(code), role, "test", out, &cause) != 0)
 		fail_msg("%s", cause);
+}
+
+static void
+a_scan(struct fixture *f, int64_t after_ms, struct ledger_scan *out)
+{
+	a_scan_as(f, 1, RULES_ROLE_LAP, after_ms, out);
 }
 
 /* A lap scanned too soon at the lap point, reviewed at the welcome table:
@@ -399,7 +405,8 @@ test_lap_reviewed_at_table(void **state)
 	struct ledger_flagged *fl = NULL;
 	struct ledger_scan sc;
 	size_t n;
-	int64_t per_lap, lapx, review, seq, base, people = -1;
+	int64_t per_lap, lapx, lapb, review, seq, base, seen, people = -1;
+	uint32_t id;
 	char conf[600];
 	char *cause = NULL;
 
@@ -416,7 +423,27 @@ test_lap_reviewed_at_table(void **state)
 	a_scan(f, 10000, &sc); /* too soon: flagged */
 	assert_int_equal(sc.verdict.outcome, RULES_LAP_TOO_SOON);
 	lapx = sc.seq;
+	seen = sc.laps;
+	/* walker 2 checked in at the lap point, a first lap 10 s after: the
+	 * scan before it is the check-in */
+	assert_int_equal(
+	    ledger_walker_add(f->s.a, "Bo", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	a_scan_as(f, id, RULES_ROLE_WELCOME, 1000, &sc);
+	a_scan_as(f, id, RULES_ROLE_LAP, 10000, &sc);
+	assert_int_equal(sc.verdict.outcome, RULES_LAP_TOO_SOON);
+	lapb = sc.seq;
 	sync_a_to_b(f);
+	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(fl[1].seq, lapb);
+	assert_int_equal(fl[1].walker, id);
+	assert_string_equal(fl[1].name, "Bo");
+	assert_true(fl[1].has_prev);
+	assert_string_equal(fl[1].prev_kind, "checkin");
+	assert_int_equal(fl[1].since_ms, 10000);
+	free(fl);
+	assert_int_equal(
+	    ledger_lap_review_peer(f->s.b, "T2", lapb, 0, "no lap", "coord", &seq, &cause), 0);
 
 	/* listed at the table, the lap point named, waiting; not billed */
 	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
@@ -427,11 +454,13 @@ test_lap_reviewed_at_table(void **state)
 	assert_string_equal(fl[0].station, "T2");
 	assert_string_equal(fl[0].name, "Ana");
 	assert_true(fl[0].has_prev);
+	assert_string_equal(fl[0].prev_kind, "lap");
+	assert_false(fl[0].has_next);
 	assert_int_equal(fl[0].since_ms, 10000);
 	free(fl);
 	ln = line(f, per_lap, &s);
 	base = ln.counted_laps; /* what the walker saw at the lap point */
-	assert_int_equal(base, sc.laps);
+	assert_int_equal(base, seen);
 	ledger_settlement_clear(&s);
 	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
 	assert_int_equal(ef.walker_laps, base);
@@ -472,7 +501,7 @@ test_lap_reviewed_at_table(void **state)
 	/* the lap point, before and after it holds the table's entries: its lap
 	 * review, its event figures, card and leaderboard take the table's verdict */
 	assert_int_equal(ledger_flagged_laps(f->s.a, 1, &fl, &n, &cause), 0);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2); /* Ana's and Bo's */
 	free(fl);
 	assert_int_equal(ledger_event_figures(f->s.a, 1, &ef, &cause), 0);
 	assert_int_equal(ef.walker_laps, base);
@@ -483,10 +512,13 @@ test_lap_reviewed_at_table(void **state)
 	assert_int_equal(n, 0);
 	free(fl);
 	assert_int_equal(ledger_flagged_laps(f->s.a, 0, &fl, &n, &cause), 0);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_false(fl[0].peer);
+	assert_int_equal(fl[0].seq, lapx);
 	assert_int_equal(fl[0].review, 1);
 	assert_string_equal(fl[0].decided, "another station");
+	assert_int_equal(fl[1].seq, lapb);
+	assert_int_equal(fl[1].review, -1);
 	free(fl);
 	assert_int_equal(ledger_event_figures(f->s.a, 1, &ef, &cause), 0);
 	assert_int_equal(ef.walker_laps, base + 1);
@@ -519,7 +551,8 @@ test_lap_reviewed_at_table(void **state)
 	assert_int_equal(ln.counted_laps, base + 1);
 	ledger_settlement_clear(&s);
 	assert_int_equal(ledger_flagged_laps(f->s.b, 0, &fl, &n, &cause), 0);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
+	assert_int_equal(fl[0].seq, lapx);
 	assert_int_equal(fl[0].review, 1);
 	assert_true(fl[0].disagree);
 	assert_string_equal(fl[0].decided, "here");
