@@ -667,6 +667,11 @@ kiosk_listdir(const char *path, struct kiosk_reply *r, char **cause)
 	DIR *d = opendir(path);
 	struct dirent *de;
 
+	if (d == NULL && errno == ENOENT) /* the usual case: no stick in */
+		return util_fail(cause,
+		                 "No USB stick found (nothing at %s). Plug one in, wait a moment, "
+		                 "then look again.",
+		                 path);
 	if (d == NULL)
 		return util_fail(cause, "%s cannot be read: %s. Is the USB stick plugged in?", path,
 		                 strerror(errno));
