@@ -735,10 +735,15 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
                  const struct fold *f, struct pledge_tally **out, char **cause)
 {
 	struct pledge_tally *t = xcalloc(1, sizeof *t);
+	struct fold_xreviews xr = {0};
+	unsigned char(*ids)[ENTRY_ID_LEN] = xcalloc(n ? n : 1, sizeof *ids);
 	size_t i, j;
 	int rc = -1;
 
 	*out = NULL;
+	for (i = 0; i < n; i++)
+		if (entry_id_parse(src[i].ledger, strlen(src[i].ledger), ids[i]) != 0)
+			memset(ids[i], 0, sizeof ids[i]); /* names nothing: no review finds it */
 	t->n = n;
 	t->upto = xcalloc(n ? n : 1, sizeof *t->upto);
 	t->folds = xcalloc(n ? n : 1, sizeof *t->folds);
@@ -760,6 +765,21 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
 		           fold_run(src[i].es, (size_t)upto, NULL, &t->folds[i], cause) != 0)
 			goto end;
 	}
+	/* a flagged lap reviewed at another station (the table reviewing the
+	 * lap point's): its verdict over every ledger counted (fold.h) */
+	for (i = 0; i < n; i++)
+		if (t->folds[i] != NULL)
+			fold_xreviews_add(&xr, ids[i], src[i].es, (size_t)t->upto[i], t->folds[i]);
+	if (t->borrowed && fold_xreviews_name(&xr, ids[0])) {
+		/* the caller's fold is its own ledger's: change a copy */
+		t->folds[0] = NULL;
+		t->borrowed = 0;
+		if (fold_run(src[0].es, (size_t)t->upto[0], NULL, &t->folds[0], cause) != 0)
+			goto end;
+	}
+	for (i = 0; i < n; i++)
+		if (t->folds[i] != NULL)
+			fold_xreviews_apply(t->folds[i], ids[i], &xr);
 	pledge_rule_settings(src[0].es, (size_t)t->upto[0], f, &t->lap, &t->lap_cap);
 	for (i = 1; i < n; i++) {
 		if (t->folds[i] == NULL)
@@ -770,6 +790,8 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
 	}
 	rc = 0;
 end:
+	fold_xreviews_free(&xr);
+	free(ids);
 	if (rc != 0)
 		pledge_tally_free(t);
 	else

@@ -1065,6 +1065,41 @@ synced() {
 	both synced
 }
 
+# Honest laps across stations (issue 18): a lap scanned too soon at the lap
+# point T2, its entries synced to the table, is reviewed at the table's lap
+# review: accepted there, it counts over the event and in the settlement.
+review_peer() {
+	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
+	event
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
+	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$lp" set role lap >/dev/null
+	"$WATCTL" --db "$lp" set holdoff 1 >/dev/null
+	w pledge add 1 --sponsor "Gail Grant" --kind lap --rate 2 >/dev/null
+	"$WATCTL" --db "$lp" scan "$BADGE1" >/dev/null # checked in, lap 1
+	sleep 1.1
+	"$WATCTL" --db "$lp" scan "$BADGE1" >/dev/null # too soon: flagged
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	wait
+	[ "$status" -eq 0 ]
+	w pledge list 1 | grep -q 'owed \$2.00'
+	kiosk "$size" review-peer
+	# the table's entry names the lap point's lap; the settlement bills it
+	sqlite3 "$DB" "SELECT line FROM entries WHERE kind = 'lap-review'" |
+		grep -q '"ref":{"ledger":"[0-9a-f]\{64\}","seq":[0-9]*},"data":{"verdict":"accept"}'
+	w pledge list 1 | grep -q 'owed \$4.00'
+}
+@test "kiosk: the table's lap review lists the lap point's lap scanned too soon; accepted there, it counts" {
+	both review_peer
+}
+
 # ---- training mode (issue 19) ----
 
 # The morning's practice: training on (run 1), then after a restart still in

@@ -314,7 +314,12 @@ screen_coord_draw(struct kiosk *k)
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
 	{
 		const struct ledger_totals *t = &k->st.totals;
+		const struct fold_figures *all = &k->st.whole;
 		int64_t waiting = t->flagged_laps - t->accepted_laps - t->rejected_laps;
+
+		/* the lap point's flagged laps wait here too (reviewed here) */
+		if (k->st.npeers > 0)
+			waiting = all->flagged_laps - all->accepted_laps - all->rejected_laps;
 
 		if (waiting > 0)
 			snprintf(review, sizeof review, "Lap review (%lld)", (long long)waiting);
