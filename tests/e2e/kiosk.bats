@@ -1016,7 +1016,7 @@ stations() {
 synced() {
 	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
 	event
-	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys" "$lp.pin"
 	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
 	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
 		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
@@ -1071,7 +1071,7 @@ synced() {
 review_peer() {
 	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
 	event
-	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys" "$lp.pin"
 	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
 	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
 		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
@@ -1090,6 +1090,13 @@ review_peer() {
 	wait
 	[ "$status" -eq 0 ]
 	w pledge list 1 | grep -q 'owed \$2.00'
+	if [ "${KIOSK_BEFORE_REVIEW:-}" = reject ]; then
+		# the lap point rejects it first; the table does not know yet
+		w set role welcome >/dev/null
+		"$WATCTL" --db "$lp" lap reject "$(sqlite3 "$lp" "SELECT MAX(seq) FROM entries WHERE kind = 'lap'")" \
+			--reason "double scan" >/dev/null
+		sleep 1.1 # the table's accept comes later, by the clock
+	fi
 	kiosk "$size" review-peer
 	# the table's entry names the lap point's lap; the settlement bills it
 	sqlite3 "$DB" "SELECT line FROM entries WHERE kind = 'lap-review'" |
@@ -1098,6 +1105,28 @@ review_peer() {
 }
 @test "kiosk: the table's lap review lists the lap point's lap scanned too soon; accepted there, it counts" {
 	both review_peer
+}
+
+# The same lap rejected at the lap point first, not yet sent: the table's
+# later accept counts there too, and the lap point's list of conflicts names
+# the station that decided as people name it, not "another station".
+review_peer_conflict() {
+	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000)) lap
+	KIOSK_BEFORE_REVIEW=reject review_peer "$size"
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	wait
+	[ "$status" -eq 0 ]
+	"$WATCTL" --db "$lp" conflicts | grep -q 'The later review (Welcome table T1) counts: accepted.'
+	! "$WATCTL" --db "$lp" conflicts | grep -q 'another station'
+	DB=$lp kiosk "$size" review-peer-conflict
+}
+@test "kiosk: a lap both stations reviewed, differently: the lap point's conflicts name the welcome table whose later review counts" {
+	both review_peer_conflict
 }
 
 # ---- training mode (issue 19) ----
