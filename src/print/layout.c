@@ -390,6 +390,9 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 	}
 	if (layout_nonempty(s->when))
 		layout_doc_add(d, LAYOUT_PAIR, "Date", s->when);
+	/* the number "How to pay" asks the sponsor to write on the check */
+	if (layout_nonempty(s->id))
+		layout_doc_add(d, LAYOUT_PAIR, "Statement no.", s->id);
 	for (i = 0; i < s->n; i++) {
 		const struct layout_statement_line *l = &s->lines[i];
 
@@ -424,7 +427,7 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 	if (s->due_cents > 0)
 		layout_doc_addf(d, LAYOUT_TEXT,
 		                "How to pay: at the welcome table, or by check payable to %s, "
-		                "sent to the organisers with this statement's number written on "
+		                "sent to the organisers with the statement no. above written on "
 		                "it. You will receive a receipt for your gift.",
 		                layout_nonempty(s->org_name) ? s->org_name : "the organisers");
 	else

@@ -609,6 +609,13 @@ statements_stick() {
 	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
 	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
 	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt"
+	# the number "How to pay" asks for is on the page, named; it checks out
+	pdftotext -layout "$pdf" - | tr -s ' \n' '  ' >"$BATS_TEST_TMPDIR/st1.txt"
+	grep -q 'with the statement no. above written' "$BATS_TEST_TMPDIR/st1.txt"
+	local id
+	id=$(grep -o 'Statement no\. S:T1:[0-9:A-F]*' "$BATS_TEST_TMPDIR/st1.txt" | head -1 | grep -o 'S:T1:.*')
+	[ -n "$id" ]
+	w pledge verify "$id" | grep -q 'matches the ledger'
 	w log | grep -q '"what":"statement".*"outcome":"saved"'
 	rm -f "$USB"/*.pdf
 }
