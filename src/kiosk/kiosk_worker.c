@@ -1643,6 +1643,15 @@ kiosk_pledges(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char *
 		k->owed_cents = ln->owed_cents;
 		k->paid_cents = ln->paid_cents;
 		k->due_cents = ln->due_cents;
+		/* what a per-mile sponsor pays on: hundredths of its unit, half up */
+		if ((ln->p->t.kind == PLEDGE_MILE || ln->p->t.kind == PLEDGE_KM) &&
+		    ln->distance_um >= 0) {
+			int64_t unit = ln->p->t.kind == PLEDGE_MILE ? 16093440 : 10000000;
+			int64_t h = (ln->distance_um + unit / 2) / unit;
+
+			snprintf(k->units, sizeof k->units, "%lld.%02lld %s", (long long)(h / 100),
+			         (long long)(h % 100), ln->p->t.kind == PLEDGE_MILE ? "mi" : "km");
+		}
 	}
 	r->pledges->owed_cents = s.owed_cents;
 	r->pledges->paid_cents = s.paid_cents;

@@ -304,6 +304,7 @@ struct kiosk_pledge {
 	int per_unit; /* not flat */
 	int known;    /* owed known (a lap length for per mile / km) */
 	int64_t laps, billed_laps, owed_cents, paid_cents, due_cents;
+	char units[24]; /* per mile / km: the billed distance in its unit ("0.50 mi"), or "" */
 };
 struct kiosk_pledges {
 	size_t n, more; /* shown; not shown (past KIOSK_PLEDGES_MAX) */

@@ -207,6 +207,19 @@ pledges() {
 	[ "$(w pledge list 1 | grep -c '^  pledge ')" -eq 4 ]
 	w log | grep ' donation ' | grep -q '"cents":1000,"method":"check","check_no":"2044","donor":"Imported Gail","pledges":\[\[[0-9]*,600\]\]'
 }
+# A per-mile (per-km) pledge shows the distance it is billed on beside the laps.
+pledges_mile() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null
+	w pledge add 1 --sponsor "Di Mile" --kind mile --rate 2 >/dev/null
+	w pledge add 1 --sponsor "Ed Km" --kind km --rate 1 >/dev/null
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	kiosk "$1" pledges-mile
+}
+@test "kiosk: a per-mile or per-km pledge shows the miles or km it is billed on" {
+	both pledges_mile
+}
 certify() {
 	event
 	w set lap-length 0.25mi >/dev/null
