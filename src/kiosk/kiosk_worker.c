@@ -281,6 +281,11 @@ kiosk_recent_words(struct kiosk_recent_ctx *c, struct kiosk_recent *k, const cha
 		kiosk_copy(k->method, sizeof k->method, s);
 		free(s);
 	}
+	if (strcmp(k->kind, "pledge") == 0 &&
+	    (s = json_get_str(line, len, "data.sponsor")) != NULL) {
+		kiosk_copy(k->sponsor, sizeof k->sponsor, s);
+		free(s);
+	}
 	if (strcmp(k->kind, "annul") != 0)
 		return;
 	if ((s = json_get_str(line, len, "data.reason")) != NULL) {
@@ -307,7 +312,7 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 		return 0;
 	if (strcmp(e->kind, "checkin") != 0 && strcmp(e->kind, "lap") != 0 &&
 	    strcmp(e->kind, "donation") != 0 && strcmp(e->kind, "walker") != 0 &&
-	    strcmp(e->kind, "annul") != 0)
+	    strcmp(e->kind, "pledge") != 0 && strcmp(e->kind, "annul") != 0)
 		return 0;
 	k = &c->ring[c->n % KIOSK_RECENT_MAX];
 	c->n++;

@@ -336,6 +336,7 @@ struct kiosk_recent {
 	char reason[96];
 	char ref_kind[24];
 	char method[16];
+	char sponsor[48]; /* a pledge's */
 };
 
 /* Another station of the event whose entries this one holds (sync), in

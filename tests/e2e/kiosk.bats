@@ -207,6 +207,16 @@ pledges() {
 	[ "$(w pledge list 1 | grep -c '^  pledge ')" -eq 4 ]
 	w log | grep ' donation ' | grep -q '"cents":1000,"method":"check","check_no":"2044","donor":"Imported Gail","pledges":\[\[[0-9]*,600\]\]'
 }
+pledge_undo() {
+	event
+	kiosk "$1" pledge-undo
+	! w pledge list 1 | grep -q 'Dee Typo'
+	w log | grep ' annul ' | grep -q '"kind":"pledge"'
+}
+@test "kiosk: a pledge typed wrong is undone from the walker card's Correct, with the PIN" {
+	both pledge_undo
+}
+
 # A per-mile (per-km) pledge shows the distance it is billed on beside the laps.
 pledges_mile() {
 	event
