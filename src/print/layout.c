@@ -365,6 +365,20 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 		layout_doc_add(d, LAYOUT_BANNER, "COPY", NULL);
 }
 
+/* "3.22 km (2.00 mi)"; a per-mile sponsor reads the miles first. */
+static void
+layout_statement_distance(const struct layout_statement_line *l, char *buf, size_t len)
+{
+	char km[24], mi[24], *open;
+
+	setting_distance_format(l->distance_um, buf, len);
+	if (!l->miles_first || (open = strstr(buf, " (")) == NULL)
+		return;
+	snprintf(km, sizeof km, "%.*s", (int)(open - buf), buf);
+	snprintf(mi, sizeof mi, "%.*s", (int)strcspn(open + 2, ")"), open + 2);
+	snprintf(buf, len, "%s (%s)", mi, km);
+}
+
 void
 layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 {
@@ -406,7 +420,7 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 			layout_doc_add(d, LAYOUT_PAIR, s->final ? "Certified laps" : "Laps so far",
 			               a);
 			if (l->distance_um >= 0) {
-				setting_distance_format(l->distance_um, dist, sizeof dist);
+				layout_statement_distance(l, dist, sizeof dist);
 				layout_doc_add(d, LAYOUT_PAIR, "Distance", dist);
 			}
 		}
