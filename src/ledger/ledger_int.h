@@ -163,6 +163,12 @@ int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
  * flagged laps and their reviews, which the row does not keep); 0, or -1
  * with *cause.  fold_walker_clear(w) after. */
 int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, char **cause);
+/* What one walker's settlement reads of the station's own entries, in
+ * order: the walker's (pledges, payments, laps and their reviews) and the
+ * station's settings, links and certifications; annulled_by from the
+ * annulled table. */
+int ledger_settle_entries(struct ledger *l, uint32_t id,
+                          int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
 
 /* ---- ledger_money.c ---- */
 /* ledger_donate with a sponsor's payment split (pledge.h's [[seq, cents]]

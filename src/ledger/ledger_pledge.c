@@ -14,6 +14,7 @@
 struct ledger_pl_lines {
 	char **v;
 	struct entry *es;
+	int64_t *by; /* some entries (ledger_settle_entries): what annuls each */
 	size_t n, cap;
 	int64_t upto; /* stop after this seq; 0: all */
 };
@@ -28,7 +29,9 @@ ledger_pl_lines_cb(const struct ledger_entry *e, void *arg)
 	if (ls->n == ls->cap) {
 		ls->cap = ls->cap ? ls->cap * 2 : 256;
 		ls->v = xrealloc(ls->v, ls->cap * sizeof *ls->v);
+		ls->by = xrealloc(ls->by, ls->cap * sizeof *ls->by);
 	}
+	ls->by[ls->n] = e->annulled_by;
 	ls->v[ls->n++] = xstrdup(e->line);
 	return 0;
 }
@@ -50,6 +53,7 @@ ledger_pl_lines_free(struct ledger_pl_lines *ls)
 		free(ls->v[i]);
 	free(ls->v);
 	free(ls->es);
+	free(ls->by);
 	memset(ls, 0, sizeof *ls);
 }
 
@@ -136,10 +140,18 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	memset(out, 0, sizeof *out);
 	if (!l->has_event || ledger_identity(l, id) != 0)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
-	    ledger_pl_decode(&own, cause) != 0 ||
-	    fold_run(own.es, own.n, NULL, &fall, cause) != 0 ||
-	    pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0 ||
+	/* one walker's: their own entries only (with the settings, links and
+	 * certifications), never every pledge and lap of the station */
+	if (walker != 0) {
+		if (ledger_settle_entries(l, walker, ledger_pl_lines_cb, &own, cause) != 0 ||
+		    ledger_pl_decode(&own, cause) != 0)
+			goto end;
+		fold_run_some(own.es, own.by, own.n, l->last_seq, NULL, &fall);
+	} else if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
+	           ledger_pl_decode(&own, cause) != 0 ||
+	           fold_run(own.es, own.n, NULL, &fall, cause) != 0)
+		goto end;
+	if (pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0 ||
 	    ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
 		goto end;
 	out->cert_seq = out->book->cert_seq;
@@ -150,6 +162,10 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	ledger_pl_hex(id, src[0].ledger);
 	src[0].es = own.es;
 	src[0].n = own.n;
+	if (walker != 0) {
+		src[0].by = own.by;
+		src[0].last = l->last_seq;
+	}
 	out->stations = xcalloc(peers.n + 1, sizeof *out->stations);
 	snprintf(out->stations[0].station, sizeof out->stations[0].station, "%s", l->ev.station);
 	out->stations[0].own = 1;
@@ -213,9 +229,10 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	 * the settlement was made (now), or before the certification it is
 	 * made on (a lap after it does not count) */
 	stamp_now(&now);
-	as_of = out->cert_seq != 0 && out->cert_seq <= (int64_t)own.n
-	            ? own.es[out->cert_seq - 1].at.wall_ms
-	            : now.wall_ms;
+	as_of = now.wall_ms;
+	for (i = 0; out->cert_seq != 0 && i < own.n; i++)
+		if (own.es[i].seq == out->cert_seq)
+			as_of = own.es[i].at.wall_ms;
 	for (i = 1; i < out->nstations; i++) {
 		struct ledger_station_pledge *sp = &out->stations[i];
 		sp->stale = sp->walker_laps && (sp->seen_wall_ms <= 0 ||

@@ -124,6 +124,18 @@ ledger_walker_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledg
 }
 
 int
+ledger_settle_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledger_entry *, void *),
+                      void *arg, char **cause)
+{
+	/* each half by its index (entries_walker, entries_kind) */
+	return ledger_each(l,
+	                   LEDGER_ENTRY_SQL
+	                   "WHERE e.walker = ?1 OR e.kind IN ('event', 'settings', 'link', "
+	                   "'certify', 'certify-reopen') ORDER BY e.seq",
+	                   id, NULL, cb, arg, cause);
+}
+
+int
 ledger_identity(struct ledger *l, unsigned char id[LEDGER_HASH_LEN])
 {
 	sqlite3_stmt *st = ledger_stmt(l, "SELECT hash FROM entries WHERE seq = 1");

@@ -192,6 +192,109 @@ test_every_station_certified(void **state)
 	assert_int_equal(ledger_check(f->s.b, &cause), 0);
 }
 
+/* Walker w's settlement (their own entries read) says what the settlement
+ * of every walker says of them: line by line, the certification and how far
+ * each station's laps were counted. */
+static void
+same_as_all(struct fixture *f, uint32_t w)
+{
+	struct ledger_settlement one, all;
+	char *cause = NULL;
+	size_t i, j = 0;
+
+	if (ledger_settle(f->s.b, w, &one, &cause) != 0 ||
+	    ledger_settle(f->s.b, 0, &all, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(one.cert_seq, all.cert_seq);
+	if (all.cert_seq != 0) /* else now, when each was made */
+		assert_int_equal(one.as_of_wall_ms, all.as_of_wall_ms);
+	assert_int_equal(one.lap_cap, all.lap_cap);
+	assert_int_equal(one.lap.milli, all.lap.milli);
+	assert_int_equal(one.nstations, all.nstations);
+	for (i = 0; i < one.nstations; i++)
+		assert_int_equal(one.stations[i].upto_seq, all.stations[i].upto_seq);
+	for (i = 0; i < all.n; i++) {
+		if (all.v[i].p->walker != w)
+			continue;
+		assert_true(j < one.n);
+		assert_int_equal(one.v[j].p->seq, all.v[i].p->seq);
+		assert_int_equal(one.v[j].counted_laps, all.v[i].counted_laps);
+		assert_int_equal(one.v[j].owed_cents, all.v[i].owed_cents);
+		assert_int_equal(one.v[j].paid_cents, all.v[i].paid_cents);
+		assert_int_equal(one.v[j].due_cents, all.v[i].due_cents);
+		assert_int_equal(one.v[j].final, all.v[i].final);
+		j++;
+	}
+	assert_int_equal(j, one.n);
+	ledger_settlement_clear(&one);
+	ledger_settlement_clear(&all);
+}
+
+/* One walker's settlement reads only their entries (and the station's
+ * settings, links, certifications): through annulled laps, pledges and
+ * payments, other walkers' pledges, a certification then settings and laps
+ * after it, a reopen, it comes to what the whole station's does. */
+static void
+test_one_walker_as_all(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan sc;
+	int64_t a, b, c, seq, gift, lap_seq, s1;
+	int need = 0;
+	uint32_t id;
+	char *cause = NULL;
+
+	assert_int_equal(
+	    ledger_walker_add(f->s.b, "Cy", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	a = pledge(f, "Bob", PLEDGE_LAP, 100, 500);
+	b = pledge(f, "Dee", PLEDGE_FLAT, 2500, 0);
+	c = pledge(f, "Eve", PLEDGE_MILE, 300, 0);
+	{ /* Cy's pledges and laps: not Ana's */
+		struct pledge p = {.walker = id, .sponsor = "Fay", .t = {PLEDGE_LAP, 50, 0}};
+		assert_int_equal(ledger_pledge_add(f->s.b, &p, "test", &seq, &cause), 0);
+	}
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ledger_lap(f->s.b, id, "test", &sc, &cause), 0);
+	laps(f->s.b, 4);
+	assert_int_equal(ledger_lap(f->s.b, 1, "test", &sc, &cause), 0);
+	lap_seq = sc.seq;
+	laps(f->s.a, 2);
+	sync_a_to_b(f);
+	same_as_all(f, 1);
+	same_as_all(f, id);
+	/* a lap and a pledge annulled, a payment */
+	assert_int_equal(
+	    ledger_annul(f->s.b, lap_seq, "twice", "test", RULES_COORDINATOR, &need, NULL, &cause),
+	    0);
+	assert_int_equal(
+	    ledger_annul(f->s.b, b, "wrong", "test", RULES_COORDINATOR, &need, NULL, &cause), 0);
+	assert_int_equal(ledger_set(f->s.b, "pledge-lap-cap", "5", "test", &cause), 0);
+	same_as_all(f, 1);
+	assert_int_equal(ledger_certify(f->s.b, "test", &seq, &cause), 0);
+	same_as_all(f, 1);
+	assert_int_equal(
+	    ledger_pledge_pay(f->s.b, 1, &a, 1, 900, RULES_CASH, NULL, "test", &seq, &gift, &cause),
+	    0);
+	assert_int_equal(gift, 400);
+	/* after the certification: laps, the lap length and the cap changed, an
+	 * annulment of a lap it counted: none of it counts */
+	laps(f->s.b, 2);
+	laps(f->s.a, 2);
+	sync_a_to_b(f);
+	assert_int_equal(ledger_set(f->s.b, "lap-length", "400m", "test", &cause), 0);
+	assert_int_equal(ledger_set(f->s.b, "pledge-lap-cap", "0", "test", &cause), 0);
+	assert_int_equal(ledger_annul(f->s.b, lap_seq - 1, "test", "test", RULES_COORDINATOR, &need,
+	                              NULL, &cause),
+	                 0);
+	same_as_all(f, 1);
+	same_as_all(f, id);
+	assert_int_equal(ledger_certify_reopen(f->s.b, "late laps", "test", &s1, &cause), 0);
+	same_as_all(f, 1);
+	same_as_all(f, id);
+	same_as_all(f, 99); /* nobody's */
+	(void)c;
+}
+
 /* The laps a settlement was made on: in people's words on the kiosk (the
  * station as the Stations screen names it, a time), the station ids and
  * entry numbers kept for the statement's fine print. */
@@ -303,6 +406,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_settlement_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_walker_as_all, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
