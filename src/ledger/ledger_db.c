@@ -709,6 +709,7 @@ ledger_free(struct ledger *l)
 	}
 	sodium_memzero(&l->badge, sizeof l->badge);
 	ledger_pfold_free(l);
+	ledger_pl_cache_free(l);
 	free(l->path);
 	free(l);
 }

@@ -80,11 +80,21 @@ struct ledger {
 	 * peers' check-ins and folds ck_peers (ck_valid: computed) */
 	int64_t ck_own, ck_peers, ck_value;
 	int ck_valid;
+	/* every ledger's pledges in force, for the event's pledged sums
+	 * (ledger_pledge.c) */
+	struct ledger_pl_cache *plc;
 };
 
 /* Frees the peers' folds (ledger_free). */
 void ledger_pfold_free(struct ledger *l);
 void ledger_xj_free(struct ledger_xj *x);
+/* Frees the pledges kept for the event's pledged sums (ledger_free). */
+void ledger_pl_cache_free(struct ledger *l);
+/* The person (a walker number here) peer `ledger`'s walker is, as the
+ * event's figures last made them (ledger_event_people): the walker of this
+ * station linked to it, else the same number. */
+uint32_t ledger_event_person_of(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                                uint32_t walker);
 
 /* The append-only triggers, as sqlite keeps their text (ledger_check compares
  * it byte for byte). */
@@ -167,6 +177,10 @@ int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, cha
  * order: the walker's (pledges, payments, laps and their reviews) and the
  * station's settings, links and certifications; annulled_by from the
  * annulled table. */
+/* This station's pledges, donations and annulments from seq from on, in
+ * order (the kind index); annulled_by from the annulled table. */
+int ledger_pledge_entries(struct ledger *l, int64_t from,
+                          int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
 int ledger_settle_entries(struct ledger *l, uint32_t id,
                           int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
 

@@ -984,3 +984,417 @@ end:
 	ledger_settlement_clear(&s);
 	return rc;
 }
+
+/* ---- the event's pledged sums (the walkers' display) ---- */
+
+/* A pledge in force as one ledger holds it, with what was paid on it there. */
+struct ledger_pl_note {
+	int64_t seq;
+	uint32_t walker;
+	char *ext_id; /* NULL: none */
+	struct pledge_terms t;
+	int64_t online, paid;
+};
+
+/* One ledger's pledges in force, kept in memory and brought up to date with
+ * the entries that arrived since (all of them again after an annulment). */
+struct ledger_pl_notes {
+	unsigned char ledger[LEDGER_HASH_LEN];
+	int64_t upto; /* the last entry read */
+	struct ledger_pl_note *v;
+	size_t n, cap;
+};
+
+struct ledger_pl_cache {
+	struct ledger_pl_notes *v; /* this station's first */
+	size_t n;
+};
+
+static void
+ledger_pl_notes_clear(struct ledger_pl_notes *pn)
+{
+	for (size_t i = 0; i < pn->n; i++)
+		free(pn->v[i].ext_id);
+	pn->n = 0;
+	pn->upto = 0;
+}
+
+void
+ledger_pl_cache_free(struct ledger *l)
+{
+	struct ledger_pl_cache *c = l->plc;
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		ledger_pl_notes_clear(&c->v[i]);
+		free(c->v[i].v);
+	}
+	free(c->v);
+	free(c);
+	l->plc = NULL;
+}
+
+static struct ledger_pl_note *
+ledger_pl_note_find(struct ledger_pl_notes *pn, int64_t seq)
+{
+	size_t lo = 0, hi = pn->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pn->v[mid].seq == seq)
+			return &pn->v[mid];
+		if (pn->v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct ledger_pl_pay {
+	struct ledger_pl_notes *pn;
+	uint32_t walker;
+};
+
+static int
+ledger_pl_note_pay_cb(int64_t seq, int64_t cents, void *arg)
+{
+	struct ledger_pl_pay *p = arg;
+	struct ledger_pl_note *n = ledger_pl_note_find(p->pn, seq);
+
+	/* a pledge annulled (not held here) or another walker's: not toward it */
+	if (n != NULL && n->walker == p->walker)
+		n->paid += cents;
+	return 0;
+}
+
+/* Entry e, in force, into pn: a pledge, or a payment toward pledges. */
+static void
+ledger_pl_note_apply(struct ledger_pl_notes *pn, const struct entry *e)
+{
+	if (e->kind == ENTRY_PLEDGE) {
+		struct pledge p;
+		struct ledger_pl_note *n;
+
+		if (pn->n == pn->cap) {
+			pn->cap = pn->cap ? pn->cap * 2 : 256;
+			pn->v = xrealloc(pn->v, pn->cap * sizeof *pn->v);
+		}
+		pledge_from_entry(e, &p);
+		n = &pn->v[pn->n++];
+		n->seq = e->seq;
+		n->walker = e->walker;
+		n->ext_id = p.ext_id;
+		p.ext_id = NULL;
+		n->t = p.t;
+		n->online = p.online_cents;
+		n->paid = 0;
+		pledge_clear(&p);
+	} else if (e->kind == ENTRY_DONATION) {
+		struct ledger_pl_pay pay = {pn, e->walker};
+
+		pledge_payment_items(e, ledger_pl_note_pay_cb, &pay);
+	}
+}
+
+/* Lines read: decoded, with what annuls each where the ledger knows it. */
+struct ledger_pl_read {
+	struct ledger_pl_lines ls;
+	int64_t head; /* stop after it (a peer's head); 0: none */
+	int annul;    /* an annulment among them */
+};
+
+static int
+ledger_pl_read_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_pl_read *r = arg;
+
+	if (r->head > 0 && e->seq > r->head)
+		return 1;
+	return ledger_pl_lines_cb(e, &r->ls);
+}
+
+/* Brings the notes of this station (own) or of a peer up to head: what
+ * arrived since, or every entry again when an annulment is among it. */
+static int
+ledger_pl_notes_update(struct ledger *l, struct ledger_pl_notes *pn, int own, int64_t head,
+                       char **cause)
+{
+	struct ledger_pl_read r;
+	int64_t *by = NULL;
+	size_t i;
+	int rc = -1, again = 0;
+
+	if (pn->upto >= head)
+		return 0;
+	for (;;) {
+		memset(&r, 0, sizeof r);
+		r.head = head;
+		if ((own ? ledger_pledge_entries(l, pn->upto + 1, ledger_pl_read_cb, &r, cause)
+		         : ledger_peer_entries(l, pn->ledger, pn->upto + 1, ledger_pl_read_cb, &r,
+		                               cause)) != 0 ||
+		    ledger_pl_decode(&r.ls, cause) != 0)
+			goto end;
+		for (i = 0; i < r.ls.n; i++)
+			r.annul |= r.ls.es[i].kind == ENTRY_ANNUL;
+		if (!r.annul || pn->upto == 0 || again)
+			break;
+		/* an annulment: every entry again, each in force or not */
+		ledger_pl_lines_free(&r.ls);
+		ledger_pl_notes_clear(pn);
+		again = 1;
+	}
+	if (!own) { /* a peer's annulments are among its entries (own: r.ls.by) */
+		by = xcalloc(r.ls.n ? r.ls.n : 1, sizeof *by);
+		for (i = 0; i < r.ls.n; i++) {
+			const struct entry *e = &r.ls.es[i];
+			size_t lo = 0, hi = i;
+
+			if (e->kind != ENTRY_ANNUL || e->ref.other || e->ref.seq <= 0)
+				continue;
+			while (lo < hi) { /* the target, earlier among them */
+				size_t mid = lo + (hi - lo) / 2;
+				if (r.ls.es[mid].seq < e->ref.seq)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < i && r.ls.es[lo].seq == e->ref.seq)
+				by[lo] = e->seq;
+		}
+	}
+	for (i = 0; i < r.ls.n; i++)
+		if ((own ? r.ls.by[i] : by[i]) == 0)
+			ledger_pl_note_apply(pn, &r.ls.es[i]);
+	pn->upto = head;
+	rc = 0;
+end:
+	free(by);
+	ledger_pl_lines_free(&r.ls);
+	return rc;
+}
+
+static struct ledger_pl_notes *
+ledger_pl_notes_get(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN])
+{
+	struct ledger_pl_cache *c = l->plc;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (memcmp(c->v[i].ledger, ledger, LEDGER_HASH_LEN) == 0)
+			return &c->v[i];
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+	memset(&c->v[c->n], 0, sizeof c->v[c->n]);
+	memcpy(c->v[c->n].ledger, ledger, LEDGER_HASH_LEN);
+	return &c->v[c->n++];
+}
+
+/* A walker of the event, as the leaderboard counts them. */
+struct ledger_pl_person {
+	uint32_t id;
+	int64_t laps;
+	char *team; /* as spelt; NULL: none */
+};
+
+struct ledger_pl_people {
+	struct ledger_pl_person *v;
+	size_t n, cap;
+};
+
+static int
+ledger_pl_people_cb(const struct ledger_event_person *p, void *arg)
+{
+	struct ledger_pl_people *pp = arg;
+
+	if (pp->n == pp->cap) {
+		pp->cap = pp->cap ? pp->cap * 2 : 256;
+		pp->v = xrealloc(pp->v, pp->cap * sizeof *pp->v);
+	}
+	pp->v[pp->n++] = (struct ledger_pl_person){
+	    p->id, p->laps, p->team != NULL && *p->team != '\0' ? xstrdup(p->team) : NULL};
+	return 0;
+}
+
+static const struct ledger_pl_person *
+ledger_pl_person_find(const struct ledger_pl_people *pp, uint32_t id)
+{
+	size_t lo = 0, hi = pp->n; /* by number (ledger_event_people) */
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pp->v[mid].id == id)
+			return &pp->v[mid];
+		if (pp->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A pledge held somewhere: the note, the person it is for, its holder. */
+struct ledger_pl_one {
+	const struct ledger_pl_note *n;
+	uint32_t person;
+	size_t holder; /* 0: this station */
+};
+
+/* Pledges with the same external id together (the first holder first),
+ * each without one alone. */
+static int
+ledger_pl_one_cmp(const void *a, const void *b)
+{
+	const struct ledger_pl_one *x = a, *y = b;
+	int c;
+
+	if ((x->n->ext_id == NULL) != (y->n->ext_id == NULL))
+		return x->n->ext_id == NULL ? 1 : -1;
+	if (x->n->ext_id != NULL && (c = strcmp(x->n->ext_id, y->n->ext_id)) != 0)
+		return c;
+	if (x->holder != y->holder)
+		return x->holder < y->holder ? -1 : 1;
+	return x->n->seq < y->n->seq ? -1 : x->n->seq > y->n->seq;
+}
+
+struct ledger_pl_team {
+	char *key, *team;
+	int64_t cents;
+};
+
+struct ledger_pl_peer_ids {
+	unsigned char (*v)[LEDGER_HASH_LEN];
+	int64_t *head;
+	size_t n;
+};
+
+static int
+ledger_pl_peer_ids_cb(const struct ledger_peer *p, void *arg)
+{
+	struct ledger_pl_peer_ids *ids = arg;
+
+	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof *ids->v);
+	ids->head = xrealloc(ids->head, (ids->n + 1) * sizeof *ids->head);
+	memcpy(ids->v[ids->n], p->ledger, LEDGER_HASH_LEN);
+	ids->head[ids->n++] = p->head_seq;
+	return 0;
+}
+
+/* The rule's settings as they stand here (the settings table). */
+static void
+ledger_pl_rule_now(struct ledger *l, struct setting_length *lap, int64_t *cap)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
+	const struct setting *ls = setting_find("lap-length");
+	sqlite3_stmt *st = ledger_stmt(l, sql);
+
+	memset(lap, 0, sizeof *lap);
+	*cap = 0;
+	setting_length_parse(ls->def, ls->max, lap);
+	if (st == NULL)
+		return;
+	sqlite3_bind_text(st, 1, "lap-length", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    setting_length_parse((const char *)sqlite3_column_text(st, 0), ls->max, lap) != 0)
+		memset(lap, 0, sizeof *lap);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, "pledge-lap-cap", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*cap = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+}
+
+int
+ledger_event_pledged(struct ledger *l, int (*cb)(const char *team, int64_t cents, void *),
+                     void *arg, int64_t *total, char **cause)
+{
+	struct ledger_pl_people pp = {0};
+	struct ledger_pl_peer_ids ids = {0};
+	struct ledger_pl_one *all = NULL;
+	struct ledger_pl_team *teams = NULL;
+	struct setting_length lap;
+	unsigned char id[LEDGER_HASH_LEN];
+	size_t nall = 0, nteams = 0, i, j, k, h;
+	int64_t cap;
+	int rc = -1;
+
+	*total = 0;
+	if (!l->has_event || ledger_identity(l, id) != 0)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	/* the people and their laps over the event (the peers' folds made, so
+	 * a peer's walker is known as the person linked here) */
+	if (ledger_event_people(l, ledger_pl_people_cb, &pp, cause) != 0 ||
+	    ledger_peers(l, ledger_pl_peer_ids_cb, &ids, cause) != 0)
+		goto end;
+	if (l->plc == NULL)
+		l->plc = xcalloc(1, sizeof *l->plc);
+	ledger_pl_rule_now(l, &lap, &cap);
+	for (h = 0; h <= ids.n; h++) {
+		struct ledger_pl_notes *pn = ledger_pl_notes_get(l, h == 0 ? id : ids.v[h - 1]);
+
+		if (ledger_pl_notes_update(l, pn, h == 0, h == 0 ? l->last_seq : ids.head[h - 1],
+		                           cause) != 0)
+			goto end;
+		all = xrealloc(all, (nall + pn->n + 1) * sizeof *all);
+		for (i = 0; i < pn->n; i++)
+			all[nall++] = (struct ledger_pl_one){
+			    &pn->v[i],
+			    h == 0 ? pn->v[i].walker
+			           : ledger_event_person_of(l, pn->ledger, pn->v[i].walker),
+			    h};
+	}
+	if (nall > 1)
+		qsort(all, nall, sizeof *all, ledger_pl_one_cmp);
+	/* each pledge once: one external id held at several stations is the
+	 * first holder's terms and walker, paid online once and at each */
+	for (i = 0; i < nall; i = j) {
+		const struct ledger_pl_one *o = &all[i];
+		const struct ledger_pl_person *p = ledger_pl_person_find(&pp, o->person);
+		int64_t online = o->n->online, paid = 0, owed = 0, still;
+		char *key;
+
+		for (j = i;
+		     j < nall && (j == i || (o->n->ext_id != NULL && all[j].n->ext_id != NULL &&
+		                             strcmp(all[j].n->ext_id, o->n->ext_id) == 0));
+		     j++) {
+			paid += all[j].n->paid;
+			if (all[j].n->online > online)
+				online = all[j].n->online;
+		}
+		if (pledge_owed(&o->n->t, p != NULL ? p->laps : 0, &lap, cap, &owed, NULL) != 0)
+			owed = 0; /* per mile without a lap length: not known yet */
+		still = owed - online - paid;
+		if (still <= 0)
+			continue;
+		*total += still;
+		key = text_fold(p != NULL && p->team != NULL ? p->team : "");
+		for (k = 0; k < nteams && strcmp(teams[k].key, key) != 0; k++)
+			;
+		if (k == nteams) {
+			teams = xrealloc(teams, (nteams + 1) * sizeof *teams);
+			teams[nteams++] =
+			    (struct ledger_pl_team){key, xstrdup(key[0] != '\0' ? p->team : ""), 0};
+		} else {
+			free(key);
+		}
+		teams[k].cents += still;
+	}
+	for (k = 0; cb != NULL && k < nteams; k++)
+		if (cb(teams[k].team, teams[k].cents, arg) != 0)
+			break;
+	rc = 0;
+end:
+	for (k = 0; k < nteams; k++) {
+		free(teams[k].key);
+		free(teams[k].team);
+	}
+	free(teams);
+	free(all);
+	free(ids.v);
+	free(ids.head);
+	for (i = 0; i < pp.n; i++)
+		free(pp.v[i].team);
+	free(pp.v);
+	return rc;
+}

@@ -136,6 +136,16 @@ ledger_settle_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledg
 }
 
 int
+ledger_pledge_entries(struct ledger *l, int64_t from,
+                      int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause)
+{
+	return ledger_each(l,
+	                   LEDGER_ENTRY_SQL "WHERE e.kind IN ('pledge', 'donation', 'annul') AND "
+	                                    "e.seq >= ?1 ORDER BY e.seq",
+	                   from, NULL, cb, arg, cause);
+}
+
+int
 ledger_identity(struct ledger *l, unsigned char id[LEDGER_HASH_LEN])
 {
 	sqlite3_stmt *st = ledger_stmt(l, "SELECT hash FROM entries WHERE seq = 1");

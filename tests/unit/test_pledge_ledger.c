@@ -295,6 +295,132 @@ test_one_walker_as_all(void **state)
 	(void)c;
 }
 
+/* A pledge of walker w at station l (ext_id may be NULL). */
+static int64_t
+pledge_at(struct ledger *l, uint32_t w, const char *sponsor, enum pledge_kind k, int64_t rate,
+          const char *ext_id)
+{
+	struct pledge p = {.walker = w, .sponsor = (char *)sponsor, .t = {k, rate, 0}};
+	char *cause = NULL;
+	int64_t seq;
+
+	p.ext_id = (char *)ext_id;
+	if (ledger_pledge_add(l, &p, "test", &seq, &cause) != 0)
+		fail_msg("%s", cause);
+	return seq;
+}
+
+struct pledged {
+	int64_t blue, none, total;
+};
+
+static int
+pledged_cb(const char *team, int64_t cents, void *arg)
+{
+	struct pledged *p = arg;
+
+	if (strcmp(team, "Blue") == 0)
+		p->blue = cents;
+	else if (strcmp(team, "") == 0)
+		p->none = cents;
+	else
+		fail_msg("team \"%s\"", team);
+	return 0;
+}
+
+static struct pledged
+pledged(struct fixture *f)
+{
+	struct pledged p = {0};
+	char *cause = NULL;
+
+	if (ledger_event_pledged(f->s.b, pledged_cb, &p, &p.total, &cause) != 0)
+		fail_msg("%s", cause);
+	return p;
+}
+
+static void
+pay(struct ledger *l, uint32_t w, int64_t seq, int64_t cents)
+{
+	int64_t at, gift;
+	char *cause = NULL;
+
+	if (ledger_pledge_pay(l, w, &seq, 1, cents, RULES_CASH, NULL, "test", &at, &gift, &cause) !=
+	    0)
+		fail_msg("%s", cause);
+}
+
+/* The walkers' display's pledged sums are the event's: the pledges held at
+ * the lap point count at the table too, the same imported pledge (its
+ * external id) held at both once, per-lap pledges on the laps counted at
+ * both, less what was paid at either; a pledge annulled there, once its
+ * annulment arrives, no more. */
+static void
+test_event_pledged(void **state)
+{
+	struct fixture *f = *state;
+	struct pledged p;
+	struct ledger_scan sc;
+	int64_t ten, x1;
+	uint32_t id;
+	int need = 0;
+	char *cause = NULL;
+
+	/* laps in a row at both stations are not doubtful here (the event's
+	 * judgement across stations: ledger_event_people) */
+	assert_int_equal(ledger_set(f->s.b, "holdoff", "0", "test", &cause), 0);
+	/* Cy (walker 2, team Blue) registered at both */
+	assert_int_equal(
+	    ledger_walker_add(f->s.b, "Cy", "Blue", NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(
+	    ledger_walker_add(f->s.a, "Cy", "Blue", NULL, NULL, NULL, "test", &id, &cause), 0);
+	/* at the table: Ana's imported $25 (X-1, $5 paid here), Cy's $1 a lap */
+	x1 = pledge_at(f->s.b, 1, "Bob", PLEDGE_FLAT, 2500, "X-1");
+	pay(f->s.b, 1, x1, 500);
+	assert_int_equal(pledge_at(f->s.b, 2, "Dee", PLEDGE_LAP, 100, NULL), x1 + 2);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ledger_lap(f->s.b, 2, "test", &sc, &cause), 0);
+	/* at the lap point: the same X-1, Cy's $10 ($4 paid there), and laps */
+	pledge_at(f->s.a, 1, "Bob", PLEDGE_FLAT, 2500, "X-1");
+	ten = pledge_at(f->s.a, 2, "Eve", PLEDGE_FLAT, 1000, NULL);
+	pay(f->s.a, 2, ten, 400);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ledger_lap(f->s.a, 2, "test", &sc, &cause), 0);
+
+	p = pledged(f); /* the table's own only, so far */
+	assert_int_equal(p.blue, 200);
+	assert_int_equal(p.none, 2000);
+	assert_int_equal(p.total, 2200);
+	sync_a_to_b(f);
+	p = pledged(f);
+	assert_int_equal(p.blue, 500 + 600); /* 5 laps at $1; $10 less $4 */
+	assert_int_equal(p.none, 2000);      /* X-1 once */
+	assert_int_equal(p.total, 3100);
+	p = pledged(f); /* again, from what is kept */
+	assert_int_equal(p.total, 3100);
+
+	/* the $10 annulled at the lap point: the $4 stays a gift */
+	assert_int_equal(
+	    ledger_annul(f->s.a, ten, "wrong", "test", RULES_COORDINATOR, &need, NULL, &cause), 0);
+	sync_a_to_b(f);
+	p = pledged(f);
+	assert_int_equal(p.blue, 500);
+	assert_int_equal(p.total, 2500);
+	/* paid in full at the table: nothing pledged left for Ana */
+	pay(f->s.b, 1, x1, 2000);
+	p = pledged(f);
+	assert_int_equal(p.none, 0);
+	assert_int_equal(p.total, 500);
+	/* Cy's $1 a lap annulled here: nothing pledged is left */
+	assert_int_equal(
+	    ledger_annul(f->s.b, x1 + 2, "wrong", "test", RULES_COORDINATOR, &need, NULL, &cause),
+	    0);
+	p = pledged(f);
+	assert_int_equal(p.blue, 0);
+	assert_int_equal(p.total, 0);
+}
+
 /* The laps a settlement was made on: in people's words on the kiosk (the
  * station as the Stations screen names it, a time), the station ids and
  * entry numbers kept for the statement's fine print. */
@@ -407,6 +533,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_one_walker_as_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_pledged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
