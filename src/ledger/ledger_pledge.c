@@ -1194,7 +1194,8 @@ ledger_pl_notes_get(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN
 struct ledger_pl_person {
 	uint32_t id;
 	int64_t laps;
-	char *team; /* as spelt; NULL: none */
+	char *team, *key; /* as spelt (NULL: none), folded (text_fold; "": none) */
+	size_t slot;      /* + 1: their team's among the sums (0: not looked up yet) */
 };
 
 struct ledger_pl_people {
@@ -1212,11 +1213,12 @@ ledger_pl_people_cb(const struct ledger_event_person *p, void *arg)
 		pp->v = xrealloc(pp->v, pp->cap * sizeof *pp->v);
 	}
 	pp->v[pp->n++] = (struct ledger_pl_person){
-	    p->id, p->laps, p->team != NULL && *p->team != '\0' ? xstrdup(p->team) : NULL};
+	    p->id, p->laps, p->team != NULL && *p->team != '\0' ? xstrdup(p->team) : NULL,
+	    text_fold(p->team != NULL ? p->team : ""), 0};
 	return 0;
 }
 
-static const struct ledger_pl_person *
+static struct ledger_pl_person *
 ledger_pl_person_find(const struct ledger_pl_people *pp, uint32_t id)
 {
 	size_t lo = 0, hi = pp->n; /* by number (ledger_event_people) */
@@ -1259,7 +1261,7 @@ ledger_pl_one_cmp(const void *a, const void *b)
 }
 
 struct ledger_pl_team {
-	char *key, *team;
+	const char *key, *team; /* borrowed from the people */
 	int64_t cents;
 };
 
@@ -1344,15 +1346,17 @@ ledger_event_pledged(struct ledger *l, int (*cb)(const char *team, int64_t cents
 			           : ledger_event_person_of(l, pn->ledger, pn->v[i].walker),
 			    h};
 	}
-	if (nall > 1)
+	/* one station's external ids are its own once (ledger_pledge_add and
+	 * _import refuse one held): with peers only, the same id together */
+	if (nall > 1 && ids.n > 0)
 		qsort(all, nall, sizeof *all, ledger_pl_one_cmp);
 	/* each pledge once: one external id held at several stations is the
 	 * first holder's terms and walker, paid online once and at each */
 	for (i = 0; i < nall; i = j) {
 		const struct ledger_pl_one *o = &all[i];
-		const struct ledger_pl_person *p = ledger_pl_person_find(&pp, o->person);
+		struct ledger_pl_person *p = ledger_pl_person_find(&pp, o->person);
+		const char *key = p != NULL ? p->key : "";
 		int64_t online = o->n->online, paid = 0, owed = 0, still;
-		char *key;
 
 		for (j = i;
 		     j < nall && (j == i || (o->n->ext_id != NULL && all[j].n->ext_id != NULL &&
@@ -1368,15 +1372,17 @@ ledger_event_pledged(struct ledger *l, int (*cb)(const char *team, int64_t cents
 		if (still <= 0)
 			continue;
 		*total += still;
-		key = text_fold(p != NULL && p->team != NULL ? p->team : "");
-		for (k = 0; k < nteams && strcmp(teams[k].key, key) != 0; k++)
-			;
+		if (p != NULL && p->slot != 0)
+			k = p->slot - 1; /* looked up for another of their pledges */
+		else
+			for (k = 0; k < nteams && strcmp(teams[k].key, key) != 0; k++)
+				;
+		if (p != NULL)
+			p->slot = k + 1;
 		if (k == nteams) {
 			teams = xrealloc(teams, (nteams + 1) * sizeof *teams);
-			teams[nteams++] =
-			    (struct ledger_pl_team){key, xstrdup(key[0] != '\0' ? p->team : ""), 0};
-		} else {
-			free(key);
+			teams[nteams++] = (struct ledger_pl_team){
+			    key, key[0] != '\0' && p->team != NULL ? p->team : "", 0};
 		}
 		teams[k].cents += still;
 	}
@@ -1385,16 +1391,14 @@ ledger_event_pledged(struct ledger *l, int (*cb)(const char *team, int64_t cents
 			break;
 	rc = 0;
 end:
-	for (k = 0; k < nteams; k++) {
-		free(teams[k].key);
-		free(teams[k].team);
-	}
 	free(teams);
 	free(all);
 	free(ids.v);
 	free(ids.head);
-	for (i = 0; i < pp.n; i++)
+	for (i = 0; i < pp.n; i++) {
 		free(pp.v[i].team);
+		free(pp.v[i].key);
+	}
 	free(pp.v);
 	return rc;
 }

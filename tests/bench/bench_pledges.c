@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "pledge.h"
 #include "print_cli.h"
+#include "util.h"
 
 #include "bench_kiosk.h"
 
@@ -211,6 +212,52 @@ bench_pledges_frames(struct bench_kiosk *b)
 	                   ",\"pledges\":50,\"laps\":200");
 }
 
+static int
+bench_pledges_person_cb(const struct ledger_event_person *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return 0;
+}
+
+/* The walkers' display's pledged sums (ledger_event_pledged: every pledge
+ * once, owed on the event's laps) on the ledger holding 10,000 pledges,
+ * asked again as the display asks every 10 s, beside the leaderboard's
+ * people alone (ledger_event_people, which it reads first): what the
+ * pledges add. */
+static void
+bench_pledges_board(const char *path)
+{
+	struct ledger *l = NULL;
+	double t[9], floor[9], t0, first;
+	int64_t total = 0;
+	char *cause = NULL, extra[200];
+
+	if (ledger_open(path, &l, &cause) != 0)
+		bench_die("open", cause);
+	t0 = bench_now_ms();
+	if (ledger_event_pledged(l, NULL, NULL, &total, &cause) != 0)
+		bench_die("pledged", cause);
+	first = bench_now_ms() - t0;
+	for (size_t i = 0; i < nitems(t); i++) {
+		t0 = bench_now_ms();
+		if (ledger_event_pledged(l, NULL, NULL, &total, &cause) != 0)
+			bench_die("pledged", cause);
+		t[i] = bench_now_ms() - t0;
+		t0 = bench_now_ms();
+		if (ledger_event_people(l, bench_pledges_person_cb, NULL, &cause) != 0)
+			bench_die("people", cause);
+		floor[i] = bench_now_ms() - t0;
+	}
+	snprintf(extra, sizeof extra,
+	         ",\"pledges\":%d,\"walkers\":%d,\"first_ms\":%.1f,\"pledged_cents\":%" PRId64,
+	         BENCH_PLEDGES, BENCH_WALKERS, first, total);
+	bench_pair("board_pledged_10000_pledges", "median", bench_median(t, nitems(t)),
+	           "the leaderboard's people alone (ledger_event_people)",
+	           bench_median(floor, nitems(floor)), 0, extra);
+	ledger_free(l);
+}
+
 /* Statements of BENCH_SPONSORS sponsors still owing (one walker each), laid
  * out on the station's roll, one ticket each; beside as many badges, one a
  * ticket on the same roll (layout's own work for as many pages). */
@@ -341,6 +388,7 @@ main(void)
 	           "the same screen, the same day with only the walker's 50 pledges", open_few_ms,
 	           1.25, extra);
 
+	bench_pledges_board(with);
 	bench_pledges_statements(dir, assets);
 	free(t);
 	free(t_none);
