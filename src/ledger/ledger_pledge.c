@@ -133,7 +133,7 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	unsigned char id[LEDGER_HASH_LEN];
 	int *had = NULL;
 	size_t i, j;
-	int64_t as_of;
+	int64_t as_of, last = 0;
 	struct stamp now;
 	int rc = -1;
 
@@ -146,7 +146,10 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		if (ledger_settle_entries(l, walker, ledger_pl_lines_cb, &own, cause) != 0 ||
 		    ledger_pl_decode(&own, cause) != 0)
 			goto end;
-		fold_run_some(own.es, own.by, own.n, l->last_seq, NULL, &fall);
+		/* the last entry this connection sees (a batch's too, as the
+		 * whole settlement reads them) */
+		last = ledger_query_i(l, "SELECT IFNULL(MAX(seq), 0) FROM entries", 0, NULL, 0);
+		fold_run_some(own.es, own.by, own.n, last, NULL, &fall);
 	} else if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
 	           ledger_pl_decode(&own, cause) != 0 ||
 	           fold_run(own.es, own.n, NULL, &fall, cause) != 0)
@@ -164,7 +167,7 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	src[0].n = own.n;
 	if (walker != 0) {
 		src[0].by = own.by;
-		src[0].last = l->last_seq;
+		src[0].last = last;
 	}
 	out->stations = xcalloc(peers.n + 1, sizeof *out->stations);
 	snprintf(out->stations[0].station, sizeof out->stations[0].station, "%s", l->ev.station);

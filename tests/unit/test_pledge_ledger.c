@@ -292,6 +292,11 @@ test_one_walker_as_all(void **state)
 	same_as_all(f, 1);
 	same_as_all(f, id);
 	same_as_all(f, 99); /* nobody's */
+	/* inside a batch: its entries, not yet committed, are read too */
+	assert_int_equal(ledger_batch_begin(f->s.b, &cause), 0);
+	laps(f->s.b, 2);
+	same_as_all(f, 1);
+	assert_int_equal(ledger_batch_end(f->s.b, 1, &cause), 0);
 	(void)c;
 }
 
