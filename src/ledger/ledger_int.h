@@ -174,9 +174,9 @@ int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
  * with *cause.  fold_walker_clear(w) after. */
 int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, char **cause);
 /* What one walker's settlement reads of the station's own entries, in
- * order: the walker's (pledges, payments, laps and their reviews) and the
- * station's settings, links and certifications; annulled_by from the
- * annulled table. */
+ * order: the walker's (pledges, payments, laps) and the station's settings,
+ * links, certifications and lap reviews; annulled_by from the annulled
+ * table. */
 /* This station's pledges, donations and annulments from seq from on, in
  * order (the kind index); annulled_by from the annulled table. */
 int ledger_pledge_entries(struct ledger *l, int64_t from,

@@ -127,11 +127,13 @@ int
 ledger_settle_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledger_entry *, void *),
                       void *arg, char **cause)
 {
-	/* each half by its index (entries_walker, entries_kind) */
+	/* each half by its index (entries_walker, entries_kind); every lap
+	 * review: one of another station's lap names that station's walker
+	 * number, which may be linked to this one */
 	return ledger_each(l,
 	                   LEDGER_ENTRY_SQL
 	                   "WHERE e.walker = ?1 OR e.kind IN ('event', 'settings', 'link', "
-	                   "'certify', 'certify-reopen') ORDER BY e.seq",
+	                   "'certify', 'certify-reopen', 'lap-review') ORDER BY e.seq",
 	                   id, NULL, cb, arg, cause);
 }
 
