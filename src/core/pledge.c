@@ -741,6 +741,25 @@ pledge_links(struct pledge_tally *t, const struct entry *es, size_t n, int64_t u
 	}
 }
 
+/* Source s's entries up to upto folded (cnt of its es: all of them up to
+ * upto, or some). */
+static int
+pledge_tally_fold(const struct pledge_source *s, int64_t upto, size_t cnt, struct fold **out,
+                  char **cause)
+{
+	int64_t *by;
+
+	if (s->by == NULL)
+		return fold_run(s->es, (size_t)upto, NULL, out, cause);
+	/* an annulment after upto does not count */
+	by = xcalloc(cnt ? cnt : 1, sizeof *by);
+	for (size_t j = 0; j < cnt; j++)
+		by[j] = s->by[j] <= upto ? s->by[j] : 0;
+	fold_run_some(s->es, by, cnt, upto, NULL, out);
+	free(by);
+	return 0;
+}
+
 int
 pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_book *book,
                  const struct fold *f, struct pledge_tally **out, char **cause)
@@ -775,16 +794,8 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
 		if (i == 0 && upto == all && f != NULL) {
 			t->folds[0] = (struct fold *)f; /* all of it: the caller's fold */
 			t->borrowed = 1;
-		} else if (upto > 0 && src[i].by != NULL) {
-			/* an annulment after upto does not count */
-			int64_t *by = xcalloc(cnt ? cnt : 1, sizeof *by);
-
-			for (j = 0; j < cnt; j++)
-				by[j] = src[i].by[j] <= upto ? src[i].by[j] : 0;
-			fold_run_some(src[i].es, by, cnt, upto, NULL, &t->folds[i]);
-			free(by);
 		} else if (upto > 0 &&
-		           fold_run(src[i].es, (size_t)upto, NULL, &t->folds[i], cause) != 0)
+		           pledge_tally_fold(&src[i], upto, cnt, &t->folds[i], cause) != 0)
 			goto end;
 	}
 	pledge_rule_settings_upto(src[0].es, t->cnt[0], t->upto[0], f, &t->lap, &t->lap_cap);
