@@ -200,9 +200,14 @@ struct bundle_peer {
 	char *cert; /* the certificate its .head carries (HQ checks its chain) */
 	struct bundle_content content;
 };
-/* head: a "peer-*.head" member; its .jsonl is found among fs. */
+/* head: a "peer-*.head" member; its .jsonl is found among fs.  The copy's
+ * pledges (pledges.csv, outstanding.csv) are settled as its own bundle
+ * settles them, over its entries and the other stations' lines among
+ * settle[0..nsettle) ("peer-*.jsonl" members; its own pair is skipped by
+ * name; NULL, 0: its own laps only). */
 int bundle_peer_read(const struct bundle_file *head, const struct bundle_file *fs, size_t nfs,
-                     struct bundle_peer *out, char **cause);
+                     const struct bundle_file *settle, size_t nsettle, struct bundle_peer *out,
+                     char **cause);
 void bundle_peer_clear(struct bundle_peer *p);
 
 /* The manifest.json text (malloc'd). */
@@ -319,6 +324,11 @@ struct bundle_report {
 	char *trusted;       /* the signature's trusted comment */
 	int sealed;          /* 1: it came sealed, and was opened */
 	size_t npeers;       /* peers' entries carried as a backup copy */
+	/* the ledger's entry lines as a peer holds them (ledger.jsonl's
+	 * "entry" of each line, LF-ended), named "peer-<station>-own.jsonl":
+	 * kept when the bundle carries peers' copies, for HQ to settle a
+	 * copy's pledges on this station's laps too (bundle_peer_read) */
+	struct bundle_file own_lines;
 };
 void bundle_report_clear(struct bundle_report *r);
 

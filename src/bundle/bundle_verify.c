@@ -33,6 +33,8 @@ bundle_report_clear(struct bundle_report *r)
 	bundle_meta_clear(&r->meta);
 	bundle_content_free(&r->content);
 	free(r->trusted);
+	free(r->own_lines.name);
+	free(r->own_lines.data);
 	memset(r, 0, sizeof *r);
 }
 
@@ -70,7 +72,8 @@ bundle_head_signed(const unsigned char ledger[BUNDLE_HASH_LEN], int64_t seq,
  * holds, for HQ. */
 static int
 bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lines,
-                   struct bundle_peer *out, char **cause)
+                   const struct bundle_file *settle, size_t nsettle, struct bundle_peer *out,
+                   char **cause)
 {
 	struct strbuf jsonl = STRBUF_INIT;
 	unsigned char before[BUNDLE_HASH_LEN];
@@ -162,7 +165,7 @@ bundle_verify_peer(const struct bundle_file *head, const struct bundle_file *lin
 	}
 	if (out != NULL) {
 		memset(out, 0, sizeof *out);
-		if (bundle_compute(jsonl.s, jsonl.len, NULL, 0, &out->content, &why) != 0) {
+		if (bundle_compute(jsonl.s, jsonl.len, settle, nsettle, &out->content, &why) != 0) {
 			util_fail(cause, "%s: %s", lines->name, why);
 			goto end;
 		}
@@ -208,7 +211,7 @@ bundle_verify_peers(const struct bundle_file *fs, size_t nfs, size_t *n, char **
 		free(other);
 		if (strcmp(fs[i].name + len - 5, ".head") != 0)
 			continue;
-		rc = bundle_verify_peer(&fs[i], lines, NULL, cause);
+		rc = bundle_verify_peer(&fs[i], lines, NULL, 0, NULL, cause);
 		if (rc != 0)
 			return -1;
 		(*n)++;
@@ -218,21 +221,34 @@ bundle_verify_peers(const struct bundle_file *fs, size_t nfs, size_t *n, char **
 
 int
 bundle_peer_read(const struct bundle_file *head, const struct bundle_file *fs, size_t nfs,
-                 struct bundle_peer *out, char **cause)
+                 const struct bundle_file *settle, size_t nsettle, struct bundle_peer *out,
+                 char **cause)
 {
-	size_t len = strlen(head->name);
+	size_t len = strlen(head->name), n = 0;
 	char *name;
 	const struct bundle_file *lines;
+	struct bundle_file *others = NULL;
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	if (!bundle_peer_member(head->name) || strcmp(head->name + len - 5, ".head") != 0)
 		return util_fail(cause, "%s is not a peer's chain head.", head->name);
 	name = xasprintf("%.*s.jsonl", (int)(len - 5), head->name);
 	lines = bundle_verify_find(fs, nfs, name);
-	free(name);
-	if (lines == NULL)
+	if (lines == NULL) {
+		free(name);
 		return util_fail(cause, "The bundle holds %s without its lines.", head->name);
-	return bundle_verify_peer(head, lines, out, cause);
+	}
+	/* the other stations' lines (borrowed), not the copy's own */
+	if (nsettle > 0)
+		others = xcalloc(nsettle, sizeof *others);
+	for (size_t i = 0; i < nsettle; i++)
+		if (strcmp(settle[i].name, name) != 0)
+			others[n++] = settle[i];
+	free(name);
+	rc = bundle_verify_peer(head, lines, others, n, out, cause);
+	free(others);
+	return rc;
 }
 
 void
@@ -801,6 +817,28 @@ bundle_verify_zip(const void *zip, size_t zlen, const char *minisig, size_t slen
 			          base, tc_file, c->fig.export_no);
 			goto end;
 		}
+	}
+	/* the ledger's own entry lines beside them (ledger.jsonl checked by
+	 * bundle_compute above: each line as bundle_jsonl_add writes it) */
+	if (rep->npeers > 0) {
+		struct strbuf own = STRBUF_INIT;
+		const char *p, *end, *nl;
+		const size_t pfx = 9 + 64 + 10 + 64 + 10; /* {"hash":"…","prev":"…","entry": */
+		f = bundle_verify_find(fs, n, "ledger.jsonl");
+		for (p = f->data, end = f->data + f->len; p < end; p = nl + 1) {
+			if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+				nl = end;
+			if ((size_t)(nl - p) > pfx + 1) {
+				strbuf_add(&own, p + pfx, (size_t)(nl - p) - pfx - 1);
+				strbuf_add(&own, "\n", 1);
+			}
+			if (nl == end)
+				break;
+		}
+		rep->own_lines.name = xasprintf("peer-%s-own.jsonl", c->fig.station);
+		rep->own_lines.len = own.len;
+		rep->own_lines.data = own.len > 0 ? strbuf_take(&own) : xstrdup("");
+		strbuf_free(&own);
 	}
 	/* the peers' copies, kept for HQ (moved out of fs) */
 	for (i = 0; i < n; i++)

@@ -67,6 +67,7 @@ static const struct cli_cmd_entry *const watctl_cmds[] = {
 	&bundle_cli_verify_entry,
 	&hq_cli_merge_entry,
 	&hq_cli_report_entry,
+	&hq_cli_csv_entry,
 	&hq_cli_pending_entry,
 	&hq_cli_accept_entry,
 	&hq_cli_refuse_entry,

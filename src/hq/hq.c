@@ -35,7 +35,9 @@
  *            -- the longest backup copy of a ledger HQ has seen in other
  *               stations' bundles (peer-*.jsonl, docs/SYNC.md); while the
  *               ledger has no stations row (its own bundle not received)
- *               its figures and walkers are the copy's fold
+ *               its figures and walkers are the copy's fold, its pledges
+ *               (pledges, pledge_laps, pledge_rules under its identity)
+ *               the copy's CSVs settled over the carrier's lines too
  *   log(seq, wall_ms, action, bundle, subject, reason, prev, hash)
  *            -- every decision; hash = SHA-256(prev || the line
  *               "seq TAB wall_ms TAB action TAB bundle TAB subject TAB reason")
@@ -233,6 +235,21 @@ hq_count(struct hq *h, const char *sql)
 	int64_t n = -1;
 
 	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* hq_count with one text parameter. */
+static int64_t
+hq_count_of(struct hq *h, const char *sql, const char *a)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	if (sqlite3_prepare_v2(h->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -1631,7 +1648,17 @@ hq_copy_take(struct hq *h, const struct bundle_peer *p, const char *carrier, con
 	held = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	st = NULL;
-	if (held >= p->head_seq) {
+	if (held > p->head_seq) {
+		rc = 0;
+		goto end;
+	}
+	/* its pledges as its own bundle states them (pledges.csv and
+	 * outstanding.csv made from the copy's entries), replaced by the own
+	 * bundle's when it comes (the same identity); the same copy again
+	 * stores them once more (a copy taken before HQ kept copies' pledges) */
+	if (hq_store_pledges(h, id, &p->content) != 0)
+		goto end;
+	if (held == p->head_seq) {
 		rc = 0;
 		goto end;
 	}
@@ -1670,6 +1697,8 @@ hq_copies_take(struct hq *h, const struct bundle_report *rep, const char *id, co
 	const struct bundle_meta *m = &rep->meta;
 	struct trust_cert ctc;
 	struct sign_pub ev;
+	struct bundle_file *settle;
+	size_t nsettle = 0;
 	int rc = 0;
 
 	if (m->npeers == 0 || m->cert == NULL || hq_copies_event_pub(m, &ev) != 0)
@@ -1677,17 +1706,27 @@ hq_copies_take(struct hq *h, const struct bundle_report *rep, const char *id, co
 	memset(&ctc, 0, sizeof ctc);
 	if (trust_cert_parse(m->cert, strlen(m->cert), &ctc, NULL) != 0)
 		return 0;
+	/* a copy's pledges settled as its own bundle settles them: on its
+	 * laps, the carrier's and the other copies' the carrier holds (all
+	 * borrowed) */
+	settle = xcalloc(m->npeers + 1, sizeof *settle);
+	for (size_t i = 0; i < m->npeers; i++)
+		settle[nsettle++] = m->peers[i];
+	if (rep->own_lines.name != NULL)
+		settle[nsettle++] = rep->own_lines;
 	for (size_t i = 0; i < m->npeers && rc == 0; i++) {
 		struct bundle_peer p;
 		size_t len = strlen(m->peers[i].name);
 
 		if (len < 5 || strcmp(m->peers[i].name + len - 5, ".head") != 0)
 			continue;
-		if (bundle_peer_read(&m->peers[i], m->peers, m->npeers, &p, NULL) == 0)
+		if (bundle_peer_read(&m->peers[i], m->peers, m->npeers, settle, nsettle, &p,
+		                     NULL) == 0)
 			rc = hq_copy_take(h, &p, id, tag, &ctc, &ev, bundle,
 			                  rep->content.fig.station);
 		bundle_peer_clear(&p);
 	}
+	free(settle);
 	trust_cert_clear(&ctc);
 	return rc;
 }
@@ -2064,11 +2103,38 @@ hq_refuse(struct hq *h, int64_t id, const char *reason, char **msg, char **cause
 	return ok ? 0 : -1;
 }
 
+/* The backup copies where `where` (on copies, ?1 bound to a) holds, with
+ * what HQ counted of them (figures, walkers, pledges), out of the totals;
+ * a ledger whose own bundle came is not touched (its rows are its own). */
+static int
+hq_copies_drop(struct hq *h, const char *where, const char *a)
+{
+	static const char *const tables[] = {"walkers", "figures", "pledges", "pledge_laps",
+	                                     "pledge_rules"};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof tables / sizeof tables[0]; i++) {
+		char *sql = xasprintf("DELETE FROM %s WHERE identity IN (SELECT identity FROM "
+		                      "copies WHERE %s) AND identity NOT IN (SELECT identity FROM "
+		                      "stations)",
+		                      tables[i], where);
+		rc = hq_run(hq_prep(h, sql, 1, a));
+		free(sql);
+	}
+	if (rc == 0) {
+		char *sql = xasprintf("DELETE FROM copies WHERE %s", where);
+		rc = hq_run(hq_prep(h, sql, 1, a));
+		free(sql);
+	}
+	return rc;
+}
+
 int
 hq_revoke(struct hq *h, int64_t id, const char *reason, char **msg, char **cause)
 {
 	char outcome[64], identity[HQ_ID_HEX], code[16], *subject = NULL;
 	struct hq_station s;
+	int64_t ncopies;
 	int ok;
 
 	if (hq_bundle_get(h, id, outcome, identity, code, &subject, cause) != 0)
@@ -2085,15 +2151,23 @@ hq_revoke(struct hq *h, int64_t id, const char *reason, char **msg, char **cause
 		free(subject);
 		return -1;
 	}
+	/* the copies it carried counted on its word (their certificates
+	 * checked against the event key its bundle brought): out with it */
+	ncopies = hq_count_of(h, "SELECT COUNT(*) FROM copies WHERE carrier = ?1", identity);
 	ok = hq_run(hq_prep(h, "UPDATE stations SET state = 'revoked' WHERE identity = ?1", 1,
 	                    identity)) == 0 &&
 	     hq_drop_figures(h, identity) == 0 &&
+	     hq_copies_drop(h, "carrier = ?1", identity) == 0 &&
 	     hq_bundle_set(h, s.bundle, "revoked", NULL) == 0 &&
 	     hq_log_add(h, "revoke", s.bundle, subject, reason) == 0;
 	if (hq_tx_end(h, ok, cause) == 0)
 		*msg = xasprintf("Revoked: %s no longer counts (bundle #%" PRId64
-		                 "); its later bundles are held.",
-		                 subject, s.bundle);
+		                 "); its later bundles are held.%s",
+		                 subject, s.bundle,
+		                 ncopies > 0 ? " The backup copies of other stations it carried "
+		                               "no longer count either; another station's bundle "
+		                               "carrying them counts them again."
+		                             : "");
 	free(subject);
 	return ok ? 0 : -1;
 }
@@ -2178,18 +2252,7 @@ hq_distrust(struct hq *h, const char *event, const char *reason, char **msg, cha
 	st = NULL;
 	/* backup copies of its stations (own bundles missing): out of the
 	 * totals too, taken again from a carrier a person accepts */
-	if (hq_run(hq_prep(h,
-	                   "DELETE FROM walkers WHERE identity IN (SELECT identity FROM copies "
-	                   "WHERE ?1 IN (event_tag, event, event_key)) AND identity NOT IN "
-	                   "(SELECT identity FROM stations)",
-	                   1, event)) != 0 ||
-	    hq_run(hq_prep(h,
-	                   "DELETE FROM figures WHERE identity IN (SELECT identity FROM copies "
-	                   "WHERE ?1 IN (event_tag, event, event_key)) AND identity NOT IN "
-	                   "(SELECT identity FROM stations)",
-	                   1, event)) != 0 ||
-	    hq_run(hq_prep(h, "DELETE FROM copies WHERE ?1 IN (event_tag, event, event_key)", 1,
-	                   event)) != 0)
+	if (hq_copies_drop(h, "?1 IN (event_tag, event, event_key)", event) != 0)
 		goto end;
 	{
 		char *subject = xasprintf("event %s", event);
@@ -2377,7 +2440,17 @@ hq_pending_short(struct hq *h, struct strbuf *b)
 	return 0;
 }
 
-/* Each pledge once, of the counted ledgers: a pledge with an external id
+/* The ledgers that count (lg: identity, event_tag, station, city): those
+ * counted from their own bundle, and those counted from a backup copy
+ * while their own bundle is missing (no stations row; the city is the
+ * carrier's, of the same event). */
+#define HQ_LEDGERS_CTE                                                                             \
+	"lg AS (SELECT identity, event_tag, station, city FROM stations WHERE state = "            \
+	"'counted' UNION ALL SELECT c.identity, c.event_tag, c.station, COALESCE((SELECT "         \
+	"x.city FROM stations x WHERE x.identity = c.carrier), '') FROM copies c WHERE NOT "       \
+	"EXISTS (SELECT 1 FROM stations x WHERE x.identity = c.identity))"
+
+/* Each pledge once, of the counted ledgers (lg, own bundle or copy): a pledge with an external id
  * (the platform's, imported) is one pledge however many stations of its
  * event hold it, else it is (ledger identity, seq).  A pledge one station
  * holds owes that station's figure: its outstanding.csv settles it as the
@@ -2390,10 +2463,11 @@ hq_pending_short(struct hq *h, struct strbuf *b)
  * what each station took, plus what HQ recorded by mail (pay_parts, by the
  * same key). */
 #define HQ_PLEDGE_CTE                                                                              \
-	"WITH c AS (SELECT p.*, s.city, s.event_tag AS tag, CASE WHEN p.ext_id <> '' THEN "        \
+	"WITH " HQ_LEDGERS_CTE ", "                                                                \
+	"c AS (SELECT p.*, s.city, s.event_tag AS tag, CASE WHEN p.ext_id <> '' THEN "             \
 	"'x' || s.event_tag || char(10) || p.ext_id ELSE 'l' || p.identity || char(10) || "        \
-	"p.seq END AS k, s.station AS station FROM pledges p JOIN stations s ON s.identity = "     \
-	"p.identity WHERE s.state = 'counted' AND p.in_force = 1), "                               \
+	"p.seq END AS k, s.station AS station FROM pledges p JOIN lg s ON s.identity = "           \
+	"p.identity WHERE p.in_force = 1), "                                                       \
 	"lp AS (SELECT c.k, l.station, l.upto, l.laps FROM c JOIN pledge_laps l ON "               \
 	"l.identity = c.identity AND l.seq = c.seq UNION ALL SELECT c.k, '#' || c.identity, 0, "   \
 	"c.laps FROM c WHERE NOT EXISTS (SELECT 1 FROM pledge_rules r WHERE r.identity = "         \
@@ -2941,9 +3015,10 @@ hq_csv(struct hq *h, const char *city, char **text, char **cause)
 int
 hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, char **cause)
 {
-	static const char *const head[] = {"city",   "event",       "date",  "event_tag", "station",
-	                                   "export", "walkers",     "laps",  "donations", "cash",
-	                                   "checks", "check_count", "other", "total"};
+	static const char *const head[] = {"city",      "event",  "date",        "event_tag",
+	                                   "station",   "export", "walkers",     "laps",
+	                                   "donations", "cash",   "checks",      "check_count",
+	                                   "other",     "total",  "counted_from"};
 	struct strbuf b = STRBUF_INIT;
 	sqlite3_stmt *st;
 	struct hq_totals t;
@@ -2951,10 +3026,16 @@ hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, ch
 	size_t i;
 
 	*text = NULL;
+	/* the stations counted from their own bundle, then those counted from
+	 * a backup copy (own bundle missing), in the carrier's city and event */
 	st = hq_prep(h,
-	             "SELECT city, event_name, date, event_tag, station, last_export, identity "
-	             "FROM stations WHERE state = 'counted' AND (?1 IS NULL OR city = ?1) AND "
-	             "(?2 IS NULL OR event_tag = ?2) ORDER BY city, date, event_name, station",
+	             "SELECT * FROM (SELECT city, event_name, date, event_tag, station, "
+	             "last_export, identity, NULL AS carrier FROM stations WHERE state = "
+	             "'counted' UNION ALL SELECT x.city, x.event_name, x.date, c.event_tag, "
+	             "c.station, NULL, c.identity, c.carrier_station FROM copies c JOIN stations "
+	             "x ON x.identity = c.carrier WHERE NOT EXISTS (SELECT 1 FROM stations y "
+	             "WHERE y.identity = c.identity)) WHERE (?1 IS NULL OR city = ?1) AND (?2 IS "
+	             "NULL OR event_tag = ?2) ORDER BY city, date, event_name, station",
 	             0);
 	if (st == NULL)
 		return hq_fail(h, cause, "be read");
@@ -2978,13 +3059,27 @@ hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, ch
 			strbuf_printf(&b, "%s%s", i ? "," : "", f);
 			free(f);
 		}
-		strbuf_printf(
-		    &b, ",%lld,%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%s,%" PRId64 ",%s,%s\r\n",
-		    (long long)sqlite3_column_int64(st, 5), t.walkers, t.laps, t.donations,
-		    amount_format_plain(t.cash_cents, money[0], sizeof money[0]),
-		    amount_format_plain(t.check_cents, money[1], sizeof money[1]), t.checks,
-		    amount_format_plain(t.other_cents, money[2], sizeof money[2]),
-		    amount_format_plain(t.total_cents, money[3], sizeof money[3]));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+			strbuf_printf(&b, ",%lld", (long long)sqlite3_column_int64(st, 5));
+		else
+			strbuf_puts(&b, ",");
+		strbuf_printf(&b, ",%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,%s,%" PRId64 ",%s,%s,",
+		              t.walkers, t.laps, t.donations,
+		              amount_format_plain(t.cash_cents, money[0], sizeof money[0]),
+		              amount_format_plain(t.check_cents, money[1], sizeof money[1]),
+		              t.checks,
+		              amount_format_plain(t.other_cents, money[2], sizeof money[2]),
+		              amount_format_plain(t.total_cents, money[3], sizeof money[3]));
+		if (sqlite3_column_type(st, 7) == SQLITE_NULL)
+			strbuf_puts(&b, "own bundle\r\n");
+		else {
+			char *from = xasprintf("copy in station %s's bundle",
+			                       (const char *)sqlite3_column_text(st, 7));
+			f = csv_field(from, 1);
+			strbuf_printf(&b, "%s\r\n", f);
+			free(f);
+			free(from);
+		}
 	}
 	sqlite3_finalize(st);
 	*text = strbuf_take(&b);
@@ -3125,11 +3220,16 @@ hq_dash_row_add(struct hq_dash *d, size_t *cap, int level)
 static int
 hq_dash_rows(struct hq *h, struct hq_dash *d, char **cause)
 {
-	sqlite3_stmt *st = hq_prep(h,
-	                           "SELECT city, event_tag, event_name, date, station, state, "
-	                           "last_export, bundle, identity FROM stations ORDER BY city, "
-	                           "date, event_name, event_tag, station, bundle",
-	                           0);
+	/* the ledgers HQ took in, and those counted from a backup copy (under
+	 * their carrier's city and event) */
+	sqlite3_stmt *st = hq_prep(
+	    h,
+	    "SELECT city, event_tag, event_name, date, station, state, last_export, bundle, "
+	    "identity, '' FROM stations UNION ALL SELECT x.city, c.event_tag, x.event_name, "
+	    "x.date, c.station, 'copy', 0, c.bundle, c.identity, c.carrier_station FROM copies c "
+	    "JOIN stations x ON x.identity = c.carrier WHERE NOT EXISTS (SELECT 1 FROM stations "
+	    "y WHERE y.identity = c.identity) ORDER BY 1, 4, 3, 2, 5, 8",
+	    0);
 	struct hq_dash_row *r, *prev = NULL;
 	size_t cap = 0;
 	int rc = -1;
@@ -3174,7 +3274,8 @@ hq_dash_rows(struct hq *h, struct hq_dash *d, char **cause)
 		HQ_DASH_TEXT(r->state, st, 5);
 		r->export_no = sqlite3_column_int64(st, 6);
 		r->bundle = sqlite3_column_int64(st, 7);
-		if (strcmp(r->state, "counted") == 0 &&
+		HQ_DASH_TEXT(r->carrier, st, 9);
+		if ((strcmp(r->state, "counted") == 0 || strcmp(r->state, "copy") == 0) &&
 		    hq_sum(h, "e.identity = ?1", (const char *)sqlite3_column_text(st, 8), NULL,
 		           &r->t, cause) != 0)
 			goto end;
@@ -3449,9 +3550,12 @@ hq_pay(struct hq *h, const char *statement, int64_t cents, const char *method, c
 		goto out;
 	/* the statement's ledger: its station, the first 8 hex of its identity */
 	if ((st = hq_prep(h,
-	                  "SELECT identity, city, state FROM stations WHERE station = ?1 AND "
-	                  "upper(substr(identity, 1, 8)) = ?2 ORDER BY state = 'counted' DESC "
-	                  "LIMIT 1",
+	                  "WITH " HQ_LEDGERS_CTE ", k AS (SELECT identity, city, 'counted' AS "
+	                  "state FROM lg UNION ALL SELECT identity, city, state FROM stations) "
+	                  "SELECT identity, city, state FROM k WHERE identity IN (SELECT "
+	                  "identity FROM stations WHERE station = ?1 UNION ALL SELECT identity "
+	                  "FROM copies WHERE station = ?1) AND upper(substr(identity, 1, 8)) = "
+	                  "?2 ORDER BY state = 'counted' DESC LIMIT 1",
 	                  2, station, hex)) == NULL)
 		goto fail;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -3644,7 +3748,7 @@ hq_pledge_rows(struct hq *h, struct hq_pledge_row **rows, size_t *n, char **caus
 	    HQ_PLEDGE_CTE ", r AS (SELECT city, tag, station, 1 AS n, owed, paid, hq, still, "
 	                  "owed IS NULL AS unk, 0 AS gift FROM o UNION ALL SELECT s.city, "
 	                  "s.event_tag, s.station, 0, 0, 0, 0, 0, 0, y.gift FROM payments y JOIN "
-	                  "stations s ON s.identity = y.identity WHERE s.state = 'counted') "
+	                  "lg s ON s.identity = y.identity) "
 	                  "SELECT city, tag, station, SUM(n), COALESCE(SUM(owed), 0), "
 	                  "SUM(paid), SUM(hq), SUM(still), SUM(unk), SUM(gift), (SELECT "
 	                  "MAX(event_name) FROM stations x WHERE x.event_tag = r.tag) FROM r "

@@ -162,6 +162,9 @@ struct hq_dash_row {
 	int level;
 	char city[64], event_name[128], event_tag[64], date[11], station[17], state[16];
 	int64_t export_no, bundle;
+	/* state "copy": counted from a backup copy in station carrier's bundle
+	 * (bundle; export_no 0), its own bundle not received */
+	char carrier[17];
 	struct hq_totals t;
 };
 /* A close-out as the station recorded it (closeout.csv), kept at merge. */

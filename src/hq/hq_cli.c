@@ -475,6 +475,40 @@ const struct cli_cmd_entry hq_cli_report_entry = {
     .exec = hq_cli_report,
 };
 
+/* hq-csv: the stations' figures as the web inbox's downloads give them
+ * (Excel-safe), national or of one city or event. */
+static enum cli_ret
+hq_cli_csv(struct cli_cmd_ctx *c, struct cli_args *a)
+{
+	struct hq *h = NULL;
+	const char *db = cli_val(a, "db");
+	char *cause = NULL, *text = NULL;
+	struct stat sb;
+
+	if (a->npos != 0 || db == NULL)
+		return cli_usage(c);
+	if (stat(db, &sb) != 0)
+		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).", db);
+	if (hq_open(db, &h, &cause) != 0 ||
+	    hq_csv_of(h, cli_val(a, "city"), cli_val(a, "event"), &text, &cause) != 0) {
+		hq_free(h);
+		return cli_cause(CLI_REFUSED, cause);
+	}
+	fputs(text, stdout);
+	free(text);
+	hq_free(h);
+	return CLI_OK;
+}
+
+const struct cli_cmd_entry hq_cli_csv_entry = {
+    .name = "hq-csv",
+    .usage = "--db HQ.db [--city CITY] [--event TAG]",
+    .about = "each counted station's figures as CSV, national or of a city or event (HQ)",
+    .opts = CLI_OPTS(CLI_VALUE("db"), CLI_VALUE("city"), CLI_VALUE("event")),
+    .needs = CLI_NONE,
+    .exec = hq_cli_csv,
+};
+
 /* hq-staff add: the first admin of the web inbox (later ones an admin adds
  * in the browser).  The password is read from standard input, never from
  * the command line (ps shows it). */

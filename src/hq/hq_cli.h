@@ -13,6 +13,8 @@
  *                                               bundles held until a person checks
  *                                               their key ids against the paper sheets
  *   hq-log     --db HQ.db                       HQ's decisions, the hash chain checked
+ *   hq-csv     --db HQ.db [--city C] [--event TAG]  the stations' figures as CSV (the
+ *                                               web inbox's downloads)
  *   hq-staff add --db HQ.db --user NAME [--admin]  a staff account of wat-hq (password on stdin)
  *   hq-pay     --db HQ.db STATEMENT --amount D --method M [--check-no N]
  *                                               a pledge payment that came by mail
@@ -32,6 +34,7 @@ int hq_cli_keys(struct hq *h, const char *given_dir);
 
 extern const struct cli_cmd_entry hq_cli_merge_entry;
 extern const struct cli_cmd_entry hq_cli_report_entry;
+extern const struct cli_cmd_entry hq_cli_csv_entry;
 extern const struct cli_cmd_entry hq_cli_pending_entry;
 extern const struct cli_cmd_entry hq_cli_accept_entry;
 extern const struct cli_cmd_entry hq_cli_refuse_entry;

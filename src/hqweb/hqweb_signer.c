@@ -130,6 +130,7 @@ hqweb_signer_charter_clear(struct hqweb_signer_charter *out)
 		util_wipe(out->event_key, out->key_len);
 	free(out->event_key);
 	free(out->charter);
+	free(out->rotations);
 	memset(out, 0, sizeof *out);
 }
 
@@ -165,10 +166,18 @@ hqweb_signer_charter(struct hqweb_signer_client *cl, const char *const fields[8]
 	}
 	out->charter = xstrdup((char *)body);
 	out->charter_len = clen;
-	out->key_len = blen - clen - 1;
+	out->key_len = strnlen((char *)body + clen + 1, blen - clen - 1);
 	out->event_key = xmalloc(out->key_len + 1);
 	memcpy(out->event_key, body + clen + 1, out->key_len);
 	out->event_key[out->key_len] = '\0';
+	if (clen + 1 + out->key_len < blen) {
+		/* hq-rotations after the key's NUL */
+		size_t at = clen + 1 + out->key_len + 1;
+		out->rotations_len = blen - at;
+		out->rotations = xmalloc(out->rotations_len + 1);
+		memcpy(out->rotations, body + at, out->rotations_len);
+		out->rotations[out->rotations_len] = '\0';
+	}
 	rc = 0;
 end:
 	if (body != NULL) {
@@ -180,7 +189,8 @@ end:
 }
 
 /* CHTR: the charter made as watctl hq-charter makes it, kept in
- * keys/charters; *out the charter, a NUL and the event's secret key file. */
+ * keys/charters; *out the charter, a NUL and the event's secret key file,
+ * then (when keys holds one) a NUL and HQ's hq-rotations file. */
 static int
 hqweb_signer_do_charter(const char *keys, const unsigned char *req, size_t len, char **out,
                         size_t *olen, char **cause)
@@ -189,7 +199,8 @@ hqweb_signer_do_charter(const char *keys, const unsigned char *req, size_t len, 
 	struct trust_hq hq;
 	struct sign_key *k = NULL, *ev = NULL;
 	char *f[8] = {0}, *copy = xmalloc(len + 1), *p, *q, *path = NULL, *dir = NULL, *name = NULL,
-	     *text = NULL, *keytext = NULL;
+	     *text = NULL, *keytext = NULL, *rot = NULL;
+	size_t rlen = 0;
 	size_t sizes[8] = {sizeof c.event, sizeof c.name, sizeof c.city,  sizeof c.date,
 	                   sizeof c.org,   sizeof c.ein,  sizeof c.inbox, sizeof c.upload_code};
 	char *dst[8] = {c.event, c.name, c.city, c.date, c.org, c.ein, c.inbox, c.upload_code};
@@ -250,10 +261,20 @@ hqweb_signer_do_charter(const char *keys, const unsigned char *req, size_t len, 
 		goto end;
 	}
 	keytext = sign_key_format(ev, "W.A.T. event key");
-	*olen = strlen(text) + 1 + strlen(keytext);
+	/* HQ's key rotations, when HQ rotated its key: beside the charter on
+	 * the stick, as watctl hq-charter copies them (public) */
+	free(path);
+	path = xasprintf("%s/hq-rotations", keys);
+	if (util_read_file(path, (size_t)TRUST_FILE_MAX * TRUST_HQ_MAX, &rot, &rlen, NULL) != 0)
+		rot = NULL, rlen = 0;
+	*olen = strlen(text) + 1 + strlen(keytext) + (rot != NULL ? 1 + rlen : 0);
 	*out = xmalloc(*olen);
 	memcpy(*out, text, strlen(text) + 1);
 	memcpy(*out + strlen(text) + 1, keytext, strlen(keytext));
+	if (rot != NULL) {
+		(*out)[strlen(text) + 1 + strlen(keytext)] = '\0';
+		memcpy(*out + strlen(text) + 2 + strlen(keytext), rot, rlen);
+	}
 	rc = 0;
 end:
 	if (keytext != NULL) {
@@ -263,6 +284,7 @@ end:
 	sign_key_free(ev);
 	sign_key_free(k);
 	trust_charter_clear(&c);
+	free(rot);
 	free(text);
 	free(name);
 	free(dir);

@@ -13,7 +13,9 @@
  *         key): the request its fields, one a line (event id, name, city,
  *         date, org, EIN, inbox URL, upload code); the answer the charter
  *         file, a NUL, and the new event's secret key file (for the
- *         coordinator's stick; the signer keeps no copy of it).  The signer
+ *         coordinator's stick; the signer keeps no copy of it), then, when
+ *         HQ rotated its key, a NUL and the key folder's hq-rotations (it
+ *         goes beside the charter, as hq-charter copies it).  The signer
  *         keeps the charter in its key folder's charters/ and refuses an
  *         event id chartered before. */
 #ifndef WAT_HQWEB_SIGNER_H
@@ -41,6 +43,8 @@ int hqweb_signer_open(void *ctx, const void *sealed, size_t len, const char *nam
 struct hqweb_signer_charter {
 	char *charter, *event_key;
 	size_t charter_len, key_len;
+	char *rotations; /* HQ's hq-rotations file (public); NULL: HQ never rotated */
+	size_t rotations_len;
 };
 void hqweb_signer_charter_clear(struct hqweb_signer_charter *out);
 /* Asks the signer to issue a charter: fields[8] as CHTR's lines.  -1 with

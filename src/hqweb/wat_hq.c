@@ -583,7 +583,8 @@ wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
 	for (i = 0; i < d->nrows; i++) {
 		const struct hq_dash_row *r = &d->rows[i];
 		const struct hq_totals *t = &r->t;
-		int counted = r->level > 0 || strcmp(r->state, "counted") == 0;
+		int counted = r->level > 0 || strcmp(r->state, "counted") == 0 ||
+		              strcmp(r->state, "copy") == 0;
 
 		strbuf_printf(b, "<tr class=\"%s\">",
 		              r->level == 0   ? "station"
@@ -619,7 +620,13 @@ wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
 			wat_hq_td_money(b, t->other_cents, 0);
 			wat_hq_td_money(b, t->total_cents, 0);
 		}
-		if (r->level == 0) {
+		if (r->level == 0 && strcmp(r->state, "copy") == 0) {
+			/* its own bundle missing: chase its envelope */
+			strbuf_puts(b, "<td class=\"copy\">from the copy in ");
+			hqweb_form_html(b, r->carrier);
+			strbuf_printf(b, "'s #%" PRId64 "; its own bundle not received</td>",
+			              r->bundle);
+		} else if (r->level == 0) {
 			snprintf(id, sizeof id, "#%" PRId64 ", export %" PRId64, r->bundle,
 			         r->export_no);
 			wat_hq_td(b, id);
@@ -792,6 +799,39 @@ wat_hq_dash_uploads(const struct wat_hq *w, struct strbuf *b, const struct hq_da
 	for (i = 0; i < nc; i++)
 		trust_charter_clear(&cs[i]);
 	free(cs);
+}
+
+/* A held bundle's reason as HQ's database keeps it (or a decision's
+ * message quoting it), in the command line's words (watctl hq-accept,
+ * hq-pending), told for the browser: what to do on these pages (HTML). */
+static void
+wat_hq_reason_html(struct strbuf *b, const char *reason)
+{
+	const char *cut;
+	char *head;
+
+	if ((cut = strstr(reason, " If that key id is the one")) != NULL) {
+		head = xstrndup(reason, (size_t)(cut - reason));
+		hqweb_form_html(b, head);
+		free(head);
+		strbuf_puts(b, " If that key id is the one on the event's paper close-out sheet, "
+		               "accept this bundle here (\xe2\x80\x9c"
+		               "Accept: count it\xe2\x80\x9d); each station of the event is "
+		               "accepted the same way. So that the event's bundles chain to HQ "
+		               "from its next walk on, issue it a charter on the "
+		               "<a href=\"/staff/charters\">Charters</a> page.");
+		return;
+	}
+	/* held again when accepted: the list is this page, not watctl's */
+	if ((cut = strstr(reason, " See watctl hq-pending.")) != NULL) {
+		head = xstrndup(reason, (size_t)(cut - reason));
+		hqweb_form_html(b, head);
+		free(head);
+		strbuf_puts(b, " It stays under Held bundles on the "
+		               "<a href=\"/staff\">dashboard</a>.");
+		return;
+	}
+	hqweb_form_html(b, reason);
 }
 
 /* ---- charters issued in the browser (by wat-hq-signer) ---- */
@@ -1048,6 +1088,15 @@ wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_r
 		hqweb_inbox_log(w->inbox, s->user, "charter-issued", 0, subject);
 		free(subject);
 	}
+	/* HQ's key rotations beside the charters (the newest: one file), for
+	 * the stick as watctl hq-charter writes it */
+	if (out.rotations != NULL && w->charters != NULL &&
+	    util_write_file(w->charters, "hq-rotations", out.rotations, out.rotations_len, 0644,
+	                    &cause) != 0) {
+		fprintf(stderr, "wat-hq: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 	wat_hq_issued_put(s->user, ch.event, out.event_key, out.key_len, token);
 	out.event_key = NULL;
 	strbuf_puts(&a, "<p id=\"headline\">");
@@ -1068,6 +1117,12 @@ wat_hq_charters_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_r
 	hqweb_form_html(&a, ch.event);
 	strbuf_puts(&a, ".event.key</a> (the event's secret key: once, within the hour; HQ "
 	                "keeps no copy).</p>");
+	if (out.rotations != NULL)
+		strbuf_puts(&a,
+		            "<p>HQ changed its signing key since the stations' software was "
+		            "made: also put <a id=\"dl-rotations\" href=\"/staff/hq-rotations\">"
+		            "hq-rotations</a> on the stick, beside the charter (the station "
+		            "follows HQ's new key through it).</p>");
 	r = wat_hq_charters_page(w, c, s, MHD_HTTP_OK, "received", a.s);
 end:
 	trust_charter_clear(&ch);
@@ -1115,6 +1170,37 @@ wat_hq_charter_file(struct wat_hq *w, struct MHD_Connection *c)
 	data = NULL;
 end:
 	free(fname);
+	free(data);
+	free(path);
+	free(cause);
+	return r;
+}
+
+/* HQ's key rotations as the last charter issued here carried them (public:
+ * the announcements signed by HQ's keys), for the stick beside a charter. */
+static enum MHD_Result
+wat_hq_rotations_file(struct wat_hq *w, struct MHD_Connection *c)
+{
+	struct hqweb_session_info s;
+	char *cause = NULL, *data = NULL, *path;
+	size_t len = 0;
+	enum MHD_Result r;
+
+	if (wat_hq_session(c, &s, NULL) != 0)
+		return wat_hq_redirect(c, "/staff/login", NULL);
+	if (w->charters == NULL)
+		return wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not here",
+		                      "wat-hq was not given HQ's charters folder (--charters).");
+	path = xasprintf("%s/hq-rotations", w->charters);
+	if (util_read_file(path, (size_t)TRUST_FILE_MAX * TRUST_HQ_MAX, &data, &len, &cause) != 0) {
+		r = wat_hq_message(c, MHD_HTTP_NOT_FOUND, "Not found",
+		                   "HQ never changed its signing key: a charter needs no "
+		                   "hq-rotations.");
+		goto end;
+	}
+	r = wat_hq_attachment(c, "text/plain; charset=utf-8", data, len, "hq-rotations");
+	data = NULL;
+end:
 	free(data);
 	free(path);
 	free(cause);
@@ -2095,7 +2181,7 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 		strbuf_puts(&b, " UTC</p><p>Held (");
 		hqweb_form_html(&b, r->code);
 		strbuf_puts(&b, "): ");
-		hqweb_form_html(&b, r->reason);
+		wat_hq_reason_html(&b, r->reason);
 		strbuf_puts(&b, "</p><p>Signing key id: <code>");
 		hqweb_form_html(&b, r->key_id);
 		strbuf_printf(&b,
@@ -2287,7 +2373,7 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	if (hqweb_inbox_decide(w->inbox, strcmp(action, "accept") == 0, n, s.user, reason, &msg,
 	                       &cause) != 0) {
 		strbuf_puts(&b, "<div class=\"answer refused\"><p id=\"headline\">");
-		hqweb_form_html(&b, cause != NULL ? cause : "It could not be done.");
+		wat_hq_reason_html(&b, cause != NULL ? cause : "It could not be done.");
 	} else {
 		strbuf_puts(&b, "<div class=\"answer received\"><p id=\"headline\">");
 		hqweb_form_html(&b, msg);
@@ -2377,6 +2463,8 @@ wat_hq_handle(void *cls, struct MHD_Connection *c, const char *url, const char *
 		return wat_hq_charter_file(w, c);
 	if (strcmp(url, "/staff/charter-key") == 0)
 		return wat_hq_charter_key(w, c);
+	if (strcmp(url, "/staff/hq-rotations") == 0)
+		return wat_hq_rotations_file(w, c);
 	if (strcmp(url, "/staff/downloads") == 0)
 		return wat_hq_downloads(w, c);
 	if (strcmp(url, "/staff/bundle") == 0)

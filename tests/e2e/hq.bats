@@ -321,6 +321,10 @@ retag() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"no charter"*"$(event_key_of "$T/u1.db")"* ]]
 	[[ "$output" == *"total \$0.00"* ]]
+	# the command line's words (the browser's say what to do there)
+	run "$WATCTL" hq-pending --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"watctl hq-accept --db HQ.db --event-key $(event_key_of "$T/u1.db")"* ]]
 	run "$WATCTL" hq-accept --db "$HQ" --event-key 0123 --reason "typo"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"16 digits"* ]]
@@ -704,6 +708,142 @@ lo_sync() {
 	[[ "$output" != *"backup copy"* ]]
 	[[ "$output" == *"station T2 (export 1"*"total       \$12.00"* ]]
 	[[ "$output" == *"national total"*"total      \$241.00"* ]]
+}
+
+# The welcome table's card lost on the way home (issues 18 and 20): its
+# pledges, the payments it took and what is still owed count at HQ from its
+# backup copy in the lap point's bundle, settled as its own bundle settles
+# them (on the lap point's laps too), each pledge once; its own bundle
+# replaces them when it comes, nothing doubled.
+@test "a station counted from a backup copy brings its pledges, once; its own bundle replaces them" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	for db in t1 t2; do
+		"$WATCTL" --db "$T/$db.db" set min-lap 0 >/dev/null
+		"$WATCTL" --db "$T/$db.db" set holdoff 0 >/dev/null
+	done
+	# walker 1: $2 a lap, on paper at the table; walker 2: $1 a lap from
+	# the registration's CSV, imported at both stations (one pledge)
+	"$WATCTL" --db "$T/t1.db" pledge add 1 --sponsor "Gail Grant" --kind lap --rate 2 >/dev/null
+	printf 'Walker,Sponsor,Type,Rate,Pledge ID\r\n2,Hal Hunt,per lap,1,WEB-9\r\n' >"$T/pl.csv"
+	for db in t1 t2; do
+		"$WATCTL" --db "$T/$db.db" pledge import "$T/pl.csv" --import-good-rows >/dev/null
+	done
+	# three laps of walker 1 and two of walker 2, at the lap point
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
+	for _ in 1 2 3; do "$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null; done
+	code2=$("$WATCTL" --db "$T/t1.db" badge-code 2)
+	for _ in 1 2; do "$WATCTL" --db "$T/t2.db" scan "$code2" >/dev/null; done
+	# the table sees them (and the lap point its entries), certifies the
+	# laps, takes $5 of Gail's $8 (4 laps: the table's own and three),
+	# then syncs again
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t1.db" pledge certify >/dev/null
+	gail=$("$WATCTL" --db "$T/t1.db" pledge list 1 | awk '/Gail/ {print $2; exit}')
+	"$WATCTL" --db "$T/t1.db" pledge pay 1 "$gail" 5 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t1.db" pledge list
+	echo "$output"
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	# only the lap point's bundle: the table's pledges from its copy
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"station T1 (copy, "* ]]
+	# Gail's $8 on the lap point's laps, $5 paid at the table; Hal's WEB-9
+	# once though both stations hold it.  pledges_once PAID STILL GAIL-PAID
+	# GAIL-STILL: the event's pledges and each walker's, in hq-report
+	pledges_once() {
+		echo "$output" | grep -Eq "^    pledges +pledges +2 +walkers +2 +owed +\\\$10\.00 +paid +\\\$$1 +still owed +\\\$$2\$"
+		echo "$output" | grep -Eq "^      walker 1 Ann +pledges +1 .*owed +\\\$8\.00 +paid +\\\$$3 +still owed +\\\$$4\$"
+		echo "$output" | grep -Eq '^      walker 2 Bob +pledges +1 .*owed +\$2\.00 +paid +\$0\.00 +still owed +\$2\.00$'
+		echo "$output" | grep -Eq "^national pledges +pledges +2 +walkers +2 +owed +\\\$10\.00 "
+	}
+	pledges_once 5.00 5.00 5.00 3.00
+	# the lap point's bundle again: nothing twice
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	pledges_once 5.00 5.00 5.00 3.00
+	# Gail mails $2 to HQ against her statement: the copy's pledge
+	command -v pdftotext >/dev/null || skip "pdftotext is not installed (poppler-utils)"
+	"$WATCTL" --db "$T/t1.db" statement 1 --out "$T/s1.pdf" >/dev/null
+	stmt=$(pdftotext "$T/s1.pdf" - | grep -oE 'S:T1:[0-9]+:[0-9]+:[0-9]+:[0-9A-F]{8}' | head -1)
+	[ -n "$stmt" ]
+	run "$WATCTL" hq-pay --db "$HQ" "$stmt" --amount 2 --method cash --by bea
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	pledges_once 7.00 3.00 7.00 1.00
+	# HQ's CSV counts the table from the copy, and says so
+	run "$WATCTL" hq-csv --db "$HQ"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'\r\n"Jackson, MS",Walk Against Traffick,2026-05-02,'*',T1,,2,1,4,105.00,99.00,1,30.00,234.00,'"copy in station T2's bundle"$'\r\n'* ]]
+	[[ "$output" == *',T2,1,0,5,0,0.00,0.00,0,0.00,0.00,own bundle'$'\r'* ]]
+	# the table's own bundle arrives: its pledges replace the copy's
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	[[ "$output" == *"station T1 (export 1"* ]]
+	pledges_once 7.00 3.00 7.00 1.00
+	run "$WATCTL" hq-csv --db "$HQ" --event "$(tag_of "$T/t1.db")"
+	echo "$output"
+	[[ "$output" == *',T1,1,2,1,4,105.00,99.00,1,30.00,234.00,own bundle'$'\r\n'* ]]
+	[[ "$output" != *"copy in"* ]]
+}
+
+# A carrier revoked (a wrong acceptance undone): the backup copies it
+# brought counted on its word (their certificates checked against the event
+# key its bundle named), so they leave the totals with it, pledges and all;
+# another station's bundle carrying them counts them again.
+@test "hq-revoke of a bundle takes the backup copies it carried out of the totals, pledges too" {
+	chartered_day "$T/t1.db"
+	for n in 2 3; do
+		pack_out "$T/t1.db" "$STICK/t$n.pack" --station "T$n"
+		pack_in "$T/t$n.db" "$STICK/t$n.pack"
+	done
+	"$WATCTL" --db "$T/t1.db" pledge add 1 --sponsor "Gail Grant" --kind flat --rate 20 >/dev/null
+	lo_sync "$T/t2.db" "$T/t1.db"
+	lo_sync "$T/t3.db" "$T/t1.db"
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t3.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T1 (copy, "* ]]
+	[[ "$output" == *"national total"*"total      \$229.00"* ]]
+	echo "$output" | grep -Eq '^national pledges +pledges +1 +walkers +1 +owed +\$20\.00 '
+	run "$WATCTL" hq-revoke --db "$HQ" 1 --reason "not our lap point"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"The backup copies of other stations it carried no longer count either"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"station T1"* ]]
+	[[ "$output" != *"pledges"* ]]
+	run "$WATCTL" hq-csv --db "$HQ"
+	echo "$output"
+	[ "${#lines[@]}" -eq 1 ]
+	# the other lap point's bundle carries the table's entries too
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T3-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"Station T1: from station T3's backup copy"* ]]
+	[[ "$output" == *"national total"*"total      \$229.00"* ]]
+	echo "$output" | grep -Eq '^national pledges +pledges +1 +walkers +1 +owed +\$20\.00 '
 }
 
 # Conflicts in words: Ann registered at the table and "ÁNN" walked up at
