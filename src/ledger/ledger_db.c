@@ -96,6 +96,18 @@ static const char ledger_schema_v6[] =
     "ALTER TABLE walkers ADD COLUMN accepted_laps INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE walkers ADD COLUMN rejected_laps INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 7: other stations' entries found by walker and by the kinds
+ * that are the station's (settings, links, certifications, lap reviews,
+ * annulments), as one walker's settlement reads them (ledger_pledge.c):
+ * indexes on the lines' own fields, kept by sqlite, nothing derived to
+ * rebuild. */
+static const char ledger_schema_v7[] =
+    "CREATE INDEX IF NOT EXISTS peer_entries_walker ON peer_entries(ledger, "
+    "json_extract(line, '$.walker'), seq) WHERE json_extract(line, '$.walker') IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS peer_entries_kind ON peer_entries(ledger, "
+    "json_extract(line, '$.kind'), seq) WHERE json_extract(line, '$.kind') IN (" LEDGER_PEER_KINDS
+    ");";
+
 /* ---- sqlite plumbing ---------------------------------------------------- */
 
 /* A plain sentence for a sqlite failure: what is wrong, then what it means
@@ -402,6 +414,8 @@ ledger_migrate(struct ledger *l, char **cause)
 	if (version < 5 && ledger_exec_script(l, ledger_schema_v5, cause) != 0)
 		goto fail;
 	if (version < 6 && ledger_exec_script(l, ledger_schema_v6, cause) != 0)
+		goto fail;
+	if (version < 7 && ledger_exec_script(l, ledger_schema_v7, cause) != 0)
 		goto fail;
 	/* Version 4: a lap scanned with its walker's check-in is judged as
 	 * before that check-in (fold.c); version 6: reviews of flagged laps.

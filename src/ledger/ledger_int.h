@@ -37,8 +37,13 @@
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION      6
-#define LEDGER_SCHEMA_VERSION_TEXT "6"
+#define LEDGER_SCHEMA_VERSION      7
+#define LEDGER_SCHEMA_VERSION_TEXT "7"
+
+/* The kinds of a peer's entries indexed as its station's (schema 7): what
+ * one walker's settlement reads of a peer beside the walker's own. */
+#define LEDGER_PEER_KINDS                                                                          \
+	"'event', 'settings', 'link', 'certify', 'certify-reopen', 'lap-review', 'annul'"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
@@ -177,6 +182,13 @@ int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, cha
  * order: the walker's (pledges, payments, laps) and the station's settings,
  * links, certifications and lap reviews; annulled_by from the annulled
  * table. */
+/* Peer `ledger`'s entries up to upto, in order, as lines (e->line, e->seq):
+ * those of walker (by the number the peer gives them), or walker 0: those
+ * of the station's kinds (LEDGER_PEER_KINDS).  By their indexes. */
+int ledger_peer_some_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                             uint32_t walker, int64_t upto,
+                             int (*cb)(const struct ledger_entry *, void *), void *arg,
+                             char **cause);
 /* This station's pledges, donations and annulments from seq from on, in
  * order (the kind index); annulled_by from the annulled table. */
 int ledger_pledge_entries(struct ledger *l, int64_t from,

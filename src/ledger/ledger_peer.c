@@ -344,6 +344,47 @@ ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN
 }
 
 int
+ledger_peer_some_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                         uint32_t walker, int64_t upto,
+                         int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause)
+{
+	/* the terms as the indexes have them (ledger_db.c, schema 7) */
+	static const char by_walker[] =
+	    "SELECT seq, line FROM peer_entries INDEXED BY peer_entries_walker WHERE ledger = ?1 "
+	    "AND json_extract(line, '$.walker') = ?2 AND json_extract(line, '$.walker') IS NOT "
+	    "NULL AND seq <= ?3 ORDER BY seq";
+	static const char by_kind[] =
+	    "SELECT seq, line FROM peer_entries INDEXED BY peer_entries_kind WHERE ledger = ?1 "
+	    "AND json_extract(line, '$.kind') IN (" LEDGER_PEER_KINDS ") AND seq <= ?3 ORDER BY "
+	    "seq";
+	sqlite3_stmt *st = NULL;
+	struct ledger_entry e;
+	int rc;
+
+	/* not cached: the callback may read the peer's entries */
+	if (sqlite3_prepare_v2(l->db, walker != 0 ? by_walker : by_kind, -1, &st, NULL) !=
+	    SQLITE_OK)
+		return ledger_db_fail(l, cause, "the peer's entries");
+	sqlite3_bind_blob(st, 1, ledger, LEDGER_HASH_LEN, SQLITE_STATIC);
+	if (walker != 0)
+		sqlite3_bind_int64(st, 2, walker);
+	sqlite3_bind_int64(st, 3, upto);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof e);
+		e.seq = sqlite3_column_int64(st, 0);
+		e.line = (const char *)sqlite3_column_text(st, 1);
+		if (cb(&e, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ledger_db_fail(l, cause, "the peer's entries");
+	return 0;
+}
+
+int
 ledger_peer_check(struct ledger *l, char **cause)
 {
 	sqlite3_stmt *ps = NULL, *es = NULL;

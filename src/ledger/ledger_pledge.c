@@ -86,6 +86,134 @@ ledger_pl_peers_cb(const struct ledger_peer *p, void *arg)
 
 /* ---- the settlement ---- */
 
+/* The number walker a of link entry e gives for the other station's b:
+ * 1 when e links walker `mine` of its own station to ledger `to` (hex),
+ * with *other set. */
+static int
+ledger_pl_link(const struct entry *e, const char *to, int64_t *walker, int64_t *other)
+{
+	struct json_value w, o, lg;
+
+	if (e->kind != ENTRY_LINK)
+		return 0;
+	w = entry_member(e, "walker");
+	o = entry_member(e, "other_walker");
+	lg = entry_member(e, "ledger");
+	return json_int(&w, walker) == 0 && json_int(&o, other) == 0 && lg.type == JSON_STRING &&
+	       lg.n - 2 == 2 * LEDGER_HASH_LEN && strncasecmp(lg.p + 1, to, lg.n - 2) == 0 &&
+	       *walker > 0 && *other > 0 && *walker <= UINT32_MAX && *other <= UINT32_MAX;
+}
+
+struct ledger_pl_one_line {
+	int64_t seq;
+	char *line;
+	struct entry e;
+};
+
+static int
+ledger_pl_one_line_cmp(const void *a, const void *b)
+{
+	const struct ledger_pl_one_line *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* What one walker's settlement reads of peer p (up to its head): the
+ * entries of its station's kinds, and the walker's under every number they
+ * have there (the same number, and those a link here, in own[0..nown), or
+ * there gives), in order, decoded into ls, each with the entry of the peer
+ * that annuls it (ls->by).  own_hex: this station's identity. */
+static int
+ledger_pl_peer_some(struct ledger *l, const struct ledger_peer *p, uint32_t walker,
+                    const struct entry *own, size_t nown, const char *own_hex,
+                    struct ledger_pl_lines *ls, char **cause)
+{
+	struct ledger_pl_lines kinds = {0}, mine = {0};
+	struct ledger_pl_one_line *all = NULL;
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	uint32_t *nums = xcalloc(1, sizeof *nums);
+	size_t nnums = 1, i, j, n = 0;
+	int64_t a, b;
+	int rc = -1;
+
+	nums[0] = walker;
+	ledger_pl_hex(p->ledger, hex);
+	if (ledger_peer_some_entries(l, p->ledger, 0, p->head_seq, ledger_pl_lines_cb, &kinds,
+	                             cause) != 0 ||
+	    ledger_pl_decode(&kinds, cause) != 0)
+		goto end;
+	/* the walker's numbers there (links in force or not: more of the peer's
+	 * entries read than counted is no harm; the tally follows the links) */
+	for (i = 0; i < nown + kinds.n; i++) {
+		const struct entry *e = i < nown ? &own[i] : &kinds.es[i - nown];
+		uint32_t there = 0;
+
+		if (i < nown && ledger_pl_link(e, hex, &a, &b) && a == walker)
+			there = (uint32_t)b;
+		else if (i >= nown && ledger_pl_link(e, own_hex, &a, &b) && b == walker)
+			there = (uint32_t)a;
+		for (j = 0; there != 0 && j < nnums && nums[j] != there; j++)
+			;
+		if (there != 0 && j == nnums) {
+			nums = xrealloc(nums, (nnums + 1) * sizeof *nums);
+			nums[nnums++] = there;
+		}
+	}
+	for (i = 0; i < nnums; i++)
+		if (ledger_peer_some_entries(l, p->ledger, nums[i], p->head_seq, ledger_pl_lines_cb,
+		                             &mine, cause) != 0)
+			goto end;
+	if (ledger_pl_decode(&mine, cause) != 0)
+		goto end;
+	/* both in order, once each (a lap review is the walker's and a kind) */
+	all = xcalloc(kinds.n + mine.n + 1, sizeof *all);
+	for (i = 0; i < kinds.n + mine.n; i++) {
+		struct ledger_pl_lines *from = i < kinds.n ? &kinds : &mine;
+		size_t k = i < kinds.n ? i : i - kinds.n;
+
+		all[i] = (struct ledger_pl_one_line){from->es[k].seq, from->v[k], from->es[k]};
+		from->v[k] = NULL; /* all's now */
+	}
+	if (kinds.n + mine.n > 1)
+		qsort(all, kinds.n + mine.n, sizeof *all, ledger_pl_one_line_cmp);
+	ls->v = xcalloc(kinds.n + mine.n + 1, sizeof *ls->v);
+	ls->es = xcalloc(kinds.n + mine.n + 1, sizeof *ls->es);
+	ls->by = xcalloc(kinds.n + mine.n + 1, sizeof *ls->by);
+	for (i = 0; i < kinds.n + mine.n; i++) {
+		if (n > 0 && ls->es[n - 1].seq == all[i].seq) {
+			free(all[i].line);
+			continue;
+		}
+		ls->v[n] = all[i].line;
+		ls->es[n++] = all[i].e; /* its strings point into its line */
+	}
+	ls->n = ls->cap = n;
+	/* the peer's annulments among them name what they annul */
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &ls->es[i];
+		size_t lo = 0, hi = i;
+
+		if (e->kind != ENTRY_ANNUL || e->ref.other || e->ref.seq <= 0)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ls->es[mid].seq < e->ref.seq)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < i && ls->es[lo].seq == e->ref.seq)
+			ls->by[lo] = e->seq;
+	}
+	rc = 0;
+end:
+	free(all);
+	free(nums);
+	ledger_pl_lines_free(&kinds);
+	ledger_pl_lines_free(&mine);
+	return rc;
+}
+
 /* The role the last settings entry of es[0..n) for it gives (none: both). */
 static enum rules_role
 ledger_pl_role(const struct entry *es, size_t n)
@@ -184,9 +312,15 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		ls->upto = peers.v[i].head_seq;
 		if (ls->upto <= 0)
 			continue;
-		if (ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, ls, cause) !=
-		        0 ||
-		    ledger_pl_decode(ls, cause) != 0)
+		if (walker != 0) { /* the walker's entries there, and its station's */
+			if (ledger_pl_peer_some(l, &peers.v[i], walker, own.es, own.n,
+			                        src[0].ledger, ls, cause) != 0)
+				goto end;
+			src[i + 1].by = ls->by;
+			src[i + 1].last = peers.v[i].head_seq;
+		} else if (ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, ls,
+		                               cause) != 0 ||
+		           ledger_pl_decode(ls, cause) != 0)
 			goto end;
 		src[i + 1].es = ls->es;
 		src[i + 1].n = ls->n;

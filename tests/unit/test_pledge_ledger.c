@@ -259,9 +259,20 @@ test_one_walker_as_all(void **state)
 	assert_int_equal(ledger_lap(f->s.b, 1, "test", &sc, &cause), 0);
 	lap_seq = sc.seq;
 	laps(f->s.a, 2);
+	/* a lap annulled at the lap point */
+	assert_int_equal(ledger_lap(f->s.a, 1, "test", &sc, &cause), 0);
+	assert_int_equal(
+	    ledger_annul(f->s.a, sc.seq, "twice", "test", RULES_COORDINATOR, &need, NULL, &cause),
+	    0);
 	sync_a_to_b(f);
 	same_as_all(f, 1);
 	same_as_all(f, id);
+	{
+		struct ledger_settlement one;
+		assert_int_equal(ledger_settle(f->s.b, 1, &one, &cause), 0);
+		assert_int_equal(one.v[0].counted_laps, 5 + 2); /* here and there */
+		ledger_settlement_clear(&one);
+	}
 	/* a lap and a pledge annulled, a payment */
 	assert_int_equal(
 	    ledger_annul(f->s.b, lap_seq, "twice", "test", RULES_COORDINATOR, &need, NULL, &cause),
