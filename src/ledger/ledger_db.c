@@ -96,17 +96,15 @@ static const char ledger_schema_v6[] =
     "ALTER TABLE walkers ADD COLUMN accepted_laps INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE walkers ADD COLUMN rejected_laps INTEGER NOT NULL DEFAULT 0;";
 
-/* Version 7: other stations' entries found by walker and by the kinds
- * that are the station's (settings, links, certifications, lap reviews,
- * annulments), as one walker's settlement reads them (ledger_pledge.c):
- * indexes on the lines' own fields, kept by sqlite, nothing derived to
- * rebuild. */
-static const char ledger_schema_v7[] =
-    "CREATE INDEX IF NOT EXISTS peer_entries_walker ON peer_entries(ledger, "
-    "json_extract(line, '$.walker'), seq) WHERE json_extract(line, '$.walker') IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS peer_entries_kind ON peer_entries(ledger, "
-    "json_extract(line, '$.kind'), seq) WHERE json_extract(line, '$.kind') IN (" LEDGER_PEER_KINDS
-    ");";
+/* Version 7: other stations' entries by walker, and those of the kinds
+ * that are the station's (walker 0: LEDGER_PEER_KINDS), as one walker's
+ * settlement reads them (ledger_pledge.c): derived from peer_entries when
+ * they are stored, rebuilt with the other derived tables. */
+static const char ledger_schema_v7[] = "CREATE TABLE IF NOT EXISTS peer_index("
+                                       " ledger BLOB NOT NULL,"
+                                       " walker INTEGER NOT NULL,"
+                                       " seq INTEGER NOT NULL,"
+                                       " PRIMARY KEY(ledger, walker, seq)) WITHOUT ROWID;";
 
 /* ---- sqlite plumbing ---------------------------------------------------- */
 
@@ -422,6 +420,10 @@ ledger_migrate(struct ledger *l, char **cause)
 	 * Either way the figures are folded again, once, into the last
 	 * version's tables. */
 	if (version < 6 && (ledger_load(l, cause) != 0 || ledger_rebuild_locked(l, cause) != 0))
+		goto fail;
+	/* version 7: other stations' entries indexed (ledger_rebuild_locked
+	 * does it for older ones) */
+	if (version == 6 && ledger_peer_index_rebuild(l, cause) != 0)
 		goto fail;
 	if (ledger_exec_script(l, "PRAGMA user_version = " LEDGER_SCHEMA_VERSION_TEXT, cause) != 0)
 		goto fail;

@@ -40,11 +40,6 @@
 #define LEDGER_SCHEMA_VERSION      7
 #define LEDGER_SCHEMA_VERSION_TEXT "7"
 
-/* The kinds of a peer's entries indexed as its station's (schema 7): what
- * one walker's settlement reads of a peer beside the walker's own. */
-#define LEDGER_PEER_KINDS                                                                          \
-	"'event', 'settings', 'link', 'certify', 'certify-reopen', 'lap-review', 'annul'"
-
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
 	sqlite3_stmt *stmt;
@@ -164,6 +159,12 @@ int ledger_load(struct ledger *l, char **cause);
 /* Applies one entry just appended (decoded from its line) to the derived tables. */
 int ledger_apply(struct ledger *l, const struct entry *e, char **cause);
 int ledger_rebuild_locked(struct ledger *l, char **cause);
+/* Peer `ledger`'s entry e, just stored, into peer_index: 0, else -1 (a
+ * database failure). */
+int ledger_peer_index_add(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                          const struct entry *e);
+/* peer_index again from every peer's entries; inside a transaction. */
+int ledger_peer_index_rebuild(struct ledger *l, char **cause);
 void ledger_chain_hash(const unsigned char prev[LEDGER_HASH_LEN], const char *line, size_t len,
                        unsigned char out[LEDGER_HASH_LEN]);
 int ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int64_t amount,
@@ -184,7 +185,8 @@ int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, cha
  * table. */
 /* Peer `ledger`'s entries up to upto, in order, as lines (e->line, e->seq):
  * those of walker (by the number the peer gives them), or walker 0: those
- * of the station's kinds (LEDGER_PEER_KINDS).  By their indexes. */
+ * of the kinds that are its station's (settings, links, certifications, lap
+ * reviews, annulments).  By the peer_index table. */
 int ledger_peer_some_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
                              uint32_t walker, int64_t upto,
                              int (*cb)(const struct ledger_entry *, void *), void *arg,

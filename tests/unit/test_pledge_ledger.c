@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "sync_fixture.h"
 
@@ -437,6 +438,48 @@ test_event_pledged(void **state)
 	assert_int_equal(p.total, 0);
 }
 
+/* A ledger of schema 6 holding a lap point's entries (no index of them):
+ * opened, the index is made, and one walker's settlement counts the lap
+ * point's laps; watctl check finds the index as the entries say, and a
+ * row missing from it. */
+static void
+test_peer_index_migrated(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	char *cause = NULL;
+	sqlite3 *db;
+
+	pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	laps(f->s.a, 3);
+	sync_a_to_b(f);
+	ledger_free(f->s.b);
+	f->s.b = NULL;
+	assert_int_equal(sqlite3_open(f->s.pb, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DROP TABLE peer_index; PRAGMA user_version = 6", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(f->s.pb, &f->s.b, &cause), 0);
+	assert_int_equal(ledger_settle(f->s.b, 1, &s, &cause), 0);
+	assert_int_equal(s.v[0].counted_laps, 3);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+	ledger_free(f->s.b);
+	assert_int_equal(sqlite3_open(f->s.pb, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DELETE FROM peer_index WHERE walker = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(f->s.pb, &f->s.b, &cause), 0);
+	assert_int_equal(ledger_check(f->s.b, &cause), -1);
+	assert_non_null(strstr(cause, "index of other stations' entries"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_rebuild(f->s.b, &cause), 0);
+	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+}
+
 /* The laps a settlement was made on: in people's words on the kiosk (the
  * station as the Stations screen names it, a time), the station ids and
  * entry numbers kept for the statement's fine print. */
@@ -550,6 +593,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_one_walker_as_all, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_pledged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_peer_index_migrated, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
