@@ -50,6 +50,8 @@ event_cli_more_cb(const struct ledger_conflict *x, void *arg)
 	    [LEDGER_CONFLICT_PEER_DUPLICATE] = "Likely the same person, registered at two other "
 	                                       "stations (linked at either of them):",
 	    [LEDGER_CONFLICT_NUMBER] = "One walker number registered to two people:",
+	    [LEDGER_CONFLICT_LAP_REVIEW] = "Flagged laps accepted at one station and rejected at "
+	                                   "another (the later review counts):",
 	};
 	int *last = arg;
 

@@ -494,10 +494,15 @@ ledger_cli_lap_list(struct cli_cmd_ctx *c, int all)
 		if (i == 0 || f[i].walker != f[i - 1].walker)
 			printf("Walker %" PRIu32 "%s%s\n", f[i].walker, f[i].name[0] ? ": " : "",
 			       cli_esc(f[i].name));
-		printf("  lap, entry %" PRId64 ": %s", f[i].seq,
+		printf("  lap, entry %" PRId64 "%s%s: %s", f[i].seq, f[i].peer ? " at " : "",
+		       f[i].peer ? f[i].where : "",
 		       f[i].review == 1    ? "accepted"
 		       : f[i].review == -1 ? "rejected"
 		                           : "waiting");
+		if (f[i].peer)
+			printf(" (review with --station %s)", f[i].station);
+		if (f[i].disagree)
+			printf(", reviewed otherwise at another station: the later review counts");
 		if (f[i].since_ms >= 0)
 			printf(", %lld s after the scan before", (long long)(f[i].since_ms / 1000));
 		printf("\n");
@@ -522,6 +527,16 @@ ledger_cli_lap_review(struct cli_cmd_ctx *c, struct cli_args *a, int accept)
 		return cli_usage(c);
 	if ((rc = cli_number(a->pos[1], "lap's entry number", INT64_MAX, &lap)) != 0)
 		return rc;
+	if (cli_val(a, "station") != NULL) {
+		/* another station's lap, held here: reviewed here (fold.h) */
+		if (ledger_lap_review_peer(c->l, cli_val(a, "station"), lap, accept,
+		                           cli_val(a, "reason"), c->op, &seq, &cause) != 0)
+			return cli_cause(CLI_REFUSED, cause);
+		printf("Station %s's lap %" PRId64 " %s: it %s. Recorded as entry %" PRId64 ".\n",
+		       cli_esc(cli_val(a, "station")), lap, accept ? "accepted" : "rejected",
+		       accept ? "counts" : "does not count", seq);
+		return CLI_OK;
+	}
 	if (ledger_lap_review(c->l, lap, accept, cli_val(a, "reason"), c->op, &seq, &cause) != 0)
 		return cli_cause(CLI_REFUSED, cause);
 	printf("Lap %" PRId64 " %s: it %s. Recorded as entry %" PRId64 ".\n", lap,
@@ -559,11 +574,12 @@ ledger_cli_lap(struct cli_cmd_ctx *c, struct cli_args *a)
 
 const struct cli_cmd_entry ledger_cli_lap_entry = {
     .name = "lap",
-    .usage = "ID [--override] | review [--all] | accept SEQ [--reason TEXT] | reject SEQ "
-             "[--reason TEXT]",
+    .usage = "ID [--override] | review [--all] | accept SEQ [--station ID] [--reason TEXT] | "
+             "reject SEQ [--station ID] [--reason TEXT]",
     .about = "add a lap by hand (--override: sooner than the shortest lap); review, accept "
-             "or reject flagged laps",
-    .opts = CLI_OPTS(CLI_FLAG("override"), CLI_FLAG("all"), CLI_VALUE("reason")),
+             "or reject flagged laps (--station: another station's lap, held here)",
+    .opts =
+        CLI_OPTS(CLI_FLAG("override"), CLI_FLAG("all"), CLI_VALUE("reason"), CLI_VALUE("station")),
     .needs = CLI_EVENT,
     .how = CLI_WRITE,
     .exec = ledger_cli_lap,

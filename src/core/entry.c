@@ -201,6 +201,12 @@ entry_hex(const char *p, size_t n, unsigned char *out, size_t len)
 	return 0;
 }
 
+int
+entry_id_parse(const char *hex, size_t n, unsigned char out[ENTRY_ID_LEN])
+{
+	return entry_hex(hex, n, out, ENTRY_ID_LEN);
+}
+
 /* "ref": N, or {"ledger": "<hex>", "seq": N}. */
 static int
 entry_ref_decode(const struct json_value *v, struct entry_ref *r)

@@ -121,6 +121,9 @@ int entry_kind_find(const char *name, size_t n, enum entry_kind *k);
  * number (or, before it is known, "an entry") and what is wrong. */
 int entry_decode(const char *line, size_t len, struct entry *e, char **cause);
 
+/* A ledger identity from its 64 lower-case hex digits (n of them): 0, or -1. */
+int entry_id_parse(const char *hex, size_t n, unsigned char out[ENTRY_ID_LEN]);
+
 /* A data member of e (JSON_NONE when absent). */
 struct json_value entry_member(const struct entry *e, const char *key);
 

@@ -19,6 +19,7 @@ struct fold {
 	size_t nentries;
 	struct fold_figures fig;
 	struct fold_station st;
+	int xapplied; /* a verdict from another ledger's review is in the walkers */
 };
 
 void
@@ -214,8 +215,11 @@ fold_walker_apply(struct fold_walker *w, const struct entry *e, const struct rul
 			break; /* not a flagged lap of the walker in force: nothing */
 		w->accepted_laps -= fl->review == 1;
 		w->rejected_laps -= fl->review == -1;
-		fl->review = e->accept ? 1 : -1;
-		fl->review_seq = e->seq;
+		fl->own_review = fl->review = e->accept ? 1 : -1;
+		fl->own_seq = fl->review_seq = e->seq;
+		fl->own_wall_ms = fl->review_wall_ms = e->at.wall_ms;
+		fl->review_other = 0;
+		fl->disagree = 0;
 		w->accepted_laps += fl->review == 1;
 		w->rejected_laps += fl->review == -1;
 		break;
@@ -638,6 +642,194 @@ fold_walker(const struct fold *f, uint32_t id)
 			hi = mid;
 	}
 	return NULL;
+}
+
+/* ---- reviews across stations (fold.h) ---- */
+
+void
+fold_xreviews_push(struct fold_xreviews *x, const unsigned char by[ENTRY_ID_LEN],
+                   const struct entry *e)
+{
+	struct fold_xreview *r;
+
+	if (e->kind != ENTRY_LAP_REVIEW || !e->ref.other || e->walker == 0 ||
+	    memcmp(e->ref.ledger, by, ENTRY_ID_LEN) == 0)
+		return;
+	if (x->n == x->cap) {
+		x->cap = x->cap ? x->cap * 2 : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof *x->v);
+	}
+	r = &x->v[x->n++];
+	memcpy(r->by, by, ENTRY_ID_LEN);
+	memcpy(r->ledger, e->ref.ledger, ENTRY_ID_LEN);
+	r->seq = e->seq;
+	r->wall_ms = e->at.wall_ms;
+	r->lap = e->ref.seq;
+	r->walker = e->walker;
+	r->accept = e->accept;
+}
+
+void
+fold_xreviews_add(struct fold_xreviews *x, const unsigned char by[ENTRY_ID_LEN],
+                  const struct entry *es, size_t n, const struct fold *f)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t a = fold_annulled_by(f, es[i].seq);
+
+		if (a == 0 || a > (int64_t)n)
+			fold_xreviews_push(x, by, &es[i]);
+	}
+}
+
+void
+fold_xreviews_free(struct fold_xreviews *x)
+{
+	free(x->v);
+	memset(x, 0, sizeof *x);
+}
+
+int
+fold_xreviews_name(const struct fold_xreviews *x, const unsigned char self[ENTRY_ID_LEN])
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+fold_xreview_cmp(const void *a, const void *b)
+{
+	const struct fold_xreview *x = *(const struct fold_xreview *const *)a;
+	const struct fold_xreview *y = *(const struct fold_xreview *const *)b;
+	int c;
+
+	if (x->lap != y->lap)
+		return x->lap < y->lap ? -1 : 1;
+	if ((c = memcmp(x->by, y->by, ENTRY_ID_LEN)) != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void
+fold_walker_verdicts(struct fold_walker *w)
+{
+	w->accepted_laps = w->rejected_laps = 0;
+	for (size_t i = 0; i < w->nflags; i++) {
+		w->accepted_laps += w->flags[i].review == 1;
+		w->rejected_laps += w->flags[i].review == -1;
+	}
+}
+
+/* Walker id among ws[0..nw) (by number, ascending); NULL: none. */
+static struct fold_walker *
+fold_xwalker(struct fold_walker *ws, size_t nw, uint32_t id)
+{
+	size_t lo = 0, hi = nw;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ws[mid].id == id)
+			return &ws[mid];
+		if (ws[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* The rule (fold.h) over walkers ws[0..nw) of ledger self, by number:
+ * how many reviews of x were taken. */
+static size_t
+fold_xapply(struct fold_walker *ws, size_t nw, const unsigned char self[ENTRY_ID_LEN],
+            const struct fold_xreviews *x)
+{
+	const struct fold_xreview **mine = NULL;
+	size_t n = 0, i;
+
+	/* back to the ledger's own say */
+	for (i = 0; i < nw; i++) {
+		struct fold_walker *w = &ws[i];
+
+		for (size_t j = 0; j < w->nflags; j++) {
+			struct fold_flag *fl = &w->flags[j];
+
+			fl->review = fl->own_review;
+			fl->review_seq = fl->own_seq;
+			fl->review_wall_ms = fl->own_wall_ms;
+			fl->review_other = 0;
+			fl->disagree = 0;
+		}
+	}
+	/* a review of a lap not flagged for the walker it names (or not in
+	 * force) is none: it says nothing, not even its ledger's last say */
+	for (i = 0; i < x->n; i++) {
+		const struct fold_walker *cw;
+
+		if (memcmp(x->v[i].ledger, self, ENTRY_ID_LEN) != 0 ||
+		    (cw = fold_xwalker(ws, nw, x->v[i].walker)) == NULL ||
+		    fold_flag_find(cw, x->v[i].lap) == NULL)
+			continue;
+		if (mine == NULL)
+			mine = xcalloc(x->n, sizeof *mine);
+		mine[n++] = &x->v[i];
+	}
+	if (n > 0)
+		qsort(mine, n, sizeof *mine, fold_xreview_cmp);
+	for (i = 0; i < n; i++) {
+		const struct fold_xreview *r = mine[i];
+		struct fold_flag *fl;
+		const unsigned char *cur;
+		int v = r->accept ? 1 : -1;
+
+		/* each ledger's say is its last review of the lap (by seq) */
+		if (i + 1 < n && mine[i + 1]->lap == r->lap &&
+		    memcmp(mine[i + 1]->by, r->by, ENTRY_ID_LEN) == 0)
+			continue;
+		fl = fold_flag_find(fold_xwalker(ws, nw, r->walker), r->lap);
+		if (fl->review != 0) {
+			fl->disagree |= fl->review != v;
+			cur = fl->review_other ? fl->review_by : self;
+			if (r->wall_ms < fl->review_wall_ms ||
+			    (r->wall_ms == fl->review_wall_ms &&
+			     memcmp(r->by, cur, ENTRY_ID_LEN) < 0))
+				continue; /* the earlier: the one held stands */
+		}
+		fl->review = v;
+		fl->review_seq = r->seq;
+		fl->review_wall_ms = r->wall_ms;
+		fl->review_other = 1;
+		memcpy(fl->review_by, r->by, ENTRY_ID_LEN);
+	}
+	free(mine);
+	for (i = 0; i < nw; i++)
+		if (ws[i].nflags > 0)
+			fold_walker_verdicts(&ws[i]);
+	return n;
+}
+
+void
+fold_xreviews_walker(struct fold_walker *w, const unsigned char self[ENTRY_ID_LEN],
+                     const struct fold_xreviews *x)
+{
+	fold_xapply(w, 1, self, x);
+}
+
+void
+fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
+                    const struct fold_xreviews *x)
+{
+	assert(f->slots == NULL); /* finished: walkers by number */
+	if (!f->xapplied && !fold_xreviews_name(x, self))
+		return; /* only its own reviews, as folded */
+	f->xapplied = fold_xapply(f->w, f->n, self, x) > 0;
+	f->fig.accepted_laps = f->fig.rejected_laps = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		f->fig.accepted_laps += f->w[i].accepted_laps;
+		f->fig.rejected_laps += f->w[i].rejected_laps;
+	}
 }
 
 int64_t

@@ -21,7 +21,11 @@
  *                  "since_ms" only tells what the station saw
  *   lap-review     a coordinator's accept or reject of a flagged lap (ref);
  *                  the last review in force of a lap is its verdict; a review
- *                  of a lap that is not flagged (or not in force) does nothing
+ *                  of a lap that is not flagged (or not in force) does nothing;
+ *                  one naming another station's lap ({"ledger", "seq"}: the
+ *                  welcome table reviewing the lap point's) does nothing to
+ *                  this ledger's fold: the event's folds take it
+ *                  (fold_xreviews_apply, below)
  *   donation       money by method (cash, check, other; checks counted)
  *   settings/event the event's settings (the last in force for each key)
  *   closeout       closes the station; reopen opens it again
@@ -47,12 +51,32 @@
 #include "rules.h"
 #include "stamp.h"
 
+/* Reviews across stations (docs/FORMATS.md "Counted laps"): a flagged lap
+ * may be reviewed at its own station (a plain ref) and at any other (the
+ * welcome table: a ref by (ledger identity, seq)).  Its verdict, the same at
+ * every station and at HQ whatever order the entries arrived in:
+ *   1. each ledger's own say: its last review in force of the lap, by
+ *      sequence (a ledger's order is its sequence, never its clock);
+ *   2. of those, the one stamped latest (wall_ms) wins; equal stamps: the
+ *      ledger whose identity is greater, byte by byte.
+ * Two ledgers whose say differs are a disagreement (the Conflicts screen
+ * names it); the later still decides, so every place counts the lap alike.
+ * A review annulled (in its own ledger) says nothing; the fold of the lap's
+ * ledger alone (fold_run) knows only its own reviews. */
+
 /* A flagged lap of the walker and its review (while folding only: the
  * station refolds the walker when a review is recorded). */
 struct fold_flag {
 	int64_t seq;
 	int review;         /* 0: not reviewed; 1: accepted; -1: rejected */
 	int64_t review_seq; /* the lap-review entry of that verdict; 0: none */
+	int review_other;   /* 1: that entry is another ledger's, review_by */
+	unsigned char review_by[ENTRY_ID_LEN];
+	int64_t review_wall_ms; /* its stamp */
+	int disagree;           /* two ledgers' reviews of the lap differ */
+	/* this ledger's own say (what fold_walker_apply folded) */
+	int own_review;
+	int64_t own_seq, own_wall_ms;
 };
 
 /* One walker's figures and details. */
@@ -166,6 +190,40 @@ const struct fold_walker *fold_walker(const struct fold *f, uint32_t id);
 uint32_t *fold_registered(const struct fold *f, size_t *n);
 /* The entry that annulled es[seq - 1]; 0 when it is in force. */
 int64_t fold_annulled_by(const struct fold *f, int64_t seq);
+
+/* A review of another ledger's lap, in force in the ledger that holds it
+ * (by).  walker: the lap's walker at its own station. */
+struct fold_xreview {
+	unsigned char by[ENTRY_ID_LEN], ledger[ENTRY_ID_LEN];
+	int64_t seq, wall_ms, lap;
+	uint32_t walker;
+	int accept;
+};
+struct fold_xreviews {
+	struct fold_xreview *v; /* owned */
+	size_t n, cap;
+};
+/* Adds e when it reviews another ledger's lap (by: e's ledger; the caller
+ * knows it is in force). */
+void fold_xreviews_push(struct fold_xreviews *x, const unsigned char by[ENTRY_ID_LEN],
+                        const struct entry *e);
+/* Adds those among es[0..n) of ledger by in force in f (a fold of them, or
+ * of more: an annulment after n does not count). */
+void fold_xreviews_add(struct fold_xreviews *x, const unsigned char by[ENTRY_ID_LEN],
+                       const struct entry *es, size_t n, const struct fold *f);
+void fold_xreviews_free(struct fold_xreviews *x);
+/* 1 when one of x names a lap of ledger self. */
+int fold_xreviews_name(const struct fold_xreviews *x, const unsigned char self[ENTRY_ID_LEN]);
+/* Gives each flagged lap of finished fold f (of ledger self) its verdict
+ * over its own reviews and x's (the rule above), walkers' and figures'
+ * accepted and rejected laps with it.  Again after each fold_more: it
+ * starts from the ledger's own reviews each time. */
+void fold_xreviews_apply(struct fold *f, const unsigned char self[ENTRY_ID_LEN],
+                         const struct fold_xreviews *x);
+/* The same for one walker of ledger self folded alone (the station's own
+ * walker, ledger_walker_fold). */
+void fold_xreviews_walker(struct fold_walker *w, const unsigned char self[ENTRY_ID_LEN],
+                          const struct fold_xreviews *x);
 
 /* A settings entry's canonical value into the rules' settings (the keys
  * fold_setting_judges names; others change nothing here). */

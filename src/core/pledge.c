@@ -765,10 +765,15 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
                  const struct fold *f, struct pledge_tally **out, char **cause)
 {
 	struct pledge_tally *t = xcalloc(1, sizeof *t);
+	struct fold_xreviews xr = {0};
+	unsigned char(*ids)[ENTRY_ID_LEN] = xcalloc(n ? n : 1, sizeof *ids);
 	size_t i, j;
 	int rc = -1;
 
 	*out = NULL;
+	for (i = 0; i < n; i++)
+		if (entry_id_parse(src[i].ledger, strlen(src[i].ledger), ids[i]) != 0)
+			memset(ids[i], 0, sizeof ids[i]); /* names nothing: no review finds it */
 	t->n = n;
 	t->upto = xcalloc(n ? n : 1, sizeof *t->upto);
 	t->cnt = xcalloc(n ? n : 1, sizeof *t->cnt);
@@ -798,6 +803,27 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
 		           pledge_tally_fold(&src[i], upto, cnt, &t->folds[i], cause) != 0)
 			goto end;
 	}
+	/* a flagged lap reviewed at another station (the table reviewing the
+	 * lap point's): its verdict over every ledger counted (fold.h); each
+	 * source's reviews up to upto (an annulment after it does not count;
+	 * cnt of its es: all of them up to upto, or some) */
+	for (i = 0; i < n; i++)
+		for (j = 0; t->folds[i] != NULL && j < t->cnt[i]; j++) {
+			int64_t a = fold_annulled_by(t->folds[i], src[i].es[j].seq);
+
+			if (a == 0 || a > t->upto[i])
+				fold_xreviews_push(&xr, ids[i], &src[i].es[j]);
+		}
+	if (t->borrowed && fold_xreviews_name(&xr, ids[0])) {
+		/* the caller's fold is its own ledger's: change a copy */
+		t->folds[0] = NULL;
+		t->borrowed = 0;
+		if (pledge_tally_fold(&src[0], t->upto[0], t->cnt[0], &t->folds[0], cause) != 0)
+			goto end;
+	}
+	for (i = 0; i < n; i++)
+		if (t->folds[i] != NULL)
+			fold_xreviews_apply(t->folds[i], ids[i], &xr);
 	pledge_rule_settings_upto(src[0].es, t->cnt[0], t->upto[0], f, &t->lap, &t->lap_cap);
 	for (i = 1; i < n; i++) {
 		if (t->folds[i] == NULL)
@@ -808,6 +834,8 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
 	}
 	rc = 0;
 end:
+	fold_xreviews_free(&xr);
+	free(ids);
 	if (rc != 0)
 		pledge_tally_free(t);
 	else

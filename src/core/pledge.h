@@ -152,10 +152,12 @@ struct pledge_tally;
  * each ledger's entries 1..its seq there (a ledger it does not name counts
  * none), else every entry held; each folded on its own, and a walker of a
  * peer counts under the walker numbers a "link" entry in force (here or
- * there) says are the same person.  f: fold_run (or fold_run_some) of all
- * of src[0]; book: pledge_book_run of src[0].  The rule's settings: those
- * in force among src[0]'s counted entries.  A source of some entries only
- * (by) counts the walkers those entries are of. */
+ * there) says are the same person; a flagged lap's verdict over every
+ * source's reviews (fold_xreviews_apply: the table's review of the lap
+ * point's lap counts).  f: fold_run (or fold_run_some) of all of src[0];
+ * book: pledge_book_run of src[0].  The rule's settings: those in force
+ * among src[0]'s counted entries.  A source of some entries only (by)
+ * counts the walkers those entries are of. */
 int pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_book *book,
                      const struct fold *f, struct pledge_tally **out, char **cause);
 void pledge_tally_free(struct pledge_tally *t);

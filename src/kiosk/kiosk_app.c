@@ -248,6 +248,19 @@ kiosk_row(struct ui_rect r, int i, int n, int gap)
 	return (struct ui_rect){r.x, r.y + i * (h + gap), r.w, h};
 }
 
+int
+kiosk_choices_h(struct kiosk *k, int n, int h, int gap)
+{
+	return ui_width(k->ui) < ui_height(k->ui) ? n * h + (n - 1) * gap : h;
+}
+
+struct ui_rect
+kiosk_choice(struct kiosk *k, struct ui_rect r, int i, int n, int gap)
+{
+	return ui_width(k->ui) < ui_height(k->ui) ? kiosk_row(r, i, n, gap)
+	                                          : kiosk_col(r, i, n, gap);
+}
+
 void
 kiosk_halves(struct kiosk *k, struct ui_rect body, int gap, struct ui_rect *a, struct ui_rect *b)
 {
@@ -281,8 +294,12 @@ kiosk_header(struct kiosk *k, const char *title, const char *back)
 	struct ui_rect bar = {0, 0, ui_width(u), h};
 
 	ui_fill(u, bar, k->style.bar);
+	/* a portrait panel (480 wide) keeps room for the title: narrower buttons */
+	int narrow = ui_width(u) < ui_height(u);
+
 	if (back != NULL) {
-		struct ui_rect b = {pad, pad, k->style.back_w, h - 2 * pad};
+		struct ui_rect b = {pad, pad, narrow ? k->style.back_w * 3 / 4 : k->style.back_w,
+		                    h - 2 * pad};
 		if (ui_button(u, b, back, UI_WHITE, k->style.font.body) && !k->waiting)
 			pressed = 1;
 		if (k->escape && !k->waiting) {
@@ -292,7 +309,9 @@ kiosk_header(struct kiosk *k, const char *title, const char *back)
 		x = b.x + b.w + k->style.gap_l;
 	}
 	{
-		int lock = k->coordinator && !k->unlock ? k->style.lock_w : 0;
+		int lock = !k->coordinator || k->unlock ? 0
+		           : narrow                     ? k->style.lock_w / 2
+		                                        : k->style.lock_w;
 		ui_text(u, (struct ui_rect){x, 0, ui_width(u) - x - lock - pad, h}, title,
 		        k->style.font.title, 1, UI_WHITE, UI_LEFT);
 		kiosk_unlocked_bar(
@@ -771,8 +790,11 @@ kiosk_unlocked_bar(struct kiosk *k, struct ui_rect r)
 {
 	if (!k->coordinator || k->unlock)
 		return;
-	if (ui_button(k->ui, r, "Coordinator unlocked \xe2\x80\x94 Lock", UI_WARN,
-	              k->style.font.small))
+	const char *label = ui_width(k->ui) < ui_height(k->ui)
+	                        ? "Unlocked: Lock"
+	                        : "Coordinator unlocked \xe2\x80\x94 Lock";
+
+	if (ui_button(k->ui, r, label, UI_WARN, k->style.font.small))
 		kiosk_lock(k);
 }
 

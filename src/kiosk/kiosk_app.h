@@ -162,6 +162,7 @@ struct kiosk {
 	char send_line[600];     /* the Send to HQ screen's line as last drawn */
 	char send_brief[80];     /* the coordinator menu's few words of it, as last drawn */
 	int send_after_export;   /* "Export and send": sent once that export is verified */
+	int send_off_pressed;    /* a send button pressed that cannot send: its reason in red */
 };
 
 /* Who may see a screen (screen_ops.coordinator). */
@@ -230,6 +231,11 @@ enum kiosk_ask_result kiosk_ask_or(struct kiosk *k, const char *title, const cha
 /* Splits r into n columns / rows with a gap. */
 struct ui_rect kiosk_col(struct ui_rect r, int i, int n, int gap);
 struct ui_rect kiosk_row(struct ui_rect r, int i, int n, int gap);
+/* A row of n choices, each h high: side by side, or on a portrait panel
+ * (480 wide, where three long labels do not fit a row) one under the other.
+ * kiosk_choices_h: the height the row takes; kiosk_choice: choice i in r. */
+int kiosk_choices_h(struct kiosk *k, int n, int h, int gap);
+struct ui_rect kiosk_choice(struct kiosk *k, struct ui_rect r, int i, int n, int gap);
 /* Two halves of body: side by side, or stacked on a portrait screen. */
 void kiosk_halves(struct kiosk *k, struct ui_rect body, int gap, struct ui_rect *a,
                   struct ui_rect *b);

@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ledger.h"
 #include "send.h"
+#include "trust.h"
 #include "util.h"
 
 /* wat-send marks the outbox each round (2 s): older than this, it is not running. */
@@ -31,8 +33,9 @@ struct kiosk_send {
 	char brief[80]; /* the same in a few words (kiosk_send_brief) */
 	enum kiosk_send_mood mood;
 	int service;
-	char failed[400]; /* the last ask that could not be made, "" none */
-	char again[400];  /* HQ's words to a send it had recorded already (thread only) */
+	char blocked[300]; /* why this station cannot send at all, "" it can */
+	char failed[400];  /* the last ask that could not be made, "" none */
+	char again[400];   /* HQ's words to a send it had recorded already (thread only) */
 };
 
 /* ---- on the worker thread ---- */
@@ -73,11 +76,39 @@ kiosk_send_alive(const struct kiosk_send *s)
 	return up;
 }
 
+/* Why the station cannot send before anyone presses Send (written into
+ * why, "" when it can): the HQ address and upload code come from HQ's
+ * event file (the charter); a station set up by hand has none. */
+static void
+kiosk_send_why_not(const char *db, char *why, size_t len)
+{
+	char *path = xasprintf("%s.keys/charter", db);
+	struct trust_charter ch;
+
+	memset(&ch, 0, sizeof ch);
+	why[0] = '\0';
+	if (access(path, F_OK) != 0)
+		snprintf(why, len,
+		         "This station has no HQ address yet: it was set up without HQ's event "
+		         "file, so it cannot send over the network. Use Export to USB and take "
+		         "the stick to HQ.");
+	else if (trust_charter_load(path, &ch, NULL) != 0)
+		snprintf(why, len,
+		         "This station's HQ address cannot be read: HQ's event file on it is "
+		         "damaged. Use Export to USB and take the stick to HQ.");
+	trust_charter_clear(&ch);
+	free(path);
+}
+
 /* The menu's few words for a mood; r: the last receipt recorded, or NULL. */
 static void
-kiosk_send_brief_of(enum kiosk_send_mood m, const struct send_receipt *r, int service, char *out,
-                    size_t len)
+kiosk_send_brief_of(enum kiosk_send_mood m, const struct send_receipt *r, int service, int blocked,
+                    char *out, size_t len)
 {
+	if (blocked && m == KIOSK_SEND_NONE) {
+		snprintf(out, len, "No HQ address: take the USB stick");
+		return;
+	}
 	switch (m) {
 	case KIOSK_SEND_OK:
 		snprintf(out, len, "Sent to HQ %s", r != NULL ? r->recorded : "");
@@ -106,8 +137,10 @@ kiosk_send_round(struct kiosk_send *s, int asked)
 	struct kiosk_send_call c;
 	struct send_progress p;
 	int have_p, service = kiosk_send_alive(s), pending;
-	char line[600], failed[400] = "";
+	char line[600], failed[400] = "", blocked[sizeof s->blocked];
 	enum kiosk_send_mood mood = KIOSK_SEND_NONE;
+
+	kiosk_send_why_not(s->db, blocked, sizeof blocked);
 
 	memset(&c, 0, sizeof c);
 	c.s = s;
@@ -192,8 +225,11 @@ kiosk_send_round(struct kiosk_send *s, int asked)
 		s->mood = KIOSK_SEND_REFUSED;
 	} else
 		s->mood = mood;
-	kiosk_send_brief_of(s->mood, c.r.seq ? &c.r : NULL, service, brief, sizeof brief);
-	changed = strcmp(s->line, line) != 0 || strcmp(s->brief, brief) != 0;
+	kiosk_send_brief_of(s->mood, c.r.seq ? &c.r : NULL, service, blocked[0] != '\0', brief,
+	                    sizeof brief);
+	changed = strcmp(s->line, line) != 0 || strcmp(s->brief, brief) != 0 ||
+	          strcmp(s->blocked, blocked) != 0;
+	memcpy(s->blocked, blocked, sizeof s->blocked);
 	memcpy(s->line, line, sizeof s->line);
 	memcpy(s->brief, brief, sizeof s->brief);
 	changed |= s->service != service;
@@ -239,6 +275,10 @@ kiosk_send_start(struct kiosk_worker *w, const char *db_path, void (*wake)(void 
 	s->outbox = send_outbox_dir(db_path);
 	snprintf(s->line, sizeof s->line, "Not sent to HQ yet.");
 	snprintf(s->brief, sizeof s->brief, "Not sent to HQ yet");
+	/* known before the first frame: the buttons never look usable by mistake */
+	kiosk_send_why_not(s->db, s->blocked, sizeof s->blocked);
+	if (s->blocked[0] != '\0')
+		kiosk_send_brief_of(KIOSK_SEND_NONE, NULL, 0, 1, s->brief, sizeof s->brief);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	/* the outbox is made by the first request (or by wat-send) */
@@ -320,4 +360,18 @@ kiosk_send_brief(struct kiosk_send *s, char *line, size_t len)
 	m = s->mood;
 	pthread_mutex_unlock(&s->mu);
 	return m;
+}
+
+int
+kiosk_send_blocked(struct kiosk_send *s, char *why, size_t len)
+{
+	if (s == NULL) {
+		snprintf(why, len,
+		         "Send to HQ is not available on this station: use Export to USB.");
+		return 1;
+	}
+	pthread_mutex_lock(&s->mu);
+	snprintf(why, len, "%s", s->blocked);
+	pthread_mutex_unlock(&s->mu);
+	return why[0] != '\0';
 }

@@ -37,5 +37,9 @@ enum kiosk_send_mood kiosk_send_view(struct kiosk_send *s, char *line, size_t le
  * Monday 09:14", "Not sent to HQ yet", "Sending to HQ…", "HQ refused
  * export 2". */
 enum kiosk_send_mood kiosk_send_brief(struct kiosk_send *s, char *line, size_t len);
+/* 1 and why in people's words ("This station has no HQ address yet: ...")
+ * when the station cannot send at all (no charter from HQ), 0 and "" when
+ * it can: the screen says so before a press. */
+int kiosk_send_blocked(struct kiosk_send *s, char *why, size_t len);
 
 #endif

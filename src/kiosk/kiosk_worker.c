@@ -443,6 +443,7 @@ kiosk_card_event(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r)
 		return;
 	r->walker.laps = ef.walker_laps;
 	r->walker.raised_cents = ef.walker_raised_cents;
+	r->walker.pending_laps = ef.walker_pending; /* the lap point's too: reviewed here */
 	for (size_t i = 1; i < ef.n; i++)
 		elsewhere |= ef.station[i].walker_laps != 0;
 	for (size_t i = 0; elsewhere && i < ef.n && r->nwhere < KIOSK_PEERS_MAX + 1; i++) {
@@ -673,6 +674,11 @@ kiosk_listdir(const char *path, struct kiosk_reply *r, char **cause)
 	DIR *d = opendir(path);
 	struct dirent *de;
 
+	if (d == NULL && errno == ENOENT) /* the usual case: no stick in */
+		return util_fail(cause,
+		                 "No USB stick found (nothing at %s). Plug one in, wait a moment, "
+		                 "then look again.",
+		                 path);
 	if (d == NULL)
 		return util_fail(cause, "%s cannot be read: %s. Is the USB stick plugged in?", path,
 		                 strerror(errno));
@@ -1894,9 +1900,12 @@ kiosk_run(struct kiosk_worker *w, const struct kiosk_req *q, struct kiosk_reply 
 	case KIOSK_OP_LAP_REVIEW:
 	case KIOSK_OP_FLAGGED:
 		/* a review, then the queue as it is now */
-		rc = q->op == KIOSK_OP_LAP_REVIEW
-		         ? ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause)
-		         : 0;
+		rc = q->op != KIOSK_OP_LAP_REVIEW ? 0
+		     : q->review.station[0] != '\0'
+		         /* another station's lap (the lap point's): reviewed here */
+		         ? ledger_lap_review_peer(w->l, q->review.station, q->seq, q->accept, NULL,
+		                                  op, &r->seq, &cause)
+		         : ledger_lap_review(w->l, q->seq, q->accept, NULL, op, &r->seq, &cause);
 		if (rc == 0)
 			rc = ledger_flagged_laps(w->l, 1, &r->flagged, &r->nflagged, &cause);
 		break;

@@ -169,6 +169,9 @@ struct kiosk_req {
 			uint32_t other;
 		} link;
 		struct {
+			char station[LEDGER_STATION_MAX + 1]; /* "": this station's lap */
+		} review;                                     /* LAP_REVIEW */
+		struct {
 			char paper[KIOSK_TEXT_MAX]; /* "" letter, or A4 */
 		} sheet;
 		struct {

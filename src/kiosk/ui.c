@@ -1265,6 +1265,36 @@ ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key,
 	return ui_released_in(u, r);
 }
 
+/* Flat, dashed and grey, so it never passes for a quiet (panel) button. */
+int
+ui_button_off(struct ui *u, struct ui_rect r, const char *label, int size)
+{
+	int t = ui_px(u, 2) > 0 ? ui_px(u, 2) : 1, dash = ui_px(u, 8) > 0 ? ui_px(u, 8) : 4;
+	int pad = ui_px(u, 8);
+
+	ui_fill(u, r, UI_BG);
+	for (int x = r.x; x < r.x + r.w; x += 2 * dash) {
+		int w = x + dash <= r.x + r.w ? dash : r.x + r.w - x;
+		ui_fill(u, (struct ui_rect){x, r.y, w, t}, UI_LINE);
+		ui_fill(u, (struct ui_rect){x, r.y + r.h - t, w, t}, UI_LINE);
+	}
+	for (int y = r.y; y < r.y + r.h; y += 2 * dash) {
+		int h = y + dash <= r.y + r.h ? dash : r.y + r.h - y;
+		ui_fill(u, (struct ui_rect){r.x, y, t, h}, UI_LINE);
+		ui_fill(u, (struct ui_rect){r.x + r.w - t, y, t, h}, UI_LINE);
+	}
+	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 0, UI_DIM,
+	        UI_CENTER);
+	if (u->nbuttons < UI_MAX_BUTTONS) {
+		u->buttons[u->nbuttons].r = r;
+		u->buttons[u->nbuttons].label = xstrdup(label);
+		u->buttons[u->nbuttons].since_ms = 0;
+		u->buttons[u->nbuttons].key = 0;
+		u->nbuttons++;
+	}
+	return ui_released_in(u, r);
+}
+
 int
 ui_row(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg)
 {

@@ -144,6 +144,10 @@ int ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color b
  * UI_SETTLE_MS) instead of taking a double tap meant for the one before. */
 int ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key,
                     enum ui_color bg, int size);
+/* A button that cannot act now (the screen says why beside it): drawn flat,
+ * dashed and grey; known to script mode by its label; 1 when tapped, so the
+ * screen may point at the reason, never act. */
+int ui_button_off(struct ui *u, struct ui_rect r, const char *label, int size);
 /* A row of a list: a tappable area with its background and border, known to
  * script mode by label (press LABEL); the caller draws its text on top. */
 int ui_row(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg);

@@ -251,12 +251,29 @@ struct ledger_flagged {
 	struct stamp prev_at, next_at;
 	int review;        /* 0 waiting; 1 accepted; -1 rejected (fold_lap_review) */
 	int64_t first_seq; /* the walker's oldest in the list: the list's order */
+	/* a lap of another station (its times on this station's clock; the
+	 * scans around it are its laps) and its verdict over the event's
+	 * reviews (fold.h), whichever station recorded them */
+	int peer;
+	unsigned char ledger[32];
+	char station[17];      /* its id: "T2" */
+	char where[48];        /* in people's words: "Lap point T2"; "" here */
+	int disagree;          /* two stations' reviews of it differ */
+	char decided[48];      /* where the review in force was made: "here", "Lap point T2" */
+	int64_t first_wall_ms; /* the walker's oldest in the list */
 };
-/* The flagged laps (pending_only: those not reviewed yet) by walker, the
- * walker with the oldest first, each walker's oldest first: *out (malloc'd,
- * free()) and *n. */
+/* The flagged laps (pending_only: those not reviewed yet) of this station
+ * and of every peer held, by walker (the event's number), the walker with
+ * the oldest first, each walker's oldest first: *out (malloc'd, free())
+ * and *n. */
 int ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
                         char **cause);
+/* ledger_lap_review of station `station`'s lap lap_seq (a peer held here):
+ * a lap-review entry of this station naming it by (ledger identity, seq);
+ * the event's folds take it (fold.h).  Refused in words as
+ * ledger_lap_review. */
+int ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, int accept,
+                           const char *reason, const char *op, int64_t *seq, char **cause);
 /* A coordinator's accept (1) or reject (0) of flagged lap lap_seq, recorded
  * as a lap-review entry (reason optional).  Refused in words for an entry
  * that is not a lap, a lap undone, one not flagged, or one already so
@@ -410,12 +427,14 @@ struct ledger_station_figures {
 	int64_t offset_ms;                  /* its clock minus this one's (own: 0) */
 	struct fold_figures fig;            /* its figures */
 	int64_t walker_laps, walker_raised_cents; /* the walker asked for, here */
-	int has_walker_lap;                       /* the walker's last lap here: */
-	struct stamp walker_last_lap;             /* by its clock */
+	int64_t walker_pending;       /* their flagged laps here waiting for a review (fold.h) */
+	int has_walker_lap;           /* the walker's last lap here: */
+	struct stamp walker_last_lap; /* by its clock */
 };
 struct ledger_event_figures {
 	struct fold_figures all; /* summed */
 	int64_t walker_laps, walker_raised_cents;
+	int64_t walker_pending; /* flagged, waiting for a review at any station */
 	/* the walker's laps at two stations too close together (clocks set by
 	 * the offsets measured): likely one lap counted twice; the later of each
 	 * pair is not in walker_laps, and is shown for a coordinator's review.
@@ -518,6 +537,8 @@ enum ledger_conflict_kind {
 	LEDGER_CONFLICT_LAPS,           /* walker's laps at two stations too close */
 	LEDGER_CONFLICT_PEER_DUPLICATE, /* walker and other at two peers */
 	LEDGER_CONFLICT_NUMBER,         /* walker: two names (one at station) */
+	LEDGER_CONFLICT_LAP_REVIEW,     /* walker's flagged lap seq (at station, "" here)
+	                                 * reviewed otherwise at two stations */
 };
 struct ledger_conflict {
 	enum ledger_conflict_kind kind;

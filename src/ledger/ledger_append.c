@@ -20,7 +20,7 @@ ledger_chain_hash(const unsigned char prev[LEDGER_HASH_LEN], const char *line, s
 /* The canonical text of an entry: what is hashed and exported, byte for byte. */
 static char *
 ledger_line(struct ledger *l, int64_t seq, const char *kind, const struct stamp *at, const char *op,
-            uint32_t walker, int64_t ref, const char *data_json)
+            uint32_t walker, int64_t ref, const unsigned char *ref_ledger, const char *data_json)
 {
 	struct strbuf b = STRBUF_INIT;
 
@@ -35,8 +35,15 @@ ledger_line(struct ledger *l, int64_t seq, const char *kind, const struct stamp 
 	strbuf_json(&b, op);
 	if (walker != 0)
 		strbuf_printf(&b, ",\"walker\":%" PRIu32, walker);
-	if (ref != 0)
+	if (ref != 0 && ref_ledger != NULL) {
+		/* another station's entry (entry.h): {"ledger": "<64 hex>", "seq": N} */
+		strbuf_puts(&b, ",\"ref\":{\"ledger\":\"");
+		for (size_t i = 0; i < LEDGER_HASH_LEN; i++)
+			strbuf_printf(&b, "%02x", ref_ledger[i]);
+		strbuf_printf(&b, "\",\"seq\":%" PRId64 "}", ref);
+	} else if (ref != 0) {
 		strbuf_printf(&b, ",\"ref\":%" PRId64, ref);
+	}
 	strbuf_puts(&b, ",\"data\":");
 	strbuf_puts(&b, data_json != NULL && *data_json != '\0' ? data_json : "{}");
 	strbuf_puts(&b, "}");
@@ -47,6 +54,14 @@ ledger_line(struct ledger *l, int64_t seq, const char *kind, const struct stamp 
 int
 ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int64_t amount,
            const char *data_json, const char *op, int64_t *seq_out, char **cause)
+{
+	return ledger_put_ref(l, kind, walker, ref, NULL, amount, data_json, op, seq_out, cause);
+}
+
+int
+ledger_put_ref(struct ledger *l, const char *kind, uint32_t walker, int64_t ref,
+               const unsigned char *ref_ledger, int64_t amount, const char *data_json,
+               const char *op, int64_t *seq_out, char **cause)
 {
 	static const char sql[] = "INSERT INTO entries(seq, kind, walker, ref, amount, wall_ms, "
 	                          "mono_ms, boot, op, line, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
@@ -71,7 +86,7 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 		goto end;
 	}
 	ledger_now(l, &now);
-	line = ledger_line(l, seq, kind, &now, op, walker, ref, data_json);
+	line = ledger_line(l, seq, kind, &now, op, walker, ref, ref_ledger, data_json);
 	/* what the kind's definition says it must hold, before it is written */
 	if (entry_decode(line, strlen(line), &e, &why) != 0) {
 		util_fail(cause, "Internal error, nothing was recorded: %s", why);
@@ -79,7 +94,8 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 		goto end;
 	}
 	/* the line says what was asked: the next number, the walker, the entry named */
-	assert(e.seq == seq && e.walker == walker && e.ref.seq == ref && !e.ref.other);
+	assert(e.seq == seq && e.walker == walker && e.ref.seq == ref &&
+	       e.ref.other == (ref_ledger != NULL && ref != 0));
 	ledger_chain_hash(l->tx_hash, line, strlen(line), hash);
 	if ((st = ledger_stmt(l, sql)) == NULL) {
 		ledger_db_fail(l, cause, "the entry");
@@ -89,7 +105,7 @@ ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
 	if (walker != 0)
 		sqlite3_bind_int64(st, 3, walker);
-	if (ref != 0)
+	if (ref != 0 && ref_ledger == NULL) /* the column names this ledger's entries only */
 		sqlite3_bind_int64(st, 4, ref);
 	if (amount != 0)
 		sqlite3_bind_int64(st, 5, amount);

@@ -102,6 +102,9 @@ struct ledger_pfold {
 	size_t nlinks, caplinks;
 	struct ledger_ask *asks; /* its review requests in force */
 	size_t nasks, capasks;
+	struct fold_xreviews xr;     /* its reviews of other stations' laps in force */
+	struct ledger_lap *checkins; /* its check-ins in force (the lap review's scans) */
+	size_t ncheckins, capcheckins;
 	unsigned gen;       /* bumped each time its fold runs again from entry 1 */
 	int64_t offset_now; /* its clock offset as last read from peers */
 	size_t out_index;   /* its index in the figures being made */
@@ -131,7 +134,11 @@ ledger_pfold_free(struct ledger *l)
 		for (size_t j = 0; j < l->pf[i].nasks; j++)
 			free(l->pf[i].asks[j].reason);
 		free(l->pf[i].asks);
+		fold_xreviews_free(&l->pf[i].xr);
+		free(l->pf[i].checkins);
 	}
+	fold_xreviews_free(&l->xr_own);
+	l->xr_seq = 0;
 	ledger_xj_free(l->xj);
 	l->xj = NULL;
 	free(l->pf);
@@ -208,8 +215,11 @@ static void
 ledger_pfold_note(struct ledger_pfold *p, const struct entry *e)
 {
 	ledger_pfold_role(p, e);
+	fold_xreviews_push(&p->xr, p->ledger, e);
 	if (e->kind == ENTRY_LAP)
 		ledger_lap_push(&p->laps, &p->nlaps, &p->caplaps, e);
+	if (e->kind == ENTRY_CHECKIN)
+		ledger_lap_push(&p->checkins, &p->ncheckins, &p->capcheckins, e);
 	if (e->kind == ENTRY_LINK) {
 		struct ledger_xlink x;
 		if (ledger_link_parse(e, &x) != 0)
@@ -277,7 +287,8 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 	p->gen++;
 	p->role = RULES_ROLE_BOTH;
 	p->role_seq = 0;
-	p->nlaps = p->nlinks = 0;
+	p->nlaps = p->nlinks = p->ncheckins = 0;
+	p->xr.n = 0;
 	for (size_t i = 0; i < p->nasks; i++)
 		free(p->asks[i].reason);
 	p->nasks = 0;
@@ -287,6 +298,146 @@ ledger_pfold_update(struct ledger *l, struct ledger_pfold *p, int64_t head, char
 	rc = 0;
 end:
 	ledger_batch_free(&b);
+	return rc;
+}
+
+struct ledger_xr_ctx {
+	struct ledger *l;
+	unsigned char own[LEDGER_HASH_LEN];
+};
+
+static int
+ledger_xr_own_cb(const struct ledger_entry *le, void *arg)
+{
+	struct ledger_xr_ctx *c = arg;
+	struct entry e;
+	char *why = NULL;
+
+	if (le->annulled_by != 0)
+		return 0;
+	if (entry_decode(le->line, strlen(le->line), &e, &why) != 0) {
+		free(why); /* ledger_check names it */
+		return 0;
+	}
+	fold_xreviews_push(&c->l->xr_own, c->own, &e);
+	return 0;
+}
+
+/* This station's reviews of peers' laps in force (again when an entry was
+ * added since: one may be a review or annul one). */
+static int
+ledger_xr_own(struct ledger *l, char **cause)
+{
+	struct ledger_xr_ctx c = {l, {0}};
+
+	if (l->xr_seq == l->last_seq)
+		return 0;
+	l->xr_own.n = 0;
+	if (ledger_identity(l, c.own) != 0)
+		return 0; /* no event: no review */
+	if (ledger_kind_entries(l, "lap-review", 1, ledger_xr_own_cb, &c, cause) != 0)
+		return -1;
+	l->xr_seq = l->last_seq;
+	return 0;
+}
+
+/* The reviews of other stations' laps in force of this station and of each
+ * peer's fold as it stands, into *all (fold_xreviews_free). */
+static int
+ledger_xr_all(struct ledger *l, struct fold_xreviews *all, char **cause)
+{
+	size_t n;
+
+	memset(all, 0, sizeof *all);
+	if (ledger_xr_own(l, cause) != 0)
+		return -1;
+	n = l->xr_own.n;
+	for (size_t i = 0; i < l->npf; i++)
+		n += l->pf[i].xr.n;
+	if (n == 0)
+		return 0;
+	all->v = xcalloc(n, sizeof *all->v);
+	all->cap = n;
+	memcpy(all->v, l->xr_own.v, l->xr_own.n * sizeof *all->v);
+	all->n = l->xr_own.n;
+	for (size_t i = 0; i < l->npf; i++) {
+		memcpy(all->v + all->n, l->pf[i].xr.v, l->pf[i].xr.n * sizeof *all->v);
+		all->n += l->pf[i].xr.n;
+	}
+	return 0;
+}
+
+/* Peer p's flagged laps judged over the reviews of every station held
+ * (fold.h): this station's and each peer's as they stand. */
+static int
+ledger_pfold_xapply(struct ledger *l, struct ledger_pfold *p, char **cause)
+{
+	struct fold_xreviews all;
+
+	if (ledger_xr_all(l, &all, cause) != 0)
+		return -1;
+	fold_xreviews_apply(p->f, p->ledger, &all);
+	fold_xreviews_free(&all);
+	return 0;
+}
+
+/* This station's walkers whose flagged laps a peer reviewed: their verdicts
+ * over the event (fold.h) into st's figures (NULL: none), the walker
+ * asked's laps; each one's counted laps more (or fewer) than its own tables
+ * say to each (NULL: none). */
+static int
+ledger_own_xreviewed(struct ledger *l, uint32_t walker, struct ledger_station_figures *st,
+                     void (*each)(uint32_t, int64_t, void *), void *arg, char **cause)
+{
+	struct fold_xreviews all;
+	unsigned char own[LEDGER_HASH_LEN];
+	uint32_t *ids = NULL;
+	size_t nids = 0;
+	int rc = -1;
+
+	if (ledger_identity(l, own) != 0)
+		return 0;
+	if (ledger_xr_all(l, &all, cause) != 0)
+		return -1;
+	for (size_t i = 0; i < all.n; i++) {
+		size_t j;
+
+		if (memcmp(all.v[i].ledger, own, LEDGER_HASH_LEN) != 0)
+			continue;
+		for (j = 0; j < nids && ids[j] != all.v[i].walker; j++)
+			;
+		if (j == nids) {
+			ids = xrealloc(ids, (nids + 1) * sizeof *ids);
+			ids[nids++] = all.v[i].walker;
+		}
+	}
+	for (size_t i = 0; i < nids; i++) {
+		struct fold_walker w;
+		int64_t acc, rej;
+
+		if (ledger_walker_fold(l, ids[i], &w, cause) != 0) {
+			fold_walker_clear(&w);
+			goto end;
+		}
+		acc = w.accepted_laps;
+		rej = w.rejected_laps;
+		fold_xreviews_walker(&w, own, &all);
+		if (st != NULL) {
+			st->fig.accepted_laps += w.accepted_laps - acc;
+			st->fig.rejected_laps += w.rejected_laps - rej;
+		}
+		if (st != NULL && ids[i] == walker) {
+			st->walker_laps += w.accepted_laps - acc;
+			st->walker_pending = fold_pending_laps(&w);
+		}
+		if (each != NULL && w.accepted_laps != acc)
+			each(ids[i], w.accepted_laps - acc, arg);
+		fold_walker_clear(&w);
+	}
+	rc = 0;
+end:
+	free(ids);
+	fold_xreviews_free(&all);
 	return rc;
 }
 
@@ -305,7 +456,40 @@ ledger_pfold_get(struct ledger *l, const struct ledger_peer *peer, char **cause)
 		memcpy(p->ledger, peer->ledger, LEDGER_HASH_LEN);
 		p->role = RULES_ROLE_BOTH;
 	}
-	return ledger_pfold_update(l, p, peer->head_seq, cause) == 0 ? p : NULL;
+	if (ledger_pfold_update(l, p, peer->head_seq, cause) != 0 ||
+	    ledger_pfold_xapply(l, p, cause) != 0)
+		return NULL;
+	return p;
+}
+
+struct ledger_xr_peers {
+	struct ledger *l;
+	char **cause;
+	int failed;
+};
+
+static int
+ledger_xr_peer_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_xr_peers *c = arg;
+
+	if (ledger_pfold_get(c->l, peer, c->cause) == NULL) {
+		c->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+ledger_event_xreviews(struct ledger *l, struct fold_xreviews *all, char **cause)
+{
+	struct ledger_xr_peers c = {l, cause, 0};
+
+	memset(all, 0, sizeof *all);
+	/* every peer's fold up to date first: its reviews are in it */
+	if (ledger_peers(l, ledger_xr_peer_cb, &c, cause) != 0 || c.failed)
+		return -1;
+	return ledger_xr_all(l, all, cause);
 }
 
 static void
@@ -333,6 +517,7 @@ ledger_station_walker(struct ledger_station_figures *st, const struct fold_walke
 	if (w == NULL)
 		return;
 	st->walker_laps = fold_counted_laps(w); /* what walkers see (fold.h) */
+	st->walker_pending = fold_pending_laps(w);
 	st->walker_raised_cents = w->cash_cents + w->check_cents + w->other_cents;
 	st->has_walker_lap = w->has_lap;
 	st->walker_last_lap = w->last_lap;
@@ -397,6 +582,7 @@ ledger_event_peer_cb(const struct ledger_peer *peer, void *arg)
 			memset(&one, 0, sizeof one);
 			ledger_station_walker(&one, fold_walker(p->f, ids[k]));
 			st->walker_laps += one.walker_laps;
+			st->walker_pending += one.walker_pending;
 			st->walker_raised_cents += one.walker_raised_cents;
 			if (one.has_walker_lap &&
 			    (!st->has_walker_lap ||
@@ -959,6 +1145,8 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	    .laps = t.laps,
 	    .manual_laps = t.manual_laps,
 	    .flagged_laps = t.flagged_laps,
+	    .accepted_laps = t.accepted_laps,
+	    .rejected_laps = t.rejected_laps,
 	    .donations = t.donations,
 	    .checks = t.checks,
 	    .cash_cents = t.cash_cents,
@@ -988,9 +1176,14 @@ ledger_event_figures(struct ledger *l, uint32_t walker, struct ledger_event_figu
 	if (ledger_peers(l, ledger_event_peer_cb, &c, cause) != 0 || c.failed ||
 	    ledger_xj_update(l, cause) != 0)
 		goto fail;
+	/* this station's flagged laps reviewed at a peer (the table reviewing
+	 * the lap point's): as the event's folds count them */
+	if (ledger_own_xreviewed(l, walker, &out->station[0], NULL, NULL, cause) != 0)
+		goto fail;
 	for (size_t i = 0; i < out->n; i++) {
 		ledger_fig_add(&out->all, &out->station[i].fig);
 		out->walker_laps += out->station[i].walker_laps;
+		out->walker_pending += out->station[i].walker_pending;
 		out->walker_raised_cents += out->station[i].walker_raised_cents;
 	}
 	out->all.checked_in = t.checked_in + ledger_checked_elsewhere(l, t.checked_in);
@@ -1064,6 +1257,14 @@ ledger_share_own_cb(const struct ledger_walker *w, void *arg)
 	return 0;
 }
 
+/* A walker's flagged laps here accepted (or rejected) at another station:
+ * the laps more (or fewer) than this station's tables count. */
+static void
+ledger_share_xreviewed(uint32_t id, int64_t laps, void *arg)
+{
+	ledger_share_push(arg, id, 0, 0, laps, 0, NULL, NULL);
+}
+
 static int
 ledger_share_cmp(const void *a, const void *b)
 {
@@ -1086,7 +1287,8 @@ ledger_event_people(struct ledger *l, int (*cb)(const struct ledger_event_person
 	/* every peer's fold and the judgements up to date */
 	if (ledger_event_figures(l, 0, &ef, cause) != 0)
 		return -1;
-	if (ledger_walkers(l, NULL, ledger_share_own_cb, &s, cause) != 0)
+	if (ledger_walkers(l, NULL, ledger_share_own_cb, &s, cause) != 0 ||
+	    ledger_own_xreviewed(l, 0, NULL, ledger_share_xreviewed, &s, cause) != 0)
 		goto end;
 	for (i = 0; i < l->npf; i++) {
 		size_t nw;
@@ -1767,6 +1969,43 @@ ledger_conf_laps(struct ledger_conf_ctx *c)
 	free(v);
 }
 
+/* Flagged laps reviewed otherwise at two stations (the lap point rejected,
+ * the table accepted): the later review counts (fold.h), said in words. */
+static int
+ledger_conf_lap_reviews(struct ledger_conf_ctx *c, char **cause)
+{
+	struct ledger_flagged *f = NULL;
+	size_t n;
+
+	if (ledger_flagged_laps(c->l, 0, &f, &n, cause) != 0)
+		return -1;
+	for (size_t i = 0; i < n && !c->stop; i++) {
+		struct ledger_conflict x;
+		char name[140], when[64];
+
+		if (!f[i].disagree)
+			continue;
+		memset(&x, 0, sizeof x);
+		x.kind = LEDGER_CONFLICT_LAP_REVIEW;
+		x.walker = f[i].walker;
+		x.seq = f[i].seq;
+		ledger_copy(x.station, sizeof x.station, f[i].peer ? f[i].station : "");
+		ledger_conf_name(c->l, f[i].walker, name, sizeof name);
+		stamp_format_local(f[i].at.wall_ms, when, sizeof when);
+		snprintf(x.text, sizeof x.text,
+		         "Walker %" PRIu32
+		         "%s: the lap %s%s at %.8s was accepted at one station and "
+		         "rejected at another. The later review (%s) counts: %s. Review it again "
+		         "to change it.",
+		         f[i].walker, name, f[i].peer ? "at " : "scanned here",
+		         f[i].peer ? f[i].where : "", strlen(when) > 11 ? when + 11 : when,
+		         f[i].decided, f[i].review == 1 ? "accepted" : "rejected");
+		ledger_conf_emit(c, &x);
+	}
+	free(f);
+	return 0;
+}
+
 /* The same name at two peers under two numbers, linked by neither: one of
  * them links it (a link names a walker of the station that records it). */
 static void
@@ -1868,6 +2107,8 @@ ledger_event_conflicts(struct ledger *l, int (*cb)(const struct ledger_conflict 
 		goto end;
 	if (!c.stop)
 		ledger_conf_laps(&c);
+	if (!c.stop && ledger_conf_lap_reviews(&c, cause) != 0)
+		goto end;
 	if (!c.stop && ledger_regs_build(l, &ef, &r, cause) != 0)
 		goto end;
 	if (!c.stop)
@@ -1880,4 +2121,203 @@ end:
 	ledger_regs_free(&r);
 	ledger_event_figures_clear(&ef);
 	return rc;
+}
+
+/* ---- flagged laps of other stations, reviewed here (fold.h) ---- */
+
+static void
+ledger_where(char *buf, size_t len, enum rules_role role, const char *station)
+{
+	/* "Lap point T2": the role, and the id so two lap points differ */
+	snprintf(buf, len, "%s %s", ledger_role_words(role), station);
+}
+
+int
+ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, int accept,
+                       const char *reason, const char *op, int64_t *seq, char **cause)
+{
+	struct ledger_peer peer;
+	struct ledger_pfold *p;
+	const struct fold_walker *w;
+	const struct fold_flag *fl;
+	struct ledger_one_line o = {NULL};
+	struct strbuf data = STRBUF_INIT;
+	struct entry e;
+	int rc = -1;
+
+	if (!l->has_event)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	if (ledger_review_certified(l, cause) != 0 ||
+	    (p = ledger_peer_named(l, station, &peer, cause)) == NULL)
+		goto end;
+	if (lap_seq < 1 || lap_seq > (int64_t)fold_entries(p->f) ||
+	    ledger_peer_entries(l, peer.ledger, lap_seq, ledger_one_cb, &o, cause) != 0 ||
+	    o.line == NULL || entry_decode(o.line, strlen(o.line), &e, NULL) != 0 ||
+	    e.kind != ENTRY_LAP) {
+		util_fail(cause,
+		          "Entry %" PRId64 " of station %s held here is not a lap: only laps are "
+		          "reviewed.",
+		          lap_seq, station);
+		goto end;
+	}
+	if (fold_annulled_by(p->f, lap_seq) != 0) {
+		util_fail(cause,
+		          "Station %s's lap %" PRId64
+		          " was undone there: there is nothing to review.",
+		          station, lap_seq);
+		goto end;
+	}
+	if ((w = fold_walker(p->f, e.walker)) == NULL || (fl = fold_lap_flag(w, lap_seq)) == NULL) {
+		util_fail(cause,
+		          "Station %s's lap %" PRId64
+		          " was not flagged: it already counts. Only a lap "
+		          "scanned too soon is reviewed.",
+		          station, lap_seq);
+		goto end;
+	}
+	if (fl->review == (accept ? 1 : -1)) {
+		util_fail(cause, "Station %s's lap %" PRId64 " is already %s.", station, lap_seq,
+		          accept ? "accepted" : "rejected");
+		goto end;
+	}
+	strbuf_printf(&data, "{\"verdict\":\"%s\"", accept ? "accept" : "reject");
+	if (reason != NULL && *reason != '\0') {
+		if (text_check(reason, "reason", cause) != 0)
+			goto end;
+		strbuf_puts(&data, ",\"reason\":");
+		strbuf_json(&data, reason);
+	}
+	strbuf_puts(&data, "}");
+	if (ledger_tx_begin(l, cause, "the review") != 0)
+		goto end;
+	if (ledger_put_ref(l, "lap-review", e.walker, lap_seq, peer.ledger, 0, data.s, op, seq,
+	                   cause) != 0) {
+		ledger_tx_rollback(l);
+		goto end;
+	}
+	rc = ledger_tx_commit(l, cause, "the review");
+end:
+	free(o.line);
+	strbuf_free(&data);
+	return rc;
+}
+
+struct ledger_pflag_ctx {
+	struct ledger *l;
+	unsigned char own[LEDGER_HASH_LEN];
+	int pending_only;
+	struct ledger_flagged **out;
+	size_t *n, *cap;
+	char **cause;
+	int failed;
+};
+
+/* The lap before (dir -1) or after (+1) laps[i] of the same walker. */
+static const struct ledger_lap *
+ledger_lap_beside(const struct ledger_pfold *p, size_t i, int dir)
+{
+	for (size_t j = i; dir < 0 ? j-- > 0 : ++j < p->nlaps;)
+		if (p->laps[j].walker == p->laps[i].walker)
+			return &p->laps[j];
+	return NULL;
+}
+
+static int
+ledger_pflag_cb(const struct ledger_peer *peer, void *arg)
+{
+	struct ledger_pflag_ctx *c = arg;
+	struct ledger_pfold *p;
+	const struct fold_walker *ws;
+	size_t nw;
+
+	if ((p = ledger_pfold_get(c->l, peer, c->cause)) == NULL) {
+		c->failed = 1;
+		return 1;
+	}
+	ws = fold_walkers(p->f, &nw);
+	for (size_t i = 0; i < nw; i++) {
+		for (size_t k = 0; k < ws[i].nflags; k++) {
+			const struct fold_flag *fl = &ws[i].flags[k];
+			struct ledger_flagged *f;
+			const struct ledger_lap *b, *a;
+			size_t lo = 0, hi = p->nlaps;
+
+			if (c->pending_only && fl->review != 0)
+				continue;
+			while (lo < hi) { /* its laps in force, by seq */
+				size_t mid = lo + (hi - lo) / 2;
+				if (p->laps[mid].seq < fl->seq)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == p->nlaps || p->laps[lo].seq != fl->seq)
+				continue; /* cannot be: a flagged lap is one in force */
+			if (*c->n == *c->cap) {
+				*c->cap = *c->cap ? *c->cap * 2 : 16;
+				*c->out = xrealloc(*c->out, *c->cap * sizeof **c->out);
+			}
+			f = &(*c->out)[(*c->n)++];
+			memset(f, 0, sizeof *f);
+			f->walker = ws[i].id;
+			snprintf(f->name, sizeof f->name, "%s", ws[i].name ? ws[i].name : "");
+			f->seq = fl->seq;
+			f->review = fl->review;
+			f->disagree = fl->disagree;
+			f->peer = 1;
+			memcpy(f->ledger, peer->ledger, LEDGER_HASH_LEN);
+			ledger_copy(f->station, sizeof f->station, peer->station);
+			ledger_where(f->where, sizeof f->where, p->role, peer->station);
+			if (!fl->review_other)
+				snprintf(f->decided, sizeof f->decided, "%s", f->where);
+			else
+				snprintf(f->decided, sizeof f->decided, "%s",
+				         memcmp(fl->review_by, c->own, LEDGER_HASH_LEN) == 0
+				             ? "here"
+				             : "another station");
+			/* its times on this station's clock (the offset measured) */
+			f->at.wall_ms = p->laps[lo].wall_ms - peer->offset_ms;
+			f->since_ms = -1;
+			b = ledger_lap_beside(p, lo, -1);
+			/* the scan before: its last lap, or its check-in after that */
+			for (size_t k2 = p->ncheckins; k2-- > 0;) {
+				const struct ledger_lap *ci = &p->checkins[k2];
+				if (ci->walker != ws[i].id || ci->seq > fl->seq)
+					continue;
+				if (b == NULL || ci->seq > b->seq) {
+					b = ci;
+					snprintf(f->prev_kind, sizeof f->prev_kind, "checkin");
+				}
+				break;
+			}
+			if (b != NULL) {
+				f->has_prev = 1;
+				f->prev_seq = b->seq;
+				if (f->prev_kind[0] == '\0')
+					snprintf(f->prev_kind, sizeof f->prev_kind, "lap");
+				f->prev_at.wall_ms = b->wall_ms - peer->offset_ms;
+				f->since_ms = p->laps[lo].wall_ms - b->wall_ms;
+			}
+			if ((a = ledger_lap_beside(p, lo, 1)) != NULL) {
+				f->has_next = 1;
+				f->next_seq = a->seq;
+				snprintf(f->next_kind, sizeof f->next_kind, "lap");
+				f->next_at.wall_ms = a->wall_ms - peer->offset_ms;
+			}
+		}
+	}
+	return 0;
+}
+
+int
+ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
+                     size_t *cap, char **cause)
+{
+	struct ledger_pflag_ctx c = {l, {0}, pending_only, out, n, cap, cause, 0};
+
+	if (ledger_identity(l, c.own) != 0)
+		return 0; /* no event: no peers */
+	if (ledger_peers(l, ledger_pflag_cb, &c, cause) != 0 || c.failed)
+		return -1;
+	return 0;
 }

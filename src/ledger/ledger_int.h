@@ -76,6 +76,9 @@ struct ledger {
 	size_t npf;
 	/* every station's laps by walker, judged across stations (ledger_event.c) */
 	struct ledger_xj *xj;
+	/* this station's reviews of peers' laps in force, as of entry xr_seq */
+	struct fold_xreviews xr_own;
+	int64_t xr_seq;
 	/* walkers checked in at a peer only, for own checked_in ck_own and the
 	 * peers' check-ins and folds ck_peers (ck_valid: computed) */
 	int64_t ck_own, ck_peers, ck_value;
@@ -85,6 +88,15 @@ struct ledger {
 	struct ledger_pl_cache *plc;
 };
 
+/* The reviews of other stations' laps in force here and at every peer held
+ * (their folds brought up to date): *all, fold_xreviews_free. */
+int ledger_event_xreviews(struct ledger *l, struct fold_xreviews *all, char **cause);
+/* -1 with *cause while this station's certification of the laps is in
+ * force (a review then would not count: reopen first); else 0. */
+int ledger_review_certified(struct ledger *l, char **cause);
+/* Peers' flagged laps appended to *out (ledger_flagged_laps). */
+int ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
+                         size_t *cap, char **cause);
 /* Frees the peers' folds (ledger_free). */
 void ledger_pfold_free(struct ledger *l);
 void ledger_xj_free(struct ledger_xj *x);
@@ -169,6 +181,11 @@ void ledger_chain_hash(const unsigned char prev[LEDGER_HASH_LEN], const char *li
                        unsigned char out[LEDGER_HASH_LEN]);
 int ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int64_t amount,
                const char *data_json, const char *op, int64_t *seq_out, char **cause);
+/* ledger_put naming entry ref of ledger ref_ledger (another station's;
+ * NULL: this one's). */
+int ledger_put_ref(struct ledger *l, const char *kind, uint32_t walker, int64_t ref,
+                   const unsigned char *ref_ledger, int64_t amount, const char *data_json,
+                   const char *op, int64_t *seq_out, char **cause);
 int ledger_check_fields(const struct ledger_field *f, size_t n, char **cause);
 char *ledger_clean(const char *s);
 void ledger_walker_row(sqlite3_stmt *st, struct ledger_walker *w);

@@ -63,24 +63,46 @@ ledger_flagged_cmp(const void *a, const void *b)
 {
 	const struct ledger_flagged *x = a, *y = b;
 
-	/* by walker (the walker whose flagged lap is oldest first), then oldest */
-	if (x->first_seq != y->first_seq)
-		return x->first_seq < y->first_seq ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
+	/* by walker (the walker whose flagged lap is oldest first), then oldest
+	 * (by time across stations; at one station by its order) */
+	if (x->first_wall_ms != y->first_wall_ms)
+		return x->first_wall_ms < y->first_wall_ms ? -1 : 1;
+	if (x->walker != y->walker)
+		return x->walker < y->walker ? -1 : 1;
+	if (x->peer == y->peer && memcmp(x->ledger, y->ledger, sizeof x->ledger) == 0)
+		return x->seq < y->seq ? -1 : x->seq > y->seq;
+	if (x->at.wall_ms != y->at.wall_ms)
+		return x->at.wall_ms < y->at.wall_ms ? -1 : 1;
+	return x->peer - y->peer;
+}
+
+static int
+ledger_flagged_walker_cmp(const void *a, const void *b)
+{
+	const struct ledger_flagged *x = a, *y = b;
+
+	if (x->walker != y->walker)
+		return x->walker < y->walker ? -1 : 1;
+	return x->at.wall_ms < y->at.wall_ms ? -1 : x->at.wall_ms > y->at.wall_ms;
 }
 
 /* Walker id's flagged laps (pending only, or all) appended to *out. */
 static int
-ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only, struct ledger_flagged **out,
-                      size_t *n, size_t *cap, char **cause)
+ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only,
+                      const struct fold_xreviews *xr, struct ledger_flagged **out, size_t *n,
+                      size_t *cap, char **cause)
 {
 	struct fold_walker w;
 	struct ledger_passes ps = {0};
+	unsigned char own[LEDGER_HASH_LEN];
 	size_t i, j, first = *n;
 	int rc = -1;
 
 	if (ledger_walker_fold(l, id, &w, cause) != 0)
 		goto end;
+	/* reviewed at another station too (the table): the event's verdict */
+	if (xr->n > 0 && ledger_identity(l, own) == 0)
+		fold_xreviews_walker(&w, own, xr);
 	if (ledger_walker_entries(l, id, ledger_passes_cb, &ps, cause) != 0)
 		goto end;
 	if (ps.n > 0)
@@ -100,6 +122,9 @@ ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only, struct le
 		snprintf(f->name, sizeof f->name, "%s", w.name ? w.name : "");
 		f->seq = w.flags[i].seq;
 		f->review = w.flags[i].review;
+		f->disagree = w.flags[i].disagree;
+		snprintf(f->decided, sizeof f->decided, "%s",
+		         w.flags[i].review_other ? "another station" : "here");
 		f->since_ms = -1;
 		for (j = 0; j < ps.n && ps.v[j].seq != f->seq; j++)
 			;
@@ -142,15 +167,22 @@ ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **
 	    "SELECT id FROM walkers WHERE flagged_laps > 0 AND flagged_laps > ?1 * "
 	    "(accepted_laps + rejected_laps) ORDER BY id";
 	sqlite3_stmt *st = NULL;
+	struct fold_xreviews xr = {0};
 	uint32_t *ids = NULL;
 	size_t nids = 0, cap = 0, i;
 	int step, rc = -1;
 
 	*out = NULL;
 	*n = 0;
+	/* the peers' laps and every station's reviews of another's laps */
+	if (ledger_event_xreviews(l, &xr, cause) != 0 ||
+	    ledger_event_flagged(l, pending_only, out, n, &cap, cause) != 0)
+		goto end;
 	/* the walkers first: folding one uses the cached statements */
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return ledger_db_fail(l, cause, "the list");
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		ledger_db_fail(l, cause, "the list");
+		goto end;
+	}
 	sqlite3_bind_int64(st, 1, pending_only ? 1 : 0);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		ids = xrealloc(ids, (nids + 1) * sizeof *ids);
@@ -162,8 +194,24 @@ ledger_flagged_laps(struct ledger *l, int pending_only, struct ledger_flagged **
 		goto end;
 	}
 	for (i = 0; i < nids; i++)
-		if (ledger_walker_flagged(l, ids[i], pending_only, out, n, &cap, cause) != 0)
+		if (ledger_walker_flagged(l, ids[i], pending_only, &xr, out, n, &cap, cause) != 0)
 			goto end;
+	/* each walker's oldest, over the stations: the list's order */
+	if (*n > 0)
+		qsort(*out, *n, sizeof **out, ledger_flagged_walker_cmp);
+	for (i = 0; i < *n; i++) {
+		struct ledger_flagged *f = &(*out)[i];
+
+		f->first_wall_ms =
+		    i > 0 && f[-1].walker == f->walker ? f[-1].first_wall_ms : f->at.wall_ms;
+		if (f->name[0] == '\0' && f->peer) {
+			/* registered here, its laps there: this station's name */
+			struct fold_walker w;
+			if (ledger_walker_load(l, f->walker, &w) > 0 && w.name != NULL)
+				snprintf(f->name, sizeof f->name, "%s", w.name);
+			fold_walker_clear(&w);
+		}
+	}
 	if (*n > 0)
 		qsort(*out, *n, sizeof **out, ledger_flagged_cmp);
 	rc = 0;
@@ -174,7 +222,22 @@ end:
 		*n = 0;
 	}
 	free(ids);
+	fold_xreviews_free(&xr);
 	return rc;
+}
+
+int
+ledger_review_certified(struct ledger *l, char **cause)
+{
+	/* a certify is never annulled: in force unless a reopen follows it */
+	int64_t cert = ledger_kind_last(l, "certify");
+
+	if (cert == 0 || ledger_kind_last(l, "certify-reopen") > cert)
+		return 0;
+	return util_fail(cause,
+	                 "The laps are certified (entry %" PRId64 "): a review now would not "
+	                 "count. Reopen the laps first (Pledges), with the reason.",
+	                 cert);
 }
 
 struct ledger_review_target {
@@ -208,7 +271,8 @@ ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *rea
 	fold_walker_init(&w, 0);
 	if (!l->has_event)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ledger_entry_get(l, lap_seq, ledger_review_target_cb, &t, cause) != 0)
+	if (ledger_review_certified(l, cause) != 0 ||
+	    ledger_entry_get(l, lap_seq, ledger_review_target_cb, &t, cause) != 0)
 		goto end;
 	if (strcmp(t.kind, "lap") != 0) {
 		util_fail(cause,
@@ -225,6 +289,17 @@ ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *rea
 	}
 	if (ledger_walker_fold(l, t.walker, &w, cause) != 0)
 		goto end;
+	{
+		/* reviewed at another station too: as the event counts it */
+		struct fold_xreviews xr;
+		unsigned char own[LEDGER_HASH_LEN];
+
+		if (ledger_event_xreviews(l, &xr, cause) != 0)
+			goto end;
+		if (xr.n > 0 && ledger_identity(l, own) == 0)
+			fold_xreviews_walker(&w, own, &xr);
+		fold_xreviews_free(&xr);
+	}
 	now = fold_lap_review(&w, lap_seq);
 	if (now == -2) {
 		util_fail(cause,

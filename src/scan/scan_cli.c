@@ -52,7 +52,7 @@ scan_cli_decode(struct cli_cmd_ctx *c, struct cli_args *a)
 	{
 		/* a picture may be a whole sheet of badges (30 labels a page),
 		 * not a camera frame's few codes */
-		struct scan_decode_options o = {1, 1, 255, 0};
+		struct scan_decode_options o = {1, 1, 255, 0, 0};
 
 		d = scan_decode_new(&o);
 	}

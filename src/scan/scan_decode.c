@@ -17,7 +17,7 @@ struct scan_decoder {
 struct scan_decoder *
 scan_decode_new(const struct scan_decode_options *o)
 {
-	struct scan_decode_options def = {1, 1, 8, 0};
+	struct scan_decode_options def = {1, 1, 8, 0, 0};
 	struct scan_decoder *d;
 
 	if (o == NULL)
@@ -32,6 +32,9 @@ scan_decode_new(const struct scan_decode_options *o)
 	ZXing_ReaderOptions_setTryDownscale(d->opts, true);
 	ZXing_ReaderOptions_setTryInvert(d->opts, o->try_invert != 0 && !o->invert_half);
 	ZXing_ReaderOptions_setMaxNumberOfSymbols(d->opts, o->max_symbols > 0 ? o->max_symbols : 8);
+#ifndef SCAN_ZXING_SYSTEM
+	scan_zxing_set_precheck(d->opts, !o->no_precheck);
+#endif
 	if (o->try_invert != 0 && o->invert_half) {
 		if ((d->half = ZXing_ReaderOptions_new()) == NULL)
 			abort(); /* only out of memory */
@@ -42,6 +45,9 @@ scan_decode_new(const struct scan_decode_options *o)
 		ZXing_ReaderOptions_setTryInvert(d->half, false);
 		ZXing_ReaderOptions_setMaxNumberOfSymbols(d->half,
 		                                          o->max_symbols > 0 ? o->max_symbols : 8);
+#ifndef SCAN_ZXING_SYSTEM
+		scan_zxing_set_precheck(d->half, !o->no_precheck);
+#endif
 	}
 	return d;
 }
@@ -206,6 +212,16 @@ scan_codes_free(struct scan_codes *codes)
 	free(codes->v);
 	codes->v = NULL;
 	codes->n = 0;
+}
+
+unsigned long
+scan_decode_precheck_skips(void)
+{
+#ifdef SCAN_ZXING_SYSTEM
+	return 0;
+#else
+	return scan_zxing_precheck_skips();
+#endif
 }
 
 const char *

@@ -39,6 +39,10 @@ struct scan_decode_options {
 	 * (a quarter of the pixels: a phone held up to the camera has big
 	 * modules); the camera's frames between full inverted passes.  Default 0. */
 	int invert_half;
+	/* tests and the bench's "before" figures: zxing's ReadBarcodes() on every
+	 * picture as it is, without the pre-check that spares it pictures where
+	 * it cannot find a code and binarizes for it (scan_zxing.cpp).  Default 0. */
+	int no_precheck;
 };
 
 /* opts may be NULL for the defaults. */
@@ -52,6 +56,10 @@ int scan_decode_luma(struct scan_decoder *d, const uint8_t *luma, int width, int
                      struct scan_codes *out, char **cause);
 
 void scan_codes_free(struct scan_codes *codes);
+
+/* zxing passes the pre-check spared in this thread so far (0 where it is not
+ * built: with a zxing-cpp other than 1.4). */
+unsigned long scan_decode_precheck_skips(void);
 
 /* "1.4.0 (compatibility layer)" or "system C API": for logs and docs. */
 const char *scan_decode_backend(void);

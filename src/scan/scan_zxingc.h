@@ -93,6 +93,13 @@ ZXing_Position ZXing_Barcode_position(const ZXing_Barcode *barcode);
 char *ZXing_LastErrorMsg(void);
 void ZXing_free(void *ptr);
 
+/* Not 2.3's: scan_zxing.cpp's pre-check and its own binarization (on by
+ * default; off for tests and the bench's "before": plain ReadBarcodes()), and
+ * how many passes the pre-check spared zxing in this thread (0 where it is
+ * not built: zxing-cpp other than 1.4). */
+void scan_zxing_set_precheck(ZXing_ReaderOptions *opts, bool on);
+unsigned long scan_zxing_precheck_skips(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1058,3 +1058,64 @@ lo_sync() {
 	echo "$output" | grep -Eq '^      walker 1 Ann +pledges +1 .*owed +\$8\.00 .*still owed +\$8\.00$'
 	echo "$output" | grep -Eq '^      walker 2 Bob +pledges +1 .*owed +\$4\.00 .*still owed +\$4\.00$'
 }
+
+# Honest laps across stations (issue 18): a lap scanned too soon at the lap
+# point is flagged there; the welcome table, which holds the pledges, lists
+# it ("at Lap point T2") and accepts it.  Until then it is not billed; from
+# then the table's settlement, its bundle's outstanding.csv (verify
+# recomputes it from the lap point's copy and the table's review), the lap
+# point's own view after the next exchange and HQ's report all count it.
+@test "a lap flagged at the lap point, accepted at the table: settlement, verify, the lap point and HQ agree" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	"$WATCTL" --db "$T/t2.db" set holdoff 1 >/dev/null
+	"$WATCTL" --db "$T/t1.db" pledge add 1 --sponsor "Gail Grant" --kind lap --rate 2 >/dev/null
+	code=$("$WATCTL" --db "$T/t1.db" badge-code 1)
+	"$WATCTL" --db "$T/t2.db" scan "$code" >/dev/null # checked in, lap 1
+	sleep 1.1
+	run "$WATCTL" --db "$T/t2.db" scan "$code" # too soon: flagged
+	echo "$output"
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t1.db" pledge list 1
+	echo "$output"
+	# the table's lap by hand (money) and the lap point's first: 2 laps, $4
+	[[ "$output" == *"Gail Grant"*"laps 2"*"owed \$4.00"* ]]
+	run "$WATCTL" --db "$T/t1.db" lap review
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"at Lap point T2: waiting (review with --station T2)"* ]]
+	lap=$(echo "$output" | sed -n 's/.*lap, entry \([0-9]*\) at Lap point T2.*/\1/p')
+	[ -n "$lap" ]
+	run "$WATCTL" --db "$T/t1.db" lap accept "$lap" --station T2
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Station T2's lap $lap accepted: it counts."* ]]
+	# the entry names the lap point's lap by its ledger identity
+	sqlite3 "$T/t1.db" "SELECT line FROM entries WHERE kind = 'lap-review'" | grep -q '"ref":{"ledger":"[0-9a-f]\{64\}","seq":'"$lap"'}'
+	run "$WATCTL" --db "$T/t1.db" pledge list 1
+	echo "$output"
+	[[ "$output" == *"Gail Grant"*"laps 3"*"owed \$6.00"* ]]
+	run "$WATCTL" --db "$T/t1.db" lap review
+	[[ "$output" == *"No flagged laps waiting for review."* ]]
+	"$WATCTL" --db "$T/t1.db" check >/dev/null
+	# the lap point hears of it at the next exchange: no longer waiting there
+	lo_sync "$T/t1.db" "$T/t2.db"
+	run "$WATCTL" --db "$T/t2.db" lap review
+	echo "$output"
+	[[ "$output" == *"No flagged laps waiting for review."* ]]
+	run "$WATCTL" --db "$T/t2.db" lap review --all
+	[[ "$output" == *"lap, entry $lap: accepted"* ]]
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" verify "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)" "$(bundle_in "$USB" -T1-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	echo "$output" | grep -Eq '^      walker 1 Ann +pledges +1 .*owed +\$6\.00 .*still owed +\$6\.00$'
+}

@@ -366,6 +366,195 @@ test_csv(void **state)
 	free(cause);
 }
 
+/* ---- a flagged lap reviewed at another station (fold.h) ---- */
+
+#define ID_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define ID_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+/* An entry of station st at T0 + at_s seconds; ref: a JSON ref or NULL. */
+static int64_t
+addx(struct day *d, const char *st, const char *kind, uint32_t walker, const char *ref, int at_s,
+     const char *data)
+{
+	char w[32] = "", r[160] = "";
+	int64_t seq = (int64_t)d->n + 1;
+	char *cause = NULL;
+
+	if (walker != 0)
+		snprintf(w, sizeof w, ",\"walker\":%u", walker);
+	if (ref != NULL)
+		snprintf(r, sizeof r, ",\"ref\":%s", ref);
+	d->lines[d->n] = xasprintf(
+	    "{\"seq\":%lld,\"station\":\"%s\",\"kind\":\"%s\",\"wall_ms\":%lld,\"mono_ms\":%lld,"
+	    "\"boot\":\"b1\",\"op\":\"test\"%s%s,\"data\":%s}",
+	    (long long)seq, st, kind, (long long)(T0 + at_s * 1000LL), (long long)at_s * 1000LL, w,
+	    r, data);
+	if (entry_decode(d->lines[d->n], strlen(d->lines[d->n]), &d->es[d->n], &cause) != 0)
+		fail_msg("%s", cause);
+	d->n++;
+	return seq;
+}
+
+/* Walker 7's counted laps over the lap point a and the table b (their
+ * first na, nb entries), as the table's settlement counts them. */
+static int64_t
+xlaps(struct day *a, size_t na, struct day *b, size_t nb, int *disagree)
+{
+	struct pledge_source src[2] = {{"T1", ID_B, b->es, nb, NULL, 0},
+	                               {"T2", ID_A, a->es, na, NULL, 0}};
+	struct fold *f;
+	struct pledge_book *book;
+	struct pledge_tally *t;
+	char *cause = NULL;
+	int64_t laps;
+
+	if (fold_run(b->es, nb, NULL, &f, &cause) != 0 ||
+	    pledge_book_run(b->es, nb, f, &book, &cause) != 0 ||
+	    pledge_tally_run(src, 2, book, f, &t, &cause) != 0)
+		fail_msg("%s", cause);
+	laps = pledge_tally_laps(t, 7, NULL);
+	if (disagree != NULL) {
+		/* the flag of the lap point's lap 5, as every fold judges it */
+		struct fold_xreviews x = {0};
+		unsigned char ia[ENTRY_ID_LEN], ib[ENTRY_ID_LEN];
+		struct fold *fa;
+
+		assert_int_equal(entry_id_parse(ID_A, 64, ia), 0);
+		assert_int_equal(entry_id_parse(ID_B, 64, ib), 0);
+		assert_int_equal(fold_run(a->es, na, NULL, &fa, NULL), 0);
+		/* the other order: the lap point's reviews first */
+		fold_xreviews_add(&x, ia, a->es, na, fa);
+		fold_xreviews_add(&x, ib, b->es, nb, f);
+		fold_xreviews_apply(fa, ia, &x);
+		assert_int_equal(fold_counted_laps(fold_walker(fa, 7)), laps);
+		*disagree = fold_lap_flag(fold_walker(fa, 7), 5)->disagree;
+		fold_xreviews_free(&x);
+		fold_free(fa);
+	}
+	pledge_tally_free(t);
+	pledge_book_free(book);
+	fold_free(f);
+	return laps;
+}
+
+static void
+test_reviews_across_stations(void **state)
+{
+	struct day a = {0}, b = {0};
+	const char *xref = "{\"ledger\":\"" ID_A "\",\"seq\":5}";
+	int64_t mine, theirs;
+	char ref[32];
+	int dis = -1;
+
+	(void)state;
+	/* the lap point: lap 5 scanned 30 s after lap 4, flagged */
+	addx(&a, "T2", "event", 0, NULL, 0,
+	     "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"W1\"}");
+	addx(&a, "T2", "settings", 0, NULL, 1, "{\"key\":\"min-lap\",\"value\":\"120\"}");
+	addx(&a, "T2", "checkin", 7, NULL, 10, "{\"how\":\"scan\"}");
+	addx(&a, "T2", "lap", 7, NULL, 300, "{\"how\":\"scan\"}");
+	addx(&a, "T2", "lap", 7, NULL, 330, "{\"how\":\"scan\"}");
+	/* the table: the walker and a per-lap pledge */
+	addx(&b, "T1", "event", 0, NULL, 0,
+	     "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"W1\"}");
+	addx(&b, "T1", "walker", 7, NULL, 2, "{\"name\":\"Ana\"}");
+	addx(&b, "T1", "pledge", 7, NULL, 3, "{\"sponsor\":\"Bob\",\"kind\":\"lap\",\"rate\":100}");
+	/* not reviewed: the flagged lap waits, not billed */
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, NULL), 1);
+	/* accepted at the table: billed */
+	mine = addx(&b, "T1", "lap-review", 7, xref, 1000, "{\"verdict\":\"accept\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, &dis), 2);
+	assert_int_equal(dis, 0);
+	/* a review naming a lap that is not flagged, or another walker's, does nothing */
+	addx(&b, "T1", "lap-review", 7, "{\"ledger\":\"" ID_A "\",\"seq\":4}", 1001,
+	     "{\"verdict\":\"reject\"}");
+	addx(&b, "T1", "lap-review", 8, xref, 1002, "{\"verdict\":\"reject\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, NULL), 2);
+	/* rejected at the lap point earlier (by its stamp), arriving later: the
+	 * table's later accept stands, a disagreement */
+	theirs = addx(&a, "T2", "lap-review", 7, "5", 900, "{\"verdict\":\"reject\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, &dis), 2);
+	assert_int_equal(dis, 1);
+	/* the lap point's fold alone: its own say */
+	assert_int_equal(xlaps(&a, a.n, &b, 3, NULL), 1);
+	/* the table's review annulled: the lap point's reject */
+	snprintf(ref, sizeof ref, "%lld", (long long)mine);
+	addx(&b, "T1", "annul", 7, ref, 1100, "{\"reason\":\"wrong lap\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, &dis), 1);
+	assert_int_equal(dis, 0);
+	/* the table accepts again, later: counted; then the lap point accepts
+	 * too (later still): agreed */
+	addx(&b, "T1", "lap-review", 7, xref, 1200, "{\"verdict\":\"accept\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, &dis), 2);
+	assert_int_equal(dis, 1);
+	addx(&a, "T2", "lap-review", 7, "5", 1300, "{\"verdict\":\"accept\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, &dis), 2);
+	assert_int_equal(dis, 0); /* each ledger's say is its last review */
+	/* the lap point's last say now reject, the latest: not counted */
+	addx(&a, "T2", "lap-review", 7, "5", 1400, "{\"verdict\":\"reject\"}");
+	assert_int_equal(xlaps(&a, a.n, &b, b.n, &dis), 1);
+	assert_int_equal(dis, 1);
+	(void)theirs;
+	day_free(&a);
+	day_free(&b);
+}
+
+/* Equal stamps: the ledger whose identity is greater; the fold brought up
+ * to date by fold_more and applied again agrees with a fold from entry 1. */
+static void
+test_reviews_across_tie_and_more(void **state)
+{
+	struct day a = {0}, b = {0};
+	struct fold_xreviews x = {0};
+	unsigned char ia[ENTRY_ID_LEN], ib[ENTRY_ID_LEN];
+	struct fold *fa, *fb;
+
+	(void)state;
+	assert_int_equal(entry_id_parse(ID_A, 64, ia), 0);
+	assert_int_equal(entry_id_parse(ID_B, 64, ib), 0);
+	addx(&a, "T2", "event", 0, NULL, 0,
+	     "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"W1\"}");
+	addx(&a, "T2", "settings", 0, NULL, 1, "{\"key\":\"min-lap\",\"value\":\"120\"}");
+	addx(&a, "T2", "checkin", 7, NULL, 10, "{\"how\":\"scan\"}");
+	addx(&a, "T2", "lap", 7, NULL, 300, "{\"how\":\"scan\"}");
+	addx(&a, "T2", "lap", 7, NULL, 330, "{\"how\":\"scan\"}");
+	addx(&b, "T1", "event", 0, NULL, 0,
+	     "{\"name\":\"W\",\"city\":\"C\",\"date\":\"2026-05-02\",\"tag\":\"W1\"}");
+	addx(&b, "T1", "lap-review", 7, "{\"ledger\":\"" ID_A "\",\"seq\":5}", 500,
+	     "{\"verdict\":\"accept\"}");
+	assert_int_equal(fold_run(b.es, b.n, NULL, &fb, NULL), 0);
+	fold_xreviews_add(&x, ib, b.es, b.n, fb);
+	assert_int_equal(x.n, 1);
+	assert_true(fold_xreviews_name(&x, ia));
+	assert_false(fold_xreviews_name(&x, ib));
+	/* the table's fold: nothing of it (another ledger's lap) */
+	assert_int_equal(fold_figures(fb)->accepted_laps, 0);
+	assert_int_equal(fold_run(a.es, a.n, NULL, &fa, NULL), 0);
+	fold_xreviews_apply(fa, ia, &x);
+	assert_int_equal(fold_counted_laps(fold_walker(fa, 7)), 2);
+	assert_int_equal(fold_figures(fa)->accepted_laps, 1);
+	assert_true(fold_lap_flag(fold_walker(fa, 7), 5)->review_other);
+	/* the lap point rejects at the same stamp: "b..." > "a...", the table's stands */
+	addx(&a, "T2", "lap-review", 7, "5", 500, "{\"verdict\":\"reject\"}");
+	assert_int_equal(fold_more(fa, &a.es[5], 1), 0);
+	assert_int_equal(fold_counted_laps(fold_walker(fa, 7)), 1); /* before applying again */
+	fold_xreviews_apply(fa, ia, &x);
+	assert_int_equal(fold_counted_laps(fold_walker(fa, 7)), 2);
+	assert_int_equal(fold_figures(fa)->accepted_laps, 1);
+	assert_int_equal(fold_figures(fa)->rejected_laps, 0);
+	assert_true(fold_lap_flag(fold_walker(fa, 7), 5)->disagree);
+	/* no review of another's any more: back to its own say */
+	x.n = 0;
+	fold_xreviews_apply(fa, ia, &x);
+	assert_int_equal(fold_counted_laps(fold_walker(fa, 7)), 1);
+	assert_int_equal(fold_figures(fa)->rejected_laps, 1);
+	fold_xreviews_free(&x);
+	fold_free(fa);
+	fold_free(fb);
+	day_free(&a);
+	day_free(&b);
+}
+
 int
 main(void)
 {
@@ -379,6 +568,8 @@ main(void)
 	    cmocka_unit_test(test_certified_then_reopened),
 	    cmocka_unit_test(test_entry_fields),
 	    cmocka_unit_test(test_csv),
+	    cmocka_unit_test(test_reviews_across_stations),
+	    cmocka_unit_test(test_reviews_across_tie_and_more),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

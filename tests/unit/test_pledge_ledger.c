@@ -583,6 +583,307 @@ test_linked_walker(void **state)
 	ledger_settlement_clear(&s);
 }
 
+/* b's entries (all of them), stored at a as the sync stores them: the lap
+ * point hears of the table's reviews. */
+struct b_lines {
+	char *lines[128];
+	size_t lens[128];
+	unsigned char hash[LEDGER_HASH_LEN];
+	size_t n;
+};
+
+static int
+b_line_cb(const struct ledger_entry *e, void *arg)
+{
+	struct b_lines *b = arg;
+
+	assert_true(b->n < 128);
+	b->lines[b->n] = xstrdup(e->line);
+	b->lens[b->n] = strlen(e->line);
+	memcpy(b->hash, e->hash, LEDGER_HASH_LEN);
+	b->n++;
+	return 0;
+}
+
+static void
+sync_b_to_a(struct fixture *f)
+{
+	struct b_lines bl = {0};
+	struct ledger_peer_batch b;
+	unsigned char idb[LEDGER_HASH_LEN];
+	char *cause = NULL;
+	size_t added;
+
+	assert_int_equal(ledger_identity(f->s.b, idb), 0);
+	if (ledger_entries(f->s.b, 1, b_line_cb, &bl, &cause) != 0)
+		fail_msg("%s", cause);
+	memset(&b, 0, sizeof b);
+	b.ledger = idb;
+	b.station = "T1";
+	b.cert = "cert";
+	b.first_seq = 1;
+	b.n = bl.n;
+	b.lines = (const char *const *)bl.lines;
+	b.lens = bl.lens;
+	b.head_hash = bl.hash;
+	b.head_sig = f->s.sig;
+	b.seen_wall_ms = 1;
+	b.format = 1;
+	if (ledger_peer_store(f->s.a, &b, LEDGER_PEER_BUDGET_DEFAULT, &added, &cause) != 0)
+		fail_msg("%s", cause);
+	for (size_t i = 0; i < bl.n; i++)
+		free(bl.lines[i]);
+}
+
+static int
+people_cb(const struct ledger_event_person *p, void *arg)
+{
+	if (p->id == 1)
+		*(int64_t *)arg = p->laps;
+	return 0;
+}
+
+static int
+conflict_cb(const struct ledger_conflict *x, void *arg)
+{
+	if (x->kind == LEDGER_CONFLICT_LAP_REVIEW)
+		snprintf(arg, 600, "%s", x->text);
+	return 0;
+}
+
+/* The lap point's clock (a fake one: scans seconds apart). */
+static struct stamp a_now;
+static void
+a_clock(struct stamp *st, void *arg)
+{
+	(void)arg;
+	*st = a_now;
+}
+
+static void
+a_scan_as(struct fixture *f, uint32_t walker, int role, int64_t after_ms, struct ledger_scan *out)
+{
+	char code[BADGE_CODE_MAX], *cause = NULL;
+
+	a_now.wall_ms += after_ms;
+	a_now.mono_ms += after_ms;
+	assert_int_equal(ledger_badge_code(f->s.a, walker, code, sizeof code, &cause), 0);
+	if (ledger_scan(f->s.a, code, strlen(code), role, "test", out, &cause) != 0)
+		fail_msg("%s", cause);
+}
+
+static void
+a_scan(struct fixture *f, int64_t after_ms, struct ledger_scan *out)
+{
+	a_scan_as(f, 1, RULES_ROLE_LAP, after_ms, out);
+}
+
+/* A lap scanned too soon at the lap point, reviewed at the welcome table:
+ * listed there with the lap point's name, billed once accepted there, the
+ * event's figures agree; a reject at the lap point stamped earlier does not
+ * undo the table's later accept (listed as a disagreement); the table's
+ * review annulled, the lap point's stands. */
+static void
+test_lap_reviewed_at_table(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	struct ledger_pledge_line ln;
+	struct ledger_event_figures ef;
+	struct ledger_flagged *fl = NULL;
+	struct ledger_scan sc;
+	size_t n;
+	int64_t per_lap, lapx, lapb, review, seq, base, seen, people = -1;
+	uint32_t id;
+	char conf[600];
+	char *cause = NULL;
+
+	a_now.wall_ms = 1777730400000LL; /* 2026-05-02 14:00 UTC: before the table's clock */
+	a_now.mono_ms = 1000000;
+	snprintf(a_now.boot, sizeof a_now.boot, "a-boot");
+	ledger_set_clock(f->s.a, a_clock, NULL);
+	assert_int_equal(ledger_set(f->s.a, "min-lap", "60", "test", &cause), 0);
+	assert_int_equal(ledger_set(f->s.a, "role", "lap", "test", &cause), 0);
+	per_lap = pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	a_scan(f, 1000, &sc);  /* check-in */
+	a_scan(f, 70000, &sc); /* lap 1 */
+	assert_int_equal(sc.verdict.outcome, RULES_LAP);
+	a_scan(f, 10000, &sc); /* too soon: flagged */
+	assert_int_equal(sc.verdict.outcome, RULES_LAP_TOO_SOON);
+	lapx = sc.seq;
+	seen = sc.laps;
+	/* walker 2 checked in at the lap point, a first lap 10 s after: the
+	 * scan before it is the check-in */
+	assert_int_equal(
+	    ledger_walker_add(f->s.a, "Bo", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	a_scan_as(f, id, RULES_ROLE_WELCOME, 1000, &sc);
+	a_scan_as(f, id, RULES_ROLE_LAP, 10000, &sc);
+	assert_int_equal(sc.verdict.outcome, RULES_LAP_TOO_SOON);
+	lapb = sc.seq;
+	sync_a_to_b(f);
+	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(fl[1].seq, lapb);
+	assert_int_equal(fl[1].walker, id);
+	assert_string_equal(fl[1].name, "Bo");
+	assert_true(fl[1].has_prev);
+	assert_string_equal(fl[1].prev_kind, "checkin");
+	assert_int_equal(fl[1].since_ms, 10000);
+	free(fl);
+	assert_int_equal(
+	    ledger_lap_review_peer(f->s.b, "T2", lapb, 0, "no lap", "coord", &seq, &cause), 0);
+
+	/* listed at the table, the lap point named, waiting; not billed */
+	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 1);
+	assert_true(fl[0].peer);
+	assert_int_equal(fl[0].seq, lapx);
+	assert_string_equal(fl[0].where, "Lap point T2");
+	assert_string_equal(fl[0].station, "T2");
+	assert_string_equal(fl[0].name, "Ana");
+	assert_true(fl[0].has_prev);
+	assert_string_equal(fl[0].prev_kind, "lap");
+	assert_false(fl[0].has_next);
+	assert_int_equal(fl[0].since_ms, 10000);
+	free(fl);
+	ln = line(f, per_lap, &s);
+	base = ln.counted_laps; /* what the walker saw at the lap point */
+	assert_int_equal(base, seen);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base);
+	assert_int_equal(ef.walker_pending, 1); /* the walker card says 1 lap to review */
+	ledger_event_figures_clear(&ef);
+
+	/* not a flagged lap, or not a lap: refused in words */
+	assert_int_equal(
+	    ledger_lap_review_peer(f->s.b, "T2", lapx - 1, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "was not flagged"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", 1, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "not a lap"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T9", lapx, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	free(cause);
+	cause = NULL;
+
+	/* accepted at the table: billed, and counted in the event's figures */
+	assert_int_equal(
+	    ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &review, &cause), 0);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base + 1);
+	assert_int_equal(ln.owed_cents, 100 * (base + 1));
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base + 1);
+	assert_int_equal(ef.walker_pending, 0);
+	assert_int_equal(ef.station[1].fig.accepted_laps, 1);
+	ledger_event_figures_clear(&ef);
+	assert_int_equal(ledger_event_people(f->s.b, people_cb, &people, &cause), 0);
+	assert_int_equal(people, base + 1);
+
+	/* the lap point, before and after it holds the table's entries: its lap
+	 * review, its event figures, card and leaderboard take the table's verdict */
+	assert_int_equal(ledger_flagged_laps(f->s.a, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 2); /* Ana's and Bo's */
+	free(fl);
+	assert_int_equal(ledger_event_figures(f->s.a, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base);
+	assert_int_equal(ef.walker_pending, 1);
+	ledger_event_figures_clear(&ef);
+	sync_b_to_a(f);
+	assert_int_equal(ledger_flagged_laps(f->s.a, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	free(fl);
+	assert_int_equal(ledger_flagged_laps(f->s.a, 0, &fl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_false(fl[0].peer);
+	assert_int_equal(fl[0].seq, lapx);
+	assert_int_equal(fl[0].review, 1);
+	assert_string_equal(fl[0].decided, "another station");
+	assert_int_equal(fl[1].seq, lapb);
+	assert_int_equal(fl[1].review, -1);
+	free(fl);
+	assert_int_equal(ledger_event_figures(f->s.a, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base + 1);
+	assert_int_equal(ef.walker_pending, 0);
+	assert_int_equal(ef.station[0].fig.accepted_laps, 1);
+	ledger_event_figures_clear(&ef);
+	people = -1;
+	assert_int_equal(ledger_event_people(f->s.a, people_cb, &people, &cause), 0);
+	assert_int_equal(people, base + 1);
+	/* already accepted over the event: the lap point's own accept is refused */
+	assert_int_equal(ledger_lap_review(f->s.a, lapx, 1, NULL, "coord", &seq, &cause), -1);
+	assert_non_null(strstr(cause, "already accepted"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(ledger_flagged_laps(f->s.b, 1, &fl, &n, &cause), 0);
+	assert_int_equal(n, 0);
+	free(fl);
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "already accepted"));
+	free(cause);
+	cause = NULL;
+
+	/* rejected at the lap point, stamped before the table's accept, arriving
+	 * after it: the later (the table's) stands, said as a disagreement */
+	assert_int_equal(ledger_lap_review(f->s.a, lapx, 0, "double scan", "coord", &seq, &cause),
+	                 0);
+	sync_a_to_b(f);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base + 1);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_flagged_laps(f->s.b, 0, &fl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(fl[0].seq, lapx);
+	assert_int_equal(fl[0].review, 1);
+	assert_true(fl[0].disagree);
+	assert_string_equal(fl[0].decided, "here");
+	free(fl);
+	/* on the coordinator's list of conflicts, in words */
+	conf[0] = '\0';
+	assert_int_equal(ledger_event_conflicts(f->s.b, conflict_cb, conf, &cause), 0);
+	assert_non_null(strstr(conf, "Walker 1 (Ana): the lap at Lap point T2 at "));
+	assert_non_null(strstr(conf, "accepted at one station and rejected at another. The later "
+	                             "review (here) counts: accepted."));
+
+	/* the table's review annulled: the lap point's reject */
+	assert_int_equal(ledger_annul(f->s.b, review, "wrong lap", "coord", RULES_COORDINATOR, NULL,
+	                              NULL, &cause),
+	                 0);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_event_figures(f->s.b, 1, &ef, &cause), 0);
+	assert_int_equal(ef.walker_laps, base);
+	ledger_event_figures_clear(&ef);
+
+	/* certified: the reviews it counted are in; a review after it would not
+	 * count, so it is refused until the laps are reopened */
+	assert_int_equal(ledger_certify(f->s.b, "coord", &seq, &cause), 0);
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &seq, &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "certified"));
+	free(cause);
+	cause = NULL;
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base);
+	assert_int_equal(ln.final, 1);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_certify_reopen(f->s.b, "a lap to review", "coord", &seq, &cause),
+	                 0);
+	assert_int_equal(ledger_lap_review_peer(f->s.b, "T2", lapx, 1, NULL, "coord", &seq, &cause),
+	                 0);
+	ln = line(f, per_lap, &s);
+	assert_int_equal(ln.counted_laps, base + 1);
+	ledger_settlement_clear(&s);
+}
+
 int
 main(void)
 {
@@ -594,6 +895,7 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_one_walker_as_all, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_pledged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_peer_index_migrated, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_lap_reviewed_at_table, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

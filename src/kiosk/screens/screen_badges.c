@@ -114,7 +114,7 @@ screen_badges_draw(struct kiosk *k)
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Whose badges", k->style.font.small, 1,
 	        UI_DIM, UI_LEFT);
 	y += lh;
-	row = (struct ui_rect){body.x, y, body.w, rh};
+	row = (struct ui_rect){body.x, y, body.w, kiosk_choices_h(k, 3, rh, gap)};
 	snprintf(label[0], sizeof label[0], t ? "All walkers (%lld)" : "All walkers",
 	         t ? (long long)t->all : 0LL);
 	snprintf(label[1], sizeof label[1], t ? "New since the last sheet (%lld)" : "New",
@@ -122,8 +122,8 @@ screen_badges_draw(struct kiosk *k)
 	snprintf(label[2], sizeof label[2], "One team\xe2\x80\xa6");
 	for (int i = 0; i < 3; i++) {
 		int on = (int)k->badges.which == i;
-		if (ui_button(u, kiosk_col(row, i, 3, gap), label[i], on ? UI_ACCENT : UI_PANEL,
-		              k->style.font.body) &&
+		if (ui_button(u, kiosk_choice(k, row, i, 3, gap), label[i],
+		              on ? UI_ACCENT : UI_PANEL, k->style.font.body) &&
 		    !k->waiting) {
 			k->msg[0] = '\0';
 			if (i == PRINT_CLI_TEAM)
@@ -132,25 +132,26 @@ screen_badges_draw(struct kiosk *k)
 				k->badges.which = (enum print_cli_which)i;
 		}
 	}
-	y += rh;
+	y += row.h;
 	if (k->badges.which == PRINT_CLI_TEAM) {
+		struct ui_rect under = kiosk_choice(k, row, 2, 3, gap);
 		snprintf(line, sizeof line, "Team: %s", k->badges.team);
-		ui_text_cut(u, (struct ui_rect){kiosk_col(row, 2, 3, gap).x, y, row.w / 3, lh},
-		            line, k->style.font.small, 1, UI_ACCENT, UI_LEFT);
+		ui_text_cut(u, (struct ui_rect){under.x, y, under.w, lh}, line, k->style.font.small,
+		            1, UI_ACCENT, UI_LEFT);
 	}
 	y += lh;
 	ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Printed on", k->style.font.small, 1,
 	        UI_DIM, UI_LEFT);
 	y += lh;
-	row = (struct ui_rect){body.x, y, body.w, rh};
+	row = (struct ui_rect){body.x, y, body.w, kiosk_choices_h(k, 3, rh, gap)};
 	for (int i = 0; i < 3; i++) {
 		int on = k->badges.layout == i;
-		if (ui_button(u, kiosk_col(row, i, 3, gap), screen_badges_layouts[i].label,
+		if (ui_button(u, kiosk_choice(k, row, i, 3, gap), screen_badges_layouts[i].label,
 		              on ? UI_ACCENT : UI_PANEL, k->style.font.body) &&
 		    !k->waiting)
 			k->badges.layout = i;
 	}
-	y += rh + gap;
+	y += row.h + gap;
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
 	y += lh;
 	ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, body.y + body.h - k->style.button - y},

@@ -193,6 +193,11 @@ screen_close_look(struct kiosk *k)
 	left = (struct ui_rect){body.x, body.y, body.w * 55 / 100, body.h};
 	right =
 	    (struct ui_rect){left.x + left.w + 2 * gap, body.y, body.w - left.w - 2 * gap, body.h};
+	if (ui_width(u) < ui_height(u)) { /* portrait: the four buttons under the figures */
+		int bh = 4 * rh + 3 * gap;
+		right = (struct ui_rect){body.x, body.y + body.h - bh, body.w, bh};
+		left = (struct ui_rect){body.x, body.y, body.w, body.h - bh - 2 * gap};
+	}
 	if (k->close.figures == NULL) {
 		kiosk_draw_message(k, (struct ui_rect){left.x, left.y, left.w, lh});
 		return;
@@ -759,12 +764,19 @@ screen_export_draw(struct kiosk *k)
 	side = body.h - 2 * lh < body.w * 38 / 100 ? body.h - 2 * lh : body.w * 38 / 100;
 	left = (struct ui_rect){body.x, body.y, side, body.h};
 	right = (struct ui_rect){body.x + side + 2 * gap, body.y, body.w - side - 2 * gap, body.h};
+	if (ui_width(u) < ui_height(u)) { /* portrait: the key on top, the export under it */
+		side = body.w / 2;
+		left = (struct ui_rect){body.x, body.y, body.w, side + 2 * lh};
+		right =
+		    (struct ui_rect){body.x, body.y + left.h + gap, body.w, body.h - left.h - gap};
+	}
 	if (x != NULL && x->rc == 0 && x->op == KIOSK_OP_EXPORT_INFO) {
-		ui_qr(u, (struct ui_rect){left.x, left.y, side, side}, x->pubkey);
+		ui_qr(u, (struct ui_rect){left.x + (left.w - side) / 2, left.y, side, side},
+		      x->pubkey);
 		snprintf(line, sizeof line, "Station key id %s", x->key_id);
-		ui_text(u, (struct ui_rect){left.x, left.y + side, side, lh}, line,
+		ui_text(u, (struct ui_rect){left.x, left.y + side, left.w, lh}, line,
 		        k->style.font.small, 1, UI_FG, UI_CENTER);
-		ui_text(u, (struct ui_rect){left.x, left.y + side + lh, side, lh},
+		ui_text(u, (struct ui_rect){left.x, left.y + side + lh, left.w, lh},
 		        "Give HQ this public key", k->style.font.hint, 0, UI_DIM, UI_CENTER);
 	}
 	y = right.y;

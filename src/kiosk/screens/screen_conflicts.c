@@ -42,6 +42,7 @@ static const struct {
     [LEDGER_CONFLICT_LAPS] = {"A lap counted at two stations", UI_WARN},
     [LEDGER_CONFLICT_PEER_DUPLICATE] = {"Likely the same person, at two other stations", UI_DIM},
     [LEDGER_CONFLICT_NUMBER] = {"One walker number, two people", UI_BAD},
+    [LEDGER_CONFLICT_LAP_REVIEW] = {"A lap reviewed otherwise at two stations", UI_WARN},
 };
 
 static void

@@ -272,20 +272,32 @@ screen_coord_draw(struct kiosk *k)
 	                                          [RULES_ROLE_BOTH] = "Both"};
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k), row, grid;
-	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line;
+	int gap = k->style.margin, rh = k->style.row_l, lh = k->style.line, portrait, top;
 	char rot[48], review[48];
 
 	if (kiosk_header(k, "Coordinator", "Home")) {
 		kiosk_lock(k); /* leaving the menu for home locks it */
 		return;
 	}
-	row = (struct ui_rect){body.x, body.y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 4, gap), setting_find("role")->label, k->style.font.text, 1,
-	        UI_FG, UI_LEFT);
+	/* portrait: the role's label above its three buttons ("Welcome table" fits) */
+	portrait = ui_width(u) < ui_height(u);
+	top = portrait ? lh : 0;
+	row = (struct ui_rect){body.x, body.y + top, body.w, rh};
+	ui_text(u,
+	        portrait ? (struct ui_rect){body.x, body.y, body.w, lh} : kiosk_col(row, 0, 4, gap),
+	        setting_find("role")->label, k->style.font.text, 1, UI_FG, UI_LEFT);
 	for (int i = 0; i < 3; i++) {
 		int on = (int)k->st.event.role == i;
-		if (ui_button(u, kiosk_col(row, i + 1, 4, gap), role_labels[i],
-		              on ? UI_ACCENT : UI_PANEL, k->style.font.text) &&
+		struct ui_rect b = kiosk_col(row, i + 1, 4, gap);
+		if (portrait) { /* shares of 15: "Welcome table" 7, "Lap point" 5, "Both" 3 */
+			static const int at[] = {0, 7, 12, 15};
+			int span = row.w - 2 * gap;
+			b = (struct ui_rect){row.x + span * at[i] / 15 + i * gap, row.y,
+			                     span * (at[i + 1] - at[i]) / 15, row.h};
+		}
+		/* the body size: "Welcome table" whole, not shrunk beside the others */
+		if (ui_button(u, b, role_labels[i], on ? UI_ACCENT : UI_PANEL,
+		              k->style.font.body) &&
 		    !on && !k->waiting) {
 			struct kiosk_req q;
 			memset(&q, 0, sizeof q);
@@ -296,12 +308,18 @@ screen_coord_draw(struct kiosk *k)
 			kiosk_post(k, &q);
 		}
 	}
-	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + rh + gap / 2, body.w, lh});
-	grid = (struct ui_rect){body.x, body.y + rh + lh + gap, body.w, body.h - rh - lh - gap};
+	kiosk_draw_message(k, (struct ui_rect){body.x, body.y + top + rh + gap / 2, body.w, lh});
+	grid = (struct ui_rect){body.x, body.y + top + rh + lh + gap, body.w,
+	                        body.h - top - rh - lh - gap};
 	snprintf(rot, sizeof rot, "Rotate (%d\xc2\xb0)", ui_rotation(u));
 	{
 		const struct ledger_totals *t = &k->st.totals;
+		const struct fold_figures *all = &k->st.whole;
 		int64_t waiting = t->flagged_laps - t->accepted_laps - t->rejected_laps;
+
+		/* the lap point's flagged laps wait here too (reviewed here) */
+		if (k->st.npeers > 0)
+			waiting = all->flagged_laps - all->accepted_laps - all->rejected_laps;
 
 		if (waiting > 0)
 			snprintf(review, sizeof review, "Lap review (%lld)", (long long)waiting);
@@ -532,7 +550,7 @@ screen_settings_draw(struct kiosk *k)
 		/* a length is a number and a unit chosen apart: "0.25" alone was metres */
 		snprintf(aside, sizeof aside, "Unit: %s (change)",
 		         screen_settings_units[k->settings.unit].words);
-		r = kiosk_ask_or(k, "Event settings",
+		r = kiosk_ask_or(k, clock ? "Set the clock" : "Event settings",
 		                 k->settings.prompt[0] ? k->settings.prompt : k->settings.label,
 		                 k->settings.value, sizeof k->settings.value,
 		                 length ? KIOSK_KB_NUMBER : KIOSK_KB_TEXT, 1,
@@ -595,6 +613,21 @@ screen_settings_draw(struct kiosk *k)
 		}
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
+		/* a long value ("Organisation: International Outreach Ministries")
+		 * ends with "…" where the button ends, shrunk at most a little
+		 * beside the others (ui_text would shrink it to 70 %) */
+		{
+			size_t cut = strlen(value);
+			while (cut > 1 &&
+			       ui_text_width(u, label, k->style.font.body, 1) * 85 / 100 >
+			           c.w - 2 * k->style.pad) {
+				do
+					cut--;
+				while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80);
+				snprintf(label, sizeof label, "%s: %.*s\xe2\x80\xa6", s->label,
+				         (int)cut, value);
+			}
+		}
 		if (ui_button(u, c, label, k->style.quiet, k->style.font.body)) {
 			char whole[SETTING_VALUE_MAX];
 
@@ -742,9 +775,26 @@ screen_import_files(struct kiosk *k)
 				screen_import_post(k, KIOSK_OP_IMPORT_PREVIEW, line, 0);
 			}
 		}
-		if (k->list->nfound == 0)
+		if (k->list->nfound == 0 && k->list->rc == 0) {
 			ui_text(u, (struct ui_rect){left.x, y, left.w, lh}, "No CSV file there.",
 			        k->style.font.body, 0, UI_DIM, UI_LEFT);
+			y += lh + gap;
+		} else if (k->list->rc != 0) /* no stick: kept in view, whatever is pressed */
+			y += ui_text_wrap(u, (struct ui_rect){left.x, y, left.w, 4 * lh},
+			                  k->list->cause != NULL ? k->list->cause : "No USB stick.",
+			                  k->style.font.body, 1, UI_BAD, UI_LEFT) +
+			     gap;
+		/* looked for again once the stick is in */
+		if ((k->list->rc != 0 || k->list->nfound == 0) &&
+		    ui_button(u, (struct ui_rect){left.x, y, left.w, rh}, "Look again",
+		              k->style.primary, k->style.font.text) &&
+		    !k->waiting) {
+			int pledges = k->import.pledges; /* the kind chosen stays */
+			k->msg[0] = '\0';
+			screen_import_enter(k);
+			k->import.pledges = pledges;
+			return;
+		}
 	}
 	if (ui_button(u, (struct ui_rect){left.x, left.y + left.h - rh, left.w, rh},
 	              "Type a path\xe2\x80\xa6", k->style.quiet, k->style.font.text)) {
@@ -999,9 +1049,7 @@ screen_import_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
 
-	if (x->op == KIOSK_OP_LISTDIR) {
-		if (x->rc != 0)
-			kiosk_message(k, UI_BAD, "%s", x->cause ? x->cause : "No USB stick.");
+	if (x->op == KIOSK_OP_LISTDIR) { /* a failure is drawn from k->list */
 		kiosk_keep(&k->list, x);
 		*r = NULL;
 		return;

@@ -52,7 +52,8 @@ screen_correct_list(struct kiosk *k)
 {
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k);
-	int gap = k->style.gap_s, rh = k->style.row, y, bw = k->style.back_w;
+	int portrait = ui_width(u) < ui_height(u), gap = k->style.gap_s;
+	int rh = portrait ? 3 * k->style.line_s : k->style.row, y, bw = k->style.back_w;
 	char line[256];
 
 	if (kiosk_header(k, k->walker ? "Correct a mistake" : "Corrections", "Back")) {
@@ -82,8 +83,14 @@ screen_correct_list(struct kiosk *k)
 		int can = strcmp(e->kind, "annul") != 0 && e->annulled_by == 0;
 		kiosk_entry_line(e, k->walker == 0, line, sizeof line);
 		ui_fill(u, (struct ui_rect){body.x, y, body.w, rh}, UI_PANEL);
-		ui_text(u, (struct ui_rect){body.x + gap * 2, y, body.w - bw - gap * 4, rh}, line,
-		        k->style.font.body, can, can ? UI_FG : UI_DIM, UI_LEFT);
+		if (portrait) /* 480 wide: the entry on up to three lines beside Undo */
+			ui_text_wrap(u,
+			             (struct ui_rect){body.x + gap * 2, y + gap,
+			                              body.w - bw - gap * 4, rh - gap},
+			             line, k->style.font.small, can, can ? UI_FG : UI_DIM, UI_LEFT);
+		else
+			ui_text(u, (struct ui_rect){body.x + gap * 2, y, body.w - bw - gap * 4, rh},
+			        line, k->style.font.body, can, can ? UI_FG : UI_DIM, UI_LEFT);
 		if (can) {
 			if (ui_button(u, (struct ui_rect){body.x + body.w - bw, y, bw, rh}, "Undo",
 			              UI_BAD, k->style.font.text)) {

@@ -130,7 +130,7 @@ screen_donate_confirm(struct kiosk *k, const char *title)
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, body.y + body.h - btn - gap - y});
 	{
 		struct ui_rect row = {body.x, body.y + body.h - btn, body.w, btn};
-		if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Change", k->style.quiet,
+		if (ui_button(u, kiosk_col(row, 0, 2, gap * 2), "Edit", k->style.quiet,
 		              k->style.font.title) &&
 		    !k->waiting)
 			screen_donate_step(k, DONATE_AMOUNT);
@@ -275,8 +275,14 @@ screen_donate_tendered(struct kiosk *k, const char *title)
 			screen_donate_step(k, DONATE_DONOR);
 		}
 	}
-	if (k->donate.step == DONATE_TENDERED && k->msg[0] == '\0' &&
-	    k->donate.tendered[0] != '\0') {
+	if (k->donate.step == DONATE_TENDERED && k->msg[0] == '\0' && k->donate.tendered[0] == '\0')
+		/* what the optional question is for, in the room the change will take */
+		ui_text_wrap(k->ui,
+		             (struct ui_rect){above.x, above.y - above.h, above.w, 2 * above.h},
+		             "To work out the change: the cash they hand you. No change due? Skip.",
+		             k->style.font.body, 0, UI_DIM, UI_LEFT);
+	else if (k->donate.step == DONATE_TENDERED && k->msg[0] == '\0' &&
+	         k->donate.tendered[0] != '\0') {
 		/* the change as it is typed, above the quick amounts */
 		int64_t c = 0;
 		if (amount_parse(k->donate.tendered, AMOUNT_DEFAULT_MAX_CENTS, &c, NULL) == 0 &&

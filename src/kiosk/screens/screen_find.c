@@ -279,8 +279,15 @@ screen_walker_draw(struct kiosk *k)
 		        UI_LEFT);
 		y += lh;
 	}
-	kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, lh});
-	y += lh;
+	{
+		/* a message longer than the column takes a second line */
+		int mh = k->msg[0] != '\0' && !k->waiting &&
+		                 ui_text_width(u, k->msg, k->style.font.body, 1) > left.w
+		             ? 2 * lh
+		             : lh;
+		kiosk_draw_message(k, (struct ui_rect){left.x, y, left.w, mh});
+		y += mh;
+	}
 	for (size_t i = 0; i < c->nrecent; i++) {
 		const struct kiosk_recent *e = &c->recent[i];
 		/* a donation's row is a finger high: its Receipt button beside it */
@@ -365,7 +372,7 @@ screen_walker_reply(struct kiosk *k, struct kiosk_reply **r)
 		/* refused by hand (the ledger's sentence is longer than the line) */
 		kiosk_message(k, UI_FG, "%s",
 		              k->coordinator ? "Too soon: +1 lap anyway adds it."
-		                             : "Too soon: ask the coordinator.");
+		                             : "Lap not added: too soon. Ask the coordinator.");
 		ui_sound(k->ui, UI_SOUND_WARN);
 	} else if (x->op == KIOSK_OP_CHECKIN || x->op == KIOSK_OP_LAP) {
 		enum ui_color c = kiosk_scan_color(x);

@@ -36,7 +36,10 @@ screen_pack_draw(struct kiosk *k)
 	int done = x != NULL && x->rc == 0;
 	char line[KIOSK_PATH_MAX + 600];
 
-	if (kiosk_header(k, "Event pack to USB stick", "Back")) {
+	/* the menu's shorter name on a portrait panel's narrow header */
+	if (kiosk_header(
+	        k, ui_width(u) < ui_height(u) ? "Event pack to USB" : "Event pack to USB stick",
+	        "Back")) {
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}

@@ -60,7 +60,7 @@ screen_print_draw(struct kiosk *k)
 	int gap = k->style.margin, y = body.y, btn = k->style.button, lh = k->style.line;
 	enum ui_color c;
 	const char *words, *detail = "";
-	char title[200], progress[96];
+	char title[200], progress[96], spooled[sizeof p->st.spool_path + 200];
 	int failed;
 
 	if (kiosk_header(k, "Printing", "Back") || p == NULL) {
@@ -90,7 +90,18 @@ screen_print_draw(struct kiosk *k)
 	y += k->style.row_l + gap;
 	if (p->phase == KIOSK_PRINT_REFUSED || p->phase == KIOSK_PRINT_SAVED || p->save_failed)
 		detail = p->message;
-	else if (p->phase == KIOSK_PRINT_FINISHED)
+	else if (p->phase == KIOSK_PRINT_FINISHED && p->st.state == PRINT_SPOOLED &&
+	         p->st.spool_path[0] != '\0') {
+		/* a volunteer's words, the file's name only (print.c's sentence has the
+		 * whole path of the spool folder) */
+		const char *base = strrchr(p->st.spool_path, '/');
+		snprintf(
+		    spooled, sizeof spooled,
+		    "Nothing is lost: the page is kept on this station (%s). Plug in the "
+		    "printer and press Try again, or Print elsewhere to put it on a USB stick.",
+		    base != NULL ? base + 1 : p->st.spool_path);
+		detail = spooled;
+	} else if (p->phase == KIOSK_PRINT_FINISHED)
 		detail = p->st.message;
 	else if (p->phase == KIOSK_PRINT_RUNNING && p->st.reasons[0] != '\0')
 		detail = p->st.reasons;
@@ -115,7 +126,9 @@ screen_print_draw(struct kiosk *k)
 			k->print.step = PRINT_SHOW;
 			kiosk_print_save(k, k->spool_dir != NULL ? k->spool_dir : "");
 		}
-		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Back", k->style.quiet,
+		/* back to Try again / Print elsewhere / Done (the header's Back
+		 * leaves the page: two "Back"s going to two places confused) */
+		if (ui_button(u, kiosk_col(row, 2, 3, gap), "Not now", k->style.quiet,
 		              k->style.font.text))
 			k->print.step = PRINT_SHOW;
 		return;
@@ -232,15 +245,25 @@ screen_printer_draw(struct kiosk *k)
 	}
 	y += rh + gap;
 	row = (struct ui_rect){body.x, y, body.w, rh};
-	ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", k->style.font.text, 1, UI_FG, UI_LEFT);
+	if (ui_width(u) < ui_height(u)) { /* portrait: "Paper" above, the four in two rows */
+		ui_text(u, (struct ui_rect){body.x, y, body.w, lh}, "Paper", k->style.font.text, 1,
+		        UI_FG, UI_LEFT);
+		y += lh;
+		row = (struct ui_rect){body.x, y, body.w, 2 * rh + gap};
+	} else
+		ui_text(u, kiosk_col(row, 0, 5, gap), "Paper", k->style.font.text, 1, UI_FG,
+		        UI_LEFT);
 	for (int i = 0; i < 4; i++) {
 		int on = strcasecmp(paper, screen_papers[i].value) == 0;
-		if (ui_button(u, kiosk_col(row, i + 1, 5, gap), screen_papers[i].label,
-		              on ? UI_ACCENT : UI_PANEL, k->style.font.body) &&
+		struct ui_rect b = row.h > rh
+		                       ? kiosk_col(kiosk_row(row, i / 2, 2, gap), i % 2, 2, gap)
+		                       : kiosk_col(row, i + 1, 5, gap);
+		if (ui_button(u, b, screen_papers[i].label, on ? UI_ACCENT : UI_PANEL,
+		              k->style.font.body) &&
 		    !on && !k->waiting)
 			screen_printer_set(k, "paper", screen_papers[i].value);
 	}
-	y += rh + gap;
+	y += row.h + gap;
 	if (ui_button(u, (struct ui_rect){body.x, y, body.w / 2 - gap, rh}, "Test print",
 	              k->style.done, k->style.font.label) &&
 	    !k->waiting)

@@ -87,13 +87,28 @@ screen_register_dup_draw(struct kiosk *k)
 			kiosk_go(k, SCREEN_WALKER);
 			return;
 		}
-		ui_text(u, (struct ui_rect){in.x, in.y, in.w / 2, in.h}, d[i]->name,
-		        k->style.font.text, 1, UI_FG, UI_LEFT);
-		snprintf(line, sizeof line, "%s%swalker %u%s", d[i]->team,
-		         d[i]->team[0] ? "  \xc2\xb7  " : "", d[i]->id,
-		         d[i]->checked_in ? "  \xc2\xb7  checked in" : "");
-		ui_text_cut(u, (struct ui_rect){in.x + in.w / 2, in.y, in.w / 2, in.h}, line,
-		            k->style.font.body, 0, UI_DIM, UI_RIGHT);
+		{
+			/* the name as wide as it is (half the row at most); the number and
+			 * whether checked in whole at the right; the team, shortened if
+			 * need be, in what is left between */
+			int nw = ui_text_width(u, d[i]->name, k->style.font.text, 1), tw;
+			int sep = ui_text_width(u, "  \xc2\xb7  ", k->style.font.body, 0);
+			if (nw > in.w / 2)
+				nw = in.w / 2;
+			ui_text(u, (struct ui_rect){in.x, in.y, nw, in.h}, d[i]->name,
+			        k->style.font.text, 1, UI_FG, UI_LEFT);
+			snprintf(line, sizeof line, "%swalker %u%s",
+			         d[i]->team[0] ? "  \xc2\xb7  " : "", d[i]->id,
+			         d[i]->checked_in ? "  \xc2\xb7  checked in" : "");
+			tw = ui_text_width(u, line, k->style.font.body, 0);
+			ui_text(u, (struct ui_rect){in.x + in.w - tw, in.y, tw, in.h}, line,
+			        k->style.font.body, 0, UI_DIM, UI_RIGHT);
+			if (d[i]->team[0] != '\0')
+				ui_text_cut(u,
+				            (struct ui_rect){in.x + nw + sep, in.y,
+				                             in.w - nw - sep - tw, in.h},
+				            d[i]->team, k->style.font.body, 0, UI_DIM, UI_RIGHT);
+		}
 		y += rh + gap;
 	}
 	if (ui_button(u,

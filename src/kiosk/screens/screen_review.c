@@ -1,8 +1,10 @@
 /* screen_review.c — the lap review (coordinator): the laps scanned too soon,
+ * here and at every station held (the lap point's, named "Lap point T2"),
  * by walker, oldest first, each with the walker's scans just before and
  * after it (times in the station's zone); Accept or Reject, one tap each,
- * recorded as lap-review entries (ledger_lap_review).  A flagged lap counts
- * once accepted (fold.h, "counted laps"). */
+ * recorded as lap-review entries of this station (ledger_lap_review,
+ * ledger_lap_review_peer).  A flagged lap counts once accepted (fold.h,
+ * "counted laps"). */
 #include <stdio.h>
 #include <string.h>
 
@@ -43,14 +45,19 @@ screen_review_kind(const char *kind)
 	return strcmp(kind, "checkin") == 0 ? "check-in" : "lap";
 }
 
-/* "14:03:10 — 10 s after the lap at 14:03:00; next lap 14:05:40" */
+/* "14:03:10 — 10 s after the lap at 14:03:00; next lap 14:05:40"; another
+ * station's: "Lap point T2, 14:03:10 — …" (times on this station's clock) */
 static void
 screen_review_line(const struct ledger_flagged *f, char *buf, size_t len)
 {
-	char at[16], prev[16], next[16], tail[96] = "";
+	char t[16], at[80], prev[16], next[16], tail[96] = "";
 	int n;
 
-	screen_review_time(&f->at, at, sizeof at);
+	screen_review_time(&f->at, t, sizeof t);
+	if (f->peer)
+		snprintf(at, sizeof at, "%.48s, %.15s", f->where, t);
+	else
+		snprintf(at, sizeof at, "%.15s", t);
 	if (f->has_next)
 		snprintf(tail, sizeof tail, "; next %s %s", screen_review_kind(f->next_kind),
 		         screen_review_time(&f->next_at, next, sizeof next));
@@ -64,15 +71,30 @@ screen_review_line(const struct ledger_flagged *f, char *buf, size_t len)
 }
 
 static void
-screen_review_post(struct kiosk *k, int64_t seq, int accept)
+screen_review_post(struct kiosk *k, const struct ledger_flagged *f, int accept)
 {
 	struct kiosk_req q;
 
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_LAP_REVIEW;
-	q.seq = seq;
+	q.seq = f->seq;
 	q.accept = accept;
+	if (f->peer) /* the lap point's lap, reviewed here */
+		snprintf(q.review.station, sizeof q.review.station, "%s", f->station);
 	kiosk_post(k, &q);
+}
+
+/* A lap's button key: its entry, and its station's identity for another's
+ * (entry 12 here and entry 12 at the lap point are two laps). */
+static uint64_t
+screen_review_key(const struct ledger_flagged *f)
+{
+	uint64_t k = (uint64_t)f->seq;
+
+	if (f->peer)
+		for (int i = 0; i < 3; i++)
+			k ^= (uint64_t)f->ledger[i] << (40 + 8 * i);
+	return k;
 }
 
 static void
@@ -90,8 +112,9 @@ screen_review_draw(struct kiosk *k)
 		return;
 	}
 	ui_text(u, (struct ui_rect){body.x, body.y, body.w, lh},
-	        "Laps scanned too soon. They count only once accepted.", k->style.font.small, 0,
-	        UI_DIM, UI_LEFT);
+	        "Laps scanned too soon, here and at the other stations. They count only once "
+	        "accepted.",
+	        k->style.font.small, 0, UI_DIM, UI_LEFT);
 	y = body.y + lh;
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
 	y += lh + k->style.tight;
@@ -127,13 +150,13 @@ screen_review_draw(struct kiosk *k)
 		/* keyed by the lap: when the list moves up after a tap, the next
 		 * lap's buttons are new ones and a double tap does not reach them */
 		if (ui_button_keyed(u, (struct ui_rect){row.x + row.w - 2 * bw - gap, y, bw, rh},
-		                    "Accept", (uint64_t)f->seq, UI_OK, k->style.font.text) &&
+		                    "Accept", screen_review_key(f), UI_OK, k->style.font.text) &&
 		    !k->waiting)
-			screen_review_post(k, f->seq, 1);
+			screen_review_post(k, f, 1);
 		if (ui_button_keyed(u, (struct ui_rect){row.x + row.w - bw, y, bw, rh}, "Reject",
-		                    (uint64_t)f->seq, UI_BAD, k->style.font.text) &&
+		                    screen_review_key(f), UI_BAD, k->style.font.text) &&
 		    !k->waiting)
-			screen_review_post(k, f->seq, 0);
+			screen_review_post(k, f, 0);
 		y += rh + gap;
 		shown++;
 	}

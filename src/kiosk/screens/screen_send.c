@@ -32,6 +32,12 @@ screen_send_export(struct kiosk *k)
 }
 
 static void
+screen_send_enter(struct kiosk *k)
+{
+	k->send_off_pressed = 0;
+}
+
+static void
 screen_send_reply(struct kiosk *k, struct kiosk_reply **r)
 {
 	struct kiosk_reply *x = *r;
@@ -49,7 +55,8 @@ screen_send_draw(struct kiosk *k)
 	struct ui_rect body = kiosk_body(k), r;
 	int gap = k->style.margin, lh = k->style.line, rh = k->style.row_l, y = body.y;
 	char line[sizeof k->send_line];
-	int service = 0, note;
+	char why[300];
+	int service = 0, note, blocked;
 	enum kiosk_send_mood m = kiosk_send_view(k->send, line, sizeof line, &service);
 	enum ui_color c = m == KIOSK_SEND_OK        ? UI_OK
 	                  : m == KIOSK_SEND_REFUSED ? UI_BAD
@@ -69,13 +76,27 @@ screen_send_draw(struct kiosk *k)
 		snprintf(line, sizeof line, "%.590s", k->msg);
 		c = UI_BAD;
 	}
+	/* training first: the ask would be refused whatever the charter says */
+	if (k->st.training) {
+		snprintf(why, sizeof why,
+		         "Training is on: nothing of it goes to HQ. Switch training off first "
+		         "(Coordinator \xe2\x86\x92 Training).");
+		blocked = 1;
+	} else
+		blocked = kiosk_send_blocked(k->send, why, sizeof why);
+	/* no HQ address: the reason is the line, before any press; a press
+	 * of a send button turns it red */
+	if (blocked && !k->send_after_export && k->msg[0] == '\0') {
+		snprintf(line, sizeof line, "%s", why);
+		c = k->send_off_pressed ? UI_BAD : UI_WARN;
+	}
 	y += ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 3 * lh},
 	                  "Sends the last export (sealed, as on the USB stick) to HQ's inbox named "
 	                  "in the event's charter, over this station's network. HQ's receipt is "
 	                  "kept in the ledger.",
 	                  k->style.font.small, 0, UI_DIM, UI_LEFT) +
 	     gap;
-	note = service ? 0 : 3 * lh;
+	note = service || blocked ? 0 : 3 * lh;
 	r = (struct ui_rect){body.x, y, body.w, body.y + body.h - rh - gap - note - y};
 	ui_fill(u, r, UI_PANEL);
 	ui_fill(u, (struct ui_rect){r.x, r.y, k->style.gap_s, r.h}, c);
@@ -84,22 +105,43 @@ screen_send_draw(struct kiosk *k)
 	                              r.w - 3 * k->style.pad, r.h - 2 * k->style.pad},
 	             line, k->style.font.text, 1, c == UI_WARN ? UI_FG : c, UI_LEFT);
 	y += r.h + gap / 2;
-	if (!service)
+	if (note > 0)
 		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, note},
 		             "The network service is not running: this station has no Wi-Fi set up "
 		             "(wat.conf). Export to a USB stick and take it to HQ, as before.",
 		             k->style.font.small, 0, UI_FG, UI_LEFT);
 	r = (struct ui_rect){body.x, body.y + body.h - rh, body.w, rh};
-	/* while it retries, a press tries again now (HQ counts an export once) */
-	if (ui_button(u, kiosk_col(r, 0, 3, gap), "Send to HQ", UI_OK, k->style.font.body) &&
-	    !k->send_after_export) {
-		k->msg[0] = '\0';
-		kiosk_send_ask(k->send);
+	if (blocked) {
+		/* a press only points at the reason above */
+		if (ui_button_off(u, kiosk_col(r, 0, 3, gap), "Send to HQ", k->style.font.body) |
+		    ui_button_off(u, kiosk_col(r, 1, 3, gap), "Export and send",
+		                  k->style.font.body)) {
+			k->send_off_pressed = 1;
+			ui_invalidate(u);
+		}
+	} else {
+		/* while it retries, a press tries again now (HQ counts an export once) */
+		if (ui_button(u, kiosk_col(r, 0, 3, gap), "Send to HQ", UI_OK,
+		              k->style.font.body) &&
+		    !k->send_after_export) {
+			k->msg[0] = '\0';
+			kiosk_send_ask(k->send);
+		}
+		if (ui_button(u, kiosk_col(r, 1, 3, gap), "Export and send", UI_OK,
+		              k->style.font.body) &&
+		    !k->send_after_export && !k->waiting)
+			screen_send_export(k);
 	}
-	if (ui_button(u, kiosk_col(r, 1, 3, gap), "Export and send", UI_OK, k->style.font.body) &&
-	    !k->send_after_export && !k->waiting)
-		screen_send_export(k);
-	if (ui_button(u, kiosk_col(r, 2, 3, gap), "Export to USB", UI_ACCENT, k->style.font.body))
+	/* a practice ledger is not exported either (the export screen would
+	 * refuse it after a press) */
+	if (k->st.training) {
+		if (ui_button_off(u, kiosk_col(r, 2, 3, gap), "Export to USB",
+		                  k->style.font.body)) {
+			k->send_off_pressed = 1;
+			ui_invalidate(u);
+		}
+	} else if (ui_button(u, kiosk_col(r, 2, 3, gap), "Export to USB", UI_ACCENT,
+	                     k->style.font.body))
 		kiosk_go(k, SCREEN_EXPORT);
 }
 
@@ -135,6 +177,7 @@ screen_send_tick(struct kiosk *k)
 
 const struct screen_ops screen_send_ops = {
     .name = "send",
+    .enter = screen_send_enter,
     .draw = screen_send_draw,
     .reply = screen_send_reply,
     .tick = screen_send_tick,

@@ -130,6 +130,8 @@ screen_stations_draw(struct kiosk *k)
 	struct ui_rect body = kiosk_body(k);
 	const struct kiosk_reply *x = k->list;
 	int gap = k->style.gap, lh = k->style.line_s, y = body.y;
+	int portrait = ui_width(u) < ui_height(u);
+	int wifi = portrait && x != NULL && x->wifi_ssid[0] != '\0' ? k->style.button + gap : 0;
 	int64_t now = screen_stations_wall_ms();
 	char name[96], seen[64], clock[64], line[512];
 
@@ -146,7 +148,11 @@ screen_stations_draw(struct kiosk *k)
 		/* narrow enough to leave the event's Wi-Fi room beside them */
 		struct ui_rect br = {body.x + cw + gap, cr.y, k->style.col_w * 3 / 2, bh};
 
-		body.h -= bh + gap + (nh > 0 ? nh + gap : 0);
+		if (portrait) { /* the two buttons share the width; the Wi-Fi goes above */
+			cr = kiosk_col((struct ui_rect){body.x, cr.y, body.w, bh}, 0, 2, gap);
+			br = kiosk_col((struct ui_rect){body.x, cr.y, body.w, bh}, 1, 2, gap);
+		}
+		body.h -= bh + gap + (nh > 0 ? nh + gap : 0) + wifi;
 		if (nh > 0)
 			ui_text_wrap(u, (struct ui_rect){body.x, cr.y - gap - nh, body.w, nh},
 			             k->stations_note, k->style.font.small, 0,
@@ -165,7 +171,9 @@ screen_stations_draw(struct kiosk *k)
 		int wy = body.y + body.h + gap, wh = k->style.button / 3;
 		int ww = body.x + body.w - wx;
 
-		if (k->stations_note[0] != '\0')
+		if (portrait)
+			wx = body.x, ww = body.w;
+		else if (k->stations_note[0] != '\0')
 			wy += 3 * lh + gap;
 		ui_text(u, (struct ui_rect){wx, wy, ww, wh},
 		        "The stations' own Wi-Fi:", k->style.font.hint, 1, UI_FG, UI_LEFT);
@@ -185,7 +193,7 @@ screen_stations_draw(struct kiosk *k)
 		return;
 	}
 	if (x->nstations == 0) {
-		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, 4 * lh},
+		ui_text_wrap(u, (struct ui_rect){body.x, y, body.w, (portrait ? 8 : 4) * lh},
 		             "No other station of this event reached yet. Stations find each other "
 		             "on the local network (or by the addresses in wat.conf, SYNC_PEERS) "
 		             "when wat-sync runs on each; without a network, read a station's "
