@@ -1226,6 +1226,79 @@ ui_button_since(const struct ui *u, struct ui_rect r, const char *label, uint64_
 	return u->frame_ms;
 }
 
+/* How a button's label fits its inner rect r at px: 0 on one line, 1 on
+ * two lines split at clean[*at] (a space: the split that makes the wider
+ * line narrowest; only when r is tall enough for two lines), -1 not at px
+ * (ui_text shrinks it). */
+static int
+ui_label_split(struct ui *u, struct ui_rect r, char *clean, int px, int bold, size_t *at)
+{
+	TTF_Font *f = ui_font(u, px, bold != 0);
+	int w = 0, bestw = -1;
+
+	if (f == NULL || TTF_SizeUTF8(f, clean, &w, NULL) != 0 || w <= r.w)
+		return 0;
+	if (TTF_FontLineSkip(f) * 2 > r.h)
+		return -1;
+	for (size_t i = 0; clean[i] != '\0'; i++) {
+		int w1 = 0, w2 = 0;
+		if (clean[i] != ' ')
+			continue;
+		clean[i] = '\0';
+		if (TTF_SizeUTF8(f, clean, &w1, NULL) == 0 &&
+		    TTF_SizeUTF8(f, clean + i + 1, &w2, NULL) == 0 && w1 <= r.w && w2 <= r.w &&
+		    (bestw < 0 || (w1 > w2 ? w1 : w2) < bestw)) {
+			*at = i;
+			bestw = w1 > w2 ? w1 : w2;
+		}
+		clean[i] = ' ';
+	}
+	return bestw < 0 ? -1 : 1;
+}
+
+/* A button's label: on one line at its size when it fits; else, when the
+ * button is tall enough, on two lines at its size (a long choice beside
+ * short ones keeps their size instead of shrinking alone); else shrunk as
+ * any text. */
+static void
+ui_button_label(struct ui *u, struct ui_rect r, const char *label, int size, int bold,
+                enum ui_color c)
+{
+	int px = ui_px(u, size), lh;
+	size_t at = 0;
+	char *clean;
+
+	if (label == NULL || label[0] == '\0' || r.w <= 0)
+		return;
+	clean = ui_clean(label);
+	if (ui_label_split(u, r, clean, px, bold, &at) != 1) {
+		free(clean);
+		ui_text(u, r, label, size, bold, c, UI_CENTER);
+		return;
+	}
+	ui_record(u, clean); /* the label as one text, as a one-line one */
+	clean[at] = '\0';
+	lh = TTF_FontLineSkip(ui_font(u, px, bold != 0));
+	ui_draw_text(u, (struct ui_rect){r.x, r.y + r.h / 2 - lh, r.w, lh}, clean, px, bold, c,
+	             UI_CENTER, 0);
+	ui_draw_text(u, (struct ui_rect){r.x, r.y + r.h / 2, r.w, lh}, clean + at + 1, px, bold, c,
+	             UI_CENTER, 0);
+	free(clean);
+}
+
+int
+ui_button_fits(struct ui *u, struct ui_rect r, const char *label, int size)
+{
+	int pad = ui_px(u, 8), rc;
+	size_t at = 0;
+	char *clean = ui_clean(label);
+
+	rc = ui_label_split(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, clean,
+	                    ui_px(u, size), 1, &at);
+	free(clean);
+	return rc >= 0;
+}
+
 int
 ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size)
 {
@@ -1244,8 +1317,8 @@ ui_button_keyed(struct ui *u, struct ui_rect r, const char *label, uint64_t key,
 	ui_fill(u, r, held ? UI_FG : bg);
 	if (bg == UI_BG || bg == UI_PANEL || bg == UI_WHITE)
 		ui_border(u, r, UI_LINE, ui_px(u, 2) > 0 ? ui_px(u, 2) : 1);
-	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 1,
-	        held ? UI_WHITE : ui_on(bg), UI_CENTER);
+	ui_button_label(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 1,
+	                held ? UI_WHITE : ui_on(bg));
 	if (r.w < u->min_target || r.h < u->min_target)
 		ui_fault(u, "button \"%s\" is %dx%d px (under %dx%d)", label, r.w, r.h,
 		         u->min_target, u->min_target);
@@ -1283,8 +1356,8 @@ ui_button_off(struct ui *u, struct ui_rect r, const char *label, int size)
 		ui_fill(u, (struct ui_rect){r.x, y, t, h}, UI_LINE);
 		ui_fill(u, (struct ui_rect){r.x + r.w - t, y, t, h}, UI_LINE);
 	}
-	ui_text(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 0, UI_DIM,
-	        UI_CENTER);
+	ui_button_label(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, label, size, 0,
+	                UI_DIM);
 	if (u->nbuttons < UI_MAX_BUTTONS) {
 		u->buttons[u->nbuttons].r = r;
 		u->buttons[u->nbuttons].label = xstrdup(label);

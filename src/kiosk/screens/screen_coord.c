@@ -605,8 +605,8 @@ screen_settings_draw(struct kiosk *k)
 		    kiosk_col(kiosk_row(grid, j % rows, rows, gap), j / rows, cols, gap);
 		const struct setting *s = screen_settings_at(i);
 		screen_settings_value(k, s, value, sizeof value);
-		if (strlen(value) > 24) { /* a long text (a waiver): its start, then "…" */
-			size_t cut = 24;
+		if (strlen(value) > 48) { /* a long text (a waiver): its start, then "…" */
+			size_t cut = 48;
 			while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80)
 				cut--;
 			snprintf(value + cut, sizeof value - cut, "\xe2\x80\xa6");
@@ -614,13 +614,11 @@ screen_settings_draw(struct kiosk *k)
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
 		/* a long value ("Organisation: International Outreach Ministries")
-		 * ends with "…" where the button ends, shrunk at most a little
-		 * beside the others (ui_text would shrink it to 70 %) */
+		 * takes the button's two lines, and ends with "…" where they end
+		 * rather than shrinking beside the others */
 		{
 			size_t cut = strlen(value);
-			while (cut > 1 &&
-			       ui_text_width(u, label, k->style.font.body, 1) * 85 / 100 >
-			           c.w - 2 * k->style.pad) {
+			while (cut > 1 && !ui_button_fits(u, c, label, k->style.font.body)) {
 				do
 					cut--;
 				while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80);

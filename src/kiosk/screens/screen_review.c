@@ -111,11 +111,12 @@ screen_review_draw(struct kiosk *k)
 		kiosk_go(k, SCREEN_COORD);
 		return;
 	}
-	ui_text(u, (struct ui_rect){body.x, body.y, body.w, lh},
-	        "Laps scanned too soon, here and at the other stations. They count only once "
-	        "accepted.",
-	        k->style.font.small, 0, UI_DIM, UI_LEFT);
-	y = body.y + lh;
+	/* two lines on a narrow (portrait) panel */
+	y = ui_text_wrap(u, (struct ui_rect){body.x, body.y, body.w, 2 * lh},
+	                 "Laps scanned too soon, here and at the other stations. They count only "
+	                 "once accepted.",
+	                 k->style.font.small, 0, UI_DIM, UI_LEFT);
+	y = body.y + (y > lh ? y : lh);
 	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
 	y += lh + k->style.tight;
 	if (k->list == NULL)
