@@ -97,9 +97,10 @@ static const char ledger_schema_v6[] =
     "ALTER TABLE walkers ADD COLUMN rejected_laps INTEGER NOT NULL DEFAULT 0;";
 
 /* Version 7: other stations' entries by walker, and those of the kinds
- * that are the station's (walker 0: LEDGER_PEER_KINDS), as one walker's
+ * that are the station's under walker 0 (settings, links, certifications,
+ * lap reviews, annulments: ledger_peer_index_add), as one walker's
  * settlement reads them (ledger_pledge.c): derived from peer_entries when
- * they are stored, rebuilt with the other derived tables. */
+ * they are stored, rebuilt and checked with the other derived tables. */
 static const char ledger_schema_v7[] = "CREATE TABLE IF NOT EXISTS peer_index("
                                        " ledger BLOB NOT NULL,"
                                        " walker INTEGER NOT NULL,"
