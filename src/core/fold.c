@@ -496,6 +496,50 @@ fold_run(const struct entry *es, size_t n, const struct rules_settings *given, s
 	return 0;
 }
 
+int
+fold_run_some(const struct entry *es, const int64_t *by, size_t n, int64_t last,
+              const struct rules_settings *given, struct fold **out)
+{
+	struct fold *f;
+	struct rules_settings s;
+	size_t i;
+
+	if (given != NULL) {
+		s = *given;
+	} else {
+		/* the settings in force among es (the last for each key) */
+		rules_settings_default(&s);
+		for (i = 0; i < n; i++) {
+			struct json_value k, v;
+			char *key, *value;
+
+			if (es[i].kind != ENTRY_SETTINGS || (by != NULL && by[i] != 0))
+				continue;
+			k = entry_member(&es[i], "key");
+			v = entry_member(&es[i], "value");
+			key = json_str(&k);
+			value = json_str(&v);
+			if (key != NULL)
+				fold_apply_setting(&s, key, value);
+			free(key);
+			free(value);
+		}
+	}
+	f = fold_new(&s);
+	f->nentries = last > 0 ? (size_t)last : 0;
+	f->annulled_by = xcalloc(f->nentries > 0 ? f->nentries : 1, sizeof *f->annulled_by);
+	for (i = 0; i < n; i++) {
+		assert(es[i].seq >= 1 && es[i].seq <= last &&
+		       (i == 0 || es[i - 1].seq < es[i].seq));
+		f->annulled_by[es[i].seq - 1] = by != NULL ? by[i] : 0;
+	}
+	for (i = 0; i < n; i++)
+		fold_step(f, &es[i], f->annulled_by[es[i].seq - 1]);
+	fold_finish(f);
+	*out = f;
+	return 0;
+}
+
 void
 fold_free(struct fold *f)
 {

@@ -157,6 +157,14 @@ void fold_walker_step(struct fold_walker *w, const struct entry *e, int64_t annu
  * stand; NULL: those the settings entries in force among es make. */
 int fold_run(const struct entry *es, size_t n, const struct rules_settings *s, struct fold **out,
              char **cause);
+/* Folds some entries of one ledger of last entries (a walker's and the
+ * station's settings: es in sequence order, not all of them), each with the
+ * entry that annuls it (by[i], 0: in force; NULL: all in force), as the
+ * ledger recorded it (its annulments checked when they were appended): the
+ * figures of the walkers es names are those fold_run of every entry makes,
+ * and fold_annulled_by answers for es.  s: as fold_run's. */
+int fold_run_some(const struct entry *es, const int64_t *by, size_t n, int64_t last,
+                  const struct rules_settings *s, struct fold **out);
 void fold_free(struct fold *f);
 /* Folds the entries that follow a finished fold's (es[0].seq == the next
  * seq, in order; a peer's newest, as they arrive) without folding the

@@ -121,9 +121,11 @@ pledge_owed(const struct pledge_terms *t, int64_t counted_laps, const struct set
 
 /* ---- one ledger's pledges ---- */
 
-void
-pledge_rule_settings(const struct entry *es, size_t n, const struct fold *f,
-                     struct setting_length *lap, int64_t *cap)
+/* pledge_rule_settings over es[0..n), the entries up to upto (the ledger's
+ * entries 1..upto, or some of them). */
+static void
+pledge_rule_settings_upto(const struct entry *es, size_t n, int64_t upto, const struct fold *f,
+                          struct setting_length *lap, int64_t *cap)
 {
 	const struct setting *ls = setting_find("lap-length");
 
@@ -135,7 +137,7 @@ pledge_rule_settings(const struct entry *es, size_t n, const struct fold *f,
 		struct json_value k, v;
 		char *key, *value;
 
-		if (es[i].kind != ENTRY_SETTINGS || (by != 0 && by <= (int64_t)n))
+		if (es[i].kind != ENTRY_SETTINGS || (by != 0 && by <= upto))
 			continue;
 		k = entry_member(&es[i], "key");
 		v = entry_member(&es[i], "value");
@@ -151,6 +153,13 @@ pledge_rule_settings(const struct entry *es, size_t n, const struct fold *f,
 		free(key);
 		free(value);
 	}
+}
+
+void
+pledge_rule_settings(const struct entry *es, size_t n, const struct fold *f,
+                     struct setting_length *lap, int64_t *cap)
+{
+	pledge_rule_settings_upto(es, n, (int64_t)n, f, lap, cap);
 }
 
 static char *
@@ -678,6 +687,7 @@ struct pledge_pair {
 struct pledge_tally {
 	size_t n;
 	int64_t *upto;       /* per source: the last entry counted */
+	size_t *cnt;         /* per source: how many of its es that is */
 	struct fold **folds; /* per source: its counted entries folded (NULL: none) */
 	struct pledge_pair *pairs;
 	size_t npairs, cap;
@@ -702,19 +712,20 @@ pledge_pair_add(struct pledge_tally *t, size_t src, uint32_t here, uint32_t ther
 	t->pairs[t->npairs++] = (struct pledge_pair){src, here, there};
 }
 
-/* The link entries in force among es[0..n) (annulled_by from f; an
- * annulment after n does not count) naming ledger `to` (hex): mine: the
- * entry's walker is src[0]'s; else the entry's other walker is. */
+/* The link entries in force among es[0..n), the entries up to upto
+ * (annulled_by from f; an annulment after upto does not count) naming
+ * ledger `to` (hex): mine: the entry's walker is src[0]'s; else the entry's
+ * other walker is. */
 static void
-pledge_links(struct pledge_tally *t, const struct entry *es, size_t n, const struct fold *f,
-             const char *to, int mine, size_t src)
+pledge_links(struct pledge_tally *t, const struct entry *es, size_t n, int64_t upto,
+             const struct fold *f, const char *to, int mine, size_t src)
 {
 	for (size_t i = 0; i < n; i++) {
 		int64_t by = fold_annulled_by(f, es[i].seq);
 		struct json_value w, o, lg;
 		int64_t a = 0, b = 0;
 
-		if (es[i].kind != ENTRY_LINK || (by != 0 && by <= (int64_t)n))
+		if (es[i].kind != ENTRY_LINK || (by != 0 && by <= upto))
 			continue;
 		w = entry_member(&es[i], "walker");
 		o = entry_member(&es[i], "other_walker");
@@ -728,6 +739,25 @@ pledge_links(struct pledge_tally *t, const struct entry *es, size_t n, const str
 		else
 			pledge_pair_add(t, src, (uint32_t)b, (uint32_t)a);
 	}
+}
+
+/* Source s's entries up to upto folded (cnt of its es: all of them up to
+ * upto, or some). */
+static int
+pledge_tally_fold(const struct pledge_source *s, int64_t upto, size_t cnt, struct fold **out,
+                  char **cause)
+{
+	int64_t *by;
+
+	if (s->by == NULL)
+		return fold_run(s->es, (size_t)upto, NULL, out, cause);
+	/* an annulment after upto does not count */
+	by = xcalloc(cnt ? cnt : 1, sizeof *by);
+	for (size_t j = 0; j < cnt; j++)
+		by[j] = s->by[j] <= upto ? s->by[j] : 0;
+	fold_run_some(s->es, by, cnt, upto, NULL, out);
+	free(by);
+	return 0;
 }
 
 int
@@ -746,47 +776,61 @@ pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_
 			memset(ids[i], 0, sizeof ids[i]); /* names nothing: no review finds it */
 	t->n = n;
 	t->upto = xcalloc(n ? n : 1, sizeof *t->upto);
+	t->cnt = xcalloc(n ? n : 1, sizeof *t->cnt);
 	t->folds = xcalloc(n ? n : 1, sizeof *t->folds);
 	for (i = 0; i < n; i++) {
-		int64_t upto = (int64_t)src[i].n;
+		int64_t all = src[i].by != NULL ? src[i].last : (int64_t)src[i].n, upto = all;
+		size_t cnt;
+
 		if (book->cert_seq != 0) {
 			upto = 0; /* a ledger the certification did not name counts nothing */
 			for (j = 0; j < book->ncert; j++)
 				if (strcasecmp(book->cert[j].ledger, src[i].ledger) == 0)
 					upto = book->cert[j].seq;
-			if (upto > (int64_t)src[i].n)
-				upto = (int64_t)src[i].n;
+			if (upto > all)
+				upto = all;
 		}
 		t->upto[i] = upto;
-		if (i == 0 && upto == (int64_t)src[0].n && f != NULL) {
+		/* the entries up to upto: the first upto, or those numbered so */
+		for (cnt = src[i].by != NULL ? src[i].n : (size_t)upto;
+		     cnt > 0 && src[i].es[cnt - 1].seq > upto; cnt--)
+			;
+		t->cnt[i] = cnt;
+		if (i == 0 && upto == all && f != NULL) {
 			t->folds[0] = (struct fold *)f; /* all of it: the caller's fold */
 			t->borrowed = 1;
 		} else if (upto > 0 &&
-		           fold_run(src[i].es, (size_t)upto, NULL, &t->folds[i], cause) != 0)
+		           pledge_tally_fold(&src[i], upto, cnt, &t->folds[i], cause) != 0)
 			goto end;
 	}
 	/* a flagged lap reviewed at another station (the table reviewing the
-	 * lap point's): its verdict over every ledger counted (fold.h) */
+	 * lap point's): its verdict over every ledger counted (fold.h); each
+	 * source's reviews up to upto (an annulment after it does not count;
+	 * cnt of its es: all of them up to upto, or some) */
 	for (i = 0; i < n; i++)
-		if (t->folds[i] != NULL)
-			fold_xreviews_add(&xr, ids[i], src[i].es, (size_t)t->upto[i], t->folds[i]);
+		for (j = 0; t->folds[i] != NULL && j < t->cnt[i]; j++) {
+			int64_t a = fold_annulled_by(t->folds[i], src[i].es[j].seq);
+
+			if (a == 0 || a > t->upto[i])
+				fold_xreviews_push(&xr, ids[i], &src[i].es[j]);
+		}
 	if (t->borrowed && fold_xreviews_name(&xr, ids[0])) {
 		/* the caller's fold is its own ledger's: change a copy */
 		t->folds[0] = NULL;
 		t->borrowed = 0;
-		if (fold_run(src[0].es, (size_t)t->upto[0], NULL, &t->folds[0], cause) != 0)
+		if (pledge_tally_fold(&src[0], t->upto[0], t->cnt[0], &t->folds[0], cause) != 0)
 			goto end;
 	}
 	for (i = 0; i < n; i++)
 		if (t->folds[i] != NULL)
 			fold_xreviews_apply(t->folds[i], ids[i], &xr);
-	pledge_rule_settings(src[0].es, (size_t)t->upto[0], f, &t->lap, &t->lap_cap);
+	pledge_rule_settings_upto(src[0].es, t->cnt[0], t->upto[0], f, &t->lap, &t->lap_cap);
 	for (i = 1; i < n; i++) {
 		if (t->folds[i] == NULL)
 			continue;
 		/* one person under two numbers: linked here, or there */
-		pledge_links(t, src[0].es, (size_t)t->upto[0], f, src[i].ledger, 1, i);
-		pledge_links(t, src[i].es, (size_t)t->upto[i], t->folds[i], src[0].ledger, 0, i);
+		pledge_links(t, src[0].es, t->cnt[0], t->upto[0], f, src[i].ledger, 1, i);
+		pledge_links(t, src[i].es, t->cnt[i], t->upto[i], t->folds[i], src[0].ledger, 0, i);
 	}
 	rc = 0;
 end:
@@ -808,6 +852,7 @@ pledge_tally_free(struct pledge_tally *t)
 		fold_free(t->folds[i]);
 	free(t->folds);
 	free(t->upto);
+	free(t->cnt);
 	free(t->pairs);
 	free(t);
 }

@@ -135,8 +135,14 @@ void pledge_csv_free(struct pledge_csv *c);
 struct pledge_source {
 	char station[ENTRY_STATION_MAX + 1];
 	char ledger[2 * ENTRY_ID_LEN + 1]; /* its identity, hex (lower case) */
-	const struct entry *es;            /* es[i].seq == i + 1 */
+	const struct entry *es;            /* es[i].seq == i + 1, unless by */
 	size_t n;
+	/* NULL: es is every entry, 1..n.  Else es holds some of the ledger's
+	 * entries, in sequence order (one walker's, with the settings, links and
+	 * certifications: fold_run_some), by[i] the entry that annuls es[i] (0:
+	 * in force), and last is the ledger's last entry. */
+	const int64_t *by;
+	int64_t last;
 };
 
 struct pledge_tally;
@@ -148,9 +154,10 @@ struct pledge_tally;
  * peer counts under the walker numbers a "link" entry in force (here or
  * there) says are the same person; a flagged lap's verdict over every
  * source's reviews (fold_xreviews_apply: the table's review of the lap
- * point's lap counts).  f: fold_run of all of src[0]; book:
- * pledge_book_run of src[0].  The rule's settings: those in force among
- * src[0]'s counted entries. */
+ * point's lap counts).  f: fold_run (or fold_run_some) of all of src[0];
+ * book: pledge_book_run of src[0].  The rule's settings: those in force
+ * among src[0]'s counted entries.  A source of some entries only (by)
+ * counts the walkers those entries are of. */
 int pledge_tally_run(const struct pledge_source *src, size_t n, const struct pledge_book *book,
                      const struct fold *f, struct pledge_tally **out, char **cause);
 void pledge_tally_free(struct pledge_tally *t);

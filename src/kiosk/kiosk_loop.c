@@ -176,7 +176,9 @@ kiosk_busy(struct kiosk *k)
 #define KIOSK_DISPLAY_MS 1000  /* the second window redrawn at least this often */
 
 /* The leaderboard kept fresh while the walkers' display shows (the idle home
- * screen, or a second window), and the last pass taken down in time. */
+ * screen, or a second window), or the volunteers' home its goal
+ * thermometer (the pledged part is the board's), and the last pass taken
+ * down in time. */
 static void
 kiosk_board_tick(struct kiosk *k)
 {
@@ -187,8 +189,9 @@ kiosk_board_tick(struct kiosk *k)
 		k->display_dirty = 1;
 		ui_invalidate(k->ui);
 	}
-	if ((k->board_shown || k->display != NULL) && k->st.has_event &&
-	    (k->board_ms == 0 || k->now_ms - k->board_ms > KIOSK_BOARD_MS)) {
+	if ((k->board_shown || k->display != NULL ||
+	     (k->screen == SCREEN_HOME && k->st.event.goal_cents > 0)) &&
+	    k->st.has_event && (k->board_ms == 0 || k->now_ms - k->board_ms > KIOSK_BOARD_MS)) {
 		k->board_ms = k->now_ms;
 		memset(&q, 0, sizeof q);
 		q.op = KIOSK_OP_BOARD;

@@ -329,16 +329,25 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 	return 0;
 }
 
-/* HOOK(pledges): the money pledged (not yet collected) to a team's walkers,
- * or to every walker of the event when team is NULL, in cents.  The walkers'
- * display shows it beside what was collected ("teams by money raised and
- * pledged", the goal thermometer's pledged part).  0 until the pledges
- * branch gives the ledger its pledges: replace the body with its call. */
-static int64_t
-kiosk_board_pledged(struct kiosk_worker *w, const char *team)
+/* What is pledged over the event and not yet collected, beside a team of
+ * the board (the same team however spelt: text_fold). */
+static int
+kiosk_board_pledged_cb(const char *team, int64_t cents, void *arg)
 {
-	(void)w;
-	(void)team;
+	struct kiosk_board *b = arg;
+	char *key = text_fold(team);
+
+	for (size_t i = 0; i < b->nteams; i++) {
+		char *other = text_fold(b->teams[i].team);
+		int same = strcmp(key, other) == 0;
+
+		free(other);
+		if (same) {
+			b->teams[i].pledged_cents = cents;
+			break;
+		}
+	}
+	free(key);
 	return 0;
 }
 
@@ -392,7 +401,6 @@ kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 {
 	struct ledger_event ev;
 	struct kiosk_board_ctx c = {&r->board, 0};
-	size_t i;
 
 	ledger_event(w->l, &ev);
 	c.full_names = ev.full_names;
@@ -400,10 +408,9 @@ kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 	if (ledger_event_people(w->l, kiosk_board_walker_cb, &c, cause) != 0 ||
 	    ledger_event_teams(w->l, kiosk_board_team_cb, &r->board, cause) != 0)
 		return -1;
-	for (i = 0; i < r->board.nteams; i++)
-		r->board.teams[i].pledged_cents = kiosk_board_pledged(w, r->board.teams[i].team);
-	r->board.pledged_cents = kiosk_board_pledged(w, NULL);
-	return 0;
+	/* pledged: every station's pledges, each once (ledger_event_pledged) */
+	return ledger_event_pledged(w->l, kiosk_board_pledged_cb, &r->board,
+	                            &r->board.pledged_cents, cause);
 }
 
 /* The newest entries first. */

@@ -291,9 +291,10 @@ struct kiosk_board {
 	struct {
 		char team[64];
 		int64_t raised_cents;
-		int64_t pledged_cents; /* kiosk_board_pledged: 0 until pledges exist */
+		/* pledged and not yet collected, over the event (ledger_event_pledged) */
+		int64_t pledged_cents;
 	} teams[KIOSK_BOARD_MAX];
-	int64_t pledged_cents; /* the event's, beside what was collected */
+	int64_t pledged_cents; /* the event's, beside what was collected (the goal) */
 };
 
 /* A walker's pledges settled (ledger_settle), as the screen shows them. */

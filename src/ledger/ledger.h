@@ -468,6 +468,17 @@ int ledger_event_people(struct ledger *l, int (*cb)(const struct ledger_event_pe
  * spelt differently only by capitals or accents are one). */
 int ledger_event_teams(struct ledger *l, int (*cb)(const struct ledger_team *, void *), void *arg,
                        char **cause);
+/* What is pledged over the event and not yet collected, by team (the
+ * walkers' display, beside the money raised): each pledge in force held at
+ * this station or a peer once (one external id held at several stations is
+ * one pledge: the first holder's terms, paid online once, plus what each
+ * station took toward it), owed by the rule on its walker's laps counted
+ * over the event as ledger_event_people counts them (this station's lap
+ * length and cap), less what was paid online and at the stations, never
+ * below 0.  cb (may be NULL) for each team with some (as first spelt; ""
+ * for walkers with no team or not registered), *total over all. */
+int ledger_event_pledged(struct ledger *l, int (*cb)(const char *team, int64_t cents, void *),
+                         void *arg, int64_t *total, char **cause);
 
 /* Conflicts between stations, in words (docs/SYNC.md).  The same person
  * registered here and at a peer: the same name, accent- and case-blind

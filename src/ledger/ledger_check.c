@@ -11,8 +11,10 @@ static const char *const ledger_derived_sql[] = {
     "SELECT key, value FROM counters ORDER BY key",
     "SELECT key, value FROM settings ORDER BY key",
     "SELECT seq, by_seq FROM annulled ORDER BY seq",
+    "SELECT ledger, walker, seq FROM peer_index ORDER BY ledger, walker, seq",
 };
-static const char *const ledger_derived_name[] = {"walkers", "totals", "settings", "annulments"};
+static const char *const ledger_derived_name[] = {"walkers", "totals", "settings", "annulments",
+                                                  "index of other stations' entries"};
 
 static int
 ledger_digest(struct ledger *l, const char *sql, unsigned char out[32])

@@ -96,6 +96,17 @@ static const char ledger_schema_v6[] =
     "ALTER TABLE walkers ADD COLUMN accepted_laps INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE walkers ADD COLUMN rejected_laps INTEGER NOT NULL DEFAULT 0;";
 
+/* Version 7: other stations' entries by walker, and those of the kinds
+ * that are the station's under walker 0 (settings, links, certifications,
+ * lap reviews, annulments: ledger_peer_index_add), as one walker's
+ * settlement reads them (ledger_pledge.c): derived from peer_entries when
+ * they are stored, rebuilt and checked with the other derived tables. */
+static const char ledger_schema_v7[] = "CREATE TABLE IF NOT EXISTS peer_index("
+                                       " ledger BLOB NOT NULL,"
+                                       " walker INTEGER NOT NULL,"
+                                       " seq INTEGER NOT NULL,"
+                                       " PRIMARY KEY(ledger, walker, seq)) WITHOUT ROWID;";
+
 /* ---- sqlite plumbing ---------------------------------------------------- */
 
 /* A plain sentence for a sqlite failure: what is wrong, then what it means
@@ -403,11 +414,17 @@ ledger_migrate(struct ledger *l, char **cause)
 		goto fail;
 	if (version < 6 && ledger_exec_script(l, ledger_schema_v6, cause) != 0)
 		goto fail;
+	if (version < 7 && ledger_exec_script(l, ledger_schema_v7, cause) != 0)
+		goto fail;
 	/* Version 4: a lap scanned with its walker's check-in is judged as
 	 * before that check-in (fold.c); version 6: reviews of flagged laps.
 	 * Either way the figures are folded again, once, into the last
 	 * version's tables. */
 	if (version < 6 && (ledger_load(l, cause) != 0 || ledger_rebuild_locked(l, cause) != 0))
+		goto fail;
+	/* version 7: other stations' entries indexed (ledger_rebuild_locked
+	 * does it for older ones) */
+	if (version == 6 && ledger_peer_index_rebuild(l, cause) != 0)
 		goto fail;
 	if (ledger_exec_script(l, "PRAGMA user_version = " LEDGER_SCHEMA_VERSION_TEXT, cause) != 0)
 		goto fail;
@@ -709,6 +726,7 @@ ledger_free(struct ledger *l)
 	}
 	sodium_memzero(&l->badge, sizeof l->badge);
 	ledger_pfold_free(l);
+	ledger_pl_cache_free(l);
 	free(l->path);
 	free(l);
 }

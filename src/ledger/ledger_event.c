@@ -924,6 +924,16 @@ ledger_xj_who(const struct ledger_xj *x, uint32_t station, uint32_t walker)
 	return walker;
 }
 
+uint32_t
+ledger_event_person_of(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                       uint32_t walker)
+{
+	for (size_t i = 0; l->xj != NULL && i < l->npf; i++)
+		if (memcmp(l->pf[i].ledger, ledger, LEDGER_HASH_LEN) == 0)
+			return ledger_xj_who(l->xj, (uint32_t)i + 1, walker);
+	return walker;
+}
+
 static void
 ledger_xj_map(struct ledger_xj *x, uint32_t station, uint32_t other, uint32_t walker)
 {

@@ -658,7 +658,8 @@ ledger_rebuild_locked(struct ledger *l, char **cause)
 {
 	if (ledger_exec_i(l, "DELETE FROM counters", 0, NULL) != 0)
 		return ledger_db_fail(l, cause, "the figures");
-	if (ledger_annulled_rebuild(l, cause) != 0 || ledger_settings_refold(l, cause) != 0)
+	if (ledger_annulled_rebuild(l, cause) != 0 || ledger_settings_refold(l, cause) != 0 ||
+	    ledger_peer_index_rebuild(l, cause) != 0)
 		return -1;
 	return ledger_refold_walkers(l, cause);
 }

@@ -37,8 +37,8 @@
 #include "text.h"
 #include "util.h"
 
-#define LEDGER_SCHEMA_VERSION      6
-#define LEDGER_SCHEMA_VERSION_TEXT "6"
+#define LEDGER_SCHEMA_VERSION      7
+#define LEDGER_SCHEMA_VERSION_TEXT "7"
 
 struct ledger_stmt {
 	const char *sql; /* identity: the literal's address */
@@ -83,6 +83,9 @@ struct ledger {
 	 * peers' check-ins and folds ck_peers (ck_valid: computed) */
 	int64_t ck_own, ck_peers, ck_value;
 	int ck_valid;
+	/* every ledger's pledges in force, for the event's pledged sums
+	 * (ledger_pledge.c) */
+	struct ledger_pl_cache *plc;
 };
 
 /* The reviews of other stations' laps in force here and at every peer held
@@ -101,6 +104,13 @@ int ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagg
 /* Frees the peers' folds (ledger_free). */
 void ledger_pfold_free(struct ledger *l);
 void ledger_xj_free(struct ledger_xj *x);
+/* Frees the pledges kept for the event's pledged sums (ledger_free). */
+void ledger_pl_cache_free(struct ledger *l);
+/* The person (a walker number here) peer `ledger`'s walker is, as the
+ * event's figures last made them (ledger_event_people): the walker of this
+ * station linked to it, else the same number. */
+uint32_t ledger_event_person_of(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                                uint32_t walker);
 
 /* The append-only triggers, as sqlite keeps their text (ledger_check compares
  * it byte for byte). */
@@ -165,6 +175,12 @@ int ledger_load(struct ledger *l, char **cause);
 /* Applies one entry just appended (decoded from its line) to the derived tables. */
 int ledger_apply(struct ledger *l, const struct entry *e, char **cause);
 int ledger_rebuild_locked(struct ledger *l, char **cause);
+/* Peer `ledger`'s entry e, just stored, into peer_index: 0, else -1 (a
+ * database failure). */
+int ledger_peer_index_add(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                          const struct entry *e);
+/* peer_index again from every peer's entries; inside a transaction. */
+int ledger_peer_index_rebuild(struct ledger *l, char **cause);
 void ledger_chain_hash(const unsigned char prev[LEDGER_HASH_LEN], const char *line, size_t len,
                        unsigned char out[LEDGER_HASH_LEN]);
 int ledger_put(struct ledger *l, const char *kind, uint32_t walker, int64_t ref, int64_t amount,
@@ -184,6 +200,24 @@ int ledger_walker_load(struct ledger *l, uint32_t id, struct fold_walker *w);
  * flagged laps and their reviews, which the row does not keep); 0, or -1
  * with *cause.  fold_walker_clear(w) after. */
 int ledger_walker_fold(struct ledger *l, uint32_t id, struct fold_walker *w, char **cause);
+/* What one walker's settlement reads of the station's own entries, in
+ * order: the walker's (pledges, payments, laps) and the station's settings,
+ * links, certifications and lap reviews; annulled_by from the annulled
+ * table. */
+/* Peer `ledger`'s entries up to upto, in order, as lines (e->line, e->seq):
+ * those of walker (by the number the peer gives them), or walker 0: those
+ * of the kinds that are its station's (settings, links, certifications, lap
+ * reviews, annulments).  By the peer_index table. */
+int ledger_peer_some_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                             uint32_t walker, int64_t upto,
+                             int (*cb)(const struct ledger_entry *, void *), void *arg,
+                             char **cause);
+/* This station's pledges, donations and annulments from seq from on, in
+ * order (the kind index); annulled_by from the annulled table. */
+int ledger_pledge_entries(struct ledger *l, int64_t from,
+                          int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
+int ledger_settle_entries(struct ledger *l, uint32_t id,
+                          int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause);
 
 /* ---- ledger_money.c ---- */
 /* ledger_donate with a sponsor's payment split (pledge.h's [[seq, cents]]

@@ -225,6 +225,10 @@ ledger_peer_store(struct ledger *l, const struct ledger_peer_batch *b, int64_t b
 				goto end;
 			}
 			sqlite3_reset(st);
+			if (ledger_peer_index_add(l, b->ledger, &e) != 0) {
+				ledger_db_fail(l, cause, "the peer's entries");
+				goto end;
+			}
 			new_bytes += (int64_t)b->lens[i];
 			n_new++;
 		}
@@ -338,6 +342,111 @@ ledger_peer_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN
 		}
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ledger_db_fail(l, cause, "the peer's entries");
+	return 0;
+}
+
+/* An entry of one of these kinds is its station's, read with any walker's. */
+static int
+ledger_peer_station_kind(enum entry_kind k)
+{
+	return k == ENTRY_EVENT || k == ENTRY_SETTINGS || k == ENTRY_LINK || k == ENTRY_CERTIFY ||
+	       k == ENTRY_CERTIFY_REOPEN || k == ENTRY_LAP_REVIEW || k == ENTRY_ANNUL;
+}
+
+int
+ledger_peer_index_add(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                      const struct entry *e)
+{
+	sqlite3_stmt *st = ledger_stmt(
+	    l, "INSERT OR IGNORE INTO peer_index(ledger, walker, seq) VALUES (?1, ?2, ?3)");
+	uint32_t walkers[2];
+	size_t n = 0;
+
+	if (st == NULL)
+		return -1;
+	if (e->walker != 0)
+		walkers[n++] = e->walker;
+	if (ledger_peer_station_kind(e->kind))
+		walkers[n++] = 0;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		sqlite3_bind_blob(st, 1, ledger, LEDGER_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, walkers[i]);
+		sqlite3_bind_int64(st, 3, e->seq);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+int
+ledger_peer_index_rebuild(struct ledger *l, char **cause)
+{
+	sqlite3_stmt *st = NULL;
+	struct entry e;
+	int rc = -1, step;
+
+	if (ledger_exec_i(l, "DELETE FROM peer_index", 0, NULL) != 0 ||
+	    sqlite3_prepare_v2(l->db, "SELECT ledger, line FROM peer_entries ORDER BY ledger, seq",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		ledger_db_fail(l, cause, "the other stations' index");
+		goto end;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 1);
+
+		/* a line that does not read here was refused when stored */
+		if (sqlite3_column_bytes(st, 0) != LEDGER_HASH_LEN || line == NULL ||
+		    entry_decode(line, strlen(line), &e, NULL) != 0)
+			continue;
+		if (ledger_peer_index_add(l, sqlite3_column_blob(st, 0), &e) != 0) {
+			ledger_db_fail(l, cause, "the other stations' index");
+			goto end;
+		}
+	}
+	if (step != SQLITE_DONE) {
+		ledger_db_fail(l, cause, "the other stations' index");
+		goto end;
+	}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+ledger_peer_some_entries(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN],
+                         uint32_t walker, int64_t upto,
+                         int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause)
+{
+	static const char sql[] =
+	    "SELECT e.seq, e.line FROM peer_index i JOIN peer_entries e ON e.ledger = i.ledger AND "
+	    "e.seq = i.seq WHERE i.ledger = ?1 AND i.walker = ?2 AND i.seq <= ?3 ORDER BY i.seq";
+	sqlite3_stmt *st = NULL;
+	struct ledger_entry e;
+	int rc;
+
+	/* not cached: the callback may read the peer's entries */
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return ledger_db_fail(l, cause, "the peer's entries");
+	sqlite3_bind_blob(st, 1, ledger, LEDGER_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, walker);
+	sqlite3_bind_int64(st, 3, upto);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof e);
+		e.seq = sqlite3_column_int64(st, 0);
+		e.line = (const char *)sqlite3_column_text(st, 1);
+		if (cb(&e, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return ledger_db_fail(l, cause, "the peer's entries");
 	return 0;

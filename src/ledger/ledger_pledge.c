@@ -14,6 +14,7 @@
 struct ledger_pl_lines {
 	char **v;
 	struct entry *es;
+	int64_t *by; /* some entries (ledger_settle_entries): what annuls each */
 	size_t n, cap;
 	int64_t upto; /* stop after this seq; 0: all */
 };
@@ -28,7 +29,9 @@ ledger_pl_lines_cb(const struct ledger_entry *e, void *arg)
 	if (ls->n == ls->cap) {
 		ls->cap = ls->cap ? ls->cap * 2 : 256;
 		ls->v = xrealloc(ls->v, ls->cap * sizeof *ls->v);
+		ls->by = xrealloc(ls->by, ls->cap * sizeof *ls->by);
 	}
+	ls->by[ls->n] = e->annulled_by;
 	ls->v[ls->n++] = xstrdup(e->line);
 	return 0;
 }
@@ -50,6 +53,7 @@ ledger_pl_lines_free(struct ledger_pl_lines *ls)
 		free(ls->v[i]);
 	free(ls->v);
 	free(ls->es);
+	free(ls->by);
 	memset(ls, 0, sizeof *ls);
 }
 
@@ -81,6 +85,134 @@ ledger_pl_peers_cb(const struct ledger_peer *p, void *arg)
 }
 
 /* ---- the settlement ---- */
+
+/* The number walker a of link entry e gives for the other station's b:
+ * 1 when e links walker `mine` of its own station to ledger `to` (hex),
+ * with *other set. */
+static int
+ledger_pl_link(const struct entry *e, const char *to, int64_t *walker, int64_t *other)
+{
+	struct json_value w, o, lg;
+
+	if (e->kind != ENTRY_LINK)
+		return 0;
+	w = entry_member(e, "walker");
+	o = entry_member(e, "other_walker");
+	lg = entry_member(e, "ledger");
+	return json_int(&w, walker) == 0 && json_int(&o, other) == 0 && lg.type == JSON_STRING &&
+	       lg.n - 2 == 2 * LEDGER_HASH_LEN && strncasecmp(lg.p + 1, to, lg.n - 2) == 0 &&
+	       *walker > 0 && *other > 0 && *walker <= UINT32_MAX && *other <= UINT32_MAX;
+}
+
+struct ledger_pl_one_line {
+	int64_t seq;
+	char *line;
+	struct entry e;
+};
+
+static int
+ledger_pl_one_line_cmp(const void *a, const void *b)
+{
+	const struct ledger_pl_one_line *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* What one walker's settlement reads of peer p (up to its head): the
+ * entries of its station's kinds, and the walker's under every number they
+ * have there (the same number, and those a link here, in own[0..nown), or
+ * there gives), in order, decoded into ls, each with the entry of the peer
+ * that annuls it (ls->by).  own_hex: this station's identity. */
+static int
+ledger_pl_peer_some(struct ledger *l, const struct ledger_peer *p, uint32_t walker,
+                    const struct entry *own, size_t nown, const char *own_hex,
+                    struct ledger_pl_lines *ls, char **cause)
+{
+	struct ledger_pl_lines kinds = {0}, mine = {0};
+	struct ledger_pl_one_line *all = NULL;
+	char hex[2 * LEDGER_HASH_LEN + 1];
+	uint32_t *nums = xcalloc(1, sizeof *nums);
+	size_t nnums = 1, i, j, n = 0;
+	int64_t a, b;
+	int rc = -1;
+
+	nums[0] = walker;
+	ledger_pl_hex(p->ledger, hex);
+	if (ledger_peer_some_entries(l, p->ledger, 0, p->head_seq, ledger_pl_lines_cb, &kinds,
+	                             cause) != 0 ||
+	    ledger_pl_decode(&kinds, cause) != 0)
+		goto end;
+	/* the walker's numbers there (links in force or not: more of the peer's
+	 * entries read than counted is no harm; the tally follows the links) */
+	for (i = 0; i < nown + kinds.n; i++) {
+		const struct entry *e = i < nown ? &own[i] : &kinds.es[i - nown];
+		uint32_t there = 0;
+
+		if (i < nown && ledger_pl_link(e, hex, &a, &b) && a == walker)
+			there = (uint32_t)b;
+		else if (i >= nown && ledger_pl_link(e, own_hex, &a, &b) && b == walker)
+			there = (uint32_t)a;
+		for (j = 0; there != 0 && j < nnums && nums[j] != there; j++)
+			;
+		if (there != 0 && j == nnums) {
+			nums = xrealloc(nums, (nnums + 1) * sizeof *nums);
+			nums[nnums++] = there;
+		}
+	}
+	for (i = 0; i < nnums; i++)
+		if (ledger_peer_some_entries(l, p->ledger, nums[i], p->head_seq, ledger_pl_lines_cb,
+		                             &mine, cause) != 0)
+			goto end;
+	if (ledger_pl_decode(&mine, cause) != 0)
+		goto end;
+	/* both in order, once each (a lap review is the walker's and a kind) */
+	all = xcalloc(kinds.n + mine.n + 1, sizeof *all);
+	for (i = 0; i < kinds.n + mine.n; i++) {
+		struct ledger_pl_lines *from = i < kinds.n ? &kinds : &mine;
+		size_t k = i < kinds.n ? i : i - kinds.n;
+
+		all[i] = (struct ledger_pl_one_line){from->es[k].seq, from->v[k], from->es[k]};
+		from->v[k] = NULL; /* all's now */
+	}
+	if (kinds.n + mine.n > 1)
+		qsort(all, kinds.n + mine.n, sizeof *all, ledger_pl_one_line_cmp);
+	ls->v = xcalloc(kinds.n + mine.n + 1, sizeof *ls->v);
+	ls->es = xcalloc(kinds.n + mine.n + 1, sizeof *ls->es);
+	ls->by = xcalloc(kinds.n + mine.n + 1, sizeof *ls->by);
+	for (i = 0; i < kinds.n + mine.n; i++) {
+		if (n > 0 && ls->es[n - 1].seq == all[i].seq) {
+			free(all[i].line);
+			continue;
+		}
+		ls->v[n] = all[i].line;
+		ls->es[n++] = all[i].e; /* its strings point into its line */
+	}
+	ls->n = ls->cap = n;
+	/* the peer's annulments among them name what they annul */
+	for (i = 0; i < n; i++) {
+		const struct entry *e = &ls->es[i];
+		size_t lo = 0, hi = i;
+
+		if (e->kind != ENTRY_ANNUL || e->ref.other || e->ref.seq <= 0)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ls->es[mid].seq < e->ref.seq)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < i && ls->es[lo].seq == e->ref.seq)
+			ls->by[lo] = e->seq;
+	}
+	rc = 0;
+end:
+	free(all);
+	free(nums);
+	ledger_pl_lines_free(&kinds);
+	ledger_pl_lines_free(&mine);
+	return rc;
+}
 
 /* The role the last settings entry of es[0..n) for it gives (none: both). */
 static enum rules_role
@@ -129,17 +261,28 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	unsigned char id[LEDGER_HASH_LEN];
 	int *had = NULL;
 	size_t i, j;
-	int64_t as_of;
+	int64_t as_of, last = 0;
 	struct stamp now;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	if (!l->has_event || ledger_identity(l, id) != 0)
 		return util_fail(cause, "The event has not been set up yet (run init first).");
-	if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
-	    ledger_pl_decode(&own, cause) != 0 ||
-	    fold_run(own.es, own.n, NULL, &fall, cause) != 0 ||
-	    pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0 ||
+	/* one walker's: their own entries only (with the settings, links and
+	 * certifications), never every pledge and lap of the station */
+	if (walker != 0) {
+		if (ledger_settle_entries(l, walker, ledger_pl_lines_cb, &own, cause) != 0 ||
+		    ledger_pl_decode(&own, cause) != 0)
+			goto end;
+		/* the last entry this connection sees (a batch's too, as the
+		 * whole settlement reads them) */
+		last = ledger_query_i(l, "SELECT IFNULL(MAX(seq), 0) FROM entries", 0, NULL, 0);
+		fold_run_some(own.es, own.by, own.n, last, NULL, &fall);
+	} else if (ledger_entries(l, 1, ledger_pl_lines_cb, &own, cause) != 0 ||
+	           ledger_pl_decode(&own, cause) != 0 ||
+	           fold_run(own.es, own.n, NULL, &fall, cause) != 0)
+		goto end;
+	if (pledge_book_run(own.es, own.n, fall, &out->book, cause) != 0 ||
 	    ledger_peers(l, ledger_pl_peers_cb, &peers, cause) != 0)
 		goto end;
 	out->cert_seq = out->book->cert_seq;
@@ -150,6 +293,10 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	ledger_pl_hex(id, src[0].ledger);
 	src[0].es = own.es;
 	src[0].n = own.n;
+	if (walker != 0) {
+		src[0].by = own.by;
+		src[0].last = last;
+	}
 	out->stations = xcalloc(peers.n + 1, sizeof *out->stations);
 	snprintf(out->stations[0].station, sizeof out->stations[0].station, "%s", l->ev.station);
 	out->stations[0].own = 1;
@@ -165,9 +312,15 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 		ls->upto = peers.v[i].head_seq;
 		if (ls->upto <= 0)
 			continue;
-		if (ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, ls, cause) !=
-		        0 ||
-		    ledger_pl_decode(ls, cause) != 0)
+		if (walker != 0) { /* the walker's entries there, and its station's */
+			if (ledger_pl_peer_some(l, &peers.v[i], walker, own.es, own.n,
+			                        src[0].ledger, ls, cause) != 0)
+				goto end;
+			src[i + 1].by = ls->by;
+			src[i + 1].last = peers.v[i].head_seq;
+		} else if (ledger_peer_entries(l, peers.v[i].ledger, 1, ledger_pl_lines_cb, ls,
+		                               cause) != 0 ||
+		           ledger_pl_decode(ls, cause) != 0)
 			goto end;
 		src[i + 1].es = ls->es;
 		src[i + 1].n = ls->n;
@@ -213,9 +366,10 @@ ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, 
 	 * the settlement was made (now), or before the certification it is
 	 * made on (a lap after it does not count) */
 	stamp_now(&now);
-	as_of = out->cert_seq != 0 && out->cert_seq <= (int64_t)own.n
-	            ? own.es[out->cert_seq - 1].at.wall_ms
-	            : now.wall_ms;
+	as_of = now.wall_ms;
+	for (i = 0; out->cert_seq != 0 && i < own.n; i++)
+		if (own.es[i].seq == out->cert_seq)
+			as_of = own.es[i].at.wall_ms;
 	for (i = 1; i < out->nstations; i++) {
 		struct ledger_station_pledge *sp = &out->stations[i];
 		sp->stale = sp->walker_laps && (sp->seen_wall_ms <= 0 ||
@@ -965,5 +1119,423 @@ ledger_statement_check(struct ledger *l, const char *code, char **said, char **c
 	}
 end:
 	ledger_settlement_clear(&s);
+	return rc;
+}
+
+/* ---- the event's pledged sums (the walkers' display) ---- */
+
+/* A pledge in force as one ledger holds it, with what was paid on it there. */
+struct ledger_pl_note {
+	int64_t seq;
+	uint32_t walker;
+	char *ext_id; /* NULL: none */
+	struct pledge_terms t;
+	int64_t online, paid;
+};
+
+/* One ledger's pledges in force, kept in memory and brought up to date with
+ * the entries that arrived since (all of them again after an annulment). */
+struct ledger_pl_notes {
+	unsigned char ledger[LEDGER_HASH_LEN];
+	int64_t upto; /* the last entry read */
+	struct ledger_pl_note *v;
+	size_t n, cap;
+};
+
+struct ledger_pl_cache {
+	struct ledger_pl_notes *v; /* this station's first */
+	size_t n;
+};
+
+static void
+ledger_pl_notes_clear(struct ledger_pl_notes *pn)
+{
+	for (size_t i = 0; i < pn->n; i++)
+		free(pn->v[i].ext_id);
+	pn->n = 0;
+	pn->upto = 0;
+}
+
+void
+ledger_pl_cache_free(struct ledger *l)
+{
+	struct ledger_pl_cache *c = l->plc;
+
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		ledger_pl_notes_clear(&c->v[i]);
+		free(c->v[i].v);
+	}
+	free(c->v);
+	free(c);
+	l->plc = NULL;
+}
+
+static struct ledger_pl_note *
+ledger_pl_note_find(struct ledger_pl_notes *pn, int64_t seq)
+{
+	size_t lo = 0, hi = pn->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pn->v[mid].seq == seq)
+			return &pn->v[mid];
+		if (pn->v[mid].seq < seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+struct ledger_pl_pay {
+	struct ledger_pl_notes *pn;
+	uint32_t walker;
+};
+
+static int
+ledger_pl_note_pay_cb(int64_t seq, int64_t cents, void *arg)
+{
+	struct ledger_pl_pay *p = arg;
+	struct ledger_pl_note *n = ledger_pl_note_find(p->pn, seq);
+
+	/* a pledge annulled (not held here) or another walker's: not toward it */
+	if (n != NULL && n->walker == p->walker)
+		n->paid += cents;
+	return 0;
+}
+
+/* Entry e, in force, into pn: a pledge, or a payment toward pledges. */
+static void
+ledger_pl_note_apply(struct ledger_pl_notes *pn, const struct entry *e)
+{
+	if (e->kind == ENTRY_PLEDGE) {
+		struct pledge p;
+		struct ledger_pl_note *n;
+
+		if (pn->n == pn->cap) {
+			pn->cap = pn->cap ? pn->cap * 2 : 256;
+			pn->v = xrealloc(pn->v, pn->cap * sizeof *pn->v);
+		}
+		pledge_from_entry(e, &p);
+		n = &pn->v[pn->n++];
+		n->seq = e->seq;
+		n->walker = e->walker;
+		n->ext_id = p.ext_id;
+		p.ext_id = NULL;
+		n->t = p.t;
+		n->online = p.online_cents;
+		n->paid = 0;
+		pledge_clear(&p);
+	} else if (e->kind == ENTRY_DONATION) {
+		struct ledger_pl_pay pay = {pn, e->walker};
+
+		pledge_payment_items(e, ledger_pl_note_pay_cb, &pay);
+	}
+}
+
+/* Lines read: decoded, with what annuls each where the ledger knows it. */
+struct ledger_pl_read {
+	struct ledger_pl_lines ls;
+	int64_t head; /* stop after it (a peer's head); 0: none */
+	int annul;    /* an annulment among them */
+};
+
+static int
+ledger_pl_read_cb(const struct ledger_entry *e, void *arg)
+{
+	struct ledger_pl_read *r = arg;
+
+	if (r->head > 0 && e->seq > r->head)
+		return 1;
+	return ledger_pl_lines_cb(e, &r->ls);
+}
+
+/* Brings the notes of this station (own) or of a peer up to head: what
+ * arrived since, or every entry again when an annulment is among it. */
+static int
+ledger_pl_notes_update(struct ledger *l, struct ledger_pl_notes *pn, int own, int64_t head,
+                       char **cause)
+{
+	struct ledger_pl_read r;
+	int64_t *by = NULL;
+	size_t i;
+	int rc = -1, again = 0;
+
+	if (pn->upto >= head)
+		return 0;
+	for (;;) {
+		memset(&r, 0, sizeof r);
+		r.head = head;
+		if ((own ? ledger_pledge_entries(l, pn->upto + 1, ledger_pl_read_cb, &r, cause)
+		         : ledger_peer_entries(l, pn->ledger, pn->upto + 1, ledger_pl_read_cb, &r,
+		                               cause)) != 0 ||
+		    ledger_pl_decode(&r.ls, cause) != 0)
+			goto end;
+		for (i = 0; i < r.ls.n; i++)
+			r.annul |= r.ls.es[i].kind == ENTRY_ANNUL;
+		if (!r.annul || pn->upto == 0 || again)
+			break;
+		/* an annulment: every entry again, each in force or not */
+		ledger_pl_lines_free(&r.ls);
+		ledger_pl_notes_clear(pn);
+		again = 1;
+	}
+	if (!own) { /* a peer's annulments are among its entries (own: r.ls.by) */
+		by = xcalloc(r.ls.n ? r.ls.n : 1, sizeof *by);
+		for (i = 0; i < r.ls.n; i++) {
+			const struct entry *e = &r.ls.es[i];
+			size_t lo = 0, hi = i;
+
+			if (e->kind != ENTRY_ANNUL || e->ref.other || e->ref.seq <= 0)
+				continue;
+			while (lo < hi) { /* the target, earlier among them */
+				size_t mid = lo + (hi - lo) / 2;
+				if (r.ls.es[mid].seq < e->ref.seq)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < i && r.ls.es[lo].seq == e->ref.seq)
+				by[lo] = e->seq;
+		}
+	}
+	for (i = 0; i < r.ls.n; i++)
+		if ((own ? r.ls.by[i] : by[i]) == 0)
+			ledger_pl_note_apply(pn, &r.ls.es[i]);
+	pn->upto = head;
+	rc = 0;
+end:
+	free(by);
+	ledger_pl_lines_free(&r.ls);
+	return rc;
+}
+
+static struct ledger_pl_notes *
+ledger_pl_notes_get(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN])
+{
+	struct ledger_pl_cache *c = l->plc;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (memcmp(c->v[i].ledger, ledger, LEDGER_HASH_LEN) == 0)
+			return &c->v[i];
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof *c->v);
+	memset(&c->v[c->n], 0, sizeof c->v[c->n]);
+	memcpy(c->v[c->n].ledger, ledger, LEDGER_HASH_LEN);
+	return &c->v[c->n++];
+}
+
+/* A walker of the event, as the leaderboard counts them. */
+struct ledger_pl_person {
+	uint32_t id;
+	int64_t laps;
+	char *team, *key; /* as spelt (NULL: none), folded (text_fold; "": none) */
+	size_t slot;      /* + 1: their team's among the sums (0: not looked up yet) */
+};
+
+struct ledger_pl_people {
+	struct ledger_pl_person *v;
+	size_t n, cap;
+};
+
+static int
+ledger_pl_people_cb(const struct ledger_event_person *p, void *arg)
+{
+	struct ledger_pl_people *pp = arg;
+
+	if (pp->n == pp->cap) {
+		pp->cap = pp->cap ? pp->cap * 2 : 256;
+		pp->v = xrealloc(pp->v, pp->cap * sizeof *pp->v);
+	}
+	pp->v[pp->n++] = (struct ledger_pl_person){
+	    p->id, p->laps, p->team != NULL && *p->team != '\0' ? xstrdup(p->team) : NULL,
+	    text_fold(p->team != NULL ? p->team : ""), 0};
+	return 0;
+}
+
+static struct ledger_pl_person *
+ledger_pl_person_find(const struct ledger_pl_people *pp, uint32_t id)
+{
+	size_t lo = 0, hi = pp->n; /* by number (ledger_event_people) */
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pp->v[mid].id == id)
+			return &pp->v[mid];
+		if (pp->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* A pledge held somewhere: the note, the person it is for, its holder. */
+struct ledger_pl_one {
+	const struct ledger_pl_note *n;
+	uint32_t person;
+	size_t holder; /* 0: this station */
+};
+
+/* Pledges with the same external id together (the first holder first),
+ * each without one alone. */
+static int
+ledger_pl_one_cmp(const void *a, const void *b)
+{
+	const struct ledger_pl_one *x = a, *y = b;
+	int c;
+
+	if ((x->n->ext_id == NULL) != (y->n->ext_id == NULL))
+		return x->n->ext_id == NULL ? 1 : -1;
+	if (x->n->ext_id != NULL && (c = strcmp(x->n->ext_id, y->n->ext_id)) != 0)
+		return c;
+	if (x->holder != y->holder)
+		return x->holder < y->holder ? -1 : 1;
+	return x->n->seq < y->n->seq ? -1 : x->n->seq > y->n->seq;
+}
+
+struct ledger_pl_team {
+	const char *key, *team; /* borrowed from the people */
+	int64_t cents;
+};
+
+struct ledger_pl_peer_ids {
+	unsigned char (*v)[LEDGER_HASH_LEN];
+	int64_t *head;
+	size_t n;
+};
+
+static int
+ledger_pl_peer_ids_cb(const struct ledger_peer *p, void *arg)
+{
+	struct ledger_pl_peer_ids *ids = arg;
+
+	ids->v = xrealloc(ids->v, (ids->n + 1) * sizeof *ids->v);
+	ids->head = xrealloc(ids->head, (ids->n + 1) * sizeof *ids->head);
+	memcpy(ids->v[ids->n], p->ledger, LEDGER_HASH_LEN);
+	ids->head[ids->n++] = p->head_seq;
+	return 0;
+}
+
+/* The rule's settings as they stand here (the settings table). */
+static void
+ledger_pl_rule_now(struct ledger *l, struct setting_length *lap, int64_t *cap)
+{
+	static const char sql[] = "SELECT value FROM settings WHERE key = ?1";
+	const struct setting *ls = setting_find("lap-length");
+	sqlite3_stmt *st = ledger_stmt(l, sql);
+
+	memset(lap, 0, sizeof *lap);
+	*cap = 0;
+	setting_length_parse(ls->def, ls->max, lap);
+	if (st == NULL)
+		return;
+	sqlite3_bind_text(st, 1, "lap-length", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    setting_length_parse((const char *)sqlite3_column_text(st, 0), ls->max, lap) != 0)
+		memset(lap, 0, sizeof *lap);
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, "pledge-lap-cap", -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*cap = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+}
+
+int
+ledger_event_pledged(struct ledger *l, int (*cb)(const char *team, int64_t cents, void *),
+                     void *arg, int64_t *total, char **cause)
+{
+	struct ledger_pl_people pp = {0};
+	struct ledger_pl_peer_ids ids = {0};
+	struct ledger_pl_one *all = NULL;
+	struct ledger_pl_team *teams = NULL;
+	struct setting_length lap;
+	unsigned char id[LEDGER_HASH_LEN];
+	size_t nall = 0, nteams = 0, i, j, k, h;
+	int64_t cap;
+	int rc = -1;
+
+	*total = 0;
+	if (!l->has_event || ledger_identity(l, id) != 0)
+		return util_fail(cause, "The event has not been set up yet (run init first).");
+	/* the people and their laps over the event (the peers' folds made, so
+	 * a peer's walker is known as the person linked here) */
+	if (ledger_event_people(l, ledger_pl_people_cb, &pp, cause) != 0 ||
+	    ledger_peers(l, ledger_pl_peer_ids_cb, &ids, cause) != 0)
+		goto end;
+	if (l->plc == NULL)
+		l->plc = xcalloc(1, sizeof *l->plc);
+	ledger_pl_rule_now(l, &lap, &cap);
+	for (h = 0; h <= ids.n; h++) {
+		struct ledger_pl_notes *pn = ledger_pl_notes_get(l, h == 0 ? id : ids.v[h - 1]);
+
+		if (ledger_pl_notes_update(l, pn, h == 0, h == 0 ? l->last_seq : ids.head[h - 1],
+		                           cause) != 0)
+			goto end;
+		all = xrealloc(all, (nall + pn->n + 1) * sizeof *all);
+		for (i = 0; i < pn->n; i++)
+			all[nall++] = (struct ledger_pl_one){
+			    &pn->v[i],
+			    h == 0 ? pn->v[i].walker
+			           : ledger_event_person_of(l, pn->ledger, pn->v[i].walker),
+			    h};
+	}
+	/* one station's external ids are its own once (ledger_pledge_add and
+	 * _import refuse one held): with peers only, the same id together */
+	if (nall > 1 && ids.n > 0)
+		qsort(all, nall, sizeof *all, ledger_pl_one_cmp);
+	/* each pledge once: one external id held at several stations is the
+	 * first holder's terms and walker, paid online once and at each */
+	for (i = 0; i < nall; i = j) {
+		const struct ledger_pl_one *o = &all[i];
+		struct ledger_pl_person *p = ledger_pl_person_find(&pp, o->person);
+		const char *key = p != NULL ? p->key : "";
+		int64_t online = o->n->online, paid = 0, owed = 0, still;
+
+		for (j = i;
+		     j < nall && (j == i || (o->n->ext_id != NULL && all[j].n->ext_id != NULL &&
+		                             strcmp(all[j].n->ext_id, o->n->ext_id) == 0));
+		     j++) {
+			paid += all[j].n->paid;
+			if (all[j].n->online > online)
+				online = all[j].n->online;
+		}
+		if (pledge_owed(&o->n->t, p != NULL ? p->laps : 0, &lap, cap, &owed, NULL) != 0)
+			owed = 0; /* per mile without a lap length: not known yet */
+		still = owed - online - paid;
+		if (still <= 0)
+			continue;
+		*total += still;
+		if (p != NULL && p->slot != 0)
+			k = p->slot - 1; /* looked up for another of their pledges */
+		else
+			for (k = 0; k < nteams && strcmp(teams[k].key, key) != 0; k++)
+				;
+		if (p != NULL)
+			p->slot = k + 1;
+		if (k == nteams) {
+			teams = xrealloc(teams, (nteams + 1) * sizeof *teams);
+			teams[nteams++] = (struct ledger_pl_team){
+			    key, key[0] != '\0' && p->team != NULL ? p->team : "", 0};
+		}
+		teams[k].cents += still;
+	}
+	for (k = 0; cb != NULL && k < nteams; k++)
+		if (cb(teams[k].team, teams[k].cents, arg) != 0)
+			break;
+	rc = 0;
+end:
+	free(teams);
+	free(all);
+	free(ids.v);
+	free(ids.head);
+	for (i = 0; i < pp.n; i++) {
+		free(pp.v[i].team);
+		free(pp.v[i].key);
+	}
+	free(pp.v);
 	return rc;
 }

@@ -124,6 +124,30 @@ ledger_walker_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledg
 }
 
 int
+ledger_settle_entries(struct ledger *l, uint32_t id, int (*cb)(const struct ledger_entry *, void *),
+                      void *arg, char **cause)
+{
+	/* each half by its index (entries_walker, entries_kind); every lap
+	 * review: one of another station's lap names that station's walker
+	 * number, which may be linked to this one */
+	return ledger_each(l,
+	                   LEDGER_ENTRY_SQL
+	                   "WHERE e.walker = ?1 OR e.kind IN ('event', 'settings', 'link', "
+	                   "'certify', 'certify-reopen', 'lap-review') ORDER BY e.seq",
+	                   id, NULL, cb, arg, cause);
+}
+
+int
+ledger_pledge_entries(struct ledger *l, int64_t from,
+                      int (*cb)(const struct ledger_entry *, void *), void *arg, char **cause)
+{
+	return ledger_each(l,
+	                   LEDGER_ENTRY_SQL "WHERE e.kind IN ('pledge', 'donation', 'annul') AND "
+	                                    "e.seq >= ?1 ORDER BY e.seq",
+	                   from, NULL, cb, arg, cause);
+}
+
+int
 ledger_identity(struct ledger *l, unsigned char id[LEDGER_HASH_LEN])
 {
 	sqlite3_stmt *st = ledger_stmt(l, "SELECT hash FROM entries WHERE seq = 1");

@@ -207,6 +207,34 @@ main(void)
 	bench_pair("event_leaderboard", "median", bench_median(board, 9),
 	           "ledger_walkers (this station's walkers)", bench_median(mine, 9), 0,
 	           ",\"walkers\":5000,\"stations\":2");
+	/* a walker's settlement at the table, their laps at the lap point
+	 * (ledger_settle reads the walker's entries there by index), beside
+	 * their card's figures over the event (from memory) */
+	{
+		struct pledge p = {.walker = 7, .sponsor = "Sponsor", .t = {PLEDGE_LAP, 100, 0}};
+		struct ledger_settlement st;
+		double settle[9], card[9];
+
+		if (ledger_pledge_add(t, &p, "bench", NULL, &cause) != 0)
+			bench_die("pledge", cause);
+		for (int r = 0; r < 9; r++) {
+			t0 = bench_now_ms();
+			if (ledger_settle(t, 7, &st, &cause) != 0)
+				bench_die("settle", cause);
+			settle[r] = bench_now_ms() - t0;
+			if (st.n != 1 || st.v[0].counted_laps <= 0)
+				bench_die("settle", "walker 7's laps at the lap point not counted");
+			ledger_settlement_clear(&st);
+			t0 = bench_now_ms();
+			if (ledger_event_figures(t, 7, &ef, &cause) != 0)
+				bench_die("figures", cause);
+			card[r] = bench_now_ms() - t0;
+			ledger_event_figures_clear(&ef);
+		}
+		bench_pair("settle_walker_lap_point_held", "median", bench_median(settle, 9),
+		           "the walker's card figures over the event (ledger_event_figures)",
+		           bench_median(card, 9), 0, ",\"peer_entries\":105005,\"stations\":2");
+	}
 	ledger_free(t);
 	ledger_free(lp);
 	cmd = xasprintf("rm -rf %s", dir);

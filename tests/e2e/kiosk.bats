@@ -118,6 +118,27 @@ board() {
 }
 @test "kiosk: the idle home screen is the walkers' display: leaderboard, thermometer, lap N! as walkers pass, short names" { both board; }
 
+board_pledged() {
+	event
+	load lib/stations
+	# the lap point (T2) joins; Hal registers there, team Sunrise
+	pack "$DB" "$BATS_TEST_TMPDIR/t2.db" "$BATS_TEST_TMPDIR/t2.pack"
+	w2() { "$WATCTL" --db "$BATS_TEST_TMPDIR/t2.db" "$@"; }
+	w2 walker add --name "Hal Ito" --team Sunrise >/dev/null
+	w donate 1 40 --method cash >/dev/null
+	# $20 here, $30 there, and X-9 ($15, imported at both) once: $65
+	w pledge add 1 --sponsor "Ann Bee" --rate 20 >/dev/null
+	w pledge add 1 --sponsor "Cal Dee" --rate 15 --id X-9 >/dev/null
+	w2 pledge add 100001 --sponsor "Ida Fox" --rate 30 >/dev/null
+	w2 pledge add 100001 --sponsor "Cal Dee" --rate 15 --id X-9 >/dev/null
+	mkdir -p "$BATS_TEST_TMPDIR/stick"
+	w2 export --out "$BATS_TEST_TMPDIR/stick" >/dev/null
+	w sync --file "$BATS_TEST_TMPDIR/stick/T2.entries" >/dev/null
+	kiosk "$1" board-pledged
+	rm -rf "$BATS_TEST_TMPDIR/t2.db"* "$BATS_TEST_TMPDIR/stick"
+}
+@test "kiosk: the thermometer's and the teams' pledged sums are the event's: the lap point's pledges too, one held at both once" { both board_pledged; }
+
 display2() {
 	event
 	w set min-lap 0 >/dev/null

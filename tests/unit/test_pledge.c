@@ -400,7 +400,8 @@ addx(struct day *d, const char *st, const char *kind, uint32_t walker, const cha
 static int64_t
 xlaps(struct day *a, size_t na, struct day *b, size_t nb, int *disagree)
 {
-	struct pledge_source src[2] = {{"T1", ID_B, b->es, nb}, {"T2", ID_A, a->es, na}};
+	struct pledge_source src[2] = {{"T1", ID_B, b->es, nb, NULL, 0},
+	                               {"T2", ID_A, a->es, na, NULL, 0}};
 	struct fold *f;
 	struct pledge_book *book;
 	struct pledge_tally *t;

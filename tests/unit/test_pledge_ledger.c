@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "sync_fixture.h"
 
@@ -188,6 +189,293 @@ test_every_station_certified(void **state)
 	assert_int_equal(ln.final, 0);
 	ledger_settlement_clear(&s);
 	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+	assert_int_equal(ledger_rebuild(f->s.b, &cause), 0);
+	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+}
+
+/* Walker w's settlement (their own entries read) says what the settlement
+ * of every walker says of them: line by line, the certification and how far
+ * each station's laps were counted. */
+static void
+same_as_all(struct fixture *f, uint32_t w)
+{
+	struct ledger_settlement one, all;
+	char *cause = NULL;
+	size_t i, j = 0;
+
+	if (ledger_settle(f->s.b, w, &one, &cause) != 0 ||
+	    ledger_settle(f->s.b, 0, &all, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(one.cert_seq, all.cert_seq);
+	if (all.cert_seq != 0) /* else now, when each was made */
+		assert_int_equal(one.as_of_wall_ms, all.as_of_wall_ms);
+	assert_int_equal(one.lap_cap, all.lap_cap);
+	assert_int_equal(one.lap.milli, all.lap.milli);
+	assert_int_equal(one.nstations, all.nstations);
+	for (i = 0; i < one.nstations; i++)
+		assert_int_equal(one.stations[i].upto_seq, all.stations[i].upto_seq);
+	for (i = 0; i < all.n; i++) {
+		if (all.v[i].p->walker != w)
+			continue;
+		assert_true(j < one.n);
+		assert_int_equal(one.v[j].p->seq, all.v[i].p->seq);
+		assert_int_equal(one.v[j].counted_laps, all.v[i].counted_laps);
+		assert_int_equal(one.v[j].owed_cents, all.v[i].owed_cents);
+		assert_int_equal(one.v[j].paid_cents, all.v[i].paid_cents);
+		assert_int_equal(one.v[j].due_cents, all.v[i].due_cents);
+		assert_int_equal(one.v[j].final, all.v[i].final);
+		j++;
+	}
+	assert_int_equal(j, one.n);
+	ledger_settlement_clear(&one);
+	ledger_settlement_clear(&all);
+}
+
+/* One walker's settlement reads only their entries (and the station's
+ * settings, links, certifications): through annulled laps, pledges and
+ * payments, other walkers' pledges, a certification then settings and laps
+ * after it, a reopen, it comes to what the whole station's does. */
+static void
+test_one_walker_as_all(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_scan sc;
+	int64_t a, b, c, seq, gift, lap_seq, s1;
+	int need = 0;
+	uint32_t id;
+	char *cause = NULL;
+
+	assert_int_equal(
+	    ledger_walker_add(f->s.b, "Cy", NULL, NULL, NULL, NULL, "test", &id, &cause), 0);
+	a = pledge(f, "Bob", PLEDGE_LAP, 100, 500);
+	b = pledge(f, "Dee", PLEDGE_FLAT, 2500, 0);
+	c = pledge(f, "Eve", PLEDGE_MILE, 300, 0);
+	{ /* Cy's pledges and laps: not Ana's */
+		struct pledge p = {.walker = id, .sponsor = "Fay", .t = {PLEDGE_LAP, 50, 0}};
+		assert_int_equal(ledger_pledge_add(f->s.b, &p, "test", &seq, &cause), 0);
+	}
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ledger_lap(f->s.b, id, "test", &sc, &cause), 0);
+	laps(f->s.b, 4);
+	assert_int_equal(ledger_lap(f->s.b, 1, "test", &sc, &cause), 0);
+	lap_seq = sc.seq;
+	laps(f->s.a, 2);
+	/* a lap annulled at the lap point */
+	assert_int_equal(ledger_lap(f->s.a, 1, "test", &sc, &cause), 0);
+	assert_int_equal(
+	    ledger_annul(f->s.a, sc.seq, "twice", "test", RULES_COORDINATOR, &need, NULL, &cause),
+	    0);
+	sync_a_to_b(f);
+	same_as_all(f, 1);
+	same_as_all(f, id);
+	{
+		struct ledger_settlement one;
+		assert_int_equal(ledger_settle(f->s.b, 1, &one, &cause), 0);
+		assert_int_equal(one.v[0].counted_laps, 5 + 2); /* here and there */
+		ledger_settlement_clear(&one);
+	}
+	/* a lap and a pledge annulled, a payment */
+	assert_int_equal(
+	    ledger_annul(f->s.b, lap_seq, "twice", "test", RULES_COORDINATOR, &need, NULL, &cause),
+	    0);
+	assert_int_equal(
+	    ledger_annul(f->s.b, b, "wrong", "test", RULES_COORDINATOR, &need, NULL, &cause), 0);
+	assert_int_equal(ledger_set(f->s.b, "pledge-lap-cap", "5", "test", &cause), 0);
+	same_as_all(f, 1);
+	assert_int_equal(ledger_certify(f->s.b, "test", &seq, &cause), 0);
+	same_as_all(f, 1);
+	assert_int_equal(
+	    ledger_pledge_pay(f->s.b, 1, &a, 1, 900, RULES_CASH, NULL, "test", &seq, &gift, &cause),
+	    0);
+	assert_int_equal(gift, 400);
+	/* after the certification: laps, the lap length and the cap changed, an
+	 * annulment of a lap it counted: none of it counts */
+	laps(f->s.b, 2);
+	laps(f->s.a, 2);
+	sync_a_to_b(f);
+	assert_int_equal(ledger_set(f->s.b, "lap-length", "400m", "test", &cause), 0);
+	assert_int_equal(ledger_set(f->s.b, "pledge-lap-cap", "0", "test", &cause), 0);
+	assert_int_equal(ledger_annul(f->s.b, lap_seq - 1, "test", "test", RULES_COORDINATOR, &need,
+	                              NULL, &cause),
+	                 0);
+	same_as_all(f, 1);
+	same_as_all(f, id);
+	assert_int_equal(ledger_certify_reopen(f->s.b, "late laps", "test", &s1, &cause), 0);
+	same_as_all(f, 1);
+	same_as_all(f, id);
+	same_as_all(f, 99); /* nobody's */
+	/* inside a batch: its entries, not yet committed, are read too */
+	assert_int_equal(ledger_batch_begin(f->s.b, &cause), 0);
+	laps(f->s.b, 2);
+	same_as_all(f, 1);
+	assert_int_equal(ledger_batch_end(f->s.b, 1, &cause), 0);
+	(void)c;
+}
+
+/* A pledge of walker w at station l (ext_id may be NULL). */
+static int64_t
+pledge_at(struct ledger *l, uint32_t w, const char *sponsor, enum pledge_kind k, int64_t rate,
+          const char *ext_id)
+{
+	struct pledge p = {.walker = w, .sponsor = (char *)sponsor, .t = {k, rate, 0}};
+	char *cause = NULL;
+	int64_t seq;
+
+	p.ext_id = (char *)ext_id;
+	if (ledger_pledge_add(l, &p, "test", &seq, &cause) != 0)
+		fail_msg("%s", cause);
+	return seq;
+}
+
+struct pledged {
+	int64_t blue, none, total;
+};
+
+static int
+pledged_cb(const char *team, int64_t cents, void *arg)
+{
+	struct pledged *p = arg;
+
+	if (strcmp(team, "Blue") == 0)
+		p->blue = cents;
+	else if (strcmp(team, "") == 0)
+		p->none = cents;
+	else
+		fail_msg("team \"%s\"", team);
+	return 0;
+}
+
+static struct pledged
+pledged(struct fixture *f)
+{
+	struct pledged p = {0};
+	char *cause = NULL;
+
+	if (ledger_event_pledged(f->s.b, pledged_cb, &p, &p.total, &cause) != 0)
+		fail_msg("%s", cause);
+	return p;
+}
+
+static void
+pay(struct ledger *l, uint32_t w, int64_t seq, int64_t cents)
+{
+	int64_t at, gift;
+	char *cause = NULL;
+
+	if (ledger_pledge_pay(l, w, &seq, 1, cents, RULES_CASH, NULL, "test", &at, &gift, &cause) !=
+	    0)
+		fail_msg("%s", cause);
+}
+
+/* The walkers' display's pledged sums are the event's: the pledges held at
+ * the lap point count at the table too, the same imported pledge (its
+ * external id) held at both once, per-lap pledges on the laps counted at
+ * both, less what was paid at either; a pledge annulled there, once its
+ * annulment arrives, no more. */
+static void
+test_event_pledged(void **state)
+{
+	struct fixture *f = *state;
+	struct pledged p;
+	struct ledger_scan sc;
+	int64_t ten, x1;
+	uint32_t id;
+	int need = 0;
+	char *cause = NULL;
+
+	/* laps in a row at both stations are not doubtful here (the event's
+	 * judgement across stations: ledger_event_people) */
+	assert_int_equal(ledger_set(f->s.b, "holdoff", "0", "test", &cause), 0);
+	/* Cy (walker 2, team Blue) registered at both */
+	assert_int_equal(
+	    ledger_walker_add(f->s.b, "Cy", "Blue", NULL, NULL, NULL, "test", &id, &cause), 0);
+	assert_int_equal(id, 2);
+	assert_int_equal(
+	    ledger_walker_add(f->s.a, "Cy", "Blue", NULL, NULL, NULL, "test", &id, &cause), 0);
+	/* at the table: Ana's imported $25 (X-1, $5 paid here), Cy's $1 a lap */
+	x1 = pledge_at(f->s.b, 1, "Bob", PLEDGE_FLAT, 2500, "X-1");
+	pay(f->s.b, 1, x1, 500);
+	assert_int_equal(pledge_at(f->s.b, 2, "Dee", PLEDGE_LAP, 100, NULL), x1 + 2);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(ledger_lap(f->s.b, 2, "test", &sc, &cause), 0);
+	/* at the lap point: the same X-1, Cy's $10 ($4 paid there), and laps */
+	pledge_at(f->s.a, 1, "Bob", PLEDGE_FLAT, 2500, "X-1");
+	ten = pledge_at(f->s.a, 2, "Eve", PLEDGE_FLAT, 1000, NULL);
+	pay(f->s.a, 2, ten, 400);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ledger_lap(f->s.a, 2, "test", &sc, &cause), 0);
+
+	p = pledged(f); /* the table's own only, so far */
+	assert_int_equal(p.blue, 200);
+	assert_int_equal(p.none, 2000);
+	assert_int_equal(p.total, 2200);
+	sync_a_to_b(f);
+	p = pledged(f);
+	assert_int_equal(p.blue, 500 + 600); /* 5 laps at $1; $10 less $4 */
+	assert_int_equal(p.none, 2000);      /* X-1 once */
+	assert_int_equal(p.total, 3100);
+	p = pledged(f); /* again, from what is kept */
+	assert_int_equal(p.total, 3100);
+
+	/* the $10 annulled at the lap point: the $4 stays a gift */
+	assert_int_equal(
+	    ledger_annul(f->s.a, ten, "wrong", "test", RULES_COORDINATOR, &need, NULL, &cause), 0);
+	sync_a_to_b(f);
+	p = pledged(f);
+	assert_int_equal(p.blue, 500);
+	assert_int_equal(p.total, 2500);
+	/* paid in full at the table: nothing pledged left for Ana */
+	pay(f->s.b, 1, x1, 2000);
+	p = pledged(f);
+	assert_int_equal(p.none, 0);
+	assert_int_equal(p.total, 500);
+	/* Cy's $1 a lap annulled here: nothing pledged is left */
+	assert_int_equal(
+	    ledger_annul(f->s.b, x1 + 2, "wrong", "test", RULES_COORDINATOR, &need, NULL, &cause),
+	    0);
+	p = pledged(f);
+	assert_int_equal(p.blue, 0);
+	assert_int_equal(p.total, 0);
+}
+
+/* A ledger of schema 6 holding a lap point's entries (no index of them):
+ * opened, the index is made, and one walker's settlement counts the lap
+ * point's laps; watctl check finds the index as the entries say, and a
+ * row missing from it. */
+static void
+test_peer_index_migrated(void **state)
+{
+	struct fixture *f = *state;
+	struct ledger_settlement s;
+	char *cause = NULL;
+	sqlite3 *db;
+
+	pledge(f, "Bob", PLEDGE_LAP, 100, 0);
+	laps(f->s.a, 3);
+	sync_a_to_b(f);
+	ledger_free(f->s.b);
+	f->s.b = NULL;
+	assert_int_equal(sqlite3_open(f->s.pb, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DROP TABLE peer_index; PRAGMA user_version = 6", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(f->s.pb, &f->s.b, &cause), 0);
+	assert_int_equal(ledger_settle(f->s.b, 1, &s, &cause), 0);
+	assert_int_equal(s.v[0].counted_laps, 3);
+	ledger_settlement_clear(&s);
+	assert_int_equal(ledger_check(f->s.b, &cause), 0);
+	ledger_free(f->s.b);
+	assert_int_equal(sqlite3_open(f->s.pb, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DELETE FROM peer_index WHERE walker = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(ledger_open(f->s.pb, &f->s.b, &cause), 0);
+	assert_int_equal(ledger_check(f->s.b, &cause), -1);
+	assert_non_null(strstr(cause, "index of other stations' entries"));
+	free(cause);
+	cause = NULL;
 	assert_int_equal(ledger_rebuild(f->s.b, &cause), 0);
 	assert_int_equal(ledger_check(f->s.b, &cause), 0);
 }
@@ -617,6 +905,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_settlement_words, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statement_number, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_linked_walker, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_one_walker_as_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_event_pledged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_peer_index_migrated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_lap_reviewed_at_table, setup, teardown),
 	};
 

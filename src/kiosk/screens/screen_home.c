@@ -235,7 +235,7 @@ screen_home_board(struct kiosk *k)
 		ui_text(u, (struct ui_rect){right.x, right.y + lh, right.w, lh}, "No teams yet",
 		        k->style.font.text, 0, UI_DIM, UI_LEFT);
 	screen_home_thermo(k, (struct ui_rect){m, H - m - thermo, W - 2 * m, thermo},
-	                   k->st.totals.total_cents, b != NULL ? b->pledged_cents : 0);
+	                   k->st.whole.total_cents, b != NULL ? b->pledged_cents : 0);
 	/* a touch anywhere: the volunteers' home screen again */
 	if (ui_hit(u, all)) {
 		k->active_ms = k->now_ms;
