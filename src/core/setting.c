@@ -103,6 +103,11 @@ static const struct setting setting_table[] = {
      "Laps beyond it are walked and shown, not billed to per-lap, per-mile or per-km pledges; "
      "0: no cap.",
      0, 1, SETTING_KIOSK_FORM},
+    {SETTING_PAY_ADDRESS, "pay-address", SETTING_TYPE_TEXT, "characters", 0, 160, "",
+     "mailing address for checks", "Checks mailed to", NULL,
+     "Where sponsors mail a check for what they still owe (the organisation's address), on "
+     "pledge statements; empty: the statement says to pay at the table or to the organisers.",
+     0, 1, SETTING_KIOSK_FORM},
 };
 
 const struct setting *

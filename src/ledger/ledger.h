@@ -50,6 +50,7 @@ struct ledger_event {
 	char waiver_version[84];
 	int full_names;         /* the walkers' display: full names (else "María L.") */
 	int64_t pledge_lap_cap; /* laps billed to a pledge at most; 0: no cap */
+	char pay_address[644];  /* where sponsors mail checks (160 characters); "": not said */
 	char station[LEDGER_STATION_MAX + 1];
 	char event_tag[BADGE_TAG_LEN + 1];
 	int training; /* a training ledger: nothing in it counts (ledger_training_open) */
@@ -613,10 +614,10 @@ struct ledger_settlement {
  * certification in force names, else all held.  Reads every entry held. */
 int ledger_settle(struct ledger *l, uint32_t walker, struct ledger_settlement *out, char **cause);
 void ledger_settlement_clear(struct ledger_settlement *s);
-/* The laps it was made on, for people: "Certified laps of T1 to entry 40,
- * LAP-1 to entry 120 (as of 2026-05-02 10:42 CDT)." (how fresh each other
- * station's laps are); a stale station's first: "Made on laps from the lap
- * point (station LAP-1) as of 10:42, not heard from since. ..." */
+/* The laps it was made on, for a statement: ledger_settlement_words with
+ * this station named too, then the record's last entry of each station for
+ * HQ: "Certified laps, counted up to 11:05 at Welcome table T1 and up to
+ * 10:42 at Lap point T2. Record: T1 to entry 40, T2 to entry 120." */
 void ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len);
 /* The same for a volunteer's screen, in people's words, without station ids
  * or entry numbers' fine print: "Laps counted up to 10:42, this table and

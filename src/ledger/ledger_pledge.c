@@ -411,39 +411,19 @@ ledger_pl_clock(int64_t wall_ms, char *buf, size_t len)
 	return buf;
 }
 
+static void ledger_pl_words(const struct ledger_settlement *s, int named, struct strbuf *out);
+
 void
 ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len)
 {
 	struct strbuf b = STRBUF_INIT;
-	char when[40];
 
-	/* first, so a short line on the screen still says it */
-	for (size_t i = 0; i < s->nstations; i++) {
-		const struct ledger_station_pledge *sp = &s->stations[i];
-		const char *role = sp->role == RULES_ROLE_LAP       ? "the lap point "
-		                   : sp->role == RULES_ROLE_WELCOME ? "the welcome table "
-		                                                    : "";
-
-		if (!sp->stale)
-			continue;
-		strbuf_printf(&b, "Made on laps from %s%s%s%s as of %s, not heard from since. ",
-		              role, *role ? "(station " : "station ", sp->station, *role ? ")" : "",
-		              sp->seen_wall_ms > 0
-		                  ? ledger_pl_clock(sp->seen_wall_ms, when, sizeof when)
-		                  : "never");
-	}
-	strbuf_puts(&b, s->cert_seq != 0 ? "Certified laps of " : "Laps of ");
-	for (size_t i = 0; i < s->nstations; i++) {
-		const struct ledger_station_pledge *sp = &s->stations[i];
-
-		strbuf_printf(&b, "%s%s to entry %" PRId64, i > 0 ? ", " : "", sp->station,
-		              sp->upto_seq);
-		if (!sp->own)
-			strbuf_printf(&b, " (as of %s)",
-			              sp->seen_wall_ms > 0
-			                  ? stamp_format_local(sp->seen_wall_ms, when, sizeof when)
-			                  : "never");
-	}
+	/* a sponsor reads the words; HQ the record's last entry of each station */
+	ledger_pl_words(s, 1, &b);
+	strbuf_puts(&b, " Record: ");
+	for (size_t i = 0; i < s->nstations; i++)
+		strbuf_printf(&b, "%s%s to entry %" PRId64, i > 0 ? ", " : "",
+		              s->stations[i].station, s->stations[i].upto_seq);
 	strbuf_puts(&b, ".");
 	snprintf(buf, len, "%s", b.s);
 	strbuf_free(&b);
@@ -452,9 +432,9 @@ ledger_settlement_basis(const struct ledger_settlement *s, char *buf, size_t len
 /* A station as the Stations screen names it ("Lap point T2"); this one
  * "this table" (or "this lap point"). */
 static const char *
-ledger_pl_station_words(const struct ledger_station_pledge *sp, char *buf, size_t len)
+ledger_pl_station_words(const struct ledger_station_pledge *sp, int named, char *buf, size_t len)
 {
-	if (sp->own)
+	if (sp->own && !named)
 		return sp->role == RULES_ROLE_LAP ? "this lap point" : "this table";
 	snprintf(buf, len, "%s %s",
 	         sp->role == RULES_ROLE_LAP       ? "Lap point"
@@ -472,8 +452,10 @@ ledger_pl_upto_ms(const struct ledger_settlement *s, const struct ledger_station
 	return sp->seen_wall_ms < s->as_of_wall_ms ? sp->seen_wall_ms : s->as_of_wall_ms;
 }
 
-void
-ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len)
+/* named: this station by its name too ("Welcome table T1"), for a
+ * statement that leaves the station; else "this table". */
+static void
+ledger_pl_words(const struct ledger_settlement *s, int named, struct strbuf *out)
 {
 	struct strbuf b = STRBUF_INIT;
 	char upto[40], when[40], name[LEDGER_STATION_MAX + 32];
@@ -487,11 +469,11 @@ ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len
 		if (sp->seen_wall_ms > 0)
 			strbuf_printf(&b,
 			              "%s not heard from since %s: its later laps are missing. ",
-			              ledger_pl_station_words(sp, name, sizeof name),
+			              ledger_pl_station_words(sp, named, name, sizeof name),
 			              ledger_pl_clock(sp->seen_wall_ms, when, sizeof when));
 		else
 			strbuf_printf(&b, "%s never heard from: its laps are missing. ",
-			              ledger_pl_station_words(sp, name, sizeof name));
+			              ledger_pl_station_words(sp, named, name, sizeof name));
 	}
 	ledger_pl_clock(s->as_of_wall_ms, upto, sizeof upto);
 	/* another station's laps are those held then: up to when it was last heard from */
@@ -508,34 +490,46 @@ ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len
 	              upto);
 	if (s->nstations == 1) /* "Laps counted up to 10:42 at this table." */
 		strbuf_printf(&b, " at %s.",
-		              ledger_pl_station_words(&s->stations[0], name, sizeof name));
+		              ledger_pl_station_words(&s->stations[0], named, name, sizeof name));
 	else if (same) { /* "Laps counted up to 10:42, this table and Lap point T2." */
 		for (size_t i = 0; i < s->nstations; i++)
-			strbuf_printf(&b, "%s%s",
-			              i == 0                  ? ", "
-			              : i + 1 == s->nstations ? " and "
-			                                      : ", ",
-			              ledger_pl_station_words(&s->stations[i], name, sizeof name));
+			strbuf_printf(
+			    &b, "%s%s",
+			    i == 0                  ? ", "
+			    : i + 1 == s->nstations ? " and "
+			                            : ", ",
+			    ledger_pl_station_words(&s->stations[i], named, name, sizeof name));
 		strbuf_puts(&b, ".");
 	} else { /* "... up to 10:42 at this table and up to 10:20 at Lap point T2." */
 		strbuf_printf(&b, " at %s",
-		              ledger_pl_station_words(&s->stations[0], name, sizeof name));
+		              ledger_pl_station_words(&s->stations[0], named, name, sizeof name));
 		for (size_t i = 1; i < s->nstations; i++) {
 			const struct ledger_station_pledge *sp = &s->stations[i];
 			int64_t at = ledger_pl_upto_ms(s, sp);
 
 			if (sp->upto_seq == 0 || at <= 0)
-				strbuf_printf(&b, "; none from %s",
-				              ledger_pl_station_words(sp, name, sizeof name));
+				strbuf_printf(
+				    &b, "; none from %s",
+				    ledger_pl_station_words(sp, named, name, sizeof name));
 			else
-				strbuf_printf(&b, "%sup to %s at %s",
-				              i + 1 == s->nstations ? " and " : ", ",
-				              ledger_pl_clock(at, when, sizeof when),
-				              ledger_pl_station_words(sp, name, sizeof name));
+				strbuf_printf(
+				    &b, "%sup to %s at %s", i + 1 == s->nstations ? " and " : ", ",
+				    ledger_pl_clock(at, when, sizeof when),
+				    ledger_pl_station_words(sp, named, name, sizeof name));
 		}
 		strbuf_puts(&b, ".");
 	}
-	snprintf(buf, len, "%s", b.s);
+	strbuf_puts(out, b.s);
+	strbuf_free(&b);
+}
+
+void
+ledger_settlement_words(const struct ledger_settlement *s, char *buf, size_t len)
+{
+	struct strbuf b = STRBUF_INIT;
+
+	ledger_pl_words(s, 0, &b);
+	snprintf(buf, len, "%s", b.s != NULL ? b.s : "");
 	strbuf_free(&b);
 }
 
@@ -1094,7 +1088,9 @@ ledger_statement_check(struct ledger *l, const char *code, char **said, char **c
 	}
 	ledger_statement_id(l, &s, i, want, sizeof want);
 	if (strcmp(strrchr(want, ':') + 1, hex) != 0)
-		util_fail(cause, "Statement %s is not of this ledger (another event's station %s).",
+		util_fail(cause,
+		          "Statement %s does not match this ledger: check it for a typing "
+		          "mistake; if it is right, it was made at another event's station %s.",
 		          code, station);
 	else if (strcmp(want, code) == 0) {
 		*said = xasprintf(

@@ -49,6 +49,7 @@ ledger_event_put(struct ledger_event *ev, const struct setting *s, const char *v
 		break;
 	case SETTING_FULL_NAMES: ev->full_names = n != 0; break;
 	case SETTING_PLEDGE_LAP_CAP: ev->pledge_lap_cap = n; break;
+	case SETTING_PAY_ADDRESS: ledger_copy(ev->pay_address, sizeof ev->pay_address, v); break;
 	case SETTING_COUNT: break;
 	}
 }
@@ -82,6 +83,7 @@ ledger_event_value(const struct ledger_event *ev, const struct setting *s, char 
 	case SETTING_WAIVER_VERSION: snprintf(buf, len, "%s", ev->waiver_version); break;
 	case SETTING_FULL_NAMES: snprintf(buf, len, "%d", ev->full_names); break;
 	case SETTING_PLEDGE_LAP_CAP: snprintf(buf, len, "%" PRId64, ev->pledge_lap_cap); break;
+	case SETTING_PAY_ADDRESS: snprintf(buf, len, "%s", ev->pay_address); break;
 	case SETTING_COUNT: snprintf(buf, len, "%s", s->def); break;
 	}
 }

@@ -441,9 +441,12 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 	if (s->due_cents > 0)
 		layout_doc_addf(d, LAYOUT_TEXT,
 		                "How to pay: at the welcome table, or by check payable to %s, "
-		                "sent to the organisers with the statement no. above written on "
-		                "it. You will receive a receipt for your gift.",
-		                layout_nonempty(s->org_name) ? s->org_name : "the organisers");
+		                "%s%s with the statement no. above written on it. You will "
+		                "receive a receipt for your gift.",
+		                layout_nonempty(s->org_name) ? s->org_name : "the organisers",
+		                layout_nonempty(s->pay_address) ? "mailed to "
+		                                                : "sent to the organisers",
+		                layout_nonempty(s->pay_address) ? s->pay_address : "");
 	else
 		layout_doc_add(d, LAYOUT_TEXT, "Paid in full: thank you for your gift.", NULL);
 	layout_doc_add(d, LAYOUT_GAP, NULL, NULL);

@@ -146,9 +146,10 @@ struct layout_statement {
 	const struct layout_statement_line *lines;
 	size_t n;
 	int64_t owed_cents, paid_cents, due_cents;
-	int final;         /* certified laps (else "not final") */
-	const char *id;    /* the statement id (its QR) */
-	const char *basis; /* the laps it was made on (ledger_settlement_basis); NULL: none */
+	int final;               /* certified laps (else "not final") */
+	const char *id;          /* the statement id (its QR) */
+	const char *basis;       /* the laps it was made on (ledger_settlement_basis); NULL: none */
+	const char *pay_address; /* where to mail a check; NULL or "": not said */
 };
 void layout_statement_doc(const struct layout_statement *s, struct layout_doc *d);
 

@@ -1183,6 +1183,7 @@ print_cli_statements_pdf_progress(struct ledger *l, uint32_t id, int owing_only,
 		st.due_cents = due;
 		st.id = sid;
 		st.basis = basis;
+		st.pay_address = ev.pay_address;
 		if (*count > 0)
 			layout_doc_add(&doc, LAYOUT_CUT, NULL, NULL);
 		layout_statement_doc(&st, &doc);

@@ -64,6 +64,7 @@ struct run {
 	size_t want;
 	uint64_t seed;
 	int lie, ack_early, json, keep;
+	int in_batch; /* --ack-before-commit: the day's batch is open (again after a reboot) */
 	double p_crash, p_ack;
 	/* folders */
 	char root[256], live[300], db[320], usb[300], keys[300], copy[300], check[300];
@@ -455,6 +456,10 @@ reboot(struct run *r)
 		crashvfs_hook(hook, r);
 		new_boot(r);
 		step(r, "start after a power cut", do_open);
+		/* --ack-before-commit: the rest of the day is acknowledged early
+		 * too, so every cut in it can show a loss (not only the first) */
+		if (r->in_batch && r->l != NULL && !r->reboot)
+			ledger_batch_begin(r->l, NULL);
 		/* a crash while starting again: round we go */
 	}
 }
@@ -627,8 +632,10 @@ do_closeout(struct run *r, char **cause)
 	struct closeout_count c = {0, NULL, -1, -1, {"Ann Lee", "Bob Ray"}, NULL};
 	int rc;
 
-	if (r->ack_early)
+	if (r->ack_early && r->in_batch) {
 		ledger_batch_end(r->l, 1, NULL);
+		r->in_batch = 0;
+	}
 	if (ledger_closed(r->l, NULL) == 1)
 		return 0;
 	if (closeout_expected(r->l, &e, cause) != 0)
@@ -700,6 +707,7 @@ day(struct run *r)
 	crashvfs_lie(r->lie);
 	crashvfs_hook(hook, r);
 	r->acked.n = 0;
+	r->in_batch = 0;
 	r->have_key = 0;
 	r->ndonations = 0;
 	r->now.wall_ms = 1777723200000LL; /* 2026-05-02 12:00 UTC */
@@ -717,8 +725,10 @@ day(struct run *r)
 	for (k = 0; k < 50 && r->l != NULL && walkers(r) == 0; k++)
 		step(r, "roster import", do_roster);
 	/* --ack-before-commit: the day's calls return inside one open transaction */
-	if (r->ack_early && r->l != NULL)
+	if (r->ack_early && r->l != NULL) {
 		ledger_batch_begin(r->l, NULL);
+		r->in_batch = 1;
+	}
 	for (i = 0; i < nitems(mix); i++)
 		total += mix[i].weight;
 	n = 60 + (size_t)rnd(r, 60);

@@ -272,6 +272,7 @@ CSV
 @test "pledges: sponsors' statements through the private cupsd; the QR's number verifies" {
 	cupsd_file_server
 	w set org-name "Hard Places Community" >/dev/null
+	w set pay-address "PO Box 12, Jackson MS 39201" >/dev/null
 	flat=$(w pledge add 1 --sponsor "Bob Flat" --rate 20 --address "12 Elm St, Jackson MS" | seq_of)
 	lap=$(w pledge add 1 --sponsor "Cy Lap" --kind lap --rate 0.50 --max 4 | seq_of)
 	w pledge add 1 --sponsor "Cy Lap" --kind mile --rate 1 >/dev/null
@@ -298,7 +299,11 @@ CSV
 	grep -q 'Distance 3.22 km (2.00 mi)' "$T/st1.txt"
 	grep -q 'Distance 2.00 mi (3.22 km)' "$T/st1.txt" # the per-mile pledge: miles first
 	grep -q 'Still owed \$6.00' "$T/st1.txt"
-	grep -q 'Certified laps of T1 to entry' "$T/st1.txt"
+	# who still owes is told where to mail the check
+	tr '\n' ' ' <"$T/st1.txt" | tr -s ' ' | grep -q 'payable to Hard Places Community, mailed to PO Box 12, Jackson MS 39201 with the statement no.'
+	# in a sponsor's words, then the record's last entries for HQ
+	grep -q 'Certified laps, counted up to [0-9:]* at Station T1\.' "$T/st1.txt"
+	grep -q 'Record: T1 to entry' "$T/st1.txt"
 	id=$(grep -o "S:T1:$lap:[0-9]*:600:[0-9A-F]*" "$T/st1.txt" | head -1)
 	[ -n "$id" ]
 	run w pledge verify "$id"
@@ -323,7 +328,7 @@ CSV
 	# a forged number is refused
 	run w pledge verify "S:T1:$lap:0:0:DEADBEEF"
 	[ "$status" -eq 1 ]
-	[[ "$output" == *"not of this ledger"* ]]
+	[[ "$output" == *"does not match this ledger: check it for a typing mistake"* ]]
 }
 
 # lo_sync CALLER ANSWERER: one `watctl sync` exchange over loopback.
@@ -362,23 +367,23 @@ lo_sync() {
 	# just exchanged: fresh, nothing said
 	run statement 1
 	echo "$output"
-	[[ "$output" == *"Laps of T1 to entry"*"T2 to entry"* ]]
+	[[ "$output" == *"Laps counted up to "*"Record: T1 to entry"*"T2 to entry"* ]]
 	[[ "$output" == *"Still owed \$3.00"* ]]
-	[[ "$output" != *"Made on laps"* ]]
+	[[ "$output" != *"not heard from since"* ]]
 	# the lap point last heard from 20 minutes ago
 	sqlite3 "$DB" "UPDATE peers SET seen_wall_ms = seen_wall_ms - 20 * 60 * 1000"
 	seen=$(sqlite3 "$DB" "SELECT seen_wall_ms / 1000 FROM peers")
 	at=$(TZ=America/Chicago date -d "@$seen" +%H:%M)
 	run statement 1
 	echo "$output"
-	[[ "$output" == *"Made on laps from the lap point (station T2) as of $at, not heard from since."* ]]
+	[[ "$output" == *"Lap point T2 not heard from since $at: its later laps are missing."* ]]
 	# Di's walker has no laps at the lap point: her statement is not marked
 	run statement 2
 	echo "$output"
 	[[ "$output" == *"Sponsor Di Flat"* ]]
-	[[ "$output" != *"Made on laps"* ]]
+	[[ "$output" != *"not heard from since"* ]]
 	# a lap point heard from 4 minutes ago is fresh
 	sqlite3 "$DB" "UPDATE peers SET seen_wall_ms = (strftime('%s', 'now') - 240) * 1000"
 	run statement 1
-	[[ "$output" != *"Made on laps"* ]]
+	[[ "$output" != *"not heard from since"* ]]
 }
