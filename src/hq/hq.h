@@ -165,6 +165,11 @@ struct hq_dash_row {
 	/* state "copy": counted from a backup copy in station carrier's bundle
 	 * (bundle; export_no 0), its own bundle not received */
 	char carrier[17];
+	/* state "counted", beyond: its own bundle (up to own_upto_ms), then a
+	 * backup copy in station carrier's bundle copy_bundle that goes further
+	 * on the same chain (up to copy_upto_ms) */
+	int beyond;
+	int64_t own_upto_ms, copy_upto_ms, copy_bundle;
 	struct hq_totals t;
 };
 /* A close-out as the station recorded it (closeout.csv), kept at merge. */

@@ -626,6 +626,17 @@ wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
 			hqweb_form_html(b, r->carrier);
 			strbuf_printf(b, "'s #%" PRId64 "; its own bundle not received</td>",
 			              r->bundle);
+		} else if (r->level == 0 && r->beyond) {
+			/* its card lost after its last export: a peer's copy goes on */
+			char w1[64], w2[64];
+			strbuf_printf(b,
+			              "<td class=\"copy\">#%" PRId64 ", export %" PRId64
+			              ": own bundle up to %s, then from the copy in ",
+			              r->bundle, r->export_no,
+			              stamp_format_utc(r->own_upto_ms, w1, sizeof w1));
+			hqweb_form_html(b, r->carrier);
+			strbuf_printf(b, "'s #%" PRId64 " up to %s (UTC)</td>", r->copy_bundle,
+			              stamp_format_utc(r->copy_upto_ms, w2, sizeof w2));
 		} else if (r->level == 0) {
 			snprintf(id, sizeof id, "#%" PRId64 ", export %" PRId64, r->bundle,
 			         r->export_no);
