@@ -37,7 +37,12 @@
  *               ledger has no stations row (its own bundle not received)
  *               its figures and walkers are the copy's fold, its pledges
  *               (pledges, pledge_laps, pledge_rules under its identity)
- *               the copy's CSVs settled over the carrier's lines too
+ *               the copy's CSVs settled over the carrier's lines too;
+ *               with a stations row (counted) and head_seq > its last_seq,
+ *               the copy extends the own bundle's chain and its fold and
+ *               pledges stand in for the own bundle's (hq_copy_extends)
+ *   copy_hashes(identity, seq, hash) -- each copy's entry hashes: a later
+ *               own bundle is checked against the copy (hq_copy_vs_own)
  *   log(seq, wall_ms, action, bundle, subject, reason, prev, hash)
  *            -- every decision; hash = SHA-256(prev || the line
  *               "seq TAB wall_ms TAB action TAB bundle TAB subject TAB reason")
