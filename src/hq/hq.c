@@ -3240,8 +3240,8 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 {
 	sqlite3_stmt *st = hq_prep(h,
 	                           "SELECT id, wall_ms, file, city, station, key_id, "
-	                           "reason_code, reason, total_cents FROM bundles WHERE "
-	                           "outcome = 'held' ORDER BY id",
+	                           "reason_code, reason, total_cents, event_key FROM bundles "
+	                           "WHERE outcome = 'held' ORDER BY id",
 	                           0);
 	size_t cap = 0;
 
@@ -3269,6 +3269,8 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 		snprintf(r->reason, sizeof r->reason, "%s",
 		         (const char *)sqlite3_column_text(st, 7));
 		r->total_cents = sqlite3_column_int64(st, 8);
+		snprintf(r->event_key, sizeof r->event_key, "%s",
+		         (const char *)sqlite3_column_text(st, 9));
 	}
 	sqlite3_finalize(st);
 	return 0;

@@ -151,6 +151,7 @@ int hq_staff_log(struct hq *h, const char *person, const char *action, int64_t b
 struct hq_held_row {
 	int64_t id, wall_ms, total_cents;
 	char file[128], city[64], station[17], key_id[17], code[16], reason[520];
+	char event_key[17]; /* the event key id its certificate names ("" none) */
 };
 int hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause);
 
