@@ -2007,11 +2007,17 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 		                                  &bundle, cause) != 0)
 			goto end;
 		if (f->last_seq <= s.last_seq) {
-			/* a person restores a ledger HQ holds: its figures from the entries */
+			/* a person restores a ledger HQ holds: its figures from the
+			 * entries (a copy that went further counts again when its
+			 * carrier's bundle is merged again) */
 			if (hq_run(hq_prep(h,
 			                   "UPDATE stations SET state = 'counted', vouched = 1, "
 			                   "public_key = ?2, key_id = ?3 WHERE identity = ?1",
 			                   3, id, m->public_key, m->key_id)) != 0 ||
+			    hq_run(hq_prep(h, "DELETE FROM copies WHERE identity = ?1", 1, id)) !=
+			        0 ||
+			    hq_run(hq_prep(h, "DELETE FROM copy_hashes WHERE identity = ?1", 1,
+			                   id)) != 0 ||
 			    hq_refold(h, id, cause) != 0) {
 				hq_fail(h, cause, "be written");
 				goto end;
@@ -2044,7 +2050,15 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 		}
 	}
 	/* the ledger's pledges, as its whole ledger states them; merged again
-	 * (already), a ledger counted before HQ schema 3 gets them */
+	 * (already), a ledger counted before HQ schema 3 gets them, unless a
+	 * backup copy going further states them (hq_copy_extends) */
+	if (res->outcome == HQ_ALREADY &&
+	    hq_count_of(h,
+	                "SELECT COUNT(*) FROM copies c JOIN stations s ON s.identity = "
+	                "c.identity WHERE c.identity = ?1 AND s.state = 'counted' AND c.head_seq "
+	                "> s.last_seq",
+	                id) > 0)
+		keep = 1;
 	if ((res->outcome == HQ_MERGED ||
 	     (res->outcome == HQ_ALREADY && strcmp(s.state, "counted") == 0)) &&
 	    keep == 0 && hq_store_pledges(h, id, &rep->content) != 0) {

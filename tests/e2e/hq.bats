@@ -754,10 +754,12 @@ lo_sync() {
 	run "$WATCTL" hq-csv --db "$HQ"
 	echo "$output"
 	[[ "$output" == *',T1,1,'*',"own bundle up to '*" UTC, then copy in station T2's bundle up to "*' UTC"'$'\r'* ]]
-	# the same bundle again: nothing twice
-	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	# the same bundle again, the table's noon bundle again: nothing twice,
+	# the copy still counts
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)" "$(bundle_in "$USB" -T1-1)"
 	[ "$status" -eq 0 ]
 	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
 	after 255.00
 	# the table's mid-afternoon export: shorter than the copy, on its chain:
 	# its entries kept, the copy still counts (the $4 after it stays)
