@@ -160,7 +160,7 @@ kiosk_entry_who(const char *op, char *buf, size_t len)
 	return buf;
 }
 
-/* "Lap 3", "Check-in", "Donation $40.00 cash", "Registration". */
+/* "Lap 3", "Check-in", "Donation $40.00 cash", "Registration", "A pledge". */
 static void
 kiosk_entry_what(const char *kind, int64_t n, int64_t cents, const char *method, char *buf,
                  size_t len)
@@ -180,6 +180,8 @@ kiosk_entry_what(const char *kind, int64_t n, int64_t cents, const char *method,
 		         method);
 	} else if (strcmp(kind, "walker") == 0) {
 		snprintf(buf, len, "Registration");
+	} else if (strcmp(kind, "pledge") == 0) {
+		snprintf(buf, len, "A pledge");
 	} else {
 		snprintf(buf, len, "%s", kind);
 	}
@@ -209,6 +211,9 @@ kiosk_entry_line(const struct kiosk_recent *e, int ledger, char *buf, size_t len
 		return;
 	}
 	kiosk_entry_what(e->kind, e->n, e->amount_cents, e->method, what, sizeof what);
+	/* a sheet's line typed wrong is found by its sponsor */
+	if (strcmp(e->kind, "pledge") == 0 && e->sponsor[0] != '\0')
+		snprintf(what, sizeof what, "Pledge of %s", e->sponsor);
 	if (strcmp(e->kind, "walker") == 0)
 		snprintf(buf, len, "%s  %sRegistered %s%s", when, num,
 		         kiosk_entry_who(e->op, who, sizeof who),

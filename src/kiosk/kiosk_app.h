@@ -127,6 +127,7 @@ struct kiosk {
 	/* each screen's own */
 	struct screen_donate_state donate;
 	struct screen_pledges_state pledges;
+	char review_said[160]; /* Lap review: the lap just accepted or rejected, in words */
 	struct screen_register_state reg;
 	struct screen_waiver_state waiver;
 	struct screen_correct_state correct;

@@ -281,6 +281,11 @@ kiosk_recent_words(struct kiosk_recent_ctx *c, struct kiosk_recent *k, const cha
 		kiosk_copy(k->method, sizeof k->method, s);
 		free(s);
 	}
+	if (strcmp(k->kind, "pledge") == 0 &&
+	    (s = json_get_str(line, len, "data.sponsor")) != NULL) {
+		kiosk_copy(k->sponsor, sizeof k->sponsor, s);
+		free(s);
+	}
 	if (strcmp(k->kind, "annul") != 0)
 		return;
 	if ((s = json_get_str(line, len, "data.reason")) != NULL) {
@@ -307,7 +312,7 @@ kiosk_recent_cb(const struct ledger_entry *e, void *arg)
 		return 0;
 	if (strcmp(e->kind, "checkin") != 0 && strcmp(e->kind, "lap") != 0 &&
 	    strcmp(e->kind, "donation") != 0 && strcmp(e->kind, "walker") != 0 &&
-	    strcmp(e->kind, "annul") != 0)
+	    strcmp(e->kind, "pledge") != 0 && strcmp(e->kind, "annul") != 0)
 		return 0;
 	k = &c->ring[c->n % KIOSK_RECENT_MAX];
 	c->n++;
@@ -1650,6 +1655,15 @@ kiosk_pledges(struct kiosk_worker *w, uint32_t id, struct kiosk_reply *r, char *
 		k->owed_cents = ln->owed_cents;
 		k->paid_cents = ln->paid_cents;
 		k->due_cents = ln->due_cents;
+		/* what a per-mile sponsor pays on: hundredths of its unit, half up */
+		if ((ln->p->t.kind == PLEDGE_MILE || ln->p->t.kind == PLEDGE_KM) &&
+		    ln->distance_um >= 0) {
+			int64_t unit = ln->p->t.kind == PLEDGE_MILE ? 16093440 : 10000000;
+			int64_t h = (ln->distance_um + unit / 2) / unit;
+
+			snprintf(k->units, sizeof k->units, "%lld.%02lld %s", (long long)(h / 100),
+			         (long long)(h % 100), ln->p->t.kind == PLEDGE_MILE ? "mi" : "km");
+		}
 	}
 	r->pledges->owed_cents = s.owed_cents;
 	r->pledges->paid_cents = s.paid_cents;

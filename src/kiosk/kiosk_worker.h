@@ -305,6 +305,7 @@ struct kiosk_pledge {
 	int per_unit; /* not flat */
 	int known;    /* owed known (a lap length for per mile / km) */
 	int64_t laps, billed_laps, owed_cents, paid_cents, due_cents;
+	char units[24]; /* per mile / km: the billed distance in its unit ("0.50 mi"), or "" */
 };
 struct kiosk_pledges {
 	size_t n, more; /* shown; not shown (past KIOSK_PLEDGES_MAX) */
@@ -336,6 +337,7 @@ struct kiosk_recent {
 	char reason[96];
 	char ref_kind[24];
 	char method[16];
+	char sponsor[48]; /* a pledge's */
 };
 
 /* Another station of the event whose entries this one holds (sync), in

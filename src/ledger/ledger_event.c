@@ -2132,6 +2132,25 @@ ledger_where(char *buf, size_t len, enum rules_role role, const char *station)
 	snprintf(buf, len, "%s %s", ledger_role_words(role), station);
 }
 
+void
+ledger_where_ledger(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN], char *buf,
+                    size_t len)
+{
+	struct ledger_peer peer;
+	enum rules_role role = RULES_ROLE_BOTH;
+
+	if (ledger_peer_get(l, ledger, &peer, NULL) != 1) {
+		snprintf(buf, len, "another station"); /* not held here: no name known */
+		return;
+	}
+	/* its role as its fold found it (the folds in hand only: a new one
+	 * would move l->pf under a caller's pointer) */
+	for (size_t i = 0; i < l->npf; i++)
+		if (memcmp(l->pf[i].ledger, ledger, LEDGER_HASH_LEN) == 0)
+			role = l->pf[i].role;
+	ledger_where(buf, len, role, peer.station);
+}
+
 int
 ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, int accept,
                        const char *reason, const char *op, int64_t *seq, char **cause)
@@ -2270,11 +2289,11 @@ ledger_pflag_cb(const struct ledger_peer *peer, void *arg)
 			ledger_where(f->where, sizeof f->where, p->role, peer->station);
 			if (!fl->review_other)
 				snprintf(f->decided, sizeof f->decided, "%s", f->where);
+			else if (memcmp(fl->review_by, c->own, LEDGER_HASH_LEN) == 0)
+				snprintf(f->decided, sizeof f->decided, "here");
 			else
-				snprintf(f->decided, sizeof f->decided, "%s",
-				         memcmp(fl->review_by, c->own, LEDGER_HASH_LEN) == 0
-				             ? "here"
-				             : "another station");
+				ledger_where_ledger(c->l, fl->review_by, f->decided,
+				                    sizeof f->decided);
 			/* its times on this station's clock (the offset measured) */
 			f->at.wall_ms = p->laps[lo].wall_ms - peer->offset_ms;
 			f->since_ms = -1;

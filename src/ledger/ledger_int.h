@@ -91,6 +91,10 @@ struct ledger {
 /* The reviews of other stations' laps in force here and at every peer held
  * (their folds brought up to date): *all, fold_xreviews_free. */
 int ledger_event_xreviews(struct ledger *l, struct fold_xreviews *all, char **cause);
+/* Station `ledger` in people's words ("Welcome table T1") into buf;
+ * "another station" when its entries are not held here. */
+void ledger_where_ledger(struct ledger *l, const unsigned char ledger[LEDGER_HASH_LEN], char *buf,
+                         size_t len);
 /* -1 with *cause while this station's certification of the laps is in
  * force (a review then would not count: reopen first); else 0. */
 int ledger_review_certified(struct ledger *l, char **cause);

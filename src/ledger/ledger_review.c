@@ -123,8 +123,10 @@ ledger_walker_flagged(struct ledger *l, uint32_t id, int pending_only,
 		f->seq = w.flags[i].seq;
 		f->review = w.flags[i].review;
 		f->disagree = w.flags[i].disagree;
-		snprintf(f->decided, sizeof f->decided, "%s",
-		         w.flags[i].review_other ? "another station" : "here");
+		if (w.flags[i].review_other)
+			ledger_where_ledger(l, w.flags[i].review_by, f->decided, sizeof f->decided);
+		else
+			snprintf(f->decided, sizeof f->decided, "here");
 		f->since_ms = -1;
 		for (j = 0; j < ps.n && ps.v[j].seq != f->seq; j++)
 			;

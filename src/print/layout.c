@@ -365,6 +365,20 @@ layout_receipt_doc(const struct layout_receipt *r, struct layout_doc *d)
 		layout_doc_add(d, LAYOUT_BANNER, "COPY", NULL);
 }
 
+/* "3.22 km (2.00 mi)"; a per-mile sponsor reads the miles first. */
+static void
+layout_statement_distance(const struct layout_statement_line *l, char *buf, size_t len)
+{
+	char km[24], mi[24], *open;
+
+	setting_distance_format(l->distance_um, buf, len);
+	if (!l->miles_first || (open = strstr(buf, " (")) == NULL)
+		return;
+	snprintf(km, sizeof km, "%.*s", (int)(open - buf), buf);
+	snprintf(mi, sizeof mi, "%.*s", (int)strcspn(open + 2, ")"), open + 2);
+	snprintf(buf, len, "%s (%s)", mi, km);
+}
+
 void
 layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 {
@@ -390,6 +404,9 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 	}
 	if (layout_nonempty(s->when))
 		layout_doc_add(d, LAYOUT_PAIR, "Date", s->when);
+	/* the number "How to pay" asks the sponsor to write on the check */
+	if (layout_nonempty(s->id))
+		layout_doc_add(d, LAYOUT_PAIR, "Statement no.", s->id);
 	for (i = 0; i < s->n; i++) {
 		const struct layout_statement_line *l = &s->lines[i];
 
@@ -403,7 +420,7 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 			layout_doc_add(d, LAYOUT_PAIR, s->final ? "Certified laps" : "Laps so far",
 			               a);
 			if (l->distance_um >= 0) {
-				setting_distance_format(l->distance_um, dist, sizeof dist);
+				layout_statement_distance(l, dist, sizeof dist);
 				layout_doc_add(d, LAYOUT_PAIR, "Distance", dist);
 			}
 		}
@@ -424,7 +441,7 @@ layout_statement_doc(const struct layout_statement *s, struct layout_doc *d)
 	if (s->due_cents > 0)
 		layout_doc_addf(d, LAYOUT_TEXT,
 		                "How to pay: at the welcome table, or by check payable to %s, "
-		                "sent to the organisers with this statement's number written on "
+		                "sent to the organisers with the statement no. above written on "
 		                "it. You will receive a receipt for your gift.",
 		                layout_nonempty(s->org_name) ? s->org_name : "the organisers");
 	else

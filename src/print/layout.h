@@ -135,6 +135,7 @@ struct layout_statement_line {
 	int64_t laps, billed_laps;
 	int64_t distance_um; /* of the billed laps; < 0: unknown */
 	int64_t owed_cents, paid_cents, due_cents;
+	int miles_first; /* a per-mile pledge: its distance in miles first */
 };
 struct layout_statement {
 	const char *org_name, *org_ein, *event, *city;

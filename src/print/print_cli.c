@@ -1153,11 +1153,15 @@ print_cli_statements_pdf_progress(struct ledger *l, uint32_t id, int owing_only,
 			const struct ledger_pledge_line *ln = &s.v[idx[j]];
 
 			pledge_terms_format(&ln->p->t, terms[j], sizeof terms[j]);
-			lines[j] = (struct layout_statement_line){
-			    terms[j],         ln->p->t.kind != PLEDGE_FLAT,
-			    ln->counted_laps, ln->billed_laps,
-			    ln->distance_um,  ln->owed_cents,
-			    ln->paid_cents,   ln->due_cents};
+			lines[j] = (struct layout_statement_line){terms[j],
+			                                          ln->p->t.kind != PLEDGE_FLAT,
+			                                          ln->counted_laps,
+			                                          ln->billed_laps,
+			                                          ln->distance_um,
+			                                          ln->owed_cents,
+			                                          ln->paid_cents,
+			                                          ln->due_cents,
+			                                          ln->p->t.kind == PLEDGE_MILE};
 			st.final &= ln->final;
 		}
 		memset(&w, 0, sizeof w);

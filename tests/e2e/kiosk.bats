@@ -228,6 +228,29 @@ pledges() {
 	[ "$(w pledge list 1 | grep -c '^  pledge ')" -eq 4 ]
 	w log | grep ' donation ' | grep -q '"cents":1000,"method":"check","check_no":"2044","donor":"Imported Gail","pledges":\[\[[0-9]*,600\]\]'
 }
+pledge_undo() {
+	event
+	kiosk "$1" pledge-undo
+	! w pledge list 1 | grep -q 'Dee Typo'
+	w log | grep ' annul ' | grep -q '"kind":"pledge"'
+}
+@test "kiosk: a pledge typed wrong is undone from the walker card's Correct, with the PIN" {
+	both pledge_undo
+}
+
+# A per-mile (per-km) pledge shows the distance it is billed on beside the laps.
+pledges_mile() {
+	event
+	w set lap-length 0.25mi >/dev/null
+	w set min-lap 0 >/dev/null
+	w pledge add 1 --sponsor "Di Mile" --kind mile --rate 2 >/dev/null
+	w pledge add 1 --sponsor "Ed Km" --kind km --rate 1 >/dev/null
+	for _ in $(seq 12); do w lap 1 >/dev/null; done
+	kiosk "$1" pledges-mile
+}
+@test "kiosk: a per-mile or per-km pledge shows the miles or km it is billed on" {
+	both pledges_mile
+}
 certify() {
 	event
 	w set lap-length 0.25mi >/dev/null
@@ -630,6 +653,13 @@ statements_stick() {
 	grep -q 'Grandma Rosa' "$BATS_TEST_TMPDIR/st.txt"
 	grep -q 'Uncle Tom' "$BATS_TEST_TMPDIR/st.txt"
 	! grep -q 'Paid Pat' "$BATS_TEST_TMPDIR/st.txt"
+	# the number "How to pay" asks for is on the page, named; it checks out
+	pdftotext -layout "$pdf" - | tr -s ' \n' '  ' >"$BATS_TEST_TMPDIR/st1.txt"
+	grep -q 'with the statement no. above written' "$BATS_TEST_TMPDIR/st1.txt"
+	local id
+	id=$(grep -o 'Statement no\. S:T1:[0-9:A-F]*' "$BATS_TEST_TMPDIR/st1.txt" | head -1 | grep -o 'S:T1:.*')
+	[ -n "$id" ]
+	w pledge verify "$id" | grep -q 'matches the ledger'
 	w log | grep -q '"what":"statement".*"outcome":"saved"'
 	rm -f "$USB"/*.pdf
 }
@@ -1037,7 +1067,7 @@ stations() {
 synced() {
 	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
 	event
-	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys" "$lp.pin"
 	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
 	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
 		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
@@ -1092,7 +1122,7 @@ synced() {
 review_peer() {
 	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000))
 	event
-	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys"
+	rm -rf "$lp" "$lp-wal" "$lp-shm" "$lp.keys" "$lp.pin"
 	w event-pack export "$BATS_TEST_TMPDIR/t2.pack" >"$BATS_TEST_TMPDIR/pack.out"
 	"$WATCTL" --db "$lp" event-pack import "$BATS_TEST_TMPDIR/t2.pack" \
 		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$BATS_TEST_TMPDIR/pack.out" | head -1)" >/dev/null
@@ -1111,6 +1141,13 @@ review_peer() {
 	wait
 	[ "$status" -eq 0 ]
 	w pledge list 1 | grep -q 'owed \$2.00'
+	if [ "${KIOSK_BEFORE_REVIEW:-}" = reject ]; then
+		# the lap point rejects it first; the table does not know yet
+		w set role welcome >/dev/null
+		"$WATCTL" --db "$lp" lap reject "$(sqlite3 "$lp" "SELECT MAX(seq) FROM entries WHERE kind = 'lap'")" \
+			--reason "double scan" >/dev/null
+		sleep 1.1 # the table's accept comes later, by the clock
+	fi
 	kiosk "$size" review-peer
 	# the table's entry names the lap point's lap; the settlement bills it
 	sqlite3 "$DB" "SELECT line FROM entries WHERE kind = 'lap-review'" |
@@ -1119,6 +1156,28 @@ review_peer() {
 }
 @test "kiosk: the table's lap review lists the lap point's lap scanned too soon; accepted there, it counts" {
 	both review_peer
+}
+
+# The same lap rejected at the lap point first, not yet sent: the table's
+# later accept counts there too, and the lap point's list of conflicts names
+# the station that decided as people name it, not "another station".
+review_peer_conflict() {
+	local size=$1 lp="$BATS_TEST_TMPDIR/lap.db" port=$((20000 + RANDOM % 30000)) lap
+	KIOSK_BEFORE_REVIEW=reject review_peer "$size"
+	"$WATCTL" --db "$lp" sync --listen "127.0.0.1:$port" --once 2>"$BATS_TEST_TMPDIR/serve.err" &
+	for _ in $(seq 100); do
+		grep -q Listening "$BATS_TEST_TMPDIR/serve.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	run w sync --peer "127.0.0.1:$port"
+	wait
+	[ "$status" -eq 0 ]
+	"$WATCTL" --db "$lp" conflicts | grep -q 'The later review (Welcome table T1) counts: accepted.'
+	! "$WATCTL" --db "$lp" conflicts | grep -q 'another station'
+	DB=$lp kiosk "$size" review-peer-conflict
+}
+@test "kiosk: a lap both stations reviewed, differently: the lap point's conflicts name the welcome table whose later review counts" {
+	both review_peer_conflict
 }
 
 # ---- training mode (issue 19) ----

@@ -296,6 +296,7 @@ CSV
 	# Cy's two pledges on one statement: 8 laps are 2 mi: $4.00 + $2.00
 	grep -q 'Certified laps 8' "$T/st1.txt"
 	grep -q 'Distance 3.22 km (2.00 mi)' "$T/st1.txt"
+	grep -q 'Distance 2.00 mi (3.22 km)' "$T/st1.txt" # the per-mile pledge: miles first
 	grep -q 'Still owed \$6.00' "$T/st1.txt"
 	grep -q 'Certified laps of T1 to entry' "$T/st1.txt"
 	id=$(grep -o "S:T1:$lap:[0-9]*:600:[0-9A-F]*" "$T/st1.txt" | head -1)

@@ -804,7 +804,7 @@ test_lap_reviewed_at_table(void **state)
 	assert_false(fl[0].peer);
 	assert_int_equal(fl[0].seq, lapx);
 	assert_int_equal(fl[0].review, 1);
-	assert_string_equal(fl[0].decided, "another station");
+	assert_string_equal(fl[0].decided, "Station T1");
 	assert_int_equal(fl[1].seq, lapb);
 	assert_int_equal(fl[1].review, -1);
 	free(fl);
@@ -851,6 +851,19 @@ test_lap_reviewed_at_table(void **state)
 	assert_non_null(strstr(conf, "Walker 1 (Ana): the lap at Lap point T2 at "));
 	assert_non_null(strstr(conf, "accepted at one station and rejected at another. The later "
 	                             "review (here) counts: accepted."));
+	/* at the lap point, the station whose review counts is named as people
+	 * name it, not "another station" */
+	assert_int_equal(ledger_set(f->s.b, "role", "welcome", "test", &cause), 0);
+	sync_b_to_a(f);
+	conf[0] = '\0';
+	assert_int_equal(ledger_event_conflicts(f->s.a, conflict_cb, conf, &cause), 0);
+	assert_non_null(strstr(conf, "Walker 1 (Ana): the lap scanned here at "));
+	assert_non_null(strstr(conf, "The later review (Welcome table T1) counts: accepted."));
+	assert_int_equal(ledger_flagged_laps(f->s.a, 0, &fl, &n, &cause), 0);
+	assert_int_equal(n, 2);
+	assert_true(fl[0].disagree);
+	assert_string_equal(fl[0].decided, "Welcome table T1");
+	free(fl);
 
 	/* the table's review annulled: the lap point's reject */
 	assert_int_equal(ledger_annul(f->s.b, review, "wrong lap", "coord", RULES_COORDINATOR, NULL,

@@ -57,11 +57,12 @@ screen_pledges_enter(struct kiosk *k)
 static void
 screen_pledges_figures(const struct kiosk_pledge *p, char *buf, size_t len)
 {
-	char owed[32], paid[32], due[32], laps[48] = "";
+	char owed[32], paid[32], due[32], laps[80] = "";
 
 	if (p->per_unit)
-		snprintf(laps, sizeof laps, "%lld lap%s%s  \xc2\xb7  ", (long long)p->laps,
-		         p->laps == 1 ? "" : "s", p->billed_laps != p->laps ? " (capped)" : "");
+		snprintf(laps, sizeof laps, "%lld lap%s%s%s%s  \xc2\xb7  ", (long long)p->laps,
+		         p->laps == 1 ? "" : "s", p->billed_laps != p->laps ? " (capped)" : "",
+		         p->units[0] ? " = " : "", p->units);
 	if (!p->known)
 		snprintf(buf, len, "%sno lap length set: not known", laps);
 	else

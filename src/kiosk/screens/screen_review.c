@@ -74,7 +74,23 @@ static void
 screen_review_post(struct kiosk *k, const struct ledger_flagged *f, int accept)
 {
 	struct kiosk_req q;
+	char t[16], name[32];
+	const char *src;
+	size_t cut;
 
+	/* said once recorded: which lap, as the list showed it (it leaves the
+	 * list); a long name shortened on a character's edge to fit one line */
+	src = f->name[0] != '\0' ? f->name : "The walker";
+	cut = strlen(src);
+	if (cut > 24) {
+		cut = 24;
+		while (cut > 0 && ((unsigned char)src[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	memcpy(name, src, cut);
+	name[cut] = '\0';
+	snprintf(k->review_said, sizeof k->review_said, "%s's lap at %s %s.", name,
+	         screen_review_time(&f->at, t, sizeof t), accept ? "accepted" : "rejected");
 	memset(&q, 0, sizeof q);
 	q.op = KIOSK_OP_LAP_REVIEW;
 	q.seq = f->seq;
@@ -179,7 +195,7 @@ screen_review_reply(struct kiosk *k, struct kiosk_reply **r)
 		return;
 	}
 	if (x->op == KIOSK_OP_LAP_REVIEW)
-		kiosk_message(k, UI_OK, "%s", "Recorded.");
+		kiosk_message(k, UI_OK, "Recorded. %s", k->review_said);
 	kiosk_keep(&k->list, x);
 	*r = NULL;
 }
