@@ -710,6 +710,32 @@ lo_sync() {
 	[[ "$output" == *"national total"*"total      \$241.00"* ]]
 }
 
+# dash HTML: the staff dashboard of wat-hq over a copy of HQ's database
+# (its own signer, a staff account) into HTML; skipped without curl/wat-hq.
+dash() {
+	local W="$T/web" tok port pid spid
+	command -v curl >/dev/null && [ -x "$REPO/$BUILD/wat-hq" ] || return 0
+	rm -rf "$W" && mkdir -p "$W/state"
+	cp "$HQ" "$W/hq.db"
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$W/hq.db" --user bea >/dev/null
+	"$REPO/$BUILD/wat-hq-signer" --keys "$HQK" --socket "$W/s.sock" 2>/dev/null &
+	spid=$!
+	for _ in $(seq 100); do [ -S "$W/s.sock" ] && break; sleep 0.05; done
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$REPO/$BUILD/wat-hq" --db "$W/hq.db" --keys "$T/assets-hq" --signer "$W/s.sock" \
+		--state "$W/state" --port "$port" --cookie-insecure 2>/dev/null &
+	pid=$!
+	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+	tok=$(curl -s -c "$W/jar" -b "$W/jar" "http://127.0.0.1:$port/staff/login" |
+		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s -c "$W/jar" -b "$W/jar" -o /dev/null --data-urlencode "csrf=$tok" \
+		--data-urlencode "user=bea" --data-urlencode "password=correct horse battery" \
+		"http://127.0.0.1:$port/staff/login"
+	curl -s -b "$W/jar" "http://127.0.0.1:$port/staff" >"$1"
+	kill "$pid" "$spid"
+	wait "$pid" "$spid" 2>/dev/null || true
+}
+
 # Walk day: the table exports at noon (that bundle reaches HQ), works on
 # through the afternoon, syncs with the lap point, then its card dies.  The
 # lap point's evening bundle carries the table's afternoon as a backup copy
@@ -746,6 +772,8 @@ lo_sync() {
 	echo "$output"
 	[[ "$output" == *"Station T1: own bundle up to "*" UTC, then from station T2's backup copy up to "*" UTC [bundle #2]"* ]]
 	[[ "$output" == *"national total"*"total      \$255.00"* ]]
+	dash "$T/dash.html"
+	[ ! -s "$T/dash.html" ] || grep -q '<td>T1</td>.*<td class="num">\$255.00</td><td class="copy">#1, export 1: own bundle up to [-0-9: ]*, then from the copy in T2.s #2 up to [-0-9: ]* (UTC)</td>' "$T/dash.html"
 	after() {
 		echo "$output" | grep -Eq '^national pledges +pledges +1 +walkers +1 +owed +\$20\.00 +paid +\$15\.00 +still owed +\$5\.00$'
 		[[ "$output" == *"national total"*"total      \$$1"* ]]
