@@ -816,6 +816,31 @@ dash() {
 	after 257.00
 }
 
+# The carrier of a copy that went further revoked: the station counts from
+# its own bundle's entries again; the carrier's next bundle counts it again.
+@test "hq-revoke of the carrier of a copy that went further: its station back to its own bundle" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t1.db" donate 1 7 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" == *"national total"*"total      \$236.00"* ]]
+	run "$WATCTL" hq-revoke --db "$HQ" 2 --reason "accepted by mistake"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	[[ "$output" == *"national total"*"total      \$229.00"* ]]
+}
+
 # A copy that forks from the own bundle HQ counted (the table's card
 # copied before noon, the copy used in the afternoon) does not extend it:
 # refused in words, the own bundle's figures stay.
