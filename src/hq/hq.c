@@ -37,7 +37,12 @@
  *               ledger has no stations row (its own bundle not received)
  *               its figures and walkers are the copy's fold, its pledges
  *               (pledges, pledge_laps, pledge_rules under its identity)
- *               the copy's CSVs settled over the carrier's lines too
+ *               the copy's CSVs settled over the carrier's lines too;
+ *               with a stations row (counted) and head_seq > its last_seq,
+ *               the copy extends the own bundle's chain and its fold and
+ *               pledges stand in for the own bundle's (hq_copy_extends)
+ *   copy_hashes(identity, seq, hash) -- each copy's entry hashes: a later
+ *               own bundle is checked against the copy (hq_copy_vs_own)
  *   log(seq, wall_ms, action, bundle, subject, reason, prev, hash)
  *            -- every decision; hash = SHA-256(prev || the line
  *               "seq TAB wall_ms TAB action TAB bundle TAB subject TAB reason")
@@ -163,6 +168,10 @@ static const char hq_schema[] =
     "NOT NULL,"
     " bundle INTEGER NOT NULL, head_seq INTEGER NOT NULL, last_wall_ms INTEGER NOT NULL,"
     " cash_cents INTEGER NOT NULL, check_cents INTEGER NOT NULL, checks INTEGER NOT NULL);"
+    /* each copy's entry hashes: a later own bundle must be on its chain */
+    "CREATE TABLE IF NOT EXISTS copy_hashes("
+    " identity TEXT NOT NULL, seq INTEGER NOT NULL, hash BLOB NOT NULL,"
+    " PRIMARY KEY(identity, seq)) WITHOUT ROWID;"
     "CREATE TRIGGER IF NOT EXISTS entries_no_update BEFORE UPDATE ON entries BEGIN"
     " SELECT RAISE(ABORT, 'merged entries are never changed'); END;"
     "CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN"
@@ -1466,7 +1475,8 @@ hq_bundle_set(struct hq *h, int64_t id, const char *outcome, const struct hq_cas
 /* The entries HQ lacks, the ledger's row and its figures: the bundle counts. */
 static int
 hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const char *tag,
-            const struct hq_chain *ch, const struct hq_station *s, int64_t bundle, int vouch)
+            const struct hq_chain *ch, const struct hq_station *s, int64_t bundle, int vouch,
+            int keep)
 {
 	const struct bundle_figures *f = &rep->content.fig;
 	const struct bundle_meta *m = &rep->meta;
@@ -1569,10 +1579,11 @@ hq_count_in(struct hq *h, const struct bundle_report *rep, const char *id, const
 		if (sqlite3_step(st) != SQLITE_DONE)
 			goto end;
 	}
-	/* the ledger's figures: the fold's of its whole ledger */
-	if (hq_store_figures(h, id, tag, f->station, &rep->content.folded, rep->content.walkers,
-	                     rep->content.nwalkers) != 0 ||
-	    hq_dash_store_closeouts(h, id, &rep->content) != 0)
+	/* the ledger's figures: the fold's of its whole ledger (keep: a backup
+	 * copy's, which goes further on its chain) */
+	if (!keep && (hq_store_figures(h, id, tag, f->station, &rep->content.folded,
+	                               rep->content.walkers, rep->content.nwalkers) != 0 ||
+	              hq_dash_store_closeouts(h, id, &rep->content) != 0))
 		goto end;
 	rc = 0;
 end:
@@ -1603,6 +1614,90 @@ hq_copies_event_pub(const struct bundle_meta *m, struct sign_pub *ev)
 	return -1;
 }
 
+/* The hashes of a copy's entries (copy_hashes): a later own bundle of its
+ * ledger is checked against them (it extends the copy, or the copy goes
+ * further than it on the same chain, or one of them forked). */
+static int
+hq_copy_hashes_store(struct hq *h, const char *id, const struct bundle_content *c)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = -1;
+
+	if (hq_run(hq_prep(h, "DELETE FROM copy_hashes WHERE identity = ?1", 1, id)) != 0 ||
+	    (st = hq_prep(h, "INSERT INTO copy_hashes(identity, seq, hash) VALUES (?1, ?2, ?3)", 1,
+	                  id)) == NULL)
+		goto end;
+	for (int64_t i = 0; i < c->fig.last_seq; i++) {
+		sqlite3_bind_int64(st, 2, c->entries[i].seq);
+		sqlite3_bind_blob(st, 3, c->entries[i].hash, BUNDLE_HASH_LEN, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto end;
+		sqlite3_reset(st);
+	}
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A copy of a ledger whose own bundle HQ counted (up to last_seq, head):
+ * 1 when it goes further on the same chain (its entry last_seq is the
+ * head the own bundle signed), of the same event key; then its fold
+ * replaces the own bundle's (each entry once) until a later own bundle
+ * reaches as far.  0 when it does not count: shorter, of another key, the
+ * ledger not counted (revoked, distrusted), or a fork (logged in words).
+ * -1 on a database error. */
+static int
+hq_copy_extends(struct hq *h, const struct bundle_peer *p, const char *id, const char *ekey,
+                int64_t bundle, const char *carrier_station)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t last_seq;
+	int rc = -1;
+
+	if ((st = hq_prep(h,
+	                  "SELECT state, last_seq, head, event_key, station FROM stations WHERE "
+	                  "identity = ?1",
+	                  1, id)) == NULL ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto end;
+	last_seq = sqlite3_column_int64(st, 1);
+	if (strcmp((const char *)sqlite3_column_text(st, 0), "counted") != 0 ||
+	    p->head_seq <= last_seq || p->content.fig.last_seq < last_seq ||
+	    (*(const char *)sqlite3_column_text(st, 3) != '\0' &&
+	     strcmp((const char *)sqlite3_column_text(st, 3), ekey) != 0)) {
+		rc = 0;
+		goto end;
+	}
+	if (sqlite3_column_bytes(st, 2) != BUNDLE_HASH_LEN ||
+	    memcmp(sqlite3_column_blob(st, 2), p->content.entries[last_seq - 1].hash,
+	           BUNDLE_HASH_LEN) != 0) {
+		char *subject =
+		    xasprintf("station %s's backup copy in station %s's bundle",
+		              (const char *)sqlite3_column_text(st, 4), carrier_station);
+		char *why = xasprintf(
+		    "Not counted: this copy (entries 1-%" PRId64 ") does not extend the station's "
+		    "own bundle counted at HQ (entries 1-%" PRId64 "): its entry %" PRId64
+		    " differs, so the ledger was forked (its card copied or restored, then used "
+		    "in two places). The own bundle's figures stay; ask the station which is "
+		    "right.",
+		    p->head_seq, last_seq, last_seq);
+		int dup =
+		    (int)hq_count_of(h,
+		                     "SELECT COUNT(*) FROM log WHERE action = 'copy-fork' AND "
+		                     "subject = ?1",
+		                     subject);
+		rc = dup != 0 ? 0 : hq_log_add(h, "copy-fork", bundle, subject, why);
+		free(why);
+		free(subject);
+		goto end;
+	}
+	rc = 1;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* One backup copy in a counted bundle (carrier id, of event tag): counted
  * when its certificate is of the carrier's event, made by the event's key
  * ev, for this ledger; its own bundle not received (no stations row); and
@@ -1618,7 +1713,7 @@ hq_copy_take(struct hq *h, const struct bundle_peer *p, const char *carrier, con
 	char id[HQ_ID_HEX], ekey[17];
 	sqlite3_stmt *st = NULL;
 	int64_t held = 0;
-	int rc = -1;
+	int rc = -1, own;
 
 	memset(&tc, 0, sizeof tc);
 	if (p->content.fig.last_seq < 1 || p->cert == NULL)
@@ -1634,23 +1729,28 @@ hq_copy_take(struct hq *h, const struct bundle_peer *p, const char *carrier, con
 		goto end;
 	}
 	sign_keyid_hex(tc.event_key, ekey);
-	/* its own bundle (or a decision on it) comes first */
+	/* its own bundle (or a decision on it) comes first: a copy counts
+	 * beyond it only when it extends the chain HQ counted */
 	if ((st = hq_prep(h,
 	                  "SELECT (SELECT COUNT(*) FROM stations WHERE identity = ?1), "
 	                  "(SELECT head_seq FROM copies WHERE identity = ?1)",
 	                  1, id)) == NULL ||
 	    sqlite3_step(st) != SQLITE_ROW)
 		goto end;
-	if (sqlite3_column_int64(st, 0) > 0) {
-		rc = 0;
-		goto end;
-	}
+	own = sqlite3_column_int64(st, 0) > 0;
 	held = sqlite3_column_int64(st, 1);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (held > p->head_seq) {
 		rc = 0;
 		goto end;
+	}
+	if (own) {
+		switch (hq_copy_extends(h, p, id, ekey, bundle, carrier_station)) {
+		case 1: break;
+		case 0: rc = 0; goto end;
+		default: goto end;
+		}
 	}
 	/* its pledges as its own bundle states them (pledges.csv and
 	 * outstanding.csv made from the copy's entries), replaced by the own
@@ -1678,8 +1778,21 @@ hq_copy_take(struct hq *h, const struct bundle_peer *p, const char *carrier, con
 	sqlite3_bind_int64(st, 11, p->content.folded.cash_cents);
 	sqlite3_bind_int64(st, 12, p->content.folded.check_cents);
 	sqlite3_bind_int64(st, 13, p->content.folded.checks);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE || hq_copy_hashes_store(h, id, &p->content) != 0)
 		goto end;
+	if (own) {
+		/* beyond its own bundle: said in the log, its close-outs too */
+		char *subject = xasprintf("station %s", p->station);
+		char *why = xasprintf("Counted from station %s's backup copy up to entry %" PRId64
+		                      ", beyond its own bundle (same chain)",
+		                      carrier_station, p->head_seq);
+		int bad = hq_dash_store_closeouts(h, id, &p->content) != 0 ||
+		          hq_log_add(h, "copy", bundle, subject, why) != 0;
+		free(why);
+		free(subject);
+		if (bad)
+			goto end;
+	}
 	rc = 0;
 end:
 	sqlite3_finalize(st);
@@ -1731,6 +1844,68 @@ hq_copies_take(struct hq *h, const struct bundle_report *rep, const char *id, co
 	return rc;
 }
 
+/* A later own bundle (figures f) of a ledger HQ counted from a backup
+ * copy: 1 when the copy still goes further on the same chain (its figures
+ * and pledges stay, the own bundle's entries are kept under them); else 0,
+ * the copy dropped (the own bundle reaches as far, or one of them forked:
+ * logged in words; the own bundle, signed by the station, counts); -1 on
+ * a database error. */
+static int
+hq_copy_vs_own(struct hq *h, const struct bundle_content *own, const char *id, const char *subject,
+               int64_t bundle)
+{
+	const struct bundle_figures *f = &own->fig;
+	sqlite3_stmt *st = NULL;
+	int64_t head_seq, at;
+	int rc = -1, same = -1;
+	char carrier[BUNDLE_STATION_MAX + 1] = "";
+
+	if ((st = hq_prep(h, "SELECT head_seq, carrier_station FROM copies WHERE identity = ?1", 1,
+	                  id)) == NULL)
+		goto end;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = 0;
+		goto end;
+	}
+	head_seq = sqlite3_column_int64(st, 0);
+	snprintf(carrier, sizeof carrier, "%s", (const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	at = f->last_seq < head_seq ? f->last_seq : head_seq;
+	if ((st = hq_prep(h, "SELECT hash FROM copy_hashes WHERE identity = ?1 AND seq = ?2", 1,
+	                  id)) == NULL)
+		goto end;
+	sqlite3_bind_int64(st, 2, at);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		same = sqlite3_column_bytes(st, 0) == BUNDLE_HASH_LEN &&
+		       memcmp(sqlite3_column_blob(st, 0), own->entries[at - 1].hash,
+		              BUNDLE_HASH_LEN) == 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (same == 1 && f->last_seq < head_seq) {
+		rc = 1;
+		goto end;
+	}
+	if (same == 0) {
+		char *why =
+		    xasprintf("The backup copy in station %s's bundle (entries 1-%" PRId64
+		              ") is not on this bundle's chain (entry %" PRId64
+		              " differs): the ledger was forked; the own bundle counts, the "
+		              "copy no longer does.",
+		              carrier, head_seq, at);
+		int bad = hq_log_add(h, "copy-fork", bundle, subject, why);
+		free(why);
+		if (bad != 0)
+			goto end;
+	}
+	if (hq_run(hq_prep(h, "DELETE FROM copies WHERE identity = ?1", 1, id)) != 0 ||
+	    hq_run(hq_prep(h, "DELETE FROM copy_hashes WHERE identity = ?1", 1, id)) != 0)
+		goto end;
+	rc = 0;
+end:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The merge, as the program decides it (held_id 0), or as a person accepts
  * held bundle held_id past its reason code `allow`. */
 static int
@@ -1746,7 +1921,7 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 	struct hq_chain ch;
 	char id[HQ_ID_HEX], *subject = NULL, *why = NULL;
 	int64_t bundle = held_id;
-	int rc = -1, in_tx = 0;
+	int rc = -1, in_tx = 0, keep = 0;
 
 	memset(res, 0, sizeof *res);
 	if (f->last_seq < 1 || rep->content.entries == NULL)
@@ -1832,16 +2007,23 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 		                                  &bundle, cause) != 0)
 			goto end;
 		if (f->last_seq <= s.last_seq) {
-			/* a person restores a ledger HQ holds: its figures from the entries */
+			/* a person restores a ledger HQ holds: its figures from the
+			 * entries (a copy that went further counts again when its
+			 * carrier's bundle is merged again) */
 			if (hq_run(hq_prep(h,
 			                   "UPDATE stations SET state = 'counted', vouched = 1, "
 			                   "public_key = ?2, key_id = ?3 WHERE identity = ?1",
 			                   3, id, m->public_key, m->key_id)) != 0 ||
+			    hq_run(hq_prep(h, "DELETE FROM copies WHERE identity = ?1", 1, id)) !=
+			        0 ||
+			    hq_run(hq_prep(h, "DELETE FROM copy_hashes WHERE identity = ?1", 1,
+			                   id)) != 0 ||
 			    hq_refold(h, id, cause) != 0) {
 				hq_fail(h, cause, "be written");
 				goto end;
 			}
-		} else if (hq_count_in(h, rep, id, tag, &ch, &s, bundle, held_id != 0) != 0) {
+		} else if ((keep = hq_copy_vs_own(h, &rep->content, id, subject, bundle)) < 0 ||
+		           hq_count_in(h, rep, id, tag, &ch, &s, bundle, held_id != 0, keep) != 0) {
 			hq_fail(h, cause, "be written");
 			goto end;
 		}
@@ -1868,10 +2050,18 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 		}
 	}
 	/* the ledger's pledges, as its whole ledger states them; merged again
-	 * (already), a ledger counted before HQ schema 3 gets them */
+	 * (already), a ledger counted before HQ schema 3 gets them, unless a
+	 * backup copy going further states them (hq_copy_extends) */
+	if (res->outcome == HQ_ALREADY &&
+	    hq_count_of(h,
+	                "SELECT COUNT(*) FROM copies c JOIN stations s ON s.identity = "
+	                "c.identity WHERE c.identity = ?1 AND s.state = 'counted' AND c.head_seq "
+	                "> s.last_seq",
+	                id) > 0)
+		keep = 1;
 	if ((res->outcome == HQ_MERGED ||
 	     (res->outcome == HQ_ALREADY && strcmp(s.state, "counted") == 0)) &&
-	    hq_store_pledges(h, id, &rep->content) != 0) {
+	    keep == 0 && hq_store_pledges(h, id, &rep->content) != 0) {
 		hq_fail(h, cause, "be written (the bundle's pledges)");
 		goto end;
 	}
@@ -1881,6 +2071,26 @@ hq_merge_as(struct hq *h, const struct bundle_report *rep, const char *file, con
 	    hq_copies_take(h, rep, id, tag, res->bundle) != 0) {
 		hq_fail(h, cause, "be written (the backup copies it carries)");
 		goto end;
+	}
+	/* a copy and an own bundle of one ledger that fork: said here too */
+	if (res->outcome == HQ_MERGED || res->outcome == HQ_ALREADY) {
+		sqlite3_stmt *q = hq_prep(h,
+		                          "SELECT COUNT(*) FROM log WHERE action = 'copy-fork' AND "
+		                          "bundle = ?1",
+		                          0);
+		if (q != NULL) {
+			sqlite3_bind_int64(q, 1, res->bundle);
+			if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int64(q, 0) > 0) {
+				size_t n = strlen(res->message);
+				snprintf(
+				    res->message + n, sizeof res->message - n,
+				    " A backup copy and an own bundle of one station's ledger fork "
+				    "(its card copied or restored, then used in two places): the "
+				    "copy is not counted beyond the own bundle; see watctl "
+				    "hq-log.");
+			}
+		}
+		sqlite3_finalize(q);
 	}
 	if (sqlite3_exec(h->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		hq_fail(h, cause, "commit the merge");
@@ -2120,6 +2330,35 @@ hq_copies_drop(struct hq *h, const char *where, const char *a)
 		                      tables[i], where);
 		rc = hq_run(hq_prep(h, sql, 1, a));
 		free(sql);
+	}
+	/* a copy counted beyond its own bundle: the own bundle's entries again
+	 * (its pledges stay as the copy stated them, until its next bundle) */
+	if (rc == 0) {
+		char *sql = xasprintf("SELECT identity FROM copies WHERE (%s) AND identity IN "
+		                      "(SELECT identity FROM stations WHERE state = 'counted')",
+		                      where);
+		sqlite3_stmt *st = hq_prep(h, sql, 1, a);
+		char **ids = NULL;
+		size_t n = 0;
+
+		free(sql);
+		rc = st == NULL ? -1 : 0;
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			ids = xrealloc(ids, (n + 1) * sizeof *ids);
+			ids[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_finalize(st);
+		for (size_t i = 0; i < n; i++) {
+			char *cause = NULL;
+			if (rc == 0 &&
+			    (hq_run(hq_prep(h, "DELETE FROM copy_hashes WHERE identity = ?1", 1,
+			                    ids[i])) != 0 ||
+			     hq_refold(h, ids[i], &cause) != 0))
+				rc = -1;
+			free(cause);
+			free(ids[i]);
+		}
+		free(ids);
 	}
 	if (rc == 0) {
 		char *sql = xasprintf("DELETE FROM copies WHERE %s", where);
@@ -2635,6 +2874,34 @@ hq_pay_line(struct hq *h, struct strbuf *b)
 	return rc;
 }
 
+/* A counted ledger's backup copy that goes further than its own bundle
+ * (hq_copy_extends): 1 with the own bundle's and the copy's last wall
+ * times, the carrier and its bundle; 0 when none. */
+static int
+hq_beyond(struct hq *h, const char *id, int64_t *own_ms, int64_t *copy_ms,
+          char carrier[BUNDLE_STATION_MAX + 1], int64_t *copy_bundle)
+{
+	sqlite3_stmt *st =
+	    hq_prep(h,
+	            "SELECT (SELECT MAX(e.wall_ms) FROM entries e WHERE e.ledger = "
+	            "s.id), c.last_wall_ms, c.carrier_station, c.bundle FROM copies "
+	            "c JOIN stations s ON s.identity = c.identity WHERE c.identity = "
+	            "?1 AND s.state = 'counted' AND c.head_seq > s.last_seq",
+	            1, id);
+	int rc = 0;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW) {
+		*own_ms = sqlite3_column_int64(st, 0);
+		*copy_ms = sqlite3_column_int64(st, 1);
+		snprintf(carrier, BUNDLE_STATION_MAX + 1, "%s",
+		         (const char *)sqlite3_column_text(st, 2));
+		*copy_bundle = sqlite3_column_int64(st, 3);
+		rc = 1;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The stations of event tag counted from a backup copy (their own bundles
  * not received): where their figures come from, and the money they hold,
  * for HQ to chase the envelope. */
@@ -2700,6 +2967,8 @@ hq_report(struct hq *h, char **text, char **cause)
 	sqlite3_stmt *cities = NULL, *events = NULL, *stations = NULL;
 	struct hq_totals t;
 	struct hq_pledge_totals pt;
+	char carrier[BUNDLE_STATION_MAX + 1];
+	int64_t own_ms, copy_ms, cb;
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(h->db, "SELECT DISTINCT city FROM stations ORDER BY city", -1,
@@ -2761,6 +3030,19 @@ hq_report(struct hq *h, char **text, char **cause)
 				hq_report_line(&b, "    ", sl, &t);
 				b.len--; /* the line's end, after the bundle's number */
 				strbuf_printf(&b, "  [bundle #%" PRId64 "]\n", bundle);
+				if (hq_beyond(h, id, &own_ms, &copy_ms, carrier, &cb)) {
+					char w1[64], w2[64], *sc = text_escape(carrier, 0),
+					                     *ss = text_escape(st, 0);
+					strbuf_printf(
+					    &b,
+					    "      Station %s: own bundle up to %s UTC, then from "
+					    "station %s's backup copy up to %s UTC [bundle "
+					    "#%" PRId64 "]\n",
+					    ss, stamp_format_utc(own_ms, w1, sizeof w1), sc,
+					    stamp_format_utc(copy_ms, w2, sizeof w2), cb);
+					free(sc);
+					free(ss);
+				}
 			}
 			sqlite3_reset(stations);
 			if (hq_report_copies(h, &b, tag, cause) != 0) {
@@ -2972,8 +3254,8 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 {
 	sqlite3_stmt *st = hq_prep(h,
 	                           "SELECT id, wall_ms, file, city, station, key_id, "
-	                           "reason_code, reason, total_cents FROM bundles WHERE "
-	                           "outcome = 'held' ORDER BY id",
+	                           "reason_code, reason, total_cents, event_key FROM bundles "
+	                           "WHERE outcome = 'held' ORDER BY id",
 	                           0);
 	size_t cap = 0;
 
@@ -3001,6 +3283,8 @@ hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause)
 		snprintf(r->reason, sizeof r->reason, "%s",
 		         (const char *)sqlite3_column_text(st, 7));
 		r->total_cents = sqlite3_column_int64(st, 8);
+		snprintf(r->event_key, sizeof r->event_key, "%s",
+		         (const char *)sqlite3_column_text(st, 9));
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -3022,7 +3306,8 @@ hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, ch
 	struct strbuf b = STRBUF_INIT;
 	sqlite3_stmt *st;
 	struct hq_totals t;
-	char money[4][32], *f;
+	char money[4][32], *f, carrier[BUNDLE_STATION_MAX + 1];
+	int64_t own_ms, copy_ms, cb;
 	size_t i;
 
 	*text = NULL;
@@ -3070,7 +3355,18 @@ hq_csv_of(struct hq *h, const char *city, const char *event_tag, char **text, ch
 		              t.checks,
 		              amount_format_plain(t.other_cents, money[2], sizeof money[2]),
 		              amount_format_plain(t.total_cents, money[3], sizeof money[3]));
-		if (sqlite3_column_type(st, 7) == SQLITE_NULL)
+		if (sqlite3_column_type(st, 7) == SQLITE_NULL &&
+		    hq_beyond(h, id, &own_ms, &copy_ms, carrier, &cb)) {
+			char w1[64], w2[64];
+			char *from = xasprintf("own bundle up to %s UTC, then copy in station %s's "
+			                       "bundle up to %s UTC",
+			                       stamp_format_utc(own_ms, w1, sizeof w1), carrier,
+			                       stamp_format_utc(copy_ms, w2, sizeof w2));
+			f = csv_field(from, 1);
+			strbuf_printf(&b, "%s\r\n", f);
+			free(f);
+			free(from);
+		} else if (sqlite3_column_type(st, 7) == SQLITE_NULL)
 			strbuf_puts(&b, "own bundle\r\n");
 		else {
 			char *from = xasprintf("copy in station %s's bundle",
@@ -3275,6 +3571,10 @@ hq_dash_rows(struct hq *h, struct hq_dash *d, char **cause)
 		r->export_no = sqlite3_column_int64(st, 6);
 		r->bundle = sqlite3_column_int64(st, 7);
 		HQ_DASH_TEXT(r->carrier, st, 9);
+		if (strcmp(r->state, "counted") == 0)
+			r->beyond =
+			    hq_beyond(h, (const char *)sqlite3_column_text(st, 8), &r->own_upto_ms,
+			              &r->copy_upto_ms, r->carrier, &r->copy_bundle);
 		if ((strcmp(r->state, "counted") == 0 || strcmp(r->state, "copy") == 0) &&
 		    hq_sum(h, "e.identity = ?1", (const char *)sqlite3_column_text(st, 8), NULL,
 		           &r->t, cause) != 0)

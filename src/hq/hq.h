@@ -151,6 +151,7 @@ int hq_staff_log(struct hq *h, const char *person, const char *action, int64_t b
 struct hq_held_row {
 	int64_t id, wall_ms, total_cents;
 	char file[128], city[64], station[17], key_id[17], code[16], reason[520];
+	char event_key[17]; /* the event key id its certificate names ("" none) */
 };
 int hq_held_list(struct hq *h, struct hq_held_row **rows, size_t *n, char **cause);
 
@@ -165,6 +166,11 @@ struct hq_dash_row {
 	/* state "copy": counted from a backup copy in station carrier's bundle
 	 * (bundle; export_no 0), its own bundle not received */
 	char carrier[17];
+	/* state "counted", beyond: its own bundle (up to own_upto_ms), then a
+	 * backup copy in station carrier's bundle copy_bundle that goes further
+	 * on the same chain (up to copy_upto_ms) */
+	int beyond;
+	int64_t own_upto_ms, copy_upto_ms, copy_bundle;
 	struct hq_totals t;
 };
 /* A close-out as the station recorded it (closeout.csv), kept at merge. */

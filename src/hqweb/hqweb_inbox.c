@@ -17,6 +17,7 @@
 #include "hqweb_form.h"
 #include "hqweb_signer.h"
 #include "stamp.h"
+#include "strbuf.h"
 #include "trust.h"
 #include "util.h"
 
@@ -27,6 +28,7 @@ enum hqweb_inbox_kind {
 	HQWEB_JOB_LOG,
 	HQWEB_JOB_HELD,
 	HQWEB_JOB_ACCEPT,
+	HQWEB_JOB_ACCEPT_EVENT,
 	HQWEB_JOB_REFUSE,
 	HQWEB_JOB_CSV,
 	HQWEB_JOB_CALL,
@@ -375,6 +377,49 @@ end:
 	return rc;
 }
 
+/* A person accepts the event of key id job->code, then each bundle held
+ * for want of it (hq-accept --event-key). */
+static int
+hqweb_inbox_do_accept_event(struct hqweb_inbox *in, struct hqweb_inbox_job *job)
+{
+	struct strbuf b = STRBUF_INIT;
+	char *why = xasprintf("%s (staff %s)", job->reason, job->user), *msg = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (hq_accept_event(in->hq, job->code, why, &msg, &job->cause) != 0 ||
+	    hq_held_for_event(in->hq, job->code, &ids, &n, &job->cause) != 0)
+		goto end;
+	strbuf_puts(&b, msg);
+	rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct hqweb_inbox_job one = {.kind = HQWEB_JOB_ACCEPT,
+		                              .id = ids[i],
+		                              .user = job->user,
+		                              .reason = job->reason};
+		if (hqweb_inbox_do_accept(in, &one) != 0)
+			rc = -1;
+		strbuf_printf(&b, "\n#%lld: %s", (long long)ids[i],
+		              one.text != NULL    ? one.text
+		              : one.cause != NULL ? one.cause
+		                                  : "not accepted");
+		free(one.text);
+		free(one.cause);
+	}
+	if (n == 0)
+		strbuf_puts(&b, "\nNo bundle was held for want of it.");
+	job->text = strbuf_take(&b);
+	if (rc != 0)
+		job->cause = xstrdup(job->text);
+end:
+	strbuf_free(&b);
+	free(ids);
+	free(msg);
+	free(why);
+	return rc;
+}
+
 static void *
 hqweb_inbox_main(void *arg)
 {
@@ -406,6 +451,7 @@ hqweb_inbox_main(void *arg)
 			job->rc = hq_held_list(in->hq, &job->rows, &job->nrows, &job->cause);
 			break;
 		case HQWEB_JOB_ACCEPT: job->rc = hqweb_inbox_do_accept(in, job); break;
+		case HQWEB_JOB_ACCEPT_EVENT: job->rc = hqweb_inbox_do_accept_event(in, job); break;
 		case HQWEB_JOB_REFUSE: {
 			char *why = xasprintf("%s (staff %s)", job->reason, job->user);
 			job->rc = hq_refuse(in->hq, job->id, why, &job->text, &job->cause);
@@ -569,6 +615,19 @@ hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const char *u
 	                              .id = id,
 	                              .user = user,
 	                              .reason = reason};
+
+	hqweb_inbox_run(in, &job);
+	*msg = job.text;
+	*cause = job.cause;
+	return job.rc;
+}
+
+int
+hqweb_inbox_accept_event(struct hqweb_inbox *in, const char *event_key, const char *user,
+                         const char *reason, char **msg, char **cause)
+{
+	struct hqweb_inbox_job job = {
+	    .kind = HQWEB_JOB_ACCEPT_EVENT, .code = event_key, .user = user, .reason = reason};
 
 	hqweb_inbox_run(in, &job);
 	*msg = job.text;

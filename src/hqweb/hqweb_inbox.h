@@ -61,6 +61,13 @@ int hqweb_inbox_held(struct hqweb_inbox *in, struct hq_held_row **rows, size_t *
 int hqweb_inbox_decide(struct hqweb_inbox *in, int accept, int64_t id, const char *user,
                        const char *reason, char **msg, char **cause);
 
+/* Staff user accepts the event of key id event_key (no charter) as
+ * `watctl hq-accept --event-key` does: the key accepted, then each bundle
+ * held for want of it accepted (re-verified); *msg (malloc'd) says what
+ * became of each, or *cause. */
+int hqweb_inbox_accept_event(struct hqweb_inbox *in, const char *event_key, const char *user,
+                             const char *reason, char **msg, char **cause);
+
 /* The counted stations as Excel-safe CSV (city NULL: national). */
 int hqweb_inbox_csv(struct hqweb_inbox *in, const char *city, char **text, char **cause);
 

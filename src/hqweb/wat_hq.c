@@ -626,6 +626,17 @@ wat_hq_dash_table(struct strbuf *b, const struct hq_dash *d)
 			hqweb_form_html(b, r->carrier);
 			strbuf_printf(b, "'s #%" PRId64 "; its own bundle not received</td>",
 			              r->bundle);
+		} else if (r->level == 0 && r->beyond) {
+			/* its card lost after its last export: a peer's copy goes on */
+			char w1[64], w2[64];
+			strbuf_printf(b,
+			              "<td class=\"copy\">#%" PRId64 ", export %" PRId64
+			              ": own bundle up to %s, then from the copy in ",
+			              r->bundle, r->export_no,
+			              stamp_format_utc(r->own_upto_ms, w1, sizeof w1));
+			hqweb_form_html(b, r->carrier);
+			strbuf_printf(b, "'s #%" PRId64 " up to %s (UTC)</td>", r->copy_bundle,
+			              stamp_format_utc(r->copy_upto_ms, w2, sizeof w2));
 		} else if (r->level == 0) {
 			snprintf(id, sizeof id, "#%" PRId64 ", export %" PRId64, r->bundle,
 			         r->export_no);
@@ -2131,6 +2142,66 @@ wat_hq_photo(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, c
 	return r;
 }
 
+/* The events without a charter whose stations' bundles are held for want
+ * of their key: one choice each to accept the event's key for all of them
+ * at once (watctl hq-accept --event-key), its key id shown to check by
+ * phone with the area coordinator as the CLI asks. */
+static void
+wat_hq_held_events(struct strbuf *b, const struct hq_held_row *rows, size_t n, const char *csrf)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct hq_held_row *r = &rows[i];
+		size_t j, count = 0;
+		int first = 1;
+
+		if (strcmp(r->code, "unchartered") != 0 || r->event_key[0] == '\0')
+			continue;
+		for (j = 0; j < i; j++)
+			if (strcmp(rows[j].code, "unchartered") == 0 &&
+			    strcmp(rows[j].event_key, r->event_key) == 0)
+				break;
+		if (j < i)
+			continue; /* this event's choice is already shown */
+		strbuf_puts(b, "<div class=\"answer held event\" id=\"event-");
+		hqweb_form_html(b, r->event_key);
+		strbuf_puts(b, "\"><p><strong>An event without a charter</strong>: ");
+		hqweb_form_html(b, r->city);
+		strbuf_puts(b, ", its stations ");
+		for (j = i; j < n; j++) {
+			if (strcmp(rows[j].code, "unchartered") != 0 ||
+			    strcmp(rows[j].event_key, r->event_key) != 0)
+				continue;
+			strbuf_printf(b, "%s", first ? "" : ", ");
+			hqweb_form_html(b, rows[j].station);
+			strbuf_printf(b, " (#%" PRId64 ")", rows[j].id);
+			first = 0;
+			count++;
+		}
+		strbuf_printf(b,
+		              " held for want of its key (%zu bundle%s).</p><p>Event key id: "
+		              "<code class=\"keyid\">",
+		              count, count == 1 ? "" : "s");
+		hqweb_form_html(b, r->event_key);
+		strbuf_puts(b, "</code> \xe2\x80\x94 call the area coordinator and have them read "
+		               "the event key id on the paper close-out sheet; accept only if "
+		               "every character matches. It counts this "
+		               "event's stations from now on, as <code>watctl hq-accept "
+		               "--event-key</code> does.</p>"
+		               "<form method=\"post\" action=\"/staff/held\">");
+		strbuf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
+		strbuf_puts(b, "<input type=\"hidden\" name=\"event_key\" value=\"");
+		hqweb_form_html(b, r->event_key);
+		strbuf_puts(b, "\"><label>Why (kept in HQ's log)<input type=\"text\" "
+		               "name=\"reason\" id=\"reason-event-");
+		hqweb_form_html(b, r->event_key);
+		strbuf_puts(b, "\" required minlength=\"3\"></label><button type=\"submit\" "
+		               "name=\"action\" value=\"accept-event\" id=\"accept-event-");
+		hqweb_form_html(b, r->event_key);
+		strbuf_puts(b, "\">Accept this event's key: count all its stations</button></form>"
+		               "</div>\n");
+	}
+}
+
 static enum MHD_Result
 wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 {
@@ -2165,6 +2236,7 @@ wat_hq_dashboard(struct wat_hq *w, struct MHD_Connection *c)
 		strbuf_puts(&b, "</p>");
 	} else if (n == 0)
 		strbuf_puts(&b, "<p id=\"noheld\">None: everything received is counted.</p>\n");
+	wat_hq_held_events(&b, rows, n, s.csrf);
 	for (i = 0; i < n; i++) {
 		const struct hq_held_row *r = &rows[i];
 		strbuf_printf(&b,
@@ -2305,6 +2377,57 @@ end:
 	return r;
 }
 
+/* The held page's choice for an event without a charter (staff s):
+ * its key accepted, then each of its held bundles, as hq-accept
+ * --event-key does; HQ's log keeps the person and the reason. */
+static enum MHD_Result
+wat_hq_accept_event_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q,
+                         const struct hqweb_session_info *s, const char *reason)
+{
+	struct strbuf b = STRBUF_INIT;
+	char *key = hqweb_form_field(q->body, q->body_len, "event_key"), *msg = NULL, *cause = NULL;
+	enum MHD_Result r;
+	int bad;
+
+	if (key == NULL || *key == '\0') {
+		r = wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Refused",
+		                   "That form was not complete.");
+		goto end;
+	}
+	if (reason == NULL || strlen(reason) < 3) {
+		r = wat_hq_message(c, MHD_HTTP_BAD_REQUEST, "Say why",
+		                   "Say why in a few words: HQ's log keeps it.");
+		goto end;
+	}
+	bad = hqweb_inbox_accept_event(w->inbox, key, s->user, reason, &msg, &cause) != 0;
+	wat_hq_head(&b, "HQ's decision");
+	strbuf_puts(&b, bad ? "<div class=\"answer refused\"><p id=\"headline\">"
+	                    : "<div class=\"answer received\"><p id=\"headline\">");
+	{
+		/* one line a bundle */
+		const char *t =
+		    bad && msg == NULL ? (cause != NULL ? cause : "It could not be done.") : msg;
+		for (const char *p = t; *p != '\0';) {
+			const char *nl = strchr(p, '\n');
+			size_t len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+			char *line = xstrndup(p, len);
+			wat_hq_reason_html(&b, line);
+			free(line);
+			if (nl == NULL)
+				break;
+			strbuf_puts(&b, "</p><p class=\"each\">");
+			p = nl + 1;
+		}
+	}
+	strbuf_puts(&b, "</p></div><p><a href=\"/staff\">Back to the dashboard</a></p>\n");
+	r = wat_hq_page(c, MHD_HTTP_OK, &b);
+end:
+	free(cause);
+	free(msg);
+	free(key);
+	return r;
+}
+
 static enum MHD_Result
 wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req *q, const char *url)
 {
@@ -2357,6 +2480,10 @@ wat_hq_staff_post(struct wat_hq *w, struct MHD_Connection *c, struct wat_hq_req 
 	id = hqweb_form_field(q->body, q->body_len, "id");
 	action = hqweb_form_field(q->body, q->body_len, "action");
 	reason = hqweb_form_field(q->body, q->body_len, "reason");
+	if (action != NULL && strcmp(action, "accept-event") == 0) {
+		r = wat_hq_accept_event_post(w, c, q, &s, reason);
+		goto end;
+	}
 	n = id != NULL ? strtoll(id, &end, 10) : 0;
 	if (id == NULL || *id == '\0' || end == NULL || *end != '\0' || n <= 0 || action == NULL ||
 	    (strcmp(action, "accept") != 0 && strcmp(action, "refuse") != 0)) {

@@ -710,6 +710,169 @@ lo_sync() {
 	[[ "$output" == *"national total"*"total      \$241.00"* ]]
 }
 
+# dash HTML: the staff dashboard of wat-hq over a copy of HQ's database
+# (its own signer, a staff account) into HTML; skipped without curl/wat-hq.
+dash() {
+	local W="$T/web" tok port pid spid
+	command -v curl >/dev/null && [ -x "$REPO/$BUILD/wat-hq" ] || return 0
+	rm -rf "$W" && mkdir -p "$W/state"
+	cp "$HQ" "$W/hq.db"
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$W/hq.db" --user bea >/dev/null
+	"$REPO/$BUILD/wat-hq-signer" --keys "$HQK" --socket "$W/s.sock" 2>/dev/null &
+	spid=$!
+	for _ in $(seq 100); do [ -S "$W/s.sock" ] && break; sleep 0.05; done
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	"$REPO/$BUILD/wat-hq" --db "$W/hq.db" --keys "$T/assets-hq" --signer "$W/s.sock" \
+		--state "$W/state" --port "$port" --cookie-insecure 2>/dev/null &
+	pid=$!
+	for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
+	tok=$(curl -s -c "$W/jar" -b "$W/jar" "http://127.0.0.1:$port/staff/login" |
+		sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+	curl -s -c "$W/jar" -b "$W/jar" -o /dev/null --data-urlencode "csrf=$tok" \
+		--data-urlencode "user=bea" --data-urlencode "password=correct horse battery" \
+		"http://127.0.0.1:$port/staff/login"
+	curl -s -b "$W/jar" "http://127.0.0.1:$port/staff" >"$1"
+	kill "$pid" "$spid"
+	wait "$pid" "$spid" 2>/dev/null || true
+}
+
+# Walk day: the table exports at noon (that bundle reaches HQ), works on
+# through the afternoon, syncs with the lap point, then its card dies.  The
+# lap point's evening bundle carries the table's afternoon as a backup copy
+# on the same chain: HQ counts it beyond the noon bundle, each entry once,
+# pledges too, until a later own bundle of the table reaches as far.
+@test "a backup copy that goes further than its station's own bundle counts beyond it, once; a later own bundle takes over" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"national total"*"total      \$229.00"* ]]
+	# the afternoon at the table: $7 cash, a $20 pledge paid $15
+	"$WATCTL" --db "$T/t1.db" donate 1 7 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" pledge add 1 --sponsor "Gail Grant" --kind flat --rate 20 >/dev/null
+	gail=$("$WATCTL" --db "$T/t1.db" pledge list 1 | awk '/Gail/ {print $2; exit}')
+	"$WATCTL" --db "$T/t1.db" pledge pay 1 "$gail" 15 --method cash >/dev/null
+	# an export kept on the stick (not sent yet), then $4 more and the sync
+	mkdir "$T/later"
+	"$WATCTL" --db "$T/t1.db" export --out "$T/later" >/dev/null
+	"$WATCTL" --db "$T/t1.db" donate 1 4 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	# the lap point's bundle: the table's afternoon counted from its copy
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"Station T1: own bundle up to "*" UTC, then from station T2's backup copy up to "*" UTC [bundle #2]"* ]]
+	[[ "$output" == *"national total"*"total      \$255.00"* ]]
+	dash "$T/dash.html"
+	[ ! -s "$T/dash.html" ] || grep -q '<td>T1</td>.*<td class="num">\$255.00</td><td class="copy">#1, export 1: own bundle up to [-0-9: ]*, then from the copy in T2.s #2 up to [-0-9: ]* (UTC)</td>' "$T/dash.html"
+	after() {
+		echo "$output" | grep -Eq '^national pledges +pledges +1 +walkers +1 +owed +\$20\.00 +paid +\$15\.00 +still owed +\$5\.00$'
+		[[ "$output" == *"national total"*"total      \$$1"* ]]
+	}
+	after 255.00
+	run "$WATCTL" hq-csv --db "$HQ"
+	echo "$output"
+	[[ "$output" == *',T1,1,'*',"own bundle up to '*" UTC, then copy in station T2's bundle up to "*' UTC"'$'\r'* ]]
+	# the same bundle again, the table's noon bundle again: nothing twice,
+	# the copy still counts
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)" "$(bundle_in "$USB" -T1-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	after 255.00
+	# the table's mid-afternoon export: shorter than the copy, on its chain:
+	# its entries kept, the copy still counts (the $4 after it stays)
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$T/later" -T1-2)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"station T1 (export 2"* ]]
+	[[ "$output" == *"Station T1: own bundle up to "*"then from station T2's backup copy"* ]]
+	after 255.00
+	# the card was not dead after all: its next bundle takes over, $2 more
+	"$WATCTL" --db "$T/t1.db" donate 1 2 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-3)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	after 257.00
+	# a copy merged after it adds nothing
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" != *"backup copy"* ]]
+	after 257.00
+}
+
+# The carrier of a copy that went further revoked: the station counts from
+# its own bundle's entries again; the carrier's next bundle counts it again.
+@test "hq-revoke of the carrier of a copy that went further: its station back to its own bundle" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	"$WATCTL" --db "$T/t1.db" donate 1 7 --method cash >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)" "$(bundle_in "$USB" -T2-1)"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	[[ "$output" == *"national total"*"total      \$236.00"* ]]
+	run "$WATCTL" hq-revoke --db "$HQ" 2 --reason "accepted by mistake"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	[[ "$output" == *"national total"*"total      \$229.00"* ]]
+}
+
+# A copy that forks from the own bundle HQ counted (the table's card
+# copied before noon, the copy used in the afternoon) does not extend it:
+# refused in words, the own bundle's figures stay.
+@test "a backup copy that forks from its station's own bundle is not counted beyond it, said in words" {
+	chartered_day "$T/t1.db"
+	pack_out "$T/t1.db" "$STICK/ev.pack"
+	pack_in "$T/t2.db" "$STICK/ev.pack"
+	"$WATCTL" --db "$T/t2.db" set role lap >/dev/null
+	lo_sync "$T/t1.db" "$T/t2.db"
+	cp "$T/t1.db" "$T/t1b.db"
+	cp -a "$T/t1.db.keys" "$T/t1b.db.keys"
+	"$WATCTL" --db "$T/t1.db" donate 1 3 --method cash >/dev/null
+	"$WATCTL" --db "$T/t1.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T1-1)"
+	[ "$status" -eq 0 ]
+	# the copied card goes on: $9 three times, synced to the lap point
+	for _ in 1 2 3; do "$WATCTL" --db "$T/t1b.db" donate 1 9 --method cash >/dev/null; done
+	lo_sync "$T/t1b.db" "$T/t2.db"
+	"$WATCTL" --db "$T/t2.db" export --out "$USB" >/dev/null
+	run "$WATCTL" merge --db "$HQ" "$(bundle_in "$USB" -T2-1)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"A backup copy and an own bundle of one station's ledger fork"* ]]
+	run "$WATCTL" hq-log --db "$HQ"
+	echo "$output"
+	[[ "$output" == *"copy-fork"*"does not extend the station's own bundle counted at HQ"* ]]
+	run "$WATCTL" hq-report --db "$HQ"
+	echo "$output"
+	[[ "$output" != *"backup copy"* ]]
+	[[ "$output" == *"national total"*"total      \$232.00"* ]]
+}
+
 # The welcome table's card lost on the way home (issues 18 and 20): its
 # pledges, the payments it took and what is still owed count at HQ from its
 # backup copy in the lap point's bundle, settled as its own bundle settles

@@ -323,6 +323,58 @@ csrf_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -1
 	[[ "$output" == *"hash chain intact"* ]]
 }
 
+# An event without a charter has two stations held: staff accept its key
+# once for both (as watctl hq-accept --event-key), the key id on the page to
+# check by phone; the form needs its token; HQ's log keeps who and why.
+@test "hqweb: an event without a charter: its key accepted once for all its held stations, in a real browser; screenshots" {
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] ||
+		skip "chromium / chromium-driver are not installed (make deps)"
+	/usr/bin/python3 -c 'import selenium' 2>/dev/null || skip "python3-selenium is not installed (make deps)"
+	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
+	# Tupelo's lap point joins by the event pack; its bundle held too (#5)
+	"$WATCTL" --db "$D/st/rogue.db" event-pack export "$T/rogue.pack" --station T2 >"$T/pack.out"
+	"$WATCTL" --db "$T/t2.db" event-pack import "$T/rogue.pack" \
+		--key "$(grep -oE '[0-9A-Z]{5}(-[0-9A-Z]{5}){6}' "$T/pack.out" | head -1)" >/dev/null
+	"$WATCTL" --db "$T/t2.db" walker add --name Zed >/dev/null
+	"$WATCTL" --db "$T/t2.db" donate "$("$WATCTL" --db "$T/t2.db" walker list | awk '/Zed/ {print $1}')" 9 --method cash >/dev/null
+	mkdir "$T/out2"
+	"$WATCTL" --db "$T/t2.db" export --out "$T/out2" >/dev/null
+	run "$WATCTL" merge --db "$D/hq.db" --hq "$D/keys" "$T"/out2/*.zip.age
+	[[ "$output" == *"held as #5"* ]]
+	key=$("$WATCTL" hq-pending --db "$D/hq.db" | grep -oE 'event-key [0-9A-F]{16}' | head -1 | cut -d' ' -f2)
+	[ -n "$key" ]
+	hq_start
+	[ "$(login bea 'correct horse battery')" = 303 ]
+	curl -s -b "$T/jar" "$URL/staff" >"$T/dash.html"
+	grep -q "id=\"event-$key\"" "$T/dash.html"
+	grep -q "<code class=\"keyid\">$key</code>" "$T/dash.html"
+	grep -q 'T1 (#4), T2 (#5) held for want of its key (2 bundles)' "$T/dash.html"
+	# without the page's token: refused, nothing accepted
+	run curl -s -b "$T/jar" -o /dev/null -w '%{http_code}' --data "event_key=$key&action=accept-event&reason=phoned+them" "$URL/staff/held"
+	[ "$output" = 403 ]
+	curl -s -b "$T/jar" "$URL/staff" | grep -q "id=\"event-$key\""
+	mkdir -p "$T/shots"
+	run timeout 120 /usr/bin/python3 "$REPO/tests/web/heldevent.py" "$URL" bea 'correct horse battery' "$key" "$T/shots"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"key id shown: $key"* ]]
+	[[ "$output" == *"decision: HQ accepts the event of key $key"* ]]
+	[[ "$output" == *"each: #4: Accepted export 1 of station T1 (Tupelo, MS"* ]]
+	[[ "$output" == *"each: #5: Accepted export 1 of station T2 (Tupelo, MS"* ]]
+	[[ "$output" == *"held now: 0"* ]]
+	for f in hq-held-event hq-held-event-accepted; do [ -s "$T/shots/$f.png" ]; done
+	mkdir -p "$REPO/build/screenshots"
+	cp "$T"/shots/hq-held-event*.png "$REPO/build/screenshots/"
+	hq_stop
+	run "$WATCTL" hq-log --db "$D/hq.db"
+	echo "$output"
+	[[ "$output" == *"accept-event"*"event key $key"*"key id read out by the coordinator (staff bea)"* ]]
+	[[ "$output" == *"hash chain intact"* ]]
+	run "$WATCTL" hq-pending --db "$D/hq.db"
+	[[ "$output" != *"#4 "* ]]
+	[[ "$output" != *"#5 "* ]]
+}
+
 @test "hqweb: a session cookie replayed after sign-out is refused; a sign-in without its form token is refused" {
 	echo "correct horse battery" | "$WATCTL" hq-staff add --db "$D/hq.db" --user bea
 	hq_start
