@@ -211,6 +211,18 @@ kiosk_entry_line(const struct kiosk_recent *e, int ledger, char *buf, size_t len
 		return;
 	}
 	kiosk_entry_what(e->kind, e->n, e->amount_cents, e->method, what, sizeof what);
+	/* a lap scanned too soon says where its review stands */
+	if (strcmp(e->kind, "lap") == 0 && e->flagged && e->annulled_by == 0) {
+		if (e->review == 1 && e->n > 0)
+			snprintf(what, sizeof what, "Lap %lld (too soon, accepted)",
+			         (long long)e->n);
+		else if (e->review == 1)
+			snprintf(what, sizeof what, "A lap (too soon, accepted)");
+		else if (e->review == -1)
+			snprintf(what, sizeof what, "Lap too soon, rejected");
+		else
+			snprintf(what, sizeof what, "Lap too soon, waiting for review");
+	}
 	/* a sheet's line typed wrong is found by its sponsor */
 	if (strcmp(e->kind, "pledge") == 0 && e->sponsor[0] != '\0')
 		snprintf(what, sizeof what, "Pledge of %s", e->sponsor);

@@ -413,6 +413,79 @@ kiosk_board(struct kiosk_worker *w, struct kiosk_reply *r, char **cause)
 	                            &r->board.pledged_cents, cause);
 }
 
+struct kiosk_recent_laps {
+	int64_t *seq; /* the walker's laps in force, newest first */
+	size_t n, cap;
+};
+
+static int
+kiosk_recent_laps_cb(const struct ledger_entry *e, void *arg)
+{
+	struct kiosk_recent_laps *ls = arg;
+
+	if (strcmp(e->kind, "lap") != 0 || e->annulled_by != 0)
+		return 0;
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 32;
+		ls->seq = xrealloc(ls->seq, ls->cap * sizeof *ls->seq);
+	}
+	ls->seq[ls->n++] = e->seq;
+	return 0;
+}
+
+/* The review of this station's lap seq when it was flagged: 1 and *review
+ * (0 waiting, 1 accepted, -1 rejected); 0 when it was not. */
+static int
+kiosk_recent_flag(const struct ledger_flagged *fl, size_t nfl, int64_t seq, int *review)
+{
+	for (size_t i = 0; i < nfl; i++)
+		if (!fl[i].peer && fl[i].seq == seq) {
+			*review = fl[i].review;
+			return 1;
+		}
+	return 0;
+}
+
+/* The laps listed in force, numbered as they count now (a lap keeps in its
+ * data the number it had when scanned: an earlier lap accepted since moves
+ * it up, one waiting or rejected does not count), and a flagged lap's
+ * review, so the coordinator reads which lap is which. */
+static void
+kiosk_recent_laps(struct kiosk_worker *w, struct kiosk_reply *r)
+{
+	struct ledger_flagged *fl = NULL;
+	size_t nfl = 0, i, j;
+	int any = 0, review;
+
+	for (i = 0; i < r->nrecent; i++)
+		any |= strcmp(r->recent[i].kind, "lap") == 0 && r->recent[i].annulled_by == 0;
+	if (!any || ledger_flagged_laps(w->l, 0, &fl, &nfl, NULL) != 0)
+		return;
+	for (i = 0; i < r->nrecent; i++) {
+		struct kiosk_recent *e = &r->recent[i];
+		struct kiosk_recent_laps ls = {0};
+		int64_t count = 0;
+
+		if (strcmp(e->kind, "lap") != 0 || e->annulled_by != 0)
+			continue;
+		e->flagged = kiosk_recent_flag(fl, nfl, e->seq, &e->review);
+		if (e->flagged && e->review != 1) {
+			e->n = 0; /* does not count (yet) */
+			continue;
+		}
+		if (ledger_walker_entries(w->l, e->walker, kiosk_recent_laps_cb, &ls, NULL) == 0) {
+			for (j = 0; j < ls.n; j++)
+				if (ls.seq[j] <= e->seq &&
+				    (!kiosk_recent_flag(fl, nfl, ls.seq[j], &review) ||
+				     review == 1))
+					count++;
+			e->n = count;
+		}
+		free(ls.seq);
+	}
+	free(fl);
+}
+
 /* The newest entries first. */
 static void
 kiosk_recent(struct kiosk_worker *w, uint32_t walker, struct kiosk_reply *r)
@@ -433,6 +506,7 @@ kiosk_recent(struct kiosk_worker *w, uint32_t walker, struct kiosk_reply *r)
 	for (i = 0; i < n; i++)
 		r->recent[i] = c.ring[(c.n - 1 - i) % KIOSK_RECENT_MAX];
 	r->nrecent = n;
+	kiosk_recent_laps(w, r);
 }
 
 /* The walker's laps and money over the whole event, and where the laps

@@ -338,6 +338,10 @@ struct kiosk_recent {
 	char ref_kind[24];
 	char method[16];
 	char sponsor[48]; /* a pledge's */
+	/* a lap in force: n is its number as it counts now (0: it does not
+	 * count); flagged (scanned too soon) with review 0 waiting, 1 accepted,
+	 * -1 rejected */
+	int flagged, review;
 };
 
 /* Another station of the event whose entries this one holds (sync), in

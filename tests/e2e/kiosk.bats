@@ -273,6 +273,35 @@ correct() {
 }
 @test "kiosk: a lap is undone with a reason and stays listed" { both correct; }
 
+# Laps scanned too soon, reviewed or not, and more entries than the list's
+# rows: each lap says where its review stands and its number as it counts
+# now, and "Older…" reaches every entry offered.
+correct_laps() {
+	event
+	w set holdoff 1 >/dev/null
+	w set min-lap 3 >/dev/null
+	entry_of() { "$@" | sed -n 's/^Recorded as entry \([0-9]*\)\.$/\1/p' | tail -1; }
+	w checkin 1 >/dev/null
+	w scan "$BADGE1" --lap >/dev/null # lap 1
+	sleep 1.1
+	A=$(entry_of w scan "$BADGE1" --lap) # too soon: accepted below, then lap 2
+	sleep 2.1
+	w scan "$BADGE1" --lap >/dev/null # 3.2 s after lap 1: counts, scanned as lap 2, now lap 3
+	sleep 1.1
+	w scan "$BADGE1" --lap >/dev/null # too soon: waiting
+	sleep 1.1
+	D=$(entry_of w scan "$BADGE1" --lap) # too soon: rejected below
+	[ -n "$A" ] && [ -n "$D" ]
+	w lap accept "$A" >/dev/null
+	w lap reject "$D" >/dev/null
+	w donate 1 500 --method cash >/dev/null
+	w donate 1 700 --method cash >/dev/null
+	kiosk "$1" correct-laps
+}
+@test "kiosk: Correct says a lap's review and its number as it counts now; Older… reaches every entry" {
+	both correct_laps
+}
+
 undo_money() {
 	event
 	w donate 1 500 --method cash >/dev/null

@@ -26,6 +26,7 @@ screen_correct_enter(struct kiosk *k)
 {
 	k->correct.step = CORRECT_LIST;
 	k->correct.seq = 0;
+	k->correct.first = 0;
 	k->correct.reason[0] = '\0';
 	kiosk_keep(&k->list, NULL);
 	screen_correct_load(k);
@@ -53,8 +54,9 @@ screen_correct_list(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k);
 	int portrait = ui_width(u) < ui_height(u), gap = k->style.gap_s;
-	int rh = portrait ? 3 * k->style.line_s : k->style.row, y, bw = k->style.back_w;
+	int rh = portrait ? 3 * k->style.line_s : k->style.row, y, bw = k->style.back_w, fit;
 	char line[256];
+	size_t i, n;
 
 	if (kiosk_header(k, k->walker ? "Correct a mistake" : "Corrections", "Back")) {
 		kiosk_go(k, k->walker ? SCREEN_WALKER : SCREEN_COORD);
@@ -75,10 +77,20 @@ screen_correct_list(struct kiosk *k)
 	}
 	if (k->list == NULL)
 		return;
-	if (k->list->nrecent == 0)
+	n = k->list->nrecent;
+	if (n == 0)
 		ui_text(u, (struct ui_rect){body.x, y, body.w, rh}, "No entries to correct.",
 		        k->style.font.text, 1, UI_FG, UI_LEFT);
-	for (size_t i = 0; i < k->list->nrecent && y + rh <= body.y + body.h; i++) {
+	/* the rows that fit; when not all do, the last row's room pages them
+	 * ("Older…"), so every entry listed can be reached and undone */
+	fit = (body.y + body.h - y + gap) / (rh + gap);
+	if (fit < 2)
+		fit = 2;
+	if ((size_t)fit < n)
+		fit--;
+	if (k->correct.first >= n)
+		k->correct.first = 0;
+	for (i = k->correct.first; i < n && i < k->correct.first + (size_t)fit; i++) {
 		const struct kiosk_recent *e = &k->list->recent[i];
 		int can = strcmp(e->kind, "annul") != 0 && e->annulled_by == 0;
 		kiosk_entry_line(e, k->walker == 0, line, sizeof line);
@@ -99,6 +111,28 @@ screen_correct_list(struct kiosk *k)
 			}
 		}
 		y += rh + gap;
+	}
+	if ((size_t)fit < n) {
+		struct ui_rect row = {body.x, y, body.w, rh};
+		size_t last =
+		    k->correct.first + (size_t)fit < n ? k->correct.first + (size_t)fit : n;
+
+		snprintf(line, sizeof line, "%zu\xe2\x80\x93%zu of the %zu most recent",
+		         k->correct.first + 1, last, n);
+		ui_text(u, kiosk_col(row, 1, 3, gap), line, k->style.font.small, 0, UI_DIM,
+		        UI_CENTER);
+		if (k->correct.first > 0 &&
+		    ui_button(u, kiosk_col(row, 0, 3, gap), "\xe2\x80\xb9 Newer", k->style.quiet,
+		              k->style.font.text)) {
+			k->correct.first -=
+			    k->correct.first < (size_t)fit ? k->correct.first : (size_t)fit;
+			ui_invalidate(u);
+		}
+		if (last < n && ui_button(u, kiosk_col(row, 2, 3, gap), "Older\xe2\x80\xa6",
+		                          k->style.quiet, k->style.font.text)) {
+			k->correct.first = last;
+			ui_invalidate(u);
+		}
 	}
 }
 

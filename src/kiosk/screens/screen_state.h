@@ -63,6 +63,7 @@ struct screen_correct_state {
 	int step;
 	int64_t seq; /* the entry to undo */
 	char reason[KIOSK_FIELD_MAX];
+	size_t first; /* the list's page: the newest entry shown (0: the newest) */
 };
 
 struct screen_find_state {
