@@ -110,9 +110,12 @@ struct ledger_scan {
 	int known;                    /* registered on this station */
 	char name[128];               /* the walker's name, or "Walker 42" */
 	struct rules_verdict verdict; /* valid when badge == BADGE_OK */
-	int64_t seq;                  /* entry written (lap or check-in), 0: none */
-	int64_t laps, raised_cents;   /* the walker's figures after the scan */
-	char message[256];            /* plain sentence for the screen */
+	/* a lap too soon: since the walker's scan just before it (a check-in or
+	 * lap, counted or not), as the lap review times it; -1 none */
+	int64_t before_ms;
+	int64_t seq;                /* entry written (lap or check-in), 0: none */
+	int64_t laps, raised_cents; /* the walker's figures after the scan */
+	char message[256];          /* plain sentence for the screen */
 };
 
 struct ledger_import {

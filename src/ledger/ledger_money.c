@@ -135,6 +135,10 @@ ledger_scan(struct ledger *l, const char *code, size_t len, int role, const char
 	ledger_now(l, &now);
 	rules_scan(&l->ev.rules, &rw, role >= 0 ? (enum rules_role)role : l->ev.role, &now,
 	           &out->verdict);
+	out->before_ms = -1;
+	if (rw.has_last_scan &&
+	    (stamp_elapsed(&rw.last_scan, &now, &out->before_ms) != 1 || out->before_ms < 0))
+		out->before_ms = -1;
 	return ledger_record(l, id, "scan", op, out, cause);
 }
 
@@ -158,6 +162,7 @@ ledger_by_hand(struct ledger *l, uint32_t id, int lap, int override, const char 
 		return util_fail(cause, "There is no walker %" PRIu32 ".", id);
 	}
 	out->walker = id;
+	out->before_ms = -1;
 	out->known = w.reg_seq > 0;
 	ledger_display_name(&w, id, out->name, sizeof out->name);
 	ledger_walker_clear(&w);

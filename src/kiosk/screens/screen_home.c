@@ -446,9 +446,10 @@ screen_result_words(const struct kiosk_reply *r, char *title, size_t tlen)
 			snprintf(title, tlen, "Already counted");
 		break;
 	case RULES_LAP_TOO_SOON:
-		if (s->verdict.since_ms >= 0)
-			snprintf(title, tlen, "Lap too soon: %lld s after the last",
-			         (long long)(s->verdict.since_ms / 1000));
+		/* timed as the lap review times it: from the scan just before */
+		if (s->before_ms >= 0)
+			snprintf(title, tlen, "Lap too soon:\n%lld s after the scan before",
+			         (long long)(s->before_ms / 1000));
 		else
 			snprintf(title, tlen, "Lap too soon");
 		break;
@@ -486,8 +487,12 @@ screen_result_draw(struct kiosk *k)
 	fg = bg == UI_WARN ? UI_FG : UI_WHITE;
 	ui_fill(u, all, bg);
 	screen_result_words(r, title, sizeof title);
-	ui_text(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100}, title,
-	        k->style.font.hero, 1, fg, UI_CENTER);
+	if (strchr(title, '\n') != NULL) /* "Lap too soon:", then how soon: two lines */
+		ui_text_wrap(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100},
+		             title, k->style.font.figure, 1, fg, UI_CENTER);
+	else
+		ui_text(u, (struct ui_rect){m, H * 12 / 100, all.w - 2 * m, H * 28 / 100}, title,
+		        k->style.font.hero, 1, fg, UI_CENTER);
 	detail = r->rc != 0 ? (r->cause != NULL ? r->cause : "") : r->scan.message;
 	if (r->rc == 0 && r->scan.badge == BADGE_OK &&
 	    (r->scan.verdict.outcome == RULES_ALREADY_COUNTED ||

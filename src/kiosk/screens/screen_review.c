@@ -45,29 +45,31 @@ screen_review_kind(const char *kind)
 	return strcmp(kind, "checkin") == 0 ? "check-in" : "lap";
 }
 
-/* "14:03:10 — 10 s after the lap at 14:03:00; next lap 14:05:40"; another
- * station's: "Lap point T2, 14:03:10 — …" (times on this station's clock) */
+/* Two lines of one size: "14:03:10 — 10 s after the scan before (lap at
+ * 14:03:00)" and "next lap 14:05:40"; another station's: "Lap point T2,
+ * 14:03:10 — …" (times on this station's clock).  Timed from the scan
+ * just before, as the amber screen said when it was scanned: the time the
+ * walker had for this lap, whatever the review of the one before says. */
 static void
-screen_review_line(const struct ledger_flagged *f, char *buf, size_t len)
+screen_review_lines(const struct ledger_flagged *f, char *one, size_t len1, char *two, size_t len2)
 {
-	char t[16], at[80], prev[16], next[16], tail[96] = "";
-	int n;
+	char t[16], at[80], prev[16], next[16];
 
 	screen_review_time(&f->at, t, sizeof t);
 	if (f->peer)
 		snprintf(at, sizeof at, "%.48s, %.15s", f->where, t);
 	else
 		snprintf(at, sizeof at, "%.15s", t);
+	two[0] = '\0';
 	if (f->has_next)
-		snprintf(tail, sizeof tail, "; next %s %s", screen_review_kind(f->next_kind),
+		snprintf(two, len2, "next %s %s", screen_review_kind(f->next_kind),
 		         screen_review_time(&f->next_at, next, sizeof next));
 	if (f->has_prev && f->since_ms >= 0)
-		n = snprintf(buf, len, "%s \xe2\x80\x94 %lld s after the %s at %s%s", at,
-		             (long long)(f->since_ms / 1000), screen_review_kind(f->prev_kind),
-		             screen_review_time(&f->prev_at, prev, sizeof prev), tail);
+		snprintf(one, len1, "%s \xe2\x80\x94 %lld s after the scan before (%s at %s)", at,
+		         (long long)(f->since_ms / 1000), screen_review_kind(f->prev_kind),
+		         screen_review_time(&f->prev_at, prev, sizeof prev));
 	else
-		n = snprintf(buf, len, "%s%s", at, tail);
-	(void)n;
+		snprintf(one, len1, "%s", at);
 }
 
 static void
@@ -120,7 +122,7 @@ screen_review_draw(struct kiosk *k)
 	struct ui_rect body = kiosk_body(k);
 	int gap = k->style.gap_s, rh = k->style.row, lh = k->style.line_s, y, bw = k->style.back_w;
 	int bottom = body.y + body.h, shown = 0;
-	char line[256];
+	char line[256], two[64];
 	size_t i, n;
 
 	if (kiosk_header(k, "Lap review", "Back")) {
@@ -161,9 +163,16 @@ screen_review_draw(struct kiosk *k)
 		}
 		row = (struct ui_rect){body.x, y, body.w, rh};
 		ui_fill(u, row, UI_PANEL);
-		screen_review_line(f, line, sizeof line);
-		ui_text(u, (struct ui_rect){row.x + gap * 2, y, row.w - 2 * bw - gap * 5, rh}, line,
-		        k->style.font.hint, 0, UI_FG, UI_LEFT);
+		/* every row in one size, on two lines, cut with "…" where too long
+		 * (a peer's name, a portrait panel), never shrunk to fit */
+		screen_review_lines(f, line, sizeof line, two, sizeof two);
+		ui_text_cut(u,
+		            (struct ui_rect){row.x + gap * 2, y, row.w - 2 * bw - gap * 5, rh / 2},
+		            line, k->style.font.hint, 0, UI_FG, UI_LEFT);
+		ui_text_cut(u,
+		            (struct ui_rect){row.x + gap * 2, y + rh / 2, row.w - 2 * bw - gap * 5,
+		                             rh - rh / 2},
+		            two, k->style.font.hint, 0, UI_DIM, UI_LEFT);
 		/* keyed by the lap: when the list moves up after a tap, the next
 		 * lap's buttons are new ones and a double tap does not reach them */
 		if (ui_button_keyed(u, (struct ui_rect){row.x + row.w - 2 * bw - gap, y, bw, rh},
