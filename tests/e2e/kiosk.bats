@@ -97,7 +97,8 @@ review() {
 	w scan "$BADGE2" --lap >/dev/null
 	sleep 1.1
 	w scan "$BADGE2" --lap >/dev/null # too soon: flagged
-	kiosk "$1" review
+	kiosk "$1" "${2:-review}"
+	[ -z "${2:-}" ] || return 0
 	w log | grep -q '"kind":"lap-review".*"verdict":"accept"' ||
 		w log | grep -q 'lap-review.*"verdict":"accept"'
 	w log | grep -q 'lap-review.*"verdict":"reject"'
@@ -105,6 +106,8 @@ review() {
 	w walker show 1 | grep -q '^Laps: 2 counted (3 recorded'
 }
 @test "kiosk: lap review lists flagged laps by walker with the scans around; accept and reject are recorded" { both review; }
+# portrait (rotate 90): the rows' text across, the buttons under it, one size
+@test "kiosk: lap review on a portrait panel: every row whole, in one size" { review 800x480 review-rotated; }
 
 board() {
 	event

@@ -45,8 +45,8 @@ screen_review_kind(const char *kind)
 	return strcmp(kind, "checkin") == 0 ? "check-in" : "lap";
 }
 
-/* Two lines of one size: "14:03:10 — 10 s after the scan before (lap at
- * 14:03:00)" and "next lap 14:05:40"; another station's: "Lap point T2,
+/* Two lines of one size: "14:03:10 — 10 s after the scan before" and
+ * "before: lap at 14:03:00  ·  next: lap at 14:05:40"; another station's: "Lap point T2,
  * 14:03:10 — …" (times on this station's clock).  Timed from the scan
  * just before, as the amber screen said when it was scanned: the time the
  * walker had for this lap, whatever the review of the one before says. */
@@ -60,16 +60,19 @@ screen_review_lines(const struct ledger_flagged *f, char *one, size_t len1, char
 		snprintf(at, sizeof at, "%.48s, %.15s", f->where, t);
 	else
 		snprintf(at, sizeof at, "%.15s", t);
-	two[0] = '\0';
-	if (f->has_next)
-		snprintf(two, len2, "next %s %s", screen_review_kind(f->next_kind),
-		         screen_review_time(&f->next_at, next, sizeof next));
 	if (f->has_prev && f->since_ms >= 0)
-		snprintf(one, len1, "%s \xe2\x80\x94 %lld s after the scan before (%s at %s)", at,
-		         (long long)(f->since_ms / 1000), screen_review_kind(f->prev_kind),
-		         screen_review_time(&f->prev_at, prev, sizeof prev));
+		snprintf(one, len1, "%s \xe2\x80\x94 %lld s after the scan before", at,
+		         (long long)(f->since_ms / 1000));
 	else
 		snprintf(one, len1, "%s", at);
+	two[0] = '\0';
+	if (f->has_prev)
+		snprintf(two, len2, "before: %s at %s", screen_review_kind(f->prev_kind),
+		         screen_review_time(&f->prev_at, prev, sizeof prev));
+	if (f->has_next)
+		snprintf(two + strlen(two), len2 - strlen(two), "%snext: %s at %s",
+		         two[0] != '\0' ? "  \xc2\xb7  " : "", screen_review_kind(f->next_kind),
+		         screen_review_time(&f->next_at, next, sizeof next));
 }
 
 static void
@@ -121,7 +124,7 @@ screen_review_draw(struct kiosk *k)
 	struct ui *u = k->ui;
 	struct ui_rect body = kiosk_body(k);
 	int gap = k->style.gap_s, rh = k->style.row, lh = k->style.line_s, y, bw = k->style.back_w;
-	int bottom = body.y + body.h, shown = 0;
+	int bottom = body.y + body.h, shown = 0, portrait = ui_width(u) < ui_height(u);
 	char line[256], two[64];
 	size_t i, n;
 
@@ -135,8 +138,10 @@ screen_review_draw(struct kiosk *k)
 	                 "once accepted.",
 	                 k->style.font.small, 0, UI_DIM, UI_LEFT);
 	y = body.y + (y > lh ? y : lh);
-	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, lh});
-	y += lh + k->style.tight;
+	/* "Recorded. María López's lap at 14:03:10 accepted." takes two lines
+	 * on a portrait panel */
+	kiosk_draw_message(k, (struct ui_rect){body.x, y, body.w, portrait ? 2 * lh : lh});
+	y += (portrait ? 2 * lh : lh) + k->style.tight;
 	if (k->list == NULL)
 		return;
 	n = k->list->nflagged;
@@ -146,8 +151,9 @@ screen_review_draw(struct kiosk *k)
 	for (i = 0; i < n; i++) {
 		const struct ledger_flagged *f = &k->list->flagged[i];
 		int head = i == 0 || f->walker != k->list->flagged[i - 1].walker;
-		int need = rh + (head ? lh : 0) + (i + 1 < n ? lh : 0); /* room for "N more" */
-		struct ui_rect row;
+		int need = (portrait ? 2 * rh + gap : rh) + (head ? lh : 0) +
+		           (i + 1 < n ? lh : 0); /* room for "N more" */
+		struct ui_rect row, text;
 
 		if (y + need > bottom)
 			break;
@@ -162,17 +168,24 @@ screen_review_draw(struct kiosk *k)
 			y += lh;
 		}
 		row = (struct ui_rect){body.x, y, body.w, rh};
-		ui_fill(u, row, UI_PANEL);
+		/* a portrait panel: the text across the row, the buttons under it */
+		text = (struct ui_rect){row.x + gap * 2, y, row.w - 2 * bw - gap * 5, rh};
+		if (portrait)
+			text.w = row.w - gap * 4;
+		ui_fill(u, (struct ui_rect){row.x, y, row.w, portrait ? 2 * rh + gap : rh},
+		        UI_PANEL);
 		/* every row in one size, on two lines, cut with "…" where too long
-		 * (a peer's name, a portrait panel), never shrunk to fit */
+		 * (a peer's name), never shrunk to fit */
 		screen_review_lines(f, line, sizeof line, two, sizeof two);
-		ui_text_cut(u,
-		            (struct ui_rect){row.x + gap * 2, y, row.w - 2 * bw - gap * 5, rh / 2},
-		            line, k->style.font.hint, 0, UI_FG, UI_LEFT);
-		ui_text_cut(u,
-		            (struct ui_rect){row.x + gap * 2, y + rh / 2, row.w - 2 * bw - gap * 5,
-		                             rh - rh / 2},
-		            two, k->style.font.hint, 0, UI_DIM, UI_LEFT);
+		ui_text_cut(u, (struct ui_rect){text.x, y, text.w, two[0] ? rh / 2 : rh}, line,
+		            k->style.font.hint, 0, UI_FG, UI_LEFT);
+		if (two[0] != '\0')
+			ui_text_cut(u, (struct ui_rect){text.x, y + rh / 2, text.w, rh - rh / 2},
+			            two, k->style.font.hint, 0, UI_DIM, UI_LEFT);
+		if (portrait) {
+			y += rh + gap;
+			bw = (row.w - gap) / 2;
+		}
 		/* keyed by the lap: when the list moves up after a tap, the next
 		 * lap's buttons are new ones and a double tap does not reach them */
 		if (ui_button_keyed(u, (struct ui_rect){row.x + row.w - 2 * bw - gap, y, bw, rh},
@@ -183,6 +196,7 @@ screen_review_draw(struct kiosk *k)
 		                    screen_review_key(f), UI_BAD, k->style.font.text) &&
 		    !k->waiting)
 			screen_review_post(k, f, 0);
+		bw = k->style.back_w;
 		y += rh + gap;
 		shown++;
 	}
