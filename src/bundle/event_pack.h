@@ -20,7 +20,7 @@ struct event_pack_secret;
 #define EVENT_PACK_FORMAT   "wat-event-pack/1"
 #define EVENT_PACK_MAX      65536   /* a larger file is not a pack */
 #define EVENT_PACK_SUFFIX   ".pack" /* what the kiosk lists on a USB stick */
-#define EVENT_PACK_SETTINGS 13
+#define EVENT_PACK_SETTINGS 14
 
 /* The settings a pack carries, in the order they are written (ledger_set
  * keys): the settings table's entries marked pack (setting.h), in its order.
