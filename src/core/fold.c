@@ -444,6 +444,28 @@ fold_finish(struct fold *f)
 	f->fig.annulled = f->st.annulled;
 }
 
+/* The settings entries in force among es[0..n) applied to s in order (the
+ * last for each key); by[i]: what annuls es[i], 0 in force (NULL: all). */
+static void
+fold_settings_of(struct rules_settings *s, const struct entry *es, const int64_t *by, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct json_value k, v;
+		char *key, *value;
+
+		if (es[i].kind != ENTRY_SETTINGS || (by != NULL && by[i] != 0))
+			continue;
+		k = entry_member(&es[i], "key");
+		v = entry_member(&es[i], "value");
+		key = json_str(&k);
+		value = json_str(&v);
+		if (key != NULL)
+			fold_apply_setting(s, key, value);
+		free(key);
+		free(value);
+	}
+}
+
 int
 fold_run(const struct entry *es, size_t n, const struct rules_settings *given, struct fold **out,
          char **cause)
@@ -463,21 +485,7 @@ fold_run(const struct entry *es, size_t n, const struct rules_settings *given, s
 			if (es[i].kind == ENTRY_ANNUL && es[i].ref.seq > 0 &&
 			    es[i].ref.seq < es[i].seq && !es[i].ref.other)
 				by[es[i].ref.seq - 1] = es[i].seq;
-		for (i = 0; i < n; i++) {
-			struct json_value k, v;
-			char *key, *value;
-
-			if (es[i].kind != ENTRY_SETTINGS || by[i] != 0)
-				continue;
-			k = entry_member(&es[i], "key");
-			v = entry_member(&es[i], "value");
-			key = json_str(&k);
-			value = json_str(&v);
-			if (key != NULL)
-				fold_apply_setting(&s, key, value);
-			free(key);
-			free(value);
-		}
+		fold_settings_of(&s, es, by, n);
 		free(by);
 	}
 	f = fold_new(&s);
@@ -509,21 +517,7 @@ fold_run_some(const struct entry *es, const int64_t *by, size_t n, int64_t last,
 	} else {
 		/* the settings in force among es (the last for each key) */
 		rules_settings_default(&s);
-		for (i = 0; i < n; i++) {
-			struct json_value k, v;
-			char *key, *value;
-
-			if (es[i].kind != ENTRY_SETTINGS || (by != NULL && by[i] != 0))
-				continue;
-			k = entry_member(&es[i], "key");
-			v = entry_member(&es[i], "value");
-			key = json_str(&k);
-			value = json_str(&v);
-			if (key != NULL)
-				fold_apply_setting(&s, key, value);
-			free(key);
-			free(value);
-		}
+		fold_settings_of(&s, es, by, n);
 	}
 	f = fold_new(&s);
 	f->nentries = last > 0 ? (size_t)last : 0;

@@ -444,26 +444,31 @@ const struct cli_cmd_entry hq_cli_merge_entry = {
     .exec = hq_cli_merge,
 };
 
+/* Prints text made by one of HQ's reports (rc its return), and closes h. */
+static enum cli_ret
+hq_cli_print(struct hq *h, int rc, char *text, char *cause)
+{
+	hq_free(h);
+	if (rc != 0)
+		return cli_cause(CLI_REFUSED, cause);
+	fputs(text, stdout);
+	free(text);
+	return CLI_OK;
+}
+
 static enum cli_ret
 hq_cli_report(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct hq *h = NULL;
-	const char *db = cli_val(a, "db");
 	char *cause = NULL, *text = NULL;
-	struct stat sb;
+	int rc;
 
-	if (a->npos != 0 || db == NULL)
+	if (a->npos != 0 || cli_val(a, "db") == NULL)
 		return cli_usage(c);
-	if (stat(db, &sb) != 0)
-		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).", db);
-	if (hq_open(db, &h, &cause) != 0 || hq_report(h, &text, &cause) != 0) {
-		hq_free(h);
-		return cli_cause(CLI_REFUSED, cause);
-	}
-	fputs(text, stdout);
-	free(text);
-	hq_free(h);
-	return CLI_OK;
+	if ((rc = hq_cli_open(cli_val(a, "db"), &h)) != CLI_OK)
+		return rc;
+	rc = hq_report(h, &text, &cause);
+	return hq_cli_print(h, rc, text, cause);
 }
 
 const struct cli_cmd_entry hq_cli_report_entry = {
@@ -481,23 +486,15 @@ static enum cli_ret
 hq_cli_csv(struct cli_cmd_ctx *c, struct cli_args *a)
 {
 	struct hq *h = NULL;
-	const char *db = cli_val(a, "db");
 	char *cause = NULL, *text = NULL;
-	struct stat sb;
+	int rc;
 
-	if (a->npos != 0 || db == NULL)
+	if (a->npos != 0 || cli_val(a, "db") == NULL)
 		return cli_usage(c);
-	if (stat(db, &sb) != 0)
-		return cli_fail(CLI_USAGE, "There is no HQ database %s (merge bundles first).", db);
-	if (hq_open(db, &h, &cause) != 0 ||
-	    hq_csv_of(h, cli_val(a, "city"), cli_val(a, "event"), &text, &cause) != 0) {
-		hq_free(h);
-		return cli_cause(CLI_REFUSED, cause);
-	}
-	fputs(text, stdout);
-	free(text);
-	hq_free(h);
-	return CLI_OK;
+	if ((rc = hq_cli_open(cli_val(a, "db"), &h)) != CLI_OK)
+		return rc;
+	rc = hq_csv_of(h, cli_val(a, "city"), cli_val(a, "event"), &text, &cause);
+	return hq_cli_print(h, rc, text, cause);
 }
 
 const struct cli_cmd_entry hq_cli_csv_entry = {

@@ -2199,14 +2199,8 @@ ledger_lap_review_peer(struct ledger *l, const char *station, int64_t lap_seq, i
 		          accept ? "accepted" : "rejected");
 		goto end;
 	}
-	strbuf_printf(&data, "{\"verdict\":\"%s\"", accept ? "accept" : "reject");
-	if (reason != NULL && *reason != '\0') {
-		if (text_check(reason, "reason", cause) != 0)
-			goto end;
-		strbuf_puts(&data, ",\"reason\":");
-		strbuf_json(&data, reason);
-	}
-	strbuf_puts(&data, "}");
+	if (ledger_review_data(&data, accept, reason, cause) != 0)
+		goto end;
 	if (ledger_tx_begin(l, cause, "the review") != 0)
 		goto end;
 	if (ledger_put_ref(l, "lap-review", e.walker, lap_seq, peer.ledger, 0, data.s, op, seq,

@@ -98,6 +98,9 @@ void ledger_where_ledger(struct ledger *l, const unsigned char ledger[LEDGER_HAS
 /* -1 with *cause while this station's certification of the laps is in
  * force (a review then would not count: reopen first); else 0. */
 int ledger_review_certified(struct ledger *l, char **cause);
+/* A lap-review entry's data: {"verdict":"accept"|"reject"[,"reason":...]}
+ * into data; -1 with *cause for a reason that is not text. */
+int ledger_review_data(struct strbuf *data, int accept, const char *reason, char **cause);
 /* Peers' flagged laps appended to *out (ledger_flagged_laps). */
 int ledger_event_flagged(struct ledger *l, int pending_only, struct ledger_flagged **out, size_t *n,
                          size_t *cap, char **cause);

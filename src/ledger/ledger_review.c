@@ -315,17 +315,25 @@ ledger_lap_review(struct ledger *l, int64_t lap_seq, int accept, const char *rea
 		          accept ? "accepted" : "rejected");
 		goto end;
 	}
-	strbuf_printf(&data, "{\"verdict\":\"%s\"", accept ? "accept" : "reject");
-	if (reason != NULL && *reason != '\0') {
-		if (text_check(reason, "reason", cause) != 0)
-			goto end;
-		strbuf_puts(&data, ",\"reason\":");
-		strbuf_json(&data, reason);
-	}
-	strbuf_puts(&data, "}");
+	if (ledger_review_data(&data, accept, reason, cause) != 0)
+		goto end;
 	rc = ledger_append(l, "lap-review", t.walker, lap_seq, 0, data.s, op, seq, cause);
 end:
 	strbuf_free(&data);
 	fold_walker_clear(&w);
 	return rc;
+}
+
+int
+ledger_review_data(struct strbuf *data, int accept, const char *reason, char **cause)
+{
+	strbuf_printf(data, "{\"verdict\":\"%s\"", accept ? "accept" : "reject");
+	if (reason != NULL && *reason != '\0') {
+		if (text_check(reason, "reason", cause) != 0)
+			return -1;
+		strbuf_puts(data, ",\"reason\":");
+		strbuf_json(data, reason);
+	}
+	strbuf_puts(data, "}");
+	return 0;
 }
