@@ -358,10 +358,13 @@ ledger_xr_all(struct ledger *l, struct fold_xreviews *all, char **cause)
 		return 0;
 	all->v = xcalloc(n, sizeof *all->v);
 	all->cap = n;
-	memcpy(all->v, l->xr_own.v, l->xr_own.n * sizeof *all->v);
+	/* a station with no reviews has no array (memcpy of NULL is undefined) */
+	if (l->xr_own.n > 0)
+		memcpy(all->v, l->xr_own.v, l->xr_own.n * sizeof *all->v);
 	all->n = l->xr_own.n;
 	for (size_t i = 0; i < l->npf; i++) {
-		memcpy(all->v + all->n, l->pf[i].xr.v, l->pf[i].xr.n * sizeof *all->v);
+		if (l->pf[i].xr.n > 0)
+			memcpy(all->v + all->n, l->pf[i].xr.v, l->pf[i].xr.n * sizeof *all->v);
 		all->n += l->pf[i].xr.n;
 	}
 	return 0;
