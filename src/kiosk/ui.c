@@ -1226,15 +1226,16 @@ ui_button_since(const struct ui *u, struct ui_rect r, const char *label, uint64_
 	return u->frame_ms;
 }
 
-/* How a button's label fits its inner rect r at px: 0 on one line, 1 on
+/* How a button's label fits its inner rect r at px: 0 on one line; 1 on
  * two lines split at clean[*at] (a space: the split that makes the wider
- * line narrowest; only when r is tall enough for two lines), -1 not at px
+ * line narrowest, or else the longest first line, the second then ended
+ * with "…"), only when r is tall enough for two lines; -1 not at px
  * (ui_text shrinks it). */
 static int
 ui_label_split(struct ui *u, struct ui_rect r, char *clean, int px, int bold, size_t *at)
 {
 	TTF_Font *f = ui_font(u, px, bold != 0);
-	int w = 0, bestw = -1;
+	int w = 0, bestw = -1, first = -1;
 
 	if (f == NULL || TTF_SizeUTF8(f, clean, &w, NULL) != 0 || w <= r.w)
 		return 0;
@@ -1245,28 +1246,37 @@ ui_label_split(struct ui *u, struct ui_rect r, char *clean, int px, int bold, si
 		if (clean[i] != ' ')
 			continue;
 		clean[i] = '\0';
-		if (TTF_SizeUTF8(f, clean, &w1, NULL) == 0 &&
-		    TTF_SizeUTF8(f, clean + i + 1, &w2, NULL) == 0 && w1 <= r.w && w2 <= r.w &&
-		    (bestw < 0 || (w1 > w2 ? w1 : w2) < bestw)) {
-			*at = i;
-			bestw = w1 > w2 ? w1 : w2;
+		if (TTF_SizeUTF8(f, clean, &w1, NULL) == 0 && w1 <= r.w) {
+			first = (int)i;
+			if (TTF_SizeUTF8(f, clean + i + 1, &w2, NULL) == 0 && w2 <= r.w &&
+			    (bestw < 0 || (w1 > w2 ? w1 : w2) < bestw)) {
+				*at = i;
+				bestw = w1 > w2 ? w1 : w2;
+			}
 		}
 		clean[i] = ' ';
 	}
-	return bestw < 0 ? -1 : 1;
+	if (bestw >= 0)
+		return 1;
+	if (first < 0)
+		return -1;
+	*at = (size_t)first;
+	return 1;
 }
 
 /* A button's label: on one line at its size when it fits; else, when the
  * button is tall enough, on two lines at its size (a long choice beside
- * short ones keeps their size instead of shrinking alone); else shrunk as
- * any text. */
+ * short ones keeps their size instead of shrinking alone), the second
+ * ended with "…" when even two lines are too few; else shrunk as any
+ * text. */
 static void
 ui_button_label(struct ui *u, struct ui_rect r, const char *label, int size, int bold,
                 enum ui_color c)
 {
-	int px = ui_px(u, size), lh;
+	int px = ui_px(u, size), lh, w = 0;
 	size_t at = 0;
-	char *clean;
+	char *clean, *second;
+	TTF_Font *f;
 
 	if (label == NULL || label[0] == '\0' || r.w <= 0)
 		return;
@@ -1278,25 +1288,18 @@ ui_button_label(struct ui *u, struct ui_rect r, const char *label, int size, int
 	}
 	ui_record(u, clean); /* the label as one text, as a one-line one */
 	clean[at] = '\0';
-	lh = TTF_FontLineSkip(ui_font(u, px, bold != 0));
+	f = ui_font(u, px, bold != 0);
+	lh = TTF_FontLineSkip(f);
+	/* ui_ellipsize always ends with "…": only for a second line too long */
+	second = TTF_SizeUTF8(f, clean + at + 1, &w, NULL) == 0 && w > r.w
+	             ? ui_ellipsize(f, clean + at + 1, r.w)
+	             : NULL;
 	ui_draw_text(u, (struct ui_rect){r.x, r.y + r.h / 2 - lh, r.w, lh}, clean, px, bold, c,
 	             UI_CENTER, 0);
-	ui_draw_text(u, (struct ui_rect){r.x, r.y + r.h / 2, r.w, lh}, clean + at + 1, px, bold, c,
-	             UI_CENTER, 0);
+	ui_draw_text(u, (struct ui_rect){r.x, r.y + r.h / 2, r.w, lh},
+	             second != NULL ? second : clean + at + 1, px, bold, c, UI_CENTER, 1);
+	free(second);
 	free(clean);
-}
-
-int
-ui_button_fits(struct ui *u, struct ui_rect r, const char *label, int size)
-{
-	int pad = ui_px(u, 8), rc;
-	size_t at = 0;
-	char *clean = ui_clean(label);
-
-	rc = ui_label_split(u, (struct ui_rect){r.x + pad, r.y, r.w - 2 * pad, r.h}, clean,
-	                    ui_px(u, size), 1, &at);
-	free(clean);
-	return rc >= 0;
 }
 
 int

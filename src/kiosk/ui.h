@@ -138,9 +138,6 @@ int ui_text_wrap(struct ui *u, struct ui_rect r, const char *text, int size, int
  * inside, unless the press came within UI_SETTLE_MS of the button first
  * showing there (a double tap's second tap; ui_inject_tap is exempt). */
 int ui_button(struct ui *u, struct ui_rect r, const char *label, enum ui_color bg, int size);
-/* 1 when ui_button draws label at size whole in r (on one line, or two when
- * r is tall enough), 0 when it would have to shrink it. */
-int ui_button_fits(struct ui *u, struct ui_rect r, const char *label, int size);
 /* The same for a button of a list that acts on one item (key, e.g. an entry
  * number): when the list moves up under the finger, the next item's button
  * is a new button there, and waits as every new button does (ui.c's

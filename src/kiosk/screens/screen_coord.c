@@ -613,19 +613,8 @@ screen_settings_draw(struct kiosk *k)
 		}
 		snprintf(label, sizeof label, "%s: %s", s->label,
 		         value[0] ? value : "\xe2\x80\x94");
-		/* a long value ("Organisation: International Outreach Ministries")
-		 * takes the button's two lines, and ends with "…" where they end
-		 * rather than shrinking beside the others */
-		{
-			size_t cut = strlen(value);
-			while (cut > 1 && !ui_button_fits(u, c, label, k->style.font.body)) {
-				do
-					cut--;
-				while (cut > 0 && ((unsigned char)value[cut] & 0xc0) == 0x80);
-				snprintf(label, sizeof label, "%s: %.*s\xe2\x80\xa6", s->label,
-				         (int)cut, value);
-			}
-		}
+		/* a long value takes the button's two lines, ended with "…" by the
+		 * button when even two are too few (ui_button) */
 		if (ui_button(u, c, label, k->style.quiet, k->style.font.body)) {
 			char whole[SETTING_VALUE_MAX];
 
